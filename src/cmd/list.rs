@@ -1,0 +1,158 @@
+//! `sop list`: the inventory of SOPs, as a table or JSON.
+//!
+//! The JSON is an array of objects with the keys `id`, `title`, `type`, `status`, `version`,
+//! `owner`, `department`, `next_review`, `path`, `language` and `translation_of`; a value
+//! that is missing is `null`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::Context;
+use crate::Exit;
+use crate::cli::{ListArgs, ListFormat};
+use crate::repo::{Repo, Sop};
+
+/// One row of the inventory.
+#[derive(Debug, Serialize)]
+struct Row {
+    id: Option<String>,
+    title: String,
+    #[serde(rename = "type")]
+    sop_type: Option<String>,
+    status: Option<String>,
+    version: Option<String>,
+    owner: Option<String>,
+    department: Option<String>,
+    next_review: Option<String>,
+    path: String,
+    language: Option<String>,
+    translation_of: Option<String>,
+}
+
+impl Row {
+    fn new(repo: &Repo, sop: &Sop) -> Row {
+        let m = &sop.meta;
+        let text =
+            |v: &Option<crate::repo::sop::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
+        Row {
+            id: sop.id().map(str::to_string),
+            title: sop.title().to_string(),
+            sop_type: text(&m.sop_type)
+                .or_else(|| sop.sop_type(&repo.settings).map(|t| t.name.clone())),
+            status: text(&m.status),
+            version: text(&m.version),
+            owner: text(&m.owner),
+            department: text(&m.department),
+            next_review: sop.next_review(&repo.settings).map(|d| d.to_string()),
+            path: sop.path.clone(),
+            language: sop.language().map(str::to_string),
+            translation_of: text(&m.translation_of),
+        }
+    }
+}
+
+/// Run `sop list`.
+///
+/// # Errors
+/// When the repository cannot be opened or stdout cannot be written.
+pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
+    let repo = ctx.repo()?;
+    let corpus = repo.load();
+    let mut rows: Vec<Row> = corpus.sops.iter().map(|s| Row::new(&repo, s)).collect();
+    rows.sort_by(|a, b| {
+        (a.id.is_none(), &a.id, &a.language, &a.path).cmp(&(
+            b.id.is_none(),
+            &b.id,
+            &b.language,
+            &b.path,
+        ))
+    });
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &rows)?;
+            writeln!(out)?;
+        }
+        ListFormat::Table => write_table(&mut out, &rows)?,
+    }
+    out.flush()?;
+    for b in &corpus.broken {
+        ctx.warn(&format!("`{}` is not listed: {}", b.path, b.problem))?;
+    }
+    if rows.is_empty() && corpus.broken.is_empty() && args.format == ListFormat::Table {
+        ctx.note(&format!(
+            "no SOPs in `{}/` yet: create one with `sop new \"Title\"`",
+            repo.settings.sops_dir()
+        ))?;
+    }
+    Ok(Exit::Success)
+}
+
+fn write_table(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
+    const HEADERS: [&str; 9] = [
+        "ID",
+        "TITLE",
+        "TYPE",
+        "STATUS",
+        "VERSION",
+        "OWNER",
+        "DEPARTMENT",
+        "NEXT REVIEW",
+        "PATH",
+    ];
+    let dash = || "-".to_string();
+    let cells: Vec<[String; 9]> = rows
+        .iter()
+        .map(|r| {
+            let title = match r.language.as_deref() {
+                Some(lang) if r.translation_of.is_some() => format!("{} [{lang}]", r.title),
+                _ => r.title.clone(),
+            };
+            [
+                r.id.clone().unwrap_or_else(dash),
+                truncate(&title, 48),
+                r.sop_type.clone().unwrap_or_else(dash),
+                r.status.clone().unwrap_or_else(dash),
+                r.version.clone().unwrap_or_else(dash),
+                truncate(r.owner.as_deref().unwrap_or("-"), 24),
+                truncate(r.department.as_deref().unwrap_or("-"), 20),
+                r.next_review.clone().unwrap_or_else(dash),
+                r.path.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, items: &[String]| -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, (item, w)) in items.iter().zip(widths).enumerate() {
+            if i + 1 == items.len() {
+                s.push_str(item);
+            } else {
+                s.push_str(item);
+                s.extend(std::iter::repeat_n(' ', w - item.chars().count() + 2));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(out, &HEADERS.map(String::from))?;
+    for row in &cells {
+        line(out, row)?;
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max - 1).collect();
+    t.push('…');
+    t
+}

@@ -1,0 +1,131 @@
+//! One module per subcommand: each reads its arguments, calls the library, writes the result
+//! and picks the exit code. Only this folder and `main.rs` print.
+
+mod completions;
+mod init;
+mod list;
+mod new;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
+use crate::repo::{Repo, RepoError};
+use crate::{Exit, Stop};
+
+/// Dispatch `cli` to its command.
+///
+/// # Errors
+/// Whatever the command fails with.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let ctx = Context::new(&cli.global)?;
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, &args),
+        Command::New(args) => new::run(&ctx, &args),
+        Command::List(args) => list::run(&ctx, &args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
+    }
+}
+
+/// What every command needs: where it runs, the configuration override, how loud to be.
+pub struct Context {
+    /// The folder `sop` acts in (`-C`, else the current folder).
+    pub cwd: PathBuf,
+    /// `--config`, resolved against `cwd`.
+    pub config: Option<PathBuf>,
+    /// `-q`.
+    pub quiet: bool,
+    /// `-v` count.
+    pub verbose: u8,
+    /// Whether colour is on for stdout.
+    pub color: bool,
+}
+
+impl Context {
+    fn new(global: &GlobalArgs) -> anyhow::Result<Context> {
+        let choice = match global.color {
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
+        };
+        choice.write_global();
+        let here = std::env::current_dir().context("cannot read the current folder")?;
+        let cwd = match &global.dir {
+            Some(dir) => here.join(dir),
+            None => here,
+        };
+        if !cwd.is_dir() {
+            return Err(Stop::usage(
+                format!("`{}` is not a folder", cwd.display()),
+                Some("give `-C` an existing folder".to_string()),
+            )
+            .into());
+        }
+        let config = global.config.as_ref().map(|c| cwd.join(c));
+        if let Some(c) = &config
+            && !c.is_file()
+        {
+            return Err(Stop::usage(
+                format!("the configuration file `{}` does not exist", c.display()),
+                Some("check the path given to `--config`".to_string()),
+            )
+            .into());
+        }
+        let color =
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+        Ok(Context {
+            cwd,
+            config,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            color,
+        })
+    }
+
+    /// Open the SOP repository around `cwd`.
+    ///
+    /// # Errors
+    /// A usage error (exit 2) with advice when there is none, or the configuration error.
+    pub fn repo(&self) -> anyhow::Result<Repo> {
+        match Repo::open(&self.cwd, self.config.as_deref()) {
+            Ok(repo) => Ok(repo),
+            Err(RepoError::NotFound { start }) => Err(Stop::usage(
+                format!(
+                    "no SOP repository here: `{}` and its parent folders have no `sop.toml` and are not in a git repository",
+                    start.display()
+                ),
+                Some("run `sop init` to start one here, or `sop -C <folder> ...` to use another folder".to_string()),
+            )
+            .into()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `path` as the user should see it: relative to `cwd` when inside it.
+    pub fn display_path(&self, path: &Path) -> String {
+        let shown = path.strip_prefix(&self.cwd).unwrap_or(path);
+        shown.display().to_string()
+    }
+
+    /// A note for people on stderr, unless `-q`.
+    pub fn note(&self, text: &str) -> anyhow::Result<()> {
+        if !self.quiet {
+            writeln!(anstream::stderr(), "{text}")?;
+        }
+        Ok(())
+    }
+
+    /// A warning on stderr, unless `-q`.
+    pub fn warn(&self, text: &str) -> anyhow::Result<()> {
+        if !self.quiet {
+            let yellow = anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
+            writeln!(anstream::stderr(), "{yellow}warning{yellow:#}: {text}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,183 @@
+//! `sop new <TITLE>`: allocate the next id, render the type's template, write the file, print
+//! its path (and only that) on stdout.
+
+use std::fs::File;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use super::Context;
+use crate::atomic::{self, Created};
+use crate::cli::NewArgs;
+use crate::repo::{Repo, dates};
+use crate::scaffold::{self, NewSop};
+use crate::{Exit, Stop, git};
+
+/// How many times to try another id when a file appears between choosing it and writing it.
+const ATTEMPTS: u32 = 50;
+
+/// Run `sop new`.
+///
+/// # Errors
+/// Usage errors (unknown type, empty title), template errors, and write failures.
+pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
+    let repo = ctx.repo()?;
+    let title = args.title.trim();
+    if title.is_empty() || title.contains(['\n', '\r']) {
+        return Err(Stop::usage(
+            "the title must be one line of text",
+            Some("for example `sop new \"Virtual gift refund requests\"`".to_string()),
+        )
+        .into());
+    }
+    let Some(sop_type) = repo.settings.types.get(&args.sop_type) else {
+        let known = repo
+            .settings
+            .types
+            .values()
+            .map(|t| {
+                if t.description.is_empty() {
+                    format!("`{}`", t.name)
+                } else {
+                    format!("`{}` ({})", t.name, t.description)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Stop::usage(
+            format!("unknown SOP type `{}`", args.sop_type),
+            Some(format!(
+                "the known types are {known}; a new type is added under `[types.<name>]` in sop.toml"
+            )),
+        )
+        .into());
+    };
+
+    let owner = args
+        .owner
+        .clone()
+        .or_else(|| repo.settings.config.defaults.owner.clone())
+        .or_else(|| git::user_identity(&repo.root))
+        .unwrap_or_else(|| "<Who is accountable for this SOP? A name or e-mail.>".into());
+    let department = args
+        .department
+        .clone()
+        .or_else(|| repo.settings.config.defaults.department.clone());
+    let category = match (&args.category, &department) {
+        (Some(c), _) => scaffold::category_path(c).ok_or_else(|| {
+            Stop::usage(
+                format!("`{c}` cannot be used as a folder name"),
+                Some(
+                    "give `--category` a name such as `payments` or `creator-support`".to_string(),
+                ),
+            )
+        })?,
+        (None, Some(d)) => scaffold::category_path(d).unwrap_or_else(|| "general".into()),
+        (None, None) => "general".into(),
+    };
+    let department = department.unwrap_or_else(|| "<Which department owns this SOP?>".into());
+    let review_every = sop_type
+        .review_every
+        .unwrap_or(repo.settings.review_every)
+        .to_string();
+    let mut values = NewSop {
+        id: String::new(),
+        title: title.to_string(),
+        sop_type: sop_type.name.clone(),
+        owner,
+        department,
+        today: dates::today().to_string(),
+        review_every,
+        sections: sop_type.sections.clone(),
+    };
+
+    // Ids already used in front matter (a file may be named differently from its id).
+    let corpus = repo.load();
+    let front_ids: Vec<String> = corpus
+        .sops
+        .iter()
+        .filter_map(|s| s.meta.id.as_ref().map(|i| i.value.clone()))
+        .collect();
+
+    let _lock = IdLock::acquire(&repo)?;
+    let first = scaffold::highest_id(&repo, front_ids.iter().map(String::as_str)) + 1;
+    for next in first..first + u64::from(ATTEMPTS) {
+        values.id = scaffold::format_id(&repo, next);
+        let path = scaffold::new_path(&repo, &category, &values.id, title);
+        let text = scaffold::render(&repo.root, sop_type, &values)?;
+        let created = atomic::create_new(&path, text.as_bytes())
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        if created == Created::Written {
+            writeln!(std::io::stdout().lock(), "{}", ctx.display_path(&path))?;
+            if args.edit {
+                open_editor(ctx, &path)?;
+            }
+            return Ok(Exit::Success);
+        }
+    }
+    Err(Stop::refused(
+        format!("could not find a free id after {ATTEMPTS} tries"),
+        Some("another `sop new` may be running; try again".to_string()),
+    )
+    .into())
+}
+
+fn open_editor(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|e| !e.trim().is_empty())
+        });
+    let Some(editor) = editor else {
+        ctx.warn("neither `VISUAL` nor `EDITOR` is set: open the file above in your editor")?;
+        return Ok(());
+    };
+    // The variable may hold arguments (`code --wait`): split on whitespace like git does.
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or_default();
+    let status = std::process::Command::new(program)
+        .args(parts)
+        .arg(path)
+        .status()
+        .with_context(|| format!("cannot start the editor `{editor}`"))?;
+    if !status.success() {
+        ctx.warn(&format!("the editor `{editor}` exited with {status}"))?;
+    }
+    Ok(())
+}
+
+/// An exclusive lock held while an id is chosen and its file written, so that concurrent
+/// `sop new` runs never pick the same id. The operating system releases it if `sop` dies.
+struct IdLock {
+    _file: File,
+}
+
+impl IdLock {
+    fn acquire(repo: &Repo) -> anyhow::Result<IdLock> {
+        let path = lock_path(repo);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file `{}`", path.display()))?;
+        file.lock()
+            .with_context(|| format!("cannot lock `{}`", path.display()))?;
+        Ok(IdLock { _file: file })
+    }
+}
+
+/// Inside `.git` when there is one (never committed, never seen), else in the temp folder.
+fn lock_path(repo: &Repo) -> PathBuf {
+    if let Some(git_dir) = git::git_dir(&repo.root) {
+        return git_dir.join("sop-new.lock");
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    repo.root.hash(&mut h);
+    std::env::temp_dir().join(format!("sop-new-{:016x}.lock", h.finish()))
+}

@@ -1,0 +1,47 @@
+//! The `sop` binary: parse the command line, run it, print errors, exit with the right code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use sop::{Exit, Stop};
+
+fn main() -> ExitCode {
+    let cli = sop::cli::Cli::parse();
+    match sop::run(cli) {
+        Ok(exit) => exit.into(),
+        Err(err) => report(&err).into(),
+    }
+}
+
+/// Print `err` and its causes to stderr; pick the exit code.
+fn report(err: &anyhow::Error) -> Exit {
+    // A reader that stops early (`sop list | head`) is not an error.
+    if err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
+        return Exit::Success;
+    }
+    let mut out = anstream::stderr().lock();
+    let red = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let bold = anstyle::Style::new().bold();
+    let _ = writeln!(out, "{red}error{red:#}{bold}:{bold:#} {err}");
+    for cause in err.chain().skip(1) {
+        let _ = writeln!(out, "  caused by: {cause}");
+    }
+    match err.downcast_ref::<Stop>() {
+        Some(stop) => {
+            if let Some(help) = &stop.help {
+                let cyan = anstyle::Style::new()
+                    .bold()
+                    .fg_color(Some(anstyle::AnsiColor::Cyan.into()));
+                let _ = writeln!(out, "  {cyan}help{cyan:#}: {help}");
+            }
+            stop.exit
+        }
+        None => Exit::Usage,
+    }
+}

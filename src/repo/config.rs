@@ -1,0 +1,624 @@
+//! `sop.toml`: the repository's configuration, every key optional.
+//!
+//! Loading checks the file fully up front: an unknown key, a bad period or a bad glob is an error
+//! with the line and, for typos, the closest known key. The built-in SOP types live here too, so
+//! that `sop.toml` can change or extend them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
+
+use super::dates::Cadence;
+
+/// The configuration file's name.
+pub const FILE_NAME: &str = "sop.toml";
+
+/// The whole of `sop.toml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `[sops]`: where SOPs live and how ids look.
+    pub sops: SopsConfig,
+    /// `[defaults]`: values for `sop new` and for SOPs that set none.
+    pub defaults: Defaults,
+    /// `[types.<name>]`: changes to built-in types, or new types.
+    pub types: BTreeMap<String, TypeConfig>,
+    /// `[lint]`: review window and rule severities.
+    pub lint: LintConfig,
+    /// `[release]`: tag names.
+    pub release: ReleaseConfig,
+    /// `[site]`: the published site.
+    pub site: SiteConfig,
+}
+
+/// `[sops]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SopsConfig {
+    /// Folder of the SOPs, relative to the repository root.
+    pub dir: String,
+    /// Id prefix: ids look like `SOP-0001`.
+    pub id_prefix: String,
+    /// Digits of the id number.
+    pub id_digits: usize,
+}
+
+impl Default for SopsConfig {
+    fn default() -> Self {
+        SopsConfig {
+            dir: "sops".into(),
+            id_prefix: "SOP".into(),
+            id_digits: 4,
+        }
+    }
+}
+
+/// `[defaults]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Defaults {
+    /// Department for `sop new` when `--department` is not given.
+    pub department: Option<String>,
+    /// Owner for `sop new` when `--owner` is not given (else the git user).
+    pub owner: Option<String>,
+    /// Review cadence when an SOP sets neither `review_every` nor `next_review`.
+    pub review_every: String,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            department: None,
+            owner: None,
+            review_every: "12 months".into(),
+        }
+    }
+}
+
+/// `[types.<name>]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TypeConfig {
+    /// Required H2 sections, in order (replaces the built-in list).
+    pub sections: Option<Vec<String>>,
+    /// Other spellings accepted for a section: `{ "Roles and Responsibilities" = ["RACI"] }`.
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// Globs (from the repository root) of files that take this type when they set none.
+    pub paths: Vec<String>,
+    /// Review cadence for SOPs of this type.
+    pub review_every: Option<String>,
+    /// One line on what the type is for (shown by `sop new` on an unknown type).
+    pub description: Option<String>,
+}
+
+/// `[lint]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LintConfig {
+    /// How long before its review date an SOP counts as due soon.
+    pub due_soon: String,
+    /// Severity per rule id: `error`, `warning` or `off`.
+    pub severity: BTreeMap<String, SeverityLevel>,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        LintConfig {
+            due_soon: "30 days".into(),
+            severity: BTreeMap::new(),
+        }
+    }
+}
+
+/// A severity set in `sop.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityLevel {
+    /// Fails the check.
+    Error,
+    /// Reported, does not fail unless `--deny-warnings`.
+    Warning,
+    /// Not checked.
+    Off,
+}
+
+/// `[release]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReleaseConfig {
+    /// Tag name of a release; `{id}` and `{version}` are replaced.
+    pub tag_format: String,
+}
+
+impl Default for ReleaseConfig {
+    fn default() -> Self {
+        ReleaseConfig {
+            tag_format: "{id}/v{version}".into(),
+        }
+    }
+}
+
+/// `[site]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Title of the published site.
+    pub title: String,
+    /// Absolute URL the site is served from (for the sitemap and feeds).
+    pub base_url: Option<String>,
+    /// "Suggest a change" link; `{path}` and `{id}` are replaced.
+    pub suggest_url: Option<String>,
+    /// Output folder of `sop publish`, relative to the repository root.
+    pub out: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Standard Operating Procedures".into(),
+            base_url: None,
+            suggest_url: None,
+            out: "site".into(),
+        }
+    }
+}
+
+/// An SOP type with everything resolved: built-in values merged with `sop.toml`.
+#[derive(Debug, Clone)]
+pub struct SopType {
+    /// The type's name, as written in `type:`.
+    pub name: String,
+    /// Required H2 sections, in order.
+    pub sections: Vec<String>,
+    /// Other accepted spellings per section.
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// Files that take this type when they set none.
+    pub paths: Option<GlobSet>,
+    /// Review cadence for this type, if it has its own.
+    pub review_every: Option<Cadence>,
+    /// Whether the type is built in (else added by `sop.toml`).
+    pub builtin: bool,
+    /// What the type is for.
+    pub description: String,
+}
+
+/// The built-in types: name, description, required sections.
+pub const BUILTIN_TYPES: &[(&str, &str, &[&str])] = &[
+    (
+        "procedure",
+        "step-by-step instructions for a recurring task",
+        &[
+            "Purpose",
+            "Scope",
+            "Roles and Responsibilities",
+            "Procedure",
+            "Escalation",
+            "Metrics",
+            "References",
+        ],
+    ),
+    (
+        "policy",
+        "rules that apply and who enforces them",
+        &[
+            "Purpose",
+            "Scope",
+            "Policy",
+            "Roles and Responsibilities",
+            "Exceptions",
+            "References",
+        ],
+    ),
+    (
+        "runbook",
+        "what to do when something goes wrong, under time pressure",
+        &[
+            "Summary",
+            "Trigger",
+            "Severity",
+            "Immediate Actions",
+            "Escalation",
+            "Communication",
+            "Resolution",
+            "Follow-up",
+        ],
+    ),
+    (
+        "checklist",
+        "a list of items to tick off",
+        &["Purpose", "Checklist"],
+    ),
+];
+
+/// Section spellings accepted by every type without configuration.
+const BUILTIN_ALIASES: &[(&str, &[&str])] = &[
+    (
+        "Roles and Responsibilities",
+        &["Roles & Responsibilities", "Roles"],
+    ),
+    ("Follow-up", &["Follow up", "Followup"]),
+    ("References", &["Related documents"]),
+];
+
+/// The configuration with its derived values, ready for every command.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The file as written (defaults filled in).
+    pub config: Config,
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    /// All types by name.
+    pub types: BTreeMap<String, SopType>,
+    /// The default review cadence.
+    pub review_every: Cadence,
+    /// The due-soon window.
+    pub due_soon: Cadence,
+}
+
+/// Why `sop.toml` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read `{path}`")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid.
+    #[error("{path}:{line}:{column}: {message}{}", help.as_ref().map(|h| format!("\n  help: {h}")).unwrap_or_default())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: Option<String>,
+    },
+}
+
+impl Settings {
+    /// Read `path` (or use the defaults when `path` is `None`).
+    ///
+    /// # Errors
+    /// [`ConfigError`] when the file cannot be read or is not valid.
+    pub fn load(path: Option<&Path>) -> Result<Settings, ConfigError> {
+        let Some(path) = path else {
+            return Settings::from_config(Config::default(), None, "");
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Settings::parse(&text, path)
+    }
+
+    /// Parse `text` as the contents of `path`.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the line, column and fix.
+    pub fn parse(text: &str, path: &Path) -> Result<Settings, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| toml_error(text, path, &e))?;
+        Settings::from_config(config, Some(path.to_path_buf()), text)
+    }
+
+    fn from_config(
+        config: Config,
+        path: Option<PathBuf>,
+        text: &str,
+    ) -> Result<Settings, ConfigError> {
+        let file = path.clone().unwrap_or_else(|| PathBuf::from(FILE_NAME));
+        let invalid = |needle: &str, message: String, help: Option<String>| {
+            let at = find_value(text, needle);
+            let (line, column) = line_col(text, at);
+            ConfigError::Invalid {
+                path: file.clone(),
+                line,
+                column,
+                message,
+                help,
+            }
+        };
+        let cadence = |value: &str, key: &str| -> Result<Cadence, ConfigError> {
+            value.parse::<Cadence>().map_err(|e| {
+                invalid(
+                    value,
+                    format!("`{key}` is not a period of time"),
+                    Some(e.to_string()),
+                )
+            })
+        };
+        let review_every = cadence(&config.defaults.review_every, "review_every")?;
+        let due_soon = cadence(&config.lint.due_soon, "due_soon")?;
+        if config.sops.id_prefix.is_empty()
+            || !config
+                .sops
+                .id_prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(invalid(
+                &config.sops.id_prefix,
+                format!(
+                    "`id_prefix = \"{}\"` is not a valid id prefix",
+                    config.sops.id_prefix
+                ),
+                Some("use letters and digits only, such as `SOP` or `CS`".into()),
+            ));
+        }
+        if !(1..=9).contains(&config.sops.id_digits) {
+            return Err(invalid(
+                "id_digits",
+                "`id_digits` must be between 1 and 9".into(),
+                None,
+            ));
+        }
+        if !config.release.tag_format.contains("{version}") {
+            return Err(invalid(
+                "tag_format",
+                "`tag_format` must contain `{version}`".into(),
+                Some("for example `tag_format = \"{id}/v{version}\"`".into()),
+            ));
+        }
+        let mut types = BTreeMap::new();
+        for (name, description, sections) in BUILTIN_TYPES {
+            types.insert(
+                (*name).to_string(),
+                SopType {
+                    name: (*name).to_string(),
+                    sections: sections.iter().map(|s| (*s).to_string()).collect(),
+                    aliases: builtin_aliases(),
+                    paths: None,
+                    review_every: None,
+                    builtin: true,
+                    description: (*description).to_string(),
+                },
+            );
+        }
+        for (name, tc) in &config.types {
+            let entry = types.entry(name.clone()).or_insert_with(|| SopType {
+                name: name.clone(),
+                sections: Vec::new(),
+                aliases: builtin_aliases(),
+                paths: None,
+                review_every: None,
+                builtin: false,
+                description: String::new(),
+            });
+            if let Some(sections) = &tc.sections {
+                entry.sections.clone_from(sections);
+            } else if !entry.builtin {
+                return Err(invalid(
+                    &format!("[types.{name}]"),
+                    format!("the new type `{name}` has no `sections`"),
+                    Some(format!(
+                        "list its required sections, for example `sections = [\"Purpose\", \"Steps\"]` under `[types.{name}]`"
+                    )),
+                ));
+            }
+            for (section, spellings) in &tc.aliases {
+                entry
+                    .aliases
+                    .entry(section.clone())
+                    .or_default()
+                    .extend(spellings.iter().cloned());
+            }
+            if let Some(every) = &tc.review_every {
+                entry.review_every = Some(cadence(every, "review_every")?);
+            }
+            if let Some(description) = &tc.description {
+                entry.description.clone_from(description);
+            }
+            if !tc.paths.is_empty() {
+                let mut set = GlobSetBuilder::new();
+                for pattern in &tc.paths {
+                    let glob = Glob::new(pattern).map_err(|e| {
+                        invalid(
+                            pattern,
+                            format!("`{pattern}` is not a valid path pattern"),
+                            Some(format!("{e}; patterns look like `sops/alerts/**`")),
+                        )
+                    })?;
+                    set.add(glob);
+                }
+                entry.paths = Some(set.build().map_err(|e| {
+                    invalid(
+                        "paths",
+                        "the `paths` patterns do not compile".into(),
+                        Some(e.to_string()),
+                    )
+                })?);
+            }
+        }
+        Ok(Settings {
+            config,
+            path,
+            types,
+            review_every,
+            due_soon,
+        })
+    }
+
+    /// The SOP folder's path relative to the repository root.
+    pub fn sops_dir(&self) -> &str {
+        self.config.sops.dir.trim_end_matches('/')
+    }
+
+    /// The type whose `paths` match `rel_path` (relative, `/`-separated), if any.
+    pub fn type_for_path(&self, rel_path: &str) -> Option<&SopType> {
+        self.types
+            .values()
+            .find(|t| t.paths.as_ref().is_some_and(|set| set.is_match(rel_path)))
+    }
+
+    /// The tag name of `id` at `version`.
+    pub fn tag_name(&self, id: &str, version: &str) -> String {
+        self.config
+            .release
+            .tag_format
+            .replace("{id}", id)
+            .replace("{version}", version)
+    }
+
+    /// The names of all types, sorted.
+    pub fn type_names(&self) -> Vec<&str> {
+        self.types.keys().map(String::as_str).collect()
+    }
+}
+
+fn builtin_aliases() -> BTreeMap<String, Vec<String>> {
+    BUILTIN_ALIASES
+        .iter()
+        .map(|(k, v)| {
+            (
+                (*k).to_string(),
+                v.iter().map(|s| (*s).to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Turn a toml error into one that names the line, the key and the closest known key.
+fn toml_error(text: &str, path: &Path, err: &toml::de::Error) -> ConfigError {
+    let at = err.span().map_or(0, |s| s.start);
+    let (line, column) = line_col(text, at);
+    let raw = err.message().trim().to_string();
+    let (message, help) = if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default().to_string();
+        let expected: Vec<&str> = rest
+            .split("expected")
+            .nth(1)
+            .map(|list| {
+                list.split('`')
+                    .enumerate()
+                    .filter_map(|(i, s)| (i % 2 == 1).then_some(s))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let help = closest(&key, &expected)
+            .map(|best| format!("did you mean `{best}`?"))
+            .or_else(|| {
+                (!expected.is_empty()).then(|| {
+                    format!(
+                        "the keys allowed here are {}",
+                        expected
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+            });
+        (format!("unknown key `{key}`"), help)
+    } else {
+        (
+            raw,
+            Some(format!(
+                "see the comments in a fresh `{FILE_NAME}` from `sop init`"
+            )),
+        )
+    };
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+        help,
+    }
+}
+
+/// The known word closest to `word`, if one is close enough to be a typo.
+pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| {
+            (
+                strsim::jaro_winkler(&word.to_lowercase(), &k.to_lowercase()),
+                *k,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+fn find_value(text: &str, needle: &str) -> usize {
+    text.find(needle).unwrap_or(0)
+}
+
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = text.get(..at).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Settings, ConfigError> {
+        Settings::parse(text, Path::new("sop.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let s = parse("").unwrap();
+        assert_eq!(s.sops_dir(), "sops");
+        assert_eq!(
+            s.type_names(),
+            ["checklist", "policy", "procedure", "runbook"]
+        );
+        assert_eq!(s.tag_name("SOP-0001", "1.2.0"), "SOP-0001/v1.2.0");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_closest_key() {
+        let err = parse("[sops]\ndir = \"sops\"\nid_prefx = \"CS\"\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("sop.toml:3:1: unknown key `id_prefx`"),
+            "{msg}"
+        );
+        assert!(msg.contains("did you mean `id_prefix`?"), "{msg}");
+    }
+
+    #[test]
+    fn types_can_be_changed_and_added() {
+        let s = parse(
+            "[types.runbook]\nreview_every = \"3 months\"\n[types.alert-runbook]\nsections = [\"Meaning\", \"Impact\"]\naliases = { \"Impact\" = [\"Effect\"] }\npaths = [\"sops/alerts/**\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.types["runbook"].review_every.map(|c| c.to_string()),
+            Some("3 months".into())
+        );
+        assert_eq!(s.types["alert-runbook"].sections, ["Meaning", "Impact"]);
+        assert_eq!(
+            s.type_for_path("sops/alerts/disk.md")
+                .map(|t| t.name.as_str()),
+            Some("alert-runbook")
+        );
+    }
+
+    #[test]
+    fn new_type_without_sections_is_an_error() {
+        let err = parse("[types.memo]\npaths = [\"x/**\"]\n").unwrap_err();
+        assert!(err.to_string().contains("has no `sections`"));
+    }
+
+    #[test]
+    fn bad_period_is_an_error_with_its_line() {
+        let err = parse("[defaults]\nreview_every = \"yearly\"\n").unwrap_err();
+        assert!(err.to_string().contains("sop.toml:2:"), "{err}");
+    }
+}

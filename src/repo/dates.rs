@@ -1,0 +1,203 @@
+//! Calendar dates and review cadences (`12 months`, `6 weeks`, `30 days`).
+//!
+//! Dates are civil dates (no time zone) in ISO 8601 form. "Today" is the local date, or
+//! `SOP_TODAY` when set, so a CI run or a test can pin the day it checks against.
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use jiff::civil::Date;
+
+/// The environment variable that pins today's date (`YYYY-MM-DD`).
+pub const TODAY_ENV: &str = "SOP_TODAY";
+
+/// Today's date: `SOP_TODAY` when it holds a valid date, else the local calendar date.
+pub fn today() -> Date {
+    if let Ok(pinned) = std::env::var(TODAY_ENV)
+        && let Ok(date) = parse_date(&pinned)
+    {
+        return date;
+    }
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Why a date did not parse, in words for a writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not in `YYYY-MM-DD` form.
+    Format,
+    /// The right form, but not a day of the calendar (`2026-02-30`).
+    NoSuchDay {
+        /// What is wrong, e.g. "February 2026 has 28 days".
+        why: String,
+    },
+}
+
+/// Parse an ISO 8601 calendar date, `YYYY-MM-DD` exactly.
+///
+/// # Errors
+/// [`DateError::Format`] for anything else, [`DateError::NoSuchDay`] for a day the calendar
+/// does not have.
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) {
+        return Err(DateError::Format);
+    }
+    if !digits(8..10) {
+        return Err(DateError::Format);
+    }
+    let num = |r: std::ops::Range<usize>| text[r].parse::<i16>().unwrap_or(0);
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    if !(1..=12).contains(&m) {
+        return Err(DateError::NoSuchDay {
+            why: format!("there is no month {m}"),
+        });
+    }
+    match Date::new(y, m as i8, d as i8) {
+        Ok(date) => Ok(date),
+        Err(_) => {
+            let last = Date::new(y, m as i8, 1)
+                .map(|first| first.days_in_month())
+                .unwrap_or(31);
+            Err(DateError::NoSuchDay {
+                why: format!("{} {y} has {last} days", month_name(m)),
+            })
+        }
+    }
+}
+
+fn month_name(m: i16) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES
+        .get(usize::try_from(m - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or("that month")
+}
+
+/// Days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    from.until(to).map_or(0, |span| i64::from(span.get_days()))
+}
+
+/// The unit of a [`Cadence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Calendar days.
+    Days,
+    /// Weeks of 7 days.
+    Weeks,
+    /// Calendar months.
+    Months,
+    /// Calendar years.
+    Years,
+}
+
+/// A period such as `12 months`: how often an SOP is reviewed, or a lint window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cadence {
+    /// How many units.
+    pub amount: u32,
+    /// Which unit.
+    pub unit: Unit,
+}
+
+/// A period that does not parse; the message says what is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a period: write a number and a unit, such as `12 months`, `6 weeks`, `30 days` or `1 year`"
+)]
+pub struct CadenceError(pub String);
+
+impl FromStr for Cadence {
+    type Err = CadenceError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || CadenceError(s.to_string());
+        let t = s.trim();
+        let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
+        let amount: u32 = t[..split].parse().map_err(|_| err())?;
+        let unit = match t[split..].trim().to_ascii_lowercase().as_str() {
+            "d" | "day" | "days" => Unit::Days,
+            "w" | "week" | "weeks" => Unit::Weeks,
+            "m" | "mo" | "month" | "months" => Unit::Months,
+            "y" | "year" | "years" => Unit::Years,
+            _ => return Err(err()),
+        };
+        if amount == 0 || amount > 100_000 {
+            return Err(err());
+        }
+        Ok(Cadence { amount, unit })
+    }
+}
+
+impl fmt::Display for Cadence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (one, many) = match self.unit {
+            Unit::Days => ("day", "days"),
+            Unit::Weeks => ("week", "weeks"),
+            Unit::Months => ("month", "months"),
+            Unit::Years => ("year", "years"),
+        };
+        let unit = if self.amount == 1 { one } else { many };
+        write!(f, "{} {unit}", self.amount)
+    }
+}
+
+impl Cadence {
+    /// `date` plus this period, `None` past the calendar's end.
+    pub fn after(self, date: Date) -> Option<Date> {
+        let n = i64::from(self.amount);
+        let span = match self.unit {
+            Unit::Days => jiff::Span::new().days(n),
+            Unit::Weeks => jiff::Span::new().weeks(n),
+            Unit::Months => jiff::Span::new().months(n),
+            Unit::Years => jiff::Span::new().years(n),
+        };
+        date.checked_add(span).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_iso_dates_and_explains_bad_days() {
+        assert_eq!(parse_date("2026-11-24").map(|d| d.day()), Ok(24));
+        assert_eq!(parse_date("24.11.2026"), Err(DateError::Format));
+        assert_eq!(
+            parse_date("2026-02-30"),
+            Err(DateError::NoSuchDay {
+                why: "February 2026 has 28 days".into()
+            })
+        );
+        assert!(matches!(
+            parse_date("2026-13-01"),
+            Err(DateError::NoSuchDay { .. })
+        ));
+    }
+
+    #[test]
+    fn cadences_parse_and_add() {
+        let c: Cadence = "6 months".parse().unwrap();
+        let d = parse_date("2026-11-24").unwrap();
+        assert_eq!(c.after(d), parse_date("2027-05-24").ok());
+        assert_eq!("30d".parse::<Cadence>().unwrap().to_string(), "30 days");
+        assert!("soon".parse::<Cadence>().is_err());
+        assert!("0 days".parse::<Cadence>().is_err());
+    }
+}

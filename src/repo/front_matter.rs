@@ -1,0 +1,502 @@
+//! Front matter: split the YAML block off an SOP file and parse it into fields that keep the
+//! byte span of every key and value.
+//!
+//! YAML is read only here (saphyr), so the parser can be swapped without touching the rest.
+//! A broken block is data, not an error: [`FrontMatter::problems`] carries each problem with its
+//! span, and lint reports it. This module depends on [`super::source`] alone.
+
+use saphyr::{MarkedYaml, Marker, ScalarStyle, YamlData, YamlLoader};
+use saphyr_parser::Parser;
+use serde::Serialize;
+
+use super::source::Span;
+
+/// Every front-matter key the contract knows, in the order `sop new` writes them.
+pub const KNOWN_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "type",
+    "status",
+    "version",
+    "owner",
+    "department",
+    "approvers",
+    "effective",
+    "review_every",
+    "next_review",
+    "last_reviewed",
+    "tags",
+    "supersedes",
+    "superseded_by",
+    "retired_reason",
+    "language",
+    "translation_of",
+];
+
+/// Where the front matter and the body of a file are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The YAML text between the `---` lines, if the file has front matter.
+    pub yaml: Option<Span>,
+    /// The Markdown body after the closing line (or the whole file without front matter).
+    pub body: Span,
+    /// Set when the file opens a block with `---` but never closes it.
+    pub unclosed: Option<Span>,
+}
+
+/// Find the front matter of `text`: a first line `---`, then YAML, then a line `---` or `...`.
+///
+/// Never fails: a file without front matter has `yaml: None`; one whose block is never closed has
+/// `unclosed` set to the opening line and its whole text as body. `yaml` and `body` never overlap
+/// and both lie inside `text` on character boundaries.
+pub fn split(text: &str) -> Split {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let whole = Split {
+        yaml: None,
+        body: Span::new(start, text.len()),
+        unclosed: None,
+    };
+    let rest = &text[start..];
+    let first_len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_len].trim_end() != "---" {
+        return whole;
+    }
+    let yaml_start = start + first_len;
+    let mut at = yaml_start;
+    while at < text.len() {
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        let line = text[at..line_end].trim_end();
+        if line == "---" || line == "..." {
+            return Split {
+                yaml: Some(Span::new(yaml_start, at)),
+                body: Span::new(line_end, text.len()),
+                unclosed: None,
+            };
+        }
+        at = line_end;
+    }
+    Split {
+        unclosed: Some(Span::new(start, start + rest[..first_len].trim_end().len())),
+        ..whole
+    }
+}
+
+/// The parsed front matter of one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FrontMatter {
+    /// The YAML text's span in the file.
+    pub span: Span,
+    /// Every top-level key, in the order written.
+    pub fields: Vec<Field>,
+    /// What is wrong with the YAML itself (syntax, duplicate keys, not a mapping).
+    pub problems: Vec<YamlProblem>,
+}
+
+/// One top-level `key: value` of the front matter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// The key as written.
+    pub key: String,
+    /// Where the key is.
+    pub key_span: Span,
+    /// The value.
+    pub value: Value,
+    /// Where the value is (empty, just after the key, when there is none).
+    pub value_span: Span,
+}
+
+/// A front-matter value, reduced to what SOP metadata needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    /// No value (`key:`, `~`, `null`).
+    Null,
+    /// A scalar, as text: `1.0` stays `1.0`, `2026-11-24` stays a string.
+    Text(String),
+    /// A sequence; items that are not scalars have `text: None`.
+    List(Vec<Item>),
+    /// A mapping, such as an unquoted `{placeholder}`.
+    Mapping,
+}
+
+/// One item of a list value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    /// The item's text when it is a scalar.
+    pub text: Option<String>,
+    /// Where the item is.
+    pub span: Span,
+}
+
+/// Something wrong with the YAML block as a whole.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YamlProblem {
+    /// What kind of problem.
+    pub kind: YamlProblemKind,
+    /// Where it is.
+    pub span: Span,
+    /// The parser's own words, lowercased and without position (for `help` or `-v`).
+    pub detail: String,
+}
+
+/// The kinds of [`YamlProblem`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YamlProblemKind {
+    /// The YAML does not parse.
+    Syntax,
+    /// A key appears twice; `first` is where it first appeared, when known.
+    DuplicateKey {
+        /// The repeated key.
+        key: String,
+    },
+    /// The block is not a `key: value` mapping (a list or a lone value).
+    NotAMapping,
+    /// A key that is not plain text (a list or mapping used as key).
+    ComplexKey,
+}
+
+impl FrontMatter {
+    /// The first field named `key`.
+    pub fn get(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+}
+
+/// Parse the YAML of `text` at `yaml` into fields with byte spans into `text`.
+pub fn parse(text: &str, yaml: Span) -> FrontMatter {
+    let slice = &text[yaml.start..yaml.end];
+    let locate = Locator::new(slice, yaml.start);
+    let mut front = FrontMatter {
+        span: yaml,
+        ..FrontMatter::default()
+    };
+    if slice.trim().is_empty() {
+        return front;
+    }
+    let docs = match load(slice, false) {
+        Ok(docs) => docs,
+        Err(err) => {
+            let at = locate.byte(*err.marker());
+            let detail = err.info().to_string();
+            if detail.contains("duplicate") {
+                let key = duplicate_key_name(slice, at - yaml.start);
+                front.problems.push(YamlProblem {
+                    kind: YamlProblemKind::DuplicateKey { key },
+                    span: locate.key_span_at(at),
+                    detail,
+                });
+                // Keep going with the last value of each key, so the rest is still checked.
+                match load(slice, true) {
+                    Ok(docs) => docs,
+                    Err(_) => return front,
+                }
+            } else {
+                front.problems.push(YamlProblem {
+                    kind: YamlProblemKind::Syntax,
+                    span: Span::new(at, locate.char_end(at)),
+                    detail,
+                });
+                return front;
+            }
+        }
+    };
+    let Some(doc) = docs.first() else {
+        return front;
+    };
+    match &doc.data {
+        YamlData::Mapping(map) => {
+            for (k, v) in map {
+                let key_span = locate.span(k.span.start, k.span.end);
+                let Some(key) = scalar_text(k) else {
+                    front.problems.push(YamlProblem {
+                        kind: YamlProblemKind::ComplexKey,
+                        span: key_span,
+                        detail: "a key must be plain text".into(),
+                    });
+                    continue;
+                };
+                let (value, value_span) = to_value(v, &locate, key_span.end);
+                front.fields.push(Field {
+                    key,
+                    key_span,
+                    value,
+                    value_span,
+                });
+            }
+        }
+        YamlData::Representation(..) | YamlData::Value(_) | YamlData::Sequence(_) => {
+            front.problems.push(YamlProblem {
+                kind: YamlProblemKind::NotAMapping,
+                span: locate.span(doc.span.start, doc.span.end),
+                detail: "front matter is not a list of `key: value` lines".into(),
+            });
+        }
+        _ => {}
+    }
+    front
+}
+
+fn load(slice: &str, allow_duplicates: bool) -> Result<Vec<MarkedYaml<'_>>, saphyr::ScanError> {
+    let mut parser = Parser::new_from_str(slice);
+    let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
+    loader.early_parse(false);
+    loader.allow_duplicate_keys(allow_duplicates);
+    parser.load(&mut loader, false)?;
+    if let Some(err) = loader.error() {
+        return Err(err.clone());
+    }
+    Ok(loader.into_documents())
+}
+
+/// The key name on the line at `at` (a byte offset into `slice`), for duplicate-key messages.
+fn duplicate_key_name(slice: &str, at: usize) -> String {
+    let at = at.min(slice.len());
+    let line_start = slice[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &slice[line_start..];
+    let line = line.split('\n').next().unwrap_or_default();
+    line.split(':')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_string()
+}
+
+/// The text of a scalar node, `None` for collections.
+fn scalar_text(node: &MarkedYaml<'_>) -> Option<String> {
+    match &node.data {
+        YamlData::Representation(text, _, _) => Some(text.to_string()),
+        YamlData::Value(v) => Some(match v {
+            saphyr::Scalar::Null => String::new(),
+            saphyr::Scalar::Boolean(b) => b.to_string(),
+            saphyr::Scalar::Integer(i) => i.to_string(),
+            saphyr::Scalar::FloatingPoint(f) => f.to_string(),
+            saphyr::Scalar::String(s) => s.to_string(),
+        }),
+        YamlData::Tagged(_, inner) => scalar_text(inner),
+        _ => None,
+    }
+}
+
+fn is_null(node: &MarkedYaml<'_>) -> bool {
+    match &node.data {
+        YamlData::Representation(text, ScalarStyle::Plain, _) => {
+            matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+        }
+        YamlData::Value(saphyr::Scalar::Null) => true,
+        _ => false,
+    }
+}
+
+fn to_value(node: &MarkedYaml<'_>, locate: &Locator<'_>, after_key: usize) -> (Value, Span) {
+    let span = locate.span(node.span.start, node.span.end);
+    if is_null(node) {
+        let at = if span.is_empty() {
+            after_key
+        } else {
+            span.start
+        };
+        return (Value::Null, Span::new(at, span.end.max(at)));
+    }
+    match &node.data {
+        YamlData::Sequence(items) => {
+            let items = items
+                .iter()
+                .map(|item| Item {
+                    text: scalar_text(item),
+                    span: locate.span(item.span.start, item.span.end),
+                })
+                .collect();
+            (Value::List(items), list_span(span, locate))
+        }
+        YamlData::Mapping(_) => (Value::Mapping, span),
+        YamlData::Tagged(_, inner) => to_value(inner, locate, after_key),
+        _ => match scalar_text(node) {
+            Some(text) => (Value::Text(text), span),
+            None => (Value::Null, span),
+        },
+    }
+}
+
+/// A block sequence's span can end on the next line; stop it at the last non-blank byte.
+fn list_span(span: Span, locate: &Locator<'_>) -> Span {
+    let local = locate.slice;
+    let s = span.start.saturating_sub(locate.base).min(local.len());
+    let e = span.end.saturating_sub(locate.base).min(local.len()).max(s);
+    let trimmed = local[s..e].trim_end();
+    Span::new(span.start, span.start + trimmed.len())
+}
+
+/// Turns saphyr markers (1-based line, 0-based character column, relative to the YAML slice)
+/// into byte offsets into the whole file.
+struct Locator<'a> {
+    slice: &'a str,
+    base: usize,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(slice: &'a str, base: usize) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            slice
+                .bytes()
+                .enumerate()
+                .filter_map(|(i, b)| (b == b'\n').then_some(i + 1)),
+        );
+        Locator {
+            slice,
+            base,
+            line_starts,
+        }
+    }
+
+    fn byte(&self, m: Marker) -> usize {
+        let line_idx = m.line().saturating_sub(1).min(self.line_starts.len() - 1);
+        let start = self.line_starts.get(line_idx).copied().unwrap_or(0);
+        let line = &self.slice[start..];
+        let within = line
+            .char_indices()
+            .nth(m.col())
+            .map_or(line.len(), |(i, _)| i);
+        self.base + start + within
+    }
+
+    fn span(&self, start: Marker, end: Marker) -> Span {
+        Span::new(self.byte(start), self.byte(end))
+    }
+
+    /// The end of the character at `at` (for one-character error spans).
+    fn char_end(&self, at: usize) -> usize {
+        let local = at.saturating_sub(self.base);
+        match self.slice.get(local..).and_then(|s| s.chars().next()) {
+            Some(c) if c != '\n' && c != '\r' => at + c.len_utf8(),
+            _ => at,
+        }
+    }
+
+    /// The span of the key that starts the line holding `at`.
+    fn key_span_at(&self, at: usize) -> Span {
+        let local = at.saturating_sub(self.base).min(self.slice.len());
+        let line_start = self.slice[..local].rfind('\n').map_or(0, |i| i + 1);
+        let line = self.slice[line_start..]
+            .split('\n')
+            .next()
+            .unwrap_or_default();
+        let indent = line.len() - line.trim_start().len();
+        let key_len = line
+            .trim_start()
+            .find(':')
+            .unwrap_or(line.trim_end().len() - indent);
+        let start = self.base + line_start + indent;
+        Span::new(start, start + key_len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> FrontMatter {
+        let split = split(text);
+        parse(text, split.yaml.unwrap_or_default())
+    }
+
+    fn at(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    #[test]
+    fn split_finds_yaml_and_body() {
+        let text = "---\nid: SOP-0001\n---\n## Purpose\n";
+        let s = split(text);
+        assert_eq!(at(text, s.yaml.unwrap_or_default()), "id: SOP-0001\n");
+        assert_eq!(at(text, s.body), "## Purpose\n");
+        assert!(s.unclosed.is_none());
+    }
+
+    #[test]
+    fn split_without_front_matter_keeps_whole_body() {
+        let s = split("# Title\n");
+        assert_eq!(s.yaml, None);
+        assert_eq!(s.body, Span::new(0, 8));
+    }
+
+    #[test]
+    fn split_reports_unclosed_block() {
+        let s = split("---\nid: x\n## Purpose\n");
+        assert_eq!(s.unclosed, Some(Span::new(0, 3)));
+        assert_eq!(s.yaml, None);
+    }
+
+    #[test]
+    fn fields_keep_byte_spans_after_non_ascii() {
+        let text = "---\ntitle: Größe – Ünïcode\nstatus: aproved\n---\n";
+        let fm = parse_str(text);
+        let status = fm.get("status").unwrap();
+        assert_eq!(at(text, status.key_span), "status");
+        assert_eq!(at(text, status.value_span), "aproved");
+        assert_eq!(status.value, Value::Text("aproved".into()));
+    }
+
+    #[test]
+    fn scalars_stay_as_written() {
+        let text = "---\nversion: 1.0\neffective: 2026-11-24\nowner: \"a: b\"\n---\n";
+        let fm = parse_str(text);
+        assert_eq!(fm.get("version").unwrap().value, Value::Text("1.0".into()));
+        assert_eq!(
+            fm.get("effective").unwrap().value,
+            Value::Text("2026-11-24".into())
+        );
+        assert_eq!(fm.get("owner").unwrap().value, Value::Text("a: b".into()));
+    }
+
+    #[test]
+    fn lists_and_empty_values() {
+        let text = "---\napprovers:\n  - Ann\n  - Bo\ntags: []\nowner:\n---\n";
+        let fm = parse_str(text);
+        let Value::List(items) = &fm.get("approvers").unwrap().value else {
+            panic!("not a list")
+        };
+        assert_eq!(items.len(), 2);
+        assert_eq!(at(text, items[1].span), "Bo");
+        assert_eq!(fm.get("tags").unwrap().value, Value::List(vec![]));
+        assert_eq!(fm.get("owner").unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let text = "---\nid: SOP-0001\ntitle: a: b\n---\n";
+        let fm = parse_str(text);
+        assert_eq!(fm.problems.len(), 1);
+        assert_eq!(fm.problems[0].kind, YamlProblemKind::Syntax);
+        assert!(fm.problems[0].span.start > 4);
+    }
+
+    #[test]
+    fn duplicate_key_is_a_problem_and_the_rest_parses() {
+        let text = "---\nid: SOP-0001\nstatus: draft\nstatus: approved\ntitle: T\n---\n";
+        let fm = parse_str(text);
+        assert_eq!(
+            fm.problems[0].kind,
+            YamlProblemKind::DuplicateKey {
+                key: "status".into()
+            }
+        );
+        assert_eq!(at(text, fm.problems[0].span), "status");
+        assert!(fm.get("title").is_some());
+    }
+
+    #[test]
+    fn unquoted_placeholder_is_a_mapping() {
+        let fm = parse_str("---\nreview_every: {period}\n---\n");
+        assert_eq!(fm.get("review_every").unwrap().value, Value::Mapping);
+    }
+
+    #[test]
+    fn a_list_is_not_a_mapping() {
+        let fm = parse_str("---\n- a\n- b\n---\n");
+        assert_eq!(fm.problems[0].kind, YamlProblemKind::NotAMapping);
+    }
+}

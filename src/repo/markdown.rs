@@ -1,0 +1,293 @@
+//! The outline of an SOP's Markdown body: headings, sections, links and images, each with its
+//! byte span in the file.
+//!
+//! pulldown-cmark is read here once per file; lint rules and the site work from this outline.
+//! The slug rule for heading anchors lives here too, so lint and the site agree on it.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::source::Span;
+
+/// The Markdown extensions `sop` understands, the same for lint and the site.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// A heading of the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`, and so on.
+    pub level: u8,
+    /// The heading's text, without markup.
+    pub text: String,
+    /// The anchor the site gives it (unique within the page).
+    pub anchor: String,
+    /// The whole heading line(s).
+    pub span: Span,
+}
+
+/// A level-2 section: its heading and the content up to the next heading of level 1 or 2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// Index of the section's heading in [`Outline::headings`].
+    pub heading: usize,
+    /// The content after the heading line, up to the next H1/H2 or the end.
+    pub content: Span,
+    /// Whether the content holds anything but blank lines and comments.
+    pub has_content: bool,
+}
+
+/// Whether a link is a link or an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// `[text](dest)`.
+    Link,
+    /// `![alt](src)`.
+    Image,
+}
+
+/// A link or image in the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// Link or image.
+    pub kind: LinkKind,
+    /// The destination as written.
+    pub dest: String,
+    /// The whole `[text](dest)`.
+    pub span: Span,
+}
+
+/// What the body holds, in document order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outline {
+    /// Every heading.
+    pub headings: Vec<Heading>,
+    /// The level-2 sections.
+    pub sections: Vec<Section>,
+    /// Every link and image.
+    pub links: Vec<Link>,
+}
+
+impl Outline {
+    /// The heading of `section`.
+    pub fn section_heading(&self, section: &Section) -> Option<&Heading> {
+        self.headings.get(section.heading)
+    }
+
+    /// Whether some heading has the anchor `anchor`.
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        self.headings.iter().any(|h| h.anchor == anchor)
+    }
+}
+
+/// Read the outline of the Markdown in `text[body]`; spans are into `text`.
+pub fn outline(text: &str, body: Span) -> Outline {
+    let md = &text[body.start..body.end];
+    let mut out = Outline::default();
+    let mut anchors = Anchors::default();
+    let mut heading: Option<(u8, usize, String)> = None;
+    let mut link: Option<(LinkKind, String, usize)> = None;
+    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        let span = Span::new(range.start, range.end).shift(body.start);
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level_number(level), span.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, text)) = heading.take() {
+                    let text = text.trim().to_string();
+                    let anchor = anchors.unique(slugify(&text));
+                    out.headings.push(Heading {
+                        level,
+                        text,
+                        anchor,
+                        span: Span::new(start, body.start + md[..range.end].trim_end().len()),
+                    });
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some((LinkKind::Link, dest_url.to_string(), span.start));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                link = Some((LinkKind::Image, dest_url.to_string(), span.start));
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some((kind, dest, start)) = link.take() {
+                    out.links.push(Link {
+                        kind,
+                        dest,
+                        span: Span::new(start, span.end),
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, buf)) = heading.as_mut() {
+                    buf.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sections = sections(text, body, &out.headings);
+    out
+}
+
+fn sections(text: &str, body: Span, headings: &[Heading]) -> Vec<Section> {
+    let mut out = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        if h.level != 2 {
+            continue;
+        }
+        let start = line_end(text, h.span.end.min(text.len()));
+        let end = headings[i + 1..]
+            .iter()
+            .find(|next| next.level <= 2)
+            .map_or(body.end, |next| next.span.start);
+        let content = Span::new(start.min(end), end);
+        let has_content = has_content(&text[content.start..content.end]);
+        out.push(Section {
+            heading: i,
+            content,
+            has_content,
+        });
+    }
+    out
+}
+
+/// Content counts when it holds more than blank lines and HTML comments; a subheading alone
+/// with nothing under it does count (the writer structured it on purpose).
+fn has_content(slice: &str) -> bool {
+    let mut rest = slice;
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("<!--") {
+            match after.find("-->") {
+                Some(end) => rest = &after[end + 3..],
+                None => return false,
+            }
+        } else {
+            return !rest.is_empty();
+        }
+    }
+}
+
+fn line_end(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    if at > 0 && text.as_bytes().get(at - 1) == Some(&b'\n') {
+        return at;
+    }
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The anchor of a heading: lowercase; letters, digits, `-` and `_` kept; spaces become `-`;
+/// everything else dropped (the rule GitHub uses, so links work there and on the site).
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// Makes anchors unique within a page the way GitHub does: `a`, `a-1`, `a-2`.
+#[derive(Default)]
+struct Anchors {
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl Anchors {
+    fn unique(&mut self, base: String) -> String {
+        let n = self.seen.entry(base.clone()).or_insert(0);
+        let anchor = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        *n += 1;
+        if anchor != base {
+            self.seen.entry(anchor.clone()).or_insert(1);
+        }
+        anchor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline_of(text: &str) -> Outline {
+        outline(text, Span::new(0, text.len()))
+    }
+
+    #[test]
+    fn slug_rule_matches_github() {
+        assert_eq!(
+            slugify("Roles and Responsibilities"),
+            "roles-and-responsibilities"
+        );
+        assert_eq!(slugify("Step 3: Verify"), "step-3-verify");
+        assert_eq!(slugify("Über uns"), "über-uns");
+    }
+
+    #[test]
+    fn sections_span_to_the_next_h2() {
+        let text = "## Purpose\n\nWhy.\n\n### Detail\n\nMore.\n\n## Scope\n\n## Next\nx\n";
+        let o = outline_of(text);
+        assert_eq!(o.headings.len(), 4);
+        assert_eq!(o.sections.len(), 3);
+        let purpose = &o.sections[0];
+        assert!(text[purpose.content.start..purpose.content.end].contains("More."));
+        assert!(purpose.has_content);
+        assert!(!o.sections[1].has_content);
+        assert!(o.sections[2].has_content);
+        assert_eq!(
+            &text[o.headings[0].span.start..o.headings[0].span.end],
+            "## Purpose"
+        );
+    }
+
+    #[test]
+    fn duplicate_headings_get_numbered_anchors() {
+        let o = outline_of("## Notes\n\n## Notes\n");
+        assert_eq!(o.headings[1].anchor, "notes-1");
+    }
+
+    #[test]
+    fn links_and_images_have_spans() {
+        let text = "See [the refund SOP](../pay/SOP-0003-x.md#scope) and ![flow](img/a.png).\n";
+        let o = outline_of(text);
+        assert_eq!(o.links.len(), 2);
+        assert_eq!(o.links[0].dest, "../pay/SOP-0003-x.md#scope");
+        assert_eq!(
+            &text[o.links[0].span.start..o.links[0].span.end],
+            "[the refund SOP](../pay/SOP-0003-x.md#scope)"
+        );
+        assert_eq!(o.links[1].kind, LinkKind::Image);
+    }
+
+    #[test]
+    fn comment_only_section_is_empty() {
+        let o = outline_of("## Purpose\n<!-- fill me -->\n\n## Scope\nx\n");
+        assert!(!o.sections[0].has_content);
+    }
+}

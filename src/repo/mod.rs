@@ -1,0 +1,429 @@
+//! The SOP repository: find its root, read `sop.toml`, and load every SOP under `sops/`.
+//!
+//! Loading reads each file once, in parallel. A file that cannot be an SOP (binary, not UTF-8,
+//! too large, empty, a symlink loop) becomes a [`BrokenFile`] naming the file and the problem;
+//! the others still load. This module depends on no other part of the crate: lint, git and the
+//! site build on it.
+
+pub mod config;
+pub mod dates;
+pub mod front_matter;
+pub mod markdown;
+pub mod sop;
+pub mod source;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use config::{ConfigError, Settings, SopType};
+pub use sop::{Sop, Status};
+pub use source::{SourceFile, Span};
+
+/// Files larger than this are not read as SOPs.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Why the repository could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// Neither `sop.toml` nor a git work tree above the start folder.
+    #[error(
+        "no SOP repository at `{}`: neither it nor a parent folder has a `sop.toml` or is in a git repository",
+        start.display()
+    )]
+    NotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// The start folder does not exist.
+    #[error("cannot open folder `{}`", path.display())]
+    Start {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `sop.toml` is not valid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// An SOP repository: its root folder and its settings.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    /// The root folder (absolute).
+    pub root: PathBuf,
+    /// `sop.toml` with defaults and types resolved.
+    pub settings: Settings,
+}
+
+impl Repo {
+    /// Find the repository from `start`: the nearest folder with `sop.toml`, else the git
+    /// work tree's root. `config` overrides which configuration file is read.
+    ///
+    /// # Errors
+    /// [`RepoError::NotFound`] when there is no repository, [`RepoError::Config`] when the
+    /// configuration is invalid.
+    pub fn open(start: &Path, config: Option<&Path>) -> Result<Repo, RepoError> {
+        let start = std::fs::canonicalize(start).map_err(|source| RepoError::Start {
+            path: start.to_path_buf(),
+            source,
+        })?;
+        let root = find_root(&start).or_else(|| {
+            config
+                .and_then(|c| std::fs::canonicalize(c).ok())
+                .and_then(|c| c.parent().map(Path::to_path_buf))
+        });
+        let Some(root) = root else {
+            return Err(RepoError::NotFound { start });
+        };
+        Repo::at(root, config)
+    }
+
+    /// Open the repository whose root is `root`.
+    ///
+    /// # Errors
+    /// [`RepoError::Config`] when the configuration is invalid.
+    pub fn at(root: PathBuf, config: Option<&Path>) -> Result<Repo, RepoError> {
+        let default_config = root.join(config::FILE_NAME);
+        let config_path = match config {
+            Some(c) => Some(c.to_path_buf()),
+            None => default_config.is_file().then_some(default_config),
+        };
+        let settings = Settings::load(config_path.as_deref())?;
+        Ok(Repo { root, settings })
+    }
+
+    /// The SOP folder (absolute).
+    pub fn sops_dir(&self) -> PathBuf {
+        self.root.join(self.settings.sops_dir())
+    }
+
+    /// A path relative to the root, with `/` separators (the path itself when outside).
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Load every SOP under the SOP folder, in parallel, sorted by path.
+    pub fn load(&self) -> Corpus {
+        let (files, mut broken) = self.walk();
+        self.load_files(files, &mut broken)
+    }
+
+    /// Load only the given files or folders (for `sop lint PATH...`).
+    pub fn load_paths(&self, paths: &[PathBuf]) -> Corpus {
+        let mut files = Vec::new();
+        let mut broken = Vec::new();
+        for p in paths {
+            if p.is_dir() {
+                let (f, b) = walk_dir(self, p);
+                files.extend(f);
+                broken.extend(b);
+            } else {
+                files.push(p.clone());
+            }
+        }
+        files.sort();
+        files.dedup();
+        self.load_files(files, &mut broken)
+    }
+
+    /// The paths of every SOP file (`.md`) under the SOP folder, and the entries that could
+    /// not be walked.
+    pub fn walk(&self) -> (Vec<PathBuf>, Vec<BrokenFile>) {
+        let dir = self.sops_dir();
+        if !dir.is_dir() {
+            return (Vec::new(), Vec::new());
+        }
+        walk_dir(self, &dir)
+    }
+
+    fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
+        let prefix = &self.settings.config.sops.id_prefix;
+        let loaded: Vec<Result<Sop, BrokenFile>> = files
+            .par_iter()
+            .map(|path| load_file(path, self.relative(path), prefix))
+            .collect();
+        let mut sops = Vec::with_capacity(loaded.len());
+        for item in loaded {
+            match item {
+                Ok(sop) => sops.push(sop),
+                Err(b) => broken.push(b),
+            }
+        }
+        broken.sort_by(|a, b| a.path.cmp(&b.path));
+        Corpus {
+            sops,
+            broken: std::mem::take(broken),
+        }
+    }
+}
+
+/// The nearest folder at or above `start` with `sop.toml`, else the nearest with `.git`.
+fn find_root(start: &Path) -> Option<PathBuf> {
+    let with = |marker: &str| {
+        start
+            .ancestors()
+            .find(|dir| dir.join(marker).exists())
+            .map(Path::to_path_buf)
+    };
+    with(config::FILE_NAME).or_else(|| with(".git"))
+}
+
+fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile>) {
+    let mut files = Vec::new();
+    let mut broken = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .follow_links(true)
+        .hidden(true)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                if is_file && is_sop_file(e.path()) {
+                    files.push(e.into_path());
+                }
+            }
+            Err(err) => broken.push(walk_error(repo, &err)),
+        }
+    }
+    (files, broken)
+}
+
+/// Markdown files other than a folder's `README.md`.
+fn is_sop_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        // Not UTF-8: still an SOP file if it ends in .md, so it is reported, not skipped.
+        return path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    };
+    let lower = name.to_ascii_lowercase();
+    (lower.ends_with(".md") || lower.ends_with(".markdown")) && lower != "readme.md"
+}
+
+fn walk_error(repo: &Repo, err: &ignore::Error) -> BrokenFile {
+    fn path_of(err: &ignore::Error) -> Option<PathBuf> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path.clone()),
+            ignore::Error::Loop { child, .. } => Some(child.clone()),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Partial(errs) => errs.iter().find_map(path_of),
+            _ => None,
+        }
+    }
+    fn is_loop(err: &ignore::Error) -> bool {
+        match err {
+            ignore::Error::Loop { .. } => true,
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+            _ => false,
+        }
+    }
+    let path = path_of(err).unwrap_or_else(|| repo.sops_dir());
+    let problem = if is_loop(err) {
+        FileProblem::SymlinkLoop
+    } else if err
+        .io_error()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    {
+        FileProblem::DanglingLink
+    } else {
+        FileProblem::Unreadable(err.io_error().map_or_else(|| err.to_string(), io_reason))
+    };
+    BrokenFile {
+        path: repo.relative(&path),
+        problem,
+    }
+}
+
+/// Read and parse one file.
+///
+/// # Errors
+/// A [`BrokenFile`] when the file cannot be an SOP.
+pub fn load_file(path: &Path, rel: String, id_prefix: &str) -> Result<Sop, BrokenFile> {
+    let fail = |problem| BrokenFile {
+        path: rel.clone(),
+        problem,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(FileProblem::Unreadable(io_reason(&e))))?;
+    if !meta.is_file() {
+        return Err(fail(FileProblem::NotAFile));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(FileProblem::TooLarge { bytes: meta.len() }));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(FileProblem::Unreadable(io_reason(&e))))?;
+    let text = decode(bytes).map_err(fail)?;
+    Ok(Sop::parse(rel, text, id_prefix))
+}
+
+/// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8.
+///
+/// # Errors
+/// The [`FileProblem`] that keeps them from being one.
+pub fn decode(bytes: Vec<u8>) -> Result<String, FileProblem> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(FileProblem::Empty);
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(FileProblem::Binary);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        FileProblem::NotUtf8 { line, column }
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "the file does not exist".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Every SOP of a repository, and the files that could not be read as SOPs.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// The SOPs, sorted by path.
+    pub sops: Vec<Sop>,
+    /// Files under the SOP folder that are not readable SOPs, sorted by path.
+    pub broken: Vec<BrokenFile>,
+}
+
+impl Corpus {
+    /// The SOPs that are not translations, sorted by id (then path).
+    pub fn originals(&self) -> Vec<&Sop> {
+        let mut v: Vec<&Sop> = self.sops.iter().filter(|s| !s.is_translation()).collect();
+        v.sort_by(|a, b| a.id().cmp(&b.id()).then(a.path.cmp(&b.path)));
+        v
+    }
+}
+
+/// A file under the SOP folder that cannot be read as an SOP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenFile {
+    /// Path relative to the repository root.
+    pub path: String,
+    /// What is wrong.
+    pub problem: FileProblem,
+}
+
+/// What keeps a file from being an SOP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// It could not be read.
+    Unreadable(String),
+    /// It is not text.
+    Binary,
+    /// It is text, but not UTF-8, from this line and column on.
+    NotUtf8 {
+        /// 1-based line of the first bad byte.
+        line: usize,
+        /// 1-based column of the first bad byte.
+        column: usize,
+    },
+    /// It is larger than [`MAX_FILE_BYTES`].
+    TooLarge {
+        /// Its size.
+        bytes: u64,
+    },
+    /// It is empty or blank.
+    Empty,
+    /// A symbolic link that leads back to a folder above it.
+    SymlinkLoop,
+    /// A symbolic link whose target does not exist.
+    DanglingLink,
+    /// Not a regular file.
+    NotAFile,
+}
+
+impl FileProblem {
+    /// What a writer can do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            FileProblem::Unreadable(_) => {
+                "check the file's permissions, or move it out of the SOP folder"
+            }
+            FileProblem::Binary => {
+                "only Markdown text belongs in the SOP folder: move images and documents to an `assets/` folder"
+            }
+            FileProblem::NotUtf8 { .. } => {
+                "save the file as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)"
+            }
+            FileProblem::TooLarge { .. } => {
+                "split the SOP into smaller ones, or move attachments out of the Markdown file"
+            }
+            FileProblem::Empty => {
+                "write the SOP's front matter and sections (`sop new` creates a filled-in file), or delete the file"
+            }
+            FileProblem::SymlinkLoop => {
+                "remove the symbolic link, or point it at a folder outside the SOP folder"
+            }
+            FileProblem::DanglingLink => {
+                "remove the symbolic link, or restore the file it points to"
+            }
+            FileProblem::NotAFile => "move it out of the SOP folder",
+        }
+    }
+}
+
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileProblem::Unreadable(why) => write!(f, "cannot read the file: {why}"),
+            FileProblem::Binary => {
+                f.write_str("the file is not text (it looks like a binary file)")
+            }
+            FileProblem::NotUtf8 { line, column } => write!(
+                f,
+                "the file is not UTF-8 text (first bad character at line {line}, column {column})"
+            ),
+            FileProblem::TooLarge { bytes } => write!(
+                f,
+                "the file is too large to be an SOP ({:.1} MiB; the limit is {} MiB)",
+                *bytes as f64 / 1_048_576.0,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+            FileProblem::Empty => f.write_str("the file is empty"),
+            FileProblem::SymlinkLoop => {
+                f.write_str("a symbolic link here leads back to a folder above it (a loop)")
+            }
+            FileProblem::DanglingLink => {
+                f.write_str("a symbolic link here points to a file that does not exist")
+            }
+            FileProblem::NotAFile => f.write_str("this is not a regular file"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_tells_problems_apart() {
+        assert_eq!(decode(b"  \n".to_vec()), Err(FileProblem::Empty));
+        assert_eq!(decode(b"ab\0cd".to_vec()), Err(FileProblem::Binary));
+        assert_eq!(
+            decode(b"a\ncaf\xe9\n".to_vec()),
+            Err(FileProblem::NotUtf8 { line: 2, column: 4 })
+        );
+        assert_eq!(decode(b"ok".to_vec()).as_deref(), Ok("ok"));
+    }
+}

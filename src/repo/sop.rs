@@ -1,0 +1,415 @@
+//! The `Sop` model: one SOP file with its text, front matter, typed metadata and outline.
+//!
+//! Building a `Sop` never fails: what is wrong stays inside it (front-matter problems, values
+//! that do not parse) for lint to report. Typed accessors such as [`Sop::status`] return `None`
+//! where a value is missing or invalid.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+use super::config::{Settings, SopType};
+use super::dates::{self, Date};
+use super::front_matter::{self, FrontMatter, Split, Value};
+use super::markdown::{self, Outline};
+use super::source::{SourceFile, Span};
+
+/// A value with the span it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it is in the file.
+    pub span: Span,
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+/// A list value such as `approvers`, with the span of the whole list and of each item.
+pub type SpannedList = Spanned<Vec<Spanned<String>>>;
+
+/// The known front-matter keys, typed as text and lists, each with its span.
+///
+/// A key is `None` when it is absent, empty, or of the wrong shape (a list where text belongs);
+/// lint tells these apart through [`Sop::front_matter`].
+#[derive(Debug, Clone, Default, Serialize)]
+#[allow(missing_docs)]
+pub struct Meta {
+    pub id: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    pub sop_type: Option<Spanned<String>>,
+    pub status: Option<Spanned<String>>,
+    pub version: Option<Spanned<String>>,
+    pub owner: Option<Spanned<String>>,
+    pub department: Option<Spanned<String>>,
+    pub approvers: Option<SpannedList>,
+    pub effective: Option<Spanned<String>>,
+    pub review_every: Option<Spanned<String>>,
+    pub next_review: Option<Spanned<String>>,
+    pub last_reviewed: Option<Spanned<String>>,
+    pub tags: Option<SpannedList>,
+    pub supersedes: Option<SpannedList>,
+    pub superseded_by: Option<Spanned<String>>,
+    pub retired_reason: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    pub translation_of: Option<Spanned<String>>,
+}
+
+impl Meta {
+    /// Read the known keys out of `fm`.
+    pub fn from_front_matter(fm: &FrontMatter) -> Meta {
+        let text = |key: &str| {
+            fm.get(key).and_then(|f| match &f.value {
+                Value::Text(t) if !t.trim().is_empty() => Some(Spanned {
+                    value: t.trim().to_string(),
+                    span: f.value_span,
+                }),
+                _ => None,
+            })
+        };
+        let list = |key: &str| {
+            fm.get(key).and_then(|f| match &f.value {
+                Value::List(items) => Some(Spanned {
+                    value: items
+                        .iter()
+                        .filter_map(|i| {
+                            i.text
+                                .as_ref()
+                                .filter(|t| !t.trim().is_empty())
+                                .map(|t| Spanned {
+                                    value: t.trim().to_string(),
+                                    span: i.span,
+                                })
+                        })
+                        .collect(),
+                    span: f.value_span,
+                }),
+                Value::Text(t) if !t.trim().is_empty() => Some(Spanned {
+                    value: vec![Spanned {
+                        value: t.trim().to_string(),
+                        span: f.value_span,
+                    }],
+                    span: f.value_span,
+                }),
+                _ => None,
+            })
+        };
+        Meta {
+            id: text("id"),
+            title: text("title"),
+            sop_type: text("type"),
+            status: text("status"),
+            version: text("version"),
+            owner: text("owner"),
+            department: text("department"),
+            approvers: list("approvers"),
+            effective: text("effective"),
+            review_every: text("review_every"),
+            next_review: text("next_review"),
+            last_reviewed: text("last_reviewed"),
+            tags: list("tags"),
+            supersedes: list("supersedes"),
+            superseded_by: text("superseded_by"),
+            retired_reason: text("retired_reason"),
+            language: text("language"),
+            translation_of: text("translation_of"),
+        }
+    }
+}
+
+/// The lifecycle status of an SOP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Being written.
+    Draft,
+    /// Waiting for approval.
+    Review,
+    /// In force.
+    Approved,
+    /// No longer in force.
+    Retired,
+}
+
+impl Status {
+    /// Every status, in lifecycle order.
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Review,
+        Status::Approved,
+        Status::Retired,
+    ];
+
+    /// The status as written in front matter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Approved => "approved",
+            Status::Retired => "retired",
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = ();
+
+    /// Exactly `draft`, `review`, `approved` or `retired`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or(())
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a file name says: `<id>-<slug>.md` or `<id>-<slug>.<lang>.md`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileName {
+    /// The id at the start of the name, if it has one (`SOP-0007`).
+    pub id: Option<String>,
+    /// The rest of the name, without id and extension.
+    pub slug: String,
+    /// The language before `.md`, as in `.es.md`.
+    pub language: Option<String>,
+}
+
+impl FileName {
+    /// Read a file name (without folders) with the repository's id prefix.
+    pub fn parse(name: &str, prefix: &str) -> FileName {
+        let stem = strip_md(name);
+        let (stem, language) = match stem.rsplit_once('.') {
+            Some((rest, lang)) if is_language_tag(lang) => (rest, Some(lang.to_string())),
+            _ => (stem, None),
+        };
+        let id_len = id_prefix_len(stem, prefix);
+        let (id, slug) = match id_len {
+            Some(n) => (
+                Some(stem[..n].to_string()),
+                stem[n..].trim_start_matches('-').to_string(),
+            ),
+            None => (None, stem.to_string()),
+        };
+        FileName { id, slug, language }
+    }
+}
+
+fn strip_md(name: &str) -> &str {
+    let lower = name.to_ascii_lowercase();
+    for ext in [".markdown", ".md"] {
+        if lower.ends_with(ext) {
+            return &name[..name.len() - ext.len()];
+        }
+    }
+    name
+}
+
+/// Length of a leading `<prefix>-<digits>` in `stem`.
+fn id_prefix_len(stem: &str, prefix: &str) -> Option<usize> {
+    let rest = stem.strip_prefix(prefix)?.strip_prefix('-')?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = rest.as_bytes().get(digits);
+    (digits > 0 && matches!(after, None | Some(b'-'))).then_some(prefix.len() + 1 + digits)
+}
+
+/// A BCP 47 tag of the common shapes: `es`, `pt-BR`, `zh-Hant`, `fil`.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Parse a number out of an id such as `SOP-0042` with the repository's prefix.
+pub fn id_number(id: &str, prefix: &str) -> Option<u64> {
+    let rest = id.strip_prefix(prefix)?.strip_prefix('-')?;
+    if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    rest.parse().ok()
+}
+
+/// One SOP file, parsed.
+#[derive(Debug, Clone)]
+pub struct Sop {
+    /// Path relative to the repository root, with `/` separators.
+    pub path: String,
+    /// The file's text and line index.
+    pub source: SourceFile,
+    /// Where the front matter and body are.
+    pub split: Split,
+    /// The parsed front matter, `None` when the file has none.
+    pub front_matter: Option<FrontMatter>,
+    /// The known keys, typed.
+    pub meta: Meta,
+    /// Headings, sections and links of the body.
+    pub outline: Outline,
+    /// What the file name says.
+    pub file_name: FileName,
+}
+
+impl Sop {
+    /// Parse `text`, the contents of the file at `path` (relative to the repository root).
+    pub fn parse(path: String, text: String, id_prefix: &str) -> Sop {
+        let source = SourceFile::new(text);
+        let text = source.text();
+        let split = front_matter::split(text);
+        let front_matter = split.yaml.map(|yaml| front_matter::parse(text, yaml));
+        let meta = front_matter
+            .as_ref()
+            .map(Meta::from_front_matter)
+            .unwrap_or_default();
+        let outline = markdown::outline(text, split.body);
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let file_name = FileName::parse(name, id_prefix);
+        Sop {
+            path,
+            source,
+            split,
+            front_matter,
+            meta,
+            outline,
+            file_name,
+        }
+    }
+
+    /// The id from front matter, else from the file name.
+    pub fn id(&self) -> Option<&str> {
+        self.meta
+            .id
+            .as_ref()
+            .map(|s| s.value.as_str())
+            .or(self.file_name.id.as_deref())
+    }
+
+    /// The title, else the file name's slug.
+    pub fn title(&self) -> &str {
+        self.meta
+            .title
+            .as_ref()
+            .map_or(self.file_name.slug.as_str(), |s| s.value.as_str())
+    }
+
+    /// The status, when it is one of the four.
+    pub fn status(&self) -> Option<Status> {
+        self.meta.status.as_ref()?.value.parse().ok()
+    }
+
+    /// The version, when it is a semantic version.
+    pub fn version(&self) -> Option<semver::Version> {
+        semver::Version::parse(&self.meta.version.as_ref()?.value).ok()
+    }
+
+    /// The language: front matter `language`, else the file name's.
+    pub fn language(&self) -> Option<&str> {
+        self.meta
+            .language
+            .as_ref()
+            .map(|s| s.value.as_str())
+            .or(self.file_name.language.as_deref())
+    }
+
+    /// Whether this file is a translation of another SOP.
+    pub fn is_translation(&self) -> bool {
+        self.meta.translation_of.is_some() || self.file_name.language.is_some()
+    }
+
+    /// The SOP's type: its `type` key, else the type whose `paths` match the file.
+    pub fn sop_type<'s>(&self, settings: &'s Settings) -> Option<&'s SopType> {
+        match &self.meta.sop_type {
+            Some(t) => settings.types.get(&t.value),
+            None => settings.type_for_path(&self.path),
+        }
+    }
+
+    /// A date key, when present and valid.
+    pub fn date(&self, value: Option<&Spanned<String>>) -> Option<Date> {
+        dates::parse_date(&value?.value).ok()
+    }
+
+    /// When the next review is due: `next_review`, else the cadence (`review_every`, the type's,
+    /// or the default) after `last_reviewed` (else `effective`). `None` when there is no date
+    /// to count from.
+    pub fn next_review(&self, settings: &Settings) -> Option<Date> {
+        if let Some(next) = &self.meta.next_review {
+            return dates::parse_date(&next.value).ok();
+        }
+        let from = self
+            .date(self.meta.last_reviewed.as_ref())
+            .or_else(|| self.date(self.meta.effective.as_ref()))?;
+        self.review_cadence(settings)?.after(from)
+    }
+
+    /// The cadence that applies: `review_every`, the type's, or the default.
+    pub fn review_cadence(&self, settings: &Settings) -> Option<dates::Cadence> {
+        match &self.meta.review_every {
+            Some(every) => every.value.parse().ok(),
+            None => Some(
+                self.sop_type(settings)
+                    .and_then(|t| t.review_every)
+                    .unwrap_or(settings.review_every),
+            ),
+        }
+    }
+
+    /// The text of `span`.
+    pub fn slice(&self, span: Span) -> &str {
+        self.source
+            .text()
+            .get(span.start..span.end)
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_give_id_slug_and_language() {
+        let f = FileName::parse("SOP-0007-account-recovery.es.md", "SOP");
+        assert_eq!(f.id.as_deref(), Some("SOP-0007"));
+        assert_eq!(f.slug, "account-recovery");
+        assert_eq!(f.language.as_deref(), Some("es"));
+        let g = FileName::parse("SOP-12.md", "SOP");
+        assert_eq!(g.id.as_deref(), Some("SOP-12"));
+        let h = FileName::parse("notes (old).md", "SOP");
+        assert_eq!(h.id, None);
+        assert_eq!(h.slug, "notes (old)");
+        assert_eq!(FileName::parse("SOP-0001-v1.2.md", "SOP").language, None);
+    }
+
+    #[test]
+    fn ids_parse_with_prefix() {
+        assert_eq!(id_number("SOP-0042", "SOP"), Some(42));
+        assert_eq!(id_number("SOP-42a", "SOP"), None);
+        assert_eq!(id_number("CS-7", "SOP"), None);
+    }
+
+    #[test]
+    fn next_review_counts_from_last_review() {
+        let settings = Settings::load(None).unwrap();
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            "---\nid: SOP-0001\ntype: runbook\neffective: 2026-01-10\nlast_reviewed: 2026-03-01\nreview_every: 6 months\n---\n".into(),
+            "SOP",
+        );
+        assert_eq!(
+            sop.next_review(&settings),
+            dates::parse_date("2026-09-01").ok()
+        );
+    }
+}

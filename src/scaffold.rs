@@ -1,0 +1,284 @@
+//! What `sop new` writes: the next free id, a readable file name, and the type's template
+//! rendered with Tera.
+//!
+//! Templates come from the repository's `templates/sop/<type>.md`, else the built-in one; a type
+//! added in `sop.toml` without a template gets its sections with a short prompt each.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::assets;
+use crate::repo::config::SopType;
+use crate::repo::sop::id_number;
+use crate::repo::{Repo, front_matter};
+
+/// The values a template sees.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewSop {
+    /// The new id, e.g. `SOP-0007`.
+    pub id: String,
+    /// The title as given.
+    pub title: String,
+    /// The type's name.
+    #[serde(rename = "type")]
+    pub sop_type: String,
+    /// The owner.
+    pub owner: String,
+    /// The owning department.
+    pub department: String,
+    /// Today, `YYYY-MM-DD`.
+    pub today: String,
+    /// The review cadence, e.g. `12 months`.
+    pub review_every: String,
+    /// The required sections of the type, in order.
+    pub sections: Vec<String>,
+}
+
+/// Why a template could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    /// Reading the repository's template failed.
+    #[error("cannot read the template `templates/sop/{sop_type}.md`")]
+    Read {
+        /// The type.
+        sop_type: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Tera could not render it.
+    #[error("the template {origin} cannot be rendered: {reason}")]
+    Render {
+        /// Where the template came from.
+        origin: assets::Origin,
+        /// Tera's explanation.
+        reason: String,
+    },
+    /// The rendered text's front matter is not valid YAML.
+    #[error(
+        "the template {origin} gives front matter that is not valid YAML ({detail}); quote free text in it with `| yaml`, as in `title: {{{{ title | yaml }}}}`"
+    )]
+    BadFrontMatter {
+        /// Where the template came from.
+        origin: assets::Origin,
+        /// The YAML problem.
+        detail: String,
+    },
+}
+
+/// Render the template of `sop_type` with `values`.
+///
+/// # Errors
+/// [`ScaffoldError`] when the template cannot be read or rendered, or gives invalid YAML.
+pub fn render(root: &Path, sop_type: &SopType, values: &NewSop) -> Result<String, ScaffoldError> {
+    let rel = format!("sop/{}.md", sop_type.name);
+    let found = assets::lookup(root, &rel).map_err(|source| ScaffoldError::Read {
+        sop_type: sop_type.name.clone(),
+        source,
+    })?;
+    let (template, origin) = match found {
+        Some(found) => found,
+        None => (
+            generic_template(&sop_type.sections).into(),
+            assets::Origin::Builtin("generic template".into()),
+        ),
+    };
+    let mut tera = tera::Tera::default();
+    tera.register_filter("yaml", |value: &str, _: tera::Kwargs, _: &tera::State| {
+        yaml_quote(value)
+    });
+    let render_err = |e: tera::Error| ScaffoldError::Render {
+        origin: origin.clone(),
+        reason: error_chain(&e),
+    };
+    tera.add_raw_template("sop", &template)
+        .map_err(render_err)?;
+    let context = tera::Context::from_serialize(values).map_err(render_err)?;
+    let text = tera.render("sop", &context).map_err(render_err)?;
+    let split = front_matter::split(&text);
+    if let Some(yaml) = split.yaml {
+        let fm = front_matter::parse(&text, yaml);
+        if let Some(p) = fm.problems.first() {
+            return Err(ScaffoldError::BadFrontMatter {
+                origin,
+                detail: p.detail.clone(),
+            });
+        }
+    }
+    Ok(text)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// The template of a type that has none: front matter and each section with a prompt.
+fn generic_template(sections: &[String]) -> String {
+    let mut t = String::from(
+        "---\nid: {{ id }}\ntitle: {{ title | yaml }}\ntype: {{ type }}\nstatus: draft\nversion: 0.1.0\nowner: {{ owner | yaml }}\ndepartment: {{ department | yaml }}\nreview_every: {{ review_every }}\ntags: []\n---\n",
+    );
+    for s in sections {
+        t.push_str(&format!("\n## {s}\n\n<Write the {s} of this SOP here.>\n"));
+    }
+    t
+}
+
+/// `value` as a YAML scalar: plain when that reads back the same, else double-quoted.
+pub fn yaml_quote(value: &str) -> String {
+    let plain_ok = !value.is_empty()
+        && value.trim() == value
+        && !value.starts_with([
+            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
+            '@', '`', '<',
+        ])
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && !value.ends_with(':')
+        && !value.chars().any(char::is_control)
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
+        )
+        && value.parse::<f64>().is_err();
+    if plain_ok {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A readable ASCII file-name slug for `title`: transliterated, lowercase, words joined by `-`,
+/// at most 60 characters, cut at a word boundary.
+pub fn slug(title: &str) -> String {
+    let ascii = deunicode::deunicode(title);
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            current.push(c.to_ascii_lowercase());
+        } else if c == '\'' || c == '\u{2019}' {
+            // "creator's" → "creators"
+        } else if !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    let mut out = String::new();
+    for w in words {
+        if !out.is_empty() && out.len() + 1 + w.len() > 60 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&w[..w.len().min(60)]);
+    }
+    if out.is_empty() {
+        "untitled".into()
+    } else {
+        out
+    }
+}
+
+/// The highest id number used in the repository, from file names under the SOP folder and
+/// from the `ids` given (front matter ids), for the configured prefix.
+pub fn highest_id<'a>(repo: &Repo, ids: impl IntoIterator<Item = &'a str>) -> u64 {
+    let prefix = &repo.settings.config.sops.id_prefix;
+    let (files, _) = repo.walk();
+    let from_names = files.iter().filter_map(|p| {
+        let name = p.file_name()?.to_str()?;
+        let stem = name.split('.').next()?;
+        let mut parts = stem.splitn(3, '-');
+        let id = format!("{}-{}", parts.next()?, parts.next()?);
+        id_number(&id, prefix)
+    });
+    let from_ids = ids.into_iter().filter_map(|id| id_number(id, prefix));
+    from_names.chain(from_ids).max().unwrap_or(0)
+}
+
+/// Format id number `n` with the configured prefix and digits.
+pub fn format_id(repo: &Repo, n: u64) -> String {
+    let c = &repo.settings.config.sops;
+    format!("{}-{:0width$}", c.id_prefix, n, width = c.id_digits)
+}
+
+/// The file of a new SOP: `<sops>/<category>/<id>-<slug>.md`.
+pub fn new_path(repo: &Repo, category: &str, id: &str, title: &str) -> PathBuf {
+    repo.sops_dir()
+        .join(category)
+        .join(format!("{id}-{}.md", slug(title)))
+}
+
+/// A category as a safe folder path: each `/`-separated part slugged, empty parts dropped.
+pub fn category_path(category: &str) -> Option<String> {
+    let parts: Vec<String> = category
+        .split(['/', '\\'])
+        .filter(|p| !p.trim().is_empty() && *p != "." && *p != "..")
+        .map(slug)
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_stay_readable() {
+        assert_eq!(
+            slug("Virtual Gift Refund Requests"),
+            "virtual-gift-refund-requests"
+        );
+        assert_eq!(
+            slug("Rückerstattung für Geschenke"),
+            "ruckerstattung-fur-geschenke"
+        );
+        assert_eq!(slug("Creator's payout (EU)"), "creators-payout-eu");
+        assert_eq!(slug("虚拟礼物退款"), "xu-ni-li-wu-tui-kuan");
+        assert_eq!(slug("!!!"), "untitled");
+        assert!(slug(&"word ".repeat(40)).len() <= 60);
+    }
+
+    #[test]
+    fn yaml_quote_only_when_needed() {
+        assert_eq!(yaml_quote("Account Recovery"), "Account Recovery");
+        assert_eq!(yaml_quote("Escalation: SEV1"), "\"Escalation: SEV1\"");
+        assert_eq!(yaml_quote("yes"), "\"yes\"");
+        assert_eq!(yaml_quote("1.0"), "\"1.0\"");
+        assert_eq!(yaml_quote("say \"hi\""), "say \"hi\"");
+        assert_eq!(yaml_quote("\"hi\" there"), "\"\\\"hi\\\" there\"");
+        assert_eq!(yaml_quote("<Who?>"), "\"<Who?>\"");
+    }
+
+    #[test]
+    fn categories_are_safe_paths() {
+        assert_eq!(
+            category_path("Trust & Safety").as_deref(),
+            Some("trust-safety")
+        );
+        assert_eq!(category_path("../etc").as_deref(), Some("etc"));
+        assert_eq!(category_path(" / "), None);
+    }
+}
