@@ -8,6 +8,7 @@ pub mod assets;
 pub mod atomic;
 pub mod cli;
 pub mod cmd;
+pub mod diag;
 pub mod git;
 pub mod repo;
 pub mod scaffold;

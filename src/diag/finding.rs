@@ -1,0 +1,207 @@
+//! The finding: one problem in one file, with its rule, severity, span, message and advice.
+//!
+//! Findings are data, not errors: lint collects them all and a writer formats them. Spans are
+//! byte ranges into the file; [`Finding::locate`] turns them into 1-based lines and columns
+//! (counted in characters) through the file's [`SourceFile`].
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::repo::{SourceFile, Span};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the check (exit 1).
+    Error,
+    /// Reported; fails only with `--deny-warnings`.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// The family a rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// The file itself (binary, not UTF-8, unreadable, ...).
+    File,
+    /// Front matter keys and values.
+    FrontMatter,
+    /// Sections and headings.
+    Structure,
+    /// Text, links and images.
+    Content,
+    /// Steps and roles.
+    Procedure,
+    /// Review dates, approval, retirement.
+    Lifecycle,
+    /// Translations.
+    Translation,
+    /// Checks against a base revision (`--base`).
+    PullRequest,
+}
+
+impl Family {
+    /// The family's kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::File => "file",
+            Family::FrontMatter => "front-matter",
+            Family::Structure => "structure",
+            Family::Content => "content",
+            Family::Procedure => "procedure",
+            Family::Lifecycle => "lifecycle",
+            Family::Translation => "translation",
+            Family::PullRequest => "pull-request",
+        }
+    }
+}
+
+/// What a rule is: its stable id and its documentation.
+#[derive(Debug, Serialize)]
+pub struct RuleMeta {
+    /// Stable kebab-case id naming the problem (`review-overdue`). Never renamed or reused.
+    pub id: &'static str,
+    /// Family.
+    pub family: Family,
+    /// Severity unless `sop.toml` changes it.
+    pub severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// Markdown: *What it checks*, *Why it matters*, *Example*, *How to fix*.
+    pub explanation: &'static str,
+    /// Whether `sop lint --fix` can repair some of its findings.
+    pub fixable: bool,
+}
+
+/// A machine edit: replace the bytes of `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// What to replace (byte range into the file).
+    pub span: Span,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// A safe automatic fix for one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What the fix does, for the report (`rename heading to "Roles and Responsibilities"`).
+    pub description: String,
+    /// The edits, non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule that found it.
+    pub rule: &'static RuleMeta,
+    /// The severity in effect (after `sop.toml`).
+    pub severity: Severity,
+    /// File path relative to the repository root, `/`-separated.
+    pub file: String,
+    /// Where in the file; `None` for the file as a whole.
+    pub span: Option<Span>,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// A short text shown under the caret.
+    pub label: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The automatic fix, when one is safe.
+    pub fix: Option<Fix>,
+}
+
+/// A finding's position as lines and columns: 1-based, columns in characters, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// First line.
+    pub line: usize,
+    /// First column.
+    pub column: usize,
+    /// Last line.
+    pub end_line: usize,
+    /// Column just after the span on the last line.
+    pub end_column: usize,
+}
+
+/// The files findings point into, by relative path.
+pub type Sources<'a> = HashMap<&'a str, &'a SourceFile>;
+
+impl Finding {
+    /// A finding of `rule` at its default severity.
+    pub fn new(
+        rule: &'static RuleMeta,
+        file: impl Into<String>,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity: rule.severity,
+            file: file.into(),
+            span,
+            message: message.into(),
+            label: None,
+            help: None,
+            fix: None,
+        }
+    }
+
+    /// With a label under the caret.
+    pub fn label(mut self, label: impl Into<String>) -> Finding {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// With advice.
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// With an automatic fix.
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Lines and columns of the span in `source` (line 1, column 1 when there is no span or
+    /// no source).
+    pub fn locate(&self, source: Option<&SourceFile>) -> Location {
+        match (self.span, source) {
+            (Some(span), Some(src)) => {
+                let start = src.line_col(span.start);
+                let end = src.line_col(span.end);
+                Location {
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column.max(if end.line == start.line {
+                        start.column
+                    } else {
+                        1
+                    }),
+                }
+            }
+            _ => Location {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            },
+        }
+    }
+}

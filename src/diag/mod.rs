@@ -1,0 +1,6 @@
+//! Findings and their output formats. One [`Finding`] type feeds every writer; the writers
+//! know nothing of rules or SOPs beyond it.
+
+pub mod finding;
+
+pub use finding::{Edit, Family, Finding, Fix, Location, RuleMeta, Severity, Sources};
