@@ -2,5 +2,11 @@
 //! know nothing of rules or SOPs beyond it.
 
 pub mod finding;
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod report;
+pub mod sarif;
 
 pub use finding::{Edit, Family, Finding, Fix, Location, RuleMeta, Severity, Sources};
+pub use report::{Format, Report, write};

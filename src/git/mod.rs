@@ -1,6 +1,8 @@
 //! git, through git2. No other module sees git2 types: they get paths, names and our own
 //! structs. `sop` never runs the `git` program.
 
+pub mod history;
+
 use std::path::{Path, PathBuf};
 
 /// Why a git operation failed, with what we were doing.
