@@ -500,3 +500,82 @@ mod tests {
         assert_eq!(fm.problems[0].kind, YamlProblemKind::NotAMapping);
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::repo::{Sop, decode};
+
+    fn in_bounds(text: &str, span: Span) -> bool {
+        span.start <= span.end
+            && span.end <= text.len()
+            && text.is_char_boundary(span.start)
+            && text.is_char_boundary(span.end)
+    }
+
+    fn check(text: &str) {
+        let s = split(text);
+        assert!(in_bounds(text, s.body));
+        if let Some(yaml) = s.yaml {
+            assert!(in_bounds(text, yaml));
+            assert!(yaml.end <= s.body.start, "yaml and body do not overlap");
+            let fm = parse(text, yaml);
+            for f in &fm.fields {
+                assert!(in_bounds(text, f.key_span), "{:?}", f);
+                assert!(in_bounds(text, f.value_span), "{:?}", f);
+                if let Value::List(items) = &f.value {
+                    assert!(items.iter().all(|i| in_bounds(text, i.span)));
+                }
+            }
+            assert!(fm.problems.iter().all(|p| in_bounds(text, p.span)));
+        }
+        let sop = Sop::parse("sops/x/SOP-0001-x.md".into(), text.to_string(), "SOP");
+        assert!(sop.outline.headings.iter().all(|h| in_bounds(text, h.span)));
+        assert!(sop.outline.links.iter().all(|l| in_bounds(text, l.span)));
+        assert!(
+            sop.outline
+                .sections
+                .iter()
+                .all(|s| in_bounds(text, s.content))
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC*") {
+            check(&text);
+        }
+
+        #[test]
+        fn front_matter_like_text_never_panics(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just("---".to_string()),
+                    Just("...".to_string()),
+                    "[a-z_]{1,12}: [ -~äöü–]{0,20}",
+                    "  - [ -~é]{0,10}",
+                    "[a-z]{1,8}: \\{[a-z]{0,5}\\}",
+                    "## [A-Za-zé ]{0,20}",
+                    "\\[[a-z]{0,5}\\]\\([a-z./#]{0,12}\\)",
+                    "[ -~\t]{0,30}",
+                ],
+                0..30,
+            )
+        ) {
+            let mut text = String::from("---\n");
+            text.push_str(&lines.join("\n"));
+            check(&text);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            if let Ok(text) = decode(bytes) {
+                check(&text);
+            }
+        }
+    }
+}

@@ -1,4 +1,11 @@
 //! Integration tests: the real `sop` binary on real repositories in temp folders.
 //! One test binary (it links once); one module per command.
 
+#![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
+
+mod init;
+mod list;
+mod load;
+mod new;
