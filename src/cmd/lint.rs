@@ -38,10 +38,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         }
     }
     findings.retain(|f| selection.contains(&f.file));
+    let extra = lint::broken_sources(&repo, &corpus);
     let sources: Sources<'_> = corpus
         .sops
         .iter()
         .map(|s| (s.path.as_str(), &s.source))
+        .chain(extra.iter().map(|(p, s)| (p.as_str(), s)))
         .collect();
     let rules: Vec<&'static RuleMeta> = registry::RULES.iter().collect();
     let checked = corpus

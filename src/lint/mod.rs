@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::diag::{Finding, RuleMeta, Severity};
 use crate::repo::config::{SeverityLevel, closest};
 use crate::repo::dates::{self, Date};
-use crate::repo::{BrokenFile, Corpus, FileProblem, Repo, Settings, Sop, Span};
+use crate::repo::{BrokenFile, Corpus, FileProblem, Repo, Settings, Sop, SourceFile, Span};
 
 pub use fix::{FixOutcome, apply_fixes};
 pub use registry::RULES;
@@ -77,7 +77,7 @@ pub fn check(repo: &Repo, corpus: &Corpus) -> Result<Vec<Finding>, LintError> {
         .par_iter()
         .flat_map_iter(|sop| cx.check_one(sop))
         .collect();
-    findings.extend(corpus.broken.iter().map(broken_file));
+    findings.extend(corpus.broken.iter().map(|b| broken_file(repo, b)));
     findings.extend(cx.duplicate_ids(None));
     Ok(finish(findings, corpus, &levels))
 }
@@ -101,7 +101,7 @@ pub fn check_sop(repo: &Repo, corpus: &Corpus, path: &str) -> Result<Vec<Finding
             .broken
             .iter()
             .filter(|b| b.path == path)
-            .map(broken_file),
+            .map(|b| broken_file(repo, b)),
     );
     Ok(finish(findings, corpus, &levels))
 }
@@ -257,8 +257,25 @@ impl Disables {
     }
 }
 
+/// The text of the files that are not UTF-8, with bad bytes replaced, so that writers can show
+/// the line a `file-not-utf8` finding points at. The valid prefix is byte for byte the file's.
+pub fn broken_sources(repo: &Repo, corpus: &Corpus) -> Vec<(String, SourceFile)> {
+    corpus
+        .broken
+        .iter()
+        .filter(|b| matches!(b.problem, FileProblem::NotUtf8 { .. }))
+        .filter_map(|b| {
+            let bytes = std::fs::read(repo.root.join(&b.path)).ok()?;
+            Some((
+                b.path.clone(),
+                SourceFile::new(String::from_utf8_lossy(&bytes).into_owned()),
+            ))
+        })
+        .collect()
+}
+
 /// The finding for a file that could not be read as an SOP.
-fn broken_file(b: &BrokenFile) -> Finding {
+fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
     let rule = match b.problem {
         FileProblem::Empty => &registry::FILE_EMPTY,
         FileProblem::Binary => &registry::FILE_BINARY,
@@ -269,10 +286,21 @@ fn broken_file(b: &BrokenFile) -> Finding {
         | FileProblem::DanglingLink
         | FileProblem::NotAFile => &registry::FILE_UNREADABLE,
     };
+    let span = match b.problem {
+        FileProblem::NotUtf8 { line, column } => {
+            std::fs::read(repo.root.join(&b.path)).ok().map(|bytes| {
+                let src = SourceFile::new(String::from_utf8_lossy(&bytes).into_owned());
+                let at = src.offset(line, column);
+                // The bad byte itself: the text before it is byte for byte the file's.
+                Span::new(at, at + 1)
+            })
+        }
+        _ => None,
+    };
     Finding::new(
         rule,
         b.path.clone(),
-        None,
+        span,
         format!("`{}`: {}", b.path, b.problem),
     )
     .help(b.problem.help())

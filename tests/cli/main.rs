@@ -6,6 +6,7 @@
 mod support;
 
 mod init;
+mod lint;
 mod list;
 mod load;
 mod new;
