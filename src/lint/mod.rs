@@ -455,3 +455,76 @@ mod tests {
         assert_eq!(normalize_heading("PROCEDURE"), "procedure");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::repo::decode;
+
+    /// Lint one file's text (as the only SOP of a repository) and check every span.
+    fn lint_text(text: String) {
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-lint-props-no-such-dir"),
+            settings: Settings::load(None).expect("the default settings are valid"),
+        };
+        let sop = Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP");
+        let len = sop.source.text().len();
+        let corpus = Corpus {
+            sops: vec![sop],
+            broken: Vec::new(),
+        };
+        let findings = check(&repo, &corpus).expect("no severities configured");
+        for f in &findings {
+            if let Some(s) = f.span {
+                assert!(s.start <= s.end && s.end <= len, "{f:?}");
+            }
+            if let Some(fix) = &f.fix {
+                let fixed = apply_fixes(corpus.sops[0].source.text(), [f]);
+                assert!(!fixed.applied.is_empty() || fix.edits.is_empty());
+            }
+        }
+    }
+
+    const BASE: &str = "---\nid: SOP-0001\ntitle: T\ntype: procedure\nstatus: approved\nversion: 1.0.0\nowner: A\ndepartment: D\n---\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC*") {
+            lint_text(text);
+        }
+
+        #[test]
+        fn sop_like_text_never_panics(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just("---".to_string()),
+                    "[a-z_]{1,14}: [ -~äé–]{0,24}",
+                    "  - [ -~é]{0,10}",
+                    "#{1,6} [A-Za-z&é :0-9.]{0,24}",
+                    "[0-9]{1,2}[.)] [ -~]{0,20}",
+                    "- [ -~<>]{0,20}",
+                    "\\| [A-Za-z]{0,8} \\| [RACIx/ ]{0,3} \\|",
+                    "\\[[a-z]{0,5}\\]\\([a-z./#%-]{0,16}\\)",
+                    "<[A-Za-z][ -~]{0,20}>?",
+                    "<!-- sop-disable[a-z -]{0,20}-->",
+                    "`[ -~]{0,10}`?",
+                    "[ -~\t]{0,30}",
+                ],
+                0..40,
+            )
+        ) {
+            lint_text(format!("{BASE}{}", lines.join("\n")));
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            if let Ok(text) = decode(bytes) {
+                lint_text(text);
+            }
+        }
+    }
+}
