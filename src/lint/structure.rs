@@ -324,3 +324,55 @@ fn final_newline(sop: &Sop, out: &mut Vec<Finding>) {
         }),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::check;
+    use crate::repo::{Corpus, Repo, Settings, Sop};
+
+    fn rules(body: &str) -> Vec<(&'static str, String)> {
+        let text = format!(
+            "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n{body}"
+        );
+        let repo = Repo {
+            root: std::env::temp_dir(),
+            settings: Settings::load(None).unwrap(),
+        };
+        let corpus = Corpus {
+            sops: vec![Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP")],
+            broken: Vec::new(),
+        };
+        check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.rule.id, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn numbered_and_cased_headings_match() {
+        assert!(rules("## 1. PURPOSE:\n\nWhy.\n\n## 2) Checklist\n\n- [ ] x\n").is_empty());
+    }
+
+    #[test]
+    fn a_close_heading_is_a_misspelling_not_a_missing_section() {
+        let found = rules("## Purpose\n\nWhy.\n\n## Checklst\n\n- [ ] x\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "section-heading-misspelled");
+    }
+
+    #[test]
+    fn an_unrelated_heading_is_not_taken_for_a_misspelling() {
+        let found = rules("## Purpose\n\nWhy.\n\n## Glossary\n\nWords.\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "section-missing");
+    }
+
+    #[test]
+    fn order_empty_and_duplicates_are_each_reported() {
+        let found = rules("## Checklist\n\n- [ ] x\n\n## Purpose\n\n## Purpose\n\nWhy.\n");
+        let ids: Vec<&str> = found.iter().map(|f| f.0).collect();
+        // Same heading: sorted by rule id.
+        assert_eq!(ids, ["section-empty", "section-order", "section-duplicate"]);
+    }
+}
