@@ -318,6 +318,8 @@ pub(crate) struct Cx<'a> {
     /// Every id in the repository.
     ids: HashSet<&'a str>,
     corpus: &'a Corpus,
+    /// Per type name: normalized section names and aliases → index of the required section.
+    lookups: HashMap<&'a str, HashMap<String, usize>>,
 }
 
 impl<'a> Cx<'a> {
@@ -340,6 +342,12 @@ impl<'a> Cx<'a> {
             originals,
             ids,
             corpus,
+            lookups: repo
+                .settings
+                .types
+                .iter()
+                .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
+                .collect(),
         }
     }
 
@@ -433,10 +441,14 @@ pub(crate) fn normalize_heading(text: &str) -> String {
         t
     };
     let t = t.trim().trim_end_matches(':').trim();
-    t.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let mut out = String::with_capacity(t.len());
+    for word in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
 }
 
 #[cfg(test)]

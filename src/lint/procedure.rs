@@ -9,29 +9,28 @@ use super::registry::*;
 use super::{Cx, finding, normalize_heading};
 
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
-    let names = |canonical: &str| -> Vec<String> {
-        let mut v = vec![normalize_heading(canonical)];
-        if let Some(ty) = sop.sop_type(cx.settings) {
-            v.extend(
-                ty.aliases
-                    .get(canonical)
-                    .into_iter()
-                    .flatten()
-                    .map(|a| normalize_heading(a)),
-            );
+    // The required sections' indexes in the type, found through the type's lookup (aliases
+    // included); without a type, the plain names.
+    let lookup = sop
+        .sop_type(cx.settings)
+        .and_then(|ty| Some((ty, cx.lookups.get(ty.name.as_str())?)));
+    let is = |norm: &str, canonical: &str| match lookup {
+        Some((ty, map)) => {
+            map.get(norm)
+                .and_then(|&i| ty.sections.get(i))
+                .is_some_and(|s| s == canonical)
+                || norm == normalize_heading(canonical)
         }
-        v
+        None => norm == normalize_heading(canonical),
     };
-    let procedure = names("Procedure");
-    let roles = names("Roles and Responsibilities");
     for section in &sop.outline.sections {
         let Some(h) = sop.outline.section_heading(section) else {
             continue;
         };
         let norm = normalize_heading(&h.text);
-        if procedure.contains(&norm) {
+        if is(&norm, "Procedure") {
             steps(sop, section, h.span, out);
-        } else if roles.contains(&norm) {
+        } else if is(&norm, "Roles and Responsibilities") {
             for table in sop
                 .outline
                 .tables

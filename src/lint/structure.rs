@@ -17,8 +17,10 @@ const MISSPELLING_SCORE: f64 = 0.88;
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     headings(sop, out);
     final_newline(sop, out);
-    if let Some(ty) = sop.sop_type(cx.settings) {
-        sections(ty, sop, out);
+    if let Some(ty) = sop.sop_type(cx.settings)
+        && let Some(lookup) = cx.lookups.get(ty.name.as_str())
+    {
+        sections(ty, lookup, sop, out);
     }
 }
 
@@ -34,9 +36,8 @@ pub(super) fn section_lookup(ty: &SopType) -> HashMap<String, usize> {
     map
 }
 
-fn sections(ty: &SopType, sop: &Sop, out: &mut Vec<Finding>) {
+fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut Vec<Finding>) {
     let outline = &sop.outline;
-    let lookup = section_lookup(ty);
     // (required index, section index) in document order
     let mut found: Vec<Option<usize>> = vec![None; ty.sections.len()];
     let mut in_order: Vec<(usize, usize)> = Vec::new();
