@@ -10,7 +10,9 @@
 //! - [`check`]: every rule over the whole corpus;
 //! - [`check_sop`]: every rule for one SOP (cross-file rules see the whole corpus), as `sop
 //!   release` uses to refuse an SOP with errors;
-//! - [`apply_fixes`]: the safe automatic fixes applied to one file's text.
+//! - [`apply_fixes`]: the safe automatic fixes applied to one file's text;
+//! - [`broken_sources`]: the text of files that are not UTF-8, for writers to show;
+//! - [`fails`]: whether findings fail the check; [`RULES`]: the registry.
 
 mod content;
 mod fix;
@@ -291,8 +293,14 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
             std::fs::read(repo.root.join(&b.path)).ok().map(|bytes| {
                 let src = SourceFile::new(String::from_utf8_lossy(&bytes).into_owned());
                 let at = src.offset(line, column);
-                // The bad byte itself: the text before it is byte for byte the file's.
-                Span::new(at, at + 1)
+                // The replacement character standing for the bad byte: the text before it is
+                // byte for byte the file's, and the span stays on character boundaries.
+                let width = src
+                    .text()
+                    .get(at..)
+                    .and_then(|t| t.chars().next())
+                    .map_or(0, char::len_utf8);
+                Span::new(at, at + width)
             })
         }
         _ => None,
