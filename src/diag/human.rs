@@ -280,4 +280,21 @@ mod tests {
         assert!(!out.contains('\u{1b}'), "{out:?}");
         assert!(out.contains("= help: use `␛[2J`\n"), "{out}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_span_in_any_text_renders_without_panic(
+            text in "(\\PC|[\r\n\t\u{1b}é語 ]){0,60}",
+            a in 0usize..80,
+            b in 0usize..80,
+        ) {
+            let source = SourceFile::new(text.clone());
+            let e = Excerpt::new(&source, Span::new(a.min(b), a.max(b)));
+            proptest::prop_assert!(e.span.start <= e.span.end && e.span.end <= e.text.len());
+            proptest::prop_assert!(e.text.is_char_boundary(e.span.start));
+            proptest::prop_assert!(e.text.is_char_boundary(e.span.end));
+            let out = render(&text, Some(Span::new(a.min(b), a.max(b))));
+            proptest::prop_assert!(out.ends_with("1 warning in 1 of 1 SOP\n"));
+        }
+    }
 }
