@@ -146,4 +146,25 @@ mod tests {
         assert_eq!(property("sops/a,b: c%.md\n"), "sops/a%2Cb%3A c%25.md%0A");
         assert_eq!(property("Größe = ok"), "Größe = ok");
     }
+
+    /// What the runner does: `%25` last, so `%250A` comes back as `%0A`.
+    fn unescape(text: &str) -> String {
+        text.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escapes_round_trip_through_the_runner(text in "([%:,\r\nA0aé=]|%0A|%25|%3A){0,40}") {
+            let p = property(&text);
+            proptest::prop_assert!(!p.contains([',', ':', '\r', '\n']));
+            proptest::prop_assert_eq!(unescape(&p), text.clone());
+            let d = data(&text);
+            proptest::prop_assert!(!d.contains(['\r', '\n']));
+            proptest::prop_assert_eq!(unescape(&d), text);
+        }
+    }
 }

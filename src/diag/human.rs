@@ -67,7 +67,8 @@ fn group<'a>(
             let excerpt = Excerpt::new(source, span);
             let mut annotation = AnnotationKind::Primary.span(excerpt.span);
             if let Some(label) = &finding.label {
-                annotation = annotation.label(label.as_str());
+                // annotate-snippets 0.12.18 prints labels unfiltered, whatever its docs say.
+                annotation = annotation.label(annotate_snippets::normalize_untrusted_str(label));
             }
             title.element(
                 Snippet::source(excerpt.text)
@@ -83,7 +84,10 @@ fn group<'a>(
             .element(Padding),
     };
     if let Some(help) = &finding.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        // Messages are "trusted" (unfiltered) in annotate-snippets, but advice can quote the
+        // SOP: control characters must not reach the terminal.
+        group =
+            group.element(Level::HELP.message(annotate_snippets::normalize_untrusted_str(help)));
     }
     if let Some(note) = note {
         group = group.element(Level::NOTE.message(note));
@@ -238,5 +242,59 @@ mod tests {
         );
         assert!(!out.contains("a: 1"), "{out}");
         assert!(out.ends_with("\n1 warning in 1 of 1 SOP\n"), "{out}");
+    }
+
+    #[test]
+    fn a_long_multi_line_span_shows_its_ends_only() {
+        let mut text = String::from("## Procedure\n");
+        for i in 0..2000 {
+            text.push_str(&format!("- step {i}\n"));
+        }
+        let start = text.find("- step 0").unwrap();
+        let out = render(&text, Some(Span::new(start, text.len())));
+        assert!(out.contains("    --> a.md:2:1\n"), "{out}");
+        assert!(out.contains("   2 | / - step 0\n"), "{out}");
+        assert!(out.contains("2001 | | - step 1999\n"), "{out}");
+        assert!(!out.contains("- step 1000\n"), "{out}");
+        assert!(out.lines().count() < 20, "{out}");
+    }
+
+    #[test]
+    fn control_characters_from_the_sop_never_reach_the_terminal() {
+        let source = SourceFile::new("title: a\u{1b}[31mred\n".to_string());
+        let sources = crate::diag::Sources::from([("a.md", &source)]);
+        let findings = [
+            Finding::new(&RULE, "a.md", Some(Span::new(7, 16)), "bad \u{1b}[2J title")
+                .label("label \u{1b}[2J")
+                .help("use `\u{1b}[2J`\nthen retry"),
+        ];
+        let report = Report {
+            findings: &findings,
+            sources: &sources,
+            rules: &[],
+            checked: 1,
+        };
+        let mut out = Vec::new();
+        write(&report, false, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("= help: use `␛[2J`\n"), "{out}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_span_in_any_text_renders_without_panic(
+            text in "(\\PC|[\r\n\t\u{1b}é語 ]){0,60}",
+            a in 0usize..80,
+            b in 0usize..80,
+        ) {
+            let source = SourceFile::new(text.clone());
+            let e = Excerpt::new(&source, Span::new(a.min(b), a.max(b)));
+            proptest::prop_assert!(e.span.start <= e.span.end && e.span.end <= e.text.len());
+            proptest::prop_assert!(e.text.is_char_boundary(e.span.start));
+            proptest::prop_assert!(e.text.is_char_boundary(e.span.end));
+            let out = render(&text, Some(Span::new(a.min(b), a.max(b))));
+            proptest::prop_assert!(out.ends_with("1 warning in 1 of 1 SOP\n"));
+        }
     }
 }

@@ -478,21 +478,66 @@ fn sarif_matches_snapshot() {
 
 #[test]
 fn sarif_validates_against_the_official_schema() {
-    let out = render(Format::Sarif);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let log = dir.path().join("out.sarif");
-    std::fs::write(&log, &out).expect("write the log");
     let schema =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
-    let Some(result) = run_validator(&schema, &log) else {
-        return;
-    };
-    assert!(
-        result.status.success(),
-        "SARIF does not match the schema:\n{}{}\n{out}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let logs = [
+        ("full", render(Format::Sarif)),
+        (
+            "empty",
+            render_with(Format::Sarif, false, &[], PAYOUT, INCIDENT, &RULES),
+        ),
+        // Rules missing from the registry are added to the table.
+        (
+            "no registry",
+            render_with(
+                Format::Sarif,
+                false,
+                &findings(PAYOUT, INCIDENT),
+                PAYOUT,
+                INCIDENT,
+                &[],
+            ),
+        ),
+    ];
+    for (name, out) in logs {
+        let log = dir.path().join(format!("{name}.sarif"));
+        std::fs::write(&log, &out).expect("write the log");
+        let Some(result) = run_validator(&schema, &log) else {
+            return;
+        };
+        assert!(
+            result.status.success(),
+            "the {name} SARIF log does not match the schema:\n{}{}\n{out}",
+            String::from_utf8_lossy(&result.stdout),
+            String::from_utf8_lossy(&result.stderr)
+        );
+    }
+}
+
+#[test]
+fn sarif_result_points_at_its_rule_by_index() {
+    for rules in [&RULES[..], &[]] {
+        let out = render_with(
+            Format::Sarif,
+            false,
+            &findings(PAYOUT, INCIDENT),
+            PAYOUT,
+            INCIDENT,
+            rules,
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+        let run = &v["runs"][0];
+        let results = run["results"].as_array().expect("results");
+        assert_eq!(results.len(), 6);
+        for r in results {
+            let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+            assert_eq!(
+                run["tool"]["driver"]["rules"][index]["id"], r["ruleId"],
+                "{out}"
+            );
+        }
+    }
 }
 
 #[test]
