@@ -59,6 +59,8 @@ pub enum Command {
     New(NewArgs),
     /// List every SOP: id, title, type, status, version, owner, department, next review
     List(ListArgs),
+    /// Check SOPs against the rules: front matter, sections, links, reviews, translations
+    Lint(LintArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the manual page (roff)
@@ -121,6 +123,32 @@ pub enum ListFormat {
     Table,
     /// A JSON array of SOP objects
     Json,
+}
+
+/// `sop lint`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors found (or warnings with --deny-warnings), 2 usage or configuration error.\nSilence a rule in a file with `<!-- sop-disable RULE -->`, or for the next line with `<!-- sop-disable-next-line RULE -->`."
+)]
+pub struct LintArgs {
+    /// SOP files or folders to check (default: every SOP in the repository)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = crate::diag::Format::Human)]
+    pub format: crate::diag::Format,
+    /// Apply the safe automatic fixes, then report what remains
+    #[arg(long)]
+    pub fix: bool,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Explain a rule: what it checks, why, an example and how to fix it
+    #[arg(long, value_name = "RULE", conflicts_with_all = ["list_rules", "fix", "paths"])]
+    pub explain: Option<String>,
+    /// List every rule with its family, default severity and summary
+    #[arg(long, conflicts_with_all = ["fix", "paths"])]
+    pub list_rules: bool,
 }
 
 /// `sop completions`.

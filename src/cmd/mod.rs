@@ -3,6 +3,7 @@
 
 mod completions;
 mod init;
+mod lint;
 mod list;
 mod new;
 
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Init(args) => init::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
+        Command::Lint(args) => lint::run(&ctx, &args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

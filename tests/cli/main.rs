@@ -7,6 +7,7 @@ mod support;
 
 mod diag_formats;
 mod init;
+mod lint;
 mod list;
 mod load;
 mod new;
