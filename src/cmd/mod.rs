@@ -93,7 +93,20 @@ impl Context {
     /// A usage error (exit 2) with advice when there is none, or the configuration error.
     pub fn repo(&self) -> anyhow::Result<Repo> {
         match Repo::open(&self.cwd, self.config.as_deref()) {
-            Ok(repo) => Ok(repo),
+            Ok(repo) => {
+                if self.verbose > 0 {
+                    let config = repo
+                        .settings
+                        .path
+                        .as_ref()
+                        .map_or_else(|| "none, defaults apply".to_string(), |p| p.display().to_string());
+                    self.note(&format!(
+                        "repository: {} (configuration: {config})",
+                        repo.root.display()
+                    ))?;
+                }
+                Ok(repo)
+            }
             Err(RepoError::NotFound { start }) => Err(Stop::usage(
                 format!(
                     "no SOP repository here: `{}` and its parent folders have no `sop.toml` and are not in a git repository",

@@ -151,7 +151,7 @@ fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {
     while i < bytes.len() {
         let b = bytes[i];
         let at = body.start + i;
-        let skip = |at: usize| sop.outline.in_code(at) || sop.outline.in_comment(at);
+        let skip = |at: usize| sop.outline().in_code(at) || sop.outline().in_comment(at);
         if b == b'<' {
             if let Some(len) = prompt_len(&md[i..])
                 && !skip(at)
@@ -234,7 +234,7 @@ fn prompt_len(s: &str) -> Option<usize> {
 }
 
 fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
-    for link in &sop.outline.links {
+    for link in &sop.outline().links {
         let dest = link.dest.trim();
         if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
             continue;
@@ -385,13 +385,13 @@ fn broken(
 fn anchor_check(sop: &Sop, target: &Sop, anchor: &str, span: Span, out: &mut Vec<Finding>) {
     let anchor = percent_decode(anchor);
     if anchor.is_empty()
-        || target.outline.has_anchor(&anchor)
-        || target.outline.has_anchor(&slugify(&anchor))
+        || target.outline().has_anchor(&anchor)
+        || target.outline().has_anchor(&slugify(&anchor))
     {
         return;
     }
     let anchors: Vec<&str> = target
-        .outline
+        .outline()
         .headings
         .iter()
         .map(|h| h.anchor.as_str())

@@ -209,7 +209,7 @@ struct Disables {
 impl Disables {
     fn of(sop: &Sop) -> Disables {
         let mut d = Disables::default();
-        for c in &sop.outline.comments {
+        for c in &sop.outline().comments {
             let inner = sop
                 .slice(*c)
                 .trim_start_matches("<!--")

@@ -23,8 +23,8 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         }
         None => norm == normalize_heading(canonical),
     };
-    for section in &sop.outline.sections {
-        let Some(h) = sop.outline.section_heading(section) else {
+    for section in &sop.outline().sections {
+        let Some(h) = sop.outline().section_heading(section) else {
             continue;
         };
         let norm = normalize_heading(&h.text);
@@ -32,7 +32,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             steps(sop, section, h.span, out);
         } else if is(&norm, "Roles and Responsibilities") {
             for table in sop
-                .outline
+                .outline()
                 .tables
                 .iter()
                 .filter(|t| within(t.span, section.content))
@@ -52,7 +52,7 @@ fn steps(sop: &Sop, section: &Section, heading: Span, out: &mut Vec<Finding>) {
         return;
     }
     let lists: Vec<_> = sop
-        .outline
+        .outline()
         .lists
         .iter()
         .filter(|l| within(l.span, section.content))

@@ -37,7 +37,7 @@ pub(super) fn section_lookup(ty: &SopType) -> HashMap<String, usize> {
 }
 
 fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut Vec<Finding>) {
-    let outline = &sop.outline;
+    let outline = &sop.outline();
     // (required index, section index) in document order
     let mut found: Vec<Option<usize>> = vec![None; ty.sections.len()];
     let mut in_order: Vec<(usize, usize)> = Vec::new();
@@ -184,10 +184,10 @@ fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut 
 }
 
 fn heading_of(sop: &Sop, section: usize) -> Option<&Heading> {
-    sop.outline
+    sop.outline()
         .sections
         .get(section)
-        .and_then(|s| sop.outline.section_heading(s))
+        .and_then(|s| sop.outline().section_heading(s))
 }
 
 /// Missing required section → the one unmatched heading that clearly misspells it.
@@ -264,7 +264,7 @@ fn last_line(sop: &Sop) -> Span {
 fn headings(sop: &Sop, out: &mut Vec<Finding>) {
     let mut previous = 1u8;
     let mut h1s = 0;
-    for h in &sop.outline.headings {
+    for h in &sop.outline().headings {
         if h.level == 1 {
             h1s += 1;
             if h1s > 1 {

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod diag_formats;
 mod init;
 mod lint;
 mod list;
