@@ -133,6 +133,35 @@ const PROMPT_MAX: usize = 600;
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     placeholders(sop, out);
     links(cx, sop, out);
+    disable_comments(sop, out);
+}
+
+/// `disable-rule-unknown`: a `sop-disable` comment naming a rule that does not exist.
+fn disable_comments(sop: &Sop, out: &mut Vec<Finding>) {
+    for directive in super::directives(sop) {
+        for (id, span) in &directive.ids {
+            if super::registry::find(id).is_some() {
+                continue;
+            }
+            let ids = super::registry::ids();
+            let help = match closest(id, &ids) {
+                Some(best) => {
+                    format!("did you mean `{best}`? `sop lint --list-rules` lists every rule")
+                }
+                None => "use a rule id from `sop lint --list-rules`".to_string(),
+            };
+            out.push(
+                finding(
+                    &DISABLE_RULE_UNKNOWN,
+                    sop,
+                    *span,
+                    format!("`{id}` is not a rule, so this comment silences nothing"),
+                )
+                .label("unknown rule id")
+                .help(help),
+            );
+        }
+    }
 }
 
 fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {

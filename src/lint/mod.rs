@@ -209,33 +209,17 @@ struct Disables {
 impl Disables {
     fn of(sop: &Sop) -> Disables {
         let mut d = Disables::default();
-        for c in &sop.outline().comments {
-            let inner = sop
-                .slice(*c)
-                .trim_start_matches("<!--")
-                .trim_end_matches("-->")
-                .trim();
-            let (next_line, rest) = if let Some(rest) = inner.strip_prefix("sop-disable-next-line")
-            {
-                (true, rest)
-            } else if let Some(rest) = inner.strip_prefix("sop-disable") {
-                (false, rest)
-            } else {
-                continue;
-            };
-            if !rest.is_empty() && !rest.starts_with([' ', '\t', '\n', '\r']) {
-                continue;
-            }
-            let mut ids: HashSet<Option<String>> = rest
-                .split([' ', ',', '\t', '\n', '\r'])
-                .filter(|s| !s.is_empty())
-                .map(|s| Some(s.to_string()))
+        for directive in directives(sop) {
+            let mut ids: HashSet<Option<String>> = directive
+                .ids
+                .iter()
+                .map(|(id, _)| Some(id.clone()))
                 .collect();
             if ids.is_empty() {
                 ids.insert(None);
             }
-            if next_line {
-                let line = sop.source.line_col(c.end).line + 1;
+            if directive.next_line {
+                let line = sop.source.line_col(directive.comment.end).line + 1;
                 d.lines.entry(line).or_default().extend(ids);
             } else {
                 d.file.extend(ids);
@@ -274,6 +258,58 @@ pub fn broken_sources(repo: &Repo, corpus: &Corpus) -> Vec<(String, SourceFile)>
             ))
         })
         .collect()
+}
+
+/// One `<!-- sop-disable ... -->` or `<!-- sop-disable-next-line ... -->` comment.
+pub(crate) struct Directive {
+    /// `sop-disable-next-line` rather than `sop-disable`.
+    pub(crate) next_line: bool,
+    /// The whole comment.
+    pub(crate) comment: Span,
+    /// The rule ids named, each with its span; none means every rule.
+    pub(crate) ids: Vec<(String, Span)>,
+}
+
+/// The disable comments of `sop`, in document order.
+pub(crate) fn directives(sop: &Sop) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for c in &sop.outline().comments {
+        let raw = sop.slice(*c);
+        let Some(after_open) = raw.strip_prefix("<!--") else {
+            continue;
+        };
+        let inner = after_open.strip_suffix("-->").unwrap_or(after_open);
+        let lead = inner.len() - inner.trim_start().len();
+        let trimmed = inner.trim();
+        let (next_line, keyword) = if trimmed.starts_with("sop-disable-next-line") {
+            (true, "sop-disable-next-line")
+        } else if trimmed.starts_with("sop-disable") {
+            (false, "sop-disable")
+        } else {
+            continue;
+        };
+        let rest = &trimmed[keyword.len()..];
+        if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+            continue;
+        }
+        // Byte offset of `rest` in the file.
+        let base = c.start + 4 + lead + keyword.len();
+        let mut ids = Vec::new();
+        let mut at = 0;
+        for word in rest.split([' ', ',', '\t', '\n', '\r']) {
+            if !word.is_empty() {
+                let start = base + at;
+                ids.push((word.to_string(), Span::new(start, start + word.len())));
+            }
+            at += word.len() + 1;
+        }
+        out.push(Directive {
+            next_line,
+            comment: *c,
+            ids,
+        });
+    }
+    out
 }
 
 /// The finding for a file that could not be read as an SOP.

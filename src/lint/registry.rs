@@ -387,6 +387,16 @@ explains something visually.\n\n\
 `![Flow](../../assets/img/flow.png)`\n\n\
 ## How to fix\n\nCorrect the path (mind upper and lower case), or add the image file.\n";
 
+    DISABLE_RULE_UNKNOWN = "disable-rule-unknown", Content, Warning, fix: false,
+    "a sop-disable comment names a rule that does not exist",
+    "## What it checks\n\nThe rule ids in `<!-- sop-disable ... -->` and \
+`<!-- sop-disable-next-line ... -->` comments.\n\n\
+## Why it matters\n\nA misspelt id silences nothing, so the finding the writer meant to accept \
+keeps failing the check, or a later rename goes unnoticed.\n\n\
+## Example\n\nBad: `<!-- sop-disable placeholder-lefts -->`\n\nGood: \
+`<!-- sop-disable placeholder-left -->`\n\n\
+## How to fix\n\nCorrect the id (`sop lint --list-rules` lists them), or remove the comment.\n";
+
     PROCEDURE_STEPS_UNORDERED = "procedure-steps-unordered", Procedure, Error, fix: false,
     "the Procedure section has no numbered list of steps",
     "## What it checks\n\nThat the `Procedure` section holds its steps as a numbered list (`1.`, \
