@@ -341,13 +341,7 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
         }
         _ => None,
     };
-    Finding::new(
-        rule,
-        b.path.clone(),
-        span,
-        format!("`{}`: {}", b.path, b.problem),
-    )
-    .help(b.problem.help())
+    Finding::new(rule, b.path.clone(), span, b.problem.to_string()).help(b.problem.help())
 }
 
 /// What every rule may look at: the repository, today, and the corpus indexed for lookups.

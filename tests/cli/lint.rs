@@ -141,6 +141,29 @@ fn every_rule_has_fixtures_that_fail_and_pass() {
 }
 
 #[test]
+fn human_output_of_every_failing_fixture() {
+    let mut all = String::new();
+    for id in rule_ids() {
+        let Some(repo) = fixture_repo(id, "fail") else {
+            continue;
+        };
+        let out = repo
+            .sop()
+            .args(["lint", "--color", "never"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        // Only this rule's findings and the summary line.
+        let blocks: Vec<&str> = text
+            .split("\n\n")
+            .filter(|b| b.contains(&format!("[{id}]")) || b.contains(" in 1 of "))
+            .collect();
+        all.push_str(&format!("==> {id}\n{}\n\n", blocks.join("\n\n").trim_end()));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
 fn findings_point_at_the_exact_value() {
     let r = fixture_repo("review-date-invalid", "fail").unwrap();
     let (findings, _) = lint_json(&r, &[]);
