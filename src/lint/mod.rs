@@ -493,6 +493,50 @@ pub(crate) fn normalize_heading(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn sop(path: &str, id: &str, extra: &str) -> Sop {
+        Sop::parse(
+            path.into(),
+            format!(
+                "---\nid: {id}\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n{extra}---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n"
+            ),
+            "SOP",
+        )
+    }
+
+    #[test]
+    fn check_sop_reports_one_sop_with_cross_file_rules() {
+        let repo = Repo {
+            root: std::env::temp_dir(),
+            settings: Settings::load(None).unwrap(),
+        };
+        let corpus = Corpus {
+            sops: vec![
+                sop("sops/a/SOP-0001-a.md", "SOP-0001", ""),
+                sop("sops/a/SOP-0001-b.md", "SOP-0001", "tgas: []\n"),
+                sop(
+                    "sops/a/SOP-0002-c.md",
+                    "SOP-0002",
+                    "superseded_by: SOP-0009\n",
+                ),
+            ],
+            broken: Vec::new(),
+        };
+        let ids = |path: &str| -> Vec<&'static str> {
+            check_sop(&repo, &corpus, path)
+                .unwrap()
+                .iter()
+                .map(|f| f.rule.id)
+                .collect()
+        };
+        assert_eq!(ids("sops/a/SOP-0001-a.md"), ["id-duplicate"]);
+        assert_eq!(ids("sops/a/SOP-0001-b.md"), ["id-duplicate", "key-unknown"]);
+        assert_eq!(ids("sops/a/SOP-0002-c.md"), ["supersede-id-unknown"]);
+        assert!(ids("sops/a/nothing.md").is_empty());
+        let all = check(&repo, &corpus).unwrap();
+        assert_eq!(all.len(), 4);
+        assert!(fails(&all, false));
+    }
+
     #[test]
     fn headings_normalize_numbers_case_and_colons() {
         assert_eq!(normalize_heading("  4. Purpose: "), "purpose");
