@@ -7,6 +7,7 @@
 
 use crate::diag::Finding;
 use crate::repo::config::closest;
+use crate::repo::front_matter::Value;
 use crate::repo::markdown::{LinkKind, slugify};
 use crate::repo::sop::FileName;
 use crate::repo::{Sop, Span, Status};
@@ -131,6 +132,7 @@ const HTML_TAGS: &[&str] = &[
 const PROMPT_MAX: usize = 600;
 
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    front_matter_placeholders(sop, out);
     placeholders(sop, out);
     links(cx, sop, out);
     disable_comments(sop, out);
@@ -159,6 +161,47 @@ fn disable_comments(sop: &Sop, out: &mut Vec<Finding>) {
                 )
                 .label("unknown rule id")
                 .help(help),
+            );
+        }
+    }
+}
+
+/// `owner: TBD` or `department: <Your department>` in the front matter.
+fn front_matter_placeholders(sop: &Sop, out: &mut Vec<Finding>) {
+    let Some(fm) = &sop.front_matter else {
+        return;
+    };
+    for field in &fm.fields {
+        let values: Vec<(&str, Span)> = match &field.value {
+            Value::Text(t) => vec![(t.as_str(), field.value_span)],
+            Value::List(items) => items
+                .iter()
+                .filter_map(|i| Some((i.text.as_deref()?, i.span)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (text, span) in values {
+            let t = text.trim();
+            let word = ["TODO", "TBD", "FIXME"].into_iter().find(|w| {
+                t.match_indices(w).any(|(i, _)| {
+                    let b = t.as_bytes();
+                    !is_word_byte(i.checked_sub(1).and_then(|j| b.get(j)))
+                        && !is_word_byte(b.get(i + w.len()))
+                })
+            });
+            let prompt = t.starts_with('<') && prompt_len(t) == Some(t.len());
+            if word.is_none() && !prompt {
+                continue;
+            }
+            out.push(
+                finding(
+                    &PLACEHOLDER_LEFT,
+                    sop,
+                    span,
+                    format!("`{}` still holds a placeholder", field.key),
+                )
+                .label("not filled in")
+                .help(format!("write the real value after `{}:`", field.key)),
             );
         }
     }
@@ -518,5 +561,41 @@ mod tests {
         assert_eq!(relative("sops/a/x.md", "sops/a/y.md"), "y.md");
         assert!(has_scheme("https://x") && has_scheme("mailto:a@b.c") && !has_scheme("a.md"));
         assert_eq!(percent_decode("a%20b.md"), "a b.md");
+    }
+}
+
+#[cfg(test)]
+mod front_matter_tests {
+    use crate::lint::check;
+    use crate::repo::{Corpus, Repo, Settings, Sop};
+
+    #[test]
+    fn placeholders_in_front_matter_values_are_found() {
+        let repo = Repo {
+            root: std::env::temp_dir(),
+            settings: Settings::load(None).unwrap(),
+        };
+        let text = "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: TBD\ndepartment: <Your department>\ntags: [TODO-list]\n---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n";
+        let corpus = Corpus {
+            sops: vec![Sop::parse(
+                "sops/a/SOP-0001-a.md".into(),
+                text.into(),
+                "SOP",
+            )],
+            broken: Vec::new(),
+        };
+        let found: Vec<String> = check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .map(|f| format!("{}: {}", f.rule.id, f.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "placeholder-left: `owner` still holds a placeholder",
+                "placeholder-left: `department` still holds a placeholder",
+                "placeholder-left: `tags` still holds a placeholder",
+            ]
+        );
     }
 }
