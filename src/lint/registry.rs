@@ -335,8 +335,9 @@ followed by a line break.\n\n\
     PLACEHOLDER_LEFT = "placeholder-left", Content, Warning, fix: false,
     "a template placeholder or TODO is still in the text",
     "## What it checks\n\nThe words `TODO`, `TBD` and `FIXME` (in capitals, as whole words) and \
-unfilled template prompts in angle brackets, such as `<Say who does this step.>`. Text in code \
-spans, code blocks and HTML comments is not checked.\n\n\
+unfilled template prompts in angle brackets, such as `<Say who does this step.>`, in the text \
+and in front-matter values (`owner: TBD`). Text in code spans, code blocks and HTML comments is \
+not checked.\n\n\
 ## Why it matters\n\nA reader following the SOP in a hurry cannot act on `TBD`. This is a \
 warning so that new drafts from `sop new` pass; make it an error before approval with \
 `[lint.severity] placeholder-left = \"error\"`.\n\n\
