@@ -482,6 +482,14 @@ fn anchor_check(sop: &Sop, target: &Sop, anchor: &str, span: Span, out: &mut Vec
     .label("no such heading");
     f = match closest(&anchor, &anchors) {
         Some(best) => f.help(format!("did you mean `#{best}`?")),
+        None if !anchors.is_empty() && anchors.len() <= 12 => f.help(format!(
+            "the headings there have the anchors {}",
+            anchors
+                .iter()
+                .map(|a| format!("`#{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
         None => f.help("anchors are a heading's text in lower case with `-` for spaces, such as `#roles-and-responsibilities`"),
     };
     out.push(f);
@@ -596,6 +604,63 @@ mod front_matter_tests {
                 "placeholder-left: `department` still holds a placeholder",
                 "placeholder-left: `tags` still holds a placeholder",
             ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use crate::lint::check;
+    use crate::repo::{Corpus, Repo, Settings, Sop};
+
+    fn sop(path: &str, id: &str, status: &str, body: &str) -> Sop {
+        let text = format!(
+            "---\nid: {id}\ntitle: T\ntype: checklist\nstatus: {status}\nversion: 0.1.0\nowner: A\ndepartment: D\nretired_reason: old\n---\n\n## Purpose\n\nWhy. {body}\n\n## Checklist\n\n- [ ] x\n"
+        );
+        Sop::parse(path.into(), text, "SOP")
+    }
+
+    #[test]
+    fn broken_links_suggest_the_sop_with_the_same_id() {
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: Settings::load(None).unwrap(),
+        };
+        let corpus = Corpus {
+            sops: vec![
+                sop(
+                    "sops/a/SOP-0001-a.md",
+                    "SOP-0001",
+                    "draft",
+                    "[b](../b/SOP-0002-bee.md) [c](../b/SOP-0003-c.md#checklist) [d](../b/SOP-0003-c.md#nope)",
+                ),
+                sop("sops/b/SOP-0002-b.md", "SOP-0002", "draft", ""),
+                sop("sops/b/SOP-0003-c.md", "SOP-0003", "retired", ""),
+            ],
+            broken: Vec::new(),
+        };
+        let found: Vec<(&str, Option<String>)> = check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.rule.id, f.help))
+            .collect();
+        let rules: Vec<&str> = found.iter().map(|f| f.0).collect();
+        assert_eq!(
+            rules,
+            [
+                "link-broken",
+                "link-to-retired",
+                "anchor-broken",
+                "link-to-retired"
+            ]
+        );
+        assert_eq!(
+            found[0].1.as_deref(),
+            Some("did you mean `../b/SOP-0002-b.md`? Paths are relative to this SOP's folder")
+        );
+        assert_eq!(
+            found[2].1.as_deref(),
+            Some("the headings there have the anchors `#purpose`, `#checklist`")
         );
     }
 }
