@@ -526,12 +526,7 @@ fn demo_sops_lint_clean() {
 /// Runs `gen_corpus.py`; `None` (after saying so) when python3 is missing outside CI.
 #[allow(clippy::print_stderr)]
 fn gen_corpus(args: &[&str], out: &Path) -> Option<()> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
-    let script = if script.is_file() {
-        script
-    } else {
-        Path::new("/work/shared/bench/gen_corpus.py").to_path_buf()
-    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/gen_corpus.py");
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let status = std::process::Command::new("python3")
         .arg(&script)
