@@ -1,4 +1,7 @@
 //! Integration tests: the real `sop` binary on real repositories in temp folders.
 //! One test binary (it links once); one module per command.
 
+// Test helpers may panic with a message and need no narrower visibility.
+#![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
+
 mod support;

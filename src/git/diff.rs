@@ -1,0 +1,1 @@
+//! Section-aware differences between two versions of an SOP.
