@@ -57,6 +57,18 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         .max();
     let current = sop.version();
     let new = new_version(args, sop, current.as_ref())?;
+    let tag = repo.settings.tag_name(&id, &new.to_string());
+    if commit::tag_exists(&repo.root, &tag)? {
+        return Err(Stop::refused(
+            format!("the tag `{tag}` exists already: version {new} of {id} was released before"),
+            Some(format!(
+                "release a higher version, for example `--version {}`",
+                bump(&new, Bump::Patch)
+            )),
+        )
+        .into());
+    }
+
     if let Some(last) = &last
         && new <= *last
     {
@@ -80,18 +92,6 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
-    let tag = repo.settings.tag_name(&id, &new.to_string());
-    if commit::tag_exists(&repo.root, &tag)? {
-        return Err(Stop::refused(
-            format!("the tag `{tag}` exists already: version {new} of {id} was released before"),
-            Some(format!(
-                "release a higher version, for example `--version {}`",
-                bump(&new, Bump::Patch)
-            )),
-        )
-        .into());
-    }
-
     let today = dates::today();
     let effective = match &args.effective {
         Some(text) => dates::parse_date(text)

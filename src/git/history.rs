@@ -189,10 +189,19 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
         }
         for id in &info.reviews {
             let key = resolve(&alias, Key::Id(id.clone()));
-            if let Some(r) = entries.get_mut(&key).and_then(|l| l.last_mut())
-                && r.commit == info.oid.to_string()
-            {
-                r.kind = RevisionKind::Review;
+            let list = entries.entry(key).or_default();
+            let oid = info.oid.to_string();
+            match list.last_mut() {
+                Some(r) if r.commit == oid => r.kind = RevisionKind::Review,
+                // A review that changed no byte (reviewed twice in a day): still a review.
+                _ => list.push(Revision {
+                    commit: oid,
+                    date: info.date.clone(),
+                    author: info.author.clone(),
+                    summary: info.summary.clone(),
+                    path: String::new(),
+                    kind: RevisionKind::Review,
+                }),
             }
         }
     }
@@ -217,6 +226,15 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
             continue;
         }
         let mut commits = entries.remove(&key).unwrap_or_default();
+        // Reviews without a change have no path of their own: take the one before them.
+        let mut last_path = rel.clone();
+        for c in commits.iter_mut().rev() {
+            if c.path.is_empty() {
+                c.path.clone_from(&last_path);
+            } else {
+                last_path.clone_from(&c.path);
+            }
+        }
         let rel_releases = releases.remove(&id).unwrap_or_default();
         let released: HashSet<&str> = rel_releases.iter().map(|r| r.commit.as_str()).collect();
         for c in &mut commits {
@@ -433,9 +451,6 @@ impl Differ<'_> {
             }
             None => None,
         };
-        if old == new {
-            return Ok(None);
-        }
         let mut changes = Vec::new();
         let base = self.sops_dir.join("/");
         let base = if base.is_empty() {
@@ -444,9 +459,8 @@ impl Differ<'_> {
             format!("{base}/")
         };
         let base = base.strip_prefix(self.prefix).unwrap_or(&base).to_string();
-        diff_trees(self.repo, old, new, &base, &mut changes)?;
-        if changes.is_empty() {
-            return Ok(None);
+        if old != new {
+            diff_trees(self.repo, old, new, &base, &mut changes)?;
         }
         let message = String::from_utf8_lossy(commit.message_bytes());
         let summary = message
@@ -461,7 +475,10 @@ impl Differ<'_> {
                 let (k, v) = l.split_once(':')?;
                 (k.trim().eq_ignore_ascii_case(REVIEW_TRAILER)).then(|| v.trim().to_string())
             })
-            .collect();
+            .collect::<Vec<_>>();
+        if changes.is_empty() && reviews.is_empty() {
+            return Ok(None);
+        }
         let author = commit.author();
         Ok(Some(CommitInfo {
             oid,

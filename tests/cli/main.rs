@@ -4,4 +4,6 @@
 // Test helpers may panic with a message and need no narrower visibility.
 #![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
 
+mod history;
+mod release;
 mod support;
