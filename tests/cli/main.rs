@@ -4,6 +4,7 @@
 // Test helpers may panic with a message and need no narrower visibility.
 #![allow(clippy::expect_used, clippy::unwrap_used, unreachable_pub)]
 
+mod diff;
 mod history;
 mod release;
 mod support;
