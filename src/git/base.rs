@@ -144,22 +144,47 @@ pub fn changes_since(
             .as_deref()
             .and_then(|b| std::str::from_utf8(b).ok());
         let field = |key: &str| old_text.and_then(|t| front_matter_text(t, key));
-        let content_changed = match (&old_bytes, &new) {
-            (Some(a), Some(p)) => new_bytes(p).as_ref() != Some(a),
-            _ => true,
-        };
-        if !content_changed && old == new {
-            continue;
-        }
-        out.push(BaseChange {
+        let now = new.as_deref().and_then(new_bytes);
+        let base = BaseChange {
             path: new.as_deref().map(|p| git.sop_path(p).to_string()),
             base_path: old.as_deref().map(|p| git.sop_path(p).to_string()),
             base_id: field("id"),
             base_version: field("version"),
             base_status: field("status"),
-            content_changed,
+            content_changed: old_bytes.is_none() || now.is_none() || now != old_bytes,
             deleted: new.is_none(),
-        });
+        };
+        // An SOP is its id: git pairs similar files (two SOPs from one template) as a rename,
+        // but a different id on each side is one SOP removed and another added.
+        let new_id = now
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(|t| front_matter_text(t, "id"));
+        if status == Delta::Renamed
+            && let (Some(a), Some(b)) = (&base.base_id, &new_id)
+            && a != b
+        {
+            out.push(BaseChange {
+                path: None,
+                content_changed: true,
+                deleted: true,
+                ..base.clone()
+            });
+            out.push(BaseChange {
+                path: base.path,
+                base_path: None,
+                base_id: None,
+                base_version: None,
+                base_status: None,
+                content_changed: true,
+                deleted: false,
+            });
+            continue;
+        }
+        if !base.content_changed && old == new {
+            continue;
+        }
+        out.push(base);
     }
     out.sort_by(|a, b| {
         let key = |c: &BaseChange| c.path.clone().or_else(|| c.base_path.clone());

@@ -155,7 +155,10 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
                 let (Some(old), Some(new)) = (Key::of(&old, prefix), Key::of(&new, prefix)) else {
                     continue;
                 };
-                if old != new {
+                // Two different ids are two SOPs, however alike their text (one template):
+                // follow only renames where a side has no id in its file name.
+                let both_ids = matches!((&old, &new), (Key::Id(_), Key::Id(_)));
+                if old != new && !both_ids {
                     let target = resolve(&alias, new);
                     alias.insert(old, target);
                 }

@@ -223,3 +223,124 @@ fn history_of_an_unknown_id_is_refused() {
         .code(1)
         .stderr(predicates::str::contains("no SOP has the id `SOP-0004`"));
 }
+
+/// `sop lint --base` data: one tree diff from the merge base to HEAD or the work tree.
+#[test]
+fn changes_since_base_report_an_unbumped_approved_change() {
+    use sop::git::base::{Against, BaseChange, changes_since};
+
+    let repo = SopRepo::new();
+    let one = "sops/payments/SOP-0001-refunds.md";
+    let two = "sops/payments/SOP-0002-chargebacks.md";
+    let three = "sops/payments/SOP-0003-payouts.md";
+    let text1 = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(one, &text1)
+        .write(
+            two,
+            &sop_text("SOP-0002", "Chargebacks", "procedure", "draft"),
+        )
+        .write(
+            three,
+            &sop_text("SOP-0003", "Payouts", "procedure", "review"),
+        )
+        .write("big/blob.bin", "outside the SOP folder\n")
+        .commit("Add SOPs");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // Unbumped change to an approved SOP, a pure move, a deletion, a new SOP.
+    repo.write(one, &text1.replace("The purpose", "What"));
+    repo.write("sops/billing/README.md", "Billing\n");
+    repo.git(&["mv", two, "sops/billing/SOP-0002-chargebacks.md"]);
+    repo.git(&["rm", "-q", three]);
+    repo.write(
+        "sops/billing/SOP-0004-credits.md",
+        &sop_text("SOP-0004", "Credits", "procedure", "draft"),
+    );
+    repo.write("big/blob.bin", "changed, and never read\n");
+    repo.commit("Feature work");
+    // main moves on: its own change must not show up (the base is the merge base).
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(
+        three,
+        &sop_text("SOP-0003", "Payouts", "procedure", "approved"),
+    )
+    .commit("Main work");
+    repo.git(&["checkout", "-q", "feature"]);
+
+    let root = std::fs::canonicalize(repo.root()).unwrap();
+    let settings = sop::repo::Settings::load(None).unwrap();
+    let got = changes_since(&root, &settings, "main", Against::Head).unwrap();
+    let expected = vec![
+        BaseChange {
+            path: Some("sops/billing/SOP-0002-chargebacks.md".into()),
+            base_path: Some(two.into()),
+            base_id: Some("SOP-0002".into()),
+            base_version: Some("1.0.0".into()),
+            base_status: Some("draft".into()),
+            content_changed: false,
+            deleted: false,
+        },
+        BaseChange {
+            path: Some("sops/billing/SOP-0004-credits.md".into()),
+            base_path: None,
+            base_id: None,
+            base_version: None,
+            base_status: None,
+            content_changed: true,
+            deleted: false,
+        },
+        BaseChange {
+            path: Some(one.into()),
+            base_path: Some(one.into()),
+            base_id: Some("SOP-0001".into()),
+            base_version: Some("1.0.0".into()),
+            base_status: Some("approved".into()),
+            content_changed: true,
+            deleted: false,
+        },
+        BaseChange {
+            path: None,
+            base_path: Some(three.into()),
+            base_id: Some("SOP-0003".into()),
+            base_version: Some("1.0.0".into()),
+            base_status: Some("review".into()),
+            content_changed: true,
+            deleted: true,
+        },
+    ];
+    assert_eq!(got, expected);
+
+    // The work tree adds what is not committed yet.
+    repo.write(
+        "sops/billing/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "review"),
+    );
+    let work = changes_since(&root, &settings, "main", Against::WorkTree).unwrap();
+    let moved = work
+        .iter()
+        .find(|c| c.base_id.as_deref() == Some("SOP-0002"))
+        .unwrap();
+    assert!(moved.content_changed);
+    assert_eq!(moved.base_path.as_deref(), Some(two));
+
+    let err = changes_since(&root, &settings, "origin/main", Against::Head).unwrap_err();
+    assert!(
+        err.to_string().contains("`origin/main` is not a commit"),
+        "{err}"
+    );
+}
+
+#[test]
+fn history_keeps_two_sops_from_one_template_apart() {
+    let repo = SopRepo::new();
+    let old = "sops/payments/SOP-0003-payouts.md";
+    repo.write(old, &sop_text("SOP-0003", "Payouts", "procedure", "draft"))
+        .commit("Add payouts");
+    repo.git(&["rm", "-q", old]);
+    repo.write(
+        "sops/payments/SOP-0004-credits.md",
+        &sop_text("SOP-0004", "Credits", "procedure", "draft"),
+    )
+    .commit("Replace payouts with credits");
+    let h = json(&repo, &["history", "SOP-0004", "--format", "json"]);
+    assert_eq!(commit_ids(&h).len(), 1, "{h:#}");
+}

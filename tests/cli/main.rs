@@ -7,4 +7,5 @@
 mod diff;
 mod history;
 mod release;
+mod review;
 mod support;
