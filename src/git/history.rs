@@ -99,6 +99,8 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
     let Some(git) = Git::open(root)? else {
         return Ok(Histories::new());
     };
+    // Reading thousands of trees: skip re-hashing every object read (as `git log` does).
+    git2::opts::strict_hash_verification(false);
     let repo = &git.repo;
     let head = match repo.head() {
         Ok(h) => h,
@@ -553,65 +555,68 @@ fn diff_trees(
         .transpose()
     };
     let (old_t, new_t) = (load(old)?, load(new)?);
-    let entries = |t: &Option<git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid, i32)> {
-        t.as_ref().map_or_else(Vec::new, |t| {
-            t.iter()
-                .map(|e| (e.name_bytes().to_vec(), e.id(), e.filemode()))
-                .collect()
-        })
-    };
-    let (a, b) = (entries(&old_t), entries(&new_t));
-    let (mut i, mut j) = (0, 0);
-    let side = |out: &mut Vec<Change>,
-                name: &[u8],
-                id: Oid,
-                mode: i32,
-                status: Status|
-     -> Result<(), GitError> {
-        if mode == MODE_TREE {
-            let path = format!("{base}{}/", String::from_utf8_lossy(name));
-            let (o, n) = match status {
-                Status::Deleted => (Some(id), None),
-                _ => (None, Some(id)),
-            };
-            diff_trees(repo, o, n, &path, out)
-        } else {
-            if is_blob_mode(mode) && is_sop_name(name) {
-                out.push(Change {
-                    status,
-                    path: format!("{base}{}", String::from_utf8_lossy(name)),
-                });
-            }
-            Ok(())
-        }
-    };
-    while i < a.len() || j < b.len() {
-        let ord = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => git_order(&x.0, x.2 == MODE_TREE, &y.0, y.2 == MODE_TREE),
-            (Some(_), None) => Ordering::Less,
-            _ => Ordering::Greater,
-        };
-        match ord {
-            Ordering::Less => {
-                if let Some((name, id, mode)) = a.get(i) {
-                    side(out, name, *id, *mode, Status::Deleted)?;
+    // Entries are read in place (no copy of names): trees of a large folder hold thousands.
+    let (a_len, b_len) = (
+        old_t.as_ref().map_or(0, git2::Tree::len),
+        new_t.as_ref().map_or(0, git2::Tree::len),
+    );
+    fn entry<'t>(t: &'t Option<git2::Tree<'_>>, k: usize) -> Option<git2::TreeEntry<'t>> {
+        t.as_ref().and_then(|t| t.get(k))
+    }
+    let side =
+        |out: &mut Vec<Change>, e: &git2::TreeEntry<'_>, status: Status| -> Result<(), GitError> {
+            let (name, id, mode) = (e.name_bytes(), e.id(), e.filemode());
+            if mode == MODE_TREE {
+                let path = format!("{base}{}/", String::from_utf8_lossy(name));
+                let (o, n) = match status {
+                    Status::Deleted => (Some(id), None),
+                    _ => (None, Some(id)),
+                };
+                diff_trees(repo, o, n, &path, out)
+            } else {
+                if is_blob_mode(mode) && is_sop_name(name) {
+                    out.push(Change {
+                        status,
+                        path: format!("{base}{}", String::from_utf8_lossy(name)),
+                    });
                 }
+                Ok(())
+            }
+        };
+    let (mut i, mut j) = (0, 0);
+    while i < a_len || j < b_len {
+        let (x, y) = (entry(&old_t, i), entry(&new_t, j));
+        let ord = match (&x, &y) {
+            (Some(x), Some(y)) => git_order(
+                x.name_bytes(),
+                x.filemode() == MODE_TREE,
+                y.name_bytes(),
+                y.filemode() == MODE_TREE,
+            ),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            // Both ended early (an entry the index promised is missing): stop.
+            (None, None) => break,
+        };
+        match (ord, x, y) {
+            (Ordering::Less, Some(x), _) => {
+                side(out, &x, Status::Deleted)?;
                 i += 1;
             }
-            Ordering::Greater => {
-                if let Some((name, id, mode)) = b.get(j) {
-                    side(out, name, *id, *mode, Status::Added)?;
-                }
+            (Ordering::Greater, _, Some(y)) => {
+                side(out, &y, Status::Added)?;
                 j += 1;
             }
-            Ordering::Equal => {
-                if let (Some((name, x, mode)), Some((_, y, new_mode))) = (a.get(i), b.get(j))
-                    && x != y
-                {
-                    if *mode == MODE_TREE {
+            (Ordering::Equal, Some(x), Some(y)) => {
+                if x.id() != y.id() {
+                    let name = x.name_bytes();
+                    if x.filemode() == MODE_TREE {
                         let path = format!("{base}{}/", String::from_utf8_lossy(name));
-                        diff_trees(repo, Some(*x), Some(*y), &path, out)?;
-                    } else if is_blob_mode(*mode) && is_blob_mode(*new_mode) && is_sop_name(name) {
+                        diff_trees(repo, Some(x.id()), Some(y.id()), &path, out)?;
+                    } else if is_blob_mode(x.filemode())
+                        && is_blob_mode(y.filemode())
+                        && is_sop_name(name)
+                    {
                         out.push(Change {
                             status: Status::Modified,
                             path: format!("{base}{}", String::from_utf8_lossy(name)),
@@ -621,6 +626,7 @@ fn diff_trees(
                 i += 1;
                 j += 1;
             }
+            _ => break,
         }
     }
     Ok(())
@@ -776,9 +782,13 @@ fn read_tags(
                     },
                 );
                 let message = String::from_utf8_lossy(tag.message_bytes().unwrap_or_default());
-                let commit = obj
-                    .peel_to_commit()
-                    .map_or_else(|_| tag.target_id().to_string(), |c| c.id().to_string());
+                // The usual tag points at a commit: take its id without reading the commit.
+                let commit = if tag.target_type() == Some(ObjectType::Commit) {
+                    tag.target_id().to_string()
+                } else {
+                    obj.peel_to_commit()
+                        .map_or_else(|_| tag.target_id().to_string(), |c| c.id().to_string())
+                };
                 Release {
                     version,
                     tag: name.to_string(),
