@@ -344,3 +344,73 @@ fn history_keeps_two_sops_from_one_template_apart() {
     let h = json(&repo, &["history", "SOP-0004", "--format", "json"]);
     assert_eq!(commit_ids(&h).len(), 1, "{h:#}");
 }
+
+#[test]
+fn file_at_tag_reads_a_release_after_the_file_moved() {
+    use sop::git::history::file_at_tag;
+
+    let repo = SopRepo::new();
+    let old = "sops/payments/SOP-0001-refunds.md";
+    let v1 = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(old, &v1).commit("Add");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    repo.write("sops/billing/README.md", "Billing\n");
+    repo.git(&["mv", old, "sops/billing/SOP-0001-refunds.md"]);
+    repo.commit("Move");
+    let root = std::fs::canonicalize(repo.root()).unwrap();
+    let now = "sops/billing/SOP-0001-refunds.md";
+    assert_eq!(
+        file_at_tag(&root, "SOP-0001/v1.0.0", now)
+            .unwrap()
+            .as_deref(),
+        Some(v1.as_str())
+    );
+    assert_eq!(file_at_tag(&root, "SOP-0001/v9.0.0", now).unwrap(), None);
+}
+
+#[test]
+fn an_sop_root_inside_a_bigger_repository_works() {
+    let repo = SopRepo::new();
+    repo.write("app/main.c", "int main;\n");
+    repo.write("docs/sop.toml", "");
+    let path = "docs/sops/payments/SOP-0001-refunds.md";
+    repo.write(
+        path,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .commit("Add");
+    // A new SOP, never committed, released from a sub-folder.
+    repo.write(
+        "docs/sops/payments/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "draft"),
+    );
+    repo.sop()
+        .args([
+            "-C",
+            "docs",
+            "release",
+            "SOP-0002",
+            "--version",
+            "1.0.0",
+            "-m",
+            "First",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        repo.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "docs/sops/payments/SOP-0002-chargebacks.md\n"
+    );
+    let out = repo
+        .sop()
+        .args(["-C", "docs", "history", "--all", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let all: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all[0]["path"], "sops/payments/SOP-0001-refunds.md");
+    assert_eq!(all[0]["commits"].as_array().unwrap().len(), 1);
+    assert_eq!(all[1]["releases"][0]["tag"], "SOP-0002/v1.0.0");
+    assert_eq!(all[1]["commits"][0]["kind"], "release");
+}
