@@ -2,10 +2,14 @@
 //! and picks the exit code. Only this folder and `main.rs` print.
 
 mod completions;
+mod diff;
+mod history;
 mod init;
 mod lint;
 mod list;
 mod new;
+mod release;
+mod review;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +31,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::New(args) => new::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
         Command::Lint(args) => lint::run(&ctx, &args),
+        Command::Release(args) => release::run(&ctx, &args),
+        Command::Review(args) => review::run(&ctx, &args),
+        Command::History(args) => history::run(&ctx, &args),
+        Command::Diff(args) => diff::run(&ctx, &args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod dates;
+pub mod edit;
 pub mod front_matter;
 pub mod markdown;
 pub mod sop;

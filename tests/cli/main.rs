@@ -6,8 +6,12 @@
 mod support;
 
 mod diag_formats;
+mod diff;
+mod history;
 mod init;
 mod lint;
 mod list;
 mod load;
 mod new;
+mod release;
+mod review;
