@@ -185,8 +185,7 @@ fn front_matter_placeholders(sop: &Sop, out: &mut Vec<Finding>) {
             let word = ["TODO", "TBD", "FIXME"].into_iter().find(|w| {
                 t.match_indices(w).any(|(i, _)| {
                     let b = t.as_bytes();
-                    !is_word_byte(i.checked_sub(1).and_then(|j| b.get(j)))
-                        && !is_word_byte(b.get(i + w.len()))
+                    whole_word(b, i, w.len())
                 })
             });
             let prompt = t.starts_with('<') && prompt_len(t) == Some(t.len());
@@ -244,11 +243,7 @@ fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {
             }
         } else if matches!(b, b'T' | b'F') {
             for word in ["TODO", "TBD", "FIXME"] {
-                if md[i..].starts_with(word)
-                    && !is_word_byte(i.checked_sub(1).and_then(|j| bytes.get(j)))
-                    && !is_word_byte(bytes.get(i + word.len()))
-                    && !skip(at)
-                {
+                if md[i..].starts_with(word) && whole_word(bytes, i, word.len()) && !skip(at) {
                     out.push(
                         finding(
                             &PLACEHOLDER_LEFT,
@@ -266,6 +261,12 @@ fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {
         }
         i += 1;
     }
+}
+
+/// Whether `bytes[at..at + len]` is a whole word: no letter, digit or `_` right before or after.
+fn whole_word(bytes: &[u8], at: usize, len: usize) -> bool {
+    !is_word_byte(at.checked_sub(1).and_then(|j| bytes.get(j)))
+        && !is_word_byte(bytes.get(at + len))
 }
 
 fn is_word_byte(b: Option<&u8>) -> bool {
