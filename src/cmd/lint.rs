@@ -12,6 +12,7 @@ use super::Context;
 use crate::cli::LintArgs;
 use crate::diag::{self, Finding, Format, Report, RuleMeta, Sources};
 use crate::lint::{self, LintError, registry};
+use crate::repo::config::SeverityLevel;
 use crate::repo::{Corpus, Repo};
 use crate::{Exit, Stop};
 
@@ -24,7 +25,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         return explain(id);
     }
     if args.list_rules {
-        return list_rules(args.format);
+        // Inside a repository, show the severities its `sop.toml` sets.
+        let levels = match ctx.repo() {
+            Ok(repo) => lint::severity_levels(&repo.settings).map_err(usage)?,
+            Err(_) => std::collections::HashMap::new(),
+        };
+        return list_rules(args.format, &levels);
     }
     let repo = ctx.repo()?;
     let selection = Selection::new(ctx, &repo, &args.paths)?;
@@ -77,12 +83,13 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
 }
 
 fn check(repo: &Repo, corpus: &Corpus) -> anyhow::Result<Vec<Finding>> {
-    lint::check(repo, corpus).map_err(|e| {
-        let help = e.help();
-        match e {
-            LintError::UnknownRule { .. } => Stop::usage(e.to_string(), Some(help)).into(),
-        }
-    })
+    lint::check(repo, corpus).map_err(usage)
+}
+
+/// A configuration problem found by lint is a usage error (exit 2).
+fn usage(e: LintError) -> anyhow::Error {
+    let help = e.help();
+    Stop::usage(e.to_string(), Some(help)).into()
 }
 
 /// Which files the user asked about: everything, or some files and folders.
@@ -253,13 +260,24 @@ fn capitalize(s: &str) -> String {
 struct RuleRow {
     id: &'static str,
     family: &'static str,
+    /// In effect: `error`, `warning` or `off` (after `sop.toml`).
     severity: &'static str,
+    default_severity: &'static str,
     fixable: bool,
     summary: &'static str,
     explanation: &'static str,
 }
 
-fn list_rules(format: Format) -> anyhow::Result<Exit> {
+fn list_rules(
+    format: Format,
+    levels: &std::collections::HashMap<&'static str, SeverityLevel>,
+) -> anyhow::Result<Exit> {
+    let effective = |r: &RuleMeta| match levels.get(r.id) {
+        Some(SeverityLevel::Error) => "error",
+        Some(SeverityLevel::Warning) => "warning",
+        Some(SeverityLevel::Off) => "off",
+        None => r.severity.as_str(),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match format {
@@ -269,7 +287,8 @@ fn list_rules(format: Format) -> anyhow::Result<Exit> {
                 .map(|r| RuleRow {
                     id: r.id,
                     family: r.family.as_str(),
-                    severity: r.severity.as_str(),
+                    severity: effective(r),
+                    default_severity: r.severity.as_str(),
                     fixable: r.fixable,
                     summary: r.summary,
                     explanation: r.explanation,
@@ -295,7 +314,7 @@ fn list_rules(format: Format) -> anyhow::Result<Exit> {
                     "{:<w_id$}  {:<12}  {:<8}  {:<3}  {}",
                     r.id,
                     r.family.as_str(),
-                    r.severity.as_str(),
+                    effective(r),
                     if r.fixable { "yes" } else { "" },
                     r.summary
                 )?;

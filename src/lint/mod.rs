@@ -115,8 +115,13 @@ pub fn fails(findings: &[Finding], deny_warnings: bool) -> bool {
         .any(|f| deny_warnings || f.severity == Severity::Error)
 }
 
-/// The severities set in `sop.toml`, checked against the registry.
-fn severity_levels(settings: &Settings) -> Result<HashMap<&'static str, SeverityLevel>, LintError> {
+/// The severities set in `sop.toml` (`[lint.severity]`), checked against the registry.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when an entry names a rule that does not exist.
+pub fn severity_levels(
+    settings: &Settings,
+) -> Result<HashMap<&'static str, SeverityLevel>, LintError> {
     let mut levels = HashMap::new();
     for (id, level) in &settings.config.lint.severity {
         match registry::find(id) {

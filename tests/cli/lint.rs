@@ -421,6 +421,28 @@ fn explain_and_list_rules_document_the_registry() {
         .unwrap();
     assert_eq!(placeholder["severity"], "warning");
     assert_eq!(placeholder["family"], "content");
+    // Inside a repository the table shows the severities its sop.toml sets.
+    r.write(
+        "sop.toml",
+        "[lint.severity]\nplaceholder-left = \"off\"\nlink-to-retired = \"error\"\n",
+    );
+    let out = r
+        .sop()
+        .args(["lint", "--list-rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sev = |id: &str| {
+        let rule = rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap();
+        (rule["severity"].clone(), rule["default_severity"].clone())
+    };
+    assert_eq!(sev("placeholder-left"), ("off".into(), "warning".into()));
+    assert_eq!(sev("link-to-retired"), ("error".into(), "warning".into()));
 }
 
 #[test]
