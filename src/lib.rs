@@ -11,7 +11,9 @@ pub mod cmd;
 pub mod diag;
 pub mod git;
 pub mod repo;
+pub mod report;
 pub mod scaffold;
+pub mod site;
 
 use std::process::ExitCode;
 

@@ -2,9 +2,13 @@
 //! and picks the exit code. Only this folder and `main.rs` print.
 
 mod completions;
+mod due;
 mod init;
 mod list;
 mod new;
+mod publish;
+mod serve;
+mod stats;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,6 +29,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Init(args) => init::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
+        Command::Publish(args) => publish::run(&ctx, &args),
+        Command::Serve(args) => serve::run(&ctx, &args),
+        Command::Due(args) => due::run(&ctx, &args),
+        Command::Stats(args) => stats::run(&ctx, &args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }
