@@ -42,6 +42,11 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     for note in &built.notes {
         ctx.warn(note)?;
     }
+    if options.base_url.is_none() {
+        ctx.warn(
+            "no base URL is set, so `sitemap.xml` and the feeds use relative links: set `[site] base_url` in `sop.toml` or pass `--base-url`",
+        )?;
+    }
     ctx.note(&format!(
         "published {} SOP{} ({} archived version{}, {} files) in {:.2} s",
         built.published,

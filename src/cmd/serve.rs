@@ -75,14 +75,14 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
         || build(ctx).map_err(|e| format!("{e:#}")),
         |event| {
             let _ = match event {
-                ServeEvent::Changed(paths) => ctx.note(&format!(
-                    "changed: {}",
-                    paths
-                        .iter()
-                        .map(|p| repo.relative(p))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                ServeEvent::Changed(paths) => {
+                    let mut shown: Vec<String> =
+                        paths.iter().take(3).map(|p| repo.relative(p)).collect();
+                    if paths.len() > 3 {
+                        shown.push(format!("and {} more", paths.len() - 3));
+                    }
+                    ctx.note(&format!("changed: {}", shown.join(", ")))
+                }
                 ServeEvent::Rebuilt { files, took, notes } => {
                     for n in notes {
                         let _ = ctx.warn(&n);

@@ -124,11 +124,6 @@ pub fn build(
     );
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options)?;
     site.notes.extend(selection.notes.iter().cloned());
-    if options.base_url.is_none() && repo.settings.config.site.base_url.is_none() {
-        site.notes.push(
-            "no base URL is set, so `sitemap.xml` and the feeds use relative links: set `[site] base_url` in `sop.toml` or pass `--base-url`".to_string(),
-        );
-    }
     Ok(site)
 }
 

@@ -1193,6 +1193,7 @@ fn search_index(selection: &Selection<'_>) -> String {
 fn words(text: &str, max: usize) -> String {
     let mut seen = BTreeSet::new();
     let mut out = String::new();
+    let text = strip_tags(text);
     for w in text.split(|c: char| !c.is_alphanumeric()) {
         if w.chars().count() < 3 {
             continue;
@@ -1209,6 +1210,35 @@ fn words(text: &str, max: usize) -> String {
         }
     }
     out
+}
+
+/// `text` without HTML tags and comments (raw HTML in an SOP is not searchable text).
+fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('<') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let is_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        match (is_tag, after.find('>')) {
+            (true, Some(end)) => {
+                out.push(' ');
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

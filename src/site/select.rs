@@ -285,6 +285,103 @@ pub fn name_slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::git::history::Revision;
+
+    fn text(status: &str, version: &str) -> String {
+        format!(
+            "---\nid: SOP-0001\ntitle: T {version}\nstatus: {status}\nversion: {version}\n---\n\n## Purpose\n\nx\n"
+        )
+    }
+
+    fn release(version: &str, commit: &str) -> Release {
+        Release {
+            version: version.into(),
+            tag: format!("SOP-0001/v{version}"),
+            date: "2026-01-02".into(),
+            tagger: "A".into(),
+            summary: "s".into(),
+            commit: commit.into(),
+        }
+    }
+
+    fn corpus(status: &str, version: &str) -> Corpus {
+        Corpus {
+            sops: vec![Sop::parse(
+                "sops/a/SOP-0001-t.md".into(),
+                text(status, version),
+                "SOP",
+            )],
+            broken: vec![],
+        }
+    }
+
+    fn histories() -> Histories {
+        let mut h = Histories::new();
+        h.insert(
+            "SOP-0001".into(),
+            SopHistory {
+                id: "SOP-0001".into(),
+                path: "sops/a/SOP-0001-t.md".into(),
+                commits: vec![Revision {
+                    commit: "c1".into(),
+                    date: "2026-01-01".into(),
+                    author: "A".into(),
+                    summary: "old name".into(),
+                    path: "sops/old/SOP-0001-t.md".into(),
+                }],
+                releases: vec![release("1.1.0", "c2"), release("1.0.0", "c1")],
+            },
+        );
+        h
+    }
+
+    /// Tag contents: 1.1.0 was released in review, 1.0.0 approved under its old path.
+    fn at_tag(tag: &str, path: &str) -> Option<String> {
+        match (tag, path) {
+            ("SOP-0001/v1.1.0", "sops/a/SOP-0001-t.md") => Some(text("review", "1.1.0")),
+            ("SOP-0001/v1.0.0", "sops/old/SOP-0001-t.md") => Some(text("approved", "1.0.0")),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_revision_in_progress_shows_the_last_approved_release() {
+        let settings = Settings::load(None).unwrap();
+        let (c, h) = (corpus("review", "1.2.0"), histories());
+        let sel = select(&c, &settings, &h, false, &at_tag);
+        let e = &sel.entries[0];
+        assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
+        assert_eq!(
+            e.shown,
+            Shown::LastApproved {
+                revising: Some("1.2.0".into()),
+                working_status: Some(Status::Review)
+            }
+        );
+        let urls: Vec<&str> = e.archived.iter().map(|a| a.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["sops/SOP-0001/v1.1.0.html", "sops/SOP-0001/v1.0.0.html"]
+        );
+    }
+
+    #[test]
+    fn approved_working_copies_are_shown_and_never_approved_ones_left_out() {
+        let settings = Settings::load(None).unwrap();
+        let h = histories();
+        let approved = corpus("approved", "1.2.0");
+        let sel = select(&approved, &settings, &h, false, &at_tag);
+        assert_eq!(sel.entries[0].shown, Shown::Working);
+        let draft = corpus("draft", "0.1.0");
+        let none = Histories::new();
+        assert!(
+            select(&draft, &settings, &none, false, &at_tag)
+                .entries
+                .is_empty()
+        );
+        let drafts = select(&draft, &settings, &none, true, &at_tag);
+        assert_eq!(drafts.entries[0].shown, Shown::Draft);
+    }
 
     #[test]
     fn slugs_are_file_safe() {

@@ -151,6 +151,7 @@ impl Server {
             };
             let mut changed: Vec<PathBuf> = events
                 .iter()
+                .filter(|e| is_change(&e.kind))
                 .flat_map(|e| e.paths.iter())
                 .filter(|p| is_relevant(p, watch))
                 .cloned()
@@ -190,6 +191,18 @@ impl Server {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|client| client.send(()).is_ok());
+    }
+}
+
+/// Whether an event changes content: reading files (which the rebuild itself does) and
+/// metadata changes such as access times do not count, or every rebuild would start another.
+fn is_change(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(m) => !matches!(m, ModifyKind::Metadata(_)),
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
     }
 }
 
@@ -330,6 +343,20 @@ mod tests {
         assert!(is_relevant(Path::new("/r/sop.toml"), &watch));
         assert!(!is_relevant(Path::new("/r/README.md"), &watch));
         assert!(!is_relevant(Path::new("/r/sops/a/SOP-1.md~"), &watch));
+    }
+
+    #[test]
+    fn reading_files_is_not_a_change() {
+        use notify::EventKind;
+        use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind, ModifyKind};
+        assert!(!is_change(&EventKind::Access(AccessKind::Any)));
+        assert!(!is_change(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Content
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
     }
 
     #[test]

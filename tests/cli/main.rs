@@ -2,3 +2,9 @@
 //! One test binary (it links once); one module per command.
 
 mod support;
+
+mod due;
+mod e2e;
+mod publish;
+mod serve;
+mod stats;

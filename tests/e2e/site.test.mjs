@@ -36,7 +36,10 @@ async function open(width, path) {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   page.on('pageerror', (e) => problems.push(`${path}: page error: ${e}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`${path}: console: ${m.text()}`); });
-  page.on('requestfailed', (r) => problems.push(`${path}: failed to load ${r.url()}`));
+  page.on('requestfailed', (r) => {
+    // Leaving a page aborts its open reload stream: that is not a problem.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`${path}: failed to load ${r.url()}`);
+  });
   await page.goto(url(path));
   return page;
 }
