@@ -33,9 +33,11 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     let corpus = repo.load();
     let histories = histories(ctx, &repo)?;
     let options = options(&repo, &corpus, args.drafts, base_url, false);
-    let built = site::build(&repo, &corpus, &histories, &options)
-        .with_context(|| "cannot build the site".to_string())?;
-    site::publish::write(&built, &out).map_err(|e| refusal(ctx, e))?;
+    let built = site::publish::publish(&out, |sink| {
+        site::build_into(&repo, &corpus, &histories, &options, sink)
+    })
+    .map_err(|e| refusal(ctx, e))
+    .with_context(|| format!("cannot publish the site to `{}`", ctx.display_path(&out)))?;
     for b in &corpus.broken {
         ctx.warn(&format!("`{}` is not published: {}", b.path, b.problem))?;
     }
@@ -53,7 +55,7 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         plural(built.published),
         built.archived,
         plural(built.archived),
-        built.files.len(),
+        built.written,
         started.elapsed().as_secs_f64()
     ))?;
     let mut stdout = std::io::stdout().lock();

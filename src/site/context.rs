@@ -358,10 +358,29 @@ pub struct DashboardPage {
     pub drafts: Vec<DraftRow>,
     /// Stale translations.
     pub stale: Vec<StaleRow>,
+    /// How many rows each list above holds beyond those shown (`overdue`, `due_soon`,
+    /// `drafts`, `stale`); the lists show at most [`DASHBOARD_ROWS`] rows.
+    pub more: MoreRows,
     /// Charts.
     pub charts: Vec<Chart>,
     /// Lint findings by rule.
     pub lint: Vec<RuleCount>,
+}
+
+/// The most rows a dashboard list shows.
+pub const DASHBOARD_ROWS: usize = 100;
+
+/// Rows left out of the dashboard lists.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MoreRows {
+    /// Overdue reviews not shown.
+    pub overdue: usize,
+    /// Reviews due soon not shown.
+    pub due_soon: usize,
+    /// Drafts not shown.
+    pub drafts: usize,
+    /// Stale translations not shown.
+    pub stale: usize,
 }
 
 /// The "not found" page.

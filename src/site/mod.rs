@@ -88,8 +88,11 @@ pub struct Options {
 /// A built site.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
-    /// Every file: site path (`/`-separated, relative) → contents, sorted.
+    /// Every file: site path (`/`-separated, relative) → contents, sorted. Empty when the files
+    /// went to a sink ([`build_into`]).
     pub files: BTreeMap<String, Vec<u8>>,
+    /// How many files were produced.
+    pub written: usize,
     /// Notes for the person publishing: SOPs left out and why.
     pub notes: Vec<String>,
     /// How many SOPs have a current page.
@@ -98,7 +101,7 @@ pub struct Site {
     pub archived: usize,
 }
 
-/// Build the whole site in memory.
+/// Build the whole site in memory (for `sop serve` and tests).
 ///
 /// # Errors
 /// [`SiteError`] when the theme fails or a linked file cannot be read.
@@ -107,6 +110,33 @@ pub fn build(
     corpus: &Corpus,
     histories: &Histories,
     options: &Options,
+) -> Result<Site, SiteError> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let sink = |path: String, bytes: Vec<u8>| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path, bytes);
+        Ok(())
+    };
+    let mut site = build_into(repo, corpus, histories, options, &sink)?;
+    site.files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok(site)
+}
+
+/// Build the site, handing every file to `sink` as soon as it is rendered (pages are rendered
+/// in parallel, so `sink` is called from several threads).
+///
+/// # Errors
+/// [`SiteError`] when the theme fails, a linked file cannot be read, or `sink` fails.
+pub fn build_into(
+    repo: &Repo,
+    corpus: &Corpus,
+    histories: &Histories,
+    options: &Options,
+    sink: &pages::Sink<'_>,
 ) -> Result<Site, SiteError> {
     let theme = theme::Theme::load(&repo.root)?;
     let root = repo.root.clone();
@@ -122,7 +152,7 @@ pub fn build(
         options.drafts,
         &read_at_tag,
     );
-    let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options)?;
+    let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
     Ok(site)
 }

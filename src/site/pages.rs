@@ -10,9 +10,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::{
-    Chart, ChartRow, DashboardPage, DraftRow, DueRow, Facet, IndexPage, Layout, Link, ListPage,
-    NotFoundPage, Notice, ReleaseRow, RevisionRow, RuleCount, SiteInfo, SopCard, SopMeta, SopPage,
-    StaleRow, Tile, TocItem,
+    Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, Facet, IndexPage, Layout,
+    Link, ListPage, MoreRows, NotFoundPage, Notice, ReleaseRow, RevisionRow, RuleCount, SiteInfo,
+    SopCard, SopMeta, SopPage, StaleRow, Tile, TocItem,
 };
 use super::markdown::{self, Links, Target};
 use super::select::{Entry, Selection, Shown, name_slug};
@@ -36,7 +36,11 @@ struct Build<'a> {
     feed: bool,
 }
 
-/// Render every page, feed and asset.
+/// Receives each finished file: site path and contents. Called from several threads.
+pub type Sink<'s> = dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync + 's;
+
+/// Render every page, feed and asset, handing each file to `sink` as soon as it is ready (so a
+/// large site is never held in memory whole).
 pub(super) fn render_all(
     repo: &Repo,
     corpus: &Corpus,
@@ -44,6 +48,7 @@ pub(super) fn render_all(
     selection: &Selection<'_>,
     theme: &Theme,
     options: &Options,
+    sink: &Sink<'_>,
 ) -> Result<Site, SiteError> {
     let departments = unique_slugs(
         selection
@@ -61,25 +66,36 @@ pub(super) fn render_all(
         tags,
         feed: !selection.entries.is_empty(),
     };
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let rendered: Vec<Result<SopPages, SiteError>> = selection
+    let pages = std::sync::Mutex::new(Vec::new());
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |path: String, bytes: Vec<u8>| -> Result<(), SiteError> {
+        if path.ends_with(".html") && path != "404.html" {
+            pages
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(path.clone());
+        }
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink(path, bytes)
+    };
+    let linked_files = selection
         .entries
         .par_iter()
-        .map(|entry| build.sop_pages(entry))
-        .collect();
-    let mut linked_files = BTreeSet::new();
-    for r in rendered {
-        let (pages, linked) = r?;
-        for (path, html) in pages {
-            files.insert(path, html.into_bytes());
-        }
-        linked_files.extend(linked);
-    }
+        .map(|entry| {
+            let (pages, linked) = build.sop_pages(entry)?;
+            for (path, html) in pages {
+                emit(path, html.into_bytes())?;
+            }
+            Ok(linked)
+        })
+        .try_reduce(BTreeSet::new, |mut a, b| {
+            a.extend(b);
+            Ok(a)
+        })?;
     let cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
-    files.insert("index.html".into(), build.index(&cards)?.into_bytes());
-    for (path, html) in build.groups(&cards)? {
-        files.insert(path, html.into_bytes());
-    }
+    emit("index.html".into(), build.index(&cards)?.into_bytes())?;
+    build.groups(&cards, &emit)?;
+    drop(cards);
     let stats = report::stats(
         corpus,
         &repo.settings,
@@ -88,18 +104,18 @@ pub(super) fn render_all(
         options.today,
     );
     let (dashboard, svgs) = build.dashboard(corpus, &stats)?;
-    files.insert("dashboard.html".into(), dashboard.into_bytes());
+    emit("dashboard.html".into(), dashboard.into_bytes())?;
     for (path, svg) in svgs {
-        files.insert(path, svg.into_bytes());
+        emit(path, svg.into_bytes())?;
     }
-    files.insert("404.html".into(), build.not_found()?.into_bytes());
-    files.insert(
+    emit("404.html".into(), build.not_found()?.into_bytes())?;
+    emit(
         "assets/search-index.js".into(),
         search_index(selection).into_bytes(),
-    );
+    )?;
     let base = options.base_url.as_deref();
     let releases = feeds::releases(selection);
-    files.insert(
+    emit(
         "feed.xml".into(),
         feeds::atom(
             &repo.settings.config.site.title,
@@ -108,7 +124,7 @@ pub(super) fn render_all(
             &releases,
         )
         .into_bytes(),
-    );
+    )?;
     for (name, slug) in &build.departments {
         let path = format!("departments/{slug}.xml");
         let own: Vec<&feeds::FeedEntry> = releases
@@ -116,35 +132,40 @@ pub(super) fn render_all(
             .filter(|r| r.department.as_deref() == Some(name.as_str()))
             .collect();
         let title = format!("{} — {name}", repo.settings.config.site.title);
-        files.insert(
+        emit(
             path.clone(),
             feeds::atom_of(&title, &path, base, &own).into_bytes(),
-        );
+        )?;
     }
     for (path, bytes) in &theme.assets {
         if path == "assets/live-reload.js" && !options.live_reload {
             continue;
         }
-        files.insert(path.clone(), bytes.clone());
+        emit(path.clone(), bytes.clone())?;
     }
     for rel in linked_files {
         let src = repo.root.join(&rel);
         let bytes = std::fs::read(&src).map_err(|source| SiteError::Read { path: src, source })?;
-        files.insert(format!("files/{rel}"), bytes);
+        emit(format!("files/{rel}"), bytes)?;
     }
-    let pages: Vec<&str> = files
-        .keys()
-        .filter(|p| p.ends_with(".html") && p.as_str() != "404.html")
-        .map(String::as_str)
-        .collect();
-    let sitemap = feeds::sitemap(&pages, base);
-    files.insert("sitemap.xml".into(), sitemap.into_bytes());
+    let mut pages = std::mem::take(
+        &mut *pages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    pages.sort();
+    let page_refs: Vec<&str> = pages.iter().map(String::as_str).collect();
+    emit(
+        "sitemap.xml".into(),
+        feeds::sitemap(&page_refs, base).into_bytes(),
+    )?;
     let archived = selection.entries.iter().map(|e| e.archived.len()).sum();
     Ok(Site {
-        files,
+        files: BTreeMap::new(),
         notes: Vec::new(),
         published: selection.entries.len(),
         archived,
+        written: count.into_inner(),
     })
 }
 
@@ -636,26 +657,35 @@ impl Build<'_> {
     }
 
     /// Department and tag pages, and their overviews.
-    fn groups(&self, cards: &[SopCard]) -> Result<Vec<(String, String)>, SiteError> {
-        let mut out = Vec::new();
-        for (kind, dir, map) in [
-            ("Department", "departments", &self.departments),
-            ("Tag", "tags", &self.tags),
+    fn groups(
+        &self,
+        cards: &[SopCard],
+        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+    ) -> Result<(), SiteError> {
+        let mut by_department: BTreeMap<&str, Vec<&SopCard>> = BTreeMap::new();
+        let mut by_tag: BTreeMap<&str, Vec<&SopCard>> = BTreeMap::new();
+        for c in cards {
+            by_department.entry(&c.department).or_default().push(c);
+            for t in &c.tags {
+                by_tag.entry(&t.text).or_default().push(c);
+            }
+        }
+        for (kind, dir, map, members) in [
+            (
+                "Department",
+                "departments",
+                &self.departments,
+                &by_department,
+            ),
+            ("Tag", "tags", &self.tags, &by_tag),
         ] {
             let mut overview = Vec::new();
             for (name, slug) in map {
                 let path = format!("{dir}/{slug}.html");
-                let sops: Vec<SopCard> = cards
-                    .iter()
-                    .filter(|c| {
-                        if kind == "Department" {
-                            &c.department == name
-                        } else {
-                            c.tags.iter().any(|t| &t.text == name)
-                        }
-                    })
-                    .map(|c| relocate(c, "../"))
-                    .collect();
+                let sops: Vec<SopCard> = members
+                    .get(name.as_str())
+                    .map(|list| list.iter().map(|c| relocate(c, "../")).collect())
+                    .unwrap_or_default();
                 overview.push(Facet {
                     name: name.clone(),
                     slug: slug.clone(),
@@ -679,7 +709,7 @@ impl Build<'_> {
                     groups: Vec::new(),
                     feed_url: (kind == "Department").then(|| format!("{slug}.xml")),
                 };
-                out.push((path, self.theme.render("list.html", &page)?));
+                emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
             }
             let path = format!("{dir}/index.html");
             let page = ListPage {
@@ -703,9 +733,9 @@ impl Build<'_> {
                 groups: overview,
                 feed_url: None,
             };
-            out.push((path, self.theme.render("list.html", &page)?));
+            emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
         }
-        Ok(out)
+        Ok(())
     }
 
     fn dashboard(
@@ -882,6 +912,18 @@ impl Build<'_> {
             dept_rows,
             true,
         );
+        let cut = |n: usize| n.saturating_sub(DASHBOARD_ROWS);
+        let more = MoreRows {
+            overdue: cut(overdue.len()),
+            due_soon: cut(due_soon.len()),
+            drafts: cut(drafts.len()),
+            stale: cut(stale.len()),
+        };
+        let (mut overdue, mut due_soon, mut drafts, mut stale) = (overdue, due_soon, drafts, stale);
+        overdue.truncate(DASHBOARD_ROWS);
+        due_soon.truncate(DASHBOARD_ROWS);
+        drafts.truncate(DASHBOARD_ROWS);
+        stale.truncate(DASHBOARD_ROWS);
         let page = DashboardPage {
             layout: self.layout(
                 "dashboard.html",
@@ -894,6 +936,7 @@ impl Build<'_> {
             due_soon,
             drafts,
             stale,
+            more,
             charts: charts_out,
             lint: stats
                 .lint_findings_by_rule
@@ -1178,7 +1221,7 @@ fn search_index(selection: &Selection<'_>) -> String {
                     .as_ref()
                     .map_or("", |d| d.value.as_str()),
                 u: &e.url,
-                w: words(body, 600),
+                w: words(body, 300),
             };
             serde_json::to_string(&item).unwrap_or_default()
         })

@@ -8,6 +8,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use std::sync::mpsc;
+
+use super::pages::Sink;
 use super::{Site, SiteError};
 
 /// The marker file in every folder `sop publish` writes.
@@ -49,50 +52,121 @@ pub fn check_target(out: &Path) -> Result<(), SiteError> {
     Ok(())
 }
 
-/// Write `site` into `out`, replacing what `sop` wrote there before.
+/// Write `site` (already in memory) into `out`, replacing what `sop` wrote there before.
 ///
 /// # Errors
-/// Those of [`check_target`], and [`SiteError::Write`] when a file or folder cannot be written.
+/// Those of [`publish`].
 pub fn write(site: &Site, out: &Path) -> Result<(), SiteError> {
+    publish(out, |sink| {
+        for (path, bytes) in &site.files {
+            sink(path.clone(), bytes.clone())?;
+        }
+        Ok(())
+    })
+}
+
+/// Write the files `produce` hands to its sink into `out`, replacing what `sop` wrote there
+/// before. One thread writes every file while `produce` renders (possibly in parallel); the
+/// result is moved into place only when everything succeeded.
+///
+/// # Errors
+/// Those of [`check_target`], whatever `produce` fails with, and [`SiteError::Write`] when a
+/// file or folder cannot be written.
+pub fn publish<T>(
+    out: &Path,
+    produce: impl FnOnce(&Sink<'_>) -> Result<T, SiteError>,
+) -> Result<T, SiteError> {
     check_target(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    let werr = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SiteError::Write { path, source }
     };
     std::fs::create_dir_all(&parent).map_err(werr(&parent))?;
     let tmp = tempfile::Builder::new()
         .prefix(".sop-site-new-")
         .tempdir_in(&parent)
         .map_err(werr(&parent))?;
-    let dirs: BTreeSet<&str> = site
-        .files
-        .keys()
-        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for d in dirs {
-        let path = tmp.path().join(d);
-        std::fs::create_dir_all(&path).map_err(werr(&path))?;
-    }
-    for (rel, bytes) in &site.files {
-        let path = tmp.path().join(rel);
-        std::fs::write(&path, bytes).map_err(werr(&path))?;
-    }
+    let (tx, rx) = mpsc::sync_channel::<(String, Vec<u8>)>(512);
+    let previous = out.join(MARKER).is_file().then_some(out);
+    let result = std::thread::scope(|scope| {
+        let dir = tmp.path();
+        let writer = scope.spawn(move || write_all(dir, previous, rx));
+        let sink = move |path: String, bytes: Vec<u8>| {
+            tx.send((path, bytes)).map_err(|_| SiteError::Write {
+                path: dir.to_path_buf(),
+                source: std::io::Error::other("the file writer stopped"),
+            })
+        };
+        let produced = produce(&sink);
+        drop(sink);
+        let written = writer.join().unwrap_or_else(|_| {
+            Err(SiteError::Write {
+                path: dir.to_path_buf(),
+                source: std::io::Error::other("the file writer failed"),
+            })
+        });
+        // A writer error explains a failed send better than the send error itself.
+        written.and(produced)
+    })?;
     let marker = tmp.path().join(MARKER);
     std::fs::write(&marker, MARKER_TEXT).map_err(werr(&marker))?;
-    swap_in(tmp, out, &parent)
+    swap_in(tmp, out, &parent)?;
+    Ok(result)
+}
+
+fn werr(path: &Path) -> impl FnOnce(std::io::Error) -> SiteError + use<> {
+    let path = path.to_path_buf();
+    move |source| SiteError::Write { path, source }
+}
+
+/// Write every file received into `dir`, creating folders as needed. Files that did not change
+/// since the last publish (`previous`) are hard-linked from it instead of written again:
+/// creating many inodes right after deleting as many is the slowest part of a publish on ext4,
+/// and the output is deterministic, so most files are unchanged.
+fn write_all(
+    dir: &Path,
+    previous: Option<&Path>,
+    rx: mpsc::Receiver<(String, Vec<u8>)>,
+) -> Result<(), SiteError> {
+    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
+    for (rel, bytes) in rx {
+        if rel.split('/').any(|part| part.is_empty() || part == "..") {
+            return Err(SiteError::Write {
+                path: PathBuf::from(&rel),
+                source: std::io::Error::other("not a relative path inside the site"),
+            });
+        }
+        let path = dir.join(&rel);
+        if let Some(folder) = path.parent()
+            && !made.contains(folder)
+        {
+            std::fs::create_dir_all(folder).map_err(werr(folder))?;
+            made.insert(folder.to_path_buf());
+        }
+        if let Some(prev) = previous
+            && unchanged(&prev.join(&rel), &bytes)
+            && std::fs::hard_link(prev.join(&rel), &path).is_ok()
+        {
+            continue;
+        }
+        std::fs::write(&path, &bytes).map_err(werr(&path))?;
+    }
+    Ok(())
+}
+
+/// Whether the regular file at `path` holds exactly `bytes`.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    match path.symlink_metadata() {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
 }
 
 /// Move the finished folder `new` to `out`; the old `out` is removed only after the new one is
 /// in place.
 fn swap_in(new: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), SiteError> {
-    let werr = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SiteError::Write { path, source }
-    };
     if out.symlink_metadata().is_err() {
         let new = new.keep();
         return std::fs::rename(&new, out).map_err(|e| {
@@ -140,6 +214,11 @@ mod tests {
         let out = dir.path().join("site");
         write(&site(&[("index.html", "one"), ("a/b/c.html", "c")]), &out).unwrap();
         assert!(out.join(MARKER).is_file());
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/c.html")).unwrap(),
+            "c"
+        );
+        write(&site(&[("index.html", "two"), ("a/b/c.html", "c")]), &out).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/b/c.html")).unwrap(),
             "c"
