@@ -58,93 +58,105 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     let mut files = BTreeSet::new();
     // For each open link or image: whether it was dropped (so its end is dropped too).
     let mut open: Vec<bool> = Vec::new();
-    let events = Parser::new_ext(md, options()).filter_map(|event| match event {
-        Event::Start(Tag::Heading {
-            level,
-            classes,
-            attrs,
-            ..
-        }) => Some(Event::Start(Tag::Heading {
-            level,
-            id: anchors.next().map(|a| CowStr::from(a.to_string())),
-            classes,
-            attrs,
-        })),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => match links.resolve(&dest_url, false) {
-            Target::Drop => {
-                open.push(true);
-                None
+    // The anchor of the heading being read, for its "link to this section" mark.
+    let mut heading_anchor: Option<&str> = None;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                heading_anchor = anchors.next();
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: heading_anchor.map(|a| CowStr::from(a.to_string())),
+                    classes,
+                    attrs,
+                }));
             }
-            target => {
-                open.push(false);
-                let dest_url = match target {
-                    Target::Rewrite(url) => CowStr::from(url),
-                    Target::File { path, url } => {
-                        files.insert(path);
-                        CowStr::from(url)
-                    }
-                    Target::Keep | Target::Drop => dest_url,
-                };
-                Some(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
+            Event::End(TagEnd::Heading(_)) => {
+                // A slug holds letters, digits, `-` and `_` only, so it is safe in an
+                // attribute as it is; anything else gets no mark.
+                if let Some(anchor) = heading_anchor.take().filter(|a| {
+                    !a.is_empty()
+                        && a.chars()
+                            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                }) {
+                    events.push(Event::InlineHtml(CowStr::from(format!(
+                        "<a class=\"anchor\" href=\"#{anchor}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                    ))));
+                }
+                events.push(event);
             }
-        },
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => match links.resolve(&dest_url, true) {
-            Target::Drop => {
-                open.push(true);
-                None
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match links.resolve(&dest_url, false) {
+                Target::Drop => open.push(true),
+                target => {
+                    open.push(false);
+                    let dest_url = resolved(target, dest_url, &mut files);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match links.resolve(&dest_url, true) {
+                Target::Drop => open.push(true),
+                target => {
+                    open.push(false);
+                    let dest_url = resolved(target, dest_url, &mut files);
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            },
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !open.pop().unwrap_or(false) {
+                    events.push(event);
+                }
             }
-            target => {
-                open.push(false);
-                let dest_url = match target {
-                    Target::Rewrite(url) => CowStr::from(url),
-                    Target::File { path, url } => {
-                        files.insert(path);
-                        CowStr::from(url)
-                    }
-                    Target::Keep | Target::Drop => dest_url,
-                };
-                Some(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                events.push(event);
             }
-        },
-        Event::End(TagEnd::Link | TagEnd::Image) => {
-            if open.pop().unwrap_or(false) {
-                None
-            } else {
-                Some(event)
-            }
+            other => events.push(other),
         }
-        Event::Html(_) | Event::InlineHtml(_) => {
-            raw_html = true;
-            Some(event)
-        }
-        other => Some(other),
-    });
+    }
     let mut html = String::with_capacity(md.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html {
         html = SANITIZER.clean(&html).to_string();
     }
     Body { html, files }
+}
+
+/// The URL a kept link or image gets; a repository file is remembered for copying.
+fn resolved<'e>(target: Target, written: CowStr<'e>, files: &mut BTreeSet<String>) -> CowStr<'e> {
+    match target {
+        Target::Rewrite(url) => CowStr::from(url),
+        Target::File { path, url } => {
+            files.insert(path);
+            CowStr::from(url)
+        }
+        Target::Keep | Target::Drop => written,
+    }
 }
 
 /// The sanitiser for bodies with raw HTML: ammonia's safe defaults, plus the attributes the
@@ -153,6 +165,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class"])
         .add_tags(["input"])
+        .add_tag_attributes("a", ["aria-hidden", "tabindex"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("td", ["align", "style"])
         .add_tag_attributes("th", ["align", "style"])
@@ -226,6 +239,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"<h2 id="notes-1">"#), "{html}");
+        assert!(
+            html.contains(r##"<a class="anchor" href="#notes-1""##),
+            "{html}"
+        );
     }
 
     #[test]
