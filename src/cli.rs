@@ -69,6 +69,14 @@ pub enum Command {
     History(HistoryArgs),
     /// Show what changed in an SOP between two versions, section by section
     Diff(DiffArgs),
+    /// Render the static site: index, a page per SOP, archived versions, dashboard, feeds
+    Publish(PublishArgs),
+    /// Serve the site on 127.0.0.1, rebuilding and reloading the browser on every change
+    Serve(ServeArgs),
+    /// List reviews that are overdue or fall due soon, most late first
+    Due(DueArgs),
+    /// Corpus health: SOPs by status, type and department, review age, releases, findings
+    Stats(StatsArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the manual page (roff)
@@ -255,6 +263,70 @@ pub struct DiffArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
     /// Front matter, then section by section, with word changes marked
+    Human,
+    /// One JSON object
+    Json,
+}
+
+/// `sop publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Output folder (default: `[site] out` in `sop.toml`, else `site/`); it must be empty,
+    /// missing, or a folder `sop publish` wrote before
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Absolute URL the site will be served from, used only in `sitemap.xml` and the feeds
+    /// (default: `[site] base_url`)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Publish the working copy of every SOP, drafts included, clearly marked as not approved
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `sop serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1; 0 picks a free one (the URL is printed either way)
+    #[arg(long, short, value_name = "N", default_value_t = 4000)]
+    pub port: u16,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+    /// Serve the working copies, drafts included (as `sop publish --drafts`)
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `sop due`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue` or `due-soon`."
+)]
+pub struct DueArgs {
+    /// Include reviews falling due within this period from today (`30d`, `6 weeks`, `2 months`)
+    #[arg(long, value_name = "PERIOD", default_value = "30 days")]
+    pub within: crate::repo::dates::Cadence,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+/// `sop stats`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "JSON (`--format json`): {\"today\", \"sops\", \"translations\", \"unreadable\", \"by_status\", \"by_type\", \"by_department\", \"overdue\", \"due_soon\", \"stale_translations\", \"median_days_since_review\", \"releases_per_month\", \"reviews_due_per_month\", \"lint_findings_by_rule\"}; the `by_*` and `*_per_month` values are objects of counts."
+)]
+pub struct StatsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+/// Formats of `sop due` and `sop stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned text for people
     Human,
     /// One JSON object
     Json,

@@ -12,7 +12,9 @@ pub mod diag;
 pub mod git;
 pub mod lint;
 pub mod repo;
+pub mod report;
 pub mod scaffold;
+pub mod site;
 
 use std::process::ExitCode;
 

@@ -3,13 +3,17 @@
 
 mod completions;
 mod diff;
+mod due;
 mod history;
 mod init;
 mod lint;
 mod list;
 mod new;
+mod publish;
 mod release;
 mod review;
+mod serve;
+mod stats;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -35,6 +39,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Review(args) => review::run(&ctx, &args),
         Command::History(args) => history::run(&ctx, &args),
         Command::Diff(args) => diff::run(&ctx, &args),
+        Command::Publish(args) => publish::run(&ctx, &args),
+        Command::Serve(args) => serve::run(&ctx, &args),
+        Command::Due(args) => due::run(&ctx, &args),
+        Command::Stats(args) => stats::run(&ctx, &args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

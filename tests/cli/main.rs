@@ -7,11 +7,16 @@ mod support;
 
 mod diag_formats;
 mod diff;
+mod due;
+mod e2e;
 mod history;
 mod init;
 mod lint;
 mod list;
 mod load;
 mod new;
+mod publish;
 mod release;
 mod review;
+mod serve;
+mod stats;

@@ -1,0 +1,83 @@
+//! `sop due`: reviews overdue or falling due within a period, most late first.
+//!
+//! JSON: `{"today", "within", "reviews": [{"id", "title", "owner", "department",
+//! "next_review", "days_late", "state", "path"}]}`; `days_late` is negative for reviews still
+//! ahead; `state` is `overdue` or `due-soon`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::Context;
+use crate::Exit;
+use crate::cli::{DueArgs, ReportFormat};
+use crate::repo::dates;
+use crate::report::{self, DueReview};
+
+#[derive(Serialize)]
+struct DueReport<'a> {
+    today: String,
+    within: String,
+    reviews: &'a [DueReview],
+}
+
+/// Run `sop due`.
+///
+/// # Errors
+/// When the repository cannot be opened or stdout cannot be written.
+pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
+    let repo = ctx.repo()?;
+    let corpus = repo.load();
+    let today = dates::today();
+    let reviews = report::due(&corpus, &repo.settings, today, args.within);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        ReportFormat::Json => {
+            let r = DueReport {
+                today: today.to_string(),
+                within: args.within.to_string(),
+                reviews: &reviews,
+            };
+            serde_json::to_writer_pretty(&mut out, &r)?;
+            writeln!(out)?;
+        }
+        ReportFormat::Human => {
+            if reviews.is_empty() {
+                writeln!(
+                    out,
+                    "No review is overdue or due within {} of {today}.",
+                    args.within
+                )?;
+            } else {
+                write_table(&mut out, &reviews)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Success)
+}
+
+fn write_table(out: &mut impl Write, reviews: &[DueReview]) -> std::io::Result<()> {
+    let rows: Vec<[String; 6]> = reviews
+        .iter()
+        .map(|r| {
+            [
+                r.id.clone(),
+                r.title.clone(),
+                r.owner.clone().unwrap_or_else(|| "-".into()),
+                r.department.clone().unwrap_or_else(|| "-".into()),
+                r.next_review.clone(),
+                match r.days_late {
+                    n if n > 0 => format!("{n} days late"),
+                    0 => "due today".into(),
+                    n => format!("in {} days", -n),
+                },
+            ]
+        })
+        .collect();
+    super::stats::write_columns(
+        out,
+        &["ID", "TITLE", "OWNER", "DEPARTMENT", "DUE", "WHEN"],
+        &rows,
+    )
+}

@@ -1,0 +1,144 @@
+//! `sop publish`: build the site and write it to the output folder, atomically.
+//!
+//! Prints the output folder on stdout; notes (SOPs left out, missing base URL) and the summary
+//! go to stderr.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use super::Context;
+use crate::cli::PublishArgs;
+use crate::git::history::Histories;
+use crate::repo::{Corpus, Repo, dates};
+use crate::site::{self, SiteError};
+use crate::{Exit, Stop};
+
+/// Run `sop publish`.
+///
+/// # Errors
+/// A refusal (exit 1) when the output folder is not `sop`'s; otherwise what failed.
+pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
+    let started = Instant::now();
+    let repo = ctx.repo()?;
+    let out = match &args.out {
+        Some(dir) => ctx.cwd.join(dir),
+        None => repo.root.join(&repo.settings.config.site.out),
+    };
+    // Refuse before doing any work, so nothing is touched.
+    site::publish::check_target(&out).map_err(|e| refusal(ctx, e))?;
+    let base_url = base_url(&repo, args.base_url.as_deref())?;
+    let corpus = repo.load();
+    let histories = histories(ctx, &repo)?;
+    let options = options(&repo, &corpus, args.drafts, base_url, false);
+    let built = site::publish::publish(&out, |sink| {
+        site::build_into(&repo, &corpus, &histories, &options, sink)
+    })
+    .map_err(|e| refusal(ctx, e))
+    .with_context(|| format!("cannot publish the site to `{}`", ctx.display_path(&out)))?;
+    for b in &corpus.broken {
+        ctx.warn(&format!("`{}` is not published: {}", b.path, b.problem))?;
+    }
+    for note in &built.notes {
+        ctx.warn(note)?;
+    }
+    if options.base_url.is_none() {
+        ctx.warn(
+            "no base URL is set, so `sitemap.xml` and the feeds use relative links: set `[site] base_url` in `sop.toml` or pass `--base-url`",
+        )?;
+    }
+    ctx.note(&format!(
+        "published {} SOP{} ({} archived version{}, {} files) in {:.2} s",
+        built.published,
+        plural(built.published),
+        built.archived,
+        plural(built.archived),
+        built.written,
+        started.elapsed().as_secs_f64()
+    ))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", ctx.display_path(&out))?;
+    Ok(Exit::Success)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Turn the output-folder errors into refusals with advice; pass the others through.
+fn refusal(ctx: &Context, err: SiteError) -> anyhow::Error {
+    match &err {
+        SiteError::ForeignOutput { path } => Stop::refused(
+            err.to_string(),
+            Some(format!(
+                "choose another folder with `--out`, or empty `{}` yourself if nothing in it is needed",
+                ctx.display_path(path)
+            )),
+        )
+        .into(),
+        SiteError::OutputIsFile { .. } => Stop::refused(
+            err.to_string(),
+            Some("give `--out` a folder name".to_string()),
+        )
+        .into(),
+        _ => anyhow::Error::new(err),
+    }
+}
+
+/// `--base-url`, else `[site] base_url`; it must be an absolute http(s) URL.
+pub(super) fn base_url(repo: &Repo, arg: Option<&str>) -> anyhow::Result<Option<String>> {
+    let Some(url) = arg.or(repo.settings.config.site.base_url.as_deref()) else {
+        return Ok(None);
+    };
+    let url = url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
+        return Err(Stop::usage(
+            format!("`{url}` is not an absolute web address"),
+            Some("write it in full, for example `--base-url https://sops.example.com/`".into()),
+        )
+        .into());
+    }
+    Ok(Some(url.to_string()))
+}
+
+/// The git history of every SOP; empty, with a warning, when git cannot give it, and silently
+/// empty outside a git repository.
+pub(super) fn histories(ctx: &Context, repo: &Repo) -> anyhow::Result<Histories> {
+    if crate::git::git_dir(&repo.root).is_none() {
+        return Ok(Histories::new());
+    }
+    match crate::git::history::load_all(&repo.root, &repo.settings) {
+        Ok(h) => Ok(h),
+        Err(e) => {
+            ctx.warn(&format!(
+                "the git history could not be read, so pages show no revision history: {e}"
+            ))?;
+            Ok(Histories::new())
+        }
+    }
+}
+
+/// Build options for this repository.
+pub(super) fn options(
+    repo: &Repo,
+    corpus: &Corpus,
+    drafts: bool,
+    base_url: Option<String>,
+    live_reload: bool,
+) -> site::Options {
+    site::Options {
+        drafts,
+        base_url,
+        live_reload,
+        today: dates::today(),
+        lint_counts: crate::report::lint_hook::findings_by_rule(repo, corpus),
+    }
+}
+
+/// The output folder of `repo` (for `serve` to ignore).
+#[allow(dead_code)]
+pub(super) fn default_out(repo: &Repo) -> PathBuf {
+    repo.root.join(&repo.settings.config.site.out)
+}

@@ -1,0 +1,114 @@
+//! `sop stats`: the health of the corpus, the same numbers as the site's review dashboard.
+//!
+//! JSON: the fields of [`crate::report::Stats`]: `today`, `sops`, `translations`, `unreadable`,
+//! `by_status`, `by_type`, `by_department`, `overdue`, `due_soon`, `stale_translations`,
+//! `median_days_since_review`, `releases_per_month`, `reviews_due_per_month`,
+//! `lint_findings_by_rule`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use super::Context;
+use super::publish::histories;
+use crate::Exit;
+use crate::cli::{ReportFormat, StatsArgs};
+use crate::repo::dates;
+use crate::report;
+
+/// Run `sop stats`.
+///
+/// # Errors
+/// When the repository cannot be opened or stdout cannot be written.
+pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
+    let repo = ctx.repo()?;
+    let corpus = repo.load();
+    let histories = histories(ctx, &repo)?;
+    let lint = report::lint_hook::findings_by_rule(&repo, &corpus);
+    let stats = report::stats(&corpus, &repo.settings, &histories, lint, dates::today());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &stats)?;
+            writeln!(out)?;
+        }
+        ReportFormat::Human => write_human(&mut out, &stats)?,
+    }
+    out.flush()?;
+    Ok(Exit::Success)
+}
+
+fn write_human(out: &mut impl Write, s: &report::Stats) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} SOPs, {} translations{} (as of {})",
+        s.sops,
+        s.translations,
+        if s.unreadable > 0 {
+            format!(", {} unreadable files", s.unreadable)
+        } else {
+            String::new()
+        },
+        s.today
+    )?;
+    writeln!(
+        out,
+        "reviews: {} overdue, {} due soon; median {} days since the last review",
+        s.overdue,
+        s.due_soon,
+        s.median_days_since_review
+            .map_or_else(|| "-".to_string(), |m| format!("{}", m.round() as i64))
+    )?;
+    writeln!(out, "stale translations: {}", s.stale_translations)?;
+    section(out, "by status", &s.by_status)?;
+    section(out, "by type", &s.by_type)?;
+    section(out, "by department", &s.by_department)?;
+    section(out, "releases per month", &s.releases_per_month)?;
+    section(out, "lint findings by rule", &s.lint_findings_by_rule)?;
+    Ok(())
+}
+
+fn section(
+    out: &mut impl Write,
+    title: &str,
+    counts: &BTreeMap<String, usize>,
+) -> std::io::Result<()> {
+    writeln!(out, "\n{title}:")?;
+    if counts.is_empty() {
+        return writeln!(out, "  (none)");
+    }
+    let width = counts.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    for (k, v) in counts {
+        let pad = width - k.chars().count();
+        writeln!(out, "  {k}{}  {v:>5}", " ".repeat(pad))?;
+    }
+    Ok(())
+}
+
+/// Write `rows` under `headers` in aligned columns (the last column is not padded).
+pub(super) fn write_columns<const N: usize>(
+    out: &mut impl Write,
+    headers: &[&str; N],
+    rows: &[[String; N]],
+) -> std::io::Result<()> {
+    let mut widths = headers.map(|h| h.chars().count());
+    for row in rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, items: &[String]| -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, (item, w)) in items.iter().zip(widths).enumerate() {
+            s.push_str(item);
+            if i + 1 < items.len() {
+                s.push_str(&" ".repeat(w - item.chars().count() + 2));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(out, &headers.map(String::from))?;
+    for row in rows {
+        line(out, row)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,387 @@
+//! Corpus health: which reviews are due, and the counts `sop stats` and the site's review
+//! dashboard show. One computation feeds both, so the numbers always agree.
+//!
+//! Works on the loaded [`Corpus`] and the git [`Histories`]; knows nothing of HTML or of the
+//! command line. "Today" is passed in (see [`crate::repo::dates::today`]) so results are
+//! reproducible.
+
+pub mod lint_hook;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::git::history::Histories;
+use crate::repo::dates::{self, Cadence, Date};
+use crate::repo::{Corpus, Settings, Sop, Status};
+
+/// Where an SOP stands against its review date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewState {
+    /// The review date has passed.
+    Overdue,
+    /// The review date is within the due-soon window.
+    DueSoon,
+    /// The review date is further away.
+    Ok,
+    /// There is no review date to check.
+    Unknown,
+}
+
+impl ReviewState {
+    /// The state of a review due on `next`, seen on `today` with the `window` for "due soon".
+    pub fn of(next: Option<Date>, today: Date, window: Cadence) -> ReviewState {
+        let Some(next) = next else {
+            return ReviewState::Unknown;
+        };
+        if next < today {
+            ReviewState::Overdue
+        } else if window.after(today).is_some_and(|limit| next <= limit) {
+            ReviewState::DueSoon
+        } else {
+            ReviewState::Ok
+        }
+    }
+
+    /// The state as kebab-case text (`due-soon`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewState::Overdue => "overdue",
+            ReviewState::DueSoon => "due-soon",
+            ReviewState::Ok => "ok",
+            ReviewState::Unknown => "unknown",
+        }
+    }
+}
+
+/// Whether an SOP takes part in periodic reviews: an approved original (drafts are not in
+/// force, retired ones no longer are, translations follow their source).
+pub fn is_reviewed(sop: &Sop) -> bool {
+    sop.status() == Some(Status::Approved) && !sop.is_translation()
+}
+
+/// One review that is due or overdue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueReview {
+    /// The SOP's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its owner, if set.
+    pub owner: Option<String>,
+    /// Its department, if set.
+    pub department: Option<String>,
+    /// When the review is due, `YYYY-MM-DD`.
+    pub next_review: String,
+    /// Days since the review date: positive when late, 0 on the day, negative when still ahead.
+    pub days_late: i64,
+    /// `overdue` or `due-soon`.
+    pub state: ReviewState,
+    /// The file, relative to the repository root.
+    pub path: String,
+}
+
+/// Reviews due on or before `today` + `within`, most late first (then by id).
+pub fn due(corpus: &Corpus, settings: &Settings, today: Date, within: Cadence) -> Vec<DueReview> {
+    let limit = within.after(today).unwrap_or(today);
+    let mut out: Vec<DueReview> = corpus
+        .sops
+        .iter()
+        .filter(|s| is_reviewed(s))
+        .filter_map(|sop| {
+            let next = sop.next_review(settings)?;
+            if next > limit {
+                return None;
+            }
+            let days_late = dates::days_between(next, today);
+            Some(DueReview {
+                id: sop.id().unwrap_or_default().to_string(),
+                title: sop.title().to_string(),
+                owner: sop.meta.owner.as_ref().map(|o| o.value.clone()),
+                department: sop.meta.department.as_ref().map(|d| d.value.clone()),
+                next_review: next.to_string(),
+                days_late,
+                state: if days_late > 0 {
+                    ReviewState::Overdue
+                } else {
+                    ReviewState::DueSoon
+                },
+                path: sop.path.clone(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.days_late
+            .cmp(&a.days_late)
+            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    out
+}
+
+/// A translation whose source has moved on to a newer version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleTranslation {
+    /// The shared id.
+    pub id: String,
+    /// The translation's title.
+    pub title: String,
+    /// Its language.
+    pub language: String,
+    /// The source version it translates.
+    pub translated_version: String,
+    /// The source's version now.
+    pub source_version: String,
+    /// The translation's file.
+    pub path: String,
+}
+
+/// Translations of an older version than their source's, sorted by id and language.
+pub fn stale_translations(corpus: &Corpus) -> Vec<StaleTranslation> {
+    let sources: BTreeMap<&str, &Sop> = corpus
+        .sops
+        .iter()
+        .filter(|s| !s.is_translation())
+        .filter_map(|s| Some((s.id()?, s)))
+        .collect();
+    let mut out: Vec<StaleTranslation> = corpus
+        .sops
+        .iter()
+        .filter(|s| s.is_translation())
+        .filter_map(|t| {
+            let of = &t.meta.translation_of.as_ref()?.value;
+            let (id, version) = of.split_once('@')?;
+            let source = sources.get(id.trim())?;
+            let translated = semver::Version::parse(version.trim()).ok()?;
+            let current = source.version()?;
+            (current > translated).then(|| StaleTranslation {
+                id: id.trim().to_string(),
+                title: t.title().to_string(),
+                language: t.language().unwrap_or("?").to_string(),
+                translated_version: translated.to_string(),
+                source_version: current.to_string(),
+                path: t.path.clone(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.id, &a.language, &a.path).cmp(&(&b.id, &b.language, &b.path)));
+    out
+}
+
+/// The numbers of `sop stats` and of the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// The date the numbers were computed for.
+    pub today: String,
+    /// SOPs that are not translations.
+    pub sops: usize,
+    /// Translation files.
+    pub translations: usize,
+    /// Files under the SOP folder that could not be read.
+    pub unreadable: usize,
+    /// SOPs by status (`draft`, `review`, `approved`, `retired`, and `unknown` for a missing
+    /// or invalid one).
+    pub by_status: BTreeMap<String, usize>,
+    /// SOPs by type (`unknown` when none applies).
+    pub by_type: BTreeMap<String, usize>,
+    /// SOPs by department (`unknown` when unset).
+    pub by_department: BTreeMap<String, usize>,
+    /// Approved SOPs whose review is overdue.
+    pub overdue: usize,
+    /// Approved SOPs whose review is due within the due-soon window.
+    pub due_soon: usize,
+    /// Translations of an older source version.
+    pub stale_translations: usize,
+    /// Median days since the last review (`last_reviewed`, else `effective`) of approved SOPs;
+    /// `null` when none has a date.
+    pub median_days_since_review: Option<f64>,
+    /// Releases per month (`YYYY-MM`), from the git tags.
+    pub releases_per_month: BTreeMap<String, usize>,
+    /// Reviews falling due per month (`YYYY-MM`) for approved SOPs.
+    pub reviews_due_per_month: BTreeMap<String, usize>,
+    /// Lint findings by rule id (see [`lint_hook`]).
+    pub lint_findings_by_rule: BTreeMap<String, usize>,
+}
+
+/// Compute the [`Stats`] of `corpus`.
+pub fn stats(
+    corpus: &Corpus,
+    settings: &Settings,
+    histories: &Histories,
+    lint_counts: BTreeMap<String, usize>,
+    today: Date,
+) -> Stats {
+    let originals: Vec<&Sop> = corpus.sops.iter().filter(|s| !s.is_translation()).collect();
+    let mut by_status = BTreeMap::new();
+    let mut by_type = BTreeMap::new();
+    let mut by_department = BTreeMap::new();
+    let mut overdue = 0;
+    let mut due_soon = 0;
+    let mut since_review = Vec::new();
+    let mut reviews_due_per_month = BTreeMap::new();
+    for sop in &originals {
+        let status = sop.status().map_or("unknown", Status::as_str);
+        *by_status.entry(status.to_string()).or_insert(0) += 1;
+        let ty = sop
+            .sop_type(settings)
+            .map_or_else(|| "unknown".to_string(), |t| t.name.clone());
+        *by_type.entry(ty).or_insert(0) += 1;
+        let dept = sop
+            .meta
+            .department
+            .as_ref()
+            .map_or_else(|| "unknown".to_string(), |d| d.value.clone());
+        *by_department.entry(dept).or_insert(0) += 1;
+        if !is_reviewed(sop) {
+            continue;
+        }
+        let next = sop.next_review(settings);
+        match ReviewState::of(next, today, settings.due_soon) {
+            ReviewState::Overdue => overdue += 1,
+            ReviewState::DueSoon => due_soon += 1,
+            ReviewState::Ok | ReviewState::Unknown => {}
+        }
+        if let Some(next) = next {
+            *reviews_due_per_month.entry(month_of(next)).or_insert(0) += 1;
+        }
+        let last = sop
+            .date(sop.meta.last_reviewed.as_ref())
+            .or_else(|| sop.date(sop.meta.effective.as_ref()));
+        if let Some(last) = last {
+            since_review.push(dates::days_between(last, today));
+        }
+    }
+    let mut releases_per_month = BTreeMap::new();
+    for history in histories.values() {
+        for release in &history.releases {
+            if let Some(month) = release.date.get(..7) {
+                *releases_per_month.entry(month.to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    Stats {
+        today: today.to_string(),
+        sops: originals.len(),
+        translations: corpus.sops.len() - originals.len(),
+        unreadable: corpus.broken.len(),
+        by_status,
+        by_type,
+        by_department,
+        overdue,
+        due_soon,
+        stale_translations: stale_translations(corpus).len(),
+        median_days_since_review: median(&mut since_review),
+        releases_per_month,
+        reviews_due_per_month,
+        lint_findings_by_rule: lint_counts,
+    }
+}
+
+/// `YYYY-MM` of `date`.
+pub fn month_of(date: Date) -> String {
+    format!("{:04}-{:02}", date.year(), date.month())
+}
+
+fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values.get(mid).map(|&v| v as f64)
+    } else {
+        let a = values.get(mid - 1)?;
+        let b = values.get(mid)?;
+        Some((*a + *b) as f64 / 2.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sop(path: &str, front: &str) -> Sop {
+        Sop::parse(
+            path.into(),
+            format!("---\n{front}---\n\n## Purpose\n\nx\n"),
+            "SOP",
+        )
+    }
+
+    fn day(s: &str) -> Date {
+        dates::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn review_state_uses_the_window() {
+        let w: Cadence = "30 days".parse().unwrap();
+        let today = day("2026-11-25");
+        assert_eq!(
+            ReviewState::of(Some(day("2026-11-24")), today, w),
+            ReviewState::Overdue
+        );
+        assert_eq!(
+            ReviewState::of(Some(day("2026-11-25")), today, w),
+            ReviewState::DueSoon
+        );
+        assert_eq!(
+            ReviewState::of(Some(day("2026-12-25")), today, w),
+            ReviewState::DueSoon
+        );
+        assert_eq!(
+            ReviewState::of(Some(day("2026-12-26")), today, w),
+            ReviewState::Ok
+        );
+        assert_eq!(ReviewState::of(None, today, w), ReviewState::Unknown);
+    }
+
+    #[test]
+    fn due_sorts_most_late_first_and_skips_drafts() {
+        let settings = Settings::load(None).unwrap();
+        let corpus = Corpus {
+            sops: vec![
+                sop(
+                    "sops/a/SOP-0001-a.md",
+                    "id: SOP-0001\nstatus: approved\nnext_review: 2026-11-01\n",
+                ),
+                sop(
+                    "sops/a/SOP-0002-b.md",
+                    "id: SOP-0002\nstatus: approved\nnext_review: 2026-06-01\n",
+                ),
+                sop(
+                    "sops/a/SOP-0003-c.md",
+                    "id: SOP-0003\nstatus: draft\nnext_review: 2026-01-01\n",
+                ),
+                sop(
+                    "sops/a/SOP-0004-d.md",
+                    "id: SOP-0004\nstatus: approved\nnext_review: 2026-12-10\n",
+                ),
+                sop(
+                    "sops/a/SOP-0005-e.md",
+                    "id: SOP-0005\nstatus: approved\nnext_review: 2027-12-10\n",
+                ),
+            ],
+            broken: vec![],
+        };
+        let list = due(
+            &corpus,
+            &settings,
+            day("2026-11-25"),
+            "30 days".parse().unwrap(),
+        );
+        let ids: Vec<_> = list.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["SOP-0002", "SOP-0001", "SOP-0004"]);
+        assert_eq!(list[0].days_late, 177);
+        assert_eq!(list[2].days_late, -15);
+        assert_eq!(list[2].state, ReviewState::DueSoon);
+    }
+
+    #[test]
+    fn median_of_even_and_odd_counts() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2.5));
+    }
+}

@@ -1,0 +1,276 @@
+//! An SOP body as safe HTML: heading anchors from the outline (the ids lint checks links
+//! against), links between SOPs rewritten to their pages, and nothing executable left.
+//!
+//! Safety: pulldown-cmark escapes text and attribute values itself, so a body without raw HTML
+//! only needs its link and image URLs checked (done here: `javascript:` and other schemes are
+//! dropped). A body with raw HTML goes through ammonia as a whole, which removes scripts, event
+//! handlers, `style` and unsafe URLs.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+
+use crate::repo::Sop;
+use crate::repo::markdown::options;
+
+/// What a link in an SOP points at, once resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Keep the URL as written (web address, e-mail, same-page anchor).
+    Keep,
+    /// Use this URL instead (relative to the page).
+    Rewrite(String),
+    /// A file of the repository, copied into the site: the repository path and the URL.
+    File {
+        /// Path relative to the repository root.
+        path: String,
+        /// URL relative to the page.
+        url: String,
+    },
+    /// Remove the link (keep its text): unsafe scheme, or nothing to point at.
+    Drop,
+}
+
+/// Resolves link destinations for one page.
+pub trait Links {
+    /// Where `dest`, written in the SOP, should point on the site.
+    fn resolve(&self, dest: &str, image: bool) -> Target;
+}
+
+/// The body of `sop` as HTML, and the files of the repository it links to (to copy).
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// Safe HTML.
+    pub html: String,
+    /// Repository paths of files (images, attachments) the HTML refers to.
+    pub files: BTreeSet<String>,
+}
+
+/// Render the body of `sop`; `links` resolves every link and image.
+pub fn render(sop: &Sop, links: &dyn Links) -> Body {
+    let text = sop.source.text();
+    let md = text
+        .get(sop.split.body.start..sop.split.body.end)
+        .unwrap_or_default();
+    let mut anchors = sop.outline().headings.iter().map(|h| h.anchor.as_str());
+    let mut raw_html = false;
+    let mut files = BTreeSet::new();
+    // For each open link or image: whether it was dropped (so its end is dropped too).
+    let mut open: Vec<bool> = Vec::new();
+    // The anchor of the heading being read, for its "link to this section" mark.
+    let mut heading_anchor: Option<&str> = None;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                heading_anchor = anchors.next();
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: heading_anchor.map(|a| CowStr::from(a.to_string())),
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                // A slug holds letters, digits, `-` and `_` only, so it is safe in an
+                // attribute as it is; anything else gets no mark.
+                if let Some(anchor) = heading_anchor.take().filter(|a| {
+                    !a.is_empty()
+                        && a.chars()
+                            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                }) {
+                    events.push(Event::InlineHtml(CowStr::from(format!(
+                        "<a class=\"anchor\" href=\"#{anchor}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                    ))));
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match links.resolve(&dest_url, false) {
+                Target::Drop => open.push(true),
+                target => {
+                    open.push(false);
+                    let dest_url = resolved(target, dest_url, &mut files);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match links.resolve(&dest_url, true) {
+                Target::Drop => open.push(true),
+                target => {
+                    open.push(false);
+                    let dest_url = resolved(target, dest_url, &mut files);
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            },
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !open.pop().unwrap_or(false) {
+                    events.push(event);
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html {
+        html = SANITIZER.clean(&html).to_string();
+    }
+    Body { html, files }
+}
+
+/// The URL a kept link or image gets; a repository file is remembered for copying.
+fn resolved<'e>(target: Target, written: CowStr<'e>, files: &mut BTreeSet<String>) -> CowStr<'e> {
+    match target {
+        Target::Rewrite(url) => CowStr::from(url),
+        Target::File { path, url } => {
+            files.insert(path);
+            CowStr::from(url)
+        }
+        Target::Keep | Target::Drop => written,
+    }
+}
+
+/// The sanitiser for bodies with raw HTML: ammonia's safe defaults, plus the attributes the
+/// Markdown renderer itself writes (heading ids, task-list checkboxes, footnote classes).
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class"])
+        .add_tags(["input"])
+        .add_tag_attributes("a", ["aria-hidden", "tabindex"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("td", ["align", "style"])
+        .add_tag_attributes("th", ["align", "style"])
+        .filter_style_properties(["text-align"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+    b
+});
+
+/// Whether `url` is safe to link to: relative, or `http`, `https`, `mailto`, `tel`.
+///
+/// Browsers ignore ASCII tabs and newlines inside a URL (`java\tscript:`), so they are removed
+/// before the scheme is read.
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    match scheme(&cleaned) {
+        None => true,
+        Some(s) => matches!(
+            s.to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto" | "tel"
+        ),
+    }
+}
+
+/// The scheme of `url` (`https`), if it has one.
+pub fn scheme(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    if colon > end || colon == 0 {
+        return None;
+    }
+    let s = url.get(..colon)?;
+    let mut chars = s.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct KeepAll;
+    impl Links for KeepAll {
+        fn resolve(&self, dest: &str, _image: bool) -> Target {
+            if is_safe_url(dest) {
+                Target::Keep
+            } else {
+                Target::Drop
+            }
+        }
+    }
+
+    fn body(md: &str) -> String {
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            format!("---\nid: SOP-0001\n---\n{md}"),
+            "SOP",
+        );
+        render(&sop, &KeepAll).html
+    }
+
+    #[test]
+    fn headings_get_the_outline_anchors() {
+        let html = body("## Roles & Responsibilities\n\n## Notes\n\n## Notes\n");
+        assert!(
+            html.contains(r#"<h2 id="roles--responsibilities">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<h2 id="notes-1">"#), "{html}");
+        assert!(
+            html.contains(r##"<a class="anchor" href="#notes-1""##),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn scripts_handlers_and_javascript_urls_are_removed() {
+        let html = body(
+            "## A\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3)) [y](java\tscript:alert(4)) <a href=\"javascript:alert(5)\">z</a>\n",
+        );
+        for bad in ["<script", "onerror", "javascript:", "alert(1)"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains(r#"<h2 id="a">"#), "{html}");
+    }
+
+    #[test]
+    fn plain_markdown_links_are_checked_without_raw_html() {
+        let html = body("[ok](https://example.com) [bad](JavaScript:alert(1)) ![i](data:x)\n");
+        assert!(html.contains(r#"<a href="https://example.com">ok</a>"#));
+        assert!(!html.to_lowercase().contains("javascript"));
+        assert!(!html.contains("data:x"));
+        assert!(html.contains("bad"));
+    }
+
+    #[test]
+    fn schemes_are_read_strictly() {
+        assert_eq!(scheme("https://x"), Some("https"));
+        assert_eq!(scheme("../a.md#x:y"), None);
+        assert_eq!(scheme("a/b:c"), None);
+        assert!(!is_safe_url(" javascript:x"));
+        assert!(is_safe_url("mailto:a@b.c"));
+    }
+}

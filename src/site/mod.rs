@@ -1,0 +1,163 @@
+//! The published site: every page, feed and asset, built in memory from the loaded corpus and
+//! the git history, then written to disk by [`publish`] or served by [`serve`].
+//!
+//! Flow: [`select`] picks what is shown, [`markdown`] renders bodies safely, [`pages`] fills
+//! the typed [`context`] structs, [`theme`] renders them with Tera, [`feeds`] and [`charts`]
+//! write XML and SVG. The result is a sorted map of site path → bytes: the same input always
+//! gives the same bytes (no clock is read except "today" for review states, which
+//! `SOP_TODAY` pins).
+
+pub mod charts;
+pub mod context;
+pub mod feeds;
+pub mod markdown;
+pub mod pages;
+pub mod publish;
+pub mod select;
+pub mod serve;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::git::history::Histories;
+use crate::repo::dates::Date;
+use crate::repo::{Corpus, Repo};
+
+/// Why the site could not be built or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// A template of the theme failed to parse or render.
+    #[error("the site template `{name}` failed: {message}")]
+    Template {
+        /// The template's name (`sop.html`).
+        name: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A file or folder could not be read.
+    #[error("cannot read `{}`", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file or folder could not be written.
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The output folder holds files `sop` did not write.
+    #[error(
+        "`{}` is not empty and was not made by `sop publish`, so it is left untouched",
+        path.display()
+    )]
+    ForeignOutput {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The output path is a file.
+    #[error("`{}` is a file, not a folder", path.display())]
+    OutputIsFile {
+        /// The path.
+        path: PathBuf,
+    },
+}
+
+/// How to build the site.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Publish the working copies of every SOP (`--drafts`), marked as not approved.
+    pub drafts: bool,
+    /// Absolute URL of the site, for the sitemap and feeds only.
+    pub base_url: Option<String>,
+    /// Add the `sop serve` reload script to every page.
+    pub live_reload: bool,
+    /// The date review states are computed for.
+    pub today: Date,
+    /// Lint findings by rule, for the dashboard.
+    pub lint_counts: BTreeMap<String, usize>,
+}
+
+/// A built site.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Every file: site path (`/`-separated, relative) → contents, sorted. Empty when the files
+    /// went to a sink ([`build_into`]).
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// How many files were produced.
+    pub written: usize,
+    /// Notes for the person publishing: SOPs left out and why.
+    pub notes: Vec<String>,
+    /// How many SOPs have a current page.
+    pub published: usize,
+    /// How many archived version pages were written.
+    pub archived: usize,
+}
+
+/// Build the whole site in memory (for `sop serve` and tests).
+///
+/// # Errors
+/// [`SiteError`] when the theme fails or a linked file cannot be read.
+pub fn build(
+    repo: &Repo,
+    corpus: &Corpus,
+    histories: &Histories,
+    options: &Options,
+) -> Result<Site, SiteError> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let sink = |path: String, bytes: Vec<u8>| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path, bytes);
+        Ok(())
+    };
+    let mut site = build_into(repo, corpus, histories, options, &sink)?;
+    site.files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok(site)
+}
+
+/// Build the site, handing every file to `sink` as soon as it is rendered (pages are rendered
+/// in parallel, so `sink` is called from several threads).
+///
+/// # Errors
+/// [`SiteError`] when the theme fails, a linked file cannot be read, or `sink` fails.
+pub fn build_into(
+    repo: &Repo,
+    corpus: &Corpus,
+    histories: &Histories,
+    options: &Options,
+    sink: &pages::Sink<'_>,
+) -> Result<Site, SiteError> {
+    let theme = theme::Theme::load(&repo.root)?;
+    let root = repo.root.clone();
+    let read_at_tag = move |tag: &str, path: &str| {
+        crate::git::history::file_at_tag(&root, tag, path)
+            .ok()
+            .flatten()
+    };
+    let selection = select::select(
+        corpus,
+        &repo.settings,
+        histories,
+        options.drafts,
+        &read_at_tag,
+    );
+    let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
+    site.notes.extend(selection.notes.iter().cloned());
+    Ok(site)
+}
+
+/// The relative path from the page at `path` back to the site root (`""`, `"../"`, …).
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}

@@ -1,0 +1,1318 @@
+//! Fill the page contexts and render every page of the site.
+//!
+//! Pages are rendered in parallel (rayon) into memory; writing them is [`super::publish`]'s job
+//! (one thread: creating files from several threads was slower on the target file systems).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::context::{
+    Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, Facet, IndexPage, Layout,
+    Link, ListPage, MoreRows, NotFoundPage, Notice, ReleaseRow, RevisionRow, RuleCount, SiteInfo,
+    SopCard, SopMeta, SopPage, StaleRow, Tile, TocItem,
+};
+use super::markdown::{self, Links, Target};
+use super::select::{Entry, Selection, Shown, name_slug};
+use super::theme::Theme;
+use super::{Options, Site, SiteError, charts, feeds, root_of};
+use crate::git::history::Histories;
+use crate::repo::{Corpus, Repo, Sop, Status};
+use crate::report::{self, ReviewState};
+
+/// The pages of one SOP (site path, HTML) and the repository files they link to.
+type SopPages = (Vec<(String, String)>, BTreeSet<String>);
+
+/// Shared, read-only state of one build.
+struct Build<'a> {
+    repo: &'a Repo,
+    selection: &'a Selection<'a>,
+    theme: &'a Theme,
+    options: &'a Options,
+    departments: BTreeMap<String, String>,
+    tags: BTreeMap<String, String>,
+    feed: bool,
+}
+
+/// Receives each finished file: site path and contents. Called from several threads.
+pub type Sink<'s> = dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync + 's;
+
+/// Render every page, feed and asset, handing each file to `sink` as soon as it is ready (so a
+/// large site is never held in memory whole).
+pub(super) fn render_all(
+    repo: &Repo,
+    corpus: &Corpus,
+    histories: &Histories,
+    selection: &Selection<'_>,
+    theme: &Theme,
+    options: &Options,
+    sink: &Sink<'_>,
+) -> Result<Site, SiteError> {
+    let departments = unique_slugs(
+        selection
+            .entries
+            .iter()
+            .filter_map(|e| department_of(&e.sop)),
+    );
+    let tags = unique_slugs(selection.entries.iter().flat_map(|e| tags_of(&e.sop)));
+    let build = Build {
+        repo,
+        selection,
+        theme,
+        options,
+        departments,
+        tags,
+        feed: !selection.entries.is_empty(),
+    };
+    let pages = std::sync::Mutex::new(Vec::new());
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |path: String, bytes: Vec<u8>| -> Result<(), SiteError> {
+        if path.ends_with(".html") && path != "404.html" {
+            pages
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(path.clone());
+        }
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink(path, bytes)
+    };
+    let linked_files = selection
+        .entries
+        .par_iter()
+        .map(|entry| {
+            let (pages, linked) = build.sop_pages(entry)?;
+            for (path, html) in pages {
+                emit(path, html.into_bytes())?;
+            }
+            Ok(linked)
+        })
+        .try_reduce(BTreeSet::new, |mut a, b| {
+            a.extend(b);
+            Ok(a)
+        })?;
+    let cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
+    emit("index.html".into(), build.index(&cards)?.into_bytes())?;
+    build.groups(&cards, &emit)?;
+    drop(cards);
+    let stats = report::stats(
+        corpus,
+        &repo.settings,
+        histories,
+        options.lint_counts.clone(),
+        options.today,
+    );
+    let (dashboard, svgs) = build.dashboard(corpus, &stats)?;
+    emit("dashboard.html".into(), dashboard.into_bytes())?;
+    for (path, svg) in svgs {
+        emit(path, svg.into_bytes())?;
+    }
+    emit("404.html".into(), build.not_found()?.into_bytes())?;
+    emit(
+        "assets/search-index.js".into(),
+        search_index(selection).into_bytes(),
+    )?;
+    let base = options.base_url.as_deref();
+    let releases = feeds::releases(selection);
+    emit(
+        "feed.xml".into(),
+        feeds::atom(
+            &repo.settings.config.site.title,
+            "feed.xml",
+            base,
+            &releases,
+        )
+        .into_bytes(),
+    )?;
+    for (name, slug) in &build.departments {
+        let path = format!("departments/{slug}.xml");
+        let own: Vec<&feeds::FeedEntry> = releases
+            .iter()
+            .filter(|r| r.department.as_deref() == Some(name.as_str()))
+            .collect();
+        let title = format!("{} — {name}", repo.settings.config.site.title);
+        emit(
+            path.clone(),
+            feeds::atom_of(&title, &path, base, &own).into_bytes(),
+        )?;
+    }
+    for (path, bytes) in &theme.assets {
+        if path == "assets/live-reload.js" && !options.live_reload {
+            continue;
+        }
+        emit(path.clone(), bytes.clone())?;
+    }
+    for rel in linked_files {
+        let src = repo.root.join(&rel);
+        let bytes = std::fs::read(&src).map_err(|source| SiteError::Read { path: src, source })?;
+        emit(format!("files/{rel}"), bytes)?;
+    }
+    let mut pages = std::mem::take(
+        &mut *pages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    pages.sort();
+    let page_refs: Vec<&str> = pages.iter().map(String::as_str).collect();
+    emit(
+        "sitemap.xml".into(),
+        feeds::sitemap(&page_refs, base).into_bytes(),
+    )?;
+    let archived = selection.entries.iter().map(|e| e.archived.len()).sum();
+    Ok(Site {
+        files: BTreeMap::new(),
+        notes: Vec::new(),
+        published: selection.entries.len(),
+        archived,
+        written: count.into_inner(),
+    })
+}
+
+impl Build<'_> {
+    fn site(&self, path: &str) -> SiteInfo {
+        SiteInfo {
+            title: self.repo.settings.config.site.title.clone(),
+            root: root_of(path),
+            drafts: self.options.drafts,
+            live_reload: self.options.live_reload,
+            today: self.options.today.to_string(),
+            feed: self.feed,
+        }
+    }
+
+    fn layout(
+        &self,
+        path: &str,
+        title: String,
+        section: &'static str,
+        description: String,
+    ) -> Layout {
+        Layout {
+            site: self.site(path),
+            title,
+            section,
+            description,
+        }
+    }
+
+    fn review_state(&self, sop: &Sop) -> (Option<String>, ReviewState) {
+        let next = sop.next_review(&self.repo.settings);
+        let state = if sop.status() == Some(Status::Approved) {
+            ReviewState::of(next, self.options.today, self.repo.settings.due_soon)
+        } else {
+            ReviewState::Unknown
+        };
+        (next.map(|d| d.to_string()), state)
+    }
+
+    fn tag_links(&self, sop: &Sop, root: &str) -> Vec<Link> {
+        tags_of(sop)
+            .into_iter()
+            .filter_map(|t| {
+                let slug = self.tags.get(&t)?;
+                Some(Link {
+                    url: format!("{root}tags/{slug}.html"),
+                    text: t,
+                })
+            })
+            .collect()
+    }
+
+    fn card(&self, entry: &Entry<'_>) -> SopCard {
+        let sop = &entry.sop;
+        let (next_review, state) = self.review_state(sop);
+        let department = department_of(sop).unwrap_or_default();
+        let tags = self.tag_links(sop, "");
+        let tag_slugs = tags_of(sop)
+            .iter()
+            .filter_map(|t| self.tags.get(t).cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let note = match &entry.shown {
+            Shown::LastApproved { .. } => Some("revision in progress".to_string()),
+            Shown::Draft if sop.status() != Some(Status::Approved) => {
+                Some("not approved".to_string())
+            }
+            _ => None,
+        };
+        SopCard {
+            id: entry.id.clone(),
+            title: sop.title().to_string(),
+            url: entry.url.clone(),
+            status: status_text(sop),
+            version: text(sop.meta.version.as_ref()).unwrap_or_default(),
+            owner: text(sop.meta.owner.as_ref()).unwrap_or_default(),
+            department_slug: self
+                .departments
+                .get(&department)
+                .cloned()
+                .unwrap_or_default(),
+            department,
+            sop_type: type_of(sop, self.repo),
+            tags,
+            tag_slugs,
+            next_review,
+            review_state: state.as_str().to_string(),
+            note,
+        }
+    }
+
+    /// The current page, its translations and its archived versions.
+    fn sop_pages(&self, entry: &Entry<'_>) -> Result<SopPages, SiteError> {
+        let mut out = Vec::new();
+        let mut linked = BTreeSet::new();
+        let settings = &self.repo.settings;
+        // Current page.
+        {
+            let path = entry.url.as_str();
+            let root = root_of(path);
+            let mut notices = Vec::new();
+            match &entry.shown {
+                Shown::LastApproved {
+                    revising,
+                    working_status,
+                } => notices.push(Notice {
+                    kind: "info",
+                    text: format!(
+                        "A revision{} is in progress ({}). This is the last approved version, which stays in force until the revision is approved.",
+                        revising
+                            .as_ref()
+                            .map(|v| format!(" to version {v}"))
+                            .unwrap_or_default(),
+                        working_status.map_or("not approved yet", Status::as_str)
+                    ),
+                    link: None,
+                }),
+                Shown::Draft if entry.sop.status() != Some(Status::Approved) => {
+                    notices.push(Notice {
+                        kind: "danger",
+                        text: format!(
+                            "Draft preview: this is the working copy ({}), not an approved version. Do not follow it in operations.",
+                            status_text(&entry.sop)
+                        ),
+                        link: None,
+                    });
+                }
+                _ => {}
+            }
+            if entry.sop.status() == Some(Status::Retired) {
+                notices.push(self.retired_notice(&entry.sop, &root));
+            }
+            let mut languages: Vec<Link> = entry
+                .translations
+                .iter()
+                .map(|t| Link {
+                    text: language_name(&t.language),
+                    url: format!("{root}{}", t.url),
+                })
+                .collect();
+            languages.sort_by(|a, b| a.text.cmp(&b.text));
+            let page = self.sop_page(
+                entry,
+                &entry.sop,
+                path,
+                notices,
+                languages,
+                None,
+                false,
+                &mut linked,
+            )?;
+            out.push((path.to_string(), page));
+        }
+        // Translations.
+        for t in &entry.translations {
+            let path = t.url.as_str();
+            let root = root_of(path);
+            let mut notices = vec![Notice {
+                kind: "info",
+                text: format!(
+                    "Translation ({}). The {} version is the reference.",
+                    language_name(&t.language),
+                    language_name(entry.working.language().unwrap_or("en"))
+                ),
+                link: Some(Link {
+                    text: "Read the original".into(),
+                    url: format!("{root}{}", entry.url),
+                }),
+            }];
+            if t.stale {
+                notices.push(Notice {
+                    kind: "warning",
+                    text: format!(
+                        "This translation is out of date: it translates version {} but the original is now version {}.",
+                        super::select::translated_version(t.sop)
+                            .map_or_else(|| "?".to_string(), |v| v.to_string()),
+                        entry
+                            .working
+                            .version()
+                            .map_or_else(|| "?".to_string(), |v| v.to_string())
+                    ),
+                    link: None,
+                });
+            }
+            if t.sop.status() != Some(Status::Approved) {
+                notices.push(Notice {
+                    kind: "danger",
+                    text: "Draft preview: this translation is not approved.".into(),
+                    link: None,
+                });
+            }
+            let mut languages = vec![Link {
+                text: language_name(entry.working.language().unwrap_or("en")),
+                url: format!("{root}{}", entry.url),
+            }];
+            languages.extend(
+                entry
+                    .translations
+                    .iter()
+                    .filter(|o| o.language != t.language)
+                    .map(|o| Link {
+                        text: language_name(&o.language),
+                        url: format!("{root}{}", o.url),
+                    }),
+            );
+            let current = Some(format!("{root}{}", entry.url));
+            let page = self.sop_page(
+                entry,
+                t.sop,
+                path,
+                notices,
+                languages,
+                current,
+                false,
+                &mut linked,
+            )?;
+            out.push((path.to_string(), page));
+        }
+        // Archived versions.
+        for a in &entry.archived {
+            let path = a.url.as_str();
+            let root = root_of(path);
+            let current_version = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
+            let notice = if a.release.version == current_version {
+                Notice {
+                    kind: "info",
+                    text: format!(
+                        "Version {} as released on {}. This is the version currently published.",
+                        a.release.version, a.release.date
+                    ),
+                    link: Some(Link {
+                        text: "Go to the current page".into(),
+                        url: format!("{root}{}", entry.url),
+                    }),
+                }
+            } else {
+                Notice {
+                    kind: "warning",
+                    text: format!(
+                        "Superseded: this is version {} from {}, kept for the record. Version {current_version} is current.",
+                        a.release.version, a.release.date
+                    ),
+                    link: Some(Link {
+                        text: "Read the current version".into(),
+                        url: format!("{root}{}", entry.url),
+                    }),
+                }
+            };
+            let current = Some(format!("{root}{}", entry.url));
+            let page = self.sop_page(
+                entry,
+                &a.sop,
+                path,
+                vec![notice],
+                Vec::new(),
+                current,
+                true,
+                &mut linked,
+            )?;
+            out.push((path.to_string(), page));
+        }
+        let _ = settings;
+        Ok((out, linked))
+    }
+
+    fn retired_notice(&self, sop: &Sop, root: &str) -> Notice {
+        let successor = text(sop.meta.superseded_by.as_ref()).and_then(|id| {
+            let e = self.selection.entries.iter().find(|e| e.id == id)?;
+            Some(Link {
+                text: format!("{id}: {}", e.sop.title()),
+                url: format!("{root}{}", e.url),
+            })
+        });
+        let reason = text(sop.meta.retired_reason.as_ref());
+        Notice {
+            kind: "danger",
+            text: match (&successor, reason) {
+                (Some(_), _) => {
+                    "Retired: this SOP is no longer in force. Follow its successor:".to_string()
+                }
+                (None, Some(r)) => format!("Retired: this SOP is no longer in force. {r}"),
+                (None, None) => "Retired: this SOP is no longer in force.".to_string(),
+            },
+            link: successor,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sop_page(
+        &self,
+        entry: &Entry<'_>,
+        sop: &Sop,
+        path: &str,
+        notices: Vec<Notice>,
+        languages: Vec<Link>,
+        current_url: Option<String>,
+        archived: bool,
+        linked: &mut BTreeSet<String>,
+    ) -> Result<String, SiteError> {
+        let root = root_of(path);
+        let links = PageLinks {
+            build: self,
+            from: &sop.path,
+            root: &root,
+        };
+        let body = markdown::render(sop, &links);
+        linked.extend(body.files);
+        let (next_review, state) = self.review_state(sop);
+        let department = department_of(sop).map(|d| Link {
+            url: self
+                .departments
+                .get(&d)
+                .map(|s| format!("{root}departments/{s}.html"))
+                .unwrap_or_default(),
+            text: d,
+        });
+        let link_to_id = |id: &str| {
+            let e = self.selection.entries.iter().find(|e| e.id == id);
+            Link {
+                text: match e {
+                    Some(e) => format!("{id}: {}", e.sop.title()),
+                    None => id.to_string(),
+                },
+                url: e.map(|e| format!("{root}{}", e.url)).unwrap_or_default(),
+            }
+        };
+        let meta = SopMeta {
+            id: entry.id.clone(),
+            title: sop.title().to_string(),
+            version: text(sop.meta.version.as_ref()).unwrap_or_default(),
+            status: status_text(sop),
+            sop_type: type_of(sop, self.repo),
+            owner: text(sop.meta.owner.as_ref()).unwrap_or_default(),
+            department,
+            approvers: sop
+                .meta
+                .approvers
+                .as_ref()
+                .map(|a| a.value.iter().map(|x| x.value.clone()).collect())
+                .unwrap_or_default(),
+            effective: text(sop.meta.effective.as_ref()),
+            last_reviewed: text(sop.meta.last_reviewed.as_ref()),
+            next_review,
+            review_state: state.as_str().to_string(),
+            tags: self.tag_links(sop, &root),
+            superseded_by: text(sop.meta.superseded_by.as_ref()).map(|id| link_to_id(&id)),
+            retired_reason: text(sop.meta.retired_reason.as_ref()),
+            supersedes: sop
+                .meta
+                .supersedes
+                .as_ref()
+                .map(|s| s.value.iter().map(|x| link_to_id(&x.value)).collect())
+                .unwrap_or_default(),
+            language: sop.language().unwrap_or("en").to_string(),
+            path: sop.path.clone(),
+        };
+        let shown_version = meta.version.clone();
+        let releases: Vec<ReleaseRow> = entry
+            .history
+            .map(|h| {
+                h.releases
+                    .iter()
+                    .map(|r| ReleaseRow {
+                        version: r.version.clone(),
+                        date: r.date.clone(),
+                        tagger: r.tagger.clone(),
+                        summary: r.summary.clone(),
+                        url: entry
+                            .archived
+                            .iter()
+                            .find(|a| a.release.tag == r.tag)
+                            .map(|a| format!("{root}{}", a.url)),
+                        shown: r.version == shown_version,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let revisions: Vec<RevisionRow> = entry
+            .history
+            .map(|h| {
+                h.commits
+                    .iter()
+                    .map(|c| RevisionRow {
+                        date: c.date.clone(),
+                        author: c.author.clone(),
+                        summary: c.summary.clone(),
+                        commit: c.commit.chars().take(8).collect(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let suggest_url = self
+            .repo
+            .settings
+            .config
+            .site
+            .suggest_url
+            .as_ref()
+            .map(|u| u.replace("{path}", &sop.path).replace("{id}", &entry.id))
+            .filter(|u| markdown::is_safe_url(u));
+        let toc = sop
+            .outline()
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level) && !h.anchor.is_empty())
+            .map(|h| TocItem {
+                level: h.level,
+                text: h.text.clone(),
+                anchor: h.anchor.clone(),
+            })
+            .collect();
+        let title = if archived {
+            format!("{}: {} (version {})", entry.id, sop.title(), meta.version)
+        } else {
+            format!("{}: {}", entry.id, sop.title())
+        };
+        let description = format!(
+            "{} {} version {}, owned by {}",
+            entry.id,
+            sop.title(),
+            meta.version,
+            meta.owner
+        );
+        let page = SopPage {
+            layout: self.layout(path, title, "sop", description),
+            sop: meta,
+            notices,
+            toc,
+            body: body.html,
+            releases,
+            revisions,
+            languages,
+            suggest_url,
+            current_url,
+            archived,
+        };
+        self.theme.render("sop.html", &page)
+    }
+
+    fn index(&self, cards: &[SopCard]) -> Result<String, SiteError> {
+        let facet = |values: Vec<String>, pages: Option<(&BTreeMap<String, String>, &str)>| {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for v in values {
+                *counts.entry(v).or_insert(0) += 1;
+            }
+            counts
+                .into_iter()
+                .filter(|(name, _)| !name.is_empty())
+                .map(|(name, count)| {
+                    let slug = match pages {
+                        Some((map, _)) => map.get(&name).cloned().unwrap_or_default(),
+                        None => name.clone(),
+                    };
+                    Facet {
+                        url: pages.map(|(_, dir)| format!("{dir}/{slug}.html")),
+                        slug,
+                        name,
+                        count,
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut statuses = facet(cards.iter().map(|c| c.status.clone()).collect(), None);
+        statuses.sort_by_key(|f| f.name.parse::<Status>().map_or(usize::MAX, |s| s as usize));
+        let page = IndexPage {
+            layout: self.layout(
+                "index.html",
+                "All SOPs".into(),
+                "index",
+                format!("{} current standard operating procedures", cards.len()),
+            ),
+            sops: cards.to_vec(),
+            departments: facet(
+                cards.iter().map(|c| c.department.clone()).collect(),
+                Some((&self.departments, "departments")),
+            ),
+            statuses,
+            types: facet(cards.iter().map(|c| c.sop_type.clone()).collect(), None),
+            tags: facet(
+                cards
+                    .iter()
+                    .flat_map(|c| c.tags.iter().map(|t| t.text.clone()))
+                    .collect(),
+                Some((&self.tags, "tags")),
+            ),
+        };
+        self.theme.render("index.html", &page)
+    }
+
+    /// Department and tag pages, and their overviews.
+    fn groups(
+        &self,
+        cards: &[SopCard],
+        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+    ) -> Result<(), SiteError> {
+        let mut by_department: BTreeMap<&str, Vec<&SopCard>> = BTreeMap::new();
+        let mut by_tag: BTreeMap<&str, Vec<&SopCard>> = BTreeMap::new();
+        for c in cards {
+            by_department.entry(&c.department).or_default().push(c);
+            for t in &c.tags {
+                by_tag.entry(&t.text).or_default().push(c);
+            }
+        }
+        for (kind, dir, map, members) in [
+            (
+                "Department",
+                "departments",
+                &self.departments,
+                &by_department,
+            ),
+            ("Tag", "tags", &self.tags, &by_tag),
+        ] {
+            let mut overview = Vec::new();
+            for (name, slug) in map {
+                let path = format!("{dir}/{slug}.html");
+                let sops: Vec<SopCard> = members
+                    .get(name.as_str())
+                    .map(|list| list.iter().map(|c| relocate(c, "../")).collect())
+                    .unwrap_or_default();
+                overview.push(Facet {
+                    name: name.clone(),
+                    slug: slug.clone(),
+                    url: Some(format!("{slug}.html")),
+                    count: sops.len(),
+                });
+                let page = ListPage {
+                    layout: self.layout(
+                        &path,
+                        name.to_string(),
+                        if kind == "Department" {
+                            "departments"
+                        } else {
+                            "tags"
+                        },
+                        format!("SOPs of {} {name}", kind.to_lowercase()),
+                    ),
+                    kind,
+                    name: name.clone(),
+                    sops,
+                    groups: Vec::new(),
+                    feed_url: (kind == "Department").then(|| format!("{slug}.xml")),
+                };
+                emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
+            }
+            let path = format!("{dir}/index.html");
+            let page = ListPage {
+                layout: self.layout(
+                    &path,
+                    if kind == "Department" {
+                        "Departments".into()
+                    } else {
+                        "Tags".into()
+                    },
+                    if kind == "Department" {
+                        "departments"
+                    } else {
+                        "tags"
+                    },
+                    format!("SOPs by {}", kind.to_lowercase()),
+                ),
+                kind,
+                name: String::new(),
+                sops: Vec::new(),
+                groups: overview,
+                feed_url: None,
+            };
+            emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn dashboard(
+        &self,
+        corpus: &Corpus,
+        stats: &report::Stats,
+    ) -> Result<(String, Vec<(String, String)>), SiteError> {
+        let settings = &self.repo.settings;
+        let today = self.options.today;
+        let url_of = |id: &str| {
+            self.selection
+                .entries
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.url.clone())
+        };
+        let due = report::due(corpus, settings, today, settings.due_soon);
+        let row = |d: &report::DueReview| DueRow {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            url: url_of(&d.id),
+            owner: d.owner.clone().unwrap_or_default(),
+            department: d.department.clone().unwrap_or_default(),
+            next_review: d.next_review.clone(),
+            when: match d.days_late {
+                1 => "1 day late".into(),
+                n if n > 1 => format!("{n} days late"),
+                0 => "due today".into(),
+                -1 => "in 1 day".into(),
+                n => format!("in {} days", -n),
+            },
+        };
+        let overdue: Vec<DueRow> = due
+            .iter()
+            .filter(|d| d.state == ReviewState::Overdue)
+            .map(row)
+            .collect();
+        let due_soon: Vec<DueRow> = due
+            .iter()
+            .filter(|d| d.state == ReviewState::DueSoon)
+            .map(row)
+            .collect();
+        let mut drafts: Vec<DraftRow> = corpus
+            .originals()
+            .into_iter()
+            .filter(|s| matches!(s.status(), Some(Status::Draft | Status::Review)))
+            .map(|s| DraftRow {
+                id: s.id().unwrap_or_default().to_string(),
+                title: s.title().to_string(),
+                status: status_text(s),
+                version: text(s.meta.version.as_ref()).unwrap_or_default(),
+                owner: text(s.meta.owner.as_ref()).unwrap_or_default(),
+                department: department_of(s).unwrap_or_default(),
+                url: s.id().and_then(url_of),
+            })
+            .collect();
+        drafts.sort_by(|a, b| (&a.status, &a.id).cmp(&(&b.status, &b.id)));
+        let stale: Vec<StaleRow> = report::stale_translations(corpus)
+            .into_iter()
+            .map(|s| StaleRow {
+                url: self
+                    .selection
+                    .entries
+                    .iter()
+                    .find(|e| e.id == s.id)
+                    .and_then(|e| e.translations.iter().find(|t| t.language == s.language))
+                    .map(|t| t.url.clone()),
+                id: s.id,
+                title: s.title,
+                language: s.language,
+                translated_version: s.translated_version,
+                source_version: s.source_version,
+            })
+            .collect();
+        let tone = |n: usize, bad: &'static str| if n == 0 { "ok" } else { bad };
+        let tiles = vec![
+            Tile {
+                label: "SOPs".into(),
+                value: stats.sops.to_string(),
+                tone: "neutral",
+            },
+            Tile {
+                label: "Reviews overdue".into(),
+                value: stats.overdue.to_string(),
+                tone: tone(stats.overdue, "danger"),
+            },
+            Tile {
+                label: "Reviews due soon".into(),
+                value: stats.due_soon.to_string(),
+                tone: tone(stats.due_soon, "warning"),
+            },
+            Tile {
+                label: "Drafts waiting".into(),
+                value: drafts.len().to_string(),
+                tone: "neutral",
+            },
+            Tile {
+                label: "Stale translations".into(),
+                value: stats.stale_translations.to_string(),
+                tone: tone(stats.stale_translations, "warning"),
+            },
+            Tile {
+                label: "Median days since review".into(),
+                value: stats
+                    .median_days_since_review
+                    .map_or_else(|| "–".to_string(), |m| format!("{}", m.round() as i64)),
+                tone: "neutral",
+            },
+        ];
+        let mut charts_out = Vec::new();
+        let mut svgs = Vec::new();
+        let mut add =
+            |file: &str, title: &str, alt: String, rows: Vec<(String, usize)>, horizontal: bool| {
+                if rows.is_empty() {
+                    return;
+                }
+                let svg = if horizontal {
+                    charts::horizontal_bars(title, &rows)
+                } else {
+                    charts::vertical_bars(title, &rows)
+                };
+                let url = format!("charts/{file}.svg");
+                svgs.push((url.clone(), svg));
+                charts_out.push(Chart {
+                    title: title.to_string(),
+                    url,
+                    alt,
+                    rows: rows
+                        .into_iter()
+                        .map(|(label, value)| ChartRow { label, value })
+                        .collect(),
+                });
+            };
+        let due_rows = charts::months_ahead(&stats.reviews_due_per_month, today, 12);
+        add(
+            "reviews-due",
+            "Reviews due per month",
+            "Bar chart of approved SOPs whose review falls due in each of the next twelve months; the first bar counts reviews already overdue.".into(),
+            due_rows,
+            false,
+        );
+        let release_rows = charts::month_range(&stats.releases_per_month, 24);
+        add(
+            "releases",
+            "Releases per month",
+            "Bar chart of SOP versions released in each month, from the git tags.".into(),
+            release_rows,
+            false,
+        );
+        let status_rows: Vec<(String, usize)> = Status::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .chain(["unknown"])
+            .filter_map(|s| stats.by_status.get(s).map(|n| (s.to_string(), *n)))
+            .collect();
+        add(
+            "by-status",
+            "SOPs by status",
+            "Bar chart of SOPs by status.".into(),
+            status_rows,
+            true,
+        );
+        let mut dept_rows: Vec<(String, usize)> = stats
+            .by_department
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        dept_rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        dept_rows.truncate(15);
+        add(
+            "by-department",
+            "SOPs by department",
+            "Bar chart of SOPs by department.".into(),
+            dept_rows,
+            true,
+        );
+        let cut = |n: usize| n.saturating_sub(DASHBOARD_ROWS);
+        let more = MoreRows {
+            overdue: cut(overdue.len()),
+            due_soon: cut(due_soon.len()),
+            drafts: cut(drafts.len()),
+            stale: cut(stale.len()),
+        };
+        let (mut overdue, mut due_soon, mut drafts, mut stale) = (overdue, due_soon, drafts, stale);
+        overdue.truncate(DASHBOARD_ROWS);
+        due_soon.truncate(DASHBOARD_ROWS);
+        drafts.truncate(DASHBOARD_ROWS);
+        stale.truncate(DASHBOARD_ROWS);
+        let page = DashboardPage {
+            layout: self.layout(
+                "dashboard.html",
+                "Review dashboard".into(),
+                "dashboard",
+                "Overdue reviews, reviews due soon, drafts waiting and stale translations".into(),
+            ),
+            tiles,
+            overdue,
+            due_soon,
+            drafts,
+            stale,
+            more,
+            charts: charts_out,
+            lint: stats
+                .lint_findings_by_rule
+                .iter()
+                .map(|(rule, count)| RuleCount {
+                    rule: rule.clone(),
+                    count: *count,
+                })
+                .collect(),
+        };
+        Ok((self.theme.render("dashboard.html", &page)?, svgs))
+    }
+
+    fn not_found(&self) -> Result<String, SiteError> {
+        let page = NotFoundPage {
+            layout: self.layout(
+                "404.html",
+                "Page not found".into(),
+                "",
+                "This page does not exist".into(),
+            ),
+        };
+        self.theme.render("404.html", &page)
+    }
+}
+
+/// Link resolution for one page.
+struct PageLinks<'b, 'a> {
+    build: &'b Build<'a>,
+    /// Repository path of the SOP file the page shows.
+    from: &'b str,
+    /// The page's way back to the site root.
+    root: &'b str,
+}
+
+impl Links for PageLinks<'_, '_> {
+    fn resolve(&self, dest: &str, image: bool) -> Target {
+        let dest = dest.trim();
+        if dest.is_empty() || dest.starts_with('#') {
+            return Target::Keep;
+        }
+        if !markdown::is_safe_url(dest) {
+            return Target::Drop;
+        }
+        if markdown::scheme(dest).is_some() || dest.starts_with("//") {
+            return Target::Keep;
+        }
+        let (path_part, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or_default();
+        let decoded = percent_decode(path_part);
+        let Some(target) = join(self.from, &decoded) else {
+            return Target::Drop;
+        };
+        let selection = self.build.selection;
+        if let Some(&i) = selection.pages_by_path.get(&target) {
+            let Some(entry) = selection.entries.get(i) else {
+                return Target::Drop;
+            };
+            let (url, sop): (&str, &Sop) =
+                match entry.translations.iter().find(|t| t.sop.path == target) {
+                    Some(t) => (&t.url, t.sop),
+                    None => (&entry.url, &entry.sop),
+                };
+            let frag = fragment
+                .filter(|f| sop.outline().has_anchor(f))
+                .map(|f| format!("#{f}"))
+                .unwrap_or_default();
+            return Target::Rewrite(format!("{}{url}{frag}", self.root));
+        }
+        let lower = target.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") || image && target.is_empty() {
+            return Target::Drop;
+        }
+        let on_disk = self.build.repo.root.join(&target);
+        if is_inside(&self.build.repo.root, &on_disk) && on_disk.is_file() {
+            let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+            return Target::File {
+                url: format!("{}files/{}{frag}", self.root, encode_path(&target)),
+                path: target,
+            };
+        }
+        Target::Drop
+    }
+}
+
+/// Whether `path` stays inside `root` (no symlink leads out).
+fn is_inside(root: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(r), Ok(p)) => p.starts_with(&r) && !p.starts_with(r.join(".git")),
+        _ => false,
+    }
+}
+
+/// Resolve `dest` (relative to the file `from`, or to the root when it starts with `/`) to a
+/// normalised repository path; `None` when it leads outside the repository.
+fn join(from: &str, dest: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dest.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = from.split('/').collect();
+        p.pop();
+        p
+    };
+    for seg in dest.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or_default();
+        if b == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Percent-encode what a URL path cannot hold as is.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~') {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// A card with its URLs seen from a page `prefix` deeper.
+fn relocate(card: &SopCard, prefix: &str) -> SopCard {
+    let mut c = card.clone();
+    c.url = format!("{prefix}{}", c.url);
+    for t in &mut c.tags {
+        t.url = format!("{prefix}{}", t.url);
+    }
+    c
+}
+
+fn unique_slugs(names: impl Iterator<Item = String>) -> BTreeMap<String, String> {
+    let names: BTreeSet<String> = names.filter(|n| !n.is_empty()).collect();
+    let mut used = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for name in names {
+        let base = name_slug(&name);
+        let mut slug = base.clone();
+        let mut n = 2;
+        while used.contains(&slug) || slug == "index" {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        used.insert(slug.clone());
+        out.insert(name, slug);
+    }
+    out
+}
+
+fn text(v: Option<&crate::repo::sop::Spanned<String>>) -> Option<String> {
+    v.map(|s| s.value.clone())
+}
+
+fn status_text(sop: &Sop) -> String {
+    sop.status().map_or("unknown", Status::as_str).to_string()
+}
+
+fn department_of(sop: &Sop) -> Option<String> {
+    text(sop.meta.department.as_ref())
+}
+
+fn tags_of(sop: &Sop) -> Vec<String> {
+    let mut tags: Vec<String> = sop
+        .meta
+        .tags
+        .as_ref()
+        .map(|t| t.value.iter().map(|x| x.value.clone()).collect())
+        .unwrap_or_default();
+    tags.dedup();
+    tags
+}
+
+fn type_of(sop: &Sop, repo: &Repo) -> String {
+    sop.sop_type(&repo.settings)
+        .map(|t| t.name.clone())
+        .or_else(|| text(sop.meta.sop_type.as_ref()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The name of a language in English, for the common tags; the tag itself otherwise.
+fn language_name(tag: &str) -> String {
+    let base = tag.split('-').next().unwrap_or(tag);
+    let name = match base {
+        "ar" => "Arabic",
+        "de" => "German",
+        "en" => "English",
+        "es" => "Spanish",
+        "fr" => "French",
+        "hi" => "Hindi",
+        "id" => "Indonesian",
+        "it" => "Italian",
+        "ja" => "Japanese",
+        "ko" => "Korean",
+        "nl" => "Dutch",
+        "pl" => "Polish",
+        "pt" => "Portuguese",
+        "ru" => "Russian",
+        "th" => "Thai",
+        "tr" => "Turkish",
+        "uk" => "Ukrainian",
+        "vi" => "Vietnamese",
+        "zh" => "Chinese",
+        _ => return tag.to_string(),
+    };
+    if base == tag {
+        name.to_string()
+    } else {
+        format!("{name} ({tag})")
+    }
+}
+
+/// One entry of the search index.
+#[derive(Serialize)]
+struct IndexItem<'a> {
+    /// Id.
+    i: &'a str,
+    /// Title.
+    t: &'a str,
+    /// Owner.
+    o: &'a str,
+    /// Department.
+    d: &'a str,
+    /// Page.
+    u: &'a str,
+    /// Distinct words of the body, lowercase.
+    w: String,
+}
+
+/// The search index as a script (`window.SOP_INDEX = [...]`): a script loads from `file://`
+/// where `fetch` of a JSON file does not.
+fn search_index(selection: &Selection<'_>) -> String {
+    let items: Vec<String> = selection
+        .entries
+        .par_iter()
+        .map(|e| {
+            let sop = &e.sop;
+            let body = sop
+                .source
+                .text()
+                .get(sop.split.body.start..sop.split.body.end)
+                .unwrap_or_default();
+            let item = IndexItem {
+                i: &e.id,
+                t: sop.title(),
+                o: sop.meta.owner.as_ref().map_or("", |o| o.value.as_str()),
+                d: sop
+                    .meta
+                    .department
+                    .as_ref()
+                    .map_or("", |d| d.value.as_str()),
+                u: &e.url,
+                w: words(body, 300),
+            };
+            serde_json::to_string(&item).unwrap_or_default()
+        })
+        .collect();
+    let mut out = String::from("window.SOP_INDEX = [\n");
+    out.push_str(&items.join(",\n"));
+    out.push_str("\n];\n");
+    out
+}
+
+/// The distinct words of `text` (lowercase, 3 letters or more), in order, at most `max`.
+fn words(text: &str, max: usize) -> String {
+    let mut seen = BTreeSet::new();
+    let mut out = String::new();
+    let text = strip_tags(text);
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if w.chars().count() < 3 {
+            continue;
+        }
+        let w = w.to_lowercase();
+        if seen.len() >= max {
+            break;
+        }
+        if seen.insert(w.clone()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&w);
+        }
+    }
+    out
+}
+
+/// `text` without HTML tags and comments (raw HTML in an SOP is not searchable text).
+fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('<') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let is_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        match (is_tag, after.find('>')) {
+            (true, Some(end)) => {
+                out.push(' ');
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_join_relative_to_the_file() {
+        assert_eq!(
+            join("sops/a/SOP-1.md", "../b/SOP-2.md").as_deref(),
+            Some("sops/b/SOP-2.md")
+        );
+        assert_eq!(join("sops/a/SOP-1.md", "../../../x"), None);
+        assert_eq!(
+            join("sops/a/SOP-1.md", "/assets/a.png").as_deref(),
+            Some("assets/a.png")
+        );
+    }
+
+    #[test]
+    fn paths_are_encoded_and_decoded() {
+        assert_eq!(encode_path("a b/ü.png"), "a%20b/%C3%BC.png");
+        assert_eq!(percent_decode("a%20b/%C3%BC.png"), "a b/ü.png");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn words_are_distinct_and_lowercase() {
+        assert_eq!(
+            words("Refund the refund, REFUND now! a b", 10),
+            "refund the now"
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! The theme: Tera templates and static files (CSS, JS, images) from `templates/site/`, built
+//! into `sop` and overridable file by file from the repository's own `templates/site/`.
+//!
+//! Tera is used only here, so the engine could be swapped without touching the rest.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::SiteError;
+
+/// The folder of the theme under `templates/`.
+const DIR: &str = "site";
+
+/// Loaded templates and static files.
+pub struct Theme {
+    tera: tera::Tera,
+    /// Static files by site path (`assets/site.css`), built-in ones replaced by the repository's.
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Load the built-in theme and the repository's overrides under `root/templates/site/`.
+    ///
+    /// # Errors
+    /// [`SiteError::Read`] when an override cannot be read, [`SiteError::Template`] when a
+    /// template does not parse.
+    pub fn load(root: &Path) -> Result<Theme, SiteError> {
+        let mut files: BTreeMap<String, Vec<u8>> = crate::assets::builtin_dir(DIR)
+            .into_iter()
+            .filter_map(|(path, bytes)| {
+                let rel = path.strip_prefix("site/")?;
+                Some((rel.to_string(), bytes.to_vec()))
+            })
+            .collect();
+        let own = root.join("templates").join(DIR);
+        if own.is_dir() {
+            read_overrides(&own, &own, &mut files)?;
+        }
+        let mut templates = Vec::new();
+        let mut assets = BTreeMap::new();
+        for (rel, bytes) in files {
+            if rel.ends_with(".html") {
+                let text = String::from_utf8(bytes).map_err(|_| SiteError::Template {
+                    name: rel.clone(),
+                    message: "the template is not UTF-8 text".into(),
+                })?;
+                templates.push((rel, text));
+            } else {
+                assets.insert(format!("assets/{rel}"), bytes);
+            }
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error("the theme", &e))?;
+        Ok(Theme { tera, assets })
+    }
+
+    /// Render the template `name` with `context`.
+    ///
+    /// # Errors
+    /// [`SiteError::Template`] naming the template and the cause.
+    pub fn render<C: Serialize>(&self, name: &str, context: &C) -> Result<String, SiteError> {
+        let ctx = tera::Context::from_serialize(context).map_err(|e| template_error(name, &e))?;
+        self.tera
+            .render(name, &ctx)
+            .map_err(|e| template_error(name, &e))
+    }
+}
+
+fn read_overrides(
+    base: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), SiteError> {
+    let read = |path: &Path| {
+        std::fs::read_dir(path).map_err(|source| SiteError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let mut entries = Vec::new();
+    for entry in read(dir)? {
+        entries.push(entry.map_err(|source| SiteError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?);
+    }
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            read_overrides(base, &path, out)?;
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(base) else {
+            continue;
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let bytes = std::fs::read(&path).map_err(|source| SiteError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        out.insert(rel.join("/"), bytes);
+    }
+    Ok(())
+}
+
+fn template_error(name: &str, err: &tera::Error) -> SiteError {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    SiteError::Template {
+        name: name.to_string(),
+        message,
+    }
+}

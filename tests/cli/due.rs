@@ -1,0 +1,105 @@
+//! `sop due`: reviews overdue or due soon, most late first, as text and JSON.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+
+use crate::support::SopRepo;
+
+fn sop(id: &str, status: &str, next_review: &str) -> String {
+    format!(
+        "---\nid: {id}\ntitle: Title of {id}\ntype: checklist\nstatus: {status}\nversion: 1.0.0\nowner: Ana Ruiz\ndepartment: Payments\napprovers: [Lena]\neffective: 2026-01-01\nnext_review: {next_review}\n---\n\n## Purpose\n\nx\n\n## Checklist\n\n- [ ] y\n"
+    )
+}
+
+fn repo() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/p/SOP-0001-a.md",
+        &sop("SOP-0001", "approved", "2026-11-20"),
+    );
+    repo.write(
+        "sops/p/SOP-0002-b.md",
+        &sop("SOP-0002", "approved", "2026-06-01"),
+    );
+    repo.write(
+        "sops/p/SOP-0003-c.md",
+        &sop("SOP-0003", "approved", "2026-12-10"),
+    );
+    repo.write(
+        "sops/p/SOP-0004-d.md",
+        &sop("SOP-0004", "approved", "2027-03-01"),
+    );
+    repo.write(
+        "sops/p/SOP-0005-e.md",
+        &sop("SOP-0005", "draft", "2026-01-01"),
+    );
+    repo
+}
+
+#[test]
+fn json_lists_due_reviews_most_late_first() {
+    let repo = repo();
+    let out = repo
+        .sop()
+        .args(["due", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["today"], "2026-11-25");
+    assert_eq!(v["within"], "30 days");
+    let reviews = v["reviews"].as_array().unwrap();
+    let ids: Vec<&str> = reviews.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["SOP-0002", "SOP-0001", "SOP-0003"]);
+    let first = &reviews[0];
+    for key in [
+        "id",
+        "title",
+        "owner",
+        "department",
+        "next_review",
+        "days_late",
+        "state",
+        "path",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(first["days_late"], 177);
+    assert_eq!(first["state"], "overdue");
+    assert_eq!(first["path"], "sops/p/SOP-0002-b.md");
+    assert_eq!(reviews[2]["days_late"], -15);
+    assert_eq!(reviews[2]["state"], "due-soon");
+}
+
+#[test]
+fn within_widens_the_window() {
+    let repo = repo();
+    let out = repo
+        .sop()
+        .args(["due", "--within", "6 months", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["reviews"].as_array().unwrap().len(), 4);
+    repo.sop()
+        .args(["due", "--within", "soon"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn text_output_is_a_table() {
+    let repo = repo();
+    let out = repo.sop().arg("due").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("ID"), "{text}");
+    assert!(
+        lines[1].starts_with("SOP-0002") && lines[1].ends_with("177 days late"),
+        "{text}"
+    );
+    assert!(lines[3].ends_with("in 15 days"), "{text}");
+    let empty = SopRepo::new();
+    let out = empty.sop().arg("due").assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("No review is overdue"));
+}
