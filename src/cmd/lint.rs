@@ -43,6 +43,10 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
             findings = check(&repo, &corpus)?;
         }
     }
+    if let Some(base) = &args.base {
+        findings.extend(base_findings(&repo, &corpus, base)?);
+        lint::sort(&mut findings);
+    }
     findings.retain(|f| selection.contains(&f.file));
     let extra = lint::broken_sources(&repo, &corpus);
     let sources: Sources<'_> = corpus
@@ -80,6 +84,35 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     std::mem::forget(findings);
     std::mem::forget(corpus);
     Ok(exit)
+}
+
+/// The pull-request findings against the merge base of `HEAD` and `base`, comparing the files
+/// on disk (what CI checked out, or what a writer is about to push).
+fn base_findings(repo: &Repo, corpus: &Corpus, base: &str) -> anyhow::Result<Vec<Finding>> {
+    use crate::git::{GitError, base as git_base};
+    let changes = git_base::changes_since(
+        &repo.root,
+        &repo.settings,
+        base,
+        git_base::Against::WorkTree,
+    )
+    .map_err(|e| match e {
+        GitError::UnknownRevision { .. } => anyhow::Error::from(Stop::usage(
+            e.to_string(),
+            Some(format!(
+                "fetch it first (in CI: `git fetch origin main`, and check out with `fetch-depth: 0`), or name another revision in `--base`; `{base}` must be a branch, tag or commit"
+            )),
+        )),
+        GitError::Open { .. } => anyhow::Error::from(Stop::usage(
+            format!("`--base` needs a git repository, and `{}` is not in one", repo.root.display()),
+            Some("run `git init` and commit the SOPs, or leave out `--base`".to_string()),
+        )),
+        other => anyhow::Error::from(other),
+    })?;
+    lint::check_base(repo, corpus, &changes, base).map_err(|e| {
+        let help = e.help();
+        Stop::usage(e.to_string(), Some(help)).into()
+    })
 }
 
 fn check(repo: &Repo, corpus: &Corpus) -> anyhow::Result<Vec<Finding>> {

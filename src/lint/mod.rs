@@ -19,6 +19,7 @@ mod fix;
 mod front_matter;
 mod lifecycle;
 mod procedure;
+mod pull_request;
 pub mod registry;
 mod structure;
 mod translation;
@@ -82,6 +83,38 @@ pub fn check(repo: &Repo, corpus: &Corpus) -> Result<Vec<Finding>, LintError> {
     findings.extend(corpus.broken.iter().map(|b| broken_file(repo, b)));
     findings.extend(cx.duplicate_ids(None));
     Ok(finish(findings, corpus, &levels))
+}
+
+/// Run the pull-request rules for `changes` since `base` (what `sop lint --base` adds), with
+/// `sop.toml` severities and `sop-disable` comments applied.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub fn check_base(
+    repo: &Repo,
+    corpus: &Corpus,
+    changes: &[crate::git::base::BaseChange],
+    base: &str,
+) -> Result<Vec<Finding>, LintError> {
+    let levels = severity_levels(&repo.settings)?;
+    Ok(finish(
+        pull_request::check(corpus, changes, base),
+        corpus,
+        &levels,
+    ))
+}
+
+/// Sort findings by file, position and rule, as every report shows them.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| f.span.map_or((0, 0), |s| (s.start, s.end));
+        a.file
+            .cmp(&b.file)
+            .then(key(a).0.cmp(&key(b).0))
+            .then(a.rule.id.cmp(b.rule.id))
+            .then(key(a).1.cmp(&key(b).1))
+            .then(a.message.cmp(&b.message))
+    });
 }
 
 /// Run every rule for the SOP at `path` (relative to the repository root); cross-file rules
@@ -190,15 +223,7 @@ fn finish(
             Some(f)
         })
         .collect();
-    out.sort_by(|a, b| {
-        let key = |f: &Finding| f.span.map_or((0, 0), |s| (s.start, s.end));
-        a.file
-            .cmp(&b.file)
-            .then(key(a).0.cmp(&key(b).0))
-            .then(a.rule.id.cmp(b.rule.id))
-            .then(key(a).1.cmp(&key(b).1))
-            .then(a.message.cmp(&b.message))
-    });
+    sort(&mut out);
     out
 }
 

@@ -278,6 +278,7 @@ fn changes_since_base_report_an_unbumped_approved_change() {
             base_status: Some("draft".into()),
             content_changed: false,
             deleted: false,
+            renamed_to: None,
         },
         BaseChange {
             path: Some("sops/billing/SOP-0004-credits.md".into()),
@@ -287,6 +288,7 @@ fn changes_since_base_report_an_unbumped_approved_change() {
             base_status: None,
             content_changed: true,
             deleted: false,
+            renamed_to: None,
         },
         BaseChange {
             path: Some(one.into()),
@@ -296,6 +298,7 @@ fn changes_since_base_report_an_unbumped_approved_change() {
             base_status: Some("approved".into()),
             content_changed: true,
             deleted: false,
+            renamed_to: None,
         },
         BaseChange {
             path: None,
@@ -305,6 +308,8 @@ fn changes_since_base_report_an_unbumped_approved_change() {
             base_status: Some("review".into()),
             content_changed: true,
             deleted: true,
+            // git pairs the two similar files; the ids differ, so they stay apart.
+            renamed_to: Some("sops/billing/SOP-0004-credits.md".into()),
         },
     ];
     assert_eq!(got, expected);

@@ -11,6 +11,18 @@ use crate::support::{SopRepo, sop_text};
 /// Rules whose failing input cannot be a committed file; each has its own test below.
 const NO_FIXTURE: &[(&str, &str)] = &[
     (
+        "approved-sop-deleted",
+        "needs --base and a git history: lint_base::deleted_approved_sop_must_be_retired_first",
+    ),
+    (
+        "id-changed",
+        "needs --base and a git history: lint_base::a_changed_id_is_an_error_naming_both",
+    ),
+    (
+        "version-not-bumped",
+        "needs --base and a git history: lint_base::unbumped_approved_change_fails",
+    ),
+    (
         "file-too-large",
         "needs a file over 10 MiB: bad_input_gives_one_finding_per_file",
     ),
