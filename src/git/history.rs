@@ -12,11 +12,14 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::pack::{PackReader, Packs};
 use super::{Git, GitError, format_date, is_sop_name};
 use crate::repo::Settings;
 use crate::repo::sop::FileName;
@@ -406,6 +409,7 @@ fn diff_commits(
     prefix: &str,
 ) -> Result<Vec<Option<CommitInfo>>, GitError> {
     let threads = rayon::current_num_threads().max(1);
+    let packs = Packs::open(git_dir);
     let chunk = commits.len().div_ceil(threads * 4).max(64);
     let parts: Vec<Result<Vec<Option<CommitInfo>>, GitError>> = commits
         .par_chunks(chunk)
@@ -414,13 +418,16 @@ fn diff_commits(
                 path: git_dir.to_path_buf(),
                 source,
             })?;
-            let mut differ = Differ {
-                repo: &repo,
-                sops_dir,
-                prefix,
-                cache: None,
-            };
-            part.iter().map(|oid| differ.commit(*oid)).collect()
+            let mut differ = Differ::new(&repo, packs.clone(), sops_dir, prefix)?;
+            // Oldest first: a tree is usually stored as a delta on its previous version, so
+            // reading versions in the order they were written keeps the delta chains short.
+            let mut infos = part
+                .iter()
+                .rev()
+                .map(|oid| differ.commit(*oid))
+                .collect::<Result<Vec<_>, GitError>>()?;
+            infos.reverse();
+            Ok(infos)
         })
         .collect();
     let mut out = Vec::with_capacity(commits.len());
@@ -432,14 +439,37 @@ fn diff_commits(
 
 struct Differ<'r> {
     repo: &'r Repository,
+    odb: git2::Odb<'r>,
+    /// Reads trees from packs with a full delta cache; `None`: libgit2 reads them.
+    pack: Option<PackReader>,
     sops_dir: &'r [String],
     prefix: &'r str,
     /// The last (root tree → SOP folder tree) lookup: a commit's parent is usually the next
     /// commit of the walk.
     cache: Option<(Oid, Option<Oid>)>,
+    /// Raw trees read for this commit and the one before: a commit's old trees are the next
+    /// commit's new ones.
+    trees: [HashMap<Oid, Rc<[u8]>>; 2],
 }
 
-impl Differ<'_> {
+impl<'r> Differ<'r> {
+    fn new(
+        repo: &'r Repository,
+        packs: Option<Arc<Packs>>,
+        sops_dir: &'r [String],
+        prefix: &'r str,
+    ) -> Result<Self, GitError> {
+        Ok(Differ {
+            repo,
+            odb: repo.odb().map_err(GitError::read("the object database"))?,
+            pack: packs.map(PackReader::new),
+            sops_dir,
+            prefix,
+            cache: None,
+            trees: [HashMap::new(), HashMap::new()],
+        })
+    }
+
     fn commit(&mut self, oid: Oid) -> Result<Option<CommitInfo>, GitError> {
         let commit = self
             .repo
@@ -457,16 +487,19 @@ impl Differ<'_> {
             None => None,
         };
         let mut changes = Vec::new();
-        let base = self.sops_dir.join("/");
-        let base = if base.is_empty() {
-            String::new()
-        } else {
-            format!("{base}/")
-        };
-        let base = base.strip_prefix(self.prefix).unwrap_or(&base).to_string();
         if old != new {
-            diff_trees(self.repo, old, new, &base, &mut changes)?;
+            let base = self.sops_dir.join("/");
+            let base = if base.is_empty() {
+                String::new()
+            } else {
+                format!("{base}/")
+            };
+            let base = base.strip_prefix(self.prefix).unwrap_or(&base).to_string();
+            self.diff(old, new, &base, &mut changes)?;
         }
+        // Keep only the trees of this commit for the next one.
+        let [older, newer] = &mut self.trees;
+        *older = std::mem::take(newer);
         let message = String::from_utf8_lossy(commit.message_bytes());
         let summary = message
             .lines()
@@ -502,9 +535,216 @@ impl Differ<'_> {
         {
             return Ok(sub);
         }
-        let sub = subtree(self.repo, tree, self.sops_dir)?;
-        self.cache = Some((tree, sub));
-        Ok(sub)
+        let mut at = tree;
+        for name in self.sops_dir {
+            let raw = self.tree(at)?;
+            let found = RawTree(&raw)
+                .find(|e| e.mode == MODE_TREE && e.name == name.as_bytes())
+                .and_then(|e| Oid::from_bytes(e.id).ok());
+            match found {
+                Some(id) => at = id,
+                None => {
+                    self.cache = Some((tree, None));
+                    return Ok(None);
+                }
+            }
+        }
+        self.cache = Some((tree, Some(at)));
+        Ok(Some(at))
+    }
+
+    /// The raw bytes of tree `id`, from the cache or the object database.
+    fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, GitError> {
+        let [older, newer] = &mut self.trees;
+        if let Some(t) = newer.get(&id).or_else(|| older.get(&id)) {
+            let t = Rc::clone(t);
+            newer.insert(id, Rc::clone(&t));
+            return Ok(t);
+        }
+        if let Some(data) = self.pack.as_mut().and_then(|p| p.tree(id)) {
+            let [_, newer] = &mut self.trees;
+            newer.insert(id, Rc::clone(&data));
+            return Ok(data);
+        }
+        let [_, newer] = &mut self.trees;
+        let obj = self
+            .odb
+            .read(id)
+            .map_err(GitError::read(format!("tree {id}")))?;
+        let data: Rc<[u8]> = if obj.kind() == ObjectType::Tree {
+            Rc::from(obj.data())
+        } else {
+            Rc::from(&[][..])
+        };
+        newer.insert(id, Rc::clone(&data));
+        Ok(data)
+    }
+
+    /// Append to `out` the SOP files that differ between trees `old` and `new` (`None`:
+    /// absent), recursing only into subtrees whose ids differ. `base` is the path of both
+    /// trees, relative to the SOP root, empty or ending in `/`. No blob is read.
+    fn diff(
+        &mut self,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        base: &str,
+        out: &mut Vec<Change>,
+    ) -> Result<(), GitError> {
+        let empty: Rc<[u8]> = Rc::from(&[][..]);
+        let a = match old {
+            Some(id) => self.tree(id)?,
+            None => Rc::clone(&empty),
+        };
+        let b = match new {
+            Some(id) => self.tree(id)?,
+            None => empty,
+        };
+        let (mut pa, mut pb) = (0usize, 0usize);
+        loop {
+            let (ra, rb) = (
+                a.get(pa..).unwrap_or_default(),
+                b.get(pb..).unwrap_or_default(),
+            );
+            // Most entries are the same byte for byte: skip them without parsing.
+            let same = common_prefix(ra, rb);
+            let mut skip = 0;
+            while let Some(len) = ra.get(skip..).and_then(entry_len) {
+                if skip + len > same {
+                    break;
+                }
+                skip += len;
+            }
+            pa += skip;
+            pb += skip;
+            let (ra, rb) = (
+                a.get(pa..).unwrap_or_default(),
+                b.get(pb..).unwrap_or_default(),
+            );
+            let (mut ia, mut ib) = (RawTree(ra), RawTree(rb));
+            let (x, y) = (ia.next(), ib.next());
+            let (la, lb) = (ra.len() - ia.0.len(), rb.len() - ib.0.len());
+            let ord = match (&x, &y) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(x), Some(y)) => {
+                    git_order(x.name, x.mode == MODE_TREE, y.name, y.mode == MODE_TREE)
+                }
+            };
+            match ord {
+                Ordering::Less => {
+                    if let Some(e) = &x {
+                        self.side(e, Status::Deleted, base, out)?;
+                    }
+                    pa += la;
+                }
+                Ordering::Greater => {
+                    if let Some(e) = &y {
+                        self.side(e, Status::Added, base, out)?;
+                    }
+                    pb += lb;
+                }
+                Ordering::Equal => {
+                    if let (Some(p), Some(q)) = (&x, &y)
+                        && p.id != q.id
+                    {
+                        if p.mode == MODE_TREE {
+                            let path = format!("{base}{}/", String::from_utf8_lossy(p.name));
+                            let (po, qo) = (Oid::from_bytes(p.id).ok(), Oid::from_bytes(q.id).ok());
+                            self.diff(po, qo, &path, out)?;
+                        } else if is_blob_mode(p.mode)
+                            && is_blob_mode(q.mode)
+                            && is_sop_name(p.name)
+                        {
+                            out.push(Change {
+                                status: Status::Modified,
+                                path: format!("{base}{}", String::from_utf8_lossy(p.name)),
+                            });
+                        }
+                    }
+                    pa += la;
+                    pb += lb;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An entry only on one side: a file, or a whole folder added or removed.
+    fn side(
+        &mut self,
+        e: &RawEntry<'_>,
+        status: Status,
+        base: &str,
+        out: &mut Vec<Change>,
+    ) -> Result<(), GitError> {
+        if e.mode == MODE_TREE {
+            let path = format!("{base}{}/", String::from_utf8_lossy(e.name));
+            let id = Oid::from_bytes(e.id).ok();
+            match status {
+                Status::Deleted => self.diff(id, None, &path, out),
+                _ => self.diff(None, id, &path, out),
+            }
+        } else {
+            if is_blob_mode(e.mode) && is_sop_name(e.name) {
+                out.push(Change {
+                    status,
+                    path: format!("{base}{}", String::from_utf8_lossy(e.name)),
+                });
+            }
+            Ok(())
+        }
+    }
+}
+
+/// How many leading bytes `x` and `y` share.
+fn common_prefix(x: &[u8], y: &[u8]) -> usize {
+    const STEP: usize = 64;
+    let n = x.len().min(y.len());
+    let mut i = 0;
+    while i + STEP <= n && x.get(i..i + STEP) == y.get(i..i + STEP) {
+        i += STEP;
+    }
+    while i < n && x.get(i) == y.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The length of the raw tree entry at the start of `buf`: up to its name's NUL, then the id.
+fn entry_len(buf: &[u8]) -> Option<usize> {
+    let len = memchr::memchr(0, buf)? + 1 + 20;
+    (len <= buf.len()).then_some(len)
+}
+
+/// One entry of a raw tree object: `<octal mode> <name>\0<20-byte id>`.
+struct RawEntry<'a> {
+    mode: u32,
+    name: &'a [u8],
+    id: &'a [u8],
+}
+
+/// The entries of a raw tree object, in their stored (git) order; stops at the first
+/// malformed byte.
+struct RawTree<'a>(&'a [u8]);
+
+impl<'a> Iterator for RawTree<'a> {
+    type Item = RawEntry<'a>;
+
+    fn next(&mut self) -> Option<RawEntry<'a>> {
+        const ID_LEN: usize = 20;
+        let data = self.0;
+        let space = memchr::memchr(b' ', data)?;
+        let nul = space + 1 + memchr::memchr(0, data.get(space + 1..)?)?;
+        let mode = data.get(..space)?.iter().try_fold(0u32, |m, &b| {
+            (b'0'..=b'7')
+                .contains(&b)
+                .then(|| m * 8 + u32::from(b - b'0'))
+        })?;
+        let name = data.get(space + 1..nul)?;
+        let id = data.get(nul + 1..nul + 1 + ID_LEN)?;
+        self.0 = data.get(nul + 1 + ID_LEN..)?;
+        Some(RawEntry { mode, name, id })
     }
 }
 
@@ -523,113 +763,23 @@ fn subtree(repo: &Repository, tree: Oid, path: &[String]) -> Result<Option<Oid>,
     Ok(Some(at))
 }
 
-const MODE_TREE: i32 = 0o040_000;
+const MODE_TREE: u32 = 0o040_000;
 
-fn is_blob_mode(mode: i32) -> bool {
+fn is_blob_mode(mode: u32) -> bool {
     mode & 0o170_000 == 0o100_000
 }
 
 /// Git's order of tree entries: names compare as bytes, a folder as if it ended in `/`.
 fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
-    let slash = |t: bool| if t { Some(&b'/') } else { None };
-    a.iter()
-        .chain(slash(a_tree))
-        .cmp(b.iter().chain(slash(b_tree)))
-}
-
-/// Append to `out` the SOP files that differ between trees `old` and `new` (`None`: absent),
-/// recursing only into subtrees whose ids differ. `base` is the path of both trees, relative to
-/// the SOP root, empty or ending in `/`. No blob is read.
-fn diff_trees(
-    repo: &Repository,
-    old: Option<Oid>,
-    new: Option<Oid>,
-    base: &str,
-    out: &mut Vec<Change>,
-) -> Result<(), GitError> {
-    let load = |id: Option<Oid>| -> Result<Option<git2::Tree<'_>>, GitError> {
-        id.map(|id| {
-            repo.find_tree(id)
-                .map_err(GitError::read(format!("tree {id}")))
-        })
-        .transpose()
-    };
-    let (old_t, new_t) = (load(old)?, load(new)?);
-    // Entries are read in place (no copy of names): trees of a large folder hold thousands.
-    let (a_len, b_len) = (
-        old_t.as_ref().map_or(0, git2::Tree::len),
-        new_t.as_ref().map_or(0, git2::Tree::len),
-    );
-    fn entry<'t>(t: &'t Option<git2::Tree<'_>>, k: usize) -> Option<git2::TreeEntry<'t>> {
-        t.as_ref().and_then(|t| t.get(k))
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.get(..n).unwrap_or(a), b.get(..n).unwrap_or(b));
+    match pa.cmp(pb) {
+        Ordering::Equal => {}
+        other => return other,
     }
-    let side =
-        |out: &mut Vec<Change>, e: &git2::TreeEntry<'_>, status: Status| -> Result<(), GitError> {
-            let (name, id, mode) = (e.name_bytes(), e.id(), e.filemode());
-            if mode == MODE_TREE {
-                let path = format!("{base}{}/", String::from_utf8_lossy(name));
-                let (o, n) = match status {
-                    Status::Deleted => (Some(id), None),
-                    _ => (None, Some(id)),
-                };
-                diff_trees(repo, o, n, &path, out)
-            } else {
-                if is_blob_mode(mode) && is_sop_name(name) {
-                    out.push(Change {
-                        status,
-                        path: format!("{base}{}", String::from_utf8_lossy(name)),
-                    });
-                }
-                Ok(())
-            }
-        };
-    let (mut i, mut j) = (0, 0);
-    while i < a_len || j < b_len {
-        let (x, y) = (entry(&old_t, i), entry(&new_t, j));
-        let ord = match (&x, &y) {
-            (Some(x), Some(y)) => git_order(
-                x.name_bytes(),
-                x.filemode() == MODE_TREE,
-                y.name_bytes(),
-                y.filemode() == MODE_TREE,
-            ),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            // Both ended early (an entry the index promised is missing): stop.
-            (None, None) => break,
-        };
-        match (ord, x, y) {
-            (Ordering::Less, Some(x), _) => {
-                side(out, &x, Status::Deleted)?;
-                i += 1;
-            }
-            (Ordering::Greater, _, Some(y)) => {
-                side(out, &y, Status::Added)?;
-                j += 1;
-            }
-            (Ordering::Equal, Some(x), Some(y)) => {
-                if x.id() != y.id() {
-                    let name = x.name_bytes();
-                    if x.filemode() == MODE_TREE {
-                        let path = format!("{base}{}/", String::from_utf8_lossy(name));
-                        diff_trees(repo, Some(x.id()), Some(y.id()), &path, out)?;
-                    } else if is_blob_mode(x.filemode())
-                        && is_blob_mode(y.filemode())
-                        && is_sop_name(name)
-                    {
-                        out.push(Change {
-                            status: Status::Modified,
-                            path: format!("{base}{}", String::from_utf8_lossy(name)),
-                        });
-                    }
-                }
-                i += 1;
-                j += 1;
-            }
-            _ => break,
-        }
-    }
-    Ok(())
+    // The byte after the common part: the name's next byte, else `/` for a folder, else end.
+    let next = |s: &[u8], tree: bool| s.get(n).copied().or(tree.then_some(b'/'));
+    next(a, a_tree).cmp(&next(b, b_tree))
 }
 
 /// The renames (old → new path, relative to the SOP root) git detects in `commit` against its
@@ -686,9 +836,10 @@ fn head_files(
             } else {
                 format!("{path}/{name}")
             };
-            if e.filemode() == MODE_TREE {
+            let mode = u32::try_from(e.filemode()).unwrap_or(0);
+            if mode == MODE_TREE {
                 stack.push((e.id(), full));
-            } else if is_blob_mode(e.filemode()) && is_sop_name(e.name_bytes()) {
+            } else if is_blob_mode(mode) && is_sop_name(e.name_bytes()) {
                 out.push(full);
             }
         }

@@ -5,6 +5,7 @@ pub mod base;
 pub mod commit;
 pub mod diff;
 pub mod history;
+mod pack;
 
 use std::path::{Path, PathBuf};
 
