@@ -130,8 +130,9 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
 
     let commits = walk(repo)?;
     let git_dir = repo.path().to_path_buf();
+    let common_dir = repo.commondir().to_path_buf();
     let (changed, tags) = rayon::join(
-        || diff_commits(&git_dir, &commits, &sops_dir, &git.prefix),
+        || diff_commits(&git_dir, &common_dir, &commits, &sops_dir, &git.prefix),
         || read_tags(&git_dir, settings, "*"),
     );
     let changed = changed?;
@@ -404,12 +405,13 @@ struct CommitInfo {
 /// keeps the order of `commits`, `None` for commits that changed no SOP file.
 fn diff_commits(
     git_dir: &Path,
+    common_dir: &Path,
     commits: &[Oid],
     sops_dir: &[String],
     prefix: &str,
 ) -> Result<Vec<Option<CommitInfo>>, GitError> {
     let threads = rayon::current_num_threads().max(1);
-    let packs = Packs::open(git_dir);
+    let packs = Packs::open(common_dir);
     let chunk = commits.len().div_ceil(threads * 4).max(64);
     let parts: Vec<Result<Vec<Option<CommitInfo>>, GitError>> = commits
         .par_chunks(chunk)
@@ -900,13 +902,26 @@ fn read_tags(
     })?;
     let format = TagFormat::new(&settings.config.release.tag_format);
     let what = "the release tags";
+    let refs = match (glob == "*").then(|| list_tags(repo.commondir())).flatten() {
+        Some(refs) => refs,
+        None => {
+            let mut refs = Vec::new();
+            for r in repo
+                .references_glob(&format!("refs/tags/{glob}"))
+                .map_err(GitError::read(what))?
+            {
+                let r = r.map_err(GitError::read(what))?;
+                if let (Some(name), Some(target)) = (r.name().ok(), r.target()) {
+                    refs.push((name.to_string(), target));
+                }
+            }
+            refs
+        }
+    };
+    let mut reader = Packs::open(repo.commondir()).map(PackReader::new);
     let mut out: HashMap<String, Vec<(semver::Version, Release)>> = HashMap::new();
-    let refs = repo
-        .references_glob(&format!("refs/tags/{glob}"))
-        .map_err(GitError::read(what))?;
-    for r in refs {
-        let r = r.map_err(GitError::read(what))?;
-        let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
+    for (full, target) in refs {
+        let Some(name) = full.strip_prefix("refs/tags/") else {
             continue;
         };
         let Some((id, version)) = format.parse(name) else {
@@ -915,64 +930,21 @@ fn read_tags(
         let Ok(parsed) = semver::Version::parse(&version) else {
             continue;
         };
-        let Some(target) = r.target() else {
-            continue;
+        let fast = reader
+            .as_mut()
+            .and_then(|r| r.object(target))
+            .and_then(|(kind, data)| release_from_raw(kind, &data));
+        let release = match fast {
+            Some(r) => r,
+            None => match release_from_git(&repo, name, target)? {
+                Some(r) => r,
+                None => continue,
+            },
         };
-        let obj = repo
-            .find_object(target, None)
-            .map_err(GitError::read(format!("tag `{name}`")))?;
-        let release = match obj.as_tag() {
-            Some(tag) => {
-                let (date, tagger) = tag.tagger().map_or_else(
-                    || (String::new(), String::new()),
-                    |s| {
-                        (
-                            format_date(s.when()),
-                            String::from_utf8_lossy(s.name_bytes()).into_owned(),
-                        )
-                    },
-                );
-                let message = String::from_utf8_lossy(tag.message_bytes().unwrap_or_default());
-                // The usual tag points at a commit: take its id without reading the commit.
-                let commit = if tag.target_type() == Some(ObjectType::Commit) {
-                    tag.target_id().to_string()
-                } else {
-                    obj.peel_to_commit()
-                        .map_or_else(|_| tag.target_id().to_string(), |c| c.id().to_string())
-                };
-                Release {
-                    version,
-                    tag: name.to_string(),
-                    date,
-                    tagger,
-                    summary: message
-                        .lines()
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string(),
-                    commit,
-                }
-            }
-            None => {
-                let Ok(c) = obj.peel_to_commit() else {
-                    continue;
-                };
-                let author = c.author();
-                Release {
-                    version,
-                    tag: name.to_string(),
-                    date: format_date(author.when()),
-                    tagger: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                    summary: String::from_utf8_lossy(c.message_bytes())
-                        .lines()
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string(),
-                    commit: c.id().to_string(),
-                }
-            }
+        let release = Release {
+            version,
+            tag: name.to_string(),
+            ..release
         };
         out.entry(id).or_default().push((parsed, release));
     }
@@ -983,6 +955,161 @@ fn read_tags(
             (id, list.into_iter().map(|(_, r)| r).collect())
         })
         .collect())
+}
+
+/// Every tag ref (`refs/tags/...`, target) from `packed-refs` and the loose ref files, read
+/// directly: libgit2 stats each loose ref several times, which dominates with thousands of
+/// tags. `None` (let libgit2 do it) for anything unusual: a reftable, a symbolic tag ref, an
+/// unreadable or malformed file.
+fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
+    if common_dir.join("reftable").exists() {
+        return None;
+    }
+    let mut refs: BTreeMap<String, Oid> = BTreeMap::new();
+    match std::fs::read_to_string(common_dir.join("packed-refs")) {
+        Ok(text) => {
+            for line in text.lines() {
+                if line.starts_with('#') || line.starts_with('^') || line.trim().is_empty() {
+                    continue;
+                }
+                let (hex, name) = line.split_once(' ')?;
+                if name.starts_with("refs/tags/") {
+                    refs.insert(name.to_string(), Oid::from_str(hex).ok()?);
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(_) => return None,
+    }
+    let mut stack = vec![(
+        common_dir.join("refs").join("tags"),
+        "refs/tags".to_string(),
+    )];
+    while let Some((dir, name)) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(_) => return None,
+        };
+        for entry in entries {
+            let entry = entry.ok()?;
+            let file = entry.file_name().into_string().ok()?;
+            let full = format!("{name}/{file}");
+            let kind = entry.file_type().ok()?;
+            if kind.is_dir() {
+                stack.push((entry.path(), full));
+            } else if !file.ends_with(".lock") {
+                // A loose ref is one line; read it without asking its size first.
+                let mut buf = [0u8; 128];
+                let mut f = std::fs::File::open(entry.path()).ok()?;
+                let n = std::io::Read::read(&mut f, &mut buf).ok()?;
+                let text = std::str::from_utf8(buf.get(..n)?).ok()?;
+                let oid = Oid::from_str(text.trim()).ok()?;
+                refs.insert(full, oid);
+            }
+        }
+    }
+    Some(refs.into_iter().collect())
+}
+
+/// A release (without its version and tag name) from a raw tag or commit object.
+fn release_from_raw(kind: u8, data: &[u8]) -> Option<Release> {
+    let text = std::str::from_utf8(data).ok()?;
+    let (head, message) = text.split_once("\n\n").unwrap_or((text, ""));
+    let summary = message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let field = |key: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(' ')))
+    };
+    let (who, commit) = match kind {
+        // An annotated tag that points at a commit.
+        4 if field("type") == Some("commit") => (field("tagger")?, field("object")?.to_string()),
+        4 => return None,
+        // A lightweight tag: the commit itself.
+        1 => (field("author")?, String::new()),
+        _ => return None,
+    };
+    let (name, when) = who.rsplit_once("> ")?;
+    let name = name.split_once(" <").map_or(name, |(n, _)| n).to_string();
+    let (secs, zone) = when.trim().split_once(' ')?;
+    let secs: i64 = secs.parse().ok()?;
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let digits = zone.trim_start_matches(['+', '-']);
+    let hours: i32 = digits.get(..2)?.parse().ok()?;
+    let minutes: i32 = digits.get(2..4)?.parse().ok()?;
+    Some(Release {
+        version: String::new(),
+        tag: String::new(),
+        date: format_date(git2::Time::new(secs, sign * (hours * 60 + minutes))),
+        tagger: name,
+        summary,
+        commit,
+    })
+}
+
+/// A release (without its version and tag name) read through libgit2; `None` when the tag
+/// leads to no commit.
+fn release_from_git(
+    repo: &Repository,
+    name: &str,
+    target: Oid,
+) -> Result<Option<Release>, GitError> {
+    let obj = repo
+        .find_object(target, None)
+        .map_err(GitError::read(format!("tag `{name}`")))?;
+    let first_line = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    if let Some(tag) = obj.as_tag() {
+        let (date, tagger) = tag.tagger().map_or_else(
+            || (String::new(), String::new()),
+            |s| {
+                (
+                    format_date(s.when()),
+                    String::from_utf8_lossy(s.name_bytes()).into_owned(),
+                )
+            },
+        );
+        // The usual tag points at a commit: take its id without reading the commit.
+        let commit = if tag.target_type() == Some(ObjectType::Commit) {
+            tag.target_id().to_string()
+        } else {
+            match obj.peel_to_commit() {
+                Ok(c) => c.id().to_string(),
+                Err(_) => return Ok(None),
+            }
+        };
+        return Ok(Some(Release {
+            version: String::new(),
+            tag: String::new(),
+            date,
+            tagger,
+            summary: first_line(tag.message_bytes().unwrap_or_default()),
+            commit,
+        }));
+    }
+    let Ok(c) = obj.peel_to_commit() else {
+        return Ok(None);
+    };
+    let author = c.author();
+    Ok(Some(Release {
+        version: String::new(),
+        tag: String::new(),
+        date: format_date(author.when()),
+        tagger: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        summary: first_line(c.message_bytes()),
+        commit: c.id().to_string(),
+    }))
 }
 
 /// A tag format such as `{id}/v{version}`, to read tag names back.

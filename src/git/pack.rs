@@ -149,7 +149,14 @@ struct Header {
     data: u64,
     /// For deltas: where the base is.
     base: Option<(usize, u64)>,
+    /// The bytes read from the entry's start, which often hold all of its data.
+    head: Vec<u8>,
+    /// Where the data starts in `head`.
+    skip: usize,
 }
+
+/// How much of an entry to read at first: its header and, usually, all of its data.
+const FIRST_READ: usize = 4096;
 
 impl PackReader {
     /// A reader over `packs`.
@@ -163,12 +170,18 @@ impl PackReader {
 
     /// The content of tree `id`, `None` when it is not a tree in a pack this reader can read.
     pub(crate) fn tree(&mut self, id: Oid) -> Option<Rc<[u8]>> {
-        let at = self.packs.find(id.as_bytes())?;
-        let (kind, data) = self.object(at)?;
+        let (kind, data) = self.object(id)?;
         (kind == 2).then_some(data)
     }
 
-    fn object(&mut self, at: (usize, u64)) -> Option<(u8, Rc<[u8]>)> {
+    /// The type (1 commit, 2 tree, 3 blob, 4 tag) and content of object `id`, when it is in a
+    /// pack this reader can read.
+    pub(crate) fn object(&mut self, id: Oid) -> Option<Decoded> {
+        let at = self.packs.find(id.as_bytes())?;
+        self.decode(at)
+    }
+
+    fn decode(&mut self, at: Place) -> Option<Decoded> {
         // Walk down the delta chain to a cached or whole object, then apply the deltas back up,
         // caching every version on the way.
         let mut chain: Vec<((usize, u64), Header)> = Vec::new();
@@ -189,12 +202,12 @@ impl PackReader {
             if !(1..=4).contains(&h.kind) {
                 return None;
             }
-            let d: Rc<[u8]> = Rc::from(self.inflate(cur.0, h.data, h.size)?);
+            let d: Rc<[u8]> = Rc::from(self.inflate(cur.0, &h)?);
             self.remember(cur, h.kind, &d);
             break (h.kind, d);
         };
         while let Some((pos, h)) = chain.pop() {
-            let delta = self.inflate(pos.0, h.data, h.size)?;
+            let delta = self.inflate(pos.0, &h)?;
             let out: Rc<[u8]> = Rc::from(apply_delta(&data, &delta)?);
             self.remember(pos, kind, &out);
             data = out;
@@ -213,7 +226,7 @@ impl PackReader {
 
     fn header(&self, at: (usize, u64)) -> Option<Header> {
         let pack = self.packs.packs.get(at.0)?;
-        let head = pack.read(at.1, 32)?;
+        let head = pack.read(at.1, FIRST_READ)?;
         let mut i = 0;
         let mut c = *head.get(i)?;
         let kind = (c >> 4) & 7;
@@ -250,17 +263,27 @@ impl PackReader {
             size,
             data: at.1 + i as u64,
             base,
+            head,
+            skip: i,
         })
     }
 
-    fn inflate(&self, pack: usize, at: u64, size: usize) -> Option<Vec<u8>> {
-        let pack = self.packs.packs.get(pack)?;
+    fn inflate(&self, pack: usize, h: &Header) -> Option<Vec<u8>> {
+        let size = h.size;
         // zlib never grows data by more than this (compressBound), so one read is enough.
-        let input = pack.read(at, size + size / 1000 + 64)?;
+        let bound = size + size / 1000 + 64;
+        let have = h.head.get(h.skip..).unwrap_or_default();
+        let read;
+        let input = if have.len() >= bound {
+            have
+        } else {
+            read = self.packs.packs.get(pack)?.read(h.data, bound)?;
+            &read[..]
+        };
         let mut out = Vec::with_capacity(size);
         let mut z = Decompress::new(true);
         let status = z
-            .decompress_vec(&input, &mut out, FlushDecompress::Finish)
+            .decompress_vec(input, &mut out, FlushDecompress::Finish)
             .ok()?;
         (status == Status::StreamEnd && out.len() == size).then_some(out)
     }
