@@ -933,7 +933,7 @@ fn read_tags(
         let fast = reader
             .as_mut()
             .and_then(|r| r.object(target))
-            .and_then(|(kind, data)| release_from_raw(kind, &data));
+            .and_then(|(kind, data)| release_from_raw(kind, &data, target));
         let release = match fast {
             Some(r) => r,
             None => match release_from_git(&repo, name, target)? {
@@ -1012,8 +1012,8 @@ fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
     Some(refs.into_iter().collect())
 }
 
-/// A release (without its version and tag name) from a raw tag or commit object.
-fn release_from_raw(kind: u8, data: &[u8]) -> Option<Release> {
+/// A release (without its version and tag name) from the raw tag or commit object `id`.
+fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
     let text = std::str::from_utf8(data).ok()?;
     let (head, message) = text.split_once("\n\n").unwrap_or((text, ""));
     let summary = message
@@ -1031,7 +1031,7 @@ fn release_from_raw(kind: u8, data: &[u8]) -> Option<Release> {
         4 if field("type") == Some("commit") => (field("tagger")?, field("object")?.to_string()),
         4 => return None,
         // A lightweight tag: the commit itself.
-        1 => (field("author")?, String::new()),
+        1 => (field("author")?, id.to_string()),
         _ => return None,
     };
     let (name, when) = who.rsplit_once("> ")?;
