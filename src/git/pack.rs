@@ -135,6 +135,8 @@ type Decoded = (u8, Rc<[u8]>);
 /// One thread's reader: the shared packs and its own cache of decoded objects.
 pub(crate) struct PackReader {
     packs: Arc<Packs>,
+    /// One inflater, reset for each entry: setting one up costs more than a small entry.
+    z: Decompress,
     cache: HashMap<Place, Decoded>,
     cached_bytes: usize,
 }
@@ -163,6 +165,7 @@ impl PackReader {
     pub(crate) fn new(packs: Arc<Packs>) -> PackReader {
         PackReader {
             packs,
+            z: Decompress::new(true),
             cache: HashMap::new(),
             cached_bytes: 0,
         }
@@ -268,7 +271,7 @@ impl PackReader {
         })
     }
 
-    fn inflate(&self, pack: usize, h: &Header) -> Option<Vec<u8>> {
+    fn inflate(&mut self, pack: usize, h: &Header) -> Option<Vec<u8>> {
         let size = h.size;
         // zlib never grows data by more than this (compressBound), so one read is enough.
         let bound = size + size / 1000 + 64;
@@ -281,8 +284,9 @@ impl PackReader {
             &read[..]
         };
         let mut out = Vec::with_capacity(size);
-        let mut z = Decompress::new(true);
-        let status = z
+        self.z.reset(true);
+        let status = self
+            .z
             .decompress_vec(input, &mut out, FlushDecompress::Finish)
             .ok()?;
         (status == Status::StreamEnd && out.len() == size).then_some(out)
