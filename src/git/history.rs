@@ -890,6 +890,9 @@ pub fn releases_of(root: &Path, settings: &Settings, id: &str) -> Result<Vec<Rel
     Ok(all.remove(id).unwrap_or_default())
 }
 
+/// A release with its SOP id and parsed version, before grouping.
+type VersionedRelease = (String, semver::Version, Release);
+
 /// Every release tag whose name matches `glob`, by SOP id, newest version first.
 fn read_tags(
     git_dir: &Path,
@@ -918,35 +921,67 @@ fn read_tags(
             refs
         }
     };
-    let mut reader = Packs::open(repo.commondir()).map(PackReader::new);
+    let packs = Packs::open(repo.commondir());
+    drop(repo);
+    // Reading thousands of tag objects is split over the cores like the commits.
+    let chunk = refs
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(256);
+    let parts: Vec<Result<Vec<VersionedRelease>, GitError>> = refs
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut reader = packs.clone().map(PackReader::new);
+            let mut repo: Option<Repository> = None;
+            let mut found = Vec::new();
+            for (full, target) in part {
+                let target = *target;
+                let Some(name) = full.strip_prefix("refs/tags/") else {
+                    continue;
+                };
+                let Some((id, version)) = format.parse(name) else {
+                    continue;
+                };
+                let Ok(parsed) = semver::Version::parse(&version) else {
+                    continue;
+                };
+                let fast = reader
+                    .as_mut()
+                    .and_then(|r| r.object(target))
+                    .and_then(|(kind, data)| release_from_raw(kind, &data, target));
+                let release = match fast {
+                    Some(r) => r,
+                    None => {
+                        let repo = match &mut repo {
+                            Some(r) => r,
+                            None => repo.insert(Repository::open(git_dir).map_err(|source| {
+                                GitError::Open {
+                                    path: git_dir.to_path_buf(),
+                                    source,
+                                }
+                            })?),
+                        };
+                        match release_from_git(repo, name, target)? {
+                            Some(r) => r,
+                            None => continue,
+                        }
+                    }
+                };
+                let release = Release {
+                    version,
+                    tag: name.to_string(),
+                    ..release
+                };
+                found.push((id, parsed, release));
+            }
+            Ok(found)
+        })
+        .collect();
     let mut out: HashMap<String, Vec<(semver::Version, Release)>> = HashMap::new();
-    for (full, target) in refs {
-        let Some(name) = full.strip_prefix("refs/tags/") else {
-            continue;
-        };
-        let Some((id, version)) = format.parse(name) else {
-            continue;
-        };
-        let Ok(parsed) = semver::Version::parse(&version) else {
-            continue;
-        };
-        let fast = reader
-            .as_mut()
-            .and_then(|r| r.object(target))
-            .and_then(|(kind, data)| release_from_raw(kind, &data, target));
-        let release = match fast {
-            Some(r) => r,
-            None => match release_from_git(&repo, name, target)? {
-                Some(r) => r,
-                None => continue,
-            },
-        };
-        let release = Release {
-            version,
-            tag: name.to_string(),
-            ..release
-        };
-        out.entry(id).or_default().push((parsed, release));
+    for part in parts {
+        for (id, parsed, release) in part? {
+            out.entry(id).or_default().push((parsed, release));
+        }
     }
     Ok(out
         .into_iter()
@@ -981,35 +1016,57 @@ fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(_) => return None,
     }
-    let mut stack = vec![(
-        common_dir.join("refs").join("tags"),
-        "refs/tags".to_string(),
-    )];
-    while let Some((dir, name)) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(_) => return None,
-        };
-        for entry in entries {
-            let entry = entry.ok()?;
-            let file = entry.file_name().into_string().ok()?;
-            let full = format!("{name}/{file}");
-            let kind = entry.file_type().ok()?;
-            if kind.is_dir() {
-                stack.push((entry.path(), full));
-            } else if !file.ends_with(".lock") {
-                // A loose ref is one line; read it without asking its size first.
-                let mut buf = [0u8; 128];
-                let mut f = std::fs::File::open(entry.path()).ok()?;
-                let n = std::io::Read::read(&mut f, &mut buf).ok()?;
-                let text = std::str::from_utf8(buf.get(..n)?).ok()?;
-                let oid = Oid::from_str(text.trim()).ok()?;
-                refs.insert(full, oid);
+    // Loose refs: one file each, often one folder per SOP; read the folders in parallel.
+    let top = common_dir.join("refs").join("tags");
+    let entries: Vec<(std::path::PathBuf, String, bool)> = match std::fs::read_dir(&top) {
+        Ok(list) => {
+            let mut v = Vec::new();
+            for entry in list {
+                let entry = entry.ok()?;
+                let file = entry.file_name().into_string().ok()?;
+                v.push((
+                    entry.path(),
+                    format!("refs/tags/{file}"),
+                    entry.file_type().ok()?.is_dir(),
+                ));
             }
+            v
         }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(_) => return None,
+    };
+    let loose: Option<Vec<Vec<(String, Oid)>>> = entries
+        .par_iter()
+        .map(|(path, name, is_dir)| loose_refs(path, name, *is_dir))
+        .collect();
+    for (name, oid) in loose?.into_iter().flatten() {
+        refs.insert(name, oid);
     }
     Some(refs.into_iter().collect())
+}
+
+/// The loose refs at `path` (a ref file, or a folder of them) named from `name`.
+fn loose_refs(path: &Path, name: &str, is_dir: bool) -> Option<Vec<(String, Oid)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(path.to_path_buf(), name.to_string(), is_dir)];
+    while let Some((path, name, is_dir)) = stack.pop() {
+        if is_dir {
+            for entry in std::fs::read_dir(&path).ok()? {
+                let entry = entry.ok()?;
+                let file = entry.file_name().into_string().ok()?;
+                let dir = entry.file_type().ok()?.is_dir();
+                stack.push((entry.path(), format!("{name}/{file}"), dir));
+            }
+        } else if !name.ends_with(".lock") {
+            // A loose ref is one line; read it without asking its size first.
+            let mut buf = [0u8; 128];
+            let mut f = std::fs::File::open(&path).ok()?;
+            let n = std::io::Read::read(&mut f, &mut buf).ok()?;
+            let text = std::str::from_utf8(buf.get(..n)?).ok()?;
+            out.push((name, Oid::from_str(text.trim()).ok()?));
+        }
+    }
+    Some(out)
 }
 
 /// A release (without its version and tag name) from the raw tag or commit object `id`.
