@@ -1,13 +1,15 @@
 //! Per-SOP history from the commit graph and the release tags, in one pass.
 //!
-//! One revwalk from `HEAD` (first parents only, newest first) diffs every commit against its
-//! parent, inside the SOP folder only, with a hand-rolled tree diff that skips every subtree
-//! whose id did not change and never reads a blob. The commits are split over the cores, one
-//! `Repository` per thread. Each changed file goes to its SOP: an SOP is its id, so a file that
-//! keeps its id under a new name or folder is the same SOP. Only a commit that removes and adds
-//! SOP files under different ids runs git's rename detection (`find_similar`), to follow a
-//! renamed file whose name has no id, or an id that changed. Tags are read once into a map.
-//! Cost grows with commits, not with commits × SOPs.
+//! One walk of the first-parent chain from `HEAD` (newest first; a merged branch counts as its
+//! merge commit) diffs every commit against its parent, inside the SOP folder only, with a
+//! hand-rolled tree diff that skips every subtree whose id did not change, skips the run of
+//! byte-identical entries in a changed tree, and never reads a blob. The commits are split
+//! over the cores. Each changed file goes to its SOP: an SOP is its id, so a file that keeps
+//! its id under a new name or folder is the same SOP. Only a commit that removes and adds SOP
+//! files under different names runs git's rename detection (`find_similar`), to follow a
+//! renamed file whose name has no id. Tags are read once into a map, also over the cores.
+//! Objects come from the packs through [`super::pack`] (which keeps every delta version it
+//! decodes), else from libgit2. Cost grows with commits, not with commits × SOPs.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -15,7 +17,7 @@ use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use git2::{ObjectType, Oid, Repository, Sort};
+use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -128,11 +130,12 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
         .collect();
     let prefix = &settings.config.sops.id_prefix;
 
-    let commits = walk(repo)?;
     let git_dir = repo.path().to_path_buf();
     let common_dir = repo.commondir().to_path_buf();
+    let packs = Packs::open(&common_dir);
+    let commits = walk(repo, head_commit.id(), packs.clone())?;
     let (changed, tags) = rayon::join(
-        || diff_commits(&git_dir, &common_dir, &commits, &sops_dir, &git.prefix),
+        || diff_commits(&git_dir, packs, &commits, &sops_dir, &git.prefix),
         || read_tags(&git_dir, settings, "*"),
     );
     let changed = changed?;
@@ -364,15 +367,99 @@ fn resolve(alias: &HashMap<Key, Key>, key: Key) -> Key {
     }
 }
 
-/// Every commit from `HEAD`, newest first, following first parents.
-fn walk(repo: &Repository) -> Result<Vec<Oid>, GitError> {
-    let what = "the list of commits";
-    let mut walk = repo.revwalk().map_err(GitError::read(what))?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
-        .map_err(GitError::read(what))?;
-    walk.push_head().map_err(GitError::read(what))?;
-    walk.simplify_first_parent().map_err(GitError::read(what))?;
-    walk.map(|r| r.map_err(GitError::read(what))).collect()
+/// A commit of the first-parent chain from `HEAD`, as the walk read it.
+struct Walked {
+    oid: Oid,
+    tree: Oid,
+    /// The first parent's tree; `None` for a first commit (or the edge of a shallow clone).
+    parent_tree: Option<Oid>,
+    author: String,
+    time: git2::Time,
+    message: String,
+}
+
+/// Every commit from `head`, newest first, following first parents (merged branches count
+/// as their merge commit). Commits are read from the packs when they can be, else by libgit2;
+/// a parent that is not there (a shallow clone) ends the walk.
+fn walk(repo: &Repository, head: Oid, packs: Option<Arc<Packs>>) -> Result<Vec<Walked>, GitError> {
+    let mut reader = packs.map(PackReader::new);
+    let mut out: Vec<Walked> = Vec::new();
+    let mut next = Some(head);
+    while let Some(oid) = next {
+        let raw = reader
+            .as_mut()
+            .and_then(|r| r.object(oid))
+            .and_then(|(kind, data)| (kind == 1).then(|| parse_commit(oid, &data)))
+            .flatten();
+        let (walked, parent) = match raw {
+            Some(found) => found,
+            None => match repo.find_commit(oid) {
+                Ok(c) => {
+                    let author = c.author();
+                    (
+                        Walked {
+                            oid,
+                            tree: c.tree_id(),
+                            parent_tree: None,
+                            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                            time: author.when(),
+                            message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+                        },
+                        c.parent_ids().next(),
+                    )
+                }
+                Err(_) if !out.is_empty() => break,
+                Err(e) => return Err(GitError::read(format!("commit {oid}"))(e)),
+            },
+        };
+        out.push(walked);
+        next = parent;
+    }
+    let trees: Vec<Oid> = out.iter().map(|w| w.tree).collect();
+    for (w, parent) in out.iter_mut().zip(trees.iter().skip(1)) {
+        w.parent_tree = Some(*parent);
+    }
+    Ok(out)
+}
+
+/// A raw commit object, and its first parent.
+fn parse_commit(oid: Oid, data: &[u8]) -> Option<(Walked, Option<Oid>)> {
+    let text = String::from_utf8_lossy(data);
+    let (head, message) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let field = |key: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(' ')))
+    };
+    let tree = Oid::from_str(field("tree")?).ok()?;
+    let parent = match field("parent") {
+        Some(hex) => Some(Oid::from_str(hex).ok()?),
+        None => None,
+    };
+    let (author, time) = parse_signature(field("author")?)?;
+    Some((
+        Walked {
+            oid,
+            tree,
+            parent_tree: None,
+            author,
+            time,
+            message: message.to_string(),
+        },
+        parent,
+    ))
+}
+
+/// `Name <email> 1767225600 +0100` → the name and the time.
+fn parse_signature(who: &str) -> Option<(String, git2::Time)> {
+    let (name, when) = who.rsplit_once("> ")?;
+    let name = name.split_once(" <").map_or(name, |(n, _)| n).to_string();
+    let (secs, zone) = when.trim().split_once(' ')?;
+    let secs: i64 = secs.parse().ok()?;
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let digits = zone.trim_start_matches(['+', '-']);
+    let hours: i32 = digits.get(..2)?.parse().ok()?;
+    let minutes: i32 = digits.get(2..4)?.parse().ok()?;
+    Some((name, git2::Time::new(secs, sign * (hours * 60 + minutes))))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -405,13 +492,12 @@ struct CommitInfo {
 /// keeps the order of `commits`, `None` for commits that changed no SOP file.
 fn diff_commits(
     git_dir: &Path,
-    common_dir: &Path,
-    commits: &[Oid],
+    packs: Option<Arc<Packs>>,
+    commits: &[Walked],
     sops_dir: &[String],
     prefix: &str,
 ) -> Result<Vec<Option<CommitInfo>>, GitError> {
     let threads = rayon::current_num_threads().max(1);
-    let packs = Packs::open(common_dir);
     let chunk = commits.len().div_ceil(threads * 4).max(64);
     let parts: Vec<Result<Vec<Option<CommitInfo>>, GitError>> = commits
         .par_chunks(chunk)
@@ -426,7 +512,7 @@ fn diff_commits(
             let mut infos = part
                 .iter()
                 .rev()
-                .map(|oid| differ.commit(*oid))
+                .map(|w| differ.commit(w))
                 .collect::<Result<Vec<_>, GitError>>()?;
             infos.reverse();
             Ok(infos)
@@ -440,7 +526,6 @@ fn diff_commits(
 }
 
 struct Differ<'r> {
-    repo: &'r Repository,
     odb: git2::Odb<'r>,
     /// Reads trees from packs with a full delta cache; `None`: libgit2 reads them.
     pack: Option<PackReader>,
@@ -462,7 +547,6 @@ impl<'r> Differ<'r> {
         prefix: &'r str,
     ) -> Result<Self, GitError> {
         Ok(Differ {
-            repo,
             odb: repo.odb().map_err(GitError::read("the object database"))?,
             pack: packs.map(PackReader::new),
             sops_dir,
@@ -472,20 +556,10 @@ impl<'r> Differ<'r> {
         })
     }
 
-    fn commit(&mut self, oid: Oid) -> Result<Option<CommitInfo>, GitError> {
-        let commit = self
-            .repo
-            .find_commit(oid)
-            .map_err(GitError::read(format!("commit {oid}")))?;
-        let new = self.sops_tree(commit.tree_id())?;
-        let old = match commit.parent_ids().next() {
-            Some(p) => {
-                let parent = self
-                    .repo
-                    .find_commit(p)
-                    .map_err(GitError::read(format!("commit {p}")))?;
-                self.sops_tree(parent.tree_id())?
-            }
+    fn commit(&mut self, w: &Walked) -> Result<Option<CommitInfo>, GitError> {
+        let new = self.sops_tree(w.tree)?;
+        let old = match w.parent_tree {
+            Some(t) => self.sops_tree(t)?,
             None => None,
         };
         let mut changes = Vec::new();
@@ -502,7 +576,7 @@ impl<'r> Differ<'r> {
         // Keep only the trees of this commit for the next one.
         let [older, newer] = &mut self.trees;
         *older = std::mem::take(newer);
-        let message = String::from_utf8_lossy(commit.message_bytes());
+        let message = &w.message;
         let summary = message
             .lines()
             .next()
@@ -519,11 +593,10 @@ impl<'r> Differ<'r> {
         if changes.is_empty() && reviews.is_empty() {
             return Ok(None);
         }
-        let author = commit.author();
         Ok(Some(CommitInfo {
-            oid,
-            date: format_date(author.when()),
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            oid: w.oid,
+            date: format_date(w.time),
+            author: w.author.clone(),
             summary,
             reviews,
             changes,
@@ -1091,18 +1164,11 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         1 => (field("author")?, id.to_string()),
         _ => return None,
     };
-    let (name, when) = who.rsplit_once("> ")?;
-    let name = name.split_once(" <").map_or(name, |(n, _)| n).to_string();
-    let (secs, zone) = when.trim().split_once(' ')?;
-    let secs: i64 = secs.parse().ok()?;
-    let sign = if zone.starts_with('-') { -1 } else { 1 };
-    let digits = zone.trim_start_matches(['+', '-']);
-    let hours: i32 = digits.get(..2)?.parse().ok()?;
-    let minutes: i32 = digits.get(2..4)?.parse().ok()?;
+    let (name, time) = parse_signature(who)?;
     Some(Release {
         version: String::new(),
         tag: String::new(),
-        date: format_date(git2::Time::new(secs, sign * (hours * 60 + minutes))),
+        date: format_date(time),
         tagger: name,
         summary,
         commit,
