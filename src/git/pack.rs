@@ -160,6 +160,9 @@ struct Header {
 /// How much of an entry to read at first: its header and, usually, all of its data.
 const FIRST_READ: usize = 4096;
 
+/// Larger objects are left to libgit2 (a tree is never this big; a damaged size field may be).
+const MAX_OBJECT: usize = 256 * 1024 * 1024;
+
 impl PackReader {
     /// A reader over `packs`.
     pub(crate) fn new(packs: Arc<Packs>) -> PackReader {
@@ -273,6 +276,9 @@ impl PackReader {
 
     fn inflate(&mut self, pack: usize, h: &Header) -> Option<Vec<u8>> {
         let size = h.size;
+        if size > MAX_OBJECT {
+            return None;
+        }
         // zlib never grows data by more than this (compressBound), so one read is enough.
         let bound = size + size / 1000 + 64;
         let have = h.head.get(h.skip..).unwrap_or_default();
@@ -311,7 +317,7 @@ fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
     };
     let src = varint()?;
     let dst = varint()?;
-    if src != base.len() {
+    if src != base.len() || dst > MAX_OBJECT {
         return None;
     }
     let mut out = Vec::with_capacity(dst);
