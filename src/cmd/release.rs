@@ -24,6 +24,7 @@ use crate::{Exit, Stop, atomic};
 /// git or file errors.
 pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
+    ctx.require_git(&repo, "`sop release` (it commits and tags the SOP)")?;
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();

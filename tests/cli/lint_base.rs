@@ -175,3 +175,32 @@ fn github_format_annotates_the_version_line() {
     );
     assert!(out.contains("title=version-not-bumped"), "{out}");
 }
+
+#[test]
+fn git_commands_outside_git_exit_2_and_say_how_to_start() {
+    let r = SopRepo::empty();
+    r.write("sop.toml", "");
+    r.write(
+        "sops/a/SOP-0001-a.md",
+        &sop_text("SOP-0001", "A", "procedure", "draft"),
+    );
+    for args in [
+        &["release", "SOP-0001", "--patch", "-m", "x"][..],
+        &["review", "SOP-0001"],
+        &["diff", "SOP-0001"],
+        &["history", "SOP-0001"],
+        &["lint", "--base", "main"],
+    ] {
+        let out = r
+            .sop()
+            .args(args)
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(err.contains("needs git"), "{args:?}: {err}");
+        assert!(err.contains("git init"), "{args:?}: {err}");
+    }
+}
