@@ -276,9 +276,25 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
 /// # Errors
 /// When the repository cannot be read.
 pub fn file_at_tag(root: &Path, tag: &str, path: &str) -> Result<Option<String>, GitError> {
-    let Some(git) = Git::open(root)? else {
-        return Ok(None);
-    };
+    // Publishing reads thousands of tags from a few threads: each thread keeps its repository
+    // open (git2's `Repository` may not be shared between threads) instead of opening it per tag.
+    thread_local! {
+        static OPEN: std::cell::RefCell<Option<(std::path::PathBuf, Option<Git>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    OPEN.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if cached.as_ref().is_none_or(|(p, _)| p != root) {
+            *cached = Some((root.to_path_buf(), Git::open(root)?));
+        }
+        match cached.as_ref() {
+            Some((_, Some(git))) => read_at_tag(git, tag, path),
+            _ => Ok(None),
+        }
+    })
+}
+
+fn read_at_tag(git: &Git, tag: &str, path: &str) -> Result<Option<String>, GitError> {
     let Ok(obj) = git.repo.revparse_single(&format!("refs/tags/{tag}")) else {
         return Ok(None);
     };
