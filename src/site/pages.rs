@@ -93,26 +93,36 @@ pub(super) fn render_all(
             Ok(a)
         })?;
     let cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
-    emit("index.html".into(), build.index(&cards)?.into_bytes())?;
-    build.groups(&cards, &emit)?;
+    // The lists, the dashboard and the search index do not depend on each other.
+    let dashboard = || -> Result<(), SiteError> {
+        let stats = report::stats(
+            corpus,
+            &repo.settings,
+            histories,
+            options.lint_counts.clone(),
+            options.today,
+        );
+        let (dashboard, svgs) = build.dashboard(corpus, &stats)?;
+        emit("dashboard.html".into(), dashboard.into_bytes())?;
+        for (path, svg) in svgs {
+            emit(path, svg.into_bytes())?;
+        }
+        emit("404.html".into(), build.not_found()?.into_bytes())?;
+        emit(
+            "assets/search-index.js".into(),
+            search_index(selection).into_bytes(),
+        )
+    };
+    let lists = || -> Result<(), SiteError> {
+        let (index, groups) = rayon::join(
+            || emit("index.html".into(), build.index(&cards)?.into_bytes()),
+            || build.groups(&cards, &emit),
+        );
+        index.and(groups)
+    };
+    let (lists, dashboard) = rayon::join(lists, dashboard);
+    lists.and(dashboard)?;
     drop(cards);
-    let stats = report::stats(
-        corpus,
-        &repo.settings,
-        histories,
-        options.lint_counts.clone(),
-        options.today,
-    );
-    let (dashboard, svgs) = build.dashboard(corpus, &stats)?;
-    emit("dashboard.html".into(), dashboard.into_bytes())?;
-    for (path, svg) in svgs {
-        emit(path, svg.into_bytes())?;
-    }
-    emit("404.html".into(), build.not_found()?.into_bytes())?;
-    emit(
-        "assets/search-index.js".into(),
-        search_index(selection).into_bytes(),
-    )?;
     let base = options.base_url.as_deref();
     let releases = feeds::releases(selection);
     emit(
@@ -679,38 +689,42 @@ impl Build<'_> {
             ),
             ("Tag", "tags", &self.tags, &by_tag),
         ] {
-            let mut overview = Vec::new();
-            for (name, slug) in map {
-                let path = format!("{dir}/{slug}.html");
-                let sops: Vec<SopCard> = members
-                    .get(name.as_str())
-                    .map(|list| list.iter().map(|c| relocate(c, "../")).collect())
-                    .unwrap_or_default();
-                overview.push(Facet {
-                    name: name.clone(),
-                    slug: slug.clone(),
-                    url: Some(format!("{slug}.html")),
-                    count: sops.len(),
-                });
-                let page = ListPage {
-                    layout: self.layout(
-                        &path,
-                        name.to_string(),
-                        if kind == "Department" {
-                            "departments"
-                        } else {
-                            "tags"
-                        },
-                        format!("SOPs of {} {name}", kind.to_lowercase()),
-                    ),
-                    kind,
-                    name: name.clone(),
-                    sops,
-                    groups: Vec::new(),
-                    feed_url: (kind == "Department").then(|| format!("{slug}.xml")),
-                };
-                emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
-            }
+            // Group pages render in parallel: a large corpus has hundreds of tags.
+            let overview = map
+                .par_iter()
+                .map(|(name, slug)| {
+                    let path = format!("{dir}/{slug}.html");
+                    let sops: Vec<SopCard> = members
+                        .get(name.as_str())
+                        .map(|list| list.iter().map(|c| relocate(c, "../")).collect())
+                        .unwrap_or_default();
+                    let facet = Facet {
+                        name: name.clone(),
+                        slug: slug.clone(),
+                        url: Some(format!("{slug}.html")),
+                        count: sops.len(),
+                    };
+                    let page = ListPage {
+                        layout: self.layout(
+                            &path,
+                            name.to_string(),
+                            if kind == "Department" {
+                                "departments"
+                            } else {
+                                "tags"
+                            },
+                            format!("SOPs of {} {name}", kind.to_lowercase()),
+                        ),
+                        kind,
+                        name: name.clone(),
+                        sops,
+                        groups: Vec::new(),
+                        feed_url: (kind == "Department").then(|| format!("{slug}.xml")),
+                    };
+                    emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
+                    Ok(facet)
+                })
+                .collect::<Result<Vec<Facet>, SiteError>>()?;
             let path = format!("{dir}/index.html");
             let page = ListPage {
                 layout: self.layout(
@@ -951,14 +965,18 @@ impl Build<'_> {
     }
 
     fn not_found(&self) -> Result<String, SiteError> {
-        let page = NotFoundPage {
-            layout: self.layout(
-                "404.html",
-                "Page not found".into(),
-                "",
-                "This page does not exist".into(),
-            ),
-        };
+        let mut layout = self.layout(
+            "404.html",
+            "Page not found".into(),
+            "",
+            "This page does not exist".into(),
+        );
+        // A host serves this page at any missing address, where relative links would point
+        // nowhere; with a base URL its links can be absolute.
+        if let Some(base) = &self.options.base_url {
+            layout.site.root = format!("{}/", base.trim_end_matches('/'));
+        }
+        let page = NotFoundPage { layout };
         self.theme.render("404.html", &page)
     }
 }
@@ -1221,7 +1239,7 @@ fn search_index(selection: &Selection<'_>) -> String {
                     .as_ref()
                     .map_or("", |d| d.value.as_str()),
                 u: &e.url,
-                w: words(body, 300),
+                w: words(body, 200),
             };
             serde_json::to_string(&item).unwrap_or_default()
         })
@@ -1234,22 +1252,21 @@ fn search_index(selection: &Selection<'_>) -> String {
 
 /// The distinct words of `text` (lowercase, 3 letters or more), in order, at most `max`.
 fn words(text: &str, max: usize) -> String {
-    let mut seen = BTreeSet::new();
-    let mut out = String::new();
-    let text = strip_tags(text);
+    let text = strip_tags(text).to_lowercase();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(max);
+    let mut out = String::with_capacity(max * 8);
     for w in text.split(|c: char| !c.is_alphanumeric()) {
-        if w.chars().count() < 3 {
+        if w.len() < 3 || (w.chars().count() < 3) {
             continue;
         }
-        let w = w.to_lowercase();
-        if seen.len() >= max {
-            break;
-        }
-        if seen.insert(w.clone()) {
+        if seen.insert(w) {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&w);
+            out.push_str(w);
+            if seen.len() >= max {
+                break;
+            }
         }
     }
     out
