@@ -78,6 +78,14 @@ fn refusal(ctx: &Context, err: SiteError) -> anyhow::Error {
             )),
         )
         .into(),
+        SiteError::Theme { .. } | SiteError::Template { .. } => Stop::usage(
+            err.to_string(),
+            Some(
+                "fix the template in `templates/site/`, or delete it to use the built-in one"
+                    .to_string(),
+            ),
+        )
+        .into(),
         SiteError::OutputIsFile { .. } => Stop::refused(
             err.to_string(),
             Some("give `--out` a folder name".to_string()),

@@ -35,6 +35,12 @@ pub enum SiteError {
         /// What went wrong.
         message: String,
     },
+    /// A template of the theme does not parse.
+    #[error("a site template does not parse: {message}")]
+    Theme {
+        /// What is wrong, with the template's name and line.
+        message: String,
+    },
     /// A file or folder could not be read.
     #[error("cannot read `{}`", path.display())]
     Read {

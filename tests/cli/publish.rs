@@ -397,3 +397,41 @@ fn an_empty_repository_publishes_an_empty_site() {
     assert!(index.contains("No SOP is published yet"));
     assert!(broken_links(&site).is_empty());
 }
+
+#[test]
+fn the_repository_theme_overrides_built_in_files_one_by_one() {
+    let repo = demo_repo();
+    repo.write(
+        "templates/site/site.css",
+        "/* our colours */\nbody { color: black; }\n",
+    );
+    repo.write(
+        "templates/site/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    repo.write(
+        "templates/site/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost? Ask in #ops-help</h1>{% endblock main %}",
+    );
+    let site = publish(&repo, "site");
+    assert_eq!(
+        String::from_utf8_lossy(&site["assets/site.css"]),
+        "/* our colours */\nbody { color: black; }\n"
+    );
+    assert!(site.contains_key("assets/logo.svg"));
+    let not_found = String::from_utf8_lossy(&site["404.html"]).into_owned();
+    assert!(not_found.contains("Lost? Ask in #ops-help"));
+    // Other templates stay built in.
+    assert!(String::from_utf8_lossy(&site["index.html"]).contains("id=\"sop-list\""));
+
+    repo.write("templates/site/sop.html", "{% if %}broken");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("template"), "{stderr}");
+    // The previous site is untouched.
+    assert!(repo.read("site/404.html").contains("Lost?"));
+}
