@@ -59,6 +59,16 @@ pub enum Command {
     New(NewArgs),
     /// List every SOP: id, title, type, status, version, owner, department, next review
     List(ListArgs),
+    /// Check SOPs against the rules: front matter, sections, links, reviews, translations
+    Lint(LintArgs),
+    /// Release an SOP: bump its version, set its dates, commit it alone and tag it
+    Release(ReleaseArgs),
+    /// Record a periodic review in which nothing changed: set `last_reviewed`, commit it alone
+    Review(ReviewArgs),
+    /// Show an SOP's releases, reviews and commits (renames followed)
+    History(HistoryArgs),
+    /// Show what changed in an SOP between two versions, section by section
+    Diff(DiffArgs),
     /// Render the static site: index, a page per SOP, archived versions, dashboard, feeds
     Publish(PublishArgs),
     /// Serve the site on 127.0.0.1, rebuilding and reloading the browser on every change
@@ -128,6 +138,133 @@ pub enum ListFormat {
     /// Aligned columns for people
     Table,
     /// A JSON array of SOP objects
+    Json,
+}
+
+/// `sop lint`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors found (or warnings with --deny-warnings), 2 usage or configuration error.\nSilence a rule in a file with `<!-- sop-disable RULE -->`, or for the next line with `<!-- sop-disable-next-line RULE -->`."
+)]
+pub struct LintArgs {
+    /// SOP files or folders to check (default: every SOP in the repository)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = crate::diag::Format::Human)]
+    pub format: crate::diag::Format,
+    /// Apply the safe automatic fixes, then report what remains
+    #[arg(long)]
+    pub fix: bool,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Explain a rule: what it checks, why, an example and how to fix it
+    #[arg(long, value_name = "RULE", conflicts_with_all = ["list_rules", "fix", "paths"])]
+    pub explain: Option<String>,
+    /// List every rule with its family, default severity and summary
+    #[arg(long, conflicts_with_all = ["fix", "paths"])]
+    pub list_rules: bool,
+}
+
+/// `sop release`.
+#[derive(Debug, Args)]
+#[command(disable_version_flag = true)]
+#[command(group(clap::ArgGroup::new("bump").required(true).args(["major", "minor", "patch", "version"])))]
+pub struct ReleaseArgs {
+    /// The SOP's id, e.g. SOP-0042
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// A change that breaks how people work: 1.4.2 → 2.0.0
+    #[arg(long)]
+    pub major: bool,
+    /// New or changed steps: 1.4.2 → 1.5.0
+    #[arg(long)]
+    pub minor: bool,
+    /// Wording and fixes: 1.4.2 → 1.4.3
+    #[arg(long)]
+    pub patch: bool,
+    /// This exact version, e.g. 1.0.0
+    #[arg(long, value_name = "X.Y.Z")]
+    pub version: Option<String>,
+    /// What changed, for readers: the commit message and the tag message
+    #[arg(short, long = "message", value_name = "SUMMARY")]
+    pub message: String,
+    /// Also set `status: approved` (needs approvers)
+    #[arg(long)]
+    pub approve: bool,
+    /// Who approved this version (repeat for several; replaces the `approvers` list)
+    #[arg(long, value_name = "NAME", requires = "approve")]
+    pub approver: Vec<String>,
+    /// The date the version takes effect (default: today), YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub effective: Option<String>,
+    /// Release even when `sop lint` finds errors in this SOP
+    #[arg(long)]
+    pub allow_lint_errors: bool,
+}
+
+/// `sop review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The SOP's id, e.g. SOP-0042
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// A note for the commit message, e.g. "checked against the new payout tool"
+    #[arg(short, long = "message", value_name = "NOTE")]
+    pub message: Option<String>,
+    /// The next review date, for SOPs that set `next_review` (default: the review cadence)
+    #[arg(long, value_name = "DATE")]
+    pub next: Option<String>,
+}
+
+/// `sop history`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all"])))]
+pub struct HistoryArgs {
+    /// The SOP's id, e.g. SOP-0042
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Every SOP, in one pass
+    #[arg(long)]
+    pub all: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+}
+
+/// Formats of `sop history`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// A table for people
+    Table,
+    /// `{"id", "path", "commits", "releases"}` (an array of those with `--all`)
+    Json,
+}
+
+/// `sop diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The SOP's id, e.g. SOP-0042
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// From: a version (1.2.0), a tag, a commit or branch; default: the last release
+    #[arg(value_name = "FROM")]
+    pub from: Option<String>,
+    /// To: a version, a tag, a commit or branch, or `worktree`; default: the file on disk
+    #[arg(value_name = "TO")]
+    pub to: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+}
+
+/// Formats of `sop diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Front matter, then section by section, with word changes marked
+    Human,
+    /// One JSON object
     Json,
 }
 

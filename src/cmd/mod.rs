@@ -2,11 +2,16 @@
 //! and picks the exit code. Only this folder and `main.rs` print.
 
 mod completions;
+mod diff;
 mod due;
+mod history;
 mod init;
+mod lint;
 mod list;
 mod new;
 mod publish;
+mod release;
+mod review;
 mod serve;
 mod stats;
 
@@ -29,6 +34,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Init(args) => init::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
+        Command::Lint(args) => lint::run(&ctx, &args),
+        Command::Release(args) => release::run(&ctx, &args),
+        Command::Review(args) => review::run(&ctx, &args),
+        Command::History(args) => history::run(&ctx, &args),
+        Command::Diff(args) => diff::run(&ctx, &args),
         Command::Publish(args) => publish::run(&ctx, &args),
         Command::Serve(args) => serve::run(&ctx, &args),
         Command::Due(args) => due::run(&ctx, &args),
@@ -99,7 +109,20 @@ impl Context {
     /// A usage error (exit 2) with advice when there is none, or the configuration error.
     pub fn repo(&self) -> anyhow::Result<Repo> {
         match Repo::open(&self.cwd, self.config.as_deref()) {
-            Ok(repo) => Ok(repo),
+            Ok(repo) => {
+                if self.verbose > 0 {
+                    let config = repo
+                        .settings
+                        .path
+                        .as_ref()
+                        .map_or_else(|| "none, defaults apply".to_string(), |p| p.display().to_string());
+                    self.note(&format!(
+                        "repository: {} (configuration: {config})",
+                        repo.root.display()
+                    ))?;
+                }
+                Ok(repo)
+            }
             Err(RepoError::NotFound { start }) => Err(Stop::usage(
                 format!(
                     "no SOP repository here: `{}` and its parent folders have no `sop.toml` and are not in a git repository",

@@ -77,6 +77,12 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         (None, Some(d)) => scaffold::category_path(d).unwrap_or_else(|| "general".into()),
         (None, None) => "general".into(),
     };
+    if department.is_none() {
+        ctx.warn(
+            "no department given: the new SOP asks for one in its front matter; \
+             pass `--department NAME`, or set `department` under `[defaults]` in sop.toml",
+        )?;
+    }
     let department = department.unwrap_or_else(|| "<Which department owns this SOP?>".into());
     let review_every = sop_type
         .review_every

@@ -1,16 +1,300 @@
-//! `--format human`.
+//! `--format human`: rustc-style messages for people, rendered by annotate-snippets.
+//!
+//! Each finding shows its rule id, the message, the file with line and column, the source
+//! line(s) with a caret under the span and the label, then `= help:` with the fix. The first
+//! finding of each rule adds a `= note:` pointing at `sop lint --explain`; repeating it under
+//! every finding would only be noise. A finding without a span (a binary file, say) shows just
+//! `--> path`. A summary line ends the output.
+//!
+//! Only the lines a span covers reach annotate-snippets, with `line_start` set to match: the
+//! renderer then costs the same for a finding in a ten-line file and in a ten-megabyte one.
+//! This module knows findings and source files, nothing of rules or SOPs.
 
-use std::io::{self, Write};
+use std::collections::HashSet;
+use std::io::{self, BufWriter, Write};
+use std::ops::Range;
 
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Padding, Renderer, Snippet};
+
+use super::finding::{Finding, Severity};
 use super::report::Report;
+use crate::repo::{SourceFile, Span};
 
-/// Write the report.
+/// Write the report for people; `color` turns ANSI styles on.
 ///
 /// # Errors
 /// When `out` cannot be written.
-pub fn write(report: &Report<'_>, _color: bool, out: &mut dyn Write) -> io::Result<()> {
-    for f in report.findings {
-        writeln!(out, "{}: {}: {}", f.severity.as_str(), f.file, f.message)?;
+pub fn write(report: &Report<'_>, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = BufWriter::with_capacity(64 * 1024, out);
+    let mut explained: HashSet<&'static str> = HashSet::new();
+    for finding in report.findings {
+        let source = report.sources.get(finding.file.as_str()).copied();
+        let note = explained
+            .insert(finding.rule.id)
+            .then(|| explain_note(finding.rule.id));
+        let group = group(finding, source, note.as_deref());
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
-    Ok(())
+    write_summary(report, color, &mut out)?;
+    out.flush()
+}
+
+/// The note that sends the reader to the rule's documentation.
+fn explain_note(rule: &str) -> String {
+    format!("run `sop lint --explain {rule}` for why this matters")
+}
+
+/// One finding as an annotate-snippets group.
+fn group<'a>(
+    finding: &'a Finding,
+    source: Option<&'a SourceFile>,
+    note: Option<&'a str>,
+) -> Group<'a> {
+    let level = match finding.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = level
+        .primary_title(finding.message.as_str())
+        .id(finding.rule.id);
+    let mut group = match (finding.span, source) {
+        (Some(span), Some(source)) => {
+            let excerpt = Excerpt::new(source, span);
+            let mut annotation = AnnotationKind::Primary.span(excerpt.span);
+            if let Some(label) = &finding.label {
+                // annotate-snippets 0.12.18 prints labels unfiltered, whatever its docs say.
+                annotation = annotation.label(annotate_snippets::normalize_untrusted_str(label));
+            }
+            title.element(
+                Snippet::source(excerpt.text)
+                    .path(finding.file.as_str())
+                    .line_start(excerpt.line_start)
+                    .annotation(annotation),
+            )
+        }
+        // The padding draws the `|` line that separates the path from the advice, as under a
+        // snippet.
+        _ => title
+            .element(Origin::path(finding.file.as_str()))
+            .element(Padding),
+    };
+    if let Some(help) = &finding.help {
+        // Messages are "trusted" (unfiltered) in annotate-snippets, but advice can quote the
+        // SOP: control characters must not reach the terminal.
+        group =
+            group.element(Level::HELP.message(annotate_snippets::normalize_untrusted_str(help)));
+    }
+    if let Some(note) = note {
+        group = group.element(Level::NOTE.message(note));
+    }
+    group
+}
+
+/// The whole lines a span covers, and the span relative to them.
+#[derive(Debug, PartialEq, Eq)]
+struct Excerpt<'s> {
+    /// The lines, without the last line's ending.
+    text: &'s str,
+    /// The 1-based number of the first line.
+    line_start: usize,
+    /// The span, in bytes from the start of `text`, within `text`.
+    span: Range<usize>,
+}
+
+impl<'s> Excerpt<'s> {
+    fn new(source: &'s SourceFile, span: Span) -> Excerpt<'s> {
+        let start = source.floor_char_boundary(span.start);
+        let end = source.floor_char_boundary(span.end).max(start);
+        let first = source.line_col(start).line;
+        // A span that takes a line break with it ends on that line, not on the next one.
+        let last = if end > start {
+            source.line_col(end - 1).line
+        } else {
+            first
+        };
+        let from = source.line_start(first);
+        let to = source.line_span(last).end.max(from);
+        let text = source.text().get(from..to).unwrap_or_default();
+        let rel_start = start.clamp(from, to) - from;
+        let rel_end = end.clamp(from, to) - from;
+        Excerpt {
+            text,
+            line_start: first,
+            span: rel_start..rel_end.max(rel_start),
+        }
+    }
+}
+
+/// The last line: counts in the words of STYLE.md, coloured like the levels they count.
+fn write_summary(report: &Report<'_>, color: bool, out: &mut impl Write) -> io::Result<()> {
+    let summary = report.summary();
+    let style = if !color {
+        anstyle::Style::new()
+    } else if summary.errors > 0 {
+        annotate_snippets::renderer::DEFAULT_ERROR_STYLE
+    } else if summary.warnings > 0 {
+        annotate_snippets::renderer::DEFAULT_WARNING_STYLE
+    } else {
+        annotate_snippets::renderer::DEFAULT_NOTE_STYLE
+    };
+    writeln!(out, "{style}{summary}{style:#}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn excerpt(text: &str, start: usize, end: usize) -> (String, usize, Range<usize>) {
+        let source = SourceFile::new(text.to_string());
+        let e = Excerpt::new(&source, Span::new(start, end));
+        (e.text.to_string(), e.line_start, e.span)
+    }
+
+    #[test]
+    fn excerpt_holds_only_the_spanned_line() {
+        let text = "a: 1\nnext_review: 2026-02-30\nz: 2\n";
+        let at = text.find("2026").unwrap();
+        assert_eq!(
+            excerpt(text, at, at + 10),
+            ("next_review: 2026-02-30".to_string(), 2, 13..23)
+        );
+    }
+
+    #[test]
+    fn excerpt_of_multi_line_span_holds_every_line() {
+        let text = "one\ntwo\nthree\nfour\n";
+        let at = text.find("wo").unwrap();
+        let end = text.find("ee").unwrap();
+        assert_eq!(excerpt(text, at, end), ("two\nthree".to_string(), 2, 1..7));
+    }
+
+    #[test]
+    fn excerpt_stops_at_the_line_break_a_span_ends_with() {
+        let text = "one\ntwo\nthree\n";
+        assert_eq!(excerpt(text, 4, 8), ("two".to_string(), 2, 0..3));
+    }
+
+    #[test]
+    fn excerpt_clamps_spans_past_the_end_and_inside_characters() {
+        let text = "título: Größe\n";
+        // 2 is inside `í`, 99 is past the end.
+        assert_eq!(
+            excerpt(text, 2, 99),
+            ("título: Größe".to_string(), 1, 1..16)
+        );
+        let (_, line, span) = excerpt(text, text.len(), text.len());
+        assert_eq!((line, span), (2, 0..0));
+    }
+
+    static RULE: crate::diag::RuleMeta = crate::diag::RuleMeta {
+        id: "test-rule",
+        family: crate::diag::Family::Content,
+        severity: Severity::Warning,
+        summary: "a test rule",
+        explanation: "",
+        fixable: false,
+    };
+
+    fn render(text: &str, span: Option<Span>) -> String {
+        let source = SourceFile::new(text.to_string());
+        let sources = crate::diag::Sources::from([("a.md", &source)]);
+        let findings = [Finding::new(&RULE, "a.md", span, "problem").label("here")];
+        let report = Report {
+            findings: &findings,
+            sources: &sources,
+            rules: &[],
+            checked: 1,
+        };
+        let mut out = Vec::new();
+        write(&report, false, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn crlf_line_endings_do_not_reach_the_output() {
+        let text = "a: 1\r\nb: two\r\nc: 3\r\n";
+        let at = text.find("two").unwrap();
+        let out = render(text, Some(Span::new(at, text.find("c:").unwrap())));
+        assert!(!out.contains('\r'), "{out:?}");
+        assert!(out.contains(" --> a.md:2:4\n"), "{out}");
+        assert!(out.contains("2 | b: two\n  |    ^^^ here\n"), "{out}");
+    }
+
+    #[test]
+    fn a_span_at_the_end_of_the_file_points_after_the_last_line() {
+        let text = "a: 1\nb: 2";
+        let out = render(text, Some(Span::empty(text.len())));
+        assert!(out.contains(" --> a.md:2:5\n"), "{out}");
+        assert!(out.contains("2 | b: 2\n  |     ^ here\n"), "{out}");
+    }
+
+    #[test]
+    fn a_finding_without_span_shows_only_the_path() {
+        let out = render("a: 1\n", None);
+        assert!(
+            out.starts_with("warning[test-rule]: problem\n--> a.md\n"),
+            "{out}"
+        );
+        assert!(!out.contains("a: 1"), "{out}");
+        assert!(out.ends_with("\n1 warning in 1 of 1 SOP\n"), "{out}");
+    }
+
+    #[test]
+    fn a_long_multi_line_span_shows_its_ends_only() {
+        let mut text = String::from("## Procedure\n");
+        for i in 0..2000 {
+            text.push_str(&format!("- step {i}\n"));
+        }
+        let start = text.find("- step 0").unwrap();
+        let out = render(&text, Some(Span::new(start, text.len())));
+        assert!(out.contains("    --> a.md:2:1\n"), "{out}");
+        assert!(out.contains("   2 | / - step 0\n"), "{out}");
+        assert!(out.contains("2001 | | - step 1999\n"), "{out}");
+        assert!(!out.contains("- step 1000\n"), "{out}");
+        assert!(out.lines().count() < 20, "{out}");
+    }
+
+    #[test]
+    fn control_characters_from_the_sop_never_reach_the_terminal() {
+        let source = SourceFile::new("title: a\u{1b}[31mred\n".to_string());
+        let sources = crate::diag::Sources::from([("a.md", &source)]);
+        let findings = [
+            Finding::new(&RULE, "a.md", Some(Span::new(7, 16)), "bad \u{1b}[2J title")
+                .label("label \u{1b}[2J")
+                .help("use `\u{1b}[2J`\nthen retry"),
+        ];
+        let report = Report {
+            findings: &findings,
+            sources: &sources,
+            rules: &[],
+            checked: 1,
+        };
+        let mut out = Vec::new();
+        write(&report, false, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("= help: use `␛[2J`\n"), "{out}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_span_in_any_text_renders_without_panic(
+            text in "(\\PC|[\r\n\t\u{1b}é語 ]){0,60}",
+            a in 0usize..80,
+            b in 0usize..80,
+        ) {
+            let source = SourceFile::new(text.clone());
+            let e = Excerpt::new(&source, Span::new(a.min(b), a.max(b)));
+            proptest::prop_assert!(e.span.start <= e.span.end && e.span.end <= e.text.len());
+            proptest::prop_assert!(e.text.is_char_boundary(e.span.start));
+            proptest::prop_assert!(e.text.is_char_boundary(e.span.end));
+            let out = render(&text, Some(Span::new(a.min(b), a.max(b))));
+            proptest::prop_assert!(out.ends_with("1 warning in 1 of 1 SOP\n"));
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! columns count characters; the end column is just after the span), `message` and `help`
 //! (`null` when there is no advice).
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
@@ -47,6 +47,9 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             }
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &items)?;
-    writeln!(out)
+    // Pretty JSON is one small write per line: buffer them, stdout is line-buffered.
+    let mut out = BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, &items)?;
+    writeln!(out)?;
+    out.flush()
 }

@@ -9,4 +9,5 @@ pub mod report;
 pub mod sarif;
 
 pub use finding::{Edit, Family, Finding, Fix, Location, RuleMeta, Severity, Sources};
+pub use report::Summary;
 pub use report::{Format, Report, write};

@@ -1,6 +1,9 @@
 //! git, through git2. No other module sees git2 types: they get paths, names and our own
 //! structs. `sop` never runs the `git` program.
 
+pub mod base;
+pub mod commit;
+pub mod diff;
 pub mod history;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +20,122 @@ pub enum GitError {
         #[source]
         source: git2::Error,
     },
+    /// The repository could not be opened.
+    #[error("cannot open the git repository at `{}`", path.display())]
+    Open {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: git2::Error,
+    },
+    /// Something could not be read from the repository.
+    #[error("cannot read {what} from git")]
+    Read {
+        /// What we were reading, in words.
+        what: String,
+        /// Why.
+        #[source]
+        source: git2::Error,
+    },
+    /// A revision name that names no commit.
+    #[error("`{rev}` is not a commit, branch or tag in this repository")]
+    UnknownRevision {
+        /// The name given.
+        rev: String,
+    },
+    /// Something could not be written to the repository.
+    #[error("cannot {what}")]
+    Write {
+        /// What we were doing, in words.
+        what: String,
+        /// Why.
+        #[source]
+        source: git2::Error,
+    },
+}
+
+impl GitError {
+    /// A [`GitError::Read`] closure for `map_err`.
+    pub(crate) fn read(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
+        let what = what.into();
+        move |source| GitError::Read { what, source }
+    }
+
+    /// A [`GitError::Write`] closure for `map_err`.
+    pub(crate) fn write(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
+        let what = what.into();
+        move |source| GitError::Write { what, source }
+    }
+}
+
+/// A git repository seen from an SOP repository root, which may be a folder inside the work
+/// tree: `prefix` is that folder's path in the work tree (`""` or `"docs/"`).
+pub(crate) struct Git {
+    /// The repository.
+    pub(crate) repo: git2::Repository,
+    /// The SOP root's path inside the work tree, empty or ending in `/`.
+    pub(crate) prefix: String,
+}
+
+impl Git {
+    /// Open the repository whose work tree holds `root`; `None` when there is none (or it is
+    /// bare).
+    ///
+    /// # Errors
+    /// [`GitError::Open`] when a repository is there but cannot be opened.
+    pub(crate) fn open(root: &Path) -> Result<Option<Git>, GitError> {
+        let repo = match git2::Repository::discover(root) {
+            Ok(r) => r,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(GitError::Open {
+                    path: root.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Ok(None);
+        };
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let (root, workdir) = (canon(root), canon(workdir));
+        let rel = root.strip_prefix(&workdir).unwrap_or(Path::new(""));
+        let mut prefix: String = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        Ok(Some(Git { repo, prefix }))
+    }
+
+    /// The path in the work tree of `rel`, a path relative to the SOP root.
+    pub(crate) fn git_path(&self, rel: &str) -> String {
+        format!("{}{rel}", self.prefix)
+    }
+
+    /// The path relative to the SOP root of `git_path`, a path in the work tree.
+    pub(crate) fn sop_path<'a>(&self, git_path: &'a str) -> &'a str {
+        git_path.strip_prefix(&self.prefix).unwrap_or(git_path)
+    }
+}
+
+/// `YYYY-MM-DD` of a git time, in the offset it was recorded in (as `git log` shows it).
+pub(crate) fn format_date(time: git2::Time) -> String {
+    let local = time.seconds() + i64::from(time.offset_minutes()) * 60;
+    let days = local.div_euclid(86_400);
+    jiff::civil::Date::constant(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(days))
+        .map_or_else(|_| "unknown".to_string(), |d| d.to_string())
+}
+
+/// Whether `name` (a file name, no folders) is an SOP file: Markdown, not a `README.md`.
+pub(crate) fn is_sop_name(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.ends_with(b".md") || lower.ends_with(b".markdown")) && lower != b"readme.md"
 }
 
 /// The root of the git work tree that holds `dir`, if any.

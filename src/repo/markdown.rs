@@ -62,6 +62,46 @@ pub struct Link {
     pub span: Span,
 }
 
+/// A list (bulleted or numbered), nested ones included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct List {
+    /// Whether it is numbered (`1.`) rather than bulleted (`-`).
+    pub ordered: bool,
+    /// How deep it is nested: 0 for a list that is not inside another list.
+    pub depth: usize,
+    /// The whole list.
+    pub span: Span,
+}
+
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    /// The cell's text without markup, trimmed.
+    pub text: String,
+    /// Where the cell's content is (between the `|`).
+    pub span: Span,
+}
+
+/// A table: its header row and body rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    /// The header cells.
+    pub header: Vec<Cell>,
+    /// The body rows, each with its span and cells.
+    pub rows: Vec<Row>,
+    /// The whole table.
+    pub span: Span,
+}
+
+/// A body row of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The row's cells.
+    pub cells: Vec<Cell>,
+    /// The whole row.
+    pub span: Span,
+}
+
 /// What the body holds, in document order.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Outline {
@@ -71,6 +111,14 @@ pub struct Outline {
     pub sections: Vec<Section>,
     /// Every link and image.
     pub links: Vec<Link>,
+    /// Every list, in the order they start.
+    pub lists: Vec<List>,
+    /// Every table.
+    pub tables: Vec<Table>,
+    /// Code blocks and inline code spans, in document order (text in them is not prose).
+    pub code: Vec<Span>,
+    /// HTML comments `<!-- ... -->` outside code, in document order.
+    pub comments: Vec<Span>,
 }
 
 impl Outline {
@@ -83,6 +131,22 @@ impl Outline {
     pub fn has_anchor(&self, anchor: &str) -> bool {
         self.headings.iter().any(|h| h.anchor == anchor)
     }
+
+    /// Whether byte `at` lies inside a code block or code span.
+    pub fn in_code(&self, at: usize) -> bool {
+        in_spans(&self.code, at)
+    }
+
+    /// Whether byte `at` lies inside an HTML comment.
+    pub fn in_comment(&self, at: usize) -> bool {
+        in_spans(&self.comments, at)
+    }
+}
+
+/// Whether `at` lies in one of `spans` (sorted by start, not overlapping).
+fn in_spans(spans: &[Span], at: usize) -> bool {
+    let i = spans.partition_point(|s| s.start <= at);
+    i > 0 && spans.get(i - 1).is_some_and(|s| at < s.end)
 }
 
 /// Read the outline of the Markdown in `text[body]`; spans are into `text`.
@@ -92,8 +156,71 @@ pub fn outline(text: &str, body: Span) -> Outline {
     let mut anchors = Anchors::default();
     let mut heading: Option<(u8, usize, String)> = None;
     let mut link: Option<(LinkKind, String, usize)> = None;
+    let mut open_lists: Vec<usize> = Vec::new();
+    let mut table: Option<Table> = None;
+    let mut row: Option<Row> = None;
+    let mut cell: Option<Cell> = None;
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
         let span = Span::new(range.start, range.end).shift(body.start);
+        match &event {
+            Event::Text(t) | Event::Code(t) => {
+                if matches!(event, Event::Code(_)) {
+                    out.code.push(span);
+                }
+                if let Some(c) = cell.as_mut() {
+                    c.text.push_str(t);
+                }
+            }
+            Event::Start(Tag::List(first)) => {
+                open_lists.push(out.lists.len());
+                out.lists.push(List {
+                    ordered: first.is_some(),
+                    depth: open_lists.len() - 1,
+                    span,
+                });
+            }
+            Event::End(TagEnd::List(_)) => {
+                open_lists.pop();
+            }
+            Event::Start(Tag::CodeBlock(_)) => out.code.push(span),
+            Event::Start(Tag::Table(_)) => {
+                table = Some(Table {
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    span,
+                });
+            }
+            Event::End(TagEnd::Table) => out.tables.extend(table.take()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                row = Some(Row {
+                    cells: Vec::new(),
+                    span,
+                });
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                    t.header = r.cells;
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                    t.rows.push(r);
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                cell = Some(Cell {
+                    text: String::new(),
+                    span,
+                });
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(r), Some(mut c)) = (row.as_mut(), cell.take()) {
+                    c.text = c.text.trim().to_string();
+                    r.cells.push(c);
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level_number(level), span.start, String::new()));
@@ -134,6 +261,27 @@ pub fn outline(text: &str, body: Span) -> Outline {
         }
     }
     out.sections = sections(text, body, &out.headings);
+    out.code.sort_by_key(|s| s.start);
+    out.comments = comments(md, body.start, &out.code);
+    out
+}
+
+/// The HTML comments of `md` (spans shifted by `base`) that do not start inside code.
+fn comments(md: &str, base: usize, code: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = md.get(from..).and_then(|rest| rest.find("<!--")) {
+        let start = from + i;
+        let end = md[start + 4..]
+            .find("-->")
+            .map_or(md.len(), |j| start + 4 + j + 3);
+        if in_spans(code, base + start) {
+            from = start + 4;
+        } else {
+            out.push(Span::new(base + start, base + end));
+            from = end;
+        }
+    }
     out
 }
 
@@ -283,6 +431,29 @@ mod tests {
             "[the refund SOP](../pay/SOP-0003-x.md#scope)"
         );
         assert_eq!(o.links[1].kind, LinkKind::Image);
+    }
+
+    #[test]
+    fn lists_tables_code_and_comments_have_spans() {
+        let text = "1. one\n   - sub\n2. two\n\n| Activity | Agent |\n|---|---|\n| Reply | `R` |\n\n`<!-- not -->` <!-- yes -->\n\n```\nTODO\n```\n";
+        let o = outline_of(text);
+        assert_eq!(o.lists.len(), 2);
+        assert!(o.lists[0].ordered && o.lists[0].depth == 0);
+        assert!(!o.lists[1].ordered && o.lists[1].depth == 1);
+        assert_eq!(o.tables.len(), 1);
+        let t = &o.tables[0];
+        assert_eq!(t.header[0].text, "Activity");
+        assert_eq!(t.rows[0].cells[1].text, "R");
+        assert!(text[t.rows[0].cells[0].span.start..t.rows[0].cells[0].span.end].contains("Reply"));
+        assert_eq!(o.comments.len(), 1);
+        assert_eq!(
+            &text[o.comments[0].start..o.comments[0].end],
+            "<!-- yes -->"
+        );
+        let todo = text.find("TODO").unwrap();
+        assert!(o.in_code(todo));
+        assert!(!o.in_code(0));
+        assert!(o.in_comment(o.comments[0].start + 3));
     }
 
     #[test]

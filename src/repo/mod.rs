@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod dates;
+pub mod edit;
 pub mod front_matter;
 pub mod markdown;
 pub mod sop;
@@ -104,10 +105,12 @@ impl Repo {
     /// A path relative to the root, with `/` separators (the path itself when outside).
     pub fn relative(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
+        let text = rel.to_string_lossy();
+        if std::path::MAIN_SEPARATOR == '/' {
+            text.into_owned()
+        } else {
+            text.replace(std::path::MAIN_SEPARATOR, "/")
+        }
     }
 
     /// Load every SOP under the SOP folder, in parallel, sorted by path.
@@ -277,7 +280,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, FileProblem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(FileProblem::Empty);
     }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    if memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some() {
         return Err(FileProblem::Binary);
     }
     String::from_utf8(bytes).map_err(|e| {

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use serde::{Serialize, Serializer};
 
@@ -255,8 +256,8 @@ pub struct Sop {
     pub front_matter: Option<FrontMatter>,
     /// The known keys, typed.
     pub meta: Meta,
-    /// Headings, sections and links of the body.
-    pub outline: Outline,
+    /// Headings, sections and links of the body, read on first use (listing needs none).
+    outline: OnceLock<Outline>,
     /// What the file name says.
     pub file_name: FileName,
 }
@@ -272,7 +273,6 @@ impl Sop {
             .as_ref()
             .map(Meta::from_front_matter)
             .unwrap_or_default();
-        let outline = markdown::outline(text, split.body);
         let name = path.rsplit('/').next().unwrap_or(&path);
         let file_name = FileName::parse(name, id_prefix);
         Sop {
@@ -281,9 +281,16 @@ impl Sop {
             split,
             front_matter,
             meta,
-            outline,
+            outline: OnceLock::new(),
             file_name,
         }
+    }
+
+    /// Headings, sections and links of the body. The Markdown is parsed on the first call
+    /// only; commands that need no outline (such as `sop list`) never parse it.
+    pub fn outline(&self) -> &Outline {
+        self.outline
+            .get_or_init(|| markdown::outline(self.source.text(), self.split.body))
     }
 
     /// The id from front matter, else from the file name.

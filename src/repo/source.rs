@@ -69,7 +69,7 @@ impl SourceFile {
     pub fn new(text: String) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
-        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile { text, line_starts }
     }
 
@@ -149,13 +149,6 @@ impl SourceFile {
         }
         at
     }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
 }
 
 #[cfg(test)]

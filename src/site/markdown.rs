@@ -53,7 +53,7 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     let md = text
         .get(sop.split.body.start..sop.split.body.end)
         .unwrap_or_default();
-    let mut anchors = sop.outline.headings.iter().map(|h| h.anchor.as_str());
+    let mut anchors = sop.outline().headings.iter().map(|h| h.anchor.as_str());
     let mut raw_html = false;
     let mut files = BTreeSet::new();
     // For each open link or image: whether it was dropped (so its end is dropped too).

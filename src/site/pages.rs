@@ -578,7 +578,7 @@ impl Build<'_> {
             .map(|u| u.replace("{path}", &sop.path).replace("{id}", &entry.id))
             .filter(|u| markdown::is_safe_url(u));
         let toc = sop
-            .outline
+            .outline()
             .headings
             .iter()
             .filter(|h| (2..=3).contains(&h.level) && !h.anchor.is_empty())
@@ -1022,7 +1022,7 @@ impl Links for PageLinks<'_, '_> {
                     None => (&entry.url, &entry.sop),
                 };
             let frag = fragment
-                .filter(|f| sop.outline.has_anchor(f))
+                .filter(|f| sop.outline().has_anchor(f))
                 .map(|f| format!("#{f}"))
                 .unwrap_or_default();
             return Target::Rewrite(format!("{}{url}{frag}", self.root));

@@ -328,6 +328,7 @@ mod tests {
                     author: "A".into(),
                     summary: "old name".into(),
                     path: "sops/old/SOP-0001-t.md".into(),
+                    kind: crate::git::history::RevisionKind::Commit,
                 }],
                 releases: vec![release("1.1.0", "c2"), release("1.0.0", "c1")],
             },

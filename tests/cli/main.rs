@@ -1,10 +1,22 @@
 //! Integration tests: the real `sop` binary on real repositories in temp folders.
 //! One test binary (it links once); one module per command.
 
+#![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
+mod diag_formats;
+mod diff;
 mod due;
 mod e2e;
+mod history;
+mod init;
+mod lint;
+mod list;
+mod load;
+mod new;
 mod publish;
+mod release;
+mod review;
 mod serve;
 mod stats;

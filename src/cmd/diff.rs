@@ -1,0 +1,349 @@
+//! `sop diff <ID> [FROM] [TO]`: what changed in an SOP between two versions, as a reviewer
+//! reads it before approving a release: front-matter keys (`key: old → new`), then section by
+//! section (added, removed, moved, changed), changed text word by word.
+//!
+//! FROM and TO are a version (`1.2.0`, read from its release tag), a tag, any revision, or
+//! `worktree` (the file on disk). Defaults: the last release → the file on disk (`HEAD` when
+//! the SOP was never released).
+//!
+//! JSON (stable): `{"id", "path", "from": {"label", "version"}, "to": {"label", "version"},
+//! "front_matter": [{"key", "old", "new"}], "sections": [{"heading", "change", "old_position",
+//! "new_position", "text_changed", "words": [{"op", "text"}]}], "unchanged": [heading]}`;
+//! `change` is `added`, `removed`, `moved`, `changed` or `renamed` (then with `old_heading`);
+//! `op` is `equal`, `delete` or `insert`.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use super::Context;
+use super::release::find_sop;
+use crate::cli::{DiffArgs, DiffFormat};
+use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
+use crate::git::history;
+use crate::repo::{Repo, Sop};
+use crate::{Exit, Stop};
+
+/// Names of the work tree as FROM or TO.
+const WORK_TREE: &[&str] = &["worktree", "work-tree", "working-tree", "disk"];
+
+/// One side of the comparison.
+#[derive(Debug, Serialize)]
+struct Side {
+    label: String,
+    version: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Output<'a> {
+    id: &'a str,
+    path: &'a str,
+    from: Side,
+    to: Side,
+    #[serde(flatten)]
+    diff: &'a SopDiff,
+}
+
+/// Run `sop diff`.
+///
+/// # Errors
+/// Refusals for unknown ids and versions; git and output errors.
+pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
+    let repo = ctx.repo()?;
+    let corpus = repo.load();
+    let sop = find_sop(&corpus, &args.id)?;
+    let id = sop.id().unwrap_or(&args.id).to_string();
+    let from_spec = match &args.from {
+        Some(f) => f.clone(),
+        None => default_from(&repo, &id)?,
+    };
+    let to_spec = args.to.clone().unwrap_or_else(|| "worktree".to_string());
+    let (from_label, from_text) = load(&repo, sop, &id, &from_spec)?;
+    let (to_label, to_text) = load(&repo, sop, &id, &to_spec)?;
+    let prefix = &repo.settings.config.sops.id_prefix;
+    let old = Sop::parse(sop.path.clone(), from_text, prefix);
+    let new = Sop::parse(sop.path.clone(), to_text, prefix);
+    let d = diff::compare(&old, &new);
+    let side = |label: String, s: &Sop| Side {
+        label,
+        version: s.meta.version.as_ref().map(|v| v.value.clone()),
+    };
+    let output = Output {
+        id: &id,
+        path: &sop.path,
+        from: side(from_label, &old),
+        to: side(to_label, &new),
+        diff: &d,
+    };
+    match args.format {
+        DiffFormat::Json => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &output)?;
+            writeln!(out)?;
+        }
+        DiffFormat::Human => {
+            let mut buf = Vec::new();
+            write_human(&mut buf, &output, ctx.color)?;
+            anstream::stdout().lock().write_all(&buf)?;
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// The last release's version, else `HEAD`.
+fn default_from(repo: &Repo, id: &str) -> anyhow::Result<String> {
+    let releases = history::releases_of(&repo.root, &repo.settings, id)?;
+    let last = releases
+        .iter()
+        .filter_map(|r| semver::Version::parse(&r.version).ok())
+        .max();
+    Ok(last.map_or_else(|| "HEAD".to_string(), |v| v.to_string()))
+}
+
+/// The label and text of `sop` at `spec`.
+fn load(repo: &Repo, sop: &Sop, id: &str, spec: &str) -> anyhow::Result<(String, String)> {
+    if WORK_TREE.contains(&spec.to_ascii_lowercase().as_str()) {
+        return Ok(("work tree".to_string(), sop.source.text().to_string()));
+    }
+    match diff::read_revision(&repo.root, &repo.settings, id, &sop.path, spec)? {
+        Ok(r) => Ok((r.label, r.text)),
+        Err(Missing::NoSuchVersion { tag }) => {
+            let released: Vec<String> = history::releases_of(&repo.root, &repo.settings, id)?
+                .into_iter()
+                .map(|r| r.version)
+                .collect();
+            let help = if released.is_empty() {
+                format!(
+                    "{id} has no release yet: compare with a revision instead, for example `sop diff {id} HEAD`"
+                )
+            } else {
+                format!("the released versions of {id} are {}", released.join(", "))
+            };
+            Err(Stop::refused(
+                format!("version {spec} of {id} was never released (there is no tag `{tag}`)"),
+                Some(help),
+            )
+            .into())
+        }
+        Err(Missing::NoSuchRevision) => Err(Stop::refused(
+            format!("`{spec}` is not a version, tag, branch or commit"),
+            Some(format!(
+                "give a released version (`sop history {id}` lists them), a tag, a commit, or `worktree`"
+            )),
+        )
+        .into()),
+        Err(Missing::NotInRevision { commit }) => Err(Stop::refused(
+            format!(
+                "{id} does not exist at `{spec}` ({})",
+                commit.chars().take(7).collect::<String>()
+            ),
+            Some(format!(
+                "`sop history {id}` lists the commits and releases that have it"
+            )),
+        )
+        .into()),
+    }
+}
+
+struct Styles {
+    color: bool,
+    bold: Style,
+    dim: Style,
+    del: Style,
+    ins: Style,
+    heading: Style,
+}
+
+impl Styles {
+    fn new(color: bool) -> Styles {
+        Styles {
+            color,
+            bold: Style::new().bold(),
+            dim: Style::new().dimmed(),
+            del: Style::new()
+                .fg_color(Some(AnsiColor::Red.into()))
+                .strikethrough(),
+            ins: Style::new()
+                .fg_color(Some(AnsiColor::Green.into()))
+                .underline(),
+            heading: Style::new().bold().fg_color(Some(AnsiColor::Cyan.into())),
+        }
+    }
+
+    /// A run: coloured on a terminal, `[-deleted-]` and `{+inserted+}` otherwise.
+    fn piece(&self, p: &Piece) -> String {
+        let (style, open, close) = match p.op {
+            Op::Equal => return p.text.clone(),
+            Op::Delete => (self.del, "[-", "-]"),
+            Op::Insert => (self.ins, "{+", "+}"),
+        };
+        if self.color {
+            format!("{style}{}{style:#}", p.text)
+        } else {
+            format!("{open}{}{close}", p.text)
+        }
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Result<()> {
+    let s = Styles::new(color);
+    let (bold, dim) = (s.bold, s.dim);
+    writeln!(out, "{bold}{}{bold:#}  {dim}{}{dim:#}", o.id, o.path)?;
+    writeln!(out, "from  {}", o.from.label)?;
+    writeln!(out, "to    {}", o.to.label)?;
+    let d = o.diff;
+    if d.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "no changes")?;
+        return Ok(());
+    }
+    if !d.front_matter.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}Front matter{:#}", s.heading, s.heading)?;
+        let width = d
+            .front_matter
+            .iter()
+            .map(|f| f.key.len())
+            .max()
+            .unwrap_or(0);
+        for f in &d.front_matter {
+            let show = |v: &Option<String>| match v.as_deref() {
+                None => "(not set)".to_string(),
+                Some("") => "(empty)".to_string(),
+                Some(v) => v.to_string(),
+            };
+            let (old, new) = (show(&f.old), show(&f.new));
+            let (old, new) = if color {
+                (
+                    format!(
+                        "{}{old}{:#}",
+                        Style::new().fg_color(Some(AnsiColor::Red.into())),
+                        Style::new()
+                    ),
+                    format!(
+                        "{}{new}{:#}",
+                        Style::new().fg_color(Some(AnsiColor::Green.into())),
+                        Style::new()
+                    ),
+                )
+            } else {
+                (old, new)
+            };
+            writeln!(
+                out,
+                "  {:<width$}  {old} → {new}",
+                format!("{}:", f.key),
+                width = width + 1
+            )?;
+        }
+    }
+    for sec in &d.sections {
+        writeln!(out)?;
+        let name = if sec.heading.is_empty() {
+            "(text before the first section)".to_string()
+        } else {
+            format!("## {}", sec.heading)
+        };
+        let what = match sec.change {
+            Change::Added => "added".to_string(),
+            Change::Removed => "removed".to_string(),
+            Change::Changed => "changed".to_string(),
+            Change::Renamed => {
+                let old = sec.old_heading.as_deref().unwrap_or_default();
+                if sec.text_changed {
+                    format!("renamed from \"{old}\" and changed")
+                } else {
+                    format!("renamed from \"{old}\"")
+                }
+            }
+            Change::Moved => {
+                let from_to = match (sec.old_position, sec.new_position) {
+                    (Some(a), Some(b)) => {
+                        format!(" from {} to {} place", ordinal(a), ordinal(b))
+                    }
+                    _ => String::new(),
+                };
+                if sec.text_changed {
+                    format!("moved{from_to} and changed")
+                } else {
+                    format!("moved{from_to}")
+                }
+            }
+        };
+        writeln!(
+            out,
+            "{}{name}{:#}  {dim}{what}{dim:#}",
+            s.heading, s.heading
+        )?;
+        match sec.change {
+            Change::Added => {
+                for l in sec.new_text.trim_matches('\n').lines() {
+                    writeln!(out, "  {}+ {l}{:#}", s.ins_line(), Style::new())?;
+                }
+            }
+            Change::Removed => {
+                for l in sec.old_text.trim_matches('\n').lines() {
+                    writeln!(out, "  {}- {l}{:#}", s.del_line(), Style::new())?;
+                }
+            }
+            Change::Moved | Change::Changed | Change::Renamed if sec.text_changed => {
+                for line in diff::display_lines(&sec.old_text, &sec.new_text) {
+                    match line {
+                        Line::Context(t) if t.trim().is_empty() => writeln!(out)?,
+                        Line::Context(t) => writeln!(out, "  {dim}  {t}{dim:#}")?,
+                        Line::Gap => writeln!(out, "  {dim}  ⋮{dim:#}")?,
+                        Line::Removed(t) => {
+                            writeln!(out, "  {}- {t}{:#}", s.del_line(), Style::new())?;
+                        }
+                        Line::Added(t) => {
+                            writeln!(out, "  {}+ {t}{:#}", s.ins_line(), Style::new())?;
+                        }
+                        Line::Rewritten(pieces) => {
+                            let text: String = pieces.iter().map(|p| s.piece(p)).collect();
+                            writeln!(out, "  ~ {text}")?;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !d.unchanged.is_empty() {
+        writeln!(out)?;
+        let names: Vec<&str> = d
+            .unchanged
+            .iter()
+            .map(|h| {
+                if h.is_empty() {
+                    "(text before the first section)"
+                } else {
+                    h.as_str()
+                }
+            })
+            .collect();
+        writeln!(out, "{dim}unchanged: {}{dim:#}", names.join(", "))?;
+    }
+    Ok(())
+}
+
+impl Styles {
+    fn del_line(&self) -> Style {
+        Style::new().fg_color(Some(AnsiColor::Red.into()))
+    }
+
+    fn ins_line(&self) -> Style {
+        Style::new().fg_color(Some(AnsiColor::Green.into()))
+    }
+}

@@ -1,0 +1,235 @@
+//! `sop history <ID>` / `sop history --all`: releases, reviews and commits of SOPs, from one
+//! pass over the commit graph.
+//!
+//! JSON (stable): one SOP is `{"id", "path", "commits": [{"commit", "date", "author",
+//! "summary", "path", "kind"}], "releases": [{"version", "tag", "date", "tagger", "summary",
+//! "commit"}]}`, newest first; `--all` prints an array of those, sorted by id. `kind` is
+//! `commit`, `review` (made by `sop review`) or `release` (the commit a release tag points to).
+//! An SOP that is not committed yet has empty lists.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::Context;
+use super::release::find_sop;
+use crate::Exit;
+use crate::cli::{HistoryArgs, HistoryFormat};
+use crate::git::history::{self, Histories, RevisionKind, SopHistory};
+use crate::repo::sop::FileName;
+
+/// Run `sop history`.
+///
+/// # Errors
+/// Unknown id (refused), a repository git cannot read, or stdout failing.
+pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
+    let repo = ctx.repo()?;
+    let mut all = history::load_all(&repo.root, &repo.settings)?;
+    let Some(id) = &args.id else {
+        // Add the SOPs on disk that have no commit yet; reading file names is enough.
+        let (files, _) = repo.walk();
+        let prefix = &repo.settings.config.sops.id_prefix;
+        for path in files {
+            let rel = repo.relative(&path);
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            let f = FileName::parse(name, prefix);
+            if let (Some(id), None) = (f.id, f.language) {
+                all.entry(id.clone()).or_insert_with(|| SopHistory {
+                    id,
+                    path: rel,
+                    commits: Vec::new(),
+                    releases: Vec::new(),
+                });
+            }
+        }
+        let list: Vec<&SopHistory> = all.values().collect();
+        let mut buf = Vec::new();
+        match args.format {
+            HistoryFormat::Json => {
+                serde_json::to_writer(&mut buf, &list)?;
+                writeln!(buf)?;
+                std::io::stdout().lock().write_all(&buf)?;
+            }
+            HistoryFormat::Table => {
+                for (i, h) in list.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(buf)?;
+                    }
+                    write_table(&mut buf, h, None)?;
+                }
+                anstream::stdout().lock().write_all(&buf)?;
+            }
+        }
+        return Ok(Exit::Success);
+    };
+    let corpus = repo.load();
+    let sop = find_sop(&corpus, id)?;
+    let id = sop.id().unwrap_or(id).to_string();
+    let h = take(&mut all, &id, &sop.path);
+    if args.format == HistoryFormat::Json {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &h)?;
+        writeln!(out)?;
+    } else {
+        let mut out = anstream::stdout().lock();
+        write_table(&mut out, &h, Some(sop.title()))?;
+    }
+    Ok(Exit::Success)
+}
+
+/// The history of `id` (else of the SOP at `path`), or an empty one.
+fn take(all: &mut Histories, id: &str, path: &str) -> SopHistory {
+    if let Some(h) = all.remove(id) {
+        return SopHistory {
+            path: path.to_string(),
+            ..h
+        };
+    }
+    let by_path = all
+        .iter()
+        .find(|(_, h)| h.path == path)
+        .map(|(k, _)| k.clone());
+    match by_path.and_then(|k| all.remove(&k)) {
+        Some(h) => SopHistory {
+            id: id.to_string(),
+            ..h
+        },
+        None => SopHistory {
+            id: id.to_string(),
+            path: path.to_string(),
+            commits: Vec::new(),
+            releases: Vec::new(),
+        },
+    }
+}
+
+/// One row of the table.
+struct Row {
+    date: String,
+    what: &'static str,
+    version: String,
+    commit: String,
+    who: String,
+    summary: String,
+}
+
+/// Releases, reviews and commits of `h`, newest first; a release commit shows as its release.
+fn rows(h: &SopHistory) -> Vec<Row> {
+    let short = |c: &str| c.chars().take(7).collect::<String>();
+    let mut used = vec![false; h.releases.len()];
+    let mut rows = Vec::new();
+    for c in &h.commits {
+        let mut shown = false;
+        if c.kind == RevisionKind::Release {
+            for (i, r) in h.releases.iter().enumerate() {
+                if r.commit == c.commit && !used.get(i).copied().unwrap_or(true) {
+                    if let Some(u) = used.get_mut(i) {
+                        *u = true;
+                    }
+                    shown = true;
+                    rows.push(Row {
+                        date: r.date.clone(),
+                        what: "release",
+                        version: r.version.clone(),
+                        commit: short(&r.commit),
+                        who: r.tagger.clone(),
+                        summary: r.summary.clone(),
+                    });
+                }
+            }
+        }
+        if !shown {
+            rows.push(Row {
+                date: c.date.clone(),
+                what: match c.kind {
+                    RevisionKind::Review => "review",
+                    _ => "commit",
+                },
+                version: String::new(),
+                commit: short(&c.commit),
+                who: c.author.clone(),
+                summary: c.summary.clone(),
+            });
+        }
+    }
+    for (r, u) in h.releases.iter().zip(&used) {
+        if !u {
+            rows.push(Row {
+                date: r.date.clone(),
+                what: "release",
+                version: r.version.clone(),
+                commit: short(&r.commit),
+                who: r.tagger.clone(),
+                summary: r.summary.clone(),
+            });
+        }
+    }
+    // Stable: rows of one day keep the order of the commit graph.
+    rows.sort_by(|a, b| b.date.cmp(&a.date));
+    rows
+}
+
+fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std::io::Result<()> {
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    match title {
+        Some(t) => writeln!(out, "{bold}{}{bold:#}  {t}", h.id)?,
+        None => writeln!(out, "{bold}{}{bold:#}", h.id)?,
+    }
+    writeln!(out, "{dim}{}{dim:#}", h.path)?;
+    let rows = rows(h);
+    if rows.is_empty() {
+        writeln!(
+            out,
+            "no commits yet: `sop release {} --minor -m \"...\"` records the first version",
+            h.id
+        )?;
+        return Ok(());
+    }
+    let releases = h.releases.len();
+    let reviews = rows.iter().filter(|r| r.what == "review").count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    writeln!(
+        out,
+        "{}, {}, {}",
+        plural(releases, "release", "releases"),
+        plural(reviews, "review", "reviews"),
+        plural(h.commits.len(), "commit", "commits")
+    )?;
+    writeln!(out)?;
+    let width = |f: fn(&Row) -> &str, head: &str| {
+        rows.iter()
+            .map(|r| f(r).chars().count())
+            .chain([head.chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let wv = width(|r| &r.version, "VERSION");
+    let ww = width(|r| &r.who, "BY").min(24);
+    writeln!(
+        out,
+        "{bold}{:<10}  {:<7}  {:<wv$}  {:<7}  {:<ww$}  SUMMARY{bold:#}",
+        "DATE", "WHAT", "VERSION", "COMMIT", "BY"
+    )?;
+    for r in &rows {
+        let style = match r.what {
+            "release" => Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
+            "review" => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+            _ => Style::new(),
+        };
+        let who: String = if r.who.chars().count() > ww {
+            let mut s: String = r.who.chars().take(ww.saturating_sub(1)).collect();
+            s.push('…');
+            s
+        } else {
+            r.who.clone()
+        };
+        let line = format!(
+            "{:<10}  {style}{:<7}{style:#}  {:<wv$}  {dim}{:<7}{dim:#}  {:<ww$}  {}",
+            r.date, r.what, r.version, r.commit, who, r.summary
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! `sop review <ID>`: record a periodic review in which nothing changed. Sets `last_reviewed`
+//! to today (and `next_review`, when the SOP keeps an explicit date), commits that file alone
+//! like `sop release`, with the trailer `Sop-Review: <id>` so history shows it as a review.
+//! No version bump, no tag.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use super::Context;
+use super::release::{check_can_commit, find_sop};
+use crate::cli::ReviewArgs;
+use crate::git::commit;
+use crate::git::history::REVIEW_TRAILER;
+use crate::repo::edit::{self, NewValue};
+use crate::repo::{Sop, dates};
+use crate::{Exit, Stop, atomic};
+
+/// Run `sop review`.
+///
+/// # Errors
+/// Refusals (exit 1) with the reason and the fix; git or file errors.
+pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
+    let repo = ctx.repo()?;
+    let corpus = repo.load();
+    let sop = find_sop(&corpus, &args.id)?;
+    let id = sop.id().unwrap_or(&args.id).to_string();
+    check_can_commit(&repo, sop)?;
+    let text = sop.source.text();
+    match commit::file_at_head(&repo.root, &sop.path)? {
+        None => {
+            return Err(Stop::refused(
+                format!(
+                    "`{}` is not committed yet, so there is nothing to review",
+                    sop.path
+                ),
+                Some(format!(
+                    "release it first: `sop release {id} --version 1.0.0 -m \"First version\"`"
+                )),
+            )
+            .into());
+        }
+        Some(committed) if committed != text => {
+            return Err(Stop::refused(
+                format!(
+                    "`{}` has changes that are not committed: a review records that nothing changed",
+                    sop.path
+                ),
+                Some(format!(
+                    "release the changes with `sop release {id} --patch -m \"...\"` (or commit or undo them), then review"
+                )),
+            )
+            .into());
+        }
+        Some(_) => {}
+    }
+
+    let today = dates::today();
+    let mut edits = vec![("last_reviewed", NewValue::Text(today.to_string()))];
+    let next = next_review(&repo.settings, sop, args.next.as_deref(), today)?;
+    if let Some(next) = &next
+        && sop.meta.next_review.is_some()
+    {
+        edits.push(("next_review", NewValue::Text(next.to_string())));
+    }
+    let new_text = edit::set_keys(text, &edits).map_err(|e| {
+        Stop::refused(
+            format!("cannot update the front matter of `{}`: {e}", sop.path),
+            Some("fix the front matter first (`sop lint` shows where)".to_string()),
+        )
+    })?;
+    let note = args
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    let message = match note {
+        Some(n) => format!("Review {id}: {n}\n\n{REVIEW_TRAILER}: {id}\n"),
+        None => format!("Review {id}: no changes needed\n\n{REVIEW_TRAILER}: {id}\n"),
+    };
+    let path = repo.root.join(&sop.path);
+    atomic::replace(&path, new_text.as_bytes())
+        .with_context(|| format!("cannot write `{}`", sop.path))?;
+    let committed = match commit::commit_file(&repo.root, &sop.path, &message) {
+        Ok(c) => c,
+        Err(e) => {
+            atomic::replace(&path, text.as_bytes())
+                .with_context(|| format!("cannot restore `{}`", sop.path))?;
+            return Err(e.into());
+        }
+    };
+    let mut out = anstream::stdout().lock();
+    let bold = anstyle::Style::new().bold();
+    let version = sop
+        .meta
+        .version
+        .as_ref()
+        .map_or_else(|| "-".to_string(), |v| v.value.clone());
+    writeln!(out, "{bold}Reviewed {id} {version}{bold:#}")?;
+    writeln!(out, "  last reviewed  {today}")?;
+    if let Some(next) = next {
+        writeln!(out, "  next review    {next}")?;
+    }
+    writeln!(
+        out,
+        "  commit         {}  {}",
+        committed.short,
+        message.lines().next().unwrap_or_default()
+    )?;
+    Ok(Exit::Success)
+}
+
+/// The next review date after a review today: `--next`, else the cadence from today. `--next`
+/// is refused for SOPs that count reviews with a cadence.
+fn next_review(
+    settings: &crate::repo::Settings,
+    sop: &Sop,
+    next: Option<&str>,
+    today: dates::Date,
+) -> anyhow::Result<Option<dates::Date>> {
+    let explicit = sop.meta.next_review.is_some();
+    if let Some(text) = next {
+        if !explicit {
+            let cadence = sop
+                .review_cadence(settings)
+                .map_or_else(|| "its review cadence".to_string(), |c| format!("`{c}`"));
+            return Err(Stop::refused(
+                format!(
+                    "`{}` has no `next_review` date: its next review comes {cadence} after the last one",
+                    sop.path
+                ),
+                Some("leave out `--next`, or change the SOP to use `next_review: YYYY-MM-DD` instead of `review_every`".to_string()),
+            )
+            .into());
+        }
+        let date = dates::parse_date(text).map_err(|_| {
+            Stop::usage(
+                format!("`--next {text}` is not a date"),
+                Some("write it as YYYY-MM-DD, for example `--next 2027-06-01`".to_string()),
+            )
+        })?;
+        if date <= today {
+            return Err(Stop::usage(
+                format!("`--next {text}` is not after today ({today})"),
+                Some("give a date in the future".to_string()),
+            )
+            .into());
+        }
+        return Ok(Some(date));
+    }
+    Ok(sop.review_cadence(settings).and_then(|c| c.after(today)))
+}

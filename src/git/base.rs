@@ -1,0 +1,218 @@
+//! What changed in the SOP folder since a base revision: the data of `sop lint --base <REV>`.
+//!
+//! One tree diff, restricted to the SOP folder, between the merge base of `HEAD` and `REV`
+//! and the work tree (with the index, untracked files included) or `HEAD`, with git's rename
+//! detection. For each changed SOP file it gives the path now and at the base, the base's
+//! `id`, `version` and `status` (read from the old blob's front matter), whether the content
+//! changed, and whether the file was deleted.
+
+use std::path::Path;
+
+use git2::{Delta, DiffFindOptions, DiffOptions};
+use serde::Serialize;
+
+use super::history::front_matter_text;
+use super::{Git, GitError, is_sop_name};
+use crate::repo::Settings;
+
+/// What the base is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Against {
+    /// The files on disk (staged or not, untracked included): what a writer is about to push.
+    WorkTree,
+    /// The commit at `HEAD`: what CI checks out.
+    Head,
+}
+
+/// One SOP file that differs from the base.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaseChange {
+    /// The path now, relative to the SOP root; `None` when the file was deleted.
+    pub path: Option<String>,
+    /// The path at the base; `None` when the file is new.
+    pub base_path: Option<String>,
+    /// `id` in the base's front matter.
+    pub base_id: Option<String>,
+    /// `version` in the base's front matter, as written.
+    pub base_version: Option<String>,
+    /// `status` in the base's front matter, as written.
+    pub base_status: Option<String>,
+    /// Whether the bytes differ (false for a pure rename or move).
+    pub content_changed: bool,
+    /// Whether the file is gone.
+    pub deleted: bool,
+}
+
+/// The commit `base` and `HEAD` have in common, as a full id: where a pull request started.
+///
+/// # Errors
+/// [`GitError::UnknownRevision`] when `rev` names nothing; a read error otherwise.
+pub fn merge_base(root: &Path, rev: &str) -> Result<String, GitError> {
+    let git = open(root, rev)?;
+    Ok(base_commit(&git, rev)?.to_string())
+}
+
+/// Every SOP file that differs between the merge base of `HEAD` and `rev` and `against`, sorted
+/// by path (now, else at the base). Files outside the SOP folder are never read; translations
+/// and READMEs are left out like everywhere else.
+///
+/// # Errors
+/// [`GitError::UnknownRevision`] when `rev` names nothing (in CI: fetch it first, e.g.
+/// `git fetch origin main`); a read error when the repository cannot be read.
+pub fn changes_since(
+    root: &Path,
+    settings: &Settings,
+    rev: &str,
+    against: Against,
+) -> Result<Vec<BaseChange>, GitError> {
+    let git = open(root, rev)?;
+    let repo = &git.repo;
+    let base = base_commit(&git, rev)?;
+    let what = format!("the changes since `{rev}`");
+    let base_tree = repo
+        .find_commit(base)
+        .and_then(|c| c.tree())
+        .map_err(GitError::read(&what))?;
+    let sops = git.git_path(settings.sops_dir());
+    let mut opts = DiffOptions::new();
+    opts.pathspec(&sops);
+    let mut diff = match against {
+        Against::WorkTree => {
+            opts.include_untracked(true).recurse_untracked_dirs(true);
+            repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))
+        }
+        Against::Head => {
+            let head = repo
+                .head()
+                .and_then(|h| h.peel_to_tree())
+                .map_err(GitError::read("the tree at HEAD"))?;
+            repo.diff_tree_to_tree(Some(&base_tree), Some(&head), Some(&mut opts))
+        }
+    }
+    .map_err(GitError::read(&what))?;
+    let mut find = DiffFindOptions::new();
+    find.renames(true).for_untracked(true);
+    diff.find_similar(Some(&mut find))
+        .map_err(GitError::read(&what))?;
+
+    let head_tree = repo.head().and_then(|h| h.peel_to_tree()).ok();
+    let new_bytes = |git_path: &str| -> Option<Vec<u8>> {
+        match against {
+            Against::WorkTree => {
+                let workdir = repo.workdir()?;
+                std::fs::read(workdir.join(git_path)).ok()
+            }
+            Against::Head => {
+                let entry = head_tree.as_ref()?.get_path(Path::new(git_path)).ok()?;
+                Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+            }
+        }
+    };
+    let path_of = |f: git2::DiffFile<'_>| -> Option<String> {
+        f.path_bytes()
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+    };
+    let prefix = &settings.config.sops.id_prefix;
+    let mut out = Vec::new();
+    for delta in diff.deltas() {
+        let status = delta.status();
+        let (old, new) = match status {
+            Delta::Added | Delta::Untracked => (None, path_of(delta.new_file())),
+            Delta::Deleted => (path_of(delta.old_file()), None),
+            Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange => {
+                (path_of(delta.old_file()), path_of(delta.new_file()))
+            }
+            _ => continue,
+        };
+        let is_sop = |p: &Option<String>| {
+            p.as_deref().is_some_and(|p| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                is_sop_name(name.as_bytes())
+                    && crate::repo::sop::FileName::parse(name, prefix)
+                        .language
+                        .is_none()
+            })
+        };
+        if !is_sop(&old) && !is_sop(&new) {
+            continue;
+        }
+        let old_bytes = old.as_ref().and_then(|_| {
+            let id = delta.old_file().id();
+            repo.find_blob(id).ok().map(|b| b.content().to_vec())
+        });
+        let old_text = old_bytes
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok());
+        let field = |key: &str| old_text.and_then(|t| front_matter_text(t, key));
+        let now = new.as_deref().and_then(new_bytes);
+        let base = BaseChange {
+            path: new.as_deref().map(|p| git.sop_path(p).to_string()),
+            base_path: old.as_deref().map(|p| git.sop_path(p).to_string()),
+            base_id: field("id"),
+            base_version: field("version"),
+            base_status: field("status"),
+            content_changed: old_bytes.is_none() || now.is_none() || now != old_bytes,
+            deleted: new.is_none(),
+        };
+        // An SOP is its id: git pairs similar files (two SOPs from one template) as a rename,
+        // but a different id on each side is one SOP removed and another added.
+        let new_id = now
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(|t| front_matter_text(t, "id"));
+        if status == Delta::Renamed
+            && let (Some(a), Some(b)) = (&base.base_id, &new_id)
+            && a != b
+        {
+            out.push(BaseChange {
+                path: None,
+                content_changed: true,
+                deleted: true,
+                ..base.clone()
+            });
+            out.push(BaseChange {
+                path: base.path,
+                base_path: None,
+                base_id: None,
+                base_version: None,
+                base_status: None,
+                content_changed: true,
+                deleted: false,
+            });
+            continue;
+        }
+        if !base.content_changed && old == new {
+            continue;
+        }
+        out.push(base);
+    }
+    out.sort_by(|a, b| {
+        let key = |c: &BaseChange| c.path.clone().or_else(|| c.base_path.clone());
+        key(a).cmp(&key(b))
+    });
+    Ok(out)
+}
+
+fn open(root: &Path, rev: &str) -> Result<Git, GitError> {
+    Git::open(root)?.ok_or_else(|| GitError::UnknownRevision {
+        rev: rev.to_string(),
+    })
+}
+
+/// The merge base of `HEAD` and `rev` (`rev` itself when `HEAD` has no commit).
+fn base_commit(git: &Git, rev: &str) -> Result<git2::Oid, GitError> {
+    let repo = &git.repo;
+    let target = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|_| GitError::UnknownRevision {
+            rev: rev.to_string(),
+        })?;
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
+        return Ok(target.id());
+    };
+    repo.merge_base(head.id(), target.id())
+        .map_err(GitError::read(format!(
+            "the common ancestor of HEAD and `{rev}`"
+        )))
+}

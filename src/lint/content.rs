@@ -1,0 +1,493 @@
+//! Content rules: leftover placeholders, broken links and anchors, links to retired SOPs and
+//! missing images.
+//!
+//! Placeholders are found in the raw text, not in pulldown-cmark's events: a prompt such as
+//! `<Write the purpose here.>` is parsed as inline HTML and would vanish from the text events.
+//! Code spans, code blocks and HTML comments are skipped.
+
+use crate::diag::Finding;
+use crate::repo::config::closest;
+use crate::repo::markdown::{LinkKind, slugify};
+use crate::repo::sop::FileName;
+use crate::repo::{Sop, Span, Status};
+
+use super::registry::*;
+use super::{Cx, finding};
+
+/// HTML element names: `<details open>` is markup, `<insert team name>` is a prompt.
+const HTML_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "meta",
+    "meter",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+/// How far (bytes) an angle-bracket prompt may run before its `>`.
+const PROMPT_MAX: usize = 600;
+
+pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    placeholders(sop, out);
+    links(cx, sop, out);
+}
+
+fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {
+    let text = sop.source.text();
+    let body = sop.split.body;
+    let Some(md) = text.get(body.start..body.end) else {
+        return;
+    };
+    let may_have =
+        md.contains("TODO") || md.contains("TBD") || md.contains("FIXME") || md.contains('<');
+    if !may_have {
+        return;
+    }
+    let bytes = md.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let at = body.start + i;
+        let skip = |at: usize| sop.outline().in_code(at) || sop.outline().in_comment(at);
+        if b == b'<' {
+            if let Some(len) = prompt_len(&md[i..])
+                && !skip(at)
+            {
+                let span = Span::new(at, at + len);
+                out.push(
+                    finding(
+                        &PLACEHOLDER_LEFT,
+                        sop,
+                        span,
+                        "a template prompt is still in the text",
+                    )
+                    .label("replace this prompt with the real text")
+                    .help("write what the prompt asks for and remove the angle brackets, or delete the line"),
+                );
+                i += len;
+                continue;
+            }
+        } else if matches!(b, b'T' | b'F') {
+            for word in ["TODO", "TBD", "FIXME"] {
+                if md[i..].starts_with(word)
+                    && !is_word_byte(i.checked_sub(1).and_then(|j| bytes.get(j)))
+                    && !is_word_byte(bytes.get(i + word.len()))
+                    && !skip(at)
+                {
+                    out.push(
+                        finding(
+                            &PLACEHOLDER_LEFT,
+                            sop,
+                            Span::new(at, at + word.len()),
+                            format!("`{word}` is still in the text"),
+                        )
+                        .label("unfinished")
+                        .help(format!("finish this part and remove `{word}`, or move the open point to the SOP's review")),
+                    );
+                    i += word.len();
+                    break;
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+fn is_word_byte(b: Option<&u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
+/// The length of an unfilled prompt such as `<Say who does this.>` at the start of `s`.
+fn prompt_len(s: &str) -> Option<usize> {
+    let rest = s.get(1..)?;
+    let first = rest.chars().next()?;
+    if !first.is_alphabetic() {
+        return None;
+    }
+    let limit = rest.len().min(PROMPT_MAX);
+    let window = rest.get(..limit).unwrap_or(rest);
+    let close = window.find('>')?;
+    let inner = &window[..close];
+    if inner.contains("\n\n") || inner.contains(['<', '=', '"', '\'']) {
+        return None;
+    }
+    // Autolinks: <https://example.com>, <name@example.com>.
+    if !inner.contains(char::is_whitespace) && (inner.contains(':') || inner.contains('@')) {
+        return None;
+    }
+    let prompt_like = inner.contains(char::is_whitespace) || inner.ends_with(['.', '…']);
+    if !prompt_like {
+        return None;
+    }
+    let word: String = inner
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    if !first.is_uppercase() && HTML_TAGS.contains(&word.as_str()) {
+        return None;
+    }
+    Some(1 + close + 1)
+}
+
+fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    for link in &sop.outline().links {
+        let dest = link.dest.trim();
+        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            continue;
+        }
+        let (path_part, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or_default();
+        if path_part.is_empty() {
+            if let Some(anchor) = fragment {
+                anchor_check(sop, sop, anchor, link.span, out);
+            }
+            continue;
+        }
+        let decoded = percent_decode(path_part);
+        let Some(target) = resolve(&sop.path, &decoded) else {
+            broken(cx, sop, link.kind, dest, link.span, None, out);
+            continue;
+        };
+        if let Some(other) = cx.sop_at(&target) {
+            if let Some(anchor) = fragment {
+                anchor_check(sop, other, anchor, link.span, out);
+            }
+            retired(sop, other, link.span, out);
+            continue;
+        }
+        if !cx.repo.root.join(&target).exists() {
+            broken(cx, sop, link.kind, dest, link.span, Some(&target), out);
+        }
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The repository-relative path a link in `from` (a repository-relative file) points to;
+/// `None` when it climbs above the repository root.
+pub(super) fn resolve(from: &str, dest: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dest.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = from.split('/').collect();
+        p.pop();
+        p
+    };
+    for part in dest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `to` (repository-relative) written relative to the folder of `from`.
+fn relative(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = {
+        let mut p: Vec<&str> = from.split('/').collect();
+        p.pop();
+        p
+    };
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(to_parts.iter().skip(common));
+    out.join("/")
+}
+
+fn broken(
+    cx: &Cx<'_>,
+    sop: &Sop,
+    kind: LinkKind,
+    dest: &str,
+    span: Span,
+    target: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
+    let (rule, what) = match kind {
+        LinkKind::Image => (&IMAGE_MISSING, "image"),
+        LinkKind::Link => (&LINK_BROKEN, "file"),
+    };
+    let mut f = finding(
+        rule,
+        sop,
+        span,
+        format!("the {what} `{dest}` does not exist"),
+    )
+    .label(format!("no such {what}"));
+    // A link to an SOP by a wrong name: suggest the SOP with the same id.
+    let suggestion = target.and_then(|t| {
+        let name = t.rsplit('/').next().unwrap_or(t);
+        let id = FileName::parse(name, &cx.settings.config.sops.id_prefix).id?;
+        let other = cx.originals.get(id.as_str())?.first()?;
+        Some(relative(&sop.path, &other.path))
+    });
+    f = match suggestion {
+        Some(s) => f.help(format!("did you mean `{s}`? Paths are relative to this SOP's folder")),
+        None => f.help(format!(
+            "check the path: it is relative to this SOP's folder (`{}`), and upper and lower case matter",
+            sop.path.rsplit_once('/').map_or("", |(d, _)| d)
+        )),
+    };
+    out.push(f);
+}
+
+fn anchor_check(sop: &Sop, target: &Sop, anchor: &str, span: Span, out: &mut Vec<Finding>) {
+    let anchor = percent_decode(anchor);
+    if anchor.is_empty()
+        || target.outline().has_anchor(&anchor)
+        || target.outline().has_anchor(&slugify(&anchor))
+    {
+        return;
+    }
+    let anchors: Vec<&str> = target
+        .outline()
+        .headings
+        .iter()
+        .map(|h| h.anchor.as_str())
+        .collect();
+    let place = if std::ptr::eq(sop, target) {
+        "this SOP".to_string()
+    } else {
+        format!("`{}`", target.path)
+    };
+    let mut f = finding(
+        &ANCHOR_BROKEN,
+        sop,
+        span,
+        format!("{place} has no heading with the anchor `#{anchor}`"),
+    )
+    .label("no such heading");
+    f = match closest(&anchor, &anchors) {
+        Some(best) => f.help(format!("did you mean `#{best}`?")),
+        None => f.help("anchors are a heading's text in lower case with `-` for spaces, such as `#roles-and-responsibilities`"),
+    };
+    out.push(f);
+}
+
+fn retired(sop: &Sop, target: &Sop, span: Span, out: &mut Vec<Finding>) {
+    if target.status() != Some(Status::Retired) || std::ptr::eq(sop, target) {
+        return;
+    }
+    let my_id = sop.id();
+    let target_id = target.id();
+    let successor_of = target
+        .meta
+        .superseded_by
+        .as_ref()
+        .is_some_and(|s| Some(s.value.as_str()) == my_id);
+    let supersedes = sop
+        .meta
+        .supersedes
+        .as_ref()
+        .is_some_and(|l| l.value.iter().any(|i| Some(i.value.as_str()) == target_id));
+    if successor_of || supersedes || sop.status() == Some(Status::Retired) {
+        return;
+    }
+    let help = match &target.meta.superseded_by {
+        Some(next) => format!("link to its successor `{}` instead", next.value),
+        None => "remove the link, or link to the SOP that now covers this".to_string(),
+    };
+    out.push(
+        finding(
+            &LINK_TO_RETIRED,
+            sop,
+            span,
+            format!(
+                "this links to `{}`, which is retired",
+                target_id.unwrap_or(&target.path)
+            ),
+        )
+        .label("retired SOP")
+        .help(help),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompts_are_told_apart_from_html_and_autolinks() {
+        assert_eq!(prompt_len("<Say why.> more"), Some(10));
+        assert_eq!(prompt_len("<insert team name> x"), Some(18));
+        assert_eq!(prompt_len("<Task.>"), Some(7));
+        assert!(prompt_len("<details open>").is_none());
+        assert!(prompt_len("<span class=\"x\">").is_none());
+        assert!(prompt_len("<https://example.com>").is_none());
+        assert!(prompt_len("<br>").is_none());
+        assert!(prompt_len("< 100 and > 5").is_none());
+        assert_eq!(prompt_len("<Name every role.\nIn the table.>"), Some(32));
+    }
+
+    #[test]
+    fn links_resolve_from_the_folder() {
+        assert_eq!(
+            resolve("sops/a/x.md", "../b/y.md").as_deref(),
+            Some("sops/b/y.md")
+        );
+        assert_eq!(
+            resolve("sops/a/x.md", "y.md").as_deref(),
+            Some("sops/a/y.md")
+        );
+        assert_eq!(
+            resolve("sops/a/x.md", "/assets/i.png").as_deref(),
+            Some("assets/i.png")
+        );
+        assert_eq!(resolve("sops/x.md", "../../../y.md"), None);
+        assert_eq!(relative("sops/a/x.md", "sops/b/y.md"), "../b/y.md");
+        assert_eq!(relative("sops/a/x.md", "sops/a/y.md"), "y.md");
+        assert!(has_scheme("https://x") && has_scheme("mailto:a@b.c") && !has_scheme("a.md"));
+        assert_eq!(percent_decode("a%20b.md"), "a b.md");
+    }
+}

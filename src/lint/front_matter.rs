@@ -1,0 +1,621 @@
+//! Front-matter rules: syntax, required and unknown keys, value shapes and values (id, type,
+//! status, version, dates, e-mail, review period), id and file name.
+
+use crate::diag::{Edit, Finding, Fix};
+use crate::repo::config::closest;
+use crate::repo::dates::{self, DateError};
+use crate::repo::front_matter::{Field, FrontMatter, KNOWN_KEYS, Value, YamlProblemKind};
+use crate::repo::sop::id_number;
+use crate::repo::{Sop, Span, Status};
+
+use super::registry::*;
+use super::{Cx, finding};
+
+/// Keys that hold one value.
+const TEXT_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "type",
+    "status",
+    "version",
+    "owner",
+    "department",
+    "effective",
+    "review_every",
+    "next_review",
+    "last_reviewed",
+    "superseded_by",
+    "retired_reason",
+    "language",
+    "translation_of",
+];
+
+/// Keys that hold a list (or one value).
+const LIST_KEYS: &[&str] = &["approvers", "tags", "supersedes"];
+
+/// Keys every SOP must have.
+const REQUIRED: &[&str] = &[
+    "id",
+    "title",
+    "type",
+    "status",
+    "version",
+    "owner",
+    "department",
+];
+
+pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    let Some(fm) = &sop.front_matter else {
+        let first = sop.source.line_span(1);
+        if let Some(open) = sop.split.unclosed {
+            out.push(
+                finding(
+                    &FRONT_MATTER_SYNTAX,
+                    sop,
+                    open,
+                    "the front matter is never closed",
+                )
+                .label("this `---` opens the front matter")
+                .help("add a line with only `---` after the last `key: value` line"),
+            );
+        } else {
+            let typed = sop
+                .sop_type(cx.settings)
+                .map(|t| format!(" (its folder makes it a `{}`)", t.name))
+                .unwrap_or_default();
+            out.push(
+                finding(
+                    &FRONT_MATTER_MISSING,
+                    sop,
+                    first,
+                    format!("this file has no front matter{typed}"),
+                )
+                .label("front matter belongs above this line")
+                .help("start the file with a `---` line, the keys `id`, `title`, `type`, `status`, `version`, `owner` and `department`, and another `---` line (`sop new` writes a complete example)"),
+            );
+        }
+        return;
+    };
+    if yaml_problems(sop, fm, out) {
+        return;
+    }
+    for field in &fm.fields {
+        key_known(fm, field, sop, out);
+        shape(field, sop, out);
+    }
+    required(cx, fm, sop, out);
+    let m = &sop.meta;
+    if let Some(id) = &m.id {
+        id_form(cx, sop, &id.value, id.span, out);
+    }
+    if let Some(t) = &m.sop_type
+        && !cx.settings.types.contains_key(&t.value)
+    {
+        let names = cx.settings.type_names();
+        let mut f = finding(
+            &TYPE_UNKNOWN,
+            sop,
+            t.span,
+            format!("`{}` is not a type of SOP this repository knows", t.value),
+        )
+        .label("unknown type");
+        let list = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        f = match closest(&t.value, &names) {
+            Some(best) => f.help(format!("did you mean `{best}`? The types are {list}")),
+            None => f.help(format!(
+                "use one of {list}, or add the type under `[types.{}]` in `sop.toml`",
+                t.value
+            )),
+        };
+        out.push(f);
+    }
+    if let Some(status) = &m.status {
+        status_value(sop, &status.value, status.span, out);
+    }
+    if let Some(v) = &m.version
+        && semver::Version::parse(&v.value).is_err()
+    {
+        out.push(
+            finding(
+                &VERSION_INVALID,
+                sop,
+                v.span,
+                format!(
+                    "`version: {}` is not a version number of the form 1.2.3",
+                    v.value
+                ),
+            )
+            .label("not MAJOR.MINOR.PATCH")
+            .help(format!(
+                "write three numbers separated by dots, for example `version: {}`",
+                version_example(&v.value)
+            )),
+        );
+    }
+    for (key, rule) in [
+        ("effective", &EFFECTIVE_DATE_INVALID),
+        ("next_review", &REVIEW_DATE_INVALID),
+        ("last_reviewed", &REVIEW_DATE_INVALID),
+    ] {
+        let value = match key {
+            "effective" => &m.effective,
+            "next_review" => &m.next_review,
+            _ => &m.last_reviewed,
+        };
+        if let Some(v) = value {
+            date_value(sop, rule, key, &v.value, v.span, out);
+        }
+    }
+    if let Some(every) = &m.review_every
+        && every.value.parse::<dates::Cadence>().is_err()
+    {
+        out.push(
+            finding(
+                &REVIEW_EVERY_INVALID,
+                sop,
+                every.span,
+                format!("`review_every: {}` is not a period of time", every.value),
+            )
+            .label("not a number and a unit")
+            .help("write a number and a unit, for example `review_every: 12 months`, `6 months` or `2 weeks`"),
+        );
+    }
+    if let Some(owner) = &m.owner {
+        email(sop, "owner", &owner.value, owner.span, out);
+    }
+    if let Some(list) = &m.approvers {
+        for a in &list.value {
+            email(sop, "approvers", &a.value, a.span, out);
+        }
+    }
+}
+
+/// Report the YAML block's own problems; `true` when nothing else can be checked.
+fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
+    let mut fatal = false;
+    for p in &fm.problems {
+        match &p.kind {
+            YamlProblemKind::DuplicateKey { key } => out.push(
+                finding(
+                    &KEY_DUPLICATE,
+                    sop,
+                    p.span,
+                    format!("the key `{key}` appears more than once"),
+                )
+                .label("written again here")
+                .help(format!("keep one `{key}:` line and delete the other")),
+            ),
+            YamlProblemKind::Syntax => {
+                fatal = true;
+                out.push(
+                    finding(
+                        &FRONT_MATTER_SYNTAX,
+                        sop,
+                        p.span,
+                        "the front matter cannot be read",
+                    )
+                    .label(yaml_words(&p.detail))
+                    .help("put text that contains `: `, `#`, `[`, `{` or quotes in double quotes, and indent list items the same way"),
+                );
+            }
+            YamlProblemKind::NotAMapping => {
+                fatal = true;
+                out.push(
+                    finding(
+                        &FRONT_MATTER_SYNTAX,
+                        sop,
+                        p.span,
+                        "the front matter is not a list of `key: value` lines",
+                    )
+                    .help("write one `key: value` per line, such as `title: Account Recovery`"),
+                );
+            }
+            YamlProblemKind::ComplexKey => out.push(
+                finding(
+                    &FRONT_MATTER_SYNTAX,
+                    sop,
+                    p.span,
+                    "a front-matter key is not plain text",
+                )
+                .help("write keys as plain words, such as `owner:`"),
+            ),
+        }
+    }
+    fatal
+}
+
+/// The YAML parser's message in words for writers.
+fn yaml_words(detail: &str) -> String {
+    let d = detail.to_lowercase();
+    if d.contains("mapping values are not allowed") {
+        "a second `: ` on this line: put the value in double quotes".into()
+    } else if d.contains("did not find expected key") || d.contains("expected key") {
+        "this line is indented differently from the lines above it".into()
+    } else if d.contains("cannot start any token") {
+        "a value cannot start with this character: put it in double quotes".into()
+    } else if d.contains("could not find expected ':'") {
+        "this line is not a `key: value` line".into()
+    } else if d.contains("quoted scalar") || d.contains("unexpected end of") {
+        "a quote or bracket opened here is never closed".into()
+    } else if d.contains("tab") {
+        "tabs cannot indent YAML: use spaces".into()
+    } else {
+        format!("YAML stops reading here ({detail})")
+    }
+}
+
+fn key_known(fm: &FrontMatter, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
+    if KNOWN_KEYS.contains(&field.key.as_str()) {
+        return;
+    }
+    let mut f = finding(
+        &KEY_UNKNOWN,
+        sop,
+        field.key_span,
+        format!("`{}` is not a front-matter key sop knows", field.key),
+    )
+    .label("unknown key");
+    match closest(&field.key, KNOWN_KEYS) {
+        Some(best) => {
+            f = f.help(format!("did you mean `{best}`?"));
+            let plain = sop.slice(field.key_span) == field.key;
+            if plain && fm.get(best).is_none() {
+                f = f.fix(Fix {
+                    description: format!("renamed key `{}` to `{best}`", field.key),
+                    edits: vec![Edit {
+                        span: field.key_span,
+                        replacement: best.to_string(),
+                    }],
+                });
+            }
+        }
+        None => {
+            f = f.help(
+                "remove it, or use one of the keys listed by `sop lint --explain key-unknown`",
+            );
+        }
+    }
+    out.push(f);
+}
+
+fn shape(field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
+    let key = field.key.as_str();
+    let single = TEXT_KEYS.contains(&key);
+    let list = LIST_KEYS.contains(&key);
+    let (message, help) = match (&field.value, single, list) {
+        (Value::Mapping, _, _) if sop.slice(field.value_span).trim_start().starts_with('{') => (
+            format!(
+                "`{key}` holds `{}`, a template placeholder that was never filled in",
+                sop.slice(field.value_span).trim()
+            ),
+            "replace it with the real value; text with `{` or `}` must be in double quotes"
+                .to_string(),
+        ),
+        (Value::Mapping, true, _) | (Value::Mapping, _, true) => (
+            format!("`{key}` holds `key: value` pairs where one value belongs"),
+            format!("write one value after `{key}:`; put text with `: ` in double quotes"),
+        ),
+        (Value::List(_), true, _) => (
+            format!("`{key}` holds a list, but takes one value"),
+            if key == "owner" {
+                "name one accountable owner; list the others under `approvers`".to_string()
+            } else {
+                format!("write a single value, such as `{key}: ...`")
+            },
+        ),
+        (Value::List(items), _, true) if items.iter().any(|i| i.text.is_none()) => (
+            format!("an item of `{key}` is not plain text"),
+            format!("write `{key}` as a list of names or ids, such as `{key}: [A, B]`"),
+        ),
+        _ => return,
+    };
+    out.push(
+        finding(&VALUE_WRONG_SHAPE, sop, field.value_span, message)
+            .label("wrong kind of value")
+            .help(help),
+    );
+}
+
+fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
+    let opening = sop.source.line_span(
+        sop.source
+            .line_col(fm.span.start)
+            .line
+            .saturating_sub(1)
+            .max(1),
+    );
+    for key in REQUIRED {
+        if *key == "type" && cx.settings.type_for_path(&sop.path).is_some() {
+            continue;
+        }
+        match fm.get(key) {
+            None => out.push(
+                finding(
+                    &KEY_MISSING,
+                    sop,
+                    opening,
+                    format!("the front matter has no `{key}`"),
+                )
+                .label(format!("add `{key}:` to this block"))
+                .help(required_help(key)),
+            ),
+            Some(field) => {
+                let empty = match &field.value {
+                    Value::Null => true,
+                    Value::Text(t) => t.trim().is_empty(),
+                    _ => false,
+                };
+                if empty {
+                    out.push(
+                        finding(
+                            &KEY_MISSING,
+                            sop,
+                            field.key_span,
+                            format!("`{key}` is empty"),
+                        )
+                        .label("no value")
+                        .help(required_help(key)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn required_help(key: &str) -> String {
+    let example = match key {
+        "id" => "id: SOP-0001",
+        "title" => "title: Account Recovery",
+        "type" => "type: procedure",
+        "status" => "status: draft",
+        "version" => "version: 0.1.0",
+        "owner" => "owner: Sofia Marquez",
+        _ => "department: User Service",
+    };
+    format!("write it as `{example}`")
+}
+
+fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>) {
+    let prefix = &cx.settings.config.sops.id_prefix;
+    let digits = cx.settings.config.sops.id_digits;
+    if id_number(id, prefix).is_none() {
+        out.push(
+            finding(
+                &ID_INVALID,
+                sop,
+                span,
+                format!(
+                    "`{id}` is not an id of the form `{prefix}-{}`",
+                    "N".repeat(digits)
+                ),
+            )
+            .label("not a valid id")
+            .help(format!(
+                "ids are `{prefix}`, a dash and a number, for example `{prefix}-{:0digits$}`",
+                1
+            )),
+        );
+        return;
+    }
+    let name = sop.path.rsplit('/').next().unwrap_or(&sop.path);
+    if sop.file_name.id.as_deref() != Some(id) {
+        let lang = sop
+            .file_name
+            .language
+            .as_ref()
+            .map(|l| format!(".{l}"))
+            .unwrap_or_default();
+        let slug = if sop.file_name.slug.is_empty() {
+            String::new()
+        } else {
+            format!("-{}", sop.file_name.slug)
+        };
+        out.push(
+            finding(
+                &ID_FILE_NAME_MISMATCH,
+                sop,
+                span,
+                format!("the id `{id}` does not match the file name `{name}`"),
+            )
+            .label("the file name should start with this id")
+            .help(format!(
+                "rename the file to `{id}{slug}{lang}.md` (with `git mv`), or correct the id"
+            )),
+        );
+    }
+}
+
+fn status_value(sop: &Sop, value: &str, span: Span, out: &mut Vec<Finding>) {
+    if value.parse::<Status>().is_ok() {
+        return;
+    }
+    let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let lower = value.to_lowercase();
+    let mut f = finding(
+        &STATUS_INVALID,
+        sop,
+        span,
+        format!("`status: {value}` is not a status sop knows"),
+    )
+    .label("not draft, review, approved or retired");
+    if let Ok(st) = lower.parse::<Status>() {
+        f = f.help(format!("write it in lower case: `status: {st}`"));
+        if sop.slice(span) == value {
+            f = f.fix(Fix {
+                description: format!("changed status `{value}` to `{st}`"),
+                edits: vec![Edit {
+                    span,
+                    replacement: st.to_string(),
+                }],
+            });
+        }
+    } else {
+        let hint = match lower.as_str() {
+            "published" | "active" | "final" | "live" | "released" => Some("approved"),
+            "obsolete" | "deprecated" | "archived" | "withdrawn" => Some("retired"),
+            "in-review" | "in review" | "pending" | "reviewed" => Some("review"),
+            "new" | "wip" | "in progress" => Some("draft"),
+            _ => closest(&lower, &names),
+        };
+        f = f.help(match hint {
+            Some(h) => format!(
+                "use one of `draft`, `review`, `approved` or `retired`; perhaps `status: {h}`"
+            ),
+            None => "use one of `draft`, `review`, `approved` or `retired`".to_string(),
+        });
+    }
+    out.push(f);
+}
+
+fn version_example(value: &str) -> String {
+    let v = value.trim().trim_start_matches(['v', 'V']);
+    let parts: Vec<&str> = v.split('.').collect();
+    if !parts.is_empty()
+        && parts.len() <= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        let mut nums: Vec<u64> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
+        nums.resize(3, 0);
+        return format!("{}.{}.{}", nums[0], nums[1], nums[2]);
+    }
+    "1.0.0".to_string()
+}
+
+fn date_value(
+    sop: &Sop,
+    rule: &'static crate::diag::RuleMeta,
+    key: &str,
+    value: &str,
+    span: Span,
+    out: &mut Vec<Finding>,
+) {
+    let err = match dates::parse_date(value) {
+        Ok(_) => return,
+        Err(e) => e,
+    };
+    let f = match err {
+        DateError::NoSuchDay { why } => {
+            let example = last_valid_day(value).unwrap_or_else(|| "2026-03-01".to_string());
+            finding(rule, sop, span, format!("`{key}` is not a real date"))
+                .label(why)
+                .help(format!(
+                    "write the date as YYYY-MM-DD, for example `{key}: {example}`"
+                ))
+        }
+        DateError::Format => {
+            let example = repair_date(value).unwrap_or_else(|| "2026-03-01".to_string());
+            finding(
+                rule,
+                sop,
+                span,
+                format!("`{key}` is not a date in the form YYYY-MM-DD"),
+            )
+            .label("not YYYY-MM-DD")
+            .help(format!(
+                "write the date as YYYY-MM-DD, for example `{key}: {example}`"
+            ))
+        }
+    };
+    out.push(f);
+}
+
+/// For `2026-02-30`, the last day of that month; `None` when the month is not real.
+fn last_valid_day(value: &str) -> Option<String> {
+    let y: i16 = value.get(0..4)?.parse().ok()?;
+    let m: i8 = value.get(5..7)?.parse().ok()?;
+    let first = dates::Date::new(y, m, 1).ok()?;
+    Some(format!("{y:04}-{m:02}-{:02}", first.days_in_month()))
+}
+
+/// Obvious repairs: `2026-6-1` and `20260601` give `2026-06-01`.
+fn repair_date(value: &str) -> Option<String> {
+    let v = value.trim();
+    let candidate = if v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}-{}", &v[0..4], &v[4..6], &v[6..8])
+    } else {
+        let parts: Vec<&str> = v.split(['-', '/', '.']).collect();
+        let [y, m, d] = parts.as_slice() else {
+            return None;
+        };
+        if y.len() != 4 {
+            return None;
+        }
+        let m: u8 = m.parse().ok()?;
+        let d: u8 = d.parse().ok()?;
+        format!("{y}-{m:02}-{d:02}")
+    };
+    dates::parse_date(&candidate).ok().map(|_| candidate)
+}
+
+fn email(sop: &Sop, key: &str, value: &str, span: Span, out: &mut Vec<Finding>) {
+    if !value.contains('@') || valid_email(value) {
+        return;
+    }
+    out.push(
+        finding(
+            &EMAIL_INVALID,
+            sop,
+            span,
+            format!("`{value}` in `{key}` is not a complete e-mail address"),
+        )
+        .label("not name@example.com")
+        .help("write a whole address such as `sofia.marquez@example.com`, or the person's name without `@`"),
+    );
+}
+
+/// `name@example.com` or `Name <name@example.com>`.
+fn valid_email(value: &str) -> bool {
+    let v = value.trim();
+    let addr = match (v.rfind('<'), v.strip_suffix('>')) {
+        (Some(open), Some(inner)) => inner.get(open + 1..).unwrap_or_default(),
+        _ => v,
+    };
+    let Some((local, domain)) = addr.split_once('@') else {
+        return false;
+    };
+    let ok_chars = |s: &str| {
+        !s.is_empty()
+            && !s.starts_with('.')
+            && !s.ends_with('.')
+            && !s.contains("..")
+            && s.chars()
+                .all(|c| !c.is_whitespace() && !matches!(c, '@' | '<' | '>' | ',' | ';'))
+    };
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    ok_chars(local)
+        && ok_chars(domain)
+        && domain.contains('.')
+        && tld.chars().count() >= 2
+        && tld.chars().all(char::is_alphabetic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_only_for_form() {
+        assert!(valid_email("sofia.marquez@example.com"));
+        assert!(valid_email("Sofia Marquez <sofia@example.co.uk>"));
+        assert!(!valid_email("sofia@example"));
+        assert!(!valid_email("sofia @example.com"));
+        assert!(!valid_email("@example.com"));
+        assert!(!valid_email("a@@b.com"));
+    }
+
+    #[test]
+    fn dates_get_repaired_in_help() {
+        assert_eq!(repair_date("2025-6-1").as_deref(), Some("2025-06-01"));
+        assert_eq!(repair_date("20250712").as_deref(), Some("2025-07-12"));
+        assert_eq!(repair_date("14/03/2025"), None);
+        assert_eq!(last_valid_day("2026-02-30").as_deref(), Some("2026-02-28"));
+        assert_eq!(version_example("1.2"), "1.2.0");
+        assert_eq!(version_example("v2"), "2.0.0");
+    }
+}

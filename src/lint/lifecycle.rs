@@ -1,0 +1,171 @@
+//! Lifecycle rules: reviews overdue or due soon, approved SOPs without approvers or effective
+//! date or taking effect in the future, retired SOPs without successor, successor ids that do
+//! not exist.
+
+use crate::diag::Finding;
+use crate::repo::dates::{self, Cadence};
+use crate::repo::{Sop, Span, Status};
+
+use super::registry::*;
+use super::{Cx, finding};
+
+pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    let m = &sop.meta;
+    let status_span = m.status.as_ref().map(|s| s.span);
+    match (sop.status(), status_span) {
+        (Some(Status::Approved), Some(status_span)) => {
+            approved(cx, sop, status_span, out);
+        }
+        (Some(Status::Retired), Some(status_span))
+            if m.superseded_by.is_none() && m.retired_reason.is_none() =>
+        {
+            out.push(
+                    finding(
+                        &RETIRED_WITHOUT_SUCCESSOR,
+                        sop,
+                        status_span,
+                        "this SOP is retired but says neither what replaces it nor why",
+                    )
+                    .label("retired")
+                    .help("add `superseded_by: <id of the new SOP>`, or `retired_reason:` with one sentence on why it was retired"),
+                );
+        }
+        _ => {}
+    }
+    if let Some(next) = &m.superseded_by {
+        unknown_id(cx, sop, "superseded_by", &next.value, next.span, out);
+    }
+    if let Some(list) = &m.supersedes {
+        for item in &list.value {
+            unknown_id(cx, sop, "supersedes", &item.value, item.span, out);
+        }
+    }
+}
+
+fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {
+    let m = &sop.meta;
+    if m.approvers.as_ref().is_none_or(|a| a.value.is_empty()) {
+        let span = sop
+            .front_matter
+            .as_ref()
+            .and_then(|fm| fm.get("approvers"))
+            .map_or(status_span, |f| f.key_span);
+        out.push(
+            finding(
+                &APPROVED_WITHOUT_APPROVERS,
+                sop,
+                span,
+                "this SOP is approved but names no approvers",
+            )
+            .label("approved by whom?")
+            .help("add `approvers: [Name, Name]` with the people who approved this version, or set `status: review`"),
+        );
+    }
+    match &m.effective {
+        None => out.push(
+            finding(
+                &APPROVED_WITHOUT_EFFECTIVE_DATE,
+                sop,
+                status_span,
+                "this SOP is approved but has no effective date",
+            )
+            .label("effective since when?")
+            .help("add `effective: YYYY-MM-DD`, the day this version takes effect"),
+        ),
+        Some(eff) => {
+            if let Ok(date) = dates::parse_date(&eff.value)
+                && date > cx.today
+            {
+                out.push(
+                    finding(
+                        &EFFECTIVE_IN_FUTURE,
+                        sop,
+                        eff.span,
+                        format!("this approved SOP only takes effect on {date}"),
+                    )
+                    .label("after today")
+                    .help("check the date (and the year); keep the SOP in `review` until it takes effect"),
+                );
+            }
+        }
+    }
+    review_dates(cx, sop, out);
+}
+
+fn review_dates(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    let Some(next) = sop.next_review(cx.settings) else {
+        return;
+    };
+    let m = &sop.meta;
+    let span = [
+        &m.next_review,
+        &m.last_reviewed,
+        &m.review_every,
+        &m.effective,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.span)
+    .next();
+    let Some(span) = span else {
+        return;
+    };
+    let days = dates::days_between(cx.today, next);
+    if days < 0 {
+        out.push(
+            finding(
+                &REVIEW_OVERDUE,
+                sop,
+                span,
+                format!(
+                    "the review of this SOP was due on {next}, {} ago",
+                    plural(-days)
+                ),
+            )
+            .label("review date has passed")
+            .help("review the SOP and record it with `sop review <ID>`, or release a new version"),
+        );
+    } else if due_soon(cx.settings.due_soon, cx.today, next) {
+        out.push(
+            finding(
+                &REVIEW_DUE_SOON,
+                sop,
+                span,
+                format!(
+                    "the review of this SOP is due on {next}, in {}",
+                    plural(days)
+                ),
+            )
+            .label("review due soon")
+            .help("plan the review; record it with `sop review <ID>` when done"),
+        );
+    }
+}
+
+fn due_soon(window: Cadence, today: dates::Date, next: dates::Date) -> bool {
+    window.after(today).is_some_and(|limit| next <= limit)
+}
+
+fn plural(days: i64) -> String {
+    if days == 1 {
+        "1 day".into()
+    } else {
+        format!("{days} days")
+    }
+}
+
+fn unknown_id(cx: &Cx<'_>, sop: &Sop, key: &str, id: &str, span: Span, out: &mut Vec<Finding>) {
+    if cx.ids.contains(id) {
+        return;
+    }
+    out.push(
+        finding(
+            &SUPERSEDE_ID_UNKNOWN,
+            sop,
+            span,
+            format!("`{key}` names `{id}`, but no SOP has that id"),
+        )
+        .label("unknown id")
+        .help("correct the id; `sop list` shows every SOP's id"),
+    );
+}

@@ -1,0 +1,542 @@
+//! `sop lint`: run every rule over a loaded [`Corpus`] and return the findings.
+//!
+//! Per-file rules run in parallel (rayon) over the already parsed SOPs; cross-file rules (ids,
+//! links, anchors, successors, translations) look things up in hash maps built once before the
+//! parallel pass, and duplicate ids are grouped after it. Then `sop.toml` severities and
+//! `<!-- sop-disable ... -->` comments are applied and the findings sorted by file, position and
+//! rule. This module uses `repo` and `diag`; it prints nothing.
+//!
+//! The library API other commands rely on (keep it stable):
+//! - [`check`]: every rule over the whole corpus;
+//! - [`check_sop`]: every rule for one SOP (cross-file rules see the whole corpus), as `sop
+//!   release` uses to refuse an SOP with errors;
+//! - [`apply_fixes`]: the safe automatic fixes applied to one file's text.
+
+mod content;
+mod fix;
+mod front_matter;
+mod lifecycle;
+mod procedure;
+pub mod registry;
+mod structure;
+mod translation;
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::diag::{Finding, RuleMeta, Severity};
+use crate::repo::config::{SeverityLevel, closest};
+use crate::repo::dates::{self, Date};
+use crate::repo::{BrokenFile, Corpus, FileProblem, Repo, Settings, Sop, SourceFile, Span};
+
+pub use fix::{FixOutcome, apply_fixes};
+pub use registry::RULES;
+
+/// Why lint could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    /// `[lint.severity]` in `sop.toml` names a rule that does not exist.
+    #[error("{file}:{line}: `[lint.severity]` names the rule `{id}`, which does not exist")]
+    UnknownRule {
+        /// The configuration file.
+        file: String,
+        /// 1-based line of the entry (1 when unknown).
+        line: usize,
+        /// The id as written.
+        id: String,
+        /// The closest rule id, when one is close.
+        suggestion: Option<&'static str>,
+    },
+}
+
+impl LintError {
+    /// How to fix it, for the `help:` line.
+    pub fn help(&self) -> String {
+        match self {
+            LintError::UnknownRule { suggestion, .. } => match suggestion {
+                Some(s) => {
+                    format!("did you mean `{s}`? `sop lint --list-rules` lists every rule id")
+                }
+                None => "`sop lint --list-rules` lists every rule id".to_string(),
+            },
+        }
+    }
+}
+
+/// Run every rule over `corpus` (the SOPs of `repo`), with `sop.toml` severities and
+/// `sop-disable` comments applied; sorted by file, line, column and rule.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub fn check(repo: &Repo, corpus: &Corpus) -> Result<Vec<Finding>, LintError> {
+    let levels = severity_levels(&repo.settings)?;
+    let cx = Cx::new(repo, corpus);
+    let mut findings: Vec<Finding> = corpus
+        .sops
+        .par_iter()
+        .flat_map_iter(|sop| cx.check_one(sop))
+        .collect();
+    findings.extend(corpus.broken.iter().map(|b| broken_file(repo, b)));
+    findings.extend(cx.duplicate_ids(None));
+    Ok(finish(findings, corpus, &levels))
+}
+
+/// Run every rule for the SOP at `path` (relative to the repository root); cross-file rules
+/// look at the whole `corpus`. A broken file gives its one finding; a path that is not in the
+/// corpus gives none.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub fn check_sop(repo: &Repo, corpus: &Corpus, path: &str) -> Result<Vec<Finding>, LintError> {
+    let levels = severity_levels(&repo.settings)?;
+    let cx = Cx::new(repo, corpus);
+    let mut findings = Vec::new();
+    if let Some(sop) = corpus.sops.iter().find(|s| s.path == path) {
+        findings.extend(cx.check_one(sop));
+        findings.extend(cx.duplicate_ids(Some(path)));
+    }
+    findings.extend(
+        corpus
+            .broken
+            .iter()
+            .filter(|b| b.path == path)
+            .map(|b| broken_file(repo, b)),
+    );
+    Ok(finish(findings, corpus, &levels))
+}
+
+/// Whether `findings` hold an error (or, with `deny_warnings`, anything).
+pub fn fails(findings: &[Finding], deny_warnings: bool) -> bool {
+    findings
+        .iter()
+        .any(|f| deny_warnings || f.severity == Severity::Error)
+}
+
+/// The severities set in `sop.toml`, checked against the registry.
+fn severity_levels(settings: &Settings) -> Result<HashMap<&'static str, SeverityLevel>, LintError> {
+    let mut levels = HashMap::new();
+    for (id, level) in &settings.config.lint.severity {
+        match registry::find(id) {
+            Some(rule) => {
+                levels.insert(rule.id, *level);
+            }
+            None => {
+                let (file, line) = config_line(settings, id);
+                return Err(LintError::UnknownRule {
+                    file,
+                    line,
+                    id: id.clone(),
+                    suggestion: closest(id, &registry::ids()),
+                });
+            }
+        }
+    }
+    Ok(levels)
+}
+
+/// The configuration file's name and the line that sets `id`, for the error message.
+fn config_line(settings: &Settings, id: &str) -> (String, usize) {
+    let Some(path) = &settings.path else {
+        return ("sop.toml".into(), 1);
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let line = text
+        .lines()
+        .position(|l| {
+            let key = l.split('=').next().unwrap_or_default().trim();
+            key.trim_matches(['"', '\'']) == id
+        })
+        .map_or(1, |i| i + 1);
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    (name, line)
+}
+
+/// Apply severities and disable comments, then sort.
+fn finish(
+    findings: Vec<Finding>,
+    corpus: &Corpus,
+    levels: &HashMap<&'static str, SeverityLevel>,
+) -> Vec<Finding> {
+    let by_path: HashMap<&str, &Sop> = corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect();
+    let mut disables: HashMap<&str, Disables> = HashMap::new();
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter_map(|mut f| {
+            match levels.get(f.rule.id) {
+                Some(SeverityLevel::Off) => return None,
+                Some(SeverityLevel::Error) => f.severity = Severity::Error,
+                Some(SeverityLevel::Warning) => f.severity = Severity::Warning,
+                None => {}
+            }
+            if let Some(sop) = by_path.get(f.file.as_str()) {
+                let d = disables
+                    .entry(sop.path.as_str())
+                    .or_insert_with(|| Disables::of(sop));
+                if d.silences(&f, sop) {
+                    return None;
+                }
+            }
+            Some(f)
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |f: &Finding| f.span.map_or((0, 0), |s| (s.start, s.end));
+        a.file
+            .cmp(&b.file)
+            .then(key(a).0.cmp(&key(b).0))
+            .then(a.rule.id.cmp(b.rule.id))
+            .then(key(a).1.cmp(&key(b).1))
+            .then(a.message.cmp(&b.message))
+    });
+    out
+}
+
+/// The `sop-disable` comments of one file.
+#[derive(Debug, Default)]
+struct Disables {
+    /// Rules off for the whole file; `None` in the set means every rule.
+    file: HashSet<Option<String>>,
+    /// Rules off for one line (1-based), the line after the comment.
+    lines: HashMap<usize, HashSet<Option<String>>>,
+}
+
+impl Disables {
+    fn of(sop: &Sop) -> Disables {
+        let mut d = Disables::default();
+        for c in &sop.outline().comments {
+            let inner = sop
+                .slice(*c)
+                .trim_start_matches("<!--")
+                .trim_end_matches("-->")
+                .trim();
+            let (next_line, rest) = if let Some(rest) = inner.strip_prefix("sop-disable-next-line")
+            {
+                (true, rest)
+            } else if let Some(rest) = inner.strip_prefix("sop-disable") {
+                (false, rest)
+            } else {
+                continue;
+            };
+            if !rest.is_empty() && !rest.starts_with([' ', '\t', '\n', '\r']) {
+                continue;
+            }
+            let mut ids: HashSet<Option<String>> = rest
+                .split([' ', ',', '\t', '\n', '\r'])
+                .filter(|s| !s.is_empty())
+                .map(|s| Some(s.to_string()))
+                .collect();
+            if ids.is_empty() {
+                ids.insert(None);
+            }
+            if next_line {
+                let line = sop.source.line_col(c.end).line + 1;
+                d.lines.entry(line).or_default().extend(ids);
+            } else {
+                d.file.extend(ids);
+            }
+        }
+        d
+    }
+
+    fn silences(&self, f: &Finding, sop: &Sop) -> bool {
+        let hit = |set: &HashSet<Option<String>>| {
+            set.contains(&None) || set.contains(&Some(f.rule.id.to_string()))
+        };
+        if hit(&self.file) {
+            return true;
+        }
+        if self.lines.is_empty() {
+            return false;
+        }
+        let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
+        self.lines.get(&line).is_some_and(hit)
+    }
+}
+
+/// The text of the files that are not UTF-8, with bad bytes replaced, so that writers can show
+/// the line a `file-not-utf8` finding points at. The valid prefix is byte for byte the file's.
+pub fn broken_sources(repo: &Repo, corpus: &Corpus) -> Vec<(String, SourceFile)> {
+    corpus
+        .broken
+        .iter()
+        .filter(|b| matches!(b.problem, FileProblem::NotUtf8 { .. }))
+        .filter_map(|b| {
+            let bytes = std::fs::read(repo.root.join(&b.path)).ok()?;
+            Some((
+                b.path.clone(),
+                SourceFile::new(String::from_utf8_lossy(&bytes).into_owned()),
+            ))
+        })
+        .collect()
+}
+
+/// The finding for a file that could not be read as an SOP.
+fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
+    let rule = match b.problem {
+        FileProblem::Empty => &registry::FILE_EMPTY,
+        FileProblem::Binary => &registry::FILE_BINARY,
+        FileProblem::NotUtf8 { .. } => &registry::FILE_NOT_UTF8,
+        FileProblem::TooLarge { .. } => &registry::FILE_TOO_LARGE,
+        FileProblem::Unreadable(_)
+        | FileProblem::SymlinkLoop
+        | FileProblem::DanglingLink
+        | FileProblem::NotAFile => &registry::FILE_UNREADABLE,
+    };
+    let span = match b.problem {
+        FileProblem::NotUtf8 { line, column } => {
+            std::fs::read(repo.root.join(&b.path)).ok().map(|bytes| {
+                let src = SourceFile::new(String::from_utf8_lossy(&bytes).into_owned());
+                let at = src.offset(line, column);
+                // The bad byte itself: the text before it is byte for byte the file's.
+                Span::new(at, at + 1)
+            })
+        }
+        _ => None,
+    };
+    Finding::new(
+        rule,
+        b.path.clone(),
+        span,
+        format!("`{}`: {}", b.path, b.problem),
+    )
+    .help(b.problem.help())
+}
+
+/// What every rule may look at: the repository, today, and the corpus indexed for lookups.
+pub(crate) struct Cx<'a> {
+    repo: &'a Repo,
+    settings: &'a Settings,
+    today: Date,
+    /// Every SOP by its path.
+    by_path: HashMap<&'a str, &'a Sop>,
+    /// SOPs that are not translations, by id.
+    originals: HashMap<&'a str, Vec<&'a Sop>>,
+    /// Every id in the repository.
+    ids: HashSet<&'a str>,
+    corpus: &'a Corpus,
+    /// Per type name: normalized section names and aliases → index of the required section.
+    lookups: HashMap<&'a str, HashMap<String, usize>>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(repo: &'a Repo, corpus: &'a Corpus) -> Cx<'a> {
+        let mut originals: HashMap<&str, Vec<&Sop>> = HashMap::new();
+        let mut ids = HashSet::new();
+        for sop in &corpus.sops {
+            if let Some(id) = sop.meta.id.as_ref().map(|s| s.value.as_str()) {
+                ids.insert(id);
+                if !sop.is_translation() {
+                    originals.entry(id).or_default().push(sop);
+                }
+            }
+        }
+        Cx {
+            repo,
+            settings: &repo.settings,
+            today: dates::today(),
+            by_path: corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect(),
+            originals,
+            ids,
+            corpus,
+            lookups: repo
+                .settings
+                .types
+                .iter()
+                .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
+                .collect(),
+        }
+    }
+
+    /// Every per-file rule for one SOP.
+    fn check_one(&self, sop: &Sop) -> Vec<Finding> {
+        let mut out = Vec::new();
+        front_matter::check(self, sop, &mut out);
+        structure::check(self, sop, &mut out);
+        content::check(self, sop, &mut out);
+        procedure::check(self, sop, &mut out);
+        lifecycle::check(self, sop, &mut out);
+        translation::check(self, sop, &mut out);
+        out
+    }
+
+    /// `id-duplicate`: SOPs of the same language that share an id (only for `only` when given).
+    fn duplicate_ids(&self, only: Option<&str>) -> Vec<Finding> {
+        let mut groups: HashMap<(&str, &str), Vec<&Sop>> = HashMap::new();
+        for sop in &self.corpus.sops {
+            let Some(id) = sop.meta.id.as_ref() else {
+                continue;
+            };
+            let lang = if sop.is_translation() {
+                sop.language().unwrap_or("?")
+            } else {
+                ""
+            };
+            groups
+                .entry((id.value.as_str(), lang))
+                .or_default()
+                .push(sop);
+        }
+        let mut out = Vec::new();
+        for ((id, _), group) in groups {
+            if group.len() < 2 {
+                continue;
+            }
+            for sop in &group {
+                if only.is_some_and(|p| p != sop.path) {
+                    continue;
+                }
+                let others: Vec<String> = group
+                    .iter()
+                    .filter(|o| o.path != sop.path)
+                    .map(|o| format!("`{}`", o.path))
+                    .collect();
+                let span = sop.meta.id.as_ref().map(|s| s.span);
+                out.push(
+                    Finding::new(
+                        &registry::ID_DUPLICATE,
+                        sop.path.clone(),
+                        span,
+                        format!("the id `{id}` is also used by {}", others.join(", ")),
+                    )
+                    .label("used more than once")
+                    .help("give one of these SOPs a new id (`sop new` shows the next free one) and rename its file to match"),
+                );
+            }
+        }
+        out
+    }
+
+    /// The SOP at `path`, if it is in the corpus.
+    fn sop_at(&self, path: &str) -> Option<&'a Sop> {
+        self.by_path.get(path).copied()
+    }
+}
+
+/// A finding of `rule` in `sop` at `span`.
+fn finding(rule: &'static RuleMeta, sop: &Sop, span: Span, message: impl Into<String>) -> Finding {
+    Finding::new(rule, sop.path.clone(), Some(span), message)
+}
+
+/// Section names compared the way DESIGN.md says: case-insensitive, surrounding whitespace,
+/// a leading number (`4.`, `4)`, `4.1`) and a trailing `:` ignored, inner spaces collapsed.
+pub(crate) fn normalize_heading(text: &str) -> String {
+    let t = text.trim();
+    let digits = t
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    let t = if digits > 0 && t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        let rest = &t[digits..];
+        let rest = rest.strip_prefix(')').unwrap_or(rest);
+        if rest.starts_with(char::is_whitespace) {
+            rest
+        } else {
+            t
+        }
+    } else {
+        t
+    };
+    let t = t.trim().trim_end_matches(':').trim();
+    let mut out = String::with_capacity(t.len());
+    for word in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_normalize_numbers_case_and_colons() {
+        assert_eq!(normalize_heading("  4. Purpose: "), "purpose");
+        assert_eq!(
+            normalize_heading("4) Roles  and Responsibilities"),
+            "roles and responsibilities"
+        );
+        assert_eq!(normalize_heading("2.1 Scope"), "scope");
+        assert_eq!(normalize_heading("24/7 coverage"), "24/7 coverage");
+        assert_eq!(normalize_heading("PROCEDURE"), "procedure");
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::repo::decode;
+
+    /// Lint one file's text (as the only SOP of a repository) and check every span.
+    fn lint_text(text: String) {
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-lint-props-no-such-dir"),
+            settings: Settings::load(None).expect("the default settings are valid"),
+        };
+        let sop = Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP");
+        let len = sop.source.text().len();
+        let corpus = Corpus {
+            sops: vec![sop],
+            broken: Vec::new(),
+        };
+        let findings = check(&repo, &corpus).expect("no severities configured");
+        for f in &findings {
+            if let Some(s) = f.span {
+                assert!(s.start <= s.end && s.end <= len, "{f:?}");
+            }
+            if let Some(fix) = &f.fix {
+                let fixed = apply_fixes(corpus.sops[0].source.text(), [f]);
+                assert!(!fixed.applied.is_empty() || fix.edits.is_empty());
+            }
+        }
+    }
+
+    const BASE: &str = "---\nid: SOP-0001\ntitle: T\ntype: procedure\nstatus: approved\nversion: 1.0.0\nowner: A\ndepartment: D\n---\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC*") {
+            lint_text(text);
+        }
+
+        #[test]
+        fn sop_like_text_never_panics(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just("---".to_string()),
+                    "[a-z_]{1,14}: [ -~äé–]{0,24}",
+                    "  - [ -~é]{0,10}",
+                    "#{1,6} [A-Za-z&é :0-9.]{0,24}",
+                    "[0-9]{1,2}[.)] [ -~]{0,20}",
+                    "- [ -~<>]{0,20}",
+                    "\\| [A-Za-z]{0,8} \\| [RACIx/ ]{0,3} \\|",
+                    "\\[[a-z]{0,5}\\]\\([a-z./#%-]{0,16}\\)",
+                    "<[A-Za-z][ -~]{0,20}>?",
+                    "<!-- sop-disable[a-z -]{0,20}-->",
+                    "`[ -~]{0,10}`?",
+                    "[ -~\t]{0,30}",
+                ],
+                0..40,
+            )
+        ) {
+            lint_text(format!("{BASE}{}", lines.join("\n")));
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            if let Ok(text) = decode(bytes) {
+                lint_text(text);
+            }
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! Structure rules: the type's required sections (present, spelt right, in order, not empty),
+//! duplicate sections, heading levels, H1 count and the final newline.
+
+use std::collections::HashMap;
+
+use crate::diag::{Edit, Finding, Fix};
+use crate::repo::config::SopType;
+use crate::repo::markdown::Heading;
+use crate::repo::{Sop, Span};
+
+use super::registry::*;
+use super::{Cx, finding, normalize_heading};
+
+/// How close (Jaro-Winkler) a heading must be to a missing section to count as its misspelling.
+const MISSPELLING_SCORE: f64 = 0.88;
+
+pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    headings(sop, out);
+    final_newline(sop, out);
+    if let Some(ty) = sop.sop_type(cx.settings)
+        && let Some(lookup) = cx.lookups.get(ty.name.as_str())
+    {
+        sections(ty, lookup, sop, out);
+    }
+}
+
+/// Which required section (index into `ty.sections`) a normalized heading names, if any.
+pub(super) fn section_lookup(ty: &SopType) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, name) in ty.sections.iter().enumerate() {
+        map.insert(normalize_heading(name), i);
+        for alias in ty.aliases.get(name).into_iter().flatten() {
+            map.entry(normalize_heading(alias)).or_insert(i);
+        }
+    }
+    map
+}
+
+fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut Vec<Finding>) {
+    let outline = &sop.outline();
+    // (required index, section index) in document order
+    let mut found: Vec<Option<usize>> = vec![None; ty.sections.len()];
+    let mut in_order: Vec<(usize, usize)> = Vec::new();
+    let mut unmatched: Vec<usize> = Vec::new();
+    let mut seen: HashMap<String, &Heading> = HashMap::new();
+    for (si, section) in outline.sections.iter().enumerate() {
+        let Some(h) = outline.section_heading(section) else {
+            continue;
+        };
+        let norm = normalize_heading(&h.text);
+        let req = lookup.get(&norm).copied();
+        let key = req
+            .and_then(|r| ty.sections.get(r))
+            .map_or(norm.clone(), |s| normalize_heading(s));
+        if let Some(first) = seen.get(&key) {
+            let first_line = sop.source.line_col(first.span.start).line;
+            out.push(
+                finding(
+                    &SECTION_DUPLICATE,
+                    sop,
+                    h.span,
+                    format!("the section `{}` appears a second time", h.text),
+                )
+                .label(format!("already started on line {first_line}"))
+                .help("merge the two sections into one, or rename one of them"),
+            );
+            continue;
+        }
+        seen.insert(key, h);
+        match req {
+            Some(r) => {
+                if let Some(slot) = found.get_mut(r) {
+                    *slot = Some(si);
+                }
+                in_order.push((r, si));
+            }
+            None => unmatched.push(si),
+        }
+    }
+    // Order: a required section that comes after one that should follow it.
+    let mut latest: Option<(usize, usize)> = None;
+    for &(r, si) in &in_order {
+        match latest {
+            Some((lr, lsi)) if r < lr => {
+                if let (Some(h), Some(other)) = (heading_of(sop, si), heading_of(sop, lsi)) {
+                    let name = ty.sections.get(r).map_or("", String::as_str);
+                    let after = ty.sections.get(lr).map_or("", String::as_str);
+                    out.push(
+                        finding(
+                            &SECTION_ORDER,
+                            sop,
+                            h.span,
+                            format!("the section `{name}` should come before `{after}`"),
+                        )
+                        .label(format!(
+                            "after `{}` on line {}",
+                            other.text,
+                            sop.source.line_col(other.span.start).line
+                        ))
+                        .help(format!(
+                            "the order for a {} is: {}",
+                            ty.name,
+                            ty.sections.join(", ")
+                        )),
+                    );
+                }
+            }
+            _ => latest = Some((r, si)),
+        }
+    }
+    // Empty sections.
+    for &(_, si) in &in_order {
+        if let (Some(section), Some(h)) = (outline.sections.get(si), heading_of(sop, si))
+            && !section.has_content
+        {
+            out.push(
+                finding(
+                    &SECTION_EMPTY,
+                    sop,
+                    h.span,
+                    format!("the section `{}` is empty", h.text),
+                )
+                .label("nothing under this heading")
+                .help("write the section; if it does not apply, say why in one sentence"),
+            );
+        }
+    }
+    // Missing sections, or misspelt headings of them.
+    let missing: Vec<usize> = (0..ty.sections.len())
+        .filter(|r| found.get(*r) == Some(&None))
+        .collect();
+    let spelled = misspellings(ty, sop, &missing, &unmatched);
+    for r in missing {
+        let name = ty.sections.get(r).map_or("", String::as_str);
+        if let Some(&si) = spelled.get(&r) {
+            if let Some(h) = heading_of(sop, si) {
+                let mut f = finding(
+                    &SECTION_HEADING_MISSPELLED,
+                    sop,
+                    h.span,
+                    format!(
+                        "the heading `{}` looks like a misspelling of `{name}`",
+                        h.text
+                    ),
+                )
+                .label(format!("should be `{name}`"))
+                .help(format!("rename the heading to `## {name}`"));
+                if let Some(edit) = rename_heading(sop, h, name) {
+                    f = f.fix(Fix {
+                        description: format!("renamed heading to \"{name}\""),
+                        edits: vec![edit],
+                    });
+                }
+                out.push(f);
+            }
+            continue;
+        }
+        // Point where the section belongs: before the next required section that is present.
+        let next = ((r + 1)..ty.sections.len())
+            .find_map(|later| found.get(later).copied().flatten())
+            .and_then(|si| heading_of(sop, si));
+        let (span, label) = match next {
+            Some(h) => (h.span, format!("add `## {name}` before this heading")),
+            None => (
+                last_line(sop),
+                format!("add `## {name}` after the last section"),
+            ),
+        };
+        out.push(
+            finding(
+                &SECTION_MISSING,
+                sop,
+                span,
+                format!("the required section `{name}` is missing"),
+            )
+            .label(label)
+            .help(format!(
+                "a {} has the sections {}; add `## {name}` with its content",
+                ty.name,
+                ty.sections.join(", ")
+            )),
+        );
+    }
+}
+
+fn heading_of(sop: &Sop, section: usize) -> Option<&Heading> {
+    sop.outline()
+        .sections
+        .get(section)
+        .and_then(|s| sop.outline().section_heading(s))
+}
+
+/// Missing required section → the one unmatched heading that clearly misspells it.
+fn misspellings(
+    ty: &SopType,
+    sop: &Sop,
+    missing: &[usize],
+    unmatched: &[usize],
+) -> HashMap<usize, usize> {
+    let comparable = |s: &str| normalize_heading(s).replace('&', "and").replace("  ", " ");
+    let mut best_for_heading: Vec<(usize, usize, f64)> = Vec::new();
+    for &si in unmatched {
+        let Some(h) = heading_of(sop, si) else {
+            continue;
+        };
+        let text = comparable(&h.text);
+        let mut scores: Vec<(usize, f64)> = missing
+            .iter()
+            .map(|&r| {
+                let name = ty.sections.get(r).map_or("", String::as_str);
+                (r, strsim::jaro_winkler(&text, &comparable(name)))
+            })
+            .collect();
+        scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+        if let Some(&(r, score)) = scores.first() {
+            let runner_up = scores.get(1).map_or(0.0, |s| s.1);
+            if score >= MISSPELLING_SCORE && score - runner_up > 0.03 {
+                best_for_heading.push((r, si, score));
+            }
+        }
+    }
+    let mut out: HashMap<usize, (usize, f64, bool)> = HashMap::new();
+    for (r, si, score) in best_for_heading {
+        out.entry(r)
+            .and_modify(|e| {
+                // Two headings claim the same section: not one clear match.
+                e.2 = false;
+                if score > e.1 {
+                    *e = (si, score, false);
+                }
+            })
+            .or_insert((si, score, true));
+    }
+    out.into_iter()
+        .filter(|(_, (_, _, clear))| *clear)
+        .map(|(r, (si, _, _))| (r, si))
+        .collect()
+}
+
+/// The edit that renames an ATX heading's text, keeping its `#`s.
+fn rename_heading(sop: &Sop, h: &Heading, name: &str) -> Option<Edit> {
+    let line = sop.slice(h.span);
+    let hashes = line.bytes().take_while(|b| *b == b'#').count();
+    if hashes == 0 || line.contains('\n') {
+        return None;
+    }
+    let rest = &line[hashes..];
+    let lead = rest.len() - rest.trim_start().len();
+    let start = h.span.start + hashes + lead;
+    let body = rest.trim();
+    // Keep closing `#`s of `## Title ##`.
+    let text_len = body.trim_end_matches('#').trim_end().len();
+    Some(Edit {
+        span: Span::new(start, start + text_len),
+        replacement: name.to_string(),
+    })
+}
+
+fn last_line(sop: &Sop) -> Span {
+    let n = sop.source.line_count();
+    sop.source.line_span(n)
+}
+
+fn headings(sop: &Sop, out: &mut Vec<Finding>) {
+    let mut previous = 1u8;
+    let mut h1s = 0;
+    for h in &sop.outline().headings {
+        if h.level == 1 {
+            h1s += 1;
+            if h1s > 1 {
+                out.push(
+                    finding(
+                        &H1_MULTIPLE,
+                        sop,
+                        h.span,
+                        "the SOP has more than one level-1 heading",
+                    )
+                    .label("another `# ` heading")
+                    .help("the title comes from the front matter: make this a section with `## `"),
+                );
+            }
+        }
+        if h.level > previous + 1 {
+            let hashes = "#".repeat(usize::from(previous) + 1);
+            out.push(
+                finding(
+                    &HEADING_LEVEL_SKIPPED,
+                    sop,
+                    h.span,
+                    format!(
+                        "this heading jumps from level {previous} to level {}",
+                        h.level
+                    ),
+                )
+                .label(format!("level {} under level {previous}", h.level))
+                .help(format!("use `{hashes} ` for this heading")),
+            );
+        }
+        previous = h.level;
+    }
+}
+
+fn final_newline(sop: &Sop, out: &mut Vec<Finding>) {
+    let text = sop.source.text();
+    if text.is_empty() || text.ends_with('\n') {
+        return;
+    }
+    let last = text.chars().next_back().map_or(0, char::len_utf8);
+    let end = text.len();
+    out.push(
+        finding(
+            &FINAL_NEWLINE_MISSING,
+            sop,
+            Span::new(end - last, end),
+            "the file does not end with a line break",
+        )
+        .label("last character of the file")
+        .help("add a line break at the end of the file")
+        .fix(Fix {
+            description: "added a line break at the end of the file".into(),
+            edits: vec![Edit {
+                span: Span::empty(end),
+                replacement: "\n".into(),
+            }],
+        }),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::check;
+    use crate::repo::{Corpus, Repo, Settings, Sop};
+
+    fn rules(body: &str) -> Vec<(&'static str, String)> {
+        let text = format!(
+            "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n{body}"
+        );
+        let repo = Repo {
+            root: std::env::temp_dir(),
+            settings: Settings::load(None).unwrap(),
+        };
+        let corpus = Corpus {
+            sops: vec![Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP")],
+            broken: Vec::new(),
+        };
+        check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.rule.id, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn numbered_and_cased_headings_match() {
+        assert!(rules("## 1. PURPOSE:\n\nWhy.\n\n## 2) Checklist\n\n- [ ] x\n").is_empty());
+    }
+
+    #[test]
+    fn a_close_heading_is_a_misspelling_not_a_missing_section() {
+        let found = rules("## Purpose\n\nWhy.\n\n## Checklst\n\n- [ ] x\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "section-heading-misspelled");
+    }
+
+    #[test]
+    fn an_unrelated_heading_is_not_taken_for_a_misspelling() {
+        let found = rules("## Purpose\n\nWhy.\n\n## Glossary\n\nWords.\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "section-missing");
+    }
+
+    #[test]
+    fn order_empty_and_duplicates_are_each_reported() {
+        let found = rules("## Checklist\n\n- [ ] x\n\n## Purpose\n\n## Purpose\n\nWhy.\n");
+        let ids: Vec<&str> = found.iter().map(|f| f.0).collect();
+        // Same heading: sorted by rule id.
+        assert_eq!(ids, ["section-empty", "section-order", "section-duplicate"]);
+    }
+}

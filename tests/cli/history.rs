@@ -1,0 +1,416 @@
+//! `sop history`: commits, releases and reviews per SOP, renames followed, in one pass.
+
+use serde_json::Value;
+
+use crate::support::{SopRepo, sop_text};
+
+fn json(repo: &SopRepo, args: &[&str]) -> Value {
+    let out = repo
+        .sop()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    serde_json::from_slice(&out.stdout).expect("history prints JSON")
+}
+
+fn commit_ids(h: &Value) -> Vec<String> {
+    h["commits"]
+        .as_array()
+        .expect("commits is an array")
+        .iter()
+        .map(|c| c["commit"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn git_follow(repo: &SopRepo, path: &str) -> Vec<String> {
+    repo.git(&["log", "--follow", "--format=%H", "--", path])
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// SOP-0001 is edited, moved to another category, renamed, edited again; another SOP and a
+/// file outside `sops/` change in between.
+fn renamed_repo() -> SopRepo {
+    let repo = SopRepo::new();
+    let a = "sops/payments/SOP-0001-refunds.md";
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "draft");
+    repo.write(a, &text)
+        .write(
+            "sops/payments/SOP-0002-chargebacks.md",
+            &sop_text("SOP-0002", "Chargebacks", "procedure", "draft"),
+        )
+        .commit("Add SOPs");
+    repo.write(a, &text.replace("The purpose", "What"))
+        .commit("Edit refunds");
+    repo.write("README.md", "hello\n").commit("Readme");
+    repo.git(&["mv", "sops/payments", "sops/billing"]);
+    repo.commit("Move payments to billing");
+    repo.write(
+        "sops/billing/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "review"),
+    )
+    .commit("Review chargebacks");
+    repo.git(&[
+        "mv",
+        "sops/billing/SOP-0001-refunds.md",
+        "sops/billing/SOP-0001-refund-requests.md",
+    ]);
+    repo.commit("Rename refunds");
+    let b = "sops/billing/SOP-0001-refund-requests.md";
+    let now = repo.read(b);
+    repo.write(b, &now.replace("The scope", "Where"))
+        .commit("Edit again");
+    repo
+}
+
+#[test]
+fn history_follows_renames_and_moves_like_git_log_follow() {
+    let repo = renamed_repo();
+    let b = "sops/billing/SOP-0001-refund-requests.md";
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    assert_eq!(h["id"], "SOP-0001");
+    assert_eq!(h["path"], b);
+    let ours = commit_ids(&h);
+    assert_eq!(ours.len(), 5, "{h:#}");
+    assert_eq!(ours, git_follow(&repo, b));
+    let paths: Vec<&str> = h["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            b,
+            b,
+            "sops/billing/SOP-0001-refunds.md",
+            "sops/payments/SOP-0001-refunds.md",
+            "sops/payments/SOP-0001-refunds.md"
+        ]
+    );
+    let other = json(&repo, &["history", "SOP-0002", "--format", "json"]);
+    assert_eq!(
+        commit_ids(&other),
+        git_follow(&repo, "sops/billing/SOP-0002-chargebacks.md")
+    );
+}
+
+#[test]
+fn history_follows_a_file_whose_name_has_no_id() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0007", "Payout holds", "procedure", "draft");
+    repo.write("sops/ops/payout-holds.md", &text).commit("Add");
+    repo.write(
+        "sops/ops/payout-holds.md",
+        &text.replace("The purpose", "Why"),
+    )
+    .commit("Edit");
+    repo.write("sops/finance/README.md", "Finance SOPs\n");
+    repo.git(&["mv", "sops/ops/payout-holds.md", "sops/finance/holds.md"]);
+    repo.commit("Move");
+    let h = json(&repo, &["history", "SOP-0007", "--format", "json"]);
+    assert_eq!(h["path"], "sops/finance/holds.md");
+    assert_eq!(commit_ids(&h), git_follow(&repo, "sops/finance/holds.md"));
+    assert_eq!(commit_ids(&h).len(), 3);
+}
+
+#[test]
+fn history_lists_releases_and_marks_reviews() {
+    let repo = SopRepo::new();
+    let path = "sops/payments/SOP-0001-refunds.md";
+    repo.write(
+        path,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .commit("Add");
+    repo.sop()
+        .args(["release", "SOP-0001", "--minor", "-m", "Clarify windows"])
+        .assert()
+        .success();
+    repo.sop()
+        .args(["review", "SOP-0001", "-m", "still right"])
+        .assert()
+        .success();
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    let kinds: Vec<&str> = h["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["review", "release", "commit"]);
+    let releases = h["releases"].as_array().unwrap();
+    assert_eq!(releases.len(), 1);
+    assert_eq!(releases[0]["version"], "1.1.0");
+    assert_eq!(releases[0]["tag"], "SOP-0001/v1.1.0");
+    assert_eq!(releases[0]["summary"], "Clarify windows");
+    assert_eq!(releases[0]["tagger"], "Test Writer");
+    assert_eq!(releases[0]["commit"], h["commits"][1]["commit"]);
+    let keys: Vec<&String> = releases[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["commit", "date", "summary", "tag", "tagger", "version"]
+    );
+
+    let table = repo.sop().args(["history", "SOP-0001"]).assert().success();
+    let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
+    let text = regex_replace(&text);
+    insta::assert_snapshot!(text);
+}
+
+/// Replace commit ids and today's real date (release and review commits use the clock).
+fn regex_replace(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split(' ')
+                .map(|w| {
+                    let hex = w.len() == 7 && w.bytes().all(|b| b.is_ascii_hexdigit());
+                    let date = w.len() == 10
+                        && w.bytes().enumerate().all(|(i, b)| {
+                            if i == 4 || i == 7 {
+                                b == b'-'
+                            } else {
+                                b.is_ascii_digit()
+                            }
+                        });
+                    if hex {
+                        "[OID]".to_string()
+                    } else if date && !w.starts_with("2026-01-01") {
+                        "[DATE]".to_string()
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn history_all_gives_every_sop_in_one_array() {
+    let repo = renamed_repo();
+    repo.write(
+        "sops/new/SOP-0003-draft.md",
+        &sop_text("SOP-0003", "Draft", "procedure", "draft"),
+    );
+    let all = json(&repo, &["history", "--all", "--format", "json"]);
+    let list = all.as_array().expect("an array");
+    let ids: Vec<&str> = list.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["SOP-0001", "SOP-0002", "SOP-0003"]);
+    for h in list.iter().take(2) {
+        let one = json(
+            &repo,
+            &["history", h["id"].as_str().unwrap(), "--format", "json"],
+        );
+        assert_eq!(&one, h);
+    }
+    assert_eq!(list[2]["commits"], Value::Array(vec![]));
+    assert_eq!(list[2]["path"], "sops/new/SOP-0003-draft.md");
+}
+
+#[test]
+fn history_of_an_unknown_id_is_refused() {
+    let repo = renamed_repo();
+    repo.sop()
+        .args(["history", "SOP-0004"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no SOP has the id `SOP-0004`"));
+}
+
+/// `sop lint --base` data: one tree diff from the merge base to HEAD or the work tree.
+#[test]
+fn changes_since_base_report_an_unbumped_approved_change() {
+    use sop::git::base::{Against, BaseChange, changes_since};
+
+    let repo = SopRepo::new();
+    let one = "sops/payments/SOP-0001-refunds.md";
+    let two = "sops/payments/SOP-0002-chargebacks.md";
+    let three = "sops/payments/SOP-0003-payouts.md";
+    let text1 = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(one, &text1)
+        .write(
+            two,
+            &sop_text("SOP-0002", "Chargebacks", "procedure", "draft"),
+        )
+        .write(
+            three,
+            &sop_text("SOP-0003", "Payouts", "procedure", "review"),
+        )
+        .write("big/blob.bin", "outside the SOP folder\n")
+        .commit("Add SOPs");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // Unbumped change to an approved SOP, a pure move, a deletion, a new SOP.
+    repo.write(one, &text1.replace("The purpose", "What"));
+    repo.write("sops/billing/README.md", "Billing\n");
+    repo.git(&["mv", two, "sops/billing/SOP-0002-chargebacks.md"]);
+    repo.git(&["rm", "-q", three]);
+    repo.write(
+        "sops/billing/SOP-0004-credits.md",
+        &sop_text("SOP-0004", "Credits", "procedure", "draft"),
+    );
+    repo.write("big/blob.bin", "changed, and never read\n");
+    repo.commit("Feature work");
+    // main moves on: its own change must not show up (the base is the merge base).
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(
+        three,
+        &sop_text("SOP-0003", "Payouts", "procedure", "approved"),
+    )
+    .commit("Main work");
+    repo.git(&["checkout", "-q", "feature"]);
+
+    let root = std::fs::canonicalize(repo.root()).unwrap();
+    let settings = sop::repo::Settings::load(None).unwrap();
+    let got = changes_since(&root, &settings, "main", Against::Head).unwrap();
+    let expected = vec![
+        BaseChange {
+            path: Some("sops/billing/SOP-0002-chargebacks.md".into()),
+            base_path: Some(two.into()),
+            base_id: Some("SOP-0002".into()),
+            base_version: Some("1.0.0".into()),
+            base_status: Some("draft".into()),
+            content_changed: false,
+            deleted: false,
+        },
+        BaseChange {
+            path: Some("sops/billing/SOP-0004-credits.md".into()),
+            base_path: None,
+            base_id: None,
+            base_version: None,
+            base_status: None,
+            content_changed: true,
+            deleted: false,
+        },
+        BaseChange {
+            path: Some(one.into()),
+            base_path: Some(one.into()),
+            base_id: Some("SOP-0001".into()),
+            base_version: Some("1.0.0".into()),
+            base_status: Some("approved".into()),
+            content_changed: true,
+            deleted: false,
+        },
+        BaseChange {
+            path: None,
+            base_path: Some(three.into()),
+            base_id: Some("SOP-0003".into()),
+            base_version: Some("1.0.0".into()),
+            base_status: Some("review".into()),
+            content_changed: true,
+            deleted: true,
+        },
+    ];
+    assert_eq!(got, expected);
+
+    // The work tree adds what is not committed yet.
+    repo.write(
+        "sops/billing/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "review"),
+    );
+    let work = changes_since(&root, &settings, "main", Against::WorkTree).unwrap();
+    let moved = work
+        .iter()
+        .find(|c| c.base_id.as_deref() == Some("SOP-0002"))
+        .unwrap();
+    assert!(moved.content_changed);
+    assert_eq!(moved.base_path.as_deref(), Some(two));
+
+    let err = changes_since(&root, &settings, "origin/main", Against::Head).unwrap_err();
+    assert!(
+        err.to_string().contains("`origin/main` is not a commit"),
+        "{err}"
+    );
+}
+
+#[test]
+fn history_keeps_two_sops_from_one_template_apart() {
+    let repo = SopRepo::new();
+    let old = "sops/payments/SOP-0003-payouts.md";
+    repo.write(old, &sop_text("SOP-0003", "Payouts", "procedure", "draft"))
+        .commit("Add payouts");
+    repo.git(&["rm", "-q", old]);
+    repo.write(
+        "sops/payments/SOP-0004-credits.md",
+        &sop_text("SOP-0004", "Credits", "procedure", "draft"),
+    )
+    .commit("Replace payouts with credits");
+    let h = json(&repo, &["history", "SOP-0004", "--format", "json"]);
+    assert_eq!(commit_ids(&h).len(), 1, "{h:#}");
+}
+
+#[test]
+fn file_at_tag_reads_a_release_after_the_file_moved() {
+    use sop::git::history::file_at_tag;
+
+    let repo = SopRepo::new();
+    let old = "sops/payments/SOP-0001-refunds.md";
+    let v1 = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(old, &v1).commit("Add");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    repo.write("sops/billing/README.md", "Billing\n");
+    repo.git(&["mv", old, "sops/billing/SOP-0001-refunds.md"]);
+    repo.commit("Move");
+    let root = std::fs::canonicalize(repo.root()).unwrap();
+    let now = "sops/billing/SOP-0001-refunds.md";
+    assert_eq!(
+        file_at_tag(&root, "SOP-0001/v1.0.0", now)
+            .unwrap()
+            .as_deref(),
+        Some(v1.as_str())
+    );
+    assert_eq!(file_at_tag(&root, "SOP-0001/v9.0.0", now).unwrap(), None);
+}
+
+#[test]
+fn an_sop_root_inside_a_bigger_repository_works() {
+    let repo = SopRepo::new();
+    repo.write("app/main.c", "int main;\n");
+    repo.write("docs/sop.toml", "");
+    let path = "docs/sops/payments/SOP-0001-refunds.md";
+    repo.write(
+        path,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .commit("Add");
+    // A new SOP, never committed, released from a sub-folder.
+    repo.write(
+        "docs/sops/payments/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "draft"),
+    );
+    repo.sop()
+        .args([
+            "-C",
+            "docs",
+            "release",
+            "SOP-0002",
+            "--version",
+            "1.0.0",
+            "-m",
+            "First",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        repo.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "docs/sops/payments/SOP-0002-chargebacks.md\n"
+    );
+    let out = repo
+        .sop()
+        .args(["-C", "docs", "history", "--all", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let all: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all[0]["path"], "sops/payments/SOP-0001-refunds.md");
+    assert_eq!(all[0]["commits"].as_array().unwrap().len(), 1);
+    assert_eq!(all[1]["releases"][0]["tag"], "SOP-0002/v1.0.0");
+    assert_eq!(all[1]["commits"][0]["kind"], "release");
+}

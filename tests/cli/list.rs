@@ -1,0 +1,165 @@
+//! `sop list`.
+
+use crate::support::{SopRepo, sop_text};
+
+fn project_root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn list_of_the_demo_sops_is_complete_sorted_and_json() {
+    let out = assert_cmd::Command::cargo_bin("sop")
+        .unwrap()
+        .current_dir(project_root())
+        .args(["list", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let items = list.as_array().unwrap();
+    let files = walk_md(&project_root().join("sops"));
+    assert_eq!(items.len(), files, "every demo SOP is listed");
+    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    let types: std::collections::BTreeSet<&str> =
+        items.iter().map(|i| i["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types.into_iter().collect::<Vec<_>>(),
+        ["checklist", "policy", "procedure", "runbook"]
+    );
+    for key in [
+        "id",
+        "title",
+        "type",
+        "status",
+        "version",
+        "owner",
+        "department",
+        "next_review",
+        "path",
+    ] {
+        assert!(items.iter().all(|i| i.get(key).is_some()), "{key}");
+    }
+    assert!(
+        items
+            .iter()
+            .any(|i| i["language"] == "es" && i["translation_of"].is_string())
+    );
+}
+
+fn walk_md(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            if p.is_dir() {
+                walk_md(&p)
+            } else {
+                usize::from(p.extension().is_some_and(|e| e == "md"))
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn list_table_shows_columns_and_next_review() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/pay/SOP-0002-b.md",
+        &sop_text("SOP-0002", "Beta", "policy", "approved"),
+    );
+    r.write(
+        "sops/pay/SOP-0001-a.md",
+        &sop_text("SOP-0001", "Alpha", "procedure", "draft"),
+    );
+    let out = r
+        .sop()
+        .arg("list")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("ID        TITLE  TYPE       STATUS    VERSION  OWNER"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("SOP-0001  Alpha  procedure  draft"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("2027-03-01"),
+        "effective + 12 months: {out}"
+    );
+}
+
+#[test]
+fn list_on_an_empty_repository_says_how_to_start() {
+    let r = SopRepo::new();
+    let assert = r.sop().arg("list").assert().success();
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("sop new"), "{err}");
+    let out = r
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(out).unwrap().trim(), "[]");
+}
+
+#[test]
+fn bad_config_exits_2_naming_line_and_closest_key() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[site]\ntitel = \"x\"\n");
+    let out = r
+        .sop()
+        .arg("list")
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("sop.toml:2:1: unknown key `titel`"), "{err}");
+    assert!(err.contains("did you mean `title`?"), "{err}");
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let r = SopRepo::new();
+    r.sop().args(["list", "--format", "yaml"]).assert().code(2);
+    r.sop().arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let r = SopRepo::new();
+    let out = r
+        .sop()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains("_sop()"));
+    let out = r
+        .sop()
+        .arg("man")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains(".TH sop"));
+}

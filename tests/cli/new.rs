@@ -1,0 +1,274 @@
+//! `sop new`.
+
+use std::process::Stdio;
+
+use crate::support::SopRepo;
+
+fn new_sop(r: &SopRepo, args: &[&str]) -> String {
+    let out = r
+        .sop()
+        .arg("new")
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap().trim_end().to_string()
+}
+
+#[test]
+fn new_writes_each_type_with_its_sections_and_front_matter() {
+    let r = SopRepo::new();
+    let cases = [
+        (
+            "procedure",
+            vec![
+                "Purpose",
+                "Scope",
+                "Roles and Responsibilities",
+                "Procedure",
+                "Escalation",
+                "Metrics",
+                "References",
+            ],
+        ),
+        (
+            "policy",
+            vec![
+                "Purpose",
+                "Scope",
+                "Policy",
+                "Roles and Responsibilities",
+                "Exceptions",
+                "References",
+            ],
+        ),
+        (
+            "runbook",
+            vec![
+                "Summary",
+                "Trigger",
+                "Severity",
+                "Immediate Actions",
+                "Escalation",
+                "Communication",
+                "Resolution",
+                "Follow-up",
+            ],
+        ),
+        ("checklist", vec!["Purpose", "Checklist"]),
+    ];
+    for (i, (t, sections)) in cases.iter().enumerate() {
+        let path = new_sop(
+            &r,
+            &[
+                "Gift refund: ÜBER case",
+                "--type",
+                t,
+                "--owner",
+                "Amara Okafor",
+                "--department",
+                "Payments",
+            ],
+        );
+        let id = format!("SOP-{:04}", i + 1);
+        assert_eq!(path, format!("sops/payments/{id}-gift-refund-uber-case.md"));
+        let text = r.read(&path);
+        assert!(text.starts_with(&format!("---\nid: {id}\ntitle: \"Gift refund: ÜBER case\"\ntype: {t}\nstatus: draft\nversion: 0.1.0\nowner: Amara Okafor\ndepartment: Payments\n")), "{text}");
+        let headings: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("## ")).collect();
+        assert_eq!(&headings, sections, "{t}");
+    }
+    // `sop list` reads them back with the values filled in.
+    let out = r
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    assert_eq!(list[2]["type"], "runbook");
+    assert_eq!(list[2]["title"], "Gift refund: ÜBER case");
+}
+
+#[test]
+fn new_defaults_owner_from_git_and_department_from_config() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[defaults]\ndepartment = \"Creator Support\"\n");
+    let path = new_sop(&r, &["Creator appeals"]);
+    assert_eq!(path, "sops/creator-support/SOP-0001-creator-appeals.md");
+    let text = r.read(&path);
+    assert!(text.contains("owner: Test Writer\n"), "{text}");
+    assert!(text.contains("department: Creator Support\n"), "{text}");
+    assert!(text.contains("review_every: 12 months\n"), "{text}");
+}
+
+#[test]
+fn second_new_with_same_title_gets_next_id_and_leaves_first_intact() {
+    let r = SopRepo::new();
+    let first = new_sop(&r, &["Account recovery", "--category", "user-service"]);
+    let before = std::fs::read(r.path(&first)).unwrap();
+    let second = new_sop(&r, &["Account recovery", "--category", "user-service"]);
+    assert_eq!(first, "sops/user-service/SOP-0001-account-recovery.md");
+    assert_eq!(second, "sops/user-service/SOP-0002-account-recovery.md");
+    assert_eq!(std::fs::read(r.path(&first)).unwrap(), before);
+}
+
+#[test]
+fn new_continues_after_the_highest_id_in_front_matter_and_names() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/a/SOP-0041-old.md",
+        &crate::support::sop_text("SOP-0041", "Old", "procedure", "draft"),
+    );
+    r.write(
+        "sops/a/renamed.md",
+        &crate::support::sop_text("SOP-0057", "Renamed", "procedure", "draft"),
+    );
+    let path = new_sop(&r, &["Next one", "--category", "a"]);
+    assert_eq!(path, "sops/a/SOP-0058-next-one.md");
+}
+
+#[test]
+fn eight_concurrent_new_get_eight_distinct_ids() {
+    let r = SopRepo::new();
+    let bin = assert_cmd::cargo::cargo_bin("sop");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            std::process::Command::new(&bin)
+                .args(["new", &format!("Parallel SOP {i}"), "--category", "p"])
+                .current_dir(r.root())
+                .env("HOME", r.root())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut paths = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        paths.push(String::from_utf8(out.stdout).unwrap().trim().to_string());
+    }
+    let id_of = |p: &str| p.trim_start_matches("sops/p/")[..8].to_string();
+    let mut ids: Vec<String> = paths.iter().map(|p| id_of(p)).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 8, "{paths:?}");
+    for p in &paths {
+        let text = r.read(p);
+        let id = id_of(p);
+        assert!(text.starts_with(&format!("---\nid: {id}\n")), "{p}: {text}");
+        assert!(text.ends_with('\n'));
+    }
+}
+
+#[test]
+fn unknown_type_exits_2_and_lists_known_types() {
+    let r = SopRepo::new();
+    let out = r
+        .sop()
+        .args(["new", "X", "--type", "memo"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("unknown SOP type `memo`"), "{err}");
+    for t in ["procedure", "policy", "runbook", "checklist"] {
+        assert!(err.contains(&format!("`{t}`")), "{err}");
+    }
+    assert!(!r.path("sops").exists() || std::fs::read_dir(r.path("sops")).unwrap().count() == 0);
+}
+
+#[test]
+fn type_added_in_config_uses_repository_template_or_its_sections() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[types.alert-runbook]\nsections = [\"Meaning\", \"Impact\", \"Mitigation\"]\n[types.memo]\nsections = [\"Context\", \"Decision\"]\n",
+    );
+    r.write(
+        "templates/sop/memo.md",
+        "---\nid: {{ id }}\ntitle: {{ title | yaml }}\ntype: {{ type }}\nstatus: draft\nversion: 0.1.0\nowner: {{ owner | yaml }}\ndepartment: Ops\n---\n\n## Context\n\nOur memo.\n\n## Decision\n\nDecided.\n",
+    );
+    let memo = new_sop(&r, &["Memo one", "--type", "memo", "--category", "m"]);
+    assert!(r.read(&memo).contains("Our memo."));
+    let alert = new_sop(
+        &r,
+        &["Disk full", "--type", "alert-runbook", "--category", "m"],
+    );
+    let text = r.read(&alert);
+    assert!(text.contains("type: alert-runbook\n"));
+    assert!(
+        text.contains("## Meaning\n") && text.contains("## Mitigation\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn repository_template_overrides_builtin() {
+    let r = SopRepo::new();
+    r.write(
+        "templates/sop/checklist.md",
+        "---\nid: {{ id }}\ntitle: {{ title | yaml }}\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: x\ndepartment: y\n---\n\n## Purpose\n\nHouse style.\n\n## Checklist\n\n- [ ] one\n",
+    );
+    let p = new_sop(&r, &["Handover", "--type", "checklist", "--category", "c"]);
+    assert!(r.read(&p).contains("House style."));
+}
+
+#[test]
+fn slug_stays_readable_for_non_ascii_titles() {
+    let r = SopRepo::new();
+    let p = new_sop(&r, &["虚拟礼物退款", "--category", "zh"]);
+    assert_eq!(p, "sops/zh/SOP-0001-xu-ni-li-wu-tui-kuan.md");
+    assert!(r.read(&p).contains("title: 虚拟礼物退款\n"));
+}
+
+#[test]
+fn new_outside_a_repository_says_how_to_start() {
+    let r = SopRepo::empty();
+    let out = r
+        .sop()
+        .args(["new", "X"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("no SOP repository here"), "{err}");
+    assert!(err.contains("sop init"), "{err}");
+}
+
+#[test]
+fn new_edit_opens_the_editor_on_the_file() {
+    let r = SopRepo::new();
+    let script = r.path("fake-editor.sh");
+    std::fs::write(&script, "#!/bin/sh\necho edited-by-editor >> \"$1\"\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = r
+        .sop()
+        .env("EDITOR", script.to_str().unwrap())
+        .args(["new", "Edited", "--category", "e", "--edit"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let path = String::from_utf8(out).unwrap().trim().to_string();
+    assert!(r.read(&path).ends_with("edited-by-editor\n"));
+}

@@ -1,0 +1,329 @@
+//! `sop release`: one-file commits, annotated tags, and every refusal.
+
+use predicates::prelude::*;
+
+use crate::support::{SopRepo, sop_text};
+
+const SOP: &str = "sops/payments/SOP-0001-refunds.md";
+
+/// A repository with one approved SOP (1.0.0) and a README, committed.
+fn repo_with_sop() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        SOP,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .write("README.md", "readme\n")
+    .write("notes/b.md", "b\n")
+    .write("notes/c.md", "c\n")
+    .commit("Add SOPs");
+    repo
+}
+
+/// What `git` says about the index and work tree, outside the SOP folder.
+fn git_state(repo: &SopRepo) -> (String, String, String) {
+    let status = repo
+        .git(&["status", "--porcelain", "--untracked-files=all"])
+        .lines()
+        .filter(|l| !l.contains(SOP))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (
+        status,
+        repo.git(&["diff", "--", ".", ":!sops"]),
+        repo.git(&["diff", "--cached", "--", ".", ":!sops"]),
+    )
+}
+
+fn head(repo: &SopRepo) -> String {
+    repo.git(&["rev-parse", "HEAD"]).trim().to_string()
+}
+
+#[test]
+fn release_commits_only_the_sop_and_leaves_other_changes_alone() {
+    let repo = repo_with_sop();
+    // Staged, unstaged, staged-then-edited, new staged and untracked changes elsewhere.
+    repo.write("notes/b.md", "b staged\n");
+    repo.git(&["add", "notes/b.md"]);
+    repo.write("notes/b.md", "b staged then edited\n");
+    repo.write("notes/c.md", "c unstaged\n");
+    repo.write("notes/e.md", "e new\n");
+    repo.git(&["add", "notes/e.md"]);
+    repo.write("untracked.md", "u\n");
+    let before = git_state(&repo);
+    assert!(before.0.contains("MM notes/b.md"), "{}", before.0);
+    let old_text = repo.read(SOP);
+    let old_head = head(&repo);
+
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "Clarify refund windows",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Released SOP-0001 1.0.0 → 1.1.0"))
+        .stdout(predicate::str::contains("tag        SOP-0001/v1.1.0"));
+
+    assert_eq!(git_state(&repo), before);
+    assert_eq!(
+        repo.git(&["cat-file", "-t", "SOP-0001/v1.1.0"]).trim(),
+        "tag"
+    );
+    assert_eq!(
+        repo.git(&["rev-parse", "SOP-0001/v1.1.0^{commit}"]).trim(),
+        head(&repo)
+    );
+    assert_eq!(repo.git(&["rev-parse", "HEAD^"]).trim(), old_head);
+    assert_eq!(
+        repo.git(&["show", "--name-status", "--format=%s", "HEAD"]),
+        format!("Clarify refund windows\n\nM\t{SOP}\n")
+    );
+    assert_eq!(
+        repo.git(&[
+            "tag",
+            "-l",
+            "--format=%(contents:subject)",
+            "SOP-0001/v1.1.0"
+        ])
+        .trim(),
+        "Clarify refund windows"
+    );
+    // Only the three front-matter lines changed; missing `last_reviewed` went after the
+    // review cadence.
+    let expected = old_text
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("effective: 2026-03-01", "effective: 2026-11-25")
+        .replace(
+            "review_every: 12 months\n",
+            "review_every: 12 months\nlast_reviewed: 2026-11-25\n",
+        );
+    assert_eq!(repo.read(SOP), expected);
+    // The committed file is the file on disk, and the SOP is clean in the index.
+    assert_eq!(repo.git(&["show", &format!("HEAD:{SOP}")]), expected);
+    assert_eq!(repo.git(&["status", "--porcelain", "--", SOP]), "");
+}
+
+#[test]
+fn release_can_approve_with_named_approvers_and_a_date() {
+    let repo = SopRepo::new();
+    repo.write(SOP, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Draft");
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--version",
+            "1.0.0",
+            "-m",
+            "First version",
+            "--approve",
+            "--approver",
+            "Lena Fischer",
+            "--approver",
+            "Omar Haddad",
+            "--effective",
+            "2026-12-01",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1.0.0 → 1.0.0 (approved)"));
+    let text = repo.read(SOP);
+    assert!(text.contains("status: approved\n"), "{text}");
+    assert!(
+        text.contains("approvers: [Lena Fischer, Omar Haddad]\n"),
+        "{text}"
+    );
+    assert!(text.contains("effective: 2026-12-01\n"), "{text}");
+    assert!(text.contains("last_reviewed: 2026-11-25\n"), "{text}");
+    assert_eq!(repo.git(&["tag", "-l"]).trim(), "SOP-0001/v1.0.0");
+}
+
+/// Run a release that must be refused: exit 1, the words in stderr, nothing changed.
+fn assert_refused(repo: &SopRepo, args: &[&str], words: &[&str]) {
+    let before_text = std::fs::read(repo.path(SOP)).ok();
+    let before_head = repo
+        .git(&["rev-parse", "-q", "--verify", "HEAD"])
+        .trim()
+        .to_string();
+    let before_tags = repo.git(&["tag", "-l"]);
+    let out = repo.sop().args(args).assert().code(1).get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for w in words {
+        assert!(stderr.contains(w), "missing {w:?} in:\n{stderr}");
+    }
+    assert!(stderr.contains("help:"), "no advice in:\n{stderr}");
+    assert_eq!(std::fs::read(repo.path(SOP)).ok(), before_text);
+    assert_eq!(
+        repo.git(&["rev-parse", "-q", "--verify", "HEAD"]).trim(),
+        before_head
+    );
+    assert_eq!(repo.git(&["tag", "-l"]), before_tags);
+}
+
+fn rev_parse_quiet(repo: &SopRepo) -> bool {
+    std::process::Command::new("git")
+        .args(["rev-parse", "-q", "--verify", "HEAD"])
+        .current_dir(repo.root())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn release_refuses_an_unknown_id_and_suggests_close_ones() {
+    let repo = repo_with_sop();
+    assert_refused(
+        &repo,
+        &["release", "SOP-0010", "--patch", "-m", "x"],
+        &["no SOP has the id `SOP-0010`", "`SOP-0001`"],
+    );
+}
+
+#[test]
+fn release_refuses_a_version_that_does_not_increase() {
+    let repo = repo_with_sop();
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--version", "0.9.0", "-m", "x"],
+        &["lower than the version in the file, 1.0.0"],
+    );
+    repo.sop()
+        .args(["release", "SOP-0001", "--version", "1.2.0", "-m", "x"])
+        .assert()
+        .success();
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--version", "1.1.0", "-m", "y"],
+        &["does not come after the last release of SOP-0001, 1.2.0"],
+    );
+}
+
+#[test]
+fn release_refuses_an_existing_tag() {
+    let repo = repo_with_sop();
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.1", "-m", "made by hand"]);
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--patch", "-m", "x"],
+        &["the tag `SOP-0001/v1.0.1` exists already"],
+    );
+}
+
+#[test]
+fn release_refuses_a_detached_head() {
+    let repo = repo_with_sop();
+    repo.git(&["checkout", "-q", "--detach"]);
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--patch", "-m", "x"],
+        &["HEAD is detached", "git switch"],
+    );
+}
+
+#[test]
+fn release_refuses_an_unborn_branch() {
+    let repo = SopRepo::new();
+    repo.write(
+        SOP,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    assert!(!rev_parse_quiet(&repo));
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0001", "--patch", "-m", "x"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("has no commit yet"), "{stderr}");
+    assert!(stderr.contains("commit the SOPs first"), "{stderr}");
+    assert!(repo.read(SOP).contains("version: 1.0.0"));
+}
+
+#[test]
+fn release_refuses_during_a_merge() {
+    let repo = repo_with_sop();
+    repo.git(&["checkout", "-q", "-b", "other"]);
+    repo.write("README.md", "theirs\n").commit("Theirs");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("README.md", "ours\n").commit("Ours");
+    let merge = std::process::Command::new("git")
+        .args(["merge", "-q", "other"])
+        .current_dir(repo.root())
+        .env("HOME", repo.root())
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the merge should conflict");
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--patch", "-m", "x"],
+        &["a merge is in progress"],
+    );
+}
+
+#[test]
+fn release_refuses_a_file_with_conflict_markers() {
+    let repo = repo_with_sop();
+    let text = repo.read(SOP).replace(
+        "## Scope\n",
+        "## Scope\n\n<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> other\n",
+    );
+    repo.write(SOP, &text);
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--patch", "-m", "x"],
+        &["merge conflict marker at line"],
+    );
+}
+
+#[test]
+fn release_refuses_lint_errors_unless_allowed() {
+    let repo = repo_with_sop();
+    let text = repo.read(SOP).replace("owner: Amara Okafor\n", "");
+    repo.write(SOP, &text).commit("Lose the owner");
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--patch", "-m", "x"],
+        &["has errors", "`owner`", "--allow-lint-errors"],
+    );
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--patch",
+            "-m",
+            "x",
+            "--allow-lint-errors",
+        ])
+        .assert()
+        .success();
+    assert!(repo.read(SOP).contains("version: 1.0.1\n"));
+}
+
+#[test]
+fn release_refuses_without_a_git_identity() {
+    let repo = repo_with_sop();
+    repo.git(&["config", "--unset", "user.name"]);
+    repo.git(&["config", "--unset", "user.email"]);
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--patch", "-m", "x"],
+        &["git does not know who you are", "git config user.name"],
+    );
+}
+
+#[test]
+fn release_refuses_to_approve_without_approvers() {
+    let repo = SopRepo::new();
+    repo.write(SOP, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Draft");
+    assert_refused(
+        &repo,
+        &["release", "SOP-0001", "--minor", "-m", "x", "--approve"],
+        &["cannot be approved without approvers", "--approver"],
+    );
+}

@@ -1,0 +1,101 @@
+//! `sop review`: a one-file commit that records a review and moves the due date.
+
+use serde_json::Value;
+
+use crate::support::{SopRepo, sop_text};
+
+const SOP: &str = "sops/payments/SOP-0001-refunds.md";
+
+fn next_review(repo: &SopRepo) -> String {
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v[0]["next_review"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn review_commits_one_file_and_moves_the_due_date() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(SOP, &text)
+        .write("notes.md", "n\n")
+        .commit("Add");
+    repo.write("notes.md", "edited, not staged\n");
+    assert_eq!(next_review(&repo), "2027-03-01");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+
+    repo.sop()
+        .args([
+            "review",
+            "SOP-0001",
+            "-m",
+            "checked against the new refund tool",
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("next review    2027-11-25"));
+
+    assert_eq!(next_review(&repo), "2027-11-25");
+    assert_eq!(
+        repo.read(SOP),
+        text.replace(
+            "review_every: 12 months\n",
+            "review_every: 12 months\nlast_reviewed: 2026-11-25\n"
+        )
+    );
+    assert_eq!(repo.git(&["rev-parse", "HEAD^"]), head);
+    assert_eq!(
+        repo.git(&["show", "--name-only", "--format=%B", "HEAD"]),
+        format!(
+            "Review SOP-0001: checked against the new refund tool\n\nSop-Review: SOP-0001\n\n\n{SOP}\n"
+        )
+    );
+    assert_eq!(repo.git(&["status", "--porcelain"]), " M notes.md\n");
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+}
+
+#[test]
+fn review_sets_an_explicit_next_review_date() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        .replace("review_every: 12 months", "next_review: 2026-12-01");
+    repo.write(SOP, &text).commit("Add");
+    repo.sop()
+        .args(["review", "SOP-0001", "--next", "2027-06-01"])
+        .assert()
+        .success();
+    let now = repo.read(SOP);
+    assert!(now.contains("next_review: 2027-06-01\n"), "{now}");
+    assert!(now.contains("last_reviewed: 2026-11-25\n"), "{now}");
+    assert_eq!(next_review(&repo), "2027-06-01");
+    // Without --next, the default cadence (12 months) counts from today.
+    repo.sop().args(["review", "SOP-0001"]).assert().success();
+    assert!(repo.read(SOP).contains("next_review: 2027-11-25\n"));
+}
+
+#[test]
+fn review_refuses_uncommitted_changes_and_next_on_a_cadence() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(SOP, &text).commit("Add");
+    repo.sop()
+        .args(["review", "SOP-0001", "--next", "2027-06-01"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("has no `next_review` date"));
+    repo.write(SOP, &text.replace("The purpose", "What"));
+    repo.sop()
+        .args(["review", "SOP-0001"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "has changes that are not committed",
+        ))
+        .stderr(predicates::str::contains("sop release SOP-0001"));
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "1");
+}
