@@ -282,18 +282,22 @@ impl Build<'_> {
                 Shown::LastApproved {
                     revising,
                     working_status,
-                } => notices.push(Notice {
-                    kind: "info",
-                    text: format!(
-                        "A revision{} is in progress ({}). This is the last approved version, which stays in force until the revision is approved.",
-                        revising
-                            .as_ref()
-                            .map(|v| format!(" to version {v}"))
-                            .unwrap_or_default(),
-                        working_status.map_or("not approved yet", Status::as_str)
-                    ),
-                    link: None,
-                }),
+                } => {
+                    let shown = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
+                    notices.push(Notice {
+                        kind: "info",
+                        text: format!(
+                            "A revision{} is in progress (status: {}). This is the last approved version, version {shown}, which stays in force until the revision is approved.",
+                            revising
+                                .as_ref()
+                                .filter(|v| **v != shown)
+                                .map(|v| format!(" to version {v}"))
+                                .unwrap_or_default(),
+                            working_status.map_or("not approved yet", Status::as_str)
+                        ),
+                        link: None,
+                    });
+                }
                 Shown::Draft if entry.sop.status() != Some(Status::Approved) => {
                     notices.push(Notice {
                         kind: "danger",

@@ -435,3 +435,80 @@ fn the_repository_theme_overrides_built_in_files_one_by_one() {
     // The previous site is untouched.
     assert!(repo.read("site/404.html").contains("Lost?"));
 }
+
+#[test]
+fn releases_from_git_give_archived_pages_history_and_the_last_approved_version() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(
+        one,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    let two = "sops/pay/SOP-0002-payouts.md";
+    repo.write(
+        two,
+        &sop_text("SOP-0002", "Payouts", "procedure", "approved"),
+    );
+    repo.commit("first versions");
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0001/v1.0.0",
+        "-m",
+        "First approved refunds",
+    ]);
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0002/v1.0.0",
+        "-m",
+        "First approved payouts",
+    ]);
+    // SOP-0001 goes back into review with a new step: the site keeps showing 1.0.0.
+    let revised = repo
+        .read(one)
+        .replace("status: approved", "status: review")
+        .replace("version: 1.0.0", "version: 1.1.0")
+        + "\nA step still under discussion.\n";
+    repo.write(one, &revised);
+    // SOP-0002 gets an approved 1.1.0.
+    let newer =
+        repo.read(two).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer payout step.\n";
+    repo.write(two, &newer);
+    repo.commit("revise both");
+    repo.git(&["tag", "-a", "SOP-0002/v1.1.0", "-m", "Clearer payout step"]);
+    let site = publish(&repo, "site");
+    let page = |p: &str| String::from_utf8_lossy(&site[p]).into_owned();
+
+    let current = page("sops/SOP-0001.html");
+    assert!(
+        current.contains("A revision to version 1.1.0 is in progress"),
+        "{current}"
+    );
+    assert!(!current.contains("still under discussion"));
+    assert!(current.contains("First approved refunds"));
+    assert!(current.contains("revise both"), "commits are listed");
+    assert!(site.contains_key("sops/SOP-0001/v1.0.0.html"));
+
+    let payouts = page("sops/SOP-0002.html");
+    assert!(payouts.contains("A clearer payout step"));
+    assert!(
+        payouts.contains("href=\"../sops/SOP-0002/v1.0.0.html\""),
+        "{payouts}"
+    );
+    let old = page("sops/SOP-0002/v1.0.0.html");
+    assert!(old.contains("Superseded"));
+    assert!(old.contains("href=\"../../sops/SOP-0002.html\""));
+    assert!(!old.contains("A clearer payout step"));
+
+    let feed = page("feed.xml");
+    for want in [
+        "First approved refunds",
+        "First approved payouts",
+        "Clearer payout step",
+    ] {
+        assert!(feed.contains(want), "feed lacks {want}");
+    }
+    let problems = broken_links(&site);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
