@@ -92,7 +92,9 @@ pub(super) fn render_all(
             a.extend(b);
             Ok(a)
         })?;
-    let cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
+    let mut cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
+    // Retired SOPs stay findable, after those in force.
+    cards.sort_by_key(|c| c.status == "retired");
     // The lists, the dashboard and the search index do not depend on each other.
     let dashboard = || -> Result<(), SiteError> {
         let stats = report::stats(
