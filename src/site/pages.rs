@@ -150,9 +150,6 @@ pub(super) fn render_all(
         )?;
     }
     for (path, bytes) in &theme.assets {
-        if path == "assets/live-reload.js" && !options.live_reload {
-            continue;
-        }
         emit(path.clone(), bytes.clone())?;
     }
     for rel in linked_files {
