@@ -10,9 +10,11 @@
 pub mod charts;
 pub mod context;
 pub mod feeds;
+mod links;
 pub mod markdown;
 pub mod pages;
 pub mod publish;
+mod search;
 pub mod select;
 pub mod serve;
 pub mod theme;

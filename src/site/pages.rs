@@ -4,17 +4,17 @@
 //! (one thread: creating files from several threads was slower on the target file systems).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use super::context::{
     Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, Facet, IndexPage, Layout,
     Link, ListPage, MoreRows, NotFoundPage, Notice, ReleaseRow, RevisionRow, RuleCount, SiteInfo,
     SopCard, SopMeta, SopPage, StaleRow, Tile, TocItem,
 };
-use super::markdown::{self, Links, Target};
+use super::links::PageLinks;
+use super::markdown;
+use super::search::search_index;
 use super::select::{Entry, Selection, Shown, name_slug};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, charts, feeds, root_of};
@@ -481,7 +481,8 @@ impl Build<'_> {
     ) -> Result<String, SiteError> {
         let root = root_of(path);
         let links = PageLinks {
-            build: self,
+            selection: self.selection,
+            repo_root: &self.repo.root,
             from: &sop.path,
             root: &root,
         };
@@ -984,134 +985,6 @@ impl Build<'_> {
     }
 }
 
-/// Link resolution for one page.
-struct PageLinks<'b, 'a> {
-    build: &'b Build<'a>,
-    /// Repository path of the SOP file the page shows.
-    from: &'b str,
-    /// The page's way back to the site root.
-    root: &'b str,
-}
-
-impl Links for PageLinks<'_, '_> {
-    fn resolve(&self, dest: &str, image: bool) -> Target {
-        let dest = dest.trim();
-        if dest.is_empty() || dest.starts_with('#') {
-            return Target::Keep;
-        }
-        if !markdown::is_safe_url(dest) {
-            return Target::Drop;
-        }
-        if markdown::scheme(dest).is_some() || dest.starts_with("//") {
-            return Target::Keep;
-        }
-        let (path_part, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (dest, None),
-        };
-        let path_part = path_part.split('?').next().unwrap_or_default();
-        let decoded = percent_decode(path_part);
-        let Some(target) = join(self.from, &decoded) else {
-            return Target::Drop;
-        };
-        let selection = self.build.selection;
-        if let Some(&i) = selection.pages_by_path.get(&target) {
-            let Some(entry) = selection.entries.get(i) else {
-                return Target::Drop;
-            };
-            let (url, sop): (&str, &Sop) =
-                match entry.translations.iter().find(|t| t.sop.path == target) {
-                    Some(t) => (&t.url, t.sop),
-                    None => (&entry.url, &entry.sop),
-                };
-            let frag = fragment
-                .filter(|f| sop.outline().has_anchor(f))
-                .map(|f| format!("#{f}"))
-                .unwrap_or_default();
-            return Target::Rewrite(format!("{}{url}{frag}", self.root));
-        }
-        let lower = target.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".markdown") || image && target.is_empty() {
-            return Target::Drop;
-        }
-        let on_disk = self.build.repo.root.join(&target);
-        if is_inside(&self.build.repo.root, &on_disk) && on_disk.is_file() {
-            let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-            return Target::File {
-                url: format!("{}files/{}{frag}", self.root, encode_path(&target)),
-                path: target,
-            };
-        }
-        Target::Drop
-    }
-}
-
-/// Whether `path` stays inside `root` (no symlink leads out).
-fn is_inside(root: &Path, path: &Path) -> bool {
-    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
-        (Ok(r), Ok(p)) => p.starts_with(&r) && !p.starts_with(r.join(".git")),
-        _ => false,
-    }
-}
-
-/// Resolve `dest` (relative to the file `from`, or to the root when it starts with `/`) to a
-/// normalised repository path; `None` when it leads outside the repository.
-fn join(from: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dest.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut p: Vec<&str> = from.split('/').collect();
-        p.pop();
-        p
-    };
-    for seg in dest.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or_default();
-        if b == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-/// Percent-encode what a URL path cannot hold as is.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~') {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
-}
-
 /// A card with its URLs seen from a page `prefix` deeper.
 fn relocate(card: &SopCard, prefix: &str) -> SopCard {
     let mut c = card.clone();
@@ -1199,140 +1072,5 @@ fn language_name(tag: &str) -> String {
         name.to_string()
     } else {
         format!("{name} ({tag})")
-    }
-}
-
-/// One entry of the search index.
-#[derive(Serialize)]
-struct IndexItem<'a> {
-    /// Id.
-    i: &'a str,
-    /// Title.
-    t: &'a str,
-    /// Owner.
-    o: &'a str,
-    /// Department.
-    d: &'a str,
-    /// Page.
-    u: &'a str,
-    /// Distinct words of the body, lowercase.
-    w: String,
-}
-
-/// The search index as a script (`window.SOP_INDEX = [...]`): a script loads from `file://`
-/// where `fetch` of a JSON file does not.
-fn search_index(selection: &Selection<'_>) -> String {
-    let items: Vec<String> = selection
-        .entries
-        .par_iter()
-        .map(|e| {
-            let sop = &e.sop;
-            let body = sop
-                .source
-                .text()
-                .get(sop.split.body.start..sop.split.body.end)
-                .unwrap_or_default();
-            let item = IndexItem {
-                i: &e.id,
-                t: sop.title(),
-                o: sop.meta.owner.as_ref().map_or("", |o| o.value.as_str()),
-                d: sop
-                    .meta
-                    .department
-                    .as_ref()
-                    .map_or("", |d| d.value.as_str()),
-                u: &e.url,
-                w: words(body, 200),
-            };
-            serde_json::to_string(&item).unwrap_or_default()
-        })
-        .collect();
-    let mut out = String::from("window.SOP_INDEX = [\n");
-    out.push_str(&items.join(",\n"));
-    out.push_str("\n];\n");
-    out
-}
-
-/// The distinct words of `text` (lowercase, 3 letters or more), in order, at most `max`.
-fn words(text: &str, max: usize) -> String {
-    let text = strip_tags(text).to_lowercase();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(max);
-    let mut out = String::with_capacity(max * 8);
-    for w in text.split(|c: char| !c.is_alphanumeric()) {
-        if w.len() < 3 || (w.chars().count() < 3) {
-            continue;
-        }
-        if seen.insert(w) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-            if seen.len() >= max {
-                break;
-            }
-        }
-    }
-    out
-}
-
-/// `text` without HTML tags and comments (raw HTML in an SOP is not searchable text).
-fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('<') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let is_tag = after
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
-        match (is_tag, after.find('>')) {
-            (true, Some(end)) => {
-                out.push(' ');
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_join_relative_to_the_file() {
-        assert_eq!(
-            join("sops/a/SOP-1.md", "../b/SOP-2.md").as_deref(),
-            Some("sops/b/SOP-2.md")
-        );
-        assert_eq!(join("sops/a/SOP-1.md", "../../../x"), None);
-        assert_eq!(
-            join("sops/a/SOP-1.md", "/assets/a.png").as_deref(),
-            Some("assets/a.png")
-        );
-    }
-
-    #[test]
-    fn paths_are_encoded_and_decoded() {
-        assert_eq!(encode_path("a b/ü.png"), "a%20b/%C3%BC.png");
-        assert_eq!(percent_decode("a%20b/%C3%BC.png"), "a b/ü.png");
-        assert_eq!(percent_decode("100%"), "100%");
-    }
-
-    #[test]
-    fn words_are_distinct_and_lowercase() {
-        assert_eq!(
-            words("Refund the refund, REFUND now! a b", 10),
-            "refund the now"
-        );
     }
 }
