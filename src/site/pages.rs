@@ -652,7 +652,8 @@ impl Build<'_> {
                 "index",
                 format!("{} current standard operating procedures", cards.len()),
             ),
-            sops: cards.to_vec(),
+            sops: cards,
+            prefix: "",
             departments: facet(
                 cards.iter().map(|c| c.department.clone()).collect(),
                 Some((&self.departments, "departments")),
@@ -698,10 +699,8 @@ impl Build<'_> {
                 .par_iter()
                 .map(|(name, slug)| {
                     let path = format!("{dir}/{slug}.html");
-                    let sops: Vec<SopCard> = members
-                        .get(name.as_str())
-                        .map(|list| list.iter().map(|c| relocate(c, "../")).collect())
-                        .unwrap_or_default();
+                    let sops: Vec<&SopCard> =
+                        members.get(name.as_str()).cloned().unwrap_or_default();
                     let facet = Facet {
                         name: name.clone(),
                         slug: slug.clone(),
@@ -722,6 +721,7 @@ impl Build<'_> {
                         kind,
                         name: name.clone(),
                         sops,
+                        prefix: "../",
                         groups: Vec::new(),
                         feed_url: (kind == "Department").then(|| format!("{slug}.xml")),
                     };
@@ -748,6 +748,7 @@ impl Build<'_> {
                 kind,
                 name: String::new(),
                 sops: Vec::new(),
+                prefix: "../",
                 groups: overview,
                 feed_url: None,
             };
@@ -983,16 +984,6 @@ impl Build<'_> {
         let page = NotFoundPage { layout };
         self.theme.render("404.html", &page)
     }
-}
-
-/// A card with its URLs seen from a page `prefix` deeper.
-fn relocate(card: &SopCard, prefix: &str) -> SopCard {
-    let mut c = card.clone();
-    c.url = format!("{prefix}{}", c.url);
-    for t in &mut c.tags {
-        t.url = format!("{prefix}{}", t.url);
-    }
-    c
 }
 
 fn unique_slugs(names: impl Iterator<Item = String>) -> BTreeMap<String, String> {
