@@ -107,6 +107,8 @@ pub struct Site {
     pub published: usize,
     /// How many archived version pages were written.
     pub archived: usize,
+    /// SOPs left out because no version of them was ever approved.
+    pub never_approved: usize,
 }
 
 /// Build the whole site in memory (for `sop serve` and tests).
@@ -162,6 +164,7 @@ pub fn build_into(
     );
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
+    site.never_approved = selection.never_approved;
     Ok(site)
 }
 

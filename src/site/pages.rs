@@ -174,6 +174,7 @@ pub(super) fn render_all(
         notes: Vec::new(),
         published: selection.entries.len(),
         archived,
+        never_approved: 0,
         written: count.into_inner(),
     })
 }

@@ -239,7 +239,7 @@ fn handle(state: &State, request: tiny_http::Request) {
         return;
     }
     let files = Arc::clone(&state.files.read().unwrap_or_else(PoisonError::into_inner));
-    let mut rel = percent_decode(path.trim_start_matches('/'));
+    let mut rel = super::links::percent_decode(path.trim_start_matches('/'));
     if rel.is_empty() || rel.ends_with('/') {
         rel.push_str("index.html");
     }
@@ -348,26 +348,6 @@ fn content_type(path: &str) -> &'static str {
         "txt" | "md" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or_default();
-        if b == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
