@@ -305,7 +305,7 @@ pub struct ServeArgs {
 /// `sop due`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue` or `due-soon`."
+    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away)."
 )]
 pub struct DueArgs {
     /// Include reviews falling due within this period from today (`30d`, `6 weeks`, `2 months`)

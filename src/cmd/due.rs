@@ -2,7 +2,7 @@
 //!
 //! JSON: `{"today", "within", "reviews": [{"id", "title", "owner", "department",
 //! "next_review", "days_late", "state", "path"}]}`; `days_late` is negative for reviews still
-//! ahead; `state` is `overdue` or `due-soon`.
+//! ahead; `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).
 
 use std::io::Write;
 

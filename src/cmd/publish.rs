@@ -44,6 +44,14 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     for note in &built.notes {
         ctx.warn(note)?;
     }
+    if built.never_approved > 0 {
+        ctx.note(&format!(
+            "{} SOP{} left out: no version of {} approved yet (`sop publish --drafts` previews working copies)",
+            built.never_approved,
+            if built.never_approved == 1 { " is" } else { "s are" },
+            if built.never_approved == 1 { "it is" } else { "them is" },
+        ))?;
+    }
     if options.base_url.is_none() {
         ctx.warn(
             "no base URL is set, so `sitemap.xml` and the feeds use relative links: set `[site] base_url` in `sop.toml` or pass `--base-url`",
@@ -71,11 +79,22 @@ fn plural(n: usize) -> &'static str {
 fn refusal(ctx: &Context, err: SiteError) -> anyhow::Error {
     match &err {
         SiteError::ForeignOutput { path } => Stop::refused(
-            err.to_string(),
+            format!(
+                "`{}` is not empty and was not made by `sop publish`, so it is left untouched",
+                ctx.display_path(path)
+            ),
             Some(format!(
                 "choose another folder with `--out`, or empty `{}` yourself if nothing in it is needed",
                 ctx.display_path(path)
             )),
+        )
+        .into(),
+        SiteError::Theme { .. } | SiteError::Template { .. } => Stop::usage(
+            err.to_string(),
+            Some(
+                "fix the template in `templates/site/`, or delete it to use the built-in one"
+                    .to_string(),
+            ),
         )
         .into(),
         SiteError::OutputIsFile { .. } => Stop::refused(

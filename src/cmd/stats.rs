@@ -40,9 +40,11 @@ pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
 fn write_human(out: &mut impl Write, s: &report::Stats) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} SOPs, {} translations{} (as of {})",
+        "{} SOP{}, {} translation{}{} (as of {})",
         s.sops,
+        if s.sops == 1 { "" } else { "s" },
         s.translations,
+        if s.translations == 1 { "" } else { "s" },
         if s.unreadable > 0 {
             format!(", {} unreadable files", s.unreadable)
         } else {
@@ -50,13 +52,14 @@ fn write_human(out: &mut impl Write, s: &report::Stats) -> std::io::Result<()> {
         },
         s.today
     )?;
+    let median = s.median_days_since_review.map_or_else(
+        || "no approved SOP has a review or effective date yet".to_string(),
+        |m| format!("median {} days since the last review", m.round() as i64),
+    );
     writeln!(
         out,
-        "reviews: {} overdue, {} due soon; median {} days since the last review",
-        s.overdue,
-        s.due_soon,
-        s.median_days_since_review
-            .map_or_else(|| "-".to_string(), |m| format!("{}", m.round() as i64))
+        "reviews: {} overdue, {} due soon; {median}",
+        s.overdue, s.due_soon
     )?;
     writeln!(out, "stale translations: {}", s.stale_translations)?;
     section(out, "by status", &s.by_status)?;

@@ -76,7 +76,8 @@ pub struct DueReview {
     pub next_review: String,
     /// Days since the review date: positive when late, 0 on the day, negative when still ahead.
     pub days_late: i64,
-    /// `overdue` or `due-soon`.
+    /// `overdue`, `due-soon` (within `[lint] due_soon`), or `ok` (further away, listed because
+    /// of a wider `--within`).
     pub state: ReviewState,
     /// The file, relative to the repository root.
     pub path: String,
@@ -102,11 +103,7 @@ pub fn due(corpus: &Corpus, settings: &Settings, today: Date, within: Cadence) -
                 department: sop.meta.department.as_ref().map(|d| d.value.clone()),
                 next_review: next.to_string(),
                 days_late,
-                state: if days_late > 0 {
-                    ReviewState::Overdue
-                } else {
-                    ReviewState::DueSoon
-                },
+                state: ReviewState::of(Some(next), today, settings.due_soon),
                 path: sop.path.clone(),
             })
         })

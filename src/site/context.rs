@@ -59,7 +59,8 @@ pub struct Facet {
     pub count: usize,
 }
 
-/// An SOP in a list (index, department and tag pages).
+/// An SOP in a list (index, department and tag pages). Its URLs are relative to the site root:
+/// templates put the page's `prefix` before them.
 #[derive(Debug, Clone, Serialize)]
 pub struct SopCard {
     /// The id.
@@ -214,11 +215,13 @@ pub struct SopPage {
 
 /// The index of current SOPs.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndexPage {
+pub struct IndexPage<'a> {
     /// Frame.
     pub layout: Layout,
     /// Every current SOP, by id.
-    pub sops: Vec<SopCard>,
+    pub sops: &'a [SopCard],
+    /// What leads from this page to the site root, before each card's URLs (`""` here).
+    pub prefix: &'static str,
     /// Department filter values.
     pub departments: Vec<Facet>,
     /// Status filter values.
@@ -231,7 +234,7 @@ pub struct IndexPage {
 
 /// A page listing SOPs of one department or tag, or the list of all departments or tags.
 #[derive(Debug, Clone, Serialize)]
-pub struct ListPage {
+pub struct ListPage<'a> {
     /// Frame.
     pub layout: Layout,
     /// `Department` or `Tag`.
@@ -239,7 +242,9 @@ pub struct ListPage {
     /// The department or tag name (empty on the overview).
     pub name: String,
     /// Its SOPs.
-    pub sops: Vec<SopCard>,
+    pub sops: Vec<&'a SopCard>,
+    /// What leads from this page to the site root, before each card's URLs (`"../"`).
+    pub prefix: &'static str,
     /// On the overview: every department or tag.
     pub groups: Vec<Facet>,
     /// The department's Atom feed.

@@ -10,9 +10,11 @@
 pub mod charts;
 pub mod context;
 pub mod feeds;
+mod links;
 pub mod markdown;
 pub mod pages;
 pub mod publish;
+mod search;
 pub mod select;
 pub mod serve;
 pub mod theme;
@@ -33,6 +35,12 @@ pub enum SiteError {
         /// The template's name (`sop.html`).
         name: String,
         /// What went wrong.
+        message: String,
+    },
+    /// A template of the theme does not parse.
+    #[error("a site template does not parse: {message}")]
+    Theme {
+        /// What is wrong, with the template's name and line.
         message: String,
     },
     /// A file or folder could not be read.
@@ -99,6 +107,8 @@ pub struct Site {
     pub published: usize,
     /// How many archived version pages were written.
     pub archived: usize,
+    /// SOPs left out because no version of them was ever approved.
+    pub never_approved: usize,
 }
 
 /// Build the whole site in memory (for `sop serve` and tests).
@@ -154,6 +164,7 @@ pub fn build_into(
     );
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
+    site.never_approved = selection.never_approved;
     Ok(site)
 }
 

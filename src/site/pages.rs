@@ -4,17 +4,17 @@
 //! (one thread: creating files from several threads was slower on the target file systems).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use super::context::{
     Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, Facet, IndexPage, Layout,
     Link, ListPage, MoreRows, NotFoundPage, Notice, ReleaseRow, RevisionRow, RuleCount, SiteInfo,
     SopCard, SopMeta, SopPage, StaleRow, Tile, TocItem,
 };
-use super::markdown::{self, Links, Target};
+use super::links::PageLinks;
+use super::markdown;
+use super::search::search_index;
 use super::select::{Entry, Selection, Shown, name_slug};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, charts, feeds, root_of};
@@ -92,27 +92,39 @@ pub(super) fn render_all(
             a.extend(b);
             Ok(a)
         })?;
-    let cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
-    emit("index.html".into(), build.index(&cards)?.into_bytes())?;
-    build.groups(&cards, &emit)?;
+    let mut cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
+    // Retired SOPs stay findable, after those in force.
+    cards.sort_by_key(|c| c.status == "retired");
+    // The lists, the dashboard and the search index do not depend on each other.
+    let dashboard = || -> Result<(), SiteError> {
+        let stats = report::stats(
+            corpus,
+            &repo.settings,
+            histories,
+            options.lint_counts.clone(),
+            options.today,
+        );
+        let (dashboard, svgs) = build.dashboard(corpus, &stats)?;
+        emit("dashboard.html".into(), dashboard.into_bytes())?;
+        for (path, svg) in svgs {
+            emit(path, svg.into_bytes())?;
+        }
+        emit("404.html".into(), build.not_found()?.into_bytes())?;
+        emit(
+            "assets/search-index.js".into(),
+            search_index(selection).into_bytes(),
+        )
+    };
+    let lists = || -> Result<(), SiteError> {
+        let (index, groups) = rayon::join(
+            || emit("index.html".into(), build.index(&cards)?.into_bytes()),
+            || build.groups(&cards, &emit),
+        );
+        index.and(groups)
+    };
+    let (lists, dashboard) = rayon::join(lists, dashboard);
+    lists.and(dashboard)?;
     drop(cards);
-    let stats = report::stats(
-        corpus,
-        &repo.settings,
-        histories,
-        options.lint_counts.clone(),
-        options.today,
-    );
-    let (dashboard, svgs) = build.dashboard(corpus, &stats)?;
-    emit("dashboard.html".into(), dashboard.into_bytes())?;
-    for (path, svg) in svgs {
-        emit(path, svg.into_bytes())?;
-    }
-    emit("404.html".into(), build.not_found()?.into_bytes())?;
-    emit(
-        "assets/search-index.js".into(),
-        search_index(selection).into_bytes(),
-    )?;
     let base = options.base_url.as_deref();
     let releases = feeds::releases(selection);
     emit(
@@ -138,9 +150,6 @@ pub(super) fn render_all(
         )?;
     }
     for (path, bytes) in &theme.assets {
-        if path == "assets/live-reload.js" && !options.live_reload {
-            continue;
-        }
         emit(path.clone(), bytes.clone())?;
     }
     for rel in linked_files {
@@ -165,6 +174,7 @@ pub(super) fn render_all(
         notes: Vec::new(),
         published: selection.entries.len(),
         archived,
+        never_approved: 0,
         written: count.into_inner(),
     })
 }
@@ -272,18 +282,22 @@ impl Build<'_> {
                 Shown::LastApproved {
                     revising,
                     working_status,
-                } => notices.push(Notice {
-                    kind: "info",
-                    text: format!(
-                        "A revision{} is in progress ({}). This is the last approved version, which stays in force until the revision is approved.",
-                        revising
-                            .as_ref()
-                            .map(|v| format!(" to version {v}"))
-                            .unwrap_or_default(),
-                        working_status.map_or("not approved yet", Status::as_str)
-                    ),
-                    link: None,
-                }),
+                } => {
+                    let shown = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
+                    notices.push(Notice {
+                        kind: "info",
+                        text: format!(
+                            "A revision{} is in progress (status: {}). This is the last approved version, version {shown}, which stays in force until the revision is approved.",
+                            revising
+                                .as_ref()
+                                .filter(|v| **v != shown)
+                                .map(|v| format!(" to version {v}"))
+                                .unwrap_or_default(),
+                            working_status.map_or("not approved yet", Status::as_str)
+                        ),
+                        link: None,
+                    });
+                }
                 Shown::Draft if entry.sop.status() != Some(Status::Approved) => {
                     notices.push(Notice {
                         kind: "danger",
@@ -468,7 +482,8 @@ impl Build<'_> {
     ) -> Result<String, SiteError> {
         let root = root_of(path);
         let links = PageLinks {
-            build: self,
+            selection: self.selection,
+            repo_root: &self.repo.root,
             from: &sop.path,
             root: &root,
         };
@@ -638,7 +653,8 @@ impl Build<'_> {
                 "index",
                 format!("{} current standard operating procedures", cards.len()),
             ),
-            sops: cards.to_vec(),
+            sops: cards,
+            prefix: "",
             departments: facet(
                 cards.iter().map(|c| c.department.clone()).collect(),
                 Some((&self.departments, "departments")),
@@ -679,38 +695,41 @@ impl Build<'_> {
             ),
             ("Tag", "tags", &self.tags, &by_tag),
         ] {
-            let mut overview = Vec::new();
-            for (name, slug) in map {
-                let path = format!("{dir}/{slug}.html");
-                let sops: Vec<SopCard> = members
-                    .get(name.as_str())
-                    .map(|list| list.iter().map(|c| relocate(c, "../")).collect())
-                    .unwrap_or_default();
-                overview.push(Facet {
-                    name: name.clone(),
-                    slug: slug.clone(),
-                    url: Some(format!("{slug}.html")),
-                    count: sops.len(),
-                });
-                let page = ListPage {
-                    layout: self.layout(
-                        &path,
-                        name.to_string(),
-                        if kind == "Department" {
-                            "departments"
-                        } else {
-                            "tags"
-                        },
-                        format!("SOPs of {} {name}", kind.to_lowercase()),
-                    ),
-                    kind,
-                    name: name.clone(),
-                    sops,
-                    groups: Vec::new(),
-                    feed_url: (kind == "Department").then(|| format!("{slug}.xml")),
-                };
-                emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
-            }
+            // Group pages render in parallel: a large corpus has hundreds of tags.
+            let overview = map
+                .par_iter()
+                .map(|(name, slug)| {
+                    let path = format!("{dir}/{slug}.html");
+                    let sops: Vec<&SopCard> =
+                        members.get(name.as_str()).cloned().unwrap_or_default();
+                    let facet = Facet {
+                        name: name.clone(),
+                        slug: slug.clone(),
+                        url: Some(format!("{slug}.html")),
+                        count: sops.len(),
+                    };
+                    let page = ListPage {
+                        layout: self.layout(
+                            &path,
+                            name.to_string(),
+                            if kind == "Department" {
+                                "departments"
+                            } else {
+                                "tags"
+                            },
+                            format!("SOPs of {} {name}", kind.to_lowercase()),
+                        ),
+                        kind,
+                        name: name.clone(),
+                        sops,
+                        prefix: "../",
+                        groups: Vec::new(),
+                        feed_url: (kind == "Department").then(|| format!("{slug}.xml")),
+                    };
+                    emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
+                    Ok(facet)
+                })
+                .collect::<Result<Vec<Facet>, SiteError>>()?;
             let path = format!("{dir}/index.html");
             let page = ListPage {
                 layout: self.layout(
@@ -730,6 +749,7 @@ impl Build<'_> {
                 kind,
                 name: String::new(),
                 sops: Vec::new(),
+                prefix: "../",
                 groups: overview,
                 feed_url: None,
             };
@@ -951,154 +971,20 @@ impl Build<'_> {
     }
 
     fn not_found(&self) -> Result<String, SiteError> {
-        let page = NotFoundPage {
-            layout: self.layout(
-                "404.html",
-                "Page not found".into(),
-                "",
-                "This page does not exist".into(),
-            ),
-        };
+        let mut layout = self.layout(
+            "404.html",
+            "Page not found".into(),
+            "",
+            "This page does not exist".into(),
+        );
+        // A host serves this page at any missing address, where relative links would point
+        // nowhere; with a base URL its links can be absolute.
+        if let Some(base) = &self.options.base_url {
+            layout.site.root = format!("{}/", base.trim_end_matches('/'));
+        }
+        let page = NotFoundPage { layout };
         self.theme.render("404.html", &page)
     }
-}
-
-/// Link resolution for one page.
-struct PageLinks<'b, 'a> {
-    build: &'b Build<'a>,
-    /// Repository path of the SOP file the page shows.
-    from: &'b str,
-    /// The page's way back to the site root.
-    root: &'b str,
-}
-
-impl Links for PageLinks<'_, '_> {
-    fn resolve(&self, dest: &str, image: bool) -> Target {
-        let dest = dest.trim();
-        if dest.is_empty() || dest.starts_with('#') {
-            return Target::Keep;
-        }
-        if !markdown::is_safe_url(dest) {
-            return Target::Drop;
-        }
-        if markdown::scheme(dest).is_some() || dest.starts_with("//") {
-            return Target::Keep;
-        }
-        let (path_part, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (dest, None),
-        };
-        let path_part = path_part.split('?').next().unwrap_or_default();
-        let decoded = percent_decode(path_part);
-        let Some(target) = join(self.from, &decoded) else {
-            return Target::Drop;
-        };
-        let selection = self.build.selection;
-        if let Some(&i) = selection.pages_by_path.get(&target) {
-            let Some(entry) = selection.entries.get(i) else {
-                return Target::Drop;
-            };
-            let (url, sop): (&str, &Sop) =
-                match entry.translations.iter().find(|t| t.sop.path == target) {
-                    Some(t) => (&t.url, t.sop),
-                    None => (&entry.url, &entry.sop),
-                };
-            let frag = fragment
-                .filter(|f| sop.outline().has_anchor(f))
-                .map(|f| format!("#{f}"))
-                .unwrap_or_default();
-            return Target::Rewrite(format!("{}{url}{frag}", self.root));
-        }
-        let lower = target.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".markdown") || image && target.is_empty() {
-            return Target::Drop;
-        }
-        let on_disk = self.build.repo.root.join(&target);
-        if is_inside(&self.build.repo.root, &on_disk) && on_disk.is_file() {
-            let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-            return Target::File {
-                url: format!("{}files/{}{frag}", self.root, encode_path(&target)),
-                path: target,
-            };
-        }
-        Target::Drop
-    }
-}
-
-/// Whether `path` stays inside `root` (no symlink leads out).
-fn is_inside(root: &Path, path: &Path) -> bool {
-    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
-        (Ok(r), Ok(p)) => p.starts_with(&r) && !p.starts_with(r.join(".git")),
-        _ => false,
-    }
-}
-
-/// Resolve `dest` (relative to the file `from`, or to the root when it starts with `/`) to a
-/// normalised repository path; `None` when it leads outside the repository.
-fn join(from: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dest.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut p: Vec<&str> = from.split('/').collect();
-        p.pop();
-        p
-    };
-    for seg in dest.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or_default();
-        if b == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-/// Percent-encode what a URL path cannot hold as is.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~') {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
-}
-
-/// A card with its URLs seen from a page `prefix` deeper.
-fn relocate(card: &SopCard, prefix: &str) -> SopCard {
-    let mut c = card.clone();
-    c.url = format!("{prefix}{}", c.url);
-    for t in &mut c.tags {
-        t.url = format!("{prefix}{}", t.url);
-    }
-    c
 }
 
 fn unique_slugs(names: impl Iterator<Item = String>) -> BTreeMap<String, String> {
@@ -1178,141 +1064,5 @@ fn language_name(tag: &str) -> String {
         name.to_string()
     } else {
         format!("{name} ({tag})")
-    }
-}
-
-/// One entry of the search index.
-#[derive(Serialize)]
-struct IndexItem<'a> {
-    /// Id.
-    i: &'a str,
-    /// Title.
-    t: &'a str,
-    /// Owner.
-    o: &'a str,
-    /// Department.
-    d: &'a str,
-    /// Page.
-    u: &'a str,
-    /// Distinct words of the body, lowercase.
-    w: String,
-}
-
-/// The search index as a script (`window.SOP_INDEX = [...]`): a script loads from `file://`
-/// where `fetch` of a JSON file does not.
-fn search_index(selection: &Selection<'_>) -> String {
-    let items: Vec<String> = selection
-        .entries
-        .par_iter()
-        .map(|e| {
-            let sop = &e.sop;
-            let body = sop
-                .source
-                .text()
-                .get(sop.split.body.start..sop.split.body.end)
-                .unwrap_or_default();
-            let item = IndexItem {
-                i: &e.id,
-                t: sop.title(),
-                o: sop.meta.owner.as_ref().map_or("", |o| o.value.as_str()),
-                d: sop
-                    .meta
-                    .department
-                    .as_ref()
-                    .map_or("", |d| d.value.as_str()),
-                u: &e.url,
-                w: words(body, 300),
-            };
-            serde_json::to_string(&item).unwrap_or_default()
-        })
-        .collect();
-    let mut out = String::from("window.SOP_INDEX = [\n");
-    out.push_str(&items.join(",\n"));
-    out.push_str("\n];\n");
-    out
-}
-
-/// The distinct words of `text` (lowercase, 3 letters or more), in order, at most `max`.
-fn words(text: &str, max: usize) -> String {
-    let mut seen = BTreeSet::new();
-    let mut out = String::new();
-    let text = strip_tags(text);
-    for w in text.split(|c: char| !c.is_alphanumeric()) {
-        if w.chars().count() < 3 {
-            continue;
-        }
-        let w = w.to_lowercase();
-        if seen.len() >= max {
-            break;
-        }
-        if seen.insert(w.clone()) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&w);
-        }
-    }
-    out
-}
-
-/// `text` without HTML tags and comments (raw HTML in an SOP is not searchable text).
-fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('<') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let is_tag = after
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
-        match (is_tag, after.find('>')) {
-            (true, Some(end)) => {
-                out.push(' ');
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_join_relative_to_the_file() {
-        assert_eq!(
-            join("sops/a/SOP-1.md", "../b/SOP-2.md").as_deref(),
-            Some("sops/b/SOP-2.md")
-        );
-        assert_eq!(join("sops/a/SOP-1.md", "../../../x"), None);
-        assert_eq!(
-            join("sops/a/SOP-1.md", "/assets/a.png").as_deref(),
-            Some("assets/a.png")
-        );
-    }
-
-    #[test]
-    fn paths_are_encoded_and_decoded() {
-        assert_eq!(encode_path("a b/ü.png"), "a%20b/%C3%BC.png");
-        assert_eq!(percent_decode("a%20b/%C3%BC.png"), "a b/ü.png");
-        assert_eq!(percent_decode("100%"), "100%");
-    }
-
-    #[test]
-    fn words_are_distinct_and_lowercase() {
-        assert_eq!(
-            words("Refund the refund, REFUND now! a b", 10),
-            "refund the now"
-        );
     }
 }

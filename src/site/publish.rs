@@ -86,7 +86,7 @@ pub fn publish<T>(
         .prefix(".sop-site-new-")
         .tempdir_in(&parent)
         .map_err(werr(&parent))?;
-    let (tx, rx) = mpsc::sync_channel::<(String, Vec<u8>)>(512);
+    let (tx, rx) = mpsc::sync_channel::<(String, Vec<u8>)>(128);
     let previous = out.join(MARKER).is_file().then_some(out);
     let result = std::thread::scope(|scope| {
         let dir = tmp.path();

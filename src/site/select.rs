@@ -85,6 +85,8 @@ pub struct Selection<'a> {
     pub pages_by_path: BTreeMap<String, usize>,
     /// Notes for the person publishing (skipped files and why).
     pub notes: Vec<String>,
+    /// SOPs left out because no version of them was ever approved.
+    pub never_approved: usize,
 }
 
 /// Reads a file from a release tag: `(tag, path) → text`.
@@ -123,6 +125,7 @@ pub fn select<'a>(
         .par_iter()
         .map(|&(id, working)| pick(id, working, histories, drafts, prefix, read_at_tag))
         .collect();
+    let never_approved = picked.iter().filter(|p| p.is_none()).count();
     let mut entries: Vec<Entry<'a>> = picked.into_iter().flatten().collect();
     let mut translations: BTreeMap<&str, Vec<&Sop>> = BTreeMap::new();
     for t in corpus.sops.iter().filter(|s| s.is_translation()) {
@@ -173,6 +176,7 @@ pub fn select<'a>(
         entries,
         pages_by_path,
         notes,
+        never_approved,
     }
 }
 

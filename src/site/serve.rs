@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -64,6 +65,9 @@ type Files = Arc<BTreeMap<String, Vec<u8>>>;
 struct State {
     files: RwLock<Files>,
     clients: Mutex<Vec<Sender<()>>>,
+    /// How many times the site was rebuilt: the id of the reload events, so a page that
+    /// reconnects after missing one reloads at once.
+    generation: AtomicU64,
 }
 
 /// A bound server, not yet running.
@@ -94,6 +98,7 @@ impl Server {
             state: Arc::new(State {
                 files: RwLock::new(Arc::new(site.files)),
                 clients: Mutex::new(Vec::new()),
+                generation: AtomicU64::new(0),
             }),
         })
     }
@@ -186,6 +191,7 @@ impl Server {
             .files
             .write()
             .unwrap_or_else(PoisonError::into_inner) = Arc::new(files);
+        self.state.generation.fetch_add(1, Ordering::SeqCst);
         self.state
             .clients
             .lock()
@@ -233,7 +239,7 @@ fn handle(state: &State, request: tiny_http::Request) {
         return;
     }
     let files = Arc::clone(&state.files.read().unwrap_or_else(PoisonError::into_inner));
-    let mut rel = percent_decode(path.trim_start_matches('/'));
+    let mut rel = super::links::percent_decode(path.trim_start_matches('/'));
     if rel.is_empty() || rel.ends_with('/') {
         rel.push_str("index.html");
     }
@@ -265,15 +271,33 @@ fn handle(state: &State, request: tiny_http::Request) {
 }
 
 /// Keep the connection open and write `data: reload` after each rebuild.
+///
+/// Each stream lives at most [`STREAM_LIFE`] and writes a comment every [`KEEP_ALIVE`], so a
+/// stream whose page is gone is noticed and its connection freed (browsers allow six per
+/// host). The browser reconnects by itself, sending the last event id it saw: when a rebuild
+/// happened in between, the new stream starts with a reload.
 fn stream_reloads(state: &State, request: tiny_http::Request) {
+    let seen: Option<u64> = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Last-Event-ID"))
+        .and_then(|h| h.value.as_str().trim().parse().ok());
     let (tx, rx) = mpsc::channel();
     state
         .clients
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push(tx);
+    let now = state.generation.load(Ordering::SeqCst);
+    let first = if seen.is_some_and(|g| g < now) {
+        "reload"
+    } else {
+        "connected"
+    };
     let mut out = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n\r\nretry: 500\n\n";
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\nretry: 500\nid: {now}\ndata: {first}\n\n"
+    );
     if out
         .write_all(head.as_bytes())
         .and_then(|()| out.flush())
@@ -281,17 +305,31 @@ fn stream_reloads(state: &State, request: tiny_http::Request) {
     {
         return;
     }
-    loop {
-        let message: &[u8] = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(()) => b"data: reload\n\n",
-            Err(RecvTimeoutError::Timeout) => b": keep-alive\n\n",
+    let started = Instant::now();
+    while started.elapsed() < STREAM_LIFE {
+        let message = match rx.recv_timeout(KEEP_ALIVE) {
+            Ok(()) => format!(
+                "id: {}\ndata: reload\n\n",
+                state.generation.load(Ordering::SeqCst)
+            ),
+            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        if out.write_all(message).and_then(|()| out.flush()).is_err() {
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
             return;
         }
     }
 }
+
+/// How long one reload stream stays open before the browser is made to reconnect.
+const STREAM_LIFE: Duration = Duration::from_secs(30);
+
+/// How often an idle reload stream is written to (to notice closed pages).
+const KEEP_ALIVE: Duration = Duration::from_secs(2);
 
 fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit('.').next().unwrap_or_default();
@@ -310,26 +348,6 @@ fn content_type(path: &str) -> &'static str {
         "txt" | "md" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or_default();
-        if b == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -54,7 +54,9 @@ impl Theme {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| template_error("the theme", &e))?;
+            .map_err(|e| SiteError::Theme {
+                message: error_chain(&e),
+            })?;
         Ok(Theme { tera, assets })
     }
 
@@ -112,6 +114,14 @@ fn read_overrides(
 }
 
 fn template_error(name: &str, err: &tera::Error) -> SiteError {
+    SiteError::Template {
+        name: name.to_string(),
+        message: error_chain(err),
+    }
+}
+
+/// Tera's message and its causes, on one line each.
+fn error_chain(err: &tera::Error) -> String {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
@@ -119,8 +129,5 @@ fn template_error(name: &str, err: &tera::Error) -> SiteError {
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    SiteError::Template {
-        name: name.to_string(),
-        message,
-    }
+    message
 }

@@ -80,7 +80,10 @@ fn within_widens_the_window() {
         .assert()
         .success();
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["reviews"].as_array().unwrap().len(), 4);
+    let reviews = v["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 4);
+    assert_eq!(reviews[3]["id"], "SOP-0004");
+    assert_eq!(reviews[3]["state"], "ok");
     repo.sop()
         .args(["due", "--within", "soon"])
         .assert()

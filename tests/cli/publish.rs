@@ -195,7 +195,10 @@ fn demo_site_has_every_page_and_no_broken_link() {
     // In review and never released as approved: left out; draft: left out.
     assert!(!site.contains_key("sops/SOP-0007.html"));
     assert!(!site.contains_key("sops/SOP-0013.html"));
-    assert!(!site.contains_key("assets/live-reload.js"));
+    assert!(
+        !String::from_utf8_lossy(&site["index.html"]).contains("EventSource"),
+        "no reload script outside sop serve"
+    );
     let problems = broken_links(&site);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
@@ -396,4 +399,119 @@ fn an_empty_repository_publishes_an_empty_site() {
     let index = String::from_utf8(site["index.html"].clone()).unwrap();
     assert!(index.contains("No SOP is published yet"));
     assert!(broken_links(&site).is_empty());
+}
+
+#[test]
+fn the_repository_theme_overrides_built_in_files_one_by_one() {
+    let repo = demo_repo();
+    repo.write(
+        "templates/site/site.css",
+        "/* our colours */\nbody { color: black; }\n",
+    );
+    repo.write(
+        "templates/site/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    repo.write(
+        "templates/site/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost? Ask in #ops-help</h1>{% endblock main %}",
+    );
+    let site = publish(&repo, "site");
+    assert_eq!(
+        String::from_utf8_lossy(&site["assets/site.css"]),
+        "/* our colours */\nbody { color: black; }\n"
+    );
+    assert!(site.contains_key("assets/logo.svg"));
+    let not_found = String::from_utf8_lossy(&site["404.html"]).into_owned();
+    assert!(not_found.contains("Lost? Ask in #ops-help"));
+    // Other templates stay built in.
+    assert!(String::from_utf8_lossy(&site["index.html"]).contains("id=\"sop-list\""));
+
+    repo.write("templates/site/sop.html", "{% if %}broken");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("template"), "{stderr}");
+    // The previous site is untouched.
+    assert!(repo.read("site/404.html").contains("Lost?"));
+}
+
+#[test]
+fn releases_from_git_give_archived_pages_history_and_the_last_approved_version() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(
+        one,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    let two = "sops/pay/SOP-0002-payouts.md";
+    repo.write(
+        two,
+        &sop_text("SOP-0002", "Payouts", "procedure", "approved"),
+    );
+    repo.commit("first versions");
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0001/v1.0.0",
+        "-m",
+        "First approved refunds",
+    ]);
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0002/v1.0.0",
+        "-m",
+        "First approved payouts",
+    ]);
+    // SOP-0001 goes back into review with a new step: the site keeps showing 1.0.0.
+    let revised = repo
+        .read(one)
+        .replace("status: approved", "status: review")
+        .replace("version: 1.0.0", "version: 1.1.0")
+        + "\nA step still under discussion.\n";
+    repo.write(one, &revised);
+    // SOP-0002 gets an approved 1.1.0.
+    let newer =
+        repo.read(two).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer payout step.\n";
+    repo.write(two, &newer);
+    repo.commit("revise both");
+    repo.git(&["tag", "-a", "SOP-0002/v1.1.0", "-m", "Clearer payout step"]);
+    let site = publish(&repo, "site");
+    let page = |p: &str| String::from_utf8_lossy(&site[p]).into_owned();
+
+    let current = page("sops/SOP-0001.html");
+    assert!(
+        current.contains("A revision to version 1.1.0 is in progress"),
+        "{current}"
+    );
+    assert!(!current.contains("still under discussion"));
+    assert!(current.contains("First approved refunds"));
+    assert!(current.contains("revise both"), "commits are listed");
+    assert!(site.contains_key("sops/SOP-0001/v1.0.0.html"));
+
+    let payouts = page("sops/SOP-0002.html");
+    assert!(payouts.contains("A clearer payout step"));
+    assert!(
+        payouts.contains("href=\"../sops/SOP-0002/v1.0.0.html\""),
+        "{payouts}"
+    );
+    let old = page("sops/SOP-0002/v1.0.0.html");
+    assert!(old.contains("Superseded"));
+    assert!(old.contains("href=\"../../sops/SOP-0002.html\""));
+    assert!(!old.contains("A clearer payout step"));
+
+    let feed = page("feed.xml");
+    for want in [
+        "First approved refunds",
+        "First approved payouts",
+        "Clearer payout step",
+    ] {
+        assert!(feed.contains(want), "feed lacks {want}");
+    }
+    let problems = broken_links(&site);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

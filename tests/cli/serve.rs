@@ -94,11 +94,11 @@ fn serves_pages_and_a_not_found_page() {
     let served = serve(&repo);
     let (status, body) = get(&served.url, "/");
     assert_eq!(status, 200);
-    assert!(body.contains("<!DOCTYPE html>") && body.contains("assets/live-reload.js"));
+    assert!(body.contains("<!DOCTYPE html>") && body.contains("new EventSource('/__livereload')"));
     let (status, body) = get(&served.url, "/sops/SOP-0001.html?x=1");
     assert_eq!(status, 200);
     assert!(body.contains("Account Recovery"));
-    assert_eq!(get(&served.url, "/assets/live-reload.js").0, 200);
+    assert_eq!(get(&served.url, "/assets/site.css").0, 200);
     assert_eq!(get(&served.url, "/departments/").0, 200);
     let (status, body) = get(&served.url, "/no/such/page.html");
     assert_eq!(status, 404);

@@ -76,7 +76,7 @@ fn text_output_names_every_group() {
     let out = repo.sop().arg("stats").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
-        text.starts_with("1 SOPs, 0 translations (as of 2026-11-25)"),
+        text.starts_with("1 SOP, 0 translations (as of 2026-11-25)"),
         "{text}"
     );
     for want in [

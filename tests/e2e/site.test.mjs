@@ -40,7 +40,16 @@ async function open(width, path) {
     // Leaving a page aborts its open reload stream: that is not a problem.
     if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`${path}: failed to load ${r.url()}`);
   });
-  await page.goto(url(path));
+  // On a timeout, name the requests that never finished.
+  const pending = new Set();
+  page.on('request', (r) => pending.add(r.url()));
+  page.on('requestfinished', (r) => pending.delete(r.url()));
+  page.on('requestfailed', (r) => pending.delete(r.url()));
+  try {
+    await page.goto(url(path));
+  } catch (e) {
+    throw new Error(`${path} did not load; unfinished requests: ${[...pending].join(', ')}: ${e}`);
+  }
   return page;
 }
 
