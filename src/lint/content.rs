@@ -323,7 +323,7 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             }
             continue;
         }
-        let decoded = percent_decode(path_part);
+        let decoded = crate::repo::markdown::percent_decode(path_part);
         let Some(target) = resolve(&sop.path, &decoded) else {
             broken(cx, sop, link.kind, dest, link.span, None, out);
             continue;
@@ -354,28 +354,6 @@ fn has_scheme(dest: &str) -> bool {
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The repository-relative path a link in `from` (a repository-relative file) points to;
@@ -456,7 +434,7 @@ fn broken(
 }
 
 fn anchor_check(sop: &Sop, target: &Sop, anchor: &str, span: Span, out: &mut Vec<Finding>) {
-    let anchor = percent_decode(anchor);
+    let anchor = crate::repo::markdown::percent_decode(anchor);
     if anchor.is_empty()
         || target.outline().has_anchor(&anchor)
         || target.outline().has_anchor(&slugify(&anchor))
@@ -569,7 +547,7 @@ mod tests {
         assert_eq!(relative("sops/a/x.md", "sops/b/y.md"), "../b/y.md");
         assert_eq!(relative("sops/a/x.md", "sops/a/y.md"), "y.md");
         assert!(has_scheme("https://x") && has_scheme("mailto:a@b.c") && !has_scheme("a.md"));
-        assert_eq!(percent_decode("a%20b.md"), "a b.md");
+        assert_eq!(crate::repo::markdown::percent_decode("a%20b.md"), "a b.md");
     }
 }
 

@@ -357,6 +357,30 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// Decode `%XX` escapes in a link destination (`a%20b.md` → `a b.md`), the same way for lint
+/// and the site; text that does not decode to UTF-8 is returned as written.
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
 /// Makes anchors unique within a page the way GitHub does: `a`, `a-1`, `a-2`.
 #[derive(Default)]
 struct Anchors {
