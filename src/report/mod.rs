@@ -245,7 +245,8 @@ pub fn stats(
         let last = sop
             .date(sop.meta.last_reviewed.as_ref())
             .or_else(|| sop.date(sop.meta.effective.as_ref()));
-        if let Some(last) = last {
+        // A date in the future (a typo, or an effective date still to come) is no review yet.
+        if let Some(last) = last.filter(|d| *d <= today) {
             since_review.push(dates::days_between(last, today));
         }
     }
