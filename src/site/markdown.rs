@@ -136,6 +136,18 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 raw_html = true;
                 events.push(event);
             }
+            // A wide table scrolls sideways on a phone; the scrolling box must be reachable
+            // with the keyboard (WCAG 2.1.1), so it takes focus and has a name.
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html(CowStr::from(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">",
+                )));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html(CowStr::from("</div>")));
+            }
             other => events.push(other),
         }
     }
@@ -166,6 +178,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.add_generic_attributes(["id", "class"])
         .add_tags(["input"])
         .add_tag_attributes("a", ["aria-hidden", "tabindex"])
+        .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("td", ["align", "style"])
         .add_tag_attributes("th", ["align", "style"])

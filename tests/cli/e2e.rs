@@ -76,7 +76,6 @@ fn published_site_works_in_a_browser_from_file_urls() {
         .args(["publish", "--out", "site"])
         .assert()
         .success();
-    let page = repo.read("site/sops/SOP-0001.html");
     let shots = e2e_dir().join("screenshots/file");
     node(
         &[
@@ -84,7 +83,8 @@ fn published_site_works_in_a_browser_from_file_urls() {
             repo.path("site").to_str().unwrap(),
             shots.to_str().unwrap(),
         ],
-        page.contains("All changes ("),
+        // The demo repository has a commit, so every SOP page shows its history.
+        true,
     );
 }
 

@@ -21,3 +21,4 @@ mod release;
 mod review;
 mod serve;
 mod stats;
+mod validate;

@@ -1,0 +1,135 @@
+//! The published site against outside validators: the Nu Html Checker (`vnu-jar`, run with
+//! Java) on every page, and axe-core (WCAG 2.1 AA) in headless Chromium on the index, an SOP
+//! page, an archived version and the dashboard.
+//!
+//! Needs `java`, `node`, `chromium` and `npm ci` in `tests/e2e`. Under `CI=true` a missing
+//! piece fails the test; elsewhere the test is skipped with a loud message.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::publish::demo_repo;
+use crate::support::SopRepo;
+
+fn e2e_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
+}
+
+fn have(program: &str, arg: &str) -> bool {
+    Command::new(program).arg(arg).output().is_ok()
+}
+
+/// Whether the tools are there; panics under CI when one is missing.
+fn ready(needs: &[(&str, bool)]) -> bool {
+    let missing: Vec<&str> = needs
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(n, _)| *n)
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!("site validation needs: {}", missing.join(", "));
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{message}");
+    }
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("\n!!!!!!!!!! SKIPPED: {message} !!!!!!!!!!\n");
+    }
+    false
+}
+
+/// The demo SOPs with one release, published into `site/`.
+fn published() -> SopRepo {
+    let repo = demo_repo();
+    let p = "sops/payments/SOP-0003-virtual-gift-refund-requests.md";
+    let text = repo
+        .read(p)
+        .replace("Most requests are decided", "Most requests are now decided");
+    repo.write(p, &text).commit("Reword the purpose");
+    repo.sop()
+        .args(["release", "SOP-0003", "--patch", "-m", "Reword the purpose"])
+        .assert()
+        .success();
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    repo
+}
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    let vnu = e2e_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    if !ready(&[
+        (
+            "java (apt-get install default-jre-headless)",
+            have("java", "-version"),
+        ),
+        ("vnu-jar (cd tests/e2e && npm ci)", vnu.is_file()),
+    ]) {
+        return;
+    }
+    let repo = published();
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&vnu)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(repo.path("site"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "the Nu Html Checker found errors:\n{report}"
+    );
+    // The checked pages include an archived version.
+    assert!(repo.path("site/sops/SOP-0003/v1.2.1.html").is_file());
+}
+
+#[test]
+fn key_pages_have_no_axe_core_violations() {
+    let chromium = Path::new("/usr/bin/chromium").is_file()
+        || std::env::var_os("CHROMIUM").is_some()
+        || Command::new("sh")
+            .args(["-c", "command -v chromium"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !ready(&[
+        ("node (apt-get install nodejs)", have("node", "--version")),
+        ("chromium (apt-get install chromium)", chromium),
+        (
+            "axe-core and playwright-core (cd tests/e2e && npm ci)",
+            e2e_dir().join("node_modules/axe-core").is_dir()
+                && e2e_dir().join("node_modules/playwright-core").is_dir(),
+        ),
+    ]) {
+        return;
+    }
+    let repo = published();
+    let archived = std::fs::read_dir(repo.path("site/sops/SOP-0003"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| format!("sops/SOP-0003/{}", e.file_name().to_string_lossy()))
+        .find(|p| p.ends_with(".html"))
+        .expect("an archived version page of SOP-0003");
+    let out = Command::new("node")
+        .arg("a11y.mjs")
+        .arg(repo.path("site"))
+        .args([
+            "index.html",
+            "sops/SOP-0001.html",
+            &archived,
+            "dashboard.html",
+        ])
+        .current_dir(e2e_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "axe-core found violations:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
