@@ -272,7 +272,6 @@ impl Build<'_> {
     fn sop_pages(&self, entry: &Entry<'_>) -> Result<SopPages, SiteError> {
         let mut out = Vec::new();
         let mut linked = BTreeSet::new();
-        let settings = &self.repo.settings;
         // Current page.
         {
             let path = entry.url.as_str();
@@ -442,7 +441,6 @@ impl Build<'_> {
             )?;
             out.push((path.to_string(), page));
         }
-        let _ = settings;
         Ok((out, linked))
     }
 
