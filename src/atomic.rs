@@ -35,6 +35,9 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> io::Result<Created> {
 /// # Errors
 /// When the file cannot be written or renamed.
 pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // Write through a symbolic link to the file it points to, not over the link.
+    let resolved = std::fs::canonicalize(path).ok();
+    let path = resolved.as_deref().unwrap_or(path);
     let tmp = temp_beside(path, bytes)?;
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(tmp.path(), meta.permissions())?;

@@ -153,6 +153,10 @@ pub struct LintArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = crate::diag::Format::Human)]
     pub format: crate::diag::Format,
+    /// Also run the pull-request checks against REV (e.g. `origin/main`): changed SOPs need a
+    /// higher version, ids must not change, approved SOPs are retired, not deleted
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
     /// Apply the safe automatic fixes, then report what remains
     #[arg(long)]
     pub fix: bool,

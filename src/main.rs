@@ -17,10 +17,13 @@ fn main() -> ExitCode {
 /// Print `err` and its causes to stderr; pick the exit code.
 fn report(err: &anyhow::Error) -> Exit {
     // A reader that stops early (`sop list | head`) is not an error.
-    if err.chain().any(|e| {
+    let broken_pipe = |e: &(dyn std::error::Error + 'static)| {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    }) {
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    };
+    if err.chain().any(broken_pipe) {
         return Exit::Success;
     }
     let mut out = anstream::stderr().lock();

@@ -51,6 +51,7 @@ struct Output<'a> {
 /// Refusals for unknown ids and versions; git and output errors.
 pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
+    ctx.require_git(&repo, "`sop diff` (it compares versions kept in git)")?;
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
@@ -130,6 +131,13 @@ fn load(repo: &Repo, sop: &Sop, id: &str, spec: &str) -> anyhow::Result<(String,
             format!("`{spec}` is not a version, tag, branch or commit"),
             Some(format!(
                 "give a released version (`sop history {id}` lists them), a tag, a commit, or `worktree`"
+            )),
+        )
+        .into()),
+        Err(Missing::NotInRevision { .. }) if spec == "HEAD" => Err(Stop::refused(
+            format!("{id} is not committed yet, so there is no earlier version to compare with"),
+            Some(format!(
+                "commit it, or release it with `sop release {id} --version 1.0.0 -m \"First version\"`"
             )),
         )
         .into()),
@@ -226,17 +234,10 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
             };
             let (old, new) = (show(&f.old), show(&f.new));
             let (old, new) = if color {
+                let (red, green) = (s.del_line(), s.ins_line());
                 (
-                    format!(
-                        "{}{old}{:#}",
-                        Style::new().fg_color(Some(AnsiColor::Red.into())),
-                        Style::new()
-                    ),
-                    format!(
-                        "{}{new}{:#}",
-                        Style::new().fg_color(Some(AnsiColor::Green.into())),
-                        Style::new()
-                    ),
+                    format!("{red}{old}{red:#}"),
+                    format!("{green}{new}{green:#}"),
                 )
             } else {
                 (old, new)
@@ -290,12 +291,14 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
         match sec.change {
             Change::Added => {
                 for l in sec.new_text.trim_matches('\n').lines() {
-                    writeln!(out, "  {}+ {l}{:#}", s.ins_line(), Style::new())?;
+                    let g = s.ins_line();
+                    writeln!(out, "  {g}+ {l}{g:#}")?;
                 }
             }
             Change::Removed => {
                 for l in sec.old_text.trim_matches('\n').lines() {
-                    writeln!(out, "  {}- {l}{:#}", s.del_line(), Style::new())?;
+                    let r = s.del_line();
+                    writeln!(out, "  {r}- {l}{r:#}")?;
                 }
             }
             Change::Moved | Change::Changed | Change::Renamed if sec.text_changed => {
@@ -305,10 +308,12 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
                         Line::Context(t) => writeln!(out, "  {dim}  {t}{dim:#}")?,
                         Line::Gap => writeln!(out, "  {dim}  ⋮{dim:#}")?,
                         Line::Removed(t) => {
-                            writeln!(out, "  {}- {t}{:#}", s.del_line(), Style::new())?;
+                            let r = s.del_line();
+                            writeln!(out, "  {r}- {t}{r:#}")?;
                         }
                         Line::Added(t) => {
-                            writeln!(out, "  {}+ {t}{:#}", s.ins_line(), Style::new())?;
+                            let g = s.ins_line();
+                            writeln!(out, "  {g}+ {t}{g:#}")?;
                         }
                         Line::Rewritten(pieces) => {
                             let text: String = pieces.iter().map(|p| s.piece(p)).collect();

@@ -24,10 +24,15 @@ use crate::repo::sop::FileName;
 /// Unknown id (refused), a repository git cannot read, or stdout failing.
 pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    let mut all = history::load_all(&repo.root, &repo.settings)?;
+    ctx.require_git(&repo, "`sop history` (it reads the history from git)")?;
     let Some(id) = &args.id else {
-        // Add the SOPs on disk that have no commit yet; reading file names is enough.
-        let (files, _) = repo.walk();
+        // The SOPs on disk that have no commit yet are added; reading file names is enough,
+        // and it overlaps the walk of the history.
+        let (all, (files, _)) = rayon::join(
+            || history::load_all(&repo.root, &repo.settings),
+            || repo.walk(),
+        );
+        let mut all = all?;
         let prefix = &repo.settings.config.sops.id_prefix;
         for path in files {
             let rel = repo.relative(&path);
@@ -62,7 +67,11 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         }
         return Ok(Exit::Success);
     };
-    let corpus = repo.load();
+    let (all, corpus) = rayon::join(
+        || history::load_all(&repo.root, &repo.settings),
+        || repo.load(),
+    );
+    let mut all = all?;
     let sop = find_sop(&corpus, id)?;
     let id = sop.id().unwrap_or(id).to_string();
     let h = take(&mut all, &id, &sop.path);

@@ -12,6 +12,7 @@ use super::Context;
 use crate::cli::LintArgs;
 use crate::diag::{self, Finding, Format, Report, RuleMeta, Sources};
 use crate::lint::{self, LintError, registry};
+use crate::repo::config::SeverityLevel;
 use crate::repo::{Corpus, Repo};
 use crate::{Exit, Stop};
 
@@ -24,7 +25,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         return explain(id);
     }
     if args.list_rules {
-        return list_rules(args.format);
+        // Inside a repository, show the severities its `sop.toml` sets.
+        let levels = match ctx.repo() {
+            Ok(repo) => lint::severity_levels(&repo.settings).map_err(usage)?,
+            Err(_) => std::collections::HashMap::new(),
+        };
+        return list_rules(args.format, &levels);
     }
     let repo = ctx.repo()?;
     let selection = Selection::new(ctx, &repo, &args.paths)?;
@@ -36,6 +42,11 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
             corpus = load(&repo, &selection);
             findings = check(&repo, &corpus)?;
         }
+    }
+    if let Some(base) = &args.base {
+        ctx.require_git(&repo, "`--base` (it compares with a git revision)")?;
+        findings.extend(base_findings(&repo, &corpus, base)?);
+        lint::sort(&mut findings);
     }
     findings.retain(|f| selection.contains(&f.file));
     let extra = lint::broken_sources(&repo, &corpus);
@@ -76,13 +87,43 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     Ok(exit)
 }
 
-fn check(repo: &Repo, corpus: &Corpus) -> anyhow::Result<Vec<Finding>> {
-    lint::check(repo, corpus).map_err(|e| {
+/// The pull-request findings against the merge base of `HEAD` and `base`, comparing the files
+/// on disk (what CI checked out, or what a writer is about to push).
+fn base_findings(repo: &Repo, corpus: &Corpus, base: &str) -> anyhow::Result<Vec<Finding>> {
+    use crate::git::{GitError, base as git_base};
+    let changes = git_base::changes_since(
+        &repo.root,
+        &repo.settings,
+        base,
+        git_base::Against::WorkTree,
+    )
+    .map_err(|e| match e {
+        GitError::UnknownRevision { .. } => anyhow::Error::from(Stop::usage(
+            e.to_string(),
+            Some(format!(
+                "fetch it first (in CI: `git fetch origin main`, and check out with `fetch-depth: 0`), or name another revision in `--base`; `{base}` must be a branch, tag or commit"
+            )),
+        )),
+        GitError::Open { .. } => anyhow::Error::from(Stop::usage(
+            format!("`--base` needs a git repository, and `{}` is not in one", repo.root.display()),
+            Some("run `git init` and commit the SOPs, or leave out `--base`".to_string()),
+        )),
+        other => anyhow::Error::from(other),
+    })?;
+    lint::check_base(repo, corpus, &changes, base).map_err(|e| {
         let help = e.help();
-        match e {
-            LintError::UnknownRule { .. } => Stop::usage(e.to_string(), Some(help)).into(),
-        }
+        Stop::usage(e.to_string(), Some(help)).into()
     })
+}
+
+fn check(repo: &Repo, corpus: &Corpus) -> anyhow::Result<Vec<Finding>> {
+    lint::check(repo, corpus).map_err(usage)
+}
+
+/// A configuration problem found by lint is a usage error (exit 2).
+fn usage(e: LintError) -> anyhow::Error {
+    let help = e.help();
+    Stop::usage(e.to_string(), Some(help)).into()
 }
 
 /// Which files the user asked about: everything, or some files and folders.
@@ -253,13 +294,24 @@ fn capitalize(s: &str) -> String {
 struct RuleRow {
     id: &'static str,
     family: &'static str,
+    /// In effect: `error`, `warning` or `off` (after `sop.toml`).
     severity: &'static str,
+    default_severity: &'static str,
     fixable: bool,
     summary: &'static str,
     explanation: &'static str,
 }
 
-fn list_rules(format: Format) -> anyhow::Result<Exit> {
+fn list_rules(
+    format: Format,
+    levels: &std::collections::HashMap<&'static str, SeverityLevel>,
+) -> anyhow::Result<Exit> {
+    let effective = |r: &RuleMeta| match levels.get(r.id) {
+        Some(SeverityLevel::Error) => "error",
+        Some(SeverityLevel::Warning) => "warning",
+        Some(SeverityLevel::Off) => "off",
+        None => r.severity.as_str(),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match format {
@@ -269,7 +321,8 @@ fn list_rules(format: Format) -> anyhow::Result<Exit> {
                 .map(|r| RuleRow {
                     id: r.id,
                     family: r.family.as_str(),
-                    severity: r.severity.as_str(),
+                    severity: effective(r),
+                    default_severity: r.severity.as_str(),
                     fixable: r.fixable,
                     summary: r.summary,
                     explanation: r.explanation,
@@ -295,7 +348,7 @@ fn list_rules(format: Format) -> anyhow::Result<Exit> {
                     "{:<w_id$}  {:<12}  {:<8}  {:<3}  {}",
                     r.id,
                     r.family.as_str(),
-                    r.severity.as_str(),
+                    effective(r),
                     if r.fixable { "yes" } else { "" },
                     r.summary
                 )?;

@@ -135,6 +135,27 @@ impl Context {
         }
     }
 
+    /// Refuse (exit 2) when the repository is not in git, saying why `what` needs it.
+    ///
+    /// # Errors
+    /// A usage error with the fix.
+    pub fn require_git(&self, repo: &Repo, what: &str) -> anyhow::Result<()> {
+        if crate::git::work_tree_root(&repo.root).is_some() {
+            return Ok(());
+        }
+        Err(Stop::usage(
+            format!(
+                "{what} needs git, but `{}` is not in a git repository",
+                repo.root.display()
+            ),
+            Some(
+                "run `git init` there (or `sop init`, which keeps your files), then `git add -A && git commit -m \"Add SOPs\"`"
+                    .to_string(),
+            ),
+        )
+        .into())
+    }
+
     /// `path` as the user should see it: relative to `cwd` when inside it.
     pub fn display_path(&self, path: &Path) -> String {
         let shown = path.strip_prefix(&self.cwd).unwrap_or(path);

@@ -25,7 +25,17 @@ const ATTEMPTS: u32 = 50;
 pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let title = args.title.trim();
-    if title.is_empty() || title.contains(['\n', '\r']) {
+    if title.is_empty() {
+        return Err(Stop::usage(
+            "the title is empty",
+            Some(
+                "give the SOP a title, for example `sop new \"Virtual gift refund requests\"`"
+                    .to_string(),
+            ),
+        )
+        .into());
+    }
+    if title.contains(['\n', '\r']) {
         return Err(Stop::usage(
             "the title must be one line of text",
             Some("for example `sop new \"Virtual gift refund requests\"`".to_string()),
@@ -108,8 +118,21 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         .collect();
 
     let _lock = IdLock::acquire(&repo)?;
-    let first = scaffold::highest_id(&repo, front_ids.iter().map(String::as_str)) + 1;
-    for next in first..first + u64::from(ATTEMPTS) {
+    let highest = scaffold::highest_id(&repo, front_ids.iter().map(String::as_str));
+    let Some(first) = highest.checked_add(1) else {
+        return Err(Stop::refused(
+            format!(
+                "an SOP in `{}/` has the id number {highest}, too large to count on from",
+                repo.settings.sops_dir()
+            ),
+            Some(
+                "find the file or `id:` with that number (`sop list` shows ids) and correct it"
+                    .to_string(),
+            ),
+        )
+        .into());
+    };
+    for next in first..first.saturating_add(u64::from(ATTEMPTS)) {
         values.id = scaffold::format_id(&repo, next);
         let path = scaffold::new_path(&repo, &category, &values.id, title);
         let text = scaffold::render(&repo.root, sop_type, &values)?;

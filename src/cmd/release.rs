@@ -24,6 +24,7 @@ use crate::{Exit, Stop, atomic};
 /// git or file errors.
 pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
+    ctx.require_git(&repo, "`sop release` (it commits and tags the SOP)")?;
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
@@ -296,10 +297,12 @@ enum Bump {
 
 fn bump(v: &Version, how: Bump) -> Version {
     match how {
-        Bump::Major => Version::new(v.major + 1, 0, 0),
-        Bump::Minor => Version::new(v.major, v.minor + 1, 0),
+        // Saturating: a version at the numbers' limit cannot grow, and the "version does not
+        // increase" refusal says so.
+        Bump::Major => Version::new(v.major.saturating_add(1), 0, 0),
+        Bump::Minor => Version::new(v.major, v.minor.saturating_add(1), 0),
         Bump::Patch if !v.pre.is_empty() => Version::new(v.major, v.minor, v.patch),
-        Bump::Patch => Version::new(v.major, v.minor, v.patch + 1),
+        Bump::Patch => Version::new(v.major, v.minor, v.patch.saturating_add(1)),
     }
 }
 

@@ -22,6 +22,7 @@ use crate::{Exit, Stop, atomic};
 /// Refusals (exit 1) with the reason and the fix; git or file errors.
 pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
+    ctx.require_git(&repo, "`sop review` (it commits the review)")?;
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
@@ -53,6 +54,24 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
             .into());
         }
         Some(_) => {}
+    }
+    // A review says the SOP is still right; errors in it deserve a second look, not a refusal.
+    let errors = crate::lint::check_sop(&repo, &corpus, &sop.path)
+        .map(|f| {
+            f.iter()
+                .filter(|f| f.severity == crate::diag::Severity::Error)
+                .filter(|f| f.rule.family != crate::diag::Family::Lifecycle)
+                .count()
+        })
+        .unwrap_or(0);
+    if errors > 0 {
+        ctx.warn(&format!(
+            "`{}` has {errors} lint error{}: the review is recorded, but run `sop lint {}` and fix {}",
+            sop.path,
+            if errors == 1 { "" } else { "s" },
+            sop.path,
+            if errors == 1 { "it" } else { "them" }
+        ))?;
     }
 
     let today = dates::today();

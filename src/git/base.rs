@@ -41,6 +41,10 @@ pub struct BaseChange {
     pub content_changed: bool,
     /// Whether the file is gone.
     pub deleted: bool,
+    /// For a deleted file that git paired with a renamed one whose `id` differs: that file's
+    /// path now. Either two SOPs from one template, or one SOP whose id was changed; lint
+    /// tells them apart by whether the old id still exists.
+    pub renamed_to: Option<String>,
 }
 
 /// The commit `base` and `HEAD` have in common, as a full id: where a pull request started.
@@ -153,6 +157,7 @@ pub fn changes_since(
             base_status: field("status"),
             content_changed: old_bytes.is_none() || now.is_none() || now != old_bytes,
             deleted: new.is_none(),
+            renamed_to: None,
         };
         // An SOP is its id: git pairs similar files (two SOPs from one template) as a rename,
         // but a different id on each side is one SOP removed and another added.
@@ -168,6 +173,7 @@ pub fn changes_since(
                 path: None,
                 content_changed: true,
                 deleted: true,
+                renamed_to: base.path.clone(),
                 ..base.clone()
             });
             out.push(BaseChange {
@@ -178,6 +184,7 @@ pub fn changes_since(
                 base_status: None,
                 content_changed: true,
                 deleted: false,
+                renamed_to: None,
             });
             continue;
         }

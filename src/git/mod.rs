@@ -2,9 +2,12 @@
 //! structs. `sop` never runs the `git` program.
 
 pub mod base;
+mod changes;
 pub mod commit;
 pub mod diff;
 pub mod history;
+mod pack;
+mod tags;
 
 use std::path::{Path, PathBuf};
 

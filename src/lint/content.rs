@@ -7,6 +7,7 @@
 
 use crate::diag::Finding;
 use crate::repo::config::closest;
+use crate::repo::front_matter::Value;
 use crate::repo::markdown::{LinkKind, slugify};
 use crate::repo::sop::FileName;
 use crate::repo::{Sop, Span, Status};
@@ -131,8 +132,78 @@ const HTML_TAGS: &[&str] = &[
 const PROMPT_MAX: usize = 600;
 
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    front_matter_placeholders(sop, out);
     placeholders(sop, out);
     links(cx, sop, out);
+    disable_comments(sop, out);
+}
+
+/// `disable-rule-unknown`: a `sop-disable` comment naming a rule that does not exist.
+fn disable_comments(sop: &Sop, out: &mut Vec<Finding>) {
+    for directive in super::directives(sop) {
+        for (id, span) in &directive.ids {
+            if super::registry::find(id).is_some() {
+                continue;
+            }
+            let ids = super::registry::ids();
+            let help = match closest(id, &ids) {
+                Some(best) => {
+                    format!("did you mean `{best}`? `sop lint --list-rules` lists every rule")
+                }
+                None => "use a rule id from `sop lint --list-rules`".to_string(),
+            };
+            out.push(
+                finding(
+                    &DISABLE_RULE_UNKNOWN,
+                    sop,
+                    *span,
+                    format!("`{id}` is not a rule, so this comment silences nothing"),
+                )
+                .label("unknown rule id")
+                .help(help),
+            );
+        }
+    }
+}
+
+/// `owner: TBD` or `department: <Your department>` in the front matter.
+fn front_matter_placeholders(sop: &Sop, out: &mut Vec<Finding>) {
+    let Some(fm) = &sop.front_matter else {
+        return;
+    };
+    for field in &fm.fields {
+        let values: Vec<(&str, Span)> = match &field.value {
+            Value::Text(t) => vec![(t.as_str(), field.value_span)],
+            Value::List(items) => items
+                .iter()
+                .filter_map(|i| Some((i.text.as_deref()?, i.span)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (text, span) in values {
+            let t = text.trim();
+            let word = ["TODO", "TBD", "FIXME"].into_iter().find(|w| {
+                t.match_indices(w).any(|(i, _)| {
+                    let b = t.as_bytes();
+                    whole_word(b, i, w.len())
+                })
+            });
+            let prompt = t.starts_with('<') && prompt_len(t) == Some(t.len());
+            if word.is_none() && !prompt {
+                continue;
+            }
+            out.push(
+                finding(
+                    &PLACEHOLDER_LEFT,
+                    sop,
+                    span,
+                    format!("`{}` still holds a placeholder", field.key),
+                )
+                .label("not filled in")
+                .help(format!("write the real value after `{}:`", field.key)),
+            );
+        }
+    }
 }
 
 fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {
@@ -172,11 +243,7 @@ fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {
             }
         } else if matches!(b, b'T' | b'F') {
             for word in ["TODO", "TBD", "FIXME"] {
-                if md[i..].starts_with(word)
-                    && !is_word_byte(i.checked_sub(1).and_then(|j| bytes.get(j)))
-                    && !is_word_byte(bytes.get(i + word.len()))
-                    && !skip(at)
-                {
+                if md[i..].starts_with(word) && whole_word(bytes, i, word.len()) && !skip(at) {
                     out.push(
                         finding(
                             &PLACEHOLDER_LEFT,
@@ -194,6 +261,12 @@ fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {
         }
         i += 1;
     }
+}
+
+/// Whether `bytes[at..at + len]` is a whole word: no letter, digit or `_` right before or after.
+fn whole_word(bytes: &[u8], at: usize, len: usize) -> bool {
+    !is_word_byte(at.checked_sub(1).and_then(|j| bytes.get(j)))
+        && !is_word_byte(bytes.get(at + len))
 }
 
 fn is_word_byte(b: Option<&u8>) -> bool {
@@ -410,6 +483,14 @@ fn anchor_check(sop: &Sop, target: &Sop, anchor: &str, span: Span, out: &mut Vec
     .label("no such heading");
     f = match closest(&anchor, &anchors) {
         Some(best) => f.help(format!("did you mean `#{best}`?")),
+        None if !anchors.is_empty() && anchors.len() <= 12 => f.help(format!(
+            "the headings there have the anchors {}",
+            anchors
+                .iter()
+                .map(|a| format!("`#{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
         None => f.help("anchors are a heading's text in lower case with `-` for spaces, such as `#roles-and-responsibilities`"),
     };
     out.push(f);
@@ -489,5 +570,98 @@ mod tests {
         assert_eq!(relative("sops/a/x.md", "sops/a/y.md"), "y.md");
         assert!(has_scheme("https://x") && has_scheme("mailto:a@b.c") && !has_scheme("a.md"));
         assert_eq!(percent_decode("a%20b.md"), "a b.md");
+    }
+}
+
+#[cfg(test)]
+mod front_matter_tests {
+    use crate::lint::check;
+    use crate::repo::{Corpus, Repo, Settings, Sop};
+
+    #[test]
+    fn placeholders_in_front_matter_values_are_found() {
+        let repo = Repo {
+            root: std::env::temp_dir(),
+            settings: Settings::load(None).unwrap(),
+        };
+        let text = "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: TBD\ndepartment: <Your department>\ntags: [TODO-list]\n---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n";
+        let corpus = Corpus {
+            sops: vec![Sop::parse(
+                "sops/a/SOP-0001-a.md".into(),
+                text.into(),
+                "SOP",
+            )],
+            broken: Vec::new(),
+        };
+        let found: Vec<String> = check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .map(|f| format!("{}: {}", f.rule.id, f.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "placeholder-left: `owner` still holds a placeholder",
+                "placeholder-left: `department` still holds a placeholder",
+                "placeholder-left: `tags` still holds a placeholder",
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use crate::lint::check;
+    use crate::repo::{Corpus, Repo, Settings, Sop};
+
+    fn sop(path: &str, id: &str, status: &str, body: &str) -> Sop {
+        let text = format!(
+            "---\nid: {id}\ntitle: T\ntype: checklist\nstatus: {status}\nversion: 0.1.0\nowner: A\ndepartment: D\nretired_reason: old\n---\n\n## Purpose\n\nWhy. {body}\n\n## Checklist\n\n- [ ] x\n"
+        );
+        Sop::parse(path.into(), text, "SOP")
+    }
+
+    #[test]
+    fn broken_links_suggest_the_sop_with_the_same_id() {
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: Settings::load(None).unwrap(),
+        };
+        let corpus = Corpus {
+            sops: vec![
+                sop(
+                    "sops/a/SOP-0001-a.md",
+                    "SOP-0001",
+                    "draft",
+                    "[b](../b/SOP-0002-bee.md) [c](../b/SOP-0003-c.md#checklist) [d](../b/SOP-0003-c.md#nope)",
+                ),
+                sop("sops/b/SOP-0002-b.md", "SOP-0002", "draft", ""),
+                sop("sops/b/SOP-0003-c.md", "SOP-0003", "retired", ""),
+            ],
+            broken: Vec::new(),
+        };
+        let found: Vec<(&str, Option<String>)> = check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.rule.id, f.help))
+            .collect();
+        let rules: Vec<&str> = found.iter().map(|f| f.0).collect();
+        assert_eq!(
+            rules,
+            [
+                "link-broken",
+                "link-to-retired",
+                "anchor-broken",
+                "link-to-retired"
+            ]
+        );
+        assert_eq!(
+            found[0].1.as_deref(),
+            Some("did you mean `../b/SOP-0002-b.md`? Paths are relative to this SOP's folder")
+        );
+        assert_eq!(
+            found[2].1.as_deref(),
+            Some("the headings there have the anchors `#purpose`, `#checklist`")
+        );
     }
 }

@@ -480,9 +480,13 @@ fn version_example(value: &str) -> String {
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
     {
-        let mut nums: Vec<u64> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
-        nums.resize(3, 0);
-        return format!("{}.{}.{}", nums[0], nums[1], nums[2]);
+        let num = |i: usize| {
+            parts
+                .get(i)
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        return format!("{}.{}.{}", num(0), num(1), num(2));
     }
     "1.0.0".to_string()
 }

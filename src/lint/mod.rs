@@ -10,13 +10,16 @@
 //! - [`check`]: every rule over the whole corpus;
 //! - [`check_sop`]: every rule for one SOP (cross-file rules see the whole corpus), as `sop
 //!   release` uses to refuse an SOP with errors;
-//! - [`apply_fixes`]: the safe automatic fixes applied to one file's text.
+//! - [`apply_fixes`]: the safe automatic fixes applied to one file's text;
+//! - [`broken_sources`]: the text of files that are not UTF-8, for writers to show;
+//! - [`fails`]: whether findings fail the check; [`RULES`]: the registry.
 
 mod content;
 mod fix;
 mod front_matter;
 mod lifecycle;
 mod procedure;
+mod pull_request;
 pub mod registry;
 mod structure;
 mod translation;
@@ -82,6 +85,38 @@ pub fn check(repo: &Repo, corpus: &Corpus) -> Result<Vec<Finding>, LintError> {
     Ok(finish(findings, corpus, &levels))
 }
 
+/// Run the pull-request rules for `changes` since `base` (what `sop lint --base` adds), with
+/// `sop.toml` severities and `sop-disable` comments applied.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub fn check_base(
+    repo: &Repo,
+    corpus: &Corpus,
+    changes: &[crate::git::base::BaseChange],
+    base: &str,
+) -> Result<Vec<Finding>, LintError> {
+    let levels = severity_levels(&repo.settings)?;
+    Ok(finish(
+        pull_request::check(corpus, changes, base),
+        corpus,
+        &levels,
+    ))
+}
+
+/// Sort findings by file, position and rule, as every report shows them.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| f.span.map_or((0, 0), |s| (s.start, s.end));
+        a.file
+            .cmp(&b.file)
+            .then(key(a).0.cmp(&key(b).0))
+            .then(a.rule.id.cmp(b.rule.id))
+            .then(key(a).1.cmp(&key(b).1))
+            .then(a.message.cmp(&b.message))
+    });
+}
+
 /// Run every rule for the SOP at `path` (relative to the repository root); cross-file rules
 /// look at the whole `corpus`. A broken file gives its one finding; a path that is not in the
 /// corpus gives none.
@@ -113,8 +148,13 @@ pub fn fails(findings: &[Finding], deny_warnings: bool) -> bool {
         .any(|f| deny_warnings || f.severity == Severity::Error)
 }
 
-/// The severities set in `sop.toml`, checked against the registry.
-fn severity_levels(settings: &Settings) -> Result<HashMap<&'static str, SeverityLevel>, LintError> {
+/// The severities set in `sop.toml` (`[lint.severity]`), checked against the registry.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when an entry names a rule that does not exist.
+pub fn severity_levels(
+    settings: &Settings,
+) -> Result<HashMap<&'static str, SeverityLevel>, LintError> {
     let mut levels = HashMap::new();
     for (id, level) in &settings.config.lint.severity {
         match registry::find(id) {
@@ -183,15 +223,7 @@ fn finish(
             Some(f)
         })
         .collect();
-    out.sort_by(|a, b| {
-        let key = |f: &Finding| f.span.map_or((0, 0), |s| (s.start, s.end));
-        a.file
-            .cmp(&b.file)
-            .then(key(a).0.cmp(&key(b).0))
-            .then(a.rule.id.cmp(b.rule.id))
-            .then(key(a).1.cmp(&key(b).1))
-            .then(a.message.cmp(&b.message))
-    });
+    sort(&mut out);
     out
 }
 
@@ -207,33 +239,17 @@ struct Disables {
 impl Disables {
     fn of(sop: &Sop) -> Disables {
         let mut d = Disables::default();
-        for c in &sop.outline().comments {
-            let inner = sop
-                .slice(*c)
-                .trim_start_matches("<!--")
-                .trim_end_matches("-->")
-                .trim();
-            let (next_line, rest) = if let Some(rest) = inner.strip_prefix("sop-disable-next-line")
-            {
-                (true, rest)
-            } else if let Some(rest) = inner.strip_prefix("sop-disable") {
-                (false, rest)
-            } else {
-                continue;
-            };
-            if !rest.is_empty() && !rest.starts_with([' ', '\t', '\n', '\r']) {
-                continue;
-            }
-            let mut ids: HashSet<Option<String>> = rest
-                .split([' ', ',', '\t', '\n', '\r'])
-                .filter(|s| !s.is_empty())
-                .map(|s| Some(s.to_string()))
+        for directive in directives(sop) {
+            let mut ids: HashSet<Option<String>> = directive
+                .ids
+                .iter()
+                .map(|(id, _)| Some(id.clone()))
                 .collect();
             if ids.is_empty() {
                 ids.insert(None);
             }
-            if next_line {
-                let line = sop.source.line_col(c.end).line + 1;
+            if directive.next_line {
+                let line = sop.source.line_col(directive.comment.end).line + 1;
                 d.lines.entry(line).or_default().extend(ids);
             } else {
                 d.file.extend(ids);
@@ -274,6 +290,58 @@ pub fn broken_sources(repo: &Repo, corpus: &Corpus) -> Vec<(String, SourceFile)>
         .collect()
 }
 
+/// One `<!-- sop-disable ... -->` or `<!-- sop-disable-next-line ... -->` comment.
+pub(crate) struct Directive {
+    /// `sop-disable-next-line` rather than `sop-disable`.
+    pub(crate) next_line: bool,
+    /// The whole comment.
+    pub(crate) comment: Span,
+    /// The rule ids named, each with its span; none means every rule.
+    pub(crate) ids: Vec<(String, Span)>,
+}
+
+/// The disable comments of `sop`, in document order.
+pub(crate) fn directives(sop: &Sop) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for c in &sop.outline().comments {
+        let raw = sop.slice(*c);
+        let Some(after_open) = raw.strip_prefix("<!--") else {
+            continue;
+        };
+        let inner = after_open.strip_suffix("-->").unwrap_or(after_open);
+        let lead = inner.len() - inner.trim_start().len();
+        let trimmed = inner.trim();
+        let (next_line, keyword) = if trimmed.starts_with("sop-disable-next-line") {
+            (true, "sop-disable-next-line")
+        } else if trimmed.starts_with("sop-disable") {
+            (false, "sop-disable")
+        } else {
+            continue;
+        };
+        let rest = &trimmed[keyword.len()..];
+        if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+            continue;
+        }
+        // Byte offset of `rest` in the file.
+        let base = c.start + 4 + lead + keyword.len();
+        let mut ids = Vec::new();
+        let mut at = 0;
+        for word in rest.split([' ', ',', '\t', '\n', '\r']) {
+            if !word.is_empty() {
+                let start = base + at;
+                ids.push((word.to_string(), Span::new(start, start + word.len())));
+            }
+            at += word.len() + 1;
+        }
+        out.push(Directive {
+            next_line,
+            comment: *c,
+            ids,
+        });
+    }
+    out
+}
+
 /// The finding for a file that could not be read as an SOP.
 fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
     let rule = match b.problem {
@@ -291,19 +359,19 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
             std::fs::read(repo.root.join(&b.path)).ok().map(|bytes| {
                 let src = SourceFile::new(String::from_utf8_lossy(&bytes).into_owned());
                 let at = src.offset(line, column);
-                // The bad byte itself: the text before it is byte for byte the file's.
-                Span::new(at, at + 1)
+                // The replacement character standing for the bad byte: the text before it is
+                // byte for byte the file's, and the span stays on character boundaries.
+                let width = src
+                    .text()
+                    .get(at..)
+                    .and_then(|t| t.chars().next())
+                    .map_or(0, char::len_utf8);
+                Span::new(at, at + width)
             })
         }
         _ => None,
     };
-    Finding::new(
-        rule,
-        b.path.clone(),
-        span,
-        format!("`{}`: {}", b.path, b.problem),
-    )
-    .help(b.problem.help())
+    Finding::new(rule, b.path.clone(), span, b.problem.to_string()).help(b.problem.help())
 }
 
 /// What every rule may look at: the repository, today, and the corpus indexed for lookups.
@@ -454,6 +522,50 @@ pub(crate) fn normalize_heading(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sop(path: &str, id: &str, extra: &str) -> Sop {
+        Sop::parse(
+            path.into(),
+            format!(
+                "---\nid: {id}\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n{extra}---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n"
+            ),
+            "SOP",
+        )
+    }
+
+    #[test]
+    fn check_sop_reports_one_sop_with_cross_file_rules() {
+        let repo = Repo {
+            root: std::env::temp_dir(),
+            settings: Settings::load(None).unwrap(),
+        };
+        let corpus = Corpus {
+            sops: vec![
+                sop("sops/a/SOP-0001-a.md", "SOP-0001", ""),
+                sop("sops/a/SOP-0001-b.md", "SOP-0001", "tgas: []\n"),
+                sop(
+                    "sops/a/SOP-0002-c.md",
+                    "SOP-0002",
+                    "superseded_by: SOP-0009\n",
+                ),
+            ],
+            broken: Vec::new(),
+        };
+        let ids = |path: &str| -> Vec<&'static str> {
+            check_sop(&repo, &corpus, path)
+                .unwrap()
+                .iter()
+                .map(|f| f.rule.id)
+                .collect()
+        };
+        assert_eq!(ids("sops/a/SOP-0001-a.md"), ["id-duplicate"]);
+        assert_eq!(ids("sops/a/SOP-0001-b.md"), ["id-duplicate", "key-unknown"]);
+        assert_eq!(ids("sops/a/SOP-0002-c.md"), ["supersede-id-unknown"]);
+        assert!(ids("sops/a/nothing.md").is_empty());
+        let all = check(&repo, &corpus).unwrap();
+        assert_eq!(all.len(), 4);
+        assert!(fails(&all, false));
+    }
 
     #[test]
     fn headings_normalize_numbers_case_and_colons() {

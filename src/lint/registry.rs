@@ -335,8 +335,9 @@ followed by a line break.\n\n\
     PLACEHOLDER_LEFT = "placeholder-left", Content, Warning, fix: false,
     "a template placeholder or TODO is still in the text",
     "## What it checks\n\nThe words `TODO`, `TBD` and `FIXME` (in capitals, as whole words) and \
-unfilled template prompts in angle brackets, such as `<Say who does this step.>`. Text in code \
-spans, code blocks and HTML comments is not checked.\n\n\
+unfilled template prompts in angle brackets, such as `<Say who does this step.>`, in the text \
+and in front-matter values (`owner: TBD`). Text in code spans, code blocks and HTML comments is \
+not checked.\n\n\
 ## Why it matters\n\nA reader following the SOP in a hurry cannot act on `TBD`. This is a \
 warning so that new drafts from `sop new` pass; make it an error before approval with \
 `[lint.severity] placeholder-left = \"error\"`.\n\n\
@@ -386,6 +387,16 @@ explains something visually.\n\n\
 ## Example\n\nBad: `![Flow](../../assets/img/flow.PNG)` when the file is `flow.png`.\n\nGood: \
 `![Flow](../../assets/img/flow.png)`\n\n\
 ## How to fix\n\nCorrect the path (mind upper and lower case), or add the image file.\n";
+
+    DISABLE_RULE_UNKNOWN = "disable-rule-unknown", Content, Warning, fix: false,
+    "a sop-disable comment names a rule that does not exist",
+    "## What it checks\n\nThe rule ids in `<!-- sop-disable ... -->` and \
+`<!-- sop-disable-next-line ... -->` comments.\n\n\
+## Why it matters\n\nA misspelt id silences nothing, so the finding the writer meant to accept \
+keeps failing the check, or a later rename goes unnoticed.\n\n\
+## Example\n\nBad: `<!-- sop-disable placeholder-lefts -->`\n\nGood: \
+`<!-- sop-disable placeholder-left -->`\n\n\
+## How to fix\n\nCorrect the id (`sop lint --list-rules` lists them), or remove the comment.\n";
 
     PROCEDURE_STEPS_UNORDERED = "procedure-steps-unordered", Procedure, Error, fix: false,
     "the Procedure section has no numbered list of steps",
@@ -512,6 +523,43 @@ tag such as `es` or `pt-BR`.\n\n\
 ## Why it matters\n\nWithout it nobody can tell whether the translation is up to date.\n\n\
 ## Example\n\nBad: `translation_of: SOP-0001` \n\nGood: `translation_of: SOP-0001@2.1.0`\n\n\
 ## How to fix\n\nWrite the source's id and the version you translated, joined by `@`.\n";
+
+    VERSION_NOT_BUMPED = "version-not-bumped", PullRequest, Error, fix: false,
+    "an SOP changed since the base revision but its version did not go up",
+    "## What it checks\n\nWith `sop lint --base REV` (as CI runs it on a pull request): every SOP \
+whose text changed since the point where the branch left REV must have a higher `version` than \
+it had there. For an approved SOP (now or at the base) this is an error; for drafts and SOPs in \
+review it is a warning.\n\n\
+## Why it matters\n\nReaders, auditors and the published site tell versions apart by their \
+number. A changed approved SOP with the same number means two different texts claim to be the \
+same version, and the archived copy no longer matches.\n\n\
+## Example\n\nBad: the Procedure of SOP-0003 changed, `version: 1.2.0` as on main.\n\nGood: \
+`version: 1.3.0`, set by `sop release SOP-0003 --minor -m \"Longer refund window\"`.\n\n\
+## How to fix\n\nRelease the SOP with `sop release ID --patch` (wording), `--minor` (changed \
+steps) or `--major` (a new way of working), or raise `version` by hand.\n";
+
+    ID_CHANGED = "id-changed", PullRequest, Error, fix: false,
+    "an SOP's id changed since the base revision",
+    "## What it checks\n\nWith `sop lint --base REV`: a file that existed at the base keeps its `id`, \
+also when it is renamed or moved to another folder.\n\n\
+## Why it matters\n\nThe id is how links, release tags, the revision history and people's \
+bookmarks find an SOP. A new id breaks all of them and splits the history in two.\n\n\
+## Example\n\nBad: `id: SOP-0031` in a file that was `id: SOP-0013` on main.\n\nGood: the old \
+id kept; a new SOP made with `sop new` gets a new id of its own.\n\n\
+## How to fix\n\nPut the old id back. To replace an SOP with a new one, create the new one with \
+`sop new` and retire the old one with `superseded_by`.\n";
+
+    APPROVED_SOP_DELETED = "approved-sop-deleted", PullRequest, Error, fix: false,
+    "an approved SOP was deleted instead of retired",
+    "## What it checks\n\nWith `sop lint --base REV`: an SOP that was approved at the base is not \
+deleted.\n\n\
+## Why it matters\n\nPeople may still follow an approved SOP, and audits ask which procedure \
+was in force on a given day. Retiring keeps the record and tells readers what replaced it; \
+deleting hides both.\n\n\
+## Example\n\nBad: `sops/payments/SOP-0002-manual-gift-refunds.md` removed.\n\nGood: the file \
+kept with `status: retired` and `superseded_by: SOP-0003` (or `retired_reason`).\n\n\
+## How to fix\n\nRestore the file, set `status: retired` with `superseded_by` or \
+`retired_reason`, and release it.\n";
 }
 
 #[cfg(test)]

@@ -320,7 +320,8 @@ fn final_newline(sop: &Sop, out: &mut Vec<Finding>) {
             description: "added a line break at the end of the file".into(),
             edits: vec![Edit {
                 span: Span::empty(end),
-                replacement: "\n".into(),
+                // Keep the file's own line endings.
+                replacement: if text.contains("\r\n") { "\r\n" } else { "\n" }.into(),
             }],
         }),
     );

@@ -361,11 +361,33 @@ impl Settings {
                 None,
             ));
         }
-        if !config.release.tag_format.contains("{version}") {
+        let dir = config.sops.dir.trim();
+        if dir.is_empty()
+            || Path::new(dir).is_absolute()
+            || dir.split(['/', '\\']).any(|part| part == "..")
+        {
+            return Err(invalid(
+                "dir",
+                format!("`dir = \"{dir}\"` is not a folder inside the repository"),
+                Some("give a folder relative to the repository, such as `dir = \"sops\"`".into()),
+            ));
+        }
+        let tag = &config.release.tag_format;
+        if !tag.contains("{version}") || !tag.contains("{id}") {
             return Err(invalid(
                 "tag_format",
-                "`tag_format` must contain `{version}`".into(),
+                "`tag_format` must contain both `{id}` and `{version}`, so that every release of every SOP has its own tag".into(),
                 Some("for example `tag_format = \"{id}/v{version}\"`".into()),
+            ));
+        }
+        if !is_valid_tag_name(
+            &tag.replace("{id}", "SOP-0001")
+                .replace("{version}", "1.0.0"),
+        ) {
+            return Err(invalid(
+                "tag_format",
+                format!("`tag_format = \"{tag}\"` does not give valid git tag names"),
+                Some("use letters, digits, `-`, `_`, `.` and `/` only, for example `tag_format = \"{id}/v{version}\"`".into()),
             ));
         }
         let mut types = BTreeMap::new();
@@ -384,6 +406,17 @@ impl Settings {
             );
         }
         for (name, tc) in &config.types {
+            let kebab = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !kebab {
+                return Err(invalid(
+                    &format!("[types.{name}]"),
+                    format!("`{name}` cannot be a type name"),
+                    Some("type names use lowercase letters, digits and `-` only, such as `alert-runbook`".into()),
+                ));
+            }
             let entry = types.entry(name.clone()).or_insert_with(|| SopType {
                 name: name.clone(),
                 sections: Vec::new(),
@@ -519,11 +552,9 @@ fn toml_error(text: &str, path: &Path, err: &toml::de::Error) -> ConfigError {
             });
         (format!("unknown key `{key}`"), help)
     } else {
-        (
-            raw,
-            Some(format!(
-                "see the comments in a fresh `{FILE_NAME}` from `sop init`"
-            )),
+        plain_toml_message(
+            &raw,
+            text.lines().nth(line.saturating_sub(1)).unwrap_or_default(),
         )
     };
     ConfigError::Invalid {
@@ -533,6 +564,92 @@ fn toml_error(text: &str, path: &Path, err: &toml::de::Error) -> ConfigError {
         message,
         help,
     }
+}
+
+/// Whether `name` is a tag name git accepts (the rules of `git check-ref-format`).
+fn is_valid_tag_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(['/', '.', '-'])
+        && !name.ends_with(['/', '.'])
+        && !name.ends_with(".lock")
+        && !name.contains("..")
+        && !name.contains("//")
+        && !name.contains("@{")
+        && !name.contains("/.")
+        && name != "@"
+        && !name
+            .chars()
+            .any(|c| c.is_control() || " ~^:?*[\\".contains(c))
+}
+
+/// Turn toml and serde wording into words for a writer, naming the key of the line.
+fn plain_toml_message(raw: &str, line_text: &str) -> (String, Option<String>) {
+    let key = line_text
+        .split('=')
+        .next()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && !k.starts_with('['))
+        .map(|k| format!("`{k}`"))
+        .unwrap_or_else(|| "this value".to_string());
+    let generic = Some(format!(
+        "see the comments in a fresh `{FILE_NAME}` from `sop init` for what each key takes"
+    ));
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        let expected = rest.split("expected ").nth(1).unwrap_or_default().trim();
+        let wanted = match expected {
+            e if e.starts_with("usize")
+                || e.starts_with("u32")
+                || e.starts_with("u64")
+                || e.starts_with("i64") =>
+            {
+                "a whole number without quotes, such as `4`"
+            }
+            "a sequence" => "a list in square brackets, such as `[\"a\", \"b\"]`",
+            "a string" => "text in double quotes, such as `\"User Service\"`",
+            "a boolean" => "`true` or `false`",
+            e if e.starts_with("struct") || e.contains("map") => {
+                "a section of keys, such as `[site]` with keys below it"
+            }
+            _ => "a different kind of value",
+        };
+        return (format!("{key} must be {wanted}"), generic);
+    }
+    if let Some(rest) = raw.strip_prefix("unknown variant `") {
+        let given = rest.split('`').next().unwrap_or_default();
+        let allowed: Vec<&str> = rest
+            .split("expected")
+            .nth(1)
+            .map(|l| {
+                l.split('`')
+                    .enumerate()
+                    .filter_map(|(i, s)| (i % 2 == 1).then_some(s))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let list = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = match closest(given, &allowed) {
+            Some(best) => format!("did you mean `{best}`? The allowed values are {list}"),
+            None => format!("the allowed values are {list}"),
+        };
+        return (format!("{key} cannot be `{given}`"), Some(help));
+    }
+    if raw.contains("duplicate key") {
+        return (
+            format!("{key} is set twice"),
+            Some("keep one of the two lines".to_string()),
+        );
+    }
+    (
+        format!("this line is not valid TOML ({raw})"),
+        Some(
+            "write settings as `key = value`, with text in double quotes, under a `[section]` line"
+                .to_string(),
+        ),
+    )
 }
 
 /// The known word closest to `word`, if one is close enough to be a typo.
@@ -614,6 +731,32 @@ mod tests {
     fn new_type_without_sections_is_an_error() {
         let err = parse("[types.memo]\npaths = [\"x/**\"]\n").unwrap_err();
         assert!(err.to_string().contains("has no `sections`"));
+    }
+
+    #[test]
+    fn wrong_value_types_are_said_in_plain_words() {
+        let err = parse("[sops]\nid_digits = \"four\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`id_digits` must be a whole number"), "{err}");
+        let err = parse("[lint.severity]\nplaceholder-left = \"eror\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("cannot be `eror`") && err.contains("did you mean `error`?"),
+            "{err}"
+        );
+        assert!(!err.contains("variant"), "{err}");
+    }
+
+    #[test]
+    fn folders_tags_and_type_names_are_checked() {
+        assert!(parse("[sops]\ndir = \"../../etc\"\n").is_err());
+        assert!(parse("[sops]\ndir = \"/etc\"\n").is_err());
+        assert!(parse("[release]\ntag_format = \"v{version} bad\"\n").is_err());
+        assert!(parse("[release]\ntag_format = \"v{version}\"\n").is_err());
+        assert!(parse("[release]\ntag_format = \"sop/{id}-{version}\"\n").is_ok());
+        assert!(parse("[types.\"../x\"]\nsections = [\"A\"]\n").is_err());
     }
 
     #[test]

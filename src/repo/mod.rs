@@ -235,7 +235,7 @@ fn walk_error(repo: &Repo, err: &ignore::Error) -> BrokenFile {
         }
     }
     let path = path_of(err).unwrap_or_else(|| repo.sops_dir());
-    let problem = if is_loop(err) {
+    let problem = if is_loop(err) || err.io_error().is_some_and(is_link_loop) {
         FileProblem::SymlinkLoop
     } else if err
         .io_error()
@@ -260,7 +260,13 @@ pub fn load_file(path: &Path, rel: String, id_prefix: &str) -> Result<Sop, Broke
         path: rel.clone(),
         problem,
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(FileProblem::Unreadable(io_reason(&e))))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        fail(if is_link_loop(&e) {
+            FileProblem::SymlinkLoop
+        } else {
+            FileProblem::Unreadable(io_reason(&e))
+        })
+    })?;
     if !meta.is_file() {
         return Err(fail(FileProblem::NotAFile));
     }
@@ -290,6 +296,26 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, FileProblem> {
         let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
         FileProblem::NotUtf8 { line, column }
     })
+}
+
+/// Whether the system said "too many levels of symbolic links" (`ELOOP`).
+/// The walker wraps the system's error in its own, so the chain of causes is searched too.
+fn is_link_loop(e: &std::io::Error) -> bool {
+    const ELOOP: i32 = if cfg!(target_os = "linux") { 40 } else { 62 };
+    if cfg!(unix) && e.raw_os_error() == Some(ELOOP) {
+        return true;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|i| i as _);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && cfg!(unix)
+            && io.raw_os_error() == Some(ELOOP)
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -404,9 +430,9 @@ impl fmt::Display for FileProblem {
                 MAX_FILE_BYTES / 1_048_576
             ),
             FileProblem::Empty => f.write_str("the file is empty"),
-            FileProblem::SymlinkLoop => {
-                f.write_str("a symbolic link here leads back to a folder above it (a loop)")
-            }
+            FileProblem::SymlinkLoop => f.write_str(
+                "a symbolic link here leads in a circle (to itself or a folder above it), so there is nothing to read",
+            ),
             FileProblem::DanglingLink => {
                 f.write_str("a symbolic link here points to a file that does not exist")
             }

@@ -1,18 +1,18 @@
-//! HOOK for the lead: lint findings for `sop stats`, the review dashboard and the `sop serve`
+//! Lint findings counted per rule, for `sop stats`, the review dashboard and the `sop serve`
 //! banner.
-//!
-//! The lint engine lives in `src/lint/` (another branch). Until the lead wires it in, this
-//! returns no findings, and every caller already handles a real list: wire it by replacing the
-//! body of [`findings_by_rule`] with a call to the lint run and a count per rule id.
 
 use std::collections::BTreeMap;
 
 use crate::repo::{Corpus, Repo};
 
-/// Lint findings per rule id for `corpus`.
-///
-/// HOOK: returns an empty map until the lead connects `crate::lint` here (count each
-/// finding's rule id). `sop stats`, the dashboard and the `sop serve` banner read this.
-pub fn findings_by_rule(_repo: &Repo, _corpus: &Corpus) -> BTreeMap<String, usize> {
-    BTreeMap::new()
+/// Lint findings per rule id for `corpus`; empty when `sop.toml` names an unknown rule (lint
+/// itself reports that as a configuration error).
+pub fn findings_by_rule(repo: &Repo, corpus: &Corpus) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    if let Ok(findings) = crate::lint::check(repo, corpus) {
+        for f in findings {
+            *counts.entry(f.rule.id.to_string()).or_insert(0) += 1;
+        }
+    }
+    counts
 }

@@ -11,6 +11,18 @@ use crate::support::{SopRepo, sop_text};
 /// Rules whose failing input cannot be a committed file; each has its own test below.
 const NO_FIXTURE: &[(&str, &str)] = &[
     (
+        "approved-sop-deleted",
+        "needs --base and a git history: lint_base::deleted_approved_sop_must_be_retired_first",
+    ),
+    (
+        "id-changed",
+        "needs --base and a git history: lint_base::a_changed_id_is_an_error_naming_both",
+    ),
+    (
+        "version-not-bumped",
+        "needs --base and a git history: lint_base::unbumped_approved_change_fails",
+    ),
+    (
         "file-too-large",
         "needs a file over 10 MiB: bad_input_gives_one_finding_per_file",
     ),
@@ -141,6 +153,29 @@ fn every_rule_has_fixtures_that_fail_and_pass() {
 }
 
 #[test]
+fn human_output_of_every_failing_fixture() {
+    let mut all = String::new();
+    for id in rule_ids() {
+        let Some(repo) = fixture_repo(id, "fail") else {
+            continue;
+        };
+        let out = repo
+            .sop()
+            .args(["lint", "--color", "never"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        // Only this rule's findings and the summary line.
+        let blocks: Vec<&str> = text
+            .split("\n\n")
+            .filter(|b| b.contains(&format!("[{id}]")) || b.contains(" in 1 of "))
+            .collect();
+        all.push_str(&format!("==> {id}\n{}\n\n", blocks.join("\n\n").trim_end()));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
 fn findings_point_at_the_exact_value() {
     let r = fixture_repo("review-date-invalid", "fail").unwrap();
     let (findings, _) = lint_json(&r, &[]);
@@ -240,10 +275,10 @@ fn unreadable_file_is_a_finding_not_a_crash() {
     let p = r.path("sops/a/SOP-0001-a.md");
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
     if std::fs::read(&p).is_ok() {
-        eprintln!(
-            "SKIPPED unreadable_file_is_a_finding_not_a_crash: running as root, permissions do not apply"
-        );
-        return;
+        // Running as root, where permissions do not apply: a link to a missing file is
+        // unreadable for everyone.
+        std::fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink("SOP-0404-gone.md", &p).unwrap();
     }
     let (findings, code) = lint_json(&r, &[]);
     assert_eq!(code, 1);
@@ -398,6 +433,28 @@ fn explain_and_list_rules_document_the_registry() {
         .unwrap();
     assert_eq!(placeholder["severity"], "warning");
     assert_eq!(placeholder["family"], "content");
+    // Inside a repository the table shows the severities its sop.toml sets.
+    r.write(
+        "sop.toml",
+        "[lint.severity]\nplaceholder-left = \"off\"\nlink-to-retired = \"error\"\n",
+    );
+    let out = r
+        .sop()
+        .args(["lint", "--list-rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sev = |id: &str| {
+        let rule = rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap();
+        (rule["severity"].clone(), rule["default_severity"].clone())
+    };
+    assert_eq!(sev("placeholder-left"), ("off".into(), "warning".into()));
+    assert_eq!(sev("link-to-retired"), ("error".into(), "warning".into()));
 }
 
 #[test]
@@ -503,12 +560,7 @@ fn demo_sops_lint_clean() {
 /// Runs `gen_corpus.py`; `None` (after saying so) when python3 is missing outside CI.
 #[allow(clippy::print_stderr)]
 fn gen_corpus(args: &[&str], out: &Path) -> Option<()> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
-    let script = if script.is_file() {
-        script
-    } else {
-        Path::new("/work/shared/bench/gen_corpus.py").to_path_buf()
-    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/gen_corpus.py");
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let status = std::process::Command::new("python3")
         .arg(&script)

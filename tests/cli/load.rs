@@ -77,7 +77,7 @@ fn bad_files_are_reported_and_the_rest_load() {
     );
     #[cfg(unix)]
     assert!(
-        err.contains("`sops/bad/loop` is not listed: a symbolic link here leads back"),
+        err.contains("`sops/bad/loop` is not listed: a symbolic link here leads in a circle"),
         "{err}"
     );
 }

@@ -12,6 +12,7 @@ mod e2e;
 mod history;
 mod init;
 mod lint;
+mod lint_base;
 mod list;
 mod load;
 mod new;

@@ -327,3 +327,32 @@ fn release_refuses_to_approve_without_approvers() {
         &["cannot be approved without approvers", "--approver"],
     );
 }
+
+#[test]
+fn release_refuses_during_a_rebase() {
+    let repo = repo_with_sop();
+    repo.git(&["checkout", "-q", "-b", "other"]);
+    repo.write("README.md", "theirs\n").commit("Theirs");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("README.md", "ours\n").commit("Ours");
+    let rebase = std::process::Command::new("git")
+        .args(["rebase", "-q", "other"])
+        .current_dir(repo.root())
+        .env("HOME", repo.root())
+        .output()
+        .unwrap();
+    assert!(
+        !rebase.status.success(),
+        "the rebase should stop on a conflict"
+    );
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0001", "--patch", "-m", "x"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a rebase is in progress"), "{stderr}");
+    assert!(repo.read(SOP).contains("version: 1.0.0\n"));
+}

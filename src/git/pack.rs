@@ -1,0 +1,374 @@
+//! A read-only pack reader for trees, with a cache of every object it decodes.
+//!
+//! Why it exists: libgit2 keeps only the base of each delta chain in its cache, so reading
+//! the next version of a large tree applies the whole chain again (up to 50 deltas of ~50 KB
+//! for a folder of 800 SOPs). History reads thousands of tree versions oldest first; here each
+//! one is one delta on the previous, cached version, as in git's own delta base cache.
+//!
+//! It reads only what it is asked for, by position in the pack file (no blob elsewhere is
+//! read), and answers `None` for anything it does not handle (loose objects, an unknown index
+//! version, a malformed entry), so the caller falls back to libgit2. Pack format:
+//! `Documentation/gitformat-pack.txt` in git.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use flate2::{Decompress, FlushDecompress, Status};
+use git2::Oid;
+
+const ID_LEN: usize = 20;
+
+/// The packs of a repository: their indexes in memory, their data read on demand.
+#[derive(Debug)]
+pub(crate) struct Packs {
+    packs: Vec<Pack>,
+}
+
+#[derive(Debug)]
+struct Pack {
+    idx: Vec<u8>,
+    count: usize,
+    file: File,
+}
+
+impl Packs {
+    /// The packs under `<git_dir>/objects/pack`; `None` when there are none, or an index is of
+    /// a version this reader does not know.
+    pub(crate) fn open(git_dir: &Path) -> Option<Arc<Packs>> {
+        let dir = git_dir.join("objects").join("pack");
+        let mut packs = Vec::new();
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+            .collect();
+        names.sort();
+        for idx_path in names {
+            let idx = std::fs::read(&idx_path).ok()?;
+            if idx.get(..8) != Some(&[0xff, b't', b'O', b'c', 0, 0, 0, 2][..]) {
+                return None;
+            }
+            let count = be32(&idx, 8 + 255 * 4)? as usize;
+            let file = File::open(idx_path.with_extension("pack")).ok()?;
+            packs.push(Pack { idx, count, file });
+        }
+        (!packs.is_empty()).then(|| Arc::new(Packs { packs }))
+    }
+
+    /// Which pack holds `id`, and where.
+    fn find(&self, id: &[u8]) -> Option<(usize, u64)> {
+        let first = *id.first()? as usize;
+        self.packs.iter().enumerate().find_map(|(n, p)| {
+            let lo = if first == 0 {
+                0
+            } else {
+                be32(&p.idx, 8 + (first - 1) * 4)? as usize
+            };
+            let hi = be32(&p.idx, 8 + first * 4)? as usize;
+            let ids = 8 + 256 * 4;
+            let (mut lo, mut hi) = (lo, hi.min(p.count));
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                let at = ids + mid * ID_LEN;
+                match p.idx.get(at..at + ID_LEN)?.cmp(id) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => return Some((n, p.offset(mid)?)),
+                }
+            }
+            None
+        })
+    }
+}
+
+impl Pack {
+    /// The pack offset of the `k`-th object of the index.
+    fn offset(&self, k: usize) -> Option<u64> {
+        let offsets = 8 + 256 * 4 + self.count * (ID_LEN + 4);
+        let small = be32(&self.idx, offsets + k * 4)?;
+        if small & 0x8000_0000 == 0 {
+            return Some(u64::from(small));
+        }
+        let large = offsets + self.count * 4 + (small & 0x7fff_ffff) as usize * 8;
+        let b = self.idx.get(large..large + 8)?;
+        Some(u64::from_be_bytes(b.try_into().ok()?))
+    }
+
+    /// `len` bytes at `at`, fewer at the end of the file.
+    #[cfg(unix)]
+    fn read(&self, at: u64, len: usize) -> Option<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = vec![0; len];
+        let mut got = 0;
+        while got < len {
+            match self.file.read_at(buf.get_mut(got..)?, at + got as u64) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        buf.truncate(got);
+        Some(buf)
+    }
+
+    /// Elsewhere: nothing, so libgit2 reads every object.
+    #[cfg(not(unix))]
+    fn read(&self, _at: u64, _len: usize) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Where an object is: which pack, at which offset.
+type Place = (usize, u64);
+
+/// A decoded object: its type (1 commit, 2 tree, 3 blob, 4 tag) and content.
+type Decoded = (u8, Rc<[u8]>);
+
+/// One thread's reader: the shared packs and its own cache of decoded objects.
+pub(crate) struct PackReader {
+    packs: Arc<Packs>,
+    /// One inflater, reset for each entry: setting one up costs more than a small entry.
+    z: Decompress,
+    cache: HashMap<Place, Decoded>,
+    cached_bytes: usize,
+}
+
+/// How many bytes of decoded objects one reader keeps before it starts over.
+const CACHE_BUDGET: usize = 96 * 1024 * 1024;
+
+/// An entry's header: its type, its size, and where its data starts.
+struct Header {
+    kind: u8,
+    size: usize,
+    data: u64,
+    /// For deltas: where the base is.
+    base: Option<(usize, u64)>,
+    /// The bytes read from the entry's start, which often hold all of its data.
+    head: Vec<u8>,
+    /// Where the data starts in `head`.
+    skip: usize,
+}
+
+/// How much of an entry to read at first: its header and, usually, all of its data.
+const FIRST_READ: usize = 4096;
+
+/// Larger objects are left to libgit2 (a tree is never this big; a damaged size field may be).
+const MAX_OBJECT: usize = 256 * 1024 * 1024;
+
+impl PackReader {
+    /// A reader over `packs`.
+    pub(crate) fn new(packs: Arc<Packs>) -> PackReader {
+        PackReader {
+            packs,
+            z: Decompress::new(true),
+            cache: HashMap::new(),
+            cached_bytes: 0,
+        }
+    }
+
+    /// The content of tree `id`, `None` when it is not a tree in a pack this reader can read.
+    pub(crate) fn tree(&mut self, id: Oid) -> Option<Rc<[u8]>> {
+        let (kind, data) = self.object(id)?;
+        (kind == 2).then_some(data)
+    }
+
+    /// The type (1 commit, 2 tree, 3 blob, 4 tag) and content of object `id`, when it is in a
+    /// pack this reader can read.
+    pub(crate) fn object(&mut self, id: Oid) -> Option<Decoded> {
+        let at = self.packs.find(id.as_bytes())?;
+        self.decode(at)
+    }
+
+    fn decode(&mut self, at: Place) -> Option<Decoded> {
+        // Walk down the delta chain to a cached or whole object, then apply the deltas back up,
+        // caching every version on the way.
+        let mut chain: Vec<((usize, u64), Header)> = Vec::new();
+        let mut cur = at;
+        let (kind, mut data) = loop {
+            if let Some((k, d)) = self.cache.get(&cur) {
+                break (*k, Rc::clone(d));
+            }
+            let h = self.header(cur)?;
+            if let Some(base) = h.base {
+                chain.push((cur, h));
+                cur = base;
+                if chain.len() > 10_000 {
+                    return None;
+                }
+                continue;
+            }
+            if !(1..=4).contains(&h.kind) {
+                return None;
+            }
+            let d: Rc<[u8]> = Rc::from(self.inflate(cur.0, &h)?);
+            self.remember(cur, h.kind, &d);
+            break (h.kind, d);
+        };
+        while let Some((pos, h)) = chain.pop() {
+            let delta = self.inflate(pos.0, &h)?;
+            let out: Rc<[u8]> = Rc::from(apply_delta(&data, &delta)?);
+            self.remember(pos, kind, &out);
+            data = out;
+        }
+        Some((kind, data))
+    }
+
+    fn remember(&mut self, at: (usize, u64), kind: u8, data: &Rc<[u8]>) {
+        if self.cached_bytes + data.len() > CACHE_BUDGET {
+            self.cache.clear();
+            self.cached_bytes = 0;
+        }
+        self.cached_bytes += data.len();
+        self.cache.insert(at, (kind, Rc::clone(data)));
+    }
+
+    fn header(&self, at: (usize, u64)) -> Option<Header> {
+        let pack = self.packs.packs.get(at.0)?;
+        let head = pack.read(at.1, FIRST_READ)?;
+        let mut i = 0;
+        let mut c = *head.get(i)?;
+        let kind = (c >> 4) & 7;
+        let mut size = usize::from(c & 0x0f);
+        let mut shift = 4;
+        while c & 0x80 != 0 {
+            i += 1;
+            c = *head.get(i)?;
+            size |= usize::from(c & 0x7f).checked_shl(shift)?;
+            shift += 7;
+        }
+        i += 1;
+        let base = match kind {
+            6 => {
+                let mut c = *head.get(i)?;
+                let mut off = u64::from(c & 0x7f);
+                while c & 0x80 != 0 {
+                    i += 1;
+                    c = *head.get(i)?;
+                    off = ((off + 1) << 7) | u64::from(c & 0x7f);
+                }
+                i += 1;
+                Some((at.0, at.1.checked_sub(off)?))
+            }
+            7 => {
+                let id = head.get(i..i + ID_LEN)?;
+                i += ID_LEN;
+                Some(self.packs.find(id)?)
+            }
+            _ => None,
+        };
+        Some(Header {
+            kind,
+            size,
+            data: at.1 + i as u64,
+            base,
+            head,
+            skip: i,
+        })
+    }
+
+    fn inflate(&mut self, pack: usize, h: &Header) -> Option<Vec<u8>> {
+        let size = h.size;
+        if size > MAX_OBJECT {
+            return None;
+        }
+        // zlib never grows data by more than this (compressBound), so one read is enough.
+        let bound = size + size / 1000 + 64;
+        let have = h.head.get(h.skip..).unwrap_or_default();
+        let read;
+        let input = if have.len() >= bound {
+            have
+        } else {
+            read = self.packs.packs.get(pack)?.read(h.data, bound)?;
+            &read[..]
+        };
+        let mut out = Vec::with_capacity(size);
+        self.z.reset(true);
+        let status = self
+            .z
+            .decompress_vec(input, &mut out, FlushDecompress::Finish)
+            .ok()?;
+        (status == Status::StreamEnd && out.len() == size).then_some(out)
+    }
+}
+
+/// Apply a git delta to `base`.
+fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    let mut i = 0;
+    let mut varint = || -> Option<usize> {
+        let mut n = 0usize;
+        let mut shift = 0;
+        loop {
+            let c = *delta.get(i)?;
+            i += 1;
+            n |= usize::from(c & 0x7f).checked_shl(shift)?;
+            shift += 7;
+            if c & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+    };
+    let src = varint()?;
+    let dst = varint()?;
+    if src != base.len() || dst > MAX_OBJECT {
+        return None;
+    }
+    let mut out = Vec::with_capacity(dst);
+    while i < delta.len() {
+        let op = *delta.get(i)?;
+        i += 1;
+        if op & 0x80 != 0 {
+            let mut off = 0usize;
+            let mut len = 0usize;
+            for b in 0..4 {
+                if op & (1 << b) != 0 {
+                    off |= usize::from(*delta.get(i)?) << (8 * b);
+                    i += 1;
+                }
+            }
+            for b in 0..3 {
+                if op & (0x10 << b) != 0 {
+                    len |= usize::from(*delta.get(i)?) << (8 * b);
+                    i += 1;
+                }
+            }
+            if len == 0 {
+                len = 0x10000;
+            }
+            out.extend_from_slice(base.get(off..off.checked_add(len)?)?);
+        } else if op != 0 {
+            let n = usize::from(op);
+            out.extend_from_slice(delta.get(i..i + n)?);
+            i += n;
+        } else {
+            return None;
+        }
+    }
+    (out.len() == dst).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deltas_copy_and_insert() {
+        // base "hello world" (11), result "hello there world!" (18):
+        // copy 0..6, insert "there ", copy 6..11, insert "!".
+        let delta = [
+            11, 18, 0x90, 6, 6, b't', b'h', b'e', b'r', b'e', b' ', 0x91, 6, 5, 1, b'!',
+        ];
+        assert_eq!(
+            apply_delta(b"hello world", &delta).as_deref(),
+            Some(&b"hello there world!"[..])
+        );
+        assert_eq!(apply_delta(b"short", &delta), None);
+    }
+}

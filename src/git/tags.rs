@@ -1,0 +1,401 @@
+//! Release tags: every tag whose name has the configured format, read once into a map by
+//! SOP id.
+//!
+//! With thousands of loose tags, libgit2's ref iteration stats each file several times, so the
+//! refs are listed from `packed-refs` and the loose files directly (libgit2 still does it for
+//! a reftable or anything unusual), and the tag objects are parsed from the pack reader, both
+//! over the cores.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use git2::{ObjectType, Oid, Repository};
+use rayon::prelude::*;
+
+use super::history::Release;
+use super::pack::{PackReader, Packs};
+use super::{Git, GitError, format_date};
+use crate::repo::Settings;
+
+/// The releases of one SOP, newest version first, from its tags alone (no walk).
+///
+/// # Errors
+/// When the repository cannot be read.
+pub fn releases_of(root: &Path, settings: &Settings, id: &str) -> Result<Vec<Release>, GitError> {
+    let Some(git) = Git::open(root)? else {
+        return Ok(Vec::new());
+    };
+    let format = &settings.config.release.tag_format;
+    let escaped: String = id
+        .chars()
+        .map(|c| match c {
+            '*' | '?' | '[' | ']' | '\\' => '?',
+            c => c,
+        })
+        .collect();
+    let glob = format.replace("{id}", &escaped).replace("{version}", "*");
+    let mut all = read_tags(git.repo.path(), settings, &glob)?;
+    Ok(all.remove(id).unwrap_or_default())
+}
+
+/// A release with its SOP id and parsed version, before grouping.
+type VersionedRelease = (String, semver::Version, Release);
+
+/// Every release tag whose name matches `glob`, by SOP id, newest version first.
+pub(super) fn read_tags(
+    git_dir: &Path,
+    settings: &Settings,
+    glob: &str,
+) -> Result<HashMap<String, Vec<Release>>, GitError> {
+    let repo = Repository::open(git_dir).map_err(|source| GitError::Open {
+        path: git_dir.to_path_buf(),
+        source,
+    })?;
+    let format = TagFormat::new(&settings.config.release.tag_format);
+    let what = "the release tags";
+    let refs = match (glob == "*").then(|| list_tags(repo.commondir())).flatten() {
+        Some(refs) => refs,
+        None => {
+            let mut refs = Vec::new();
+            for r in repo
+                .references_glob(&format!("refs/tags/{glob}"))
+                .map_err(GitError::read(what))?
+            {
+                let r = r.map_err(GitError::read(what))?;
+                if let (Some(name), Some(target)) = (r.name().ok(), r.target()) {
+                    refs.push((name.to_string(), target));
+                }
+            }
+            refs
+        }
+    };
+    let packs = Packs::open(repo.commondir());
+    drop(repo);
+    // Reading thousands of tag objects is split over the cores like the commits.
+    let chunk = refs
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(256);
+    let parts: Vec<Result<Vec<VersionedRelease>, GitError>> = refs
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut reader = packs.clone().map(PackReader::new);
+            let mut repo: Option<Repository> = None;
+            let mut found = Vec::new();
+            for (full, target) in part {
+                let target = *target;
+                let Some(name) = full.strip_prefix("refs/tags/") else {
+                    continue;
+                };
+                let Some((id, version)) = format.parse(name) else {
+                    continue;
+                };
+                let Ok(parsed) = semver::Version::parse(&version) else {
+                    continue;
+                };
+                let fast = reader
+                    .as_mut()
+                    .and_then(|r| r.object(target))
+                    .and_then(|(kind, data)| release_from_raw(kind, &data, target));
+                let release = match fast {
+                    Some(r) => r,
+                    None => {
+                        let repo = match &mut repo {
+                            Some(r) => r,
+                            None => repo.insert(Repository::open(git_dir).map_err(|source| {
+                                GitError::Open {
+                                    path: git_dir.to_path_buf(),
+                                    source,
+                                }
+                            })?),
+                        };
+                        match release_from_git(repo, name, target)? {
+                            Some(r) => r,
+                            None => continue,
+                        }
+                    }
+                };
+                let release = Release {
+                    version,
+                    tag: name.to_string(),
+                    ..release
+                };
+                found.push((id, parsed, release));
+            }
+            Ok(found)
+        })
+        .collect();
+    let mut out: HashMap<String, Vec<(semver::Version, Release)>> = HashMap::new();
+    for part in parts {
+        for (id, parsed, release) in part? {
+            out.entry(id).or_default().push((parsed, release));
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(id, mut list)| {
+            list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.date.cmp(&a.1.date)));
+            (id, list.into_iter().map(|(_, r)| r).collect())
+        })
+        .collect())
+}
+
+/// Every tag ref (`refs/tags/...`, target) from `packed-refs` and the loose ref files, read
+/// directly: libgit2 stats each loose ref several times, which dominates with thousands of
+/// tags. `None` (let libgit2 do it) for anything unusual: a reftable, a symbolic tag ref, an
+/// unreadable or malformed file.
+fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
+    if common_dir.join("reftable").exists() {
+        return None;
+    }
+    let mut refs: BTreeMap<String, Oid> = BTreeMap::new();
+    match std::fs::read_to_string(common_dir.join("packed-refs")) {
+        Ok(text) => {
+            for line in text.lines() {
+                if line.starts_with('#') || line.starts_with('^') || line.trim().is_empty() {
+                    continue;
+                }
+                let (hex, name) = line.split_once(' ')?;
+                if name.starts_with("refs/tags/") {
+                    refs.insert(name.to_string(), Oid::from_str(hex).ok()?);
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(_) => return None,
+    }
+    // Loose refs: one file each, often one folder per SOP; read the folders in parallel.
+    let top = common_dir.join("refs").join("tags");
+    let entries: Vec<(std::path::PathBuf, String, bool)> = match std::fs::read_dir(&top) {
+        Ok(list) => {
+            let mut v = Vec::new();
+            for entry in list {
+                let entry = entry.ok()?;
+                let file = entry.file_name().into_string().ok()?;
+                v.push((
+                    entry.path(),
+                    format!("refs/tags/{file}"),
+                    entry.file_type().ok()?.is_dir(),
+                ));
+            }
+            v
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(_) => return None,
+    };
+    let loose: Option<Vec<Vec<(String, Oid)>>> = entries
+        .par_iter()
+        .map(|(path, name, is_dir)| loose_refs(path, name, *is_dir))
+        .collect();
+    for (name, oid) in loose?.into_iter().flatten() {
+        refs.insert(name, oid);
+    }
+    Some(refs.into_iter().collect())
+}
+
+/// The loose refs at `path` (a ref file, or a folder of them) named from `name`.
+fn loose_refs(path: &Path, name: &str, is_dir: bool) -> Option<Vec<(String, Oid)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(path.to_path_buf(), name.to_string(), is_dir)];
+    while let Some((path, name, is_dir)) = stack.pop() {
+        if is_dir {
+            for entry in std::fs::read_dir(&path).ok()? {
+                let entry = entry.ok()?;
+                let file = entry.file_name().into_string().ok()?;
+                let dir = entry.file_type().ok()?.is_dir();
+                stack.push((entry.path(), format!("{name}/{file}"), dir));
+            }
+        } else if !name.ends_with(".lock") {
+            // A loose ref is one line; read it without asking its size first.
+            let mut buf = [0u8; 128];
+            let mut f = std::fs::File::open(&path).ok()?;
+            let n = std::io::Read::read(&mut f, &mut buf).ok()?;
+            let text = std::str::from_utf8(buf.get(..n)?).ok()?;
+            out.push((name, Oid::from_str(text.trim()).ok()?));
+        }
+    }
+    Some(out)
+}
+
+/// A release (without its version and tag name) from the raw tag or commit object `id`.
+fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
+    let text = std::str::from_utf8(data).ok()?;
+    let (head, message) = text.split_once("\n\n").unwrap_or((text, ""));
+    let summary = message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let field = |key: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(' ')))
+    };
+    let (who, commit) = match kind {
+        // An annotated tag that points at a commit.
+        4 if field("type") == Some("commit") => (field("tagger")?, field("object")?.to_string()),
+        4 => return None,
+        // A lightweight tag: the commit itself.
+        1 => (field("author")?, id.to_string()),
+        _ => return None,
+    };
+    let (name, time) = parse_signature(who)?;
+    Some(Release {
+        version: String::new(),
+        tag: String::new(),
+        date: format_date(time),
+        tagger: name,
+        summary,
+        commit,
+    })
+}
+
+/// A release (without its version and tag name) read through libgit2; `None` when the tag
+/// leads to no commit.
+fn release_from_git(
+    repo: &Repository,
+    name: &str,
+    target: Oid,
+) -> Result<Option<Release>, GitError> {
+    let obj = repo
+        .find_object(target, None)
+        .map_err(GitError::read(format!("tag `{name}`")))?;
+    let first_line = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    if let Some(tag) = obj.as_tag() {
+        let (date, tagger) = tag.tagger().map_or_else(
+            || (String::new(), String::new()),
+            |s| {
+                (
+                    format_date(s.when()),
+                    String::from_utf8_lossy(s.name_bytes()).into_owned(),
+                )
+            },
+        );
+        // The usual tag points at a commit: take its id without reading the commit.
+        let commit = if tag.target_type() == Some(ObjectType::Commit) {
+            tag.target_id().to_string()
+        } else {
+            match obj.peel_to_commit() {
+                Ok(c) => c.id().to_string(),
+                Err(_) => return Ok(None),
+            }
+        };
+        return Ok(Some(Release {
+            version: String::new(),
+            tag: String::new(),
+            date,
+            tagger,
+            summary: first_line(tag.message_bytes().unwrap_or_default()),
+            commit,
+        }));
+    }
+    let Ok(c) = obj.peel_to_commit() else {
+        return Ok(None);
+    };
+    let author = c.author();
+    Ok(Some(Release {
+        version: String::new(),
+        tag: String::new(),
+        date: format_date(author.when()),
+        tagger: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        summary: first_line(c.message_bytes()),
+        commit: c.id().to_string(),
+    }))
+}
+
+/// A tag format such as `{id}/v{version}`, to read tag names back.
+#[derive(Debug, Clone)]
+pub(crate) struct TagFormat {
+    /// Text before, between and after the two placeholders, and whether `{id}` comes first.
+    parts: [String; 3],
+    id_first: bool,
+    valid: bool,
+}
+
+impl TagFormat {
+    /// Read `format`; one that lacks `{id}` or `{version}` matches nothing.
+    pub(crate) fn new(format: &str) -> TagFormat {
+        let (i, v) = (format.find("{id}"), format.find("{version}"));
+        let (Some(i), Some(v)) = (i, v) else {
+            return TagFormat {
+                parts: Default::default(),
+                id_first: true,
+                valid: false,
+            };
+        };
+        let (first, first_len, second, second_len) =
+            if i < v { (i, 4, v, 9) } else { (v, 9, i, 4) };
+        let get = |r: std::ops::Range<usize>| format.get(r).unwrap_or_default().to_string();
+        TagFormat {
+            parts: [
+                get(0..first),
+                get(first + first_len..second),
+                get(second + second_len..format.len()),
+            ],
+            id_first: i < v,
+            valid: first + first_len <= second,
+        }
+    }
+
+    /// The id and version in `tag`, when it has this format.
+    pub(crate) fn parse(&self, tag: &str) -> Option<(String, String)> {
+        if !self.valid {
+            return None;
+        }
+        let [pre, mid, post] = &self.parts;
+        let rest = tag
+            .strip_prefix(pre.as_str())?
+            .strip_suffix(post.as_str())?;
+        if mid.is_empty() {
+            return None;
+        }
+        // Try every split at `mid`; take the first whose version part is a semantic version.
+        rest.match_indices(mid.as_str()).find_map(|(at, _)| {
+            let (a, b) = (rest.get(..at)?, rest.get(at + mid.len()..)?);
+            let (id, version) = if self.id_first { (a, b) } else { (b, a) };
+            (!id.is_empty() && semver::Version::parse(version).is_ok())
+                .then(|| (id.to_string(), version.to_string()))
+        })
+    }
+}
+
+/// `Name <email> 1767225600 +0100` → the name and the time.
+pub(super) fn parse_signature(who: &str) -> Option<(String, git2::Time)> {
+    let (name, when) = who.rsplit_once("> ")?;
+    let name = name.split_once(" <").map_or(name, |(n, _)| n).to_string();
+    let (secs, zone) = when.trim().split_once(' ')?;
+    let secs: i64 = secs.parse().ok()?;
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let digits = zone.trim_start_matches(['+', '-']);
+    let hours: i32 = digits.get(..2)?.parse().ok()?;
+    let minutes: i32 = digits.get(2..4)?.parse().ok()?;
+    Some((name, git2::Time::new(secs, sign * (hours * 60 + minutes))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_format_reads_names_back() {
+        let f = TagFormat::new("{id}/v{version}");
+        assert_eq!(
+            f.parse("SOP-0001/v1.2.0"),
+            Some(("SOP-0001".into(), "1.2.0".into()))
+        );
+        assert_eq!(f.parse("v1.0"), None);
+        let g = TagFormat::new("release-{version}_{id}");
+        assert_eq!(
+            g.parse("release-1.0.0-rc.1_SOP-2"),
+            Some(("SOP-2".into(), "1.0.0-rc.1".into()))
+        );
+        assert_eq!(TagFormat::new("{id}").parse("SOP-1"), None);
+    }
+}

@@ -1,0 +1,115 @@
+//! Pull-request rules (`sop lint --base REV`): compare each changed SOP with the merge base.
+//!
+//! The changes come from one tree diff in [`crate::git::base`]; this module only judges them:
+//! a changed SOP needs a higher version, ids never change, approved SOPs are retired rather than
+//! deleted.
+
+use std::collections::{HashMap, HashSet};
+
+use super::registry::{APPROVED_SOP_DELETED, ID_CHANGED, VERSION_NOT_BUMPED};
+use crate::diag::{Finding, Severity};
+use crate::git::base::BaseChange;
+use crate::repo::{Corpus, Sop, Status};
+
+/// The findings for `changes` since `base` (the revision as the user named it).
+pub(super) fn check(corpus: &Corpus, changes: &[BaseChange], base: &str) -> Vec<Finding> {
+    let by_path: HashMap<&str, &Sop> = corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect();
+    let ids_now: HashSet<&str> = corpus.sops.iter().filter_map(Sop::id).collect();
+    let mut out = Vec::new();
+    for change in changes {
+        let base_approved = change.base_status.as_deref() == Some(Status::Approved.as_str());
+        // A file gone whose id still exists elsewhere was moved, not deleted.
+        let id_gone = change
+            .base_id
+            .as_deref()
+            .is_none_or(|id| !ids_now.contains(id));
+        if change.deleted && id_gone {
+            // git paired it with a file whose id differs, and the old id is gone: the id changed.
+            if let (Some(old), Some(sop)) = (
+                change.base_id.as_deref(),
+                change.renamed_to.as_deref().and_then(|p| by_path.get(p)),
+            ) && let Some(new) = sop.meta.id.as_ref()
+            {
+                out.push(id_changed(sop, old, &new.value, new.span, base));
+                continue;
+            }
+            if base_approved && let Some(path) = &change.base_path {
+                let id = change.base_id.as_deref().unwrap_or("this SOP");
+                out.push(
+                    Finding::new(
+                        &APPROVED_SOP_DELETED,
+                        path.clone(),
+                        None,
+                        format!("the approved SOP `{id}` was deleted; on `{base}` it was approved"),
+                    )
+                    .help(format!(
+                        "restore the file and retire it instead: `status: retired` with `superseded_by` (or `retired_reason`), then `sop release {id} --patch -m \"Retired\"`"
+                    )),
+                );
+            }
+            continue;
+        }
+        if change.deleted {
+            continue;
+        }
+        let Some(sop) = change.path.as_deref().and_then(|p| by_path.get(p)) else {
+            continue;
+        };
+        if let (Some(old), Some(new)) = (change.base_id.as_deref(), sop.meta.id.as_ref())
+            && old != new.value
+        {
+            out.push(id_changed(sop, old, &new.value, new.span, base));
+        }
+        if !change.content_changed || change.base_path.is_none() {
+            continue;
+        }
+        let Some(old) = change
+            .base_version
+            .as_deref()
+            .and_then(|v| semver::Version::parse(v).ok())
+        else {
+            continue;
+        };
+        let (Some(new), Some(span)) = (sop.version(), sop.meta.version.as_ref().map(|v| v.span))
+        else {
+            continue;
+        };
+        if new > old {
+            continue;
+        }
+        let approved = base_approved || sop.status() == Some(Status::Approved);
+        let id = sop.id().unwrap_or("ID");
+        let mut f = Finding::new(
+            &VERSION_NOT_BUMPED,
+            sop.path.clone(),
+            Some(span),
+            if new == old {
+                format!("the SOP changed but its version is still {new}, as on `{base}`")
+            } else {
+                format!("the SOP changed but its version went down from {old} to {new}")
+            },
+        )
+        .label(format!("must be higher than {old}"))
+        .help(format!(
+            "release it: `sop release {id} --patch -m \"...\"` for wording, `--minor` for changed steps, `--major` for a new way of working"
+        ));
+        if !approved {
+            f.severity = Severity::Warning;
+        }
+        out.push(f);
+    }
+    out
+}
+
+fn id_changed(sop: &Sop, old: &str, new: &str, span: crate::repo::Span, base: &str) -> Finding {
+    Finding::new(
+        &ID_CHANGED,
+        sop.path.clone(),
+        Some(span),
+        format!("the id changed from `{old}` to `{new}`"),
+    )
+    .label(format!("was `{old}` on `{base}`"))
+    .help(format!(
+        "ids are permanent: write `id: {old}` again; for a new SOP use `sop new`, and retire the old one with `superseded_by`"
+    ))
+}

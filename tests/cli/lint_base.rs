@@ -1,0 +1,206 @@
+//! `sop lint --base REV`: the pull-request checks against a real git history.
+
+use crate::support::{SopRepo, sop_text};
+
+const SOP: &str = "sops/payments/SOP-0001-refunds.md";
+
+/// A repository whose `main` has one approved and one draft SOP, now on branch `change`.
+fn on_a_branch() -> SopRepo {
+    let r = SopRepo::new();
+    r.write(
+        SOP,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    r.write(
+        "sops/payments/SOP-0002-drafty.md",
+        &sop_text("SOP-0002", "Drafty", "procedure", "draft"),
+    );
+    r.commit("Add SOPs");
+    r.git(&["checkout", "-q", "-b", "change"]);
+    r
+}
+
+fn lint_json(r: &SopRepo, base: &str) -> (Vec<serde_json::Value>, i32) {
+    let out = r
+        .sop()
+        .args(["lint", "--base", base, "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    (findings, out.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn unbumped_approved_change_fails() {
+    let r = on_a_branch();
+    let text = r
+        .read(SOP)
+        .replace("Use the macro.", "Use the refund macro.");
+    r.write(SOP, &text).commit("Reword step 2");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 1, "{findings:#?}");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f["rule"], "version-not-bumped");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["file"], SOP);
+    assert_eq!(f["line"], 6, "points at `version:`");
+    assert!(
+        f["message"].as_str().unwrap().contains("still 1.0.0"),
+        "{f}"
+    );
+    // Releasing the change bumps the version and the check passes.
+    r.sop()
+        .args(["release", "SOP-0001", "--patch", "-m", "Reword step 2"])
+        .assert()
+        .success();
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!((findings.len(), code), (0, 0), "{findings:#?}");
+}
+
+#[test]
+fn uncommitted_changes_count_too() {
+    let r = on_a_branch();
+    let text = r
+        .read(SOP)
+        .replace("Open it in the case tool.", "Open it in Refund Desk.");
+    r.write(SOP, &text);
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 1);
+    assert_eq!(findings[0]["rule"], "version-not-bumped");
+}
+
+#[test]
+fn unbumped_draft_change_is_a_warning() {
+    let r = on_a_branch();
+    let p = "sops/payments/SOP-0002-drafty.md";
+    let text = r.read(p).replace("Use the macro.", "Use macro 7.");
+    r.write(p, &text).commit("Draft edit");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 0, "warnings do not fail: {findings:#?}");
+    assert_eq!(findings[0]["rule"], "version-not-bumped");
+    assert_eq!(findings[0]["severity"], "warning");
+    r.sop()
+        .args(["lint", "--base", "main", "--deny-warnings"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_changed_id_is_an_error_naming_both() {
+    let r = on_a_branch();
+    r.git(&["mv", SOP, "sops/payments/SOP-0031-refunds.md"]);
+    let text = r
+        .read("sops/payments/SOP-0031-refunds.md")
+        .replace("id: SOP-0001", "id: SOP-0031");
+    r.write("sops/payments/SOP-0031-refunds.md", &text)
+        .commit("Renumber");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 1);
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "id-changed")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("`SOP-0001`") && msg.contains("`SOP-0031`"),
+        "{msg}"
+    );
+    assert_eq!(f["line"], 2);
+}
+
+#[test]
+fn moving_an_sop_to_another_folder_is_fine() {
+    let r = on_a_branch();
+    std::fs::create_dir_all(r.path("sops/user-service")).unwrap();
+    r.git(&["mv", SOP, "sops/user-service/SOP-0001-refunds.md"]);
+    r.commit("Move to user service");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!((findings.len(), code), (0, 0), "{findings:#?}");
+}
+
+#[test]
+fn deleted_approved_sop_must_be_retired_first() {
+    let r = on_a_branch();
+    r.git(&["rm", "-q", SOP]);
+    r.commit("Remove refunds");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 1);
+    assert_eq!(findings[0]["rule"], "approved-sop-deleted");
+    assert_eq!(findings[0]["file"], SOP);
+    // Deleting a draft is fine.
+    let r = on_a_branch();
+    r.git(&["rm", "-q", "sops/payments/SOP-0002-drafty.md"]);
+    r.commit("Remove draft");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!((findings.len(), code), (0, 0), "{findings:#?}");
+}
+
+#[test]
+fn unknown_base_is_a_usage_error_with_advice() {
+    let r = on_a_branch();
+    let out = r
+        .sop()
+        .args(["lint", "--base", "origin/main"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("`origin/main`"), "{err}");
+    assert!(err.contains("git fetch"), "{err}");
+}
+
+#[test]
+fn github_format_annotates_the_version_line() {
+    let r = on_a_branch();
+    let text = r
+        .read(SOP)
+        .replace("Use the macro.", "Use the refund macro.");
+    r.write(SOP, &text).commit("Reword");
+    let out = r
+        .sop()
+        .args(["lint", "--base", "main", "--format", "github"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.starts_with(&format!("::error file={SOP},line=6,")),
+        "{out}"
+    );
+    assert!(out.contains("title=version-not-bumped"), "{out}");
+}
+
+#[test]
+fn git_commands_outside_git_exit_2_and_say_how_to_start() {
+    let r = SopRepo::empty();
+    r.write("sop.toml", "");
+    r.write(
+        "sops/a/SOP-0001-a.md",
+        &sop_text("SOP-0001", "A", "procedure", "draft"),
+    );
+    for args in [
+        &["release", "SOP-0001", "--patch", "-m", "x"][..],
+        &["review", "SOP-0001"],
+        &["diff", "SOP-0001"],
+        &["history", "SOP-0001"],
+        &["lint", "--base", "main"],
+    ] {
+        let out = r
+            .sop()
+            .args(args)
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8(out).unwrap();
+        assert!(err.contains("needs git"), "{args:?}: {err}");
+        assert!(err.contains("git init"), "{args:?}: {err}");
+    }
+}
