@@ -95,7 +95,6 @@ pub(super) fn render_all(
     let mut cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
     // Retired SOPs stay findable, after those in force.
     cards.sort_by_key(|c| c.status == "retired");
-    // The lists, the dashboard and the search index do not depend on each other.
     let dashboard = || -> Result<(), SiteError> {
         let stats = report::stats(
             corpus,
@@ -122,8 +121,10 @@ pub(super) fn render_all(
         );
         index.and(groups)
     };
-    let (lists, dashboard) = rayon::join(lists, dashboard);
-    lists.and(dashboard)?;
+    // One after the other: rendered side by side, the index's and the search index's
+    // buffers of a large corpus would be in memory at the same time.
+    lists()?;
+    dashboard()?;
     drop(cards);
     let base = options.base_url.as_deref();
     let releases = feeds::releases(selection);
