@@ -4,7 +4,6 @@
 //! go to stderr.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -154,10 +153,4 @@ pub(super) fn options(
         today: dates::today(),
         lint_counts: crate::report::lint_hook::findings_by_rule(repo, corpus),
     }
-}
-
-/// The output folder of `repo` (for `serve` to ignore).
-#[allow(dead_code)]
-pub(super) fn default_out(repo: &Repo) -> PathBuf {
-    repo.root.join(&repo.settings.config.site.out)
 }

@@ -95,7 +95,6 @@ pub(super) fn render_all(
     let mut cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
     // Retired SOPs stay findable, after those in force.
     cards.sort_by_key(|c| c.status == "retired");
-    // The lists, the dashboard and the search index do not depend on each other.
     let dashboard = || -> Result<(), SiteError> {
         let stats = report::stats(
             corpus,
@@ -122,8 +121,10 @@ pub(super) fn render_all(
         );
         index.and(groups)
     };
-    let (lists, dashboard) = rayon::join(lists, dashboard);
-    lists.and(dashboard)?;
+    // One after the other: rendered side by side, the index's and the search index's
+    // buffers of a large corpus would be in memory at the same time.
+    lists()?;
+    dashboard()?;
     drop(cards);
     let base = options.base_url.as_deref();
     let releases = feeds::releases(selection);
@@ -272,7 +273,6 @@ impl Build<'_> {
     fn sop_pages(&self, entry: &Entry<'_>) -> Result<SopPages, SiteError> {
         let mut out = Vec::new();
         let mut linked = BTreeSet::new();
-        let settings = &self.repo.settings;
         // Current page.
         {
             let path = entry.url.as_str();
@@ -442,7 +442,6 @@ impl Build<'_> {
             )?;
             out.push((path.to_string(), page));
         }
-        let _ = settings;
         Ok((out, linked))
     }
 
