@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use super::Context;
 use crate::cli::PublishArgs;
 use crate::git::history::Histories;
-use crate::repo::{Corpus, Repo, dates};
+use crate::repo::{Repo, dates};
 use crate::site::{self, SiteError};
 use crate::{Exit, Stop};
 
@@ -31,7 +31,8 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     let base_url = base_url(&repo, args.base_url.as_deref())?;
     let corpus = repo.load();
     let histories = histories(ctx, &repo)?;
-    let options = options(&repo, &corpus, args.drafts, base_url, false);
+    let findings = crate::lint::check(&repo, &corpus).unwrap_or_default();
+    let options = options(&findings, args.drafts, base_url, false);
     let built = site::publish::publish(&out, |sink| {
         site::build_into(&repo, &corpus, &histories, &options, sink)
     })
@@ -140,8 +141,7 @@ pub(super) fn histories(ctx: &Context, repo: &Repo) -> anyhow::Result<Histories>
 
 /// Build options for this repository.
 pub(super) fn options(
-    repo: &Repo,
-    corpus: &Corpus,
+    findings: &[crate::diag::Finding],
     drafts: bool,
     base_url: Option<String>,
     live_reload: bool,
@@ -151,6 +151,7 @@ pub(super) fn options(
         base_url,
         live_reload,
         today: dates::today(),
-        lint_counts: crate::report::lint_hook::findings_by_rule(repo, corpus),
+        lint_counts: crate::report::lint_hook::count_by_rule(findings),
+        banner: None,
     }
 }

@@ -28,8 +28,22 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
         let corpus = repo.load();
         let histories = histories(ctx, &repo)?;
         let base = base_url(&repo, None).unwrap_or(None);
-        let opts = options(&repo, &corpus, drafts, base, true);
-        let findings: usize = opts.lint_counts.values().sum();
+        let all = crate::lint::check(&repo, &corpus).unwrap_or_default();
+        let mut opts = options(&all, drafts, base, true);
+        let findings = all.len();
+        let errors: Vec<_> = all
+            .iter()
+            .filter(|f| f.severity == crate::diag::Severity::Error)
+            .collect();
+        if let Some(first) = errors.first() {
+            opts.banner = Some(format!(
+                "{} error{} in the SOPs, the first in `{}`: {}. Run `sop lint` for all of them; this page updates when you save.",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                first.file,
+                first.message
+            ));
+        }
         let mut built = site::build(&repo, &corpus, &histories, &opts)?;
         if findings > 0 {
             built.notes.push(format!(

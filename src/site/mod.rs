@@ -91,6 +91,8 @@ pub struct Options {
     pub today: Date,
     /// Lint findings by rule, for the dashboard.
     pub lint_counts: BTreeMap<String, usize>,
+    /// A warning for the top of every page (set by `sop serve` when lint finds errors).
+    pub banner: Option<String>,
 }
 
 /// A built site.

@@ -189,6 +189,7 @@ impl Build<'_> {
             live_reload: self.options.live_reload,
             today: self.options.today.to_string(),
             feed: self.feed,
+            banner: self.options.banner.clone(),
         }
     }
 

@@ -155,3 +155,20 @@ fn an_edited_sop_is_rebuilt_and_pages_are_told_to_reload() {
     let (_, body) = get(&served.url, "/sops/SOP-0001.html");
     assert!(body.contains("Account Recovery Revised"));
 }
+
+#[test]
+fn lint_errors_show_as_a_banner_and_the_server_keeps_serving() {
+    let repo = demo_repo();
+    let p = "sops/payments/SOP-0003-virtual-gift-refund-requests.md";
+    let text = repo.read(p).replace("owner: Amara Okafor\n", "");
+    repo.write(p, &text);
+    let served = serve(&repo);
+    let (status, page) = get(&served.url, "/index.html");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("class=\"drafts-banner lint-banner\""),
+        "{page}"
+    );
+    assert!(page.contains("Lint errors."), "{page}");
+    assert!(page.contains(p), "the banner names the file: {page}");
+}
