@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::assets;
 use crate::repo::config::SopType;
-use crate::repo::sop::id_number;
+use crate::repo::sop::{FileName, id_number};
 use crate::repo::{Repo, front_matter};
 
 /// The values a template sees.
@@ -209,10 +209,7 @@ pub fn highest_id<'a>(repo: &Repo, ids: impl IntoIterator<Item = &'a str>) -> u6
     let (files, _) = repo.walk();
     let from_names = files.iter().filter_map(|p| {
         let name = p.file_name()?.to_str()?;
-        let stem = name.split('.').next()?;
-        let mut parts = stem.splitn(3, '-');
-        let id = format!("{}-{}", parts.next()?, parts.next()?);
-        id_number(&id, prefix)
+        id_number(&FileName::parse(name, prefix).id?, prefix)
     });
     let from_ids = ids.into_iter().filter_map(|id| id_number(id, prefix));
     from_names.chain(from_ids).max().unwrap_or(0)

@@ -65,18 +65,6 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
         )
     })?;
     let url = server.url();
-    {
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{url}")?;
-        stdout.flush()?;
-    }
-    ctx.note(&format!(
-        "serving {pages} SOP{} at {url} (press Ctrl-C to stop); watching for changes",
-        if pages == 1 { "" } else { "s" }
-    ))?;
-    if args.open {
-        open_browser(ctx, &url)?;
-    }
     let watch: Vec<PathBuf> = vec![
         repo.sops_dir(),
         repo.root.join("templates"),
@@ -89,6 +77,9 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
         || build(ctx).map_err(|e| format!("{e:#}")),
         |event| {
             let _ = match event {
+                // The address is announced once the folders are watched, so that an edit made
+                // right after it (by a person or a test) is never missed.
+                ServeEvent::Ready => announce(ctx, &url, pages, args.open),
                 ServeEvent::Changed(paths) => {
                     let mut shown: Vec<String> =
                         paths.iter().take(3).map(|p| repo.relative(p)).collect();
@@ -113,6 +104,24 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
         },
     )?;
     Ok(Exit::Success)
+}
+
+/// Print the address on stdout (tests and scripts read it), a note for people, and open the
+/// browser when asked.
+fn announce(ctx: &Context, url: &str, pages: usize, open: bool) -> anyhow::Result<()> {
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{url}")?;
+        stdout.flush()?;
+    }
+    ctx.note(&format!(
+        "serving {pages} SOP{} at {url} (press Ctrl-C to stop); watching for changes",
+        if pages == 1 { "" } else { "s" }
+    ))?;
+    if open {
+        open_browser(ctx, url)?;
+    }
+    Ok(())
 }
 
 fn open_browser(ctx: &Context, url: &str) -> anyhow::Result<()> {

@@ -45,6 +45,8 @@ pub enum ServeError {
 /// What happened while serving, for the command to report.
 #[derive(Debug)]
 pub enum ServeEvent {
+    /// The server answers and every folder is watched: changes from now on are seen.
+    Ready,
     /// Files changed; a rebuild starts.
     Changed(Vec<PathBuf>),
     /// The site was rebuilt and open pages told to reload.
@@ -150,6 +152,7 @@ impl Server {
                     reason: e.to_string(),
                 })?;
         }
+        on_event(ServeEvent::Ready);
         for result in rx {
             let Ok(events) = result else {
                 continue;
