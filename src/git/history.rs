@@ -18,7 +18,7 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use super::changes::{Change, MODE_TREE, Status, diff_commits, is_blob_mode, subtree, walk};
-use super::pack::Packs;
+use super::pack::{PackReader, Packs};
 use super::tags::read_tags;
 pub use super::tags::releases_of;
 use super::{Git, GitError, is_sop_name};
@@ -279,22 +279,39 @@ pub fn file_at_tag(root: &Path, tag: &str, path: &str) -> Result<Option<String>,
     // Publishing reads thousands of tags from a few threads: each thread keeps its repository
     // open (git2's `Repository` may not be shared between threads) instead of opening it per tag.
     thread_local! {
-        static OPEN: std::cell::RefCell<Option<(std::path::PathBuf, Option<Git>)>> =
+        static OPEN: std::cell::RefCell<Option<(std::path::PathBuf, Option<Open>)>> =
             const { std::cell::RefCell::new(None) };
     }
     OPEN.with(|cell| {
         let mut cached = cell.borrow_mut();
         if cached.as_ref().is_none_or(|(p, _)| p != root) {
-            *cached = Some((root.to_path_buf(), Git::open(root)?));
+            let open = Git::open(root)?.map(|git| {
+                // Every decoded version stays cached, so reading the releases of one SOP one
+                // after another applies each delta once instead of walking its whole chain.
+                let reader = Packs::open(git.repo.commondir()).map(PackReader::new);
+                Open { git, reader }
+            });
+            *cached = Some((root.to_path_buf(), open));
         }
-        match cached.as_ref() {
-            Some((_, Some(git))) => read_at_tag(git, tag, path),
+        match cached.as_mut() {
+            Some((_, Some(open))) => read_at_tag(&open.git, open.reader.as_mut(), tag, path),
             _ => Ok(None),
         }
     })
 }
 
-fn read_at_tag(git: &Git, tag: &str, path: &str) -> Result<Option<String>, GitError> {
+/// A repository kept open by one thread, with its pack reader.
+struct Open {
+    git: Git,
+    reader: Option<PackReader>,
+}
+
+fn read_at_tag(
+    git: &Git,
+    reader: Option<&mut PackReader>,
+    tag: &str,
+    path: &str,
+) -> Result<Option<String>, GitError> {
     let Ok(obj) = git.repo.revparse_single(&format!("refs/tags/{tag}")) else {
         return Ok(None);
     };
@@ -304,6 +321,12 @@ fn read_at_tag(git: &Git, tag: &str, path: &str) -> Result<Option<String>, GitEr
     let tree = commit
         .tree()
         .map_err(GitError::read(format!("the files of tag `{tag}`")))?;
+    if let Some(reader) = reader
+        && let Ok(entry) = tree.get_path(Path::new(&git.git_path(path)))
+        && let Some((3, data)) = reader.object(entry.id())
+    {
+        return Ok(String::from_utf8(data.to_vec()).ok());
+    }
     Ok(git.file_in_tree(&tree, path))
 }
 
