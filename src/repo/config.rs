@@ -671,12 +671,10 @@ fn find_value(text: &str, needle: &str) -> usize {
     text.find(needle).unwrap_or(0)
 }
 
+/// The 1-based line and character column of byte `at`, as every other message counts them.
 fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = at.min(text.len());
-    let before = text.get(..at).unwrap_or_default();
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+    let at = super::source::SourceFile::new(text.to_string()).line_col(at);
+    (at.line, at.column)
 }
 
 #[cfg(test)]
