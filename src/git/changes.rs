@@ -438,15 +438,15 @@ fn entry_len(buf: &[u8]) -> Option<usize> {
 }
 
 /// One entry of a raw tree object: `<octal mode> <name>\0<20-byte id>`.
-struct RawEntry<'a> {
-    mode: u32,
-    name: &'a [u8],
-    id: &'a [u8],
+pub(super) struct RawEntry<'a> {
+    pub(super) mode: u32,
+    pub(super) name: &'a [u8],
+    pub(super) id: &'a [u8],
 }
 
 /// The entries of a raw tree object, in their stored (git) order; stops at the first
 /// malformed byte.
-struct RawTree<'a>(&'a [u8]);
+pub(super) struct RawTree<'a>(pub(super) &'a [u8]);
 
 impl<'a> Iterator for RawTree<'a> {
     type Item = RawEntry<'a>;

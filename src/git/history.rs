@@ -17,7 +17,9 @@ use std::path::Path;
 use git2::{Oid, Repository};
 use serde::Serialize;
 
-use super::changes::{Change, MODE_TREE, Status, diff_commits, is_blob_mode, subtree, walk};
+use super::changes::{
+    Change, MODE_TREE, RawTree, Status, diff_commits, is_blob_mode, subtree, walk,
+};
 use super::pack::{PackReader, Packs};
 use super::tags::read_tags;
 pub use super::tags::releases_of;
@@ -276,8 +278,43 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
 /// # Errors
 /// When the repository cannot be read.
 pub fn file_at_tag(root: &Path, tag: &str, path: &str) -> Result<Option<String>, GitError> {
-    // Publishing reads thousands of tags from a few threads: each thread keeps its repository
-    // open (git2's `Repository` may not be shared between threads) instead of opening it per tag.
+    with_open(root, |open| {
+        let Ok(obj) = open.git.repo.revparse_single(&format!("refs/tags/{tag}")) else {
+            return Ok(None);
+        };
+        let commit = obj
+            .peel_to_commit()
+            .map_err(GitError::read(format!("the commit of tag `{tag}`")))?
+            .id();
+        drop(obj);
+        read_at_commit(open, commit, path)
+    })
+}
+
+/// The text of `path` in the commit `commit` (full hex id, as in [`Release::commit`]), with the
+/// same fallback as [`file_at_tag`] for a file that had another name then.
+///
+/// Publishing reads every release this way: the commit, its trees and the file come from the
+/// packs through the thread's [`PackReader`], which keeps the trees it decoded, so thousands of
+/// releases cost one pass over the objects they share.
+///
+/// # Errors
+/// When the repository cannot be read.
+pub fn file_at_commit(root: &Path, commit: &str, path: &str) -> Result<Option<String>, GitError> {
+    let Ok(id) = Oid::from_str(commit) else {
+        return Ok(None);
+    };
+    with_open(root, |open| read_at_commit(open, id, path))
+}
+
+/// Run `f` with this thread's open repository at `root`; `Ok(None)` when `root` is not in git.
+fn with_open<T>(
+    root: &Path,
+    f: impl FnOnce(&mut Open) -> Result<Option<T>, GitError>,
+) -> Result<Option<T>, GitError> {
+    // Publishing reads thousands of releases from a few threads: each thread keeps its
+    // repository open (git2's `Repository` may not be shared between threads) instead of
+    // opening it per release.
     thread_local! {
         static OPEN: std::cell::RefCell<Option<(std::path::PathBuf, Option<Open>)>> =
             const { std::cell::RefCell::new(None) };
@@ -294,7 +331,7 @@ pub fn file_at_tag(root: &Path, tag: &str, path: &str) -> Result<Option<String>,
             *cached = Some((root.to_path_buf(), open));
         }
         match cached.as_mut() {
-            Some((_, Some(open))) => read_at_tag(&open.git, open.reader.as_mut(), tag, path),
+            Some((_, Some(open))) => f(open),
             _ => Ok(None),
         }
     })
@@ -306,28 +343,55 @@ struct Open {
     reader: Option<PackReader>,
 }
 
-fn read_at_tag(
-    git: &Git,
-    reader: Option<&mut PackReader>,
-    tag: &str,
-    path: &str,
-) -> Result<Option<String>, GitError> {
-    let Ok(obj) = git.repo.revparse_single(&format!("refs/tags/{tag}")) else {
-        return Ok(None);
-    };
-    let commit = obj
-        .peel_to_commit()
-        .map_err(GitError::read(format!("the commit of tag `{tag}`")))?;
-    let tree = commit
-        .tree()
-        .map_err(GitError::read(format!("the files of tag `{tag}`")))?;
-    if let Some(reader) = reader
-        && let Ok(entry) = tree.get_path(Path::new(&git.git_path(path)))
-        && let Some((3, data)) = reader.object(entry.id())
+fn read_at_commit(open: &mut Open, commit: Oid, path: &str) -> Result<Option<String>, GitError> {
+    let git_path = open.git.git_path(path);
+    if let Some(reader) = open.reader.as_mut()
+        && let Some(data) = blob_in_commit(reader, commit, &git_path)
     {
         return Ok(String::from_utf8(data.to_vec()).ok());
     }
-    Ok(git.file_in_tree(&tree, path))
+    let commit = open
+        .git
+        .repo
+        .find_commit(commit)
+        .map_err(GitError::read(format!("commit {commit}")))?;
+    let tree = commit.tree().map_err(GitError::read(format!(
+        "the files of commit {}",
+        commit.id()
+    )))?;
+    Ok(open.git.file_in_tree(&tree, path))
+}
+
+/// The blob at `git_path` in `commit`, read from the packs alone; `None` when it is not there
+/// or any object on the way is not in a pack (the caller then asks libgit2).
+fn blob_in_commit(
+    reader: &mut PackReader,
+    commit: Oid,
+    git_path: &str,
+) -> Option<std::rc::Rc<[u8]>> {
+    let (kind, raw) = reader.object(commit)?;
+    if kind != 1 {
+        return None;
+    }
+    let header = raw.split(|&b| b == b'\n').next()?;
+    let hex = std::str::from_utf8(header.strip_prefix(b"tree ")?).ok()?;
+    let mut at = Oid::from_str(hex).ok()?;
+    let mut parts = git_path.split('/').filter(|p| !p.is_empty()).peekable();
+    while let Some(name) = parts.next() {
+        let last = parts.peek().is_none();
+        let tree = reader.tree(at)?;
+        let entry =
+            RawTree(&tree).find(|e| e.name == name.as_bytes() && (e.mode == MODE_TREE) != last)?;
+        at = Oid::from_bytes(entry.id).ok()?;
+        if last {
+            if !is_blob_mode(entry.mode) {
+                return None;
+            }
+            let (kind, data) = reader.object(at)?;
+            return (kind == 3).then_some(data);
+        }
+    }
+    None
 }
 
 impl Git {
@@ -493,6 +557,54 @@ pub(crate) fn front_matter_text(text: &str, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Run git in `dir`, return its stdout.
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn releases_are_read_from_the_packs_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        let mut versions = Vec::new();
+        for n in 0..5 {
+            let text: String = (0..=n)
+                .map(|k| format!("Step {k} of the procedure.\n"))
+                .collect();
+            std::fs::create_dir_all(root.join("sops/a")).unwrap();
+            std::fs::write(root.join("sops/a/SOP-0001-x.md"), &text).unwrap();
+            git(root, &["add", "-A"]);
+            git(root, &["commit", "-q", "-m", "v"]);
+            let commit = Oid::from_str(git(root, &["rev-parse", "HEAD"]).trim()).unwrap();
+            versions.push((commit, text));
+        }
+        git(root, &["gc", "-q"]);
+        let packs = Packs::open(&root.join(".git")).unwrap();
+        let mut reader = PackReader::new(packs);
+        for (commit, text) in &versions {
+            let blob = blob_in_commit(&mut reader, *commit, "sops/a/SOP-0001-x.md");
+            assert_eq!(blob.as_deref(), Some(text.as_bytes()));
+            // A folder, or a path that is not there, is no blob.
+            assert_eq!(blob_in_commit(&mut reader, *commit, "sops/a"), None);
+            assert_eq!(
+                blob_in_commit(&mut reader, *commit, "sops/a/SOP-0002-y.md"),
+                None
+            );
+            assert_eq!(
+                blob_in_commit(&mut reader, *commit, "sops/a/SOP-0001-x.md/z"),
+                None
+            );
+        }
+    }
 
     #[test]
     fn keys_come_from_file_names() {

@@ -152,8 +152,8 @@ pub fn build_into(
 ) -> Result<Site, SiteError> {
     let theme = theme::Theme::load(&repo.root)?;
     let root = repo.root.clone();
-    let read_at_tag = move |tag: &str, path: &str| {
-        crate::git::history::file_at_tag(&root, tag, path)
+    let read_at_tag = move |release: &crate::git::history::Release, path: &str| {
+        crate::git::history::file_at_commit(&root, &release.commit, path)
             .ok()
             .flatten()
     };

@@ -89,8 +89,8 @@ pub struct Selection<'a> {
     pub never_approved: usize,
 }
 
-/// Reads a file from a release tag: `(tag, path) → text`.
-pub type ReadAtTag<'f> = dyn Fn(&str, &str) -> Option<String> + Sync + 'f;
+/// Reads a file as it was released: `(release, path) → text`.
+pub type ReadAtTag<'f> = dyn Fn(&Release, &str) -> Option<String> + Sync + 'f;
 
 /// Pick the pages of `corpus`.
 pub fn select<'a>(
@@ -203,7 +203,7 @@ fn pick<'a>(
         .iter()
         .filter_map(|release| {
             let path = history.map_or(working.path.as_str(), |h| path_at(h, release));
-            let text = read_at_tag(&release.tag, path)?;
+            let text = read_at_tag(release, path)?;
             let sop = Sop::parse(path.to_string(), text, prefix);
             Some(Archived {
                 release,
@@ -341,8 +341,8 @@ mod tests {
     }
 
     /// Tag contents: 1.1.0 was released in review, 1.0.0 approved under its old path.
-    fn at_tag(tag: &str, path: &str) -> Option<String> {
-        match (tag, path) {
+    fn at_tag(release: &Release, path: &str) -> Option<String> {
+        match (release.tag.as_str(), path) {
             ("SOP-0001/v1.1.0", "sops/a/SOP-0001-t.md") => Some(text("review", "1.1.0")),
             ("SOP-0001/v1.0.0", "sops/old/SOP-0001-t.md") => Some(text("approved", "1.0.0")),
             _ => None,

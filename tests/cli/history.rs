@@ -374,6 +374,58 @@ fn file_at_tag_reads_a_release_after_the_file_moved() {
 }
 
 #[test]
+fn file_at_commit_reads_every_release_from_loose_and_packed_objects() {
+    use sop::git::history::file_at_commit;
+
+    let repo = SopRepo::new();
+    repo.write("app/main.c", "int main;\n");
+    let path = "sops/payments/SOP-0001-refunds.md";
+    let mut released = Vec::new();
+    for n in 0..6 {
+        // Each version differs a little from the last, so `git gc` stores most as deltas.
+        let mut text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+        for k in 0..=n {
+            text.push_str(&format!(
+                "\nStep {k}: check the refund request of case {k}.\n"
+            ));
+        }
+        repo.write(path, &text).commit(&format!("Version {n}"));
+        let tag = format!("SOP-0001/v1.{n}.0");
+        repo.git(&["tag", "-a", &tag, "-m", "Release"]);
+        let commit = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+        released.push((commit, text));
+    }
+    let root = std::fs::canonicalize(repo.root()).unwrap();
+    let read_all = || -> Vec<Option<String>> {
+        released
+            .iter()
+            .map(|(commit, _)| file_at_commit(&root, commit, path).unwrap())
+            .collect()
+    };
+    let expected: Vec<Option<String>> = released.iter().map(|(_, t)| Some(t.clone())).collect();
+    assert_eq!(read_all(), expected, "loose objects");
+    repo.git(&["gc", "-q", "--aggressive"]);
+    assert!(
+        std::fs::read_dir(root.join(".git/objects/pack"))
+            .unwrap()
+            .any(|e| e.unwrap().path().extension().is_some_and(|x| x == "pack")),
+        "`git gc` made a pack"
+    );
+    // Read from a new thread: the reader kept open by this one still knows the loose objects.
+    let packed = std::thread::scope(|s| s.spawn(read_all).join().unwrap());
+    assert_eq!(packed, expected, "packed objects");
+    for (commit, text) in &released {
+        assert_eq!(&repo.git(&["show", &format!("{commit}:{path}")]), text);
+    }
+    let (first, _) = &released[0];
+    assert_eq!(
+        file_at_commit(&root, first, "sops/payments/SOP-0009-x.md").unwrap(),
+        None
+    );
+    assert_eq!(file_at_commit(&root, "not-a-commit", path).unwrap(), None);
+}
+
+#[test]
 fn an_sop_root_inside_a_bigger_repository_works() {
     let repo = SopRepo::new();
     repo.write("app/main.c", "int main;\n");
