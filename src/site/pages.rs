@@ -114,16 +114,11 @@ pub(super) fn render_all(
             search_index(selection).into_bytes(),
         )
     };
-    let lists = || -> Result<(), SiteError> {
-        let (index, groups) = rayon::join(
-            || emit("index.html".into(), build.index(&cards)?.into_bytes()),
-            || build.groups(&cards, &emit),
-        );
-        index.and(groups)
-    };
-    // One after the other: rendered side by side, the index's and the search index's
-    // buffers of a large corpus would be in memory at the same time.
-    lists()?;
+    // One after the other: the index, the group pages and the search index of a large corpus
+    // each hold every card (in Tera's context or as text), so rendered side by side they
+    // would all be in memory at once. The group pages render in parallel among themselves.
+    emit("index.html".into(), build.index(&cards)?.into_bytes())?;
+    build.groups(&cards, &emit)?;
     dashboard()?;
     drop(cards);
     let base = options.base_url.as_deref();

@@ -54,9 +54,20 @@ pub(super) fn search_index(selection: &Selection<'_>) -> String {
             serde_json::to_string(&item).unwrap_or_default()
         })
         .collect();
-    let mut out = String::from("window.SOP_INDEX = [\n");
-    out.push_str(&items.join(",\n"));
-    out.push_str("\n];\n");
+    // One exact allocation, each item freed once copied: at 10,000 SOPs the index is
+    // larger than any page, and growing it would hold two or three copies at once.
+    const HEAD: &str = "window.SOP_INDEX = [\n";
+    const TAIL: &str = "\n];\n";
+    let len = items.iter().map(|i| i.len() + 2).sum::<usize>() + HEAD.len() + TAIL.len();
+    let mut out = String::with_capacity(len);
+    out.push_str(HEAD);
+    for (n, item) in items.into_iter().enumerate() {
+        if n > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(&item);
+    }
+    out.push_str(TAIL);
     out
 }
 

@@ -126,7 +126,8 @@ pub fn select<'a>(
         .map(|&(id, working)| pick(id, working, histories, drafts, prefix, read_at_tag))
         .collect();
     let never_approved = picked.iter().filter(|p| p.is_none()).count();
-    let mut entries: Vec<Entry<'a>> = picked.into_iter().flatten().collect();
+    let mut entries: Vec<Entry<'a>> = Vec::with_capacity(picked.len() - never_approved);
+    entries.extend(picked.into_iter().flatten());
     let mut translations: BTreeMap<&str, Vec<&Sop>> = BTreeMap::new();
     for t in corpus.sops.iter().filter(|s| s.is_translation()) {
         if let Some(id) = t.id() {
