@@ -100,6 +100,9 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
                 ServeEvent::Failed(message) => ctx.warn(&format!(
                     "rebuild failed, still serving the last good site: {message}"
                 )),
+                ServeEvent::NotWatched(message) => ctx.warn(&format!(
+                    "{message}; restart `sop serve` to see its changes"
+                )),
             };
         },
     )?;

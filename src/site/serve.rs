@@ -60,6 +60,8 @@ pub enum ServeEvent {
     },
     /// The rebuild failed; the previous site is still served.
     Failed(String),
+    /// A folder made while serving could not be watched: what went wrong.
+    NotWatched(String),
 }
 
 type Files = Arc<BTreeMap<String, Vec<u8>>>;
@@ -136,6 +138,8 @@ impl Server {
                     reason: e.to_string(),
                 },
             )?;
+        // A folder is watched whole; a file, or a folder not made yet (`templates/`), through
+        // its parent, so that creating it is seen too.
         let mut targets: Vec<(PathBuf, RecursiveMode)> = Vec::new();
         for path in watch {
             if path.is_dir() {
@@ -144,6 +148,8 @@ impl Server {
                 targets.push((parent.to_path_buf(), RecursiveMode::NonRecursive));
             }
         }
+        targets.sort_by(|a, b| a.0.cmp(&b.0));
+        targets.dedup_by(|a, b| a.0 == b.0);
         for (path, mode) in &targets {
             debouncer
                 .watch(path, *mode)
@@ -152,6 +158,7 @@ impl Server {
                     reason: e.to_string(),
                 })?;
         }
+        let mut whole: Vec<&PathBuf> = watch.iter().filter(|p| p.is_dir()).collect();
         on_event(ServeEvent::Ready);
         for result in rx {
             let Ok(events) = result else {
@@ -168,6 +175,18 @@ impl Server {
             changed.dedup();
             if changed.is_empty() {
                 continue;
+            }
+            // A watched folder made since serve started is watched whole from now on.
+            for path in watch {
+                if path.is_dir() && !whole.contains(&path) {
+                    if let Err(e) = debouncer.watch(path, RecursiveMode::Recursive) {
+                        on_event(ServeEvent::NotWatched(format!(
+                            "cannot watch `{}` for changes: {e}",
+                            path.display()
+                        )));
+                    }
+                    whole.push(path);
+                }
             }
             on_event(ServeEvent::Changed(changed));
             let started = Instant::now();

@@ -172,3 +172,33 @@ fn lint_errors_show_as_a_banner_and_the_server_keeps_serving() {
     assert!(page.contains("Lint errors."), "{page}");
     assert!(page.contains(p), "the banner names the file: {page}");
 }
+
+/// Poll `path` until its body contains `want`.
+fn wait_for(url: &str, path: &str, want: &str) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if get(url, path).1.contains(want) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn a_templates_folder_made_while_serving_is_watched() {
+    let repo = demo_repo();
+    assert!(!repo.path("templates").exists());
+    let served = serve(&repo);
+    repo.write("templates/site/site.css", "/* theme one */\n");
+    assert!(
+        wait_for(&served.url, "/assets/site.css", "theme one"),
+        "the new override was not served"
+    );
+    // Edits inside the new folder are seen too, not only its creation.
+    repo.write("templates/site/site.css", "/* theme two */\n");
+    assert!(
+        wait_for(&served.url, "/assets/site.css", "theme two"),
+        "an edit inside the new folder was not seen"
+    );
+}
