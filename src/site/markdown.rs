@@ -132,9 +132,13 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                     events.push(event);
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(raw) => {
                 raw_html = true;
-                events.push(event);
+                events.push(Event::Html(raw_links(raw, links, &mut files)));
+            }
+            Event::InlineHtml(raw) => {
+                raw_html = true;
+                events.push(Event::InlineHtml(raw_links(raw, links, &mut files)));
             }
             // A wide table scrolls sideways on a phone; the scrolling box must be reachable
             // with the keyboard (WCAG 2.1.1), so it takes focus and has a name.
@@ -169,6 +173,88 @@ fn resolved<'e>(target: Target, written: CowStr<'e>, files: &mut BTreeSet<String
         }
         Target::Keep | Target::Drop => written,
     }
+}
+
+/// `raw` HTML with the URL of every quoted `href` and `src` resolved like a Markdown link's,
+/// so `<a href="SOP-0002-x.md">` reaches the page of SOP-0002. A dropped URL becomes empty;
+/// the sanitiser runs afterwards in any case.
+fn raw_links<'e>(raw: CowStr<'e>, links: &dyn Links, files: &mut BTreeSet<String>) -> CowStr<'e> {
+    let lower = raw.to_ascii_lowercase();
+    if !lower.contains("href") && !lower.contains("src") {
+        return raw;
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut at = 0;
+    while let Some((name_end, quote, value)) = next_url_attribute(&raw, &lower, at) {
+        let image = lower[..name_end].ends_with("src");
+        let written = &raw[value.clone()];
+        out.push_str(&raw[at..value.start]);
+        match links.resolve(written, image) {
+            Target::Keep => out.push_str(written),
+            Target::Rewrite(url) => out.push_str(&escape_attribute(&url, quote)),
+            Target::File { path, url } => {
+                files.insert(path);
+                out.push_str(&escape_attribute(&url, quote));
+            }
+            Target::Drop => {}
+        }
+        at = value.end;
+    }
+    out.push_str(&raw[at..]);
+    CowStr::from(out)
+}
+
+/// The next `href=` or `src=` attribute from byte `from` whose value is quoted: where its
+/// name ends, its quote, and the byte range of its value.
+fn next_url_attribute(
+    raw: &str,
+    lower: &str,
+    from: usize,
+) -> Option<(usize, char, std::ops::Range<usize>)> {
+    let mut at = from;
+    loop {
+        let rest = lower.get(at..)?;
+        let (i, len) = match (rest.find("href"), rest.find("src")) {
+            (Some(h), Some(s)) if s < h => (s, 3),
+            (Some(h), _) => (h, 4),
+            (None, Some(s)) => (s, 3),
+            (None, None) => return None,
+        };
+        let name_start = at + i;
+        let name_end = name_start + len;
+        at = name_end;
+        // A whole attribute name: after a space, not inside a longer word (`data-href`).
+        let before = raw[..name_start].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let after = raw[name_end..].trim_start();
+        let Some(after_eq) = after.strip_prefix('=') else {
+            continue;
+        };
+        let value_part = after_eq.trim_start();
+        let Some(quote) = value_part
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'')
+        else {
+            continue;
+        };
+        let start = raw.len() - value_part.len() + 1;
+        let end = start + raw[start..].find(quote)?;
+        return Some((name_end, quote, start..end));
+    }
+}
+
+/// `url` safe inside an attribute value quoted with `quote`.
+fn escape_attribute(url: &str, quote: char) -> String {
+    let mut out = url.replace('&', "&amp;");
+    if quote == '"' {
+        out = out.replace('"', "&quot;");
+    } else {
+        out = out.replace('\'', "&#39;");
+    }
+    out
 }
 
 /// The sanitiser for bodies with raw HTML: ammonia's safe defaults, plus the attributes the
@@ -276,6 +362,51 @@ mod tests {
         assert!(!html.to_lowercase().contains("javascript"));
         assert!(!html.contains("data:x"));
         assert!(html.contains("bad"));
+    }
+
+    struct ToPages;
+    impl Links for ToPages {
+        fn resolve(&self, dest: &str, image: bool) -> Target {
+            match dest {
+                "SOP-0002-b.md#steps" => Target::Rewrite("SOP-0002.html#steps".into()),
+                "img/a.png" if image => Target::File {
+                    path: "sops/a/img/a.png".into(),
+                    url: "../files/sops/a/img/a.png".into(),
+                },
+                "SOP-0009-gone.md" => Target::Drop,
+                _ => Target::Keep,
+            }
+        }
+    }
+
+    #[test]
+    fn links_in_raw_html_are_resolved_like_markdown_links() {
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            "---\nid: SOP-0001\n---\n<p>See <a href=\"SOP-0002-b.md#steps\">B</a>, \
+             <a data-href=\"SOP-0002-b.md#steps\" href='https://example.com'>web</a> and \
+             <a HREF = \"SOP-0009-gone.md\">gone</a>.</p>\n\n<img src=\"img/a.png\" alt=\"A\">\n"
+                .into(),
+            "SOP",
+        );
+        let body = render(&sop, &ToPages);
+        let html = body.html;
+        assert!(html.contains(r#"<a href="SOP-0002.html#steps""#), "{html}");
+        assert!(html.contains(r#"href="https://example.com""#), "{html}");
+        assert!(!html.contains("SOP-0009-gone"), "{html}");
+        assert!(
+            html.contains(r#"src="../files/sops/a/img/a.png""#),
+            "{html}"
+        );
+        assert!(body.files.contains("sops/a/img/a.png"));
+    }
+
+    #[test]
+    fn url_attributes_are_found_only_as_whole_quoted_names() {
+        let raw = r#"<a data-src="x" href=y title='href="z"' src = 'w'>"#;
+        let lower = raw.to_ascii_lowercase();
+        let (_, quote, range) = next_url_attribute(raw, &lower, 0).unwrap();
+        assert_eq!((quote, &raw[range]), ('\'', "w"));
     }
 
     #[test]
