@@ -165,7 +165,8 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Move the finished folder `new` to `out`; the old `out` is removed only after the new one is
-/// in place.
+/// in place. Where the system can, the two are exchanged in one step, so `out` never goes
+/// missing, even for a moment.
 fn swap_in(new: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), SiteError> {
     if out.symlink_metadata().is_err() {
         let new = new.keep();
@@ -174,17 +175,28 @@ fn swap_in(new: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), Site
             werr(out)(e)
         });
     }
+    let new = new.keep();
+    if exchange(&new, out) {
+        // `new` now holds the old site.
+        return std::fs::remove_dir_all(&new).map_err(werr(&new));
+    }
+    // Without an atomic exchange: the old site moves aside, then the new one in.
     // An empty folder to rename the old site onto (rename replaces an empty folder).
-    let old = tempfile::Builder::new()
+    let old = match tempfile::Builder::new()
         .prefix(".sop-site-old-")
         .tempdir_in(parent)
-        .map_err(werr(parent))?
-        .keep();
+    {
+        Ok(dir) => dir.keep(),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&new);
+            return Err(werr(parent)(e));
+        }
+    };
     if let Err(e) = std::fs::rename(out, &old) {
         let _ = std::fs::remove_dir(&old);
+        let _ = std::fs::remove_dir_all(&new);
         return Err(werr(out)(e));
     }
-    let new = new.keep();
     if let Err(e) = std::fs::rename(&new, out) {
         // Put the old site back, so a failure changes nothing.
         let _ = std::fs::rename(&old, out);
@@ -192,6 +204,19 @@ fn swap_in(new: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), Site
         return Err(werr(out)(e));
     }
     std::fs::remove_dir_all(&old).map_err(werr(&old))
+}
+
+/// Swap the folders `a` and `b` in one step; `false` when the system or file system cannot
+/// (then nothing changed).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -231,6 +256,21 @@ mod tests {
         assert!(!out.join("a").exists());
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary folders left behind");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn folders_are_exchanged_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("f"), "in a").unwrap();
+        std::fs::write(b.join("f"), "in b").unwrap();
+        assert!(exchange(&a, &b));
+        assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "in b");
+        assert_eq!(std::fs::read_to_string(b.join("f")).unwrap(), "in a");
+        assert!(!exchange(&a, &dir.path().join("missing")));
     }
 
     #[test]
