@@ -119,6 +119,8 @@ pub(super) enum Status {
 pub(super) struct Change {
     pub(super) status: Status,
     pub(super) path: String,
+    /// The file's blob after the commit (`None` when it was deleted).
+    pub(super) blob: Option<Oid>,
 }
 
 /// A commit that changed SOP files, with what people see of it.
@@ -379,6 +381,7 @@ impl<'r> Differ<'r> {
                             out.push(Change {
                                 status: Status::Modified,
                                 path: format!("{base}{}", String::from_utf8_lossy(p.name)),
+                                blob: Oid::from_bytes(q.id).ok(),
                             });
                         }
                     }
@@ -410,6 +413,10 @@ impl<'r> Differ<'r> {
                 out.push(Change {
                     status,
                     path: format!("{base}{}", String::from_utf8_lossy(e.name)),
+                    blob: match status {
+                        Status::Deleted => None,
+                        _ => Oid::from_bytes(e.id).ok(),
+                    },
                 });
             }
             Ok(())

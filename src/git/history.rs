@@ -58,6 +58,9 @@ pub struct Revision {
     /// Whether it was a plain commit, a review or a release (an addition to the documented
     /// JSON: `commit`, `review` or `release`).
     pub kind: RevisionKind,
+    /// The file's blob after the commit, when the commit changed it (not in the JSON).
+    #[serde(skip)]
+    pub blob: Option<Oid>,
 }
 
 /// A release: an annotated tag `<id>/v<version>`.
@@ -185,6 +188,7 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
                         && let Some(r) = list.get_mut(i)
                     {
                         r.path.clone_from(&change.path);
+                        r.blob = change.blob;
                     }
                 }
                 None => {
@@ -196,6 +200,7 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
                         summary: info.summary.clone(),
                         path: change.path.clone(),
                         kind: RevisionKind::Commit,
+                        blob: change.blob,
                     });
                 }
             }
@@ -214,6 +219,7 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
                     summary: info.summary.clone(),
                     path: String::new(),
                     kind: RevisionKind::Review,
+                    blob: None,
                 }),
             }
         }
@@ -305,6 +311,24 @@ pub fn file_at_commit(root: &Path, commit: &str, path: &str) -> Result<Option<St
         return Ok(None);
     };
     with_open(root, |open| read_at_commit(open, id, path))
+}
+
+/// The text of blob `blob` (from [`Revision::blob`]); `None` when it is not a blob or not
+/// UTF-8 text. Publishing reads most releases this way: the history pass already knows
+/// which blob each release commit wrote, so no commit or tree is read again.
+///
+/// # Errors
+/// When the repository cannot be read.
+pub fn file_at_blob(root: &Path, blob: Oid) -> Result<Option<String>, GitError> {
+    with_open(root, |open| {
+        if let Some((3, data)) = open.reader.as_mut().and_then(|r| r.object(blob)) {
+            return Ok(String::from_utf8(data.to_vec()).ok());
+        }
+        Ok(match open.git.repo.find_blob(blob) {
+            Ok(b) => String::from_utf8(b.content().to_vec()).ok(),
+            Err(_) => None,
+        })
+    })
 }
 
 /// Run `f` with this thread's open repository at `root`; `Ok(None)` when `root` is not in git.

@@ -227,8 +227,8 @@ pub fn outline(text: &str, body: Span) -> Outline {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start, text)) = heading.take() {
+                    let anchor = anchors.next(&text);
                     let text = text.trim().to_string();
-                    let anchor = anchors.unique(slugify(&text));
                     out.headings.push(Heading {
                         level,
                         text,
@@ -332,7 +332,8 @@ fn line_end(text: &str, at: usize) -> usize {
     text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
 }
 
-fn level_number(level: HeadingLevel) -> u8 {
+/// The number of a heading level: 1 for `#`.
+pub fn level_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
         HeadingLevel::H2 => 2,
@@ -381,13 +382,20 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// Makes anchors unique within a page the way GitHub does: `a`, `a-1`, `a-2`.
-#[derive(Default)]
-struct Anchors {
+/// The anchors of a page's headings, in order, unique within the page the way GitHub makes
+/// them: `a`, `a-1`, `a-2`. Lint (through [`outline`]) and the site's renderer both use it,
+/// so a link lint accepts always finds its heading on the page.
+#[derive(Debug, Default)]
+pub struct Anchors {
     seen: std::collections::HashMap<String, usize>,
 }
 
 impl Anchors {
+    /// The anchor of the next heading, whose text (without markup) is `text`.
+    pub fn next(&mut self, text: &str) -> String {
+        self.unique(slugify(text.trim()))
+    }
+
     fn unique(&mut self, base: String) -> String {
         let n = self.seen.entry(base.clone()).or_insert(0);
         let anchor = if *n == 0 {

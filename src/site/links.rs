@@ -12,7 +12,7 @@ use crate::repo::Sop;
 pub(super) struct PageLinks<'b, 'a> {
     /// What is published.
     pub(super) selection: &'b Selection<'a>,
-    /// The repository root (files linked from SOPs are read from here).
+    /// The repository root, canonical (files linked from SOPs are read from here).
     pub(super) repo_root: &'b Path,
     /// Repository path of the SOP file the page shows.
     pub(super) from: &'b str,
@@ -73,11 +73,11 @@ impl Links for PageLinks<'_, '_> {
     }
 }
 
-/// Whether `path` stays inside `root` (no symlink leads out).
+/// Whether `path` stays inside `root` (canonical) with no symlink leading out.
 fn is_inside(root: &Path, path: &Path) -> bool {
-    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
-        (Ok(r), Ok(p)) => p.starts_with(&r) && !p.starts_with(r.join(".git")),
-        _ => false,
+    match std::fs::canonicalize(path) {
+        Ok(p) => p.starts_with(root) && !p.starts_with(root.join(".git")),
+        Err(_) => false,
     }
 }
 

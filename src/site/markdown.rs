@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::repo::Sop;
-use crate::repo::markdown::options;
+use crate::repo::markdown::{Anchors, level_number, options};
 
 /// What a link in an SOP points at, once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +45,19 @@ pub struct Body {
     pub html: String,
     /// Repository paths of files (images, attachments) the HTML refers to.
     pub files: BTreeSet<String>,
+    /// The headings, in order, with the anchors the HTML gives them.
+    pub headings: Vec<BodyHeading>,
+}
+
+/// A heading of a rendered body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyHeading {
+    /// 1 for `#`, 2 for `##`, and so on.
+    pub level: u8,
+    /// Its text, without markup.
+    pub text: String,
+    /// Its anchor.
+    pub anchor: String,
 }
 
 /// Render the body of `sop`; `links` resolves every link and image.
@@ -53,15 +66,21 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     let md = text
         .get(sop.split.body.start..sop.split.body.end)
         .unwrap_or_default();
-    let mut anchors = sop.outline().headings.iter().map(|h| h.anchor.as_str());
+    // Anchors are made here, from the same events and rule as the outline's, so an archived
+    // version's page needs no outline of its own.
+    let mut anchors = Anchors::default();
+    let mut headings: Vec<BodyHeading> = Vec::new();
     let mut raw_html = false;
     let mut files = BTreeSet::new();
     // For each open link or image: whether it was dropped (so its end is dropped too).
     let mut open: Vec<bool> = Vec::new();
-    // The anchor of the heading being read, for its "link to this section" mark.
-    let mut heading_anchor: Option<&str> = None;
+    // The heading being read: where its start event is, its level and its text so far.
+    let mut heading: Option<(usize, u8, String)> = None;
     let mut events: Vec<Event<'_>> = Vec::new();
     for event in Parser::new_ext(md, options()) {
+        if let (Some((_, _, text)), Event::Text(t) | Event::Code(t)) = (heading.as_mut(), &event) {
+            text.push_str(t);
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -69,25 +88,39 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 attrs,
                 ..
             }) => {
-                heading_anchor = anchors.next();
+                heading = Some((events.len(), level_number(level), String::new()));
                 events.push(Event::Start(Tag::Heading {
                     level,
-                    id: heading_anchor.map(|a| CowStr::from(a.to_string())),
+                    id: None,
                     classes,
                     attrs,
                 }));
             }
             Event::End(TagEnd::Heading(_)) => {
-                // A slug holds letters, digits, `-` and `_` only, so it is safe in an
-                // attribute as it is; anything else gets no mark.
-                if let Some(anchor) = heading_anchor.take().filter(|a| {
-                    !a.is_empty()
-                        && a.chars()
+                if let Some((at, level, text)) = heading.take() {
+                    let anchor = anchors.next(&text);
+                    // An empty id is not valid HTML: a heading without text gets none.
+                    if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(at)
+                        && !anchor.is_empty()
+                    {
+                        *id = Some(CowStr::from(anchor.clone()));
+                    }
+                    // A slug holds letters, digits, `-` and `_` only, so it is safe in an
+                    // attribute as it is; anything else gets no mark.
+                    if !anchor.is_empty()
+                        && anchor
+                            .chars()
                             .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-                }) {
-                    events.push(Event::InlineHtml(CowStr::from(format!(
-                        "<a class=\"anchor\" href=\"#{anchor}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
-                    ))));
+                    {
+                        events.push(Event::InlineHtml(CowStr::from(format!(
+                            "<a class=\"anchor\" href=\"#{anchor}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                        ))));
+                    }
+                    headings.push(BodyHeading {
+                        level,
+                        text: text.trim().to_string(),
+                        anchor,
+                    });
                 }
                 events.push(event);
             }
@@ -160,7 +193,11 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     if raw_html {
         html = SANITIZER.clean(&html).to_string();
     }
-    Body { html, files }
+    Body {
+        html,
+        files,
+        headings,
+    }
 }
 
 /// The URL a kept link or image gets; a repository file is remembered for copying.
@@ -342,6 +379,33 @@ mod tests {
             html.contains(r##"<a class="anchor" href="#notes-1""##),
             "{html}"
         );
+    }
+
+    #[test]
+    fn rendered_anchors_are_the_outline_anchors() {
+        let md = "# Title\n\n## Notes\n\n## Notes\n\n## Notes-1\n\n### `code` and *emphasis*\n\n\
+                  ## Überprüfung & Eskalation\n\n##\n\nSetext\n------\n\n## [Link](x.md) heading\n\n\
+                  > ## In a quote\n\n- ## In a list\n";
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            format!("---\nid: SOP-0001\n---\n{md}"),
+            "SOP",
+        );
+        let rendered: Vec<(u8, String, String)> = render(&sop, &KeepAll)
+            .headings
+            .into_iter()
+            .map(|h| (h.level, h.text, h.anchor))
+            .collect();
+        let outlined: Vec<(u8, String, String)> = sop
+            .outline()
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.clone(), h.anchor.clone()))
+            .collect();
+        assert_eq!(rendered.len(), 11, "{rendered:?}");
+        assert_eq!(rendered, outlined);
+        let html = render(&sop, &KeepAll).html;
+        assert!(!html.contains("id=\"\""), "{html}");
     }
 
     #[test]

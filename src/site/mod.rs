@@ -152,11 +152,15 @@ pub fn build_into(
 ) -> Result<Site, SiteError> {
     let theme = theme::Theme::load(&repo.root)?;
     let root = repo.root.clone();
-    let read_at_tag = move |release: &crate::git::history::Release, path: &str| {
-        crate::git::history::file_at_commit(&root, &release.commit, path)
+    let read_at_tag =
+        move |release: &crate::git::history::Release, blob: Option<git2::Oid>, path: &str| {
+            match blob {
+                Some(blob) => crate::git::history::file_at_blob(&root, blob),
+                None => crate::git::history::file_at_commit(&root, &release.commit, path),
+            }
             .ok()
             .flatten()
-    };
+        };
     let selection = select::select(
         corpus,
         &repo.settings,

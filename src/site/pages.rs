@@ -28,6 +28,8 @@ type SopPages = (Vec<(String, String)>, BTreeSet<String>);
 /// Shared, read-only state of one build.
 struct Build<'a> {
     repo: &'a Repo,
+    /// The repository root, canonical: linked files are checked against it.
+    root: std::path::PathBuf,
     selection: &'a Selection<'a>,
     theme: &'a Theme,
     options: &'a Options,
@@ -59,6 +61,7 @@ pub(super) fn render_all(
     let tags = unique_slugs(selection.entries.iter().flat_map(|e| tags_of(&e.sop)));
     let build = Build {
         repo,
+        root: std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone()),
         selection,
         theme,
         options,
@@ -478,7 +481,7 @@ impl Build<'_> {
         let root = root_of(path);
         let links = PageLinks {
             selection: self.selection,
-            repo_root: &self.repo.root,
+            repo_root: &self.root,
             from: &sop.path,
             root: &root,
         };
@@ -577,8 +580,7 @@ impl Build<'_> {
             .as_ref()
             .map(|u| u.replace("{path}", &sop.path).replace("{id}", &entry.id))
             .filter(|u| markdown::is_safe_url(u));
-        let toc = sop
-            .outline()
+        let toc = body
             .headings
             .iter()
             .filter(|h| (2..=3).contains(&h.level) && !h.anchor.is_empty())

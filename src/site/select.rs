@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::git::history::{Histories, Release, SopHistory};
+use crate::git::history::{Histories, Release, Revision, SopHistory};
 use crate::repo::{Corpus, Settings, Sop, Status};
 
 /// Why the site shows this text of an SOP.
@@ -89,8 +89,9 @@ pub struct Selection<'a> {
     pub never_approved: usize,
 }
 
-/// Reads a file as it was released: `(release, path) → text`.
-pub type ReadAtTag<'f> = dyn Fn(&Release, &str) -> Option<String> + Sync + 'f;
+/// Reads a file as it was released: `(release, its blob when the history knows it, path) →
+/// text`.
+pub type ReadAtTag<'f> = dyn Fn(&Release, Option<git2::Oid>, &str) -> Option<String> + Sync + 'f;
 
 /// Pick the pages of `corpus`.
 pub fn select<'a>(
@@ -203,8 +204,13 @@ fn pick<'a>(
     let archived: Vec<Archived<'a>> = releases
         .iter()
         .filter_map(|release| {
-            let path = history.map_or(working.path.as_str(), |h| path_at(h, release));
-            let text = read_at_tag(release, path)?;
+            let revision = history.and_then(|h| revision_at(h, release));
+            let path = match (revision, history) {
+                (Some(r), _) if !r.path.is_empty() => r.path.as_str(),
+                (_, Some(h)) => h.path.as_str(),
+                (_, None) => working.path.as_str(),
+            };
+            let text = read_at_tag(release, revision.and_then(|r| r.blob), path)?;
             let sop = Sop::parse(path.to_string(), text, prefix);
             Some(Archived {
                 release,
@@ -243,13 +249,10 @@ fn pick<'a>(
     })
 }
 
-/// The SOP's path in the commit a release tags (renames followed), else its path now.
-fn path_at<'h>(history: &'h SopHistory, release: &Release) -> &'h str {
-    history
-        .commits
-        .iter()
-        .find(|c| c.commit == release.commit)
-        .map_or(history.path.as_str(), |c| c.path.as_str())
+/// The SOP's revision at the commit a release tags (with its path then, renames followed),
+/// when that commit changed it.
+fn revision_at<'h>(history: &'h SopHistory, release: &Release) -> Option<&'h Revision> {
+    history.commits.iter().find(|c| c.commit == release.commit)
 }
 
 /// A form of `text` safe in a file name and a URL: ASCII letters, digits, `-`, `_` and `.`
@@ -290,7 +293,6 @@ pub fn name_slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::git::history::Revision;
 
     fn text(status: &str, version: &str) -> String {
         format!(
@@ -334,6 +336,7 @@ mod tests {
                     summary: "old name".into(),
                     path: "sops/old/SOP-0001-t.md".into(),
                     kind: crate::git::history::RevisionKind::Commit,
+                    blob: None,
                 }],
                 releases: vec![release("1.1.0", "c2"), release("1.0.0", "c1")],
             },
@@ -342,7 +345,7 @@ mod tests {
     }
 
     /// Tag contents: 1.1.0 was released in review, 1.0.0 approved under its old path.
-    fn at_tag(release: &Release, path: &str) -> Option<String> {
+    fn at_tag(release: &Release, _blob: Option<git2::Oid>, path: &str) -> Option<String> {
         match (release.tag.as_str(), path) {
             ("SOP-0001/v1.1.0", "sops/a/SOP-0001-t.md") => Some(text("review", "1.1.0")),
             ("SOP-0001/v1.0.0", "sops/old/SOP-0001-t.md") => Some(text("approved", "1.0.0")),
