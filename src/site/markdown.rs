@@ -213,8 +213,9 @@ fn resolved<'e>(target: Target, written: CowStr<'e>, files: &mut BTreeSet<String
 }
 
 /// `raw` HTML with the URL of every quoted `href` and `src` resolved like a Markdown link's,
-/// so `<a href="SOP-0002-x.md">` reaches the page of SOP-0002. A dropped URL becomes empty;
-/// the sanitiser runs afterwards in any case.
+/// so `<a href="SOP-0002-x.md">` reaches the page of SOP-0002. A URL with nothing to point at
+/// loses its attribute (an `<a>` without `href` is plain text); the sanitiser runs afterwards
+/// in any case.
 fn raw_links<'e>(raw: CowStr<'e>, links: &dyn Links, files: &mut BTreeSet<String>) -> CowStr<'e> {
     let lower = raw.to_ascii_lowercase();
     if !lower.contains("href") && !lower.contains("src") {
@@ -222,32 +223,38 @@ fn raw_links<'e>(raw: CowStr<'e>, links: &dyn Links, files: &mut BTreeSet<String
     }
     let mut out = String::with_capacity(raw.len());
     let mut at = 0;
-    while let Some((name_end, quote, value)) = next_url_attribute(&raw, &lower, at) {
-        let image = lower[..name_end].ends_with("src");
+    while let Some((name, quote, value)) = next_url_attribute(&raw, &lower, at) {
+        let image = lower[..name.end].ends_with("src");
         let written = &raw[value.clone()];
-        out.push_str(&raw[at..value.start]);
-        match links.resolve(written, image) {
-            Target::Keep => out.push_str(written),
-            Target::Rewrite(url) => out.push_str(&escape_attribute(&url, quote)),
+        let url = match links.resolve(written, image) {
+            Target::Keep => written.to_string(),
+            Target::Rewrite(url) => escape_attribute(&url, quote),
             Target::File { path, url } => {
                 files.insert(path);
-                out.push_str(&escape_attribute(&url, quote));
+                escape_attribute(&url, quote)
             }
-            Target::Drop => {}
-        }
+            Target::Drop => {
+                // The whole attribute goes, with its closing quote.
+                out.push_str(&raw[at..name.start]);
+                at = value.end + 1;
+                continue;
+            }
+        };
+        out.push_str(&raw[at..value.start]);
+        out.push_str(&url);
         at = value.end;
     }
     out.push_str(&raw[at..]);
     CowStr::from(out)
 }
 
-/// The next `href=` or `src=` attribute from byte `from` whose value is quoted: where its
-/// name ends, its quote, and the byte range of its value.
+/// The next `href=` or `src=` attribute from byte `from` whose value is quoted: the byte range
+/// of its name, its quote, and the byte range of its value.
 fn next_url_attribute(
     raw: &str,
     lower: &str,
     from: usize,
-) -> Option<(usize, char, std::ops::Range<usize>)> {
+) -> Option<(std::ops::Range<usize>, char, std::ops::Range<usize>)> {
     let mut at = from;
     loop {
         let rest = lower.get(at..)?;
@@ -279,7 +286,7 @@ fn next_url_attribute(
         };
         let start = raw.len() - value_part.len() + 1;
         let end = start + raw[start..].find(quote)?;
-        return Some((name_end, quote, start..end));
+        return Some((name_start..name_end, quote, start..end));
     }
 }
 
@@ -458,6 +465,10 @@ mod tests {
         assert!(html.contains(r#"<a href="SOP-0002.html#steps""#), "{html}");
         assert!(html.contains(r#"href="https://example.com""#), "{html}");
         assert!(!html.contains("SOP-0009-gone"), "{html}");
+        assert!(
+            html.contains(r#"<a rel="noopener noreferrer">gone</a>"#),
+            "{html}"
+        );
         assert!(
             html.contains(r#"src="../files/sops/a/img/a.png""#),
             "{html}"
