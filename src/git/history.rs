@@ -331,6 +331,16 @@ pub fn file_at_blob(root: &Path, blob: Oid) -> Result<Option<String>, GitError> 
     })
 }
 
+/// How many read passes have begun: a thread reopens its repository when a new pass begins,
+/// so a long `sop serve` sees new packs and lets go of old ones.
+static READ_PASS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Begin a pass of [`file_at_commit`] and [`file_at_blob`] reads (one site build): each thread
+/// then opens the repository afresh on its first read.
+pub fn begin_read_pass() {
+    READ_PASS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Run `f` with this thread's open repository at `root`; `Ok(None)` when `root` is not in git.
 fn with_open<T>(
     root: &Path,
@@ -339,23 +349,29 @@ fn with_open<T>(
     // Publishing reads thousands of releases from a few threads: each thread keeps its
     // repository open (git2's `Repository` may not be shared between threads) instead of
     // opening it per release.
+    type Cached = Option<(std::path::PathBuf, u64, Option<Open>)>;
     thread_local! {
-        static OPEN: std::cell::RefCell<Option<(std::path::PathBuf, Option<Open>)>> =
-            const { std::cell::RefCell::new(None) };
+        static OPEN: std::cell::RefCell<Cached> = const { std::cell::RefCell::new(None) };
     }
+    let pass = READ_PASS.load(std::sync::atomic::Ordering::Relaxed);
     OPEN.with(|cell| {
         let mut cached = cell.borrow_mut();
-        if cached.as_ref().is_none_or(|(p, _)| p != root) {
+        if cached
+            .as_ref()
+            .is_none_or(|(p, n, _)| p != root || *n != pass)
+        {
+            // Drop the old one first, so two copies of the packs are never held at once.
+            *cached = None;
             let open = Git::open(root)?.map(|git| {
                 // Every decoded version stays cached, so reading the releases of one SOP one
                 // after another applies each delta once instead of walking its whole chain.
                 let reader = Packs::open(git.repo.commondir()).map(PackReader::new);
                 Open { git, reader }
             });
-            *cached = Some((root.to_path_buf(), open));
+            *cached = Some((root.to_path_buf(), pass, open));
         }
         match cached.as_mut() {
-            Some((_, Some(open))) => f(open),
+            Some((_, _, Some(open))) => f(open),
             _ => Ok(None),
         }
     })

@@ -71,6 +71,7 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     let mut anchors = Anchors::default();
     let mut headings: Vec<BodyHeading> = Vec::new();
     let mut raw_html = false;
+    let mut raw_state = RawState::default();
     let mut files = BTreeSet::new();
     // For each open link or image: whether it was dropped (so its end is dropped too).
     let mut open: Vec<bool> = Vec::new();
@@ -167,11 +168,21 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
             }
             Event::Html(raw) => {
                 raw_html = true;
-                events.push(Event::Html(raw_links(raw, links, &mut files)));
+                events.push(Event::Html(raw_links(
+                    raw,
+                    links,
+                    &mut files,
+                    &mut raw_state,
+                )));
             }
             Event::InlineHtml(raw) => {
                 raw_html = true;
-                events.push(Event::InlineHtml(raw_links(raw, links, &mut files)));
+                events.push(Event::InlineHtml(raw_links(
+                    raw,
+                    links,
+                    &mut files,
+                    &mut raw_state,
+                )));
             }
             // A wide table scrolls sideways on a phone; the scrolling box must be reachable
             // with the keyboard (WCAG 2.1.1), so it takes focus and has a name.
@@ -212,82 +223,264 @@ fn resolved<'e>(target: Target, written: CowStr<'e>, files: &mut BTreeSet<String
     }
 }
 
-/// `raw` HTML with the URL of every quoted `href` and `src` resolved like a Markdown link's,
-/// so `<a href="SOP-0002-x.md">` reaches the page of SOP-0002. A URL with nothing to point at
-/// loses its attribute (an `<a>` without `href` is plain text); the sanitiser runs afterwards
-/// in any case.
-fn raw_links<'e>(raw: CowStr<'e>, links: &dyn Links, files: &mut BTreeSet<String>) -> CowStr<'e> {
-    let lower = raw.to_ascii_lowercase();
-    if !lower.contains("href") && !lower.contains("src") {
-        return raw;
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut at = 0;
-    while let Some((name, quote, value)) = next_url_attribute(&raw, &lower, at) {
-        let image = lower[..name.end].ends_with("src");
-        let written = &raw[value.clone()];
-        let url = match links.resolve(written, image) {
-            Target::Keep => written.to_string(),
-            Target::Rewrite(url) => escape_attribute(&url, quote),
+/// What the raw HTML read so far leaves open, carried from one raw fragment to the next
+/// (pulldown-cmark hands an HTML block over line by line).
+#[derive(Debug, Default)]
+struct RawState {
+    /// Inside a comment or the text of `script`, `style` or `textarea`: the text that ends it.
+    skip_until: Option<&'static str>,
+    /// The name of the tag whose `>` has not come yet, lowercase.
+    open_tag: Option<String>,
+}
+
+/// Elements whose text the browser reads as text, not tags, and the text that ends them.
+const RAW_TEXT: [(&str, &str); 3] = [
+    ("script", "</script"),
+    ("style", "</style"),
+    ("textarea", "</textarea"),
+];
+
+/// `raw` HTML with the URL of every quoted `href` of an `<a>` and `src` of an `<img>` resolved
+/// like a Markdown link's, so `<a href="SOP-0002-x.md">` reaches the page of SOP-0002 and an
+/// image in the repository is copied. Only those two are read: the sanitiser keeps them and
+/// removes the others (and comments, scripts and styles, whose text is skipped here), so no
+/// file is published for a reference that never reaches the page. A URL with nothing to point
+/// at loses its attribute (an `<a>` without `href` is plain text).
+fn raw_links<'e>(
+    raw: CowStr<'e>,
+    links: &dyn Links,
+    files: &mut BTreeSet<String>,
+    state: &mut RawState,
+) -> CowStr<'e> {
+    let found = url_attributes(&raw, state);
+    let mut out = String::new();
+    let mut copied = 0;
+    for attr in found {
+        let wanted = matches!(
+            (attr.tag.as_str(), attr.name.as_str()),
+            ("a", "href") | ("img", "src")
+        );
+        if !wanted {
+            continue;
+        }
+        let written = &raw[attr.value.clone()];
+        let url = match links.resolve(&decode_entities(written), attr.tag == "img") {
+            Target::Keep => continue,
+            Target::Rewrite(url) => escape_attribute(&url, attr.quote),
             Target::File { path, url } => {
                 files.insert(path);
-                escape_attribute(&url, quote)
+                escape_attribute(&url, attr.quote)
             }
             Target::Drop => {
                 // The whole attribute goes, with its closing quote.
-                out.push_str(&raw[at..name.start]);
-                at = value.end + 1;
+                out.push_str(&raw[copied..attr.start]);
+                copied = attr.value.end + 1;
                 continue;
             }
         };
-        out.push_str(&raw[at..value.start]);
+        out.push_str(&raw[copied..attr.value.start]);
         out.push_str(&url);
-        at = value.end;
+        copied = attr.value.end;
     }
-    out.push_str(&raw[at..]);
+    if copied == 0 {
+        return raw;
+    }
+    out.push_str(raw.get(copied..).unwrap_or_default());
     CowStr::from(out)
 }
 
-/// The next `href=` or `src=` attribute from byte `from` whose value is quoted: the byte range
-/// of its name, its quote, and the byte range of its value.
-fn next_url_attribute(
-    raw: &str,
-    lower: &str,
-    from: usize,
-) -> Option<(std::ops::Range<usize>, char, std::ops::Range<usize>)> {
-    let mut at = from;
-    loop {
-        let rest = lower.get(at..)?;
-        let (i, len) = match (rest.find("href"), rest.find("src")) {
-            (Some(h), Some(s)) if s < h => (s, 3),
-            (Some(h), _) => (h, 4),
-            (None, Some(s)) => (s, 3),
-            (None, None) => return None,
-        };
-        let name_start = at + i;
-        let name_end = name_start + len;
-        at = name_end;
-        // A whole attribute name: after a space, not inside a longer word (`data-href`).
-        let before = raw[..name_start].chars().next_back();
-        if !before.is_some_and(char::is_whitespace) {
+/// A quoted attribute found in raw HTML.
+#[derive(Debug)]
+struct UrlAttribute {
+    /// The element it belongs to, lowercase (`a`, `img`, …).
+    tag: String,
+    /// Its name, lowercase.
+    name: String,
+    /// Where the attribute starts (its name).
+    start: usize,
+    /// Its quote character.
+    quote: char,
+    /// Where its value is, between the quotes.
+    value: std::ops::Range<usize>,
+}
+
+/// The quoted attributes of the tags in `raw`, read the way a browser tokenises them (so a
+/// `href=` inside another attribute's value or in text is not one), skipping comments and the
+/// text of `script`, `style` and `textarea`. `state` carries a tag or comment that goes on into
+/// the next fragment.
+fn url_attributes(raw: &str, state: &mut RawState) -> Vec<UrlAttribute> {
+    let bytes = raw.as_bytes();
+    let mut found = Vec::new();
+    let mut pos = 0;
+    if let Some(tag) = state.open_tag.take() {
+        pos = attributes(raw, pos, &tag, state, &mut found);
+    }
+    while pos < bytes.len() {
+        if let Some(end) = state.skip_until {
+            match find_ascii_ci(raw, pos, end) {
+                Some(i) => {
+                    pos = i + end.len();
+                    state.skip_until = None;
+                }
+                None => break,
+            }
             continue;
         }
-        let after = raw[name_end..].trim_start();
-        let Some(after_eq) = after.strip_prefix('=') else {
-            continue;
+        let Some(lt) = raw[pos..].find('<').map(|i| pos + i) else {
+            break;
         };
-        let value_part = after_eq.trim_start();
-        let Some(quote) = value_part
+        if raw[lt..].starts_with("<!--") {
+            state.skip_until = Some("-->");
+            pos = lt + 4;
+            continue;
+        }
+        let name: String = raw[lt + 1..]
             .chars()
-            .next()
-            .filter(|c| *c == '"' || *c == '\'')
-        else {
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || !raw[lt + 1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            pos = lt + 1;
             continue;
-        };
-        let start = raw.len() - value_part.len() + 1;
-        let end = start + raw[start..].find(quote)?;
-        return Some((name_start..name_end, quote, start..end));
+        }
+        pos = attributes(raw, lt + 1 + name.len(), &name, state, &mut found);
     }
+    found
+}
+
+/// Read the attributes of tag `tag` from byte `pos` up to its `>`, pushing the quoted ones to
+/// `found`; returns where reading stopped. A tag not closed in `raw` stays open in `state`.
+fn attributes(
+    raw: &str,
+    mut pos: usize,
+    tag: &str,
+    state: &mut RawState,
+    found: &mut Vec<UrlAttribute>,
+) -> usize {
+    let bytes = raw.as_bytes();
+    loop {
+        while pos < bytes.len() && (bytes[pos].is_ascii_whitespace() || bytes[pos] == b'/') {
+            pos += 1;
+        }
+        let Some(&b) = bytes.get(pos) else {
+            state.open_tag = Some(tag.to_string());
+            return pos;
+        };
+        if b == b'>' {
+            if let Some((_, close)) = RAW_TEXT.iter().find(|(t, _)| *t == tag) {
+                state.skip_until = Some(close);
+            }
+            return pos + 1;
+        }
+        let start = pos;
+        while pos < bytes.len()
+            && !bytes[pos].is_ascii_whitespace()
+            && !matches!(bytes[pos], b'=' | b'>' | b'/')
+        {
+            pos += 1;
+        }
+        // Names are ASCII in practice; anything else is skipped over whole characters.
+        while !raw.is_char_boundary(pos) {
+            pos += 1;
+        }
+        let name = raw[start..pos].to_ascii_lowercase();
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if bytes.get(pos) != Some(&b'=') {
+            if pos == start {
+                // A stray `/` or other byte: step over it.
+                pos += 1;
+                while !raw.is_char_boundary(pos) {
+                    pos += 1;
+                }
+            }
+            continue;
+        }
+        pos += 1;
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        match bytes.get(pos) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let value_start = pos + 1;
+                let Some(len) = raw[value_start..].find(char::from(q)) else {
+                    // The value goes on past this fragment: leave the rest alone.
+                    return bytes.len();
+                };
+                found.push(UrlAttribute {
+                    tag: tag.to_string(),
+                    name,
+                    start,
+                    quote: char::from(q),
+                    value: value_start..value_start + len,
+                });
+                pos = value_start + len + 1;
+            }
+            _ => {
+                while pos < bytes.len() && !bytes[pos].is_ascii_whitespace() && bytes[pos] != b'>' {
+                    pos += 1;
+                }
+                while !raw.is_char_boundary(pos) {
+                    pos += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Where `needle` (lowercase ASCII) starts in `raw` from byte `from`, ignoring ASCII case.
+fn find_ascii_ci(raw: &str, from: usize, needle: &str) -> Option<usize> {
+    let hay = raw.as_bytes().get(from..)?;
+    let n = needle.as_bytes();
+    hay.windows(n.len())
+        .position(|w| w.eq_ignore_ascii_case(n))
+        .map(|i| from + i)
+}
+
+/// `value` of an HTML attribute with its character references decoded (`&amp;` → `&`).
+fn decode_entities(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains('&') {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                _ => {
+                    let code =
+                        if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                            u32::from_str_radix(hex, 16).ok()
+                        } else {
+                            name.strip_prefix('#').and_then(|d| d.parse().ok())
+                        };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// `url` safe inside an attribute value quoted with `quote`.
@@ -477,11 +670,59 @@ mod tests {
     }
 
     #[test]
-    fn url_attributes_are_found_only_as_whole_quoted_names() {
-        let raw = r#"<a data-src="x" href=y title='href="z"' src = 'w'>"#;
-        let lower = raw.to_ascii_lowercase();
-        let (_, quote, range) = next_url_attribute(raw, &lower, 0).unwrap();
-        assert_eq!((quote, &raw[range]), ('\'', "w"));
+    fn attributes_are_read_as_a_browser_reads_them() {
+        let raw = r#"href="text" <a data-src="x" href=y title='href="z"' SRC = 'w'>"#;
+        let mut state = RawState::default();
+        let found = url_attributes(raw, &mut state);
+        let seen: Vec<(&str, &str, &str)> = found
+            .iter()
+            .map(|a| (a.tag.as_str(), a.name.as_str(), &raw[a.value.clone()]))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("a", "data-src", "x"),
+                ("a", "title", r#"href="z""#),
+                ("a", "src", "w")
+            ]
+        );
+        // A tag that goes on over the next line.
+        let mut state = RawState::default();
+        assert!(url_attributes("<img alt=\"é\"", &mut state).len() == 1);
+        assert_eq!(state.open_tag.as_deref(), Some("img"));
+        let found = url_attributes(r#"  src="a.png">after"#, &mut state);
+        assert_eq!(found.first().map(|a| a.name.as_str()), Some("src"));
+        assert_eq!(state.open_tag, None);
+    }
+
+    #[test]
+    fn comments_scripts_and_other_tags_publish_no_file() {
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            "---\nid: SOP-0001\n---\n<!-- <img src=\"img/a.png\">\n<a href=\"SOP-0002-b.md#steps\">x</a> -->\n\n\
+             <script src=\"img/a.png\"></script>\n\n<iframe src=\"img/a.png\"></iframe>\n\n\
+             <img alt=\"split\"\n  src=\"img/a.png\">\n\n<a href=\"SOP-0002-b.md#steps&amp;x\">amp</a>\n"
+                .into(),
+            "SOP",
+        );
+        let body = render(&sop, &ToPages);
+        // Only the image whose tag goes on over two lines is copied.
+        assert_eq!(body.files.len(), 1, "{:?}", body.files);
+        assert!(
+            body.html.contains(r#"src="../files/sops/a/img/a.png""#),
+            "{}",
+            body.html
+        );
+        assert!(!body.html.contains("iframe") && !body.html.contains("script"));
+    }
+
+    #[test]
+    fn character_references_in_attributes_are_decoded() {
+        assert_eq!(
+            decode_entities("a&amp;b&#39;c&#x41;&bogus;&"),
+            "a&b'cA&bogus;&"
+        );
+        assert_eq!(decode_entities("plain"), "plain");
     }
 
     #[test]

@@ -151,6 +151,7 @@ pub fn build_into(
     sink: &pages::Sink<'_>,
 ) -> Result<Site, SiteError> {
     let theme = theme::Theme::load(&repo.root)?;
+    crate::git::history::begin_read_pass();
     let root = repo.root.clone();
     let read_at_tag =
         move |release: &crate::git::history::Release, blob: Option<git2::Oid>, path: &str| {

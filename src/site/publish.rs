@@ -176,6 +176,14 @@ fn swap_in(new: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), Site
         });
     }
     let new = new.keep();
+    // `out` was checked before building; if it has since become anything but a folder, it is
+    // not `sop`'s to move aside.
+    if !out.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+        let _ = std::fs::remove_dir_all(&new);
+        return Err(SiteError::ForeignOutput {
+            path: out.to_path_buf(),
+        });
+    }
     if exchange(&new, out) {
         // `new` now holds the old site.
         return std::fs::remove_dir_all(&new).map_err(werr(&new));

@@ -148,7 +148,12 @@ impl Server {
                 targets.push((parent.to_path_buf(), RecursiveMode::NonRecursive));
             }
         }
-        targets.sort_by(|a, b| a.0.cmp(&b.0));
+        // One watch per folder; a whole-folder watch wins over a watch of its files.
+        targets.sort_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                (a.1 != RecursiveMode::Recursive).cmp(&(b.1 != RecursiveMode::Recursive))
+            })
+        });
         targets.dedup_by(|a, b| a.0 == b.0);
         for (path, mode) in &targets {
             debouncer
@@ -158,7 +163,11 @@ impl Server {
                     reason: e.to_string(),
                 })?;
         }
-        let mut whole: Vec<&PathBuf> = watch.iter().filter(|p| p.is_dir()).collect();
+        let mut whole: Vec<PathBuf> = targets
+            .iter()
+            .filter(|(_, mode)| *mode == RecursiveMode::Recursive)
+            .map(|(p, _)| p.clone())
+            .collect();
         on_event(ServeEvent::Ready);
         for result in rx {
             let Ok(events) = result else {
@@ -176,16 +185,18 @@ impl Server {
             if changed.is_empty() {
                 continue;
             }
-            // A watched folder made since serve started is watched whole from now on.
+            // A watched folder made since serve started (or deleted and made again, which
+            // ends its old watch) is watched whole from now on.
+            whole.retain(|p| p.is_dir());
             for path in watch {
-                if path.is_dir() && !whole.contains(&path) {
+                if path.is_dir() && !whole.contains(path) {
                     if let Err(e) = debouncer.watch(path, RecursiveMode::Recursive) {
                         on_event(ServeEvent::NotWatched(format!(
                             "cannot watch `{}` for changes: {e}",
                             path.display()
                         )));
                     }
-                    whole.push(path);
+                    whole.push(path.clone());
                 }
             }
             on_event(ServeEvent::Changed(changed));

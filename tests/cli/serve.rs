@@ -201,4 +201,20 @@ fn a_templates_folder_made_while_serving_is_watched() {
         wait_for(&served.url, "/assets/site.css", "theme two"),
         "an edit inside the new folder was not seen"
     );
+    // Deleted and made again (a branch switch does this): still watched.
+    std::fs::remove_dir_all(repo.path("templates")).unwrap();
+    assert!(
+        wait_for(&served.url, "/assets/site.css", ":root"),
+        "the built-in theme did not come back"
+    );
+    repo.write("templates/site/site.css", "/* theme three */\n");
+    assert!(
+        wait_for(&served.url, "/assets/site.css", "theme three"),
+        "the folder made again was not seen"
+    );
+    repo.write("templates/site/site.css", "/* theme four */\n");
+    assert!(
+        wait_for(&served.url, "/assets/site.css", "theme four"),
+        "an edit inside the folder made again was not seen"
+    );
 }
