@@ -160,9 +160,33 @@ pub fn outline(text: &str, body: Span) -> Outline {
     let mut table: Option<Table> = None;
     let mut row: Option<Row> = None;
     let mut cell: Option<Cell> = None;
+    let mut raw_html = super::html::RawState::default();
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
         let span = Span::new(range.start, range.end).shift(body.start);
         match &event {
+            // Links and images written as raw HTML count like Markdown ones.
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                // The value's own place when the event is the source text as it stands (not
+                // inside a quote or list, whose markers pulldown-cmark strips), else the event.
+                let verbatim = md.get(range.clone()) == Some(&**raw);
+                for attr in super::html::url_attributes(raw, &mut raw_html) {
+                    let kind = match (attr.tag.as_str(), attr.name.as_str()) {
+                        ("a", "href") => LinkKind::Link,
+                        ("img", "src") => LinkKind::Image,
+                        _ => continue,
+                    };
+                    let at = if verbatim {
+                        Span::new(attr.value.start, attr.value.end).shift(span.start)
+                    } else {
+                        span
+                    };
+                    out.links.push(Link {
+                        kind,
+                        dest: super::html::decode_entities(&raw[attr.value]).into_owned(),
+                        span: at,
+                    });
+                }
+            }
             Event::Text(t) | Event::Code(t) => {
                 if matches!(event, Event::Code(_)) {
                     out.code.push(span);
@@ -417,6 +441,25 @@ mod tests {
 
     fn outline_of(text: &str) -> Outline {
         outline(text, Span::new(0, text.len()))
+    }
+
+    #[test]
+    fn links_written_as_raw_html_are_in_the_outline() {
+        let text = "See <a href=\"b.md#x\">B</a> and\n\n<img alt=\"i\"\n  src=\"i&amp;j.png\">\n\n\
+                    <!-- <a href=\"gone.md\">no</a> -->\n\n> <a href=\"q.md\">quoted</a>\n";
+        let o = outline_of(text);
+        let got: Vec<(LinkKind, &str)> =
+            o.links.iter().map(|l| (l.kind, l.dest.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (LinkKind::Link, "b.md#x"),
+                (LinkKind::Image, "i&j.png"),
+                (LinkKind::Link, "q.md")
+            ]
+        );
+        assert_eq!(&text[o.links[0].span.start..o.links[0].span.end], "b.md#x");
+        assert!(o.links.iter().all(|l| l.span.end <= text.len()));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod dates;
 pub mod edit;
 pub mod front_matter;
+pub mod html;
 pub mod markdown;
 pub mod sop;
 pub mod source;
