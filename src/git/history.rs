@@ -598,17 +598,7 @@ pub(crate) fn front_matter_text(text: &str, key: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// Run git in `dir`, return its stdout.
-    fn git(dir: &Path, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-        String::from_utf8(out.stdout).unwrap()
-    }
+    use crate::git::test_git as git;
 
     #[test]
     fn releases_are_read_from_the_packs_alone() {

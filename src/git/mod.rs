@@ -185,3 +185,18 @@ pub fn user_identity(dir: &Path) -> Option<String> {
     };
     get("user.name").or_else(|| get("user.email"))
 }
+
+/// Run the `git` command line in `dir` for a unit test (with a fixed identity), return its
+/// stdout; panics when git fails, which fails the test.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn test_git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}

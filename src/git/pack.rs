@@ -434,16 +434,7 @@ mod tests {
     #[test]
     fn packs_in_memory_and_on_disk_read_the_same_objects() {
         let dir = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-                .args(args)
-                .current_dir(dir.path())
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "git {args:?}: {out:?}");
-            String::from_utf8(out.stdout).unwrap()
-        };
+        let git = |args: &[&str]| crate::git::test_git(dir.path(), args);
         git(&["init", "-q"]);
         for n in 0..4 {
             let text: String = (0..=n).map(|k| format!("line {k}\n")).collect();
