@@ -1,9 +1,10 @@
 //! Atomic file writes: the text goes to a temporary file in the target's folder, which is then
 //! renamed over (or linked to) the target, so a reader never sees half a file and a crash never
-//! leaves one.
+//! leaves one. New files get the usual permissions (`0666` less the umask); a replaced file keeps
+//! its own. Nothing is ever written through a symbolic link: [`refuse_symlink`] says why.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What [`create_new`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,14 +31,54 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> io::Result<Created> {
     }
 }
 
-/// Replace `path` with `bytes`, atomically; keeps the old file's permissions.
+/// Why `sop` will not write a file: it is a symbolic link, and writing through it would change
+/// the file it points to (perhaps outside the repository) and turn the link into a file.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "`{}` is a symbolic link to `{}`, and sop never writes through a link, so nothing was changed",
+    path.display(),
+    target.display()
+)]
+pub struct LinkRefused {
+    /// The link.
+    pub path: PathBuf,
+    /// Where it points, as written in the link.
+    pub target: PathBuf,
+}
+
+impl LinkRefused {
+    /// How to fix it, for the `help:` line.
+    pub fn help(&self) -> String {
+        format!(
+            "replace the link by the file itself (`cp --remove-destination \"$(readlink -f {0})\" {0}`), then run the command again",
+            self.path.display()
+        )
+    }
+}
+
+/// Refuse to write `path` when it is a symbolic link. Every writer of an existing SOP (`lint
+/// --fix`, `release`, `review`) calls this, through [`replace`] or before it.
 ///
 /// # Errors
-/// When the file cannot be written or renamed.
+/// [`LinkRefused`] naming the link and where it points.
+pub fn refuse_symlink(path: &Path) -> Result<(), LinkRefused> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(LinkRefused {
+            path: path.to_path_buf(),
+            target: std::fs::read_link(path).unwrap_or_default(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Replace `path` with `bytes`, atomically; keeps the old file's permissions. A symbolic link
+/// is refused, never written through ([`refuse_symlink`]).
+///
+/// # Errors
+/// When `path` is a symbolic link (the [`LinkRefused`] is the error's inner error), or the file
+/// cannot be written or renamed.
 pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    // Write through a symbolic link to the file it points to, not over the link.
-    let resolved = std::fs::canonicalize(path).ok();
-    let path = resolved.as_deref().unwrap_or(path);
+    refuse_symlink(path).map_err(io::Error::other)?;
     let tmp = temp_beside(path, bytes)?;
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(tmp.path(), meta.permissions())?;
@@ -51,9 +92,16 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile>
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sop-tmp-")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".sop-tmp-");
+    // tempfile makes files only their owner can read (0600); a new SOP or `sop.toml` gets the
+    // permissions any editor would give it: 0666 less the umask, which the system applies.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     Ok(tmp)

@@ -237,6 +237,15 @@ fn fix(
             continue;
         }
         let path = repo.root.join(&sop.path);
+        if let Err(refused) = crate::atomic::refuse_symlink(&path) {
+            ctx.warn(&format!(
+                "`{}` was not fixed: it is a symbolic link to `{}`, and sop never writes through a link\n  = help: {}",
+                sop.path,
+                refused.target.display(),
+                refused.help()
+            ))?;
+            continue;
+        }
         crate::atomic::replace(&path, outcome.text.as_bytes())
             .with_context(|| format!("cannot write the fixed `{}`", sop.path))?;
         changed = true;

@@ -109,7 +109,8 @@ impl Context {
     /// A usage error (exit 2) with advice when there is none, or the configuration error.
     pub fn repo(&self) -> anyhow::Result<Repo> {
         match Repo::open(&self.cwd, self.config.as_deref()) {
-            Ok(repo) => {
+            Ok(mut repo) => {
+                attach_tracked(&mut repo);
                 if self.verbose > 0 {
                     let config = repo
                         .settings
@@ -179,5 +180,13 @@ impl Context {
             writeln!(anstream::stderr(), "{yellow}warning{yellow:#}: {text}")?;
         }
         Ok(())
+    }
+}
+
+/// Give `repo` git's list of tracked files, so that ignore files never hide a tracked SOP. A
+/// repository git cannot open is walked without it (the git commands say why they cannot run).
+fn attach_tracked(repo: &mut Repo) {
+    if let Ok(Some(files)) = crate::git::tracked_files(&repo.root) {
+        repo.tracked = Some(std::sync::Arc::new(files));
     }
 }

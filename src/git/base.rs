@@ -100,11 +100,17 @@ pub fn changes_since(
         .map_err(GitError::read(&what))?;
 
     let head_tree = repo.head().and_then(|h| h.peel_to_tree()).ok();
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let new_bytes = |git_path: &str| -> Option<Vec<u8>> {
         match against {
             Against::WorkTree => {
                 let workdir = repo.workdir()?;
-                std::fs::read(workdir.join(git_path)).ok()
+                let path = workdir.join(git_path);
+                // A link that leaves the repository is never read (lint reports it).
+                if crate::repo::escape(&real_root, &path).is_some() {
+                    return None;
+                }
+                std::fs::read(path).ok()
             }
             Against::Head => {
                 let entry = head_tree.as_ref()?.get_path(Path::new(git_path)).ok()?;

@@ -147,6 +147,43 @@ pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     repo.workdir().map(Path::to_path_buf)
 }
 
+/// The files git's index holds under the SOP root `root`, as paths relative to it (each once,
+/// submodules left out); `None` when `root` is not in a git work tree.
+///
+/// # Errors
+/// [`GitError::Open`] when a repository is there but cannot be opened, a read error when its
+/// index cannot be read.
+pub fn tracked_files(root: &Path) -> Result<Option<Vec<PathBuf>>, GitError> {
+    let Some(git) = Git::open(root)? else {
+        return Ok(None);
+    };
+    let index = git.repo.index().map_err(GitError::read("the index"))?;
+    const GITLINK: u32 = 0o160000;
+    let mut files: Vec<PathBuf> = index
+        .iter()
+        .filter(|e| e.mode & 0o170000 != GITLINK)
+        .filter_map(|e| {
+            let rest = e.path.strip_prefix(git.prefix.as_bytes())?;
+            Some(path_from_bytes(rest))
+        })
+        .collect();
+    files.dedup();
+    Ok(Some(files))
+}
+
+/// A path as git stores it (bytes, `/` separators) as a path of this system.
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
 /// The git folder (`.git`) of the repository that holds `dir`, if any.
 pub fn git_dir(dir: &Path) -> Option<PathBuf> {
     git2::Repository::discover(dir)

@@ -561,6 +561,7 @@ mod front_matter_tests {
         let repo = Repo {
             root: std::env::temp_dir(),
             settings: Settings::load(None).unwrap(),
+            tracked: None,
         };
         let text = "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: TBD\ndepartment: <Your department>\ntags: [TODO-list]\n---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n";
         let corpus = Corpus {
@@ -604,6 +605,7 @@ mod link_tests {
         let repo = Repo {
             root: std::env::temp_dir().join("sop-no-such-folder"),
             settings: Settings::load(None).unwrap(),
+            tracked: None,
         };
         let corpus = Corpus {
             sops: vec![

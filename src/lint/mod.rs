@@ -353,6 +353,7 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
         | FileProblem::SymlinkLoop
         | FileProblem::DanglingLink
         | FileProblem::NotAFile => &registry::FILE_UNREADABLE,
+        FileProblem::OutsideRepository { .. } => &registry::FILE_OUTSIDE_REPOSITORY,
     };
     let span = match b.problem {
         FileProblem::NotUtf8 { line, column } => {
@@ -538,6 +539,7 @@ mod tests {
         let repo = Repo {
             root: std::env::temp_dir(),
             settings: Settings::load(None).unwrap(),
+            tracked: None,
         };
         let corpus = Corpus {
             sops: vec![
@@ -592,6 +594,7 @@ mod props {
         let repo = Repo {
             root: std::env::temp_dir().join("sop-lint-props-no-such-dir"),
             settings: Settings::load(None).expect("the default settings are valid"),
+            tracked: None,
         };
         let sop = Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP");
         let len = sop.source.text().len();

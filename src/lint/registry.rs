@@ -86,6 +86,21 @@ that does not exist, or something that is not a regular file.\n\n\
 files and folders under `sops/`.\n\n\
 ## How to fix\n\nFix the file's permissions, or remove the link or file from the SOP folder.\n";
 
+    FILE_OUTSIDE_REPOSITORY = "file-outside-repository", File, Error, fix: false,
+    "a symbolic link leads outside the repository",
+    "## What it checks\n\nA file or folder under the SOP folder that is a symbolic link (a \
+shortcut) whose real location is outside the repository, or inside a `.git` folder (git's own \
+files, which can hold passwords and access tokens). The finding names the link and where it \
+points. `sop` never reads, writes or publishes such a file.\n\n\
+## Why it matters\n\nThe site, the lint output and code-scanning reports would show whatever \
+the link points to: `/etc/passwd`, a CI token in `.git/config`, or thousands of foreign files. \
+A check that writes (`sop lint --fix`, `sop release`) would change a file that is not an SOP.\n\n\
+## Example\n\nBad: `sops/ops/SOP-0003-x.md -> /etc/passwd`, or `sops/shared -> /usr/share`.\n\n\
+Good: the SOP file itself, committed under `sops/`; links between SOPs written as Markdown \
+links (`[refunds](../payments/SOP-0009-refunds.md)`).\n\n\
+## How to fix\n\nReplace the link by the file it points to (copy the file into the \
+repository and commit it), or remove the link.\n";
+
     FRONT_MATTER_MISSING = "front-matter-missing", FrontMatter, Error, fix: false,
     "the file has no front matter",
     "## What it checks\n\nAn SOP file that does not start with a front matter block: a `---` line, \

@@ -339,6 +339,7 @@ mod tests {
         let repo = Repo {
             root: std::env::temp_dir(),
             settings: Settings::load(None).unwrap(),
+            tracked: None,
         };
         let corpus = Corpus {
             sops: vec![Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP")],

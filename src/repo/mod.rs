@@ -16,6 +16,7 @@ pub mod source;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -59,6 +60,9 @@ pub struct Repo {
     pub root: PathBuf,
     /// `sop.toml` with defaults and types resolved.
     pub settings: Settings,
+    /// The files git tracks (paths relative to `root`), when the repository is in git: the
+    /// walk adds the tracked SOPs that ignore files would hide. `None`: no git, or not asked.
+    pub tracked: Option<Arc<Vec<PathBuf>>>,
 }
 
 impl Repo {
@@ -95,7 +99,11 @@ impl Repo {
             None => default_config.is_file().then_some(default_config),
         };
         let settings = Settings::load(config_path.as_deref())?;
-        Ok(Repo { root, settings })
+        Ok(Repo {
+            root,
+            settings,
+            tracked: None,
+        })
     }
 
     /// The SOP folder (absolute).
@@ -124,8 +132,14 @@ impl Repo {
     pub fn load_paths(&self, paths: &[PathBuf]) -> Corpus {
         let mut files = Vec::new();
         let mut broken = Vec::new();
+        let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
         for p in paths {
-            if p.is_dir() {
+            if let Some(problem) = escape(&root, p) {
+                broken.push(BrokenFile {
+                    path: self.relative(p),
+                    problem,
+                });
+            } else if p.is_dir() {
                 let (f, b) = walk_dir(self, p);
                 files.extend(f);
                 broken.extend(b);
@@ -181,17 +195,54 @@ fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile>) {
+    let root = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
+    // The folder itself may be a link that leaves the repository: then nothing in it is read.
+    if let Some(problem) = escape(&root, dir) {
+        return (
+            Vec::new(),
+            vec![BrokenFile {
+                path: repo.relative(dir),
+                problem,
+            }],
+        );
+    }
     let mut files = Vec::new();
     let mut broken = Vec::new();
+    // Links that leave the repository are cut from the walk before it reads or enters them;
+    // the filter runs inside the walker, so it hands them over through this list.
+    let outside: Arc<Mutex<Vec<(PathBuf, FileProblem)>>> = Arc::default();
+    let seen_outside = Arc::clone(&outside);
+    let filter_root = root.clone();
     let walker = ignore::WalkBuilder::new(dir)
         .follow_links(true)
         .hidden(true)
+        // Only git's own ignore rules (`.gitignore`, `.git/info/exclude`, the global
+        // excludes file) hide untracked files; tracked SOPs are added back below.
+        .ignore(false)
         .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            if !e.path_is_symlink() {
+                return true;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if !is_dir && !is_sop_file(e.path()) {
+                // Not an SOP (an image, say): never read here, and attachments are
+                // checked where they are linked.
+                return false;
+            }
+            match escape(&filter_root, e.path()) {
+                None => true,
+                Some(problem) => {
+                    lock(&seen_outside).push((e.path().to_path_buf(), problem));
+                    false
+                }
+            }
+        })
         .build();
     for entry in walker {
         match entry {
             Ok(e) => {
-                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                let is_file = e.file_type().is_some_and(|t| !t.is_dir());
                 if is_file && is_sop_file(e.path()) {
                     files.push(e.into_path());
                 }
@@ -199,7 +250,96 @@ fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile>) {
             Err(err) => broken.push(walk_error(repo, &err)),
         }
     }
+    broken.extend(
+        std::mem::take(&mut *lock(&outside))
+            .into_iter()
+            .map(|(path, problem)| BrokenFile {
+                path: repo.relative(&path),
+                problem,
+            }),
+    );
+    if let Some(tracked) = &repo.tracked {
+        add_tracked(repo, &root, dir, tracked, &mut files, &mut broken);
+    }
+    files.sort();
+    files.dedup();
     (files, broken)
+}
+
+/// Add the SOP files git tracks under `dir` that the walk did not see (an ignore file hid them,
+/// or their name is hidden): ignore files never hide a tracked SOP.
+fn add_tracked(
+    repo: &Repo,
+    root: &Path,
+    dir: &Path,
+    tracked: &[PathBuf],
+    files: &mut Vec<PathBuf>,
+    broken: &mut Vec<BrokenFile>,
+) {
+    let Ok(under) = dir.strip_prefix(&repo.root) else {
+        return;
+    };
+    let seen: std::collections::HashSet<PathBuf> = files.iter().cloned().collect();
+    let reported: std::collections::HashSet<String> =
+        broken.iter().map(|b| b.path.clone()).collect();
+    for rel in tracked {
+        if !rel.starts_with(under) || !is_sop_file(rel) {
+            continue;
+        }
+        let path = repo.root.join(rel);
+        if seen.contains(&path) || reported.contains(&repo.relative(&path)) {
+            continue;
+        }
+        // Deleted in the work tree: nothing to check.
+        let Ok(meta) = path.symlink_metadata() else {
+            continue;
+        };
+        if let Some(problem) = escape(root, &path) {
+            broken.push(BrokenFile {
+                path: repo.relative(&path),
+                problem,
+            });
+        } else if meta.file_type().is_symlink() && std::fs::metadata(&path).is_err() {
+            broken.push(BrokenFile {
+                path: repo.relative(&path),
+                problem: FileProblem::DanglingLink,
+            });
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+/// The list behind a mutex, even when another thread panicked while holding it (the list of
+/// paths is still whole).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Why `path` must not be read: its real location (after every symbolic link) is outside the
+/// repository root `root` (which must be canonical) or inside a `.git` folder. `None` when it
+/// stays inside, or when it cannot be resolved (the reader then reports why).
+pub fn escape(root: &Path, path: &Path) -> Option<FileProblem> {
+    let real = std::fs::canonicalize(path).ok()?;
+    let target = || {
+        std::fs::read_link(path)
+            .unwrap_or_else(|_| real.clone())
+            .to_string_lossy()
+            .into_owned()
+    };
+    match real.strip_prefix(root) {
+        Err(_) => Some(FileProblem::OutsideRepository {
+            target: target(),
+            into_git: false,
+        }),
+        Ok(rel) if rel.components().any(|c| c.as_os_str() == ".git") => {
+            Some(FileProblem::OutsideRepository {
+                target: target(),
+                into_git: true,
+            })
+        }
+        Ok(_) => None,
+    }
 }
 
 /// Markdown files other than a folder's `README.md`.
@@ -381,6 +521,14 @@ pub enum FileProblem {
     DanglingLink,
     /// Not a regular file.
     NotAFile,
+    /// A symbolic link (or a file in a linked folder) whose real location is outside the
+    /// repository or inside a `.git` folder; it is never read.
+    OutsideRepository {
+        /// Where the link points, as written in the link.
+        target: String,
+        /// Whether it leads into a `.git` folder (inside the repository or not).
+        into_git: bool,
+    },
 }
 
 impl FileProblem {
@@ -409,6 +557,9 @@ impl FileProblem {
                 "remove the symbolic link, or restore the file it points to"
             }
             FileProblem::NotAFile => "move it out of the SOP folder",
+            FileProblem::OutsideRepository { .. } => {
+                "replace the link by the SOP file itself (copy the file into the repository), or remove the link"
+            }
         }
     }
 }
@@ -438,6 +589,20 @@ impl fmt::Display for FileProblem {
                 f.write_str("a symbolic link here points to a file that does not exist")
             }
             FileProblem::NotAFile => f.write_str("this is not a regular file"),
+            FileProblem::OutsideRepository {
+                target,
+                into_git: false,
+            } => write!(
+                f,
+                "this is a symbolic link to `{target}`, outside the repository, so it was not read"
+            ),
+            FileProblem::OutsideRepository {
+                target,
+                into_git: true,
+            } => write!(
+                f,
+                "this is a symbolic link to `{target}`, inside git's own `.git` folder, so it was not read"
+            ),
         }
     }
 }

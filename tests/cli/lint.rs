@@ -27,6 +27,10 @@ const NO_FIXTURE: &[(&str, &str)] = &[
         "needs a file over 10 MiB: bad_input_gives_one_finding_per_file",
     ),
     (
+        "file-outside-repository",
+        "needs a symbolic link: load::symlink_leaving_the_repository_is_a_finding_and_never_read",
+    ),
+    (
         "file-unreadable",
         "needs a symbolic-link loop: bad_input_gives_one_finding_per_file",
     ),

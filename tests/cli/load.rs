@@ -102,3 +102,201 @@ fn huge_file_is_reported_not_read() {
         "{err}"
     );
 }
+
+/// A repository with one good SOP and three links that leave it: to a secret file outside, to
+/// `.git/config`, and to a folder outside holding Markdown files. See #11 (S1).
+fn repo_with_links_out() -> (SopRepo, tempfile::TempDir) {
+    let r = SopRepo::new();
+    r.write(
+        "sops/ops/SOP-0001-good.md",
+        &sop_text("SOP-0001", "Good", "procedure", "draft"),
+    );
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "root:x:0:0:SECRET-TOKEN\n",
+    )
+    .unwrap();
+    std::fs::create_dir(outside.path().join("share")).unwrap();
+    std::fs::write(
+        outside.path().join("share/SOP-0009-foreign.md"),
+        "SECRET-TOKEN foreign\n",
+    )
+    .unwrap();
+    r.git(&[
+        "config",
+        "http.extraheader",
+        "AUTHORIZATION: basic SECRET-TOKEN",
+    ]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        r.path("sops/ops/SOP-0003-passwd.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../../.git/config", r.path("sops/ops/SOP-0007-git.md")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("share"), r.path("sops/share")).unwrap();
+    r.commit("links");
+    (r, outside)
+}
+
+#[test]
+fn symlink_leaving_the_repository_is_a_finding_and_never_read() {
+    let (r, _outside) = repo_with_links_out();
+    for format in ["human", "json", "github", "sarif"] {
+        let out = r.sop().args(["lint", "--format", format]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stdout}");
+        assert!(
+            !stdout.contains("SECRET-TOKEN"),
+            "{format} read it: {stdout}"
+        );
+        for link in [
+            "sops/ops/SOP-0003-passwd.md",
+            "sops/ops/SOP-0007-git.md",
+            "sops/share",
+        ] {
+            assert!(
+                stdout.contains(link),
+                "{format} does not name {link}: {stdout}"
+            );
+        }
+        assert!(
+            stdout.contains("file-outside-repository"),
+            "{format}: {stdout}"
+        );
+    }
+    let json = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let messages: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "file-outside-repository")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 3, "{findings:#}");
+    assert!(messages.iter().any(|m| m.contains("../../.git/config")));
+    let list = r.sop().args(["list", "--format", "json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed:#}");
+    let site = r.path("site");
+    r.sop()
+        .args(["publish", "--drafts", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    let mut stack = vec![site];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                assert!(!text.contains("SECRET-TOKEN"), "{} leaks", path.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn symlink_inside_the_repository_is_followed_for_reading() {
+    let r = SopRepo::new();
+    r.write(
+        "shared/SOP-0002-shared.md",
+        &sop_text("SOP-0002", "Shared", "procedure", "draft"),
+    );
+    std::fs::create_dir_all(r.path("sops/ops")).unwrap();
+    std::os::unix::fs::symlink(
+        "../../shared/SOP-0002-shared.md",
+        r.path("sops/ops/SOP-0002-shared.md"),
+    )
+    .unwrap();
+    r.commit("inside link");
+    let out = r.sop().args(["list", "--format", "json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed[0]["id"], "SOP-0002", "{listed:#}");
+}
+
+#[test]
+fn lint_fix_never_writes_through_a_symlink() {
+    let r = SopRepo::new();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("victim.md");
+    let text = sop_text("SOP-0004", "Victim", "procedure", "draft");
+    let unfixed = text.trim_end().to_string();
+    std::fs::write(&target, &unfixed).unwrap();
+    std::fs::create_dir_all(r.path("sops/ops")).unwrap();
+    std::os::unix::fs::symlink(&target, r.path("sops/ops/SOP-0004-victim.md")).unwrap();
+    // The same file, linked from inside the repository: read, but not written either.
+    r.write(
+        "shared/SOP-0005-inside.md",
+        &sop_text("SOP-0005", "Inside", "procedure", "draft")
+            .trim_end()
+            .replace("SOP-0004", "SOP-0005"),
+    );
+    std::os::unix::fs::symlink(
+        "../../shared/SOP-0005-inside.md",
+        r.path("sops/ops/SOP-0005-inside.md"),
+    )
+    .unwrap();
+    let out = r.sop().args(["lint", "--fix"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), unfixed);
+    assert!(!r.read("shared/SOP-0005-inside.md").ends_with('\n'));
+    assert!(
+        stderr.contains("`sops/ops/SOP-0005-inside.md` was not fixed: it is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::symlink_metadata(r.path("sops/ops/SOP-0005-inside.md"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+/// See #11 (S5): a committed ignore file must not take a tracked SOP out of the check.
+#[test]
+fn ignore_files_never_hide_a_tracked_sop() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/ops/SOP-0001-good.md",
+        &sop_text("SOP-0001", "Good", "procedure", "draft"),
+    );
+    r.write(
+        "sops/ops/SOP-0002-broken.md",
+        "---\nid: SOP-0002\ntitle: Broken\nstatus: nonsense\n---\nTODO\n",
+    );
+    r.write(
+        "sops/ops/.gitignore",
+        "SOP-0002-broken.md\nSOP-0003-local.md\n",
+    );
+    r.write("sops/ops/.ignore", "SOP-0001-good.md\n");
+    r.git(&["add", "-f", "-A"]);
+    r.git(&["commit", "-q", "-m", "broken SOP and ignore files"]);
+    // Untracked and ignored: a writer's local scratch file stays out.
+    r.write("sops/ops/SOP-0003-local.md", "not an SOP yet\n");
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: std::collections::BTreeSet<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        ["sops/ops/SOP-0002-broken.md"]
+    );
+    let list = r.sop().args(["list", "--format", "json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["SOP-0001", "SOP-0002"]);
+}
