@@ -70,3 +70,53 @@ fn init_ci_github_writes_a_lint_workflow() {
     assert!(wf.contains("--format github"));
     assert!(wf.contains("upload-sarif"));
 }
+
+/// Run `sop ARGS` in `dir` under `umask 027`.
+fn sop_with_umask(r: &SopRepo, args: &str) {
+    let bin = assert_cmd::cargo::cargo_bin("sop");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask 027 && exec \"$0\" {args}"))
+        .arg(bin)
+        .current_dir(r.root())
+        .env("SOP_TODAY", crate::support::TODAY)
+        .env("HOME", r.root())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .unwrap();
+    assert!(status.success(), "sop {args}");
+}
+
+/// See #11 (R9): new files get 0666 less the umask, as an editor would make them, and `--fix`
+/// keeps a file's own permissions.
+#[test]
+fn init_and_new_create_files_with_the_umask_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let r = SopRepo::empty();
+    sop_with_umask(&r, "init .");
+    sop_with_umask(&r, "new Refunds --department Ops --owner Ann");
+    let mode = |rel: &str| std::fs::metadata(r.path(rel)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("sop.toml"), 0o640);
+    assert_eq!(mode(".gitignore"), 0o640);
+    let new = std::fs::read_dir(r.path("sops"))
+        .unwrap()
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).unwrap().flatten())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let rel = new
+        .strip_prefix(r.root())
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(mode(&rel), 0o640, "{rel}");
+    // `--fix` (a missing final newline) keeps the file's own mode.
+    let text = r.read(&rel);
+    r.write(&rel, text.trim_end());
+    std::fs::set_permissions(r.path(&rel), std::fs::Permissions::from_mode(0o604)).unwrap();
+    r.sop().args(["lint", "--fix"]).output().unwrap();
+    assert!(r.read(&rel).ends_with('\n'), "fixed");
+    assert_eq!(mode(&rel), 0o604);
+}
