@@ -15,6 +15,7 @@ pub mod repo;
 pub mod report;
 pub mod scaffold;
 pub mod site;
+pub mod terminal;
 
 use std::process::ExitCode;
 

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use sop::terminal::escape_controls;
 use sop::{Exit, Stop};
 
 // mimalloc: publish and lint allocate many small strings from several threads; it made them
@@ -36,9 +37,15 @@ fn report(err: &anyhow::Error) -> Exit {
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Red.into()));
     let bold = anstyle::Style::new().bold();
-    let _ = writeln!(out, "{red}error{red:#}{bold}:{bold:#} {err}");
+    // Errors quote SOP text (ids, paths, values): its control characters are shown escaped.
+    let safe = |text: String| escape_controls(&text).into_owned();
+    let _ = writeln!(
+        out,
+        "{red}error{red:#}{bold}:{bold:#} {}",
+        safe(err.to_string())
+    );
     for cause in err.chain().skip(1) {
-        let _ = writeln!(out, "  caused by: {cause}");
+        let _ = writeln!(out, "  caused by: {}", safe(cause.to_string()));
     }
     match err.downcast_ref::<Stop>() {
         Some(stop) => {
@@ -46,7 +53,7 @@ fn report(err: &anyhow::Error) -> Exit {
                 let cyan = anstyle::Style::new()
                     .bold()
                     .fg_color(Some(anstyle::AnsiColor::Cyan.into()));
-                let _ = writeln!(out, "  {cyan}help{cyan:#}: {help}");
+                let _ = writeln!(out, "  {cyan}help{cyan:#}: {}", safe(help.clone()));
             }
             stop.exit
         }

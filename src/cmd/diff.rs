@@ -23,6 +23,7 @@ use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
 use crate::git::history;
 use crate::repo::{Repo, Sop};
+use crate::terminal::escape_line as e;
 use crate::{Exit, Stop};
 
 /// Names of the work tree as FROM or TO.
@@ -182,14 +183,14 @@ impl Styles {
     /// A run: coloured on a terminal, `[-deleted-]` and `{+inserted+}` otherwise.
     fn piece(&self, p: &Piece) -> String {
         let (style, open, close) = match p.op {
-            Op::Equal => return p.text.clone(),
+            Op::Equal => return e(&p.text).into_owned(),
             Op::Delete => (self.del, "[-", "-]"),
             Op::Insert => (self.ins, "{+", "+}"),
         };
         if self.color {
-            format!("{style}{}{style:#}", p.text)
+            format!("{style}{}{style:#}", e(&p.text))
         } else {
-            format!("{open}{}{close}", p.text)
+            format!("{open}{}{close}", e(&p.text))
         }
     }
 }
@@ -208,9 +209,9 @@ fn ordinal(n: usize) -> String {
 fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Result<()> {
     let s = Styles::new(color);
     let (bold, dim) = (s.bold, s.dim);
-    writeln!(out, "{bold}{}{bold:#}  {dim}{}{dim:#}", o.id, o.path)?;
-    writeln!(out, "from  {}", o.from.label)?;
-    writeln!(out, "to    {}", o.to.label)?;
+    writeln!(out, "{bold}{}{bold:#}  {dim}{}{dim:#}", e(o.id), e(o.path))?;
+    writeln!(out, "from  {}", e(&o.from.label))?;
+    writeln!(out, "to    {}", e(&o.to.label))?;
     let d = o.diff;
     if d.is_empty() {
         writeln!(out)?;
@@ -230,7 +231,7 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
             let show = |v: &Option<String>| match v.as_deref() {
                 None => "(not set)".to_string(),
                 Some("") => "(empty)".to_string(),
-                Some(v) => v.to_string(),
+                Some(v) => e(v).into_owned(),
             };
             let (old, new) = (show(&f.old), show(&f.new));
             let (old, new) = if color {
@@ -245,7 +246,7 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
             writeln!(
                 out,
                 "  {:<width$}  {old} → {new}",
-                format!("{}:", f.key),
+                format!("{}:", e(&f.key)),
                 width = width + 1
             )?;
         }
@@ -255,14 +256,14 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
         let name = if sec.heading.is_empty() {
             "(text before the first section)".to_string()
         } else {
-            format!("## {}", sec.heading)
+            format!("## {}", e(&sec.heading))
         };
         let what = match sec.change {
             Change::Added => "added".to_string(),
             Change::Removed => "removed".to_string(),
             Change::Changed => "changed".to_string(),
             Change::Renamed => {
-                let old = sec.old_heading.as_deref().unwrap_or_default();
+                let old = e(sec.old_heading.as_deref().unwrap_or_default());
                 if sec.text_changed {
                     format!("renamed from \"{old}\" and changed")
                 } else {
@@ -292,28 +293,28 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
             Change::Added => {
                 for l in sec.new_text.trim_matches('\n').lines() {
                     let g = s.ins_line();
-                    writeln!(out, "  {g}+ {l}{g:#}")?;
+                    writeln!(out, "  {g}+ {}{g:#}", e(l))?;
                 }
             }
             Change::Removed => {
                 for l in sec.old_text.trim_matches('\n').lines() {
                     let r = s.del_line();
-                    writeln!(out, "  {r}- {l}{r:#}")?;
+                    writeln!(out, "  {r}- {}{r:#}", e(l))?;
                 }
             }
             Change::Moved | Change::Changed | Change::Renamed if sec.text_changed => {
                 for line in diff::display_lines(&sec.old_text, &sec.new_text) {
                     match line {
                         Line::Context(t) if t.trim().is_empty() => writeln!(out)?,
-                        Line::Context(t) => writeln!(out, "  {dim}  {t}{dim:#}")?,
+                        Line::Context(t) => writeln!(out, "  {dim}  {}{dim:#}", e(&t))?,
                         Line::Gap => writeln!(out, "  {dim}  ⋮{dim:#}")?,
                         Line::Removed(t) => {
                             let r = s.del_line();
-                            writeln!(out, "  {r}- {t}{r:#}")?;
+                            writeln!(out, "  {r}- {}{r:#}", e(&t))?;
                         }
                         Line::Added(t) => {
                             let g = s.ins_line();
-                            writeln!(out, "  {g}+ {t}{g:#}")?;
+                            writeln!(out, "  {g}+ {}{g:#}", e(&t))?;
                         }
                         Line::Rewritten(pieces) => {
                             let text: String = pieces.iter().map(|p| s.piece(p)).collect();
@@ -338,7 +339,7 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
                 }
             })
             .collect();
-        writeln!(out, "{dim}unchanged: {}{dim:#}", names.join(", "))?;
+        writeln!(out, "{dim}unchanged: {}{dim:#}", e(&names.join(", ")))?;
     }
     Ok(())
 }

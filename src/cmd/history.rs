@@ -17,6 +17,7 @@ use crate::Exit;
 use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::git::history::{self, Histories, RevisionKind, SopHistory};
 use crate::repo::sop::FileName;
+use crate::terminal::escape_line as e;
 
 /// Run `sop history`.
 ///
@@ -182,11 +183,21 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     match title {
-        Some(t) => writeln!(out, "{bold}{}{bold:#}  {t}", h.id)?,
-        None => writeln!(out, "{bold}{}{bold:#}", h.id)?,
+        Some(t) => writeln!(out, "{bold}{}{bold:#}  {}", e(&h.id), e(t))?,
+        None => writeln!(out, "{bold}{}{bold:#}", e(&h.id))?,
     }
-    writeln!(out, "{dim}{}{dim:#}", h.path)?;
-    let rows = rows(h);
+    writeln!(out, "{dim}{}{dim:#}", e(&h.path))?;
+    // Names and subjects come from commits anyone can write: no control character reaches the
+    // terminal.
+    let rows: Vec<Row> = rows(h)
+        .into_iter()
+        .map(|r| Row {
+            version: e(&r.version).into_owned(),
+            who: e(&r.who).into_owned(),
+            summary: e(&r.summary).into_owned(),
+            ..r
+        })
+        .collect();
     if rows.is_empty() {
         writeln!(
             out,

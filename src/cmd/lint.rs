@@ -253,7 +253,8 @@ fn fix(
         for (at, description) in &outcome.applied {
             let line = sop.source.line_col(*at).line;
             if !ctx.quiet {
-                writeln!(err, "fixed {}:{line}: {description}", sop.path)?;
+                let path = crate::terminal::escape_line(&sop.path);
+                writeln!(err, "fixed {path}:{line}: {description}")?;
             }
         }
     }

@@ -12,6 +12,7 @@ use super::Context;
 use crate::Exit;
 use crate::cli::{ListArgs, ListFormat};
 use crate::repo::{Repo, Sop};
+use crate::terminal::escape_line;
 
 /// One row of the inventory.
 #[derive(Debug, Serialize)]
@@ -106,20 +107,21 @@ fn write_table(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
     let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {
+            let cell = |s: &str| escape_line(s).into_owned();
             let title = match r.language.as_deref() {
                 Some(lang) if r.translation_of.is_some() => format!("{} [{lang}]", r.title),
                 _ => r.title.clone(),
             };
             [
-                r.id.clone().unwrap_or_else(dash),
-                truncate(&title, 48),
-                r.sop_type.clone().unwrap_or_else(dash),
-                r.status.clone().unwrap_or_else(dash),
-                r.version.clone().unwrap_or_else(dash),
-                truncate(r.owner.as_deref().unwrap_or("-"), 24),
-                truncate(r.department.as_deref().unwrap_or("-"), 20),
-                r.next_review.clone().unwrap_or_else(dash),
-                r.path.clone(),
+                r.id.as_deref().map_or_else(dash, cell),
+                truncate(&cell(&title), 48),
+                r.sop_type.as_deref().map_or_else(dash, cell),
+                r.status.as_deref().map_or_else(dash, cell),
+                r.version.as_deref().map_or_else(dash, cell),
+                truncate(&cell(r.owner.as_deref().unwrap_or("-")), 24),
+                truncate(&cell(r.department.as_deref().unwrap_or("-")), 20),
+                r.next_review.as_deref().map_or_else(dash, cell),
+                cell(&r.path),
             ]
         })
         .collect();

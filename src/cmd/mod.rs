@@ -166,6 +166,7 @@ impl Context {
     /// A note for people on stderr, unless `-q`.
     pub fn note(&self, text: &str) -> anyhow::Result<()> {
         if !self.quiet {
+            let text = crate::terminal::escape_controls(text);
             writeln!(anstream::stderr(), "{text}")?;
         }
         Ok(())
@@ -177,6 +178,7 @@ impl Context {
             let yellow = anstyle::Style::new()
                 .bold()
                 .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
+            let text = crate::terminal::escape_controls(text);
             writeln!(anstream::stderr(), "{yellow}warning{yellow:#}: {text}")?;
         }
         Ok(())

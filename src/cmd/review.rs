@@ -14,6 +14,7 @@ use crate::git::commit;
 use crate::git::history::REVIEW_TRAILER;
 use crate::repo::edit::{self, NewValue};
 use crate::repo::{Sop, dates};
+use crate::terminal::escape_line;
 use crate::{Exit, Stop, atomic};
 
 /// Run `sop review`.
@@ -115,6 +116,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
         .version
         .as_ref()
         .map_or_else(|| "-".to_string(), |v| v.value.clone());
+    let (id, version) = (escape_line(&id), escape_line(&version));
     writeln!(out, "{bold}Reviewed {id} {version}{bold:#}")?;
     writeln!(out, "  last reviewed  {today}")?;
     if let Some(next) = next {
@@ -124,7 +126,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
         out,
         "  commit         {}  {}",
         committed.short,
-        message.lines().next().unwrap_or_default()
+        escape_line(message.lines().next().unwrap_or_default())
     )?;
     Ok(Exit::Success)
 }

@@ -14,6 +14,7 @@ use crate::Exit;
 use crate::cli::{ReportFormat, StatsArgs};
 use crate::repo::dates;
 use crate::report;
+use crate::terminal::escape_line;
 
 /// Run `sop stats`.
 ///
@@ -79,8 +80,9 @@ fn section(
     if counts.is_empty() {
         return writeln!(out, "  (none)");
     }
-    let width = counts.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-    for (k, v) in counts {
+    let keys: Vec<_> = counts.keys().map(|k| escape_line(k)).collect();
+    let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+    for (k, v) in keys.iter().zip(counts.values()) {
         let pad = width - k.chars().count();
         writeln!(out, "  {k}{}  {v:>5}", " ".repeat(pad))?;
     }
@@ -93,6 +95,12 @@ pub(super) fn write_columns<const N: usize>(
     headers: &[&str; N],
     rows: &[[String; N]],
 ) -> std::io::Result<()> {
+    // SOP text (titles, owners, names) must not reach the terminal with its control characters.
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .map(|row| row.clone().map(|c| escape_line(&c).into_owned()))
+        .collect();
+    let rows = rows.as_slice();
     let mut widths = headers.map(|h| h.chars().count());
     for row in rows {
         for (w, c) in widths.iter_mut().zip(row) {

@@ -19,6 +19,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Padding, Renderer,
 use super::finding::{Finding, Severity};
 use super::report::Report;
 use crate::repo::{SourceFile, Span};
+use crate::terminal::escape_line;
 
 /// Write the report for people; `color` turns ANSI styles on.
 ///
@@ -59,9 +60,12 @@ fn group<'a>(
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
+    // annotate-snippets prints titles and paths as they are: a message quoting the SOP, or a
+    // file name, must not bring its control characters to the terminal.
     let title = level
-        .primary_title(finding.message.as_str())
+        .primary_title(escape_line(&finding.message))
         .id(finding.rule.id);
+    let file = escape_line(&finding.file);
     let mut group = match (finding.span, source) {
         (Some(span), Some(source)) => {
             let excerpt = Excerpt::new(source, span);
@@ -72,16 +76,14 @@ fn group<'a>(
             }
             title.element(
                 Snippet::source(excerpt.text)
-                    .path(finding.file.as_str())
+                    .path(file)
                     .line_start(excerpt.line_start)
                     .annotation(annotation),
             )
         }
         // The padding draws the `|` line that separates the path from the advice, as under a
         // snippet.
-        _ => title
-            .element(Origin::path(finding.file.as_str()))
-            .element(Padding),
+        _ => title.element(Origin::path(file)).element(Padding),
     };
     if let Some(help) = &finding.help {
         // Messages are "trusted" (unfiltered) in annotate-snippets, but advice can quote the

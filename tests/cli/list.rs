@@ -163,3 +163,70 @@ fn completions_and_man_page_are_generated() {
         .clone();
     assert!(String::from_utf8(out).unwrap().contains(".TH sop"));
 }
+
+/// See #11 (S9): titles, file names and commit subjects with ESC/OSC/BEL are shown escaped in
+/// every human output, even on a colour terminal.
+#[test]
+fn control_characters_from_sops_never_reach_the_terminal() {
+    let r = SopRepo::new();
+    let hostile = "T\u{1b}]0;OWNED\u{7}\u{1b}[2J";
+    let text = sop_text("SOP-0001", "x", "checklist", "draft")
+        .replace(
+            "title: x",
+            &format!(
+                "title: \"{}\"",
+                hostile.replace('\u{1b}', "\\e").replace('\u{7}', "\\a")
+            ),
+        )
+        .replace("department: Payments", "department: \"Pay\\e[31ments\"")
+        .replace("review_every: 12 months", "next_review: 2026-01-01");
+    r.write("sops/ops/SOP-0001-a.md", &text);
+    r.write(
+        "sops/ops/SOP-0002-\u{1b}[31mred.md",
+        &sop_text("SOP-0002", "Red", "checklist", "draft")
+            .replace("status: draft", "status: bogus\u{1b}[2J"),
+    );
+    r.write_bytes("sops/ops/SOP-0003-\u{1b}]0;bin\u{7}.md", b"\0\0binary");
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "-m", "evil \u{1b}]0;OWN\u{7} subject"]);
+    let runs: &[&[&str]] = &[
+        &["list"],
+        &["due", "--within", "400d"],
+        &["stats"],
+        &["lint"],
+        &["history", "SOP-0001"],
+        &["publish", "--drafts", "--out", "out-site"],
+        &["review", "SOP-\u{1b}[2J"],
+    ];
+    for args in runs {
+        let out = r
+            .sop()
+            .env_remove("NO_COLOR")
+            .args(["--color", "always"])
+            .args(*args)
+            .output()
+            .unwrap();
+        for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            for raw in [
+                "\u{1b}]",
+                "\u{7}",
+                "\u{1b}[2J",
+                "\u{1b}[31mred",
+                "\u{1b}[31ments",
+            ] {
+                assert!(
+                    !text.contains(raw),
+                    "{args:?} {name} prints {raw:?} raw: {text:?}"
+                );
+            }
+        }
+    }
+    let list = r.sop().arg("list").output().unwrap();
+    let shown = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        shown.contains("T\\u{1b}]0;OWNED\\u{7}\\u{1b}[2J"),
+        "{shown}"
+    );
+    assert!(shown.contains("SOP-0002-\\u{1b}[31mred.md"), "{shown}");
+}

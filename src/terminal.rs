@@ -1,0 +1,59 @@
+//! Text from a repository made safe for a terminal: every human output (lists, tables, lint
+//! messages, warnings, errors, history, diff) passes SOP text through here before printing.
+//!
+//! A title, file name or commit subject may hold control characters: `ESC ] 0 ; ... BEL` sets
+//! the window title, `ESC [ 2 J` clears the screen, a carriage return overwrites what was
+//! printed. They are shown as escapes (`\u{1b}`) instead, so the reader sees that they are
+//! there and the terminal does nothing. This module depends on nothing else in the crate.
+
+use std::borrow::Cow;
+
+/// Whether `c` is a control character a terminal may act on: C0 (but see `keep`), DEL and C1,
+/// plus the bidirectional overrides that reorder what the reader sees.
+fn is_dangerous(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape_with(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_dangerous(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_dangerous(c) && !keep(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` with every control character escaped except line breaks (`\n`) and tabs, for
+/// messages of several lines.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    escape_with(text, |c| c == '\n' || c == '\t')
+}
+
+/// `text` with every control character escaped, line breaks and tabs too: for one table cell
+/// or one line (a title, a file name, a commit subject).
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    escape_with(text, |_| false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_esc_osc_bel_and_c1_but_keeps_plain_text() {
+        assert_eq!(
+            escape_line("T\u{1b}]0;OWNED\u{7}\u{1b}[2J"),
+            "T\\u{1b}]0;OWNED\\u{7}\\u{1b}[2J"
+        );
+        assert_eq!(escape_line("a\u{9b}b\u{7f}"), "a\\u{9b}b\\u{7f}");
+        assert_eq!(escape_line("a\r\nb\tc"), "a\\u{d}\\u{a}b\\u{9}c");
+        assert_eq!(escape_controls("a\nb\tc\r"), "a\nb\tc\\u{d}");
+        assert!(matches!(escape_line("Größe – ok"), Cow::Borrowed(_)));
+    }
+}
