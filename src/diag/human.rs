@@ -18,6 +18,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Padding, Renderer,
 
 use super::finding::{Finding, Severity};
 use super::report::Report;
+use crate::repo::source::LONG_LINE;
 use crate::repo::{SourceFile, Span};
 use crate::terminal::escape_line;
 
@@ -38,8 +39,12 @@ pub fn write(report: &Report<'_>, color: bool, out: &mut dyn Write) -> io::Resul
         let note = explained
             .insert(finding.rule.id)
             .then(|| explain_note(finding.rule.id));
-        let group = group(finding, source, note.as_deref());
-        writeln!(out, "{}\n", renderer.render(&[group]))?;
+        let (group, fix_column) = group(finding, source, note.as_deref());
+        let rendered = renderer.render(&[group]);
+        match fix_column {
+            Some((wrong, right)) => writeln!(out, "{}\n", rendered.replacen(&wrong, &right, 1))?,
+            None => writeln!(out, "{rendered}\n")?,
+        }
     }
     write_summary(report, color, &mut out)?;
     out.flush()
@@ -50,12 +55,15 @@ fn explain_note(rule: &str) -> String {
     format!("run `sop lint --explain {rule}` for why this matters")
 }
 
-/// One finding as an annotate-snippets group.
+/// One finding as an annotate-snippets group, and, when the excerpt is a window of a long
+/// line, the `path:line:column` annotate-snippets will print (counted from the window's start)
+/// with the real one to put in its place.
 fn group<'a>(
     finding: &'a Finding,
     source: Option<&'a SourceFile>,
     note: Option<&'a str>,
-) -> Group<'a> {
+) -> (Group<'a>, Option<(String, String)>) {
+    let mut fix_column = None;
     let level = match finding.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -69,10 +77,21 @@ fn group<'a>(
     let mut group = match (finding.span, source) {
         (Some(span), Some(source)) => {
             let excerpt = Excerpt::new(source, span);
-            let mut annotation = AnnotationKind::Primary.span(excerpt.span);
+            let mut annotation = AnnotationKind::Primary.span(excerpt.span.clone());
             if let Some(label) = &finding.label {
                 // annotate-snippets 0.12.18 prints labels unfiltered, whatever its docs say.
                 annotation = annotation.label(annotate_snippets::normalize_untrusted_str(label));
+            }
+            if let Some(column) = excerpt.column {
+                // A window of a long line: annotate-snippets counts the column from the
+                // window's start, so the `-->` line gets the real one after rendering.
+                let shown = excerpt
+                    .text
+                    .get(..excerpt.span.start)
+                    .map_or(0, |t| t.chars().count())
+                    + 1;
+                let at = format!("{file}:{}:", excerpt.line_start);
+                fix_column = Some((format!("{at}{shown}"), format!("{at}{column}")));
             }
             title.element(
                 Snippet::source(excerpt.text)
@@ -94,10 +113,11 @@ fn group<'a>(
     if let Some(note) = note {
         group = group.element(Level::NOTE.message(note));
     }
-    group
+    (group, fix_column)
 }
 
-/// The whole lines a span covers, and the span relative to them.
+/// The whole lines a span covers, and the span relative to them; on a long line, a window of
+/// a few hundred characters around the span's start instead.
 #[derive(Debug, PartialEq, Eq)]
 struct Excerpt<'s> {
     /// The lines, without the last line's ending.
@@ -106,28 +126,50 @@ struct Excerpt<'s> {
     line_start: usize,
     /// The span, in bytes from the start of `text`, within `text`.
     span: Range<usize>,
+    /// When `text` is a window of a long line: the 1-based character column of the span's
+    /// start in the whole line, for the `-->` line.
+    column: Option<usize>,
 }
 
 impl<'s> Excerpt<'s> {
     fn new(source: &'s SourceFile, span: Span) -> Excerpt<'s> {
         let start = source.floor_char_boundary(span.start);
         let end = source.floor_char_boundary(span.end).max(start);
-        let first = source.line_col(start).line;
+        let first = source.line_col(start);
         // A span that takes a line break with it ends on that line, not on the next one.
         let last = if end > start {
             source.line_col(end - 1).line
         } else {
-            first
+            first.line
         };
-        let from = source.line_start(first);
+        let from = source.line_start(first.line);
         let to = source.line_span(last).end.max(from);
+        let long_line = (first.line..=last).any(|l| source.line_span(l).len() > LONG_LINE);
+        if long_line {
+            // A window of the first line: what annotate-snippets is given stays small however
+            // long the line, so a finding costs the same on a 9 MB line as on a short one.
+            let window = source.line_window(first.line, start);
+            let text = source
+                .text()
+                .get(window.start..window.end)
+                .unwrap_or_default();
+            let rel_start = start.clamp(window.start, window.end) - window.start;
+            let rel_end = end.clamp(window.start, window.end) - window.start;
+            return Excerpt {
+                text,
+                line_start: first.line,
+                span: rel_start..rel_end.max(rel_start),
+                column: Some(first.column),
+            };
+        }
         let text = source.text().get(from..to).unwrap_or_default();
         let rel_start = start.clamp(from, to) - from;
         let rel_end = end.clamp(from, to) - from;
         Excerpt {
             text,
-            line_start: first,
+            line_start: first.line,
             span: rel_start..rel_end.max(rel_start),
+            column: None,
         }
     }
 }

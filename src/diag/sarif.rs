@@ -315,9 +315,22 @@ fn fingerprint_hash(finding: &Finding, source: Option<&SourceFile>) -> u64 {
         } else {
             loc.end_line
         };
+        let start = finding.span.map_or(0, |s| s.start);
         for line in loc.line..=last {
             hash.write(&[0xff]);
-            hash.write(source.line_text(line).trim().as_bytes());
+            // A long line counts by its window around the span, so a finding costs the same
+            // on a 9 MB line as on a short one (short lines are hashed whole, as before).
+            let at = if line == loc.line {
+                start
+            } else {
+                source.line_start(line)
+            };
+            let window = source.line_window(line, at);
+            let text = source
+                .text()
+                .get(window.start..window.end)
+                .unwrap_or_default();
+            hash.write(text.trim().as_bytes());
         }
     }
     hash.finish()

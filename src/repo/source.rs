@@ -58,10 +58,33 @@ pub struct LineCol {
 }
 
 /// The text of one file with the byte offset at which each line starts.
+///
+/// Turning an offset into a column costs at most [`CHAR_BLOCK`] bytes of counting, however long
+/// the line: a file that is one 9 MB line with thousands of findings is still read once.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     text: String,
     line_starts: Vec<usize>,
+    /// For text that is not all ASCII: the number of characters before each multiple of
+    /// [`CHAR_BLOCK`] bytes. Empty for ASCII text, where characters are bytes.
+    char_marks: Vec<usize>,
+}
+
+/// Lines longer than this many bytes are shown as a window of about this size around the
+/// point of interest (human excerpts, SARIF fingerprints), so that the cost of showing a finding
+/// does not grow with the length of its line.
+pub const LONG_LINE: usize = 400;
+
+/// Bytes of a long line kept before the point of interest.
+const WINDOW_BEFORE: usize = 120;
+
+/// How many bytes apart [`SourceFile`] keeps its character counts.
+const CHAR_BLOCK: usize = 1024;
+
+/// The number of characters that start in `bytes` (the bytes that are not UTF-8 continuation
+/// bytes).
+fn count_char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl SourceFile {
@@ -73,7 +96,33 @@ impl SourceFile {
         let mut line_starts = Vec::with_capacity(lines + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        SourceFile { text, line_starts }
+        let char_marks = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut marks = Vec::with_capacity(text.len() / CHAR_BLOCK + 1);
+            let mut count = 0;
+            for block in text.as_bytes().chunks(CHAR_BLOCK) {
+                marks.push(count);
+                count += count_char_starts(block);
+            }
+            marks
+        };
+        SourceFile {
+            text,
+            line_starts,
+            char_marks,
+        }
+    }
+
+    /// The number of characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let block = offset / CHAR_BLOCK;
+        let from = block * CHAR_BLOCK;
+        let before = self.char_marks.get(block).copied().unwrap_or(0);
+        before + count_char_starts(self.text.as_bytes().get(from..offset).unwrap_or_default())
     }
 
     /// The whole text.
@@ -111,6 +160,20 @@ impl SourceFile {
         Span::new(start, start + trimmed.len())
     }
 
+    /// The part of 1-based `line` (without its ending) to show around byte `at`: the whole
+    /// line when it has at most [`LONG_LINE`] bytes, else a window of about that size that
+    /// starts a little before `at`; always on character boundaries.
+    pub fn line_window(&self, line: usize, at: usize) -> Span {
+        let whole = self.line_span(line);
+        if whole.len() <= LONG_LINE {
+            return whole;
+        }
+        let at = at.clamp(whole.start, whole.end);
+        let start = self.floor_char_boundary(at.saturating_sub(WINDOW_BEFORE).max(whole.start));
+        let end = self.floor_char_boundary((start + LONG_LINE).min(whole.end));
+        Span::new(start, end)
+    }
+
     /// The text of 1-based `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
         let span = self.line_span(line);
@@ -126,7 +189,7 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts.get(line_idx).copied().unwrap_or(0);
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         LineCol {
             line: line_idx + 1,
             column,
@@ -172,6 +235,34 @@ mod tests {
         assert_eq!(src.offset(2, 14), x);
         assert_eq!(src.line_text(2), "title: Größe x");
         assert_eq!(src.line_count(), 2);
+    }
+
+    #[test]
+    fn columns_count_characters_across_count_blocks() {
+        let line = "é".repeat(3000) + "x" + &"a".repeat(2000) + "y";
+        let src = SourceFile::new(format!("ü\n{line}\n"));
+        for target in ['x', 'y'] {
+            let at = src.text().rfind(target).unwrap_or(0);
+            let expected = line.chars().position(|c| c == target).unwrap_or(0) + 1;
+            assert_eq!(
+                src.line_col(at),
+                LineCol {
+                    line: 2,
+                    column: expected
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_point() {
+        let line = "é".repeat(5000);
+        let src = SourceFile::new(format!("short\n{line}\n"));
+        assert_eq!(src.line_window(1, 2), src.line_span(1));
+        let at = 6 + 2 * 3000;
+        let w = src.line_window(2, at);
+        assert!(w.start <= at && at < w.end && w.len() <= LONG_LINE, "{w:?}");
+        assert!(src.text().is_char_boundary(w.start) && src.text().is_char_boundary(w.end));
     }
 
     #[test]

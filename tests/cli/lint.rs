@@ -644,3 +644,52 @@ fn benchmark_corpus_lints_clean_and_every_defect_is_found() {
         "errors in files without defects: {stray:#?}"
     );
 }
+
+/// See #11 (R8): a finding on a very long line shows a window of it, not the whole line, with
+/// the real column, in every format; the cost of a finding does not grow with its line.
+#[test]
+fn findings_on_a_long_line_show_a_window_with_the_real_column() {
+    let r = SopRepo::new();
+    let head = sop_text("SOP-0001", "Long", "checklist", "draft");
+    let words = "wörd ".repeat(40_000);
+    r.write(
+        "sops/a/SOP-0001-long.md",
+        &format!("{head}\n{words}TODO [x](missing.md) {words}TODO\n"),
+    );
+    let line = head.lines().count() + 2;
+    let todo_column = 40_000 * 5 + 1;
+    let (findings, _) = lint_json(&r, &[]);
+    let todo: Vec<(u64, u64)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "placeholder-left")
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(todo[0], (line as u64, todo_column as u64), "{findings:#?}");
+    let human = r
+        .sop()
+        .args(["lint", "--format", "human"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        text.contains(&format!(
+            "--> sops/a/SOP-0001-long.md:{line}:{todo_column}\n"
+        )),
+        "{}",
+        &text[..text.len().min(3000)]
+    );
+    assert!(
+        text.len() < 8_000,
+        "the whole line was shown: {} bytes",
+        text.len()
+    );
+    for format in ["github", "sarif"] {
+        let out = r.sop().args(["lint", "--format", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(
+            out.stdout.len() < 200_000,
+            "{format}: {} bytes",
+            out.stdout.len()
+        );
+    }
+}
