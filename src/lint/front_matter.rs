@@ -214,6 +214,19 @@ fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
                     .help("write one `key: value` per line, such as `title: Account Recovery`"),
                 );
             }
+            YamlProblemKind::Alias { text } => out.push(
+                finding(
+                    &FRONT_MATTER_SYNTAX,
+                    sop,
+                    p.span,
+                    format!("`{text}` repeats another value (a YAML alias), which sop does not read"),
+                )
+                .label("alias")
+                .help(format!(
+                    "write the value itself instead of `{text}` (copy it from where `&{}` marks it), for example `tags: [refunds, payments]`",
+                    text.trim_start_matches('*')
+                )),
+            ),
             YamlProblemKind::ComplexKey => out.push(
                 finding(
                     &FRONT_MATTER_SYNTAX,

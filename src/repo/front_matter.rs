@@ -153,6 +153,12 @@ pub enum YamlProblemKind {
     NotAMapping,
     /// A key that is not plain text (a list or mapping used as key).
     ComplexKey,
+    /// A YAML alias (`*name`) that repeats an anchored value: sop reads no aliases, so the
+    /// value counts as empty (not as the text `*`).
+    Alias {
+        /// The alias as written (`*name`).
+        text: String,
+    },
 }
 
 impl FrontMatter {
@@ -366,6 +372,33 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// An alias (`*name`): a problem, and an empty value or list item in its place.
+    fn alias(&mut self, span: Span) {
+        let text = self
+            .locate
+            .slice
+            .get(
+                span.start.saturating_sub(self.locate.base)
+                    ..span.end.saturating_sub(self.locate.base),
+            )
+            .unwrap_or("*")
+            .to_string();
+        self.problems.push(YamlProblem {
+            kind: YamlProblemKind::Alias { text },
+            span,
+            detail: "an alias repeats an anchored value".into(),
+        });
+        match self.depth {
+            2 => {
+                self.last_end = span.end;
+                if let Some(items) = self.building.as_mut().and_then(|b| b.items.as_mut()) {
+                    items.push(Item { text: None, span });
+                }
+            }
+            _ => self.scalar("", ScalarStyle::Plain, span),
+        }
+    }
+
     fn not_a_mapping(&mut self, span: Span) {
         if !self.seen_document {
             self.seen_document = true;
@@ -386,7 +419,7 @@ impl<'input> SpannedEventReceiver<'input> for Collector<'_> {
             Event::SequenceStart(..) => self.start_collection(span, false),
             Event::MappingEnd | Event::SequenceEnd => self.end_collection(span),
             Event::Scalar(text, style, _, _) => self.scalar(&text, style, span),
-            Event::Alias(_) => self.scalar("*", ScalarStyle::Plain, span),
+            Event::Alias(_) => self.alias(span),
             _ => {}
         }
     }

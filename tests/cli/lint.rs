@@ -693,3 +693,22 @@ fn findings_on_a_long_line_show_a_window_with_the_real_column() {
         );
     }
 }
+
+/// See #11 (R14): a YAML alias is a finding, and its value is not read as the text `*`.
+#[test]
+fn yaml_alias_is_a_finding_not_the_text_star() {
+    let r = SopRepo::new();
+    let text = sop_text("SOP-0001", "Alias", "procedure", "draft").replace(
+        "department: Payments",
+        "department: &dept Payments\ntags: [base, *dept]",
+    );
+    r.write("sops/a/SOP-0001-alias.md", &text);
+    let (findings, code) = lint_json(&r, &[]);
+    assert_eq!(code, 1);
+    let alias: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("`*dept`"))
+        .collect();
+    assert_eq!(alias.len(), 1, "{findings:#?}");
+    assert_eq!(alias[0]["rule"], "front-matter-syntax");
+}
