@@ -309,6 +309,17 @@ fn prompt_len(s: &str) -> Option<usize> {
 fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     for link in &sop.outline().links {
         let dest = link.dest.trim();
+        let image = link.kind == LinkKind::Image;
+        if image && has_scheme(dest) && !published_scheme(dest) {
+            not_published(
+                sop,
+                dest,
+                link.span,
+                "its address is not a web address the site can show",
+                out,
+            );
+            continue;
+        }
         if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
             continue;
         }
@@ -335,10 +346,54 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             retired(sop, other, link.span, out);
             continue;
         }
-        if !cx.repo.root.join(&target).exists() {
+        let on_disk = cx.repo.root.join(&target);
+        if !on_disk.exists() {
             broken(cx, sop, link.kind, dest, link.span, Some(&target), out);
+        } else if image {
+            let lower = target.to_ascii_lowercase();
+            let why = if lower.ends_with(".md") || lower.ends_with(".markdown") {
+                Some("it is a Markdown file, not a picture")
+            } else if !on_disk.is_file() {
+                Some("it is a folder, not a picture")
+            } else if cx.outside(&on_disk) {
+                Some("it leads outside the repository (or into `.git`) through a symbolic link")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                not_published(sop, dest, link.span, why, out);
+            }
         }
     }
+}
+
+/// Schemes the site keeps in a link or image (as `site::markdown::is_safe_url` does); an image
+/// with any other (`javascript:`, `data:`) is left out of the page.
+fn published_scheme(dest: &str) -> bool {
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    let scheme = cleaned
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+}
+
+/// An image `sop publish` would leave out, and why.
+fn not_published(sop: &Sop, dest: &str, span: Span, why: &str, out: &mut Vec<Finding>) {
+    out.push(
+        finding(
+            &IMAGE_NOT_PUBLISHED,
+            sop,
+            span,
+            format!("the image `{dest}` would be left out of the site: {why}"),
+        )
+        .label("not published")
+        .help("point the image at a picture file inside the repository, such as `../../assets/img/flow.png`, or at an `https://` address"),
+    );
 }
 
 fn has_scheme(dest: &str) -> bool {

@@ -387,6 +387,8 @@ pub(crate) struct Cx<'a> {
     /// Every id in the repository.
     ids: HashSet<&'a str>,
     corpus: &'a Corpus,
+    /// The repository root with every symbolic link resolved.
+    real_root: std::path::PathBuf,
     /// Per type name: normalized section names and aliases → index of the required section.
     lookups: HashMap<&'a str, HashMap<String, usize>>,
 }
@@ -411,6 +413,7 @@ impl<'a> Cx<'a> {
             originals,
             ids,
             corpus,
+            real_root: std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone()),
             lookups: repo
                 .settings
                 .types
@@ -482,6 +485,12 @@ impl<'a> Cx<'a> {
     /// The SOP at `path`, if it is in the corpus.
     fn sop_at(&self, path: &str) -> Option<&'a Sop> {
         self.by_path.get(path).copied()
+    }
+
+    /// Whether the file at `path` really lies outside the repository or inside `.git` (through
+    /// a symbolic link).
+    fn outside(&self, path: &std::path::Path) -> bool {
+        crate::repo::escape(&self.real_root, path).is_some()
     }
 }
 

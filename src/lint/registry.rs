@@ -403,6 +403,19 @@ explains something visually.\n\n\
 `![Flow](../../assets/img/flow.png)`\n\n\
 ## How to fix\n\nCorrect the path (mind upper and lower case), or add the image file.\n";
 
+    IMAGE_NOT_PUBLISHED = "image-not-published", Content, Error, fix: false,
+    "the site would leave an image out",
+    "## What it checks\n\nImages (`![alt](path)`) that `sop publish` cannot show: an address with \
+a scheme other than `http`, `https`, `mailto` or `tel` (such as `javascript:` or `data:`), a \
+path to a folder or to a Markdown file that is not an SOP, or a path (or symbolic link) that \
+leads outside the repository or into `.git`.\n\n\
+## Why it matters\n\nThe published page silently shows nothing where the picture should be, \
+and readers miss the step it explains.\n\n\
+## Example\n\nBad: `![Flow](javascript:show())`, `![Flow](../img/)`, `![Flow](../../../shared/flow.png)`.\n\n\
+Good: `![Flow](../../assets/img/flow.png)`, with the picture committed in the repository.\n\n\
+## How to fix\n\nPoint the image at a picture file inside the repository (or at an `https://` \
+address), and commit the picture.\n";
+
     DISABLE_RULE_UNKNOWN = "disable-rule-unknown", Content, Warning, fix: false,
     "a sop-disable comment names a rule that does not exist",
     "## What it checks\n\nThe rule ids in `<!-- sop-disable ... -->` and \

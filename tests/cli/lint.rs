@@ -712,3 +712,39 @@ fn yaml_alias_is_a_finding_not_the_text_star() {
     assert_eq!(alias.len(), 1, "{findings:#?}");
     assert_eq!(alias[0]["rule"], "front-matter-syntax");
 }
+
+/// See #11 (R14): an image that `sop publish` would silently drop is a lint error, like one
+/// that is missing.
+#[test]
+fn images_the_site_would_drop_are_findings() {
+    let r = SopRepo::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("flow.png"), b"\x89PNG").unwrap();
+    std::fs::create_dir_all(r.path("sops/a/img")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("flow.png"),
+        r.path("sops/a/img/out.png"),
+    )
+    .unwrap();
+    r.write_bytes("sops/a/img/ok.png", b"\x89PNG");
+    r.write("sops/a/README.md", "# About\n");
+    let text = sop_text("SOP-0001", "Images", "procedure", "draft").replace(
+        "The purpose of this SOP.",
+        "![a](img/ok.png) ![b](javascript:alert(1)) ![c](img) ![d](README.md) ![e](img/out.png) ![f](https://example.com/f.png)",
+    );
+    r.write("sops/a/SOP-0001-images.md", &text);
+    let (findings, code) = lint_json(&r, &[]);
+    assert_eq!(code, 1);
+    let dropped: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "image-not-published")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(dropped.len(), 4, "{findings:#?}");
+    for dest in ["javascript:alert(1)", "`img`", "README.md", "img/out.png"] {
+        assert!(
+            dropped.iter().any(|m| m.contains(dest)),
+            "{dest}: {dropped:#?}"
+        );
+    }
+}
