@@ -1,7 +1,6 @@
 //! `sop lint`: check SOPs against the rules and report the findings in the chosen format;
 //! `--fix` applies the safe fixes first; `--explain` and `--list-rules` document the rules.
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -34,12 +33,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     }
     let repo = ctx.repo()?;
     let selection = Selection::new(ctx, &repo, &args.paths)?;
-    let mut corpus = load(&repo, &selection);
+    let mut corpus = repo.load();
     let mut findings = check(&repo, &corpus)?;
     if args.fix {
         let changed = fix(ctx, &repo, &corpus, &findings, &selection)?;
         if changed {
-            corpus = load(&repo, &selection);
+            corpus = repo.load();
             findings = check(&repo, &corpus)?;
         }
     }
@@ -70,10 +69,19 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         rules: &rules,
         checked,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    diag::write(args.format, &report, ctx.color, &mut out)?;
-    out.flush()?;
+    let unchecked = selection.unchecked(&repo, &corpus);
+    for (why, help) in &unchecked {
+        ctx.warn(&format!("{why}\n  = help: {help}"))?;
+    }
+    // Named paths that are all left out: the warnings say why; a "no problems in 0 SOPs"
+    // would only hide it.
+    let nothing = checked == 0 && !unchecked.is_empty() && args.format == Format::Human;
+    if !nothing {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        diag::write(args.format, &report, ctx.color, &mut out)?;
+        out.flush()?;
+    }
     let exit = if lint::fails(&findings, args.deny_warnings) {
         Exit::Failure
     } else {
@@ -130,29 +138,53 @@ fn usage(e: LintError) -> anyhow::Error {
 struct Selection {
     /// Repository-relative paths; a folder ends in `/`. `None`: everything.
     paths: Option<Vec<String>>,
-    /// Given files or folders outside the SOP folder, to load as well.
-    outside: Vec<PathBuf>,
+    /// Every path given, to say why one that checks nothing was not checked.
+    given: Vec<Given>,
+}
+
+/// One path named on the command line.
+struct Given {
+    /// As the user wrote it.
+    shown: String,
+    /// Relative to the repository root; a folder ends in `/`.
+    rel: String,
+    /// Whether it is in the SOP folder (or holds it).
+    in_sops: bool,
 }
 
 impl Selection {
     fn new(ctx: &Context, repo: &Repo, given: &[PathBuf]) -> anyhow::Result<Selection> {
+        let everything = Selection {
+            paths: None,
+            given: Vec::new(),
+        };
         if given.is_empty() {
-            return Ok(Selection {
-                paths: None,
-                outside: Vec::new(),
-            });
+            return Ok(everything);
         }
-        let sops_dir = repo.sops_dir();
+        let sops_dir = std::fs::canonicalize(repo.sops_dir()).unwrap_or_else(|_| repo.sops_dir());
         let mut paths = Vec::new();
-        let mut outside = Vec::new();
+        let mut named = Vec::new();
         for p in given {
             let full = ctx.cwd.join(p);
-            let canonical = std::fs::canonicalize(&full).map_err(|_| {
+            let missing = || {
                 Stop::usage(
                     format!("`{}` does not exist", p.display()),
                     Some("give `sop lint` SOP files or folders that exist, or no path to check every SOP".to_string()),
                 )
-            })?;
+            };
+            // A symbolic link is named as itself, not by where it points: one that leaves the
+            // repository is then reported as a finding, never followed.
+            let is_link = full
+                .symlink_metadata()
+                .map_err(|_| missing())?
+                .file_type()
+                .is_symlink();
+            let canonical = match (is_link, full.parent(), full.file_name()) {
+                (true, Some(parent), Some(name)) => std::fs::canonicalize(parent)
+                    .map(|parent| parent.join(name))
+                    .map_err(|_| missing())?,
+                _ => std::fs::canonicalize(&full).map_err(|_| missing())?,
+            };
             if !canonical.starts_with(&repo.root) {
                 return Err(Stop::usage(
                     format!(
@@ -164,56 +196,95 @@ impl Selection {
                 )
                 .into());
             }
-            let rel = repo.relative(&canonical);
+            let mut rel = repo.relative(&canonical);
             if canonical.is_dir() {
                 if rel.is_empty() {
-                    return Ok(Selection {
-                        paths: None,
-                        outside: Vec::new(),
-                    });
+                    return Ok(everything);
                 }
-                paths.push(format!("{rel}/"));
-            } else {
-                paths.push(rel);
+                rel.push('/');
             }
-            let covered = canonical.starts_with(&sops_dir) || sops_dir.starts_with(&canonical);
-            if !covered {
-                outside.push(canonical);
+            let in_sops = canonical.starts_with(&sops_dir) || sops_dir.starts_with(&canonical);
+            if in_sops {
+                paths.push(rel.clone());
             }
+            named.push(Given {
+                shown: p.display().to_string(),
+                rel,
+                in_sops,
+            });
         }
         Ok(Selection {
             paths: Some(paths),
-            outside,
+            given: named,
         })
     }
 
     fn contains(&self, file: &str) -> bool {
         match &self.paths {
             None => true,
-            Some(paths) => paths.iter().any(|p| {
-                if p.ends_with('/') {
-                    file.starts_with(p.as_str())
-                } else {
-                    file == p
-                }
-            }),
+            Some(paths) => paths.iter().any(|p| matches(p, file)),
         }
+    }
+
+    /// For each given path that names no SOP of `corpus`: what it is, why it was not checked,
+    /// and what to do.
+    fn unchecked(&self, repo: &Repo, corpus: &Corpus) -> Vec<(String, String)> {
+        let checked = |p: &str| {
+            corpus.sops.iter().any(|s| matches(p, &s.path))
+                || corpus.broken.iter().any(|b| matches(p, &b.path))
+        };
+        let sops = repo.settings.sops_dir();
+        self.given
+            .iter()
+            .filter(|g| !g.in_sops || !checked(&g.rel))
+            .map(|g| {
+                let path = std::path::Path::new(&g.rel);
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                let (why, help) = if !g.in_sops {
+                    (
+                        format!("it is not in the SOP folder `{sops}/`"),
+                        format!("SOPs live in `{sops}/<category>/`: move SOP files there, or create one with `sop new \"Title\"`"),
+                    )
+                } else if g.rel.ends_with('/') {
+                    (
+                        "the folder holds no SOP files".to_string(),
+                        "SOP files are Markdown files such as `SOP-0001-title.md`; `sop new \"Title\"` creates one".to_string(),
+                    )
+                } else if name == "readme.md" {
+                    (
+                        "a README describes its folder and is not an SOP".to_string(),
+                        "name an SOP file instead, or no path to check every SOP".to_string(),
+                    )
+                } else if !crate::repo::is_sop_file(path) {
+                    (
+                        "only Markdown files (`.md`) are SOPs".to_string(),
+                        "name an SOP file instead, or no path to check every SOP".to_string(),
+                    )
+                } else {
+                    (
+                        "git ignores it (a `.gitignore` names it), or its name or folder starts with a dot".to_string(),
+                        "if it is an SOP, rename it or add it to git with `git add -f`".to_string(),
+                    )
+                };
+                (
+                    format!("`{}` was not checked: {why}", g.shown),
+                    help,
+                )
+            })
+            .collect()
     }
 }
 
-/// Every SOP (cross-file rules need them all), plus given files outside the SOP folder.
-fn load(repo: &Repo, selection: &Selection) -> Corpus {
-    let mut corpus = repo.load();
-    if !selection.outside.is_empty() {
-        let extra = repo.load_paths(&selection.outside);
-        let known: HashSet<String> = corpus.sops.iter().map(|s| s.path.clone()).collect();
-        corpus
-            .sops
-            .extend(extra.sops.into_iter().filter(|s| !known.contains(&s.path)));
-        corpus.broken.extend(extra.broken);
-        corpus.sops.sort_by(|a, b| a.path.cmp(&b.path));
+/// Whether the selected path `p` (a folder ends in `/`) covers the repository path `file`.
+fn matches(p: &str, file: &str) -> bool {
+    match p.strip_suffix('/') {
+        // A folder covers what is in it, and a finding on the folder itself (a link).
+        Some(folder) => file.starts_with(p) || file == folder,
+        None => file == p,
     }
-    corpus
 }
 
 /// Apply the safe fixes of the selected files; `true` when a file changed.

@@ -342,8 +342,8 @@ pub fn escape(root: &Path, path: &Path) -> Option<FileProblem> {
     }
 }
 
-/// Markdown files other than a folder's `README.md`.
-fn is_sop_file(path: &Path) -> bool {
+/// Whether `path` names an SOP file: Markdown (`.md`, `.markdown`), not a folder's `README.md`.
+pub fn is_sop_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         // Not UTF-8: still an SOP file if it ends in .md, so it is reported, not skipped.
         return path

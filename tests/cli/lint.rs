@@ -748,3 +748,49 @@ fn images_the_site_would_drop_are_findings() {
         );
     }
 }
+
+/// See #11 (R14): a path named on the command line that is not linted says why, instead of
+/// "no problems in 0 SOPs".
+#[test]
+fn a_named_path_that_is_not_linted_says_why() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/a/SOP-0001-a.md",
+        &sop_text("SOP-0001", "A", "procedure", "draft"),
+    );
+    r.write("sops/a/README.md", "# About\n");
+    r.write("sops/a/notes.txt", "notes\n");
+    r.write("docs/guide.md", "# Guide\n");
+    std::fs::create_dir_all(r.path("sops/empty")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(r.path("sops/a/SOP-0002-fifo.md"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let cases = [
+        ("sops/a/README.md", "a README describes its folder"),
+        ("sops/a/notes.txt", "only Markdown files (`.md`) are SOPs"),
+        ("docs/guide.md", "it is not in the SOP folder `sops/`"),
+        ("sops/empty", "the folder holds no SOP files"),
+    ];
+    for (path, why) in cases {
+        let out = r.sop().args(["lint", path]).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(
+            stderr.contains(&format!("`{path}` was not checked: {why}")),
+            "{path}: {stderr}"
+        );
+        assert!(!stdout.contains("0 SOPs"), "{path}: {stdout}");
+    }
+    let (findings, code) = lint_json(&r, &["sops/a/SOP-0002-fifo.md"]);
+    assert_eq!((rules_of(&findings), code), (vec!["file-unreadable"], 1));
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file")
+    );
+}
