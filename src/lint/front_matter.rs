@@ -167,6 +167,14 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     if let Some(owner) = &m.owner {
         email(sop, "owner", &owner.value, owner.span, out);
     }
+    if let Some(d) = &m.department {
+        name_length(sop, "department", &d.value, d.span, out);
+    }
+    if let Some(list) = &m.tags {
+        for t in &list.value {
+            name_length(sop, "tags", &t.value, t.span, out);
+        }
+    }
     if let Some(list) = &m.approvers {
         for a in &list.value {
             email(sop, "approvers", &a.value, a.span, out);
@@ -587,6 +595,31 @@ fn email(sop: &Sop, key: &str, value: &str, span: Span, out: &mut Vec<Finding>) 
 }
 
 /// `name@example.com` or `Name <name@example.com>`.
+/// Department and tag names longer than this many characters give a warning: each becomes a
+/// page (and a file name) on the site, and a filter button.
+pub(crate) const MAX_NAME_CHARS: usize = 100;
+
+fn name_length(sop: &Sop, key: &str, value: &str, span: Span, out: &mut Vec<Finding>) {
+    let chars = value.chars().count();
+    if chars <= MAX_NAME_CHARS {
+        return;
+    }
+    let what = if key == "tags" { "tag" } else { "department" };
+    out.push(
+        finding(
+            &NAME_TOO_LONG,
+            sop,
+            span,
+            format!("this {what} name is {chars} characters long; the limit is {MAX_NAME_CHARS}"),
+        )
+        .label("too long")
+        .help(format!(
+            "use a short name that people can scan, such as `{}`, and put the details in the SOP's text",
+            if key == "tags" { "tags: [refunds]" } else { "department: Payments" }
+        )),
+    );
+}
+
 fn valid_email(value: &str) -> bool {
     let v = value.trim();
     let addr = match (v.rfind('<'), v.strip_suffix('>')) {

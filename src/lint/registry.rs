@@ -259,6 +259,16 @@ owner is never reached.\n\n\
 Good: `owner: sofia.marquez@example.com`\n\n\
 ## How to fix\n\nCorrect the address, or write the person's name without `@`.\n";
 
+    NAME_TOO_LONG = "name-too-long", FrontMatter, Warning, fix: false,
+    "a department or tag name is longer than 100 characters",
+    "## What it checks\n\nThat `department` and each entry of `tags` has at most 100 characters.\n\n\
+## Why it matters\n\nEach department and tag gets a page on the site, a filter button and a \
+line in every list. A name of a sentence or more is hard to scan, breaks those layouts, and is \
+usually text that belongs in the SOP itself.\n\n\
+## Example\n\nBad: `department: \"User Service team for creators and viewers in all regions, \
+including the escalation desk and ...\"`\n\nGood: `department: User Service`\n\n\
+## How to fix\n\nUse a short name (a few words) and put any detail in the SOP's Scope section.\n";
+
     REVIEW_EVERY_INVALID = "review-every-invalid", FrontMatter, Error, fix: false,
     "review_every is not a period of time",
     "## What it checks\n\nThat `review_every` is a number and a unit: days, weeks, months or \

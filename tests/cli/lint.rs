@@ -794,3 +794,38 @@ fn a_named_path_that_is_not_linted_says_why() {
             .contains("not a regular file")
     );
 }
+
+/// See #11 (R6): a department or tag of more than 100 characters is a warning in lint, before
+/// it becomes a page name on the site.
+#[test]
+fn department_or_tag_over_100_characters_is_a_warning() {
+    let r = SopRepo::new();
+    let long = "Very long department name ".repeat(11);
+    let text = sop_text("SOP-0001", "Long", "procedure", "draft")
+        .replace(
+            "department: Payments",
+            &format!("department: \"{}\"", long.trim()),
+        )
+        .replace(
+            "review_every:",
+            &format!(
+                "tags: [ok, \"{}\", \"{}\"]\nreview_every:",
+                "t".repeat(100),
+                "t".repeat(101)
+            ),
+        );
+    r.write("sops/a/SOP-0001-long.md", &text);
+    let (findings, code) = lint_json(&r, &[]);
+    assert_eq!(code, 0, "warnings only");
+    let long: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "name-too-long")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(long.len(), 2, "{findings:#?}");
+    assert!(
+        long[0].contains("department name is 285 characters"),
+        "{long:?}"
+    );
+    assert!(long[1].contains("tag name is 101 characters"), "{long:?}");
+}
