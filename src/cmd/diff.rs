@@ -18,7 +18,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use super::Context;
-use super::release::find_sop;
+use super::find_sop;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
 use crate::git::history;

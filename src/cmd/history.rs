@@ -12,7 +12,7 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::Context;
-use super::release::find_sop;
+use super::find_sop;
 use crate::Exit;
 use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::git::history::{self, Histories, RevisionKind, SopHistory};

@@ -159,8 +159,12 @@ impl Context {
 
     /// `path` as the user should see it: relative to `cwd` when inside it.
     pub fn display_path(&self, path: &Path) -> String {
-        let shown = path.strip_prefix(&self.cwd).unwrap_or(path);
-        shown.display().to_string()
+        match path.strip_prefix(&self.cwd) {
+            // The current folder itself: an empty name would read as "`` is not empty".
+            Ok(rel) if rel.as_os_str().is_empty() => self.cwd.display().to_string(),
+            Ok(rel) => rel.display().to_string(),
+            Err(_) => path.display().to_string(),
+        }
     }
 
     /// A note for people on stderr, unless `-q`.
@@ -191,4 +195,48 @@ fn attach_tracked(repo: &mut Repo) {
     if let Ok(Some(files)) = crate::git::tracked_files(&repo.root) {
         repo.tracked = Some(std::sync::Arc::new(files));
     }
+}
+
+/// The SOP (not a translation) whose id is `id`; a refusal naming close ids otherwise, each
+/// once (two files with the same id are one suggestion).
+///
+/// # Errors
+/// [`Stop::refused`] when no SOP has that id.
+pub(crate) fn find_sop<'c>(
+    corpus: &'c crate::repo::Corpus,
+    id: &str,
+) -> anyhow::Result<&'c crate::repo::Sop> {
+    let originals = corpus.originals();
+    let found = originals.iter().find(|s| s.id() == Some(id)).or_else(|| {
+        originals
+            .iter()
+            .find(|s| s.id().is_some_and(|i| i.eq_ignore_ascii_case(id)))
+    });
+    if let Some(sop) = found {
+        return Ok(sop);
+    }
+    let mut ids: Vec<&str> = originals.iter().filter_map(|s| s.id()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let score = |k: &str| strsim::jaro_winkler(&id.to_lowercase(), &k.to_lowercase());
+    let mut close: Vec<&str> = ids.iter().copied().filter(|k| score(k) >= 0.85).collect();
+    close.sort_by(|a, b| score(b).total_cmp(&score(a)).then(a.cmp(b)));
+    close.truncate(3);
+    if close.is_empty()
+        && let Some(best) = crate::repo::config::closest(id, &ids)
+    {
+        close.push(best);
+    }
+    let help = match close.split_last() {
+        None => "`sop list` shows every SOP and its id".to_string(),
+        Some((last, [])) => format!("did you mean `{last}`? (`sop list` shows every id)"),
+        Some((last, rest)) => format!(
+            "did you mean {} or `{last}`? (`sop list` shows every id)",
+            rest.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Stop::refused(format!("no SOP has the id `{id}`"), Some(help)).into())
 }

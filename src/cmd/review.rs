@@ -8,7 +8,8 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use super::Context;
-use super::release::{check_can_commit, find_sop};
+use super::find_sop;
+use super::release::check_can_commit;
 use crate::cli::ReviewArgs;
 use crate::git::commit;
 use crate::git::history::REVIEW_TRAILER;

@@ -15,6 +15,7 @@ mod lint;
 mod lint_base;
 mod list;
 mod load;
+mod messages;
 mod new;
 mod publish;
 mod release;
