@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -135,6 +135,7 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
     for next in first..first.saturating_add(u64::from(ATTEMPTS)) {
         values.id = scaffold::format_id(&repo, next);
         let path = scaffold::new_path(&repo, &category, &values.id, title);
+        refuse_folder_outside(&repo, &path)?;
         let text = scaffold::render(&repo.root, sop_type, &values)?;
         let created = atomic::create_new(&path, text.as_bytes())
             .with_context(|| format!("cannot write `{}`", path.display()))?;
@@ -209,4 +210,32 @@ fn lock_path(repo: &Repo) -> PathBuf {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     repo.root.hash(&mut h);
     std::env::temp_dir().join(format!("sop-new-{:016x}.lock", h.finish()))
+}
+
+/// Refuse to create `path` when its folder (or one above it, up to the repository root) is a
+/// symbolic link that leads outside the repository or into `.git`: `sop` writes only what
+/// belongs to the repository.
+fn refuse_folder_outside(repo: &Repo, path: &Path) -> anyhow::Result<()> {
+    let root = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
+    // The nearest folder that exists: the rest is created inside it.
+    let Some(existing) = path.ancestors().skip(1).find(|p| p.exists()) else {
+        return Ok(());
+    };
+    match crate::repo::escape(&root, existing) {
+        None => Ok(()),
+        Some(problem) => Err(Stop::refused(
+            format!(
+                "cannot create the SOP in `{}`: the folder leads outside the repository (or into `.git`) through a symbolic link{}, and sop writes only inside the repository",
+                repo.relative(existing),
+                match problem {
+                    crate::repo::FileProblem::OutsideRepository { target, .. } => {
+                        format!(" to `{target}`")
+                    }
+                    _ => String::new(),
+                }
+            ),
+            Some("remove the link, or choose another `--category`".to_string()),
+        )
+        .into()),
+    }
 }

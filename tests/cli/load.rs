@@ -300,3 +300,31 @@ fn ignore_files_never_hide_a_tracked_sop() {
         .collect();
     assert_eq!(ids, ["SOP-0001", "SOP-0002"]);
 }
+
+/// See #11 (S1): `sop new` never creates an SOP through a folder link that leaves the
+/// repository.
+#[test]
+fn new_never_writes_through_a_folder_link_out_of_the_repository() {
+    let r = SopRepo::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(r.path("sops")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), r.path("sops/evil")).unwrap();
+    let out = r
+        .sop()
+        .args([
+            "new",
+            "Evil",
+            "--category",
+            "evil",
+            "--department",
+            "Ops",
+            "--owner",
+            "Ann",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
