@@ -189,9 +189,11 @@ impl Context {
     }
 }
 
-/// Give `repo` git's list of tracked files, so that ignore files never hide a tracked SOP. A
-/// repository git cannot open is walked without it (the git commands say why they cannot run).
-fn attach_tracked(repo: &mut Repo) {
+/// Give `repo` git's list of tracked files, so that ignore files never hide a tracked SOP; a
+/// command that opens the repository with `Repo::at` (as `sop serve` does on each rebuild)
+/// calls this too. A repository git cannot open is walked without it (the git commands say why
+/// they cannot run).
+pub(super) fn attach_tracked(repo: &mut Repo) {
     if let Ok(Some(files)) = crate::git::tracked_files(&repo.root) {
         repo.tracked = Some(std::sync::Arc::new(files));
     }
