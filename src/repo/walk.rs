@@ -1,0 +1,210 @@
+//! Which files are SOPs: git's index plus the untracked files git does not ignore (without git:
+//! every file whose name is not hidden), under the SOP folder. Ignore files never hide a
+//! tracked SOP. A symbolic link whose real location leaves the repository root or enters a
+//! `.git` folder is never read or entered: it becomes a [`BrokenFile`] with
+//! [`FileProblem::OutsideRepository`]; links inside the repository are followed.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::{BrokenFile, FileProblem, Repo, io_reason, is_link_loop};
+
+/// The SOP files under `dir` (a folder of `repo`), sorted, and the entries that could not be
+/// walked or lead out of the repository.
+pub(super) fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile>) {
+    let root = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
+    // The folder itself may be a link that leaves the repository: then nothing in it is read.
+    if let Some(problem) = escape(&root, dir) {
+        return (
+            Vec::new(),
+            vec![BrokenFile {
+                path: repo.relative(dir),
+                problem,
+            }],
+        );
+    }
+    let mut files = Vec::new();
+    let mut broken = Vec::new();
+    // Links that leave the repository are cut from the walk before it reads or enters them;
+    // the filter runs inside the walker, so it hands them over through this list.
+    let outside: Arc<Mutex<Vec<(PathBuf, FileProblem)>>> = Arc::default();
+    let seen_outside = Arc::clone(&outside);
+    let filter_root = root.clone();
+    let walker = ignore::WalkBuilder::new(dir)
+        .follow_links(true)
+        .hidden(true)
+        // Only git's own ignore rules (`.gitignore`, `.git/info/exclude`, the global
+        // excludes file) hide untracked files; tracked SOPs are added back below.
+        .ignore(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            if !e.path_is_symlink() {
+                return true;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if !is_dir && !is_sop_file(e.path()) {
+                // Not an SOP (an image, say): never read here, and attachments are
+                // checked where they are linked.
+                return false;
+            }
+            match escape(&filter_root, e.path()) {
+                None => true,
+                Some(problem) => {
+                    lock(&seen_outside).push((e.path().to_path_buf(), problem));
+                    false
+                }
+            }
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let is_file = e.file_type().is_some_and(|t| !t.is_dir());
+                if is_file && is_sop_file(e.path()) {
+                    files.push(e.into_path());
+                }
+            }
+            Err(err) => broken.push(walk_error(repo, &err)),
+        }
+    }
+    broken.extend(
+        std::mem::take(&mut *lock(&outside))
+            .into_iter()
+            .map(|(path, problem)| BrokenFile {
+                path: repo.relative(&path),
+                problem,
+            }),
+    );
+    if let Some(tracked) = &repo.tracked {
+        add_tracked(repo, &root, dir, tracked, &mut files, &mut broken);
+    }
+    files.sort();
+    files.dedup();
+    (files, broken)
+}
+
+/// Add the SOP files git tracks under `dir` that the walk did not see (an ignore file hid them,
+/// or their name is hidden): ignore files never hide a tracked SOP.
+fn add_tracked(
+    repo: &Repo,
+    root: &Path,
+    dir: &Path,
+    tracked: &[PathBuf],
+    files: &mut Vec<PathBuf>,
+    broken: &mut Vec<BrokenFile>,
+) {
+    let Ok(under) = dir.strip_prefix(&repo.root) else {
+        return;
+    };
+    let seen: std::collections::HashSet<PathBuf> = files.iter().cloned().collect();
+    let reported: std::collections::HashSet<String> =
+        broken.iter().map(|b| b.path.clone()).collect();
+    for rel in tracked {
+        if !rel.starts_with(under) || !is_sop_file(rel) {
+            continue;
+        }
+        let path = repo.root.join(rel);
+        if seen.contains(&path) || reported.contains(&repo.relative(&path)) {
+            continue;
+        }
+        // Deleted in the work tree: nothing to check.
+        let Ok(meta) = path.symlink_metadata() else {
+            continue;
+        };
+        if let Some(problem) = escape(root, &path) {
+            broken.push(BrokenFile {
+                path: repo.relative(&path),
+                problem,
+            });
+        } else if meta.file_type().is_symlink() && std::fs::metadata(&path).is_err() {
+            broken.push(BrokenFile {
+                path: repo.relative(&path),
+                problem: FileProblem::DanglingLink,
+            });
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+/// The list behind a mutex, even when another thread panicked while holding it (the list of
+/// paths is still whole).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Why `path` must not be read: its real location (after every symbolic link) is outside the
+/// repository root `root` (which must be canonical) or inside a `.git` folder. `None` when it
+/// stays inside, or when it cannot be resolved (the reader then reports why).
+pub fn escape(root: &Path, path: &Path) -> Option<FileProblem> {
+    let real = std::fs::canonicalize(path).ok()?;
+    let target = || {
+        std::fs::read_link(path)
+            .unwrap_or_else(|_| real.clone())
+            .to_string_lossy()
+            .into_owned()
+    };
+    match real.strip_prefix(root) {
+        Err(_) => Some(FileProblem::OutsideRepository {
+            target: target(),
+            into_git: false,
+        }),
+        Ok(rel) if rel.components().any(|c| c.as_os_str() == ".git") => {
+            Some(FileProblem::OutsideRepository {
+                target: target(),
+                into_git: true,
+            })
+        }
+        Ok(_) => None,
+    }
+}
+
+/// Whether `path` names an SOP file: Markdown (`.md`, `.markdown`), not a folder's `README.md`.
+pub fn is_sop_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        // Not UTF-8: still an SOP file if it ends in .md, so it is reported, not skipped.
+        return path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    };
+    let lower = name.to_ascii_lowercase();
+    (lower.ends_with(".md") || lower.ends_with(".markdown")) && lower != "readme.md"
+}
+
+fn walk_error(repo: &Repo, err: &ignore::Error) -> BrokenFile {
+    fn path_of(err: &ignore::Error) -> Option<PathBuf> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path.clone()),
+            ignore::Error::Loop { child, .. } => Some(child.clone()),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Partial(errs) => errs.iter().find_map(path_of),
+            _ => None,
+        }
+    }
+    fn is_loop(err: &ignore::Error) -> bool {
+        match err {
+            ignore::Error::Loop { .. } => true,
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+            _ => false,
+        }
+    }
+    let path = path_of(err).unwrap_or_else(|| repo.sops_dir());
+    let problem = if is_loop(err) || err.io_error().is_some_and(is_link_loop) {
+        FileProblem::SymlinkLoop
+    } else if err
+        .io_error()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    {
+        FileProblem::DanglingLink
+    } else {
+        FileProblem::Unreadable(err.io_error().map_or_else(|| err.to_string(), io_reason))
+    };
+    BrokenFile {
+        path: repo.relative(&path),
+        problem,
+    }
+}
