@@ -17,6 +17,7 @@ use std::path::Path;
 use git2::{Oid, Repository};
 use serde::Serialize;
 
+pub use super::approval::Approval;
 use super::changes::{
     Change, MODE_TREE, RawTree, Status, diff_commits, is_blob_mode, subtree, walk,
 };
@@ -78,6 +79,9 @@ pub struct Release {
     pub summary: String,
     /// The commit tagged.
     pub commit: String,
+    /// Who approved this version, when, and what it means (from the tag message's trailers);
+    /// empty for a release that was not approved.
+    pub approvals: Vec<Approval>,
 }
 
 /// Everything git knows about one SOP.

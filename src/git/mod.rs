@@ -1,6 +1,7 @@
 //! git, through git2. No other module sees git2 types: they get paths, names and our own
 //! structs. `sop` never runs the `git` program.
 
+pub mod approval;
 pub mod base;
 mod changes;
 pub mod commit;

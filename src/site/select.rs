@@ -308,6 +308,7 @@ mod tests {
             tagger: "A".into(),
             summary: "s".into(),
             commit: commit.into(),
+            approvals: Vec::new(),
         }
     }
 
