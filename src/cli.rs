@@ -62,6 +62,13 @@ pub enum Command {
     /// Check SOPs against the rules: front matter, sections, links, reviews, translations
     Lint(LintArgs),
     /// Release an SOP: bump its version, set its dates, commit it alone and tag it
+    #[command(
+        after_long_help = "The release is all or nothing: the commit, the index entry, the branch and \
+    the tag are made together, or nothing changes. Two releases in one repository never run at once.\n\n\
+    git hooks (`pre-commit`, `commit-msg`) are not run. When git is set to sign (`commit.gpgsign`, \
+    `tag.gpgSign`), the commit and tag are signed through the `git` program, or the release is \
+    refused with the reason; `--no-sign` releases without a signature."
+    )]
     Release(ReleaseArgs),
     /// Record a periodic review in which nothing changed: set `last_reviewed`, commit it alone
     Review(ReviewArgs),
@@ -194,12 +201,26 @@ pub struct ReleaseArgs {
     /// What changed, for readers: the commit message and the tag message
     #[arg(short, long = "message", value_name = "SUMMARY")]
     pub message: String,
-    /// Also set `status: approved` (needs approvers)
+    /// Record that this exact text is approved: sets `status: approved` (needs `--approver`).
+    /// Without it the release is `status: review` and its `approvers` list is emptied, so an
+    /// earlier approval never carries over to new text
     #[arg(long)]
     pub approve: bool,
-    /// Who approved this version (repeat for several; replaces the `approvers` list)
+    /// Who approved this version, as `Name` or `Name <email>` (repeat for several); recorded
+    /// with today's date in the release commit and tag
     #[arg(long, value_name = "NAME", requires = "approve")]
     pub approver: Vec<String>,
+    /// What the approval means, recorded with each approver
+    #[arg(
+        long,
+        value_name = "TEXT",
+        requires = "approve",
+        default_value = "approved for use"
+    )]
+    pub meaning: String,
+    /// Do not sign the commit and tag, even when git is set to (`commit.gpgsign`, `tag.gpgSign`)
+    #[arg(long)]
+    pub no_sign: bool,
     /// The date the version takes effect (default: today), YYYY-MM-DD
     #[arg(long, value_name = "DATE")]
     pub effective: Option<String>,

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod history;
 mod pack;
 mod tags;
+pub mod transaction;
 
 use std::path::{Path, PathBuf};
 
@@ -168,6 +169,23 @@ pub fn init(dir: &Path) -> Result<(), GitError> {
             path: dir.to_path_buf(),
             source,
         })
+}
+
+/// Every way git's configuration names the user here (`user.name`, `user.email`), for
+/// telling whether an approver is the person running `sop`.
+pub fn user_names(dir: &Path) -> Vec<String> {
+    let Ok(config) = git2::Repository::discover(dir)
+        .and_then(|r| r.config())
+        .or_else(|_| git2::Config::open_default())
+    else {
+        return Vec::new();
+    };
+    ["user.name", "user.email"]
+        .iter()
+        .filter_map(|k| config.get_string(k).ok())
+        .map(|v| approval::clean(&v))
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// The user's name from git's configuration (`user.name`, else `user.email`), as seen from

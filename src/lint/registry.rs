@@ -338,9 +338,10 @@ followed by a line break.\n\n\
 unfilled template prompts in angle brackets, such as `<Say who does this step.>`, in the text \
 and in front-matter values (`owner: TBD`). Text in code spans, code blocks and HTML comments is \
 not checked.\n\n\
-## Why it matters\n\nA reader following the SOP in a hurry cannot act on `TBD`. This is a \
-warning so that new drafts from `sop new` pass; make it an error before approval with \
-`[lint.severity] placeholder-left = \"error\"`.\n\n\
+## Why it matters\n\nA reader following the SOP in a hurry cannot act on `TBD`. It is a \
+warning on drafts, so that new drafts from `sop new` pass, and an error on an SOP whose status \
+is `approved`: `sop release --approve` refuses to approve text that still holds a prompt. Make it \
+an error everywhere with `[lint.severity] placeholder-left = \"error\"`.\n\n\
 ## Example\n\nBad: `Escalate to <team name>.` or `TODO: confirm the contact.`\n\nGood: \
 `Escalate to the Payments Lead on shift.`\n\n\
 ## How to fix\n\nReplace the placeholder with the real text, or remove it.\n";

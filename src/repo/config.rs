@@ -130,12 +130,15 @@ pub enum SeverityLevel {
 pub struct ReleaseConfig {
     /// Tag name of a release; `{id}` and `{version}` are replaced.
     pub tag_format: String,
+    /// Refuse a release whose only approver is the person who runs it.
+    pub four_eyes: bool,
 }
 
 impl Default for ReleaseConfig {
     fn default() -> Self {
         ReleaseConfig {
             tag_format: "{id}/v{version}".into(),
+            four_eyes: false,
         }
     }
 }
