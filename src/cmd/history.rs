@@ -24,7 +24,7 @@ use crate::repo::sop::FileName;
 /// Unknown id (refused), a repository git cannot read, or stdout failing.
 pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    ctx.require_git(&repo, "`sop history` (it reads the history from git)")?;
+    ctx.require_full_history(&repo, "`sop history` (it reads the history from git)")?;
     let Some(id) = &args.id else {
         // The SOPs on disk that have no commit yet are added; reading file names is enough,
         // and it overlaps the walk of the history.

@@ -140,20 +140,40 @@ impl Context {
     /// # Errors
     /// A usage error with the fix.
     pub fn require_git(&self, repo: &Repo, what: &str) -> anyhow::Result<()> {
-        if crate::git::work_tree_root(&repo.root).is_some() {
-            return Ok(());
+        match crate::git::probe(&repo.root) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(Stop::usage(
+                format!(
+                    "{what} needs git, but `{}` is not in a git repository",
+                    repo.root.display()
+                ),
+                Some(
+                    "run `git init` there (or `sop init`, which keeps your files), then `git add -A && git commit -m \"Add SOPs\"`"
+                        .to_string(),
+                ),
+            )
+            .into()),
+            Err(e) => Err(git_stop(e)),
         }
-        Err(Stop::usage(
-            format!(
-                "{what} needs git, but `{}` is not in a git repository",
-                repo.root.display()
-            ),
-            Some(
-                "run `git init` there (or `sop init`, which keeps your files), then `git add -A && git commit -m \"Add SOPs\"`"
-                    .to_string(),
-            ),
-        )
-        .into())
+    }
+
+    /// Like [`Context::require_git`], and refuse a shallow clone, whose history stops early.
+    ///
+    /// # Errors
+    /// A usage error (exit 2) saying what is wrong with git here.
+    pub fn require_full_history(&self, repo: &Repo, what: &str) -> anyhow::Result<()> {
+        self.require_git(repo, what)?;
+        if crate::git::probe(&repo.root).map_err(git_stop)? == Some(true) {
+            return Err(Stop::usage(
+                format!(
+                    "this clone is shallow: git has only its latest commits, and {} needs the whole history",
+                    what.split(" (").next().unwrap_or(what)
+                ),
+                Some(crate::git::SHALLOW_HELP.to_string()),
+            )
+            .into());
+        }
+        Ok(())
     }
 
     /// `path` as the user should see it: relative to `cwd` when inside it.
@@ -180,4 +200,10 @@ impl Context {
         }
         Ok(())
     }
+}
+
+/// A git repository that cannot be used, as a usage error (exit 2) with its fix.
+pub(crate) fn git_stop(e: crate::git::GitError) -> anyhow::Error {
+    let help = e.help();
+    Stop::usage(e.to_string(), help).into()
 }

@@ -122,21 +122,28 @@ pub(super) fn base_url(repo: &Repo, arg: Option<&str>) -> anyhow::Result<Option<
     Ok(Some(url.to_string()))
 }
 
-/// The git history of every SOP; empty, with a warning, when git cannot give it, and silently
-/// empty outside a git repository.
+/// The git history of every SOP; silently empty outside a git repository. A repository that
+/// cannot be read stops the publish (a site without history would drop every release); a
+/// shallow clone is published with a warning.
 pub(super) fn histories(ctx: &Context, repo: &Repo) -> anyhow::Result<Histories> {
-    if crate::git::git_dir(&repo.root).is_none() {
-        return Ok(Histories::new());
+    match crate::git::probe(&repo.root).map_err(super::git_stop)? {
+        None => return Ok(Histories::new()),
+        Some(true) => ctx.warn(&format!(
+            "this clone is shallow, so revision histories stop early and older releases may be missing: {}",
+            crate::git::SHALLOW_HELP
+        ))?,
+        Some(false) => {}
     }
-    match crate::git::history::load_all(&repo.root, &repo.settings) {
-        Ok(h) => Ok(h),
-        Err(e) => {
-            ctx.warn(&format!(
-                "the git history could not be read, so pages show no revision history: {e}"
-            ))?;
-            Ok(Histories::new())
-        }
-    }
+    crate::git::history::load_all(&repo.root, &repo.settings).map_err(|e| {
+        let help = e.help().unwrap_or_else(|| {
+            "check the repository with `git fsck`; `sop` publishes only with its history".into()
+        });
+        Stop::usage(
+            format!("the git history could not be read, so nothing was published: {e}"),
+            Some(help),
+        )
+        .into()
+    })
 }
 
 /// Build options for this repository.

@@ -25,8 +25,22 @@ pub enum GitError {
         #[source]
         source: git2::Error,
     },
+    /// The repository belongs to another user, and git refuses it ("dubious ownership").
+    #[error("git refuses the repository at `{}`: it belongs to another user", path.display())]
+    NotOwned {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The repository uses a format this `sop` cannot read (`--object-format=sha256`).
+    #[error("the git repository at `{}` uses a format `sop` cannot read: {detail}", path.display())]
+    Unsupported {
+        /// The folder.
+        path: PathBuf,
+        /// What git2 said.
+        detail: String,
+    },
     /// The repository could not be opened.
-    #[error("cannot open the git repository at `{}`", path.display())]
+    #[error("cannot open the git repository at `{}`: {}", path.display(), source.message())]
     Open {
         /// The folder.
         path: PathBuf,
@@ -61,6 +75,43 @@ pub enum GitError {
 }
 
 impl GitError {
+    /// How to fix it, when we know.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            GitError::NotOwned { path } => Some(format!(
+                "if you trust this repository, tell git so: `git config --global --add safe.directory {}`",
+                path.display()
+            )),
+            GitError::Unsupported { .. } => Some(
+                "use a repository with git's default SHA-1 object format (`git init` without `--object-format`)"
+                    .into(),
+            ),
+            GitError::Read { source, .. } if source.code() == git2::ErrorCode::NotFound => Some(
+                "objects are missing from the repository: `git fsck` names them; fetch them again (`git fetch --unshallow --tags` for a shallow or partial clone)".into(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Classify why `path` could not be opened.
+    fn opening(path: &Path, source: git2::Error) -> GitError {
+        let path = path.to_path_buf();
+        let text = source.message().to_ascii_lowercase();
+        if source.code() == git2::ErrorCode::Owner || text.contains("not owned by current user") {
+            GitError::NotOwned { path }
+        } else if text.contains("object format")
+            || text.contains("objectformat")
+            || text.contains("unsupported extension")
+        {
+            GitError::Unsupported {
+                path,
+                detail: source.message().to_string(),
+            }
+        } else {
+            GitError::Open { path, source }
+        }
+    }
+
     /// A [`GitError::Read`] closure for `map_err`.
     pub(crate) fn read(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
         let what = what.into();
@@ -93,12 +144,7 @@ impl Git {
         let repo = match git2::Repository::discover(root) {
             Ok(r) => r,
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(GitError::Open {
-                    path: root.to_path_buf(),
-                    source,
-                });
-            }
+            Err(source) => return Err(GitError::opening(root, source)),
         };
         let Some(workdir) = repo.workdir() else {
             return Ok(None);
@@ -148,6 +194,19 @@ pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     let repo = git2::Repository::discover(dir).ok()?;
     repo.workdir().map(Path::to_path_buf)
 }
+
+/// What git offers at `dir`: `Ok(None)` when no repository holds it, `Ok(Some(shallow))` when
+/// one does and `sop` can read it.
+///
+/// # Errors
+/// [`GitError::NotOwned`], [`GitError::Unsupported`] or [`GitError::Open`] when a repository
+/// is there but cannot be used.
+pub fn probe(dir: &Path) -> Result<Option<bool>, GitError> {
+    Ok(Git::open(dir)?.map(|git| git.repo.is_shallow()))
+}
+
+/// The help for a shallow clone.
+pub const SHALLOW_HELP: &str = "fetch the whole history: `git fetch --unshallow --tags` (in CI: `fetch-depth: 0` for actions/checkout)";
 
 /// The git folder (`.git`) of the repository that holds `dir`, if any.
 pub fn git_dir(dir: &Path) -> Option<PathBuf> {
