@@ -4,7 +4,8 @@
 //! Order of work:
 //!
 //! 1. `.git/sop-release.lock` is locked (an OS file lock, gone with the process), so two
-//!    releases in one repository never run at once. A journal left by a release that was
+//!    releases in one repository never run at once: the second waits up to ten seconds,
+//!    then is refused. A journal left by a release that was
 //!    killed is finished or undone first ([`Session::begin`]).
 //! 2. git's own `.git/index.lock` is created, so no git program changes the index meanwhile;
 //!    when another program holds it, nothing is touched.
@@ -153,6 +154,9 @@ pub struct Committed {
     pub signed: bool,
 }
 
+/// How long a release waits for another one in the same repository to finish.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A release or review session: holds the repository's release lock until dropped.
 pub struct Session {
     git: Git,
@@ -204,11 +208,19 @@ impl Session {
             .write(true)
             .open(&lock_path)
             .map_err(io(format!("open `{}`", lock_path.display())))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(CommitError::Busy),
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(io(format!("lock `{}`", lock_path.display()))(e));
+        // Another release of a different SOP takes a moment: wait for it a little, then
+        // give up with a clear refusal.
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(CommitError::Busy),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(io(format!("lock `{}`", lock_path.display()))(e));
+                }
             }
         }
         let mut session = Session {
@@ -610,10 +622,36 @@ impl Session {
         let Ok(bytes) = std::fs::read(&path) else {
             return Ok(None);
         };
-        let Ok(journal) = serde_json::from_slice::<Journal>(&bytes) else {
+        let Ok(mut journal) = serde_json::from_slice::<Journal>(&bytes) else {
             self.clear_journal();
             return Ok(None);
         };
+        // Killed between creating `index.lock` and noting it: a lock made after the journal
+        // was written is that release's own.
+        let index_lock = self.git_dir.join("index.lock");
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        if !journal.index_locked
+            && let (Some(lock), Some(written)) = (modified(&index_lock), modified(&path))
+            && lock >= written
+        {
+            journal.index_locked = true;
+        }
+        // Killed inside the reference transaction: its lock files are that release's own.
+        let mut refs = vec![journal.branch.clone()];
+        refs.extend(
+            journal
+                .tag
+                .as_ref()
+                .map(|t| format!("refs/tags/{}", t.name)),
+        );
+        for name in refs {
+            let lock = self.git.repo.commondir().join(format!("{name}.lock"));
+            if let (Some(made), Some(written)) = (modified(&lock), modified(&path))
+                && made >= written
+            {
+                let _ = std::fs::remove_file(&lock);
+            }
+        }
         let repo = &self.git.repo;
         let file = repo
             .workdir()

@@ -18,6 +18,7 @@ mod load;
 mod new;
 mod publish;
 mod release;
+mod release_safety;
 mod review;
 mod serve;
 mod stats;
