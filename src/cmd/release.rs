@@ -13,7 +13,7 @@ use crate::cli::ReleaseArgs;
 use crate::git::{approval, commit, history, transaction};
 use crate::repo::config::closest;
 use crate::repo::edit::{self, NewValue};
-use crate::repo::{Corpus, Repo, Sop, dates};
+use crate::repo::{Corpus, Repo, Sop, Status, dates};
 use crate::{Exit, Stop};
 
 /// Run `sop release`.
@@ -178,8 +178,15 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     )?;
     writeln!(out, "  tag        {tag}")?;
     if !args.approve {
+        let was_approved = matches!(sop.status(), Some(Status::Approved | Status::Retired))
+            || released.iter().any(|r| !r.approvals.is_empty());
+        let shown = if was_approved {
+            format!("the site keeps showing the last approved version of {id}")
+        } else {
+            format!("{id} is not on the published site until a version of it is approved")
+        };
         ctx.note(&format!(
-            "note: the site keeps showing the last approved version of {id}; approve this one with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"` once it is reviewed"
+            "note: {shown}; once this one is reviewed, approve it with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"`"
         ))?;
     }
     if let Some(hint) = commit::push_hint(&repo.root, &tag) {
@@ -257,7 +264,7 @@ fn check_lint(repo: &Repo, corpus: &Corpus, sop: &Sop, args: &ReleaseArgs) -> an
         return Ok(());
     }
     let findings = crate::lint::check_new_text(repo, corpus, sop)?;
-    let errors: Vec<String> = findings
+    let mut errors: Vec<String> = findings
         .iter()
         .filter(|f| f.severity == crate::diag::Severity::Error)
         .filter(|f| args.approve || f.rule.family != crate::diag::Family::Lifecycle)
@@ -266,8 +273,17 @@ fn check_lint(repo: &Repo, corpus: &Corpus, sop: &Sop, args: &ReleaseArgs) -> an
             format!("line {line}: {} [{}]", printable(&f.message), f.rule.id)
         })
         .collect();
-    if errors.is_empty() {
+    let count = errors.len();
+    if count == 0 {
         return Ok(());
+    }
+    // The same finding twice on one line reads as one; a long list ends with a count.
+    errors.dedup();
+    const SHOWN: usize = 8;
+    if errors.len() > SHOWN {
+        let more = errors.len() - SHOWN;
+        errors.truncate(SHOWN);
+        errors.push(format!("… and {more} more"));
     }
     let (what, help) = if args.approve {
         (
@@ -290,8 +306,8 @@ fn check_lint(repo: &Repo, corpus: &Corpus, sop: &Sop, args: &ReleaseArgs) -> an
         format!(
             "`{}` has {} error{}, {what}:\n{}",
             sop.path,
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
+            count,
+            if count == 1 { "" } else { "s" },
             errors
                 .iter()
                 .map(|e| format!("  - {e}"))
