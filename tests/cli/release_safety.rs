@@ -477,3 +477,25 @@ fn a_shallow_clone_is_named_and_publish_warns() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("this clone is shallow"), "{stderr}");
 }
+
+#[test]
+fn the_push_hint_names_the_remote_only_when_there_is_one() {
+    let repo = repo_with_sops();
+    let out = repo.sop().args(RELEASE).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("git push"), "{stderr}");
+    assert!(!stderr.contains("publish"), "{stderr}");
+    repo.git(&["remote", "add", "upstream", "https://example.com/sops.git"]);
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0002", "--patch", "-m", "Fix"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("git push upstream main SOP-0002/v1.0.1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("publish it"), "{stderr}");
+}
