@@ -20,5 +20,6 @@ mod publish;
 mod release;
 mod review;
 mod serve;
+mod site_safety;
 mod stats;
 mod validate;
