@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod git;
+pub mod leftovers;
 pub mod lint;
 pub mod repo;
 pub mod report;

@@ -116,3 +116,200 @@ fn printed_pages_keep_their_text_and_show_owner_names_as_written() {
     assert!(text.contains("Owner: Siobhán O'Brien & Co"), "{text}");
     assert!(!text.contains("&amp;") && !text.contains("&#39;"), "{text}");
 }
+
+/// A committed repository with one approved SOP.
+fn approved_repo() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/ops/SOP-0001-base.md",
+        &sop_text("SOP-0001", "Base", "checklist", "approved"),
+    );
+    repo.commit("add");
+    repo
+}
+
+// See #11 (S2): a committed marker plus `[site] out = "sops"` once replaced the SOP folder.
+#[test]
+fn publish_refuses_the_sop_folder_as_output_even_with_a_committed_marker() {
+    let repo = approved_repo();
+    repo.write("sops/.sop-site", "");
+    repo.write("sop.toml", "[site]\nout = \"sops\"\n");
+    repo.commit("innocent-looking config");
+    repo.write("sops/ops/SOP-0002-wip.md", "UNCOMMITTED WORK\n");
+    let out = repo.sop().arg("publish").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("it is the SOP folder"), "{stderr}");
+    assert_eq!(repo.read("sops/ops/SOP-0002-wip.md"), "UNCOMMITTED WORK\n");
+    for bad in [".", "..", "templates", ".git", "sops/ops", ".git/site"] {
+        let out = repo.sop().args(["publish", "--out", bad]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "--out {bad}");
+    }
+    // A folder holding Markdown or `sop.toml` is somebody's work, marker or not.
+    repo.write("notes/.sop-site", "");
+    repo.write("notes/plan.md", "mine\n");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "notes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds `plan.md`"));
+    assert_eq!(repo.read("notes/plan.md"), "mine\n");
+}
+
+// See #11 (S2): the marker is checked, not just present.
+#[test]
+fn publish_replaces_only_folders_it_marked_for_this_repository() {
+    let repo = approved_repo();
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let marker = repo.read("site/.sop-site");
+    assert!(
+        marker.contains("sop-site-token: ") && marker.contains("repository: "),
+        "{marker}"
+    );
+    // Its own folder is replaced as before.
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    // A copied marker with another token, an empty one, or one from another repository.
+    let forged_token = marker
+        .lines()
+        .map(|l| {
+            if l.starts_with("sop-site-token: ") {
+                "sop-site-token: 0123456789abcdef0123456789abcdef".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let other = approved_repo();
+    other
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let foreign = other.read("site/.sop-site");
+    for (name, text) in [
+        ("token", forged_token.as_str()),
+        ("empty", ""),
+        ("other", foreign.as_str()),
+    ] {
+        let dir = format!("docs-{name}");
+        repo.write(&format!("{dir}/.sop-site"), text);
+        repo.write(&format!("{dir}/keep.txt"), "keep");
+        let out = repo
+            .sop()
+            .args(["publish", "--out", &dir])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains("was not made by `sop publish` in this repository"),
+            "{stderr}"
+        );
+        assert_eq!(repo.read(&format!("{dir}/keep.txt")), "keep");
+    }
+}
+
+// See #11 (R10): build folders of a killed publish are removed by the next one; nothing else.
+#[test]
+fn publish_removes_build_folders_a_killed_run_left_behind() {
+    let repo = approved_repo();
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    // Process 4294967 runs nowhere (Linux process ids stay below 2^22).
+    let copy = |to: &str| {
+        for (rel, bytes) in crate::publish::tree(&repo.path("site")) {
+            repo.write_bytes(&format!("{to}/{rel}"), &bytes);
+        }
+    };
+    copy(".sop-site-new-4294967-a1");
+    copy(".sop-site-old-4294967-b2");
+    std::fs::create_dir(repo.path(".sop-site-new-4294967-c3")).unwrap();
+    repo.write(".sop-site-new-4294967-d4/keep.txt", "not sop's");
+    copy(".sop-site-new-1-e5"); // process 1 runs: not a leftover
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    for gone in [
+        ".sop-site-new-4294967-a1",
+        ".sop-site-old-4294967-b2",
+        ".sop-site-new-4294967-c3",
+    ] {
+        assert!(!repo.path(gone).exists(), "{gone} left behind");
+    }
+    assert_eq!(repo.read(".sop-site-new-4294967-d4/keep.txt"), "not sop's");
+    assert!(repo.path(".sop-site-new-1-e5").exists());
+}
+
+// See #11 (R10): a temporary file of a killed write is removed by the next write there, and
+// `sop init` makes git ignore all of them.
+#[test]
+fn stale_temporary_files_are_removed_and_ignored_by_git() {
+    let repo = SopRepo::empty();
+    repo.sop().args(["init", "."]).assert().success();
+    repo.git(&["config", "user.name", "T"]);
+    repo.git(&["config", "user.email", "t@example.com"]);
+    repo.write("sops/ops/.sop-tmp-4294967-x1", "half a file");
+    repo.write(".sop-site-new-4294967-x2/index.html", "half a site");
+    let ignored = repo.git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert!(
+        !ignored.contains(".sop-"),
+        "git sees sop's temporaries:\n{ignored}"
+    );
+    repo.sop()
+        .args(["new", "Refunds", "--category", "ops", "--type", "checklist"])
+        .assert()
+        .success();
+    assert!(!repo.path("sops/ops/.sop-tmp-4294967-x1").exists());
+}
+
+// See #11 (R13): attachments are copied as they are, with a warning over the configured size.
+#[test]
+fn large_attachments_are_copied_with_a_warning_over_the_configured_size() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[site]\nattachment_warn_size = \"2 KB\"\n");
+    let text = sop_text("SOP-0001", "Base", "checklist", "approved").replace(
+        "Read the handover notes",
+        "Read [the export](export.bin) and [the form](form.pdf)",
+    );
+    repo.write("sops/ops/SOP-0001-base.md", &text);
+    let big: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+    repo.write_bytes("sops/ops/export.bin", &big);
+    repo.write_bytes("sops/ops/form.pdf", b"%PDF small");
+    repo.commit("add");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("`sops/ops/export.bin` is 5.0 KB, more than the 2.0 KB set by `[site] attachment_warn_size`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("form.pdf"), "{stderr}");
+    assert_eq!(
+        std::fs::read(repo.path("site/files/sops/ops/export.bin")).unwrap(),
+        big
+    );
+    repo.write("sop.toml", "[site]\nattachment_warn_size = \"lots\"\n");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a size"));
+}
