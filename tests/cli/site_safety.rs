@@ -313,3 +313,89 @@ fn large_attachments_are_copied_with_a_warning_over_the_configured_size() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a size"));
 }
+
+/// A raw `GET /` with `host` (or none): the status line and the body.
+fn get_with_host(url: &str, host: Option<&str>) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(crate::serve::address(url)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    write!(
+        s,
+        "GET /index.html HTTP/1.1\r\n{host}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+// See #11 (S6): DNS rebinding: only local host names are answered.
+#[test]
+fn serve_answers_only_requests_for_its_local_address() {
+    let repo = approved_repo();
+    let served = crate::serve::serve(&repo);
+    let port = served
+        .url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
+    for ok in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, _) = get_with_host(&served.url, Some(&ok));
+        assert!(status.contains(" 200 "), "{ok}: {status}");
+    }
+    for bad in [
+        Some("evil.example".to_string()),
+        Some(format!("evil.example:{port}")),
+        Some("localhost".into()),
+        None,
+    ] {
+        let (status, body) = get_with_host(&served.url, bad.as_deref());
+        assert!(status.contains(" 421 "), "{bad:?}: {status}");
+        assert_eq!(body.lines().count(), 1, "{body}");
+        assert!(
+            body.contains("sop serve answers only at http://127.0.0.1:"),
+            "{body}"
+        );
+    }
+}
+
+/// How many threads process `pid` runs.
+fn threads(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+// See #11 (S6): idle connections cannot make a thread each without limit.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_caps_its_connections() {
+    let repo = approved_repo();
+    let served = crate::serve::serve(&repo);
+    let addr = crate::serve::address(&served.url);
+    let idle: Vec<std::net::TcpStream> = (0..400)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let n = threads(served.pid());
+    assert!(n < 300, "{n} threads for 400 idle connections");
+    drop(idle);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (status, _) = crate::serve::get(&served.url, "/");
+    assert_eq!(status, 200);
+}
