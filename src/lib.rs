@@ -12,6 +12,7 @@ pub mod diag;
 pub mod git;
 pub mod leftovers;
 pub mod lint;
+pub mod publishable;
 pub mod repo;
 pub mod report;
 pub mod scaffold;

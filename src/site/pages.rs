@@ -36,6 +36,8 @@ struct Build<'a> {
     departments: BTreeMap<String, String>,
     tags: BTreeMap<String, String>,
     feed: bool,
+    /// The repository files that may be copied into the site.
+    tracked: crate::publishable::Tracked,
 }
 
 /// Receives each finished file: site path and contents. Called from several threads.
@@ -77,6 +79,7 @@ pub(super) fn render_all(
         departments,
         tags,
         feed: !selection.entries.is_empty(),
+        tracked: crate::publishable::Tracked::load(&repo.root),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -161,6 +164,11 @@ pub(super) fn render_all(
         emit(path.clone(), bytes.clone())?;
     }
     let mut notes = Vec::new();
+    if let crate::publishable::Tracked::Unreadable(why) = &build.tracked {
+        notes.push(format!(
+            "no linked file is published: git's list of tracked files cannot be read ({why})"
+        ));
+    }
     let warn_size = repo.settings.config.site.attachment_warn_size.bytes();
     for rel in linked_files {
         let src = repo.root.join(&rel);
@@ -509,6 +517,7 @@ impl Build<'_> {
             repo_root: &self.root,
             from: &sop.path,
             root: &root,
+            tracked: &self.tracked,
         };
         let body = markdown::render(sop, &links);
         linked.extend(body.files);

@@ -399,3 +399,194 @@ fn serve_caps_its_connections() {
     let (status, _) = crate::serve::get(&served.url, "/");
     assert_eq!(status, 200);
 }
+
+/// A committed repository whose SOP-0001 links `links` (Markdown) in its checklist, with
+/// `files` written beside it (`sops/ops/<name>`).
+fn repo_linking(links: &str, files: &[(&str, &str)]) -> SopRepo {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Base", "checklist", "approved")
+        .replace("Read the handover notes", links);
+    repo.write("sops/ops/SOP-0001-base.md", &text);
+    for (name, body) in files {
+        repo.write(&format!("sops/ops/{name}"), body);
+    }
+    repo.commit("add");
+    repo
+}
+
+/// The rules of `sop lint --format json`'s findings, and its exit code.
+fn lint_rules(repo: &SopRepo) -> (Vec<String>, Option<i32>) {
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (rules, out.status.code())
+}
+
+const HOSTILE_SVG: &str =
+    r#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>"#;
+
+// See #11 (S3): linked pages, scripts and SVG files never become files of the site.
+#[test]
+fn linked_pages_and_scripts_are_not_published_and_svg_images_are_inlined() {
+    let repo = repo_linking(
+        "See ![flow](diagram.svg), [the diagram](diagram.svg), [the form](form.html), \
+         [the script](tool.js) and <img src=\"diagram.svg\" alt=\"raw\">",
+        &[
+            ("diagram.svg", HOSTILE_SVG),
+            ("form.html", "<script>alert(document.domain)</script>"),
+            ("tool.js", "alert(3)"),
+        ],
+    );
+    let (rules, code) = lint_rules(&repo);
+    assert_eq!(code, Some(1));
+    let active: Vec<&String> = rules
+        .iter()
+        .filter(|r| r.starts_with("link-active-content"))
+        .collect();
+    assert_eq!(active.len(), 3, "{rules:#?}");
+    assert!(
+        active.iter().any(|r| r.contains("`sops/ops/form.html`")),
+        "{rules:#?}"
+    );
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let site = crate::publish::tree(&repo.path("site"));
+    let copied: Vec<&String> = site.keys().filter(|p| p.starts_with("files/")).collect();
+    assert!(copied.is_empty(), "copied: {copied:?}");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    assert_eq!(
+        page.matches("src=\"data:image/svg+xml;base64,").count(),
+        2,
+        "{page}"
+    );
+    for gone in ["diagram.svg\"", "form.html", "tool.js"] {
+        assert!(!page.contains(gone), "{gone} still linked");
+    }
+    assert!(
+        page.contains("the diagram") && page.contains("the form"),
+        "link text stays"
+    );
+}
+
+// See #11 (S4): only files git tracks are copied; anything else is a lint error.
+#[test]
+fn only_files_git_tracks_are_published() {
+    let repo = repo_linking(
+        "Read [the settings](../../.env), [the config](../../vendor/.git/config) and [the form](form.pdf)",
+        &[("form.pdf", "%PDF tracked")],
+    );
+    repo.write(".gitignore", ".env\n");
+    repo.write(".env", "PASSWORD=hunter2\n");
+    repo.commit("ignore .env");
+    Command::new("git")
+        .args(["init", "-q", "vendor"])
+        .current_dir(repo.root())
+        .output()
+        .unwrap();
+    let (rules, code) = lint_rules(&repo);
+    assert_eq!(code, Some(1));
+    let untracked: Vec<&String> = rules
+        .iter()
+        .filter(|r| r.starts_with("link-untracked"))
+        .collect();
+    assert_eq!(untracked.len(), 2, "{rules:#?}");
+    assert!(
+        untracked
+            .iter()
+            .any(|r| r.contains("`.env` is not published")),
+        "{rules:#?}"
+    );
+    assert!(
+        untracked.iter().any(|r| r.contains("`vendor/.git/config`")),
+        "{rules:#?}"
+    );
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let site = crate::publish::tree(&repo.path("site"));
+    let copied: Vec<&String> = site.keys().filter(|p| p.starts_with("files/")).collect();
+    assert_eq!(copied, ["files/sops/ops/form.pdf"]);
+    assert!(
+        !site
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("hunter2"))
+    );
+
+    // Without git: nothing hidden, nothing in a `.git` folder.
+    let plain = SopRepo::empty();
+    plain.write("sop.toml", "");
+    let text = sop_text("SOP-0001", "Base", "checklist", "approved").replace(
+        "Read the handover notes",
+        "Read [the key](.secret/key.pdf), [the config](.git/config) and [the form](form.pdf)",
+    );
+    plain.write("sops/ops/SOP-0001-base.md", &text);
+    plain.write("sops/ops/.secret/key.pdf", "secret");
+    plain.write("sops/ops/.git/config", "[http] extraheader = token");
+    plain.write("sops/ops/form.pdf", "%PDF");
+    let (rules, _) = lint_rules(&plain);
+    assert_eq!(
+        rules
+            .iter()
+            .filter(|r| r.starts_with("link-untracked"))
+            .count(),
+        2,
+        "{rules:#?}"
+    );
+    plain
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let site = crate::publish::tree(&plain.path("site"));
+    let copied: Vec<&String> = site.keys().filter(|p| p.starts_with("files/")).collect();
+    assert_eq!(copied, ["files/sops/ops/form.pdf"]);
+}
+
+// See #11 (S3): `sop serve` sends attachments with headers that let nothing in them run.
+#[test]
+fn serve_sends_attachments_with_a_policy_that_runs_nothing() {
+    use std::io::{Read, Write};
+    let repo = repo_linking("Read [the form](form.pdf)", &[("form.pdf", "%PDF tracked")]);
+    let served = crate::serve::serve(&repo);
+    let host = crate::serve::address(&served.url);
+    let mut s = std::net::TcpStream::connect(&host).unwrap();
+    write!(
+        s,
+        "GET /files/sops/ops/form.pdf HTTP/1.1\r\nHost: {host}\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.contains("\r\nContent-Security-Policy: default-src 'none';"),
+        "{head}"
+    );
+    assert!(head.contains("sandbox"), "{head}");
+    assert!(
+        head.contains("\r\nX-Content-Type-Options: nosniff"),
+        "{head}"
+    );
+    assert!(head.contains("\r\nContent-Type: application/pdf"), "{head}");
+    assert_eq!(body, "%PDF tracked");
+}
