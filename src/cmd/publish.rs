@@ -118,6 +118,11 @@ fn refusal(ctx: &Context, err: SiteError) -> anyhow::Error {
             )),
         )
         .into(),
+        SiteError::PathCollision { .. } => Stop::refused(
+            format!("{err}, so nothing was published"),
+            Some("give one of them another id (or language); every SOP needs a page of its own".to_string()),
+        )
+        .into(),
         SiteError::Theme { .. } | SiteError::Template { .. } => Stop::usage(
             err.to_string(),
             Some(

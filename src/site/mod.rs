@@ -13,6 +13,7 @@ pub mod feeds;
 mod links;
 pub mod markdown;
 pub mod pages;
+mod paths;
 pub mod publish;
 mod search;
 pub mod select;
@@ -79,6 +80,16 @@ pub enum SiteError {
         path: PathBuf,
         /// What is wrong with the marker.
         reason: String,
+    },
+    /// Two sources would be published at the same path.
+    #[error("{first} and {second} would both be published as `{path}`")]
+    PathCollision {
+        /// The site path.
+        path: String,
+        /// The first source, described for the writer.
+        first: String,
+        /// The second source.
+        second: String,
     },
     /// The output folder holds files `sop` did not write.
     #[error(
@@ -197,13 +208,14 @@ pub fn build_into(
             .ok()
             .flatten()
         };
-    let selection = select::select(
+    let mut selection = select::select(
         corpus,
         &repo.settings,
         histories,
         options.drafts,
         &read_at_tag,
     );
+    paths::check(&mut selection, &repo.settings.config.sops.id_prefix)?;
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
     site.never_approved = selection.never_approved;

@@ -590,3 +590,142 @@ fn serve_sends_attachments_with_a_policy_that_runs_nothing() {
     assert!(head.contains("\r\nContent-Type: application/pdf"), "{head}");
     assert_eq!(body, "%PDF tracked");
 }
+
+// See #11 (R6): a very long department or tag name gets a short page name, not an abort.
+#[test]
+fn long_department_and_tag_names_publish_with_short_page_names() {
+    let long = "Very long department name ".repeat(11);
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Base", "checklist", "approved").replace(
+        "department: Payments",
+        &format!(
+            "department: \"{}\"\ntags: [\"{}\"]",
+            long.trim(),
+            long.trim()
+        ),
+    );
+    repo.write("sops/ops/SOP-0001-base.md", &text);
+    repo.commit("add");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = crate::publish::tree(&repo.path("site"));
+    for dir in ["departments/", "tags/"] {
+        let page = site
+            .keys()
+            .find(|p| p.starts_with(dir) && p.ends_with(".html") && !p.ends_with("index.html"))
+            .unwrap_or_else(|| panic!("no page in {dir}"));
+        let name = page.rsplit('/').next().unwrap();
+        assert!(
+            name.len() <= 90 && name.starts_with("very-long-department-name"),
+            "{page}"
+        );
+    }
+    let problems = crate::publish::broken_links(&site);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// See #11 (S8): ids that cannot name a page are left out, and publishing is deterministic.
+#[test]
+fn sops_with_ids_that_cannot_name_a_page_are_left_out() {
+    let repo = SopRepo::new();
+    let base = sop_text("SOP-0001", "Original", "checklist", "approved");
+    repo.write("sops/ops/SOP-0001-base.md", &base);
+    repo.write(
+        "sops/ops/SOP-0001-base.es.md",
+        &base.replace(
+            "title: Original",
+            "title: Traduccion real\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+        ),
+    );
+    repo.write(
+        "sops/ops/SOP-0004-c.md",
+        &base
+            .replace("id: SOP-0001", "id: \"SOP-0001.es\"")
+            .replace("title: Original", "title: Impostor"),
+    );
+    repo.write(
+        "sops/ops/SOP-0002-a.md",
+        &base
+            .replace("id: SOP-0001", "id: \"SOP 0002\"")
+            .replace("title: Original", "title: Space"),
+    );
+    repo.write(
+        "sops/ops/SOP-0002-b.md",
+        &base
+            .replace("id: SOP-0001", "id: SOP_0002")
+            .replace("title: Original", "title: Underscore"),
+    );
+    repo.commit("add");
+    let mut first = None;
+    for _ in 0..4 {
+        let _ = std::fs::remove_dir_all(repo.path("site"));
+        let out = repo
+            .sop()
+            .args(["publish", "--out", "site"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        for path in ["SOP-0004-c.md", "SOP-0002-a.md", "SOP-0002-b.md"] {
+            assert!(
+                stderr.contains(&format!("`sops/ops/{path}` is not published: its id")),
+                "{path}: {stderr}"
+            );
+        }
+        assert!(stderr.contains("published 1 SOP "), "{stderr}");
+        let site = crate::publish::tree(&repo.path("site"));
+        let es = String::from_utf8(site["sops/SOP-0001.es.html"].clone()).unwrap();
+        assert!(es.contains("Traduccion real") && !es.contains("Impostor"));
+        assert!(
+            !site.keys().any(|p| p.contains("0002")),
+            "{:?}",
+            site.keys()
+        );
+        match &first {
+            None => first = Some(site),
+            Some(f) => assert!(f == &site, "publish is not deterministic"),
+        }
+    }
+}
+
+// See #11 (S8): two sources for one page are refused, naming both.
+#[test]
+fn two_sources_for_one_page_are_refused_naming_both() {
+    let repo = SopRepo::new();
+    let base = sop_text("SOP-0001", "Original", "checklist", "approved");
+    repo.write("sops/ops/SOP-0001-base.md", &base);
+    for (file, lang) in [
+        ("SOP-0001-base.pt-BR.md", "pt-BR"),
+        ("SOP-0001-other.pt-br.md", "pt-br"),
+    ] {
+        repo.write(
+            &format!("sops/ops/{file}"),
+            &base.replace(
+                "title: Original",
+                &format!("title: Tradução\nlanguage: {lang}\ntranslation_of: SOP-0001@1.0.0"),
+            ),
+        );
+    }
+    repo.commit("add");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("SOP-0001-base.pt-BR.md") && stderr.contains("SOP-0001-other.pt-br.md"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("would both be published as"), "{stderr}");
+    assert!(!repo.path("site").exists());
+}
