@@ -75,7 +75,11 @@ impl Links for PageLinks<'_, '_> {
         }
         if publishable::extension(&target) == "svg" {
             // Never a file of the site: opened on its own, an SVG runs its scripts in the
-            // site's origin. As a `data:` image it runs nothing and has no such origin.
+            // site's origin. As a `data:` image it runs nothing and has no such origin. A
+            // drawing too large to sit inside a page is left out rather than read whole.
+            if !on_disk.metadata().is_ok_and(|m| m.len() <= SVG_INLINE_MAX) {
+                return Target::Drop;
+            }
             return match std::fs::read(&on_disk) {
                 Ok(bytes) => Target::Rewrite(svg_data_url(&bytes)),
                 Err(_) => Target::Drop,
@@ -88,6 +92,9 @@ impl Links for PageLinks<'_, '_> {
         }
     }
 }
+
+/// The largest SVG image shown inline in a page (bytes).
+const SVG_INLINE_MAX: u64 = 5_000_000;
 
 /// The prefix of the only `data:` URLs the site writes (inline SVG images).
 pub(super) const SVG_DATA_URL: &str = "data:image/svg+xml;base64,";

@@ -204,21 +204,26 @@ pub fn check_target(out: &Path, owner: &Owner) -> Result<(), SiteError> {
             path: out.to_path_buf(),
         });
     }
+    let marker = out.join(MARKER);
+    let problem = marker
+        .symlink_metadata()
+        .is_ok()
+        .then(|| owner.marker_problem(&marker));
+    if problem == Some(None) {
+        // A folder `sop publish` made for this repository.
+        return Ok(());
+    }
     if let Some(found) = source_inside(out)? {
         return Err(protected(format!(
             "it holds `{}`, which `sop publish` never writes",
             found.strip_prefix(out).unwrap_or(&found).display()
         )));
     }
-    let marker = out.join(MARKER);
-    if marker.symlink_metadata().is_ok() {
-        return match owner.marker_problem(&marker) {
-            None => Ok(()),
-            Some(reason) => Err(SiteError::MarkerInvalid {
-                path: out.to_path_buf(),
-                reason,
-            }),
-        };
+    if let Some(Some(reason)) = problem {
+        return Err(SiteError::MarkerInvalid {
+            path: out.to_path_buf(),
+            reason,
+        });
     }
     let mut entries = std::fs::read_dir(out).map_err(|source| SiteError::Read {
         path: out.to_path_buf(),

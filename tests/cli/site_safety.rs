@@ -729,3 +729,19 @@ fn two_sources_for_one_page_are_refused_naming_both() {
     assert!(stderr.contains("would both be published as"), "{stderr}");
     assert!(!repo.path("site").exists());
 }
+
+// See #11 (S2): the check for sources inside the output never refuses sop's own folder,
+// even when an SOP links to a file named like one.
+#[test]
+fn its_own_folder_is_replaced_even_when_it_holds_a_linked_sop_toml() {
+    let repo = repo_linking("Read [the settings](../../sop.toml)", &[]);
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    assert!(repo.path("site/files/sop.toml").is_file());
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+}
