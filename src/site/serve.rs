@@ -34,7 +34,7 @@ pub const RELOAD_PATH: &str = "/__livereload";
 /// How many connections are served at once; more are answered `503` and closed at once.
 pub const MAX_CONNECTIONS: usize = 256;
 
-/// How long a connection may take to send its request before it is closed.
+/// How long a connection may take to send its request head before it is closed.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The largest request head read (request line and headers).
@@ -362,11 +362,14 @@ struct Request {
 fn read_request(stream: &mut TcpStream) -> Option<Request> {
     let mut head = Vec::with_capacity(1024);
     let mut buf = [0u8; 2048];
+    // The whole head must arrive in time, not each piece of it: a client sending a byte now
+    // and then would otherwise hold its connection for ever.
+    let started = Instant::now();
     let end = loop {
         if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
             break end;
         }
-        if head.len() > MAX_HEAD {
+        if head.len() > MAX_HEAD || started.elapsed() > READ_TIMEOUT {
             return None;
         }
         let n = stream.read(&mut buf).ok()?;
