@@ -51,9 +51,10 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile>
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sop-tmp-")
-        .tempfile_in(dir)?;
+    // A run killed between writing and renaming leaves its temporary here: remove those first.
+    crate::leftovers::remove_stale_files(dir);
+    let prefix = crate::leftovers::prefix(crate::leftovers::SOP_TMP);
+    let mut tmp = tempfile::Builder::new().prefix(&prefix).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     Ok(tmp)

@@ -26,14 +26,21 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         Some(dir) => ctx.cwd.join(dir),
         None => repo.root.join(&repo.settings.config.site.out),
     };
+    let config = ctx
+        .config
+        .clone()
+        .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME));
+    let git_dir = crate::git::git_dir(&repo.root);
+    let owner =
+        site::publish::Owner::new(&repo.root, &repo.sops_dir(), &config, git_dir.as_deref());
     // Refuse before doing any work, so nothing is touched.
-    site::publish::check_target(&out).map_err(|e| refusal(ctx, e))?;
+    site::publish::check_target(&out, &owner).map_err(|e| refusal(ctx, e))?;
     let base_url = base_url(&repo, args.base_url.as_deref())?;
     let corpus = repo.load();
     let histories = histories(ctx, &repo)?;
     let findings = crate::lint::check(&repo, &corpus).unwrap_or_default();
     let options = options(&findings, args.drafts, base_url, false);
-    let built = site::publish::publish(&out, |sink| {
+    let built = site::publish::publish(&out, &owner, |sink| {
         site::build_into(&repo, &corpus, &histories, &options, sink)
     })
     .map_err(|e| refusal(ctx, e))
@@ -87,6 +94,33 @@ fn refusal(ctx: &Context, err: SiteError) -> anyhow::Error {
                 "choose another folder with `--out`, or empty `{}` yourself if nothing in it is needed",
                 ctx.display_path(path)
             )),
+        )
+        .into(),
+        SiteError::ProtectedOutput { path, reason } => Stop::refused(
+            format!(
+                "`{}` cannot be the output folder, so nothing was written or deleted: {reason}",
+                ctx.display_path(path)
+            ),
+            Some(
+                "publish into a folder of its own, such as `site` (`--out site`, or `[site] out = \"site\"` in `sop.toml`)"
+                    .to_string(),
+            ),
+        )
+        .into(),
+        SiteError::MarkerInvalid { path, reason } => Stop::refused(
+            format!(
+                "`{}` was not made by `sop publish` in this repository, so it is left untouched: {reason}",
+                ctx.display_path(path)
+            ),
+            Some(format!(
+                "choose another folder with `--out`, or delete `{}` yourself if nothing in it is needed",
+                ctx.display_path(path)
+            )),
+        )
+        .into(),
+        SiteError::PathCollision { .. } => Stop::refused(
+            format!("{err}, so nothing was published"),
+            Some("give one of them another id (or language); every SOP needs a page of its own".to_string()),
         )
         .into(),
         SiteError::Theme { .. } | SiteError::Template { .. } => Stop::usage(

@@ -413,6 +413,8 @@ pub(crate) struct Cx<'a> {
     corpus: &'a Corpus,
     /// Per type name: normalized section names and aliases → index of the required section.
     lookups: HashMap<&'a str, HashMap<String, usize>>,
+    /// The files git tracks, read once when a rule first asks.
+    tracked: std::sync::OnceLock<crate::publishable::Tracked>,
 }
 
 impl<'a> Cx<'a> {
@@ -441,7 +443,14 @@ impl<'a> Cx<'a> {
                 .iter()
                 .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
                 .collect(),
+            tracked: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Which repository files the site may publish.
+    pub(crate) fn tracked(&self) -> &crate::publishable::Tracked {
+        self.tracked
+            .get_or_init(|| crate::publishable::Tracked::load(&self.repo.root))
     }
 
     /// Every per-file rule for one SOP.

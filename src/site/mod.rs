@@ -13,6 +13,7 @@ pub mod feeds;
 mod links;
 pub mod markdown;
 pub mod pages;
+mod paths;
 pub mod publish;
 mod search;
 pub mod select;
@@ -61,6 +62,35 @@ pub enum SiteError {
         #[source]
         source: std::io::Error,
     },
+    /// The output folder is, holds or lies inside what the repository is made of.
+    #[error("`{}` cannot be the output folder: {reason}", path.display())]
+    ProtectedOutput {
+        /// The folder.
+        path: PathBuf,
+        /// What it is or holds.
+        reason: String,
+    },
+    /// The output folder's marker was not written by `sop` for this repository.
+    #[error(
+        "`{}` was not made by `sop publish` for this repository, so it is left untouched: {reason}",
+        path.display()
+    )]
+    MarkerInvalid {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong with the marker.
+        reason: String,
+    },
+    /// Two sources would be published at the same path.
+    #[error("{first} and {second} would both be published as `{path}`")]
+    PathCollision {
+        /// The site path.
+        path: String,
+        /// The first source, described for the writer.
+        first: String,
+        /// The second source.
+        second: String,
+    },
     /// The output folder holds files `sop` did not write.
     #[error(
         "`{}` is not empty and was not made by `sop publish`, so it is left untouched",
@@ -101,6 +131,9 @@ pub struct Site {
     /// Every file: site path (`/`-separated, relative) → contents, sorted. Empty when the files
     /// went to a sink ([`build_into`]).
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Files copied from the repository as they are (site path → repository file), kept on
+    /// disk rather than in memory: empty when the files went to a sink.
+    pub attachments: BTreeMap<String, PathBuf>,
     /// How many files were produced.
     pub written: usize,
     /// Notes for the person publishing: SOPs left out and why.
@@ -124,15 +157,28 @@ pub fn build(
     options: &Options,
 ) -> Result<Site, SiteError> {
     let files = std::sync::Mutex::new(BTreeMap::new());
-    let sink = |path: String, bytes: Vec<u8>| {
-        files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(path, bytes);
+    let attachments = std::sync::Mutex::new(BTreeMap::new());
+    let sink = |path: String, content: pages::Content| {
+        match content {
+            pages::Content::Bytes(bytes) => files
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(path, bytes),
+            pages::Content::File(source) => {
+                attachments
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(path, source);
+                None
+            }
+        };
         Ok(())
     };
     let mut site = build_into(repo, corpus, histories, options, &sink)?;
     site.files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    site.attachments = attachments
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok(site)
@@ -162,13 +208,14 @@ pub fn build_into(
             .ok()
             .flatten()
         };
-    let selection = select::select(
+    let mut selection = select::select(
         corpus,
         &repo.settings,
         histories,
         options.drafts,
         &read_at_tag,
     );
+    paths::check(&mut selection, &repo.settings.config.sops.id_prefix)?;
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
     site.never_approved = selection.never_approved;

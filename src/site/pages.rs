@@ -36,10 +36,21 @@ struct Build<'a> {
     departments: BTreeMap<String, String>,
     tags: BTreeMap<String, String>,
     feed: bool,
+    /// The repository files that may be copied into the site.
+    tracked: crate::publishable::Tracked,
 }
 
 /// Receives each finished file: site path and contents. Called from several threads.
-pub type Sink<'s> = dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync + 's;
+pub type Sink<'s> = dyn Fn(String, Content) -> Result<(), SiteError> + Sync + 's;
+
+/// What a file of the site holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Rendered bytes.
+    Bytes(Vec<u8>),
+    /// A repository file copied as it is (an attachment): streamed, never read whole.
+    File(std::path::PathBuf),
+}
 
 /// Render every page, feed and asset, handing each file to `sink` as soon as it is ready (so a
 /// large site is never held in memory whole).
@@ -68,6 +79,7 @@ pub(super) fn render_all(
         departments,
         tags,
         feed: !selection.entries.is_empty(),
+        tracked: crate::publishable::Tracked::load(&repo.root),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -79,7 +91,7 @@ pub(super) fn render_all(
                 .push(path.clone());
         }
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        sink(path, bytes)
+        sink(path, Content::Bytes(bytes))
     };
     let linked_files = selection
         .entries
@@ -151,10 +163,30 @@ pub(super) fn render_all(
     for (path, bytes) in &theme.assets {
         emit(path.clone(), bytes.clone())?;
     }
+    let mut notes = Vec::new();
+    if let crate::publishable::Tracked::Unreadable(why) = &build.tracked {
+        notes.push(format!(
+            "no linked file is published: git's list of tracked files cannot be read ({why})"
+        ));
+    }
+    let warn_size = repo.settings.config.site.attachment_warn_size.bytes();
     for rel in linked_files {
         let src = repo.root.join(&rel);
-        let bytes = std::fs::read(&src).map_err(|source| SiteError::Read { path: src, source })?;
-        emit(format!("files/{rel}"), bytes)?;
+        let size = std::fs::metadata(&src)
+            .map_err(|source| SiteError::Read {
+                path: src.clone(),
+                source,
+            })?
+            .len();
+        if size > warn_size {
+            notes.push(format!(
+                "`{rel}` is {}, more than the {} set by `[site] attachment_warn_size`: readers on a phone wait for it; link to a smaller file, or raise the limit in `sop.toml`",
+                crate::repo::config::ByteSize(size),
+                repo.settings.config.site.attachment_warn_size,
+            ));
+        }
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink(format!("files/{rel}"), Content::File(src))?;
     }
     let mut pages = std::mem::take(
         &mut *pages
@@ -170,7 +202,8 @@ pub(super) fn render_all(
     let archived = selection.entries.iter().map(|e| e.archived.len()).sum();
     Ok(Site {
         files: BTreeMap::new(),
-        notes: Vec::new(),
+        attachments: BTreeMap::new(),
+        notes,
         published: selection.entries.len(),
         archived,
         never_approved: 0,
@@ -484,6 +517,7 @@ impl Build<'_> {
             repo_root: &self.root,
             from: &sop.path,
             root: &root,
+            tracked: &self.tracked,
         };
         let body = markdown::render(sop, &links);
         linked.extend(body.files);

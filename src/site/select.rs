@@ -255,8 +255,29 @@ fn revision_at<'h>(history: &'h SopHistory, release: &Release) -> Option<&'h Rev
     history.commits.iter().find(|c| c.commit == release.commit)
 }
 
+/// The longest slug used as is; longer ones are cut and given a hash of the whole text, so
+/// that a file name stays far below the 255 bytes file systems allow, with room for a
+/// language and an extension, and two long names that start alike stay apart.
+const SLUG_MAX: usize = 80;
+
+/// `slug` cut to [`SLUG_MAX`] bytes (it is ASCII) with a short hash of `text` when longer.
+fn capped(slug: String, text: &str) -> String {
+    if slug.len() <= SLUG_MAX {
+        return slug;
+    }
+    // FNV-1a: stable across Rust versions and platforms, so page names never change.
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let cut = slug
+        .get(..SLUG_MAX - 9)
+        .unwrap_or(&slug)
+        .trim_end_matches(['-', '_', '.']);
+    format!("{cut}-{:08x}", hash as u32)
+}
+
 /// A form of `text` safe in a file name and a URL: ASCII letters, digits, `-`, `_` and `.`
-/// kept, anything else becomes `_`.
+/// kept, anything else becomes `_`; cut with a short hash beyond [`SLUG_MAX`] bytes.
 pub fn file_slug(text: &str) -> String {
     let s: String = text
         .chars()
@@ -268,14 +289,16 @@ pub fn file_slug(text: &str) -> String {
             }
         })
         .collect();
-    if s.is_empty() || s.starts_with('.') {
+    let s = if s.is_empty() || s.starts_with('.') {
         format!("_{s}")
     } else {
         s
-    }
+    };
+    capped(s, text)
 }
 
-/// A readable slug for a department or tag name: ASCII, lowercase, words joined by `-`.
+/// A readable slug for a department or tag name: ASCII, lowercase, words joined by `-`; cut
+/// with a short hash beyond [`SLUG_MAX`] bytes.
 pub fn name_slug(name: &str) -> String {
     let ascii = deunicode::deunicode(name).to_ascii_lowercase();
     let mut out = String::with_capacity(ascii.len());
@@ -287,7 +310,11 @@ pub fn name_slug(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "x".to_string() } else { out }
+    if out.is_empty() {
+        "x".to_string()
+    } else {
+        capped(out, name)
+    }
 }
 
 #[cfg(test)]
@@ -400,5 +427,20 @@ mod tests {
         assert_eq!(name_slug("Trust & Safety"), "trust-safety");
         assert_eq!(name_slug("Über Ops"), "uber-ops");
         assert_eq!(name_slug("&&"), "x");
+    }
+
+    #[test]
+    fn long_slugs_are_cut_with_a_hash() {
+        let long = "Very long department name ".repeat(11);
+        let a = name_slug(&long);
+        assert!(a.len() <= SLUG_MAX, "{a}");
+        assert!(a.starts_with("very-long-department-name-very"), "{a}");
+        assert_ne!(
+            a,
+            name_slug(&format!("{long}!")),
+            "different names stay apart"
+        );
+        assert_eq!(a, name_slug(&long), "stable");
+        assert!(file_slug(&"x".repeat(300)).len() <= SLUG_MAX);
     }
 }

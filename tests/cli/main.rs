@@ -22,5 +22,6 @@ mod release;
 mod release_safety;
 mod review;
 mod serve;
+mod site_safety;
 mod stats;
 mod validate;
