@@ -11,9 +11,6 @@
 //!
 //! `sop lint` (rules `link-untracked`, `link-active-content`) and `sop publish` ask the same
 //! questions here, so lint says exactly what publish will leave out.
-//!
-//! TODO(#11): reading git's index belongs in `src/git/`; it lives here while that module is
-//! being changed for the approval work. This module depends on nothing else in `sop`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -66,34 +63,11 @@ impl Refusal {
 impl Tracked {
     /// Read the index of the git repository holding `root` (the SOP repository root).
     pub fn load(root: &Path) -> Tracked {
-        let Ok(repo) = git2::Repository::discover(root) else {
-            return Tracked::NoGit;
-        };
-        let Some(workdir) = repo.workdir() else {
-            return Tracked::Unreadable("the repository has no working tree".into());
-        };
-        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        let (root, workdir) = (canonical(root), canonical(workdir));
-        // `sop.toml` may sit in a sub-folder of the git work tree: index paths carry it.
-        let prefix = match root.strip_prefix(&workdir) {
-            Ok(p) if p.as_os_str().is_empty() => String::new(),
-            Ok(p) => format!("{}/", p.to_string_lossy().replace('\\', "/")),
-            Err(_) => {
-                return Tracked::Unreadable("the SOP folder is outside git's work tree".into());
-            }
-        };
-        let index = match repo.index() {
-            Ok(index) => index,
-            Err(e) => return Tracked::Unreadable(e.message().to_string()),
-        };
-        let files = index
-            .iter()
-            .filter_map(|entry| {
-                let path = String::from_utf8(entry.path).ok()?;
-                path.strip_prefix(&prefix).map(str::to_string)
-            })
-            .collect();
-        Tracked::Index(files)
+        match crate::git::tracked_files(root) {
+            Ok(Some(files)) => Tracked::Index(files),
+            Ok(None) => Tracked::NoGit,
+            Err(why) => Tracked::Unreadable(why),
+        }
     }
 
     /// Whether the file at `rel` (relative to the SOP repository root, `/`-separated) may be

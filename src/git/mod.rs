@@ -205,6 +205,29 @@ pub fn probe(dir: &Path) -> Result<Option<bool>, GitError> {
     Ok(Git::open(dir)?.map(|git| git.repo.is_shallow()))
 }
 
+/// The files in git's index, as paths relative to the SOP root `root` (files outside it are
+/// left out); `Ok(None)` outside git.
+///
+/// # Errors
+/// Why the index cannot be read, in words.
+pub fn tracked_files(root: &Path) -> Result<Option<std::collections::BTreeSet<String>>, String> {
+    let git = match Git::open(root) {
+        Ok(Some(git)) => git,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let index = git.repo.index().map_err(|e| e.message().to_string())?;
+    Ok(Some(
+        index
+            .iter()
+            .filter_map(|entry| {
+                let path = String::from_utf8(entry.path).ok()?;
+                path.strip_prefix(&git.prefix).map(str::to_string)
+            })
+            .collect(),
+    ))
+}
+
 /// The help for a shallow clone.
 pub const SHALLOW_HELP: &str = "fetch the whole history: `git fetch --unshallow --tags` (in CI: `fetch-depth: 0` for actions/checkout)";
 
