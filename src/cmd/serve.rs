@@ -22,7 +22,8 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let root = repo.root.clone();
     let config = ctx.config.clone();
-    let drafts = args.drafts;
+    // A preview of the working copies unless `--published` asks for the published site.
+    let drafts = !args.published;
     let build = |ctx: &Context| -> anyhow::Result<Site> {
         let repo = Repo::at(root.clone(), config.as_deref())?;
         let corpus = repo.load();
