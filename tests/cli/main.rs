@@ -5,6 +5,7 @@
 
 mod support;
 
+mod approved;
 mod diag_formats;
 mod diff;
 mod due;

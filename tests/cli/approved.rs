@@ -1,0 +1,319 @@
+//! What readers see (issue #10): published pages hold only text that was approved and
+//! committed, a revision in progress is announced but never shown, previews are marked, and
+//! each version says who approved it, when, and what the approval means.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::publish::{broken_links, tree};
+use crate::support::{SopRepo, sop_text};
+
+const PATH: &str = "sops/pay/SOP-0001-refunds.md";
+const TAG: &str = "SOP-0001/v1.0.0";
+const APPROVED: &str = "First approved refunds\n\nApproved-by: Lena Fischer <lena@example.com>\nApproved-on: 2026-11-30\nApproval-meaning: approved for use\n";
+
+/// SOP-0001 v1.0.0 committed and released as approved, with an approval record.
+fn released() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("SOP-0001 v1.0.0: first version");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo
+}
+
+/// Publish into `site`: the files and stderr.
+fn publish(repo: &SopRepo, args: &[&str]) -> (BTreeMap<String, Vec<u8>>, String) {
+    let _ = std::fs::remove_dir_all(repo.path("site"));
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .args(args)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    (tree(&repo.path("site")), stderr)
+}
+
+fn page(site: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        site.get(path)
+            .unwrap_or_else(|| panic!("no page {path}"))
+            .clone(),
+    )
+    .unwrap()
+}
+
+/// The rendered body of an SOP page.
+fn body(html: &str) -> &str {
+    let start = html.find("<div class=\"sop-body prose\">").expect("a body");
+    let end = html[start..]
+        .find("<section class=\"history\"")
+        .expect("a history")
+        + start;
+    &html[start..end]
+}
+
+/// `text` rendered by `sop publish` on its own, outside git (where the file itself is shown).
+fn rendered(text: &str) -> String {
+    let alone = SopRepo::empty();
+    alone.write("sop.toml", "");
+    alone.write(PATH, text);
+    let (site, _) = publish(&alone, &[]);
+    body(&page(&site, "sops/SOP-0001.html")).to_string()
+}
+
+#[test]
+fn a_committed_revision_is_announced_but_the_tagged_text_is_shown() {
+    let repo = released();
+    let revised = repo
+        .read(PATH)
+        .replace("status: approved", "status: review")
+        .replace("version: 1.0.0", "version: 1.1.0")
+        + "\nA step still under discussion.\n";
+    repo.write(PATH, &revised);
+    repo.commit("draft a new step");
+    let (site, stderr) = publish(&repo, &[]);
+    let current = page(&site, "sops/SOP-0001.html");
+    let tagged = repo.git(&["show", &format!("{TAG}:{PATH}")]);
+    assert_eq!(body(&current), rendered(&tagged));
+    assert!(!current.contains("still under discussion"));
+    assert!(
+        current.contains("A revision (v1.1.0, in review) is in progress"),
+        "{current}"
+    );
+    assert!(current.contains("<span class=\"badge version\">v1.0.0</span>"));
+    // Nothing links to the unapproved text, and the publisher is told, once.
+    assert!(!site.keys().any(|p| p.contains("v1.1.0")));
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("SOP-0001")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains("committed changes (v1.1.0, in review) are not released"),
+        "{stderr}"
+    );
+    assert!(broken_links(&site).is_empty());
+}
+
+#[test]
+fn uncommitted_edits_to_an_approved_sop_never_reach_the_page() {
+    let repo = released();
+    // Still says approved, same version: the defect of issue #10, item 1.
+    let edited = repo.read(PATH) + "\nAn uncommitted shortcut.\n";
+    repo.write(PATH, &edited);
+    let (site, stderr) = publish(&repo, &[]);
+    let current = page(&site, "sops/SOP-0001.html");
+    let tagged = repo.git(&["show", &format!("{TAG}:{PATH}")]);
+    assert_eq!(body(&current), rendered(&tagged));
+    assert!(!current.contains("uncommitted shortcut"));
+    assert!(
+        current.contains("This SOP has unreleased changes"),
+        "{current}"
+    );
+    assert!(
+        stderr.contains("`SOP-0001`: changes not committed yet (same version) are not published"),
+        "{stderr}"
+    );
+    // Published unchanged in the search index too.
+    assert!(!page(&site, "assets/search-index.js").contains("shortcut"));
+}
+
+#[test]
+fn an_untagged_approved_commit_is_shown_marked_and_edits_after_it_are_not() {
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("adopt sop");
+    let committed = repo.read(PATH);
+    repo.write(PATH, &(committed.clone() + "\nAn uncommitted step.\n"));
+    let (site, stderr) = publish(&repo, &[]);
+    let current = page(&site, "sops/SOP-0001.html");
+    assert_eq!(body(&current), rendered(&committed));
+    assert!(
+        current.contains("Not released with sop release"),
+        "{current}"
+    );
+    assert!(!current.contains("uncommitted step"));
+    assert!(
+        stderr.contains("published from the last commit"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`SOP-0001`: changes not committed yet"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn never_approved_sops_are_left_out_with_the_reason() {
+    let repo = released();
+    repo.write(
+        "sops/pay/SOP-0002-draft.md",
+        &sop_text("SOP-0002", "Draft", "procedure", "draft"),
+    );
+    repo.commit("a draft");
+    // Approved on disk only: not committed, so not published.
+    repo.write(
+        "sops/pay/SOP-0003-new.md",
+        &sop_text("SOP-0003", "New", "procedure", "approved"),
+    );
+    let (site, stderr) = publish(&repo, &[]);
+    assert!(site.contains_key("sops/SOP-0001.html"));
+    assert!(!site.contains_key("sops/SOP-0002.html"));
+    assert!(!site.contains_key("sops/SOP-0003.html"));
+    assert!(
+        stderr.contains("`SOP-0002` (`sops/pay/SOP-0002-draft.md`) is not published: no version of it is approved yet (it is draft)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`SOP-0003` (`sops/pay/SOP-0003-new.md`) is not published: its approved text is not committed yet"),
+        "{stderr}"
+    );
+    // A release that was never approved publishes nothing either.
+    let review = sop_text("SOP-0004", "Pending", "procedure", "review");
+    repo.write("sops/pay/SOP-0004-pending.md", &review);
+    repo.commit("pending");
+    repo.git(&["tag", "-a", "SOP-0004/v1.0.0", "-m", "for review"]);
+    let (site, stderr) = publish(&repo, &[]);
+    assert!(!site.keys().any(|p| p.contains("SOP-0004")));
+    assert!(
+        stderr.contains("`SOP-0004` (`sops/pay/SOP-0004-pending.md`) is not published: its release was not approved"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn drafts_are_marked_as_previews_on_every_page() {
+    let repo = released();
+    repo.write(PATH, &(repo.read(PATH) + "\nA working-copy step.\n"));
+    repo.write(
+        "sops/pay/SOP-0002-draft.md",
+        &sop_text("SOP-0002", "Draft", "procedure", "draft"),
+    );
+    let (site, _) = publish(&repo, &["--drafts"]);
+    assert!(page(&site, "sops/SOP-0001.html").contains("A working-copy step"));
+    for (path, bytes) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            html.contains("<strong>Draft preview.</strong>"),
+            "{path} is not marked as a preview"
+        );
+    }
+    assert!(page(&site, "sops/SOP-0001.html").contains("Preview of the working copy"));
+    assert!(page(&site, "sops/SOP-0002.html").contains("not an approved version"));
+    // The published site carries no preview mark.
+    let (site, _) = publish(&repo, &[]);
+    assert!(!page(&site, "index.html").contains("Draft preview"));
+}
+
+#[test]
+fn approvals_are_shown_on_the_page_the_archive_and_in_history() {
+    let repo = released();
+    // v1.1.0, approved, released by hand without an approval record: the front matter's
+    // approvers stand in.
+    let next = repo
+        .read(PATH)
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("approvers: [Lena Fischer]", "approvers: [Kim Osei]")
+        + "\nA clearer step.\n";
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: clearer");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "Clearer"]);
+    let (site, _) = publish(&repo, &[]);
+    let current = page(&site, "sops/SOP-0001.html");
+    assert!(current.contains("Kim Osei"), "{current}");
+    assert!(current.contains("as named in the document"), "{current}");
+    // The history table: who approved 1.0.0, when, and the meaning.
+    assert!(
+        current.contains("<span class=\"approval\">Lena Fischer, <time datetime=\"2026-11-30\">2026-11-30</time> <span class=\"muted\">(approved for use)</span></span>"),
+        "{current}"
+    );
+    let old = page(&site, "sops/SOP-0001/v1.0.0.html");
+    assert!(
+        old.contains("approved by Lena Fischer on 2026-11-30 (approved for use)"),
+        "{old}"
+    );
+    assert!(
+        old.contains("<span class=\"approver\">Lena Fischer</span>"),
+        "{old}"
+    );
+
+    let out = repo
+        .sop()
+        .args(["history", "SOP-0001", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let releases = v["releases"].as_array().unwrap();
+    assert_eq!(releases[0]["version"], "1.1.0");
+    assert_eq!(releases[0]["approvals"], serde_json::json!([]));
+    assert_eq!(
+        releases[1]["approvals"],
+        serde_json::json!([{
+            "name": "Lena Fischer",
+            "email": "lena@example.com",
+            "date": "2026-11-30",
+            "meaning": "approved for use"
+        }])
+    );
+    let out = repo.sop().args(["history", "SOP-0001"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains(
+            "approved by Lena Fischer <lena@example.com> on 2026-11-30 (approved for use)"
+        ),
+        "{text}"
+    );
+    let help = repo.sop().args(["history", "--help"]).assert().success();
+    let help = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+    assert!(help.contains("\"approvals\""), "{help}");
+}
+
+#[test]
+fn due_reads_the_review_dates_of_the_published_version() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        .replace("review_every: 12 months", "next_review: 2026-06-01");
+    repo.write(PATH, &text);
+    repo.commit("SOP-0001 v1.0.0");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    // A revision with a later review date, committed but not released: still overdue.
+    let revised = text
+        .replace("next_review: 2026-06-01", "next_review: 2027-06-01")
+        .replace("status: approved", "status: review")
+        + "\nNew step.\n";
+    repo.write(PATH, &revised);
+    repo.commit("revise");
+    let due = |repo: &SopRepo| -> Value {
+        let out = repo
+            .sop()
+            .args(["due", "--format", "json"])
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let v = due(&repo);
+    assert_eq!(v["reviews"][0]["next_review"], "2026-06-01", "{v}");
+    assert_eq!(v["reviews"][0]["path"], PATH);
+    let out = repo
+        .sop()
+        .args(["stats", "--format", "json"])
+        .assert()
+        .success();
+    let stats: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(stats["overdue"], 1, "{stats}");
+    // A review of the released text (only the dates change) moves the date on.
+    repo.write(
+        PATH,
+        &text.replace("next_review: 2026-06-01", "next_review: 2027-06-01"),
+    );
+    repo.commit("SOP-0001: reviewed");
+    let v = due(&repo);
+    assert_eq!(v["reviews"], serde_json::json!([]), "{v}");
+}
