@@ -48,7 +48,7 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     list_notes(ctx, "not published yet", &built.unpublished_changes)?;
     if built.not_released > 0 {
         ctx.note(&format!(
-            "note: {} SOP{} published from the last commit, not from a release, so no approval record exists for {}: `sop release <ID> --approve` records who approved it",
+            "note: {} SOP{} published from the last commit, not from a release, so no approval record says who approved {}: `sop release <ID> --approve` records it",
             built.not_released,
             if built.not_released == 1 { " is" } else { "s are" },
             if built.not_released == 1 { "it" } else { "them" },

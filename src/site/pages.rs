@@ -210,6 +210,10 @@ impl Build<'_> {
     }
 
     fn review_state(&self, sop: &Sop) -> (Option<String>, ReviewState) {
+        // Only a version in force is reviewed: a retired SOP has no next review.
+        if sop.status() == Some(Status::Retired) {
+            return (None, ReviewState::Unknown);
+        }
         let next = sop.next_review(&self.repo.settings);
         let state = if sop.status() == Some(Status::Approved) {
             ReviewState::of(next, self.options.today, self.repo.settings.due_soon)
@@ -447,9 +451,10 @@ impl Build<'_> {
             }
             Shown::Committed { pending } => {
                 notices.push(Notice {
-                    kind: "warning",
+                    kind: "info",
                     text: format!(
-                        "Not released with sop release: this is version {shown} as committed in git, where it says approved. No release records who approved this text and when; the approvers come from the document itself."
+                        "Not released with “sop release”: version {shown} is shown as committed in git, where it says {}. No approval record says who approved this text and when; the approvers named come from the document itself.",
+                        status_text(&entry.sop)
                     ),
                     link: None,
                 });
@@ -1085,7 +1090,11 @@ fn approval_words(rows: &[ApprovalRow]) -> String {
             s
         })
         .collect();
-    format!(", approved by {}", people.join(", "))
+    let list = match people.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => people.join(""),
+    };
+    format!(", approved by {list}")
 }
 
 /// The notice on every page of a preview (`--drafts`, `sop serve`).

@@ -136,7 +136,7 @@ fn an_untagged_approved_commit_is_shown_marked_and_edits_after_it_are_not() {
     let current = page(&site, "sops/SOP-0001.html");
     assert_eq!(body(&current), rendered(&committed));
     assert!(
-        current.contains("Not released with sop release"),
+        current.contains("Not released with “sop release”"),
         "{current}"
     );
     assert!(!current.contains("uncommitted step"));
@@ -316,4 +316,30 @@ fn due_reads_the_review_dates_of_the_published_version() {
     repo.commit("SOP-0001: reviewed");
     let v = due(&repo);
     assert_eq!(v["reviews"], serde_json::json!([]), "{v}");
+}
+
+#[test]
+fn serve_previews_working_copies_marked_as_previews() {
+    use std::io::{Read, Write};
+    let repo = released();
+    repo.write(PATH, &(repo.read(PATH) + "\nA working-copy step.\n"));
+    let served = crate::serve::serve(&repo);
+    let address = served
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut s = std::net::TcpStream::connect(address).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        s,
+        "GET /sops/SOP-0001.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut page = String::new();
+    s.read_to_string(&mut page).unwrap();
+    assert!(page.contains("A working-copy step"), "{page}");
+    assert!(page.contains("<strong>Draft preview.</strong>"), "{page}");
+    assert!(page.contains("Preview of the working copy"), "{page}");
 }
