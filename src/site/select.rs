@@ -125,6 +125,8 @@ pub struct Archived<'a> {
     pub release: &'a Release,
     /// The text at the tag.
     pub sop: Sop,
+    /// Its blob, when the history knows it.
+    pub blob: Option<git2::Oid>,
     /// Site path of the page (`sops/SOP-0001/v1.0.0.html`).
     pub url: String,
 }
@@ -383,11 +385,13 @@ fn pick<'a>(
                 continue;
             };
             let sop = Sop::parse(path.to_string(), text, prefix);
+            let blob = revision.and_then(|r| r.blob);
             let status = sop.status();
             release_status.insert(release.tag.clone(), status);
             if matches!(status, Some(Status::Approved | Status::Retired)) {
                 archived.push(Archived {
                     release,
+                    blob,
                     url: format!("sops/{slug}/v{}.html", file_slug(&release.version)),
                     sop,
                 });
@@ -428,7 +432,14 @@ fn pick<'a>(
         .head
         .get(&working.path)
         .or_else(|| history.and_then(|h| git.head.get(&h.path)));
-    let working_is_head = head_blob.is_some_and(|b| history::is_text_of(b, working.source.text()));
+    // Usually the working copy is the last release, committed: same blob, same text, and no
+    // hashing needed.
+    let shown_release = archived.first();
+    let working_is_head = head_blob.is_some_and(|b| {
+        shown_release
+            .is_some_and(|a| a.blob == Some(b) && a.sop.source.text() == working.source.text())
+            || history::is_text_of(b, working.source.text())
+    });
     let head: Option<Cow<'a, Sop>> = match head_blob {
         _ if working_is_head => Some(Cow::Borrowed(working)),
         Some(blob) => {
