@@ -153,8 +153,18 @@ fn history_lists_releases_and_marks_reviews() {
     let keys: Vec<&String> = releases[0].as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["commit", "date", "summary", "tag", "tagger", "version"]
+        [
+            "approvals",
+            "commit",
+            "date",
+            "summary",
+            "tag",
+            "tagger",
+            "version"
+        ]
     );
+    // Released without `--approve`: nobody approved this version.
+    assert_eq!(releases[0]["approvals"], serde_json::json!([]));
 
     let table = repo.sop().args(["history", "SOP-0001"]).assert().success();
     let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
