@@ -370,6 +370,7 @@ fn pick<'a>(
     // text was not approved gets none. Without archived pages, reading stops at the one shown.
     let mut archived: Vec<Archived<'a>> = Vec::new();
     let mut release_status = BTreeMap::new();
+    let mut unreadable = 0;
     if let Some(git) = how.git {
         for release in releases {
             if !how.archived && !archived.is_empty() {
@@ -382,6 +383,7 @@ fn pick<'a>(
                 (_, None) => working.path.as_str(),
             };
             let Some(text) = (git.at_tag)(release, revision.and_then(|r| r.blob), path) else {
+                unreadable += 1;
                 continue;
             };
             let sop = Sop::parse(path.to_string(), text, prefix);
@@ -455,9 +457,12 @@ fn pick<'a>(
     };
     if !releases.is_empty() {
         let Some(last) = archived.first() else {
-            let what = match releases.len() {
-                1 => "its release was not approved".to_string(),
-                n => format!("none of its {n} releases was approved"),
+            let what = match (releases.len(), unreadable) {
+                (_, n) if n > 0 => format!(
+                    "the text of {n} of its release tags could not be read from git, and no other release was approved"
+                ),
+                (1, _) => "its release was not approved".to_string(),
+                (n, _) => format!("none of its {n} releases was approved"),
             };
             return Err(left_out(
                 working,
