@@ -374,6 +374,21 @@ pub fn head_blobs(root: &Path, settings: &Settings) -> Result<Option<HeadBlobs>,
     Ok(Some(HeadBlobs { blobs }))
 }
 
+/// The files git changes when a commit or tag is made in the repository around `root`: its
+/// `HEAD`, its `refs/` folder and `packed-refs` (a worktree's `HEAD`, the shared refs). Empty
+/// outside git. `sop serve` watches them to rebuild after a commit or a release.
+pub fn ref_paths(root: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(Some(git)) = Git::open(root) else {
+        return Vec::new();
+    };
+    let common = git.repo.commondir();
+    vec![
+        git.repo.path().join("HEAD"),
+        common.join("refs"),
+        common.join("packed-refs"),
+    ]
+}
+
 /// The SOP files committed at `HEAD`: path relative to the SOP root → blob.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeadBlobs {

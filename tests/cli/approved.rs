@@ -343,3 +343,71 @@ fn serve_previews_working_copies_marked_as_previews() {
     assert!(page.contains("<strong>Draft preview.</strong>"), "{page}");
     assert!(page.contains("Preview of the working copy"), "{page}");
 }
+
+/// `GET path` from a running `sop serve`: the whole response.
+fn get(url: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = std::net::TcpStream::connect(address).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut page = String::new();
+    s.read_to_string(&mut page).unwrap();
+    page
+}
+
+#[test]
+fn serve_published_shows_a_release_once_it_is_committed_and_tagged() {
+    use std::io::BufRead;
+    let repo = released();
+    /// Stops the server however the test ends.
+    struct Guard(std::process::Child);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sop"))
+        .args(["serve", "--published", "--port", "0"])
+        .current_dir(repo.root())
+        .env("SOP_TODAY", crate::support::TODAY)
+        .env("NO_COLOR", "1")
+        .env("HOME", repo.root())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _guard = Guard(child);
+    let mut url = String::new();
+    std::io::BufReader::new(stdout).read_line(&mut url).unwrap();
+    let url = url.trim().to_string();
+    let wait_for = |want: &str| {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(30) {
+            let page = get(&url, "/sops/SOP-0001.html");
+            if page.contains(want) {
+                return page;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the page never showed {want:?}");
+    };
+    let first = wait_for("v1.0.0");
+    assert!(!first.contains("Draft preview"), "{first}");
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
+    repo.write(PATH, &next);
+    let edited = wait_for("A revision (v1.1.0, approved) is in progress");
+    assert!(!edited.contains("A clearer step"), "{edited}");
+    repo.commit("SOP-0001 v1.1.0: clearer");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    let released = wait_for("A clearer step");
+    assert!(released.contains("<span class=\"badge version\">v1.1.0</span>"));
+}
