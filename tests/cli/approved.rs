@@ -411,3 +411,167 @@ fn serve_published_shows_a_release_once_it_is_committed_and_tagged() {
     let released = wait_for("A clearer step");
     assert!(released.contains("<span class=\"badge version\">v1.1.0</span>"));
 }
+
+/// One SOP as the model sees it: status, version, last review and the marker lines it holds.
+#[derive(Clone, PartialEq, Debug)]
+struct Model {
+    status: &'static str,
+    version: (u32, u32, u32),
+    reviewed: u32,
+    markers: Vec<u32>,
+}
+
+impl Model {
+    fn text(&self) -> String {
+        let (a, b, c) = self.version;
+        let mut t = sop_text("SOP-0001", "Refunds", "procedure", self.status)
+            .replace("version: 1.0.0", &format!("version: {a}.{b}.{c}"))
+            .replace(
+                "review_every: 12 months",
+                &format!(
+                    "last_reviewed: 2026-10-{:02}\nreview_every: 12 months",
+                    self.reviewed
+                ),
+            );
+        for m in &self.markers {
+            t.push_str(&format!("\nStep marker m{m}x.\n"));
+        }
+        t
+    }
+
+    /// The same text apart from the review date.
+    fn same_but_review(&self, other: &Model) -> bool {
+        Model {
+            reviewed: 0,
+            ..self.clone()
+        } == Model {
+            reviewed: 0,
+            ..other.clone()
+        }
+    }
+}
+
+/// The markers (`m12x`) in a page's body, sorted.
+fn markers(html: &str) -> Vec<u32> {
+    let mut out: Vec<u32> = body(html)
+        .split("marker m")
+        .skip(1)
+        .filter_map(|rest| rest.split('x').next()?.parse().ok())
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// See #10: over random sequences of edit, commit, release with and without approval, review
+/// and publish, the current page always holds exactly the text of the last approved release
+/// (or, with no release, of an approved committed copy), and nothing else.
+#[test]
+fn published_text_is_always_approved_and_committed_text() {
+    // How often each interesting state was checked: left out, shown from a release, shown
+    // from an untagged commit, and shown while newer text exists.
+    let mut seen = [0usize; 4];
+    for seed in [7u64, 42, 1234, 5] {
+        let mut rng = seed;
+        let mut next = |n: u64| {
+            rng = rng
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (rng >> 33) % n
+        };
+        let repo = SopRepo::new();
+        repo.write(".gitignore", "site/\n");
+        // Odd seeds start as a team adopting sop does: approved SOPs, no release yet.
+        let mut working = Model {
+            status: if seed % 2 == 1 { "approved" } else { "draft" },
+            version: (0, 1, 0),
+            reviewed: 1,
+            markers: vec![0],
+        };
+        let mut head: Option<Model> = None;
+        let mut tags: Vec<Model> = Vec::new();
+        let mut marker = 0;
+        let mut log = Vec::new();
+        repo.write(PATH, &working.text());
+        for step in 0..14 {
+            match next(6) {
+                0 | 1 => {
+                    marker += 1;
+                    working.markers.push(marker);
+                    working.status = ["draft", "review", "approved"][next(3) as usize];
+                    log.push(format!("edit {marker} {}", working.status));
+                }
+                2 if head.as_ref() != Some(&working) => {
+                    repo.commit(&format!("step {step}"));
+                    head = Some(working.clone());
+                    log.push("commit".into());
+                }
+                3 => {
+                    let approve = next(2) == 0;
+                    let (a, b, _) = working.version;
+                    working.version = (a, b + 1, 0);
+                    working.status = if approve { "approved" } else { "review" };
+                    repo.write(PATH, &working.text());
+                    repo.commit(&format!("release {step}"));
+                    let (a, b, c) = working.version;
+                    let tag = format!("SOP-0001/v{a}.{b}.{c}");
+                    let message = if approve { APPROVED } else { "for review\n" };
+                    repo.git(&["tag", "-a", &tag, "-m", message]);
+                    head = Some(working.clone());
+                    tags.push(working.clone());
+                    log.push(format!("release {tag} approve={approve}"));
+                }
+                4 if head.as_ref() == Some(&working) => {
+                    working.reviewed += 1;
+                    repo.write(PATH, &working.text());
+                    repo.commit(&format!("review {step}"));
+                    head = Some(working.clone());
+                    log.push("review".into());
+                }
+                _ => {}
+            }
+            repo.write(PATH, &working.text());
+            let expected: Option<&Model> = if tags.is_empty() {
+                head.as_ref().filter(|h| h.status == "approved")
+            } else {
+                tags.iter().rev().find(|t| t.status == "approved")
+            };
+            let (site, _) = publish(&repo, &[]);
+            let context = format!("seed {seed}, steps: {}", log.join("; "));
+            match expected {
+                None => seen[0] += 1,
+                Some(_) if tags.is_empty() => seen[2] += 1,
+                Some(_) => seen[1] += 1,
+            }
+            match expected {
+                None => assert!(
+                    !site.contains_key("sops/SOP-0001.html"),
+                    "published without an approved version ({context})"
+                ),
+                Some(e) => {
+                    let html = page(&site, "sops/SOP-0001.html");
+                    let mut want = e.markers.clone();
+                    want.sort_unstable();
+                    assert_eq!(markers(&html), want, "{context}");
+                    let (a, b, c) = e.version;
+                    assert!(
+                        html.contains(&format!(
+                            "<span class=\"badge version\">v{a}.{b}.{c}</span>"
+                        )),
+                        "{context}"
+                    );
+                    let newer = [Some(&working), head.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|m| !m.same_but_review(e));
+                    assert_eq!(
+                        newer,
+                        html.contains("is in progress") || html.contains("unreleased changes"),
+                        "{context}"
+                    );
+                    seen[3] += usize::from(newer);
+                }
+            }
+        }
+    }
+    assert!(seen.iter().all(|&n| n > 0), "states checked: {seen:?}");
+}
