@@ -499,6 +499,10 @@ fn pick<'a>(
         ));
     }
     match head {
+        None if head_blob.is_some() => Err(left_out(
+            working,
+            "its committed text could not be read from git (it is not UTF-8 text, or objects are missing: `git fsck` tells which)",
+        )),
         Some(h) if in_force(&h) => {
             let pending = (!working_is_head).then(|| pending_of(working, false));
             Ok(entry(h, Shown::Committed { pending }, None, archived))
@@ -800,6 +804,14 @@ mod tests {
         assert!(sel.entries.is_empty());
         assert!(
             sel.left_out[0].contains("it is draft"),
+            "{:?}",
+            sel.left_out
+        );
+        // Committed, but its text cannot be read: said so, not "not committed".
+        let (head, _) = head_with(text("approved", "1.0.0"));
+        let sel = select_with(&working, &none, &head, &no_blob, false);
+        assert!(
+            sel.left_out[0].contains("could not be read from git"),
             "{:?}",
             sel.left_out
         );
