@@ -1,7 +1,7 @@
 //! `sop publish`: build the site and write it to the output folder, atomically.
 //!
-//! Prints the output folder on stdout; notes (SOPs left out, missing base URL) and the summary
-//! go to stderr.
+//! Prints the output folder on stdout; notes (SOPs left out and why, SOPs whose newest text is
+//! not the published one, missing base URL) and the summary go to stderr.
 
 use std::io::Write;
 use std::time::Instant;
@@ -51,13 +51,18 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     for note in &built.notes {
         ctx.warn(note)?;
     }
-    if built.never_approved > 0 {
+    list_notes(ctx, "not published", &built.left_out)?;
+    list_notes(ctx, "not published yet", &built.unpublished_changes)?;
+    if built.not_released > 0 {
         ctx.note(&format!(
-            "{} SOP{} left out: no version of {} approved yet (`sop publish --drafts` previews working copies)",
-            built.never_approved,
-            if built.never_approved == 1 { " is" } else { "s are" },
-            if built.never_approved == 1 { "it is" } else { "them is" },
+            "note: {} SOP{} published from the last commit, not from a release, so no approval record says who approved {}: `sop release <ID> --approve` records it",
+            built.not_released,
+            if built.not_released == 1 { " is" } else { "s are" },
+            if built.not_released == 1 { "it" } else { "them" },
         ))?;
+    }
+    if !options.drafts && !built.left_out.is_empty() {
+        ctx.note("note: `sop publish --drafts` previews the working copies of every SOP")?;
     }
     if options.base_url.is_none() {
         ctx.warn(
@@ -76,6 +81,24 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", ctx.display_path(&out))?;
     Ok(Exit::Success)
+}
+
+/// How many lines of one kind are listed before "and N more" (all of them with `-v`).
+const LISTED: usize = 20;
+
+/// Print `lines` as notes, the first [`LISTED`] unless `-v`.
+fn list_notes(ctx: &Context, what: &str, lines: &[String]) -> anyhow::Result<()> {
+    let shown = if ctx.verbose > 0 { lines.len() } else { LISTED };
+    for line in lines.iter().take(shown) {
+        ctx.note(&format!("note: {line}"))?;
+    }
+    if lines.len() > shown {
+        ctx.note(&format!(
+            "note: and {} more SOPs {what} (`sop publish -v` lists them all)",
+            lines.len() - shown
+        ))?;
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {

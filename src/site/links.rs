@@ -52,7 +52,7 @@ impl Links for PageLinks<'_, '_> {
             };
             let (url, sop): (&str, &Sop) =
                 match entry.translations.iter().find(|t| t.sop.path == target) {
-                    Some(t) => (&t.url, t.sop),
+                    Some(t) => (&t.url, &t.sop),
                     None => (&entry.url, &entry.sop),
                 };
             let frag = fragment

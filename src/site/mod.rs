@@ -23,7 +23,7 @@ pub mod theme;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::git::history::Histories;
+use crate::git::history::{HeadBlobs, Histories};
 use crate::repo::dates::Date;
 use crate::repo::{Corpus, Repo};
 
@@ -100,6 +100,13 @@ pub enum SiteError {
         /// The folder.
         path: PathBuf,
     },
+    /// The committed SOP files could not be read from git.
+    #[error("cannot read the committed SOPs from git")]
+    Git {
+        /// Why.
+        #[source]
+        source: crate::git::GitError,
+    },
     /// The output path is a file.
     #[error("`{}` is a file, not a folder", path.display())]
     OutputIsFile {
@@ -142,8 +149,13 @@ pub struct Site {
     pub published: usize,
     /// How many archived version pages were written.
     pub archived: usize,
-    /// SOPs left out because no version of them was ever approved.
-    pub never_approved: usize,
+    /// One line per SOP whose newest text is not the published one (see
+    /// [`select::Selection::unpublished_changes`]).
+    pub unpublished_changes: Vec<String>,
+    /// One line per SOP left out, with the reason.
+    pub left_out: Vec<String>,
+    /// How many SOPs are published from a commit, not from a release.
+    pub not_released: usize,
 }
 
 /// Build the whole site in memory (for `sop serve` and tests).
@@ -197,29 +209,78 @@ pub fn build_into(
     sink: &pages::Sink<'_>,
 ) -> Result<Site, SiteError> {
     let theme = theme::Theme::load(&repo.root)?;
-    crate::git::history::begin_read_pass();
-    let root = repo.root.clone();
-    let read_at_tag =
-        move |release: &crate::git::history::Release, blob: Option<git2::Oid>, path: &str| {
-            match blob {
-                Some(blob) => crate::git::history::file_at_blob(&root, blob),
-                None => crate::git::history::file_at_commit(&root, &release.commit, path),
-            }
-            .ok()
-            .flatten()
-        };
-    let mut selection = select::select(
-        corpus,
-        &repo.settings,
-        histories,
-        options.drafts,
-        &read_at_tag,
-    );
+    let head = head_blobs(repo)?;
+    let mut selection =
+        with_selection(repo, corpus, histories, options.drafts, true, head.as_ref());
     paths::check(&mut selection, &repo.settings.config.sops.id_prefix)?;
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
-    site.never_approved = selection.never_approved;
+    site.unpublished_changes = selection.unpublished_changes.clone();
+    site.left_out = selection.left_out.clone();
+    site.not_released = selection.not_released;
     Ok(site)
+}
+
+/// What readers see of each SOP: the published version (see [`select`]) without archived
+/// pages, for `sop due` and `sop stats`.
+///
+/// # Errors
+/// [`SiteError::Git`] when the committed files cannot be read.
+pub fn current<'a>(
+    repo: &Repo,
+    corpus: &'a Corpus,
+    histories: &'a Histories,
+) -> Result<select::Selection<'a>, SiteError> {
+    let head = head_blobs(repo)?;
+    Ok(with_selection(
+        repo,
+        corpus,
+        histories,
+        false,
+        false,
+        head.as_ref(),
+    ))
+}
+
+/// The blob of every committed SOP file; `None` outside git.
+fn head_blobs(repo: &Repo) -> Result<Option<HeadBlobs>, SiteError> {
+    crate::git::history::head_blobs(&repo.root, &repo.settings)
+        .map_err(|source| SiteError::Git { source })
+}
+
+fn with_selection<'a>(
+    repo: &Repo,
+    corpus: &'a Corpus,
+    histories: &'a Histories,
+    drafts: bool,
+    archived: bool,
+    head: Option<&HeadBlobs>,
+) -> select::Selection<'a> {
+    crate::git::history::begin_read_pass();
+    let root = repo.root.clone();
+    let at_tag = |release: &crate::git::history::Release, blob: Option<git2::Oid>, path: &str| {
+        match blob {
+            Some(blob) => crate::git::history::file_at_blob(&root, blob),
+            None => crate::git::history::file_at_commit(&root, &release.commit, path),
+        }
+        .ok()
+        .flatten()
+    };
+    let blob = |blob: git2::Oid| {
+        crate::git::history::file_at_blob(&root, blob)
+            .ok()
+            .flatten()
+    };
+    let how = select::How {
+        drafts,
+        archived,
+        git: head.map(|head| select::Committed {
+            head,
+            at_tag: &at_tag,
+            blob: &blob,
+        }),
+    };
+    select::select(corpus, &repo.settings, histories, &how)
 }
 
 /// The relative path from the page at `path` back to the site root (`""`, `"../"`, …).

@@ -172,6 +172,11 @@ fn history_lists_releases_and_marks_reviews() {
             "version"
         ]
     );
+    // Released with `--approve`: the approval of this version, from its tag.
+    assert_eq!(
+        releases[0]["approvals"],
+        serde_json::json!([{"name": "Lena Fischer", "date": "2026-11-25", "meaning": "approved for use"}])
+    );
 
     let table = repo.sop().args(["history", "SOP-0001"]).assert().success();
     let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();

@@ -6,6 +6,7 @@
 mod support;
 
 mod approval;
+mod approved;
 mod diag_formats;
 mod diff;
 mod due;
