@@ -6,6 +6,7 @@
 mod support;
 
 mod approval;
+mod approval_model;
 mod approved;
 mod diag_formats;
 mod diff;
