@@ -515,8 +515,8 @@ fn pick<'a>(
         None => Err(left_out(
             working,
             &format!(
-                "{} (and not committed yet)",
-                never_approved(working.status())
+                "no version of it is approved yet (it is {}, and not committed yet)",
+                status_words(working.status())
             ),
         )),
     }
