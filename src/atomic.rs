@@ -92,8 +92,11 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile>
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
+    // A run killed between writing and renaming leaves its temporary here: remove those first.
+    crate::leftovers::remove_stale_files(dir);
+    let prefix = crate::leftovers::prefix(crate::leftovers::SOP_TMP);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".sop-tmp-");
+    builder.prefix(&prefix);
     // tempfile makes files only their owner can read (0600); a new SOP or `sop.toml` gets the
     // permissions any editor would give it: 0666 less the umask, which the system applies.
     #[cfg(unix)]

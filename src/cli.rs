@@ -62,6 +62,13 @@ pub enum Command {
     /// Check SOPs against the rules: front matter, sections, links, reviews, translations
     Lint(LintArgs),
     /// Release an SOP: bump its version, set its dates, commit it alone and tag it
+    #[command(
+        after_long_help = "The release is all or nothing: the commit, the index entry, the branch and \
+    the tag are made together, or nothing changes. Two releases in one repository never run at once.\n\n\
+    git hooks (`pre-commit`, `commit-msg`) are not run. When git is set to sign (`commit.gpgsign`, \
+    `tag.gpgSign`), the commit and tag are signed through the `git` program, or the release is \
+    refused with the reason; `--no-sign` releases without a signature."
+    )]
     Release(ReleaseArgs),
     /// Record a periodic review in which nothing changed: set `last_reviewed`, commit it alone
     Review(ReviewArgs),
@@ -70,8 +77,17 @@ pub enum Command {
     /// Show what changed in an SOP between two versions, section by section
     Diff(DiffArgs),
     /// Render the static site: index, a page per SOP, archived versions, dashboard, feeds
+    ///
+    /// Each SOP's page shows text that was approved and committed: the last release whose
+    /// status was approved (read from its tag), or, for an SOP never released with `sop
+    /// release`, its approved committed copy. Uncommitted edits are never published; an SOP
+    /// never approved is left out, and the command says which and why.
     Publish(PublishArgs),
-    /// Serve the site on 127.0.0.1, rebuilding and reloading the browser on every change
+    /// Serve a preview of the working copies on 127.0.0.1, rebuilding and reloading the browser
+    /// on every change
+    ///
+    /// Every page is marked as a preview; `--published` serves what `sop publish` would
+    /// publish instead.
     Serve(ServeArgs),
     /// List reviews that are overdue or fall due soon, most late first
     Due(DueArgs),
@@ -194,12 +210,26 @@ pub struct ReleaseArgs {
     /// What changed, for readers: the commit message and the tag message
     #[arg(short, long = "message", value_name = "SUMMARY")]
     pub message: String,
-    /// Also set `status: approved` (needs approvers)
+    /// Record that this exact text is approved: sets `status: approved` (needs `--approver`).
+    /// Without it the release is `status: review` and its `approvers` list is emptied, so an
+    /// earlier approval never carries over to new text
     #[arg(long)]
     pub approve: bool,
-    /// Who approved this version (repeat for several; replaces the `approvers` list)
+    /// Who approved this version, as `Name` or `Name <email>` (repeat for several); recorded
+    /// with today's date in the release commit and tag
     #[arg(long, value_name = "NAME", requires = "approve")]
     pub approver: Vec<String>,
+    /// What the approval means, recorded with each approver
+    #[arg(
+        long,
+        value_name = "TEXT",
+        requires = "approve",
+        default_value = "approved for use"
+    )]
+    pub meaning: String,
+    /// Do not sign the commit and tag, even when git is set to (`commit.gpgsign`, `tag.gpgSign`)
+    #[arg(long)]
+    pub no_sign: bool,
     /// The date the version takes effect (default: today), YYYY-MM-DD
     #[arg(long, value_name = "DATE")]
     pub effective: Option<String>,
@@ -225,6 +255,9 @@ pub struct ReviewArgs {
 /// `sop history`.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all"])))]
+#[command(
+    after_help = "JSON (`--format json`): {\"id\", \"path\", \"commits\": [{\"commit\", \"date\", \"author\", \"summary\", \"path\", \"kind\"}], \"releases\": [{\"version\", \"tag\", \"date\", \"tagger\", \"summary\", \"commit\", \"approvals\": [{\"name\", \"email\", \"date\", \"meaning\"}]}]}, newest first; `--all` prints an array of those. `kind` is `commit`, `review` or `release`. `approvals` lists who approved that version, when and what the approval means, from the `Approved-by`/`Approved-on`/`Approval-meaning` trailers of the release tag; it is empty for a release that was not approved, and `email` is left out when none was given."
+)]
 pub struct HistoryArgs {
     /// The SOP's id, e.g. SOP-0042
     #[arg(value_name = "ID")]
@@ -242,7 +275,8 @@ pub struct HistoryArgs {
 pub enum HistoryFormat {
     /// A table for people
     Table,
-    /// `{"id", "path", "commits", "releases"}` (an array of those with `--all`)
+    /// `{"id", "path", "commits", "releases"}` (an array of those with `--all`); each release
+    /// has its `approvals` (see below)
     Json,
 }
 
@@ -297,15 +331,20 @@ pub struct ServeArgs {
     /// Open the site in the default browser
     #[arg(long)]
     pub open: bool,
-    /// Serve the working copies, drafts included (as `sop publish --drafts`)
-    #[arg(long)]
+    /// Serve the working copies, drafts included, marked as previews (the default; kept for
+    /// scripts that pass it)
+    #[arg(long, hide = true, conflicts_with = "published")]
     pub drafts: bool,
+    /// Serve what `sop publish` would publish (approved, committed text only) instead of the
+    /// working copies
+    #[arg(long)]
+    pub published: bool,
 }
 
 /// `sop due`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away)."
+    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it."
 )]
 pub struct DueArgs {
     /// Include reviews falling due within this period from today (`30d`, `6 weeks`, `2 months`)
@@ -319,7 +358,7 @@ pub struct DueArgs {
 /// `sop stats`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "JSON (`--format json`): {\"today\", \"sops\", \"translations\", \"unreadable\", \"by_status\", \"by_type\", \"by_department\", \"overdue\", \"due_soon\", \"stale_translations\", \"median_days_since_review\", \"releases_per_month\", \"reviews_due_per_month\", \"lint_findings_by_rule\"}; the `by_*` and `*_per_month` values are objects of counts."
+    after_help = "JSON (`--format json`): {\"today\", \"sops\", \"translations\", \"unreadable\", \"by_status\", \"by_type\", \"by_department\", \"overdue\", \"due_soon\", \"stale_translations\", \"median_days_since_review\", \"releases_per_month\", \"reviews_due_per_month\", \"lint_findings_by_rule\"}; the `by_*` and `*_per_month` values are objects of counts.\nCounts by status, type and department are of the working copies; the review figures are of the published versions, as readers see them."
 )]
 pub struct StatsArgs {
     /// Output format

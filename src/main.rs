@@ -57,6 +57,15 @@ fn report(err: &anyhow::Error) -> Exit {
             }
             stop.exit
         }
-        None => Exit::Usage,
+        None => {
+            if let Some(help) = err
+                .chain()
+                .find_map(|e| e.downcast_ref::<sop::git::GitError>())
+                .and_then(sop::git::GitError::help)
+            {
+                let _ = writeln!(out, "  help: {help}");
+            }
+            Exit::Usage
+        }
     }
 }

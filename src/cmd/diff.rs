@@ -52,7 +52,7 @@ struct Output<'a> {
 /// Refusals for unknown ids and versions; git and output errors.
 pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    ctx.require_git(&repo, "`sop diff` (it compares versions kept in git)")?;
+    ctx.require_full_history(&repo, "`sop diff` (it compares versions kept in git)")?;
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();

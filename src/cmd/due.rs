@@ -1,5 +1,9 @@
 //! `sop due`: reviews overdue or falling due within a period, most late first.
 //!
+//! The dates are those of the published version of each SOP (what readers see: the last
+//! approved release, or the approved committed copy; see `sop publish`), not of a draft in
+//! progress; an SOP that is not published is not due.
+//!
 //! JSON: `{"today", "within", "reviews": [{"id", "title", "owner", "department",
 //! "next_review", "days_late", "state", "path"}]}`; `days_late` is negative for reviews still
 //! ahead; `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).
@@ -28,8 +32,10 @@ struct DueReport<'a> {
 pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let corpus = repo.load();
+    let histories = super::publish::histories(ctx, &repo)?;
+    let selection = crate::site::current(&repo, &corpus, &histories)?;
     let today = dates::today();
-    let reviews = report::due(&corpus, &repo.settings, today, args.within);
+    let reviews = report::due(&selection.current(), &repo.settings, today, args.within);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         ReportFormat::Json => {

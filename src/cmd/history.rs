@@ -3,9 +3,14 @@
 //!
 //! JSON (stable): one SOP is `{"id", "path", "commits": [{"commit", "date", "author",
 //! "summary", "path", "kind"}], "releases": [{"version", "tag", "date", "tagger", "summary",
-//! "commit"}]}`, newest first; `--all` prints an array of those, sorted by id. `kind` is
-//! `commit`, `review` (made by `sop review`) or `release` (the commit a release tag points to).
+//! "commit", "approvals": [{"name", "email", "date", "meaning"}]}]}`, newest first; `--all`
+//! prints an array of those, sorted by id. `kind` is `commit`, `review` (made by `sop review`)
+//! or `release` (the commit a release tag points to). `approvals` are read from the
+//! `Approved-by`/`Approved-on`/`Approval-meaning` trailers of the tag message, one object per
+//! approver (`email` left out when none was given); empty for a release that was not approved.
 //! An SOP that is not committed yet has empty lists.
+//!
+//! The table shows each release's approvals on the lines under it.
 
 use std::io::Write;
 
@@ -25,7 +30,7 @@ use crate::terminal::escape_line as e;
 /// Unknown id (refused), a repository git cannot read, or stdout failing.
 pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    ctx.require_git(&repo, "`sop history` (it reads the history from git)")?;
+    ctx.require_full_history(&repo, "`sop history` (it reads the history from git)")?;
     let Some(id) = &args.id else {
         // The SOPs on disk that have no commit yet are added; reading file names is enough,
         // and it overlaps the walk of the history.
@@ -121,6 +126,25 @@ struct Row {
     commit: String,
     who: String,
     summary: String,
+    /// "Lena Fischer <lena@example.com> on 2026-11-30 (approved for use)", one per approver.
+    approvals: Vec<String>,
+}
+
+/// The approvals of `r`, one line each.
+fn approval_lines(r: &history::Release) -> Vec<String> {
+    r.approvals
+        .iter()
+        .map(|a| {
+            let mut line = a.person();
+            if !a.date.is_empty() {
+                line.push_str(&format!(" on {}", a.date));
+            }
+            if !a.meaning.is_empty() {
+                line.push_str(&format!(" ({})", a.meaning));
+            }
+            line
+        })
+        .collect()
 }
 
 /// Releases, reviews and commits of `h`, newest first; a release commit shows as its release.
@@ -144,6 +168,7 @@ fn rows(h: &SopHistory) -> Vec<Row> {
                         commit: short(&r.commit),
                         who: r.tagger.clone(),
                         summary: r.summary.clone(),
+                        approvals: approval_lines(r),
                     });
                 }
             }
@@ -159,6 +184,7 @@ fn rows(h: &SopHistory) -> Vec<Row> {
                 commit: short(&c.commit),
                 who: c.author.clone(),
                 summary: c.summary.clone(),
+                approvals: Vec::new(),
             });
         }
     }
@@ -171,6 +197,7 @@ fn rows(h: &SopHistory) -> Vec<Row> {
                 commit: short(&r.commit),
                 who: r.tagger.clone(),
                 summary: r.summary.clone(),
+                approvals: approval_lines(r),
             });
         }
     }
@@ -250,6 +277,11 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
             r.date, r.what, r.version, r.commit, who, r.summary
         );
         writeln!(out, "{}", line.trim_end())?;
+        // Under the release, aligned with its summary: who approved it, when, and the meaning.
+        let indent = 10 + 2 + 7 + 2 + wv + 2 + 7 + 2 + ww + 2;
+        for a in &r.approvals {
+            writeln!(out, "{:indent$}{dim}approved by{dim:#} {a}", "")?;
+        }
     }
     Ok(())
 }

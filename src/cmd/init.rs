@@ -27,7 +27,10 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
         (config::FILE_NAME, sop_toml.to_string()),
         (
             ".gitignore",
-            "# The site built by `sop publish`\n/site/\n".to_string(),
+            "# The site built by `sop publish`\n/site/\n\
+             # Temporary files `sop` writes while it works; its next run removes any a crash left\n\
+             .sop-tmp-*\n.sop-site-new-*\n.sop-site-old-*\n"
+                .to_string(),
         ),
     ];
     if args.ci == Some(CiProvider::Github) {

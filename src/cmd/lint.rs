@@ -43,7 +43,7 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         }
     }
     if let Some(base) = &args.base {
-        ctx.require_git(&repo, "`--base` (it compares with a git revision)")?;
+        ctx.require_full_history(&repo, "`--base` (it compares with a git revision)")?;
         findings.extend(base_findings(&repo, &corpus, base)?);
         lint::sort(&mut findings);
     }

@@ -141,20 +141,40 @@ impl Context {
     /// # Errors
     /// A usage error with the fix.
     pub fn require_git(&self, repo: &Repo, what: &str) -> anyhow::Result<()> {
-        if crate::git::work_tree_root(&repo.root).is_some() {
-            return Ok(());
+        match crate::git::probe(&repo.root) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(Stop::usage(
+                format!(
+                    "{what} needs git, but `{}` is not in a git repository",
+                    repo.root.display()
+                ),
+                Some(
+                    "run `git init` there (or `sop init`, which keeps your files), then `git add -A && git commit -m \"Add SOPs\"`"
+                        .to_string(),
+                ),
+            )
+            .into()),
+            Err(e) => Err(git_stop(e)),
         }
-        Err(Stop::usage(
-            format!(
-                "{what} needs git, but `{}` is not in a git repository",
-                repo.root.display()
-            ),
-            Some(
-                "run `git init` there (or `sop init`, which keeps your files), then `git add -A && git commit -m \"Add SOPs\"`"
-                    .to_string(),
-            ),
-        )
-        .into())
+    }
+
+    /// Like [`Context::require_git`], and refuse a shallow clone, whose history stops early.
+    ///
+    /// # Errors
+    /// A usage error (exit 2) saying what is wrong with git here.
+    pub fn require_full_history(&self, repo: &Repo, what: &str) -> anyhow::Result<()> {
+        self.require_git(repo, what)?;
+        if crate::git::probe(&repo.root).map_err(git_stop)? == Some(true) {
+            return Err(Stop::usage(
+                format!(
+                    "this clone is shallow: git has only its latest commits, and {} needs the whole history",
+                    what.split(" (").next().unwrap_or(what)
+                ),
+                Some(crate::git::SHALLOW_HELP.to_string()),
+            )
+            .into());
+        }
+        Ok(())
     }
 
     /// `path` as the user should see it: relative to `cwd` when inside it.
@@ -195,7 +215,9 @@ impl Context {
 /// they cannot run).
 pub(super) fn attach_tracked(repo: &mut Repo) {
     if let Ok(Some(files)) = crate::git::tracked_files(&repo.root) {
-        repo.tracked = Some(std::sync::Arc::new(files));
+        repo.tracked = Some(std::sync::Arc::new(
+            files.into_iter().map(PathBuf::from).collect(),
+        ));
     }
 }
 
@@ -241,4 +263,10 @@ pub(crate) fn find_sop<'c>(
         ),
     };
     Err(Stop::refused(format!("no SOP has the id `{id}`"), Some(help)).into())
+}
+
+/// A git repository that cannot be used, as a usage error (exit 2) with its fix.
+pub(crate) fn git_stop(e: crate::git::GitError) -> anyhow::Error {
+    let help = e.help();
+    Stop::usage(e.to_string(), help).into()
 }

@@ -1,7 +1,7 @@
 //! `sop publish`: build the site and write it to the output folder, atomically.
 //!
-//! Prints the output folder on stdout; notes (SOPs left out, missing base URL) and the summary
-//! go to stderr.
+//! Prints the output folder on stdout; notes (SOPs left out and why, SOPs whose newest text is
+//! not the published one, missing base URL) and the summary go to stderr.
 
 use std::io::Write;
 use std::time::Instant;
@@ -26,14 +26,21 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         Some(dir) => ctx.cwd.join(dir),
         None => repo.root.join(&repo.settings.config.site.out),
     };
+    let config = ctx
+        .config
+        .clone()
+        .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME));
+    let git_dir = crate::git::git_dir(&repo.root);
+    let owner =
+        site::publish::Owner::new(&repo.root, &repo.sops_dir(), &config, git_dir.as_deref());
     // Refuse before doing any work, so nothing is touched.
-    site::publish::check_target(&out).map_err(|e| refusal(ctx, e))?;
+    site::publish::check_target(&out, &owner).map_err(|e| refusal(ctx, e))?;
     let base_url = base_url(&repo, args.base_url.as_deref())?;
     let corpus = repo.load();
     let histories = histories(ctx, &repo)?;
     let findings = crate::lint::check(&repo, &corpus).unwrap_or_default();
     let options = options(&findings, args.drafts, base_url, false);
-    let built = site::publish::publish(&out, |sink| {
+    let built = site::publish::publish(&out, &owner, |sink| {
         site::build_into(&repo, &corpus, &histories, &options, sink)
     })
     .map_err(|e| refusal(ctx, e))
@@ -44,13 +51,18 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     for note in &built.notes {
         ctx.warn(note)?;
     }
-    if built.never_approved > 0 {
+    list_notes(ctx, "not published", &built.left_out)?;
+    list_notes(ctx, "not published yet", &built.unpublished_changes)?;
+    if built.not_released > 0 {
         ctx.note(&format!(
-            "{} SOP{} left out: no version of {} approved yet (`sop publish --drafts` previews working copies)",
-            built.never_approved,
-            if built.never_approved == 1 { " is" } else { "s are" },
-            if built.never_approved == 1 { "it is" } else { "them is" },
+            "note: {} SOP{} published from the last commit, not from a release, so no approval record says who approved {}: `sop release <ID> --approve` records it",
+            built.not_released,
+            if built.not_released == 1 { " is" } else { "s are" },
+            if built.not_released == 1 { "it" } else { "them" },
         ))?;
+    }
+    if !options.drafts && !built.left_out.is_empty() {
+        ctx.note("note: `sop publish --drafts` previews the working copies of every SOP")?;
     }
     if options.base_url.is_none() {
         ctx.warn(
@@ -71,6 +83,24 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// How many lines of one kind are listed before "and N more" (all of them with `-v`).
+const LISTED: usize = 20;
+
+/// Print `lines` as notes, the first [`LISTED`] unless `-v`.
+fn list_notes(ctx: &Context, what: &str, lines: &[String]) -> anyhow::Result<()> {
+    let shown = if ctx.verbose > 0 { lines.len() } else { LISTED };
+    for line in lines.iter().take(shown) {
+        ctx.note(&format!("note: {line}"))?;
+    }
+    if lines.len() > shown {
+        ctx.note(&format!(
+            "note: and {} more SOPs {what} (`sop publish -v` lists them all)",
+            lines.len() - shown
+        ))?;
+    }
+    Ok(())
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -87,6 +117,33 @@ fn refusal(ctx: &Context, err: SiteError) -> anyhow::Error {
                 "choose another folder with `--out`, or empty `{}` yourself if nothing in it is needed",
                 ctx.display_path(path)
             )),
+        )
+        .into(),
+        SiteError::ProtectedOutput { path, reason } => Stop::refused(
+            format!(
+                "`{}` cannot be the output folder, so nothing was written or deleted: {reason}",
+                ctx.display_path(path)
+            ),
+            Some(
+                "publish into a folder of its own, such as `site` (`--out site`, or `[site] out = \"site\"` in `sop.toml`)"
+                    .to_string(),
+            ),
+        )
+        .into(),
+        SiteError::MarkerInvalid { path, reason } => Stop::refused(
+            format!(
+                "`{}` was not made by `sop publish` in this repository, so it is left untouched: {reason}",
+                ctx.display_path(path)
+            ),
+            Some(format!(
+                "choose another folder with `--out`, or delete `{}` yourself if nothing in it is needed",
+                ctx.display_path(path)
+            )),
+        )
+        .into(),
+        SiteError::PathCollision { .. } => Stop::refused(
+            format!("{err}, so nothing was published"),
+            Some("give one of them another id (or language); every SOP needs a page of its own".to_string()),
         )
         .into(),
         SiteError::Theme { .. } | SiteError::Template { .. } => Stop::usage(
@@ -122,21 +179,28 @@ pub(super) fn base_url(repo: &Repo, arg: Option<&str>) -> anyhow::Result<Option<
     Ok(Some(url.to_string()))
 }
 
-/// The git history of every SOP; empty, with a warning, when git cannot give it, and silently
-/// empty outside a git repository.
+/// The git history of every SOP; silently empty outside a git repository. A repository that
+/// cannot be read stops the publish (a site without history would drop every release); a
+/// shallow clone is published with a warning.
 pub(super) fn histories(ctx: &Context, repo: &Repo) -> anyhow::Result<Histories> {
-    if crate::git::git_dir(&repo.root).is_none() {
-        return Ok(Histories::new());
+    match crate::git::probe(&repo.root).map_err(super::git_stop)? {
+        None => return Ok(Histories::new()),
+        Some(true) => ctx.warn(&format!(
+            "this clone is shallow, so revision histories stop early and older releases may be missing: {}",
+            crate::git::SHALLOW_HELP
+        ))?,
+        Some(false) => {}
     }
-    match crate::git::history::load_all(&repo.root, &repo.settings) {
-        Ok(h) => Ok(h),
-        Err(e) => {
-            ctx.warn(&format!(
-                "the git history could not be read, so pages show no revision history: {e}"
-            ))?;
-            Ok(Histories::new())
-        }
-    }
+    crate::git::history::load_all(&repo.root, &repo.settings).map_err(|e| {
+        let help = e.help().unwrap_or_else(|| {
+            "check the repository with `git fsck`; `sop` publishes only with its history".into()
+        });
+        Stop::usage(
+            format!("the git history could not be read, so nothing was published: {e}"),
+            Some(help),
+        )
+        .into()
+    })
 }
 
 /// Build options for this repository.

@@ -6,16 +6,15 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
 use semver::Version;
 
 use super::Context;
 use crate::cli::ReleaseArgs;
-use crate::git::{commit, history};
+use crate::git::{approval, commit, history, transaction};
 use crate::repo::config::closest;
 use crate::repo::edit::{self, NewValue};
-use crate::repo::{Corpus, Repo, Sop, dates};
-use crate::{Exit, Stop, atomic};
+use crate::repo::{Corpus, Repo, Sop, Status, dates};
+use crate::{Exit, Stop};
 
 /// Run `sop release`.
 ///
@@ -25,31 +24,11 @@ use crate::{Exit, Stop, atomic};
 pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     ctx.require_git(&repo, "`sop release` (it commits and tags the SOP)")?;
+    let session = begin(ctx, &repo)?;
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
     check_can_commit(&repo, sop)?;
-    if !args.allow_lint_errors {
-        let errors = lint_errors(&repo, &corpus, sop)?;
-        if !errors.is_empty() {
-            return Err(Stop::refused(
-                format!(
-                    "`{}` has errors, so it is not released:\n{}",
-                    sop.path,
-                    errors
-                        .iter()
-                        .map(|e| format!("  - {e}"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                ),
-                Some(format!(
-                    "fix them (`sop lint {}` shows them all), or release anyway with `--allow-lint-errors`",
-                    sop.path
-                )),
-            )
-            .into());
-        }
-    }
 
     let released = history::releases_of(&repo.root, &repo.settings, &id)?;
     let last = released
@@ -105,37 +84,26 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             .to_string(),
         None => today.to_string(),
     };
+    let approvals = if args.approve {
+        approvals(&repo, &id, args, &today.to_string())?
+    } else {
+        Vec::new()
+    };
     let mut edits: Vec<(&str, NewValue)> = vec![
         ("version", NewValue::Text(new.to_string())),
         ("effective", NewValue::Text(effective.clone())),
         ("last_reviewed", NewValue::Text(today.to_string())),
     ];
     if args.approve {
-        let existing: Vec<String> = sop
-            .meta
-            .approvers
-            .as_ref()
-            .map(|l| l.value.iter().map(|s| s.value.clone()).collect())
-            .unwrap_or_default();
-        let given: Vec<String> = args
-            .approver
-            .iter()
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty())
-            .collect();
-        if given.is_empty() && existing.is_empty() {
-            return Err(Stop::refused(
-                format!("{id} cannot be approved without approvers: its `approvers` list is empty"),
-                Some(format!(
-                    "name who approved this version: `sop release {id} ... --approve --approver \"Lena Fischer\"` (repeat `--approver` for several)"
-                )),
-            )
-            .into());
-        }
         edits.push(("status", NewValue::Text("approved".into())));
-        if !given.is_empty() {
-            edits.push(("approvers", NewValue::List(given)));
-        }
+        edits.push((
+            "approvers",
+            NewValue::List(approvals.iter().map(|a| a.name.clone()).collect()),
+        ));
+    } else {
+        // New text is not approved by anyone yet: an earlier approval never carries over.
+        edits.push(("status", NewValue::Text("review".into())));
+        edits.push(("approvers", NewValue::List(Vec::new())));
     }
     let old_text = sop.source.text();
     let new_text = edit::set_keys(old_text, &edits).map_err(|e| {
@@ -144,6 +112,12 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             Some("fix the front matter first (`sop lint` shows where)".to_string()),
         )
     })?;
+    let released_sop = Sop::parse(
+        sop.path.clone(),
+        new_text.clone(),
+        &repo.settings.config.sops.id_prefix,
+    );
+    check_lint(&repo, &corpus, &released_sop, args)?;
 
     if commit::has_staged_change(&repo.root, &sop.path)? {
         ctx.note(&format!(
@@ -151,42 +125,243 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             sop.path
         ))?;
     }
-    let path = repo.root.join(&sop.path);
-    atomic::replace(&path, new_text.as_bytes())
-        .with_context(|| format!("cannot write `{}`", sop.path))?;
-    let committed = match commit::commit_file(&repo.root, &sop.path, &args.message) {
-        Ok(c) => c,
-        Err(e) => {
-            // Put the file back, so a failed release changes nothing.
-            atomic::replace(&path, old_text.as_bytes())
-                .with_context(|| format!("cannot restore `{}`", sop.path))?;
-            return Err(e.into());
+    let summary = args.message.trim();
+    let (first, rest) = summary.split_once('\n').unwrap_or((summary, ""));
+    let trailers = approval::trailers(&approvals);
+    let mut message = format!("{id} v{new}: {}\n", first.trim());
+    let mut tag_message = format!("{}\n", first.trim());
+    for body in [rest.trim(), trailers.trim_end()] {
+        if !body.is_empty() {
+            message.push_str(&format!("\n{body}\n"));
+            tag_message.push_str(&format!("\n{body}\n"));
         }
+    }
+    let language = sop.language();
+    let change = transaction::Change {
+        path: &sop.path,
+        identity: (&id, language),
+        old_text,
+        new_text: &new_text,
+        message: &message,
+        tag: Some((&tag, &tag_message)),
+        no_sign: args.no_sign,
     };
-    commit::create_tag(&repo.root, &tag, &committed.id, &args.message).with_context(|| {
-        format!(
-            "the release commit {} was made, but not its tag: create it with `git tag -a {tag} {} -m \"{}\"`",
-            committed.short, committed.short, args.message
-        )
-    })?;
+    let committed = session
+        .commit(&change)
+        .map_err(|e| commit_refusal(e, &sop.path))?;
 
     let mut out = anstream::stdout().lock();
     let bold = anstyle::Style::new().bold();
     let from = current.map_or_else(|| "-".to_string(), |v| v.to_string());
-    let status = if args.approve { " (approved)" } else { "" };
+    let status = if args.approve {
+        " (approved)"
+    } else {
+        " (in review: not approved)"
+    };
     writeln!(out, "{bold}Released {id} {from} → {new}{status}{bold:#}")?;
     writeln!(out, "  effective  {effective}")?;
+    for a in &approvals {
+        writeln!(
+            out,
+            "  approved   {} on {}: {}",
+            printable(&a.person()),
+            a.date,
+            printable(&a.meaning)
+        )?;
+    }
     writeln!(
         out,
-        "  commit     {}  {}",
+        "  commit     {}  {}{}",
         committed.short,
-        first_line(&args.message)
+        printable(message.lines().next().unwrap_or_default()),
+        if committed.signed { " (signed)" } else { "" }
     )?;
     writeln!(out, "  tag        {tag}")?;
-    ctx.note(&format!(
-        "publish it with `git push` and `git push origin {tag}`"
-    ))?;
+    if !args.approve {
+        let was_approved = matches!(sop.status(), Some(Status::Approved | Status::Retired))
+            || released.iter().any(|r| !r.approvals.is_empty());
+        let shown = if was_approved {
+            format!("the site keeps showing the last approved version of {id}")
+        } else {
+            format!("{id} is not on the published site until a version of it is approved")
+        };
+        ctx.note(&format!(
+            "note: {shown}; once this one is reviewed, approve it with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"`"
+        ))?;
+    }
+    if let Some(hint) = commit::push_hint(&repo.root, &tag) {
+        ctx.note(&hint)?;
+    }
     Ok(Exit::Success)
+}
+
+/// Take the repository's release lock, saying what happened to an interrupted release.
+///
+/// # Errors
+/// A refusal when another release runs; git errors.
+pub(super) fn begin(ctx: &Context, repo: &Repo) -> anyhow::Result<transaction::Session> {
+    let session = transaction::Session::begin(&repo.root).map_err(|e| match e {
+        transaction::CommitError::Busy => Stop::refused(
+            "another release is running in this repository (`sop release` or `sop review`)",
+            Some("wait until it has finished, then run this again".to_string()),
+        )
+        .into(),
+        other => anyhow::Error::new(other),
+    })?;
+    if let Some(note) = &session.recovered {
+        ctx.note(&format!("note: {}", printable(note)))?;
+    }
+    Ok(session)
+}
+
+/// The approvals given with `--approver`, checked against `[release] four_eyes`.
+fn approvals(
+    repo: &Repo,
+    id: &str,
+    args: &ReleaseArgs,
+    today: &str,
+) -> anyhow::Result<Vec<approval::Approval>> {
+    let given: Vec<approval::Approval> = args
+        .approver
+        .iter()
+        .filter_map(|a| approval::Approval::parse_person(a, today, &args.meaning))
+        .collect();
+    if given.is_empty() {
+        return Err(Stop::refused(
+            format!("{id} cannot be approved without naming who approved it"),
+            Some(format!(
+                "name who approved this exact text: `sop release {id} ... --approve --approver \"Lena Fischer <lena@example.com>\"` (repeat `--approver` for several)"
+            )),
+        )
+        .into());
+    }
+    if repo.settings.config.release.four_eyes {
+        let me = crate::git::user_names(&repo.root);
+        let is_me = |a: &approval::Approval| {
+            me.iter().any(|m| {
+                m.eq_ignore_ascii_case(&a.name)
+                    || a.email.as_ref().is_some_and(|e| m.eq_ignore_ascii_case(e))
+            })
+        };
+        if given.iter().all(is_me) {
+            return Err(Stop::refused(
+                format!(
+                    "{id} cannot be approved by the person who releases it alone: `[release] four_eyes` is on in `sop.toml`"
+                ),
+                Some("add a second approver with `--approver \"Name <email>\"`, or let the approver run the release".to_string()),
+            )
+            .into());
+        }
+    }
+    Ok(given)
+}
+
+/// Refuse the release while the text to release has errors: with `--approve` every error
+/// (template prompts are errors in approved text), otherwise every error but the lifecycle
+/// ones, unless `--allow-lint-errors`.
+fn check_lint(repo: &Repo, corpus: &Corpus, sop: &Sop, args: &ReleaseArgs) -> anyhow::Result<()> {
+    if args.allow_lint_errors && !args.approve {
+        return Ok(());
+    }
+    let findings = crate::lint::check_new_text(repo, corpus, sop)?;
+    let mut errors: Vec<String> = findings
+        .iter()
+        .filter(|f| f.severity == crate::diag::Severity::Error)
+        .filter(|f| args.approve || f.rule.family != crate::diag::Family::Lifecycle)
+        .map(|f| {
+            let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
+            format!("line {line}: {} [{}]", printable(&f.message), f.rule.id)
+        })
+        .collect();
+    let count = errors.len();
+    if count == 0 {
+        return Ok(());
+    }
+    // The same finding twice on one line reads as one; a long list ends with a count.
+    errors.dedup();
+    const SHOWN: usize = 8;
+    if errors.len() > SHOWN {
+        let more = errors.len() - SHOWN;
+        errors.truncate(SHOWN);
+        errors.push(format!("… and {more} more"));
+    }
+    let (what, help) = if args.approve {
+        (
+            "so it cannot be approved",
+            format!(
+                "fix them (`sop lint {}` shows them all), then approve; an approved SOP must not hold errors or template prompts",
+                sop.path
+            ),
+        )
+    } else {
+        (
+            "so it is not released",
+            format!(
+                "fix them (`sop lint {}` shows them all), or release anyway with `--allow-lint-errors`",
+                sop.path
+            ),
+        )
+    };
+    Err(Stop::refused(
+        format!(
+            "`{}` has {} error{}, {what}:\n{}",
+            sop.path,
+            count,
+            if count == 1 { "" } else { "s" },
+            errors
+                .iter()
+                .map(|e| format!("  - {e}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        Some(help),
+    )
+    .into())
+}
+
+/// A refusal with plain words and the command to run for what the commit transaction
+/// refused; other errors pass through.
+pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyhow::Error {
+    use transaction::CommitError as E;
+    let help = match &err {
+        E::Busy => "wait until the other release has finished, then run this again".to_string(),
+        E::IndexLocked { path } => format!(
+            "another git program (an editor, `git commit`, a GUI) is working in this repository: wait for it and run this again; if none is running, a crashed one left the lock behind: delete `{}` and run this again",
+            path.display()
+        ),
+        E::RefLocked { path, .. } => format!(
+            "another git program is updating it: wait and run this again; if none is running, delete `{}` and run this again",
+            path.display()
+        ),
+        E::HeadMoved { .. } => {
+            "another commit landed meanwhile: run this again (nothing was changed)".to_string()
+        }
+        E::TagExists { .. } => "release a higher version".to_string(),
+        E::Symlink { .. } => format!(
+            "`sop` never writes through a symbolic link: replace `{path}` with the real file (copy the text in place of the link), then run this again"
+        ),
+        E::UncommittedRename { from, to } => format!(
+            "commit the rename first: `git add -A -- \"{from}\" \"{to}\" && git commit -m \"Rename {to}\"`, then run this again"
+        ),
+        E::Sign { .. } => "set up signing (`git config user.signingkey <key>`, see `git help config`), or release without a signature with `--no-sign`".to_string(),
+        E::TagMissing { tag, commit, .. } => format!(
+            "create the tag yourself: `git tag -s {tag} {commit}` (or `git tag -a` without signing)"
+        ),
+        E::NoIdentity => "tell git your name and e-mail: `git config user.name \"Your Name\"` and `git config user.email you@example.com`".to_string(),
+        E::Io { .. } | E::Git(_) => return anyhow::Error::new(err),
+    };
+    let what = match &err {
+        E::Sign { .. } | E::TagMissing { .. } | E::IndexLocked { .. } | E::RefLocked { .. } => {
+            format!("{err}; nothing was released")
+        }
+        _ => err.to_string(),
+    };
+    let what = if matches!(err, E::TagMissing { .. }) {
+        err.to_string()
+    } else {
+        what
+    };
+    Stop::refused(printable(&what), Some(help)).into()
 }
 
 /// The SOP (not a translation) whose id is `id`; a refusal naming close ids otherwise.
@@ -272,20 +447,17 @@ pub(super) fn conflict_marker_line(text: &str) -> Option<usize> {
     })
 }
 
-/// The errors that keep `sop` from being released, one line each: every lint error of this
-/// SOP except the lifecycle ones (review dates, effective date, approvers), which the release
-/// itself sets.
-fn lint_errors(repo: &Repo, corpus: &Corpus, sop: &Sop) -> anyhow::Result<Vec<String>> {
-    let findings = crate::lint::check_sop(repo, corpus, &sop.path)?;
-    Ok(findings
-        .iter()
-        .filter(|f| f.severity == crate::diag::Severity::Error)
-        .filter(|f| f.rule.family != crate::diag::Family::Lifecycle)
-        .map(|f| {
-            let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
-            format!("line {line}: {} [{}]", f.message, f.rule.id)
+/// `text` with control characters (terminal escapes) shown as `\u{1b}`, lines kept.
+pub(super) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -344,10 +516,6 @@ fn new_version(
         .into());
     };
     Ok(bump(cur, how))
-}
-
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or_default()
 }
 
 #[cfg(test)]

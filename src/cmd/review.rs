@@ -5,18 +5,16 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use super::Context;
 use super::find_sop;
-use super::release::check_can_commit;
+use super::release::{begin, check_can_commit, commit_refusal};
 use crate::cli::ReviewArgs;
-use crate::git::commit;
 use crate::git::history::REVIEW_TRAILER;
+use crate::git::{commit, transaction};
 use crate::repo::edit::{self, NewValue};
-use crate::repo::{Sop, dates};
+use crate::repo::{Sop, Status, dates};
 use crate::terminal::escape_line;
-use crate::{Exit, Stop, atomic};
+use crate::{Exit, Stop};
 
 /// Run `sop review`.
 ///
@@ -25,10 +23,27 @@ use crate::{Exit, Stop, atomic};
 pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     ctx.require_git(&repo, "`sop review` (it commits the review)")?;
+    let session = begin(ctx, &repo)?;
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
     check_can_commit(&repo, sop)?;
+    if !matches!(sop.status(), Some(Status::Approved | Status::Retired)) {
+        let status = sop
+            .meta
+            .status
+            .as_ref()
+            .map_or_else(|| "not set".to_string(), |s| format!("`{}`", s.value));
+        return Err(Stop::refused(
+            format!(
+                "{id} is not approved (its status is {status}): a periodic review confirms text that was approved"
+            ),
+            Some(format!(
+                "approve it first with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"`"
+            )),
+        )
+        .into());
+    }
     let text = sop.source.text();
     match commit::file_at_head(&repo.root, &sop.path)? {
         None => {
@@ -99,17 +114,18 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
         Some(n) => format!("Review {id}: {n}\n\n{REVIEW_TRAILER}: {id}\n"),
         None => format!("Review {id}: no changes needed\n\n{REVIEW_TRAILER}: {id}\n"),
     };
-    let path = repo.root.join(&sop.path);
-    atomic::replace(&path, new_text.as_bytes())
-        .with_context(|| format!("cannot write `{}`", sop.path))?;
-    let committed = match commit::commit_file(&repo.root, &sop.path, &message) {
-        Ok(c) => c,
-        Err(e) => {
-            atomic::replace(&path, text.as_bytes())
-                .with_context(|| format!("cannot restore `{}`", sop.path))?;
-            return Err(e.into());
-        }
+    let change = transaction::Change {
+        path: &sop.path,
+        identity: (&id, sop.language()),
+        old_text: text,
+        new_text: &new_text,
+        message: &message,
+        tag: None,
+        no_sign: false,
     };
+    let committed = session
+        .commit(&change)
+        .map_err(|e| commit_refusal(e, &sop.path))?;
     let mut out = anstream::stdout().lock();
     let bold = anstyle::Style::new().bold();
     let version = sop

@@ -22,7 +22,8 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let root = repo.root.clone();
     let config = ctx.config.clone();
-    let drafts = args.drafts;
+    // A preview of the working copies unless `--published` asks for the published site.
+    let drafts = !args.published;
     let build = |ctx: &Context| -> anyhow::Result<Site> {
         let repo = Repo::at(root.clone(), config.as_deref())?;
         let corpus = repo.load();
@@ -65,13 +66,15 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
         )
     })?;
     let url = server.url();
-    let watch: Vec<PathBuf> = vec![
+    let mut watch: Vec<PathBuf> = vec![
         repo.sops_dir(),
         repo.root.join("templates"),
         ctx.config
             .clone()
             .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME)),
     ];
+    // A commit or a release changes what is published and the revision history: rebuild.
+    watch.extend(crate::git::history::ref_paths(&repo.root));
     server.run(
         &watch,
         || build(ctx).map_err(|e| format!("{e:#}")),

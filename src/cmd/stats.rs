@@ -3,7 +3,9 @@
 //! JSON: the fields of [`crate::report::Stats`]: `today`, `sops`, `translations`, `unreadable`,
 //! `by_status`, `by_type`, `by_department`, `overdue`, `due_soon`, `stale_translations`,
 //! `median_days_since_review`, `releases_per_month`, `reviews_due_per_month`,
-//! `lint_findings_by_rule`.
+//! `lint_findings_by_rule`. Counts by status, type and department are of the working copies;
+//! review figures (`overdue`, `due_soon`, `median_days_since_review`, `reviews_due_per_month`)
+//! are of the published versions, as the site shows them.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -25,7 +27,15 @@ pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
     let corpus = repo.load();
     let histories = histories(ctx, &repo)?;
     let lint = report::lint_hook::findings_by_rule(&repo, &corpus);
-    let stats = report::stats(&corpus, &repo.settings, &histories, lint, dates::today());
+    let selection = crate::site::current(&repo, &corpus, &histories)?;
+    let stats = report::stats(
+        &corpus,
+        &selection.current(),
+        &repo.settings,
+        &histories,
+        lint,
+        dates::today(),
+    );
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         ReportFormat::Json => {

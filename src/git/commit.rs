@@ -1,13 +1,12 @@
 //! Commit one SOP file and tag a release, leaving every other change in the index and the
 //! work tree exactly as it was.
 //!
-//! The commit's tree is `HEAD`'s tree plus the one file's blob (`TreeUpdateBuilder`); only that
-//! file's index entry is updated, after the commit succeeded. git2 runs no hooks and signs
-//! nothing. [`check_ready`] says, before anything is written, why a commit cannot be made now.
+//! [`check_ready`] says, before anything is written, why a commit cannot be made now; the
+//! commit itself is [`super::transaction`]'s.
 
 use std::path::Path;
 
-use git2::{ErrorCode, FileMode, Repository, RepositoryState};
+use git2::{ErrorCode, Repository, RepositoryState};
 
 use super::{Git, GitError};
 
@@ -122,7 +121,7 @@ pub fn check_ready(root: &Path, path: &str) -> Result<Option<NotReady>, GitError
             path: path.to_string(),
         }));
     }
-    if repo.signature().is_err() {
+    if super::transaction::identity(repo).is_err() {
         return Ok(Some(NotReady::NoIdentity));
     }
     Ok(None)
@@ -174,72 +173,6 @@ pub fn file_at_head(root: &Path, path: &str) -> Result<Option<String>, GitError>
     Ok(git.file_in_tree(&tree, path))
 }
 
-/// A commit `sop` made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Committed {
-    /// The full commit id.
-    pub id: String,
-    /// Its abbreviated id (7 characters).
-    pub short: String,
-}
-
-/// Commit the work-tree file `path` (relative to the SOP root) alone on the current branch,
-/// with `message`. Everything else staged or not stays as it was; the file's own index entry
-/// now matches the commit.
-///
-/// # Errors
-/// When the file cannot be hashed, the commit cannot be written (for example `HEAD` moved
-/// meanwhile) or the index cannot be saved (`index.lock` is held by another git program).
-pub fn commit_file(root: &Path, path: &str, message: &str) -> Result<Committed, GitError> {
-    let git = Git::open(root)?.ok_or_else(|| GitError::Write {
-        what: "commit: no git repository".into(),
-        source: git2::Error::from_str("no repository"),
-    })?;
-    let repo = &git.repo;
-    let git_path = git.git_path(path);
-    let rel = Path::new(&git_path);
-    let mut index = repo.index().map_err(GitError::read("the index"))?;
-    // Re-read: pick up what other programs staged since the repository was opened.
-    index.read(true).map_err(GitError::read("the index"))?;
-    index
-        .add_path(rel)
-        .map_err(GitError::write(format!("add `{path}` to git")))?;
-    let entry = index.get_path(rel, 0).ok_or_else(|| GitError::Write {
-        what: format!("add `{path}` to git"),
-        source: git2::Error::from_str("the file is not in the index after adding it"),
-    })?;
-    let mode = if entry.mode == 0o100_755 {
-        FileMode::BlobExecutable
-    } else {
-        FileMode::Blob
-    };
-    let head = repo
-        .head()
-        .and_then(|h| h.peel_to_commit())
-        .map_err(GitError::read("the commit at HEAD"))?;
-    let head_tree = head.tree().map_err(GitError::read("the tree at HEAD"))?;
-    let mut update = git2::build::TreeUpdateBuilder::new();
-    update.upsert(&git_path, entry.id, mode);
-    let what = format!("commit `{path}`");
-    let tree_id = update
-        .create_updated(repo, &head_tree)
-        .map_err(GitError::write(&what))?;
-    let tree = repo.find_tree(tree_id).map_err(GitError::write(&what))?;
-    let sig = repo.signature().map_err(GitError::write(&what))?;
-    let oid = repo
-        .commit(Some("HEAD"), &sig, &sig, message, &tree, &[&head])
-        .map_err(GitError::write(&what))?;
-    // Persist the one updated entry only once the commit exists.
-    index.write().map_err(GitError::write(
-        "save git's index (is another git program running?)",
-    ))?;
-    let id = oid.to_string();
-    Ok(Committed {
-        short: id.chars().take(7).collect(),
-        id,
-    })
-}
-
 /// Whether the tag `name` exists.
 ///
 /// # Errors
@@ -254,23 +187,22 @@ pub fn tag_exists(root: &Path, name: &str) -> Result<bool, GitError> {
         .is_ok())
 }
 
-/// Create the annotated tag `name` on `commit` with `message`, tagged by the configured user.
-///
-/// # Errors
-/// When the tag exists already or cannot be written.
-pub fn create_tag(root: &Path, name: &str, commit: &str, message: &str) -> Result<(), GitError> {
-    let what = format!("create the tag `{name}`");
-    let git = Git::open(root)?.ok_or_else(|| GitError::Write {
-        what: what.clone(),
-        source: git2::Error::from_str("no repository"),
-    })?;
+/// What to type to share a release: `git push <remote> <branch> <tag>` with the branch's
+/// remote (or the only remote); `None` when the repository has no remote.
+pub fn push_hint(root: &Path, tag: &str) -> Option<String> {
+    let git = Git::open(root).ok()??;
     let repo = &git.repo;
-    let oid = git2::Oid::from_str(commit).map_err(GitError::write(&what))?;
-    let obj = repo
-        .find_object(oid, Some(git2::ObjectType::Commit))
-        .map_err(GitError::write(&what))?;
-    let tagger = repo.signature().map_err(GitError::write(&what))?;
-    repo.tag(name, &obj, &tagger, message, false)
-        .map_err(GitError::write(&what))?;
-    Ok(())
+    let head = repo.head().ok()?;
+    let branch = head.shorthand().ok()?.to_string();
+    let remotes = repo.remotes().ok()?;
+    let names: Vec<&str> = remotes.iter().flatten().flatten().collect();
+    let remote = repo
+        .branch_upstream_remote(head.name().ok()?)
+        .ok()
+        .and_then(|b| b.as_str().ok().map(str::to_string))
+        .or_else(|| (names.len() == 1).then(|| names[0].to_string()))
+        .or_else(|| names.contains(&"origin").then(|| "origin".to_string()))?;
+    Some(format!(
+        "share the release with `git push {remote} {branch} {tag}`"
+    ))
 }

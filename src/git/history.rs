@@ -17,6 +17,7 @@ use std::path::Path;
 use git2::{Oid, Repository};
 use serde::Serialize;
 
+pub use super::approval::Approval;
 use super::changes::{
     Change, MODE_TREE, RawTree, Status, diff_commits, is_blob_mode, subtree, walk,
 };
@@ -78,6 +79,9 @@ pub struct Release {
     pub summary: String,
     /// The commit tagged.
     pub commit: String,
+    /// Who approved this version, when, and what it means (from the tag message's trailers);
+    /// empty for a release that was not approved.
+    pub approvals: Vec<Approval>,
 }
 
 /// Everything git knows about one SOP.
@@ -229,7 +233,7 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
     let tree = head_commit
         .tree()
         .map_err(GitError::read("the tree at HEAD"))?;
-    for path in head_files(repo, &tree, &sops_dir)? {
+    for (path, _) in head_files(repo, &tree, &sops_dir)? {
         let rel = git.sop_path(&path).to_string();
         let Some(key) = Key::of(&rel, prefix) else {
             continue;
@@ -329,6 +333,80 @@ pub fn file_at_blob(root: &Path, blob: Oid) -> Result<Option<String>, GitError> 
             Err(_) => None,
         })
     })
+}
+
+/// The blob of every SOP file (translations included) in `HEAD`'s tree, by path relative to
+/// the SOP root: what is committed, read in one walk of the SOP folder's trees, no blob read.
+/// `None` outside git; empty before the first commit.
+///
+/// # Errors
+/// When the repository cannot be read.
+pub fn head_blobs(root: &Path, settings: &Settings) -> Result<Option<HeadBlobs>, GitError> {
+    let Some(git) = Git::open(root)? else {
+        return Ok(None);
+    };
+    let repo = &git.repo;
+    let head = match repo.head() {
+        Ok(h) => h,
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            return Ok(Some(HeadBlobs::default()));
+        }
+        Err(e) => return Err(GitError::read("HEAD")(e)),
+    };
+    let tree = head
+        .peel_to_tree()
+        .map_err(GitError::read("the tree at HEAD"))?;
+    let sops_dir: Vec<String> = git
+        .git_path(settings.sops_dir())
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .map(str::to_string)
+        .collect();
+    let blobs = head_files(repo, &tree, &sops_dir)?
+        .into_iter()
+        .map(|(path, blob)| (git.sop_path(&path).to_string(), blob))
+        .collect();
+    Ok(Some(HeadBlobs { blobs }))
+}
+
+/// The files git changes when a commit or tag is made in the repository around `root`: its
+/// `HEAD`, its `refs/` folder and `packed-refs` (a worktree's `HEAD`, the shared refs). Empty
+/// outside git. `sop serve` watches them to rebuild after a commit or a release.
+pub fn ref_paths(root: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(Some(git)) = Git::open(root) else {
+        return Vec::new();
+    };
+    let common = git.repo.commondir();
+    vec![
+        git.repo.path().join("HEAD"),
+        common.join("refs"),
+        common.join("packed-refs"),
+    ]
+}
+
+/// The SOP files committed at `HEAD`: path relative to the SOP root → blob.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeadBlobs {
+    /// Path → blob.
+    pub blobs: HashMap<String, Oid>,
+}
+
+impl HeadBlobs {
+    /// The blob committed at `path`, if any.
+    pub fn get(&self, path: &str) -> Option<Oid> {
+        self.blobs.get(path).copied()
+    }
+}
+
+/// Whether `text` is exactly the content of `blob` (hashed as git hashes a file, nothing
+/// read from the repository).
+pub fn is_text_of(blob: Oid, text: &str) -> bool {
+    Oid::hash_object(git2::ObjectType::Blob, text.as_bytes()).is_ok_and(|id| id == blob)
 }
 
 /// How many read passes have begun: a thread reopens its repository when a new pass begins,
@@ -459,11 +537,11 @@ impl Git {
         let files = head_files(&self.repo, tree, &top_dir).ok()?;
         files
             .iter()
-            .find(|p| {
+            .find(|(p, _)| {
                 let n = p.rsplit('/').next().unwrap_or(p);
                 file_identity(n).as_ref() == Some(&wanted)
             })
-            .and_then(|p| read(p))
+            .and_then(|(p, _)| read(p))
     }
 }
 
@@ -540,13 +618,13 @@ fn renames(git: &Git, commit: Oid, sops_dir: &[String]) -> Result<Vec<(String, S
         .collect())
 }
 
-/// Every SOP file under the folder `dir` (components) of `tree`, as work-tree paths, in tree
-/// order.
+/// Every SOP file under the folder `dir` (components) of `tree`, as work-tree paths with their
+/// blobs, sorted by path.
 fn head_files(
     repo: &Repository,
     tree: &git2::Tree<'_>,
     dir: &[String],
-) -> Result<Vec<String>, GitError> {
+) -> Result<Vec<(String, Oid)>, GitError> {
     let mut out = Vec::new();
     let Some(sub) = subtree(repo, tree.id(), dir)? else {
         return Ok(out);
@@ -567,7 +645,7 @@ fn head_files(
             if mode == MODE_TREE {
                 stack.push((e.id(), full));
             } else if is_blob_mode(mode) && is_sop_name(e.name_bytes()) {
-                out.push(full);
+                out.push((full, e.id()));
             }
         }
     }

@@ -1,6 +1,7 @@
 //! git, through git2. No other module sees git2 types: they get paths, names and our own
 //! structs. `sop` never runs the `git` program.
 
+pub mod approval;
 pub mod base;
 mod changes;
 pub mod commit;
@@ -8,6 +9,7 @@ pub mod diff;
 pub mod history;
 mod pack;
 mod tags;
+pub mod transaction;
 
 use std::path::{Path, PathBuf};
 
@@ -23,8 +25,22 @@ pub enum GitError {
         #[source]
         source: git2::Error,
     },
+    /// The repository belongs to another user, and git refuses it ("dubious ownership").
+    #[error("git refuses the repository at `{}`: it belongs to another user", path.display())]
+    NotOwned {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The repository uses a format this `sop` cannot read (`--object-format=sha256`).
+    #[error("the git repository at `{}` uses a format `sop` cannot read: {detail}", path.display())]
+    Unsupported {
+        /// The folder.
+        path: PathBuf,
+        /// What git2 said.
+        detail: String,
+    },
     /// The repository could not be opened.
-    #[error("cannot open the git repository at `{}`", path.display())]
+    #[error("cannot open the git repository at `{}`: {}", path.display(), source.message())]
     Open {
         /// The folder.
         path: PathBuf,
@@ -59,6 +75,43 @@ pub enum GitError {
 }
 
 impl GitError {
+    /// How to fix it, when we know.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            GitError::NotOwned { path } => Some(format!(
+                "if you trust this repository, tell git so: `git config --global --add safe.directory {}`",
+                path.display()
+            )),
+            GitError::Unsupported { .. } => Some(
+                "use a repository with git's default SHA-1 object format (`git init` without `--object-format`)"
+                    .into(),
+            ),
+            GitError::Read { source, .. } if source.code() == git2::ErrorCode::NotFound => Some(
+                "objects are missing from the repository: `git fsck` names them; fetch them again (`git fetch --unshallow --tags` for a shallow or partial clone)".into(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Classify why `path` could not be opened.
+    fn opening(path: &Path, source: git2::Error) -> GitError {
+        let path = path.to_path_buf();
+        let text = source.message().to_ascii_lowercase();
+        if source.code() == git2::ErrorCode::Owner || text.contains("not owned by current user") {
+            GitError::NotOwned { path }
+        } else if text.contains("object format")
+            || text.contains("objectformat")
+            || text.contains("unsupported extension")
+        {
+            GitError::Unsupported {
+                path,
+                detail: source.message().to_string(),
+            }
+        } else {
+            GitError::Open { path, source }
+        }
+    }
+
     /// A [`GitError::Read`] closure for `map_err`.
     pub(crate) fn read(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
         let what = what.into();
@@ -91,12 +144,7 @@ impl Git {
         let repo = match git2::Repository::discover(root) {
             Ok(r) => r,
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(GitError::Open {
-                    path: root.to_path_buf(),
-                    source,
-                });
-            }
+            Err(source) => return Err(GitError::opening(root, source)),
         };
         let Some(workdir) = repo.workdir() else {
             return Ok(None);
@@ -147,42 +195,41 @@ pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     repo.workdir().map(Path::to_path_buf)
 }
 
-/// The files git's index holds under the SOP root `root`, as paths relative to it (each once,
-/// submodules left out); `None` when `root` is not in a git work tree.
+/// What git offers at `dir`: `Ok(None)` when no repository holds it, `Ok(Some(shallow))` when
+/// one does and `sop` can read it.
 ///
 /// # Errors
-/// [`GitError::Open`] when a repository is there but cannot be opened, a read error when its
-/// index cannot be read.
-pub fn tracked_files(root: &Path) -> Result<Option<Vec<PathBuf>>, GitError> {
-    let Some(git) = Git::open(root)? else {
-        return Ok(None);
-    };
-    let index = git.repo.index().map_err(GitError::read("the index"))?;
-    const GITLINK: u32 = 0o160000;
-    let mut files: Vec<PathBuf> = index
-        .iter()
-        .filter(|e| e.mode & 0o170000 != GITLINK)
-        .filter_map(|e| {
-            let rest = e.path.strip_prefix(git.prefix.as_bytes())?;
-            Some(path_from_bytes(rest))
-        })
-        .collect();
-    files.dedup();
-    Ok(Some(files))
+/// [`GitError::NotOwned`], [`GitError::Unsupported`] or [`GitError::Open`] when a repository
+/// is there but cannot be used.
+pub fn probe(dir: &Path) -> Result<Option<bool>, GitError> {
+    Ok(Git::open(dir)?.map(|git| git.repo.is_shallow()))
 }
 
-/// A path as git stores it (bytes, `/` separators) as a path of this system.
-fn path_from_bytes(bytes: &[u8]) -> PathBuf {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
-    }
-    #[cfg(not(unix))]
-    {
-        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
-    }
+/// The files in git's index, as paths relative to the SOP root `root` (files outside it are
+/// left out); `Ok(None)` outside git.
+///
+/// # Errors
+/// Why the index cannot be read, in words.
+pub fn tracked_files(root: &Path) -> Result<Option<std::collections::BTreeSet<String>>, String> {
+    let git = match Git::open(root) {
+        Ok(Some(git)) => git,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let index = git.repo.index().map_err(|e| e.message().to_string())?;
+    Ok(Some(
+        index
+            .iter()
+            .filter_map(|entry| {
+                let path = String::from_utf8(entry.path).ok()?;
+                path.strip_prefix(&git.prefix).map(str::to_string)
+            })
+            .collect(),
+    ))
 }
+
+/// The help for a shallow clone.
+pub const SHALLOW_HELP: &str = "fetch the whole history: `git fetch --unshallow --tags` (in CI: `fetch-depth: 0` for actions/checkout)";
 
 /// The git folder (`.git`) of the repository that holds `dir`, if any.
 pub fn git_dir(dir: &Path) -> Option<PathBuf> {
@@ -204,6 +251,23 @@ pub fn init(dir: &Path) -> Result<(), GitError> {
             path: dir.to_path_buf(),
             source,
         })
+}
+
+/// Every way git's configuration names the user here (`user.name`, `user.email`), for
+/// telling whether an approver is the person running `sop`.
+pub fn user_names(dir: &Path) -> Vec<String> {
+    let Ok(config) = git2::Repository::discover(dir)
+        .and_then(|r| r.config())
+        .or_else(|_| git2::Config::open_default())
+    else {
+        return Vec::new();
+    };
+    ["user.name", "user.email"]
+        .iter()
+        .filter_map(|k| config.get_string(k).ok())
+        .map(|v| approval::clean(&v))
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// The user's name from git's configuration (`user.name`, else `user.email`), as seen from

@@ -247,6 +247,7 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         tagger: name,
         summary,
         commit,
+        approvals: super::approval::from_message(message),
     })
 }
 
@@ -294,6 +295,9 @@ fn release_from_git(
             tagger,
             summary: first_line(tag.message_bytes().unwrap_or_default()),
             commit,
+            approvals: super::approval::from_message(&String::from_utf8_lossy(
+                tag.message_bytes().unwrap_or_default(),
+            )),
         }));
     }
     let Ok(c) = obj.peel_to_commit() else {
@@ -307,6 +311,7 @@ fn release_from_git(
         tagger: String::from_utf8_lossy(author.name_bytes()).into_owned(),
         summary: first_line(c.message_bytes()),
         commit: c.id().to_string(),
+        approvals: super::approval::from_message(&String::from_utf8_lossy(c.message_bytes())),
     }))
 }
 

@@ -349,7 +349,9 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         let on_disk = cx.repo.root.join(&target);
         if !on_disk.exists() {
             broken(cx, sop, link.kind, dest, link.span, Some(&target), out);
-        } else if image {
+            continue;
+        }
+        if image {
             let lower = target.to_ascii_lowercase();
             let why = if lower.ends_with(".md") || lower.ends_with(".markdown") {
                 Some("it is a Markdown file, not a picture")
@@ -362,8 +364,66 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             };
             if let Some(why) = why {
                 not_published(sop, dest, link.span, why, out);
+                continue;
             }
         }
+        unpublishable(cx, sop, link.kind, &target, link.span, out);
+    }
+}
+
+/// A link to an existing file that `sop publish` will not copy: active content (a page or
+/// script) or a file git does not track. Same questions as the site asks
+/// ([`crate::publishable`]).
+fn unpublishable(
+    cx: &Cx<'_>,
+    sop: &Sop,
+    kind: LinkKind,
+    target: &str,
+    span: Span,
+    out: &mut Vec<Finding>,
+) {
+    if !cx.repo.root.join(target).is_file() {
+        return;
+    }
+    let image = kind == LinkKind::Image;
+    if let Err(refusal) = cx.tracked().check(target) {
+        out.push(
+            finding(
+                &LINK_UNTRACKED,
+                sop,
+                span,
+                format!("`{target}` is not published: {}", refusal.reason()),
+            )
+            .label("not published")
+            .help(match refusal {
+                crate::publishable::Refusal::Untracked => format!(
+                    "if the file belongs with the SOP, run `git add {target}` and commit it; if it is private (passwords, keys, settings), remove the link"
+                ),
+                _ => "remove the link: this file must not be on a web site".to_string(),
+            }),
+        );
+        return;
+    }
+    if crate::publishable::is_active_content(target, image) {
+        let svg = crate::publishable::extension(target) == "svg";
+        out.push(
+            finding(
+                &LINK_ACTIVE_CONTENT,
+                sop,
+                span,
+                if svg {
+                    format!("`{target}` is an SVG drawing opened as a link, which would run as a page of the site, so it is not published")
+                } else {
+                    format!("`{target}` is a web page or script, which would run as part of the site, so it is not published")
+                },
+            )
+            .label("not published")
+            .help(if svg {
+                "show it as an image instead: `![description](...)` with the same path".to_string()
+            } else {
+                "save it as a PDF and link to that, or link to where it is hosted with its full `https://` address".to_string()
+            }),
+        );
     }
 }
 

@@ -141,6 +141,23 @@ pub fn check_sop(repo: &Repo, corpus: &Corpus, path: &str) -> Result<Vec<Finding
     Ok(finish(findings, corpus, &levels))
 }
 
+/// Run every rule for `sop`, a new text of a file of `corpus` that is not on disk yet (what
+/// `sop release` is about to commit); cross-file rules look at the rest of `corpus`.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub fn check_new_text(repo: &Repo, corpus: &Corpus, sop: &Sop) -> Result<Vec<Finding>, LintError> {
+    let levels = severity_levels(&repo.settings)?;
+    let cx = Cx::new(repo, corpus);
+    let mut findings = cx.check_one(sop);
+    findings.extend(cx.duplicate_ids(Some(&sop.path)));
+    let alone = Corpus {
+        sops: vec![sop.clone()],
+        broken: Vec::new(),
+    };
+    Ok(finish(findings, &alone, &levels))
+}
+
 /// Whether `findings` hold an error (or, with `deny_warnings`, anything).
 pub fn fails(findings: &[Finding], deny_warnings: bool) -> bool {
     findings
@@ -212,7 +229,15 @@ fn finish(
                 Some(SeverityLevel::Warning) => f.severity = Severity::Warning,
                 None => {}
             }
-            if let Some(sop) = by_path.get(f.file.as_str()) {
+            let sop = by_path.get(f.file.as_str());
+            // A template prompt left in approved text would reach readers: an error there,
+            // whatever `sop.toml` says short of "off".
+            if f.rule.id == "placeholder-left"
+                && sop.is_some_and(|s| s.status() == Some(crate::repo::Status::Approved))
+            {
+                f.severity = Severity::Error;
+            }
+            if let Some(sop) = sop {
                 let d = disables
                     .entry(sop.path.as_str())
                     .or_insert_with(|| Disables::of(sop));
@@ -391,6 +416,8 @@ pub(crate) struct Cx<'a> {
     real_root: std::path::PathBuf,
     /// Per type name: normalized section names and aliases → index of the required section.
     lookups: HashMap<&'a str, HashMap<String, usize>>,
+    /// The files git tracks, read once when a rule first asks.
+    tracked: std::sync::OnceLock<crate::publishable::Tracked>,
 }
 
 impl<'a> Cx<'a> {
@@ -420,7 +447,14 @@ impl<'a> Cx<'a> {
                 .iter()
                 .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
                 .collect(),
+            tracked: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Which repository files the site may publish.
+    pub(crate) fn tracked(&self) -> &crate::publishable::Tracked {
+        self.tracked
+            .get_or_init(|| crate::publishable::Tracked::load(&self.repo.root))
     }
 
     /// Every per-file rule for one SOP.

@@ -363,9 +363,10 @@ followed by a line break.\n\n\
 unfilled template prompts in angle brackets, such as `<Say who does this step.>`, in the text \
 and in front-matter values (`owner: TBD`). Text in code spans, code blocks and HTML comments is \
 not checked.\n\n\
-## Why it matters\n\nA reader following the SOP in a hurry cannot act on `TBD`. This is a \
-warning so that new drafts from `sop new` pass; make it an error before approval with \
-`[lint.severity] placeholder-left = \"error\"`.\n\n\
+## Why it matters\n\nA reader following the SOP in a hurry cannot act on `TBD`. It is a \
+warning on drafts, so that new drafts from `sop new` pass, and an error on an SOP whose status \
+is `approved`: `sop release --approve` refuses to approve text that still holds a prompt. Make it \
+an error everywhere with `[lint.severity] placeholder-left = \"error\"`.\n\n\
 ## Example\n\nBad: `Escalate to <team name>.` or `TODO: confirm the contact.`\n\nGood: \
 `Escalate to the Payments Lead on shift.`\n\n\
 ## How to fix\n\nReplace the placeholder with the real text, or remove it.\n";
@@ -425,6 +426,37 @@ and readers miss the step it explains.\n\n\
 Good: `![Flow](../../assets/img/flow.png)`, with the picture committed in the repository.\n\n\
 ## How to fix\n\nPoint the image at a picture file inside the repository (or at an `https://` \
 address), and commit the picture.\n";
+
+    LINK_ACTIVE_CONTENT = "link-active-content", Content, Error, fix: false,
+    "a link points to a web page or script file, which the site will not publish",
+    "## What it checks\n\nLinks and images that point to files a web browser runs: web pages \
+(`.html`, `.htm`, `.xhtml`), XML (`.xml`, `.xsl`), scripts (`.js`, `.mjs`), and SVG drawings \
+opened as a link (`[diagram](flow.svg)`) rather than shown as an image.\n\n\
+## Why it matters\n\nOpened from the published site, such a file runs its scripts as if it \
+were part of the site: it can show fake dialogs, read what the site stores in the browser, or \
+send readers elsewhere. Anyone who can change a file in the repository could use it, so `sop \
+publish` never copies these files and the link shows as plain text.\n\n\
+## Example\n\nBad: `[fill in the form](form.html)` or `[open the diagram](flow.svg)`.\n\nGood: \
+`![Escalation flow](flow.svg)` (an SVG shown as an image is safe), a PDF \
+(`[the form](form.pdf)`), or a web address of the form on the intranet \
+(`[the form](https://intranet.example.com/forms/refund)`).\n\n\
+## How to fix\n\nShow a drawing as an image with `![...](...)`; save a form or page as PDF and \
+link to that; or link to where the page is hosted with its full `https://` address.\n";
+
+    LINK_UNTRACKED = "link-untracked", Content, Error, fix: false,
+    "a link points to a file that git does not track, which the site will not publish",
+    "## What it checks\n\nLinks and images that point to a file of the repository that git does \
+not track (not added with `git add`, or ignored through `.gitignore`), or to anything inside a \
+`.git` folder. Without git: to a file whose name, or a folder on its path, starts with `.`.\n\n\
+## Why it matters\n\nThe site publishes only files that are part of the repository's history. \
+Files outside it are often private: `.env` files hold passwords, `.git/config` can hold access \
+tokens. A link to one must never put it on a web site; and a file that is only on your computer \
+would be missing for everybody else.\n\n\
+## Example\n\nBad: `[settings](../../.env)`, `[config](../../vendor/.git/config)`, or \
+`![flow](flow.png)` before `flow.png` was added to git.\n\nGood: `![flow](flow.png)` after \
+`git add flow.png` and a commit.\n\n\
+## How to fix\n\nIf the file belongs with the SOP, add it: `git add <file>`, then commit. If it \
+is private (passwords, keys, settings), remove the link.\n";
 
     DISABLE_RULE_UNKNOWN = "disable-rule-unknown", Content, Warning, fix: false,
     "a sop-disable comment names a rule that does not exist",

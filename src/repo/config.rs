@@ -130,12 +130,15 @@ pub enum SeverityLevel {
 pub struct ReleaseConfig {
     /// Tag name of a release; `{id}` and `{version}` are replaced.
     pub tag_format: String,
+    /// Refuse a release whose only approver is the person who runs it.
+    pub four_eyes: bool,
 }
 
 impl Default for ReleaseConfig {
     fn default() -> Self {
         ReleaseConfig {
             tag_format: "{id}/v{version}".into(),
+            four_eyes: false,
         }
     }
 }
@@ -152,6 +155,83 @@ pub struct SiteConfig {
     pub suggest_url: Option<String>,
     /// Output folder of `sop publish`, relative to the repository root.
     pub out: String,
+    /// `sop publish` warns about a linked attachment larger than this (`"20 MB"`).
+    pub attachment_warn_size: ByteSize,
+}
+
+/// A size in bytes, written in `sop.toml` as a number of bytes or as text with a unit:
+/// `"20 MB"`, `"500 KB"`, `"1 GB"` (powers of 1000) or `"20 MiB"` (powers of 1024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ByteSize(pub u64);
+
+impl ByteSize {
+    /// The size in bytes.
+    pub fn bytes(self) -> u64 {
+        self.0
+    }
+
+    /// Read `"20 MB"` and the like; `None` when the text is not a size.
+    pub fn parse(text: &str) -> Option<ByteSize> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let number: f64 = number.parse().ok()?;
+        let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 1,
+            "kb" | "k" => 1_000,
+            "mb" | "m" => 1_000_000,
+            "gb" | "g" => 1_000_000_000,
+            "kib" => 1 << 10,
+            "mib" => 1 << 20,
+            "gib" => 1 << 30,
+            _ => return None,
+        };
+        let bytes = number * factor as f64;
+        (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64)
+            .then_some(ByteSize(bytes as u64))
+    }
+}
+
+impl std::fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let b = self.0 as f64;
+        if self.0 >= 1_000_000_000 {
+            write!(f, "{:.1} GB", b / 1e9)
+        } else if self.0 >= 1_000_000 {
+            write!(f, "{:.1} MB", b / 1e6)
+        } else if self.0 >= 1_000 {
+            write!(f, "{:.1} KB", b / 1e3)
+        } else {
+            write!(f, "{} bytes", self.0)
+        }
+    }
+}
+
+impl Serialize for ByteSize {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => Ok(ByteSize(n)),
+            Raw::Text(t) => ByteSize::parse(&t).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "`{t}` is not a size: write a number with a unit, such as \"20 MB\""
+                ))
+            }),
+        }
+    }
 }
 
 impl Default for SiteConfig {
@@ -161,6 +241,7 @@ impl Default for SiteConfig {
             base_url: None,
             suggest_url: None,
             out: "site".into(),
+            attachment_warn_size: ByteSize(20_000_000),
         }
     }
 }

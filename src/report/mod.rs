@@ -61,6 +61,16 @@ pub fn is_reviewed(sop: &Sop) -> bool {
     sop.status() == Some(Status::Approved) && !sop.is_translation()
 }
 
+/// An SOP as readers see it: the version that is published (DESIGN.md, Publishing), and the
+/// file it lives in now. Review dates are always read from the published version.
+#[derive(Debug, Clone, Copy)]
+pub struct Current<'a> {
+    /// The published version.
+    pub sop: &'a Sop,
+    /// Its file now, relative to the repository root.
+    pub path: &'a str,
+}
+
 /// One review that is due or overdue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DueReview {
@@ -83,14 +93,19 @@ pub struct DueReview {
     pub path: String,
 }
 
-/// Reviews due on or before `today` + `within`, most late first (then by id).
-pub fn due(corpus: &Corpus, settings: &Settings, today: Date, within: Cadence) -> Vec<DueReview> {
+/// Reviews of the published SOPs `current` due on or before `today` + `within`, most late
+/// first (then by id).
+pub fn due(
+    current: &[Current<'_>],
+    settings: &Settings,
+    today: Date,
+    within: Cadence,
+) -> Vec<DueReview> {
     let limit = within.after(today).unwrap_or(today);
-    let mut out: Vec<DueReview> = corpus
-        .sops
+    let mut out: Vec<DueReview> = current
         .iter()
-        .filter(|s| is_reviewed(s))
-        .filter_map(|sop| {
+        .filter(|c| is_reviewed(c.sop))
+        .filter_map(|&Current { sop, path }| {
             let next = sop.next_review(settings)?;
             if next > limit {
                 return None;
@@ -104,7 +119,7 @@ pub fn due(corpus: &Corpus, settings: &Settings, today: Date, within: Cadence) -
                 next_review: next.to_string(),
                 days_late,
                 state: ReviewState::of(Some(next), today, settings.due_soon),
-                path: sop.path.clone(),
+                path: path.to_string(),
             })
         })
         .collect();
@@ -184,26 +199,28 @@ pub struct Stats {
     pub by_type: BTreeMap<String, usize>,
     /// SOPs by department (`unknown` when unset).
     pub by_department: BTreeMap<String, usize>,
-    /// Approved SOPs whose review is overdue.
+    /// Published approved SOPs whose review is overdue (by the published version's dates).
     pub overdue: usize,
-    /// Approved SOPs whose review is due within the due-soon window.
+    /// Published approved SOPs whose review is due within the due-soon window.
     pub due_soon: usize,
     /// Translations of an older source version.
     pub stale_translations: usize,
-    /// Median days since the last review (`last_reviewed`, else `effective`) of approved SOPs;
-    /// `null` when none has a date.
+    /// Median days since the last review (`last_reviewed`, else `effective`) of published
+    /// approved SOPs; `null` when none has a date.
     pub median_days_since_review: Option<f64>,
     /// Releases per month (`YYYY-MM`), from the git tags.
     pub releases_per_month: BTreeMap<String, usize>,
-    /// Reviews falling due per month (`YYYY-MM`) for approved SOPs.
+    /// Reviews falling due per month (`YYYY-MM`) for published approved SOPs.
     pub reviews_due_per_month: BTreeMap<String, usize>,
     /// Lint findings by rule id (see [`lint_hook`]).
     pub lint_findings_by_rule: BTreeMap<String, usize>,
 }
 
-/// Compute the [`Stats`] of `corpus`.
+/// Compute the [`Stats`] of `corpus`: counts from the working copies, review figures from the
+/// published versions `current`.
 pub fn stats(
     corpus: &Corpus,
+    current: &[Current<'_>],
     settings: &Settings,
     histories: &Histories,
     lint_counts: BTreeMap<String, usize>,
@@ -230,6 +247,8 @@ pub fn stats(
             .as_ref()
             .map_or_else(|| "unknown".to_string(), |d| d.value.clone());
         *by_department.entry(dept).or_insert(0) += 1;
+    }
+    for &Current { sop, .. } in current {
         if !is_reviewed(sop) {
             continue;
         }
@@ -363,8 +382,16 @@ mod tests {
             ],
             broken: vec![],
         };
+        let current: Vec<Current<'_>> = corpus
+            .sops
+            .iter()
+            .map(|sop| Current {
+                sop,
+                path: &sop.path,
+            })
+            .collect();
         let list = due(
-            &corpus,
+            &current,
             &settings,
             day("2026-11-25"),
             "30 days".parse().unwrap(),

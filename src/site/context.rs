@@ -134,8 +134,13 @@ pub struct SopMeta {
     pub owner: String,
     /// The department, with its page.
     pub department: Option<Link>,
-    /// Who approved this version.
+    /// Who approved this version: the names in its front matter (`approvers`).
     pub approvers: Vec<String>,
+    /// Who approved this version, when, and what the approval means: from the release's
+    /// approval record when it has one, else the front matter's names without dates.
+    pub approvals: Vec<ApprovalRow>,
+    /// Whether `approvals` come from a release's approval record (else from the front matter).
+    pub approvals_recorded: bool,
     /// When it took effect.
     pub effective: Option<String>,
     /// When it was last reviewed.
@@ -156,6 +161,19 @@ pub struct SopMeta {
     pub language: String,
     /// The file in the repository.
     pub path: String,
+}
+
+/// One approval of a version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApprovalRow {
+    /// The approver's name.
+    pub name: String,
+    /// Their e-mail, when recorded.
+    pub email: Option<String>,
+    /// The day of the approval, `YYYY-MM-DD`, when recorded.
+    pub date: Option<String>,
+    /// What the approval means (`approved for use`), when recorded.
+    pub meaning: Option<String>,
 }
 
 /// A commit that touched the SOP.
@@ -182,10 +200,20 @@ pub struct ReleaseRow {
     pub tagger: String,
     /// Release summary.
     pub summary: String,
-    /// Its page, if it has one.
+    /// Its page, if it has one (only versions that were approved have one).
     pub url: Option<String>,
     /// Whether it is the version this page shows.
     pub shown: bool,
+    /// Its status at the tag, as a reader says it (`approved`, `in review`, `draft`,
+    /// `retired`), or `unknown` when its text could not be read.
+    pub status: String,
+    /// Whether its text was approved (or retired).
+    pub approved: bool,
+    /// Who approved it, when, and the meaning: from the tag's approval record, else the
+    /// names in its front matter; empty when it was not approved.
+    pub approvals: Vec<ApprovalRow>,
+    /// Whether `approvals` come from the tag's approval record.
+    pub approvals_recorded: bool,
 }
 
 /// A page of one SOP: the current version, a translation, or an archived version.

@@ -28,15 +28,15 @@ pub struct FeedEntry {
     pub path: String,
 }
 
-/// Every release of a published SOP, newest first. An SOP without release tags in git gets one
-/// entry for the version shown, dated by its `effective` date, so a site without history still
-/// has a useful feed.
+/// Every approved release of a published SOP (those with a page), newest first; a release
+/// that was not approved is not announced. An SOP without approved releases in git gets one
+/// entry for the version shown, dated by its `effective` date, so a site without history
+/// still has a useful feed.
 pub fn releases(selection: &Selection<'_>) -> Vec<FeedEntry> {
     let mut out = Vec::new();
     for e in &selection.entries {
         let department = e.sop.meta.department.as_ref().map(|d| d.value.clone());
-        let releases = e.history.map(|h| h.releases.as_slice()).unwrap_or_default();
-        if releases.is_empty() {
+        if e.archived.is_empty() {
             if matches!(e.shown, Shown::Draft) {
                 continue;
             }
@@ -70,21 +70,17 @@ pub fn releases(selection: &Selection<'_>) -> Vec<FeedEntry> {
             });
             continue;
         }
-        for r in releases {
-            let path = e
-                .archived
-                .iter()
-                .find(|a| a.release.tag == r.tag)
-                .map_or_else(|| e.url.clone(), |a| a.url.clone());
+        for a in &e.archived {
+            let r = a.release;
             out.push(FeedEntry {
                 id: e.id.clone(),
-                title: e.sop.title().to_string(),
+                title: a.sop.title().to_string(),
                 version: r.version.clone(),
                 date: r.date.clone(),
                 author: r.tagger.clone(),
                 summary: r.summary.clone(),
                 department: department.clone(),
-                path,
+                path: a.url.clone(),
             });
         }
     }

@@ -1,11 +1,13 @@
 //! Where a link written in an SOP points on the site: another SOP's page (with its anchor
-//! when that page has it), a repository file copied under `files/`, a web address kept as
-//! written, or nothing (unsafe scheme, or a target that is not published).
+//! when that page has it), a repository file copied under `files/`, an SVG image inlined as a
+//! `data:` URL, a web address kept as written, or nothing (unsafe scheme, or a target that is
+//! not published: see [`crate::publishable`] for which files never are).
 
 use std::path::Path;
 
 use super::markdown::{self, Links, Target};
 use super::select::Selection;
+use crate::publishable::{self, Tracked};
 use crate::repo::Sop;
 
 /// Link resolution for one page.
@@ -18,6 +20,8 @@ pub(super) struct PageLinks<'b, 'a> {
     pub(super) from: &'b str,
     /// The page's way back to the site root.
     pub(super) root: &'b str,
+    /// The files that may be published.
+    pub(super) tracked: &'b Tracked,
 }
 
 impl Links for PageLinks<'_, '_> {
@@ -48,7 +52,7 @@ impl Links for PageLinks<'_, '_> {
             };
             let (url, sop): (&str, &Sop) =
                 match entry.translations.iter().find(|t| t.sop.path == target) {
-                    Some(t) => (&t.url, t.sop),
+                    Some(t) => (&t.url, &t.sop),
                     None => (&entry.url, &entry.sop),
                 };
             let frag = fragment
@@ -62,15 +66,60 @@ impl Links for PageLinks<'_, '_> {
             return Target::Drop;
         }
         let on_disk = self.repo_root.join(&target);
-        if is_inside(self.repo_root, &on_disk) && on_disk.is_file() {
-            let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-            return Target::File {
-                url: format!("{}files/{}{frag}", self.root, encode_path(&target)),
-                path: target,
+        if !is_inside(self.repo_root, &on_disk)
+            || !on_disk.is_file()
+            || self.tracked.check(&target).is_err()
+            || publishable::is_active_content(&target, image)
+        {
+            return Target::Drop;
+        }
+        if publishable::extension(&target) == "svg" {
+            // Never a file of the site: opened on its own, an SVG runs its scripts in the
+            // site's origin. As a `data:` image it runs nothing and has no such origin. A
+            // drawing too large to sit inside a page is left out rather than read whole.
+            if !on_disk.metadata().is_ok_and(|m| m.len() <= SVG_INLINE_MAX) {
+                return Target::Drop;
+            }
+            return match std::fs::read(&on_disk) {
+                Ok(bytes) => Target::Rewrite(svg_data_url(&bytes)),
+                Err(_) => Target::Drop,
             };
         }
-        Target::Drop
+        let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+        Target::File {
+            url: format!("{}files/{}{frag}", self.root, encode_path(&target)),
+            path: target,
+        }
     }
+}
+
+/// The largest SVG image shown inline in a page (bytes).
+const SVG_INLINE_MAX: u64 = 5_000_000;
+
+/// The prefix of the only `data:` URLs the site writes (inline SVG images).
+pub(super) const SVG_DATA_URL: &str = "data:image/svg+xml;base64,";
+
+/// `bytes` (an SVG file) as a `data:` URL for an `<img>`.
+fn svg_data_url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(SVG_DATA_URL.len() + bytes.len() * 4 / 3 + 4);
+    out.push_str(SVG_DATA_URL);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Whether `path` stays inside `root` (canonical) with no symlink leading out.
@@ -136,6 +185,16 @@ mod tests {
             join("sops/a/SOP-1.md", "/assets/a.png").as_deref(),
             Some("assets/a.png")
         );
+    }
+
+    #[test]
+    fn svg_becomes_a_base64_data_url() {
+        assert_eq!(
+            svg_data_url(b"<svg/>"),
+            "data:image/svg+xml;base64,PHN2Zy8+"
+        );
+        assert_eq!(svg_data_url(b"ab"), "data:image/svg+xml;base64,YWI=");
+        assert_eq!(svg_data_url(b"a"), "data:image/svg+xml;base64,YQ==");
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html {
-        html = SANITIZER.clean(&html).to_string();
+        html = clean(&html);
     }
     Body {
         html,
@@ -271,6 +271,40 @@ fn raw_links<'e>(
     }
     out.push_str(raw.get(copied..).unwrap_or_default());
     CowStr::from(out)
+}
+
+/// `html` through the sanitiser, keeping the `data:` URLs of inline SVG images (which only
+/// [`super::links`] writes: a `data:` URL written in an SOP is dropped as an unsafe scheme).
+/// The sanitiser removes every `data:` URL, so each goes out as a random placeholder and back.
+fn clean(html: &str) -> String {
+    let marker = super::links::SVG_DATA_URL;
+    if !html.contains(marker) {
+        return SANITIZER.clean(html).to_string();
+    }
+    let nonce = crate::leftovers::random_token();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut masked = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(marker) {
+        let (before, from) = rest.split_at(at);
+        let tail = from.get(marker.len()..).unwrap_or_default();
+        let len = marker.len()
+            + tail
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
+                .unwrap_or(tail.len());
+        let (url, after) = from.split_at(len);
+        masked.push_str(before);
+        masked.push_str(&format!("sop-inline-{nonce}-{}", kept.len()));
+        kept.push(url);
+        rest = after;
+    }
+    masked.push_str(rest);
+    let mut out = SANITIZER.clean(&masked).to_string();
+    // Highest index first, so `-1` does not match the start of `-10`.
+    for (i, url) in kept.iter().enumerate().rev() {
+        out = out.replace(&format!("sop-inline-{nonce}-{i}"), url);
+    }
+    out
 }
 
 /// `url` safe inside an attribute value quoted with `quote`.

@@ -13,6 +13,7 @@ pub mod feeds;
 mod links;
 pub mod markdown;
 pub mod pages;
+mod paths;
 pub mod publish;
 mod search;
 pub mod select;
@@ -22,7 +23,7 @@ pub mod theme;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::git::history::Histories;
+use crate::git::history::{HeadBlobs, Histories};
 use crate::repo::dates::Date;
 use crate::repo::{Corpus, Repo};
 
@@ -61,6 +62,35 @@ pub enum SiteError {
         #[source]
         source: std::io::Error,
     },
+    /// The output folder is, holds or lies inside what the repository is made of.
+    #[error("`{}` cannot be the output folder: {reason}", path.display())]
+    ProtectedOutput {
+        /// The folder.
+        path: PathBuf,
+        /// What it is or holds.
+        reason: String,
+    },
+    /// The output folder's marker was not written by `sop` for this repository.
+    #[error(
+        "`{}` was not made by `sop publish` for this repository, so it is left untouched: {reason}",
+        path.display()
+    )]
+    MarkerInvalid {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong with the marker.
+        reason: String,
+    },
+    /// Two sources would be published at the same path.
+    #[error("{first} and {second} would both be published as `{path}`")]
+    PathCollision {
+        /// The site path.
+        path: String,
+        /// The first source, described for the writer.
+        first: String,
+        /// The second source.
+        second: String,
+    },
     /// The output folder holds files `sop` did not write.
     #[error(
         "`{}` is not empty and was not made by `sop publish`, so it is left untouched",
@@ -69,6 +99,13 @@ pub enum SiteError {
     ForeignOutput {
         /// The folder.
         path: PathBuf,
+    },
+    /// The committed SOP files could not be read from git.
+    #[error("cannot read the committed SOPs from git")]
+    Git {
+        /// Why.
+        #[source]
+        source: crate::git::GitError,
     },
     /// The output path is a file.
     #[error("`{}` is a file, not a folder", path.display())]
@@ -101,6 +138,9 @@ pub struct Site {
     /// Every file: site path (`/`-separated, relative) → contents, sorted. Empty when the files
     /// went to a sink ([`build_into`]).
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Files copied from the repository as they are (site path → repository file), kept on
+    /// disk rather than in memory: empty when the files went to a sink.
+    pub attachments: BTreeMap<String, PathBuf>,
     /// How many files were produced.
     pub written: usize,
     /// Notes for the person publishing: SOPs left out and why.
@@ -109,8 +149,13 @@ pub struct Site {
     pub published: usize,
     /// How many archived version pages were written.
     pub archived: usize,
-    /// SOPs left out because no version of them was ever approved.
-    pub never_approved: usize,
+    /// One line per SOP whose newest text is not the published one (see
+    /// [`select::Selection::unpublished_changes`]).
+    pub unpublished_changes: Vec<String>,
+    /// One line per SOP left out, with the reason.
+    pub left_out: Vec<String>,
+    /// How many SOPs are published from a commit, not from a release.
+    pub not_released: usize,
 }
 
 /// Build the whole site in memory (for `sop serve` and tests).
@@ -124,15 +169,28 @@ pub fn build(
     options: &Options,
 ) -> Result<Site, SiteError> {
     let files = std::sync::Mutex::new(BTreeMap::new());
-    let sink = |path: String, bytes: Vec<u8>| {
-        files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(path, bytes);
+    let attachments = std::sync::Mutex::new(BTreeMap::new());
+    let sink = |path: String, content: pages::Content| {
+        match content {
+            pages::Content::Bytes(bytes) => files
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(path, bytes),
+            pages::Content::File(source) => {
+                attachments
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(path, source);
+                None
+            }
+        };
         Ok(())
     };
     let mut site = build_into(repo, corpus, histories, options, &sink)?;
     site.files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    site.attachments = attachments
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok(site)
@@ -151,28 +209,78 @@ pub fn build_into(
     sink: &pages::Sink<'_>,
 ) -> Result<Site, SiteError> {
     let theme = theme::Theme::load(&repo.root)?;
-    crate::git::history::begin_read_pass();
-    let root = repo.root.clone();
-    let read_at_tag =
-        move |release: &crate::git::history::Release, blob: Option<git2::Oid>, path: &str| {
-            match blob {
-                Some(blob) => crate::git::history::file_at_blob(&root, blob),
-                None => crate::git::history::file_at_commit(&root, &release.commit, path),
-            }
-            .ok()
-            .flatten()
-        };
-    let selection = select::select(
-        corpus,
-        &repo.settings,
-        histories,
-        options.drafts,
-        &read_at_tag,
-    );
+    let head = head_blobs(repo)?;
+    let mut selection =
+        with_selection(repo, corpus, histories, options.drafts, true, head.as_ref());
+    paths::check(&mut selection, &repo.settings.config.sops.id_prefix)?;
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
-    site.never_approved = selection.never_approved;
+    site.unpublished_changes = selection.unpublished_changes.clone();
+    site.left_out = selection.left_out.clone();
+    site.not_released = selection.not_released;
     Ok(site)
+}
+
+/// What readers see of each SOP: the published version (see [`select`]) without archived
+/// pages, for `sop due` and `sop stats`.
+///
+/// # Errors
+/// [`SiteError::Git`] when the committed files cannot be read.
+pub fn current<'a>(
+    repo: &Repo,
+    corpus: &'a Corpus,
+    histories: &'a Histories,
+) -> Result<select::Selection<'a>, SiteError> {
+    let head = head_blobs(repo)?;
+    Ok(with_selection(
+        repo,
+        corpus,
+        histories,
+        false,
+        false,
+        head.as_ref(),
+    ))
+}
+
+/// The blob of every committed SOP file; `None` outside git.
+fn head_blobs(repo: &Repo) -> Result<Option<HeadBlobs>, SiteError> {
+    crate::git::history::head_blobs(&repo.root, &repo.settings)
+        .map_err(|source| SiteError::Git { source })
+}
+
+fn with_selection<'a>(
+    repo: &Repo,
+    corpus: &'a Corpus,
+    histories: &'a Histories,
+    drafts: bool,
+    archived: bool,
+    head: Option<&HeadBlobs>,
+) -> select::Selection<'a> {
+    crate::git::history::begin_read_pass();
+    let root = repo.root.clone();
+    let at_tag = |release: &crate::git::history::Release, blob: Option<git2::Oid>, path: &str| {
+        match blob {
+            Some(blob) => crate::git::history::file_at_blob(&root, blob),
+            None => crate::git::history::file_at_commit(&root, &release.commit, path),
+        }
+        .ok()
+        .flatten()
+    };
+    let blob = |blob: git2::Oid| {
+        crate::git::history::file_at_blob(&root, blob)
+            .ok()
+            .flatten()
+    };
+    let how = select::How {
+        drafts,
+        archived,
+        git: head.map(|head| select::Committed {
+            head,
+            at_tag: &at_tag,
+            blob: &blob,
+        }),
+    };
+    select::select(corpus, &repo.settings, histories, &how)
 }
 
 /// The relative path from the page at `path` back to the site root (`""`, `"../"`, …).

@@ -8,17 +8,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use super::context::{
-    Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, Facet, IndexPage, Layout,
-    Link, ListPage, MoreRows, NotFoundPage, Notice, ReleaseRow, RevisionRow, RuleCount, SiteInfo,
-    SopCard, SopMeta, SopPage, StaleRow, Tile, TocItem,
+    ApprovalRow, Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, Facet,
+    IndexPage, Layout, Link, ListPage, MoreRows, NotFoundPage, Notice, ReleaseRow, RevisionRow,
+    RuleCount, SiteInfo, SopCard, SopMeta, SopPage, StaleRow, Tile, TocItem,
 };
 use super::links::PageLinks;
 use super::markdown;
 use super::search::search_index;
-use super::select::{Entry, Selection, Shown, name_slug};
+use super::select::{Entry, Selection, Shown, name_slug, status_words};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, charts, feeds, root_of};
-use crate::git::history::Histories;
+use crate::git::history::{Histories, Release};
 use crate::repo::{Corpus, Repo, Sop, Status};
 use crate::report::{self, ReviewState};
 
@@ -36,10 +36,21 @@ struct Build<'a> {
     departments: BTreeMap<String, String>,
     tags: BTreeMap<String, String>,
     feed: bool,
+    /// The repository files that may be copied into the site.
+    tracked: crate::publishable::Tracked,
 }
 
 /// Receives each finished file: site path and contents. Called from several threads.
-pub type Sink<'s> = dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync + 's;
+pub type Sink<'s> = dyn Fn(String, Content) -> Result<(), SiteError> + Sync + 's;
+
+/// What a file of the site holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Rendered bytes.
+    Bytes(Vec<u8>),
+    /// A repository file copied as it is (an attachment): streamed, never read whole.
+    File(std::path::PathBuf),
+}
 
 /// Render every page, feed and asset, handing each file to `sink` as soon as it is ready (so a
 /// large site is never held in memory whole).
@@ -68,6 +79,7 @@ pub(super) fn render_all(
         departments,
         tags,
         feed: !selection.entries.is_empty(),
+        tracked: crate::publishable::Tracked::load(&repo.root),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -79,7 +91,7 @@ pub(super) fn render_all(
                 .push(path.clone());
         }
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        sink(path, bytes)
+        sink(path, Content::Bytes(bytes))
     };
     let linked_files = selection
         .entries
@@ -101,6 +113,7 @@ pub(super) fn render_all(
     let dashboard = || -> Result<(), SiteError> {
         let stats = report::stats(
             corpus,
+            &selection.current(),
             &repo.settings,
             histories,
             options.lint_counts.clone(),
@@ -151,10 +164,30 @@ pub(super) fn render_all(
     for (path, bytes) in &theme.assets {
         emit(path.clone(), bytes.clone())?;
     }
+    let mut notes = Vec::new();
+    if let crate::publishable::Tracked::Unreadable(why) = &build.tracked {
+        notes.push(format!(
+            "no linked file is published: git's list of tracked files cannot be read ({why})"
+        ));
+    }
+    let warn_size = repo.settings.config.site.attachment_warn_size.bytes();
     for rel in linked_files {
         let src = repo.root.join(&rel);
-        let bytes = std::fs::read(&src).map_err(|source| SiteError::Read { path: src, source })?;
-        emit(format!("files/{rel}"), bytes)?;
+        let size = std::fs::metadata(&src)
+            .map_err(|source| SiteError::Read {
+                path: src.clone(),
+                source,
+            })?
+            .len();
+        if size > warn_size {
+            notes.push(format!(
+                "`{rel}` is {}, more than the {} set by `[site] attachment_warn_size`: readers on a phone wait for it; link to a smaller file, or raise the limit in `sop.toml`",
+                crate::repo::config::ByteSize(size),
+                repo.settings.config.site.attachment_warn_size,
+            ));
+        }
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink(format!("files/{rel}"), Content::File(src))?;
     }
     let mut pages = std::mem::take(
         &mut *pages
@@ -170,10 +203,13 @@ pub(super) fn render_all(
     let archived = selection.entries.iter().map(|e| e.archived.len()).sum();
     Ok(Site {
         files: BTreeMap::new(),
-        notes: Vec::new(),
+        attachments: BTreeMap::new(),
+        notes,
         published: selection.entries.len(),
         archived,
-        never_approved: 0,
+        unpublished_changes: Vec::new(),
+        left_out: Vec::new(),
+        not_released: 0,
         written: count.into_inner(),
     })
 }
@@ -207,6 +243,10 @@ impl Build<'_> {
     }
 
     fn review_state(&self, sop: &Sop) -> (Option<String>, ReviewState) {
+        // Only a version in force is reviewed: a retired SOP has no next review.
+        if sop.status() == Some(Status::Retired) {
+            return (None, ReviewState::Unknown);
+        }
         let next = sop.next_review(&self.repo.settings);
         let state = if sop.status() == Some(Status::Approved) {
             ReviewState::of(next, self.options.today, self.repo.settings.due_soon)
@@ -240,10 +280,18 @@ impl Build<'_> {
             .collect::<Vec<_>>()
             .join(" ");
         let note = match &entry.shown {
-            Shown::LastApproved { .. } => Some("revision in progress".to_string()),
-            Shown::Draft if sop.status() != Some(Status::Approved) => {
-                Some("not approved".to_string())
+            Shown::Released { pending: Some(p) } | Shown::Committed { pending: Some(p) } => {
+                Some(match &p.version {
+                    Some(v) if Some(v) != sop.meta.version.as_ref().map(|x| &x.value) => {
+                        "revision in progress".to_string()
+                    }
+                    _ => "unreleased changes".to_string(),
+                })
             }
+            Shown::Draft if sop.status() != Some(Status::Approved) => {
+                Some("preview, not approved".to_string())
+            }
+            Shown::Draft => Some("preview".to_string()),
             _ => None,
         };
         SopCard {
@@ -277,38 +325,7 @@ impl Build<'_> {
             let path = entry.url.as_str();
             let root = root_of(path);
             let mut notices = Vec::new();
-            match &entry.shown {
-                Shown::LastApproved {
-                    revising,
-                    working_status,
-                } => {
-                    let shown = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
-                    notices.push(Notice {
-                        kind: "info",
-                        text: format!(
-                            "A revision{} is in progress (status: {}). This is the last approved version, version {shown}, which stays in force until the revision is approved.",
-                            revising
-                                .as_ref()
-                                .filter(|v| **v != shown)
-                                .map(|v| format!(" to version {v}"))
-                                .unwrap_or_default(),
-                            working_status.map_or("not approved yet", Status::as_str)
-                        ),
-                        link: None,
-                    });
-                }
-                Shown::Draft if entry.sop.status() != Some(Status::Approved) => {
-                    notices.push(Notice {
-                        kind: "danger",
-                        text: format!(
-                            "Draft preview: this is the working copy ({}), not an approved version. Do not follow it in operations.",
-                            status_text(&entry.sop)
-                        ),
-                        link: None,
-                    });
-                }
-                _ => {}
-            }
+            notices.extend(self.current_notices(entry));
             if entry.sop.status() == Some(Status::Retired) {
                 notices.push(self.retired_notice(&entry.sop, &root));
             }
@@ -324,6 +341,7 @@ impl Build<'_> {
             let page = self.sop_page(
                 entry,
                 &entry.sop,
+                entry.release,
                 path,
                 notices,
                 languages,
@@ -354,22 +372,18 @@ impl Build<'_> {
                     kind: "warning",
                     text: format!(
                         "This translation is out of date: it translates version {} but the original is now version {}.",
-                        super::select::translated_version(t.sop)
+                        super::select::translated_version(&t.sop)
                             .map_or_else(|| "?".to_string(), |v| v.to_string()),
                         entry
-                            .working
+                            .sop
                             .version()
                             .map_or_else(|| "?".to_string(), |v| v.to_string())
                     ),
                     link: None,
                 });
             }
-            if t.sop.status() != Some(Status::Approved) {
-                notices.push(Notice {
-                    kind: "danger",
-                    text: "Draft preview: this translation is not approved.".into(),
-                    link: None,
-                });
+            if self.options.drafts {
+                notices.push(preview_notice(&t.sop));
             }
             let mut languages = vec![Link {
                 text: language_name(entry.working.language().unwrap_or("en")),
@@ -388,7 +402,8 @@ impl Build<'_> {
             let current = Some(format!("{root}{}", entry.url));
             let page = self.sop_page(
                 entry,
-                t.sop,
+                &t.sop,
+                None,
                 path,
                 notices,
                 languages,
@@ -403,11 +418,12 @@ impl Build<'_> {
             let path = a.url.as_str();
             let root = root_of(path);
             let current_version = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
-            let notice = if a.release.version == current_version {
+            let approved_by = approval_words(&approvals_of(Some(a.release), &a.sop).0);
+            let notice = if entry.release.is_some_and(|r| r.tag == a.release.tag) {
                 Notice {
                     kind: "info",
                     text: format!(
-                        "Version {} as released on {}. This is the version currently published.",
+                        "Version {} as released on {}{approved_by}. This is the version currently published.",
                         a.release.version, a.release.date
                     ),
                     link: Some(Link {
@@ -419,7 +435,7 @@ impl Build<'_> {
                 Notice {
                     kind: "warning",
                     text: format!(
-                        "Superseded: this is version {} from {}, kept for the record. Version {current_version} is current.",
+                        "Superseded: this is version {} from {}{approved_by}, kept for the record. Version {current_version} is current.",
                         a.release.version, a.release.date
                     ),
                     link: Some(Link {
@@ -432,6 +448,7 @@ impl Build<'_> {
             let page = self.sop_page(
                 entry,
                 &a.sop,
+                Some(a.release),
                 path,
                 vec![notice],
                 Vec::new(),
@@ -442,6 +459,53 @@ impl Build<'_> {
             out.push((path.to_string(), page));
         }
         Ok((out, linked))
+    }
+
+    /// The notices of a current page: why this text is shown, and what is in progress.
+    fn current_notices(&self, entry: &Entry<'_>) -> Vec<Notice> {
+        let shown = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
+        let mut notices = Vec::new();
+        match &entry.shown {
+            Shown::Released { pending } => {
+                if let Some(p) = pending {
+                    let date = entry
+                        .release
+                        .map(|r| format!(", released on {}", r.date))
+                        .unwrap_or_default();
+                    notices.push(Notice {
+                        kind: "info",
+                        text: format!(
+                            "{}. This page shows version {shown}, the last approved release{date}, which stays in force until a new version is approved and released.",
+                            p.describe(&shown)
+                        ),
+                        link: None,
+                    });
+                }
+            }
+            Shown::Committed { pending } => {
+                notices.push(Notice {
+                    kind: "info",
+                    text: format!(
+                        "Not released with “sop release”: version {shown} is shown as committed in git, where it says {}. No approval record says who approved this text and when; the approvers named come from the document itself.",
+                        status_text(&entry.sop)
+                    ),
+                    link: None,
+                });
+                if let Some(p) = pending {
+                    notices.push(Notice {
+                        kind: "info",
+                        text: format!(
+                            "{}. This page shows the committed version {shown}.",
+                            p.describe(&shown)
+                        ),
+                        link: None,
+                    });
+                }
+            }
+            Shown::Draft => notices.push(preview_notice(&entry.sop)),
+            Shown::Working => {}
+        }
+        notices
     }
 
     fn retired_notice(&self, sop: &Sop, root: &str) -> Notice {
@@ -471,6 +535,7 @@ impl Build<'_> {
         &self,
         entry: &Entry<'_>,
         sop: &Sop,
+        release: Option<&Release>,
         path: &str,
         notices: Vec<Notice>,
         languages: Vec<Link>,
@@ -484,6 +549,7 @@ impl Build<'_> {
             repo_root: &self.root,
             from: &sop.path,
             root: &root,
+            tracked: &self.tracked,
         };
         let body = markdown::render(sop, &links);
         linked.extend(body.files);
@@ -506,6 +572,7 @@ impl Build<'_> {
                 url: e.map(|e| format!("{root}{}", e.url)).unwrap_or_default(),
             }
         };
+        let (approvals, approvals_recorded) = approvals_of(release, sop);
         let meta = SopMeta {
             id: entry.id.clone(),
             title: sop.title().to_string(),
@@ -520,6 +587,8 @@ impl Build<'_> {
                 .as_ref()
                 .map(|a| a.value.iter().map(|x| x.value.clone()).collect())
                 .unwrap_or_default(),
+            approvals,
+            approvals_recorded,
             effective: text(sop.meta.effective.as_ref()),
             last_reviewed: text(sop.meta.last_reviewed.as_ref()),
             next_review,
@@ -536,23 +605,35 @@ impl Build<'_> {
             language: sop.language().unwrap_or("en").to_string(),
             path: sop.path.clone(),
         };
-        let shown_version = meta.version.clone();
         let releases: Vec<ReleaseRow> = entry
             .history
             .map(|h| {
                 h.releases
                     .iter()
-                    .map(|r| ReleaseRow {
-                        version: r.version.clone(),
-                        date: r.date.clone(),
-                        tagger: r.tagger.clone(),
-                        summary: r.summary.clone(),
-                        url: entry
-                            .archived
-                            .iter()
-                            .find(|a| a.release.tag == r.tag)
-                            .map(|a| format!("{root}{}", a.url)),
-                        shown: r.version == shown_version,
+                    .map(|r| {
+                        let page = entry.archived.iter().find(|a| a.release.tag == r.tag);
+                        let status = entry.release_status.get(&r.tag).copied().flatten();
+                        let approved = page.is_some();
+                        let (approvals, approvals_recorded) = match page {
+                            Some(a) => approvals_of(Some(r), &a.sop),
+                            None => (Vec::new(), false),
+                        };
+                        ReleaseRow {
+                            version: r.version.clone(),
+                            date: r.date.clone(),
+                            tagger: r.tagger.clone(),
+                            summary: r.summary.clone(),
+                            url: page.map(|a| format!("{root}{}", a.url)),
+                            shown: release.is_some_and(|s| s.tag == r.tag),
+                            status: if entry.release_status.contains_key(&r.tag) {
+                                status_words(status).to_string()
+                            } else {
+                                "unknown".to_string()
+                            },
+                            approved,
+                            approvals,
+                            approvals_recorded,
+                        }
                     })
                     .collect()
             })
@@ -769,7 +850,12 @@ impl Build<'_> {
                 .find(|e| e.id == id)
                 .map(|e| e.url.clone())
         };
-        let due = report::due(corpus, settings, today, settings.due_soon);
+        let due = report::due(
+            &self.selection.current(),
+            settings,
+            today,
+            settings.due_soon,
+        );
         let row = |d: &report::DueReview| DueRow {
             id: d.id.clone(),
             title: d.title.clone(),
@@ -981,6 +1067,87 @@ impl Build<'_> {
         }
         let page = NotFoundPage { layout };
         self.theme.render("404.html", &page)
+    }
+}
+
+/// Who approved `sop` (shown from `release`, when it is one): the release's approval record,
+/// else the names in its front matter; and whether they come from the record.
+fn approvals_of(release: Option<&Release>, sop: &Sop) -> (Vec<ApprovalRow>, bool) {
+    if let Some(r) = release.filter(|r| !r.approvals.is_empty()) {
+        let rows = r
+            .approvals
+            .iter()
+            .map(|a| ApprovalRow {
+                name: a.name.clone(),
+                email: a.email.clone(),
+                date: (!a.date.is_empty()).then(|| a.date.clone()),
+                meaning: (!a.meaning.is_empty()).then(|| a.meaning.clone()),
+            })
+            .collect();
+        return (rows, true);
+    }
+    let rows = sop
+        .meta
+        .approvers
+        .as_ref()
+        .map(|list| {
+            list.value
+                .iter()
+                .map(|n| ApprovalRow {
+                    name: n.value.clone(),
+                    email: None,
+                    date: None,
+                    meaning: None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (rows, false)
+}
+
+/// ", approved by Lena Fischer on 2026-11-30 (approved for use)" for a notice; empty when
+/// nobody is named.
+fn approval_words(rows: &[ApprovalRow]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let people: Vec<String> = rows
+        .iter()
+        .map(|a| {
+            let mut s = a.name.clone();
+            if let Some(d) = &a.date {
+                s.push_str(&format!(" on {d}"));
+            }
+            if let Some(m) = &a.meaning {
+                s.push_str(&format!(" ({m})"));
+            }
+            s
+        })
+        .collect();
+    let list = match people.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => people.join(""),
+    };
+    format!(", approved by {list}")
+}
+
+/// The notice on every page of a preview (`--drafts`, `sop serve`).
+fn preview_notice(sop: &Sop) -> Notice {
+    if sop.status() == Some(Status::Approved) {
+        Notice {
+            kind: "warning",
+            text: "Preview of the working copy: it may hold changes that are not committed or not released. The published site shows only approved, released text.".to_string(),
+            link: None,
+        }
+    } else {
+        Notice {
+            kind: "danger",
+            text: format!(
+                "Draft preview: this is the working copy ({}), not an approved version. Do not follow it in operations.",
+                status_text(sop)
+            ),
+            link: None,
+        }
     }
 }
 

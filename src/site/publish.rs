@@ -1,29 +1,196 @@
 //! Write a built [`Site`] to its output folder, safely.
 //!
 //! The files go to a temporary folder beside the target, which is then swapped in with renames,
-//! so a reader never sees half a site and a failed build leaves the old one in place. The
-//! output folder carries a marker file ([`MARKER`]); `sop` refuses to replace a non-empty folder
-//! without it, so it never deletes a folder it did not create. Files are written from one thread.
+//! so a reader never sees half a site and a failed build leaves the old one in place. Files are
+//! written from one thread.
+//!
+//! `sop` never deletes a folder it did not create (DESIGN.md, Guarantees): an output folder is
+//! refused when it is, holds or lies inside what the repository is made of ([`Owner`]), and a
+//! non-empty one is replaced only when it carries a marker file ([`MARKER`]) that `sop` wrote
+//! for this repository: a random token, also kept in the repository's git folder (which no
+//! commit can write), and the repository root. A marker merely present, committed by someone
+//! else or made for another clone, is refused.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use std::sync::mpsc;
 
-use super::pages::Sink;
+use super::pages::{Content, Sink};
 use super::{Site, SiteError};
+use crate::leftovers::{self, SITE_NEW, SITE_OLD};
 
 /// The marker file in every folder `sop publish` writes.
 pub const MARKER: &str = ".sop-site";
 
+/// The file in the git folder that keeps this repository's site token.
+const TOKEN_FILE: &str = "sop-site-token";
+
 const MARKER_TEXT: &str = "This folder is written by `sop publish` and replaced as a whole on every publish.\nDo not keep your own files here.\n";
 
-/// Check that `out` may be written: missing, empty, or marked as `sop`'s.
+/// What an output folder must not touch, and how to recognise the folders `sop` made for this
+/// repository.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    /// The repository root, canonical.
+    root: PathBuf,
+    /// Folders and files an output folder may not be, hold or lie inside (the SOP folder,
+    /// `templates/`, `.git`, `sop.toml`), canonical, each with a name for messages.
+    protected: Vec<(PathBuf, &'static str)>,
+    /// Where the site token is kept; `None` without git.
+    token_file: Option<PathBuf>,
+}
+
+impl Owner {
+    /// The owner of sites published from the repository at `root`, with its SOP folder,
+    /// configuration file and git folder (when it has one).
+    pub fn new(root: &Path, sops_dir: &Path, config: &Path, git_dir: Option<&Path>) -> Owner {
+        let root = canonical(root);
+        let mut protected = vec![
+            (canonical(sops_dir), "the SOP folder"),
+            (root.join("templates"), "the `templates/` folder"),
+            (root.join(".git"), "the git folder `.git`"),
+            (canonical(config), "the configuration file"),
+        ];
+        if let Some(git) = git_dir {
+            protected.push((canonical(git), "the git folder"));
+        }
+        Owner {
+            token_file: git_dir.map(|g| canonical(g).join(TOKEN_FILE)),
+            root,
+            protected,
+        }
+    }
+
+    /// The token kept for this repository, if one was made.
+    fn stored_token(&self) -> Option<String> {
+        let file = self.token_file.as_ref()?;
+        let text = std::fs::read_to_string(file).ok()?;
+        let token = text.trim();
+        is_token(token).then(|| token.to_string())
+    }
+
+    /// The token kept for this repository, made now when there is none (or no git).
+    fn token(&self) -> Result<String, SiteError> {
+        if let Some(token) = self.stored_token() {
+            return Ok(token);
+        }
+        let token = leftovers::random_token();
+        if let Some(file) = &self.token_file {
+            std::fs::write(file, format!("{token}\n")).map_err(werr(file))?;
+        }
+        Ok(token)
+    }
+
+    /// The marker text for a site made now with `token`.
+    fn marker(&self, token: &str) -> String {
+        format!(
+            "{MARKER_TEXT}sop-site-token: {token}\nrepository: {}\n",
+            self.root.display()
+        )
+    }
+
+    /// Why the marker at `path` does not show a folder `sop` made for this repository; `None`
+    /// when it does.
+    fn marker_problem(&self, path: &Path) -> Option<String> {
+        if !path.symlink_metadata().is_ok_and(|m| m.is_file()) {
+            return Some(format!("its `{MARKER}` is not a plain file"));
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Some(format!("its `{MARKER}` cannot be read"));
+        };
+        let field = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .map(str::trim)
+                .map(str::to_string)
+        };
+        let (Some(token), Some(root)) = (field("sop-site-token:"), field("repository:")) else {
+            return Some(format!(
+                "its `{MARKER}` was not written by this version of `sop publish`"
+            ));
+        };
+        if Path::new(&root) != self.root {
+            return Some(format!(
+                "its `{MARKER}` says it was published from `{root}`, not from this repository"
+            ));
+        }
+        let expected = match &self.token_file {
+            Some(_) => self.stored_token(),
+            // Without git there is nowhere to keep a token: the root must do.
+            None => Some(token.clone()),
+        };
+        if expected.as_deref() != Some(token.as_str()) || !is_token(&token) {
+            return Some(format!(
+                "its `{MARKER}` does not match the token `sop publish` keeps in this repository's git folder"
+            ));
+        }
+        None
+    }
+}
+
+fn is_token(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `path` made absolute, with symbolic links and `..` resolved as far as the path exists.
+fn canonical(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest: Vec<Component<'_>> = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            let mut out = real;
+            for c in rest.iter().rev() {
+                match c {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::CurDir => {}
+                    other => out.push(other.as_os_str()),
+                }
+            }
+            return out;
+        }
+        let (Some(parent), Some(last)) = (existing.parent(), existing.components().next_back())
+        else {
+            return absolute;
+        };
+        rest.push(last);
+        existing = parent;
+    }
+}
+
+/// Check that `out` may be written: missing, empty, or marked as `sop`'s for this repository,
+/// and never the repository, its SOP folder, `templates/`, `.git`, `sop.toml` or a folder
+/// holding Markdown files.
 ///
 /// # Errors
-/// [`SiteError::ForeignOutput`] for a non-empty folder without the marker (or a symbolic link),
-/// [`SiteError::OutputIsFile`] for a file.
-pub fn check_target(out: &Path) -> Result<(), SiteError> {
+/// [`SiteError::ProtectedOutput`] for a folder that is, holds or lies inside what the
+/// repository is made of; [`SiteError::MarkerInvalid`] for a marker `sop` did not write for
+/// this repository; [`SiteError::ForeignOutput`] for a non-empty folder without the marker (or
+/// a symbolic link); [`SiteError::OutputIsFile`] for a file.
+pub fn check_target(out: &Path, owner: &Owner) -> Result<(), SiteError> {
+    let real = canonical(out);
+    let protected = |reason: String| SiteError::ProtectedOutput {
+        path: out.to_path_buf(),
+        reason,
+    };
+    if real == owner.root || owner.root.starts_with(&real) {
+        return Err(protected("it holds the whole repository".into()));
+    }
+    for (path, what) in &owner.protected {
+        if &real == path {
+            return Err(protected(format!("it is {what}")));
+        }
+        if path.starts_with(&real) {
+            return Err(protected(format!("it holds {what}")));
+        }
+        // (A SOP folder that is the repository root itself still lets `site/` be inside it.)
+        if real.starts_with(path) && path != &owner.root {
+            return Err(protected(format!("it is inside {what}")));
+        }
+    }
     let Ok(meta) = out.symlink_metadata() else {
         return Ok(());
     };
@@ -37,8 +204,26 @@ pub fn check_target(out: &Path) -> Result<(), SiteError> {
             path: out.to_path_buf(),
         });
     }
-    if out.join(MARKER).is_file() {
+    let marker = out.join(MARKER);
+    let problem = marker
+        .symlink_metadata()
+        .is_ok()
+        .then(|| owner.marker_problem(&marker));
+    if problem == Some(None) {
+        // A folder `sop publish` made for this repository.
         return Ok(());
+    }
+    if let Some(found) = source_inside(out)? {
+        return Err(protected(format!(
+            "it holds `{}`, which `sop publish` never writes",
+            found.strip_prefix(out).unwrap_or(&found).display()
+        )));
+    }
+    if let Some(Some(reason)) = problem {
+        return Err(SiteError::MarkerInvalid {
+            path: out.to_path_buf(),
+            reason,
+        });
     }
     let mut entries = std::fs::read_dir(out).map_err(|source| SiteError::Read {
         path: out.to_path_buf(),
@@ -52,14 +237,76 @@ pub fn check_target(out: &Path) -> Result<(), SiteError> {
     Ok(())
 }
 
+/// The first Markdown file, `sop.toml` or `.git` found under `dir` (symbolic links are not
+/// followed): a site never holds one, so a folder that does is somebody's work.
+fn source_inside(dir: &Path) -> Result<Option<PathBuf>, SiteError> {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|source| SiteError::Read {
+            path: folder.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| SiteError::Read {
+                path: folder.clone(),
+                source,
+            })?;
+            let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+            let path = entry.path();
+            if name == ".git"
+                || name == crate::repo::config::FILE_NAME
+                || name.ends_with(".md")
+                || name.ends_with(".markdown")
+            {
+                return Ok(Some(path));
+            }
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Remove the build folders a killed `sop publish` left beside `out` (in `parent`): only
+/// folders named like sop's own, whose process is gone, and that are empty or carry this
+/// repository's marker.
+fn remove_stale_builds(parent: &Path, owner: &Owner) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let path = entry.path();
+        let stale = [SITE_NEW, SITE_OLD]
+            .iter()
+            .any(|kind| leftovers::is_stale(kind, name, &path));
+        if !stale || !path.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        if owner.marker_problem(&path.join(MARKER)).is_none() {
+            let _ = std::fs::remove_dir_all(&path);
+        } else {
+            // Killed before its marker was written: only an empty folder goes.
+            let _ = std::fs::remove_dir(&path);
+        }
+    }
+}
+
 /// Write `site` (already in memory) into `out`, replacing what `sop` wrote there before.
 ///
 /// # Errors
 /// Those of [`publish`].
-pub fn write(site: &Site, out: &Path) -> Result<(), SiteError> {
-    publish(out, |sink| {
+pub fn write(site: &Site, out: &Path, owner: &Owner) -> Result<(), SiteError> {
+    publish(out, owner, |sink| {
         for (path, bytes) in &site.files {
-            sink(path.clone(), bytes.clone())?;
+            sink(path.clone(), Content::Bytes(bytes.clone()))?;
+        }
+        for (path, source) in &site.attachments {
+            sink(path.clone(), Content::File(source.clone()))?;
         }
         Ok(())
     })
@@ -74,25 +321,30 @@ pub fn write(site: &Site, out: &Path) -> Result<(), SiteError> {
 /// file or folder cannot be written.
 pub fn publish<T>(
     out: &Path,
+    owner: &Owner,
     produce: impl FnOnce(&Sink<'_>) -> Result<T, SiteError>,
 ) -> Result<T, SiteError> {
-    check_target(out)?;
+    check_target(out, owner)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(werr(&parent))?;
+    remove_stale_builds(&parent, owner);
     let tmp = tempfile::Builder::new()
-        .prefix(".sop-site-new-")
+        .prefix(&leftovers::prefix(SITE_NEW))
         .tempdir_in(&parent)
         .map_err(werr(&parent))?;
-    let (tx, rx) = mpsc::sync_channel::<(String, Vec<u8>)>(128);
+    // The marker comes first, so a build folder left by a killed run is recognised as ours.
+    let marker = tmp.path().join(MARKER);
+    std::fs::write(&marker, owner.marker(&owner.token()?)).map_err(werr(&marker))?;
+    let (tx, rx) = mpsc::sync_channel::<(String, Content)>(128);
     let previous = out.join(MARKER).is_file().then_some(out);
     let result = std::thread::scope(|scope| {
         let dir = tmp.path();
         let writer = scope.spawn(move || write_all(dir, previous, rx));
-        let sink = move |path: String, bytes: Vec<u8>| {
-            tx.send((path, bytes)).map_err(|_| SiteError::Write {
+        let sink = move |path: String, content: Content| {
+            tx.send((path, content)).map_err(|_| SiteError::Write {
                 path: dir.to_path_buf(),
                 source: std::io::Error::other("the file writer stopped"),
             })
@@ -108,8 +360,6 @@ pub fn publish<T>(
         // A writer error explains a failed send better than the send error itself.
         written.and(produced)
     })?;
-    let marker = tmp.path().join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(werr(&marker))?;
     swap_in(tmp, out, &parent)?;
     Ok(result)
 }
@@ -126,11 +376,15 @@ fn werr(path: &Path) -> impl FnOnce(std::io::Error) -> SiteError + use<> {
 fn write_all(
     dir: &Path,
     previous: Option<&Path>,
-    rx: mpsc::Receiver<(String, Vec<u8>)>,
+    rx: mpsc::Receiver<(String, Content)>,
 ) -> Result<(), SiteError> {
     let mut made: BTreeSet<PathBuf> = BTreeSet::new();
-    for (rel, bytes) in rx {
-        if rel.split('/').any(|part| part.is_empty() || part == "..") {
+    for (rel, content) in rx {
+        if rel
+            .split('/')
+            .any(|part| part.is_empty() || part == ".." || part == ".")
+            || rel == MARKER
+        {
             return Err(SiteError::Write {
                 path: PathBuf::from(&rel),
                 source: std::io::Error::other("not a relative path inside the site"),
@@ -143,6 +397,17 @@ fn write_all(
             std::fs::create_dir_all(folder).map_err(werr(folder))?;
             made.insert(folder.to_path_buf());
         }
+        let bytes = match content {
+            Content::Bytes(bytes) => bytes,
+            Content::File(source) => {
+                // Streamed: an attachment of any size never sits in memory whole.
+                std::fs::copy(&source, &path).map_err(|source_err| SiteError::Read {
+                    path: source,
+                    source: source_err,
+                })?;
+                continue;
+            }
+        };
         if let Some(prev) = previous
             && unchanged(&prev.join(&rel), &bytes)
             && std::fs::hard_link(prev.join(&rel), &path).is_ok()
@@ -191,7 +456,7 @@ fn swap_in(new: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), Site
     // Without an atomic exchange: the old site moves aside, then the new one in.
     // An empty folder to rename the old site onto (rename replaces an empty folder).
     let old = match tempfile::Builder::new()
-        .prefix(".sop-site-old-")
+        .prefix(&leftovers::prefix(SITE_OLD))
         .tempdir_in(parent)
     {
         Ok(dir) => dir.keep(),
@@ -231,6 +496,12 @@ fn exchange(_a: &Path, _b: &Path) -> bool {
 mod tests {
     use super::*;
 
+    fn owner(dir: &Path) -> Owner {
+        let root = dir.join("repo");
+        std::fs::create_dir_all(root.join("sops")).unwrap();
+        Owner::new(&root, &root.join("sops"), &root.join("sop.toml"), None)
+    }
+
     fn site(files: &[(&str, &str)]) -> Site {
         Site {
             files: files
@@ -245,25 +516,40 @@ mod tests {
     fn writes_marks_and_replaces_its_own_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        write(&site(&[("index.html", "one"), ("a/b/c.html", "c")]), &out).unwrap();
+        let owner = owner(dir.path());
+        write(
+            &site(&[("index.html", "one"), ("a/b/c.html", "c")]),
+            &out,
+            &owner,
+        )
+        .unwrap();
         assert!(out.join(MARKER).is_file());
         assert_eq!(
             std::fs::read_to_string(out.join("a/b/c.html")).unwrap(),
             "c"
         );
-        write(&site(&[("index.html", "two"), ("a/b/c.html", "c")]), &out).unwrap();
+        write(
+            &site(&[("index.html", "two"), ("a/b/c.html", "c")]),
+            &out,
+            &owner,
+        )
+        .unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/b/c.html")).unwrap(),
             "c"
         );
-        write(&site(&[("index.html", "two")]), &out).unwrap();
+        write(&site(&[("index.html", "two")]), &out, &owner).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "two"
         );
         assert!(!out.join("a").exists());
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(names.len(), 1, "no temporary folders left behind");
+        assert_eq!(
+            names.len(),
+            2,
+            "no temporary folders left behind (site and repo)"
+        );
     }
 
     #[cfg(target_os = "linux")]
@@ -287,12 +573,13 @@ mod tests {
         let out = dir.path().join("docs");
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("mine.txt"), "keep").unwrap();
-        let err = write(&site(&[("index.html", "x")]), &out).unwrap_err();
+        let owner = owner(dir.path());
+        let err = write(&site(&[("index.html", "x")]), &out, &owner).unwrap_err();
         assert!(matches!(err, SiteError::ForeignOutput { .. }));
         assert_eq!(
             std::fs::read_to_string(out.join("mine.txt")).unwrap(),
             "keep"
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

@@ -1,32 +1,93 @@
 //! Which version of each SOP the site shows, and where each page lives.
 //!
-//! "Current" (DESIGN.md, Publishing): the working copy when its status is `approved` or
-//! `retired`; otherwise the last version released as approved, read from its tag, with a note
-//! that a revision is in progress; an SOP never approved is left out. With `--drafts` the working
-//! copies are published instead. Every release also gets an archived page.
+//! "Current" (DESIGN.md, Publishing): **published text is always text that was approved, and
+//! committed.**
+//! - An SOP with release tags shows the last release whose text says `approved` (or
+//!   `retired`), read from its tag. When `HEAD` or the working copy holds other text, the page
+//!   says a revision is in progress (or that there are unreleased changes) and the publisher
+//!   gets one note. A later commit that changed only the review dates (`sop review`) is the same
+//!   approved text: its dates are shown.
+//! - An SOP with no release tag shows its committed (`HEAD`) copy when that says `approved` (or
+//!   `retired`), marked as not released with `sop release`.
+//! - Uncommitted edits never reach a published page. Without git, the working copy is used.
+//! - An SOP never approved is left out, with the reason for the publisher.
+//! - `--drafts` (and `sop serve`) shows every working copy instead, marked as a preview.
+//!
+//! Every release whose text was approved (or retired) also gets an archived page; a release
+//! that was not approved has none, so nothing links to text that was never approved.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::git::history::{Histories, Release, Revision, SopHistory};
+use crate::git::history::{self, HeadBlobs, Histories, Release, Revision, SopHistory};
 use crate::repo::{Corpus, Settings, Sop, Status};
 
 /// Why the site shows this text of an SOP.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shown {
-    /// The working copy, approved or retired.
-    Working,
-    /// The working copy is a draft or in review; the last approved release is shown.
-    LastApproved {
-        /// The version being revised (the working copy's).
-        revising: Option<String>,
-        /// The working copy's status.
-        working_status: Option<Status>,
+    /// The last release whose text was approved (or retired), read from its tag.
+    Released {
+        /// Newer text in git or in the working copy that is not shown.
+        pending: Option<Pending>,
     },
-    /// `--drafts`: the working copy, whatever its status.
+    /// No release tag: the copy committed at `HEAD`, which says approved (or retired). Not
+    /// released with `sop release`, so no approval record exists in git.
+    Committed {
+        /// Edits in the working copy that are not committed.
+        pending: Option<Pending>,
+    },
+    /// Outside git: the working copy, approved or retired.
+    Working,
+    /// `--drafts` and `sop serve`: the working copy, whatever its status, as a preview.
     Draft,
+}
+
+impl Shown {
+    /// The newer text that is not shown, if any.
+    pub fn pending(&self) -> Option<&Pending> {
+        match self {
+            Shown::Released { pending } | Shown::Committed { pending } => pending.as_ref(),
+            Shown::Working | Shown::Draft => None,
+        }
+    }
+}
+
+/// Text of an SOP, newer than the one shown, that is not published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// Its version.
+    pub version: Option<String>,
+    /// Its status.
+    pub status: Option<Status>,
+    /// Whether it is committed (else it is only in the working copy).
+    pub committed: bool,
+}
+
+impl Pending {
+    /// "A revision (v1.3.0, in review) is in progress" when the version moved on, else
+    /// "Unreleased changes" (for the page; `shown` is the version shown).
+    pub fn describe(&self, shown: &str) -> String {
+        match &self.version {
+            Some(v) if v != shown => format!(
+                "A revision (v{v}, {}) is in progress",
+                status_words(self.status)
+            ),
+            _ => "This SOP has unreleased changes".to_string(),
+        }
+    }
+}
+
+/// A status as a reader says it: `draft`, `in review`, `approved`, `retired`.
+pub fn status_words(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Draft) => "draft",
+        Some(Status::Review) => "in review",
+        Some(Status::Approved) => "approved",
+        Some(Status::Retired) => "retired",
+        None => "no valid status",
+    }
 }
 
 /// One SOP's published current page.
@@ -42,12 +103,17 @@ pub struct Entry<'a> {
     pub working: &'a Sop,
     /// Why this text.
     pub shown: Shown,
+    /// The release shown ([`Shown::Released`]).
+    pub release: Option<&'a Release>,
     /// Site path of the page (`sops/SOP-0001.html`).
     pub url: String,
     /// Git history, when there is one.
     pub history: Option<&'a SopHistory>,
-    /// Archived versions (newest first).
+    /// Archived versions: releases whose text was approved or retired, newest first.
     pub archived: Vec<Archived<'a>>,
+    /// The status each release read had at its tag, by tag (a release missing here could not
+    /// be read, or was not needed).
+    pub release_status: BTreeMap<String, Option<Status>>,
     /// Published translations.
     pub translations: Vec<Translation<'a>>,
 }
@@ -59,6 +125,8 @@ pub struct Archived<'a> {
     pub release: &'a Release,
     /// The text at the tag.
     pub sop: Sop,
+    /// Its blob, when the history knows it.
+    pub blob: Option<git2::Oid>,
     /// Site path of the page (`sops/SOP-0001/v1.0.0.html`).
     pub url: String,
 }
@@ -66,13 +134,13 @@ pub struct Archived<'a> {
 /// A translation published beside its source.
 #[derive(Debug, Clone)]
 pub struct Translation<'a> {
-    /// The translation's file.
-    pub sop: &'a Sop,
+    /// The translation's text shown (committed, unless drafts are previewed).
+    pub sop: Cow<'a, Sop>,
     /// Its language tag.
     pub language: String,
     /// Site path (`sops/SOP-0001.es.html`).
     pub url: String,
-    /// Whether it translates an older version than the source's.
+    /// Whether it translates an older version than the source's shown version.
     pub stale: bool,
 }
 
@@ -85,21 +153,63 @@ pub struct Selection<'a> {
     pub pages_by_path: BTreeMap<String, usize>,
     /// Notes for the person publishing (skipped files and why).
     pub notes: Vec<String>,
-    /// SOPs left out because no version of them was ever approved.
-    pub never_approved: usize,
+    /// One line per SOP whose newest text differs from what is published, and why.
+    pub unpublished_changes: Vec<String>,
+    /// One line per SOP left out because no version of it was approved and committed, with
+    /// the reason.
+    pub left_out: Vec<String>,
+    /// How many SOPs are shown from a commit, not from a release.
+    pub not_released: usize,
+}
+
+impl Selection<'_> {
+    /// The published version of every SOP with a current page, for the review figures.
+    pub fn current(&self) -> Vec<crate::report::Current<'_>> {
+        self.entries
+            .iter()
+            .map(|e| crate::report::Current {
+                sop: &e.sop,
+                path: &e.working.path,
+            })
+            .collect()
+    }
 }
 
 /// Reads a file as it was released: `(release, its blob when the history knows it, path) →
 /// text`.
 pub type ReadAtTag<'f> = dyn Fn(&Release, Option<git2::Oid>, &str) -> Option<String> + Sync + 'f;
 
+/// Reads the text of a blob.
+pub type ReadBlob<'f> = dyn Fn(git2::Oid) -> Option<String> + Sync + 'f;
+
+/// Where committed text comes from, in a git repository.
+#[derive(Clone, Copy)]
+pub struct Committed<'f> {
+    /// The blob of every SOP file at `HEAD`.
+    pub head: &'f HeadBlobs,
+    /// Reads a release's text.
+    pub at_tag: &'f ReadAtTag<'f>,
+    /// Reads a blob's text.
+    pub blob: &'f ReadBlob<'f>,
+}
+
+/// What to select.
+#[derive(Clone, Copy)]
+pub struct How<'f> {
+    /// Working copies of every SOP, drafts included (`--drafts`, `sop serve`).
+    pub drafts: bool,
+    /// Read every approved release for its archived page (else only the one shown).
+    pub archived: bool,
+    /// The committed text; `None` outside git.
+    pub git: Option<Committed<'f>>,
+}
+
 /// Pick the pages of `corpus`.
 pub fn select<'a>(
     corpus: &'a Corpus,
     settings: &Settings,
     histories: &'a Histories,
-    drafts: bool,
-    read_at_tag: &ReadAtTag<'_>,
+    how: &How<'_>,
 ) -> Selection<'a> {
     let prefix = settings.config.sops.id_prefix.as_str();
     let mut notes = Vec::new();
@@ -122,13 +232,23 @@ pub fn select<'a>(
         by_id.insert(id, sop);
     }
     let candidates: Vec<(&str, &Sop)> = by_id.into_iter().collect();
-    let picked: Vec<Option<Entry<'a>>> = candidates
+    let picked: Vec<Result<Entry<'a>, String>> = candidates
         .par_iter()
-        .map(|&(id, working)| pick(id, working, histories, drafts, prefix, read_at_tag))
+        .map(|&(id, working)| pick(id, working, histories.get(id), how, prefix))
         .collect();
-    let never_approved = picked.iter().filter(|p| p.is_none()).count();
-    let mut entries: Vec<Entry<'a>> = Vec::with_capacity(picked.len() - never_approved);
-    entries.extend(picked.into_iter().flatten());
+    let mut entries: Vec<Entry<'a>> = Vec::with_capacity(picked.len());
+    let mut left_out = Vec::new();
+    for p in picked {
+        match p {
+            Ok(e) => entries.push(e),
+            Err(reason) => left_out.push(reason),
+        }
+    }
+    let unpublished_changes: Vec<String> = entries.iter().filter_map(change_note).collect();
+    let not_released = entries
+        .iter()
+        .filter(|e| matches!(e.shown, Shown::Committed { .. }))
+        .count();
     let mut translations: BTreeMap<&str, Vec<&Sop>> = BTreeMap::new();
     for t in corpus.sops.iter().filter(|s| s.is_translation()) {
         if let Some(id) = t.id() {
@@ -139,16 +259,18 @@ pub fn select<'a>(
         let Some(list) = translations.get(entry.id.as_str()) else {
             continue;
         };
-        let source_version = entry.working.version();
+        let source_version = entry.sop.version();
         let mut seen = std::collections::BTreeSet::new();
         for t in list {
             let Some(language) = t.language() else {
                 continue;
             };
-            let approved = t.status() == Some(Status::Approved);
-            if !(approved || drafts) || !crate::repo::sop::is_language_tag(language) {
+            if !crate::repo::sop::is_language_tag(language) {
                 continue;
             }
+            let Some(shown) = translation_text(t, how, prefix, &mut notes) else {
+                continue;
+            };
             if !seen.insert(language.to_string()) {
                 notes.push(format!(
                     "`{}` is not published: another `{language}` translation of `{}` comes first",
@@ -156,11 +278,11 @@ pub fn select<'a>(
                 ));
                 continue;
             }
-            let stale = translated_version(t)
+            let stale = translated_version(&shown)
                 .zip(source_version.clone())
                 .is_some_and(|(of, src)| src > of);
             entry.translations.push(Translation {
-                sop: t,
+                sop: shown,
                 language: language.to_string(),
                 url: format!("sops/{}.{language}.html", entry.slug),
                 stale,
@@ -178,7 +300,53 @@ pub fn select<'a>(
         entries,
         pages_by_path,
         notes,
-        never_approved,
+        unpublished_changes,
+        left_out,
+        not_released,
+    }
+}
+
+/// The text of translation `t` to publish: the working copy with drafts, else its approved
+/// committed copy (the working copy outside git); `None` when there is none.
+fn translation_text<'a>(
+    t: &'a Sop,
+    how: &How<'_>,
+    prefix: &str,
+    notes: &mut Vec<String>,
+) -> Option<Cow<'a, Sop>> {
+    if how.drafts {
+        return Some(Cow::Borrowed(t));
+    }
+    let approved = |s: &Sop| s.status() == Some(Status::Approved);
+    let Some(git) = how.git else {
+        return approved(t).then_some(Cow::Borrowed(t));
+    };
+    let committed = match git.head.get(&t.path) {
+        Some(blob) if history::is_text_of(blob, t.source.text()) => Some(Cow::Borrowed(t)),
+        Some(blob) => {
+            (git.blob)(blob).map(|text| Cow::Owned(Sop::parse(t.path.clone(), text, prefix)))
+        }
+        None => None,
+    };
+    match committed {
+        Some(c) if approved(&c) => {
+            if !matches!(c, Cow::Borrowed(_)) {
+                notes.push(format!(
+                    "`{}` has changes that are not committed: the site shows its committed text",
+                    t.path
+                ));
+            }
+            Some(c)
+        }
+        _ => {
+            if approved(t) {
+                notes.push(format!(
+                    "`{}` is not published: its approved text is not committed yet (commit it, then publish)",
+                    t.path
+                ));
+            }
+            None
+        }
     }
 }
 
@@ -192,61 +360,231 @@ pub fn translated_version(t: &Sop) -> Option<semver::Version> {
 fn pick<'a>(
     id: &str,
     working: &'a Sop,
-    histories: &'a Histories,
-    drafts: bool,
+    history: Option<&'a SopHistory>,
+    how: &How<'_>,
     prefix: &str,
-    read_at_tag: &ReadAtTag<'_>,
-) -> Option<Entry<'a>> {
-    let history = histories.get(id);
+) -> Result<Entry<'a>, String> {
     let slug = file_slug(id);
-    let releases: &[Release] = history.map_or(&[], |h| h.releases.as_slice());
-    // Every release's text, newest first; a tag whose file cannot be read has no page.
-    let archived: Vec<Archived<'a>> = releases
-        .iter()
-        .filter_map(|release| {
+    let releases: &'a [Release] = history.map_or(&[], |h| h.releases.as_slice());
+    // Release texts, newest first: every approved one gets an archived page; a release whose
+    // text was not approved gets none. Without archived pages, reading stops at the one shown.
+    let mut archived: Vec<Archived<'a>> = Vec::new();
+    let mut release_status = BTreeMap::new();
+    let mut unreadable = 0;
+    if let Some(git) = how.git {
+        for release in releases {
+            if !how.archived && !archived.is_empty() {
+                break;
+            }
             let revision = history.and_then(|h| revision_at(h, release));
             let path = match (revision, history) {
                 (Some(r), _) if !r.path.is_empty() => r.path.as_str(),
                 (_, Some(h)) => h.path.as_str(),
                 (_, None) => working.path.as_str(),
             };
-            let text = read_at_tag(release, revision.and_then(|r| r.blob), path)?;
+            let Some(text) = (git.at_tag)(release, revision.and_then(|r| r.blob), path) else {
+                unreadable += 1;
+                continue;
+            };
             let sop = Sop::parse(path.to_string(), text, prefix);
-            Some(Archived {
-                release,
-                url: format!("sops/{slug}/v{}.html", file_slug(&release.version)),
-                sop,
-            })
-        })
-        .collect();
-    let status = working.status();
-    let (sop, shown) = if drafts {
-        (Cow::Borrowed(working), Shown::Draft)
-    } else if matches!(status, Some(Status::Approved | Status::Retired)) {
-        (Cow::Borrowed(working), Shown::Working)
-    } else {
-        let last = archived
-            .iter()
-            .find(|a| a.sop.status() == Some(Status::Approved))?;
-        (
-            Cow::Owned(last.sop.clone()),
-            Shown::LastApproved {
-                revising: working.meta.version.as_ref().map(|v| v.value.clone()),
-                working_status: status,
-            },
-        )
-    };
-    Some(Entry {
+            let blob = revision.and_then(|r| r.blob);
+            let status = sop.status();
+            release_status.insert(release.tag.clone(), status);
+            if matches!(status, Some(Status::Approved | Status::Retired)) {
+                archived.push(Archived {
+                    release,
+                    blob,
+                    url: format!("sops/{slug}/v{}.html", file_slug(&release.version)),
+                    sop,
+                });
+            }
+        }
+    }
+    let in_force = |s: &Sop| matches!(s.status(), Some(Status::Approved | Status::Retired));
+    let entry = |sop: Cow<'a, Sop>, shown: Shown, release: Option<&'a Release>, archived| Entry {
         id: id.to_string(),
         url: format!("sops/{slug}.html"),
-        slug,
+        slug: slug.clone(),
         sop,
         working,
         shown,
+        release,
         history,
         archived,
+        release_status: release_status.clone(),
         translations: Vec::new(),
+    };
+    if how.drafts {
+        return Ok(entry(Cow::Borrowed(working), Shown::Draft, None, archived));
+    }
+    let Some(git) = how.git else {
+        return if in_force(working) {
+            Ok(entry(
+                Cow::Borrowed(working),
+                Shown::Working,
+                None,
+                archived,
+            ))
+        } else {
+            Err(left_out(working, &never_approved(working.status())))
+        };
+    };
+    // The committed copy: the working copy itself when it is byte for byte what is committed.
+    let head_blob = git
+        .head
+        .get(&working.path)
+        .or_else(|| history.and_then(|h| git.head.get(&h.path)));
+    // Usually the working copy is the last release, committed: same blob, same text, and no
+    // hashing needed.
+    let shown_release = archived.first();
+    let working_is_head = head_blob.is_some_and(|b| {
+        shown_release
+            .is_some_and(|a| a.blob == Some(b) && a.sop.source.text() == working.source.text())
+            || history::is_text_of(b, working.source.text())
+    });
+    let head: Option<Cow<'a, Sop>> = match head_blob {
+        _ if working_is_head => Some(Cow::Borrowed(working)),
+        Some(blob) => {
+            let path = history.map_or(working.path.as_str(), |h| h.path.as_str());
+            (git.blob)(blob).map(|text| Cow::Owned(Sop::parse(path.to_string(), text, prefix)))
+        }
+        None => None,
+    };
+    let pending_of = |s: &Sop, committed: bool| Pending {
+        version: s.meta.version.as_ref().map(|v| v.value.clone()),
+        status: s.status(),
+        committed,
+    };
+    if !releases.is_empty() {
+        let Some(last) = archived.first() else {
+            let what = match (releases.len(), unreadable) {
+                (_, n) if n > 0 => format!(
+                    "the text of {n} of its release tags could not be read from git, and no other release was approved"
+                ),
+                (1, _) => "its release was not approved".to_string(),
+                (n, _) => format!("none of its {n} releases was approved"),
+            };
+            return Err(left_out(
+                working,
+                &format!(
+                    "{what} (release it with `sop release {id} --approve` once it is approved)"
+                ),
+            ));
+        };
+        let release_text = last.sop.source.text();
+        // A commit that only recorded a review (`sop review`) keeps the approved text: show
+        // its review dates.
+        let reviewed = head
+            .as_deref()
+            .filter(|h| h.source.text() != release_text)
+            .filter(|h| same_but_review_dates(release_text, h.source.text()));
+        let shown_text = reviewed.map_or(release_text, |h| h.source.text());
+        let pending = if working.source.text() != shown_text {
+            Some(pending_of(working, working_is_head))
+        } else {
+            head.as_deref()
+                .filter(|h| h.source.text() != shown_text)
+                .map(|h| pending_of(h, true))
+        };
+        let release = last.release;
+        let sop = match (reviewed, &head) {
+            (Some(_), Some(h)) => h.clone(),
+            _ => Cow::Owned(last.sop.clone()),
+        };
+        return Ok(entry(
+            sop,
+            Shown::Released { pending },
+            Some(release),
+            archived,
+        ));
+    }
+    match head {
+        None if head_blob.is_some() => Err(left_out(
+            working,
+            "its committed text could not be read from git (it is not UTF-8 text, or objects are missing: `git fsck` tells which)",
+        )),
+        Some(h) if in_force(&h) => {
+            let pending = (!working_is_head).then(|| pending_of(working, false));
+            Ok(entry(h, Shown::Committed { pending }, None, archived))
+        }
+        Some(h) => Err(left_out(working, &never_approved(h.status()))),
+        None if in_force(working) => Err(left_out(
+            working,
+            "its approved text is not committed yet (commit it, then publish)",
+        )),
+        None => Err(left_out(
+            working,
+            &format!(
+                "no version of it is approved yet (it is {}, and not committed yet)",
+                status_words(working.status())
+            ),
+        )),
+    }
+}
+
+/// "`SOP-0002` (`sops/x.md`) is not published: <why>".
+fn left_out(working: &Sop, why: &str) -> String {
+    format!(
+        "`{}` (`{}`) is not published: {why}",
+        working.id().unwrap_or_default(),
+        working.path
+    )
+}
+
+fn never_approved(status: Option<Status>) -> String {
+    format!(
+        "no version of it is approved yet (it is {})",
+        status_words(status)
+    )
+}
+
+/// The note for the publisher about an SOP whose newest text is not the one published.
+fn change_note(e: &Entry<'_>) -> Option<String> {
+    let pending = e.shown.pending()?;
+    let shown = e
+        .sop
+        .meta
+        .version
+        .as_ref()
+        .map_or("?", |v| v.value.as_str());
+    let newer = match &pending.version {
+        Some(v) if v != shown => format!("v{v}, {}", status_words(pending.status)),
+        _ => "same version".to_string(),
+    };
+    let what = match &e.shown {
+        Shown::Released { .. } => format!("the last approved release, v{shown}"),
+        _ => format!("the committed v{shown}"),
+    };
+    Some(if pending.committed {
+        format!(
+            "`{}`: committed changes ({newer}) are not released as approved, so the site shows {what}",
+            e.id
+        )
+    } else {
+        format!(
+            "`{}`: changes not committed yet ({newer}) are not published; the site shows {what}",
+            e.id
+        )
     })
+}
+
+/// Whether `a` and `b` differ only in the `last_reviewed` and `next_review` lines of their
+/// front matter (what `sop review` changes).
+fn same_but_review_dates(a: &str, b: &str) -> bool {
+    fn rest(text: &str) -> Option<(Vec<&str>, &str)> {
+        let split = crate::repo::front_matter::split(text);
+        let yaml = split.yaml?;
+        let lines = text
+            .get(yaml.start..yaml.end)?
+            .lines()
+            .filter(|l| !(l.starts_with("last_reviewed:") || l.starts_with("next_review:")))
+            .collect();
+        Some((lines, text.get(split.body.start..split.body.end)?))
+    }
+    match (rest(a), rest(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// The SOP's revision at the commit a release tags (with its path then, renames followed),
@@ -255,8 +593,29 @@ fn revision_at<'h>(history: &'h SopHistory, release: &Release) -> Option<&'h Rev
     history.commits.iter().find(|c| c.commit == release.commit)
 }
 
+/// The longest slug used as is; longer ones are cut and given a hash of the whole text, so
+/// that a file name stays far below the 255 bytes file systems allow, with room for a
+/// language and an extension, and two long names that start alike stay apart.
+const SLUG_MAX: usize = 80;
+
+/// `slug` cut to [`SLUG_MAX`] bytes (it is ASCII) with a short hash of `text` when longer.
+fn capped(slug: String, text: &str) -> String {
+    if slug.len() <= SLUG_MAX {
+        return slug;
+    }
+    // FNV-1a: stable across Rust versions and platforms, so page names never change.
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let cut = slug
+        .get(..SLUG_MAX - 9)
+        .unwrap_or(&slug)
+        .trim_end_matches(['-', '_', '.']);
+    format!("{cut}-{:08x}", hash as u32)
+}
+
 /// A form of `text` safe in a file name and a URL: ASCII letters, digits, `-`, `_` and `.`
-/// kept, anything else becomes `_`.
+/// kept, anything else becomes `_`; cut with a short hash beyond [`SLUG_MAX`] bytes.
 pub fn file_slug(text: &str) -> String {
     let s: String = text
         .chars()
@@ -268,14 +627,16 @@ pub fn file_slug(text: &str) -> String {
             }
         })
         .collect();
-    if s.is_empty() || s.starts_with('.') {
+    let s = if s.is_empty() || s.starts_with('.') {
         format!("_{s}")
     } else {
         s
-    }
+    };
+    capped(s, text)
 }
 
-/// A readable slug for a department or tag name: ASCII, lowercase, words joined by `-`.
+/// A readable slug for a department or tag name: ASCII, lowercase, words joined by `-`; cut
+/// with a short hash beyond [`SLUG_MAX`] bytes.
 pub fn name_slug(name: &str) -> String {
     let ascii = deunicode::deunicode(name).to_ascii_lowercase();
     let mut out = String::with_capacity(ascii.len());
@@ -287,7 +648,11 @@ pub fn name_slug(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "x".to_string() } else { out }
+    if out.is_empty() {
+        "x".to_string()
+    } else {
+        capped(out, name)
+    }
 }
 
 #[cfg(test)]
@@ -308,6 +673,7 @@ mod tests {
             tagger: "A".into(),
             summary: "s".into(),
             commit: commit.into(),
+            approvals: Vec::new(),
         }
     }
 
@@ -353,43 +719,194 @@ mod tests {
         }
     }
 
+    fn no_blob(_: git2::Oid) -> Option<String> {
+        None
+    }
+
+    fn select_with<'a>(
+        c: &'a Corpus,
+        h: &'a Histories,
+        head: &HeadBlobs,
+        blob: &ReadBlob<'_>,
+        drafts: bool,
+    ) -> Selection<'a> {
+        let settings = Settings::load(None).unwrap();
+        let how = How {
+            drafts,
+            archived: true,
+            git: Some(Committed {
+                head,
+                at_tag: &at_tag,
+                blob,
+            }),
+        };
+        select(c, &settings, h, &how)
+    }
+
+    /// `HEAD` holding `text` at the SOP's path, and a reader for its blob.
+    fn head_with(text: String) -> (HeadBlobs, impl Fn(git2::Oid) -> Option<String> + Sync) {
+        let oid = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes()).unwrap();
+        let mut head = HeadBlobs::default();
+        head.blobs.insert("sops/a/SOP-0001-t.md".into(), oid);
+        (head, move |o: git2::Oid| (o == oid).then(|| text.clone()))
+    }
+
     #[test]
     fn a_revision_in_progress_shows_the_last_approved_release() {
-        let settings = Settings::load(None).unwrap();
         let (c, h) = (corpus("review", "1.2.0"), histories());
-        let sel = select(&c, &settings, &h, false, &at_tag);
+        let (head, blob) = head_with(text("review", "1.2.0"));
+        let sel = select_with(&c, &h, &head, &blob, false);
         let e = &sel.entries[0];
         assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
         assert_eq!(
             e.shown,
-            Shown::LastApproved {
-                revising: Some("1.2.0".into()),
-                working_status: Some(Status::Review)
+            Shown::Released {
+                pending: Some(Pending {
+                    version: Some("1.2.0".into()),
+                    status: Some(Status::Review),
+                    committed: true,
+                })
             }
         );
+        assert_eq!(e.release.map(|r| r.version.as_str()), Some("1.0.0"));
+        // The release in review has no page: only approved text is published.
         let urls: Vec<&str> = e.archived.iter().map(|a| a.url.as_str()).collect();
+        assert_eq!(urls, ["sops/SOP-0001/v1.0.0.html"]);
+        assert_eq!(e.release_status["SOP-0001/v1.1.0"], Some(Status::Review));
         assert_eq!(
-            urls,
-            ["sops/SOP-0001/v1.1.0.html", "sops/SOP-0001/v1.0.0.html"]
+            sel.unpublished_changes.len(),
+            1,
+            "{:?}",
+            sel.unpublished_changes
+        );
+        assert!(sel.unpublished_changes[0].contains("v1.2.0, in review"));
+    }
+
+    #[test]
+    fn an_approved_working_copy_never_replaces_the_approved_release() {
+        let h = histories();
+        let approved = corpus("approved", "1.2.0");
+        // Committed or not, the approved working copy is not released: v1.0.0 is shown.
+        for committed in [true, false] {
+            let (head, blob) = head_with(if committed {
+                text("approved", "1.2.0")
+            } else {
+                text("review", "1.1.0")
+            });
+            let sel = select_with(&approved, &h, &head, &blob, false);
+            let e = &sel.entries[0];
+            assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
+            assert_eq!(
+                e.shown.pending().map(|p| p.committed),
+                Some(committed),
+                "{:?}",
+                e.shown
+            );
+        }
+        // Without git the working copy is all there is.
+        let settings = Settings::load(None).unwrap();
+        let how = How {
+            drafts: false,
+            archived: true,
+            git: None,
+        };
+        let none = Histories::new();
+        let sel = select(&approved, &settings, &none, &how);
+        assert_eq!(sel.entries[0].shown, Shown::Working);
+    }
+
+    #[test]
+    fn an_untagged_sop_shows_its_committed_copy_when_that_is_approved() {
+        let none = Histories::new();
+        let working = corpus("approved", "1.1.0");
+        let (head, blob) = head_with(text("approved", "1.0.0"));
+        let sel = select_with(&working, &none, &head, &blob, false);
+        let e = &sel.entries[0];
+        assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
+        assert!(matches!(e.shown, Shown::Committed { pending: Some(_) }));
+        assert_eq!(sel.not_released, 1);
+        // Approved only in the working copy: left out, with the reason.
+        let (head, blob) = head_with(text("draft", "0.1.0"));
+        let sel = select_with(&working, &none, &head, &blob, false);
+        assert!(sel.entries.is_empty());
+        assert!(
+            sel.left_out[0].contains("it is draft"),
+            "{:?}",
+            sel.left_out
+        );
+        // Committed, but its text cannot be read: said so, not "not committed".
+        let (head, _) = head_with(text("approved", "1.0.0"));
+        let sel = select_with(&working, &none, &head, &no_blob, false);
+        assert!(
+            sel.left_out[0].contains("could not be read from git"),
+            "{:?}",
+            sel.left_out
+        );
+        let empty = HeadBlobs::default();
+        let sel = select_with(&working, &none, &empty, &no_blob, false);
+        assert!(
+            sel.left_out[0].contains("not committed yet"),
+            "{:?}",
+            sel.left_out
         );
     }
 
     #[test]
-    fn approved_working_copies_are_shown_and_never_approved_ones_left_out() {
-        let settings = Settings::load(None).unwrap();
-        let h = histories();
-        let approved = corpus("approved", "1.2.0");
-        let sel = select(&approved, &settings, &h, false, &at_tag);
-        assert_eq!(sel.entries[0].shown, Shown::Working);
-        let draft = corpus("draft", "0.1.0");
+    fn never_approved_sops_are_left_out_and_drafts_previewed() {
         let none = Histories::new();
-        assert!(
-            select(&draft, &settings, &none, false, &at_tag)
-                .entries
-                .is_empty()
-        );
-        let drafts = select(&draft, &settings, &none, true, &at_tag);
+        let draft = corpus("draft", "0.1.0");
+        let (head, blob) = head_with(text("draft", "0.1.0"));
+        let sel = select_with(&draft, &none, &head, &blob, false);
+        assert!(sel.entries.is_empty());
+        assert_eq!(sel.left_out.len(), 1);
+        let drafts = select_with(&draft, &none, &head, &blob, true);
         assert_eq!(drafts.entries[0].shown, Shown::Draft);
+        // Releases that were never approved: left out too.
+        let mut h = histories();
+        if let Some(s) = h.get_mut("SOP-0001") {
+            s.releases.remove(1);
+        }
+        let sel = select_with(&draft, &h, &head, &blob, false);
+        assert!(
+            sel.left_out[0].contains("release was not approved"),
+            "{:?}",
+            sel.left_out
+        );
+    }
+
+    #[test]
+    fn a_review_commit_keeps_the_release_and_shows_its_dates() {
+        let released = text("approved", "1.0.0");
+        let reviewed = released.replace(
+            "version: 1.0.0\n",
+            "version: 1.0.0\nlast_reviewed: 2026-11-20\n",
+        );
+        assert!(same_but_review_dates(&released, &reviewed));
+        assert!(!same_but_review_dates(
+            &released,
+            &reviewed.replace("x\n", "y\n")
+        ));
+        let mut h = histories();
+        if let Some(s) = h.get_mut("SOP-0001") {
+            s.releases.remove(0);
+        }
+        let c = Corpus {
+            sops: vec![Sop::parse(
+                "sops/a/SOP-0001-t.md".into(),
+                reviewed.clone(),
+                "SOP",
+            )],
+            broken: vec![],
+        };
+        let (head, blob) = head_with(reviewed);
+        let sel = select_with(&c, &h, &head, &blob, false);
+        let e = &sel.entries[0];
+        assert_eq!(e.shown, Shown::Released { pending: None });
+        assert_eq!(
+            e.sop.meta.last_reviewed.as_ref().map(|d| d.value.as_str()),
+            Some("2026-11-20")
+        );
+        assert!(sel.unpublished_changes.is_empty());
     }
 
     #[test]
@@ -399,5 +916,20 @@ mod tests {
         assert_eq!(name_slug("Trust & Safety"), "trust-safety");
         assert_eq!(name_slug("Über Ops"), "uber-ops");
         assert_eq!(name_slug("&&"), "x");
+    }
+
+    #[test]
+    fn long_slugs_are_cut_with_a_hash() {
+        let long = "Very long department name ".repeat(11);
+        let a = name_slug(&long);
+        assert!(a.len() <= SLUG_MAX, "{a}");
+        assert!(a.starts_with("very-long-department-name-very"), "{a}");
+        assert_ne!(
+            a,
+            name_slug(&format!("{long}!")),
+            "different names stay apart"
+        );
+        assert_eq!(a, name_slug(&long), "stable");
+        assert!(file_slug(&"x".repeat(300)).len() <= SLUG_MAX);
     }
 }

@@ -1,15 +1,25 @@
 //! `sop serve`: the site built in memory, served on 127.0.0.1, rebuilt when an SOP, a template
 //! or `sop.toml` changes, with open pages reloaded through Server-Sent Events.
 //!
-//! One thread per request (tiny_http). The reload stream is written by hand through
-//! `Request::into_writer`: tiny_http buffers a streaming `Response` of unknown length, so events
-//! would never arrive. Nothing is written to disk.
+//! A small HTTP/1.1 server of our own, one request per connection (`Connection: close`), so
+//! that two things a local preview must guarantee are in our hands (DESIGN.md, Guarantees):
+//! - only requests for `127.0.0.1:<port>`, `localhost:<port>` or `[::1]:<port>` are answered;
+//!   any other `Host` gets `421 Misdirected Request`, so a web page that rebinds its own name
+//!   to 127.0.0.1 (DNS rebinding) cannot read the preview;
+//! - at most [`MAX_CONNECTIONS`] connections are served at once, each on its own thread, and
+//!   an idle one is closed after [`READ_TIMEOUT`]: thousands of idle sockets cannot make
+//!   thousands of threads. (tiny_http, used before, starts a thread per connection without a
+//!   limit and offers no way to refuse one.)
+//!
+//! Files copied from the repository (attachments) are read from disk when asked for, with a
+//! `Content-Security-Policy` that lets nothing in them run, and `X-Content-Type-Options:
+//! nosniff`. Nothing is written to disk.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::net::SocketAddr;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -20,6 +30,20 @@ use super::Site;
 
 /// The path pages listen on for reload events.
 pub const RELOAD_PATH: &str = "/__livereload";
+
+/// How many connections are served at once; more are answered `503` and closed at once.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// How long a connection may take to send its request head before it is closed.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest request head read (request line and headers).
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Sent with every attachment: nothing in the file may run, load or be shown as a page of
+/// the site's origin (a `sandbox` document has an origin of its own).
+pub const ATTACHMENT_CSP: &str =
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
 
 /// Why serving failed.
 #[derive(Debug, thiserror::Error)]
@@ -64,19 +88,37 @@ pub enum ServeEvent {
     NotWatched(String),
 }
 
-type Files = Arc<BTreeMap<String, Vec<u8>>>;
+/// The site as served: rendered files in memory, attachments on disk.
+#[derive(Default)]
+struct Files {
+    rendered: BTreeMap<String, Vec<u8>>,
+    attachments: BTreeMap<String, PathBuf>,
+}
+
+impl Files {
+    fn of(site: Site) -> Files {
+        Files {
+            rendered: site.files,
+            attachments: site.attachments,
+        }
+    }
+}
 
 struct State {
-    files: RwLock<Files>,
+    files: RwLock<Arc<Files>>,
     clients: Mutex<Vec<Sender<()>>>,
     /// How many times the site was rebuilt: the id of the reload events, so a page that
     /// reconnects after missing one reloads at once.
     generation: AtomicU64,
+    /// Connections being served now.
+    connections: AtomicUsize,
+    /// The `Host` values answered.
+    hosts: [String; 3],
 }
 
 /// A bound server, not yet running.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
+    listener: TcpListener,
     addr: SocketAddr,
     state: Arc<State>,
 }
@@ -87,22 +129,26 @@ impl Server {
     /// # Errors
     /// [`ServeError::Bind`] when the port is taken or not allowed.
     pub fn bind(port: u16, site: Site) -> Result<Server, ServeError> {
-        let http = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| ServeError::Bind {
+        let bind_err = |e: std::io::Error| ServeError::Bind {
             port,
             reason: e.to_string(),
-        })?;
-        let addr = match http.server_addr() {
-            tiny_http::ListenAddr::IP(a) => a,
-            #[allow(unreachable_patterns)]
-            _ => SocketAddr::from(([127, 0, 0, 1], port)),
         };
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(bind_err)?;
+        let addr = listener.local_addr().map_err(bind_err)?;
+        let p = addr.port();
         Ok(Server {
-            http: Arc::new(http),
+            listener,
             addr,
             state: Arc::new(State {
-                files: RwLock::new(Arc::new(site.files)),
+                files: RwLock::new(Arc::new(Files::of(site))),
                 clients: Mutex::new(Vec::new()),
                 generation: AtomicU64::new(0),
+                connections: AtomicUsize::new(0),
+                hosts: [
+                    format!("127.0.0.1:{p}"),
+                    format!("localhost:{p}"),
+                    format!("[::1]:{p}"),
+                ],
             }),
         })
     }
@@ -122,14 +168,12 @@ impl Server {
         B: Fn() -> Result<Site, String>,
         E: FnMut(ServeEvent),
     {
-        let http = Arc::clone(&self.http);
+        let listener = self.listener.try_clone().map_err(|e| ServeError::Bind {
+            port: self.addr.port(),
+            reason: e.to_string(),
+        })?;
         let state = Arc::clone(&self.state);
-        std::thread::spawn(move || {
-            for request in http.incoming_requests() {
-                let state = Arc::clone(&state);
-                std::thread::spawn(move || handle(&state, request));
-            }
-        });
+        std::thread::spawn(move || accept(&listener, &state));
         let (tx, rx) = mpsc::channel();
         let mut debouncer =
             notify_debouncer_full::new_debouncer(Duration::from_millis(200), None, tx).map_err(
@@ -203,12 +247,13 @@ impl Server {
             let started = Instant::now();
             match rebuild() {
                 Ok(site) => {
-                    let files = site.files.len();
-                    self.replace(site.files);
+                    let files = site.files.len() + site.attachments.len();
+                    let notes = site.notes.clone();
+                    self.replace(site);
                     on_event(ServeEvent::Rebuilt {
                         files,
                         took: started.elapsed(),
-                        notes: site.notes,
+                        notes,
                     });
                 }
                 Err(message) => on_event(ServeEvent::Failed(message)),
@@ -217,13 +262,13 @@ impl Server {
         Ok(())
     }
 
-    /// Serve `files` from now on and tell open pages to reload.
-    pub fn replace(&self, files: BTreeMap<String, Vec<u8>>) {
+    /// Serve `site` from now on and tell open pages to reload.
+    pub fn replace(&self, site: Site) {
         *self
             .state
             .files
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(files);
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(Files::of(site));
         self.state.generation.fetch_add(1, Ordering::SeqCst);
         self.state
             .clients
@@ -264,43 +309,228 @@ fn is_relevant(path: &Path, watch: &[PathBuf]) -> bool {
     })
 }
 
-fn handle(state: &State, request: tiny_http::Request) {
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/");
-    if path == RELOAD_PATH {
-        stream_reloads(state, request);
+/// Accept connections for ever, each served on a thread of its own, at most
+/// [`MAX_CONNECTIONS`] at once.
+fn accept(listener: &TcpListener, state: &Arc<State>) {
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else {
+            continue;
+        };
+        if state.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            state.connections.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+            let _ = respond_text(
+                &mut stream,
+                503,
+                "Service Unavailable",
+                "sop serve is busy: too many connections are open; try again in a moment\n",
+            );
+            continue;
+        }
+        let guard = Connection(Arc::clone(state));
+        let spawned = std::thread::Builder::new()
+            .name("sop-serve-connection".into())
+            .spawn(move || {
+                let state = Arc::clone(&guard.0);
+                serve_connection(&state, stream);
+                drop(guard);
+            });
+        // When no thread can be made, the closure (and its guard) is dropped: the count
+        // goes down again and the connection is closed.
+        drop(spawned);
+    }
+}
+
+/// Counts a connection as open while it lives.
+struct Connection(Arc<State>);
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A request head, as far as `sop serve` reads it.
+struct Request {
+    method: String,
+    path: String,
+    host: Option<String>,
+    last_event_id: Option<u64>,
+}
+
+/// Read the request head from `stream`: `None` when the client sends nothing useful in time.
+fn read_request(stream: &mut TcpStream) -> Option<Request> {
+    let mut head = Vec::with_capacity(1024);
+    let mut buf = [0u8; 2048];
+    // The whole head must arrive in time, not each piece of it: a client sending a byte now
+    // and then would otherwise hold its connection for ever.
+    let started = Instant::now();
+    let end = loop {
+        if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
+        if head.len() > MAX_HEAD || started.elapsed() > READ_TIMEOUT {
+            return None;
+        }
+        let n = stream.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        head.extend_from_slice(buf.get(..n)?);
+    };
+    let text = String::from_utf8_lossy(head.get(..end)?);
+    let mut lines = text.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let method = first.next()?.to_string();
+    let mut target = first.next()?.to_string();
+    // The absolute form (`GET http://host/path`): the path alone is served.
+    if let Some(rest) = target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+    {
+        target = rest.find('/').map_or("/".into(), |i| rest[i..].to_string());
+    }
+    let mut request = Request {
+        method,
+        path: target,
+        host: None,
+        last_event_id: None,
+    };
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("host") {
+            request.host = Some(value.to_string());
+        } else if name.eq_ignore_ascii_case("last-event-id") {
+            request.last_event_id = value.parse().ok();
+        }
+    }
+    Some(request)
+}
+
+/// Answer one request on `stream`, then close it.
+fn serve_connection(state: &State, mut stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
+    let Some(request) = read_request(&mut stream) else {
+        let _ = respond_text(
+            &mut stream,
+            400,
+            "Bad Request",
+            "sop serve could not read this request\n",
+        );
+        return;
+    };
+    let host_ok = request
+        .host
+        .as_deref()
+        .is_some_and(|h| state.hosts.iter().any(|ok| ok.eq_ignore_ascii_case(h)));
+    if !host_ok {
+        let reason = format!(
+            "sop serve answers only at http://{}/ (this request was for `{}`)\n",
+            state.hosts[0],
+            request.host.as_deref().unwrap_or("no host").escape_debug()
+        );
+        let _ = respond_text(&mut stream, 421, "Misdirected Request", &reason);
         return;
     }
+    if request.method != "GET" && request.method != "HEAD" {
+        let _ = respond_text(
+            &mut stream,
+            405,
+            "Method Not Allowed",
+            "sop serve only shows pages (GET and HEAD)\n",
+        );
+        return;
+    }
+    let path = request.path.split(['?', '#']).next().unwrap_or("/");
+    if path == RELOAD_PATH {
+        stream_reloads(state, stream, request.last_event_id);
+        return;
+    }
+    let head_only = request.method == "HEAD";
     let files = Arc::clone(&state.files.read().unwrap_or_else(PoisonError::into_inner));
     let mut rel = super::links::percent_decode(path.trim_start_matches('/'));
     if rel.is_empty() || rel.ends_with('/') {
         rel.push_str("index.html");
     }
-    let found = files.get(&rel).map(|b| (rel.as_str(), b)).or_else(|| {
-        let dir_index = format!("{rel}/index.html");
-        files
-            .get_key_value(&dir_index)
-            .map(|(k, b)| (k.as_str(), b))
-    });
-    let (status, name, body) = match found {
-        Some((name, body)) => (200, name.to_string(), body.clone()),
+    if let Some(source) = files.attachments.get(&rel) {
+        let _ = respond_file(&mut stream, &rel, source, head_only);
+        return;
+    }
+    let found = files
+        .rendered
+        .get(&rel)
+        .map(|b| (rel.as_str(), b))
+        .or_else(|| {
+            let dir_index = format!("{rel}/index.html");
+            files
+                .rendered
+                .get_key_value(&dir_index)
+                .map(|(k, b)| (k.as_str(), b))
+        });
+    let empty = Vec::new();
+    let (status, reason, name, body) = match found {
+        Some((name, body)) => (200, "OK", name, body),
         None => (
             404,
-            "404.html".to_string(),
-            files.get("404.html").cloned().unwrap_or_default(),
+            "Not Found",
+            "404.html",
+            files.rendered.get("404.html").unwrap_or(&empty),
         ),
     };
-    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-    for (k, v) in [
-        ("Content-Type", content_type(&name)),
-        ("Cache-Control", "no-cache"),
-    ] {
-        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            response.add_header(h);
-        }
-    }
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        content_type(name),
+        body.len()
+    );
     // A client that went away is not an error worth reporting.
-    let _ = request.respond(response);
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| {
+        if head_only {
+            Ok(())
+        } else {
+            stream.write_all(body)
+        }
+    });
+}
+
+/// Send a repository file as it is, streamed from disk, with headers that keep anything in it
+/// from running in the site's origin.
+fn respond_file(
+    stream: &mut TcpStream,
+    name: &str,
+    source: &Path,
+    head_only: bool,
+) -> std::io::Result<()> {
+    let Ok(mut file) = std::fs::File::open(source) else {
+        return respond_text(stream, 404, "Not Found", "this file is gone\n");
+    };
+    let len = file.metadata()?.len();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {len}\r\nCache-Control: no-cache\r\nContent-Security-Policy: {ATTACHMENT_CSP}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        content_type(name)
+    );
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        std::io::copy(&mut file, stream)?;
+    }
+    Ok(())
+}
+
+/// A short plain-text answer.
+fn respond_text(
+    stream: &mut TcpStream,
+    status: u16,
+    reason: &str,
+    text: &str,
+) -> std::io::Result<()> {
+    let msg = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n{text}",
+        text.len()
+    );
+    stream.write_all(msg.as_bytes())
 }
 
 /// Keep the connection open and write `data: reload` after each rebuild.
@@ -309,12 +539,7 @@ fn handle(state: &State, request: tiny_http::Request) {
 /// stream whose page is gone is noticed and its connection freed (browsers allow six per
 /// host). The browser reconnects by itself, sending the last event id it saw: when a rebuild
 /// happened in between, the new stream starts with a reload.
-fn stream_reloads(state: &State, request: tiny_http::Request) {
-    let seen: Option<u64> = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Last-Event-ID"))
-        .and_then(|h| h.value.as_str().trim().parse().ok());
+fn stream_reloads(state: &State, mut out: TcpStream, seen: Option<u64>) {
     let (tx, rx) = mpsc::channel();
     state
         .clients
@@ -327,7 +552,6 @@ fn stream_reloads(state: &State, request: tiny_http::Request) {
     } else {
         "connected"
     };
-    let mut out = request.into_writer();
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\nretry: 500\nid: {now}\ndata: {first}\n\n"
     );

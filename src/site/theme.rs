@@ -53,6 +53,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        register_filters(&mut tera);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| SiteError::Theme {
                 message: error_chain(&e),
@@ -70,6 +71,55 @@ impl Theme {
             .render(name, &ctx)
             .map_err(|e| template_error(name, &e))
     }
+}
+
+/// The filters the site templates may use, registered in one place.
+fn register_filters(tera: &mut tera::Tera) {
+    // The output is marked safe: `css_string` already escapes everything HTML would treat
+    // specially (`<`, `>`, `&`, quotes), and HTML escaping on top would print `&amp;` in a
+    // printed page header.
+    tera.register_filter(
+        "css_string",
+        |value: &str, _: tera::Kwargs, _: &tera::State| {
+            tera::Value::safe_string(&css_string(value))
+        },
+    );
+}
+
+/// `text` escaped for use inside a double- or single-quoted CSS string in a `<style>`
+/// element: letters, digits, spaces and plain punctuation are kept; anything else (quotes,
+/// backslashes, newlines, `<`, `>`, `&`, braces, control characters) becomes a CSS hex escape
+/// (`\22 `), so the text can neither end the string, the rule nor the `<style>` element, and
+/// prints exactly as written (`O'Brien & Co`, not `O&#39;Brien &amp; Co`).
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let plain = c.is_alphanumeric() && !c.is_control()
+            || matches!(
+                c,
+                ' ' | '.'
+                    | ','
+                    | '-'
+                    | '_'
+                    | ':'
+                    | '@'
+                    | '('
+                    | ')'
+                    | '/'
+                    | '+'
+                    | '#'
+                    | '!'
+                    | '?'
+                    | '·'
+            );
+        if plain {
+            out.push(c);
+        } else {
+            // The space ends the escape, so a following hex digit is not read into it.
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out
 }
 
 fn read_overrides(
@@ -130,4 +180,19 @@ fn error_chain(err: &tera::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_strings_cannot_end_the_string_rule_or_style() {
+        assert_eq!(css_string("Ann Owner"), "Ann Owner");
+        assert_eq!(css_string("O'Brien & Co"), "O\\27 Brien \\26  Co");
+        let hostile = css_string("\"\n}body{display:none}</style><script>");
+        for bad in ['"', '\n', '}', '{', '<', '>'] {
+            assert!(!hostile.contains(bad), "{hostile}");
+        }
+    }
 }

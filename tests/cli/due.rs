@@ -34,6 +34,8 @@ fn repo() -> SopRepo {
         "sops/p/SOP-0005-e.md",
         &sop("SOP-0005", "draft", "2026-01-01"),
     );
+    // Review dates are those of the published (committed, approved) versions.
+    repo.commit("add SOPs");
     repo
 }
 

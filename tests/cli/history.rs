@@ -128,7 +128,16 @@ fn history_lists_releases_and_marks_reviews() {
     )
     .commit("Add");
     repo.sop()
-        .args(["release", "SOP-0001", "--minor", "-m", "Clarify windows"])
+        .args([
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "Clarify windows",
+            "--approve",
+            "--approver",
+            "Lena Fischer",
+        ])
         .assert()
         .success();
     repo.sop()
@@ -153,7 +162,20 @@ fn history_lists_releases_and_marks_reviews() {
     let keys: Vec<&String> = releases[0].as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["commit", "date", "summary", "tag", "tagger", "version"]
+        [
+            "approvals",
+            "commit",
+            "date",
+            "summary",
+            "tag",
+            "tagger",
+            "version"
+        ]
+    );
+    // Released with `--approve`: the approval of this version, from its tag.
+    assert_eq!(
+        releases[0]["approvals"],
+        serde_json::json!([{"name": "Lena Fischer", "date": "2026-11-25", "meaning": "approved for use"}])
     );
 
     let table = repo.sop().args(["history", "SOP-0001"]).assert().success();

@@ -66,9 +66,18 @@ fn fixture_repo(rule: &str, kind: &str) -> Option<SopRepo> {
         repo.write_bytes(FIXTURE_PATH, &std::fs::read(&file).unwrap());
     } else if folder.is_dir() {
         copy_dir(&folder, repo.root());
+        // A fixture keeps its `.gitignore` as `gitignore`, so the project's own git does not
+        // read it.
+        let ignore = repo.path("gitignore");
+        if ignore.is_file() {
+            std::fs::rename(&ignore, repo.path(".gitignore")).unwrap();
+        }
     } else {
         return None;
     }
+    // Staged, as a writer's files are by the time they are reviewed: the site publishes only
+    // files git tracks (rule `link-untracked`).
+    repo.git(&["add", "-A"]);
     Some(repo)
 }
 

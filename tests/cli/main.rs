@@ -5,6 +5,9 @@
 
 mod support;
 
+mod approval;
+mod approval_model;
+mod approved;
 mod diag_formats;
 mod diff;
 mod due;
@@ -19,7 +22,9 @@ mod messages;
 mod new;
 mod publish;
 mod release;
+mod release_safety;
 mod review;
 mod serve;
+mod site_safety;
 mod stats;
 mod validate;

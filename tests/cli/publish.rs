@@ -485,7 +485,7 @@ fn releases_from_git_give_archived_pages_history_and_the_last_approved_version()
 
     let current = page("sops/SOP-0001.html");
     assert!(
-        current.contains("A revision to version 1.1.0 is in progress"),
+        current.contains("A revision (v1.1.0, in review) is in progress"),
         "{current}"
     );
     assert!(!current.contains("still under discussion"));

@@ -80,7 +80,7 @@ fn release_commits_only_the_sop_and_leaves_other_changes_alone() {
     assert_eq!(repo.git(&["rev-parse", "HEAD^"]).trim(), old_head);
     assert_eq!(
         repo.git(&["show", "--name-status", "--format=%s", "HEAD"]),
-        format!("Clarify refund windows\n\nM\t{SOP}\n")
+        format!("SOP-0001 v1.1.0: Clarify refund windows\n\nM\t{SOP}\n")
     );
     assert_eq!(
         repo.git(&[
@@ -92,9 +92,11 @@ fn release_commits_only_the_sop_and_leaves_other_changes_alone() {
         .trim(),
         "Clarify refund windows"
     );
-    // Only the three front-matter lines changed; missing `last_reviewed` went after the
-    // review cadence.
+    // Only the front-matter lines changed; missing `last_reviewed` went after the review
+    // cadence. Not approved: the status goes back to review and the old approval is gone.
     let expected = old_text
+        .replace("status: approved", "status: review")
+        .replace("approvers: [Lena Fischer]", "approvers: []")
         .replace("version: 1.0.0", "version: 1.1.0")
         .replace("effective: 2026-03-01", "effective: 2026-11-25")
         .replace(
@@ -288,7 +290,7 @@ fn release_refuses_lint_errors_unless_allowed() {
     assert_refused(
         &repo,
         &["release", "SOP-0001", "--patch", "-m", "x"],
-        &["has errors", "`owner`", "--allow-lint-errors"],
+        &["so it is not released", "`owner`", "--allow-lint-errors"],
     );
     repo.sop()
         .args([
@@ -324,7 +326,10 @@ fn release_refuses_to_approve_without_approvers() {
     assert_refused(
         &repo,
         &["release", "SOP-0001", "--minor", "-m", "x", "--approve"],
-        &["cannot be approved without approvers", "--approver"],
+        &[
+            "cannot be approved without naming who approved it",
+            "--approver",
+        ],
     );
 }
 

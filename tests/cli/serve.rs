@@ -19,6 +19,13 @@ pub(crate) struct Served {
     pub(crate) url: String,
 }
 
+impl Served {
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -62,19 +69,21 @@ pub(crate) fn serve(repo: &SopRepo) -> Served {
     served
 }
 
-fn address(url: &str) -> String {
+pub(crate) fn address(url: &str) -> String {
     url.trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string()
 }
 
 /// `GET path`: status code and body.
-fn get(url: &str, path: &str) -> (u16, String) {
+pub(crate) fn get(url: &str, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(address(url)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // The Host a browser sends, with the port: `sop serve` answers no other (see #11).
+    let host = address(url);
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut buf = Vec::new();
@@ -117,7 +126,8 @@ fn an_edited_sop_is_rebuilt_and_pages_are_told_to_reload() {
         .unwrap();
     write!(
         events,
-        "GET /__livereload HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET /__livereload HTTP/1.1\r\nHost: {}\r\n\r\n",
+        address(&served.url)
     )
     .unwrap();
     let mut seen = String::new();

@@ -27,6 +27,8 @@ fn json_counts_by_status_type_and_department() {
         "language: es\ntranslation_of: SOP-0001@0.9.0\nreview_every",
     );
     repo.write("sops/p/SOP-0001-a.es.md", &es);
+    // Review figures are those of the published (committed, approved) versions.
+    repo.commit("add SOPs");
     let out = repo
         .sop()
         .args(["stats", "--format", "json"])

@@ -1,0 +1,152 @@
+//! Approval records: who approved one released text, when, and what the approval means.
+//!
+//! They live as trailers at the end of the release commit's message and of the tag message
+//! (DESIGN.md, Versioning in git), one group per approver:
+//!
+//! ```text
+//! Approved-by: Lena Fischer <lena@example.com>
+//! Approved-on: 2026-11-30
+//! Approval-meaning: approved for use
+//! ```
+//!
+//! An `Approved-on` or `Approval-meaning` line belongs to the `Approved-by` line before it.
+
+use serde::Serialize;
+
+/// The meaning an approval has when `--meaning` is not given.
+pub const DEFAULT_MEANING: &str = "approved for use";
+
+const BY: &str = "Approved-by";
+const ON: &str = "Approved-on";
+const MEANING: &str = "Approval-meaning";
+
+/// One person's approval of one released version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    /// The approver's name.
+    pub name: String,
+    /// Their e-mail, when it was given (`Name <email>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The day of the approval, `YYYY-MM-DD`.
+    pub date: String,
+    /// What the approval means (`approved for use`).
+    pub meaning: String,
+}
+
+impl Approval {
+    /// Read `Name <email>` or a bare name, as typed after `--approver`. Angle brackets that do
+    /// not close an e-mail are dropped, as git drops them from names. `None` when no name is
+    /// left.
+    pub fn parse_person(text: &str, date: &str, meaning: &str) -> Option<Approval> {
+        let text = text.trim();
+        let (name, email) = match (text.rfind('<'), text.ends_with('>')) {
+            (Some(open), true) => {
+                let email = text[open + 1..text.len() - 1].trim();
+                (&text[..open], (!email.is_empty()).then(|| clean(email)))
+            }
+            _ => (text, None),
+        };
+        let name = clean(name);
+        if name.is_empty() {
+            return None;
+        }
+        Some(Approval {
+            name,
+            email,
+            date: date.to_string(),
+            meaning: clean(meaning),
+        })
+    }
+
+    /// `Name <email>` or `Name`.
+    pub fn person(&self) -> String {
+        match &self.email {
+            Some(e) => format!("{} <{e}>", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// A name or e-mail as git would store it: no `<`, `>` or line breaks, spaces collapsed.
+pub fn clean(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The trailer block for `approvals` (no leading blank line, ends with a newline).
+pub fn trailers(approvals: &[Approval]) -> String {
+    let mut out = String::new();
+    for a in approvals {
+        out.push_str(&format!("{BY}: {}\n", a.person()));
+        out.push_str(&format!("{ON}: {}\n", a.date));
+        out.push_str(&format!("{MEANING}: {}\n", a.meaning));
+    }
+    out
+}
+
+/// The approvals recorded in a commit or tag message.
+pub fn from_message(message: &str) -> Vec<Approval> {
+    let mut out: Vec<Approval> = Vec::new();
+    for line in message.lines() {
+        // A signed tag carries its signature after the message.
+        if line.starts_with("-----BEGIN ") {
+            break;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match key.trim() {
+            k if k.eq_ignore_ascii_case(BY) => {
+                if let Some(a) = Approval::parse_person(value, "", DEFAULT_MEANING) {
+                    out.push(a);
+                }
+            }
+            k if k.eq_ignore_ascii_case(ON) => {
+                if let Some(a) = out.last_mut() {
+                    a.date = value.to_string();
+                }
+            }
+            k if k.eq_ignore_ascii_case(MEANING) => {
+                if let Some(a) = out.last_mut() {
+                    a.meaning = value.to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailers_read_back() {
+        let given = vec![
+            Approval::parse_person(
+                "Lena Fischer <lena@example.com>",
+                "2026-11-30",
+                "approved for use",
+            )
+            .unwrap(),
+            Approval::parse_person("Kim", "2026-11-30", "reviewed for legal").unwrap(),
+        ];
+        let message = format!("SOP-0001 v1.0.0: first\n\n{}", trailers(&given));
+        assert_eq!(from_message(&message), given);
+    }
+
+    #[test]
+    fn names_are_cleaned_as_git_does() {
+        let a = Approval::parse_person("Ann <Boss> Lee", "d", "m").unwrap();
+        assert_eq!((a.name.as_str(), a.email), ("Ann Boss Lee", None));
+        let b = Approval::parse_person("Bo <b@x.org>", "d", "m").unwrap();
+        assert_eq!(b.person(), "Bo <b@x.org>");
+        assert_eq!(clean("O<Brien>\nX"), "O Brien X");
+        assert!(Approval::parse_person("  <> ", "d", "m").is_none());
+    }
+}

@@ -1,0 +1,254 @@
+//! Approval belongs to one version: who approved that exact text, when and what it means,
+//! recorded in the release commit and tag; never carried over to new text; refused for text
+//! with errors or template prompts.
+
+use serde_json::Value;
+
+use crate::support::{SopRepo, sop_text};
+
+const SOP: &str = "sops/payments/SOP-0001-refunds.md";
+
+fn approved_repo() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        SOP,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .commit("Add");
+    repo
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn approvals_are_recorded_per_version_with_name_email_date_and_meaning() {
+    let repo = approved_repo();
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "New refund window",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+            "--approver",
+            "Omar Haddad",
+            "--meaning",
+            "approved for use in EU markets",
+        ])
+        .assert()
+        .success();
+    let text = repo.read(SOP);
+    assert!(text.contains("status: approved\n"), "{text}");
+    assert!(
+        text.contains("approvers: [Lena Fischer, Omar Haddad]\n"),
+        "{text}"
+    );
+    let commit = repo.git(&["log", "-1", "--format=%B"]);
+    assert!(
+        commit.starts_with("SOP-0001 v1.1.0: New refund window\n"),
+        "{commit}"
+    );
+    for trailer in [
+        "Approved-by: Lena Fischer <lena@example.com>",
+        "Approved-by: Omar Haddad",
+        "Approved-on: 2026-11-25",
+        "Approval-meaning: approved for use in EU markets",
+    ] {
+        assert!(commit.contains(trailer), "{trailer} in {commit}");
+    }
+    let trailers = repo.git(&[
+        "log",
+        "-1",
+        "--format=%(trailers:key=Approved-by,valueonly)",
+    ]);
+    assert_eq!(
+        trailers.trim(),
+        "Lena Fischer <lena@example.com>\nOmar Haddad"
+    );
+    let tag = repo.git(&["tag", "-l", "--format=%(contents)", "SOP-0001/v1.1.0"]);
+    assert!(tag.starts_with("New refund window\n"), "{tag}");
+    assert!(
+        tag.contains("Approved-by: Lena Fischer <lena@example.com>"),
+        "{tag}"
+    );
+
+    let out = repo
+        .sop()
+        .args(["history", "SOP-0001", "--format", "json"])
+        .output()
+        .unwrap();
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let approvals = &h["releases"][0]["approvals"];
+    assert_eq!(
+        approvals,
+        &serde_json::json!([
+            {"name": "Lena Fischer", "email": "lena@example.com", "date": "2026-11-25",
+             "meaning": "approved for use in EU markets"},
+            {"name": "Omar Haddad", "date": "2026-11-25",
+             "meaning": "approved for use in EU markets"}
+        ])
+    );
+}
+
+#[test]
+fn a_release_without_approve_never_carries_the_old_approval_over() {
+    let repo = approved_repo();
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0001", "--minor", "-m", "Reword"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = repo.read(SOP);
+    assert!(text.contains("status: review\n"), "{text}");
+    assert!(text.contains("approvers: []\n"), "{text}");
+    assert!(!text.contains("Lena Fischer"), "{text}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("not approved"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let tag = repo.git(&["tag", "-l", "--format=%(contents)", "SOP-0001/v1.1.0"]);
+    assert!(!tag.contains("Approved-by"), "{tag}");
+}
+
+#[test]
+fn a_blank_template_cannot_be_approved() {
+    let repo = SopRepo::new();
+    repo.sop()
+        .args([
+            "new",
+            "Gift refunds",
+            "--department",
+            "Payments",
+            "--owner",
+            "Amara Okafor",
+        ])
+        .assert()
+        .success();
+    repo.commit("New SOP");
+    let before = repo.git(&["rev-parse", "HEAD"]);
+    let out = repo
+        .sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--major",
+            "-m",
+            "First version",
+            "--approve",
+            "--approver",
+            "Lena Fischer",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("so it cannot be approved"), "{stderr}");
+    assert!(stderr.contains("[placeholder-left]"), "{stderr}");
+    assert!(stderr.contains("line "), "{stderr}");
+    assert_eq!(repo.git(&["rev-parse", "HEAD"]), before);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    // `--allow-lint-errors` is no way around it.
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--major",
+            "-m",
+            "First version",
+            "--approve",
+            "--approver",
+            "Lena Fischer",
+            "--allow-lint-errors",
+        ])
+        .assert()
+        .code(1);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+}
+
+#[test]
+fn template_prompts_are_errors_in_approved_sops_and_warnings_in_drafts() {
+    let repo = SopRepo::new();
+    let with_prompt = |status: &str| {
+        sop_text("SOP-0001", "Refunds", "procedure", status)
+            .replace("The purpose of this SOP.", "<Say why this SOP exists.>")
+    };
+    repo.write(SOP, &with_prompt("draft"));
+    let lint = |repo: &SopRepo| {
+        let out = repo
+            .sop()
+            .args(["lint", "--format", "json"])
+            .output()
+            .unwrap();
+        let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let severity = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "placeholder-left")
+            .map(|f| f["severity"].as_str().unwrap().to_string());
+        (severity, out.status.code())
+    };
+    assert_eq!(lint(&repo), (Some("warning".to_string()), Some(0)));
+    repo.write(SOP, &with_prompt("approved"));
+    assert_eq!(lint(&repo), (Some("error".to_string()), Some(1)));
+}
+
+#[test]
+fn four_eyes_refuses_a_release_approved_only_by_its_releaser() {
+    let repo = approved_repo();
+    repo.write("sop.toml", "[release]\nfour_eyes = true\n")
+        .commit("Config");
+    let out = repo
+        .sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--patch",
+            "-m",
+            "x",
+            "--approve",
+            "--approver",
+            "Someone <writer@example.com>",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("four_eyes"), "{stderr}");
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--patch",
+            "-m",
+            "x",
+            "--approve",
+            "--approver",
+            "Test Writer",
+            "--approver",
+            "Lena Fischer",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_never_approved_sop_cannot_be_reviewed() {
+    let repo = SopRepo::new();
+    repo.write(SOP, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Draft");
+    let out = repo.sop().args(["review", "SOP-0001"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("is not approved"), "{stderr}");
+    assert!(stderr.contains("--approve"), "{stderr}");
+    assert_eq!(repo.git(&["log", "--oneline"]).lines().count(), 1);
+}

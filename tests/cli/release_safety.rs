@@ -1,0 +1,501 @@
+//! `sop release` and `sop review` are all or nothing: a busy index, a second release, a kill
+//! at any moment, a staged rename, a symlink, signing settings and odd names never leave a
+//! half-done release or a staged change that undoes one.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::support::{SopRepo, sop_text};
+
+const SOP: &str = "sops/payments/SOP-0001-refunds.md";
+const SOP2: &str = "sops/payments/SOP-0002-chargebacks.md";
+
+fn repo_with_sops() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        SOP,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .write(
+        SOP2,
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "approved"),
+    )
+    .commit("Add SOPs");
+    repo
+}
+
+fn head(repo: &SopRepo) -> String {
+    repo.git(&["rev-parse", "HEAD"]).trim().to_string()
+}
+
+fn tracked_status(repo: &SopRepo) -> String {
+    repo.git(&["status", "--porcelain", "--untracked-files=no"])
+}
+
+const RELEASE: &[&str] = &[
+    "release",
+    "SOP-0001",
+    "--patch",
+    "-m",
+    "Fix wording",
+    "--approve",
+    "--approver",
+    "Lena Fischer <lena@example.com>",
+];
+
+#[test]
+fn a_held_index_lock_refuses_the_release_and_changes_nothing() {
+    let repo = repo_with_sops();
+    let before = (head(&repo), repo.read(SOP));
+    std::fs::write(repo.path(".git/index.lock"), "").unwrap();
+    let out = repo
+        .sop()
+        .args(RELEASE)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("index is in use by another program"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was released"), "{stderr}");
+    assert!(stderr.contains("delete `"), "{stderr}");
+    assert!(
+        repo.path(".git/index.lock").exists(),
+        "another program's lock stays"
+    );
+    std::fs::remove_file(repo.path(".git/index.lock")).unwrap();
+    assert_eq!((head(&repo), repo.read(SOP)), before);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    assert_eq!(tracked_status(&repo), "");
+    // A retry is a real release, not an empty commit.
+    repo.sop().args(RELEASE).assert().success();
+    assert_eq!(
+        repo.git(&["show", "--format=", "--name-only", "HEAD"])
+            .trim(),
+        SOP
+    );
+    assert_eq!(tracked_status(&repo), "");
+}
+
+#[test]
+fn a_stale_branch_lock_is_named_in_plain_words() {
+    let repo = repo_with_sops();
+    std::fs::write(repo.path(".git/refs/heads/main.lock"), "").unwrap();
+    let before = (head(&repo), repo.read(SOP));
+    let out = repo
+        .sop()
+        .args(RELEASE)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is locked by another program"), "{stderr}");
+    assert!(stderr.contains("main.lock"), "{stderr}");
+    assert!(!stderr.contains("class="), "no raw libgit2 words: {stderr}");
+    std::fs::remove_file(repo.path(".git/refs/heads/main.lock")).unwrap();
+    assert_eq!((head(&repo), repo.read(SOP)), before);
+    assert_eq!(tracked_status(&repo), "");
+    assert!(!repo.path(".git/index.lock").exists());
+}
+
+#[test]
+fn two_releases_at_once_both_complete_or_one_is_refused_cleanly() {
+    let sop = assert_cmd::cargo::cargo_bin("sop");
+    for round in 0..20 {
+        let repo = repo_with_sops();
+        let spawn = |id: &str| {
+            Command::new(&sop)
+                .args(["release", id, "--patch", "-m", "Fix"])
+                .current_dir(repo.root())
+                .env("SOP_TODAY", crate::support::TODAY)
+                .env("HOME", repo.root())
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn("SOP-0001"), spawn("SOP-0002"));
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        for (out, id, tag) in [
+            (&a, "SOP-0001", "SOP-0001/v1.0.1"),
+            (&b, "SOP-0002", "SOP-0002/v1.0.1"),
+        ] {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if out.status.success() {
+                assert!(
+                    repo.git(&["tag", "-l", tag]).contains(tag),
+                    "round {round}: {id} released without its tag"
+                );
+            } else {
+                assert_eq!(out.status.code(), Some(1), "round {round}: {stderr}");
+                assert!(
+                    stderr.contains("another release is running"),
+                    "round {round}: {stderr}"
+                );
+            }
+        }
+        assert_eq!(tracked_status(&repo), "", "round {round}");
+        for path in [SOP, SOP2] {
+            let committed = repo.git(&["show", &format!("HEAD:{path}")]);
+            assert_eq!(committed, repo.read(path), "round {round}: {path}");
+        }
+    }
+}
+
+/// A small, repeatable stream of numbers for the kill moments.
+fn moments(n: usize) -> Vec<u64> {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % 41
+        })
+        .collect()
+}
+
+#[test]
+fn a_release_killed_at_any_moment_is_old_or_complete_after_the_next_run() {
+    let sop = assert_cmd::cargo::cargo_bin("sop");
+    let mut outcomes = [0usize; 3];
+    for (i, ms) in moments(40).into_iter().enumerate() {
+        let repo = repo_with_sops();
+        let old = (head(&repo), repo.read(SOP));
+        let mut child = Command::new(&sop)
+            .args(RELEASE)
+            .current_dir(repo.root())
+            .env("SOP_TODAY", crate::support::TODAY)
+            .env("HOME", repo.root())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let released = repo
+            .git(&["tag", "-l", "SOP-0001/v1.0.1"])
+            .trim()
+            .to_string();
+        let complete = !released.is_empty()
+            && repo.git(&["rev-parse", "SOP-0001/v1.0.1^{commit}"]).trim() == head(&repo)
+            && tracked_status(&repo).is_empty();
+        let untouched = head(&repo) == old.0
+            && repo.read(SOP) == old.1
+            && released.is_empty()
+            && tracked_status(&repo).is_empty()
+            && !repo.path(".git/index.lock").exists();
+        if complete {
+            outcomes[0] += 1;
+        } else if untouched {
+            outcomes[1] += 1;
+        } else {
+            // Killed in the middle: the journal says so, and the next run finishes or undoes it.
+            outcomes[2] += 1;
+            assert!(
+                repo.path(".git/sop-release.journal").exists(),
+                "kill {i} at {ms} ms left a half-done release without a journal: {}",
+                tracked_status(&repo)
+            );
+        }
+        // Never a staged change that undoes a release.
+        assert!(
+            repo.git(&["diff", "--cached", "--name-only", "HEAD"])
+                .trim()
+                .is_empty()
+                || repo.path(".git/sop-release.journal").exists(),
+            "kill {i} at {ms} ms left a staged change"
+        );
+        // The next release works and leaves everything clean.
+        repo.sop()
+            .args(["release", "SOP-0001", "--patch", "-m", "Again"])
+            .assert()
+            .success();
+        assert_eq!(tracked_status(&repo), "", "after kill {i} at {ms} ms");
+        assert!(!repo.path(".git/index.lock").exists());
+        assert!(!repo.path(".git/sop-release.journal").exists());
+        let committed = repo.git(&["show", &format!("HEAD:{SOP}")]);
+        assert_eq!(committed, repo.read(SOP));
+    }
+    eprintln!("complete, untouched, finished by the next run: {outcomes:?}");
+}
+
+#[test]
+fn a_staged_rename_of_the_sop_is_refused() {
+    let repo = repo_with_sops();
+    let renamed = "sops/payments/SOP-0001-refund-requests.md";
+    repo.git(&["mv", SOP, renamed]);
+    let out = repo
+        .sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--patch",
+            "-m",
+            "Fix",
+            "--approve",
+            "--approver",
+            "Lena",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("commit the rename first"), "{stderr}");
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    // The tree of HEAD never holds the SOP twice.
+    let files = repo.git(&["ls-tree", "-r", "--name-only", "HEAD", "sops/payments"]);
+    assert_eq!(files.matches("SOP-0001-").count(), 1, "{files}");
+}
+
+#[test]
+fn a_symlinked_sop_is_never_released() {
+    let repo = repo_with_sops();
+    let real = "shared/SOP-0003-real.md";
+    repo.write(
+        real,
+        &sop_text("SOP-0003", "Linked", "procedure", "approved"),
+    );
+    std::os::unix::fs::symlink(
+        repo.path(real),
+        repo.path("sops/payments/SOP-0003-linked.md"),
+    )
+    .unwrap();
+    repo.commit("Link");
+    let before = head(&repo);
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0003", "--patch", "-m", "x"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(head(&repo), before);
+    let mode = repo.git(&["ls-tree", "HEAD", "sops/payments/SOP-0003-linked.md"]);
+    assert!(mode.starts_with("120000"), "the link stays a link: {mode}");
+}
+
+#[test]
+fn angle_brackets_in_the_git_name_are_cleaned_as_git_does() {
+    let repo = repo_with_sops();
+    repo.git(&["config", "user.name", "Ann <Ops> Lee"]);
+    repo.sop().args(RELEASE).assert().success();
+    let author = repo.git(&["log", "-1", "--format=%an|%ae"]);
+    assert_eq!(author.trim(), "Ann Ops Lee|writer@example.com");
+    let tagger = repo.git(&[
+        "for-each-ref",
+        "--format=%(taggername)",
+        "refs/tags/SOP-0001/v1.0.1",
+    ]);
+    assert_eq!(tagger.trim(), "Ann Ops Lee");
+}
+
+#[test]
+fn releases_run_no_hooks_and_say_so_in_help() {
+    let repo = repo_with_sops();
+    let hook = repo.path(".git/hooks/pre-commit");
+    std::fs::write(&hook, "#!/bin/sh\necho ran > hook-ran\nexit 1\n").unwrap();
+    let mut perms = std::fs::metadata(&hook).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&hook, perms).unwrap();
+    repo.sop().args(RELEASE).assert().success();
+    assert!(!repo.path("hook-ran").exists());
+    let help = repo.sop().args(["release", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("hooks"), "{help}");
+}
+
+#[test]
+fn signing_without_a_key_is_refused_with_the_reason() {
+    let repo = repo_with_sops();
+    repo.git(&["config", "commit.gpgsign", "true"]);
+    repo.git(&["config", "user.signingkey", "0000DEADBEEF0000"]);
+    let gnupg = repo.path(".gnupg-empty");
+    std::fs::create_dir_all(&gnupg).unwrap();
+    let before = (head(&repo), repo.read(SOP));
+    let out = repo
+        .sop()
+        .env("GNUPGHOME", &gnupg)
+        .args(RELEASE)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("commit.gpgsign"), "{stderr}");
+    assert!(stderr.contains("--no-sign"), "{stderr}");
+    assert_eq!((head(&repo), repo.read(SOP)), before);
+    assert_eq!(tracked_status(&repo), "");
+    assert!(!repo.path(".git/index.lock").exists());
+    // `--no-sign` releases without a signature.
+    repo.sop()
+        .env("GNUPGHOME", &gnupg)
+        .args(RELEASE)
+        .arg("--no-sign")
+        .assert()
+        .success();
+    assert_eq!(repo.git(&["tag", "-l"]).trim(), "SOP-0001/v1.0.1");
+}
+
+#[test]
+#[ignore = "needs gpg"]
+fn signed_releases_verify_with_git() {
+    let repo = repo_with_sops();
+    let gnupg = repo.path(".gnupg");
+    std::fs::create_dir_all(&gnupg).unwrap();
+    let mut perms = std::fs::metadata(&gnupg).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o700);
+    std::fs::set_permissions(&gnupg, perms).unwrap();
+    let made = Command::new("gpg")
+        .args([
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Test Writer <writer@example.com>",
+            "ed25519",
+            "sign",
+            "never",
+        ])
+        .env("GNUPGHOME", &gnupg)
+        .output()
+        .expect("gpg is installed");
+    assert!(made.status.success(), "{made:?}");
+    repo.git(&["config", "commit.gpgsign", "true"]);
+    repo.git(&["config", "tag.gpgsign", "true"]);
+    repo.git(&["config", "user.signingkey", "writer@example.com"]);
+    let out = repo
+        .sop()
+        .env("GNUPGHOME", &gnupg)
+        .args(RELEASE)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(signed)"));
+    let verify = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(repo.root())
+            .env("GNUPGHOME", &gnupg)
+            .env("HOME", repo.root())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap()
+    };
+    let commit = verify(&["verify-commit", "HEAD"]);
+    assert!(commit.status.success(), "{commit:?}");
+    let tag = verify(&["verify-tag", "SOP-0001/v1.0.1"]);
+    assert!(tag.status.success(), "{tag:?}");
+    // The tag still carries the approval.
+    let message = repo.git(&["tag", "-l", "--format=%(contents)", "SOP-0001/v1.0.1"]);
+    assert!(
+        message.contains("Approved-by: Lena Fischer <lena@example.com>"),
+        "{message}"
+    );
+    assert_eq!(tracked_status(&repo), "");
+}
+
+#[test]
+#[ignore = "needs root, to give the repository to another user"]
+fn a_repository_of_another_user_is_named_with_the_safe_directory_fix() {
+    let repo = repo_with_sops();
+    let chown = Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(repo.root())
+        .status()
+        .unwrap();
+    assert!(chown.success(), "run as root");
+    for args in [&["history", "SOP-0001"][..], &["publish"][..], RELEASE] {
+        let out = repo.sop().args(args).assert().code(2).get_output().clone();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("belongs to another user"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("safe.directory"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("git init"), "{args:?}: {stderr}");
+    }
+    let _ = Command::new("chown")
+        .args(["-R", "0:0"])
+        .arg(repo.root())
+        .status();
+}
+
+#[test]
+fn a_shallow_clone_is_named_and_publish_warns() {
+    let origin = repo_with_sops();
+    origin.sop().args(RELEASE).assert().success();
+    origin.write(
+        SOP,
+        &origin
+            .read(SOP)
+            .replace("Use the macro.", "Use the new macro."),
+    );
+    origin.commit("Edit");
+    let clone = SopRepo::empty();
+    let url = format!("file://{}", origin.root().display());
+    let status = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url, "."])
+        .current_dir(clone.root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for args in [
+        &["history", "SOP-0001"][..],
+        &["diff", "SOP-0001"][..],
+        &["lint", "--base", "HEAD"][..],
+    ] {
+        let out = clone.sop().args(args).assert().code(2).get_output().clone();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("this clone is shallow"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("git fetch --unshallow --tags"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let out = clone
+        .sop()
+        .arg("publish")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("this clone is shallow"), "{stderr}");
+}
+
+#[test]
+fn the_push_hint_names_the_remote_only_when_there_is_one() {
+    let repo = repo_with_sops();
+    let out = repo.sop().args(RELEASE).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("git push"), "{stderr}");
+    assert!(!stderr.contains("publish"), "{stderr}");
+    repo.git(&["remote", "add", "upstream", "https://example.com/sops.git"]);
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0002", "--patch", "-m", "Fix"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("git push upstream main SOP-0002/v1.0.1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("publish it"), "{stderr}");
+}
