@@ -25,7 +25,8 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
     // A preview of the working copies unless `--published` asks for the published site.
     let drafts = !args.published;
     let build = |ctx: &Context| -> anyhow::Result<Site> {
-        let repo = Repo::at(root.clone(), config.as_deref())?;
+        let mut repo = Repo::at(root.clone(), config.as_deref())?;
+        super::attach_tracked(&mut repo);
         let corpus = repo.load();
         let histories = histories(ctx, &repo)?;
         let base = base_url(&repo, None).unwrap_or(None);
