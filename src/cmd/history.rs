@@ -222,6 +222,7 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
             version: e(&r.version).into_owned(),
             who: e(&r.who).into_owned(),
             summary: e(&r.summary).into_owned(),
+            approvals: r.approvals.iter().map(|a| e(a).into_owned()).collect(),
             ..r
         })
         .collect();
