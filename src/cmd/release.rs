@@ -8,10 +8,9 @@ use std::io::Write;
 
 use semver::Version;
 
-use super::Context;
+use super::{Context, find_sop};
 use crate::cli::ReleaseArgs;
 use crate::git::{approval, commit, history, transaction};
-use crate::repo::config::closest;
 use crate::repo::edit::{self, NewValue};
 use crate::repo::{Corpus, Repo, Sop, Status, dates};
 use crate::{Exit, Stop};
@@ -164,16 +163,16 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         writeln!(
             out,
             "  approved   {} on {}: {}",
-            printable(&a.person()),
+            crate::terminal::escape_controls(&a.person()),
             a.date,
-            printable(&a.meaning)
+            crate::terminal::escape_controls(&a.meaning)
         )?;
     }
     writeln!(
         out,
         "  commit     {}  {}{}",
         committed.short,
-        printable(message.lines().next().unwrap_or_default()),
+        crate::terminal::escape_controls(message.lines().next().unwrap_or_default()),
         if committed.signed { " (signed)" } else { "" }
     )?;
     writeln!(out, "  tag        {tag}")?;
@@ -209,7 +208,7 @@ pub(super) fn begin(ctx: &Context, repo: &Repo) -> anyhow::Result<transaction::S
         other => anyhow::Error::new(other),
     })?;
     if let Some(note) = &session.recovered {
-        ctx.note(&format!("note: {}", printable(note)))?;
+        ctx.note(&format!("note: {}", crate::terminal::escape_controls(note)))?;
     }
     Ok(session)
 }
@@ -270,7 +269,11 @@ fn check_lint(repo: &Repo, corpus: &Corpus, sop: &Sop, args: &ReleaseArgs) -> an
         .filter(|f| args.approve || f.rule.family != crate::diag::Family::Lifecycle)
         .map(|f| {
             let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
-            format!("line {line}: {} [{}]", printable(&f.message), f.rule.id)
+            format!(
+                "line {line}: {} [{}]",
+                crate::terminal::escape_controls(&f.message),
+                f.rule.id
+            )
         })
         .collect();
     let count = errors.len();
@@ -361,52 +364,7 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
     } else {
         what
     };
-    Stop::refused(printable(&what), Some(help)).into()
-}
-
-/// The SOP (not a translation) whose id is `id`; a refusal naming close ids otherwise.
-///
-/// # Errors
-/// [`Stop::refused`] when no SOP has that id.
-pub(super) fn find_sop<'c>(corpus: &'c Corpus, id: &str) -> anyhow::Result<&'c Sop> {
-    let originals = corpus.originals();
-    let found = originals.iter().find(|s| s.id() == Some(id)).or_else(|| {
-        originals
-            .iter()
-            .find(|s| s.id().is_some_and(|i| i.eq_ignore_ascii_case(id)))
-    });
-    if let Some(sop) = found {
-        return Ok(sop);
-    }
-    let ids: Vec<&str> = originals.iter().filter_map(|s| s.id()).collect();
-    let mut close: Vec<&str> = ids
-        .iter()
-        .copied()
-        .filter(|known| strsim::jaro_winkler(&id.to_lowercase(), &known.to_lowercase()) >= 0.85)
-        .collect();
-    close.sort_by(|a, b| {
-        let score = |k: &str| strsim::jaro_winkler(&id.to_lowercase(), &k.to_lowercase());
-        score(b).total_cmp(&score(a))
-    });
-    close.truncate(3);
-    if close.is_empty()
-        && let Some(best) = closest(id, &ids)
-    {
-        close.push(best);
-    }
-    let help = if close.is_empty() {
-        "`sop list` shows every SOP and its id".to_string()
-    } else {
-        format!(
-            "did you mean {}? (`sop list` shows every id)",
-            close
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        )
-    };
-    Err(Stop::refused(format!("no SOP has the id `{id}`"), Some(help)).into())
+    Stop::refused(crate::terminal::escape_controls(&what), Some(help)).into()
 }
 
 /// Refuse when git is not ready for a commit of `sop`, or the file has conflict markers.
@@ -445,19 +403,6 @@ pub(super) fn conflict_marker_line(text: &str) -> Option<usize> {
             || (opened && (l == "=======" || is_marker(l, "|||||||")));
         hit.then_some(i + 1)
     })
-}
-
-/// `text` with control characters (terminal escapes) shown as `\u{1b}`, lines kept.
-pub(super) fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 #[derive(Debug, Clone, Copy)]
