@@ -679,25 +679,34 @@ fn sarif_counts_repeated_findings_on_the_same_line() {
 }
 
 #[test]
-fn every_writer_handles_ten_thousand_findings_quickly() {
-    // The bounds are for a debug build on a busy 2-core machine and catch quadratic work, not a
-    // lost millisecond. Optimised (`--release`), the same test took: json 11 ms, github 9 ms,
-    // sarif 44 ms (10 MB), human 57 ms.
+fn every_writer_renders_ten_thousand_findings_whole() {
+    // Speed is measured in BENCHMARKS.md, not asserted here: this checks that every writer
+    // keeps every one of a large number of findings.
     let base = findings(PAYOUT, INCIDENT);
     let many: Vec<Finding> = base.iter().cycle().take(10_000).cloned().collect();
-    for (format, bound) in [
-        (Format::Json, Duration::from_secs(3)),
-        (Format::Github, Duration::from_secs(3)),
-        (Format::Sarif, Duration::from_secs(5)),
-        (Format::Human, Duration::from_secs(20)),
-    ] {
-        let started = Instant::now();
+    for format in [Format::Json, Format::Github, Format::Sarif, Format::Human] {
         let out = render_with(format, false, &many, PAYOUT, INCIDENT, &RULES);
-        let took = started.elapsed();
-        eprintln!(
-            "{format:?}: 10,000 findings in {took:?} ({} bytes)",
-            out.len()
-        );
-        assert!(took < bound, "{format:?} took {took:?} for 10,000 findings");
+        let count = match format {
+            Format::Json => serde_json::from_str::<serde_json::Value>(&out)
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            Format::Sarif => {
+                serde_json::from_str::<serde_json::Value>(&out).unwrap()["runs"][0]["results"]
+                    .as_array()
+                    .unwrap()
+                    .len()
+            }
+            Format::Github => out
+                .lines()
+                .filter(|l| l.starts_with("::error") || l.starts_with("::warning"))
+                .count(),
+            Format::Human => out
+                .lines()
+                .filter(|l| l.trim_start().starts_with("--> "))
+                .count(),
+        };
+        assert_eq!(count, 10_000, "{format:?}");
     }
 }
