@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use sop::diag::{Family, Finding, Format, Report, RuleMeta, Severity, Sources};
 use sop::repo::{SourceFile, Span};
