@@ -118,12 +118,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     );
     check_lint(&repo, &corpus, &released_sop, args)?;
 
-    if commit::has_staged_change(&repo.root, &sop.path)? {
-        ctx.note(&format!(
-            "note: `{}` had staged changes; the release commits the file as it is on disk",
-            sop.path
-        ))?;
-    }
+    let had_staged = commit::has_staged_change(&repo.root, &sop.path)?;
     let summary = args.message.trim();
     let (first, rest) = summary.split_once('\n').unwrap_or((summary, ""));
     let trailers = approval::trailers(&approvals);
@@ -176,6 +171,12 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         if committed.signed { " (signed)" } else { "" }
     )?;
     writeln!(out, "  tag        {tag}")?;
+    if had_staged {
+        ctx.note(&format!(
+            "note: `{}` had staged changes; the release committed the file as it was on disk",
+            sop.path
+        ))?;
+    }
     if !args.approve {
         let was_approved = matches!(sop.status(), Some(Status::Approved | Status::Retired))
             || released.iter().any(|r| !r.approvals.is_empty());
