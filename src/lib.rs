@@ -9,6 +9,8 @@ pub mod atomic;
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod leftovers;
 pub mod lint;

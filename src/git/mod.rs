@@ -7,7 +7,7 @@ mod changes;
 pub mod commit;
 pub mod diff;
 pub mod history;
-mod pack;
+pub(crate) mod pack;
 mod tags;
 pub mod transaction;
 

@@ -12,6 +12,7 @@ mod diag_formats;
 mod diff;
 mod due;
 mod e2e;
+mod e2e_hostile;
 mod history;
 mod init;
 mod lint;
