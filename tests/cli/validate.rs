@@ -49,7 +49,16 @@ fn published() -> SopRepo {
         .replace("Most requests are decided", "Most requests are now decided");
     repo.write(p, &text).commit("Reword the purpose");
     repo.sop()
-        .args(["release", "SOP-0003", "--patch", "-m", "Reword the purpose"])
+        .args([
+            "release",
+            "SOP-0003",
+            "--patch",
+            "-m",
+            "Reword the purpose",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+        ])
         .assert()
         .success();
     repo.sop()
