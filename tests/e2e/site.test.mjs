@@ -88,7 +88,7 @@ try {
   // An SOP page: metadata panel, contents, body, history.
   const sop = await open(1280, 'sops/SOP-0001.html');
   const meta = await sop.textContent('.meta');
-  for (const want of ['SOP-0001', 'Version', 'Sofia Marquez', 'Approvers', 'Priya Nair', 'Effective', 'Next review']) {
+  for (const want of ['SOP-0001', 'Version', 'Sofia Marquez', 'Approved by', 'Priya Nair', 'Effective', 'Next review']) {
     assert.ok(meta.includes(want), `metadata panel shows ${want}`);
   }
   assert.ok(await sop.locator('.toc a[href="#purpose"]').count() === 1, 'table of contents links to #purpose');
