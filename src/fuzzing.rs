@@ -41,7 +41,8 @@ pub fn scan_html<'a>(fragments: impl IntoIterator<Item = &'a str>) -> Vec<Vec<Sc
                         .as_deref()
                         .map(|t| html::decode_entities(t).into_owned());
                     ScannedAttribute {
-                        consistent: a.start < a.value.start && matches!(a.quote, '"' | '\''),
+                        consistent: a.start < a.value.start
+                            && a.quote.is_none_or(|q| matches!(q, '"' | '\'')),
                         tag: a.tag,
                         name: a.name,
                         value: a.value,

@@ -452,7 +452,7 @@ fn not_published(sop: &Sop, dest: &str, span: Span, why: &str, out: &mut Vec<Fin
             format!("the image `{dest}` would be left out of the site: {why}"),
         )
         .label("not published")
-        .help("point the image at a picture file inside the repository, such as `../../assets/img/flow.png`, or at an `https://` address"),
+        .help("point the image at a picture file inside the repository, such as `../../assets/img/flow.png` (a picture on another site is shown as a link to it)"),
     );
 }
 

@@ -28,8 +28,8 @@ pub(crate) struct UrlAttribute {
     pub(crate) name: String,
     /// Where the attribute starts (its name).
     pub(crate) start: usize,
-    /// Its quote character.
-    pub(crate) quote: char,
+    /// Its quote character; `None` for an unquoted value (`src=a.png`).
+    pub(crate) quote: Option<char>,
     /// Where its value is, between the quotes.
     pub(crate) value: std::ops::Range<usize>,
 }
@@ -78,7 +78,7 @@ pub(crate) fn url_attributes(raw: &str, state: &mut RawState) -> Vec<UrlAttribut
     found
 }
 
-/// Read the attributes of tag `tag` from byte `pos` up to its `>`, pushing the quoted ones to
+/// Read the attributes of tag `tag` from byte `pos` up to its `>`, pushing those with values to
 /// `found`; returns where reading stopped. A tag not closed in `raw` stays open in `state`.
 fn attributes(
     raw: &str,
@@ -142,17 +142,28 @@ fn attributes(
                     tag: tag.to_string(),
                     name,
                     start,
-                    quote: char::from(q),
+                    quote: Some(char::from(q)),
                     value: value_start..value_start + len,
                 });
                 pos = value_start + len + 1;
             }
             _ => {
+                let value_start = pos;
                 while pos < bytes.len() && !bytes[pos].is_ascii_whitespace() && bytes[pos] != b'>' {
                     pos += 1;
                 }
                 while !raw.is_char_boundary(pos) {
                     pos += 1;
+                }
+                if pos > value_start && pos < bytes.len() {
+                    // An unquoted value, as browsers read it (`<img src=a.png>`).
+                    found.push(UrlAttribute {
+                        tag: tag.to_string(),
+                        name,
+                        start,
+                        quote: None,
+                        value: value_start..pos,
+                    });
                 }
             }
         }
@@ -230,10 +241,14 @@ mod tests {
             seen,
             [
                 ("a", "data-src", "x"),
+                ("a", "href", "y"),
                 ("a", "title", r#"href="z""#),
                 ("a", "src", "w")
             ]
         );
+        // Unquoted values are read as browsers read them.
+        let quotes: Vec<Option<char>> = found.iter().map(|a| a.quote).collect();
+        assert_eq!(quotes, [Some('"'), None, Some('\''), Some('\'')]);
         // A tag that goes on over the next line.
         let mut state = RawState::default();
         assert!(url_attributes("<img alt=\"é\"", &mut state).len() == 1);

@@ -76,6 +76,8 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     let mut files = BTreeSet::new();
     // For each open link or image: whether it was dropped (so its end is dropped too).
     let mut open: Vec<bool> = Vec::new();
+    // Depths in `open` of remote images written as links.
+    let mut remote_images: Vec<usize> = Vec::new();
     // The heading being read: where its start event is, its level and its text so far.
     let mut heading: Option<(usize, u8, String)> = None;
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -149,6 +151,23 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 dest_url,
                 title,
                 id,
+            }) if is_remote(&dest_url) => {
+                // The page loads nothing from other sites: a picture hosted elsewhere becomes
+                // a link to it, which the reader may follow.
+                open.push(false);
+                remote_images.push(open.len());
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
             }) => match links.resolve(&dest_url, true) {
                 Target::Drop => open.push(true),
                 target => {
@@ -163,8 +182,16 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 }
             },
             Event::End(TagEnd::Link | TagEnd::Image) => {
+                let as_link = remote_images.last() == Some(&open.len());
+                if as_link {
+                    remote_images.pop();
+                }
                 if !open.pop().unwrap_or(false) {
-                    events.push(event);
+                    events.push(if as_link {
+                        Event::End(TagEnd::Link)
+                    } else {
+                        event
+                    });
                 }
             }
             Event::Html(raw) => {
@@ -248,17 +275,28 @@ fn raw_links<'e>(
             continue;
         }
         let written = &raw[attr.value.clone()];
-        let url = match links.resolve(&decode_entities(written), attr.tag == "img") {
+        let decoded = decode_entities(written);
+        let target = if attr.tag == "img" && is_remote(&decoded) {
+            // The page loads nothing from other sites.
+            Target::Drop
+        } else {
+            links.resolve(&decoded, attr.tag == "img")
+        };
+        let quoted = |url: &str| match attr.quote {
+            Some(q) => escape_attribute(url, q),
+            None => format!("\"{}\"", escape_attribute(url, '"')),
+        };
+        let url = match target {
             Target::Keep => continue,
-            Target::Rewrite(url) => escape_attribute(&url, attr.quote),
+            Target::Rewrite(url) => quoted(&url),
             Target::File { path, url } => {
                 files.insert(path);
-                escape_attribute(&url, attr.quote)
+                quoted(&url)
             }
             Target::Drop => {
                 // The whole attribute goes, with its closing quote.
                 out.push_str(&raw[copied..attr.start]);
-                copied = attr.value.end + 1;
+                copied = attr.value.end + usize::from(attr.quote.is_some());
                 continue;
             }
         };
@@ -331,9 +369,41 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("th", ["align", "style"])
         .filter_style_properties(["text-align"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .attribute_filter(|element, attribute, value| {
+            // An image loads only what the site holds: a copied file or an inline drawing.
+            // One the link rewriting did not reach (markup that parses differently from how
+            // it reads) loses its source rather than point anywhere else.
+            if element == "img" && attribute == "src" && !site_image(value) {
+                return None;
+            }
+            Some(value.into())
+        });
     b
 });
+
+/// Whether `src` is an image the site itself provides: a file under `files/` (reached by
+/// `../` steps) or an inline SVG `data:` URL.
+fn site_image(src: &str) -> bool {
+    let mut rest = src.trim();
+    while let Some(r) = rest.strip_prefix("../") {
+        rest = r;
+    }
+    // Inline drawings pass the sanitiser as `sop-inline-<nonce>-<n>` placeholders ([`clean`]).
+    rest.starts_with("files/")
+        || src.starts_with(super::links::SVG_DATA_URL)
+        || src.starts_with("sop-inline-")
+}
+
+/// Whether `url` names a file on another site (`https://…`, `//host/…`), which a page must
+/// not load.
+fn is_remote(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with("//")
+        || url.starts_with("\\\\")
+        || scheme(url)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+}
 
 /// Whether `url` is safe to link to: relative, or `http`, `https`, `mailto`, `tel`.
 ///
@@ -380,6 +450,21 @@ mod tests {
                 Target::Drop
             }
         }
+    }
+
+    #[test]
+    fn pictures_on_other_sites_become_links_and_load_nothing() {
+        let html = body(
+            "![flow](https://cdn.example.com/flow.png)\n\n<img src=\"https://evil.example/p.gif\" alt=\"t\">\n\n<img src=//evil.example/q.gif>\n",
+        );
+        assert!(
+            html.contains(
+                r#"<a href="https://cdn.example.com/flow.png" rel="noopener noreferrer">flow</a>"#
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("<img src=\"https:"), "{html}");
+        assert!(!html.contains("evil.example"), "{html}");
     }
 
     fn body(md: &str) -> String {
