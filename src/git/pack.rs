@@ -257,6 +257,11 @@ impl PackReader {
             }
             let h = self.header(cur)?;
             if let Some(base) = h.base {
+                // A damaged pack can make a chain loop (an offset of 0, deltas naming each
+                // other): stop at the first position seen twice.
+                if base == cur || chain.iter().any(|(p, _)| *p == base) {
+                    return None;
+                }
                 chain.push((cur, h));
                 cur = base;
                 if chain.len() > 10_000 {
