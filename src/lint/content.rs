@@ -386,7 +386,23 @@ fn unpublishable(
         return;
     }
     let image = kind == LinkKind::Image;
-    if let Err(refusal) = cx.tracked().check(target) {
+    // A tracked link to a file git does not track publishes nothing either.
+    let real = std::fs::canonicalize(cx.repo.root.join(target))
+        .ok()
+        .zip(std::fs::canonicalize(&cx.repo.root).ok())
+        .and_then(|(real, root)| {
+            real.strip_prefix(&root).ok().map(|rel| {
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+        });
+    let checked = cx.tracked().check(target).and_then(|()| match &real {
+        Some(real) if real != target => cx.tracked().check(real),
+        _ => Ok(()),
+    });
+    if let Err(refusal) = checked {
         out.push(
             finding(
                 &LINK_UNTRACKED,

@@ -69,6 +69,7 @@ impl Links for PageLinks<'_, '_> {
         if !is_inside(self.repo_root, &on_disk)
             || !on_disk.is_file()
             || self.tracked.check(&target).is_err()
+            || !real_file_tracked(self.repo_root, &on_disk, self.tracked)
             || publishable::is_active_content(&target, image)
         {
             return Target::Drop;
@@ -123,6 +124,22 @@ fn svg_data_url(bytes: &[u8]) -> String {
 }
 
 /// Whether `path` stays inside `root` (canonical) with no symlink leading out.
+/// Whether the file `path` really is (after following links) is one git tracks: a tracked
+/// link to an ignored file must not publish that file.
+fn real_file_tracked(root: &Path, path: &Path, tracked: &Tracked) -> bool {
+    let Ok(real) = std::fs::canonicalize(path) else {
+        return false;
+    };
+    let Ok(rel) = real.strip_prefix(root) else {
+        return false;
+    };
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    tracked.check(&rel.join("/")).is_ok()
+}
+
 fn is_inside(root: &Path, path: &Path) -> bool {
     match std::fs::canonicalize(path) {
         Ok(p) => p.starts_with(root) && !p.starts_with(root.join(".git")),

@@ -745,3 +745,38 @@ fn its_own_folder_is_replaced_even_when_it_holds_a_linked_sop_toml() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_tracked_link_to_an_untracked_file_publishes_nothing() {
+    let repo = repo_linking("Read [the notes](notes.txt)", &[]);
+    repo.write(".gitignore", "secret.txt\n");
+    repo.write("secret.txt", "secret-password\n");
+    std::os::unix::fs::symlink("../../secret.txt", repo.path("sops/ops/notes.txt")).unwrap();
+    repo.commit("link the notes");
+    assert!(
+        repo.git(&["ls-files", "sops/ops/notes.txt"])
+            .contains("notes.txt"),
+        "the link itself is tracked"
+    );
+    let (rules, code) = lint_rules(&repo);
+    assert_eq!(code, Some(1));
+    assert!(
+        rules.iter().any(|r| r.starts_with("link-untracked")),
+        "{rules:#?}"
+    );
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let site = crate::publish::tree(&repo.path("site"));
+    assert!(
+        !site.keys().any(|p| p.starts_with("files/")),
+        "{:?}",
+        site.keys()
+    );
+    assert!(
+        !site
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("secret-password"))
+    );
+}
