@@ -351,6 +351,7 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
         E::TagMissing { tag, commit, .. } => format!(
             "create the tag yourself: `git tag -s {tag} {commit}` (or `git tag -a` without signing)"
         ),
+        E::Unfinished { .. } => "the release is in git; the next `sop release` or `sop review` first finishes updating git's index and the file (until then `git status` shows what is left)".to_string(),
         E::NoIdentity => "tell git your name and e-mail: `git config user.name \"Your Name\"` and `git config user.email you@example.com`".to_string(),
         E::Io { .. } | E::Git(_) => return anyhow::Error::new(err),
     };

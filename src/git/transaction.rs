@@ -102,6 +102,14 @@ pub enum CommitError {
         /// What failed.
         detail: String,
     },
+    /// The commit and tag are on the branch, but the index or the file could not be updated.
+    #[error("the release commit {commit} was made, but not finished: {detail}")]
+    Unfinished {
+        /// The short commit id.
+        commit: String,
+        /// What failed.
+        detail: String,
+    },
     /// git does not know who is committing.
     #[error("git does not know who you are")]
     NoIdentity,
@@ -178,8 +186,52 @@ struct Journal {
     old_head: String,
     new_commit: Option<String>,
     tag: Option<JournalTag>,
+    /// `index.lock` is (about to be) this release's.
     index_locked: bool,
+    /// The lock's inode, once it exists (its content is rewritten in place, so it keeps it).
+    #[serde(default)]
+    index_lock_id: Option<u64>,
+    /// The work-tree file holds (or is about to hold) the new text.
     file_written: bool,
+    /// When locking the branch and tag began (seconds, nanoseconds since 1970).
+    #[serde(default)]
+    refs_locking: Option<(i64, i64)>,
+    /// The branch and the tag have moved.
+    #[serde(default)]
+    refs_moved: bool,
+    /// When the release began (seconds, nanoseconds since 1970).
+    #[serde(default)]
+    started: (i64, i64),
+}
+
+/// Now, as seconds and nanoseconds since 1970.
+fn now() -> (i64, i64) {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    (
+        i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        i64::from(d.subsec_nanos()),
+    )
+}
+
+/// `at` less one second: file times are kept coarser than the clock, so a file made just after
+/// `at` may carry a time a little before it.
+fn slack(at: (i64, i64)) -> (i64, i64) {
+    (at.0.saturating_sub(1), at.1)
+}
+
+/// A file's modification time as seconds and nanoseconds since 1970.
+fn mtime(path: &Path) -> Option<(i64, i64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.mtime(), m.mtime_nsec()))
+}
+
+/// A lock file's inode, to know it again.
+fn lock_id(path: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path).ok().map(|m| m.ino())
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -328,8 +380,13 @@ impl Session {
                 object: None,
                 sign: sign_tag,
             }),
-            index_locked: false,
+            // Noted before the lock is taken, so a kill in between is still recognised.
+            index_locked: true,
+            index_lock_id: None,
             file_written: false,
+            refs_locking: None,
+            refs_moved: false,
+            started: now(),
         };
         self.write_journal(&journal)?;
         match OpenOptions::new()
@@ -347,7 +404,7 @@ impl Session {
                 return Err(io(format!("create `{}`", index_lock.display()))(e));
             }
         }
-        journal.index_locked = true;
+        journal.index_lock_id = lock_id(&index_lock);
         let result = self.write_journal(&journal).and_then(|()| {
             self.commit_locked(
                 change,
@@ -368,6 +425,18 @@ impl Session {
                 self.clear_journal();
                 Err(e)
             }
+            // The release is on the branch: never undo it. The journal stays, so the next
+            // release or review completes the index and the file.
+            Err(e) if journal.refs_moved => Err(CommitError::Unfinished {
+                commit: journal
+                    .new_commit
+                    .as_deref()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(7)
+                    .collect(),
+                detail: e.to_string(),
+            }),
             Err(e) => {
                 self.undo(&journal, &file);
                 Err(e)
@@ -433,18 +502,26 @@ impl Session {
         self.write_journal(journal)?;
 
         // 4. The work-tree file, then the index in `index.lock`.
-        write_file(file, change.new_text.as_bytes())
-            .map_err(io(format!("write `{}`", change.path)))?;
         journal.file_written = true;
         self.write_journal(journal)?;
-        self.prepare_index(&git_path, blob, mode, file)?;
+        write_file(file, change.new_text.as_bytes())
+            .map_err(io(format!("write `{}`", change.path)))?;
+        self.prepare_index(&git_path, blob, mode, file, head_tree)?;
 
         // 5. The branch and the tag, together.
+        journal.refs_locking = Some(now());
+        self.write_journal(journal)?;
         self.move_refs(journal, commit_id, head.id(), sig, change.message)?;
+        journal.refs_moved = true;
+        self.write_journal(journal)?;
 
         // 6. The index.
         let index_lock = self.git_dir.join("index.lock");
         std::fs::rename(&index_lock, self.git_dir.join("index")).map_err(io("save git's index"))?;
+        // Done with the index and the file: recovery must not touch them from here on.
+        journal.index_locked = false;
+        journal.file_written = false;
+        self.write_journal(journal)?;
 
         let short: String = commit_id.to_string().chars().take(7).collect();
         if let Some(tag) = journal.tag.as_ref().filter(|t| t.sign) {
@@ -510,8 +587,10 @@ impl Session {
         blob: Oid,
         mode: FileMode,
         file: &Path,
+        head_tree: &git2::Tree<'_>,
     ) -> Result<(), CommitError> {
         let index_path = self.git_dir.join("index");
+        let had_index = index_path.exists();
         let tmp = self
             .git_dir
             .join(format!("sop-index-{}.tmp", std::process::id()));
@@ -520,6 +599,13 @@ impl Session {
         }
         let result = (|| {
             let mut index = git2::Index::open(&tmp).map_err(GitError::read("git's index"))?;
+            if !had_index {
+                // No index yet (`git clone --no-checkout`): start from `HEAD`, or every other
+                // file would look deleted.
+                index
+                    .read_tree(head_tree)
+                    .map_err(GitError::read("the files at HEAD"))?;
+            }
             let meta = std::fs::metadata(file).map_err(io(format!("read `{git_path}`")))?;
             let entry = index_entry(git_path, blob, mode, &meta);
             index
@@ -528,7 +614,18 @@ impl Session {
             index
                 .write()
                 .map_err(GitError::write("write git's index"))?;
-            std::fs::rename(&tmp, self.git_dir.join("index.lock")).map_err(io("write git's index"))
+            // Into the lock file this release holds, in place: it keeps its inode.
+            let bytes = std::fs::read(&tmp).map_err(io("write git's index"))?;
+            let mut lock = OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(self.git_dir.join("index.lock"))
+                .map_err(io("write git's index"))?;
+            lock.write_all(&bytes)
+                .and_then(|()| lock.sync_all())
+                .map_err(io("write git's index"))?;
+            let _ = std::fs::remove_file(&tmp);
+            Ok(())
         })();
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -602,17 +699,33 @@ impl Session {
 
     /// Put things back after a failure before the branch moved.
     fn undo(&self, journal: &Journal, file: &Path) {
-        if journal.file_written {
+        // Only the text this release wrote is taken back: later edits stay.
+        if journal.file_written
+            && std::fs::read(file).is_ok_and(|t| t == journal.new_text.as_bytes())
+        {
             let _ = write_file(file, journal.old_text.as_bytes());
         }
         if journal.index_locked {
-            let _ = std::fs::remove_file(self.git_dir.join("index.lock"));
+            self.remove_own_index_lock(journal);
         }
         let _ = std::fs::remove_file(
             self.git_dir
                 .join(format!("sop-index-{}.tmp", std::process::id())),
         );
         self.clear_journal();
+    }
+
+    /// Remove `index.lock` when it is the one this release made: the one noted in the journal,
+    /// or, when the process died before noting it, one made since the release began.
+    fn remove_own_index_lock(&self, journal: &Journal) {
+        let lock = self.git_dir.join("index.lock");
+        let ours = match journal.index_lock_id {
+            Some(id) => lock_id(&lock) == Some(id),
+            None => mtime(&lock).is_some_and(|made| made >= slack(journal.started)),
+        };
+        if ours {
+            let _ = std::fs::remove_file(&lock);
+        }
     }
 
     /// Finish or undo a release whose process died; a sentence saying which, or `None` when
@@ -622,34 +735,24 @@ impl Session {
         let Ok(bytes) = std::fs::read(&path) else {
             return Ok(None);
         };
-        let Ok(mut journal) = serde_json::from_slice::<Journal>(&bytes) else {
+        let Ok(journal) = serde_json::from_slice::<Journal>(&bytes) else {
             self.clear_journal();
             return Ok(None);
         };
-        // Killed between creating `index.lock` and noting it: a lock made after the journal
-        // was written is that release's own.
-        let index_lock = self.git_dir.join("index.lock");
-        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        if !journal.index_locked
-            && let (Some(lock), Some(written)) = (modified(&index_lock), modified(&path))
-            && lock >= written
-        {
-            journal.index_locked = true;
-        }
-        // Killed inside the reference transaction: its lock files are that release's own.
-        let mut refs = vec![journal.branch.clone()];
-        refs.extend(
-            journal
-                .tag
-                .as_ref()
-                .map(|t| format!("refs/tags/{}", t.name)),
-        );
-        for name in refs {
-            let lock = self.git.repo.commondir().join(format!("{name}.lock"));
-            if let (Some(made), Some(written)) = (modified(&lock), modified(&path))
-                && made >= written
-            {
-                let _ = std::fs::remove_file(&lock);
+        // Killed inside the reference transaction: lock files made since it began are its own.
+        if let Some(began) = journal.refs_locking {
+            let mut refs = vec![journal.branch.clone()];
+            refs.extend(
+                journal
+                    .tag
+                    .as_ref()
+                    .map(|t| format!("refs/tags/{}", t.name)),
+            );
+            for name in refs {
+                let lock = self.git.repo.commondir().join(format!("{name}.lock"));
+                if mtime(&lock).is_some_and(|made| made >= slack(began)) {
+                    let _ = std::fs::remove_file(&lock);
+                }
             }
         }
         let repo = &self.git.repo;
@@ -666,10 +769,15 @@ impl Session {
                 }
             }
         }
-        let landed = journal.new_commit.as_deref().is_some_and(|c| {
-            repo.refname_to_id(&journal.branch)
-                .is_ok_and(|now| now.to_string() == c)
-        });
+        // On the branch, even when commits came after it.
+        let landed = journal
+            .new_commit
+            .as_deref()
+            .and_then(|c| Oid::from_str(c).ok())
+            .is_some_and(|c| {
+                repo.refname_to_id(&journal.branch)
+                    .is_ok_and(|tip| tip == c || repo.graph_descendant_of(tip, c).unwrap_or(false))
+            });
         if !landed {
             self.undo(&journal, &file);
             return Ok(Some(format!(
@@ -687,9 +795,11 @@ impl Session {
             return Ok(None);
         };
         if journal.index_locked {
-            let _ = std::fs::remove_file(self.git_dir.join("index.lock"));
+            self.remove_own_index_lock(&journal);
         }
-        if std::fs::read(&file).is_ok_and(|t| t == journal.old_text.as_bytes()) {
+        if journal.file_written
+            && std::fs::read(&file).is_ok_and(|t| t == journal.old_text.as_bytes())
+        {
             write_file(&file, journal.new_text.as_bytes())
                 .map_err(io(format!("write `{}`", journal.path)))?;
         }

@@ -499,3 +499,40 @@ fn the_push_hint_names_the_remote_only_when_there_is_one() {
     );
     assert!(!stderr.contains("publish it"), "{stderr}");
 }
+
+#[test]
+fn recovery_never_undoes_a_release_that_landed_even_after_later_commits() {
+    let repo = repo_with_sops();
+    repo.sop().args(RELEASE).assert().success();
+    let released = head(&repo);
+    let released_text = repo.read(SOP);
+    // As if the release had been killed while signing its tag, after the branch moved, and
+    // the writer then committed something else and went on editing.
+    repo.write("README.md", "later\n").commit("Later work");
+    let edited = released_text.replace("Use the macro.", "Use the macro, then wait.");
+    repo.write(SOP, &edited);
+    let journal = serde_json::json!({
+        "pid": 1, "path": SOP, "git_path": SOP,
+        "old_text": "old text", "new_text": released_text,
+        "branch": "refs/heads/main", "old_head": released, "new_commit": released,
+        "tag": null, "index_locked": false, "file_written": false,
+        "refs_locking": null, "refs_moved": true, "started": [0, 0]
+    });
+    std::fs::write(
+        repo.path(".git/sop-release.journal"),
+        serde_json::to_vec(&journal).unwrap(),
+    )
+    .unwrap();
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0002", "--patch", "-m", "Other"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("was completed"), "{stderr}");
+    assert!(!stderr.contains("undone"), "{stderr}");
+    // The writer's edit is still there, and nothing reverts the release.
+    assert_eq!(repo.read(SOP), edited);
+    assert!(!repo.path(".git/sop-release.journal").exists());
+}
