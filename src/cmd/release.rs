@@ -356,15 +356,10 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
         E::Io { .. } | E::Git(_) => return anyhow::Error::new(err),
     };
     let what = match &err {
-        E::Sign { .. } | E::TagMissing { .. } | E::IndexLocked { .. } | E::RefLocked { .. } => {
+        E::Sign { .. } | E::IndexLocked { .. } | E::RefLocked { .. } => {
             format!("{err}; nothing was released")
         }
         _ => err.to_string(),
-    };
-    let what = if matches!(err, E::TagMissing { .. }) {
-        err.to_string()
-    } else {
-        what
     };
     Stop::refused(crate::terminal::escape_controls(&what), Some(help)).into()
 }

@@ -115,27 +115,13 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
     // Reading thousands of trees: skip re-hashing every object read (as `git log` does).
     git2::opts::strict_hash_verification(false);
     let repo = &git.repo;
-    let head = match repo.head() {
-        Ok(h) => h,
-        Err(e)
-            if matches!(
-                e.code(),
-                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-            ) =>
-        {
-            return Ok(Histories::new());
-        }
-        Err(e) => return Err(GitError::read("HEAD")(e)),
+    let Some(head) = head_of(repo)? else {
+        return Ok(Histories::new());
     };
     let head_commit = head
         .peel_to_commit()
         .map_err(GitError::read("the commit at HEAD"))?;
-    let sops_dir: Vec<String> = git
-        .git_path(settings.sops_dir())
-        .split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .map(str::to_string)
-        .collect();
+    let sops_dir = sops_dir_parts(&git, settings);
     let prefix = &settings.config.sops.id_prefix;
 
     let git_dir = repo.path().to_path_buf();
@@ -278,6 +264,31 @@ pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError>
     Ok(out)
 }
 
+/// `HEAD`, or `None` on a branch with no commit yet.
+fn head_of(repo: &Repository) -> Result<Option<git2::Reference<'_>>, GitError> {
+    match repo.head() {
+        Ok(h) => Ok(Some(h)),
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(GitError::read("HEAD")(e)),
+    }
+}
+
+/// The SOP folder's path in the work tree, as its components.
+fn sops_dir_parts(git: &Git, settings: &Settings) -> Vec<String> {
+    git.git_path(settings.sops_dir())
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .map(str::to_string)
+        .collect()
+}
+
 /// The text of `path` in the commit that `tag` points to.
 ///
 /// `path` is relative to the SOP root. When the file had another name at that tag (it was
@@ -346,27 +357,13 @@ pub fn head_blobs(root: &Path, settings: &Settings) -> Result<Option<HeadBlobs>,
         return Ok(None);
     };
     let repo = &git.repo;
-    let head = match repo.head() {
-        Ok(h) => h,
-        Err(e)
-            if matches!(
-                e.code(),
-                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-            ) =>
-        {
-            return Ok(Some(HeadBlobs::default()));
-        }
-        Err(e) => return Err(GitError::read("HEAD")(e)),
+    let Some(head) = head_of(repo)? else {
+        return Ok(Some(HeadBlobs::default()));
     };
     let tree = head
         .peel_to_tree()
         .map_err(GitError::read("the tree at HEAD"))?;
-    let sops_dir: Vec<String> = git
-        .git_path(settings.sops_dir())
-        .split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .map(str::to_string)
-        .collect();
+    let sops_dir = sops_dir_parts(&git, settings);
     let blobs = head_files(repo, &tree, &sops_dir)?
         .into_iter()
         .map(|(path, blob)| (git.sop_path(&path).to_string(), blob))
