@@ -12,7 +12,7 @@ use super::{Context, find_sop};
 use crate::cli::ReleaseArgs;
 use crate::git::{approval, commit, history, transaction};
 use crate::repo::edit::{self, NewValue};
-use crate::repo::{Corpus, Repo, Sop, Status, dates};
+use crate::repo::{Corpus, Repo, Sop, dates};
 use crate::{Exit, Stop};
 
 /// Run `sop release`.
@@ -178,12 +178,12 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         ))?;
     }
     if !args.approve {
-        let was_approved = matches!(sop.status(), Some(Status::Approved | Status::Retired))
-            || released.iter().any(|r| !r.approvals.is_empty());
-        let shown = if was_approved {
-            format!("the site keeps showing the last approved version of {id}")
+        // Whether an earlier release was approved is known for sure only from its approval
+        // record: with one, say so; otherwise say what holds either way.
+        let shown = if released.iter().any(|r| !r.approvals.is_empty()) {
+            format!("the site keeps showing the last approved release of {id}")
         } else {
-            format!("{id} is not on the published site until a version of it is approved")
+            format!("the site shows {id} only from a release that was approved")
         };
         ctx.note(&format!(
             "note: {shown}; once this one is reviewed, approve it with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"`"
