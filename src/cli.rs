@@ -259,8 +259,9 @@ pub struct ReviewArgs {
     after_help = "JSON (`--format json`): {\"id\", \"path\", \"commits\": [{\"commit\", \"date\", \"author\", \"summary\", \"path\", \"kind\"}], \"releases\": [{\"version\", \"tag\", \"date\", \"tagger\", \"summary\", \"commit\", \"approvals\": [{\"name\", \"email\", \"date\", \"meaning\"}]}]}, newest first; `--all` prints an array of those. `kind` is `commit`, `review` or `release`. `approvals` lists who approved that version, when and what the approval means, from the `Approved-by`/`Approved-on`/`Approval-meaning` trailers of the release tag; it is empty for a release that was not approved, and `email` is left out when none was given."
 )]
 pub struct HistoryArgs {
-    /// The SOP's id, e.g. SOP-0042
-    #[arg(value_name = "ID")]
+    /// The SOP's id (SOP-0042) or its file (sops/support/refunds.md); a file works before it
+    /// has an id
+    #[arg(value_name = "ID|PATH")]
     pub id: Option<String>,
     /// Every SOP, in one pass
     #[arg(long)]

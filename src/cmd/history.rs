@@ -1,14 +1,17 @@
-//! `sop history <ID>` / `sop history --all`: releases, reviews and commits of SOPs, from one
-//! pass over the commit graph.
+//! `sop history <ID|PATH>` / `sop history --all`: releases, reviews and commits of SOPs, from
+//! one pass over the commit graph. The commits are those `git log --follow -- <file>` shows.
 //!
 //! JSON (stable): one SOP is `{"id", "path", "commits": [{"commit", "date", "author",
-//! "summary", "path", "kind"}], "releases": [{"version", "tag", "date", "tagger", "summary",
-//! "commit", "approvals": [{"name", "email", "date", "meaning"}]}]}`, newest first; `--all`
-//! prints an array of those, sorted by id. `kind` is `commit`, `review` (made by `sop review`)
-//! or `release` (the commit a release tag points to). `approvals` are read from the
-//! `Approved-by`/`Approved-on`/`Approval-meaning` trailers of the tag message, one object per
-//! approver (`email` left out when none was given); empty for a release that was not approved.
-//! An SOP that is not committed yet has empty lists.
+//! "summary", "path", "kind", "pull_request"?, "merge"?}], "releases": [{"version", "tag",
+//! "date", "tagger", "summary", "commit", "approvals": [{"name", "email", "date",
+//! "meaning"}]}]}`, newest first; `--all` prints an array of those, sorted by id, then the
+//! files without an id (`"id": null`) by path. `kind` is `commit`, `review` (made by `sop
+//! review`) or `release` (the commit a release tag points to). `pull_request` is the number of
+//! the pull request that brought the commit in, when a merge or squash subject names one;
+//! `merge` the merge commit that brought it to the main line (absent for commits made on it).
+//! `approvals` are read from the `Approved-by`/`Approved-on`/`Approval-meaning` trailers of
+//! the tag message, one object per approver (`email` left out when none was given); empty for
+//! a release that was not approved. An SOP that is not committed yet has empty lists.
 //!
 //! The table shows each release's approvals on the lines under it.
 
@@ -27,11 +30,11 @@ use crate::terminal::escape_line as e;
 /// Run `sop history`.
 ///
 /// # Errors
-/// Unknown id (refused), a repository git cannot read, or stdout failing.
+/// Unknown id or path (refused), a repository git cannot read, or stdout failing.
 pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     ctx.require_full_history(&repo, "`sop history` (it reads the history from git)")?;
-    let Some(id) = &args.id else {
+    let Some(wanted) = &args.id else {
         // The SOPs on disk that have no commit yet are added; reading file names is enough,
         // and it overlaps the walk of the history.
         let (all, (files, _)) = rayon::join(
@@ -40,20 +43,32 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         );
         let mut all = all?;
         let prefix = &repo.settings.config.sops.id_prefix;
+        let known: std::collections::HashSet<String> =
+            all.values().map(|h| h.path.clone()).collect();
         for path in files {
             let rel = repo.relative(&path);
+            if known.contains(&rel) {
+                continue;
+            }
             let name = rel.rsplit('/').next().unwrap_or(&rel);
             let f = FileName::parse(name, prefix);
-            if let (Some(id), None) = (f.id, f.language) {
-                all.entry(id.clone()).or_insert_with(|| SopHistory {
-                    id,
-                    path: rel,
-                    commits: Vec::new(),
-                    releases: Vec::new(),
-                });
+            if f.language.is_some() {
+                continue;
             }
+            let key = f.id.clone().unwrap_or_else(|| rel.clone());
+            all.entry(key).or_insert_with(|| SopHistory {
+                id: f.id,
+                path: rel,
+                commits: Vec::new(),
+                releases: Vec::new(),
+            });
         }
-        let list: Vec<&SopHistory> = all.values().collect();
+        let mut list: Vec<&SopHistory> = all.values().collect();
+        // Ids first, in order; then files without one, by path.
+        list.sort_by(|a, b| {
+            (a.id.is_none(), a.id.as_deref().unwrap_or(&a.path))
+                .cmp(&(b.id.is_none(), b.id.as_deref().unwrap_or(&b.path)))
+        });
         let mut buf = Vec::new();
         match args.format {
             HistoryFormat::Json => {
@@ -78,39 +93,69 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         || repo.load(),
     );
     let mut all = all?;
-    let sop = find_sop(&corpus, id)?;
-    let id = sop.id().unwrap_or(id).to_string();
-    let h = take(&mut all, &id, &sop.path);
+    let (id, path, title) = match as_path(&repo, wanted) {
+        Some(rel) => {
+            let sop = corpus.originals().into_iter().find(|s| s.path == rel);
+            let id = sop.and_then(|s| s.id()).map(str::to_string);
+            let title = sop.map(|s| s.title().to_string());
+            (id, rel, title)
+        }
+        None => {
+            let sop = find_sop(&corpus, wanted)?;
+            let id = sop.id().unwrap_or(wanted).to_string();
+            (Some(id), sop.path.clone(), Some(sop.title().to_string()))
+        }
+    };
+    let h = take(&mut all, id.as_deref(), &path);
     if args.format == HistoryFormat::Json {
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &h)?;
         writeln!(out)?;
     } else {
         let mut out = anstream::stdout().lock();
-        write_table(&mut out, &h, Some(sop.title()))?;
+        write_table(&mut out, &h, title.as_deref())?;
     }
     Ok(Exit::Success)
 }
 
-/// The history of `id` (else of the SOP at `path`), or an empty one.
-fn take(all: &mut Histories, id: &str, path: &str) -> SopHistory {
-    if let Some(h) = all.remove(id) {
-        return SopHistory {
-            path: path.to_string(),
-            ..h
-        };
+/// `arg` as the path of an SOP file relative to the SOP root, when it names a Markdown file
+/// (from the current folder, else from the SOP root); `None` when it reads as an id.
+fn as_path(repo: &crate::repo::Repo, arg: &str) -> Option<String> {
+    let looks_like_path = arg.contains('/') || arg.contains('\\') || {
+        let lower = arg.to_ascii_lowercase();
+        lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".erb")
+    };
+    if !looks_like_path {
+        return None;
     }
-    let by_path = all
-        .iter()
-        .find(|(_, h)| h.path == path)
-        .map(|(k, _)| k.clone());
-    match by_path.and_then(|k| all.remove(&k)) {
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    let root = canon(&repo.root)?;
+    if let Some(full) = canon(std::path::Path::new(arg))
+        && let Ok(rel) = full.strip_prefix(&root)
+    {
+        return Some(rel.to_string_lossy().replace('\\', "/"));
+    }
+    Some(arg.trim_start_matches("./").replace('\\', "/"))
+}
+
+/// The history of `id` (else of the SOP at `path`), or an empty one.
+fn take(all: &mut Histories, id: Option<&str>, path: &str) -> SopHistory {
+    let key = id
+        .filter(|k| all.contains_key(*k))
+        .map(str::to_string)
+        .or_else(|| {
+            all.iter()
+                .find(|(_, h)| h.path == path)
+                .map(|(k, _)| k.clone())
+        });
+    match key.and_then(|k| all.remove(&k)) {
         Some(h) => SopHistory {
-            id: id.to_string(),
+            id: id.map(str::to_string).or(h.id),
+            path: path.to_string(),
             ..h
         },
         None => SopHistory {
-            id: id.to_string(),
+            id: id.map(str::to_string),
             path: path.to_string(),
             commits: Vec::new(),
             releases: Vec::new(),
@@ -174,6 +219,12 @@ fn rows(h: &SopHistory) -> Vec<Row> {
             }
         }
         if !shown {
+            let summary = match c.pull_request {
+                Some(n) if !c.summary.contains(&format!("#{n}")) => {
+                    format!("{} (#{n})", c.summary)
+                }
+                _ => c.summary.clone(),
+            };
             rows.push(Row {
                 date: c.date.clone(),
                 what: match c.kind {
@@ -183,7 +234,7 @@ fn rows(h: &SopHistory) -> Vec<Row> {
                 version: String::new(),
                 commit: short(&c.commit),
                 who: c.author.clone(),
-                summary: c.summary.clone(),
+                summary,
                 approvals: Vec::new(),
             });
         }
@@ -209,9 +260,10 @@ fn rows(h: &SopHistory) -> Vec<Row> {
 fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std::io::Result<()> {
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
+    let name = h.id.as_deref().unwrap_or(&h.path);
     match title {
-        Some(t) => writeln!(out, "{bold}{}{bold:#}  {}", e(&h.id), e(t))?,
-        None => writeln!(out, "{bold}{}{bold:#}", e(&h.id))?,
+        Some(t) => writeln!(out, "{bold}{}{bold:#}  {}", e(name), e(t))?,
+        None => writeln!(out, "{bold}{}{bold:#}", e(name))?,
     }
     writeln!(out, "{dim}{}{dim:#}", e(&h.path))?;
     // Names and subjects come from commits anyone can write: no control character reaches the
@@ -227,11 +279,17 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
         })
         .collect();
     if rows.is_empty() {
-        writeln!(
-            out,
-            "no commits yet: `sop release {} --minor -m \"...\"` records the first version",
-            h.id
-        )?;
+        match &h.id {
+            Some(id) => writeln!(
+                out,
+                "no commits yet: `sop release {} --minor -m \"...\"` records the first version",
+                e(id)
+            )?,
+            None => writeln!(
+                out,
+                "no commits yet: commit the file with git to start its history"
+            )?,
+        }
         return Ok(());
     }
     let releases = h.releases.len();

@@ -12,7 +12,7 @@ use git2::{Delta, DiffFindOptions, DiffOptions};
 use serde::Serialize;
 
 use super::history::front_matter_text;
-use super::{Git, GitError, is_sop_name};
+use super::{GitError, Repo, is_sop_name};
 use crate::repo::Settings;
 
 /// What the base is compared with.
@@ -206,14 +206,14 @@ pub fn changes_since(
     Ok(out)
 }
 
-fn open(root: &Path, rev: &str) -> Result<Git, GitError> {
-    Git::open(root)?.ok_or_else(|| GitError::UnknownRevision {
+fn open(root: &Path, rev: &str) -> Result<Repo, GitError> {
+    Repo::open(root)?.ok_or_else(|| GitError::UnknownRevision {
         rev: rev.to_string(),
     })
 }
 
 /// The merge base of `HEAD` and `rev` (`rev` itself when `HEAD` has no commit).
-fn base_commit(git: &Git, rev: &str) -> Result<git2::Oid, GitError> {
+fn base_commit(git: &Repo, rev: &str) -> Result<git2::Oid, GitError> {
     let repo = &git.repo;
     let target = repo
         .revparse_single(rev)

@@ -1,316 +1,221 @@
-//! What each commit changed in the SOP folder: the first-parent walk from `HEAD` and a tree
-//! diff per commit, split over the cores.
+//! What a commit changed: a diff of two root trees, limited to a [`Region`] of paths, that
+//! recurses only into subtrees whose ids differ, skips the run of byte-identical entries of a
+//! changed tree with one compare, and never reads a blob.
 //!
-//! The walk reads commits from the packs ([`super::pack`]) when it can, else through libgit2.
-//! The diff reads raw tree objects, recurses only into subtrees whose ids differ, skips the
-//! run of byte-identical entries of a changed tree with one compare, and never reads a blob.
-//! Trees are read oldest commit first, so each version is one delta on the version before,
-//! which the pack reader keeps.
+//! [`Trees`] is one thread's tree reader on top of [`Reader`]: it keeps the trees of the last
+//! two diffs (a commit's old trees are the next commit's new ones), looks paths up, and lists
+//! every file of a tree (with the listing of each subtree kept by its id).
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
-use std::sync::Arc;
 
-use git2::{ObjectType, Oid, Repository};
-use rayon::prelude::*;
+use git2::Oid;
 
-use super::history::REVIEW_TRAILER;
-use super::pack::{PackReader, Packs};
-use super::tags::parse_signature;
-use super::{GitError, format_date, is_sop_name};
+use super::GitError;
+use super::object::{RawEntry, RawTree, common_prefix, entry_len, git_order, is_blob_mode};
+use super::reader::Reader;
 
-/// A commit of the first-parent chain from `HEAD`, as the walk read it.
-pub(super) struct Walked {
-    oid: Oid,
-    tree: Oid,
-    /// The first parent's tree; `None` for a first commit (or the edge of a shallow clone).
-    parent_tree: Option<Oid>,
-    author: String,
-    time: git2::Time,
-    message: String,
+/// Which paths a diff looks at: everything under a folder, and/or a set of files.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Region {
+    /// A folder (`"sops/"`; `""` for the whole tree).
+    under: Option<String>,
+    /// Single files.
+    files: HashSet<String>,
+    /// The folders that hold them, each ending in `/`.
+    dirs: HashSet<String>,
 }
 
-/// Every commit from `head`, newest first, following first parents (merged branches count
-/// as their merge commit). Commits are read from the packs when they can be, else by libgit2;
-/// a parent that is not there (a shallow clone) ends the walk.
-pub(super) fn walk(
-    repo: &Repository,
-    head: Oid,
-    packs: Option<Arc<Packs>>,
-) -> Result<Vec<Walked>, GitError> {
-    let mut reader = packs.map(PackReader::new);
-    let mut out: Vec<Walked> = Vec::new();
-    let mut next = Some(head);
-    while let Some(oid) = next {
-        let raw = reader
-            .as_mut()
-            .and_then(|r| r.object(oid))
-            .and_then(|(kind, data)| (kind == 1).then(|| parse_commit(oid, &data)))
-            .flatten();
-        let (walked, parent) = match raw {
-            Some(found) => found,
-            None => match repo.find_commit(oid) {
-                Ok(c) => {
-                    let author = c.author();
-                    (
-                        Walked {
-                            oid,
-                            tree: c.tree_id(),
-                            parent_tree: None,
-                            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                            time: author.when(),
-                            message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
-                        },
-                        c.parent_ids().next(),
-                    )
-                }
-                Err(_) if !out.is_empty() => break,
-                Err(e) => return Err(GitError::read(format!("commit {oid}"))(e)),
-            },
-        };
-        out.push(walked);
-        next = parent;
-    }
-    let trees: Vec<Oid> = out.iter().map(|w| w.tree).collect();
-    for (w, parent) in out.iter_mut().zip(trees.iter().skip(1)) {
-        w.parent_tree = Some(*parent);
-    }
-    Ok(out)
-}
-
-/// A raw commit object, and its first parent.
-fn parse_commit(oid: Oid, data: &[u8]) -> Option<(Walked, Option<Oid>)> {
-    let text = String::from_utf8_lossy(data);
-    let (head, message) = text.split_once("\n\n").unwrap_or((&text, ""));
-    let field = |key: &str| {
-        head.lines()
-            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(' ')))
-    };
-    let tree = Oid::from_str(field("tree")?).ok()?;
-    let parent = match field("parent") {
-        Some(hex) => Some(Oid::from_str(hex).ok()?),
-        None => None,
-    };
-    let (author, time) = parse_signature(field("author")?)?;
-    Some((
-        Walked {
-            oid,
-            tree,
-            parent_tree: None,
-            author,
-            time,
-            message: message.to_string(),
-        },
-        parent,
-    ))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Status {
-    Added,
-    Deleted,
-    Modified,
-}
-
-/// One SOP file a commit changed; `path` is relative to the SOP root.
-#[derive(Debug)]
-pub(super) struct Change {
-    pub(super) status: Status,
-    pub(super) path: String,
-    /// The file's blob after the commit (`None` when it was deleted).
-    pub(super) blob: Option<Oid>,
-}
-
-/// A commit that changed SOP files, with what people see of it.
-#[derive(Debug)]
-pub(super) struct CommitInfo {
-    pub(super) oid: Oid,
-    pub(super) date: String,
-    pub(super) author: String,
-    pub(super) summary: String,
-    /// Ids named in `Sop-Review:` trailers.
-    pub(super) reviews: Vec<String>,
-    pub(super) changes: Vec<Change>,
-}
-
-/// Diff every commit against its first parent inside the SOP folder, in parallel; the result
-/// keeps the order of `commits`, `None` for commits that changed no SOP file.
-pub(super) fn diff_commits(
-    git_dir: &Path,
-    packs: Option<Arc<Packs>>,
-    commits: &[Walked],
-    sops_dir: &[String],
-    prefix: &str,
-) -> Result<Vec<Option<CommitInfo>>, GitError> {
-    let threads = rayon::current_num_threads().max(1);
-    let chunk = commits.len().div_ceil(threads * 4).max(64);
-    let parts: Vec<Result<Vec<Option<CommitInfo>>, GitError>> = commits
-        .par_chunks(chunk)
-        .map(|part| {
-            let repo = Repository::open(git_dir).map_err(|source| GitError::Open {
-                path: git_dir.to_path_buf(),
-                source,
-            })?;
-            let mut differ = Differ::new(&repo, packs.clone(), sops_dir, prefix)?;
-            // Oldest first: a tree is usually stored as a delta on its previous version, so
-            // reading versions in the order they were written keeps the delta chains short.
-            let mut infos = part
-                .iter()
-                .rev()
-                .map(|w| differ.commit(w))
-                .collect::<Result<Vec<_>, GitError>>()?;
-            infos.reverse();
-            Ok(infos)
-        })
-        .collect();
-    let mut out = Vec::with_capacity(commits.len());
-    for p in parts {
-        out.extend(p?);
-    }
-    Ok(out)
-}
-
-struct Differ<'r> {
-    odb: git2::Odb<'r>,
-    /// Reads trees from packs with a full delta cache; `None`: libgit2 reads them.
-    pack: Option<PackReader>,
-    sops_dir: &'r [String],
-    prefix: &'r str,
-    /// The last (root tree → SOP folder tree) lookup: a commit's parent is usually the next
-    /// commit of the walk.
-    cache: Option<(Oid, Option<Oid>)>,
-    /// Raw trees read for this commit and the one before: a commit's old trees are the next
-    /// commit's new ones.
-    trees: [HashMap<Oid, Rc<[u8]>>; 2],
-}
-
-impl<'r> Differ<'r> {
-    fn new(
-        repo: &'r Repository,
-        packs: Option<Arc<Packs>>,
-        sops_dir: &'r [String],
-        prefix: &'r str,
-    ) -> Result<Self, GitError> {
-        Ok(Differ {
-            odb: repo.odb().map_err(GitError::read("the object database"))?,
-            pack: packs.map(PackReader::new),
-            sops_dir,
-            prefix,
-            cache: None,
-            trees: [HashMap::new(), HashMap::new()],
-        })
-    }
-
-    fn commit(&mut self, w: &Walked) -> Result<Option<CommitInfo>, GitError> {
-        let new = self.sops_tree(w.tree)?;
-        let old = match w.parent_tree {
-            Some(t) => self.sops_tree(t)?,
-            None => None,
-        };
-        let mut changes = Vec::new();
-        if old != new {
-            let base = self.sops_dir.join("/");
-            let base = if base.is_empty() {
-                String::new()
-            } else {
-                format!("{base}/")
-            };
-            let base = base.strip_prefix(self.prefix).unwrap_or(&base).to_string();
-            self.diff(old, new, &base, &mut changes)?;
+impl Region {
+    /// Everything under `folder` (`""` or ending in `/`).
+    pub(crate) fn under(folder: &str) -> Region {
+        Region {
+            under: Some(folder.to_string()),
+            ..Region::default()
         }
-        // Keep only the trees of this commit for the next one.
-        let [older, newer] = &mut self.trees;
-        *older = std::mem::take(newer);
-        let message = &w.message;
-        let summary = message
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        let reviews = message
-            .lines()
-            .filter_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                (k.trim().eq_ignore_ascii_case(REVIEW_TRAILER)).then(|| v.trim().to_string())
-            })
-            .collect::<Vec<_>>();
-        if changes.is_empty() && reviews.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(CommitInfo {
-            oid: w.oid,
-            date: format_date(w.time),
-            author: w.author.clone(),
-            summary,
-            reviews,
-            changes,
-        }))
     }
 
-    /// The id of the SOP folder's tree inside the root tree `tree`.
-    fn sops_tree(&mut self, tree: Oid) -> Result<Option<Oid>, GitError> {
-        if let Some((t, sub)) = self.cache
-            && t == tree
-        {
-            return Ok(sub);
+    /// Just these files.
+    pub(crate) fn files<I: IntoIterator<Item = String>>(files: I) -> Region {
+        let mut r = Region::default();
+        for f in files {
+            r.add(f);
         }
-        let mut at = tree;
-        for name in self.sops_dir {
-            let raw = self.tree(at)?;
-            let found = RawTree(&raw)
-                .find(|e| e.mode == MODE_TREE && e.name == name.as_bytes())
-                .and_then(|e| Oid::from_bytes(e.id).ok());
-            match found {
-                Some(id) => at = id,
-                None => {
-                    self.cache = Some((tree, None));
-                    return Ok(None);
-                }
-            }
-        }
-        self.cache = Some((tree, Some(at)));
-        Ok(Some(at))
+        r
     }
 
-    /// The raw bytes of tree `id`, from the cache or the object database.
-    fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, GitError> {
-        let [older, newer] = &mut self.trees;
+    /// Add one file.
+    pub(crate) fn add(&mut self, file: String) {
+        let mut at = 0;
+        while let Some(slash) = file.get(at..).and_then(|s| s.find('/')) {
+            self.dirs
+                .insert(file.get(..at + slash + 1).unwrap_or_default().to_string());
+            at += slash + 1;
+        }
+        self.files.insert(file);
+    }
+
+    /// Whether `path` is in the region.
+    pub(crate) fn contains(&self, path: &str) -> bool {
+        self.under.as_deref().is_some_and(|u| path.starts_with(u)) || self.files.contains(path)
+    }
+
+    /// Whether a folder (`dir` ends in `/`) can hold paths of the region.
+    fn descend(&self, dir: &str) -> bool {
+        self.under
+            .as_deref()
+            .is_some_and(|u| dir.starts_with(u) || u.starts_with(dir))
+            || self.dirs.contains(dir)
+    }
+}
+
+/// A file entry: its mode and blob.
+pub(crate) type FileId = (u32, Oid);
+
+/// One file that differs between two trees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FileChange {
+    /// Its path in the work tree.
+    pub(crate) path: String,
+    /// Before; `None` when it was added.
+    pub(crate) old: Option<FileId>,
+    /// After; `None` when it was deleted.
+    pub(crate) new: Option<FileId>,
+}
+
+/// Whether a tree entry is a file git diffs (a plain or executable file, or a link).
+fn is_file(mode: u32) -> bool {
+    is_blob_mode(mode) || mode == 0o120_000
+}
+
+/// One thread's tree reader.
+pub(crate) struct Trees<'r> {
+    reader: &'r mut Reader,
+    /// Trees read for this diff and the one before.
+    recent: [HashMap<Oid, Rc<[u8]>>; 2],
+    /// Every file of a subtree, by the subtree's id: paths relative to it.
+    listings: HashMap<Oid, Rc<Vec<(String, FileId)>>>,
+    listed: usize,
+}
+
+/// Listings of more files than this are dropped and made again when needed.
+const LISTING_BUDGET: usize = 2_000_000;
+
+impl<'r> Trees<'r> {
+    /// A tree reader over `reader`.
+    pub(crate) fn new(reader: &'r mut Reader) -> Trees<'r> {
+        Trees {
+            reader,
+            recent: [HashMap::new(), HashMap::new()],
+            listings: HashMap::new(),
+            listed: 0,
+        }
+    }
+
+    /// The object reader under this one.
+    pub(crate) fn reader(&mut self) -> &mut Reader {
+        self.reader
+    }
+
+    /// The raw bytes of tree `id`.
+    ///
+    /// # Errors
+    /// When it cannot be read.
+    pub(crate) fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, GitError> {
+        let [older, newer] = &mut self.recent;
         if let Some(t) = newer.get(&id).or_else(|| older.get(&id)) {
             let t = Rc::clone(t);
             newer.insert(id, Rc::clone(&t));
             return Ok(t);
         }
-        if let Some(data) = self.pack.as_mut().and_then(|p| p.tree(id)) {
-            let [_, newer] = &mut self.trees;
-            newer.insert(id, Rc::clone(&data));
-            return Ok(data);
-        }
-        let [_, newer] = &mut self.trees;
-        let obj = self
-            .odb
-            .read(id)
-            .map_err(GitError::read(format!("tree {id}")))?;
-        let data: Rc<[u8]> = if obj.kind() == ObjectType::Tree {
-            Rc::from(obj.data())
-        } else {
-            Rc::from(&[][..])
-        };
+        let data = self.reader.tree(id)?;
+        let [_, newer] = &mut self.recent;
         newer.insert(id, Rc::clone(&data));
         Ok(data)
     }
 
-    /// Append to `out` the SOP files that differ between trees `old` and `new` (`None`:
-    /// absent), recursing only into subtrees whose ids differ. `base` is the path of both
-    /// trees, relative to the SOP root, empty or ending in `/`. No blob is read.
-    fn diff(
+    /// The file at `path` (a work-tree path) in root tree `root`.
+    ///
+    /// # Errors
+    /// When a tree cannot be read.
+    pub(crate) fn lookup(&mut self, root: Oid, path: &str) -> Result<Option<FileId>, GitError> {
+        let mut at = root;
+        let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
+        while let Some(name) = parts.next() {
+            let last = parts.peek().is_none();
+            let raw = self.tree(at)?;
+            let Some((mode, id)) = RawTree(&raw)
+                .find(|e| e.name == name.as_bytes() && e.is_tree() != last)
+                .and_then(|e| Some((e.mode, e.oid()?)))
+            else {
+                return Ok(None);
+            };
+            if last {
+                return Ok(is_file(mode).then_some((mode, id)));
+            }
+            at = id;
+        }
+        Ok(None)
+    }
+
+    /// Every file of tree `root`, as (work-tree path, file), in git's order.
+    ///
+    /// # Errors
+    /// When a tree cannot be read.
+    pub(crate) fn files(&mut self, root: Oid) -> Result<Rc<Vec<(String, FileId)>>, GitError> {
+        if let Some(l) = self.listings.get(&root) {
+            return Ok(Rc::clone(l));
+        }
+        let raw = self.tree(root)?;
+        let mut out = Vec::new();
+        for e in RawTree(&raw) {
+            let Some(id) = e.oid() else { continue };
+            let name = String::from_utf8_lossy(e.name);
+            if e.is_tree() {
+                for (p, f) in self.files(id)?.iter() {
+                    out.push((format!("{name}/{p}"), *f));
+                }
+            } else if is_file(e.mode) {
+                out.push((name.into_owned(), (e.mode, id)));
+            }
+        }
+        if self.listed + out.len() > LISTING_BUDGET {
+            self.listings.clear();
+            self.listed = 0;
+        }
+        self.listed += out.len();
+        let out = Rc::new(out);
+        self.listings.insert(root, Rc::clone(&out));
+        Ok(out)
+    }
+
+    /// The files of `region` that differ between root trees `old` and `new` (`None`: empty).
+    ///
+    /// # Errors
+    /// When a tree cannot be read.
+    pub(crate) fn diff(
+        &mut self,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        region: &Region,
+    ) -> Result<Vec<FileChange>, GitError> {
+        let mut out = Vec::new();
+        if old != new {
+            self.diff_in(old, new, "", region, &mut out)?;
+        }
+        let [older, newer] = &mut self.recent;
+        *older = std::mem::take(newer);
+        Ok(out)
+    }
+
+    fn diff_in(
         &mut self,
         old: Option<Oid>,
         new: Option<Oid>,
         base: &str,
-        out: &mut Vec<Change>,
+        region: &Region,
+        out: &mut Vec<FileChange>,
     ) -> Result<(), GitError> {
         let empty: Rc<[u8]> = Rc::from(&[][..]);
         let a = match old {
@@ -349,40 +254,44 @@ impl<'r> Differ<'r> {
                 (None, None) => break,
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
-                (Some(x), Some(y)) => {
-                    git_order(x.name, x.mode == MODE_TREE, y.name, y.mode == MODE_TREE)
-                }
+                (Some(x), Some(y)) => git_order(x.name, x.is_tree(), y.name, y.is_tree()),
             };
             match ord {
                 Ordering::Less => {
                     if let Some(e) = &x {
-                        self.side(e, Status::Deleted, base, out)?;
+                        self.one_side(e, true, base, region, out)?;
                     }
                     pa += la;
                 }
                 Ordering::Greater => {
                     if let Some(e) = &y {
-                        self.side(e, Status::Added, base, out)?;
+                        self.one_side(e, false, base, region, out)?;
                     }
                     pb += lb;
                 }
                 Ordering::Equal => {
                     if let (Some(p), Some(q)) = (&x, &y)
-                        && p.id != q.id
+                        && (p.id != q.id || p.mode != q.mode)
                     {
-                        if p.mode == MODE_TREE {
-                            let path = format!("{base}{}/", String::from_utf8_lossy(p.name));
-                            let (po, qo) = (Oid::from_bytes(p.id).ok(), Oid::from_bytes(q.id).ok());
-                            self.diff(po, qo, &path, out)?;
-                        } else if is_blob_mode(p.mode)
-                            && is_blob_mode(q.mode)
-                            && is_sop_name(p.name)
-                        {
-                            out.push(Change {
-                                status: Status::Modified,
-                                path: format!("{base}{}", String::from_utf8_lossy(p.name)),
-                                blob: Oid::from_bytes(q.id).ok(),
-                            });
+                        let name = String::from_utf8_lossy(p.name);
+                        if p.is_tree() {
+                            let dir = format!("{base}{name}/");
+                            if region.descend(&dir) {
+                                self.diff_in(p.oid(), q.oid(), &dir, region, out)?;
+                            }
+                        } else {
+                            let path = format!("{base}{name}");
+                            if region.contains(&path) {
+                                let side = |e: &RawEntry<'_>| {
+                                    is_file(e.mode)
+                                        .then(|| e.oid().map(|id| (e.mode, id)))
+                                        .flatten()
+                                };
+                                let (old, new) = (side(p), side(q));
+                                if old.is_some() || new.is_some() {
+                                    out.push(FileChange { path, old, new });
+                                }
+                            }
                         }
                     }
                     pa += la;
@@ -393,124 +302,50 @@ impl<'r> Differ<'r> {
         Ok(())
     }
 
-    /// An entry only on one side: a file, or a whole folder added or removed.
-    fn side(
+    /// An entry on one side only: a file, or a whole folder added or removed.
+    fn one_side(
         &mut self,
         e: &RawEntry<'_>,
-        status: Status,
+        removed: bool,
         base: &str,
-        out: &mut Vec<Change>,
+        region: &Region,
+        out: &mut Vec<FileChange>,
     ) -> Result<(), GitError> {
-        if e.mode == MODE_TREE {
-            let path = format!("{base}{}/", String::from_utf8_lossy(e.name));
-            let id = Oid::from_bytes(e.id).ok();
-            match status {
-                Status::Deleted => self.diff(id, None, &path, out),
-                _ => self.diff(None, id, &path, out),
+        let name = String::from_utf8_lossy(e.name);
+        if e.is_tree() {
+            let dir = format!("{base}{name}/");
+            if !region.descend(&dir) {
+                return Ok(());
             }
-        } else {
-            if is_blob_mode(e.mode) && is_sop_name(e.name) {
-                out.push(Change {
-                    status,
-                    path: format!("{base}{}", String::from_utf8_lossy(e.name)),
-                    blob: match status {
-                        Status::Deleted => None,
-                        _ => Oid::from_bytes(e.id).ok(),
-                    },
-                });
-            }
-            Ok(())
+            let id = e.oid();
+            return if removed {
+                self.diff_in(id, None, &dir, region, out)
+            } else {
+                self.diff_in(None, id, &dir, region, out)
+            };
         }
-    }
-}
-
-/// How many leading bytes `x` and `y` share.
-fn common_prefix(x: &[u8], y: &[u8]) -> usize {
-    const STEP: usize = 64;
-    let n = x.len().min(y.len());
-    let mut i = 0;
-    while i + STEP <= n && x.get(i..i + STEP) == y.get(i..i + STEP) {
-        i += STEP;
-    }
-    while i < n && x.get(i) == y.get(i) {
-        i += 1;
-    }
-    i
-}
-
-/// The length of the raw tree entry at the start of `buf`: up to its name's NUL, then the id.
-fn entry_len(buf: &[u8]) -> Option<usize> {
-    let len = memchr::memchr(0, buf)? + 1 + 20;
-    (len <= buf.len()).then_some(len)
-}
-
-/// One entry of a raw tree object: `<octal mode> <name>\0<20-byte id>`.
-pub(super) struct RawEntry<'a> {
-    pub(super) mode: u32,
-    pub(super) name: &'a [u8],
-    pub(super) id: &'a [u8],
-}
-
-/// The entries of a raw tree object, in their stored (git) order; stops at the first
-/// malformed byte.
-pub(super) struct RawTree<'a>(pub(super) &'a [u8]);
-
-impl<'a> Iterator for RawTree<'a> {
-    type Item = RawEntry<'a>;
-
-    fn next(&mut self) -> Option<RawEntry<'a>> {
-        const ID_LEN: usize = 20;
-        let data = self.0;
-        let space = memchr::memchr(b' ', data)?;
-        let nul = space + 1 + memchr::memchr(0, data.get(space + 1..)?)?;
-        let mode = data.get(..space)?.iter().try_fold(0u32, |m, &b| {
-            (b'0'..=b'7')
-                .contains(&b)
-                .then(|| m * 8 + u32::from(b - b'0'))
-        })?;
-        let name = data.get(space + 1..nul)?;
-        let id = data.get(nul + 1..nul + 1 + ID_LEN)?;
-        self.0 = data.get(nul + 1 + ID_LEN..)?;
-        Some(RawEntry { mode, name, id })
-    }
-}
-
-/// The tree at `path` (components) under `tree`, `None` when it is not there.
-pub(super) fn subtree(
-    repo: &Repository,
-    tree: Oid,
-    path: &[String],
-) -> Result<Option<Oid>, GitError> {
-    let mut at = tree;
-    for name in path {
-        let t = repo
-            .find_tree(at)
-            .map_err(GitError::read(format!("tree {at}")))?;
-        match t.get_name(name) {
-            Some(e) if e.kind() == Some(ObjectType::Tree) => at = e.id(),
-            _ => return Ok(None),
+        let path = format!("{base}{name}");
+        if is_file(e.mode)
+            && region.contains(&path)
+            && let Some(id) = e.oid()
+        {
+            let f = Some((e.mode, id));
+            out.push(if removed {
+                FileChange {
+                    path,
+                    old: f,
+                    new: None,
+                }
+            } else {
+                FileChange {
+                    path,
+                    old: None,
+                    new: f,
+                }
+            });
         }
+        Ok(())
     }
-    Ok(Some(at))
-}
-
-pub(super) const MODE_TREE: u32 = 0o040_000;
-
-pub(super) fn is_blob_mode(mode: u32) -> bool {
-    mode & 0o170_000 == 0o100_000
-}
-
-/// Git's order of tree entries: names compare as bytes, a folder as if it ended in `/`.
-fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
-    let n = a.len().min(b.len());
-    let (pa, pb) = (a.get(..n).unwrap_or(a), b.get(..n).unwrap_or(b));
-    match pa.cmp(pb) {
-        Ordering::Equal => {}
-        other => return other,
-    }
-    // The byte after the common part: the name's next byte, else `/` for a folder, else end.
-    let next = |s: &[u8], tree: bool| s.get(n).copied().or(tree.then_some(b'/'));
-    next(a, a_tree).cmp(&next(b, b_tree))
 }
 
 #[cfg(test)]
@@ -518,9 +353,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn git_order_puts_folders_after_same_named_prefixes() {
-        assert_eq!(git_order(b"a", true, b"a-b", false), Ordering::Greater);
-        assert_eq!(git_order(b"a", false, b"a-b", false), Ordering::Less);
-        assert_eq!(git_order(b"a.md", false, b"a.md", false), Ordering::Equal);
+    fn regions_hold_folders_and_files() {
+        let r = Region::under("sops/");
+        assert!(r.contains("sops/a/x.md"));
+        assert!(!r.contains("docs/x.md"));
+        assert!(r.descend("sops/"));
+        assert!(r.descend("sops/a/"));
+        assert!(!r.descend("docs/"));
+        let nested = Region::under("site/sops/");
+        assert!(nested.descend("site/"));
+        let files = Region::files(["docs/old/x.md".to_string()]);
+        assert!(files.descend("docs/"));
+        assert!(files.descend("docs/old/"));
+        assert!(!files.descend("docs/new/"));
+        assert!(files.contains("docs/old/x.md"));
+        assert!(Region::under("").contains("anything"));
     }
 }

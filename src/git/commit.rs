@@ -8,7 +8,7 @@ use std::path::Path;
 
 use git2::{ErrorCode, Repository, RepositoryState};
 
-use super::{Git, GitError};
+use super::{GitError, Repo};
 
 /// Why `sop` will not commit now, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +83,7 @@ impl NotReady {
 /// # Errors
 /// When the repository cannot be read.
 pub fn check_ready(root: &Path, path: &str) -> Result<Option<NotReady>, GitError> {
-    let Some(git) = Git::open(root)? else {
+    let Some(git) = Repo::open(root)? else {
         return Ok(Some(NotReady::NoRepository));
     };
     let repo = &git.repo;
@@ -144,7 +144,7 @@ fn unborn_branch(repo: &Repository) -> String {
 /// # Errors
 /// When the repository cannot be read.
 pub fn has_staged_change(root: &Path, path: &str) -> Result<bool, GitError> {
-    let Some(git) = Git::open(root)? else {
+    let Some(git) = Repo::open(root)? else {
         return Ok(false);
     };
     let git_path = git.git_path(path);
@@ -164,7 +164,7 @@ pub fn has_staged_change(root: &Path, path: &str) -> Result<bool, GitError> {
 /// # Errors
 /// When the repository cannot be read.
 pub fn file_at_head(root: &Path, path: &str) -> Result<Option<String>, GitError> {
-    let Some(git) = Git::open(root)? else {
+    let Some(git) = Repo::open(root)? else {
         return Ok(None);
     };
     let Ok(tree) = git.repo.head().and_then(|h| h.peel_to_tree()) else {
@@ -178,7 +178,7 @@ pub fn file_at_head(root: &Path, path: &str) -> Result<Option<String>, GitError>
 /// # Errors
 /// When the repository cannot be read.
 pub fn tag_exists(root: &Path, name: &str) -> Result<bool, GitError> {
-    let Some(git) = Git::open(root)? else {
+    let Some(git) = Repo::open(root)? else {
         return Ok(false);
     };
     Ok(git
@@ -190,7 +190,7 @@ pub fn tag_exists(root: &Path, name: &str) -> Result<bool, GitError> {
 /// What to type to share a release: `git push <remote> <branch> <tag>` with the branch's
 /// remote (or the only remote); `None` when the repository has no remote.
 pub fn push_hint(root: &Path, tag: &str) -> Option<String> {
-    let git = Git::open(root).ok()??;
+    let git = Repo::open(root).ok()??;
     let repo = &git.repo;
     let head = repo.head().ok()?;
     let branch = head.shorthand().ok()?.to_string();

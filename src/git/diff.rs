@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::Serialize;
 use similar::{Algorithm, ChangeTag, DiffTag, TextDiff};
 
-use super::{Git, GitError};
+use super::{GitError, Repo};
 use crate::repo::Sop;
 use crate::repo::front_matter::Value;
 
@@ -586,7 +586,7 @@ pub fn read_revision(
     path: &str,
     spec: &str,
 ) -> Result<Result<Revisioned, Missing>, GitError> {
-    let Some(git) = Git::open(root)? else {
+    let Some(git) = Repo::open(root)? else {
         return Ok(Err(Missing::NoSuchRevision));
     };
     let repo = &git.repo;

@@ -1,30 +1,37 @@
 //! Per-SOP history from the commit graph and the release tags, in one pass.
 //!
-//! One walk of the first-parent chain from `HEAD` (newest first; a merged branch counts as its
-//! merge commit) diffs every commit against its parent, inside the SOP folder only, with a
-//! hand-rolled tree diff that skips every subtree whose id did not change, skips the run of
-//! byte-identical entries in a changed tree, and never reads a blob. The commits are split
-//! over the cores. Each changed file goes to its SOP: an SOP is its id, so a file that keeps
-//! its id under a new name or folder is the same SOP. Only a commit that removes and adds SOP
-//! files under different names runs git's rename detection (`find_similar`), to follow a
-//! renamed file whose name has no id. Tags are read once into a map, also over the cores.
-//! Objects come from the packs through [`super::pack`] (which keeps every delta version it
-//! decodes), else from libgit2. Cost grows with commits, not with commits × SOPs.
+//! Each SOP's commits are the ones `git log --follow -- <file>` shows (DESIGN.md, Versioning
+//! in git): every commit reachable from `HEAD` through all parents, with git's history
+//! simplification, renames, moves and copies followed as git finds them. The work:
+//!
+//! 1. The commit graph from `HEAD` ([`super::graph`]) and the release tags
+//!    ([`super::tags`]), at the same time.
+//! 2. One tree diff per commit against its first parent, inside the SOP folder, over the
+//!    cores ([`super::changes`]); each pair of trees once.
+//! 3. Every SOP file followed from `HEAD` ([`super::follow`]), over the cores. A walk that
+//!    reaches a file outside the SOP folder (an SOP moved in from elsewhere) is done again
+//!    once that file's changes are known.
+//! 4. Each entry gets its commit's author, date and subject, and the pull request that brought
+//!    it to the main line ([`super::graph::Graph::pull_request`]).
+//!
+//! Cost grows with commits and changes, not with commits × SOPs.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use git2::{Oid, Repository};
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use super::approval::Approval;
-use super::changes::{
-    Change, MODE_TREE, RawTree, Status, diff_commits, is_blob_mode, subtree, walk,
-};
+use super::changes::{FileChange, Region, Trees};
+use super::follow::{Followed, Follower, Touches};
+use super::graph::Graph;
+use super::object::{MODE_TREE, RawTree, is_blob_mode};
 use super::pack::{PackReader, Packs};
 use super::tags::read_tags;
 pub use super::tags::releases_of;
-use super::{Git, GitError, is_sop_name};
+use super::{GitError, Repo, format_date, is_sop_name};
 use crate::repo::Settings;
 use crate::repo::sop::FileName;
 
@@ -59,6 +66,14 @@ pub struct Revision {
     /// Whether it was a plain commit, a review or a release (an addition to the documented
     /// JSON: `commit`, `review` or `release`).
     pub kind: RevisionKind,
+    /// The pull request that brought the change to the main line, when known (`#123` in
+    /// "Merge pull request #123 …", or a squash subject "… (#123)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<u64>,
+    /// The merge commit that brought it to `HEAD`'s first-parent chain; absent for commits of
+    /// that chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge: Option<String>,
     /// The file's blob after the commit, when the commit changed it (not in the JSON).
     #[serde(skip)]
     pub blob: Option<Oid>,
@@ -87,8 +102,8 @@ pub struct Release {
 /// Everything git knows about one SOP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SopHistory {
-    /// The SOP's id.
-    pub id: String,
+    /// The SOP's id; `None` (JSON `null`) for a file without one yet.
+    pub id: Option<String>,
     /// Its path now.
     pub path: String,
     /// Commits that touched it, newest first.
@@ -97,171 +112,289 @@ pub struct SopHistory {
     pub releases: Vec<Release>,
 }
 
-/// History of every SOP, by id.
+/// History of every SOP, by id (by path for a file without an id).
 pub type Histories = BTreeMap<String, SopHistory>;
 
 /// Compute the history of every SOP at `HEAD` in one pass over the commit graph.
 ///
-/// The map holds one entry per id of an SOP file (not a translation) in `HEAD`'s tree; an SOP
-/// that is not committed yet has none. A folder outside git, or a repository without commits,
-/// gives an empty map.
+/// The map holds one entry per SOP file (not a translation) in `HEAD`'s tree, keyed by its id
+/// (from its file name, else its front matter), else by its path; an SOP that is not committed
+/// yet has none. A folder outside git, or a repository without commits, gives an empty map.
 ///
 /// # Errors
 /// When the repository cannot be read.
 pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError> {
-    let Some(git) = Git::open(root)? else {
-        return Ok(Histories::new());
-    };
-    // Reading thousands of trees: skip re-hashing every object read (as `git log` does).
-    git2::opts::strict_hash_verification(false);
-    let repo = &git.repo;
-    let Some(head) = head_of(repo)? else {
-        return Ok(Histories::new());
-    };
-    let head_commit = head
-        .peel_to_commit()
-        .map_err(GitError::read("the commit at HEAD"))?;
-    let sops_dir = sops_dir_parts(&git, settings);
-    let prefix = &settings.config.sops.id_prefix;
+    match Repo::open(root)? {
+        Some(git) => git.histories(settings),
+        None => Ok(Histories::new()),
+    }
+}
 
-    let git_dir = repo.path().to_path_buf();
-    let common_dir = repo.commondir().to_path_buf();
-    let packs = Packs::open(&common_dir);
-    let commits = walk(repo, head_commit.id(), packs.clone())?;
-    let (changed, tags) = rayon::join(
-        || diff_commits(&git_dir, packs, &commits, &sops_dir, &git.prefix),
-        || read_tags(&git_dir, settings, "*"),
-    );
-    let changed = changed?;
-    let mut releases = tags?;
+impl Repo {
+    /// The history of every SOP at `HEAD`: see [`load_all`].
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn histories(&self, settings: &Settings) -> Result<Histories, GitError> {
+        let Some(head) = head_of(&self.repo)? else {
+            return Ok(Histories::new());
+        };
+        let head_commit = head
+            .peel_to_commit()
+            .map_err(GitError::read("the commit at HEAD"))?;
+        let head_id = head_commit.id();
+        let head_tree = head_commit.tree_id();
+        drop(head_commit);
+        drop(head);
+        let folder = {
+            let parts = sops_dir_parts(self, settings);
+            if parts.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", parts.join("/"))
+            }
+        };
+        let objects = self.objects().clone();
+        let shallow = self.shallow_edges();
+        let git_dir = self.repo.path().to_path_buf();
+        let (graph, tags) = rayon::join(
+            || Graph::walk(&mut objects.reader(), head_id, &shallow),
+            || read_tags(&git_dir, settings, "*"),
+        );
+        let graph = graph?;
+        let mut releases = tags?;
 
-    // Newest to oldest: follow renames with "identity then → identity at HEAD".
-    let mut alias: HashMap<Key, Key> = HashMap::new();
-    let mut entries: HashMap<Key, Vec<Revision>> = HashMap::new();
-    for info in changed.into_iter().flatten() {
-        let keyed: Vec<(Key, &Change)> = info
-            .changes
-            .iter()
-            .filter_map(|c| Key::of(&c.path, prefix).map(|k| (k, c)))
-            .collect();
-        let added: HashSet<&Key> = keyed
-            .iter()
-            .filter(|(_, c)| c.status == Status::Added)
-            .map(|(k, _)| k)
-            .collect();
-        let needs_renames = keyed
-            .iter()
-            .any(|(k, c)| c.status == Status::Deleted && !added.contains(k))
-            && !added.is_empty();
-        if needs_renames {
-            for (old, new) in renames(&git, info.oid, &sops_dir)? {
-                let (Some(old), Some(new)) = (Key::of(&old, prefix), Key::of(&new, prefix)) else {
-                    continue;
-                };
-                // Two different ids are two SOPs, however alike their text (one template):
-                // follow only renames where a side has no id in its file name.
-                let both_ids = matches!((&old, &new), (Key::Id(_), Key::Id(_)));
-                if old != new && !both_ids {
-                    let target = resolve(&alias, new);
-                    alias.insert(old, target);
+        let region = Region::under(&folder);
+        let changes = diff_all(&objects, &graph, &region)?;
+        let mut touches = Touches::new(&graph, region, changes);
+
+        // The SOP files at HEAD, each with its id.
+        let prefix = &settings.config.sops.id_prefix;
+        let mut reader = self.reader();
+        let mut trees = Trees::new(&mut reader);
+        let files = trees.files(head_tree)?;
+        let mut sops: Vec<(String, Option<String>)> = Vec::new();
+        for (path, (_, blob)) in files.iter() {
+            if !path.starts_with(&folder)
+                || !is_sop_name(path.rsplit('/').next().unwrap_or(path).as_bytes())
+            {
+                continue;
+            }
+            let rel = self.sop_path(path);
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let f = FileName::parse(name, prefix);
+            if f.language.is_some() {
+                continue;
+            }
+            let id = match f.id {
+                Some(id) => Some(id),
+                None => trees.reader().blob(*blob).ok().and_then(|d| {
+                    std::str::from_utf8(&d)
+                        .ok()
+                        .and_then(|t| front_matter_text(t, "id"))
+                }),
+            };
+            sops.push((path.clone(), id));
+        }
+        drop(trees);
+        drop(reader);
+
+        // Follow every file; a walk that leaves the region (a file moved in from another
+        // folder) is done again once the changes of the paths it reached are known.
+        let similarity = settings.config.history.rename_similarity;
+        let mut followed: Vec<Option<Followed>> = (0..sops.len()).map(|_| None).collect();
+        for _round in 0..16 {
+            let todo: Vec<usize> = (0..sops.len())
+                .filter(|&i| followed.get(i).is_some_and(Option::is_none))
+                .collect();
+            if todo.is_empty() {
+                break;
+            }
+            let done: Vec<Result<(usize, Followed), GitError>> = todo
+                .par_iter()
+                .map_init(
+                    || objects.reader(),
+                    |reader, &i| {
+                        let path = sops.get(i).map(|(p, _)| p.as_str()).unwrap_or_default();
+                        let mut f = Follower::new(&graph, &touches, Trees::new(reader), similarity);
+                        f.follow(path).map(|r| (i, r))
+                    },
+                )
+                .collect();
+            let mut outside: Vec<String> = Vec::new();
+            for r in done {
+                let (i, f) = r?;
+                if f.outside.is_empty() {
+                    if let Some(slot) = followed.get_mut(i) {
+                        *slot = Some(f);
+                    }
+                } else {
+                    outside.extend(f.outside);
+                }
+            }
+            if outside.is_empty() {
+                continue;
+            }
+            outside.sort();
+            outside.dedup();
+            let more = Region::files(outside.iter().cloned());
+            let changes = diff_all(&objects, &graph, &more)?;
+            for p in outside {
+                touches.region.add(p);
+            }
+            touches.add(&graph, changes);
+        }
+
+        // Entries become revisions.
+        let mut reviews: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (i, node) in graph.nodes.iter().enumerate() {
+            for l in node.data.message.lines() {
+                if let Some((k, v)) = l.split_once(':')
+                    && k.trim().eq_ignore_ascii_case(REVIEW_TRAILER)
+                {
+                    reviews
+                        .entry(v.trim())
+                        .or_default()
+                        .push(u32::try_from(i).unwrap_or(u32::MAX));
                 }
             }
         }
-        let mut seen: HashMap<Key, usize> = HashMap::new();
-        for (key, change) in keyed {
-            let key = resolve(&alias, key);
-            let list = entries.entry(key.clone()).or_default();
-            match seen.get(&key) {
-                Some(&i) => {
-                    // The same SOP twice in one commit (a rename): keep the new path.
-                    if change.status != Status::Deleted
-                        && let Some(r) = list.get_mut(i)
-                    {
-                        r.path.clone_from(&change.path);
-                        r.blob = change.blob;
+        let revision = |commit: u32, path: &str, blob: Option<Oid>, kind: RevisionKind| {
+            let node = graph.nodes.get(commit as usize)?;
+            let (pull_request, merge) = graph.pull_request(commit);
+            Some(Revision {
+                commit: node.oid.to_string(),
+                date: format_date(node.data.author_time),
+                author: node.data.author.clone(),
+                summary: node.data.summary().to_string(),
+                path: self.sop_path(path).to_string(),
+                kind,
+                pull_request,
+                merge: merge.map(|m| m.to_string()),
+                blob,
+            })
+        };
+        let mut out = Histories::new();
+        for ((path, id), f) in sops.iter().zip(followed) {
+            let key = id
+                .clone()
+                .unwrap_or_else(|| self.sop_path(path).to_string());
+            if out.contains_key(&key) {
+                continue;
+            }
+            let mut entries: Vec<(u32, Revision)> = f
+                .unwrap_or_default()
+                .entries
+                .into_iter()
+                .filter_map(|e| {
+                    Some((
+                        e.commit,
+                        revision(e.commit, &e.path, e.blob, RevisionKind::Commit)?,
+                    ))
+                })
+                .collect();
+            if let Some(id) = id
+                && let Some(list) = reviews.get(id.as_str())
+            {
+                for &c in list {
+                    match entries.iter_mut().find(|(k, _)| *k == c) {
+                        Some((_, r)) => r.kind = RevisionKind::Review,
+                        None => {
+                            // A review that changed no byte: its path is the one before it.
+                            if let Some(r) = revision(c, "", None, RevisionKind::Review) {
+                                entries.push((c, r));
+                            }
+                        }
                     }
                 }
-                None => {
-                    seen.insert(key, list.len());
-                    list.push(Revision {
-                        commit: info.oid.to_string(),
-                        date: info.date.clone(),
-                        author: info.author.clone(),
-                        summary: info.summary.clone(),
-                        path: change.path.clone(),
-                        kind: RevisionKind::Commit,
-                        blob: change.blob,
-                    });
+            }
+            entries.sort_by_key(|(k, _)| *k);
+            let mut commits: Vec<Revision> = entries.into_iter().map(|(_, r)| r).collect();
+            let mut last_path = self.sop_path(path).to_string();
+            for c in commits.iter_mut().rev() {
+                if c.path.is_empty() {
+                    c.path.clone_from(&last_path);
+                } else {
+                    last_path.clone_from(&c.path);
                 }
             }
-        }
-        for id in &info.reviews {
-            let key = resolve(&alias, Key::Id(id.clone()));
-            let list = entries.entry(key).or_default();
-            let oid = info.oid.to_string();
-            match list.last_mut() {
-                Some(r) if r.commit == oid => r.kind = RevisionKind::Review,
-                // A review that changed no byte (reviewed twice in a day): still a review.
-                _ => list.push(Revision {
-                    commit: oid,
-                    date: info.date.clone(),
-                    author: info.author.clone(),
-                    summary: info.summary.clone(),
-                    path: String::new(),
-                    kind: RevisionKind::Review,
-                    blob: None,
-                }),
+            let rel_releases = id
+                .as_ref()
+                .and_then(|id| releases.remove(id))
+                .unwrap_or_default();
+            let released: HashSet<&str> = rel_releases.iter().map(|r| r.commit.as_str()).collect();
+            for c in &mut commits {
+                if c.kind == RevisionKind::Commit && released.contains(c.commit.as_str()) {
+                    c.kind = RevisionKind::Release;
+                }
             }
+            out.insert(
+                key,
+                SopHistory {
+                    id: id.clone(),
+                    path: self.sop_path(path).to_string(),
+                    commits,
+                    releases: rel_releases,
+                },
+            );
         }
+        Ok(out)
     }
+}
 
-    let mut out = Histories::new();
-    let tree = head_commit
-        .tree()
-        .map_err(GitError::read("the tree at HEAD"))?;
-    for (path, _) in head_files(repo, &tree, &sops_dir)? {
-        let rel = git.sop_path(&path).to_string();
-        let Some(key) = Key::of(&rel, prefix) else {
-            continue;
-        };
-        let id = match &key {
-            Key::Id(id) => id.clone(),
-            Key::Path(_) => match id_in_blob(repo, &tree, &path) {
-                Some(id) => id,
-                None => continue,
-            },
-        };
-        if out.contains_key(&id) {
-            continue;
-        }
-        let mut commits = entries.remove(&key).unwrap_or_default();
-        // Reviews without a change have no path of their own: take the one before them.
-        let mut last_path = rel.clone();
-        for c in commits.iter_mut().rev() {
-            if c.path.is_empty() {
-                c.path.clone_from(&last_path);
-            } else {
-                last_path.clone_from(&c.path);
+/// Each commit's changes in `region` against its first parent (all of a first commit's
+/// files), over the cores; each pair of trees is diffed once.
+fn diff_all(
+    objects: &super::Objects,
+    graph: &Graph,
+    region: &Region,
+) -> Result<Vec<(u32, Vec<FileChange>)>, GitError> {
+    let mut pairs: Vec<(Option<Oid>, Oid)> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let old = graph
+                .first_parent(u32::try_from(i).unwrap_or(u32::MAX))
+                .and_then(|p| graph.nodes.get(p as usize))
+                .map(|p| p.data.tree);
+            (old, n.data.tree)
+        })
+        .collect();
+    let by_commit = pairs.clone();
+    // Oldest first: a tree is usually stored as a delta on its previous version.
+    pairs.reverse();
+    let mut seen = HashSet::new();
+    pairs.retain(|p| seen.insert(*p));
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = pairs.len().div_ceil(threads * 4).max(64);
+    type Diffed = Vec<((Option<Oid>, Oid), Vec<FileChange>)>;
+    let parts: Vec<Result<Diffed, GitError>> = pairs
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut reader = objects.reader();
+            let mut trees = Trees::new(&mut reader);
+            part.iter()
+                .map(|&(old, new)| Ok(((old, new), trees.diff(old, Some(new), region)?)))
+                .collect()
+        })
+        .collect();
+    let mut diffs: HashMap<(Option<Oid>, Oid), Vec<FileChange>> = HashMap::new();
+    for p in parts {
+        for (k, v) in p? {
+            if !v.is_empty() {
+                diffs.insert(k, v);
             }
         }
-        let rel_releases = releases.remove(&id).unwrap_or_default();
-        let released: HashSet<&str> = rel_releases.iter().map(|r| r.commit.as_str()).collect();
-        for c in &mut commits {
-            if c.kind == RevisionKind::Commit && released.contains(c.commit.as_str()) {
-                c.kind = RevisionKind::Release;
-            }
-        }
-        out.insert(
-            id.clone(),
-            SopHistory {
-                id,
-                path: rel,
-                commits,
-                releases: rel_releases,
-            },
-        );
     }
-    Ok(out)
+    Ok(by_commit
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, k)| {
+            let v = diffs.get(&k)?;
+            Some((u32::try_from(i).unwrap_or(u32::MAX), v.clone()))
+        })
+        .collect())
 }
 
 /// `HEAD`, or `None` on a branch with no commit yet.
@@ -281,7 +414,7 @@ fn head_of(repo: &Repository) -> Result<Option<git2::Reference<'_>>, GitError> {
 }
 
 /// The SOP folder's path in the work tree, as its components.
-fn sops_dir_parts(git: &Git, settings: &Settings) -> Vec<String> {
+fn sops_dir_parts(git: &Repo, settings: &Settings) -> Vec<String> {
     git.git_path(settings.sops_dir())
         .split('/')
         .filter(|c| !c.is_empty() && *c != ".")
@@ -353,7 +486,7 @@ pub fn file_at_blob(root: &Path, blob: Oid) -> Result<Option<String>, GitError> 
 /// # Errors
 /// When the repository cannot be read.
 pub fn head_blobs(root: &Path, settings: &Settings) -> Result<Option<HeadBlobs>, GitError> {
-    let Some(git) = Git::open(root)? else {
+    let Some(git) = Repo::open(root)? else {
         return Ok(None);
     };
     let repo = &git.repo;
@@ -375,7 +508,7 @@ pub fn head_blobs(root: &Path, settings: &Settings) -> Result<Option<HeadBlobs>,
 /// `HEAD`, its `refs/` folder and `packed-refs` (a worktree's `HEAD`, the shared refs). Empty
 /// outside git. `sop serve` watches them to rebuild after a commit or a release.
 pub fn ref_paths(root: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(Some(git)) = Git::open(root) else {
+    let Ok(Some(git)) = Repo::open(root) else {
         return Vec::new();
     };
     let common = git.repo.commondir();
@@ -437,7 +570,7 @@ fn with_open<T>(
         {
             // Drop the old one first, so two copies of the packs are never held at once.
             *cached = None;
-            let open = Git::open(root)?.map(|git| {
+            let open = Repo::open(root)?.map(|git| {
                 // Every decoded version stays cached, so reading the releases of one SOP one
                 // after another applies each delta once instead of walking its whole chain.
                 let reader = Packs::open(git.repo.commondir()).map(PackReader::new);
@@ -454,7 +587,7 @@ fn with_open<T>(
 
 /// A repository kept open by one thread, with its pack reader.
 struct Open {
-    git: Git,
+    git: Repo,
     reader: Option<PackReader>,
 }
 
@@ -509,7 +642,7 @@ fn blob_in_commit(
     None
 }
 
-impl Git {
+impl Repo {
     /// The text of `path` (relative to the SOP root) in `tree`, else of the file with the same
     /// id and language in the same top folder, when `path` is not there.
     pub(crate) fn file_in_tree(&self, tree: &git2::Tree<'_>, path: &str) -> Option<String> {
@@ -554,67 +687,6 @@ fn file_identity(name: &str) -> Option<(String, Option<String>)> {
     Some((f.id?, f.language))
 }
 
-/// Which SOP a path belongs to: the id in its file name, else the path itself (resolved to an
-/// id at the end from the file's front matter).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Id(String),
-    Path(String),
-}
-
-impl Key {
-    /// `None` for translations, which belong to their source's page, not its history.
-    fn of(path: &str, id_prefix: &str) -> Option<Key> {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let f = FileName::parse(name, id_prefix);
-        if f.language.is_some() {
-            return None;
-        }
-        Some(match f.id {
-            Some(id) => Key::Id(id),
-            None => Key::Path(path.to_string()),
-        })
-    }
-}
-
-fn resolve(alias: &HashMap<Key, Key>, key: Key) -> Key {
-    match alias.get(&key) {
-        Some(k) => k.clone(),
-        None => key,
-    }
-}
-
-/// The renames (old → new path, relative to the SOP root) git detects in `commit` against its
-/// first parent, inside the SOP folder.
-fn renames(git: &Git, commit: Oid, sops_dir: &[String]) -> Result<Vec<(String, String)>, GitError> {
-    let what = format!("the renames in commit {commit}");
-    let repo = &git.repo;
-    let c = repo.find_commit(commit).map_err(GitError::read(&what))?;
-    let tree = c.tree().map_err(GitError::read(&what))?;
-    let parent = match c.parents().next() {
-        Some(p) => Some(p.tree().map_err(GitError::read(&what))?),
-        None => None,
-    };
-    let mut opts = git2::DiffOptions::new();
-    opts.pathspec(sops_dir.join("/"));
-    let mut diff = repo
-        .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))
-        .map_err(GitError::read(&what))?;
-    let mut find = git2::DiffFindOptions::new();
-    find.renames(true);
-    diff.find_similar(Some(&mut find))
-        .map_err(GitError::read(&what))?;
-    let path = |f: git2::DiffFile<'_>| {
-        f.path_bytes()
-            .map(|p| git.sop_path(&String::from_utf8_lossy(p)).to_string())
-    };
-    Ok(diff
-        .deltas()
-        .filter(|d| d.status() == git2::Delta::Renamed)
-        .filter_map(|d| Some((path(d.old_file())?, path(d.new_file())?)))
-        .collect())
-}
-
 /// Every SOP file under the folder `dir` (components) of `tree`, as work-tree paths with their
 /// blobs, sorted by path.
 fn head_files(
@@ -623,8 +695,13 @@ fn head_files(
     dir: &[String],
 ) -> Result<Vec<(String, Oid)>, GitError> {
     let mut out = Vec::new();
-    let Some(sub) = subtree(repo, tree.id(), dir)? else {
-        return Ok(out);
+    let sub = if dir.is_empty() {
+        tree.id()
+    } else {
+        match tree.get_path(Path::new(&dir.join("/"))) {
+            Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => e.id(),
+            _ => return Ok(out),
+        }
     };
     let mut stack = vec![(sub, dir.join("/"))];
     while let Some((id, path)) = stack.pop() {
@@ -648,14 +725,6 @@ fn head_files(
     }
     out.sort();
     Ok(out)
-}
-
-/// The `id` in the front matter of the blob at `path` in `tree`.
-fn id_in_blob(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Option<String> {
-    let entry = tree.get_path(Path::new(path)).ok()?;
-    let blob = repo.find_blob(entry.id()).ok()?;
-    let text = std::str::from_utf8(blob.content()).ok()?;
-    front_matter_text(text, "id")
 }
 
 /// The text value of `key` in the front matter of `text`, if any.
@@ -709,18 +778,5 @@ mod tests {
                 None
             );
         }
-    }
-
-    #[test]
-    fn keys_come_from_file_names() {
-        assert_eq!(
-            Key::of("sops/x/SOP-0001-a.md", "SOP"),
-            Some(Key::Id("SOP-0001".into()))
-        );
-        assert_eq!(Key::of("sops/x/SOP-0001-a.es.md", "SOP"), None);
-        assert_eq!(
-            Key::of("sops/x/notes.md", "SOP"),
-            Some(Key::Path("sops/x/notes.md".into()))
-        );
     }
 }

@@ -1,14 +1,28 @@
-//! git, through git2. No other module sees git2 types: they get paths, names and our own
-//! structs. `sop` never runs the `git` program.
+//! git, through git2 and a reader of git's own formats. No other module sees git2 types: they
+//! get paths, names and our own structs. `sop` runs the `git` program only to sign.
+//!
+//! [`Repo`] is the one handle: a command opens it once and passes it down; history, releases,
+//! commits, tags and "file at revision" are its methods. Threads get their own object
+//! [`reader::Reader`] from it ([`Objects::reader`]); nothing is kept in process-wide state.
+//!
+//! Layers, each using only the ones before it: [`object`] (raw formats), `pack` (pack files),
+//! [`reader`] (one thread's objects), `changes` (tree diffs), `graph` (the commit graph),
+//! `similarity` (git's rename score), then [`history`], [`tags`], [`commit`],
+//! [`transaction`], [`base`] and [`diff`].
 
 pub mod approval;
 pub mod base;
 mod changes;
 pub mod commit;
 pub mod diff;
+mod follow;
+mod graph;
 pub mod history;
+pub(crate) mod object;
 pub(crate) mod pack;
-mod tags;
+pub(crate) mod reader;
+mod similarity;
+pub mod tags;
 pub mod transaction;
 
 use std::path::{Path, PathBuf};
@@ -127,20 +141,36 @@ impl GitError {
 
 /// A git repository seen from an SOP repository root, which may be a folder inside the work
 /// tree: `prefix` is that folder's path in the work tree (`""` or `"docs/"`).
-pub(crate) struct Git {
+pub struct Repo {
     /// The repository.
     pub(crate) repo: git2::Repository,
     /// The SOP root's path inside the work tree, empty or ending in `/`.
     pub(crate) prefix: String,
+    /// The packs, opened on first use.
+    objects: std::sync::OnceLock<Objects>,
 }
 
-impl Git {
+/// What threads need to read objects: the git folder and the packs, shared.
+#[derive(Clone)]
+pub(crate) struct Objects {
+    git_dir: PathBuf,
+    packs: Option<std::sync::Arc<pack::Packs>>,
+}
+
+impl Objects {
+    /// A reader for one thread.
+    pub(crate) fn reader(&self) -> reader::Reader {
+        reader::Reader::new(self.packs.clone(), &self.git_dir)
+    }
+}
+
+impl Repo {
     /// Open the repository whose work tree holds `root`; `None` when there is none (or it is
     /// bare).
     ///
     /// # Errors
     /// [`GitError::Open`] when a repository is there but cannot be opened.
-    pub(crate) fn open(root: &Path) -> Result<Option<Git>, GitError> {
+    pub(crate) fn open(root: &Path) -> Result<Option<Repo>, GitError> {
         let repo = match git2::Repository::discover(root) {
             Ok(r) => r,
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
@@ -160,7 +190,38 @@ impl Git {
         if !prefix.is_empty() {
             prefix.push('/');
         }
-        Ok(Some(Git { repo, prefix }))
+        Ok(Some(Repo {
+            repo,
+            prefix,
+            objects: std::sync::OnceLock::new(),
+        }))
+    }
+
+    /// The objects, for per-thread readers (the packs are opened on the first call).
+    pub(crate) fn objects(&self) -> &Objects {
+        self.objects.get_or_init(|| Objects {
+            git_dir: self.repo.path().to_path_buf(),
+            packs: pack::Packs::open(self.repo.commondir()),
+        })
+    }
+
+    /// A reader for the calling thread.
+    pub(crate) fn reader(&self) -> reader::Reader {
+        self.objects().reader()
+    }
+
+    /// Whether the repository is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
+    /// The commits where a shallow clone's history is cut (`.git/shallow`).
+    pub(crate) fn shallow_edges(&self) -> Vec<git2::Oid> {
+        std::fs::read_to_string(self.repo.commondir().join("shallow"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| git2::Oid::from_str(l.trim()).ok())
+            .collect()
     }
 
     /// The path in the work tree of `rel`, a path relative to the SOP root.
@@ -202,7 +263,7 @@ pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
 /// [`GitError::NotOwned`], [`GitError::Unsupported`] or [`GitError::Open`] when a repository
 /// is there but cannot be used.
 pub fn probe(dir: &Path) -> Result<Option<bool>, GitError> {
-    Ok(Git::open(dir)?.map(|git| git.repo.is_shallow()))
+    Ok(Repo::open(dir)?.map(|git| git.repo.is_shallow()))
 }
 
 /// The files in git's index, as paths relative to the SOP root `root` (files outside it are
@@ -211,7 +272,7 @@ pub fn probe(dir: &Path) -> Result<Option<bool>, GitError> {
 /// # Errors
 /// Why the index cannot be read, in words.
 pub fn tracked_files(root: &Path) -> Result<Option<std::collections::BTreeSet<String>>, String> {
-    let git = match Git::open(root) {
+    let git = match Repo::open(root) {
         Ok(Some(git)) => git,
         Ok(None) => return Ok(None),
         Err(e) => return Err(e.to_string()),

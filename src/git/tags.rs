@@ -13,8 +13,9 @@ use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 
 use super::history::Release;
+use super::object::parse_tag;
 use super::pack::{PackReader, Packs};
-use super::{Git, GitError, format_date};
+use super::{GitError, Repo, format_date};
 use crate::repo::Settings;
 
 /// The releases of one SOP, newest version first, from its tags alone (no walk).
@@ -22,7 +23,7 @@ use crate::repo::Settings;
 /// # Errors
 /// When the repository cannot be read.
 pub fn releases_of(root: &Path, settings: &Settings, id: &str) -> Result<Vec<Release>, GitError> {
-    let Some(git) = Git::open(root)? else {
+    let Some(git) = Repo::open(root)? else {
         return Ok(Vec::new());
     };
     let format = &settings.config.release.tag_format;
@@ -219,35 +220,21 @@ fn loose_refs(path: &Path, name: &str, is_dir: bool) -> Option<Vec<(String, Oid)
 
 /// A release (without its version and tag name) from the raw tag or commit object `id`.
 fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
-    let text = std::str::from_utf8(data).ok()?;
-    let (head, message) = text.split_once("\n\n").unwrap_or((text, ""));
-    let summary = message
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let field = |key: &str| {
-        head.lines()
-            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(' ')))
-    };
-    let (who, commit) = match kind {
-        // An annotated tag that points at a commit.
-        4 if field("type") == Some("commit") => (field("tagger")?, field("object")?.to_string()),
-        4 => return None,
-        // A lightweight tag: the commit itself.
-        1 => (field("author")?, id.to_string()),
-        _ => return None,
-    };
-    let (name, time) = parse_signature(who)?;
+    let tag = parse_tag(kind, data, id)?;
     Some(Release {
         version: String::new(),
         tag: String::new(),
-        date: format_date(time),
-        tagger: name,
-        summary,
-        commit,
-        approvals: super::approval::from_message(message),
+        date: format_date(tag.time),
+        tagger: tag.who,
+        summary: tag
+            .message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        commit: tag.commit,
+        approvals: super::approval::from_message(&tag.message),
     })
 }
 
@@ -369,19 +356,6 @@ impl TagFormat {
                 .then(|| (id.to_string(), version.to_string()))
         })
     }
-}
-
-/// `Name <email> 1767225600 +0100` → the name and the time.
-pub(super) fn parse_signature(who: &str) -> Option<(String, git2::Time)> {
-    let (name, when) = who.rsplit_once("> ")?;
-    let name = name.split_once(" <").map_or(name, |(n, _)| n).to_string();
-    let (secs, zone) = when.trim().split_once(' ')?;
-    let secs: i64 = secs.parse().ok()?;
-    let sign = if zone.starts_with('-') { -1 } else { 1 };
-    let digits = zone.trim_start_matches(['+', '-']);
-    let hours: i32 = digits.get(..2)?.parse().ok()?;
-    let minutes: i32 = digits.get(2..4)?.parse().ok()?;
-    Some((name, git2::Time::new(secs, sign * (hours * 60 + minutes))))
 }
 
 #[cfg(test)]

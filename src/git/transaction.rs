@@ -34,7 +34,7 @@ use git2::{FileMode, Oid, Repository, Signature};
 use serde::{Deserialize, Serialize};
 
 use super::approval::clean;
-use super::{Git, GitError};
+use super::{GitError, Repo};
 
 /// Why a commit was not made (or not completely).
 #[derive(Debug, thiserror::Error)]
@@ -167,7 +167,7 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A release or review session: holds the repository's release lock until dropped.
 pub struct Session {
-    git: Git,
+    git: Repo,
     git_dir: PathBuf,
     _lock: File,
     /// What was found and done about an interrupted release, in words.
@@ -249,7 +249,7 @@ impl Session {
     /// # Errors
     /// [`CommitError::Busy`] when another release runs; git or file errors.
     pub fn begin(root: &Path) -> Result<Session, CommitError> {
-        let git = Git::open(root)?.ok_or_else(|| {
+        let git = Repo::open(root)?.ok_or_else(|| {
             GitError::write("commit: no git repository")(git2::Error::from_str("no repository"))
         })?;
         let git_dir = git.repo.path().to_path_buf();

@@ -31,6 +31,25 @@ pub struct Config {
     pub release: ReleaseConfig,
     /// `[site]`: the published site.
     pub site: SiteConfig,
+    /// `[history]`: how per-SOP history follows files through git.
+    pub history: HistoryConfig,
+}
+
+/// `[history]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// How alike (in percent, as git's `-M`) a new file must be to a file of the commit before
+    /// for history to follow it as a rename, move or copy.
+    pub rename_similarity: u8,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            rename_similarity: 50,
+        }
+    }
 }
 
 /// `[sops]`.
@@ -153,6 +172,9 @@ pub struct SiteConfig {
     pub base_url: Option<String>,
     /// "Suggest a change" link; `{path}` and `{id}` are replaced.
     pub suggest_url: Option<String>,
+    /// Link of a pull request in the revision history; `{number}` is replaced
+    /// (`https://github.com/org/repo/pull/{number}`).
+    pub pull_request_url: Option<String>,
     /// Output folder of `sop publish`, relative to the repository root.
     pub out: String,
     /// `sop publish` warns about a linked attachment larger than this (`"20 MB"`).
@@ -240,6 +262,7 @@ impl Default for SiteConfig {
             title: "Standard Operating Procedures".into(),
             base_url: None,
             suggest_url: None,
+            pull_request_url: None,
             out: "site".into(),
             attachment_warn_size: ByteSize(20_000_000),
         }
@@ -469,6 +492,25 @@ impl Settings {
                 "tag_format",
                 format!("`tag_format = \"{tag}\"` does not give valid git tag names"),
                 Some("use letters, digits, `-`, `_`, `.` and `/` only, for example `tag_format = \"{id}/v{version}\"`".into()),
+            ));
+        }
+        if !(1..=100).contains(&config.history.rename_similarity) {
+            return Err(invalid(
+                "rename_similarity",
+                format!(
+                    "`rename_similarity = {}` is not a percentage between 1 and 100",
+                    config.history.rename_similarity
+                ),
+                Some("git's default is 50: `rename_similarity = 50`".into()),
+            ));
+        }
+        if let Some(url) = &config.site.pull_request_url
+            && !url.contains("{number}")
+        {
+            return Err(invalid(
+                "pull_request_url",
+                format!("`pull_request_url = \"{url}\"` has no `{{number}}` to put the pull request number in"),
+                Some("for example `pull_request_url = \"https://github.com/org/repo/pull/{number}\"`".into()),
             ));
         }
         let mut types = BTreeMap::new();

@@ -693,7 +693,7 @@ mod tests {
         h.insert(
             "SOP-0001".into(),
             SopHistory {
-                id: "SOP-0001".into(),
+                id: Some("SOP-0001".into()),
                 path: "sops/a/SOP-0001-t.md".into(),
                 commits: vec![Revision {
                     commit: "c1".into(),
@@ -702,6 +702,8 @@ mod tests {
                     summary: "old name".into(),
                     path: "sops/old/SOP-0001-t.md".into(),
                     kind: crate::git::history::RevisionKind::Commit,
+                    pull_request: None,
+                    merge: None,
                     blob: None,
                 }],
                 releases: vec![release("1.1.0", "c2"), release("1.0.0", "c1")],

@@ -1,0 +1,294 @@
+//! git's raw object formats, read without libgit2: tree entries, commit and tag headers, and
+//! signatures. A leaf: nothing here opens a repository.
+//!
+//! Formats: `Documentation/gitformat-*.txt` in git. Trees are `<octal mode> <name>\0<id>`
+//! entries sorted in git's order ([`git_order`]); commits and tags are header lines, a blank
+//! line, then the message.
+
+use std::cmp::Ordering;
+
+use git2::Oid;
+
+/// Length of an object id (SHA-1).
+pub(crate) const ID_LEN: usize = 20;
+
+/// The mode of a folder entry.
+pub(crate) const MODE_TREE: u32 = 0o040_000;
+
+/// Whether `mode` is a file (plain or executable), not a folder, link or submodule.
+pub(crate) fn is_blob_mode(mode: u32) -> bool {
+    mode & 0o170_000 == 0o100_000
+}
+
+/// One entry of a raw tree object: `<octal mode> <name>\0<20-byte id>`.
+pub(crate) struct RawEntry<'a> {
+    /// The mode, as git writes it.
+    pub(crate) mode: u32,
+    /// The name, one path component.
+    pub(crate) name: &'a [u8],
+    /// The raw id bytes.
+    pub(crate) id: &'a [u8],
+}
+
+impl RawEntry<'_> {
+    /// The entry's object id.
+    pub(crate) fn oid(&self) -> Option<Oid> {
+        Oid::from_bytes(self.id).ok()
+    }
+
+    /// Whether the entry is a folder.
+    pub(crate) fn is_tree(&self) -> bool {
+        self.mode == MODE_TREE
+    }
+}
+
+/// The entries of a raw tree object, in their stored (git) order; stops at the first
+/// malformed byte.
+pub(crate) struct RawTree<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Iterator for RawTree<'a> {
+    type Item = RawEntry<'a>;
+
+    fn next(&mut self) -> Option<RawEntry<'a>> {
+        let data = self.0;
+        let space = memchr::memchr(b' ', data)?;
+        let nul = space + 1 + memchr::memchr(0, data.get(space + 1..)?)?;
+        let mode = data.get(..space)?.iter().try_fold(0u32, |m, &b| {
+            (b'0'..=b'7')
+                .contains(&b)
+                .then(|| m * 8 + u32::from(b - b'0'))
+        })?;
+        let name = data.get(space + 1..nul)?;
+        let id = data.get(nul + 1..nul + 1 + ID_LEN)?;
+        self.0 = data.get(nul + 1 + ID_LEN..)?;
+        Some(RawEntry { mode, name, id })
+    }
+}
+
+/// The length of the raw tree entry at the start of `buf`: up to its name's NUL, then the id.
+pub(crate) fn entry_len(buf: &[u8]) -> Option<usize> {
+    let len = memchr::memchr(0, buf)? + 1 + ID_LEN;
+    (len <= buf.len()).then_some(len)
+}
+
+/// How many leading bytes `x` and `y` share.
+pub(crate) fn common_prefix(x: &[u8], y: &[u8]) -> usize {
+    const STEP: usize = 64;
+    let n = x.len().min(y.len());
+    let mut i = 0;
+    while i + STEP <= n && x.get(i..i + STEP) == y.get(i..i + STEP) {
+        i += STEP;
+    }
+    while i < n && x.get(i) == y.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Git's order of tree entries: names compare as bytes, a folder as if it ended in `/`.
+pub(crate) fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.get(..n).unwrap_or(a), b.get(..n).unwrap_or(b));
+    match pa.cmp(pb) {
+        Ordering::Equal => {}
+        other => return other,
+    }
+    // The byte after the common part: the name's next byte, else `/` for a folder, else end.
+    let next = |s: &[u8], tree: bool| s.get(n).copied().or(tree.then_some(b'/'));
+    next(a, a_tree).cmp(&next(b, b_tree))
+}
+
+/// A commit as the history needs it.
+#[derive(Debug, Clone)]
+pub(crate) struct CommitData {
+    /// Its root tree.
+    pub(crate) tree: Oid,
+    /// Its parents, in order.
+    pub(crate) parents: Vec<Oid>,
+    /// The author's name.
+    pub(crate) author: String,
+    /// When it was written (the author's time).
+    pub(crate) author_time: git2::Time,
+    /// When it was committed, in seconds: the order `git log` shows commits in.
+    pub(crate) commit_time: i64,
+    /// The whole message.
+    pub(crate) message: String,
+}
+
+impl CommitData {
+    /// The message's first line, trimmed.
+    pub(crate) fn summary(&self) -> &str {
+        self.message.lines().next().unwrap_or_default().trim()
+    }
+}
+
+/// A raw commit object; `None` when it is malformed.
+pub(crate) fn parse_commit(data: &[u8]) -> Option<CommitData> {
+    let text = String::from_utf8_lossy(data);
+    let (head, message) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let mut tree = None;
+    let mut parents = Vec::new();
+    let mut author = None;
+    let mut committer = None;
+    for line in head.lines() {
+        let Some((key, value)) = line.split_once(' ') else {
+            continue;
+        };
+        match key {
+            "tree" if tree.is_none() => tree = Some(Oid::from_str(value).ok()?),
+            "parent" => parents.push(Oid::from_str(value).ok()?),
+            "author" if author.is_none() => author = parse_signature(value),
+            "committer" if committer.is_none() => committer = parse_signature(value),
+            _ => {}
+        }
+    }
+    let (author, author_time) = author?;
+    let commit_time = committer.map_or(author_time.seconds(), |(_, t)| t.seconds());
+    Some(CommitData {
+        tree: tree?,
+        parents,
+        author,
+        author_time,
+        commit_time,
+        message: message.to_string(),
+    })
+}
+
+/// A commit read through libgit2, in the same shape.
+pub(crate) fn commit_from_git(c: &git2::Commit<'_>) -> CommitData {
+    let author = c.author();
+    CommitData {
+        tree: c.tree_id(),
+        parents: c.parent_ids().collect(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        author_time: author.when(),
+        commit_time: c.committer().when().seconds(),
+        message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+    }
+}
+
+/// `Name <email> 1767225600 +0100` → the name and the time.
+pub(crate) fn parse_signature(who: &str) -> Option<(String, git2::Time)> {
+    let (name, when) = who.rsplit_once("> ")?;
+    let name = name.split_once(" <").map_or(name, |(n, _)| n).to_string();
+    let (secs, zone) = when.trim().split_once(' ')?;
+    let secs: i64 = secs.parse().ok()?;
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let digits = zone.trim_start_matches(['+', '-']);
+    let hours: i32 = digits.get(..2)?.parse().ok()?;
+    let minutes: i32 = digits.get(2..4)?.parse().ok()?;
+    Some((name, git2::Time::new(secs, sign * (hours * 60 + minutes))))
+}
+
+/// The pull request a commit message names: `Merge pull request #123 from …` (GitHub's merge
+/// button), `… (#123)` at the end of the subject (GitHub's squash and rebase merges), `Merged
+/// in … (pull request #123)` (Bitbucket) or `See merge request group/project!123` (GitLab).
+pub(crate) fn pull_request_of(message: &str) -> Option<u64> {
+    let subject = message.lines().next().unwrap_or_default().trim();
+    let digits = |s: &str| -> Option<u64> {
+        let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        s.get(..end).filter(|d| !d.is_empty())?.parse().ok()
+    };
+    if let Some(rest) = subject.strip_prefix("Merge pull request #") {
+        return digits(rest);
+    }
+    if let Some(inner) = subject
+        .strip_suffix(')')
+        .and_then(|s| s.rsplit_once('(').map(|(_, inner)| inner))
+    {
+        let inner = inner.strip_prefix("pull request ").unwrap_or(inner);
+        if let Some(n) = inner.strip_prefix('#') {
+            return digits(n).filter(|_| n.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+    message.lines().find_map(|l| {
+        let rest = l.trim().strip_prefix("See merge request ")?;
+        let (_, n) = rest.rsplit_once('!')?;
+        digits(n).filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// A tag object as a release needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TagData {
+    /// The commit it points to.
+    pub(crate) commit: String,
+    /// Who tagged (or, for a lightweight tag, who wrote the commit), and when.
+    pub(crate) who: String,
+    /// When.
+    pub(crate) time: git2::Time,
+    /// The message.
+    pub(crate) message: String,
+}
+
+/// A raw tag object (kind 4) pointing at a commit, or a raw commit (kind 1, a lightweight tag);
+/// `None` for anything else.
+pub(crate) fn parse_tag(kind: u8, data: &[u8], id: Oid) -> Option<TagData> {
+    let text = std::str::from_utf8(data).ok()?;
+    let (head, message) = text.split_once("\n\n").unwrap_or((text, ""));
+    let field = |key: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(' ')))
+    };
+    let (who, commit) = match kind {
+        4 if field("type") == Some("commit") => (field("tagger")?, field("object")?.to_string()),
+        1 => (field("author")?, id.to_string()),
+        _ => return None,
+    };
+    let (who, time) = parse_signature(who)?;
+    Some(TagData {
+        commit,
+        who,
+        time,
+        message: message.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_order_puts_folders_after_same_named_prefixes() {
+        assert_eq!(git_order(b"a", true, b"a-b", false), Ordering::Greater);
+        assert_eq!(git_order(b"a", false, b"a-b", false), Ordering::Less);
+        assert_eq!(git_order(b"a.md", false, b"a.md", false), Ordering::Equal);
+    }
+
+    #[test]
+    fn pull_requests_are_read_from_merge_and_squash_subjects() {
+        assert_eq!(
+            pull_request_of("Merge pull request #123 from org/branch\n\nbody"),
+            Some(123)
+        );
+        assert_eq!(pull_request_of("Fix typo in refunds (#42)"), Some(42));
+        assert_eq!(
+            pull_request_of("Merged in fix-x (pull request #7)\n\nApproved-by: A"),
+            Some(7)
+        );
+        assert_eq!(
+            pull_request_of("Merge branch 'x' into 'main'\n\nSee merge request ops/sops!58"),
+            Some(58)
+        );
+        assert_eq!(pull_request_of("Refund limits (v1.2.0)"), None);
+        assert_eq!(pull_request_of("Call (#12a)"), None);
+        assert_eq!(pull_request_of("Merge branch 'main'"), None);
+    }
+
+    #[test]
+    fn commits_parse_with_every_parent() {
+        let raw = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
+parent 1111111111111111111111111111111111111111\n\
+parent 2222222222222222222222222222222222222222\n\
+author Ana Lima <ana@example.com> 1767225600 +0100\n\
+committer Bo Chen <bo@example.com> 1767229200 +0000\n\
+\n\
+Merge pull request #5 from x\n";
+        let c = parse_commit(raw).unwrap();
+        assert_eq!(c.parents.len(), 2);
+        assert_eq!(c.author, "Ana Lima");
+        assert_eq!(c.author_time.offset_minutes(), 60);
+        assert_eq!(c.commit_time, 1_767_229_200);
+        assert_eq!(c.summary(), "Merge pull request #5 from x");
+    }
+}
