@@ -181,12 +181,29 @@ pub struct ApprovalRow {
 pub struct RevisionRow {
     /// `YYYY-MM-DD`.
     pub date: String,
-    /// Author.
+    /// Who wrote the change (not who merged it).
     pub author: String,
     /// First line of the message.
     pub summary: String,
     /// Short commit id.
     pub commit: String,
+    /// The pull request that brought it in, when known.
+    pub pull_request: Option<u64>,
+    /// That pull request's page, when `[site] pull_request_url` is set.
+    pub pull_request_url: Option<String>,
+}
+
+/// The changes that led to one release (or that no release has taken yet).
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionGroup {
+    /// The version they led to; `None` for changes after the last release.
+    pub version: Option<String>,
+    /// The release's date.
+    pub date: Option<String>,
+    /// The archived page of that version, when it has one.
+    pub url: Option<String>,
+    /// The changes, newest first.
+    pub revisions: Vec<RevisionRow>,
 }
 
 /// A released version.
@@ -231,8 +248,10 @@ pub struct SopPage {
     pub body: String,
     /// Released versions, newest first.
     pub releases: Vec<ReleaseRow>,
-    /// Commits that touched it, newest first.
-    pub revisions: Vec<RevisionRow>,
+    /// Commits that touched it, newest first, grouped under the release they led to.
+    pub revision_groups: Vec<RevisionGroup>,
+    /// How many commits touched it.
+    pub revision_count: usize,
     /// Other languages of this SOP (the source included, on a translation).
     pub languages: Vec<Link>,
     /// "Suggest a change" URL.

@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use super::context::{
     ApprovalRow, Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, Facet,
-    IndexPage, Layout, Link, ListPage, MoreRows, NotFoundPage, Notice, ReleaseRow, RevisionRow,
-    RuleCount, SiteInfo, SopCard, SopMeta, SopPage, StaleRow, Tile, TocItem,
+    IndexPage, Layout, Link, ListPage, MoreRows, NotFoundPage, Notice, ReleaseRow, RevisionGroup,
+    RevisionRow, RuleCount, SiteInfo, SopCard, SopMeta, SopPage, StaleRow, Tile, TocItem,
 };
 use super::links::PageLinks;
 use super::markdown;
@@ -638,20 +638,17 @@ impl Build<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let revisions: Vec<RevisionRow> = entry
-            .history
-            .map(|h| {
-                h.commits
+        let pr_url = self.repo.settings.config.site.pull_request_url.as_deref();
+        let (revision_groups, revision_count) = entry.history.map_or((Vec::new(), 0), |h| {
+            let groups = revision_groups(h, pr_url, |tag| {
+                entry
+                    .archived
                     .iter()
-                    .map(|c| RevisionRow {
-                        date: c.date.clone(),
-                        author: c.author.clone(),
-                        summary: c.summary.clone(),
-                        commit: c.commit.chars().take(8).collect(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+                    .find(|a| a.release.tag == tag)
+                    .map(|a| format!("{root}{}", a.url))
+            });
+            (groups, h.commits.len())
+        });
         let suggest_url = self
             .repo
             .settings
@@ -690,7 +687,8 @@ impl Build<'_> {
             toc,
             body: body.html,
             releases,
-            revisions,
+            revision_groups,
+            revision_count,
             languages,
             suggest_url,
             current_url,
@@ -1229,4 +1227,90 @@ fn language_name(tag: &str) -> String {
     } else {
         format!("{name} ({tag})")
     }
+}
+
+/// The commits of `h`, newest first, grouped under the release each led to: a release takes
+/// the commits from its own back to the one after the release before it. Commits after the
+/// last release form a group without a version.
+fn revision_groups(
+    h: &crate::git::history::SopHistory,
+    pull_request_url: Option<&str>,
+    archived_url: impl Fn(&str) -> Option<String>,
+) -> Vec<RevisionGroup> {
+    let row = |c: &crate::git::history::Revision| RevisionRow {
+        date: c.date.clone(),
+        author: c.author.clone(),
+        summary: c.summary.clone(),
+        commit: c.commit.chars().take(8).collect(),
+        pull_request: c.pull_request,
+        pull_request_url: c.pull_request.and_then(|n| {
+            let url = pull_request_url?.replace("{number}", &n.to_string());
+            markdown::is_safe_url(&url).then_some(url)
+        }),
+    };
+    // Where each release's commit is in the list (newest first); a release whose commit is
+    // not there (its change was merged away) goes by date.
+    let position = |r: &Release| {
+        h.commits
+            .iter()
+            .position(|c| c.commit == r.commit || c.merge.as_deref() == Some(&r.commit))
+            .or_else(|| h.commits.iter().position(|c| c.date <= r.date))
+            .unwrap_or(h.commits.len())
+    };
+    let mut marks: Vec<(usize, &Release)> = h.releases.iter().map(|r| (position(r), r)).collect();
+    marks.sort_by_key(|(p, _)| *p);
+    marks.dedup_by_key(|(p, _)| *p);
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for (at, r) in &marks {
+        if *at > start {
+            groups.push(RevisionGroup {
+                version: None,
+                date: None,
+                url: None,
+                revisions: h
+                    .commits
+                    .get(start..*at)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(row)
+                    .collect(),
+            });
+        }
+        start = (*at).max(start);
+        let end = marks
+            .iter()
+            .map(|(p, _)| *p)
+            .find(|p| p > at)
+            .unwrap_or(h.commits.len());
+        groups.push(RevisionGroup {
+            version: Some(r.version.clone()),
+            date: Some(r.date.clone()),
+            url: archived_url(&r.tag),
+            revisions: h
+                .commits
+                .get(start..end)
+                .unwrap_or_default()
+                .iter()
+                .map(row)
+                .collect(),
+        });
+        start = end;
+    }
+    if start < h.commits.len() {
+        groups.push(RevisionGroup {
+            version: None,
+            date: None,
+            url: None,
+            revisions: h
+                .commits
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .map(row)
+                .collect(),
+        });
+    }
+    groups.retain(|g| g.version.is_some() || !g.revisions.is_empty());
+    groups
 }

@@ -536,3 +536,97 @@ fn history_is_the_same_from_loose_objects_and_from_packs() {
     assert_eq!(packed, loose);
     assert_eq!(packed[0]["commits"].as_array().unwrap().len(), 17);
 }
+
+#[test]
+fn published_history_groups_changes_by_release_with_their_authors_and_pull_requests() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sop.toml",
+        "[site]\npull_request_url = \"https://git.example/org/sops/pull/{number}\"\n",
+    );
+    let path = "sops/payments/SOP-0001-refunds.md";
+    repo.write(
+        path,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .commit("Add refunds");
+    // A pull request: the change on a branch by its author, merged by someone else.
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let text = repo
+        .read(path)
+        .replace("## Scope", "## Scope\n\nAlso card refunds.");
+    repo.write(path, &text);
+    repo.git(&["add", "-A"]);
+    repo.git(&[
+        "-c",
+        "user.name=Priya Raman",
+        "-c",
+        "user.email=priya@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "Cover card refunds",
+    ]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&[
+        "-c",
+        "user.name=Merge Bot",
+        "-c",
+        "user.email=bot@example.com",
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge pull request #17 from org/card-refunds",
+        "topic",
+    ]);
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "Card refunds",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+        ])
+        .assert()
+        .success();
+
+    let h = json(&repo, &["history", path, "--format", "json"]);
+    let authors: Vec<&str> = h["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["author"].as_str().unwrap())
+        .collect();
+    assert!(authors.contains(&"Priya Raman"), "{h:#}");
+    assert!(!authors.contains(&"Merge Bot"), "{h:#}");
+    let change = h["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["author"] == "Priya Raman")
+        .unwrap();
+    assert_eq!(change["pull_request"], 17, "{h:#}");
+    assert!(change["merge"].is_string(), "{h:#}");
+
+    repo.sop().args(["publish"]).assert().success();
+    let page = repo.read("site/sops/SOP-0001.html");
+    let (_, all) = page
+        .split_once("All changes (")
+        .expect("the page lists all changes");
+    // Newest release first, each with the changes that led to it.
+    let v11 = all
+        .find("Version 1.1.0")
+        .unwrap_or_else(|| panic!("no group for 1.1.0: {all}"));
+    let priya = all.find("Priya Raman").expect("the change's author");
+    let v10 = all.find("Version 1.0.0").unwrap_or(usize::MAX);
+    assert!(v11 < priya && priya < v10, "{all}");
+    assert!(
+        all.contains(r##"<a href="https://git.example/org/sops/pull/17">#17</a>"##),
+        "{all}"
+    );
+    assert!(!all.contains("Merge Bot"), "{all}");
+}
