@@ -21,7 +21,6 @@ use super::Context;
 use super::find_sop;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
-use crate::git::history;
 use crate::repo::{Repo, Sop};
 use crate::terminal::escape_line as e;
 use crate::{Exit, Stop};
@@ -52,17 +51,17 @@ struct Output<'a> {
 /// Refusals for unknown ids and versions; git and output errors.
 pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    ctx.require_full_history(&repo, "`sop diff` (it compares versions kept in git)")?;
+    let git = ctx.require_full_history(&repo, "`sop diff` (it compares versions kept in git)")?;
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
     let from_spec = match &args.from {
         Some(f) => f.clone(),
-        None => default_from(&repo, &id)?,
+        None => default_from(&git, &repo, &id)?,
     };
     let to_spec = args.to.clone().unwrap_or_else(|| "worktree".to_string());
-    let (from_label, from_text) = load(&repo, sop, &id, &from_spec)?;
-    let (to_label, to_text) = load(&repo, sop, &id, &to_spec)?;
+    let (from_label, from_text) = load(&git, &repo, sop, &id, &from_spec)?;
+    let (to_label, to_text) = load(&git, &repo, sop, &id, &to_spec)?;
     let prefix = &repo.settings.config.sops.id_prefix;
     let old = Sop::parse(sop.path.clone(), from_text, prefix);
     let new = Sop::parse(sop.path.clone(), to_text, prefix);
@@ -94,8 +93,8 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
 }
 
 /// The last release's version, else `HEAD`.
-fn default_from(repo: &Repo, id: &str) -> anyhow::Result<String> {
-    let releases = history::releases_of(&repo.root, &repo.settings, id)?;
+fn default_from(git: &crate::git::Repo, repo: &Repo, id: &str) -> anyhow::Result<String> {
+    let releases = git.releases_of(&repo.settings, id)?;
     let last = releases
         .iter()
         .filter_map(|r| semver::Version::parse(&r.version).ok())
@@ -104,14 +103,21 @@ fn default_from(repo: &Repo, id: &str) -> anyhow::Result<String> {
 }
 
 /// The label and text of `sop` at `spec`.
-fn load(repo: &Repo, sop: &Sop, id: &str, spec: &str) -> anyhow::Result<(String, String)> {
+fn load(
+    git: &crate::git::Repo,
+    repo: &Repo,
+    sop: &Sop,
+    id: &str,
+    spec: &str,
+) -> anyhow::Result<(String, String)> {
     if WORK_TREE.contains(&spec.to_ascii_lowercase().as_str()) {
         return Ok(("work tree".to_string(), sop.source.text().to_string()));
     }
-    match diff::read_revision(&repo.root, &repo.settings, id, &sop.path, spec)? {
+    match git.read_revision(&repo.settings, id, &sop.path, spec)? {
         Ok(r) => Ok((r.label, r.text)),
         Err(Missing::NoSuchVersion { tag }) => {
-            let released: Vec<String> = history::releases_of(&repo.root, &repo.settings, id)?
+            let released: Vec<String> = git
+                .releases_of(&repo.settings, id)?
                 .into_iter()
                 .map(|r| r.version)
                 .collect();

@@ -32,8 +32,8 @@ struct DueReport<'a> {
 pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let corpus = repo.load();
-    let histories = super::publish::histories(ctx, &repo)?;
-    let selection = crate::site::current(&repo, &corpus, &histories)?;
+    let (git, histories) = super::publish::histories(ctx, &repo)?;
+    let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
     let today = dates::today();
     let reviews = report::due(&selection.current(), &repo.settings, today, args.within);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -33,15 +33,12 @@ use crate::terminal::escape_line as e;
 /// Unknown id or path (refused), a repository git cannot read, or stdout failing.
 pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    ctx.require_full_history(&repo, "`sop history` (it reads the history from git)")?;
+    let git = ctx.require_full_history(&repo, "`sop history` (it reads the history from git)")?;
     let Some(wanted) = &args.id else {
         // The SOPs on disk that have no commit yet are added; reading file names is enough,
         // and it overlaps the walk of the history.
-        let (all, (files, _)) = rayon::join(
-            || history::load_all(&repo.root, &repo.settings),
-            || repo.walk(),
-        );
-        let mut all = all?;
+        let (files, _) = repo.walk();
+        let mut all = git.histories(&repo.settings)?;
         let prefix = &repo.settings.config.sops.id_prefix;
         let known: std::collections::HashSet<String> =
             all.values().map(|h| h.path.clone()).collect();
@@ -88,11 +85,8 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         }
         return Ok(Exit::Success);
     };
-    let (all, corpus) = rayon::join(
-        || history::load_all(&repo.root, &repo.settings),
-        || repo.load(),
-    );
-    let mut all = all?;
+    let corpus = repo.load();
+    let mut all = git.histories(&repo.settings)?;
     let (id, path, title) = match as_path(&repo, wanted) {
         Some(rel) => {
             let sop = corpus.originals().into_iter().find(|s| s.path == rel);

@@ -43,8 +43,8 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         }
     }
     if let Some(base) = &args.base {
-        ctx.require_full_history(&repo, "`--base` (it compares with a git revision)")?;
-        findings.extend(base_findings(&repo, &corpus, base)?);
+        let git = ctx.require_full_history(&repo, "`--base` (it compares with a git revision)")?;
+        findings.extend(base_findings(&git, &repo, &corpus, base)?);
         lint::sort(&mut findings);
     }
     findings.retain(|f| selection.contains(&f.file));
@@ -97,14 +97,15 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
 
 /// The pull-request findings against the merge base of `HEAD` and `base`, comparing the files
 /// on disk (what CI checked out, or what a writer is about to push).
-fn base_findings(repo: &Repo, corpus: &Corpus, base: &str) -> anyhow::Result<Vec<Finding>> {
+fn base_findings(
+    git: &crate::git::Repo,
+    repo: &Repo,
+    corpus: &Corpus,
+    base: &str,
+) -> anyhow::Result<Vec<Finding>> {
     use crate::git::{GitError, base as git_base};
-    let changes = git_base::changes_since(
-        &repo.root,
-        &repo.settings,
-        base,
-        git_base::Against::WorkTree,
-    )
+    let changes = git
+        .changes_since(&repo.settings, base, git_base::Against::WorkTree)
     .map_err(|e| match e {
         GitError::UnknownRevision { .. } => anyhow::Error::from(Stop::usage(
             e.to_string(),

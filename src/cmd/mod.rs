@@ -136,14 +136,23 @@ impl Context {
         }
     }
 
-    /// Refuse (exit 2) when the repository is not in git, saying why `what` needs it.
+    /// The git repository of `repo`, opened once for the whole command; `None` outside git.
+    ///
+    /// # Errors
+    /// A usage error (exit 2) when a repository is there but `sop` cannot use it.
+    pub fn git(&self, repo: &Repo) -> anyhow::Result<Option<crate::git::Repo>> {
+        crate::git::Repo::open(&repo.root).map_err(git_stop)
+    }
+
+    /// The git repository of `repo`; refuse (exit 2) when there is none, saying why `what`
+    /// needs it.
     ///
     /// # Errors
     /// A usage error with the fix.
-    pub fn require_git(&self, repo: &Repo, what: &str) -> anyhow::Result<()> {
-        match crate::git::probe(&repo.root) {
-            Ok(Some(_)) => Ok(()),
-            Ok(None) => Err(Stop::usage(
+    pub fn require_git(&self, repo: &Repo, what: &str) -> anyhow::Result<crate::git::Repo> {
+        match self.git(repo)? {
+            Some(git) => Ok(git),
+            None => Err(Stop::usage(
                 format!(
                     "{what} needs git, but `{}` is not in a git repository",
                     repo.root.display()
@@ -154,7 +163,6 @@ impl Context {
                 ),
             )
             .into()),
-            Err(e) => Err(git_stop(e)),
         }
     }
 
@@ -162,9 +170,13 @@ impl Context {
     ///
     /// # Errors
     /// A usage error (exit 2) saying what is wrong with git here.
-    pub fn require_full_history(&self, repo: &Repo, what: &str) -> anyhow::Result<()> {
-        self.require_git(repo, what)?;
-        if crate::git::probe(&repo.root).map_err(git_stop)? == Some(true) {
+    pub fn require_full_history(
+        &self,
+        repo: &Repo,
+        what: &str,
+    ) -> anyhow::Result<crate::git::Repo> {
+        let git = self.require_git(repo, what)?;
+        if git.is_shallow() {
             return Err(Stop::usage(
                 format!(
                     "this clone is shallow: git has only its latest commits, and {} needs the whole history",
@@ -174,7 +186,7 @@ impl Context {
             )
             .into());
         }
-        Ok(())
+        Ok(git)
     }
 
     /// `path` as the user should see it: relative to `cwd` when inside it.

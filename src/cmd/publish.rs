@@ -37,11 +37,11 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     site::publish::check_target(&out, &owner).map_err(|e| refusal(ctx, e))?;
     let base_url = base_url(&repo, args.base_url.as_deref())?;
     let corpus = repo.load();
-    let histories = histories(ctx, &repo)?;
+    let (git, histories) = histories(ctx, &repo)?;
     let findings = crate::lint::check(&repo, &corpus).unwrap_or_default();
     let options = options(&findings, args.drafts, base_url, false);
     let built = site::publish::publish(&out, &owner, |sink| {
-        site::build_into(&repo, &corpus, &histories, &options, sink)
+        site::build_into(&repo, git.as_ref(), &corpus, &histories, &options, sink)
     })
     .map_err(|e| refusal(ctx, e))
     .with_context(|| format!("cannot publish the site to `{}`", ctx.display_path(&out)))?;
@@ -182,25 +182,29 @@ pub(super) fn base_url(repo: &Repo, arg: Option<&str>) -> anyhow::Result<Option<
 /// The git history of every SOP; silently empty outside a git repository. A repository that
 /// cannot be read stops the publish (a site without history would drop every release); a
 /// shallow clone is published with a warning.
-pub(super) fn histories(ctx: &Context, repo: &Repo) -> anyhow::Result<Histories> {
-    match crate::git::probe(&repo.root).map_err(super::git_stop)? {
-        None => return Ok(Histories::new()),
-        Some(true) => ctx.warn(&format!(
+pub(super) fn histories(
+    ctx: &Context,
+    repo: &Repo,
+) -> anyhow::Result<(Option<crate::git::Repo>, Histories)> {
+    let Some(git) = ctx.git(repo)? else {
+        return Ok((None, Histories::new()));
+    };
+    if git.is_shallow() {
+        ctx.warn(&format!(
             "this clone is shallow, so revision histories stop early and older releases may be missing: {}",
             crate::git::SHALLOW_HELP
-        ))?,
-        Some(false) => {}
+        ))?;
     }
-    crate::git::history::load_all(&repo.root, &repo.settings).map_err(|e| {
+    let histories = git.histories(&repo.settings).map_err(|e| {
         let help = e.help().unwrap_or_else(|| {
             "check the repository with `git fsck`; `sop` publishes only with its history".into()
         });
-        Stop::usage(
+        anyhow::Error::from(Stop::usage(
             format!("the git history could not be read, so nothing was published: {e}"),
             Some(help),
-        )
-        .into()
-    })
+        ))
+    })?;
+    Ok((Some(git), histories))
 }
 
 /// Build options for this repository.

@@ -10,7 +10,7 @@ use semver::Version;
 
 use super::{Context, find_sop};
 use crate::cli::ReleaseArgs;
-use crate::git::{approval, commit, history, transaction};
+use crate::git::{approval, transaction};
 use crate::repo::edit::{self, NewValue};
 use crate::repo::{Corpus, Repo, Sop, dates};
 use crate::{Exit, Stop};
@@ -22,14 +22,15 @@ use crate::{Exit, Stop};
 /// git or file errors.
 pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    ctx.require_git(&repo, "`sop release` (it commits and tags the SOP)")?;
-    let session = begin(ctx, &repo)?;
+    let git = ctx.require_git(&repo, "`sop release` (it commits and tags the SOP)")?;
+    let session = begin(ctx, git)?;
+    let git = session.git();
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
-    check_can_commit(&repo, sop)?;
+    check_can_commit(git, sop)?;
 
-    let released = history::releases_of(&repo.root, &repo.settings, &id)?;
+    let released = git.releases_of(&repo.settings, &id)?;
     let last = released
         .iter()
         .filter_map(|r| Version::parse(&r.version).ok())
@@ -37,7 +38,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let current = sop.version();
     let new = new_version(args, sop, current.as_ref())?;
     let tag = repo.settings.tag_name(&id, &new.to_string());
-    if commit::tag_exists(&repo.root, &tag)? {
+    if git.tag_exists(&tag)? {
         return Err(Stop::refused(
             format!("the tag `{tag}` exists already: version {new} of {id} was released before"),
             Some(format!(
@@ -84,7 +85,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         None => today.to_string(),
     };
     let approvals = if args.approve {
-        approvals(&repo, &id, args, &today.to_string())?
+        approvals(git, &repo, &id, args, &today.to_string())?
     } else {
         Vec::new()
     };
@@ -118,7 +119,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     );
     check_lint(&repo, &corpus, &released_sop, args)?;
 
-    let had_staged = commit::has_staged_change(&repo.root, &sop.path)?;
+    let had_staged = git.has_staged_change(&sop.path)?;
     let summary = args.message.trim();
     let (first, rest) = summary.split_once('\n').unwrap_or((summary, ""));
     let trailers = approval::trailers(&approvals);
@@ -189,7 +190,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             "note: {shown}; once this one is reviewed, approve it with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"`"
         ))?;
     }
-    if let Some(hint) = commit::push_hint(&repo.root, &tag) {
+    if let Some(hint) = session.git().push_hint(&tag) {
         ctx.note(&hint)?;
     }
     Ok(Exit::Success)
@@ -199,8 +200,8 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
 ///
 /// # Errors
 /// A refusal when another release runs; git errors.
-pub(super) fn begin(ctx: &Context, repo: &Repo) -> anyhow::Result<transaction::Session> {
-    let session = transaction::Session::begin(&repo.root).map_err(|e| match e {
+pub(super) fn begin(ctx: &Context, git: crate::git::Repo) -> anyhow::Result<transaction::Session> {
+    let session = transaction::Session::begin(git).map_err(|e| match e {
         transaction::CommitError::Busy => Stop::refused(
             "another release is running in this repository (`sop release` or `sop review`)",
             Some("wait until it has finished, then run this again".to_string()),
@@ -216,6 +217,7 @@ pub(super) fn begin(ctx: &Context, repo: &Repo) -> anyhow::Result<transaction::S
 
 /// The approvals given with `--approver`, checked against `[release] four_eyes`.
 fn approvals(
+    git: &crate::git::Repo,
     repo: &Repo,
     id: &str,
     args: &ReleaseArgs,
@@ -236,7 +238,7 @@ fn approvals(
         .into());
     }
     if repo.settings.config.release.four_eyes {
-        let me = crate::git::user_names(&repo.root);
+        let me = git.user_names();
         let is_me = |a: &approval::Approval| {
             me.iter().any(|m| {
                 m.eq_ignore_ascii_case(&a.name)
@@ -368,8 +370,8 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
 ///
 /// # Errors
 /// [`Stop::refused`] with the reason and the fix.
-pub(super) fn check_can_commit(repo: &Repo, sop: &Sop) -> anyhow::Result<()> {
-    if let Some(why) = commit::check_ready(&repo.root, &sop.path)? {
+pub(super) fn check_can_commit(git: &crate::git::Repo, sop: &Sop) -> anyhow::Result<()> {
+    if let Some(why) = git.check_ready(&sop.path)? {
         return Err(Stop::refused(why.message(), Some(why.help())).into());
     }
     if let Some(line) = conflict_marker_line(sop.source.text()) {

@@ -10,7 +10,7 @@ use super::find_sop;
 use super::release::{begin, check_can_commit, commit_refusal};
 use crate::cli::ReviewArgs;
 use crate::git::history::REVIEW_TRAILER;
-use crate::git::{commit, transaction};
+use crate::git::transaction;
 use crate::repo::edit::{self, NewValue};
 use crate::repo::{Sop, Status, dates};
 use crate::terminal::escape_line;
@@ -22,12 +22,13 @@ use crate::{Exit, Stop};
 /// Refusals (exit 1) with the reason and the fix; git or file errors.
 pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    ctx.require_git(&repo, "`sop review` (it commits the review)")?;
-    let session = begin(ctx, &repo)?;
+    let git = ctx.require_git(&repo, "`sop review` (it commits the review)")?;
+    let session = begin(ctx, git)?;
+    let git = session.git();
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
-    check_can_commit(&repo, sop)?;
+    check_can_commit(git, sop)?;
     if !matches!(sop.status(), Some(Status::Approved | Status::Retired)) {
         let status = sop
             .meta
@@ -45,7 +46,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
         .into());
     }
     let text = sop.source.text();
-    match commit::file_at_head(&repo.root, &sop.path)? {
+    match git.file_at_head(&sop.path)? {
         None => {
             return Err(Stop::refused(
                 format!(

@@ -28,7 +28,7 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
         let mut repo = Repo::at(root.clone(), config.as_deref())?;
         super::attach_tracked(&mut repo);
         let corpus = repo.load();
-        let histories = histories(ctx, &repo)?;
+        let (git, histories) = histories(ctx, &repo)?;
         let base = base_url(&repo, None).unwrap_or(None);
         let all = crate::lint::check(&repo, &corpus).unwrap_or_default();
         let mut opts = options(&all, drafts, base, true);
@@ -46,7 +46,7 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
                 first.message
             ));
         }
-        let mut built = site::build(&repo, &corpus, &histories, &opts)?;
+        let mut built = site::build(&repo, git.as_ref(), &corpus, &histories, &opts)?;
         if findings > 0 {
             built.notes.push(format!(
                 "lint: {findings} finding{} (run `sop lint` for details)",
@@ -75,7 +75,9 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
             .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME)),
     ];
     // A commit or a release changes what is published and the revision history: rebuild.
-    watch.extend(crate::git::history::ref_paths(&repo.root));
+    if let Some(git) = ctx.git(&repo)? {
+        watch.extend(git.ref_paths());
+    }
     server.run(
         &watch,
         || build(ctx).map_err(|e| format!("{e:#}")),

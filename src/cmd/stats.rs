@@ -25,9 +25,9 @@ use crate::terminal::escape_line;
 pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let corpus = repo.load();
-    let histories = histories(ctx, &repo)?;
+    let (git, histories) = histories(ctx, &repo)?;
     let lint = report::lint_hook::findings_by_rule(&repo, &corpus);
-    let selection = crate::site::current(&repo, &corpus, &histories)?;
+    let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
     let stats = report::stats(
         &corpus,
         &selection.current(),

@@ -47,169 +47,165 @@ pub struct BaseChange {
     pub renamed_to: Option<String>,
 }
 
-/// The commit `base` and `HEAD` have in common, as a full id: where a pull request started.
-///
-/// # Errors
-/// [`GitError::UnknownRevision`] when `rev` names nothing; a read error otherwise.
-pub fn merge_base(root: &Path, rev: &str) -> Result<String, GitError> {
-    let git = open(root, rev)?;
-    Ok(base_commit(&git, rev)?.to_string())
-}
-
-/// Every SOP file that differs between the merge base of `HEAD` and `rev` and `against`, sorted
-/// by path (now, else at the base). Files outside the SOP folder are never read; translations
-/// and READMEs are left out like everywhere else.
-///
-/// # Errors
-/// [`GitError::UnknownRevision`] when `rev` names nothing (in CI: fetch it first, e.g.
-/// `git fetch origin main`); a read error when the repository cannot be read.
-pub fn changes_since(
-    root: &Path,
-    settings: &Settings,
-    rev: &str,
-    against: Against,
-) -> Result<Vec<BaseChange>, GitError> {
-    let git = open(root, rev)?;
-    let repo = &git.repo;
-    let base = base_commit(&git, rev)?;
-    let what = format!("the changes since `{rev}`");
-    let base_tree = repo
-        .find_commit(base)
-        .and_then(|c| c.tree())
-        .map_err(GitError::read(&what))?;
-    let sops = git.git_path(settings.sops_dir());
-    let mut opts = DiffOptions::new();
-    opts.pathspec(&sops);
-    let mut diff = match against {
-        Against::WorkTree => {
-            opts.include_untracked(true).recurse_untracked_dirs(true);
-            repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))
-        }
-        Against::Head => {
-            let head = repo
-                .head()
-                .and_then(|h| h.peel_to_tree())
-                .map_err(GitError::read("the tree at HEAD"))?;
-            repo.diff_tree_to_tree(Some(&base_tree), Some(&head), Some(&mut opts))
-        }
+impl Repo {
+    /// The commit `rev` and `HEAD` have in common, as a full id: where a pull request started.
+    ///
+    /// # Errors
+    /// [`GitError::UnknownRevision`] when `rev` names nothing; a read error otherwise.
+    pub fn merge_base(&self, rev: &str) -> Result<String, GitError> {
+        Ok(base_commit(self, rev)?.to_string())
     }
-    .map_err(GitError::read(&what))?;
-    let mut find = DiffFindOptions::new();
-    find.renames(true).for_untracked(true);
-    diff.find_similar(Some(&mut find))
-        .map_err(GitError::read(&what))?;
 
-    let head_tree = repo.head().and_then(|h| h.peel_to_tree()).ok();
-    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let new_bytes = |git_path: &str| -> Option<Vec<u8>> {
-        match against {
+    /// Every SOP file that differs between the merge base of `HEAD` and `rev` and `against`, sorted
+    /// by path (now, else at the base). Files outside the SOP folder are never read; translations
+    /// and READMEs are left out like everywhere else.
+    ///
+    /// # Errors
+    /// [`GitError::UnknownRevision`] when `rev` names nothing (in CI: fetch it first, e.g.
+    /// `git fetch origin main`); a read error when the repository cannot be read.
+    pub fn changes_since(
+        &self,
+        settings: &Settings,
+        rev: &str,
+        against: Against,
+    ) -> Result<Vec<BaseChange>, GitError> {
+        let git = self;
+        let repo = &git.repo;
+        let base = base_commit(git, rev)?;
+        let what = format!("the changes since `{rev}`");
+        let base_tree = repo
+            .find_commit(base)
+            .and_then(|c| c.tree())
+            .map_err(GitError::read(&what))?;
+        let sops = git.git_path(settings.sops_dir());
+        let mut opts = DiffOptions::new();
+        opts.pathspec(&sops);
+        let mut diff = match against {
             Against::WorkTree => {
-                let workdir = repo.workdir()?;
-                let path = workdir.join(git_path);
-                // A link that leaves the repository is never read (lint reports it).
-                if crate::repo::escape(&real_root, &path).is_some() {
-                    return None;
-                }
-                std::fs::read(path).ok()
+                opts.include_untracked(true).recurse_untracked_dirs(true);
+                repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))
             }
             Against::Head => {
-                let entry = head_tree.as_ref()?.get_path(Path::new(git_path)).ok()?;
-                Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+                let head = repo
+                    .head()
+                    .and_then(|h| h.peel_to_tree())
+                    .map_err(GitError::read("the tree at HEAD"))?;
+                repo.diff_tree_to_tree(Some(&base_tree), Some(&head), Some(&mut opts))
             }
         }
-    };
-    let path_of = |f: git2::DiffFile<'_>| -> Option<String> {
-        f.path_bytes()
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-    };
-    let prefix = &settings.config.sops.id_prefix;
-    let mut out = Vec::new();
-    for delta in diff.deltas() {
-        let status = delta.status();
-        let (old, new) = match status {
-            Delta::Added | Delta::Untracked => (None, path_of(delta.new_file())),
-            Delta::Deleted => (path_of(delta.old_file()), None),
-            Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange => {
-                (path_of(delta.old_file()), path_of(delta.new_file()))
-            }
-            _ => continue,
-        };
-        let is_sop = |p: &Option<String>| {
-            p.as_deref().is_some_and(|p| {
-                let name = p.rsplit('/').next().unwrap_or(p);
-                is_sop_name(name.as_bytes())
-                    && crate::repo::sop::FileName::parse(name, prefix)
-                        .language
-                        .is_none()
-            })
-        };
-        if !is_sop(&old) && !is_sop(&new) {
-            continue;
-        }
-        let old_bytes = old.as_ref().and_then(|_| {
-            let id = delta.old_file().id();
-            repo.find_blob(id).ok().map(|b| b.content().to_vec())
-        });
-        let old_text = old_bytes
-            .as_deref()
-            .and_then(|b| std::str::from_utf8(b).ok());
-        let field = |key: &str| old_text.and_then(|t| front_matter_text(t, key));
-        let now = new.as_deref().and_then(new_bytes);
-        let base = BaseChange {
-            path: new.as_deref().map(|p| git.sop_path(p).to_string()),
-            base_path: old.as_deref().map(|p| git.sop_path(p).to_string()),
-            base_id: field("id"),
-            base_version: field("version"),
-            base_status: field("status"),
-            content_changed: old_bytes.is_none() || now.is_none() || now != old_bytes,
-            deleted: new.is_none(),
-            renamed_to: None,
-        };
-        // An SOP is its id: git pairs similar files (two SOPs from one template) as a rename,
-        // but a different id on each side is one SOP removed and another added.
-        let new_id = now
-            .as_deref()
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .and_then(|t| front_matter_text(t, "id"));
-        if status == Delta::Renamed
-            && let (Some(a), Some(b)) = (&base.base_id, &new_id)
-            && a != b
-        {
-            out.push(BaseChange {
-                path: None,
-                content_changed: true,
-                deleted: true,
-                renamed_to: base.path.clone(),
-                ..base.clone()
-            });
-            out.push(BaseChange {
-                path: base.path,
-                base_path: None,
-                base_id: None,
-                base_version: None,
-                base_status: None,
-                content_changed: true,
-                deleted: false,
-                renamed_to: None,
-            });
-            continue;
-        }
-        if !base.content_changed && old == new {
-            continue;
-        }
-        out.push(base);
-    }
-    out.sort_by(|a, b| {
-        let key = |c: &BaseChange| c.path.clone().or_else(|| c.base_path.clone());
-        key(a).cmp(&key(b))
-    });
-    Ok(out)
-}
+        .map_err(GitError::read(&what))?;
+        let mut find = DiffFindOptions::new();
+        find.renames(true).for_untracked(true);
+        diff.find_similar(Some(&mut find))
+            .map_err(GitError::read(&what))?;
 
-fn open(root: &Path, rev: &str) -> Result<Repo, GitError> {
-    Repo::open(root)?.ok_or_else(|| GitError::UnknownRevision {
-        rev: rev.to_string(),
-    })
+        let head_tree = repo.head().and_then(|h| h.peel_to_tree()).ok();
+        let root = git.sop_root();
+        let real_root = std::fs::canonicalize(&root).unwrap_or(root);
+        let new_bytes = |git_path: &str| -> Option<Vec<u8>> {
+            match against {
+                Against::WorkTree => {
+                    let workdir = repo.workdir()?;
+                    let path = workdir.join(git_path);
+                    // A link that leaves the repository is never read (lint reports it).
+                    if crate::repo::escape(&real_root, &path).is_some() {
+                        return None;
+                    }
+                    std::fs::read(path).ok()
+                }
+                Against::Head => {
+                    let entry = head_tree.as_ref()?.get_path(Path::new(git_path)).ok()?;
+                    Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+                }
+            }
+        };
+        let path_of = |f: git2::DiffFile<'_>| -> Option<String> {
+            f.path_bytes()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+        };
+        let prefix = &settings.config.sops.id_prefix;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            let status = delta.status();
+            let (old, new) = match status {
+                Delta::Added | Delta::Untracked => (None, path_of(delta.new_file())),
+                Delta::Deleted => (path_of(delta.old_file()), None),
+                Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange => {
+                    (path_of(delta.old_file()), path_of(delta.new_file()))
+                }
+                _ => continue,
+            };
+            let is_sop = |p: &Option<String>| {
+                p.as_deref().is_some_and(|p| {
+                    let name = p.rsplit('/').next().unwrap_or(p);
+                    is_sop_name(name.as_bytes())
+                        && crate::repo::sop::FileName::parse(name, prefix)
+                            .language
+                            .is_none()
+                })
+            };
+            if !is_sop(&old) && !is_sop(&new) {
+                continue;
+            }
+            let old_bytes = old.as_ref().and_then(|_| {
+                let id = delta.old_file().id();
+                repo.find_blob(id).ok().map(|b| b.content().to_vec())
+            });
+            let old_text = old_bytes
+                .as_deref()
+                .and_then(|b| std::str::from_utf8(b).ok());
+            let field = |key: &str| old_text.and_then(|t| front_matter_text(t, key));
+            let now = new.as_deref().and_then(new_bytes);
+            let base = BaseChange {
+                path: new.as_deref().map(|p| git.sop_path(p).to_string()),
+                base_path: old.as_deref().map(|p| git.sop_path(p).to_string()),
+                base_id: field("id"),
+                base_version: field("version"),
+                base_status: field("status"),
+                content_changed: old_bytes.is_none() || now.is_none() || now != old_bytes,
+                deleted: new.is_none(),
+                renamed_to: None,
+            };
+            // An SOP is its id: git pairs similar files (two SOPs from one template) as a rename,
+            // but a different id on each side is one SOP removed and another added.
+            let new_id = now
+                .as_deref()
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .and_then(|t| front_matter_text(t, "id"));
+            if status == Delta::Renamed
+                && let (Some(a), Some(b)) = (&base.base_id, &new_id)
+                && a != b
+            {
+                out.push(BaseChange {
+                    path: None,
+                    content_changed: true,
+                    deleted: true,
+                    renamed_to: base.path.clone(),
+                    ..base.clone()
+                });
+                out.push(BaseChange {
+                    path: base.path,
+                    base_path: None,
+                    base_id: None,
+                    base_version: None,
+                    base_status: None,
+                    content_changed: true,
+                    deleted: false,
+                    renamed_to: None,
+                });
+                continue;
+            }
+            if !base.content_changed && old == new {
+                continue;
+            }
+            out.push(base);
+        }
+        out.sort_by(|a, b| {
+            let key = |c: &BaseChange| c.path.clone().or_else(|| c.base_path.clone());
+            key(a).cmp(&key(b))
+        });
+        Ok(out)
+    }
 }
 
 /// The merge base of `HEAD` and `rev` (`rev` itself when `HEAD` has no commit).

@@ -78,53 +78,57 @@ impl NotReady {
     }
 }
 
-/// Whether a commit of `path` (relative to the SOP root) can be made now, and if not, why.
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn check_ready(root: &Path, path: &str) -> Result<Option<NotReady>, GitError> {
-    let Some(git) = Repo::open(root)? else {
-        return Ok(Some(NotReady::NoRepository));
-    };
-    let repo = &git.repo;
-    let what = match repo.state() {
-        RepositoryState::Clean => None,
-        RepositoryState::Merge => Some("a merge"),
-        RepositoryState::Revert | RepositoryState::RevertSequence => Some("a revert"),
-        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => Some("a cherry-pick"),
-        RepositoryState::Bisect => Some("a bisect"),
-        RepositoryState::Rebase
-        | RepositoryState::RebaseInteractive
-        | RepositoryState::RebaseMerge => Some("a rebase"),
-        RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => Some("a `git am`"),
-    };
-    if let Some(what) = what {
-        return Ok(Some(NotReady::InProgress { what }));
-    }
-    if repo.head_detached().map_err(GitError::read("HEAD"))? {
-        return Ok(Some(NotReady::Detached));
-    }
-    match repo.head() {
-        Ok(_) => {}
-        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
-            let branch = unborn_branch(repo);
-            return Ok(Some(NotReady::Unborn { branch }));
+impl Repo {
+    /// Whether a commit of `path` (relative to the SOP root) can be made now, and if not, why.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn check_ready(&self, path: &str) -> Result<Option<NotReady>, GitError> {
+        let git = self;
+        let repo = &git.repo;
+        let what = match repo.state() {
+            RepositoryState::Clean => None,
+            RepositoryState::Merge => Some("a merge"),
+            RepositoryState::Revert | RepositoryState::RevertSequence => Some("a revert"),
+            RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
+                Some("a cherry-pick")
+            }
+            RepositoryState::Bisect => Some("a bisect"),
+            RepositoryState::Rebase
+            | RepositoryState::RebaseInteractive
+            | RepositoryState::RebaseMerge => Some("a rebase"),
+            RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => {
+                Some("a `git am`")
+            }
+        };
+        if let Some(what) = what {
+            return Ok(Some(NotReady::InProgress { what }));
         }
-        Err(e) => return Err(GitError::read("HEAD")(e)),
+        if repo.head_detached().map_err(GitError::read("HEAD"))? {
+            return Ok(Some(NotReady::Detached));
+        }
+        match repo.head() {
+            Ok(_) => {}
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+                let branch = unborn_branch(repo);
+                return Ok(Some(NotReady::Unborn { branch }));
+            }
+            Err(e) => return Err(GitError::read("HEAD")(e)),
+        }
+        let index = repo.index().map_err(GitError::read("the index"))?;
+        let git_path = git.git_path(path);
+        let conflicted = index.has_conflicts()
+            && (1..=3).any(|stage| index.get_path(Path::new(&git_path), stage).is_some());
+        if conflicted {
+            return Ok(Some(NotReady::Conflicted {
+                path: path.to_string(),
+            }));
+        }
+        if super::transaction::identity(repo).is_err() {
+            return Ok(Some(NotReady::NoIdentity));
+        }
+        Ok(None)
     }
-    let index = repo.index().map_err(GitError::read("the index"))?;
-    let git_path = git.git_path(path);
-    let conflicted = index.has_conflicts()
-        && (1..=3).any(|stage| index.get_path(Path::new(&git_path), stage).is_some());
-    if conflicted {
-        return Ok(Some(NotReady::Conflicted {
-            path: path.to_string(),
-        }));
-    }
-    if super::transaction::identity(repo).is_err() {
-        return Ok(Some(NotReady::NoIdentity));
-    }
-    Ok(None)
 }
 
 fn unborn_branch(repo: &Repository) -> String {
@@ -138,71 +142,67 @@ fn unborn_branch(repo: &Repository) -> String {
         .unwrap_or_else(|| "main".to_string())
 }
 
-/// Whether the index holds a staged version of `path` that differs from `HEAD` (that staged
-/// version is replaced by the work-tree file when it is committed).
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn has_staged_change(root: &Path, path: &str) -> Result<bool, GitError> {
-    let Some(git) = Repo::open(root)? else {
-        return Ok(false);
-    };
-    let git_path = git.git_path(path);
-    let index = git.repo.index().map_err(GitError::read("the index"))?;
-    let staged = index.get_path(Path::new(&git_path), 0).map(|e| e.id);
-    let head = git
-        .repo
-        .head()
-        .and_then(|h| h.peel_to_tree())
-        .ok()
-        .and_then(|t| t.get_path(Path::new(&git_path)).ok().map(|e| e.id()));
-    Ok(staged.is_some() && staged != head)
-}
+impl Repo {
+    /// Whether the index holds a staged version of `path` that differs from `HEAD` (that staged
+    /// version is replaced by the work-tree file when it is committed).
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn has_staged_change(&self, path: &str) -> Result<bool, GitError> {
+        let git = self;
+        let git_path = git.git_path(path);
+        let index = git.repo.index().map_err(GitError::read("the index"))?;
+        let staged = index.get_path(Path::new(&git_path), 0).map(|e| e.id);
+        let head = git
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_tree())
+            .ok()
+            .and_then(|t| t.get_path(Path::new(&git_path)).ok().map(|e| e.id()));
+        Ok(staged.is_some() && staged != head)
+    }
 
-/// The text of `path` (relative to the SOP root) at `HEAD`, `None` when it is not there.
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn file_at_head(root: &Path, path: &str) -> Result<Option<String>, GitError> {
-    let Some(git) = Repo::open(root)? else {
-        return Ok(None);
-    };
-    let Ok(tree) = git.repo.head().and_then(|h| h.peel_to_tree()) else {
-        return Ok(None);
-    };
-    Ok(git.file_in_tree(&tree, path))
-}
+    /// The text of `path` (relative to the SOP root) at `HEAD`, `None` when it is not there.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn file_at_head(&self, path: &str) -> Result<Option<String>, GitError> {
+        let git = self;
+        let Ok(tree) = git.repo.head().and_then(|h| h.peel_to_tree()) else {
+            return Ok(None);
+        };
+        Ok(git.file_in_tree(&tree, path))
+    }
 
-/// Whether the tag `name` exists.
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn tag_exists(root: &Path, name: &str) -> Result<bool, GitError> {
-    let Some(git) = Repo::open(root)? else {
-        return Ok(false);
-    };
-    Ok(git
-        .repo
-        .find_reference(&format!("refs/tags/{name}"))
-        .is_ok())
-}
+    /// Whether the tag `name` exists.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn tag_exists(&self, name: &str) -> Result<bool, GitError> {
+        let git = self;
+        Ok(git
+            .repo
+            .find_reference(&format!("refs/tags/{name}"))
+            .is_ok())
+    }
 
-/// What to type to share a release: `git push <remote> <branch> <tag>` with the branch's
-/// remote (or the only remote); `None` when the repository has no remote.
-pub fn push_hint(root: &Path, tag: &str) -> Option<String> {
-    let git = Repo::open(root).ok()??;
-    let repo = &git.repo;
-    let head = repo.head().ok()?;
-    let branch = head.shorthand().ok()?.to_string();
-    let remotes = repo.remotes().ok()?;
-    let names: Vec<&str> = remotes.iter().flatten().flatten().collect();
-    let remote = repo
-        .branch_upstream_remote(head.name().ok()?)
-        .ok()
-        .and_then(|b| b.as_str().ok().map(str::to_string))
-        .or_else(|| (names.len() == 1).then(|| names[0].to_string()))
-        .or_else(|| names.contains(&"origin").then(|| "origin".to_string()))?;
-    Some(format!(
-        "share the release with `git push {remote} {branch} {tag}`"
-    ))
+    /// What to type to share a release: `git push <remote> <branch> <tag>` with the branch's
+    /// remote (or the only remote); `None` when the repository has no remote.
+    pub fn push_hint(&self, tag: &str) -> Option<String> {
+        let git = self;
+        let repo = &git.repo;
+        let head = repo.head().ok()?;
+        let branch = head.shorthand().ok()?.to_string();
+        let remotes = repo.remotes().ok()?;
+        let names: Vec<&str> = remotes.iter().flatten().flatten().collect();
+        let remote = repo
+            .branch_upstream_remote(head.name().ok()?)
+            .ok()
+            .and_then(|b| b.as_str().ok().map(str::to_string))
+            .or_else(|| (names.len() == 1).then(|| names[0].to_string()))
+            .or_else(|| names.contains(&"origin").then(|| "origin".to_string()))?;
+        Some(format!(
+            "share the release with `git push {remote} {branch} {tag}`"
+        ))
+    }
 }

@@ -6,8 +6,6 @@
 //! that appears twice matches in order. [`read_revision`] finds the text of an SOP at a version
 //! number, a tag or any revision.
 
-use std::path::Path;
-
 use serde::Serialize;
 use similar::{Algorithm, ChangeTag, DiffTag, TextDiff};
 
@@ -573,57 +571,57 @@ pub enum Missing {
     },
 }
 
-/// The text of the SOP at `path` (relative to the SOP root) with id `id` at `spec`: a version
-/// number (`1.2.0` or `v1.2.0`, read from its release tag), a tag name, or any revision git
-/// understands (`HEAD~2`, a branch, a commit id).
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn read_revision(
-    root: &Path,
-    settings: &crate::repo::Settings,
-    id: &str,
-    path: &str,
-    spec: &str,
-) -> Result<Result<Revisioned, Missing>, GitError> {
-    let Some(git) = Repo::open(root)? else {
-        return Ok(Err(Missing::NoSuchRevision));
-    };
-    let repo = &git.repo;
-    let bare = spec.strip_prefix('v').unwrap_or(spec);
-    let (refname, label) = if semver::Version::parse(bare).is_ok() {
-        let tag = settings.tag_name(id, bare);
-        if repo.find_reference(&format!("refs/tags/{tag}")).is_err() {
-            return Ok(Err(Missing::NoSuchVersion { tag }));
+impl Repo {
+    /// The text of the SOP at `path` (relative to the SOP root) with id `id` at `spec`: a version
+    /// number (`1.2.0` or `v1.2.0`, read from its release tag), a tag name, or any revision git
+    /// understands (`HEAD~2`, a branch, a commit id).
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn read_revision(
+        &self,
+        settings: &crate::repo::Settings,
+        id: &str,
+        path: &str,
+        spec: &str,
+    ) -> Result<Result<Revisioned, Missing>, GitError> {
+        let git = self;
+        let repo = &git.repo;
+        let bare = spec.strip_prefix('v').unwrap_or(spec);
+        let (refname, label) = if semver::Version::parse(bare).is_ok() {
+            let tag = settings.tag_name(id, bare);
+            if repo.find_reference(&format!("refs/tags/{tag}")).is_err() {
+                return Ok(Err(Missing::NoSuchVersion { tag }));
+            }
+            (format!("refs/tags/{tag}"), format!("{bare} (tag {tag})"))
+        } else if repo.find_reference(&format!("refs/tags/{spec}")).is_ok() {
+            (format!("refs/tags/{spec}"), format!("tag {spec}"))
+        } else {
+            (spec.to_string(), spec.to_string())
+        };
+        let Ok(commit) = repo
+            .revparse_single(&refname)
+            .and_then(|o| o.peel_to_commit())
+        else {
+            return Ok(Err(Missing::NoSuchRevision));
+        };
+        let tree = commit
+            .tree()
+            .map_err(GitError::read(format!("the files of `{spec}`")))?;
+        let id_str = commit.id().to_string();
+        let short: String = id_str.chars().take(7).collect();
+        match git.file_in_tree(&tree, path) {
+            Some(text) => Ok(Ok(Revisioned {
+                label: if label.starts_with(bare) && label.contains("(tag") {
+                    label
+                } else {
+                    format!("{label} ({short})")
+                },
+                commit: id_str,
+                text,
+            })),
+            None => Ok(Err(Missing::NotInRevision { commit: id_str })),
         }
-        (format!("refs/tags/{tag}"), format!("{bare} (tag {tag})"))
-    } else if repo.find_reference(&format!("refs/tags/{spec}")).is_ok() {
-        (format!("refs/tags/{spec}"), format!("tag {spec}"))
-    } else {
-        (spec.to_string(), spec.to_string())
-    };
-    let Ok(commit) = repo
-        .revparse_single(&refname)
-        .and_then(|o| o.peel_to_commit())
-    else {
-        return Ok(Err(Missing::NoSuchRevision));
-    };
-    let tree = commit
-        .tree()
-        .map_err(GitError::read(format!("the files of `{spec}`")))?;
-    let id_str = commit.id().to_string();
-    let short: String = id_str.chars().take(7).collect();
-    match git.file_in_tree(&tree, path) {
-        Some(text) => Ok(Ok(Revisioned {
-            label: if label.starts_with(bare) && label.contains("(tag") {
-                label
-            } else {
-                format!("{label} ({short})")
-            },
-            commit: id_str,
-            text,
-        })),
-        None => Ok(Err(Missing::NotInRevision { commit: id_str })),
     }
 }
 

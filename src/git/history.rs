@@ -27,10 +27,9 @@ pub use super::approval::Approval;
 use super::changes::{FileChange, Region, Trees};
 use super::follow::{Followed, Follower, Touches};
 use super::graph::Graph;
-use super::object::{MODE_TREE, RawTree, is_blob_mode};
-use super::pack::{PackReader, Packs};
+use super::object::{MODE_TREE, is_blob_mode};
+use super::reader::Reader;
 use super::tags::read_tags;
-pub use super::tags::releases_of;
 use super::{GitError, Repo, format_date, is_sop_name};
 use crate::repo::Settings;
 use crate::repo::sop::FileName;
@@ -115,23 +114,12 @@ pub struct SopHistory {
 /// History of every SOP, by id (by path for a file without an id).
 pub type Histories = BTreeMap<String, SopHistory>;
 
-/// Compute the history of every SOP at `HEAD` in one pass over the commit graph.
-///
-/// The map holds one entry per SOP file (not a translation) in `HEAD`'s tree, keyed by its id
-/// (from its file name, else its front matter), else by its path; an SOP that is not committed
-/// yet has none. A folder outside git, or a repository without commits, gives an empty map.
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn load_all(root: &Path, settings: &Settings) -> Result<Histories, GitError> {
-    match Repo::open(root)? {
-        Some(git) => git.histories(settings),
-        None => Ok(Histories::new()),
-    }
-}
-
 impl Repo {
-    /// The history of every SOP at `HEAD`: see [`load_all`].
+    /// The history of every SOP at `HEAD`, in one pass over the commit graph.
+    ///
+    /// The map holds one entry per SOP file (not a translation) in `HEAD`'s tree, keyed by its
+    /// id (from its file name, else its front matter), else by its path; an SOP that is not
+    /// committed yet has none. A repository without commits gives an empty map.
     ///
     /// # Errors
     /// When the repository cannot be read.
@@ -156,10 +144,10 @@ impl Repo {
         };
         let objects = self.objects().clone();
         let shallow = self.shallow_edges();
-        let git_dir = self.repo.path().to_path_buf();
+        let refs = self.tag_refs("*")?;
         let (graph, tags) = rayon::join(
             || Graph::walk(&mut objects.reader(), head_id, &shallow),
-            || read_tags(&git_dir, settings, "*"),
+            || read_tags(&objects, settings, &refs),
         );
         let graph = graph?;
         let mut releases = tags?;
@@ -422,101 +410,134 @@ fn sops_dir_parts(git: &Repo, settings: &Settings) -> Vec<String> {
         .collect()
 }
 
-/// The text of `path` in the commit that `tag` points to.
-///
-/// `path` is relative to the SOP root. When the file had another name at that tag (it was
-/// renamed or moved since), the file of the same id (and language) in the SOP folder is
-/// returned instead. `None` when the tag does not exist, the file is not in it, or it is not
-/// UTF-8 text.
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn file_at_tag(root: &Path, tag: &str, path: &str) -> Result<Option<String>, GitError> {
-    with_open(root, |open| {
-        let Ok(obj) = open.git.repo.revparse_single(&format!("refs/tags/{tag}")) else {
+impl Repo {
+    /// The text of `path` in the commit that `tag` points to.
+    ///
+    /// `path` is relative to the SOP root. When the file had another name at that tag (it was
+    /// renamed or moved since), the file of the same id (and language) in the same top folder
+    /// is returned instead. `None` when the tag does not exist, the file is not in it, or it
+    /// is not UTF-8 text.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn file_at_tag(&self, tag: &str, path: &str) -> Result<Option<String>, GitError> {
+        let Ok(obj) = self.repo.revparse_single(&format!("refs/tags/{tag}")) else {
             return Ok(None);
         };
         let commit = obj
             .peel_to_commit()
             .map_err(GitError::read(format!("the commit of tag `{tag}`")))?
             .id();
-        drop(obj);
-        read_at_commit(open, commit, path)
-    })
-}
+        Ok(self.texts().reader().at_commit(&commit.to_string(), path))
+    }
 
-/// The text of `path` in the commit `commit` (full hex id, as in [`Release::commit`]), with the
-/// same fallback as [`file_at_tag`] for a file that had another name then.
-///
-/// Publishing reads every release this way: the commit, its trees and the file come from the
-/// packs through the thread's [`PackReader`], which keeps the trees it decoded, so thousands of
-/// releases cost one pass over the objects they share.
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn file_at_commit(root: &Path, commit: &str, path: &str) -> Result<Option<String>, GitError> {
-    let Ok(id) = Oid::from_str(commit) else {
-        return Ok(None);
-    };
-    with_open(root, |open| read_at_commit(open, id, path))
-}
-
-/// The text of blob `blob` (from [`Revision::blob`]); `None` when it is not a blob or not
-/// UTF-8 text. Publishing reads most releases this way: the history pass already knows
-/// which blob each release commit wrote, so no commit or tree is read again.
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn file_at_blob(root: &Path, blob: Oid) -> Result<Option<String>, GitError> {
-    with_open(root, |open| {
-        if let Some((3, data)) = open.reader.as_mut().and_then(|r| r.object(blob)) {
-            return Ok(String::from_utf8(data.to_vec()).ok());
+    /// A maker of per-thread readers of committed SOP text (it can be shared with threads).
+    pub fn texts(&self) -> TextSource {
+        TextSource {
+            objects: self.objects().clone(),
+            prefix: self.prefix.clone(),
         }
-        Ok(match open.git.repo.find_blob(blob) {
-            Ok(b) => String::from_utf8(b.content().to_vec()).ok(),
-            Err(_) => None,
-        })
-    })
+    }
+
+    /// The blob of every SOP file (translations included) in `HEAD`'s tree, by path relative
+    /// to the SOP root: what is committed, read in one walk of the SOP folder's trees, no blob
+    /// read. Empty before the first commit.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn head_blobs(&self, settings: &Settings) -> Result<HeadBlobs, GitError> {
+        let Some(head) = head_of(&self.repo)? else {
+            return Ok(HeadBlobs::default());
+        };
+        let tree = head
+            .peel_to_tree()
+            .map_err(GitError::read("the tree at HEAD"))?;
+        let sops_dir = sops_dir_parts(self, settings);
+        let blobs = head_files(&self.repo, &tree, &sops_dir)?
+            .into_iter()
+            .map(|(path, blob)| (self.sop_path(&path).to_string(), blob))
+            .collect();
+        Ok(HeadBlobs { blobs })
+    }
+
+    /// The files git changes when a commit or tag is made: its `HEAD`, its `refs/` folder and
+    /// `packed-refs` (a worktree's `HEAD`, the shared refs). `sop serve` watches them to
+    /// rebuild after a commit or a release.
+    pub fn ref_paths(&self) -> Vec<std::path::PathBuf> {
+        let common = self.repo.commondir();
+        vec![
+            self.repo.path().join("HEAD"),
+            common.join("refs"),
+            common.join("packed-refs"),
+        ]
+    }
 }
 
-/// The blob of every SOP file (translations included) in `HEAD`'s tree, by path relative to
-/// the SOP root: what is committed, read in one walk of the SOP folder's trees, no blob read.
-/// `None` outside git; empty before the first commit.
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn head_blobs(root: &Path, settings: &Settings) -> Result<Option<HeadBlobs>, GitError> {
-    let Some(git) = Repo::open(root)? else {
-        return Ok(None);
-    };
-    let repo = &git.repo;
-    let Some(head) = head_of(repo)? else {
-        return Ok(Some(HeadBlobs::default()));
-    };
-    let tree = head
-        .peel_to_tree()
-        .map_err(GitError::read("the tree at HEAD"))?;
-    let sops_dir = sops_dir_parts(&git, settings);
-    let blobs = head_files(repo, &tree, &sops_dir)?
-        .into_iter()
-        .map(|(path, blob)| (git.sop_path(&path).to_string(), blob))
-        .collect();
-    Ok(Some(HeadBlobs { blobs }))
+/// Makes [`TextReader`]s; shared by the threads of a site build.
+#[derive(Clone)]
+pub struct TextSource {
+    objects: super::Objects,
+    prefix: String,
 }
 
-/// The files git changes when a commit or tag is made in the repository around `root`: its
-/// `HEAD`, its `refs/` folder and `packed-refs` (a worktree's `HEAD`, the shared refs). Empty
-/// outside git. `sop serve` watches them to rebuild after a commit or a release.
-pub fn ref_paths(root: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(Some(git)) = Repo::open(root) else {
-        return Vec::new();
-    };
-    let common = git.repo.commondir();
-    vec![
-        git.repo.path().join("HEAD"),
-        common.join("refs"),
-        common.join("packed-refs"),
-    ]
+impl TextSource {
+    /// A reader for the calling thread.
+    pub fn reader(&self) -> TextReader {
+        TextReader {
+            reader: self.objects.reader(),
+            prefix: self.prefix.clone(),
+        }
+    }
+}
+
+/// Reads committed SOP text for one thread. Publishing reads thousands of releases this way:
+/// the pack reader keeps the trees it decoded, so they cost one pass over the objects they
+/// share.
+pub struct TextReader {
+    reader: Reader,
+    prefix: String,
+}
+
+impl TextReader {
+    /// The text of blob `blob` (from [`Revision::blob`]); `None` when it is missing, not a
+    /// file or not UTF-8 text.
+    pub fn blob(&mut self, blob: Oid) -> Option<String> {
+        let data = self.reader.blob(blob).ok()?;
+        String::from_utf8(data.to_vec()).ok()
+    }
+
+    /// The text of `path` (relative to the SOP root) in commit `commit` (full hex id), else of
+    /// the file with the same id and language in the same top folder, when `path` is not
+    /// there; `None` when neither is, or it is not text.
+    pub fn at_commit(&mut self, commit: &str, path: &str) -> Option<String> {
+        let id = Oid::from_str(commit).ok()?;
+        let tree = self.reader.commit(id).ok()?.tree;
+        let full = format!("{}{path}", self.prefix);
+        let mut trees = Trees::new(&mut self.reader);
+        let blob = match trees.lookup(tree, &full).ok()? {
+            Some((_, blob)) => blob,
+            None => {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                let wanted = file_identity(name)?;
+                let top = format!(
+                    "{}{}/",
+                    self.prefix,
+                    path.split('/').next().unwrap_or_default()
+                );
+                let files = trees.files(tree).ok()?;
+                files
+                    .iter()
+                    .filter(|(p, _)| p.starts_with(&top))
+                    .find(|(p, _)| {
+                        let n = p.rsplit('/').next().unwrap_or(p);
+                        file_identity(n).as_ref() == Some(&wanted)
+                    })
+                    .map(|(_, (_, blob))| *blob)?
+            }
+        };
+        drop(trees);
+        self.blob(blob)
+    }
 }
 
 /// The SOP files committed at `HEAD`: path relative to the SOP root → blob.
@@ -537,109 +558,6 @@ impl HeadBlobs {
 /// read from the repository).
 pub fn is_text_of(blob: Oid, text: &str) -> bool {
     Oid::hash_object(git2::ObjectType::Blob, text.as_bytes()).is_ok_and(|id| id == blob)
-}
-
-/// How many read passes have begun: a thread reopens its repository when a new pass begins,
-/// so a long `sop serve` sees new packs and lets go of old ones.
-static READ_PASS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Begin a pass of [`file_at_commit`] and [`file_at_blob`] reads (one site build): each thread
-/// then opens the repository afresh on its first read.
-pub fn begin_read_pass() {
-    READ_PASS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Run `f` with this thread's open repository at `root`; `Ok(None)` when `root` is not in git.
-fn with_open<T>(
-    root: &Path,
-    f: impl FnOnce(&mut Open) -> Result<Option<T>, GitError>,
-) -> Result<Option<T>, GitError> {
-    // Publishing reads thousands of releases from a few threads: each thread keeps its
-    // repository open (git2's `Repository` may not be shared between threads) instead of
-    // opening it per release.
-    type Cached = Option<(std::path::PathBuf, u64, Option<Open>)>;
-    thread_local! {
-        static OPEN: std::cell::RefCell<Cached> = const { std::cell::RefCell::new(None) };
-    }
-    let pass = READ_PASS.load(std::sync::atomic::Ordering::Relaxed);
-    OPEN.with(|cell| {
-        let mut cached = cell.borrow_mut();
-        if cached
-            .as_ref()
-            .is_none_or(|(p, n, _)| p != root || *n != pass)
-        {
-            // Drop the old one first, so two copies of the packs are never held at once.
-            *cached = None;
-            let open = Repo::open(root)?.map(|git| {
-                // Every decoded version stays cached, so reading the releases of one SOP one
-                // after another applies each delta once instead of walking its whole chain.
-                let reader = Packs::open(git.repo.commondir()).map(PackReader::new);
-                Open { git, reader }
-            });
-            *cached = Some((root.to_path_buf(), pass, open));
-        }
-        match cached.as_mut() {
-            Some((_, _, Some(open))) => f(open),
-            _ => Ok(None),
-        }
-    })
-}
-
-/// A repository kept open by one thread, with its pack reader.
-struct Open {
-    git: Repo,
-    reader: Option<PackReader>,
-}
-
-fn read_at_commit(open: &mut Open, commit: Oid, path: &str) -> Result<Option<String>, GitError> {
-    let git_path = open.git.git_path(path);
-    if let Some(reader) = open.reader.as_mut()
-        && let Some(data) = blob_in_commit(reader, commit, &git_path)
-    {
-        return Ok(String::from_utf8(data.to_vec()).ok());
-    }
-    let commit = open
-        .git
-        .repo
-        .find_commit(commit)
-        .map_err(GitError::read(format!("commit {commit}")))?;
-    let tree = commit.tree().map_err(GitError::read(format!(
-        "the files of commit {}",
-        commit.id()
-    )))?;
-    Ok(open.git.file_in_tree(&tree, path))
-}
-
-/// The blob at `git_path` in `commit`, read from the packs alone; `None` when it is not there
-/// or any object on the way is not in a pack (the caller then asks libgit2).
-fn blob_in_commit(
-    reader: &mut PackReader,
-    commit: Oid,
-    git_path: &str,
-) -> Option<std::rc::Rc<[u8]>> {
-    let (kind, raw) = reader.object(commit)?;
-    if kind != 1 {
-        return None;
-    }
-    let header = raw.split(|&b| b == b'\n').next()?;
-    let hex = std::str::from_utf8(header.strip_prefix(b"tree ")?).ok()?;
-    let mut at = Oid::from_str(hex).ok()?;
-    let mut parts = git_path.split('/').filter(|p| !p.is_empty()).peekable();
-    while let Some(name) = parts.next() {
-        let last = parts.peek().is_none();
-        let tree = reader.tree(at)?;
-        let entry =
-            RawTree(&tree).find(|e| e.name == name.as_bytes() && (e.mode == MODE_TREE) != last)?;
-        at = Oid::from_bytes(entry.id).ok()?;
-        if last {
-            if !is_blob_mode(entry.mode) {
-                return None;
-            }
-            let (kind, data) = reader.object(at)?;
-            return (kind == 3).then_some(data);
-        }
-    }
-    None
 }
 
 impl Repo {
@@ -735,48 +653,5 @@ pub(crate) fn front_matter_text(text: &str, key: &str) -> Option<String> {
     match &fm.get(key)?.value {
         Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::git::test_git as git;
-
-    #[test]
-    fn releases_are_read_from_the_packs_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        git(root, &["init", "-q"]);
-        let mut versions = Vec::new();
-        for n in 0..5 {
-            let text: String = (0..=n)
-                .map(|k| format!("Step {k} of the procedure.\n"))
-                .collect();
-            std::fs::create_dir_all(root.join("sops/a")).unwrap();
-            std::fs::write(root.join("sops/a/SOP-0001-x.md"), &text).unwrap();
-            git(root, &["add", "-A"]);
-            git(root, &["commit", "-q", "-m", "v"]);
-            let commit = Oid::from_str(git(root, &["rev-parse", "HEAD"]).trim()).unwrap();
-            versions.push((commit, text));
-        }
-        git(root, &["gc", "-q"]);
-        let packs = Packs::open(&root.join(".git")).unwrap();
-        let mut reader = PackReader::new(packs);
-        for (commit, text) in &versions {
-            let blob = blob_in_commit(&mut reader, *commit, "sops/a/SOP-0001-x.md");
-            assert_eq!(blob.as_deref(), Some(text.as_bytes()));
-            // A folder, or a path that is not there, is no blob.
-            assert_eq!(blob_in_commit(&mut reader, *commit, "sops/a"), None);
-            assert_eq!(
-                blob_in_commit(&mut reader, *commit, "sops/a/SOP-0002-y.md"),
-                None
-            );
-            assert_eq!(
-                blob_in_commit(&mut reader, *commit, "sops/a/SOP-0001-x.md/z"),
-                None
-            );
-        }
     }
 }

@@ -170,7 +170,7 @@ impl Repo {
     ///
     /// # Errors
     /// [`GitError::Open`] when a repository is there but cannot be opened.
-    pub(crate) fn open(root: &Path) -> Result<Option<Repo>, GitError> {
+    pub fn open(root: &Path) -> Result<Option<Repo>, GitError> {
         let repo = match git2::Repository::discover(root) {
             Ok(r) => r,
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
@@ -224,6 +224,12 @@ impl Repo {
             .collect()
     }
 
+    /// The SOP root: the work tree's folder `prefix`.
+    pub fn sop_root(&self) -> PathBuf {
+        let workdir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
+        workdir.join(self.prefix.trim_end_matches('/'))
+    }
+
     /// The path in the work tree of `rel`, a path relative to the SOP root.
     pub(crate) fn git_path(&self, rel: &str) -> String {
         format!("{}{rel}", self.prefix)
@@ -272,21 +278,42 @@ pub fn probe(dir: &Path) -> Result<Option<bool>, GitError> {
 /// # Errors
 /// Why the index cannot be read, in words.
 pub fn tracked_files(root: &Path) -> Result<Option<std::collections::BTreeSet<String>>, String> {
-    let git = match Repo::open(root) {
-        Ok(Some(git)) => git,
-        Ok(None) => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    };
-    let index = git.repo.index().map_err(|e| e.message().to_string())?;
-    Ok(Some(
-        index
+    match Repo::open(root) {
+        Ok(Some(git)) => git.tracked_files().map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+impl Repo {
+    /// The files in git's index under the SOP root, relative to it.
+    ///
+    /// # Errors
+    /// Why the index cannot be read, in words.
+    pub fn tracked_files(&self) -> Result<std::collections::BTreeSet<String>, String> {
+        let index = self.repo.index().map_err(|e| e.message().to_string())?;
+        Ok(index
             .iter()
             .filter_map(|entry| {
                 let path = String::from_utf8(entry.path).ok()?;
-                path.strip_prefix(&git.prefix).map(str::to_string)
+                path.strip_prefix(&self.prefix).map(str::to_string)
             })
-            .collect(),
-    ))
+            .collect())
+    }
+
+    /// Every way git's configuration names the user here (`user.name`, `user.email`), for
+    /// telling whether an approver is the person running `sop`.
+    pub fn user_names(&self) -> Vec<String> {
+        let Ok(config) = self.repo.config() else {
+            return Vec::new();
+        };
+        ["user.name", "user.email"]
+            .iter()
+            .filter_map(|k| config.get_string(k).ok())
+            .map(|v| approval::clean(&v))
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
 }
 
 /// The help for a shallow clone.
@@ -312,23 +339,6 @@ pub fn init(dir: &Path) -> Result<(), GitError> {
             path: dir.to_path_buf(),
             source,
         })
-}
-
-/// Every way git's configuration names the user here (`user.name`, `user.email`), for
-/// telling whether an approver is the person running `sop`.
-pub fn user_names(dir: &Path) -> Vec<String> {
-    let Ok(config) = git2::Repository::discover(dir)
-        .and_then(|r| r.config())
-        .or_else(|_| git2::Config::open_default())
-    else {
-        return Vec::new();
-    };
-    ["user.name", "user.email"]
-        .iter()
-        .filter_map(|k| config.get_string(k).ok())
-        .map(|v| approval::clean(&v))
-        .filter(|v| !v.is_empty())
-        .collect()
 }
 
 /// The user's name from git's configuration (`user.name`, else `user.email`), as seen from

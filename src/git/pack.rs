@@ -48,12 +48,6 @@ enum PackData {
 /// piece by piece.
 const IN_MEMORY: u64 = 256 * 1024 * 1024;
 
-/// The packs opened last, by git folder and pack names: a pack file never changes once
-/// written (its name is its checksum), so the same names mean the same bytes. History, tags
-/// and publishing's readers then share one copy.
-type Opened = Option<(std::path::PathBuf, Vec<std::path::PathBuf>, Arc<Packs>)>;
-static OPENED: std::sync::Mutex<Opened> = std::sync::Mutex::new(None);
-
 impl Packs {
     /// The packs under `<git_dir>/objects/pack`; `None` when there are none, or an index is of
     /// a version this reader does not know.
@@ -65,19 +59,7 @@ impl Packs {
             .filter(|p| p.extension().is_some_and(|x| x == "idx"))
             .collect();
         names.sort();
-        // Held while opening, so that two threads opening at once read the packs once.
-        let mut opened = OPENED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((d, n, packs)) = opened.as_ref()
-            && *d == dir
-            && *n == names
-        {
-            return Some(Arc::clone(packs));
-        }
-        let packs = Packs::load(&names, IN_MEMORY)?;
-        *opened = Some((dir, names, Arc::clone(&packs)));
-        Some(packs)
+        Packs::load(&names, IN_MEMORY)
     }
 
     /// The packs of the index files `names`, held in memory while their sizes add up to at
@@ -231,12 +213,6 @@ impl PackReader {
             cache: HashMap::new(),
             cached_bytes: 0,
         }
-    }
-
-    /// The content of tree `id`, `None` when it is not a tree in a pack this reader can read.
-    pub(crate) fn tree(&mut self, id: Oid) -> Option<Rc<[u8]>> {
-        let (kind, data) = self.object(id)?;
-        (kind == 2).then_some(data)
     }
 
     /// The type (1 commit, 2 tree, 3 blob, 4 tag) and content of object `id`, when it is in a

@@ -9,70 +9,74 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use git2::{ObjectType, Oid, Repository};
+use git2::Oid;
 use rayon::prelude::*;
 
 use super::history::Release;
 use super::object::parse_tag;
-use super::pack::{PackReader, Packs};
 use super::{GitError, Repo, format_date};
 use crate::repo::Settings;
 
-/// The releases of one SOP, newest version first, from its tags alone (no walk).
-///
-/// # Errors
-/// When the repository cannot be read.
-pub fn releases_of(root: &Path, settings: &Settings, id: &str) -> Result<Vec<Release>, GitError> {
-    let Some(git) = Repo::open(root)? else {
-        return Ok(Vec::new());
-    };
-    let format = &settings.config.release.tag_format;
-    let escaped: String = id
-        .chars()
-        .map(|c| match c {
-            '*' | '?' | '[' | ']' | '\\' => '?',
-            c => c,
-        })
-        .collect();
-    let glob = format.replace("{id}", &escaped).replace("{version}", "*");
-    let mut all = read_tags(git.repo.path(), settings, &glob)?;
-    Ok(all.remove(id).unwrap_or_default())
+impl Repo {
+    /// The releases of one SOP, newest version first, from its tags alone (no walk).
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn releases_of(&self, settings: &Settings, id: &str) -> Result<Vec<Release>, GitError> {
+        let git = self;
+        let format = &settings.config.release.tag_format;
+        let escaped: String = id
+            .chars()
+            .map(|c| match c {
+                '*' | '?' | '[' | ']' | '\\' => '?',
+                c => c,
+            })
+            .collect();
+        let glob = format.replace("{id}", &escaped).replace("{version}", "*");
+        let refs = git.tag_refs(&glob)?;
+        let mut all = read_tags(git.objects(), settings, &refs)?;
+        Ok(all.remove(id).unwrap_or_default())
+    }
 }
 
 /// A release with its SOP id and parsed version, before grouping.
 type VersionedRelease = (String, semver::Version, Release);
 
-/// Every release tag whose name matches `glob`, by SOP id, newest version first.
-pub(super) fn read_tags(
-    git_dir: &Path,
-    settings: &Settings,
-    glob: &str,
-) -> Result<HashMap<String, Vec<Release>>, GitError> {
-    let repo = Repository::open(git_dir).map_err(|source| GitError::Open {
-        path: git_dir.to_path_buf(),
-        source,
-    })?;
-    let format = TagFormat::new(&settings.config.release.tag_format);
-    let what = "the release tags";
-    let refs = match (glob == "*").then(|| list_tags(repo.commondir())).flatten() {
-        Some(refs) => refs,
-        None => {
-            let mut refs = Vec::new();
-            for r in repo
-                .references_glob(&format!("refs/tags/{glob}"))
-                .map_err(GitError::read(what))?
-            {
-                let r = r.map_err(GitError::read(what))?;
-                if let (Some(name), Some(target)) = (r.name().ok(), r.target()) {
-                    refs.push((name.to_string(), target));
-                }
-            }
-            refs
+impl Repo {
+    /// Every tag ref whose name (after `refs/tags/`) matches `glob`, with its target.
+    ///
+    /// # Errors
+    /// When the references cannot be read.
+    pub(crate) fn tag_refs(&self, glob: &str) -> Result<Vec<(String, Oid)>, GitError> {
+        if glob == "*"
+            && let Some(refs) = list_tags(self.repo.commondir())
+        {
+            return Ok(refs);
         }
-    };
-    let packs = Packs::open(repo.commondir());
-    drop(repo);
-    // Reading thousands of tag objects is split over the cores like the commits.
+        let what = "the release tags";
+        let mut refs = Vec::new();
+        for r in self
+            .repo
+            .references_glob(&format!("refs/tags/{glob}"))
+            .map_err(GitError::read(what))?
+        {
+            let r = r.map_err(GitError::read(what))?;
+            if let (Some(name), Some(target)) = (r.name().ok(), r.target()) {
+                refs.push((name.to_string(), target));
+            }
+        }
+        Ok(refs)
+    }
+}
+
+/// The releases of the tags `refs` whose names have the configured format, by SOP id, newest
+/// version first. The tag objects are read over the cores, each thread with its own reader.
+pub(super) fn read_tags(
+    objects: &super::Objects,
+    settings: &Settings,
+    refs: &[(String, Oid)],
+) -> Result<HashMap<String, Vec<Release>>, GitError> {
+    let format = TagFormat::new(&settings.config.release.tag_format);
     let chunk = refs
         .len()
         .div_ceil(rayon::current_num_threads().max(1) * 4)
@@ -80,11 +84,9 @@ pub(super) fn read_tags(
     let parts: Vec<Result<Vec<VersionedRelease>, GitError>> = refs
         .par_chunks(chunk)
         .map(|part| {
-            let mut reader = packs.clone().map(PackReader::new);
-            let mut repo: Option<Repository> = None;
+            let mut reader = objects.reader();
             let mut found = Vec::new();
             for (full, target) in part {
-                let target = *target;
                 let Some(name) = full.strip_prefix("refs/tags/") else {
                     continue;
                 };
@@ -94,34 +96,20 @@ pub(super) fn read_tags(
                 let Ok(parsed) = semver::Version::parse(&version) else {
                     continue;
                 };
-                let fast = reader
-                    .as_mut()
-                    .and_then(|r| r.object(target))
-                    .and_then(|(kind, data)| release_from_raw(kind, &data, target));
-                let release = match fast {
-                    Some(r) => r,
-                    None => {
-                        let repo = match &mut repo {
-                            Some(r) => r,
-                            None => repo.insert(Repository::open(git_dir).map_err(|source| {
-                                GitError::Open {
-                                    path: git_dir.to_path_buf(),
-                                    source,
-                                }
-                            })?),
-                        };
-                        match release_from_git(repo, name, target)? {
-                            Some(r) => r,
-                            None => continue,
-                        }
-                    }
+                let release = match reader.object(*target) {
+                    Ok((kind, data)) => release_from_raw(kind, &data, *target),
+                    Err(e) => return Err(e),
                 };
-                let release = Release {
-                    version,
-                    tag: name.to_string(),
-                    ..release
-                };
-                found.push((id, parsed, release));
+                let Some(release) = release else { continue };
+                found.push((
+                    id,
+                    parsed,
+                    Release {
+                        version,
+                        tag: name.to_string(),
+                        ..release
+                    },
+                ));
             }
             Ok(found)
         })
@@ -236,70 +224,6 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         commit: tag.commit,
         approvals: super::approval::from_message(&tag.message),
     })
-}
-
-/// A release (without its version and tag name) read through libgit2; `None` when the tag
-/// leads to no commit.
-fn release_from_git(
-    repo: &Repository,
-    name: &str,
-    target: Oid,
-) -> Result<Option<Release>, GitError> {
-    let obj = repo
-        .find_object(target, None)
-        .map_err(GitError::read(format!("tag `{name}`")))?;
-    let first_line = |b: &[u8]| {
-        String::from_utf8_lossy(b)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
-    if let Some(tag) = obj.as_tag() {
-        let (date, tagger) = tag.tagger().map_or_else(
-            || (String::new(), String::new()),
-            |s| {
-                (
-                    format_date(s.when()),
-                    String::from_utf8_lossy(s.name_bytes()).into_owned(),
-                )
-            },
-        );
-        // The usual tag points at a commit: take its id without reading the commit.
-        let commit = if tag.target_type() == Some(ObjectType::Commit) {
-            tag.target_id().to_string()
-        } else {
-            match obj.peel_to_commit() {
-                Ok(c) => c.id().to_string(),
-                Err(_) => return Ok(None),
-            }
-        };
-        return Ok(Some(Release {
-            version: String::new(),
-            tag: String::new(),
-            date,
-            tagger,
-            summary: first_line(tag.message_bytes().unwrap_or_default()),
-            commit,
-            approvals: super::approval::from_message(&String::from_utf8_lossy(
-                tag.message_bytes().unwrap_or_default(),
-            )),
-        }));
-    }
-    let Ok(c) = obj.peel_to_commit() else {
-        return Ok(None);
-    };
-    let author = c.author();
-    Ok(Some(Release {
-        version: String::new(),
-        tag: String::new(),
-        date: format_date(author.when()),
-        tagger: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        summary: first_line(c.message_bytes()),
-        commit: c.id().to_string(),
-        approvals: super::approval::from_message(&String::from_utf8_lossy(c.message_bytes())),
-    }))
 }
 
 /// A tag format such as `{id}/v{version}`, to read tag names back.

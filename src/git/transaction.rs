@@ -243,15 +243,12 @@ struct JournalTag {
 }
 
 impl Session {
-    /// Take the release lock of the repository that holds `root`, and finish or undo a
-    /// release that was interrupted.
+    /// Take the release lock of the repository `git`, and finish or undo a release that was
+    /// interrupted.
     ///
     /// # Errors
     /// [`CommitError::Busy`] when another release runs; git or file errors.
-    pub fn begin(root: &Path) -> Result<Session, CommitError> {
-        let git = Repo::open(root)?.ok_or_else(|| {
-            GitError::write("commit: no git repository")(git2::Error::from_str("no repository"))
-        })?;
+    pub fn begin(git: Repo) -> Result<Session, CommitError> {
         let git_dir = git.repo.path().to_path_buf();
         let lock_path = git_dir.join("sop-release.lock");
         let file = OpenOptions::new()
@@ -283,6 +280,11 @@ impl Session {
         };
         session.recovered = session.recover()?;
         Ok(session)
+    }
+
+    /// The repository.
+    pub fn git(&self) -> &Repo {
+        &self.git
     }
 
     fn journal_path(&self) -> PathBuf {

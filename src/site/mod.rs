@@ -164,6 +164,7 @@ pub struct Site {
 /// [`SiteError`] when the theme fails or a linked file cannot be read.
 pub fn build(
     repo: &Repo,
+    git: Option<&crate::git::Repo>,
     corpus: &Corpus,
     histories: &Histories,
     options: &Options,
@@ -186,7 +187,7 @@ pub fn build(
         };
         Ok(())
     };
-    let mut site = build_into(repo, corpus, histories, options, &sink)?;
+    let mut site = build_into(repo, git, corpus, histories, options, &sink)?;
     site.files = files
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -203,15 +204,23 @@ pub fn build(
 /// [`SiteError`] when the theme fails, a linked file cannot be read, or `sink` fails.
 pub fn build_into(
     repo: &Repo,
+    git: Option<&crate::git::Repo>,
     corpus: &Corpus,
     histories: &Histories,
     options: &Options,
     sink: &pages::Sink<'_>,
 ) -> Result<Site, SiteError> {
     let theme = theme::Theme::load(&repo.root)?;
-    let head = head_blobs(repo)?;
-    let mut selection =
-        with_selection(repo, corpus, histories, options.drafts, true, head.as_ref());
+    let head = head_blobs(repo, git)?;
+    let texts = git.map(crate::git::Repo::texts);
+    let mut selection = with_selection(
+        repo,
+        corpus,
+        histories,
+        options.drafts,
+        true,
+        head.as_ref().zip(texts.as_ref()),
+    );
     paths::check(&mut selection, &repo.settings.config.sops.id_prefix)?;
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
@@ -228,24 +237,48 @@ pub fn build_into(
 /// [`SiteError::Git`] when the committed files cannot be read.
 pub fn current<'a>(
     repo: &Repo,
+    git: Option<&crate::git::Repo>,
     corpus: &'a Corpus,
     histories: &'a Histories,
 ) -> Result<select::Selection<'a>, SiteError> {
-    let head = head_blobs(repo)?;
+    let head = head_blobs(repo, git)?;
+    let texts = git.map(crate::git::Repo::texts);
     Ok(with_selection(
         repo,
         corpus,
         histories,
         false,
         false,
-        head.as_ref(),
+        head.as_ref().zip(texts.as_ref()),
     ))
 }
 
 /// The blob of every committed SOP file; `None` outside git.
-fn head_blobs(repo: &Repo) -> Result<Option<HeadBlobs>, SiteError> {
-    crate::git::history::head_blobs(&repo.root, &repo.settings)
+fn head_blobs(repo: &Repo, git: Option<&crate::git::Repo>) -> Result<Option<HeadBlobs>, SiteError> {
+    git.map(|g| g.head_blobs(&repo.settings))
+        .transpose()
         .map_err(|source| SiteError::Git { source })
+}
+
+/// Committed text from git, for one thread.
+struct GitText(crate::git::history::TextReader);
+
+impl select::TextReader for GitText {
+    fn at_tag(
+        &mut self,
+        release: &crate::git::history::Release,
+        blob: Option<git2::Oid>,
+        path: &str,
+    ) -> Option<String> {
+        match blob {
+            Some(blob) => self.0.blob(blob),
+            None => self.0.at_commit(&release.commit, path),
+        }
+    }
+
+    fn blob(&mut self, blob: git2::Oid) -> Option<String> {
+        self.0.blob(blob)
+    }
 }
 
 fn with_selection<'a>(
@@ -254,31 +287,19 @@ fn with_selection<'a>(
     histories: &'a Histories,
     drafts: bool,
     archived: bool,
-    head: Option<&HeadBlobs>,
+    git: Option<(&HeadBlobs, &crate::git::history::TextSource)>,
 ) -> select::Selection<'a> {
-    crate::git::history::begin_read_pass();
-    let root = repo.root.clone();
-    let at_tag = |release: &crate::git::history::Release, blob: Option<git2::Oid>, path: &str| {
-        match blob {
-            Some(blob) => crate::git::history::file_at_blob(&root, blob),
-            None => crate::git::history::file_at_commit(&root, &release.commit, path),
-        }
-        .ok()
-        .flatten()
+    let reader = |texts: &crate::git::history::TextSource| {
+        let texts = texts.clone();
+        move || Box::new(GitText(texts.reader())) as Box<dyn select::TextReader>
     };
-    let blob = |blob: git2::Oid| {
-        crate::git::history::file_at_blob(&root, blob)
-            .ok()
-            .flatten()
-    };
+    let make = git.map(|(_, texts)| reader(texts));
     let how = select::How {
         drafts,
         archived,
-        git: head.map(|head| select::Committed {
-            head,
-            at_tag: &at_tag,
-            blob: &blob,
-        }),
+        git: git
+            .zip(make.as_ref())
+            .map(|((head, _), make)| select::Committed { head, reader: make }),
     };
     select::select(corpus, &repo.settings, histories, &how)
 }

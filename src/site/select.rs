@@ -175,22 +175,25 @@ impl Selection<'_> {
     }
 }
 
-/// Reads a file as it was released: `(release, its blob when the history knows it, path) →
-/// text`.
-pub type ReadAtTag<'f> = dyn Fn(&Release, Option<git2::Oid>, &str) -> Option<String> + Sync + 'f;
+/// Reads committed text, for one thread.
+pub trait TextReader {
+    /// A file as it was released: the release, its blob when the history knows it, and its
+    /// path then.
+    fn at_tag(&mut self, release: &Release, blob: Option<git2::Oid>, path: &str) -> Option<String>;
+    /// The text of a blob.
+    fn blob(&mut self, blob: git2::Oid) -> Option<String>;
+}
 
-/// Reads the text of a blob.
-pub type ReadBlob<'f> = dyn Fn(git2::Oid) -> Option<String> + Sync + 'f;
+/// Makes a [`TextReader`] for a thread.
+pub type NewReader<'f> = dyn Fn() -> Box<dyn TextReader + 'f> + Sync + 'f;
 
 /// Where committed text comes from, in a git repository.
 #[derive(Clone, Copy)]
 pub struct Committed<'f> {
     /// The blob of every SOP file at `HEAD`.
     pub head: &'f HeadBlobs,
-    /// Reads a release's text.
-    pub at_tag: &'f ReadAtTag<'f>,
-    /// Reads a blob's text.
-    pub blob: &'f ReadBlob<'f>,
+    /// Makes readers of committed text.
+    pub reader: &'f NewReader<'f>,
 }
 
 /// What to select.
@@ -234,7 +237,13 @@ pub fn select<'a>(
     let candidates: Vec<(&str, &Sop)> = by_id.into_iter().collect();
     let picked: Vec<Result<Entry<'a>, String>> = candidates
         .par_iter()
-        .map(|&(id, working)| pick(id, working, histories.get(id), how, prefix))
+        .map_init(
+            || how.git.map(|g| (g.reader)()),
+            |reader, &(id, working)| {
+                let reader = reader.as_deref_mut();
+                pick(id, working, histories.get(id), how, reader, prefix)
+            },
+        )
         .collect();
     let mut entries: Vec<Entry<'a>> = Vec::with_capacity(picked.len());
     let mut left_out = Vec::new();
@@ -255,6 +264,7 @@ pub fn select<'a>(
             translations.entry(id).or_default().push(t);
         }
     }
+    let mut reader = how.git.map(|g| (g.reader)());
     for entry in &mut entries {
         let Some(list) = translations.get(entry.id.as_str()) else {
             continue;
@@ -268,7 +278,8 @@ pub fn select<'a>(
             if !crate::repo::sop::is_language_tag(language) {
                 continue;
             }
-            let Some(shown) = translation_text(t, how, prefix, &mut notes) else {
+            let Some(shown) = translation_text(t, how, reader.as_deref_mut(), prefix, &mut notes)
+            else {
                 continue;
             };
             if !seen.insert(language.to_string()) {
@@ -311,6 +322,7 @@ pub fn select<'a>(
 fn translation_text<'a>(
     t: &'a Sop,
     how: &How<'_>,
+    reader: Option<&mut (dyn TextReader + '_)>,
     prefix: &str,
     notes: &mut Vec<String>,
 ) -> Option<Cow<'a, Sop>> {
@@ -318,14 +330,14 @@ fn translation_text<'a>(
         return Some(Cow::Borrowed(t));
     }
     let approved = |s: &Sop| s.status() == Some(Status::Approved);
-    let Some(git) = how.git else {
+    let (Some(git), Some(reader)) = (how.git, reader) else {
         return approved(t).then_some(Cow::Borrowed(t));
     };
     let committed = match git.head.get(&t.path) {
         Some(blob) if history::is_text_of(blob, t.source.text()) => Some(Cow::Borrowed(t)),
-        Some(blob) => {
-            (git.blob)(blob).map(|text| Cow::Owned(Sop::parse(t.path.clone(), text, prefix)))
-        }
+        Some(blob) => reader
+            .blob(blob)
+            .map(|text| Cow::Owned(Sop::parse(t.path.clone(), text, prefix))),
         None => None,
     };
     match committed {
@@ -362,6 +374,7 @@ fn pick<'a>(
     working: &'a Sop,
     history: Option<&'a SopHistory>,
     how: &How<'_>,
+    mut reader: Option<&mut (dyn TextReader + '_)>,
     prefix: &str,
 ) -> Result<Entry<'a>, String> {
     let slug = file_slug(id);
@@ -371,7 +384,7 @@ fn pick<'a>(
     let mut archived: Vec<Archived<'a>> = Vec::new();
     let mut release_status = BTreeMap::new();
     let mut unreadable = 0;
-    if let Some(git) = how.git {
+    if let Some(reader) = reader.as_deref_mut() {
         for release in releases {
             if !how.archived && !archived.is_empty() {
                 break;
@@ -382,7 +395,7 @@ fn pick<'a>(
                 (_, Some(h)) => h.path.as_str(),
                 (_, None) => working.path.as_str(),
             };
-            let Some(text) = (git.at_tag)(release, revision.and_then(|r| r.blob), path) else {
+            let Some(text) = reader.at_tag(release, revision.and_then(|r| r.blob), path) else {
                 unreadable += 1;
                 continue;
             };
@@ -446,7 +459,9 @@ fn pick<'a>(
         _ if working_is_head => Some(Cow::Borrowed(working)),
         Some(blob) => {
             let path = history.map_or(working.path.as_str(), |h| h.path.as_str());
-            (git.blob)(blob).map(|text| Cow::Owned(Sop::parse(path.to_string(), text, prefix)))
+            reader
+                .and_then(|r| r.blob(blob))
+                .map(|text| Cow::Owned(Sop::parse(path.to_string(), text, prefix)))
         }
         None => None,
     };
@@ -589,8 +604,19 @@ fn same_but_review_dates(a: &str, b: &str) -> bool {
 
 /// The SOP's revision at the commit a release tags (with its path then, renames followed),
 /// when that commit changed it.
+/// The change a release published: its own commit, else the newest change its merge commit
+/// brought in (a release tagged on a pull request's merge).
 fn revision_at<'h>(history: &'h SopHistory, release: &Release) -> Option<&'h Revision> {
-    history.commits.iter().find(|c| c.commit == release.commit)
+    history
+        .commits
+        .iter()
+        .find(|c| c.commit == release.commit)
+        .or_else(|| {
+            history
+                .commits
+                .iter()
+                .find(|c| c.merge.as_deref() == Some(release.commit.as_str()))
+        })
 }
 
 /// The longest slug used as is; longer ones are cut and given a hash of the whole text, so
@@ -725,21 +751,33 @@ mod tests {
         None
     }
 
+    /// Committed text from two functions.
+    struct Fns<'f>(&'f (dyn Fn(git2::Oid) -> Option<String> + Sync));
+
+    impl TextReader for Fns<'_> {
+        fn at_tag(&mut self, r: &Release, b: Option<git2::Oid>, p: &str) -> Option<String> {
+            at_tag(r, b, p)
+        }
+        fn blob(&mut self, blob: git2::Oid) -> Option<String> {
+            (self.0)(blob)
+        }
+    }
+
     fn select_with<'a>(
         c: &'a Corpus,
         h: &'a Histories,
         head: &HeadBlobs,
-        blob: &ReadBlob<'_>,
+        blob: &(dyn Fn(git2::Oid) -> Option<String> + Sync),
         drafts: bool,
     ) -> Selection<'a> {
         let settings = Settings::load(None).unwrap();
+        let reader = || Box::new(Fns(blob)) as Box<dyn TextReader + '_>;
         let how = How {
             drafts,
             archived: true,
             git: Some(Committed {
                 head,
-                at_tag: &at_tag,
-                blob,
+                reader: &reader,
             }),
         };
         select(c, &settings, h, &how)

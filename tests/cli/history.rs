@@ -249,7 +249,11 @@ fn history_of_an_unknown_id_is_refused() {
 /// `sop lint --base` data: one tree diff from the merge base to HEAD or the work tree.
 #[test]
 fn changes_since_base_report_an_unbumped_approved_change() {
-    use sop::git::base::{Against, BaseChange, changes_since};
+    use sop::git::base::{Against, BaseChange};
+    let changes_since = |root: &std::path::Path, settings, rev, against| {
+        let git = sop::git::Repo::open(root).unwrap().unwrap();
+        git.changes_since(settings, rev, against)
+    };
 
     let repo = SopRepo::new();
     let one = "sops/payments/SOP-0001-refunds.md";
@@ -388,8 +392,10 @@ fn history_follows_a_replaced_sop_as_git_log_follow_does() {
 
 #[test]
 fn file_at_tag_reads_a_release_after_the_file_moved() {
-    use sop::git::history::file_at_tag;
-
+    let file_at_tag = |root: &std::path::Path, tag: &str, path: &str| {
+        let git = sop::git::Repo::open(root).unwrap().unwrap();
+        git.file_at_tag(tag, path)
+    };
     let repo = SopRepo::new();
     let old = "sops/payments/SOP-0001-refunds.md";
     let v1 = sop_text("SOP-0001", "Refunds", "procedure", "approved");
@@ -411,8 +417,11 @@ fn file_at_tag_reads_a_release_after_the_file_moved() {
 
 #[test]
 fn file_at_commit_reads_every_release_from_loose_and_packed_objects() {
-    use sop::git::history::file_at_commit;
-
+    // One reader per thread, made from the repository handle, as a site build does.
+    let file_at_commit = |root: &std::path::Path, commit: &str, path: &str| {
+        let git = sop::git::Repo::open(root).unwrap().unwrap();
+        git.texts().reader().at_commit(commit, path)
+    };
     let repo = SopRepo::new();
     repo.write("app/main.c", "int main;\n");
     let path = "sops/payments/SOP-0001-refunds.md";
@@ -435,7 +444,7 @@ fn file_at_commit_reads_every_release_from_loose_and_packed_objects() {
     let read_all = || -> Vec<Option<String>> {
         released
             .iter()
-            .map(|(commit, _)| file_at_commit(&root, commit, path).unwrap())
+            .map(|(commit, _)| file_at_commit(&root, commit, path))
             .collect()
     };
     let expected: Vec<Option<String>> = released.iter().map(|(_, t)| Some(t.clone())).collect();
@@ -447,7 +456,6 @@ fn file_at_commit_reads_every_release_from_loose_and_packed_objects() {
             .any(|e| e.unwrap().path().extension().is_some_and(|x| x == "pack")),
         "`git gc` made a pack"
     );
-    // Read from a new thread: the reader kept open by this one still knows the loose objects.
     let packed = std::thread::scope(|s| s.spawn(read_all).join().unwrap());
     assert_eq!(packed, expected, "packed objects");
     for (commit, text) in &released {
@@ -455,10 +463,10 @@ fn file_at_commit_reads_every_release_from_loose_and_packed_objects() {
     }
     let (first, _) = &released[0];
     assert_eq!(
-        file_at_commit(&root, first, "sops/payments/SOP-0009-x.md").unwrap(),
+        file_at_commit(&root, first, "sops/payments/SOP-0009-x.md"),
         None
     );
-    assert_eq!(file_at_commit(&root, "not-a-commit", path).unwrap(), None);
+    assert_eq!(file_at_commit(&root, "not-a-commit", path), None);
 }
 
 #[test]
