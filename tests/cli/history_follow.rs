@@ -90,6 +90,11 @@ impl Fx {
         &self.root
     }
 
+    /// A path next to the repository, for clones and worktrees.
+    fn beside(&self, name: &str) -> PathBuf {
+        self.tmp.path().join(name)
+    }
+
     /// Run git in `dir` as `who` at the current time; the clock moves on when `tick`.
     fn run_git(&self, dir: &Path, who: &str, args: &[&str], tick: bool) -> Output {
         let t = START + 3600 * self.clock.get();
@@ -1275,4 +1280,274 @@ fn history_follow_files_without_an_id() {
         Err(e) => failures.push(e),
     }
     report("files without an id", &failures);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case 5: object-store shapes, each on the repository of `renames_repo` with extra merges.
+
+/// The repository of the object-store tests: renames, moves and pull requests.
+fn store_repo(fx: &Fx) {
+    renames_repo(fx);
+    fx.branch("late-fix", "main");
+    fx.edit("sops/support/SOP-0006-handover.md", 9001, 2);
+    fx.commit("Emma Wilson", "Add the weekend handover");
+    fx.checkout("main");
+    fx.edit("sops/handbook/SOP-0005-guide.md", 9002, 2);
+    fx.commit("Sofia Rossi", "Shorten the guide");
+    fx.merge_pr("Merge Bot", 203, "late-fix");
+    fx.checkpoint();
+}
+
+/// For a failure in a store shape: whether sop says the same on the same commits stored as
+/// loose objects (then the store was read right and the difference is the history itself).
+fn compare_with_loose(fx: &Fx, dir: &Path, failures: &mut Vec<String>) {
+    if failures.is_empty() {
+        return;
+    }
+    let loose = Fx::new();
+    store_repo(&loose);
+    assert_eq!(
+        loose.head(),
+        fx.git_quiet(dir, &["rev-parse", "HEAD"]).trim(),
+        "same commits"
+    );
+    let a = sop_json(
+        &loose,
+        loose.root(),
+        &["history", "--all", "--format", "json"],
+    );
+    let b = sop_json(fx, dir, &["history", "--all", "--format", "json"]);
+    let note = match (a, b) {
+        (Ok(a), Ok(b)) if a == b => {
+            "note: sop prints the same here as on loose objects: the store is read right; the difference is in the history (see history_follow_renames_and_moves)"
+        }
+        (Ok(_), Ok(_)) => {
+            "note: sop prints something else here than on loose objects: the store is not read right"
+        }
+        _ => "note: sop fails here or on loose objects",
+    };
+    failures.push(note.to_string());
+}
+
+#[test]
+fn history_follow_store_several_packs_and_a_multi_pack_index() {
+    let mut fx = Fx::new();
+    fx.repack_at_checkpoints = true;
+    store_repo(&fx);
+    fx.git_quiet(fx.root(), &["multi-pack-index", "write"]);
+    let pack = fx.root().join(".git/objects/pack");
+    let packs = std::fs::read_dir(&pack)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "pack")
+        })
+        .count();
+    assert!(packs >= 4, "several packs: {packs}");
+    assert!(pack.join("multi-pack-index").exists());
+    let counts = fx.git_quiet(fx.root(), &["count-objects", "-v"]);
+    assert!(
+        counts.lines().any(|l| l == "count: 0"),
+        "no loose objects:\n{counts}"
+    );
+    let mut failures = differential(&fx, fx.root(), fx.root(), &as_git);
+    compare_with_loose(&fx, fx.root(), &mut failures);
+    report("several packs and a multi-pack-index", &failures);
+}
+
+#[test]
+fn history_follow_store_pack_index_version_1() {
+    let fx = Fx::new();
+    store_repo(&fx);
+    fx.git_quiet(
+        fx.root(),
+        &["-c", "pack.indexVersion=1", "repack", "-adf", "-q"],
+    );
+    let idx: Vec<PathBuf> = std::fs::read_dir(fx.root().join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+        .collect();
+    assert_eq!(idx.len(), 1);
+    let head = std::fs::read(&idx[0]).unwrap();
+    assert_ne!(
+        &head[..4],
+        b"\xfftOc",
+        "a version 1 index has no magic number"
+    );
+    let mut failures = differential(&fx, fx.root(), fx.root(), &as_git);
+    compare_with_loose(&fx, fx.root(), &mut failures);
+    report("pack index version 1", &failures);
+}
+
+#[test]
+fn history_follow_store_linked_worktree() {
+    let fx = Fx::new();
+    store_repo(&fx);
+    let wt = fx.beside("worktree");
+    fx.git_quiet(
+        fx.root(),
+        &["worktree", "add", "-q", "-b", "side", wt.to_str().unwrap()],
+    );
+    assert!(wt.join(".git").is_file(), "a linked worktree");
+    let mut failures = differential(&fx, &wt, &wt, &as_git);
+    compare_with_loose(&fx, &wt, &mut failures);
+    report("linked worktree", &failures);
+}
+
+#[test]
+fn history_follow_store_shared_clone() {
+    let fx = Fx::new();
+    store_repo(&fx);
+    fx.git_quiet(fx.root(), &["gc", "-q"]);
+    let clone = fx.beside("shared");
+    fx.git_quiet(
+        fx.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--shared",
+            fx.root().to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    assert!(clone.join(".git/objects/info/alternates").exists());
+    let mut failures = differential(&fx, &clone, &clone, &as_git);
+    compare_with_loose(&fx, &clone, &mut failures);
+    report("clone --shared", &failures);
+}
+
+/// A blobless partial clone: git fetches missing blobs on demand, sop cannot. The contract: the
+/// same history when sop can compute it, else a non-zero exit whose message names the missing
+/// objects, and no history printed.
+#[test]
+#[allow(clippy::print_stderr)] // which way sop went is worth seeing with --nocapture
+fn history_follow_store_blobless_partial_clone() {
+    let fx = Fx::new();
+    store_repo(&fx);
+    let bare = fx.beside("origin.git");
+    let clone = fx.beside("partial");
+    fx.git_quiet(
+        fx.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            fx.root().to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
+    fx.git_quiet(&bare, &["config", "uploadpack.allowFilter", "true"]);
+    let url = format!("file://{}", bare.display());
+    fx.git_quiet(
+        fx.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--filter=blob:none",
+            &url,
+            clone.to_str().unwrap(),
+        ],
+    );
+
+    // sop runs first: git in the clone would fetch the blobs it needs. git's list comes from
+    // the original repository (the same commits).
+    let mut failures = Vec::new();
+    let files = sop_files(&fx, fx.root());
+    let mut outcomes = Vec::new();
+    for args in std::iter::once(vec!["history", "--all", "--format", "json"]).chain(
+        files
+            .iter()
+            .map(|f| vec!["history", f.as_str(), "--format", "json"]),
+    ) {
+        let out = fx.sop_output(&clone, &args);
+        let what = format!("`sop {}` in a blobless clone", args.join(" "));
+        let stderr = String::from_utf8_lossy(&out.stderr).to_lowercase();
+        if out.status.success() {
+            outcomes.push("history");
+            if args[1] == "--all" {
+                continue;
+            }
+            let h: Value = match serde_json::from_slice(&out.stdout) {
+                Ok(v) => v,
+                Err(e) => {
+                    failures.push(format!("{what}: no JSON: {e}"));
+                    continue;
+                }
+            };
+            let want = git_follow(&fx, fx.root(), args[1]);
+            let got = sop_rows(&h);
+            if got != want {
+                failures.push(format!(
+                    "{what} succeeded with another history than git's:\n{}",
+                    side_by_side(args[1], "git log --follow", &want, "sop history", &got)
+                ));
+            }
+        } else {
+            outcomes.push("error");
+            let code = out.status.code();
+            if code.is_none() || code == Some(101) {
+                failures.push(format!("{what} crashed ({code:?}): {stderr}"));
+            }
+            if !(stderr.contains("missing") || stderr.contains("partial clone")) {
+                failures.push(format!(
+                    "{what} failed without naming the missing objects: {stderr}"
+                ));
+            }
+            if !out.stdout.is_empty() {
+                failures.push(format!(
+                    "{what} failed but printed: {}",
+                    String::from_utf8_lossy(&out.stdout)
+                ));
+            }
+        }
+    }
+    // The clone is what it should be: blobs of old commits are missing (checked after sop,
+    // without fetching).
+    let missing = fx.git_quiet(
+        &clone,
+        &["rev-list", "--objects", "--missing=print", "--all"],
+    );
+    assert!(
+        missing.lines().any(|l| l.starts_with('?')),
+        "blobs are missing"
+    );
+    // Shown with `--nocapture`, and with a failure.
+    eprintln!("blobless clone, sop's outcomes (--all, then each file): {outcomes:?}");
+    if !failures.is_empty() {
+        failures.push(format!("outcomes (--all, then each file): {outcomes:?}"));
+    }
+    report("blobless partial clone", &failures);
+}
+
+#[test]
+fn history_follow_store_sha256_is_refused_clearly() {
+    let fx = Fx::with_init(&["init", "-q", "-b", "main", "--object-format=sha256"]);
+    let path = "sops/payments/SOP-0001-refunds.md";
+    fx.write(path, &prose_sop(Some("SOP-0001"), "Refunds", 901));
+    fx.commit("Amara Okafor", "Add refunds");
+    fx.edit(path, 9011, 2);
+    fx.commit("Priya Raman", "Clarify refunds");
+    let mut failures = Vec::new();
+    for args in [
+        vec!["history", "SOP-0001", "--format", "json"],
+        vec!["history", path, "--format", "json"],
+        vec!["history", "--all", "--format", "json"],
+    ] {
+        let out = fx.sop_output(fx.root(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let clear = stderr.contains("not supported") || stderr.contains("cannot read");
+        if out.status.code() != Some(2) || !clear || !out.stdout.is_empty() {
+            failures.push(format!(
+                "`sop {}` in a SHA-256 repository: exit {:?} (want 2), stdout {:?}, stderr {stderr:?} (want \"not supported\" or \"cannot read\")",
+                args.join(" "),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout)
+            ));
+        }
+    }
+    report("SHA-256 repository", &failures);
 }
