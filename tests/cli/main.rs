@@ -14,6 +14,7 @@ mod due;
 mod e2e;
 mod e2e_hostile;
 mod history;
+mod history_follow;
 mod init;
 mod lint;
 mod lint_base;

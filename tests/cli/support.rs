@@ -167,3 +167,375 @@ pub fn sop_text(id: &str, title: &str, sop_type: &str, status: &str) -> String {
     }
     t
 }
+
+/// A small deterministic pseudo-random stream (splitmix64) for test texts.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+        list[self.below(list.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "account",
+    "adjust",
+    "agent",
+    "alert",
+    "amount",
+    "approve",
+    "archive",
+    "audit",
+    "balance",
+    "batch",
+    "bank",
+    "billing",
+    "branch",
+    "budget",
+    "buyer",
+    "calendar",
+    "call",
+    "card",
+    "carrier",
+    "case",
+    "channel",
+    "check",
+    "claim",
+    "client",
+    "close",
+    "code",
+    "collect",
+    "confirm",
+    "contract",
+    "copy",
+    "courier",
+    "credit",
+    "customer",
+    "daily",
+    "dashboard",
+    "deadline",
+    "debit",
+    "decline",
+    "deliver",
+    "deposit",
+    "desk",
+    "device",
+    "document",
+    "draft",
+    "email",
+    "entry",
+    "error",
+    "escalate",
+    "evidence",
+    "export",
+    "fee",
+    "field",
+    "file",
+    "filter",
+    "flag",
+    "folder",
+    "form",
+    "fraud",
+    "freeze",
+    "gateway",
+    "guest",
+    "handle",
+    "history",
+    "hold",
+    "identity",
+    "import",
+    "incident",
+    "inspect",
+    "invoice",
+    "issue",
+    "journal",
+    "key",
+    "label",
+    "ledger",
+    "limit",
+    "lock",
+    "log",
+    "manager",
+    "manual",
+    "match",
+    "merchant",
+    "message",
+    "method",
+    "monthly",
+    "network",
+    "note",
+    "notify",
+    "number",
+    "office",
+    "order",
+    "owner",
+    "package",
+    "partner",
+    "passport",
+    "payment",
+    "payroll",
+    "pending",
+    "period",
+    "phone",
+    "policy",
+    "portal",
+    "post",
+    "priority",
+    "process",
+    "queue",
+    "quote",
+    "rate",
+    "receipt",
+    "record",
+    "refund",
+    "region",
+    "register",
+    "reject",
+    "release",
+    "remind",
+    "report",
+    "request",
+    "reserve",
+    "retry",
+    "return",
+    "review",
+    "risk",
+    "route",
+    "rule",
+    "sample",
+    "schedule",
+    "scan",
+    "screen",
+    "seal",
+    "secure",
+    "send",
+    "service",
+    "settle",
+    "shift",
+    "ship",
+    "signature",
+    "sla",
+    "snapshot",
+    "source",
+    "spreadsheet",
+    "staff",
+    "stamp",
+    "status",
+    "stock",
+    "store",
+    "supplier",
+    "support",
+    "suspend",
+    "system",
+    "table",
+    "task",
+    "team",
+    "template",
+    "terminal",
+    "ticket",
+    "timer",
+    "token",
+    "total",
+    "track",
+    "transfer",
+    "trigger",
+    "update",
+    "upload",
+    "urgent",
+    "user",
+    "vault",
+    "vendor",
+    "verify",
+    "voucher",
+    "wallet",
+    "warehouse",
+    "weekly",
+    "window",
+    "wire",
+    "workflow",
+    "write",
+    "yearly",
+    "zone",
+    "ambient",
+    "brisk",
+    "copper",
+    "dune",
+    "ember",
+    "fjord",
+    "granite",
+    "harbor",
+    "indigo",
+    "juniper",
+    "kelp",
+    "lantern",
+    "meadow",
+    "nectar",
+    "orchid",
+    "pebble",
+    "quartz",
+    "raven",
+    "saffron",
+    "tundra",
+    "umber",
+    "velvet",
+    "willow",
+];
+
+const HEADINGS: &[&str] = &[
+    "Purpose",
+    "Scope",
+    "Before You Start",
+    "Procedure",
+    "Escalation",
+    "Records",
+    "Exceptions",
+    "Definitions",
+    "Tools",
+    "Handover",
+    "Quality Checks",
+    "References",
+    "Roles",
+    "Safety",
+    "Communication",
+    "Follow-up",
+    "Training",
+    "Metrics",
+];
+
+/// One line of prose: 8 to 14 words, capitalised, with a full stop.
+pub fn sentence(rng: &mut Rng) -> String {
+    let n = 8 + rng.below(7);
+    let mut words: Vec<String> = (0..n).map(|_| rng.pick(WORDS).to_string()).collect();
+    if let Some(first) = words.first_mut() {
+        let mut c = first.chars();
+        if let Some(h) = c.next() {
+            *first = h.to_ascii_uppercase().to_string() + c.as_str();
+        }
+    }
+    words.join(" ") + "."
+}
+
+/// An SOP of 30 to 60 lines whose body is made of words drawn from `seed`: two SOPs with
+/// different seeds share little more than their front matter keys and a few headings, so git
+/// does not find them 50 % similar. Without `id` the front matter has none.
+pub fn prose_sop(id: Option<&str>, title: &str, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut t = String::from("---\n");
+    if let Some(id) = id {
+        t.push_str(&format!("id: {id}\n"));
+    }
+    let owners = [
+        "Amara Okafor",
+        "Lena Fischer",
+        "Tomás Silva",
+        "Mei Chen",
+        "Ola Nordmann",
+    ];
+    let departments = ["Payments", "Risk", "Support", "Operations", "Finance"];
+    t.push_str(&format!(
+        "title: {title}\ntype: procedure\nstatus: draft\nversion: 1.0.0\nowner: {}\ndepartment: {}\nreview_every: 12 months\n---\n",
+        rng.pick(&owners),
+        rng.pick(&departments)
+    ));
+    let mut headings: Vec<&str> = HEADINGS.to_vec();
+    let sections = 4 + rng.below(2);
+    for s in 0..sections {
+        let h = headings.remove(rng.below(headings.len()));
+        t.push_str(&format!("\n## {h}\n\n"));
+        let lines = 4 + rng.below(4);
+        let style = rng.below(3);
+        for k in 0..lines {
+            let line = sentence(&mut rng);
+            match (style, s) {
+                (0, _) | (_, 0) => t.push_str(&format!("{line}\n")),
+                (1, _) => t.push_str(&format!("{}. {line}\n", k + 1)),
+                _ => t.push_str(&format!("- {line}\n")),
+            }
+        }
+    }
+    t
+}
+
+/// The prefix a body line keeps when it is rewritten: `1. `, `- ` or nothing.
+fn line_prefix(line: &str) -> &str {
+    if line.starts_with("- ") {
+        return "- ";
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && line[digits..].starts_with(". ") {
+        return &line[..digits + 2];
+    }
+    ""
+}
+
+/// The indexes of the body lines (not front matter, headings or blank lines) of `text`,
+/// by section (the lines under the n-th `## ` heading).
+fn body_lines(lines: &[&str]) -> Vec<Vec<usize>> {
+    let mut fences = 0;
+    let mut sections: Vec<Vec<usize>> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if fences < 2 {
+            if *line == "---" {
+                fences += 1;
+            }
+            continue;
+        }
+        if line.starts_with("## ") {
+            sections.push(Vec::new());
+        } else if !line.trim().is_empty()
+            && let Some(s) = sections.last_mut()
+        {
+            s.push(i);
+        }
+    }
+    sections
+}
+
+fn rewrite(text: &str, candidates: &[usize], seed: u64, n: usize) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
+    let mut pool = candidates.to_vec();
+    for _ in 0..n.min(pool.len()) {
+        let i = pool.remove(rng.below(pool.len()));
+        let prefix = line_prefix(&lines[i]).to_string();
+        lines[i] = format!("{prefix}{}", sentence(&mut rng));
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// `text` with `n` of its body lines rewritten (chosen and written from `seed`).
+pub fn edit_lines(text: &str, seed: u64, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let all: Vec<usize> = body_lines(&lines).into_iter().flatten().collect();
+    rewrite(text, &all, seed, n)
+}
+
+/// `text` with `n` lines of its `section`-th section (from 0) rewritten: edits of different
+/// sections on two branches merge without a conflict.
+pub fn edit_section(text: &str, section: usize, seed: u64, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let sections = body_lines(&lines);
+    let chosen = sections
+        .get(section)
+        .unwrap_or_else(|| panic!("no section {section} in:\n{text}"));
+    rewrite(text, chosen, seed, n)
+}
