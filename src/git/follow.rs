@@ -1,20 +1,21 @@
 //! Which commits `git log --follow -- <path>` shows, for every file at once.
 //!
-//! git walks from `HEAD` through every parent, with its default history simplification: a
-//! merge whose file equals one parent's file is no entry, and only that parent is walked for
-//! the file (the first such parent). With `--follow`, when a commit creates the file, git looks
-//! for the file it came from (a rename or, since `--follow` finds copies "harder", a copy of
-//! any file of the parent) and follows that path from then on.
+//! With `--follow`, git prunes nothing ("can't prune commits with rename following"): every
+//! commit reachable from `HEAD` is looked at, through every parent, and a commit is shown when
+//! its diff against its parent changes the followed path. A merge has no such diff, so no merge
+//! is ever an entry; the commits it brought in are. When a commit creates the path, git looks
+//! for the file it came from among all files of the parent (a rename, or a copy: `--follow`
+//! finds copies "harder") and follows that path from there on.
 //!
-//! Most commits leave a file alone, so the walk is not done commit by commit. For each path the
-//! commits that changed it against their first parent ([`Touches`], from one tree diff per
-//! commit) are the only places something happens: between them the walk just goes down the
-//! first-parent chain. From a start `(commit, path)` the walk takes the touching commits on
-//! that commit's first-parent chain, nearest first ([`Graph::on_chain`]): an ordinary commit is
-//! an entry; a merge either is the same as another parent (the walk goes on there, and this
-//! chain ends) or differs from all (an entry, and every other parent becomes a start); a
-//! creation whose source is found ends the chain with a start at the parent with the old path.
-//! Cost grows with the changes to a file, not with the commits.
+//! So the history of a path is its changes ([`Touches`], from one tree diff per commit against
+//! its first parent) among the commits reachable from a start, minus those below a creation
+//! whose source was found: there the source path takes over, as a new start at the parent.
+//! Where git would switch paths for the rest of its date-ordered walk, here the switch holds
+//! for the ancestors of the creation only (a change made on another branch under the old name,
+//! and merged into the renamed file, stays in the history whatever the commit dates). A
+//! creation by a merge (the path is in the merge but not in a parent) looks for the source in
+//! that parent. Cost grows with the changes to a file, not with the commits, except for a walk
+//! of the ancestors below each rename.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -38,7 +39,7 @@ pub(crate) struct Touch {
     pub(crate) new: Option<FileId>,
 }
 
-/// For each path, the commits that changed it, nearest to `HEAD`'s end of their chain first.
+/// For each path, the commits that changed it against their first parent, newest first.
 #[derive(Debug, Default)]
 pub(crate) struct Touches {
     by_path: HashMap<String, Vec<Touch>>,
@@ -48,21 +49,17 @@ pub(crate) struct Touches {
 
 impl Touches {
     /// Touches from each commit's changes (`changes[i]` belongs to commit `i`).
-    pub(crate) fn new(
-        graph: &Graph,
-        region: Region,
-        changes: Vec<(u32, Vec<FileChange>)>,
-    ) -> Touches {
+    pub(crate) fn new(region: Region, changes: Vec<(u32, Vec<FileChange>)>) -> Touches {
         let mut t = Touches {
             by_path: HashMap::new(),
             region,
         };
-        t.add(graph, changes);
+        t.add(changes);
         t
     }
 
     /// Add changes for more paths (after the region grew).
-    pub(crate) fn add(&mut self, graph: &Graph, changes: Vec<(u32, Vec<FileChange>)>) {
+    pub(crate) fn add(&mut self, changes: Vec<(u32, Vec<FileChange>)>) {
         for (commit, list) in changes {
             for c in list {
                 self.by_path.entry(c.path).or_default().push(Touch {
@@ -73,14 +70,31 @@ impl Touches {
             }
         }
         for list in self.by_path.values_mut() {
-            list.sort_by_key(|t| {
-                (
-                    std::cmp::Reverse(graph.depth.get(t.commit as usize).copied().unwrap_or(0)),
-                    t.commit,
-                )
-            });
+            list.sort_by_key(|t| t.commit);
             list.dedup_by_key(|t| t.commit);
         }
+    }
+}
+
+/// A set of commits, as bits by index.
+#[derive(Debug, Clone)]
+struct Commits(Vec<u64>);
+
+impl Commits {
+    fn contains(&self, i: u32) -> bool {
+        self.0
+            .get(i as usize / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn insert(&mut self, i: u32) -> bool {
+        let Some(w) = self.0.get_mut(i as usize / 64) else {
+            return false;
+        };
+        let bit = 1 << (i % 64);
+        let new = *w & bit == 0;
+        *w |= bit;
+        new
     }
 }
 
@@ -142,7 +156,6 @@ impl<'a, 'r> Follower<'a, 'r> {
         }
         let mut starts: Vec<(u32, String)> = vec![(0, path.to_string())];
         let mut started: HashSet<(u32, String)> = HashSet::new();
-        let mut visited: HashSet<(u32, String)> = HashSet::new();
         let mut entries: Vec<Entry> = Vec::new();
         while let Some((x, p)) = starts.pop() {
             if !started.insert((x, p.clone())) {
@@ -155,71 +168,41 @@ impl<'a, 'r> Follower<'a, 'r> {
             let Some(list) = self.touches.by_path.get(&p) else {
                 continue;
             };
+            // `HEAD` reaches every commit of the graph.
+            let reach = (x != 0).then(|| self.ancestors(x));
+            let mut below: Vec<Commits> = Vec::new();
             for t in list {
-                if !self.graph.on_chain(t.commit, x) {
+                if reach.as_ref().is_some_and(|r| !r.contains(t.commit))
+                    || below.iter().any(|b| b.contains(t.commit))
+                {
                     continue;
-                }
-                if !visited.insert((t.commit, p.clone())) {
-                    break;
                 }
                 let Some(node) = self.graph.nodes.get(t.commit as usize) else {
-                    break;
+                    continue;
                 };
                 let parents = node.parents.clone();
-                let mine = t.new.map(|(_, id)| id);
-                let entry = Entry {
-                    commit: t.commit,
-                    path: p.clone(),
-                    blob: mine,
-                };
                 if parents.len() <= 1 {
-                    entries.push(entry);
-                    let Some(&parent) = parents.first() else {
-                        break;
-                    };
-                    if t.old.is_none()
-                        && let Some((_, blob)) = t.new
-                        && let Some(src) = self.source(t.commit, parent, &p, blob)?
-                    {
-                        starts.push((parent, src));
-                        break;
-                    }
+                    entries.push(Entry {
+                        commit: t.commit,
+                        path: p.clone(),
+                        blob: t.new.map(|(_, id)| id),
+                    });
+                }
+                // A creation: where did the file come from?
+                let (None, Some((_, blob))) = (t.old, t.new) else {
                     continue;
-                }
-                // A merge that changed the file against its first parent.
-                let mut same = None;
-                let mut others: Vec<(u32, Option<FileId>)> = Vec::new();
-                for &q in parents.iter().skip(1) {
-                    let tree = self.tree_of(q);
-                    let theirs = self.trees.lookup(tree, &p)?;
-                    if theirs.map(|(_, id)| id) == mine {
-                        same = Some(q);
-                        break;
+                };
+                for (k, &q) in parents.iter().enumerate() {
+                    if k > 0 {
+                        let tree = self.tree_of(q);
+                        if self.trees.lookup(tree, &p)?.is_some() {
+                            continue;
+                        }
                     }
-                    others.push((q, theirs));
-                }
-                if let Some(q) = same {
-                    starts.push((q, p.clone()));
-                    break;
-                }
-                entries.push(entry);
-                for (q, theirs) in others {
-                    if theirs.is_none()
-                        && let Some(blob) = mine
-                        && let Some(src) = self.source(t.commit, q, &p, blob)?
-                    {
+                    if let Some(src) = self.source(t.commit, q, &p, blob)? {
+                        below.push(self.ancestors(q));
                         starts.push((q, src));
-                    } else {
-                        starts.push((q, p.clone()));
                     }
-                }
-                if t.old.is_none()
-                    && let Some(blob) = mine
-                    && let Some(&first) = parents.first()
-                    && let Some(src) = self.source(t.commit, first, &p, blob)?
-                {
-                    starts.push((first, src));
-                    break;
                 }
             }
         }
@@ -227,6 +210,22 @@ impl<'a, 'r> Follower<'a, 'r> {
         entries.dedup_by_key(|e| e.commit);
         out.entries = entries;
         Ok(out)
+    }
+
+    /// Every commit reachable from `x` (itself included), through all parents.
+    fn ancestors(&self, x: u32) -> Commits {
+        let n = self.graph.nodes.len();
+        let mut seen = Commits(vec![0; n.div_ceil(64)]);
+        let mut stack = vec![x];
+        while let Some(c) = stack.pop() {
+            if !seen.insert(c) {
+                continue;
+            }
+            if let Some(node) = self.graph.nodes.get(c as usize) {
+                stack.extend(node.parents.iter().copied());
+            }
+        }
+        seen
     }
 
     fn tree_of(&self, commit: u32) -> Oid {

@@ -1,14 +1,9 @@
 //! The commit graph reachable from `HEAD`: every commit (all parents), in the order `git log`
-//! shows them, with the first-parent tree that history simplification needs and, for each
-//! commit, the merge that brought it to the main line.
+//! shows them, and for each commit the merge that brought it to the main line.
 //!
 //! Order: newest commit date first, a commit entering the queue when one of its children is
 //! shown (git's default revision walk), so a child always comes before the parent it was found
 //! through.
-//!
-//! The first-parent tree links each commit to its first parent. Walking it from a commit gives
-//! that commit's first-parent chain; DFS entry and exit numbers tell in O(1) whether a commit
-//! is on another's chain ([`Graph::on_chain`]).
 
 use std::collections::{BinaryHeap, HashMap};
 
@@ -34,11 +29,6 @@ pub(crate) struct Node {
 pub(crate) struct Graph {
     /// In `git log` order: `HEAD` first.
     pub(crate) nodes: Vec<Node>,
-    /// Entry and exit numbers of each commit in a DFS of the first-parent tree.
-    tin: Vec<u32>,
-    tout: Vec<u32>,
-    /// Distance from the first commit of its first-parent chain: larger is newer.
-    pub(crate) depth: Vec<u32>,
     /// The merge on `HEAD`'s first-parent chain that brought each commit in; `None` for the
     /// commits of that chain.
     pub(crate) merged_by: Vec<Option<u32>>,
@@ -110,7 +100,6 @@ impl Graph {
             nodes,
             ..Graph::default()
         };
-        graph.number_chains();
         graph.find_merges();
         Ok(graph)
     }
@@ -118,74 +107,6 @@ impl Graph {
     /// The first parent of commit `i`.
     pub(crate) fn first_parent(&self, i: u32) -> Option<u32> {
         self.nodes.get(i as usize)?.parents.first().copied()
-    }
-
-    /// Whether `a` is on the first-parent chain that starts at `x` (`x` itself included).
-    pub(crate) fn on_chain(&self, a: u32, x: u32) -> bool {
-        let (a, x) = (a as usize, x as usize);
-        match (
-            self.tin.get(a),
-            self.tout.get(a),
-            self.tin.get(x),
-            self.tout.get(x),
-        ) {
-            (Some(ai), Some(ao), Some(xi), Some(xo)) => ai <= xi && xo <= ao,
-            _ => false,
-        }
-    }
-
-    /// DFS numbers and depths over the first-parent tree (parent → the commits whose first
-    /// parent it is), without recursion.
-    fn number_chains(&mut self) {
-        let n = self.nodes.len();
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut roots = Vec::new();
-        for (i, node) in self.nodes.iter().enumerate() {
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
-            match node.parents.first() {
-                Some(&p) => {
-                    if let Some(list) = children.get_mut(p as usize) {
-                        list.push(i);
-                    }
-                }
-                None => roots.push(i),
-            }
-        }
-        self.tin = vec![0; n];
-        self.tout = vec![0; n];
-        self.depth = vec![0; n];
-        let mut clock = 0u32;
-        // (node, next child to visit)
-        let mut stack: Vec<(u32, usize)> = Vec::new();
-        for root in roots {
-            stack.push((root, 0));
-            if let Some(t) = self.tin.get_mut(root as usize) {
-                *t = clock;
-            }
-            clock += 1;
-            while let Some(top) = stack.last_mut() {
-                let (node, next) = *top;
-                let kids = children.get(node as usize).map_or(&[][..], Vec::as_slice);
-                if let Some(&child) = kids.get(next) {
-                    top.1 += 1;
-                    let d = self.depth.get(node as usize).copied().unwrap_or(0) + 1;
-                    if let Some(slot) = self.depth.get_mut(child as usize) {
-                        *slot = d;
-                    }
-                    if let Some(t) = self.tin.get_mut(child as usize) {
-                        *t = clock;
-                    }
-                    clock += 1;
-                    stack.push((child, 0));
-                } else {
-                    if let Some(t) = self.tout.get_mut(node as usize) {
-                        *t = clock;
-                    }
-                    clock += 1;
-                    stack.pop();
-                }
-            }
-        }
     }
 
     /// For each commit, the merge of `HEAD`'s first-parent chain that brought it in: merges

@@ -1,8 +1,9 @@
 //! Per-SOP history from the commit graph and the release tags, in one pass.
 //!
 //! Each SOP's commits are the ones `git log --follow -- <file>` shows (DESIGN.md, Versioning
-//! in git): every commit reachable from `HEAD` through all parents, with git's history
-//! simplification, renames, moves and copies followed as git finds them. The work:
+//! in git): every commit reachable from `HEAD` through all parents that changed the file (no
+//! merge commit: the changes it brought in are the entries, each with its pull request), with
+//! renames, moves and copies followed as git finds them. The work:
 //!
 //! 1. The commit graph from `HEAD` ([`super::graph`]) and the release tags
 //!    ([`super::tags`]), at the same time.
@@ -154,7 +155,7 @@ impl Repo {
 
         let region = Region::under(&folder);
         let changes = diff_all(&objects, &graph, &region)?;
-        let mut touches = Touches::new(&graph, region, changes);
+        let mut touches = Touches::new(region, changes);
 
         // The SOP files at HEAD, each with its id.
         let prefix = &settings.config.sops.id_prefix;
@@ -230,7 +231,7 @@ impl Repo {
             for p in outside {
                 touches.region.add(p);
             }
-            touches.add(&graph, changes);
+            touches.add(changes);
         }
 
         // Entries become revisions.
