@@ -25,6 +25,8 @@ const ID_LEN: usize = 20;
 #[derive(Debug)]
 pub(crate) struct Packs {
     packs: Vec<Pack>,
+    /// Bytes of decoded objects all readers of these packs keep, together.
+    cached: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Debug)]
@@ -84,7 +86,12 @@ impl Packs {
             };
             packs.push(Pack { idx, count, data });
         }
-        (!packs.is_empty()).then(|| Arc::new(Packs { packs }))
+        (!packs.is_empty()).then(|| {
+            Arc::new(Packs {
+                packs,
+                cached: std::sync::atomic::AtomicUsize::new(0),
+            })
+        })
     }
 
     /// Which pack holds `id`, and where.
@@ -127,14 +134,14 @@ impl Pack {
     }
 
     /// `len` bytes at `at`, fewer at the end of the file.
-    fn read(&self, at: u64, len: usize) -> Option<Vec<u8>> {
+    fn read(&self, at: u64, len: usize) -> Option<std::borrow::Cow<'_, [u8]>> {
         match &self.data {
             PackData::Memory(bytes) => {
                 let start = usize::try_from(at).ok()?;
                 let end = start.saturating_add(len).min(bytes.len());
-                Some(bytes.get(start..end)?.to_vec())
+                Some(std::borrow::Cow::Borrowed(bytes.get(start..end)?))
             }
-            PackData::File(file) => read_file_at(file, at, len),
+            PackData::File(file) => read_file_at(file, at, len).map(std::borrow::Cow::Owned),
         }
     }
 }
@@ -170,20 +177,58 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 /// Where an object is: which pack, at which offset.
 type Place = (usize, u64);
 
+/// A hasher for [`Place`]s: offsets in a pack are already well spread.
+#[derive(Default)]
+struct PlaceHasher(u64);
+
+impl std::hash::Hasher for PlaceHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type PlaceMap<V> = HashMap<Place, V, std::hash::BuildHasherDefault<PlaceHasher>>;
+
 /// A decoded object: its type (1 commit, 2 tree, 3 blob, 4 tag) and content.
 type Decoded = (u8, Rc<[u8]>);
 
-/// One thread's reader: the shared packs and its own cache of decoded objects.
+/// One thread's reader: the shared packs and its own cache of decoded trees and files (the
+/// bases of the next deltas), in two generations: an object used again moves to the young
+/// one; when all readers together hold more than [`CACHE_BUDGET`], this reader drops its old
+/// generation and the young one becomes old. So the cache is a cheap LRU with one budget for
+/// the whole process.
 pub(crate) struct PackReader {
     packs: Arc<Packs>,
     /// One inflater, reset for each entry: setting one up costs more than a small entry.
     z: Decompress,
-    cache: HashMap<Place, Decoded>,
-    cached_bytes: usize,
+    young: PlaceMap<Decoded>,
+    old: PlaceMap<Decoded>,
+    young_bytes: usize,
+    old_bytes: usize,
 }
 
-/// How many bytes of decoded objects one reader keeps before it starts over.
-const CACHE_BUDGET: usize = 96 * 1024 * 1024;
+/// How many bytes of decoded objects all readers of one repository keep, together.
+const CACHE_BUDGET: usize = 128 * 1024 * 1024;
+
+impl Drop for PackReader {
+    fn drop(&mut self) {
+        let mine = self.young_bytes + self.old_bytes;
+        self.packs
+            .cached
+            .fetch_sub(mine, std::sync::atomic::Ordering::Relaxed);
+    }
+}
 
 /// An entry's header: its type, its size, and where its data starts.
 struct Header {
@@ -210,8 +255,10 @@ impl PackReader {
         PackReader {
             packs,
             z: Decompress::new(true),
-            cache: HashMap::new(),
-            cached_bytes: 0,
+            young: PlaceMap::default(),
+            old: PlaceMap::default(),
+            young_bytes: 0,
+            old_bytes: 0,
         }
     }
 
@@ -228,8 +275,8 @@ impl PackReader {
         let mut chain: Vec<((usize, u64), Header)> = Vec::new();
         let mut cur = at;
         let (kind, mut data) = loop {
-            if let Some((k, d)) = self.cache.get(&cur) {
-                break (*k, Rc::clone(d));
+            if let Some((k, d)) = self.cached(cur) {
+                break (k, d);
             }
             let h = self.header(cur)?;
             if let Some(base) = h.base {
@@ -261,13 +308,32 @@ impl PackReader {
         Some((kind, data))
     }
 
-    fn remember(&mut self, at: (usize, u64), kind: u8, data: &Rc<[u8]>) {
-        if self.cached_bytes + data.len() > CACHE_BUDGET {
-            self.cache.clear();
-            self.cached_bytes = 0;
+    /// A cached object, moved to the young generation.
+    fn cached(&mut self, at: Place) -> Option<Decoded> {
+        if let Some((k, d)) = self.young.get(&at) {
+            return Some((*k, Rc::clone(d)));
         }
-        self.cached_bytes += data.len();
-        self.cache.insert(at, (kind, Rc::clone(data)));
+        let (k, d) = self.old.remove(&at)?;
+        self.old_bytes -= d.len();
+        self.young_bytes += d.len();
+        self.young.insert(at, (k, Rc::clone(&d)));
+        Some((k, d))
+    }
+
+    fn remember(&mut self, at: (usize, u64), kind: u8, data: &Rc<[u8]>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        // Commits and tags are read once; trees and files are the bases of the next versions.
+        if !matches!(kind, 2 | 3) || data.len() > CACHE_BUDGET / 16 {
+            return;
+        }
+        if self.packs.cached.load(Relaxed) + data.len() > CACHE_BUDGET {
+            self.packs.cached.fetch_sub(self.old_bytes, Relaxed);
+            self.old = std::mem::take(&mut self.young);
+            self.old_bytes = std::mem::take(&mut self.young_bytes);
+        }
+        self.packs.cached.fetch_add(data.len(), Relaxed);
+        self.young_bytes += data.len();
+        self.young.insert(at, (kind, Rc::clone(data)));
     }
 
     fn header(&self, at: (usize, u64)) -> Option<Header> {
@@ -304,6 +370,12 @@ impl PackReader {
             }
             _ => None,
         };
+        // Keep what was read past the header only when it came from a file: from memory the
+        // data is read again for free.
+        let head = match head {
+            std::borrow::Cow::Owned(v) => v,
+            std::borrow::Cow::Borrowed(_) => Vec::new(),
+        };
         Some(Header {
             kind,
             size,
@@ -322,11 +394,12 @@ impl PackReader {
         // zlib never grows data by more than this (compressBound), so one read is enough.
         let bound = size + size / 1000 + 64;
         let have = h.head.get(h.skip..).unwrap_or_default();
+        let packs = Arc::clone(&self.packs);
         let read;
         let input = if have.len() >= bound {
             have
         } else {
-            read = self.packs.packs.get(pack)?.read(h.data, bound)?;
+            read = packs.packs.get(pack)?.read(h.data, bound)?;
             &read[..]
         };
         let mut out = Vec::with_capacity(size);
