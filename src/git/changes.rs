@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use git2::Oid;
 
@@ -93,9 +93,9 @@ fn is_file(mode: u32) -> bool {
 pub(crate) struct Trees<'r> {
     reader: &'r mut Reader,
     /// Trees read for this diff and the one before.
-    recent: [HashMap<Oid, Rc<[u8]>>; 2],
+    recent: [HashMap<Oid, Arc<[u8]>>; 2],
     /// Every file of a subtree, by the subtree's id: paths relative to it.
-    listings: HashMap<Oid, Rc<Vec<(String, FileId)>>>,
+    listings: HashMap<Oid, Arc<Vec<(String, FileId)>>>,
     listed: usize,
 }
 
@@ -122,16 +122,16 @@ impl<'r> Trees<'r> {
     ///
     /// # Errors
     /// When it cannot be read.
-    pub(crate) fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, GitError> {
+    pub(crate) fn tree(&mut self, id: Oid) -> Result<Arc<[u8]>, GitError> {
         let [older, newer] = &mut self.recent;
         if let Some(t) = newer.get(&id).or_else(|| older.get(&id)) {
-            let t = Rc::clone(t);
-            newer.insert(id, Rc::clone(&t));
+            let t = Arc::clone(t);
+            newer.insert(id, Arc::clone(&t));
             return Ok(t);
         }
         let data = self.reader.tree(id)?;
         let [_, newer] = &mut self.recent;
-        newer.insert(id, Rc::clone(&data));
+        newer.insert(id, Arc::clone(&data));
         Ok(data)
     }
 
@@ -163,9 +163,9 @@ impl<'r> Trees<'r> {
     ///
     /// # Errors
     /// When a tree cannot be read.
-    pub(crate) fn files(&mut self, root: Oid) -> Result<Rc<Vec<(String, FileId)>>, GitError> {
+    pub(crate) fn files(&mut self, root: Oid) -> Result<Arc<Vec<(String, FileId)>>, GitError> {
         if let Some(l) = self.listings.get(&root) {
-            return Ok(Rc::clone(l));
+            return Ok(Arc::clone(l));
         }
         let raw = self.tree(root)?;
         let mut out = Vec::new();
@@ -185,8 +185,8 @@ impl<'r> Trees<'r> {
             self.listed = 0;
         }
         self.listed += out.len();
-        let out = Rc::new(out);
-        self.listings.insert(root, Rc::clone(&out));
+        let out = Arc::new(out);
+        self.listings.insert(root, Arc::clone(&out));
         Ok(out)
     }
 
@@ -217,10 +217,10 @@ impl<'r> Trees<'r> {
         region: &Region,
         out: &mut Vec<FileChange>,
     ) -> Result<(), GitError> {
-        let empty: Rc<[u8]> = Rc::from(&[][..]);
+        let empty: Arc<[u8]> = Arc::from(&[][..]);
         let a = match old {
             Some(id) => self.tree(id)?,
-            None => Rc::clone(&empty),
+            None => Arc::clone(&empty),
         };
         let b = match new {
             Some(id) => self.tree(id)?,

@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use flate2::{Decompress, FlushDecompress, Status};
@@ -201,7 +200,7 @@ impl std::hash::Hasher for PlaceHasher {
 type PlaceMap<V> = HashMap<Place, V, std::hash::BuildHasherDefault<PlaceHasher>>;
 
 /// A decoded object: its type (1 commit, 2 tree, 3 blob, 4 tag) and content.
-type Decoded = (u8, Rc<[u8]>);
+type Decoded = (u8, Arc<[u8]>);
 
 /// One thread's reader: the shared packs and its own cache of decoded trees and files (the
 /// bases of the next deltas), in two generations: an object used again moves to the young
@@ -295,13 +294,13 @@ impl PackReader {
             if !(1..=4).contains(&h.kind) {
                 return None;
             }
-            let d: Rc<[u8]> = Rc::from(self.inflate(cur.0, &h)?);
+            let d: Arc<[u8]> = Arc::from(self.inflate(cur.0, &h)?);
             self.remember(cur, h.kind, &d);
             break (h.kind, d);
         };
         while let Some((pos, h)) = chain.pop() {
             let delta = self.inflate(pos.0, &h)?;
-            let out: Rc<[u8]> = Rc::from(apply_delta(&data, &delta)?);
+            let out: Arc<[u8]> = Arc::from(apply_delta(&data, &delta)?);
             self.remember(pos, kind, &out);
             data = out;
         }
@@ -311,16 +310,16 @@ impl PackReader {
     /// A cached object, moved to the young generation.
     fn cached(&mut self, at: Place) -> Option<Decoded> {
         if let Some((k, d)) = self.young.get(&at) {
-            return Some((*k, Rc::clone(d)));
+            return Some((*k, Arc::clone(d)));
         }
         let (k, d) = self.old.remove(&at)?;
         self.old_bytes -= d.len();
         self.young_bytes += d.len();
-        self.young.insert(at, (k, Rc::clone(&d)));
+        self.young.insert(at, (k, Arc::clone(&d)));
         Some((k, d))
     }
 
-    fn remember(&mut self, at: (usize, u64), kind: u8, data: &Rc<[u8]>) {
+    fn remember(&mut self, at: (usize, u64), kind: u8, data: &Arc<[u8]>) {
         use std::sync::atomic::Ordering::Relaxed;
         // Commits and tags are read once; trees and files are the bases of the next versions.
         if !matches!(kind, 2 | 3) || data.len() > CACHE_BUDGET / 16 {
@@ -333,7 +332,7 @@ impl PackReader {
         }
         self.packs.cached.fetch_add(data.len(), Relaxed);
         self.young_bytes += data.len();
-        self.young.insert(at, (kind, Rc::clone(data)));
+        self.young.insert(at, (kind, Arc::clone(data)));
     }
 
     fn header(&self, at: (usize, u64)) -> Option<Header> {

@@ -6,7 +6,6 @@
 //! In debug builds and tests every object read from the packs is hashed and compared with the
 //! id asked for, so a pack reader bug fails loudly instead of showing another file's text.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use git2::{ObjectType, Oid};
@@ -59,7 +58,7 @@ impl Reader {
     ///
     /// # Errors
     /// When the object is missing or cannot be read.
-    pub(crate) fn object(&mut self, id: Oid) -> Result<(u8, Rc<[u8]>), GitError> {
+    pub(crate) fn object(&mut self, id: Oid) -> Result<(u8, Arc<[u8]>), GitError> {
         if let Some((kind, data)) = self.pack.as_mut().and_then(|p| p.object(id)) {
             verify(id, kind, &data);
             return Ok((kind, data));
@@ -78,14 +77,14 @@ impl Reader {
             ObjectType::Tag => KIND_TAG,
             _ => 0,
         };
-        Ok((kind, Rc::from(obj.data())))
+        Ok((kind, Arc::from(obj.data())))
     }
 
     /// The raw entries of tree `id`.
     ///
     /// # Errors
     /// When it is missing or not a tree.
-    pub(crate) fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, GitError> {
+    pub(crate) fn tree(&mut self, id: Oid) -> Result<Arc<[u8]>, GitError> {
         match self.object(id)? {
             (KIND_TREE, data) => Ok(data),
             _ => Err(not_a("tree", id)),
@@ -96,7 +95,7 @@ impl Reader {
     ///
     /// # Errors
     /// When it is missing or not a file.
-    pub(crate) fn blob(&mut self, id: Oid) -> Result<Rc<[u8]>, GitError> {
+    pub(crate) fn blob(&mut self, id: Oid) -> Result<Arc<[u8]>, GitError> {
         match self.object(id)? {
             (KIND_BLOB, data) => Ok(data),
             _ => Err(not_a("file", id)),

@@ -291,7 +291,7 @@ fn with_selection<'a>(
 ) -> select::Selection<'a> {
     let reader = |texts: &crate::git::history::TextSource| {
         let texts = texts.clone();
-        move || Box::new(GitText(texts.reader())) as Box<dyn select::TextReader>
+        move || Box::new(GitText(texts.reader())) as Box<dyn select::TextReader + Send>
     };
     let make = git.map(|(_, texts)| reader(texts));
     let how = select::How {

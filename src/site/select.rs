@@ -184,8 +184,43 @@ pub trait TextReader {
     fn blob(&mut self, blob: git2::Oid) -> Option<String>;
 }
 
-/// Makes a [`TextReader`] for a thread.
-pub type NewReader<'f> = dyn Fn() -> Box<dyn TextReader + 'f> + Sync + 'f;
+/// Makes a [`TextReader`].
+pub type NewReader<'f> = dyn Fn() -> Box<dyn TextReader + Send + 'f> + Sync + 'f;
+
+/// Readers of committed text, handed to one task at a time: each keeps what it decoded (the
+/// bases of the next versions), so they are made once per thread, not once per task.
+struct Readers<'f> {
+    make: Option<&'f NewReader<'f>>,
+    idle: std::sync::Mutex<Vec<Box<dyn TextReader + Send + 'f>>>,
+}
+
+impl<'f> Readers<'f> {
+    fn new(how: &How<'f>) -> Readers<'f> {
+        Readers {
+            make: how.git.map(|g| g.reader),
+            idle: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Run `f` with a reader (`None` outside git).
+    fn with<T>(&self, f: impl FnOnce(Option<&mut (dyn TextReader + Send + 'f)>) -> T) -> T {
+        let Some(make) = self.make else {
+            return f(None);
+        };
+        let taken = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        let mut reader = taken.unwrap_or_else(|| make());
+        let out = f(Some(&mut *reader));
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(reader);
+        out
+    }
+}
 
 /// Where committed text comes from, in a git repository.
 #[derive(Clone, Copy)]
@@ -235,15 +270,15 @@ pub fn select<'a>(
         by_id.insert(id, sop);
     }
     let candidates: Vec<(&str, &Sop)> = by_id.into_iter().collect();
+    let readers = Readers::new(how);
     let picked: Vec<Result<Entry<'a>, String>> = candidates
         .par_iter()
-        .map_init(
-            || how.git.map(|g| (g.reader)()),
-            |reader, &(id, working)| {
-                let reader = reader.as_deref_mut();
+        .map(|&(id, working)| {
+            readers.with(|reader| {
+                let reader = reader.map(|r| r as &mut dyn TextReader);
                 pick(id, working, histories.get(id), how, reader, prefix)
-            },
-        )
+            })
+        })
         .collect();
     let mut entries: Vec<Entry<'a>> = Vec::with_capacity(picked.len());
     let mut left_out = Vec::new();
@@ -278,8 +313,8 @@ pub fn select<'a>(
             if !crate::repo::sop::is_language_tag(language) {
                 continue;
             }
-            let Some(shown) = translation_text(t, how, reader.as_deref_mut(), prefix, &mut notes)
-            else {
+            let r = reader.as_deref_mut().map(|r| r as &mut dyn TextReader);
+            let Some(shown) = translation_text(t, how, r, prefix, &mut notes) else {
                 continue;
             };
             if !seen.insert(language.to_string()) {
@@ -771,7 +806,7 @@ mod tests {
         drafts: bool,
     ) -> Selection<'a> {
         let settings = Settings::load(None).unwrap();
-        let reader = || Box::new(Fns(blob)) as Box<dyn TextReader + '_>;
+        let reader = || Box::new(Fns(blob)) as Box<dyn TextReader + Send + '_>;
         let how = How {
             drafts,
             archived: true,
