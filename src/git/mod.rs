@@ -199,9 +199,18 @@ impl Repo {
 
     /// The objects, for per-thread readers (the packs are opened on the first call).
     pub(crate) fn objects(&self) -> &Objects {
-        self.objects.get_or_init(|| Objects {
-            git_dir: self.repo.path().to_path_buf(),
-            packs: pack::Packs::open(self.repo.commondir()),
+        self.objects.get_or_init(|| {
+            // The pack reader knows SHA-1 ids only: any other object format is libgit2's.
+            let sha1 = self.repo.config().ok().is_none_or(|c| {
+                c.get_string("extensions.objectformat")
+                    .map_or(true, |f| f.eq_ignore_ascii_case("sha1"))
+            });
+            Objects {
+                git_dir: self.repo.path().to_path_buf(),
+                packs: sha1
+                    .then(|| pack::Packs::open(self.repo.commondir()))
+                    .flatten(),
+            }
         })
     }
 

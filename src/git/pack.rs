@@ -69,21 +69,32 @@ impl Packs {
         let mut budget = in_memory;
         let mut packs = Vec::new();
         for idx_path in names {
-            let idx = std::fs::read(idx_path).ok()?;
-            if idx.get(..8) != Some(&[0xff, b't', b'O', b'c', 0, 0, 0, 2][..]) {
-                return None;
-            }
-            let count = be32(&idx, 8 + 255 * 4)? as usize;
+            // A pack this reader cannot check is left to libgit2, object by object.
+            let Some(idx) = std::fs::read(idx_path).ok() else {
+                continue;
+            };
+            let Some(count) = check_index(&idx) else {
+                continue;
+            };
             let pack_path = idx_path.with_extension("pack");
-            let file = File::open(&pack_path).ok()?;
+            let Ok(file) = File::open(&pack_path) else {
+                continue;
+            };
             let data = match file.metadata() {
                 Ok(meta) if meta.len() <= budget => {
+                    let Ok(bytes) = std::fs::read(&pack_path) else {
+                        continue;
+                    };
                     budget -= meta.len();
-                    PackData::Memory(std::fs::read(&pack_path).ok()?)
+                    PackData::Memory(bytes)
                 }
                 _ => PackData::File(file),
             };
-            packs.push(Pack { idx, count, data });
+            let pack = Pack { idx, count, data };
+            if !pack.header_matches() {
+                continue;
+            }
+            packs.push(pack);
         }
         (!packs.is_empty()).then(|| {
             Arc::new(Packs {
@@ -119,7 +130,39 @@ impl Packs {
     }
 }
 
+/// The number of objects of a version 2 pack index, when the index is whole and sound (the
+/// checks libgit2 makes before using one): the magic and version, a fan-out table that never
+/// decreases, and a size that fits that many objects (with up to one large offset each).
+fn check_index(idx: &[u8]) -> Option<usize> {
+    if idx.get(..8) != Some(&[0xff, b't', b'O', b'c', 0, 0, 0, 2][..]) {
+        return None;
+    }
+    let mut last = 0;
+    for k in 0..256 {
+        let n = be32(idx, 8 + k * 4)?;
+        if n < last {
+            return None;
+        }
+        last = n;
+    }
+    let count = last as usize;
+    let min = 8 + 256 * 4 + count.checked_mul(ID_LEN + 4 + 4)? + 2 * ID_LEN;
+    let max = min + count.saturating_sub(1) * 8;
+    (min..=max).contains(&idx.len()).then_some(count)
+}
+
 impl Pack {
+    /// Whether the pack file starts with the signature, a known version and as many objects
+    /// as its index lists.
+    fn header_matches(&self) -> bool {
+        let Some(head) = self.read(0, 12) else {
+            return false;
+        };
+        head.get(..4) == Some(b"PACK")
+            && matches!(be32(&head, 4), Some(2 | 3))
+            && be32(&head, 8).map(|n| n as usize) == Some(self.count)
+    }
+
     /// The pack offset of the `k`-th object of the index.
     fn offset(&self, k: usize) -> Option<u64> {
         let offsets = 8 + 256 * 4 + self.count * (ID_LEN + 4);
@@ -516,5 +559,39 @@ mod tests {
             let b = disk.object(id).unwrap();
             assert_eq!((a.0, &a.1[..]), (b.0, &b.1[..]), "{id}");
         }
+    }
+
+    #[test]
+    fn damaged_indexes_are_left_to_libgit2() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| crate::git::test_git(dir.path(), args);
+        git(&["init", "-q"]);
+        std::fs::write(dir.path().join("a.md"), "text\n").unwrap();
+        git(&["add", "a.md"]);
+        git(&["commit", "-q", "-m", "c"]);
+        git(&["gc", "-q"]);
+        let idx_path = std::fs::read_dir(dir.path().join(".git/objects/pack"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "idx"))
+            .unwrap();
+        let good = std::fs::read(&idx_path).unwrap();
+        assert_eq!(check_index(&good), Some(3));
+        // A fan-out entry smaller than the one before it.
+        let mut bad = good.clone();
+        bad[8 + 4 * 200..8 + 4 * 201].copy_from_slice(&[0, 0, 0, 9]);
+        assert_eq!(check_index(&bad), None);
+        // Cut short, or with bytes added past what the objects can use.
+        assert_eq!(check_index(&good[..good.len() - 1]), None);
+        let mut long = good.clone();
+        long.extend_from_slice(&[0; 64]);
+        assert_eq!(check_index(&long), None);
+        // Version 1 and unknown versions are not read here.
+        let mut v3 = good.clone();
+        v3[7] = 3;
+        assert_eq!(check_index(&v3), None);
+        // A damaged index leaves its pack out of this reader.
+        std::fs::write(&idx_path, &bad).unwrap();
+        assert!(Packs::open(&dir.path().join(".git")).is_none());
     }
 }
