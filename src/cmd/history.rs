@@ -21,11 +21,11 @@ use anstyle::{AnsiColor, Style};
 
 use super::Context;
 use super::find_sop;
-use crate::Exit;
 use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::git::history::{self, Histories, RevisionKind, SopHistory};
 use crate::repo::sop::FileName;
 use crate::terminal::escape_line as e;
+use crate::{Exit, Stop};
 
 /// Run `sop history`.
 ///
@@ -90,6 +90,16 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let (id, path, title) = match as_path(&repo, wanted) {
         Some(rel) => {
             let sop = corpus.originals().into_iter().find(|s| s.path == rel);
+            if sop.is_none() && !all.values().any(|h| h.path == rel) {
+                return Err(Stop::refused(
+                    format!("`{rel}` is not an SOP file of this repository"),
+                    Some(format!(
+                        "give the file of an SOP under `{}/` or its id; `sop list` shows every SOP with its file",
+                        repo.settings.sops_dir()
+                    )),
+                )
+                .into());
+            }
             let id = sop.and_then(|s| s.id()).map(str::to_string);
             let title = sop.map(|s| s.title().to_string());
             (id, rel, title)
@@ -119,7 +129,7 @@ fn as_path(repo: &crate::repo::Repo, arg: &str) -> Option<String> {
         let lower = arg.to_ascii_lowercase();
         lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".erb")
     };
-    if !looks_like_path {
+    if !looks_like_path && !std::path::Path::new(arg).is_file() {
         return None;
     }
     let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();

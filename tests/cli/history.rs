@@ -638,3 +638,40 @@ fn published_history_groups_changes_by_release_with_their_authors_and_pull_reque
     );
     assert!(!all.contains("Merge Bot"), "{all}");
 }
+
+#[test]
+fn history_of_a_path_that_is_no_sop_is_refused_with_what_to_give() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/payments/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "draft"),
+    )
+    .commit("Add refunds");
+    for path in ["sops/payments/SOP-0009-missing.md", "sop.toml"] {
+        let out = repo
+            .sop()
+            .args(["history", path])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("`{path}` is not an SOP file of this repository")),
+            "{err}"
+        );
+        assert!(err.contains("`sop list` shows every SOP"), "{err}");
+    }
+    // The same file by its path, from inside its folder, is its history.
+    let out = repo
+        .sop()
+        .current_dir(repo.path("sops/payments"))
+        .args(["history", "SOP-0001-refunds.md", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(h["id"], "SOP-0001");
+    assert_eq!(commit_ids(&h).len(), 1);
+}
