@@ -179,6 +179,14 @@ pub struct LintArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also write the findings as SARIF 2.1.0 to FILE, from the same run (for code scanning
+    /// next to `--format github`)
+    #[arg(long, value_name = "FILE")]
+    pub sarif_out: Option<PathBuf>,
+    /// Also write a Markdown summary to FILE: counts by rule and the first 50 findings (for
+    /// `$GITHUB_STEP_SUMMARY`, where nothing is lost to GitHub's 10 annotations per level)
+    #[arg(long, value_name = "FILE")]
+    pub summary_out: Option<PathBuf>,
     /// Explain a rule: what it checks, why, an example and how to fix it
     #[arg(long, value_name = "RULE", conflicts_with_all = ["list_rules", "fix", "paths"])]
     pub explain: Option<String>,
