@@ -5,6 +5,7 @@
 
 mod support;
 
+mod action;
 mod approval;
 mod approval_model;
 mod approved;
