@@ -108,6 +108,10 @@ pub struct InitArgs {
     /// Also write a CI workflow that lints SOPs on every pull request
     #[arg(long, value_enum, value_name = "PROVIDER")]
     pub ci: Option<CiProvider>,
+    /// With `--ci github`: also upload the findings to GitHub code scanning (needs code
+    /// scanning enabled on the repository: public, or GitHub Advanced Security)
+    #[arg(long, requires = "ci")]
+    pub code_scanning: bool,
 }
 
 /// CI systems `sop init --ci` can write a workflow for.
