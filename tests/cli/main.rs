@@ -22,6 +22,7 @@ mod list;
 mod load;
 mod messages;
 mod new;
+mod precommit;
 mod publish;
 mod release;
 mod release_safety;
