@@ -22,8 +22,8 @@ else
   command -v cargo >/dev/null 2>&1 ||
     fail "there is no prebuilt sop for this runner and no \`cargo\` to build one. Add a step \`- uses: dtolnay/rust-toolchain@stable\` before this action, or run on ubuntu-latest, macos-latest or windows-latest."
   echo "Building sop $version with cargo (several minutes; the result is cached for the next runs)."
-  cargo install --locked --root "$root" --version "$version" sop ||
-    fail "\`cargo install --locked sop --version $version\` failed (see the log above). Pin a \`version\` that was published to crates.io."
+  cargo install --locked --root "$root" --version "$version" sop-cli ||
+    fail "\`cargo install --locked sop-cli --version $version\` failed (see the log above). Pin a \`version\` that was published to crates.io."
 fi
 "$root/bin/$exe" --version
 echo "$root/bin" >>"${GITHUB_PATH:?GITHUB_PATH is not set: run this as a GitHub Actions step}"
