@@ -108,6 +108,10 @@ pub struct InitArgs {
     /// Also write a CI workflow that lints SOPs on every pull request
     #[arg(long, value_enum, value_name = "PROVIDER")]
     pub ci: Option<CiProvider>,
+    /// With `--ci github`: also upload the findings to GitHub code scanning (needs code
+    /// scanning enabled on the repository: public, or GitHub Advanced Security)
+    #[arg(long, requires = "ci")]
+    pub code_scanning: bool,
 }
 
 /// CI systems `sop init --ci` can write a workflow for.
@@ -179,6 +183,14 @@ pub struct LintArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also write the findings as SARIF 2.1.0 to FILE, from the same run (for code scanning
+    /// next to `--format github`)
+    #[arg(long, value_name = "FILE")]
+    pub sarif_out: Option<PathBuf>,
+    /// Also write a Markdown summary to FILE: counts by rule and the first 50 findings (for
+    /// `$GITHUB_STEP_SUMMARY`, where nothing is lost to GitHub's 10 annotations per level)
+    #[arg(long, value_name = "FILE")]
+    pub summary_out: Option<PathBuf>,
     /// Explain a rule: what it checks, why, an example and how to fix it
     #[arg(long, value_name = "RULE", conflicts_with_all = ["list_rules", "fix", "paths"])]
     pub explain: Option<String>,

@@ -1,4 +1,5 @@
-//! `sop init [DIR] [--ci github]`: start an SOP repository without touching existing files.
+//! `sop init [DIR] [--ci github [--code-scanning]]`: start an SOP repository without touching
+//! existing files; the GitHub workflow uses the `sop` action of this project's repository.
 
 use std::io::Write;
 
@@ -9,6 +10,52 @@ use crate::atomic::{self, Created};
 use crate::cli::{CiProvider, InitArgs};
 use crate::repo::config;
 use crate::{Exit, assets, git};
+
+/// Where `sop init --ci github` writes the workflow.
+const WORKFLOW: &str = ".github/workflows/sop.yml";
+
+/// The GitHub repository of `sop` itself (`owner/name`): its action is what the generated
+/// workflow `uses:`, and its releases hold the binaries that action downloads. Taken from
+/// `repository` in `Cargo.toml`, the one place it is written (the action reads it there too).
+pub(crate) const SOP_GITHUB_REPOSITORY: &str =
+    github_slug(env!("CARGO_PKG_REPOSITORY"), "https://github.com/");
+
+/// `owner/name` of a `https://github.com/owner/name` URL, checked when `sop` is compiled.
+const fn github_slug(url: &'static str, prefix: &'static str) -> &'static str {
+    let (head, tail) = url.as_bytes().split_at(prefix.len());
+    let prefix = prefix.as_bytes();
+    let mut i = 0;
+    while i < prefix.len() {
+        if head[i] != prefix[i] {
+            panic!("`repository` in Cargo.toml must be https://github.com/<owner>/<name>");
+        }
+        i += 1;
+    }
+    match std::str::from_utf8(tail) {
+        Ok(slug) => slug,
+        Err(_) => panic!("`repository` in Cargo.toml must be https://github.com/<owner>/<name>"),
+    }
+}
+
+/// The workflow for `--ci github`: the template's `#code-scanning-on ` lines are kept (without
+/// that mark) when `code_scanning`, its `#code-scanning-off ` lines otherwise; `{action}` is
+/// [`SOP_GITHUB_REPOSITORY`].
+fn github_workflow(template: &str, code_scanning: bool) -> String {
+    let (keep, drop) = if code_scanning {
+        ("#code-scanning-on ", "#code-scanning-off ")
+    } else {
+        ("#code-scanning-off ", "#code-scanning-on ")
+    };
+    let mut out = String::with_capacity(template.len());
+    for line in template.lines() {
+        if line.starts_with(drop) {
+            continue;
+        }
+        out.push_str(line.strip_prefix(keep).unwrap_or(line));
+        out.push('\n');
+    }
+    out.replace("{action}", SOP_GITHUB_REPOSITORY)
+}
 
 /// Run `sop init`.
 ///
@@ -34,8 +81,8 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
         ),
     ];
     if args.ci == Some(CiProvider::Github) {
-        let workflow = assets::builtin("init/github-workflow.yml").unwrap_or_default();
-        files.push((".github/workflows/sop.yml", workflow.to_string()));
+        let template = assets::builtin("init/github-workflow.yml").unwrap_or_default();
+        files.push((WORKFLOW, github_workflow(template, args.code_scanning)));
     }
     for (rel, text) in &files {
         let path = dir.join(rel);
@@ -84,6 +131,24 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
             out,
             "      (types: procedure, policy, runbook, checklist), then check it with `sop lint`."
         )?;
+    }
+    if args.ci == Some(CiProvider::Github) && !ctx.quiet {
+        writeln!(out)?;
+        if args.code_scanning {
+            writeln!(
+                out,
+                "Still to do for CI: turn on code scanning for the repository on GitHub (Settings →\n\
+                 Advanced Security → Code scanning; a private repository needs GitHub Advanced\n\
+                 Security), or the upload step of `{WORKFLOW}` fails; then commit and push it."
+            )?;
+        } else {
+            writeln!(
+                out,
+                "Still to do for CI: commit `{WORKFLOW}` and push it.\n\
+                 Every pull request is then checked by the `{SOP_GITHUB_REPOSITORY}@v1` action,\n\
+                 with findings as annotations and all of them in the run's summary."
+            )?;
+        }
     }
     if !gitignore
         .lines()

@@ -82,6 +82,18 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         diag::write(args.format, &report, ctx.color, &mut out)?;
         out.flush()?;
     }
+    // The same report, so annotations, SARIF and summary never disagree and the SOPs are
+    // read and checked once.
+    if let Some(path) = &args.sarif_out {
+        write_file(ctx, path, "--sarif-out", |out| {
+            diag::sarif::write(&report, out)
+        })?;
+    }
+    if let Some(path) = &args.summary_out {
+        write_file(ctx, path, "--summary-out", |out| {
+            diag::summary::write(&report, out)
+        })?;
+    }
     let exit = if lint::fails(&findings, args.deny_warnings) {
         Exit::Failure
     } else {
@@ -93,6 +105,30 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     std::mem::forget(findings);
     std::mem::forget(corpus);
     Ok(exit)
+}
+
+/// Write one more rendering of the report to `path` (relative to `-C`), atomically: a reader
+/// such as a later CI step never sees half a file. `flag` names the option, for the message.
+///
+/// # Errors
+/// When the file cannot be written, with its path and what to do.
+fn write_file(
+    ctx: &Context,
+    path: &std::path::Path,
+    flag: &str,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    render(&mut bytes)?;
+    crate::atomic::replace(&ctx.cwd.join(path), &bytes).map_err(|e| {
+        Stop::usage(
+            format!("cannot write the `{flag}` file `{}`: {e}", path.display()),
+            Some(format!(
+                "give `{flag}` a file in a folder you can write to, and not a symbolic link"
+            )),
+        )
+        .into()
+    })
 }
 
 /// The pull-request findings against the merge base of `HEAD` and `base`, comparing the files

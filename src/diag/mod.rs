@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod report;
 pub mod sarif;
+pub mod summary;
 
 pub use finding::{Edit, Family, Finding, Fix, Location, RuleMeta, Severity, Sources};
 pub use report::Summary;

@@ -60,15 +60,91 @@ fn init_twice_keeps_every_file() {
     assert_eq!(r.read(".github/workflows/sop.yml"), workflow);
 }
 
+/// The repository of `sop` itself, from Cargo.toml, whose action the workflow uses.
+fn action() -> String {
+    format!(
+        "uses: {}@v1",
+        env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/")
+    )
+}
+
 #[test]
-fn init_ci_github_writes_a_lint_workflow() {
+fn init_ci_github_writes_a_workflow_that_uses_the_action() {
     let r = SopRepo::empty();
-    r.sop().args(["init", "--ci", "github"]).assert().success();
+    let out = r
+        .sop()
+        .args(["init", "--ci", "github"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
     let wf = r.read(".github/workflows/sop.yml");
-    assert!(wf.contains("pull_request"));
-    assert!(wf.contains("sop lint --base"));
-    assert!(wf.contains("--format github"));
-    assert!(wf.contains("upload-sarif"));
+    assert!(wf.contains("pull_request"), "{wf}");
+    assert!(wf.contains(&action()), "{wf}");
+    assert!(wf.contains("fetch-depth: 0"), "{wf}");
+    assert!(
+        wf.contains("permissions:\n  contents: read\n\njobs:"),
+        "{wf}"
+    );
+    // No code scanning unless asked: its upload fails where code scanning is off.
+    assert!(!wf.contains("upload-sarif"), "{wf}");
+    assert!(!wf.contains("security-events"), "{wf}");
+    assert!(
+        !wf.contains("code-scanning"),
+        "no template marks left: {wf}"
+    );
+    assert!(!wf.contains("cargo install"), "no compiling in CI: {wf}");
+    assert!(
+        out.contains("Still to do for CI: commit `.github/workflows/sop.yml` and push it."),
+        "{out}"
+    );
+}
+
+#[test]
+fn init_ci_github_code_scanning_uploads_the_sarif_of_the_same_run() {
+    let r = SopRepo::empty();
+    let out = r
+        .sop()
+        .args(["init", "--ci", "github", "--code-scanning"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let wf = r.read(".github/workflows/sop.yml");
+    assert!(wf.contains(&action()), "{wf}");
+    assert!(
+        wf.contains("permissions:\n  contents: read\n  security-events: write"),
+        "{wf}"
+    );
+    assert!(wf.contains("  actions: read"), "{wf}");
+    assert!(wf.contains("sarif: sop.sarif"), "{wf}");
+    assert!(
+        wf.contains("uses: github/codeql-action/upload-sarif@v4"),
+        "{wf}"
+    );
+    assert!(
+        wf.contains("sarif_file: ${{ steps.sop.outputs.sarif }}"),
+        "{wf}"
+    );
+    assert!(
+        !wf.contains("code-scanning"),
+        "no template marks left: {wf}"
+    );
+    assert!(out.contains("turn on code scanning"), "{out}");
+}
+
+#[test]
+fn init_code_scanning_needs_ci() {
+    let r = SopRepo::empty();
+    r.sop()
+        .args(["init", "--code-scanning"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--ci"));
 }
 
 /// Run `sop ARGS` in `dir` under `umask 027`.

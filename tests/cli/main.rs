@@ -5,6 +5,7 @@
 
 mod support;
 
+mod action;
 mod approval;
 mod approval_model;
 mod approved;
@@ -22,6 +23,7 @@ mod list;
 mod load;
 mod messages;
 mod new;
+mod precommit;
 mod publish;
 mod release;
 mod release_safety;
