@@ -84,6 +84,19 @@ pub(crate) struct FileChange {
     pub(crate) new: Option<FileId>,
 }
 
+/// A mode as git compares it: very old trees wrote group-writable files as `100664`.
+fn canonical(mode: u32) -> u32 {
+    if is_blob_mode(mode) {
+        if mode & 0o100 != 0 {
+            0o100_755
+        } else {
+            0o100_644
+        }
+    } else {
+        mode
+    }
+}
+
 /// Whether a tree entry is a file git diffs (a plain or executable file, or a link).
 fn is_file(mode: u32) -> bool {
     is_blob_mode(mode) || mode == 0o120_000
@@ -271,7 +284,7 @@ impl<'r> Trees<'r> {
                 }
                 Ordering::Equal => {
                     if let (Some(p), Some(q)) = (&x, &y)
-                        && (p.id != q.id || p.mode != q.mode)
+                        && (p.id != q.id || canonical(p.mode) != canonical(q.mode))
                     {
                         let name = String::from_utf8_lossy(p.name);
                         if p.is_tree() {

@@ -170,45 +170,90 @@ impl<'a, 'r> Follower<'a, 'r> {
             };
             // `HEAD` reaches every commit of the graph.
             let reach = (x != 0).then(|| self.ancestors(x));
+            let list: Vec<Touch> = list
+                .iter()
+                .filter(|t| reach.as_ref().is_none_or(|r| r.contains(t.commit)))
+                .copied()
+                .collect();
+            // First the places where the file came from another path: below each, that path
+            // takes over. (Found before any entry is kept, so that commit dates that disagree
+            // with the graph cannot let an entry from below through.)
             let mut below: Vec<Commits> = Vec::new();
-            for t in list {
-                if reach.as_ref().is_some_and(|r| !r.contains(t.commit))
-                    || below.iter().any(|b| b.contains(t.commit))
-                {
+            for t in &list {
+                if below.iter().any(|b| b.contains(t.commit)) {
                     continue;
                 }
-                let Some(node) = self.graph.nodes.get(t.commit as usize) else {
-                    continue;
-                };
-                let parents = node.parents.clone();
-                if parents.len() <= 1 {
-                    entries.push(Entry {
-                        commit: t.commit,
-                        path: p.clone(),
-                        blob: t.new.map(|(_, id)| id),
-                    });
+                for (q, src) in self.sources_at(t, &p)? {
+                    below.push(self.ancestors(q));
+                    starts.push((q, src));
                 }
-                // A creation: where did the file come from?
-                let (None, Some((_, blob))) = (t.old, t.new) else {
+            }
+            for t in &list {
+                let merge = self
+                    .graph
+                    .nodes
+                    .get(t.commit as usize)
+                    .is_none_or(|n| n.parents.len() > 1);
+                if merge || below.iter().any(|b| b.contains(t.commit)) {
                     continue;
-                };
-                for (k, &q) in parents.iter().enumerate() {
-                    if k > 0 {
-                        let tree = self.tree_of(q);
-                        if self.trees.lookup(tree, &p)?.is_some() {
-                            continue;
-                        }
-                    }
-                    if let Some(src) = self.source(t.commit, q, &p, blob)? {
-                        below.push(self.ancestors(q));
-                        starts.push((q, src));
-                    }
                 }
+                entries.push(Entry {
+                    commit: t.commit,
+                    path: p.clone(),
+                    blob: t.new.map(|(_, id)| id),
+                });
             }
         }
         entries.sort_by_key(|e| e.commit);
         entries.dedup_by_key(|e| e.commit);
         out.entries = entries;
+        Ok(out)
+    }
+
+    /// The (parent, path) pairs that the file at `p` after touch `t` came from.
+    ///
+    /// An ordinary commit that creates `p`: the source git's `--follow` finds in its parent
+    /// (a rename, or a copy of any file). A merge: for each parent without `p`, when the
+    /// merge's `p` is not simply some other parent's (so that parent's text was merged in),
+    /// a file of that parent renamed to `p` (gone from the merge: a copy never counts here, or
+    /// any similar file on the other side would join the history).
+    fn sources_at(&mut self, t: &Touch, p: &str) -> Result<Vec<(u32, String)>, GitError> {
+        let Some((_, blob)) = t.new else {
+            return Ok(Vec::new());
+        };
+        let parents = match self.graph.nodes.get(t.commit as usize) {
+            Some(n) => n.parents.clone(),
+            None => return Ok(Vec::new()),
+        };
+        let mut out = Vec::new();
+        if parents.len() <= 1 {
+            if let (None, Some(&q)) = (t.old, parents.first())
+                && let Some(src) = self.source(t.commit, q, p, blob, false)?
+            {
+                out.push((q, src));
+            }
+            return Ok(out);
+        }
+        let mut theirs: Vec<(u32, Option<Oid>)> = Vec::with_capacity(parents.len());
+        for (k, &q) in parents.iter().enumerate() {
+            let file = if k == 0 {
+                t.old.map(|(_, id)| id)
+            } else {
+                let tree = self.tree_of(q);
+                self.trees.lookup(tree, p)?.map(|(_, id)| id)
+            };
+            theirs.push((q, file));
+        }
+        if theirs.iter().any(|(_, f)| *f == Some(blob)) {
+            return Ok(out);
+        }
+        for (q, file) in theirs {
+            if file.is_none()
+                && let Some(src) = self.source(t.commit, q, p, blob, true)?
+            {
+                out.push((q, src));
+            }
+        }
         Ok(out)
     }
 
@@ -245,6 +290,7 @@ impl<'a, 'r> Follower<'a, 'r> {
         parent: u32,
         path: &str,
         blob: Oid,
+        renames_only: bool,
     ) -> Result<Option<String>, GitError> {
         let (new_tree, old_tree) = (self.tree_of(commit), self.tree_of(parent));
         let Some((mode, _)) = self.trees.lookup(new_tree, path)? else {
@@ -255,22 +301,26 @@ impl<'a, 'r> Follower<'a, 'r> {
         let my_base = base(path);
         let regular = |m: u32| m & 0o170_000 == 0o100_000;
 
-        // Exact: the same blob.
+        // Exact: the same blob; the first of the best in path order.
         let mut best: Option<(u8, &str)> = None;
         for (p, (m, id)) in files.iter() {
             if *id != blob || (!(regular(*m) && regular(mode)) && *m != mode) {
                 continue;
             }
             let deleted = self.trees.lookup(new_tree, p)?.is_none();
+            if renames_only && !deleted {
+                continue;
+            }
             let score = u8::from(deleted) + u8::from(base(p) == my_base);
-            if best.is_none_or(|(s, _)| score >= s) {
+            if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, p));
             }
         }
         if let Some((_, p)) = best {
             return Ok(Some(p.to_string()));
         }
-        if !regular(mode) {
+        // At 100 % git pairs identical files only.
+        if !regular(mode) || self.min_score >= similarity::MAX_SCORE {
             return Ok(None);
         }
 

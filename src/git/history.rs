@@ -177,11 +177,12 @@ impl Repo {
             }
             let id = match f.id {
                 Some(id) => Some(id),
-                None => trees.reader().blob(*blob).ok().and_then(|d| {
-                    std::str::from_utf8(&d)
+                None => {
+                    let data = trees.reader().blob(*blob)?;
+                    std::str::from_utf8(&data)
                         .ok()
                         .and_then(|t| front_matter_text(t, "id"))
-                }),
+                }
             };
             sops.push((path.clone(), id));
         }
@@ -192,40 +193,55 @@ impl Repo {
         // folder) is done again once the changes of the paths it reached are known.
         let similarity = settings.config.history.rename_similarity;
         let mut followed: Vec<Option<Followed>> = (0..sops.len()).map(|_| None).collect();
-        for _round in 0..16 {
+        let threads = rayon::current_num_threads().max(1);
+        loop {
             let todo: Vec<usize> = (0..sops.len())
                 .filter(|&i| followed.get(i).is_some_and(Option::is_none))
                 .collect();
             if todo.is_empty() {
                 break;
             }
-            let done: Vec<Result<(usize, Followed), GitError>> = todo
-                .par_iter()
-                .map_init(
-                    || objects.reader(),
-                    |reader, &i| {
-                        let path = sops.get(i).map(|(p, _)| p.as_str()).unwrap_or_default();
-                        let mut f = Follower::new(&graph, &touches, Trees::new(reader), similarity);
-                        f.follow(path).map(|r| (i, r))
-                    },
-                )
+            // One follower per thread: its caches (tree listings, chunk counts of files) serve
+            // every file it follows.
+            let done: Vec<Result<Vec<(usize, Followed)>, GitError>> = todo
+                .par_chunks(todo.len().div_ceil(threads).max(1))
+                .map(|part| {
+                    let mut reader = objects.reader();
+                    let mut f =
+                        Follower::new(&graph, &touches, Trees::new(&mut reader), similarity);
+                    part.iter()
+                        .map(|&i| {
+                            let path = sops.get(i).map(|(p, _)| p.as_str()).unwrap_or_default();
+                            f.follow(path).map(|r| (i, r))
+                        })
+                        .collect()
+                })
                 .collect();
             let mut outside: Vec<String> = Vec::new();
-            for r in done {
-                let (i, f) = r?;
-                if f.outside.is_empty() {
-                    if let Some(slot) = followed.get_mut(i) {
-                        *slot = Some(f);
+            for part in done {
+                for (i, f) in part? {
+                    if f.outside.is_empty() {
+                        if let Some(slot) = followed.get_mut(i) {
+                            *slot = Some(f);
+                        }
+                    } else {
+                        outside.extend(f.outside);
                     }
-                } else {
-                    outside.extend(f.outside);
                 }
-            }
-            if outside.is_empty() {
-                continue;
             }
             outside.sort();
             outside.dedup();
+            outside.retain(|p| !touches.region.contains(p));
+            if outside.is_empty() {
+                // Every path reached is known now: what is still open cannot finish.
+                if followed.iter().any(Option::is_none) {
+                    return Err(GitError::Read {
+                        what: "the history of the SOP files".into(),
+                        source: git2::Error::from_str("a file's history leads to itself"),
+                    });
+                }
+                break;
+            }
             let more = Region::files(outside.iter().cloned());
             let changes = diff_all(&objects, &graph, &more)?;
             for p in outside {

@@ -1257,9 +1257,10 @@ fn revision_groups(
             .or_else(|| h.commits.iter().position(|c| c.date <= r.date))
             .unwrap_or(h.commits.len())
     };
+    // Two releases at one place (two tags on one commit) both keep their heading; the second
+    // has no change of its own.
     let mut marks: Vec<(usize, &Release)> = h.releases.iter().map(|r| (position(r), r)).collect();
     marks.sort_by_key(|(p, _)| *p);
-    marks.dedup_by_key(|(p, _)| *p);
     let mut groups = Vec::new();
     let mut start = 0;
     for (at, r) in &marks {

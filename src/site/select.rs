@@ -430,12 +430,17 @@ fn pick<'a>(
                 (_, Some(h)) => h.path.as_str(),
                 (_, None) => working.path.as_str(),
             };
-            let Some(text) = reader.at_tag(release, revision.and_then(|r| r.blob), path) else {
+            // The blob the history knows is the release's text only when the release's own
+            // commit wrote it; a release tagged on a merge is read from the merge, which may
+            // hold more than the change it brought in.
+            let blob = revision
+                .filter(|r| r.commit == release.commit)
+                .and_then(|r| r.blob);
+            let Some(text) = reader.at_tag(release, blob, path) else {
                 unreadable += 1;
                 continue;
             };
             let sop = Sop::parse(path.to_string(), text, prefix);
-            let blob = revision.and_then(|r| r.blob);
             let status = sop.status();
             release_status.insert(release.tag.clone(), status);
             if matches!(status, Some(Status::Approved | Status::Retired)) {
@@ -637,10 +642,9 @@ fn same_but_review_dates(a: &str, b: &str) -> bool {
     }
 }
 
-/// The SOP's revision at the commit a release tags (with its path then, renames followed),
-/// when that commit changed it.
-/// The change a release published: its own commit, else the newest change its merge commit
-/// brought in (a release tagged on a pull request's merge).
+/// The SOP's revision at the commit a release tags (with its path then, renames followed):
+/// its own commit, else the newest change the merge it tags brought in (a release tagged on a
+/// pull request's merge; only its path is used then).
 fn revision_at<'h>(history: &'h SopHistory, release: &Release) -> Option<&'h Revision> {
     history
         .commits

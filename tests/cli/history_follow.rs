@@ -1551,3 +1551,69 @@ fn history_follow_store_sha256_is_refused_clearly() {
     }
     report("SHA-256 repository", &failures);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Merges and renames found in review: each compared with git like the cases above.
+
+/// A pull request edits the file under its old name while main renames it: the merge carries
+/// the edit into the renamed file, and git lists it.
+#[test]
+fn history_follow_rename_on_main_while_a_branch_edits_the_old_name() {
+    let fx = Fx::new();
+    let old = "sops/payments/SOP-0001-refunds.md";
+    let new = "sops/billing/SOP-0001-refunds.md";
+    fx.write(old, &prose_sop(Some("SOP-0001"), "Refunds", 901));
+    fx.commit("Amara Okafor", "Add refunds");
+    fx.branch("refund-step", "main");
+    fx.edit_in(old, 2, 9011);
+    fx.commit("Priya Raman", "Edit a refund step under the old name");
+    fx.checkout("main");
+    fx.mv(old, new);
+    fx.commit("Jonas Berg", "Move refunds to billing");
+    fx.merge_pr("Merge Bot", 9, "refund-step");
+    let failures = differential(&fx, fx.root(), fx.root(), &as_git);
+    report("rename on main, edit on a branch", &failures);
+}
+
+/// A branch adds a new SOP while main adds a similar one: the merge brings the new file in
+/// as it was on the branch, so it has nothing to do with main's file (a copy is never paired
+/// at a merge).
+#[test]
+fn history_follow_a_merge_never_pairs_a_new_file_with_a_similar_one_on_main() {
+    let fx = Fx::new();
+    let base = "sops/payments/SOP-0001-refunds.md";
+    let branch_new = "sops/payments/SOP-0002-partial-refunds.md";
+    let main_new = "sops/payments/SOP-0003-refund-template.md";
+    fx.write(base, &prose_sop(Some("SOP-0001"), "Refunds", 911));
+    fx.commit("Amara Okafor", "Add refunds");
+    let text = prose_sop(Some("SOP-0002"), "Partial refunds", 912);
+    fx.branch("partial", "main");
+    fx.write(branch_new, &text);
+    fx.commit("Diego Alvarez", "Add partial refunds");
+    fx.checkout("main");
+    fx.write(main_new, &edit_lines(&text.replace("SOP-0002", "SOP-0003"), 9131, 2));
+    fx.commit("Ingrid Holm", "Add a refund template");
+    fx.edit(main_new, 9132, 2);
+    fx.commit("Ingrid Holm", "Tidy the refund template");
+    fx.merge_pr("Merge Bot", 12, "partial");
+    let failures = differential(&fx, fx.root(), fx.root(), &as_git);
+    report("a merge and a similar file on main", &failures);
+}
+
+/// Two identical files could be the source of a new one: git takes the first in path order.
+#[test]
+fn history_follow_takes_the_first_of_identical_sources() {
+    let fx = Fx::new();
+    let a = "sops/a/cash-count.md";
+    let b = "sops/b/cash-count.md";
+    let c = "sops/c/cash-count.md";
+    let text = prose_sop(None, "Cash count", 921);
+    fx.write(a, &text);
+    fx.commit("Amara Okafor", "Add cash count in a");
+    fx.write(b, &text);
+    fx.commit("Jonas Berg", "Add cash count in b");
+    fx.write(c, &text);
+    fx.commit("Priya Raman", "Add cash count in c");
+    let failures = differential(&fx, fx.root(), fx.root(), &as_git);
+    report("identical sources", &failures);
+}
