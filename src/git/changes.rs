@@ -112,8 +112,11 @@ pub(crate) struct Trees<'r> {
     listed: usize,
 }
 
+/// Trees one generation of [`Trees`]' recent trees holds (a diff reads a few dozen).
+const RECENT_TREES: usize = 64;
+
 /// Listings of more files than this are dropped and made again when needed.
-const LISTING_BUDGET: usize = 2_000_000;
+const LISTING_BUDGET: usize = 300_000;
 
 impl<'r> Trees<'r> {
     /// A tree reader over `reader`.
@@ -143,7 +146,11 @@ impl<'r> Trees<'r> {
             return Ok(t);
         }
         let data = self.reader.tree(id)?;
-        let [_, newer] = &mut self.recent;
+        let [older, newer] = &mut self.recent;
+        // Lookups do not come in diffs' pairs: keep the generations small all the same.
+        if newer.len() >= RECENT_TREES {
+            *older = std::mem::take(newer);
+        }
         newer.insert(id, Arc::clone(&data));
         Ok(data)
     }

@@ -234,6 +234,12 @@ impl<'a, 'r> Follower<'a, 'r> {
             }
             return Ok(out);
         }
+        // A parent with the merge's whole tree has its file too (a merge of a branch main
+        // had not moved past): nothing came from elsewhere.
+        let mine = self.tree_of(t.commit);
+        if parents.iter().any(|&q| self.tree_of(q) == mine) {
+            return Ok(out);
+        }
         let mut theirs: Vec<(u32, Option<Oid>)> = Vec::with_capacity(parents.len());
         for (k, &q) in parents.iter().enumerate() {
             let file = if k == 0 {

@@ -261,7 +261,7 @@ pub(crate) struct PackReader {
 }
 
 /// How many bytes of decoded objects all readers of one repository keep, together.
-const CACHE_BUDGET: usize = 128 * 1024 * 1024;
+const CACHE_BUDGET: usize = 96 * 1024 * 1024;
 
 impl Drop for PackReader {
     fn drop(&mut self) {

@@ -1591,7 +1591,10 @@ fn history_follow_a_merge_never_pairs_a_new_file_with_a_similar_one_on_main() {
     fx.write(branch_new, &text);
     fx.commit("Diego Alvarez", "Add partial refunds");
     fx.checkout("main");
-    fx.write(main_new, &edit_lines(&text.replace("SOP-0002", "SOP-0003"), 9131, 2));
+    fx.write(
+        main_new,
+        &edit_lines(&text.replace("SOP-0002", "SOP-0003"), 9131, 2),
+    );
     fx.commit("Ingrid Holm", "Add a refund template");
     fx.edit(main_new, 9132, 2);
     fx.commit("Ingrid Holm", "Tidy the refund template");
