@@ -37,8 +37,12 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     site::publish::check_target(&out, &owner).map_err(|e| refusal(ctx, e))?;
     let base_url = base_url(&repo, args.base_url.as_deref())?;
     let corpus = repo.load();
-    let (git, histories) = histories(ctx, &repo)?;
-    let findings = crate::lint::check(&repo, &corpus).unwrap_or_default();
+    // The lint counts for the dashboard do not need the history: both at once.
+    let (history, findings) = rayon::join(
+        || histories(ctx, &repo),
+        || crate::lint::check(&repo, &corpus).unwrap_or_default(),
+    );
+    let (git, histories) = history?;
     let options = options(&findings, args.drafts, base_url, false);
     let built = site::publish::publish(&out, &owner, |sink| {
         site::build_into(&repo, git.as_ref(), &corpus, &histories, &options, sink)

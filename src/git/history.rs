@@ -97,6 +97,11 @@ pub struct Release {
     /// Who approved this version, when, and what it means (from the tag message's trailers);
     /// empty for a release that was not approved.
     pub approvals: Vec<Approval>,
+    /// The released file's blob, when the history knows it without reading the tag's commit:
+    /// the release commit changed the file, or it is a merge whose whole tree is that of the
+    /// change it brought in (not in the JSON).
+    #[serde(skip)]
+    pub blob: Option<Oid>,
 }
 
 /// Everything git knows about one SOP.
@@ -279,6 +284,12 @@ impl Repo {
                 blob,
             })
         };
+        let by_oid: HashMap<Oid, u32> = graph
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.oid, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
         let mut out = Histories::new();
         for ((path, id), f) in sops.iter().zip(followed) {
             let key = id
@@ -323,10 +334,13 @@ impl Repo {
                     last_path.clone_from(&c.path);
                 }
             }
-            let rel_releases = id
+            let mut rel_releases = id
                 .as_ref()
                 .and_then(|id| releases.remove(id))
                 .unwrap_or_default();
+            for r in &mut rel_releases {
+                r.blob = released_blob(&graph, &by_oid, &commits, &r.commit);
+            }
             let released: HashSet<&str> = rel_releases.iter().map(|r| r.commit.as_str()).collect();
             for c in &mut commits {
                 if c.kind == RevisionKind::Commit && released.contains(c.commit.as_str()) {
@@ -345,6 +359,30 @@ impl Repo {
         }
         Ok(out)
     }
+}
+
+/// The blob a release published, when the history knows it: the release commit's own change,
+/// else the newest change its merge brought in when the merge's whole tree is that change's.
+fn released_blob(
+    graph: &Graph,
+    by_oid: &HashMap<Oid, u32>,
+    commits: &[Revision],
+    release: &str,
+) -> Option<Oid> {
+    if let Some(c) = commits.iter().find(|c| c.commit == release) {
+        return c.blob;
+    }
+    let c = commits
+        .iter()
+        .find(|c| c.merge.as_deref() == Some(release))?;
+    let tree = |hex: &str| {
+        let id = Oid::from_str(hex).ok()?;
+        let i = *by_oid.get(&id)?;
+        graph.nodes.get(i as usize).map(|n| n.data.tree)
+    };
+    (tree(release)? == tree(&c.commit)?)
+        .then_some(c.blob)
+        .flatten()
 }
 
 /// Each commit's changes in `region` against its first parent (all of a first commit's

@@ -430,12 +430,10 @@ fn pick<'a>(
                 (_, Some(h)) => h.path.as_str(),
                 (_, None) => working.path.as_str(),
             };
-            // The blob the history knows is the release's text only when the release's own
-            // commit wrote it; a release tagged on a merge is read from the merge, which may
-            // hold more than the change it brought in.
-            let blob = revision
-                .filter(|r| r.commit == release.commit)
-                .and_then(|r| r.blob);
+            // The history knows the released blob when the release's own commit wrote it, or
+            // when it tags a merge that holds just the change it brought in; otherwise the
+            // file is read from the tagged commit.
+            let blob = release.blob;
             let Some(text) = reader.at_tag(release, blob, path) else {
                 unreadable += 1;
                 continue;
@@ -739,6 +737,7 @@ mod tests {
             summary: "s".into(),
             commit: commit.into(),
             approvals: Vec::new(),
+            blob: None,
         }
     }
 
