@@ -271,15 +271,6 @@ pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     repo.workdir().map(Path::to_path_buf)
 }
 
-/// What git offers at `dir`: `Ok(None)` when no repository holds it, `Ok(Some(shallow))` when
-/// one does and `sop` can read it.
-///
-/// # Errors
-/// [`GitError::NotOwned`], [`GitError::Unsupported`] or [`GitError::Open`] when a repository
-/// is there but cannot be used.
-pub fn probe(dir: &Path) -> Result<Option<bool>, GitError> {
-    Ok(Repo::open(dir)?.map(|git| git.repo.is_shallow()))
-}
 
 /// The files in git's index, as paths relative to the SOP root `root` (files outside it are
 /// left out); `Ok(None)` outside git.
