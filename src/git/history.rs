@@ -77,6 +77,10 @@ pub struct Revision {
     /// The file's blob after the commit, when the commit changed it (not in the JSON).
     #[serde(skip)]
     pub blob: Option<Oid>,
+    /// Where the change reached `HEAD`'s first-parent chain (its merge, else itself), as a
+    /// place in the walk, newest first (not in the JSON).
+    #[serde(skip)]
+    pub arrival: Option<u32>,
 }
 
 /// A release: an annotated tag `<id>/v<version>`.
@@ -102,6 +106,10 @@ pub struct Release {
     /// change it brought in (not in the JSON).
     #[serde(skip)]
     pub blob: Option<Oid>,
+    /// The tagged commit's place in the walk, newest first, when `HEAD` reaches it (not in the
+    /// JSON).
+    #[serde(skip)]
+    pub place: Option<u32>,
 }
 
 /// Everything git knows about one SOP.
@@ -282,6 +290,14 @@ impl Repo {
                 pull_request,
                 merge: merge.map(|m| m.to_string()),
                 blob,
+                arrival: Some(
+                    graph
+                        .merged_by
+                        .get(commit as usize)
+                        .copied()
+                        .flatten()
+                        .unwrap_or(commit),
+                ),
             })
         };
         let by_oid: HashMap<Oid, u32> = graph
@@ -340,6 +356,9 @@ impl Repo {
                 .unwrap_or_default();
             for r in &mut rel_releases {
                 r.blob = released_blob(&graph, &by_oid, &commits, &r.commit);
+                r.place = Oid::from_str(&r.commit)
+                    .ok()
+                    .and_then(|id| by_oid.get(&id).copied());
             }
             let released: HashSet<&str> = rel_releases.iter().map(|r| r.commit.as_str()).collect();
             for c in &mut commits {

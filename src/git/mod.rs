@@ -271,7 +271,6 @@ pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     repo.workdir().map(Path::to_path_buf)
 }
 
-
 /// The files in git's index, as paths relative to the SOP root `root` (files outside it are
 /// left out); `Ok(None)` outside git.
 ///

@@ -224,6 +224,7 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         commit: tag.commit,
         approvals: super::approval::from_message(&tag.message),
         blob: None,
+        place: None,
     })
 }
 

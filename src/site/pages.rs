@@ -1229,9 +1229,10 @@ fn language_name(tag: &str) -> String {
     }
 }
 
-/// The commits of `h`, newest first, grouped under the release each led to: a release takes
-/// the commits from its own back to the one after the release before it. Commits after the
-/// last release form a group without a version.
+/// The commits of `h`, newest first, grouped under the release each led to: the oldest
+/// release whose commit came after the change reached the main line (its merge, for a change
+/// made on a branch), so a pull request opened before a release and merged after it belongs
+/// to the next one. Changes no release has taken yet come first, in a group without a version.
 fn revision_groups(
     h: &crate::git::history::SopHistory,
     pull_request_url: Option<&str>,
@@ -1248,70 +1249,42 @@ fn revision_groups(
             markdown::is_safe_url(&url).then_some(url)
         }),
     };
-    // Where each release's commit is in the list (newest first); a release whose commit is
-    // not there (its change was merged away) goes by date.
-    let position = |r: &Release| {
-        h.commits
-            .iter()
-            .position(|c| c.commit == r.commit || c.merge.as_deref() == Some(&r.commit))
-            .or_else(|| h.commits.iter().position(|c| c.date <= r.date))
-            .unwrap_or(h.commits.len())
-    };
-    // Two releases at one place (two tags on one commit) both keep their heading; the second
-    // has no change of its own.
-    let mut marks: Vec<(usize, &Release)> = h.releases.iter().map(|r| (position(r), r)).collect();
-    marks.sort_by_key(|(p, _)| *p);
-    let mut groups = Vec::new();
-    let mut start = 0;
-    for (at, r) in &marks {
-        if *at > start {
-            groups.push(RevisionGroup {
-                version: None,
-                date: None,
-                url: None,
-                revisions: h
-                    .commits
-                    .get(start..*at)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(row)
-                    .collect(),
-            });
-        }
-        start = (*at).max(start);
-        let end = marks
-            .iter()
-            .map(|(p, _)| *p)
-            .find(|p| p > at)
-            .unwrap_or(h.commits.len());
-        groups.push(RevisionGroup {
+    // Places in the walk: smaller is newer. Releases `HEAD` does not reach have no group.
+    let mut releases: Vec<(u32, &Release)> = h
+        .releases
+        .iter()
+        .filter_map(|r| Some((r.place?, r)))
+        .collect();
+    releases.sort_by_key(|(place, _)| *place);
+    let mut groups: Vec<RevisionGroup> = releases
+        .iter()
+        .map(|(_, r)| RevisionGroup {
             version: Some(r.version.clone()),
             date: Some(r.date.clone()),
             url: archived_url(&r.tag),
-            revisions: h
-                .commits
-                .get(start..end)
-                .unwrap_or_default()
-                .iter()
-                .map(row)
-                .collect(),
-        });
-        start = end;
+            revisions: Vec::new(),
+        })
+        .collect();
+    let mut pending = Vec::new();
+    for c in &h.commits {
+        let arrival = c.arrival.unwrap_or(u32::MAX);
+        // The oldest release at or after the arrival: the last of those with a smaller place.
+        let led_to = releases.iter().rposition(|(place, _)| *place <= arrival);
+        match led_to.and_then(|i| groups.get_mut(i)) {
+            Some(g) => g.revisions.push(row(c)),
+            None => pending.push(row(c)),
+        }
     }
-    if start < h.commits.len() {
-        groups.push(RevisionGroup {
-            version: None,
-            date: None,
-            url: None,
-            revisions: h
-                .commits
-                .get(start..)
-                .unwrap_or_default()
-                .iter()
-                .map(row)
-                .collect(),
-        });
+    if !pending.is_empty() {
+        groups.insert(
+            0,
+            RevisionGroup {
+                version: None,
+                date: None,
+                url: None,
+                revisions: pending,
+            },
+        );
     }
-    groups.retain(|g| g.version.is_some() || !g.revisions.is_empty());
     groups
 }

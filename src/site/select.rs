@@ -738,6 +738,7 @@ mod tests {
             commit: commit.into(),
             approvals: Vec::new(),
             blob: None,
+            place: None,
         }
     }
 
@@ -769,6 +770,7 @@ mod tests {
                     pull_request: None,
                     merge: None,
                     blob: None,
+                    arrival: None,
                 }],
                 releases: vec![release("1.1.0", "c2"), release("1.0.0", "c1")],
             },

@@ -675,3 +675,63 @@ fn history_of_a_path_that_is_no_sop_is_refused_with_what_to_give() {
     assert_eq!(h["id"], "SOP-0001");
     assert_eq!(commit_ids(&h).len(), 1);
 }
+
+#[test]
+fn a_change_written_before_a_release_but_merged_after_it_is_not_listed_under_it() {
+    let repo = SopRepo::new();
+    let path = "sops/payments/SOP-0001-refunds.md";
+    repo.write(
+        path,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .commit("Add refunds");
+    // A pull request is opened and its change written ...
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let text = repo
+        .read(path)
+        .replace("## Metrics", "## Metrics\n\nTrack reopens.");
+    repo.write(path, &text);
+    repo.git(&["add", "-A"]);
+    repo.git(&[
+        "-c",
+        "user.name=Priya Raman",
+        "commit",
+        "-q",
+        "-m",
+        "Track reopens",
+    ]);
+    // ... then main releases 1.1.0 without it ...
+    repo.git(&["checkout", "-q", "main"]);
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "Before the pull request",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+        ])
+        .assert()
+        .success();
+    // ... and the pull request is merged afterwards.
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge pull request #21 from org/reopens",
+        "topic",
+    ]);
+    repo.sop().args(["publish"]).assert().success();
+    let page = repo.read("site/sops/SOP-0001.html");
+    let (_, all) = page.split_once("All changes (").expect("all changes");
+    let pending = all
+        .find("Not released yet")
+        .expect("a group for unreleased changes");
+    let priya = all.find("Priya Raman").expect("the change is listed");
+    let v11 = all.find("Version 1.1.0").expect("a group for 1.1.0");
+    // Newest first: the merged change is not in 1.1.0, which did not contain it.
+    assert!(pending < priya && priya < v11, "{all}");
+}
