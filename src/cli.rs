@@ -97,6 +97,11 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff)
     Man,
+    /// Print the JSON Schema of `sop.toml` or of an SOP's front matter, for editors and CI
+    ///
+    /// The front-matter schema holds this repository's id pattern and SOP types (each with its
+    /// sections); outside a repository, the defaults.
+    Schema(SchemaArgs),
 }
 
 /// `sop init`.
@@ -386,6 +391,23 @@ pub enum ReportFormat {
     Human,
     /// One JSON object
     Json,
+}
+
+/// `sop schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema
+    #[arg(value_enum)]
+    pub which: SchemaKind,
+}
+
+/// The schemas `sop schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// `sop.toml`
+    SopToml,
+    /// The YAML front matter of an SOP file
+    FrontMatter,
 }
 
 /// `sop completions`.

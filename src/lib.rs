@@ -18,6 +18,7 @@ pub mod publishable;
 pub mod repo;
 pub mod report;
 pub mod scaffold;
+pub mod schema;
 pub mod site;
 pub mod terminal;
 

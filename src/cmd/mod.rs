@@ -12,6 +12,7 @@ mod new;
 mod publish;
 mod release;
 mod review;
+mod schema;
 mod serve;
 mod stats;
 
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Stats(args) => stats::run(&ctx, &args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
+        Command::Schema(args) => schema::run(&ctx, &args),
     }
 }
 

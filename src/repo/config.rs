@@ -16,7 +16,7 @@ use super::dates::Cadence;
 pub const FILE_NAME: &str = "sop.toml";
 
 /// The whole of `sop.toml`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// `[sops]`: where SOPs live and how ids look.
@@ -36,7 +36,7 @@ pub struct Config {
 }
 
 /// `[history]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HistoryConfig {
     /// How alike (in percent, as git's `-M`) a new file must be to a file of the commit before
@@ -53,7 +53,7 @@ impl Default for HistoryConfig {
 }
 
 /// `[sops]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SopsConfig {
     /// Folder of the SOPs, relative to the repository root.
@@ -75,7 +75,7 @@ impl Default for SopsConfig {
 }
 
 /// `[defaults]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Defaults {
     /// Department for `sop new` when `--department` is not given.
@@ -97,7 +97,7 @@ impl Default for Defaults {
 }
 
 /// `[types.<name>]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct TypeConfig {
     /// Required H2 sections, in order (replaces the built-in list).
@@ -113,7 +113,7 @@ pub struct TypeConfig {
 }
 
 /// `[lint]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LintConfig {
     /// How long before its review date an SOP counts as due soon.
@@ -132,7 +132,7 @@ impl Default for LintConfig {
 }
 
 /// A severity set in `sop.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SeverityLevel {
     /// Fails the check.
@@ -144,7 +144,7 @@ pub enum SeverityLevel {
 }
 
 /// `[release]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReleaseConfig {
     /// Tag name of a release; `{id}` and `{version}` are replaced.
@@ -163,7 +163,7 @@ impl Default for ReleaseConfig {
 }
 
 /// `[site]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SiteConfig {
     /// Title of the published site.
@@ -228,6 +228,22 @@ impl std::fmt::Display for ByteSize {
         } else {
             write!(f, "{} bytes", self.0)
         }
+    }
+}
+
+impl schemars::JsonSchema for ByteSize {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ByteSize".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A size: a number of bytes, or text with a unit (\"20 MB\", \"500 KB\", \"1 GB\", \"20 MiB\")",
+            "anyOf": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "string", "pattern": "^\\s*[0-9.]+\\s*([bB]|[kKmMgG]([bB]|[iI][bB])?)?\\s*$" }
+            ]
+        })
     }
 }
 

@@ -28,6 +28,7 @@ mod publish;
 mod release;
 mod release_safety;
 mod review;
+mod schema;
 mod serve;
 mod site_safety;
 mod stats;
