@@ -269,6 +269,22 @@ impl<'r> Trees<'r> {
             );
             let (mut ia, mut ib) = (RawTree(ra), RawTree(rb));
             let (x, y) = (ia.next(), ib.next());
+            // An entry that cannot be read is an error, not the end of the tree: a diff that
+            // stopped there would drop changes from the history without a word.
+            if (x.is_none() && !ra.is_empty()) || (y.is_none() && !rb.is_empty()) {
+                let bad = if x.is_none() && !ra.is_empty() {
+                    old
+                } else {
+                    new
+                };
+                return Err(GitError::Read {
+                    what: format!(
+                        "the folder `{base}` in tree {}",
+                        bad.unwrap_or(Oid::ZERO_SHA1)
+                    ),
+                    source: git2::Error::from_str("a damaged tree entry"),
+                });
+            }
             let (la, lb) = (ra.len() - ia.0.len(), rb.len() - ib.0.len());
             let ord = match (&x, &y) {
                 (None, None) => break,
@@ -388,5 +404,37 @@ mod tests {
         assert!(!files.descend("docs/new/"));
         assert!(files.contains("docs/old/x.md"));
         assert!(Region::under("").contains("anything"));
+    }
+
+    #[test]
+    fn a_damaged_tree_entry_is_an_error_not_the_end_of_the_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| crate::git::test_git(dir.path(), args);
+        git(&["init", "-q"]);
+        std::fs::write(dir.path().join("a.md"), "text\n").unwrap();
+        git(&["add", "a.md"]);
+        git(&["commit", "-q", "-m", "c"]);
+        let good = Oid::from_str(git(&["rev-parse", "HEAD^{tree}"]).trim()).unwrap();
+        // One sound entry, then bytes that are no entry.
+        let raw = std::process::Command::new("git")
+            .args(["cat-file", "tree", &good.to_string()])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+            .stdout;
+        let mut bad = raw.clone();
+        bad.extend_from_slice(b"100644 b.md");
+        std::fs::write(dir.path().join("bad-tree"), &bad).unwrap();
+        let bad = Oid::from_str(
+            git(&["hash-object", "-t", "tree", "-w", "--literally", "bad-tree"]).trim(),
+        )
+        .unwrap();
+        let repo = crate::git::Repo::open(dir.path()).unwrap().unwrap();
+        let mut reader = repo.reader();
+        let mut trees = Trees::new(&mut reader);
+        let all = Region::under("");
+        assert!(trees.diff(None, Some(good), &all).is_ok());
+        let err = trees.diff(Some(good), Some(bad), &all).unwrap_err();
+        assert!(err.to_string().contains("cannot read"), "{err}");
     }
 }
