@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::history::Release;
 use super::object::parse_tag;
+use super::reader::{KIND_COMMIT, KIND_TAG};
 use super::{GitError, Repo, format_date};
 use crate::repo::Settings;
 
@@ -96,10 +97,14 @@ pub(super) fn read_tags(
                 let Ok(parsed) = semver::Version::parse(&version) else {
                     continue;
                 };
-                let release = match reader.object(*target) {
-                    Ok((kind, data)) => release_from_raw(kind, &data, *target),
-                    Err(e) => return Err(e),
+                let (kind, data) = reader.object(*target)?;
+                let release = match release_from_raw(kind, &data, *target) {
+                    Some(r) => Some(r),
+                    // A tag of a tag: the outer one's tagger and message, the inner commit.
+                    None if kind == KIND_TAG => tag_of_tag(&mut reader, &data)?,
+                    None => None,
                 };
+                // A tag of a tree or a file is no release.
                 let Some(release) = release else { continue };
                 found.push((
                     id,
@@ -204,6 +209,62 @@ fn loose_refs(path: &Path, name: &str, is_dir: bool) -> Option<Vec<(String, Oid)
         }
     }
     Some(out)
+}
+
+/// A release from an annotated tag that points at another tag: the outer tag's tagger, date
+/// and message, and the commit the chain of tags ends at (at most eight deep).
+fn tag_of_tag(
+    reader: &mut super::reader::Reader,
+    outer: &[u8],
+) -> Result<Option<Release>, GitError> {
+    let field = |data: &[u8], key: &str| -> Option<String> {
+        let text = std::str::from_utf8(data).ok()?;
+        let head = text.split("\n\n").next()?;
+        head.lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix(' ').map(str::to_string))
+    };
+    let (Some(mut next), Some(who)) = (field(outer, "object"), field(outer, "tagger")) else {
+        return Ok(None);
+    };
+    for _ in 0..8 {
+        let Ok(id) = Oid::from_str(&next) else {
+            return Ok(None);
+        };
+        let (kind, data) = reader.object(id)?;
+        match kind {
+            KIND_COMMIT => {
+                let Some((name, time)) = super::object::parse_signature(&who) else {
+                    return Ok(None);
+                };
+                let message = std::str::from_utf8(outer)
+                    .ok()
+                    .and_then(|t| t.split_once("\n\n"))
+                    .map_or("", |(_, m)| m);
+                return Ok(Some(Release {
+                    version: String::new(),
+                    tag: String::new(),
+                    date: format_date(time),
+                    tagger: name,
+                    summary: message
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                    commit: id.to_string(),
+                    approvals: super::approval::from_message(message),
+                    blob: None,
+                    place: None,
+                }));
+            }
+            KIND_TAG => match field(&data, "object") {
+                Some(o) => next = o,
+                None => return Ok(None),
+            },
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
 }
 
 /// A release (without its version and tag name) from the raw tag or commit object `id`.

@@ -735,3 +735,29 @@ fn a_change_written_before_a_release_but_merged_after_it_is_not_listed_under_it(
     // Newest first: the merged change is not in 1.1.0, which did not contain it.
     assert!(pending < priya && priya < v11, "{all}");
 }
+
+#[test]
+fn a_release_tag_that_points_at_another_tag_is_read_through_to_its_commit() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/payments/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .commit("Add refunds");
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    repo.git(&["tag", "-a", "inner", "-m", "Inner tag"]);
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0001/v1.0.0",
+        "inner",
+        "-m",
+        "First release",
+    ]);
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    let releases = h["releases"].as_array().unwrap();
+    assert_eq!(releases.len(), 1, "{h:#}");
+    assert_eq!(releases[0]["version"], "1.0.0");
+    assert_eq!(releases[0]["summary"], "First release");
+    assert_eq!(releases[0]["commit"], head.as_str());
+}
