@@ -167,11 +167,12 @@ impl Repo {
     /// # Errors
     /// When the repository cannot be read.
     pub fn file_at_head(&self, path: &str) -> Result<Option<String>, GitError> {
-        let git = self;
-        let Ok(tree) = git.repo.head().and_then(|h| h.peel_to_tree()) else {
+        let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) else {
             return Ok(None);
         };
-        Ok(git.file_in_tree(&tree, path))
+        let id = head.id().to_string();
+        drop(head);
+        Ok(self.texts().reader().at_commit(&id, path))
     }
 
     /// Whether the tag `name` exists.

@@ -605,12 +605,10 @@ impl Repo {
         else {
             return Ok(Err(Missing::NoSuchRevision));
         };
-        let tree = commit
-            .tree()
-            .map_err(GitError::read(format!("the files of `{spec}`")))?;
         let id_str = commit.id().to_string();
+        drop(commit);
         let short: String = id_str.chars().take(7).collect();
-        match git.file_in_tree(&tree, path) {
+        match git.texts().reader().at_commit(&id_str, path) {
             Some(text) => Ok(Ok(Revisioned {
                 label: if label.starts_with(bare) && label.contains("(tag") {
                     label

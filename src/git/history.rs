@@ -634,39 +634,6 @@ pub fn is_text_of(blob: Oid, text: &str) -> bool {
     Oid::hash_object(git2::ObjectType::Blob, text.as_bytes()).is_ok_and(|id| id == blob)
 }
 
-impl Repo {
-    /// The text of `path` (relative to the SOP root) in `tree`, else of the file with the same
-    /// id and language in the same top folder, when `path` is not there.
-    pub(crate) fn file_in_tree(&self, tree: &git2::Tree<'_>, path: &str) -> Option<String> {
-        let read = |git_path: &str| -> Option<String> {
-            let entry = tree.get_path(Path::new(git_path)).ok()?;
-            let blob = self.repo.find_blob(entry.id()).ok()?;
-            String::from_utf8(blob.content().to_vec()).ok()
-        };
-        let full = self.git_path(path);
-        if let Some(text) = read(&full) {
-            return Some(text);
-        }
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let wanted = file_identity(name)?;
-        let top = path.split('/').next().unwrap_or_default();
-        let top_dir: Vec<String> = self
-            .git_path(top)
-            .split('/')
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .collect();
-        let files = head_files(&self.repo, tree, &top_dir).ok()?;
-        files
-            .iter()
-            .find(|(p, _)| {
-                let n = p.rsplit('/').next().unwrap_or(p);
-                file_identity(n).as_ref() == Some(&wanted)
-            })
-            .and_then(|(p, _)| read(p))
-    }
-}
-
 /// The id-like start of a file name (`SOP-0001` in `SOP-0001-x.es.md`) and its language.
 fn file_identity(name: &str) -> Option<(String, Option<String>)> {
     let stem = name.split('.').next().unwrap_or(name);
