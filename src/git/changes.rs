@@ -179,6 +179,34 @@ impl<'r> Trees<'r> {
         Ok(None)
     }
 
+    /// Every file under `folder` (`""` or ending in `/`) of root tree `root`, as work-tree
+    /// paths with their files; empty when the folder is not there.
+    ///
+    /// # Errors
+    /// When a tree cannot be read.
+    pub(crate) fn files_under(
+        &mut self,
+        root: Oid,
+        folder: &str,
+    ) -> Result<Vec<(String, FileId)>, GitError> {
+        let mut at = root;
+        for name in folder.split('/').filter(|p| !p.is_empty()) {
+            let raw = self.tree(at)?;
+            match RawTree(&raw)
+                .find(|e| e.is_tree() && e.name == name.as_bytes())
+                .and_then(|e| e.oid())
+            {
+                Some(id) => at = id,
+                None => return Ok(Vec::new()),
+            }
+        }
+        Ok(self
+            .files(at)?
+            .iter()
+            .map(|(p, f)| (format!("{folder}{p}"), *f))
+            .collect())
+    }
+
     /// Every file of tree `root`, as (work-tree path, file), in git's order.
     ///
     /// # Errors
@@ -408,12 +436,7 @@ mod tests {
 
     #[test]
     fn a_damaged_tree_entry_is_an_error_not_the_end_of_the_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| crate::git::test_git(dir.path(), args);
-        git(&["init", "-q"]);
-        std::fs::write(dir.path().join("a.md"), "text\n").unwrap();
-        git(&["add", "a.md"]);
-        git(&["commit", "-q", "-m", "c"]);
+        let (dir, git) = crate::git::test_repo();
         let good = Oid::from_str(git(&["rev-parse", "HEAD^{tree}"]).trim()).unwrap();
         // One sound entry, then bytes that are no entry.
         let raw = std::process::Command::new("git")

@@ -18,7 +18,6 @@
 //! Cost grows with commits and changes, not with commits × SOPs.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 
 use git2::{Oid, Repository};
 use rayon::prelude::*;
@@ -28,7 +27,7 @@ pub use super::approval::Approval;
 use super::changes::{FileChange, Region, Trees};
 use super::follow::{Followed, Follower, Touches};
 use super::graph::Graph;
-use super::object::{MODE_TREE, is_blob_mode};
+use super::object::is_blob_mode;
 use super::reader::Reader;
 use super::tags::read_tags;
 use super::{GitError, Repo, format_date, is_sop_name};
@@ -148,14 +147,7 @@ impl Repo {
         let head_tree = head_commit.tree_id();
         drop(head_commit);
         drop(head);
-        let folder = {
-            let parts = sops_dir_parts(self, settings);
-            if parts.is_empty() {
-                String::new()
-            } else {
-                format!("{}/", parts.join("/"))
-            }
-        };
+        let folder = sops_folder(self, settings);
         let objects = self.objects().clone();
         let shallow = self.shallow_edges();
         let refs = self.tag_refs("*")?;
@@ -174,10 +166,10 @@ impl Repo {
         let prefix = &settings.config.sops.id_prefix;
         let mut reader = self.reader();
         let mut trees = Trees::new(&mut reader);
-        let files = trees.files(head_tree)?;
+        let files = trees.files_under(head_tree, &folder)?;
         let mut sops: Vec<(String, Option<String>)> = Vec::new();
-        for (path, (_, blob)) in files.iter() {
-            if !path.starts_with(&folder)
+        for (path, (mode, blob)) in &files {
+            if !is_blob_mode(*mode)
                 || !is_sop_name(path.rsplit('/').next().unwrap_or(path).as_bytes())
             {
                 continue;
@@ -475,12 +467,12 @@ fn head_of(repo: &Repository) -> Result<Option<git2::Reference<'_>>, GitError> {
     }
 }
 
-/// The SOP folder's path in the work tree, as its components.
-fn sops_dir_parts(git: &Repo, settings: &Settings) -> Vec<String> {
+/// The SOP folder's path in the work tree: `""`, or ending in `/`.
+fn sops_folder(git: &Repo, settings: &Settings) -> String {
     git.git_path(settings.sops_dir())
         .split('/')
         .filter(|c| !c.is_empty() && *c != ".")
-        .map(str::to_string)
+        .flat_map(|c| [c, "/"])
         .collect()
 }
 
@@ -525,11 +517,17 @@ impl Repo {
         };
         let tree = head
             .peel_to_tree()
-            .map_err(GitError::read("the tree at HEAD"))?;
-        let sops_dir = sops_dir_parts(self, settings);
-        let blobs = head_files(&self.repo, &tree, &sops_dir)?
+            .map_err(GitError::read("the tree at HEAD"))?
+            .id();
+        let mut reader = self.reader();
+        let blobs = Trees::new(&mut reader)
+            .files_under(tree, &sops_folder(self, settings))?
             .into_iter()
-            .map(|(path, blob)| (self.sop_path(&path).to_string(), blob))
+            .filter(|(path, (mode, _))| {
+                is_blob_mode(*mode)
+                    && is_sop_name(path.rsplit('/').next().unwrap_or(path).as_bytes())
+            })
+            .map(|(path, (_, blob))| (self.sop_path(&path).to_string(), blob))
             .collect();
         Ok(HeadBlobs { blobs })
     }
@@ -644,46 +642,6 @@ fn file_identity(name: &str) -> Option<(String, Option<String>)> {
     }
     let f = FileName::parse(name, a);
     Some((f.id?, f.language))
-}
-
-/// Every SOP file under the folder `dir` (components) of `tree`, as work-tree paths with their
-/// blobs, sorted by path.
-fn head_files(
-    repo: &Repository,
-    tree: &git2::Tree<'_>,
-    dir: &[String],
-) -> Result<Vec<(String, Oid)>, GitError> {
-    let mut out = Vec::new();
-    let sub = if dir.is_empty() {
-        tree.id()
-    } else {
-        match tree.get_path(Path::new(&dir.join("/"))) {
-            Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => e.id(),
-            _ => return Ok(out),
-        }
-    };
-    let mut stack = vec![(sub, dir.join("/"))];
-    while let Some((id, path)) = stack.pop() {
-        let t = repo
-            .find_tree(id)
-            .map_err(GitError::read(format!("tree {id}")))?;
-        for e in t.iter() {
-            let name = String::from_utf8_lossy(e.name_bytes());
-            let full = if path.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{path}/{name}")
-            };
-            let mode = u32::try_from(e.filemode()).unwrap_or(0);
-            if mode == MODE_TREE {
-                stack.push((e.id(), full));
-            } else if is_blob_mode(mode) && is_sop_name(e.name_bytes()) {
-                out.push((full, e.id()));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// The text value of `key` in the front matter of `text`, if any.

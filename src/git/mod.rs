@@ -357,6 +357,21 @@ pub fn user_identity(dir: &Path) -> Option<String> {
     get("user.name").or_else(|| get("user.email"))
 }
 
+/// A repository in a temporary folder with one commit of `a.md`, for a unit test; and a
+/// runner of the `git` command line in it.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn test_repo() -> (tempfile::TempDir, impl Fn(&[&str]) -> String) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let git = move |args: &[&str]| test_git(&root, args);
+    git(&["init", "-q"]);
+    std::fs::write(dir.path().join("a.md"), "text\n").unwrap();
+    git(&["add", "a.md"]);
+    git(&["commit", "-q", "-m", "c"]);
+    (dir, git)
+}
+
 /// Run the `git` command line in `dir` for a unit test (with a fixed identity), return its
 /// stdout; panics when git fails, which fails the test.
 #[cfg(test)]

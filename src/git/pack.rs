@@ -563,12 +563,7 @@ mod tests {
 
     #[test]
     fn damaged_indexes_are_left_to_libgit2() {
-        let dir = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| crate::git::test_git(dir.path(), args);
-        git(&["init", "-q"]);
-        std::fs::write(dir.path().join("a.md"), "text\n").unwrap();
-        git(&["add", "a.md"]);
-        git(&["commit", "-q", "-m", "c"]);
+        let (dir, git) = crate::git::test_repo();
         git(&["gc", "-q"]);
         let idx_path = std::fs::read_dir(dir.path().join(".git/objects/pack"))
             .unwrap()

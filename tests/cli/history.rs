@@ -15,6 +15,28 @@ fn json(repo: &SopRepo, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("history prints JSON")
 }
 
+/// On a new branch `topic`, a paragraph added under `heading` of `path`, committed by Priya
+/// Raman; back on `main` after.
+fn change_on_branch(repo: &SopRepo, path: &str, (heading, paragraph): (&str, &str), msg: &str) {
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let text = repo
+        .read(path)
+        .replace(heading, &format!("{heading}\n\n{paragraph}"));
+    repo.write(path, &text);
+    repo.git(&["add", "-A"]);
+    repo.git(&[
+        "-c",
+        "user.name=Priya Raman",
+        "-c",
+        "user.email=priya@example.com",
+        "commit",
+        "-q",
+        "-m",
+        msg,
+    ]);
+    repo.git(&["checkout", "-q", "main"]);
+}
+
 fn commit_ids(h: &Value) -> Vec<String> {
     h["commits"]
         .as_array()
@@ -559,23 +581,12 @@ fn published_history_groups_changes_by_release_with_their_authors_and_pull_reque
     )
     .commit("Add refunds");
     // A pull request: the change on a branch by its author, merged by someone else.
-    repo.git(&["checkout", "-q", "-b", "topic"]);
-    let text = repo
-        .read(path)
-        .replace("## Scope", "## Scope\n\nAlso card refunds.");
-    repo.write(path, &text);
-    repo.git(&["add", "-A"]);
-    repo.git(&[
-        "-c",
-        "user.name=Priya Raman",
-        "-c",
-        "user.email=priya@example.com",
-        "commit",
-        "-q",
-        "-m",
+    change_on_branch(
+        &repo,
+        path,
+        ("## Scope", "Also card refunds."),
         "Cover card refunds",
-    ]);
-    repo.git(&["checkout", "-q", "main"]);
+    );
     repo.git(&[
         "-c",
         "user.name=Merge Bot",
@@ -686,22 +697,13 @@ fn a_change_written_before_a_release_but_merged_after_it_is_not_listed_under_it(
     )
     .commit("Add refunds");
     // A pull request is opened and its change written ...
-    repo.git(&["checkout", "-q", "-b", "topic"]);
-    let text = repo
-        .read(path)
-        .replace("## Metrics", "## Metrics\n\nTrack reopens.");
-    repo.write(path, &text);
-    repo.git(&["add", "-A"]);
-    repo.git(&[
-        "-c",
-        "user.name=Priya Raman",
-        "commit",
-        "-q",
-        "-m",
+    change_on_branch(
+        &repo,
+        path,
+        ("## Metrics", "Track reopens."),
         "Track reopens",
-    ]);
+    );
     // ... then main releases 1.1.0 without it ...
-    repo.git(&["checkout", "-q", "main"]);
     repo.sop()
         .args([
             "release",
