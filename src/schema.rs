@@ -13,16 +13,7 @@ use crate::repo::Settings;
 
 /// The schema of `sop.toml`.
 pub fn sop_toml() -> Value {
-    let mut schema = serde_json::to_value(schemars::schema_for!(crate::repo::config::Config))
-        .unwrap_or(Value::Null);
-    if let Some(obj) = schema.as_object_mut() {
-        obj.insert("title".into(), json!("sop.toml"));
-        obj.insert(
-            "description".into(),
-            json!("The configuration of an SOP repository for `sop` (every key is optional)."),
-        );
-    }
-    schema
+    crate::repo::config::schema()
 }
 
 /// An SOP's front matter, as the schema describes it. Only for the schema: `sop` reads front

@@ -194,21 +194,15 @@ pub fn severity_levels(
 
 /// The configuration file's name and the line that sets `id`, for the error message.
 fn config_line(settings: &Settings, id: &str) -> (String, usize) {
-    let Some(path) = &settings.path else {
-        return ("sop.toml".into(), 1);
-    };
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let line = text
-        .lines()
-        .position(|l| {
-            let key = l.split('=').next().unwrap_or_default().trim();
-            key.trim_matches(['"', '\'']) == id
-        })
-        .map_or(1, |i| i + 1);
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let line = settings
+        .places
+        .key(&["lint", "severity", id])
+        .map_or(1, |place| place.line);
+    let name = settings
+        .path
+        .as_deref()
+        .and_then(|path| path.file_name())
+        .map_or_else(|| "sop.toml".into(), |n| n.to_string_lossy().into_owned());
     (name, line)
 }
 

@@ -11,6 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::dates::Cadence;
+use super::toml_check::{self, Places, Problem};
 
 /// The configuration file's name.
 pub const FILE_NAME: &str = "sop.toml";
@@ -41,6 +42,7 @@ pub struct Config {
 pub struct HistoryConfig {
     /// How alike (in percent, as git's `-M`) a new file must be to a file of the commit before
     /// for history to follow it as a rename, move or copy.
+    #[schemars(range(min = 1, max = 100))]
     pub rename_similarity: u8,
 }
 
@@ -375,6 +377,8 @@ pub struct Settings {
     pub review_every: Cadence,
     /// The due-soon window.
     pub due_soon: Cadence,
+    /// Where each key of the file is, for messages about its values.
+    pub places: Places,
 }
 
 /// Why `sop.toml` could not be used.
@@ -412,7 +416,7 @@ impl Settings {
     /// [`ConfigError`] when the file cannot be read or is not valid.
     pub fn load(path: Option<&Path>) -> Result<Settings, ConfigError> {
         let Some(path) = path else {
-            return Settings::from_config(Config::default(), None, "");
+            return Settings::from_config(Config::default(), None, Places::default());
         };
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
@@ -426,38 +430,60 @@ impl Settings {
     /// # Errors
     /// [`ConfigError::Invalid`] naming the line, column and fix.
     pub fn parse(text: &str, path: &Path) -> Result<Settings, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| toml_error(text, path, &e))?;
-        Settings::from_config(config, Some(path.to_path_buf()), text)
+        let invalid = |problem: Problem| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: problem.place.line,
+            column: problem.place.column,
+            message: problem.message,
+            help: problem.help,
+        };
+        let schema = schema();
+        let checked = toml_check::check(text, &schema).map_err(invalid)?;
+        let places = checked.places;
+        let config =
+            Config::deserialize(toml::de::Deserializer::from(checked.document)).map_err(|e| {
+                let place = toml_check::place_at(text, e.span().map_or(0, |s| s.start));
+                invalid(Problem {
+                    place,
+                    message: e.message().trim().to_string(),
+                    help: None,
+                })
+            })?;
+        Settings::from_config(config, Some(path.to_path_buf()), places)
     }
 
     fn from_config(
         config: Config,
         path: Option<PathBuf>,
-        text: &str,
+        places: Places,
     ) -> Result<Settings, ConfigError> {
         let file = path.clone().unwrap_or_else(|| PathBuf::from(FILE_NAME));
-        let invalid = |needle: &str, message: String, help: Option<String>| {
-            let at = find_value(text, needle);
-            let (line, column) = line_col(text, at);
+        let invalid = |key: &[&str], message: String, help: Option<String>| {
+            let place = places
+                .value(key)
+                .unwrap_or(toml_check::Place { line: 1, column: 1 });
             ConfigError::Invalid {
                 path: file.clone(),
-                line,
-                column,
+                line: place.line,
+                column: place.column,
                 message,
                 help,
             }
         };
-        let cadence = |value: &str, key: &str| -> Result<Cadence, ConfigError> {
+        let cadence = |value: &str, key: &[&str]| -> Result<Cadence, ConfigError> {
             value.parse::<Cadence>().map_err(|e| {
                 invalid(
-                    value,
-                    format!("`{key}` is not a period of time"),
+                    key,
+                    format!(
+                        "`{}` is not a period of time",
+                        key.last().copied().unwrap_or_default()
+                    ),
                     Some(e.to_string()),
                 )
             })
         };
-        let review_every = cadence(&config.defaults.review_every, "review_every")?;
-        let due_soon = cadence(&config.lint.due_soon, "due_soon")?;
+        let review_every = cadence(&config.defaults.review_every, &["defaults", "review_every"])?;
+        let due_soon = cadence(&config.lint.due_soon, &["lint", "due_soon"])?;
         if config.sops.id_prefix.is_empty()
             || !config
                 .sops
@@ -466,7 +492,7 @@ impl Settings {
                 .all(|c| c.is_ascii_alphanumeric())
         {
             return Err(invalid(
-                &config.sops.id_prefix,
+                &["sops", "id_prefix"],
                 format!(
                     "`id_prefix = \"{}\"` is not a valid id prefix",
                     config.sops.id_prefix
@@ -476,7 +502,7 @@ impl Settings {
         }
         if !(1..=9).contains(&config.sops.id_digits) {
             return Err(invalid(
-                "id_digits",
+                &["sops", "id_digits"],
                 "`id_digits` must be between 1 and 9".into(),
                 None,
             ));
@@ -487,7 +513,7 @@ impl Settings {
             || dir.split(['/', '\\']).any(|part| part == "..")
         {
             return Err(invalid(
-                "dir",
+                &["sops", "dir"],
                 format!("`dir = \"{dir}\"` is not a folder inside the repository"),
                 Some("give a folder relative to the repository, such as `dir = \"sops\"`".into()),
             ));
@@ -495,7 +521,7 @@ impl Settings {
         let tag = &config.release.tag_format;
         if !tag.contains("{version}") || !tag.contains("{id}") {
             return Err(invalid(
-                "tag_format",
+                &["release", "tag_format"],
                 "`tag_format` must contain both `{id}` and `{version}`, so that every release of every SOP has its own tag".into(),
                 Some("for example `tag_format = \"{id}/v{version}\"`".into()),
             ));
@@ -505,14 +531,14 @@ impl Settings {
                 .replace("{version}", "1.0.0"),
         ) {
             return Err(invalid(
-                "tag_format",
+                &["release", "tag_format"],
                 format!("`tag_format = \"{tag}\"` does not give valid git tag names"),
                 Some("use letters, digits, `-`, `_`, `.` and `/` only, for example `tag_format = \"{id}/v{version}\"`".into()),
             ));
         }
         if !(1..=100).contains(&config.history.rename_similarity) {
             return Err(invalid(
-                "rename_similarity",
+                &["history", "rename_similarity"],
                 format!(
                     "`rename_similarity = {}` is not a percentage between 1 and 100",
                     config.history.rename_similarity
@@ -524,7 +550,7 @@ impl Settings {
             && !url.contains("{number}")
         {
             return Err(invalid(
-                "pull_request_url",
+                &["site", "pull_request_url"],
                 format!("`pull_request_url = \"{url}\"` has no `{{number}}` to put the pull request number in"),
                 Some("for example `pull_request_url = \"https://github.com/org/repo/pull/{number}\"`".into()),
             ));
@@ -551,7 +577,7 @@ impl Settings {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if !kebab {
                 return Err(invalid(
-                    &format!("[types.{name}]"),
+                    &["types", name],
                     format!("`{name}` cannot be a type name"),
                     Some("type names use lowercase letters, digits and `-` only, such as `alert-runbook`".into()),
                 ));
@@ -569,7 +595,7 @@ impl Settings {
                 entry.sections.clone_from(sections);
             } else if !entry.builtin {
                 return Err(invalid(
-                    &format!("[types.{name}]"),
+                    &["types", name],
                     format!("the new type `{name}` has no `sections`"),
                     Some(format!(
                         "list its required sections, for example `sections = [\"Purpose\", \"Steps\"]` under `[types.{name}]`"
@@ -584,7 +610,7 @@ impl Settings {
                     .extend(spellings.iter().cloned());
             }
             if let Some(every) = &tc.review_every {
-                entry.review_every = Some(cadence(every, "review_every")?);
+                entry.review_every = Some(cadence(every, &["types", name, "review_every"])?);
             }
             if let Some(description) = &tc.description {
                 entry.description.clone_from(description);
@@ -594,7 +620,7 @@ impl Settings {
                 for pattern in &tc.paths {
                     let glob = Glob::new(pattern).map_err(|e| {
                         invalid(
-                            pattern,
+                            &["types", name, "paths"],
                             format!("`{pattern}` is not a valid path pattern"),
                             Some(format!("{e}; patterns look like `sops/alerts/**`")),
                         )
@@ -603,7 +629,7 @@ impl Settings {
                 }
                 entry.paths = Some(set.build().map_err(|e| {
                     invalid(
-                        "paths",
+                        &["types", name, "paths"],
                         "the `paths` patterns do not compile".into(),
                         Some(e.to_string()),
                     )
@@ -616,6 +642,7 @@ impl Settings {
             types,
             review_every,
             due_soon,
+            places,
         })
     }
 
@@ -658,51 +685,19 @@ fn builtin_aliases() -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
-/// Turn a toml error into one that names the line, the key and the closest known key.
-fn toml_error(text: &str, path: &Path, err: &toml::de::Error) -> ConfigError {
-    let at = err.span().map_or(0, |s| s.start);
-    let (line, column) = line_col(text, at);
-    let raw = err.message().trim().to_string();
-    let (message, help) = if let Some(rest) = raw.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or_default().to_string();
-        let expected: Vec<&str> = rest
-            .split("expected")
-            .nth(1)
-            .map(|list| {
-                list.split('`')
-                    .enumerate()
-                    .filter_map(|(i, s)| (i % 2 == 1).then_some(s))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let help = closest(&key, &expected)
-            .map(|best| format!("did you mean `{best}`?"))
-            .or_else(|| {
-                (!expected.is_empty()).then(|| {
-                    format!(
-                        "the keys allowed here are {}",
-                        expected
-                            .iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })
-            });
-        (format!("unknown key `{key}`"), help)
-    } else {
-        plain_toml_message(
-            &raw,
-            text.lines().nth(line.saturating_sub(1)).unwrap_or_default(),
-        )
-    };
-    ConfigError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-        help,
+/// The JSON Schema of `sop.toml`, derived from [`Config`]: what `sop schema sop-toml` prints
+/// and what [`Settings::parse`] checks the file against.
+pub fn schema() -> serde_json::Value {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(Config)).unwrap_or(serde_json::Value::Null);
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("title".into(), "sop.toml".into());
+        obj.insert(
+            "description".into(),
+            "The configuration of an SOP repository for `sop` (every key is optional).".into(),
+        );
     }
+    schema
 }
 
 /// Whether `name` is a tag name git accepts (the rules of `git check-ref-format`).
@@ -721,76 +716,6 @@ fn is_valid_tag_name(name: &str) -> bool {
             .any(|c| c.is_control() || " ~^:?*[\\".contains(c))
 }
 
-/// Turn toml and serde wording into words for a writer, naming the key of the line.
-fn plain_toml_message(raw: &str, line_text: &str) -> (String, Option<String>) {
-    let key = line_text
-        .split('=')
-        .next()
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && !k.starts_with('['))
-        .map(|k| format!("`{k}`"))
-        .unwrap_or_else(|| "this value".to_string());
-    let generic = Some(format!(
-        "see the comments in a fresh `{FILE_NAME}` from `sop init` for what each key takes"
-    ));
-    if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        let expected = rest.split("expected ").nth(1).unwrap_or_default().trim();
-        let wanted = match expected {
-            e if e.starts_with("usize")
-                || e.starts_with("u32")
-                || e.starts_with("u64")
-                || e.starts_with("i64") =>
-            {
-                "a whole number without quotes, such as `4`"
-            }
-            "a sequence" => "a list in square brackets, such as `[\"a\", \"b\"]`",
-            "a string" => "text in double quotes, such as `\"User Service\"`",
-            "a boolean" => "`true` or `false`",
-            e if e.starts_with("struct") || e.contains("map") => {
-                "a section of keys, such as `[site]` with keys below it"
-            }
-            _ => "a different kind of value",
-        };
-        return (format!("{key} must be {wanted}"), generic);
-    }
-    if let Some(rest) = raw.strip_prefix("unknown variant `") {
-        let given = rest.split('`').next().unwrap_or_default();
-        let allowed: Vec<&str> = rest
-            .split("expected")
-            .nth(1)
-            .map(|l| {
-                l.split('`')
-                    .enumerate()
-                    .filter_map(|(i, s)| (i % 2 == 1).then_some(s))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let list = allowed
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let help = match closest(given, &allowed) {
-            Some(best) => format!("did you mean `{best}`? The allowed values are {list}"),
-            None => format!("the allowed values are {list}"),
-        };
-        return (format!("{key} cannot be `{given}`"), Some(help));
-    }
-    if raw.contains("duplicate key") {
-        return (
-            format!("{key} is set twice"),
-            Some("keep one of the two lines".to_string()),
-        );
-    }
-    (
-        format!("this line is not valid TOML ({raw})"),
-        Some(
-            "write settings as `key = value`, with text in double quotes, under a `[section]` line"
-                .to_string(),
-        ),
-    )
-}
-
 /// The known word closest to `word`, if one is close enough to be a typo.
 pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
@@ -804,16 +729,6 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
-}
-
-fn find_value(text: &str, needle: &str) -> usize {
-    text.find(needle).unwrap_or(0)
-}
-
-/// The 1-based line and character column of byte `at`, as every other message counts them.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = super::source::SourceFile::new(text.to_string()).line_col(at);
-    (at.line, at.column)
 }
 
 #[cfg(test)]
@@ -900,5 +815,88 @@ mod tests {
     fn bad_period_is_an_error_with_its_line() {
         let err = parse("[defaults]\nreview_every = \"yearly\"\n").unwrap_err();
         assert!(err.to_string().contains("sop.toml:2:"), "{err}");
+    }
+
+    fn error_at(text: &str) -> (usize, usize, String, String) {
+        match parse(text) {
+            Err(ConfigError::Invalid {
+                line,
+                column,
+                message,
+                help,
+                ..
+            }) => (line, column, message, help.unwrap_or_default()),
+            other => panic!("expected an invalid file, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_value_is_reported_where_it_is_written_not_where_its_comment_is() {
+        let text = "[sops]\n# dir = \"sops\"\n# id_prefix = \"SOP\"\ndir = \"procedures\"\nid_prefix = \"C-S\"\n";
+        let (line, column, message, _) = error_at(text);
+        assert_eq!((line, column), (5, 13), "{message}");
+        assert!(message.contains("not a valid id prefix"), "{message}");
+        let s =
+            parse("[lint.severity]\n# link-broken = \"off\"\nlink-broken = \"warning\"\n").unwrap();
+        assert_eq!(
+            s.places
+                .key(&["lint", "severity", "link-broken"])
+                .map(|p| p.line),
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_found_in_every_table_with_the_keys_allowed_there() {
+        let (line, column, message, help) =
+            error_at("[site]\ntitle = \"x\"\n\n[types.runbook]\nsectons = [\"A\"]\n");
+        assert_eq!((line, column), (5, 1));
+        assert_eq!(message, "unknown key `sectons`");
+        assert_eq!(help, "did you mean `sections`?");
+        let (line, _, message, help) = error_at("colour = \"red\"\n");
+        assert_eq!((line, message.as_str()), (1, "unknown key `colour`"));
+        assert!(
+            help.starts_with("the keys allowed at the top of the file are `defaults`"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn kinds_and_fixed_values_are_said_in_words_from_the_schema() {
+        let (line, column, message, help) = error_at("[release]\nfour_eyes = \"yes\"\n");
+        assert_eq!((line, column), (2, 13));
+        assert_eq!(message, "`four_eyes` must be `true` or `false`");
+        assert!(help.contains("Refuse a release"), "{help}");
+        let (_, _, message, _) = error_at("[types.runbook]\npaths = [\"a/**\", 3]\n");
+        assert_eq!(
+            message,
+            "each item of `paths` must be text in double quotes, such as `\"User Service\"`"
+        );
+        let (_, _, message, _) = error_at("[history]\nrename_similarity = 300\n");
+        assert_eq!(
+            message,
+            "`rename_similarity` must be a whole number from 1 to 100"
+        );
+        let (_, _, message, help) = error_at("[site]\nattachment_warn_size = true\n");
+        assert!(
+            message.starts_with("`attachment_warn_size` must be a whole number"),
+            "{message}"
+        );
+        assert!(help.contains("A size"), "{help}");
+        let (_, _, message, _) = error_at("[site]\nattachment_warn_size = \"20 parsecs\"\n");
+        assert!(message.contains("is not a size"), "{message}");
+    }
+
+    #[test]
+    fn syntax_errors_name_their_line() {
+        let (line, _, message, help) = error_at("[site]\ntitle = \"a\"\ntitle = \"b\"\n");
+        assert_eq!(line, 3, "{message}");
+        assert!(
+            message.starts_with("this line is not valid TOML"),
+            "{message}"
+        );
+        assert!(help.contains("only once"), "{help}");
+        let (line, _, _, _) = error_at("[site\n");
+        assert_eq!(line, 1);
     }
 }

@@ -14,6 +14,7 @@ pub mod html;
 pub mod markdown;
 pub mod sop;
 pub mod source;
+pub mod toml_check;
 mod walk;
 
 use std::fmt;
