@@ -553,12 +553,19 @@ fn broken(
     out.push(f);
 }
 
-/// The first few paths of `tried`, in backticks.
+/// The first few paths of `tried`, in backticks; of the Markdown sources, only `.md` files
+/// are named (`x.markdown`, `x.html.md.erb` are tried too, but would make the line long).
 fn looked_for(tried: &[String]) -> String {
     const SHOWN: usize = 4;
-    let mut list: Vec<String> = tried.iter().take(SHOWN).map(|t| format!("`{t}`")).collect();
-    if tried.len() > SHOWN {
-        list.push(format!("and {} more", tried.len() - SHOWN));
+    let named: Vec<&String> = tried
+        .iter()
+        .filter(|t| {
+            !t.ends_with(".markdown") && !t.ends_with(".md.erb") && !t.ends_with(".html.md")
+        })
+        .collect();
+    let mut list: Vec<String> = named.iter().take(SHOWN).map(|t| format!("`{t}`")).collect();
+    if named.len() > SHOWN {
+        list.push(format!("and {} more", named.len() - SHOWN));
     }
     list.join(", ")
 }

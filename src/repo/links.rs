@@ -188,10 +188,12 @@ impl Resolver {
         if path.starts_with('/') {
             bases.push(join(&self.site_root, path.trim_start_matches('/')));
         } else {
-            bases.push(join(parent(from), path));
+            // MkDocs reads a page URL from the page's own URL; a link to a `.md` file, and
+            // any link MkDocs does not recognise, from the source file's folder.
             if self.style == LinkStyle::Mkdocs && !is_source(path) {
                 bases.push(join(&page_url_folder(from), path));
             }
+            bases.push(join(parent(from), path));
         }
         let mut tried: Vec<String> = Vec::new();
         let mut inside = false;
