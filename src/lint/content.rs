@@ -8,7 +8,8 @@
 use crate::diag::Finding;
 use crate::repo::config::closest;
 use crate::repo::front_matter::Value;
-use crate::repo::markdown::{LinkKind, slugify};
+use crate::repo::links::{Dest, Entry, LinkStyle, Resolution, Resolver, has_scheme};
+use crate::repo::markdown::LinkKind;
 use crate::repo::sop::FileName;
 use crate::repo::{Sop, Span, Status};
 
@@ -307,6 +308,7 @@ fn prompt_len(s: &str) -> Option<usize> {
 }
 
 fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    let resolver = Resolver::new(&cx.settings.config.links);
     for link in &sop.outline().links {
         let dest = link.dest.trim();
         let image = link.kind == LinkKind::Image;
@@ -320,37 +322,49 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
-            continue;
-        }
-        let (path_part, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (dest, None),
-        };
-        let path_part = path_part.split('?').next().unwrap_or_default();
-        if path_part.is_empty() {
-            if let Some(anchor) = fragment {
-                anchor_check(sop, sop, anchor, link.span, out);
+        let (path, fragment) = match Dest::parse(dest) {
+            Dest::Empty | Dest::External => continue,
+            Dest::SamePage(anchor) => {
+                anchor_check(cx, sop, sop, anchor, link.span, out);
+                continue;
             }
-            continue;
-        }
-        let decoded = crate::repo::markdown::percent_decode(path_part);
-        let Some(target) = resolve(&sop.path, &decoded) else {
-            broken(cx, sop, link.kind, dest, link.span, None, out);
-            continue;
+            Dest::Path { path, fragment } => (path, fragment),
+        };
+        let exists = |p: &str| {
+            if cx.sop_at(p).is_some() {
+                return Some(Entry::File);
+            }
+            let meta = std::fs::metadata(cx.repo.root.join(p)).ok()?;
+            Some(if meta.is_dir() {
+                Entry::Folder
+            } else {
+                Entry::File
+            })
+        };
+        let resolution = if image {
+            resolver.resolve_image(&sop.path, &path, exists)
+        } else {
+            resolver.resolve(&sop.path, &path, exists)
+        };
+        let target = match resolution {
+            Resolution::Found(target) => target,
+            Resolution::Missing { tried } => {
+                broken(cx, &resolver, sop, link.kind, dest, link.span, &tried, out);
+                continue;
+            }
+            Resolution::Outside => {
+                broken(cx, &resolver, sop, link.kind, dest, link.span, &[], out);
+                continue;
+            }
         };
         if let Some(other) = cx.sop_at(&target) {
             if let Some(anchor) = fragment {
-                anchor_check(sop, other, anchor, link.span, out);
+                anchor_check(cx, sop, other, anchor, link.span, out);
             }
             retired(sop, other, link.span, out);
             continue;
         }
         let on_disk = cx.repo.root.join(&target);
-        if !on_disk.exists() {
-            broken(cx, sop, link.kind, dest, link.span, Some(&target), out);
-            continue;
-        }
         if image {
             let lower = target.to_ascii_lowercase();
             let why = if lower.ends_with(".md") || lower.ends_with(".markdown") {
@@ -472,43 +486,6 @@ fn not_published(sop: &Sop, dest: &str, span: Span, why: &str, out: &mut Vec<Fin
     );
 }
 
-fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else {
-        return false;
-    };
-    let scheme = &dest[..colon];
-    !scheme.is_empty()
-        && scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
-/// The repository-relative path a link in `from` (a repository-relative file) points to;
-/// `None` when it climbs above the repository root.
-pub(super) fn resolve(from: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dest.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut p: Vec<&str> = from.split('/').collect();
-        p.pop();
-        p
-    };
-    for part in dest.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// `to` (repository-relative) written relative to the folder of `from`.
 fn relative(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = {
@@ -527,13 +504,15 @@ fn relative(from: &str, to: &str) -> String {
     out.join("/")
 }
 
+#[allow(clippy::too_many_arguments)]
 fn broken(
     cx: &Cx<'_>,
+    resolver: &Resolver,
     sop: &Sop,
     kind: LinkKind,
     dest: &str,
     span: Span,
-    target: Option<&str>,
+    tried: &[String],
     out: &mut Vec<Finding>,
 ) {
     let (rule, what) = match kind {
@@ -548,36 +527,65 @@ fn broken(
     )
     .label(format!("no such {what}"));
     // A link to an SOP by a wrong name: suggest the SOP with the same id.
-    let suggestion = target.and_then(|t| {
+    let suggestion = tried.first().and_then(|t| {
         let name = t.rsplit('/').next().unwrap_or(t);
         let id = FileName::parse(name, &cx.settings.config.sops.id_prefix).id?;
         let other = cx.originals.get(id.as_str())?.first()?;
         Some(relative(&sop.path, &other.path))
     });
+    let folder = sop.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let style = resolver.style();
     f = match suggestion {
         Some(s) => f.help(format!("did you mean `{s}`? Paths are relative to this SOP's folder")),
+        None if style == LinkStyle::Files && tried.len() <= 1 => f.help(format!(
+            "check the path: it is relative to this SOP's folder (`{folder}`), and upper and lower case matter"
+        )),
+        None if tried.is_empty() => f.help(format!(
+            "check the path: it leads above the repository's top folder (links are read with `[links] style = \"{}\"`)",
+            style.name()
+        )),
         None => f.help(format!(
-            "check the path: it is relative to this SOP's folder (`{}`), and upper and lower case matter",
-            sop.path.rsplit_once('/').map_or("", |(d, _)| d)
+            "with `[links] style = \"{}\"` in `sop.toml` this looked for {}; check the path (upper and lower case matter), or set the style the team's site uses",
+            style.name(),
+            looked_for(tried)
         )),
     };
     out.push(f);
 }
 
-fn anchor_check(sop: &Sop, target: &Sop, anchor: &str, span: Span, out: &mut Vec<Finding>) {
+/// The first few paths of `tried`, in backticks; of the Markdown sources, only `.md` files
+/// are named (`x.markdown`, `x.html.md.erb` are tried too, but would make the line long).
+fn looked_for(tried: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let named: Vec<&String> = tried
+        .iter()
+        .filter(|t| {
+            !t.ends_with(".markdown") && !t.ends_with(".md.erb") && !t.ends_with(".html.md")
+        })
+        .collect();
+    let mut list: Vec<String> = named.iter().take(SHOWN).map(|t| format!("`{t}`")).collect();
+    if named.len() > SHOWN {
+        list.push(format!("and {} more", named.len() - SHOWN));
+    }
+    list.join(", ")
+}
+
+fn anchor_check(
+    cx: &Cx<'_>,
+    sop: &Sop,
+    target: &Sop,
+    anchor: &str,
+    span: Span,
+    out: &mut Vec<Finding>,
+) {
+    // A browser compares the fragment, percent-decoded, with the ids exactly: case counts.
     let anchor = crate::repo::markdown::percent_decode(anchor);
-    if anchor.is_empty()
-        || target.outline().has_anchor(&anchor)
-        || target.outline().has_anchor(&slugify(&anchor))
-    {
+    let rule = cx.settings.config.links.anchors;
+    let anchors = target.outline().anchors(rule);
+    if anchor.is_empty() || anchors.contains(&anchor) {
         return;
     }
-    let anchors: Vec<&str> = target
-        .outline()
-        .headings
-        .iter()
-        .map(|h| h.anchor.as_str())
-        .collect();
+    let anchors: Vec<&str> = anchors.iter().map(String::as_str).collect();
     let place = if std::ptr::eq(sop, target) {
         "this SOP".to_string()
     } else {
@@ -590,9 +598,15 @@ fn anchor_check(sop: &Sop, target: &Sop, anchor: &str, span: Span, out: &mut Vec
         format!("{place} has no heading with the anchor `#{anchor}`"),
     )
     .label("no such heading");
-    f = match closest(&anchor, &anchors) {
-        Some(best) => f.help(format!("did you mean `#{best}`?")),
-        None if !anchors.is_empty() && anchors.len() <= 12 => f.help(format!(
+    let other_case = anchors
+        .iter()
+        .find(|a| a.to_lowercase() == anchor.to_lowercase());
+    f = match (other_case, closest(&anchor, &anchors)) {
+        (Some(same), _) => f.help(format!(
+            "did you mean `#{same}`? A browser matches the anchor with the heading's id exactly, upper and lower case included"
+        )),
+        (None, Some(best)) => f.help(format!("did you mean `#{best}`?")),
+        (None, None) if !anchors.is_empty() && anchors.len() <= 12 => f.help(format!(
             "the headings there have the anchors {}",
             anchors
                 .iter()
@@ -600,7 +614,10 @@ fn anchor_check(sop: &Sop, target: &Sop, anchor: &str, span: Span, out: &mut Vec
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        None => f.help("anchors are a heading's text in lower case with `-` for spaces, such as `#roles-and-responsibilities`"),
+        (None, None) => f.help(format!(
+            "anchors are made from a heading's text by the `{}` rule (`[links] anchors` in `sop.toml`), such as `#roles-and-responsibilities`",
+            rule.name()
+        )),
     };
     out.push(f);
 }
@@ -661,24 +678,13 @@ mod tests {
     }
 
     #[test]
-    fn links_resolve_from_the_folder() {
-        assert_eq!(
-            resolve("sops/a/x.md", "../b/y.md").as_deref(),
-            Some("sops/b/y.md")
-        );
-        assert_eq!(
-            resolve("sops/a/x.md", "y.md").as_deref(),
-            Some("sops/a/y.md")
-        );
-        assert_eq!(
-            resolve("sops/a/x.md", "/assets/i.png").as_deref(),
-            Some("assets/i.png")
-        );
-        assert_eq!(resolve("sops/x.md", "../../../y.md"), None);
+    fn links_are_suggested_relative_to_the_folder() {
         assert_eq!(relative("sops/a/x.md", "sops/b/y.md"), "../b/y.md");
         assert_eq!(relative("sops/a/x.md", "sops/a/y.md"), "y.md");
-        assert!(has_scheme("https://x") && has_scheme("mailto:a@b.c") && !has_scheme("a.md"));
-        assert_eq!(crate::repo::markdown::percent_decode("a%20b.md"), "a b.md");
+        assert_eq!(
+            looked_for(&["a".into(), "b".into(), "c".into(), "d".into(), "e".into()]),
+            "`a`, `b`, `c`, `d`, and 1 more"
+        );
     }
 }
 

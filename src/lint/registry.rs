@@ -374,8 +374,13 @@ an error everywhere with `[lint.severity] placeholder-left = \"error\"`.\n\n\
     LINK_BROKEN = "link-broken", Content, Error, fix: false,
     "a link points to a file that does not exist",
     "## What it checks\n\nLinks to other files (`[text](../payments/SOP-0003-refunds.md)`), \
-resolved from the folder of the SOP that contains them. Web links (`https:`, `mailto:`) are not \
-checked.\n\n\
+resolved from the folder of the SOP that contains them; a link to a folder means its `index.md`, \
+else `README.md`, else `_index.md`, and a link starting with `/` starts at `[links] site_root`. \
+With `[links] style = \"mkdocs\"`, MkDocs page URLs count too (`../refunds/` from `a/b.md` \
+means `a/refunds.md` or `a/refunds/index.md`); with `style = \"site\"`, site URLs do \
+(`refunds.html` and `refunds/` mean `refunds.md`, `/manual/x.html` means \
+`<site_root>/manual/x.md`). Web links (`https:`, `mailto:`) and e-mail addresses \
+(`<help@example.com>`) are not checked.\n\n\
 ## Why it matters\n\nA broken link sends the reader nowhere at the moment they need the related \
 procedure.\n\n\
 ## Example\n\nBad: `[Refunds](SOP-0003-refund.md)` when the file is `SOP-0003-refunds.md`.\n\n\
@@ -385,8 +390,11 @@ Good: `[Refunds](SOP-0003-refunds.md)`\n\n\
     ANCHOR_BROKEN = "anchor-broken", Content, Error, fix: false,
     "a link points to a heading that does not exist",
     "## What it checks\n\nThe `#anchor` part of links, within the same SOP (`#escalation`) or in \
-another (`SOP-0005-incidents.md#severity`). Anchors are the heading's text in lower case, with \
-spaces turned into `-` and punctuation dropped, as on GitHub and the published site.\n\n\
+another (`SOP-0005-incidents.md#severity`). Anchors are made from the heading's text by the rule \
+`[links] anchors` names (`github`, the default: lower case, spaces turned into `-`, punctuation \
+dropped; or `gitlab`, `mkdocs`, `kramdown`), and the published site gives headings the same ids. \
+The anchor must match exactly, upper and lower case included, as a browser compares it: \
+`#Escalation` does not reach `## Escalation`, whose id is `escalation`.\n\n\
 ## Why it matters\n\nThe page opens at the top instead of the section meant, or the section was \
 renamed and the link now points to old guidance.\n\n\
 ## Example\n\nBad: `[contacts](#escalaton-contacts)`\n\nGood: `[contacts](#escalation-contacts)` \

@@ -34,6 +34,8 @@ pub struct Config {
     pub site: SiteConfig,
     /// `[history]`: how per-SOP history follows files through git.
     pub history: HistoryConfig,
+    /// `[links]`: how links between documents are written, and the heading-id rule.
+    pub links: super::links::LinksConfig,
 }
 
 /// `[history]`.

@@ -2,11 +2,13 @@
 //! byte span in the file.
 //!
 //! pulldown-cmark is read here once per file; lint rules and the site work from this outline.
-//! The slug rule for heading anchors lives here too, so lint and the site agree on it.
+//! Heading anchors come from [`super::anchors`], by the rule `sop.toml` chooses, so lint and
+//! the site agree on them.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use super::anchors::{AnchorRule, Anchors};
 use super::source::Span;
 
 /// The Markdown extensions `sop` understands, the same for lint and the site.
@@ -24,8 +26,6 @@ pub struct Heading {
     pub level: u8,
     /// The heading's text, without markup.
     pub text: String,
-    /// The anchor the site gives it (unique within the page).
-    pub anchor: String,
     /// The whole heading line(s).
     pub span: Span,
 }
@@ -127,9 +127,19 @@ impl Outline {
         self.headings.get(section.heading)
     }
 
-    /// Whether some heading has the anchor `anchor`.
-    pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.headings.iter().any(|h| h.anchor == anchor)
+    /// The anchors of the headings by `rule`, in order (the ids the site gives them).
+    pub fn anchors(&self, rule: AnchorRule) -> Vec<String> {
+        let mut anchors = Anchors::new(rule);
+        self.headings
+            .iter()
+            .map(|h| anchors.next(&h.text))
+            .collect()
+    }
+
+    /// Whether some heading has the anchor `anchor` by `rule`, compared exactly as a browser
+    /// compares a URL's fragment with an id (`anchor` already percent-decoded).
+    pub fn has_anchor(&self, rule: AnchorRule, anchor: &str) -> bool {
+        self.anchors(rule).iter().any(|a| a == anchor)
     }
 
     /// Whether byte `at` lies inside a code block or code span.
@@ -153,7 +163,6 @@ fn in_spans(spans: &[Span], at: usize) -> bool {
 pub fn outline(text: &str, body: Span) -> Outline {
     let md = &text[body.start..body.end];
     let mut out = Outline::default();
-    let mut anchors = Anchors::default();
     let mut heading: Option<(u8, usize, String)> = None;
     let mut link: Option<(LinkKind, String, usize)> = None;
     let mut open_lists: Vec<usize> = Vec::new();
@@ -251,15 +260,21 @@ pub fn outline(text: &str, body: Span) -> Outline {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start, text)) = heading.take() {
-                    let anchor = anchors.next(&text);
                     let text = text.trim().to_string();
                     out.headings.push(Heading {
                         level,
                         text,
-                        anchor,
                         span: Span::new(start, body.start + md[..range.end].trim_end().len()),
                     });
                 }
+            }
+            // An e-mail autolink `<a@b.c>` is a `mailto:` link, never a file.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                dest_url,
+                ..
+            }) if !dest_url.to_ascii_lowercase().starts_with("mailto:") => {
+                link = Some((LinkKind::Link, format!("mailto:{dest_url}"), span.start));
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 link = Some((LinkKind::Link, dest_url.to_string(), span.start));
@@ -368,20 +383,6 @@ pub fn level_number(level: HeadingLevel) -> u8 {
     }
 }
 
-/// The anchor of a heading: lowercase; letters, digits, `-` and `_` kept; spaces become `-`;
-/// everything else dropped (the rule GitHub uses, so links work there and on the site).
-pub fn slugify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            out.extend(c.to_lowercase());
-        } else if c == ' ' {
-            out.push('-');
-        }
-    }
-    out
-}
-
 /// Decode `%XX` escapes in a link destination (`a%20b.md` → `a b.md`), the same way for lint
 /// and the site; text that does not decode to UTF-8 is returned as written.
 pub fn percent_decode(s: &str) -> String {
@@ -404,35 +405,6 @@ pub fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-/// The anchors of a page's headings, in order, unique within the page the way GitHub makes
-/// them: `a`, `a-1`, `a-2`. Lint (through [`outline`]) and the site's renderer both use it,
-/// so a link lint accepts always finds its heading on the page.
-#[derive(Debug, Default)]
-pub struct Anchors {
-    seen: std::collections::HashMap<String, usize>,
-}
-
-impl Anchors {
-    /// The anchor of the next heading, whose text (without markup) is `text`.
-    pub fn next(&mut self, text: &str) -> String {
-        self.unique(slugify(text.trim()))
-    }
-
-    fn unique(&mut self, base: String) -> String {
-        let n = self.seen.entry(base.clone()).or_insert(0);
-        let anchor = if *n == 0 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        };
-        *n += 1;
-        if anchor != base {
-            self.seen.entry(anchor.clone()).or_insert(1);
-        }
-        anchor
-    }
 }
 
 #[cfg(test)]
@@ -463,13 +435,10 @@ mod tests {
     }
 
     #[test]
-    fn slug_rule_matches_github() {
-        assert_eq!(
-            slugify("Roles and Responsibilities"),
-            "roles-and-responsibilities"
-        );
-        assert_eq!(slugify("Step 3: Verify"), "step-3-verify");
-        assert_eq!(slugify("Über uns"), "über-uns");
+    fn email_autolinks_are_mailto_links() {
+        let o = outline_of("Write to <help@example.com> or [us](mailto:us@example.com).\n");
+        let dests: Vec<&str> = o.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(dests, ["mailto:help@example.com", "mailto:us@example.com"]);
     }
 
     #[test]
@@ -492,7 +461,10 @@ mod tests {
     #[test]
     fn duplicate_headings_get_numbered_anchors() {
         let o = outline_of("## Notes\n\n## Notes\n");
-        assert_eq!(o.headings[1].anchor, "notes-1");
+        assert_eq!(o.anchors(AnchorRule::Github), ["notes", "notes-1"]);
+        assert_eq!(o.anchors(AnchorRule::Mkdocs), ["notes", "notes_1"]);
+        assert!(o.has_anchor(AnchorRule::Github, "notes-1"));
+        assert!(!o.has_anchor(AnchorRule::Github, "Notes"));
     }
 
     #[test]

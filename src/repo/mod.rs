@@ -6,11 +6,13 @@
 //! is decided in `walk.rs`. This module depends on no other part of the crate: lint, git and the
 //! site build on it.
 
+pub mod anchors;
 pub mod config;
 pub mod dates;
 pub mod edit;
 pub mod front_matter;
 pub mod html;
+pub mod links;
 pub mod markdown;
 pub mod sop;
 pub mod source;

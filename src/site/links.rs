@@ -9,6 +9,8 @@ use super::markdown::{self, Links, Target};
 use super::select::Selection;
 use crate::publishable::{self, Tracked};
 use crate::repo::Sop;
+use crate::repo::anchors::AnchorRule;
+use crate::repo::links::{Dest, Entry, LinksConfig, Resolution, Resolver};
 
 /// Link resolution for one page.
 pub(super) struct PageLinks<'b, 'a> {
@@ -22,30 +24,46 @@ pub(super) struct PageLinks<'b, 'a> {
     pub(super) root: &'b str,
     /// The files that may be published.
     pub(super) tracked: &'b Tracked,
+    /// `[links]`: the link style and the heading-id rule.
+    pub(super) config: &'b LinksConfig,
 }
 
 impl Links for PageLinks<'_, '_> {
+    fn anchor_rule(&self) -> AnchorRule {
+        self.config.anchors
+    }
+
     fn resolve(&self, dest: &str, image: bool) -> Target {
         let dest = dest.trim();
-        if dest.is_empty() || dest.starts_with('#') {
-            return Target::Keep;
-        }
         if !markdown::is_safe_url(dest) {
             return Target::Drop;
         }
-        if markdown::scheme(dest).is_some() || dest.starts_with("//") {
-            return Target::Keep;
-        }
-        let (path_part, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (dest, None),
-        };
-        let path_part = path_part.split('?').next().unwrap_or_default();
-        let decoded = percent_decode(path_part);
-        let Some(target) = join(self.from, &decoded) else {
-            return Target::Drop;
+        let (path, fragment) = match Dest::parse(dest) {
+            Dest::Empty | Dest::SamePage(_) | Dest::External => return Target::Keep,
+            Dest::Path { path, fragment } => (path, fragment),
         };
         let selection = self.selection;
+        let exists = |p: &str| {
+            if selection.pages_by_path.contains_key(p) {
+                return Some(Entry::File);
+            }
+            let meta = std::fs::metadata(self.repo_root.join(p)).ok()?;
+            Some(if meta.is_dir() {
+                Entry::Folder
+            } else {
+                Entry::File
+            })
+        };
+        let resolver = Resolver::new(self.config);
+        let resolution = if image {
+            resolver.resolve_image(self.from, &path, exists)
+        } else {
+            resolver.resolve(self.from, &path, exists)
+        };
+        let target = match resolution {
+            Resolution::Found(target) => target,
+            Resolution::Missing { .. } | Resolution::Outside => return Target::Drop,
+        };
         if let Some(&i) = selection.pages_by_path.get(&target) {
             let Some(entry) = selection.entries.get(i) else {
                 return Target::Drop;
@@ -56,13 +74,20 @@ impl Links for PageLinks<'_, '_> {
                     None => (&entry.url, &entry.sop),
                 };
             let frag = fragment
-                .filter(|f| sop.outline().has_anchor(f))
+                .filter(|f| {
+                    sop.outline()
+                        .has_anchor(self.config.anchors, &percent_decode(f))
+                })
                 .map(|f| format!("#{f}"))
                 .unwrap_or_default();
             return Target::Rewrite(format!("{}{url}{frag}", self.root));
         }
         let lower = target.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".markdown") || image && target.is_empty() {
+        if lower.ends_with(".md")
+            || lower.ends_with(".markdown")
+            || lower.ends_with(".md.erb")
+            || image && target.is_empty()
+        {
             return Target::Drop;
         }
         let on_disk = self.repo_root.join(&target);
@@ -147,28 +172,6 @@ fn is_inside(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// Resolve `dest` (relative to the file `from`, or to the root when it starts with `/`) to a
-/// normalised repository path; `None` when it leads outside the repository.
-fn join(from: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dest.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut p: Vec<&str> = from.split('/').collect();
-        p.pop();
-        p
-    };
-    for seg in dest.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
 pub(super) use crate::repo::markdown::percent_decode;
 
 /// Percent-encode what a URL path cannot hold as is.
@@ -190,19 +193,6 @@ pub(super) fn encode_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_join_relative_to_the_file() {
-        assert_eq!(
-            join("sops/a/SOP-1.md", "../b/SOP-2.md").as_deref(),
-            Some("sops/b/SOP-2.md")
-        );
-        assert_eq!(join("sops/a/SOP-1.md", "../../../x"), None);
-        assert_eq!(
-            join("sops/a/SOP-1.md", "/assets/a.png").as_deref(),
-            Some("assets/a.png")
-        );
-    }
 
     #[test]
     fn svg_becomes_a_base64_data_url() {

@@ -9,11 +9,12 @@
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::repo::Sop;
+use crate::repo::anchors::{AnchorRule, Anchors};
 use crate::repo::html::{RawState, decode_entities, url_attributes};
-use crate::repo::markdown::{Anchors, level_number, options};
+use crate::repo::markdown::{level_number, options};
 
 /// What a link in an SOP points at, once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +38,11 @@ pub enum Target {
 pub trait Links {
     /// Where `dest`, written in the SOP, should point on the site.
     fn resolve(&self, dest: &str, image: bool) -> Target;
+
+    /// The rule that makes the page's heading ids (`[links] anchors`).
+    fn anchor_rule(&self) -> AnchorRule {
+        AnchorRule::default()
+    }
 }
 
 /// The body of `sop` as HTML, and the files of the repository it links to (to copy).
@@ -69,7 +75,7 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
         .unwrap_or_default();
     // Anchors are made here, from the same events and rule as the outline's, so an archived
     // version's page needs no outline of its own.
-    let mut anchors = Anchors::default();
+    let mut anchors = Anchors::new(links.anchor_rule());
     let mut headings: Vec<BodyHeading> = Vec::new();
     let mut raw_html = false;
     let mut raw_state = RawState::default();
@@ -133,7 +139,12 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 dest_url,
                 title,
                 id,
-            }) => match links.resolve(&dest_url, false) {
+            }) => match if link_type == LinkType::Email {
+                // `<a@b.c>`: the HTML writer adds `mailto:`.
+                Target::Keep
+            } else {
+                links.resolve(&dest_url, false)
+            } {
                 Target::Drop => open.push(true),
                 target => {
                     open.push(false);
@@ -505,11 +516,12 @@ mod tests {
             .into_iter()
             .map(|h| (h.level, h.text, h.anchor))
             .collect();
-        let outlined: Vec<(u8, String, String)> = sop
-            .outline()
+        let outline = sop.outline();
+        let outlined: Vec<(u8, String, String)> = outline
             .headings
             .iter()
-            .map(|h| (h.level, h.text.clone(), h.anchor.clone()))
+            .zip(outline.anchors(AnchorRule::Github))
+            .map(|(h, a)| (h.level, h.text.clone(), a))
             .collect();
         assert_eq!(rendered.len(), 11, "{rendered:?}");
         assert_eq!(rendered, outlined);

@@ -550,6 +550,7 @@ impl Build<'_> {
             from: &sop.path,
             root: &root,
             tracked: &self.tracked,
+            config: &self.repo.settings.config.links,
         };
         let body = markdown::render(sop, &links);
         linked.extend(body.files);

@@ -17,6 +17,7 @@ mod e2e_hostile;
 mod history;
 mod history_follow;
 mod init;
+mod links;
 mod lint;
 mod lint_base;
 mod list;
