@@ -265,7 +265,10 @@ mod tests {
         files.sort();
         let mut wanted: Vec<String> = RULES.iter().map(|r| format!("{}.md", r.id)).collect();
         wanted.sort();
-        assert_eq!(files, wanted, "docs/rules holds one file per rule id, no other");
+        assert_eq!(
+            files, wanted,
+            "docs/rules holds one file per rule id, no other"
+        );
         for r in RULES {
             let text = std::fs::read_to_string(dir.join(format!("{}.md", r.id))).unwrap();
             assert!(

@@ -15,6 +15,7 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
 }
 
 /// A heading of the body.
@@ -152,6 +153,8 @@ fn in_spans(spans: &[Span], at: usize) -> bool {
 /// Read the outline of the Markdown in `text[body]`; spans are into `text`.
 pub fn outline(text: &str, body: Span) -> Outline {
     let md = &text[body.start..body.end];
+    // MkDocs admonitions and attribute lists are read as MkDocs reads them: a body is text.
+    let prepared = super::mkdocs::prepare(md);
     let mut out = Outline::default();
     let mut anchors = Anchors::default();
     let mut heading: Option<(u8, usize, String)> = None;
@@ -161,7 +164,8 @@ pub fn outline(text: &str, body: Span) -> Outline {
     let mut row: Option<Row> = None;
     let mut cell: Option<Cell> = None;
     let mut raw_html = super::html::RawState::default();
-    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
+        let range = prepared.original(range.start)..prepared.original(range.end);
         let span = Span::new(range.start, range.end).shift(body.start);
         match &event {
             // Links and images written as raw HTML count like Markdown ones.
@@ -257,7 +261,10 @@ pub fn outline(text: &str, body: Span) -> Outline {
                         level,
                         text,
                         anchor,
-                        span: Span::new(start, body.start + md[..range.end].trim_end().len()),
+                        span: Span::new(
+                            start,
+                            body.start + md.get(..range.end).unwrap_or(md).trim_end().len(),
+                        ),
                     });
                 }
             }

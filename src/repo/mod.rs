@@ -12,6 +12,7 @@ pub mod edit;
 pub mod front_matter;
 pub mod html;
 pub mod markdown;
+pub mod mkdocs;
 pub mod sop;
 pub mod source;
 mod walk;
