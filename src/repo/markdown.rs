@@ -291,7 +291,7 @@ pub fn outline(text: &str, body: Span) -> Outline {
             _ => {}
         }
     }
-    out.sections = sections(text, body, &out.headings);
+    out.sections = sections(text, body, &out.headings, |level| level == 2);
     out.code.sort_by_key(|s| s.start);
     out.comments = comments(md, body.start, &out.code);
     out
@@ -316,16 +316,23 @@ fn comments(md: &str, base: usize, code: &[Span]) -> Vec<Span> {
     out
 }
 
-fn sections(text: &str, body: Span, headings: &[Heading]) -> Vec<Section> {
+/// The sections of the headings whose level `admits`, each up to the next heading of its level
+/// or above; `text[body]` is the body the `headings` were read from.
+pub fn sections(
+    text: &str,
+    body: Span,
+    headings: &[Heading],
+    admits: impl Fn(u8) -> bool,
+) -> Vec<Section> {
     let mut out = Vec::new();
     for (i, h) in headings.iter().enumerate() {
-        if h.level != 2 {
+        if !admits(h.level) {
             continue;
         }
         let start = line_end(text, h.span.end.min(text.len()));
         let end = headings[i + 1..]
             .iter()
-            .find(|next| next.level <= 2)
+            .find(|next| next.level <= h.level)
             .map_or(body.end, |next| next.span.start);
         let content = Span::new(start.min(end), end);
         let has_content = has_content(&text[content.start..content.end]);
