@@ -19,6 +19,7 @@ mod fix;
 mod front_matter;
 mod lifecycle;
 mod procedure;
+mod prompts;
 mod pull_request;
 pub mod registry;
 mod structure;
@@ -418,6 +419,8 @@ pub(crate) struct Cx<'a> {
     lookups: HashMap<&'a str, HashMap<String, usize>>,
     /// The files git tracks, read once when a rule first asks.
     tracked: std::sync::OnceLock<crate::publishable::Tracked>,
+    /// Per type name: the prompts of its template, as written there.
+    prompts: HashMap<&'a str, Vec<String>>,
 }
 
 impl<'a> Cx<'a> {
@@ -448,6 +451,7 @@ impl<'a> Cx<'a> {
                 .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
                 .collect(),
             tracked: std::sync::OnceLock::new(),
+            prompts: prompts::of_types(repo),
         }
     }
 
