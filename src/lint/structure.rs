@@ -19,7 +19,10 @@ use super::{Cx, finding, normalize_heading};
 const MISSPELLING_SCORE: f64 = 0.88;
 
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
-    headings(sop, out);
+    let level = sop
+        .sop_type(cx.settings)
+        .map_or(SectionLevel::default(), |ty| level_of(cx, ty));
+    headings(sop, level, out);
     final_newline(sop, out);
     if let Some(ty) = sop.sop_type(cx.settings)
         && let Some(lookup) = cx.lookups.get(ty.name.as_str())
@@ -300,7 +303,9 @@ fn last_line(sop: &Sop) -> Span {
     sop.source.line_span(n)
 }
 
-fn headings(sop: &Sop, out: &mut Vec<Finding>) {
+/// `sections`: the level of the type's sections, which may follow the title directly (a formal
+/// SOP's `### 4. Purpose` under its `#` title is not a skipped level).
+fn headings(sop: &Sop, sections: SectionLevel, out: &mut Vec<Finding>) {
     let mut previous = 1u8;
     let mut h1s = 0;
     for h in &sop.outline().headings {
@@ -319,7 +324,8 @@ fn headings(sop: &Sop, out: &mut Vec<Finding>) {
                 );
             }
         }
-        if h.level > previous + 1 {
+        let section_under_title = previous == 1 && h.level > 2 && sections.admits(h.level);
+        if h.level > previous + 1 && !section_under_title {
             let hashes = "#".repeat(usize::from(previous) + 1);
             out.push(
                 finding(
@@ -419,7 +425,7 @@ mod tests {
     fn a_missing_section_is_named_at_the_types_level() {
         let found = rules_with(
             "[types.checklist]\nlevel = 3\n",
-            "## Part one\n\n### 4. Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n",
+            "# Title\n\n### 4. Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n",
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "section-missing");
