@@ -444,6 +444,27 @@ mod tests {
     }
 
     #[test]
+    fn every_offset_maps_to_a_character_boundary_of_the_original() {
+        for md in [
+            "!!! note\r\n    Body é.\r\n\r\n    {: .x}\r\nAfter\r\n",
+            "!!! note \"é\"\n\tTabbed {: #é}\n\t\tcode\n",
+            "???+ a\n!!! b\n    x",
+            "!!! note\n    ~~~\n    open fence",
+        ] {
+            let p = prepare(md);
+            for at in (0..=p.text.len()).filter(|&at| p.text.is_char_boundary(at)) {
+                let o = p.original(at);
+                assert!(
+                    o <= md.len() && md.is_char_boundary(o),
+                    "{md:?} {at} -> {o}"
+                );
+            }
+            let outline = crate::repo::markdown::outline(md, crate::repo::Span::new(0, md.len()));
+            assert!(outline.headings.iter().all(|h| h.span.end <= md.len()));
+        }
+    }
+
+    #[test]
     fn text_without_mkdocs_syntax_is_borrowed() {
         let p = prepare("## Purpose\n\nWhy.\n");
         assert!(matches!(p.text, Cow::Borrowed(_)));
