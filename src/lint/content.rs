@@ -17,7 +17,7 @@ use super::registry::*;
 use super::{Cx, finding};
 
 /// HTML element names: `<details open>` is markup, `<insert team name>` is a prompt.
-const HTML_TAGS: &[&str] = &[
+pub(super) const HTML_TAGS: &[&str] = &[
     "a",
     "abbr",
     "address",
@@ -133,8 +133,8 @@ const HTML_TAGS: &[&str] = &[
 const PROMPT_MAX: usize = 600;
 
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
-    front_matter_placeholders(sop, out);
-    placeholders(sop, out);
+    front_matter_placeholders(cx, sop, out);
+    placeholders(cx, sop, out);
     links(cx, sop, out);
     disable_comments(sop, out);
 }
@@ -168,10 +168,11 @@ fn disable_comments(sop: &Sop, out: &mut Vec<Finding>) {
 }
 
 /// `owner: TBD` or `department: <Your department>` in the front matter.
-fn front_matter_placeholders(sop: &Sop, out: &mut Vec<Finding>) {
+fn front_matter_placeholders(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let Some(fm) = &sop.front_matter else {
         return;
     };
+    let words = &cx.settings.config.lint.placeholder_words;
     for field in &fm.fields {
         let values: Vec<(&str, Span)> = match &field.value {
             Value::Text(t) => vec![(t.as_str(), field.value_span)],
@@ -183,11 +184,10 @@ fn front_matter_placeholders(sop: &Sop, out: &mut Vec<Finding>) {
         };
         for (text, span) in values {
             let t = text.trim();
-            let word = ["TODO", "TBD", "FIXME"].into_iter().find(|w| {
-                t.match_indices(w).any(|(i, _)| {
-                    let b = t.as_bytes();
-                    whole_word(b, i, w.len())
-                })
+            let word = words.iter().find(|w| {
+                !w.is_empty()
+                    && t.match_indices(w.as_str())
+                        .any(|(i, _)| whole_word(t.as_bytes(), i, w.len()))
             });
             let prompt = t.starts_with('<') && prompt_len(t) == Some(t.len());
             if word.is_none() && !prompt {
@@ -207,67 +207,94 @@ fn front_matter_placeholders(sop: &Sop, out: &mut Vec<Finding>) {
     }
 }
 
-fn placeholders(sop: &Sop, out: &mut Vec<Finding>) {
+/// Prompts (`<Say who does this.>`, and the type's template's own prompts left unchanged) and
+/// placeholder words (`[lint] placeholder_words`, also as `_TBD_` or `**TODO**`) in the body.
+fn placeholders(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let text = sop.source.text();
     let body = sop.split.body;
     let Some(md) = text.get(body.start..body.end) else {
         return;
     };
-    let may_have =
-        md.contains("TODO") || md.contains("TBD") || md.contains("FIXME") || md.contains('<');
-    if !may_have {
-        return;
+    let skip = |at: usize| sop.outline().in_code(at) || sop.outline().in_comment(at);
+    let mut prompts: Vec<Span> = Vec::new();
+    for (i, _) in md.match_indices('<') {
+        if prompts.last().is_some_and(|p| body.start + i < p.end) {
+            continue;
+        }
+        if let Some(len) = prompt_len(&md[i..])
+            && !skip(body.start + i)
+        {
+            prompts.push(Span::new(body.start + i, body.start + i + len));
+        }
     }
-    let bytes = md.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let at = body.start + i;
-        let skip = |at: usize| sop.outline().in_code(at) || sop.outline().in_comment(at);
-        if b == b'<' {
-            if let Some(len) = prompt_len(&md[i..])
-                && !skip(at)
-            {
-                let span = Span::new(at, at + len);
-                out.push(
-                    finding(
-                        &PLACEHOLDER_LEFT,
-                        sop,
-                        span,
-                        "a template prompt is still in the text",
-                    )
-                    .label("replace this prompt with the real text")
-                    .help("write what the prompt asks for and remove the angle brackets, or delete the line"),
-                );
-                i += len;
-                continue;
-            }
-        } else if matches!(b, b'T' | b'F') {
-            for word in ["TODO", "TBD", "FIXME"] {
-                if md[i..].starts_with(word) && whole_word(bytes, i, word.len()) && !skip(at) {
-                    out.push(
-                        finding(
-                            &PLACEHOLDER_LEFT,
-                            sop,
-                            Span::new(at, at + word.len()),
-                            format!("`{word}` is still in the text"),
-                        )
-                        .label("unfinished")
-                        .help(format!("finish this part and remove `{word}`, or move the open point to the SOP's review")),
-                    );
-                    i += word.len();
-                    break;
-                }
+    let angle = prompts.len();
+    let template = sop
+        .sop_type(cx.settings)
+        .and_then(|ty| cx.prompts.get(ty.name.as_str()));
+    for prompt in template.into_iter().flatten() {
+        for (i, _) in md.match_indices(prompt.as_str()) {
+            let span = Span::new(body.start + i, body.start + i + prompt.len());
+            let known = prompts
+                .iter()
+                .any(|p| p.start < span.end && span.start < p.end);
+            if !known && !skip(span.start) {
+                prompts.push(span);
             }
         }
-        i += 1;
+    }
+    for (n, &span) in prompts.iter().enumerate() {
+        out.push(
+            finding(
+                &PLACEHOLDER_LEFT,
+                sop,
+                span,
+                "a template prompt is still in the text",
+            )
+            .label("replace this prompt with the real text")
+            .help(if n < angle {
+                "write what the prompt asks for and remove the angle brackets, or delete the line"
+            } else {
+                "this is the template's text, unchanged: write what it asks for in its place, or delete the line"
+            }),
+        );
+    }
+    for word in &cx.settings.config.lint.placeholder_words {
+        if word.is_empty() {
+            continue;
+        }
+        for (i, _) in md.match_indices(word.as_str()) {
+            let at = body.start + i;
+            let in_prompt = prompts.iter().any(|p| p.start <= at && at < p.end);
+            if in_prompt || !whole_word(md.as_bytes(), i, word.len()) || skip(at) {
+                continue;
+            }
+            out.push(
+                finding(
+                    &PLACEHOLDER_LEFT,
+                    sop,
+                    Span::new(at, at + word.len()),
+                    format!("`{word}` is still in the text"),
+                )
+                .label("unfinished")
+                .help(format!("finish this part and remove `{word}`, or move the open point to the SOP's review (if `{word}` is a real word here, leave it out of `[lint] placeholder_words` in `sop.toml`)")),
+            );
+        }
     }
 }
 
-/// Whether `bytes[at..at + len]` is a whole word: no letter, digit or `_` right before or after.
+/// Whether `bytes[at..at + len]` is a whole word: no letter, digit or `_` right before or after,
+/// past the `_` of emphasis (`_TBD_`, `__TODO__`), which a word inside a name (`SOME_TBD`) lacks.
 fn whole_word(bytes: &[u8], at: usize, len: usize) -> bool {
-    !is_word_byte(at.checked_sub(1).and_then(|j| bytes.get(j)))
-        && !is_word_byte(bytes.get(at + len))
+    let mut before = at;
+    while before > 0 && bytes.get(before - 1) == Some(&b'_') {
+        before -= 1;
+    }
+    let mut after = at + len;
+    while bytes.get(after) == Some(&b'_') {
+        after += 1;
+    }
+    !is_word_byte(before.checked_sub(1).and_then(|j| bytes.get(j)))
+        && !is_word_byte(bytes.get(after))
 }
 
 fn is_word_byte(b: Option<&u8>) -> bool {
@@ -275,7 +302,7 @@ fn is_word_byte(b: Option<&u8>) -> bool {
 }
 
 /// The length of an unfilled prompt such as `<Say who does this.>` at the start of `s`.
-fn prompt_len(s: &str) -> Option<usize> {
+pub(super) fn prompt_len(s: &str) -> Option<usize> {
     let rest = s.get(1..)?;
     let first = rest.chars().next()?;
     if !first.is_alphabetic() {

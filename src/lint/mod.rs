@@ -19,6 +19,7 @@ mod fix;
 mod front_matter;
 mod lifecycle;
 mod procedure;
+mod prompts;
 mod pull_request;
 pub mod registry;
 mod structure;
@@ -412,6 +413,8 @@ pub(crate) struct Cx<'a> {
     lookups: HashMap<&'a str, HashMap<String, usize>>,
     /// The files git tracks, read once when a rule first asks.
     tracked: std::sync::OnceLock<crate::publishable::Tracked>,
+    /// Per type name: the prompts of its template, as written there.
+    prompts: HashMap<&'a str, Vec<String>>,
 }
 
 impl<'a> Cx<'a> {
@@ -442,6 +445,7 @@ impl<'a> Cx<'a> {
                 .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
                 .collect(),
             tracked: std::sync::OnceLock::new(),
+            prompts: prompts::of_types(repo),
         }
     }
 
@@ -528,25 +532,11 @@ fn finding(rule: &'static RuleMeta, sop: &Sop, span: Span, message: impl Into<St
 }
 
 /// Section names compared the way DESIGN.md says: case-insensitive, surrounding whitespace,
-/// a leading number (`4.`, `4)`, `4.1`) and a trailing `:` ignored, inner spaces collapsed.
+/// a leading number (`4.`, `4)`, `4.1`, `IV.`, `A.`) and a trailing `:` or `?` ignored, inner
+/// spaces collapsed.
 pub(crate) fn normalize_heading(text: &str) -> String {
-    let t = text.trim();
-    let digits = t
-        .bytes()
-        .take_while(|b| b.is_ascii_digit() || *b == b'.')
-        .count();
-    let t = if digits > 0 && t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        let rest = &t[digits..];
-        let rest = rest.strip_prefix(')').unwrap_or(rest);
-        if rest.starts_with(char::is_whitespace) {
-            rest
-        } else {
-            t
-        }
-    } else {
-        t
-    };
-    let t = t.trim().trim_end_matches(':').trim();
+    let t = without_number(text.trim());
+    let t = t.trim_end_matches([':', '?', ' ', '\t']);
     let mut out = String::with_capacity(t.len());
     for word in t.split_whitespace() {
         if !out.is_empty() {
@@ -555,6 +545,30 @@ pub(crate) fn normalize_heading(text: &str) -> String {
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
     out
+}
+
+/// `heading` without a leading section number: `4`, `4.1`, `4.`, `4)`, and with a `.` or `)`
+/// after it a Roman numeral (`IV.`) or a single letter (`A.`).
+fn without_number(heading: &str) -> &str {
+    let Some((token, rest)) = heading.split_once(char::is_whitespace) else {
+        return heading;
+    };
+    let (core, marked) = match token.strip_suffix(['.', ')']) {
+        Some(core) => (core, true),
+        None => (token, false),
+    };
+    let digits = core.starts_with(|c: char| c.is_ascii_digit())
+        && core.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let roman = !core.is_empty()
+        && core.len() <= 8
+        && (core.chars().all(|c| "IVXLCDM".contains(c))
+            || core.chars().all(|c| "ivxlcdm".contains(c)));
+    let letter = core.len() == 1 && core.chars().all(|c| c.is_ascii_alphabetic());
+    if digits || (marked && (roman || letter)) {
+        rest.trim_start()
+    } else {
+        heading
+    }
 }
 
 #[cfg(test)]
@@ -616,6 +630,13 @@ mod tests {
         assert_eq!(normalize_heading("2.1 Scope"), "scope");
         assert_eq!(normalize_heading("24/7 coverage"), "24/7 coverage");
         assert_eq!(normalize_heading("PROCEDURE"), "procedure");
+        assert_eq!(normalize_heading("IV. Purpose"), "purpose");
+        assert_eq!(normalize_heading("iv) Scope?"), "scope");
+        assert_eq!(normalize_heading("A. Roles:"), "roles");
+        assert_eq!(normalize_heading("Why?"), "why");
+        assert_eq!(normalize_heading("A new start"), "a new start");
+        assert_eq!(normalize_heading("Mixed. Text"), "mixed. text");
+        assert_eq!(normalize_heading("4"), "4");
     }
 }
 

@@ -23,7 +23,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         }
         None => norm == normalize_heading(canonical),
     };
-    for section in &sop.outline().sections {
+    for section in super::structure::sections_of(cx, sop).iter() {
         let Some(h) = sop.outline().section_heading(section) else {
             continue;
         };

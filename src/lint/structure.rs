@@ -1,11 +1,15 @@
 //! Structure rules: the type's required sections (present, spelt right, in order, not empty),
 //! duplicate sections, heading levels, H1 count and the final newline.
+//!
+//! Sections are the headings of the type's level (`[types.X] level`, 2 unless set), matched by
+//! name or alias with a leading number and a trailing `:` or `?` ignored.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diag::{Edit, Finding, Fix};
-use crate::repo::config::SopType;
-use crate::repo::markdown::Heading;
+use crate::repo::config::{SectionLevel, SopType};
+use crate::repo::markdown::{Heading, Section};
 use crate::repo::{Sop, Span};
 
 use super::registry::*;
@@ -15,13 +19,42 @@ use super::{Cx, finding, normalize_heading};
 const MISSPELLING_SCORE: f64 = 0.88;
 
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
-    headings(sop, out);
+    let level = sop
+        .sop_type(cx.settings)
+        .map_or(SectionLevel::default(), |ty| level_of(cx, ty));
+    headings(sop, level, out);
     final_newline(sop, out);
     if let Some(ty) = sop.sop_type(cx.settings)
         && let Some(lookup) = cx.lookups.get(ty.name.as_str())
     {
-        sections(ty, lookup, sop, out);
+        sections(cx, ty, lookup, sop, out);
     }
+}
+
+/// The heading level of `ty`'s sections.
+fn level_of(cx: &Cx<'_>, ty: &SopType) -> SectionLevel {
+    cx.settings
+        .config
+        .types
+        .get(&ty.name)
+        .and_then(|t| t.level)
+        .unwrap_or_default()
+}
+
+/// The sections of `sop`: the headings of its type's level (level 2 without a type).
+pub(super) fn sections_of<'s>(cx: &Cx<'_>, sop: &'s Sop) -> Cow<'s, [Section]> {
+    let level = sop
+        .sop_type(cx.settings)
+        .map_or(SectionLevel::default(), |ty| level_of(cx, ty));
+    if level == SectionLevel::default() {
+        return Cow::Borrowed(&sop.outline().sections);
+    }
+    Cow::Owned(crate::repo::markdown::sections(
+        sop.source.text(),
+        sop.split.body,
+        &sop.outline().headings,
+        |l| level.admits(l),
+    ))
 }
 
 /// Which required section (index into `ty.sections`) a normalized heading names, if any.
@@ -36,15 +69,26 @@ pub(super) fn section_lookup(ty: &SopType) -> HashMap<String, usize> {
     map
 }
 
-fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut Vec<Finding>) {
-    let outline = &sop.outline();
+fn sections(
+    cx: &Cx<'_>,
+    ty: &SopType,
+    lookup: &HashMap<String, usize>,
+    sop: &Sop,
+    out: &mut Vec<Finding>,
+) {
+    let list = sections_of(cx, sop);
+    let hashes = match level_of(cx, ty) {
+        SectionLevel::Level(l) => "#".repeat(usize::from(l)),
+        SectionLevel::Any => "##".to_string(),
+    };
+    let heading_of = |si: usize| heading_of(sop, &list, si);
     // (required index, section index) in document order
     let mut found: Vec<Option<usize>> = vec![None; ty.sections.len()];
     let mut in_order: Vec<(usize, usize)> = Vec::new();
     let mut unmatched: Vec<usize> = Vec::new();
     let mut seen: HashMap<String, &Heading> = HashMap::new();
-    for (si, section) in outline.sections.iter().enumerate() {
-        let Some(h) = outline.section_heading(section) else {
+    for (si, section) in list.iter().enumerate() {
+        let Some(h) = sop.outline().section_heading(section) else {
             continue;
         };
         let norm = normalize_heading(&h.text);
@@ -82,7 +126,7 @@ fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut 
     for &(r, si) in &in_order {
         match latest {
             Some((lr, lsi)) if r < lr => {
-                if let (Some(h), Some(other)) = (heading_of(sop, si), heading_of(sop, lsi)) {
+                if let (Some(h), Some(other)) = (heading_of(si), heading_of(lsi)) {
                     let name = ty.sections.get(r).map_or("", String::as_str);
                     let after = ty.sections.get(lr).map_or("", String::as_str);
                     out.push(
@@ -110,7 +154,7 @@ fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut 
     }
     // Empty sections.
     for &(_, si) in &in_order {
-        if let (Some(section), Some(h)) = (outline.sections.get(si), heading_of(sop, si))
+        if let (Some(section), Some(h)) = (list.get(si), heading_of(si))
             && !section.has_content
         {
             out.push(
@@ -129,11 +173,11 @@ fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut 
     let missing: Vec<usize> = (0..ty.sections.len())
         .filter(|r| found.get(*r) == Some(&None))
         .collect();
-    let spelled = misspellings(ty, sop, &missing, &unmatched);
+    let spelled = misspellings(ty, &heading_of, &missing, &unmatched);
     for r in missing {
         let name = ty.sections.get(r).map_or("", String::as_str);
         if let Some(&si) = spelled.get(&r) {
-            if let Some(h) = heading_of(sop, si) {
+            if let Some(h) = heading_of(si) {
                 let mut f = finding(
                     &SECTION_HEADING_MISSPELLED,
                     sop,
@@ -144,7 +188,7 @@ fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut 
                     ),
                 )
                 .label(format!("should be `{name}`"))
-                .help(format!("rename the heading to `## {name}`"));
+                .help(format!("rename the heading to `{hashes} {name}`"));
                 if let Some(edit) = rename_heading(sop, h, name) {
                     f = f.fix(Fix {
                         description: format!("renamed heading to \"{name}\""),
@@ -158,12 +202,12 @@ fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut 
         // Point where the section belongs: before the next required section that is present.
         let next = ((r + 1)..ty.sections.len())
             .find_map(|later| found.get(later).copied().flatten())
-            .and_then(|si| heading_of(sop, si));
+            .and_then(heading_of);
         let (span, label) = match next {
-            Some(h) => (h.span, format!("add `## {name}` before this heading")),
+            Some(h) => (h.span, format!("add `{hashes} {name}` before this heading")),
             None => (
                 last_line(sop),
-                format!("add `## {name}` after the last section"),
+                format!("add `{hashes} {name}` after the last section"),
             ),
         };
         out.push(
@@ -175,7 +219,7 @@ fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut 
             )
             .label(label)
             .help(format!(
-                "a {} has the sections {}; add `## {name}` with its content",
+                "a {} has the sections {}; add `{hashes} {name}` with its content",
                 ty.name,
                 ty.sections.join(", ")
             )),
@@ -183,24 +227,22 @@ fn sections(ty: &SopType, lookup: &HashMap<String, usize>, sop: &Sop, out: &mut 
     }
 }
 
-fn heading_of(sop: &Sop, section: usize) -> Option<&Heading> {
-    sop.outline()
-        .sections
-        .get(section)
+fn heading_of<'s>(sop: &'s Sop, list: &[Section], section: usize) -> Option<&'s Heading> {
+    list.get(section)
         .and_then(|s| sop.outline().section_heading(s))
 }
 
 /// Missing required section → the one unmatched heading that clearly misspells it.
-fn misspellings(
+fn misspellings<'s>(
     ty: &SopType,
-    sop: &Sop,
+    heading_of: &dyn Fn(usize) -> Option<&'s Heading>,
     missing: &[usize],
     unmatched: &[usize],
 ) -> HashMap<usize, usize> {
     let comparable = |s: &str| normalize_heading(s).replace('&', "and").replace("  ", " ");
     let mut best_for_heading: Vec<(usize, usize, f64)> = Vec::new();
     for &si in unmatched {
-        let Some(h) = heading_of(sop, si) else {
+        let Some(h) = heading_of(si) else {
             continue;
         };
         let text = comparable(&h.text);
@@ -261,7 +303,9 @@ fn last_line(sop: &Sop) -> Span {
     sop.source.line_span(n)
 }
 
-fn headings(sop: &Sop, out: &mut Vec<Finding>) {
+/// `sections`: the level of the type's sections, which may follow the title directly (a formal
+/// SOP's `### 4. Purpose` under its `#` title is not a skipped level).
+fn headings(sop: &Sop, sections: SectionLevel, out: &mut Vec<Finding>) {
     let mut previous = 1u8;
     let mut h1s = 0;
     for h in &sop.outline().headings {
@@ -280,7 +324,8 @@ fn headings(sop: &Sop, out: &mut Vec<Finding>) {
                 );
             }
         }
-        if h.level > previous + 1 {
+        let section_under_title = previous == 1 && h.level > 2 && sections.admits(h.level);
+        if h.level > previous + 1 && !section_under_title {
             let hashes = "#".repeat(usize::from(previous) + 1);
             out.push(
                 finding(
@@ -333,12 +378,16 @@ mod tests {
     use crate::repo::{Corpus, Repo, Settings, Sop};
 
     fn rules(body: &str) -> Vec<(&'static str, String)> {
+        rules_with("", body)
+    }
+
+    fn rules_with(config: &str, body: &str) -> Vec<(&'static str, String)> {
         let text = format!(
             "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n{body}"
         );
         let repo = Repo {
             root: std::env::temp_dir(),
-            settings: Settings::load(None).unwrap(),
+            settings: Settings::parse(config, std::path::Path::new("sop.toml")).unwrap(),
             tracked: None,
         };
         let corpus = Corpus {
@@ -355,6 +404,64 @@ mod tests {
     #[test]
     fn numbered_and_cased_headings_match() {
         assert!(rules("## 1. PURPOSE:\n\nWhy.\n\n## 2) Checklist\n\n- [ ] x\n").is_empty());
+    }
+
+    #[test]
+    fn sections_at_level_three_with_numbers_letters_and_numerals_match() {
+        let config = "[types.checklist]\nlevel = 3\n";
+        let body = "# Checklist for refunds\n\n## 1 General\n\n### IV. Purpose?\n\nWhy.\n\n### A) Checklist:\n\n- [ ] x\n";
+        assert!(
+            rules_with(config, body).is_empty(),
+            "{:?}",
+            rules_with(config, body)
+        );
+        // At the default level the same headings are not sections.
+        let found = rules(body);
+        assert!(found.iter().all(|f| f.0 == "section-missing"), "{found:?}");
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn a_missing_section_is_named_at_the_types_level() {
+        let found = rules_with(
+            "[types.checklist]\nlevel = 3\n",
+            "# Title\n\n### 4. Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "section-missing");
+        let found = rules_with(
+            "[types.checklist]\nlevel = 3\n",
+            "## Part one\n\n### Purpose\n\n### Checklist\n\n- [ ] x\n",
+        );
+        assert_eq!(
+            found,
+            [(
+                "section-empty",
+                "the section `Purpose` is empty".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn any_level_takes_sections_wherever_they_are() {
+        let config = "[types.checklist]\nlevel = \"any\"\n";
+        assert!(
+            rules_with(
+                config,
+                "# 1. Purpose\n\nWhy.\n\n## Part one\n\n### Checklist\n\n- [ ] x\n"
+            )
+            .is_empty()
+        );
+        let err = Settings::parse(
+            "[types.checklist]\nlevel = 7\n",
+            std::path::Path::new("sop.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`level` must be a whole number from 1 to 6"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -114,6 +114,83 @@ pub struct TypeConfig {
     pub review_every: Option<String>,
     /// One line on what the type is for (shown by `sop new` on an unknown type).
     pub description: Option<String>,
+    /// The heading level of the required sections: `2` (`## Purpose`, the default), `3`
+    /// (`### 4. Purpose`), up to `6`, or `"any"`.
+    pub level: Option<SectionLevel>,
+}
+
+/// The heading level of a type's required sections, written `2`, `3` … `6` or `"any"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionLevel {
+    /// Sections are headings of this level only.
+    Level(u8),
+    /// Sections are headings of any level.
+    Any,
+}
+
+impl SectionLevel {
+    /// Whether a heading of `level` can be a section.
+    pub fn admits(self, level: u8) -> bool {
+        match self {
+            SectionLevel::Level(l) => l == level,
+            SectionLevel::Any => true,
+        }
+    }
+}
+
+impl Default for SectionLevel {
+    fn default() -> Self {
+        SectionLevel::Level(2)
+    }
+}
+
+impl schemars::JsonSchema for SectionLevel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SectionLevel".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A heading level: 2 for `## Purpose`, 3 for `### Purpose`, up to 6; or \"any\"",
+            "anyOf": [
+                { "type": "integer", "minimum": 1, "maximum": 6 },
+                { "const": "any" }
+            ]
+        })
+    }
+}
+
+impl Serialize for SectionLevel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SectionLevel::Level(l) => s.serialize_u8(*l),
+            SectionLevel::Any => s.serialize_str("any"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SectionLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        let wrong = |what: String| {
+            serde::de::Error::custom(format!(
+                "`level = {what}` is not a heading level: write 2 for `## Purpose`, 3 for `### Purpose` (up to 6), or \"any\""
+            ))
+        };
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => match u8::try_from(n) {
+                Ok(l @ 1..=6) => Ok(SectionLevel::Level(l)),
+                _ => Err(wrong(n.to_string())),
+            },
+            Raw::Text(t) if t.eq_ignore_ascii_case("any") => Ok(SectionLevel::Any),
+            Raw::Text(t) => Err(wrong(format!("\"{t}\""))),
+        }
+    }
 }
 
 /// `[lint]`.
@@ -124,13 +201,20 @@ pub struct LintConfig {
     pub due_soon: String,
     /// Severity per rule id: `error`, `warning` or `off`.
     pub severity: BTreeMap<String, SeverityLevel>,
+    /// Words that mark unfinished text, matched as whole words with their case (also inside
+    /// emphasis, as `_TBD_`); `[]` turns the word check off (template prompts are still found).
+    pub placeholder_words: Vec<String>,
 }
+
+/// The placeholder words when `sop.toml` names none.
+pub const PLACEHOLDER_WORDS: &[&str] = &["TODO", "TBD", "FIXME"];
 
 impl Default for LintConfig {
     fn default() -> Self {
         LintConfig {
             due_soon: "30 days".into(),
             severity: BTreeMap::new(),
+            placeholder_words: PLACEHOLDER_WORDS.iter().map(|w| (*w).to_string()).collect(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
 }
 
 /// A heading of the body.
@@ -162,6 +163,8 @@ fn in_spans(spans: &[Span], at: usize) -> bool {
 /// Read the outline of the Markdown in `text[body]`; spans are into `text`.
 pub fn outline(text: &str, body: Span) -> Outline {
     let md = &text[body.start..body.end];
+    // MkDocs admonitions and attribute lists are read as MkDocs reads them: a body is text.
+    let prepared = super::mkdocs::prepare(md);
     let mut out = Outline::default();
     let mut heading: Option<(u8, usize, String)> = None;
     let mut link: Option<(LinkKind, String, usize)> = None;
@@ -170,7 +173,8 @@ pub fn outline(text: &str, body: Span) -> Outline {
     let mut row: Option<Row> = None;
     let mut cell: Option<Cell> = None;
     let mut raw_html = super::html::RawState::default();
-    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
+        let range = prepared.original(range.start)..prepared.original(range.end);
         let span = Span::new(range.start, range.end).shift(body.start);
         match &event {
             // Links and images written as raw HTML count like Markdown ones.
@@ -264,7 +268,10 @@ pub fn outline(text: &str, body: Span) -> Outline {
                     out.headings.push(Heading {
                         level,
                         text,
-                        span: Span::new(start, body.start + md[..range.end].trim_end().len()),
+                        span: Span::new(
+                            start,
+                            body.start + md.get(..range.end).unwrap_or(md).trim_end().len(),
+                        ),
                     });
                 }
             }
@@ -299,7 +306,7 @@ pub fn outline(text: &str, body: Span) -> Outline {
             _ => {}
         }
     }
-    out.sections = sections(text, body, &out.headings);
+    out.sections = sections(text, body, &out.headings, |level| level == 2);
     out.code.sort_by_key(|s| s.start);
     out.comments = comments(md, body.start, &out.code);
     out
@@ -324,16 +331,23 @@ fn comments(md: &str, base: usize, code: &[Span]) -> Vec<Span> {
     out
 }
 
-fn sections(text: &str, body: Span, headings: &[Heading]) -> Vec<Section> {
+/// The sections of the headings whose level `admits`, each up to the next heading of its level
+/// or above; `text[body]` is the body the `headings` were read from.
+pub fn sections(
+    text: &str,
+    body: Span,
+    headings: &[Heading],
+    admits: impl Fn(u8) -> bool,
+) -> Vec<Section> {
     let mut out = Vec::new();
     for (i, h) in headings.iter().enumerate() {
-        if h.level != 2 {
+        if !admits(h.level) {
             continue;
         }
         let start = line_end(text, h.span.end.min(text.len()));
         let end = headings[i + 1..]
             .iter()
-            .find(|next| next.level <= 2)
+            .find(|next| next.level <= h.level)
             .map_or(body.end, |next| next.span.start);
         let content = Span::new(start.min(end), end);
         let has_content = has_content(&text[content.start..content.end]);

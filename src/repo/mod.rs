@@ -14,6 +14,7 @@ pub mod front_matter;
 pub mod html;
 pub mod links;
 pub mod markdown;
+pub mod mkdocs;
 pub mod sop;
 pub mod source;
 pub mod toml_check;

@@ -208,24 +208,26 @@ impl<'s> Walk<'s, '_> {
         if schema == &Value::Bool(true) {
             return;
         }
-        if let Some(branches) = schema
+        if schema
             .get("anyOf")
             .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
+            .is_some()
         {
-            self.choice(value, schema, branches, path);
+            let mut branches = Vec::new();
+            self.leaves(schema, &mut branches);
+            self.choice(value, schema, &branches, path);
             return;
         }
         if let Some(constant) = schema.get("const") {
             if !same(value.get_ref(), constant) {
-                self.not_allowed(value, &[constant], path);
+                self.not_allowed(value, &[constant], &[], path);
             }
             return;
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
             if !allowed.iter().any(|a| same(value.get_ref(), a)) {
                 let allowed: Vec<&Value> = allowed.iter().collect();
-                self.not_allowed(value, &allowed, path);
+                self.not_allowed(value, &allowed, &[], path);
             }
             return;
         }
@@ -254,7 +256,7 @@ impl<'s> Walk<'s, '_> {
         &mut self,
         value: &Spanned<DeValue<'_>>,
         schema: &'s Value,
-        branches: &'s [Value],
+        branches: &[&'s Value],
         path: &mut Vec<String>,
     ) {
         let mut first_fitting = None;
@@ -270,7 +272,12 @@ impl<'s> Walk<'s, '_> {
                 self.places.keys.extend(trial.places.keys);
                 return;
             }
-            if first_fitting.is_none() && kind_fits(value.get_ref(), trial.resolve(branch)) {
+            let resolved = trial.resolve(branch);
+            if first_fitting.is_none()
+                && resolved.get("type").is_some()
+                && resolved.get("const").is_none()
+                && kind_fits(value.get_ref(), resolved)
+            {
                 first_fitting = Some(trial.problems);
             }
         }
@@ -278,12 +285,37 @@ impl<'s> Walk<'s, '_> {
             .iter()
             .filter_map(|b| self.resolve(b).get("const"))
             .collect();
-        if let (Some(problems), true) = (first_fitting, constants.len() < branches.len()) {
+        if let Some(problems) = first_fitting {
             self.problems.extend(problems);
-        } else if constants.len() == branches.len() {
-            self.not_allowed(value, &constants, path);
+        } else if !constants.is_empty() && constants.iter().any(|c| same_kind(value.get_ref(), c)) {
+            let mut others = Vec::new();
+            for branch in branches {
+                if self.resolve(branch).get("const").is_none() {
+                    self.kinds(branch, &mut others);
+                }
+            }
+            self.not_allowed(value, &constants, &others, path);
         } else {
             self.wrong_kind(value, schema, path);
+        }
+    }
+
+    /// The alternatives of `schema`, nested `anyOf`/`oneOf` flattened and `null` left out
+    /// (TOML has no null: a key that is not written is the absent value).
+    fn leaves(&self, schema: &'s Value, out: &mut Vec<&'s Value>) {
+        let schema = self.resolve(schema);
+        match schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            Some(branches) => {
+                for branch in branches {
+                    self.leaves(branch, out);
+                }
+            }
+            None if schema.get("type").and_then(Value::as_str) == Some("null") => {}
+            None => out.push(schema),
         }
     }
 
@@ -310,11 +342,22 @@ impl<'s> Walk<'s, '_> {
         }
     }
 
-    fn not_allowed(&mut self, value: &Spanned<DeValue<'_>>, allowed: &[&Value], path: &[String]) {
+    /// A value outside a fixed list (`allowed`), where `others` are the other kinds of value
+    /// the key takes, in words.
+    fn not_allowed(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        allowed: &[&Value],
+        others: &[&str],
+        path: &[String],
+    ) {
         let given = written(value.get_ref());
         let names: Vec<String> = allowed.iter().map(|v| plain(v)).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let list = list(&refs);
+        let mut list = list(&refs);
+        for other in others {
+            list = format!("{list}, or {other}");
+        }
         let help = match super::config::closest(&given, &refs) {
             Some(best) => format!("did you mean `{best}`? The allowed values are {list}"),
             None => format!("the allowed values are {list}"),
@@ -401,6 +444,15 @@ fn kind_fits(value: &DeValue<'_>, schema: &Value) -> bool {
                 | ("object", DeValue::Table(_))
         )
     })
+}
+
+fn same_kind(value: &DeValue<'_>, expected: &Value) -> bool {
+    matches!(
+        (value, expected),
+        (DeValue::String(_), Value::String(_))
+            | (DeValue::Boolean(_), Value::Bool(_))
+            | (DeValue::Integer(_), Value::Number(_))
+    )
 }
 
 fn same(value: &DeValue<'_>, expected: &Value) -> bool {

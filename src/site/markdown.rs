@@ -15,6 +15,7 @@ use crate::repo::Sop;
 use crate::repo::anchors::{AnchorRule, Anchors};
 use crate::repo::html::{RawState, decode_entities, url_attributes};
 use crate::repo::markdown::{level_number, options};
+use crate::repo::mkdocs::Marker;
 
 /// What a link in an SOP points at, once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +88,25 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     // The heading being read: where its start event is, its level and its text so far.
     let mut heading: Option<(usize, u8, String)> = None;
     let mut events: Vec<Event<'_>> = Vec::new();
-    for event in Parser::new_ext(md, options()) {
+    // Admonitions and attribute lists are read as MkDocs reads them ([`crate::repo::mkdocs`]);
+    // the closing tags of the boxes open so far.
+    let prepared = crate::repo::mkdocs::prepare(md);
+    let mut boxes: Vec<&'static str> = Vec::new();
+    for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
+        if let Event::Html(_) = &event
+            && let Some(marker) = prepared.marker_at(range.start)
+        {
+            let html = match marker {
+                Marker::Open(admonition) => {
+                    let (open, close) = super::boxes::admonition(admonition);
+                    boxes.push(close);
+                    open
+                }
+                Marker::Close => boxes.pop().unwrap_or_default().to_string(),
+            };
+            events.push(Event::Html(CowStr::from(html)));
+            continue;
+        }
         if let (Some((_, _, text)), Event::Text(t) | Event::Code(t)) = (heading.as_mut(), &event) {
             text.push_str(t);
         }
@@ -223,6 +242,12 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                     &mut raw_state,
                 )));
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                events.push(Event::Html(CowStr::from(super::boxes::alert(kind))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::from(super::boxes::ALERT_END)));
+            }
             // A wide table scrolls sideways on a phone; the scrolling box must be reachable
             // with the keyboard (WCAG 2.1.1), so it takes focus and has a name.
             Event::Start(Tag::Table(_)) => {
@@ -237,6 +262,10 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
             }
             other => events.push(other),
         }
+    }
+    // A box left open by markup that never reached its end marker.
+    for close in boxes.into_iter().rev() {
+        events.push(Event::Html(CowStr::from(close)));
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -375,6 +404,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tags(["input"])
         .add_tag_attributes("a", ["aria-hidden", "tabindex"])
         .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
+        .add_tag_attributes("details", ["open"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("td", ["align", "style"])
         .add_tag_attributes("th", ["align", "style"])

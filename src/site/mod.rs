@@ -7,6 +7,7 @@
 //! gives the same bytes (no clock is read except "today" for review states, which
 //! `SOP_TODAY` pins).
 
+mod boxes;
 pub mod charts;
 pub mod context;
 pub mod feeds;

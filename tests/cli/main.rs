@@ -6,6 +6,7 @@
 mod support;
 
 mod action;
+mod adopted_markdown;
 mod approval;
 mod approval_model;
 mod approved;

@@ -1,0 +1,473 @@
+//! Markdown written for MkDocs (Python-Markdown's extensions) read the way MkDocs reads it:
+//! admonitions (`!!! note "Title"`, collapsible `???` and `???+`) and attribute lists
+//! (`{: .class}`, `{#id}`).
+//!
+//! To CommonMark an admonition's indented body is a code block and an attribute list is text, so
+//! the lint outline and the site both parse [`prepare`]'s copy of the body instead: attribute
+//! lists blanked out (same length), and each admonition's body un-indented between two marker
+//! lines (HTML comments) the site turns into its box. [`Prepared::original`] maps an offset of
+//! the copy back to the file, so findings keep pointing at the writer's text. A marker is known
+//! by its offset, never by its text: a comment written in an SOP cannot open a box.
+
+use std::borrow::Cow;
+
+/// An admonition: its kind (the first word after `!!!`) and how its title is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admonition {
+    /// The kind as written, lower case: `note`, `warning`, `tip`, …
+    pub kind: String,
+    /// The title as written between quotes (`Some("")` for `""`: no title bar); `None` when
+    /// none is written (the kind, capitalised, is shown).
+    pub title: Option<String>,
+    /// `None` for `!!!`; for `???` whether it starts open (`???+`).
+    pub collapsible: Option<bool>,
+}
+
+impl Admonition {
+    /// The label of the box's kind: `Note` for `note`, `Read first` for `read-first`.
+    pub fn label(&self) -> String {
+        let words = self.kind.replace(['-', '_'], " ");
+        let mut chars = words.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+}
+
+/// Where a box starts or ends in the prepared text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Marker {
+    /// An admonition starts.
+    Open(Admonition),
+    /// The last open admonition ends.
+    Close,
+}
+
+/// The body as the outline and the site parse it.
+#[derive(Debug, Clone)]
+pub struct Prepared<'a> {
+    /// The text to parse.
+    pub text: Cow<'a, str>,
+    /// For each line of `text` when lines moved (empty when offsets are the file's): where it
+    /// starts in `text`, where in the original, and how many bytes it keeps from there.
+    lines: Vec<(usize, usize, usize)>,
+    /// The marker lines, by their start in `text`.
+    markers: Vec<(usize, Marker)>,
+}
+
+impl Prepared<'_> {
+    /// The offset in the original text of offset `at` of [`Prepared::text`].
+    pub fn original(&self, at: usize) -> usize {
+        let i = self.lines.partition_point(|l| l.0 <= at);
+        match i.checked_sub(1).and_then(|i| self.lines.get(i)) {
+            Some(&(start, orig, kept)) => orig + (at - start).min(kept),
+            None => at,
+        }
+    }
+
+    /// The marker whose line starts at `at` of [`Prepared::text`], if any.
+    pub fn marker_at(&self, at: usize) -> Option<&Marker> {
+        let i = self.markers.binary_search_by_key(&at, |m| m.0).ok()?;
+        self.markers.get(i).map(|m| &m.1)
+    }
+}
+
+/// The marker lines' text (the site replaces them; to the outline they are comments).
+const OPEN: &str = "<!-- sop:box -->\n";
+const CLOSE: &str = "<!-- /sop:box -->\n";
+
+/// `md` prepared for parsing: attribute lists blanked, admonition bodies un-indented.
+pub fn prepare(md: &str) -> Prepared<'_> {
+    let has_admonition = md
+        .split('\n')
+        .any(|l| l.starts_with("!!!") || l.starts_with("???"));
+    if !has_admonition {
+        let text = if md.contains('{') {
+            let mut out = String::with_capacity(md.len());
+            let mut fence = None;
+            for line in md.split_inclusive('\n') {
+                out.push_str(&blank_attribute_list(line, &mut fence));
+            }
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(md)
+        };
+        return Prepared {
+            text,
+            lines: Vec::new(),
+            markers: Vec::new(),
+        };
+    }
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for line in md.split_inclusive('\n') {
+        lines.push((at, line));
+        at += line.len();
+    }
+    let mut b = Builder::default();
+    b.block(&lines);
+    Prepared {
+        text: Cow::Owned(b.text),
+        lines: b.lines,
+        markers: b.markers,
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    text: String,
+    lines: Vec<(usize, usize, usize)>,
+    markers: Vec<(usize, Marker)>,
+}
+
+impl Builder {
+    /// A line of the original (un-indented), starting at `orig` there.
+    fn copy(&mut self, orig: usize, line: &str) {
+        self.lines.push((self.text.len(), orig, line.len()));
+        self.text.push_str(line);
+    }
+
+    /// A line that is not in the original, placed at `orig`.
+    fn insert(&mut self, orig: usize, line: &str, marker: Option<Marker>) {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.lines.push((self.text.len(), orig, 0));
+        if let Some(m) = marker {
+            self.markers.push((self.text.len(), m));
+        }
+        self.text.push_str(line);
+    }
+
+    /// The lines of one block of text (the file, or an admonition's body).
+    fn block(&mut self, lines: &[(usize, &str)]) {
+        let mut fence: Option<(u8, usize)> = None;
+        let mut i = 0;
+        while let Some(&(orig, line)) = lines.get(i) {
+            i += 1;
+            let admonition = if fence.is_none() {
+                admonition(line.trim_end())
+            } else {
+                None
+            };
+            let Some(admonition) = admonition else {
+                let kept = blank_attribute_list(line, &mut fence);
+                self.copy(orig, &kept);
+                continue;
+            };
+            // The body: the indented lines that follow, blank lines between them included.
+            let mut end = i;
+            let mut j = i;
+            while let Some(&(_, next)) = lines.get(j) {
+                if next.trim().is_empty() {
+                    j += 1;
+                } else if indent(next) >= 4 {
+                    j += 1;
+                    end = j;
+                } else {
+                    break;
+                }
+            }
+            let body: Vec<(usize, &str)> = lines
+                .get(i..end)
+                .unwrap_or_default()
+                .iter()
+                .map(|&(o, l)| {
+                    let cut = dedent(l);
+                    (o + cut, l.get(cut..).unwrap_or_default())
+                })
+                .collect();
+            self.insert(orig, "\n", None);
+            self.insert(orig, OPEN, Some(Marker::Open(admonition)));
+            self.insert(orig, "\n", None);
+            self.block(&body);
+            let close_at = lines
+                .get(end.saturating_sub(1))
+                .map_or(orig, |&(o, l)| o + l.len());
+            self.insert(close_at, "\n", None);
+            self.insert(close_at, CLOSE, Some(Marker::Close));
+            self.insert(close_at, "\n", None);
+            i = end;
+        }
+        if let Some((c, n)) = fence {
+            // A fence left open ends with the admonition, as in MkDocs.
+            let close: String = std::iter::repeat_n(char::from(c), n).collect();
+            let at = lines.last().map_or(0, |&(o, l)| o + l.len());
+            self.insert(at, &format!("{close}\n"), None);
+        }
+    }
+}
+
+/// The admonition a line opens: `!!! kind "Title"`, `??? kind`, `???+ kind ""`.
+fn admonition(line: &str) -> Option<Admonition> {
+    let (rest, collapsible) = if let Some(r) = line.strip_prefix("!!!") {
+        (r, None)
+    } else if let Some(r) = line.strip_prefix("???+") {
+        (r, Some(true))
+    } else {
+        (line.strip_prefix("???")?, Some(false))
+    };
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    let (words, title) = match rest.find('"') {
+        Some(q) => {
+            let quoted = rest.get(q..)?.trim_end();
+            if quoted.len() < 2 || !quoted.ends_with('"') {
+                return None;
+            }
+            (
+                rest.get(..q)?,
+                Some(quoted.get(1..quoted.len() - 1)?.to_string()),
+            )
+        }
+        None => (rest, None),
+    };
+    let mut kinds = words.split(' ').filter(|w| !w.is_empty());
+    let kind = kinds.next()?;
+    let word = |w: &str| {
+        w.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    };
+    if !word(kind) || !kinds.all(word) || (title.is_some() && !words.ends_with(' ')) {
+        return None;
+    }
+    Some(Admonition {
+        kind: kind.to_lowercase(),
+        title,
+        collapsible,
+    })
+}
+
+/// The columns of leading white space of `line` (a tab counts 4).
+fn indent(line: &str) -> usize {
+    let mut n = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => n += 1,
+            '\t' => n += 4 - n % 4,
+            _ => break,
+        }
+    }
+    n
+}
+
+/// How many bytes of `line`'s indentation one level of an admonition body takes: four spaces,
+/// or a tab.
+fn dedent(line: &str) -> usize {
+    let mut cols = 0;
+    for (i, c) in line.char_indices() {
+        if cols >= 4 {
+            return i;
+        }
+        match c {
+            ' ' => cols += 1,
+            '\t' => return i + 1,
+            _ => return i,
+        }
+    }
+    line.len()
+}
+
+/// `line` with an attribute list (`{: .class}`, `{#id}`, `{: key="v"}`) at its end replaced by
+/// spaces, unless the line is in (or opens or closes) a fenced code block or is indented code.
+fn blank_attribute_list<'l>(line: &'l str, fence: &mut Option<(u8, usize)>) -> Cow<'l, str> {
+    let content = line.trim_end();
+    let lead = indent(content);
+    let trimmed = content.trim_start();
+    let run = |c: u8| trimmed.bytes().take_while(|b| *b == c).count();
+    if let Some((c, n)) = *fence {
+        if lead < 4 && run(c) >= n && trimmed.bytes().all(|b| b == c) {
+            *fence = None;
+        }
+        return Cow::Borrowed(line);
+    }
+    for c in [b'`', b'~'] {
+        if lead < 4 && run(c) >= 3 {
+            *fence = Some((c, run(c)));
+            return Cow::Borrowed(line);
+        }
+    }
+    if lead >= 4 || !content.ends_with('}') {
+        return Cow::Borrowed(line);
+    }
+    let Some(open) = content.rfind('{') else {
+        return Cow::Borrowed(line);
+    };
+    let before = content.get(..open).unwrap_or_default();
+    let starts_block = before.trim_start_matches([' ', '>']).is_empty();
+    if !(starts_block || before.ends_with([' ', '\t'])) {
+        return Cow::Borrowed(line);
+    }
+    let inner = content.get(open + 1..content.len() - 1).unwrap_or_default();
+    // ASCII only, so the blanks take the place of whole characters.
+    if !inner.is_ascii() || !is_attribute_list(inner) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    out.push_str(before);
+    out.extend(std::iter::repeat_n(' ', content.len() - open));
+    out.push_str(line.get(content.len()..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
+/// Whether `inner` (between the braces) is an attribute list: an optional `:`, then one or more
+/// `#id`, `.class` or `key=value` items.
+fn is_attribute_list(inner: &str) -> bool {
+    let inner = inner.strip_prefix(':').unwrap_or(inner).trim();
+    if inner.is_empty() || inner.contains(['{', '}']) {
+        return false;
+    }
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':'))
+    };
+    let mut rest = inner;
+    while !rest.is_empty() {
+        let item_end = if let Some((key, value)) = rest.split_once('=') {
+            if !key.contains(' ') && name(key) {
+                let value_len = match value.chars().next() {
+                    Some(q @ ('"' | '\'')) => match value.get(1..).and_then(|v| v.find(q)) {
+                        Some(close) => close + 2,
+                        None => return false,
+                    },
+                    _ => value.find(' ').unwrap_or(value.len()),
+                };
+                key.len() + 1 + value_len
+            } else {
+                rest.find(' ').unwrap_or(rest.len())
+            }
+        } else {
+            rest.find(' ').unwrap_or(rest.len())
+        };
+        let item = rest.get(..item_end).unwrap_or(rest);
+        let ok = match item.as_bytes().first() {
+            Some(b'#' | b'.') => name(item.get(1..).unwrap_or_default()),
+            _ => item.contains('='),
+        };
+        if !ok {
+            return false;
+        }
+        rest = rest.get(item_end..).unwrap_or_default().trim_start();
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admonition_lines_are_read_as_mkdocs_does() {
+        let a = |l: &str| admonition(l).map(|a| (a.kind, a.title, a.collapsible));
+        assert_eq!(
+            a("!!! note \"Read first\""),
+            Some(("note".into(), Some("Read first".into()), None))
+        );
+        assert_eq!(a("!!! warning"), Some(("warning".into(), None, None)));
+        assert_eq!(
+            a("!!! tip \"\""),
+            Some(("tip".into(), Some(String::new()), None))
+        );
+        assert_eq!(a("??? info"), Some(("info".into(), None, Some(false))));
+        assert_eq!(
+            a("???+ danger highlight \"Stop\""),
+            Some(("danger".into(), Some("Stop".into()), Some(true)))
+        );
+        assert_eq!(a("!!! Danger!"), None);
+        assert_eq!(a("!!!"), None);
+        assert_eq!(a("!!! note\"x\""), None);
+        assert_eq!(a("???"), None);
+    }
+
+    #[test]
+    fn attribute_lists_are_blanked_and_nothing_else() {
+        let mut fence = None;
+        let mut b = |l: &str| blank_attribute_list(l, &mut fence).into_owned();
+        let blanked = |line: &str, kept: &str| {
+            let rest = line.len() - kept.len() - usize::from(line.ends_with('\n'));
+            format!(
+                "{kept}{}{}",
+                " ".repeat(rest),
+                if line.ends_with('\n') { "\n" } else { "" }
+            )
+        };
+        let l = "## Purpose {#purpose}\n";
+        assert_eq!(b(l), blanked(l, "## Purpose "));
+        let l = "{: .note }\n";
+        assert_eq!(b(l), blanked(l, ""));
+        let l = "Text. {: #x .y data-z=\"a b\"}";
+        assert_eq!(b(l), blanked(l, "Text. "));
+        let l = "> {: .quoted}\n";
+        assert_eq!(b(l), blanked(l, "> "));
+        assert_eq!(b("Pay {amount} now {x}\n"), "Pay {amount} now {x}\n");
+        assert_eq!(b("a{: .x}\n"), "a{: .x}\n");
+        assert_eq!(b("```\n"), "```\n");
+        assert_eq!(b("{: .kept-in-code}\n"), "{: .kept-in-code}\n");
+        assert_eq!(b("```\n"), "```\n");
+        assert_eq!(b("    code {: .x}\n"), "    code {: .x}\n");
+    }
+
+    #[test]
+    fn bodies_are_unindented_and_offsets_map_back() {
+        let md = "Intro.\n\n!!! warning \"Careful\"\n    Do **not** skip.\n\n    - [link](a.md)\n\nAfter.\n";
+        let p = prepare(md);
+        assert_eq!(
+            p.text,
+            "Intro.\n\n\n<!-- sop:box -->\n\nDo **not** skip.\n\n- [link](a.md)\n\n<!-- /sop:box -->\n\n\nAfter.\n"
+        );
+        let at = p.text.find("[link]").unwrap();
+        assert_eq!(&md[p.original(at)..p.original(at) + 6], "[link]");
+        let after = p.text.find("After").unwrap();
+        assert_eq!(p.original(after), md.find("After").unwrap());
+        let open = p.text.find("<!-- sop").unwrap();
+        assert!(matches!(p.marker_at(open), Some(Marker::Open(a)) if a.kind == "warning"));
+        assert_eq!(
+            p.marker_at(p.text.find("<!-- /sop").unwrap()),
+            Some(&Marker::Close)
+        );
+        assert_eq!(p.marker_at(0), None);
+    }
+
+    #[test]
+    fn nested_admonitions_and_open_fences_close_inside_their_box() {
+        let md =
+            "!!! note\n    Outer.\n\n    ??? tip\n        Inner.\n\n    ```\n    code\nNext.\n";
+        let p = prepare(md);
+        let opens = p.text.matches("<!-- sop:box -->").count();
+        let closes = p.text.matches("<!-- /sop:box -->").count();
+        assert_eq!((opens, closes), (2, 2), "{}", p.text);
+        let close = p.text.find("<!-- /sop:box -->").unwrap();
+        assert!(p.text[..close].contains("Inner.\n"));
+        assert!(p.text[..close].ends_with("```\n\n") || p.text.contains("code\n```\n"));
+        assert!(p.text.ends_with("Next.\n"));
+    }
+
+    #[test]
+    fn every_offset_maps_to_a_character_boundary_of_the_original() {
+        for md in [
+            "!!! note\r\n    Body é.\r\n\r\n    {: .x}\r\nAfter\r\n",
+            "!!! note \"é\"\n\tTabbed {: #é}\n\t\tcode\n",
+            "???+ a\n!!! b\n    x",
+            "!!! note\n    ~~~\n    open fence",
+        ] {
+            let p = prepare(md);
+            for at in (0..=p.text.len()).filter(|&at| p.text.is_char_boundary(at)) {
+                let o = p.original(at);
+                assert!(
+                    o <= md.len() && md.is_char_boundary(o),
+                    "{md:?} {at} -> {o}"
+                );
+            }
+            let outline = crate::repo::markdown::outline(md, crate::repo::Span::new(0, md.len()));
+            assert!(outline.headings.iter().all(|h| h.span.end <= md.len()));
+        }
+    }
+
+    #[test]
+    fn text_without_mkdocs_syntax_is_borrowed() {
+        let p = prepare("## Purpose\n\nWhy.\n");
+        assert!(matches!(p.text, Cow::Borrowed(_)));
+        assert_eq!(p.original(5), 5);
+    }
+}

@@ -1,0 +1,186 @@
+//! The boxes of notes and warnings on a page: MkDocs admonitions (`!!! note "Title"`, `???`
+//! collapsible) and GitHub alerts (`> [!NOTE]` … `> [!CAUTION]`), written as the same markup
+//! so the theme styles both alike, on screen, in dark mode and in print.
+//!
+//! A title is text: it is escaped here, never read as HTML.
+
+use pulldown_cmark::BlockQuoteKind;
+
+use crate::repo::mkdocs::Admonition;
+
+/// The opening markup of an admonition, and the closing tag that ends it.
+pub(super) fn admonition(a: &Admonition) -> (String, &'static str) {
+    let tone = tone(&a.kind);
+    let label = a.label();
+    match a.collapsible {
+        Some(open) => {
+            let title = match a.title.as_deref() {
+                Some(t) if !t.trim().is_empty() => t.to_string(),
+                _ => label,
+            };
+            (
+                format!(
+                    "<details class=\"callout callout-{tone}\"{}>\n<summary class=\"callout-title\">{}</summary>\n",
+                    if open { " open" } else { "" },
+                    escape(&title)
+                ),
+                "</details>\n",
+            )
+        }
+        None => {
+            let head = match a.title.as_deref() {
+                // `""`: no title bar, as in MkDocs; the kind is still named for screen readers.
+                Some(t) if t.trim().is_empty() => {
+                    return (
+                        format!(
+                            "<div class=\"callout callout-{tone}\" role=\"note\" aria-label=\"{}\">\n",
+                            escape(&label)
+                        ),
+                        "</div>\n",
+                    );
+                }
+                Some(t) => t.to_string(),
+                None => label,
+            };
+            (
+                format!(
+                    "<div class=\"callout callout-{tone}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+                    escape(&head)
+                ),
+                "</div>\n",
+            )
+        }
+    }
+}
+
+/// The opening markup of a GitHub alert; it ends with `</div>`.
+pub(super) fn alert(kind: BlockQuoteKind) -> String {
+    let (tone, label) = match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    };
+    format!(
+        "<div class=\"callout callout-{tone}\" role=\"note\">\n<p class=\"callout-title\">{label}</p>\n"
+    )
+}
+
+/// The closing markup of a GitHub alert.
+pub(super) const ALERT_END: &str = "</div>\n";
+
+/// The colour of an admonition kind: MkDocs Material's kinds grouped into GitHub's five.
+fn tone(kind: &str) -> &'static str {
+    match kind {
+        "tip" | "hint" | "success" | "check" | "done" | "example" => "tip",
+        "important" | "question" | "help" | "faq" | "abstract" | "summary" | "tldr" => "important",
+        "warning" | "attention" | "todo" => "warning",
+        "caution" | "danger" | "error" | "failure" | "fail" | "missing" | "bug" => "caution",
+        _ => "note",
+    }
+}
+
+/// `text` safe as HTML text and inside a quoted attribute.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::markdown::{Links, Target, is_safe_url, render};
+    use crate::repo::Sop;
+
+    struct Keep;
+    impl Links for Keep {
+        fn resolve(&self, dest: &str, _image: bool) -> Target {
+            if is_safe_url(dest) {
+                Target::Keep
+            } else {
+                Target::Drop
+            }
+        }
+    }
+
+    fn html(md: &str) -> String {
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            format!("---\nid: SOP-0001\n---\n{md}"),
+            "SOP",
+        );
+        render(&sop, &Keep).html
+    }
+
+    #[test]
+    fn admonition_with_a_title() {
+        insta::assert_snapshot!(html(
+            "!!! note \"Before you start\"\n    Check the **ticket**.\n\n    - one\n    - [two](https://example.com)\n\nAfter.\n"
+        ));
+    }
+
+    #[test]
+    fn admonition_without_a_title_and_with_an_empty_one() {
+        insta::assert_snapshot!(html(
+            "!!! warning\n    Do not skip.\n\n!!! danger \"\"\n    No title bar.\n"
+        ));
+    }
+
+    #[test]
+    fn collapsible_admonitions_are_details() {
+        insta::assert_snapshot!(html(
+            "??? tip \"More\"\n    Hidden at first.\n\n???+ question\n    Open at first.\n\n    !!! info \"Nested\"\n        Inner text.\n"
+        ));
+    }
+
+    #[test]
+    fn github_alerts() {
+        insta::assert_snapshot!(html(
+            "> [!NOTE]\n> Useful.\n\n> [!TIP]\n> Faster.\n\n> [!IMPORTANT]\n> Needed.\n\n> [!WARNING]\n> Risky.\n\n> [!CAUTION]\n> Harmful.\n\n> A plain quote.\n"
+        ));
+    }
+
+    #[test]
+    fn attribute_lists_are_dropped() {
+        insta::assert_snapshot!(html(
+            "## Purpose {#purpose .lead}\n\nWhy we do it.\n{: .note }\n\nText {: #x}\n\n`{: .code}` and\n\n```\n{: .kept}\n```\n"
+        ));
+    }
+
+    #[test]
+    fn titles_are_text_and_raw_html_inside_a_box_is_cleaned() {
+        let out = html(
+            "!!! note \"<img src=x onerror=alert(1)> & \\\"q\\\"\"\n    <script>alert(2)</script> <b>bold</b>\n\n??? warning \"<b>x</b>\"\n    y\n",
+        );
+        assert!(!out.contains("<img") && !out.contains("<script"), "{out}");
+        assert!(
+            out.contains("&lt;img src=x onerror=alert(1)&gt; &amp;"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<summary class=\"callout-title\">&lt;b&gt;x&lt;/b&gt;</summary>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<div class=\"callout callout-note\" role=\"note\">"),
+            "{out}"
+        );
+        assert!(out.contains("<b>bold</b>"), "{out}");
+    }
+
+    #[test]
+    fn a_marker_written_in_the_text_opens_no_box() {
+        let out = html("<!-- sop:box -->\n\ntext\n\n<!-- /sop:box -->\n");
+        assert!(!out.contains("callout"), "{out}");
+    }
+}
