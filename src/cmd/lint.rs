@@ -71,7 +71,7 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         checked,
     };
     let mut unchecked = selection.unchecked(&repo, &corpus);
-    if args.paths.is_empty() && checked == 0 {
+    if selection.paths.is_none() && checked == 0 {
         unchecked.push(nothing_found(&repo));
     }
     for (why, help) in &unchecked {

@@ -680,7 +680,7 @@ impl Settings {
         let ids = IdPattern::new(sops.id_pattern.as_deref(), &sops.id_prefix, sops.id_digits)
             .map_err(|e| {
                 invalid(
-                    sops.id_pattern.as_deref().unwrap_or("id_pattern"),
+                    "id_pattern",
                     format!("`id_pattern` cannot be used: {}", e.0),
                     Some("write the id with its number in parentheses, such as `id_pattern = \"GDI-SOP(\\\\d{4})\"`".into()),
                 )

@@ -14,6 +14,7 @@ mod diff;
 mod due;
 mod e2e;
 mod e2e_hostile;
+mod files;
 mod history;
 mod history_follow;
 mod init;
