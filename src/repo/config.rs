@@ -978,4 +978,30 @@ mod tests {
         let err = parse("[defaults]\nreview_every = \"yearly\"\n").unwrap_err();
         assert!(err.to_string().contains("sop.toml:2:"), "{err}");
     }
+
+    #[test]
+    fn file_keys_are_checked_up_front() {
+        let s = parse("[sops]\nextensions = [\"md\", \"md.erb\"]\nid_pattern = \"GDI-SOP(\\\\d{4})\"\nfile_names = \"any\"\n").unwrap();
+        assert!(s.files.is_sop("sops/x.html.md.erb"));
+        assert!(!s.files.is_sop("sops/README.md"));
+        assert_eq!(s.config.sops.file_names, FileNames::Any);
+        let err = parse("[sops]\nextensions = [\"txt\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("sop.toml:2:") && err.contains("not a Markdown extension"),
+            "{err}"
+        );
+        let err = parse("[sops]\n\ninclude = [\"a/**\", \"b{\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sop.toml:3:") && err.contains("`b{`"), "{err}");
+        let err = parse("[sops]\nid_pattern = \"SOP-(\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("sop.toml:2:") && err.contains("not a regular expression"),
+            "{err}"
+        );
+    }
 }
