@@ -203,29 +203,54 @@ pub fn slug(title: &str) -> String {
 }
 
 /// The highest id number used in the repository, from file names under the SOP folder and
-/// from the `ids` given (front matter ids), for the configured prefix.
-pub fn highest_id<'a>(repo: &Repo, ids: impl IntoIterator<Item = &'a str>) -> u64 {
-    let prefix = &repo.settings.config.sops.id_prefix;
+/// from the `ids` given (front matter ids), read with the repository's id form; with it, an id
+/// that has that number (to allocate the next one in the same shape).
+pub fn highest_id<'a>(
+    repo: &Repo,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> (u64, Option<String>) {
+    let form = &repo.settings.ids;
     let (files, _) = repo.walk();
-    let from_names = files.iter().filter_map(|p| {
-        let name = p.file_name()?.to_str()?;
-        id_number(&FileName::parse(name, prefix).id?, prefix)
-    });
-    let from_ids = ids.into_iter().filter_map(|id| id_number(id, prefix));
-    from_names.chain(from_ids).max().unwrap_or(0)
+    let from_names: Vec<String> = files
+        .iter()
+        .filter_map(|p| FileName::parse(p.file_name()?.to_str()?, form).id)
+        .collect();
+    from_names
+        .into_iter()
+        .chain(ids.into_iter().map(str::to_string))
+        .filter_map(|id| Some((id_number(&id, form)?, id)))
+        .max_by_key(|(n, _)| *n)
+        .map_or((0, None), |(n, id)| (n, Some(id)))
 }
 
-/// Format id number `n` with the configured prefix and digits.
-pub fn format_id(repo: &Repo, n: u64) -> String {
+/// Id number `n` in the repository's form: `<id_prefix>-<n>` with `id_digits` digits, or for
+/// `[sops] id_pattern` the id `like` (else the pattern's first id) with its number replaced.
+/// `None` when the pattern gives no id with that number.
+pub fn format_id(repo: &Repo, n: u64, like: Option<&str>) -> Option<String> {
+    let form = &repo.settings.ids;
     let c = &repo.settings.config.sops;
-    format!("{}-{:0width$}", c.id_prefix, n, width = c.id_digits)
+    let plain = format!("{}-{:0width$}", c.id_prefix, n, width = c.id_digits);
+    if !form.is_written() {
+        return Some(plain);
+    }
+    match like {
+        Some(like) => form.with_number(like, n),
+        None => form.first().and_then(|first| form.with_number(&first, n)),
+    }
 }
 
-/// The file of a new SOP: `<sops>/<category>/<id>-<slug>.md`.
+/// The file of a new SOP: `<sops>/<category>/<id>-<slug>.<extension>`, with the first of
+/// `[sops] extensions`.
 pub fn new_path(repo: &Repo, category: &str, id: &str, title: &str) -> PathBuf {
+    let ext = repo
+        .settings
+        .files
+        .extensions()
+        .first()
+        .map_or("md", String::as_str);
     repo.sops_dir()
         .join(category)
-        .join(format!("{id}-{}.md", slug(title)))
+        .join(format!("{id}-{}.{ext}", slug(title)))
 }
 
 /// A category as a safe folder path: each `/`-separated part slugged, empty parts dropped.

@@ -123,10 +123,12 @@ pub fn front_matter(settings: &Settings) -> Value {
     }
     if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         if let Some(id) = props.get_mut("id").and_then(Value::as_object_mut) {
-            id.insert(
-                "pattern".into(),
-                json!(format!("^{}-[0-9]{{{digits}}}$", regex_escape(prefix))),
-            );
+            let pattern = if settings.ids.is_written() {
+                format!("^(?:{})$", settings.ids.source())
+            } else {
+                format!("^{}-[0-9]{{{digits}}}$", regex_escape(prefix))
+            };
+            id.insert("pattern".into(), json!(pattern));
         }
         if let Some(t) = props.get_mut("type").and_then(Value::as_object_mut) {
             t.remove("type");

@@ -39,7 +39,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         // and it overlaps the walk of the history.
         let (files, _) = repo.walk();
         let mut all = git.histories(&repo.settings)?;
-        let prefix = &repo.settings.config.sops.id_prefix;
+        let prefix = &repo.settings.ids;
         let known: std::collections::HashSet<String> =
             all.values().map(|h| h.path.clone()).collect();
         for path in files {

@@ -12,6 +12,7 @@ use crate::cli::LintArgs;
 use crate::diag::{self, Finding, Format, Report, RuleMeta, Sources};
 use crate::lint::{self, LintError, registry};
 use crate::repo::config::SeverityLevel;
+use crate::repo::files::{FileRules, LeftOut, MARKDOWN_EXTENSIONS};
 use crate::repo::{Corpus, Repo};
 use crate::{Exit, Stop};
 
@@ -69,9 +70,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         rules: &rules,
         checked,
     };
-    let unchecked = selection.unchecked(&repo, &corpus);
+    let mut unchecked = selection.unchecked(&repo, &corpus);
+    if selection.paths.is_none() && checked == 0 {
+        unchecked.push(nothing_found(&repo));
+    }
     for (why, help) in &unchecked {
-        ctx.warn(&format!("{why}\n  = help: {help}"))?;
+        ctx.warn(&format!("{why}; {help}"))?;
     }
     // Named paths that are all left out: the warnings say why; a "no problems in 0 SOPs"
     // would only hide it.
@@ -275,11 +279,6 @@ impl Selection {
             .iter()
             .filter(|g| !g.in_sops || !checked(&g.rel))
             .map(|g| {
-                let path = std::path::Path::new(&g.rel);
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
-                    .unwrap_or_default();
                 let (why, help) = if !g.in_sops {
                     (
                         format!("it is not in the SOP folder `{sops}/`"),
@@ -288,23 +287,13 @@ impl Selection {
                 } else if g.rel.ends_with('/') {
                     (
                         "the folder holds no SOP files".to_string(),
-                        "SOP files are Markdown files such as `SOP-0001-title.md`; `sop new \"Title\"` creates one".to_string(),
-                    )
-                } else if name == "readme.md" {
-                    (
-                        "a README describes its folder and is not an SOP".to_string(),
-                        "name an SOP file instead, or no path to check every SOP".to_string(),
-                    )
-                } else if !crate::repo::is_sop_file(path) {
-                    (
-                        "only Markdown files (`.md`) are SOPs".to_string(),
-                        "name an SOP file instead, or no path to check every SOP".to_string(),
+                        format!(
+                            "SOP files are Markdown files ({}) such as `SOP-0001-title.md`; `sop new \"Title\"` creates one",
+                            extension_list(&repo.settings.files)
+                        ),
                     )
                 } else {
-                    (
-                        "git ignores it (a `.gitignore` names it), or its name or folder starts with a dot".to_string(),
-                        "if it is an SOP, rename it or add it to git with `git add -f`".to_string(),
-                    )
+                    left_out_reason(&repo.settings.files, &g.rel)
                 };
                 (
                     format!("`{}` was not checked: {why}", g.shown),
@@ -312,6 +301,83 @@ impl Selection {
                 )
             })
             .collect()
+    }
+}
+
+/// The extensions of SOP files, for messages: `` `.md` ``, `` `.md`, `.md.erb` ``.
+fn extension_list(rules: &FileRules) -> String {
+    rules
+        .extensions()
+        .iter()
+        .map(|e| format!("`.{e}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a whole repository had no SOP to check, and what to do.
+fn nothing_found(repo: &Repo) -> (String, String) {
+    let rules = &repo.settings.files;
+    let dir = repo.settings.sops_dir();
+    let mut why = format!(
+        "no SOP was checked: sop reads the files ending in {} in `{dir}/`",
+        extension_list(rules)
+    );
+    if !rules.excluded().is_empty() {
+        why.push_str(&format!(
+            ", except those `[sops] exclude` leaves out ({})",
+            rules
+                .excluded()
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    (
+        why,
+        "create an SOP with `sop new \"Title\"`, or set `[sops] dir`, `extensions`, `include` and `exclude` in `sop.toml` to where your documents are".to_string(),
+    )
+}
+
+/// Why the file `rel` (in the SOP folder) was not checked, and how to have it checked.
+fn left_out_reason(rules: &FileRules, rel: &str) -> (String, String) {
+    let inside = rules.in_folder(rel).unwrap_or(rel);
+    let name = inside.rsplit('/').next().unwrap_or(inside);
+    match rules.left_out(rel) {
+        Some(LeftOut::Extension) => {
+            let markdown = MARKDOWN_EXTENSIONS
+                .iter()
+                .rev()
+                .find(|e| name.to_ascii_lowercase().ends_with(&format!(".{e}")));
+            let help = match markdown {
+                Some(ext) => format!(
+                    "add \"{ext}\" to `[sops] extensions` in `sop.toml` to lint files ending in `.{ext}`"
+                ),
+                None => "name an SOP file instead, or no path to check every SOP".to_string(),
+            };
+            (
+                format!("only Markdown files ({}) are SOPs", extension_list(rules)),
+                help,
+            )
+        }
+        Some(LeftOut::Excluded {
+            pattern,
+            default: true,
+        }) => (
+            format!("`{pattern}` files are left out by default"),
+            format!("add \"{pattern}\" to `[sops] include` in `sop.toml` to lint it"),
+        ),
+        Some(LeftOut::Excluded { pattern, .. }) => (
+            format!("the pattern `{pattern}` in `[sops] exclude` leaves it out"),
+            format!(
+                "add \"{inside}\" to `[sops] include` in `sop.toml` to lint it, or change `exclude`"
+            ),
+        ),
+        Some(LeftOut::OutsideFolder) | None => (
+            "git ignores it (a `.gitignore` names it), or its name or folder starts with a dot"
+                .to_string(),
+            "if it is an SOP, rename it or add it to git with `git add -f`".to_string(),
+        ),
     }
 }
 

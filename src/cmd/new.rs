@@ -118,7 +118,7 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         .collect();
 
     let _lock = IdLock::acquire(&repo)?;
-    let highest = scaffold::highest_id(&repo, front_ids.iter().map(String::as_str));
+    let (highest, like) = scaffold::highest_id(&repo, front_ids.iter().map(String::as_str));
     let Some(first) = highest.checked_add(1) else {
         return Err(Stop::refused(
             format!(
@@ -133,7 +133,8 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         .into());
     };
     for next in first..first.saturating_add(u64::from(ATTEMPTS)) {
-        values.id = scaffold::format_id(&repo, next);
+        values.id = scaffold::format_id(&repo, next, like.as_deref())
+            .ok_or_else(|| no_id(&repo, next, like.as_deref()))?;
         let path = scaffold::new_path(&repo, &category, &values.id, title);
         refuse_folder_outside(&repo, &path)?;
         let text = scaffold::render(&repo.root, sop_type, &values)?;
@@ -152,6 +153,22 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         Some("another `sop new` may be running; try again".to_string()),
     )
     .into())
+}
+
+/// Why `id_pattern` gives no id numbered `n`, and what to do.
+fn no_id(repo: &Repo, n: u64, like: Option<&str>) -> anyhow::Error {
+    let pattern = repo.settings.ids.source();
+    match like {
+        Some(like) => Stop::refused(
+            format!("`id_pattern = \"{pattern}\"` in `sop.toml` has no id numbered {n} after `{like}`"),
+            Some("widen the number in `id_pattern` (for example `\\d{4,}` instead of `\\d{4}`), or give the SOP its id by hand".to_string()),
+        ),
+        None => Stop::refused(
+            format!("there is no SOP yet to take the id form from, and `sop` cannot make a first id from `id_pattern = \"{pattern}\"`"),
+            Some("set `id_prefix` and `id_digits` under `[sops]` in `sop.toml` so that `<id_prefix>-0001` matches `id_pattern`, or write the first SOP's `id:` by hand".to_string()),
+        ),
+    }
+    .into()
 }
 
 fn open_editor(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {

@@ -12,7 +12,7 @@ use git2::{Delta, DiffFindOptions, DiffOptions};
 use serde::Serialize;
 
 use super::history::front_matter_text;
-use super::{GitError, Repo, is_sop_name};
+use super::{GitError, Repo};
 use crate::repo::Settings;
 
 /// What the base is compared with.
@@ -123,7 +123,6 @@ impl Repo {
             f.path_bytes()
                 .map(|p| String::from_utf8_lossy(p).into_owned())
         };
-        let prefix = &settings.config.sops.id_prefix;
         let mut out = Vec::new();
         for delta in diff.deltas() {
             let status = delta.status();
@@ -138,8 +137,8 @@ impl Repo {
             let is_sop = |p: &Option<String>| {
                 p.as_deref().is_some_and(|p| {
                     let name = p.rsplit('/').next().unwrap_or(p);
-                    is_sop_name(name.as_bytes())
-                        && crate::repo::sop::FileName::parse(name, prefix)
+                    settings.files.is_sop(git.sop_path(p))
+                        && crate::repo::sop::FileName::parse(name, &settings.ids)
                             .language
                             .is_none()
                 })

@@ -30,7 +30,7 @@ use super::graph::Graph;
 use super::object::is_blob_mode;
 use super::reader::Reader;
 use super::tags::read_tags;
-use super::{GitError, Repo, format_date, is_sop_name};
+use super::{GitError, Repo, format_date};
 use crate::repo::Settings;
 use crate::repo::sop::FileName;
 
@@ -163,20 +163,17 @@ impl Repo {
         let mut touches = Touches::new(region, changes);
 
         // The SOP files at HEAD, each with its id.
-        let prefix = &settings.config.sops.id_prefix;
         let mut reader = self.reader();
         let mut trees = Trees::new(&mut reader);
         let files = trees.files_under(head_tree, &folder)?;
         let mut sops: Vec<(String, Option<String>)> = Vec::new();
         for (path, (mode, blob)) in &files {
-            if !is_blob_mode(*mode)
-                || !is_sop_name(path.rsplit('/').next().unwrap_or(path).as_bytes())
-            {
+            let rel = self.sop_path(path);
+            if !is_blob_mode(*mode) || !settings.files.is_sop(rel) {
                 continue;
             }
-            let rel = self.sop_path(path);
             let name = rel.rsplit('/').next().unwrap_or(rel);
-            let f = FileName::parse(name, prefix);
+            let f = FileName::parse(name, &settings.ids);
             if f.language.is_some() {
                 continue;
             }
@@ -524,8 +521,7 @@ impl Repo {
             .files_under(tree, &sops_folder(self, settings))?
             .into_iter()
             .filter(|(path, (mode, _))| {
-                is_blob_mode(*mode)
-                    && is_sop_name(path.rsplit('/').next().unwrap_or(path).as_bytes())
+                is_blob_mode(*mode) && settings.files.is_sop(self.sop_path(path))
             })
             .map(|(path, (_, blob))| (self.sop_path(&path).to_string(), blob))
             .collect();

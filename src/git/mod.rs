@@ -259,12 +259,6 @@ pub(crate) fn format_date(time: git2::Time) -> String {
         .map_or_else(|_| "unknown".to_string(), |d| d.to_string())
 }
 
-/// Whether `name` (a file name, no folders) is an SOP file: Markdown, not a `README.md`.
-pub(crate) fn is_sop_name(name: &[u8]) -> bool {
-    let lower = name.to_ascii_lowercase();
-    (lower.ends_with(b".md") || lower.ends_with(b".markdown")) && lower != b"readme.md"
-}
-
 /// The root of the git work tree that holds `dir`, if any.
 pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     let repo = git2::Repository::discover(dir).ok()?;

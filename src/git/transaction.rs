@@ -548,7 +548,6 @@ impl Session {
         git_path: &str,
         (id, language): (&str, Option<&str>),
     ) -> Option<String> {
-        let prefix = id.split('-').next().unwrap_or(id);
         let mut found = None;
         let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             if entry.kind() != Some(git2::ObjectType::Blob) {
@@ -558,15 +557,11 @@ impl Session {
                 return git2::TreeWalkResult::Ok;
             };
             let full = format!("{dir}{name}");
-            if full == git_path || !super::is_sop_name(name.as_bytes()) {
+            if full == git_path || !names_sop(name, id, language) {
                 return git2::TreeWalkResult::Ok;
             }
-            let parsed = crate::repo::sop::FileName::parse(name, prefix);
-            if parsed.id.as_deref() == Some(id) && parsed.language.as_deref() == language {
-                found = Some(full);
-                return git2::TreeWalkResult::Abort;
-            }
-            git2::TreeWalkResult::Ok
+            found = Some(full);
+            git2::TreeWalkResult::Abort
         });
         let found = found?;
         // Still there in the work tree and the index: two files of one SOP, not a rename.
@@ -1020,4 +1015,18 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Err(_) => {}
     }
     tmp.persist(path).map(|_| ()).map_err(|e| e.error)
+}
+
+/// Whether the file name `name` is that of the SOP `id` (in `language`): a Markdown file whose
+/// name is the id, or starts with it and a `-`.
+fn names_sop(name: &str, id: &str, language: Option<&str>) -> bool {
+    let stem = crate::repo::files::strip_markdown_extension(name);
+    if stem.len() == name.len() {
+        return false;
+    }
+    let (stem, lang) = match stem.rsplit_once('.') {
+        Some((rest, lang)) if crate::repo::sop::is_language_tag(lang) => (rest, Some(lang)),
+        _ => (stem, None),
+    };
+    lang == language && (stem == id || stem.strip_prefix(id).is_some_and(|r| r.starts_with('-')))
 }

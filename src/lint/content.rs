@@ -556,7 +556,7 @@ fn broken(
     // A link to an SOP by a wrong name: suggest the SOP with the same id.
     let suggestion = tried.first().and_then(|t| {
         let name = t.rsplit('/').next().unwrap_or(t);
-        let id = FileName::parse(name, &cx.settings.config.sops.id_prefix).id?;
+        let id = FileName::parse(name, &cx.settings.ids).id?;
         let other = cx.originals.get(id.as_str())?.first()?;
         Some(relative(&sop.path, &other.path))
     });

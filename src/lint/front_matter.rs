@@ -2,6 +2,7 @@
 //! status, version, dates, e-mail, review period), id and file name.
 
 use crate::diag::{Edit, Finding, Fix};
+use crate::repo::config::FileNames;
 use crate::repo::config::closest;
 use crate::repo::dates::{self, DateError};
 use crate::repo::front_matter::{Field, FrontMatter, KNOWN_KEYS, Value, YamlProblemKind};
@@ -401,25 +402,41 @@ fn required_help(key: &str) -> String {
 }
 
 fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>) {
-    let prefix = &cx.settings.config.sops.id_prefix;
-    let digits = cx.settings.config.sops.id_digits;
-    if id_number(id, prefix).is_none() {
-        out.push(
-            finding(
-                &ID_INVALID,
-                sop,
-                span,
+    let ids = &cx.settings.ids;
+    if id_number(id, ids).is_none() {
+        let (message, help) = if ids.is_written() {
+            (
+                format!(
+                    "`{id}` is not an id of the form `{}` (`[sops] id_pattern` in `sop.toml`)",
+                    ids.source()
+                ),
+                format!(
+                    "write an id that matches the pattern, for example `{}`, or change `id_pattern`",
+                    ids.example()
+                ),
+            )
+        } else {
+            let prefix = &cx.settings.config.sops.id_prefix;
+            let digits = cx.settings.config.sops.id_digits;
+            (
                 format!(
                     "`{id}` is not an id of the form `{prefix}-{}`",
                     "N".repeat(digits)
                 ),
+                format!(
+                    "ids are `{prefix}`, a dash and a number, for example `{prefix}-{:0digits$}`; ids of another form need `[sops] id_pattern` in `sop.toml`",
+                    1
+                ),
             )
-            .label("not a valid id")
-            .help(format!(
-                "ids are `{prefix}`, a dash and a number, for example `{prefix}-{:0digits$}`",
-                1
-            )),
+        };
+        out.push(
+            finding(&ID_INVALID, sop, span, message)
+                .label("not a valid id")
+                .help(help),
         );
+        return;
+    }
+    if cx.settings.config.sops.file_names == FileNames::Any {
         return;
     }
     let name = sop.path.rsplit('/').next().unwrap_or(&sop.path);
@@ -430,6 +447,10 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
             .as_ref()
             .map(|l| format!(".{l}"))
             .unwrap_or_default();
+        let ext = name
+            .get(crate::repo::files::strip_markdown_extension(name).len() + 1..)
+            .filter(|e| !e.is_empty())
+            .unwrap_or("md");
         let slug = if sop.file_name.slug.is_empty() {
             String::new()
         } else {
@@ -444,7 +465,7 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
             )
             .label("the file name should start with this id")
             .help(format!(
-                "rename the file to `{id}{slug}{lang}.md` (with `git mv`), or correct the id"
+                "rename the file to `{id}{slug}{lang}.{ext}` (with `git mv`), or correct the id; to keep file names as they are, set `file_names = \"any\"` under `[sops]` in `sop.toml`"
             )),
         );
     }

@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::dates::Cadence;
+use super::files::{self, FileRules, Patterns};
+use super::ids::IdPattern;
 use super::toml_check::{self, Places, Problem};
 
 /// The configuration file's name.
@@ -66,6 +67,36 @@ pub struct SopsConfig {
     pub id_prefix: String,
     /// Digits of the id number.
     pub id_digits: usize,
+    /// The id as a regular expression with one group in parentheses around the number
+    /// (`"GDI-SOP(\\d{4})"`); matched against the whole id. Default: `id_prefix`, a dash and
+    /// a number.
+    pub id_pattern: Option<String>,
+    /// File name extensions of SOP files, each Markdown: `md`, `markdown`, `md.erb` (also
+    /// `.html.md.erb`), `markdown.erb`.
+    pub extensions: Vec<String>,
+    /// Files to check although `exclude` leaves them out: patterns as in `.gitignore`,
+    /// relative to `dir`.
+    pub include: Vec<String>,
+    /// Files under `dir` that are not SOPs: patterns as in `.gitignore` (`*` stops at `/`,
+    /// `**` crosses folders, `!` takes a file back, a trailing `/` matches a folder), relative
+    /// to `dir`, without regard to case. Writing the list replaces the default one.
+    pub exclude: Vec<String>,
+    /// How SOP files are named: `"id-slug"` (the name starts with the id, such as
+    /// `SOP-0001-title.md`) or `"any"` (any name; page addresses come from the id).
+    pub file_names: FileNames,
+}
+
+/// `[sops] file_names`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileNames {
+    /// The file name starts with the id: `SOP-0001-title.md`.
+    #[default]
+    IdSlug,
+    /// Any name.
+    Any,
 }
 
 impl Default for SopsConfig {
@@ -74,6 +105,14 @@ impl Default for SopsConfig {
             dir: "sops".into(),
             id_prefix: "SOP".into(),
             id_digits: 4,
+            id_pattern: None,
+            extensions: vec!["md".into()],
+            include: Vec::new(),
+            exclude: files::DEFAULT_EXCLUDE
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect(),
+            file_names: FileNames::IdSlug,
         }
     }
 }
@@ -108,7 +147,9 @@ pub struct TypeConfig {
     pub sections: Option<Vec<String>>,
     /// Other spellings accepted for a section: `{ "Roles and Responsibilities" = ["RACI"] }`.
     pub aliases: BTreeMap<String, Vec<String>>,
-    /// Globs (from the repository root) of files that take this type when they set none.
+    /// Files that take this type when they set none: patterns as in `.gitignore` (`*` stops at
+    /// `/`, `**` crosses folders, `!` takes a file back), relative to the repository root
+    /// (not to `[sops] dir`): `"sops/alerts/**"`.
     pub paths: Vec<String>,
     /// Review cadence for SOPs of this type.
     pub review_every: Option<String>,
@@ -383,7 +424,7 @@ pub struct SopType {
     /// Other accepted spellings per section.
     pub aliases: BTreeMap<String, Vec<String>>,
     /// Files that take this type when they set none.
-    pub paths: Option<GlobSet>,
+    pub paths: Option<Patterns>,
     /// Review cadence for this type, if it has its own.
     pub review_every: Option<Cadence>,
     /// Whether the type is built in (else added by `sop.toml`).
@@ -465,6 +506,10 @@ pub struct Settings {
     pub due_soon: Cadence,
     /// Where each key of the file is, for messages about its values.
     pub places: Places,
+    /// Which files are SOPs (`[sops] dir`, `extensions`, `include`, `exclude`).
+    pub files: FileRules,
+    /// What ids look like (`[sops] id_pattern`, else `id_prefix` and `id_digits`).
+    pub ids: IdPattern,
 }
 
 /// Why `sop.toml` could not be used.
@@ -702,26 +747,61 @@ impl Settings {
                 entry.description.clone_from(description);
             }
             if !tc.paths.is_empty() {
-                let mut set = GlobSetBuilder::new();
-                for pattern in &tc.paths {
-                    let glob = Glob::new(pattern).map_err(|e| {
-                        invalid(
-                            &["types", name, "paths"],
-                            format!("`{pattern}` is not a valid path pattern"),
-                            Some(format!("{e}; patterns look like `sops/alerts/**`")),
-                        )
-                    })?;
-                    set.add(glob);
-                }
-                entry.paths = Some(set.build().map_err(|e| {
+                entry.paths = Some(Patterns::new(&tc.paths, false).map_err(|e| {
                     invalid(
                         &["types", name, "paths"],
-                        "the `paths` patterns do not compile".into(),
-                        Some(e.to_string()),
+                        format!("`{}` is not a valid path pattern: {}", e.pattern, e.reason),
+                        Some("patterns are written as in `.gitignore`, from the repository root, such as `sops/alerts/**`".into()),
                     )
                 })?);
             }
         }
+        let sops = &config.sops;
+        for ext in &sops.extensions {
+            let bare = ext.trim_start_matches('.').to_ascii_lowercase();
+            if !files::MARKDOWN_EXTENSIONS.contains(&bare.as_str()) {
+                return Err(invalid(
+                    &["sops", "extensions"],
+                    format!("`{ext}` in `extensions` is not a Markdown extension sop can read"),
+                    Some(format!(
+                        "use some of {}",
+                        files::MARKDOWN_EXTENSIONS
+                            .iter()
+                            .map(|e| format!("`\"{e}\"`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                ));
+            }
+        }
+        if sops.extensions.is_empty() {
+            return Err(invalid(
+                &["sops", "extensions"],
+                "`extensions` is empty, so no file could be an SOP".into(),
+                Some("write `extensions = [\"md\"]`, or remove the line".into()),
+            ));
+        }
+        let files = FileRules::new(&sops.dir, &sops.extensions, &sops.include, &sops.exclude)
+            .map_err(|e| {
+                let list = if sops.include.contains(&e.pattern) {
+                    "include"
+                } else {
+                    "exclude"
+                };
+                invalid(
+                    &["sops", list],
+                    format!("`{}` is not a valid file pattern: {}", e.pattern, e.reason),
+                    Some("patterns are written as in `.gitignore`, relative to `[sops] dir`, such as `drafts/` or `**/index.md`".into()),
+                )
+            })?;
+        let ids = IdPattern::new(sops.id_pattern.as_deref(), &sops.id_prefix, sops.id_digits)
+            .map_err(|e| {
+                invalid(
+                    &["sops", "id_pattern"],
+                    format!("`id_pattern` cannot be used: {}", e.0),
+                    Some("write the id with its number in parentheses, such as `id_pattern = \"GDI-SOP(\\\\d{4})\"`".into()),
+                )
+            })?;
         Ok(Settings {
             config,
             path,
@@ -729,6 +809,8 @@ impl Settings {
             review_every,
             due_soon,
             places,
+            files,
+            ids,
         })
     }
 
@@ -741,7 +823,7 @@ impl Settings {
     pub fn type_for_path(&self, rel_path: &str) -> Option<&SopType> {
         self.types
             .values()
-            .find(|t| t.paths.as_ref().is_some_and(|set| set.is_match(rel_path)))
+            .find(|t| t.paths.as_ref().is_some_and(|p| p.is_match(rel_path)))
     }
 
     /// The tag name of `id` at `version`.
@@ -984,5 +1066,31 @@ mod tests {
         assert!(help.contains("only once"), "{help}");
         let (line, _, _, _) = error_at("[site\n");
         assert_eq!(line, 1);
+    }
+
+    #[test]
+    fn file_keys_are_checked_up_front() {
+        let s = parse("[sops]\nextensions = [\"md\", \"md.erb\"]\nid_pattern = \"GDI-SOP(\\\\d{4})\"\nfile_names = \"any\"\n").unwrap();
+        assert!(s.files.is_sop("sops/x.html.md.erb"));
+        assert!(!s.files.is_sop("sops/README.md"));
+        assert_eq!(s.config.sops.file_names, FileNames::Any);
+        let err = parse("[sops]\nextensions = [\"txt\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("sop.toml:2:") && err.contains("not a Markdown extension"),
+            "{err}"
+        );
+        let err = parse("[sops]\n\ninclude = [\"a/**\", \"b{\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sop.toml:3:") && err.contains("`b{`"), "{err}");
+        let err = parse("[sops]\nid_pattern = \"SOP-(\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("sop.toml:2:") && err.contains("not a regular expression"),
+            "{err}"
+        );
     }
 }

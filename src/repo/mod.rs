@@ -3,15 +3,17 @@
 //! Loading reads each file once, in parallel. A file that cannot be an SOP (binary, not UTF-8,
 //! too large, empty, a symlink loop, a link that leaves the repository) becomes a
 //! [`BrokenFile`] naming the file and the problem; the others still load. Which files are SOPs
-//! is decided in `walk.rs`. This module depends on no other part of the crate: lint, git and the
-//! site build on it.
+//! is decided in `files.rs` (by name) and `walk.rs` (what git sees). This module depends on no
+//! other part of the crate: lint, git and the site build on it.
 
 pub mod anchors;
 pub mod config;
 pub mod dates;
 pub mod edit;
+pub mod files;
 pub mod front_matter;
 pub mod html;
+pub mod ids;
 pub mod links;
 pub mod markdown;
 pub mod mkdocs;
@@ -29,8 +31,8 @@ use rayon::prelude::*;
 pub use config::{ConfigError, Settings, SopType};
 pub use sop::{Sop, Status};
 pub use source::{SourceFile, Span};
+pub use walk::escape;
 use walk::walk_dir;
-pub use walk::{escape, is_sop_file};
 
 /// Files larger than this are not read as SOPs.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -136,32 +138,8 @@ impl Repo {
         self.load_files(files, &mut broken)
     }
 
-    /// Load only the given files or folders (for `sop lint PATH...`).
-    pub fn load_paths(&self, paths: &[PathBuf]) -> Corpus {
-        let mut files = Vec::new();
-        let mut broken = Vec::new();
-        let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
-        for p in paths {
-            if let Some(problem) = escape(&root, p) {
-                broken.push(BrokenFile {
-                    path: self.relative(p),
-                    problem,
-                });
-            } else if p.is_dir() {
-                let (f, b) = walk_dir(self, p);
-                files.extend(f);
-                broken.extend(b);
-            } else {
-                files.push(p.clone());
-            }
-        }
-        files.sort();
-        files.dedup();
-        self.load_files(files, &mut broken)
-    }
-
-    /// The paths of every SOP file (`.md`) under the SOP folder, and the entries that could
-    /// not be walked.
+    /// The paths of every SOP file under the SOP folder (`[sops] extensions`, `include`,
+    /// `exclude`), and the entries that could not be walked.
     pub fn walk(&self) -> (Vec<PathBuf>, Vec<BrokenFile>) {
         let dir = self.sops_dir();
         if !dir.is_dir() {
@@ -171,10 +149,10 @@ impl Repo {
     }
 
     fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
-        let prefix = &self.settings.config.sops.id_prefix;
+        let ids = &self.settings.ids;
         let loaded: Vec<Result<Sop, BrokenFile>> = files
             .par_iter()
-            .map(|path| load_file(path, self.relative(path), prefix))
+            .map(|path| load_file(path, self.relative(path), ids))
             .collect();
         let mut sops = Vec::with_capacity(loaded.len());
         for item in loaded {
@@ -206,7 +184,11 @@ fn find_root(start: &Path) -> Option<PathBuf> {
 ///
 /// # Errors
 /// A [`BrokenFile`] when the file cannot be an SOP.
-pub fn load_file(path: &Path, rel: String, id_prefix: &str) -> Result<Sop, BrokenFile> {
+pub fn load_file(
+    path: &Path,
+    rel: String,
+    ids: &(impl ids::IdForm + ?Sized),
+) -> Result<Sop, BrokenFile> {
     let fail = |problem| BrokenFile {
         path: rel.clone(),
         problem,
@@ -226,7 +208,7 @@ pub fn load_file(path: &Path, rel: String, id_prefix: &str) -> Result<Sop, Broke
     }
     let bytes = std::fs::read(path).map_err(|e| fail(FileProblem::Unreadable(io_reason(&e))))?;
     let text = decode(bytes).map_err(fail)?;
-    Ok(Sop::parse(rel, text, id_prefix))
+    Ok(Sop::parse(rel, text, ids))
 }
 
 /// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8.

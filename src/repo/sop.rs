@@ -12,7 +12,9 @@ use serde::{Serialize, Serializer};
 
 use super::config::{Settings, SopType};
 use super::dates::{self, Date};
+use super::files::strip_markdown_extension;
 use super::front_matter::{self, FrontMatter, Split, Value};
+pub use super::ids::IdForm;
 use super::markdown::{self, Outline};
 use super::source::{SourceFile, Span};
 
@@ -188,14 +190,14 @@ pub struct FileName {
 }
 
 impl FileName {
-    /// Read a file name (without folders) with the repository's id prefix.
-    pub fn parse(name: &str, prefix: &str) -> FileName {
-        let stem = strip_md(name);
+    /// Read a file name (without folders) with the repository's id form.
+    pub fn parse(name: &str, ids: &(impl IdForm + ?Sized)) -> FileName {
+        let stem = strip_markdown_extension(name);
         let (stem, language) = match stem.rsplit_once('.') {
             Some((rest, lang)) if is_language_tag(lang) => (rest, Some(lang.to_string())),
             _ => (stem, None),
         };
-        let id_len = id_prefix_len(stem, prefix);
+        let id_len = ids.leading_id_len(stem);
         let (id, slug) = match id_len {
             Some(n) => (
                 Some(stem[..n].to_string()),
@@ -207,24 +209,6 @@ impl FileName {
     }
 }
 
-fn strip_md(name: &str) -> &str {
-    let lower = name.to_ascii_lowercase();
-    for ext in [".markdown", ".md"] {
-        if lower.ends_with(ext) {
-            return &name[..name.len() - ext.len()];
-        }
-    }
-    name
-}
-
-/// Length of a leading `<prefix>-<digits>` in `stem`.
-fn id_prefix_len(stem: &str, prefix: &str) -> Option<usize> {
-    let rest = stem.strip_prefix(prefix)?.strip_prefix('-')?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let after = rest.as_bytes().get(digits);
-    (digits > 0 && matches!(after, None | Some(b'-'))).then_some(prefix.len() + 1 + digits)
-}
-
 /// A BCP 47 tag of the common shapes: `es`, `pt-BR`, `zh-Hant`, `fil`.
 pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
@@ -234,13 +218,9 @@ pub fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// Parse a number out of an id such as `SOP-0042` with the repository's prefix.
-pub fn id_number(id: &str, prefix: &str) -> Option<u64> {
-    let rest = id.strip_prefix(prefix)?.strip_prefix('-')?;
-    if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    rest.parse().ok()
+/// The number of an id such as `SOP-0042`, read with the repository's id form.
+pub fn id_number(id: &str, ids: &(impl IdForm + ?Sized)) -> Option<u64> {
+    ids.number(id)
 }
 
 /// One SOP file, parsed.
@@ -264,7 +244,7 @@ pub struct Sop {
 
 impl Sop {
     /// Parse `text`, the contents of the file at `path` (relative to the repository root).
-    pub fn parse(path: String, text: String, id_prefix: &str) -> Sop {
+    pub fn parse(path: String, text: String, ids: &(impl IdForm + ?Sized)) -> Sop {
         let source = SourceFile::new(text);
         let text = source.text();
         let split = front_matter::split(text);
@@ -274,7 +254,7 @@ impl Sop {
             .map(Meta::from_front_matter)
             .unwrap_or_default();
         let name = path.rsplit('/').next().unwrap_or(&path);
-        let file_name = FileName::parse(name, id_prefix);
+        let file_name = FileName::parse(name, ids);
         Sop {
             path,
             source,
@@ -397,6 +377,18 @@ mod tests {
         assert_eq!(h.id, None);
         assert_eq!(h.slug, "notes (old)");
         assert_eq!(FileName::parse("SOP-0001-v1.2.md", "SOP").language, None);
+        let t = FileName::parse("SOP-0003-backup.html.md.erb", "SOP");
+        assert_eq!(
+            (t.id.as_deref(), t.slug.as_str()),
+            (Some("SOP-0003"), "backup")
+        );
+        let gdi = super::super::ids::IdPattern::new(Some(r"GDI-SOP(\d{4})"), "SOP", 4).unwrap();
+        let g = FileName::parse("GDI-SOP0003-restore.es.markdown", &gdi);
+        assert_eq!(g.id.as_deref(), Some("GDI-SOP0003"));
+        assert_eq!(
+            (g.slug.as_str(), g.language.as_deref()),
+            ("restore", Some("es"))
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Which files are SOPs: git's index plus the untracked files git does not ignore (without git:
-//! every file whose name is not hidden), under the SOP folder. Ignore files never hide a
+//! every file whose name is not hidden), under the SOP folder, that `[sops]` names as SOPs
+//! (`files.rs`). Ignore files never hide a
 //! tracked SOP. A symbolic link whose real location leaves the repository root or enters a
 //! `.git` folder is never read or entered: it becomes a [`BrokenFile`] with
 //! [`FileProblem::OutsideRepository`]; links inside the repository are followed.
@@ -30,6 +31,7 @@ pub(super) fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile
     let outside: Arc<Mutex<Vec<(PathBuf, FileProblem)>>> = Arc::default();
     let seen_outside = Arc::clone(&outside);
     let filter_root = root.clone();
+    let rules = repo.settings.files.clone();
     let walker = ignore::WalkBuilder::new(dir)
         .follow_links(true)
         .hidden(true)
@@ -42,7 +44,7 @@ pub(super) fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile
                 return true;
             }
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            if !is_dir && !is_sop_file(e.path()) {
+            if !is_dir && !has_sop_extension(&rules, e.path()) {
                 // Not an SOP (an image, say): never read here, and attachments are
                 // checked where they are linked.
                 return false;
@@ -60,7 +62,7 @@ pub(super) fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile
         match entry {
             Ok(e) => {
                 let is_file = e.file_type().is_some_and(|t| !t.is_dir());
-                if is_file && is_sop_file(e.path()) {
+                if is_file && is_sop_file(repo, e.path()) {
                     files.push(e.into_path());
                 }
             }
@@ -100,7 +102,7 @@ fn add_tracked(
     let reported: std::collections::HashSet<String> =
         broken.iter().map(|b| b.path.clone()).collect();
     for rel in tracked {
-        if !rel.starts_with(under) || !is_sop_file(rel) {
+        if !rel.starts_with(under) || !is_sop_file(repo, &repo.root.join(rel)) {
             continue;
         }
         let path = repo.root.join(rel);
@@ -159,16 +161,20 @@ pub fn escape(root: &Path, path: &Path) -> Option<FileProblem> {
     }
 }
 
-/// Whether `path` names an SOP file: Markdown (`.md`, `.markdown`), not a folder's `README.md`.
-pub fn is_sop_file(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        // Not UTF-8: still an SOP file if it ends in .md, so it is reported, not skipped.
-        return path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-    };
-    let lower = name.to_ascii_lowercase();
-    (lower.ends_with(".md") || lower.ends_with(".markdown")) && lower != "readme.md"
+/// Whether `path` (under the repository root) is an SOP file by `[sops]`'s rules. A name that
+/// is not UTF-8 is one when its extension is, so that it is reported, not skipped.
+fn is_sop_file(repo: &Repo, path: &Path) -> bool {
+    let rel = repo.relative(path);
+    if path.to_str().is_none() {
+        return has_sop_extension(&repo.settings.files, path);
+    }
+    repo.settings.files.is_sop(&rel)
+}
+
+/// Whether the name of `path` ends in one of the SOP extensions.
+fn has_sop_extension(rules: &super::files::FileRules, path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| rules.has_extension(&n.to_string_lossy()))
 }
 
 fn walk_error(repo: &Repo, err: &ignore::Error) -> BrokenFile {

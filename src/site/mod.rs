@@ -222,7 +222,7 @@ pub fn build_into(
         true,
         head.as_ref().zip(texts.as_ref()),
     );
-    paths::check(&mut selection, &repo.settings.config.sops.id_prefix)?;
+    paths::check(&mut selection, &repo.settings.ids)?;
     let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
     site.notes.extend(selection.notes.iter().cloned());
     site.unpublished_changes = selection.unpublished_changes.clone();

@@ -11,23 +11,25 @@ use std::collections::BTreeMap;
 
 use super::SiteError;
 use super::select::Selection;
+use crate::repo::ids::IdPattern;
 use crate::repo::sop::id_number;
 
-/// Leave out the SOPs of `selection` whose id is not `<prefix>-<number>` (noting each), then
+/// Leave out the SOPs of `selection` whose id is not of the repository's form (noting each), then
 /// check that no two pages share a path.
 ///
 /// # Errors
 /// [`SiteError::PathCollision`] naming the two sources and the path.
-pub(super) fn check(selection: &mut Selection<'_>, prefix: &str) -> Result<(), SiteError> {
+pub(super) fn check(selection: &mut Selection<'_>, ids: &IdPattern) -> Result<(), SiteError> {
     let before = selection.entries.len();
     let mut notes = Vec::new();
     selection.entries.retain(|e| {
-        let valid = id_number(&e.id, prefix).is_some();
+        let valid = id_number(&e.id, ids).is_some();
         if !valid {
             notes.push(format!(
-                "`{}` is not published: its id `{}` is not of the form `{prefix}-<number>`, so it cannot name a page; correct the id (`sop lint` shows where)",
+                "`{}` is not published: its id `{}` is not of the form {}, so it cannot name a page; correct the id (`sop lint` shows where)",
                 e.working.path,
-                e.id.escape_debug()
+                e.id.escape_debug(),
+                ids.shape()
             ));
         }
         valid

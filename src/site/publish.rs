@@ -255,8 +255,7 @@ fn source_inside(dir: &Path) -> Result<Option<PathBuf>, SiteError> {
             let path = entry.path();
             if name == ".git"
                 || name == crate::repo::config::FILE_NAME
-                || name.ends_with(".md")
-                || name.ends_with(".markdown")
+                || crate::repo::files::strip_markdown_extension(&name).len() != name.len()
             {
                 return Ok(Some(path));
             }

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::git::history::{self, HeadBlobs, Histories, Release, Revision, SopHistory};
+use crate::repo::ids::IdPattern;
 use crate::repo::{Corpus, Settings, Sop, Status};
 
 /// Why the site shows this text of an SOP.
@@ -249,7 +250,7 @@ pub fn select<'a>(
     histories: &'a Histories,
     how: &How<'_>,
 ) -> Selection<'a> {
-    let prefix = settings.config.sops.id_prefix.as_str();
+    let prefix = &settings.ids;
     let mut notes = Vec::new();
     let mut by_id: BTreeMap<&str, &Sop> = BTreeMap::new();
     for sop in corpus.sops.iter().filter(|s| !s.is_translation()) {
@@ -358,7 +359,7 @@ fn translation_text<'a>(
     t: &'a Sop,
     how: &How<'_>,
     reader: Option<&mut (dyn TextReader + '_)>,
-    prefix: &str,
+    prefix: &IdPattern,
     notes: &mut Vec<String>,
 ) -> Option<Cow<'a, Sop>> {
     if how.drafts {
@@ -410,7 +411,7 @@ fn pick<'a>(
     history: Option<&'a SopHistory>,
     how: &How<'_>,
     mut reader: Option<&mut (dyn TextReader + '_)>,
-    prefix: &str,
+    prefix: &IdPattern,
 ) -> Result<Entry<'a>, String> {
     let slug = file_slug(id);
     let releases: &'a [Release] = history.map_or(&[], |h| h.releases.as_slice());

@@ -770,7 +770,10 @@ fn a_named_path_that_is_not_linted_says_why() {
         .unwrap();
     assert!(fifo.success());
     let cases = [
-        ("sops/a/README.md", "a README describes its folder"),
+        (
+            "sops/a/README.md",
+            "`README.md` files are left out by default",
+        ),
         ("sops/a/notes.txt", "only Markdown files (`.md`) are SOPs"),
         ("docs/guide.md", "it is not in the SOP folder `sops/`"),
         ("sops/empty", "the folder holds no SOP files"),

@@ -15,6 +15,7 @@ mod diff;
 mod due;
 mod e2e;
 mod e2e_hostile;
+mod files;
 mod history;
 mod history_follow;
 mod init;
