@@ -11,6 +11,7 @@ pub mod dates;
 pub mod edit;
 pub mod front_matter;
 pub mod html;
+pub mod keys;
 pub mod markdown;
 pub mod sop;
 pub mod source;
@@ -167,10 +168,10 @@ impl Repo {
     }
 
     fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
-        let prefix = &self.settings.config.sops.id_prefix;
+        let settings = &self.settings;
         let loaded: Vec<Result<Sop, BrokenFile>> = files
             .par_iter()
-            .map(|path| load_file(path, self.relative(path), prefix))
+            .map(|path| load_file(path, self.relative(path), settings))
             .collect();
         let mut sops = Vec::with_capacity(loaded.len());
         for item in loaded {
@@ -202,7 +203,7 @@ fn find_root(start: &Path) -> Option<PathBuf> {
 ///
 /// # Errors
 /// A [`BrokenFile`] when the file cannot be an SOP.
-pub fn load_file(path: &Path, rel: String, id_prefix: &str) -> Result<Sop, BrokenFile> {
+pub fn load_file(path: &Path, rel: String, settings: &Settings) -> Result<Sop, BrokenFile> {
     let fail = |problem| BrokenFile {
         path: rel.clone(),
         problem,
@@ -222,7 +223,7 @@ pub fn load_file(path: &Path, rel: String, id_prefix: &str) -> Result<Sop, Broke
     }
     let bytes = std::fs::read(path).map_err(|e| fail(FileProblem::Unreadable(io_reason(&e))))?;
     let text = decode(bytes).map_err(fail)?;
-    Ok(Sop::parse(rel, text, id_prefix))
+    Ok(Sop::parse_in(rel, text, settings))
 }
 
 /// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8.
