@@ -180,6 +180,24 @@ pub struct Location {
     pub end_column: usize,
 }
 
+impl Location {
+    /// The lines and columns of `span` in `source`.
+    pub fn of(span: Span, source: &SourceFile) -> Location {
+        let start = source.line_col(span.start);
+        let end = source.line_col(span.end);
+        Location {
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column.max(if end.line == start.line {
+                start.column
+            } else {
+                1
+            }),
+        }
+    }
+}
+
 /// The files findings point into, by relative path.
 pub type Sources<'a> = HashMap<&'a str, &'a SourceFile>;
 
@@ -225,20 +243,7 @@ impl Finding {
     /// no source).
     pub fn locate(&self, source: Option<&SourceFile>) -> Location {
         match (self.span, source) {
-            (Some(span), Some(src)) => {
-                let start = src.line_col(span.start);
-                let end = src.line_col(span.end);
-                Location {
-                    line: start.line,
-                    column: start.column,
-                    end_line: end.line,
-                    end_column: end.column.max(if end.line == start.line {
-                        start.column
-                    } else {
-                        1
-                    }),
-                }
-            }
+            (Some(span), Some(src)) => Location::of(span, src),
             _ => Location {
                 line: 1,
                 column: 1,

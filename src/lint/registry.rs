@@ -145,18 +145,19 @@ id: SOP-0001\ntitle: Account Recovery\ntype: procedure\nstatus: draft\nversion: 
 owner: Sofia Marquez\ndepartment: User Service\n```\n\n\
 ## How to fix\n\nAdd the key with its value to the front matter.\n";
 
-    KEY_UNKNOWN = "key-unknown", FrontMatter, Error, fix: true,
+    KEY_UNKNOWN = "key-unknown", FrontMatter, Error, fix: false,
     "the front matter has a key sop does not know",
-    "## What it checks\n\nEvery front-matter key is one of the keys the SOP format defines (`id`, \
-`title`, `type`, `status`, `version`, `owner`, `department`, `approvers`, `effective`, \
-`review_every`, `next_review`, `last_reviewed`, `tags`, `supersedes`, `superseded_by`, \
-`retired_reason`, `language`, `translation_of`).\n\n\
+    "## What it checks\n\nEvery front-matter key is one of the keys the SOP format defines (listed \
+below), a name `sop.toml` gives one of them (`[front_matter] aliases`), or one of the team's own \
+keys that `sop.toml` lists under `[front_matter] allow`.\n\n\
 ## Why it matters\n\nA misspelt key is silently ignored: `aprovers:` looks right to a reviewer but \
 the SOP counts as having no approvers.\n\n\
 ## Example\n\nBad:\n\n```yaml\naprovers: [Priya Nair]\n```\n\nGood:\n\n```yaml\n\
 approvers: [Priya Nair]\n```\n\n\
-## How to fix\n\nCorrect the spelling (the finding suggests the closest key; `sop lint --fix` \
-renames it when there is one clear match), or remove the key.\n";
+## How to fix\n\nCorrect the spelling (the finding suggests the closest key, but `sop lint --fix` \
+never renames a key: that is your decision), or remove the key. A key your team uses on \
+purpose (`weight`, `layout`) goes under `[front_matter] allow`; your own name for one of the \
+keys below (`owner_slack` for `owner`) goes under `[front_matter] aliases`.\n";
 
     VALUE_WRONG_SHAPE = "value-wrong-shape", FrontMatter, Error, fix: false,
     "a front-matter value is a list where text belongs, or the reverse",
@@ -209,7 +210,7 @@ structure cannot be checked.\n\n\
 ## Example\n\nBad: `type: procedures`\n\nGood: `type: procedure`\n\n\
 ## How to fix\n\nUse one of the listed types, or add the type to `sop.toml`.\n";
 
-    STATUS_INVALID = "status-invalid", FrontMatter, Error, fix: true,
+    STATUS_INVALID = "status-invalid", FrontMatter, Error, fix: false,
     "the status is not draft, review, approved or retired",
     "## What it checks\n\nThat `status` is exactly one of `draft`, `review`, `approved` or \
 `retired`, in lower case.\n\n\
@@ -217,8 +218,8 @@ structure cannot be checked.\n\n\
 in force. A status such as `final` or `published` is not understood, so the SOP is treated as \
 never approved.\n\n\
 ## Example\n\nBad: `status: published` or `status: Approved`\n\nGood: `status: approved`\n\n\
-## How to fix\n\nUse one of the four words. `sop lint --fix` corrects the case (`Approved` to \
-`approved`).\n";
+## How to fix\n\nUse one of the four words. The finding suggests the word in lower case \
+(`Approved` to `approved`); `sop lint --fix` never changes a value.\n";
 
     VERSION_INVALID = "version-invalid", FrontMatter, Error, fix: false,
     "the version is not a semantic version",
@@ -318,15 +319,16 @@ links to the section's anchor only ever reach the first one.\n\n\
 ## Example\n\nBad: two `## Escalation` sections.\n\nGood: one `## Escalation` with both parts.\n\n\
 ## How to fix\n\nMerge the two sections, or rename one of them.\n";
 
-    SECTION_HEADING_MISSPELLED = "section-heading-misspelled", Structure, Error, fix: true,
+    SECTION_HEADING_MISSPELLED = "section-heading-misspelled", Structure, Error, fix: false,
     "a section heading is a misspelling of a required section",
     "## What it checks\n\nA level-2 heading that is not a required section but is very close to one \
 that is missing, such as `Roles & Responsibilites` for `Roles and Responsibilities`.\n\n\
 ## Why it matters\n\nThe section is there, but it is not recognised: checks that depend on it \
 are skipped and the site's navigation misses it.\n\n\
 ## Example\n\nBad: `## Escalaton`\n\nGood: `## Escalation`\n\n\
-## How to fix\n\nCorrect the heading. `sop lint --fix` renames it when there is one clear \
-match.\n";
+## How to fix\n\nCorrect the heading, or, if your team's name for the section is on purpose, \
+add it to the type's `aliases` in `sop.toml`. The finding suggests the required name; `sop lint \
+--fix` never renames a heading.\n";
 
     HEADING_LEVEL_SKIPPED = "heading-level-skipped", Structure, Error, fix: false,
     "a heading skips a level",
