@@ -54,7 +54,11 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
             writeln!(
                 anstream::stderr().lock(),
                 "{} left for you: `--fix` never renames a key or a heading or changes a value; the `help:` lines say what to write",
-                if suggested == 1 { "1 suggested change is".to_string() } else { format!("{suggested} suggested changes are") }
+                if suggested == 1 {
+                    "1 suggested change is".to_string()
+                } else {
+                    format!("{suggested} suggested changes are")
+                }
             )?;
         }
     }

@@ -14,6 +14,7 @@ mod diff;
 mod due;
 mod e2e;
 mod e2e_hostile;
+mod front_matter_keys;
 mod history;
 mod history_follow;
 mod init;
