@@ -263,11 +263,12 @@ fn key_known(names: &KeyNames, fm: &FrontMatter, field: &Field, sop: &Sop, out: 
     )
     .label("unknown key");
     let allow = format!(
-        "if it is your team's own key, list it under `[front_matter] allow` in `sop.toml` so sop leaves it alone"
+        "if `{}` is your team's own key, list it under `[front_matter] allow` in `sop.toml`",
+        field.key
     );
     match closest(&field.key, &names.all_names()) {
         Some(best) => {
-            f = f.help(format!("did you mean `{best}`? Else {allow}"));
+            f = f.help(format!("did you mean `{best}`? {}", capitalize(&allow)));
             let plain = sop.slice(field.key_span) == field.key;
             let taken = names
                 .key(best)
@@ -290,6 +291,14 @@ fn key_known(names: &KeyNames, fm: &FrontMatter, field: &Field, sop: &Sop, out: 
         }
     }
     out.push(f);
+}
+
+/// `text` with its first letter in capitals.
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn shape(names: &KeyNames, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
