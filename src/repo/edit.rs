@@ -263,6 +263,30 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_set_under_the_repository_names() {
+        let aliases = [
+            ("last_reviewed".to_string(), "last_reviewed_on".to_string()),
+            ("next_review".to_string(), "review_by".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let names = KeyNames::new(&aliases, &[]).unwrap();
+        let out = set_keys_named(
+            "---\nid: SOP-0001\neffective: 2025-01-01\nlast_reviewed_on: 2025-06-01\n---\n",
+            &[
+                ("last_reviewed", NewValue::Text("2026-11-25".into())),
+                ("next_review", NewValue::Text("2027-05-25".into())),
+            ],
+            &names,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "---\nid: SOP-0001\neffective: 2025-01-01\nreview_by: 2027-05-25\nlast_reviewed_on: 2026-11-25\n---\n"
+        );
+    }
+
+    #[test]
     fn keeps_crlf_line_endings() {
         let doc = "---\r\nid: SOP-1\r\nversion: 1.0.0\r\n---\r\nbody\r\n";
         let out = set_keys(

@@ -163,6 +163,26 @@ fn real_typos_are_still_found_with_aliases_and_allowed_keys_as_suggestions() {
     assert_eq!(fix["applicability"], "suggestion", "{fix:#?}");
     assert_eq!(fix["edits"][0]["replacement"], "tags");
     assert_eq!(fix["edits"][0]["line"], fix["edits"][0]["end_line"]);
+    // In SARIF, the same rename is a proposed fix marked as a suggestion.
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sarif_fixes: Vec<&Value> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.get("fixes"))
+        .collect();
+    assert_eq!(sarif_fixes.len(), 1, "{log:#}");
+    let f = &sarif_fixes[0][0];
+    assert_eq!(f["properties"]["applicability"], "suggestion");
+    assert_eq!(
+        f["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+        "tags"
+    );
 }
 
 #[test]
