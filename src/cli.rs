@@ -182,9 +182,14 @@ pub struct LintArgs {
     /// higher version, ids must not change, approved SOPs are retired, not deleted
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
-    /// Apply the safe automatic fixes, then report what remains
+    /// Apply the safe automatic fixes (those that cannot change what an SOP says, such as a
+    /// missing line break at the end), then report what remains. Renamed keys or headings and
+    /// changed values are only suggested, with the finding
     #[arg(long)]
     pub fix: bool,
+    /// With `--fix`: print the unified diff of what `--fix` would write, and write nothing
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,

@@ -2,105 +2,123 @@
 //! language servers) and for CI.
 //!
 //! `sop.toml`'s schema is derived from the types that read it ([`crate::repo::config::Config`]).
-//! The front matter's is derived from [`FrontMatter`] below, one field per key of
-//! [`crate::repo::front_matter::KNOWN_KEYS`], then given what the repository configures: the id
-//! pattern and the SOP types, each with its sections in its description.
+//! The front matter's is built from the table of keys ([`KEYS`]) and what the repository
+//! configures: the names of its keys, its id pattern and its SOP types.
 
-use schemars::JsonSchema;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::repo::Settings;
+use crate::repo::keys::{KEYS, Shape};
+use crate::repo::{Settings, Status};
 
 /// The schema of `sop.toml`.
 pub fn sop_toml() -> Value {
     crate::repo::config::schema()
 }
 
-/// An SOP's front matter, as the schema describes it. Only for the schema: `sop` reads front
-/// matter with its own parser, which keeps every value's place for messages.
-#[derive(JsonSchema)]
-#[schemars(deny_unknown_fields)]
-#[allow(dead_code)]
-struct FrontMatter {
-    /// The SOP's id, unique in the repository (the file name starts with it).
-    id: String,
-    /// The title, as readers see it.
-    title: String,
-    /// The SOP type: which sections it must have, in which order.
-    #[serde(rename = "type")]
-    sop_type: String,
-    /// Where it is in its life: `draft`, `review`, `approved` or `retired`.
-    status: Status,
-    /// Its semantic version (`1.2.0`); `sop release` sets it.
-    #[schemars(regex(
-        pattern = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
-    ))]
-    version: String,
-    /// Who keeps it up to date.
-    owner: String,
-    /// The department it belongs to.
-    department: String,
-    /// Who approved this text (`sop release --approve` writes them).
-    approvers: Option<OneOrMany>,
-    /// The day it takes effect, `YYYY-MM-DD`.
-    #[schemars(extend("format" = "date"))]
-    effective: Option<String>,
-    /// How often it is reviewed: `12 months`, `6 weeks`, `90 days`.
-    review_every: Option<String>,
-    /// The day of its next review, `YYYY-MM-DD` (else `last_reviewed` or `effective` plus
-    /// `review_every`).
-    #[schemars(extend("format" = "date"))]
-    next_review: Option<String>,
-    /// The day of its last review, `YYYY-MM-DD` (`sop review` sets it).
-    #[schemars(extend("format" = "date"))]
-    last_reviewed: Option<String>,
-    /// Free tags, for the site's tag pages and filters.
-    tags: Option<OneOrMany>,
-    /// The ids of SOPs this one replaces.
-    supersedes: Option<OneOrMany>,
-    /// The id of the SOP that replaces this retired one.
-    superseded_by: Option<String>,
-    /// Why it was retired.
-    retired_reason: Option<String>,
-    /// The language of a translation (`es`, `pt-BR`).
-    language: Option<String>,
-    /// On a translation: `<id>@<version>` of the source it translates.
-    translation_of: Option<String>,
-}
-
-/// Where an SOP is in its life.
-#[derive(JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code)]
-enum Status {
-    /// Being written.
-    Draft,
-    /// Waiting for approval.
-    Review,
-    /// In force.
-    Approved,
-    /// No longer in force.
-    Retired,
-}
-
-/// One value, or a list of them.
-#[derive(JsonSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-enum OneOrMany {
-    /// One.
-    One(String),
-    /// Several.
-    Many(Vec<String>),
-}
-
-/// The schema of an SOP's front matter in a repository with `settings`.
+/// The schema of an SOP's front matter in a repository with `settings`: one property per key of
+/// [`KEYS`], under the name the repository writes it (`[front_matter] aliases`), its allowed keys,
+/// its id pattern and its types, each with its sections in its description.
 pub fn front_matter(settings: &Settings) -> Value {
-    let mut schema =
-        serde_json::to_value(schemars::schema_for!(FrontMatter)).unwrap_or(Value::Null);
+    let names = &settings.keys;
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for key in KEYS {
+        let name = names.written(key.name);
+        let mut property = match key.shape {
+            Shape::Id => json!({
+                "type": "string",
+                "pattern": id_pattern(settings),
+            }),
+            Shape::Type => json!({ "oneOf": types(settings) }),
+            Shape::Status => json!({ "$ref": "#/$defs/Status" }),
+            Shape::Version => json!({ "type": "string", "pattern": SEMVER }),
+            Shape::Text | Shape::Period => json!({ "type": "string" }),
+            Shape::Date => json!({ "type": "string", "format": "date" }),
+            Shape::List => json!({ "$ref": "#/$defs/OneOrMany" }),
+        };
+        if !key.required {
+            property = optional(property);
+        }
+        let mut description = key.meaning.to_string();
+        if name != key.name {
+            description.push_str(&format!(
+                " (sop's key `{}`, named `{name}` in this repository)",
+                key.name
+            ));
+        }
+        if let Some(obj) = property.as_object_mut() {
+            obj.insert("description".into(), json!(description));
+        }
+        if key.required {
+            required.push(json!(name));
+        }
+        properties.insert(name.to_string(), property);
+    }
+    for own in names.allowed() {
+        properties.insert(
+            own.clone(),
+            json!({ "description": "This repository's own key, which sop leaves alone (`[front_matter] allow`)." }),
+        );
+    }
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "SOP front matter",
+        "description": "The YAML front matter of an SOP file for `sop`.",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": properties,
+        "required": required,
+        "$defs": {
+            "OneOrMany": {
+                "description": "One value, or a list of them.",
+                "anyOf": [
+                    { "description": "One.", "type": "string" },
+                    { "description": "Several.", "type": "array", "items": { "type": "string" } }
+                ]
+            },
+            "Status": {
+                "description": "Where an SOP is in its life.",
+                "oneOf": Status::ALL.iter().map(|s| json!({
+                    "const": s.as_str(),
+                    "description": status_meaning(*s),
+                    "type": "string",
+                })).collect::<Vec<_>>()
+            }
+        }
+    })
+}
+
+/// A semantic version.
+const SEMVER: &str =
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$";
+
+/// `property`, or nothing (`null`).
+fn optional(property: Value) -> Value {
+    match property.get("type").cloned() {
+        Some(Value::String(t)) => {
+            let mut p = property;
+            if let Some(obj) = p.as_object_mut() {
+                obj.insert("type".into(), json!([t, "null"]));
+            }
+            p
+        }
+        _ => json!({ "anyOf": [property, { "type": "null" }] }),
+    }
+}
+
+/// The id pattern of the repository.
+fn id_pattern(settings: &Settings) -> String {
+    if settings.ids.is_written() {
+        return format!("^(?:{})$", settings.ids.source());
+    }
     let prefix = &settings.config.sops.id_prefix;
     let digits = settings.config.sops.id_digits;
-    let types: Vec<Value> = settings
+    format!("^{}-[0-9]{{{digits}}}$", regex_escape(prefix))
+}
+
+/// The repository's SOP types, each with its sections in its description.
+fn types(settings: &Settings) -> Vec<Value> {
+    settings
         .types
         .values()
         .map(|t| {
@@ -113,29 +131,17 @@ pub fn front_matter(settings: &Settings) -> Value {
             }
             json!({ "const": t.name, "description": about })
         })
-        .collect();
-    if let Some(obj) = schema.as_object_mut() {
-        obj.insert("title".into(), json!("SOP front matter"));
-        obj.insert(
-            "description".into(),
-            json!("The YAML front matter of an SOP file for `sop`."),
-        );
+        .collect()
+}
+
+/// What a status means, in a few words.
+fn status_meaning(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "Being written.",
+        Status::Review => "Waiting for approval.",
+        Status::Approved => "In force.",
+        Status::Retired => "No longer in force.",
     }
-    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
-        if let Some(id) = props.get_mut("id").and_then(Value::as_object_mut) {
-            let pattern = if settings.ids.is_written() {
-                format!("^(?:{})$", settings.ids.source())
-            } else {
-                format!("^{}-[0-9]{{{digits}}}$", regex_escape(prefix))
-            };
-            id.insert("pattern".into(), json!(pattern));
-        }
-        if let Some(t) = props.get_mut("type").and_then(Value::as_object_mut) {
-            t.remove("type");
-            t.insert("oneOf".into(), Value::Array(types));
-        }
-    }
-    schema
 }
 
 /// `text` with the characters a regular expression gives meaning to escaped.
@@ -157,10 +163,11 @@ mod tests {
         let settings = Settings::load(None).unwrap();
         let schema = front_matter(&settings);
         let props = schema["properties"].as_object().unwrap();
-        for key in crate::repo::front_matter::KNOWN_KEYS {
-            assert!(props.contains_key(*key), "{key} is missing");
+        for key in KEYS {
+            assert!(props.contains_key(key.name), "{} is missing", key.name);
         }
-        assert_eq!(props.len(), crate::repo::front_matter::KNOWN_KEYS.len());
+        assert_eq!(props.len(), KEYS.len());
+        assert_eq!(schema["required"].as_array().map(Vec::len), Some(7));
         assert_eq!(schema["properties"]["id"]["pattern"], "^SOP-[0-9]{4}$");
         let types = schema["properties"]["type"]["oneOf"].as_array().unwrap();
         assert!(types.iter().any(|t| {
@@ -171,6 +178,26 @@ mod tests {
                     .contains("Sections: Purpose, Scope")
         }));
         assert_eq!(schema["additionalProperties"], false);
+    }
+
+    #[test]
+    fn the_front_matter_schema_names_keys_as_the_repository_writes_them() {
+        let settings = Settings::parse(
+            "[front_matter]\naliases = { owner = \"owner_slack\", review_every = \"review_in\" }\nallow = [\"weight\"]\n",
+            std::path::Path::new("sop.toml"),
+        )
+        .unwrap();
+        let schema = front_matter(&settings);
+        let props = schema["properties"].as_object().unwrap();
+        assert!(props.contains_key("owner_slack") && !props.contains_key("owner"));
+        assert!(props.contains_key("review_in") && props.contains_key("weight"));
+        assert!(
+            schema["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("owner_slack"))
+        );
+        assert_eq!(props["review_in"]["type"], json!(["string", "null"]));
     }
 
     #[test]

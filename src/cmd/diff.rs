@@ -62,9 +62,8 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let to_spec = args.to.clone().unwrap_or_else(|| "worktree".to_string());
     let (from_label, from_text) = load(&git, &repo, sop, &id, &from_spec)?;
     let (to_label, to_text) = load(&git, &repo, sop, &id, &to_spec)?;
-    let prefix = &repo.settings.ids;
-    let old = Sop::parse(sop.path.clone(), from_text, prefix);
-    let new = Sop::parse(sop.path.clone(), to_text, prefix);
+    let old = Sop::parse_in(sop.path.clone(), from_text, &repo.settings);
+    let new = Sop::parse_in(sop.path.clone(), to_text, &repo.settings);
     let d = diff::compare(&old, &new);
     let side = |label: String, s: &Sop| Side {
         label,

@@ -13,6 +13,7 @@ use crate::diag::{self, Finding, Format, Report, RuleMeta, Sources};
 use crate::lint::{self, LintError, registry};
 use crate::repo::config::SeverityLevel;
 use crate::repo::files::{FileRules, LeftOut, MARKDOWN_EXTENSIONS};
+use crate::repo::keys::{KEYS, KeyNames};
 use crate::repo::{Corpus, Repo};
 use crate::{Exit, Stop};
 
@@ -22,7 +23,7 @@ use crate::{Exit, Stop};
 /// Usage errors (unknown rule, missing path), configuration errors, write failures.
 pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     if let Some(id) = &args.explain {
-        return explain(id);
+        return explain(ctx, id);
     }
     if args.list_rules {
         // Inside a repository, show the severities its `sop.toml` sets.
@@ -36,11 +37,30 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     let selection = Selection::new(ctx, &repo, &args.paths)?;
     let mut corpus = repo.load();
     let mut findings = check(&repo, &corpus)?;
+    if args.fix && args.dry_run {
+        return preview_fixes(ctx, &corpus, &findings, &selection);
+    }
     if args.fix {
         let changed = fix(ctx, &repo, &corpus, &findings, &selection)?;
         if changed {
             corpus = repo.load();
             findings = check(&repo, &corpus)?;
+        }
+        let suggested = findings
+            .iter()
+            .filter(|f| selection.contains(&f.file))
+            .filter(|f| f.fix.as_ref().is_some_and(|fix| !fix.is_safe()))
+            .count();
+        if suggested > 0 && !ctx.quiet {
+            writeln!(
+                anstream::stderr().lock(),
+                "{} left for you: `--fix` never renames a key or a heading or changes a value; the `help:` lines say what to write",
+                if suggested == 1 {
+                    "1 suggested change is".to_string()
+                } else {
+                    format!("{suggested} suggested changes are")
+                }
+            )?;
         }
     }
     if let Some(base) = &args.base {
@@ -390,6 +410,54 @@ fn matches(p: &str, file: &str) -> bool {
     }
 }
 
+/// The findings of the file at `path`.
+fn of_file<'f>(findings: &'f [Finding], path: &'f str) -> impl Iterator<Item = &'f Finding> {
+    findings.iter().filter(move |f| f.file == path)
+}
+
+/// `--fix --dry-run`: the unified diff of every selected file that `--fix` would change, on
+/// standard output; nothing is written.
+fn preview_fixes(
+    ctx: &Context,
+    corpus: &Corpus,
+    findings: &[Finding],
+    selection: &Selection,
+) -> anyhow::Result<Exit> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut files = 0;
+    for sop in corpus.sops.iter().filter(|s| selection.contains(&s.path)) {
+        let old = sop.source.text();
+        let outcome = lint::apply_fixes(old, of_file(findings, &sop.path));
+        if outcome.text == old {
+            continue;
+        }
+        files += 1;
+        let path = crate::terminal::escape_line(&sop.path);
+        let diff = similar::TextDiff::from_lines(old, outcome.text.as_str());
+        write!(
+            out,
+            "{}",
+            diff.unified_diff()
+                .missing_newline_hint(true)
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+        )?;
+    }
+    out.flush()?;
+    if !ctx.quiet {
+        let what = match files {
+            0 => "`--fix` would change no file".to_string(),
+            1 => "`--fix` would change 1 file".to_string(),
+            n => format!("`--fix` would change {n} files"),
+        };
+        writeln!(
+            anstream::stderr().lock(),
+            "{what} (`--dry-run`: nothing was written)"
+        )?;
+    }
+    Ok(Exit::Success)
+}
+
 /// Apply the safe fixes of the selected files; `true` when a file changed.
 fn fix(
     ctx: &Context,
@@ -403,10 +471,7 @@ fn fix(
         if !selection.contains(&sop.path) {
             continue;
         }
-        let mine = findings
-            .iter()
-            .filter(|f| f.file == sop.path && f.fix.is_some());
-        let outcome = lint::apply_fixes(sop.source.text(), mine);
+        let outcome = lint::apply_fixes(sop.source.text(), of_file(findings, &sop.path));
         if outcome.applied.is_empty() || outcome.text == sop.source.text() {
             continue;
         }
@@ -435,7 +500,7 @@ fn fix(
     Ok(changed)
 }
 
-fn explain(id: &str) -> anyhow::Result<Exit> {
+fn explain(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
     let Some(rule) = registry::find(id) else {
         let ids = registry::ids();
         let help = match crate::repo::config::closest(id, &ids) {
@@ -461,8 +526,42 @@ fn explain(id: &str) -> anyhow::Result<Exit> {
         }
     )?;
     write!(out, "{}", rule.explanation)?;
+    if rule.id == registry::KEY_UNKNOWN.id {
+        // Inside a repository, with the names its `sop.toml` gives the keys.
+        let names = ctx.repo().map(|r| r.settings.keys).unwrap_or_default();
+        write!(out, "{}", key_table(&names))?;
+    }
     out.flush()?;
     Ok(Exit::Success)
+}
+
+/// The keys of the SOP format as a Markdown table, with this repository's names for them.
+fn key_table(names: &KeyNames) -> String {
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let mut out = String::from(
+        "\n## The keys\n\n| key | value | required | may have another name | meaning |\n|---|---|---|---|---|\n",
+    );
+    for k in KEYS {
+        let key = match names.alias(k.name) {
+            Some(alias) => format!("`{}` (written `{alias}` here)", k.name),
+            None => format!("`{}`", k.name),
+        };
+        out.push_str(&format!(
+            "| {key} | {} | {} | {} | {} |\n",
+            k.shape.words(),
+            yes(k.required),
+            yes(k.aliasable),
+            k.meaning
+        ));
+    }
+    if !names.allowed().is_empty() {
+        let own: Vec<String> = names.allowed().iter().map(|a| format!("`{a}`")).collect();
+        out.push_str(&format!(
+            "\nThis repository's own keys, which sop leaves alone: {}.\n",
+            own.join(", ")
+        ));
+    }
+    out
 }
 
 fn capitalize(s: &str) -> String {

@@ -112,7 +112,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             Some("fix the front matter first (`sop lint` shows where)".to_string()),
         )
     })?;
-    let released_sop = Sop::parse(sop.path.clone(), new_text.clone(), &repo.settings.ids);
+    let released_sop = Sop::parse_in(sop.path.clone(), new_text.clone(), &repo.settings);
     check_lint(&repo, &corpus, &released_sop, args)?;
 
     let had_staged = git.has_staged_change(&sop.path)?;

@@ -100,7 +100,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
     {
         edits.push(("next_review", NewValue::Text(next.to_string())));
     }
-    let new_text = edit::set_keys(text, &edits).map_err(|e| {
+    let new_text = edit::set_keys_named(text, &edits, &repo.settings.keys).map_err(|e| {
         Stop::refused(
             format!("cannot update the front matter of `{}`: {e}", sop.path),
             Some("fix the front matter first (`sop lint` shows where)".to_string()),

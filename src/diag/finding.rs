@@ -81,7 +81,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Markdown: *What it checks*, *Why it matters*, *Example*, *How to fix*.
     pub explanation: &'static str,
-    /// Whether `sop lint --fix` can repair some of its findings.
+    /// Whether `sop lint --fix` can repair some of its findings (with a safe fix; rules that
+    /// only suggest edits are not fixable).
     pub fixable: bool,
 }
 
@@ -94,13 +95,55 @@ pub struct Edit {
     pub replacement: String,
 }
 
-/// A safe automatic fix for one finding.
+/// Whether `sop lint --fix` may apply a [`Fix`] (after rustc's `MachineApplicable` and
+/// `MaybeIncorrect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Cannot change what the SOP says (a line break at the end of the file, whitespace):
+    /// `--fix` applies it.
+    Safe,
+    /// Changes a key, a heading, a value or words: the writer decides. Shown with the finding,
+    /// never applied by `--fix`.
+    Suggestion,
+}
+
+/// A machine edit for one finding: applied by `--fix` when [`Applicability::Safe`], else only
+/// suggested.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
-    /// What the fix does, for the report (`rename heading to "Roles and Responsibilities"`).
+    /// What the fix does, for the report: past tense for a safe fix (`added a line break at
+    /// the end of the file`), an instruction for a suggestion (`rename the key to `owner``).
     pub description: String,
     /// The edits, non-overlapping.
     pub edits: Vec<Edit>,
+    /// Whether `--fix` applies it.
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix that cannot change what the SOP says: `--fix` applies it.
+    pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            description: description.into(),
+            edits,
+            applicability: Applicability::Safe,
+        }
+    }
+
+    /// A change for the writer to make: shown, never applied by `--fix`.
+    pub fn suggestion(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            description: description.into(),
+            edits,
+            applicability: Applicability::Suggestion,
+        }
+    }
+
+    /// Whether `--fix` applies it.
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe
+    }
 }
 
 /// One problem in one file.
@@ -120,7 +163,7 @@ pub struct Finding {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
-    /// The automatic fix, when one is safe.
+    /// The machine edit: applied by `--fix` when safe, else a suggestion.
     pub fix: Option<Fix>,
 }
 
@@ -135,6 +178,24 @@ pub struct Location {
     pub end_line: usize,
     /// Column just after the span on the last line.
     pub end_column: usize,
+}
+
+impl Location {
+    /// The lines and columns of `span` in `source`.
+    pub fn of(span: Span, source: &SourceFile) -> Location {
+        let start = source.line_col(span.start);
+        let end = source.line_col(span.end);
+        Location {
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column.max(if end.line == start.line {
+                start.column
+            } else {
+                1
+            }),
+        }
+    }
 }
 
 /// The files findings point into, by relative path.
@@ -172,7 +233,7 @@ impl Finding {
         self
     }
 
-    /// With an automatic fix.
+    /// With a machine edit (safe or suggested).
     pub fn fix(mut self, fix: Fix) -> Finding {
         self.fix = Some(fix);
         self
@@ -182,20 +243,7 @@ impl Finding {
     /// no source).
     pub fn locate(&self, source: Option<&SourceFile>) -> Location {
         match (self.span, source) {
-            (Some(span), Some(src)) => {
-                let start = src.line_col(span.start);
-                let end = src.line_col(span.end);
-                Location {
-                    line: start.line,
-                    column: start.column,
-                    end_line: end.line,
-                    end_column: end.column.max(if end.line == start.line {
-                        start.column
-                    } else {
-                        1
-                    }),
-                }
-            }
+            (Some(span), Some(src)) => Location::of(span, src),
             _ => Location {
                 line: 1,
                 column: 1,

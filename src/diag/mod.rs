@@ -9,6 +9,8 @@ pub mod report;
 pub mod sarif;
 pub mod summary;
 
-pub use finding::{Edit, Family, Finding, Fix, Location, RuleMeta, Severity, Sources};
+pub use finding::{
+    Applicability, Edit, Family, Finding, Fix, Location, RuleMeta, Severity, Sources,
+};
 pub use report::Summary;
 pub use report::{Format, Report, write};

@@ -16,7 +16,7 @@ use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
-use super::finding::{Finding, RuleMeta, Severity};
+use super::finding::{Applicability, Finding, RuleMeta, Severity};
 use super::report::Report;
 use crate::repo::SourceFile;
 
@@ -113,6 +113,46 @@ struct SarifResult<'a> {
     message: OwnedText,
     locations: [Location<'a>; 1],
     partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+/// A proposed fix; SARIF fixes are never applied by the viewer on its own. `properties` says
+/// whether `sop lint --fix` applies it (`safe`) or leaves it to the writer (`suggestion`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: OwnedText,
+    artifact_changes: [ArtifactChange; 1],
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: EditRegion,
+    inserted_content: OwnedText,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EditRegion {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    applicability: Applicability,
 }
 
 #[derive(Serialize)]
@@ -181,6 +221,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                     },
                 }],
                 partial_fingerprints: BTreeMap::from([(FINGERPRINT, fingerprint)]),
+                fixes: fixes(finding, source),
             }
         })
         .collect();
@@ -249,6 +290,49 @@ fn rule(meta: &'static RuleMeta) -> Rule<'static> {
             tags: [meta.family.as_str()],
         },
     }
+}
+
+/// The finding's machine edit as a SARIF fix.
+fn fixes(finding: &Finding, source: Option<&SourceFile>) -> Vec<SarifFix> {
+    let (Some(fix), Some(source)) = (&finding.fix, source) else {
+        return Vec::new();
+    };
+    if fix.edits.is_empty() {
+        return Vec::new();
+    }
+    let replacements = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let at = super::finding::Location::of(e.span, source);
+            Replacement {
+                deleted_region: EditRegion {
+                    start_line: at.line,
+                    start_column: at.column,
+                    end_line: at.end_line,
+                    end_column: at.end_column,
+                },
+                inserted_content: OwnedText {
+                    text: e.replacement.clone(),
+                },
+            }
+        })
+        .collect();
+    vec![SarifFix {
+        description: OwnedText {
+            text: fix.description.clone(),
+        },
+        artifact_changes: [ArtifactChange {
+            artifact_location: ArtifactLocation {
+                uri: to_uri(&finding.file),
+                uri_base_id: SRCROOT,
+            },
+            replacements,
+        }],
+        properties: FixProperties {
+            applicability: fix.applicability,
+        },
+    }]
 }
 
 fn level(severity: Severity) -> &'static str {

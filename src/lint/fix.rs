@@ -1,10 +1,11 @@
 //! `sop lint --fix`: apply the safe machine edits of a file's findings to its text.
 //!
-//! Only edits that lint attached as a [`crate::diag::Fix`] are applied; two fixes whose edits
-//! overlap are never both applied (the later one waits for the next run). Writing the file is
-//! the command's job.
+//! Only fixes that lint marked [`Applicability::Safe`] are applied: those cannot change what the
+//! SOP says. Suggestions (renamed keys and headings, changed values) are never applied here. Two
+//! fixes whose edits overlap are never both applied (the later one waits for the next run).
+//! Writing the file is the command's job.
 
-use crate::diag::{Edit, Finding};
+use crate::diag::{Applicability, Edit, Finding};
 
 /// The result of [`apply_fixes`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,12 +16,12 @@ pub struct FixOutcome {
     pub applied: Vec<(usize, String)>,
 }
 
-/// Apply the fixes of `findings` (those for one file) to `text`.
+/// Apply the safe fixes of `findings` (those for one file) to `text`; suggestions are left out.
 pub fn apply_fixes<'f>(text: &str, findings: impl IntoIterator<Item = &'f Finding>) -> FixOutcome {
     let mut fixes: Vec<(&str, Vec<&Edit>)> = findings
         .into_iter()
         .filter_map(|f| f.fix.as_ref())
-        .filter(|fix| !fix.edits.is_empty())
+        .filter(|fix| fix.applicability == Applicability::Safe && !fix.edits.is_empty())
         .map(|fix| (fix.description.as_str(), fix.edits.iter().collect()))
         .collect();
     fixes.sort_by_key(|(_, edits)| edits.iter().map(|e| e.span.start).min().unwrap_or(0));
@@ -74,13 +75,13 @@ mod tests {
             Some(Span::new(start, end)),
             "m",
         )
-        .fix(Fix {
-            description: format!("put `{with}`"),
-            edits: vec![Edit {
+        .fix(Fix::safe(
+            format!("put `{with}`"),
+            vec![Edit {
                 span: Span::new(start, end),
                 replacement: with.into(),
             }],
-        })
+        ))
     }
 
     #[test]
@@ -95,5 +96,16 @@ mod tests {
         let out = apply_fixes(text, &fs);
         assert_eq!(out.text, "status: draft\nid: x\n");
         assert_eq!(out.applied.len(), 3);
+    }
+
+    #[test]
+    fn suggestions_are_never_applied() {
+        let mut f = with_fix(8, 13, "draft");
+        if let Some(fix) = f.fix.as_mut() {
+            fix.applicability = Applicability::Suggestion;
+        }
+        let out = apply_fixes("status: Draft\n", [&f]);
+        assert_eq!(out.text, "status: Draft\n");
+        assert!(out.applied.is_empty());
     }
 }

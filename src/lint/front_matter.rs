@@ -1,49 +1,21 @@
 //! Front-matter rules: syntax, required and unknown keys, value shapes and values (id, type,
 //! status, version, dates, e-mail, review period), id and file name.
+//!
+//! Which keys there are, their shapes and which are required come from [`KEYS`]; a key the
+//! repository writes under another name (`[front_matter] aliases`) is checked under that name
+//! and messages name it as the file writes it.
 
 use crate::diag::{Edit, Finding, Fix};
 use crate::repo::config::FileNames;
 use crate::repo::config::closest;
 use crate::repo::dates::{self, DateError};
-use crate::repo::front_matter::{Field, FrontMatter, KNOWN_KEYS, Value, YamlProblemKind};
+use crate::repo::front_matter::{Field, FrontMatter, Value, YamlProblemKind};
+use crate::repo::keys::{KEYS, KeyNames};
 use crate::repo::sop::id_number;
 use crate::repo::{Sop, Span, Status};
 
 use super::registry::*;
 use super::{Cx, finding};
-
-/// Keys that hold one value.
-const TEXT_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "type",
-    "status",
-    "version",
-    "owner",
-    "department",
-    "effective",
-    "review_every",
-    "next_review",
-    "last_reviewed",
-    "superseded_by",
-    "retired_reason",
-    "language",
-    "translation_of",
-];
-
-/// Keys that hold a list (or one value).
-const LIST_KEYS: &[&str] = &["approvers", "tags", "supersedes"];
-
-/// Keys every SOP must have.
-const REQUIRED: &[&str] = &[
-    "id",
-    "title",
-    "type",
-    "status",
-    "version",
-    "owner",
-    "department",
-];
 
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let Some(fm) = &sop.front_matter else {
@@ -80,10 +52,12 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     if yaml_problems(sop, fm, out) {
         return;
     }
+    let names = &cx.settings.keys;
     for field in &fm.fields {
-        key_known(fm, field, sop, out);
-        shape(field, sop, out);
+        key_known(names, fm, field, sop, out);
+        shape(names, field, sop, out);
     }
+    key_and_alias(names, fm, sop, out);
     required(cx, fm, sop, out);
     let m = &sop.meta;
     if let Some(id) = &m.id {
@@ -148,32 +122,40 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             _ => &m.last_reviewed,
         };
         if let Some(v) = value {
-            date_value(sop, rule, key, &v.value, v.span, out);
+            date_value(sop, rule, names.written(key), &v.value, v.span, out);
         }
     }
     if let Some(every) = &m.review_every
         && every.value.parse::<dates::Cadence>().is_err()
     {
+        let key = names.written("review_every");
         out.push(
             finding(
                 &REVIEW_EVERY_INVALID,
                 sop,
                 every.span,
-                format!("`review_every: {}` is not a period of time", every.value),
+                format!("`{key}: {}` is not a period of time", every.value),
             )
             .label("not a number and a unit")
-            .help("write a number and a unit, for example `review_every: 12 months`, `6 months` or `2 weeks`"),
+            .help(format!("write a number and a unit, for example `{key}: 12 months`, `6 months`, `1 year` or `2 weeks`")),
         );
     }
     if let Some(owner) = &m.owner {
-        email(sop, "owner", &owner.value, owner.span, out);
+        email(sop, names.written("owner"), &owner.value, owner.span, out);
     }
     if let Some(d) = &m.department {
-        name_length(sop, "department", &d.value, d.span, out);
+        name_length(
+            sop,
+            "department",
+            names.written("department"),
+            &d.value,
+            d.span,
+            out,
+        );
     }
     if let Some(list) = &m.tags {
         for t in &list.value {
-            name_length(sop, "tags", &t.value, t.span, out);
+            name_length(sop, "tags", names.written("tags"), &t.value, t.span, out);
         }
     }
     if let Some(list) = &m.approvers {
@@ -270,8 +252,8 @@ fn yaml_words(detail: &str) -> String {
     }
 }
 
-fn key_known(fm: &FrontMatter, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
-    if KNOWN_KEYS.contains(&field.key.as_str()) {
+fn key_known(names: &KeyNames, fm: &FrontMatter, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
+    if names.key(&field.key).is_some() || names.is_allowed(&field.key) {
         return;
     }
     let mut f = finding(
@@ -281,35 +263,53 @@ fn key_known(fm: &FrontMatter, field: &Field, sop: &Sop, out: &mut Vec<Finding>)
         format!("`{}` is not a front-matter key sop knows", field.key),
     )
     .label("unknown key");
-    match closest(&field.key, KNOWN_KEYS) {
+    let allow = format!(
+        "if `{}` is your team's own key, list it under `[front_matter] allow` in `sop.toml`",
+        field.key
+    );
+    match closest(&field.key, &names.all_names()) {
         Some(best) => {
-            f = f.help(format!("did you mean `{best}`?"));
+            f = f.help(format!("did you mean `{best}`? {}", capitalize(&allow)));
             let plain = sop.slice(field.key_span) == field.key;
-            if plain && fm.get(best).is_none() {
-                f = f.fix(Fix {
-                    description: format!("renamed key `{}` to `{best}`", field.key),
-                    edits: vec![Edit {
+            let taken = names
+                .key(best)
+                .is_some_and(|k| names.field(fm, k.name).is_some())
+                || fm.get(best).is_some();
+            if plain && !taken {
+                f = f.fix(Fix::suggestion(
+                    format!("rename the key `{}` to `{best}`", field.key),
+                    vec![Edit {
                         span: field.key_span,
                         replacement: best.to_string(),
                     }],
-                });
+                ));
             }
         }
         None => {
-            f = f.help(
-                "remove it, or use one of the keys listed by `sop lint --explain key-unknown`",
-            );
+            f = f.help(format!(
+                "remove it or correct it (`sop lint --explain key-unknown` lists the keys); {allow}"
+            ));
         }
     }
     out.push(f);
 }
 
-fn shape(field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
+/// `text` with its first letter in capitals.
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn shape(names: &KeyNames, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
+    let Some(spec) = names.key(&field.key) else {
+        return;
+    };
     let key = field.key.as_str();
-    let single = TEXT_KEYS.contains(&key);
-    let list = LIST_KEYS.contains(&key);
-    let (message, help) = match (&field.value, single, list) {
-        (Value::Mapping, _, _) if sop.slice(field.value_span).trim_start().starts_with('{') => (
+    let list = spec.shape.is_list();
+    let (message, help) = match &field.value {
+        Value::Mapping if sop.slice(field.value_span).trim_start().starts_with('{') => (
             format!(
                 "`{key}` holds `{}`, a template placeholder that was never filled in",
                 sop.slice(field.value_span).trim()
@@ -317,19 +317,19 @@ fn shape(field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
             "replace it with the real value; text with `{` or `}` must be in double quotes"
                 .to_string(),
         ),
-        (Value::Mapping, true, _) | (Value::Mapping, _, true) => (
+        Value::Mapping => (
             format!("`{key}` holds `key: value` pairs where one value belongs"),
             format!("write one value after `{key}:`; put text with `: ` in double quotes"),
         ),
-        (Value::List(_), true, _) => (
+        Value::List(_) if !list => (
             format!("`{key}` holds a list, but takes one value"),
-            if key == "owner" {
+            if spec.name == "owner" {
                 "name one accountable owner; list the others under `approvers`".to_string()
             } else {
                 format!("write a single value, such as `{key}: ...`")
             },
         ),
-        (Value::List(items), _, true) if items.iter().any(|i| i.text.is_none()) => (
+        Value::List(items) if items.iter().any(|i| i.text.is_none()) => (
             format!("an item of `{key}` is not plain text"),
             format!("write `{key}` as a list of names or ids, such as `{key}: [A, B]`"),
         ),
@@ -342,6 +342,27 @@ fn shape(field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
     );
 }
 
+/// A key written both under its own name and under the repository's alias for it.
+fn key_and_alias(names: &KeyNames, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
+    for (name, alias) in names.aliases() {
+        let (Some(own), Some(_)) = (fm.get(name), fm.get(alias)) else {
+            continue;
+        };
+        out.push(
+            finding(
+                &KEY_DUPLICATE,
+                sop,
+                own.key_span,
+                format!("`{name}` and `{alias}` are the same key here, and this file has both"),
+            )
+            .label(format!("sop reads `{alias}` and leaves this one out"))
+            .help(format!(
+                "`sop.toml` makes `{alias}` this repository's name for `{name}` (`[front_matter] aliases`): keep the `{alias}:` line and delete this one"
+            )),
+        );
+    }
+}
+
 fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
     let opening = sop.source.line_span(
         sop.source
@@ -350,11 +371,14 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
             .saturating_sub(1)
             .max(1),
     );
-    for key in REQUIRED {
-        if *key == "type" && cx.settings.type_for_path(&sop.path).is_some() {
+    let names = &cx.settings.keys;
+    for spec in KEYS.iter().filter(|k| k.required) {
+        let canonical = spec.name;
+        if canonical == "type" && cx.settings.type_for_path(&sop.path).is_some() {
             continue;
         }
-        match fm.get(key) {
+        let key = names.written(canonical);
+        match names.field(fm, canonical) {
             None => out.push(
                 finding(
                     &KEY_MISSING,
@@ -363,7 +387,7 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
                     format!("the front matter has no `{key}`"),
                 )
                 .label(format!("add `{key}:` to this block"))
-                .help(required_help(key)),
+                .help(required_help(key, canonical)),
             ),
             Some(field) => {
                 let empty = match &field.value {
@@ -380,7 +404,7 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
                             format!("`{key}` is empty"),
                         )
                         .label("no value")
-                        .help(required_help(key)),
+                        .help(required_help(key, canonical)),
                     );
                 }
             }
@@ -388,17 +412,18 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
     }
 }
 
-fn required_help(key: &str) -> String {
-    let example = match key {
-        "id" => "id: SOP-0001",
-        "title" => "title: Account Recovery",
-        "type" => "type: procedure",
-        "status" => "status: draft",
-        "version" => "version: 0.1.0",
-        "owner" => "owner: Sofia Marquez",
-        _ => "department: User Service",
+/// How to write the required key `canonical`, named `key` in the files.
+fn required_help(key: &str, canonical: &str) -> String {
+    let example = match canonical {
+        "id" => "SOP-0001",
+        "title" => "Account Recovery",
+        "type" => "procedure",
+        "status" => "draft",
+        "version" => "0.1.0",
+        "owner" => "Sofia Marquez",
+        _ => "User Service",
     };
-    format!("write it as `{example}`")
+    format!("write it as `{key}: {example}`")
 }
 
 fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>) {
@@ -487,13 +512,13 @@ fn status_value(sop: &Sop, value: &str, span: Span, out: &mut Vec<Finding>) {
     if let Ok(st) = lower.parse::<Status>() {
         f = f.help(format!("write it in lower case: `status: {st}`"));
         if sop.slice(span) == value {
-            f = f.fix(Fix {
-                description: format!("changed status `{value}` to `{st}`"),
-                edits: vec![Edit {
+            f = f.fix(Fix::suggestion(
+                format!("change the status `{value}` to `{st}`"),
+                vec![Edit {
                     span,
                     replacement: st.to_string(),
                 }],
-            });
+            ));
         }
     } else {
         let hint = match lower.as_str() {
@@ -620,12 +645,24 @@ fn email(sop: &Sop, key: &str, value: &str, span: Span, out: &mut Vec<Finding>) 
 /// page (and a file name) on the site, and a filter button.
 pub(crate) const MAX_NAME_CHARS: usize = 100;
 
-fn name_length(sop: &Sop, key: &str, value: &str, span: Span, out: &mut Vec<Finding>) {
+/// A department or tag name (`canonical`, written as `key`) that is too long.
+fn name_length(
+    sop: &Sop,
+    canonical: &str,
+    key: &str,
+    value: &str,
+    span: Span,
+    out: &mut Vec<Finding>,
+) {
     let chars = value.chars().count();
     if chars <= MAX_NAME_CHARS {
         return;
     }
-    let what = if key == "tags" { "tag" } else { "department" };
+    let what = if canonical == "tags" {
+        "tag"
+    } else {
+        "department"
+    };
     out.push(
         finding(
             &NAME_TOO_LONG,
@@ -636,7 +673,7 @@ fn name_length(sop: &Sop, key: &str, value: &str, span: Span, out: &mut Vec<Find
         .label("too long")
         .help(format!(
             "use a short name that people can scan, such as `{}`, and put the details in the SOP's text",
-            if key == "tags" { "tags: [refunds]" } else { "department: Payments" }
+            if canonical == "tags" { format!("{key}: [refunds]") } else { format!("{key}: Payments") }
         )),
     );
 }

@@ -70,7 +70,10 @@ fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {
                 "this SOP is approved but has no effective date",
             )
             .label("effective since when?")
-            .help("add `effective: YYYY-MM-DD`, the day this version takes effect"),
+            .help(format!(
+                "add `{}: YYYY-MM-DD`, the day this version takes effect",
+                cx.settings.keys.written("effective")
+            )),
         ),
         Some(eff) => {
             if let Ok(date) = dates::parse_date(&eff.value)

@@ -85,7 +85,7 @@ rules! {
     KEY_MISSING = "key-missing", FrontMatter, Error, fix: false,
     "a required front-matter key is missing or empty";
 
-    KEY_UNKNOWN = "key-unknown", FrontMatter, Error, fix: true,
+    KEY_UNKNOWN = "key-unknown", FrontMatter, Error, fix: false,
     "the front matter has a key sop does not know";
 
     VALUE_WRONG_SHAPE = "value-wrong-shape", FrontMatter, Error, fix: false,
@@ -103,7 +103,7 @@ rules! {
     TYPE_UNKNOWN = "type-unknown", FrontMatter, Error, fix: false,
     "the type is not one of the configured types";
 
-    STATUS_INVALID = "status-invalid", FrontMatter, Error, fix: true,
+    STATUS_INVALID = "status-invalid", FrontMatter, Error, fix: false,
     "the status is not draft, review, approved or retired";
 
     VERSION_INVALID = "version-invalid", FrontMatter, Error, fix: false,
@@ -136,7 +136,7 @@ rules! {
     SECTION_DUPLICATE = "section-duplicate", Structure, Error, fix: false,
     "the same section heading appears twice";
 
-    SECTION_HEADING_MISSPELLED = "section-heading-misspelled", Structure, Error, fix: true,
+    SECTION_HEADING_MISSPELLED = "section-heading-misspelled", Structure, Error, fix: false,
     "a section heading is a misspelling of a required section";
 
     HEADING_LEVEL_SKIPPED = "heading-level-skipped", Structure, Error, fix: false,

@@ -190,10 +190,10 @@ fn sections(
                 .label(format!("should be `{name}`"))
                 .help(format!("rename the heading to `{hashes} {name}`"));
                 if let Some(edit) = rename_heading(sop, h, name) {
-                    f = f.fix(Fix {
-                        description: format!("renamed heading to \"{name}\""),
-                        edits: vec![edit],
-                    });
+                    f = f.fix(Fix::suggestion(
+                        format!("rename the heading to \"{name}\""),
+                        vec![edit],
+                    ));
                 }
                 out.push(f);
             }
@@ -361,14 +361,14 @@ fn final_newline(sop: &Sop, out: &mut Vec<Finding>) {
         )
         .label("last character of the file")
         .help("add a line break at the end of the file")
-        .fix(Fix {
-            description: "added a line break at the end of the file".into(),
-            edits: vec![Edit {
+        .fix(Fix::safe(
+            "added a line break at the end of the file",
+            vec![Edit {
                 span: Span::empty(end),
                 // Keep the file's own line endings.
                 replacement: if text.contains("\r\n") { "\r\n" } else { "\n" }.into(),
             }],
-        }),
+        )),
     );
 }
 

@@ -37,6 +37,22 @@ pub struct Config {
     pub history: HistoryConfig,
     /// `[links]`: how links between documents are written, and the heading-id rule.
     pub links: super::links::LinksConfig,
+    /// `[front_matter]`: the team's own names for front-matter keys, and its own keys.
+    pub front_matter: FrontMatterConfig,
+}
+
+/// `[front_matter]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontMatterConfig {
+    /// The team's name for a key, read as the key everywhere:
+    /// `{ owner = "owner_slack", last_reviewed = "last_reviewed_on", review_every = "review_in" }`.
+    /// Keys that can have another name: `title`, `owner`, `department`, `effective`,
+    /// `review_every`, `next_review`, `last_reviewed`, `tags`.
+    pub aliases: BTreeMap<String, String>,
+    /// The team's own keys that `sop` leaves alone (not reported as unknown):
+    /// `["weight", "layout"]`.
+    pub allow: Vec<String>,
 }
 
 /// `[history]`.
@@ -510,6 +526,8 @@ pub struct Settings {
     pub files: FileRules,
     /// What ids look like (`[sops] id_pattern`, else `id_prefix` and `id_digits`).
     pub ids: IdPattern,
+    /// The front-matter keys as this repository writes them (`[front_matter]`).
+    pub keys: super::keys::KeyNames,
 }
 
 /// Why `sop.toml` could not be used.
@@ -686,6 +704,15 @@ impl Settings {
                 Some("for example `pull_request_url = \"https://github.com/org/repo/pull/{number}\"`".into()),
             ));
         }
+        let keys =
+            super::keys::KeyNames::new(&config.front_matter.aliases, &config.front_matter.allow)
+                .map_err(|e| {
+                    invalid(
+                        &["front_matter", "aliases", e.key()],
+                        e.to_string(),
+                        Some(e.help()),
+                    )
+                })?;
         let mut types = BTreeMap::new();
         for (name, description, sections) in BUILTIN_TYPES {
             types.insert(
@@ -811,6 +838,7 @@ impl Settings {
             places,
             files,
             ids,
+            keys,
         })
     }
 
@@ -977,6 +1005,24 @@ mod tests {
         assert!(parse("[release]\ntag_format = \"v{version}\"\n").is_err());
         assert!(parse("[release]\ntag_format = \"sop/{id}-{version}\"\n").is_ok());
         assert!(parse("[types.\"../x\"]\nsections = [\"A\"]\n").is_err());
+    }
+
+    #[test]
+    fn front_matter_aliases_are_checked_with_their_line() {
+        let s =
+            parse("[front_matter]\nallow = [\"weight\"]\naliases = { owner = \"owner_slack\" }\n")
+                .unwrap();
+        assert_eq!(s.keys.written("owner"), "owner_slack");
+        let err = parse("[front_matter]\nallow = []\naliases = { status = \"state\" }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sop.toml:3:"), "{err}");
+        assert!(err.contains("`status` cannot have another name"), "{err}");
+        let err = parse("[front_matter.aliases]\nownr = \"owner_slack\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sop.toml:2:"), "{err}");
+        assert!(err.contains("did you mean `owner"), "{err}");
     }
 
     #[test]

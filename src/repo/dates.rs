@@ -132,9 +132,9 @@ impl FromStr for Cadence {
         let amount: u32 = t[..split].parse().map_err(|_| err())?;
         let unit = match t[split..].trim().to_ascii_lowercase().as_str() {
             "d" | "day" | "days" => Unit::Days,
-            "w" | "week" | "weeks" => Unit::Weeks,
-            "m" | "mo" | "month" | "months" => Unit::Months,
-            "y" | "year" | "years" => Unit::Years,
+            "w" | "wk" | "wks" | "week" | "weeks" => Unit::Weeks,
+            "m" | "mo" | "mos" | "month" | "months" => Unit::Months,
+            "y" | "yr" | "yrs" | "year" | "years" => Unit::Years,
             _ => return Err(err()),
         };
         if amount == 0 || amount > 100_000 {
@@ -198,6 +198,16 @@ mod tests {
         assert_eq!(c.after(d), parse_date("2027-05-24").ok());
         assert_eq!("30d".parse::<Cadence>().unwrap().to_string(), "30 days");
         assert!("soon".parse::<Cadence>().is_err());
+        for (written, shown) in [
+            ("6 months", "6 months"),
+            ("12 months", "12 months"),
+            ("1 year", "1 year"),
+            ("2 yrs", "2 years"),
+            ("3 mos", "3 months"),
+            ("6 wks", "6 weeks"),
+        ] {
+            assert_eq!(written.parse::<Cadence>().unwrap().to_string(), shown);
+        }
         assert!("0 days".parse::<Cadence>().is_err());
     }
 }

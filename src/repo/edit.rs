@@ -2,11 +2,13 @@
 //!
 //! A key that is there has its line (or, for a block list, its lines) replaced; a missing key
 //! is inserted after the closest key that comes before it in the contract's order
-//! ([`front_matter::KNOWN_KEYS`]), else at the top of the block. Comments, the order of the
+//! ([`keys::KEYS`]), else at the top of the block. With [`set_keys_named`], a key the repository
+//! writes under another name (`[front_matter] aliases`) is set under that name. Comments, the order of the
 //! other keys, the body and the line endings are untouched. Used by `sop release` and
 //! `sop review`; depends on [`super::front_matter`] alone.
 
 use super::front_matter::{self, FrontMatter, Value};
+use super::keys::{self, KeyNames};
 
 /// A new value for a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,9 +38,22 @@ pub enum EditError {
 /// # Errors
 /// [`EditError`] when the file has no front matter or it does not parse.
 pub fn set_keys(text: &str, edits: &[(&str, NewValue)]) -> Result<String, EditError> {
+    set_keys_named(text, edits, &KeyNames::default())
+}
+
+/// `text` with each `(key, value)` of `edits` set, in order, each key under the name `names`
+/// gives it (a key the file already has under its own name stays there).
+///
+/// # Errors
+/// [`EditError`] when the file has no front matter or it does not parse.
+pub fn set_keys_named(
+    text: &str,
+    edits: &[(&str, NewValue)],
+    names: &KeyNames,
+) -> Result<String, EditError> {
     let mut out = text.to_string();
     for (key, value) in edits {
-        out = set_key(&out, key, value)?;
+        out = set_key(&out, key, value, names)?;
     }
     Ok(out)
 }
@@ -55,10 +70,11 @@ fn parse(text: &str) -> Result<FrontMatter, EditError> {
     Ok(fm)
 }
 
-fn set_key(text: &str, key: &str, value: &NewValue) -> Result<String, EditError> {
+fn set_key(text: &str, key: &str, value: &NewValue, names: &KeyNames) -> Result<String, EditError> {
     let fm = parse(text)?;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    if let Some(field) = fm.get(key) {
+    if let Some(field) = names.field(&fm, key) {
+        let key = field.key.as_str();
         let start = line_start(text, field.key_span.start);
         let end = line_end(text, field.value_span.end.max(field.key_span.end));
         let old = text.get(start..end).unwrap_or_default();
@@ -81,15 +97,15 @@ fn set_key(text: &str, key: &str, value: &NewValue) -> Result<String, EditError>
             text.get(end..).unwrap_or_default()
         ));
     }
-    let order = front_matter::KNOWN_KEYS;
-    let pos = order.iter().position(|k| *k == key);
+    let order = keys::KEYS;
+    let pos = order.iter().position(|k| k.name == key);
     let after = pos.and_then(|p| {
         order
             .get(..p)
             .unwrap_or_default()
             .iter()
             .rev()
-            .find_map(|k| fm.get(k))
+            .find_map(|k| names.field(&fm, k.name))
     });
     let at = match after {
         Some(f) => line_end(text, f.value_span.end.max(f.key_span.end)),
@@ -104,7 +120,7 @@ fn set_key(text: &str, key: &str, value: &NewValue) -> Result<String, EditError>
     } else {
         ("", at)
     };
-    let lines = render(key, value, false, "  ", newline);
+    let lines = render(names.written(key), value, false, "  ", newline);
     Ok(format!(
         "{}{lead}{lines}{}",
         text.get(..at).unwrap_or_default(),
@@ -244,6 +260,30 @@ mod tests {
             "    - Cy\neffective: 2026-11-25\nreview_every: 12 months\nlast_reviewed: 2026-11-25\n---\n"
         ));
         assert!(out.ends_with("\n## Purpose\n\nstatus: draft is not front matter\n"));
+    }
+
+    #[test]
+    fn keys_are_set_under_the_repository_names() {
+        let aliases = [
+            ("last_reviewed".to_string(), "last_reviewed_on".to_string()),
+            ("next_review".to_string(), "review_by".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let names = KeyNames::new(&aliases, &[]).unwrap();
+        let out = set_keys_named(
+            "---\nid: SOP-0001\neffective: 2025-01-01\nlast_reviewed_on: 2025-06-01\n---\n",
+            &[
+                ("last_reviewed", NewValue::Text("2026-11-25".into())),
+                ("next_review", NewValue::Text("2027-05-25".into())),
+            ],
+            &names,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "---\nid: SOP-0001\neffective: 2025-01-01\nreview_by: 2027-05-25\nlast_reviewed_on: 2026-11-25\n---\n"
+        );
     }
 
     #[test]

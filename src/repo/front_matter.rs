@@ -3,34 +3,13 @@
 //!
 //! YAML is read only here (saphyr-parser), so the parser can be swapped without touching the rest.
 //! A broken block is data, not an error: [`FrontMatter::problems`] carries each problem with its
-//! span, and lint reports it. This module depends on [`super::source`] alone.
+//! span, and lint reports it. Which keys there are is [`super::keys`]'s business. This module
+//! depends on [`super::source`] alone.
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, SpannedEventReceiver};
 use serde::Serialize;
 
 use super::source::Span;
-
-/// Every front-matter key the contract knows, in the order `sop new` writes them.
-pub const KNOWN_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "type",
-    "status",
-    "version",
-    "owner",
-    "department",
-    "approvers",
-    "effective",
-    "review_every",
-    "next_review",
-    "last_reviewed",
-    "tags",
-    "supersedes",
-    "superseded_by",
-    "retired_reason",
-    "language",
-    "translation_of",
-];
 
 /// Where the front matter and the body of a file are.
 #[derive(Debug, Clone, PartialEq, Eq)]

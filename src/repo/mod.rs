@@ -14,6 +14,7 @@ pub mod files;
 pub mod front_matter;
 pub mod html;
 pub mod ids;
+pub mod keys;
 pub mod links;
 pub mod markdown;
 pub mod mkdocs;
@@ -149,10 +150,10 @@ impl Repo {
     }
 
     fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
-        let ids = &self.settings.ids;
+        let settings = &self.settings;
         let loaded: Vec<Result<Sop, BrokenFile>> = files
             .par_iter()
-            .map(|path| load_file(path, self.relative(path), ids))
+            .map(|path| load_file(path, self.relative(path), settings))
             .collect();
         let mut sops = Vec::with_capacity(loaded.len());
         for item in loaded {
@@ -184,11 +185,7 @@ fn find_root(start: &Path) -> Option<PathBuf> {
 ///
 /// # Errors
 /// A [`BrokenFile`] when the file cannot be an SOP.
-pub fn load_file(
-    path: &Path,
-    rel: String,
-    ids: &(impl ids::IdForm + ?Sized),
-) -> Result<Sop, BrokenFile> {
+pub fn load_file(path: &Path, rel: String, settings: &Settings) -> Result<Sop, BrokenFile> {
     let fail = |problem| BrokenFile {
         path: rel.clone(),
         problem,
@@ -208,7 +205,7 @@ pub fn load_file(
     }
     let bytes = std::fs::read(path).map_err(|e| fail(FileProblem::Unreadable(io_reason(&e))))?;
     let text = decode(bytes).map_err(fail)?;
-    Ok(Sop::parse(rel, text, ids))
+    Ok(Sop::parse_in(rel, text, settings))
 }
 
 /// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8.

@@ -15,6 +15,7 @@ use super::dates::{self, Date};
 use super::files::strip_markdown_extension;
 use super::front_matter::{self, FrontMatter, Split, Value};
 pub use super::ids::IdForm;
+use super::keys::KeyNames;
 use super::markdown::{self, Outline};
 use super::source::{SourceFile, Span};
 
@@ -36,7 +37,7 @@ impl<T: Serialize> Serialize for Spanned<T> {
 /// A list value such as `approvers`, with the span of the whole list and of each item.
 pub type SpannedList = Spanned<Vec<Spanned<String>>>;
 
-/// The known front-matter keys, typed as text and lists, each with its span.
+/// The front-matter keys of [`super::keys::KEYS`], typed as text and lists, each with its span.
 ///
 /// A key is `None` when it is absent, empty, or of the wrong shape (a list where text belongs);
 /// lint tells these apart through [`Sop::front_matter`].
@@ -65,10 +66,10 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// Read the known keys out of `fm`.
-    pub fn from_front_matter(fm: &FrontMatter) -> Meta {
+    /// Read the keys of [`super::keys::KEYS`] out of `fm`, each under the name `names` gives it.
+    pub fn from_front_matter(fm: &FrontMatter, names: &KeyNames) -> Meta {
         let text = |key: &str| {
-            fm.get(key).and_then(|f| match &f.value {
+            names.field(fm, key).and_then(|f| match &f.value {
                 Value::Text(t) if !t.trim().is_empty() => Some(Spanned {
                     value: t.trim().to_string(),
                     span: f.value_span,
@@ -77,7 +78,7 @@ impl Meta {
             })
         };
         let list = |key: &str| {
-            fm.get(key).and_then(|f| match &f.value {
+            names.field(fm, key).and_then(|f| match &f.value {
                 Value::List(items) => Some(Spanned {
                     value: items
                         .iter()
@@ -243,15 +244,32 @@ pub struct Sop {
 }
 
 impl Sop {
-    /// Parse `text`, the contents of the file at `path` (relative to the repository root).
+    /// Parse `text`, the contents of the file at `path` (relative to the repository root), with
+    /// the keys under their own names.
     pub fn parse(path: String, text: String, ids: &(impl IdForm + ?Sized)) -> Sop {
+        Sop::parse_with(path, text, ids, &KeyNames::default())
+    }
+
+    /// Parse `text`, the contents of the file at `path`, as the repository of `settings` reads
+    /// it (its id prefix and its names for the front-matter keys).
+    pub fn parse_in(path: String, text: String, settings: &Settings) -> Sop {
+        Sop::parse_with(path, text, &settings.ids, &settings.keys)
+    }
+
+    /// Parse `text` with the id form and the names of the front-matter keys given.
+    pub fn parse_with(
+        path: String,
+        text: String,
+        ids: &(impl IdForm + ?Sized),
+        names: &KeyNames,
+    ) -> Sop {
         let source = SourceFile::new(text);
         let text = source.text();
         let split = front_matter::split(text);
         let front_matter = split.yaml.map(|yaml| front_matter::parse(text, yaml));
         let meta = front_matter
             .as_ref()
-            .map(Meta::from_front_matter)
+            .map(|fm| Meta::from_front_matter(fm, names))
             .unwrap_or_default();
         let name = path.rsplit('/').next().unwrap_or(&path);
         let file_name = FileName::parse(name, ids);
@@ -396,6 +414,55 @@ mod tests {
         assert_eq!(id_number("SOP-0042", "SOP"), Some(42));
         assert_eq!(id_number("SOP-42a", "SOP"), None);
         assert_eq!(id_number("CS-7", "SOP"), None);
+    }
+
+    fn meta_of(text: &str, names: &KeyNames) -> serde_json::Value {
+        let split = front_matter::split(text);
+        let fm = front_matter::parse(text, split.yaml.unwrap_or_default());
+        serde_json::to_value(Meta::from_front_matter(&fm, names)).unwrap()
+    }
+
+    #[test]
+    fn meta_reads_every_key_of_the_table_in_its_shape() {
+        let keys = crate::repo::keys::KEYS;
+        let as_text: String = keys.iter().map(|k| format!("{}: x\n", k.name)).collect();
+        let meta = meta_of(&format!("---\n{as_text}---\n"), &KeyNames::default());
+        let obj = meta.as_object().unwrap();
+        assert_eq!(obj.len(), keys.len());
+        for k in keys {
+            let want = if k.shape.is_list() {
+                serde_json::json!(["x"])
+            } else {
+                serde_json::json!("x")
+            };
+            assert_eq!(obj[k.name], want, "{}", k.name);
+        }
+        // Written as lists, only the list keys are read.
+        let as_list: String = keys.iter().map(|k| format!("{}: [x]\n", k.name)).collect();
+        let meta = meta_of(&format!("---\n{as_list}---\n"), &KeyNames::default());
+        for k in keys {
+            assert_eq!(meta[k.name].is_null(), !k.shape.is_list(), "{}", k.name);
+        }
+    }
+
+    #[test]
+    fn aliases_are_read_as_their_keys() {
+        let settings = Settings::parse(
+            "[front_matter]\naliases = { last_reviewed = \"last_reviewed_on\", review_every = \"review_in\" }\n",
+            std::path::Path::new("sop.toml"),
+        )
+        .unwrap();
+        let sop = Sop::parse_in(
+            "sops/a/SOP-0001-a.md".into(),
+            "---\nid: SOP-0001\nlast_reviewed_on: 2025-06-01\nreview_in: 6 months\n---\n".into(),
+            &settings,
+        );
+        assert_eq!(
+            sop.next_review(&settings),
+            dates::parse_date("2025-12-01").ok()
+        );
+        let plain = Sop::parse(sop.path.clone(), sop.source.text().to_string(), "SOP");
+        assert_eq!(plain.meta.last_reviewed, None);
     }
 
     #[test]

@@ -22,7 +22,6 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::git::history::{self, HeadBlobs, Histories, Release, Revision, SopHistory};
-use crate::repo::ids::IdPattern;
 use crate::repo::{Corpus, Settings, Sop, Status};
 
 /// Why the site shows this text of an SOP.
@@ -250,7 +249,6 @@ pub fn select<'a>(
     histories: &'a Histories,
     how: &How<'_>,
 ) -> Selection<'a> {
-    let prefix = &settings.ids;
     let mut notes = Vec::new();
     let mut by_id: BTreeMap<&str, &Sop> = BTreeMap::new();
     for sop in corpus.sops.iter().filter(|s| !s.is_translation()) {
@@ -277,7 +275,7 @@ pub fn select<'a>(
         .map(|&(id, working)| {
             readers.with(|reader| {
                 let reader = reader.map(|r| r as &mut dyn TextReader);
-                pick(id, working, histories.get(id), how, reader, prefix)
+                pick(id, working, histories.get(id), how, reader, settings)
             })
         })
         .collect();
@@ -315,7 +313,7 @@ pub fn select<'a>(
                 continue;
             }
             let r = reader.as_deref_mut().map(|r| r as &mut dyn TextReader);
-            let Some(shown) = translation_text(t, how, r, prefix, &mut notes) else {
+            let Some(shown) = translation_text(t, how, r, settings, &mut notes) else {
                 continue;
             };
             if !seen.insert(language.to_string()) {
@@ -359,7 +357,7 @@ fn translation_text<'a>(
     t: &'a Sop,
     how: &How<'_>,
     reader: Option<&mut (dyn TextReader + '_)>,
-    prefix: &IdPattern,
+    settings: &Settings,
     notes: &mut Vec<String>,
 ) -> Option<Cow<'a, Sop>> {
     if how.drafts {
@@ -373,7 +371,7 @@ fn translation_text<'a>(
         Some(blob) if history::is_text_of(blob, t.source.text()) => Some(Cow::Borrowed(t)),
         Some(blob) => reader
             .blob(blob)
-            .map(|text| Cow::Owned(Sop::parse(t.path.clone(), text, prefix))),
+            .map(|text| Cow::Owned(Sop::parse_in(t.path.clone(), text, settings))),
         None => None,
     };
     match committed {
@@ -411,7 +409,7 @@ fn pick<'a>(
     history: Option<&'a SopHistory>,
     how: &How<'_>,
     mut reader: Option<&mut (dyn TextReader + '_)>,
-    prefix: &IdPattern,
+    settings: &Settings,
 ) -> Result<Entry<'a>, String> {
     let slug = file_slug(id);
     let releases: &'a [Release] = history.map_or(&[], |h| h.releases.as_slice());
@@ -439,7 +437,7 @@ fn pick<'a>(
                 unreadable += 1;
                 continue;
             };
-            let sop = Sop::parse(path.to_string(), text, prefix);
+            let sop = Sop::parse_in(path.to_string(), text, settings);
             let status = sop.status();
             release_status.insert(release.tag.clone(), status);
             if matches!(status, Some(Status::Approved | Status::Retired)) {
@@ -500,7 +498,7 @@ fn pick<'a>(
             let path = history.map_or(working.path.as_str(), |h| h.path.as_str());
             reader
                 .and_then(|r| r.blob(blob))
-                .map(|text| Cow::Owned(Sop::parse(path.to_string(), text, prefix)))
+                .map(|text| Cow::Owned(Sop::parse_in(path.to_string(), text, settings)))
         }
         None => None,
     };

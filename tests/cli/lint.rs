@@ -362,7 +362,7 @@ fn disable_comments_silence_a_file_or_a_line() {
 }
 
 #[test]
-fn fix_repairs_the_safe_findings_and_reports_them() {
+fn fix_applies_only_safe_fixes_and_leaves_renames_as_suggestions() {
     let r = SopRepo::new();
     let text = sop_text("SOP-0001", "Refunds", "procedure", "draft")
         .replace(
@@ -383,34 +383,39 @@ fn fix_repairs_the_safe_findings_and_reports_them() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("fixed sops/a/SOP-0001-refunds.md:5: changed status `Draft` to `draft`"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("fixed sops/a/SOP-0001-refunds.md:7: renamed key `ownr` to `owner`"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("renamed heading to \"Roles and Responsibilities\""),
-        "{stderr}"
-    );
-    assert!(
         stderr.contains("added a line break at the end of the file"),
         "{stderr}"
     );
-    let fixed = r.read("sops/a/SOP-0001-refunds.md");
-    let expected = sop_text("SOP-0001", "Refunds", "procedure", "draft").replace(
-        "department: Payments\n",
-        "department: Payments\nversion: 2\n",
+    assert!(
+        stderr.contains("3 suggested changes are left for you"),
+        "{stderr}"
     );
-    assert_eq!(fixed, expected);
-    // What remains is reported: the duplicate `version` key (its last value, `2`, counts)
-    // cannot be fixed safely.
-    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Only the line break was added: the key, the heading and the status are the writer's.
     assert_eq!(
-        rules_of(findings.as_array().unwrap()),
-        ["key-duplicate", "version-invalid"]
+        r.read("sops/a/SOP-0001-refunds.md"),
+        format!("{}\n", text.trim_end())
     );
+    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    let suggested: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["fix"]["applicability"] == "suggestion")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["fix"]["edits"][0]["replacement"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suggested,
+        [
+            ("status-invalid", "draft"),
+            ("key-unknown", "owner"),
+            ("section-heading-misspelled", "Roles and Responsibilities"),
+        ]
+    );
+    assert!(rules_of(findings).contains(&"key-duplicate"));
     assert_eq!(out.status.code(), Some(1));
 }
 

@@ -16,6 +16,7 @@ mod due;
 mod e2e;
 mod e2e_hostile;
 mod files;
+mod front_matter_keys;
 mod history;
 mod history_follow;
 mod init;
