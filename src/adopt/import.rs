@@ -73,11 +73,72 @@ pub fn html_to_markdown(html: &str) -> std::io::Result<Converted> {
             },
         )
         .build();
-    let markdown = converter.convert(html)?;
+    let markdown = converter.convert(&label_rows_as_data(html))?;
     Ok(Converted {
         markdown,
         page_title: page_title(html),
     })
+}
+
+/// `html` with label (`th`) and value (`td`) rows made plain two-column rows, so that a
+/// metadata table reads as a Markdown table: its first row becomes the header (all `th`,
+/// as Markdown tables need one), the other rows all `td`.
+fn label_rows_as_data(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    while let Some(start) = lower.get(at..).and_then(|t| t.find("<tr")).map(|i| at + i) {
+        let Some(end) = lower
+            .get(start..)
+            .and_then(|t| t.find("</tr"))
+            .map(|i| start + i)
+        else {
+            break;
+        };
+        out.push_str(html.get(at..start).unwrap_or_default());
+        let row = html.get(start..end).unwrap_or_default();
+        let lrow = lower.get(start..end).unwrap_or_default();
+        if lrow.contains("<th") && lrow.contains("<td") {
+            let before = lower.get(..start).unwrap_or_default();
+            let first_row = before.rfind("<table").unwrap_or(0) >= before.rfind("<tr").unwrap_or(0);
+            let (from, to) = if first_row {
+                ("td", "th")
+            } else {
+                ("th", "td")
+            };
+            out.push_str(&retag(row, lrow, from, to));
+        } else {
+            out.push_str(row);
+        }
+        at = end;
+    }
+    out.push_str(html.get(at..).unwrap_or_default());
+    out
+}
+
+/// `row` with its `<from>`/`</from>` cell tags written as `to`; `lrow` is `row` lowercased.
+fn retag(row: &str, lrow: &str, from: &str, to: &str) -> String {
+    let mut fixed = String::with_capacity(row.len());
+    let mut i = 0;
+    while let Some(ch) = row.get(i..).and_then(|r| r.chars().next()) {
+        let rest = lrow.get(i..).unwrap_or_default();
+        let tag_end = |n: usize| {
+            rest.as_bytes()
+                .get(n)
+                .is_some_and(|b| *b == b'>' || b.is_ascii_whitespace())
+        };
+        if rest.starts_with(&format!("<{from}")) && tag_end(from.len() + 1) {
+            fixed.push_str(&format!("<{to}"));
+            i += from.len() + 1;
+        } else if rest.starts_with(&format!("</{from}")) && tag_end(from.len() + 2) {
+            fixed.push_str(&format!("</{to}"));
+            i += from.len() + 2;
+        } else {
+            fixed.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    fixed
 }
 
 /// Whether the element is page chrome, by its id or class.
@@ -319,17 +380,22 @@ pub fn first_h1(md: &str) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// The body of the SOP: `md` without the `# title` heading, its headings matched to the
+/// The body of the SOP: `md` without its `# ` heading whose text is `title_heading`, its headings matched to the
 /// type's sections (those become `## <Section>`, the rest move level with them), and each
 /// missing section added, in the type's order, from `template` (the type's rendered template).
 /// Also returns the names of the sections added.
-pub fn shape_body(md: &str, title: &str, ty: &SopType, template: &str) -> (String, Vec<String>) {
+pub fn shape_body(
+    md: &str,
+    title_heading: Option<&str>,
+    ty: &SopType,
+    template: &str,
+) -> (String, Vec<String>) {
     let lookup = section_lookup(ty);
     let outline = markdown::outline(md, Span::new(0, md.len()));
     let title_heading = outline
         .headings
         .iter()
-        .position(|h| h.level == 1 && h.text.trim() == title);
+        .position(|h| h.level == 1 && Some(h.text.trim()) == title_heading);
     let matched = |text: &str| lookup.get(&normalize_heading(text)).copied();
     let top = outline
         .headings
@@ -566,5 +632,9 @@ mod tests {
         let c = html_to_markdown(html).unwrap();
         assert_eq!(c.page_title.as_deref(), Some("Refunds"));
         assert_eq!(c.markdown, "# Refunds\n\nKeep.");
+        let table =
+            "<table><tr><th>Owner</th><td>Ann</td></tr><tr><th>Version</th><td>2</td></tr></table>";
+        let md = html_to_markdown(table).unwrap().markdown;
+        assert!(md.contains("| Owner") && md.contains("| Ann"), "{md}");
     }
 }

@@ -214,11 +214,18 @@ fn write_sop(
     }
     let shown = file.display().to_string();
     let mut todo: Vec<String> = Vec::new();
+    let h1 = import::first_h1(&md);
+    let page_title = doc.converted.page_title.clone();
+    // Confluence heads the page with `Space : Title`; its `<title>` says the same.
+    let h1_title = match (&h1, &page_title) {
+        (Some(h), Some(p)) if h.ends_with(&format!(" : {p}")) => Some(p.clone()),
+        _ => h1.clone(),
+    };
     let title = meta
         .get("title")
         .map(str::to_string)
-        .or_else(|| import::first_h1(&md))
-        .or(doc.converted.page_title.clone())
+        .or(h1_title.clone())
+        .or(page_title)
         .unwrap_or_else(|| {
             todo.push("check the title: it was made from the file name".into());
             humanise(
@@ -227,6 +234,8 @@ fn write_sop(
                     .unwrap_or("untitled"),
             )
         });
+    // The first `# ` heading is the title the front matter now holds.
+    let title_heading = h1.filter(|_| h1_title.as_deref() == Some(title.as_str()));
     let department = meta
         .get("department")
         .map(str::to_string)
@@ -308,7 +317,7 @@ fn write_sop(
         let head_end = front_matter::split(&template).body.start;
         let head = edit::set_keys(template.get(..head_end).unwrap_or_default(), &extras)
             .map_err(|e| anyhow::anyhow!("the template of `{}` {e}", ty.name))?;
-        let (mut body, added) = import::shape_body(&md, &title, ty, &template);
+        let (mut body, added) = import::shape_body(&md, title_heading.as_deref(), ty, &template);
         let (with_images, mut images) = import::extract_data_images(&body, &folder_name);
         body = with_images;
         if let Some((dir, files)) = &doc.media {
