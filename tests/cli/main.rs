@@ -6,6 +6,7 @@
 mod support;
 
 mod action;
+mod adopt;
 mod approval;
 mod approval_model;
 mod approved;
@@ -16,6 +17,7 @@ mod e2e;
 mod e2e_hostile;
 mod history;
 mod history_follow;
+mod import;
 mod init;
 mod lint;
 mod lint_base;
