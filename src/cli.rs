@@ -93,6 +93,20 @@ pub enum Command {
     Due(DueArgs),
     /// Corpus health: SOPs by status, type and department, review age, releases, findings
     Stats(StatsArgs),
+    /// Write the front matter of existing Markdown documents: ids, titles, owners, departments,
+    /// dates, in one step you review
+    ///
+    /// Keeps every key a file has and its text byte for byte (a first `# Title` heading that
+    /// repeats the title is removed: the site shows the title). Prints what it wrote and what
+    /// you still have to decide; running it again changes nothing.
+    Adopt(AdoptArgs),
+    /// Turn Word (.docx, through pandoc), saved web pages (.html, from Confluence or Google
+    /// Docs) and Markdown documents into new SOPs
+    ///
+    /// The front matter comes from the document's metadata table or its title, headings are
+    /// matched to the type's sections, prompts are added for the missing ones, and images are
+    /// saved in a folder next to the new SOP. Prints each new file's path.
+    Import(ImportArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the manual page (roff)
@@ -432,4 +446,66 @@ mod tests {
     fn cli_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// `sop adopt`.
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// SOP files or folders to adopt (default: every SOP in the repository)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The status given to documents that have none
+    #[arg(long, value_enum, default_value_t = AdoptStatus::Draft)]
+    pub status: AdoptStatus,
+    /// Where owners come from (default: CODEOWNERS, else the author of most commits)
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub owner_from: Option<AdoptOwnerFrom>,
+    /// The department of every document adopted (default: its folder's name)
+    #[arg(long, value_name = "NAME")]
+    pub department: Option<String>,
+    /// Show the changes as a diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Statuses `sop adopt` can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdoptStatus {
+    /// Being written; not published
+    Draft,
+    /// Approved as it is (name the approvers afterwards)
+    Approved,
+}
+
+impl AdoptStatus {
+    /// The front-matter value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdoptStatus::Draft => "draft",
+            AdoptStatus::Approved => "approved",
+        }
+    }
+}
+
+/// Where `sop adopt` finds owners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdoptOwnerFrom {
+    /// The author of most of the file's commits
+    Git,
+    /// The CODEOWNERS file (`.github/`, the root or `docs/`)
+    Codeowners,
+}
+
+/// `sop import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Documents to import: .docx, .html/.htm, .md
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Which kind of SOP they become
+    #[arg(short, long = "type", value_name = "TYPE", default_value = "procedure")]
+    pub sop_type: String,
+    /// Folder under the SOP folder (default: the document's department, else `general`)
+    #[arg(short, long, value_name = "FOLDER")]
+    pub dir: Option<String>,
 }

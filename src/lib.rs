@@ -4,6 +4,7 @@
 //! Data flows one way: [`repo`] loads, [`scaffold`] and the commands in [`cmd`] act, and only
 //! `cmd` prints or picks exit codes.
 
+pub mod adopt;
 pub mod assets;
 pub mod atomic;
 pub mod cli;

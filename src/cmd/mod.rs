@@ -1,10 +1,12 @@
 //! One module per subcommand: each reads its arguments, calls the library, writes the result
 //! and picks the exit code. Only this folder and `main.rs` print.
 
+mod adopt;
 mod completions;
 mod diff;
 mod due;
 mod history;
+mod import;
 mod init;
 mod lint;
 mod list;
@@ -44,6 +46,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Serve(args) => serve::run(&ctx, &args),
         Command::Due(args) => due::run(&ctx, &args),
         Command::Stats(args) => stats::run(&ctx, &args),
+        Command::Adopt(args) => adopt::run(&ctx, &args),
+        Command::Import(args) => import::run(&ctx, &args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
         Command::Schema(args) => schema::run(&ctx, &args),

@@ -200,12 +200,12 @@ fn open_editor(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {
 
 /// An exclusive lock held while an id is chosen and its file written, so that concurrent
 /// `sop new` runs never pick the same id. The operating system releases it if `sop` dies.
-struct IdLock {
+pub(super) struct IdLock {
     _file: File,
 }
 
 impl IdLock {
-    fn acquire(repo: &Repo) -> anyhow::Result<IdLock> {
+    pub(super) fn acquire(repo: &Repo) -> anyhow::Result<IdLock> {
         let path = lock_path(repo);
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -232,7 +232,7 @@ fn lock_path(repo: &Repo) -> PathBuf {
 /// Refuse to create `path` when its folder (or one above it, up to the repository root) is a
 /// symbolic link that leads outside the repository or into `.git`: `sop` writes only what
 /// belongs to the repository.
-fn refuse_folder_outside(repo: &Repo, path: &Path) -> anyhow::Result<()> {
+pub(super) fn refuse_folder_outside(repo: &Repo, path: &Path) -> anyhow::Result<()> {
     let root = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
     // The nearest folder that exists: the rest is created inside it.
     let Some(existing) = path.ancestors().skip(1).find(|p| p.exists()) else {

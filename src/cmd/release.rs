@@ -106,7 +106,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         edits.push(("approvers", NewValue::List(Vec::new())));
     }
     let old_text = sop.source.text();
-    let new_text = edit::set_keys(old_text, &edits).map_err(|e| {
+    let new_text = edit::set_keys_named(old_text, &edits, &repo.settings.keys).map_err(|e| {
         Stop::refused(
             format!("cannot update the front matter of `{}`: {e}", sop.path),
             Some("fix the front matter first (`sop lint` shows where)".to_string()),

@@ -6,6 +6,7 @@
 mod support;
 
 mod action;
+mod adopt;
 mod adopted_markdown;
 mod approval;
 mod approval_model;
@@ -19,6 +20,7 @@ mod files;
 mod front_matter_keys;
 mod history;
 mod history_follow;
+mod import;
 mod init;
 mod links;
 mod lint;

@@ -1,0 +1,547 @@
+//! Bringing documents a team already has under `sop`: `sop adopt` writes the front matter of
+//! existing Markdown files ([`plan`]), `sop import` turns Word, HTML and Markdown documents into
+//! new SOPs ([`import`]).
+//!
+//! [`plan`] decides, for one file, which keys to add and where each value comes from; it reads
+//! nothing itself (the command gathers git history and `CODEOWNERS` first), so every decision
+//! is testable on text. Existing keys and the body are kept byte for byte: keys are added with
+//! [`crate::repo::edit::set_keys`], and the only other change is removing a first `# Title`
+//! heading that repeats the title (the site shows the title from the front matter).
+
+pub mod codeowners;
+pub mod import;
+
+use crate::repo::edit::{self, NewValue};
+use crate::repo::front_matter::{Field, FrontMatter, Value};
+use crate::repo::{Settings, Sop};
+
+/// Where the owner comes from (`--owner-from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerFrom {
+    /// `CODEOWNERS`, else the most frequent git author.
+    Either,
+    /// Only the most frequent git author.
+    Git,
+    /// Only `CODEOWNERS`.
+    CodeOwners,
+}
+
+/// What the command found out about one file before planning.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The id to give the file when it has none (allocated by the command).
+    pub new_id: Option<String>,
+    /// Dates of the first and the last commit that changed the file, `YYYY-MM-DD`.
+    pub first_commit: Option<String>,
+    /// See `first_commit`.
+    pub last_commit: Option<String>,
+    /// The author of most commits of the file (the most recent of those tied).
+    pub top_author: Option<String>,
+    /// The owners `CODEOWNERS` gives the file, and the file's path, for the summary.
+    pub code_owners: Option<(Vec<String>, String)>,
+}
+
+/// The command line's choices.
+#[derive(Debug, Clone)]
+pub struct Choices {
+    /// `--status`.
+    pub status: String,
+    /// `--owner-from`.
+    pub owner_from: OwnerFrom,
+    /// `--department`.
+    pub department: Option<String>,
+}
+
+/// One key written, with where its value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The key.
+    pub key: &'static str,
+    /// The value.
+    pub value: String,
+    /// Where it came from, in words ("from the `# ` heading").
+    pub source: String,
+}
+
+/// What adopting one file does.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// The keys added.
+    pub written: Vec<Written>,
+    /// What could not be decided, each as an instruction ("set `owner:` …").
+    pub undecided: Vec<String>,
+    /// The heading removed because it repeated the title: its line and text.
+    pub removed_heading: Option<(usize, String)>,
+    /// The file's new text (the old one when nothing changes).
+    pub text: String,
+}
+
+impl Plan {
+    /// Whether the file changes.
+    pub fn changes(&self) -> bool {
+        !self.written.is_empty() || self.removed_heading.is_some()
+    }
+}
+
+/// Why a file cannot be adopted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The front matter does not parse (or is never closed).
+    #[error("{0}")]
+    FrontMatter(String),
+}
+
+/// The keys an adopted SOP needs, in the order they are decided.
+const REQUIRED: &[&str] = &[
+    "id",
+    "title",
+    "type",
+    "status",
+    "version",
+    "owner",
+    "department",
+];
+
+/// The field the team uses for `key` in `fm`: the key itself. This is the one place that
+/// answers "which key is the owner here", so a team's own name for a key (`owner_slack`)
+/// counts as that key once `sop.toml` can say so.
+pub fn key_field<'f>(settings: &Settings, fm: &'f FrontMatter, key: &str) -> Option<&'f Field> {
+    fm.get(settings.keys.written(key))
+}
+
+/// Whether `fm` gives `key` a value (an empty `key:` does not).
+fn has(settings: &Settings, fm: Option<&FrontMatter>, key: &str) -> bool {
+    fm.and_then(|fm| key_field(settings, fm, key))
+        .is_some_and(|f| match &f.value {
+            Value::Null => false,
+            Value::Text(t) => !t.trim().is_empty(),
+            Value::List(_) | Value::Mapping => true,
+        })
+}
+
+/// Whether `sop` already has every key adoption writes: such a file is left alone.
+pub fn is_adopted(settings: &Settings, sop: &Sop) -> bool {
+    sop.front_matter.is_some()
+        && REQUIRED
+            .iter()
+            .all(|k| has(settings, sop.front_matter.as_ref(), k))
+}
+
+/// Whether adopting `sop` gives it a new id: it has none in its front matter or file name.
+pub fn needs_id(settings: &Settings, sop: &Sop) -> bool {
+    !is_adopted(settings, sop)
+        && !has(settings, sop.front_matter.as_ref(), "id")
+        && sop.file_name.id.is_none()
+}
+
+/// Plan the adoption of `sop`.
+///
+/// # Errors
+/// [`Refusal`] when its front matter cannot be read, so keys cannot be added safely.
+pub fn plan(
+    settings: &Settings,
+    sop: &Sop,
+    facts: &Facts,
+    choices: &Choices,
+) -> Result<Plan, Refusal> {
+    let text = sop.source.text();
+    if sop.split.unclosed.is_some() {
+        return Err(Refusal::FrontMatter(
+            "its front matter is never closed: add a line with only `---` after the last `key: value` line".into(),
+        ));
+    }
+    let fm = sop.front_matter.as_ref();
+    if let Some(p) = fm.and_then(|f| f.problems.first()) {
+        let line = sop.source.line_col(p.span.start).line;
+        return Err(Refusal::FrontMatter(format!(
+            "its front matter is not valid YAML at line {line} ({}): correct it, then run `sop adopt` again",
+            p.detail
+        )));
+    }
+    let mut out = Plan {
+        text: text.to_string(),
+        ..Plan::default()
+    };
+    if is_adopted(settings, sop) {
+        return Ok(out);
+    }
+    let has = |key: &str| has(settings, fm, key);
+    let mut written: Vec<Written> = Vec::new();
+    let mut add = |key: &'static str, value: String, source: String| {
+        written.push(Written { key, value, source });
+    };
+
+    if !has("id") {
+        match sop.file_name.id.clone().or_else(|| facts.new_id.clone()) {
+            Some(id) if sop.file_name.id.is_some() => add("id", id, "from the file name".into()),
+            Some(id) => add("id", id, "the next free number".into()),
+            None => out.undecided.push(format!(
+                "set `id:` in {} (`[sops] id_pattern` gives no next id: write the first id by hand)",
+                sop.path
+            )),
+        }
+    }
+
+    let title_h1 = title_heading(sop);
+    let fm_title = fm
+        .and_then(|f| key_field(settings, f, "title"))
+        .and_then(|f| match &f.value {
+            Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            _ => None,
+        });
+    let title = match (&fm_title, &title_h1) {
+        (Some(t), _) => t.clone(),
+        (None, Some((_, h))) => {
+            add("title", h.clone(), "from the `# ` heading".into());
+            h.clone()
+        }
+        (None, None) => {
+            let t = humanise(&sop.file_name.slug);
+            add(
+                "title",
+                t.clone(),
+                "from the file name: check the wording".into(),
+            );
+            t
+        }
+    };
+    let mut body_text = text.to_string();
+    if let Some((span, h)) = &title_h1
+        && *h == title
+    {
+        let line = sop.source.line_col(span.start).line;
+        let end = text
+            .get(span.end..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| span.end + i + 1);
+        body_text = format!(
+            "{}{}",
+            text.get(..span.start).unwrap_or_default(),
+            text.get(end..).unwrap_or_default()
+        );
+        out.removed_heading = Some((line, format!("# {h}")));
+    }
+
+    if !has("type") {
+        match settings.type_for_path(&sop.path) {
+            Some(t) => add(
+                "type",
+                t.name.clone(),
+                "its folder matches the type's `paths` in sop.toml".into(),
+            ),
+            None if settings.types.contains_key("procedure") => add(
+                "type",
+                "procedure".into(),
+                "no `[types.*] paths` in sop.toml matches it: check it, or add `paths`".into(),
+            ),
+            None => out.undecided.push(format!(
+                "set `type:` in {} (no `[types.*] paths` in sop.toml matches it)",
+                sop.path
+            )),
+        }
+    }
+    let status = fm
+        .and_then(|f| key_field(settings, f, "status"))
+        .and_then(|f| match &f.value {
+            Value::Text(t) => Some(t.clone()),
+            _ => None,
+        });
+    let status = match status {
+        Some(s) if has("status") => s,
+        _ => {
+            add(
+                "status",
+                choices.status.clone(),
+                "from `--status`".to_string(),
+            );
+            choices.status.clone()
+        }
+    };
+    if !has("version") {
+        let v = if status == "approved" {
+            "1.0.0"
+        } else {
+            "0.1.0"
+        };
+        add(
+            "version",
+            v.into(),
+            format!(
+                "the first version of a{} SOP",
+                if v == "1.0.0" { "n approved" } else { " draft" }
+            ),
+        );
+    }
+    if !has("owner") {
+        owner(sop, facts, choices, &mut written, &mut out.undecided);
+    }
+    if !has("department") {
+        match department(settings, sop, choices) {
+            Some((d, source)) => written.push(Written {
+                key: "department",
+                value: d,
+                source,
+            }),
+            None => out.undecided.push(format!(
+                "set `department:` in {} (it is not in a folder; or pass `--department`)",
+                sop.path
+            )),
+        }
+    }
+    if !has("effective")
+        && let Some(d) = &facts.first_commit
+    {
+        written.push(Written {
+            key: "effective",
+            value: d.clone(),
+            source: "the date of its first commit".into(),
+        });
+    }
+    if !has("last_reviewed")
+        && let Some(d) = &facts.last_commit
+    {
+        written.push(Written {
+            key: "last_reviewed",
+            value: d.clone(),
+            source: "the date of its last commit".into(),
+        });
+    }
+    if status == "approved" && !has("approvers") {
+        out.undecided.push(format!(
+            "set `approvers:` in {} to the people who approved it",
+            sop.path
+        ));
+    }
+    out.written = written;
+    if !out.changes() {
+        return Ok(out);
+    }
+    out.text = write_keys(
+        settings,
+        &body_text,
+        sop.front_matter.is_some(),
+        &out.written,
+    )?;
+    Ok(out)
+}
+
+fn owner(
+    sop: &Sop,
+    facts: &Facts,
+    choices: &Choices,
+    written: &mut Vec<Written>,
+    undecided: &mut Vec<String>,
+) {
+    let from_codeowners = facts
+        .code_owners
+        .as_ref()
+        .filter(|(o, _)| !o.is_empty() && choices.owner_from != OwnerFrom::Git);
+    if let Some((owners, file)) = from_codeowners {
+        let first = owners.first().map(|o| codeowners::owner_name(o));
+        if let Some(first) = first {
+            let more = if owners.len() > 1 {
+                format!(" (it names {}; the first is taken)", owners.join(", "))
+            } else {
+                String::new()
+            };
+            written.push(Written {
+                key: "owner",
+                value: first,
+                source: format!("from {file}{more}"),
+            });
+            return;
+        }
+    }
+    if choices.owner_from != OwnerFrom::CodeOwners
+        && let Some(author) = &facts.top_author
+    {
+        written.push(Written {
+            key: "owner",
+            value: author.clone(),
+            source: "the author of most of its commits".into(),
+        });
+        return;
+    }
+    let why = match choices.owner_from {
+        OwnerFrom::CodeOwners => "CODEOWNERS names nobody for it",
+        OwnerFrom::Git => "git has no commit of it",
+        OwnerFrom::Either => "CODEOWNERS names nobody for it and git has no commit of it",
+    };
+    undecided.push(format!("set `owner:` in {} ({why})", sop.path));
+}
+
+fn department(settings: &Settings, sop: &Sop, choices: &Choices) -> Option<(String, String)> {
+    if let Some(d) = &choices.department {
+        return Some((d.clone(), "from `--department`".into()));
+    }
+    let under = sop
+        .path
+        .strip_prefix(settings.sops_dir())
+        .map_or(sop.path.as_str(), |p| p.trim_start_matches('/'));
+    match under.rsplit_once('/') {
+        Some((folder, _)) => {
+            let name = folder.rsplit('/').next().unwrap_or(folder);
+            Some((humanise(name), format!("from its folder `{folder}/`")))
+        }
+        None => settings
+            .config
+            .defaults
+            .department
+            .clone()
+            .map(|d| (d, "from `[defaults] department` in sop.toml".into())),
+    }
+}
+
+/// The first `# ` heading of the body, when nothing but blank lines and comments comes before
+/// it: the document's title.
+fn title_heading(sop: &Sop) -> Option<(crate::repo::Span, String)> {
+    let outline = sop.outline();
+    let first = outline.headings.first().filter(|h| h.level == 1)?;
+    let before = sop
+        .source
+        .text()
+        .get(sop.split.body.start..first.span.start)
+        .unwrap_or_default();
+    let mut rest = before.to_string();
+    for c in outline.comments.iter().rev() {
+        if c.start >= sop.split.body.start && c.end <= first.span.start {
+            rest.replace_range(
+                c.start - sop.split.body.start..c.end - sop.split.body.start,
+                "",
+            );
+        }
+    }
+    let text = first.text.trim();
+    (rest.trim().is_empty() && !text.is_empty()).then(|| (first.span, text.to_string()))
+}
+
+/// `customer-support` → `Customer Support`.
+pub fn humanise(name: &str) -> String {
+    name.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `text` with the `written` keys added to its front matter (a new block at the top when it
+/// has none), in the line endings it uses.
+fn write_keys(
+    settings: &Settings,
+    text: &str,
+    has_front_matter: bool,
+    written: &[Written],
+) -> Result<String, Refusal> {
+    let names = &settings.keys;
+    let base = if has_front_matter {
+        text.to_string()
+    } else {
+        let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let Some(first) = written.first() else {
+            return Ok(text.to_string());
+        };
+        let block = edit::set_keys_named(
+            &format!("---{nl}{}: x{nl}---{nl}", names.written(first.key)),
+            &[(first.key, NewValue::Text(first.value.clone()))],
+            names,
+        )
+        .map_err(|e| Refusal::FrontMatter(e.to_string()))?;
+        format!("{block}{text}")
+    };
+    let edits: Vec<(&str, NewValue)> = written
+        .iter()
+        .map(|w| (w.key, NewValue::Text(w.value.clone())))
+        .collect();
+    edit::set_keys_named(&base, &edits, names).map_err(|e| Refusal::FrontMatter(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings::parse("", std::path::Path::new("sop.toml")).unwrap()
+    }
+
+    fn choices() -> Choices {
+        Choices {
+            status: "draft".into(),
+            owner_from: OwnerFrom::Either,
+            department: None,
+        }
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            new_id: Some("SOP-0007".into()),
+            first_commit: Some("2026-01-01".into()),
+            last_commit: Some("2026-02-01".into()),
+            top_author: Some("Ann Lee".into()),
+            code_owners: None,
+        }
+    }
+
+    #[test]
+    fn a_plain_file_gets_every_key_and_loses_its_title_heading() {
+        let sop = Sop::parse(
+            "sops/customer-support/refunds.md".into(),
+            "# Refund requests\n\nHow we refund.\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert_eq!(
+            p.text,
+            "---\nid: SOP-0007\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\neffective: 2026-01-01\nlast_reviewed: 2026-02-01\n---\n\nHow we refund.\n"
+        );
+        assert_eq!(p.removed_heading, Some((1, "# Refund requests".into())));
+        assert!(p.undecided.is_empty());
+        let again = Sop::parse(sop.path.clone(), p.text.clone(), "SOP");
+        let p2 = plan(&settings(), &again, &facts(), &choices()).unwrap();
+        assert!(!p2.changes());
+    }
+
+    #[test]
+    fn existing_keys_and_crlf_are_kept() {
+        let text = "---\r\ntitle: Keys  # ours\r\nweight: 3\r\n---\r\n# Other\r\nBody\r\n";
+        let sop = Sop::parse("sops/ops/keys.md".into(), text.into(), "SOP");
+        let mut f = facts();
+        f.top_author = None;
+        f.code_owners = Some((vec!["@acme/ops".into(), "@bo".into()], "CODEOWNERS".into()));
+        let p = plan(&settings(), &sop, &f, &choices()).unwrap();
+        assert!(p.text.contains("title: Keys  # ours\r\n"));
+        assert!(p.text.contains("weight: 3\r\n"));
+        assert!(p.text.contains("owner: acme/ops\r\n"));
+        assert!(p.text.ends_with("---\r\n# Other\r\nBody\r\n"));
+        assert!(!p.text.replace("\r\n", "").contains('\n'));
+        assert_eq!(p.removed_heading, None);
+    }
+
+    #[test]
+    fn what_cannot_be_decided_is_said() {
+        let sop = Sop::parse("sops/loose.md".into(), "Text only.\n".into(), "SOP");
+        let p = plan(&settings(), &sop, &Facts::default(), &choices()).unwrap();
+        assert!(
+            p.undecided
+                .iter()
+                .any(|u| u.starts_with("set `owner:` in sops/loose.md"))
+        );
+        assert!(
+            p.undecided
+                .iter()
+                .any(|u| u.starts_with("set `department:`"))
+        );
+        let title = p.written.iter().find(|w| w.key == "title").unwrap();
+        assert_eq!(title.value, "Loose");
+    }
+
+    #[test]
+    fn broken_front_matter_is_refused() {
+        let sop = Sop::parse("sops/a.md".into(), "---\ntitle: [\n---\n".into(), "SOP");
+        assert!(plan(&settings(), &sop, &facts(), &choices()).is_err());
+    }
+}

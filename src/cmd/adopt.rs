@@ -1,0 +1,331 @@
+//! `sop adopt [PATH...]`: write the front matter of SOP files that lack it, in one step the
+//! team reviews with `git diff` (or `--dry-run`, which shows the diff and writes nothing).
+//!
+//! Every file is planned first ([`crate::adopt::plan`]); when one cannot be read, nothing is
+//! written. The files are those the repository's walk finds ([`Repo::load`]), so `[sops]`
+//! settings decide what is adopted, as they decide what is linted.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use super::Context;
+use crate::adopt::codeowners::CodeOwners;
+use crate::adopt::{self, Choices, Facts, OwnerFrom, Plan};
+use crate::cli::{AdoptArgs, AdoptOwnerFrom};
+use crate::repo::{Repo, Sop};
+use crate::{Exit, Stop, atomic, scaffold};
+
+/// Run `sop adopt`.
+///
+/// # Errors
+/// Usage errors (a path outside the repository), a refusal when a file cannot be read, write
+/// failures.
+pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
+    let repo = ctx.repo()?;
+    let selected = selection(ctx, &repo, &args.paths)?;
+    let corpus = repo.load();
+    let git = ctx.git(&repo)?;
+
+    let mut refusals: Vec<String> = corpus
+        .broken
+        .iter()
+        .filter(|b| selected.contains(&b.path))
+        .map(|b| format!("{}: {}", b.path, b.problem))
+        .collect();
+    let mut skipped: Vec<String> = Vec::new();
+    let mut sops: Vec<&Sop> = Vec::new();
+    for sop in &corpus.sops {
+        if !selected.contains(&sop.path) || sop.is_translation() {
+            continue;
+        }
+        if repo
+            .root
+            .join(&sop.path)
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            skipped.push(format!(
+                "{}: a symbolic link; sop never writes through one: adopt the file it points to",
+                sop.path
+            ));
+            continue;
+        }
+        sops.push(sop);
+    }
+    for name in selected.unmatched(&corpus) {
+        ctx.warn(&format!(
+            "`{name}` holds no SOP file that sop reads (only Markdown files in the SOP folder `{}/`, as `[sops]` in sop.toml says)",
+            repo.settings.sops_dir()
+        ))?;
+    }
+
+    let histories = match &git {
+        Some(g) => g.histories(&repo.settings).map_err(super::git_stop)?,
+        None => Default::default(),
+    };
+    let by_path: HashMap<&str, &crate::git::history::SopHistory> =
+        histories.values().map(|h| (h.path.as_str(), h)).collect();
+    let (work_tree, prefix) = match &git {
+        Some(g) => (
+            g.repo
+                .workdir()
+                .map_or_else(|| repo.root.clone(), PathBuf::from),
+            g.prefix.clone(),
+        ),
+        None => (repo.root.clone(), String::new()),
+    };
+    let owners = CodeOwners::find(&work_tree);
+    if args.owner_from == Some(AdoptOwnerFrom::Codeowners) && owners.is_none() {
+        return Err(Stop::usage(
+            "`--owner-from codeowners` was given, but there is no CODEOWNERS file",
+            Some(format!(
+                "GitHub reads it from {}; write one there, or use `--owner-from git`",
+                crate::adopt::codeowners::LOCATIONS.join(", ")
+            )),
+        )
+        .into());
+    }
+    let choices = Choices {
+        status: args.status.as_str().to_string(),
+        owner_from: match args.owner_from {
+            None => OwnerFrom::Either,
+            Some(AdoptOwnerFrom::Git) => OwnerFrom::Git,
+            Some(AdoptOwnerFrom::Codeowners) => OwnerFrom::CodeOwners,
+        },
+        department: args.department.clone(),
+    };
+
+    // Ids: the next free numbers, in path order, under the lock `sop new` takes.
+    let _lock = super::new::IdLock::acquire(&repo)?;
+    let front_ids: Vec<&str> = corpus.sops.iter().filter_map(|s| s.id()).collect();
+    let (mut next, like) = scaffold::highest_id(&repo, front_ids.iter().copied());
+    let mut plans: Vec<(&Sop, Plan)> = Vec::new();
+    for sop in sops {
+        let mut facts = Facts::default();
+        if adopt::needs_id(&repo.settings, sop) {
+            next = next.saturating_add(1);
+            facts.new_id = scaffold::format_id(&repo, next, like.as_deref());
+        }
+        if let Some(h) = by_path.get(sop.path.as_str()) {
+            facts.last_commit = h.commits.first().map(|c| c.date.clone());
+            facts.first_commit = h.commits.last().map(|c| c.date.clone());
+            facts.top_author = top_author(h);
+        }
+        if let Some(o) = &owners {
+            let file = o
+                .path
+                .strip_prefix(&work_tree)
+                .unwrap_or(&o.path)
+                .display()
+                .to_string();
+            facts.code_owners = Some((o.owners(&format!("{prefix}{}", sop.path)).to_vec(), file));
+        }
+        match adopt::plan(&repo.settings, sop, &facts, &choices) {
+            Ok(p) => plans.push((sop, p)),
+            Err(e) => refusals.push(format!("{}: {e}", sop.path)),
+        }
+    }
+
+    let mut out = anstream::stdout().lock();
+    if !refusals.is_empty() {
+        for r in &refusals {
+            writeln!(out, "cannot adopt {r}")?;
+        }
+        return Err(Stop::refused(
+            format!(
+                "{} file{} cannot be read, so nothing was changed",
+                refusals.len(),
+                if refusals.len() == 1 { "" } else { "s" }
+            ),
+            Some("correct the files listed above, then run `sop adopt` again".to_string()),
+        )
+        .into());
+    }
+    let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
+    if args.dry_run {
+        for (sop, p) in &changing {
+            let diff = similar::TextDiff::from_lines(sop.source.text(), p.text.as_str());
+            write!(
+                out,
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{}", sop.path), &format!("b/{}", sop.path))
+            )?;
+        }
+    } else {
+        for (sop, p) in &changing {
+            let path = repo.root.join(&sop.path);
+            atomic::replace(&path, p.text.as_bytes())
+                .with_context(|| format!("cannot write `{}`", sop.path))?;
+        }
+    }
+    summary(&mut out, &plans, &skipped, args.dry_run)?;
+    Ok(Exit::Success)
+}
+
+/// The author of most of the file's commits; among those tied, the most recent.
+fn top_author(h: &crate::git::history::SopHistory) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for c in &h.commits {
+        *counts.entry(c.author.as_str()).or_default() += 1;
+    }
+    let most = counts.values().copied().max()?;
+    h.commits
+        .iter()
+        .map(|c| c.author.as_str())
+        .find(|a| counts.get(a) == Some(&most) && !a.trim().is_empty())
+        .map(str::to_string)
+}
+
+fn summary(
+    out: &mut impl Write,
+    plans: &[(&Sop, Plan)],
+    skipped: &[String],
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let verb = if dry_run { "would write" } else { "wrote" };
+    let mut todo = 0;
+    let mut changed = 0;
+    for (sop, p) in plans {
+        if !p.changes() && p.undecided.is_empty() {
+            continue;
+        }
+        writeln!(out, "{}", sop.path)?;
+        for w in &p.written {
+            writeln!(out, "  {verb} {}: {} ({})", w.key, w.value, w.source)?;
+        }
+        if let Some((line, h)) = &p.removed_heading {
+            writeln!(
+                out,
+                "  {} the heading `{h}` (line {line}): the site shows the title from the front matter",
+                if dry_run { "would remove" } else { "removed" }
+            )?;
+        }
+        for u in &p.undecided {
+            writeln!(out, "  to do: {u}")?;
+        }
+        todo += p.undecided.len();
+        changed += usize::from(p.changes());
+    }
+    for s in skipped {
+        writeln!(out, "not adopted: {s}")?;
+    }
+    let already = plans.len() - changed;
+    if changed == 0 && todo == 0 {
+        writeln!(
+            out,
+            "nothing to adopt: {} SOP file{} already {} front matter",
+            plans.len(),
+            if plans.len() == 1 { "" } else { "s" },
+            if plans.len() == 1 {
+                "has its"
+            } else {
+                "have their"
+            }
+        )?;
+        return Ok(());
+    }
+    let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
+    writeln!(
+        out,
+        "\n{} {}; {} left as {} (already adopted); {todo} thing{} to decide by hand (\"to do\" above)",
+        if dry_run { "would adopt" } else { "adopted" },
+        files(changed),
+        files(already),
+        if already == 1 { "it was" } else { "they were" },
+        if todo == 1 { "" } else { "s" },
+    )?;
+    if dry_run {
+        writeln!(
+            out,
+            "nothing was written: run `sop adopt` without `--dry-run` to write it"
+        )?;
+    } else if changed > 0 {
+        writeln!(
+            out,
+            "next: check the changes with `git diff`, then commit them (`git add -A && git commit -m \"Adopt sop\"`)"
+        )?;
+    }
+    Ok(())
+}
+
+/// The files named on the command line, as repository-relative paths (a folder ends in `/`);
+/// none named: every SOP.
+struct Selection {
+    given: Option<Vec<(String, String)>>,
+}
+
+impl Selection {
+    fn contains(&self, rel: &str) -> bool {
+        match &self.given {
+            None => true,
+            Some(list) => list.iter().any(|(p, _)| covers(p, rel)),
+        }
+    }
+
+    fn unmatched<'s>(&'s self, corpus: &crate::repo::Corpus) -> Vec<&'s str> {
+        let Some(list) = &self.given else {
+            return Vec::new();
+        };
+        list.iter()
+            .filter(|(p, _)| {
+                !corpus.sops.iter().any(|s| covers(p, &s.path))
+                    && !corpus.broken.iter().any(|b| covers(p, &b.path))
+            })
+            .map(|(_, shown)| shown.as_str())
+            .collect()
+    }
+}
+
+fn covers(given: &str, rel: &str) -> bool {
+    given.is_empty() || given == rel || (given.ends_with('/') && rel.starts_with(given))
+}
+
+fn selection(ctx: &Context, repo: &Repo, given: &[PathBuf]) -> anyhow::Result<Selection> {
+    if given.is_empty() {
+        return Ok(Selection { given: None });
+    }
+    let root = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
+    let mut list = Vec::new();
+    for p in given {
+        let full = ctx.cwd.join(p);
+        let missing = || {
+            Stop::usage(
+                format!("`{}` does not exist", p.display()),
+                Some(
+                    "give `sop adopt` files or folders that exist, or no path to adopt every SOP"
+                        .to_string(),
+                ),
+            )
+        };
+        // A link is named as itself, never by where it points.
+        let canonical = match (full.parent(), full.file_name()) {
+            (Some(parent), Some(name)) if full.symlink_metadata().is_ok() => {
+                std::fs::canonicalize(parent).map(|d| d.join(name))
+            }
+            _ => std::fs::canonicalize(&full),
+        }
+        .map_err(|_| missing())?;
+        let Ok(rel) = canonical.strip_prefix(&root) else {
+            return Err(Stop::usage(
+                format!(
+                    "`{}` is outside the SOP repository `{}`, and sop changes only files inside it",
+                    p.display(),
+                    repo.root.display()
+                ),
+                Some("run `sop -C <folder> adopt` for another repository".to_string()),
+            )
+            .into());
+        };
+        let mut rel = rel.to_string_lossy().replace('\\', "/");
+        if canonical.is_dir() && !rel.is_empty() {
+            rel.push('/');
+        }
+        list.push((rel, p.display().to_string()));
+    }
+    Ok(Selection { given: Some(list) })
+}
