@@ -6,6 +6,7 @@
 mod support;
 
 mod action;
+mod adopt_fixtures;
 mod approval;
 mod approval_model;
 mod approved;
