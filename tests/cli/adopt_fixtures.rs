@@ -367,10 +367,26 @@ fn meaning(text: &str) -> Meaning {
     }
 }
 
-/// (d) `sop lint --fix` over the team's documents changes no key, heading or word.
+/// (d) `sop lint --fix --dry-run` writes nothing, and `sop lint --fix` over the team's
+/// documents changes no key, heading or word.
 fn fix_changes_no_key_heading_or_word(name: &str) {
     let repo = fixture_repo(name);
     let before = fixture_files(name);
+    let out = sop(&repo)
+        .args(["lint", "--fix", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "sop lint --fix --dry-run failed to run:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (rel, bytes) in &before {
+        assert!(
+            repo.read(rel).as_bytes() == bytes.as_slice(),
+            "{name}: `sop lint --fix --dry-run` wrote to `{rel}`"
+        );
+    }
     let out = sop(&repo).args(["lint", "--fix"]).output().unwrap();
     assert!(
         out.status.code() == Some(0) || out.status.code() == Some(1),
