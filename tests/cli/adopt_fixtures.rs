@@ -3,11 +3,13 @@
 //! site, a formal SOP set) are committed by several authors, then, each with its own short
 //! `sop.toml`:
 //! - `sop lint` finds no broken link, broken anchor or unknown key, and every finding left is
-//!   listed in a snapshot (each one true of the fixture's text);
-//! - `sop adopt` then `sop publish` gives a page for every document and no broken link, and
-//!   a second `sop adopt` changes nothing;
+//!   listed in a snapshot (each one true of the fixture's text); a broken link and anchor
+//!   added in the team's own style are still found;
+//! - `sop adopt` then `sop publish` leaves no error, gives a page for every document, keeps
+//!   every link and breaks none; a second `sop adopt` changes nothing;
 //! - `sop due` reads the team's own review dates (tech-docs);
-//! - `sop lint --fix` changes no front-matter key, heading or word.
+//! - `sop lint --fix --dry-run` writes nothing and `sop lint --fix` changes no front-matter key,
+//!   heading or word.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
