@@ -7,6 +7,7 @@ mod support;
 
 mod action;
 mod adopt;
+mod adopt_fixtures;
 mod adopted_markdown;
 mod approval;
 mod approval_model;
