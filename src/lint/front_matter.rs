@@ -34,7 +34,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         } else {
             let typed = sop
                 .sop_type(cx.settings)
-                .map(|t| format!(" (its folder makes it a `{}`)", t.name))
+                .map(|t| format!(" (its folder gives it the type `{}`)", t.name))
                 .unwrap_or_default();
             out.push(
                 finding(
