@@ -463,6 +463,10 @@ pub struct AdoptArgs {
     /// The department of every document adopted (default: its folder's name)
     #[arg(long, value_name = "NAME")]
     pub department: Option<String>,
+    /// Who approved the documents as they are, for `--status approved` (repeat for several;
+    /// a document's own "Approved by" wins)
+    #[arg(long = "approver", value_name = "NAME")]
+    pub approvers: Vec<String>,
     /// Show the changes as a diff and write nothing
     #[arg(long)]
     pub dry_run: bool,

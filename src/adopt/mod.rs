@@ -50,6 +50,8 @@ pub struct Choices {
     pub owner_from: OwnerFrom,
     /// `--department`.
     pub department: Option<String>,
+    /// `--approver`: who approved the documents as they are (with `--status approved`).
+    pub approvers: Vec<String>,
 }
 
 /// One key written, with where its value came from.
@@ -166,15 +168,24 @@ pub fn plan(
         return Ok(out);
     }
     let has = |key: &str| has(settings, fm, key);
-    let mut written: Vec<Written> = Vec::new();
-    let mut add = |key: &'static str, value: String, source: String| {
-        written.push(Written { key, value, source });
+    // A formal document's own table of details under its title (`| Owner | ... |`): read, never
+    // removed, since adoption keeps the body as it is.
+    let table = import::take_metadata(text.get(sop.split.body.start..).unwrap_or_default()).1;
+    let from_table = |key: &str| {
+        let value = table.get(key)?;
+        match key {
+            "effective" | "last_reviewed" | "next_review" => import::iso_date(value),
+            "version" => import::semver(value),
+            _ => Some(value.to_string()),
+        }
     };
+    const TABLE: &str = "from the document's own table of details";
+    let mut written: Vec<Written> = Vec::new();
 
     if !has("id") {
         match sop.file_name.id.clone().or_else(|| facts.new_id.clone()) {
-            Some(id) if sop.file_name.id.is_some() => add("id", id, "from the file name".into()),
-            Some(id) => add("id", id, "the next free number".into()),
+            Some(id) if sop.file_name.id.is_some() => push(&mut written, "id", id, "from the file name".into()),
+            Some(id) => push(&mut written, "id", id, "the next free number".into()),
             None => out.undecided.push(format!(
                 "set `id:` in {} (`[sops] id_pattern` gives no next id: write the first id by hand)",
                 sop.path
@@ -192,12 +203,23 @@ pub fn plan(
     let title = match (&fm_title, &title_h1) {
         (Some(t), _) => t.clone(),
         (None, Some((_, h))) => {
-            add("title", h.clone(), "from the `# ` heading".into());
+            push(
+                &mut written,
+                "title",
+                h.clone(),
+                "from the `# ` heading".into(),
+            );
             h.clone()
+        }
+        (None, None) if from_table("title").is_some() => {
+            let t = from_table("title").unwrap_or_default();
+            push(&mut written, "title", t.clone(), TABLE.into());
+            t
         }
         (None, None) => {
             let t = humanise(&sop.file_name.slug);
-            add(
+            push(
+                &mut written,
                 "title",
                 t.clone(),
                 "from the file name: check the wording".into(),
@@ -224,12 +246,14 @@ pub fn plan(
 
     if !has("type") {
         match settings.type_for_path(&sop.path) {
-            Some(t) => add(
+            Some(t) => push(
+                &mut written,
                 "type",
                 t.name.clone(),
                 "its folder matches the type's `paths` in sop.toml".into(),
             ),
-            None if settings.types.contains_key("procedure") => add(
+            None if settings.types.contains_key("procedure") => push(
+                &mut written,
                 "type",
                 "procedure".into(),
                 "no `[types.*] paths` in sop.toml matches it: check it, or add `paths`".into(),
@@ -249,7 +273,8 @@ pub fn plan(
     let status = match status {
         Some(s) if has("status") => s,
         _ => {
-            add(
+            push(
+                &mut written,
                 "status",
                 choices.status.clone(),
                 "from `--status`".to_string(),
@@ -257,13 +282,18 @@ pub fn plan(
             choices.status.clone()
         }
     };
-    if !has("version") {
+    if !has("version")
+        && let Some(v) = from_table("version")
+    {
+        push(&mut written, "version", v, TABLE.into());
+    } else if !has("version") {
         let v = if status == "approved" {
             "1.0.0"
         } else {
             "0.1.0"
         };
-        add(
+        push(
+            &mut written,
             "version",
             v.into(),
             format!(
@@ -272,10 +302,18 @@ pub fn plan(
             ),
         );
     }
-    if !has("owner") {
+    if !has("owner")
+        && let Some(o) = from_table("owner")
+    {
+        push(&mut written, "owner", o, TABLE.into());
+    } else if !has("owner") {
         owner(sop, facts, choices, &mut written, &mut out.undecided);
     }
-    if !has("department") {
+    if !has("department")
+        && let Some(d) = from_table("department")
+    {
+        push(&mut written, "department", d, TABLE.into());
+    } else if !has("department") {
         match department(settings, sop, choices) {
             Some((d, source)) => written.push(Written {
                 key: "department",
@@ -289,6 +327,10 @@ pub fn plan(
         }
     }
     if !has("effective")
+        && let Some(d) = from_table("effective")
+    {
+        push(&mut written, "effective", d, TABLE.into());
+    } else if !has("effective")
         && let Some(d) = &facts.first_commit
     {
         written.push(Written {
@@ -297,7 +339,16 @@ pub fn plan(
             source: "the date of its first commit".into(),
         });
     }
+    if !has("next_review")
+        && let Some(d) = from_table("next_review")
+    {
+        push(&mut written, "next_review", d, TABLE.into());
+    }
     if !has("last_reviewed")
+        && let Some(d) = from_table("last_reviewed")
+    {
+        push(&mut written, "last_reviewed", d, TABLE.into());
+    } else if !has("last_reviewed")
         && let Some(d) = &facts.last_commit
     {
         written.push(Written {
@@ -307,10 +358,21 @@ pub fn plan(
         });
     }
     if status == "approved" && !has("approvers") {
-        out.undecided.push(format!(
-            "set `approvers:` in {} to the people who approved it",
-            sop.path
-        ));
+        if let Some(a) = from_table("approvers") {
+            push(&mut written, "approvers", a, TABLE.into());
+        } else if !choices.approvers.is_empty() {
+            push(
+                &mut written,
+                "approvers",
+                choices.approvers.join(", "),
+                "from `--approver`".into(),
+            );
+        } else {
+            out.undecided.push(format!(
+                "set `approvers:` in {} to the people who approved it (or pass `--approver NAME`)",
+                sop.path
+            ));
+        }
     }
     out.written = written;
     if !out.changes() {
@@ -323,6 +385,26 @@ pub fn plan(
         &out.written,
     )?;
     Ok(out)
+}
+
+fn push(written: &mut Vec<Written>, key: &'static str, value: String, source: String) {
+    written.push(Written { key, value, source });
+}
+
+/// A written key's value: `approvers` as a list (`A, B; C` gives three names), others as text.
+fn new_value(w: &Written) -> NewValue {
+    if w.key == "approvers" {
+        NewValue::List(
+            w.value
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect(),
+        )
+    } else {
+        NewValue::Text(w.value.clone())
+    }
 }
 
 fn owner(
@@ -447,16 +529,13 @@ fn write_keys(
         };
         let block = edit::set_keys_named(
             &format!("---{nl}{}: x{nl}---{nl}", names.written(first.key)),
-            &[(first.key, NewValue::Text(first.value.clone()))],
+            &[(first.key, new_value(first))],
             names,
         )
         .map_err(|e| Refusal::FrontMatter(e.to_string()))?;
         format!("{block}{text}")
     };
-    let edits: Vec<(&str, NewValue)> = written
-        .iter()
-        .map(|w| (w.key, NewValue::Text(w.value.clone())))
-        .collect();
+    let edits: Vec<(&str, NewValue)> = written.iter().map(|w| (w.key, new_value(w))).collect();
     edit::set_keys_named(&base, &edits, names).map_err(|e| Refusal::FrontMatter(e.to_string()))
 }
 

@@ -96,6 +96,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
             Some(AdoptOwnerFrom::Codeowners) => OwnerFrom::CodeOwners,
         },
         department: args.department.clone(),
+        approvers: args.approvers.clone(),
     };
 
     // Ids: the next free numbers, in path order, under the lock `sop new` takes.
