@@ -552,7 +552,47 @@ mod tests {
             status: "draft".into(),
             owner_from: OwnerFrom::Either,
             department: None,
+            approvers: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_documents_own_table_of_details_fills_its_keys_and_stays() {
+        let body = "# Studio Access
+
+| Field | Value |
+| --- | --- |
+| Version | 2.2 |
+| Effective Date | 3 November 2025 |
+| Owner | Live Events Producer |
+| Approved by | Head of Broadcast; Studio Manager |
+
+## Purpose
+
+Who may enter.
+";
+        let sop = Sop::parse("sops/studio/access.md".into(), body.into(), "SOP");
+        let approved = Choices {
+            status: "approved".into(),
+            approvers: vec!["Someone Else".into()],
+            ..choices()
+        };
+        let p = plan(&settings(), &sop, &facts(), &approved).unwrap();
+        assert_eq!(
+            p.text,
+            format!(
+                "---\nid: SOP-0007\ntitle: Studio Access\ntype: procedure\nstatus: approved\nversion: 2.2.0\nowner: Live Events Producer\ndepartment: Studio\napprovers: [Head of Broadcast, Studio Manager]\neffective: 2025-11-03\nlast_reviewed: 2026-02-01\n---\n{}",
+                body.trim_start_matches("# Studio Access\n")
+            )
+        );
+        assert!(p.undecided.is_empty(), "{:?}", p.undecided);
+        let plain = Sop::parse(
+            "sops/studio/plain.md".into(),
+            "# Plain\n\nText.\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &plain, &facts(), &approved).unwrap();
+        assert!(p.text.contains("approvers: [Someone Else]"), "{}", p.text);
     }
 
     fn facts() -> Facts {
