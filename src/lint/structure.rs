@@ -219,7 +219,7 @@ fn sections(
             )
             .label(label)
             .help(format!(
-                "a {} has the sections {}; add `{hashes} {name}` with its content",
+                "the type `{}` has the sections {}; add `{hashes} {name}` with its content",
                 ty.name,
                 ty.sections.join(", ")
             )),

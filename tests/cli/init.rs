@@ -196,3 +196,36 @@ fn init_and_new_create_files_with_the_umask_permissions() {
     assert!(r.read(&rel).ends_with('\n'), "fixed");
     assert_eq!(mode(&rel), 0o604);
 }
+
+/// The `sop.toml` the README shows under "Adopting existing documents" is valid, and with it
+/// a tech-docs page is read as the team writes it.
+#[test]
+fn the_readmes_adopting_sop_toml_is_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Adopting existing documents").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let toml = &section[start..start + section[start..].find("```").unwrap()];
+    let r = SopRepo::new();
+    r.write("sop.toml", toml).write(
+        "source/runbooks/PAY-0001-card-declines.html.md.erb",
+        "---\nid: PAY-0001\ntitle: Card declines\ntype: alert\nstatus: draft\nversion: 0.1.0\nowner_slack: \"#payments\"\ndepartment: Payments\nweight: 10\n---\n\n### 1. Possible Causes\n\nA bank outage.\n\n### 2. Investigation:\n\nCheck the dashboard.\n\n### 3. Resolution\n\nRetry.\n",
+    );
+    let out = r
+        .sop()
+        .args(["lint", "--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json, serde_json::json!([]));
+    let out = r
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let list = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        list.contains("\"PAY-0001\"") && list.contains("#payments"),
+        "{list}"
+    );
+}
