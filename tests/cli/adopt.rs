@@ -3,9 +3,8 @@
 
 use crate::support::SopRepo;
 
-/// File names are the team's, not `<id>-<slug>.md`: this rule is switched off until
-/// `[sops] file_names = "any"` exists.
-const CONFIG: &str = "[lint.severity]\nid-file-name-mismatch = \"off\"\n";
+/// File names are the team's, not `<id>-<slug>.md`.
+const CONFIG: &str = "[sops]\nfile_names = \"any\"\n";
 
 const REFUNDS_BODY: &str = "\n## Purpose\n\nHow we refund a virtual gift.\n\n## Procedure\n\n1. Check the order.\n2. Refund it.\n";
 const PAYOUTS: &str = "---\r\ntitle: Creator payouts  # our wording\r\nweight: 3\r\n---\r\n\r\n## Purpose\r\n\r\nPaying creators on time.\r\n";
@@ -206,8 +205,11 @@ fn links_are_never_written_through() {
 #[test]
 fn adopted_approved_documents_lint_clean_and_publish() {
     let r = team_repo();
-    // The team's own `weight` key stays; `[front_matter] allow = ["weight"]` will say so.
-    r.write("sop.toml", &format!("{CONFIG}key-unknown = \"off\"\n"));
+    // The team's own `weight` key stays, and `sop.toml` says so.
+    r.write(
+        "sop.toml",
+        &format!("{CONFIG}\n[front_matter]\nallow = [\"weight\"]\n"),
+    );
     let summary = adopt(&r, &["--status", "approved"]);
     assert!(
         summary.contains("to do: set `approvers:` in sops/payments/payouts.md"),
