@@ -231,15 +231,14 @@ fn placeholders(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let template = sop
         .sop_type(cx.settings)
         .and_then(|ty| cx.prompts.get(ty.name.as_str()));
-    for prompt in template.into_iter().flatten() {
-        for (i, _) in md.match_indices(prompt.as_str()) {
-            let span = Span::new(body.start + i, body.start + i + prompt.len());
-            let known = prompts
-                .iter()
-                .any(|p| p.start < span.end && span.start < p.end);
-            if !known && !skip(span.start) {
-                prompts.push(span);
-            }
+    for found in template.into_iter().flat_map(|finder| finder.find_iter(md)) {
+        let span = Span::new(body.start + found.start(), body.start + found.end());
+        let known = prompts
+            .iter()
+            .take(angle)
+            .any(|p| p.start < span.end && span.start < p.end);
+        if !known && !skip(span.start) {
+            prompts.push(span);
         }
     }
     for (n, &span) in prompts.iter().enumerate() {

@@ -413,8 +413,8 @@ pub(crate) struct Cx<'a> {
     lookups: HashMap<&'a str, HashMap<String, usize>>,
     /// The files git tracks, read once when a rule first asks.
     tracked: std::sync::OnceLock<crate::publishable::Tracked>,
-    /// Per type name: the prompts of its template, as written there.
-    prompts: HashMap<&'a str, Vec<String>>,
+    /// Per type name: the prompts of its template, as written there, found in one pass.
+    prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
 }
 
 impl<'a> Cx<'a> {

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::repo::Repo;
 use crate::repo::front_matter;
 
@@ -12,15 +14,24 @@ use super::content::HTML_TAGS;
 /// Shorter text is too common to be told apart from a writer's own.
 const MIN_LEN: usize = 6;
 
-/// Per type name, the prompts of its template.
-pub(super) fn of_types(repo: &Repo) -> HashMap<&str, Vec<String>> {
+/// Per type name, the prompts of its template, as one automaton that finds them all in one pass
+/// over a file (the longest prompt where two start at the same place).
+pub(super) fn of_types(repo: &Repo) -> HashMap<&str, AhoCorasick> {
     repo.settings
         .types
         .keys()
         .filter_map(|name| {
             let rel = format!("sop/{name}.md");
             let (template, _) = crate::assets::lookup(&repo.root, &rel).ok().flatten()?;
-            Some((name.as_str(), prompts(&template)))
+            let prompts = prompts(&template);
+            if prompts.is_empty() {
+                return None;
+            }
+            let finder = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&prompts)
+                .ok()?;
+            Some((name.as_str(), finder))
         })
         .collect()
 }
