@@ -1,7 +1,9 @@
 //! Browser tests: `tests/e2e/site.test.mjs` (node + playwright-core + Debian's chromium) on the
-//! published demo site from `file://` and from `sop serve`.
+//! published demo site from `file://` and from `sop serve`; `tests/e2e/boxes.test.mjs` on an SOP
+//! with every kind of note and warning box, at phone width, in dark mode and in print.
 //!
-//! Needs `node`, `chromium` (or `$CHROMIUM`) and `npm ci` in `tests/e2e`. Under `CI=true` a
+//! Needs `node`, `chromium` (or `$CHROMIUM`) and `npm ci` in `tests/e2e` (and `pdftotext` for
+//! the boxes). Under `CI=true` a
 //! missing piece fails the test; elsewhere the test is skipped with a loud message.
 //! Screenshots land in `tests/e2e/screenshots/` (not committed).
 
@@ -12,6 +14,7 @@ use std::process::Command;
 
 use crate::publish::demo_repo;
 use crate::serve::serve;
+use crate::support::SopRepo;
 
 fn e2e_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
@@ -103,5 +106,140 @@ fn served_site_works_in_a_browser_and_reloads_after_an_edit() {
             file.to_str().unwrap(),
         ],
         false,
+    );
+}
+
+/// An SOP with every kind of box the site draws: MkDocs admonitions of each colour, with a
+/// title, without one and with an empty one, collapsed (`???`), open (`???+`) and nested; the
+/// five GitHub alerts; attribute lists to drop. The first box holds a list, inline code, a
+/// link and a long link that must wrap on a phone.
+const BOXES_SOP: &str = r#"---
+id: SOP-0001
+title: Every kind of box
+type: procedure
+owner: Ops Team
+status: approved
+version: 1.0.0
+approvers: [Priya Nair]
+effective: 2026-03-01
+review_every: 12 months
+---
+
+## Purpose
+{: .lead }
+
+Why we keep boxes readable on every screen.
+
+!!! note "Before you start"
+    Check the ticket queue first.
+
+    - Open the [case tool](https://example.com/cases) and find the ticket.
+    - Confirm the customer's identity with `sop due --format json`.
+    - The long form: <https://git.example.com/operations/standard-operating-procedures/blob/main/sops/ops/identity-verification-checklist.md>
+
+!!! tip
+    Press the shortcut to save time.
+
+!!! warning "Do not skip the backup"
+    Restoring without a backup loses the day's orders.
+
+!!! danger "Stop the line"
+    Never edit the live database by hand.
+
+!!! important "Sign-off needed"
+    The shift lead signs every change.
+
+??? note "Collapsed details (hidden at first)"
+    COLLAPSED-CONTENT: the full list of exceptions.
+
+???+ tip "Open details"
+    OPEN-CONTENT: shown from the start.
+
+    !!! warning "Nested warning"
+        NESTED-CONTENT: a box inside a box.
+
+!!! danger ""
+    NO-TITLE-CONTENT: a box without a title bar.
+
+## Scope
+
+> [!NOTE]
+> ALERT-NOTE: useful to know.
+
+> [!TIP]
+> ALERT-TIP: a faster way.
+
+> [!IMPORTANT]
+> ALERT-IMPORTANT: needed to succeed.
+
+> [!WARNING]
+> ALERT-WARNING: urgent attention.
+
+> [!CAUTION]
+> ALERT-CAUTION: risky consequences.
+
+Everyone on shift.
+{: .note }
+
+## Roles and Responsibilities
+
+| Activity | Agent |
+| --- | --- |
+| Restore | R |
+
+## Procedure
+
+1. **Check.** Do it.
+
+## Escalation
+
+The shift lead.
+
+## Metrics
+
+None.
+
+## References
+
+None.
+"#;
+
+/// The boxes `BOXES_SOP` draws: nine admonitions and five alerts.
+const BOXES: usize = 14;
+
+#[test]
+#[ignore = "needs node, chromium, pdftotext and tests/e2e/node_modules (npm ci)"]
+fn note_and_warning_boxes_read_well_on_a_phone_in_dark_mode_and_in_print() {
+    if !ready() {
+        return;
+    }
+    assert!(
+        Command::new("pdftotext")
+            .arg("-v")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "browser test needs: pdftotext (apt-get install poppler-utils)"
+    );
+    let repo = SopRepo::new();
+    repo.write("sops/ops/SOP-0001-boxes.md", BOXES_SOP);
+    repo.commit("an SOP with every kind of box");
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let shots = e2e_dir().join("screenshots/boxes");
+    let out = Command::new("node")
+        .arg("boxes.test.mjs")
+        .arg(repo.path("site/sops/SOP-0001.html"))
+        .arg(&shots)
+        .arg(BOXES.to_string())
+        .current_dir(e2e_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser test of the boxes failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
 }
