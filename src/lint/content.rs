@@ -7,6 +7,7 @@
 
 use crate::diag::Finding;
 use crate::repo::config::closest;
+use crate::repo::files::{self, LeftOut};
 use crate::repo::front_matter::Value;
 use crate::repo::links::{Dest, Entry, LinkStyle, Resolution, Resolver, has_scheme};
 use crate::repo::markdown::LinkKind;
@@ -391,6 +392,10 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             continue;
         }
         let on_disk = cx.repo.root.join(&target);
+        if !image && files::strip_markdown_extension(&target).len() < target.len() {
+            non_sop(cx, sop, &target, link.span, out);
+            continue;
+        }
         if image {
             let lower = target.to_ascii_lowercase();
             let why = if lower.ends_with(".md") || lower.ends_with(".markdown") {
@@ -409,6 +414,39 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         }
         unpublishable(cx, sop, link.kind, &target, link.span, out);
     }
+}
+
+/// A link to a Markdown file that is not an SOP (a landing page left out by `[sops] exclude`,
+/// a file outside the SOP folder): the site has no page for it, so the link becomes text.
+fn non_sop(cx: &Cx<'_>, sop: &Sop, target: &str, span: Span, out: &mut Vec<Finding>) {
+    let rules = &cx.settings.files;
+    let name = target.rsplit('/').next().unwrap_or(target);
+    let help = match rules.left_out(target) {
+        None | Some(LeftOut::Extension) => return,
+        Some(LeftOut::Excluded {
+            default: true,
+            pattern,
+        }) => format!(
+            "`{pattern}` files are left out by default: add \"{name}\" to `[sops] include` in sop.toml to publish it as a page, or link to the SOP that holds its content"
+        ),
+        Some(LeftOut::Excluded { pattern, .. }) => format!(
+            "`[sops] exclude` leaves it out with `{pattern}`: add \"{name}\" to `[sops] include` to publish it as a page, or link to the SOP that holds its content"
+        ),
+        Some(LeftOut::OutsideFolder) => format!(
+            "it is outside the SOP folder `{}/`: move it there (it then needs front matter: `sop adopt`), or link to its address on the web",
+            cx.settings.sops_dir()
+        ),
+    };
+    out.push(
+        finding(
+            &LINK_TO_NON_SOP,
+            sop,
+            span,
+            format!("`{target}` is not an SOP, so the site shows this link as plain text"),
+        )
+        .label("no page on the site")
+        .help(help),
+    );
 }
 
 /// A link to an existing file that `sop publish` will not copy: active content (a page or
@@ -545,11 +583,13 @@ fn broken(
         LinkKind::Image => (&IMAGE_MISSING, "image"),
         LinkKind::Link => (&LINK_BROKEN, "file"),
     };
+    // The file part alone: `x.md#steps` names the file `x.md`.
+    let file = dest.split(['#', '?']).next().unwrap_or(dest);
     let mut f = finding(
         rule,
         sop,
         span,
-        format!("the {what} `{dest}` does not exist"),
+        format!("the {what} `{file}` does not exist"),
     )
     .label(format!("no such {what}"));
     // A link to an SOP by a wrong name: suggest the SOP with the same id.
@@ -806,5 +846,29 @@ mod link_tests {
             found[2].1.as_deref(),
             Some("the headings there have the anchors `#purpose`, `#checklist`")
         );
+    }
+
+    #[test]
+    fn a_broken_link_names_the_file_without_its_anchor() {
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: Settings::load(None).unwrap(),
+            tracked: None,
+        };
+        let corpus = Corpus {
+            sops: vec![sop(
+                "sops/a/SOP-0001-a.md",
+                "SOP-0001",
+                "draft",
+                "[x](gone.md#steps)",
+            )],
+            broken: Vec::new(),
+        };
+        let messages: Vec<String> = check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(messages, ["the file `gone.md` does not exist"]);
     }
 }

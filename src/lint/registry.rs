@@ -160,6 +160,9 @@ rules! {
     LINK_TO_RETIRED = "link-to-retired", Content, Warning, fix: false,
     "a link points to a retired SOP";
 
+    LINK_TO_NON_SOP = "link-to-non-sop", Content, Warning, fix: false,
+    "a link points to a Markdown file that is not an SOP, which the site shows as plain text";
+
     IMAGE_MISSING = "image-missing", Content, Error, fix: false,
     "an image file does not exist";
 

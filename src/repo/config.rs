@@ -656,6 +656,16 @@ impl Settings {
                 None,
             ));
         }
+        let root = config.links.site_root.trim();
+        if Path::new(root).is_absolute() && !root.starts_with('/')
+            || root.split(['/', '\\']).any(|part| part == "..")
+        {
+            return Err(invalid(
+                &["links", "site_root"],
+                format!("`site_root = \"{root}\"` is not a folder inside the repository"),
+                Some("give the folder the team's site is built from, relative to the repository, such as `site_root = \"docs\"` (leave it out for the repository's top folder)".into()),
+            ));
+        }
         let dir = config.sops.dir.trim();
         if dir.is_empty()
             || Path::new(dir).is_absolute()
@@ -1084,7 +1094,7 @@ mod tests {
         let (_, _, message, _) = error_at("[types.runbook]\npaths = [\"a/**\", 3]\n");
         assert_eq!(
             message,
-            "each item of `paths` must be text in double quotes, such as `\"User Service\"`"
+            "each item of `paths` must be text in double quotes"
         );
         let (_, _, message, _) = error_at("[history]\nrename_similarity = 300\n");
         assert_eq!(

@@ -204,6 +204,7 @@ impl<'s> Walk<'s, '_> {
     }
 
     fn value(&mut self, value: &Spanned<DeValue<'_>>, schema: &'s Value, path: &mut Vec<String>) {
+        let about = description(schema);
         let schema = self.resolve(schema);
         if schema == &Value::Bool(true) {
             return;
@@ -232,7 +233,7 @@ impl<'s> Walk<'s, '_> {
             return;
         }
         if !kind_fits(value.get_ref(), schema) {
-            self.wrong_kind(value, schema, path);
+            self.wrong_kind(value, schema, about, path);
             return;
         }
         match value.get_ref() {
@@ -296,7 +297,7 @@ impl<'s> Walk<'s, '_> {
             }
             self.not_allowed(value, &constants, &others, path);
         } else {
-            self.wrong_kind(value, schema, path);
+            self.wrong_kind(value, schema, description(schema), path);
         }
     }
 
@@ -358,7 +359,14 @@ impl<'s> Walk<'s, '_> {
         for other in others {
             list = format!("{list}, or {other}");
         }
+        let quoted_number = matches!(value.get_ref(), DeValue::String(t) if t.trim().parse::<i64>().is_ok())
+            && others.iter().any(|o| o.starts_with("a whole number"));
         let help = match super::config::closest(&given, &refs) {
+            _ if quoted_number => format!(
+                "write the number without quotes: `{} = {}`",
+                path.last().map_or("", String::as_str),
+                given.trim()
+            ),
             Some(best) => format!("did you mean `{best}`? The allowed values are {list}"),
             None => format!("the allowed values are {list}"),
         };
@@ -369,7 +377,13 @@ impl<'s> Walk<'s, '_> {
         });
     }
 
-    fn wrong_kind(&mut self, value: &Spanned<DeValue<'_>>, schema: &'s Value, path: &[String]) {
+    fn wrong_kind(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        schema: &'s Value,
+        about: Option<String>,
+        path: &[String],
+    ) {
         let mut wanted: Vec<&str> = Vec::new();
         self.kinds(schema, &mut wanted);
         wanted.dedup();
@@ -378,12 +392,21 @@ impl<'s> Walk<'s, '_> {
             [one] => (*one).to_string(),
             [init @ .., last] => format!("{}, or {last}", init.join(", ")),
         };
-        let help = description(schema).or_else(|| {
-            Some(format!(
-                "see the comments in a fresh `{}` from `sop init` for what each key takes",
-                super::config::FILE_NAME
-            ))
-        });
+        let key = path.last().map_or("", String::as_str);
+        let wanted = wanted.replace("NAME", &path.join("."));
+        let help = match (unquoted(value.get_ref(), schema), default_of(key, schema)) {
+            (Some(bare), _) => Some(format!("write it without quotes: `{key} = {bare}`")),
+            (None, Some(example)) => Some(match about {
+                Some(about) => format!("{about} For example `{example}`."),
+                None => format!("for example `{example}`"),
+            }),
+            (None, None) => about.or_else(|| {
+                Some(format!(
+                    "see the comments in a fresh `{}` from `sop init` for what each key takes",
+                    super::config::FILE_NAME
+                ))
+            }),
+        };
         self.problems.push(Problem {
             place: (self.at)(value.span().start),
             message: format!("{} must be {wanted}", name_of(path)),
@@ -413,10 +436,10 @@ impl<'s> Walk<'s, '_> {
             let words = match t {
                 "integer" => "a whole number without quotes, such as `4`",
                 "number" => "a number without quotes, such as `1.5`",
-                "string" => "text in double quotes, such as `\"User Service\"`",
+                "string" => "text in double quotes",
                 "boolean" => "`true` or `false`",
                 "array" => "a list in square brackets, such as `[\"a\", \"b\"]`",
-                "object" => "a section of keys, such as `[site]` with keys below it",
+                "object" => "a section of keys: a `[NAME]` line with `key = value` lines below it",
                 _ => continue,
             };
             if !out.contains(&words) {
@@ -424,6 +447,33 @@ impl<'s> Walk<'s, '_> {
             }
         }
     }
+}
+
+/// A text value that would be right without its quotes (`"4"` for a number, `"true"`).
+fn unquoted(value: &DeValue<'_>, schema: &Value) -> Option<String> {
+    let DeValue::String(text) = value else {
+        return None;
+    };
+    let text = text.trim();
+    let kinds: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let fits = (kinds.contains(&"integer") && text.parse::<i64>().is_ok())
+        || (kinds.contains(&"boolean") && matches!(text, "true" | "false"));
+    fits.then(|| text.to_string())
+}
+
+/// `key = <its default>` as TOML, when the schema gives a plain default.
+fn default_of(key: &str, schema: &Value) -> Option<String> {
+    let value = match schema.get("default")? {
+        Value::String(s) if !s.is_empty() => format!("\"{s}\""),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    Some(format!("{key} = {value}"))
 }
 
 /// Whether `value` is of a kind `schema`'s `type` allows (true when it names none).
