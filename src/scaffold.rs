@@ -292,7 +292,7 @@ pub fn used_ids(repo: &Repo) -> Vec<String> {
         .map(|e| (*e).to_string())
         .chain(repo.settings.files.extensions().iter().cloned())
         .collect();
-    if let Ok(rules) = FileRules::new(&repo.settings.sops_dir(), &extensions, &[], &[]) {
+    if let Ok(rules) = FileRules::new(repo.settings.sops_dir(), &extensions, &[], &[]) {
         all.settings.files = rules;
     }
     let form = &repo.settings.ids;
@@ -301,7 +301,10 @@ pub fn used_ids(repo: &Repo) -> Vec<String> {
         let name = sop.path.rsplit('/').next()?;
         FileName::parse(name, form).id
     });
-    let from_front = corpus.sops.iter().filter_map(|s| s.id().map(str::to_string));
+    let from_front = corpus
+        .sops
+        .iter()
+        .filter_map(|s| s.id().map(str::to_string));
     from_names.chain(from_front).collect()
 }
 
@@ -380,7 +383,11 @@ pub fn outside_root(root: &Path, path: &Path) -> Option<String> {
                 return Some(format!(
                     "`{}` has a `..` in it, which would climb out of its folder{}",
                     rel.display(),
-                    if depth == 0 { " and the repository" } else { "" }
+                    if depth == 0 {
+                        " and the repository"
+                    } else {
+                        ""
+                    }
                 ));
             }
             Component::RootDir | Component::Prefix(_) => {

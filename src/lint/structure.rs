@@ -204,9 +204,11 @@ fn sections(
             .find_map(|later| found.get(later).copied().flatten())
             .and_then(heading_of);
         // A heading with the section's name at another level than the type's.
-        let elsewhere = sop.outline().headings.iter().find(|h| {
-            h.level > 1 && lookup.get(&normalize_heading(&h.text)) == Some(&r)
-        });
+        let elsewhere = sop
+            .outline()
+            .headings
+            .iter()
+            .find(|h| h.level > 1 && lookup.get(&normalize_heading(&h.text)) == Some(&r));
         if let (Some(h), SectionLevel::Level(l)) = (elsewhere, level_of(cx, ty)) {
             let found = format!("{} {}", "#".repeat(usize::from(h.level)), h.text.trim());
             out.push(

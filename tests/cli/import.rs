@@ -167,7 +167,9 @@ fn an_id_that_climbs_out_is_never_the_model_and_nothing_is_written_outside() {
     let out = r.sop().arg("import").arg(&file).assert().success();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("the document's own id `../../x-9` was not kept (it has a `/`, and an id names files)"),
+        stderr.contains(
+            "the document's own id `../../x-9` was not kept (it has a `/`, and an id names files)"
+        ),
         "{stderr}"
     );
     assert!(r.path("sops/general/SOP-0002-beta.md").exists());
@@ -216,7 +218,10 @@ fn importing_into_an_excluded_folder_is_refused() {
         stderr.contains("cannot create `sops/general/SOP-0001-alpha.md`: the pattern `general/` of `[sops] exclude`"),
         "{stderr}"
     );
-    assert!(stderr.contains("choose another folder with `--dir`"), "{stderr}");
+    assert!(
+        stderr.contains("choose another folder with `--dir`"),
+        "{stderr}"
+    );
     assert!(!r.path("sops/general").exists());
     // An SOP already in the excluded folder keeps its id taken.
     r.write(
@@ -255,8 +260,14 @@ fn import_writes_the_types_level_and_the_teams_key_names() {
     let text = r.read(&path);
     assert!(text.contains("\nowner_slack: \"@ann\"\n"), "{text}");
     assert!(text.contains("\nreviewed_on: 2026-01-02\n"), "{text}");
-    assert!(!text.contains("\nowner:") && !text.contains("\nlast_reviewed:"), "{text}");
-    assert!(text.contains("\n### Purpose\n\nDo it.\n\n#### Detail\n"), "{text}");
+    assert!(
+        !text.contains("\nowner:") && !text.contains("\nlast_reviewed:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n### Purpose\n\nDo it.\n\n#### Detail\n"),
+        "{text}"
+    );
     assert!(text.contains("\n### Scope\n"), "{text}");
     assert!(!text.contains("\n## "), "{text}");
     r.commit("import");

@@ -364,7 +364,10 @@ fn an_excluded_folder_is_refused_and_its_ids_still_count() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("choose another folder with `--category`"), "{stderr}");
+    assert!(
+        stderr.contains("choose another folder with `--category`"),
+        "{stderr}"
+    );
     assert!(!r.path("sops/general/SOP-0008-refunds.md").exists());
     let path = new_sop(&r, &["Refunds", "--category", "payments"]);
     assert_eq!(path, "sops/payments/SOP-0008-refunds.md");
@@ -412,7 +415,9 @@ fn a_section_at_the_wrong_level_is_named_with_its_level() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["rule"] == "section-missing" && f["message"].as_str().unwrap().contains("`Purpose`"))
+        .find(|f| {
+            f["rule"] == "section-missing" && f["message"].as_str().unwrap().contains("`Purpose`")
+        })
         .expect("Purpose reported");
     let help = purpose["help"].as_str().unwrap();
     assert_eq!(
@@ -436,5 +441,8 @@ fn new_writes_the_teams_names_for_the_keys() {
     assert!(!text.contains("\nowner:"), "{text}");
     r.commit("new");
     let rules = lint_rules(&r);
-    assert!(!rules.iter().any(|rule| rule.starts_with("key-")), "{rules:?}");
+    assert!(
+        !rules.iter().any(|rule| rule.starts_with("key-")),
+        "{rules:?}"
+    );
 }
