@@ -510,6 +510,6 @@ pub struct ImportArgs {
     #[arg(short, long = "type", value_name = "TYPE", default_value = "procedure")]
     pub sop_type: String,
     /// Folder under the SOP folder (default: the document's department, else `general`)
-    #[arg(short, long, value_name = "FOLDER")]
+    #[arg(short = 'd', long = "dir", id = "import_dir", value_name = "FOLDER")]
     pub dir: Option<String>,
 }

@@ -2,16 +2,21 @@
 //! rendered with Tera.
 //!
 //! Templates come from the repository's `templates/sop/<type>.md`, else the built-in one; a type
-//! added in `sop.toml` without a template gets its sections with a short prompt each.
+//! added in `sop.toml` without a template gets its sections with a short prompt each. The text
+//! is written as the repository writes its SOPs: its names for the front-matter keys
+//! (`[front_matter] aliases`) and its heading level for the sections (`[types.X] level`).
 
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::assets;
-use crate::repo::config::SopType;
+use crate::lint::normalize_heading;
+use crate::repo::config::{SectionLevel, SopType};
+use crate::repo::files::{FileRules, MARKDOWN_EXTENSIONS};
 use crate::repo::sop::{FileName, id_number};
-use crate::repo::{Repo, front_matter};
+use crate::repo::{Repo, Span, edit, front_matter, markdown};
 
 /// The values a template sees.
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +60,14 @@ pub enum ScaffoldError {
         /// Tera's explanation.
         reason: String,
     },
+    /// The rendered text's front matter cannot take the repository's key names.
+    #[error("the template {origin} {reason}")]
+    Keys {
+        /// Where the template came from.
+        origin: assets::Origin,
+        /// Why.
+        reason: edit::EditError,
+    },
     /// The rendered text's front matter is not valid YAML.
     #[error(
         "the template {origin} gives front matter that is not valid YAML ({detail}); quote free text in it with `| yaml`, as in `title: {{{{ title | yaml }}}}`"
@@ -67,13 +80,14 @@ pub enum ScaffoldError {
     },
 }
 
-/// Render the template of `sop_type` with `values`.
+/// Render the template of `sop_type` with `values`, with the repository's key names and its
+/// heading level for the type's sections.
 ///
 /// # Errors
 /// [`ScaffoldError`] when the template cannot be read or rendered, or gives invalid YAML.
-pub fn render(root: &Path, sop_type: &SopType, values: &NewSop) -> Result<String, ScaffoldError> {
+pub fn render(repo: &Repo, sop_type: &SopType, values: &NewSop) -> Result<String, ScaffoldError> {
     let rel = format!("sop/{}.md", sop_type.name);
-    let found = assets::lookup(root, &rel).map_err(|source| ScaffoldError::Read {
+    let found = assets::lookup(&repo.root, &rel).map_err(|source| ScaffoldError::Read {
         sop_type: sop_type.name.clone(),
         source,
     })?;
@@ -106,7 +120,73 @@ pub fn render(root: &Path, sop_type: &SopType, values: &NewSop) -> Result<String
             });
         }
     }
-    Ok(text)
+    let text = if split.yaml.is_some() {
+        edit::use_names(&text, &repo.settings.keys)
+            .map_err(|reason| ScaffoldError::Keys { origin, reason })?
+    } else {
+        text
+    };
+    Ok(at_level(&text, sop_type, section_level(repo, sop_type)))
+}
+
+/// The heading level of `ty`'s sections (`[types.X] level`, 2 unless set).
+pub fn section_level(repo: &Repo, ty: &SopType) -> SectionLevel {
+    repo.settings
+        .config
+        .types
+        .get(&ty.name)
+        .and_then(|t| t.level)
+        .unwrap_or_default()
+}
+
+/// Normalized heading text → the index of the required section of `ty` it names (by name or
+/// alias).
+pub fn section_names(ty: &SopType) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, name) in ty.sections.iter().enumerate() {
+        map.insert(normalize_heading(name), i);
+        for alias in ty.aliases.get(name).into_iter().flatten() {
+            map.entry(normalize_heading(alias)).or_insert(i);
+        }
+    }
+    map
+}
+
+/// `text` with the type's required sections at heading `level`: the headings from the level the
+/// sections have now (the lowest level of a heading that names one, else 2) down move by the
+/// same number of levels, so that sub-headings stay under their section. `"any"` leaves the
+/// text as it is. Only `#` headings are moved.
+pub fn at_level(text: &str, ty: &SopType, level: SectionLevel) -> String {
+    let SectionLevel::Level(target) = level else {
+        return text.to_string();
+    };
+    let body = front_matter::split(text).body;
+    let outline = markdown::outline(text, Span::new(body.start, text.len()));
+    let names = section_names(ty);
+    let current = outline
+        .headings
+        .iter()
+        .filter(|h| h.level >= 2 && names.contains_key(&normalize_heading(&h.text)))
+        .map(|h| h.level)
+        .min()
+        .unwrap_or(2);
+    if current == target {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for h in outline.headings.iter().rev() {
+        let line = text.get(h.span.start..h.span.end).unwrap_or_default();
+        let hashes = line.bytes().take_while(|b| *b == b'#').count();
+        if h.level < current || hashes != usize::from(h.level) {
+            continue;
+        }
+        let moved = (i16::from(h.level) + i16::from(target) - i16::from(current)).clamp(1, 6);
+        out.replace_range(
+            h.span.start..h.span.start + hashes,
+            &"#".repeat(moved.unsigned_abs().into()),
+        );
+    }
+    out
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -202,25 +282,55 @@ pub fn slug(title: &str) -> String {
     }
 }
 
-/// The highest id number used in the repository, from file names under the SOP folder and
-/// from the `ids` given (front matter ids), read with the repository's id form; with it, an id
-/// that has that number (to allocate the next one in the same shape).
+/// Every id used under the SOP folder: the ids at the start of the names of its Markdown files
+/// and the ids in their front matter. Files that `[sops] exclude` leaves out count too: an id
+/// they hold is taken, even if `sop lint` does not read them.
+pub fn used_ids(repo: &Repo) -> Vec<String> {
+    let mut all = repo.clone();
+    let extensions: Vec<String> = MARKDOWN_EXTENSIONS
+        .iter()
+        .map(|e| (*e).to_string())
+        .chain(repo.settings.files.extensions().iter().cloned())
+        .collect();
+    if let Ok(rules) = FileRules::new(repo.settings.sops_dir(), &extensions, &[], &[]) {
+        all.settings.files = rules;
+    }
+    let form = &repo.settings.ids;
+    let corpus = all.load();
+    let from_names = corpus.sops.iter().filter_map(|sop| {
+        let name = sop.path.rsplit('/').next()?;
+        FileName::parse(name, form).id
+    });
+    let from_front = corpus
+        .sops
+        .iter()
+        .filter_map(|s| s.id().map(str::to_string));
+    from_names.chain(from_front).collect()
+}
+
+/// The highest id number of `used` that is an id of the repository's form, and an id that has
+/// that number (to allocate the next one in the same shape). An id that is not valid
+/// ([`crate::repo::ids::unsafe_part`]) is never the model.
+pub fn highest_of<'a>(
+    repo: &Repo,
+    used: impl IntoIterator<Item = &'a str>,
+) -> (u64, Option<String>) {
+    let form = &repo.settings.ids;
+    used.into_iter()
+        .filter_map(|id| Some((id_number(id, form)?, id)))
+        .max_by_key(|(n, _)| *n)
+        .map_or((0, None), |(n, id)| (n, Some(id.to_string())))
+}
+
+/// The highest id number used in the repository ([`used_ids`] and the `ids` given), with an id
+/// that has that number.
 pub fn highest_id<'a>(
     repo: &Repo,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> (u64, Option<String>) {
-    let form = &repo.settings.ids;
-    let (files, _) = repo.walk();
-    let from_names: Vec<String> = files
-        .iter()
-        .filter_map(|p| FileName::parse(p.file_name()?.to_str()?, form).id)
-        .collect();
-    from_names
-        .into_iter()
-        .chain(ids.into_iter().map(str::to_string))
-        .filter_map(|id| Some((id_number(&id, form)?, id)))
-        .max_by_key(|(n, _)| *n)
-        .map_or((0, None), |(n, id)| (n, Some(id)))
+    let mut used = used_ids(repo);
+    used.extend(ids.into_iter().map(str::to_string));
+    highest_of(repo, used.iter().map(String::as_str))
 }
 
 /// Id number `n` in the repository's form: `<id_prefix>-<n>` with `id_digits` digits, or for
@@ -251,6 +361,41 @@ pub fn new_path(repo: &Repo, category: &str, id: &str, title: &str) -> PathBuf {
     repo.sops_dir()
         .join(category)
         .join(format!("{id}-{}.{ext}", slug(title)))
+}
+
+/// Why `sop` will not create `path`: it is not under the repository root once `..` and `.` are
+/// read as the names they stand for, or it has a `..` in it (an id or folder name that climbs).
+/// `None` when it stays inside. The symbolic links on the way are checked apart.
+pub fn outside_root(root: &Path, path: &Path) -> Option<String> {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Some(format!(
+            "`{}` is not inside the repository `{}`",
+            path.display(),
+            root.display()
+        ));
+    };
+    let mut depth = 0usize;
+    for part in rel.components() {
+        match part {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                return Some(format!(
+                    "`{}` has a `..` in it, which would climb out of its folder{}",
+                    rel.display(),
+                    if depth == 0 {
+                        " and the repository"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Some(format!("`{}` is not a relative path", rel.display()));
+            }
+        }
+    }
+    (depth == 0).then(|| "the path is the repository itself, not a file in it".to_string())
 }
 
 /// A category as a safe folder path: each `/`-separated part slugged, empty parts dropped.
@@ -292,6 +437,40 @@ mod tests {
         assert_eq!(yaml_quote("say \"hi\""), "say \"hi\"");
         assert_eq!(yaml_quote("\"hi\" there"), "\"\\\"hi\\\" there\"");
         assert_eq!(yaml_quote("<Who?>"), "\"<Who?>\"");
+    }
+
+    #[test]
+    fn a_path_that_climbs_is_outside() {
+        let root = Path::new("/r");
+        assert_eq!(outside_root(root, Path::new("/r/sops/a/SOP-1-x.md")), None);
+        assert!(outside_root(root, Path::new("/r/sops/../../../pwn-2-a.md")).is_some());
+        assert!(outside_root(root, Path::new("/r/sops/ok/../x.md")).is_some());
+        assert!(outside_root(root, Path::new("/elsewhere/x.md")).is_some());
+        assert!(outside_root(root, Path::new("/r")).is_some());
+    }
+
+    #[test]
+    fn sections_move_to_the_level_with_their_sub_headings() {
+        let ty = SopType {
+            name: "policy".into(),
+            sections: vec!["Purpose".into(), "Policy".into()],
+            aliases: Default::default(),
+            paths: None,
+            review_every: None,
+            builtin: false,
+            description: String::new(),
+        };
+        let text = "---\nid: X\n---\n\n## Purpose\n\nA ## b\n\n## Policy\n\n### Definitions\n\n```\n## not a heading\n```\n";
+        let three = at_level(text, &ty, SectionLevel::Level(3));
+        assert_eq!(
+            three,
+            text.replace("## Purpose", "### Purpose")
+                .replace("## Policy", "### Policy")
+                .replace("### Definitions", "#### Definitions")
+        );
+        assert_eq!(at_level(&three, &ty, SectionLevel::Level(2)), text);
+        assert_eq!(at_level(text, &ty, SectionLevel::Any), text);
+        assert_eq!(at_level(text, &ty, SectionLevel::Level(2)), text);
     }
 
     #[test]

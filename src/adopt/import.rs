@@ -390,7 +390,7 @@ pub fn shape_body(
     ty: &SopType,
     template: &str,
 ) -> (String, Vec<String>) {
-    let lookup = section_lookup(ty);
+    let lookup = crate::scaffold::section_names(ty);
     let outline = markdown::outline(md, Span::new(0, md.len()));
     let title_heading = outline
         .headings
@@ -454,17 +454,6 @@ pub fn shape_body(
         out.push_str(&format!("## {name}\n\n{}\n\n", content.trim()));
     }
     (format!("{}\n", out.trim_end()), added)
-}
-
-fn section_lookup(ty: &SopType) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
-    for (i, name) in ty.sections.iter().enumerate() {
-        map.insert(normalize_heading(name), i);
-        for alias in ty.aliases.get(name).into_iter().flatten() {
-            map.entry(normalize_heading(alias)).or_insert(i);
-        }
-    }
-    map
 }
 
 /// `md` cut at its `## ` headings: the text before the first, and each section's heading text

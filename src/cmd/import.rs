@@ -12,7 +12,9 @@ use crate::adopt::humanise;
 use crate::adopt::import::{self, Converted, Image, Metadata};
 use crate::atomic::{self, Created};
 use crate::cli::ImportArgs;
+use crate::repo::config::SectionLevel;
 use crate::repo::edit::{self, NewValue};
+use crate::repo::keys::KeyNames;
 use crate::repo::sop::id_number;
 use crate::repo::{Repo, SopType, dates, front_matter};
 use crate::scaffold::{self, NewSop};
@@ -42,7 +44,7 @@ pub(super) fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<Exit> {
     let mut documents = Vec::new();
     for file in &args.files {
         let path = ctx.cwd.join(file);
-        documents.push((file, convert(&path, file)?));
+        documents.push((file, convert(&path, file, &repo.settings.keys)?));
     }
     for (file, doc) in documents {
         let written = write_sop(ctx, &repo, ty, args, file, doc)?;
@@ -60,7 +62,7 @@ struct Document {
     media: Option<(tempfile::TempDir, Vec<PathBuf>)>,
 }
 
-fn convert(path: &Path, shown: &Path) -> anyhow::Result<Document> {
+fn convert(path: &Path, shown: &Path, names: &KeyNames) -> anyhow::Result<Document> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -94,7 +96,7 @@ fn convert(path: &Path, shown: &Path) -> anyhow::Result<Document> {
                     Some(p.help().to_string()),
                 )
             })?;
-            let (markdown, front) = markdown_front(&text);
+            let (markdown, front) = markdown_front(&text, names);
             Ok(Document {
                 converted: Converted {
                     markdown,
@@ -116,8 +118,9 @@ fn convert(path: &Path, shown: &Path) -> anyhow::Result<Document> {
     }
 }
 
-/// A Markdown file's own front matter (its known keys) and its body.
-fn markdown_front(text: &str) -> (String, Metadata) {
+/// A Markdown file's own front matter (its known keys, under their names or the repository's
+/// aliases) and its body.
+fn markdown_front(text: &str, names: &KeyNames) -> (String, Metadata) {
     let split = front_matter::split(text);
     let Some(yaml) = split.yaml else {
         return (text.to_string(), Metadata::default());
@@ -134,7 +137,7 @@ fn markdown_front(text: &str) -> (String, Metadata) {
         "last_reviewed",
         "next_review",
     ] {
-        if let Some(front_matter::Value::Text(v)) = fm.get(key).map(|f| &f.value) {
+        if let Some(front_matter::Value::Text(v)) = names.field(&fm, key).map(|f| &f.value) {
             meta.keys.push((key, v.clone()));
         }
     }
@@ -273,26 +276,31 @@ fn write_sop(
     };
     let extras = extra_keys(&meta, &mut todo);
 
-    let corpus = repo.load();
-    let used: Vec<String> = corpus
-        .sops
-        .iter()
-        .filter_map(|s| s.id().map(str::to_string))
-        .collect();
-    let prefix = &repo.settings.config.sops.id_prefix;
+    let used = scaffold::used_ids(repo);
+    let form = &repo.settings.ids;
     let own_id = meta
         .get("id")
         .map(str::trim)
-        .filter(|id| id_number(id, prefix).is_some() && !used.iter().any(|u| u == id));
+        .filter(|id| id_number(id, form).is_some() && !used.iter().any(|u| u == id));
     if let Some(id) = meta.get("id")
         && own_id.is_none()
     {
+        let why = match crate::repo::ids::unsafe_part(id) {
+            Some(part) => format!("it has {part}, and an id names files"),
+            None if id_number(id.trim(), form).is_none() => format!(
+                "it is not of the form {}, as in `{}`",
+                form.shape(),
+                form.example()
+            ),
+            None => "another SOP has it".to_string(),
+        };
         todo.push(format!(
-            "the document's own id `{id}` was not kept (it does not have the form {prefix}-0001, or another SOP has it)"
+            "the document's own id `{}` was not kept ({why}); it got the next free id",
+            id.escape_debug()
         ));
     }
     let _lock = super::new::IdLock::acquire(repo)?;
-    let (highest, like) = scaffold::highest_id(repo, used.iter().map(String::as_str));
+    let (highest, like) = scaffold::highest_of(repo, used.iter().map(String::as_str));
     let candidates: Vec<String> = match own_id {
         Some(id) => vec![id.to_string()],
         None => (1..=ATTEMPTS)
@@ -302,7 +310,7 @@ fn write_sop(
     for id in candidates {
         values.id = id;
         let path = scaffold::new_path(repo, &category, &values.id, &title);
-        super::new::refuse_folder_outside(repo, &path)?;
+        super::new::refuse_target(repo, &path, "--dir")?;
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -313,11 +321,18 @@ fn write_sop(
         if path.symlink_metadata().is_ok() || folder.symlink_metadata().is_ok() {
             continue;
         }
-        let template = scaffold::render(&repo.root, ty, &values)?;
+        let template = scaffold::render(repo, ty, &values)?;
         let head_end = front_matter::split(&template).body.start;
-        let head = edit::set_keys(template.get(..head_end).unwrap_or_default(), &extras)
-            .map_err(|e| anyhow::anyhow!("the template of `{}` {e}", ty.name))?;
-        let (mut body, added) = import::shape_body(&md, title_heading.as_deref(), ty, &template);
+        let head = edit::set_keys_named(
+            template.get(..head_end).unwrap_or_default(),
+            &extras,
+            &repo.settings.keys,
+        )
+        .map_err(|e| anyhow::anyhow!("the template of `{}` {e}", ty.name))?;
+        // The body is shaped with the sections at level 2, then moved to the type's level.
+        let template = scaffold::at_level(&template, ty, SectionLevel::Level(2));
+        let (body, added) = import::shape_body(&md, title_heading.as_deref(), ty, &template);
+        let mut body = scaffold::at_level(&body, ty, scaffold::section_level(repo, ty));
         let (with_images, mut images) = import::extract_data_images(&body, &folder_name);
         body = with_images;
         if let Some((dir, files)) = &doc.media {
@@ -335,6 +350,7 @@ fn write_sop(
         let text = format!("{head}\n{body}");
         for image in &images {
             let target = folder.join(&image.name);
+            super::new::refuse_outside(repo, &target)?;
             atomic::create_new(&target, &image.bytes)
                 .with_context(|| format!("cannot write `{}`", target.display()))?;
         }

@@ -11,6 +11,7 @@ use anyhow::Context as _;
 use super::Context;
 use crate::atomic::{self, Created};
 use crate::cli::NewArgs;
+use crate::repo::files::LeftOut;
 use crate::repo::{Repo, dates};
 use crate::scaffold::{self, NewSop};
 use crate::{Exit, Stop, git};
@@ -109,16 +110,8 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         sections: sop_type.sections.clone(),
     };
 
-    // Ids already used in front matter (a file may be named differently from its id).
-    let corpus = repo.load();
-    let front_ids: Vec<String> = corpus
-        .sops
-        .iter()
-        .filter_map(|s| s.meta.id.as_ref().map(|i| i.value.clone()))
-        .collect();
-
     let _lock = IdLock::acquire(&repo)?;
-    let (highest, like) = scaffold::highest_id(&repo, front_ids.iter().map(String::as_str));
+    let (highest, like) = scaffold::highest_id(&repo, []);
     let Some(first) = highest.checked_add(1) else {
         return Err(Stop::refused(
             format!(
@@ -136,8 +129,8 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         values.id = scaffold::format_id(&repo, next, like.as_deref())
             .ok_or_else(|| no_id(&repo, next, like.as_deref()))?;
         let path = scaffold::new_path(&repo, &category, &values.id, title);
-        refuse_folder_outside(&repo, &path)?;
-        let text = scaffold::render(&repo.root, sop_type, &values)?;
+        refuse_target(&repo, &path, "--category")?;
+        let text = scaffold::render(&repo, sop_type, &values)?;
         let created = atomic::create_new(&path, text.as_bytes())
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         if created == Created::Written {
@@ -229,30 +222,95 @@ fn lock_path(repo: &Repo) -> PathBuf {
     std::env::temp_dir().join(format!("sop-new-{:016x}.lock", h.finish()))
 }
 
-/// Refuse to create `path` when its folder (or one above it, up to the repository root) is a
-/// symbolic link that leads outside the repository or into `.git`: `sop` writes only what
-/// belongs to the repository.
-pub(super) fn refuse_folder_outside(repo: &Repo, path: &Path) -> anyhow::Result<()> {
-    let root = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
-    // The nearest folder that exists: the rest is created inside it.
-    let Some(existing) = path.ancestors().skip(1).find(|p| p.exists()) else {
-        return Ok(());
-    };
-    match crate::repo::escape(&root, existing) {
-        None => Ok(()),
-        Some(problem) => Err(Stop::refused(
+/// Refuse to create the SOP `path` (made from an id and a folder name) unless it stays inside
+/// the repository and the repository's file rules make it an SOP. `flag` is the option that
+/// chooses the folder (`--category`, `--dir`), for the messages.
+///
+/// # Errors
+/// A refusal (exit 1) saying why and what to do.
+pub(super) fn refuse_target(repo: &Repo, path: &Path, flag: &str) -> anyhow::Result<()> {
+    refuse_outside(repo, path)?;
+    let rel = repo.relative(path);
+    let why = match repo.settings.files.left_out(&rel) {
+        None => return Ok(()),
+        Some(LeftOut::Excluded { pattern, .. }) => (
             format!(
-                "cannot create the SOP in `{}`: the folder leads outside the repository (or into `.git`) through a symbolic link{}, and sop writes only inside the repository",
-                repo.relative(existing),
-                match problem {
-                    crate::repo::FileProblem::OutsideRepository { target, .. } => {
-                        format!(" to `{target}`")
-                    }
-                    _ => String::new(),
-                }
+                "cannot create `{rel}`: the pattern `{pattern}` of `[sops] exclude` in `sop.toml` leaves it out, so `sop lint` would never check it and its id could be given again"
             ),
-            Some("remove the link, or choose another `--category`".to_string()),
+            format!(
+                "choose another folder with `{flag}`, or take `{pattern}` out of `[sops] exclude` (or add the folder to `[sops] include`)"
+            ),
+        ),
+        Some(LeftOut::Extension) => (
+            format!(
+                "cannot create `{rel}`: its extension is not one of `[sops] extensions` in `sop.toml`"
+            ),
+            "add `md` to `[sops] extensions`".to_string(),
+        ),
+        Some(LeftOut::OutsideFolder) => (
+            format!(
+                "cannot create `{rel}`: it is outside the SOP folder `{}/`",
+                repo.settings.sops_dir()
+            ),
+            format!("choose another folder with `{flag}`"),
+        ),
+    };
+    Err(Stop::refused(why.0, Some(why.1)).into())
+}
+
+/// Refuse to create `path` when it is not inside the repository: it climbs out with `..` (an id
+/// or folder name made of it), or a folder on its way is a symbolic link that leads outside
+/// the repository or into `.git`. `sop` writes only what belongs to the repository.
+///
+/// # Errors
+/// A refusal (exit 1) naming the path and the cause.
+pub(super) fn refuse_outside(repo: &Repo, path: &Path) -> anyhow::Result<()> {
+    if let Some(why) = scaffold::outside_root(&repo.root, path) {
+        return Err(Stop::refused(
+            format!("cannot create the file: {why}; sop writes only inside the repository"),
+            Some(
+                "the name is made from the id of the SOP with the highest number and the folder: run `sop lint` to find an id that is not valid, and correct it"
+                    .to_string(),
+            ),
         )
-        .into()),
+        .into());
     }
+    let root = std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone());
+    let rel = path.strip_prefix(&repo.root).unwrap_or(path);
+    // Each folder on the way that exists, from the top: the first that leaves is the link.
+    let mut folder = repo.root.clone();
+    for part in rel.parent().into_iter().flat_map(Path::components) {
+        folder.push(part);
+        if folder.symlink_metadata().is_err() {
+            break;
+        }
+        let Some(crate::repo::FileProblem::OutsideRepository { target, into_git }) =
+            crate::repo::escape(&root, &folder)
+        else {
+            continue;
+        };
+        let link = folder.symlink_metadata().is_ok_and(|m| m.is_symlink());
+        let leads = if into_git {
+            "into `.git`"
+        } else {
+            "outside the repository"
+        };
+        let message = if link {
+            format!(
+                "cannot create the SOP in `{}`: the folder is a symbolic link to `{target}`, which leads {leads}, and sop writes only inside the repository",
+                repo.relative(&folder)
+            )
+        } else {
+            format!(
+                "cannot create the SOP in `{}`: the folder leads {leads} (to `{target}`), and sop writes only inside the repository",
+                repo.relative(&folder)
+            )
+        };
+        return Err(Stop::refused(
+            message,
+            Some("remove the link, or choose another folder".to_string()),
+        )
+        .into());
+    }
+    Ok(())
 }

@@ -429,7 +429,18 @@ fn required_help(key: &str, canonical: &str) -> String {
 fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>) {
     let ids = &cx.settings.ids;
     if id_number(id, ids).is_none() {
-        let (message, help) = if ids.is_written() {
+        let (message, help) = if let Some(part) = crate::repo::ids::unsafe_part(id) {
+            (
+                format!(
+                    "`{}` is not a valid id: it has {part}, and an id names files and pages",
+                    id.escape_debug()
+                ),
+                format!(
+                    "write an id of letters, digits and `-`, for example `{}`",
+                    ids.example()
+                ),
+            )
+        } else if ids.is_written() {
             (
                 format!(
                     "`{id}` is not an id of the form `{}` (`[sops] id_pattern` in `sop.toml`)",

@@ -203,6 +203,32 @@ fn sections(
         let next = ((r + 1)..ty.sections.len())
             .find_map(|later| found.get(later).copied().flatten())
             .and_then(heading_of);
+        // A heading with the section's name at another level than the type's.
+        let elsewhere = sop
+            .outline()
+            .headings
+            .iter()
+            .find(|h| h.level > 1 && lookup.get(&normalize_heading(&h.text)) == Some(&r));
+        if let (Some(h), SectionLevel::Level(l)) = (elsewhere, level_of(cx, ty)) {
+            let found = format!("{} {}", "#".repeat(usize::from(h.level)), h.text.trim());
+            out.push(
+                finding(
+                    &SECTION_MISSING,
+                    sop,
+                    h.span,
+                    format!(
+                        "the required section `{name}` is missing: `{found}` is a level {} heading",
+                        h.level
+                    ),
+                )
+                .label(format!("level {}, not {l}", h.level))
+                .help(format!(
+                    "found `{found}` (level {}); this type's sections are level {l} (`{hashes} {name}`): change the heading, or set `[types.{}] level`",
+                    h.level, ty.name
+                )),
+            );
+            continue;
+        }
         let (span, label) = match next {
             Some(h) => (h.span, format!("add `{hashes} {name}` before this heading")),
             None => (

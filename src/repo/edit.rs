@@ -58,6 +58,29 @@ pub fn set_keys_named(
     Ok(out)
 }
 
+/// `text` with each key it writes under `sop`'s name renamed to the name `names` gives it
+/// (`owner:` → `owner_slack:` with `[front_matter] aliases`), so that a new SOP uses the team's
+/// names. A key the file also has under its alias is left as it is.
+///
+/// # Errors
+/// [`EditError`] when the file has no front matter or it does not parse.
+pub fn use_names(text: &str, names: &KeyNames) -> Result<String, EditError> {
+    let fm = parse(text)?;
+    let mut out = text.to_string();
+    let mut renames: Vec<(&front_matter::Field, &str)> = fm
+        .fields
+        .iter()
+        .filter_map(|f| Some((f, names.alias(&f.key)?)))
+        .filter(|(_, alias)| fm.get(alias).is_none())
+        .collect();
+    // From the end, so that earlier spans stay valid.
+    renames.sort_by_key(|(f, _)| std::cmp::Reverse(f.key_span.start));
+    for (field, alias) in renames {
+        out.replace_range(field.key_span.start..field.key_span.end, alias);
+    }
+    Ok(out)
+}
+
 fn parse(text: &str) -> Result<FrontMatter, EditError> {
     let split = front_matter::split(text);
     let yaml = split.yaml.ok_or(EditError::NoFrontMatter)?;
@@ -206,6 +229,27 @@ mod tests {
     use super::*;
 
     const DOC: &str = "---\nid: SOP-0001\ntitle: Refunds # keep me\nstatus: draft\nversion: 1.0.0\nowner: Ann\napprovers:\n    - Bo\n    - Cy\nreview_every: 12 months\n---\n\n## Purpose\n\nstatus: draft is not front matter\n";
+
+    #[test]
+    fn keys_are_renamed_to_the_names_the_team_writes() {
+        let aliases = [
+            ("owner".to_string(), "owner_slack".to_string()),
+            ("review_every".to_string(), "cadence".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let names = KeyNames::new(&aliases, &[]).unwrap();
+        let out = use_names(DOC, &names).unwrap();
+        assert_eq!(
+            out,
+            DOC.replace("owner: Ann", "owner_slack: Ann")
+                .replace("review_every: 12", "cadence: 12")
+        );
+        // A key the file already writes under its alias is left alone.
+        let both = "---\nowner: A\nowner_slack: B\n---\n";
+        assert_eq!(use_names(both, &names).unwrap(), both);
+        assert_eq!(use_names(DOC, &KeyNames::default()).unwrap(), DOC);
+    }
 
     #[test]
     fn replaces_only_the_lines_of_the_keys() {

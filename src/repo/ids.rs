@@ -2,8 +2,32 @@
 //! the number (`GDI-SOP(\d{4})`), or by default `id_prefix`, a dash and a number
 //! (`SOP-0001`). The pattern reads ids, finds them at the start of file names and gives the
 //! next id to `sop new`.
+//!
+//! An id names files and pages, so whatever the pattern allows, an id with a `/`, a `\\`, a
+//! `..`, a leading `.`, white space or a control character is never an id ([`unsafe_part`]).
 
 use regex::Regex;
+
+/// What makes `id` unusable as the name of a file or page, in words for messages; `None` when
+/// nothing does. An id with one of these is not an id, whatever `id_pattern` allows, and is never
+/// the model for the next id: it could name a file outside the SOP folder.
+pub fn unsafe_part(id: &str) -> Option<&'static str> {
+    if id.contains('/') {
+        Some("a `/`")
+    } else if id.contains('\\') {
+        Some("a `\\`")
+    } else if id.contains("..") {
+        Some("`..`")
+    } else if id.starts_with('.') {
+        Some("a `.` at the start")
+    } else if id.chars().any(char::is_whitespace) {
+        Some("a space or other white space")
+    } else if id.chars().any(char::is_control) {
+        Some("a control character")
+    } else {
+        None
+    }
+}
 
 /// Reads ids: [`IdPattern`], or an id prefix written as text (`"SOP"`: `SOP-` and digits).
 pub trait IdForm {
@@ -16,6 +40,9 @@ pub trait IdForm {
 
 impl IdForm for str {
     fn number(&self, id: &str) -> Option<u64> {
+        if unsafe_part(id).is_some() {
+            return None;
+        }
         let rest = id.strip_prefix(self)?.strip_prefix('-')?;
         if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -27,7 +54,9 @@ impl IdForm for str {
         let rest = stem.strip_prefix(self)?.strip_prefix('-')?;
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let after = rest.as_bytes().get(digits);
-        (digits > 0 && matches!(after, None | Some(b'-'))).then_some(self.len() + 1 + digits)
+        let len = self.len() + 1 + digits;
+        (digits > 0 && matches!(after, None | Some(b'-')) && self.number(&stem[..len]).is_some())
+            .then_some(len)
     }
 }
 
@@ -181,6 +210,9 @@ impl IdPattern {
 
 impl IdForm for IdPattern {
     fn number(&self, id: &str) -> Option<u64> {
+        if unsafe_part(id).is_some() {
+            return None;
+        }
         let group = self.whole.captures(id)?.get(1)?;
         let digits = group.as_str();
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -235,6 +267,30 @@ mod tests {
         let r = IdPattern::new(Some(r"(?:A|B)-(\d+)"), "SOP", 4).unwrap();
         assert_eq!(r.first(), None);
         assert_eq!(r.with_number("B-07", 8).as_deref(), Some("B-08"));
+    }
+
+    #[test]
+    fn an_id_that_could_leave_its_folder_is_never_an_id() {
+        let p = IdPattern::new(Some(r"\S+-(\d+)"), "SOP", 4).unwrap();
+        for bad in [
+            "../../../pwn-1",
+            "a/b-1",
+            "a\\b-1",
+            "x..y-1",
+            ".hidden-1",
+            "tab\t-1",
+            "bell\u{7}-1",
+        ] {
+            assert_eq!(p.number(bad), None, "{bad:?}");
+            assert!(unsafe_part(bad).is_some(), "{bad:?}");
+            assert_eq!(p.with_number(bad, 2), None, "{bad:?}");
+        }
+        assert_eq!(p.leading_id_len("..x-1-a"), None);
+        assert_eq!(p.number("OPS-7"), Some(7));
+        let spaced = IdPattern::new(Some(r"SOP (\d+)"), "SOP", 4).unwrap();
+        assert_eq!(spaced.number("SOP 7"), None);
+        assert_eq!(unsafe_part("SOP-0001"), None);
+        assert_eq!(unsafe_part("OPS.001.v"), None);
     }
 
     #[test]

@@ -127,3 +127,155 @@ fn unknown_formats_are_refused() {
             "is not a document sop can import",
         ));
 }
+
+/// `sop import FILE` in `r`: the exit code and stderr.
+fn import_output(r: &SopRepo, file: &Path) -> (Option<i32>, String) {
+    let out = r.sop().arg("import").arg(file).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+// A review found that `sop import` took an id with `../` as the model for the next id and
+// wrote above the repository.
+#[test]
+fn an_id_that_climbs_out_is_never_the_model_and_nothing_is_written_outside() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"sops\"\nfile_names = \"any\"\nid_pattern = \"\\\\S+-(\\\\d+)\"\n",
+    );
+    r.write(
+        "sops/ops/a.md",
+        &crate::support::sop_text("OPS-1", "A", "procedure", "draft")
+            .replace("id: OPS-1", "id: ../../../pwn-1"),
+    );
+    r.commit("a");
+    let doc = tempfile::tempdir().unwrap();
+    let file = doc.path().join("a.md");
+    std::fs::write(&file, "---\ntitle: Alpha\n---\n\n## Purpose\n\nDo it.\n").unwrap();
+    let path = import(&r, &file);
+    assert_eq!(path, "sops/general/SOP-0001-alpha.md");
+    assert!(!r.root().parent().unwrap().join("pwn-2-alpha.md").exists());
+    // A document whose own id climbs does not keep it.
+    std::fs::write(
+        &file,
+        "---\nid: ../../x-9\ntitle: Beta\n---\n\n## Purpose\n\nDo it.\n",
+    )
+    .unwrap();
+    let out = r.sop().arg("import").arg(&file).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "the document's own id `../../x-9` was not kept (it has a `/`, and an id names files)"
+        ),
+        "{stderr}"
+    );
+    assert!(r.path("sops/general/SOP-0002-beta.md").exists());
+}
+
+// A review found that `sop import` checked a document's own id against `id_prefix`, not
+// `[sops] id_pattern`.
+#[test]
+fn a_documents_own_id_is_read_with_the_repositorys_id_pattern() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\nid_pattern = \"GDI-SOP(\\\\d{4})\"\n");
+    let doc = tempfile::tempdir().unwrap();
+    let file = doc.path().join("a.md");
+    std::fs::write(
+        &file,
+        "---\nid: GDI-SOP0042\ntitle: Alpha\n---\n\n## Purpose\n\nDo it.\n",
+    )
+    .unwrap();
+    assert_eq!(import(&r, &file), "sops/general/GDI-SOP0042-alpha.md");
+    std::fs::write(
+        &file,
+        "---\nid: SOP-0042\ntitle: Beta\n---\n\n## Purpose\n\nDo it.\n",
+    )
+    .unwrap();
+    let out = r.sop().arg("import").arg(&file).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(stdout.trim(), "sops/general/GDI-SOP0043-beta.md");
+    assert!(
+        stderr.contains("the document's own id `SOP-0042` was not kept (it is not of the form `GDI-SOP(\\d{4})` (`[sops] id_pattern`), as in `GDI-SOP0001`)"),
+        "{stderr}"
+    );
+}
+
+// A review found that two imports into a folder `[sops] exclude` leaves out both got SOP-0001.
+#[test]
+fn importing_into_an_excluded_folder_is_refused() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\nexclude = [\"general/\"]\n");
+    let doc = tempfile::tempdir().unwrap();
+    let file = doc.path().join("a.md");
+    std::fs::write(&file, "---\ntitle: Alpha\n---\n\n## Purpose\n\nDo it.\n").unwrap();
+    let (code, stderr) = import_output(&r, &file);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot create `sops/general/SOP-0001-alpha.md`: the pattern `general/` of `[sops] exclude`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("choose another folder with `--dir`"),
+        "{stderr}"
+    );
+    assert!(!r.path("sops/general").exists());
+    // An SOP already in the excluded folder keeps its id taken.
+    r.write(
+        "sops/general/SOP-0003-old.md",
+        &crate::support::sop_text("SOP-0003", "Old", "procedure", "draft"),
+    );
+    let out = r
+        .sop()
+        .args(["import", "--dir", "ops"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout).trim(),
+        "sops/ops/SOP-0004-alpha.md"
+    );
+}
+
+// A review found that a type with `level = 3` failed lint right after `sop import`, and that
+// the front matter used `sop`'s key names, not the team's.
+#[test]
+fn import_writes_the_types_level_and_the_teams_key_names() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[types.procedure]\nlevel = 3\n[front_matter]\naliases = { owner = \"owner_slack\", last_reviewed = \"reviewed_on\" }\n",
+    );
+    let doc = tempfile::tempdir().unwrap();
+    let file = doc.path().join("a.md");
+    std::fs::write(
+        &file,
+        "---\ntitle: Alpha\nowner_slack: \"@ann\"\ndepartment: Ops\nlast_reviewed: 2026-01-02\n---\n\n# Alpha\n\n## Purpose\n\nDo it.\n\n### Detail\n\nMore.\n",
+    )
+    .unwrap();
+    let path = import(&r, &file);
+    let text = r.read(&path);
+    assert!(text.contains("\nowner_slack: \"@ann\"\n"), "{text}");
+    assert!(text.contains("\nreviewed_on: 2026-01-02\n"), "{text}");
+    assert!(
+        !text.contains("\nowner:") && !text.contains("\nlast_reviewed:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n### Purpose\n\nDo it.\n\n#### Detail\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n### Scope\n"), "{text}");
+    assert!(!text.contains("\n## "), "{text}");
+    r.commit("import");
+    let rules = lint_rules(&r);
+    assert!(
+        !rules.iter().any(|rule| rule.starts_with("section-")
+            || rule.starts_with("heading-")
+            || rule.starts_with("key-")),
+        "{rules:?}"
+    );
+}

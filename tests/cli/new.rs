@@ -272,3 +272,177 @@ fn new_edit_opens_the_editor_on_the_file() {
     let path = String::from_utf8(out).unwrap().trim().to_string();
     assert!(r.read(&path).ends_with("edited-by-editor\n"));
 }
+
+/// The rules `sop lint --format json` reports.
+fn lint_rules(r: &SopRepo) -> Vec<String> {
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+// A review found that an id with `../` was the model for the next id, and `sop new` wrote
+// above the repository.
+#[test]
+fn an_id_that_climbs_out_is_never_the_model_and_nothing_is_written_outside() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"sops\"\nfile_names = \"any\"\nid_pattern = \"\\\\S+-(\\\\d+)\"\n",
+    );
+    r.write(
+        "sops/ops/a.md",
+        &crate::support::sop_text("OPS-1", "A", "procedure", "draft")
+            .replace("id: OPS-1", "id: ../../../pwn-1"),
+    );
+    r.commit("a");
+    let above = r.root().parent().unwrap();
+    let path = new_sop(&r, &["Gamma", "--category", "fresh"]);
+    assert_eq!(path, "sops/fresh/SOP-0001-gamma.md");
+    assert!(!above.join("pwn-2-gamma.md").exists());
+    assert!(!r.path("pwn-2-gamma.md").exists());
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let invalid = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "id-invalid")
+        .expect("id-invalid reported");
+    assert_eq!(invalid["file"], "sops/ops/a.md");
+    assert_eq!(
+        invalid["message"],
+        "`../../../pwn-1` is not a valid id: it has a `/`, and an id names files and pages"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_category_folder_that_is_a_link_out_is_refused_naming_the_link() {
+    let r = SopRepo::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(r.path("sops")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), r.path("sops/ops")).unwrap();
+    let out = r
+        .sop()
+        .args(["new", "Refunds", "--category", "ops"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot create the SOP in `sops/ops`: the folder is a symbolic link to"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+// A review found that `[sops] exclude` hid the folder `sop new` wrote to: the SOP was never
+// linted and the next one got the same id.
+#[test]
+fn an_excluded_folder_is_refused_and_its_ids_still_count() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\nexclude = [\"general/\"]\n");
+    r.write(
+        "sops/general/SOP-0005-old.md",
+        &crate::support::sop_text("SOP-0005", "Old", "procedure", "draft"),
+    );
+    r.write(
+        "sops/general/notes.md",
+        "---\nid: SOP-0007\ntitle: Notes\n---\n\nText.\n",
+    );
+    let out = r.sop().args(["new", "Refunds"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "cannot create `sops/general/SOP-0008-refunds.md`: the pattern `general/` of `[sops] exclude`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("choose another folder with `--category`"),
+        "{stderr}"
+    );
+    assert!(!r.path("sops/general/SOP-0008-refunds.md").exists());
+    let path = new_sop(&r, &["Refunds", "--category", "payments"]);
+    assert_eq!(path, "sops/payments/SOP-0008-refunds.md");
+}
+
+// A review found that a type with `level = 3` failed lint right after `sop new`.
+#[test]
+fn new_writes_the_sections_at_the_types_level() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[defaults]\ndepartment = \"Ops\"\n[types.policy]\nlevel = 3\n",
+    );
+    let path = new_sop(&r, &["Data retention", "--type", "policy"]);
+    let text = r.read(&path);
+    assert!(text.contains("\n### Purpose\n"), "{text}");
+    assert!(text.contains("\n#### Definitions\n"), "{text}");
+    assert!(!text.contains("\n## "), "{text}");
+    r.commit("new");
+    let rules = lint_rules(&r);
+    assert!(
+        !rules
+            .iter()
+            .any(|rule| rule.starts_with("section-") || rule.starts_with("heading-")),
+        "{rules:?}"
+    );
+    // `"any"` keeps the built-in level 2.
+    let r = SopRepo::new();
+    r.write("sop.toml", "[types.policy]\nlevel = \"any\"\n");
+    let path = new_sop(&r, &["Data retention", "--type", "policy"]);
+    assert!(r.read(&path).contains("\n## Purpose\n"));
+}
+
+#[test]
+fn a_section_at_the_wrong_level_is_named_with_its_level() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[types.procedure]\nlevel = 3\n");
+    r.write(
+        "sops/ops/SOP-0001-a.md",
+        &crate::support::sop_text("SOP-0001", "A", "procedure", "draft"),
+    );
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let purpose = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["rule"] == "section-missing" && f["message"].as_str().unwrap().contains("`Purpose`")
+        })
+        .expect("Purpose reported");
+    let help = purpose["help"].as_str().unwrap();
+    assert_eq!(
+        help,
+        "found `## Purpose` (level 2); this type's sections are level 3 (`### Purpose`): change the heading, or set `[types.procedure] level`"
+    );
+}
+
+// A review found that `sop new` wrote `owner:` in a repository whose files say `owner_slack:`.
+#[test]
+fn new_writes_the_teams_names_for_the_keys() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[front_matter]\naliases = { owner = \"owner_slack\", review_every = \"review_in\" }\n",
+    );
+    let path = new_sop(&r, &["Refunds", "--department", "Payments"]);
+    let text = r.read(&path);
+    assert!(text.contains("\nowner_slack: Test Writer\n"), "{text}");
+    assert!(text.contains("\nreview_in: 12 months\n"), "{text}");
+    assert!(!text.contains("\nowner:"), "{text}");
+    r.commit("new");
+    let rules = lint_rules(&r);
+    assert!(
+        !rules.iter().any(|rule| rule.starts_with("key-")),
+        "{rules:?}"
+    );
+}
