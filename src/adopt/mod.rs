@@ -6,13 +6,15 @@
 //! nothing itself (the command gathers git history and `CODEOWNERS` first), so every decision
 //! is testable on text. Existing keys and the body are kept byte for byte: keys are added with
 //! [`crate::repo::edit::set_keys`], and the only other change is removing a first `# Title`
-//! heading that repeats the title (the site shows the title from the front matter).
+//! heading that is exactly the title (the site shows the title from the front matter). A file
+//! the team marks as unpublished (`draft: true`) stays a draft whatever `--status` says.
 
 pub mod codeowners;
 pub mod import;
 
 use crate::repo::edit::{self, NewValue};
 use crate::repo::front_matter::{Field, FrontMatter, Value};
+use crate::repo::sop::id_number;
 use crate::repo::{Settings, Sop};
 
 /// Where the owner comes from (`--owner-from`).
@@ -74,6 +76,9 @@ pub struct Plan {
     pub undecided: Vec<String>,
     /// The heading removed because it repeated the title: its line and text.
     pub removed_heading: Option<(usize, String)>,
+    /// The first `# ` heading kept although its text gave the title, because it holds more
+    /// than the title (a link, emphasis, an `{#anchor}`): its line and source text.
+    pub kept_heading: Option<(usize, String)>,
     /// The file's new text (the old one when nothing changes).
     pub text: String,
 }
@@ -152,6 +157,17 @@ pub fn plan(
             "its front matter is never closed: add a line with only `---` after the last `key: value` line".into(),
         ));
     }
+    if text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .map(str::trim_end)
+        == Some("+++")
+    {
+        return Err(Refusal::FrontMatter(
+            "its front matter is TOML (between `+++` lines), and sop reads YAML front matter between `---` lines: convert it to YAML (for example with `hugo convert toYAML`, or by hand), then run `sop adopt` again".into(),
+        ));
+    }
     let fm = sop.front_matter.as_ref();
     if let Some(p) = fm.and_then(|f| f.problems.first()) {
         let line = sop.source.line_col(p.span.start).line;
@@ -164,10 +180,24 @@ pub fn plan(
         text: text.to_string(),
         ..Plan::default()
     };
+    let has = |key: &str| has(settings, fm, key);
+    if let Some(id) = fm
+        .and_then(|f| key_field(settings, f, "id"))
+        .and_then(|f| match &f.value {
+            Value::Text(t) if !t.trim().is_empty() => Some(t.trim()),
+            _ => None,
+        })
+        && id_number(id, &settings.ids).is_none()
+    {
+        out.undecided.push(format!(
+            "`id: {id}` in {} is not an id of this repository's form {}, so the page is never published: remove the `id:` line so `sop adopt` gives it the next free id, or set `[sops] id_pattern` in sop.toml to the form of your ids",
+            sop.path,
+            settings.ids.shape()
+        ));
+    }
     if is_adopted(settings, sop) {
         return Ok(out);
     }
-    let has = |key: &str| has(settings, fm, key);
     // A formal document's own table of details under its title (`| Owner | ... |`): read, never
     // removed, since adoption keeps the body as it is.
     let table = import::take_metadata(text.get(sop.split.body.start..).unwrap_or_default()).1;
@@ -236,12 +266,18 @@ pub fn plan(
             .get(span.end..)
             .and_then(|t| t.find('\n'))
             .map_or(text.len(), |i| span.end + i + 1);
-        body_text = format!(
-            "{}{}",
-            text.get(..span.start).unwrap_or_default(),
-            text.get(end..).unwrap_or_default()
-        );
-        out.removed_heading = Some((line, format!("# {h}")));
+        let source = text.get(span.start..end).unwrap_or_default();
+        if heading_is_only(source, &title) {
+            body_text = format!(
+                "{}{}",
+                text.get(..span.start).unwrap_or_default(),
+                text.get(end..).unwrap_or_default()
+            );
+            out.removed_heading = Some((line, format!("# {h}")));
+        } else {
+            let first_line = source.lines().next().unwrap_or_default().trim();
+            out.kept_heading = Some((line, first_line.to_string()));
+        }
     }
 
     if !has("type") {
@@ -270,9 +306,30 @@ pub fn plan(
             Value::Text(t) => Some(t.clone()),
             _ => None,
         });
-    let status = match status {
-        Some(s) if has("status") => s,
-        _ => {
+    let unpublished = unpublished(sop);
+    let status = match (status, &unpublished) {
+        (Some(s), marker) if has("status") => {
+            if let Some(marker) = marker
+                && s.trim() != "draft"
+            {
+                out.undecided.push(format!(
+                    "{} says `status: {}`, but {marker}: sop publishes by `status`, so set `status: draft` if it must stay unpublished, or remove what marks it as unpublished",
+                    sop.path,
+                    s.trim()
+                ));
+            }
+            s
+        }
+        (_, Some(marker)) => {
+            push(
+                &mut written,
+                "status",
+                "draft".into(),
+                format!("kept as a draft: {marker}"),
+            );
+            "draft".into()
+        }
+        (_, None) => {
             push(
                 &mut written,
                 "status",
@@ -474,6 +531,53 @@ fn department(settings: &Settings, sop: &Sop, choices: &Choices) -> Option<(Stri
     }
 }
 
+/// What marks `sop` as not published in the conventions of other tools, as a reason
+/// (`` it says `draft: true` ``): Hugo's, Docusaurus's and MkDocs's `draft: true`, Jekyll's
+/// `published: false` and its `_drafts/` folder.
+fn unpublished(sop: &Sop) -> Option<String> {
+    let value = |key: &str| {
+        sop.front_matter
+            .as_ref()
+            .and_then(|f| f.get(key))
+            .and_then(|f| match &f.value {
+                Value::Text(t) => Some(t.trim().to_ascii_lowercase()),
+                _ => None,
+            })
+    };
+    if let Some(v) = value("draft").filter(|v| matches!(v.as_str(), "true" | "yes" | "on")) {
+        return Some(format!("it says `draft: {v}`"));
+    }
+    if let Some(v) = value("published").filter(|v| matches!(v.as_str(), "false" | "no" | "off")) {
+        return Some(format!("it says `published: {v}`"));
+    }
+    sop.path
+        .split('/')
+        .any(|folder| folder == "_drafts")
+        .then(|| "it is in a `_drafts/` folder".to_string())
+}
+
+/// Whether the heading written as `source` (its line, or two lines for `Title` over `===`)
+/// is exactly `title` and nothing else: `# Title`, with closing `#`s or trailing spaces.
+fn heading_is_only(source: &str, title: &str) -> bool {
+    let mut lines = source.lines();
+    let first = lines.next().unwrap_or_default().trim();
+    if let Some(rest) = first.strip_prefix('#') {
+        let Some(rest) = rest.strip_prefix([' ', '\t']) else {
+            return false;
+        };
+        let rest = rest.trim();
+        let closed = rest.trim_end_matches('#');
+        let rest = if closed.is_empty() || closed.ends_with([' ', '\t']) {
+            closed.trim_end()
+        } else {
+            rest
+        };
+        return rest == title;
+    }
+    let underline = lines.next().unwrap_or_default().trim();
+    first == title && !underline.is_empty() && underline.chars().all(|c| c == '=')
+}
+
 /// The first `# ` heading of the body, when nothing but blank lines and comments comes before
 /// it: the document's title.
 fn title_heading(sop: &Sop) -> Option<(crate::repo::Span, String)> {
@@ -527,13 +631,18 @@ fn write_keys(
         let Some(first) = written.first() else {
             return Ok(text.to_string());
         };
+        let (bom, text) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => ("\u{feff}", rest),
+            None => ("", text),
+        };
         let block = edit::set_keys_named(
             &format!("---{nl}{}: x{nl}---{nl}", names.written(first.key)),
             &[(first.key, new_value(first))],
             names,
         )
         .map_err(|e| Refusal::FrontMatter(e.to_string()))?;
-        format!("{block}{text}")
+        // A byte-order mark stays the file's first character, before the block.
+        format!("{bom}{block}{text}")
     };
     let edits: Vec<(&str, NewValue)> = written.iter().map(|w| (w.key, new_value(w))).collect();
     edit::set_keys_named(&base, &edits, names).map_err(|e| Refusal::FrontMatter(e.to_string()))
@@ -656,6 +765,179 @@ Who may enter.
         );
         let title = p.written.iter().find(|w| w.key == "title").unwrap();
         assert_eq!(title.value, "Loose");
+    }
+
+    fn approved() -> Choices {
+        Choices {
+            status: "approved".into(),
+            approvers: vec!["Boss".into()],
+            ..choices()
+        }
+    }
+
+    fn written<'p>(p: &'p Plan, key: &str) -> Option<&'p Written> {
+        p.written.iter().find(|w| w.key == key)
+    }
+
+    #[test]
+    fn a_document_marked_unpublished_stays_a_draft_whatever_status_says() {
+        for (path, text, reason) in [
+            (
+                "sops/ops/secret.md",
+                "---\ntitle: Secret plan\ndraft: true\n---\n\nText.\n",
+                "it says `draft: true`",
+            ),
+            (
+                "sops/ops/secret.md",
+                "---\ntitle: Secret plan\npublished: false\n---\n\nText.\n",
+                "it says `published: false`",
+            ),
+            (
+                "sops/_drafts/secret.md",
+                "# Secret plan\n\nText.\n",
+                "it is in a `_drafts/` folder",
+            ),
+        ] {
+            let sop = Sop::parse(path.into(), text.into(), "SOP");
+            let p = plan(&settings(), &sop, &facts(), &approved()).unwrap();
+            let status = written(&p, "status").unwrap();
+            assert_eq!(status.value, "draft", "{text}");
+            assert_eq!(status.source, format!("kept as a draft: {reason}"));
+            assert_eq!(written(&p, "version").unwrap().value, "0.1.0");
+            assert!(written(&p, "approvers").is_none(), "{:?}", p.written);
+            assert!(p.text.contains("status: draft\n"), "{}", p.text);
+        }
+        // `draft: false` and `published: true` say nothing against `--status`.
+        let open = Sop::parse(
+            "sops/ops/open.md".into(),
+            "---\ntitle: Open\ndraft: false\npublished: true\n---\n\nText.\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &open, &facts(), &approved()).unwrap();
+        assert_eq!(written(&p, "status").unwrap().value, "approved");
+        // A status the team wrote is kept, and the contradiction is a thing to decide.
+        let both = Sop::parse(
+            "sops/ops/both.md".into(),
+            "---\ntitle: Both\nstatus: approved\ndraft: yes\n---\n\nText.\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &both, &facts(), &approved()).unwrap();
+        assert!(written(&p, "status").is_none());
+        assert!(
+            p.undecided.iter().any(|u| u
+                .starts_with("sops/ops/both.md says `status: approved`, but it says `draft: yes`")),
+            "{:?}",
+            p.undecided
+        );
+    }
+
+    #[test]
+    fn toml_front_matter_is_refused_with_what_to_do() {
+        for text in [
+            "+++\ntitle = \"Hugo page\"\n+++\n\nText.\n",
+            "\u{feff}+++\r\ntitle = \"Hugo page\"\r\n+++\r\n",
+        ] {
+            let sop = Sop::parse("sops/hugo/page.md".into(), text.into(), "SOP");
+            let err = plan(&settings(), &sop, &facts(), &choices()).unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains("TOML (between `+++` lines)"), "{message}");
+            assert!(message.contains("`hugo convert toYAML`"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_heading_with_more_than_the_title_is_kept() {
+        for (text, title) in [
+            ("# [Link](http://x) *em* `code`\n\nText.\n", "Link em code"),
+            ("# Title {#top}\n\nText.\n", "Title"),
+            ("# Title <span>x</span>\n\nText.\n", "Title x"),
+            ("# Fish \\& chips\n\nText.\n", "Fish & chips"),
+        ] {
+            let sop = Sop::parse("sops/ops/h.md".into(), text.into(), "SOP");
+            let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+            assert_eq!(written(&p, "title").unwrap().value, title);
+            assert_eq!(p.removed_heading, None, "{text}");
+            let heading = text.lines().next().unwrap();
+            assert_eq!(p.kept_heading, Some((1, heading.to_string())));
+            assert!(p.text.ends_with(text), "{}", p.text);
+        }
+        // The team's own title and a heading that says more: the heading stays.
+        let sop = Sop::parse(
+            "sops/ops/h.md".into(),
+            "---\ntitle: Title\n---\n# Title {#top}\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert!(p.text.ends_with("---\n# Title {#top}\n"), "{}", p.text);
+    }
+
+    #[test]
+    fn a_heading_that_is_exactly_the_title_goes() {
+        for text in [
+            "# Title\n\nText.\n",
+            "# Title   \n\nText.\n",
+            "# Title ##\n\nText.\n",
+            "Title\n=====\n\nText.\n",
+        ] {
+            let sop = Sop::parse("sops/ops/h.md".into(), text.into(), "SOP");
+            let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+            assert_eq!(written(&p, "title").unwrap().value, "Title", "{text}");
+            assert_eq!(p.removed_heading, Some((1, "# Title".into())), "{text}");
+            assert!(p.text.ends_with("---\n\nText.\n"), "{}", p.text);
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_stays_first_before_the_new_block() {
+        let sop = Sop::parse(
+            "sops/ops/bom.md".into(),
+            "\u{feff}# Bom doc\n\nText.\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert!(
+            p.text.starts_with("\u{feff}---\nid: SOP-0007\n"),
+            "{:?}",
+            p.text
+        );
+        assert_eq!(p.text.matches('\u{feff}').count(), 1);
+        assert!(p.text.ends_with("---\n\nText.\n"), "{:?}", p.text);
+        let again = Sop::parse(sop.path.clone(), p.text.clone(), "SOP");
+        assert!(is_adopted(&settings(), &again));
+    }
+
+    #[test]
+    fn an_id_of_another_form_is_kept_and_is_a_thing_to_decide() {
+        let sop = Sop::parse(
+            "sops/ops/gs.md".into(),
+            "---\nid: getting-started\ntitle: Getting started\n---\n\nText.\n".into(),
+            "SOP",
+        );
+        assert!(!needs_id(&settings(), &sop));
+        let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert!(written(&p, "id").is_none());
+        assert!(p.text.contains("id: getting-started\n"));
+        assert_eq!(p.undecided.len(), 1, "{:?}", p.undecided);
+        let todo = &p.undecided[0];
+        assert!(
+            todo.starts_with("`id: getting-started` in sops/ops/gs.md is not an id of this repository's form `SOP-<number>`"),
+            "{todo}"
+        );
+        assert!(todo.contains("remove the `id:` line"), "{todo}");
+        assert!(todo.contains("`[sops] id_pattern`"), "{todo}");
+        // Said again for a file that has every key.
+        let again = Sop::parse(sop.path.clone(), p.text.clone(), "SOP");
+        let p2 = plan(&settings(), &again, &facts(), &choices()).unwrap();
+        assert!(!p2.changes());
+        assert_eq!(p2.undecided, p.undecided);
+        // An id of the repository's form is not.
+        let ok = Sop::parse(
+            "sops/ops/ok.md".into(),
+            "---\nid: SOP-0003\n---\n\nText.\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &ok, &facts(), &choices()).unwrap();
+        assert!(p.undecided.is_empty(), "{:?}", p.undecided);
     }
 
     #[test]

@@ -15,7 +15,8 @@ use super::Context;
 use crate::adopt::codeowners::CodeOwners;
 use crate::adopt::{self, Choices, Facts, OwnerFrom, Plan};
 use crate::cli::{AdoptArgs, AdoptOwnerFrom};
-use crate::repo::{Repo, Sop};
+use crate::repo::files::{LeftOut, MARKDOWN_EXTENSIONS};
+use crate::repo::{FileProblem, Repo, Sop};
 use crate::{Exit, Stop, atomic, scaffold};
 
 /// Run `sop adopt`.
@@ -29,13 +30,25 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     let corpus = repo.load();
     let git = ctx.git(&repo)?;
 
-    let mut refusals: Vec<String> = corpus
-        .broken
-        .iter()
-        .filter(|b| selected.contains(&b.path))
-        .map(|b| format!("{}: {}", b.path, b.problem))
-        .collect();
+    let mut refusals: Vec<String> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
+    for b in corpus.broken.iter().filter(|b| selected.contains(&b.path)) {
+        // A link out of the repository is never read nor written through: it is left as it
+        // is, and the rest is adopted.
+        if let FileProblem::OutsideRepository { target, .. } = &b.problem {
+            let what = if repo.root.join(&b.path).is_dir() {
+                "folder"
+            } else {
+                "file"
+            };
+            skipped.push(format!(
+                "{}: a symbolic link to the {what} `{target}`, outside the repository (or in its `.git` folder); sop never reads or writes through it: to adopt what it points to, copy the {what} into the repository in place of the link",
+                b.path
+            ));
+        } else {
+            refusals.push(format!("{}: {}; {}", b.path, b.problem, b.problem.help()));
+        }
+    }
     let mut sops: Vec<&Sop> = Vec::new();
     for sop in &corpus.sops {
         if !selected.contains(&sop.path) || sop.is_translation() {
@@ -55,11 +68,9 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         }
         sops.push(sop);
     }
-    for name in selected.unmatched(&corpus) {
-        ctx.warn(&format!(
-            "`{name}` holds no SOP file that sop reads (only Markdown files in the SOP folder `{}/`, as `[sops]` in sop.toml says)",
-            repo.settings.sops_dir()
-        ))?;
+    for (rel, shown) in selected.unmatched(&corpus) {
+        let (why, help) = not_adopted(&repo, rel);
+        ctx.warn(&format!("`{shown}` was not adopted: {why}; {help}"))?;
     }
 
     let histories = match &git {
@@ -141,7 +152,9 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 refusals.len(),
                 if refusals.len() == 1 { "" } else { "s" }
             ),
-            Some("correct the files listed above, then run `sop adopt` again".to_string()),
+            Some(
+                "correct each file as its line above says, then run `sop adopt` again".to_string(),
+            ),
         )
         .into());
     }
@@ -165,6 +178,10 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         }
     }
     summary(&mut out, &plans, &skipped, args.dry_run)?;
+    if plans.is_empty() && skipped.is_empty() && selected.given.is_none() {
+        let (why, help) = nothing_found(&repo);
+        ctx.warn(&format!("{why}; {help}"))?;
+    }
     Ok(Exit::Success)
 }
 
@@ -199,6 +216,12 @@ fn summary(
         for w in &p.written {
             writeln!(out, "  {verb} {}: {} ({})", w.key, w.value, w.source)?;
         }
+        if let Some((line, h)) = &p.kept_heading {
+            writeln!(
+                out,
+                "  kept the heading `{h}` (line {line}): it holds more than the title; remove it by hand if the page should show the title once"
+            )?;
+        }
         if let Some((line, h)) = &p.removed_heading {
             writeln!(
                 out,
@@ -216,6 +239,10 @@ fn summary(
         writeln!(out, "not adopted: {s}")?;
     }
     let already = plans.len() - changed;
+    if plans.is_empty() {
+        writeln!(out, "nothing to adopt: no SOP file was looked at")?;
+        return Ok(());
+    }
     if changed == 0 && todo == 0 {
         writeln!(
             out,
@@ -268,7 +295,8 @@ impl Selection {
         }
     }
 
-    fn unmatched<'s>(&'s self, corpus: &crate::repo::Corpus) -> Vec<&'s str> {
+    /// The paths given that name no SOP file: each as a repository path and as given.
+    fn unmatched<'s>(&'s self, corpus: &crate::repo::Corpus) -> Vec<(&'s str, &'s str)> {
         let Some(list) = &self.given else {
             return Vec::new();
         };
@@ -277,13 +305,117 @@ impl Selection {
                 !corpus.sops.iter().any(|s| covers(p, &s.path))
                     && !corpus.broken.iter().any(|b| covers(p, &b.path))
             })
-            .map(|(_, shown)| shown.as_str())
+            .map(|(rel, shown)| (rel.as_str(), shown.as_str()))
             .collect()
     }
 }
 
+/// Whether the path given covers `rel`: itself, or what is in it; a folder given also covers
+/// a link of that name (which may lead out of the repository).
 fn covers(given: &str, rel: &str) -> bool {
-    given.is_empty() || given == rel || (given.ends_with('/') && rel.starts_with(given))
+    given.is_empty()
+        || given == rel
+        || given.strip_suffix('/') == Some(rel)
+        || (given.ends_with('/') && rel.starts_with(given))
+}
+
+/// Why the path `rel` (repository-relative, a folder ending in `/`) holds no SOP file that
+/// `sop adopt` reads, and how to have it adopted.
+fn not_adopted(repo: &Repo, rel: &str) -> (String, String) {
+    let rules = &repo.settings.files;
+    let dir = repo.settings.sops_dir();
+    let extensions = rules
+        .extensions()
+        .iter()
+        .map(|e| format!("`.{e}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let in_sops = rules.in_folder(rel.trim_end_matches('/')).is_some()
+        || format!("{dir}/").starts_with(rel)
+        || rel.is_empty();
+    if !in_sops {
+        return (
+            format!("it is not in the SOP folder `{dir}/`"),
+            format!(
+                "sop reads SOPs only in `{dir}/`: move the files there, or set `[sops] dir` in `sop.toml` to the folder they are in"
+            ),
+        );
+    }
+    if rel.ends_with('/') || rel.is_empty() {
+        return (
+            format!(
+                "the folder holds no SOP file (files ending in {extensions} that `[sops]` in `sop.toml` does not leave out)"
+            ),
+            "name a folder or file that holds SOPs, or no path to adopt every SOP".to_string(),
+        );
+    }
+    let inside = rules.in_folder(rel).unwrap_or(rel);
+    let name = inside.rsplit('/').next().unwrap_or(inside);
+    match rules.left_out(rel) {
+        Some(LeftOut::Extension) => {
+            let markdown = MARKDOWN_EXTENSIONS
+                .iter()
+                .rev()
+                .find(|e| name.to_ascii_lowercase().ends_with(&format!(".{e}")));
+            (
+                format!("only Markdown files ({extensions}) are SOPs"),
+                match markdown {
+                    Some(ext) => format!(
+                        "add \"{ext}\" to `[sops] extensions` in `sop.toml` to adopt files ending in `.{ext}`"
+                    ),
+                    None => "name a Markdown file, or no path to adopt every SOP".to_string(),
+                },
+            )
+        }
+        Some(LeftOut::Excluded {
+            pattern,
+            default: true,
+        }) => (
+            format!("`{pattern}` files are left out by default (`[sops] exclude`)"),
+            format!("add \"{pattern}\" to `[sops] include` in `sop.toml` to adopt it"),
+        ),
+        Some(LeftOut::Excluded { pattern, .. }) => (
+            format!("the pattern `{pattern}` in `[sops] exclude` leaves it out"),
+            format!(
+                "add \"{inside}\" to `[sops] include` in `sop.toml` to adopt it, or change `exclude`"
+            ),
+        ),
+        Some(LeftOut::OutsideFolder) | None => (
+            "git ignores it (a `.gitignore` names it), or its name or folder starts with a dot"
+                .to_string(),
+            "if it is an SOP, rename it or add it to git with `git add -f`".to_string(),
+        ),
+    }
+}
+
+/// Why a repository had no SOP file to adopt, and what to do.
+fn nothing_found(repo: &Repo) -> (String, String) {
+    let rules = &repo.settings.files;
+    let mut why = format!(
+        "no SOP file was found: sop reads the files ending in {} in `{}/`",
+        rules
+            .extensions()
+            .iter()
+            .map(|e| format!("`.{e}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        repo.settings.sops_dir()
+    );
+    if !rules.excluded().is_empty() {
+        why.push_str(&format!(
+            ", except those `[sops] exclude` leaves out ({})",
+            rules
+                .excluded()
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    (
+        why,
+        "set `[sops] dir`, `extensions`, `include` and `exclude` in `sop.toml` to where your documents are".to_string(),
+    )
 }
 
 fn selection(ctx: &Context, repo: &Repo, given: &[PathBuf]) -> anyhow::Result<Selection> {

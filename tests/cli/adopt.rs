@@ -181,14 +181,20 @@ fn links_are_never_written_through() {
     std::fs::write(outside.path().join("secret.md"), "# Secret\n").unwrap();
     std::os::unix::fs::symlink(outside.path().join("secret.md"), r.path("sops/secret.md")).unwrap();
     std::os::unix::fs::symlink("refunds.md", r.path("sops/customer-support/alias.md")).unwrap();
-    // The link out of the repository is refused; nothing is written anywhere.
-    r.sop().arg("adopt").assert().code(1);
+    // The link out of the repository is skipped with a note; the rest is adopted.
+    let out = adopt(&r, &[]);
     assert_eq!(
         std::fs::read_to_string(outside.path().join("secret.md")).unwrap(),
         "# Secret\n"
     );
-    std::fs::remove_file(r.path("sops/secret.md")).unwrap();
-    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("not adopted: sops/secret.md: a symbolic link to the file `"),
+        "{out}"
+    );
+    assert!(
+        r.read("sops/customer-support/refunds.md")
+            .starts_with("---\n")
+    );
     assert!(
         out.contains("not adopted: sops/customer-support/alias.md: a symbolic link"),
         "{out}"
@@ -253,4 +259,197 @@ fn adopted_approved_documents_lint_clean_and_publish() {
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("published 3 SOPs"), "{stderr}");
     assert!(!stderr.contains("is not published"), "{stderr}");
+}
+
+/// A repository with `draft` allowed and the given files, committed.
+fn repo_with(files: &[(&str, &str)]) -> SopRepo {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        &format!("{CONFIG}\n[front_matter]\nallow = [\"draft\"]\n"),
+    );
+    for (path, text) in files {
+        r.write(path, text);
+    }
+    r.commit("Add the team's documents");
+    r
+}
+
+#[test]
+fn a_page_marked_draft_is_never_approved_nor_published() {
+    let r = repo_with(&[
+        (
+            "sops/ops/secret.md",
+            "---\ntitle: Secret plan\ndraft: true\n---\n\nText.\n",
+        ),
+        ("sops/ops/open.md", "# Open plan\n\nText.\n"),
+    ]);
+    let out = adopt(&r, &["--status", "approved", "--approver", "Boss"]);
+    assert!(
+        out.contains("wrote status: draft (kept as a draft: it says `draft: true`)"),
+        "{out}"
+    );
+    let secret = r.read("sops/ops/secret.md");
+    assert!(secret.contains("status: draft\n"), "{secret}");
+    assert!(!secret.contains("approvers"), "{secret}");
+    let id = secret
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .unwrap()
+        .to_string();
+    assert!(r.read("sops/ops/open.md").contains("status: approved\n"));
+    r.commit("Adopt sop");
+    let published = r
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(published.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("published 1 SOP"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "`{id}` (`sops/ops/secret.md`) is not published: no version of it is approved yet"
+        )),
+        "{stderr}"
+    );
+    assert!(!r.path(&format!("site/sops/{id}.html")).exists());
+}
+
+#[test]
+fn toml_front_matter_is_refused_and_nothing_is_written() {
+    let r = repo_with(&[
+        (
+            "sops/hugo/page.md",
+            "+++\ntitle = \"Hugo page\"\n+++\n\nText.\n",
+        ),
+        ("sops/hugo/plain.md", "# Plain\n\nText.\n"),
+    ]);
+    r.sop()
+        .arg("adopt")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "cannot adopt sops/hugo/page.md: its front matter is TOML (between `+++` lines), and sop reads YAML front matter between `---` lines: convert it to YAML (for example with `hugo convert toYAML`",
+        ))
+        .stderr(predicates::str::contains("nothing was changed"));
+    assert_eq!(r.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_byte_order_mark_stays_first_and_lint_reads_the_front_matter() {
+    let r = repo_with(&[]);
+    r.write_bytes("sops/ops/bom.md", b"\xef\xbb\xbf# Bom doc\r\n\r\nText.\r\n");
+    r.commit("Add");
+    adopt(&r, &[]);
+    let text = r.read("sops/ops/bom.md");
+    assert!(
+        text.starts_with("\u{feff}---\r\nid: SOP-0001\r\ntitle: Bom doc\r\n"),
+        "{text:?}"
+    );
+    assert_eq!(text.matches('\u{feff}').count(), 1, "{text:?}");
+    assert!(text.ends_with("---\r\n\r\nText.\r\n"), "{text:?}");
+    let lint = r
+        .sop()
+        .args(["lint", "--format", "json", "sops/ops/bom.md"])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    let front_matter_rules = sop::lint::RULES
+        .iter()
+        .filter(|m| m.family == sop::diag::Family::FrontMatter)
+        .map(|m| m.id)
+        .collect::<Vec<_>>();
+    let findings = findings.as_array().unwrap();
+    assert!(
+        !findings.is_empty(),
+        "lint found nothing at all: {findings:?}"
+    );
+    for f in findings {
+        assert!(
+            !front_matter_rules.contains(&f["rule"].as_str().unwrap()),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_heading_with_a_link_keeps_its_link() {
+    let r = repo_with(&[(
+        "sops/ops/link.md",
+        "# [Runbook](https://example.com) for *payments*\n\nText.\n",
+    )]);
+    let out = adopt(&r, &[]);
+    let text = r.read("sops/ops/link.md");
+    assert!(text.contains("title: Runbook for payments\n"), "{text}");
+    assert!(
+        text.ends_with("---\n# [Runbook](https://example.com) for *payments*\n\nText.\n"),
+        "{text}"
+    );
+    assert!(out.contains("kept the heading `# [Runbook](https://example.com) for *payments*` (line 1): it holds more than the title"), "{out}");
+}
+
+#[test]
+fn an_id_of_another_form_is_kept_and_listed_to_do() {
+    let r = repo_with(&[(
+        "sops/ops/gs.md",
+        "---\nid: getting-started\ntitle: Getting started\n---\n\nText.\n",
+    )]);
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("to do: `id: getting-started` in sops/ops/gs.md is not an id of this repository's form `SOP-<number>`, so the page is never published: remove the `id:` line so `sop adopt` gives it the next free id, or set `[sops] id_pattern` in sop.toml"),
+        "{out}"
+    );
+    assert!(out.contains("1 thing to decide by hand"), "{out}");
+    assert!(
+        r.read("sops/ops/gs.md")
+            .starts_with("---\nid: getting-started\n")
+    );
+}
+
+#[test]
+fn a_path_left_out_by_sops_exclude_is_explained() {
+    let r = repo_with(&[("sops/ops/README.md", "# About ops\n")]);
+    let out = r
+        .sop()
+        .args(["adopt", "sops/ops/README.md"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("`sops/ops/README.md` was not adopted: `README.md` files are left out by default (`[sops] exclude`); add \"README.md\" to `[sops] include` in `sop.toml` to adopt it"),
+        "{stderr}"
+    );
+    assert_eq!(stdout, "nothing to adopt: no SOP file was looked at\n");
+    assert_eq!(r.git(&["status", "--porcelain"]), "");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_linked_out_of_the_repository_is_skipped_and_the_rest_adopted() {
+    let r = repo_with(&[("sops/ops/a.md", "# A\n\nText.\n")]);
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("e.md"), "# Ext\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), r.path("sops/ext")).unwrap();
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("not adopted: sops/ext: a symbolic link to the folder `"),
+        "{out}"
+    );
+    assert!(
+        out.contains("copy the folder into the repository in place of the link"),
+        "{out}"
+    );
+    assert!(out.contains("adopted 1 file"), "{out}");
+    assert!(r.read("sops/ops/a.md").starts_with("---\nid: SOP-0001\n"));
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("e.md")).unwrap(),
+        "# Ext\n"
+    );
+    // Named on the command line, it is the same note.
+    let named = adopt(&r, &["sops/ext"]);
+    assert!(
+        named.contains("not adopted: sops/ext: a symbolic link to the folder `"),
+        "{named}"
+    );
 }
