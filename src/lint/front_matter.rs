@@ -17,6 +17,12 @@ use crate::repo::{Sop, Span, Status};
 use super::registry::*;
 use super::{Cx, finding};
 
+/// Hugo and Zola write front matter in TOML between `+++` lines.
+fn toml_front_matter(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines().next().is_some_and(|l| l.trim_end() == "+++")
+}
+
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let Some(fm) = &sop.front_matter else {
         let first = sop.source.line_span(1);
@@ -31,6 +37,17 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                 .label("this `---` opens the front matter")
                 .help("add a line with only `---` after the last `key: value` line"),
             );
+        } else if toml_front_matter(sop.source.text()) {
+            out.push(
+                finding(
+                    &FRONT_MATTER_MISSING,
+                    sop,
+                    first,
+                    "this file's front matter is TOML (between `+++` lines); `sop` reads YAML front matter",
+                )
+                .label("TOML front matter starts here")
+                .help("rewrite it as YAML between `---` lines: `key = \"value\"` becomes `key: value`; `sop adopt` adds the keys `sop` needs to documents that have none"),
+            );
         } else {
             let typed = sop
                 .sop_type(cx.settings)
@@ -44,7 +61,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                     format!("this file has no front matter{typed}"),
                 )
                 .label("front matter belongs above this line")
-                .help("start the file with a `---` line, the keys `id`, `title`, `type`, `status`, `version`, `owner` and `department`, and another `---` line (`sop new` writes a complete example)"),
+                .help("start the file with a `---` line, the keys `id`, `title`, `type`, `status`, `version`, `owner` and `department`, and another `---` line (`sop new` writes a complete example; `sop adopt` adds them to existing documents)"),
             );
         }
         return;

@@ -501,6 +501,20 @@ fn files_without_front_matter_take_their_type_from_paths() {
 }
 
 #[test]
+fn toml_front_matter_is_named_as_toml() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/hugo-page.md",
+        "+++\ntitle = \"Restart\"\n+++\n\n## Steps\n\nRestart it.\n",
+    );
+    let (findings, code) = lint_json(&r, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&findings), ["front-matter-missing"]);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(message.contains("TOML"), "{message}");
+}
+
+#[test]
 fn paths_limit_what_is_reported_but_links_see_everything() {
     let r = SopRepo::new();
     r.write(
