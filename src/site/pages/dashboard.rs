@@ -1,0 +1,230 @@
+//! The review dashboard.
+
+use crate::repo::{Corpus, Status};
+use crate::report::{self, ReviewState};
+use crate::site::context::{
+    Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, MoreRows, RuleCount,
+    StaleRow, Tile,
+};
+use crate::site::{SiteError, charts};
+
+use super::{Build, department_of, status_text, text};
+
+impl Build<'_> {
+    pub(super) fn dashboard(
+        &self,
+        corpus: &Corpus,
+        stats: &report::Stats,
+    ) -> Result<(String, Vec<(String, String)>), SiteError> {
+        let settings = &self.repo.settings;
+        let today = self.options.today;
+        let url_of = |id: &str| {
+            self.selection
+                .entries
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.url.clone())
+        };
+        let due = report::due(
+            &self.selection.current(),
+            settings,
+            today,
+            settings.due_soon,
+        );
+        let row = |d: &report::DueReview| DueRow {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            url: url_of(&d.id),
+            owner: d.owner.clone().unwrap_or_default(),
+            department: d.department.clone().unwrap_or_default(),
+            next_review: d.next_review.clone(),
+            when: match d.days_late {
+                1 => "1 day late".into(),
+                n if n > 1 => format!("{n} days late"),
+                0 => "due today".into(),
+                -1 => "in 1 day".into(),
+                n => format!("in {} days", -n),
+            },
+        };
+        let overdue: Vec<DueRow> = due
+            .iter()
+            .filter(|d| d.state == ReviewState::Overdue)
+            .map(row)
+            .collect();
+        let due_soon: Vec<DueRow> = due
+            .iter()
+            .filter(|d| d.state == ReviewState::DueSoon)
+            .map(row)
+            .collect();
+        let mut drafts: Vec<DraftRow> = corpus
+            .originals()
+            .into_iter()
+            .filter(|s| matches!(s.status(), Some(Status::Draft | Status::Review)))
+            .map(|s| DraftRow {
+                id: s.id().unwrap_or_default().to_string(),
+                title: s.title().to_string(),
+                status: status_text(s),
+                version: text(s.meta.version.as_ref()).unwrap_or_default(),
+                owner: text(s.meta.owner.as_ref()).unwrap_or_default(),
+                department: department_of(s).unwrap_or_default(),
+                url: s.id().and_then(url_of),
+            })
+            .collect();
+        drafts.sort_by(|a, b| (&a.status, &a.id).cmp(&(&b.status, &b.id)));
+        let stale: Vec<StaleRow> = report::stale_translations(corpus)
+            .into_iter()
+            .map(|s| StaleRow {
+                url: self
+                    .selection
+                    .entries
+                    .iter()
+                    .find(|e| e.id == s.id)
+                    .and_then(|e| e.translations.iter().find(|t| t.language == s.language))
+                    .map(|t| t.url.clone()),
+                id: s.id,
+                title: s.title,
+                language: s.language,
+                translated_version: s.translated_version,
+                source_version: s.source_version,
+            })
+            .collect();
+        let tone = |n: usize, bad: &'static str| if n == 0 { "ok" } else { bad };
+        let tiles = vec![
+            Tile {
+                label: "SOPs".into(),
+                value: stats.sops.to_string(),
+                tone: "neutral",
+            },
+            Tile {
+                label: "Reviews overdue".into(),
+                value: stats.overdue.to_string(),
+                tone: tone(stats.overdue, "danger"),
+            },
+            Tile {
+                label: "Reviews due soon".into(),
+                value: stats.due_soon.to_string(),
+                tone: tone(stats.due_soon, "warning"),
+            },
+            Tile {
+                label: "Drafts waiting".into(),
+                value: drafts.len().to_string(),
+                tone: "neutral",
+            },
+            Tile {
+                label: "Stale translations".into(),
+                value: stats.stale_translations.to_string(),
+                tone: tone(stats.stale_translations, "warning"),
+            },
+            Tile {
+                label: "Median days since review".into(),
+                value: stats
+                    .median_days_since_review
+                    .map_or_else(|| "–".to_string(), |m| format!("{}", m.round() as i64)),
+                tone: "neutral",
+            },
+        ];
+        let mut charts_out = Vec::new();
+        let mut svgs = Vec::new();
+        let mut add =
+            |file: &str, title: &str, alt: String, rows: Vec<(String, usize)>, horizontal: bool| {
+                if rows.is_empty() {
+                    return;
+                }
+                let svg = if horizontal {
+                    charts::horizontal_bars(title, &rows)
+                } else {
+                    charts::vertical_bars(title, &rows)
+                };
+                let url = format!("charts/{file}.svg");
+                svgs.push((url.clone(), svg));
+                charts_out.push(Chart {
+                    title: title.to_string(),
+                    url,
+                    alt,
+                    rows: rows
+                        .into_iter()
+                        .map(|(label, value)| ChartRow { label, value })
+                        .collect(),
+                });
+            };
+        let due_rows = charts::months_ahead(&stats.reviews_due_per_month, today, 12);
+        add(
+            "reviews-due",
+            "Reviews due per month",
+            "Bar chart of approved SOPs whose review falls due in each of the next twelve months; the first bar counts reviews already overdue.".into(),
+            due_rows,
+            false,
+        );
+        let release_rows = charts::month_range(&stats.releases_per_month, 24);
+        add(
+            "releases",
+            "Releases per month",
+            "Bar chart of SOP versions released in each month, from the git tags.".into(),
+            release_rows,
+            false,
+        );
+        let status_rows: Vec<(String, usize)> = Status::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .chain(["unknown"])
+            .filter_map(|s| stats.by_status.get(s).map(|n| (s.to_string(), *n)))
+            .collect();
+        add(
+            "by-status",
+            "SOPs by status",
+            "Bar chart of SOPs by status.".into(),
+            status_rows,
+            true,
+        );
+        let mut dept_rows: Vec<(String, usize)> = stats
+            .by_department
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        dept_rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        dept_rows.truncate(15);
+        add(
+            "by-department",
+            "SOPs by department",
+            "Bar chart of SOPs by department.".into(),
+            dept_rows,
+            true,
+        );
+        let cut = |n: usize| n.saturating_sub(DASHBOARD_ROWS);
+        let more = MoreRows {
+            overdue: cut(overdue.len()),
+            due_soon: cut(due_soon.len()),
+            drafts: cut(drafts.len()),
+            stale: cut(stale.len()),
+        };
+        let (mut overdue, mut due_soon, mut drafts, mut stale) = (overdue, due_soon, drafts, stale);
+        overdue.truncate(DASHBOARD_ROWS);
+        due_soon.truncate(DASHBOARD_ROWS);
+        drafts.truncate(DASHBOARD_ROWS);
+        stale.truncate(DASHBOARD_ROWS);
+        let page = DashboardPage {
+            layout: self.layout(
+                "dashboard.html",
+                "Review dashboard".into(),
+                "dashboard",
+                "Overdue reviews, reviews due soon, drafts waiting and stale translations".into(),
+            ),
+            tiles,
+            overdue,
+            due_soon,
+            drafts,
+            stale,
+            more,
+            charts: charts_out,
+            lint: stats
+                .lint_findings_by_rule
+                .iter()
+                .map(|(rule, count)| RuleCount {
+                    rule: rule.clone(),
+                    count: *count,
+                })
+                .collect(),
+        };
+        Ok((self.theme.render("dashboard.html", &page)?, svgs))
+    }
+}

@@ -1,0 +1,540 @@
+//! The pages of one SOP: its current page, its archived versions and their notices.
+
+use std::collections::BTreeSet;
+
+use crate::git::history::Release;
+use crate::repo::{Sop, Status};
+use crate::site::context::{
+    ApprovalRow, Link, Notice, ReleaseRow, RevisionGroup, RevisionRow, SopMeta, SopPage, TocItem,
+};
+use crate::site::links::PageLinks;
+use crate::site::markdown;
+use crate::site::select::{Entry, Shown, status_words};
+use crate::site::{SiteError, root_of};
+
+use super::{Build, SopPages, department_of, language_name, status_text, text, type_of};
+
+impl Build<'_> {
+    /// The current page, its translations and its archived versions.
+    pub(super) fn sop_pages(&self, entry: &Entry<'_>) -> Result<SopPages, SiteError> {
+        let mut out = Vec::new();
+        let mut linked = BTreeSet::new();
+        // Current page.
+        {
+            let path = entry.url.as_str();
+            let root = root_of(path);
+            let mut notices = Vec::new();
+            notices.extend(self.current_notices(entry));
+            if entry.sop.status() == Some(Status::Retired) {
+                notices.push(self.retired_notice(&entry.sop, &root));
+            }
+            let mut languages: Vec<Link> = entry
+                .translations
+                .iter()
+                .map(|t| Link {
+                    text: language_name(&t.language),
+                    url: format!("{root}{}", t.url),
+                })
+                .collect();
+            languages.sort_by(|a, b| a.text.cmp(&b.text));
+            let page = self.sop_page(
+                entry,
+                &entry.sop,
+                entry.release,
+                path,
+                notices,
+                languages,
+                None,
+                false,
+                &mut linked,
+            )?;
+            out.push((path.to_string(), page));
+        }
+        // Translations.
+        for t in &entry.translations {
+            let path = t.url.as_str();
+            let root = root_of(path);
+            let mut notices = vec![Notice {
+                kind: "info",
+                text: format!(
+                    "Translation ({}). The {} version is the reference.",
+                    language_name(&t.language),
+                    language_name(entry.working.language().unwrap_or("en"))
+                ),
+                link: Some(Link {
+                    text: "Read the original".into(),
+                    url: format!("{root}{}", entry.url),
+                }),
+            }];
+            if t.stale {
+                notices.push(Notice {
+                    kind: "warning",
+                    text: format!(
+                        "This translation is out of date: it translates version {} but the original is now version {}.",
+                        crate::site::select::translated_version(&t.sop)
+                            .map_or_else(|| "?".to_string(), |v| v.to_string()),
+                        entry
+                            .sop
+                            .version()
+                            .map_or_else(|| "?".to_string(), |v| v.to_string())
+                    ),
+                    link: None,
+                });
+            }
+            if self.options.drafts {
+                notices.push(preview_notice(&t.sop));
+            }
+            let mut languages = vec![Link {
+                text: language_name(entry.working.language().unwrap_or("en")),
+                url: format!("{root}{}", entry.url),
+            }];
+            languages.extend(
+                entry
+                    .translations
+                    .iter()
+                    .filter(|o| o.language != t.language)
+                    .map(|o| Link {
+                        text: language_name(&o.language),
+                        url: format!("{root}{}", o.url),
+                    }),
+            );
+            let current = Some(format!("{root}{}", entry.url));
+            let page = self.sop_page(
+                entry,
+                &t.sop,
+                None,
+                path,
+                notices,
+                languages,
+                current,
+                false,
+                &mut linked,
+            )?;
+            out.push((path.to_string(), page));
+        }
+        // Archived versions.
+        for a in &entry.archived {
+            let path = a.url.as_str();
+            let root = root_of(path);
+            let current_version = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
+            let approved_by = approval_words(&approvals_of(Some(a.release), &a.sop).0);
+            let notice = if entry.release.is_some_and(|r| r.tag == a.release.tag) {
+                Notice {
+                    kind: "info",
+                    text: format!(
+                        "Version {} as released on {}{approved_by}. This is the version currently published.",
+                        a.release.version, a.release.date
+                    ),
+                    link: Some(Link {
+                        text: "Go to the current page".into(),
+                        url: format!("{root}{}", entry.url),
+                    }),
+                }
+            } else {
+                Notice {
+                    kind: "warning",
+                    text: format!(
+                        "Superseded: this is version {} from {}{approved_by}, kept for the record. Version {current_version} is current.",
+                        a.release.version, a.release.date
+                    ),
+                    link: Some(Link {
+                        text: "Read the current version".into(),
+                        url: format!("{root}{}", entry.url),
+                    }),
+                }
+            };
+            let current = Some(format!("{root}{}", entry.url));
+            let page = self.sop_page(
+                entry,
+                &a.sop,
+                Some(a.release),
+                path,
+                vec![notice],
+                Vec::new(),
+                current,
+                true,
+                &mut linked,
+            )?;
+            out.push((path.to_string(), page));
+        }
+        Ok((out, linked))
+    }
+
+    /// The notices of a current page: why this text is shown, and what is in progress.
+    pub(super) fn current_notices(&self, entry: &Entry<'_>) -> Vec<Notice> {
+        let shown = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
+        let mut notices = Vec::new();
+        match &entry.shown {
+            Shown::Released { pending } => {
+                if let Some(p) = pending {
+                    let date = entry
+                        .release
+                        .map(|r| format!(", released on {}", r.date))
+                        .unwrap_or_default();
+                    notices.push(Notice {
+                        kind: "info",
+                        text: format!(
+                            "{}. This page shows version {shown}, the last approved release{date}, which stays in force until a new version is approved and released.",
+                            p.describe(&shown)
+                        ),
+                        link: None,
+                    });
+                }
+            }
+            Shown::Committed { pending } => {
+                notices.push(Notice {
+                    kind: "info",
+                    text: format!(
+                        "Not released with “sop release”: version {shown} is shown as committed in git, where it says {}. No approval record says who approved this text and when; the approvers named come from the document itself.",
+                        status_text(&entry.sop)
+                    ),
+                    link: None,
+                });
+                if let Some(p) = pending {
+                    notices.push(Notice {
+                        kind: "info",
+                        text: format!(
+                            "{}. This page shows the committed version {shown}.",
+                            p.describe(&shown)
+                        ),
+                        link: None,
+                    });
+                }
+            }
+            Shown::Draft => notices.push(preview_notice(&entry.sop)),
+            Shown::Working => {}
+        }
+        notices
+    }
+
+    pub(super) fn retired_notice(&self, sop: &Sop, root: &str) -> Notice {
+        let successor = text(sop.meta.superseded_by.as_ref()).and_then(|id| {
+            let e = self.selection.entries.iter().find(|e| e.id == id)?;
+            Some(Link {
+                text: format!("{id}: {}", e.sop.title()),
+                url: format!("{root}{}", e.url),
+            })
+        });
+        let reason = text(sop.meta.retired_reason.as_ref());
+        Notice {
+            kind: "danger",
+            text: match (&successor, reason) {
+                (Some(_), _) => {
+                    "Retired: this SOP is no longer in force. Follow its successor:".to_string()
+                }
+                (None, Some(r)) => format!("Retired: this SOP is no longer in force. {r}"),
+                (None, None) => "Retired: this SOP is no longer in force.".to_string(),
+            },
+            link: successor,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn sop_page(
+        &self,
+        entry: &Entry<'_>,
+        sop: &Sop,
+        release: Option<&Release>,
+        path: &str,
+        notices: Vec<Notice>,
+        languages: Vec<Link>,
+        current_url: Option<String>,
+        archived: bool,
+        linked: &mut BTreeSet<String>,
+    ) -> Result<String, SiteError> {
+        let root = root_of(path);
+        let links = PageLinks {
+            selection: self.selection,
+            repo_root: &self.root,
+            from: &sop.path,
+            root: &root,
+            tracked: &self.tracked,
+            config: &self.repo.settings.config.links,
+        };
+        let body = markdown::render(sop, &links);
+        linked.extend(body.files);
+        let (next_review, state) = self.review_state(sop);
+        let department = department_of(sop).map(|d| Link {
+            url: self
+                .departments
+                .get(&d)
+                .map(|s| format!("{root}departments/{s}.html"))
+                .unwrap_or_default(),
+            text: d,
+        });
+        let link_to_id = |id: &str| {
+            let e = self.selection.entries.iter().find(|e| e.id == id);
+            Link {
+                text: match e {
+                    Some(e) => format!("{id}: {}", e.sop.title()),
+                    None => id.to_string(),
+                },
+                url: e.map(|e| format!("{root}{}", e.url)).unwrap_or_default(),
+            }
+        };
+        let (approvals, approvals_recorded) = approvals_of(release, sop);
+        let meta = SopMeta {
+            id: entry.id.clone(),
+            title: sop.title().to_string(),
+            version: text(sop.meta.version.as_ref()).unwrap_or_default(),
+            status: status_text(sop),
+            sop_type: type_of(sop, self.repo),
+            owner: text(sop.meta.owner.as_ref()).unwrap_or_default(),
+            department,
+            approvers: sop
+                .meta
+                .approvers
+                .as_ref()
+                .map(|a| a.value.iter().map(|x| x.value.clone()).collect())
+                .unwrap_or_default(),
+            approvals,
+            approvals_recorded,
+            effective: text(sop.meta.effective.as_ref()),
+            last_reviewed: text(sop.meta.last_reviewed.as_ref()),
+            next_review,
+            review_state: state.as_str().to_string(),
+            tags: self.tag_links(sop, &root),
+            superseded_by: text(sop.meta.superseded_by.as_ref()).map(|id| link_to_id(&id)),
+            retired_reason: text(sop.meta.retired_reason.as_ref()),
+            supersedes: sop
+                .meta
+                .supersedes
+                .as_ref()
+                .map(|s| s.value.iter().map(|x| link_to_id(&x.value)).collect())
+                .unwrap_or_default(),
+            language: sop.language().unwrap_or("en").to_string(),
+            path: sop.path.clone(),
+        };
+        let releases: Vec<ReleaseRow> = entry
+            .history
+            .map(|h| {
+                h.releases
+                    .iter()
+                    .map(|r| {
+                        let page = entry.archived.iter().find(|a| a.release.tag == r.tag);
+                        let status = entry.release_status.get(&r.tag).copied().flatten();
+                        let approved = page.is_some();
+                        let (approvals, approvals_recorded) = match page {
+                            Some(a) => approvals_of(Some(r), &a.sop),
+                            None => (Vec::new(), false),
+                        };
+                        ReleaseRow {
+                            version: r.version.clone(),
+                            date: r.date.clone(),
+                            tagger: r.tagger.clone(),
+                            summary: r.summary.clone(),
+                            url: page.map(|a| format!("{root}{}", a.url)),
+                            shown: release.is_some_and(|s| s.tag == r.tag),
+                            status: if entry.release_status.contains_key(&r.tag) {
+                                status_words(status).to_string()
+                            } else {
+                                "unknown".to_string()
+                            },
+                            approved,
+                            approvals,
+                            approvals_recorded,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pr_url = self.repo.settings.config.site.pull_request_url.as_deref();
+        let (revision_groups, revision_count) = entry.history.map_or((Vec::new(), 0), |h| {
+            let groups = revision_groups(h, pr_url, |tag| {
+                entry
+                    .archived
+                    .iter()
+                    .find(|a| a.release.tag == tag)
+                    .map(|a| format!("{root}{}", a.url))
+            });
+            (groups, h.commits.len())
+        });
+        let suggest_url = self
+            .repo
+            .settings
+            .config
+            .site
+            .suggest_url
+            .as_ref()
+            .map(|u| u.replace("{path}", &sop.path).replace("{id}", &entry.id))
+            .filter(|u| markdown::is_safe_url(u));
+        let toc = body
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level) && !h.anchor.is_empty())
+            .map(|h| TocItem {
+                level: h.level,
+                text: h.text.clone(),
+                anchor: h.anchor.clone(),
+            })
+            .collect();
+        let title = if archived {
+            format!("{}: {} (version {})", entry.id, sop.title(), meta.version)
+        } else {
+            format!("{}: {}", entry.id, sop.title())
+        };
+        let description = format!(
+            "{} {} version {}, owned by {}",
+            entry.id,
+            sop.title(),
+            meta.version,
+            meta.owner
+        );
+        let page = SopPage {
+            layout: self.layout(path, title, "sop", description),
+            sop: meta,
+            notices,
+            toc,
+            body: body.html,
+            releases,
+            revision_groups,
+            revision_count,
+            languages,
+            suggest_url,
+            current_url,
+            archived,
+        };
+        self.theme.render("sop.html", &page)
+    }
+}
+
+/// Who approved `sop` (shown from `release`, when it is one): the release's approval record,
+/// else the names in its front matter; and whether they come from the record.
+fn approvals_of(release: Option<&Release>, sop: &Sop) -> (Vec<ApprovalRow>, bool) {
+    if let Some(r) = release.filter(|r| !r.approvals.is_empty()) {
+        let rows = r
+            .approvals
+            .iter()
+            .map(|a| ApprovalRow {
+                name: a.name.clone(),
+                email: a.email.clone(),
+                date: (!a.date.is_empty()).then(|| a.date.clone()),
+                meaning: (!a.meaning.is_empty()).then(|| a.meaning.clone()),
+            })
+            .collect();
+        return (rows, true);
+    }
+    let rows = sop
+        .meta
+        .approvers
+        .as_ref()
+        .map(|list| {
+            list.value
+                .iter()
+                .map(|n| ApprovalRow {
+                    name: n.value.clone(),
+                    email: None,
+                    date: None,
+                    meaning: None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (rows, false)
+}
+
+/// ", approved by Lena Fischer on 2026-11-30 (approved for use)" for a notice; empty when
+/// nobody is named.
+fn approval_words(rows: &[ApprovalRow]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let people: Vec<String> = rows
+        .iter()
+        .map(|a| {
+            let mut s = a.name.clone();
+            if let Some(d) = &a.date {
+                s.push_str(&format!(" on {d}"));
+            }
+            if let Some(m) = &a.meaning {
+                s.push_str(&format!(" ({m})"));
+            }
+            s
+        })
+        .collect();
+    let list = match people.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => people.join(""),
+    };
+    format!(", approved by {list}")
+}
+
+/// The notice on every page of a preview (`--drafts`, `sop serve`).
+fn preview_notice(sop: &Sop) -> Notice {
+    if sop.status() == Some(Status::Approved) {
+        Notice {
+            kind: "warning",
+            text: "Preview of the working copy: it may hold changes that are not committed or not released. The published site shows only approved, released text.".to_string(),
+            link: None,
+        }
+    } else {
+        Notice {
+            kind: "danger",
+            text: format!(
+                "Draft preview: this is the working copy ({}), not an approved version. Do not follow it in operations.",
+                status_text(sop)
+            ),
+            link: None,
+        }
+    }
+}
+
+/// The commits of `h`, newest first, grouped under the release each led to: the oldest
+/// release whose commit came after the change reached the main line (its merge, for a change
+/// made on a branch), so a pull request opened before a release and merged after it belongs
+/// to the next one. Changes no release has taken yet come first, in a group without a version.
+fn revision_groups(
+    h: &crate::git::history::SopHistory,
+    pull_request_url: Option<&str>,
+    archived_url: impl Fn(&str) -> Option<String>,
+) -> Vec<RevisionGroup> {
+    let row = |c: &crate::git::history::Revision| RevisionRow {
+        date: c.date.clone(),
+        author: c.author.clone(),
+        summary: c.summary.clone(),
+        commit: c.commit.chars().take(8).collect(),
+        pull_request: c.pull_request,
+        pull_request_url: c.pull_request.and_then(|n| {
+            let url = pull_request_url?.replace("{number}", &n.to_string());
+            markdown::is_safe_url(&url).then_some(url)
+        }),
+    };
+    // Places in the walk: smaller is newer. Releases `HEAD` does not reach have no group.
+    let mut releases: Vec<(u32, &Release)> = h
+        .releases
+        .iter()
+        .filter_map(|r| Some((r.place?, r)))
+        .collect();
+    releases.sort_by_key(|(place, _)| *place);
+    let mut groups: Vec<RevisionGroup> = releases
+        .iter()
+        .map(|(_, r)| RevisionGroup {
+            version: Some(r.version.clone()),
+            date: Some(r.date.clone()),
+            url: archived_url(&r.tag),
+            revisions: Vec::new(),
+        })
+        .collect();
+    let mut pending = Vec::new();
+    for c in &h.commits {
+        let arrival = c.arrival.unwrap_or(u32::MAX);
+        // The oldest release at or after the arrival: the last of those with a smaller place.
+        let led_to = releases.iter().rposition(|(place, _)| *place <= arrival);
+        match led_to.and_then(|i| groups.get_mut(i)) {
+            Some(g) => g.revisions.push(row(c)),
+            None => pending.push(row(c)),
+        }
+    }
+    if !pending.is_empty() {
+        groups.insert(
+            0,
+            RevisionGroup {
+                version: None,
+                date: None,
+                url: None,
+                revisions: pending,
+            },
+        );
+    }
+    groups
+}
