@@ -519,7 +519,7 @@ fn pick<'a>(
             return Err(left_out(
                 working,
                 &format!(
-                    "{what} (release it with `sop release {id} --approve` once it is approved)"
+                    "{what}: once it is reviewed, approve it with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"`"
                 ),
             ));
         };

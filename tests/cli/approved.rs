@@ -186,6 +186,11 @@ fn never_approved_sops_are_left_out_with_the_reason() {
         stderr.contains("`SOP-0004` (`sops/pay/SOP-0004-pending.md`) is not published: its release was not approved"),
         "{stderr}"
     );
+    // The command it suggests is one that runs as written, apart from the names to fill in.
+    assert!(
+        stderr.contains("approve it with `sop release SOP-0004 --patch --approve --approver \"Name\" -m \"...\"`"),
+        "{stderr}"
+    );
 }
 
 #[test]
