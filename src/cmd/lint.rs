@@ -103,7 +103,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     if !nothing {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        diag::write(args.format, &report, ctx.color, &mut out)?;
+        let human = diag::HumanOptions {
+            color: ctx.color,
+            every: ctx.verbose > 0,
+            errors_only: ctx.quiet,
+        };
+        diag::write(args.format, &report, human, &mut out)?;
         out.flush()?;
     }
     // The same report, so annotations, SARIF and summary never disagree and the SOPs are

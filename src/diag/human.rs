@@ -10,7 +10,7 @@
 //! renderer then costs the same for a finding in a ten-line file and in a ten-megabyte one.
 //! This module knows findings and source files, nothing of rules or SOPs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
@@ -22,32 +22,180 @@ use crate::repo::source::LONG_LINE;
 use crate::repo::{SourceFile, Span};
 use crate::terminal::escape_line;
 
-/// Write the report for people; `color` turns ANSI styles on.
+/// How much of a report people see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HumanOptions {
+    /// ANSI styles.
+    pub color: bool,
+    /// Every finding in full (`--verbose`); otherwise findings of one rule in one file
+    /// collapse after [`SHOWN_PER_RULE`] into one summary block.
+    pub every: bool,
+    /// Errors only (`--quiet`); warnings are still counted in the summary line.
+    pub errors_only: bool,
+}
+
+/// How many findings of one rule in one file are shown in full before the rest collapse.
+pub const SHOWN_PER_RULE: usize = 3;
+
+/// How many files the closing table lists at most (those with the most errors first).
+const TABLE_ROWS: usize = 20;
+
+/// Write the report for people.
 ///
 /// # Errors
 /// When `out` cannot be written.
-pub fn write(report: &Report<'_>, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    let renderer = if color {
+pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if options.color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
     let mut out = BufWriter::with_capacity(64 * 1024, out);
     let mut explained: HashSet<&'static str> = HashSet::new();
-    for finding in report.findings {
-        let source = report.sources.get(finding.file.as_str()).copied();
-        let note = explained
-            .insert(finding.rule.id)
-            .then(|| explain_note(finding.rule.id));
-        let (group, fix_column) = group(finding, source, note.as_deref());
-        let rendered = renderer.render(&[group]);
-        match fix_column {
-            Some((wrong, right)) => writeln!(out, "{}\n", rendered.replacen(&wrong, &right, 1))?,
-            None => writeln!(out, "{rendered}\n")?,
+    // Findings are sorted by file: each file's collapsed rules are summed up after its last
+    // finding.
+    for findings in report.findings.chunk_by(|a, b| a.file == b.file) {
+        let mut shown: HashMap<&'static str, usize> = HashMap::new();
+        let mut hidden: Vec<Hidden<'_>> = Vec::new();
+        for finding in findings {
+            if options.errors_only && finding.severity != Severity::Error {
+                continue;
+            }
+            let seen = shown.entry(finding.rule.id).or_default();
+            *seen += 1;
+            if !options.every && *seen > SHOWN_PER_RULE {
+                hide(
+                    &mut hidden,
+                    finding,
+                    report.sources.get(finding.file.as_str()).copied(),
+                );
+                continue;
+            }
+            let source = report.sources.get(finding.file.as_str()).copied();
+            let note = explained
+                .insert(finding.rule.id)
+                .then(|| explain_note(finding.rule.id));
+            let (group, fix_column) = group(finding, source, note.as_deref());
+            let rendered = renderer.render(&[group]);
+            match fix_column {
+                Some((wrong, right)) => {
+                    writeln!(out, "{}\n", rendered.replacen(&wrong, &right, 1))?;
+                }
+                None => writeln!(out, "{rendered}\n")?,
+            }
+        }
+        for rest in &hidden {
+            let rendered = renderer.render(&[rest.group()]);
+            writeln!(out, "{rendered}\n")?;
         }
     }
-    write_summary(report, color, &mut out)?;
+    write_table(report, &mut out)?;
+    write_summary(report, options.color, &mut out)?;
     out.flush()
+}
+
+/// The findings of one rule in one file past the first few: counted, with their lines.
+struct Hidden<'a> {
+    finding: &'a Finding,
+    count: usize,
+    first_line: Option<usize>,
+    last_line: Option<usize>,
+}
+
+fn hide<'a>(hidden: &mut Vec<Hidden<'a>>, finding: &'a Finding, source: Option<&SourceFile>) {
+    let line = finding
+        .span
+        .zip(source)
+        .map(|(span, source)| source.line_col(source.floor_char_boundary(span.start)).line);
+    match hidden
+        .iter_mut()
+        .find(|h| h.finding.rule.id == finding.rule.id)
+    {
+        Some(h) => {
+            h.count += 1;
+            h.first_line = h.first_line.min(line).or(h.first_line).or(line);
+            h.last_line = h.last_line.max(line);
+        }
+        None => hidden.push(Hidden {
+            finding,
+            count: 1,
+            first_line: line,
+            last_line: line,
+        }),
+    }
+}
+
+impl Hidden<'_> {
+    /// `warning[placeholder-left]: 19 more like this in sops/x.md, lines 20–57`.
+    fn group(&self) -> Group<'_> {
+        let f = self.finding;
+        let level = match f.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let lines = match (self.first_line, self.last_line) {
+            (Some(a), Some(b)) if a == b => format!(", line {a}"),
+            (Some(a), Some(b)) => format!(", lines {a}–{b}"),
+            _ => String::new(),
+        };
+        let what = if self.count == 1 {
+            "1 more finding".to_string()
+        } else {
+            format!("{} more findings", self.count)
+        };
+        let title = level
+            .primary_title(format!("{what} like this in this file{lines}"))
+            .id(f.rule.id);
+        title
+            .element(Origin::path(escape_line(&f.file)))
+            .element(Padding)
+            .element(Level::HELP.message(format!(
+                "run `sop lint --verbose` to see each, or `sop lint --explain {}` for what the rule asks",
+                f.rule.id
+            )))
+    }
+}
+
+/// The closing table when more than one file has findings: file, errors, warnings, the files
+/// with the most errors first.
+fn write_table(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
+    let mut rows: Vec<(&str, usize, usize)> = Vec::new();
+    for findings in report.findings.chunk_by(|a, b| a.file == b.file) {
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        if let Some(first) = findings.first() {
+            rows.push((first.file.as_str(), errors, findings.len() - errors));
+        }
+    }
+    if rows.len() < 2 {
+        return Ok(());
+    }
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
+    let shown = &rows[..rows.len().min(TABLE_ROWS)];
+    let names: Vec<String> = shown
+        .iter()
+        .map(|r| escape_line(r.0).into_owned())
+        .collect();
+    let width = names
+        .iter()
+        .map(|n| unicode_width::UnicodeWidthStr::width(n.as_str()))
+        .max()
+        .unwrap_or(0)
+        .max("file".len());
+    let pad = |name: &str| {
+        let w = unicode_width::UnicodeWidthStr::width(name);
+        format!("{name}{}", " ".repeat(width - w.min(width)))
+    };
+    writeln!(out, "{}  errors  warnings", pad("file"))?;
+    for (name, (_, errors, warnings)) in names.iter().zip(shown) {
+        writeln!(out, "{}  {errors:>6}  {warnings:>8}", pad(name))?;
+    }
+    if rows.len() > shown.len() {
+        writeln!(out, "… and {} more files", rows.len() - shown.len())?;
+    }
+    writeln!(out)
 }
 
 /// The note that sends the reader to the rule's documentation.
@@ -255,7 +403,7 @@ mod tests {
             checked: 1,
         };
         let mut out = Vec::new();
-        write(&report, false, &mut out).unwrap();
+        write(&report, HumanOptions::default(), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -319,7 +467,7 @@ mod tests {
             checked: 1,
         };
         let mut out = Vec::new();
-        write(&report, false, &mut out).unwrap();
+        write(&report, HumanOptions::default(), &mut out).unwrap();
         let out = String::from_utf8(out).unwrap();
         assert!(!out.contains('\u{1b}'), "{out:?}");
         assert!(out.contains("= help: use `␛[2J`\n"), "{out}");

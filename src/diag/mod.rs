@@ -12,5 +12,6 @@ pub mod summary;
 pub use finding::{
     Applicability, Edit, Family, Finding, Fix, Location, RuleMeta, Severity, Sources,
 };
+pub use human::HumanOptions;
 pub use report::Summary;
 pub use report::{Format, Report, write};

@@ -31,18 +31,19 @@ pub enum Format {
     Sarif,
 }
 
-/// Write `report` in `format`; `color` only affects `human`.
+/// Write `report` in `format`; `human` only affects `--format human` (the machine formats
+/// always hold every finding).
 ///
 /// # Errors
 /// When `out` cannot be written.
 pub fn write(
     format: Format,
     report: &Report<'_>,
-    color: bool,
+    human: super::human::HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => super::human::write(report, color, out),
+        Format::Human => super::human::write(report, human, out),
         Format::Json => super::json::write(report, out),
         Format::Github => super::github::write(report, out),
         Format::Sarif => super::sarif::write(report, out),

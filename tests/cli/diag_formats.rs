@@ -205,7 +205,16 @@ fn render_with(
         checked: 12,
     };
     let mut out = Vec::new();
-    sop::diag::write(format, &report, color, &mut out).expect("writing to a Vec cannot fail");
+    sop::diag::write(
+        format,
+        &report,
+        sop::diag::HumanOptions {
+            color,
+            ..Default::default()
+        },
+        &mut out,
+    )
+    .expect("writing to a Vec cannot fail");
     String::from_utf8(out).expect("writers write UTF-8")
 }
 

@@ -853,3 +853,75 @@ fn department_or_tag_over_100_characters_is_a_warning() {
     );
     assert!(long[1].contains("tag name is 101 characters"), "{long:?}");
 }
+
+/// Two files with findings: one with five prompts left (and a missing key), one with a
+/// single warning.
+fn busy_repo() -> SopRepo {
+    let r = SopRepo::new();
+    let mut busy =
+        sop_text("SOP-0001", "Refunds", "procedure", "draft").replace("owner: Amara Okafor\n", "");
+    for n in 1..=5 {
+        busy.push_str(&format!("\n<Write step {n} here.>\n"));
+    }
+    r.write("sops/pay/SOP-0001-refunds.md", &busy);
+    let mut quiet = sop_text("SOP-0002", "Payouts", "procedure", "draft");
+    quiet.push_str("\nTODO: name the payout tool.\n");
+    r.write("sops/pay/SOP-0002-payouts.md", &quiet);
+    r
+}
+
+fn lint_human(repo: &SopRepo, args: &[&str]) -> (String, i32) {
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "human", "--color", "never"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_busy_report_collapses_repeats_and_ends_with_a_table_per_file() {
+    let r = busy_repo();
+    let (out, code) = lint_human(&r, &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+    // The first three prompts of the file in full, the other two summed up in one block.
+    assert_eq!(
+        out.matches("a template prompt is still in the text")
+            .count(),
+        3
+    );
+    assert!(
+        out.contains("2 more findings like this in this file, lines"),
+        "{out}"
+    );
+}
+
+#[test]
+fn verbose_shows_every_finding_and_quiet_only_errors() {
+    let r = busy_repo();
+    let (every, _) = lint_human(&r, &["--verbose"]);
+    assert_eq!(
+        every
+            .matches("a template prompt is still in the text")
+            .count(),
+        5
+    );
+    assert!(!every.contains("more findings like this"), "{every}");
+    let (errors, code) = lint_human(&r, &["-q"]);
+    assert_eq!(code, 1, "-q changes what is shown, never the outcome");
+    assert!(errors.contains("error[key-missing]"), "{errors}");
+    assert!(!errors.contains("warning["), "{errors}");
+    // The counts still tell of the warnings not shown.
+    assert!(
+        errors.contains("1 error, 6 warnings in 2 of 2 SOPs"),
+        "{errors}"
+    );
+    // The machine formats hold every finding whatever the verbosity.
+    let (json, _) = lint_json(&r, &["-q"]);
+    assert_eq!(json.len(), 7);
+}
