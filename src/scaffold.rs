@@ -248,9 +248,16 @@ pub fn yaml_quote(value: &str) -> String {
 }
 
 /// A readable ASCII file-name slug for `title`: transliterated, lowercase, words joined by `-`,
-/// at most 60 characters, cut at a word boundary.
+/// at most 60 characters, cut at a word boundary; `untitled` when nothing in it reads well.
 pub fn slug(title: &str) -> String {
-    let ascii = deunicode::deunicode(title);
+    let s = title_slug(title);
+    if s.is_empty() { "untitled".into() } else { s }
+}
+
+/// [`slug`] without the fallback: empty when no word of `title` transliterates readably (an
+/// Arabic or Hebrew title, see [`crate::site::i18n::readable_ascii`]).
+fn title_slug(title: &str) -> String {
+    let ascii = crate::site::i18n::readable_ascii(title);
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
     for c in ascii.chars() {
@@ -275,11 +282,7 @@ pub fn slug(title: &str) -> String {
         }
         out.push_str(&w[..w.len().min(60)]);
     }
-    if out.is_empty() {
-        "untitled".into()
-    } else {
-        out
-    }
+    out
 }
 
 /// Every id used under the SOP folder: the ids at the start of the names of its Markdown files
@@ -350,7 +353,7 @@ pub fn format_id(repo: &Repo, n: u64, like: Option<&str>) -> Option<String> {
 }
 
 /// The file of a new SOP: `<sops>/<category>/<id>-<slug>.<extension>`, with the first of
-/// `[sops] extensions`.
+/// `[sops] extensions`; `<id>.<extension>` when the title has no readable slug.
 pub fn new_path(repo: &Repo, category: &str, id: &str, title: &str) -> PathBuf {
     let ext = repo
         .settings
@@ -358,9 +361,11 @@ pub fn new_path(repo: &Repo, category: &str, id: &str, title: &str) -> PathBuf {
         .extensions()
         .first()
         .map_or("md", String::as_str);
-    repo.sops_dir()
-        .join(category)
-        .join(format!("{id}-{}.{ext}", slug(title)))
+    let name = match title_slug(title) {
+        s if s.is_empty() => format!("{id}.{ext}"),
+        s => format!("{id}-{s}.{ext}"),
+    };
+    repo.sops_dir().join(category).join(name)
 }
 
 /// Why `sop` will not create `path`: it is not under the repository root once `..` and `.` are
@@ -425,6 +430,12 @@ mod tests {
         assert_eq!(slug("Creator's payout (EU)"), "creators-payout-eu");
         assert_eq!(slug("虚拟礼物退款"), "xu-ni-li-wu-tui-kuan");
         assert_eq!(slug("!!!"), "untitled");
+        assert_eq!(slug("Возврат подарков"), "vozvrat-podarkov");
+        assert_eq!(slug("Rückgabe über Filialen"), "ruckgabe-uber-filialen");
+        // Arabic gives `strdd-lhdy-lfrdy` letter by letter: no slug, the file is named by id.
+        assert_eq!(title_slug("استرداد الهدايا الفردية"), "");
+        assert_eq!(slug("استرداد الهدايا الفردية"), "untitled");
+        assert_eq!(title_slug("SEV1 استرداد"), "sev1");
         assert!(slug(&"word ".repeat(40)).len() <= 60);
     }
 

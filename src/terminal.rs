@@ -41,6 +41,41 @@ pub fn escape_line(text: &str) -> Cow<'_, str> {
     escape_with(text, |_| false)
 }
 
+/// How many terminal columns `text` takes: two for each wide (CJK) character, none for
+/// combining marks.
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` followed by spaces up to `columns` terminal columns.
+pub fn pad(text: &str, columns: usize) -> String {
+    let mut out = text.to_string();
+    out.extend(std::iter::repeat_n(
+        ' ',
+        columns.saturating_sub(width(text)),
+    ));
+    out
+}
+
+/// `text` cut to at most `columns` terminal columns, ending in `…` when cut.
+pub fn truncate(text: &str, columns: usize) -> String {
+    if width(text) <= columns {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > columns {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +90,15 @@ mod tests {
         assert_eq!(escape_line("a\r\nb\tc"), "a\\u{d}\\u{a}b\\u{9}c");
         assert_eq!(escape_controls("a\nb\tc\r"), "a\nb\tc\\u{d}");
         assert!(matches!(escape_line("Größe – ok"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn widths_count_terminal_columns() {
+        assert_eq!(width("退款流程"), 8);
+        assert_eq!(width("Größe"), 5);
+        assert_eq!(pad("退款", 6), "退款  ");
+        assert_eq!(truncate("虚拟礼物退款流程", 7), "虚拟礼…");
+        assert_eq!(width(&truncate("虚拟礼物退款流程", 7)), 7);
+        assert_eq!(truncate("short", 7), "short");
     }
 }

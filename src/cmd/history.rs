@@ -310,8 +310,8 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
     writeln!(out)?;
     let width = |f: fn(&Row) -> &str, head: &str| {
         rows.iter()
-            .map(|r| f(r).chars().count())
-            .chain([head.chars().count()])
+            .map(|r| crate::terminal::width(f(r)))
+            .chain([head.len()])
             .max()
             .unwrap_or(0)
     };
@@ -328,16 +328,10 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
             "review" => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
             _ => Style::new(),
         };
-        let who: String = if r.who.chars().count() > ww {
-            let mut s: String = r.who.chars().take(ww.saturating_sub(1)).collect();
-            s.push('…');
-            s
-        } else {
-            r.who.clone()
-        };
+        let who = crate::terminal::pad(&crate::terminal::truncate(&r.who, ww), ww);
         let line = format!(
-            "{:<10}  {style}{:<7}{style:#}  {:<wv$}  {dim}{:<7}{dim:#}  {:<ww$}  {}",
-            r.date, r.what, r.version, r.commit, who, r.summary
+            "{:<10}  {style}{:<7}{style:#}  {:<wv$}  {dim}{:<7}{dim:#}  {who}  {}",
+            r.date, r.what, r.version, r.commit, r.summary
         );
         writeln!(out, "{}", line.trim_end())?;
         // Under the release, aligned with its summary: who approved it, when, and the meaning.

@@ -12,7 +12,7 @@ use super::Context;
 use crate::Exit;
 use crate::cli::{ListArgs, ListFormat};
 use crate::repo::{Repo, Sop};
-use crate::terminal::escape_line;
+use crate::terminal::{escape_line, pad, truncate, width};
 
 /// One row of the inventory.
 #[derive(Debug, Serialize)]
@@ -125,10 +125,10 @@ fn write_table(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
             ]
         })
         .collect();
-    let mut widths = HEADERS.map(|h| h.chars().count());
+    let mut widths = HEADERS.map(width);
     for row in &cells {
         for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(width(c));
         }
     }
     let line = |out: &mut dyn Write, items: &[String]| -> std::io::Result<()> {
@@ -137,8 +137,7 @@ fn write_table(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
             if i + 1 == items.len() {
                 s.push_str(item);
             } else {
-                s.push_str(item);
-                s.extend(std::iter::repeat_n(' ', w - item.chars().count() + 2));
+                s.push_str(&pad(item, w + 2));
             }
         }
         writeln!(out, "{}", s.trim_end())
@@ -148,13 +147,4 @@ fn write_table(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
         line(out, row)?;
     }
     Ok(())
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut t: String = s.chars().take(max - 1).collect();
-    t.push('…');
-    t
 }

@@ -16,7 +16,7 @@ use crate::Exit;
 use crate::cli::{ReportFormat, StatsArgs};
 use crate::repo::dates;
 use crate::report;
-use crate::terminal::escape_line;
+use crate::terminal::{escape_line, pad, width};
 
 /// Run `sop stats`.
 ///
@@ -91,10 +91,9 @@ fn section(
         return writeln!(out, "  (none)");
     }
     let keys: Vec<_> = counts.keys().map(|k| escape_line(k)).collect();
-    let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+    let columns = keys.iter().map(|k| width(k)).max().unwrap_or(0);
     for (k, v) in keys.iter().zip(counts.values()) {
-        let pad = width - k.chars().count();
-        writeln!(out, "  {k}{}  {v:>5}", " ".repeat(pad))?;
+        writeln!(out, "  {}  {v:>5}", pad(k, columns))?;
     }
     Ok(())
 }
@@ -111,18 +110,19 @@ pub(super) fn write_columns<const N: usize>(
         .map(|row| row.clone().map(|c| escape_line(&c).into_owned()))
         .collect();
     let rows = rows.as_slice();
-    let mut widths = headers.map(|h| h.chars().count());
+    let mut widths = headers.map(width);
     for row in rows {
         for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(width(c));
         }
     }
     let line = |out: &mut dyn Write, items: &[String]| -> std::io::Result<()> {
         let mut s = String::new();
         for (i, (item, w)) in items.iter().zip(widths).enumerate() {
-            s.push_str(item);
             if i + 1 < items.len() {
-                s.push_str(&" ".repeat(w - item.chars().count() + 2));
+                s.push_str(&pad(item, w + 2));
+            } else {
+                s.push_str(item);
             }
         }
         writeln!(out, "{}", s.trim_end())

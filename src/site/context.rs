@@ -37,6 +37,11 @@ pub struct Layout {
     pub section: &'static str,
     /// A one-line description for `<meta name="description">`.
     pub description: String,
+    /// The language of the interface texts (the catalogue used), for `<html lang>`; `t(key=...)`
+    /// looks texts up in it.
+    pub lang: String,
+    /// `ltr` or `rtl`: the writing direction of `lang`, for `<html dir>`.
+    pub dir: &'static str,
 }
 
 /// A link.
@@ -159,6 +164,8 @@ pub struct SopMeta {
     pub supersedes: Vec<Link>,
     /// The page's language.
     pub language: String,
+    /// `ltr` or `rtl`: the writing direction of `language`, for the `dir` of the SOP's text.
+    pub dir: &'static str,
     /// The file in the repository.
     pub path: String,
 }

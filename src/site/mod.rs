@@ -11,6 +11,7 @@ mod boxes;
 pub mod charts;
 pub mod context;
 pub mod feeds;
+pub mod i18n;
 mod links;
 pub mod markdown;
 pub mod pages;

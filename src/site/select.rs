@@ -665,15 +665,19 @@ fn capped(slug: String, text: &str) -> String {
     if slug.len() <= SLUG_MAX {
         return slug;
     }
-    // FNV-1a: stable across Rust versions and platforms, so page names never change.
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = fnv1a(text);
     let cut = slug
         .get(..SLUG_MAX - 9)
         .unwrap_or(&slug)
         .trim_end_matches(['-', '_', '.']);
     format!("{cut}-{:08x}", hash as u32)
+}
+
+/// FNV-1a: stable across Rust versions and platforms, so page names never change.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A form of `text` safe in a file name and a URL: ASCII letters, digits, `-`, `_` and `.`
@@ -699,8 +703,12 @@ pub fn file_slug(text: &str) -> String {
 
 /// A readable slug for a department or tag name: ASCII, lowercase, words joined by `-`; cut
 /// with a short hash beyond [`SLUG_MAX`] bytes.
+///
+/// Scripts whose transliteration does not read well (Arabic, Hebrew; see
+/// [`crate::site::i18n::readable_ascii`]) are left out; a name with nothing readable left is
+/// named by a short hash of it (`n-1a2b3c4d`), stable from one build to the next.
 pub fn name_slug(name: &str) -> String {
-    let ascii = deunicode::deunicode(name).to_ascii_lowercase();
+    let ascii = crate::site::i18n::readable_ascii(name).to_ascii_lowercase();
     let mut out = String::with_capacity(ascii.len());
     for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
@@ -711,7 +719,7 @@ pub fn name_slug(name: &str) -> String {
     }
     let out = out.trim_end_matches('-').to_string();
     if out.is_empty() {
-        "x".to_string()
+        format!("n-{:08x}", fnv1a(name) as u32)
     } else {
         capped(out, name)
     }
@@ -994,7 +1002,23 @@ mod tests {
         assert_eq!(file_slug("../x y"), "_.._x_y");
         assert_eq!(name_slug("Trust & Safety"), "trust-safety");
         assert_eq!(name_slug("Über Ops"), "uber-ops");
-        assert_eq!(name_slug("&&"), "x");
+        assert_eq!(name_slug("&&"), format!("n-{:08x}", fnv1a("&&") as u32));
+    }
+
+    #[test]
+    fn slugs_of_other_scripts_read_well_or_fall_back() {
+        assert_eq!(
+            name_slug("Kundendienst Österreich"),
+            "kundendienst-osterreich"
+        );
+        assert_eq!(name_slug("Служба поддержки"), "sluzhba-podderzhki");
+        assert_eq!(name_slug("客户服务"), "ke-hu-fu-wu");
+        // Arabic and Hebrew transliterate to rows of consonants: a stable hash instead.
+        let arabic = name_slug("الشؤون المالية");
+        assert!(arabic.starts_with("n-") && arabic.len() == 10, "{arabic}");
+        assert_eq!(arabic, name_slug("الشؤون المالية"), "stable");
+        assert_ne!(arabic, name_slug("الموارد البشرية"));
+        assert_eq!(name_slug("Finance المالية"), "finance");
     }
 
     #[test]

@@ -5,10 +5,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::SiteError;
+use super::i18n::I18n;
 
 /// The folder of the theme under `templates/`.
 const DIR: &str = "site";
@@ -18,6 +20,8 @@ pub struct Theme {
     tera: tera::Tera,
     /// Static files by site path (`assets/site.css`), built-in ones replaced by the repository's.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// The message catalogues (`i18n/<language>.toml`), the repository's over the built-in.
+    pub i18n: Arc<I18n>,
 }
 
 impl Theme {
@@ -35,12 +39,18 @@ impl Theme {
             })
             .collect();
         let own = root.join("templates").join(DIR);
+        let mut own_files = BTreeMap::new();
         if own.is_dir() {
-            read_overrides(&own, &own, &mut files)?;
+            read_overrides(&own, &own, &mut own_files)?;
         }
+        let i18n = Arc::new(I18n::load(&files, &own_files)?);
+        files.extend(own_files);
         let mut templates = Vec::new();
         let mut assets = BTreeMap::new();
         for (rel, bytes) in files {
+            if rel.starts_with("i18n/") && rel.ends_with(".toml") {
+                continue;
+            }
             if rel.ends_with(".html") {
                 let text = String::from_utf8(bytes).map_err(|_| SiteError::Template {
                     name: rel.clone(),
@@ -54,11 +64,12 @@ impl Theme {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         register_filters(&mut tera);
+        super::i18n::register(&mut tera, Arc::clone(&i18n));
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| SiteError::Theme {
                 message: error_chain(&e),
             })?;
-        Ok(Theme { tera, assets })
+        Ok(Theme { tera, assets, i18n })
     }
 
     /// Render the template `name` with `context`.

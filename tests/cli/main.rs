@@ -23,6 +23,7 @@ mod history;
 mod history_follow;
 mod import;
 mod init;
+mod languages;
 mod links;
 mod lint;
 mod lint_base;

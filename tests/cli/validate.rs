@@ -41,6 +41,18 @@ fn published() -> SopRepo {
         .read(p)
         .replace("Most requests are decided", "Most requests are now decided");
     repo.write(p, &text).commit("Reword the purpose");
+    // A right-to-left page: an Arabic SOP (the Spanish one is among the demo SOPs).
+    repo.write(
+        "sops/payments/SOP-0090.md",
+        &crate::support::sop_text(
+            "SOP-0090",
+            "استرداد الهدايا الفردية",
+            "procedure",
+            "approved",
+        )
+        .replace("department: Payments", "department: Payments\nlanguage: ar"),
+    )
+    .commit("An Arabic SOP");
     repo.sop()
         .args([
             "release",
@@ -87,8 +99,11 @@ fn every_page_passes_the_nu_html_checker() {
         out.status.success() && report.trim().is_empty(),
         "the Nu Html Checker found errors:\n{report}"
     );
-    // The checked pages include an archived version.
+    // The checked pages include an archived version, a translation and a right-to-left page.
     assert!(repo.path("site/sops/SOP-0003/v1.2.1.html").is_file());
+    assert!(repo.path("site/sops/SOP-0001.es.html").is_file());
+    let arabic = std::fs::read_to_string(repo.path("site/sops/SOP-0090.html")).unwrap();
+    assert!(arabic.contains("dir=\"rtl\""));
 }
 
 #[test]
@@ -126,6 +141,8 @@ fn key_pages_have_no_axe_core_violations() {
             "sops/SOP-0001.html",
             &archived,
             "dashboard.html",
+            "sops/SOP-0001.es.html",
+            "sops/SOP-0090.html",
         ])
         .current_dir(e2e_dir())
         .output()

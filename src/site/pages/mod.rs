@@ -231,12 +231,20 @@ impl Build<'_> {
         section: &'static str,
         description: String,
     ) -> Layout {
+        let lang = self.theme.i18n.language(super::i18n::FALLBACK);
         Layout {
             site: self.site(path),
             title,
             section,
             description,
+            dir: super::i18n::direction(&lang),
+            lang,
         }
+    }
+
+    /// The interface text `key` in `lang` (the page's language), from the theme's catalogues.
+    fn tr(&self, lang: &str, key: &str, params: &[(&str, &str)]) -> String {
+        self.theme.i18n.text(lang, key, params)
     }
 
     fn review_state(&self, sop: &Sop) -> (Option<String>, ReviewState) {
@@ -315,34 +323,7 @@ fn type_of(sop: &Sop, repo: &Repo) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// The name of a language in English, for the common tags; the tag itself otherwise.
+/// The name of a language in that language ("Español"), for the links between translations.
 fn language_name(tag: &str) -> String {
-    let base = tag.split('-').next().unwrap_or(tag);
-    let name = match base {
-        "ar" => "Arabic",
-        "de" => "German",
-        "en" => "English",
-        "es" => "Spanish",
-        "fr" => "French",
-        "hi" => "Hindi",
-        "id" => "Indonesian",
-        "it" => "Italian",
-        "ja" => "Japanese",
-        "ko" => "Korean",
-        "nl" => "Dutch",
-        "pl" => "Polish",
-        "pt" => "Portuguese",
-        "ru" => "Russian",
-        "th" => "Thai",
-        "tr" => "Turkish",
-        "uk" => "Ukrainian",
-        "vi" => "Vietnamese",
-        "zh" => "Chinese",
-        _ => return tag.to_string(),
-    };
-    if base == tag {
-        name.to_string()
-    } else {
-        format!("{name} ({tag})")
-    }
+    super::i18n::endonym(tag)
 }

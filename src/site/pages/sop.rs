@@ -9,7 +9,7 @@ use crate::site::context::{
 };
 use crate::site::links::PageLinks;
 use crate::site::markdown;
-use crate::site::select::{Entry, Shown, status_words};
+use crate::site::select::{Entry, Pending, Shown};
 use crate::site::{SiteError, root_of};
 
 use super::{Build, SopPages, department_of, language_name, status_text, text, type_of};
@@ -54,35 +54,51 @@ impl Build<'_> {
         for t in &entry.translations {
             let path = t.url.as_str();
             let root = root_of(path);
+            let lang = t.sop.language().unwrap_or(&t.language);
             let mut notices = vec![Notice {
                 kind: "info",
-                text: format!(
-                    "Translation ({}). The {} version is the reference.",
-                    language_name(&t.language),
-                    language_name(entry.working.language().unwrap_or("en"))
+                text: self.tr(
+                    lang,
+                    "notice.translation",
+                    &[
+                        ("language", &language_name(&t.language)),
+                        (
+                            "source",
+                            &language_name(entry.working.language().unwrap_or("en")),
+                        ),
+                    ],
                 ),
                 link: Some(Link {
-                    text: "Read the original".into(),
+                    text: self.tr(lang, "notice.read_original", &[]),
                     url: format!("{root}{}", entry.url),
                 }),
             }];
             if t.stale {
                 notices.push(Notice {
                     kind: "warning",
-                    text: format!(
-                        "This translation is out of date: it translates version {} but the original is now version {}.",
-                        crate::site::select::translated_version(&t.sop)
-                            .map_or_else(|| "?".to_string(), |v| v.to_string()),
-                        entry
-                            .sop
-                            .version()
-                            .map_or_else(|| "?".to_string(), |v| v.to_string())
+                    text: self.tr(
+                        lang,
+                        "notice.stale_translation",
+                        &[
+                            (
+                                "translated",
+                                &crate::site::select::translated_version(&t.sop)
+                                    .map_or_else(|| "?".to_string(), |v| v.to_string()),
+                            ),
+                            (
+                                "current",
+                                &entry
+                                    .sop
+                                    .version()
+                                    .map_or_else(|| "?".to_string(), |v| v.to_string()),
+                            ),
+                        ],
                     ),
                     link: None,
                 });
             }
             if self.options.drafts {
-                notices.push(preview_notice(&t.sop));
+                notices.push(self.preview_notice(&t.sop));
             }
             let mut languages = vec![Link {
                 text: language_name(entry.working.language().unwrap_or("en")),
@@ -117,28 +133,40 @@ impl Build<'_> {
             let path = a.url.as_str();
             let root = root_of(path);
             let current_version = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
-            let approved_by = approval_words(&approvals_of(Some(a.release), &a.sop).0);
+            let lang = a.sop.language().unwrap_or("en");
+            let approved_by = self.approval_words(lang, &approvals_of(Some(a.release), &a.sop).0);
             let notice = if entry.release.is_some_and(|r| r.tag == a.release.tag) {
                 Notice {
                     kind: "info",
-                    text: format!(
-                        "Version {} as released on {}{approved_by}. This is the version currently published.",
-                        a.release.version, a.release.date
+                    text: self.tr(
+                        lang,
+                        "notice.archived_current",
+                        &[
+                            ("version", &a.release.version),
+                            ("date", &a.release.date),
+                            ("approved_by", &approved_by),
+                        ],
                     ),
                     link: Some(Link {
-                        text: "Go to the current page".into(),
+                        text: self.tr(lang, "notice.go_current", &[]),
                         url: format!("{root}{}", entry.url),
                     }),
                 }
             } else {
                 Notice {
                     kind: "warning",
-                    text: format!(
-                        "Superseded: this is version {} from {}{approved_by}, kept for the record. Version {current_version} is current.",
-                        a.release.version, a.release.date
+                    text: self.tr(
+                        lang,
+                        "notice.superseded",
+                        &[
+                            ("version", &a.release.version),
+                            ("date", &a.release.date),
+                            ("approved_by", &approved_by),
+                            ("current", &current_version),
+                        ],
                     ),
                     link: Some(Link {
-                        text: "Read the current version".into(),
+                        text: self.tr(lang, "notice.read_current", &[]),
                         url: format!("{root}{}", entry.url),
                     }),
                 }
@@ -163,19 +191,25 @@ impl Build<'_> {
     /// The notices of a current page: why this text is shown, and what is in progress.
     pub(super) fn current_notices(&self, entry: &Entry<'_>) -> Vec<Notice> {
         let shown = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
+        let lang = entry.sop.language().unwrap_or("en");
         let mut notices = Vec::new();
         match &entry.shown {
             Shown::Released { pending } => {
                 if let Some(p) = pending {
                     let date = entry
                         .release
-                        .map(|r| format!(", released on {}", r.date))
+                        .map(|r| self.tr(lang, "notice.released_on", &[("date", &r.date)]))
                         .unwrap_or_default();
                     notices.push(Notice {
                         kind: "info",
-                        text: format!(
-                            "{}. This page shows version {shown}, the last approved release{date}, which stays in force until a new version is approved and released.",
-                            p.describe(&shown)
+                        text: self.tr(
+                            lang,
+                            "notice.pending_released",
+                            &[
+                                ("pending", &self.describe(lang, p, &shown)),
+                                ("version", &shown),
+                                ("released_on", &date),
+                            ],
                         ),
                         link: None,
                     });
@@ -184,24 +218,32 @@ impl Build<'_> {
             Shown::Committed { pending } => {
                 notices.push(Notice {
                     kind: "info",
-                    text: format!(
-                        "Not released with “sop release”: version {shown} is shown as committed in git, where it says {}. No approval record says who approved this text and when; the approvers named come from the document itself.",
-                        status_text(&entry.sop)
+                    text: self.tr(
+                        lang,
+                        "notice.committed",
+                        &[
+                            ("version", &shown),
+                            ("status", &self.tr(lang, &status_key(&entry.sop), &[])),
+                        ],
                     ),
                     link: None,
                 });
                 if let Some(p) = pending {
                     notices.push(Notice {
                         kind: "info",
-                        text: format!(
-                            "{}. This page shows the committed version {shown}.",
-                            p.describe(&shown)
+                        text: self.tr(
+                            lang,
+                            "notice.pending_committed",
+                            &[
+                                ("pending", &self.describe(lang, p, &shown)),
+                                ("version", &shown),
+                            ],
                         ),
                         link: None,
                     });
                 }
             }
-            Shown::Draft => notices.push(preview_notice(&entry.sop)),
+            Shown::Draft => notices.push(self.preview_notice(&entry.sop)),
             Shown::Working => {}
         }
         notices
@@ -216,14 +258,13 @@ impl Build<'_> {
             })
         });
         let reason = text(sop.meta.retired_reason.as_ref());
+        let lang = sop.language().unwrap_or("en");
         Notice {
             kind: "danger",
             text: match (&successor, reason) {
-                (Some(_), _) => {
-                    "Retired: this SOP is no longer in force. Follow its successor:".to_string()
-                }
-                (None, Some(r)) => format!("Retired: this SOP is no longer in force. {r}"),
-                (None, None) => "Retired: this SOP is no longer in force.".to_string(),
+                (Some(_), _) => self.tr(lang, "notice.retired_successor", &[]),
+                (None, Some(r)) => format!("{} {r}", self.tr(lang, "notice.retired", &[])),
+                (None, None) => self.tr(lang, "notice.retired", &[]),
             },
             link: successor,
         }
@@ -303,6 +344,7 @@ impl Build<'_> {
                 .map(|s| s.value.iter().map(|x| link_to_id(&x.value)).collect())
                 .unwrap_or_default(),
             language: sop.language().unwrap_or("en").to_string(),
+            dir: crate::site::i18n::direction(sop.language().unwrap_or("en")),
             path: sop.path.clone(),
         };
         let releases: Vec<ReleaseRow> = entry
@@ -325,11 +367,15 @@ impl Build<'_> {
                             summary: r.summary.clone(),
                             url: page.map(|a| format!("{root}{}", a.url)),
                             shown: release.is_some_and(|s| s.tag == r.tag),
-                            status: if entry.release_status.contains_key(&r.tag) {
-                                status_words(status).to_string()
-                            } else {
-                                "unknown".to_string()
-                            },
+                            status: self.tr(
+                                &meta.language,
+                                if entry.release_status.contains_key(&r.tag) {
+                                    status_words_key(status)
+                                } else {
+                                    "status_words.unknown"
+                                },
+                                &[],
+                            ),
                             approved,
                             approvals,
                             approvals_recorded,
@@ -368,20 +414,24 @@ impl Build<'_> {
                 anchor: h.anchor.clone(),
             })
             .collect();
+        let lang = meta.language.clone();
+        let params = [
+            ("id", entry.id.as_str()),
+            ("title", sop.title()),
+            ("version", meta.version.as_str()),
+            ("owner", meta.owner.as_str()),
+        ];
         let title = if archived {
-            format!("{}: {} (version {})", entry.id, sop.title(), meta.version)
+            self.tr(&lang, "sop.title_archived", &params)
         } else {
             format!("{}: {}", entry.id, sop.title())
         };
-        let description = format!(
-            "{} {} version {}, owned by {}",
-            entry.id,
-            sop.title(),
-            meta.version,
-            meta.owner
-        );
+        let description = self.tr(&lang, "sop.description", &params);
+        let mut layout = self.layout(path, title, "sop", description);
+        layout.lang = self.theme.i18n.language(&lang);
+        layout.dir = crate::site::i18n::direction(&layout.lang);
         let page = SopPage {
-            layout: self.layout(path, title, "sop", description),
+            layout,
             sop: meta,
             notices,
             toc,
@@ -433,50 +483,97 @@ fn approvals_of(release: Option<&Release>, sop: &Sop) -> (Vec<ApprovalRow>, bool
     (rows, false)
 }
 
-/// ", approved by Lena Fischer on 2026-11-30 (approved for use)" for a notice; empty when
-/// nobody is named.
-fn approval_words(rows: &[ApprovalRow]) -> String {
-    if rows.is_empty() {
-        return String::new();
+impl Build<'_> {
+    /// ", approved by Lena Fischer on 2026-11-30 (approved for use)" for a notice; empty when
+    /// nobody is named.
+    fn approval_words(&self, lang: &str, rows: &[ApprovalRow]) -> String {
+        if rows.is_empty() {
+            return String::new();
+        }
+        let people: Vec<String> = rows
+            .iter()
+            .map(|a| {
+                let mut s = match &a.date {
+                    Some(d) => self.tr(
+                        lang,
+                        "notice.approver_on",
+                        &[("name", &a.name), ("date", d)],
+                    ),
+                    None => a.name.clone(),
+                };
+                if let Some(m) = &a.meaning {
+                    s.push_str(&format!(" ({m})"));
+                }
+                s
+            })
+            .collect();
+        let list = match people.split_last() {
+            Some((last, rest)) if !rest.is_empty() => self.tr(
+                lang,
+                "notice.list_and",
+                &[("list", &rest.join(", ")), ("last", last)],
+            ),
+            _ => people.join(""),
+        };
+        self.tr(lang, "notice.approved_by", &[("names", &list)])
     }
-    let people: Vec<String> = rows
-        .iter()
-        .map(|a| {
-            let mut s = a.name.clone();
-            if let Some(d) = &a.date {
-                s.push_str(&format!(" on {d}"));
+
+    /// The notice on every page of a preview (`--drafts`, `sop serve`).
+    fn preview_notice(&self, sop: &Sop) -> Notice {
+        let lang = sop.language().unwrap_or("en");
+        if sop.status() == Some(Status::Approved) {
+            Notice {
+                kind: "warning",
+                text: self.tr(lang, "notice.preview_approved", &[]),
+                link: None,
             }
-            if let Some(m) = &a.meaning {
-                s.push_str(&format!(" ({m})"));
+        } else {
+            Notice {
+                kind: "danger",
+                text: self.tr(
+                    lang,
+                    "notice.preview_draft",
+                    &[("status", &self.tr(lang, &status_key(sop), &[]))],
+                ),
+                link: None,
             }
-            s
-        })
-        .collect();
-    let list = match people.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => people.join(""),
-    };
-    format!(", approved by {list}")
+        }
+    }
+
+    /// "A revision (v1.3.0, in review) is in progress" when the version moved on, else
+    /// "This SOP has unreleased changes" (`shown` is the version shown).
+    fn describe(&self, lang: &str, pending: &Pending, shown: &str) -> String {
+        match &pending.version {
+            Some(v) if v != shown => self.tr(
+                lang,
+                "notice.revision_in_progress",
+                &[
+                    ("version", v),
+                    (
+                        "status",
+                        &self.tr(lang, status_words_key(pending.status), &[]),
+                    ),
+                ],
+            ),
+            _ => self.tr(lang, "notice.unreleased_changes", &[]),
+        }
+    }
 }
 
-/// The notice on every page of a preview (`--drafts`, `sop serve`).
-fn preview_notice(sop: &Sop) -> Notice {
-    if sop.status() == Some(Status::Approved) {
-        Notice {
-            kind: "warning",
-            text: "Preview of the working copy: it may hold changes that are not committed or not released. The published site shows only approved, released text.".to_string(),
-            link: None,
-        }
-    } else {
-        Notice {
-            kind: "danger",
-            text: format!(
-                "Draft preview: this is the working copy ({}), not an approved version. Do not follow it in operations.",
-                status_text(sop)
-            ),
-            link: None,
-        }
+/// The catalogue key of a status as a reader says it (`in review`).
+fn status_words_key(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Draft) => "status_words.draft",
+        Some(Status::Review) => "status_words.review",
+        Some(Status::Approved) => "status_words.approved",
+        Some(Status::Retired) => "status_words.retired",
+        None => "status_words.none",
     }
+}
+
+/// The catalogue key of an SOP's status badge (`status.approved`).
+fn status_key(sop: &Sop) -> String {
+    format!("status.{}", status_text(sop))
 }
 
 /// The commits of `h`, newest first, grouped under the release each led to: the oldest
