@@ -20,7 +20,7 @@ use super::finding::{Finding, Severity};
 use super::report::Report;
 use crate::repo::source::LONG_LINE;
 use crate::repo::{SourceFile, Span};
-use crate::terminal::escape_line;
+use crate::terminal::{self, escape_line};
 
 /// How much of a report people see.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -180,14 +180,11 @@ fn write_table(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
         .collect();
     let width = names
         .iter()
-        .map(|n| unicode_width::UnicodeWidthStr::width(n.as_str()))
+        .map(|n| terminal::width(n))
         .max()
         .unwrap_or(0)
         .max("file".len());
-    let pad = |name: &str| {
-        let w = unicode_width::UnicodeWidthStr::width(name);
-        format!("{name}{}", " ".repeat(width - w.min(width)))
-    };
+    let pad = |name: &str| terminal::pad(name, width);
     writeln!(out, "{}  errors  warnings", pad("file"))?;
     for (name, (_, errors, warnings)) in names.iter().zip(shown) {
         writeln!(out, "{}  {errors:>6}  {warnings:>8}", pad(name))?;
