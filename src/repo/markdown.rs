@@ -120,6 +120,24 @@ pub struct Outline {
     pub code: Vec<Span>,
     /// HTML comments `<!-- ... -->` outside code, in document order.
     pub comments: Vec<Span>,
+    /// The tags of raw HTML, in document order.
+    pub html: Vec<HtmlTag>,
+}
+
+/// A tag of raw HTML in the body (`<details open>`, `<font>`, also `<Enter>`, which is text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HtmlTag {
+    /// Its name as written.
+    pub name: String,
+    /// `</name>`.
+    pub closing: bool,
+    /// Its attributes' names, lowercase.
+    pub attributes: Vec<String>,
+    /// Whether it is text, not HTML (`<Enter>`, `<first name>`, `<Say why.>`): the site shows
+    /// it as written.
+    pub text: bool,
+    /// The tag (the whole HTML block or line when it sits inside a quote or list).
+    pub span: Span,
 }
 
 impl Outline {
@@ -173,9 +191,28 @@ pub fn outline(text: &str, body: Span) -> Outline {
     let mut row: Option<Row> = None;
     let mut cell: Option<Cell> = None;
     let mut raw_html = super::html::RawState::default();
+    // The HTML block being read: its lines and where it starts.
+    let mut block: Option<(String, usize)> = None;
     for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
         let range = prepared.original(range.start)..prepared.original(range.end);
         let span = Span::new(range.start, range.end).shift(body.start);
+        match &event {
+            Event::Start(Tag::HtmlBlock) => block = Some((String::new(), range.start)),
+            Event::Html(raw) => {
+                if let Some((text, _)) = block.as_mut() {
+                    text.push_str(raw);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((text, start)) = block.take() {
+                    html_tags(&text, md, start..range.end, body.start, &mut out.html);
+                }
+            }
+            Event::InlineHtml(raw) => {
+                html_tags(raw, md, range.clone(), body.start, &mut out.html);
+            }
+            _ => {}
+        }
         match &event {
             // Links and images written as raw HTML count like Markdown ones.
             Event::Html(raw) | Event::InlineHtml(raw) => {
@@ -310,6 +347,33 @@ pub fn outline(text: &str, body: Span) -> Outline {
     out.code.sort_by_key(|s| s.start);
     out.comments = comments(md, body.start, &out.code);
     out
+}
+
+/// The tags of the raw HTML `raw`, read from `md[range]`, with spans shifted by `base`: each
+/// tag's own span when `raw` is that text as it stands, else the whole range.
+fn html_tags(
+    raw: &str,
+    md: &str,
+    range: std::ops::Range<usize>,
+    base: usize,
+    out: &mut Vec<HtmlTag>,
+) {
+    let verbatim = md.get(range.clone()) == Some(raw);
+    for tag in super::elements::tags(raw) {
+        let span = if verbatim {
+            Span::new(range.start + tag.range.start, range.start + tag.range.end)
+        } else {
+            Span::new(range.start, range.end)
+        };
+        let text = super::elements::tag_kind(raw, &tag) == super::elements::Kind::Text;
+        out.push(HtmlTag {
+            text,
+            name: tag.name,
+            closing: tag.closing,
+            attributes: tag.attributes.into_iter().map(|a| a.0).collect(),
+            span: span.shift(base),
+        });
+    }
 }
 
 /// The HTML comments of `md` (spans shifted by `base`) that do not start inside code.

@@ -12,6 +12,7 @@ pub mod charts;
 pub mod context;
 pub mod feeds;
 mod links;
+mod literal;
 pub mod markdown;
 pub mod pages;
 mod paths;
