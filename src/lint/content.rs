@@ -37,12 +37,12 @@ fn html_removed(sop: &Sop, out: &mut Vec<Finding>) {
             Kind::Text => {}
             Kind::Removed => out.push(removed_element(sop, tag, &name, policy)),
             Kind::Kept => {
-                for attribute in tag
+                for (attribute, span) in tag
                     .attributes
                     .iter()
-                    .filter(|a| !policy.keeps_attribute(&name, a))
+                    .filter(|(a, _)| !policy.keeps_attribute(&name, a))
                 {
-                    out.push(removed_attribute(sop, tag, &name, attribute));
+                    out.push(removed_attribute(sop, tag, &name, attribute, *span));
                 }
             }
         }
@@ -87,7 +87,7 @@ fn removed_element(sop: &Sop, tag: &HtmlTag, name: &str, policy: &elements::Poli
 }
 
 /// The finding for an attribute the site removes from a kept element.
-fn removed_attribute(sop: &Sop, tag: &HtmlTag, name: &str, attribute: &str) -> Finding {
+fn removed_attribute(sop: &Sop, tag: &HtmlTag, name: &str, attribute: &str, span: Span) -> Finding {
     let written = &tag.name;
     let help = if attribute.starts_with("on") {
         "scripts never run on the site: remove the attribute and say in words what to do"
@@ -116,7 +116,7 @@ fn removed_attribute(sop: &Sop, tag: &HtmlTag, name: &str, attribute: &str) -> F
     finding(
         &HTML_REMOVED,
         sop,
-        tag.span,
+        span,
         format!("readers will not see the effect of `{attribute}` on this `<{written}>`: the site removes the attribute"),
     )
     .label("removed on the site")

@@ -131,8 +131,9 @@ pub struct HtmlTag {
     pub name: String,
     /// `</name>`.
     pub closing: bool,
-    /// Its attributes' names, lowercase.
-    pub attributes: Vec<String>,
+    /// Its attributes: each name, lowercase, and where it is written (the tag's span when that
+    /// is not exact).
+    pub attributes: Vec<(String, Span)>,
     /// Whether it is text, not HTML (`<Enter>`, `<first name>`, `<Say why.>`): the site shows
     /// it as written.
     pub text: bool,
@@ -359,19 +360,29 @@ fn html_tags(
     out: &mut Vec<HtmlTag>,
 ) {
     let verbatim = md.get(range.clone()) == Some(raw);
-    for tag in super::elements::tags(raw) {
-        let span = if verbatim {
-            Span::new(range.start + tag.range.start, range.start + tag.range.end)
+    let at = |r: std::ops::Range<usize>| {
+        if verbatim {
+            Span::new(range.start + r.start, range.start + r.end).shift(base)
         } else {
-            Span::new(range.start, range.end)
-        };
+            Span::new(range.start, range.end).shift(base)
+        }
+    };
+    for tag in super::elements::tags(raw) {
+        let span = at(tag.range.clone());
         let text = super::elements::tag_kind(raw, &tag) == super::elements::Kind::Text;
         out.push(HtmlTag {
             text,
             name: tag.name,
             closing: tag.closing,
-            attributes: tag.attributes.into_iter().map(|a| a.0).collect(),
-            span: span.shift(base),
+            attributes: tag
+                .attributes
+                .into_iter()
+                .map(|(name, start)| {
+                    let span = at(start..start + name.len());
+                    (name, span)
+                })
+                .collect(),
+            span,
         });
     }
 }
@@ -510,6 +521,40 @@ mod tests {
         );
         assert_eq!(&text[o.links[0].span.start..o.links[0].span.end], "b.md#x");
         assert!(o.links.iter().all(|l| l.span.end <= text.len()));
+    }
+
+    #[test]
+    fn raw_html_tags_are_in_the_outline_with_their_places() {
+        let text = "Press <Enter> or <kbd onclick=\"x\">Esc</kbd>.\n\n<font\n  color=red>Red</font>\n\n> <Say why.>\n\n`<code>`\n";
+        let o = outline_of(text);
+        let got: Vec<(&str, bool, bool, &str)> = o
+            .html
+            .iter()
+            .map(|t| {
+                (
+                    t.name.as_str(),
+                    t.closing,
+                    t.text,
+                    &text[t.span.start..t.span.end],
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Enter", false, true, "<Enter>"),
+                ("kbd", false, false, "<kbd onclick=\"x\">"),
+                ("kbd", true, false, "</kbd>"),
+                ("font", false, false, "<font\n  color=red>"),
+                ("font", true, false, "</font>"),
+                ("Say", false, true, "<Say why.>"),
+            ]
+        );
+        let (name, span) = &o.html[1].attributes[0];
+        assert_eq!(
+            (name.as_str(), &text[span.start..span.end]),
+            ("onclick", "onclick")
+        );
     }
 
     #[test]
