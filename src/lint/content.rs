@@ -1,5 +1,5 @@
-//! Content rules: leftover placeholders, broken links and anchors, links to retired SOPs and
-//! missing images.
+//! Content rules: leftover placeholders, broken links and anchors, links to retired SOPs,
+//! missing images and raw HTML the site removes.
 //!
 //! Placeholders are found in the raw text, not in pulldown-cmark's events: a prompt such as
 //! `<Write the purpose here.>` is parsed as inline HTML and would vanish from the text events.

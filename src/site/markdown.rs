@@ -4,7 +4,9 @@
 //! Safety: pulldown-cmark escapes text and attribute values itself, so a body without raw HTML
 //! only needs its link and image URLs checked (done here: `javascript:` and other schemes are
 //! dropped). A body with raw HTML goes through ammonia as a whole, which removes scripts, event
-//! handlers, `style` and unsafe URLs.
+//! handlers, `style` and unsafe URLs. Words in angle brackets that Markdown reads as tags
+//! (`<Enter>`, a template prompt) are made text first ([`super::literal`]), so none vanishes;
+//! checklist items get boxes a reader can tick.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::LazyLock;
