@@ -1,5 +1,5 @@
-//! Content rules: leftover placeholders, broken links and anchors, links to retired SOPs and
-//! missing images.
+//! Content rules: leftover placeholders, broken links and anchors, links to retired SOPs,
+//! missing images and raw HTML the site removes.
 //!
 //! Placeholders are found in the raw text, not in pulldown-cmark's events: a prompt such as
 //! `<Write the purpose here.>` is parsed as inline HTML and would vanish from the text events.
@@ -7,137 +7,120 @@
 
 use crate::diag::Finding;
 use crate::repo::config::closest;
+use crate::repo::elements::{self, Kind, prompt_len};
 use crate::repo::files::{self, LeftOut};
 use crate::repo::front_matter::Value;
 use crate::repo::links::{Dest, Entry, LinkStyle, Resolution, Resolver, has_scheme};
-use crate::repo::markdown::LinkKind;
+use crate::repo::markdown::{HtmlTag, LinkKind};
 use crate::repo::sop::FileName;
 use crate::repo::{Sop, Span, Status};
 
 use super::registry::*;
 use super::{Cx, finding};
 
-/// HTML element names: `<details open>` is markup, `<insert team name>` is a prompt.
-pub(super) const HTML_TAGS: &[&str] = &[
-    "a",
-    "abbr",
-    "address",
-    "area",
-    "article",
-    "aside",
-    "audio",
-    "b",
-    "bdi",
-    "bdo",
-    "blockquote",
-    "body",
-    "br",
-    "button",
-    "canvas",
-    "caption",
-    "center",
-    "cite",
-    "code",
-    "col",
-    "colgroup",
-    "data",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "embed",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "font",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "i",
-    "iframe",
-    "img",
-    "input",
-    "ins",
-    "kbd",
-    "label",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "map",
-    "mark",
-    "meta",
-    "meter",
-    "nav",
-    "noscript",
-    "object",
-    "ol",
-    "optgroup",
-    "option",
-    "output",
-    "p",
-    "param",
-    "picture",
-    "pre",
-    "progress",
-    "q",
-    "rp",
-    "rt",
-    "ruby",
-    "s",
-    "samp",
-    "script",
-    "section",
-    "select",
-    "small",
-    "source",
-    "span",
-    "strong",
-    "style",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "time",
-    "title",
-    "tr",
-    "track",
-    "u",
-    "ul",
-    "var",
-    "video",
-    "wbr",
-];
-
-/// How far (bytes) an angle-bracket prompt may run before its `>`.
-const PROMPT_MAX: usize = 600;
-
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     front_matter_placeholders(cx, sop, out);
     placeholders(cx, sop, out);
     links(cx, sop, out);
+    html_removed(sop, out);
     disable_comments(sop, out);
+}
+
+/// `html-removed`: raw HTML the site's sanitiser removes (an element, or an attribute of a
+/// kept one), so what it was written for never reaches readers. `<Enter>` and other words in
+/// angle brackets are not HTML: the site shows them as written.
+fn html_removed(sop: &Sop, out: &mut Vec<Finding>) {
+    let policy = elements::policy();
+    for tag in sop.outline().html.iter().filter(|t| !t.closing && !t.text) {
+        let name = tag.name.to_ascii_lowercase();
+        match elements::kind(&tag.name) {
+            Kind::Text => {}
+            Kind::Removed => out.push(removed_element(sop, tag, &name, policy)),
+            Kind::Kept => {
+                for (attribute, span) in tag
+                    .attributes
+                    .iter()
+                    .filter(|(a, _)| !policy.keeps_attribute(&name, a))
+                {
+                    out.push(removed_attribute(sop, tag, &name, attribute, *span));
+                }
+            }
+        }
+    }
+}
+
+/// The finding for an element the site removes.
+fn removed_element(sop: &Sop, tag: &HtmlTag, name: &str, policy: &elements::Policy) -> Finding {
+    let written = &tag.name;
+    let (message, help) = if policy.content_removed.contains(name) {
+        (
+            format!("readers will not see this `<{written}>` or anything inside it: the site removes it"),
+            "scripts and styles never run on the site: describe the step in words, and use Markdown for emphasis (`**important**`) or a note box (`> [!WARNING]`)".to_string(),
+        )
+    } else {
+        let instead = match name {
+            "iframe" | "object" | "embed" | "video" | "audio" | "applet" | "frame" | "frameset"
+            | "canvas" | "svg" | "math" | "picture" | "source" | "track" => {
+                "link to it instead, `[what it shows](https://...)`, or show a picture with `![description](image.png)`"
+            }
+            "form" | "input" | "button" | "select" | "option" | "optgroup" | "textarea"
+            | "fieldset" | "legend" | "label" | "output" | "meter" | "progress" | "dialog" => {
+                "describe what to fill in as numbered steps, or link to the form with `[the form](https://...)`"
+            }
+            "font" | "center" | "big" | "blink" | "marquee" | "tt" => {
+                "write it in plain Markdown: `**bold**` or `*italic*` for emphasis, a note box (`> [!WARNING]`) to make it stand out; the site's theme sets fonts and colours"
+            }
+            _ => {
+                "write it in plain Markdown (headings, lists, tables, `**bold**`), or remove the tag"
+            }
+        };
+        (
+            format!(
+                "readers will not see the `<{written}>` tag: the site removes it and shows only the text inside it"
+            ),
+            instead.to_string(),
+        )
+    };
+    finding(&HTML_REMOVED, sop, tag.span, message)
+        .label("removed on the site")
+        .help(help)
+}
+
+/// The finding for an attribute the site removes from a kept element.
+fn removed_attribute(sop: &Sop, tag: &HtmlTag, name: &str, attribute: &str, span: Span) -> Finding {
+    let written = &tag.name;
+    let help = if attribute.starts_with("on") {
+        "scripts never run on the site: remove the attribute and say in words what to do"
+            .to_string()
+    } else if attribute == "style" {
+        "colours, sizes and fonts come from the site's theme: use Markdown for emphasis (`**important**`) or a note box (`> [!WARNING]`) instead".to_string()
+    } else {
+        let kept: Vec<String> = {
+            let policy = elements::policy();
+            let mut kept: Vec<&str> = policy
+                .tag_attributes
+                .get(name)
+                .into_iter()
+                .flatten()
+                .chain(policy.generic_attributes.iter())
+                .copied()
+                .collect();
+            kept.sort_unstable();
+            kept.into_iter().map(|a| format!("`{a}`")).collect()
+        };
+        format!(
+            "remove the attribute: on `<{name}>` the site keeps only {}",
+            kept.join(", ")
+        )
+    };
+    finding(
+        &HTML_REMOVED,
+        sop,
+        span,
+        format!("readers will not see the effect of `{attribute}` on this `<{written}>`: the site removes the attribute"),
+    )
+    .label("removed on the site")
+    .help(help)
 }
 
 /// `disable-rule-unknown`: a `sop-disable` comment naming a rule that does not exist.
@@ -299,39 +282,6 @@ fn whole_word(bytes: &[u8], at: usize, len: usize) -> bool {
 
 fn is_word_byte(b: Option<&u8>) -> bool {
     b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-}
-
-/// The length of an unfilled prompt such as `<Say who does this.>` at the start of `s`.
-pub(super) fn prompt_len(s: &str) -> Option<usize> {
-    let rest = s.get(1..)?;
-    let first = rest.chars().next()?;
-    if !first.is_alphabetic() {
-        return None;
-    }
-    let limit = rest.len().min(PROMPT_MAX);
-    let window = rest.get(..limit).unwrap_or(rest);
-    let close = window.find('>')?;
-    let inner = &window[..close];
-    if inner.contains("\n\n") || inner.contains(['<', '=', '"', '\'']) {
-        return None;
-    }
-    // Autolinks: <https://example.com>, <name@example.com>.
-    if !inner.contains(char::is_whitespace) && (inner.contains(':') || inner.contains('@')) {
-        return None;
-    }
-    let prompt_like = inner.contains(char::is_whitespace) || inner.ends_with(['.', '…']);
-    if !prompt_like {
-        return None;
-    }
-    let word: String = inner
-        .split(|c: char| c.is_whitespace() || c == '/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    if !first.is_uppercase() && HTML_TAGS.contains(&word.as_str()) {
-        return None;
-    }
-    Some(1 + close + 1)
 }
 
 fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
@@ -729,19 +679,6 @@ fn retired(sop: &Sop, target: &Sop, span: Span, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prompts_are_told_apart_from_html_and_autolinks() {
-        assert_eq!(prompt_len("<Say why.> more"), Some(10));
-        assert_eq!(prompt_len("<insert team name> x"), Some(18));
-        assert_eq!(prompt_len("<Task.>"), Some(7));
-        assert!(prompt_len("<details open>").is_none());
-        assert!(prompt_len("<span class=\"x\">").is_none());
-        assert!(prompt_len("<https://example.com>").is_none());
-        assert!(prompt_len("<br>").is_none());
-        assert!(prompt_len("< 100 and > 5").is_none());
-        assert_eq!(prompt_len("<Name every role.\nIn the table.>"), Some(32));
-    }
 
     #[test]
     fn links_are_suggested_relative_to_the_folder() {

@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::repo::Repo;
+use crate::repo::elements::ELEMENTS;
 use crate::repo::front_matter;
-
-use super::content::HTML_TAGS;
 
 /// Shorter text is too common to be told apart from a writer's own.
 const MIN_LEN: usize = 6;
@@ -107,7 +106,9 @@ fn angle_prompt(inner: &str) -> bool {
         .split(|c: char| c.is_whitespace() || c == '/')
         .next()
         .unwrap_or_default();
-    !HTML_TAGS.contains(&name.to_ascii_lowercase().as_str())
+    ELEMENTS
+        .binary_search(&name.to_ascii_lowercase().as_str())
+        .is_err()
 }
 
 #[cfg(test)]

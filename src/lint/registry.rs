@@ -175,6 +175,9 @@ rules! {
     LINK_UNTRACKED = "link-untracked", Content, Error, fix: false,
     "a link points to a file that git does not track, which the site will not publish";
 
+    HTML_REMOVED = "html-removed", Content, Warning, fix: false,
+    "raw HTML that the site removes, so readers do not see it";
+
     DISABLE_RULE_UNKNOWN = "disable-rule-unknown", Content, Warning, fix: false,
     "a sop-disable comment names a rule that does not exist";
 

@@ -120,6 +120,25 @@ pub struct Outline {
     pub code: Vec<Span>,
     /// HTML comments `<!-- ... -->` outside code, in document order.
     pub comments: Vec<Span>,
+    /// The tags of raw HTML, in document order.
+    pub html: Vec<HtmlTag>,
+}
+
+/// A tag of raw HTML in the body (`<details open>`, `<font>`, also `<Enter>`, which is text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HtmlTag {
+    /// Its name as written.
+    pub name: String,
+    /// `</name>`.
+    pub closing: bool,
+    /// Its attributes: each name, lowercase, and where it is written (the tag's span when that
+    /// is not exact).
+    pub attributes: Vec<(String, Span)>,
+    /// Whether it is text, not HTML (`<Enter>`, `<first name>`, `<Say why.>`): the site shows
+    /// it as written.
+    pub text: bool,
+    /// The tag (the whole HTML block or line when it sits inside a quote or list).
+    pub span: Span,
 }
 
 impl Outline {
@@ -173,9 +192,28 @@ pub fn outline(text: &str, body: Span) -> Outline {
     let mut row: Option<Row> = None;
     let mut cell: Option<Cell> = None;
     let mut raw_html = super::html::RawState::default();
+    // The HTML block being read: its lines and where it starts.
+    let mut block: Option<(String, usize)> = None;
     for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
         let range = prepared.original(range.start)..prepared.original(range.end);
         let span = Span::new(range.start, range.end).shift(body.start);
+        match &event {
+            Event::Start(Tag::HtmlBlock) => block = Some((String::new(), range.start)),
+            Event::Html(raw) => {
+                if let Some((text, _)) = block.as_mut() {
+                    text.push_str(raw);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((text, start)) = block.take() {
+                    html_tags(&text, md, start..range.end, body.start, &mut out.html);
+                }
+            }
+            Event::InlineHtml(raw) => {
+                html_tags(raw, md, range.clone(), body.start, &mut out.html);
+            }
+            _ => {}
+        }
         match &event {
             // Links and images written as raw HTML count like Markdown ones.
             Event::Html(raw) | Event::InlineHtml(raw) => {
@@ -312,6 +350,43 @@ pub fn outline(text: &str, body: Span) -> Outline {
     out
 }
 
+/// The tags of the raw HTML `raw`, read from `md[range]`, with spans shifted by `base`: each
+/// tag's own span when `raw` is that text as it stands, else the whole range.
+fn html_tags(
+    raw: &str,
+    md: &str,
+    range: std::ops::Range<usize>,
+    base: usize,
+    out: &mut Vec<HtmlTag>,
+) {
+    let verbatim = md.get(range.clone()) == Some(raw);
+    let at = |r: std::ops::Range<usize>| {
+        if verbatim {
+            Span::new(range.start + r.start, range.start + r.end).shift(base)
+        } else {
+            Span::new(range.start, range.end).shift(base)
+        }
+    };
+    for tag in super::elements::tags(raw) {
+        let span = at(tag.range.clone());
+        let text = super::elements::tag_kind(raw, &tag) == super::elements::Kind::Text;
+        out.push(HtmlTag {
+            text,
+            name: tag.name,
+            closing: tag.closing,
+            attributes: tag
+                .attributes
+                .into_iter()
+                .map(|(name, start)| {
+                    let span = at(start..start + name.len());
+                    (name, span)
+                })
+                .collect(),
+            span,
+        });
+    }
+}
+
 /// The HTML comments of `md` (spans shifted by `base`) that do not start inside code.
 fn comments(md: &str, base: usize, code: &[Span]) -> Vec<Span> {
     let mut out = Vec::new();
@@ -446,6 +521,40 @@ mod tests {
         );
         assert_eq!(&text[o.links[0].span.start..o.links[0].span.end], "b.md#x");
         assert!(o.links.iter().all(|l| l.span.end <= text.len()));
+    }
+
+    #[test]
+    fn raw_html_tags_are_in_the_outline_with_their_places() {
+        let text = "Press <Enter> or <kbd onclick=\"x\">Esc</kbd>.\n\n<font\n  color=red>Red</font>\n\n> <Say why.>\n\n`<code>`\n";
+        let o = outline_of(text);
+        let got: Vec<(&str, bool, bool, &str)> = o
+            .html
+            .iter()
+            .map(|t| {
+                (
+                    t.name.as_str(),
+                    t.closing,
+                    t.text,
+                    &text[t.span.start..t.span.end],
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Enter", false, true, "<Enter>"),
+                ("kbd", false, false, "<kbd onclick=\"x\">"),
+                ("kbd", true, false, "</kbd>"),
+                ("font", false, false, "<font\n  color=red>"),
+                ("font", true, false, "</font>"),
+                ("Say", false, true, "<Say why.>"),
+            ]
+        );
+        let (name, span) = &o.html[1].attributes[0];
+        assert_eq!(
+            (name.as_str(), &text[span.start..span.end]),
+            ("onclick", "onclick")
+        );
     }
 
     #[test]

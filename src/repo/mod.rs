@@ -10,6 +10,7 @@ pub mod anchors;
 pub mod config;
 pub mod dates;
 pub mod edit;
+pub mod elements;
 pub mod files;
 pub mod front_matter;
 pub mod html;

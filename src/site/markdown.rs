@@ -4,18 +4,21 @@
 //! Safety: pulldown-cmark escapes text and attribute values itself, so a body without raw HTML
 //! only needs its link and image URLs checked (done here: `javascript:` and other schemes are
 //! dropped). A body with raw HTML goes through ammonia as a whole, which removes scripts, event
-//! handlers, `style` and unsafe URLs.
+//! handlers, `style` and unsafe URLs. Words in angle brackets that Markdown reads as tags
+//! (`<Enter>`, a template prompt) are made text first ([`super::literal`]), so none vanishes;
+//! checklist items get boxes a reader can tick.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use crate::repo::Sop;
+use super::literal::{self, Block, Piece, Prompts};
 use crate::repo::anchors::{AnchorRule, Anchors};
 use crate::repo::html::{RawState, decode_entities, url_attributes};
 use crate::repo::markdown::{level_number, options};
 use crate::repo::mkdocs::Marker;
+use crate::repo::{Sop, Status};
 
 /// What a link in an SOP points at, once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +77,11 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     let md = text
         .get(sop.split.body.start..sop.split.body.end)
         .unwrap_or_default();
+    // Only text readers act on carries no "to write" marks: lint keeps prompts out of it.
+    let prompts = match sop.status() {
+        Some(Status::Approved | Status::Retired) => Prompts::Plain,
+        _ => Prompts::Marked,
+    };
     // Anchors are made here, from the same events and rule as the outline's, so an archived
     // version's page needs no outline of its own.
     let mut anchors = Anchors::new(links.anchor_rule());
@@ -85,39 +93,120 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     let mut open: Vec<bool> = Vec::new();
     // Depths in `open` of remote images written as links.
     let mut remote_images: Vec<usize> = Vec::new();
-    // The heading being read: where its start event is, its level and its text so far.
-    let mut heading: Option<(usize, u8, String)> = None;
+    // The heading being read: where its start event is, its level, the text its anchor is made
+    // from (as the outline reads it) and the text readers see.
+    let mut heading: Option<(usize, u8, String, String)> = None;
+    // Whether the label of a checklist item's box is open.
+    let mut task_label = false;
     let mut events: Vec<Event<'_>> = Vec::new();
     // Admonitions and attribute lists are read as MkDocs reads them ([`crate::repo::mkdocs`]);
     // the closing tags of the boxes open so far.
     let prepared = crate::repo::mkdocs::prepare(md);
     let mut boxes: Vec<&'static str> = Vec::new();
-    for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
-        if let Event::Html(_) = &event
-            && let Some(marker) = prepared.marker_at(range.start)
-        {
-            let html = match marker {
-                Marker::Open(admonition) => {
-                    let (open, close) = super::boxes::admonition(admonition);
-                    boxes.push(close);
-                    open
-                }
-                Marker::Close => boxes.pop().unwrap_or_default().to_string(),
-            };
-            events.push(Event::Html(CowStr::from(html)));
-            continue;
+    let mut source = Source {
+        parser: Parser::new_ext(&prepared.text, options())
+            .into_offset_iter()
+            .peekable(),
+        queued: VecDeque::new(),
+    };
+    // Inside a code block or an image's description, text is shown as it is.
+    let mut in_code = false;
+    let mut in_image = 0usize;
+    while let Some((event, at)) = source.next() {
+        if task_label && !is_inline(&event) {
+            task_label = false;
+            events.push(Event::InlineHtml(CowStr::from("</label>")));
         }
-        if let (Some((_, _, text)), Event::Text(t) | Event::Code(t)) = (heading.as_mut(), &event) {
-            text.push_str(t);
+        if let (Some((_, _, anchor_text, shown)), Event::Text(t) | Event::Code(t)) =
+            (heading.as_mut(), &event)
+        {
+            anchor_text.push_str(t);
+            shown.push_str(t);
         }
         match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                events.push(event);
+            }
+            // A prompt Markdown does not read as a tag (`<Task.>`), marked in drafts.
+            Event::Text(text) if prompts == Prompts::Marked && !in_code && in_image == 0 => {
+                match literal::prompts_in_text(&text) {
+                    Some(pieces) => {
+                        let (open, close) = literal::PROMPT_MARK;
+                        for piece in pieces {
+                            match piece {
+                                Piece::Text(t) => {
+                                    events.push(Event::Text(CowStr::from(t.to_string())))
+                                }
+                                Piece::Prompt(p) => {
+                                    events.push(Event::InlineHtml(CowStr::from(open)));
+                                    events.push(Event::Text(CowStr::from(p.to_string())));
+                                    events.push(Event::InlineHtml(CowStr::from(close)));
+                                }
+                            }
+                        }
+                    }
+                    None => events.push(Event::Text(text)),
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                // The block's lines, read whole: a tag may go on over several.
+                let mut raw = String::new();
+                let mut first_at = None;
+                while let Some((line, line_at)) = source.next() {
+                    match line {
+                        Event::Html(l) => {
+                            first_at = first_at.or(Some(line_at));
+                            raw.push_str(&l);
+                        }
+                        _ => break,
+                    }
+                }
+                if let Some(marker) = first_at.flatten().and_then(|a| prepared.marker_at(a)) {
+                    let html = match marker {
+                        Marker::Open(admonition) => {
+                            let (open, close) = super::boxes::admonition(admonition);
+                            boxes.push(close);
+                            open
+                        }
+                        Marker::Close => boxes.pop().unwrap_or_default().to_string(),
+                    };
+                    events.push(Event::Html(CowStr::from(html)));
+                    continue;
+                }
+                // Read again as Markdown only from the file itself, so this never repeats.
+                let raw = match literal::block(&raw, prompts, at.is_some()) {
+                    Some(Block::Markdown(md)) => {
+                        source.read_again(
+                            &md,
+                            matches!(events.last(), Some(Event::Start(Tag::Item))),
+                        );
+                        continue;
+                    }
+                    Some(Block::Html(html)) => html,
+                    None => raw,
+                };
+                raw_html = true;
+                events.push(Event::Html(CowStr::from(
+                    raw_links(CowStr::from(raw), links, &mut files, &mut raw_state).into_string(),
+                )));
+            }
             Event::Start(Tag::Heading {
                 level,
                 classes,
                 attrs,
                 ..
             }) => {
-                heading = Some((events.len(), level_number(level), String::new()));
+                heading = Some((
+                    events.len(),
+                    level_number(level),
+                    String::new(),
+                    String::new(),
+                ));
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id: None,
@@ -126,7 +215,7 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 }));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((at, level, text)) = heading.take() {
+                if let Some((at, level, text, shown)) = heading.take() {
                     let anchor = anchors.next(&text);
                     // An empty id is not valid HTML: a heading without text gets none.
                     if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(at)
@@ -147,7 +236,7 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                     }
                     headings.push(BodyHeading {
                         level,
-                        text: text.trim().to_string(),
+                        text: shown.trim().to_string(),
                         anchor,
                     });
                 }
@@ -202,6 +291,7 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 Target::Drop => open.push(true),
                 target => {
                     open.push(false);
+                    in_image += 1;
                     let dest_url = resolved(target, dest_url, &mut files);
                     events.push(Event::Start(Tag::Image {
                         link_type,
@@ -217,6 +307,9 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                     remote_images.pop();
                 }
                 if !open.pop().unwrap_or(false) {
+                    if matches!(event, Event::End(TagEnd::Image)) && !as_link {
+                        in_image = in_image.saturating_sub(1);
+                    }
                     events.push(if as_link {
                         Event::End(TagEnd::Link)
                     } else {
@@ -224,6 +317,24 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                     });
                 }
             }
+            Event::InlineHtml(raw) => match literal::inline(&raw, prompts) {
+                // `<Enter>`, `<first name>`: the words the writer wrote.
+                Some(html) => {
+                    if let Some((_, _, _, shown)) = heading.as_mut() {
+                        shown.push_str(&raw);
+                    }
+                    events.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                None => {
+                    raw_html = true;
+                    events.push(Event::InlineHtml(raw_links(
+                        raw,
+                        links,
+                        &mut files,
+                        &mut raw_state,
+                    )));
+                }
+            },
             Event::Html(raw) => {
                 raw_html = true;
                 events.push(Event::Html(raw_links(
@@ -233,14 +344,22 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                     &mut raw_state,
                 )));
             }
-            Event::InlineHtml(raw) => {
-                raw_html = true;
-                events.push(Event::InlineHtml(raw_links(
-                    raw,
-                    links,
-                    &mut files,
-                    &mut raw_state,
-                )));
+            // A checklist item's box, which the reader can tick on screen (nothing is saved),
+            // labelled by the item's text.
+            Event::TaskListMarker(checked) => {
+                if let Some(item) = events
+                    .iter_mut()
+                    .rev()
+                    .find(|e| matches!(e, Event::Start(Tag::Item)))
+                {
+                    *item = Event::Html(CowStr::from("<li class=\"task-list-item\">"));
+                }
+                task_label = true;
+                events.push(Event::InlineHtml(CowStr::from(if checked {
+                    "<label class=\"task\"><input type=\"checkbox\" checked> "
+                } else {
+                    "<label class=\"task\"><input type=\"checkbox\"> "
+                })));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 events.push(Event::Html(CowStr::from(super::boxes::alert(kind))));
@@ -263,6 +382,9 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
             other => events.push(other),
         }
     }
+    if task_label {
+        events.push(Event::InlineHtml(CowStr::from("</label>")));
+    }
     // A box left open by markup that never reached its end marker.
     for close in boxes.into_iter().rev() {
         events.push(Event::Html(CowStr::from(close)));
@@ -276,6 +398,104 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
         html,
         files,
         headings,
+    }
+}
+
+/// The events of a body: the parser's, with where each starts in the text it reads, and, before
+/// them, the events of a block read again ([`Source::read_again`]), which start nowhere there.
+/// Text that follows text comes joined, so a prompt is found whole.
+struct Source<'a> {
+    parser: std::iter::Peekable<
+        pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    >,
+    queued: VecDeque<Event<'static>>,
+}
+
+impl<'a> Source<'a> {
+    fn next(&mut self) -> Option<(Event<'a>, Option<usize>)> {
+        let (event, at) = self.next_one()?;
+        let Event::Text(first) = event else {
+            return Some((event, at));
+        };
+        let mut joined: Option<String> = None;
+        loop {
+            let more = match self.queued.front() {
+                Some(Event::Text(_)) => self.queued.pop_front(),
+                Some(_) => None,
+                None if matches!(self.parser.peek(), Some((Event::Text(_), _))) => {
+                    self.parser.next().map(|(e, _)| e)
+                }
+                None => None,
+            };
+            let Some(Event::Text(t)) = more else { break };
+            joined.get_or_insert_with(|| first.to_string()).push_str(&t);
+        }
+        Some((Event::Text(joined.map_or(first, CowStr::from)), at))
+    }
+
+    fn next_one(&mut self) -> Option<(Event<'a>, Option<usize>)> {
+        if let Some(event) = self.queued.pop_front() {
+            return Some((event, None));
+        }
+        self.parser.next().map(|(e, range)| (e, Some(range.start)))
+    }
+
+    /// Read `md` (a block of the body) as Markdown; its events come next. `in_item`: it is the
+    /// first thing in a list item, where a lone paragraph is written without `<p>`, as
+    /// in a tight list.
+    fn read_again(&mut self, md: &str, in_item: bool) {
+        let mut read: Vec<Event<'static>> = Parser::new_ext(md, options())
+            .map(Event::into_static)
+            .collect();
+        let paragraphs = read
+            .iter()
+            .filter(|e| matches!(e, Event::Start(Tag::Paragraph)))
+            .count();
+        if in_item
+            && paragraphs == 1
+            && matches!(read.first(), Some(Event::Start(Tag::Paragraph)))
+            && matches!(read.last(), Some(Event::End(TagEnd::Paragraph)))
+        {
+            read.pop();
+            read.remove(0);
+        }
+        for event in read.into_iter().rev() {
+            self.queued.push_front(event);
+        }
+    }
+}
+
+/// Whether `event` sits inside a paragraph's text (so inside a checklist item's label).
+fn is_inline(event: &Event<'_>) -> bool {
+    match event {
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::InlineHtml(_)
+        | Event::InlineMath(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::FootnoteReference(_) => true,
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ),
+        Event::End(tag) => matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        _ => false,
     }
 }
 
@@ -396,19 +616,11 @@ fn escape_attribute(url: &str, quote: char) -> String {
     out
 }
 
-/// The sanitiser for bodies with raw HTML: ammonia's safe defaults, plus the attributes the
-/// Markdown renderer itself writes (heading ids, task-list checkboxes, footnote classes).
+/// The sanitiser for bodies with raw HTML: the rules lint knows ([`crate::repo::elements`]),
+/// with table cells aligned, links that cannot reach back into the page, and safe URLs only.
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut b = ammonia::Builder::default();
-    b.add_generic_attributes(["id", "class"])
-        .add_tags(["input"])
-        .add_tag_attributes("a", ["aria-hidden", "tabindex"])
-        .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
-        .add_tag_attributes("details", ["open"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("td", ["align", "style"])
-        .add_tag_attributes("th", ["align", "style"])
-        .filter_style_properties(["text-align"].into_iter().collect())
+    let mut b = crate::repo::elements::sanitizer();
+    b.filter_style_properties(["text-align"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
         .attribute_filter(|element, attribute, value| {
@@ -639,6 +851,134 @@ mod tests {
             body.html
         );
         assert!(!body.html.contains("iframe") && !body.html.contains("script"));
+    }
+
+    /// `md` as the body of an SOP with `status`.
+    fn body_of(status: &str, md: &str) -> String {
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            format!("---\nid: SOP-0001\nstatus: {status}\n---\n{md}"),
+            "SOP",
+        );
+        render(&sop, &KeepAll).html
+    }
+
+    #[test]
+    fn words_in_angle_brackets_show_as_written() {
+        for md in [
+            "Press <Enter> to send.\n",
+            "Press <Enter> to send. <b>Bold</b> stays.\n",
+        ] {
+            let html = body(md);
+            assert!(html.contains("Press &lt;Enter&gt; to send."), "{html}");
+        }
+        let html = body_of(
+            "approved",
+            "Hi <first name>,\n\n| Key | Does |\n|---|---|\n| <Ctrl> | copies |\n",
+        );
+        assert!(html.contains("Hi &lt;first name&gt;,"), "{html}");
+        assert!(html.contains("<td>&lt;Ctrl&gt;</td>"), "{html}");
+        // Inside an HTML block, too, and a word alone on its line is a paragraph.
+        let html = body(
+            "<details>\n<summary>Keys</summary>\nPress <Enter>.\n</details>\n\n<Enter>\nthen *wait*.\n",
+        );
+        assert!(html.contains("<details>"), "{html}");
+        assert!(html.contains("Press &lt;Enter&gt;."), "{html}");
+        assert!(
+            html.contains("<p>&lt;Enter&gt;\nthen <em>wait</em>.</p>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn allowed_html_is_kept_and_the_rest_removed() {
+        let html = body(
+            "Press <kbd>Ctrl</kbd>+<kbd>C</kbd>.<br>Next <sup>1</sup>\n\n<details open>\n<summary>More</summary>\n\nText.\n\n</details>\n\n<font color=red>Red</font> <span style=\"color:red\" onclick=\"x()\">s</span>\n",
+        );
+        for kept in [
+            "<kbd>Ctrl</kbd>+<kbd>C</kbd>",
+            "<br>",
+            "<sup>1</sup>",
+            "<details open=\"\">",
+            "<summary>More</summary>",
+            "Red",
+            "<span>s</span>",
+        ] {
+            assert!(html.contains(kept), "{kept} in {html}");
+        }
+        for gone in ["<font", "style=", "onclick", "&lt;font", "&lt;kbd"] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+    }
+
+    #[test]
+    fn prompts_are_marked_in_drafts_and_plain_in_approved_text() {
+        let md = "## Purpose\n\n<Say in one sentence why this exists.>\n\n### <First group of tasks>\n\n- [ ] <Task.>\n- <Name the tool.>\n";
+        let draft = body_of("draft", md);
+        let marked = "<mark class=\"prompt\"><span class=\"prompt-label\">To write:</span> &lt;Say in one sentence why this exists.&gt;</mark>";
+        assert!(draft.contains(&format!("<p>{marked}</p>")), "{draft}");
+        assert!(
+            draft.contains("<h3><mark class=\"prompt\">"),
+            "a prompt heading keeps no anchor, as lint reads it: {draft}"
+        );
+        assert!(draft.contains("<li><mark class=\"prompt\"><span class=\"prompt-label\">To write:</span> &lt;Name the tool.&gt;</mark></li>"), "{draft}");
+        assert!(
+            draft.contains("<input type=\"checkbox\"> <mark class=\"prompt\"><span class=\"prompt-label\">To write:</span> &lt;Task.&gt;</mark></label>"),
+            "{draft}"
+        );
+        let approved = body_of("approved", md);
+        assert!(!approved.contains("prompt"), "{approved}");
+        assert!(
+            approved.contains("<p>&lt;Say in one sentence why this exists.&gt;</p>"),
+            "{approved}"
+        );
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            format!("---\nid: SOP-0001\n---\n{md}"),
+            "SOP",
+        );
+        let headings = render(&sop, &KeepAll).headings;
+        assert_eq!(headings[1].text, "<First group of tasks>");
+        assert_eq!(headings[1].anchor, "");
+    }
+
+    #[test]
+    fn email_autolinks_are_mailto_links() {
+        for md in [
+            "Write to <payments@example.com>.\n",
+            "Write to <payments@example.com>. <b>x</b>\n",
+        ] {
+            let html = body(md);
+            assert!(
+                html.contains("<a href=\"mailto:payments@example.com\""),
+                "{html}"
+            );
+            assert!(html.contains(">payments@example.com</a>"), "{html}");
+        }
+    }
+
+    #[test]
+    fn checklist_boxes_can_be_ticked_and_are_labelled() {
+        for md in [
+            "- [ ] Check the **ID**\n- [x] Done\n  - [ ] Nested\n",
+            "- [ ] Check the **ID**\n- [x] Done\n  - [ ] Nested\n\n<b>raw</b>\n",
+        ] {
+            let html = body(md);
+            assert!(!html.contains("disabled"), "{html}");
+            assert!(
+                html.contains("<li class=\"task-list-item\"><label class=\"task\"><input type=\"checkbox\"> Check the <strong>ID</strong></label></li>"),
+                "{html}"
+            );
+            assert!(
+                html.contains(
+                    "<label class=\"task\"><input type=\"checkbox\" checked=\"\"> Done</label>"
+                ) || html.contains(
+                    "<label class=\"task\"><input type=\"checkbox\" checked> Done</label>"
+                ),
+                "{html}"
+            );
+            assert!(html.contains("Nested</label></li>"), "{html}");
+        }
     }
 
     #[test]

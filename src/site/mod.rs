@@ -13,6 +13,7 @@ pub mod context;
 pub mod feeds;
 pub mod i18n;
 mod links;
+mod literal;
 pub mod markdown;
 pub mod pages;
 mod paths;

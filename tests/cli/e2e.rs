@@ -243,3 +243,26 @@ fn note_and_warning_boxes_read_well_on_a_phone_in_dark_mode_and_in_print() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+#[ignore = "needs node, chromium and tests/e2e/node_modules (npm ci)"]
+fn words_in_angle_brackets_prompts_and_checklists_in_a_browser() {
+    if !ready() {
+        return;
+    }
+    let repo = crate::publish::angle_brackets_repo();
+    let out = Command::new("node")
+        .arg("text.test.mjs")
+        .arg(repo.path("site/sops/SOP-0001.html"))
+        .arg(repo.path("preview/sops/SOP-0002.html"))
+        .arg(e2e_dir().join("screenshots/text"))
+        .current_dir(e2e_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser test of text in angle brackets failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -515,3 +515,80 @@ fn releases_from_git_give_archived_pages_history_and_the_last_approved_version()
     let problems = broken_links(&site);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A repository with an approved SOP (released, titled "Replies sent with <Enter>") and a
+/// draft, both holding words in angle brackets, a template prompt, an e-mail autolink, HTML the
+/// site keeps and a checklist; `site/` holds the published site, `preview/` the drafts.
+pub(crate) fn angle_brackets_repo() -> SopRepo {
+    let repo = SopRepo::new();
+    let body = concat!(
+        "\nPress <Enter> to send; <kbd>Ctrl</kbd>+<kbd>C</kbd> copies.<br>\n",
+        "Hi <first name>, questions go to <payments@example.com>.\n\n",
+        "<Say in one sentence why this exists.>\n\n",
+        "<details>\n<summary>Keys</summary>\nHold <Shift> too.\n</details>\n\n",
+        "- [ ] Check the ID\n- [x] Read the case\n",
+    );
+    let approved = sop_text(
+        "SOP-0001",
+        "Replies sent with <Enter>",
+        "procedure",
+        "approved",
+    );
+    repo.write("sops/pay/SOP-0001-replies.md", &(approved + body));
+    repo.write(
+        "sops/pay/SOP-0002-draft.md",
+        &(sop_text("SOP-0002", "A draft", "procedure", "draft") + body),
+    );
+    repo.commit("add");
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0001/v1.0.0",
+        "-m",
+        "Press <Enter> to send",
+    ]);
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    repo.sop()
+        .args(["publish", "--drafts", "--out", "preview"])
+        .assert()
+        .success();
+    repo
+}
+
+#[test]
+fn words_in_angle_brackets_prompts_mail_and_checklists_reach_the_page() {
+    let repo = angle_brackets_repo();
+    let site = tree(&repo.path("site"));
+    let page = |p: &str| String::from_utf8_lossy(&site[p]).into_owned();
+    let html = page("sops/SOP-0001.html");
+    for shown in [
+        "Press &lt;Enter&gt; to send; <kbd>Ctrl</kbd>+<kbd>C</kbd> copies.<br>",
+        "Hi &lt;first name&gt;, questions go to <a href=\"mailto:payments@example.com\"",
+        // Approved text shows a prompt left in it as written, unmarked.
+        "<p>&lt;Say in one sentence why this exists.&gt;</p>",
+        "<summary>Keys</summary>\nHold &lt;Shift&gt; too.",
+        "<li class=\"task-list-item\"><label class=\"task\"><input type=\"checkbox\"> Check the ID</label></li>",
+        "Replies sent with &lt;Enter&gt;",
+    ] {
+        assert!(html.contains(shown), "`{shown}` is not in\n{html}");
+    }
+    assert!(!html.contains("disabled"), "{html}");
+    assert!(!html.contains("class=\"prompt\""), "{html}");
+    let feed = page("feed.xml");
+    assert!(
+        feed.contains("Replies sent with &lt;Enter&gt;")
+            && feed.contains("Press &lt;Enter&gt; to send"),
+        "{feed}"
+    );
+
+    // The draft's preview marks the prompt as still to write.
+    let draft = repo.read("preview/sops/SOP-0002.html");
+    assert!(
+        draft.contains("<mark class=\"prompt\"><span class=\"prompt-label\">To write:</span> &lt;Say in one sentence why this exists.&gt;</mark>"),
+        "{draft}"
+    );
+    assert!(draft.contains("Press &lt;Enter&gt; to send"), "{draft}");
+}

@@ -154,3 +154,53 @@ fn key_pages_have_no_axe_core_violations() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The pages of [`crate::publish::angle_brackets_repo`]: words in angle brackets, a marked
+/// prompt, kept HTML and checklist boxes.
+const ANGLE_BRACKET_PAGES: [&str; 2] = ["site/sops/SOP-0001.html", "preview/sops/SOP-0002.html"];
+
+#[test]
+#[ignore = "needs java, node, chromium and tests/e2e/node_modules (npm ci)"]
+fn pages_with_words_in_angle_brackets_prompts_and_checklists_validate() {
+    let vnu = e2e_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    if !ready(&[
+        (
+            "java (apt-get install default-jre-headless)",
+            have("java", "-version"),
+        ),
+        ("node (apt-get install nodejs)", have("node", "--version")),
+        ("vnu-jar (cd tests/e2e && npm ci)", vnu.is_file()),
+        (
+            "axe-core (cd tests/e2e && npm ci)",
+            e2e_dir().join("node_modules/axe-core").is_dir(),
+        ),
+    ]) {
+        return;
+    }
+    let repo = crate::publish::angle_brackets_repo();
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&vnu)
+        .arg("--errors-only")
+        .args(ANGLE_BRACKET_PAGES.map(|p| repo.path(p)))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "the Nu Html Checker found errors:\n{report}"
+    );
+    let out = Command::new("node")
+        .arg("a11y.mjs")
+        .arg(repo.root())
+        .args(ANGLE_BRACKET_PAGES)
+        .current_dir(e2e_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "axe-core found violations:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
