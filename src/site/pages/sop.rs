@@ -380,6 +380,10 @@ impl Build<'_> {
             meta.version,
             meta.owner
         );
+        let print_url = self.options.base_url.as_deref().map(|base| {
+            let current = if archived { entry.url.as_str() } else { path };
+            format!("{}/{current}", base.trim_end_matches('/'))
+        });
         let page = SopPage {
             layout: self.layout(path, title, "sop", description),
             sop: meta,
@@ -393,6 +397,7 @@ impl Build<'_> {
             suggest_url,
             current_url,
             archived,
+            print_url,
         };
         self.theme.render("sop.html", &page)
     }
