@@ -15,6 +15,8 @@ use crate::repo::dates::Date;
 pub const WIDTH: usize = 320;
 /// The size of every label, in SVG units.
 pub const FONT_PX: usize = 13;
+// Shown 300 px wide, the labels are still 12 px or more.
+const _: () = assert!(FONT_PX * 300 / WIDTH >= 12);
 /// The longest label shown whole; longer ones end in `…` (the data table has them whole).
 const LABEL_CHARS: usize = 17;
 /// Where the labels end and the bars start.
@@ -192,7 +194,11 @@ mod tests {
     fn charts_are_svg_with_labels() {
         let svg = month_bars(
             "T & x",
-            &[("overdue".into(), 1), ("2026-11".into(), 3), ("2026-12".into(), 0)],
+            &[
+                ("overdue".into(), 1),
+                ("2026-11".into(), 3),
+                ("2026-12".into(), 0),
+            ],
         );
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("aria-label=\"T &amp; x\""));
@@ -207,12 +213,16 @@ mod tests {
     #[test]
     fn charts_keep_their_width_and_text_size_for_long_series() {
         let rows: Vec<(String, usize)> = (1..=24)
-            .map(|m| (format!("{}-{:02}", 2024 + (m - 1) / 12, (m - 1) % 12 + 1), m))
+            .map(|m| {
+                (
+                    format!("{}-{:02}", 2024 + (m - 1) / 12, (m - 1) % 12 + 1),
+                    m,
+                )
+            })
             .collect();
         let svg = month_bars("Releases", &rows);
         assert!(svg.contains(&format!("viewBox=\"0 0 {WIDTH} ")));
         assert!(svg.contains(&format!("font:{FONT_PX}px")));
-        assert!(FONT_PX * 300 / WIDTH >= 12);
         assert_eq!(svg.matches("<rect").count(), 24);
         let long = horizontal_bars("D", &[("Customer Support and Success".into(), 1)]);
         assert!(long.contains(">Customer Support…</text>"), "{long}");
