@@ -1,5 +1,9 @@
 //! Small SVG bar charts drawn at build time for the dashboard: no script, no library, readable
 //! in light and dark mode (the SVG carries its own `prefers-color-scheme` style).
+//!
+//! Every chart is a column of horizontal bars [`WIDTH`] units wide with [`FONT_PX`] text, so on
+//! a 360 px phone, where the dashboard shows it about 300 px wide, its labels stay at 12 px or
+//! more; a longer series makes the chart taller, never smaller.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -7,92 +11,69 @@ use std::fmt::Write as _;
 use super::feeds::xml_escape;
 use crate::repo::dates::Date;
 
-const STYLE: &str = "<style>text{font:12px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#3b4252}.bar{fill:#2f6feb}.bar.alt{fill:#c2410c}.axis{stroke:#c9ced6}.value{font-weight:600}@media (prefers-color-scheme:dark){text{fill:#d8dee9}.bar{fill:#6ea8fe}.bar.alt{fill:#fb923c}.axis{stroke:#4c566a}}</style>";
+/// The chart's width in SVG units (and its natural width in CSS pixels).
+pub const WIDTH: usize = 320;
+/// The size of every label, in SVG units.
+pub const FONT_PX: usize = 13;
+// Shown 300 px wide, the labels are still 12 px or more.
+const _: () = assert!(FONT_PX * 300 / WIDTH >= 12);
+/// The longest label shown whole; longer ones end in `…` (the data table has them whole).
+const LABEL_CHARS: usize = 17;
+/// Where the labels end and the bars start.
+const LABEL_W: usize = 132;
+/// Room right of the longest bar for its value.
+const VALUE_W: usize = 34;
+const ROW_H: usize = 24;
 
-/// Vertical bars (months along the bottom). The first row is drawn in the alternate colour
-/// when its label is `overdue`.
-pub fn vertical_bars(title: &str, rows: &[(String, usize)]) -> String {
-    let n = rows.len().max(1);
-    let bar_w = 34;
-    let gap = 10;
-    let left = 8;
-    let top = 20;
-    let plot_h = 140;
-    let width = left * 2 + n * (bar_w + gap);
-    let height = top + plot_h + 40;
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
-        xml_escape(title)
-    );
-    s.push_str(STYLE);
-    let base = top + plot_h;
-    let _ = write!(
-        s,
-        "<line class=\"axis\" x1=\"{left}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\"/>",
-        width - left
-    );
-    for (i, (label, value)) in rows.iter().enumerate() {
-        let x = left + gap / 2 + i * (bar_w + gap);
-        let h = value * plot_h / max;
-        let y = base - h;
-        let class = if i == 0 && label == "overdue" {
-            "bar alt"
-        } else {
-            "bar"
-        };
-        let _ = write!(
-            s,
-            "<rect class=\"{class}\" x=\"{x}\" y=\"{y}\" width=\"{bar_w}\" height=\"{h}\" rx=\"3\"/>"
-        );
-        let cx = x + bar_w / 2;
-        let _ = write!(
-            s,
-            "<text class=\"value\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{value}</text>",
-            y.saturating_sub(5).max(12)
-        );
-        let (line1, line2) = split_month(label);
-        let _ = write!(
-            s,
-            "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            base + 16,
-            xml_escape(&line1)
-        );
-        if !line2.is_empty() {
-            let _ = write!(
-                s,
-                "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                base + 31,
-                xml_escape(&line2)
-            );
-        }
-    }
-    s.push_str("</svg>\n");
-    s
+const STYLE: &str = "<style>text{font:13px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#3b4252}.bar{fill:#2f6feb}.bar.alt{fill:#c2410c}.value{font-weight:600}@media (prefers-color-scheme:dark){text{fill:#d8dee9}.bar{fill:#6ea8fe}.bar.alt{fill:#fb923c}}</style>";
+
+/// One bar per month (`2026-11` reads `Nov 2026`), oldest at the top. The first row is drawn
+/// in the alternate colour when its label is `overdue`.
+pub fn month_bars(title: &str, rows: &[(String, usize)]) -> String {
+    let bars: Vec<(String, usize, bool)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let (month, year) = split_month(label);
+            let shown = if year.is_empty() {
+                month
+            } else {
+                format!("{month} {year}")
+            };
+            (shown, *value, i == 0 && label == "overdue")
+        })
+        .collect();
+    draw(title, &bars)
 }
 
-/// Horizontal bars (categories down the side).
+/// One bar per category (status, department), in the order given.
 pub fn horizontal_bars(title: &str, rows: &[(String, usize)]) -> String {
-    let label_w = 170;
-    let plot_w = 260;
-    let row_h = 26;
-    let width = label_w + plot_w + 50;
-    let height = rows.len().max(1) * row_h + 10;
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let bars: Vec<(String, usize, bool)> = rows
+        .iter()
+        .map(|(label, value)| (label.clone(), *value, false))
+        .collect();
+    draw(title, &bars)
+}
+
+/// Bars of `(label, value, alternate colour)`, labels right-aligned left of the bars and each
+/// value just past its bar's end.
+fn draw(title: &str, bars: &[(String, usize, bool)]) -> String {
+    let plot_w = WIDTH - LABEL_W - VALUE_W;
+    let height = bars.len().max(1) * ROW_H + 8;
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
         xml_escape(title)
     );
     s.push_str(STYLE);
-    for (i, (label, value)) in rows.iter().enumerate() {
-        let y = 5 + i * row_h;
+    for (i, (label, value, alt)) in bars.iter().enumerate() {
+        let y = 4 + i * ROW_H;
+        let baseline = y + ROW_H / 2 + FONT_PX * 3 / 8;
         let w = (value * plot_w / max).max(2);
-        let shown: String = if label.chars().count() > 24 {
-            let mut t: String = label.chars().take(23).collect();
+        let shown: String = if label.chars().count() > LABEL_CHARS {
+            let mut t: String = label.chars().take(LABEL_CHARS - 1).collect();
             t.push('…');
             t
         } else {
@@ -100,22 +81,21 @@ pub fn horizontal_bars(title: &str, rows: &[(String, usize)]) -> String {
         };
         let _ = write!(
             s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            label_w - 8,
-            y + 16,
+            "<text x=\"{}\" y=\"{baseline}\" text-anchor=\"end\">{}</text>",
+            LABEL_W - 8,
             xml_escape(&shown)
         );
+        let class = if *alt { "bar alt" } else { "bar" };
         let _ = write!(
             s,
-            "<rect class=\"bar\" x=\"{label_w}\" y=\"{}\" width=\"{w}\" height=\"{}\" rx=\"3\"/>",
-            y + 3,
-            row_h - 8
+            "<rect class=\"{class}\" x=\"{LABEL_W}\" y=\"{}\" width=\"{w}\" height=\"{}\" rx=\"3\"/>",
+            y + 4,
+            ROW_H - 8
         );
         let _ = write!(
             s,
-            "<text class=\"value\" x=\"{}\" y=\"{}\">{value}</text>",
-            label_w + w + 6,
-            y + 16
+            "<text class=\"value\" x=\"{}\" y=\"{baseline}\">{value}</text>",
+            LABEL_W + w + 5
         );
     }
     s.push_str("</svg>\n");
@@ -212,11 +192,39 @@ mod tests {
 
     #[test]
     fn charts_are_svg_with_labels() {
-        let svg = vertical_bars("T & x", &[("2026-11".into(), 3), ("2026-12".into(), 0)]);
+        let svg = month_bars(
+            "T & x",
+            &[
+                ("overdue".into(), 1),
+                ("2026-11".into(), 3),
+                ("2026-12".into(), 0),
+            ],
+        );
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("aria-label=\"T &amp; x\""));
-        assert!(svg.contains(">Nov</text>"));
+        assert!(svg.contains(">Nov 2026</text>"));
+        assert_eq!(svg.matches("class=\"bar alt\"").count(), 1);
         let h = horizontal_bars("S", &[("approved".into(), 9)]);
         assert!(h.contains(">approved</text>"));
+    }
+
+    /// A phone shows the chart about 300 px wide: the text must not shrink below 12 px there,
+    /// however many rows it has.
+    #[test]
+    fn charts_keep_their_width_and_text_size_for_long_series() {
+        let rows: Vec<(String, usize)> = (1..=24)
+            .map(|m| {
+                (
+                    format!("{}-{:02}", 2024 + (m - 1) / 12, (m - 1) % 12 + 1),
+                    m,
+                )
+            })
+            .collect();
+        let svg = month_bars("Releases", &rows);
+        assert!(svg.contains(&format!("viewBox=\"0 0 {WIDTH} ")));
+        assert!(svg.contains(&format!("font:{FONT_PX}px")));
+        assert_eq!(svg.matches("<rect").count(), 24);
+        let long = horizontal_bars("D", &[("Customer Support and Success".into(), 1)]);
+        assert!(long.contains(">Customer Support…</text>"), "{long}");
     }
 }

@@ -267,6 +267,10 @@ pub struct SopPage {
     pub current_url: Option<String>,
     /// Whether this page is an archived (superseded) version.
     pub archived: bool,
+    /// The absolute address of the current version of what this page shows (this page, or the
+    /// current page of an archived version), for the line printed on every paper page; only
+    /// when `[site] base_url` is set.
+    pub print_url: Option<String>,
 }
 
 /// The index of current SOPs.

@@ -1,6 +1,10 @@
 //! Browser tests: `tests/e2e/site.test.mjs` (node + playwright-core + Debian's chromium) on the
 //! published demo site from `file://` and from `sop serve`; `tests/e2e/boxes.test.mjs` on an SOP
-//! with every kind of note and warning box, at phone width, in dark mode and in print.
+//! with every kind of note and warning box, at phone width, in dark mode and in print;
+//! `tests/e2e/layout.test.mjs` on the phone layout (the procedure on the first screen, tables
+//! that scroll in their frame, folded panels and filters, charts), the 404 page at any depth on
+//! a static host and under `sop serve`, and the printed SOP (the controlled-copy line on every
+//! page, no page ending in a heading).
 //!
 //! Needs `node`, `chromium` (or `$CHROMIUM`) and `npm ci` in `tests/e2e` (and `pdftotext` for
 //! the boxes). Under `CI=true` a
@@ -265,4 +269,129 @@ fn words_in_angle_brackets_prompts_and_checklists_in_a_browser() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Run `tests/e2e/layout.test.mjs` with `args`.
+fn layout(args: &[&str]) {
+    let out = Command::new("node")
+        .arg("layout.test.mjs")
+        .args(args)
+        .current_dir(e2e_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser test of the layout failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn has_poppler() {
+    for tool in ["pdftotext", "pdfinfo"] {
+        assert!(
+            Command::new(tool)
+                .arg("-v")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            "browser test needs: {tool} (apt-get install poppler-utils)"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs node, chromium and tests/e2e/node_modules (npm ci)"]
+fn on_a_phone_the_procedure_starts_on_the_first_screen_and_wide_tables_scroll_in_their_frame() {
+    if !ready() {
+        return;
+    }
+    let repo = demo_repo();
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let shots = e2e_dir().join("screenshots/layout");
+    layout(&[
+        "phone",
+        repo.path("site").to_str().unwrap(),
+        shots.to_str().unwrap(),
+    ]);
+}
+
+#[test]
+#[ignore = "needs node, chromium and tests/e2e/node_modules (npm ci)"]
+fn the_404_page_is_styled_two_folders_down_on_a_static_host_and_under_serve_with_a_base_url() {
+    if !ready() {
+        return;
+    }
+    let repo = demo_repo();
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    repo.sop()
+        .args([
+            "publish",
+            "--out",
+            "site-based",
+            "--base-url",
+            "https://sops.example.com/handbook/",
+        ])
+        .assert()
+        .success();
+    // `sop serve` with a base URL must still serve everything itself.
+    let config = std::fs::read_to_string(repo.path("sop.toml")).unwrap();
+    repo.write(
+        "sop.toml",
+        &config.replace(
+            "[site]\n",
+            "[site]\nbase_url = \"https://sops.example.com/handbook/\"\n",
+        ),
+    );
+    repo.commit("publish under a base URL");
+    let served = serve(&repo);
+    let shots = e2e_dir().join("screenshots/not-found");
+    layout(&[
+        "notfound",
+        repo.path("site").to_str().unwrap(),
+        repo.path("site-based").to_str().unwrap(),
+        "/handbook/",
+        &served.url,
+        shots.to_str().unwrap(),
+    ]);
+}
+
+#[test]
+#[ignore = "needs node, chromium, pdftotext and tests/e2e/node_modules (npm ci)"]
+fn a_printed_sop_says_uncontrolled_on_every_page_and_no_page_ends_in_a_heading() {
+    if !ready() {
+        return;
+    }
+    has_poppler();
+    let repo = demo_repo();
+    // Without a base URL the line has no address to give.
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(repo.path("site/sops/SOP-0001.html")).unwrap();
+    assert!(page.contains("uncontrolled when printed\""), "{page}");
+    assert!(!page.contains("current version:"));
+    repo.sop()
+        .args([
+            "publish",
+            "--out",
+            "site-based",
+            "--base-url",
+            "https://sops.example.com/handbook/",
+        ])
+        .assert()
+        .success();
+    let shots = e2e_dir().join("screenshots/print");
+    layout(&[
+        "print",
+        repo.path("site-based").to_str().unwrap(),
+        shots.to_str().unwrap(),
+        "https://sops.example.com/handbook/sops/SOP-0001.html",
+    ]);
 }

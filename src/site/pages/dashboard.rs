@@ -126,14 +126,14 @@ impl Build<'_> {
         let mut charts_out = Vec::new();
         let mut svgs = Vec::new();
         let mut add =
-            |file: &str, title: &str, alt: String, rows: Vec<(String, usize)>, horizontal: bool| {
+            |file: &str, title: &str, alt: String, rows: Vec<(String, usize)>, months: bool| {
                 if rows.is_empty() {
                     return;
                 }
-                let svg = if horizontal {
-                    charts::horizontal_bars(title, &rows)
+                let svg = if months {
+                    charts::month_bars(title, &rows)
                 } else {
-                    charts::vertical_bars(title, &rows)
+                    charts::horizontal_bars(title, &rows)
                 };
                 let url = format!("charts/{file}.svg");
                 svgs.push((url.clone(), svg));
@@ -153,7 +153,7 @@ impl Build<'_> {
             "Reviews due per month",
             "Bar chart of approved SOPs whose review falls due in each of the next twelve months; the first bar counts reviews already overdue.".into(),
             due_rows,
-            false,
+            true,
         );
         let release_rows = charts::month_range(&stats.releases_per_month, 24);
         add(
@@ -161,7 +161,7 @@ impl Build<'_> {
             "Releases per month",
             "Bar chart of SOP versions released in each month, from the git tags.".into(),
             release_rows,
-            false,
+            true,
         );
         let status_rows: Vec<(String, usize)> = Status::ALL
             .iter()
@@ -174,7 +174,7 @@ impl Build<'_> {
             "SOPs by status",
             "Bar chart of SOPs by status.".into(),
             status_rows,
-            true,
+            false,
         );
         let mut dept_rows: Vec<(String, usize)> = stats
             .by_department
@@ -188,7 +188,7 @@ impl Build<'_> {
             "SOPs by department",
             "Bar chart of SOPs by department.".into(),
             dept_rows,
-            true,
+            false,
         );
         let cut = |n: usize| n.saturating_sub(DASHBOARD_ROWS);
         let more = MoreRows {

@@ -204,11 +204,40 @@ impl Build<'_> {
             "This page does not exist".into(),
         );
         // A host serves this page at any missing address, where relative links would point
-        // nowhere; with a base URL its links can be absolute.
-        if let Some(base) = &self.options.base_url {
-            layout.site.root = format!("{}/", base.trim_end_matches('/'));
+        // nowhere. `sop serve` serves the site at `/`; a host serves it at the path of the base
+        // URL. Without a base URL the links stay relative and a script in the page finds the
+        // site's root.
+        if self.options.live_reload {
+            layout.site.root = "/".into();
+        } else if let Some(base) = &self.options.base_url {
+            layout.site.root = base_path(base);
         }
         let page = NotFoundPage { layout };
         self.theme.render("404.html", &page)
+    }
+}
+
+/// The path of an absolute URL, ending in `/`: `https://h.example/docs` → `/docs/`.
+fn base_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |i| &after_scheme[i..])
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("");
+    format!("{}/", path.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path;
+
+    #[test]
+    fn the_base_path_is_the_urls_path_with_a_slash() {
+        assert_eq!(base_path("https://sops.example.com"), "/");
+        assert_eq!(base_path("https://sops.example.com/"), "/");
+        assert_eq!(base_path("https://example.github.io/sops"), "/sops/");
+        assert_eq!(base_path("https://h.example/a/b/?x=1#y"), "/a/b/");
     }
 }

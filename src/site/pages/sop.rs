@@ -430,6 +430,10 @@ impl Build<'_> {
         let mut layout = self.layout(path, title, "sop", description);
         layout.lang = self.theme.i18n.language(&lang);
         layout.dir = crate::site::i18n::direction(&layout.lang);
+        let print_url = self.options.base_url.as_deref().map(|base| {
+            let current = if archived { entry.url.as_str() } else { path };
+            format!("{}/{current}", base.trim_end_matches('/'))
+        });
         let page = SopPage {
             layout,
             sop: meta,
@@ -443,6 +447,7 @@ impl Build<'_> {
             suggest_url,
             current_url,
             archived,
+            print_url,
         };
         self.theme.render("sop.html", &page)
     }
