@@ -73,11 +73,7 @@ fn write_table(out: &mut impl Write, reviews: &[DueReview]) -> std::io::Result<(
                 r.owner.clone().unwrap_or_else(|| "-".into()),
                 r.department.clone().unwrap_or_else(|| "-".into()),
                 r.next_review.clone(),
-                match r.days_late {
-                    n if n > 0 => format!("{n} days late"),
-                    0 => "due today".into(),
-                    n => format!("in {} days", -n),
-                },
+                report::when_words(r.days_late),
             ]
         })
         .collect();

@@ -57,7 +57,7 @@ pub struct Facet {
     pub slug: String,
     /// Its page, when it has one.
     pub url: Option<String>,
-    /// How many current SOPs have it.
+    /// How many of the listed SOPs (retired ones included) have it.
     pub count: usize,
 }
 
@@ -106,11 +106,34 @@ pub struct TocItem {
     pub anchor: String,
 }
 
+/// How serious a notice is; templates see `info`, `warning` or `danger` (the colour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeKind {
+    /// Background the reader may want (a translation, a revision in progress).
+    Info,
+    /// The text is not the reference (superseded, out of date, a preview of approved text).
+    Warning,
+    /// Do not follow this text (retired, a draft).
+    Danger,
+}
+
+/// What SOPs are grouped by; templates see `Department`, `Tag` or `Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum GroupKind {
+    /// The owning department (a page each, under `departments/`).
+    Department,
+    /// A tag (a page each, under `tags/`).
+    Tag,
+    /// The SOP type (a filter of the index, no pages).
+    Type,
+}
+
 /// A message shown above an SOP.
 #[derive(Debug, Clone, Serialize)]
 pub struct Notice {
-    /// `info`, `warning` or `danger` (the colour).
-    pub kind: &'static str,
+    /// How serious it is (the colour).
+    pub kind: NoticeKind,
     /// The message.
     pub text: String,
     /// A link after the message.
@@ -258,8 +281,11 @@ pub struct SopPage {
     pub suggest_url: Option<String>,
     /// The current version's page, on an archived or translated page.
     pub current_url: Option<String>,
-    /// Whether this page is an archived (superseded) version.
+    /// Whether this page is an archived version (a released version kept for the record).
     pub archived: bool,
+    /// Whether this page is an archived version that a newer one replaced: its status at the
+    /// time (`sop.status`) is history, and it has no next review.
+    pub superseded: bool,
 }
 
 /// The index of current SOPs.
@@ -287,11 +313,13 @@ pub struct ListPage<'a> {
     /// Frame.
     pub layout: Layout,
     /// `Department` or `Tag`.
-    pub kind: &'static str,
+    pub kind: GroupKind,
     /// The department or tag name (empty on the overview).
     pub name: String,
-    /// Its SOPs.
+    /// Its SOPs, retired ones included.
     pub sops: Vec<&'a SopCard>,
+    /// How many of `sops` are in force (not retired).
+    pub in_force: usize,
     /// What leads from this page to the site root, before each card's URLs (`"../"`).
     pub prefix: &'static str,
     /// On the overview: every department or tag.

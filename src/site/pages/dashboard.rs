@@ -18,13 +18,7 @@ impl Build<'_> {
     ) -> Result<(String, Vec<(String, String)>), SiteError> {
         let settings = &self.repo.settings;
         let today = self.options.today;
-        let url_of = |id: &str| {
-            self.selection
-                .entries
-                .iter()
-                .find(|e| e.id == id)
-                .map(|e| e.url.clone())
-        };
+        let url_of = |id: &str| self.entry(id).map(|e| e.url.clone());
         let due = report::due(
             &self.selection.current(),
             settings,
@@ -38,13 +32,7 @@ impl Build<'_> {
             owner: d.owner.clone().unwrap_or_default(),
             department: d.department.clone().unwrap_or_default(),
             next_review: d.next_review.clone(),
-            when: match d.days_late {
-                1 => "1 day late".into(),
-                n if n > 1 => format!("{n} days late"),
-                0 => "due today".into(),
-                -1 => "in 1 day".into(),
-                n => format!("in {} days", -n),
-            },
+            when: report::when_words(d.days_late),
         };
         let overdue: Vec<DueRow> = due
             .iter()
@@ -75,10 +63,7 @@ impl Build<'_> {
             .into_iter()
             .map(|s| StaleRow {
                 url: self
-                    .selection
-                    .entries
-                    .iter()
-                    .find(|e| e.id == s.id)
+                    .entry(&s.id)
                     .and_then(|e| e.translations.iter().find(|t| t.language == s.language))
                     .map(|t| t.url.clone()),
                 id: s.id,

@@ -7,13 +7,13 @@ mod dashboard;
 mod lists;
 mod sop;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::context::{Layout, Link, SiteInfo, SopCard};
+use super::context::{GroupKind, Layout, Link, SiteInfo, SopCard};
 use super::search::search_index;
-use super::select::{Selection, name_slug};
+use super::select::{Entry, Selection, name_slug};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
 use crate::git::history::Histories;
@@ -29,6 +29,8 @@ struct Build<'a> {
     /// The repository root, canonical: linked files are checked against it.
     root: std::path::PathBuf,
     selection: &'a Selection<'a>,
+    /// Every published SOP by id.
+    by_id: HashMap<&'a str, &'a Entry<'a>>,
     theme: &'a Theme,
     options: &'a Options,
     departments: BTreeMap<String, String>,
@@ -72,6 +74,11 @@ pub(super) fn render_all(
         repo,
         root: std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone()),
         selection,
+        by_id: selection
+            .entries
+            .iter()
+            .map(|e| (e.id.as_str(), e))
+            .collect(),
         theme,
         options,
         departments,
@@ -212,6 +219,20 @@ pub(super) fn render_all(
     })
 }
 impl Build<'_> {
+    /// The published SOP `id`.
+    fn entry(&self, id: &str) -> Option<&Entry<'_>> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The slugs of the pages of a kind of group (`None` for types, which have no pages).
+    fn slugs(&self, kind: GroupKind) -> Option<&BTreeMap<String, String>> {
+        match kind {
+            GroupKind::Department => Some(&self.departments),
+            GroupKind::Tag => Some(&self.tags),
+            GroupKind::Type => None,
+        }
+    }
+
     fn site(&self, path: &str) -> SiteInfo {
         SiteInfo {
             title: self.repo.settings.config.site.title.clone(),

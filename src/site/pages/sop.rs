@@ -1,15 +1,17 @@
 //! The pages of one SOP: its current page, its archived versions and their notices.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::git::history::Release;
 use crate::repo::{Sop, Status};
+use crate::report::ReviewState;
 use crate::site::context::{
-    ApprovalRow, Link, Notice, ReleaseRow, RevisionGroup, RevisionRow, SopMeta, SopPage, TocItem,
+    ApprovalRow, Link, Notice, NoticeKind, ReleaseRow, RevisionGroup, RevisionRow, SopMeta,
+    SopPage, TocItem,
 };
 use crate::site::links::PageLinks;
 use crate::site::markdown;
-use crate::site::select::{Entry, Shown, status_words};
+use crate::site::select::{Archived, Entry, Shown, status_words};
 use crate::site::{SiteError, root_of};
 
 use super::{Build, SopPages, department_of, language_name, status_text, text, type_of};
@@ -55,7 +57,7 @@ impl Build<'_> {
             let path = t.url.as_str();
             let root = root_of(path);
             let mut notices = vec![Notice {
-                kind: "info",
+                kind: NoticeKind::Info,
                 text: format!(
                     "Translation ({}). The {} version is the reference.",
                     language_name(&t.language),
@@ -68,7 +70,7 @@ impl Build<'_> {
             }];
             if t.stale {
                 notices.push(Notice {
-                    kind: "warning",
+                    kind: NoticeKind::Warning,
                     text: format!(
                         "This translation is out of date: it translates version {} but the original is now version {}.",
                         crate::site::select::translated_version(&t.sop)
@@ -120,7 +122,7 @@ impl Build<'_> {
             let approved_by = approval_words(&approvals_of(Some(a.release), &a.sop).0);
             let notice = if entry.release.is_some_and(|r| r.tag == a.release.tag) {
                 Notice {
-                    kind: "info",
+                    kind: NoticeKind::Info,
                     text: format!(
                         "Version {} as released on {}{approved_by}. This is the version currently published.",
                         a.release.version, a.release.date
@@ -132,7 +134,7 @@ impl Build<'_> {
                 }
             } else {
                 Notice {
-                    kind: "warning",
+                    kind: NoticeKind::Warning,
                     text: format!(
                         "Superseded: this is version {} from {}{approved_by}, kept for the record. Version {current_version} is current.",
                         a.release.version, a.release.date
@@ -172,7 +174,7 @@ impl Build<'_> {
                         .map(|r| format!(", released on {}", r.date))
                         .unwrap_or_default();
                     notices.push(Notice {
-                        kind: "info",
+                        kind: NoticeKind::Info,
                         text: format!(
                             "{}. This page shows version {shown}, the last approved release{date}, which stays in force until a new version is approved and released.",
                             p.describe(&shown)
@@ -183,7 +185,7 @@ impl Build<'_> {
             }
             Shown::Committed { pending } => {
                 notices.push(Notice {
-                    kind: "info",
+                    kind: NoticeKind::Info,
                     text: format!(
                         "Not released with “sop release”: version {shown} is shown as committed in git, where it says {}. No approval record says who approved this text and when; the approvers named come from the document itself.",
                         status_text(&entry.sop)
@@ -192,7 +194,7 @@ impl Build<'_> {
                 });
                 if let Some(p) = pending {
                     notices.push(Notice {
-                        kind: "info",
+                        kind: NoticeKind::Info,
                         text: format!(
                             "{}. This page shows the committed version {shown}.",
                             p.describe(&shown)
@@ -209,7 +211,7 @@ impl Build<'_> {
 
     pub(super) fn retired_notice(&self, sop: &Sop, root: &str) -> Notice {
         let successor = text(sop.meta.superseded_by.as_ref()).and_then(|id| {
-            let e = self.selection.entries.iter().find(|e| e.id == id)?;
+            let e = self.entry(&id)?;
             Some(Link {
                 text: format!("{id}: {}", e.sop.title()),
                 url: format!("{root}{}", e.url),
@@ -217,7 +219,7 @@ impl Build<'_> {
         });
         let reason = text(sop.meta.retired_reason.as_ref());
         Notice {
-            kind: "danger",
+            kind: NoticeKind::Danger,
             text: match (&successor, reason) {
                 (Some(_), _) => {
                     "Retired: this SOP is no longer in force. Follow its successor:".to_string()
@@ -253,7 +255,14 @@ impl Build<'_> {
         };
         let body = markdown::render(sop, &links);
         linked.extend(body.files);
-        let (next_review, state) = self.review_state(sop);
+        // An archived version is a record: its review dates are those of its time.
+        let (next_review, state) = if archived {
+            (None, ReviewState::Unknown)
+        } else {
+            self.review_state(sop)
+        };
+        let superseded = archived
+            && !release.is_some_and(|r| entry.release.is_some_and(|shown| shown.tag == r.tag));
         let department = department_of(sop).map(|d| Link {
             url: self
                 .departments
@@ -263,7 +272,7 @@ impl Build<'_> {
             text: d,
         });
         let link_to_id = |id: &str| {
-            let e = self.selection.entries.iter().find(|e| e.id == id);
+            let e = self.entry(id);
             Link {
                 text: match e {
                     Some(e) => format!("{id}: {}", e.sop.title()),
@@ -273,6 +282,11 @@ impl Build<'_> {
             }
         };
         let (approvals, approvals_recorded) = approvals_of(release, sop);
+        let archived_by_tag: HashMap<&str, &Archived<'_>> = entry
+            .archived
+            .iter()
+            .map(|a| (a.release.tag.as_str(), a))
+            .collect();
         let meta = SopMeta {
             id: entry.id.clone(),
             title: sop.title().to_string(),
@@ -311,7 +325,7 @@ impl Build<'_> {
                 h.releases
                     .iter()
                     .map(|r| {
-                        let page = entry.archived.iter().find(|a| a.release.tag == r.tag);
+                        let page = archived_by_tag.get(r.tag.as_str());
                         let status = entry.release_status.get(&r.tag).copied().flatten();
                         let approved = page.is_some();
                         let (approvals, approvals_recorded) = match page {
@@ -341,11 +355,7 @@ impl Build<'_> {
         let pr_url = self.repo.settings.config.site.pull_request_url.as_deref();
         let (revision_groups, revision_count) = entry.history.map_or((Vec::new(), 0), |h| {
             let groups = revision_groups(h, pr_url, |tag| {
-                entry
-                    .archived
-                    .iter()
-                    .find(|a| a.release.tag == tag)
-                    .map(|a| format!("{root}{}", a.url))
+                archived_by_tag.get(tag).map(|a| format!("{root}{}", a.url))
             });
             (groups, h.commits.len())
         });
@@ -393,6 +403,7 @@ impl Build<'_> {
             suggest_url,
             current_url,
             archived,
+            superseded,
         };
         self.theme.render("sop.html", &page)
     }
@@ -463,13 +474,13 @@ fn approval_words(rows: &[ApprovalRow]) -> String {
 fn preview_notice(sop: &Sop) -> Notice {
     if sop.status() == Some(Status::Approved) {
         Notice {
-            kind: "warning",
+            kind: NoticeKind::Warning,
             text: "Preview of the working copy: it may hold changes that are not committed or not released. The published site shows only approved, released text.".to_string(),
             link: None,
         }
     } else {
         Notice {
-            kind: "danger",
+            kind: NoticeKind::Danger,
             text: format!(
                 "Draft preview: this is the working copy ({}), not an approved version. Do not follow it in operations.",
                 status_text(sop)
