@@ -121,6 +121,9 @@ pub struct DueReview {
     pub department: Option<String>,
     /// When the review is due, `YYYY-MM-DD`.
     pub next_review: String,
+    /// From which day the review is due soon (within `[lint] due_soon`), `YYYY-MM-DD`.
+    #[serde(skip)]
+    pub due_soon_from: String,
     /// Days since the review date: positive when late, 0 on the day, negative when still ahead.
     pub days_late: i64,
     /// `overdue`, `due-soon` (within `[lint] due_soon`), or `ok` (further away, listed because
@@ -139,22 +142,26 @@ pub fn due(
     within: Cadence,
 ) -> Vec<DueReview> {
     let limit = within.after(today).unwrap_or(today);
+    let mut out = reviews(current, settings, today);
+    out.retain(|r| r.days_late >= -dates::days_between(today, limit));
+    out
+}
+
+/// Every review of the published SOPs `current` that has a date, most late first (then by id).
+pub fn reviews(current: &[Current<'_>], settings: &Settings, today: Date) -> Vec<DueReview> {
     let mut out: Vec<DueReview> = current
         .iter()
         .filter(|c| is_reviewed(c.sop))
         .filter_map(|&Current { sop, path }| {
             let next = sop.next_review(settings)?;
-            if next > limit {
-                return None;
-            }
-            let days_late = dates::days_between(next, today);
             Some(DueReview {
                 id: sop.id().unwrap_or_default().to_string(),
                 title: sop.title().to_string(),
                 owner: sop.meta.owner.as_ref().map(|o| o.value.clone()),
                 department: sop.meta.department.as_ref().map(|d| d.value.clone()),
                 next_review: next.to_string(),
-                days_late,
+                due_soon_from: ReviewState::due_soon_from(next, settings.due_soon).to_string(),
+                days_late: dates::days_between(next, today),
                 state: ReviewState::of(Some(next), today, settings.due_soon),
                 path: path.to_string(),
             })

@@ -89,6 +89,10 @@ pub struct SopCard {
     pub tag_slugs: String,
     /// Next review date, if known.
     pub next_review: Option<String>,
+    /// From which day the review is due soon (`YYYY-MM-DD`, `[lint] due_soon` before
+    /// `next_review`), for an approved SOP: with `next_review` it lets `review.js` tell the
+    /// state on the reader's day.
+    pub due_soon_from: Option<String>,
     /// `overdue`, `due-soon`, `ok` or `unknown`.
     pub review_state: String,
     /// A short note, e.g. "revision in progress".
@@ -170,6 +174,9 @@ pub struct SopMeta {
     pub last_reviewed: Option<String>,
     /// When it is next due for review.
     pub next_review: Option<String>,
+    /// From which day the review is due soon, for an approved version (see
+    /// [`SopCard::due_soon_from`]).
+    pub due_soon_from: Option<String>,
     /// `overdue`, `due-soon`, `ok` or `unknown`.
     pub review_state: String,
     /// Tags with their pages.
@@ -343,6 +350,8 @@ pub struct DueRow {
     pub department: String,
     /// Review date.
     pub next_review: String,
+    /// From which day the review is due soon (see [`SopCard::due_soon_from`]).
+    pub due_soon_from: String,
     /// "12 days late", "due today", "in 5 days".
     pub when: String,
 }
@@ -417,6 +426,9 @@ pub struct RuleCount {
 /// A number on the dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tile {
+    /// What it counts, for scripts: `in-force`, `overdue`, `due-soon`, `drafts`, `stale`,
+    /// `since-review`.
+    pub id: &'static str,
     /// What it counts.
     pub label: String,
     /// The number.
@@ -436,6 +448,15 @@ pub struct DashboardPage {
     pub overdue: Vec<DueRow>,
     /// Reviews due soon.
     pub due_soon: Vec<DueRow>,
+    /// Reviews due soon beyond those shown, then those due later, in date order: hidden rows
+    /// `review.js` shows when the reader's day makes them due.
+    pub later: Vec<DueRow>,
+    /// Every review date with its due-soon day and how many SOPs share them, as JSON
+    /// (`[["2026-12-15", "2026-11-15", 3], …]`): `review.js` counts the overdue and due-soon
+    /// reviews of the reader's day from it.
+    pub review_dates: String,
+    /// The most rows a list shows ([`DASHBOARD_ROWS`]).
+    pub rows_shown: usize,
     /// Drafts and SOPs in review.
     pub drafts: Vec<DraftRow>,
     /// Stale translations.

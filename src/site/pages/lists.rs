@@ -15,7 +15,7 @@ use super::{Build, department_of, status_text, tags_of, text, type_of};
 impl Build<'_> {
     pub(super) fn card(&self, entry: &Entry<'_>) -> SopCard {
         let sop = &entry.sop;
-        let (next_review, state) = self.review_state(sop);
+        let review = self.review(sop);
         let department = department_of(sop).unwrap_or_default();
         let tags = self.tag_links(sop, "");
         let tag_slugs = tags_of(sop)
@@ -54,8 +54,9 @@ impl Build<'_> {
             sop_type: type_of(sop, self.repo),
             tags,
             tag_slugs,
-            next_review,
-            review_state: state.as_str().to_string(),
+            next_review: review.next,
+            due_soon_from: review.due_soon_from,
+            review_state: review.state.as_str().to_string(),
             note,
         }
     }

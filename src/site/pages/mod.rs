@@ -40,6 +40,28 @@ struct Build<'a> {
     tracked: crate::publishable::Tracked,
 }
 
+/// When the version a page shows is next reviewed, and where it stands on the build's day.
+#[derive(Debug, Clone)]
+struct Review {
+    /// The next review date, `YYYY-MM-DD`.
+    next: Option<String>,
+    /// From which day the review is due soon, for an approved version (the page's script
+    /// tells the state on the reader's day from the two dates).
+    due_soon_from: Option<String>,
+    /// The state on the build's day.
+    state: ReviewState,
+}
+
+impl Default for Review {
+    fn default() -> Self {
+        Review {
+            next: None,
+            due_soon_from: None,
+            state: ReviewState::Unknown,
+        }
+    }
+}
+
 /// Receives each finished file: site path and contents. Called from several threads.
 pub type Sink<'s> = dyn Fn(String, Content) -> Result<(), SiteError> + Sync + 's;
 
@@ -260,18 +282,26 @@ impl Build<'_> {
         }
     }
 
-    fn review_state(&self, sop: &Sop) -> (Option<String>, ReviewState) {
+    /// The review dates and state of the version `sop` shows.
+    fn review(&self, sop: &Sop) -> Review {
         // Only a version in force is reviewed: a retired SOP has no next review.
         if sop.status() == Some(Status::Retired) {
-            return (None, ReviewState::Unknown);
+            return Review::default();
         }
         let next = sop.next_review(&self.repo.settings);
-        let state = if sop.status() == Some(Status::Approved) {
-            ReviewState::of(next, self.options.today, self.repo.settings.due_soon)
-        } else {
-            ReviewState::Unknown
-        };
-        (next.map(|d| d.to_string()), state)
+        let window = self.repo.settings.due_soon;
+        let reviewed = sop.status() == Some(Status::Approved);
+        Review {
+            next: next.map(|d| d.to_string()),
+            due_soon_from: next
+                .filter(|_| reviewed)
+                .map(|d| ReviewState::due_soon_from(d, window).to_string()),
+            state: if reviewed {
+                ReviewState::of(next, self.options.today, window)
+            } else {
+                ReviewState::Unknown
+            },
+        }
     }
 
     fn tag_links(&self, sop: &Sop, root: &str) -> Vec<Link> {

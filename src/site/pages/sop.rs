@@ -4,7 +4,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::git::history::Release;
 use crate::repo::{Sop, Status};
-use crate::report::ReviewState;
 use crate::site::context::{
     ApprovalRow, Link, Notice, NoticeKind, ReleaseRow, RevisionGroup, RevisionRow, SopMeta,
     SopPage, TocItem,
@@ -256,10 +255,10 @@ impl Build<'_> {
         let body = markdown::render(sop, &links);
         linked.extend(body.files);
         // An archived version is a record: its review dates are those of its time.
-        let (next_review, state) = if archived {
-            (None, ReviewState::Unknown)
+        let review = if archived {
+            super::Review::default()
         } else {
-            self.review_state(sop)
+            self.review(sop)
         };
         let superseded = archived
             && !release.is_some_and(|r| entry.release.is_some_and(|shown| shown.tag == r.tag));
@@ -305,8 +304,9 @@ impl Build<'_> {
             approvals_recorded,
             effective: text(sop.meta.effective.as_ref()),
             last_reviewed: text(sop.meta.last_reviewed.as_ref()),
-            next_review,
-            review_state: state.as_str().to_string(),
+            next_review: review.next,
+            due_soon_from: review.due_soon_from,
+            review_state: review.state.as_str().to_string(),
             tags: self.tag_links(sop, &root),
             superseded_by: text(sop.meta.superseded_by.as_ref()).map(|id| link_to_id(&id)),
             retired_reason: text(sop.meta.retired_reason.as_ref()),
