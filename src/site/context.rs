@@ -333,6 +333,8 @@ pub struct ListPage<'a> {
     pub groups: Vec<Facet>,
     /// The department's Atom feed.
     pub feed_url: Option<String>,
+    /// The department's Atom feed of reviews due soon or overdue (`<slug>.reviews.xml`).
+    pub review_feed_url: Option<String>,
 }
 
 /// A review that is due or overdue.
@@ -491,4 +493,48 @@ pub struct MoreRows {
 pub struct NotFoundPage {
     /// Frame.
     pub layout: Layout,
+}
+
+/// An Atom feed (`feed.xml`): the releases of the site or of a department, or reminders of
+/// reviews due. Text is plain (the template escapes it); dates are RFC 3339.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedPage {
+    /// The feed's title.
+    pub title: String,
+    /// Its Atom id: its URL with a base URL, else a `urn:sop:feed:` name.
+    pub id: String,
+    /// The newest entry's date (`1970-01-01T00:00:00Z` without entries).
+    pub updated: String,
+    /// The feed's own address.
+    pub self_url: String,
+    /// The site's index.
+    pub site_url: String,
+    /// The entries, newest first.
+    pub entries: Vec<FeedItem>,
+}
+
+/// An entry of a [`FeedPage`].
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedItem {
+    /// The entry's title.
+    pub title: String,
+    /// Its Atom id, the same in every build.
+    pub id: String,
+    /// Its date, `YYYY-MM-DDT00:00:00Z`.
+    pub updated: String,
+    /// The page it announces.
+    pub url: String,
+    /// Who released it, or the owner of a review.
+    pub author: String,
+    /// The SOP's department.
+    pub category: Option<String>,
+    /// One line of text.
+    pub summary: String,
+}
+
+/// `sitemap.xml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapPage {
+    /// Every page's URL (absolute with a base URL, else relative to the site root).
+    pub urls: Vec<String>,
 }

@@ -132,6 +132,8 @@ impl Build<'_> {
                         prefix: "../",
                         groups: Vec::new(),
                         feed_url: (kind == GroupKind::Department).then(|| format!("{slug}.xml")),
+                        review_feed_url: (kind == GroupKind::Department)
+                            .then(|| format!("{slug}.reviews.xml")),
                     };
                     emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
                     Ok(facet)
@@ -152,6 +154,7 @@ impl Build<'_> {
                 prefix: "../",
                 groups: overview,
                 feed_url: None,
+                review_feed_url: None,
             };
             emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
         }

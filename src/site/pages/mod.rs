@@ -164,30 +164,7 @@ pub(super) fn render_all(
     build.groups(&cards, &emit)?;
     dashboard()?;
     drop(cards);
-    let base = options.base_url.as_deref();
-    let releases = feeds::releases(selection);
-    emit(
-        "feed.xml".into(),
-        feeds::atom(
-            &repo.settings.config.site.title,
-            "feed.xml",
-            base,
-            &releases,
-        )
-        .into_bytes(),
-    )?;
-    for (name, slug) in &build.departments {
-        let path = format!("departments/{slug}.xml");
-        let own: Vec<&feeds::FeedEntry> = releases
-            .iter()
-            .filter(|r| r.department.as_deref() == Some(name.as_str()))
-            .collect();
-        let title = format!("{} — {name}", repo.settings.config.site.title);
-        emit(
-            path.clone(),
-            feeds::atom_of(&title, &path, base, &own).into_bytes(),
-        )?;
-    }
+    build.feeds(&emit)?;
     for (path, bytes) in &theme.assets {
         emit(path.clone(), bytes.clone())?;
     }
@@ -222,10 +199,9 @@ pub(super) fn render_all(
             .unwrap_or_else(std::sync::PoisonError::into_inner),
     );
     pages.sort();
-    let page_refs: Vec<&str> = pages.iter().map(String::as_str).collect();
     emit(
         "sitemap.xml".into(),
-        feeds::sitemap(&page_refs, base).into_bytes(),
+        feeds::sitemap(theme, &pages, options.base_url.as_deref())?.into_bytes(),
     )?;
     let archived = selection.entries.iter().map(|e| e.archived.len()).sum();
     Ok(Site {
@@ -241,6 +217,82 @@ pub(super) fn render_all(
     })
 }
 impl Build<'_> {
+    /// The feeds of releases and of reviews due: the site's and one of each per department.
+    fn feeds(
+        &self,
+        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+    ) -> Result<(), SiteError> {
+        let base = self.options.base_url.as_deref();
+        let title = &self.repo.settings.config.site.title;
+        let releases = feeds::releases(self.selection);
+        let reviews = report::reviews(
+            &self.selection.current(),
+            &self.repo.settings,
+            self.options.today,
+        );
+        let reviews: Vec<feeds::ReviewEntry<'_>> = reviews
+            .iter()
+            .filter_map(|review| {
+                Some(feeds::ReviewEntry {
+                    review,
+                    path: self.entry(&review.id)?.url.as_str(),
+                })
+            })
+            .collect();
+        let write = |path: String, feed: &crate::site::context::FeedPage| {
+            emit(path, feeds::render_feed(self.theme, feed)?.into_bytes())
+        };
+        let all: Vec<&feeds::FeedEntry> = releases.iter().collect();
+        write(
+            "feed.xml".into(),
+            &feeds::release_feed(
+                title,
+                feeds::FeedPlace {
+                    path: "feed.xml",
+                    base,
+                },
+                &all,
+            ),
+        )?;
+        write(
+            "reviews.xml".into(),
+            &feeds::review_feed(
+                &format!("{title} — reviews due"),
+                feeds::FeedPlace {
+                    path: "reviews.xml",
+                    base,
+                },
+                &reviews,
+            ),
+        )?;
+        for (name, slug) in &self.departments {
+            let path = format!("departments/{slug}.xml");
+            let own: Vec<&feeds::FeedEntry> = releases
+                .iter()
+                .filter(|r| r.department.as_deref() == Some(name.as_str()))
+                .collect();
+            let feed = feeds::release_feed(
+                &format!("{title} — {name}"),
+                feeds::FeedPlace { path: &path, base },
+                &own,
+            );
+            write(path.clone(), &feed)?;
+            let path = format!("departments/{slug}.reviews.xml");
+            let own: Vec<feeds::ReviewEntry<'_>> = reviews
+                .iter()
+                .filter(|r| r.review.department.as_deref() == Some(name.as_str()))
+                .copied()
+                .collect();
+            let feed = feeds::review_feed(
+                &format!("{title} — {name} — reviews due"),
+                feeds::FeedPlace { path: &path, base },
+                &own,
+            );
+            write(path.clone(), &feed)?;
+        }
+        Ok(())
+    }
+
     /// The published SOP `id`.
     fn entry(&self, id: &str) -> Option<&Entry<'_>> {
         self.by_id.get(id).copied()
