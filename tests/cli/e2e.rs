@@ -1,6 +1,7 @@
 //! Browser tests: `tests/e2e/site.test.mjs` (node + playwright-core + Debian's chromium) on the
 //! published demo site from `file://` and from `sop serve`; `tests/e2e/boxes.test.mjs` on an SOP
-//! with every kind of note and warning box, at phone width, in dark mode and in print.
+//! with every kind of note and warning box, at phone width, in dark mode and in print;
+//! `tests/e2e/review.test.mjs` on a site read weeks after it was built (a faked clock).
 //!
 //! Needs `node`, `chromium` (or `$CHROMIUM`) and `npm ci` in `tests/e2e` (and `pdftotext` for
 //! the boxes). Under `CI=true` a
@@ -254,11 +255,11 @@ fn review_dates_repo() -> SopRepo {
         ("SOP-0003", "2026-11-01"),
     ] {
         let text =
-            crate::support::sop_text(id, &format!("Review of {id}"), "checklist", "approved")
+            crate::support::sop_text(id, &format!("Review of {id}"), "procedure", "approved")
                 .replace("review_every: 12 months", &format!("next_review: {next}"));
         repo.write(&format!("sops/p/{id}-review.md"), &text);
     }
-    let retired = crate::support::sop_text("SOP-0004", "Old refunds", "checklist", "retired")
+    let retired = crate::support::sop_text("SOP-0004", "Old refunds", "procedure", "retired")
         .replace(
             "review_every: 12 months",
             "next_review: 2026-12-01\nretired_reason: merged into SOP-0001",
