@@ -265,7 +265,7 @@ pub fn sitemap(theme: &Theme, pages: &[String], base: Option<&str>) -> Result<St
 /// newline and carriage return): a feed with one would not parse. Escaping is the template's.
 fn xml_text(text: &str) -> String {
     text.chars()
-        .filter(|&c| !((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')))
+        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
         .filter(|&c| !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
         .collect()
 }

@@ -260,8 +260,9 @@ impl Build<'_> {
         } else {
             self.review(sop)
         };
-        let superseded = archived
-            && !release.is_some_and(|r| entry.release.is_some_and(|shown| shown.tag == r.tag));
+        let shows_the_release_in_force =
+            release.is_some_and(|r| entry.release.is_some_and(|shown| shown.tag == r.tag));
+        let superseded = archived && !shows_the_release_in_force;
         let department = department_of(sop).map(|d| Link {
             url: self
                 .departments
