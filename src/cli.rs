@@ -381,7 +381,7 @@ pub struct ServeArgs {
 /// `sop due`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it."
+    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it.\nExit status: 0, or 1 with `--fail-on` when such a review exists (the list is printed either way); 2 for a usage or repository error."
 )]
 pub struct DueArgs {
     /// Include reviews falling due within this period from today (`30d`, `6 weeks`, `2 months`)
@@ -390,6 +390,19 @@ pub struct DueArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+    /// Exit with 1 when a review is overdue (`overdue`), or overdue or due soon within
+    /// `[lint] due_soon` (`due-soon`), for a scheduled job that should fail; 0 otherwise
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// Which reviews make `sop due --fail-on` exit with 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A review date has passed
+    Overdue,
+    /// A review date has passed or is within `[lint] due_soon`
+    DueSoon,
 }
 
 /// `sop stats`.

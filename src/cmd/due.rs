@@ -7,6 +7,9 @@
 //! JSON: `{"today", "within", "reviews": [{"id", "title", "owner", "department",
 //! "next_review", "days_late", "state", "path"}]}`; `days_late` is negative for reviews still
 //! ahead; `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).
+//!
+//! `--fail-on overdue|due-soon` exits with 1 when a review in that state exists, so a scheduled
+//! job can fail on it.
 
 use std::io::Write;
 
@@ -14,9 +17,9 @@ use serde::Serialize;
 
 use super::Context;
 use crate::Exit;
-use crate::cli::{DueArgs, ReportFormat};
+use crate::cli::{DueArgs, FailOn, ReportFormat};
 use crate::repo::dates;
-use crate::report::{self, DueReview};
+use crate::report::{self, DueReview, ReviewState};
 
 #[derive(Serialize)]
 struct DueReport<'a> {
@@ -60,7 +63,21 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
         }
     }
     out.flush()?;
-    Ok(Exit::Success)
+    // `--within` may be narrower than the due-soon window: the exit status looks at every
+    // review, not only those listed.
+    let failing = args.fail_on.is_some_and(|on| {
+        report::reviews(&selection.current(), &repo.settings, today)
+            .iter()
+            .any(|r| match on {
+                FailOn::Overdue => r.state == ReviewState::Overdue,
+                FailOn::DueSoon => matches!(r.state, ReviewState::Overdue | ReviewState::DueSoon),
+            })
+    });
+    Ok(if failing {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }
 
 fn write_table(out: &mut impl Write, reviews: &[DueReview]) -> std::io::Result<()> {
@@ -73,11 +90,7 @@ fn write_table(out: &mut impl Write, reviews: &[DueReview]) -> std::io::Result<(
                 r.owner.clone().unwrap_or_else(|| "-".into()),
                 r.department.clone().unwrap_or_else(|| "-".into()),
                 r.next_review.clone(),
-                match r.days_late {
-                    n if n > 0 => format!("{n} days late"),
-                    0 => "due today".into(),
-                    n => format!("in {} days", -n),
-                },
+                report::when_words(r.days_late),
             ]
         })
         .collect();

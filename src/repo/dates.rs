@@ -160,14 +160,22 @@ impl fmt::Display for Cadence {
 impl Cadence {
     /// `date` plus this period, `None` past the calendar's end.
     pub fn after(self, date: Date) -> Option<Date> {
+        date.checked_add(self.span()).ok()
+    }
+
+    /// `date` minus this period, `None` before the calendar's start.
+    pub fn before(self, date: Date) -> Option<Date> {
+        date.checked_sub(self.span()).ok()
+    }
+
+    fn span(self) -> jiff::Span {
         let n = i64::from(self.amount);
-        let span = match self.unit {
+        match self.unit {
             Unit::Days => jiff::Span::new().days(n),
             Unit::Weeks => jiff::Span::new().weeks(n),
             Unit::Months => jiff::Span::new().months(n),
             Unit::Years => jiff::Span::new().years(n),
-        };
-        date.checked_add(span).ok()
+        }
     }
 }
 

@@ -44,6 +44,31 @@ impl ReviewState {
         }
     }
 
+    /// The first day on which a review due on `next` is due soon with the `window` (so a page
+    /// can tell the state on any later day: overdue after `next`, due soon from this day).
+    /// Months are not all as long, so "`next` minus the window" is only the first guess.
+    pub fn due_soon_from(next: Date, window: Cadence) -> Date {
+        let due_soon = |day: Date| window.after(day).is_none_or(|limit| next <= limit);
+        let mut day = window.before(next).unwrap_or(next);
+        // A month back from the 31st can land on the 28th: at most a few days either way.
+        for _ in 0..8 {
+            match day.yesterday() {
+                Ok(earlier) if due_soon(earlier) => day = earlier,
+                _ => break,
+            }
+        }
+        for _ in 0..8 {
+            if due_soon(day) {
+                break;
+            }
+            match day.tomorrow() {
+                Ok(later) => day = later,
+                Err(_) => break,
+            }
+        }
+        day
+    }
+
     /// The state as kebab-case text (`due-soon`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,6 +77,18 @@ impl ReviewState {
             ReviewState::Ok => "ok",
             ReviewState::Unknown => "unknown",
         }
+    }
+}
+
+/// "3 days late", "1 day late", "due today", "in 1 day", "in 12 days": when a review is due,
+/// from its `days_late`.
+pub fn when_words(days_late: i64) -> String {
+    match days_late {
+        1 => "1 day late".into(),
+        n if n > 1 => format!("{n} days late"),
+        0 => "due today".into(),
+        -1 => "in 1 day".into(),
+        n => format!("in {} days", -n),
     }
 }
 
@@ -84,6 +121,9 @@ pub struct DueReview {
     pub department: Option<String>,
     /// When the review is due, `YYYY-MM-DD`.
     pub next_review: String,
+    /// From which day the review is due soon (within `[lint] due_soon`), `YYYY-MM-DD`.
+    #[serde(skip)]
+    pub due_soon_from: String,
     /// Days since the review date: positive when late, 0 on the day, negative when still ahead.
     pub days_late: i64,
     /// `overdue`, `due-soon` (within `[lint] due_soon`), or `ok` (further away, listed because
@@ -102,22 +142,26 @@ pub fn due(
     within: Cadence,
 ) -> Vec<DueReview> {
     let limit = within.after(today).unwrap_or(today);
+    let mut out = reviews(current, settings, today);
+    out.retain(|r| r.days_late >= -dates::days_between(today, limit));
+    out
+}
+
+/// Every review of the published SOPs `current` that has a date, most late first (then by id).
+pub fn reviews(current: &[Current<'_>], settings: &Settings, today: Date) -> Vec<DueReview> {
     let mut out: Vec<DueReview> = current
         .iter()
         .filter(|c| is_reviewed(c.sop))
         .filter_map(|&Current { sop, path }| {
             let next = sop.next_review(settings)?;
-            if next > limit {
-                return None;
-            }
-            let days_late = dates::days_between(next, today);
             Some(DueReview {
                 id: sop.id().unwrap_or_default().to_string(),
                 title: sop.title().to_string(),
                 owner: sop.meta.owner.as_ref().map(|o| o.value.clone()),
                 department: sop.meta.department.as_ref().map(|d| d.value.clone()),
                 next_review: next.to_string(),
-                days_late,
+                due_soon_from: ReviewState::due_soon_from(next, settings.due_soon).to_string(),
+                days_late: dates::days_between(next, today),
                 state: ReviewState::of(Some(next), today, settings.due_soon),
                 path: path.to_string(),
             })
@@ -352,6 +396,47 @@ mod tests {
             ReviewState::Ok
         );
         assert_eq!(ReviewState::of(None, today, w), ReviewState::Unknown);
+    }
+
+    #[test]
+    fn due_soon_from_is_the_first_day_the_window_reaches_the_review() {
+        for (window, next) in [
+            ("30 days", "2026-12-25"),
+            ("2 weeks", "2026-03-01"),
+            ("1 month", "2026-03-31"),
+            ("1 month", "2026-03-28"),
+            ("1 month", "2026-03-01"),
+            ("2 months", "2024-04-30"),
+            ("1 year", "2028-02-29"),
+        ] {
+            let w: Cadence = window.parse().unwrap();
+            let next = day(next);
+            let from = ReviewState::due_soon_from(next, w);
+            assert_eq!(
+                ReviewState::of(Some(next), from, w),
+                ReviewState::DueSoon,
+                "{window} before {next}: {from}"
+            );
+            let before = from.yesterday().unwrap();
+            assert_eq!(
+                ReviewState::of(Some(next), before, w),
+                ReviewState::Ok,
+                "{window} before {next}: {before}"
+            );
+        }
+        assert_eq!(
+            ReviewState::due_soon_from(day("2026-12-25"), "30 days".parse().unwrap()),
+            day("2026-11-25")
+        );
+    }
+
+    #[test]
+    fn when_words_count_one_day_as_one() {
+        assert_eq!(when_words(1), "1 day late");
+        assert_eq!(when_words(12), "12 days late");
+        assert_eq!(when_words(0), "due today");
+        assert_eq!(when_words(-1), "in 1 day");
+        assert_eq!(when_words(-5), "in 5 days");
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub struct Facet {
     pub slug: String,
     /// Its page, when it has one.
     pub url: Option<String>,
-    /// How many current SOPs have it.
+    /// How many of the listed SOPs (retired ones included) have it.
     pub count: usize,
 }
 
@@ -94,6 +94,10 @@ pub struct SopCard {
     pub tag_slugs: String,
     /// Next review date, if known.
     pub next_review: Option<String>,
+    /// From which day the review is due soon (`YYYY-MM-DD`, `[lint] due_soon` before
+    /// `next_review`), for an approved SOP: with `next_review` it lets `review.js` tell the
+    /// state on the reader's day.
+    pub due_soon_from: Option<String>,
     /// `overdue`, `due-soon`, `ok` or `unknown`.
     pub review_state: String,
     /// A short note, e.g. "revision in progress".
@@ -111,11 +115,34 @@ pub struct TocItem {
     pub anchor: String,
 }
 
+/// How serious a notice is; templates see `info`, `warning` or `danger` (the colour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeKind {
+    /// Background the reader may want (a translation, a revision in progress).
+    Info,
+    /// The text is not the reference (superseded, out of date, a preview of approved text).
+    Warning,
+    /// Do not follow this text (retired, a draft).
+    Danger,
+}
+
+/// What SOPs are grouped by; templates see `Department`, `Tag` or `Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum GroupKind {
+    /// The owning department (a page each, under `departments/`).
+    Department,
+    /// A tag (a page each, under `tags/`).
+    Tag,
+    /// The SOP type (a filter of the index, no pages).
+    Type,
+}
+
 /// A message shown above an SOP.
 #[derive(Debug, Clone, Serialize)]
 pub struct Notice {
-    /// `info`, `warning` or `danger` (the colour).
-    pub kind: &'static str,
+    /// How serious it is (the colour).
+    pub kind: NoticeKind,
     /// The message.
     pub text: String,
     /// A link after the message.
@@ -152,6 +179,9 @@ pub struct SopMeta {
     pub last_reviewed: Option<String>,
     /// When it is next due for review.
     pub next_review: Option<String>,
+    /// From which day the review is due soon, for an approved version (see
+    /// [`SopCard::due_soon_from`]).
+    pub due_soon_from: Option<String>,
     /// `overdue`, `due-soon`, `ok` or `unknown`.
     pub review_state: String,
     /// Tags with their pages.
@@ -265,12 +295,15 @@ pub struct SopPage {
     pub suggest_url: Option<String>,
     /// The current version's page, on an archived or translated page.
     pub current_url: Option<String>,
-    /// Whether this page is an archived (superseded) version.
+    /// Whether this page is an archived version (a released version kept for the record).
     pub archived: bool,
     /// The absolute address of the current version of what this page shows (this page, or the
     /// current page of an archived version), for the line printed on every paper page; only
     /// when `[site] base_url` is set.
     pub print_url: Option<String>,
+    /// Whether this page is an archived version that a newer one replaced: its status at the
+    /// time (`sop.status`) is history, and it has no next review.
+    pub superseded: bool,
 }
 
 /// The index of current SOPs.
@@ -298,17 +331,21 @@ pub struct ListPage<'a> {
     /// Frame.
     pub layout: Layout,
     /// `Department` or `Tag`.
-    pub kind: &'static str,
+    pub kind: GroupKind,
     /// The department or tag name (empty on the overview).
     pub name: String,
-    /// Its SOPs.
+    /// Its SOPs, retired ones included.
     pub sops: Vec<&'a SopCard>,
+    /// How many of `sops` are in force (not retired).
+    pub in_force: usize,
     /// What leads from this page to the site root, before each card's URLs (`"../"`).
     pub prefix: &'static str,
     /// On the overview: every department or tag.
     pub groups: Vec<Facet>,
     /// The department's Atom feed.
     pub feed_url: Option<String>,
+    /// The department's Atom feed of reviews due soon or overdue (`<slug>.reviews.xml`).
+    pub review_feed_url: Option<String>,
 }
 
 /// A review that is due or overdue.
@@ -326,6 +363,8 @@ pub struct DueRow {
     pub department: String,
     /// Review date.
     pub next_review: String,
+    /// From which day the review is due soon (see [`SopCard::due_soon_from`]).
+    pub due_soon_from: String,
     /// "12 days late", "due today", "in 5 days".
     pub when: String,
 }
@@ -400,6 +439,9 @@ pub struct RuleCount {
 /// A number on the dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tile {
+    /// What it counts, for scripts: `in-force`, `overdue`, `due-soon`, `drafts`, `stale`,
+    /// `since-review`.
+    pub id: &'static str,
     /// What it counts.
     pub label: String,
     /// The number.
@@ -419,6 +461,15 @@ pub struct DashboardPage {
     pub overdue: Vec<DueRow>,
     /// Reviews due soon.
     pub due_soon: Vec<DueRow>,
+    /// Reviews due soon beyond those shown, then those due later, in date order: hidden rows
+    /// `review.js` shows when the reader's day makes them due.
+    pub later: Vec<DueRow>,
+    /// Every review date with its due-soon day and how many SOPs share them, as JSON
+    /// (`[["2026-12-15", "2026-11-15", 3], …]`): `review.js` counts the overdue and due-soon
+    /// reviews of the reader's day from it.
+    pub review_dates: String,
+    /// The most rows a list shows ([`DASHBOARD_ROWS`]).
+    pub rows_shown: usize,
     /// Drafts and SOPs in review.
     pub drafts: Vec<DraftRow>,
     /// Stale translations.
@@ -453,4 +504,48 @@ pub struct MoreRows {
 pub struct NotFoundPage {
     /// Frame.
     pub layout: Layout,
+}
+
+/// An Atom feed (`feed.xml`): the releases of the site or of a department, or reminders of
+/// reviews due. Text is plain (the template escapes it); dates are RFC 3339.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedPage {
+    /// The feed's title.
+    pub title: String,
+    /// Its Atom id: its URL with a base URL, else a `urn:sop:feed:` name.
+    pub id: String,
+    /// The newest entry's date (`1970-01-01T00:00:00Z` without entries).
+    pub updated: String,
+    /// The feed's own address.
+    pub self_url: String,
+    /// The site's index.
+    pub site_url: String,
+    /// The entries, newest first.
+    pub entries: Vec<FeedItem>,
+}
+
+/// An entry of a [`FeedPage`].
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedItem {
+    /// The entry's title.
+    pub title: String,
+    /// Its Atom id, the same in every build.
+    pub id: String,
+    /// Its date, `YYYY-MM-DDT00:00:00Z`.
+    pub updated: String,
+    /// The page it announces.
+    pub url: String,
+    /// Who released it, or the owner of a review.
+    pub author: String,
+    /// The SOP's department.
+    pub category: Option<String>,
+    /// One line of text.
+    pub summary: String,
+}
+
+/// `sitemap.xml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapPage {
+    /// Every page's URL (absolute with a base URL, else relative to the site root).
+    pub urls: Vec<String>,
 }

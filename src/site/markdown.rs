@@ -99,6 +99,8 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
     // Whether the label of a checklist item's box is open.
     let mut task_label = false;
     let mut events: Vec<Event<'_>> = Vec::new();
+    // Tables so far, for their names.
+    let mut tables = 0;
     // Admonitions and attribute lists are read as MkDocs reads them ([`crate::repo::mkdocs`]);
     // the closing tags of the boxes open so far.
     let prepared = crate::repo::mkdocs::prepare(md);
@@ -368,11 +370,18 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 events.push(Event::Html(CowStr::from(super::boxes::ALERT_END)));
             }
             // A wide table scrolls sideways on a phone; the scrolling box must be reachable
-            // with the keyboard (WCAG 2.1.1), so it takes focus and has a name.
+            // with the keyboard (WCAG 2.1.1), so it takes focus and has a name, numbered so
+            // no two regions of a page share it ("Table 2: RACI").
             Event::Start(Tag::Table(_)) => {
-                events.push(Event::Html(CowStr::from(
-                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">",
-                )));
+                tables += 1;
+                let label = match headings.last() {
+                    Some(h) if !h.text.is_empty() => format!("Table {tables}: {}", h.text),
+                    _ => format!("Table {tables}"),
+                };
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
+                    escape_attribute(&label, '"').replace('<', "&lt;")
+                ))));
                 events.push(event);
             }
             Event::End(TagEnd::Table) => {

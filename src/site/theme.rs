@@ -51,7 +51,8 @@ impl Theme {
             if rel.starts_with("i18n/") && rel.ends_with(".toml") {
                 continue;
             }
-            if rel.ends_with(".html") {
+            // Pages, and the feeds and sitemap (`feed.xml`, `sitemap.xml`).
+            if rel.ends_with(".html") || rel.ends_with(".xml") {
                 let text = String::from_utf8(bytes).map_err(|_| SiteError::Template {
                     name: rel.clone(),
                     message: "the template is not UTF-8 text".into(),

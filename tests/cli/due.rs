@@ -108,3 +108,83 @@ fn text_output_is_a_table() {
     let out = empty.sop().arg("due").assert().success();
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("No review is overdue"));
 }
+
+#[test]
+fn fail_on_exits_1_while_such_a_review_exists() {
+    // SOP-0002 is overdue on 2026-11-25; SOP-0001 too; SOP-0003 is due soon.
+    let repo = repo();
+    for flag in ["overdue", "due-soon"] {
+        let out = repo.sop().args(["due", "--fail-on", flag]).assert().code(1);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(text.contains("SOP-0002"), "the list is printed: {text}");
+    }
+    // Without the flag the list is only information.
+    repo.sop().arg("due").assert().success();
+    // Only due soon: `overdue` passes, `due-soon` fails, even when `--within` leaves it out.
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/p/SOP-0003-c.md",
+        &sop("SOP-0003", "approved", "2026-12-10"),
+    );
+    repo.write(
+        "sops/p/SOP-0004-d.md",
+        &sop("SOP-0004", "approved", "2027-03-01"),
+    );
+    repo.commit("add SOPs");
+    repo.sop()
+        .args(["due", "--fail-on", "overdue"])
+        .assert()
+        .success();
+    repo.sop()
+        .args(["due", "--fail-on", "due-soon", "--within", "1 day"])
+        .assert()
+        .code(1);
+    // Nothing due: both pass.
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/p/SOP-0004-d.md",
+        &sop("SOP-0004", "approved", "2027-03-01"),
+    );
+    repo.commit("add SOPs");
+    for flag in ["overdue", "due-soon"] {
+        repo.sop()
+            .args(["due", "--fail-on", flag])
+            .assert()
+            .success();
+    }
+    repo.sop()
+        .args(["due", "--fail-on", "late"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn one_day_late_is_one_day() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/p/SOP-0001-a.md",
+        &sop("SOP-0001", "approved", "2026-11-24"),
+    );
+    repo.write(
+        "sops/p/SOP-0002-b.md",
+        &sop("SOP-0002", "approved", "2026-11-26"),
+    );
+    repo.commit("add SOPs");
+    let out = repo.sop().arg("due").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("1 day late"), "{text}");
+    assert!(text.contains("in 1 day"), "{text}");
+    assert!(!text.contains("1 days"), "{text}");
+}
+
+#[test]
+fn help_documents_fail_on() {
+    let out = SopRepo::new()
+        .sop()
+        .args(["due", "--help"])
+        .assert()
+        .success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(help.contains("--fail-on <STATE>"), "{help}");
+    assert!(help.contains("due-soon"), "{help}");
+}

@@ -4,7 +4,8 @@
 //! `tests/e2e/layout.test.mjs` on the phone layout (the procedure on the first screen, tables
 //! that scroll in their frame, folded panels and filters, charts), the 404 page at any depth on
 //! a static host and under `sop serve`, and the printed SOP (the controlled-copy line on every
-//! page, no page ending in a heading).
+//! page, no page ending in a heading);
+//! `tests/e2e/review.test.mjs` on a site read weeks after it was built (a faked clock).
 //!
 //! Needs `node`, `chromium` (or `$CHROMIUM`) and `npm ci` in `tests/e2e` (and `pdftotext` for
 //! the boxes). Under `CI=true` a
@@ -394,4 +395,55 @@ fn a_printed_sop_says_uncontrolled_on_every_page_and_no_page_ends_in_a_heading()
         shots.to_str().unwrap(),
         "https://sops.example.com/handbook/sops/SOP-0001.html",
     ]);
+}
+
+/// Four SOPs published on `TODAY` (2026-11-25): two reviews ahead, one overdue, one retired
+/// (see `tests/e2e/review.test.mjs`).
+fn review_dates_repo() -> SopRepo {
+    let repo = SopRepo::new();
+    for (id, next) in [
+        ("SOP-0001", "2027-01-20"),
+        ("SOP-0002", "2027-03-01"),
+        ("SOP-0003", "2026-11-01"),
+    ] {
+        let text =
+            crate::support::sop_text(id, &format!("Review of {id}"), "procedure", "approved")
+                .replace("review_every: 12 months", &format!("next_review: {next}"));
+        repo.write(&format!("sops/p/{id}-review.md"), &text);
+    }
+    let retired = crate::support::sop_text("SOP-0004", "Old refunds", "procedure", "retired")
+        .replace(
+            "review_every: 12 months",
+            "next_review: 2026-12-01\nretired_reason: merged into SOP-0001",
+        );
+    repo.write("sops/p/SOP-0004-old.md", &retired);
+    repo.commit("four SOPs with review dates");
+    repo
+}
+
+#[test]
+#[ignore = "needs node, chromium and tests/e2e/node_modules (npm ci)"]
+fn review_states_follow_the_readers_day_not_the_build_day() {
+    if !ready() {
+        return;
+    }
+    let repo = review_dates_repo();
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let shots = e2e_dir().join("screenshots/review");
+    let out = Command::new("node")
+        .arg("review.test.mjs")
+        .arg(repo.path("site"))
+        .arg(&shots)
+        .current_dir(e2e_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser test of review states failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

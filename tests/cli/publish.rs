@@ -596,3 +596,272 @@ fn words_in_angle_brackets_prompts_mail_and_checklists_reach_the_page() {
     );
     assert!(draft.contains("Press &lt;Enter&gt; to send"), "{draft}");
 }
+
+/// The text of every `<tag>…</tag>` in `xml`, in order.
+fn elements<'x>(xml: &'x str, tag: &str) -> Vec<&'x str> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(&open) {
+        rest = &rest[i + open.len()..];
+        let end = rest.find(&close).unwrap();
+        out.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Check that `xml` is well formed as far as a feed can go wrong: one declaration first, every
+/// element closed in order, every `&` an entity, no `<` or `"` left in text or attributes.
+fn assert_well_formed(xml: &str) {
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"));
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = &xml[xml.find("?>").unwrap() + 2..];
+    while let Some(i) = rest.find('<') {
+        let text = &rest[..i];
+        assert!(
+            !text.contains('>') && !text.contains('"'),
+            "raw text {text:?}"
+        );
+        for (j, _) in text.match_indices('&') {
+            assert!(
+                ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&apos;"]
+                    .iter()
+                    .any(|e| text[j..].starts_with(e)),
+                "bare & in {text:?}"
+            );
+        }
+        let end = i + rest[i..].find('>').unwrap();
+        let tag = &rest[i + 1..end];
+        assert_eq!(tag.matches('"').count() % 2, 0, "{tag}");
+        assert!(!tag.contains('<'), "{tag}");
+        rest = &rest[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(open.pop().as_deref(), Some(name), "in {xml}");
+        } else if !tag.ends_with('/') {
+            open.push(tag.split_whitespace().next().unwrap().to_string());
+        }
+    }
+    assert!(
+        rest.trim().is_empty() && open.is_empty(),
+        "unclosed {open:?}"
+    );
+}
+
+/// An approved SOP of `department` with its next review on `next`.
+fn due_sop(id: &str, title: &str, department: &str, next: &str) -> String {
+    sop_text(id, "Title", "checklist", "approved")
+        .replace("title: Title", &format!("title: '{title}'"))
+        .replace("department: Payments", &format!("department: {department}"))
+        .replace("review_every: 12 months", &format!("next_review: {next}"))
+}
+
+#[test]
+fn review_feeds_remind_of_reviews_due_per_department() {
+    // Today is 2026-11-25 and `[lint] due_soon` 30 days.
+    let repo = SopRepo::new();
+    let hostile = "Refunds & <gifts> \"now\"";
+    for (id, title, dept, next) in [
+        ("SOP-0001", hostile, "Payments", "2026-11-01"),
+        ("SOP-0002", "Payouts", "Payments", "2026-12-10"),
+        ("SOP-0003", "Later", "Payments", "2027-06-01"),
+        ("SOP-0004", "Reports", "Trust & Safety", "2026-12-20"),
+    ] {
+        repo.write(
+            &format!("sops/x/{id}-x.md"),
+            &due_sop(id, title, dept, next),
+        );
+    }
+    repo.commit("four SOPs");
+    let site = publish(&repo, "site");
+    let text = |p: &str| String::from_utf8(site[p].clone()).unwrap();
+    let escaped = "Refunds &amp; &lt;gifts&gt; &quot;now&quot;";
+
+    let all = text("reviews.xml");
+    assert_well_formed(&all);
+    assert_eq!(
+        elements(&all, "title")[1..],
+        [
+            "SOP-0004 Reports: review due on 2026-12-20",
+            "SOP-0002 Payouts: review due on 2026-12-10",
+            &format!("SOP-0001 {escaped}: review overdue since 2026-11-01"),
+            &format!("SOP-0001 {escaped}: review due on 2026-11-01"),
+        ]
+    );
+    assert_eq!(
+        elements(&all, "updated"),
+        [
+            "2026-11-20T00:00:00Z",
+            "2026-11-20T00:00:00Z",
+            "2026-11-10T00:00:00Z",
+            "2026-11-02T00:00:00Z",
+            "2026-10-02T00:00:00Z",
+        ]
+    );
+    assert!(all.contains("href=\"sops/SOP-0001.html\""), "{all}");
+
+    let payments = text("departments/payments.reviews.xml");
+    assert_well_formed(&payments);
+    let titles = elements(&payments, "title");
+    assert_eq!(titles.len(), 4, "{payments}");
+    assert!(
+        titles
+            .iter()
+            .all(|t| !t.contains("SOP-0004") && !t.contains("SOP-0003"))
+    );
+    assert!(
+        payments.contains("href=\"../sops/SOP-0002.html\""),
+        "{payments}"
+    );
+    let trust = text("departments/trust-safety.reviews.xml");
+    assert_well_formed(&trust);
+    assert!(
+        trust.contains("<category term=\"Trust &amp; Safety\"/>"),
+        "{trust}"
+    );
+    assert_eq!(elements(&trust, "title").len(), 2);
+
+    // The release feeds, the sitemap and the pages hold the hostile title escaped too.
+    for feed in ["feed.xml", "departments/payments.xml", "sitemap.xml"] {
+        assert_well_formed(&text(feed));
+    }
+    assert!(text("feed.xml").contains(escaped));
+    let dept = text("departments/payments.html");
+    assert!(dept.contains("href=\"payments.reviews.xml\""), "{dept}");
+    assert!(text("dashboard.html").contains("href=\"reviews.xml\""));
+    assert!(broken_links(&site).is_empty());
+}
+
+#[test]
+fn a_repository_can_override_the_feed_and_sitemap_templates() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/x/SOP-0001-x.md",
+        &due_sop("SOP-0001", "A & B", "Payments", "2026-11-01"),
+    );
+    repo.write(
+        "templates/site/feed.xml",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>ours: {{ title }}</title>{% for e in entries %}<entry><title>{{ e.title }}</title></entry>{% endfor %}</feed>\n",
+    );
+    repo.write(
+        "templates/site/sitemap.xml",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset>{{ urls | length }}</urlset>\n",
+    );
+    repo.commit("an SOP and our own feed");
+    let site = publish(&repo, "site");
+    let reviews = String::from_utf8(site["reviews.xml"].clone()).unwrap();
+    assert!(reviews.contains("<title>ours: "), "{reviews}");
+    assert!(
+        reviews.contains(
+            "<entry><title>SOP-0001 A &amp; B: review overdue since 2026-11-01</title></entry>"
+        ),
+        "{reviews}"
+    );
+    assert_well_formed(&reviews);
+    let sitemap = String::from_utf8(site["sitemap.xml"].clone()).unwrap();
+    assert!(sitemap.contains("<urlset>"), "{sitemap}");
+    assert!(
+        !site.contains_key("assets/feed.xml"),
+        "a template is not an asset"
+    );
+}
+
+#[test]
+fn retired_sops_are_not_current_and_have_no_next_review() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    let retired = sop_text("SOP-0002", "Old refunds", "procedure", "retired").replace(
+        "review_every: 12 months",
+        "next_review: 2026-11-01\nretired_reason: merged into SOP-0001",
+    );
+    repo.write("sops/pay/SOP-0002-old-refunds.md", &retired);
+    repo.commit("one in force, one retired");
+    let site = publish(&repo, "site");
+    let text = |p: &str| String::from_utf8(site[p].clone()).unwrap();
+
+    let dept = text("departments/payments.html");
+    assert!(dept.contains("1 current SOP, 1 retired."), "{dept}");
+    let index = text("index.html");
+    assert!(
+        index.contains("content=\"1 current standard operating procedures\""),
+        "{index}"
+    );
+    assert_eq!(
+        index.matches("class=\"sop-card\"").count(),
+        2,
+        "both listed"
+    );
+    let old = text("sops/SOP-0002.html");
+    assert!(!old.contains("Next review"), "{old}");
+    assert!(!old.contains("data-next-review"), "{old}");
+    assert!(!old.contains("review overdue"), "{old}");
+    let dashboard = text("dashboard.html");
+    assert!(
+        dashboard.contains("data-tile=\"in-force\"><span class=\"tile-value\">1</span>"),
+        "{dashboard}"
+    );
+    assert!(!dashboard.contains("SOP-0002 Old refunds"), "{dashboard}");
+    assert!(!text("reviews.xml").contains("SOP-0002"));
+}
+
+#[test]
+fn archived_versions_say_which_and_that_they_are_superseded() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(
+        one,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("first version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let newer = repo.read(one).replace("version: 1.0.0", "version: 1.1.0") + "\nA new step.\n";
+    repo.write(one, &newer);
+    repo.commit("second version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "Second"]);
+    let site = publish(&repo, "site");
+    let text = |p: &str| String::from_utf8(site[p].clone()).unwrap();
+
+    let old = text("sops/SOP-0001/v1.0.0.html");
+    let badges = &old[old.find("class=\"sop-badges\"").unwrap()..];
+    let badges = &badges[..badges.find("</p>").unwrap()];
+    assert!(badges.contains(">superseded<"), "{badges}");
+    assert!(badges.contains(">v1.0.0<"), "{badges}");
+    assert!(!badges.contains("status-approved"), "{badges}");
+    assert!(!old.contains("class=\"badge status-approved\""), "{old}");
+    assert!(old.contains("(version 1.0.0 was approved)"), "{old}");
+    assert!(old.contains("Superseded: this is version 1.0.0"), "{old}");
+    assert!(old.contains("Version 1.1.0 is current."), "{old}");
+    assert!(!old.contains("Next review"), "{old}");
+    assert!(!old.contains("data-next-review"), "{old}");
+    // The archived copy of the version in force is not superseded.
+    let kept = text("sops/SOP-0001/v1.1.0.html");
+    assert!(kept.contains("class=\"badge status-approved\""), "{kept}");
+    assert!(kept.contains("archived version"), "{kept}");
+    assert!(!kept.contains(">superseded<"), "{kept}");
+    // The current page keeps its state and dates.
+    let current = text("sops/SOP-0001.html");
+    assert!(current.contains("data-next-review=\""), "{current}");
+}
+
+#[test]
+fn the_index_of_a_draft_preview_says_it_is_a_preview() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "draft"),
+    );
+    repo.commit("a draft");
+    repo.sop()
+        .args(["publish", "--drafts", "--out", "preview"])
+        .assert()
+        .success();
+    let index = repo.read("preview/index.html");
+    assert!(index.contains("A preview of the working copies"), "{index}");
+    assert!(!index.contains("current, approved version"), "{index}");
+    let site = publish(&repo, "site");
+    let index = String::from_utf8(site["index.html"].clone()).unwrap();
+    assert!(index.contains("The current, approved version of every SOP."));
+}

@@ -1,5 +1,7 @@
 //! The review dashboard.
 
+use std::collections::BTreeMap;
+
 use crate::repo::{Corpus, Status};
 use crate::report::{self, ReviewState};
 use crate::site::context::{
@@ -18,19 +20,11 @@ impl Build<'_> {
     ) -> Result<(String, Vec<(String, String)>), SiteError> {
         let settings = &self.repo.settings;
         let today = self.options.today;
-        let url_of = |id: &str| {
-            self.selection
-                .entries
-                .iter()
-                .find(|e| e.id == id)
-                .map(|e| e.url.clone())
-        };
-        let due = report::due(
-            &self.selection.current(),
-            settings,
-            today,
-            settings.due_soon,
-        );
+        let url_of = |id: &str| self.entry(id).map(|e| e.url.clone());
+        // Every review with a date, most late first. The page shows those overdue or due
+        // soon on the build's day; `review.js` moves rows between the lists for the reader's
+        // day, so the rows that will fall due next come along, hidden.
+        let reviews = report::reviews(&self.selection.current(), settings, today);
         let row = |d: &report::DueReview| DueRow {
             id: d.id.clone(),
             title: d.title.clone(),
@@ -38,24 +32,41 @@ impl Build<'_> {
             owner: d.owner.clone().unwrap_or_default(),
             department: d.department.clone().unwrap_or_default(),
             next_review: d.next_review.clone(),
-            when: match d.days_late {
-                1 => "1 day late".into(),
-                n if n > 1 => format!("{n} days late"),
-                0 => "due today".into(),
-                -1 => "in 1 day".into(),
-                n => format!("in {} days", -n),
-            },
+            due_soon_from: d.due_soon_from.clone(),
+            when: report::when_words(d.days_late),
         };
-        let overdue: Vec<DueRow> = due
+        let overdue: Vec<DueRow> = reviews
             .iter()
             .filter(|d| d.state == ReviewState::Overdue)
             .map(row)
             .collect();
-        let due_soon: Vec<DueRow> = due
+        let ahead: Vec<&report::DueReview> = reviews
+            .iter()
+            .filter(|d| d.state != ReviewState::Overdue)
+            .take(2 * DASHBOARD_ROWS)
+            .collect();
+        let due_soon: Vec<DueRow> = ahead
             .iter()
             .filter(|d| d.state == ReviewState::DueSoon)
-            .map(row)
+            .map(|d| row(d))
             .collect();
+        let due_soon_total = reviews
+            .iter()
+            .filter(|d| d.state == ReviewState::DueSoon)
+            .count();
+        let mut dates: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for d in &reviews {
+            *dates
+                .entry((d.next_review.as_str(), d.due_soon_from.as_str()))
+                .or_insert(0) += 1;
+        }
+        let review_dates = serde_json::to_string(
+            &dates
+                .into_iter()
+                .map(|((next, from), n)| (next, from, n))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_else(|_| "[]".into());
         let mut drafts: Vec<DraftRow> = corpus
             .originals()
             .into_iter()
@@ -75,10 +86,7 @@ impl Build<'_> {
             .into_iter()
             .map(|s| StaleRow {
                 url: self
-                    .selection
-                    .entries
-                    .iter()
-                    .find(|e| e.id == s.id)
+                    .entry(&s.id)
                     .and_then(|e| e.translations.iter().find(|t| t.language == s.language))
                     .map(|t| t.url.clone()),
                 id: s.id,
@@ -88,34 +96,47 @@ impl Build<'_> {
                 source_version: s.source_version,
             })
             .collect();
+        // Published SOPs whose shown version is in force: not retired, not a draft preview.
+        let in_force = self
+            .selection
+            .entries
+            .iter()
+            .filter(|e| e.sop.status() == Some(Status::Approved))
+            .count();
         let tone = |n: usize, bad: &'static str| if n == 0 { "ok" } else { bad };
         let tiles = vec![
             Tile {
-                label: "SOPs".into(),
-                value: stats.sops.to_string(),
+                id: "in-force",
+                label: "SOPs in force".into(),
+                value: in_force.to_string(),
                 tone: "neutral",
             },
             Tile {
+                id: "overdue",
                 label: "Reviews overdue".into(),
                 value: stats.overdue.to_string(),
                 tone: tone(stats.overdue, "danger"),
             },
             Tile {
+                id: "due-soon",
                 label: "Reviews due soon".into(),
                 value: stats.due_soon.to_string(),
                 tone: tone(stats.due_soon, "warning"),
             },
             Tile {
+                id: "drafts",
                 label: "Drafts waiting".into(),
                 value: drafts.len().to_string(),
                 tone: "neutral",
             },
             Tile {
+                id: "stale",
                 label: "Stale translations".into(),
                 value: stats.stale_translations.to_string(),
                 tone: tone(stats.stale_translations, "warning"),
             },
             Tile {
+                id: "since-review",
                 label: "Median days since review".into(),
                 value: stats
                     .median_days_since_review
@@ -193,13 +214,22 @@ impl Build<'_> {
         let cut = |n: usize| n.saturating_sub(DASHBOARD_ROWS);
         let more = MoreRows {
             overdue: cut(overdue.len()),
-            due_soon: cut(due_soon.len()),
+            due_soon: cut(due_soon_total),
             drafts: cut(drafts.len()),
             stale: cut(stale.len()),
         };
         let (mut overdue, mut due_soon, mut drafts, mut stale) = (overdue, due_soon, drafts, stale);
         overdue.truncate(DASHBOARD_ROWS);
-        due_soon.truncate(DASHBOARD_ROWS);
+        let later: Vec<DueRow> = due_soon
+            .split_off(due_soon.len().min(DASHBOARD_ROWS))
+            .into_iter()
+            .chain(
+                ahead
+                    .iter()
+                    .filter(|d| d.state != ReviewState::DueSoon)
+                    .map(|d| row(d)),
+            )
+            .collect();
         drafts.truncate(DASHBOARD_ROWS);
         stale.truncate(DASHBOARD_ROWS);
         let page = DashboardPage {
@@ -212,6 +242,9 @@ impl Build<'_> {
             tiles,
             overdue,
             due_soon,
+            later,
+            review_dates,
+            rows_shown: DASHBOARD_ROWS,
             drafts,
             stale,
             more,

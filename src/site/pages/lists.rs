@@ -1,12 +1,13 @@
 //! The pages that list SOPs: the index, one page per department, tag and type, and the 404 page.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
 use crate::repo::Status;
 use crate::site::SiteError;
-use crate::site::context::{Facet, IndexPage, ListPage, NotFoundPage, SopCard};
+use crate::site::context::{Facet, GroupKind, IndexPage, ListPage, NotFoundPage, SopCard};
 use crate::site::select::{Entry, Shown};
 
 use super::{Build, department_of, status_text, tags_of, text, type_of};
@@ -14,7 +15,7 @@ use super::{Build, department_of, status_text, tags_of, text, type_of};
 impl Build<'_> {
     pub(super) fn card(&self, entry: &Entry<'_>) -> SopCard {
         let sop = &entry.sop;
-        let (next_review, state) = self.review_state(sop);
+        let review = self.review(sop);
         let department = department_of(sop).unwrap_or_default();
         let tags = self.tag_links(sop, "");
         let tag_slugs = tags_of(sop)
@@ -53,59 +54,36 @@ impl Build<'_> {
             sop_type: type_of(sop, self.repo),
             tags,
             tag_slugs,
-            next_review,
-            review_state: state.as_str().to_string(),
+            next_review: review.next,
+            due_soon_from: review.due_soon_from,
+            review_state: review.state.as_str().to_string(),
             note,
         }
     }
 
     pub(super) fn index(&self, cards: &[SopCard]) -> Result<String, SiteError> {
-        let facet = |values: Vec<String>, pages: Option<(&BTreeMap<String, String>, &str)>| {
-            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-            for v in values {
-                *counts.entry(v).or_insert(0) += 1;
-            }
-            counts
-                .into_iter()
-                .filter(|(name, _)| !name.is_empty())
-                .map(|(name, count)| {
-                    let slug = match pages {
-                        Some((map, _)) => map.get(&name).cloned().unwrap_or_default(),
-                        None => name.clone(),
-                    };
-                    Facet {
-                        url: pages.map(|(_, dir)| format!("{dir}/{slug}.html")),
-                        slug,
-                        name,
-                        count,
-                    }
-                })
-                .collect::<Vec<_>>()
-        };
-        let mut statuses = facet(cards.iter().map(|c| c.status.clone()).collect(), None);
+        let mut statuses = facet(cards.iter().map(|c| c.status.clone()), None, "");
         statuses.sort_by_key(|f| f.name.parse::<Status>().map_or(usize::MAX, |s| s as usize));
+        let groups = |kind: GroupKind| {
+            let values = cards.iter().flat_map(|c| kind.values_of(c));
+            facet(values, self.slugs(kind), kind.dir())
+        };
         let page = IndexPage {
             layout: self.layout(
                 "index.html",
                 "All SOPs".into(),
                 "index",
-                format!("{} current standard operating procedures", cards.len()),
+                format!(
+                    "{} current standard operating procedures",
+                    in_force(cards.iter())
+                ),
             ),
             sops: cards,
             prefix: "",
-            departments: facet(
-                cards.iter().map(|c| c.department.clone()).collect(),
-                Some((&self.departments, "departments")),
-            ),
+            departments: groups(GroupKind::Department),
             statuses,
-            types: facet(cards.iter().map(|c| c.sop_type.clone()).collect(), None),
-            tags: facet(
-                cards
-                    .iter()
-                    .flat_map(|c| c.tags.iter().map(|t| t.text.clone()))
-                    .collect(),
-                Some((&self.tags, "tags")),
-            ),
+            types: groups(GroupKind::Type),
+            tags: groups(GroupKind::Tag),
         };
         self.theme.render("index.html", &page)
     }
@@ -116,25 +94,19 @@ impl Build<'_> {
         cards: &[SopCard],
         emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
     ) -> Result<(), SiteError> {
-        let mut by_department: BTreeMap<&str, Vec<&SopCard>> = BTreeMap::new();
-        let mut by_tag: BTreeMap<&str, Vec<&SopCard>> = BTreeMap::new();
-        for c in cards {
-            by_department.entry(&c.department).or_default().push(c);
-            for t in &c.tags {
-                by_tag.entry(&t.text).or_default().push(c);
+        for kind in [GroupKind::Department, GroupKind::Tag] {
+            let Some(slugs) = self.slugs(kind) else {
+                continue;
+            };
+            let mut members: BTreeMap<&str, Vec<&SopCard>> = BTreeMap::new();
+            for c in cards {
+                for name in kind.values_of(c) {
+                    members.entry(name).or_default().push(c);
+                }
             }
-        }
-        for (kind, dir, map, members) in [
-            (
-                "Department",
-                "departments",
-                &self.departments,
-                &by_department,
-            ),
-            ("Tag", "tags", &self.tags, &by_tag),
-        ] {
+            let dir = kind.dir();
             // Group pages render in parallel: a large corpus has hundreds of tags.
-            let overview = map
+            let overview = slugs
                 .par_iter()
                 .map(|(name, slug)| {
                     let path = format!("{dir}/{slug}.html");
@@ -150,19 +122,18 @@ impl Build<'_> {
                         layout: self.layout(
                             &path,
                             name.to_string(),
-                            if kind == "Department" {
-                                "departments"
-                            } else {
-                                "tags"
-                            },
-                            format!("SOPs of {} {name}", kind.to_lowercase()),
+                            dir,
+                            format!("SOPs of {} {name}", kind.noun()),
                         ),
                         kind,
                         name: name.clone(),
+                        in_force: in_force(sops.iter().copied()),
                         sops,
                         prefix: "../",
                         groups: Vec::new(),
-                        feed_url: (kind == "Department").then(|| format!("{slug}.xml")),
+                        feed_url: (kind == GroupKind::Department).then(|| format!("{slug}.xml")),
+                        review_feed_url: (kind == GroupKind::Department)
+                            .then(|| format!("{slug}.reviews.xml")),
                     };
                     emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
                     Ok(facet)
@@ -172,24 +143,18 @@ impl Build<'_> {
             let page = ListPage {
                 layout: self.layout(
                     &path,
-                    if kind == "Department" {
-                        "Departments".into()
-                    } else {
-                        "Tags".into()
-                    },
-                    if kind == "Department" {
-                        "departments"
-                    } else {
-                        "tags"
-                    },
-                    format!("SOPs by {}", kind.to_lowercase()),
+                    kind.plural().into(),
+                    dir,
+                    format!("SOPs by {}", kind.noun()),
                 ),
                 kind,
                 name: String::new(),
                 sops: Vec::new(),
+                in_force: 0,
                 prefix: "../",
                 groups: overview,
                 feed_url: None,
+                review_feed_url: None,
             };
             emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
         }
@@ -227,6 +192,78 @@ fn base_path(url: &str) -> String {
         .next()
         .unwrap_or("");
     format!("{}/", path.trim_end_matches('/'))
+}
+
+impl GroupKind {
+    /// The folder of its pages, also the navigation section they belong to.
+    fn dir(self) -> &'static str {
+        match self {
+            GroupKind::Department => "departments",
+            GroupKind::Tag => "tags",
+            GroupKind::Type => "types",
+        }
+    }
+
+    /// The title of the overview of every group of this kind.
+    fn plural(self) -> &'static str {
+        match self {
+            GroupKind::Department => "Departments",
+            GroupKind::Tag => "Tags",
+            GroupKind::Type => "Types",
+        }
+    }
+
+    /// The kind in a sentence.
+    fn noun(self) -> &'static str {
+        match self {
+            GroupKind::Department => "department",
+            GroupKind::Tag => "tag",
+            GroupKind::Type => "type",
+        }
+    }
+
+    /// The groups of this kind a card belongs to.
+    fn values_of(self, card: &SopCard) -> Vec<&str> {
+        match self {
+            GroupKind::Department => vec![card.department.as_str()],
+            GroupKind::Tag => card.tags.iter().map(|t| t.text.as_str()).collect(),
+            GroupKind::Type => vec![card.sop_type.as_str()],
+        }
+    }
+}
+
+/// How many of `cards` are in force: a retired SOP is listed but is no longer current.
+fn in_force<'c>(cards: impl Iterator<Item = &'c SopCard>) -> usize {
+    cards.filter(|c| c.status != "retired").count()
+}
+
+/// A filter's values with how many of the listed SOPs have each, with their pages under `dir`
+/// when `slugs` gives them.
+fn facet<'v>(
+    values: impl Iterator<Item = impl Into<Cow<'v, str>>>,
+    slugs: Option<&BTreeMap<String, String>>,
+    dir: &str,
+) -> Vec<Facet> {
+    let mut counts: BTreeMap<Cow<'v, str>, usize> = BTreeMap::new();
+    for v in values {
+        *counts.entry(v.into()).or_insert(0) += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|(name, _)| !name.is_empty())
+        .map(|(name, count)| {
+            let slug = match slugs {
+                Some(map) => map.get(name.as_ref()).cloned().unwrap_or_default(),
+                None => name.to_string(),
+            };
+            Facet {
+                url: slugs.map(|_| format!("{dir}/{slug}.html")),
+                slug,
+                name: name.into_owned(),
+                count,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

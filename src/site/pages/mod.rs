@@ -7,13 +7,13 @@ mod dashboard;
 mod lists;
 mod sop;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::context::{Layout, Link, SiteInfo, SopCard};
+use super::context::{GroupKind, Layout, Link, SiteInfo, SopCard};
 use super::search::search_index;
-use super::select::{Selection, name_slug};
+use super::select::{Entry, Selection, name_slug};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
 use crate::git::history::Histories;
@@ -29,6 +29,8 @@ struct Build<'a> {
     /// The repository root, canonical: linked files are checked against it.
     root: std::path::PathBuf,
     selection: &'a Selection<'a>,
+    /// Every published SOP by id.
+    by_id: HashMap<&'a str, &'a Entry<'a>>,
     theme: &'a Theme,
     options: &'a Options,
     departments: BTreeMap<String, String>,
@@ -36,6 +38,28 @@ struct Build<'a> {
     feed: bool,
     /// The repository files that may be copied into the site.
     tracked: crate::publishable::Tracked,
+}
+
+/// When the version a page shows is next reviewed, and where it stands on the build's day.
+#[derive(Debug, Clone)]
+struct Review {
+    /// The next review date, `YYYY-MM-DD`.
+    next: Option<String>,
+    /// From which day the review is due soon, for an approved version (the page's script
+    /// tells the state on the reader's day from the two dates).
+    due_soon_from: Option<String>,
+    /// The state on the build's day.
+    state: ReviewState,
+}
+
+impl Default for Review {
+    fn default() -> Self {
+        Review {
+            next: None,
+            due_soon_from: None,
+            state: ReviewState::Unknown,
+        }
+    }
 }
 
 /// Receives each finished file: site path and contents. Called from several threads.
@@ -72,6 +96,11 @@ pub(super) fn render_all(
         repo,
         root: std::fs::canonicalize(&repo.root).unwrap_or_else(|_| repo.root.clone()),
         selection,
+        by_id: selection
+            .entries
+            .iter()
+            .map(|e| (e.id.as_str(), e))
+            .collect(),
         theme,
         options,
         departments,
@@ -135,30 +164,7 @@ pub(super) fn render_all(
     build.groups(&cards, &emit)?;
     dashboard()?;
     drop(cards);
-    let base = options.base_url.as_deref();
-    let releases = feeds::releases(selection);
-    emit(
-        "feed.xml".into(),
-        feeds::atom(
-            &repo.settings.config.site.title,
-            "feed.xml",
-            base,
-            &releases,
-        )
-        .into_bytes(),
-    )?;
-    for (name, slug) in &build.departments {
-        let path = format!("departments/{slug}.xml");
-        let own: Vec<&feeds::FeedEntry> = releases
-            .iter()
-            .filter(|r| r.department.as_deref() == Some(name.as_str()))
-            .collect();
-        let title = format!("{} — {name}", repo.settings.config.site.title);
-        emit(
-            path.clone(),
-            feeds::atom_of(&title, &path, base, &own).into_bytes(),
-        )?;
-    }
+    build.feeds(&emit)?;
     for (path, bytes) in &theme.assets {
         emit(path.clone(), bytes.clone())?;
     }
@@ -193,10 +199,9 @@ pub(super) fn render_all(
             .unwrap_or_else(std::sync::PoisonError::into_inner),
     );
     pages.sort();
-    let page_refs: Vec<&str> = pages.iter().map(String::as_str).collect();
     emit(
         "sitemap.xml".into(),
-        feeds::sitemap(&page_refs, base).into_bytes(),
+        feeds::sitemap(theme, &pages, options.base_url.as_deref())?.into_bytes(),
     )?;
     let archived = selection.entries.iter().map(|e| e.archived.len()).sum();
     Ok(Site {
@@ -212,6 +217,96 @@ pub(super) fn render_all(
     })
 }
 impl Build<'_> {
+    /// The feeds of releases and of reviews due: the site's and one of each per department.
+    fn feeds(
+        &self,
+        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+    ) -> Result<(), SiteError> {
+        let base = self.options.base_url.as_deref();
+        let title = &self.repo.settings.config.site.title;
+        let releases = feeds::releases(self.selection);
+        let reviews = report::reviews(
+            &self.selection.current(),
+            &self.repo.settings,
+            self.options.today,
+        );
+        let reviews: Vec<feeds::ReviewEntry<'_>> = reviews
+            .iter()
+            .filter_map(|review| {
+                Some(feeds::ReviewEntry {
+                    review,
+                    path: self.entry(&review.id)?.url.as_str(),
+                })
+            })
+            .collect();
+        let write = |path: String, feed: &crate::site::context::FeedPage| {
+            emit(path, feeds::render_feed(self.theme, feed)?.into_bytes())
+        };
+        let all: Vec<&feeds::FeedEntry> = releases.iter().collect();
+        write(
+            "feed.xml".into(),
+            &feeds::release_feed(
+                title,
+                feeds::FeedPlace {
+                    path: "feed.xml",
+                    base,
+                },
+                &all,
+            ),
+        )?;
+        write(
+            "reviews.xml".into(),
+            &feeds::review_feed(
+                &format!("{title} — reviews due"),
+                feeds::FeedPlace {
+                    path: "reviews.xml",
+                    base,
+                },
+                &reviews,
+            ),
+        )?;
+        for (name, slug) in &self.departments {
+            let path = format!("departments/{slug}.xml");
+            let own: Vec<&feeds::FeedEntry> = releases
+                .iter()
+                .filter(|r| r.department.as_deref() == Some(name.as_str()))
+                .collect();
+            let feed = feeds::release_feed(
+                &format!("{title} — {name}"),
+                feeds::FeedPlace { path: &path, base },
+                &own,
+            );
+            write(path.clone(), &feed)?;
+            let path = format!("departments/{slug}.reviews.xml");
+            let own: Vec<feeds::ReviewEntry<'_>> = reviews
+                .iter()
+                .filter(|r| r.review.department.as_deref() == Some(name.as_str()))
+                .copied()
+                .collect();
+            let feed = feeds::review_feed(
+                &format!("{title} — {name} — reviews due"),
+                feeds::FeedPlace { path: &path, base },
+                &own,
+            );
+            write(path.clone(), &feed)?;
+        }
+        Ok(())
+    }
+
+    /// The published SOP `id`.
+    fn entry(&self, id: &str) -> Option<&Entry<'_>> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The slugs of the pages of a kind of group (`None` for types, which have no pages).
+    fn slugs(&self, kind: GroupKind) -> Option<&BTreeMap<String, String>> {
+        match kind {
+            GroupKind::Department => Some(&self.departments),
+            GroupKind::Tag => Some(&self.tags),
+            GroupKind::Type => None,
+        }
+    }
+
     fn site(&self, path: &str) -> SiteInfo {
         SiteInfo {
             title: self.repo.settings.config.site.title.clone(),
@@ -247,18 +342,26 @@ impl Build<'_> {
         self.theme.i18n.text(lang, key, params)
     }
 
-    fn review_state(&self, sop: &Sop) -> (Option<String>, ReviewState) {
+    /// The review dates and state of the version `sop` shows.
+    fn review(&self, sop: &Sop) -> Review {
         // Only a version in force is reviewed: a retired SOP has no next review.
         if sop.status() == Some(Status::Retired) {
-            return (None, ReviewState::Unknown);
+            return Review::default();
         }
         let next = sop.next_review(&self.repo.settings);
-        let state = if sop.status() == Some(Status::Approved) {
-            ReviewState::of(next, self.options.today, self.repo.settings.due_soon)
-        } else {
-            ReviewState::Unknown
-        };
-        (next.map(|d| d.to_string()), state)
+        let window = self.repo.settings.due_soon;
+        let reviewed = sop.status() == Some(Status::Approved);
+        Review {
+            next: next.map(|d| d.to_string()),
+            due_soon_from: next
+                .filter(|_| reviewed)
+                .map(|d| ReviewState::due_soon_from(d, window).to_string()),
+            state: if reviewed {
+                ReviewState::of(next, self.options.today, window)
+            } else {
+                ReviewState::Unknown
+            },
+        }
     }
 
     fn tag_links(&self, sop: &Sop, root: &str) -> Vec<Link> {

@@ -1,15 +1,16 @@
 //! The pages of one SOP: its current page, its archived versions and their notices.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::git::history::Release;
 use crate::repo::{Sop, Status};
 use crate::site::context::{
-    ApprovalRow, Link, Notice, ReleaseRow, RevisionGroup, RevisionRow, SopMeta, SopPage, TocItem,
+    ApprovalRow, Link, Notice, NoticeKind, ReleaseRow, RevisionGroup, RevisionRow, SopMeta,
+    SopPage, TocItem,
 };
 use crate::site::links::PageLinks;
 use crate::site::markdown;
-use crate::site::select::{Entry, Pending, Shown};
+use crate::site::select::{Archived, Entry, Pending, Shown};
 use crate::site::{SiteError, root_of};
 
 use super::{Build, SopPages, department_of, language_name, status_text, text, type_of};
@@ -56,7 +57,7 @@ impl Build<'_> {
             let root = root_of(path);
             let lang = t.sop.language().unwrap_or(&t.language);
             let mut notices = vec![Notice {
-                kind: "info",
+                kind: NoticeKind::Info,
                 text: self.tr(
                     lang,
                     "notice.translation",
@@ -75,7 +76,7 @@ impl Build<'_> {
             }];
             if t.stale {
                 notices.push(Notice {
-                    kind: "warning",
+                    kind: NoticeKind::Warning,
                     text: self.tr(
                         lang,
                         "notice.stale_translation",
@@ -137,7 +138,7 @@ impl Build<'_> {
             let approved_by = self.approval_words(lang, &approvals_of(Some(a.release), &a.sop).0);
             let notice = if entry.release.is_some_and(|r| r.tag == a.release.tag) {
                 Notice {
-                    kind: "info",
+                    kind: NoticeKind::Info,
                     text: self.tr(
                         lang,
                         "notice.archived_current",
@@ -154,7 +155,7 @@ impl Build<'_> {
                 }
             } else {
                 Notice {
-                    kind: "warning",
+                    kind: NoticeKind::Warning,
                     text: self.tr(
                         lang,
                         "notice.superseded",
@@ -201,7 +202,7 @@ impl Build<'_> {
                         .map(|r| self.tr(lang, "notice.released_on", &[("date", &r.date)]))
                         .unwrap_or_default();
                     notices.push(Notice {
-                        kind: "info",
+                        kind: NoticeKind::Info,
                         text: self.tr(
                             lang,
                             "notice.pending_released",
@@ -217,7 +218,7 @@ impl Build<'_> {
             }
             Shown::Committed { pending } => {
                 notices.push(Notice {
-                    kind: "info",
+                    kind: NoticeKind::Info,
                     text: self.tr(
                         lang,
                         "notice.committed",
@@ -230,7 +231,7 @@ impl Build<'_> {
                 });
                 if let Some(p) = pending {
                     notices.push(Notice {
-                        kind: "info",
+                        kind: NoticeKind::Info,
                         text: self.tr(
                             lang,
                             "notice.pending_committed",
@@ -251,7 +252,7 @@ impl Build<'_> {
 
     pub(super) fn retired_notice(&self, sop: &Sop, root: &str) -> Notice {
         let successor = text(sop.meta.superseded_by.as_ref()).and_then(|id| {
-            let e = self.selection.entries.iter().find(|e| e.id == id)?;
+            let e = self.entry(&id)?;
             Some(Link {
                 text: format!("{id}: {}", e.sop.title()),
                 url: format!("{root}{}", e.url),
@@ -260,7 +261,7 @@ impl Build<'_> {
         let reason = text(sop.meta.retired_reason.as_ref());
         let lang = sop.language().unwrap_or("en");
         Notice {
-            kind: "danger",
+            kind: NoticeKind::Danger,
             text: match (&successor, reason) {
                 (Some(_), _) => self.tr(lang, "notice.retired_successor", &[]),
                 (None, Some(r)) => format!("{} {r}", self.tr(lang, "notice.retired", &[])),
@@ -294,7 +295,15 @@ impl Build<'_> {
         };
         let body = markdown::render(sop, &links);
         linked.extend(body.files);
-        let (next_review, state) = self.review_state(sop);
+        // An archived version is a record: its review dates are those of its time.
+        let review = if archived {
+            super::Review::default()
+        } else {
+            self.review(sop)
+        };
+        let shows_the_release_in_force =
+            release.is_some_and(|r| entry.release.is_some_and(|shown| shown.tag == r.tag));
+        let superseded = archived && !shows_the_release_in_force;
         let department = department_of(sop).map(|d| Link {
             url: self
                 .departments
@@ -304,7 +313,7 @@ impl Build<'_> {
             text: d,
         });
         let link_to_id = |id: &str| {
-            let e = self.selection.entries.iter().find(|e| e.id == id);
+            let e = self.entry(id);
             Link {
                 text: match e {
                     Some(e) => format!("{id}: {}", e.sop.title()),
@@ -314,6 +323,11 @@ impl Build<'_> {
             }
         };
         let (approvals, approvals_recorded) = approvals_of(release, sop);
+        let archived_by_tag: HashMap<&str, &Archived<'_>> = entry
+            .archived
+            .iter()
+            .map(|a| (a.release.tag.as_str(), a))
+            .collect();
         let meta = SopMeta {
             id: entry.id.clone(),
             title: sop.title().to_string(),
@@ -332,8 +346,9 @@ impl Build<'_> {
             approvals_recorded,
             effective: text(sop.meta.effective.as_ref()),
             last_reviewed: text(sop.meta.last_reviewed.as_ref()),
-            next_review,
-            review_state: state.as_str().to_string(),
+            next_review: review.next,
+            due_soon_from: review.due_soon_from,
+            review_state: review.state.as_str().to_string(),
             tags: self.tag_links(sop, &root),
             superseded_by: text(sop.meta.superseded_by.as_ref()).map(|id| link_to_id(&id)),
             retired_reason: text(sop.meta.retired_reason.as_ref()),
@@ -353,7 +368,7 @@ impl Build<'_> {
                 h.releases
                     .iter()
                     .map(|r| {
-                        let page = entry.archived.iter().find(|a| a.release.tag == r.tag);
+                        let page = archived_by_tag.get(r.tag.as_str());
                         let status = entry.release_status.get(&r.tag).copied().flatten();
                         let approved = page.is_some();
                         let (approvals, approvals_recorded) = match page {
@@ -387,11 +402,7 @@ impl Build<'_> {
         let pr_url = self.repo.settings.config.site.pull_request_url.as_deref();
         let (revision_groups, revision_count) = entry.history.map_or((Vec::new(), 0), |h| {
             let groups = revision_groups(h, pr_url, |tag| {
-                entry
-                    .archived
-                    .iter()
-                    .find(|a| a.release.tag == tag)
-                    .map(|a| format!("{root}{}", a.url))
+                archived_by_tag.get(tag).map(|a| format!("{root}{}", a.url))
             });
             (groups, h.commits.len())
         });
@@ -448,6 +459,7 @@ impl Build<'_> {
             current_url,
             archived,
             print_url,
+            superseded,
         };
         self.theme.render("sop.html", &page)
     }
@@ -528,13 +540,13 @@ impl Build<'_> {
         let lang = sop.language().unwrap_or("en");
         if sop.status() == Some(Status::Approved) {
             Notice {
-                kind: "warning",
+                kind: NoticeKind::Warning,
                 text: self.tr(lang, "notice.preview_approved", &[]),
                 link: None,
             }
         } else {
             Notice {
-                kind: "danger",
+                kind: NoticeKind::Danger,
                 text: self.tr(
                     lang,
                     "notice.preview_draft",
