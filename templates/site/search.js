@@ -369,7 +369,7 @@
       if (li.hidden === ok) { li.hidden = !ok; }
       if (ok) { shown += 1; }
     });
-    if (list) { list.hidden = false; }
+    if (list) { list.classList.remove('covered'); }
     results.hidden = true;
     more.hidden = true;
     say(shown);
@@ -435,8 +435,15 @@
     });
   }
 
+  // Kept out of the way of the answer: a history entry can take longer than a search.
+  var remembering = null;
+  function rememberSoon() {
+    clearTimeout(remembering);
+    remembering = setTimeout(remember, 250);
+  }
+
   function apply() {
-    remember();
+    rememberSoon();
     words = parse(q.value);
     run += 1;
     var token = run;
@@ -462,7 +469,9 @@
         results.textContent = '';
         delete results.dataset.snippets;
         snippets = showMore(token);
-        if (list) { list.hidden = true; }
+        // Covered, not removed or `display: none`: at 10,000 SOPs, laying the list out again
+        // takes longer than a search.
+        if (list) { list.classList.add('covered'); }
         results.hidden = false;
         say(hits.length);
         results.dataset.query = q.value;
@@ -475,6 +484,7 @@
   }
 
   more.addEventListener('click', function () { showMore(run); });
+  results.addEventListener('click', function () { clearTimeout(remembering); remember(); });
 
   // Pre-fill from the address (?q=refund&department=payments), as the header search sends.
   var params = new URLSearchParams(window.location.search);
@@ -485,6 +495,8 @@
     s.addEventListener('change', apply);
   });
   q.setAttribute('aria-controls', 'search-results');
+  // The manifest is wanted as soon as someone may type.
+  q.addEventListener('focus', function () { load('index').catch(function () {}); });
   q.addEventListener('input', apply);
   form.addEventListener('submit', function (event) {
     event.preventDefault();

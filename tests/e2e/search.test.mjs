@@ -82,9 +82,10 @@ try {
   assert.equal(found[0].hits[0].href, 'sops/SOP-0001.html#appendix');
   assert.deepEqual(found[0].hits[0].marks, ['zephyrine']);
   assert.match(found[0].hits[0].snippet, /zephyrine/);
-  assert.ok(await index.locator('#sop-list').isHidden(), 'the plain list is hidden while results show');
+  assert.ok(await index.locator('#sop-list').evaluate((l) => l.getBoundingClientRect().height === 0 && l.classList.contains('covered')),
+    'the plain list is covered while results show');
   // The query is in the address; the result link opens the section; Back brings the results.
-  assert.match(index.url(), /index\.html\?q=zephyrine$/);
+  await index.waitForURL(/index\.html\?q=zephyrine$/);
   await index.click('#search-results a.hit-link');
   await index.waitForURL(/SOP-0001\.html#appendix$/);
   assert.equal(await index.locator('#appendix').count(), 1, 'the section anchor exists');
@@ -142,7 +143,7 @@ try {
   await index.selectOption('#f-status', 'retired');
   found = await results(index, 'chargeback');
   assert.deepEqual(ids(found), ['SOP-0003']);
-  assert.match(index.url(), /\?q=chargeback&status=retired$/);
+  await index.waitForURL(/\?q=chargeback&status=retired$/);
   await index.screenshot({ path: join(shots, 'search-results-1280.png'), fullPage: true });
   // A shared link opens the same results.
   const shared = await open('index.html?q=chargeback&status=retired', 360);
@@ -152,9 +153,9 @@ try {
   await shared.close();
   // Clearing the query shows the filtered list again.
   await index.fill('#q', '');
-  await index.waitForFunction(() => !document.getElementById('sop-list').hidden);
+  await index.waitForFunction(() => !document.getElementById('sop-list').classList.contains('covered'));
   assert.equal(await index.locator('#sop-list li:not([hidden])').count(), 1);
-  assert.match(index.url(), /index\.html\?status=retired$/);
+  await index.waitForURL(/index\.html\?status=retired$/);
 
   // The browser stems as the index does.
   const cases = readFileSync(new URL('../fixtures/search/stems.tsv', import.meta.url), 'utf8')
