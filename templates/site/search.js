@@ -111,15 +111,15 @@
       loading[name] = new Promise(function (resolve, reject) {
         var s = document.createElement('script');
         s.src = base + name + '.js';
-        s.onload = function () {
+        s.addEventListener('load', function () {
           s.remove();
           if (data[name]) { resolve(data[name]); } else { reject(new Error(name + '.js holds no search data')); }
-        };
-        s.onerror = function () {
+        });
+        s.addEventListener('error', function () {
           s.remove();
           delete loading[name];
           reject(new Error('cannot load ' + s.src));
-        };
+        });
         document.head.appendChild(s);
       });
     }

@@ -228,13 +228,19 @@ fn demo_site_has_every_page_and_no_broken_link() {
     assert!(retired.contains("Retired"));
     assert!(retired.contains("href=\"../sops/SOP-0003.html\""));
     let manifest = String::from_utf8(site["assets/search/index.js"].clone()).unwrap();
-    assert!(manifest.contains(r#""SOP-0001 es""#), "translations are searchable");
+    assert!(
+        manifest.contains(r#""SOP-0001 es""#),
+        "translations are searchable"
+    );
     let terms: String = site
         .iter()
         .filter(|(path, _)| path.starts_with("assets/search/t/"))
         .map(|(_, js)| String::from_utf8_lossy(js).into_owned())
         .collect();
-    assert!(terms.contains(r#""grooming":"#), "body words are searchable");
+    assert!(
+        terms.contains(r#""grooming":"#),
+        "body words are searchable"
+    );
 }
 
 #[test]

@@ -113,8 +113,11 @@ pub(super) fn search_files(selection: &Selection<'_>, rule: AnchorRule) -> Vec<(
     }
     // Those in force first: ranks break ties by document order.
     docs.sort_by_key(|d| d.retired);
-    let read: Vec<(Vec<(String, u8)>, String)> =
-        docs.par_iter().enumerate().map(|(n, d)| read_doc(d, n, rule)).collect();
+    let read: Vec<(Vec<(String, u8)>, String)> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(n, d)| read_doc(d, n, rule))
+        .collect();
     let mut files = Vec::with_capacity(docs.len() + 64);
     let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
     for (n, (terms, fragment)) in read.into_iter().enumerate() {

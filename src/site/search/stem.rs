@@ -37,15 +37,17 @@ pub(crate) fn english(word: &str) -> String {
         w = format!("{rest}y");
     } else if let Some(rest) = cut(&w, "sses") {
         w = format!("{rest}ss");
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")
+    } else if w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+        && let Some(rest) = cut(&w, "s")
     {
-        if let Some(rest) = cut(&w, "s") {
-            w = rest.to_string();
-        }
+        w = rest.to_string();
     }
     const ENDINGS: [&str; 18] = [
-        "ational", "ation", "ating", "ated", "ate", "ement", "ment", "ness", "ity", "ion",
-        "ing", "ed", "er", "ly", "al", "ive", "ize", "e",
+        "ational", "ation", "ating", "ated", "ate", "ement", "ment", "ness", "ity", "ion", "ing",
+        "ed", "er", "ly", "al", "ive", "ize", "e",
     ];
     for ending in ENDINGS {
         if let Some(rest) = cut(&w, ending) {
@@ -118,7 +120,10 @@ mod tests {
     #[test]
     fn forms_of_a_word_share_a_stem() {
         let mut checked = 0;
-        for line in CASES.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for line in CASES
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             let fields: Vec<&str> = line.split('\t').collect();
             let [lang, word, stem] = fields[..] else {
                 panic!("stems.tsv: `{line}` is not language, word, stem");

@@ -130,7 +130,10 @@ mod tests {
 
     #[test]
     fn numbers_with_separators_are_also_joined() {
-        assert_eq!(texts("over 5,000 EUR"), ["over", "5,000", "5000", "5", "000", "eur"]);
+        assert_eq!(
+            texts("over 5,000 EUR"),
+            ["over", "5,000", "5000", "5", "000", "eur"]
+        );
     }
 
     #[test]
@@ -141,7 +144,10 @@ mod tests {
 
     #[test]
     fn letters_of_any_script_are_words() {
-        assert_eq!(texts("Política de reembolsos"), ["política", "de", "reembolsos"]);
+        assert_eq!(
+            texts("Política de reembolsos"),
+            ["política", "de", "reembolsos"]
+        );
         assert_eq!(texts("返金 ポリシー"), ["返金", "ポリシー"]);
     }
 
