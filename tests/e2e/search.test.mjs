@@ -155,6 +155,7 @@ try {
   await index.fill('#q', '');
   await index.waitForFunction(() => !document.getElementById('sop-list').classList.contains('covered'));
   assert.equal(await index.locator('#sop-list li:not([hidden])').count(), 1);
+  assert.ok(await index.locator('#search-results').isHidden(), 'the results are gone with the query');
   await index.waitForURL(/index\.html\?status=retired$/);
 
   // The browser stems as the index does.

@@ -67,6 +67,7 @@ try {
   assert.match(await hit.getAttribute('href'), /SOP-0006\.html$/);
   await index.fill('#q', '');
   await index.waitForFunction(() => !document.getElementById('sop-list').classList.contains('covered'));
+  assert.ok(await index.locator('#search-results').isHidden(), 'an empty query shows no results');
   await index.selectOption('#f-department', 'payments');
   const shown = await index.locator('#sop-list li:not([hidden])').count();
   assert.ok(shown > 0 && shown < total, `department filter shows ${shown} of ${total}`);
