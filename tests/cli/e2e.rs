@@ -447,3 +447,118 @@ fn review_states_follow_the_readers_day_not_the_build_day() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// An SOP for the search test: front matter with `extra` keys, then `body`.
+fn search_sop(id: &str, title: &str, status: &str, extra: &str, body: &str) -> String {
+    format!(
+        "---\nid: {id}\ntitle: {title}\ntype: procedure\nowner: Ops Team\ndepartment: Payments\nstatus: {status}\nversion: 1.0.0\napprovers: [Priya Nair]\neffective: 2026-03-01\nreview_every: 12 months\n{extra}---\n\n{body}"
+    )
+}
+
+/// The repository of the search test: a long SOP whose last section holds a unique word, an SOP
+/// with macro names, numbers and `<Enter>` and its Spanish translation, a retired and a current
+/// SOP that both say "chargeback", and an SOP about PINs and escalation.
+fn search_repo() -> SopRepo {
+    let repo = SopRepo::new();
+    let mut long = String::new();
+    for n in 1..=40 {
+        long.push_str(&format!(
+            "## Step {n}\n\nThe agent reviews the ticket and records the outcome in the case tool. \
+             Each reply is checked by a second agent before it is sent to the customer.\n\n"
+        ));
+    }
+    long.push_str("## Appendix\n\nThe zephyrine form is archived with the case.\n");
+    repo.write(
+        "sops/ops/SOP-0001-long-handbook.md",
+        &search_sop("SOP-0001", "Long handbook", "approved", "", &long),
+    );
+    repo.write(
+        "sops/payments/SOP-0002-gift-card-refunds.md",
+        &search_sop(
+            "SOP-0002",
+            "Gift card refunds",
+            "approved",
+            "tags: [refunds]\n",
+            "## Procedure\n\n1. Run the `RF-Store` macro, then the fraud-check macro.\n\
+             2. Refunds over 5,000 EUR need a second approver.\n\
+             3. Press <Enter> to send, keeping a copy for the file.\n",
+        ),
+    );
+    repo.write(
+        "sops/payments/SOP-0002-gift-card-refunds.es.md",
+        &search_sop(
+            "SOP-0002",
+            "Tarjetas regalo",
+            "approved",
+            "language: es\ntranslation_of: SOP-0002@1.0.0\n",
+            "## Procedimiento\n\n1. Registre los reembolsos en la herramienta de casos.\n",
+        ),
+    );
+    repo.write(
+        "sops/payments/SOP-0003-legacy-chargebacks.md",
+        &search_sop(
+            "SOP-0003",
+            "Legacy chargeback handling",
+            "retired",
+            "superseded_by: SOP-0004\n",
+            "## Procedure\n\nEach chargeback was answered by letter.\n",
+        ),
+    );
+    repo.write(
+        "sops/payments/SOP-0004-disputed-payments.md",
+        &search_sop(
+            "SOP-0004",
+            "Disputed payments",
+            "approved",
+            "",
+            "## Procedure\n\nAnswer a chargeback in the bank's portal within seven days.\n",
+        ),
+    );
+    repo.write(
+        "sops/payments/SOP-0005-card-pin-resets.md",
+        &search_sop(
+            "SOP-0005",
+            "Card resets",
+            "approved",
+            "",
+            "## Procedure\n\nAsk for the card PIN only on the phone line.\n\n## When it goes wrong\n\nFollow the escalation path of the team.\n",
+        ),
+    );
+    repo.commit("SOPs for the search test");
+    repo
+}
+
+fn node_search(target: &str, shots: &Path) {
+    let out = Command::new("node")
+        .arg("search.test.mjs")
+        .arg(target)
+        .arg(shots)
+        .current_dir(e2e_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser test of search failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs node, chromium and tests/e2e/node_modules (npm ci)"]
+fn full_text_search_finds_every_word_from_file_urls_and_from_sop_serve() {
+    if !ready() {
+        return;
+    }
+    let repo = search_repo();
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    node_search(
+        repo.path("site").to_str().unwrap(),
+        &e2e_dir().join("screenshots/search-file"),
+    );
+    let served = serve(&repo);
+    node_search(&served.url, &e2e_dir().join("screenshots/search-serve"));
+}

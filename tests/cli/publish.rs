@@ -178,7 +178,8 @@ fn demo_site_has_every_page_and_no_broken_link() {
         "feed.xml",
         "assets/site.css",
         "assets/site.js",
-        "assets/search-index.js",
+        "assets/search.js",
+        "assets/search/index.js",
         "departments/index.html",
         "departments/payments.html",
         "departments/payments.xml",
@@ -226,9 +227,20 @@ fn demo_site_has_every_page_and_no_broken_link() {
     let retired = String::from_utf8(site["sops/SOP-0002.html"].clone()).unwrap();
     assert!(retired.contains("Retired"));
     assert!(retired.contains("href=\"../sops/SOP-0003.html\""));
-    let index = String::from_utf8(site["assets/search-index.js"].clone()).unwrap();
-    assert!(index.starts_with("window.SOP_INDEX = ["));
-    assert!(index.contains("grooming"), "body words are searchable");
+    let manifest = String::from_utf8(site["assets/search/index.js"].clone()).unwrap();
+    assert!(
+        manifest.contains(r#""SOP-0001 es""#),
+        "translations are searchable"
+    );
+    let terms: String = site
+        .iter()
+        .filter(|(path, _)| path.starts_with("assets/search/t/"))
+        .map(|(_, js)| String::from_utf8_lossy(js).into_owned())
+        .collect();
+    assert!(
+        terms.contains(r#""grooming":"#),
+        "body words are searchable"
+    );
 }
 
 #[test]

@@ -60,10 +60,14 @@ try {
   assert.ok(total >= 5, `index lists ${total} SOPs`);
   assert.equal(await index.textContent('#count'), `${total} of ${total} SOPs`);
   await index.fill('#q', 'grooming'); // only in the body of SOP-0006
+  // Results are listed apart from the plain list (search.js), once the index has loaded.
+  await index.waitForFunction(() => document.getElementById('search-results')?.dataset.query === 'grooming');
   assert.equal(await index.textContent('#count'), `1 of ${total} SOPs`);
-  const hit = index.locator('#sop-list li:not([hidden]) .card-title a');
+  const hit = index.locator('#search-results > li .card-title a');
   assert.match(await hit.getAttribute('href'), /SOP-0006\.html$/);
   await index.fill('#q', '');
+  await index.waitForFunction(() => !document.getElementById('sop-list').classList.contains('covered'));
+  assert.ok(await index.locator('#search-results').isHidden(), 'an empty query shows no results');
   await index.selectOption('#f-department', 'payments');
   const shown = await index.locator('#sop-list li:not([hidden])').count();
   assert.ok(shown > 0 && shown < total, `department filter shows ${shown} of ${total}`);

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use super::context::{GroupKind, Layout, Link, SiteInfo, SopCard};
-use super::search::search_index;
+use super::search::search_files;
 use super::select::{Entry, Selection, name_slug};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
@@ -152,10 +152,10 @@ pub(super) fn render_all(
             emit(path, svg.into_bytes())?;
         }
         emit("404.html".into(), build.not_found()?.into_bytes())?;
-        emit(
-            "assets/search-index.js".into(),
-            search_index(selection).into_bytes(),
-        )
+        for (path, js) in search_files(selection, repo.settings.config.links.anchors) {
+            emit(path, js.into_bytes())?;
+        }
+        Ok(())
     };
     // One after the other: the index, the group pages and the search index of a large corpus
     // each hold every card (in Tera's context or as text), so rendered side by side they

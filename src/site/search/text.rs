@@ -1,0 +1,344 @@
+//! The searchable text of an SOP body: its sections (the heading, its anchor on the page, and
+//! the plain text under it), read with the same parser and heading-id rule as the page.
+//!
+//! Raw HTML tags are not text, but angle brackets that are not an HTML element are:
+//! "Press `<Enter>`" keeps `<Enter>`, as the page shows it.
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::repo::anchors::{AnchorRule, Anchors};
+use crate::repo::html::decode_entities;
+use crate::repo::markdown::options;
+
+/// A part of the body under one heading (the first has no heading when text comes first).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Section {
+    /// The heading's id on the page; empty before the first heading.
+    pub(crate) anchor: String,
+    /// The heading's text; empty before the first heading.
+    pub(crate) heading: String,
+    /// The text under the heading, whitespace collapsed.
+    pub(crate) text: String,
+}
+
+/// The sections of the Markdown body `md`, headings numbered by `rule`.
+pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
+    let prepared = crate::repo::mkdocs::prepare(md);
+    let mut anchors = Anchors::new(rule);
+    let mut out = vec![Section::default()];
+    // The heading being read: its text for the anchor (text and code, as the page counts it)
+    // and its text for the reader (raw HTML that is text included).
+    let mut heading: Option<(String, String)> = None;
+    let mut raw = RawText::default();
+    for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
+        if matches!(event, Event::Html(_)) && prepared.marker_at(range.start).is_some() {
+            continue;
+        }
+        let text = match &event {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((for_anchor, shown)) = heading.as_mut() {
+                    for_anchor.push_str(t);
+                    shown.push_str(t);
+                    continue;
+                }
+                t.to_string()
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let text = raw.text(t);
+                if let Some((_, shown)) = heading.as_mut() {
+                    shown.push_str(&text);
+                    continue;
+                }
+                text
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((String::new(), String::new()));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let (for_anchor, shown) = heading.take().unwrap_or_default();
+                out.push(Section {
+                    anchor: anchors.next(&for_anchor),
+                    heading: collapse(&shown),
+                    text: String::new(),
+                });
+                continue;
+            }
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => continue,
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => " ".to_string(),
+            _ => continue,
+        };
+        if let Some(section) = out.last_mut() {
+            section.text.push_str(&text);
+        }
+    }
+    out.retain_mut(|s| {
+        s.text = collapse(&s.text);
+        !(s.text.is_empty() && s.heading.is_empty())
+    });
+    out
+}
+
+/// `text` with runs of whitespace made one space, trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of raw HTML fragments, read in order: tags and comments removed, the contents of
+/// `script` and `style` dropped, angle brackets that are not an HTML element kept.
+#[derive(Default)]
+struct RawText {
+    /// Inside a comment or a `script`/`style` element: what ends it.
+    skip_until: Option<&'static str>,
+}
+
+impl RawText {
+    fn text(&mut self, raw: &str) -> String {
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        loop {
+            if let Some(end) = self.skip_until {
+                match find_ci(rest, end) {
+                    Some(i) => {
+                        rest = &rest[i + end.len()..];
+                        self.skip_until = None;
+                    }
+                    None => break,
+                }
+            }
+            let Some(lt) = rest.find('<') else {
+                out.push_str(rest);
+                break;
+            };
+            out.push_str(&rest[..lt]);
+            let after = &rest[lt + 1..];
+            if let Some(comment) = after.strip_prefix("!--") {
+                self.skip_until = Some("-->");
+                rest = comment;
+                continue;
+            }
+            match tag_name(after) {
+                Some((name, closing)) if is_element(&name) => {
+                    let end = after.find('>').map_or(after.len(), |i| i + 1);
+                    if !closing && (name == "script" || name == "style") {
+                        self.skip_until = Some(if name == "script" {
+                            "</script>"
+                        } else {
+                            "</style>"
+                        });
+                    }
+                    if !is_inline(&name) {
+                        out.push(' ');
+                    }
+                    rest = &after[end..];
+                }
+                _ => {
+                    out.push('<');
+                    rest = after;
+                }
+            }
+        }
+        decode_entities(&out).into_owned()
+    }
+}
+
+/// The lowercase name of the tag `after` starts with (the text after `<`), and whether it
+/// closes an element (`</b>`).
+fn tag_name(after: &str) -> Option<(String, bool)> {
+    let (closing, rest) = match after.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, after),
+    };
+    let end = rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    let next = rest[end..].chars().next();
+    let ends_well = matches!(next, None | Some('>' | '/' | ' ' | '\t' | '\n' | '\r'));
+    (!name.is_empty() && ends_well).then(|| (name.to_ascii_lowercase(), closing))
+}
+
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.to_ascii_lowercase().find(needle)
+}
+
+/// Whether the element `name` sits inside a line of text (its tags leave no space).
+fn is_inline(name: &str) -> bool {
+    const INLINE: [&str; 31] = [
+        "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
+        "i", "ins", "kbd", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong",
+        "sub", "sup", "time", "tt", "u", "var",
+    ];
+    INLINE.contains(&name)
+}
+
+/// Whether `name` is an HTML element (so `<Enter>` and `<first name>` are text).
+fn is_element(name: &str) -> bool {
+    const ELEMENTS: [&str; 115] = [
+        "a",
+        "abbr",
+        "acronym",
+        "address",
+        "area",
+        "article",
+        "aside",
+        "audio",
+        "b",
+        "base",
+        "bdi",
+        "bdo",
+        "big",
+        "blink",
+        "blockquote",
+        "body",
+        "br",
+        "button",
+        "canvas",
+        "caption",
+        "center",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "data",
+        "datalist",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "font",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "i",
+        "iframe",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "map",
+        "mark",
+        "marquee",
+        "math",
+        "menu",
+        "meta",
+        "meter",
+        "nav",
+        "nobr",
+        "noscript",
+        "object",
+        "ol",
+        "optgroup",
+        "option",
+        "output",
+        "p",
+        "param",
+        "picture",
+        "pre",
+        "progress",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "script",
+        "search",
+        "section",
+        "select",
+        "small",
+        "source",
+        "span",
+        "strike",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "svg",
+        "table",
+        "tbody",
+        "td",
+        "template",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+    ];
+    const MORE: [&str; 9] = [
+        "time", "title", "tr", "track", "tt", "u", "ul", "var", "video",
+    ];
+    ELEMENTS.contains(&name) || MORE.contains(&name) || name == "wbr"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_carry_the_page_anchors() {
+        let s = sections(
+            "Intro text.\n\n## Purpose\n\nWhy.\n\n## Steps\n\n1. Do *this*.\n2. Then `that`.\n\n## Steps\n\nAgain.\n",
+            AnchorRule::Github,
+        );
+        let got: Vec<(&str, &str, &str)> = s
+            .iter()
+            .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("", "", "Intro text."),
+                ("purpose", "Purpose", "Why."),
+                ("steps", "Steps", "Do this. Then that."),
+                ("steps-1", "Steps", "Again."),
+            ]
+        );
+    }
+
+    #[test]
+    fn angle_brackets_that_are_not_elements_are_text() {
+        let s = sections(
+            "## Send\n\nPress <Enter> to send, then <b>wait</b>.\n\nHi <first name>,<!-- hidden -->\n\n<script>alert(1)</script>\n",
+            AnchorRule::Github,
+        );
+        assert_eq!(
+            s[0].text,
+            "Press <Enter> to send, then wait. Hi <first name>,"
+        );
+    }
+}

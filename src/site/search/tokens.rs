@@ -1,0 +1,176 @@
+//! Words of a text as the search index and the search box read them (the rules of
+//! `templates/site/search.js`, which must agree with these).
+//!
+//! A word is a run of letters and digits, lowercase. Runs joined by one connector character
+//! (`-`, `_`, `.`, `,`, `/`, `@`, `:`, `'`, `’`) form a compound, kept whole as well as split:
+//! `RF-Store` gives `rf-store`, `rf` and `store`; a number such as `5,000` also gives `5000`.
+//! Nothing matches inside a word: `keeping` never gives `pin`.
+
+/// The longest compound kept whole (longer ones, such as web addresses, keep only their parts).
+pub(crate) const MAX_COMPOUND: usize = 40;
+
+/// Characters that join two runs of letters and digits into one compound.
+pub(crate) fn is_connector(c: char) -> bool {
+    matches!(c, '-' | '_' | '.' | ',' | '/' | '@' | ':' | '\'' | '’')
+}
+
+/// A word of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Token {
+    /// A run of letters and digits with no connector: `refund`.
+    Word(String),
+    /// A compound, whole: `rf-store`, `5,000`.
+    Compound(String),
+    /// One run of a compound: `rf`, `store`.
+    Part(String),
+    /// A number written with separators, joined: `5000` for `5,000`.
+    Joined(String),
+}
+
+impl Token {
+    /// The text of the token, lowercase.
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Token::Word(t) | Token::Compound(t) | Token::Part(t) | Token::Joined(t) => t,
+        }
+    }
+
+    /// Whether the token may be stemmed: a word or a part of letters only.
+    pub(crate) fn stemmable(&self) -> bool {
+        matches!(self, Token::Word(_) | Token::Part(_))
+            && self.text().chars().all(char::is_alphabetic)
+    }
+}
+
+/// Calls `each` with every token of `text`, in order (a compound first, then its parts).
+pub(crate) fn tokens(text: &str, mut each: impl FnMut(Token)) {
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        // Collect the runs of one compound.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut run_start = start;
+        let mut end = start + c.len_utf8();
+        loop {
+            match chars.peek().copied() {
+                Some((i, d)) if d.is_alphanumeric() => {
+                    end = i + d.len_utf8();
+                    chars.next();
+                }
+                Some((i, d)) if is_connector(d) => {
+                    let after = text[i + d.len_utf8()..].chars().next();
+                    if after.is_some_and(char::is_alphanumeric) {
+                        runs.push((run_start, end));
+                        chars.next();
+                        run_start = i + d.len_utf8();
+                        end = run_start;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        runs.push((run_start, end));
+        let whole = &text[start..end];
+        if runs.len() == 1 {
+            each(Token::Word(whole.to_lowercase()));
+            continue;
+        }
+        let lower = whole.to_lowercase();
+        if lower.chars().count() <= MAX_COMPOUND {
+            let joined = lower
+                .chars()
+                .all(|c| c.is_numeric() || is_connector(c))
+                .then(|| lower.chars().filter(|c| c.is_numeric()).collect::<String>());
+            each(Token::Compound(lower));
+            if let Some(joined) = joined {
+                each(Token::Joined(joined));
+            }
+        }
+        for (a, b) in runs {
+            each(Token::Part(text[a..b].to_lowercase()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokens(text, |t| out.push(t));
+        out
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        all(text).iter().map(|t| t.text().to_string()).collect()
+    }
+
+    #[test]
+    fn compounds_are_kept_whole_and_split() {
+        assert_eq!(
+            all("Run RF-Store now."),
+            vec![
+                Token::Word("run".into()),
+                Token::Compound("rf-store".into()),
+                Token::Part("rf".into()),
+                Token::Part("store".into()),
+                Token::Word("now".into()),
+            ]
+        );
+        assert_eq!(
+            texts("the fraud-check macro"),
+            ["the", "fraud-check", "fraud", "check", "macro"]
+        );
+    }
+
+    #[test]
+    fn numbers_with_separators_are_also_joined() {
+        assert_eq!(
+            texts("over 5,000 EUR"),
+            ["over", "5,000", "5000", "5", "000", "eur"]
+        );
+    }
+
+    #[test]
+    fn punctuation_at_the_end_of_a_word_is_not_a_connector() {
+        assert_eq!(texts("end. Next, - then"), ["end", "next", "then"]);
+        assert_eq!(texts("--flag"), ["flag"]);
+    }
+
+    #[test]
+    fn letters_of_any_script_are_words() {
+        assert_eq!(
+            texts("Política de reembolsos"),
+            ["política", "de", "reembolsos"]
+        );
+        assert_eq!(texts("返金 ポリシー"), ["返金", "ポリシー"]);
+    }
+
+    #[test]
+    fn no_word_is_found_inside_another() {
+        assert_eq!(texts("keeping"), ["keeping"]);
+    }
+
+    #[test]
+    fn long_compounds_keep_only_their_parts() {
+        let url = "https://git.example.com/operations/standard-operating-procedures/blob/main";
+        let t = texts(url);
+        assert!(t.iter().all(|t| t.chars().count() <= MAX_COMPOUND), "{t:?}");
+        assert!(t.contains(&"procedures".to_string()));
+    }
+
+    #[test]
+    fn only_letter_words_and_parts_are_stemmable() {
+        let stemmable: Vec<String> = all("escalation RF-Store 5,000 x2")
+            .into_iter()
+            .filter(Token::stemmable)
+            .map(|t| t.text().to_string())
+            .collect();
+        assert_eq!(stemmable, ["escalation", "rf", "store"]);
+    }
+}
