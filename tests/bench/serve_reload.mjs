@@ -1,0 +1,108 @@
+// Time from saving one SOP to the reload event of `sop serve` (BENCHMARKS.md, "sop serve").
+//
+//   node tests/bench/serve_reload.mjs <sop binary> <repository> [runs]
+//
+// Starts `sop serve --port 0` in the repository, listens on the live-reload stream as a page
+// does, then `runs` times (default 20): appends a line to the body of one SOP (a different one
+// each time, so no edit is a no-op), and measures from the write to the `data: reload` event.
+// Prints each time and the median, minimum and maximum in milliseconds. The edits are undone
+// at the end (the files get their old text back).
+//
+// Needs only Node (no packages).
+
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import http from "node:http";
+
+const [bin, repo, runsArg] = process.argv.slice(2);
+if (!bin || !repo) {
+  console.error("usage: node tests/bench/serve_reload.mjs <sop binary> <repository> [runs]");
+  process.exit(2);
+}
+const runs = Number(runsArg ?? 20);
+const RELOAD_PATH = "/__livereload";
+
+/** Every SOP file under `sops/`, sorted. */
+function sopFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...sopFiles(path));
+    else if (name.endsWith(".md")) out.push(path);
+  }
+  return out;
+}
+
+const files = sopFiles(join(repo, "sops"));
+const chosen = Array.from({ length: runs }, (_, i) => files[(i * 37) % files.length]);
+const original = new Map(chosen.map((f) => [f, readFileSync(f, "utf8")]));
+
+const server = spawn(bin, ["serve", "--port", "0"], {
+  cwd: repo,
+  stdio: ["ignore", "pipe", "pipe"],
+});
+let stderr = "";
+server.stderr.on("data", (d) => (stderr += d));
+
+const url = await new Promise((resolve, reject) => {
+  let out = "";
+  server.stdout.on("data", (d) => {
+    out += d;
+    const nl = out.indexOf("\n");
+    if (nl >= 0) resolve(out.slice(0, nl).trim());
+  });
+  server.on("exit", (code) => reject(new Error(`sop serve ended (${code}): ${stderr}`)));
+});
+
+// The reload stream, read as the page's EventSource reads it.
+let waiting = null;
+let buffered = "";
+const stream = http.get(new URL(RELOAD_PATH, url), (res) => {
+  res.setEncoding("utf8");
+  res.on("data", (chunk) => {
+    buffered += chunk;
+    let end;
+    while ((end = buffered.indexOf("\n\n")) >= 0) {
+      const event = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      if (/^data: (reload|connected)$/m.test(event) && waiting) {
+        const w = waiting;
+        waiting = null;
+        w(event);
+      }
+    }
+  });
+});
+const next = () => new Promise((resolve) => (waiting = resolve));
+await next(); // `data: connected`
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+await sleep(500);
+
+const times = [];
+try {
+  for (const [i, file] of chosen.entries()) {
+    const reloaded = next();
+    const started = process.hrtime.bigint();
+    writeFileSync(file, `${original.get(file)}\nEdited for the reload benchmark, run ${i}.\n`);
+    const event = await Promise.race([reloaded, sleep(30000).then(() => null)]);
+    if (!event || !event.includes("data: reload")) {
+      throw new Error(`no reload event within 30 s after editing ${file}`);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    times.push(ms);
+    console.log(`run ${i + 1}: ${ms.toFixed(1)} ms (${file.slice(repo.length + 1)})`);
+    // Let the server settle before the next edit.
+    await sleep(300);
+  }
+} finally {
+  for (const [file, text] of original) writeFileSync(file, text);
+  stream.destroy();
+  server.kill();
+}
+times.sort((a, b) => a - b);
+const median = times[Math.floor(times.length / 2)];
+console.log(
+  `save → reload event, ${times.length} runs: median ${median.toFixed(1)} ms, ` +
+    `min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`,
+);
