@@ -205,8 +205,7 @@ pub(super) fn build_stop(ctx: &Context, err: SiteError) -> anyhow::Error {
         SiteError::GitOpen { source } => super::git_stop(source),
         SiteError::History { source } => {
             let help = source.help().unwrap_or_else(|| {
-                "check the repository with `git fsck`; `sop` publishes only with its history"
-                    .into()
+                "check the repository with `git fsck`; `sop` publishes only with its history".into()
             });
             Stop::usage(
                 format!("the git history could not be read, so nothing was published: {source}"),
@@ -214,9 +213,7 @@ pub(super) fn build_stop(ctx: &Context, err: SiteError) -> anyhow::Error {
             )
             .into()
         }
-        SiteError::Config { source } => {
-            anyhow::Error::from(crate::repo::RepoError::Config(source))
-        }
+        SiteError::Config { source } => anyhow::Error::from(crate::repo::RepoError::Config(source)),
         other => refusal(ctx, other),
     }
 }

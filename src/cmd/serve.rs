@@ -19,12 +19,9 @@ use crate::{Exit, Stop};
 /// When the first build fails or the port cannot be opened.
 pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    let (mut preview, first) = Preview::start(
-        repo.root.clone(),
-        ctx.config.clone(),
-        args.approved_only,
-    )
-    .map_err(|e| super::publish::build_stop(ctx, e))?;
+    let (mut preview, first) =
+        Preview::start(repo.root.clone(), ctx.config.clone(), args.approved_only)
+            .map_err(|e| super::publish::build_stop(ctx, e))?;
     for note in &first.notes {
         ctx.warn(note)?;
     }

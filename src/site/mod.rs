@@ -29,8 +29,8 @@ use std::path::PathBuf;
 
 use crate::git::history::{HeadBlobs, Histories};
 use crate::repo::dates::Date;
-pub use pipeline::{History, Inputs, history};
 use crate::repo::{Corpus, Repo};
+pub use pipeline::{History, Inputs, history};
 
 /// Why the site could not be built or written.
 #[derive(Debug, thiserror::Error)]

@@ -79,10 +79,7 @@ impl Inputs {
     /// When git cannot be read: see [`history`].
     pub fn read(repo: Repo) -> Result<Inputs, SiteError> {
         let corpus = repo.load();
-        let (history, lint) = rayon::join(
-            || history(&repo),
-            || crate::lint::check(&repo, &corpus),
-        );
+        let (history, lint) = rayon::join(|| history(&repo), || crate::lint::check(&repo, &corpus));
         let history = history?;
         let head = head_blobs(&repo, history.git.as_ref())?;
         let texts = history.git.as_ref().map(|g| Texts::new(g.texts()));
@@ -180,7 +177,11 @@ impl Inputs {
         let mut whole = false;
         for path in paths {
             let rel = self.repo.relative(path);
-            let Ok(i) = self.corpus.sops.binary_search_by(|s| s.path.as_str().cmp(&rel)) else {
+            let Ok(i) = self
+                .corpus
+                .sops
+                .binary_search_by(|s| s.path.as_str().cmp(&rel))
+            else {
                 whole = true;
                 break;
             };
@@ -337,8 +338,11 @@ pub(super) struct Texts {
 struct Kept {
     blobs: Mutex<HashMap<git2::Oid, Option<String>>>,
     at: Mutex<HashMap<(String, String), Option<String>>>,
-    released: Mutex<HashMap<(Option<git2::Oid>, String, String), Option<Sop>>>,
+    released: Mutex<HashMap<ReleasedAt, Option<Sop>>>,
 }
+
+/// Where a released SOP was read: its blob (else its commit) and its path then.
+type ReleasedAt = (Option<git2::Oid>, String, String);
 
 impl Texts {
     /// Text read from `source`, nothing kept.
@@ -392,7 +396,11 @@ impl select::TextReader for GitText {
         let kept = self.kept.clone();
         let key = (
             blob,
-            if blob.is_some() { String::new() } else { release.commit.clone() },
+            if blob.is_some() {
+                String::new()
+            } else {
+                release.commit.clone()
+            },
             path.to_string(),
         );
         let reader = &mut self.reader;

@@ -169,12 +169,12 @@ impl Server {
         std::thread::spawn(move || accept(&listener, &state));
         let (tx, rx) = mpsc::channel();
         let mut debouncer =
-            notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx).map_err(
-                |e| ServeError::Watch {
+            notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
+                ServeError::Watch {
                     path: PathBuf::from("."),
                     reason: e.to_string(),
-                },
-            )?;
+                }
+            })?;
         // A folder is watched whole; a file, or a folder not made yet (`templates/`), through
         // its parent, so that creating it is seen too.
         let mut targets: Vec<(PathBuf, RecursiveMode)> = Vec::new();

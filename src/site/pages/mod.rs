@@ -96,8 +96,14 @@ pub(super) fn render_all(
         .par_iter()
         .map(|entry| {
             // `sop serve` keeps the pages of SOPs that did not change: listed, not rendered.
-            if options.only.as_ref().is_some_and(|only| !only.contains(&entry.id)) {
-                let mut kept = pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if options
+                .only
+                .as_ref()
+                .is_some_and(|only| !only.contains(&entry.id))
+            {
+                let mut kept = pages
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 kept.push(entry.url.clone());
                 kept.extend(entry.translations.iter().map(|t| t.url.clone()));
                 kept.extend(entry.archived.iter().map(|a| a.url.clone()));
