@@ -55,34 +55,48 @@ const url = await new Promise((resolve, reject) => {
   server.on("exit", (code) => reject(new Error(`sop serve ended (${code}): ${stderr}`)));
 });
 
-// The reload stream, read as the page's EventSource reads it.
+// The reload stream, read as the page's EventSource reads it: the server ends each stream
+// after 30 s, and the page connects again, saying which event it saw last.
 let waiting = null;
-let buffered = "";
-const stream = http.get(new URL(RELOAD_PATH, url), (res) => {
-  res.setEncoding("utf8");
-  res.on("data", (chunk) => {
-    buffered += chunk;
-    let end;
-    while ((end = buffered.indexOf("\n\n")) >= 0) {
-      const event = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      if (/^data: (reload|connected)$/m.test(event) && waiting) {
-        const w = waiting;
-        waiting = null;
-        w(event);
+let lastId = null;
+let stream = null;
+function listen() {
+  const headers = lastId === null ? {} : { "Last-Event-ID": lastId };
+  let buffered = "";
+  stream = http.get(new URL(RELOAD_PATH, url), { headers }, (res) => {
+    res.setEncoding("utf8");
+    res.on("data", (chunk) => {
+      buffered += chunk;
+      let end;
+      while ((end = buffered.indexOf("\n\n")) >= 0) {
+        const event = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const id = /^id: (\d+)$/m.exec(event);
+        if (id) lastId = id[1];
+        if (waiting && waiting.want.test(event)) {
+          const w = waiting;
+          waiting = null;
+          w.resolve(event);
+        }
       }
-    }
+    });
+    res.on("end", () => {
+      if (!stopped) listen();
+    });
   });
-});
-const next = () => new Promise((resolve) => (waiting = resolve));
-await next(); // `data: connected`
+  stream.on("error", () => {});
+}
+let stopped = false;
+listen();
+const next = (want) => new Promise((resolve) => (waiting = { want, resolve }));
+await next(/^data: connected$/m);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 await sleep(500);
 
 const times = [];
 try {
   for (const [i, file] of chosen.entries()) {
-    const reloaded = next();
+    const reloaded = next(/^data: reload$/m);
     const started = process.hrtime.bigint();
     writeFileSync(file, `${original.get(file)}\nEdited for the reload benchmark, run ${i}.\n`);
     const event = await Promise.race([reloaded, sleep(30000).then(() => null)]);
@@ -97,6 +111,7 @@ try {
   }
 } finally {
   for (const [file, text] of original) writeFileSync(file, text);
+  stopped = true;
   stream.destroy();
   server.kill();
 }
