@@ -177,11 +177,7 @@ impl Inputs {
         let mut whole = false;
         for path in paths {
             let rel = self.repo.relative(path);
-            let Ok(i) = self
-                .corpus
-                .sops
-                .binary_search_by(|s| s.path.as_str().cmp(&rel))
-            else {
+            let Some(i) = self.corpus.sops.iter().position(|s| s.path == rel) else {
                 whole = true;
                 break;
             };

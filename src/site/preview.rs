@@ -286,17 +286,18 @@ fn problems_of(inputs: &Inputs) -> Vec<Problem> {
             ),
         });
     }
-    let sops = &inputs.corpus.sops;
+    let sources: std::collections::HashMap<&str, &crate::repo::SourceFile> = inputs
+        .corpus
+        .sops
+        .iter()
+        .map(|s| (s.path.as_str(), &s.source))
+        .collect();
     for f in inputs
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
     {
-        let source = sops
-            .binary_search_by(|s| s.path.as_str().cmp(&f.file))
-            .ok()
-            .and_then(|i| sops.get(i))
-            .map(|s| &s.source);
+        let source = sources.get(f.file.as_str()).copied();
         let line = f.span.map(|_| f.locate(source).line);
         let mut message = f.message.clone();
         if let Some(help) = &f.help {
