@@ -93,6 +93,18 @@ await next(/^data: connected$/m);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 await sleep(500);
 
+// CPU time of the server (user + system, Linux only): less sensitive to a busy machine than
+// wall time.
+const cpuMs = () => {
+  try {
+    const fields = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+};
+const cpuBefore = cpuMs();
+let cpuAfter = null;
 const times = [];
 try {
   for (const [i, file] of chosen.entries()) {
@@ -109,6 +121,7 @@ try {
     // Let the server settle before the next edit.
     await sleep(300);
   }
+  cpuAfter = cpuMs();
 } finally {
   for (const [file, text] of original) writeFileSync(file, text);
   stopped = true;
@@ -121,6 +134,9 @@ console.log(
   `save → reload event, ${times.length} runs: median ${median.toFixed(1)} ms, ` +
     `min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`,
 );
+if (cpuBefore !== null && cpuAfter !== null) {
+  console.log(`server CPU time per rebuild: ${((cpuAfter - cpuBefore) / times.length).toFixed(0)} ms`);
+}
 // The rebuild times `sop serve` reports itself ("rebuilt ... in 0.081 s"), for comparison.
 const own = [...stderr.matchAll(/rebuilt.* in (\d+\.\d+) s/g)].map((m) => Number(m[1]) * 1000);
 if (own.length > 0) {
