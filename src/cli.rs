@@ -83,11 +83,13 @@ pub enum Command {
     /// release`, its approved committed copy. Uncommitted edits are never published; an SOP
     /// never approved is left out, and the command says which and why.
     Publish(PublishArgs),
-    /// Serve a preview of the working copies on 127.0.0.1, rebuilding and reloading the browser
-    /// on every change
+    /// Serve a preview of the working copies, drafts included, on 127.0.0.1, rebuilding and
+    /// reloading the browser on every change
     ///
-    /// Every page is marked as a preview; `--published` serves what `sop publish` would
-    /// publish instead.
+    /// Every page is marked as a preview; `--approved-only` serves what readers will see (what
+    /// `sop publish` would publish) instead. A broken SOP or `sop.toml` is named, with its
+    /// line, over every page until it is fixed. After an edit to one SOP only its pages and the
+    /// lists that show it are rendered again.
     Serve(ServeArgs),
     /// List reviews that are overdue or fall due soon, most late first
     Due(DueArgs),
@@ -370,12 +372,12 @@ pub struct ServeArgs {
     pub open: bool,
     /// Serve the working copies, drafts included, marked as previews (the default; kept for
     /// scripts that pass it)
-    #[arg(long, hide = true, conflicts_with = "published")]
+    #[arg(long, hide = true, conflicts_with = "approved_only")]
     pub drafts: bool,
-    /// Serve what `sop publish` would publish (approved, committed text only) instead of the
-    /// working copies
-    #[arg(long)]
-    pub published: bool,
+    /// Serve what readers will see: what `sop publish` would publish (approved, committed text
+    /// only), not the working copies
+    #[arg(long, alias = "published")]
+    pub approved_only: bool,
 }
 
 /// `sop due`.

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use super::Context;
 use crate::cli::PublishArgs;
 use crate::git::history::Histories;
-use crate::repo::{Repo, dates};
+use crate::repo::Repo;
 use crate::site::{self, SiteError};
 use crate::{Exit, Stop};
 
@@ -36,20 +36,15 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     // Refuse before doing any work, so nothing is touched.
     site::publish::check_target(&out, &owner).map_err(|e| refusal(ctx, e))?;
     let base_url = base_url(&repo, args.base_url.as_deref())?;
-    let corpus = repo.load();
-    // The lint counts for the dashboard do not need the history: both at once.
-    let (history, findings) = rayon::join(
-        || histories(ctx, &repo),
-        || crate::lint::check(&repo, &corpus).unwrap_or_default(),
-    );
-    let (git, histories) = history?;
-    let options = options(&findings, args.drafts, base_url, false);
-    let built = site::publish::publish(&out, &owner, |sink| {
-        site::build_into(&repo, git.as_ref(), &corpus, &histories, &options, sink)
-    })
-    .map_err(|e| refusal(ctx, e))
-    .with_context(|| format!("cannot publish the site to `{}`", ctx.display_path(&out)))?;
-    for b in &corpus.broken {
+    let inputs = site::Inputs::read(repo).map_err(|e| build_stop(ctx, e))?;
+    if inputs.history.shallow {
+        warn_shallow(ctx)?;
+    }
+    let options = inputs.options(args.drafts, base_url, false);
+    let built = site::publish::publish(&out, &owner, |sink| inputs.build_into(&options, sink))
+        .map_err(|e| refusal(ctx, e))
+        .with_context(|| format!("cannot publish the site to `{}`", ctx.display_path(&out)))?;
+    for b in &inputs.corpus.broken {
         ctx.warn(&format!("`{}` is not published: {}", b.path, b.problem))?;
     }
     for note in &built.notes {
@@ -172,58 +167,53 @@ pub(super) fn base_url(repo: &Repo, arg: Option<&str>) -> anyhow::Result<Option<
     let Some(url) = arg.or(repo.settings.config.site.base_url.as_deref()) else {
         return Ok(None);
     };
-    let url = url.trim();
-    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
-        return Err(Stop::usage(
-            format!("`{url}` is not an absolute web address"),
+    match site::pipeline::absolute_url(url) {
+        Some(url) => Ok(Some(url.to_string())),
+        None => Err(Stop::usage(
+            format!("`{}` is not an absolute web address", url.trim()),
             Some("write it in full, for example `--base-url https://sops.example.com/`".into()),
         )
-        .into());
+        .into()),
     }
-    Ok(Some(url.to_string()))
 }
 
-/// The git history of every SOP; silently empty outside a git repository. A repository that
-/// cannot be read stops the publish (a site without history would drop every release); a
-/// shallow clone is published with a warning.
+/// The git history of every SOP (for `sop due` and `sop stats`); silently empty outside a git
+/// repository. A repository that cannot be read stops the command; a shallow clone is read with
+/// a warning.
 pub(super) fn histories(
     ctx: &Context,
     repo: &Repo,
 ) -> anyhow::Result<(Option<crate::git::Repo>, Histories)> {
-    let Some(git) = ctx.git(repo)? else {
-        return Ok((None, Histories::new()));
-    };
-    if git.is_shallow() {
-        ctx.warn(&format!(
-            "this clone is shallow, so revision histories stop early and older releases may be missing: {}",
-            crate::git::SHALLOW_HELP
-        ))?;
+    let history = site::history(repo).map_err(|e| build_stop(ctx, e))?;
+    if history.shallow {
+        warn_shallow(ctx)?;
     }
-    let histories = git.histories(&repo.settings).map_err(|e| {
-        let help = e.help().unwrap_or_else(|| {
-            "check the repository with `git fsck`; `sop` publishes only with its history".into()
-        });
-        anyhow::Error::from(Stop::usage(
-            format!("the git history could not be read, so nothing was published: {e}"),
-            Some(help),
-        ))
-    })?;
-    Ok((Some(git), histories))
+    Ok((history.git, history.histories))
 }
 
-/// Build options for this repository.
-pub(super) fn options(
-    findings: &[crate::diag::Finding],
-    drafts: bool,
-    base_url: Option<String>,
-    live_reload: bool,
-) -> site::Options {
-    site::Options {
-        drafts,
-        base_url,
-        live_reload,
-        today: dates::today(),
-        lint_counts: crate::report::lint_hook::count_by_rule(findings),
-        banner: None,
+fn warn_shallow(ctx: &Context) -> anyhow::Result<()> {
+    ctx.warn(&format!(
+        "this clone is shallow, so revision histories stop early and older releases may be missing: {}",
+        crate::git::SHALLOW_HELP
+    ))
+}
+
+/// Why the site could not be built, with the fix: git that cannot be read, then as
+/// [`refusal`].
+pub(super) fn build_stop(ctx: &Context, err: SiteError) -> anyhow::Error {
+    match err {
+        SiteError::GitOpen { source } => super::git_stop(source),
+        SiteError::History { source } => {
+            let help = source.help().unwrap_or_else(|| {
+                "check the repository with `git fsck`; `sop` publishes only with its history".into()
+            });
+            Stop::usage(
+                format!("the git history could not be read, so nothing was published: {source}"),
+                Some(help),
+            )
+            .into()
+        }
+        SiteError::Config { source } => anyhow::Error::from(crate::repo::RepoError::Config(source)),
+        other => refusal(ctx, other),
     }
 }

@@ -5,13 +5,12 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use super::Context;
-use super::publish::{base_url, histories, options};
 use crate::cli::ServeArgs;
-use crate::repo::Repo;
-use crate::site::serve::{ServeEvent, Server};
-use crate::site::{self, Site};
+use crate::site::preview::{Preview, Rebuilt};
+use crate::site::serve::{ServeEvent, Server, Update};
 use crate::{Exit, Stop};
 
 /// Run `sop serve`; returns only on error (stop it with Ctrl-C).
@@ -20,47 +19,15 @@ use crate::{Exit, Stop};
 /// When the first build fails or the port cannot be opened.
 pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
-    let root = repo.root.clone();
-    let config = ctx.config.clone();
-    // A preview of the working copies unless `--published` asks for the published site.
-    let drafts = !args.published;
-    let build = |ctx: &Context| -> anyhow::Result<Site> {
-        let mut repo = Repo::at(root.clone(), config.as_deref())?;
-        super::attach_tracked(&mut repo);
-        let corpus = repo.load();
-        let (git, histories) = histories(ctx, &repo)?;
-        let base = base_url(&repo, None).unwrap_or(None);
-        let all = crate::lint::check(&repo, &corpus).unwrap_or_default();
-        let mut opts = options(&all, drafts, base, true);
-        let findings = all.len();
-        let errors: Vec<_> = all
-            .iter()
-            .filter(|f| f.severity == crate::diag::Severity::Error)
-            .collect();
-        if let Some(first) = errors.first() {
-            opts.banner = Some(format!(
-                "{} error{} in the SOPs, the first in `{}`: {}. Run `sop lint` for all of them; this page updates when you save.",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" },
-                first.file,
-                first.message
-            ));
-        }
-        let mut built = site::build(&repo, git.as_ref(), &corpus, &histories, &opts)?;
-        if findings > 0 {
-            built.notes.push(format!(
-                "lint: {findings} finding{} (run `sop lint` for details)",
-                if findings == 1 { "" } else { "s" }
-            ));
-        }
-        Ok(built)
-    };
-    let first = build(ctx)?;
+    let (mut preview, first) =
+        Preview::start(repo.root.clone(), ctx.config.clone(), args.approved_only)
+            .map_err(|e| super::publish::build_stop(ctx, e))?;
     for note in &first.notes {
         ctx.warn(note)?;
     }
+    report_problems(ctx, &first)?;
     let pages = first.published;
-    let server = Server::bind(args.port, first).map_err(|e| {
+    let server = Server::bind(args.port, update(first)).map_err(|e| {
         Stop::usage(
             e.to_string(),
             Some("pick another port with `--port`, or `--port 0` for any free one".to_string()),
@@ -80,7 +47,27 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
     }
     server.run(
         &watch,
-        || build(ctx).map_err(|e| format!("{e:#}")),
+        |changed| {
+            let started = Instant::now();
+            let rebuilt = preview.rebuild(changed);
+            let took = started.elapsed();
+            for n in &rebuilt.notes {
+                let _ = ctx.warn(n);
+            }
+            let _ = report_problems(ctx, &rebuilt);
+            let _ = ctx.note(&format!(
+                "rebuilt: {} file{} rendered ({}) in {:.3} s; pages reload",
+                rebuilt.rendered,
+                if rebuilt.rendered == 1 { "" } else { "s" },
+                if rebuilt.full {
+                    "every page"
+                } else {
+                    "the changed SOPs and the lists"
+                },
+                took.as_secs_f64()
+            ));
+            update(rebuilt)
+        },
         |event| {
             let _ = match event {
                 // The address is announced once the folders are watched, so that an edit made
@@ -94,18 +81,6 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
                     }
                     ctx.note(&format!("changed: {}", shown.join(", ")))
                 }
-                ServeEvent::Rebuilt { files, took, notes } => {
-                    for n in notes {
-                        let _ = ctx.warn(&n);
-                    }
-                    ctx.note(&format!(
-                        "rebuilt {files} files in {:.2} s; pages reload",
-                        took.as_secs_f64()
-                    ))
-                }
-                ServeEvent::Failed(message) => ctx.warn(&format!(
-                    "rebuild failed, still serving the last good site: {message}"
-                )),
                 ServeEvent::NotWatched(message) => ctx.warn(&format!(
                     "{message}; restart `sop serve` to see its changes"
                 )),
@@ -113,6 +88,30 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
         },
     )?;
     Ok(Exit::Success)
+}
+
+fn update(rebuilt: Rebuilt) -> Update {
+    Update {
+        files: rebuilt.files,
+        problems: rebuilt.problems,
+    }
+}
+
+/// Say on stderr what the overlay says on every page.
+fn report_problems(ctx: &Context, rebuilt: &Rebuilt) -> anyhow::Result<()> {
+    let Some(first) = rebuilt.problems.first() else {
+        return Ok(());
+    };
+    let place = match first.line {
+        Some(line) => format!("{}:{line}", first.file),
+        None => first.file.clone(),
+    };
+    let n = rebuilt.problems.len();
+    ctx.warn(&format!(
+        "{n} problem{} shown over every page, the first at `{place}`: {}",
+        if n == 1 { "" } else { "s" },
+        first.message
+    ))
 }
 
 /// Print the address on stdout (tests and scripts read it), a note for people, and open the

@@ -22,8 +22,6 @@ pub struct SiteInfo {
     pub today: String,
     /// Whether any department has a feed (`departments/<slug>.xml`).
     pub feed: bool,
-    /// A warning shown at the top of every page (`sop serve` shows lint errors here).
-    pub banner: Option<String>,
 }
 
 /// The frame of a page: site, title and which top-level section is active.

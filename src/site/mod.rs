@@ -1,5 +1,6 @@
 //! The published site: every page, feed and asset, built in memory from the loaded corpus and
-//! the git history, then written to disk by [`publish`] or served by [`serve`].
+//! the git history ([`pipeline`]), then written to disk by [`publish`] or served by [`serve`]
+//! ([`preview`] keeps it up to date).
 //!
 //! Flow: [`select`] picks what is shown, [`markdown`] renders bodies safely, [`pages`] fills
 //! the typed [`context`] structs, [`theme`] renders them with Tera, [`feeds`] and [`charts`]
@@ -17,6 +18,8 @@ mod literal;
 pub mod markdown;
 pub mod pages;
 mod paths;
+pub mod pipeline;
+pub mod preview;
 pub mod publish;
 mod search;
 pub mod select;
@@ -29,6 +32,7 @@ use std::path::PathBuf;
 use crate::git::history::{HeadBlobs, Histories};
 use crate::repo::dates::Date;
 use crate::repo::{Corpus, Repo};
+pub use pipeline::{History, Inputs, history};
 
 /// Why the site could not be built or written.
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +114,30 @@ pub enum SiteError {
         #[source]
         source: crate::git::GitError,
     },
+    /// The git repository could not be opened.
+    #[error(transparent)]
+    GitOpen {
+        /// Why.
+        source: crate::git::GitError,
+    },
+    /// The git history could not be read.
+    #[error("the git history could not be read: {source}")]
+    History {
+        /// Why.
+        source: crate::git::GitError,
+    },
+    /// `sop.toml` is not valid.
+    #[error(transparent)]
+    Config {
+        /// What is wrong, where.
+        source: crate::repo::ConfigError,
+    },
+    /// The repository could not be opened.
+    #[error("{message}")]
+    Open {
+        /// Why.
+        message: String,
+    },
     /// The output path is a file.
     #[error("`{}` is a file, not a folder", path.display())]
     OutputIsFile {
@@ -131,15 +159,16 @@ pub struct Options {
     pub today: Date,
     /// Lint findings by rule, for the dashboard.
     pub lint_counts: BTreeMap<String, usize>,
-    /// A warning for the top of every page (set by `sop serve` when lint finds errors).
-    pub banner: Option<String>,
+    /// Render the pages of these SOPs only (by id), and every list, feed and asset: `sop
+    /// serve`'s rebuild after an edit keeps the other SOPs' pages it has. `None`: every page.
+    pub only: Option<std::collections::BTreeSet<String>>,
 }
 
 /// A built site.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     /// Every file: site path (`/`-separated, relative) → contents, sorted. Empty when the files
-    /// went to a sink ([`build_into`]).
+    /// went to a sink ([`Inputs::build_into`]).
     pub files: BTreeMap<String, Vec<u8>>,
     /// Files copied from the repository as they are (site path → repository file), kept on
     /// disk rather than in memory: empty when the files went to a sink.
@@ -161,78 +190,6 @@ pub struct Site {
     pub not_released: usize,
 }
 
-/// Build the whole site in memory (for `sop serve` and tests).
-///
-/// # Errors
-/// [`SiteError`] when the theme fails or a linked file cannot be read.
-pub fn build(
-    repo: &Repo,
-    git: Option<&crate::git::Repo>,
-    corpus: &Corpus,
-    histories: &Histories,
-    options: &Options,
-) -> Result<Site, SiteError> {
-    let files = std::sync::Mutex::new(BTreeMap::new());
-    let attachments = std::sync::Mutex::new(BTreeMap::new());
-    let sink = |path: String, content: pages::Content| {
-        match content {
-            pages::Content::Bytes(bytes) => files
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(path, bytes),
-            pages::Content::File(source) => {
-                attachments
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .insert(path, source);
-                None
-            }
-        };
-        Ok(())
-    };
-    let mut site = build_into(repo, git, corpus, histories, options, &sink)?;
-    site.files = files
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    site.attachments = attachments
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    Ok(site)
-}
-
-/// Build the site, handing every file to `sink` as soon as it is rendered (pages are rendered
-/// in parallel, so `sink` is called from several threads).
-///
-/// # Errors
-/// [`SiteError`] when the theme fails, a linked file cannot be read, or `sink` fails.
-pub fn build_into(
-    repo: &Repo,
-    git: Option<&crate::git::Repo>,
-    corpus: &Corpus,
-    histories: &Histories,
-    options: &Options,
-    sink: &pages::Sink<'_>,
-) -> Result<Site, SiteError> {
-    let theme = theme::Theme::load(&repo.root)?;
-    let head = head_blobs(repo, git)?;
-    let texts = git.map(crate::git::Repo::texts);
-    let mut selection = with_selection(
-        repo,
-        corpus,
-        histories,
-        options.drafts,
-        true,
-        head.as_ref().zip(texts.as_ref()),
-    );
-    paths::check(&mut selection, &repo.settings.ids)?;
-    let mut site = pages::render_all(repo, corpus, histories, &selection, &theme, options, sink)?;
-    site.notes.extend(selection.notes.iter().cloned());
-    site.unpublished_changes = selection.unpublished_changes.clone();
-    site.left_out = selection.left_out.clone();
-    site.not_released = selection.not_released;
-    Ok(site)
-}
-
 /// What readers see of each SOP: the published version (see [`select`]) without archived
 /// pages, for `sop due` and `sop stats`.
 ///
@@ -244,8 +201,8 @@ pub fn current<'a>(
     corpus: &'a Corpus,
     histories: &'a Histories,
 ) -> Result<select::Selection<'a>, SiteError> {
-    let head = head_blobs(repo, git)?;
-    let texts = git.map(crate::git::Repo::texts);
+    let head = pipeline::head_blobs(repo, git)?;
+    let texts = git.map(|g| pipeline::Texts::new(g.texts()));
     Ok(with_selection(
         repo,
         corpus,
@@ -256,45 +213,17 @@ pub fn current<'a>(
     ))
 }
 
-/// The blob of every committed SOP file; `None` outside git.
-fn head_blobs(repo: &Repo, git: Option<&crate::git::Repo>) -> Result<Option<HeadBlobs>, SiteError> {
-    git.map(|g| g.head_blobs(&repo.settings))
-        .transpose()
-        .map_err(|source| SiteError::Git { source })
-}
-
-/// Committed text from git, for one thread.
-struct GitText(crate::git::history::TextReader);
-
-impl select::TextReader for GitText {
-    fn at_tag(
-        &mut self,
-        release: &crate::git::history::Release,
-        blob: Option<git2::Oid>,
-        path: &str,
-    ) -> Option<String> {
-        match blob {
-            Some(blob) => self.0.blob(blob),
-            None => self.0.at_commit(&release.commit, path),
-        }
-    }
-
-    fn blob(&mut self, blob: git2::Oid) -> Option<String> {
-        self.0.blob(blob)
-    }
-}
-
 fn with_selection<'a>(
     repo: &Repo,
     corpus: &'a Corpus,
     histories: &'a Histories,
     drafts: bool,
     archived: bool,
-    git: Option<(&HeadBlobs, &crate::git::history::TextSource)>,
+    git: Option<(&HeadBlobs, &pipeline::Texts)>,
 ) -> select::Selection<'a> {
-    let reader = |texts: &crate::git::history::TextSource| {
+    let reader = |texts: &pipeline::Texts| {
         let texts = texts.clone();
-        move || Box::new(GitText(texts.reader())) as Box<dyn select::TextReader + Send>
+        move || Box::new(texts.reader()) as Box<dyn select::TextReader + Send>
     };
     let make = git.map(|(_, texts)| reader(texts));
     let how = select::How {

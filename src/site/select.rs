@@ -180,6 +180,18 @@ pub trait TextReader {
     /// A file as it was released: the release, its blob when the history knows it, and its
     /// path then.
     fn at_tag(&mut self, release: &Release, blob: Option<git2::Oid>, path: &str) -> Option<String>;
+    /// The SOP as it was released, parsed (a reader may keep what it parsed for the next
+    /// build: `sop serve`).
+    fn sop_at_tag(
+        &mut self,
+        release: &Release,
+        blob: Option<git2::Oid>,
+        path: &str,
+        settings: &Settings,
+    ) -> Option<Sop> {
+        let text = self.at_tag(release, blob, path)?;
+        Some(Sop::parse_in(path.to_string(), text, settings))
+    }
     /// The text of a blob.
     fn blob(&mut self, blob: git2::Oid) -> Option<String>;
 }
@@ -433,11 +445,10 @@ fn pick<'a>(
             // when it tags a merge that holds just the change it brought in; otherwise the
             // file is read from the tagged commit.
             let blob = release.blob;
-            let Some(text) = reader.at_tag(release, blob, path) else {
+            let Some(sop) = reader.sop_at_tag(release, blob, path, settings) else {
                 unreadable += 1;
                 continue;
             };
-            let sop = Sop::parse_in(path.to_string(), text, settings);
             let status = sop.status();
             release_status.insert(release.tag.clone(), status);
             if matches!(status, Some(Status::Approved | Status::Retired)) {

@@ -14,8 +14,11 @@
 //! Files copied from the repository (attachments) are read from disk when asked for, with a
 //! `Content-Security-Policy` that lets nothing in them run, and `X-Content-Type-Options:
 //! nosniff`. Nothing is written to disk.
+//!
+//! While the repository has problems (a broken SOP, an invalid `sop.toml`: see
+//! [`super::preview`]), every page is sent with an overlay naming them, added here as the page
+//! leaves the server: the built pages never hold it.
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -26,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
 
-use super::Site;
+use super::preview::{Files, Problem};
 
 /// The path pages listen on for reload events.
 pub const RELOAD_PATH: &str = "/__livereload";
@@ -73,39 +76,22 @@ pub enum ServeEvent {
     Ready,
     /// Files changed; a rebuild starts.
     Changed(Vec<PathBuf>),
-    /// The site was rebuilt and open pages told to reload.
-    Rebuilt {
-        /// Files in the new site.
-        files: usize,
-        /// How long the rebuild took.
-        took: Duration,
-        /// Notes from the build.
-        notes: Vec<String>,
-    },
-    /// The rebuild failed; the previous site is still served.
-    Failed(String),
     /// A folder made while serving could not be watched: what went wrong.
     NotWatched(String),
 }
 
-/// The site as served: rendered files in memory, attachments on disk.
-#[derive(Default)]
-struct Files {
-    rendered: BTreeMap<String, Vec<u8>>,
-    attachments: BTreeMap<String, PathBuf>,
-}
-
-impl Files {
-    fn of(site: Site) -> Files {
-        Files {
-            rendered: site.files,
-            attachments: site.attachments,
-        }
-    }
+/// What a rebuild gives the server.
+pub struct Update {
+    /// The site to serve from now on.
+    pub files: Arc<Files>,
+    /// What is broken, shown over every page until an update has none.
+    pub problems: Vec<Problem>,
 }
 
 struct State {
     files: RwLock<Arc<Files>>,
+    /// The overlay added to every page (empty when nothing is broken).
+    overlay: RwLock<Arc<str>>,
     clients: Mutex<Vec<Sender<()>>>,
     /// How many times the site was rebuilt: the id of the reload events, so a page that
     /// reconnects after missing one reloads at once.
@@ -124,11 +110,11 @@ pub struct Server {
 }
 
 impl Server {
-    /// Listen on 127.0.0.1:`port` (0 picks a free port) and serve `site`.
+    /// Listen on 127.0.0.1:`port` (0 picks a free port) and serve `first`.
     ///
     /// # Errors
     /// [`ServeError::Bind`] when the port is taken or not allowed.
-    pub fn bind(port: u16, site: Site) -> Result<Server, ServeError> {
+    pub fn bind(port: u16, first: Update) -> Result<Server, ServeError> {
         let bind_err = |e: std::io::Error| ServeError::Bind {
             port,
             reason: e.to_string(),
@@ -140,7 +126,8 @@ impl Server {
             listener,
             addr,
             state: Arc::new(State {
-                files: RwLock::new(Arc::new(Files::of(site))),
+                files: RwLock::new(first.files),
+                overlay: RwLock::new(overlay(&first.problems).into()),
                 clients: Mutex::new(Vec::new()),
                 generation: AtomicU64::new(0),
                 connections: AtomicUsize::new(0),
@@ -159,13 +146,19 @@ impl Server {
     }
 
     /// Serve until the process ends: answer requests, watch `watch` (folders recursively,
-    /// files through their folder), and on a change call `rebuild` and reload open pages.
+    /// files through their folder), and on a change call `rebuild` with the changed paths,
+    /// serve what it gives and reload open pages.
     ///
     /// # Errors
     /// [`ServeError::Watch`] when a folder cannot be watched.
-    pub fn run<B, E>(self, watch: &[PathBuf], rebuild: B, mut on_event: E) -> Result<(), ServeError>
+    pub fn run<B, E>(
+        self,
+        watch: &[PathBuf],
+        mut rebuild: B,
+        mut on_event: E,
+    ) -> Result<(), ServeError>
     where
-        B: Fn() -> Result<Site, String>,
+        B: FnMut(&[PathBuf]) -> Update,
         E: FnMut(ServeEvent),
     {
         let listener = self.listener.try_clone().map_err(|e| ServeError::Bind {
@@ -176,12 +169,12 @@ impl Server {
         std::thread::spawn(move || accept(&listener, &state));
         let (tx, rx) = mpsc::channel();
         let mut debouncer =
-            notify_debouncer_full::new_debouncer(Duration::from_millis(200), None, tx).map_err(
-                |e| ServeError::Watch {
+            notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
+                ServeError::Watch {
                     path: PathBuf::from("."),
                     reason: e.to_string(),
-                },
-            )?;
+                }
+            })?;
         // A folder is watched whole; a file, or a folder not made yet (`templates/`), through
         // its parent, so that creating it is seen too.
         let mut targets: Vec<(PathBuf, RecursiveMode)> = Vec::new();
@@ -213,16 +206,15 @@ impl Server {
             .map(|(p, _)| p.clone())
             .collect();
         on_event(ServeEvent::Ready);
-        for result in rx {
-            let Ok(events) = result else {
-                continue;
-            };
-            let mut changed: Vec<PathBuf> = events
-                .iter()
+        while let Ok(first) = rx.recv() {
+            // Events that arrived while the last rebuild ran are handled together.
+            let batches = std::iter::once(first).chain(rx.try_iter());
+            let mut changed: Vec<PathBuf> = batches
+                .filter_map(Result::ok)
+                .flatten()
                 .filter(|e| is_change(&e.kind))
-                .flat_map(|e| e.paths.iter())
+                .flat_map(|e| e.event.paths)
                 .filter(|p| is_relevant(p, watch))
-                .cloned()
                 .collect();
             changed.sort();
             changed.dedup();
@@ -243,32 +235,25 @@ impl Server {
                     whole.push(path.clone());
                 }
             }
-            on_event(ServeEvent::Changed(changed));
-            let started = Instant::now();
-            match rebuild() {
-                Ok(site) => {
-                    let files = site.files.len() + site.attachments.len();
-                    let notes = site.notes.clone();
-                    self.replace(site);
-                    on_event(ServeEvent::Rebuilt {
-                        files,
-                        took: started.elapsed(),
-                        notes,
-                    });
-                }
-                Err(message) => on_event(ServeEvent::Failed(message)),
-            }
+            on_event(ServeEvent::Changed(changed.clone()));
+            let update = rebuild(&changed);
+            self.replace(update);
         }
         Ok(())
     }
 
-    /// Serve `site` from now on and tell open pages to reload.
-    pub fn replace(&self, site: Site) {
+    /// Serve `update` from now on and tell open pages to reload.
+    pub fn replace(&self, update: Update) {
+        *self
+            .state
+            .overlay
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = overlay(&update.problems).into();
         *self
             .state
             .files
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(Files::of(site));
+            .unwrap_or_else(PoisonError::into_inner) = update.files;
         self.state.generation.fetch_add(1, Ordering::SeqCst);
         self.state
             .clients
@@ -471,9 +456,12 @@ fn serve_connection(state: &State, mut stream: TcpStream) {
                 .get_key_value(&dir_index)
                 .map(|(k, b)| (k.as_str(), b))
         });
-    let empty = Vec::new();
-    let (status, reason, name, body) = match found {
-        Some((name, body)) => (200, "OK", name, body),
+    let empty = super::preview::Page {
+        bytes: Arc::from(Vec::new()),
+        build: 0,
+    };
+    let (status, reason, name, page) = match found {
+        Some((name, page)) => (200, "OK", name, page),
         None => (
             404,
             "Not Found",
@@ -481,10 +469,20 @@ fn serve_connection(state: &State, mut stream: TcpStream) {
             files.rendered.get("404.html").unwrap_or(&empty),
         ),
     };
+    let body = &page.bytes;
+    let overlay = Arc::clone(&state.overlay.read().unwrap_or_else(PoisonError::into_inner));
+    let with_overlay;
+    let body: &[u8] = if overlay.is_empty() || !name.ends_with(".html") {
+        body
+    } else {
+        with_overlay = add_overlay(body, &overlay);
+        &with_overlay
+    };
     let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nX-Sop-Build: {}\r\nConnection: close\r\n\r\n",
         content_type(name),
-        body.len()
+        body.len(),
+        page.build
     );
     // A client that went away is not an error worth reporting.
     let _ = stream.write_all(head.as_bytes()).and_then(|()| {
@@ -494,6 +492,71 @@ fn serve_connection(state: &State, mut stream: TcpStream) {
             stream.write_all(body)
         }
     });
+}
+
+/// `page` with `overlay` added at the start of its `<body>`.
+fn add_overlay(page: &[u8], overlay: &str) -> Vec<u8> {
+    let at = memchr::memmem::find(page, b"<body")
+        .and_then(|body| memchr::memchr(b'>', page.get(body..)?).map(|end| body + end + 1))
+        .unwrap_or(0);
+    let (head, tail) = page.split_at(at);
+    [head, overlay.as_bytes(), tail].concat()
+}
+
+/// How many problems the overlay lists; `sop lint` lists them all.
+const OVERLAY_LISTED: usize = 10;
+
+/// The overlay naming `problems` (empty when there are none): fixed at the bottom of the
+/// window, styled inline so that no theme can hide it, with a button to put it away.
+fn overlay(problems: &[Problem]) -> String {
+    if problems.is_empty() {
+        return String::new();
+    }
+    let n = problems.len();
+    let mut out = format!(
+        "<div id=\"sop-serve-problems\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:50vh;overflow:auto;margin:0;padding:.75rem 1rem;background:#7f1d1d;color:#fff;font:15px/1.45 system-ui,sans-serif;box-shadow:0 -2px 10px rgba(0,0,0,.45)\"><button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right;font:inherit;color:#7f1d1d;background:#fff;border:0;border-radius:4px;padding:.15rem .6rem;cursor:pointer\">Hide</button><strong>{n} problem{} to fix.</strong> This preview updates when you save.<ul style=\"margin:.4rem 0 0;padding-left:1.2rem\">",
+        if n == 1 { "" } else { "s" }
+    );
+    for p in problems.iter().take(OVERLAY_LISTED) {
+        let place = match (p.file.as_str(), p.line) {
+            ("", _) => String::new(),
+            (file, Some(line)) => format!("{file}:{line}"),
+            (file, None) => file.to_string(),
+        };
+        out.push_str("<li>");
+        if !place.is_empty() {
+            out.push_str(&format!(
+                "<code style=\"color:inherit;font-weight:bold\">{}</code>: ",
+                escape(&place)
+            ));
+        }
+        out.push_str(&escape(&p.message));
+        out.push_str("</li>");
+    }
+    if n > OVERLAY_LISTED {
+        out.push_str(&format!(
+            "<li>and {} more: <code style=\"color:inherit\">sop lint</code> lists them all</li>",
+            n - OVERLAY_LISTED
+        ));
+    }
+    out.push_str("</ul></div>");
+    out
+}
+
+/// `text` safe inside HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Send a repository file as it is, streamed from disk, with headers that keep anything in it
@@ -581,6 +644,10 @@ fn stream_reloads(state: &State, mut out: TcpStream, seen: Option<u64>) {
         }
     }
 }
+
+/// How long the watcher waits for more events after one before a rebuild starts: editors
+/// save in a few quick steps (write a copy, rename it), which are seen as one change.
+const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// How long one reload stream stays open before the browser is made to reconnect.
 const STREAM_LIFE: Duration = Duration::from_secs(30);

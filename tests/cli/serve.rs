@@ -1,5 +1,6 @@
-//! `sop serve`: a real server on a free port: pages, the 404 page, and a reload event after an
-//! SOP changes on disk.
+//! `sop serve`: a real server on a free port: pages, the 404 page, a reload event after an SOP
+//! changes on disk, drafts previewed (and hidden with `--approved-only`), the problems overlay,
+//! and rebuilds that render only what an edit changed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -35,8 +36,14 @@ impl Drop for Served {
 
 /// Start `sop serve --port 0` in `repo` and wait for the URL it prints.
 pub(crate) fn serve(repo: &SopRepo) -> Served {
+    serve_with(repo, &[])
+}
+
+/// Start `sop serve --port 0 <args>` in `repo` and wait for the URL it prints.
+pub(crate) fn serve_with(repo: &SopRepo, args: &[&str]) -> Served {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("sop"))
         .args(["serve", "--port", "0"])
+        .args(args)
         .current_dir(repo.root())
         .env("SOP_TODAY", TODAY)
         .env("NO_COLOR", "1")
@@ -77,6 +84,12 @@ pub(crate) fn address(url: &str) -> String {
 
 /// `GET path`: status code and body.
 pub(crate) fn get(url: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = get_with_head(url, path);
+    (status, body)
+}
+
+/// `GET path`: status code, response head and body.
+fn get_with_head(url: &str, path: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(address(url)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     // The Host a browser sends, with the port: `sop serve` answers no other (see #11).
@@ -90,11 +103,23 @@ pub(crate) fn get(url: &str, path: &str) -> (u16, String) {
     s.read_to_end(&mut buf).unwrap();
     let text = String::from_utf8_lossy(&buf).into_owned();
     let status = text.split(' ').nth(1).unwrap().parse().unwrap();
-    let body = text
+    let (head, body) = text
         .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
+        .map(|(h, b)| (h.to_string(), b.to_string()))
         .unwrap_or_default();
-    (status, body)
+    (status, head, body)
+}
+
+/// The build that rendered the page at `path` (the `X-Sop-Build` header).
+fn build_of(url: &str, path: &str) -> u64 {
+    let (status, head, _) = get_with_head(url, path);
+    assert_eq!(status, 200, "{path}: {head}");
+    head.lines()
+        .find_map(|l| l.strip_prefix("X-Sop-Build: "))
+        .unwrap_or_else(|| panic!("{path} has no X-Sop-Build header: {head}"))
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -167,7 +192,7 @@ fn an_edited_sop_is_rebuilt_and_pages_are_told_to_reload() {
 }
 
 #[test]
-fn lint_errors_show_as_a_banner_and_the_server_keeps_serving() {
+fn lint_errors_show_in_an_overlay_and_the_server_keeps_serving() {
     let repo = demo_repo();
     let p = "sops/payments/SOP-0003-virtual-gift-refund-requests.md";
     let text = repo.read(p).replace("owner: Amara Okafor\n", "");
@@ -175,12 +200,182 @@ fn lint_errors_show_as_a_banner_and_the_server_keeps_serving() {
     let served = serve(&repo);
     let (status, page) = get(&served.url, "/index.html");
     assert_eq!(status, 200);
-    assert!(
-        page.contains("class=\"drafts-banner lint-banner\""),
-        "{page}"
+    assert!(page.contains("id=\"sop-serve-problems\""), "{page}");
+    assert!(page.contains(p), "the overlay names the file: {page}");
+}
+
+#[test]
+fn drafts_are_served_by_default_and_not_with_approved_only() {
+    let repo = demo_repo();
+    repo.write(
+        "sops/payments/SOP-0100-brand-new-draft.md",
+        &crate::support::sop_text("SOP-0100", "Brand New Draft", "procedure", "draft"),
     );
-    assert!(page.contains("Lint errors."), "{page}");
-    assert!(page.contains(p), "the banner names the file: {page}");
+    let served = serve(&repo);
+    let (status, page) = get(&served.url, "/sops/SOP-0100.html");
+    assert_eq!(status, 200, "a new draft is previewed: {page}");
+    assert!(page.contains("Brand New Draft"), "{page}");
+    assert!(
+        page.contains("Draft preview."),
+        "marked as a preview: {page}"
+    );
+    let (_, index) = get(&served.url, "/index.html");
+    assert!(
+        index.contains("Draft preview."),
+        "every page is marked: {index}"
+    );
+    drop(served);
+
+    let served = serve_with(&repo, &["--approved-only"]);
+    let (status, _) = get(&served.url, "/sops/SOP-0100.html");
+    assert_eq!(status, 404, "readers do not see a draft");
+    let (status, page) = get(&served.url, "/sops/SOP-0001.html");
+    assert_eq!(status, 200);
+    assert!(!page.contains("Draft preview."), "{page}");
+    // The old name of the option still works.
+    drop(served);
+    let served = serve_with(&repo, &["--published"]);
+    assert_eq!(get(&served.url, "/sops/SOP-0100.html").0, 404);
+}
+
+#[test]
+fn a_broken_sop_is_named_with_its_line_until_it_is_fixed() {
+    let repo = demo_repo();
+    let p = "sops/payments/SOP-0003-virtual-gift-refund-requests.md";
+    let good = repo.read(p);
+    let served = serve(&repo);
+    let (_, page) = get(&served.url, "/sops/SOP-0003.html");
+    assert!(!page.contains("sop-serve-problems"), "{page}");
+    // Line 5 of the file: `status: approved` becomes YAML that does not parse.
+    assert_eq!(good.lines().nth(4), Some("status: approved"));
+    repo.write(
+        p,
+        &good.replace("status: approved\n", "status: [approved\n"),
+    );
+    assert!(
+        wait_for(&served.url, "/sops/SOP-0001.html", "sop-serve-problems"),
+        "no overlay after the SOP broke"
+    );
+    let (_, page) = get(&served.url, "/sops/SOP-0001.html");
+    let overlay = page
+        .split("id=\"sop-serve-problems\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .unwrap();
+    // YAML reports the unclosed `[` where the next line starts.
+    assert!(
+        overlay.contains(&format!("{p}:6")),
+        "the overlay names the file and line: {overlay}"
+    );
+    assert!(
+        overlay.contains("the front matter cannot be read"),
+        "{overlay}"
+    );
+    repo.write(p, &good);
+    assert!(
+        wait_for_not(&served.url, "/sops/SOP-0001.html", "sop-serve-problems"),
+        "the overlay stayed after the fix"
+    );
+
+    // A broken `sop.toml`: the last good site is still served, with the file and line named.
+    let config = repo.read("sop.toml");
+    repo.write("sop.toml", &format!("{config}[lint\n"));
+    assert!(
+        wait_for(&served.url, "/index.html", "sop-serve-problems"),
+        "no overlay after sop.toml broke"
+    );
+    let (status, page) = get(&served.url, "/index.html");
+    assert_eq!(status, 200);
+    let lines = config.lines().count() + 1;
+    assert!(page.contains(&format!("sop.toml:{lines}")), "{page}");
+    repo.write("sop.toml", &config);
+    assert!(
+        wait_for_not(&served.url, "/index.html", "sop-serve-problems"),
+        "the overlay stayed after sop.toml was fixed"
+    );
+}
+
+#[test]
+fn an_edit_renders_that_sops_pages_and_lists_but_not_the_others() {
+    let repo = demo_repo();
+    let served = serve(&repo);
+    for path in [
+        "/sops/SOP-0015.html",
+        "/sops/SOP-0010.html",
+        "/index.html",
+        "/departments/data-privacy.html",
+    ] {
+        assert_eq!(build_of(&served.url, path), 0, "{path}");
+    }
+    let p = "sops/trust-and-safety/SOP-0015-content-appeal-policy.md";
+    let text = repo.read(p);
+    repo.write(p, &format!("{text}\nA sentence added by the test.\n"));
+    assert!(
+        wait_for(
+            &served.url,
+            "/sops/SOP-0015.html",
+            "A sentence added by the test."
+        ),
+        "the edited SOP's page was not rendered again"
+    );
+    let edited = build_of(&served.url, "/sops/SOP-0015.html");
+    assert!(edited >= 1);
+    assert_eq!(
+        build_of(&served.url, "/index.html"),
+        edited,
+        "the index lists it"
+    );
+    assert_eq!(
+        build_of(&served.url, "/departments/trust-safety.html"),
+        edited
+    );
+    assert_eq!(build_of(&served.url, "/dashboard.html"), edited);
+    // An SOP that neither names it nor shares a list page with it is left as it was.
+    assert_eq!(build_of(&served.url, "/sops/SOP-0010.html"), 0);
+    assert_eq!(build_of(&served.url, "/departments/data-privacy.html"), 0);
+
+    // A change to `sop.toml` renders every page again.
+    let config = repo.read("sop.toml");
+    repo.write(
+        "sop.toml",
+        &config.replace("Streamline SOPs", "Streamline Procedures"),
+    );
+    assert!(
+        wait_for(&served.url, "/sops/SOP-0010.html", "Streamline Procedures"),
+        "the whole site was not rendered after sop.toml changed"
+    );
+    assert!(build_of(&served.url, "/sops/SOP-0010.html") > edited);
+}
+
+#[test]
+fn published_sites_hold_no_overlay_and_no_reload_script() {
+    let repo = demo_repo();
+    // A broken SOP: what `sop serve` would show in its overlay.
+    let p = "sops/payments/SOP-0003-virtual-gift-refund-requests.md";
+    let text = repo.read(p).replace("owner: Amara Okafor\n", "");
+    repo.write(p, &text);
+    for drafts in [false, true] {
+        let out = repo.path(if drafts { "site-drafts" } else { "site" });
+        let mut cmd = repo.sop();
+        cmd.arg("publish").arg("--out").arg(&out);
+        if drafts {
+            cmd.arg("--drafts");
+        }
+        cmd.assert().success();
+        let files = crate::publish::tree(&out);
+        assert!(files.contains_key("index.html"));
+        for (path, bytes) in files {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("sop-serve-problems"),
+                "{path} has the overlay"
+            );
+            assert!(
+                !text.contains("__livereload"),
+                "{path} has the reload script"
+            );
+        }
+    }
 }
 
 /// Poll `path` until its body contains `want`.
@@ -188,6 +383,18 @@ fn wait_for(url: &str, path: &str, want: &str) -> bool {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(30) {
         if get(url, path).1.contains(want) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// Poll `path` until its body no longer contains `gone`.
+fn wait_for_not(url: &str, path: &str, gone: &str) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if !get(url, path).1.contains(gone) {
             return true;
         }
         std::thread::sleep(Duration::from_millis(100));

@@ -45,6 +45,10 @@ async function open(path, width = 1280) {
     if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`${path}: failed to load ${r.url()}`);
   });
   await page.goto(url(path));
+  // Under `sop serve` the test SOPs' lint findings show in the problems box at the foot of the
+  // page; a writer hides it with its button, as done here, to read the page under it.
+  const hide = page.locator('#sop-serve-problems button');
+  if (await hide.count()) { await hide.click(); }
   return page;
 }
 

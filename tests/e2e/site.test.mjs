@@ -121,6 +121,18 @@ try {
     const marker = `Edited by the browser test ${Date.now()}`;
     writeFileSync(editFile, before.replace(/^title: .*$/m, `title: ${marker}`));
     await page.waitForFunction((m) => document.querySelector('h1')?.textContent === m, marker, { timeout: 15000 });
+    // sop serve's problems box: a front matter that cannot be read is named over the page,
+    // with its file and line, and the box goes when the fix is saved.
+    const edited = readFileSync(editFile, 'utf8');
+    writeFileSync(editFile, edited.replace(/^status: .*$/m, 'status: [approved'));
+    const box = await page.waitForSelector('#sop-serve-problems', { timeout: 15000 });
+    const said = await box.textContent();
+    assert.match(said, /SOP-0001-account-recovery\.md:\d+/, said);
+    await page.screenshot({ path: join(shots, 'serve-problems-1280.png') });
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.screenshot({ path: join(shots, 'serve-problems-360.png') });
+    writeFileSync(editFile, edited);
+    await page.waitForFunction(() => !document.querySelector('#sop-serve-problems'), null, { timeout: 15000 });
     await page.close();
   }
 

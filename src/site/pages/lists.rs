@@ -118,6 +118,12 @@ impl Build<'_> {
                         url: Some(format!("{slug}.html")),
                         count: sops.len(),
                     };
+                    // `sop serve` after an edit: only the groups of the SOPs rendered again.
+                    if let Some(only) = &self.options.only
+                        && !sops.iter().any(|c| only.contains(&c.id))
+                    {
+                        return Ok(facet);
+                    }
                     let page = ListPage {
                         layout: self.layout(
                             &path,

@@ -124,6 +124,20 @@ pub(super) fn render_all(
         .entries
         .par_iter()
         .map(|entry| {
+            // `sop serve` keeps the pages of SOPs that did not change: listed, not rendered.
+            if options
+                .only
+                .as_ref()
+                .is_some_and(|only| !only.contains(&entry.id))
+            {
+                let mut kept = pages
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                kept.push(entry.url.clone());
+                kept.extend(entry.translations.iter().map(|t| t.url.clone()));
+                kept.extend(entry.archived.iter().map(|a| a.url.clone()));
+                return Ok(BTreeSet::new());
+            }
             let (pages, linked) = build.sop_pages(entry)?;
             for (path, html) in pages {
                 emit(path, html.into_bytes())?;
@@ -315,7 +329,6 @@ impl Build<'_> {
             live_reload: self.options.live_reload,
             today: self.options.today.to_string(),
             feed: self.feed,
-            banner: self.options.banner.clone(),
         }
     }
 
