@@ -166,9 +166,7 @@ pub(super) fn render_all(
             emit(path, svg.into_bytes())?;
         }
         emit("404.html".into(), build.not_found()?.into_bytes())?;
-        for (path, js) in search_files(selection, repo.settings.config.links.anchors) {
-            emit(path, js.into_bytes())?;
-        }
+        search_files(selection, repo.settings.config.links.anchors, &emit)?;
         Ok(())
     };
     // One after the other: the index, the group pages and the search index of a large corpus

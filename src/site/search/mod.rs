@@ -14,21 +14,22 @@
 //! Terms are the words of [`tokens`] (compounds whole and split), plus `~stem` for a word
 //! whose light stem ([`stem`]) differs from it, by the document's `language`.
 
+mod postings;
 mod stem;
 mod text;
 mod tokens;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
+use self::postings::{Posting, Postings};
+use super::SiteError;
 use super::select::Selection;
 use crate::repo::anchors::AnchorRule;
 use crate::repo::{Sop, Status};
 
 /// How strongly a document holds a term, by where: the higher, the earlier it ranks.
-mod weight {
+pub(super) mod weight {
     /// The title or the id.
     pub(super) const TITLE: u8 = 6;
     /// A heading.
@@ -40,9 +41,6 @@ mod weight {
     /// The body.
     pub(super) const BODY: u8 = 1;
 }
-
-/// How many times a word must be in the body to weigh [`weight::BODY_OFTEN`].
-const OFTEN: u16 = 3;
 
 /// A chunk of terms is closed once its postings pass this many bytes.
 const CHUNK_BYTES: usize = 16 * 1024;
@@ -89,8 +87,16 @@ struct Manifest<'a> {
     stems: Vec<&'static str>,
 }
 
-/// Every file of the search index: site path and contents.
-pub(super) fn search_files(selection: &Selection<'_>, rule: AnchorRule) -> Vec<(String, String)> {
+/// Hand every file of the search index (site path, contents) to `emit`: the documents' text
+/// as it is read, in parallel, then the term chunks and the manifest.
+///
+/// # Errors
+/// Whatever `emit` fails with.
+pub(super) fn search_files(
+    selection: &Selection<'_>,
+    rule: AnchorRule,
+    emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+) -> Result<(), SiteError> {
     let mut docs: Vec<Doc<'_>> = Vec::new();
     for e in &selection.entries {
         let retired = e.sop.status() == Some(Status::Retired);
@@ -113,53 +119,63 @@ pub(super) fn search_files(selection: &Selection<'_>, rule: AnchorRule) -> Vec<(
     }
     // Those in force first: ranks break ties by document order.
     docs.sort_by_key(|d| d.retired);
-    let read: Vec<(Vec<(String, u8)>, String)> = docs
+    // Each thread gathers the postings of the documents it reads into its own map; the maps
+    // are merged at the end. A document's text goes out as soon as it is read.
+    let postings = docs
         .par_iter()
         .enumerate()
-        .map(|(n, d)| read_doc(d, n, rule))
-        .collect();
-    let mut files = Vec::with_capacity(docs.len() + 64);
-    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
-    for (n, (terms, fragment)) in read.into_iter().enumerate() {
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        for (term, w) in terms {
-            postings.entry(term).or_default().push((n, w));
-        }
-        files.push((format!("assets/search/d/{n}.js"), fragment));
-    }
-    let mut terms: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+        .with_min_len(32)
+        .try_fold(Postings::default, |mut postings, (n, d)| {
+            let fragment = read_doc(d, n, rule, &mut postings);
+            emit(format!("assets/search/d/{n}.js"), fragment.into_bytes())?;
+            Ok(postings)
+        })
+        .try_reduce(Postings::default, |a, b| Ok(Postings::merge(a, b)))?;
+    let mut terms = postings.into_terms();
     // The browser compares strings by UTF-16 code units: sort the same way, so it finds the
     // chunk of a term by binary search over the chunks' first terms.
-    terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    let mut firsts: Vec<&str> = Vec::new();
-    let mut chunk: Vec<(&str, String)> = Vec::new();
-    let mut size = 0;
-    let flush = |chunk: &mut Vec<(&str, String)>, files: &mut Vec<(String, String)>| {
-        if chunk.is_empty() {
-            return;
-        }
-        let map: serde_json::Map<String, serde_json::Value> = chunk
-            .drain(..)
-            .map(|(t, p)| (t.to_string(), serde_json::Value::String(p)))
-            .collect();
-        let name = format!("t/{}", files.len());
-        let js = register_script(&name, &map);
-        files.push((name, js));
-    };
-    let mut chunks: Vec<(String, String)> = Vec::new();
-    for (term, list) in &terms {
-        if chunk.is_empty() {
-            firsts.push(term);
-        }
-        let encoded = encode_postings(list);
-        size += term.len() + encoded.len() + 6;
-        chunk.push((term, encoded));
+    terms.par_sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+    // Each term's postings as text (the lists are freed as they are encoded).
+    let terms: Vec<(Box<str>, String)> = terms
+        .into_par_iter()
+        .map(|(term, list)| (term, encode_postings(&list)))
+        .collect();
+    // Cut the sorted terms into chunks of about CHUNK_BYTES each.
+    let mut bounds: Vec<(usize, usize)> = Vec::new();
+    let (mut first, mut size) = (0, 0);
+    for (i, (term, postings)) in terms.iter().enumerate() {
+        size += term.len() + postings.len() + 6;
         if size >= CHUNK_BYTES {
-            flush(&mut chunk, &mut chunks);
-            size = 0;
+            bounds.push((first, i + 1));
+            (first, size) = (i + 1, 0);
         }
     }
-    flush(&mut chunk, &mut chunks);
+    if first < terms.len() {
+        bounds.push((first, terms.len()));
+    }
+    bounds
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(c, &(from, to))| {
+            let mut json = String::with_capacity(CHUNK_BYTES + 1024);
+            json.push('{');
+            for (i, (term, postings)) in terms[from..to].iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                push_json_string(&mut json, term);
+                json.push(':');
+                // Postings are base-36 digits and commas: nothing to escape.
+                json.push('"');
+                json.push_str(postings);
+                json.push('"');
+            }
+            json.push('}');
+            emit(
+                format!("assets/search/t/{c}.js"),
+                register_json(&format!("t/{c}"), &json).into_bytes(),
+            )
+        })?;
     let mut stems: Vec<&'static str> = stem::LANGUAGES
         .into_iter()
         .filter(|l| docs.iter().any(|d| language(d.sop) == *l))
@@ -175,24 +191,51 @@ pub(super) fn search_files(selection: &Selection<'_>, rule: AnchorRule) -> Vec<(
             })
             .collect(),
         current: docs.iter().filter(|d| !d.retired).count(),
-        chunks: firsts,
+        chunks: bounds.iter().map(|&(from, _)| &*terms[from].0).collect(),
         stems,
     };
-    files.push((
+    emit(
         "assets/search/index.js".to_string(),
-        register_script("index", &manifest),
-    ));
-    files.extend(
-        chunks
-            .into_iter()
-            .map(|(name, js)| (format!("assets/search/{name}.js"), js)),
-    );
-    files
+        register_script("index", &manifest).into_bytes(),
+    )
+}
+
+/// Compare two strings as JavaScript does: by UTF-16 code units. This is the order of their
+/// bytes but where the first characters that differ are one above U+FFFF (two code units, the
+/// first of them D800–DBFF) and one from U+E000 to U+FFFF.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let Some(i) = a.bytes().zip(b.bytes()).position(|(x, y)| x != y) else {
+        return a.len().cmp(&b.len());
+    };
+    // The strings agree up to `i`, so they agree on where the character holding it starts.
+    let start = (0..=i).rev().find(|&j| a.is_char_boundary(j)).unwrap_or(0);
+    let first = |s: &str| {
+        let mut units = [0u16; 2];
+        s[start..]
+            .chars()
+            .next()
+            .map(|c| c.encode_utf16(&mut units).to_vec())
+            .unwrap_or_default()
+    };
+    first(a).cmp(&first(b))
+}
+
+/// `text` as a JSON string, quoted and escaped.
+fn push_json_string(out: &mut String, text: &str) {
+    match serde_json::to_string(text) {
+        Ok(quoted) => out.push_str(&quoted),
+        Err(_) => out.push_str("\"\""),
+    }
 }
 
 /// A script that registers `value` under `name` in `window.SOP_SEARCH_DATA`.
 fn register_script(name: &str, value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    register_json(name, &json)
+}
+
+/// A script that registers the JSON text `json` under `name` in `window.SOP_SEARCH_DATA`.
+fn register_json(name: &str, json: &str) -> String {
     format!(
         "(window.SOP_SEARCH_DATA = window.SOP_SEARCH_DATA || {{}})[{}] = {json};\n",
         serde_json::Value::String(name.to_string())
@@ -205,8 +248,8 @@ fn language(sop: &Sop) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
-/// The terms of one document with their weights, and its fragment script.
-fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule) -> (Vec<(String, u8)>, String) {
+/// Read the words of document `n` into `postings`; its fragment script.
+fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule, postings: &mut Postings) -> String {
     let sop = doc.sop;
     let body = sop
         .source
@@ -216,10 +259,9 @@ fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule) -> (Vec<(String, u8)>, St
     let sections = text::sections(body, rule);
     let lang = language(sop);
     let stemmer = stem::for_language(lang);
-    let mut terms = Terms {
-        found: HashMap::new(),
-        stemmer,
-    };
+    let mut terms = postings
+        .document(u32::try_from(n).unwrap_or(u32::MAX))
+        .stemmed_by(stemmer);
     terms.add(sop.title(), weight::TITLE);
     terms.add(doc.id, weight::TITLE);
     let details = [sop.meta.owner.as_ref(), sop.meta.department.as_ref()];
@@ -235,6 +277,7 @@ fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule) -> (Vec<(String, u8)>, St
         terms.add(&s.heading, weight::HEADING);
         terms.add(&s.text, weight::BODY);
     }
+    terms.finish();
     let fragment = Fragment {
         i: doc.id,
         l: doc.translation.unwrap_or(""),
@@ -246,64 +289,22 @@ fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule) -> (Vec<(String, u8)>, St
             .map(|s| (s.anchor, s.heading, s.text))
             .collect(),
     };
-    let list = terms
-        .found
-        .into_iter()
-        .map(|(t, (w, count))| {
-            let w = if w == weight::BODY && count >= OFTEN {
-                weight::BODY_OFTEN
-            } else {
-                w
-            };
-            (t, w)
-        })
-        .collect();
-    (list, register_script(&format!("d/{n}"), &fragment))
-}
-
-/// The terms of one document: the best weight of each and how often it is in the body.
-struct Terms {
-    found: HashMap<String, (u8, u16)>,
-    stemmer: Option<fn(&str) -> String>,
-}
-
-impl Terms {
-    fn add(&mut self, text: &str, w: u8) {
-        tokens::tokens(text, |token| {
-            let stemmed = match self.stemmer {
-                Some(stem) if token.stemmable() => {
-                    Some(stem(token.text())).filter(|s| s != token.text())
-                }
-                _ => None,
-            };
-            self.put(token.text().to_string(), w);
-            if let Some(s) = stemmed {
-                self.put(format!("~{s}"), w);
-            }
-        });
-    }
-
-    fn put(&mut self, term: String, w: u8) {
-        let entry = self.found.entry(term).or_insert((0, 0));
-        entry.0 = entry.0.max(w);
-        if w == weight::BODY {
-            entry.1 = entry.1.saturating_add(1);
-        }
-    }
+    register_script(&format!("d/{n}"), &fragment)
 }
 
 /// Postings as text: for each document (in order), `(n - previous n) * 8 + weight` in base 36,
 /// separated by commas.
-fn encode_postings(list: &[(u32, u8)]) -> String {
+fn encode_postings(list: &[Posting]) -> String {
     let mut out = String::with_capacity(list.len() * 3);
     let mut previous = 0u64;
-    for (i, (n, w)) in list.iter().enumerate() {
+    for (i, p) in list.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let delta = u64::from(*n) - previous;
-        previous = u64::from(*n);
-        push_base36(&mut out, delta * 8 + u64::from(*w & 7));
+        let n = u64::from(p.doc());
+        let delta = n.saturating_sub(previous);
+        previous = n;
+        push_base36(&mut out, delta * 8 + u64::from(p.weight()));
     }
     out
 }
@@ -329,7 +330,8 @@ mod tests {
 
     #[test]
     fn postings_are_delta_coded_in_base_36() {
-        assert_eq!(encode_postings(&[(0, 1), (1, 6), (40, 2)]), "1,e,8q");
+        let list = [Posting::new(0, 1), Posting::new(1, 6), Posting::new(40, 2)];
+        assert_eq!(encode_postings(&list), "1,e,8q");
         // 0*8+1 = 1; 1*8+6 = 14 = "e"; 39*8+2 = 314 = 8*36+26 = "8q".
     }
 }

@@ -6,6 +6,8 @@
 //! `RF-Store` gives `rf-store`, `rf` and `store`; a number such as `5,000` also gives `5000`.
 //! Nothing matches inside a word: `keeping` never gives `pin`.
 
+use std::borrow::Cow;
+
 /// The longest compound kept whole (longer ones, such as web addresses, keep only their parts).
 pub(crate) const MAX_COMPOUND: usize = 40;
 
@@ -16,18 +18,18 @@ pub(crate) fn is_connector(c: char) -> bool {
 
 /// A word of the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Token {
+pub(crate) enum Token<'a> {
     /// A run of letters and digits with no connector: `refund`.
-    Word(String),
+    Word(Cow<'a, str>),
     /// A compound, whole: `rf-store`, `5,000`.
-    Compound(String),
+    Compound(Cow<'a, str>),
     /// One run of a compound: `rf`, `store`.
-    Part(String),
+    Part(Cow<'a, str>),
     /// A number written with separators, joined: `5000` for `5,000`.
-    Joined(String),
+    Joined(Cow<'a, str>),
 }
 
-impl Token {
+impl<'a> Token<'a> {
     /// The text of the token, lowercase.
     pub(crate) fn text(&self) -> &str {
         match self {
@@ -37,20 +39,37 @@ impl Token {
 
     /// Whether the token may be stemmed: a word or a part of letters only.
     pub(crate) fn stemmable(&self) -> bool {
-        matches!(self, Token::Word(_) | Token::Part(_))
-            && self.text().chars().all(char::is_alphabetic)
+        matches!(self, Token::Word(_) | Token::Part(_)) && is_stemmable(self.text())
+    }
+}
+
+/// Whether a word may be stemmed: letters only (so never a compound or a number).
+pub(crate) fn is_stemmable(word: &str) -> bool {
+    word.chars().all(char::is_alphabetic)
+}
+
+/// `text` in lowercase, borrowed when it already is (most words of a text are).
+fn lower(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
     }
 }
 
 /// Calls `each` with every token of `text`, in order (a compound first, then its parts).
-pub(crate) fn tokens(text: &str, mut each: impl FnMut(Token)) {
+pub(crate) fn tokens<'a>(text: &'a str, mut each: impl FnMut(Token<'a>)) {
     let mut chars = text.char_indices().peekable();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     while let Some((start, c)) = chars.next() {
         if !c.is_alphanumeric() {
             continue;
         }
         // Collect the runs of one compound.
-        let mut runs: Vec<(usize, usize)> = Vec::new();
+        runs.clear();
         let mut run_start = start;
         let mut end = start + c.len_utf8();
         loop {
@@ -76,22 +95,27 @@ pub(crate) fn tokens(text: &str, mut each: impl FnMut(Token)) {
         runs.push((run_start, end));
         let whole = &text[start..end];
         if runs.len() == 1 {
-            each(Token::Word(whole.to_lowercase()));
+            each(Token::Word(lower(whole)));
             continue;
         }
-        let lower = whole.to_lowercase();
-        if lower.chars().count() <= MAX_COMPOUND {
-            let joined = lower
+        let lower_whole = lower(whole);
+        if lower_whole.chars().count() <= MAX_COMPOUND {
+            let joined = lower_whole
                 .chars()
                 .all(|c| c.is_numeric() || is_connector(c))
-                .then(|| lower.chars().filter(|c| c.is_numeric()).collect::<String>());
-            each(Token::Compound(lower));
+                .then(|| {
+                    lower_whole
+                        .chars()
+                        .filter(|c| c.is_numeric())
+                        .collect::<String>()
+                });
+            each(Token::Compound(lower_whole));
             if let Some(joined) = joined {
-                each(Token::Joined(joined));
+                each(Token::Joined(Cow::Owned(joined)));
             }
         }
-        for (a, b) in runs {
-            each(Token::Part(text[a..b].to_lowercase()));
+        for &(a, b) in &runs {
+            each(Token::Part(lower(&text[a..b])));
         }
     }
 }
@@ -100,7 +124,7 @@ pub(crate) fn tokens(text: &str, mut each: impl FnMut(Token)) {
 mod tests {
     use super::*;
 
-    fn all(text: &str) -> Vec<Token> {
+    fn all(text: &str) -> Vec<Token<'_>> {
         let mut out = Vec::new();
         tokens(text, |t| out.push(t));
         out
