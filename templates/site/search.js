@@ -126,6 +126,17 @@
     return loading[name];
   }
 
+  // The text of document `n`: the files under `d/` hold `per` documents each, in order.
+  function textOf(n) {
+    return load('index').then(function (manifest) {
+      var per = manifest.per || 1;
+      return load('d/' + Math.floor(n / per)).then(function (texts) {
+        if (!texts[n % per]) { throw new Error('no text for document ' + n); }
+        return texts[n % per];
+      });
+    });
+  }
+
   // The chunk that would hold `term`: the last whose first term is not after it.
   function chunkOf(manifest, term) {
     var lo = 0;
@@ -421,7 +432,7 @@
       h.docs.slice(0, 2).forEach(function (n) {
         var slot = document.createElement('li');
         lines.appendChild(slot);
-        pending.push(load('d/' + n).then(function (doc) {
+        pending.push(textOf(n).then(function (doc) {
           if (token === run) { slot.replaceWith(hitOf(doc, words)); }
         }, function () { slot.remove(); }));
       });

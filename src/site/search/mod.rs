@@ -8,8 +8,10 @@
 //! - `assets/search/t/<n>.js`: a chunk of the sorted terms, each with its postings: the
 //!   documents that hold it and how strongly (title or id, heading, other details, body).
 //!   Chunks are cut by size, so a query loads one small chunk per word.
-//! - `assets/search/d/<n>.js`: one document's text by section (heading, anchor, text), loaded
-//!   only for the results shown, for their snippets and section links.
+//! - `assets/search/d/<n>.js`: the text of [`DOCS_PER_FILE`] documents (`n * DOCS_PER_FILE`
+//!   and the next ones) by section (heading, anchor, text), loaded only for the results
+//!   shown, for their snippets and section links. A few documents to a file: every file of a
+//!   site is one more inode to create, and a large site has thousands of documents.
 //!
 //! Terms are the words of [`tokens`] (compounds whole and split), plus `~stem` for a word
 //! whose light stem ([`stem`]) differs from it, by the document's `language`.
@@ -41,6 +43,11 @@ pub(super) mod weight {
     /// The body.
     pub(super) const BODY: u8 = 1;
 }
+
+/// How many documents' texts one file under `assets/search/d/` holds: few enough that the
+/// texts of ten results stay small to load (about 20 KB a file), enough to write a quarter of
+/// the files.
+const DOCS_PER_FILE: usize = 4;
 
 /// A chunk of terms is closed once its postings pass this many bytes.
 const CHUNK_BYTES: usize = 16 * 1024;
@@ -85,6 +92,8 @@ struct Manifest<'a> {
     chunks: Vec<&'a str>,
     /// The languages whose words were stemmed.
     stems: Vec<&'static str>,
+    /// How many documents' texts each file under `d/` holds.
+    per: usize,
 }
 
 /// Hand every file of the search index (site path, contents) to `emit`: the documents' text
@@ -122,12 +131,22 @@ pub(super) fn search_files(
     // Each thread gathers the postings of the documents it reads into its own map; the maps
     // are merged at the end. A document's text goes out as soon as it is read.
     let postings = docs
-        .par_iter()
+        .par_chunks(DOCS_PER_FILE)
         .enumerate()
-        .with_min_len(32)
-        .try_fold(Postings::default, |mut postings, (n, d)| {
-            let fragment = read_doc(d, n, rule, &mut postings);
-            emit(format!("assets/search/d/{n}.js"), fragment.into_bytes())?;
+        .with_min_len(8)
+        .try_fold(Postings::default, |mut postings, (f, group)| {
+            let mut json = String::from("[");
+            for (i, d) in group.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&read_doc(d, f * DOCS_PER_FILE + i, rule, &mut postings));
+            }
+            json.push(']');
+            emit(
+                format!("assets/search/d/{f}.js"),
+                register_json(&format!("d/{f}"), &json).into_bytes(),
+            )?;
             Ok(postings)
         })
         .try_reduce(Postings::default, |a, b| Ok(Postings::merge(a, b)))?;
@@ -182,7 +201,7 @@ pub(super) fn search_files(
         .collect();
     stems.dedup();
     let manifest = Manifest {
-        v: 1,
+        v: 2,
         docs: docs
             .iter()
             .map(|d| match d.translation {
@@ -193,6 +212,7 @@ pub(super) fn search_files(
         current: docs.iter().filter(|d| !d.retired).count(),
         chunks: bounds.iter().map(|&(from, _)| &*terms[from].0).collect(),
         stems,
+        per: DOCS_PER_FILE,
     };
     emit(
         "assets/search/index.js".to_string(),
@@ -248,7 +268,7 @@ fn language(sop: &Sop) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
-/// Read the words of document `n` into `postings`; its fragment script.
+/// Read the words of document `n` into `postings`; its text as JSON.
 fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule, postings: &mut Postings) -> String {
     let sop = doc.sop;
     let body = sop
@@ -289,7 +309,7 @@ fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule, postings: &mut Postings) 
             .map(|s| (s.anchor, s.heading, s.text))
             .collect(),
     };
-    register_script(&format!("d/{n}"), &fragment)
+    serde_json::to_string(&fragment).unwrap_or_else(|_| "null".into())
 }
 
 /// Postings as text: for each document (in order), `(n - previous n) * 8 + weight` in base 36,
