@@ -39,9 +39,10 @@ pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
                 if let Some((for_anchor, shown)) = heading.as_mut() {
                     for_anchor.push_str(t);
                     shown.push_str(t);
-                    continue;
+                } else if let Some(section) = out.last_mut() {
+                    section.text.push_str(t);
                 }
-                t.to_string()
+                continue;
             }
             Event::Html(t) | Event::InlineHtml(t) => {
                 let text = raw.text(t);
@@ -73,7 +74,12 @@ pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
                 | TagEnd::Superscript
                 | TagEnd::Subscript,
             ) => continue,
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => " ".to_string(),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if let Some(section) = out.last_mut() {
+                    section.text.push(' ');
+                }
+                continue;
+            }
             _ => continue,
         };
         if let Some(section) = out.last_mut() {
@@ -89,7 +95,14 @@ pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
 
 /// `text` with runs of whitespace made one space, trimmed.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The text of raw HTML fragments, read in order: tags and comments removed, the contents of
