@@ -1,6 +1,8 @@
 //! The published site against outside validators: the Nu Html Checker (`vnu-jar`, run with
-//! Java) on every page, and axe-core (WCAG 2.1 AA) in headless Chromium on the index, an SOP
-//! page, an archived version and the dashboard.
+//! Java) on every page, and axe-core (WCAG 2.1 AA) in headless Chromium, light and dark, 360
+//! and 1280 px wide, on every kind of page: the index and its search results, an SOP, an
+//! archived version, a translation, a right-to-left page, a department, a tag, the dashboard
+//! and the 404 page.
 //!
 //! Needs `java`, `node`, `chromium` and `npm ci` in `tests/e2e`. Under `CI=true` a missing
 //! piece fails the test; elsewhere the test is skipped with a loud message.
@@ -108,7 +110,7 @@ fn every_page_passes_the_nu_html_checker() {
 
 #[test]
 #[ignore = "needs node, chromium and tests/e2e/node_modules (npm ci)"]
-fn key_pages_have_no_axe_core_violations() {
+fn every_kind_of_page_has_no_axe_core_violations_light_and_dark_at_360_and_1280() {
     let chromium = Path::new("/usr/bin/chromium").is_file()
         || std::env::var_os("CHROMIUM").is_some()
         || Command::new("sh")
@@ -133,16 +135,33 @@ fn key_pages_have_no_axe_core_violations() {
         .map(|e| format!("sops/SOP-0003/{}", e.file_name().to_string_lossy()))
         .find(|p| p.ends_with(".html"))
         .expect("an archived version page of SOP-0003");
+    let first_page = |dir: &str| {
+        std::fs::read_dir(repo.path(&format!("site/{dir}")))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+            .filter(|p| p.ends_with(".html"))
+            .min()
+            .unwrap_or_else(|| panic!("a page under site/{dir}"))
+    };
+    let department = first_page("departments");
+    let tag = first_page("tags");
+    // Every kind of page: the index (and its search results), an SOP, an archived version,
+    // a translation, a right-to-left page, a department, a tag, the dashboard and the 404 page.
     let out = Command::new("node")
         .arg("a11y.mjs")
         .arg(repo.path("site"))
         .args([
             "index.html",
+            "index.html?q=refund",
             "sops/SOP-0001.html",
             &archived,
             "dashboard.html",
             "sops/SOP-0001.es.html",
             "sops/SOP-0090.html",
+            &department,
+            &tag,
+            "404.html",
         ])
         .current_dir(e2e_dir())
         .output()

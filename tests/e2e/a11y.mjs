@@ -1,5 +1,6 @@
 // Accessibility check of published pages with axe-core (WCAG 2.1 A and AA rules) in Debian's
-// headless Chromium. Usage: node a11y.mjs <site-folder> <page.html>...
+// headless Chromium. Usage: node a11y.mjs <site-folder> <page.html>... (a page may carry a
+// query, `index.html?q=refund`: the search results are checked once they are shown)
 // Prints each violation and exits 1 when there is any.
 import { chromium } from 'playwright-core';
 import { execSync } from 'node:child_process';
@@ -25,7 +26,12 @@ try {
     for (const width of [360, 1280]) {
       const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
       for (const rel of pages) {
-        await page.goto(pathToFileURL(path.join(site, rel)).href);
+        // `index.html?q=refund`: the index showing search results, checked once they are in.
+        const [file, query] = rel.split('?');
+        await page.goto(pathToFileURL(path.join(site, file)).href + (query ? `?${query}` : ''));
+        if (query) {
+          await page.waitForSelector('#search-results[data-snippets]', { timeout: 10000 });
+        }
         await page.addScriptTag({ content: axeSource });
         const result = await page.evaluate(() => window.axe.run(document, {
           runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
