@@ -1,6 +1,7 @@
 // Search figures for BENCHMARKS.md: for each query, a fresh page of the index, then the query
-// typed into the search box; prints the bytes the query loaded and how long it took to list the
-// results and to fill in their snippets (in the page, performance.now()). Not a test.
+// typed into the search box; prints the bytes of the search index the page loaded (the manifest,
+// which loads once the page is idle, included) and how long the query took to list the results
+// and to fill in their snippets (in the page, performance.now()). Not a test.
 //
 // usage: node search-bench.mjs <http://host:port/ | site-folder> <query>...
 // Bytes are counted over HTTP only (file:// responses carry no size).
@@ -20,14 +21,17 @@ const browser = await chromium.launch({ executablePath: chromiumPath, headless: 
 try {
   for (const query of queries) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(new URL('index.html', base).href, { waitUntil: 'load' });
-    await page.waitForTimeout(1500);
+    // Every file of the search index the page loads, the manifest (loaded when the page is
+    // idle, before the query) included.
     let bytes = 0;
     let files = 0;
     page.on('response', async (r) => {
+      if (!r.url().includes('/assets/search/')) { return; }
       const body = await r.body().catch(() => null);
       if (body) { bytes += body.length; files += 1; }
     });
+    await page.goto(new URL('index.html', base).href, { waitUntil: 'load' });
+    await page.waitForTimeout(1500);
     const [listed, done, count] = await page.evaluate((q) => new Promise((done) => {
       const results = () => document.getElementById('search-results');
       const box = document.getElementById('q');
