@@ -33,7 +33,7 @@ impl Build<'_> {
             department: d.department.clone().unwrap_or_default(),
             next_review: d.next_review.clone(),
             due_soon_from: d.due_soon_from.clone(),
-            when: report::when_words(d.days_late),
+            when: self.when_words(d.days_late),
         };
         let overdue: Vec<DueRow> = reviews
             .iter()
@@ -107,37 +107,37 @@ impl Build<'_> {
         let tiles = vec![
             Tile {
                 id: "in-force",
-                label: "SOPs in force".into(),
+                label: self.say("dashboard.tile_in_force", &[]),
                 value: in_force.to_string(),
                 tone: "neutral",
             },
             Tile {
                 id: "overdue",
-                label: "Reviews overdue".into(),
+                label: self.say("dashboard.tile_overdue", &[]),
                 value: stats.overdue.to_string(),
                 tone: tone(stats.overdue, "danger"),
             },
             Tile {
                 id: "due-soon",
-                label: "Reviews due soon".into(),
+                label: self.say("dashboard.tile_due_soon", &[]),
                 value: stats.due_soon.to_string(),
                 tone: tone(stats.due_soon, "warning"),
             },
             Tile {
                 id: "drafts",
-                label: "Drafts waiting".into(),
+                label: self.say("dashboard.tile_drafts", &[]),
                 value: drafts.len().to_string(),
                 tone: "neutral",
             },
             Tile {
                 id: "stale",
-                label: "Stale translations".into(),
+                label: self.say("dashboard.tile_stale", &[]),
                 value: stats.stale_translations.to_string(),
                 tone: tone(stats.stale_translations, "warning"),
             },
             Tile {
                 id: "since-review",
-                label: "Median days since review".into(),
+                label: self.say("dashboard.tile_since_review", &[]),
                 value: stats
                     .median_days_since_review
                     .map_or_else(|| "–".to_string(), |m| format!("{}", m.round() as i64)),
@@ -146,41 +146,59 @@ impl Build<'_> {
         ];
         let mut charts_out = Vec::new();
         let mut svgs = Vec::new();
+        let words = charts::MonthWords::new(
+            &self.say("dashboard.months", &[]),
+            self.say("dashboard.chart_overdue", &[]),
+        );
+        // The chart's file, the catalogue keys of its title and of its text alternative.
         let mut add =
-            |file: &str, title: &str, alt: String, rows: Vec<(String, usize)>, months: bool| {
+            |(file, name, alt): (&str, &str, &str), rows: Vec<(String, usize)>, months: bool| {
                 if rows.is_empty() {
                     return;
                 }
+                let title = self.say(name, &[]);
                 let svg = if months {
-                    charts::month_bars(title, &rows)
+                    charts::month_bars(&title, &rows, &words)
                 } else {
-                    charts::horizontal_bars(title, &rows)
+                    charts::horizontal_bars(&title, &rows)
                 };
                 let url = format!("charts/{file}.svg");
                 svgs.push((url.clone(), svg));
                 charts_out.push(Chart {
-                    title: title.to_string(),
+                    alt: self.say(alt, &[]),
+                    title,
                     url,
-                    alt,
                     rows: rows
                         .into_iter()
-                        .map(|(label, value)| ChartRow { label, value })
+                        .enumerate()
+                        .map(|(i, (label, value))| ChartRow {
+                            label: if months && i == 0 && label == "overdue" {
+                                words.overdue.clone()
+                            } else {
+                                label
+                            },
+                            value,
+                        })
                         .collect(),
                 });
             };
         let due_rows = charts::months_ahead(&stats.reviews_due_per_month, today, 12);
         add(
-            "reviews-due",
-            "Reviews due per month",
-            "Bar chart of approved SOPs whose review falls due in each of the next twelve months; the first bar counts reviews already overdue.".into(),
+            (
+                "reviews-due",
+                "dashboard.chart_reviews_due",
+                "dashboard.chart_reviews_due_alt",
+            ),
             due_rows,
             true,
         );
         let release_rows = charts::month_range(&stats.releases_per_month, 24);
         add(
-            "releases",
-            "Releases per month",
-            "Bar chart of SOP versions released in each month, from the git tags.".into(),
+            (
+                "releases",
+                "dashboard.chart_releases",
+                "dashboard.chart_releases_alt",
+            ),
             release_rows,
             true,
         );
@@ -188,12 +206,17 @@ impl Build<'_> {
             .iter()
             .map(|s| s.as_str())
             .chain(["unknown"])
-            .filter_map(|s| stats.by_status.get(s).map(|n| (s.to_string(), *n)))
+            .filter_map(|s| {
+                let n = stats.by_status.get(s)?;
+                Some((self.say(&format!("status.{s}"), &[]), *n))
+            })
             .collect();
         add(
-            "by-status",
-            "SOPs by status",
-            "Bar chart of SOPs by status.".into(),
+            (
+                "by-status",
+                "dashboard.chart_by_status",
+                "dashboard.chart_by_status_alt",
+            ),
             status_rows,
             false,
         );
@@ -205,9 +228,11 @@ impl Build<'_> {
         dept_rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         dept_rows.truncate(15);
         add(
-            "by-department",
-            "SOPs by department",
-            "Bar chart of SOPs by department.".into(),
+            (
+                "by-department",
+                "dashboard.chart_by_department",
+                "dashboard.chart_by_department_alt",
+            ),
             dept_rows,
             false,
         );
@@ -235,9 +260,9 @@ impl Build<'_> {
         let page = DashboardPage {
             layout: self.layout(
                 "dashboard.html",
-                "Review dashboard".into(),
+                self.say("dashboard.title", &[]),
                 "dashboard",
-                "Overdue reviews, reviews due soon, drafts waiting and stale translations".into(),
+                self.say("dashboard.description", &[]),
             ),
             tiles,
             overdue,
@@ -259,5 +284,16 @@ impl Build<'_> {
                 .collect(),
         };
         Ok((self.theme.render("dashboard.html", &page)?, svgs))
+    }
+
+    /// When a review `days_late` is due, in the site's language: "3 days late", "due today",
+    /// "in 5 days" (`sop due` says it in English with [`report::when_words`]).
+    fn when_words(&self, days_late: i64) -> String {
+        let days = days_late.unsigned_abs().to_string();
+        match days_late {
+            0 => self.say("dashboard.due_today", &[]),
+            n if n > 0 => self.say("dashboard.late", &[("count", &days)]),
+            _ => self.say("dashboard.ahead", &[("count", &days)]),
+        }
     }
 }
