@@ -290,7 +290,8 @@ impl Build<'_> {
             tracked: &self.tracked,
             config: &self.repo.settings.config.links,
         };
-        let body = markdown::render(sop, &links);
+        let to_write = self.tr(self.language_of(sop), "draft.to_write", &[]);
+        let body = markdown::render(sop, &links, &to_write);
         linked.extend(body.files);
         // An archived version is a record: its review dates are those of its time.
         let review = if archived {
