@@ -144,6 +144,61 @@ impl Build<'_> {
                 tone: "neutral",
             },
         ];
+        let (charts_out, svgs) = self.charts(stats);
+        let cut = |n: usize| n.saturating_sub(DASHBOARD_ROWS);
+        let more = MoreRows {
+            overdue: cut(overdue.len()),
+            due_soon: cut(due_soon_total),
+            drafts: cut(drafts.len()),
+            stale: cut(stale.len()),
+        };
+        let (mut overdue, mut due_soon, mut drafts, mut stale) = (overdue, due_soon, drafts, stale);
+        overdue.truncate(DASHBOARD_ROWS);
+        let later: Vec<DueRow> = due_soon
+            .split_off(due_soon.len().min(DASHBOARD_ROWS))
+            .into_iter()
+            .chain(
+                ahead
+                    .iter()
+                    .filter(|d| d.state != ReviewState::DueSoon)
+                    .map(|d| row(d)),
+            )
+            .collect();
+        drafts.truncate(DASHBOARD_ROWS);
+        stale.truncate(DASHBOARD_ROWS);
+        let page = DashboardPage {
+            layout: self.layout(
+                "dashboard.html",
+                self.say("dashboard.title", &[]),
+                "dashboard",
+                self.say("dashboard.description", &[]),
+            ),
+            tiles,
+            overdue,
+            due_soon,
+            later,
+            review_dates,
+            rows_shown: DASHBOARD_ROWS,
+            drafts,
+            stale,
+            more,
+            charts: charts_out,
+            lint: stats
+                .lint_findings_by_rule
+                .iter()
+                .map(|(rule, count)| RuleCount {
+                    rule: rule.clone(),
+                    count: *count,
+                })
+                .collect(),
+        };
+        Ok((self.theme.render("dashboard.html", &page)?, svgs))
+    }
+
+    /// The dashboard's charts, and their SVG files (site path, SVG), titled in the site's
+    /// language.
+    fn charts(&self, stats: &report::Stats) -> (Vec<Chart>, Vec<(String, String)>) {
+        let today = self.options.today;
         let mut charts_out = Vec::new();
         let mut svgs = Vec::new();
         let words = charts::MonthWords::new(
@@ -236,54 +291,7 @@ impl Build<'_> {
             dept_rows,
             false,
         );
-        let cut = |n: usize| n.saturating_sub(DASHBOARD_ROWS);
-        let more = MoreRows {
-            overdue: cut(overdue.len()),
-            due_soon: cut(due_soon_total),
-            drafts: cut(drafts.len()),
-            stale: cut(stale.len()),
-        };
-        let (mut overdue, mut due_soon, mut drafts, mut stale) = (overdue, due_soon, drafts, stale);
-        overdue.truncate(DASHBOARD_ROWS);
-        let later: Vec<DueRow> = due_soon
-            .split_off(due_soon.len().min(DASHBOARD_ROWS))
-            .into_iter()
-            .chain(
-                ahead
-                    .iter()
-                    .filter(|d| d.state != ReviewState::DueSoon)
-                    .map(|d| row(d)),
-            )
-            .collect();
-        drafts.truncate(DASHBOARD_ROWS);
-        stale.truncate(DASHBOARD_ROWS);
-        let page = DashboardPage {
-            layout: self.layout(
-                "dashboard.html",
-                self.say("dashboard.title", &[]),
-                "dashboard",
-                self.say("dashboard.description", &[]),
-            ),
-            tiles,
-            overdue,
-            due_soon,
-            later,
-            review_dates,
-            rows_shown: DASHBOARD_ROWS,
-            drafts,
-            stale,
-            more,
-            charts: charts_out,
-            lint: stats
-                .lint_findings_by_rule
-                .iter()
-                .map(|(rule, count)| RuleCount {
-                    rule: rule.clone(),
-                    count: *count,
-                })
-                .collect(),
-        };
-        Ok((self.theme.render("dashboard.html", &page)?, svgs))
+        (charts_out, svgs)
     }
 
     /// When a review `days_late` is due, in the site's language: "3 days late", "due today",
