@@ -324,6 +324,10 @@ pub struct SiteConfig {
     pub out: String,
     /// `sop publish` warns about a linked attachment larger than this (`"20 MB"`).
     pub attachment_warn_size: ByteSize,
+    /// The language of the site's interface (a BCP 47 tag such as `es` or `pt-BR`): the
+    /// index, lists, dashboard and search, and every SOP that sets no `language` of its own.
+    /// A language without a message catalogue is shown in English.
+    pub language: String,
 }
 
 /// A size in bytes, written in `sop.toml` as a number of bytes or as text with a unit:
@@ -426,6 +430,7 @@ impl Default for SiteConfig {
             pull_request_url: None,
             out: "site".into(),
             attachment_warn_size: ByteSize(20_000_000),
+            language: "en".into(),
         }
     }
 }
@@ -712,6 +717,16 @@ impl Settings {
                 &["site", "pull_request_url"],
                 format!("`pull_request_url = \"{url}\"` has no `{{number}}` to put the pull request number in"),
                 Some("for example `pull_request_url = \"https://github.com/org/repo/pull/{number}\"`".into()),
+            ));
+        }
+        if !super::sop::is_language_tag(&config.site.language) {
+            return Err(invalid(
+                &["site", "language"],
+                format!(
+                    "`language = \"{}\"` is not a language tag",
+                    config.site.language
+                ),
+                Some("write the language as a short code, such as `language = \"es\"` for Spanish or `language = \"pt-BR\"` for Brazilian Portuguese".into()),
             ));
         }
         let keys =
@@ -1083,6 +1098,17 @@ mod tests {
             help.starts_with("the keys allowed at the top of the file are `defaults`"),
             "{help}"
         );
+    }
+
+    #[test]
+    fn the_site_language_is_english_unless_set_and_must_be_a_tag() {
+        assert_eq!(parse("").unwrap().config.site.language, "en");
+        let s = parse("[site]\nlanguage = \"pt-BR\"\n").unwrap();
+        assert_eq!(s.config.site.language, "pt-BR");
+        let (line, _, message, help) = error_at("[site]\ntitle = \"x\"\nlanguage = \"Spanish\"\n");
+        assert_eq!(line, 3);
+        assert_eq!(message, "`language = \"Spanish\"` is not a language tag");
+        assert!(help.contains("`language = \"es\"`"), "{help}");
     }
 
     #[test]

@@ -119,7 +119,7 @@ mod tests {
             format!("---\nid: SOP-0001\n---\n{md}"),
             "SOP",
         );
-        render(&sop, &Keep).html
+        render(&sop, &Keep, "To write:").html
     }
 
     #[test]

@@ -27,20 +27,49 @@ const ROW_H: usize = 24;
 
 const STYLE: &str = "<style>text{font:13px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#3b4252}.bar{fill:#2f6feb}.bar.alt{fill:#c2410c}.value{font-weight:600}@media (prefers-color-scheme:dark){text{fill:#d8dee9}.bar{fill:#6ea8fe}.bar.alt{fill:#fb923c}}</style>";
 
-/// One bar per month (`2026-11` reads `Nov 2026`), oldest at the top. The first row is drawn
-/// in the alternate colour when its label is `overdue`.
-pub fn month_bars(title: &str, rows: &[(String, usize)]) -> String {
+/// The words of a chart of months, in the page's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthWords {
+    /// The twelve months' short names, January first.
+    months: Vec<String>,
+    /// The label of the row of reviews already overdue.
+    pub overdue: String,
+}
+
+impl MonthWords {
+    /// The words from `months` (twelve short names separated by spaces, January first; the
+    /// English ones when there are not twelve) and `overdue`.
+    pub fn new(months: &str, overdue: String) -> MonthWords {
+        let mut names: Vec<String> = months.split_whitespace().map(String::from).collect();
+        if names.len() != 12 {
+            names = ENGLISH_MONTHS.iter().map(|m| (*m).to_string()).collect();
+        }
+        MonthWords {
+            months: names,
+            overdue,
+        }
+    }
+}
+
+/// The months' short names when a catalogue has no twelve.
+const ENGLISH_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// One bar per month (`2026-11` reads `Nov 2026` in English), oldest at the top. A first row
+/// labelled `overdue` reads `words.overdue`, drawn in the alternate colour.
+pub fn month_bars(title: &str, rows: &[(String, usize)], words: &MonthWords) -> String {
     let bars: Vec<(String, usize, bool)> = rows
         .iter()
         .enumerate()
         .map(|(i, (label, value))| {
-            let (month, year) = split_month(label);
-            let shown = if year.is_empty() {
-                month
+            let overdue = i == 0 && label == "overdue";
+            let shown = if overdue {
+                words.overdue.clone()
             } else {
-                format!("{month} {year}")
+                month_label(label, words)
             };
-            (shown, *value, i == 0 && label == "overdue")
+            (shown, *value, overdue)
         })
         .collect();
     draw(title, &bars)
@@ -102,18 +131,15 @@ fn draw(title: &str, bars: &[(String, usize, bool)]) -> String {
     s
 }
 
-/// `2026-11` → (`Nov`, `2026`); anything else stays on one line.
-fn split_month(label: &str) -> (String, String) {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+/// `2026-11` → `Nov 2026`; anything else stays as it is.
+fn month_label(label: &str, words: &MonthWords) -> String {
     if let Some((y, m)) = label.split_once('-')
         && let Ok(m) = m.parse::<usize>()
-        && let Some(name) = m.checked_sub(1).and_then(|i| MONTHS.get(i))
+        && let Some(name) = m.checked_sub(1).and_then(|i| words.months.get(i))
     {
-        return ((*name).to_string(), y.to_string());
+        return format!("{name} {y}");
     }
-    (label.to_string(), String::new())
+    label.to_string()
 }
 
 /// Counts for the `months` months starting with `today`'s, preceded by an `overdue` row for
@@ -190,19 +216,30 @@ mod tests {
         assert_eq!(month_range(&m, 2).len(), 2);
     }
 
+    fn english() -> MonthWords {
+        MonthWords::new("", "overdue".into())
+    }
+
     #[test]
     fn charts_are_svg_with_labels() {
-        let svg = month_bars(
-            "T & x",
-            &[
-                ("overdue".into(), 1),
-                ("2026-11".into(), 3),
-                ("2026-12".into(), 0),
-            ],
-        );
+        let rows = [
+            ("overdue".into(), 1),
+            ("2026-11".into(), 3),
+            ("2026-12".into(), 0),
+        ];
+        let svg = month_bars("T & x", &rows, &english());
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("aria-label=\"T &amp; x\""));
         assert!(svg.contains(">Nov 2026</text>"));
+        assert!(svg.contains(">overdue</text>"));
+        assert_eq!(svg.matches("class=\"bar alt\"").count(), 1);
+        let spanish = MonthWords::new(
+            "ene feb mar abr may jun jul ago sep oct nov dic",
+            "vencidas".into(),
+        );
+        let svg = month_bars("T", &rows, &spanish);
+        assert!(svg.contains(">dic 2026</text>"), "{svg}");
+        assert!(svg.contains(">vencidas</text>"), "{svg}");
         assert_eq!(svg.matches("class=\"bar alt\"").count(), 1);
         let h = horizontal_bars("S", &[("approved".into(), 9)]);
         assert!(h.contains(">approved</text>"));
@@ -220,7 +257,7 @@ mod tests {
                 )
             })
             .collect();
-        let svg = month_bars("Releases", &rows);
+        let svg = month_bars("Releases", &rows, &english());
         assert!(svg.contains(&format!("viewBox=\"0 0 {WIDTH} ")));
         assert!(svg.contains(&format!("font:{FONT_PX}px")));
         assert_eq!(svg.matches("<rect").count(), 24);

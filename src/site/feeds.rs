@@ -7,6 +7,7 @@
 //! feed readers resolve against the feed's own address.
 
 use super::context::{FeedItem, FeedPage, SitemapPage};
+use super::i18n::Texts;
 use super::select::{Selection, Shown};
 use super::theme::Theme;
 use super::{SiteError, root_of};
@@ -39,8 +40,8 @@ const FEED_ENTRIES: usize = 50;
 /// Every approved release of a published SOP (those with a page), newest first; a release
 /// that was not approved is not announced. An SOP without approved releases in git gets one
 /// entry for the version shown, dated by its `effective` date, so a site without history
-/// still has a useful feed.
-pub fn releases(selection: &Selection<'_>) -> Vec<FeedEntry> {
+/// still has a useful feed (its summary "In effect" in `texts`' language).
+pub fn releases(selection: &Selection<'_>, texts: Texts<'_>) -> Vec<FeedEntry> {
     let mut out = Vec::new();
     for e in &selection.entries {
         let department = e.sop.meta.department.as_ref().map(|d| d.value.clone());
@@ -72,7 +73,7 @@ pub fn releases(selection: &Selection<'_>) -> Vec<FeedEntry> {
                     .as_ref()
                     .map(|o| o.value.clone())
                     .unwrap_or_default(),
-                summary: "In effect".into(),
+                summary: texts.get("feed.in_effect", &[]),
                 department,
                 path: e.url.clone(),
             });
@@ -151,7 +152,13 @@ impl FeedPlace<'_> {
 }
 
 /// The Atom feed of `releases` (newest first), written at `place`.
-pub fn release_feed(title: &str, place: FeedPlace<'_>, releases: &[&FeedEntry]) -> FeedPage {
+pub fn release_feed(
+    title: &str,
+    place: FeedPlace<'_>,
+    releases: &[&FeedEntry],
+    texts: Texts<'_>,
+) -> FeedPage {
+    let unknown = texts.get("feed.unknown_author", &[]);
     let items = releases.iter().map(|e| FeedItem {
         title: xml_text(&format!("{} {} v{}", e.id, e.title, e.version)),
         id: place.entry_id(
@@ -162,7 +169,7 @@ pub fn release_feed(title: &str, place: FeedPlace<'_>, releases: &[&FeedEntry]) 
         updated: format!("{}T00:00:00Z", e.date),
         url: place.url(&e.path),
         author: xml_text(if e.author.is_empty() {
-            "unknown"
+            &unknown
         } else {
             &e.author
         }),
@@ -183,8 +190,14 @@ pub struct ReviewEntry<'a> {
 
 /// The Atom feed of the reviews due soon or overdue, written at `place`: one reminder when a
 /// review falls due soon (dated the first day it is due soon) and one more when it is overdue
-/// (dated the day after its review date), newest first.
-pub fn review_feed(title: &str, place: FeedPlace<'_>, reviews: &[ReviewEntry<'_>]) -> FeedPage {
+/// (dated the day after its review date), newest first; their words in `texts`' language.
+pub fn review_feed(
+    title: &str,
+    place: FeedPlace<'_>,
+    reviews: &[ReviewEntry<'_>],
+    texts: Texts<'_>,
+) -> FeedPage {
+    let unknown = texts.get("feed.unknown_author", &[]);
     let mut items: Vec<FeedItem> = Vec::new();
     for &ReviewEntry { review: r, path } in reviews {
         if !matches!(r.state, ReviewState::Overdue | ReviewState::DueSoon) {
@@ -193,8 +206,19 @@ pub fn review_feed(title: &str, place: FeedPlace<'_>, reviews: &[ReviewEntry<'_>
         let who = r
             .owner
             .as_deref()
-            .map(|o| format!(" Owner: {o}."))
+            .map(|o| format!(" {}", texts.get("feed.owner", &[("owner", o)])))
             .unwrap_or_default();
+        let words = |key: &str| {
+            texts.get(
+                key,
+                &[
+                    ("id", &r.id),
+                    ("title", &r.title),
+                    ("date", &r.next_review),
+                    ("owner", &who),
+                ],
+            )
+        };
         let item = |kind: &str, updated: &str, heading: String, summary: String| FeedItem {
             title: xml_text(&heading),
             id: place.entry_id(
@@ -204,7 +228,7 @@ pub fn review_feed(title: &str, place: FeedPlace<'_>, reviews: &[ReviewEntry<'_>
             ),
             updated: format!("{updated}T00:00:00Z"),
             url: place.url(path),
-            author: xml_text(r.owner.as_deref().unwrap_or("unknown")),
+            author: xml_text(r.owner.as_deref().unwrap_or(&unknown)),
             category: r.department.as_deref().map(xml_text),
             summary: xml_text(&summary),
         };
@@ -216,21 +240,15 @@ pub fn review_feed(title: &str, place: FeedPlace<'_>, reviews: &[ReviewEntry<'_>
             items.push(item(
                 "overdue",
                 &first_late,
-                format!("{} {}: review overdue since {}", r.id, r.title, r.next_review),
-                format!(
-                    "The review of {} {} was due on {} and is not recorded.{who} Once it is done, record it with `sop review {}`.",
-                    r.id, r.title, r.next_review, r.id
-                ),
+                words("feed.overdue_title"),
+                words("feed.overdue_summary"),
             ));
         }
         items.push(item(
             "due",
             &r.due_soon_from,
-            format!("{} {}: review due on {}", r.id, r.title, r.next_review),
-            format!(
-                "The review of {} {} is due on {}.{who}",
-                r.id, r.title, r.next_review
-            ),
+            words("feed.due_title"),
+            words("feed.due_summary"),
         ));
     }
     items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
@@ -311,7 +329,9 @@ mod tests {
             path: "departments/pay.xml",
             base: None,
         };
-        let x = render_feed(&theme(), &release_feed("T & <Co>", place, &[&e])).unwrap();
+        let theme = theme();
+        let texts = theme.i18n.texts("en");
+        let x = render_feed(&theme, &release_feed("T & <Co>", place, &[&e], texts)).unwrap();
         assert!(
             x.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed"),
             "{x}"
@@ -328,7 +348,7 @@ mod tests {
         assert!(!x.contains('\u{1}'));
         assert_well_formed(&x);
         let s = sitemap(
-            &theme(),
+            &theme,
             &["index.html".into(), "a&b.html".into()],
             Some("https://x.example/sops/"),
         )
@@ -371,7 +391,8 @@ mod tests {
             path: "reviews.xml",
             base: Some("https://sops.example.com"),
         };
-        let feed = review_feed("Reviews", place, &entries);
+        let theme = theme();
+        let feed = review_feed("Reviews", place, &entries, theme.i18n.texts("en"));
         let got: Vec<(&str, &str)> = feed
             .entries
             .iter()
@@ -399,7 +420,21 @@ mod tests {
             feed.entries[1].id,
             "https://sops.example.com/sops/x.html#review-overdue-2026-11-01"
         );
-        assert_well_formed(&render_feed(&theme(), &feed).unwrap());
+        assert_eq!(
+            feed.entries[1].summary,
+            "The review of SOP-1 Title of SOP-1 was due on 2026-11-01 and is not recorded. Owner: Ana. Once it is done, record it with `sop review SOP-1`."
+        );
+        assert_well_formed(&render_feed(&theme, &feed).unwrap());
+        // In Spanish.
+        let feed = review_feed("Revisiones", place, &entries, theme.i18n.texts("es"));
+        assert_eq!(
+            feed.entries[1].title,
+            "SOP-1 Title of SOP-1: revisión vencida desde el 2026-11-01"
+        );
+        assert_eq!(
+            feed.entries[0].summary,
+            "La revisión de SOP-2 Title of SOP-2 vence el 2026-12-10. Responsable: Ana."
+        );
     }
 
     /// Every tag closed in order, every `&` an entity: enough to catch broken templates or

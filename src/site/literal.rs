@@ -1,26 +1,42 @@
 //! Angle-bracket text in an SOP that is not HTML: `Press <Enter>`, `Hi <first name>,`, a
 //! template prompt `<Say why.>`. Markdown hands it over as raw HTML, which the sanitiser would
 //! drop; here it becomes the text it is ([`crate::repo::elements`] says which tags are HTML).
-//! In a draft, a template prompt is marked as still to write.
+//! In a draft, a template prompt is marked as still to write, with a label in the page's
+//! language ("To write:").
 
 use crate::repo::elements::{self, Kind, Tag};
 
 /// How template prompts show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Prompts {
-    /// Marked as still to write (drafts and SOPs in review).
-    Marked,
+pub(super) enum Prompts<'m> {
+    /// Marked as still to write (drafts and SOPs in review): what goes before a prompt's text,
+    /// made by [`prompt_open`].
+    Marked(&'m str),
     /// As plain text (approved and retired SOPs, which lint keeps free of prompts).
     Plain,
 }
 
-/// What goes before a marked prompt's text.
-const PROMPT_OPEN: &str = "<mark class=\"prompt\"><span class=\"prompt-label\">To write:</span> ";
-/// What goes after it.
-const PROMPT_CLOSE: &str = "</mark>";
+/// What goes before a marked prompt's text: the mark and its `label` ("To write:"), escaped.
+pub(super) fn prompt_open(label: &str) -> String {
+    let mut out = String::from("<mark class=\"prompt\"><span class=\"prompt-label\">");
+    for c in label.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("</span> ");
+    out
+}
+
+/// What goes after a marked prompt's text.
+pub(super) const PROMPT_CLOSE: &str = "</mark>";
 
 /// The HTML for `raw`, one inline tag as written, when it is text rather than HTML.
-pub(super) fn inline(raw: &str, prompts: Prompts) -> Option<String> {
+pub(super) fn inline(raw: &str, prompts: Prompts<'_>) -> Option<String> {
     let tags = elements::tags(raw);
     let tag = tags.first()?;
     if tag.range.start != 0 || elements::tag_kind(raw, tag) != Kind::Text {
@@ -44,7 +60,7 @@ pub(super) enum Block {
 
 /// `raw`, a whole HTML block, with its words in angle brackets made text; `None` when it has
 /// none. With `reparse`, a block that starts with one becomes [`Block::Markdown`].
-pub(super) fn block(raw: &str, prompts: Prompts, reparse: bool) -> Option<Block> {
+pub(super) fn block(raw: &str, prompts: Prompts<'_>, reparse: bool) -> Option<Block> {
     let tags = elements::tags(raw);
     let texts: Vec<&Tag> = tags
         .iter()
@@ -110,28 +126,31 @@ pub(super) fn prompts_in_text(text: &str) -> Option<Vec<Piece<'_>>> {
     Some(pieces)
 }
 
-/// A marked prompt's opening and closing HTML.
-pub(super) const PROMPT_MARK: (&str, &str) = (PROMPT_OPEN, PROMPT_CLOSE);
-
 /// `written` (the text of `tag` in `raw`) escaped by `escape`, marked when it is a prompt.
 fn push_text(
     out: &mut String,
     raw: &str,
     written: &str,
     tag: &Tag,
-    prompts: Prompts,
+    prompts: Prompts<'_>,
     escape: fn(&str, &mut String),
 ) {
-    let prompt = prompts == Prompts::Marked
-        && raw
-            .get(tag.range.start..)
-            .and_then(elements::prompt_len)
-            .is_some();
-    if prompt {
-        out.push_str(PROMPT_OPEN);
+    let open = match prompts {
+        Prompts::Marked(open)
+            if raw
+                .get(tag.range.start..)
+                .and_then(elements::prompt_len)
+                .is_some() =>
+        {
+            Some(open)
+        }
+        _ => None,
+    };
+    if let Some(open) = open {
+        out.push_str(open);
     }
     escape(written, out);
-    if prompt {
+    if open.is_some() {
         out.push_str(PROMPT_CLOSE);
     }
 }
@@ -164,19 +183,26 @@ mod tests {
 
     #[test]
     fn words_in_angle_brackets_are_text_and_html_is_not() {
+        let open = prompt_open("To write:");
+        let marked = Prompts::Marked(&open);
+        assert_eq!(inline("<Enter>", marked).as_deref(), Some("&lt;Enter&gt;"));
+        assert_eq!(inline("<kbd>", marked), None);
+        assert_eq!(inline("</kbd>", marked), None);
+        assert_eq!(inline("<script>", marked), None);
+        assert_eq!(inline("<!-- x -->", marked), None);
         assert_eq!(
-            inline("<Enter>", Prompts::Marked).as_deref(),
-            Some("&lt;Enter&gt;")
-        );
-        assert_eq!(inline("<kbd>", Prompts::Marked), None);
-        assert_eq!(inline("</kbd>", Prompts::Marked), None);
-        assert_eq!(inline("<script>", Prompts::Marked), None);
-        assert_eq!(inline("<!-- x -->", Prompts::Marked), None);
-        assert_eq!(
-            inline("<Say why.>", Prompts::Marked).as_deref(),
+            inline("<Say why.>", marked).as_deref(),
             Some(
                 "<mark class=\"prompt\"><span class=\"prompt-label\">To write:</span> &lt;Say why.&gt;</mark>"
             )
+        );
+        let open = prompt_open("Por <escribir> & \"ya\":");
+        assert_eq!(
+            inline("<Say why.>", Prompts::Marked(&open)).as_deref(),
+            Some(
+                "<mark class=\"prompt\"><span class=\"prompt-label\">Por &lt;escribir&gt; &amp; &quot;ya&quot;:</span> &lt;Say why.&gt;</mark>"
+            ),
+            "the label is text"
         );
         assert_eq!(
             inline("<Say why.>", Prompts::Plain).as_deref(),
@@ -218,7 +244,7 @@ mod tests {
             Some(Block::Markdown("\\<Say why.\\>\nAnd *more*.\n".into()))
         );
         assert_eq!(
-            block("<Say why.>\n", Prompts::Marked, true),
+            block("<Say why.>\n", Prompts::Marked("<mark>"), true),
             Some(Block::Markdown("\\<Say why.\\>\n".into()))
         );
         assert_eq!(

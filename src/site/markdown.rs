@@ -71,16 +71,19 @@ pub struct BodyHeading {
     pub anchor: String,
 }
 
-/// Render the body of `sop`; `links` resolves every link and image.
-pub fn render(sop: &Sop, links: &dyn Links) -> Body {
+/// Render the body of `sop`; `links` resolves every link and image. In a draft, a template
+/// prompt is marked as still to write, labelled `to_write` ("To write:", in the page's
+/// language).
+pub fn render(sop: &Sop, links: &dyn Links, to_write: &str) -> Body {
     let text = sop.source.text();
     let md = text
         .get(sop.split.body.start..sop.split.body.end)
         .unwrap_or_default();
     // Only text readers act on carries no "to write" marks: lint keeps prompts out of it.
+    let prompt_open = literal::prompt_open(to_write);
     let prompts = match sop.status() {
         Some(Status::Approved | Status::Retired) => Prompts::Plain,
-        _ => Prompts::Marked,
+        _ => Prompts::Marked(&prompt_open),
     };
     // Anchors are made here, from the same events and rule as the outline's, so an archived
     // version's page needs no outline of its own.
@@ -135,17 +138,19 @@ pub fn render(sop: &Sop, links: &dyn Links) -> Body {
                 events.push(event);
             }
             // A prompt Markdown does not read as a tag (`<Task.>`), marked in drafts.
-            Event::Text(text) if prompts == Prompts::Marked && !in_code && in_image == 0 => {
+            Event::Text(text) if prompts != Prompts::Plain && !in_code && in_image == 0 => {
                 match literal::prompts_in_text(&text) {
                     Some(pieces) => {
-                        let (open, close) = literal::PROMPT_MARK;
+                        let close = literal::PROMPT_CLOSE;
                         for piece in pieces {
                             match piece {
                                 Piece::Text(t) => {
                                     events.push(Event::Text(CowStr::from(t.to_string())))
                                 }
                                 Piece::Prompt(p) => {
-                                    events.push(Event::InlineHtml(CowStr::from(open)));
+                                    events.push(Event::InlineHtml(CowStr::from(
+                                        prompt_open.as_str(),
+                                    )));
                                     events.push(Event::Text(CowStr::from(p.to_string())));
                                     events.push(Event::InlineHtml(CowStr::from(close)));
                                 }
@@ -735,7 +740,7 @@ mod tests {
             format!("---\nid: SOP-0001\n---\n{md}"),
             "SOP",
         );
-        render(&sop, &KeepAll).html
+        render(&sop, &KeepAll, "To write:").html
     }
 
     #[test]
@@ -762,7 +767,7 @@ mod tests {
             format!("---\nid: SOP-0001\n---\n{md}"),
             "SOP",
         );
-        let rendered: Vec<(u8, String, String)> = render(&sop, &KeepAll)
+        let rendered: Vec<(u8, String, String)> = render(&sop, &KeepAll, "To write:")
             .headings
             .into_iter()
             .map(|h| (h.level, h.text, h.anchor))
@@ -776,7 +781,7 @@ mod tests {
             .collect();
         assert_eq!(rendered.len(), 11, "{rendered:?}");
         assert_eq!(rendered, outlined);
-        let html = render(&sop, &KeepAll).html;
+        let html = render(&sop, &KeepAll, "To write:").html;
         assert!(!html.contains("id=\"\""), "{html}");
     }
 
@@ -825,7 +830,7 @@ mod tests {
                 .into(),
             "SOP",
         );
-        let body = render(&sop, &ToPages);
+        let body = render(&sop, &ToPages, "To write:");
         let html = body.html;
         assert!(html.contains(r#"<a href="SOP-0002.html#steps""#), "{html}");
         assert!(html.contains(r#"href="https://example.com""#), "{html}");
@@ -851,7 +856,7 @@ mod tests {
                 .into(),
             "SOP",
         );
-        let body = render(&sop, &ToPages);
+        let body = render(&sop, &ToPages, "To write:");
         // Only the image whose tag goes on over two lines is copied.
         assert_eq!(body.files.len(), 1, "{:?}", body.files);
         assert!(
@@ -869,7 +874,7 @@ mod tests {
             format!("---\nid: SOP-0001\nstatus: {status}\n---\n{md}"),
             "SOP",
         );
-        render(&sop, &KeepAll).html
+        render(&sop, &KeepAll, "To write:").html
     }
 
     #[test]
@@ -946,7 +951,7 @@ mod tests {
             format!("---\nid: SOP-0001\n---\n{md}"),
             "SOP",
         );
-        let headings = render(&sop, &KeepAll).headings;
+        let headings = render(&sop, &KeepAll, "To write:").headings;
         assert_eq!(headings[1].text, "<First group of tasks>");
         assert_eq!(headings[1].anchor, "");
     }

@@ -345,15 +345,25 @@
   var count = document.getElementById('count');
   var empty = document.getElementById('no-results');
   var selects = Array.prototype.slice.call(form.querySelectorAll('select[data-filter]'));
+
+  // The texts shown, in the site's language: the page holds them in data- attributes of the
+  // form and of the count (English when a theme's own page has none), with {name} to fill in.
+  function text(el, name, english) { return (el && el.dataset[name]) || english; }
+  function fill(message, values) {
+    return message.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
+
   var results = document.createElement('ol');
   results.className = 'sop-list search-results';
   results.id = 'search-results';
-  results.setAttribute('aria-label', 'Search results');
+  results.setAttribute('aria-label', text(form, 'results', 'Search results'));
   results.hidden = true;
   var more = document.createElement('button');
   more.type = 'button';
   more.className = 'more-results';
-  more.textContent = 'Show more results';
+  more.textContent = text(form, 'moreResults', 'Show more results');
   more.hidden = true;
   if (list) { list.after(results, more); } else { form.after(results, more); }
   var PAGE = 10;
@@ -369,7 +379,11 @@
   }
 
   function say(shown) {
-    if (count) { count.textContent = shown + ' of ' + cards.length + ' SOPs'; }
+    var total = cards.length;
+    if (count) {
+      var message = total === 1 ? text(count, 'shownOne', '{shown} of 1 SOP') : text(count, 'shown', '{shown} of {total} SOPs');
+      count.textContent = fill(message, { shown: shown, total: total });
+    }
     if (empty) { empty.hidden = shown !== 0; }
   }
 
@@ -489,7 +503,10 @@
         return null;
       });
     }).catch(function (e) {
-      if (count) { count.textContent = 'Search is not available: ' + e.message + '. Reload the page, or browse the list.'; }
+      if (count) {
+        var message = text(form, 'unavailable', 'Search is not available: {error}. Reload the page, or browse the list.');
+        count.textContent = fill(message, { error: e.message });
+      }
       showCards();
     });
   }

@@ -5,7 +5,8 @@
 //! that scroll in their frame, folded panels and filters, charts), the 404 page at any depth on
 //! a static host and under `sop serve`, and the printed SOP (the controlled-copy line on every
 //! page, no page ending in a heading);
-//! `tests/e2e/review.test.mjs` on a site read weeks after it was built (a faked clock).
+//! `tests/e2e/review.test.mjs` on a site read weeks after it was built (a faked clock);
+//! `tests/e2e/language.test.mjs` on the texts the scripts write on a Spanish site.
 //!
 //! Needs `node`, `chromium` (or `$CHROMIUM`) and `npm ci` in `tests/e2e` (and `pdftotext` for
 //! the boxes). Under `CI=true` a
@@ -561,4 +562,32 @@ fn full_text_search_finds_every_word_from_file_urls_and_from_sop_serve() {
     );
     let served = serve(&repo);
     node_search(&served.url, &e2e_dir().join("screenshots/search-serve"));
+}
+
+/// The texts `search.js` and `review.js` write follow `[site] language`.
+#[test]
+#[ignore = "needs node, chromium and tests/e2e/node_modules (npm ci)"]
+fn search_and_review_texts_are_in_the_site_language_in_a_browser() {
+    if !ready() {
+        return;
+    }
+    let repo = search_repo();
+    repo.write("sop.toml", "[site]\nlanguage = \"es\"\n");
+    repo.commit("a Spanish site");
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let out = Command::new("node")
+        .arg("language.test.mjs")
+        .arg(repo.path("site"))
+        .current_dir(e2e_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser test of the site's language failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

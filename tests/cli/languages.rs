@@ -1,6 +1,7 @@
 //! Languages on the published site and in the terminal: interface texts from the message
-//! catalogues in each page's language, language links named in their own language, right-to-left
-//! pages, readable file names of non-Latin titles, and CJK titles aligned in `sop list`.
+//! catalogues in each page's language (the site's own pages, and SOPs that name none, in
+//! `[site] language`), language links named in their own language, right-to-left pages,
+//! readable file names of non-Latin titles, and CJK titles aligned in `sop list`.
 
 use std::collections::BTreeMap;
 
@@ -16,17 +17,7 @@ fn page(site: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
 }
 
 fn publish(repo: &SopRepo) -> BTreeMap<String, Vec<u8>> {
-    let out = repo
-        .sop()
-        .args(["publish", "--out", "site"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    crate::publish::tree(&repo.path("site"))
+    publish_with(repo, &[])
 }
 
 /// An approved English SOP and its Spanish translation.
@@ -248,4 +239,237 @@ fn sop_list_aligns_cjk_titles() {
         assert_eq!(columns(line, "Payments"), department_at, "{table}");
     }
     insta::assert_snapshot!(table);
+}
+
+/// `sop publish` with `args`, its site as files.
+fn publish_with(repo: &SopRepo, args: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    crate::publish::tree(&repo.path("site"))
+}
+
+/// A repository with `sop_toml`: an approved SOP that names no language, and a draft with a
+/// template prompt left in it.
+fn site_repo(sop_toml: &str) -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", sop_toml);
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.md",
+        &sop_text("SOP-0001", "Gift refunds", "procedure", "approved"),
+    );
+    repo.write(
+        "sops/payments/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "draft").replace(
+            "The purpose of this SOP.",
+            "<Say in one sentence why this exists.>",
+        ),
+    );
+    repo.commit("add");
+    repo
+}
+
+/// Every page of the site that is not an SOP's.
+const SITE_PAGES: [&str; 6] = [
+    "index.html",
+    "departments/index.html",
+    "departments/payments.html",
+    "tags/index.html",
+    "dashboard.html",
+    "404.html",
+];
+
+#[test]
+fn the_site_language_is_the_language_of_every_page_and_of_sops_without_one() {
+    let repo = site_repo("[site]\nlanguage = \"es\"\n");
+    let site = publish(&repo);
+    for path in SITE_PAGES {
+        let html = page(&site, path);
+        assert!(html.contains("<html lang=\"es\">"), "{path}: {html}");
+        assert!(html.contains(">Todos los SOP</a>"), "{path}: {html}");
+        for english in [
+            ">All SOPs<",
+            ">Departments<",
+            ">Reviews<",
+            "Skip to content",
+        ] {
+            assert!(!html.contains(english), "{path}: `{english}` in\n{html}");
+        }
+    }
+    let index = page(&site, "index.html");
+    for spanish in [
+        "<title>Todos los SOP · ",
+        "<meta name=\"description\" content=\"1 procedimiento operativo estándar vigente\">",
+        ">Procedimientos operativos estándar</h1>",
+        "data-shown=\"{shown} de {total} SOP\"",
+        "data-more-results=\"Mostrar más resultados\"",
+        "data-unavailable=\"La búsqueda no está disponible: {error}. Recargue la página o recorra la lista.\"",
+    ] {
+        assert!(index.contains(spanish), "`{spanish}` not in\n{index}");
+    }
+    let department = page(&site, "departments/payments.html");
+    assert!(department.contains(">Departamento</p>"), "{department}");
+    assert!(department.contains("1 SOP vigente."), "{department}");
+    let dashboard = page(&site, "dashboard.html");
+    for spanish in [
+        "<h1>Panel de revisiones</h1>",
+        ">SOP en vigor<",
+        ">Borradores pendientes de aprobación ",
+        "<figcaption>SOP por estado</figcaption>",
+        "<td>borrador</td>",
+    ] {
+        assert!(
+            dashboard.contains(spanish),
+            "`{spanish}` not in\n{dashboard}"
+        );
+    }
+    assert!(!dashboard.contains("SOPs in force"), "{dashboard}");
+    let not_found = page(&site, "404.html");
+    assert!(
+        not_found.contains("<h1>Página no encontrada</h1>"),
+        "{not_found}"
+    );
+    assert!(not_found.contains(">Ver todos los SOP<"), "{not_found}");
+    let feed = page(&site, "reviews.xml");
+    assert!(
+        feed.contains("<title>Standard Operating Procedures — revisiones pendientes</title>"),
+        "{feed}"
+    );
+    // The SOP names no language: it is the site's, so the page is Spanish throughout.
+    let sop = page(&site, "sops/SOP-0001.html");
+    assert!(sop.contains("<html lang=\"es\">"), "{sop}");
+    assert!(sop.contains("<h1 id=\"sop-title\">"), "{sop}");
+    assert!(
+        sop.contains(">Detalles<") && sop.contains(">Responsable<"),
+        "{sop}"
+    );
+    assert!(!sop.contains(">Details<"), "{sop}");
+    // Its words are searched as Spanish.
+    let manifest = page(&site, "assets/search/index.js");
+    assert!(manifest.contains("\"stems\":[\"es\"]"), "{manifest}");
+
+    // The draft preview marks a template prompt in Spanish.
+    let site = publish_with(&repo, &["--drafts"]);
+    let draft = page(&site, "sops/SOP-0002.html");
+    assert!(
+        draft.contains("<mark class=\"prompt\"><span class=\"prompt-label\">Por escribir:</span> &lt;Say in one sentence why this exists.&gt;</mark>"),
+        "{draft}"
+    );
+    assert!(!draft.contains("To write:"), "{draft}");
+    let index = page(&site, "index.html");
+    assert!(index.contains(">vista previa, sin aprobar<"), "{index}");
+}
+
+#[test]
+fn without_a_site_language_the_site_is_english() {
+    let repo = site_repo("");
+    let site = publish_with(&repo, &["--drafts"]);
+    for path in SITE_PAGES {
+        let html = page(&site, path);
+        assert!(html.contains("<html lang=\"en\">"), "{path}: {html}");
+        assert!(html.contains(">All SOPs</a>"), "{path}: {html}");
+    }
+    let index = page(&site, "index.html");
+    assert!(
+        index.contains("data-shown=\"{shown} of {total} SOPs\""),
+        "{index}"
+    );
+    assert!(
+        index.contains("data-shown-one=\"{shown} of 1 SOP\""),
+        "{index}"
+    );
+    let dashboard = page(&site, "dashboard.html");
+    assert!(
+        dashboard.contains("<h1>Review dashboard</h1>"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains(">SOPs in force<"), "{dashboard}");
+    assert!(page(&site, "404.html").contains("<h1>Page not found</h1>"));
+    let draft = page(&site, "sops/SOP-0002.html");
+    assert!(
+        draft.contains("<span class=\"prompt-label\">To write:</span>"),
+        "{draft}"
+    );
+}
+
+#[test]
+fn a_site_language_without_a_catalogue_is_shown_in_english_and_a_bad_one_is_refused() {
+    let repo = site_repo("[site]\nlanguage = \"fi\"\n");
+    let site = publish(&repo);
+    let index = page(&site, "index.html");
+    assert!(index.contains("<html lang=\"en\">"), "{index}");
+    assert!(index.contains(">All SOPs</a>"), "{index}");
+    // The SOP is Finnish by the site's word; the interface around it is English.
+    let sop = page(&site, "sops/SOP-0001.html");
+    assert!(sop.contains("<html lang=\"en\">"), "{sop}");
+    assert!(sop.contains("<h1 id=\"sop-title\" lang=\"fi\">"), "{sop}");
+
+    repo.write("sop.toml", "[site]\nlanguage = \"Spanish\"\n");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`language = \"Spanish\"` is not a language tag"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("sop.toml:2"), "{stderr}");
+}
+
+#[test]
+fn the_dashboard_says_when_reviews_are_due_in_the_site_language() {
+    let repo = site_repo("[site]\nlanguage = \"es\"\n");
+    // Reviewed every 12 months from 2026-03-01: three days late on 2027-03-04.
+    let out = repo
+        .sop()
+        .env("SOP_TODAY", "2027-03-04")
+        .args(["publish", "--out", "site"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = crate::publish::tree(&repo.path("site"));
+    let dashboard = page(&site, "dashboard.html");
+    for spanish in [
+        "<span class=\"badge review-overdue\">3 días de retraso</span>",
+        "data-late-one=\"1 día de retraso\"",
+        "data-late=\"{n} días de retraso\"",
+        "data-today=\"vence hoy\"",
+        "data-ahead-one=\"en 1 día\"",
+        "data-ahead=\"en {n} días\"",
+    ] {
+        assert!(
+            dashboard.contains(spanish),
+            "`{spanish}` not in\n{dashboard}"
+        );
+    }
+    assert!(!dashboard.contains("days late"), "{dashboard}");
+    let feed = page(&site, "reviews.xml");
+    assert!(
+        feed.contains("SOP-0001 Gift refunds: revisión vencida desde el 2027-03-01"),
+        "{feed}"
+    );
+    // `sop due` in the terminal stays English.
+    let out = repo
+        .sop()
+        .env("SOP_TODAY", "2027-03-04")
+        .args(["due"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("3 days late"), "{stdout}");
 }

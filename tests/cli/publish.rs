@@ -798,7 +798,7 @@ fn retired_sops_are_not_current_and_have_no_next_review() {
     assert!(dept.contains("1 current SOP, 1 retired."), "{dept}");
     let index = text("index.html");
     assert!(
-        index.contains("content=\"1 current standard operating procedures\""),
+        index.contains("content=\"1 current standard operating procedure\""),
         "{index}"
     );
     assert_eq!(

@@ -33,7 +33,7 @@ impl Build<'_> {
             department: d.department.clone().unwrap_or_default(),
             next_review: d.next_review.clone(),
             due_soon_from: d.due_soon_from.clone(),
-            when: report::when_words(d.days_late),
+            when: self.when_words(d.days_late),
         };
         let overdue: Vec<DueRow> = reviews
             .iter()
@@ -107,110 +107,44 @@ impl Build<'_> {
         let tiles = vec![
             Tile {
                 id: "in-force",
-                label: "SOPs in force".into(),
+                label: self.say("dashboard.tile_in_force", &[]),
                 value: in_force.to_string(),
                 tone: "neutral",
             },
             Tile {
                 id: "overdue",
-                label: "Reviews overdue".into(),
+                label: self.say("dashboard.tile_overdue", &[]),
                 value: stats.overdue.to_string(),
                 tone: tone(stats.overdue, "danger"),
             },
             Tile {
                 id: "due-soon",
-                label: "Reviews due soon".into(),
+                label: self.say("dashboard.tile_due_soon", &[]),
                 value: stats.due_soon.to_string(),
                 tone: tone(stats.due_soon, "warning"),
             },
             Tile {
                 id: "drafts",
-                label: "Drafts waiting".into(),
+                label: self.say("dashboard.tile_drafts", &[]),
                 value: drafts.len().to_string(),
                 tone: "neutral",
             },
             Tile {
                 id: "stale",
-                label: "Stale translations".into(),
+                label: self.say("dashboard.tile_stale", &[]),
                 value: stats.stale_translations.to_string(),
                 tone: tone(stats.stale_translations, "warning"),
             },
             Tile {
                 id: "since-review",
-                label: "Median days since review".into(),
+                label: self.say("dashboard.tile_since_review", &[]),
                 value: stats
                     .median_days_since_review
                     .map_or_else(|| "–".to_string(), |m| format!("{}", m.round() as i64)),
                 tone: "neutral",
             },
         ];
-        let mut charts_out = Vec::new();
-        let mut svgs = Vec::new();
-        let mut add =
-            |file: &str, title: &str, alt: String, rows: Vec<(String, usize)>, months: bool| {
-                if rows.is_empty() {
-                    return;
-                }
-                let svg = if months {
-                    charts::month_bars(title, &rows)
-                } else {
-                    charts::horizontal_bars(title, &rows)
-                };
-                let url = format!("charts/{file}.svg");
-                svgs.push((url.clone(), svg));
-                charts_out.push(Chart {
-                    title: title.to_string(),
-                    url,
-                    alt,
-                    rows: rows
-                        .into_iter()
-                        .map(|(label, value)| ChartRow { label, value })
-                        .collect(),
-                });
-            };
-        let due_rows = charts::months_ahead(&stats.reviews_due_per_month, today, 12);
-        add(
-            "reviews-due",
-            "Reviews due per month",
-            "Bar chart of approved SOPs whose review falls due in each of the next twelve months; the first bar counts reviews already overdue.".into(),
-            due_rows,
-            true,
-        );
-        let release_rows = charts::month_range(&stats.releases_per_month, 24);
-        add(
-            "releases",
-            "Releases per month",
-            "Bar chart of SOP versions released in each month, from the git tags.".into(),
-            release_rows,
-            true,
-        );
-        let status_rows: Vec<(String, usize)> = Status::ALL
-            .iter()
-            .map(|s| s.as_str())
-            .chain(["unknown"])
-            .filter_map(|s| stats.by_status.get(s).map(|n| (s.to_string(), *n)))
-            .collect();
-        add(
-            "by-status",
-            "SOPs by status",
-            "Bar chart of SOPs by status.".into(),
-            status_rows,
-            false,
-        );
-        let mut dept_rows: Vec<(String, usize)> = stats
-            .by_department
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .collect();
-        dept_rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        dept_rows.truncate(15);
-        add(
-            "by-department",
-            "SOPs by department",
-            "Bar chart of SOPs by department.".into(),
-            dept_rows,
-            false,
-        );
+        let (charts_out, svgs) = self.charts(stats);
         let cut = |n: usize| n.saturating_sub(DASHBOARD_ROWS);
         let more = MoreRows {
             overdue: cut(overdue.len()),
@@ -235,9 +169,9 @@ impl Build<'_> {
         let page = DashboardPage {
             layout: self.layout(
                 "dashboard.html",
-                "Review dashboard".into(),
+                self.say("dashboard.title", &[]),
                 "dashboard",
-                "Overdue reviews, reviews due soon, drafts waiting and stale translations".into(),
+                self.say("dashboard.description", &[]),
             ),
             tiles,
             overdue,
@@ -259,5 +193,115 @@ impl Build<'_> {
                 .collect(),
         };
         Ok((self.theme.render("dashboard.html", &page)?, svgs))
+    }
+
+    /// The dashboard's charts, and their SVG files (site path, SVG), titled in the site's
+    /// language.
+    fn charts(&self, stats: &report::Stats) -> (Vec<Chart>, Vec<(String, String)>) {
+        let today = self.options.today;
+        let mut charts_out = Vec::new();
+        let mut svgs = Vec::new();
+        let words = charts::MonthWords::new(
+            &self.say("dashboard.months", &[]),
+            self.say("dashboard.chart_overdue", &[]),
+        );
+        // The chart's file, the catalogue keys of its title and of its text alternative.
+        let mut add =
+            |(file, name, alt): (&str, &str, &str), rows: Vec<(String, usize)>, months: bool| {
+                if rows.is_empty() {
+                    return;
+                }
+                let title = self.say(name, &[]);
+                let svg = if months {
+                    charts::month_bars(&title, &rows, &words)
+                } else {
+                    charts::horizontal_bars(&title, &rows)
+                };
+                let url = format!("charts/{file}.svg");
+                svgs.push((url.clone(), svg));
+                charts_out.push(Chart {
+                    alt: self.say(alt, &[]),
+                    title,
+                    url,
+                    rows: rows
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (label, value))| ChartRow {
+                            label: if months && i == 0 && label == "overdue" {
+                                words.overdue.clone()
+                            } else {
+                                label
+                            },
+                            value,
+                        })
+                        .collect(),
+                });
+            };
+        let due_rows = charts::months_ahead(&stats.reviews_due_per_month, today, 12);
+        add(
+            (
+                "reviews-due",
+                "dashboard.chart_reviews_due",
+                "dashboard.chart_reviews_due_alt",
+            ),
+            due_rows,
+            true,
+        );
+        let release_rows = charts::month_range(&stats.releases_per_month, 24);
+        add(
+            (
+                "releases",
+                "dashboard.chart_releases",
+                "dashboard.chart_releases_alt",
+            ),
+            release_rows,
+            true,
+        );
+        let status_rows: Vec<(String, usize)> = Status::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .chain(["unknown"])
+            .filter_map(|s| {
+                let n = stats.by_status.get(s)?;
+                Some((self.say(&format!("status.{s}"), &[]), *n))
+            })
+            .collect();
+        add(
+            (
+                "by-status",
+                "dashboard.chart_by_status",
+                "dashboard.chart_by_status_alt",
+            ),
+            status_rows,
+            false,
+        );
+        let mut dept_rows: Vec<(String, usize)> = stats
+            .by_department
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        dept_rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        dept_rows.truncate(15);
+        add(
+            (
+                "by-department",
+                "dashboard.chart_by_department",
+                "dashboard.chart_by_department_alt",
+            ),
+            dept_rows,
+            false,
+        );
+        (charts_out, svgs)
+    }
+
+    /// When a review `days_late` is due, in the site's language: "3 days late", "due today",
+    /// "in 5 days" (`sop due` says it in English with [`report::when_words`]).
+    fn when_words(&self, days_late: i64) -> String {
+        let days = days_late.unsigned_abs().to_string();
+        match days_late {
+            0 => self.say("dashboard.due_today", &[]),
+            n if n > 0 => self.say("dashboard.late", &[("count", &days)]),
+            _ => self.say("dashboard.ahead", &[("count", &days)]),
+        }
     }
 }

@@ -27,17 +27,18 @@ impl Build<'_> {
             Shown::Released { pending: Some(p) } | Shown::Committed { pending: Some(p) } => {
                 Some(match &p.version {
                     Some(v) if Some(v) != sop.meta.version.as_ref().map(|x| &x.value) => {
-                        "revision in progress".to_string()
+                        "card.revision_in_progress"
                     }
-                    _ => "unreleased changes".to_string(),
+                    _ => "card.unreleased_changes",
                 })
             }
             Shown::Draft if sop.status() != Some(Status::Approved) => {
-                Some("preview, not approved".to_string())
+                Some("card.preview_not_approved")
             }
-            Shown::Draft => Some("preview".to_string()),
+            Shown::Draft => Some("card.preview"),
             _ => None,
-        };
+        }
+        .map(|key| self.say(key, &[]));
         SopCard {
             id: entry.id.clone(),
             title: sop.title().to_string(),
@@ -71,11 +72,11 @@ impl Build<'_> {
         let page = IndexPage {
             layout: self.layout(
                 "index.html",
-                "All SOPs".into(),
+                self.say("nav.all_sops", &[]),
                 "index",
-                format!(
-                    "{} current standard operating procedures",
-                    in_force(cards.iter())
+                self.say(
+                    "index.description",
+                    &[("count", &in_force(cards.iter()).to_string())],
                 ),
             ),
             sops: cards,
@@ -129,7 +130,7 @@ impl Build<'_> {
                             &path,
                             name.to_string(),
                             dir,
-                            format!("SOPs of {} {name}", kind.noun()),
+                            self.say(kind.description_key(), &[("name", name)]),
                         ),
                         kind,
                         name: name.clone(),
@@ -149,9 +150,9 @@ impl Build<'_> {
             let page = ListPage {
                 layout: self.layout(
                     &path,
-                    kind.plural().into(),
+                    self.say(kind.plural_key(), &[]),
                     dir,
-                    format!("SOPs by {}", kind.noun()),
+                    self.say(kind.overview_description_key(), &[]),
                 ),
                 kind,
                 name: String::new(),
@@ -170,9 +171,9 @@ impl Build<'_> {
     pub(super) fn not_found(&self) -> Result<String, SiteError> {
         let mut layout = self.layout(
             "404.html",
-            "Page not found".into(),
+            self.say("not_found.title", &[]),
             "",
-            "This page does not exist".into(),
+            self.say("not_found.description", &[]),
         );
         // A host serves this page at any missing address, where relative links would point
         // nowhere. `sop serve` serves the site at `/`; a host serves it at the path of the base
@@ -210,21 +211,29 @@ impl GroupKind {
         }
     }
 
-    /// The title of the overview of every group of this kind.
-    fn plural(self) -> &'static str {
+    /// The catalogue key of the title of the overview of every group of this kind (types
+    /// have no pages: theirs is never used).
+    fn plural_key(self) -> &'static str {
         match self {
-            GroupKind::Department => "Departments",
-            GroupKind::Tag => "Tags",
-            GroupKind::Type => "Types",
+            GroupKind::Department => "nav.departments",
+            GroupKind::Tag | GroupKind::Type => "nav.tags",
         }
     }
 
-    /// The kind in a sentence.
-    fn noun(self) -> &'static str {
+    /// The catalogue key of the description of a group's page ("SOPs of the department
+    /// {name}").
+    fn description_key(self) -> &'static str {
         match self {
-            GroupKind::Department => "department",
-            GroupKind::Tag => "tag",
-            GroupKind::Type => "type",
+            GroupKind::Department => "list.description_department",
+            GroupKind::Tag | GroupKind::Type => "list.description_tag",
+        }
+    }
+
+    /// The catalogue key of the description of the overview ("SOPs by department").
+    fn overview_description_key(self) -> &'static str {
+        match self {
+            GroupKind::Department => "list.description_departments",
+            GroupKind::Tag | GroupKind::Type => "list.description_tags",
         }
     }
 

@@ -166,7 +166,12 @@ pub(super) fn render_all(
             emit(path, svg.into_bytes())?;
         }
         emit("404.html".into(), build.not_found()?.into_bytes())?;
-        search_files(selection, repo.settings.config.links.anchors, &emit)?;
+        search_files(
+            selection,
+            repo.settings.config.links.anchors,
+            build.site_language(),
+            &emit,
+        )?;
         Ok(())
     };
     // One after the other: the index, the group pages and the search index of a large corpus
@@ -236,7 +241,8 @@ impl Build<'_> {
     ) -> Result<(), SiteError> {
         let base = self.options.base_url.as_deref();
         let title = &self.repo.settings.config.site.title;
-        let releases = feeds::releases(self.selection);
+        let texts = self.theme.i18n.texts(self.site_language());
+        let releases = feeds::releases(self.selection, texts);
         let reviews = report::reviews(
             &self.selection.current(),
             &self.repo.settings,
@@ -264,17 +270,19 @@ impl Build<'_> {
                     base,
                 },
                 &all,
+                texts,
             ),
         )?;
         write(
             "reviews.xml".into(),
             &feeds::review_feed(
-                &format!("{title} — reviews due"),
+                &texts.get("feed.reviews_title", &[("title", title)]),
                 feeds::FeedPlace {
                     path: "reviews.xml",
                     base,
                 },
                 &reviews,
+                texts,
             ),
         )?;
         for (name, slug) in &self.departments {
@@ -287,6 +295,7 @@ impl Build<'_> {
                 &format!("{title} — {name}"),
                 feeds::FeedPlace { path: &path, base },
                 &own,
+                texts,
             );
             write(path.clone(), &feed)?;
             let path = format!("departments/{slug}.reviews.xml");
@@ -296,9 +305,13 @@ impl Build<'_> {
                 .copied()
                 .collect();
             let feed = feeds::review_feed(
-                &format!("{title} — {name} — reviews due"),
+                &texts.get(
+                    "feed.department_reviews_title",
+                    &[("title", title), ("department", name)],
+                ),
                 feeds::FeedPlace { path: &path, base },
                 &own,
+                texts,
             );
             write(path.clone(), &feed)?;
         }
@@ -330,6 +343,18 @@ impl Build<'_> {
         }
     }
 
+    /// The site's language (`[site] language`): the language of every page that is not an
+    /// SOP's, and of the SOPs that name none.
+    fn site_language(&self) -> &str {
+        &self.repo.settings.config.site.language
+    }
+
+    /// The language `sop` is written in: its own `language`, else the site's.
+    fn language_of<'s>(&'s self, sop: &'s Sop) -> &'s str {
+        sop.language().unwrap_or_else(|| self.site_language())
+    }
+
+    /// The layout of a page in the site's language (an SOP's page sets its own after).
     fn layout(
         &self,
         path: &str,
@@ -337,7 +362,7 @@ impl Build<'_> {
         section: &'static str,
         description: String,
     ) -> Layout {
-        let lang = self.theme.i18n.language(super::i18n::FALLBACK);
+        let lang = self.theme.i18n.language(self.site_language());
         Layout {
             site: self.site(path),
             title,
@@ -351,6 +376,11 @@ impl Build<'_> {
     /// The interface text `key` in `lang` (the page's language), from the theme's catalogues.
     fn tr(&self, lang: &str, key: &str, params: &[(&str, &str)]) -> String {
         self.theme.i18n.text(lang, key, params)
+    }
+
+    /// The interface text `key` in the site's language, for the pages that are not an SOP's.
+    fn say(&self, key: &str, params: &[(&str, &str)]) -> String {
+        self.tr(self.site_language(), key, params)
     }
 
     /// The review dates and state of the version `sop` shows.

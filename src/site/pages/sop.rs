@@ -63,10 +63,7 @@ impl Build<'_> {
                     "notice.translation",
                     &[
                         ("language", &language_name(&t.language)),
-                        (
-                            "source",
-                            &language_name(entry.working.language().unwrap_or("en")),
-                        ),
+                        ("source", &language_name(self.language_of(entry.working))),
                     ],
                 ),
                 link: Some(Link {
@@ -102,7 +99,7 @@ impl Build<'_> {
                 notices.push(self.preview_notice(&t.sop));
             }
             let mut languages = vec![Link {
-                text: language_name(entry.working.language().unwrap_or("en")),
+                text: language_name(self.language_of(entry.working)),
                 url: format!("{root}{}", entry.url),
             }];
             languages.extend(
@@ -134,7 +131,7 @@ impl Build<'_> {
             let path = a.url.as_str();
             let root = root_of(path);
             let current_version = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
-            let lang = a.sop.language().unwrap_or("en");
+            let lang = self.language_of(&a.sop);
             let approved_by = self.approval_words(lang, &approvals_of(Some(a.release), &a.sop).0);
             let notice = if entry.release.is_some_and(|r| r.tag == a.release.tag) {
                 Notice {
@@ -192,7 +189,7 @@ impl Build<'_> {
     /// The notices of a current page: why this text is shown, and what is in progress.
     pub(super) fn current_notices(&self, entry: &Entry<'_>) -> Vec<Notice> {
         let shown = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
-        let lang = entry.sop.language().unwrap_or("en");
+        let lang = self.language_of(&entry.sop);
         let mut notices = Vec::new();
         match &entry.shown {
             Shown::Released { pending } => {
@@ -259,7 +256,7 @@ impl Build<'_> {
             })
         });
         let reason = text(sop.meta.retired_reason.as_ref());
-        let lang = sop.language().unwrap_or("en");
+        let lang = self.language_of(sop);
         Notice {
             kind: NoticeKind::Danger,
             text: match (&successor, reason) {
@@ -293,7 +290,8 @@ impl Build<'_> {
             tracked: &self.tracked,
             config: &self.repo.settings.config.links,
         };
-        let body = markdown::render(sop, &links);
+        let to_write = self.tr(self.language_of(sop), "draft.to_write", &[]);
+        let body = markdown::render(sop, &links, &to_write);
         linked.extend(body.files);
         // An archived version is a record: its review dates are those of its time.
         let review = if archived {
@@ -358,8 +356,8 @@ impl Build<'_> {
                 .as_ref()
                 .map(|s| s.value.iter().map(|x| link_to_id(&x.value)).collect())
                 .unwrap_or_default(),
-            language: sop.language().unwrap_or("en").to_string(),
-            dir: crate::site::i18n::direction(sop.language().unwrap_or("en")),
+            language: self.language_of(sop).to_string(),
+            dir: crate::site::i18n::direction(self.language_of(sop)),
             path: sop.path.clone(),
         };
         let releases: Vec<ReleaseRow> = entry
@@ -537,7 +535,7 @@ impl Build<'_> {
 
     /// The notice on every page of a preview (`--drafts`, `sop serve`).
     fn preview_notice(&self, sop: &Sop) -> Notice {
-        let lang = sop.language().unwrap_or("en");
+        let lang = self.language_of(sop);
         if sop.status() == Some(Status::Approved) {
             Notice {
                 kind: NoticeKind::Warning,

@@ -57,6 +57,9 @@ struct Doc<'a> {
     id: &'a str,
     /// The translation's language tag; `None` for the SOP itself.
     translation: Option<&'a str>,
+    /// The base language its words are in (`es` for `es-MX`): the SOP's `language`, else the
+    /// site's.
+    language: &'a str,
     sop: &'a Sop,
     url: &'a str,
     retired: bool,
@@ -97,13 +100,15 @@ struct Manifest<'a> {
 }
 
 /// Hand every file of the search index (site path, contents) to `emit`: the documents' text
-/// as it is read, in parallel, then the term chunks and the manifest.
+/// as it is read, in parallel, then the term chunks and the manifest. An SOP that names no
+/// `language` is in `site_language`.
 ///
 /// # Errors
 /// Whatever `emit` fails with.
 pub(super) fn search_files(
     selection: &Selection<'_>,
     rule: AnchorRule,
+    site_language: &str,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
 ) -> Result<(), SiteError> {
     let mut docs: Vec<Doc<'_>> = Vec::new();
@@ -112,6 +117,7 @@ pub(super) fn search_files(
         docs.push(Doc {
             id: &e.id,
             translation: None,
+            language: base_language(e.sop.language().unwrap_or(site_language)),
             sop: &e.sop,
             url: &e.url,
             retired,
@@ -120,6 +126,7 @@ pub(super) fn search_files(
             docs.push(Doc {
                 id: &e.id,
                 translation: Some(&t.language),
+                language: base_language(t.sop.language().unwrap_or(&t.language)),
                 sop: &t.sop,
                 url: &t.url,
                 retired,
@@ -197,7 +204,7 @@ pub(super) fn search_files(
         })?;
     let mut stems: Vec<&'static str> = stem::LANGUAGES
         .into_iter()
-        .filter(|l| docs.iter().any(|d| language(d.sop) == *l))
+        .filter(|l| docs.iter().any(|d| d.language == *l))
         .collect();
     stems.dedup();
     let manifest = Manifest {
@@ -262,9 +269,8 @@ fn register_json(name: &str, json: &str) -> String {
     )
 }
 
-/// The base language of an SOP (`es` for `es-MX`); English when it names none.
-fn language(sop: &Sop) -> &str {
-    let tag = sop.language().unwrap_or("en");
+/// The base language of a language tag (`es` for `es-MX`).
+fn base_language(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
@@ -277,7 +283,7 @@ fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule, postings: &mut Postings) 
         .get(sop.split.body.start..sop.split.body.end)
         .unwrap_or_default();
     let sections = text::sections(body, rule);
-    let lang = language(sop);
+    let lang = doc.language;
     let stemmer = stem::for_language(lang);
     let mut terms = postings
         .document(u32::try_from(n).unwrap_or(u32::MAX))
