@@ -3,14 +3,16 @@
 //! Loading reads each file once, in parallel. A file that cannot be an SOP (binary, not UTF-8,
 //! too large, empty, a symlink loop, a link that leaves the repository) becomes a
 //! [`BrokenFile`] naming the file and the problem; the others still load. Which files are SOPs
-//! is decided in `files.rs` (by name) and `walk.rs` (what git sees). This module depends on no
-//! other part of the crate: lint, git and the site build on it.
+//! is decided in `files.rs` (by name) and `walk.rs` (what git sees); how text is stored
+//! (encodings, line endings) in `encoding.rs`. This module depends on no other part of the
+//! crate: lint, git and the site build on it.
 
 pub mod anchors;
 pub mod config;
 pub mod dates;
 pub mod edit;
 pub mod elements;
+pub mod encoding;
 pub mod files;
 pub mod front_matter;
 pub mod html;
