@@ -367,6 +367,7 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
     let rule = match b.problem {
         FileProblem::Empty => &registry::FILE_EMPTY,
         FileProblem::Binary => &registry::FILE_BINARY,
+        FileProblem::Utf16(_) => &registry::FILE_UTF16,
         FileProblem::NotUtf8 { .. } => &registry::FILE_NOT_UTF8,
         FileProblem::TooLarge { .. } => &registry::FILE_TOO_LARGE,
         FileProblem::Unreadable(_)

@@ -64,6 +64,9 @@ rules! {
     FILE_NOT_UTF8 = "file-not-utf8", File, Error, fix: false,
     "the file is not saved as UTF-8";
 
+    FILE_UTF16 = "file-utf16", File, Error, fix: true,
+    "the file is saved as UTF-16 (Notepad's \"Unicode\"), not UTF-8";
+
     FILE_TOO_LARGE = "file-too-large", File, Error, fix: false,
     "the file is too large to be an SOP";
 
