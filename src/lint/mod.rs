@@ -15,6 +15,7 @@
 //! - [`fails`]: whether findings fail the check; [`RULES`]: the registry.
 
 mod content;
+mod file;
 mod fix;
 mod front_matter;
 mod lifecycle;
@@ -459,6 +460,7 @@ impl<'a> Cx<'a> {
     /// Every per-file rule for one SOP.
     fn check_one(&self, sop: &Sop) -> Vec<Finding> {
         let mut out = Vec::new();
+        file::check(sop, &mut out);
         front_matter::check(self, sop, &mut out);
         structure::check(self, sop, &mut out);
         content::check(self, sop, &mut out);

@@ -76,6 +76,9 @@ rules! {
     FILE_OUTSIDE_REPOSITORY = "file-outside-repository", File, Error, fix: false,
     "a symbolic link leads outside the repository";
 
+    LINE_ENDINGS_MIXED = "line-endings-mixed", File, Warning, fix: true,
+    "some lines end with CRLF (Windows) and others with LF";
+
     FRONT_MATTER_MISSING = "front-matter-missing", FrontMatter, Error, fix: false,
     "the file has no front matter";
 
