@@ -10,7 +10,11 @@
 //! "front_matter": [{"key", "old", "new"}], "sections": [{"heading", "change", "old_position",
 //! "new_position", "text_changed", "words": [{"op", "text"}]}], "unchanged": [heading]}`;
 //! `change` is `added`, `removed`, `moved`, `changed` or `renamed` (then with `old_heading`);
-//! `op` is `equal`, `delete` or `insert`.
+//! `op` is `equal`, `delete` or `insert`. When the line endings differ (a file saved on
+//! Windows), `"line_endings": {"from", "to"}` names them (`LF`, `CRLF` or `mixed`).
+//!
+//! Line endings and a byte-order mark are not part of the text: both versions are compared
+//! after [`encoding::normalize`], and a change of those alone is said in one line.
 
 use std::io::Write;
 
@@ -21,6 +25,7 @@ use super::Context;
 use super::find_sop;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
+use crate::repo::encoding::{self, EndingCounts};
 use crate::repo::{Repo, Sop};
 use crate::terminal::escape_line as e;
 use crate::{Exit, Stop};
@@ -43,6 +48,53 @@ struct Output<'a> {
     to: Side,
     #[serde(flatten)]
     diff: &'a SopDiff,
+    /// How the line endings changed, when they did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line_endings: Option<EndingsChange>,
+    /// How the two versions are stored differently (line endings, byte-order mark).
+    #[serde(skip)]
+    storage: Storage,
+}
+
+/// The line endings of each version, when they differ.
+#[derive(Debug, Serialize)]
+struct EndingsChange {
+    from: &'static str,
+    to: &'static str,
+}
+
+/// What differs in how two versions are stored, apart from their text.
+#[derive(Debug, Default)]
+struct Storage {
+    /// The stored bytes differ but the text is the same.
+    only: bool,
+    /// `Some(true)`: a byte-order mark was added; `Some(false)`: removed.
+    bom_added: Option<bool>,
+}
+
+impl Storage {
+    fn between(old: &str, new: &str) -> Storage {
+        let bom = |t: &str| t.starts_with(encoding::UTF8_BOM);
+        Storage {
+            only: old != new && encoding::same_text(old, new),
+            bom_added: (bom(old) != bom(new)).then_some(bom(new)),
+        }
+    }
+}
+
+/// The line endings of `text` for people: `LF`, `CRLF`, `mixed`, or `None` without any.
+fn endings_name(text: &str) -> Option<&'static str> {
+    let counts = EndingCounts::of(text);
+    if counts.is_mixed() {
+        return Some("mixed");
+    }
+    counts.uniform().map(encoding::Ending::name)
+}
+
+/// How the line endings changed from `old` to `new`, when both have some and they differ.
+fn endings_change(old: &str, new: &str) -> Option<EndingsChange> {
+    let (from, to) = (endings_name(old)?, endings_name(new)?);
+    (from != to).then_some(EndingsChange { from, to })
 }
 
 /// Run `sop diff`.
@@ -62,8 +114,15 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let to_spec = args.to.clone().unwrap_or_else(|| "worktree".to_string());
     let (from_label, from_text) = load(&git, &repo, sop, &id, &from_spec)?;
     let (to_label, to_text) = load(&git, &repo, sop, &id, &to_spec)?;
-    let old = Sop::parse_in(sop.path.clone(), from_text, &repo.settings);
-    let new = Sop::parse_in(sop.path.clone(), to_text, &repo.settings);
+    let line_endings = endings_change(&from_text, &to_text);
+    let storage = Storage::between(&from_text, &to_text);
+    // Lines that differ only in their endings are the same line.
+    let normalized = |t: String| match encoding::normalize(&t) {
+        std::borrow::Cow::Borrowed(_) => t,
+        std::borrow::Cow::Owned(n) => n,
+    };
+    let old = Sop::parse_in(sop.path.clone(), normalized(from_text), &repo.settings);
+    let new = Sop::parse_in(sop.path.clone(), normalized(to_text), &repo.settings);
     let d = diff::compare(&old, &new);
     let side = |label: String, s: &Sop| Side {
         label,
@@ -75,6 +134,8 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
         from: side(from_label, &old),
         to: side(to_label, &new),
         diff: &d,
+        line_endings,
+        storage,
     };
     match args.format {
         DiffFormat::Json => {
@@ -220,8 +281,17 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
     let d = o.diff;
     if d.is_empty() {
         writeln!(out)?;
-        writeln!(out, "no changes")?;
+        match storage_note(o) {
+            Some(note) => writeln!(out, "no changes to the text: only {note}")?,
+            None => writeln!(out, "no changes")?,
+        }
         return Ok(());
+    }
+    if let Some(note) = storage_note(o) {
+        writeln!(
+            out,
+            "{dim}also {note}; lines are compared without their endings{dim:#}"
+        )?;
     }
     if !d.front_matter.is_empty() {
         writeln!(out)?;
@@ -347,6 +417,34 @@ fn write_human(out: &mut impl Write, o: &Output<'_>, color: bool) -> std::io::Re
         writeln!(out, "{dim}unchanged: {}{dim:#}", e(&names.join(", ")))?;
     }
     Ok(())
+}
+
+/// What changed in how the file is stored, for people (`the line endings changed, from LF to
+/// CRLF`); `None` when it is stored the same way.
+fn storage_note(o: &Output<'_>) -> Option<String> {
+    let mut parts = Vec::new();
+    match &o.line_endings {
+        Some(c) => parts.push(format!(
+            "the line endings changed, from {} to {}",
+            c.from, c.to
+        )),
+        // Mixed endings on both sides, mixed differently.
+        None if o.storage.only && o.storage.bom_added.is_none() => {
+            parts.push("the line endings changed".to_string());
+        }
+        None => {}
+    }
+    match o.storage.bom_added {
+        Some(true) => parts.push(
+            "a byte-order mark (an invisible first character some Windows editors write) was added"
+                .to_string(),
+        ),
+        Some(false) => {
+            parts.push("the byte-order mark at the start of the file was removed".to_string())
+        }
+        None => {}
+    }
+    (!parts.is_empty()).then(|| parts.join(", and "))
 }
 
 impl Styles {

@@ -1,5 +1,6 @@
 //! `sop lint`: check SOPs against the rules and report the findings in the chosen format;
-//! `--fix` applies the safe fixes first; `--explain` and `--list-rules` document the rules.
+//! `--fix` applies the safe fixes first (and saves UTF-16 files as UTF-8); `--explain` and
+//! `--list-rules` document the rules.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use crate::lint::{self, LintError, registry};
 use crate::repo::config::SeverityLevel;
 use crate::repo::files::{FileRules, LeftOut, MARKDOWN_EXTENSIONS};
 use crate::repo::keys::{KEYS, KeyNames};
-use crate::repo::{Corpus, Repo};
+use crate::repo::{Corpus, FileProblem, Repo, encoding};
 use crate::{Exit, Stop};
 
 /// Run `sop lint`.
@@ -38,7 +39,7 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     let mut corpus = repo.load();
     let mut findings = check(&repo, &corpus)?;
     if args.fix && args.dry_run {
-        return preview_fixes(ctx, &corpus, &findings, &selection);
+        return preview_fixes(ctx, &repo, &corpus, &findings, &selection);
     }
     if args.fix {
         let changed = fix(ctx, &repo, &corpus, &findings, &selection)?;
@@ -421,9 +422,11 @@ fn of_file<'f>(findings: &'f [Finding], path: &'f str) -> impl Iterator<Item = &
 }
 
 /// `--fix --dry-run`: the unified diff of every selected file that `--fix` would change, on
-/// standard output; nothing is written.
+/// standard output (a file `--fix` would save as UTF-8 is named on standard error, its text
+/// stays the same); nothing is written.
 fn preview_fixes(
     ctx: &Context,
+    repo: &Repo,
     corpus: &Corpus,
     findings: &[Finding],
     selection: &Selection,
@@ -431,6 +434,16 @@ fn preview_fixes(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut files = 0;
+    for (rel, _) in utf16_files(repo, corpus, selection) {
+        files += 1;
+        if !ctx.quiet {
+            writeln!(
+                anstream::stderr().lock(),
+                "`{}` would be saved as UTF-8 instead of UTF-16 (its text stays the same)",
+                crate::terminal::escape_line(&rel)
+            )?;
+        }
+    }
     for sop in corpus.sops.iter().filter(|s| selection.contains(&s.path)) {
         let old = sop.source.text();
         let outcome = lint::apply_fixes(old, of_file(findings, &sop.path));
@@ -463,6 +476,54 @@ fn preview_fixes(
     Ok(Exit::Success)
 }
 
+/// The selected files saved as UTF-16 (rule `file-utf16`), each with its text as UTF-8; a file
+/// that does not decode (damaged, a lone surrogate) is left for the writer.
+fn utf16_files(repo: &Repo, corpus: &Corpus, selection: &Selection) -> Vec<(String, String)> {
+    corpus
+        .broken
+        .iter()
+        .filter(|b| matches!(b.problem, FileProblem::Utf16(_)) && selection.contains(&b.path))
+        .filter_map(|b| {
+            let bytes = std::fs::read(repo.root.join(&b.path)).ok()?;
+            let text = encoding::read_text(&bytes)?.into_owned();
+            Some((b.path.clone(), text))
+        })
+        .collect()
+}
+
+/// Save the selected UTF-16 files as UTF-8, atomically: same characters, same line endings, no
+/// byte-order mark. `true` when a file changed.
+fn fix_utf16(
+    ctx: &Context,
+    repo: &Repo,
+    corpus: &Corpus,
+    selection: &Selection,
+) -> anyhow::Result<bool> {
+    let mut changed = false;
+    for (rel, text) in utf16_files(repo, corpus, selection) {
+        let path = repo.root.join(&rel);
+        if let Err(refused) = crate::atomic::refuse_symlink(&path) {
+            ctx.warn(&format!(
+                "`{rel}` was not fixed: it is a symbolic link to `{}`, and sop never writes through a link\n  = help: {}",
+                refused.target.display(),
+                refused.help()
+            ))?;
+            continue;
+        }
+        crate::atomic::replace(&path, text.as_bytes())
+            .with_context(|| format!("cannot write the fixed `{rel}`"))?;
+        changed = true;
+        if !ctx.quiet {
+            let rel = crate::terminal::escape_line(&rel);
+            writeln!(
+                anstream::stderr().lock(),
+                "fixed {rel}:1: saved the file as UTF-8 instead of UTF-16"
+            )?;
+        }
+    }
+    Ok(changed)
+}
+
 /// Apply the safe fixes of the selected files; `true` when a file changed.
 fn fix(
     ctx: &Context,
@@ -471,7 +532,7 @@ fn fix(
     findings: &[Finding],
     selection: &Selection,
 ) -> anyhow::Result<bool> {
-    let mut changed = false;
+    let mut changed = fix_utf16(ctx, repo, corpus, selection)?;
     for sop in &corpus.sops {
         if !selection.contains(&sop.path) {
             continue;

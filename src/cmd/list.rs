@@ -80,7 +80,12 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     for b in &corpus.broken {
-        ctx.warn(&format!("`{}` is not listed: {}", b.path, b.problem))?;
+        ctx.warn(&format!(
+            "`{}` is not listed: {}; {}",
+            b.path,
+            b.problem,
+            b.problem.help()
+        ))?;
     }
     if rows.is_empty() && corpus.broken.is_empty() && args.format == ListFormat::Table {
         ctx.note(&format!(

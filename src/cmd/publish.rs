@@ -45,7 +45,12 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         .map_err(|e| refusal(ctx, e))
         .with_context(|| format!("cannot publish the site to `{}`", ctx.display_path(&out)))?;
     for b in &inputs.corpus.broken {
-        ctx.warn(&format!("`{}` is not published: {}", b.path, b.problem))?;
+        ctx.warn(&format!(
+            "`{}` is not published: {}; {}",
+            b.path,
+            b.problem,
+            b.problem.help()
+        ))?;
     }
     for note in &built.notes {
         ctx.warn(note)?;

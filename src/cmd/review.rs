@@ -59,7 +59,8 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
             )
             .into());
         }
-        Some(committed) if committed != text => {
+        // Line endings alone (a Windows editor, git's `core.autocrlf`) are no change.
+        Some(committed) if !crate::repo::encoding::same_text(&committed, text) => {
             return Err(Stop::refused(
                 format!(
                     "`{}` has changes that are not committed: a review records that nothing changed",

@@ -4,7 +4,8 @@
 //! and the work tree (with the index, untracked files included) or `HEAD`, with git's rename
 //! detection. For each changed SOP file it gives the path now and at the base, the base's
 //! `id`, `version` and `status` (read from the old blob's front matter), whether the content
-//! changed, and whether the file was deleted.
+//! changed (line endings and encoding aside: [`encoding::same_bytes`]), and whether the file
+//! was deleted.
 
 use std::path::Path;
 
@@ -13,7 +14,7 @@ use serde::Serialize;
 
 use super::history::front_matter_text;
 use super::{GitError, Repo};
-use crate::repo::Settings;
+use crate::repo::{Settings, encoding};
 
 /// What the base is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +38,8 @@ pub struct BaseChange {
     pub base_version: Option<String>,
     /// `status` in the base's front matter, as written.
     pub base_status: Option<String>,
-    /// Whether the bytes differ (false for a pure rename or move).
+    /// Whether the text differs (false for a pure rename or move, and for a file whose line
+    /// endings or encoding alone changed).
     pub content_changed: bool,
     /// Whether the file is gone.
     pub deleted: bool,
@@ -150,10 +152,8 @@ impl Repo {
                 let id = delta.old_file().id();
                 repo.find_blob(id).ok().map(|b| b.content().to_vec())
             });
-            let old_text = old_bytes
-                .as_deref()
-                .and_then(|b| std::str::from_utf8(b).ok());
-            let field = |key: &str| old_text.and_then(|t| front_matter_text(t, key));
+            let old_text = old_bytes.as_deref().and_then(encoding::read_text);
+            let field = |key: &str| old_text.as_deref().and_then(|t| front_matter_text(t, key));
             let now = new.as_deref().and_then(new_bytes);
             let base = BaseChange {
                 path: new.as_deref().map(|p| git.sop_path(p).to_string()),
@@ -161,7 +161,11 @@ impl Repo {
                 base_id: field("id"),
                 base_version: field("version"),
                 base_status: field("status"),
-                content_changed: old_bytes.is_none() || now.is_none() || now != old_bytes,
+                // New line endings or a new encoding alone are no change of content.
+                content_changed: match (&old_bytes, &now) {
+                    (Some(old), Some(now)) => !encoding::same_bytes(old, now),
+                    _ => true,
+                },
                 deleted: new.is_none(),
                 renamed_to: None,
             };
@@ -169,8 +173,8 @@ impl Repo {
             // but a different id on each side is one SOP removed and another added.
             let new_id = now
                 .as_deref()
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .and_then(|t| front_matter_text(t, "id"));
+                .and_then(encoding::read_text)
+                .and_then(|t| front_matter_text(&t, "id"));
             if status == Delta::Renamed
                 && let (Some(a), Some(b)) = (&base.base_id, &new_id)
                 && a != b

@@ -15,6 +15,7 @@
 //! - [`fails`]: whether findings fail the check; [`RULES`]: the registry.
 
 mod content;
+mod file;
 mod fix;
 mod front_matter;
 mod lifecycle;
@@ -367,6 +368,7 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
     let rule = match b.problem {
         FileProblem::Empty => &registry::FILE_EMPTY,
         FileProblem::Binary => &registry::FILE_BINARY,
+        FileProblem::Utf16(_) => &registry::FILE_UTF16,
         FileProblem::NotUtf8 { .. } => &registry::FILE_NOT_UTF8,
         FileProblem::TooLarge { .. } => &registry::FILE_TOO_LARGE,
         FileProblem::Unreadable(_)
@@ -458,6 +460,7 @@ impl<'a> Cx<'a> {
     /// Every per-file rule for one SOP.
     fn check_one(&self, sop: &Sop) -> Vec<Finding> {
         let mut out = Vec::new();
+        file::check(sop, &mut out);
         front_matter::check(self, sop, &mut out);
         structure::check(self, sop, &mut out);
         content::check(self, sop, &mut out);

@@ -64,6 +64,9 @@ rules! {
     FILE_NOT_UTF8 = "file-not-utf8", File, Error, fix: false,
     "the file is not saved as UTF-8";
 
+    FILE_UTF16 = "file-utf16", File, Error, fix: true,
+    "the file is saved as UTF-16 (Notepad's \"Unicode\"), not UTF-8";
+
     FILE_TOO_LARGE = "file-too-large", File, Error, fix: false,
     "the file is too large to be an SOP";
 
@@ -72,6 +75,9 @@ rules! {
 
     FILE_OUTSIDE_REPOSITORY = "file-outside-repository", File, Error, fix: false,
     "a symbolic link leads outside the repository";
+
+    LINE_ENDINGS_MIXED = "line-endings-mixed", File, Warning, fix: true,
+    "some lines end with CRLF (Windows) and others with LF";
 
     FRONT_MATTER_MISSING = "front-matter-missing", FrontMatter, Error, fix: false,
     "the file has no front matter";

@@ -391,8 +391,8 @@ fn final_newline(sop: &Sop, out: &mut Vec<Finding>) {
             "added a line break at the end of the file",
             vec![Edit {
                 span: Span::empty(end),
-                // Keep the file's own line endings.
-                replacement: if text.contains("\r\n") { "\r\n" } else { "\n" }.into(),
+                // The ending most lines of the file use, so the fix never mixes them.
+                replacement: crate::repo::encoding::dominant(text).as_str().into(),
             }],
         )),
     );

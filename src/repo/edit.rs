@@ -5,7 +5,7 @@
 //! ([`keys::KEYS`]), else at the top of the block. With [`set_keys_named`], a key the repository
 //! writes under another name (`[front_matter] aliases`) is set under that name. Comments, the order of the
 //! other keys, the body and the line endings are untouched. Used by `sop release` and
-//! `sop review`; depends on [`super::front_matter`] alone.
+//! `sop review`; depends on [`super::front_matter`] and [`super::encoding`] alone.
 
 use super::front_matter::{self, FrontMatter, Value};
 use super::keys::{self, KeyNames};
@@ -95,7 +95,8 @@ fn parse(text: &str) -> Result<FrontMatter, EditError> {
 
 fn set_key(text: &str, key: &str, value: &NewValue, names: &KeyNames) -> Result<String, EditError> {
     let fm = parse(text)?;
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The ending most lines use: an edit never mixes line endings.
+    let newline = super::encoding::dominant(text).as_str();
     if let Some(field) = names.field(&fm, key) {
         let key = field.key.as_str();
         let start = line_start(text, field.key_span.start);

@@ -1,16 +1,18 @@
 //! The SOP repository: find its root, read `sop.toml`, and load every SOP under `sops/`.
 //!
-//! Loading reads each file once, in parallel. A file that cannot be an SOP (binary, not UTF-8,
-//! too large, empty, a symlink loop, a link that leaves the repository) becomes a
-//! [`BrokenFile`] naming the file and the problem; the others still load. Which files are SOPs
-//! is decided in `files.rs` (by name) and `walk.rs` (what git sees). This module depends on no
-//! other part of the crate: lint, git and the site build on it.
+//! Loading reads each file once, in parallel. A file that cannot be an SOP (binary, UTF-16 or
+//! otherwise not UTF-8, too large, empty, a symlink loop, a link that leaves the repository)
+//! becomes a [`BrokenFile`] naming the file and the problem; the others still load. Which files
+//! are SOPs is decided in `files.rs` (by name) and `walk.rs` (what git sees); how text is stored
+//! (encodings, line endings) in `encoding.rs`. This module depends on no other part of the
+//! crate: lint, git and the site build on it.
 
 pub mod anchors;
 pub mod config;
 pub mod dates;
 pub mod edit;
 pub mod elements;
+pub mod encoding;
 pub mod files;
 pub mod front_matter;
 pub mod html;
@@ -209,13 +211,18 @@ pub fn load_file(path: &Path, rel: String, settings: &Settings) -> Result<Sop, B
     Ok(Sop::parse_in(rel, text, settings))
 }
 
-/// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8.
+/// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8 (a leading
+/// byte-order mark is kept: the parsers skip it).
 ///
 /// # Errors
-/// The [`FileProblem`] that keeps them from being one.
+/// The [`FileProblem`] that keeps them from being one; UTF-16 is named as such, before the
+/// NUL bytes of its Latin letters make it look binary.
 pub fn decode(bytes: Vec<u8>) -> Result<String, FileProblem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(FileProblem::Empty);
+    }
+    if let Some(order) = encoding::detect_utf16(&bytes) {
+        return Err(FileProblem::Utf16(order));
     }
     if memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some() {
         return Err(FileProblem::Binary);
@@ -291,6 +298,8 @@ pub enum FileProblem {
     Unreadable(String),
     /// It is not text.
     Binary,
+    /// It is text saved as UTF-16 (Windows Notepad's "Unicode"), not UTF-8.
+    Utf16(encoding::Utf16),
     /// It is text, but not UTF-8, from this line and column on.
     NotUtf8 {
         /// 1-based line of the first bad byte.
@@ -331,6 +340,9 @@ impl FileProblem {
             FileProblem::Binary => {
                 "only Markdown text belongs in the SOP folder: move images and documents to an `assets/` folder"
             }
+            FileProblem::Utf16(_) => {
+                "save it as UTF-8: in Notepad, File › Save as › Encoding: UTF-8 (in other editors: \"Save with encoding\" › UTF-8); `sop lint --fix` converts it for you"
+            }
             FileProblem::NotUtf8 { .. } => {
                 "save the file as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)"
             }
@@ -361,6 +373,11 @@ impl fmt::Display for FileProblem {
             FileProblem::Binary => {
                 f.write_str("the file is not text (it looks like a binary file)")
             }
+            FileProblem::Utf16(order) => write!(
+                f,
+                "the file is saved as {}, not as UTF-8, so sop cannot read it",
+                order.described()
+            ),
             FileProblem::NotUtf8 { line, column } => write!(
                 f,
                 "the file is not UTF-8 text (first bad character at line {line}, column {column})"
@@ -410,5 +427,17 @@ mod tests {
             Err(FileProblem::NotUtf8 { line: 2, column: 4 })
         );
         assert_eq!(decode(b"ok".to_vec()).as_deref(), Ok("ok"));
+        assert_eq!(
+            decode(b"\xFF\xFE-\0-\0-\0\n\0".to_vec()),
+            Err(FileProblem::Utf16(encoding::Utf16::Le))
+        );
+        assert_eq!(
+            decode(b"\0-\0-\0-\0\n".to_vec()),
+            Err(FileProblem::Utf16(encoding::Utf16::Be))
+        );
+        assert_eq!(
+            decode(b"\xEF\xBB\xBF---\n".to_vec()).as_deref(),
+            Ok("\u{feff}---\n")
+        );
     }
 }

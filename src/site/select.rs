@@ -6,7 +6,8 @@
 //!   `retired`), read from its tag. When `HEAD` or the working copy holds other text, the page
 //!   says a revision is in progress (or that there are unreleased changes) and the publisher
 //!   gets one note. A later commit that changed only the review dates (`sop review`) is the same
-//!   approved text: its dates are shown.
+//!   approved text: its dates are shown. Line endings and a byte-order mark are not text: an
+//!   SOP saved again with CRLF on Windows is no revision in progress.
 //! - An SOP with no release tag shows its committed (`HEAD`) copy when that says `approved` (or
 //!   `retired`), marked as not released with `sop release`.
 //! - Uncommitted edits never reach a published page. Without git, the working copy is used.
@@ -22,7 +23,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::git::history::{self, HeadBlobs, Histories, Release, Revision, SopHistory};
-use crate::repo::{Corpus, Settings, Sop, Status};
+use crate::repo::{Corpus, Settings, Sop, Status, encoding};
 
 /// Why the site shows this text of an SOP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -535,18 +536,21 @@ fn pick<'a>(
             ));
         };
         let release_text = last.sop.source.text();
+        // Line endings and a byte-order mark are not text: a file saved again on Windows is
+        // no revision in progress.
+        let differs = |a: &str, b: &str| !encoding::same_text(a, b);
         // A commit that only recorded a review (`sop review`) keeps the approved text: show
         // its review dates.
         let reviewed = head
             .as_deref()
-            .filter(|h| h.source.text() != release_text)
+            .filter(|h| differs(h.source.text(), release_text))
             .filter(|h| same_but_review_dates(release_text, h.source.text()));
         let shown_text = reviewed.map_or(release_text, |h| h.source.text());
-        let pending = if working.source.text() != shown_text {
+        let pending = if differs(working.source.text(), shown_text) {
             Some(pending_of(working, working_is_head))
         } else {
             head.as_deref()
-                .filter(|h| h.source.text() != shown_text)
+                .filter(|h| differs(h.source.text(), shown_text))
                 .map(|h| pending_of(h, true))
         };
         let release = last.release;
@@ -632,8 +636,9 @@ fn change_note(e: &Entry<'_>) -> Option<String> {
 }
 
 /// Whether `a` and `b` differ only in the `last_reviewed` and `next_review` lines of their
-/// front matter (what `sop review` changes).
+/// front matter (what `sop review` changes), line endings aside.
 fn same_but_review_dates(a: &str, b: &str) -> bool {
+    let (a, b) = (encoding::normalize(a), encoding::normalize(b));
     fn rest(text: &str) -> Option<(Vec<&str>, &str)> {
         let split = crate::repo::front_matter::split(text);
         let yaml = split.yaml?;
@@ -644,7 +649,7 @@ fn same_but_review_dates(a: &str, b: &str) -> bool {
             .collect();
         Some((lines, text.get(split.body.start..split.body.end)?))
     }
-    match (rest(a), rest(b)) {
+    match (rest(&a), rest(&b)) {
         (Some(x), Some(y)) => x == y,
         _ => false,
     }

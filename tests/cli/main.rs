@@ -41,3 +41,4 @@ mod serve;
 mod site_safety;
 mod stats;
 mod validate;
+mod windows_files;
