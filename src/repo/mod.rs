@@ -221,11 +221,16 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, FileProblem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(FileProblem::Empty);
     }
-    if let Some(order) = encoding::detect_utf16(&bytes) {
-        return Err(FileProblem::Utf16(order));
-    }
-    if memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some() {
-        return Err(FileProblem::Binary);
+    // Only a file with NUL bytes or a UTF-16 byte-order mark can be UTF-16: the others (almost
+    // all) skip the closer look.
+    let nul = memchr::memchr(0, bytes.get(..8192).unwrap_or(&bytes)).is_some();
+    if nul || matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF])) {
+        if let Some(order) = encoding::detect_utf16(&bytes) {
+            return Err(FileProblem::Utf16(order));
+        }
+        if nul {
+            return Err(FileProblem::Binary);
+        }
     }
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
