@@ -2,6 +2,7 @@
 //! existing files; the GitHub workflow uses the `sop` action of this project's repository.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Context as _;
 
@@ -123,14 +124,29 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
             writeln!(out, "  {what:<8} {item}")?;
         }
         writeln!(out)?;
-        writeln!(
-            out,
-            "Next: write your first SOP with `sop new \"Title of the SOP\" --type procedure`"
-        )?;
-        writeln!(
-            out,
-            "      (types: procedure, policy, runbook, checklist), then check it with `sop lint`."
-        )?;
+        match markdown_files(&sops) {
+            0 => {
+                writeln!(
+                    out,
+                    "Next: write your first SOP with `sop new \"Title of the SOP\" --type procedure`"
+                )?;
+                writeln!(
+                    out,
+                    "      (types: procedure, policy, runbook, checklist), then check it with `sop lint`."
+                )?;
+            }
+            n => {
+                let files = if n == 1 { "file is" } else { "files are" };
+                writeln!(
+                    out,
+                    "Next: {n} Markdown {files} already in sops/: check them with `sop lint`;"
+                )?;
+                writeln!(
+                    out,
+                    "      `sop adopt` writes the front matter `sop` needs into documents that have none."
+                )?;
+            }
+        }
     }
     if args.ci == Some(CiProvider::Github) && !ctx.quiet {
         writeln!(out)?;
@@ -159,4 +175,23 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
         )?;
     }
     Ok(Exit::Success)
+}
+
+/// How many Markdown files are in `dir` and its folders (symbolic links not followed).
+fn markdown_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| match entry.file_type() {
+            Ok(t) if t.is_dir() => markdown_files(&entry.path()),
+            Ok(t) if t.is_file() => {
+                let name = entry.file_name();
+                let name = name.to_string_lossy().to_ascii_lowercase();
+                usize::from(name.ends_with(".md") || name.ends_with(".markdown"))
+            }
+            _ => 0,
+        })
+        .sum()
 }

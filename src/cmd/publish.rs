@@ -73,15 +73,18 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
             "no base URL is set, so `sitemap.xml` and the feeds use relative links: set `[site] base_url` in `sop.toml` or pass `--base-url`",
         )?;
     }
+    let shown = ctx.display_path(&out);
     ctx.note(&format!(
-        "published {} SOP{} ({} archived version{}, {} files) in {:.2} s",
+        "published {} SOP{} ({} archived version{}, {} files) in {:.2} s into `{shown}`: open `{}` in a browser, or put the folder on any static web host",
         built.published,
         plural(built.published),
         built.archived,
         plural(built.archived),
         built.written,
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        ctx.display_path(&out.join("index.html")),
     ))?;
+    // The folder alone on standard output, for scripts: `open "$(sop publish)/index.html"`.
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", ctx.display_path(&out))?;
     Ok(Exit::Success)

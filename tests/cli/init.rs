@@ -38,6 +38,41 @@ fn init_in_an_existing_git_repository_keeps_it() {
 }
 
 #[test]
+fn init_where_sops_already_are_asks_to_check_them_not_to_write_a_first_one() {
+    let r = SopRepo::empty();
+    let out = r
+        .sop()
+        .arg("init")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("write your first SOP"), "{out}");
+    r.write("sops/payments/refunds.md", "# Refunds\n\nHow we refund.\n");
+    r.write(
+        "sops/payments/chargebacks.md",
+        "# Chargebacks\n\nHow we answer.\n",
+    );
+    let out = r
+        .sop()
+        .arg("init")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains("first SOP"), "{out}");
+    assert!(
+        out.contains("2 Markdown files are already in sops/: check them with `sop lint`"),
+        "{out}"
+    );
+    assert!(out.contains("`sop adopt`"), "{out}");
+}
+
+#[test]
 fn init_twice_keeps_every_file() {
     let r = SopRepo::empty();
     r.sop().args(["init", "--ci", "github"]).assert().success();

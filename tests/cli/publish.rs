@@ -167,7 +167,14 @@ fn demo_site_has_every_page_and_no_broken_link() {
         .assert()
         .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // The folder alone on standard output, for scripts; where it is and what to open, for
+    // people, on standard error.
     assert_eq!(stdout.trim(), "public");
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("into `public`: open `public/index.html` in a browser"),
+        "{stderr}"
+    );
     let site = tree(&repo.path("public"));
     for page in [
         ".sop-site",
