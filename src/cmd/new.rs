@@ -43,7 +43,18 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
-    let Some(sop_type) = repo.settings.types.get(&args.sop_type) else {
+    // `--type Procedure` means `procedure`: a type is found whatever its case.
+    let sop_type = repo.settings.types.get(&args.sop_type).or_else(|| {
+        repo.settings
+            .types
+            .values()
+            .find(|t| t.name.eq_ignore_ascii_case(&args.sop_type))
+    });
+    let Some(sop_type) = sop_type else {
+        let names: Vec<&str> = repo.settings.types.keys().map(String::as_str).collect();
+        let guess = crate::repo::config::closest(&args.sop_type, &names)
+            .map(|t| format!("did you mean `{t}`? "))
+            .unwrap_or_default();
         let known = repo
             .settings
             .types
@@ -60,7 +71,7 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         return Err(Stop::usage(
             format!("unknown SOP type `{}`", args.sop_type),
             Some(format!(
-                "the known types are {known}; a new type is added under `[types.<name>]` in sop.toml"
+                "{guess}the known types are {known}; a new type is added under `[types.<name>]` in sop.toml"
             )),
         )
         .into());
@@ -70,8 +81,16 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         .owner
         .clone()
         .or_else(|| repo.settings.config.defaults.owner.clone())
-        .or_else(|| git::user_identity(&repo.root))
-        .unwrap_or_else(|| "<Who is accountable for this SOP? A name or e-mail.>".into());
+        .or_else(|| git::user_identity(&repo.root));
+    if owner.is_none() {
+        ctx.warn(
+            "no owner given and git does not know your name: the new SOP asks for one in its \
+             front matter; pass `--owner NAME`, set `owner` under `[defaults]` in sop.toml, or \
+             tell git who you are (`git config user.name \"Your Name\"`)",
+        )?;
+    }
+    let owner =
+        owner.unwrap_or_else(|| "<Who is accountable for this SOP? A name or e-mail.>".into());
     let department = args
         .department
         .clone()
@@ -135,6 +154,7 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         if created == Created::Written {
             writeln!(std::io::stdout().lock(), "{}", ctx.display_path(&path))?;
+            same_title(ctx, &repo, title, &path)?;
             if args.edit {
                 open_editor(ctx, &path)?;
             }
@@ -146,6 +166,29 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         Some("another `sop new` may be running; try again".to_string()),
     )
     .into())
+}
+
+/// Warn when another SOP already has `title` (the new one, at `path`, may be a duplicate).
+fn same_title(ctx: &Context, repo: &Repo, title: &str, path: &Path) -> anyhow::Result<()> {
+    let corpus = repo.load();
+    let rel = repo.relative(path);
+    let Some(other) = corpus
+        .sops
+        .iter()
+        .find(|s| s.path != rel && s.title().trim().eq_ignore_ascii_case(title))
+    else {
+        return Ok(());
+    };
+    let who = other.id().map_or_else(
+        || format!("`{}`", other.path),
+        |id| format!("{id} (`{}`)", other.path),
+    );
+    ctx.warn(&format!(
+        "{who} already has the title \"{}\": if the new SOP replaces it, say so with \
+         `replaces:` in the new one's front matter and retire the old one; if not, give the \
+         new one a title that tells them apart",
+        other.title().trim()
+    ))
 }
 
 /// Why `id_pattern` gives no id numbered `n`, and what to do.

@@ -118,6 +118,94 @@ fn second_new_with_same_title_gets_next_id_and_leaves_first_intact() {
 }
 
 #[test]
+fn a_second_sop_with_a_title_already_taken_is_written_with_a_warning() {
+    let r = SopRepo::new();
+    new_sop(&r, &["Account recovery", "--department", "User Service"]);
+    let out = r
+        .sop()
+        .args(["new", "account Recovery", "--department", "User Service"])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("SOP-0001 (`sops/user-service/SOP-0001-account-recovery.md`) already has the title \"Account recovery\""),
+        "{err}"
+    );
+    assert!(err.contains("`replaces:`"), "{err}");
+    assert!(
+        r.path("sops/user-service/SOP-0002-account-recovery.md")
+            .is_file()
+    );
+    // A title no other SOP has gets no such warning.
+    let out = r
+        .sop()
+        .args(["new", "Payout delays", "--department", "Payments"])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(!err.contains("already has the title"), "{err}");
+}
+
+#[test]
+fn a_type_is_found_whatever_its_case_and_a_misspelt_one_gets_a_suggestion() {
+    let r = SopRepo::new();
+    let path = new_sop(
+        &r,
+        &["Refunds", "--type", "Procedure", "--department", "Payments"],
+    );
+    assert!(r.read(&path).contains("type: procedure\n"));
+    let out = r
+        .sop()
+        .args(["new", "Outage", "--type", "runbok"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("unknown SOP type `runbok`"), "{err}");
+    assert!(err.contains("did you mean `runbook`?"), "{err}");
+}
+
+#[test]
+fn without_an_owner_or_a_git_name_the_placeholder_is_written_and_said() {
+    let r = SopRepo::new();
+    r.git(&["config", "--unset", "user.name"]);
+    r.git(&["config", "--unset", "user.email"]);
+    let out = r
+        .sop()
+        .args(["new", "Refunds", "--department", "Payments"])
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .env_remove("GIT_COMMITTER_NAME")
+        .env_remove("GIT_COMMITTER_EMAIL")
+        .env_remove("EMAIL")
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("no owner given and git does not know your name"),
+        "{err}"
+    );
+    assert!(err.contains("--owner NAME"), "{err}");
+    let path = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let text = r.read(path.trim());
+    assert!(text.contains("Who is accountable for this SOP"), "{text}");
+    // With `--owner`, nothing to say.
+    let out = r
+        .sop()
+        .args([
+            "new",
+            "Payouts",
+            "--department",
+            "Payments",
+            "--owner",
+            "Ana Ruiz",
+        ])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(!err.contains("no owner given"), "{err}");
+}
+
+#[test]
 fn new_continues_after_the_highest_id_in_front_matter_and_names() {
     let r = SopRepo::new();
     r.write(
