@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod preview;
 pub mod publish;
 mod search;
+pub use search::SearchCache;
 pub mod select;
 pub mod serve;
 pub mod theme;
@@ -162,6 +163,9 @@ pub struct Options {
     /// Render the pages of these SOPs only (by id), and every list, feed and asset: `sop
     /// serve`'s rebuild after an edit keeps the other SOPs' pages it has. `None`: every page.
     pub only: Option<std::collections::BTreeSet<String>>,
+    /// What the search index read in earlier builds (`sop serve`), reused for the documents
+    /// whose text did not change; `None`: every document is read.
+    pub search: Option<std::sync::Arc<search::SearchCache>>,
 }
 
 /// A built site.

@@ -70,6 +70,8 @@ pub struct Inputs {
     head: Option<HeadBlobs>,
     /// Committed text, with what was read kept when [`Inputs::keep_texts`] asked for it.
     texts: Option<Texts>,
+    /// What the search index read of each document, kept between builds by `sop serve`.
+    search: Option<Arc<super::search::SearchCache>>,
 }
 
 impl Inputs {
@@ -95,6 +97,7 @@ impl Inputs {
             lint_error,
             head,
             texts,
+            search: None,
         })
     }
 
@@ -122,6 +125,8 @@ impl Inputs {
         if let Some(texts) = &mut self.texts {
             texts.kept.get_or_insert_with(Arc::default);
         }
+        // The search index too: only the documents whose text changed are read again.
+        self.search.get_or_insert_with(Arc::default);
     }
 
     /// The build options for this repository: `drafts` previews the working copies,
@@ -134,6 +139,7 @@ impl Inputs {
             today: dates::today(),
             lint_counts: crate::report::lint_hook::count_by_rule(&self.findings),
             only: None,
+            search: self.search.clone(),
         }
     }
 

@@ -435,3 +435,64 @@ fn a_templates_folder_made_while_serving_is_watched() {
         "an edit inside the folder made again was not seen"
     );
 }
+
+/// Every term chunk and every document text of the served search index, as one text.
+fn search_index(url: &str) -> String {
+    let (_, manifest) = get(url, "/assets/search/index.js");
+    let json = manifest
+        .split_once('=')
+        .and_then(|(_, rest)| rest.split_once('=').map(|(_, json)| json))
+        .unwrap()
+        .trim()
+        .trim_end_matches(';');
+    let manifest: serde_json::Value = serde_json::from_str(json).unwrap();
+    let chunks = manifest["chunks"].as_array().unwrap().len();
+    let per = manifest["per"].as_u64().unwrap() as usize;
+    let files = manifest["docs"].as_array().unwrap().len().div_ceil(per);
+    let mut all = String::new();
+    for c in 0..chunks {
+        all.push_str(&get(url, &format!("/assets/search/t/{c}.js")).1);
+    }
+    for f in 0..files {
+        all.push_str(&get(url, &format!("/assets/search/d/{f}.js")).1);
+    }
+    all
+}
+
+#[test]
+fn search_after_an_edit_holds_the_new_words_and_keeps_the_other_sops() {
+    let repo = demo_repo();
+    let served = serve(&repo);
+    let before = search_index(&served.url);
+    assert!(before.contains("\"refund\""), "a word of another SOP");
+    assert!(!before.contains("zebracorn"));
+    let file = "sops/user-service/SOP-0001-account-recovery.md";
+    let original = repo.read(file);
+    let edited = original.replacen(
+        "## Purpose\n",
+        "## Purpose\n\nThe zebracorn rule applies.\n",
+        1,
+    );
+    assert_ne!(edited, original);
+    repo.write(file, &edited);
+    assert!(wait_for(&served.url, "/sops/SOP-0001.html", "zebracorn"));
+    let after = search_index(&served.url);
+    assert!(after.contains("\"zebracorn\""), "the new word is a term");
+    assert!(
+        after.contains("The zebracorn rule applies."),
+        "and in the text"
+    );
+    assert!(
+        after.contains("\"refund\""),
+        "the other SOPs are still found"
+    );
+    repo.write(file, &original);
+    assert!(wait_for_not(
+        &served.url,
+        "/sops/SOP-0001.html",
+        "zebracorn"
+    ));
+    let again = search_index(&served.url);
+    assert!(!again.contains("zebracorn"), "a word taken out is gone");
+    assert_eq!(again, before, "the index is as it was before the edit");
+}

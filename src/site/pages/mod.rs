@@ -170,6 +170,7 @@ pub(super) fn render_all(
             selection,
             repo.settings.config.links.anchors,
             build.site_language(),
+            options.search.as_deref(),
             &emit,
         )?;
         Ok(())

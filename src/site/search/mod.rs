@@ -21,7 +21,10 @@ mod stem;
 mod text;
 mod tokens;
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use self::postings::{Posting, Postings};
@@ -65,6 +68,16 @@ struct Doc<'a> {
     retired: bool,
 }
 
+impl Doc<'_> {
+    /// The document's name in the manifest: `SOP-0001`, or `SOP-0001 es` for a translation.
+    fn key(&self) -> String {
+        match self.translation {
+            Some(l) => format!("{} {l}", self.id),
+            None => self.id.to_string(),
+        }
+    }
+}
+
 /// One document's text, as `assets/search/d/<n>.js` holds it.
 #[derive(Serialize)]
 struct Fragment<'a> {
@@ -99,6 +112,30 @@ struct Manifest<'a> {
     per: usize,
 }
 
+/// What the search index read of each document in earlier builds. `sop serve` keeps one, so
+/// that a rebuild after an edit reads again only the documents whose text changed.
+#[derive(Default)]
+pub struct SearchCache {
+    /// By document key (`SOP-0001`, `SOP-0001 es`).
+    docs: Mutex<FxHashMap<String, Arc<ReadDoc>>>,
+}
+
+impl std::fmt::Debug for SearchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SearchCache { .. }")
+    }
+}
+
+/// One document as the index read it.
+struct ReadDoc {
+    /// A hash of everything the reading depends on: the file's text, the page, the language.
+    fingerprint: u64,
+    /// Its text by section, as JSON.
+    text: String,
+    /// Its terms with their weights.
+    terms: Vec<(Box<str>, u8)>,
+}
+
 /// Hand every file of the search index (site path, contents) to `emit`: the documents' text
 /// as it is read, in parallel, then the term chunks and the manifest. An SOP that names no
 /// `language` is in `site_language`.
@@ -109,6 +146,7 @@ pub(super) fn search_files(
     selection: &Selection<'_>,
     rule: AnchorRule,
     site_language: &str,
+    cache: Option<&SearchCache>,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
 ) -> Result<(), SiteError> {
     let mut docs: Vec<Doc<'_>> = Vec::new();
@@ -147,7 +185,13 @@ pub(super) fn search_files(
                 if i > 0 {
                     json.push(',');
                 }
-                json.push_str(&read_doc(d, f * DOCS_PER_FILE + i, rule, &mut postings));
+                json.push_str(&read_or_reuse(
+                    d,
+                    f * DOCS_PER_FILE + i,
+                    rule,
+                    &mut postings,
+                    cache,
+                ));
             }
             json.push(']');
             emit(
@@ -157,6 +201,15 @@ pub(super) fn search_files(
             Ok(postings)
         })
         .try_reduce(Postings::default, |a, b| Ok(Postings::merge(a, b)))?;
+    // Documents gone since the last build are forgotten.
+    if let Some(cache) = cache {
+        let keys: std::collections::HashSet<String> = docs.iter().map(Doc::key).collect();
+        cache
+            .docs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|key, _| keys.contains(key));
+    }
     let mut terms = postings.into_terms();
     // The browser compares strings by UTF-16 code units: sort the same way, so it finds the
     // chunk of a term by binary search over the chunks' first terms.
@@ -209,13 +262,7 @@ pub(super) fn search_files(
     stems.dedup();
     let manifest = Manifest {
         v: 2,
-        docs: docs
-            .iter()
-            .map(|d| match d.translation {
-                Some(l) => format!("{} {l}", d.id),
-                None => d.id.to_string(),
-            })
-            .collect(),
+        docs: docs.iter().map(Doc::key).collect(),
         current: docs.iter().filter(|d| !d.retired).count(),
         chunks: bounds.iter().map(|&(from, _)| &*terms[from].0).collect(),
         stems,
@@ -274,8 +321,57 @@ fn base_language(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
-/// Read the words of document `n` into `postings`; its text as JSON.
-fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule, postings: &mut Postings) -> String {
+/// Read the words of document `n` into `postings`, or take them from `cache` when the
+/// document is as it was then; its text as JSON.
+fn read_or_reuse(
+    doc: &Doc<'_>,
+    n: usize,
+    rule: AnchorRule,
+    postings: &mut Postings,
+    cache: Option<&SearchCache>,
+) -> String {
+    let Some(cache) = cache else {
+        return read_doc(doc, n, rule, postings, false).0;
+    };
+    let key = doc.key();
+    let fingerprint = fingerprint(doc, rule);
+    let lock = || cache.docs.lock().unwrap_or_else(PoisonError::into_inner);
+    let hit = lock()
+        .get(&key)
+        .filter(|read| read.fingerprint == fingerprint)
+        .cloned();
+    if let Some(read) = hit {
+        postings.add_read(u32::try_from(n).unwrap_or(u32::MAX), &read.terms);
+        return read.text.clone();
+    }
+    let (text, terms) = read_doc(doc, n, rule, postings, true);
+    let read = ReadDoc {
+        fingerprint,
+        text: text.clone(),
+        terms,
+    };
+    lock().insert(key, Arc::new(read));
+    text
+}
+
+/// A hash of what reading `doc` depends on.
+fn fingerprint(doc: &Doc<'_>, rule: AnchorRule) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (doc.url, doc.retired, doc.language, format!("{rule:?}")).hash(&mut h);
+    doc.sop.source.text().hash(&mut h);
+    h.finish()
+}
+
+/// Read the words of document `n` into `postings`; its text as JSON, and with `keep` its
+/// terms and their weights.
+fn read_doc(
+    doc: &Doc<'_>,
+    n: usize,
+    rule: AnchorRule,
+    postings: &mut Postings,
+    keep: bool,
+) -> (String, Vec<(Box<str>, u8)>) {
     let sop = doc.sop;
     let body = sop
         .source
@@ -303,7 +399,7 @@ fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule, postings: &mut Postings) 
         terms.add(&s.heading, weight::HEADING);
         terms.add(&s.text, weight::BODY);
     }
-    terms.finish();
+    let kept = terms.finish(keep);
     let fragment = Fragment {
         i: doc.id,
         l: doc.translation.unwrap_or(""),
@@ -315,7 +411,8 @@ fn read_doc(doc: &Doc<'_>, n: usize, rule: AnchorRule, postings: &mut Postings) 
             .map(|s| (s.anchor, s.heading, s.text))
             .collect(),
     };
-    serde_json::to_string(&fragment).unwrap_or_else(|_| "null".into())
+    let text = serde_json::to_string(&fragment).unwrap_or_else(|_| "null".into());
+    (text, kept)
 }
 
 /// Postings as text: for each document (in order), `(n - previous n) * 8 + weight` in base 36,

@@ -107,6 +107,17 @@ impl Postings {
         }
     }
 
+    /// Note that document `n` holds each of `terms` with its weight, as read in an earlier
+    /// build (see [`Document::finish`]).
+    pub(super) fn add_read(&mut self, n: u32, terms: &[(Box<str>, u8)]) {
+        for (text, w) in terms {
+            let id = self.id(text);
+            if let Some(term) = self.terms.get_mut(id as usize) {
+                term.docs.push(Posting::new(n, *w));
+            }
+        }
+    }
+
     /// Both threads' postings as one (the smaller poured into the larger). Postings merged
     /// this way read no more documents.
     pub(super) fn merge(a: Postings, b: Postings) -> Postings {
@@ -188,8 +199,10 @@ impl Document<'_> {
         });
     }
 
-    /// The document is read: each term it holds gets its posting.
-    pub(super) fn finish(self) {
+    /// The document is read: each term it holds gets its posting. With `keep`, the terms and
+    /// their weights are also returned, for [`Postings::add_read`] in a later build.
+    pub(super) fn finish(self, keep: bool) -> Vec<(Box<str>, u8)> {
+        let mut kept = Vec::new();
         let postings = self.postings;
         for id in postings.touched.drain(..) {
             if let Some(term) = postings.terms.get_mut(id as usize) {
@@ -199,8 +212,12 @@ impl Document<'_> {
                     term.best
                 };
                 term.docs.push(Posting::new(self.n, w));
+                if keep {
+                    kept.push((term.text.clone(), w));
+                }
             }
         }
+        kept
     }
 }
 
@@ -215,7 +232,7 @@ mod tests {
         for (text, w) in parts {
             doc.add(text, *w);
         }
-        doc.finish();
+        doc.finish(false);
     }
 
     fn docs_of(terms: &[(Box<str>, Vec<Posting>)], term: &str) -> Vec<(u32, u8)> {
@@ -255,6 +272,24 @@ mod tests {
             docs_of(&terms, "escalate"),
             [(0, weight::BODY_OFTEN), (1, weight::BODY)]
         );
+    }
+
+    #[test]
+    fn terms_kept_from_one_build_give_the_same_postings_in_the_next() {
+        let mut first = Postings::default();
+        let mut doc = first
+            .document(0)
+            .stemmed_by(Some(super::super::stem::english));
+        doc.add("Escalations", weight::TITLE);
+        doc.add("escalate escalate escalate", weight::BODY);
+        let kept = doc.finish(true);
+        let mut second = Postings::default();
+        second.add_read(0, &kept);
+        let (a, b) = (first.into_terms(), second.into_terms());
+        for term in ["escalations", "escalate", "~escal"] {
+            assert_eq!(docs_of(&a, term), docs_of(&b, term), "{term}");
+            assert!(!docs_of(&b, term).is_empty(), "{term}");
+        }
     }
 
     #[test]
