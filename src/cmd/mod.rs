@@ -130,7 +130,18 @@ impl Context {
                 }
                 Ok(repo)
             }
-            Err(RepoError::NotFound { start }) => Err(Stop::usage(
+            Err(RepoError::NotFound { git: Some(git), .. }) => Err(Stop::usage(
+                format!(
+                    "`{}` is a git repository but not an SOP repository yet: it has no `sop.toml` and no `sops/` folder",
+                    git.display()
+                ),
+                Some(format!(
+                    "run `sop init` in `{}` to make it one (it writes `sop.toml`, `sops/` and a `.gitignore` for the published site), or `sop -C <folder> ...` to use another folder",
+                    git.display()
+                )),
+            )
+            .into()),
+            Err(RepoError::NotFound { start, git: None }) => Err(Stop::usage(
                 format!(
                     "no SOP repository here: `{}` and its parent folders have no `sop.toml` and are not in a git repository",
                     start.display()

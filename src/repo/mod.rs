@@ -46,12 +46,14 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 pub enum RepoError {
     /// Neither `sop.toml` nor a git work tree above the start folder.
     #[error(
-        "no SOP repository at `{}`: neither it nor a parent folder has a `sop.toml` or is in a git repository",
+        "no SOP repository at `{}`: neither it nor a parent folder has a `sop.toml` or is in a git repository with a `sops/` folder",
         start.display()
     )]
     NotFound {
         /// Where the search started.
         start: PathBuf,
+        /// The git repository found on the way, which has neither `sop.toml` nor `sops/`.
+        git: Option<PathBuf>,
     },
     /// The start folder does not exist.
     #[error("cannot open folder `{}`", path.display())]
@@ -91,13 +93,22 @@ impl Repo {
             path: start.to_path_buf(),
             source,
         })?;
-        let root = find_root(&start).or_else(|| {
-            config
-                .and_then(|c| std::fs::canonicalize(c).ok())
-                .and_then(|c| c.parent().map(Path::to_path_buf))
-        });
+        let git = ancestor_with(&start, ".git");
+        // A git repository is taken for an SOP repository without `sop.toml` only when it has
+        // a `sops/` folder (or a configuration is given): any other would get a `site/` folder
+        // it does not ignore.
+        let git_root = git
+            .clone()
+            .filter(|dir| config.is_some() || dir.join("sops").is_dir());
+        let root = ancestor_with(&start, config::FILE_NAME)
+            .or(git_root)
+            .or_else(|| {
+                config
+                    .and_then(|c| std::fs::canonicalize(c).ok())
+                    .and_then(|c| c.parent().map(Path::to_path_buf))
+            });
         let Some(root) = root else {
-            return Err(RepoError::NotFound { start });
+            return Err(RepoError::NotFound { start, git });
         };
         Repo::at(root, config)
     }
@@ -174,14 +185,12 @@ impl Repo {
 }
 
 /// The nearest folder at or above `start` with `sop.toml`, else the nearest with `.git`.
-fn find_root(start: &Path) -> Option<PathBuf> {
-    let with = |marker: &str| {
-        start
-            .ancestors()
-            .find(|dir| dir.join(marker).exists())
-            .map(Path::to_path_buf)
-    };
-    with(config::FILE_NAME).or_else(|| with(".git"))
+/// The nearest of `start` and its parent folders that holds `marker`.
+fn ancestor_with(start: &Path, marker: &str) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(marker).exists())
+        .map(Path::to_path_buf)
 }
 
 /// Read and parse one file.

@@ -73,6 +73,31 @@ fn init_where_sops_already_are_asks_to_check_them_not_to_write_a_first_one() {
 }
 
 #[test]
+fn a_git_repository_without_sop_toml_or_sops_asks_for_sop_init() {
+    let r = SopRepo::new();
+    std::fs::remove_file(r.path("sop.toml")).unwrap();
+    r.write("README.md", "hello\n").commit("first");
+    let out = r.sop().args(["lint"]).assert().code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("is a git repository but not an SOP repository yet: it has no `sop.toml` and no `sops/` folder"),
+        "{err}"
+    );
+    assert!(err.contains("run `sop init`"), "{err}");
+    r.sop().args(["publish"]).assert().code(2);
+    assert!(
+        !r.path("site").exists(),
+        "no site written into the repository"
+    );
+    // A `sops/` folder is enough to be one, as before `sop init` was asked for.
+    r.write(
+        "sops/payments/SOP-0001.md",
+        &crate::support::sop_text("SOP-0001", "Refunds", "procedure", "draft"),
+    );
+    r.sop().args(["list"]).assert().success();
+}
+
+#[test]
 fn init_twice_keeps_every_file() {
     let r = SopRepo::empty();
     r.sop().args(["init", "--ci", "github"]).assert().success();
