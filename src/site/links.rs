@@ -3,7 +3,9 @@
 //! `data:` URL, a web address kept as written, or nothing (unsafe scheme, or a target that is
 //! not published: see [`crate::publishable`] for which files never are).
 
+use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use super::markdown::{self, Links, Target};
 use super::select::Selection;
@@ -26,6 +28,9 @@ pub(super) struct PageLinks<'b, 'a> {
     pub(super) tracked: &'b Tracked,
     /// `[links]`: the link style and the heading-id rule.
     pub(super) config: &'b LinksConfig,
+    /// Links to Markdown files the site has no page for (an SOP not published, a document
+    /// that is no SOP): (from, to), for the note that says they show as plain text.
+    pub(super) lost: &'b Mutex<BTreeSet<(String, String)>>,
 }
 
 impl Links for PageLinks<'_, '_> {
@@ -83,11 +88,16 @@ impl Links for PageLinks<'_, '_> {
             return Target::Rewrite(format!("{}{url}{frag}", self.root));
         }
         let lower = target.to_ascii_lowercase();
-        if lower.ends_with(".md")
-            || lower.ends_with(".markdown")
-            || lower.ends_with(".md.erb")
-            || image && target.is_empty()
-        {
+        if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".md.erb") {
+            if !image {
+                self.lost
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert((self.from.to_string(), target));
+            }
+            return Target::Drop;
+        }
+        if image && target.is_empty() {
             return Target::Drop;
         }
         let on_disk = self.repo_root.join(&target);

@@ -884,3 +884,47 @@ fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let index = String::from_utf8(site["index.html"].clone()).unwrap();
     assert!(index.contains("The current, approved version of every SOP."));
 }
+
+#[test]
+fn links_to_sops_that_are_not_published_are_named_by_publish() {
+    let repo = SopRepo::new();
+    let approved = crate::support::sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        .replacen(
+            "## Purpose\n",
+            "## Purpose\n\nFor disputes see [Chargebacks](SOP-0002.md).\n",
+            1,
+        );
+    repo.write("sops/SOP-0001.md", &approved);
+    repo.write(
+        "sops/SOP-0002.md",
+        &crate::support::sop_text("SOP-0002", "Chargebacks", "procedure", "draft"),
+    )
+    .commit("Two SOPs");
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("1 link leads to a Markdown file the site has no page for"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`sops/SOP-0001.md` → `sops/SOP-0002.md`"),
+        "{err}"
+    );
+    let page = repo.read("site/sops/SOP-0001.html");
+    assert!(
+        page.contains("Chargebacks") && !page.contains("SOP-0002.md"),
+        "plain text"
+    );
+    // Once both are published, nothing to say.
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site", "--drafts"])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(!err.contains("no page for"), "{err}");
+}

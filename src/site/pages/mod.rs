@@ -38,6 +38,8 @@ struct Build<'a> {
     feed: bool,
     /// The repository files that may be copied into the site.
     tracked: crate::publishable::Tracked,
+    /// Links to Markdown files the site has no page for: (from, to).
+    lost_links: std::sync::Mutex<BTreeSet<(String, String)>>,
 }
 
 /// When the version a page shows is next reviewed, and where it stands on the build's day.
@@ -107,6 +109,7 @@ pub(super) fn render_all(
         tags,
         feed: !selection.entries.is_empty(),
         tracked: crate::publishable::Tracked::load(&repo.root),
+        lost_links: std::sync::Mutex::default(),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -187,6 +190,9 @@ pub(super) fn render_all(
         emit(path.clone(), bytes.clone())?;
     }
     let mut notes = Vec::new();
+    if let Some(note) = lost_links_note(&build.lost_links) {
+        notes.push(note);
+    }
     if let crate::publishable::Tracked::Unreadable(why) = &build.tracked {
         notes.push(format!(
             "no linked file is published: git's list of tracked files cannot be read ({why})"
@@ -234,6 +240,34 @@ pub(super) fn render_all(
         written: count.into_inner(),
     })
 }
+/// How many links lead to Markdown files the site has no page for, and which (the first few):
+/// they show as plain text.
+fn lost_links_note(lost: &std::sync::Mutex<BTreeSet<(String, String)>>) -> Option<String> {
+    let lost = lost
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if lost.is_empty() {
+        return None;
+    }
+    const SHOWN: usize = 5;
+    let mut list: Vec<String> = lost
+        .iter()
+        .take(SHOWN)
+        .map(|(from, to)| format!("`{from}` → `{to}`"))
+        .collect();
+    if lost.len() > SHOWN {
+        list.push(format!("and {} more", lost.len() - SHOWN));
+    }
+    let (n, s) = match lost.len() {
+        1 => ("1 link leads".to_string(), "it shows"),
+        n => (format!("{n} links lead"), "they show"),
+    };
+    Some(format!(
+        "{n} to a Markdown file the site has no page for (an SOP not published yet, or a document that is not an SOP), so {s} as plain text: {}; publish the SOP, or link to one that is published",
+        list.join(", ")
+    ))
+}
+
 impl Build<'_> {
     /// The feeds of releases and of reviews due: the site's and one of each per department.
     fn feeds(

@@ -289,6 +289,7 @@ impl Build<'_> {
             root: &root,
             tracked: &self.tracked,
             config: &self.repo.settings.config.links,
+            lost: &self.lost_links,
         };
         let to_write = self.tr(self.language_of(sop), "draft.to_write", &[]);
         let body = markdown::render(sop, &links, &to_write);
