@@ -16,7 +16,7 @@ use crate::lint::normalize_heading;
 use crate::repo::config::{SectionLevel, SopType};
 use crate::repo::files::{FileRules, MARKDOWN_EXTENSIONS};
 use crate::repo::sop::{FileName, id_number};
-use crate::repo::{Repo, Span, edit, front_matter, markdown};
+use crate::repo::{Corpus, Repo, Span, edit, front_matter, markdown};
 
 /// The values a template sees.
 #[derive(Debug, Clone, Serialize)]
@@ -289,6 +289,11 @@ fn title_slug(title: &str) -> String {
 /// and the ids in their front matter. Files that `[sops] exclude` leaves out count too: an id
 /// they hold is taken, even if `sop lint` does not read them.
 pub fn used_ids(repo: &Repo) -> Vec<String> {
+    ids_in(repo, &every_markdown_file(repo))
+}
+
+/// Every Markdown file under the SOP folder, those `[sops] exclude` leaves out included.
+pub fn every_markdown_file(repo: &Repo) -> Corpus {
     let mut all = repo.clone();
     let extensions: Vec<String> = MARKDOWN_EXTENSIONS
         .iter()
@@ -298,8 +303,12 @@ pub fn used_ids(repo: &Repo) -> Vec<String> {
     if let Ok(rules) = FileRules::new(repo.settings.sops_dir(), &extensions, &[], &[]) {
         all.settings.files = rules;
     }
+    all.load()
+}
+
+/// The ids `corpus` uses: at the start of its files' names and in their front matter.
+pub fn ids_in(repo: &Repo, corpus: &Corpus) -> Vec<String> {
     let form = &repo.settings.ids;
-    let corpus = all.load();
     let from_names = corpus.sops.iter().filter_map(|sop| {
         let name = sop.path.rsplit('/').next()?;
         FileName::parse(name, form).id
@@ -331,7 +340,16 @@ pub fn highest_id<'a>(
     repo: &Repo,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> (u64, Option<String>) {
-    let mut used = used_ids(repo);
+    highest_id_in(repo, &every_markdown_file(repo), ids)
+}
+
+/// [`highest_id`] of the files of `corpus` (read by [`every_markdown_file`]) and `ids`.
+pub fn highest_id_in<'a>(
+    repo: &Repo,
+    corpus: &Corpus,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> (u64, Option<String>) {
+    let mut used = ids_in(repo, corpus);
     used.extend(ids.into_iter().map(str::to_string));
     highest_of(repo, used.iter().map(String::as_str))
 }

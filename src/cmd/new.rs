@@ -12,7 +12,7 @@ use super::Context;
 use crate::atomic::{self, Created};
 use crate::cli::NewArgs;
 use crate::repo::files::LeftOut;
-use crate::repo::{Repo, dates};
+use crate::repo::{Corpus, Repo, dates};
 use crate::scaffold::{self, NewSop};
 use crate::{Exit, Stop, git};
 
@@ -130,7 +130,9 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
     };
 
     let _lock = IdLock::acquire(&repo)?;
-    let (highest, like) = scaffold::highest_id(&repo, []);
+    // Read once: the ids taken, and the titles a new SOP should not repeat.
+    let every = scaffold::every_markdown_file(&repo);
+    let (highest, like) = scaffold::highest_id_in(&repo, &every, []);
     let Some(first) = highest.checked_add(1) else {
         return Err(Stop::refused(
             format!(
@@ -154,7 +156,7 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         if created == Created::Written {
             writeln!(std::io::stdout().lock(), "{}", ctx.display_path(&path))?;
-            same_title(ctx, &repo, title, &path)?;
+            same_title(ctx, &repo, &every, title, &path)?;
             if args.edit {
                 open_editor(ctx, &path)?;
             }
@@ -168,15 +170,19 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
     .into())
 }
 
-/// Warn when another SOP already has `title` (the new one, at `path`, may be a duplicate).
-fn same_title(ctx: &Context, repo: &Repo, title: &str, path: &Path) -> anyhow::Result<()> {
-    let corpus = repo.load();
+/// Warn when another SOP of `corpus` (read before the new one was written) already has
+/// `title`: the new one, at `path`, may be a duplicate.
+fn same_title(
+    ctx: &Context,
+    repo: &Repo,
+    corpus: &Corpus,
+    title: &str,
+    path: &Path,
+) -> anyhow::Result<()> {
     let rel = repo.relative(path);
-    let Some(other) = corpus
-        .sops
-        .iter()
-        .find(|s| s.path != rel && s.title().trim().eq_ignore_ascii_case(title))
-    else {
+    let Some(other) = corpus.sops.iter().find(|s| {
+        s.path != rel && s.id().is_some() && s.title().trim().eq_ignore_ascii_case(title)
+    }) else {
         return Ok(());
     };
     let who = other.id().map_or_else(

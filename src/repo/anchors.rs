@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which renderer's rule makes heading ids.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum AnchorRule {

@@ -22,7 +22,7 @@ pub(super) fn admonition(a: &Admonition) -> (String, &'static str) {
                 format!(
                     "<details class=\"callout callout-{tone}\"{}>\n<summary class=\"callout-title\">{}</summary>\n",
                     if open { " open" } else { "" },
-                    escape(&title)
+                    super::escape_html(&title)
                 ),
                 "</details>\n",
             )
@@ -34,7 +34,7 @@ pub(super) fn admonition(a: &Admonition) -> (String, &'static str) {
                     return (
                         format!(
                             "<div class=\"callout callout-{tone}\" role=\"note\" aria-label=\"{}\">\n",
-                            escape(&label)
+                            super::escape_html(&label)
                         ),
                         "</div>\n",
                     );
@@ -45,7 +45,7 @@ pub(super) fn admonition(a: &Admonition) -> (String, &'static str) {
             (
                 format!(
                     "<div class=\"callout callout-{tone}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
-                    escape(&head)
+                    super::escape_html(&head)
                 ),
                 "</div>\n",
             )
@@ -79,22 +79,6 @@ fn tone(kind: &str) -> &'static str {
         "caution" | "danger" | "error" | "failure" | "fail" | "missing" | "bug" => "caution",
         _ => "note",
     }
-}
-
-/// `text` safe as HTML text and inside a quoted attribute.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -342,7 +342,7 @@ fn fill(text: &str, params: &BTreeMap<String, String>) -> Result<Rendered, Strin
     }
     let mut html = String::new();
     for (i, part) in text.split('`').enumerate() {
-        let part = escape(&substitute(part, params)?);
+        let part = super::escape_html(&substitute(part, params)?);
         if i % 2 == 1 {
             html.push_str(&format!("<code>{part}</code>"));
         } else {
@@ -374,21 +374,6 @@ fn substitute(text: &str, params: &BTreeMap<String, String>) -> Result<String, S
     }
     out.push_str(rest);
     Ok(out)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The name of a language in that language ("Español", "Deutsch", "العربية"); a regional tag

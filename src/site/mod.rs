@@ -244,3 +244,19 @@ fn with_selection<'a>(
 pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
+
+/// `text` safe as HTML text and inside a quoted attribute.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

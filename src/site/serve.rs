@@ -527,10 +527,10 @@ fn overlay(problems: &[Problem]) -> String {
         if !place.is_empty() {
             out.push_str(&format!(
                 "<code style=\"color:inherit;font-weight:bold\">{}</code>: ",
-                escape(&place)
+                super::escape_html(&place)
             ));
         }
-        out.push_str(&escape(&p.message));
+        out.push_str(&super::escape_html(&p.message));
         out.push_str("</li>");
     }
     if n > OVERLAY_LISTED {
@@ -540,22 +540,6 @@ fn overlay(problems: &[Problem]) -> String {
         ));
     }
     out.push_str("</ul></div>");
-    out
-}
-
-/// `text` safe inside HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

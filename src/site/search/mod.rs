@@ -283,15 +283,7 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
     };
     // The strings agree up to `i`, so they agree on where the character holding it starts.
     let start = (0..=i).rev().find(|&j| a.is_char_boundary(j)).unwrap_or(0);
-    let first = |s: &str| {
-        let mut units = [0u16; 2];
-        s[start..]
-            .chars()
-            .next()
-            .map(|c| c.encode_utf16(&mut units).to_vec())
-            .unwrap_or_default()
-    };
-    first(a).cmp(&first(b))
+    a[start..].encode_utf16().cmp(b[start..].encode_utf16())
 }
 
 /// `text` as a JSON string, quoted and escaped.
@@ -358,7 +350,7 @@ fn read_or_reuse(
 fn fingerprint(doc: &Doc<'_>, rule: AnchorRule) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (doc.url, doc.retired, doc.language, format!("{rule:?}")).hash(&mut h);
+    (doc.url, doc.retired, doc.language, rule).hash(&mut h);
     doc.sop.source.text().hash(&mut h);
     h.finish()
 }
@@ -450,6 +442,17 @@ fn push_base36(out: &mut String, mut value: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terms_sort_by_utf16_code_units_as_the_browser_compares_them() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        assert_eq!(utf16_order("refund", "refunds"), Less);
+        assert_eq!(utf16_order("réfund", "refund"), Greater);
+        // U+FF21 (one code unit, FF21) sorts after U+1F600 (D83D DE00) in UTF-16, though
+        // before it by code point.
+        assert_eq!(utf16_order("a\u{ff21}", "a\u{1f600}"), Greater);
+        assert_eq!(utf16_order("same", "same"), Equal);
+    }
 
     #[test]
     fn postings_are_delta_coded_in_base_36() {

@@ -7,6 +7,7 @@
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::repo::anchors::{AnchorRule, Anchors};
+use crate::repo::elements;
 use crate::repo::html::decode_entities;
 use crate::repo::markdown::options;
 
@@ -139,7 +140,8 @@ impl RawText {
                 continue;
             }
             match tag_name(after) {
-                Some((name, closing)) if is_element(&name) => {
+                Some((name, closing)) if elements::is_element(&name) => {
+                    let name = name.to_ascii_lowercase();
                     let end = after.find('>').map_or(after.len(), |i| i + 1);
                     if !closing && (name == "script" || name == "style") {
                         self.skip_until = Some(if name == "script" {
@@ -163,7 +165,7 @@ impl RawText {
     }
 }
 
-/// The lowercase name of the tag `after` starts with (the text after `<`), and whether it
+/// The name of the tag `after` starts with (the text after `<`), as written, and whether it
 /// closes an element (`</b>`).
 fn tag_name(after: &str) -> Option<(String, bool)> {
     let (closing, rest) = match after.strip_prefix('/') {
@@ -176,7 +178,7 @@ fn tag_name(after: &str) -> Option<(String, bool)> {
     let name = &rest[..end];
     let next = rest[end..].chars().next();
     let ends_well = matches!(next, None | Some('>' | '/' | ' ' | '\t' | '\n' | '\r'));
-    (!name.is_empty() && ends_well).then(|| (name.to_ascii_lowercase(), closing))
+    (!name.is_empty() && ends_well).then(|| (name.to_string(), closing))
 }
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
@@ -191,131 +193,6 @@ fn is_inline(name: &str) -> bool {
         "sub", "sup", "time", "tt", "u", "var",
     ];
     INLINE.contains(&name)
-}
-
-/// Whether `name` is an HTML element (so `<Enter>` and `<first name>` are text).
-fn is_element(name: &str) -> bool {
-    const ELEMENTS: [&str; 115] = [
-        "a",
-        "abbr",
-        "acronym",
-        "address",
-        "area",
-        "article",
-        "aside",
-        "audio",
-        "b",
-        "base",
-        "bdi",
-        "bdo",
-        "big",
-        "blink",
-        "blockquote",
-        "body",
-        "br",
-        "button",
-        "canvas",
-        "caption",
-        "center",
-        "cite",
-        "code",
-        "col",
-        "colgroup",
-        "data",
-        "datalist",
-        "dd",
-        "del",
-        "details",
-        "dfn",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "embed",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "font",
-        "footer",
-        "form",
-        "frame",
-        "frameset",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
-        "header",
-        "hgroup",
-        "hr",
-        "html",
-        "i",
-        "iframe",
-        "img",
-        "input",
-        "ins",
-        "kbd",
-        "label",
-        "legend",
-        "li",
-        "link",
-        "main",
-        "map",
-        "mark",
-        "marquee",
-        "math",
-        "menu",
-        "meta",
-        "meter",
-        "nav",
-        "nobr",
-        "noscript",
-        "object",
-        "ol",
-        "optgroup",
-        "option",
-        "output",
-        "p",
-        "param",
-        "picture",
-        "pre",
-        "progress",
-        "q",
-        "rp",
-        "rt",
-        "ruby",
-        "s",
-        "samp",
-        "script",
-        "search",
-        "section",
-        "select",
-        "small",
-        "source",
-        "span",
-        "strike",
-        "strong",
-        "style",
-        "sub",
-        "summary",
-        "sup",
-        "svg",
-        "table",
-        "tbody",
-        "td",
-        "template",
-        "textarea",
-        "tfoot",
-        "th",
-        "thead",
-    ];
-    const MORE: [&str; 9] = [
-        "time", "title", "tr", "track", "tt", "u", "ul", "var", "video",
-    ];
-    ELEMENTS.contains(&name) || MORE.contains(&name) || name == "wbr"
 }
 
 #[cfg(test)]
