@@ -126,18 +126,34 @@ pub fn sort(findings: &mut [Finding]) {
 /// # Errors
 /// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
 pub fn check_sop(repo: &Repo, corpus: &Corpus, path: &str) -> Result<Vec<Finding>, LintError> {
+    check_sops(repo, corpus, &[path])
+}
+
+/// Run every rule for the files of `corpus` at `paths` (as [`check_sop`] does for one), with
+/// the corpus indexed once for all of them.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub fn check_sops(repo: &Repo, corpus: &Corpus, paths: &[&str]) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
     let cx = Cx::new(repo, corpus);
-    let mut findings = Vec::new();
-    if let Some(sop) = corpus.sops.iter().find(|s| s.path == path) {
-        findings.extend(cx.check_one(sop));
-        findings.extend(cx.duplicate_ids(Some(path)));
-    }
+    let wanted: HashSet<&str> = paths.iter().copied().collect();
+    let mut findings: Vec<Finding> = corpus
+        .sops
+        .par_iter()
+        .filter(|s| wanted.contains(s.path.as_str()))
+        .flat_map_iter(|sop| cx.check_one(sop))
+        .collect();
+    findings.extend(
+        cx.duplicate_ids(None)
+            .into_iter()
+            .filter(|f| wanted.contains(f.file.as_str())),
+    );
     findings.extend(
         corpus
             .broken
             .iter()
-            .filter(|b| b.path == path)
+            .filter(|b| wanted.contains(b.path.as_str()))
             .map(|b| broken_file(repo, b)),
     );
     Ok(finish(findings, corpus, &levels))

@@ -166,11 +166,10 @@ impl Inputs {
             .map(|s| s.path.as_str())
             .collect();
         self.findings.retain(|f| !files.contains(f.file.as_str()));
-        for file in &files {
-            match crate::lint::check_sop(&self.repo, &self.corpus, file) {
-                Ok(found) => self.findings.extend(found),
-                Err(e) => self.lint_error = Some(e),
-            }
+        let files: Vec<&str> = files.into_iter().collect();
+        match crate::lint::check_sops(&self.repo, &self.corpus, &files) {
+            Ok(found) => self.findings.extend(found),
+            Err(e) => self.lint_error = Some(e),
         }
         crate::lint::sort(&mut self.findings);
         Some(ids)
@@ -340,7 +339,7 @@ pub(super) struct Texts {
 struct Kept {
     blobs: Mutex<HashMap<git2::Oid, Option<String>>>,
     at: Mutex<HashMap<(String, String), Option<String>>>,
-    released: Mutex<HashMap<ReleasedAt, Option<Sop>>>,
+    released: Mutex<HashMap<ReleasedAt, Option<Arc<Sop>>>>,
 }
 
 /// Where a released SOP was read: its blob (else its commit) and its path then.
@@ -394,7 +393,7 @@ impl select::TextReader for GitText {
         blob: Option<git2::Oid>,
         path: &str,
         settings: &crate::repo::Settings,
-    ) -> Option<Sop> {
+    ) -> Option<Arc<Sop>> {
         let kept = self.kept.clone();
         let key = (
             blob,
@@ -411,7 +410,7 @@ impl select::TextReader for GitText {
                 Some(blob) => reader.blob(blob),
                 None => reader.at_commit(&release.commit, path),
             }?;
-            Some(Sop::parse_in(path.to_string(), text, settings))
+            Some(Arc::new(Sop::parse_in(path.to_string(), text, settings)))
         })
     }
 

@@ -17,7 +17,6 @@
 //! Every release whose text was approved (or retired) also gets an archived page; a release
 //! that was not approved has none, so nothing links to text that was never approved.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -91,6 +90,33 @@ pub fn status_words(status: Option<Status>) -> &'static str {
     }
 }
 
+/// An SOP's text as a page shows it: the working copy, or one read from git (shared, so that
+/// the texts `sop serve` keeps between builds are not copied for each build).
+#[derive(Debug, Clone)]
+pub enum SopRef<'a> {
+    /// A text of the corpus.
+    Borrowed(&'a Sop),
+    /// A text read from git.
+    Shared(std::sync::Arc<Sop>),
+}
+
+impl SopRef<'_> {
+    fn owned(sop: Sop) -> Self {
+        SopRef::Shared(std::sync::Arc::new(sop))
+    }
+}
+
+impl std::ops::Deref for SopRef<'_> {
+    type Target = Sop;
+
+    fn deref(&self) -> &Sop {
+        match self {
+            SopRef::Borrowed(sop) => sop,
+            SopRef::Shared(sop) => sop,
+        }
+    }
+}
+
 /// One SOP's published current page.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
@@ -99,7 +125,7 @@ pub struct Entry<'a> {
     /// File-safe form of the id, used in URLs.
     pub slug: String,
     /// The text shown.
-    pub sop: Cow<'a, Sop>,
+    pub sop: SopRef<'a>,
     /// The working copy.
     pub working: &'a Sop,
     /// Why this text.
@@ -124,8 +150,8 @@ pub struct Entry<'a> {
 pub struct Archived<'a> {
     /// The release.
     pub release: &'a Release,
-    /// The text at the tag.
-    pub sop: Sop,
+    /// The text at the tag (shared with what `sop serve` keeps between builds).
+    pub sop: std::sync::Arc<Sop>,
     /// Its blob, when the history knows it.
     pub blob: Option<git2::Oid>,
     /// Site path of the page (`sops/SOP-0001/v1.0.0.html`).
@@ -136,7 +162,7 @@ pub struct Archived<'a> {
 #[derive(Debug, Clone)]
 pub struct Translation<'a> {
     /// The translation's text shown (committed, unless drafts are previewed).
-    pub sop: Cow<'a, Sop>,
+    pub sop: SopRef<'a>,
     /// Its language tag.
     pub language: String,
     /// Site path (`sops/SOP-0001.es.html`).
@@ -189,9 +215,13 @@ pub trait TextReader {
         blob: Option<git2::Oid>,
         path: &str,
         settings: &Settings,
-    ) -> Option<Sop> {
+    ) -> Option<std::sync::Arc<Sop>> {
         let text = self.at_tag(release, blob, path)?;
-        Some(Sop::parse_in(path.to_string(), text, settings))
+        Some(std::sync::Arc::new(Sop::parse_in(
+            path.to_string(),
+            text,
+            settings,
+        )))
     }
     /// The text of a blob.
     fn blob(&mut self, blob: git2::Oid) -> Option<String>;
@@ -372,24 +402,24 @@ fn translation_text<'a>(
     reader: Option<&mut (dyn TextReader + '_)>,
     settings: &Settings,
     notes: &mut Vec<String>,
-) -> Option<Cow<'a, Sop>> {
+) -> Option<SopRef<'a>> {
     if how.drafts {
-        return Some(Cow::Borrowed(t));
+        return Some(SopRef::Borrowed(t));
     }
     let approved = |s: &Sop| s.status() == Some(Status::Approved);
     let (Some(git), Some(reader)) = (how.git, reader) else {
-        return approved(t).then_some(Cow::Borrowed(t));
+        return approved(t).then_some(SopRef::Borrowed(t));
     };
     let committed = match git.head.get(&t.path) {
-        Some(blob) if history::is_text_of(blob, t.source.text()) => Some(Cow::Borrowed(t)),
+        Some(blob) if history::is_text_of(blob, t.source.text()) => Some(SopRef::Borrowed(t)),
         Some(blob) => reader
             .blob(blob)
-            .map(|text| Cow::Owned(Sop::parse_in(t.path.clone(), text, settings))),
+            .map(|text| SopRef::owned(Sop::parse_in(t.path.clone(), text, settings))),
         None => None,
     };
     match committed {
         Some(c) if approved(&c) => {
-            if !matches!(c, Cow::Borrowed(_)) {
+            if !matches!(c, SopRef::Borrowed(_)) {
                 notes.push(format!(
                     "`{}` has changes that are not committed: the site shows its committed text",
                     t.path
@@ -463,7 +493,7 @@ fn pick<'a>(
         }
     }
     let in_force = |s: &Sop| matches!(s.status(), Some(Status::Approved | Status::Retired));
-    let entry = |sop: Cow<'a, Sop>, shown: Shown, release: Option<&'a Release>, archived| Entry {
+    let entry = |sop: SopRef<'a>, shown: Shown, release: Option<&'a Release>, archived| Entry {
         id: id.to_string(),
         url: format!("sops/{slug}.html"),
         slug: slug.clone(),
@@ -477,12 +507,17 @@ fn pick<'a>(
         translations: Vec::new(),
     };
     if how.drafts {
-        return Ok(entry(Cow::Borrowed(working), Shown::Draft, None, archived));
+        return Ok(entry(
+            SopRef::Borrowed(working),
+            Shown::Draft,
+            None,
+            archived,
+        ));
     }
     let Some(git) = how.git else {
         return if in_force(working) {
             Ok(entry(
-                Cow::Borrowed(working),
+                SopRef::Borrowed(working),
                 Shown::Working,
                 None,
                 archived,
@@ -504,13 +539,13 @@ fn pick<'a>(
             .is_some_and(|a| a.blob == Some(b) && a.sop.source.text() == working.source.text())
             || history::is_text_of(b, working.source.text())
     });
-    let head: Option<Cow<'a, Sop>> = match head_blob {
-        _ if working_is_head => Some(Cow::Borrowed(working)),
+    let head: Option<SopRef<'a>> = match head_blob {
+        _ if working_is_head => Some(SopRef::Borrowed(working)),
         Some(blob) => {
             let path = history.map_or(working.path.as_str(), |h| h.path.as_str());
             reader
                 .and_then(|r| r.blob(blob))
-                .map(|text| Cow::Owned(Sop::parse_in(path.to_string(), text, settings)))
+                .map(|text| SopRef::owned(Sop::parse_in(path.to_string(), text, settings)))
         }
         None => None,
     };
@@ -556,7 +591,7 @@ fn pick<'a>(
         let release = last.release;
         let sop = match (reviewed, &head) {
             (Some(_), Some(h)) => h.clone(),
-            _ => Cow::Owned(last.sop.clone()),
+            _ => SopRef::Shared(std::sync::Arc::clone(&last.sop)),
         };
         return Ok(entry(
             sop,

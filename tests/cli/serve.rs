@@ -486,6 +486,10 @@ fn search_after_an_edit_holds_the_new_words_and_keeps_the_other_sops() {
         after.contains("\"refund\""),
         "the other SOPs are still found"
     );
+    // The index updated after the edit is the one a first build of the edited SOPs makes.
+    let fresh = serve(&repo);
+    assert_eq!(search_index(&fresh.url), after);
+    drop(fresh);
     repo.write(file, &original);
     assert!(wait_for_not(
         &served.url,

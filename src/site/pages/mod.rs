@@ -174,6 +174,7 @@ pub(super) fn render_all(
             repo.settings.config.links.anchors,
             build.site_language(),
             options.search.as_deref(),
+            options.only.is_some(),
             &emit,
         )?;
         Ok(())

@@ -118,6 +118,26 @@ struct Manifest<'a> {
 pub struct SearchCache {
     /// By document key (`SOP-0001`, `SOP-0001 es`).
     docs: Mutex<FxHashMap<String, Arc<ReadDoc>>>,
+    /// The index the last build made.
+    last: Mutex<Option<LastIndex>>,
+}
+
+/// The index as a build made it: after an edit of a few documents, the next build takes their
+/// old postings out and puts their new ones in, instead of gathering every document's again.
+struct LastIndex {
+    /// The documents' keys, in document order.
+    keys: Vec<String>,
+    /// What each document's reading depended on ([`fingerprint`]), in document order.
+    fingerprints: Vec<u64>,
+    /// Every term in the browser's order ([`utf16_order`]), with the documents that hold it
+    /// (in increasing order) and those postings as text.
+    terms: Vec<IndexedTerm>,
+}
+
+struct IndexedTerm {
+    text: Box<str>,
+    postings: Vec<Posting>,
+    encoded: String,
 }
 
 impl std::fmt::Debug for SearchCache {
@@ -147,6 +167,7 @@ pub(super) fn search_files(
     rule: AnchorRule,
     site_language: &str,
     cache: Option<&SearchCache>,
+    partial: bool,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
 ) -> Result<(), SiteError> {
     let mut docs: Vec<Doc<'_>> = Vec::new();
@@ -173,6 +194,16 @@ pub(super) fn search_files(
     }
     // Those in force first: ranks break ties by document order.
     docs.sort_by_key(|d| d.retired);
+    let fingerprints: Vec<u64> = match cache {
+        Some(_) => docs.par_iter().map(|d| fingerprint(d, rule)).collect(),
+        None => Vec::new(),
+    };
+    // A partial build (`sop serve` after an edit) keeps the files it does not write again.
+    if let Some(cache) = cache.filter(|_| partial)
+        && update(&docs, &fingerprints, rule, cache, emit)?
+    {
+        return Ok(());
+    }
     // Each thread gathers the postings of the documents it reads into its own map; the maps
     // are merged at the end. A document's text goes out as soon as it is read.
     let postings = docs
@@ -185,13 +216,9 @@ pub(super) fn search_files(
                 if i > 0 {
                     json.push(',');
                 }
-                json.push_str(&read_or_reuse(
-                    d,
-                    f * DOCS_PER_FILE + i,
-                    rule,
-                    &mut postings,
-                    cache,
-                ));
+                let n = f * DOCS_PER_FILE + i;
+                let known = cache.zip(fingerprints.get(n).copied());
+                json.push_str(&read_or_reuse(d, n, rule, &mut postings, known));
             }
             json.push(']');
             emit(
@@ -214,11 +241,45 @@ pub(super) fn search_files(
     // The browser compares strings by UTF-16 code units: sort the same way, so it finds the
     // chunk of a term by binary search over the chunks' first terms.
     terms.par_sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
-    // Each term's postings as text (the lists are freed as they are encoded).
-    let terms: Vec<(Box<str>, String)> = terms
+    let Some(cache) = cache else {
+        // Each term's postings as text (the lists are freed as they are encoded).
+        let terms: Vec<(Box<str>, String)> = terms
+            .into_par_iter()
+            .map(|(term, list)| (term, encode_postings(&list)))
+            .collect();
+        return emit_terms(&docs, terms.iter().map(|(t, e)| (&**t, e.as_str())), emit);
+    };
+    let terms: Vec<IndexedTerm> = terms
         .into_par_iter()
-        .map(|(term, list)| (term, encode_postings(&list)))
+        .map(|(text, postings)| IndexedTerm {
+            encoded: encode_postings(&postings),
+            text,
+            postings,
+        })
         .collect();
+    emit_terms(&docs, terms.iter().map(IndexedTerm::pair), emit)?;
+    *cache.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(LastIndex {
+        keys: docs.iter().map(Doc::key).collect(),
+        fingerprints,
+        terms,
+    });
+    Ok(())
+}
+
+impl IndexedTerm {
+    fn pair(&self) -> (&str, &str) {
+        (&self.text, &self.encoded)
+    }
+}
+
+/// Hand the term chunks and the manifest to `emit`: `terms` are every term in the browser's
+/// order with its postings as text.
+fn emit_terms<'t>(
+    docs: &[Doc<'_>],
+    terms: impl Iterator<Item = (&'t str, &'t str)>,
+    emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+) -> Result<(), SiteError> {
+    let terms: Vec<(&str, &str)> = terms.collect();
     // Cut the sorted terms into chunks of about CHUNK_BYTES each.
     let mut bounds: Vec<(usize, usize)> = Vec::new();
     let (mut first, mut size) = (0, 0);
@@ -264,7 +325,7 @@ pub(super) fn search_files(
         v: 2,
         docs: docs.iter().map(Doc::key).collect(),
         current: docs.iter().filter(|d| !d.retired).count(),
-        chunks: bounds.iter().map(|&(from, _)| &*terms[from].0).collect(),
+        chunks: bounds.iter().map(|&(from, _)| terms[from].0).collect(),
         stems,
         per: DOCS_PER_FILE,
     };
@@ -272,6 +333,116 @@ pub(super) fn search_files(
         "assets/search/index.js".to_string(),
         register_script("index", &manifest).into_bytes(),
     )
+}
+
+/// At most this share of the documents changed for [`update`] to be worth it.
+const UPDATE_AT_MOST: usize = 8;
+
+/// Update the index the last build made (kept in `cache`) when the documents are the same, in
+/// the same order, and only a few of them changed: their old postings are taken out, their new
+/// ones put in, and only their text files, the term chunks and the manifest are emitted.
+/// Whether it did; when not, nothing was emitted.
+fn update(
+    docs: &[Doc<'_>],
+    fingerprints: &[u64],
+    rule: AnchorRule,
+    cache: &SearchCache,
+    emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+) -> Result<bool, SiteError> {
+    let mut last = cache.last.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(index) = last.as_mut() else {
+        return Ok(false);
+    };
+    let same_docs =
+        index.keys.len() == docs.len() && index.keys.iter().zip(docs).all(|(k, d)| *k == d.key());
+    if !same_docs {
+        return Ok(false);
+    }
+    let changed: Vec<usize> = (0..docs.len())
+        .filter(|&n| index.fingerprints.get(n) != fingerprints.get(n))
+        .collect();
+    if changed.len() > docs.len() / UPDATE_AT_MOST + 1 {
+        return Ok(false);
+    }
+    let mut read = cache.docs.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut touched: std::collections::BTreeSet<Box<str>> = std::collections::BTreeSet::new();
+    for &n in &changed {
+        let (Some(doc), Some(&fingerprint)) = (docs.get(n), fingerprints.get(n)) else {
+            continue;
+        };
+        let doc_n = u32::try_from(n).unwrap_or(u32::MAX);
+        let key = doc.key();
+        // The documents of the last build were all read (or reused) then, so each is known.
+        let Some(old) = read.get(&key).cloned() else {
+            // Not known after all: start again from nothing.
+            *last = None;
+            return Ok(false);
+        };
+        let mut scratch = Postings::default();
+        let (text, terms) = read_doc(doc, n, rule, &mut scratch, true);
+        for (term, _) in &old.terms {
+            if let Ok(i) = index.terms.binary_search_by(|t| utf16_order(&t.text, term)) {
+                index.terms[i].postings.retain(|p| p.doc() != doc_n);
+                touched.insert(term.clone());
+            }
+        }
+        for (term, w) in &terms {
+            let posting = Posting::new(doc_n, *w);
+            match index.terms.binary_search_by(|t| utf16_order(&t.text, term)) {
+                Ok(i) => {
+                    let list = &mut index.terms[i].postings;
+                    let at = list.partition_point(|p| p.doc() < doc_n);
+                    list.insert(at, posting);
+                }
+                Err(i) => index.terms.insert(
+                    i,
+                    IndexedTerm {
+                        text: term.clone(),
+                        postings: vec![posting],
+                        encoded: String::new(),
+                    },
+                ),
+            }
+            touched.insert(term.clone());
+        }
+        read.insert(
+            key,
+            Arc::new(ReadDoc {
+                fingerprint,
+                text,
+                terms,
+            }),
+        );
+        if let Some(f) = index.fingerprints.get_mut(n) {
+            *f = fingerprint;
+        }
+    }
+    index.terms.retain(|t| !t.postings.is_empty());
+    for term in &touched {
+        if let Ok(i) = index.terms.binary_search_by(|t| utf16_order(&t.text, term)) {
+            index.terms[i].encoded = encode_postings(&index.terms[i].postings);
+        }
+    }
+    // The text files that hold a changed document.
+    let mut files: Vec<usize> = changed.iter().map(|n| n / DOCS_PER_FILE).collect();
+    files.dedup();
+    for f in files {
+        let mut json = String::from("[");
+        for n in f * DOCS_PER_FILE..((f + 1) * DOCS_PER_FILE).min(docs.len()) {
+            if n > f * DOCS_PER_FILE {
+                json.push(',');
+            }
+            let text = docs.get(n).and_then(|d| read.get(&d.key()));
+            json.push_str(text.map_or("null", |r| r.text.as_str()));
+        }
+        json.push(']');
+        emit(
+            format!("assets/search/d/{f}.js"),
+            register_json(&format!("d/{f}"), &json).into_bytes(),
+        )?;
+    }
+    emit_terms(docs, index.terms.iter().map(IndexedTerm::pair), emit)?;
+    Ok(true)
 }
 
 /// Compare two strings as JavaScript does: by UTF-16 code units. This is the order of their
@@ -313,20 +484,20 @@ fn base_language(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
-/// Read the words of document `n` into `postings`, or take them from `cache` when the
-/// document is as it was then; its text as JSON.
+/// Read the words of document `n` into `postings`, or take them from the cache when the
+/// document is as it was then (`known`: the cache, and the document's [`fingerprint`]); its
+/// text as JSON.
 fn read_or_reuse(
     doc: &Doc<'_>,
     n: usize,
     rule: AnchorRule,
     postings: &mut Postings,
-    cache: Option<&SearchCache>,
+    known: Option<(&SearchCache, u64)>,
 ) -> String {
-    let Some(cache) = cache else {
+    let Some((cache, fingerprint)) = known else {
         return read_doc(doc, n, rule, postings, false).0;
     };
     let key = doc.key();
-    let fingerprint = fingerprint(doc, rule);
     let lock = || cache.docs.lock().unwrap_or_else(PoisonError::into_inner);
     let hit = lock()
         .get(&key)
