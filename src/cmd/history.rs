@@ -25,6 +25,7 @@ use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::git::history::{self, Histories, RevisionKind, SopHistory};
 use crate::repo::sop::FileName;
 use crate::terminal::escape_line as e;
+use crate::words::count;
 use crate::{Exit, Stop};
 
 /// Run `sop history`.
@@ -298,14 +299,12 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
     }
     let releases = h.releases.len();
     let reviews = rows.iter().filter(|r| r.what == "review").count();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     writeln!(
         out,
         "{}, {}, {}",
-        plural(releases, "release", "releases"),
-        plural(reviews, "review", "reviews"),
-        plural(h.commits.len(), "commit", "commits")
+        count(releases, "release"),
+        count(reviews, "review"),
+        count(h.commits.len(), "commit")
     )?;
     writeln!(out)?;
     let width = |f: fn(&Row) -> &str, head: &str| {

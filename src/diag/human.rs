@@ -138,11 +138,7 @@ impl Hidden<'_> {
             (Some(a), Some(b)) => format!(", lines {a}–{b}"),
             _ => String::new(),
         };
-        let what = if self.count == 1 {
-            "1 more finding".to_string()
-        } else {
-            format!("{} more findings", self.count)
-        };
+        let what = crate::words::count_with(self.count, "more finding", "more findings");
         let title = level
             .primary_title(format!("{what} like this in this file{lines}"))
             .id(f.rule.id);

@@ -84,11 +84,9 @@ impl ReviewState {
 /// from its `days_late`.
 pub fn when_words(days_late: i64) -> String {
     match days_late {
-        1 => "1 day late".into(),
-        n if n > 1 => format!("{n} days late"),
         0 => "due today".into(),
-        -1 => "in 1 day".into(),
-        n => format!("in {} days", -n),
+        n if n > 0 => format!("{} late", crate::words::count_signed(n, "day")),
+        n => format!("in {}", crate::words::count_signed(-n, "day")),
     }
 }
 

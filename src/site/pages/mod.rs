@@ -258,10 +258,8 @@ fn lost_links_note(lost: &std::sync::Mutex<BTreeSet<(String, String)>>) -> Optio
     if lost.len() > SHOWN {
         list.push(format!("and {} more", lost.len() - SHOWN));
     }
-    let (n, s) = match lost.len() {
-        1 => ("1 link leads".to_string(), "it shows"),
-        n => (format!("{n} links lead"), "they show"),
-    };
+    let n = crate::words::count_with(lost.len(), "link leads", "links lead");
+    let s = crate::words::plural(lost.len(), "it shows", "they show");
     Some(format!(
         "{n} to a Markdown file the site has no page for (an SOP not published yet, or a document that is not an SOP), so {s} as plain text: {}; publish the SOP, or link to one that is published",
         list.join(", ")
