@@ -17,7 +17,7 @@ use super::select::{Entry, Selection, name_slug};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
 use crate::git::history::Histories;
-use crate::repo::{Corpus, Repo, Sop, Status};
+use crate::repo::{Corpus, Repo, Settings, Sop, Status};
 use crate::report::{self, ReviewState};
 
 /// The pages of one SOP (site path, HTML) and the repository files they link to.
@@ -91,7 +91,7 @@ pub(super) fn render_all(
         selection
             .entries
             .iter()
-            .filter_map(|e| department_of(&e.sop)),
+            .filter_map(|e| department_of(&e.sop, &repo.settings)),
     );
     let tags = unique_slugs(selection.entries.iter().flat_map(|e| tags_of(&e.sop)));
     let build = Build {
@@ -275,7 +275,7 @@ impl Build<'_> {
         let base = self.options.base_url.as_deref();
         let title = &self.repo.settings.config.site.title;
         let texts = self.theme.i18n.texts(self.site_language());
-        let releases = feeds::releases(self.selection, texts);
+        let releases = feeds::releases(self.selection, &self.repo.settings, texts);
         let reviews = report::reviews(
             &self.selection.current(),
             &self.repo.settings,
@@ -478,8 +478,8 @@ fn status_text(sop: &Sop) -> String {
     sop.status().map_or("unknown", Status::as_str).to_string()
 }
 
-fn department_of(sop: &Sop) -> Option<String> {
-    text(sop.meta.department.as_ref())
+fn department_of(sop: &Sop, settings: &Settings) -> Option<String> {
+    sop.department(settings).map(str::to_string)
 }
 
 fn tags_of(sop: &Sop) -> Vec<String> {
