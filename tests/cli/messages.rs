@@ -38,3 +38,46 @@ fn refusing_the_current_folder_names_it() {
     // The folder is named (the site side may word the refusal its own way).
     assert!(stderr.contains("error: `"), "{stderr}");
 }
+
+/// See #16: "did you mean" names the SOPs most like what was typed, with their titles: a
+/// title word, the same number, or two characters swapped; no guess among many ids that are
+/// each one character off.
+#[test]
+fn unknown_id_suggests_by_similarity_with_titles() {
+    let r = SopRepo::new();
+    for n in 1..=12 {
+        let id = format!("SOP-{n:04}");
+        let title = if n == 7 {
+            "Refund requests".to_string()
+        } else {
+            format!("Topic {n}")
+        };
+        r.write(
+            &format!("sops/a/{id}-t.md"),
+            &sop_text(&id, &title, "procedure", "draft"),
+        );
+    }
+    r.commit("twelve");
+    let help = |wanted: &str| {
+        let out = r.sop().args(["history", wanted]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("help: "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let only = |id: &str, title: &str| {
+        format!("did you mean `{id}` ({title})? (`sop list` shows every id)")
+    };
+    assert_eq!(help("SOP-0021"), only("SOP-0012", "Topic 12"));
+    assert_eq!(help("refund"), only("SOP-0007", "Refund requests"));
+    assert_eq!(help("SOP-7"), only("SOP-0007", "Refund requests"));
+    assert_eq!(help("SOP-007"), only("SOP-0007", "Refund requests"));
+    // One edit from SOP-0003, SOP-0010, SOP-0011 and SOP-0012 alike: no guess.
+    assert_eq!(help("SOP-0013"), "`sop list` shows every SOP and its id");
+    // One character off from a single id: that one.
+    assert_eq!(help("SOP-0099"), only("SOP-0009", "Topic 9"));
+    assert_eq!(help("SOP-0444"), "`sop list` shows every SOP and its id");
+}
