@@ -186,7 +186,12 @@ fn write_table(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "{}  {errors:>6}  {warnings:>8}", pad(name))?;
     }
     if rows.len() > shown.len() {
-        writeln!(out, "… and {} more files", rows.len() - shown.len())?;
+        let more = rows.len() - shown.len();
+        writeln!(
+            out,
+            "… and {}",
+            crate::words::count_with(more, "more file", "more files")
+        )?;
     }
     writeln!(out)
 }
