@@ -22,6 +22,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod site;
 pub mod terminal;
+pub mod words;
 
 use std::process::ExitCode;
 

@@ -206,9 +206,25 @@ fn generic_template(sections: &[String]) -> String {
         "---\nid: {{ id }}\ntitle: {{ title | yaml }}\ntype: {{ type }}\nstatus: draft\nversion: 0.1.0\nowner: {{ owner | yaml }}\ndepartment: {{ department | yaml }}\nreview_every: {{ review_every }}\ntags: []\n---\n",
     );
     for s in sections {
-        t.push_str(&format!("\n## {s}\n\n<Write the {s} of this SOP here.>\n"));
+        t.push_str(&format!("\n## {s}\n\n{}\n", section_prompt(s)));
     }
     t
+}
+
+/// The prompt written under a section that has no text from a template: "<Write the meaning
+/// section here.>" for `Meaning`. The name reads as inside a sentence (lower case, acronyms
+/// kept); characters that would make the prompt read as an HTML tag are left out, so that
+/// `sop lint` still finds it.
+pub fn section_prompt(section: &str) -> String {
+    let name: String = crate::words::in_sentence(section.trim())
+        .chars()
+        .filter_map(|c| match c {
+            '\'' => Some('’'),
+            '<' | '>' | '=' | '"' => None,
+            c => Some(c),
+        })
+        .collect();
+    format!("<Write the {name} section here.>")
 }
 
 /// `value` as a YAML scalar: plain when that reads back the same, else double-quoted.
@@ -434,6 +450,36 @@ pub fn category_path(category: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // See #16: a custom type's prompts read as a sentence, and `sop lint` finds them.
+    #[test]
+    fn section_prompts_read_naturally_and_stay_prompts() {
+        assert_eq!(
+            section_prompt("Meaning"),
+            "<Write the meaning section here.>"
+        );
+        assert_eq!(
+            section_prompt("Roles and Responsibilities"),
+            "<Write the roles and responsibilities section here.>"
+        );
+        assert_eq!(
+            section_prompt("SLA Targets"),
+            "<Write the SLA targets section here.>"
+        );
+        for name in [
+            "Meaning",
+            "Who's on call",
+            "A <b> \"quoted\" = name",
+            "退款",
+        ] {
+            let prompt = section_prompt(name);
+            assert_eq!(
+                crate::repo::elements::prompt_len(&prompt),
+                Some(prompt.len()),
+                "{prompt}"
+            );
+        }
+    }
 
     #[test]
     fn slugs_stay_readable() {

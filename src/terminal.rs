@@ -47,6 +47,19 @@ pub fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
 }
 
+/// The width tables are fitted to when the terminal's is not known.
+pub const DEFAULT_COLUMNS: usize = 100;
+
+/// How many columns a table may take: `COLUMNS` when it is set to a number (shells set it
+/// to the terminal's width; a script may set it), else [`DEFAULT_COLUMNS`].
+pub fn columns() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .unwrap_or(DEFAULT_COLUMNS)
+}
+
 /// `text` followed by spaces up to `columns` terminal columns.
 pub fn pad(text: &str, columns: usize) -> String {
     let mut out = text.to_string();

@@ -442,7 +442,7 @@ pub fn shape_body(
         let content = prompts
             .get(&normalize_heading(name))
             .cloned()
-            .unwrap_or_else(|| format!("\n<Write the {name} of this SOP here.>\n"));
+            .unwrap_or_else(|| format!("\n{}\n", crate::scaffold::section_prompt(name)));
         sections.insert(at, (name.clone(), content));
         added.push(name.clone());
     }

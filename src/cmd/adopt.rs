@@ -17,6 +17,7 @@ use crate::adopt::{self, Choices, Facts, OwnerFrom, Plan};
 use crate::cli::{AdoptArgs, AdoptOwnerFrom};
 use crate::repo::files::{LeftOut, MARKDOWN_EXTENSIONS};
 use crate::repo::{FileProblem, Repo, Sop};
+use crate::words::{count, plural};
 use crate::{Exit, Stop, atomic, scaffold};
 
 /// Run `sop adopt`.
@@ -148,9 +149,8 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         }
         return Err(Stop::refused(
             format!(
-                "{} file{} cannot be read, so nothing was changed",
-                refusals.len(),
-                if refusals.len() == 1 { "" } else { "s" }
+                "{} cannot be read, so nothing was changed",
+                count(refusals.len(), "file")
             ),
             Some(
                 "correct each file as its line above says, then run `sop adopt` again".to_string(),
@@ -246,26 +246,20 @@ fn summary(
     if changed == 0 && todo == 0 {
         writeln!(
             out,
-            "nothing to adopt: {} SOP file{} already {} front matter",
-            plans.len(),
-            if plans.len() == 1 { "" } else { "s" },
-            if plans.len() == 1 {
-                "has its"
-            } else {
-                "have their"
-            }
+            "nothing to adopt: {} already {} front matter",
+            count(plans.len(), "SOP file"),
+            plural(plans.len(), "has its", "have their")
         )?;
         return Ok(());
     }
-    let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
     writeln!(
         out,
-        "\n{} {}; {} left as {} (already adopted); {todo} thing{} to decide by hand (\"to do\" above)",
+        "\n{} {}; {} left as {} (already adopted); {} to decide by hand (\"to do\" above)",
         if dry_run { "would adopt" } else { "adopted" },
-        files(changed),
-        files(already),
-        if already == 1 { "it was" } else { "they were" },
-        if todo == 1 { "" } else { "s" },
+        count(changed, "file"),
+        count(already, "file"),
+        plural(already, "it was", "they were"),
+        count(todo, "thing"),
     )?;
     if dry_run {
         writeln!(

@@ -22,9 +22,10 @@ use anstyle::{AnsiColor, Style};
 use super::Context;
 use super::find_sop;
 use crate::cli::{HistoryArgs, HistoryFormat};
-use crate::git::history::{self, Histories, RevisionKind, SopHistory};
+use crate::git::history::{self, Histories, RevisionKind, SopHistory, TextReader};
 use crate::repo::sop::FileName;
 use crate::terminal::escape_line as e;
+use crate::words::count;
 use crate::{Exit, Stop};
 
 /// Run `sop history`.
@@ -60,6 +61,19 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
                 releases: Vec::new(),
             });
         }
+        // Titles as the working copies give them (by id, else by path).
+        let corpus = repo.load();
+        let titles: std::collections::HashMap<&str, &str> = corpus
+            .originals()
+            .into_iter()
+            .flat_map(|s| [s.id().unwrap_or(&s.path), s.path.as_str()].map(|k| (k, s.title())))
+            .collect();
+        let title_of = |h: &SopHistory| {
+            h.id.as_deref()
+                .and_then(|id| titles.get(id))
+                .or_else(|| titles.get(h.path.as_str()))
+                .copied()
+        };
         let mut list: Vec<&SopHistory> = all.values().collect();
         // Ids first, in order; then files without one, by path.
         list.sort_by(|a, b| {
@@ -74,11 +88,12 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
                 std::io::stdout().lock().write_all(&buf)?;
             }
             HistoryFormat::Table => {
+                let mut texts = git.texts().reader();
                 for (i, h) in list.iter().enumerate() {
                     if i > 0 {
                         writeln!(buf)?;
                     }
-                    write_table(&mut buf, h, None)?;
+                    write_table(&mut buf, h, title_of(h), &mut texts)?;
                 }
                 anstream::stdout().lock().write_all(&buf)?;
             }
@@ -117,7 +132,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         writeln!(out)?;
     } else {
         let mut out = anstream::stdout().lock();
-        write_table(&mut out, &h, title.as_deref())?;
+        write_table(&mut out, &h, title.as_deref(), &mut git.texts().reader())?;
     }
     Ok(Exit::Success)
 }
@@ -197,7 +212,9 @@ fn approval_lines(r: &history::Release) -> Vec<String> {
 }
 
 /// Releases, reviews and commits of `h`, newest first; a release commit shows as its release.
-fn rows(h: &SopHistory) -> Vec<Row> {
+/// A release is by the author of its commit (who made the change released), else by who
+/// tagged it; a review shows the version it confirmed, read from the file at its commit.
+fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
     let short = |c: &str| c.chars().take(7).collect::<String>();
     let mut used = vec![false; h.releases.len()];
     let mut rows = Vec::new();
@@ -215,7 +232,11 @@ fn rows(h: &SopHistory) -> Vec<Row> {
                         what: "release",
                         version: r.version.clone(),
                         commit: short(&r.commit),
-                        who: r.tagger.clone(),
+                        who: if c.author.is_empty() {
+                            r.tagger.clone()
+                        } else {
+                            c.author.clone()
+                        },
                         summary: r.summary.clone(),
                         approvals: approval_lines(r),
                     });
@@ -235,7 +256,10 @@ fn rows(h: &SopHistory) -> Vec<Row> {
                     RevisionKind::Review => "review",
                     _ => "commit",
                 },
-                version: String::new(),
+                version: match c.kind {
+                    RevisionKind::Review => reviewed_version(texts, c).unwrap_or_default(),
+                    _ => String::new(),
+                },
                 commit: short(&c.commit),
                 who: c.author.clone(),
                 summary,
@@ -261,7 +285,21 @@ fn rows(h: &SopHistory) -> Vec<Row> {
     rows
 }
 
-fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std::io::Result<()> {
+/// The version in the SOP's front matter at the review commit `c`.
+fn reviewed_version(texts: &mut TextReader, c: &history::Revision) -> Option<String> {
+    let text = match c.blob {
+        Some(blob) => texts.blob(blob),
+        None => texts.at_commit(&c.commit, &c.path),
+    }?;
+    history::front_matter_text(&text, "version")
+}
+
+fn write_table(
+    out: &mut impl Write,
+    h: &SopHistory,
+    title: Option<&str>,
+    texts: &mut TextReader,
+) -> std::io::Result<()> {
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     let name = h.id.as_deref().unwrap_or(&h.path);
@@ -272,7 +310,7 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
     writeln!(out, "{dim}{}{dim:#}", e(&h.path))?;
     // Names and subjects come from commits anyone can write: no control character reaches the
     // terminal.
-    let rows: Vec<Row> = rows(h)
+    let rows: Vec<Row> = rows(h, texts)
         .into_iter()
         .map(|r| Row {
             version: e(&r.version).into_owned(),
@@ -298,14 +336,12 @@ fn write_table(out: &mut impl Write, h: &SopHistory, title: Option<&str>) -> std
     }
     let releases = h.releases.len();
     let reviews = rows.iter().filter(|r| r.what == "review").count();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     writeln!(
         out,
         "{}, {}, {}",
-        plural(releases, "release", "releases"),
-        plural(reviews, "review", "reviews"),
-        plural(h.commits.len(), "commit", "commits")
+        count(releases, "release"),
+        count(reviews, "review"),
+        count(h.commits.len(), "commit")
     )?;
     writeln!(out)?;
     let width = |f: fn(&Row) -> &str, head: &str| {

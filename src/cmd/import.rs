@@ -362,20 +362,18 @@ fn write_sop(
         }
         if !added.is_empty() {
             todo.push(format!(
-                "write the section{} {} (prompts added)",
-                if added.len() == 1 { "" } else { "s" },
-                added
-                    .iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "write the {} {} (prompts added)",
+                crate::words::plural(added.len(), "section", "sections"),
+                crate::words::list(
+                    &added.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>(),
+                    "and"
+                )
             ));
         }
         ctx.note(&format!(
-            "{shown} → {} ({} image{})",
+            "{shown} → {} ({})",
             ctx.display_path(&path),
-            images.len(),
-            if images.len() == 1 { "" } else { "s" }
+            crate::words::count(images.len(), "image")
         ))?;
         for t in &todo {
             ctx.note(&format!("  to do: {t}"))?;

@@ -136,7 +136,7 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
                 )?;
             }
             n => {
-                let files = if n == 1 { "file is" } else { "files are" };
+                let files = crate::words::plural(n, "file is", "files are");
                 writeln!(
                     out,
                     "Next: {n} Markdown {files} already in sops/: check them with `sop lint`;"

@@ -56,11 +56,7 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
             writeln!(
                 anstream::stderr().lock(),
                 "{} left for you: `--fix` never renames a key or a heading or changes a value; the `help:` lines say what to write",
-                if suggested == 1 {
-                    "1 suggested change is".to_string()
-                } else {
-                    format!("{suggested} suggested changes are")
-                }
+                crate::words::count_with(suggested, "suggested change is", "suggested changes are")
             )?;
         }
     }
@@ -465,8 +461,7 @@ fn preview_fixes(
     if !ctx.quiet {
         let what = match files {
             0 => "`--fix` would change no file".to_string(),
-            1 => "`--fix` would change 1 file".to_string(),
-            n => format!("`--fix` would change {n} files"),
+            n => format!("`--fix` would change {}", crate::words::count(n, "file")),
         };
         writeln!(
             anstream::stderr().lock(),

@@ -3,6 +3,8 @@
 //! The JSON is an array of objects with the keys `id`, `title`, `type`, `status`, `version`,
 //! `owner`, `department`, `next_review`, `path`, `language` and `translation_of`; a value
 //! that is missing is `null`.
+//!
+//! The table fits the width `COLUMNS` gives (100 without it) by cutting the title column.
 
 use std::io::Write;
 
@@ -12,7 +14,7 @@ use super::Context;
 use crate::Exit;
 use crate::cli::{ListArgs, ListFormat};
 use crate::repo::{Repo, Sop};
-use crate::terminal::{escape_line, pad, truncate, width};
+use crate::terminal::{columns, escape_line, pad, truncate, width};
 
 /// One row of the inventory.
 #[derive(Debug, Serialize)]
@@ -76,7 +78,7 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
             serde_json::to_writer_pretty(&mut out, &rows)?;
             writeln!(out)?;
         }
-        ListFormat::Table => write_table(&mut out, &rows)?,
+        ListFormat::Table => write_table(&mut out, &rows, columns())?,
     }
     out.flush()?;
     for b in &corpus.broken {
@@ -96,7 +98,13 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-fn write_table(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
+/// The title column is never cut narrower than this; the other columns are kept whole.
+const MIN_TITLE: usize = 20;
+
+/// Write `rows` as a table that fits in `fit` terminal columns where it can: the title column
+/// takes the room the other columns leave (at least [`MIN_TITLE`]) and is cut with `…`;
+/// every column is measured in terminal columns, so CJK titles stay aligned.
+fn write_table(out: &mut impl Write, rows: &[Row], fit: usize) -> std::io::Result<()> {
     const HEADERS: [&str; 9] = [
         "ID",
         "TITLE",
@@ -119,7 +127,7 @@ fn write_table(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
             };
             [
                 r.id.as_deref().map_or_else(dash, cell),
-                truncate(&cell(&title), 48),
+                cell(&title),
                 r.sop_type.as_deref().map_or_else(dash, cell),
                 r.status.as_deref().map_or_else(dash, cell),
                 r.version.as_deref().map_or_else(dash, cell),
@@ -136,6 +144,30 @@ fn write_table(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
             *w = (*w).max(width(c));
         }
     }
+    const TITLE: usize = 1;
+    let others: usize = widths
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != TITLE)
+        .map(|(_, w)| w + 2)
+        .sum::<usize>()
+        - 2;
+    let room = fit.saturating_sub(others + 2).max(MIN_TITLE);
+    let cells: Vec<[String; 9]> = match widths.get_mut(TITLE) {
+        Some(w) if *w > room => {
+            *w = room;
+            cells
+                .into_iter()
+                .map(|mut row| {
+                    if let Some(t) = row.get_mut(TITLE) {
+                        *t = truncate(t, room);
+                    }
+                    row
+                })
+                .collect()
+        }
+        _ => cells,
+    };
     let line = |out: &mut dyn Write, items: &[String]| -> std::io::Result<()> {
         let mut s = String::new();
         for (i, (item, w)) in items.iter().zip(widths).enumerate() {

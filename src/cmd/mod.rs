@@ -268,30 +268,135 @@ pub(crate) fn find_sop<'c>(
     if let Some(sop) = found {
         return Ok(sop);
     }
-    let mut ids: Vec<&str> = originals.iter().filter_map(|s| s.id()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let score = |k: &str| strsim::jaro_winkler(&id.to_lowercase(), &k.to_lowercase());
-    let mut close: Vec<&str> = ids.iter().copied().filter(|k| score(k) >= 0.85).collect();
-    close.sort_by(|a, b| score(b).total_cmp(&score(a)).then(a.cmp(b)));
-    close.truncate(3);
-    if close.is_empty()
-        && let Some(best) = crate::repo::config::closest(id, &ids)
-    {
-        close.push(best);
-    }
-    let help = match close.split_last() {
-        None => "`sop list` shows every SOP and its id".to_string(),
-        Some((last, [])) => format!("did you mean `{last}`? (`sop list` shows every id)"),
-        Some((last, rest)) => format!(
-            "did you mean {} or `{last}`? (`sop list` shows every id)",
-            rest.iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+    let close = similar_sops(id, &originals);
+    let help = if close.is_empty() {
+        "`sop list` shows every SOP and its id".to_string()
+    } else {
+        let named: Vec<String> = close
+            .iter()
+            .map(|(i, title)| {
+                let title = crate::terminal::escape_line(title);
+                format!("`{i}` ({})", crate::terminal::truncate(&title, 40))
+            })
+            .collect();
+        format!(
+            "did you mean {}? (`sop list` shows every id)",
+            crate::words::list(&named, "or")
+        )
     };
     Err(Stop::refused(format!("no SOP has the id `{id}`"), Some(help)).into())
+}
+
+/// How many SOPs a "did you mean" names at most.
+const SUGGESTED: usize = 3;
+
+/// The SOPs (id, title) that `wanted` most likely means, best first, each id once: those whose
+/// title or file name holds it (`refund` → "Refund requests"), else those whose id has the same
+/// number (`SOP-12` → `SOP-0012`), else the ids one slip away (`SOP-0021` → `SOP-0012`). None
+/// when more than [`SUGGESTED`] are equally close, or more than one when the slip is one
+/// changed character: a guess among many ids (`SOP-0009` is one character from `SOP-0001` to
+/// `SOP-0008`) would only mislead.
+fn similar_sops<'c>(wanted: &str, sops: &[&'c crate::repo::Sop]) -> Vec<(&'c str, &'c str)> {
+    let query = wanted.trim().to_lowercase();
+    let mut seen = std::collections::HashSet::new();
+    let candidates: Vec<(&str, &str, &str)> = sops
+        .iter()
+        .filter_map(|s| {
+            let id = s.id()?;
+            let name = s.path.rsplit('/').next().unwrap_or(&s.path);
+            seen.insert(id).then_some((id, s.title(), name))
+        })
+        .collect();
+    // Scores: lower is closer; at `WEAK` and above only a single best candidate is named.
+    const WEAK: usize = 10;
+    let pick = |mut scored: Vec<(usize, &'c str, &'c str)>| {
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+        let best = scored.first().map_or(0, |s| s.0);
+        let ties = scored.iter().filter(|s| s.0 == best).count();
+        if ties > SUGGESTED || (best >= WEAK && ties > 1) {
+            return Vec::new();
+        }
+        scored.retain(|s| s.0 < WEAK || s.0 == best);
+        scored
+            .into_iter()
+            .take(SUGGESTED)
+            .map(|(_, id, title)| (id, title))
+            .collect()
+    };
+    // Words of a title or a file name.
+    let letters = query.chars().filter(|c| c.is_alphabetic()).count();
+    if letters >= 3 && !looks_like_id(&query) {
+        let by_text: Vec<(usize, &str, &str)> = candidates
+            .iter()
+            .filter_map(|&(id, title, name)| {
+                let title_l = title.to_lowercase();
+                let slug = query.replace(' ', "-");
+                let score = if title_l == query {
+                    0
+                } else if title_l.contains(&query) {
+                    1
+                } else if name.to_lowercase().contains(&slug) {
+                    2
+                } else if strsim::normalized_damerau_levenshtein(&query, &title_l) >= 0.75 {
+                    3
+                } else {
+                    return None;
+                };
+                Some((score, id, title))
+            })
+            .collect();
+        if !by_text.is_empty() {
+            return pick(by_text);
+        }
+    }
+    // The same number (`SOP-12`, `12`, `0012`).
+    let number = |s: &str| -> Option<u64> {
+        let digits: String = s
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        digits.parse().ok()
+    };
+    if let Some(n) = number(&query) {
+        let same: Vec<(usize, &str, &str)> = candidates
+            .iter()
+            .filter(|(id, _, _)| number(id) == Some(n))
+            .map(|&(id, title, _)| (0, id, title))
+            .collect();
+        if !same.is_empty() {
+            return pick(same);
+        }
+    }
+    // A typing slip in the id: two characters swapped or one left out or added is a clear
+    // slip; one character changed (`SOP-0009` for `SOP-0001`) is a weak guess.
+    let by_id: Vec<(usize, &str, &str)> = candidates
+        .iter()
+        .filter_map(|&(id, title, _)| {
+            let lower = id.to_lowercase();
+            let swaps = strsim::damerau_levenshtein(&query, &lower);
+            let edits = strsim::levenshtein(&query, &lower);
+            let same_length = query.chars().count() == lower.chars().count();
+            let score = match (swaps, edits) {
+                (1, 2) => 1,
+                (1, _) if !same_length => 1,
+                (1, _) => WEAK,
+                _ => return None,
+            };
+            Some((score, id, title))
+        })
+        .collect();
+    pick(by_id)
+}
+
+/// Whether `s` reads as an id (`sop-0012`, `gdi-sop0012`): letters, then digits at the end.
+fn looks_like_id(s: &str) -> bool {
+    s.chars().last().is_some_and(|c| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// A git repository that cannot be used, as a usage error (exit 2) with its fix.

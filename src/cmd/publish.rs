@@ -13,6 +13,7 @@ use crate::cli::PublishArgs;
 use crate::git::history::Histories;
 use crate::repo::Repo;
 use crate::site::{self, SiteError};
+use crate::words::{count, count_with, plural};
 use crate::{Exit, Stop};
 
 /// Run `sop publish`.
@@ -59,10 +60,9 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     list_notes(ctx, "not published yet", &built.unpublished_changes)?;
     if built.not_released > 0 {
         ctx.note(&format!(
-            "note: {} SOP{} published from the last commit, not from a release, so no approval record says who approved {}: `sop release <ID> --approve` records it",
-            built.not_released,
-            if built.not_released == 1 { " is" } else { "s are" },
-            if built.not_released == 1 { "it" } else { "them" },
+            "note: {} published from the last commit, not from a release, so no approval record says who approved {}: `sop release <ID> --approve` records it",
+            count_with(built.not_released, "SOP is", "SOPs are"),
+            plural(built.not_released, "it", "them"),
         ))?;
     }
     if !options.drafts && !built.left_out.is_empty() {
@@ -75,12 +75,10 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     }
     let shown = ctx.display_path(&out);
     ctx.note(&format!(
-        "published {} SOP{} ({} archived version{}, {} files) in {:.2} s into `{shown}`: open `{}` in a browser, or put the folder on any static web host",
-        built.published,
-        plural(built.published),
-        built.archived,
-        plural(built.archived),
-        built.written,
+        "published {} ({}, {}) in {:.2} s into `{shown}`: open `{}` in a browser, or put the folder on any static web host",
+        count(built.published, "SOP"),
+        count(built.archived, "archived version"),
+        count(built.written, "file"),
         started.elapsed().as_secs_f64(),
         ctx.display_path(&out.join("index.html")),
     ))?;
@@ -101,15 +99,11 @@ fn list_notes(ctx: &Context, what: &str, lines: &[String]) -> anyhow::Result<()>
     }
     if lines.len() > shown {
         ctx.note(&format!(
-            "note: and {} more SOPs {what} (`sop publish -v` lists them all)",
-            lines.len() - shown
+            "note: and {} {what} (`sop publish -v` lists them all)",
+            count_with(lines.len() - shown, "more SOP", "more SOPs")
         ))?;
     }
     Ok(())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Turn the output-folder errors into refusals with advice; pass the others through.

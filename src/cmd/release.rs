@@ -306,10 +306,9 @@ fn check_lint(repo: &Repo, corpus: &Corpus, sop: &Sop, args: &ReleaseArgs) -> an
     };
     Err(Stop::refused(
         format!(
-            "`{}` has {} error{}, {what}:\n{}",
+            "`{}` has {}, {what}:\n{}",
             sop.path,
-            count,
-            if count == 1 { "" } else { "s" },
+            crate::words::count(count, "error"),
             errors
                 .iter()
                 .map(|e| format!("  - {e}"))

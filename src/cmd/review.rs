@@ -85,11 +85,11 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
         .unwrap_or(0);
     if errors > 0 {
         ctx.warn(&format!(
-            "`{}` has {errors} lint error{}: the review is recorded, but run `sop lint {}` and fix {}",
+            "`{}` has {}: the review is recorded, but run `sop lint {}` and fix {}",
             sop.path,
-            if errors == 1 { "" } else { "s" },
+            crate::words::count(errors, "lint error"),
             sop.path,
-            if errors == 1 { "it" } else { "them" }
+            crate::words::plural(errors, "it", "them")
         ))?;
     }
 

@@ -56,9 +56,8 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
             }
             let _ = report_problems(ctx, &rebuilt);
             let _ = ctx.note(&format!(
-                "rebuilt: {} file{} rendered ({}) in {:.3} s; pages reload",
-                rebuilt.rendered,
-                if rebuilt.rendered == 1 { "" } else { "s" },
+                "rebuilt: {} rendered ({}) in {:.3} s; pages reload",
+                crate::words::count(rebuilt.rendered, "file"),
                 if rebuilt.full {
                     "every page"
                 } else {
@@ -108,8 +107,8 @@ fn report_problems(ctx: &Context, rebuilt: &Rebuilt) -> anyhow::Result<()> {
     };
     let n = rebuilt.problems.len();
     ctx.warn(&format!(
-        "{n} problem{} shown over every page, the first at `{place}`: {}",
-        if n == 1 { "" } else { "s" },
+        "{} shown over every page, the first at `{place}`: {}",
+        crate::words::count(n, "problem"),
         first.message
     ))
 }
@@ -123,8 +122,8 @@ fn announce(ctx: &Context, url: &str, pages: usize, open: bool) -> anyhow::Resul
         stdout.flush()?;
     }
     ctx.note(&format!(
-        "serving {pages} SOP{} at {url} (press Ctrl-C to stop); watching for changes",
-        if pages == 1 { "" } else { "s" }
+        "serving {} at {url} (press Ctrl-C to stop); watching for changes",
+        crate::words::count(pages, "SOP")
     ))?;
     if open {
         open_browser(ctx, url)?;

@@ -17,6 +17,7 @@ use crate::cli::{ReportFormat, StatsArgs};
 use crate::repo::dates;
 use crate::report;
 use crate::terminal::{escape_line, pad, width};
+use crate::words::{count, count_signed};
 
 /// Run `sop stats`.
 ///
@@ -51,13 +52,11 @@ pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
 fn write_human(out: &mut impl Write, s: &report::Stats) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} SOP{}, {} translation{}{} (as of {})",
-        s.sops,
-        if s.sops == 1 { "" } else { "s" },
-        s.translations,
-        if s.translations == 1 { "" } else { "s" },
+        "{}, {}{} (as of {})",
+        count(s.sops, "SOP"),
+        count(s.translations, "translation"),
         if s.unreadable > 0 {
-            format!(", {} unreadable files", s.unreadable)
+            format!(", {}", count(s.unreadable, "unreadable file"))
         } else {
             String::new()
         },
@@ -65,7 +64,12 @@ fn write_human(out: &mut impl Write, s: &report::Stats) -> std::io::Result<()> {
     )?;
     let median = s.median_days_since_review.map_or_else(
         || "no approved SOP has a review or effective date yet".to_string(),
-        |m| format!("median {} days since the last review", m.round() as i64),
+        |m| {
+            format!(
+                "median {} since the last review",
+                count_signed(m.round() as i64, "day")
+            )
+        },
     );
     writeln!(
         out,

@@ -165,6 +165,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// The machine edit: applied by `--fix` when safe, else a suggestion.
     pub fix: Option<Fix>,
+    /// Where it comes among the findings of its rule at the same place: the missing sections
+    /// of a type, in the type's order, point at the same heading. 0 unless a rule sets it.
+    pub order: u32,
 }
 
 /// A finding's position as lines and columns: 1-based, columns in characters, end exclusive.
@@ -218,6 +221,7 @@ impl Finding {
             label: None,
             help: None,
             fix: None,
+            order: 0,
         }
     }
 
@@ -230,6 +234,12 @@ impl Finding {
     /// With advice.
     pub fn help(mut self, help: impl Into<String>) -> Finding {
         self.help = Some(help.into());
+        self
+    }
+
+    /// With its place among the findings of its rule at the same place.
+    pub fn order(mut self, order: u32) -> Finding {
+        self.order = order;
         self
     }
 

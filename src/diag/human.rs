@@ -138,11 +138,7 @@ impl Hidden<'_> {
             (Some(a), Some(b)) => format!(", lines {a}–{b}"),
             _ => String::new(),
         };
-        let what = if self.count == 1 {
-            "1 more finding".to_string()
-        } else {
-            format!("{} more findings", self.count)
-        };
+        let what = crate::words::count_with(self.count, "more finding", "more findings");
         let title = level
             .primary_title(format!("{what} like this in this file{lines}"))
             .id(f.rule.id);
@@ -190,7 +186,12 @@ fn write_table(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "{}  {errors:>6}  {warnings:>8}", pad(name))?;
     }
     if rows.len() > shown.len() {
-        writeln!(out, "… and {} more files", rows.len() - shown.len())?;
+        let more = rows.len() - shown.len();
+        writeln!(
+            out,
+            "… and {}",
+            crate::words::count_with(more, "more file", "more files")
+        )?;
     }
     writeln!(out)
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::finding::{Finding, RuleMeta, Severity, Sources};
+use crate::words::plural;
 
 /// Everything a writer needs.
 pub struct Report<'a> {
@@ -117,10 +118,6 @@ impl fmt::Display for Summary {
             )
         }
     }
-}
-
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 { one } else { many }
 }
 
 #[cfg(test)]

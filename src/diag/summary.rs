@@ -79,9 +79,9 @@ pub fn to_markdown(report: &Report<'_>) -> String {
     if more > 0 {
         let _ = writeln!(
             md,
-            "\n…and {more} more {}: run `sop lint` locally, or `sop lint --format json`, to see \
+            "\n…and {}: run `sop lint` locally, or `sop lint --format json`, to see \
              every finding.",
-            if more == 1 { "finding" } else { "findings" }
+            crate::words::count_with(more, "more finding", "more findings")
         );
     }
     md

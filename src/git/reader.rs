@@ -124,7 +124,7 @@ impl Reader {
 fn not_a(what: &str, id: Oid) -> GitError {
     GitError::Read {
         what: format!("object {id}"),
-        source: git2::Error::from_str(&format!("it is not a {what}")),
+        source: git2::Error::from_str(&format!("it is not {}", crate::words::with_article(what))),
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::diag::Finding;
 use crate::repo::dates::{self, Cadence};
 use crate::repo::{Sop, Span, Status};
+use crate::words::count_signed;
 
 use super::registry::*;
 use super::{Cx, finding};
@@ -122,7 +123,7 @@ fn review_dates(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                 span,
                 format!(
                     "the review of this SOP was due on {next}, {} ago",
-                    plural(-days)
+                    count_signed(-days, "day")
                 ),
             )
             .label("review date has passed")
@@ -134,10 +135,14 @@ fn review_dates(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                 &REVIEW_DUE_SOON,
                 sop,
                 span,
-                format!(
-                    "the review of this SOP is due on {next}, in {}",
-                    plural(days)
-                ),
+                if days == 0 {
+                    format!("the review of this SOP is due today, {next}")
+                } else {
+                    format!(
+                        "the review of this SOP is due on {next}, in {}",
+                        count_signed(days, "day")
+                    )
+                },
             )
             .label("review due soon")
             .help("plan the review; record it with `sop review <ID>` when done"),
@@ -147,14 +152,6 @@ fn review_dates(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
 
 fn due_soon(window: Cadence, today: dates::Date, next: dates::Date) -> bool {
     window.after(today).is_some_and(|limit| next <= limit)
-}
-
-fn plural(days: i64) -> String {
-    if days == 1 {
-        "1 day".into()
-    } else {
-        format!("{days} days")
-    }
 }
 
 fn unknown_id(cx: &Cx<'_>, sop: &Sop, key: &str, id: &str, span: Span, out: &mut Vec<Finding>) {

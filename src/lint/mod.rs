@@ -115,6 +115,7 @@ pub fn sort(findings: &mut [Finding]) {
             .then(key(a).0.cmp(&key(b).0))
             .then(a.rule.id.cmp(b.rule.id))
             .then(key(a).1.cmp(&key(b).1))
+            .then(a.order.cmp(&b.order))
             .then(a.message.cmp(&b.message))
     });
 }

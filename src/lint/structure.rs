@@ -11,6 +11,7 @@ use crate::diag::{Edit, Finding, Fix};
 use crate::repo::config::{SectionLevel, SopType};
 use crate::repo::markdown::{Heading, Section};
 use crate::repo::{Sop, Span};
+use crate::words;
 
 use super::registry::*;
 use super::{Cx, finding, normalize_heading};
@@ -142,9 +143,9 @@ fn sections(
                             sop.source.line_col(other.span.start).line
                         ))
                         .help(format!(
-                            "the order for a {} is: {}",
+                            "the type `{}` has its sections in this order: {}",
                             ty.name,
-                            ty.sections.join(", ")
+                            words::list(&ty.sections, "and")
                         )),
                     );
                 }
@@ -174,6 +175,13 @@ fn sections(
         .filter(|r| found.get(*r) == Some(&None))
         .collect();
     let spelled = misspellings(ty, &heading_of, &missing, &unmatched);
+    // Where each required section is in the file (or will be once its heading is corrected),
+    // with the heading as the writer reads it: missing sections are placed next to these.
+    let mut anchors: Vec<Option<(&Heading, String)>> = found
+        .iter()
+        .map(|f| f.and_then(heading_of).map(|h| (h, heading_line(sop, h))))
+        .collect();
+    let mut absent: Vec<usize> = Vec::new();
     for r in missing {
         let name = ty.sections.get(r).map_or("", String::as_str);
         if let Some(&si) = spelled.get(&r) {
@@ -196,13 +204,12 @@ fn sections(
                     ));
                 }
                 out.push(f);
+                if let Some(slot) = anchors.get_mut(r) {
+                    *slot = Some((h, format!("{hashes} {name}")));
+                }
             }
             continue;
         }
-        // Point where the section belongs: before the next required section that is present.
-        let next = ((r + 1)..ty.sections.len())
-            .find_map(|later| found.get(later).copied().flatten())
-            .and_then(heading_of);
         // A heading with the section's name at another level than the type's.
         let elsewhere = sop
             .outline()
@@ -227,14 +234,72 @@ fn sections(
                     h.level, ty.name
                 )),
             );
+            if let Some(slot) = anchors.get_mut(r) {
+                *slot = Some((h, format!("{hashes} {name}")));
+            }
             continue;
         }
-        let (span, label) = match next {
-            Some(h) => (h.span, format!("add `{hashes} {name}` before this heading")),
-            None => (
-                last_line(sop),
-                format!("add `{hashes} {name}` after the last section"),
+        absent.push(r);
+    }
+    let order = words::list(&ty.sections, "and");
+    for &r in &absent {
+        let name = ty.sections.get(r).map_or("", String::as_str);
+        let present = |q: &usize| anchors.get(*q).is_some_and(Option::is_some);
+        let anchor = |q: Option<usize>| q.and_then(|q| anchors.get(q)).and_then(Option::as_ref);
+        // The sections that exist (or will) nearest before and after it in the type's order.
+        let before_at = (0..r).rev().find(present);
+        let before = anchor(before_at);
+        let after = anchor(((r + 1)..ty.sections.len()).find(present));
+        // A missing section that goes between `before` and this one: this one goes after it.
+        let chained = absent
+            .iter()
+            .copied()
+            .filter(|&m| m < r && before_at.is_none_or(|b| b < m))
+            .max()
+            .and_then(|m| ty.sections.get(m));
+        let add = format!("add `{hashes} {name}`");
+        let (span, label) = match (before, after) {
+            (Some((h, _)), next) => (
+                h.span,
+                match (chained, next) {
+                    (Some(m), _) => format!("{add} after `{hashes} {m}`, which is missing too"),
+                    (None, Some((_, n))) => format!("{add} after this section, before `{n}`"),
+                    (None, None) => format!("{add} after this section"),
+                },
             ),
+            (None, Some((h, _))) => (
+                h.span,
+                match chained {
+                    Some(m) => format!("{add} after `{hashes} {m}`, which is missing too"),
+                    None => format!("{add} before this heading"),
+                },
+            ),
+            (None, None) => match list.first().and_then(|s| sop.outline().section_heading(s)) {
+                // Sections of other names only: the required ones go first.
+                Some(h) => (
+                    h.span,
+                    match chained {
+                        Some(m) => format!("{add} after `{hashes} {m}`, which is missing too"),
+                        None => format!("{add} before this heading"),
+                    },
+                ),
+                None => (
+                    sop.source.line_span(1),
+                    "this file has no sections yet".to_string(),
+                ),
+            },
+        };
+        let no_sections = before.is_none() && after.is_none() && list.is_empty();
+        let help = if no_sections {
+            format!(
+                "write the sections of the type `{}` after the front matter, in this order: {order}; each a `{hashes} ` heading with its content below it",
+                ty.name
+            )
+        } else {
+            format!(
+                "the type `{}` has the sections {order}, in this order; write each as a `{hashes} ` heading with its content below it",
+                ty.name
+            )
         };
         out.push(
             finding(
@@ -244,13 +309,24 @@ fn sections(
                 format!("the required section `{name}` is missing"),
             )
             .label(label)
-            .help(format!(
-                "the type `{}` has the sections {}; add `{hashes} {name}` with its content",
-                ty.name,
-                ty.sections.join(", ")
-            )),
+            .help(help)
+            .order(u32::try_from(r).unwrap_or(u32::MAX)),
         );
     }
+}
+
+/// The heading line as written (`## Roles & Responsibilities`), else its level and text.
+fn heading_line(sop: &Sop, h: &Heading) -> String {
+    let line = sop.slice(h.span).trim();
+    if line.starts_with('#') && !line.contains('\n') {
+        let body = line.trim_end_matches('#').trim_end();
+        return if body.is_empty() {
+            line.to_string()
+        } else {
+            body.to_string()
+        };
+    }
+    format!("{} {}", "#".repeat(usize::from(h.level)), h.text.trim())
 }
 
 fn heading_of<'s>(sop: &'s Sop, list: &[Section], section: usize) -> Option<&'s Heading> {
@@ -322,11 +398,6 @@ fn rename_heading(sop: &Sop, h: &Heading, name: &str) -> Option<Edit> {
         span: Span::new(start, start + text_len),
         replacement: name.to_string(),
     })
-}
-
-fn last_line(sop: &Sop) -> Span {
-    let n = sop.source.line_count();
-    sop.source.line_span(n)
 }
 
 /// `sections`: the level of the type's sections, which may follow the title directly (a formal
@@ -502,6 +573,91 @@ mod tests {
         let found = rules("## Purpose\n\nWhy.\n\n## Glossary\n\nWords.\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "section-missing");
+    }
+
+    /// (rule, line, label) of each finding, in report order.
+    fn placed(config: &str, body: &str) -> Vec<(&'static str, usize, String)> {
+        let text = format!(
+            "---\nid: SOP-0001\ntitle: T\ntype: alert-runbook\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n{body}"
+        );
+        let repo = Repo {
+            root: std::env::temp_dir(),
+            settings: Settings::parse(config, std::path::Path::new("sop.toml")).unwrap(),
+            tracked: None,
+        };
+        let sop = Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP");
+        let source = sop.source.clone();
+        let corpus = Corpus {
+            sops: vec![sop],
+            broken: Vec::new(),
+        };
+        let mut found = check(&repo, &corpus).unwrap();
+        crate::lint::sort(&mut found);
+        found
+            .into_iter()
+            .map(|f| {
+                let line = f.span.map_or(0, |s| source.line_col(s.start).line);
+                (f.rule.id, line, f.label.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    const ALERT: &str = "[types.alert-runbook]\nsections = [\"Meaning\", \"Trigger\", \"Impact\", \"Diagnosis\", \"Mitigation\"]\n";
+
+    // See #16: missing sections in the type's order, each placed next to a section that
+    // exists; following the advice gives no `section-order`.
+    #[test]
+    fn missing_sections_are_placed_in_the_types_order_next_to_existing_ones() {
+        let found = placed(ALERT, "\n## Impact\n\nx\n\n## Mitigation\n\nx\n");
+        assert_eq!(
+            found,
+            [
+                (
+                    "section-missing",
+                    11,
+                    "add `## Meaning` before this heading".to_string()
+                ),
+                (
+                    "section-missing",
+                    11,
+                    "add `## Trigger` after `## Meaning`, which is missing too".to_string()
+                ),
+                (
+                    "section-missing",
+                    11,
+                    "add `## Diagnosis` after this section, before `## Mitigation`".to_string()
+                ),
+            ]
+        );
+        let found = placed(ALERT, "\n## Meaning\n\nx\n\n## Trigger\n\nx\n");
+        let labels: Vec<(usize, &str)> = found.iter().map(|f| (f.1, f.2.as_str())).collect();
+        assert_eq!(
+            labels,
+            [
+                (15, "add `## Impact` after this section"),
+                (
+                    15,
+                    "add `## Diagnosis` after `## Impact`, which is missing too"
+                ),
+                (
+                    15,
+                    "add `## Mitigation` after `## Diagnosis`, which is missing too"
+                ),
+            ]
+        );
+    }
+
+    // See #16: with no section at all the caret is on line 1, not on a code fence.
+    #[test]
+    fn a_file_without_sections_gets_the_caret_on_line_one() {
+        let found = placed(ALERT, "\nSome text.\n\n```sh\ndf -h\n```\n");
+        assert_eq!(found.len(), 5, "{found:?}");
+        for f in &found {
+            assert_eq!(
+                (f.0, f.1, f.2.as_str()),
+                ("section-missing", 1, "this file has no sections yet")
+            );
+        }
     }
 
     #[test]

@@ -375,7 +375,8 @@ impl std::fmt::Display for ByteSize {
         } else if self.0 >= 1_000 {
             write!(f, "{:.1} KB", b / 1e3)
         } else {
-            write!(f, "{} bytes", self.0)
+            let n = usize::try_from(self.0).unwrap_or(usize::MAX);
+            f.write_str(&crate::words::count(n, "byte"))
         }
     }
 }

@@ -146,14 +146,14 @@ impl FromStr for Cadence {
 
 impl fmt::Display for Cadence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (one, many) = match self.unit {
-            Unit::Days => ("day", "days"),
-            Unit::Weeks => ("week", "weeks"),
-            Unit::Months => ("month", "months"),
-            Unit::Years => ("year", "years"),
+        let unit = match self.unit {
+            Unit::Days => "day",
+            Unit::Weeks => "week",
+            Unit::Months => "month",
+            Unit::Years => "year",
         };
-        let unit = if self.amount == 1 { one } else { many };
-        write!(f, "{} {unit}", self.amount)
+        let amount = usize::try_from(self.amount).unwrap_or(usize::MAX);
+        f.write_str(&crate::words::count(amount, unit))
     }
 }
 

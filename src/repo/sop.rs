@@ -332,6 +332,22 @@ impl Sop {
         self.meta.translation_of.is_some() || self.file_name.language.is_some()
     }
 
+    /// The owning department, when the front matter names one: `None` when `department` is
+    /// missing, empty or still a placeholder (the `<Which department owns this SOP?>` that `sop
+    /// new` writes without `--department`, or a `[lint] placeholder_words` word such as `TBD`).
+    /// A placeholder is no department: it gets no page on the site and no row in `sop stats`.
+    pub fn department(&self, settings: &Settings) -> Option<&str> {
+        let value = self.meta.department.as_ref()?.value.trim();
+        let prompt =
+            value.starts_with('<') && super::elements::prompt_len(value) == Some(value.len());
+        let words = &settings.config.lint.placeholder_words;
+        let placeholder_word = value
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map(|w| w.trim_matches('_'))
+            .any(|w| !w.is_empty() && words.iter().any(|p| p == w));
+        (!value.is_empty() && !prompt && !placeholder_word).then_some(value)
+    }
+
     /// The SOP's type: its `type` key, else the type whose `paths` match the file.
     pub fn sop_type<'s>(&self, settings: &'s Settings) -> Option<&'s SopType> {
         match &self.meta.sop_type {

@@ -84,11 +84,9 @@ impl ReviewState {
 /// from its `days_late`.
 pub fn when_words(days_late: i64) -> String {
     match days_late {
-        1 => "1 day late".into(),
-        n if n > 1 => format!("{n} days late"),
         0 => "due today".into(),
-        -1 => "in 1 day".into(),
-        n => format!("in {} days", -n),
+        n if n > 0 => format!("{} late", crate::words::count_signed(n, "day")),
+        n => format!("in {}", crate::words::count_signed(-n, "day")),
     }
 }
 
@@ -158,7 +156,7 @@ pub fn reviews(current: &[Current<'_>], settings: &Settings, today: Date) -> Vec
                 id: sop.id().unwrap_or_default().to_string(),
                 title: sop.title().to_string(),
                 owner: sop.meta.owner.as_ref().map(|o| o.value.clone()),
-                department: sop.meta.department.as_ref().map(|d| d.value.clone()),
+                department: sop.department(settings).map(str::to_string),
                 next_review: next.to_string(),
                 due_soon_from: ReviewState::due_soon_from(next, settings.due_soon).to_string(),
                 days_late: dates::days_between(next, today),
@@ -286,10 +284,8 @@ pub fn stats(
             .map_or_else(|| "unknown".to_string(), |t| t.name.clone());
         *by_type.entry(ty).or_insert(0) += 1;
         let dept = sop
-            .meta
-            .department
-            .as_ref()
-            .map_or_else(|| "unknown".to_string(), |d| d.value.clone());
+            .department(settings)
+            .map_or_else(|| "unknown".to_string(), str::to_string);
         *by_department.entry(dept).or_insert(0) += 1;
     }
     for &Current { sop, .. } in current {

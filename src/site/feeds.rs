@@ -11,6 +11,7 @@ use super::i18n::Texts;
 use super::select::{Selection, Shown};
 use super::theme::Theme;
 use super::{SiteError, root_of};
+use crate::repo::Settings;
 use crate::report::{DueReview, ReviewState};
 
 /// A release as a feed entry.
@@ -41,10 +42,14 @@ const FEED_ENTRIES: usize = 50;
 /// that was not approved is not announced. An SOP without approved releases in git gets one
 /// entry for the version shown, dated by its `effective` date, so a site without history
 /// still has a useful feed (its summary "In effect" in `texts`' language).
-pub fn releases(selection: &Selection<'_>, texts: Texts<'_>) -> Vec<FeedEntry> {
+pub fn releases(
+    selection: &Selection<'_>,
+    settings: &Settings,
+    texts: Texts<'_>,
+) -> Vec<FeedEntry> {
     let mut out = Vec::new();
     for e in &selection.entries {
-        let department = e.sop.meta.department.as_ref().map(|d| d.value.clone());
+        let department = e.sop.department(settings).map(str::to_string);
         if e.archived.is_empty() {
             if matches!(e.shown, Shown::Draft) {
                 continue;

@@ -514,8 +514,8 @@ fn overlay(problems: &[Problem]) -> String {
     }
     let n = problems.len();
     let mut out = format!(
-        "<div id=\"sop-serve-problems\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:50vh;overflow:auto;margin:0;padding:.75rem 1rem;background:#7f1d1d;color:#fff;font:15px/1.45 system-ui,sans-serif;box-shadow:0 -2px 10px rgba(0,0,0,.45)\"><button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right;font:inherit;color:#7f1d1d;background:#fff;border:0;border-radius:4px;padding:.15rem .6rem;cursor:pointer\">Hide</button><strong>{n} problem{} to fix.</strong> This preview updates when you save.<ul style=\"margin:.4rem 0 0;padding-left:1.2rem\">",
-        if n == 1 { "" } else { "s" }
+        "<div id=\"sop-serve-problems\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:50vh;overflow:auto;margin:0;padding:.75rem 1rem;background:#7f1d1d;color:#fff;font:15px/1.45 system-ui,sans-serif;box-shadow:0 -2px 10px rgba(0,0,0,.45)\"><button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right;font:inherit;color:#7f1d1d;background:#fff;border:0;border-radius:4px;padding:.15rem .6rem;cursor:pointer\">Hide</button><strong>{} to fix.</strong> This preview updates when you save.<ul style=\"margin:.4rem 0 0;padding-left:1.2rem\">",
+        crate::words::count(n, "problem")
     );
     for p in problems.iter().take(OVERLAY_LISTED) {
         let place = match (p.file.as_str(), p.line) {

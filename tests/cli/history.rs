@@ -258,6 +258,110 @@ fn history_all_gives_every_sop_in_one_array() {
     assert_eq!(list[2]["path"], "sops/new/SOP-0003-draft.md");
 }
 
+/// See #16: `--all` names each SOP with its title; a review row shows the version it
+/// confirmed; BY is who made the change (the author), not who committed or tagged it.
+#[test]
+fn history_table_shows_titles_reviewed_versions_and_authors() {
+    let repo = SopRepo::new();
+    let path = "sops/payments/SOP-0001-refunds.md";
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(path, &text).commit("Add");
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "Clarify windows",
+            "--approve",
+            "--approver",
+            "Lena Fischer",
+        ])
+        .assert()
+        .success();
+    repo.git(&["config", "user.name", "Rita Reviewer"]);
+    repo.sop()
+        .args(["review", "SOP-0001", "-m", "still right"])
+        .assert()
+        .success();
+    repo.git(&["config", "user.name", "Test Writer"]);
+    // A change written by Priya, committed by Test Writer, tagged by Tom.
+    let now = repo.read(path).replace("version: 1.1.0", "version: 1.2.0");
+    repo.write(path, &now.replace("The scope", "Where"));
+    repo.git(&["add", "-A"]);
+    repo.git(&[
+        "commit",
+        "-q",
+        "--author",
+        "Priya Raman <priya@example.com>",
+        "-m",
+        "Narrow the scope",
+    ]);
+    repo.git(&[
+        "-c",
+        "user.name=Tom Tagger",
+        "-c",
+        "user.email=tom@example.com",
+        "tag",
+        "-a",
+        "SOP-0001/v1.2.0",
+        "-m",
+        "Narrow the scope",
+    ]);
+    let table = |args: &[&str]| {
+        let out = repo.sop().args(args).assert().success();
+        regex_replace(&String::from_utf8_lossy(&out.get_output().stdout))
+    };
+    let one = table(&["history", "SOP-0001"]);
+    let all = table(&["history", "--all"]);
+    assert_eq!(one, all, "--all shows the same table, title included");
+    let rows: Vec<Vec<&str>> = one
+        .lines()
+        .skip_while(|l| !l.starts_with("DATE"))
+        .skip(1)
+        .filter(|l| !l.trim_start().starts_with("approved by"))
+        // Without the date: `sop` dates its commits by the real clock, git's are pinned.
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .skip(1)
+                .collect()
+        })
+        .collect();
+    assert!(one.starts_with("SOP-0001  Refunds\n"), "{one}");
+    let mut rows = rows;
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            vec!["commit", "[OID]", "Test Writer", "Add"],
+            vec![
+                "release",
+                "1.1.0",
+                "[OID]",
+                "Test Writer",
+                "Clarify windows"
+            ],
+            vec![
+                "release",
+                "1.2.0",
+                "[OID]",
+                "Priya Raman",
+                "Narrow the scope"
+            ],
+            vec![
+                "review",
+                "1.1.0",
+                "[OID]",
+                "Rita Reviewer",
+                "Review SOP-0001: still right"
+            ],
+        ],
+        "{one}"
+    );
+}
+
 #[test]
 fn history_of_an_unknown_id_is_refused() {
     let repo = renamed_repo();

@@ -222,11 +222,89 @@ fn control_characters_from_sops_never_reach_the_terminal() {
             }
         }
     }
-    let list = r.sop().arg("list").output().unwrap();
+    // Wide enough for the whole escaped title.
+    let list = r.sop().env("COLUMNS", "300").arg("list").output().unwrap();
     let shown = String::from_utf8_lossy(&list.stdout);
     assert!(
         shown.contains("T\\u{1b}]0;OWNED\\u{7}\\u{1b}[2J"),
         "{shown}"
     );
     assert!(shown.contains("SOP-0002-\\u{1b}[31mred.md"), "{shown}");
+}
+
+/// See #16: the table fits `COLUMNS` (100 without it) by cutting the title column with `…`,
+/// and CJK titles, two columns a character, stay aligned.
+#[test]
+fn list_fits_the_terminal_width_and_aligns_wide_titles() {
+    let r = SopRepo::new();
+    let long = "Refunds of virtual gifts sent by mistake during a live stream event";
+    r.write(
+        "sops/p/SOP-0001-a.md",
+        &sop_text("SOP-0001", long, "procedure", "approved"),
+    );
+    r.write(
+        "sops/p/SOP-0002-b.md",
+        &sop_text(
+            "SOP-0002",
+            "退款请求处理流程与客户沟通规范",
+            "procedure",
+            "draft",
+        ),
+    );
+    r.write(
+        "sops/p/SOP-0003-c.md",
+        &sop_text("SOP-0003", "Short", "procedure", "draft"),
+    );
+    let list = |columns: Option<&str>| {
+        let mut cmd = r.sop();
+        cmd.arg("list");
+        match columns {
+            Some(c) => cmd.env("COLUMNS", c),
+            None => cmd.env_remove("COLUMNS"),
+        };
+        String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+    };
+    let width = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum::<usize>()
+    };
+    // Where the TYPE column starts on each line, in terminal columns.
+    let type_at = |line: &str| {
+        let at = line
+            .find("procedure")
+            .or_else(|| line.find("TYPE"))
+            .unwrap();
+        width(&line[..at])
+    };
+    for (columns, fit) in [(Some("130"), 130), (None, 100)] {
+        let out = list(columns);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 4, "{out}");
+        if fit == 130 {
+            for l in &lines {
+                assert!(width(l) <= fit, "{} > {fit}: {l}", width(l));
+            }
+        }
+        assert!(lines[1].contains("Refunds of virtual"), "{out}");
+        assert!(!lines[1].contains(long), "{out}");
+        assert!(lines[1].contains('…'), "{out}");
+        let at = type_at(lines[0]);
+        for l in &lines {
+            assert_eq!(type_at(l), at, "misaligned:\n{out}");
+        }
+    }
+    let wide = list(Some("250"));
+    assert!(wide.contains(long), "{wide}");
+    assert!(wide.contains("退款请求处理流程与客户沟通规范"), "{wide}");
+    let at = type_at(wide.lines().next().unwrap());
+    for l in wide.lines() {
+        assert_eq!(type_at(l), at, "misaligned:\n{wide}");
+    }
 }

@@ -38,3 +38,127 @@ fn refusing_the_current_folder_names_it() {
     // The folder is named (the site side may word the refusal its own way).
     assert!(stderr.contains("error: `"), "{stderr}");
 }
+
+/// See #16: "did you mean" names the SOPs most like what was typed, with their titles: a
+/// title word, the same number, or two characters swapped; no guess among many ids that are
+/// each one character off.
+#[test]
+fn unknown_id_suggests_by_similarity_with_titles() {
+    let r = SopRepo::new();
+    for n in 1..=12 {
+        let id = format!("SOP-{n:04}");
+        let title = if n == 7 {
+            "Refund requests".to_string()
+        } else {
+            format!("Topic {n}")
+        };
+        r.write(
+            &format!("sops/a/{id}-t.md"),
+            &sop_text(&id, &title, "procedure", "draft"),
+        );
+    }
+    r.commit("twelve");
+    let help = |wanted: &str| {
+        let out = r.sop().args(["history", wanted]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("help: "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let only = |id: &str, title: &str| {
+        format!("did you mean `{id}` ({title})? (`sop list` shows every id)")
+    };
+    assert_eq!(help("SOP-0021"), only("SOP-0012", "Topic 12"));
+    assert_eq!(help("refund"), only("SOP-0007", "Refund requests"));
+    assert_eq!(help("SOP-7"), only("SOP-0007", "Refund requests"));
+    assert_eq!(help("SOP-007"), only("SOP-0007", "Refund requests"));
+    // One edit from SOP-0003, SOP-0010, SOP-0011 and SOP-0012 alike: no guess.
+    assert_eq!(help("SOP-0013"), "`sop list` shows every SOP and its id");
+    // One character off from a single id: that one.
+    assert_eq!(help("SOP-0099"), only("SOP-0009", "Topic 9"));
+    assert_eq!(help("SOP-0444"), "`sop list` shows every SOP and its id");
+}
+
+/// See #16: a type from `sop.toml` reads naturally end to end: its prompts, and missing
+/// sections reported in the type's order, each placed next to a section that exists, so that
+/// doing what the messages say gives a file with every section in order.
+#[test]
+fn a_custom_types_prompts_and_missing_sections_read_naturally() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[types.alert-runbook]\nsections = [\"Meaning\", \"Trigger\", \"Impact\", \"Diagnosis\", \"Mitigation\"]\n",
+    );
+    let out = r
+        .sop()
+        .args([
+            "new",
+            "--type",
+            "alert-runbook",
+            "--department",
+            "Ops",
+            "Disk full",
+        ])
+        .assert()
+        .success();
+    let path = String::from_utf8_lossy(&out.get_output().stdout)
+        .trim()
+        .to_string();
+    let text = r.read(&path);
+    assert!(
+        text.contains("## Meaning\n\n<Write the meaning section here.>\n"),
+        "{text}"
+    );
+    assert!(!text.contains("of this SOP here"), "{text}");
+
+    // Keep Impact and Mitigation, filled in.
+    let body = "\n## Impact\n\nUploads fail.\n\n## Mitigation\n\nFree space.\n";
+    let front = &text[..text.find("\n## ").unwrap()];
+    r.write(&path, &format!("{front}\n{body}"));
+    let out = r.sop().args(["lint", &path]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    insta::assert_snapshot!(format!("{stdout}{stderr}"));
+
+    // Following the labels one by one, in the order shown.
+    let fixed = format!(
+        "{front}\n\n## Meaning\n\nDisk almost full.\n\n## Trigger\n\nAlert fires.\n\n## Impact\n\nUploads fail.\n\n## Diagnosis\n\nCheck df.\n\n## Mitigation\n\nFree space.\n"
+    );
+    r.write(&path, &fixed);
+    r.sop().args(["lint", &path]).assert().success();
+
+    // No section at all: the caret is on line 1, not on the code fence.
+    r.write(
+        &path,
+        &format!("{front}\n\nSome text.\n\n```sh\ndf -h\n```\n"),
+    );
+    let out = r
+        .sop()
+        .args(["lint", &path, "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<(String, u64)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "section-missing")
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let names = ["Meaning", "Trigger", "Impact", "Diagnosis", "Mitigation"];
+    assert_eq!(
+        missing,
+        names
+            .iter()
+            .map(|n| (format!("the required section `{n}` is missing"), 1))
+            .collect::<Vec<_>>()
+    );
+}

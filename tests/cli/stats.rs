@@ -91,3 +91,70 @@ fn text_output_names_every_group() {
         assert!(text.contains(want), "missing {want}: {text}");
     }
 }
+
+/// See #16: the department placeholder that `sop new` writes without `--department` is no
+/// department: `sop stats` counts the SOP as `unknown`, and the site has no page for it.
+#[test]
+fn the_department_placeholder_is_no_department() {
+    let repo = SopRepo::new();
+    let placeholder = "\"<Which department owns this SOP?>\"";
+    repo.write(
+        "sops/p/SOP-0001-a.md",
+        &sop_text("SOP-0001", "A", "procedure", "approved"),
+    );
+    repo.write(
+        "sops/p/SOP-0002-b.md",
+        &sop_text("SOP-0002", "B", "procedure", "approved").replace(
+            "department: Payments",
+            &format!("department: {placeholder}"),
+        ),
+    );
+    repo.write(
+        "sops/p/SOP-0003-c.md",
+        &sop_text("SOP-0003", "C", "checklist", "approved")
+            .replace("department: Payments", "department: TBD"),
+    );
+    repo.commit("add SOPs");
+    // The placeholder is what `sop new` writes.
+    repo.sop()
+        .args(["new", "--type", "checklist", "D"])
+        .assert()
+        .success();
+    assert!(
+        repo.read("sops/general/SOP-0004-d.md")
+            .contains(placeholder)
+    );
+
+    let out = repo
+        .sop()
+        .args(["stats", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(
+        v["by_department"],
+        serde_json::json!({"Payments": 1, "unknown": 3}),
+        "{v:#}"
+    );
+
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let mut pages: Vec<String> = std::fs::read_dir(repo.path("site/departments"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        [
+            "index.html",
+            "payments.html",
+            "payments.reviews.xml",
+            "payments.xml"
+        ]
+    );
+    let index = std::fs::read_to_string(repo.path("site/index.html")).unwrap();
+    assert!(!index.contains("Which department"), "{index}");
+}

@@ -106,7 +106,9 @@ impl SopRepo {
             .env("HOME", self.root())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env_remove("VISUAL")
-            .env_remove("EDITOR");
+            .env_remove("EDITOR")
+            // Tables fit the default width, whatever the terminal running the tests.
+            .env_remove("COLUMNS");
         cmd
     }
 }

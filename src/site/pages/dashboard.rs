@@ -77,7 +77,7 @@ impl Build<'_> {
                 status: status_text(s),
                 version: text(s.meta.version.as_ref()).unwrap_or_default(),
                 owner: text(s.meta.owner.as_ref()).unwrap_or_default(),
-                department: department_of(s).unwrap_or_default(),
+                department: department_of(s, &self.repo.settings).unwrap_or_default(),
                 url: s.id().and_then(url_of),
             })
             .collect();

@@ -16,7 +16,7 @@ impl Build<'_> {
     pub(super) fn card(&self, entry: &Entry<'_>) -> SopCard {
         let sop = &entry.sop;
         let review = self.review(sop);
-        let department = department_of(sop).unwrap_or_default();
+        let department = department_of(sop, &self.repo.settings).unwrap_or_default();
         let tags = self.tag_links(sop, "");
         let tag_slugs = tags_of(sop)
             .iter()

@@ -17,7 +17,7 @@ use super::select::{Entry, Selection, name_slug};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
 use crate::git::history::Histories;
-use crate::repo::{Corpus, Repo, Sop, Status};
+use crate::repo::{Corpus, Repo, Settings, Sop, Status};
 use crate::report::{self, ReviewState};
 
 /// The pages of one SOP (site path, HTML) and the repository files they link to.
@@ -91,7 +91,7 @@ pub(super) fn render_all(
         selection
             .entries
             .iter()
-            .filter_map(|e| department_of(&e.sop)),
+            .filter_map(|e| department_of(&e.sop, &repo.settings)),
     );
     let tags = unique_slugs(selection.entries.iter().flat_map(|e| tags_of(&e.sop)));
     let build = Build {
@@ -259,10 +259,8 @@ fn lost_links_note(lost: &std::sync::Mutex<BTreeSet<(String, String)>>) -> Optio
     if lost.len() > SHOWN {
         list.push(format!("and {} more", lost.len() - SHOWN));
     }
-    let (n, s) = match lost.len() {
-        1 => ("1 link leads".to_string(), "it shows"),
-        n => (format!("{n} links lead"), "they show"),
-    };
+    let n = crate::words::count_with(lost.len(), "link leads", "links lead");
+    let s = crate::words::plural(lost.len(), "it shows", "they show");
     Some(format!(
         "{n} to a Markdown file the site has no page for (an SOP not published yet, or a document that is not an SOP), so {s} as plain text: {}; publish the SOP, or link to one that is published",
         list.join(", ")
@@ -278,7 +276,7 @@ impl Build<'_> {
         let base = self.options.base_url.as_deref();
         let title = &self.repo.settings.config.site.title;
         let texts = self.theme.i18n.texts(self.site_language());
-        let releases = feeds::releases(self.selection, texts);
+        let releases = feeds::releases(self.selection, &self.repo.settings, texts);
         let reviews = report::reviews(
             &self.selection.current(),
             &self.repo.settings,
@@ -481,8 +479,8 @@ fn status_text(sop: &Sop) -> String {
     sop.status().map_or("unknown", Status::as_str).to_string()
 }
 
-fn department_of(sop: &Sop) -> Option<String> {
-    text(sop.meta.department.as_ref())
+fn department_of(sop: &Sop, settings: &Settings) -> Option<String> {
+    sop.department(settings).map(str::to_string)
 }
 
 fn tags_of(sop: &Sop) -> Vec<String> {

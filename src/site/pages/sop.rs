@@ -303,7 +303,7 @@ impl Build<'_> {
         let shows_the_release_in_force =
             release.is_some_and(|r| entry.release.is_some_and(|shown| shown.tag == r.tag));
         let superseded = archived && !shows_the_release_in_force;
-        let department = department_of(sop).map(|d| Link {
+        let department = department_of(sop, &self.repo.settings).map(|d| Link {
             url: self
                 .departments
                 .get(&d)
