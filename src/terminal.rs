@@ -50,13 +50,19 @@ pub fn width(text: &str) -> usize {
 /// The width tables are fitted to when the terminal's is not known.
 pub const DEFAULT_COLUMNS: usize = 100;
 
-/// How many columns a table may take: `COLUMNS` when it is set to a number (shells set it
-/// to the terminal's width; a script may set it), else [`DEFAULT_COLUMNS`].
+/// How many columns a table may take: `COLUMNS` when it is set to a number (a script may set
+/// it), else the width of the terminal standard output goes to, else [`DEFAULT_COLUMNS`]
+/// (output to a file or a pipe).
 pub fn columns() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|&c| c > 0)
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(terminal_size::Width(w), _)| usize::from(w))
+                .filter(|&w| w > 0)
+        })
         .unwrap_or(DEFAULT_COLUMNS)
 }
 

@@ -4,7 +4,8 @@
 //! `owner`, `department`, `next_review`, `path`, `language` and `translation_of`; a value
 //! that is missing is `null`.
 //!
-//! The table fits the width `COLUMNS` gives (100 without it) by cutting the title column.
+//! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal) by
+//! cutting the title column.
 
 use std::io::Write;
 
