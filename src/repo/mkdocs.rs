@@ -26,12 +26,17 @@ pub struct Admonition {
 impl Admonition {
     /// The label of the box's kind: `Note` for `note`, `Read first` for `read-first`.
     pub fn label(&self) -> String {
-        let words = self.kind.replace(['-', '_'], " ");
-        let mut chars = words.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => String::new(),
-        }
+        title_of_kind(&self.kind)
+    }
+}
+
+/// The title MkDocs gives a box of `kind` that has none: the kind, capitalised (`bug` → "Bug").
+pub fn title_of_kind(kind: &str) -> String {
+    let words = kind.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -6,12 +6,45 @@
 
 use pulldown_cmark::BlockQuoteKind;
 
+use super::markdown::BodyWords;
 use crate::repo::mkdocs::Admonition;
 
+/// The kinds of box whose titles are in the message catalogue (`[box]`): MkDocs Material's
+/// and GitHub's.
+pub(super) const KINDS: [&str; 27] = [
+    "note",
+    "abstract",
+    "summary",
+    "tldr",
+    "info",
+    "todo",
+    "tip",
+    "hint",
+    "important",
+    "success",
+    "check",
+    "done",
+    "question",
+    "help",
+    "faq",
+    "warning",
+    "caution",
+    "attention",
+    "failure",
+    "fail",
+    "missing",
+    "danger",
+    "error",
+    "bug",
+    "example",
+    "quote",
+    "cite",
+];
+
 /// The opening markup of an admonition, and the closing tag that ends it.
-pub(super) fn admonition(a: &Admonition) -> (String, &'static str) {
+pub(super) fn admonition(a: &Admonition, words: &BodyWords) -> (String, &'static str) {
     let tone = tone(&a.kind);
-    let label = a.label();
+    let label = words.box_title(&a.kind);
     match a.collapsible {
         Some(open) => {
             let title = match a.title.as_deref() {
@@ -54,16 +87,17 @@ pub(super) fn admonition(a: &Admonition) -> (String, &'static str) {
 }
 
 /// The opening markup of a GitHub alert; it ends with `</div>`.
-pub(super) fn alert(kind: BlockQuoteKind) -> String {
-    let (tone, label) = match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+pub(super) fn alert(kind: BlockQuoteKind, words: &BodyWords) -> String {
+    let tone = match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
     };
     format!(
-        "<div class=\"callout callout-{tone}\" role=\"note\">\n<p class=\"callout-title\">{label}</p>\n"
+        "<div class=\"callout callout-{tone}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+        super::escape_html(&words.box_title(tone))
     )
 }
 
@@ -83,7 +117,7 @@ fn tone(kind: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::super::markdown::{Links, Target, is_safe_url, render};
+    use super::super::markdown::{BodyWords, Links, Target, is_safe_url, render};
     use crate::repo::Sop;
 
     struct Keep;
@@ -103,7 +137,7 @@ mod tests {
             format!("---\nid: SOP-0001\n---\n{md}"),
             "SOP",
         );
-        render(&sop, &Keep, "To write:").html
+        render(&sop, &Keep, &BodyWords::english()).html
     }
 
     #[test]

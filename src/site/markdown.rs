@@ -71,16 +71,66 @@ pub struct BodyHeading {
     pub anchor: String,
 }
 
+/// The words a rendered body adds of its own, in the page's language.
+#[derive(Debug, Clone)]
+pub struct BodyWords {
+    /// The label of a template prompt left in a draft ("To write:").
+    pub to_write: String,
+    /// The title of a box of each kind the catalogue names (`note` → "Note"); a box of
+    /// another kind is titled by its kind.
+    pub boxes: Vec<(&'static str, String)>,
+    /// The name of a table's scrolling region, `{n}` its number ("Table {n}").
+    pub table: String,
+    /// The same, under a heading: `{n}` and `{heading}` ("Table {n}: {heading}").
+    pub table_under: String,
+}
+
+impl BodyWords {
+    /// The English words, as the built-in catalogue has them.
+    pub fn english() -> BodyWords {
+        BodyWords {
+            to_write: "To write:".into(),
+            boxes: super::boxes::KINDS
+                .iter()
+                .map(|&k| (k, crate::repo::mkdocs::title_of_kind(k)))
+                .collect(),
+            table: "Table {n}".into(),
+            table_under: "Table {n}: {heading}".into(),
+        }
+    }
+
+    /// The title of a box of `kind` (as written, lowercase).
+    pub(super) fn box_title(&self, kind: &str) -> String {
+        self.boxes.iter().find(|(k, _)| *k == kind).map_or_else(
+            || crate::repo::mkdocs::title_of_kind(kind),
+            |(_, t)| t.clone(),
+        )
+    }
+
+    /// The name of table number `n`, under the heading `heading` (empty: none).
+    fn table_name(&self, n: usize, heading: &str) -> String {
+        let n = n.to_string();
+        if heading.is_empty() {
+            self.table.replace("{n}", &n)
+        } else {
+            // The heading last: braces in it stay as written.
+            self.table_under
+                .replace("{n}", &n)
+                .replace("{heading}", heading)
+        }
+    }
+}
+
 /// Render the body of `sop`; `links` resolves every link and image. In a draft, a template
-/// prompt is marked as still to write, labelled `to_write` ("To write:", in the page's
-/// language).
-pub fn render(sop: &Sop, links: &dyn Links, to_write: &str) -> Body {
+/// prompt is marked as still to write; `words` are the page's own words (that label, box
+/// titles, table names) in its language.
+pub fn render(sop: &Sop, links: &dyn Links, words: &BodyWords) -> Body {
     let text = sop.source.text();
     let md = text
         .get(sop.split.body.start..sop.split.body.end)
         .unwrap_or_default();
     // Only text readers act on carries no "to write" marks: lint keeps prompts out of it.
-    let prompt_open = literal::prompt_open(to_write);
+    let prompt_open = literal::prompt_open(&words.to_write);
     let prompts = match sop.status() {
         Some(Status::Approved | Status::Retired) => Prompts::Plain,
         _ => Prompts::Marked(&prompt_open),
@@ -176,7 +226,7 @@ pub fn render(sop: &Sop, links: &dyn Links, to_write: &str) -> Body {
                 if let Some(marker) = first_at.flatten().and_then(|a| prepared.marker_at(a)) {
                     let html = match marker {
                         Marker::Open(admonition) => {
-                            let (open, close) = super::boxes::admonition(admonition);
+                            let (open, close) = super::boxes::admonition(admonition, words);
                             boxes.push(close);
                             open
                         }
@@ -369,7 +419,7 @@ pub fn render(sop: &Sop, links: &dyn Links, to_write: &str) -> Body {
                 })));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                events.push(Event::Html(CowStr::from(super::boxes::alert(kind))));
+                events.push(Event::Html(CowStr::from(super::boxes::alert(kind, words))));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 events.push(Event::Html(CowStr::from(super::boxes::ALERT_END)));
@@ -379,10 +429,7 @@ pub fn render(sop: &Sop, links: &dyn Links, to_write: &str) -> Body {
             // no two regions of a page share it ("Table 2: RACI").
             Event::Start(Tag::Table(_)) => {
                 tables += 1;
-                let label = match headings.last() {
-                    Some(h) if !h.text.is_empty() => format!("Table {tables}: {}", h.text),
-                    _ => format!("Table {tables}"),
-                };
+                let label = words.table_name(tables, headings.last().map_or("", |h| &h.text));
                 events.push(Event::Html(CowStr::from(format!(
                     "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
                     escape_attribute(&label, '"').replace('<', "&lt;")
@@ -740,7 +787,7 @@ mod tests {
             format!("---\nid: SOP-0001\n---\n{md}"),
             "SOP",
         );
-        render(&sop, &KeepAll, "To write:").html
+        render(&sop, &KeepAll, &BodyWords::english()).html
     }
 
     #[test]
@@ -767,7 +814,7 @@ mod tests {
             format!("---\nid: SOP-0001\n---\n{md}"),
             "SOP",
         );
-        let rendered: Vec<(u8, String, String)> = render(&sop, &KeepAll, "To write:")
+        let rendered: Vec<(u8, String, String)> = render(&sop, &KeepAll, &BodyWords::english())
             .headings
             .into_iter()
             .map(|h| (h.level, h.text, h.anchor))
@@ -781,7 +828,7 @@ mod tests {
             .collect();
         assert_eq!(rendered.len(), 11, "{rendered:?}");
         assert_eq!(rendered, outlined);
-        let html = render(&sop, &KeepAll, "To write:").html;
+        let html = render(&sop, &KeepAll, &BodyWords::english()).html;
         assert!(!html.contains("id=\"\""), "{html}");
     }
 
@@ -830,7 +877,7 @@ mod tests {
                 .into(),
             "SOP",
         );
-        let body = render(&sop, &ToPages, "To write:");
+        let body = render(&sop, &ToPages, &BodyWords::english());
         let html = body.html;
         assert!(html.contains(r#"<a href="SOP-0002.html#steps""#), "{html}");
         assert!(html.contains(r#"href="https://example.com""#), "{html}");
@@ -856,7 +903,7 @@ mod tests {
                 .into(),
             "SOP",
         );
-        let body = render(&sop, &ToPages, "To write:");
+        let body = render(&sop, &ToPages, &BodyWords::english());
         // Only the image whose tag goes on over two lines is copied.
         assert_eq!(body.files.len(), 1, "{:?}", body.files);
         assert!(
@@ -874,7 +921,7 @@ mod tests {
             format!("---\nid: SOP-0001\nstatus: {status}\n---\n{md}"),
             "SOP",
         );
-        render(&sop, &KeepAll, "To write:").html
+        render(&sop, &KeepAll, &BodyWords::english()).html
     }
 
     #[test]
@@ -951,7 +998,7 @@ mod tests {
             format!("---\nid: SOP-0001\n---\n{md}"),
             "SOP",
         );
-        let headings = render(&sop, &KeepAll, "To write:").headings;
+        let headings = render(&sop, &KeepAll, &BodyWords::english()).headings;
         assert_eq!(headings[1].text, "<First group of tasks>");
         assert_eq!(headings[1].anchor, "");
     }

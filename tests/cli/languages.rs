@@ -473,3 +473,49 @@ fn the_dashboard_says_when_reviews_are_due_in_the_site_language() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("3 days late"), "{stdout}");
 }
+
+#[test]
+fn box_titles_and_table_names_are_in_the_pages_language() {
+    let repo = SopRepo::new();
+    let body = "\n> [!WARNING]\n> Check twice.\n\n!!! tip\n    Faster.\n\n| Who | What |\n|---|---|\n| A | B |\n";
+    let en = format!(
+        "{}{body}",
+        sop_text("SOP-0001", "Gift refunds", "procedure", "approved")
+    );
+    repo.write("sops/payments/SOP-0001-gift-refunds.md", &en);
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &en.replace(
+            "title: Gift refunds",
+            "title: Reembolsos de regalos\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+        ),
+    );
+    repo.commit("add");
+    let site = publish(&repo);
+    let es = page(&site, "sops/SOP-0001.es.html");
+    for spanish in [
+        "<p class=\"callout-title\">Advertencia</p>",
+        "<p class=\"callout-title\">Consejo</p>",
+        "aria-label=\"Tabla 1",
+    ] {
+        assert!(
+            es.contains(spanish),
+            "`{spanish}` not on the Spanish page:\n{es}"
+        );
+    }
+    for english in [
+        "callout-title\">Warning<",
+        "callout-title\">Tip<",
+        "\"Table 1",
+    ] {
+        assert!(!es.contains(english), "`{english}` on the Spanish page");
+    }
+    let en = page(&site, "sops/SOP-0001.html");
+    for english in [
+        "<p class=\"callout-title\">Warning</p>",
+        "<p class=\"callout-title\">Tip</p>",
+        "aria-label=\"Table 1",
+    ] {
+        assert!(en.contains(english), "`{english}` not on the English page");
+    }
+}

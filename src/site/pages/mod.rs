@@ -40,6 +40,8 @@ struct Build<'a> {
     tracked: crate::publishable::Tracked,
     /// Links to Markdown files the site has no page for: (from, to).
     lost_links: std::sync::Mutex<BTreeSet<(String, String)>>,
+    /// The words rendered bodies add, by page language, made once per language.
+    body_words: std::sync::Mutex<HashMap<String, std::sync::Arc<super::markdown::BodyWords>>>,
 }
 
 /// When the version a page shows is next reviewed, and where it stands on the build's day.
@@ -110,6 +112,7 @@ pub(super) fn render_all(
         feed: !selection.entries.is_empty(),
         tracked: crate::publishable::Tracked::load(&repo.root),
         lost_links: std::sync::Mutex::default(),
+        body_words: std::sync::Mutex::default(),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -410,6 +413,28 @@ impl Build<'_> {
     /// The interface text `key` in `lang` (the page's language), from the theme's catalogues.
     fn tr(&self, lang: &str, key: &str, params: &[(&str, &str)]) -> String {
         self.theme.i18n.text(lang, key, params)
+    }
+
+    /// The words a rendered body in `lang` adds: the prompt label, box titles, table names.
+    fn body_words(&self, lang: &str) -> std::sync::Arc<super::markdown::BodyWords> {
+        let mut made = self
+            .body_words
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let words = made.entry(lang.to_string()).or_insert_with(|| {
+            // The placeholders stay, to be filled for each table.
+            let holes = [("n", "{n}"), ("heading", "{heading}")];
+            std::sync::Arc::new(super::markdown::BodyWords {
+                to_write: self.tr(lang, "draft.to_write", &[]),
+                boxes: super::boxes::KINDS
+                    .iter()
+                    .map(|&k| (k, self.tr(lang, &format!("box.{k}"), &[])))
+                    .collect(),
+                table: self.tr(lang, "table.region", &holes),
+                table_under: self.tr(lang, "table.region_under", &holes),
+            })
+        });
+        std::sync::Arc::clone(words)
     }
 
     /// The interface text `key` in the site's language, for the pages that are not an SOP's.

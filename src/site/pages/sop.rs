@@ -291,8 +291,8 @@ impl Build<'_> {
             config: &self.repo.settings.config.links,
             lost: &self.lost_links,
         };
-        let to_write = self.tr(self.language_of(sop), "draft.to_write", &[]);
-        let body = markdown::render(sop, &links, &to_write);
+        let words = self.body_words(self.language_of(sop));
+        let body = markdown::render(sop, &links, &words);
         linked.extend(body.files);
         // An archived version is a record: its review dates are those of its time.
         let review = if archived {
