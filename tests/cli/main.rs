@@ -17,6 +17,7 @@ mod diff;
 mod due;
 mod e2e;
 mod e2e_hostile;
+mod exit_codes;
 mod files;
 mod front_matter_keys;
 mod history;
