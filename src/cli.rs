@@ -1,12 +1,72 @@
-//! The command line, declared with clap's derive API. Doc comments are the help text.
+//! The command line, declared with clap's derive API. Doc comments are the help text; the
+//! examples of each command live in [`examples`], and [`command`] adds them to the help.
+
+mod examples;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+pub use examples::{EXAMPLES, Example, examples};
+
+/// The whole command line, with each command's examples at the end of its `--help`: what
+/// `sop` parses, and what completions and manual pages are made from.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    cmd = with_examples(cmd, "sop");
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            let key = format!("sop {name}");
+            with_examples(sub, &key)
+        });
+    }
+    cmd
+}
+
+/// `cmd` with `--help` ending in its notes (the text `-h` ends with) and the examples of
+/// `name` (`sop lint`), under an "Examples:" heading styled like clap's own headings.
+fn with_examples(cmd: clap::Command, name: &str) -> clap::Command {
+    let list = examples(name);
+    if list.is_empty() {
+        return cmd;
+    }
+    let header = *cmd.get_styles().get_header();
+    let literal = *cmd.get_styles().get_literal();
+    let mut text = cmd
+        .get_after_long_help()
+        .or_else(|| cmd.get_after_help())
+        .map(|notes| format!("{}\n\n", notes.ansi()))
+        .unwrap_or_default();
+    text.push_str(&format!("{header}Examples:{header:#}\n"));
+    for (i, e) in list.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "  {}:\n      {literal}{}{literal:#}\n",
+            e.what, e.command
+        ));
+    }
+    cmd.after_long_help(text.trim_end().to_string())
+}
+
+/// Parse the command line of this process; print help, version or the usage error and exit
+/// when that is what it asks for (exit 0 for help and version, 2 for a usage error).
+pub fn parse() -> Cli {
+    let mut matches = command().get_matches();
+    match Cli::from_arg_matches_mut(&mut matches) {
+        Ok(cli) => cli,
+        Err(e) => e.format(&mut command()).exit(),
+    }
+}
 
 /// SOPs-as-code: write, check, version and publish Standard Operating Procedures kept in git.
 #[derive(Debug, Parser)]
-#[command(name = "sop", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "sop", version, max_term_width = 100)]
 #[command(
     after_help = "Start with `sop init`, then `sop new \"Title\"`. Run `sop <command> --help` for more."
 )]
@@ -19,8 +79,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, listed apart from each command's own.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Run as if `sop` was started in DIR
     #[arg(short = 'C', value_name = "DIR", global = true)]
@@ -109,10 +170,12 @@ pub enum Command {
     /// matched to the type's sections, prompts are added for the missing ones, and images are
     /// saved in a folder next to the new SOP. Prints each new file's path.
     Import(ImportArgs),
-    /// Print shell completions
+    /// Print the script that makes your shell complete sop's commands and options
+    ///
+    /// Load it when the shell starts: see the examples.
     Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page of `sop` or of one command (roff), or write them all to a folder
+    Man(ManArgs),
     /// Print the JSON Schema of `sop.toml` or of an SOP's front matter, for editors and CI
     ///
     /// The front-matter schema holds this repository's id pattern and SOP types (each with its
@@ -149,7 +212,12 @@ pub struct NewArgs {
     #[arg(value_name = "TITLE")]
     pub title: String,
     /// Which kind of SOP: procedure, policy, runbook, checklist, or a type from `sop.toml`
-    #[arg(short, long = "type", value_name = "TYPE", default_value = "procedure")]
+    #[arg(
+        short = 't',
+        long = "type",
+        value_name = "TYPE",
+        default_value = "procedure"
+    )]
     pub sop_type: String,
     /// The accountable person (default: `[defaults] owner`, else your git user name)
     #[arg(short, long, value_name = "NAME")]
@@ -169,14 +237,15 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Output format
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }
 
 /// Formats of `sop list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
-    /// Aligned columns for people
+    /// Aligned columns for people (`table` is another name for it)
+    #[value(name = "human", alias = "table")]
     Table,
     /// A JSON array of SOP objects
     Json,
@@ -185,14 +254,14 @@ pub enum ListFormat {
 /// `sop lint`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors found (or warnings with --deny-warnings), 2 usage or configuration error.\nSilence a rule in a file with `<!-- sop-disable RULE -->`, or for the next line with `<!-- sop-disable-next-line RULE -->`."
+    after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found (or warnings with `--deny-warnings`), 2 usage, configuration or environment error.\nSilence a rule in a file with `<!-- sop-disable RULE -->`, or for the next line with `<!-- sop-disable-next-line RULE -->`."
 )]
 pub struct LintArgs {
     /// SOP files or folders to check (default: every SOP in the repository)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = crate::diag::Format::Human)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = crate::diag::Format::Human)]
     pub format: crate::diag::Format,
     /// Also run the pull-request checks against REV (e.g. `origin/main`): changed SOPs need a
     /// higher version, ids must not change, approved SOPs are retired, not deleted
@@ -305,14 +374,15 @@ pub struct HistoryArgs {
     #[arg(long)]
     pub all: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = HistoryFormat::Table)]
     pub format: HistoryFormat,
 }
 
 /// Formats of `sop history`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HistoryFormat {
-    /// A table for people
+    /// A table for people (`table` is another name for it)
+    #[value(name = "human", alias = "table")]
     Table,
     /// `{"id", "path", "commits", "releases"}` (an array of those with `--all`); each release
     /// has its `approvals` (see below)
@@ -332,7 +402,7 @@ pub struct DiffArgs {
     #[arg(value_name = "TO")]
     pub to: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
 }
 
@@ -383,14 +453,21 @@ pub struct ServeArgs {
 /// `sop due`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it.\nExit status: 0, or 1 with `--fail-on` when such a review exists (the list is printed either way); 2 for a usage or repository error."
+    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it.\nExit status: 0, or 1 with `--fail-on` when such a review exists (the list is printed either way); 2 for a usage, configuration or environment error."
 )]
 pub struct DueArgs {
-    /// Include reviews falling due within this period from today (`30d`, `6 weeks`, `2 months`)
-    #[arg(long, value_name = "PERIOD", default_value = "30 days")]
-    pub within: crate::repo::dates::Cadence,
+    /// Include reviews falling due within this period from today: a number and a unit, such
+    /// as `30d`, `6 weeks` or `2 months` (no quotes needed)
+    #[arg(
+        long,
+        value_name = "PERIOD",
+        num_args = 1..=2,
+        action = clap::ArgAction::Set,
+        default_value = "30 days"
+    )]
+    pub within: Vec<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
     /// Exit with 1 when a review is overdue (`overdue`), or overdue or due soon within
     /// `[lint] due_soon` (`due-soon`), for a scheduled job that should fail; 0 otherwise
@@ -414,7 +491,7 @@ pub enum FailOn {
 )]
 pub struct StatsArgs {
     /// Output format
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
 }
 
@@ -450,6 +527,18 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `sop man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print, e.g. `lint` (default: the page of `sop` itself)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Write `sop.1` and a `sop-<command>.1` page per command into DIR instead (created when
+    /// missing), and print their paths
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 #[cfg(test)]
@@ -521,8 +610,14 @@ pub struct ImportArgs {
     /// Documents to import: .docx, .html/.htm, .md
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
-    /// Which kind of SOP they become
-    #[arg(short, long = "type", value_name = "TYPE", default_value = "procedure")]
+    /// Which kind of SOP they become: procedure, policy, runbook, checklist, or a type from
+    /// `sop.toml`
+    #[arg(
+        short = 't',
+        long = "type",
+        value_name = "TYPE",
+        default_value = "procedure"
+    )]
     pub sop_type: String,
     /// Folder under the SOP folder (default: the document's department, else `general`)
     #[arg(short = 'd', long = "dir", id = "import_dir", value_name = "FOLDER")]

@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
 use sop::terminal::escape_controls;
 use sop::{Exit, Stop};
 
@@ -13,7 +12,7 @@ use sop::{Exit, Stop};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = sop::cli::Cli::parse();
+    let cli = sop::cli::parse();
     match sop::run(cli) {
         Ok(exit) => exit.into(),
         Err(err) => report(&err).into(),

@@ -10,6 +10,7 @@ mod import;
 mod init;
 mod lint;
 mod list;
+mod man;
 mod new;
 mod publish;
 mod release;
@@ -49,7 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Adopt(args) => adopt::run(&ctx, &args),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Completions(args) => completions::completions(&args),
-        Command::Man => completions::man(),
+        Command::Man(args) => man::run(&ctx, &args),
         Command::Schema(args) => schema::run(&ctx, &args),
     }
 }

@@ -20,6 +20,7 @@ mod e2e_hostile;
 mod exit_codes;
 mod files;
 mod front_matter_keys;
+mod help;
 mod history;
 mod history_follow;
 mod import;
