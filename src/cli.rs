@@ -1,11 +1,13 @@
 //! The command line, declared with clap's derive API. Doc comments are the help text; the
 //! examples of each command live in [`examples`], and [`command`] adds them to the help.
 
+mod complete;
 mod examples;
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 pub use examples::{EXAMPLES, Example, examples};
 
@@ -84,10 +86,10 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Run as if `sop` was started in DIR
-    #[arg(short = 'C', value_name = "DIR", global = true)]
+    #[arg(short = 'C', value_name = "DIR", global = true, value_hint = ValueHint::DirPath)]
     pub dir: Option<PathBuf>,
     /// Read this configuration file instead of the repository's `sop.toml`
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
     /// When to use colours (`NO_COLOR` turns them off in `auto`)
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
@@ -170,9 +172,12 @@ pub enum Command {
     /// matched to the type's sections, prompts are added for the missing ones, and images are
     /// saved in a folder next to the new SOP. Prints each new file's path.
     Import(ImportArgs),
-    /// Print the script that makes your shell complete sop's commands and options
+    /// Print the script that makes your shell complete commands, options, SOP ids, types
+    /// and departments
     ///
-    /// Load it when the shell starts: see the examples.
+    /// Load it when the shell starts (see the examples, or "Shell completions" in the README).
+    /// The script asks `sop` for the candidates on every Tab, so they follow the repository you
+    /// are in and stay right when `sop` is upgraded.
     Completions(CompletionsArgs),
     /// Print the manual page of `sop` or of one command (roff), or write them all to a folder
     Man(ManArgs),
@@ -187,7 +192,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Folder to set up (created when missing)
-    #[arg(value_name = "DIR", default_value = ".")]
+    #[arg(value_name = "DIR", default_value = ".", value_hint = ValueHint::DirPath)]
     pub path: PathBuf,
     /// Also write a CI workflow that lints SOPs on every pull request
     #[arg(long, value_enum, value_name = "PROVIDER")]
@@ -216,14 +221,15 @@ pub struct NewArgs {
         short = 't',
         long = "type",
         value_name = "TYPE",
-        default_value = "procedure"
+        default_value = "procedure",
+        add = ArgValueCandidates::new(complete::types)
     )]
     pub sop_type: String,
     /// The accountable person (default: `[defaults] owner`, else your git user name)
     #[arg(short, long, value_name = "NAME")]
     pub owner: Option<String>,
     /// The owning department (default: `[defaults] department` in `sop.toml`)
-    #[arg(short, long, value_name = "NAME")]
+    #[arg(short, long, value_name = "NAME", add = ArgValueCandidates::new(complete::departments))]
     pub department: Option<String>,
     /// Folder under `sops/` (default: the department's name)
     #[arg(short, long, value_name = "FOLDER")]
@@ -258,7 +264,7 @@ pub enum ListFormat {
 )]
 pub struct LintArgs {
     /// SOP files or folders to check (default: every SOP in the repository)
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = crate::diag::Format::Human)]
@@ -280,14 +286,19 @@ pub struct LintArgs {
     pub deny_warnings: bool,
     /// Also write the findings as SARIF 2.1.0 to FILE, from the same run (for code scanning
     /// next to `--format github`)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub sarif_out: Option<PathBuf>,
     /// Also write a Markdown summary to FILE: counts by rule and the first 50 findings (for
     /// `$GITHUB_STEP_SUMMARY`, where nothing is lost to GitHub's 10 annotations per level)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub summary_out: Option<PathBuf>,
     /// Explain a rule: what it checks, why, an example and how to fix it
-    #[arg(long, value_name = "RULE", conflicts_with_all = ["list_rules", "fix", "paths"])]
+    #[arg(
+        long,
+        value_name = "RULE",
+        conflicts_with_all = ["list_rules", "fix", "paths"],
+        add = ArgValueCandidates::new(complete::rules)
+    )]
     pub explain: Option<String>,
     /// List every rule with its family, default severity and summary
     #[arg(long, conflicts_with_all = ["fix", "paths"])]
@@ -300,7 +311,7 @@ pub struct LintArgs {
 #[command(group(clap::ArgGroup::new("bump").required(true).args(["major", "minor", "patch", "version"])))]
 pub struct ReleaseArgs {
     /// The SOP's id, e.g. SOP-0042
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(complete::Ids))]
     pub id: String,
     /// A change that breaks how people work: 1.4.2 → 2.0.0
     #[arg(long)]
@@ -349,7 +360,7 @@ pub struct ReleaseArgs {
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
     /// The SOP's id, e.g. SOP-0042
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(complete::Ids))]
     pub id: String,
     /// A note for the commit message, e.g. "checked against the new payout tool"
     #[arg(short, long = "message", value_name = "NOTE")]
@@ -368,7 +379,7 @@ pub struct ReviewArgs {
 pub struct HistoryArgs {
     /// The SOP's id (SOP-0042) or its file (sops/support/refunds.md); a file works before it
     /// has an id
-    #[arg(value_name = "ID|PATH")]
+    #[arg(value_name = "ID|PATH", add = ArgValueCompleter::new(complete::IdsOrFiles))]
     pub id: Option<String>,
     /// Every SOP, in one pass
     #[arg(long)]
@@ -393,13 +404,13 @@ pub enum HistoryFormat {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The SOP's id, e.g. SOP-0042
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(complete::Ids))]
     pub id: String,
     /// From: a version (1.2.0), a tag, a commit or branch; default: the last release
-    #[arg(value_name = "FROM")]
+    #[arg(value_name = "FROM", add = ArgValueCompleter::new(complete::Revisions))]
     pub from: Option<String>,
     /// To: a version, a tag, a commit or branch, or `worktree`; default: the file on disk
-    #[arg(value_name = "TO")]
+    #[arg(value_name = "TO", add = ArgValueCompleter::new(complete::Revisions))]
     pub to: Option<String>,
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = DiffFormat::Human)]
@@ -420,7 +431,7 @@ pub enum DiffFormat {
 pub struct PublishArgs {
     /// Output folder (default: `[site] out` in `sop.toml`, else `site/`); it must be empty,
     /// missing, or a folder `sop publish` wrote before
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<PathBuf>,
     /// Absolute URL the site will be served from, used only in `sitemap.xml` and the feeds
     /// (default: `[site] base_url`)
@@ -533,11 +544,11 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// The command whose page to print, e.g. `lint` (default: the page of `sop` itself)
-    #[arg(value_name = "COMMAND")]
+    #[arg(value_name = "COMMAND", add = ArgValueCandidates::new(complete::commands))]
     pub command: Option<String>,
     /// Write `sop.1` and a `sop-<command>.1` page per command into DIR instead (created when
     /// missing), and print their paths
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<std::path::PathBuf>,
 }
 
@@ -556,7 +567,7 @@ mod tests {
 #[derive(Debug, Args)]
 pub struct AdoptArgs {
     /// SOP files or folders to adopt (default: every SOP in the repository)
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
     /// The status given to documents that have none
     #[arg(long, value_enum, default_value_t = AdoptStatus::Draft)]
@@ -565,7 +576,7 @@ pub struct AdoptArgs {
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub owner_from: Option<AdoptOwnerFrom>,
     /// The department of every document adopted (default: its folder's name)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::departments))]
     pub department: Option<String>,
     /// Who approved the documents as they are, for `--status approved` (repeat for several;
     /// a document's own "Approved by" wins)
@@ -608,7 +619,7 @@ pub enum AdoptOwnerFrom {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Documents to import: .docx, .html/.htm, .md
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
     /// Which kind of SOP they become: procedure, policy, runbook, checklist, or a type from
     /// `sop.toml`
@@ -616,7 +627,8 @@ pub struct ImportArgs {
         short = 't',
         long = "type",
         value_name = "TYPE",
-        default_value = "procedure"
+        default_value = "procedure",
+        add = ArgValueCandidates::new(complete::types)
     )]
     pub sop_type: String,
     /// Folder under the SOP folder (default: the document's department, else `general`)

@@ -12,6 +12,11 @@ use sop::{Exit, Stop};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // The completion script runs `COMPLETE=<shell> sop -- <words>` on every Tab: answer with
+    // the candidates and exit, before anything is parsed or printed.
+    clap_complete::CompleteEnv::with_factory(sop::cli::command)
+        .var(sop::cmd::COMPLETE_ENV)
+        .complete();
     let cli = sop::cli::parse();
     match sop::run(cli) {
         Ok(exit) => exit.into(),

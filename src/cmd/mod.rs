@@ -27,6 +27,7 @@ use anyhow::Context as _;
 use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 use crate::repo::{Repo, RepoError};
 use crate::{Exit, Stop};
+pub use completions::COMPLETE_ENV;
 
 /// Dispatch `cli` to its command.
 ///

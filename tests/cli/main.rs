@@ -12,6 +12,7 @@ mod adopted_markdown;
 mod approval;
 mod approval_model;
 mod approved;
+mod completions;
 mod diag_formats;
 mod diff;
 mod due;
