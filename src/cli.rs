@@ -19,41 +19,14 @@ pub fn command() -> clap::Command {
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect();
-    cmd = with_examples(cmd, "sop");
+    cmd = examples::with_examples(cmd, "sop");
     for name in names {
         cmd = cmd.mut_subcommand(&name, |sub| {
             let key = format!("sop {name}");
-            with_examples(sub, &key)
+            examples::with_examples(sub, &key)
         });
     }
     cmd
-}
-
-/// `cmd` with `--help` ending in its notes (the text `-h` ends with) and the examples of
-/// `name` (`sop lint`), under an "Examples:" heading styled like clap's own headings.
-fn with_examples(cmd: clap::Command, name: &str) -> clap::Command {
-    let list = examples(name);
-    if list.is_empty() {
-        return cmd;
-    }
-    let header = *cmd.get_styles().get_header();
-    let literal = *cmd.get_styles().get_literal();
-    let mut text = cmd
-        .get_after_long_help()
-        .or_else(|| cmd.get_after_help())
-        .map(|notes| format!("{}\n\n", notes.ansi()))
-        .unwrap_or_default();
-    text.push_str(&format!("{header}Examples:{header:#}\n"));
-    for (i, e) in list.iter().enumerate() {
-        if i > 0 {
-            text.push('\n');
-        }
-        text.push_str(&format!(
-            "  {}:\n      {literal}{}{literal:#}\n",
-            e.what, e.command
-        ));
-    }
-    cmd.after_long_help(text.trim_end().to_string())
 }
 
 /// Parse the command line of this process; print help, version or the usage error and exit
@@ -546,8 +519,8 @@ pub struct ManArgs {
     /// The command whose page to print, e.g. `lint` (default: the page of `sop` itself)
     #[arg(value_name = "COMMAND", add = ArgValueCandidates::new(complete::commands))]
     pub command: Option<String>,
-    /// Write `sop.1` and a `sop-<command>.1` page per command into DIR instead (created when
-    /// missing), and print their paths
+    /// Write `sop.1` and a `sop-<command>.1` page per command into DIR instead (only
+    /// COMMAND's page when one is given), creating DIR when missing, and print their paths
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<std::path::PathBuf>,
 }

@@ -297,6 +297,33 @@ pub fn examples(name: &str) -> &'static [Example] {
         .map_or(&[], |(_, list)| list)
 }
 
+/// `cmd` with `--help` ending in its notes (the text `-h` ends with) and the examples of
+/// `name` (`sop lint`), under an "Examples:" heading styled like clap's own headings.
+pub(super) fn with_examples(cmd: clap::Command, name: &str) -> clap::Command {
+    let list = examples(name);
+    if list.is_empty() {
+        return cmd;
+    }
+    let header = *cmd.get_styles().get_header();
+    let literal = *cmd.get_styles().get_literal();
+    let mut text = cmd
+        .get_after_long_help()
+        .or_else(|| cmd.get_after_help())
+        .map(|notes| format!("{}\n\n", notes.ansi()))
+        .unwrap_or_default();
+    text.push_str(&format!("{header}Examples:{header:#}\n"));
+    for (i, e) in list.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "  {}:\n      {literal}{}{literal:#}\n",
+            e.what, e.command
+        ));
+    }
+    cmd.after_long_help(text.trim_end().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@ use crate::{Exit, Stop};
 const GLOBAL_HEADING: &str = "Global options";
 
 /// The exit codes, as in the README's table: code, meaning, examples.
-pub(crate) const EXIT_STATUS: &[(u8, &str, &str)] = &[
+const EXIT_STATUS: &[(u8, &str, &str)] = &[
     (
         0,
         "success: the command did its job, a check found no error",
@@ -211,7 +211,7 @@ fn find<'c>(root: &'c clap::Command, name: &str) -> anyhow::Result<&'c clap::Com
 ///
 /// # Errors
 /// Only if writing to memory fails.
-pub(crate) fn page(root: &clap::Command, sub: Option<&clap::Command>) -> anyhow::Result<Vec<u8>> {
+fn page(root: &clap::Command, sub: Option<&clap::Command>) -> anyhow::Result<Vec<u8>> {
     let cmd = sub.unwrap_or(root);
     let title = match sub {
         Some(s) => format!("sop-{}", s.get_name()),
