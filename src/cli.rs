@@ -1,12 +1,47 @@
-//! The command line, declared with clap's derive API. Doc comments are the help text.
+//! The command line, declared with clap's derive API. Doc comments are the help text; the
+//! examples of each command live in [`examples`], and [`command`] adds them to the help.
+
+mod complete;
+mod examples;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+
+pub use examples::{EXAMPLES, Example, examples};
+
+/// The whole command line, with each command's examples at the end of its `--help`: what
+/// `sop` parses, and what completions and manual pages are made from.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    cmd = examples::with_examples(cmd, "sop");
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            let key = format!("sop {name}");
+            examples::with_examples(sub, &key)
+        });
+    }
+    cmd
+}
+
+/// Parse the command line of this process; print help, version or the usage error and exit
+/// when that is what it asks for (exit 0 for help and version, 2 for a usage error).
+pub fn parse() -> Cli {
+    let mut matches = command().get_matches();
+    match Cli::from_arg_matches_mut(&mut matches) {
+        Ok(cli) => cli,
+        Err(e) => e.format(&mut command()).exit(),
+    }
+}
 
 /// SOPs-as-code: write, check, version and publish Standard Operating Procedures kept in git.
 #[derive(Debug, Parser)]
-#[command(name = "sop", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "sop", version, max_term_width = 100)]
 #[command(
     after_help = "Start with `sop init`, then `sop new \"Title\"`. Run `sop <command> --help` for more."
 )]
@@ -19,14 +54,15 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, listed apart from each command's own.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Run as if `sop` was started in DIR
-    #[arg(short = 'C', value_name = "DIR", global = true)]
+    #[arg(short = 'C', value_name = "DIR", global = true, value_hint = ValueHint::DirPath)]
     pub dir: Option<PathBuf>,
     /// Read this configuration file instead of the repository's `sop.toml`
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
     /// When to use colours (`NO_COLOR` turns them off in `auto`)
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
@@ -109,10 +145,15 @@ pub enum Command {
     /// matched to the type's sections, prompts are added for the missing ones, and images are
     /// saved in a folder next to the new SOP. Prints each new file's path.
     Import(ImportArgs),
-    /// Print shell completions
+    /// Print the script that makes your shell complete commands, options, SOP ids, types
+    /// and departments
+    ///
+    /// Load it when the shell starts (see the examples, or "Shell completions" in the README).
+    /// The script asks `sop` for the candidates on every Tab, so they follow the repository you
+    /// are in and stay right when `sop` is upgraded.
     Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page of `sop` or of one command (roff), or write them all to a folder
+    Man(ManArgs),
     /// Print the JSON Schema of `sop.toml` or of an SOP's front matter, for editors and CI
     ///
     /// The front-matter schema holds this repository's id pattern and SOP types (each with its
@@ -124,7 +165,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Folder to set up (created when missing)
-    #[arg(value_name = "DIR", default_value = ".")]
+    #[arg(value_name = "DIR", default_value = ".", value_hint = ValueHint::DirPath)]
     pub path: PathBuf,
     /// Also write a CI workflow that lints SOPs on every pull request
     #[arg(long, value_enum, value_name = "PROVIDER")]
@@ -149,13 +190,19 @@ pub struct NewArgs {
     #[arg(value_name = "TITLE")]
     pub title: String,
     /// Which kind of SOP: procedure, policy, runbook, checklist, or a type from `sop.toml`
-    #[arg(short, long = "type", value_name = "TYPE", default_value = "procedure")]
+    #[arg(
+        short = 't',
+        long = "type",
+        value_name = "TYPE",
+        default_value = "procedure",
+        add = ArgValueCandidates::new(complete::types)
+    )]
     pub sop_type: String,
     /// The accountable person (default: `[defaults] owner`, else your git user name)
     #[arg(short, long, value_name = "NAME")]
     pub owner: Option<String>,
     /// The owning department (default: `[defaults] department` in `sop.toml`)
-    #[arg(short, long, value_name = "NAME")]
+    #[arg(short, long, value_name = "NAME", add = ArgValueCandidates::new(complete::departments))]
     pub department: Option<String>,
     /// Folder under `sops/` (default: the department's name)
     #[arg(short, long, value_name = "FOLDER")]
@@ -169,14 +216,15 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Output format
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }
 
 /// Formats of `sop list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
-    /// Aligned columns for people
+    /// Aligned columns for people (`table` is another name for it)
+    #[value(name = "human", alias = "table")]
     Table,
     /// A JSON array of SOP objects
     Json,
@@ -185,14 +233,14 @@ pub enum ListFormat {
 /// `sop lint`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors found (or warnings with --deny-warnings), 2 usage or configuration error.\nSilence a rule in a file with `<!-- sop-disable RULE -->`, or for the next line with `<!-- sop-disable-next-line RULE -->`."
+    after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found (or warnings with `--deny-warnings`), 2 usage, configuration or environment error.\nSilence a rule in a file with `<!-- sop-disable RULE -->`, or for the next line with `<!-- sop-disable-next-line RULE -->`."
 )]
 pub struct LintArgs {
     /// SOP files or folders to check (default: every SOP in the repository)
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = crate::diag::Format::Human)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = crate::diag::Format::Human)]
     pub format: crate::diag::Format,
     /// Also run the pull-request checks against REV (e.g. `origin/main`): changed SOPs need a
     /// higher version, ids must not change, approved SOPs are retired, not deleted
@@ -211,14 +259,19 @@ pub struct LintArgs {
     pub deny_warnings: bool,
     /// Also write the findings as SARIF 2.1.0 to FILE, from the same run (for code scanning
     /// next to `--format github`)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub sarif_out: Option<PathBuf>,
     /// Also write a Markdown summary to FILE: counts by rule and the first 50 findings (for
     /// `$GITHUB_STEP_SUMMARY`, where nothing is lost to GitHub's 10 annotations per level)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub summary_out: Option<PathBuf>,
     /// Explain a rule: what it checks, why, an example and how to fix it
-    #[arg(long, value_name = "RULE", conflicts_with_all = ["list_rules", "fix", "paths"])]
+    #[arg(
+        long,
+        value_name = "RULE",
+        conflicts_with_all = ["list_rules", "fix", "paths"],
+        add = ArgValueCandidates::new(complete::rules)
+    )]
     pub explain: Option<String>,
     /// List every rule with its family, default severity and summary
     #[arg(long, conflicts_with_all = ["fix", "paths"])]
@@ -231,7 +284,7 @@ pub struct LintArgs {
 #[command(group(clap::ArgGroup::new("bump").required(true).args(["major", "minor", "patch", "version"])))]
 pub struct ReleaseArgs {
     /// The SOP's id, e.g. SOP-0042
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(complete::Ids))]
     pub id: String,
     /// A change that breaks how people work: 1.4.2 → 2.0.0
     #[arg(long)]
@@ -280,7 +333,7 @@ pub struct ReleaseArgs {
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
     /// The SOP's id, e.g. SOP-0042
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(complete::Ids))]
     pub id: String,
     /// A note for the commit message, e.g. "checked against the new payout tool"
     #[arg(short, long = "message", value_name = "NOTE")]
@@ -299,20 +352,21 @@ pub struct ReviewArgs {
 pub struct HistoryArgs {
     /// The SOP's id (SOP-0042) or its file (sops/support/refunds.md); a file works before it
     /// has an id
-    #[arg(value_name = "ID|PATH")]
+    #[arg(value_name = "ID|PATH", add = ArgValueCompleter::new(complete::IdsOrFiles))]
     pub id: Option<String>,
     /// Every SOP, in one pass
     #[arg(long)]
     pub all: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = HistoryFormat::Table)]
     pub format: HistoryFormat,
 }
 
 /// Formats of `sop history`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HistoryFormat {
-    /// A table for people
+    /// A table for people (`table` is another name for it)
+    #[value(name = "human", alias = "table")]
     Table,
     /// `{"id", "path", "commits", "releases"}` (an array of those with `--all`); each release
     /// has its `approvals` (see below)
@@ -323,16 +377,16 @@ pub enum HistoryFormat {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The SOP's id, e.g. SOP-0042
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(complete::Ids))]
     pub id: String,
     /// From: a version (1.2.0), a tag, a commit or branch; default: the last release
-    #[arg(value_name = "FROM")]
+    #[arg(value_name = "FROM", add = ArgValueCompleter::new(complete::Revisions))]
     pub from: Option<String>,
     /// To: a version, a tag, a commit or branch, or `worktree`; default: the file on disk
-    #[arg(value_name = "TO")]
+    #[arg(value_name = "TO", add = ArgValueCompleter::new(complete::Revisions))]
     pub to: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
 }
 
@@ -350,7 +404,7 @@ pub enum DiffFormat {
 pub struct PublishArgs {
     /// Output folder (default: `[site] out` in `sop.toml`, else `site/`); it must be empty,
     /// missing, or a folder `sop publish` wrote before
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub out: Option<PathBuf>,
     /// Absolute URL the site will be served from, used only in `sitemap.xml` and the feeds
     /// (default: `[site] base_url`)
@@ -383,14 +437,21 @@ pub struct ServeArgs {
 /// `sop due`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it.\nExit status: 0, or 1 with `--fail-on` when such a review exists (the list is printed either way); 2 for a usage or repository error."
+    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it.\nExit status: 0, or 1 with `--fail-on` when such a review exists (the list is printed either way); 2 for a usage, configuration or environment error."
 )]
 pub struct DueArgs {
-    /// Include reviews falling due within this period from today (`30d`, `6 weeks`, `2 months`)
-    #[arg(long, value_name = "PERIOD", default_value = "30 days")]
-    pub within: crate::repo::dates::Cadence,
+    /// Include reviews falling due within this period from today: a number and a unit, such
+    /// as `30d`, `6 weeks` or `2 months` (no quotes needed)
+    #[arg(
+        long,
+        value_name = "PERIOD",
+        num_args = 1..=2,
+        action = clap::ArgAction::Set,
+        default_value = "30 days"
+    )]
+    pub within: Vec<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
     /// Exit with 1 when a review is overdue (`overdue`), or overdue or due soon within
     /// `[lint] due_soon` (`due-soon`), for a scheduled job that should fail; 0 otherwise
@@ -414,7 +475,7 @@ pub enum FailOn {
 )]
 pub struct StatsArgs {
     /// Output format
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
 }
 
@@ -452,6 +513,18 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `sop man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print, e.g. `lint` (default: the page of `sop` itself)
+    #[arg(value_name = "COMMAND", add = ArgValueCandidates::new(complete::commands))]
+    pub command: Option<String>,
+    /// Write `sop.1` and a `sop-<command>.1` page per command into DIR instead (only
+    /// COMMAND's page when one is given), creating DIR when missing, and print their paths
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub out: Option<std::path::PathBuf>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,7 +540,7 @@ mod tests {
 #[derive(Debug, Args)]
 pub struct AdoptArgs {
     /// SOP files or folders to adopt (default: every SOP in the repository)
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
     /// The status given to documents that have none
     #[arg(long, value_enum, default_value_t = AdoptStatus::Draft)]
@@ -476,7 +549,7 @@ pub struct AdoptArgs {
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub owner_from: Option<AdoptOwnerFrom>,
     /// The department of every document adopted (default: its folder's name)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::departments))]
     pub department: Option<String>,
     /// Who approved the documents as they are, for `--status approved` (repeat for several;
     /// a document's own "Approved by" wins)
@@ -519,10 +592,17 @@ pub enum AdoptOwnerFrom {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Documents to import: .docx, .html/.htm, .md
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required = true, value_hint = ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
-    /// Which kind of SOP they become
-    #[arg(short, long = "type", value_name = "TYPE", default_value = "procedure")]
+    /// Which kind of SOP they become: procedure, policy, runbook, checklist, or a type from
+    /// `sop.toml`
+    #[arg(
+        short = 't',
+        long = "type",
+        value_name = "TYPE",
+        default_value = "procedure",
+        add = ArgValueCandidates::new(complete::types)
+    )]
     pub sop_type: String,
     /// Folder under the SOP folder (default: the document's department, else `general`)
     #[arg(short = 'd', long = "dir", id = "import_dir", value_name = "FOLDER")]

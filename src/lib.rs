@@ -26,14 +26,21 @@ pub mod words;
 
 use std::process::ExitCode;
 
-/// The exit codes of `sop`.
+/// The exit codes of `sop`, as the README and `sop man` (EXIT STATUS) list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// Everything worked; a check found no error.
+    /// Everything worked; a check found no error. A reader that stops early (`sop list |
+    /// head`) is not an error either.
     Success = 0,
-    /// A check found errors, or the operation was refused for a stated reason.
+    /// A check found errors (`sop lint`, `sop due --fail-on`), or `sop` understood the command
+    /// and refused it for a reason it states: lint errors before a release, a version that does
+    /// not come after the last one, git in the middle of a merge, an output folder it did not
+    /// make.
     Failure = 1,
-    /// Usage, configuration or environment error.
+    /// The command cannot be run as given: usage (an unknown option, or a value that names
+    /// nothing: an SOP id, file, type, rule, version or revision), configuration (a broken
+    /// `sop.toml`), or environment (no SOP repository, git without a user name, an editor or
+    /// pandoc that cannot start).
     Usage = 2,
 }
 
@@ -64,6 +71,12 @@ impl Stop {
             message: message.into(),
             help: help.into(),
         }
+    }
+
+    /// A problem with where `sop` runs (git does not know the user, the editor cannot start):
+    /// exit code 2. The message says what was done already, if anything.
+    pub fn environment(message: impl Into<String>, help: impl Into<Option<String>>) -> Stop {
+        Stop::usage(message, help)
     }
 
     /// A usage or configuration error: exit code 2.

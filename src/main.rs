@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
 use sop::terminal::escape_controls;
 use sop::{Exit, Stop};
 
@@ -13,7 +12,12 @@ use sop::{Exit, Stop};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = sop::cli::Cli::parse();
+    // The completion script runs `COMPLETE=<shell> sop -- <words>` on every Tab: answer with
+    // the candidates and exit, before anything is parsed or printed.
+    clap_complete::CompleteEnv::with_factory(sop::cli::command)
+        .var(sop::cmd::COMPLETE_ENV)
+        .complete();
+    let cli = sop::cli::parse();
     match sop::run(cli) {
         Ok(exit) => exit.into(),
         Err(err) => report(&err).into(),

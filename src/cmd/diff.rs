@@ -188,13 +188,13 @@ fn load(
             } else {
                 format!("the released versions of {id} are {}", released.join(", "))
             };
-            Err(Stop::refused(
+            Err(Stop::usage(
                 format!("version {spec} of {id} was never released (there is no tag `{tag}`)"),
                 Some(help),
             )
             .into())
         }
-        Err(Missing::NoSuchRevision) => Err(Stop::refused(
+        Err(Missing::NoSuchRevision) => Err(Stop::usage(
             format!("`{spec}` is not a version, tag, branch or commit"),
             Some(format!(
                 "give a released version (`sop history {id}` lists them), a tag, a commit, or `worktree`"

@@ -16,10 +16,10 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::Context;
-use crate::Exit;
 use crate::cli::{DueArgs, FailOn, ReportFormat};
-use crate::repo::dates;
+use crate::repo::dates::{self, Cadence};
 use crate::report::{self, DueReview, ReviewState};
+use crate::{Exit, Stop};
 
 #[derive(Serialize)]
 struct DueReport<'a> {
@@ -33,18 +33,19 @@ struct DueReport<'a> {
 /// # Errors
 /// When the repository cannot be opened or stdout cannot be written.
 pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
+    let within = period(&args.within)?;
     let repo = ctx.repo()?;
     let corpus = repo.load();
     let (git, histories) = super::publish::histories(ctx, &repo)?;
     let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
     let today = dates::today();
-    let reviews = report::due(&selection.current(), &repo.settings, today, args.within);
+    let reviews = report::due(&selection.current(), &repo.settings, today, within);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         ReportFormat::Json => {
             let r = DueReport {
                 today: today.to_string(),
-                within: args.within.to_string(),
+                within: within.to_string(),
                 reviews: &reviews,
             };
             serde_json::to_writer_pretty(&mut out, &r)?;
@@ -54,8 +55,7 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
             if reviews.is_empty() {
                 writeln!(
                     out,
-                    "No review is overdue or due within {} of {today}.",
-                    args.within
+                    "No review is overdue or due within {within} of {today}."
                 )?;
             } else {
                 write_table(&mut out, &reviews)?;
@@ -99,4 +99,22 @@ fn write_table(out: &mut impl Write, reviews: &[DueReview]) -> std::io::Result<(
         &["ID", "TITLE", "OWNER", "DEPARTMENT", "DUE", "WHEN"],
         &rows,
     )
+}
+
+/// The period of `--within`, given as one word (`30d`, `"6 weeks"`) or two (`6 weeks`).
+///
+/// # Errors
+/// [`Stop::usage`] (exit 2) naming what was given and the forms that work.
+fn period(words: &[String]) -> anyhow::Result<Cadence> {
+    let text = words.join(" ");
+    text.parse().map_err(|_| {
+        Stop::usage(
+            format!("`--within {text}` is not a period"),
+            Some(
+                "give a number and a unit: days, weeks, months or years, for example `--within 30d` or `--within 6 weeks`"
+                    .to_string(),
+            ),
+        )
+        .into()
+    })
 }

@@ -106,7 +106,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         Some(rel) => {
             let sop = corpus.originals().into_iter().find(|s| s.path == rel);
             if sop.is_none() && !all.values().any(|h| h.path == rel) {
-                return Err(Stop::refused(
+                return Err(Stop::usage(
                     format!("`{rel}` is not an SOP file of this repository"),
                     Some(format!(
                         "give the file of an SOP under `{}/` or its id; `sop list` shows every SOP with its file",

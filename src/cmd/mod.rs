@@ -10,6 +10,7 @@ mod import;
 mod init;
 mod lint;
 mod list;
+mod man;
 mod new;
 mod publish;
 mod release;
@@ -26,6 +27,7 @@ use anyhow::Context as _;
 use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 use crate::repo::{Repo, RepoError};
 use crate::{Exit, Stop};
+pub use completions::COMPLETE_ENV;
 
 /// Dispatch `cli` to its command.
 ///
@@ -49,7 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Adopt(args) => adopt::run(&ctx, &args),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Completions(args) => completions::completions(&args),
-        Command::Man => completions::man(),
+        Command::Man(args) => man::run(&ctx, &args),
         Command::Schema(args) => schema::run(&ctx, &args),
     }
 }
@@ -250,11 +252,14 @@ pub(super) fn attach_tracked(repo: &mut Repo) {
     }
 }
 
-/// The SOP (not a translation) whose id is `id`; a refusal naming close ids otherwise, each
+/// The SOP (not a translation) whose id is `id`; a usage error naming close ids otherwise, each
 /// once (two files with the same id are one suggestion).
 ///
+/// An id that names nothing is a usage error (exit 2), like an unknown option or a version
+/// that is not one: the command was not given something it can act on.
+///
 /// # Errors
-/// [`Stop::refused`] when no SOP has that id.
+/// [`Stop::usage`] when no SOP has that id.
 pub(crate) fn find_sop<'c>(
     corpus: &'c crate::repo::Corpus,
     id: &str,
@@ -284,7 +289,7 @@ pub(crate) fn find_sop<'c>(
             crate::words::list(&named, "or")
         )
     };
-    Err(Stop::refused(format!("no SOP has the id `{id}`"), Some(help)).into())
+    Err(Stop::usage(format!("no SOP has the id `{id}`"), Some(help)).into())
 }
 
 /// How many SOPs a "did you mean" names at most.

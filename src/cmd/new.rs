@@ -213,6 +213,11 @@ fn no_id(repo: &Repo, n: u64, like: Option<&str>) -> anyhow::Error {
     .into()
 }
 
+/// Open `path`, the SOP just created, in `$VISUAL` or `$EDITOR`.
+///
+/// # Errors
+/// [`Stop::environment`] (exit 2) when the editor cannot be started; the message says the SOP
+/// was created, so nobody runs `sop new` again for it.
 fn open_editor(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {
     let editor = std::env::var("VISUAL")
         .ok()
@@ -229,11 +234,35 @@ fn open_editor(ctx: &Context, path: &std::path::Path) -> anyhow::Result<()> {
     // The variable may hold arguments (`code --wait`): split on whitespace like git does.
     let mut parts = editor.split_whitespace();
     let program = parts.next().unwrap_or_default();
-    let status = std::process::Command::new(program)
+    let status = match std::process::Command::new(program)
         .args(parts)
         .arg(path)
         .status()
-        .with_context(|| format!("cannot start the editor `{editor}`"))?;
+    {
+        Ok(status) => status,
+        Err(e) => {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("`{program}` is not installed, or not on the PATH")
+                }
+                std::io::ErrorKind::PermissionDenied => {
+                    format!("`{program}` is not a program you may run")
+                }
+                _ => e.to_string(),
+            };
+            return Err(Stop::environment(
+                format!(
+                    "created `{}`, but could not start the editor `{editor}`: {why}",
+                    ctx.display_path(path)
+                ),
+                Some(
+                    "open the file yourself, or set `VISUAL` or `EDITOR` to an editor that is installed (for example `export EDITOR=nano`) for next time"
+                        .to_string(),
+                ),
+            )
+            .into());
+        }
+    };
     if !status.success() {
         ctx.warn(&format!("the editor `{editor}` exited with {status}"))?;
     }

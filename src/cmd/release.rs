@@ -349,7 +349,13 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
             "create the tag yourself: `git tag -s {tag} {commit}` (or `git tag -a` without signing)"
         ),
         E::Unfinished { .. } => "the release is in git; the next `sop release` or `sop review` first finishes updating git's index and the file (until then `git status` shows what is left)".to_string(),
-        E::NoIdentity => "tell git your name and e-mail: `git config user.name \"Your Name\"` and `git config user.email you@example.com`".to_string(),
+        E::NoIdentity => {
+            return Stop::environment(
+                format!("{err}, so nothing was committed"),
+                Some(IDENTITY_HELP.to_string()),
+            )
+            .into();
+        }
         E::Io { .. } | E::Git(_) => return anyhow::Error::new(err),
     };
     let what = match &err {
@@ -361,13 +367,27 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
     Stop::refused(crate::terminal::escape_controls(&what), Some(help)).into()
 }
 
+/// What to do when git does not know who commits.
+const IDENTITY_HELP: &str = "tell git your name and e-mail: `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com` (leave out `--global` for this repository only), then run this again";
+
 /// Refuse when git is not ready for a commit of `sop`, or the file has conflict markers.
 ///
 /// # Errors
-/// [`Stop::refused`] with the reason and the fix.
+/// [`Stop::refused`] (exit 1) with the reason and the fix when the repository's state is in the
+/// way (a merge, a detached HEAD); [`Stop::environment`] (exit 2) when git itself is not set up
+/// (no repository, no user name).
 pub(super) fn check_can_commit(git: &crate::git::Repo, sop: &Sop) -> anyhow::Result<()> {
+    use crate::git::commit::NotReady;
     if let Some(why) = git.check_ready(&sop.path)? {
-        return Err(Stop::refused(why.message(), Some(why.help())).into());
+        return Err(match why {
+            NotReady::NoIdentity => Stop::environment(
+                format!("{}, so nothing was committed", why.message()),
+                Some(IDENTITY_HELP.to_string()),
+            ),
+            NotReady::NoRepository => Stop::environment(why.message(), Some(why.help())),
+            _ => Stop::refused(why.message(), Some(why.help())),
+        }
+        .into());
     }
     if let Some(line) = conflict_marker_line(sop.source.text()) {
         return Err(Stop::refused(

@@ -167,12 +167,12 @@ fn diff_between_two_released_versions() {
 }
 
 #[test]
-fn diff_refuses_a_version_never_released() {
+fn diff_of_a_version_never_released_is_a_usage_error() {
     let repo = two_versions();
     repo.sop()
         .args(["diff", "SOP-0001", "0.9.0"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains(
             "version 0.9.0 of SOP-0001 was never released",
         ))

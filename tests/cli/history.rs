@@ -363,12 +363,12 @@ fn history_table_shows_titles_reviewed_versions_and_authors() {
 }
 
 #[test]
-fn history_of_an_unknown_id_is_refused() {
+fn history_of_an_unknown_id_is_a_usage_error() {
     let repo = renamed_repo();
     repo.sop()
         .args(["history", "SOP-0004"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("no SOP has the id `SOP-0004`"));
 }
 
@@ -755,7 +755,7 @@ fn published_history_groups_changes_by_release_with_their_authors_and_pull_reque
 }
 
 #[test]
-fn history_of_a_path_that_is_no_sop_is_refused_with_what_to_give() {
+fn history_of_a_path_that_is_no_sop_is_a_usage_error_with_what_to_give() {
     let repo = SopRepo::new();
     repo.write(
         "sops/payments/SOP-0001-refunds.md",
@@ -767,7 +767,7 @@ fn history_of_a_path_that_is_no_sop_is_refused_with_what_to_give() {
             .sop()
             .args(["history", path])
             .assert()
-            .code(1)
+            .code(2)
             .get_output()
             .clone();
         let err = String::from_utf8_lossy(&out.stderr);

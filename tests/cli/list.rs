@@ -152,7 +152,11 @@ fn completions_and_man_page_are_generated() {
         .get_output()
         .stdout
         .clone();
-    assert!(String::from_utf8(out).unwrap().contains("_sop()"));
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("_clap_complete_sop()")
+    );
     let out = r
         .sop()
         .arg("man")

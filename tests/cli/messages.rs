@@ -13,7 +13,7 @@ fn unknown_id_suggests_each_close_id_once() {
     for cmd in ["history", "diff", "review"] {
         let out = r.sop().args([cmd, "SOP-0016"]).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{cmd}: {stderr}");
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {stderr}");
         assert!(
             stderr.contains("no SOP has the id `SOP-0016`"),
             "{cmd}: {stderr}"
@@ -60,7 +60,7 @@ fn unknown_id_suggests_by_similarity_with_titles() {
     r.commit("twelve");
     let help = |wanted: &str| {
         let out = r.sop().args(["history", wanted]).output().unwrap();
-        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         stderr
             .lines()

@@ -146,13 +146,24 @@ fn release_can_approve_with_named_approvers_and_a_date() {
 
 /// Run a release that must be refused: exit 1, the words in stderr, nothing changed.
 fn assert_refused(repo: &SopRepo, args: &[&str], words: &[&str]) {
+    assert_stopped(repo, 1, args, words);
+}
+
+/// Run a release that must stop with `code`: the words in stderr, advice, nothing changed.
+fn assert_stopped(repo: &SopRepo, code: i32, args: &[&str], words: &[&str]) {
     let before_text = std::fs::read(repo.path(SOP)).ok();
     let before_head = repo
         .git(&["rev-parse", "-q", "--verify", "HEAD"])
         .trim()
         .to_string();
     let before_tags = repo.git(&["tag", "-l"]);
-    let out = repo.sop().args(args).assert().code(1).get_output().clone();
+    let out = repo
+        .sop()
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
     let stderr = String::from_utf8_lossy(&out.stderr);
     for w in words {
         assert!(stderr.contains(w), "missing {w:?} in:\n{stderr}");
@@ -175,10 +186,11 @@ fn rev_parse_quiet(repo: &SopRepo) -> bool {
 }
 
 #[test]
-fn release_refuses_an_unknown_id_and_suggests_close_ones() {
+fn release_of_an_unknown_id_is_a_usage_error_that_suggests_close_ones() {
     let repo = repo_with_sop();
-    assert_refused(
+    assert_stopped(
         &repo,
+        2,
         &["release", "SOP-0010", "--patch", "-m", "x"],
         &["no SOP has the id `SOP-0010`", "`SOP-0001`"],
     );
@@ -307,14 +319,18 @@ fn release_refuses_lint_errors_unless_allowed() {
 }
 
 #[test]
-fn release_refuses_without_a_git_identity() {
+fn release_without_a_git_identity_is_an_environment_error() {
     let repo = repo_with_sop();
     repo.git(&["config", "--unset", "user.name"]);
     repo.git(&["config", "--unset", "user.email"]);
-    assert_refused(
+    assert_stopped(
         &repo,
+        2,
         &["release", "SOP-0001", "--patch", "-m", "x"],
-        &["git does not know who you are", "git config user.name"],
+        &[
+            "git does not know who you are, so nothing was committed",
+            "git config --global user.name",
+        ],
     );
 }
 
