@@ -220,20 +220,35 @@ impl I18n {
 /// arguments (`count=3`) or a map (`params=notice.params`). The language is `lang=...` when
 /// given, else the page's `layout.lang`, else English.
 pub fn register(tera: &mut tera::Tera, i18n: Arc<I18n>) {
+    // Messages without parameters, as rendered, by language and key: every page asks for the
+    // same few dozen, and a site has thousands of pages.
+    let plain: std::sync::RwLock<PlainMessages> = std::sync::RwLock::default();
     tera.register_function(
         "t",
         move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
-            let key: String = kwargs.must_get("key")?;
-            let lang = match kwargs.get::<String>("lang")? {
+            let key: &str = kwargs.must_get("key")?;
+            let layout = state.get::<tera::Value>("layout")?;
+            let lang: &str = match kwargs.get::<&str>("lang")? {
                 Some(l) => l,
-                None => state
-                    .get::<tera::Value>("layout")?
-                    .and_then(|l| {
-                        l.get_from_path("lang")
-                            .and_then(|v| v.as_str().map(String::from))
-                    })
-                    .unwrap_or_else(|| FALLBACK.to_string()),
+                None => layout
+                    .as_ref()
+                    .and_then(|l| l.get_from_path("lang").and_then(|v| v.as_str()))
+                    .unwrap_or(FALLBACK),
             };
+            let without_params = kwargs
+                .iter()
+                .all(|(k, _)| k.as_str().is_some_and(|k| matches!(k, "key" | "lang")));
+            if without_params {
+                let known = plain
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .get(lang)
+                    .and_then(|m| m.get(key))
+                    .cloned();
+                if let Some(value) = known {
+                    return Ok(value);
+                }
+            }
             let mut params = BTreeMap::new();
             if let Some(map) = kwargs.get::<tera::Map>("params")? {
                 for (k, v) in &map {
@@ -250,14 +265,26 @@ pub fn register(tera: &mut tera::Tera, i18n: Arc<I18n>) {
                     params.insert(k.to_string(), v.to_string());
                 }
             }
-            match i18n.render(&lang, &key, &params) {
-                Ok(Rendered::Text(t)) => Ok(tera::Value::normal_string(&t)),
-                Ok(Rendered::Html(h)) => Ok(tera::Value::safe_string(&h)),
-                Err(message) => Err(tera::Error::message(message)),
+            let value = match i18n.render(lang, key, &params) {
+                Ok(Rendered::Text(t)) => tera::Value::normal_string(&t),
+                Ok(Rendered::Html(h)) => tera::Value::safe_string(&h),
+                Err(message) => return Err(tera::Error::message(message)),
+            };
+            if without_params {
+                plain
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .entry(lang.into())
+                    .or_default()
+                    .insert(key.into(), value.clone());
             }
+            Ok(value)
         },
     );
 }
+
+/// Messages rendered without parameters: by language, then key.
+type PlainMessages = rustc_hash::FxHashMap<Box<str>, rustc_hash::FxHashMap<Box<str>, tera::Value>>;
 
 /// The language of a catalogue file of the theme: `i18n/pt-BR.toml` → `pt-br`.
 fn catalogue_language(path: &str) -> Option<String> {
