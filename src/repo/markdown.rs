@@ -122,6 +122,9 @@ pub struct Outline {
     pub comments: Vec<Span>,
     /// The tags of raw HTML, in document order.
     pub html: Vec<HtmlTag>,
+    /// The headings' anchors by the rule last asked for (links from many SOPs ask again).
+    #[serde(skip)]
+    anchors: std::sync::OnceLock<(AnchorRule, Vec<String>)>,
 }
 
 /// A tag of raw HTML in the body (`<details open>`, `<font>`, also `<Enter>`, which is text).
@@ -148,12 +151,19 @@ impl Outline {
     }
 
     /// The anchors of the headings by `rule`, in order (the ids the site gives them).
-    pub fn anchors(&self, rule: AnchorRule) -> Vec<String> {
-        let mut anchors = Anchors::new(rule);
-        self.headings
-            .iter()
-            .map(|h| anchors.next(&h.text))
-            .collect()
+    pub fn anchors(&self, rule: AnchorRule) -> std::borrow::Cow<'_, [String]> {
+        let make = || {
+            let mut anchors = Anchors::new(rule);
+            self.headings
+                .iter()
+                .map(|h| anchors.next(&h.text))
+                .collect::<Vec<_>>()
+        };
+        // One rule is used throughout a repository: those anchors are made once.
+        match self.anchors.get_or_init(|| (rule, make())) {
+            (kept, anchors) if *kept == rule => std::borrow::Cow::Borrowed(anchors),
+            _ => std::borrow::Cow::Owned(make()),
+        }
     }
 
     /// Whether some heading has the anchor `anchor` by `rule`, compared exactly as a browser
@@ -584,8 +594,8 @@ mod tests {
     #[test]
     fn duplicate_headings_get_numbered_anchors() {
         let o = outline_of("## Notes\n\n## Notes\n");
-        assert_eq!(o.anchors(AnchorRule::Github), ["notes", "notes-1"]);
-        assert_eq!(o.anchors(AnchorRule::Mkdocs), ["notes", "notes_1"]);
+        assert_eq!(*o.anchors(AnchorRule::Github), ["notes", "notes-1"]);
+        assert_eq!(*o.anchors(AnchorRule::Mkdocs), ["notes", "notes_1"]);
         assert!(o.has_anchor(AnchorRule::Github, "notes-1"));
         assert!(!o.has_anchor(AnchorRule::Github, "Notes"));
     }

@@ -88,16 +88,27 @@ pub fn prepare(md: &str) -> Prepared<'_> {
         .split('\n')
         .any(|l| l.starts_with("!!!") || l.starts_with("???"));
     if !has_admonition {
-        let text = if md.contains('{') {
-            let mut out = String::with_capacity(md.len());
+        // The text is copied only from the first attribute list on (most bodies have none).
+        let mut out: Option<String> = None;
+        if md.contains('}') {
             let mut fence = None;
+            let mut at = 0;
             for line in md.split_inclusive('\n') {
-                out.push_str(&blank_attribute_list(line, &mut fence));
+                match (blank_attribute_list(line, &mut fence), out.as_mut()) {
+                    (Cow::Borrowed(l), Some(out)) => out.push_str(l),
+                    (Cow::Borrowed(_), None) => {}
+                    (Cow::Owned(l), Some(out)) => out.push_str(&l),
+                    (Cow::Owned(l), None) => {
+                        let mut copy = String::with_capacity(md.len());
+                        copy.push_str(&md[..at]);
+                        copy.push_str(&l);
+                        out = Some(copy);
+                    }
+                }
+                at += line.len();
             }
-            Cow::Owned(out)
-        } else {
-            Cow::Borrowed(md)
-        };
+        }
+        let text = out.map_or(Cow::Borrowed(md), Cow::Owned);
         return Prepared {
             text,
             lines: Vec::new(),

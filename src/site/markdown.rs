@@ -823,8 +823,8 @@ mod tests {
         let outlined: Vec<(u8, String, String)> = outline
             .headings
             .iter()
-            .zip(outline.anchors(AnchorRule::Github))
-            .map(|(h, a)| (h.level, h.text.clone(), a))
+            .zip(outline.anchors(AnchorRule::Github).iter())
+            .map(|(h, a)| (h.level, h.text.clone(), a.clone()))
             .collect();
         assert_eq!(rendered.len(), 11, "{rendered:?}");
         assert_eq!(rendered, outlined);

@@ -182,11 +182,17 @@ pub(super) fn render_all(
         )?;
         Ok(())
     };
-    // One after the other: the index, the group pages and the search index of a large corpus
-    // each hold every card (in Tera's context or as text), so rendered side by side they
-    // would all be in memory at once. The group pages render in parallel among themselves.
-    emit("index.html".into(), build.index(&cards)?.into_bytes())?;
-    build.groups(&cards, &emit)?;
+    // The index (one page, so one thread) beside the group pages (in parallel among
+    // themselves), then the search index: the index and the search index of a large corpus
+    // each hold every card or every text, so they are not made at the same time.
+    let (index, groups) = rayon::join(
+        || -> Result<(), SiteError> {
+            emit("index.html".into(), build.index(&cards)?.into_bytes())
+        },
+        || build.groups(&cards, &emit),
+    );
+    index?;
+    groups?;
     dashboard()?;
     drop(cards);
     build.feeds(&emit)?;
