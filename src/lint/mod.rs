@@ -137,7 +137,16 @@ pub fn check_sop(repo: &Repo, corpus: &Corpus, path: &str) -> Result<Vec<Finding
 /// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
 pub fn check_sops(repo: &Repo, corpus: &Corpus, paths: &[&str]) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
-    let cx = Cx::new(repo, corpus);
+    Ok(check_paths(&Cx::new(repo, corpus), corpus, paths, &levels))
+}
+
+/// Every rule for the files of `corpus` at `paths`.
+fn check_paths(
+    cx: &Cx<'_>,
+    corpus: &Corpus,
+    paths: &[&str],
+    levels: &HashMap<&'static str, SeverityLevel>,
+) -> Vec<Finding> {
     let wanted: HashSet<&str> = paths.iter().copied().collect();
     let mut findings: Vec<Finding> = corpus
         .sops
@@ -155,9 +164,9 @@ pub fn check_sops(repo: &Repo, corpus: &Corpus, paths: &[&str]) -> Result<Vec<Fi
             .broken
             .iter()
             .filter(|b| wanted.contains(b.path.as_str()))
-            .map(|b| broken_file(repo, b)),
+            .map(|b| broken_file(cx.repo, b)),
     );
-    Ok(finish(findings, corpus, &levels))
+    finish(findings, corpus, levels)
 }
 
 /// Run every rule for `sop`, a new text of a file of `corpus` that is not on disk yet (what
