@@ -21,10 +21,17 @@ pub(crate) fn actions(view: &View<'_>, p: &CodeActionParams) -> Vec<CodeActionOr
     let mut out: Vec<CodeAction> = Vec::new();
     for f in view.findings {
         let span = finding_span(view, f);
-        if span.start > wanted.end || wanted.start > span.end {
+        let diagnostic = to_diagnostic(view, f);
+        // The findings under the cursor or selection, and those the editor names (Neovim names
+        // every problem on the cursor's line).
+        let named = p
+            .context
+            .diagnostics
+            .iter()
+            .any(|d| d.range == diagnostic.range && d.code == diagnostic.code);
+        if !named && (span.start > wanted.end || wanted.start > span.end) {
             continue;
         }
-        let diagnostic = to_diagnostic(view, f);
         if let Some(fix) = f.fix.as_ref().filter(|fix| !fix.edits.is_empty()) {
             let title = if fix.is_safe() {
                 format!("Fix: {}", fix.description)

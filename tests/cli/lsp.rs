@@ -274,8 +274,9 @@ fn lsp_checks_fixes_completes_and_navigates_like_an_editor_needs() {
     assert_eq!(anchor["range"]["start"]["character"], 11);
 
     // Code actions: the finding's own edit, and disabling the rule (for the whole file in the
-    // front matter, where a Markdown comment cannot go).
-    let at_status = position_of(&text, "Draft");
+    // front matter, where a Markdown comment cannot go). The cursor is at the start of the line,
+    // off the finding, as when Neovim names the line's diagnostics in the request.
+    let at_status = position_of(&text, "status: Draft");
     let actions = client.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri(&repo, EDITED)}, "range": {"start": at_status, "end": at_status}, "context": {"diagnostics": [status]}}),
