@@ -406,6 +406,17 @@ fn lsp_checks_fixes_completes_and_navigates_like_an_editor_needs() {
         position_of(&target_text, "## Scope")
     );
 
+    // And on an id: the SOP's file, at its id.
+    let target = client.request(
+        "textDocument/definition",
+        doc(&repo, EDITED, position_of(&text, "0001.")),
+    );
+    assert_eq!(target["uri"], uri(&repo, TARGET));
+    assert_eq!(
+        target["range"]["start"],
+        position_after(&target_text, "id: ")
+    );
+
     let status = client.stop();
     assert!(status.success(), "{status:?}");
 }
