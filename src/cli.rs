@@ -154,6 +154,15 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page of `sop` or of one command (roff), or write them all to a folder
     Man(ManArgs),
+    /// Run the language server that editors start: checks as you type, fixes, completion,
+    /// hover and go to definition, on stdin and stdout
+    ///
+    /// An editor starts it in the repository (see "Editor integration" in the README, and the
+    /// set-ups in `editors/`); it serves the repository around the editor's workspace folder.
+    /// It checks the SOP being edited against the whole repository (ids, links, anchors) a
+    /// moment after each change, unsaved text included, and reads files changed outside the
+    /// editor again. With `-v` the editor's log shows how long each check took.
+    Lsp(LspArgs),
     /// Print the JSON Schema of `sop.toml` or of an SOP's front matter, for editors and CI
     ///
     /// The front-matter schema holds this repository's id pattern and SOP types (each with its
@@ -503,6 +512,14 @@ pub enum SchemaKind {
     SopToml,
     /// The YAML front matter of an SOP file
     FrontMatter,
+}
+
+/// `sop lsp`.
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Talk on stdin and stdout (the only way; accepted because editors' clients pass it)
+    #[arg(long, hide = true)]
+    pub stdio: bool,
 }
 
 /// `sop completions`.

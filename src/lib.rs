@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod git;
 pub mod leftovers;
 pub mod lint;
+pub mod lsp;
 pub mod publishable;
 pub mod repo;
 pub mod report;

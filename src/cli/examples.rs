@@ -275,6 +275,23 @@ pub static EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "sop lsp",
+        &[
+            ex(
+                "What an editor runs in the repository (you need not run it yourself)",
+                "sop lsp",
+            ),
+            ex(
+                "The same, with each check's time in the editor's log",
+                "sop lsp -v",
+            ),
+            ex(
+                "Serve one repository wherever the editor starts it",
+                "sop lsp -C ~/sops",
+            ),
+        ],
+    ),
+    (
         "sop schema",
         &[
             ex(

@@ -10,6 +10,7 @@ mod import;
 mod init;
 mod lint;
 mod list;
+mod lsp;
 mod man;
 mod new;
 mod publish;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => man::run(&ctx, &args),
         Command::Schema(args) => schema::run(&ctx, &args),
+        Command::Lsp(args) => lsp::run(&ctx, &args),
     }
 }
 

@@ -37,6 +37,7 @@ use crate::repo::{BrokenFile, Corpus, FileProblem, Repo, Settings, Sop, SourceFi
 
 pub use fix::{FixOutcome, apply_fixes};
 pub use registry::RULES;
+pub(crate) use structure::missing_sections;
 
 /// Why lint could not run.
 #[derive(Debug, thiserror::Error)]
@@ -137,7 +138,54 @@ pub fn check_sop(repo: &Repo, corpus: &Corpus, path: &str) -> Result<Vec<Finding
 /// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
 pub fn check_sops(repo: &Repo, corpus: &Corpus, paths: &[&str]) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
-    let cx = Cx::new(repo, corpus);
+    Ok(check_paths(&Cx::new(repo, corpus), corpus, paths, &levels))
+}
+
+/// The prompts of each type's template, found once. Building them is most of what a check of
+/// one SOP costs, so the language server keeps them while the writer types (and builds them
+/// again when `sop.toml` or a template changes).
+#[derive(Debug, Clone)]
+pub(crate) struct TemplatePrompts(HashMap<String, aho_corasick::AhoCorasick>);
+
+impl TemplatePrompts {
+    /// The prompts of the templates of `repo`'s types.
+    pub(crate) fn of(repo: &Repo) -> TemplatePrompts {
+        TemplatePrompts(
+            prompts::of_types(repo)
+                .into_iter()
+                .map(|(name, finder)| (name.to_string(), finder))
+                .collect(),
+        )
+    }
+}
+
+/// [`check_sops`] with the template prompts found already.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub(crate) fn check_sops_with(
+    repo: &Repo,
+    corpus: &Corpus,
+    paths: &[&str],
+    templates: &TemplatePrompts,
+) -> Result<Vec<Finding>, LintError> {
+    let levels = severity_levels(&repo.settings)?;
+    let prompts = templates
+        .0
+        .iter()
+        .map(|(name, finder)| (name.as_str(), finder.clone()))
+        .collect();
+    let cx = Cx::with_prompts(repo, corpus, prompts);
+    Ok(check_paths(&cx, corpus, paths, &levels))
+}
+
+/// Every rule for the files of `corpus` at `paths`.
+fn check_paths(
+    cx: &Cx<'_>,
+    corpus: &Corpus,
+    paths: &[&str],
+    levels: &HashMap<&'static str, SeverityLevel>,
+) -> Vec<Finding> {
     let wanted: HashSet<&str> = paths.iter().copied().collect();
     let mut findings: Vec<Finding> = corpus
         .sops
@@ -155,9 +203,9 @@ pub fn check_sops(repo: &Repo, corpus: &Corpus, paths: &[&str]) -> Result<Vec<Fi
             .broken
             .iter()
             .filter(|b| wanted.contains(b.path.as_str()))
-            .map(|b| broken_file(repo, b)),
+            .map(|b| broken_file(cx.repo, b)),
     );
-    Ok(finish(findings, corpus, &levels))
+    finish(findings, corpus, levels)
 }
 
 /// Run every rule for `sop`, a new text of a file of `corpus` that is not on disk yet (what
@@ -438,6 +486,15 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     fn new(repo: &'a Repo, corpus: &'a Corpus) -> Cx<'a> {
+        Cx::with_prompts(repo, corpus, prompts::of_types(repo))
+    }
+
+    /// With the prompts of the types' templates found already.
+    fn with_prompts(
+        repo: &'a Repo,
+        corpus: &'a Corpus,
+        prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
+    ) -> Cx<'a> {
         let mut originals: HashMap<&str, Vec<&Sop>> = HashMap::new();
         let mut ids = HashSet::new();
         for sop in &corpus.sops {
@@ -464,7 +521,7 @@ impl<'a> Cx<'a> {
                 .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
                 .collect(),
             tracked: std::sync::OnceLock::new(),
-            prompts: prompts::of_types(repo),
+            prompts,
         }
     }
 

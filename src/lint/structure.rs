@@ -58,6 +58,38 @@ pub(super) fn sections_of<'s>(cx: &Cx<'_>, sop: &'s Sop) -> Cow<'s, [Section]> {
     ))
 }
 
+/// The headings (`## Escalation`) of the required sections of `sop`'s type that it lacks, in
+/// the type's order, at the type's heading level: what an editor offers to complete.
+pub(crate) fn missing_sections(settings: &crate::repo::Settings, sop: &Sop) -> Vec<String> {
+    let Some(ty) = sop.sop_type(settings) else {
+        return Vec::new();
+    };
+    let level = settings
+        .config
+        .types
+        .get(&ty.name)
+        .and_then(|t| t.level)
+        .unwrap_or_default();
+    let hashes = match level {
+        SectionLevel::Level(l) => "#".repeat(usize::from(l)),
+        SectionLevel::Any => "##".to_string(),
+    };
+    let lookup = section_lookup(ty);
+    let present: Vec<usize> = sop
+        .outline()
+        .headings
+        .iter()
+        .filter(|h| level.admits(h.level))
+        .filter_map(|h| lookup.get(&normalize_heading(&h.text)).copied())
+        .collect();
+    ty.sections
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !present.contains(i))
+        .map(|(_, name)| format!("{hashes} {name}"))
+        .collect()
+}
+
 /// Which required section (index into `ty.sections`) a normalized heading names, if any.
 pub(super) fn section_lookup(ty: &SopType) -> HashMap<String, usize> {
     let mut map = HashMap::new();

@@ -32,6 +32,7 @@ mod lint;
 mod lint_base;
 mod list;
 mod load;
+mod lsp;
 mod messages;
 mod new;
 mod precommit;
