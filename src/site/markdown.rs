@@ -125,6 +125,27 @@ impl BodyWords {
 /// prompt is marked as still to write; `words` are the page's own words (that label, box
 /// titles, table names) in its language.
 pub fn render(sop: &Sop, links: &dyn Links, words: &BodyWords) -> Body {
+    render_into(sop, links, words, None)
+}
+
+/// Render the body of `sop` as [`render`] does, and gather its searchable text by section as
+/// the page shows it (the search index reads no body a second time).
+pub(crate) fn render_with_text(
+    sop: &Sop,
+    links: &dyn Links,
+    words: &BodyWords,
+) -> (Body, Vec<crate::site::search::Section>) {
+    let mut collect = crate::site::search::Collector::default();
+    let body = render_into(sop, links, words, Some(&mut collect));
+    (body, collect.finish())
+}
+
+fn render_into(
+    sop: &Sop,
+    links: &dyn Links,
+    words: &BodyWords,
+    mut collect: Option<&mut crate::site::search::Collector>,
+) -> Body {
     let text = sop.source.text();
     let md = text
         .get(sop.split.body.start..sop.split.body.end)
@@ -168,6 +189,16 @@ pub fn render(sop: &Sop, links: &dyn Links, words: &BodyWords) -> Body {
     let mut in_code = false;
     let mut in_image = 0usize;
     while let Some((event, at)) = source.next() {
+        // Raw HTML blocks and headings' ends are read into the search text where they are
+        // handled.
+        if let Some(collect) = collect.as_deref_mut()
+            && !matches!(
+                event,
+                Event::Html(_) | Event::End(TagEnd::Heading(_)) | Event::Start(Tag::HtmlBlock)
+            )
+        {
+            collect.event(&event);
+        }
         if task_label && !is_inline(&event) {
             task_label = false;
             events.push(Event::InlineHtml(CowStr::from("</label>")));
@@ -235,8 +266,16 @@ pub fn render(sop: &Sop, links: &dyn Links, words: &BodyWords) -> Body {
                     events.push(Event::Html(CowStr::from(html)));
                     continue;
                 }
+                let block = literal::block(&raw, prompts, at.is_some());
+                // A block read as Markdown again is read into the search text then.
+                if let Some(collect) = collect.as_deref_mut()
+                    && !matches!(block, Some(Block::Markdown(_)))
+                {
+                    collect.raw(&raw);
+                    collect.event(&Event::End(TagEnd::HtmlBlock));
+                }
                 // Read again as Markdown only from the file itself, so this never repeats.
-                let raw = match literal::block(&raw, prompts, at.is_some()) {
+                let raw = match block {
                     Some(Block::Markdown(md)) => {
                         source.read_again(
                             &md,
@@ -274,6 +313,9 @@ pub fn render(sop: &Sop, links: &dyn Links, words: &BodyWords) -> Body {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((at, level, text, shown)) = heading.take() {
                     let anchor = anchors.next(&text);
+                    if let Some(collect) = collect.as_deref_mut() {
+                        collect.end_heading(anchor.clone());
+                    }
                     // An empty id is not valid HTML: a heading without text gets none.
                     if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(at)
                         && !anchor.is_empty()
@@ -393,6 +435,9 @@ pub fn render(sop: &Sop, links: &dyn Links, words: &BodyWords) -> Body {
                 }
             },
             Event::Html(raw) => {
+                if let Some(collect) = collect.as_deref_mut() {
+                    collect.raw(&raw);
+                }
                 raw_html = true;
                 events.push(Event::Html(raw_links(
                     raw,

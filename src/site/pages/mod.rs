@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use super::context::{GroupKind, Layout, Link, SiteInfo, SopCard};
-use super::search::search_files;
+use super::search::{self, search_files};
 use super::select::{Entry, Selection, name_slug};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
@@ -21,7 +21,13 @@ use crate::repo::{Corpus, Repo, Settings, Sop, Status};
 use crate::report::{self, ReviewState};
 
 /// The pages of one SOP (site path, HTML) and the repository files they link to.
-type SopPages = (Vec<(String, String)>, BTreeSet<String>);
+/// The pages of one SOP (site path, HTML), the repository files they link to, and, when
+/// asked, the searchable text of its current page and translations (by translation language).
+type SopPages = (
+    Vec<(String, String)>,
+    BTreeSet<String>,
+    Vec<(Option<String>, Vec<crate::site::search::Section>)>,
+);
 
 /// Shared, read-only state of one build.
 struct Build<'a> {
@@ -126,6 +132,15 @@ pub(super) fn render_all(
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         sink(path, Content::Bytes(bytes))
     };
+    // `sop publish` reads the search index's text as the pages render it; `sop serve` keeps
+    // what the index read between builds, and renders only some pages after an edit.
+    let reading = (options.search.is_none() && options.only.is_none()).then(|| {
+        search::Reading::new(
+            selection,
+            repo.settings.config.links.anchors,
+            build.site_language(),
+        )
+    });
     let linked_files = selection
         .entries
         .par_iter()
@@ -144,9 +159,14 @@ pub(super) fn render_all(
                 kept.extend(entry.archived.iter().map(|a| a.url.clone()));
                 return Ok(BTreeSet::new());
             }
-            let (pages, linked) = build.sop_pages(entry)?;
+            let (pages, linked, texts) = build.sop_pages(entry, reading.is_some())?;
             for (path, html) in pages {
                 emit(path, html.into_bytes())?;
+            }
+            if let Some(reading) = &reading {
+                for (language, sections) in texts {
+                    reading.read(&entry.id, language.as_deref(), sections, &emit)?;
+                }
             }
             Ok(linked)
         })
@@ -154,6 +174,19 @@ pub(super) fn render_all(
             a.extend(b);
             Ok(a)
         })?;
+    // The search index first, while the pages' texts are still at hand, then the index page
+    // (one page, so one thread) beside the group pages (in parallel among themselves): the
+    // search index and the index page of a large corpus each hold every text or every card,
+    // so they are not made at the same time.
+    search_files(
+        selection,
+        repo.settings.config.links.anchors,
+        build.site_language(),
+        options.search.as_deref(),
+        options.only.is_some(),
+        reading,
+        &emit,
+    )?;
     let mut cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
     // Retired SOPs stay findable, after those in force.
     cards.sort_by_key(|c| c.status == "retired");
@@ -171,20 +204,8 @@ pub(super) fn render_all(
         for (path, svg) in svgs {
             emit(path, svg.into_bytes())?;
         }
-        emit("404.html".into(), build.not_found()?.into_bytes())?;
-        search_files(
-            selection,
-            repo.settings.config.links.anchors,
-            build.site_language(),
-            options.search.as_deref(),
-            options.only.is_some(),
-            &emit,
-        )?;
-        Ok(())
+        emit("404.html".into(), build.not_found()?.into_bytes())
     };
-    // The index (one page, so one thread) beside the group pages (in parallel among
-    // themselves), then the search index: the index and the search index of a large corpus
-    // each hold every card or every text, so they are not made at the same time.
     let (index, groups) = rayon::join(
         || -> Result<(), SiteError> {
             emit("index.html".into(), build.index(&cards)?.into_bytes())

@@ -14,12 +14,15 @@ use crate::site::select::{Archived, Entry, Pending, Shown};
 use crate::site::{SiteError, root_of};
 
 use super::{Build, SopPages, department_of, language_name, status_text, text, type_of};
+use crate::site::search::Section;
 
 impl Build<'_> {
     /// The current page, its translations and its archived versions.
-    pub(super) fn sop_pages(&self, entry: &Entry<'_>) -> Result<SopPages, SiteError> {
+    pub(super) fn sop_pages(&self, entry: &Entry<'_>, search: bool) -> Result<SopPages, SiteError> {
         let mut out = Vec::new();
         let mut linked = BTreeSet::new();
+        // The searchable text of the current page and of each translation, with `search`.
+        let mut texts: Vec<(Option<String>, Vec<Section>)> = Vec::new();
         // Current page.
         {
             let path = entry.url.as_str();
@@ -38,7 +41,11 @@ impl Build<'_> {
                 })
                 .collect();
             languages.sort_by(|a, b| a.text.cmp(&b.text));
-            let page = self.sop_page(
+            let slot = search.then(|| {
+                texts.push((None, Vec::new()));
+                texts.len() - 1
+            });
+            let (page, sections) = self.sop_page(
                 entry,
                 &entry.sop,
                 entry.release,
@@ -48,7 +55,11 @@ impl Build<'_> {
                 None,
                 false,
                 &mut linked,
+                slot.is_some(),
             )?;
+            if let (Some(i), Some(sections)) = (slot, sections) {
+                texts[i].1 = sections;
+            }
             out.push((path.to_string(), page));
         }
         // Translations.
@@ -113,7 +124,11 @@ impl Build<'_> {
                     }),
             );
             let current = Some(format!("{root}{}", entry.url));
-            let page = self.sop_page(
+            let slot = search.then(|| {
+                texts.push((Some(t.language.clone()), Vec::new()));
+                texts.len() - 1
+            });
+            let (page, sections) = self.sop_page(
                 entry,
                 &t.sop,
                 None,
@@ -123,7 +138,11 @@ impl Build<'_> {
                 current,
                 false,
                 &mut linked,
+                slot.is_some(),
             )?;
+            if let (Some(i), Some(sections)) = (slot, sections) {
+                texts[i].1 = sections;
+            }
             out.push((path.to_string(), page));
         }
         // Archived versions.
@@ -170,7 +189,7 @@ impl Build<'_> {
                 }
             };
             let current = Some(format!("{root}{}", entry.url));
-            let page = self.sop_page(
+            let (page, _) = self.sop_page(
                 entry,
                 &a.sop,
                 Some(a.release),
@@ -180,10 +199,11 @@ impl Build<'_> {
                 current,
                 true,
                 &mut linked,
+                false,
             )?;
             out.push((path.to_string(), page));
         }
-        Ok((out, linked))
+        Ok((out, linked, texts))
     }
 
     /// The notices of a current page: why this text is shown, and what is in progress.
@@ -280,7 +300,8 @@ impl Build<'_> {
         current_url: Option<String>,
         archived: bool,
         linked: &mut BTreeSet<String>,
-    ) -> Result<String, SiteError> {
+        search: bool,
+    ) -> Result<(String, Option<Vec<Section>>), SiteError> {
         let root = root_of(path);
         let links = PageLinks {
             selection: self.selection,
@@ -292,7 +313,12 @@ impl Build<'_> {
             lost: &self.lost_links,
         };
         let words = self.body_words(self.language_of(sop));
-        let body = markdown::render(sop, &links, &words);
+        let (body, sections) = if search {
+            let (body, sections) = markdown::render_with_text(sop, &links, &words);
+            (body, Some(sections))
+        } else {
+            (markdown::render(sop, &links, &words), None)
+        };
         linked.extend(body.files);
         // An archived version is a record: its review dates are those of its time.
         let review = if archived {
@@ -460,7 +486,7 @@ impl Build<'_> {
             print_url,
             superseded,
         };
-        self.theme.render("sop.html", &page)
+        Ok((self.theme.render("sop.html", &page)?, sections))
     }
 }
 

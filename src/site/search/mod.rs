@@ -21,6 +21,8 @@ mod stem;
 mod text;
 mod tokens;
 
+pub(crate) use text::{Collector, Section};
+
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
@@ -168,32 +170,14 @@ pub(super) fn search_files(
     site_language: &str,
     cache: Option<&SearchCache>,
     partial: bool,
+    reading: Option<Reading<'_>>,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
 ) -> Result<(), SiteError> {
-    let mut docs: Vec<Doc<'_>> = Vec::new();
-    for e in &selection.entries {
-        let retired = e.sop.status() == Some(Status::Retired);
-        docs.push(Doc {
-            id: &e.id,
-            translation: None,
-            language: base_language(e.sop.language().unwrap_or(site_language)),
-            sop: &e.sop,
-            url: &e.url,
-            retired,
-        });
-        for t in &e.translations {
-            docs.push(Doc {
-                id: &e.id,
-                translation: Some(&t.language),
-                language: base_language(t.sop.language().unwrap_or(&t.language)),
-                sop: &t.sop,
-                url: &t.url,
-                retired,
-            });
-        }
+    if let Some(reading) = reading {
+        let (docs, postings) = reading.finish(emit)?;
+        return index_files(&docs, postings, None, Vec::new(), emit);
     }
-    // Those in force first: ranks break ties by document order.
-    docs.sort_by_key(|d| d.retired);
+    let docs = docs_of(selection, site_language);
     let fingerprints: Vec<u64> = match cache {
         Some(_) => docs.par_iter().map(|d| fingerprint(d, rule)).collect(),
         None => Vec::new(),
@@ -221,10 +205,7 @@ pub(super) fn search_files(
                 json.push_str(&read_or_reuse(d, n, rule, &mut postings, known));
             }
             json.push(']');
-            emit(
-                format!("assets/search/d/{f}.js"),
-                register_json(&format!("d/{f}"), &json).into_bytes(),
-            )?;
+            emit_texts(f, &json, emit)?;
             Ok(postings)
         })
         .try_reduce(Postings::default, |a, b| Ok(Postings::merge(a, b)))?;
@@ -237,6 +218,204 @@ pub(super) fn search_files(
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|key, _| keys.contains(key));
     }
+    index_files(&docs, postings, cache, fingerprints, emit)
+}
+
+/// Hand `assets/search/d/<f>.js`, the texts of documents `f * DOCS_PER_FILE` and the next
+/// ones (`json`, an array), to `emit`.
+fn emit_texts(
+    f: usize,
+    json: &str,
+    emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+) -> Result<(), SiteError> {
+    emit(
+        format!("assets/search/d/{f}.js"),
+        register_json(&format!("d/{f}"), json).into_bytes(),
+    )
+}
+
+/// The search index read while the SOP pages render (`sop publish`): each current page and
+/// translation hands over the text its renderer gathered ([`Reading::read`]), so no body is
+/// parsed twice; the documents' texts go out as soon as the four of a file are read.
+pub(super) struct Reading<'s> {
+    docs: Vec<Doc<'s>>,
+    /// Each document's number, by key ([`Doc::key`]).
+    numbers: FxHashMap<String, usize>,
+    rule: AnchorRule,
+    /// The postings gathered by each thread (by its index in the thread pool; the last for a
+    /// thread outside it).
+    postings: Vec<Mutex<Postings>>,
+    /// The texts of the files under `d/` that are not complete yet, by file number.
+    pending: Mutex<FxHashMap<usize, Vec<Option<String>>>>,
+    /// Whether each document was read.
+    read: Vec<std::sync::atomic::AtomicBool>,
+}
+
+impl<'s> Reading<'s> {
+    /// Ready to read the documents of `selection` (see [`docs_of`]).
+    pub(super) fn new(
+        selection: &'s Selection<'_>,
+        rule: AnchorRule,
+        site_language: &'s str,
+    ) -> Reading<'s> {
+        let docs = docs_of(selection, site_language);
+        Reading {
+            numbers: docs.iter().enumerate().map(|(n, d)| (d.key(), n)).collect(),
+            read: docs
+                .iter()
+                .map(|_| std::sync::atomic::AtomicBool::new(false))
+                .collect(),
+            docs,
+            rule,
+            postings: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::default())
+                .collect(),
+            pending: Mutex::default(),
+        }
+    }
+
+    /// Read the page of SOP `id` (or of its translation into `language`), whose body has
+    /// `sections`, handing its text file to `emit` once complete.
+    ///
+    /// # Errors
+    /// Whatever `emit` fails with.
+    pub(super) fn read(
+        &self,
+        id: &str,
+        language: Option<&str>,
+        sections: Vec<Section>,
+        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+    ) -> Result<(), SiteError> {
+        let key = match language {
+            Some(l) => format!("{id} {l}"),
+            None => id.to_string(),
+        };
+        let (Some(&n), Some(last)) = (self.numbers.get(&key), self.postings.len().checked_sub(1))
+        else {
+            return Ok(());
+        };
+        let (Some(doc), Some(read)) = (self.docs.get(n), self.read.get(n)) else {
+            return Ok(());
+        };
+        if read.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        let slot = rayon::current_thread_index().map_or(last, |i| i.min(last));
+        let json = {
+            let mut postings = self.postings[slot]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            read_sections(doc, n, sections, &mut postings, false).0
+        };
+        self.text_read(n, json, emit)
+    }
+
+    /// Keep document `n`'s text until the others of its file are read, then emit the file.
+    fn text_read(
+        &self,
+        n: usize,
+        json: String,
+        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+    ) -> Result<(), SiteError> {
+        let f = n / DOCS_PER_FILE;
+        let first = f * DOCS_PER_FILE;
+        let complete = {
+            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            let texts = pending.entry(f).or_insert_with(|| {
+                vec![None; (first + DOCS_PER_FILE).min(self.docs.len()) - first]
+            });
+            if let Some(slot) = texts.get_mut(n - first) {
+                *slot = Some(json);
+            }
+            if texts.iter().all(Option::is_some) {
+                pending.remove(&f)
+            } else {
+                None
+            }
+        };
+        let Some(texts) = complete else {
+            return Ok(());
+        };
+        let mut json = String::from("[");
+        for (i, text) in texts.iter().flatten().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(text);
+        }
+        json.push(']');
+        emit_texts(f, &json, emit)
+    }
+
+    /// Read the documents no page handed over (their bodies parsed here), emit the last text
+    /// files; the documents and every thread's postings merged.
+    fn finish(
+        self,
+        emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+    ) -> Result<(Vec<Doc<'s>>, Postings), SiteError> {
+        let unread: Vec<usize> = (0..self.docs.len())
+            .filter(|&n| {
+                !self
+                    .read
+                    .get(n)
+                    .is_some_and(|r| r.load(std::sync::atomic::Ordering::Relaxed))
+            })
+            .collect();
+        let mut postings = Postings::default();
+        for n in unread {
+            if let Some(doc) = self.docs.get(n) {
+                let (json, _) = read_doc(doc, n, self.rule, &mut postings, false);
+                self.text_read(n, json, emit)?;
+            }
+        }
+        let merged = self
+            .postings
+            .into_iter()
+            .map(|p| p.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .fold(postings, Postings::merge);
+        Ok((self.docs, merged))
+    }
+}
+
+/// The documents of the index: every current SOP and its translations, those in force first
+/// (ranks break ties by document order). An SOP that names no `language` is in
+/// `site_language`.
+fn docs_of<'s>(selection: &'s Selection<'_>, site_language: &'s str) -> Vec<Doc<'s>> {
+    let mut docs: Vec<Doc<'s>> = Vec::new();
+    for e in &selection.entries {
+        let retired = e.sop.status() == Some(Status::Retired);
+        docs.push(Doc {
+            id: &e.id,
+            translation: None,
+            language: base_language(e.sop.language().unwrap_or(site_language)),
+            sop: &e.sop,
+            url: &e.url,
+            retired,
+        });
+        for t in &e.translations {
+            docs.push(Doc {
+                id: &e.id,
+                translation: Some(&t.language),
+                language: base_language(t.sop.language().unwrap_or(&t.language)),
+                sop: &t.sop,
+                url: &t.url,
+                retired,
+            });
+        }
+    }
+    docs.sort_by_key(|d| d.retired);
+    docs
+}
+
+/// The term chunks and the manifest of the index of `docs` from their `postings`; with
+/// `cache`, the index is kept there for the next build (`fingerprints`: the documents').
+fn index_files(
+    docs: &[Doc<'_>],
+    postings: Postings,
+    cache: Option<&SearchCache>,
+    fingerprints: Vec<u64>,
+    emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
+) -> Result<(), SiteError> {
     let mut terms = postings.into_terms();
     // The browser compares strings by UTF-16 code units: sort the same way, so it finds the
     // chunk of a term by binary search over the chunks' first terms.
@@ -247,7 +426,7 @@ pub(super) fn search_files(
             .into_par_iter()
             .map(|(term, list)| (term, encode_postings(&list)))
             .collect();
-        return emit_terms(&docs, terms.iter().map(|(t, e)| (&**t, e.as_str())), emit);
+        return emit_terms(docs, terms.iter().map(|(t, e)| (&**t, e.as_str())), emit);
     };
     let terms: Vec<IndexedTerm> = terms
         .into_par_iter()
@@ -257,7 +436,7 @@ pub(super) fn search_files(
             postings,
         })
         .collect();
-    emit_terms(&docs, terms.iter().map(IndexedTerm::pair), emit)?;
+    emit_terms(docs, terms.iter().map(IndexedTerm::pair), emit)?;
     *cache.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(LastIndex {
         keys: docs.iter().map(Doc::key).collect(),
         fingerprints,
@@ -541,7 +720,19 @@ fn read_doc(
         .text()
         .get(sop.split.body.start..sop.split.body.end)
         .unwrap_or_default();
-    let sections = text::sections(body, rule);
+    read_sections(doc, n, text::sections(body, rule), postings, keep)
+}
+
+/// Read the words of document `n`, whose body has `sections`, into `postings`; its text as
+/// JSON, and with `keep` its terms and their weights.
+fn read_sections(
+    doc: &Doc<'_>,
+    n: usize,
+    sections: Vec<Section>,
+    postings: &mut Postings,
+    keep: bool,
+) -> (String, Vec<(Box<str>, u8)>) {
+    let sop = doc.sop;
     let lang = doc.language;
     let stemmer = stem::for_language(lang);
     let mut terms = postings

@@ -53,9 +53,10 @@ struct Term {
     text: Box<str>,
     /// The documents that hold the term: (document number, weight), in reading order.
     docs: Vec<Posting>,
-    /// The term of the word's stem (`~stem`), once worked out: `None` when not yet,
-    /// `Some(None)` when the word has no stem of its own.
-    stem: Option<Option<u32>>,
+    /// The term of the word's stem (`~stem`) by the stemmer that worked it out (a word of
+    /// two languages has two stems): `None` when not yet, `Some((_, None))` when the word is
+    /// its own stem.
+    stem: Option<(Stemmer, Option<u32>)>,
     /// What the document being read gives the term so far.
     doc: u32,
     best: u8,
@@ -136,7 +137,7 @@ impl Postings {
                 None => {
                     let id = u32::try_from(into.terms.len()).unwrap_or(u32::MAX);
                     into.ids.insert(term.text.clone(), id);
-                    term.stem = Some(None);
+                    term.stem = None;
                     into.terms.push(term);
                 }
             }
@@ -180,15 +181,19 @@ impl Document<'_> {
             let Some(stem) = stemmer.filter(|_| stemmable) else {
                 return;
             };
-            let known = postings.terms.get(id as usize).and_then(|t| t.stem);
+            let known = postings
+                .terms
+                .get(id as usize)
+                .and_then(|t| t.stem)
+                .filter(|(by, _)| std::ptr::fn_addr_eq(*by, stem));
             let stem_id = match known {
-                Some(stem_id) => stem_id,
+                Some((_, stem_id)) => stem_id,
                 None => {
                     let word = token.text();
                     let stemmed = stem(word);
                     let stem_id = (stemmed != word).then(|| postings.id(&format!("~{stemmed}")));
                     if let Some(term) = postings.terms.get_mut(id as usize) {
-                        term.stem = Some(stem_id);
+                        term.stem = Some((stem, stem_id));
                     }
                     stem_id
                 }
@@ -260,6 +265,28 @@ mod tests {
         assert_eq!(docs_of(&terms, "refund"), [(1, weight::BODY)]);
         // A stem is indexed only for words it differs from: "refund" is its own stem.
         assert_eq!(docs_of(&terms, "~refund"), [(0, weight::TITLE)]);
+    }
+
+    #[test]
+    fn a_word_of_two_languages_gets_the_stem_of_each_documents_language() {
+        use super::super::stem::{english, spanish};
+        let mut p = Postings::default();
+        // Read in either order, by the same thread: each document stems by its own language.
+        for (n, stemmer) in [(0, spanish as Stemmer), (1, english), (2, spanish)] {
+            let mut doc = p.document(n).stemmed_by(Some(stemmer));
+            doc.add("macros", weight::BODY);
+            doc.finish(false);
+        }
+        let terms = p.into_terms();
+        assert_eq!(docs_of(&terms, "macros"), [(0, 1), (1, 1), (2, 1)]);
+        assert_eq!(
+            docs_of(&terms, &format!("~{}", english("macros"))),
+            [(1, weight::BODY)]
+        );
+        assert_eq!(
+            docs_of(&terms, &format!("~{}", spanish("macros"))),
+            [(0, weight::BODY), (2, weight::BODY)]
+        );
     }
 
     #[test]

@@ -22,50 +22,54 @@ pub(crate) struct Section {
     pub(crate) text: String,
 }
 
-/// The sections of the Markdown body `md`, headings numbered by `rule`.
+/// The sections of the Markdown body `md`, headings numbered by `rule` (what the page
+/// renderer gathers with a [`Collector`] as it renders, for a body it does not render).
 pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
     let prepared = crate::repo::mkdocs::prepare(md);
     let mut anchors = Anchors::new(rule);
-    let mut out = vec![Section::default()];
-    // The heading being read: its text for the anchor (text and code, as the page counts it)
-    // and its text for the reader (raw HTML that is text included).
-    let mut heading: Option<(String, String)> = None;
-    let mut raw = RawText::default();
+    let mut out = Collector::default();
+    // The heading being read: its text for the anchor (text and code, as the page counts it).
+    let mut heading: Option<String> = None;
     for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
         if matches!(event, Event::Html(_)) && prepared.marker_at(range.start).is_some() {
             continue;
         }
-        let text = match &event {
+        match &event {
             Event::Text(t) | Event::Code(t) => {
-                if let Some((for_anchor, shown)) = heading.as_mut() {
+                if let Some(for_anchor) = heading.as_mut() {
                     for_anchor.push_str(t);
-                    shown.push_str(t);
-                } else if let Some(section) = out.last_mut() {
-                    section.text.push_str(t);
                 }
-                continue;
             }
-            Event::Html(t) | Event::InlineHtml(t) => {
-                let text = raw.text(t);
-                if let Some((_, shown)) = heading.as_mut() {
-                    shown.push_str(&text);
-                    continue;
-                }
-                text
-            }
-            Event::Start(Tag::Heading { .. }) => {
-                heading = Some((String::new(), String::new()));
-                continue;
-            }
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {
-                let (for_anchor, shown) = heading.take().unwrap_or_default();
-                out.push(Section {
-                    anchor: anchors.next(&for_anchor),
-                    heading: collapse(&shown),
-                    text: String::new(),
-                });
+                let for_anchor = heading.take().unwrap_or_default();
+                out.end_heading(anchors.next(&for_anchor));
                 continue;
             }
+            _ => {}
+        }
+        out.event(&event);
+    }
+    out.finish()
+}
+
+/// Gathers the sections of a body from its Markdown events, in order. The heading's anchor
+/// is the caller's (the page renderer makes it; [`sections`] makes it by the same rule).
+#[derive(Default)]
+pub(crate) struct Collector {
+    out: Vec<Section>,
+    /// The text of the heading being read, as readers see it.
+    heading: Option<String>,
+    raw: RawText,
+}
+
+impl Collector {
+    /// Read one event (an `End(Heading)` goes to [`Collector::end_heading`] instead).
+    pub(crate) fn event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Text(t) | Event::Code(t) => self.push(t),
+            Event::Html(t) | Event::InlineHtml(t) => self.raw(t),
+            Event::Start(Tag::Heading { .. }) => self.heading = Some(String::new()),
             Event::End(
                 TagEnd::Emphasis
                 | TagEnd::Strong
@@ -73,25 +77,62 @@ pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
                 | TagEnd::Link
                 | TagEnd::Image
                 | TagEnd::Superscript
-                | TagEnd::Subscript,
-            ) => continue,
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if let Some(section) = out.last_mut() {
-                    section.text.push(' ');
-                }
-                continue;
-            }
-            _ => continue,
-        };
-        if let Some(section) = out.last_mut() {
-            section.text.push_str(&text);
+                | TagEnd::Subscript
+                | TagEnd::Heading(_),
+            ) => {}
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => self.space(),
+            _ => {}
         }
     }
-    out.retain_mut(|s| {
-        s.text = collapse(&s.text);
-        !(s.text.is_empty() && s.heading.is_empty())
-    });
-    out
+
+    /// Raw HTML, as written: its text (tags and comments left out, angle brackets that are not
+    /// an element kept).
+    pub(crate) fn raw(&mut self, html: &str) {
+        let text = self.raw.text(html);
+        self.push(&text);
+    }
+
+    /// The heading being read ends; `anchor` is its id on the page.
+    pub(crate) fn end_heading(&mut self, anchor: String) {
+        let shown = self.heading.take().unwrap_or_default();
+        self.out.push(Section {
+            anchor,
+            heading: collapse(&shown),
+            text: String::new(),
+        });
+    }
+
+    fn push(&mut self, text: &str) {
+        if let Some(heading) = self.heading.as_mut() {
+            heading.push_str(text);
+        } else {
+            self.section().text.push_str(text);
+        }
+    }
+
+    fn space(&mut self) {
+        if self.heading.is_none() {
+            self.section().text.push(' ');
+        }
+    }
+
+    /// The section being read (the text before the first heading has one with no heading).
+    fn section(&mut self) -> &mut Section {
+        if self.out.is_empty() {
+            self.out.push(Section::default());
+        }
+        let last = self.out.len() - 1;
+        &mut self.out[last]
+    }
+
+    /// The sections read, whitespace collapsed, empty ones left out.
+    pub(crate) fn finish(mut self) -> Vec<Section> {
+        self.out.retain_mut(|s| {
+            s.text = collapse(&s.text);
+            !(s.text.is_empty() && s.heading.is_empty())
+        });
+        self.out
+    }
 }
 
 /// `text` with runs of whitespace made one space, trimmed.
