@@ -214,6 +214,9 @@ pub struct NewArgs {
 
 /// `sop list`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "The list fits the width of the terminal (or `COLUMNS`): the PATH column is left out when it does not fit, and long titles are cut with `…` only when the rest still does not fit. `-v` always adds the PATH column; `--format json` has every field in full."
+)]
 pub struct ListArgs {
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]

@@ -69,6 +69,7 @@ pub static EXAMPLES: &[(&str, &[Example])] = &[
         "sop list",
         &[
             ex("Every SOP, as a table", "sop list"),
+            ex("With the path of each SOP's file", "sop list -v"),
             ex(
                 "The ids of the drafts, with jq",
                 "sop list --format json | jq -r '.[] | select(.status == \"draft\") | .id'",
