@@ -419,6 +419,32 @@ fn fix_applies_only_safe_fixes_and_leaves_renames_as_suggestions() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// When `--fix` has nothing it can repair, it says so first, in one line, with the count of
+/// what is left; what it does repair is named even under `-q`.
+#[test]
+fn fix_says_first_when_nothing_could_be_fixed_and_names_fixes_even_when_quiet() {
+    let r = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "draft")
+        .replace("owner: Amara Okafor", "owner: \"<Who owns this SOP?>\"");
+    r.write("sops/a/SOP-0001-refunds.md", &text);
+    let out = r.sop().args(["lint", "--fix"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("nothing to fix automatically: the warning below needs you\n"),
+        "{stderr}"
+    );
+    assert_eq!(r.read("sops/a/SOP-0001-refunds.md"), text);
+    r.write("sops/a/SOP-0001-refunds.md", text.trim_end());
+    let out = r.sop().args(["lint", "--fix", "-q"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("fixed sops/a/SOP-0001-refunds.md:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("nothing to fix"), "{stderr}");
+    assert_eq!(r.read("sops/a/SOP-0001-refunds.md"), text);
+}
+
 #[test]
 fn explain_and_list_rules_document_the_registry() {
     let r = SopRepo::new();
