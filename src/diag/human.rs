@@ -51,6 +51,11 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
         Renderer::plain()
     };
     let mut out = BufWriter::with_capacity(64 * 1024, out);
+    // `-q` with no error: one line, which says the warnings are there.
+    if options.errors_only && report.summary().errors == 0 {
+        write_summary(report, options, &mut out)?;
+        return out.flush();
+    }
     let mut explained: HashSet<&'static str> = HashSet::new();
     // Findings are sorted by file: each file's collapsed rules are summed up after its last
     // finding.
@@ -89,8 +94,8 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
             writeln!(out, "{rendered}\n")?;
         }
     }
-    write_table(report, &mut out)?;
-    write_summary(report, options.color, &mut out)?;
+    write_table(report, options.errors_only, &mut out)?;
+    write_summary(report, options, &mut out)?;
     out.flush()
 }
 
@@ -153,14 +158,17 @@ impl Hidden<'_> {
 }
 
 /// The closing table when more than one file has findings: file, errors, warnings, the files
-/// with the most errors first.
-fn write_table(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
+/// with the most errors first; with `errors_only`, only the files with errors.
+fn write_table(report: &Report<'_>, errors_only: bool, out: &mut impl Write) -> io::Result<()> {
     let mut rows: Vec<(&str, usize, usize)> = Vec::new();
     for findings in report.findings.chunk_by(|a, b| a.file == b.file) {
         let errors = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
+        if errors_only && errors == 0 {
+            continue;
+        }
         if let Some(first) = findings.first() {
             rows.push((first.file.as_str(), errors, findings.len() - errors));
         }
@@ -320,10 +328,29 @@ impl<'s> Excerpt<'s> {
     }
 }
 
-/// The last line: counts in the words of STYLE.md, coloured like the levels they count.
-fn write_summary(report: &Report<'_>, color: bool, out: &mut impl Write) -> io::Result<()> {
+/// The last line: counts in the words of STYLE.md, coloured like the levels they count. Under
+/// `-q` it says that the warnings were left out, and how to see them.
+fn write_summary(
+    report: &Report<'_>,
+    options: HumanOptions,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let summary = report.summary();
-    let style = if !color {
+    let w = summary.warnings;
+    let see = crate::words::plural(w, "it", "them");
+    let line = match (options.errors_only && w > 0, summary.errors) {
+        (false, _) => summary.to_string(),
+        (true, 0) => format!(
+            "no errors in {} ({} not shown: run `sop lint` without -q to see {see})",
+            crate::words::count_with(summary.checked, "SOP", "SOPs"),
+            crate::words::count(w, "warning"),
+        ),
+        (true, _) => format!(
+            "{summary} (the {} not shown: run `sop lint` without -q to see {see})",
+            crate::words::plural(w, "warning is", "warnings are"),
+        ),
+    };
+    let style = if !options.color {
         anstyle::Style::new()
     } else if summary.errors > 0 {
         annotate_snippets::renderer::DEFAULT_ERROR_STYLE
@@ -332,7 +359,7 @@ fn write_summary(report: &Report<'_>, color: bool, out: &mut impl Write) -> io::
     } else {
         annotate_snippets::renderer::DEFAULT_NOTE_STYLE
     };
-    writeln!(out, "{style}{summary}{style:#}")
+    writeln!(out, "{style}{line}{style:#}")
 }
 
 #[cfg(test)]

@@ -942,12 +942,27 @@ fn verbose_shows_every_finding_and_quiet_only_errors() {
     assert_eq!(code, 1, "-q changes what is shown, never the outcome");
     assert!(errors.contains("error[key-missing]"), "{errors}");
     assert!(!errors.contains("warning["), "{errors}");
-    // The counts still tell of the warnings not shown.
+    // The counts still tell of the warnings not shown, and how to see them.
     assert!(
-        errors.contains("1 error, 6 warnings in 2 of 2 SOPs"),
+        errors.ends_with(
+            "\n1 error, 6 warnings in 2 of 2 SOPs (the warnings are not shown: run `sop lint` without -q to see them)\n"
+        ),
         "{errors}"
     );
+    // The table at the end names only the files with errors: here one, so none is printed.
+    assert!(!errors.contains("SOP-0002-payouts.md"), "{errors}");
     // The machine formats hold every finding whatever the verbosity.
     let (json, _) = lint_json(&r, &["-q"]);
     assert_eq!(json.len(), 7);
+    // Without errors, `-q` prints one line.
+    r.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "draft"),
+    );
+    let (none, code) = lint_human(&r, &["-q"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        none,
+        "no errors in 2 SOPs (1 warning not shown: run `sop lint` without -q to see it)\n"
+    );
 }
