@@ -4,7 +4,9 @@
 //! line(s) with a caret under the span and the label, then `= help:` with the fix. The first
 //! finding of each rule adds a `= note:` pointing at `sop lint --explain`; repeating it under
 //! every finding would only be noise. A finding without a span (a binary file, say) shows just
-//! `--> path`. A summary line ends the output.
+//! `--> path`. Past the first few findings of one rule in one file, the rest are counted in
+//! one indented line under the last one shown (`--verbose` shows each). A table per file and a
+//! summary line end the output.
 //!
 //! Only the lines a span covers reach annotate-snippets, with `line_start` set to match: the
 //! renderer then costs the same for a finding in a ten-line file and in a ten-megabyte one.
@@ -28,7 +30,7 @@ pub struct HumanOptions {
     /// ANSI styles.
     pub color: bool,
     /// Every finding in full (`--verbose`); otherwise findings of one rule in one file
-    /// collapse after [`SHOWN_PER_RULE`] into one summary block.
+    /// collapse after [`SHOWN_PER_RULE`] into one indented line under the last one shown.
     pub every: bool,
     /// Errors only (`--quiet`); warnings are still counted in the summary line.
     pub errors_only: bool,
@@ -57,26 +59,31 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
         return out.flush();
     }
     let mut explained: HashSet<&'static str> = HashSet::new();
-    // Findings are sorted by file: each file's collapsed rules are summed up after its last
-    // finding.
+    // Findings are sorted by file. The findings of a rule in a file past the first few are
+    // summed up in one line under the last one shown.
     for findings in report.findings.chunk_by(|a, b| a.file == b.file) {
-        let mut shown: HashMap<&'static str, usize> = HashMap::new();
+        let source = findings
+            .first()
+            .and_then(|f| report.sources.get(f.file.as_str()).copied());
+        let wanted = |f: &&Finding| !options.errors_only || f.severity == Severity::Error;
         let mut hidden: Vec<Hidden<'_>> = Vec::new();
-        for finding in findings {
-            if options.errors_only && finding.severity != Severity::Error {
-                continue;
+        if !options.every {
+            let mut seen: HashMap<&'static str, usize> = HashMap::new();
+            for finding in findings.iter().filter(wanted) {
+                let n = seen.entry(finding.rule.id).or_default();
+                *n += 1;
+                if *n > SHOWN_PER_RULE {
+                    hide(&mut hidden, finding, source);
+                }
             }
+        }
+        let mut shown: HashMap<&'static str, usize> = HashMap::new();
+        for finding in findings.iter().filter(wanted) {
             let seen = shown.entry(finding.rule.id).or_default();
             *seen += 1;
             if !options.every && *seen > SHOWN_PER_RULE {
-                hide(
-                    &mut hidden,
-                    finding,
-                    report.sources.get(finding.file.as_str()).copied(),
-                );
                 continue;
             }
-            let source = report.sources.get(finding.file.as_str()).copied();
             let note = explained
                 .insert(finding.rule.id)
                 .then(|| explain_note(finding.rule.id));
@@ -84,14 +91,16 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
             let rendered = renderer.render(&[group]);
             match fix_column {
                 Some((wrong, right)) => {
-                    writeln!(out, "{}\n", rendered.replacen(&wrong, &right, 1))?;
+                    writeln!(out, "{}", rendered.replacen(&wrong, &right, 1))?;
                 }
-                None => writeln!(out, "{rendered}\n")?,
+                None => writeln!(out, "{rendered}")?,
             }
-        }
-        for rest in &hidden {
-            let rendered = renderer.render(&[rest.group()]);
-            writeln!(out, "{rendered}\n")?;
+            if *seen == SHOWN_PER_RULE
+                && let Some(rest) = hidden.iter().find(|h| h.rule == finding.rule.id)
+            {
+                writeln!(out, "{}", rest.line())?;
+            }
+            writeln!(out)?;
         }
     }
     write_table(report, options.errors_only, &mut out)?;
@@ -101,7 +110,7 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
 
 /// The findings of one rule in one file past the first few: counted, with their lines.
 struct Hidden<'a> {
-    finding: &'a Finding,
+    rule: &'a str,
     count: usize,
     first_line: Option<usize>,
     last_line: Option<usize>,
@@ -112,17 +121,14 @@ fn hide<'a>(hidden: &mut Vec<Hidden<'a>>, finding: &'a Finding, source: Option<&
         .span
         .zip(source)
         .map(|(span, source)| source.line_col(source.floor_char_boundary(span.start)).line);
-    match hidden
-        .iter_mut()
-        .find(|h| h.finding.rule.id == finding.rule.id)
-    {
+    match hidden.iter_mut().find(|h| h.rule == finding.rule.id) {
         Some(h) => {
             h.count += 1;
             h.first_line = h.first_line.min(line).or(h.first_line).or(line);
             h.last_line = h.last_line.max(line);
         }
         None => hidden.push(Hidden {
-            finding,
+            rule: finding.rule.id,
             count: 1,
             first_line: line,
             last_line: line,
@@ -131,29 +137,19 @@ fn hide<'a>(hidden: &mut Vec<Hidden<'a>>, finding: &'a Finding, source: Option<&
 }
 
 impl Hidden<'_> {
-    /// `warning[placeholder-left]: 19 more like this in sops/x.md, lines 20–57`.
-    fn group(&self) -> Group<'_> {
-        let f = self.finding;
-        let level = match f.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
-        };
+    /// The line under the last finding shown of the rule:
+    /// `  … and 26 more findings like this in this file (lines 20–57): `sop lint --verbose` lists each`.
+    fn line(&self) -> String {
         let lines = match (self.first_line, self.last_line) {
-            (Some(a), Some(b)) if a == b => format!(", line {a}"),
-            (Some(a), Some(b)) => format!(", lines {a}–{b}"),
+            (Some(a), Some(b)) if a == b => format!(" (line {a})"),
+            (Some(a), Some(b)) => format!(" (lines {a}–{b})"),
             _ => String::new(),
         };
         let what = crate::words::count_with(self.count, "more finding", "more findings");
-        let title = level
-            .primary_title(format!("{what} like this in this file{lines}"))
-            .id(f.rule.id);
-        title
-            .element(Origin::path(escape_line(&f.file)))
-            .element(Padding)
-            .element(Level::HELP.message(format!(
-                "run `sop lint --verbose` to see each, or `sop lint --explain {}` for what the rule asks",
-                f.rule.id
-            )))
+        format!(
+            "  … and {what} like this in this file{lines}: `sop lint --verbose` lists {}",
+            crate::words::plural(self.count, "it", "each")
+        )
     }
 }
 

@@ -921,8 +921,17 @@ fn a_busy_report_collapses_repeats_and_ends_with_a_table_per_file() {
             .count(),
         3
     );
+    // One indented line right under the third, without arrow or gutter, and the pointer to
+    // `--explain` once per rule in the whole run.
     assert!(
-        out.contains("2 more findings like this in this file, lines"),
+        out.contains(
+            "delete the line\n  … and 2 more findings like this in this file (lines 48–50): `sop lint --verbose` lists each\n\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("sop lint --explain placeholder-left").count(),
+        1,
         "{out}"
     );
 }
