@@ -39,7 +39,7 @@ pub struct HumanOptions {
 /// How many findings of one rule in one file are shown in full before the rest collapse.
 pub const SHOWN_PER_RULE: usize = 3;
 
-/// How many files the closing table lists at most (those with the most errors first).
+/// How many files the closing table lists at most (those with the most errors).
 const TABLE_ROWS: usize = 20;
 
 /// Write the report for people.
@@ -153,8 +153,9 @@ impl Hidden<'_> {
     }
 }
 
-/// The closing table when more than one file has findings: file, errors, warnings, the files
-/// with the most errors first; with `errors_only`, only the files with errors.
+/// The closing table when more than one file has findings: FILE, ERRORS, WARNINGS, by path;
+/// with more than [`TABLE_ROWS`] files, those with the most errors. With `errors_only`, only
+/// the files with errors.
 fn write_table(report: &Report<'_>, errors_only: bool, out: &mut impl Write) -> io::Result<()> {
     let mut rows: Vec<(&str, usize, usize)> = Vec::new();
     for findings in report.findings.chunk_by(|a, b| a.file == b.file) {
@@ -172,8 +173,11 @@ fn write_table(report: &Report<'_>, errors_only: bool, out: &mut impl Write) -> 
     if rows.len() < 2 {
         return Ok(());
     }
+    // The files with the most errors, then warnings, make the cut; they are listed by path.
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
-    let shown = &rows[..rows.len().min(TABLE_ROWS)];
+    let mut shown = rows[..rows.len().min(TABLE_ROWS)].to_vec();
+    shown.sort_by(|a, b| a.0.cmp(b.0));
+    let shown = shown.as_slice();
     let names: Vec<String> = shown
         .iter()
         .map(|r| escape_line(r.0).into_owned())
@@ -183,9 +187,9 @@ fn write_table(report: &Report<'_>, errors_only: bool, out: &mut impl Write) -> 
         .map(|n| terminal::width(n))
         .max()
         .unwrap_or(0)
-        .max("file".len());
+        .max("FILE".len());
     let pad = |name: &str| terminal::pad(name, width);
-    writeln!(out, "{}  errors  warnings", pad("file"))?;
+    writeln!(out, "{}  ERRORS  WARNINGS", pad("FILE"))?;
     for (name, (_, errors, warnings)) in names.iter().zip(shown) {
         writeln!(out, "{}  {errors:>6}  {warnings:>8}", pad(name))?;
     }

@@ -936,6 +936,35 @@ fn a_busy_report_collapses_repeats_and_ends_with_a_table_per_file() {
     );
 }
 
+/// The table at the end has the headers of `sop list` and lists the files by path, not by how
+/// many errors they have.
+#[test]
+fn the_table_per_file_is_sorted_by_path_with_upper_case_headers() {
+    let r = SopRepo::new();
+    let mut todo = sop_text("SOP-0002", "Payouts", "procedure", "draft");
+    todo.push_str("\nTODO: name the payout tool.\n");
+    r.write("sops/a/SOP-0002-payouts.md", &todo);
+    r.write(
+        "sops/b/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "draft").replace("owner: Amara Okafor\n", ""),
+    );
+    let (out, _) = lint_human(&r, &[]);
+    let table: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("FILE "))
+        .take(3)
+        .collect();
+    assert_eq!(
+        table,
+        [
+            "FILE                        ERRORS  WARNINGS",
+            "sops/a/SOP-0002-payouts.md       0         1",
+            "sops/b/SOP-0001-refunds.md       1         0",
+        ],
+        "{out}"
+    );
+}
+
 #[test]
 fn verbose_shows_every_finding_and_quiet_only_errors() {
     let r = busy_repo();
