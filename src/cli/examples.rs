@@ -98,6 +98,10 @@ pub static EXAMPLES: &[(&str, &[Example])] = &[
         "sop release",
         &[
             ex(
+                "The first approved version, with who approved it",
+                "sop release SOP-0001 --version 1.0.0 -m \"First approved version\" --approve --approver \"Lena Fischer <lena@example.com>\"",
+            ),
+            ex(
                 "A wording fix: 1.4.2 becomes 1.4.3",
                 "sop release SOP-0042 --patch -m \"Fix a typo in step 3\"",
             ),
