@@ -58,6 +58,10 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     }
     list_notes(ctx, "not published", &built.left_out)?;
     list_notes(ctx, "not published yet", &built.unpublished_changes)?;
+    // After the SOPs left out: these links lead to them.
+    for lost in &built.lost_links {
+        ctx.warn(lost)?;
+    }
     if built.not_released > 0 {
         ctx.note(&format!(
             "note: {} published from the last commit, not from a release, so no approval record says who approved {}: `sop release <ID> --approve` records it",
