@@ -909,7 +909,9 @@ fn links_to_sops_that_are_not_published_are_named_by_publish() {
     // By id and title, with why there is no page, after the note that SOP-0002 is left out.
     let lost = "warning: SOP-0001 links to SOP-0002 \"Chargebacks\", which has no page yet (it is still a draft), so the link shows as plain text until SOP-0002 is approved and released\n";
     assert!(err.contains(lost), "{err}");
-    let left_out = err.find("`SOP-0002` (`sops/SOP-0002.md`) is not published");
+    let left_out = err.find(
+        "`SOP-0002` (`sops/SOP-0002.md`) is not published: no version of it is approved yet (it is a draft)",
+    );
     assert!(
         left_out.is_some_and(|at| at < err.find(lost).unwrap()),
         "{err}"
