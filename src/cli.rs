@@ -32,11 +32,55 @@ pub fn command() -> clap::Command {
 /// Parse the command line of this process; print help, version or the usage error and exit
 /// when that is what it asks for (exit 0 for help and version, 2 for a usage error).
 pub fn parse() -> Cli {
-    let mut matches = command().get_matches();
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut matches = match command().try_get_matches_from(&args) {
+        Ok(matches) => matches,
+        Err(mut e) => {
+            add_release_tips(&mut e, &args);
+            e.exit()
+        }
+    };
     match Cli::from_arg_matches_mut(&mut matches) {
         Ok(cli) => cli,
         Err(e) => e.format(&mut command()).exit(),
     }
+}
+
+/// The whole command a first release needs, to copy and change.
+pub const RELEASE_EXAMPLE: &str = "sop release SOP-0001 --version 1.0.0 -m \"First approved version\" --approve --approver \"Name <name@example.com>\"";
+
+/// When `sop release` misses a required argument, clap names what is missing; add a whole
+/// command to copy, and, when `--approve` was given without `--approver`, that it needs one
+/// too (clap cannot say so: `--approver` is required only with `--approve`, and sop checks
+/// that later).
+fn add_release_tips(e: &mut clap::Error, args: &[String]) {
+    use clap::builder::StyledStr;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::MissingRequiredArgument {
+        return;
+    }
+    let release = matches!(
+        e.get(ContextKind::Usage),
+        Some(ContextValue::StyledStr(usage)) if usage.to_string().contains("sop release ")
+    );
+    if !release {
+        return;
+    }
+    let given = |flag: &str| {
+        args.iter()
+            .any(|a| a == flag || a.strip_prefix(flag).is_some_and(|r| r.starts_with('=')))
+    };
+    let mut tips: Vec<StyledStr> = Vec::new();
+    if given("--approve") && !given("--approver") {
+        tips.push(
+            "`--approve` needs `--approver \"Name <email>\"` too: who approved this exact text (repeat it for several)"
+                .into(),
+        );
+    }
+    tips.push(format!("a whole release looks like this: {RELEASE_EXAMPLE}").into());
+    e.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
 }
 
 /// SOPs-as-code: write, check, version and publish Standard Operating Procedures kept in git.
@@ -223,6 +267,9 @@ pub struct NewArgs {
 
 /// `sop list`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "The list fits the width of the terminal (or `COLUMNS`): the PATH column is left out when it does not fit, and long titles are cut with `…` only when the rest still does not fit. `-v` always adds the PATH column; `--format json` has every field in full."
+)]
 pub struct ListArgs {
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Table)]
@@ -290,6 +337,9 @@ pub struct LintArgs {
 /// `sop release`.
 #[derive(Debug, Args)]
 #[command(disable_version_flag = true)]
+#[command(
+    after_help = "`--approve` needs at least one `--approver`: sop never takes the approver from git.\nA first approved release:\n  sop release SOP-0001 --version 1.0.0 -m \"First approved version\" \\\n      --approve --approver \"Name <name@example.com>\""
+)]
 #[command(group(clap::ArgGroup::new("bump").required(true).args(["major", "minor", "patch", "version"])))]
 pub struct ReleaseArgs {
     /// The SOP's id, e.g. SOP-0042

@@ -69,6 +69,7 @@ pub static EXAMPLES: &[(&str, &[Example])] = &[
         "sop list",
         &[
             ex("Every SOP, as a table", "sop list"),
+            ex("With the path of each SOP's file", "sop list -v"),
             ex(
                 "The ids of the drafts, with jq",
                 "sop list --format json | jq -r '.[] | select(.status == \"draft\") | .id'",
@@ -96,6 +97,10 @@ pub static EXAMPLES: &[(&str, &[Example])] = &[
     (
         "sop release",
         &[
+            ex(
+                "The first approved version, with who approved it",
+                "sop release SOP-0001 --version 1.0.0 -m \"First approved version\" --approve --approver \"Lena Fischer <lena@example.com>\"",
+            ),
             ex(
                 "A wording fix: 1.4.2 becomes 1.4.3",
                 "sop release SOP-0042 --patch -m \"Fix a typo in step 3\"",

@@ -334,15 +334,20 @@ fn write_table(
         }
         return Ok(());
     }
-    let releases = h.releases.len();
+    // The releases and reviews are commits too: "3 commits (1 release, 1 review)".
+    let releases = rows.iter().filter(|r| r.what == "release").count();
     let reviews = rows.iter().filter(|r| r.what == "review").count();
-    writeln!(
-        out,
-        "{}, {}, {}",
-        count(releases, "release"),
-        count(reviews, "review"),
-        count(h.commits.len(), "commit")
-    )?;
+    let among: Vec<String> = [(releases, "release"), (reviews, "review")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| count(n, what))
+        .collect();
+    let commits = count(h.commits.len(), "commit");
+    if among.is_empty() {
+        writeln!(out, "{commits}")?;
+    } else {
+        writeln!(out, "{commits} ({})", among.join(", "))?;
+    }
     writeln!(out)?;
     let width = |f: fn(&Row) -> &str, head: &str| {
         rows.iter()

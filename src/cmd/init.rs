@@ -104,9 +104,9 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
     }
     match git::work_tree_root(&dir) {
         Some(root) => done.push((
-            "kept",
+            "found",
             format!(
-                "git repository at `{}`",
+                "the existing git repository at `{}`",
                 root.display().to_string().trim_end_matches('/')
             ),
         )),

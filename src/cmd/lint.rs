@@ -47,6 +47,9 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
             corpus = repo.load();
             findings = check(&repo, &corpus)?;
         }
+        if !changed && !ctx.quiet && args.format == Format::Human {
+            nothing_fixed(&findings, &selection)?;
+        }
         let suggested = findings
             .iter()
             .filter(|f| selection.contains(&f.file))
@@ -508,13 +511,12 @@ fn fix_utf16(
         crate::atomic::replace(&path, text.as_bytes())
             .with_context(|| format!("cannot write the fixed `{rel}`"))?;
         changed = true;
-        if !ctx.quiet {
-            let rel = crate::terminal::escape_line(&rel);
-            writeln!(
-                anstream::stderr().lock(),
-                "fixed {rel}:1: saved the file as UTF-8 instead of UTF-16"
-            )?;
-        }
+        // Even under `-q`: a file sop wrote must never go unmentioned.
+        let rel = crate::terminal::escape_line(&rel);
+        writeln!(
+            anstream::stderr().lock(),
+            "fixed {rel}:1: saved the file as UTF-8 instead of UTF-16"
+        )?;
     }
     Ok(changed)
 }
@@ -550,15 +552,43 @@ fn fix(
             .with_context(|| format!("cannot write the fixed `{}`", sop.path))?;
         changed = true;
         let mut err = anstream::stderr().lock();
+        // Even under `-q`: a file sop wrote must never go unmentioned.
+        let path = crate::terminal::escape_line(&sop.path);
         for (at, description) in &outcome.applied {
             let line = sop.source.line_col(*at).line;
-            if !ctx.quiet {
-                let path = crate::terminal::escape_line(&sop.path);
-                writeln!(err, "fixed {path}:{line}: {description}")?;
-            }
+            writeln!(err, "fixed {path}:{line}: {description}")?;
         }
     }
     Ok(changed)
+}
+
+/// `--fix` changed nothing: say so on one line before the findings, so the writer does not
+/// look for what was fixed: "nothing to fix automatically: the 71 warnings below need you".
+/// Nothing is said when there are no findings (the summary says "no problems").
+fn nothing_fixed(findings: &[Finding], selection: &Selection) -> std::io::Result<()> {
+    let (errors, warnings) = findings
+        .iter()
+        .filter(|f| selection.contains(&f.file))
+        .fold((0, 0), |(e, w), f| match f.severity {
+            diag::Severity::Error => (e + 1, w),
+            diag::Severity::Warning => (e, w + 1),
+        });
+    let what = match (errors, warnings) {
+        (0, 0) => return Ok(()),
+        (1, 0) => "the error below needs you".to_string(),
+        (0, 1) => "the warning below needs you".to_string(),
+        (e, 0) => format!("the {e} errors below need you"),
+        (0, w) => format!("the {w} warnings below need you"),
+        (e, w) => format!(
+            "the {} and {} below need you",
+            crate::words::count(e, "error"),
+            crate::words::count(w, "warning")
+        ),
+    };
+    writeln!(
+        anstream::stderr().lock(),
+        "nothing to fix automatically: {what}"
+    )
 }
 
 fn explain(ctx: &Context, id: &str) -> anyhow::Result<Exit> {

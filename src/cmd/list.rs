@@ -4,8 +4,9 @@
 //! `owner`, `department`, `next_review`, `path`, `language` and `translation_of`; a value
 //! that is missing is `null`.
 //!
-//! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal) by
-//! cutting the title column.
+//! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal): the
+//! PATH column is left out when it does not fit (`-v` always shows it), then the title column
+//! is cut.
 
 use std::io::Write;
 
@@ -79,7 +80,7 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
             serde_json::to_writer_pretty(&mut out, &rows)?;
             writeln!(out)?;
         }
-        ListFormat::Table => write_table(&mut out, &rows, columns())?,
+        ListFormat::Table => write_table(&mut out, &rows, columns(), ctx.verbose > 0)?,
     }
     out.flush()?;
     for b in &corpus.broken {
@@ -102,10 +103,17 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
 /// The title column is never cut narrower than this; the other columns are kept whole.
 const MIN_TITLE: usize = 20;
 
-/// Write `rows` as a table that fits in `fit` terminal columns where it can: the title column
-/// takes the room the other columns leave (at least [`MIN_TITLE`]) and is cut with `…`;
-/// every column is measured in terminal columns, so CJK titles stay aligned.
-fn write_table(out: &mut impl Write, rows: &[Row], fit: usize) -> std::io::Result<()> {
+/// Write `rows` as a table that fits in `fit` terminal columns where it can. The PATH column
+/// comes last and is left out when the table with it and whole titles would be wider than
+/// `fit`, unless `with_path` asks for it; then the title column takes the room the other
+/// columns leave (at least [`MIN_TITLE`]) and is cut with `…`. Every column is measured in
+/// terminal columns, so CJK titles stay aligned.
+fn write_table(
+    out: &mut impl Write,
+    rows: &[Row],
+    fit: usize,
+    with_path: bool,
+) -> std::io::Result<()> {
     const HEADERS: [&str; 9] = [
         "ID",
         "TITLE",
@@ -118,7 +126,7 @@ fn write_table(out: &mut impl Write, rows: &[Row], fit: usize) -> std::io::Resul
         "PATH",
     ];
     let dash = || "-".to_string();
-    let cells: Vec<[String; 9]> = rows
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let cell = |s: &str| escape_line(s).into_owned();
@@ -126,7 +134,7 @@ fn write_table(out: &mut impl Write, rows: &[Row], fit: usize) -> std::io::Resul
                 Some(lang) if r.translation_of.is_some() => format!("{} [{lang}]", r.title),
                 _ => r.title.clone(),
             };
-            [
+            vec![
                 r.id.as_deref().map_or_else(dash, cell),
                 cell(&title),
                 r.sop_type.as_deref().map_or_else(dash, cell),
@@ -139,39 +147,45 @@ fn write_table(out: &mut impl Write, rows: &[Row], fit: usize) -> std::io::Resul
             ]
         })
         .collect();
-    let mut widths = HEADERS.map(width);
+    let mut widths: Vec<usize> = HEADERS.iter().map(|h| width(h)).collect();
     for row in &cells {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(width(c));
         }
     }
-    const TITLE: usize = 1;
-    let others: usize = widths
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != TITLE)
-        .map(|(_, w)| w + 2)
-        .sum::<usize>()
-        - 2;
-    let room = fit.saturating_sub(others + 2).max(MIN_TITLE);
-    let cells: Vec<[String; 9]> = match widths.get_mut(TITLE) {
-        Some(w) if *w > room => {
-            *w = room;
-            cells
-                .into_iter()
-                .map(|mut row| {
-                    if let Some(t) = row.get_mut(TITLE) {
-                        *t = truncate(t, room);
-                    }
-                    row
-                })
-                .collect()
-        }
-        _ => cells,
+    // Columns are separated by two spaces; the last one is not padded.
+    let total = |widths: &[usize]| {
+        widths
+            .iter()
+            .map(|w| w + 2)
+            .sum::<usize>()
+            .saturating_sub(2)
     };
+    let mut headers: Vec<String> = HEADERS.map(String::from).to_vec();
+    let mut cells = cells;
+    if !with_path && total(&widths) > fit {
+        widths.pop();
+        headers.pop();
+        for row in &mut cells {
+            row.pop();
+        }
+    }
+    const TITLE: usize = 1;
+    let others = total(&widths) - widths.get(TITLE).copied().unwrap_or(0);
+    let room = fit.saturating_sub(others).max(MIN_TITLE);
+    if let Some(w) = widths.get_mut(TITLE)
+        && *w > room
+    {
+        *w = room;
+        for row in &mut cells {
+            if let Some(t) = row.get_mut(TITLE) {
+                *t = truncate(t, room);
+            }
+        }
+    }
     let line = |out: &mut dyn Write, items: &[String]| -> std::io::Result<()> {
         let mut s = String::new();
-        for (i, (item, w)) in items.iter().zip(widths).enumerate() {
+        for (i, (item, w)) in items.iter().zip(&widths).enumerate() {
             if i + 1 == items.len() {
                 s.push_str(item);
             } else {
@@ -180,7 +194,7 @@ fn write_table(out: &mut impl Write, rows: &[Row], fit: usize) -> std::io::Resul
         }
         writeln!(out, "{}", s.trim_end())
     };
-    line(out, &HEADERS.map(String::from))?;
+    line(out, &headers)?;
     for row in &cells {
         line(out, row)?;
     }

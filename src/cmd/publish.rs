@@ -1,7 +1,7 @@
 //! `sop publish`: build the site and write it to the output folder, atomically.
 //!
 //! Prints the output folder on stdout; notes (SOPs left out and why, SOPs whose newest text is
-//! not the published one, missing base URL) and the summary go to stderr.
+//! not the published one, no web address set) and the summary go to stderr.
 
 use std::io::Write;
 use std::time::Instant;
@@ -58,6 +58,10 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     }
     list_notes(ctx, "not published", &built.left_out)?;
     list_notes(ctx, "not published yet", &built.unpublished_changes)?;
+    // After the SOPs left out: these links lead to them.
+    for lost in &built.lost_links {
+        ctx.warn(lost)?;
+    }
     if built.not_released > 0 {
         ctx.note(&format!(
             "note: {} published from the last commit, not from a release, so no approval record says who approved {}: `sop release <ID> --approve` records it",
@@ -69,8 +73,8 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         ctx.note("note: `sop publish --drafts` previews the working copies of every SOP")?;
     }
     if options.base_url.is_none() {
-        ctx.warn(
-            "no base URL is set, so `sitemap.xml` and the feeds use relative links: set `[site] base_url` in `sop.toml` or pass `--base-url`",
+        ctx.note(
+            "note: no web address set yet: set `[site] base_url` in sop.toml once you know where the site will live (or pass `--base-url`); until then sitemap.xml and the feeds use relative links",
         )?;
     }
     let shown = ctx.display_path(&out);

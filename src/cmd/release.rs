@@ -228,7 +228,8 @@ fn approvals(
         return Err(Stop::refused(
             format!("{id} cannot be approved without naming who approved it"),
             Some(format!(
-                "name who approved this exact text: `sop release {id} ... --approve --approver \"Lena Fischer <lena@example.com>\"` (repeat `--approver` for several)"
+                "name who approved this exact text in place of `Name <name@example.com>`: `{}` (repeat `--approver` for several)",
+                crate::terminal::escape_line(&again_with_approver(id, args))
             )),
         )
         .into());
@@ -252,6 +253,50 @@ fn approvals(
         }
     }
     Ok(given)
+}
+
+/// The writer's own `sop release` command with `--approver` added, whole, to paste:
+/// `sop release SOP-0001 --minor -m "First approved version" --approve --approver "Name <name@example.com>"`.
+fn again_with_approver(id: &str, args: &ReleaseArgs) -> String {
+    let mut words = vec!["sop".to_string(), "release".to_string(), shell_word(id)];
+    let bump = if args.major {
+        "--major".to_string()
+    } else if args.minor {
+        "--minor".to_string()
+    } else if let Some(v) = &args.version {
+        format!("--version {}", shell_word(v))
+    } else {
+        "--patch".to_string()
+    };
+    words.push(bump);
+    words.push(format!("-m {}", shell_word(&args.message)));
+    if let Some(date) = &args.effective {
+        words.push(format!("--effective {}", shell_word(date)));
+    }
+    if args.meaning != "approved for use" {
+        words.push(format!("--meaning {}", shell_word(&args.meaning)));
+    }
+    if args.no_sign {
+        words.push("--no-sign".to_string());
+    }
+    if args.allow_lint_errors {
+        words.push("--allow-lint-errors".to_string());
+    }
+    words.push("--approve --approver \"Name <name@example.com>\"".to_string());
+    words.join(" ")
+}
+
+/// `text` as one word for a POSIX shell: as it is when that is safe, else in double quotes,
+/// else (it holds `"`, `$`, `` ` ``, `\` or `!`) in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_./:=@+,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else if !text.contains(['"', '$', '`', '\\', '!']) {
+        format!("\"{text}\"")
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// Refuse the release while the text to release has errors: with `--approve` every error
@@ -489,6 +534,18 @@ mod tests {
         assert_eq!(bump(&v, Bump::Patch).to_string(), "1.4.3");
         let pre = Version::parse("2.0.0-rc.1").unwrap();
         assert_eq!(bump(&pre, Bump::Patch).to_string(), "2.0.0");
+    }
+
+    #[test]
+    fn shell_words_paste_back_as_one_word() {
+        assert_eq!(shell_word("SOP-0001"), "SOP-0001");
+        assert_eq!(
+            shell_word("First approved version"),
+            "\"First approved version\""
+        );
+        assert_eq!(shell_word(""), "\"\"");
+        assert_eq!(shell_word("Say \"hi\""), "'Say \"hi\"'");
+        assert_eq!(shell_word("it's $5"), "'it'\\''s $5'");
     }
 
     #[test]

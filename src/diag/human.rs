@@ -4,7 +4,9 @@
 //! line(s) with a caret under the span and the label, then `= help:` with the fix. The first
 //! finding of each rule adds a `= note:` pointing at `sop lint --explain`; repeating it under
 //! every finding would only be noise. A finding without a span (a binary file, say) shows just
-//! `--> path`. A summary line ends the output.
+//! `--> path`. Past the first few findings of one rule in one file, the rest are counted in
+//! one indented line under the last one shown (`--verbose` shows each). A table per file and a
+//! summary line end the output.
 //!
 //! Only the lines a span covers reach annotate-snippets, with `line_start` set to match: the
 //! renderer then costs the same for a finding in a ten-line file and in a ten-megabyte one.
@@ -28,7 +30,7 @@ pub struct HumanOptions {
     /// ANSI styles.
     pub color: bool,
     /// Every finding in full (`--verbose`); otherwise findings of one rule in one file
-    /// collapse after [`SHOWN_PER_RULE`] into one summary block.
+    /// collapse after [`SHOWN_PER_RULE`] into one indented line under the last one shown.
     pub every: bool,
     /// Errors only (`--quiet`); warnings are still counted in the summary line.
     pub errors_only: bool,
@@ -37,7 +39,7 @@ pub struct HumanOptions {
 /// How many findings of one rule in one file are shown in full before the rest collapse.
 pub const SHOWN_PER_RULE: usize = 3;
 
-/// How many files the closing table lists at most (those with the most errors first).
+/// How many files the closing table lists at most (those with the most errors).
 const TABLE_ROWS: usize = 20;
 
 /// Write the report for people.
@@ -51,27 +53,37 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
         Renderer::plain()
     };
     let mut out = BufWriter::with_capacity(64 * 1024, out);
+    // `-q` with no error: one line, which says the warnings are there.
+    if options.errors_only && report.summary().errors == 0 {
+        write_summary(report, options, &mut out)?;
+        return out.flush();
+    }
     let mut explained: HashSet<&'static str> = HashSet::new();
-    // Findings are sorted by file: each file's collapsed rules are summed up after its last
-    // finding.
+    // Findings are sorted by file. The findings of a rule in a file past the first few are
+    // summed up in one line under the last one shown.
     for findings in report.findings.chunk_by(|a, b| a.file == b.file) {
-        let mut shown: HashMap<&'static str, usize> = HashMap::new();
+        let source = findings
+            .first()
+            .and_then(|f| report.sources.get(f.file.as_str()).copied());
+        let wanted = |f: &&Finding| !options.errors_only || f.severity == Severity::Error;
         let mut hidden: Vec<Hidden<'_>> = Vec::new();
-        for finding in findings {
-            if options.errors_only && finding.severity != Severity::Error {
-                continue;
+        if !options.every {
+            let mut seen: HashMap<&'static str, usize> = HashMap::new();
+            for finding in findings.iter().filter(wanted) {
+                let n = seen.entry(finding.rule.id).or_default();
+                *n += 1;
+                if *n > SHOWN_PER_RULE {
+                    hide(&mut hidden, finding, source);
+                }
             }
+        }
+        let mut shown: HashMap<&'static str, usize> = HashMap::new();
+        for finding in findings.iter().filter(wanted) {
             let seen = shown.entry(finding.rule.id).or_default();
             *seen += 1;
             if !options.every && *seen > SHOWN_PER_RULE {
-                hide(
-                    &mut hidden,
-                    finding,
-                    report.sources.get(finding.file.as_str()).copied(),
-                );
                 continue;
             }
-            let source = report.sources.get(finding.file.as_str()).copied();
             let note = explained
                 .insert(finding.rule.id)
                 .then(|| explain_note(finding.rule.id));
@@ -79,24 +91,26 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
             let rendered = renderer.render(&[group]);
             match fix_column {
                 Some((wrong, right)) => {
-                    writeln!(out, "{}\n", rendered.replacen(&wrong, &right, 1))?;
+                    writeln!(out, "{}", rendered.replacen(&wrong, &right, 1))?;
                 }
-                None => writeln!(out, "{rendered}\n")?,
+                None => writeln!(out, "{rendered}")?,
             }
-        }
-        for rest in &hidden {
-            let rendered = renderer.render(&[rest.group()]);
-            writeln!(out, "{rendered}\n")?;
+            if *seen == SHOWN_PER_RULE
+                && let Some(rest) = hidden.iter().find(|h| h.rule == finding.rule.id)
+            {
+                writeln!(out, "{}", rest.line())?;
+            }
+            writeln!(out)?;
         }
     }
-    write_table(report, &mut out)?;
-    write_summary(report, options.color, &mut out)?;
+    write_table(report, options.errors_only, &mut out)?;
+    write_summary(report, options, &mut out)?;
     out.flush()
 }
 
 /// The findings of one rule in one file past the first few: counted, with their lines.
 struct Hidden<'a> {
-    finding: &'a Finding,
+    rule: &'a str,
     count: usize,
     first_line: Option<usize>,
     last_line: Option<usize>,
@@ -107,17 +121,14 @@ fn hide<'a>(hidden: &mut Vec<Hidden<'a>>, finding: &'a Finding, source: Option<&
         .span
         .zip(source)
         .map(|(span, source)| source.line_col(source.floor_char_boundary(span.start)).line);
-    match hidden
-        .iter_mut()
-        .find(|h| h.finding.rule.id == finding.rule.id)
-    {
+    match hidden.iter_mut().find(|h| h.rule == finding.rule.id) {
         Some(h) => {
             h.count += 1;
             h.first_line = h.first_line.min(line).or(h.first_line).or(line);
             h.last_line = h.last_line.max(line);
         }
         None => hidden.push(Hidden {
-            finding,
+            rule: finding.rule.id,
             count: 1,
             first_line: line,
             last_line: line,
@@ -126,41 +137,35 @@ fn hide<'a>(hidden: &mut Vec<Hidden<'a>>, finding: &'a Finding, source: Option<&
 }
 
 impl Hidden<'_> {
-    /// `warning[placeholder-left]: 19 more like this in sops/x.md, lines 20–57`.
-    fn group(&self) -> Group<'_> {
-        let f = self.finding;
-        let level = match f.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
-        };
+    /// The line under the last finding shown of the rule:
+    /// `  … and 26 more findings like this in this file (lines 20–57): `sop lint --verbose` lists each`.
+    fn line(&self) -> String {
         let lines = match (self.first_line, self.last_line) {
-            (Some(a), Some(b)) if a == b => format!(", line {a}"),
-            (Some(a), Some(b)) => format!(", lines {a}–{b}"),
+            (Some(a), Some(b)) if a == b => format!(" (line {a})"),
+            (Some(a), Some(b)) => format!(" (lines {a}–{b})"),
             _ => String::new(),
         };
         let what = crate::words::count_with(self.count, "more finding", "more findings");
-        let title = level
-            .primary_title(format!("{what} like this in this file{lines}"))
-            .id(f.rule.id);
-        title
-            .element(Origin::path(escape_line(&f.file)))
-            .element(Padding)
-            .element(Level::HELP.message(format!(
-                "run `sop lint --verbose` to see each, or `sop lint --explain {}` for what the rule asks",
-                f.rule.id
-            )))
+        format!(
+            "  … and {what} like this in this file{lines}: `sop lint --verbose` lists {}",
+            crate::words::plural(self.count, "it", "each")
+        )
     }
 }
 
-/// The closing table when more than one file has findings: file, errors, warnings, the files
-/// with the most errors first.
-fn write_table(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
+/// The closing table when more than one file has findings: FILE, ERRORS, WARNINGS, by path;
+/// with more than [`TABLE_ROWS`] files, those with the most errors. With `errors_only`, only
+/// the files with errors.
+fn write_table(report: &Report<'_>, errors_only: bool, out: &mut impl Write) -> io::Result<()> {
     let mut rows: Vec<(&str, usize, usize)> = Vec::new();
     for findings in report.findings.chunk_by(|a, b| a.file == b.file) {
         let errors = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
+        if errors_only && errors == 0 {
+            continue;
+        }
         if let Some(first) = findings.first() {
             rows.push((first.file.as_str(), errors, findings.len() - errors));
         }
@@ -168,8 +173,11 @@ fn write_table(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
     if rows.len() < 2 {
         return Ok(());
     }
+    // The files with the most errors, then warnings, make the cut; they are listed by path.
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
-    let shown = &rows[..rows.len().min(TABLE_ROWS)];
+    let mut shown = rows[..rows.len().min(TABLE_ROWS)].to_vec();
+    shown.sort_by(|a, b| a.0.cmp(b.0));
+    let shown = shown.as_slice();
     let names: Vec<String> = shown
         .iter()
         .map(|r| escape_line(r.0).into_owned())
@@ -179,9 +187,9 @@ fn write_table(report: &Report<'_>, out: &mut impl Write) -> io::Result<()> {
         .map(|n| terminal::width(n))
         .max()
         .unwrap_or(0)
-        .max("file".len());
+        .max("FILE".len());
     let pad = |name: &str| terminal::pad(name, width);
-    writeln!(out, "{}  errors  warnings", pad("file"))?;
+    writeln!(out, "{}  ERRORS  WARNINGS", pad("FILE"))?;
     for (name, (_, errors, warnings)) in names.iter().zip(shown) {
         writeln!(out, "{}  {errors:>6}  {warnings:>8}", pad(name))?;
     }
@@ -320,10 +328,29 @@ impl<'s> Excerpt<'s> {
     }
 }
 
-/// The last line: counts in the words of STYLE.md, coloured like the levels they count.
-fn write_summary(report: &Report<'_>, color: bool, out: &mut impl Write) -> io::Result<()> {
+/// The last line: counts in the words of STYLE.md, coloured like the levels they count. Under
+/// `-q` it says that the warnings were left out, and how to see them.
+fn write_summary(
+    report: &Report<'_>,
+    options: HumanOptions,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let summary = report.summary();
-    let style = if !color {
+    let w = summary.warnings;
+    let see = crate::words::plural(w, "it", "them");
+    let line = match (options.errors_only && w > 0, summary.errors) {
+        (false, _) => summary.to_string(),
+        (true, 0) => format!(
+            "no errors in {} ({} not shown: run `sop lint` without -q to see {see})",
+            crate::words::count_with(summary.checked, "SOP", "SOPs"),
+            crate::words::count(w, "warning"),
+        ),
+        (true, _) => format!(
+            "{summary} (the {} not shown: run `sop lint` without -q to see {see})",
+            crate::words::plural(w, "warning is", "warnings are"),
+        ),
+    };
+    let style = if !options.color {
         anstyle::Style::new()
     } else if summary.errors > 0 {
         annotate_snippets::renderer::DEFAULT_ERROR_STYLE
@@ -332,7 +359,7 @@ fn write_summary(report: &Report<'_>, color: bool, out: &mut impl Write) -> io::
     } else {
         annotate_snippets::renderer::DEFAULT_NOTE_STYLE
     };
-    writeln!(out, "{style}{summary}{style:#}")
+    writeln!(out, "{style}{line}{style:#}")
 }
 
 #[cfg(test)]

@@ -181,6 +181,9 @@ pub struct Site {
     pub written: usize,
     /// Notes for the person publishing: SOPs left out and why.
     pub notes: Vec<String>,
+    /// One line per link to a Markdown file the site has no page for (an SOP not published,
+    /// a document that is not an SOP): it shows as plain text.
+    pub lost_links: Vec<String>,
     /// How many SOPs have a current page.
     pub published: usize,
     /// How many archived version pages were written.

@@ -222,7 +222,7 @@ impl Preview {
     fn finish(&mut self, inputs: &Inputs, site: Site, full: bool) -> Rebuilt {
         let published = site.published;
         let rendered = site.files.len();
-        let notes = site.notes.clone();
+        let notes = site.notes.iter().chain(&site.lost_links).cloned().collect();
         let build = self.builds;
         self.builds += 1;
         self.files = Arc::new(if full {

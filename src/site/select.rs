@@ -79,6 +79,17 @@ impl Pending {
     }
 }
 
+/// What an SOP is, said of it: "it is a draft", "it is in review", "it has no valid status".
+pub fn it_is(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Draft) => "it is a draft",
+        Some(Status::Review) => "it is in review",
+        Some(Status::Approved) => "it is approved",
+        Some(Status::Retired) => "it is retired",
+        None => "it has no valid status",
+    }
+}
+
 /// A status as a reader says it: `draft`, `in review`, `approved`, `retired`.
 pub fn status_words(status: Option<Status>) -> &'static str {
     match status {
@@ -617,8 +628,8 @@ fn pick<'a>(
         None => Err(left_out(
             working,
             &format!(
-                "no version of it is approved yet (it is {}, and not committed yet)",
-                status_words(working.status())
+                "no version of it is approved yet ({}, and not committed yet)",
+                it_is(working.status())
             ),
         )),
     }
@@ -634,10 +645,7 @@ fn left_out(working: &Sop, why: &str) -> String {
 }
 
 fn never_approved(status: Option<Status>) -> String {
-    format!(
-        "no version of it is approved yet (it is {})",
-        status_words(status)
-    )
+    format!("no version of it is approved yet ({})", it_is(status))
 }
 
 /// The note for the publisher about an SOP whose newest text is not the one published.
@@ -968,7 +976,7 @@ mod tests {
         let sel = select_with(&working, &none, &head, &blob, false);
         assert!(sel.entries.is_empty());
         assert!(
-            sel.left_out[0].contains("it is draft"),
+            sel.left_out[0].contains("it is a draft"),
             "{:?}",
             sel.left_out
         );

@@ -252,3 +252,55 @@ fn a_never_approved_sop_cannot_be_reviewed() {
     assert!(stderr.contains("--approve"), "{stderr}");
     assert_eq!(repo.git(&["log", "--oneline"]).lines().count(), 1);
 }
+
+/// `--approve` without `--approver`: the usage error names it with the missing arguments and
+/// shows a whole command; the refusal gives back the writer's own command with `--approver`.
+#[test]
+fn approve_without_approver_says_so_with_a_whole_command_to_paste() {
+    let repo = approved_repo();
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0001", "--approve"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(err.contains("--message <SUMMARY>"), "{err}");
+    assert!(
+        err.contains("tip: `--approve` needs `--approver \"Name <email>\"` too"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "tip: a whole release looks like this: sop release SOP-0001 --version 1.0.0 -m \"First approved version\" --approve --approver \"Name <name@example.com>\""
+        ),
+        "{err}"
+    );
+    let out = repo
+        .sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--version",
+            "1.0.0",
+            "-m",
+            "First approved version",
+            "--approve",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(
+            "in place of `Name <name@example.com>`: `sop release SOP-0001 --version 1.0.0 -m \"First approved version\" --approve --approver \"Name <name@example.com>\"`"
+        ),
+        "{err}"
+    );
+    let help = repo.sop().args(["release", "-h"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("`--approve` needs at least one `--approver`"),
+        "{help}"
+    );
+}

@@ -175,7 +175,7 @@ fn never_approved_sops_are_left_out_with_the_reason() {
     assert!(!site.contains_key("sops/SOP-0002.html"));
     assert!(!site.contains_key("sops/SOP-0003.html"));
     assert!(
-        stderr.contains("`SOP-0002` (`sops/pay/SOP-0002-draft.md`) is not published: no version of it is approved yet (it is draft)"),
+        stderr.contains("`SOP-0002` (`sops/pay/SOP-0002-draft.md`) is not published: no version of it is approved yet (it is a draft)"),
         "{stderr}"
     );
     assert!(

@@ -32,7 +32,10 @@ fn init_in_an_existing_git_repository_keeps_it() {
         .stdout
         .clone();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("kept     git repository"), "{out}");
+    assert!(
+        out.contains("found    the existing git repository at `"),
+        "{out}"
+    );
     assert_eq!(r.git(&["rev-list", "--count", "HEAD"]).trim(), "1");
     assert!(r.path("sop.toml").is_file());
 }

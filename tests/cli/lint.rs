@@ -419,6 +419,32 @@ fn fix_applies_only_safe_fixes_and_leaves_renames_as_suggestions() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// When `--fix` has nothing it can repair, it says so first, in one line, with the count of
+/// what is left; what it does repair is named even under `-q`.
+#[test]
+fn fix_says_first_when_nothing_could_be_fixed_and_names_fixes_even_when_quiet() {
+    let r = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "draft")
+        .replace("owner: Amara Okafor", "owner: \"<Who owns this SOP?>\"");
+    r.write("sops/a/SOP-0001-refunds.md", &text);
+    let out = r.sop().args(["lint", "--fix"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("nothing to fix automatically: the warning below needs you\n"),
+        "{stderr}"
+    );
+    assert_eq!(r.read("sops/a/SOP-0001-refunds.md"), text);
+    r.write("sops/a/SOP-0001-refunds.md", text.trim_end());
+    let out = r.sop().args(["lint", "--fix", "-q"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("fixed sops/a/SOP-0001-refunds.md:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("nothing to fix"), "{stderr}");
+    assert_eq!(r.read("sops/a/SOP-0001-refunds.md"), text);
+}
+
 #[test]
 fn explain_and_list_rules_document_the_registry() {
     let r = SopRepo::new();
@@ -895,8 +921,46 @@ fn a_busy_report_collapses_repeats_and_ends_with_a_table_per_file() {
             .count(),
         3
     );
+    // One indented line right under the third, without arrow or gutter, and the pointer to
+    // `--explain` once per rule in the whole run.
     assert!(
-        out.contains("2 more findings like this in this file, lines"),
+        out.contains(
+            "delete the line\n  … and 2 more findings like this in this file (lines 48–50): `sop lint --verbose` lists each\n\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("sop lint --explain placeholder-left").count(),
+        1,
+        "{out}"
+    );
+}
+
+/// The table at the end has the headers of `sop list` and lists the files by path, not by how
+/// many errors they have.
+#[test]
+fn the_table_per_file_is_sorted_by_path_with_upper_case_headers() {
+    let r = SopRepo::new();
+    let mut todo = sop_text("SOP-0002", "Payouts", "procedure", "draft");
+    todo.push_str("\nTODO: name the payout tool.\n");
+    r.write("sops/a/SOP-0002-payouts.md", &todo);
+    r.write(
+        "sops/b/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "draft").replace("owner: Amara Okafor\n", ""),
+    );
+    let (out, _) = lint_human(&r, &[]);
+    let table: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("FILE "))
+        .take(3)
+        .collect();
+    assert_eq!(
+        table,
+        [
+            "FILE                        ERRORS  WARNINGS",
+            "sops/a/SOP-0002-payouts.md       0         1",
+            "sops/b/SOP-0001-refunds.md       1         0",
+        ],
         "{out}"
     );
 }
@@ -916,12 +980,27 @@ fn verbose_shows_every_finding_and_quiet_only_errors() {
     assert_eq!(code, 1, "-q changes what is shown, never the outcome");
     assert!(errors.contains("error[key-missing]"), "{errors}");
     assert!(!errors.contains("warning["), "{errors}");
-    // The counts still tell of the warnings not shown.
+    // The counts still tell of the warnings not shown, and how to see them.
     assert!(
-        errors.contains("1 error, 6 warnings in 2 of 2 SOPs"),
+        errors.ends_with(
+            "\n1 error, 6 warnings in 2 of 2 SOPs (the warnings are not shown: run `sop lint` without -q to see them)\n"
+        ),
         "{errors}"
     );
+    // The table at the end names only the files with errors: here one, so none is printed.
+    assert!(!errors.contains("SOP-0002-payouts.md"), "{errors}");
     // The machine formats hold every finding whatever the verbosity.
     let (json, _) = lint_json(&r, &["-q"]);
     assert_eq!(json.len(), 7);
+    // Without errors, `-q` prints one line.
+    r.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "draft"),
+    );
+    let (none, code) = lint_human(&r, &["-q"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        none,
+        "no errors in 2 SOPs (1 warning not shown: run `sop lint` without -q to see it)\n"
+    );
 }

@@ -236,8 +236,8 @@ fn control_characters_from_sops_never_reach_the_terminal() {
     assert!(shown.contains("SOP-0002-\\u{1b}[31mred.md"), "{shown}");
 }
 
-/// See #16: the table fits `COLUMNS` (100 without it) by cutting the title column with `…`,
-/// and CJK titles, two columns a character, stay aligned.
+/// See #16: the table fits `COLUMNS` (100 without it) by leaving out the PATH column, then
+/// cutting the title column with `…`, and CJK titles, two columns a character, stay aligned.
 #[test]
 fn list_fits_the_terminal_width_and_aligns_wide_titles() {
     let r = SopRepo::new();
@@ -291,11 +291,10 @@ fn list_fits_the_terminal_width_and_aligns_wide_titles() {
         let out = list(columns);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 4, "{out}");
-        if fit == 130 {
-            for l in &lines {
-                assert!(width(l) <= fit, "{} > {fit}: {l}", width(l));
-            }
+        for l in &lines {
+            assert!(width(l) <= fit, "{} > {fit}: {l}", width(l));
         }
+        assert!(!lines[0].contains("PATH"), "PATH does not fit: {out}");
         assert!(lines[1].contains("Refunds of virtual"), "{out}");
         assert!(!lines[1].contains(long), "{out}");
         assert!(lines[1].contains('…'), "{out}");
@@ -306,9 +305,60 @@ fn list_fits_the_terminal_width_and_aligns_wide_titles() {
     }
     let wide = list(Some("250"));
     assert!(wide.contains(long), "{wide}");
+    assert!(
+        wide.contains("PATH") && wide.contains("sops/p/SOP-0001-a.md"),
+        "{wide}"
+    );
     assert!(wide.contains("退款请求处理流程与客户沟通规范"), "{wide}");
     let at = type_at(wide.lines().next().unwrap());
     for l in wide.lines() {
         assert_eq!(type_at(l), at, "misaligned:\n{wide}");
     }
+}
+
+/// The PATH column that does not fit is left out, `-v` brings it back (the title is cut to
+/// make room), and `sop list --help` says so.
+#[test]
+fn list_leaves_out_the_path_that_does_not_fit_and_verbose_adds_it() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/user-service/SOP-0001-refunding-accidental-gift-purchases.md",
+        &sop_text(
+            "SOP-0001",
+            "Refunding accidental gift purchases",
+            "procedure",
+            "draft",
+        ),
+    );
+    let list = |args: &[&str]| {
+        let out = r
+            .sop()
+            .env("COLUMNS", "100")
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let plain = list(&["list"]);
+    assert!(!plain.contains("PATH"), "{plain}");
+    assert!(!plain.contains("sops/user-service"), "{plain}");
+    for l in plain.lines() {
+        assert!(l.chars().count() <= 100, "{l}");
+    }
+    let verbose = list(&["list", "-v"]);
+    assert!(
+        verbose.lines().next().unwrap().ends_with("PATH"),
+        "{verbose}"
+    );
+    assert!(
+        verbose.contains("sops/user-service/SOP-0001-refunding-accidental-gift-purchases.md"),
+        "{verbose}"
+    );
+    let help = list(&["list", "--help"]);
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains("`-v` always adds the PATH column"), "{help}");
+    assert!(help.contains("sop list -v"), "{help}");
 }

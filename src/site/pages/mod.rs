@@ -221,9 +221,7 @@ pub(super) fn render_all(
         emit(path.clone(), bytes.clone())?;
     }
     let mut notes = Vec::new();
-    if let Some(note) = lost_links_note(&build.lost_links) {
-        notes.push(note);
-    }
+    let lost_links = lost_links_notes(&build.lost_links, corpus);
     if let crate::publishable::Tracked::Unreadable(why) = &build.tracked {
         notes.push(format!(
             "no linked file is published: git's list of tracked files cannot be read ({why})"
@@ -263,6 +261,7 @@ pub(super) fn render_all(
         files: BTreeMap::new(),
         attachments: BTreeMap::new(),
         notes,
+        lost_links,
         published: selection.entries.len(),
         archived,
         unpublished_changes: Vec::new(),
@@ -271,30 +270,55 @@ pub(super) fn render_all(
         written: count.into_inner(),
     })
 }
-/// How many links lead to Markdown files the site has no page for, and which (the first few):
-/// they show as plain text.
-fn lost_links_note(lost: &std::sync::Mutex<BTreeSet<(String, String)>>) -> Option<String> {
+/// One line per link to a Markdown file the site has no page for (the first few): which SOP
+/// links where, why there is no page, and that the link shows as plain text until there is.
+fn lost_links_notes(
+    lost: &std::sync::Mutex<BTreeSet<(String, String)>>,
+    corpus: &Corpus,
+) -> Vec<String> {
     let lost = lost
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if lost.is_empty() {
-        return None;
-    }
     const SHOWN: usize = 5;
-    let mut list: Vec<String> = lost
+    let by_path: HashMap<&str, &Sop> = corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect();
+    let name = |path: &str| match by_path.get(path).and_then(|s| s.id()) {
+        Some(id) => id.to_string(),
+        None => format!("`{path}`"),
+    };
+    let mut notes: Vec<String> = lost
         .iter()
         .take(SHOWN)
-        .map(|(from, to)| format!("`{from}` → `{to}`"))
+        .map(|(from, to)| {
+            let from = name(from);
+            let Some(target) = by_path.get(to.as_str()) else {
+                return format!(
+                    "{from} links to `{to}`, which is not an SOP, so the site has no page for it and the link shows as plain text; link to a published SOP or to a web address instead"
+                );
+            };
+            let to = name(to);
+            let (why, until) = match target.status() {
+                Some(Status::Draft) => ("it is still a draft", "is approved and released"),
+                Some(Status::Review) => ("it is still in review", "is approved and released"),
+                Some(Status::Approved) => (
+                    "its approved text is not committed yet",
+                    "is committed and released",
+                ),
+                Some(Status::Retired) => ("it is retired", "is released again"),
+                None => ("it has no valid status", "is approved and released"),
+            };
+            format!(
+                "{from} links to {to} \"{}\", which has no page yet ({why}), so the link shows as plain text until {to} {until}",
+                target.title()
+            )
+        })
         .collect();
     if lost.len() > SHOWN {
-        list.push(format!("and {} more", lost.len() - SHOWN));
+        notes.push(format!(
+            "and {} to Markdown files the site has no page for, shown as plain text too",
+            crate::words::count_with(lost.len() - SHOWN, "more link", "more links")
+        ));
     }
-    let n = crate::words::count_with(lost.len(), "link leads", "links lead");
-    let s = crate::words::plural(lost.len(), "it shows", "they show");
-    Some(format!(
-        "{n} to a Markdown file the site has no page for (an SOP not published yet, or a document that is not an SOP), so {s} as plain text: {}; publish the SOP, or link to one that is published",
-        list.join(", ")
-    ))
+    notes
 }
 
 impl Build<'_> {
