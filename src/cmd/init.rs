@@ -21,6 +21,10 @@ const WORKFLOW: &str = ".github/workflows/sop.yml";
 pub(crate) const SOP_GITHUB_REPOSITORY: &str =
     github_slug(env!("CARGO_PKG_REPOSITORY"), "https://github.com/");
 
+/// The address Cargo.toml holds until the project's real GitHub repository is written there; the
+/// release workflow refuses to build binaries with it.
+const PLACEHOLDER_REPOSITORY: &str = "example/sop";
+
 /// `owner/name` of a `https://github.com/owner/name` URL, checked when `sop` is compiled.
 const fn github_slug(url: &'static str, prefix: &'static str) -> &'static str {
     let (head, tail) = url.as_bytes().split_at(prefix.len());
@@ -147,6 +151,17 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
                 )?;
             }
         }
+    }
+    if args.ci == Some(CiProvider::Github) && SOP_GITHUB_REPOSITORY == PLACEHOLDER_REPOSITORY {
+        // Only a `sop` built from an unreleased copy of the source: release binaries never
+        // carry the placeholder.
+        ctx.warn(&format!(
+            "`{WORKFLOW}` uses the action `{PLACEHOLDER_REPOSITORY}@v1`, a placeholder: this `sop` \
+             was built from a copy whose Cargo.toml does not name sop's GitHub repository yet. \
+             Before you push the workflow, replace `{PLACEHOLDER_REPOSITORY}` in it with the \
+             repository that publishes sop's releases, or install a released `sop` and run \
+             `sop init --ci github` again"
+        ))?;
     }
     if args.ci == Some(CiProvider::Github) && !ctx.quiet {
         writeln!(out)?;

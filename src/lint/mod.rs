@@ -76,8 +76,18 @@ impl LintError {
 /// # Errors
 /// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
 pub fn check(repo: &Repo, corpus: &Corpus) -> Result<Vec<Finding>, LintError> {
+    check_on(repo, corpus, dates::today())
+}
+
+/// [`check`] as on the day `today` (the review and effective-date rules compare with it), for
+/// callers that pin the day without the `SOP_TODAY` environment variable, such as tests that
+/// lint in-process.
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub fn check_on(repo: &Repo, corpus: &Corpus, today: Date) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
-    let cx = Cx::new(repo, corpus);
+    let cx = Cx::new_on(repo, corpus, today);
     let mut findings: Vec<Finding> = corpus
         .sops
         .par_iter()
@@ -486,7 +496,7 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     fn new(repo: &'a Repo, corpus: &'a Corpus) -> Cx<'a> {
-        Cx::with_prompts(repo, corpus, prompts::of_types(repo))
+        Cx::with(repo, corpus, prompts::of_types(repo), dates::today())
     }
 
     /// With the prompts of the types' templates found already.
@@ -494,6 +504,20 @@ impl<'a> Cx<'a> {
         repo: &'a Repo,
         corpus: &'a Corpus,
         prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
+    ) -> Cx<'a> {
+        Cx::with(repo, corpus, prompts, dates::today())
+    }
+
+    /// The context as on the day `today`.
+    fn new_on(repo: &'a Repo, corpus: &'a Corpus, today: Date) -> Cx<'a> {
+        Cx::with(repo, corpus, prompts::of_types(repo), today)
+    }
+
+    fn with(
+        repo: &'a Repo,
+        corpus: &'a Corpus,
+        prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
+        today: Date,
     ) -> Cx<'a> {
         let mut originals: HashMap<&str, Vec<&Sop>> = HashMap::new();
         let mut ids = HashSet::new();
@@ -508,7 +532,7 @@ impl<'a> Cx<'a> {
         Cx {
             repo,
             settings: &repo.settings,
-            today: dates::today(),
+            today,
             by_path: corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect(),
             originals,
             ids,

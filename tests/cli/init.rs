@@ -134,15 +134,20 @@ fn action() -> String {
 #[test]
 fn init_ci_github_writes_a_workflow_that_uses_the_action() {
     let r = SopRepo::empty();
-    let out = r
-        .sop()
-        .args(["init", "--ci", "github"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let done = r.sop().args(["init", "--ci", "github"]).assert().success();
+    let out = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    let err = String::from_utf8(done.get_output().stderr.clone()).unwrap();
+    // This test's `sop` is built from the source, whose Cargo.toml holds the placeholder
+    // repository until the project's own is written there: the writer is told to replace it.
+    if action() == "uses: example/sop@v1" {
+        assert!(
+            err.contains("uses the action `example/sop@v1`, a placeholder")
+                && err.contains("replace `example/sop` in it"),
+            "{err}"
+        );
+    } else {
+        assert!(!err.contains("placeholder"), "{err}");
+    }
     let wf = r.read(".github/workflows/sop.yml");
     assert!(wf.contains("pull_request"), "{wf}");
     assert!(wf.contains(&action()), "{wf}");
