@@ -109,8 +109,9 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
     };
     if department.is_none() {
         ctx.warn(
-            "no department given: the new SOP asks for one in its front matter; \
-             pass `--department NAME`, or set `department` under `[defaults]` in sop.toml",
+            "no department given, so the new SOP goes in the `general` folder and its front matter \
+             asks for one: write it after `department:` in the file, and pass `--department NAME` \
+             next time (or set `department` under `[defaults]` in sop.toml)",
         )?;
     }
     let department = department.unwrap_or_else(|| "<Which department owns this SOP?>".into());

@@ -81,7 +81,11 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     ctx.note(&format!(
         "published {} ({}, {}) in {:.2} s into `{shown}`: open `{}` in a browser, or put the folder on any static web host",
         count(built.published, "SOP"),
-        count(built.archived, "archived version"),
+        count_with(
+            built.archived,
+            "page of a released version",
+            "pages of released versions"
+        ),
         count(built.written, "file"),
         started.elapsed().as_secs_f64(),
         ctx.display_path(&out.join("index.html")),

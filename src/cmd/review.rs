@@ -40,7 +40,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
                 "{id} is not approved (its status is {status}): a periodic review confirms text that was approved"
             ),
             Some(format!(
-                "approve it first with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"`"
+                "approve it first with `sop release {id} --patch -m \"Approved after review\" --approve --approver \"Name <name@example.com>\"` (the real name of who approved it in place of `Name <name@example.com>`)"
             )),
         )
         .into());

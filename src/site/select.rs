@@ -577,7 +577,7 @@ fn pick<'a>(
             return Err(left_out(
                 working,
                 &format!(
-                    "{what}: once it is reviewed, approve it with `sop release {id} --patch --approve --approver \"Name\" -m \"...\"`"
+                    "{what}: once it is reviewed, approve it with `sop release {id} --patch -m \"Approved after review\" --approve --approver \"Name <name@example.com>\"` (the real name of who approved it in place of `Name <name@example.com>`)"
                 ),
             ));
         };

@@ -195,7 +195,7 @@ fn never_approved_sops_are_left_out_with_the_reason() {
     );
     // The command it suggests is one that runs as written, apart from the names to fill in.
     assert!(
-        stderr.contains("approve it with `sop release SOP-0004 --patch --approve --approver \"Name\" -m \"...\"`"),
+        stderr.contains("approve it with `sop release SOP-0004 --patch -m \"Approved after review\" --approve --approver \"Name <name@example.com>\"`"),
         "{stderr}"
     );
 }
