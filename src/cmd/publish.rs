@@ -3,7 +3,7 @@
 //! Prints the output folder on stdout; notes (SOPs left out and why, SOPs whose newest text is
 //! not the published one, no web address set) and the summary go to stderr.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -91,8 +91,11 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         ctx.display_path(&out.join("index.html")),
     ))?;
     // The folder alone on standard output, for scripts: `open "$(sop publish)/index.html"`.
+    // On a terminal the note above already says where the site is.
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", ctx.display_path(&out))?;
+    if !stdout.is_terminal() {
+        writeln!(stdout, "{}", ctx.display_path(&out))?;
+    }
     Ok(Exit::Success)
 }
 

@@ -206,17 +206,19 @@ pub(super) fn render_all(
         }
         emit("404.html".into(), build.not_found()?.into_bytes())
     };
-    let (index, groups) = rayon::join(
+    // The index page and the dashboard and feeds (each one page, so one thread) beside the
+    // group pages (in parallel among themselves).
+    let (single, groups) = rayon::join(
         || -> Result<(), SiteError> {
-            emit("index.html".into(), build.index(&cards)?.into_bytes())
+            emit("index.html".into(), build.index(&cards)?.into_bytes())?;
+            dashboard()?;
+            build.feeds(&emit)
         },
         || build.groups(&cards, &emit),
     );
-    index?;
+    single?;
     groups?;
-    dashboard()?;
     drop(cards);
-    build.feeds(&emit)?;
     for (path, bytes) in &theme.assets {
         emit(path.clone(), bytes.clone())?;
     }
