@@ -61,6 +61,15 @@ pub fn plural_of(noun: &str) -> String {
     format!("{noun}s")
 }
 
+/// `text` with its first letter in upper case, as a sentence starts.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// "a" or "an" before `word`, by how the word is said: "an alert", "an SOP", "an hour", "a
 /// user", "a one-off", "a runbook". Backticks and quotes in front are skipped.
 pub fn article(word: &str) -> &'static str {

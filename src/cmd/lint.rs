@@ -607,7 +607,7 @@ fn explain(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
         out,
         "# {}\n\n{} (family: {}, default severity: {}{})\n",
         rule.id,
-        capitalize(rule.summary),
+        crate::words::capitalize(rule.summary),
         rule.family.as_str(),
         rule.severity.as_str(),
         if rule.fixable {
@@ -653,14 +653,6 @@ fn key_table(names: &KeyNames) -> String {
         ));
     }
     out
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// One rule in `--list-rules --format json`.

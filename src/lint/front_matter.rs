@@ -286,7 +286,10 @@ fn key_known(names: &KeyNames, fm: &FrontMatter, field: &Field, sop: &Sop, out: 
     );
     match closest(&field.key, &names.all_names()) {
         Some(best) => {
-            f = f.help(format!("did you mean `{best}`? {}", capitalize(&allow)));
+            f = f.help(format!(
+                "did you mean `{best}`? {}",
+                crate::words::capitalize(&allow)
+            ));
             let plain = sop.slice(field.key_span) == field.key;
             let taken = names
                 .key(best)
@@ -309,14 +312,6 @@ fn key_known(names: &KeyNames, fm: &FrontMatter, field: &Field, sop: &Sop, out: 
         }
     }
     out.push(f);
-}
-
-/// `text` with its first letter in capitals.
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn shape(names: &KeyNames, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {

@@ -36,7 +36,7 @@ pub(crate) fn actions(view: &View<'_>, p: &CodeActionParams) -> Vec<CodeActionOr
             let title = if fix.is_safe() {
                 format!("Fix: {}", fix.description)
             } else {
-                capitalize(&fix.description)
+                crate::words::capitalize(&fix.description)
             };
             out.push(action(
                 view,
@@ -196,13 +196,4 @@ fn fix_all(view: &View<'_>) -> Option<CodeAction> {
         None,
         false,
     ))
-}
-
-/// `text` with a capital first letter.
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

@@ -72,6 +72,9 @@ pub struct Inputs {
     texts: Option<Texts>,
     /// What the search index read of each document, kept between builds by `sop serve`.
     search: Option<Arc<super::search::SearchCache>>,
+    /// The prompts of the types' templates, found for the first edit and kept for the next
+    /// (finding them is most of what linting one file again costs).
+    templates: Option<crate::lint::TemplatePrompts>,
 }
 
 impl Inputs {
@@ -98,6 +101,7 @@ impl Inputs {
             head,
             texts,
             search: None,
+            templates: None,
         })
     }
 
@@ -143,6 +147,11 @@ impl Inputs {
         }
     }
 
+    /// Forget the templates' prompts (a template changed): the next edit finds them again.
+    pub fn templates_changed(&mut self) {
+        self.templates = None;
+    }
+
     /// Read the SOP files at `paths` (absolute) again, and lint again. Returns the ids of the
     /// SOPs whose pages may have changed, or `None` when more than those pages may have (a
     /// file added, removed or broken, an id, department, tag or language changed): then the
@@ -167,7 +176,10 @@ impl Inputs {
             .collect();
         self.findings.retain(|f| !files.contains(f.file.as_str()));
         let files: Vec<&str> = files.into_iter().collect();
-        match crate::lint::check_sops(&self.repo, &self.corpus, &files) {
+        let templates = self
+            .templates
+            .get_or_insert_with(|| crate::lint::TemplatePrompts::of(&self.repo));
+        match crate::lint::check_sops_with(&self.repo, &self.corpus, &files, templates) {
             Ok(found) => self.findings.extend(found),
             Err(e) => self.lint_error = Some(e),
         }

@@ -159,7 +159,10 @@ impl Preview {
                 let only = inputs.reread(&paths);
                 return self.render(inputs, only);
             }
-            (Redo::Render, Some(inputs)) => inputs,
+            (Redo::Render, Some(mut inputs)) => {
+                inputs.templates_changed();
+                inputs
+            }
             _ => match Inputs::open(&self.root, self.config.as_deref()) {
                 Ok(inputs) => inputs,
                 Err(e) => return self.failed(None, &e),

@@ -195,17 +195,16 @@ pub(super) fn search_files(
         .enumerate()
         .with_min_len(8)
         .try_fold(Postings::default, |mut postings, (f, group)| {
-            let mut json = String::from("[");
-            for (i, d) in group.iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
-                }
-                let n = f * DOCS_PER_FILE + i;
-                let known = cache.zip(fingerprints.get(n).copied());
-                json.push_str(&read_or_reuse(d, n, rule, &mut postings, known));
-            }
-            json.push(']');
-            emit_texts(f, &json, emit)?;
+            let texts: Vec<String> = group
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let n = f * DOCS_PER_FILE + i;
+                    let known = cache.zip(fingerprints.get(n).copied());
+                    read_or_reuse(d, n, rule, &mut postings, known)
+                })
+                .collect();
+            emit_texts(f, texts.iter().map(String::as_str), emit)?;
             Ok(postings)
         })
         .try_reduce(Postings::default, |a, b| Ok(Postings::merge(a, b)))?;
@@ -221,16 +220,24 @@ pub(super) fn search_files(
     index_files(&docs, postings, cache, fingerprints, emit)
 }
 
-/// Hand `assets/search/d/<f>.js`, the texts of documents `f * DOCS_PER_FILE` and the next
-/// ones (`json`, an array), to `emit`.
-fn emit_texts(
+/// Hand `assets/search/d/<f>.js` to `emit`: the texts (each a JSON value) of documents
+/// `f * DOCS_PER_FILE` and the next ones, as one array.
+fn emit_texts<'t>(
     f: usize,
-    json: &str,
+    texts: impl Iterator<Item = &'t str>,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SiteError> + Sync),
 ) -> Result<(), SiteError> {
+    let mut json = String::from("[");
+    for (i, text) in texts.enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(text);
+    }
+    json.push(']');
     emit(
         format!("assets/search/d/{f}.js"),
-        register_json(&format!("d/{f}"), json).into_bytes(),
+        register_json(&format!("d/{f}"), &json).into_bytes(),
     )
 }
 
@@ -336,15 +343,7 @@ impl<'s> Reading<'s> {
         let Some(texts) = complete else {
             return Ok(());
         };
-        let mut json = String::from("[");
-        for (i, text) in texts.iter().flatten().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            json.push_str(text);
-        }
-        json.push(']');
-        emit_texts(f, &json, emit)
+        emit_texts(f, texts.iter().flatten().map(String::as_str), emit)
     }
 
     /// Read the documents no page handed over (their bodies parsed here), emit the last text
@@ -606,19 +605,12 @@ fn update(
     let mut files: Vec<usize> = changed.iter().map(|n| n / DOCS_PER_FILE).collect();
     files.dedup();
     for f in files {
-        let mut json = String::from("[");
-        for n in f * DOCS_PER_FILE..((f + 1) * DOCS_PER_FILE).min(docs.len()) {
-            if n > f * DOCS_PER_FILE {
-                json.push(',');
-            }
-            let text = docs.get(n).and_then(|d| read.get(&d.key()));
-            json.push_str(text.map_or("null", |r| r.text.as_str()));
-        }
-        json.push(']');
-        emit(
-            format!("assets/search/d/{f}.js"),
-            register_json(&format!("d/{f}"), &json).into_bytes(),
-        )?;
+        let texts = (f * DOCS_PER_FILE..((f + 1) * DOCS_PER_FILE).min(docs.len())).map(|n| {
+            docs.get(n)
+                .and_then(|d| read.get(&d.key()))
+                .map_or("null", |r| r.text.as_str())
+        });
+        emit_texts(f, texts, emit)?;
     }
     emit_terms(docs, index.terms.iter().map(IndexedTerm::pair), emit)?;
     Ok(true)
