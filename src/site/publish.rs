@@ -2,7 +2,7 @@
 //!
 //! The files go to a temporary folder beside the target, which is then swapped in with renames,
 //! so a reader never sees half a site and a failed build leaves the old one in place. Files are
-//! written from one thread.
+//! written by the threads that render them.
 //!
 //! `sop` never deletes a folder it did not create (DESIGN.md, Guarantees): an output folder is
 //! refused when it is, holds or lies inside what the repository is made of ([`Owner`]), and a
@@ -11,10 +11,9 @@
 //! commit can write), and the repository root. A marker merely present, committed by someone
 //! else or made for another clone, is refused.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
-
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError};
 
 use super::pages::{Content, Sink};
 use super::{Site, SiteError};
@@ -312,8 +311,9 @@ pub fn write(site: &Site, out: &Path, owner: &Owner) -> Result<(), SiteError> {
 }
 
 /// Write the files `produce` hands to its sink into `out`, replacing what `sop` wrote there
-/// before. One thread writes every file while `produce` renders (possibly in parallel); the
-/// result is moved into place only when everything succeeded.
+/// before. Each file is written by the thread that hands it over (the rendering threads, in
+/// parallel), so no single writer holds the build back; the result is moved into place only
+/// when everything succeeded.
 ///
 /// # Errors
 /// Those of [`check_target`], whatever `produce` fails with, and [`SiteError::Write`] when a
@@ -337,28 +337,13 @@ pub fn publish<T>(
     // The marker comes first, so a build folder left by a killed run is recognised as ours.
     let marker = tmp.path().join(MARKER);
     std::fs::write(&marker, owner.marker(&owner.token()?)).map_err(werr(&marker))?;
-    let (tx, rx) = mpsc::sync_channel::<(String, Content)>(128);
     let previous = out.join(MARKER).is_file().then_some(out);
-    let result = std::thread::scope(|scope| {
-        let dir = tmp.path();
-        let writer = scope.spawn(move || write_all(dir, previous, rx));
-        let sink = move |path: String, content: Content| {
-            tx.send((path, content)).map_err(|_| SiteError::Write {
-                path: dir.to_path_buf(),
-                source: std::io::Error::other("the file writer stopped"),
-            })
-        };
-        let produced = produce(&sink);
-        drop(sink);
-        let written = writer.join().unwrap_or_else(|_| {
-            Err(SiteError::Write {
-                path: dir.to_path_buf(),
-                source: std::io::Error::other("the file writer failed"),
-            })
-        });
-        // A writer error explains a failed send better than the send error itself.
-        written.and(produced)
-    })?;
+    let writer = Writer {
+        dir: tmp.path(),
+        previous,
+        made: Mutex::new(HashSet::from([tmp.path().to_path_buf()])),
+    };
+    let result = produce(&|rel, content| writer.write(&rel, content))?;
     swap_in(tmp, out, &parent)?;
     Ok(result)
 }
@@ -368,33 +353,37 @@ fn werr(path: &Path) -> impl FnOnce(std::io::Error) -> SiteError + use<> {
     move |source| SiteError::Write { path, source }
 }
 
-/// Write every file received into `dir`, creating folders as needed. Files that did not change
-/// since the last publish (`previous`) are hard-linked from it instead of written again:
+/// Writes the files of a site into `dir`, creating folders as needed. Files that did not
+/// change since the last publish (`previous`) are hard-linked from it instead of written again:
 /// creating many inodes right after deleting as many is the slowest part of a publish on ext4,
 /// and the output is deterministic, so most files are unchanged.
-fn write_all(
-    dir: &Path,
-    previous: Option<&Path>,
-    rx: mpsc::Receiver<(String, Content)>,
-) -> Result<(), SiteError> {
-    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
-    for (rel, content) in rx {
+struct Writer<'a> {
+    dir: &'a Path,
+    previous: Option<&'a Path>,
+    /// The folders made so far.
+    made: Mutex<HashSet<PathBuf>>,
+}
+
+impl Writer<'_> {
+    /// Write `content` to `rel` inside the site folder.
+    fn write(&self, rel: &str, content: Content) -> Result<(), SiteError> {
         if rel
             .split('/')
             .any(|part| part.is_empty() || part == ".." || part == ".")
             || rel == MARKER
         {
             return Err(SiteError::Write {
-                path: PathBuf::from(&rel),
+                path: PathBuf::from(rel),
                 source: std::io::Error::other("not a relative path inside the site"),
             });
         }
-        let path = dir.join(&rel);
-        if let Some(folder) = path.parent()
-            && !made.contains(folder)
-        {
-            std::fs::create_dir_all(folder).map_err(werr(folder))?;
-            made.insert(folder.to_path_buf());
+        let path = self.dir.join(rel);
+        if let Some(folder) = path.parent() {
+            let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+            if !made.contains(folder) {
+                std::fs::create_dir_all(folder).map_err(werr(folder))?;
+                made.insert(folder.to_path_buf());
+            }
         }
         let bytes = match content {
             Content::Bytes(bytes) => bytes,
@@ -404,18 +393,17 @@ fn write_all(
                     path: source,
                     source: source_err,
                 })?;
-                continue;
+                return Ok(());
             }
         };
-        if let Some(prev) = previous
-            && unchanged(&prev.join(&rel), &bytes)
-            && std::fs::hard_link(prev.join(&rel), &path).is_ok()
+        if let Some(prev) = self.previous
+            && unchanged(&prev.join(rel), &bytes)
+            && std::fs::hard_link(prev.join(rel), &path).is_ok()
         {
-            continue;
+            return Ok(());
         }
-        std::fs::write(&path, &bytes).map_err(werr(&path))?;
+        std::fs::write(&path, &bytes).map_err(werr(&path))
     }
-    Ok(())
 }
 
 /// Whether the regular file at `path` holds exactly `bytes`.
