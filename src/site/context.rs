@@ -100,6 +100,45 @@ pub struct SopCard {
     pub review_state: String,
     /// A short note, e.g. "revision in progress".
     pub note: Option<String>,
+    /// The card as HTML (`_card.html`), rendered once for every page that lists it.
+    #[serde(skip)]
+    pub html: CardHtml,
+}
+
+impl SopCard {
+    /// The card as a list page at the site's root (`nested: false`) or one folder down shows it.
+    pub fn listed(&self, nested: bool) -> Listed<'_> {
+        Listed {
+            id: &self.id,
+            status: &self.status,
+            html: if nested {
+                &self.html.nested
+            } else {
+                &self.html.root
+            },
+        }
+    }
+}
+
+/// An SOP on a list page: the page places its card, rendered by `_card.html` (which sees every
+/// field of [`SopCard`] as `c`) for the page's depth.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed<'a> {
+    /// The id.
+    pub id: &'a str,
+    /// `draft`, `review`, `approved`, `retired` or `unknown`.
+    pub status: &'a str,
+    /// The card.
+    pub html: &'a str,
+}
+
+/// One card as HTML, for the two depths of the pages that list SOPs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CardHtml {
+    /// For a page at the site's root (the index).
+    pub root: String,
+    /// For a page one folder down (department and tag pages).
+    pub nested: String,
 }
 
 /// A heading in the table of contents.
@@ -310,7 +349,7 @@ pub struct IndexPage<'a> {
     /// Frame.
     pub layout: Layout,
     /// Every current SOP, by id.
-    pub sops: &'a [SopCard],
+    pub sops: Vec<Listed<'a>>,
     /// What leads from this page to the site root, before each card's URLs (`""` here).
     pub prefix: &'static str,
     /// Department filter values.
@@ -333,7 +372,7 @@ pub struct ListPage<'a> {
     /// The department or tag name (empty on the overview).
     pub name: String,
     /// Its SOPs, retired ones included.
-    pub sops: Vec<&'a SopCard>,
+    pub sops: Vec<Listed<'a>>,
     /// How many of `sops` are in force (not retired).
     pub in_force: usize,
     /// What leads from this page to the site root, before each card's URLs (`"../"`).

@@ -7,13 +7,22 @@ use rayon::prelude::*;
 
 use crate::repo::Status;
 use crate::site::SiteError;
-use crate::site::context::{Facet, GroupKind, IndexPage, ListPage, NotFoundPage, SopCard};
+use serde::Serialize;
+
+use crate::site::context::{
+    CardHtml, Facet, GroupKind, IndexPage, ListPage, NotFoundPage, SopCard,
+};
 use crate::site::select::{Entry, Shown};
 
 use super::{Build, department_of, status_text, tags_of, text, type_of};
 
 impl Build<'_> {
-    pub(super) fn card(&self, entry: &Entry<'_>) -> SopCard {
+    /// The card of `entry` for the pages that list it, with its HTML rendered (once for each
+    /// depth of those pages: the index, and the department and tag pages).
+    ///
+    /// # Errors
+    /// [`SiteError::Template`] when `_card.html` fails.
+    pub(super) fn card(&self, entry: &Entry<'_>, lang: &str) -> Result<SopCard, SiteError> {
         let sop = &entry.sop;
         let review = self.review(sop);
         let department = department_of(sop, &self.repo.settings).unwrap_or_default();
@@ -39,7 +48,7 @@ impl Build<'_> {
             _ => None,
         }
         .map(|key| self.say(key, &[]));
-        SopCard {
+        let mut card = SopCard {
             id: entry.id.clone(),
             title: sop.title().to_string(),
             url: entry.url.clone(),
@@ -59,7 +68,31 @@ impl Build<'_> {
             due_soon_from: review.due_soon_from,
             review_state: review.state.as_str().to_string(),
             note,
+            html: CardHtml::default(),
+        };
+        #[derive(Serialize)]
+        struct Lang<'a> {
+            lang: &'a str,
         }
+        #[derive(Serialize)]
+        struct CardPage<'a> {
+            c: &'a SopCard,
+            prefix: &'static str,
+            layout: Lang<'a>,
+        }
+        let render = |prefix| {
+            let page = CardPage {
+                c: &card,
+                prefix,
+                layout: Lang { lang },
+            };
+            self.theme.render("_card.html", &page)
+        };
+        card.html = CardHtml {
+            root: render("")?,
+            nested: render("../")?,
+        };
+        Ok(card)
     }
 
     pub(super) fn index(&self, cards: &[SopCard]) -> Result<String, SiteError> {
@@ -79,7 +112,7 @@ impl Build<'_> {
                     &[("count", &in_force(cards.iter()).to_string())],
                 ),
             ),
-            sops: cards,
+            sops: cards.iter().map(|c| c.listed(false)).collect(),
             prefix: "",
             departments: groups(GroupKind::Department),
             statuses,
@@ -135,7 +168,7 @@ impl Build<'_> {
                         kind,
                         name: name.clone(),
                         in_force: in_force(sops.iter().copied()),
-                        sops,
+                        sops: sops.iter().map(|c| c.listed(true)).collect(),
                         prefix: "../",
                         groups: Vec::new(),
                         feed_url: (kind == GroupKind::Department).then(|| format!("{slug}.xml")),

@@ -187,7 +187,14 @@ pub(super) fn render_all(
         reading,
         &emit,
     )?;
-    let mut cards: Vec<SopCard> = selection.entries.iter().map(|e| build.card(e)).collect();
+    // Each card is rendered once here, in parallel, and placed as it is on every page that
+    // lists it (the index, its department's page, a page for each of its tags).
+    let lang = build.theme.i18n.language(build.site_language());
+    let mut cards: Vec<SopCard> = selection
+        .entries
+        .par_iter()
+        .map(|e| build.card(e, &lang))
+        .collect::<Result<_, _>>()?;
     // Retired SOPs stay findable, after those in force.
     cards.sort_by_key(|c| c.status == "retired");
     let dashboard = || -> Result<(), SiteError> {
