@@ -175,12 +175,13 @@ impl Document<'_> {
     pub(super) fn add(&mut self, text: &str, w: u8) {
         let (postings, n, stemmer) = (&mut *self.postings, self.n, self.stemmer);
         tokens::tokens(text, |token| {
-            let stemmable = token.stemmable();
             let id = postings.id(token.text());
             postings.see(id, n, w);
-            let Some(stem) = stemmer.filter(|_| stemmable) else {
+            let Some(stem) = stemmer else {
                 return;
             };
+            // What the stemmer makes of a term is worked out once per thread (whether it may be
+            // stemmed depends on its text alone: letters only).
             let known = postings
                 .terms
                 .get(id as usize)
@@ -190,8 +191,12 @@ impl Document<'_> {
                 Some((_, stem_id)) => stem_id,
                 None => {
                     let word = token.text();
-                    let stemmed = stem(word);
-                    let stem_id = (stemmed != word).then(|| postings.id(&format!("~{stemmed}")));
+                    let stem_id = if token.stemmable() {
+                        let stemmed = stem(word);
+                        (stemmed != word).then(|| postings.id(&format!("~{stemmed}")))
+                    } else {
+                        None
+                    };
                     if let Some(term) = postings.terms.get_mut(id as usize) {
                         term.stem = Some((stem, stem_id));
                     }

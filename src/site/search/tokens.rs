@@ -48,57 +48,87 @@ pub(crate) fn is_stemmable(word: &str) -> bool {
     word.chars().all(char::is_alphabetic)
 }
 
-/// `text` in lowercase, borrowed when it already is (most words of a text are).
-fn lower(text: &str) -> Cow<'_, str> {
-    if text
-        .bytes()
-        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-    {
+/// `text` in lowercase: borrowed when the scan found nothing to lower (`plain`), as for most
+/// words of a text.
+fn lower(text: &str, plain: bool) -> Cow<'_, str> {
+    if plain {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.to_lowercase())
     }
 }
 
+/// The character at byte `i` of `text` (a character boundary), read quickly when it is ASCII.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<char> {
+    let b = *text.as_bytes().get(i)?;
+    if b.is_ascii() {
+        Some(char::from(b))
+    } else {
+        text.get(i..)?.chars().next()
+    }
+}
+
+/// A letter or digit of any script.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Whether `c` is already lowercase as far as [`lower`] is concerned (ASCII and not upper).
+#[inline]
+fn is_plain(c: char) -> bool {
+    c.is_ascii() && !c.is_ascii_uppercase()
+}
+
 /// Calls `each` with every token of `text`, in order (a compound first, then its parts).
 pub(crate) fn tokens<'a>(text: &'a str, mut each: impl FnMut(Token<'a>)) {
-    let mut chars = text.char_indices().peekable();
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    while let Some((start, c)) = chars.next() {
-        if !c.is_alphanumeric() {
+    // Each run of a compound: where it starts and ends, and whether it is already lowercase.
+    let mut runs: Vec<(usize, usize, bool)> = Vec::new();
+    let mut i = 0;
+    while let Some(c) = char_at(text, i) {
+        if !is_word_char(c) {
+            i += c.len_utf8();
             continue;
         }
         // Collect the runs of one compound.
         runs.clear();
+        let start = i;
         let mut run_start = start;
         let mut end = start + c.len_utf8();
-        loop {
-            match chars.peek().copied() {
-                Some((i, d)) if d.is_alphanumeric() => {
-                    end = i + d.len_utf8();
-                    chars.next();
-                }
-                Some((i, d)) if is_connector(d) => {
-                    let after = text[i + d.len_utf8()..].chars().next();
-                    if after.is_some_and(char::is_alphanumeric) {
-                        runs.push((run_start, end));
-                        chars.next();
-                        run_start = i + d.len_utf8();
-                        end = run_start;
-                    } else {
-                        break;
-                    }
-                }
-                _ => break,
+        let mut run_plain = is_plain(c);
+        while let Some(d) = char_at(text, end) {
+            if is_word_char(d) {
+                run_plain &= is_plain(d);
+                end += d.len_utf8();
+                continue;
             }
+            if is_connector(d) {
+                let next = end + d.len_utf8();
+                if let Some(after) = char_at(text, next).filter(|&a| is_word_char(a)) {
+                    runs.push((run_start, end, run_plain));
+                    run_start = next;
+                    end = next + after.len_utf8();
+                    run_plain = is_plain(after);
+                    continue;
+                }
+            }
+            break;
         }
-        runs.push((run_start, end));
+        runs.push((run_start, end, run_plain));
+        i = end;
         let whole = &text[start..end];
-        if runs.len() == 1 {
-            each(Token::Word(lower(whole)));
+        if let [(_, _, plain)] = runs[..] {
+            each(Token::Word(lower(whole, plain)));
             continue;
         }
-        let lower_whole = lower(whole);
+        // Connectors are lowercase already, except `’`, which `to_lowercase` keeps as it is.
+        let plain = runs.iter().all(|r| r.2);
+        let lower_whole = lower(whole, plain);
         if lower_whole.chars().count() <= MAX_COMPOUND {
             let joined = lower_whole
                 .chars()
@@ -114,8 +144,8 @@ pub(crate) fn tokens<'a>(text: &'a str, mut each: impl FnMut(Token<'a>)) {
                 each(Token::Joined(Cow::Owned(joined)));
             }
         }
-        for &(a, b) in &runs {
-            each(Token::Part(lower(&text[a..b])));
+        for &(a, b, plain) in &runs {
+            each(Token::Part(lower(&text[a..b], plain)));
         }
     }
 }
@@ -196,5 +226,70 @@ mod tests {
             .map(|t| t.text().to_string())
             .collect();
         assert_eq!(stemmable, ["escalation", "rf", "store"]);
+    }
+
+    /// The tokenizer as first written (one `char` at a time), to hold the fast one to.
+    fn reference(text: &str) -> Vec<String> {
+        let low = |t: &str| t.to_lowercase();
+        let mut out = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        while let Some((start, c)) = chars.next() {
+            if !c.is_alphanumeric() {
+                continue;
+            }
+            runs.clear();
+            let mut run_start = start;
+            let mut end = start + c.len_utf8();
+            loop {
+                match chars.peek().copied() {
+                    Some((i, d)) if d.is_alphanumeric() => {
+                        end = i + d.len_utf8();
+                        chars.next();
+                    }
+                    Some((i, d)) if is_connector(d) => {
+                        let after = text[i + d.len_utf8()..].chars().next();
+                        if after.is_some_and(char::is_alphanumeric) {
+                            runs.push((run_start, end));
+                            chars.next();
+                            run_start = i + d.len_utf8();
+                            end = run_start;
+                        } else {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            runs.push((run_start, end));
+            let whole = &text[start..end];
+            if runs.len() == 1 {
+                out.push(low(whole));
+                continue;
+            }
+            let lower_whole = low(whole);
+            if lower_whole.chars().count() <= MAX_COMPOUND {
+                out.push(lower_whole.clone());
+                if lower_whole
+                    .chars()
+                    .all(|c| c.is_numeric() || is_connector(c))
+                {
+                    out.push(lower_whole.chars().filter(|c| c.is_numeric()).collect());
+                }
+            }
+            for &(a, b) in &runs {
+                out.push(low(&text[a..b]));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_tokenizer_reads_as_the_first_one_did(
+            text in "[a-zA-Z0-9 ,.:/@_'’\\-éÉßİΣ返金٣²!?<>]{0,60}"
+        ) {
+            proptest::prop_assert_eq!(texts(&text), reference(&text));
+        }
     }
 }
