@@ -61,9 +61,13 @@ if [ -z "$target" ]; then
 fi
 output target "$target"
 
+# The names cargo-dist gives the release archives (.github/workflows/release.yml, made by
+# `dist generate` from dist-workspace.toml): `sop-cli-<target>.tar.xz` holding the binary in a
+# `sop-cli-<target>/` folder, or `sop-cli-<target>.zip` holding it at the top for Windows; each
+# with `<archive>.sha256` beside it.
 case "$target" in
-  *windows*) archive="sop-$target.zip"; exe=sop.exe ;;
-  *) archive="sop-$target.tar.gz"; exe=sop ;;
+  *windows*) archive="sop-cli-$target.zip"; exe=sop.exe ;;
+  *) archive="sop-cli-$target.tar.xz"; exe=sop ;;
 esac
 if [ "$version" = latest ]; then
   url="$base/latest/download/$archive"
@@ -97,16 +101,29 @@ if [ "$expected" != "$actual" ]; then
 fi
 echo "Checksum verified: $actual  $archive"
 
+# Unpacked beside bin/, which then gets the binary alone (the archives also hold the README).
+unpacked="$dir/unpacked"
+mkdir -p "$unpacked"
 case "$archive" in
   *.zip)
     if command -v unzip >/dev/null 2>&1; then
-      unzip -q -o "$dir/$archive" -d "$dir/bin"
+      unzip -q -o "$dir/$archive" -d "$unpacked"
     else
-      powershell -NoProfile -Command "Expand-Archive -Force -LiteralPath '$dir/$archive' -DestinationPath '$dir/bin'"
+      powershell -NoProfile -Command "Expand-Archive -Force -LiteralPath '$dir/$archive' -DestinationPath '$unpacked'"
     fi ;;
-  *) tar -xzf "$dir/$archive" -C "$dir/bin" ;;
+  *)
+    # GNU tar runs `xz` for -J; the BSD tar of macOS unpacks xz itself.
+    if ! tar -xJf "$dir/$archive" -C "$unpacked"; then
+      fail "could not unpack $archive (an xz-compressed tar archive); nothing was installed. If the message above says xz is missing, install it in a step before this one (Debian and Ubuntu: \`apt-get install xz-utils\`; Alpine: \`apk add xz\`)."
+    fi ;;
 esac
-[ -f "$dir/bin/$exe" ] || fail "$archive holds no \`$exe\` at its top level; nothing was installed. Pin another \`version\`, or report it to the sop project."
+found=""
+for candidate in "$unpacked/sop-cli-$target/$exe" "$unpacked/$exe"; do
+  if [ -f "$candidate" ]; then found="$candidate"; break; fi
+done
+[ -n "$found" ] || fail "$archive holds no \`$exe\` (looked for sop-cli-$target/$exe and $exe); nothing was installed. Pin another \`version\`, or report it to the sop project."
+mv "$found" "$dir/bin/$exe"
+rm -rf "$unpacked"
 chmod +x "$dir/bin/$exe"
 "$dir/bin/$exe" --version
 echo "$dir/bin" >>"${GITHUB_PATH:?GITHUB_PATH is not set: run this as a GitHub Actions step}"

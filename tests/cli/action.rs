@@ -4,8 +4,8 @@
 //! `GITHUB_STEP_SUMMARY` and `GITHUB_PATH` files, whose outputs and PATH additions are read back
 //! as the runner does. The release it downloads is a local folder (`SOP_RELEASE_BASE_URL`, a
 //! `file://` URL) laid out like GitHub's release downloads, holding the test-built `sop` packed
-//! by the release workflow's own `.github/release/package.sh`. Also `sop lint --sarif-out` and
-//! `--summary-out`, which the action relies on.
+//! as cargo-dist packs a release (`fake_dist_release.sh`: the same archive names, folder and
+//! checksum lines). Also `sop lint --sarif-out` and `--summary-out`, which the action relies on.
 
 #![cfg(unix)]
 
@@ -35,8 +35,14 @@ fn runner_kind() -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// The name cargo-dist gives the release archive of a Unix `target` (these tests run on Unix;
+/// Windows gets `sop-cli-<target>.zip`).
+fn archive_name(target: &str) -> String {
+    format!("sop-cli-{target}.tar.xz")
+}
+
 /// The release folder every test downloads from, packed once per test run (a debug `sop` is
-/// large, and gzip takes seconds) by the release workflow's own `package.sh`.
+/// large, and compressing it takes seconds) as cargo-dist packs a release.
 fn packed_release() -> &'static Path {
     static RELEASE: OnceLock<PathBuf> = OnceLock::new();
     RELEASE.get_or_init(|| {
@@ -46,7 +52,7 @@ fn packed_release() -> &'static Path {
         let (_, _, target) = runner_kind();
         let pinned = release.join(format!("download/v{VERSION}"));
         let out = Command::new("bash")
-            .arg(project().join(".github/release/package.sh"))
+            .arg(project().join("tests/cli/fake_dist_release.sh"))
             .arg(target)
             .arg(assert_cmd::cargo::cargo_bin("sop"))
             .arg(&pinned)
@@ -54,14 +60,14 @@ fn packed_release() -> &'static Path {
             .unwrap();
         assert!(
             out.status.success(),
-            "package.sh failed: {}",
+            "fake_dist_release.sh failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         let latest = release.join("latest/download");
         std::fs::create_dir_all(&latest).unwrap();
         for name in [
-            format!("sop-{target}.tar.gz"),
-            format!("sop-{target}.tar.gz.sha256"),
+            archive_name(target),
+            format!("{}.sha256", archive_name(target)),
         ] {
             std::fs::copy(pinned.join(&name), latest.join(&name)).unwrap();
         }
@@ -118,7 +124,7 @@ impl Runner {
 
     fn archive(&self, dir: &str) -> PathBuf {
         let (_, _, target) = runner_kind();
-        self.release.join(dir).join(format!("sop-{target}.tar.gz"))
+        self.release.join(dir).join(archive_name(target))
     }
 
     /// Run `.github/action/<script>` as one step with `inputs` (`INPUT_*` and other variables).
@@ -246,6 +252,13 @@ fn action_installs_the_verified_release_binary_and_lints_once() {
         installed.stdout.contains(&format!("sop {VERSION}")),
         "{installed:?}"
     );
+    // The folder put on PATH holds the binary alone, not the README packed beside it.
+    let bin_dir = Path::new(sop).parent().unwrap();
+    let in_bin: Vec<_> = std::fs::read_dir(bin_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(in_bin, ["sop"], "{installed:?}");
 
     let lint = runner.step(
         "lint.sh",
@@ -301,6 +314,77 @@ fn action_installs_the_verified_release_binary_and_lints_once() {
     assert_eq!(results.len(), 3);
 }
 
+/// The release workflow is cargo-dist's, generated from `dist-workspace.toml`: the archives it
+/// makes must be the ones the action (`install.sh`), cargo-binstall (Cargo.toml) and this test's
+/// fake release expect, for every target the action picks.
+#[test]
+fn the_action_and_binstall_download_the_archives_cargo_dist_makes() {
+    let read = |path: &str| std::fs::read_to_string(project().join(path)).unwrap();
+    let dist: toml::Table = toml::from_str(&read("dist-workspace.toml")).unwrap();
+    let dist = dist["dist"].as_table().unwrap();
+    assert_eq!(dist["unix-archive"].as_str(), Some(".tar.xz"));
+    assert_eq!(dist["windows-archive"].as_str(), Some(".zip"));
+    assert_eq!(dist["checksum"].as_str(), Some("sha256"));
+    let targets: Vec<&str> = dist["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    let install = read(".github/action/install.sh");
+    for target in [
+        "x86_64-unknown-linux-gnu",
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-gnu",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.contains(&target), "{target} is not built");
+        assert!(install.contains(&format!("target={target}")), "{target}");
+    }
+    assert!(install.contains(r#"archive="sop-cli-$target.tar.xz""#));
+    assert!(install.contains(r#"archive="sop-cli-$target.zip""#));
+
+    let manifest: toml::Table = toml::from_str(&read("Cargo.toml")).unwrap();
+    let package = manifest["package"].as_table().unwrap();
+    let name = package["name"].as_str().unwrap();
+    let binstall = package["metadata"]["binstall"].as_table().unwrap();
+    let render = |template: &str, target: &str| {
+        template
+            .replace("{ repo }", "REPO")
+            .replace("{ version }", VERSION)
+            .replace("{ name }", name)
+            .replace("{ target }", target)
+            .replace("{ bin }", "sop")
+    };
+    let target = "x86_64-unknown-linux-gnu";
+    assert_eq!(
+        render(binstall["pkg-url"].as_str().unwrap(), target),
+        format!("REPO/releases/download/v{VERSION}/{}", archive_name(target))
+    );
+    assert_eq!(
+        render(binstall["bin-dir"].as_str().unwrap(), target).replace("{ binary-ext }", ""),
+        format!("sop-cli-{target}/sop")
+    );
+    assert_eq!(binstall["pkg-fmt"].as_str(), Some("txz"));
+    let windows = binstall["overrides"]["x86_64-pc-windows-msvc"]
+        .as_table()
+        .unwrap();
+    let target = "x86_64-pc-windows-msvc";
+    assert_eq!(
+        render(windows["pkg-url"].as_str().unwrap(), target),
+        format!("REPO/releases/download/v{VERSION}/sop-cli-{target}.zip")
+    );
+    assert_eq!(windows["pkg-fmt"].as_str(), Some("zip"));
+
+    // The generated workflow is committed as `dist generate` wrote it, with the repository check.
+    let workflow = read(".github/workflows/release.yml");
+    assert!(workflow.starts_with("# This file was autogenerated by dist"));
+    assert!(workflow.contains("Check that Cargo.toml's repository is this repository"));
+    assert!(workflow.contains(".github/workflows/move-action-tag.yml"));
+}
+
 #[test]
 fn action_installs_a_pinned_version() {
     let repo = repo_with_findings();
@@ -325,7 +409,7 @@ fn action_refuses_a_download_whose_checksum_does_not_match() {
     assert_eq!(step.status, 1, "{step:?}");
     assert!(
         step.stdout
-            .contains("::error title=sop action::checksum mismatch for sop-"),
+            .contains("::error title=sop action::checksum mismatch for sop-cli-"),
         "{step:?}"
     );
     assert!(step.stdout.contains("nothing was installed"), "{step:?}");
@@ -343,7 +427,7 @@ fn action_refuses_a_release_without_checksum() {
     let mut runner = Runner::new(&repo, true);
     let sum = runner
         .archive("latest/download")
-        .with_extension("gz.sha256");
+        .with_extension("xz.sha256");
     std::fs::remove_file(sum).unwrap();
     let step = runner.step("install.sh", &[("INPUT_VERSION", "latest")]);
     assert_eq!(step.status, 1, "{step:?}");
