@@ -194,28 +194,71 @@ pub fn outline(text: &str, body: Span) -> Outline {
     let md = &text[body.start..body.end];
     // MkDocs admonitions and attribute lists are read as MkDocs reads them: a body is text.
     let prepared = super::mkdocs::prepare(md);
-    let mut out = Outline::default();
-    let mut heading: Option<(u8, usize, String)> = None;
-    let mut link: Option<(LinkKind, String, usize)> = None;
-    let mut open_lists: Vec<usize> = Vec::new();
-    let mut table: Option<Table> = None;
-    let mut row: Option<Row> = None;
-    let mut cell: Option<Cell> = None;
-    let mut raw_html = super::html::RawState::default();
-    // The HTML block being read: its lines and where it starts.
-    let mut block: Option<(String, usize)> = None;
+    let mut reader = OutlineReader::new(text, body);
     for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
+        reader.read(&event, &prepared, range);
+    }
+    reader.finish()
+}
+
+/// Reads an outline from the parser's events, one at a time: [`outline`] parses the body for
+/// it, and the site's renderer, which parses the same prepared text with the same options,
+/// hands it the events it reads, so a published body is parsed once.
+pub struct OutlineReader<'t> {
+    text: &'t str,
+    body: Span,
+    out: Outline,
+    heading: Option<(u8, usize, String)>,
+    link: Option<(LinkKind, String, usize)>,
+    open_lists: Vec<usize>,
+    table: Option<Table>,
+    row: Option<Row>,
+    cell: Option<Cell>,
+    raw_html: super::html::RawState,
+    /// The HTML block being read: its lines and where it starts.
+    block: Option<(String, usize)>,
+}
+
+impl<'t> OutlineReader<'t> {
+    /// A reader of the body `text[body]`.
+    pub fn new(text: &'t str, body: Span) -> OutlineReader<'t> {
+        OutlineReader {
+            text,
+            body,
+            out: Outline::default(),
+            heading: None,
+            link: None,
+            open_lists: Vec::new(),
+            table: None,
+            row: None,
+            cell: None,
+            raw_html: super::html::RawState::default(),
+            block: None,
+        }
+    }
+
+    /// Read `event`, parsed from `prepared` (the body as [`super::mkdocs::prepare`] made it
+    /// ready) at `range`.
+    pub fn read(
+        &mut self,
+        event: &Event<'_>,
+        prepared: &super::mkdocs::Prepared<'_>,
+        range: std::ops::Range<usize>,
+    ) {
+        let (body, text) = (self.body, self.text);
+        let md = &text[body.start..body.end];
         let range = prepared.original(range.start)..prepared.original(range.end);
         let span = Span::new(range.start, range.end).shift(body.start);
-        match &event {
-            Event::Start(Tag::HtmlBlock) => block = Some((String::new(), range.start)),
+        let out = &mut self.out;
+        match event {
+            Event::Start(Tag::HtmlBlock) => self.block = Some((String::new(), range.start)),
             Event::Html(raw) => {
-                if let Some((text, _)) = block.as_mut() {
+                if let Some((text, _)) = self.block.as_mut() {
                     text.push_str(raw);
                 }
             }
             Event::End(TagEnd::HtmlBlock) => {
-                if let Some((text, start)) = block.take() {
+                if let Some((text, start)) = self.block.take() {
                     html_tags(&text, md, start..range.end, body.start, &mut out.html);
                 }
             }
@@ -224,13 +267,13 @@ pub fn outline(text: &str, body: Span) -> Outline {
             }
             _ => {}
         }
-        match &event {
+        match event {
             // Links and images written as raw HTML count like Markdown ones.
             Event::Html(raw) | Event::InlineHtml(raw) => {
                 // The value's own place when the event is the source text as it stands (not
                 // inside a quote or list, whose markers pulldown-cmark strips), else the event.
                 let verbatim = md.get(range.clone()) == Some(&**raw);
-                for attr in super::html::url_attributes(raw, &mut raw_html) {
+                for attr in super::html::url_attributes(raw, &mut self.raw_html) {
                     let kind = match (attr.tag.as_str(), attr.name.as_str()) {
                         ("a", "href") => LinkKind::Link,
                         ("img", "src") => LinkKind::Image,
@@ -252,54 +295,54 @@ pub fn outline(text: &str, body: Span) -> Outline {
                 if matches!(event, Event::Code(_)) {
                     out.code.push(span);
                 }
-                if let Some(c) = cell.as_mut() {
+                if let Some(c) = self.cell.as_mut() {
                     c.text.push_str(t);
                 }
             }
             Event::Start(Tag::List(first)) => {
-                open_lists.push(out.lists.len());
+                self.open_lists.push(out.lists.len());
                 out.lists.push(List {
                     ordered: first.is_some(),
-                    depth: open_lists.len() - 1,
+                    depth: self.open_lists.len() - 1,
                     span,
                 });
             }
             Event::End(TagEnd::List(_)) => {
-                open_lists.pop();
+                self.open_lists.pop();
             }
             Event::Start(Tag::CodeBlock(_)) => out.code.push(span),
             Event::Start(Tag::Table(_)) => {
-                table = Some(Table {
+                self.table = Some(Table {
                     header: Vec::new(),
                     rows: Vec::new(),
                     span,
                 });
             }
-            Event::End(TagEnd::Table) => out.tables.extend(table.take()),
+            Event::End(TagEnd::Table) => out.tables.extend(self.table.take()),
             Event::Start(Tag::TableHead | Tag::TableRow) => {
-                row = Some(Row {
+                self.row = Some(Row {
                     cells: Vec::new(),
                     span,
                 });
             }
             Event::End(TagEnd::TableHead) => {
-                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                if let (Some(t), Some(r)) = (self.table.as_mut(), self.row.take()) {
                     t.header = r.cells;
                 }
             }
             Event::End(TagEnd::TableRow) => {
-                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                if let (Some(t), Some(r)) = (self.table.as_mut(), self.row.take()) {
                     t.rows.push(r);
                 }
             }
             Event::Start(Tag::TableCell) => {
-                cell = Some(Cell {
+                self.cell = Some(Cell {
                     text: String::new(),
                     span,
                 });
             }
             Event::End(TagEnd::TableCell) => {
-                if let (Some(r), Some(mut c)) = (row.as_mut(), cell.take()) {
+                if let (Some(r), Some(mut c)) = (self.row.as_mut(), self.cell.take()) {
                     c.text = c.text.trim().to_string();
                     r.cells.push(c);
                 }
@@ -308,10 +351,10 @@ pub fn outline(text: &str, body: Span) -> Outline {
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level_number(level), span.start, String::new()));
+                self.heading = Some((level_number(*level), span.start, String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, text)) = heading.take() {
+                if let Some((level, start, text)) = self.heading.take() {
                     let text = text.trim().to_string();
                     out.headings.push(Heading {
                         level,
@@ -329,16 +372,16 @@ pub fn outline(text: &str, body: Span) -> Outline {
                 dest_url,
                 ..
             }) if !dest_url.to_ascii_lowercase().starts_with("mailto:") => {
-                link = Some((LinkKind::Link, format!("mailto:{dest_url}"), span.start));
+                self.link = Some((LinkKind::Link, format!("mailto:{dest_url}"), span.start));
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                link = Some((LinkKind::Link, dest_url.to_string(), span.start));
+                self.link = Some((LinkKind::Link, dest_url.to_string(), span.start));
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                link = Some((LinkKind::Image, dest_url.to_string(), span.start));
+                self.link = Some((LinkKind::Image, dest_url.to_string(), span.start));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
-                if let Some((kind, dest, start)) = link.take() {
+                if let Some((kind, dest, start)) = self.link.take() {
                     out.links.push(Link {
                         kind,
                         dest,
@@ -347,17 +390,24 @@ pub fn outline(text: &str, body: Span) -> Outline {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, buf)) = heading.as_mut() {
-                    buf.push_str(&t);
+                if let Some((_, _, buf)) = self.heading.as_mut() {
+                    buf.push_str(t);
                 }
             }
             _ => {}
         }
     }
-    out.sections = sections(text, body, &out.headings, |level| level == 2);
-    out.code.sort_by_key(|s| s.start);
-    out.comments = comments(md, body.start, &out.code);
-    out
+
+    /// The outline read.
+    pub fn finish(self) -> Outline {
+        let (text, body) = (self.text, self.body);
+        let md = &text[body.start..body.end];
+        let mut out = self.out;
+        out.sections = sections(text, body, &out.headings, |level| level == 2);
+        out.code.sort_by_key(|s| s.start);
+        out.comments = comments(md, body.start, &out.code);
+        out
+    }
 }
 
 /// The tags of the raw HTML `raw`, read from `md[range]`, with spans shifted by `base`: each

@@ -291,6 +291,17 @@ impl Sop {
             .get_or_init(|| markdown::outline(self.source.text(), self.split.body))
     }
 
+    /// Whether the outline is still to be read (by [`Sop::outline`] or [`Sop::keep_outline`]).
+    pub fn outline_unread(&self) -> bool {
+        self.outline.get().is_none()
+    }
+
+    /// Keep `outline`, read from this SOP's body by a [`markdown::OutlineReader`] that saw
+    /// every event of it (the site's renderer), unless one was read already.
+    pub fn keep_outline(&self, outline: Outline) {
+        let _ = self.outline.set(outline);
+    }
+
     /// The id from front matter, else from the file name.
     pub fn id(&self) -> Option<&str> {
         self.meta

@@ -16,8 +16,9 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use super::literal::{self, Block, Piece, Prompts};
 use crate::repo::anchors::{AnchorRule, Anchors};
 use crate::repo::html::{RawState, decode_entities, url_attributes};
-use crate::repo::markdown::{level_number, options};
+use crate::repo::markdown::{OutlineReader, level_number, options};
 use crate::repo::mkdocs::Marker;
+use crate::repo::mkdocs::Prepared;
 use crate::repo::{Sop, Status};
 
 /// What a link in an SOP points at, once resolved.
@@ -184,6 +185,11 @@ fn render_into(
             .into_offset_iter()
             .peekable(),
         queued: VecDeque::new(),
+        // The outline lint reads is read from the same events, when no one has read it yet:
+        // `sop publish` lints after rendering, so each body is parsed once.
+        outline: sop
+            .outline_unread()
+            .then(|| (OutlineReader::new(text, sop.split.body), &prepared)),
     };
     // Inside a code block or an image's description, text is shown as it is.
     let mut in_code = false;
@@ -488,6 +494,9 @@ fn render_into(
             other => events.push(other),
         }
     }
+    if let Some((reader, _)) = source.outline.take() {
+        sop.keep_outline(reader.finish());
+    }
     if task_label {
         events.push(Event::InlineHtml(CowStr::from("</label>")));
     }
@@ -515,6 +524,9 @@ struct Source<'a> {
         pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
     >,
     queued: VecDeque<Event<'static>>,
+    /// Reads the outline from every event the parser gives, with the text they were parsed
+    /// from (not from the blocks read again, which are not the body's own events).
+    outline: Option<(OutlineReader<'a>, &'a Prepared<'a>)>,
 }
 
 impl<'a> Source<'a> {
@@ -529,7 +541,7 @@ impl<'a> Source<'a> {
                 Some(Event::Text(_)) => self.queued.pop_front(),
                 Some(_) => None,
                 None if matches!(self.parser.peek(), Some((Event::Text(_), _))) => {
-                    self.parser.next().map(|(e, _)| e)
+                    self.parsed().map(|(e, _)| e)
                 }
                 None => None,
             };
@@ -543,7 +555,16 @@ impl<'a> Source<'a> {
         if let Some(event) = self.queued.pop_front() {
             return Some((event, None));
         }
-        self.parser.next().map(|(e, range)| (e, Some(range.start)))
+        self.parsed().map(|(e, range)| (e, Some(range.start)))
+    }
+
+    /// The parser's next event, read into the outline too.
+    fn parsed(&mut self) -> Option<(Event<'a>, std::ops::Range<usize>)> {
+        let (event, range) = self.parser.next()?;
+        if let Some((reader, prepared)) = self.outline.as_mut() {
+            reader.read(&event, prepared, range.clone());
+        }
+        Some((event, range))
     }
 
     /// Read `md` (a block of the body) as Markdown; its events come next. `in_item`: it is the
@@ -824,6 +845,46 @@ mod tests {
         );
         assert!(!html.contains("<img src=\"https:"), "{html}");
         assert!(!html.contains("evil.example"), "{html}");
+    }
+
+    /// Every Markdown file under `dir`, recursively.
+    fn markdown_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                markdown_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_outline_read_while_rendering_is_the_outline_lint_reads() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        markdown_files(&root.join("sops"), &mut files);
+        markdown_files(&root.join("tests/fixtures"), &mut files);
+        let mut texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .collect();
+        assert!(texts.len() > 20, "too few files read: {}", texts.len());
+        texts.push(
+            "---\nid: SOP-0001\n---\n## Steps\n\n!!! warning \"Careful\"\n    Press <Enter>.\n\n| a | b |\n|---|---|\n| <payments@example.com> | [x](other.md#part) |\n\n<details open>\n<summary>More</summary>\n\n<a href=\"x.md\">x</a>\n</details>\n\n- [ ] <Write the first step here.>\n  1. nested `code`\n\n<!-- note -->\n## Steps {#steps-2}\n".into(),
+        );
+        for text in texts {
+            let rendered = Sop::parse("sops/a/SOP-0001-a.md".into(), text.clone(), "SOP");
+            let read = Sop::parse("sops/a/SOP-0001-a.md".into(), text.clone(), "SOP");
+            render(&rendered, &KeepAll, &BodyWords::english());
+            assert!(!rendered.outline_unread(), "render read no outline");
+            let expected = serde_json::to_value(read.outline()).unwrap_or_default();
+            let got = serde_json::to_value(rendered.outline()).unwrap_or_default();
+            assert_eq!(got, expected, "in:\n{text}");
+        }
     }
 
     fn body(md: &str) -> String {

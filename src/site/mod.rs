@@ -158,8 +158,9 @@ pub struct Options {
     pub live_reload: bool,
     /// The date review states are computed for.
     pub today: Date,
-    /// Lint findings by rule, for the dashboard.
-    pub lint_counts: BTreeMap<String, usize>,
+    /// Lint findings by rule, for the dashboard; `None`: lint the SOPs after their pages are
+    /// rendered (which reads the outlines lint needs) and count the findings then.
+    pub lint_counts: Option<BTreeMap<String, usize>>,
     /// Render the pages of these SOPs only (by id), and every list, feed and asset: `sop
     /// serve`'s rebuild after an edit keeps the other SOPs' pages it has. `None`: every page.
     pub only: Option<std::collections::BTreeSet<String>>,

@@ -66,6 +66,8 @@ pub struct Inputs {
     pub findings: Vec<Finding>,
     /// Why lint could not run (a `sop.toml` naming a rule that does not exist).
     pub lint_error: Option<LintError>,
+    /// Whether `findings` were read ([`Inputs::read_for_publish`] may leave lint to the build).
+    linted: bool,
     /// The blob of every committed SOP file.
     head: Option<HeadBlobs>,
     /// Committed text, with what was read kept when [`Inputs::keep_texts`] asked for it.
@@ -83,14 +85,34 @@ impl Inputs {
     /// # Errors
     /// When git cannot be read: see [`history`].
     pub fn read(repo: Repo) -> Result<Inputs, SiteError> {
+        Inputs::read_with(repo, true)
+    }
+
+    /// Read as [`Inputs::read`] does for a build that is written once (`sop publish`): outside
+    /// git, where no history is read beside it, lint waits until the SOP pages are rendered
+    /// ([`Options::lint_counts`] is `None`): rendering a body also reads the outline lint
+    /// needs, so each body is parsed once.
+    ///
+    /// # Errors
+    /// As [`Inputs::read`].
+    pub fn read_for_publish(repo: Repo) -> Result<Inputs, SiteError> {
+        let beside_history = crate::git::git_dir(&repo.root).is_some();
+        Inputs::read_with(repo, beside_history)
+    }
+
+    fn read_with(repo: Repo, lint_now: bool) -> Result<Inputs, SiteError> {
         let corpus = repo.load();
-        let (history, lint) = rayon::join(|| history(&repo), || crate::lint::check(&repo, &corpus));
+        let (history, lint) = rayon::join(
+            || history(&repo),
+            || lint_now.then(|| crate::lint::check(&repo, &corpus)),
+        );
         let history = history?;
         let head = head_blobs(&repo, history.git.as_ref())?;
         let texts = history.git.as_ref().map(|g| Texts::new(g.texts()));
         let (findings, lint_error) = match lint {
-            Ok(findings) => (findings, None),
-            Err(e) => (Vec::new(), Some(e)),
+            Some(Ok(findings)) => (findings, None),
+            Some(Err(e)) => (Vec::new(), Some(e)),
+            None => (Vec::new(), None),
         };
         Ok(Inputs {
             repo,
@@ -98,6 +120,7 @@ impl Inputs {
             corpus,
             findings,
             lint_error,
+            linted: lint_now,
             head,
             texts,
             search: None,
@@ -141,7 +164,9 @@ impl Inputs {
             base_url,
             live_reload,
             today: dates::today(),
-            lint_counts: crate::report::lint_hook::count_by_rule(&self.findings),
+            lint_counts: self
+                .linted
+                .then(|| crate::report::lint_hook::count_by_rule(&self.findings)),
             only: None,
             search: self.search.clone(),
         }

@@ -187,6 +187,13 @@ pub(super) fn render_all(
         reading,
         &emit,
     )?;
+    // Lint, when it was left to this point: the pages read every outline it needs.
+    let lint_counts = match &options.lint_counts {
+        Some(counts) => counts.clone(),
+        None => crate::report::lint_hook::count_by_rule(
+            &crate::lint::check(repo, corpus).unwrap_or_default(),
+        ),
+    };
     // Each card is rendered once here, in parallel, and placed as it is on every page that
     // lists it (the index, its department's page, a page for each of its tags).
     let lang = build.theme.i18n.language(build.site_language());
@@ -203,7 +210,7 @@ pub(super) fn render_all(
             &selection.current(),
             &repo.settings,
             histories,
-            options.lint_counts.clone(),
+            lint_counts.clone(),
             options.today,
         );
         let (dashboard, svgs) = build.dashboard(corpus, &stats)?;
