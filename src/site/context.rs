@@ -100,28 +100,25 @@ pub struct SopCard {
     pub review_state: String,
     /// A short note, e.g. "revision in progress".
     pub note: Option<String>,
-    /// The card as HTML (`_card.html`), rendered once for every page that lists it.
+    /// The card as HTML for the department and tag pages (`_card.html` with `prefix` `../`),
+    /// rendered once for all of them (the index renders its cards itself).
     #[serde(skip)]
-    pub html: CardHtml,
+    pub html: String,
 }
 
 impl SopCard {
-    /// The card as a list page at the site's root (`nested: false`) or one folder down shows it.
-    pub fn listed(&self, nested: bool) -> Listed<'_> {
+    /// The card as a department or tag page lists it.
+    pub fn listed(&self) -> Listed<'_> {
         Listed {
             id: &self.id,
             status: &self.status,
-            html: if nested {
-                &self.html.nested
-            } else {
-                &self.html.root
-            },
+            html: &self.html,
         }
     }
 }
 
-/// An SOP on a list page: the page places its card, rendered by `_card.html` (which sees every
-/// field of [`SopCard`] as `c`) for the page's depth.
+/// An SOP on a department or tag page: the page places its card, rendered by `_card.html`
+/// (which sees every field of [`SopCard`] as `c`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Listed<'a> {
     /// The id.
@@ -130,15 +127,6 @@ pub struct Listed<'a> {
     pub status: &'a str,
     /// The card.
     pub html: &'a str,
-}
-
-/// One card as HTML, for the two depths of the pages that list SOPs.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct CardHtml {
-    /// For a page at the site's root (the index).
-    pub root: String,
-    /// For a page one folder down (department and tag pages).
-    pub nested: String,
 }
 
 /// A heading in the table of contents.
@@ -349,7 +337,7 @@ pub struct IndexPage<'a> {
     /// Frame.
     pub layout: Layout,
     /// Every current SOP, by id.
-    pub sops: Vec<Listed<'a>>,
+    pub sops: &'a [SopCard],
     /// What leads from this page to the site root, before each card's URLs (`""` here).
     pub prefix: &'static str,
     /// Department filter values.

@@ -9,20 +9,15 @@ use crate::repo::Status;
 use crate::site::SiteError;
 use serde::Serialize;
 
-use crate::site::context::{
-    CardHtml, Facet, GroupKind, IndexPage, ListPage, NotFoundPage, SopCard,
-};
+use crate::site::context::{Facet, GroupKind, IndexPage, ListPage, NotFoundPage, SopCard};
 use crate::site::select::{Entry, Shown};
 
 use super::{Build, department_of, status_text, tags_of, text, type_of};
 
 impl Build<'_> {
-    /// The card of `entry` for the pages that list it, with its HTML rendered (once for each
-    /// depth of those pages: the index, and the department and tag pages).
-    ///
-    /// # Errors
-    /// [`SiteError::Template`] when `_card.html` fails.
-    pub(super) fn card(&self, entry: &Entry<'_>, lang: &str) -> Result<SopCard, SiteError> {
+    /// The card of `entry` for the pages that list it (its HTML is made by
+    /// [`Build::card_html`]).
+    pub(super) fn card(&self, entry: &Entry<'_>) -> SopCard {
         let sop = &entry.sop;
         let review = self.review(sop);
         let department = department_of(sop, &self.repo.settings).unwrap_or_default();
@@ -48,7 +43,7 @@ impl Build<'_> {
             _ => None,
         }
         .map(|key| self.say(key, &[]));
-        let mut card = SopCard {
+        SopCard {
             id: entry.id.clone(),
             title: sop.title().to_string(),
             url: entry.url.clone(),
@@ -68,8 +63,16 @@ impl Build<'_> {
             due_soon_from: review.due_soon_from,
             review_state: review.state.as_str().to_string(),
             note,
-            html: CardHtml::default(),
-        };
+            html: String::new(),
+        }
+    }
+
+    /// `card` as HTML for the department and tag pages (`_card.html`), rendered once for all
+    /// of them.
+    ///
+    /// # Errors
+    /// [`SiteError::Template`] when `_card.html` fails.
+    pub(super) fn card_html(&self, card: &SopCard, lang: &str) -> Result<String, SiteError> {
         #[derive(Serialize)]
         struct Lang<'a> {
             lang: &'a str,
@@ -80,19 +83,12 @@ impl Build<'_> {
             prefix: &'static str,
             layout: Lang<'a>,
         }
-        let render = |prefix| {
-            let page = CardPage {
-                c: &card,
-                prefix,
-                layout: Lang { lang },
-            };
-            self.theme.render("_card.html", &page)
+        let page = CardPage {
+            c: card,
+            prefix: "../",
+            layout: Lang { lang },
         };
-        card.html = CardHtml {
-            root: render("")?,
-            nested: render("../")?,
-        };
-        Ok(card)
+        self.theme.render("_card.html", &page)
     }
 
     pub(super) fn index(&self, cards: &[SopCard]) -> Result<String, SiteError> {
@@ -112,7 +108,7 @@ impl Build<'_> {
                     &[("count", &in_force(cards.iter()).to_string())],
                 ),
             ),
-            sops: cards.iter().map(|c| c.listed(false)).collect(),
+            sops: cards,
             prefix: "",
             departments: groups(GroupKind::Department),
             statuses,
@@ -168,7 +164,7 @@ impl Build<'_> {
                         kind,
                         name: name.clone(),
                         in_force: in_force(sops.iter().copied()),
-                        sops: sops.iter().map(|c| c.listed(true)).collect(),
+                        sops: sops.iter().map(|c| c.listed()).collect(),
                         prefix: "../",
                         groups: Vec::new(),
                         feed_url: (kind == GroupKind::Department).then(|| format!("{slug}.xml")),

@@ -194,14 +194,11 @@ pub(super) fn render_all(
             &crate::lint::check(repo, corpus).unwrap_or_default(),
         ),
     };
-    // Each card is rendered once here, in parallel, and placed as it is on every page that
-    // lists it (the index, its department's page, a page for each of its tags).
-    let lang = build.theme.i18n.language(build.site_language());
     let mut cards: Vec<SopCard> = selection
         .entries
         .par_iter()
-        .map(|e| build.card(e, &lang))
-        .collect::<Result<_, _>>()?;
+        .map(|e| build.card(e))
+        .collect();
     // Retired SOPs stay findable, after those in force.
     cards.sort_by_key(|c| c.status == "retired");
     let dashboard = || -> Result<(), SiteError> {
@@ -220,18 +217,27 @@ pub(super) fn render_all(
         }
         emit("404.html".into(), build.not_found()?.into_bytes())
     };
-    // The index page and the dashboard and feeds (each one page, so one thread) beside the
-    // group pages (in parallel among themselves).
-    let (single, groups) = rayon::join(
+    // The index page (it holds every card, so it is made before the cards' HTML below) beside
+    // the dashboard and feeds (one page each).
+    let (index, single) = rayon::join(
+        || emit("index.html".into(), build.index(&cards)?.into_bytes()),
         || -> Result<(), SiteError> {
-            emit("index.html".into(), build.index(&cards)?.into_bytes())?;
             dashboard()?;
             build.feeds(&emit)
         },
-        || build.groups(&cards, &emit),
     );
+    index?;
     single?;
-    groups?;
+    // Each card is rendered once, in parallel, and placed as it is on its department's page
+    // and on a page for each of its tags.
+    let lang = build.theme.i18n.language(build.site_language());
+    cards
+        .par_iter_mut()
+        .try_for_each(|c| -> Result<(), SiteError> {
+            c.html = build.card_html(c, &lang)?;
+            Ok(())
+        })?;
+    build.groups(&cards, &emit)?;
     drop(cards);
     for (path, bytes) in &theme.assets {
         emit(path.clone(), bytes.clone())?;
