@@ -42,6 +42,11 @@ base="${SOP_RELEASE_BASE_URL:-https://github.com/$repository/releases}"
 base="${base%/}"
 
 target="${SOP_TARGET:-}"
+# A target names a folder that is emptied below: only a target triple is taken.
+if [ -n "$target" ] && ! [[ "$target" =~ ^[a-z0-9_]+(-[a-z0-9_]+){2,3}$ ]]; then
+  echo "::error title=sop::SOP_TARGET='$target' is not a Rust target such as x86_64-unknown-linux-gnu; set it to one, or leave it unset to use the runner's."
+  exit 1
+fi
 if [ -z "$target" ]; then
   case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
     Linux/X64)

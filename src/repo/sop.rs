@@ -298,7 +298,7 @@ impl Sop {
 
     /// Keep `outline`, read from this SOP's body by a [`markdown::OutlineReader`] that saw
     /// every event of it (the site's renderer), unless one was read already.
-    pub fn keep_outline(&self, outline: Outline) {
+    pub(crate) fn keep_outline(&self, outline: Outline) {
         let _ = self.outline.set(outline);
     }
 

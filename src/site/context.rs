@@ -101,32 +101,9 @@ pub struct SopCard {
     /// A short note, e.g. "revision in progress".
     pub note: Option<String>,
     /// The card as HTML for the department and tag pages (`_card.html` with `prefix` `../`),
-    /// rendered once for all of them (the index renders its cards itself).
-    #[serde(skip)]
+    /// rendered once for all of them; empty on the index (rendered before it) and in `sop
+    /// serve`'s rebuilds of a few pages: `_cards.html` then renders the card itself.
     pub html: String,
-}
-
-impl SopCard {
-    /// The card as a department or tag page lists it.
-    pub fn listed(&self) -> Listed<'_> {
-        Listed {
-            id: &self.id,
-            status: &self.status,
-            html: &self.html,
-        }
-    }
-}
-
-/// An SOP on a department or tag page: the page places its card, rendered by `_card.html`
-/// (which sees every field of [`SopCard`] as `c`).
-#[derive(Debug, Clone, Serialize)]
-pub struct Listed<'a> {
-    /// The id.
-    pub id: &'a str,
-    /// `draft`, `review`, `approved`, `retired` or `unknown`.
-    pub status: &'a str,
-    /// The card.
-    pub html: &'a str,
 }
 
 /// A heading in the table of contents.
@@ -360,7 +337,7 @@ pub struct ListPage<'a> {
     /// The department or tag name (empty on the overview).
     pub name: String,
     /// Its SOPs, retired ones included.
-    pub sops: Vec<Listed<'a>>,
+    pub sops: Vec<&'a SopCard>,
     /// How many of `sops` are in force (not retired).
     pub in_force: usize,
     /// What leads from this page to the site root, before each card's URLs (`"../"`).

@@ -62,7 +62,8 @@ pub struct Inputs {
     pub history: History,
     /// The SOPs as they are on disk.
     pub corpus: Corpus,
-    /// The lint findings (for the dashboard, and the problems `sop serve` shows).
+    /// The lint findings (for the dashboard, and the problems `sop serve` shows); empty when
+    /// [`Inputs::read_for_publish`] left lint to the build.
     pub findings: Vec<Finding>,
     /// Why lint could not run (a `sop.toml` naming a rule that does not exist).
     pub lint_error: Option<LintError>,

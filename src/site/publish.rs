@@ -341,7 +341,10 @@ pub fn publish<T>(
     let writer = Writer {
         dir: tmp.path(),
         previous,
-        made: Mutex::new(HashSet::from([tmp.path().to_path_buf()])),
+        made: Mutex::new(Made {
+            folders: HashSet::from([tmp.path().to_path_buf()]),
+            files: HashSet::new(),
+        }),
     };
     let result = produce(&|rel, content| writer.write(&rel, content))?;
     swap_in(tmp, out, &parent)?;
@@ -360,8 +363,16 @@ fn werr(path: &Path) -> impl FnOnce(std::io::Error) -> SiteError + use<> {
 struct Writer<'a> {
     dir: &'a Path,
     previous: Option<&'a Path>,
-    /// The folders made so far.
-    made: Mutex<HashSet<PathBuf>>,
+    /// The folders and files made so far.
+    made: Mutex<Made>,
+}
+
+/// What a [`Writer`] made so far.
+struct Made {
+    folders: HashSet<PathBuf>,
+    /// Site paths: a second file for one of them is refused, since writing it would go through
+    /// the hard link to the published site's file.
+    files: HashSet<String>,
 }
 
 impl Writer<'_> {
@@ -378,11 +389,21 @@ impl Writer<'_> {
             });
         }
         let path = self.dir.join(rel);
-        if let Some(folder) = path.parent() {
+        {
             let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
-            if !made.contains(folder) {
+            if !made.files.insert(rel.to_string()) {
+                return Err(SiteError::Write {
+                    path: PathBuf::from(rel),
+                    source: std::io::Error::other(
+                        "two files of the site have this path (a file under the repository's `templates/site/` may have the name of one the site makes): rename it",
+                    ),
+                });
+            }
+            if let Some(folder) = path.parent()
+                && !made.folders.contains(folder)
+            {
                 std::fs::create_dir_all(folder).map_err(werr(folder))?;
-                made.insert(folder.to_path_buf());
+                made.folders.insert(folder.to_path_buf());
             }
         }
         let bytes = match content {

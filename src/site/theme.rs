@@ -78,10 +78,30 @@ impl Theme {
     /// # Errors
     /// [`SiteError::Template`] naming the template and the cause.
     pub fn render<C: Serialize>(&self, name: &str, context: &C) -> Result<String, SiteError> {
+        self.render_sized(name, context, 0)
+    }
+
+    /// Render as [`Theme::render`] does, into a buffer of `capacity` bytes made at once: a page
+    /// of many cards is not copied from buffer to larger buffer as it grows (the untouched
+    /// part of a generous estimate costs no memory).
+    ///
+    /// # Errors
+    /// As [`Theme::render`].
+    pub fn render_sized<C: Serialize>(
+        &self,
+        name: &str,
+        context: &C,
+        capacity: usize,
+    ) -> Result<String, SiteError> {
         let ctx = tera::Context::from_serialize(context).map_err(|e| template_error(name, &e))?;
+        let mut out = Vec::with_capacity(capacity);
         self.tera
-            .render(name, &ctx)
-            .map_err(|e| template_error(name, &e))
+            .render_to(name, &ctx, &mut out)
+            .map_err(|e| template_error(name, &e))?;
+        String::from_utf8(out).map_err(|_| SiteError::Template {
+            name: name.to_string(),
+            message: "the template made text that is not UTF-8".into(),
+        })
     }
 }
 

@@ -780,3 +780,28 @@ fn a_tracked_link_to_an_untracked_file_publishes_nothing() {
             .any(|b| String::from_utf8_lossy(b).contains("secret-password"))
     );
 }
+
+// A theme file with the name of a file the site makes (`templates/site/search/d/0.js` is
+// `assets/search/d/0.js`, the search index's first text file) once went through the hard link
+// to the published site's own file and changed it before the build had finished.
+#[test]
+fn a_theme_file_with_the_name_of_a_site_file_is_refused_and_the_published_site_kept() {
+    let repo = approved_repo();
+    let out = repo.sop().arg("publish").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let published = repo.read("site/assets/search/d/0.js");
+    repo.write("templates/site/search/d/0.js", "// not the search index\n");
+    let out = repo.sop().arg("publish").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("assets/search/d/0.js"), "{stderr}");
+    assert!(
+        stderr.contains("two files of the site have this path"),
+        "{stderr}"
+    );
+    assert_eq!(repo.read("site/assets/search/d/0.js"), published);
+}

@@ -9,10 +9,13 @@ use crate::repo::Status;
 use crate::site::SiteError;
 use serde::Serialize;
 
-use crate::site::context::{Facet, GroupKind, IndexPage, ListPage, NotFoundPage, SopCard};
+use crate::site::context::{Facet, GroupKind, IndexPage, Layout, ListPage, NotFoundPage, SopCard};
 use crate::site::select::{Entry, Shown};
 
 use super::{Build, department_of, status_text, tags_of, text, type_of};
+
+/// More than the HTML of one card takes, to size the buffer of a page that lists many.
+const CARD_BYTES: usize = 2048;
 
 impl Build<'_> {
     /// The card of `entry` for the pages that list it (its HTML is made by
@@ -68,25 +71,22 @@ impl Build<'_> {
     }
 
     /// `card` as HTML for the department and tag pages (`_card.html`), rendered once for all
-    /// of them.
+    /// of them; the template sees the card as `c`, `prefix` (`../`) and the `layout` of a page
+    /// one folder down (`layout`).
     ///
     /// # Errors
     /// [`SiteError::Template`] when `_card.html` fails.
-    pub(super) fn card_html(&self, card: &SopCard, lang: &str) -> Result<String, SiteError> {
-        #[derive(Serialize)]
-        struct Lang<'a> {
-            lang: &'a str,
-        }
+    pub(super) fn card_html(&self, card: &SopCard, layout: &Layout) -> Result<String, SiteError> {
         #[derive(Serialize)]
         struct CardPage<'a> {
             c: &'a SopCard,
             prefix: &'static str,
-            layout: Lang<'a>,
+            layout: &'a Layout,
         }
         let page = CardPage {
             c: card,
             prefix: "../",
-            layout: Lang { lang },
+            layout,
         };
         self.theme.render("_card.html", &page)
     }
@@ -115,7 +115,8 @@ impl Build<'_> {
             types: groups(GroupKind::Type),
             tags: groups(GroupKind::Tag),
         };
-        self.theme.render("index.html", &page)
+        self.theme
+            .render_sized("index.html", &page, CARD_BYTES * (cards.len() + 32))
     }
 
     /// Department and tag pages, and their overviews.
@@ -164,14 +165,16 @@ impl Build<'_> {
                         kind,
                         name: name.clone(),
                         in_force: in_force(sops.iter().copied()),
-                        sops: sops.iter().map(|c| c.listed()).collect(),
+                        sops,
                         prefix: "../",
                         groups: Vec::new(),
                         feed_url: (kind == GroupKind::Department).then(|| format!("{slug}.xml")),
                         review_feed_url: (kind == GroupKind::Department)
                             .then(|| format!("{slug}.reviews.xml")),
                     };
-                    emit(path, self.theme.render("list.html", &page)?.into_bytes())?;
+                    let size = CARD_BYTES * (page.sops.len() + 32);
+                    let html = self.theme.render_sized("list.html", &page, size)?;
+                    emit(path, html.into_bytes())?;
                     Ok(facet)
                 })
                 .collect::<Result<Vec<Facet>, SiteError>>()?;
@@ -232,7 +235,7 @@ fn base_path(url: &str) -> String {
 
 impl GroupKind {
     /// The folder of its pages, also the navigation section they belong to.
-    fn dir(self) -> &'static str {
+    pub(super) fn dir(self) -> &'static str {
         match self {
             GroupKind::Department => "departments",
             GroupKind::Tag => "tags",

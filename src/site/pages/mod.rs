@@ -174,10 +174,9 @@ pub(super) fn render_all(
             a.extend(b);
             Ok(a)
         })?;
-    // The search index first, while the pages' texts are still at hand, then the index page
-    // (one page, so one thread) beside the group pages (in parallel among themselves): the
-    // search index and the index page of a large corpus each hold every text or every card,
-    // so they are not made at the same time.
+    // The search index first, while the pages' texts are still at hand, then the index page,
+    // then the group pages: the search index and the index page of a large corpus each hold
+    // every text or every card, so they are not made at the same time.
     search_files(
         selection,
         repo.settings.config.links.anchors,
@@ -229,14 +228,22 @@ pub(super) fn render_all(
     index?;
     single?;
     // Each card is rendered once, in parallel, and placed as it is on its department's page
-    // and on a page for each of its tags.
-    let lang = build.theme.i18n.language(build.site_language());
-    cards
-        .par_iter_mut()
-        .try_for_each(|c| -> Result<(), SiteError> {
-            c.html = build.card_html(c, &lang)?;
-            Ok(())
-        })?;
+    // and on a page for each of its tags (`sop serve`, rendering a few of those pages again
+    // after an edit, leaves it to them).
+    if options.only.is_none() {
+        let layout = build.layout(
+            &format!("{}/index.html", GroupKind::Department.dir()),
+            String::new(),
+            GroupKind::Department.dir(),
+            String::new(),
+        );
+        cards
+            .par_iter_mut()
+            .try_for_each(|c| -> Result<(), SiteError> {
+                c.html = build.card_html(c, &layout)?;
+                Ok(())
+            })?;
+    }
     build.groups(&cards, &emit)?;
     drop(cards);
     for (path, bytes) in &theme.assets {

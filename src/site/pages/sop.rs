@@ -314,7 +314,11 @@ impl Build<'_> {
         };
         let words = self.body_words(self.language_of(sop));
         let (body, sections) = if search {
-            let (body, sections) = markdown::render_with_text(sop, &links, &words);
+            // When lint comes after the pages (`sop publish` outside git), the working copy's
+            // outline is read from the events rendered here.
+            let read_outline =
+                self.options.lint_counts.is_none() && std::ptr::eq(sop, entry.working);
+            let (body, sections) = markdown::render_with_text(sop, &links, &words, read_outline);
             (body, Some(sections))
         } else {
             (markdown::render(sop, &links, &words), None)
