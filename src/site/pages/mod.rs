@@ -177,22 +177,28 @@ pub(super) fn render_all(
     // The search index first, while the pages' texts are still at hand, then the index page,
     // then the group pages: the search index and the index page of a large corpus each hold
     // every text or every card, so they are not made at the same time.
-    search_files(
-        selection,
-        repo.settings.config.links.anchors,
-        build.site_language(),
-        options.search.as_deref(),
-        options.only.is_some(),
-        reading,
-        &emit,
-    )?;
-    // Lint, when it was left to this point: the pages read every outline it needs.
-    let lint_counts = match &options.lint_counts {
-        Some(counts) => counts.clone(),
-        None => crate::report::lint_hook::count_by_rule(
-            &crate::lint::check(repo, corpus).unwrap_or_default(),
-        ),
-    };
+    // Lint, when it was left to this point (the pages read every outline it needs), beside the
+    // search index's merge.
+    let (searched, lint_counts) = rayon::join(
+        || {
+            search_files(
+                selection,
+                repo.settings.config.links.anchors,
+                build.site_language(),
+                options.search.as_deref(),
+                options.only.is_some(),
+                reading,
+                &emit,
+            )
+        },
+        || match &options.lint_counts {
+            Some(counts) => counts.clone(),
+            None => crate::report::lint_hook::count_by_rule(
+                &crate::lint::check(repo, corpus).unwrap_or_default(),
+            ),
+        },
+    );
+    searched?;
     let mut cards: Vec<SopCard> = selection
         .entries
         .par_iter()
