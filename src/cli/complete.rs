@@ -204,7 +204,7 @@ pub(crate) fn departments() -> Vec<CompletionCandidate> {
         .into_iter()
         .filter(|(d, _)| !d.is_empty())
         .map(|(d, n)| {
-            let help = format!("{n} SOP{}", if n == 1 { "" } else { "s" });
+            let help = crate::words::count_with(n, "SOP", "SOPs");
             CompletionCandidate::new(d).help(Some(help.into()))
         })
         .collect()

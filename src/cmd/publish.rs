@@ -37,7 +37,8 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     // Refuse before doing any work, so nothing is touched.
     site::publish::check_target(&out, &owner).map_err(|e| refusal(ctx, e))?;
     let base_url = base_url(&repo, args.base_url.as_deref())?;
-    let inputs = site::Inputs::read_for_publish(repo).map_err(|e| build_stop(ctx, e))?;
+    let inputs =
+        site::Inputs::read_for_publish(repo, git_dir.is_some()).map_err(|e| build_stop(ctx, e))?;
     if inputs.history.shallow {
         warn_shallow(ctx)?;
     }

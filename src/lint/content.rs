@@ -501,16 +501,17 @@ fn not_published(sop: &Sop, dest: &str, span: Span, why: &str, out: &mut Vec<Fin
 }
 
 /// `to` (repository-relative) written relative to the folder of `from`.
-fn relative(from: &str, to: &str) -> String {
+pub(crate) fn relative(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = {
         let mut p: Vec<&str> = from.split('/').collect();
         p.pop();
         p
     };
     let to_parts: Vec<&str> = to.split('/').collect();
+    // Folders only: `to`'s file name is never one of them.
     let common = from_dir
         .iter()
-        .zip(&to_parts)
+        .zip(&to_parts[..to_parts.len().saturating_sub(1)])
         .take_while(|(a, b)| a == b)
         .count();
     let mut out: Vec<&str> = vec![".."; from_dir.len() - common];

@@ -62,11 +62,7 @@ fn mixed_line_endings(sop: &Sop, out: &mut Vec<Finding>) {
         counts.of_kind(majority),
         counts.lf + counts.crlf,
         majority.described(),
-        if others == 1 {
-            "1 ends".to_string()
-        } else {
-            format!("{others} end")
-        },
+        crate::words::count_with(others, "ends", "end"),
         minority.described(),
     );
     out.push(

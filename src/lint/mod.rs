@@ -14,7 +14,7 @@
 //! - [`broken_sources`]: the text of files that are not UTF-8, for writers to show;
 //! - [`fails`]: whether findings fail the check; [`RULES`]: the registry.
 
-mod content;
+pub(crate) mod content;
 mod file;
 mod fix;
 mod front_matter;

@@ -503,7 +503,9 @@ fn final_newline(sop: &Sop, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::diag::Finding;
     use crate::lint::check;
+    use crate::repo::source::SourceFile;
     use crate::repo::{Corpus, Repo, Settings, Sop};
 
     fn rules(body: &str) -> Vec<(&'static str, String)> {
@@ -511,23 +513,31 @@ mod tests {
     }
 
     fn rules_with(config: &str, body: &str) -> Vec<(&'static str, String)> {
+        findings(config, "checklist", body)
+            .0
+            .into_iter()
+            .map(|f| (f.rule.id, f.message))
+            .collect()
+    }
+
+    /// The findings of one SOP of type `sop_type` whose body is `body`, in the order lint
+    /// found them, and the SOP's text.
+    fn findings(config: &str, sop_type: &str, body: &str) -> (Vec<Finding>, SourceFile) {
         let text = format!(
-            "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n{body}"
+            "---\nid: SOP-0001\ntitle: T\ntype: {sop_type}\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n{body}"
         );
         let repo = Repo {
             root: std::env::temp_dir(),
             settings: Settings::parse(config, std::path::Path::new("sop.toml")).unwrap(),
             tracked: None,
         };
+        let sop = Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP");
+        let source = sop.source.clone();
         let corpus = Corpus {
-            sops: vec![Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP")],
+            sops: vec![sop],
             broken: Vec::new(),
         };
-        check(&repo, &corpus)
-            .unwrap()
-            .into_iter()
-            .map(|f| (f.rule.id, f.message))
-            .collect()
+        (check(&repo, &corpus).unwrap(), source)
     }
 
     #[test]
@@ -609,21 +619,7 @@ mod tests {
 
     /// (rule, line, label) of each finding, in report order.
     fn placed(config: &str, body: &str) -> Vec<(&'static str, usize, String)> {
-        let text = format!(
-            "---\nid: SOP-0001\ntitle: T\ntype: alert-runbook\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n{body}"
-        );
-        let repo = Repo {
-            root: std::env::temp_dir(),
-            settings: Settings::parse(config, std::path::Path::new("sop.toml")).unwrap(),
-            tracked: None,
-        };
-        let sop = Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP");
-        let source = sop.source.clone();
-        let corpus = Corpus {
-            sops: vec![sop],
-            broken: Vec::new(),
-        };
-        let mut found = check(&repo, &corpus).unwrap();
+        let (mut found, source) = findings(config, "alert-runbook", body);
         crate::lint::sort(&mut found);
         found
             .into_iter()

@@ -425,17 +425,7 @@ fn sections(view: &View<'_>, span: Span) -> Vec<CompletionItem> {
 /// The repository file `to` as a link from the file `from`: relative to its folder, spaces
 /// written `%20` so that the link stays one Markdown destination.
 fn relative_link(from: &str, to: &str) -> String {
-    let mut from_dir: Vec<&str> = from.split('/').collect();
-    from_dir.pop();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(to_parts.iter().take(to_parts.len().saturating_sub(1)))
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
-    out.extend(to_parts.iter().skip(common));
-    out.join("/").replace(' ', "%20")
+    crate::lint::content::relative(from, to).replace(' ', "%20")
 }
 
 #[cfg(test)]

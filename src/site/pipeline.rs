@@ -90,15 +90,14 @@ impl Inputs {
     }
 
     /// Read as [`Inputs::read`] does for a build that is written once (`sop publish`): outside
-    /// git, where no history is read beside it, lint waits until the SOP pages are rendered
-    /// ([`Options::lint_counts`] is `None`): rendering a body also reads the outline lint
-    /// needs, so each body is parsed once.
+    /// git (`in_git` false), where no history is read beside it, lint waits until the SOP pages
+    /// are rendered ([`Options::lint_counts`] is `None`): rendering a body also reads the
+    /// outline lint needs, so each body is parsed once.
     ///
     /// # Errors
     /// As [`Inputs::read`].
-    pub fn read_for_publish(repo: Repo) -> Result<Inputs, SiteError> {
-        let beside_history = crate::git::git_dir(&repo.root).is_some();
-        Inputs::read_with(repo, beside_history)
+    pub fn read_for_publish(repo: Repo, in_git: bool) -> Result<Inputs, SiteError> {
+        Inputs::read_with(repo, in_git)
     }
 
     fn read_with(repo: Repo, lint_now: bool) -> Result<Inputs, SiteError> {

@@ -392,11 +392,16 @@ impl Writer<'_> {
         {
             let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
             if !made.files.insert(rel.to_string()) {
+                // Theme files are copied to `assets/`: the second one is the repository's.
+                let why = match rel.strip_prefix("assets/") {
+                    Some(name) => format!(
+                        "two files of the site have this path: one the site makes, and `templates/site/{name}` copied there from the repository; rename or remove `templates/site/{name}`"
+                    ),
+                    None => "two files of the site have this path".to_string(),
+                };
                 return Err(SiteError::Write {
                     path: PathBuf::from(rel),
-                    source: std::io::Error::other(
-                        "two files of the site have this path (a file under the repository's `templates/site/` may have the name of one the site makes): rename it",
-                    ),
+                    source: std::io::Error::other(why),
                 });
             }
             if let Some(folder) = path.parent()

@@ -78,12 +78,16 @@ impl Theme {
     /// # Errors
     /// [`SiteError::Template`] naming the template and the cause.
     pub fn render<C: Serialize>(&self, name: &str, context: &C) -> Result<String, SiteError> {
-        self.render_sized(name, context, 0)
+        let ctx = tera::Context::from_serialize(context).map_err(|e| template_error(name, &e))?;
+        self.tera
+            .render(name, &ctx)
+            .map_err(|e| template_error(name, &e))
     }
 
-    /// Render as [`Theme::render`] does, into a buffer of `capacity` bytes made at once: a page
-    /// of many cards is not copied from buffer to larger buffer as it grows (the untouched
-    /// part of a generous estimate costs no memory).
+    /// Render as [`Theme::render`] does, into a buffer of `capacity` bytes made at once, for a
+    /// page whose size depends on its data, not on its template (a page of many cards): it is
+    /// not copied from buffer to larger buffer as it grows (the untouched part of a generous
+    /// estimate costs no memory).
     ///
     /// # Errors
     /// As [`Theme::render`].

@@ -174,11 +174,10 @@ pub(super) fn render_all(
             a.extend(b);
             Ok(a)
         })?;
-    // The search index first, while the pages' texts are still at hand, then the index page,
-    // then the group pages: the search index and the index page of a large corpus each hold
-    // every text or every card, so they are not made at the same time.
-    // Lint, when it was left to this point (the pages read every outline it needs), beside the
-    // search index's merge.
+    // The search index first, while the pages' texts are still at hand (with lint beside it,
+    // when lint was left to this point: the pages read every outline it needs), then the index
+    // page, then the group pages: the search index and the index page of a large corpus each
+    // hold every text or every card, so they are not made at the same time.
     let (searched, lint_counts) = rayon::join(
         || {
             search_files(
