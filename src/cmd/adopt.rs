@@ -161,14 +161,9 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
     if args.dry_run {
         for (sop, p) in &changing {
-            let diff = similar::TextDiff::from_lines(sop.source.text(), p.text.as_str());
-            write!(
-                out,
-                "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", sop.path), &format!("b/{}", sop.path))
-            )?;
+            let (a, b) = (format!("a/{}", sop.path), format!("b/{}", sop.path));
+            let diff = crate::git::diff::unified(sop.source.text(), &p.text, &a, &b, 3);
+            out.write_all(diff.as_bytes())?;
         }
     } else {
         for (sop, p) in &changing {

@@ -451,14 +451,8 @@ fn preview_fixes(
         }
         files += 1;
         let path = crate::terminal::escape_line(&sop.path);
-        let diff = similar::TextDiff::from_lines(old, outcome.text.as_str());
-        write!(
-            out,
-            "{}",
-            diff.unified_diff()
-                .missing_newline_hint(true)
-                .header(&format!("a/{path}"), &format!("b/{path}"))
-        )?;
+        let (a, b) = (format!("a/{path}"), format!("b/{path}"));
+        out.write_all(crate::git::diff::unified(old, &outcome.text, &a, &b, 3).as_bytes())?;
     }
     out.flush()?;
     if !ctx.quiet {

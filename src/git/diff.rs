@@ -7,7 +7,7 @@
 //! number, a tag or any revision.
 
 use serde::Serialize;
-use similar::{Algorithm, ChangeTag, DiffTag, TextDiff};
+use similar::{Algorithm, DiffOp, DiffTag};
 
 use super::{GitError, Repo};
 use crate::repo::Sop;
@@ -329,7 +329,7 @@ fn similarity(a: &str, b: &str) -> f32 {
     if x.is_empty() && y.is_empty() {
         return 1.0;
     }
-    let same: usize = similar::capture_diff_slices(Algorithm::Myers, &x, &y)
+    let same: usize = diff_tokens(Algorithm::Myers, &x, &y)
         .iter()
         .filter(|op| op.tag() == DiffTag::Equal)
         .map(|op| op.old_range().len())
@@ -398,19 +398,34 @@ pub fn word_diff(old: &str, new: &str) -> Vec<Piece> {
         Equal(String),
         Change(String, String),
     }
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
-        .diff_words(old, new);
+    let (old_words, new_words) = (words(old), words(new));
     let mut segs: Vec<Seg> = Vec::new();
-    for c in diff.iter_all_changes() {
-        let text = c.value();
-        match (c.tag(), segs.last_mut()) {
-            (ChangeTag::Equal, Some(Seg::Equal(t))) => t.push_str(text),
-            (ChangeTag::Equal, _) => segs.push(Seg::Equal(text.to_string())),
-            (ChangeTag::Delete, Some(Seg::Change(d, _))) => d.push_str(text),
-            (ChangeTag::Insert, Some(Seg::Change(_, i))) => i.push_str(text),
-            (ChangeTag::Delete, _) => segs.push(Seg::Change(text.to_string(), String::new())),
-            (ChangeTag::Insert, _) => segs.push(Seg::Change(String::new(), text.to_string())),
+    for op in diff_tokens(Algorithm::Patience, &old_words, &new_words) {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        let (deleted, inserted) = match tag {
+            DiffTag::Equal => (Vec::new(), Vec::new()),
+            DiffTag::Delete => (old_words[old_range.clone()].to_vec(), Vec::new()),
+            DiffTag::Insert => (Vec::new(), new_words[new_range].to_vec()),
+            DiffTag::Replace => (
+                old_words[old_range.clone()].to_vec(),
+                new_words[new_range].to_vec(),
+            ),
+        };
+        if tag == DiffTag::Equal {
+            let text = old_words[old_range].concat();
+            match segs.last_mut() {
+                Some(Seg::Equal(t)) => t.push_str(&text),
+                _ => segs.push(Seg::Equal(text)),
+            }
+            continue;
+        }
+        let (d, i) = (deleted.concat(), inserted.concat());
+        match segs.last_mut() {
+            Some(Seg::Change(sd, si)) => {
+                sd.push_str(&d);
+                si.push_str(&i);
+            }
+            _ => segs.push(Seg::Change(d, i)),
         }
     }
     // Whitespace or one short word between two changes is part of one rewritten phrase.
@@ -476,12 +491,11 @@ pub enum Line {
 /// The lines to show for a changed section: changes with one line of context, rewritten lines
 /// as word diffs.
 pub fn display_lines(old: &str, new: &str) -> Vec<Line> {
-    let diff = TextDiff::from_lines(old, new);
+    let (old_lines, new_lines) = (lines(old), lines(new));
+    let ops = diff_tokens(Algorithm::Myers, &old_lines, &new_lines);
     let mut out = Vec::new();
-    let old_lines: Vec<&str> = diff.iter_old_slices().collect();
-    let new_lines: Vec<&str> = diff.iter_new_slices().collect();
     let strip = |s: &str| s.trim_end_matches(['\n', '\r']).to_string();
-    for (g, group) in diff.grouped_ops(1).iter().enumerate() {
+    for (g, group) in similar::group_diff_ops(ops, 1).iter().enumerate() {
         if g > 0 {
             out.push(Line::Gap);
         }
@@ -512,6 +526,106 @@ pub fn display_lines(old: &str, new: &str) -> Vec<Line> {
     }
     while matches!(out.last(), Some(Line::Context(t)) if t.trim().is_empty()) {
         out.pop();
+    }
+    out
+}
+
+/// A unified diff of `old` → `new` (as `diff -u` and `git diff` print it), with `radius` lines
+/// of context, under `--- old_name` and `+++ new_name`; empty when the texts are equal.
+pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, radius: usize) -> String {
+    use std::fmt::Write as _;
+    let (old_lines, new_lines) = (lines(old), lines(new));
+    let ops = diff_tokens(Algorithm::Myers, &old_lines, &new_lines);
+    let mut out = String::new();
+    for group in similar::group_diff_ops(ops, radius) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        if out.is_empty() {
+            let _ = writeln!(out, "--- {old_name}\n+++ {new_name}");
+        }
+        let range = |start: usize, end: usize| match end - start {
+            1 => format!("{}", start + 1),
+            0 => format!("{start},0"),
+            len => format!("{},{len}", start + 1),
+        };
+        let _ = writeln!(
+            out,
+            "@@ -{} +{} @@",
+            range(first.old_range().start, last.old_range().end),
+            range(first.new_range().start, last.new_range().end)
+        );
+        for op in &group {
+            let (tag, old_range, new_range) = op.as_tag_tuple();
+            let removed = matches!(tag, DiffTag::Delete | DiffTag::Replace);
+            let added = matches!(tag, DiffTag::Insert | DiffTag::Replace);
+            let mut put = |sign: char, line: &str| {
+                out.push(sign);
+                out.push_str(line);
+                if !line.ends_with(['\n', '\r']) {
+                    out.push_str("\n\\ No newline at end of file\n");
+                }
+            };
+            if tag == DiffTag::Equal {
+                old_lines[old_range].iter().for_each(|l| put(' ', l));
+                continue;
+            }
+            if removed {
+                old_lines[old_range].iter().for_each(|l| put('-', l));
+            }
+            if added {
+                new_lines[new_range].iter().for_each(|l| put('+', l));
+            }
+        }
+    }
+    out
+}
+
+/// The one way `sop` runs a diff: over slices of text tokens (words, lines), so the diff
+/// algorithms are compiled for one token type only.
+fn diff_tokens(algorithm: Algorithm, old: &[&str], new: &[&str]) -> Vec<DiffOp> {
+    similar::capture_diff_slices(algorithm, old, new)
+}
+
+/// `text` as runs of words and of the whitespace between them (together, `text` again).
+fn words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (at, c) in text.char_indices() {
+        let space = c.is_whitespace();
+        if in_space.is_some_and(|s| s != space) {
+            out.push(&text[start..at]);
+            start = at;
+        }
+        in_space = Some(space);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// `text` as lines, each with its line end (`\n`, `\r\n` or a lone `\r`).
+fn lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut at) = (0, 0);
+    while at < bytes.len() {
+        let end = match bytes[at] {
+            b'\r' if bytes.get(at + 1) == Some(&b'\n') => at + 2,
+            b'\r' | b'\n' => at + 1,
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.push(&text[start..end]);
+        start = end;
+        at = end;
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
     }
     out
 }
@@ -718,5 +832,61 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0], Line::Context("b".into()));
         assert!(matches!(&lines[1], Line::Rewritten(p) if p.len() == 3));
+    }
+
+    #[test]
+    fn words_and_lines_split_text_into_pieces_that_join_back() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "  two  words\t\n",
+            "één\u{a0}twee drie",
+            "x\r\ny\rz\n\nw",
+        ] {
+            assert_eq!(words(text).concat(), text);
+            assert_eq!(lines(text).concat(), text);
+            let w = words(text);
+            assert!(w.windows(2).all(|p| {
+                let space = |t: &str| t.chars().all(char::is_whitespace);
+                space(p[0]) != space(p[1])
+            }));
+        }
+        assert_eq!(lines("x\r\ny\rz\n\nw"), ["x\r\n", "y\r", "z\n", "\n", "w"]);
+        assert_eq!(words("a  b\n"), ["a", "  ", "b", "\n"]);
+    }
+
+    /// `git apply` takes each unified diff and turns the old text into the new one: the hunk
+    /// headers, context and the "No newline at end of file" marks are what git reads.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn git_applies_the_unified_diff() {
+        let cases = [
+            ("a\nb\nc\n", "a\nB\nc\n"),
+            ("", "one\ntwo\n"),
+            ("one\ntwo\n", ""),
+            ("no end", "no end\n"),
+            ("end\n", "end\nmore"),
+            (
+                "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n",
+                "1\n2x\n3\n4\n5\n6\n7\n8\n9\n10\n11x\n12\n",
+            ),
+            ("crlf\r\nline\r\n", "crlf\r\nchanged\r\n"),
+            ("same\n", "same\n"),
+        ];
+        let (dir, git) = crate::git::test_repo();
+        for (i, (old, new)) in cases.into_iter().enumerate() {
+            let name = format!("f{i}.md");
+            let diff = unified(old, new, &format!("a/{name}"), &format!("b/{name}"), 3);
+            assert_eq!(diff.is_empty(), old == new, "{diff}");
+            if diff.is_empty() {
+                continue;
+            }
+            std::fs::write(dir.path().join(&name), old).unwrap();
+            std::fs::write(dir.path().join("p.diff"), &diff).unwrap();
+            git(&["apply", "p.diff"]);
+            let got = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+            assert_eq!(got, new, "{diff}");
+        }
     }
 }

@@ -37,7 +37,7 @@ use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, HoverProviderCapability,
-    InitializeParams, InitializeResult, LogMessageParams, MessageType, OneOf,
+    InitializeResult, LogMessageParams, MessageType, OneOf, PositionEncodingKind,
     PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Url, WorkDoneProgressOptions,
@@ -104,7 +104,6 @@ fn serve(
     verbose: bool,
 ) -> Result<Ending, LspError> {
     let (id, params) = connection.initialize_start()?;
-    let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let root = client_root(&params).unwrap_or_else(|| cwd.to_path_buf());
     let repo = match open(&root) {
         Ok(repo) => repo,
@@ -124,13 +123,10 @@ fn serve(
             return Err(LspError::NoRepository(message));
         }
     };
-    let encoding = Encoding::choose(
-        params
-            .capabilities
-            .general
-            .as_ref()
-            .and_then(|g| g.position_encodings.as_deref()),
-    );
+    let encodings: Option<Vec<PositionEncodingKind>> = params
+        .pointer("/capabilities/general/positionEncodings")
+        .and_then(|v| serde_json::from_value(v.clone()).ok());
+    let encoding = Encoding::choose(encodings.as_deref());
     let result = InitializeResult {
         capabilities: capabilities(encoding),
         server_info: Some(ServerInfo {
@@ -166,16 +162,14 @@ fn serve(
     Ok(server.run(&rx))
 }
 
-/// The folder the editor opened: its first workspace folder, else its root.
-fn client_root(params: &InitializeParams) -> Option<PathBuf> {
-    let folder = params
-        .workspace_folders
-        .as_ref()
-        .and_then(|f| f.first())
-        .map(|f| &f.uri);
-    #[allow(deprecated)]
-    let uri = folder.or(params.root_uri.as_ref())?;
-    convert::to_path(uri)
+/// The folder the editor opened: its first workspace folder, else its root. Only these fields
+/// of `initialize` are read, from the JSON itself: a capability the server does not know (or
+/// one written loosely by an editor) then never hides the folder.
+fn client_root(params: &Value) -> Option<PathBuf> {
+    let uri = ["/workspaceFolders/0/uri", "/rootUri"]
+        .iter()
+        .find_map(|at| params.pointer(at).and_then(Value::as_str))?;
+    convert::to_path(&Url::parse(uri).ok()?)
 }
 
 /// What the server can do, told to the editor at `initialize`.

@@ -540,6 +540,59 @@ fn lsp_without_a_repository_says_so_at_initialize() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// An editor started elsewhere names the repository as its first workspace folder; a capability
+/// written in a shape the server does not expect (here a string where the protocol has a
+/// boolean) is ignored and neither the folder nor the position encoding is lost.
+#[test]
+fn lsp_finds_the_workspace_folder_whatever_else_the_editor_says() {
+    let repo = repo_with_two_sops();
+    let elsewhere = SopRepo::empty();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("sop"))
+        .arg("lsp")
+        .current_dir(elsewhere.root())
+        .env("HOME", elsewhere.root())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let params = json!({
+        "processId": null,
+        "rootUri": null,
+        "workspaceFolders": [{"uri": uri(&repo, ""), "name": "sops"}],
+        "capabilities": {
+            "general": {"positionEncodings": ["utf-8", "utf-16"]},
+            "textDocument": {"completion": {"completionItem": {"snippetSupport": "yes"}}},
+        },
+    });
+    let messages = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params}),
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    ];
+    let mut stdin = child.stdin.take().unwrap();
+    for m in messages {
+        let body = m.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let answer = read_message(&mut BufReader::new(&out.stdout[..])).unwrap();
+    assert_eq!(answer["id"], 1, "{answer}");
+    assert_eq!(
+        answer["result"]["capabilities"]["positionEncoding"], "utf-8",
+        "{answer}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Re-checking one SOP of a repository of 1,000: the time from `didChange` to its
 /// `publishDiagnostics`, which includes the 30 ms pause the server waits for more keystrokes.
 #[test]
