@@ -534,7 +534,9 @@ pub fn display_lines(old: &str, new: &str) -> Vec<Line> {
 /// of context, under `--- old_name` and `+++ new_name`; empty when the texts are equal.
 pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, radius: usize) -> String {
     use std::fmt::Write as _;
-    let (old_lines, new_lines) = (lines(old), lines(new));
+    // Lines as git and patch count them: ended by `\n` only (a lone `\r` is part of a line).
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
     let ops = diff_tokens(Algorithm::Myers, &old_lines, &new_lines);
     let mut out = String::new();
     for group in similar::group_diff_ops(ops, radius) {
@@ -562,7 +564,7 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, radius: usi
             let mut put = |sign: char, line: &str| {
                 out.push(sign);
                 out.push_str(line);
-                if !line.ends_with(['\n', '\r']) {
+                if !line.ends_with('\n') {
                     out.push_str("\n\\ No newline at end of file\n");
                 }
             };
@@ -872,6 +874,8 @@ mod tests {
                 "1\n2x\n3\n4\n5\n6\n7\n8\n9\n10\n11x\n12\n",
             ),
             ("crlf\r\nline\r\n", "crlf\r\nchanged\r\n"),
+            ("x\ry\nz\n", "x\ry\nZ\n"),
+            ("a\nb\r", "a\nc\r"),
             ("same\n", "same\n"),
         ];
         let (dir, git) = crate::git::test_repo();

@@ -162,14 +162,17 @@ fn serve(
     Ok(server.run(&rx))
 }
 
-/// The folder the editor opened: its first workspace folder, else its root. Only these fields
+/// The folder the editor opened: its first workspace folder, else its root (when the folder is
+/// not a local one, such as `untitled:`, the root is tried next). Only these fields
 /// of `initialize` are read, from the JSON itself: a capability the server does not know (or
 /// one written loosely by an editor) then never hides the folder.
 fn client_root(params: &Value) -> Option<PathBuf> {
-    let uri = ["/workspaceFolders/0/uri", "/rootUri"]
+    ["/workspaceFolders/0/uri", "/rootUri"]
         .iter()
-        .find_map(|at| params.pointer(at).and_then(Value::as_str))?;
-    convert::to_path(&Url::parse(uri).ok()?)
+        .find_map(|at| {
+            let uri = Url::parse(params.pointer(at)?.as_str()?).ok()?;
+            convert::to_path(&uri)
+        })
 }
 
 /// What the server can do, told to the editor at `initialize`.

@@ -540,12 +540,9 @@ fn lsp_without_a_repository_says_so_at_initialize() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// An editor started elsewhere names the repository as its first workspace folder; a capability
-/// written in a shape the server does not expect (here a string where the protocol has a
-/// boolean) is ignored and neither the folder nor the position encoding is lost.
-#[test]
-fn lsp_finds_the_workspace_folder_whatever_else_the_editor_says() {
-    let repo = repo_with_two_sops();
+/// `sop lsp` started in a folder that is no repository, initialized with `params`: the answer to
+/// `initialize` and how the server ended after `shutdown` and `exit`.
+fn initialize_elsewhere(params: Value) -> (Value, Option<i32>, String) {
     let elsewhere = SopRepo::empty();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("sop"))
         .arg("lsp")
@@ -557,15 +554,6 @@ fn lsp_finds_the_workspace_folder_whatever_else_the_editor_says() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let params = json!({
-        "processId": null,
-        "rootUri": null,
-        "workspaceFolders": [{"uri": uri(&repo, ""), "name": "sops"}],
-        "capabilities": {
-            "general": {"positionEncodings": ["utf-8", "utf-16"]},
-            "textDocument": {"completion": {"completionItem": {"snippetSupport": "yes"}}},
-        },
-    });
     let messages = [
         json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params}),
         json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
@@ -580,17 +568,44 @@ fn lsp_finds_the_workspace_folder_whatever_else_the_editor_says() {
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     let answer = read_message(&mut BufReader::new(&out.stdout[..])).unwrap();
-    assert_eq!(answer["id"], 1, "{answer}");
-    assert_eq!(
-        answer["result"]["capabilities"]["positionEncoding"], "utf-8",
-        "{answer}"
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (answer, out.status.code(), stderr)
+}
+
+/// An editor started elsewhere names the repository as its first workspace folder; a capability
+/// written in a shape the server does not expect (here a string where the protocol has a
+/// boolean) is ignored and neither the folder nor the position encoding is lost. A first
+/// workspace folder that is not on disk (`untitled:`) falls back to the root.
+#[test]
+fn lsp_finds_the_workspace_folder_whatever_else_the_editor_says() {
+    let repo = repo_with_two_sops();
+    let capabilities = json!({
+        "general": {"positionEncodings": ["utf-8", "utf-16"]},
+        "textDocument": {"completion": {"completionItem": {"snippetSupport": "yes"}}},
+    });
+    let cases = [
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "workspaceFolders": [{"uri": uri(&repo, ""), "name": "sops"}],
+            "capabilities": capabilities,
+        }),
+        json!({
+            "processId": null,
+            "rootUri": uri(&repo, ""),
+            "workspaceFolders": [{"uri": "untitled:Untitled-1", "name": "scratch"}],
+            "capabilities": capabilities,
+        }),
+    ];
+    for params in cases {
+        let (answer, code, stderr) = initialize_elsewhere(params);
+        assert_eq!(answer["id"], 1, "{answer}");
+        assert_eq!(
+            answer["result"]["capabilities"]["positionEncoding"], "utf-8",
+            "{answer}"
+        );
+        assert_eq!(code, Some(0), "{stderr}");
+    }
 }
 
 /// Re-checking one SOP of a repository of 1,000: the time from `didChange` to its
