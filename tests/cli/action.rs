@@ -41,38 +41,68 @@ fn archive_name(target: &str) -> String {
     format!("sop-cli-{target}.tar.xz")
 }
 
-/// The release folder every test downloads from, packed once per test run (a debug `sop` is
-/// large, and compressing it takes seconds) as cargo-dist packs a release.
+/// The release folder every test downloads from, packed as cargo-dist packs a release, once
+/// per build of `sop` (a debug `sop` is large, and compressing it takes seconds).
+///
+/// Test processes running at the same time share it (`cargo nextest` runs each test in a
+/// process of its own): it is packed in a private folder and renamed into place, so a process
+/// sees either no folder or a whole one. A new build of `sop` packs a new folder and removes
+/// the ones of earlier builds, so runs leave no copies behind.
 fn packed_release() -> &'static Path {
     static RELEASE: OnceLock<PathBuf> = OnceLock::new();
     RELEASE.get_or_init(|| {
-        // One folder, replaced by each test run, so runs leave no copies behind.
-        let release = Path::new(env!("CARGO_TARGET_TMPDIR")).join("action-release");
-        let _ = std::fs::remove_dir_all(&release);
-        let (_, _, target) = runner_kind();
-        let pinned = release.join(format!("download/v{VERSION}"));
-        let out = Command::new("bash")
-            .arg(project().join("tests/cli/fake_dist_release.sh"))
-            .arg(target)
-            .arg(assert_cmd::cargo::cargo_bin("sop"))
-            .arg(&pinned)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "fake_dist_release.sh failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let latest = release.join("latest/download");
-        std::fs::create_dir_all(&latest).unwrap();
-        for name in [
-            archive_name(target),
-            format!("{}.sha256", archive_name(target)),
-        ] {
-            std::fs::copy(pinned.join(&name), latest.join(&name)).unwrap();
+        let sop = assert_cmd::cargo::cargo_bin("sop");
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let meta = std::fs::metadata(&sop).unwrap();
+        let built = meta.modified().unwrap();
+        let stamp = built.duration_since(std::time::UNIX_EPOCH).unwrap();
+        let name = format!("action-release-{}-{}", stamp.as_nanos(), meta.len());
+        let release = tmp.join(&name);
+        if !release.is_dir() {
+            let work = tempfile::Builder::new()
+                .prefix("action-work-")
+                .tempdir_in(tmp)
+                .unwrap();
+            pack_release(&sop, work.path());
+            // Another process may have put a whole folder there first: then it is used, and
+            // this one is removed with `work`.
+            let _ = std::fs::rename(work.path(), &release);
+        }
+        for entry in std::fs::read_dir(tmp).unwrap().flatten() {
+            let other = entry.file_name().to_string_lossy().into_owned();
+            if other.starts_with("action-release") && other != name {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
         }
         release
     })
+}
+
+/// Pack `sop` into `release` as cargo-dist lays out a release: the pinned version's download
+/// folder, and the latest one.
+fn pack_release(sop: &Path, release: &Path) {
+    let (_, _, target) = runner_kind();
+    let pinned = release.join(format!("download/v{VERSION}"));
+    let out = Command::new("bash")
+        .arg(project().join("tests/cli/fake_dist_release.sh"))
+        .arg(target)
+        .arg(sop)
+        .arg(&pinned)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "fake_dist_release.sh failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let latest = release.join("latest/download");
+    std::fs::create_dir_all(&latest).unwrap();
+    for name in [
+        archive_name(target),
+        format!("{}.sha256", archive_name(target)),
+    ] {
+        std::fs::copy(pinned.join(&name), latest.join(&name)).unwrap();
+    }
 }
 
 /// What one step left behind.
