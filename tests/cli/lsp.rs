@@ -517,32 +517,22 @@ fn lsp_reads_files_changed_on_disk_again() {
 
 #[test]
 fn lsp_without_a_repository_says_so_at_initialize() {
-    let empty = SopRepo::empty();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("sop"))
-        .arg("lsp")
-        .current_dir(empty.root())
-        .env("HOME", empty.root())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": null, "capabilities": {}}}).to_string();
-    let mut stdin = child.stdin.take().unwrap();
-    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let answer = read_message(&mut BufReader::new(&out.stdout[..])).unwrap();
+    let params = json!({"processId": null, "rootUri": null, "capabilities": {}});
+    let (answer, code, _) = lsp_elsewhere(&[initialize(params)]);
     let message = answer["error"]["message"].as_str().unwrap();
     assert!(message.contains("no SOP repository here"), "{answer}");
     assert!(message.contains("help: run `sop init`"), "{answer}");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(code, Some(2));
 }
 
-/// `sop lsp` started in a folder that is no repository, initialized with `params`: the answer to
-/// `initialize` and how the server ended after `shutdown` and `exit`.
-fn initialize_elsewhere(params: Value) -> (Value, Option<i32>, String) {
+/// The `initialize` request with `params`.
+fn initialize(params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
+}
+
+/// `sop lsp` started in a folder that is no repository and sent `messages`: its first answer,
+/// its exit code and what it wrote to stderr.
+fn lsp_elsewhere(messages: &[Value]) -> (Value, Option<i32>, String) {
     let elsewhere = SopRepo::empty();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("sop"))
         .arg("lsp")
@@ -554,12 +544,6 @@ fn initialize_elsewhere(params: Value) -> (Value, Option<i32>, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let messages = [
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params}),
-        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
-        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
-    ];
     let mut stdin = child.stdin.take().unwrap();
     for m in messages {
         let body = m.to_string();
@@ -598,7 +582,12 @@ fn lsp_finds_the_workspace_folder_whatever_else_the_editor_says() {
         }),
     ];
     for params in cases {
-        let (answer, code, stderr) = initialize_elsewhere(params);
+        let (answer, code, stderr) = lsp_elsewhere(&[
+            initialize(params),
+            json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+            json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+        ]);
         assert_eq!(answer["id"], 1, "{answer}");
         assert_eq!(
             answer["result"]["capabilities"]["positionEncoding"], "utf-8",
