@@ -665,3 +665,83 @@ fn labels(items: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// What Neovim made of `sop lsp` with the project's own set-up (`editors/neovim.lua`), run
+/// headless on an SOP: each diagnostic as `line:code`, and where `gd` on the link to SOP-0001
+/// in the last line leads.
+const NEOVIM_SCRIPT: &str = r#"
+local ok = vim.wait(15000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+local out = { 'attached:' .. tostring(ok) }
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  table.insert(out, 'diagnostic:' .. (d.lnum + 1) .. ':' .. tostring(d.code))
+end
+local last = vim.api.nvim_buf_line_count(0)
+local text = vim.api.nvim_buf_get_lines(0, last - 1, last, false)[1]
+local col = text:find('SOP%-0001') - 1
+local params = {
+  textDocument = { uri = vim.uri_from_bufnr(0) },
+  position = { line = last - 1, character = col },
+}
+local answers = vim.lsp.buf_request_sync(0, 'textDocument/definition', params, 10000) or {}
+for _, answer in pairs(answers) do
+  local result = answer.result
+  if result and result.uri then result = { result } end
+  for _, location in ipairs(result or {}) do
+    table.insert(out, 'definition:' .. (location.uri or location.targetUri))
+  end
+end
+vim.fn.writefile(out, vim.env.SOP_NVIM_OUT)
+vim.cmd('qa!')
+"#;
+
+/// `editors/neovim.lua` in the Neovim this machine has (Debian 12's is 0.7.2; the set-up uses
+/// `vim.lsp.start` from 0.8 on): the editor shows sop's problems and goes to the linked SOP.
+#[test]
+#[ignore = "needs neovim (apt-get install neovim)"]
+fn neovim_with_the_project_set_up_shows_problems_and_goes_to_definitions() {
+    let repo = repo_with_two_sops();
+    let script = repo.root().join("check.lua");
+    std::fs::write(&script, NEOVIM_SCRIPT).unwrap();
+    let out_file = repo.root().join("nvim-out.txt");
+    let plugin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim.lua");
+    let status = Command::new("nvim")
+        .args([
+            "--headless",
+            "-u",
+            "NONE",
+            "-i",
+            "NONE",
+            "--cmd",
+            "filetype on",
+        ])
+        .arg("-c")
+        .arg(format!("luafile {}", plugin.display()))
+        .arg("-c")
+        .arg(format!("edit {EDITED}"))
+        .arg("-c")
+        .arg(format!("luafile {}", script.display()))
+        .current_dir(repo.root())
+        .env("SOP_BIN", assert_cmd::cargo::cargo_bin("sop"))
+        .env("SOP_NVIM_OUT", &out_file)
+        .env("SOP_TODAY", TODAY)
+        .env("HOME", repo.root())
+        .env("XDG_CONFIG_HOME", repo.root())
+        .env("XDG_DATA_HOME", repo.root())
+        .env("XDG_STATE_HOME", repo.root())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(Stdio::null())
+        .status()
+        .expect("start nvim");
+    assert!(status.success(), "nvim: {status}");
+    let out = std::fs::read_to_string(&out_file).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.first(), Some(&"attached:true"), "{out}");
+    assert!(lines.contains(&"diagnostic:5:status-invalid"), "{out}");
+    assert!(lines.contains(&"diagnostic:14:anchor-broken"), "{out}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("definition:file://") && l.ends_with(TARGET)),
+        "{out}"
+    );
+}
