@@ -161,8 +161,8 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
     if args.dry_run {
         for (sop, p) in &changing {
-            let (a, b) = (format!("a/{}", sop.path), format!("b/{}", sop.path));
-            let diff = crate::git::diff::unified(sop.source.text(), &p.text, &a, &b, 3);
+            let path = crate::terminal::escape_line(&sop.path);
+            let diff = crate::git::diff::unified(sop.source.text(), &p.text, &path);
             out.write_all(diff.as_bytes())?;
         }
     } else {

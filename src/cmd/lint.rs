@@ -451,8 +451,7 @@ fn preview_fixes(
         }
         files += 1;
         let path = crate::terminal::escape_line(&sop.path);
-        let (a, b) = (format!("a/{path}"), format!("b/{path}"));
-        out.write_all(crate::git::diff::unified(old, &outcome.text, &a, &b, 3).as_bytes())?;
+        out.write_all(crate::git::diff::unified(old, &outcome.text, &path).as_bytes())?;
     }
     out.flush()?;
     if !ctx.quiet {

@@ -401,31 +401,17 @@ pub fn word_diff(old: &str, new: &str) -> Vec<Piece> {
     let (old_words, new_words) = (words(old), words(new));
     let mut segs: Vec<Seg> = Vec::new();
     for op in diff_tokens(Algorithm::Patience, &old_words, &new_words) {
+        // The side an op does not touch has an empty range.
         let (tag, old_range, new_range) = op.as_tag_tuple();
-        let (deleted, inserted) = match tag {
-            DiffTag::Equal => (Vec::new(), Vec::new()),
-            DiffTag::Delete => (old_words[old_range.clone()].to_vec(), Vec::new()),
-            DiffTag::Insert => (Vec::new(), new_words[new_range].to_vec()),
-            DiffTag::Replace => (
-                old_words[old_range.clone()].to_vec(),
-                new_words[new_range].to_vec(),
-            ),
-        };
-        if tag == DiffTag::Equal {
-            let text = old_words[old_range].concat();
-            match segs.last_mut() {
-                Some(Seg::Equal(t)) => t.push_str(&text),
-                _ => segs.push(Seg::Equal(text)),
-            }
-            continue;
-        }
-        let (d, i) = (deleted.concat(), inserted.concat());
-        match segs.last_mut() {
-            Some(Seg::Change(sd, si)) => {
+        let (d, i) = (old_words[old_range].concat(), new_words[new_range].concat());
+        match (tag, segs.last_mut()) {
+            (DiffTag::Equal, Some(Seg::Equal(t))) => t.push_str(&d),
+            (DiffTag::Equal, _) => segs.push(Seg::Equal(d)),
+            (_, Some(Seg::Change(sd, si))) => {
                 sd.push_str(&d);
                 si.push_str(&i);
             }
-            _ => segs.push(Seg::Change(d, i)),
+            (_, _) => segs.push(Seg::Change(d, i)),
         }
     }
     // Whitespace or one short word between two changes is part of one rewritten phrase.
@@ -530,21 +516,21 @@ pub fn display_lines(old: &str, new: &str) -> Vec<Line> {
     out
 }
 
-/// A unified diff of `old` → `new` (as `diff -u` and `git diff` print it), with `radius` lines
-/// of context, under `--- old_name` and `+++ new_name`; empty when the texts are equal.
-pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, radius: usize) -> String {
+/// A unified diff of the file `path` from `old` to `new`, as `git diff` prints it (`--- a/path`,
+/// `+++ b/path`, three lines of context); empty when the texts are equal.
+pub fn unified(old: &str, new: &str, path: &str) -> String {
     use std::fmt::Write as _;
     // Lines as git and patch count them: ended by `\n` only (a lone `\r` is part of a line).
     let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
     let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
     let ops = diff_tokens(Algorithm::Myers, &old_lines, &new_lines);
     let mut out = String::new();
-    for group in similar::group_diff_ops(ops, radius) {
+    for group in similar::group_diff_ops(ops, 3) {
         let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
         };
         if out.is_empty() {
-            let _ = writeln!(out, "--- {old_name}\n+++ {new_name}");
+            let _ = writeln!(out, "--- a/{path}\n+++ b/{path}");
         }
         let range = |start: usize, end: usize| match end - start {
             1 => format!("{}", start + 1),
@@ -557,25 +543,20 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, radius: usi
             range(first.old_range().start, last.old_range().end),
             range(first.new_range().start, last.new_range().end)
         );
+        let mut put = |sign: char, line: &str| {
+            out.push(sign);
+            out.push_str(line);
+            if !line.ends_with('\n') {
+                out.push_str("\n\\ No newline at end of file\n");
+            }
+        };
         for op in &group {
+            // The side an op does not touch has an empty range.
             let (tag, old_range, new_range) = op.as_tag_tuple();
-            let removed = matches!(tag, DiffTag::Delete | DiffTag::Replace);
-            let added = matches!(tag, DiffTag::Insert | DiffTag::Replace);
-            let mut put = |sign: char, line: &str| {
-                out.push(sign);
-                out.push_str(line);
-                if !line.ends_with('\n') {
-                    out.push_str("\n\\ No newline at end of file\n");
-                }
-            };
             if tag == DiffTag::Equal {
                 old_lines[old_range].iter().for_each(|l| put(' ', l));
-                continue;
-            }
-            if removed {
+            } else {
                 old_lines[old_range].iter().for_each(|l| put('-', l));
-            }
-            if added {
                 new_lines[new_range].iter().for_each(|l| put('+', l));
             }
         }
@@ -881,7 +862,7 @@ mod tests {
         let (dir, git) = crate::git::test_repo();
         for (i, (old, new)) in cases.into_iter().enumerate() {
             let name = format!("f{i}.md");
-            let diff = unified(old, new, &format!("a/{name}"), &format!("b/{name}"), 3);
+            let diff = unified(old, new, &name);
             assert_eq!(diff.is_empty(), old == new, "{diff}");
             if diff.is_empty() {
                 continue;

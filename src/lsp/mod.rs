@@ -42,6 +42,7 @@ use lsp_types::{
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Url, WorkDoneProgressOptions,
 };
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -123,9 +124,9 @@ fn serve(
             return Err(LspError::NoRepository(message));
         }
     };
-    let encodings: Option<Vec<PositionEncodingKind>> = params
+    let encodings = params
         .pointer("/capabilities/general/positionEncodings")
-        .and_then(|v| serde_json::from_value(v.clone()).ok());
+        .and_then(|v| Vec::<PositionEncodingKind>::deserialize(v).ok());
     let encoding = Encoding::choose(encodings.as_deref());
     let result = InitializeResult {
         capabilities: capabilities(encoding),
