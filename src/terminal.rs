@@ -76,20 +76,38 @@ pub fn pad(text: &str, columns: usize) -> String {
     out
 }
 
-/// `text` cut to at most `columns` terminal columns, ending in `…` when cut.
+/// The length in bytes of the escape `\u{…}` that `text` starts with (as [`escape_line`]
+/// writes it), or of its first character.
+fn first_unit(text: &str) -> usize {
+    if let Some(rest) = text.strip_prefix("\\u{")
+        && let Some(close) = rest.find('}')
+        && close > 0
+        && close <= 6
+        && rest[..close].bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return 3 + close + 1;
+    }
+    text.chars().next().map_or(0, char::len_utf8)
+}
+
+/// `text` cut to at most `columns` terminal columns, ending in `…` when cut. An escape such as
+/// `\u{1b}` is kept whole or left out, never cut in the middle.
 pub fn truncate(text: &str, columns: usize) -> String {
     if width(text) <= columns {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let unit = &rest[..first_unit(rest)];
+        let w = width(unit);
         if used + w + 1 > columns {
             break;
         }
-        out.push(c);
+        out.push_str(unit);
         used += w;
+        rest = &rest[unit.len()..];
     }
     out.push('…');
     out
@@ -119,5 +137,10 @@ mod tests {
         assert_eq!(truncate("虚拟礼物退款流程", 7), "虚拟礼…");
         assert_eq!(width(&truncate("虚拟礼物退款流程", 7)), 7);
         assert_eq!(truncate("short", 7), "short");
+        // An escape is never cut in half.
+        let title = escape_line("T\u{1b}]0;OWNED\u{7}\u{1b}[2J");
+        assert_eq!(truncate(&title, 25), "T\\u{1b}]0;OWNED\\u{7}…");
+        assert_eq!(truncate(&title, 20), "T\\u{1b}]0;OWNED…");
+        assert_eq!(truncate("a\\u{zz} and more", 6), "a\\u{z…");
     }
 }

@@ -334,7 +334,12 @@ pub fn plan(
                 &mut written,
                 "status",
                 choices.status.clone(),
-                "from `--status`".to_string(),
+                if choices.status == "approved" {
+                    "from `--status approved`".to_string()
+                } else {
+                    "not approved yet: give `--status approved` to adopt documents that are"
+                        .to_string()
+                },
             );
             choices.status.clone()
         }
