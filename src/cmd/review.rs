@@ -13,6 +13,7 @@ use crate::git::history::REVIEW_TRAILER;
 use crate::git::transaction;
 use crate::repo::edit::{self, NewValue};
 use crate::repo::{Sop, Status, dates};
+use crate::site::select::Shown;
 use crate::terminal::escape_line;
 use crate::{Exit, Stop};
 
@@ -74,6 +75,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
         }
         Some(_) => {}
     }
+    check_text_is_approved(&repo, git, &corpus, &id)?;
     // A review says the SOP is still right; errors in it deserve a second look, not a refusal.
     let errors = crate::lint::check_sop(&repo, &corpus, &sop.path)
         .map(|f| {
@@ -189,4 +191,41 @@ fn next_review(
         return Ok(Some(date));
     }
     Ok(sop.review_cadence(settings).and_then(|c| c.after(today)))
+}
+
+/// Refuse a review of committed text that was never approved: the SOP was released and
+/// approved, then changed and committed without a new release. Readers still see the approved
+/// release (`sop publish`), so recording a review would say that text nobody approved is right.
+fn check_text_is_approved(
+    repo: &crate::repo::Repo,
+    git: &crate::git::Repo,
+    corpus: &crate::repo::Corpus,
+    id: &str,
+) -> anyhow::Result<()> {
+    let histories = git.histories(&repo.settings)?;
+    let selection = crate::site::current(repo, Some(git), corpus, &histories)?;
+    let Some(entry) = selection.entries.iter().find(|e| e.id == id) else {
+        return Ok(());
+    };
+    let (Shown::Released { pending: Some(p) }, Some(release)) = (&entry.shown, entry.release)
+    else {
+        return Ok(());
+    };
+    if !p.committed {
+        return Ok(());
+    }
+    let (id, approved) = (escape_line(id), escape_line(&release.version));
+    let now = match p.version.as_deref() {
+        Some(v) if v != release.version => format!(" (it now says version {})", escape_line(v)),
+        _ => String::new(),
+    };
+    Err(Stop::refused(
+        format!(
+            "{id} changed after version {approved} was approved{now}: a review records that the approved text is still right, and the committed text is not the approved one"
+        ),
+        Some(format!(
+            "see what changed with `sop diff {id} {approved}`; to approve the new text, release it with `sop release {id} --patch -m \"...\" --approve --approver \"Name <name@example.com>\"` (the real name of who approved it), or undo the change and commit that"
+        )),
+    )
+    .into())
 }

@@ -99,3 +99,52 @@ fn review_refuses_uncommitted_changes_and_next_on_a_cadence() {
         .stderr(predicates::str::contains("sop release SOP-0001"));
     assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "1");
 }
+
+#[test]
+fn review_refuses_committed_text_changed_after_its_approved_release() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "draft");
+    repo.write(SOP, &text).commit("Add");
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--version",
+            "1.0.0",
+            "-m",
+            "First",
+            "--approve",
+            "--approver",
+            "Ann Lee",
+        ])
+        .assert()
+        .success();
+    // Reviews of the approved text, one after the other, are recorded: a review changes only
+    // the review dates.
+    repo.sop().args(["review", "SOP-0001"]).assert().success();
+    repo.sop()
+        .args(["review", "SOP-0001", "-m", "again"])
+        .assert()
+        .success();
+    let reviews = repo.git(&["rev-list", "--count", "HEAD"]);
+
+    // An edit committed without a release is text nobody approved: no review of it.
+    repo.write(SOP, &repo.read(SOP).replace("The purpose", "What"))
+        .commit("Edit");
+    repo.sop()
+        .args(["review", "SOP-0001", "-m", "looked"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "SOP-0001 changed after version 1.0.0 was approved",
+        ))
+        .stderr(predicates::str::contains("sop diff SOP-0001 1.0.0"))
+        .stderr(predicates::str::contains(
+            "sop release SOP-0001 --patch -m \"...\" --approve",
+        ));
+    assert_eq!(
+        repo.git(&["rev-list", "--count", "HEAD"]).trim(),
+        (reviews.trim().parse::<u32>().unwrap_or(0) + 1).to_string()
+    );
+    assert_eq!(repo.git(&["log", "-1", "--format=%s"]).trim(), "Edit");
+}
