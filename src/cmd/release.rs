@@ -113,7 +113,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         )
     })?;
     let released_sop = Sop::parse_in(sop.path.clone(), new_text.clone(), &repo.settings);
-    check_lint(&repo, &corpus, &released_sop, args)?;
+    check_lint(&repo, &corpus, &released_sop, old_text, args)?;
 
     let had_staged = git.has_staged_change(&sop.path)?;
     let summary = args.message.trim();
@@ -302,19 +302,32 @@ fn shell_word(text: &str) -> String {
 /// Refuse the release while the text to release has errors: with `--approve` every error
 /// (template prompts are errors in approved text), otherwise every error but the lifecycle
 /// ones, unless `--allow-lint-errors`.
-fn check_lint(repo: &Repo, corpus: &Corpus, sop: &Sop, args: &ReleaseArgs) -> anyhow::Result<()> {
+/// `sop` is the text as released; `file_text` the file as it is, whose line numbers the writer
+/// sees.
+fn check_lint(
+    repo: &Repo,
+    corpus: &Corpus,
+    sop: &Sop,
+    file_text: &str,
+    args: &ReleaseArgs,
+) -> anyhow::Result<()> {
     if args.allow_lint_errors && !args.approve {
         return Ok(());
     }
     let findings = crate::lint::check_new_text(repo, corpus, sop)?;
+    let in_file = crate::git::diff::old_line_numbers(file_text, sop.source.text());
     let mut errors: Vec<String> = findings
         .iter()
         .filter(|f| f.severity == crate::diag::Severity::Error)
         .filter(|f| args.approve || f.rule.family != crate::diag::Family::Lifecycle)
         .map(|f| {
             let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
+            let place = match in_file.get(line.saturating_sub(1)).copied().flatten() {
+                Some(line) => format!("line {line}"),
+                None => "in the front matter this release writes".to_string(),
+            };
             format!(
-                "line {line}: {} [{}]",
+                "{place}: {} [{}]",
                 crate::terminal::escape_controls(&f.message),
                 f.rule.id
             )

@@ -564,6 +564,23 @@ pub fn unified(old: &str, new: &str, path: &str) -> String {
     out
 }
 
+/// For each line of `new` (1-based: index 0 is line 1), its number in `old` when the line is
+/// unchanged between them, else `None`: so a place found in an edited text (the front matter a
+/// release writes) can be shown where the writer sees it, in the file as it is.
+pub fn old_line_numbers(old: &str, new: &str) -> Vec<Option<usize>> {
+    let (old_lines, new_lines) = (lines(old), lines(new));
+    let mut out = vec![None; new_lines.len()];
+    for op in diff_tokens(Algorithm::Myers, &old_lines, &new_lines) {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            for (o, n) in old_range.zip(new_range) {
+                out[n] = Some(o + 1);
+            }
+        }
+    }
+    out
+}
+
 /// The one way `sop` runs a diff: over slices of text tokens (words, lines), so the diff
 /// algorithms are compiled for one token type only.
 fn diff_tokens(algorithm: Algorithm, old: &[&str], new: &[&str]) -> Vec<DiffOp> {
@@ -723,6 +740,26 @@ impl Repo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_line_numbers_follow_unchanged_lines_past_added_keys() {
+        let old = "---\nid: A\nstatus: draft\n---\n\nBody\r\nEnd\n";
+        let new = "---\nid: A\nstatus: approved\napprovers: [B]\n---\n\nBody\r\nEnd\n";
+        assert_eq!(
+            old_line_numbers(old, new),
+            vec![
+                Some(1),
+                Some(2),
+                None,
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7)
+            ]
+        );
+        assert_eq!(old_line_numbers("", "a\n"), vec![None]);
+    }
 
     fn join(pieces: &[Piece], keep: Op) -> String {
         pieces
