@@ -28,6 +28,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
+    check_front_matter_readable(sop, "released")?;
     check_can_commit(git, sop)?;
 
     let released = git.releases_of(&repo.settings, &id)?;
@@ -427,6 +428,35 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
 
 /// What to do when git does not know who commits.
 const IDENTITY_HELP: &str = "tell git your name and e-mail: `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com` (leave out `--global` for this repository only), then run this again";
+
+/// Refuse to work on an SOP whose front matter cannot be read (broken YAML): its version,
+/// status and dates are unknown, so any other message would name the wrong cause. `what` is the
+/// command's action, such as "released".
+pub(super) fn check_front_matter_readable(sop: &Sop, what: &str) -> anyhow::Result<()> {
+    use crate::repo::front_matter::YamlProblemKind;
+    let Some(problem) = sop.front_matter.as_ref().and_then(|fm| {
+        fm.problems.iter().find(|p| {
+            matches!(
+                p.kind,
+                YamlProblemKind::Syntax | YamlProblemKind::NotAMapping
+            )
+        })
+    }) else {
+        return Ok(());
+    };
+    let line = sop.source.line_col(problem.span.start).line;
+    Err(Stop::refused(
+        format!(
+            "the front matter of `{}` cannot be read (line {line}), so it cannot be {what}",
+            sop.path
+        ),
+        Some(format!(
+            "fix it first: `sop lint {}` shows where and how",
+            sop.path
+        )),
+    )
+    .into())
+}
 
 /// Refuse when git is not ready for a commit of `sop`, or the file has conflict markers.
 ///

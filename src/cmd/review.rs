@@ -7,7 +7,7 @@ use std::io::Write;
 
 use super::Context;
 use super::find_sop;
-use super::release::{begin, check_can_commit, commit_refusal};
+use super::release::{begin, check_can_commit, check_front_matter_readable, commit_refusal};
 use crate::cli::ReviewArgs;
 use crate::git::history::REVIEW_TRAILER;
 use crate::git::transaction;
@@ -29,6 +29,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
     let corpus = repo.load();
     let sop = find_sop(&corpus, &args.id)?;
     let id = sop.id().unwrap_or(&args.id).to_string();
+    check_front_matter_readable(sop, "reviewed")?;
     check_can_commit(git, sop)?;
     if !matches!(sop.status(), Some(Status::Approved | Status::Retired)) {
         let status = sop

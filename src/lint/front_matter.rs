@@ -199,8 +199,24 @@ fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
             ),
             YamlProblemKind::Syntax => {
                 fatal = true;
-                out.push(
-                    finding(
+                out.push(match tab_near(sop, p.span) {
+                    Some((tab, Some(key))) => finding(
+                        &FRONT_MATTER_SYNTAX,
+                        sop,
+                        tab,
+                        format!("the front matter cannot be read: a tab after `{key}:`"),
+                    )
+                    .label("a tab, where YAML needs a space")
+                    .help(format!("replace the tab after `{key}:` by a space")),
+                    Some((tab, None)) => finding(
+                        &FRONT_MATTER_SYNTAX,
+                        sop,
+                        tab,
+                        "the front matter cannot be read: a tab indents this line",
+                    )
+                    .label("a tab, where YAML needs spaces")
+                    .help("indent with spaces, as the lines around it are"),
+                    None => finding(
                         &FRONT_MATTER_SYNTAX,
                         sop,
                         p.span,
@@ -208,7 +224,7 @@ fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
                     )
                     .label(yaml_words(&p.detail))
                     .help("put text that contains `: `, `#`, `[`, `{` or quotes in double quotes, and indent list items the same way"),
-                );
+                });
             }
             YamlProblemKind::NotAMapping => {
                 fatal = true;
@@ -247,6 +263,38 @@ fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
         }
     }
     fatal
+}
+
+/// A tab the YAML parser stopped at, on the line of `at` (or the line before, where the parser
+/// notices only on the next line): its span, and the key it follows when it separates a key
+/// from its value (`owner:<TAB>Ann`); `None` as the key when it indents the line. YAML allows
+/// tabs inside values and after a value, so only these two places are taken for the cause.
+fn tab_near(sop: &Sop, at: Span) -> Option<(Span, Option<String>)> {
+    let source = &sop.source;
+    let line = source.line_col(at.start).line;
+    [line, line.saturating_sub(1)]
+        .into_iter()
+        .filter(|&l| l > 0)
+        .find_map(|l| {
+            let start = source.line_start(l);
+            let text = source.line_text(l);
+            let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
+            if let Some(i) = text[..indent].find('\t') {
+                return Some((Span::new(start + i, start + i + 1), None));
+            }
+            let colon = text.find(':')?;
+            let key = text[..colon].trim();
+            let after = &text[colon + 1..];
+            let tab = after.len() - after.trim_start_matches(' ').len();
+            (after[tab..].starts_with('\t') && !key.is_empty() && !key.contains(['"', '\'', '#']))
+                .then(|| {
+                    let at = start + colon + 1 + tab;
+                    (
+                        Span::new(at, at + 1),
+                        Some(key.trim_start_matches("- ").to_string()),
+                    )
+                })
+        })
 }
 
 /// The YAML parser's message in words for writers.

@@ -1068,3 +1068,53 @@ fn verbose_shows_every_finding_and_quiet_only_errors() {
         "no errors in 2 SOPs (1 warning not shown: run `sop lint` without -q to see it)\n"
     );
 }
+
+#[test]
+fn a_tab_in_the_front_matter_is_named_and_release_and_review_say_so() {
+    let r = SopRepo::new();
+    let path = "sops/ops/SOP-0001-tabs.md";
+    let good = sop_text("SOP-0001", "Tabs", "procedure", "approved");
+    let after_key = good.replacen("owner: ", "owner:\t", 1);
+    r.write(path, &after_key).commit("Add");
+    let (findings, code) = lint_json(&r, &[]);
+    assert_eq!(code, 1);
+    let f = &findings[0];
+    assert_eq!(f["rule"], "front-matter-syntax");
+    assert_eq!(
+        f["message"],
+        "the front matter cannot be read: a tab after `owner:`"
+    );
+    assert_eq!(f["help"], "replace the tab after `owner:` by a space");
+    let owner_line = good.lines().position(|l| l.starts_with("owner:")).unwrap() + 1;
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(owner_line as u64), Some(7)),
+        "the tab itself"
+    );
+
+    // Release and review name the unreadable front matter, not a missing version or status.
+    for (command, what) in [("release", "released"), ("review", "reviewed")] {
+        let mut args = vec![command, "SOP-0001"];
+        if command == "release" {
+            args.extend(["--patch", "-m", "Fix"]);
+        }
+        r.sop()
+            .args(&args)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(format!(
+                "the front matter of `{path}` cannot be read (line {owner_line}), so it cannot be {what}"
+            )))
+            .stderr(predicates::str::contains(format!("`sop lint {path}`")));
+    }
+
+    let indented = good.replacen("review_every:", "tags:\n\t- a\nreview_every:", 1);
+    r.write(path, &indented);
+    let (findings, _) = lint_json(&r, &[]);
+    let f = &findings[0];
+    assert_eq!(
+        f["message"],
+        "the front matter cannot be read: a tab indents this line"
+    );
+    assert_eq!(f["column"].as_u64(), Some(1));
+}
