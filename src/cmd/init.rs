@@ -44,8 +44,40 @@ const fn github_slug(url: &'static str, prefix: &'static str) -> &'static str {
 
 /// The workflow for `--ci github`: the template's `#code-scanning-on ` lines are kept (without
 /// that mark) when `code_scanning`, its `#code-scanning-off ` lines otherwise; `{action}` is
-/// [`SOP_GITHUB_REPOSITORY`].
-fn github_workflow(template: &str, code_scanning: bool) -> String {
+/// [`SOP_GITHUB_REPOSITORY`], `{branch}` the branch pushes to are checked on, and `{with}` the
+/// action's inputs: `working-directory` when the SOP repository is a folder of the git
+/// repository (`working_dir`), `sarif` with code scanning.
+fn github_workflow(
+    template: &str,
+    code_scanning: bool,
+    branch: &str,
+    working_dir: Option<&str>,
+) -> String {
+    let mut with = Vec::new();
+    if let Some(dir) = working_dir {
+        with.push(format!(
+            "working-directory: {}   # the folder with sop.toml",
+            yaml_plain(dir)
+        ));
+    }
+    if code_scanning {
+        with.push("sarif: sop.sarif     # the same lint run also writes SARIF".to_string());
+    } else {
+        with.push("# paths: sops/         # what to check (default: every SOP)".to_string());
+        with.push("# fail-on: error       # or `warning`, or `never`".to_string());
+    }
+    let commented = with.iter().all(|l| l.starts_with('#'));
+    let mut block = if commented {
+        "        # with:\n".to_string()
+    } else {
+        "        with:\n".to_string()
+    };
+    for line in &with {
+        match line.strip_prefix("# ") {
+            Some(rest) if commented => block.push_str(&format!("        #   {rest}\n")),
+            _ => block.push_str(&format!("          {line}\n")),
+        }
+    }
     let (keep, drop) = if code_scanning {
         ("#code-scanning-on ", "#code-scanning-off ")
     } else {
@@ -60,6 +92,18 @@ fn github_workflow(template: &str, code_scanning: bool) -> String {
         out.push('\n');
     }
     out.replace("{action}", SOP_GITHUB_REPOSITORY)
+        .replace("{branch}", &yaml_plain(branch))
+        .replace("{with}\n", &block)
+}
+
+/// `text` as a YAML value: as it is when plain, else in double quotes.
+fn yaml_plain(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./".contains(c);
+    if !text.is_empty() && text.chars().all(plain) && !text.starts_with(['-', '.']) {
+        text.to_string()
+    } else {
+        format!("{text:?}")
+    }
 }
 
 /// Run `sop init`.
@@ -75,7 +119,7 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
 
     let mut done: Vec<(&str, String)> = Vec::new();
     let sop_toml = assets::builtin("init/sop.toml").unwrap_or_default();
-    let mut files: Vec<(&str, String)> = vec![
+    let files: Vec<(&str, String)> = vec![
         (config::FILE_NAME, sop_toml.to_string()),
         (
             ".gitignore",
@@ -85,10 +129,6 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
                 .to_string(),
         ),
     ];
-    if args.ci == Some(CiProvider::Github) {
-        let template = assets::builtin("init/github-workflow.yml").unwrap_or_default();
-        files.push((WORKFLOW, github_workflow(template, args.code_scanning)));
-    }
     for (rel, text) in &files {
         let path = dir.join(rel);
         let created = atomic::create_new(&path, text.as_bytes())
@@ -98,6 +138,47 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
             Created::Exists => ("kept", format!("{rel} (already there, left as it was)")),
         });
     }
+    // GitHub reads workflows only at the git repository's root: an SOP repository in a folder
+    // of it gets the workflow there, with the action told where `sop.toml` is.
+    let git_root = git::work_tree_root(&dir).and_then(|r| std::fs::canonicalize(r).ok());
+    let workflow = if args.ci == Some(CiProvider::Github) {
+        let (base, working_dir) = match &git_root {
+            Some(root) if *root != dir => (
+                root.clone(),
+                dir.strip_prefix(root)
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace('\\', "/")),
+            ),
+            _ => (dir.clone(), None),
+        };
+        let branch = git::head_branch(&dir).unwrap_or_else(|| "main".to_string());
+        let template = assets::builtin("init/github-workflow.yml").unwrap_or_default();
+        let text = github_workflow(
+            template,
+            args.code_scanning,
+            &branch,
+            working_dir.as_deref(),
+        );
+        let path = base.join(WORKFLOW);
+        let created = atomic::create_new(&path, text.as_bytes())
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        let at_root = working_dir.as_ref().map_or_else(String::new, |_| {
+            format!(
+                " at the git repository's root `{}`, where GitHub reads workflows",
+                base.display()
+            )
+        });
+        done.push(match created {
+            Created::Written => ("created", format!("{WORKFLOW}{at_root}")),
+            Created::Exists => (
+                "kept",
+                format!("{WORKFLOW}{at_root} (already there, left as it was)"),
+            ),
+        });
+        Some((created, branch, working_dir))
+    } else {
+        None
+    };
     let sops = dir.join("sops");
     if sops.is_dir() {
         done.push(("kept", "sops/ (already there)".into()));
@@ -106,7 +187,7 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
             .with_context(|| format!("cannot create the folder `{}`", sops.display()))?;
         done.push(("created", "sops/".into()));
     }
-    match git::work_tree_root(&dir) {
+    match git_root {
         Some(root) => done.push((
             "found",
             format!(
@@ -128,7 +209,30 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
             writeln!(out, "  {what:<8} {item}")?;
         }
         writeln!(out)?;
+        let elsewhere = markdown_elsewhere(&dir);
         match markdown_files(&sops) {
+            0 if !elsewhere.is_empty() => {
+                let total: usize = elsewhere.iter().map(|(_, n)| n).sum();
+                let files = crate::words::plural(total, "file is", "files are");
+                let folders = elsewhere
+                    .iter()
+                    .map(|(f, n)| format!("{f}/ {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let first = &elsewhere[0].0;
+                writeln!(
+                    out,
+                    "Next: {total} Markdown {files} already here ({folders}). To make them SOPs,"
+                )?;
+                writeln!(
+                    out,
+                    "      set `dir = \"{first}\"` under `[sops]` in sop.toml, then `sop adopt --dry-run` shows"
+                )?;
+                writeln!(
+                    out,
+                    "      the front matter it would write. Or write a new SOP with `sop new \"Title\"`."
+                )?;
+            }
             0 => {
                 writeln!(
                     out,
@@ -141,9 +245,10 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
             }
             n => {
                 let files = crate::words::plural(n, "file is", "files are");
+                let them = crate::words::plural(n, "it", "them");
                 writeln!(
                     out,
-                    "Next: {n} Markdown {files} already in sops/: check them with `sop lint`;"
+                    "Next: {n} Markdown {files} already in sops/: check {them} with `sop lint`;"
                 )?;
                 writeln!(
                     out,
@@ -152,33 +257,18 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
             }
         }
     }
-    if args.ci == Some(CiProvider::Github) && SOP_GITHUB_REPOSITORY == PLACEHOLDER_REPOSITORY {
-        // Only a `sop` built from an unreleased copy of the source: release binaries never
-        // carry the placeholder.
-        ctx.warn(&format!(
-            "`{WORKFLOW}` uses the action `{PLACEHOLDER_REPOSITORY}@v1`, a placeholder: this `sop` \
-             was built from a copy whose Cargo.toml does not name sop's GitHub repository yet. \
-             Before you push the workflow, replace `{PLACEHOLDER_REPOSITORY}` in it with the \
-             repository that publishes sop's releases, or install a released `sop` and run \
-             `sop init --ci github` again"
-        ))?;
-    }
-    if args.ci == Some(CiProvider::Github) && !ctx.quiet {
-        writeln!(out)?;
-        if args.code_scanning {
-            writeln!(
-                out,
-                "Still to do for CI: turn on code scanning for the repository on GitHub (Settings →\n\
-                 Advanced Security → Code scanning; a private repository needs GitHub Advanced\n\
-                 Security), or the upload step of `{WORKFLOW}` fails; then commit and push it."
-            )?;
+    if let Some((created, branch, working_dir)) = &workflow {
+        let todo = ci_todo(*created, args.code_scanning, branch, working_dir.as_deref());
+        if ctx.quiet {
+            if SOP_GITHUB_REPOSITORY == PLACEHOLDER_REPOSITORY {
+                ctx.warn(&todo.join(" "))?;
+            }
         } else {
-            writeln!(
-                out,
-                "Still to do for CI: commit `{WORKFLOW}` and push it.\n\
-                 Every pull request is then checked by the `{SOP_GITHUB_REPOSITORY}@v1` action,\n\
-                 with findings as annotations and all of them in the run's summary."
-            )?;
+            writeln!(out)?;
+            writeln!(out, "Still to do for CI:")?;
+            for (n, step) in todo.iter().enumerate() {
+                writeln!(out, "  {}. {step}", n + 1)?;
+            }
         }
     }
     if !gitignore
@@ -190,6 +280,80 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
         )?;
     }
     Ok(Exit::Success)
+}
+
+/// What the writer must still do for the GitHub workflow to run, one step per item.
+fn ci_todo(
+    created: Created,
+    code_scanning: bool,
+    branch: &str,
+    working_dir: Option<&str>,
+) -> Vec<String> {
+    let again = if code_scanning {
+        "sop init --ci github --code-scanning"
+    } else {
+        "sop init --ci github"
+    };
+    let mut todo = Vec::new();
+    if created == Created::Exists {
+        todo.push(format!(
+            "`{WORKFLOW}` was already there and is left as it was, so it may not use the sop \
+             action{}: to get the new workflow, move the old file away and run `{again}` again",
+            if code_scanning {
+                " nor upload to code scanning"
+            } else {
+                ""
+            }
+        ));
+        return todo;
+    }
+    if SOP_GITHUB_REPOSITORY == PLACEHOLDER_REPOSITORY {
+        // Only a `sop` built from an unreleased copy of the source: release binaries never
+        // carry the placeholder.
+        todo.push(format!(
+            "replace `{PLACEHOLDER_REPOSITORY}` in `{WORKFLOW}` with the GitHub repository that \
+             publishes sop's releases (`owner/name`): this `sop` was built from a copy whose \
+             Cargo.toml does not name it yet (or install a released `sop` and run `{again}` again)"
+        ));
+    }
+    if code_scanning {
+        todo.push(
+            "turn on code scanning for the repository on GitHub (Settings → Advanced Security → \
+             Code scanning; a private repository needs GitHub Advanced Security), or the upload \
+             step fails"
+                .to_string(),
+        );
+    }
+    let folder = working_dir.map_or_else(String::new, |d| {
+        format!(" (it lints the SOP repository in `{d}/`)")
+    });
+    todo.push(format!(
+        "commit `{WORKFLOW}` and push it: every pull request, and every push to `{branch}`, is \
+         then checked by the `{SOP_GITHUB_REPOSITORY}@v1` action{folder}, with findings as \
+         annotations and all of them in the run's summary"
+    ));
+    todo
+}
+
+/// The folders of `dir` (but `sops/` and the folders of tools: hidden ones, `site/`,
+/// `node_modules/`, `target/`) that hold Markdown files, with how many, most first.
+fn markdown_elsewhere(dir: &Path) -> Vec<(String, usize)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, usize)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            let skip = name.starts_with('.')
+                || matches!(name.as_str(), "sops" | "site" | "node_modules" | "target");
+            let n = if skip { 0 } else { markdown_files(&e.path()) };
+            (n > 0).then_some((name, n))
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    found
 }
 
 /// How many Markdown files are in `dir` and its folders (symbolic links not followed).

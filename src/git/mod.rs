@@ -265,6 +265,15 @@ pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     repo.workdir().map(Path::to_path_buf)
 }
 
+/// The branch `HEAD` names in the git repository that holds `dir` (even before its first
+/// commit), if it is on one.
+pub fn head_branch(dir: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(dir).ok()?;
+    let head = repo.find_reference("HEAD").ok()?;
+    let target = head.symbolic_target().ok().flatten()?;
+    target.strip_prefix("refs/heads/").map(str::to_string)
+}
+
 /// The files in git's index, as paths relative to the SOP root `root` (files outside it are
 /// left out); `Ok(None)` outside git.
 ///

@@ -138,15 +138,16 @@ fn init_ci_github_writes_a_workflow_that_uses_the_action() {
     let out = String::from_utf8(done.get_output().stdout.clone()).unwrap();
     let err = String::from_utf8(done.get_output().stderr.clone()).unwrap();
     // This test's `sop` is built from the source, whose Cargo.toml holds the placeholder
-    // repository until the project's own is written there: the writer is told to replace it.
+    // repository until the project's own is written there: replacing it is the first thing
+    // left to do.
+    assert_eq!(err, "");
     if action() == "uses: example/sop@v1" {
         assert!(
-            err.contains("uses the action `example/sop@v1`, a placeholder")
-                && err.contains("replace `example/sop` in it"),
-            "{err}"
+            out.contains("Still to do for CI:\n  1. replace `example/sop` in `.github/workflows/sop.yml` with the GitHub repository that publishes sop's releases"),
+            "{out}"
         );
     } else {
-        assert!(!err.contains("placeholder"), "{err}");
+        assert!(!out.contains("example/sop"), "{out}");
     }
     let wf = r.read(".github/workflows/sop.yml");
     assert!(wf.contains("pull_request"), "{wf}");
@@ -165,7 +166,82 @@ fn init_ci_github_writes_a_workflow_that_uses_the_action() {
     );
     assert!(!wf.contains("cargo install"), "no compiling in CI: {wf}");
     assert!(
-        out.contains("Still to do for CI: commit `.github/workflows/sop.yml` and push it."),
+        out.contains(". commit `.github/workflows/sop.yml` and push it: every pull request, and every push to `main`, is then checked"),
+        "{out}"
+    );
+    assert!(wf.contains("    branches: [main]\n"), "{wf}");
+}
+
+#[test]
+fn init_ci_github_in_a_folder_of_a_git_repository_writes_the_workflow_at_its_root() {
+    let r = SopRepo::empty();
+    r.git(&["init", "-q", "-b", "trunk"]);
+    r.write("docs/README.md", "# Docs\n");
+    let done = r
+        .sop()
+        .args(["init", "ops", "--ci", "github"])
+        .assert()
+        .success();
+    let out = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    assert!(r.path("ops/sop.toml").is_file());
+    assert!(
+        !r.path("ops/.github").exists(),
+        "GitHub reads no workflow there"
+    );
+    let wf = r.read(".github/workflows/sop.yml");
+    assert!(
+        wf.contains(
+            "        with:\n          working-directory: ops   # the folder with sop.toml\n"
+        ),
+        "{wf}"
+    );
+    assert!(wf.contains("    branches: [trunk]\n"), "{wf}");
+    assert!(
+        out.contains("created  .github/workflows/sop.yml at the git repository's root"),
+        "{out}"
+    );
+    assert!(
+        out.contains("every push to `trunk`, is then checked by the")
+            && out.contains("(it lints the SOP repository in `ops/`)"),
+        "{out}"
+    );
+
+    // Asked again, with code scanning: the workflow there is kept, and the writer is told so,
+    // with how to get the new one, instead of being promised an upload step it lacks.
+    let out = r
+        .sop()
+        .args(["init", "ops", "--ci", "github", "--code-scanning"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(r.read(".github/workflows/sop.yml"), wf);
+    assert!(
+        out.contains("Still to do for CI:\n  1. `.github/workflows/sop.yml` was already there and is left as it was, so it may not use the sop action nor upload to code scanning: to get the new workflow, move the old file away and run `sop init --ci github --code-scanning` again\n"),
+        "{out}"
+    );
+    assert!(!out.contains("turn on code scanning"), "{out}");
+}
+
+#[test]
+fn init_in_a_repository_of_documents_points_to_adopt() {
+    let r = SopRepo::empty();
+    r.write("docs/refunds.md", "# Refunds\n")
+        .write("docs/payouts/disputes.md", "# Disputes\n")
+        .write("guides/a.md", "# A\n");
+    let out = r
+        .sop()
+        .args(["init"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("Next: 3 Markdown files are already here (docs/ 2, guides/ 1). To make them SOPs,\n      set `dir = \"docs\"` under `[sops]` in sop.toml, then `sop adopt --dry-run` shows"),
         "{out}"
     );
 }
