@@ -34,8 +34,14 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         };
         return list_rules(args.format, &levels);
     }
-    let repo = ctx.repo()?;
-    let selection = Selection::new(ctx, &repo, &args.paths)?;
+    let (repo, paths) = match ctx.repo() {
+        Ok(repo) => (repo, args.paths.clone()),
+        Err(e) => match repo_of_paths(ctx, &args.paths)? {
+            Some(found) => found,
+            None => return Err(e),
+        },
+    };
+    let selection = Selection::new(ctx, &repo, &paths)?;
     let mut corpus = repo.load();
     let mut findings = check(&repo, &corpus)?;
     if args.fix && args.dry_run {
@@ -84,11 +90,21 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         .chain(corpus.broken.iter().map(|b| b.path.as_str()))
         .filter(|p| selection.contains(p))
         .count();
+    // GitHub finds files from the git repository's root.
+    let for_github = matches!(args.format, Format::Github | Format::Sarif)
+        || args.sarif_out.is_some()
+        || args.summary_out.is_some();
+    let root = if for_github {
+        root_in_git(&repo)
+    } else {
+        String::new()
+    };
     let report = Report {
         findings: &findings,
         sources: &sources,
         rules: &rules,
         checked,
+        root: &root,
     };
     let mut unchecked = selection.unchecked(&repo, &corpus);
     if selection.paths.is_none() && checked == 0 {
@@ -198,6 +214,67 @@ fn check(repo: &Repo, corpus: &Corpus) -> anyhow::Result<Vec<Finding>> {
 fn usage(e: LintError) -> anyhow::Error {
     let help = e.help();
     Stop::usage(e.to_string(), Some(help)).into()
+}
+
+/// The SOP repository's folder in its git repository, ending in `/` (`ops/`); empty when it is
+/// the git repository's root, or outside git.
+fn root_in_git(repo: &Repo) -> String {
+    crate::git::work_tree_root(&repo.root)
+        .and_then(|git| std::fs::canonicalize(git).ok())
+        .and_then(|git| {
+            let rel = repo.root.strip_prefix(git).ok()?;
+            let rel = rel.to_str()?.replace('\\', "/");
+            (!rel.is_empty()).then(|| format!("{rel}/"))
+        })
+        .unwrap_or_default()
+}
+
+/// Outside an SOP repository, the one that holds the files given (`sop lint ops/sops/x.md`
+/// from the root of a git repository whose SOP repository is `ops/`, as a pre-commit hook runs
+/// it), with the paths inside it; each path in no SOP repository is named in a note and left
+/// out. `None` when no path is in one, or they are in several.
+fn repo_of_paths(ctx: &Context, given: &[PathBuf]) -> anyhow::Result<Option<(Repo, Vec<PathBuf>)>> {
+    let mut found: Option<Repo> = None;
+    let mut inside = Vec::new();
+    let mut outside = Vec::new();
+    for p in given {
+        let full = ctx.cwd.join(p);
+        if full.symlink_metadata().is_err() {
+            return Err(Stop::usage(
+                format!("`{}` does not exist", p.display()),
+                Some("give `sop lint` SOP files or folders that exist, or no path to check every SOP".to_string()),
+            )
+            .into());
+        }
+        let folder = if full.is_dir() {
+            full.clone()
+        } else {
+            full.parent()
+                .map_or_else(|| full.clone(), std::path::Path::to_path_buf)
+        };
+        match Repo::open(&folder, ctx.config.as_deref()) {
+            Ok(repo) => match &found {
+                Some(f) if f.root != repo.root => return Ok(None),
+                Some(_) => inside.push(p.clone()),
+                None => {
+                    found = Some(repo);
+                    inside.push(p.clone());
+                }
+            },
+            Err(_) => outside.push(p),
+        }
+    }
+    let Some(mut repo) = found else {
+        return Ok(None);
+    };
+    super::attach_tracked(&mut repo);
+    for p in outside {
+        ctx.note(&format!(
+            "`{}` was not checked: it is in no SOP repository (no `sop.toml` in its folder or above it)",
+            p.display()
+        ))?;
+    }
+    Ok(Some((repo, inside)))
 }
 
 /// Which files the user asked about: everything, or some files and folders.

@@ -57,6 +57,7 @@ fn command(report: &Report<'_>, finding: &Finding, line: &mut String) {
     line.push_str("::");
     line.push_str(finding.severity.as_str());
     line.push_str(" file=");
+    escape_property(report.root, line);
     escape_property(&finding.file, line);
     match (finding.span, source) {
         (Some(_), Some(_)) => {

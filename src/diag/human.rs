@@ -426,6 +426,7 @@ mod tests {
             sources: &sources,
             rules: &[],
             checked: 1,
+            root: "",
         };
         let mut out = Vec::new();
         write(&report, HumanOptions::default(), &mut out).unwrap();
@@ -490,6 +491,7 @@ mod tests {
             sources: &sources,
             rules: &[],
             checked: 1,
+            root: "",
         };
         let mut out = Vec::new();
         write(&report, HumanOptions::default(), &mut out).unwrap();

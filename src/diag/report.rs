@@ -17,6 +17,10 @@ pub struct Report<'a> {
     pub rules: &'a [&'static RuleMeta],
     /// How many SOP files were checked (for the summary line).
     pub checked: usize,
+    /// The SOP repository's folder in the git repository (`ops/`), put before each path in
+    /// annotations, SARIF and the job summary, which GitHub reads from the git repository's
+    /// root; empty when they are the same folder (or outside git).
+    pub root: &'a str,
 }
 
 /// The output formats of `sop lint`.

@@ -214,14 +214,14 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 locations: [Location {
                     physical_location: PhysicalLocation {
                         artifact_location: ArtifactLocation {
-                            uri: to_uri(&finding.file),
+                            uri: to_uri(report.root, &finding.file),
                             uri_base_id: SRCROOT,
                         },
                         region: region(finding, source),
                     },
                 }],
                 partial_fingerprints: BTreeMap::from([(FINGERPRINT, fingerprint)]),
-                fixes: fixes(finding, source),
+                fixes: fixes(report.root, finding, source),
             }
         })
         .collect();
@@ -242,7 +242,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 SRCROOT,
                 BaseLocation {
                     description: OwnedText {
-                        text: "The root of the SOP repository: the folder with `sop.toml`."
+                        text: "The root of the git repository (of the SOP repository, the folder with `sop.toml`, outside git)."
                             .to_string(),
                     },
                 },
@@ -293,7 +293,7 @@ fn rule(meta: &'static RuleMeta) -> Rule<'static> {
 }
 
 /// The finding's machine edit as a SARIF fix.
-fn fixes(finding: &Finding, source: Option<&SourceFile>) -> Vec<SarifFix> {
+fn fixes(root: &str, finding: &Finding, source: Option<&SourceFile>) -> Vec<SarifFix> {
     let (Some(fix), Some(source)) = (&finding.fix, source) else {
         return Vec::new();
     };
@@ -324,7 +324,7 @@ fn fixes(finding: &Finding, source: Option<&SourceFile>) -> Vec<SarifFix> {
         },
         artifact_changes: [ArtifactChange {
             artifact_location: ArtifactLocation {
-                uri: to_uri(&finding.file),
+                uri: to_uri(root, &finding.file),
                 uri_base_id: SRCROOT,
             },
             replacements,
@@ -442,9 +442,10 @@ impl Fnv {
 
 /// A relative path as a URI reference: unreserved characters and `/` stay, every other byte is
 /// percent-encoded (spaces, `%`, `#`, `?`, `:` and non-ASCII letters).
-fn to_uri(path: &str) -> String {
-    let mut uri = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
+/// The URI of `root` and `path` (relative to the git repository's root), percent-encoded.
+fn to_uri(root: &str, path: &str) -> String {
+    let mut uri = String::with_capacity(root.len() + path.len());
+    for &b in root.as_bytes().iter().chain(path.as_bytes()) {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             uri.push(char::from(b));
         } else {
@@ -465,14 +466,14 @@ mod tests {
     #[test]
     fn uri_encodes_everything_but_unreserved_and_slashes() {
         assert_eq!(
-            to_uri("sops/pay/PAY-0001_a~b.md"),
+            to_uri("", "sops/pay/PAY-0001_a~b.md"),
             "sops/pay/PAY-0001_a~b.md"
         );
         assert_eq!(
-            to_uri("sops/a b/Größe#1%?.md"),
+            to_uri("", "sops/a b/Größe#1%?.md"),
             "sops/a%20b/Gr%C3%B6%C3%9Fe%231%25%3F.md"
         );
-        assert_eq!(to_uri("c:d"), "c%3Ad");
+        assert_eq!(to_uri("", "c:d"), "c%3Ad");
     }
 
     #[test]

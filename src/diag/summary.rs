@@ -66,7 +66,7 @@ pub fn to_markdown(report: &Report<'_>) -> String {
     for f in &shown {
         let loc = f.locate(report.sources.get(f.file.as_str()).copied());
         let _ = write!(md, "| {} | ", f.severity.as_str());
-        cell(&f.file, &mut md);
+        cell(&format!("{}{}", report.root, f.file), &mut md);
         let _ = write!(md, " | {} | `{}` | ", loc.line, f.rule.id);
         cell(&f.message, &mut md);
         if let Some(help) = &f.help {
@@ -143,6 +143,7 @@ mod tests {
             sources: &sources,
             rules: &[],
             checked: 3,
+            root: "",
         };
         to_markdown(&report)
     }

@@ -203,6 +203,7 @@ fn render_with(
         sources: &sources,
         rules,
         checked: 12,
+        root: "",
     };
     let mut out = Vec::new();
     sop::diag::write(

@@ -163,6 +163,7 @@ fn lint_in_process(
         sources: &sources,
         rules: &rules,
         checked: corpus.sops.len() + corpus.broken.len(),
+        root: "",
     };
     let mut out = Vec::new();
     sop::diag::write(
@@ -1117,4 +1118,74 @@ fn a_tab_in_the_front_matter_is_named_and_release_and_review_say_so() {
         "the front matter cannot be read: a tab indents this line"
     );
     assert_eq!(f["column"].as_u64(), Some(1));
+}
+
+/// An SOP repository in a folder (`ops/`) of a git repository: GitHub reads annotations, SARIF
+/// and the job summary from the git repository's root, and a pre-commit hook runs `sop lint`
+/// there with the staged files.
+#[test]
+fn an_sop_repository_in_a_folder_of_git_is_linted_from_either_place() {
+    let r = SopRepo::empty();
+    r.git(&["init", "-q", "-b", "main"]);
+    let broken = sop_text("SOP-0001", "Refunds", "procedure", "Approved");
+    r.write("ops/sop.toml", "")
+        .write("ops/sops/pay/SOP-0001-refunds.md", &broken)
+        .write("README.md", "# The team\n");
+
+    let github = r
+        .sop()
+        .current_dir(r.path("ops"))
+        .args(["lint", "--format", "github", "--sarif-out", "../lint.sarif"])
+        .args(["--summary-out", "../summary.md"])
+        .output()
+        .unwrap();
+    assert_eq!(github.status.code(), Some(1));
+    let annotations = String::from_utf8(github.stdout).unwrap();
+    assert!(
+        annotations.starts_with("::error file=ops/sops/pay/SOP-0001-refunds.md,line=5,"),
+        "{annotations}"
+    );
+    let sarif: Value = serde_json::from_str(&r.read("lint.sarif")).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "ops/sops/pay/SOP-0001-refunds.md"
+    );
+    assert!(
+        r.read("summary.md")
+            .contains("| error | ops/sops/pay/SOP-0001-refunds.md | 5 |"),
+        "{}",
+        r.read("summary.md")
+    );
+
+    // From the git repository's root, as pre-commit runs it: the SOP repository is the one
+    // that holds the files; a file in none is named and left out.
+    let out = r
+        .sop()
+        .args(["lint", "ops/sops/pay/SOP-0001-refunds.md", "README.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "`README.md` was not checked: it is in no SOP repository (no `sop.toml` in its folder or above it)"
+        ),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("error[status-invalid]")
+            && stdout.contains("--> sops/pay/SOP-0001-refunds.md:5:"),
+        "{stdout}"
+    );
+    r.write(
+        "ops/sops/pay/SOP-0001-refunds.md",
+        &broken.replace("Approved", "draft"),
+    );
+    r.sop()
+        .args(["lint", "ops/sops/pay/SOP-0001-refunds.md"])
+        .assert()
+        .success();
+    // A file in no SOP repository alone is still no SOP repository.
+    r.sop().args(["lint", "README.md"]).assert().code(2);
 }
