@@ -605,6 +605,17 @@ fn status_value(sop: &Sop, value: &str, span: Span, out: &mut Vec<Finding>) {
             ),
             None => "use one of `draft`, `review`, `approved` or `retired`".to_string(),
         });
+        if let Some(h) = hint
+            && sop.slice(span) == value
+        {
+            f = f.fix(Fix::suggestion(
+                format!("change the status `{value}` to `{h}`"),
+                vec![Edit {
+                    span,
+                    replacement: h.to_string(),
+                }],
+            ));
+        }
     }
     out.push(f);
 }

@@ -1189,3 +1189,29 @@ fn an_sop_repository_in_a_folder_of_git_is_linted_from_either_place() {
     // A file in no SOP repository alone is still no SOP repository.
     r.sop().args(["lint", "README.md"]).assert().code(2);
 }
+
+#[test]
+fn a_misspelt_status_comes_with_the_change_to_make() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/ops/SOP-0001-typo.md",
+        &sop_text("SOP-0001", "Typo", "procedure", "aproved"),
+    );
+    let (findings, _) = lint_json(&r, &[]);
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "status-invalid")
+        .unwrap();
+    // A suggestion, for the editor's quick fix and `--fix --dry-run`: never applied by `--fix`.
+    assert_eq!(f["fix"]["applicability"], "suggestion");
+    assert_eq!(
+        f["fix"]["description"],
+        "change the status `aproved` to `approved`"
+    );
+    assert_eq!(f["fix"]["edits"][0]["replacement"], "approved");
+    r.sop().args(["lint", "--fix"]).assert().code(1);
+    assert!(
+        r.read("sops/ops/SOP-0001-typo.md")
+            .contains("status: aproved\n")
+    );
+}
