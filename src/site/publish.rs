@@ -8,8 +8,9 @@
 //! refused when it is, holds or lies inside what the repository is made of ([`Owner`]), and a
 //! non-empty one is replaced only when it carries a marker file ([`MARKER`]) that `sop` wrote
 //! for this repository: a random token, also kept in the repository's git folder (which no
-//! commit can write), and the repository root. A marker merely present, committed by someone
-//! else or made for another clone, is refused.
+//! commit can write, and which moves with the repository), and the repository root, which
+//! must match outside git. A marker merely present, committed by someone else or made for
+//! another clone, is refused.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -109,17 +110,22 @@ impl Owner {
                 "its `{MARKER}` was not written by this version of `sop publish`"
             ));
         };
+        // In git, the token kept in the git folder (which no commit can write, and which moves
+        // with the repository) proves the site is this repository's, wherever the repository
+        // was when it was published: a folder moved or renamed keeps its site.
+        if self.token_file.is_some()
+            && is_token(&token)
+            && self.stored_token().as_deref() == Some(token.as_str())
+        {
+            return None;
+        }
         if Path::new(&root) != self.root {
             return Some(format!(
                 "its `{MARKER}` says it was published from `{root}`, not from this repository"
             ));
         }
-        let expected = match &self.token_file {
-            Some(_) => self.stored_token(),
-            // Without git there is nowhere to keep a token: the root must do.
-            None => Some(token.clone()),
-        };
-        if expected.as_deref() != Some(token.as_str()) || !is_token(&token) {
+        // Without git there is nowhere to keep a token: the root must do.
+        if self.token_file.is_some() || !is_token(&token) {
             return Some(format!(
                 "its `{MARKER}` does not match the token `sop publish` keeps in this repository's git folder"
             ));

@@ -218,6 +218,55 @@ fn publish_replaces_only_folders_it_marked_for_this_repository() {
     }
 }
 
+// A repository moved or renamed keeps its site: the token in its git folder moved with it.
+#[test]
+fn a_moved_repository_publishes_over_its_own_site() {
+    let top = SopRepo::empty();
+    let git = |dir: &str, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(top.path(dir))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    top.write("before/sop.toml", "").write(
+        "before/sops/ops/SOP-0001-base.md",
+        &sop_text("SOP-0001", "Base", "checklist", "approved"),
+    );
+    git("before", &["init", "-q", "-b", "main"]);
+    git("before", &["add", "-A"]);
+    git(
+        "before",
+        &[
+            "-c",
+            "user.name=W",
+            "-c",
+            "user.email=w@example.com",
+            "commit",
+            "-qm",
+            "add",
+        ],
+    );
+    let publish = |dir: &str| {
+        top.sop()
+            .current_dir(top.path(dir))
+            .arg("publish")
+            .output()
+            .unwrap()
+    };
+    assert!(publish("before").status.success());
+    std::fs::rename(top.path("before"), top.path("after")).unwrap();
+    let out = publish("after");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let marker = top.read("after/site/.sop-site");
+    assert!(marker.contains("/after\n"), "{marker}");
+}
+
 // See #11 (R10): build folders of a killed publish are removed by the next one; nothing else.
 #[test]
 fn publish_removes_build_folders_a_killed_run_left_behind() {
