@@ -483,9 +483,8 @@ fn action_stops_on_a_version_that_has_no_release() {
     let step = runner.step("install.sh", &[("INPUT_VERSION", "0.0.1")]);
     assert_eq!(step.status, 1, "{step:?}");
     assert!(
-        step.stdout.contains(
-            "::error title=sop action::sop 0.0.1 has no release: there is no sop-cli-"
-        ),
+        step.stdout
+            .contains("::error title=sop action::sop 0.0.1 has no release: there is no sop-cli-"),
         "{step:?}"
     );
     assert!(
@@ -654,7 +653,10 @@ fn action_warns_when_the_paths_check_no_sop() {
     let mut runner = Runner::new(&repo, false);
     install(&mut runner, "latest");
     for (paths, why) in [
-        ("docs/", "`docs/` was not checked: it is not in the SOP folder `sops/`"),
+        (
+            "docs/",
+            "`docs/` was not checked: it is not in the SOP folder `sops/`",
+        ),
         ("docs/guide.md", "`docs/guide.md` was not checked"),
         ("sops/empty/", "`sops/empty/` was not checked"),
     ] {
@@ -675,7 +677,8 @@ fn action_warns_when_the_paths_check_no_sop() {
             "{step:?}"
         );
         assert!(
-            step.summary.contains(&format!("**Not checked:**\n\n- {why}")),
+            step.summary
+                .contains(&format!("**Not checked:**\n\n- {why}")),
             "{paths}: {step:?}"
         );
     }
@@ -714,7 +717,10 @@ fn action_says_why_sop_could_not_check() {
         "{step:?}"
     );
     // The message is in the log too.
-    assert!(step.stderr.contains("`origin/nope` is not a commit"), "{step:?}");
+    assert!(
+        step.stderr.contains("`origin/nope` is not a commit"),
+        "{step:?}"
+    );
 
     // A path that does not exist, and a `%` that must not be taken for an escape.
     let step = runner.step("lint.sh", &[("INPUT_PATHS", "sops/100%/")]);
@@ -724,7 +730,10 @@ fn action_says_why_sop_could_not_check() {
             .contains("::error title=sop could not check the SOPs (exit 2)::error: `sops/100%25/` does not exist%0A"),
         "{step:?}"
     );
-    assert!(step.summary.contains("`sops/100%/` does not exist"), "{step:?}");
+    assert!(
+        step.summary.contains("`sops/100%/` does not exist"),
+        "{step:?}"
+    );
 }
 
 /// The SOP repository in a folder of the git repository (`ops/sop.toml`), as
@@ -789,7 +798,10 @@ fn action_runs_in_the_working_directory() {
     // From a folder inside the SOP repository, sop finds `ops/sop.toml` above it.
     let inside = runner.step(
         "lint.sh",
-        &[("INPUT_WORKING_DIRECTORY", "ops/sops"), ("INPUT_PATHS", "payments")],
+        &[
+            ("INPUT_WORKING_DIRECTORY", "ops/sops"),
+            ("INPUT_PATHS", "payments"),
+        ],
     );
     assert_eq!(inside.status, 1, "{inside:?}");
     assert!(
