@@ -24,6 +24,15 @@ escape_data() {
   printf '%s' "$s"
 }
 
+# A workflow command's property value: also `:` and `,` escaped.
+escape_property() {
+  local s
+  s="$(escape_data "$1")"
+  s="${s//:/%3A}"
+  s="${s//,/%2C}"
+  printf '%s' "$s"
+}
+
 # "1 warning", "2 warnings".
 count() {
   if [ "$1" -eq 1 ]; then printf '%s %s' "$1" "$2"; else printf '%s %ss' "$1" "$2"; fi
@@ -108,7 +117,8 @@ fi
 if [ "$workdir" = . ]; then echo "sop ${args[*]}"; else echo "(in $workdir) sop ${args[*]}"; fi
 set +e
 # Annotations name files from the git repository's root, as GitHub reads them.
-sop "${args[@]}" 2>"$errlog" | sed "s|^\(::[a-z]* file=\)|\1$(printf '%s' "$prefix" | sed 's/[\\|&]/\\&/g')|" | tee "$log"
+file_prefix="$(escape_property "$prefix" | sed 's/[\\|&]/\\&/g')"
+sop "${args[@]}" 2>"$errlog" | sed "s|^\(::[a-z]* file=\)|\1$file_prefix|" | tee "$log"
 status="${PIPESTATUS[0]}"
 set -e
 cat "$errlog" >&2
