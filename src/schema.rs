@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::repo::dates::{DATE_PATTERN, PERIOD_PATTERN};
 use crate::repo::keys::{KEYS, Shape};
 use crate::repo::{Settings, Status};
 
@@ -32,8 +33,10 @@ pub fn front_matter(settings: &Settings) -> Value {
             Shape::Type => json!({ "oneOf": types(settings) }),
             Shape::Status => json!({ "$ref": "#/$defs/Status" }),
             Shape::Version => json!({ "type": "string", "pattern": SEMVER }),
-            Shape::Text | Shape::Period => json!({ "type": "string" }),
-            Shape::Date => json!({ "type": "string", "format": "date" }),
+            Shape::Text => json!({ "type": "string" }),
+            Shape::Period => json!({ "type": "string", "pattern": PERIOD_PATTERN }),
+            // Validators check `format` only when asked to: the pattern always holds.
+            Shape::Date => json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN }),
             Shape::List => json!({ "$ref": "#/$defs/OneOrMany" }),
         };
         if !key.required {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs `sop` for the `sop` GitHub Action (action.yml): downloads the release archive for this
 # runner, verifies its SHA-256 checksum, unpacks the binary into $RUNNER_TEMP and puts it on
-# $GITHUB_PATH. When no release binary fits the runner (or the version has none), it says so in
-# the `fallback` output, and the action builds `sop` with `cargo install --locked` instead.
+# $GITHUB_PATH. When no release binary is built for the runner's system, it says so in the
+# `fallback` output, and the action builds `sop` with `cargo install --locked` instead. A
+# version without a release, or a download that fails, stops the step with the reason.
 #
 # Inputs (environment): INPUT_VERSION (`latest` or X.Y.Z, a leading `v` is allowed),
 # RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_PATH, GITHUB_OUTPUT, GITHUB_ACTION_PATH.
@@ -85,10 +86,24 @@ rm -rf "$dir"
 mkdir -p "$dir/bin"
 echo "Downloading $url"
 # --fail: a missing archive (HTTP 404, or no such file) is not saved as if it were one.
-if ! curl --fail --silent --show-error --location --retry 3 --output "$dir/$archive" "$url"; then
-  echo "No release archive at $url: building sop $cargo_version with cargo instead."
-  output fallback true
-  exit 0
+set +e
+http="$(curl --fail --silent --show-error --location --retry 3 --write-out '%{http_code}' \
+  --output "$dir/$archive" "$url" 2>"$dir/curl.err")"
+got=$?
+set -e
+if [ "$got" -ne 0 ]; then
+  said="$(tr '\n' ' ' <"$dir/curl.err")"
+  said="${said% }"
+  cat "$dir/curl.err" >&2
+  # No such file: HTTP 404 (curl exit 22, an HTTP error), or a file:// URL's missing file (37).
+  # Any other failure (no network, a timeout, a server error) says nothing about the release.
+  if { [ "$got" -eq 22 ] && [ "$http" = 404 ]; } || [ "$got" -eq 37 ]; then
+    if [ "$version" = latest ]; then
+      fail "the latest sop release has no $archive for this runner ($target; $url: ${said:-not found}). Pin a \`version\` that has it; the releases and their files are listed at $base."
+    fi
+    fail "sop $version has no release: there is no $archive at $url (${said:-not found}). Check the \`version\` input: write \`latest\` or a version listed at $base."
+  fi
+  fail "could not download $url (curl exit $got${said:+: $said}). This is a network or server problem, not a missing release: run the job again; if it keeps failing, check that the runner can reach $base."
 fi
 if ! curl --fail --silent --show-error --location --retry 3 --output "$dir/$archive.sha256" "$url.sha256"; then
   fail "the release has $archive but not its checksum $archive.sha256 ($url.sha256), so the download cannot be verified; nothing was installed. Pin another \`version\`, or report it to the sop project."

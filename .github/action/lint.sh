@@ -3,14 +3,57 @@
 # annotations (errors first), writes SARIF when asked, and a Markdown summary that is appended to
 # the job summary, so nothing is lost to GitHub's limit of 10 annotations per level and step.
 #
-# Inputs (environment): INPUT_BASE (a git revision; empty: the pull request's base branch, or no
-# base checks outside pull requests; `none`: no base checks), INPUT_PATHS (files or folders,
-# separated by spaces or lines; empty: every SOP), INPUT_SARIF (a file to write SARIF to, or
-# empty), INPUT_FAIL_ON (`error`, `warning` or `never`), GITHUB_WORKSPACE, GITHUB_BASE_REF,
+# Inputs (environment): INPUT_WORKING_DIRECTORY (the folder to run in, relative to
+# GITHUB_WORKSPACE; default `.`), INPUT_BASE (a git revision; empty: the pull request's base
+# branch, or no base checks outside pull requests; `none`: no base checks), INPUT_PATHS (files
+# or folders relative to the working directory, separated by spaces or lines; empty: every
+# SOP), INPUT_SARIF (a file to write SARIF to, relative to the working directory, or empty),
+# INPUT_FAIL_ON (`error`, `warning` or `never`), GITHUB_WORKSPACE, GITHUB_BASE_REF,
 # GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, RUNNER_TEMP. `sop` must be on PATH.
-# Outputs: errors, warnings (counts), sarif (the SARIF file, when written), exit-code.
+# Outputs: result (`clean`, `warnings`, `errors`, or `not-checked` when sop could not run),
+# errors, warnings (counts; empty when sop could not run), sarif (the SARIF file, relative to
+# GITHUB_WORKSPACE, when written), exit-code.
 set -euo pipefail
 
+# A message as the data of a workflow command: `%`, CR and LF escaped, `%` first.
+escape_data() {
+  local s="$1"
+  s="${s//'%'/%25}"
+  s="${s//$'\r'/%0D}"
+  s="${s//$'\n'/%0A}"
+  printf '%s' "$s"
+}
+
+# A workflow command's property value: also `:` and `,` escaped.
+escape_property() {
+  local s
+  s="$(escape_data "$1")"
+  s="${s//:/%3A}"
+  s="${s//,/%2C}"
+  printf '%s' "$s"
+}
+
+# "1 warning", "2 warnings".
+count() {
+  if [ "$1" -eq 1 ]; then printf '%s %s' "$1" "$2"; else printf '%s %ss' "$1" "$2"; fi
+}
+
+# A relative path as a URI reference, as sop writes SARIF paths: bytes other than letters,
+# digits and `-._~/` percent-encoded.
+uri_path() {
+  local s="$1" out="" c i
+  local LC_ALL=C
+  for ((i = 0; i < ${#s}; i++)); do
+    c="${s:i:1}"
+    case "$c" in
+      [A-Za-z0-9._~/-]) out+="$c" ;;
+      *) out+="$(printf '%%%02X' "'$c")" ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+
+outputs="${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set: run this as a GitHub Actions step}"
 fail_on="${INPUT_FAIL_ON:-error}"
 case "$fail_on" in
   error | warning | never) ;;
@@ -21,10 +64,35 @@ command -v sop >/dev/null 2>&1 || {
   exit 2
 }
 
-cd "${GITHUB_WORKSPACE:-.}"
+workspace="${GITHUB_WORKSPACE:-.}"
+cd "$workspace"
+workspace="$(pwd -P)"
+workdir="${INPUT_WORKING_DIRECTORY:-.}"
+if ! [ -d "$workdir" ]; then
+  echo "::error title=sop action::the input working-directory: '$(escape_data "$workdir")' is not a folder of the checked-out repository; give the folder that holds sop.toml (such as \`ops\`), relative to the repository root, or leave it out for the root"
+  exit 2
+fi
+cd "$workdir"
+
+# sop names files relative to the SOP repository (the folder of `sop.toml`), GitHub relative to
+# the git repository: `prefix` is the one's path in the other (`ops/`, or empty).
+git_root="$(git rev-parse --show-toplevel 2>/dev/null || printf '%s' "$workspace")"
+git_root="$(cd "$git_root" && pwd -P)"
+sop_root="$(pwd -P)"
+while [ "$sop_root" != "$git_root" ] && ! [ -f "$sop_root/sop.toml" ] && [ "$sop_root" != / ]; do
+  sop_root="$(dirname "$sop_root")"
+done
+[ -f "$sop_root/sop.toml" ] || sop_root="$git_root"
+prefix=""
+case "$sop_root/" in
+  "$git_root/"?*) prefix="${sop_root#"$git_root/"}/" ;;
+esac
+
 tmp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 log="$(mktemp "$tmp/sop-lint.XXXXXX")"
+errlog="$(mktemp "$tmp/sop-stderr.XXXXXX")"
 summary="$(mktemp "$tmp/sop-summary.XXXXXX")"
+trap 'rm -f "$log" "$errlog" "$summary"' EXIT
 
 args=(lint --format github --summary-out "$summary")
 base="${INPUT_BASE:-}"
@@ -46,33 +114,108 @@ if [ "${#paths[@]}" -gt 0 ]; then
   args+=(-- "${paths[@]}")
 fi
 
-echo "sop ${args[*]}"
+if [ "$workdir" = . ]; then echo "sop ${args[*]}"; else echo "(in $workdir) sop ${args[*]}"; fi
 set +e
-sop "${args[@]}" | tee "$log"
+# Annotations name files from the git repository's root, as GitHub reads them.
+file_prefix="$(escape_property "$prefix" | sed 's/[\\|&]/\\&/g')"
+sop "${args[@]}" 2>"$errlog" | sed "s|^\(::[a-z]* file=\)|\1$file_prefix|" | tee "$log"
 status="${PIPESTATUS[0]}"
 set -e
+cat "$errlog" >&2
+
+if [ -n "$prefix" ] && [ -n "${INPUT_SARIF:-}" ] && [ -f "$INPUT_SARIF" ]; then
+  # The same for SARIF, whose file locations are the only `"uri"` keys.
+  uri_prefix="$(uri_path "$prefix" | sed 's/[\\|&]/\\&/g')"
+  sed "s|^\( *\"uri\": \"\)|\1$uri_prefix|" "$INPUT_SARIF" >"$INPUT_SARIF.tmp"
+  mv "$INPUT_SARIF.tmp" "$INPUT_SARIF"
+fi
+
+step_summary() { if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat >>"$GITHUB_STEP_SUMMARY"; else cat >/dev/null; fi; }
+
+if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+  # 2: a usage, configuration or environment error; sop's message says why and how to fix it.
+  {
+    echo "result=not-checked"
+    echo "errors="
+    echo "warnings="
+    echo "exit-code=$status"
+  } >>"$outputs"
+  said="$(cat "$errlog")"
+  [ -n "$said" ] || said="sop printed no reason; run the same command locally to see it"
+  echo "::error title=sop could not check the SOPs (exit $status)::$(escape_data "$said")"
+  step_summary <<EOF
+## sop lint
+
+**sop could not check the SOPs** (exit $status), so nothing was checked:
+
+\`\`\`text
+$said
+\`\`\`
+EOF
+  exit "$status"
+fi
 
 # Each finding is one workflow command on one line (line breaks in it are escaped).
 errors="$(grep -c '^::error ' "$log" || true)"
 warnings="$(grep -c '^::warning ' "$log" || true)"
+result=clean
+[ "$warnings" -eq 0 ] || result=warnings
+[ "$errors" -eq 0 ] || result=errors
 {
+  echo "result=$result"
   echo "errors=$errors"
   echo "warnings=$warnings"
   echo "exit-code=$status"
-  if [ -n "${INPUT_SARIF:-}" ] && [ -f "$INPUT_SARIF" ]; then echo "sarif=$INPUT_SARIF"; fi
-} >>"${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set: run this as a GitHub Actions step}"
-if [ -s "$summary" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  cat "$summary" >>"$GITHUB_STEP_SUMMARY"
+  if [ -n "${INPUT_SARIF:-}" ] && [ -f "$INPUT_SARIF" ]; then
+    case "$INPUT_SARIF" in
+      /*) echo "sarif=$INPUT_SARIF" ;;
+      *) if [ "$workdir" = . ]; then echo "sarif=$INPUT_SARIF"; else echo "sarif=${workdir%/}/$INPUT_SARIF"; fi ;;
+    esac
+  fi
+} >>"$outputs"
+if [ -s "$summary" ]; then
+  step_summary <"$summary"
 fi
-rm -f "$log" "$summary"
 
-if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
-  # 2: a usage, configuration or environment error, explained in the log above.
-  echo "::error title=sop lint::sop could not check the SOPs (exit $status); the message above says why and how to fix it"
-  exit "$status"
+# What sop left out (a path outside the SOP folder, a folder without SOPs, no SOP at all):
+# its warnings go to the log only, where a green check would hide them.
+unchecked=()
+while IFS= read -r line; do
+  case "$line" in warning:\ *) unchecked+=("${line#warning: }") ;; esac
+done <"$errlog"
+if grep -q '^sop lint: .* in 0 SOPs' "$log" && [ "${#unchecked[@]}" -eq 0 ]; then
+  unchecked+=("no SOP was checked; check the \`paths\` and \`working-directory\` inputs")
 fi
+if [ "${#unchecked[@]}" -gt 0 ]; then
+  for why in "${unchecked[@]}"; do
+    echo "::warning title=sop lint checked less than asked::$(escape_data "$why")"
+  done
+  {
+    echo
+    echo "**Not checked:**"
+    echo
+    for why in "${unchecked[@]}"; do echo "- $why"; done
+  } | step_summary
+fi
+
+failing=""
 case "$fail_on" in
-  error) [ "$errors" -eq 0 ] || exit 1 ;;
-  warning) [ $((errors + warnings)) -eq 0 ] || exit 1 ;;
+  error)
+    [ "$errors" -eq 0 ] || failing="$(count "$errors" error), and \`fail-on: error\` fails on errors" ;;
+  warning)
+    if [ $((errors + warnings)) -gt 0 ]; then
+      if [ "$errors" -eq 0 ]; then
+        failing="$(count "$warnings" warning), and \`fail-on: warning\` fails on warnings"
+      elif [ "$warnings" -eq 0 ]; then
+        failing="$(count "$errors" error), and \`fail-on: warning\` fails on errors and warnings"
+      else
+        failing="$(count "$errors" error) and $(count "$warnings" warning), and \`fail-on: warning\` fails on both"
+      fi
+    fi ;;
   never) ;;
 esac
+if [ -n "$failing" ]; then
+  echo "::error title=sop lint::failing this check: $failing (set \`fail-on\` to change what fails it)"
+  printf '\n**Failing this check:** %s.\n' "$failing" | step_summary
+  exit 1
+fi

@@ -188,12 +188,18 @@ fn base_findings(
     let changes = git
         .changes_since(&repo.settings, base, git_base::Against::WorkTree)
     .map_err(|e| match e {
-        GitError::UnknownRevision { .. } => anyhow::Error::from(Stop::usage(
-            e.to_string(),
-            Some(format!(
-                "fetch it first (in CI: `git fetch origin main`, and check out with `fetch-depth: 0`), or name another revision in `--base`; `{base}` must be a branch, tag or commit"
-            )),
-        )),
+        GitError::UnknownRevision { .. } => {
+            let fetch = match git_base::fetch_command(base, &git.remote_names()) {
+                Some(command) => format!("`{command}`"),
+                None => "`git fetch origin <branch>` and name it `origin/<branch>`".to_string(),
+            };
+            anyhow::Error::from(Stop::usage(
+                e.to_string(),
+                Some(format!(
+                    "fetch it first (in CI: {fetch}, and check out with `fetch-depth: 0`), or name another revision in `--base`; `{base}` must be a branch, tag or commit"
+                )),
+            ))
+        }
         GitError::Open { .. } => anyhow::Error::from(Stop::usage(
             format!("`--base` needs a git repository, and `{}` is not in one", repo.root.display()),
             Some("run `git init` and commit the SOPs, or leave out `--base`".to_string()),

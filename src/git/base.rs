@@ -50,6 +50,21 @@ pub struct BaseChange {
 }
 
 impl Repo {
+    /// The names of the repository's remotes (`origin`, ...), for advice that names one.
+    pub fn remote_names(&self) -> Vec<String> {
+        self.repo.remotes().map_or_else(
+            |_| Vec::new(),
+            |names| {
+                names
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .map(str::to_string)
+                    .collect()
+            },
+        )
+    }
+
     /// The commit `rev` and `HEAD` have in common, as a full id: where a pull request started.
     ///
     /// # Errors
@@ -227,4 +242,63 @@ fn base_commit(git: &Repo, rev: &str) -> Result<git2::Oid, GitError> {
         .map_err(GitError::read(format!(
             "the common ancestor of HEAD and `{rev}`"
         )))
+}
+
+/// The command that fetches the base revision `rev` when it is missing, for advice: for a
+/// remote-tracking branch (`origin/main`, `refs/remotes/upstream/release/2`) the remote and its
+/// branch (`git fetch origin main`). `remotes` are the repository's remote names; `origin`,
+/// the one `actions/checkout` sets up, counts as a remote even when none is configured.
+/// `None` when `rev` names no remote's branch (a local branch, a tag, a commit).
+pub fn fetch_command(rev: &str, remotes: &[String]) -> Option<String> {
+    let short = rev.strip_prefix("refs/remotes/").unwrap_or(rev);
+    // The longest remote name that prefixes `rev`: remote names may hold `/` themselves.
+    let remote = remotes
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once("origin"))
+        .filter(|r| {
+            short
+                .strip_prefix(r)
+                .is_some_and(|rest| rest.len() > 1 && rest.starts_with('/'))
+        })
+        .max_by_key(|r| r.len())?;
+    let branch = &short[remote.len() + 1..];
+    Some(format!("git fetch {remote} {branch}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fetch_command;
+
+    #[test]
+    fn fetch_command_names_the_remote_and_branch_of_the_base() {
+        let remotes = ["origin".to_string(), "team/upstream".to_string()];
+        let fetch = |rev| fetch_command(rev, &remotes);
+        assert_eq!(
+            fetch("origin/nope").as_deref(),
+            Some("git fetch origin nope")
+        );
+        assert_eq!(
+            fetch("origin/release/2.x").as_deref(),
+            Some("git fetch origin release/2.x")
+        );
+        assert_eq!(
+            fetch("refs/remotes/origin/main").as_deref(),
+            Some("git fetch origin main")
+        );
+        assert_eq!(
+            fetch("team/upstream/main").as_deref(),
+            Some("git fetch team/upstream main")
+        );
+        // Without any remote configured, `origin` is still the one CI checks out from.
+        assert_eq!(
+            fetch_command("origin/dev", &[]).as_deref(),
+            Some("git fetch origin dev")
+        );
+        // A local branch, a tag or a commit names no remote.
+        assert_eq!(fetch("main"), None);
+        assert_eq!(fetch("feature/x"), None);
+        assert_eq!(fetch("origin/"), None);
+        assert_eq!(fetch("v1.2.0"), None);
+    }
 }

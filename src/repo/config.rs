@@ -142,6 +142,7 @@ pub struct Defaults {
     /// Owner for `sop new` when `--owner` is not given (else the git user).
     pub owner: Option<String>,
     /// Review cadence when an SOP sets neither `review_every` nor `next_review`.
+    #[schemars(pattern(super::dates::PERIOD_PATTERN))]
     pub review_every: String,
 }
 
@@ -168,6 +169,7 @@ pub struct TypeConfig {
     /// (not to `[sops] dir`): `"sops/alerts/**"`.
     pub paths: Vec<String>,
     /// Review cadence for SOPs of this type.
+    #[schemars(pattern(super::dates::PERIOD_PATTERN))]
     pub review_every: Option<String>,
     /// One line on what the type is for (shown by `sop new` on an unknown type).
     pub description: Option<String>,
@@ -255,6 +257,7 @@ impl<'de> Deserialize<'de> for SectionLevel {
 #[serde(default, deny_unknown_fields)]
 pub struct LintConfig {
     /// How long before its review date an SOP counts as due soon.
+    #[schemars(pattern(super::dates::PERIOD_PATTERN))]
     pub due_soon: String,
     /// Severity per rule id: `error`, `warning` or `off`.
     pub severity: BTreeMap<String, SeverityLevel>,

@@ -33,6 +33,23 @@ pub enum DateError {
     },
 }
 
+/// The form [`parse_date`] reads, as a regular expression for JSON Schemas (which do not check
+/// `"format": "date"` unless asked to): four, two and two ASCII digits.
+pub const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+
+/// What a [`Cadence`] parses, as a regular expression for JSON Schemas: a number from 1 to
+/// 100,000 (leading zeros allowed) and a unit in any case (`d`, `day`, `days`; `w`, `wk`,
+/// `wks`, `week`, `weeks`; `m`, `mo`, `mos`, `month`, `months`; `y`, `yr`, `yrs`, `year`,
+/// `years`), with spaces around them or not.
+pub const PERIOD_PATTERN: &str = concat!(
+    r"^\s*0*(?:[1-9][0-9]{0,4}|100000)\s*(?:",
+    r"[dD](?:[aA][yY][sS]?)?",
+    r"|[wW](?:[kK][sS]?|[eE][eE][kK][sS]?)?",
+    r"|[mM](?:[oO](?:[sS]|[nN][tT][hH][sS]?)?)?",
+    r"|[yY](?:[rR][sS]?|[eE][aA][rR][sS]?)?",
+    r")\s*$"
+);
+
 /// Parse an ISO 8601 calendar date, `YYYY-MM-DD` exactly.
 ///
 /// # Errors
@@ -182,6 +199,83 @@ impl Cadence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The schemas' patterns accept exactly what sop accepts.
+    #[test]
+    fn the_schema_patterns_agree_with_the_parsers() {
+        let period = regex::Regex::new(PERIOD_PATTERN).unwrap();
+        let units = [
+            "d", "day", "days", "w", "wk", "wks", "week", "weeks", "m", "mo", "mos", "month",
+            "months", "y", "yr", "yrs", "year", "years",
+        ];
+        let mut samples: Vec<String> = Vec::new();
+        for unit in units {
+            for amount in [
+                "1", "12", "012", "0", "00", "99999", "100000", "100001", "1000000",
+            ] {
+                for space in ["", " ", "  ", "\t"] {
+                    samples.push(format!("{amount}{space}{unit}"));
+                    samples.push(format!("{amount}{space}{}", unit.to_uppercase()));
+                    samples.push(format!(" {amount}{space}{unit} "));
+                }
+            }
+        }
+        for other in [
+            "12 monthz",
+            "12 mon",
+            "12 mont",
+            "12 dayss",
+            "12 yearly",
+            "12",
+            "months",
+            "",
+            " ",
+            "-1 days",
+            "+1 days",
+            "1.5 months",
+            "1 2 months",
+            "twelve months",
+            "1 Month",
+            "1 mOnThS",
+            "12 months ago",
+            "1 wee",
+            "1 yea",
+            "1 da",
+            "\u{661} day",
+            "1 \u{17f}",
+        ] {
+            samples.push(other.to_string());
+        }
+        for text in &samples {
+            assert_eq!(
+                period.is_match(text),
+                text.parse::<Cadence>().is_ok(),
+                "{text:?}"
+            );
+        }
+
+        let date = regex::Regex::new(DATE_PATTERN).unwrap();
+        for text in [
+            "2026-11-24",
+            "2026-02-30",
+            "2026-13-01",
+            "0000-00-00",
+            "2026-1-24",
+            "26-11-24",
+            "2026/11/24",
+            "2026-11-24 ",
+            " 2026-11-24",
+            "20261124",
+            "2026-11-2a",
+            "2026-11-240",
+            "\u{661}\u{662}\u{663}\u{664}-11-24",
+            "2026-11-24T10:00:00",
+        ] {
+            // The pattern checks the form; sop also knows which days the calendar has.
+            let form_ok = !matches!(parse_date(text), Err(DateError::Format));
+            assert_eq!(date.is_match(text), form_ok, "{text:?}");
+        }
+    }
 
     #[test]
     fn parses_iso_dates_and_explains_bad_days() {

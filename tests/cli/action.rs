@@ -302,9 +302,18 @@ fn action_installs_the_verified_release_binary_and_lints_once() {
     let annotations: Vec<&str> = lint
         .stdout
         .lines()
-        .filter(|l| l.starts_with("::error ") || l.starts_with("::warning "))
+        .filter(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
         .collect();
     assert_eq!(annotations.len(), 3, "{lint:?}");
+    // Then why the step fails, last.
+    assert_eq!(
+        lint.stdout.lines().last(),
+        Some(
+            "::error title=sop lint::failing this check: 1 error, and `fail-on: error` fails on errors (set `fail-on` to change what fails it)"
+        ),
+        "{lint:?}"
+    );
+    assert_eq!(lint.outputs["result"], "errors", "{lint:?}");
     assert!(annotations[0].starts_with("::error "), "{lint:?}");
     assert!(
         annotations[0].contains("file=sops/payments/SOP-0002-payout-disputes.md"),
@@ -466,14 +475,69 @@ fn action_refuses_a_release_without_checksum() {
 }
 
 #[test]
+fn action_stops_on_a_version_that_has_no_release() {
+    let repo = repo_with_findings();
+    let mut runner = Runner::new(&repo, false);
+    // A runner that has prebuilt binaries, and a version the release folder has none for: a
+    // wrong `version`, not a reason to compile for minutes.
+    let step = runner.step("install.sh", &[("INPUT_VERSION", "0.0.1")]);
+    assert_eq!(step.status, 1, "{step:?}");
+    assert!(
+        step.stdout
+            .contains("::error title=sop action::sop 0.0.1 has no release: there is no sop-cli-"),
+        "{step:?}"
+    );
+    assert!(
+        step.stdout
+            .contains("Check the `version` input: write `latest` or a version listed at file://"),
+        "{step:?}"
+    );
+    assert!(!step.stdout.contains("cargo"), "{step:?}");
+    assert_eq!(step.outputs.get("fallback"), None, "{step:?}");
+    assert!(runner.path_added.is_empty());
+}
+
+#[test]
+fn action_says_a_failed_download_is_not_a_missing_release() {
+    let repo = repo_with_findings();
+    let mut runner = Runner::new(&repo, false);
+    // A port nothing listens on: the connection is refused, as when GitHub is unreachable.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let step = runner.step(
+        "install.sh",
+        &[
+            ("INPUT_VERSION", VERSION),
+            (
+                "SOP_RELEASE_BASE_URL",
+                &format!("http://127.0.0.1:{port}/releases"),
+            ),
+        ],
+    );
+    assert_eq!(step.status, 1, "{step:?}");
+    assert!(
+        step.stdout.contains(&format!(
+            "::error title=sop action::could not download http://127.0.0.1:{port}/releases/download/v{VERSION}/sop-cli-"
+        )),
+        "{step:?}"
+    );
+    assert!(
+        step.stdout
+            .contains("This is a network or server problem, not a missing release"),
+        "{step:?}"
+    );
+    assert!(!step.stdout.contains("has no release"), "{step:?}");
+    assert_eq!(step.outputs.get("fallback"), None, "{step:?}");
+    assert!(runner.path_added.is_empty());
+}
+
+#[test]
 fn action_builds_with_cargo_when_no_binary_fits_the_runner() {
     let repo = repo_with_findings();
     let mut runner = Runner::new(&repo, false);
-    // A version the release folder has no archive for.
-    let step = runner.step("install.sh", &[("INPUT_VERSION", "0.0.1")]);
-    assert_eq!(step.status, 0, "{step:?}");
-    assert_eq!(step.outputs["fallback"], "true", "{step:?}");
-    assert_eq!(step.outputs["cargo-version"], "0.0.1");
     // A runner no binary is built for; `latest` builds the action's own version.
     let step = runner.step(
         "install.sh",
@@ -528,8 +592,25 @@ fn action_fail_on_decides_what_fails_the_step() {
     assert_eq!(warned.status, 1, "{warned:?}");
     assert_eq!(warned.outputs["errors"], "0");
     assert_eq!(warned.outputs["warnings"], "2");
+    assert_eq!(warned.outputs["result"], "warnings");
+    // The log, the annotations and the job summary say why a step without errors fails.
+    assert_eq!(
+        warned.stdout.lines().last(),
+        Some(
+            "::error title=sop lint::failing this check: 2 warnings, and `fail-on: warning` fails on warnings (set `fail-on` to change what fails it)"
+        ),
+        "{warned:?}"
+    );
+    assert!(
+        warned.summary.ends_with(
+            "\n**Failing this check:** 2 warnings, and `fail-on: warning` fails on warnings.\n"
+        ),
+        "{warned:?}"
+    );
     let passed = runner.step("lint.sh", &[("INPUT_FAIL_ON", "error")]);
     assert_eq!(passed.status, 0, "{passed:?}");
+    assert!(!passed.stdout.contains("failing this check"), "{passed:?}");
+    assert!(!passed.summary.contains("Failing"), "{passed:?}");
 
     let wrong = runner.step("lint.sh", &[("INPUT_FAIL_ON", "sometimes")]);
     assert_eq!(wrong.status, 2, "{wrong:?}");
@@ -562,6 +643,182 @@ fn action_checks_the_pull_request_against_its_base_branch() {
     );
     let no_base = runner.step("lint.sh", &[("INPUT_BASE", "none")]);
     assert!(!no_base.stdout.contains("--base"), "{no_base:?}");
+}
+
+#[test]
+fn action_warns_when_the_paths_check_no_sop() {
+    let repo = repo_with_findings();
+    repo.write("docs/guide.md", "# A guide\n");
+    repo.write("sops/empty/.keep", "");
+    let mut runner = Runner::new(&repo, false);
+    install(&mut runner, "latest");
+    for (paths, why) in [
+        (
+            "docs/",
+            "`docs/` was not checked: it is not in the SOP folder `sops/`",
+        ),
+        ("docs/guide.md", "`docs/guide.md` was not checked"),
+        ("sops/empty/", "`sops/empty/` was not checked"),
+    ] {
+        let step = runner.step(
+            "lint.sh",
+            &[("INPUT_PATHS", paths), ("INPUT_FAIL_ON", "warning")],
+        );
+        // Nothing wrong was found, so the step passes, but not silently.
+        assert_eq!(step.status, 0, "{step:?}");
+        assert!(
+            step.stdout.contains(&format!(
+                "::warning title=sop lint checked less than asked::{why}"
+            )),
+            "{paths}: {step:?}"
+        );
+        assert!(
+            step.summary.contains("**no problems in 0 SOPs**"),
+            "{step:?}"
+        );
+        assert!(
+            step.summary
+                .contains(&format!("**Not checked:**\n\n- {why}")),
+            "{paths}: {step:?}"
+        );
+    }
+    // A path that holds SOPs adds no such warning.
+    let step = runner.step("lint.sh", &[("INPUT_PATHS", "sops/payments/")]);
+    assert!(!step.stdout.contains("checked less than asked"), "{step:?}");
+    assert!(!step.summary.contains("Not checked"), "{step:?}");
+}
+
+#[test]
+fn action_says_why_sop_could_not_check() {
+    let repo = repo_with_findings();
+    let mut runner = Runner::new(&repo, false);
+    install(&mut runner, "latest");
+    let step = runner.step("lint.sh", &[("INPUT_BASE", "origin/nope")]);
+    assert_eq!(step.status, 2, "{step:?}");
+    // No counts that look like a clean run.
+    assert_eq!(step.outputs["result"], "not-checked", "{step:?}");
+    assert_eq!(step.outputs["errors"], "", "{step:?}");
+    assert_eq!(step.outputs["warnings"], "", "{step:?}");
+    assert_eq!(step.outputs["exit-code"], "2", "{step:?}");
+    // sop's own message, escaped as workflow-command data, is the annotation.
+    assert!(
+        step.stdout.contains(
+            "::error title=sop could not check the SOPs (exit 2)::error: `origin/nope` is not a commit, branch or tag in this repository%0A  help: fetch it first (in CI: `git fetch origin nope`"
+        ),
+        "{step:?}"
+    );
+    assert!(
+        step.summary
+            .starts_with("## sop lint\n\n**sop could not check the SOPs** (exit 2)"),
+        "{step:?}"
+    );
+    assert!(
+        step.summary.contains("in CI: `git fetch origin nope`"),
+        "{step:?}"
+    );
+    // The message is in the log too.
+    assert!(
+        step.stderr.contains("`origin/nope` is not a commit"),
+        "{step:?}"
+    );
+
+    // A path that does not exist, and a `%` that must not be taken for an escape.
+    let step = runner.step("lint.sh", &[("INPUT_PATHS", "sops/100%/")]);
+    assert_eq!(step.status, 2, "{step:?}");
+    assert!(
+        step.stdout
+            .contains("::error title=sop could not check the SOPs (exit 2)::error: `sops/100%25/` does not exist%0A"),
+        "{step:?}"
+    );
+    assert!(
+        step.summary.contains("`sops/100%/` does not exist"),
+        "{step:?}"
+    );
+}
+
+/// The SOP repository in a folder of the git repository (`ops/sop.toml`), as
+/// `sop init --ci github` sets the action up for it.
+#[test]
+fn action_runs_in_the_working_directory() {
+    let repo = repo_with_findings();
+    std::fs::create_dir_all(repo.path("ops")).unwrap();
+    for name in ["sop.toml", "sops"] {
+        std::fs::rename(repo.path(name), repo.path(&format!("ops/{name}"))).unwrap();
+    }
+    repo.write("README.md", "# Operations\n");
+    repo.commit("SOPs in ops/");
+    let mut runner = Runner::new(&repo, false);
+    install(&mut runner, "latest");
+
+    // At the root there is no SOP repository.
+    let root = runner.step("lint.sh", &[]);
+    assert_eq!(root.status, 2, "{root:?}");
+    assert_eq!(root.outputs["result"], "not-checked", "{root:?}");
+
+    let step = runner.step(
+        "lint.sh",
+        &[
+            ("INPUT_WORKING_DIRECTORY", "ops"),
+            ("INPUT_PATHS", "sops/payments/"),
+            ("INPUT_SARIF", "sop.sarif"),
+            ("INPUT_BASE", "main"),
+        ],
+    );
+    assert_eq!(step.status, 1, "{step:?}");
+    assert!(
+        step.stdout.contains("(in ops) sop lint --format github"),
+        "{step:?}"
+    );
+    assert_eq!(step.outputs["errors"], "1", "{step:?}");
+    assert_eq!(step.outputs["warnings"], "2", "{step:?}");
+    // Annotations and SARIF name the files from the repository root, as GitHub reads them.
+    let annotations: Vec<&str> = step
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
+        .collect();
+    assert_eq!(annotations.len(), 3, "{step:?}");
+    for a in &annotations {
+        assert!(
+            a.contains(" file=ops/sops/payments/SOP-0002-payout-disputes.md,"),
+            "{a}"
+        );
+    }
+    assert_eq!(step.outputs["sarif"], "ops/sop.sarif", "{step:?}");
+    let sarif: serde_json::Value = serde_json::from_str(&repo.read("ops/sop.sarif")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for r in results {
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "ops/sops/payments/SOP-0002-payout-disputes.md"
+        );
+    }
+
+    // From a folder inside the SOP repository, sop finds `ops/sop.toml` above it.
+    let inside = runner.step(
+        "lint.sh",
+        &[
+            ("INPUT_WORKING_DIRECTORY", "ops/sops"),
+            ("INPUT_PATHS", "payments"),
+        ],
+    );
+    assert_eq!(inside.status, 1, "{inside:?}");
+    assert!(
+        inside
+            .stdout
+            .contains("::error file=ops/sops/payments/SOP-0002-payout-disputes.md,"),
+        "{inside:?}"
+    );
+
+    let missing = runner.step("lint.sh", &[("INPUT_WORKING_DIRECTORY", "opz")]);
+    assert_eq!(missing.status, 2, "{missing:?}");
+    assert!(
+        missing
+            .stdout
+            .contains("the input working-directory: 'opz' is not a folder"),
+        "{missing:?}"
+    );
 }
 
 #[test]
@@ -621,6 +878,7 @@ fn action_yml_runs_the_scripts_that_exist() {
     }
     for input in [
         "version",
+        "working-directory",
         "base",
         "paths",
         "sarif",

@@ -150,7 +150,19 @@ fn unknown_base_is_a_usage_error_with_advice() {
         .clone();
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("`origin/main`"), "{err}");
-    assert!(err.contains("git fetch"), "{err}");
+    assert!(err.contains("in CI: `git fetch origin main`"), "{err}");
+    // The branch named is the one of the base given, not always `main`.
+    let out = r
+        .sop()
+        .args(["lint", "--base", "origin/nope"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("in CI: `git fetch origin nope`"), "{err}");
+    assert!(!err.contains("git fetch origin main"), "{err}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The pre-commit hooks of `.pre-commit-hooks.yaml`, run by the real `pre-commit` (from PyPI) on
 //! a temp repository: `git commit` runs the hook on the staged SOPs, a broken SOP blocks the
-//! commit and the fixed one passes. The `sop-lint-system` hook is used, as written in the
+//! commit and the fixed one passes, warnings are shown on a commit that passes, and an SOP with
+//! another Markdown extension of `sop.toml` (`.markdown`) is checked too. The `sop-lint-system` hook is used, as written in the
 //! manifest, under `repo: local` with the test-built `sop` on PATH (`sop-lint` is the same hook
 //! with `language: rust`, which would first compile `sop` in release mode).
 
@@ -83,6 +84,7 @@ fn pre_commit_hook_blocks_a_broken_sop_and_passes_the_fixed_one() {
     }
     repo.write(".pre-commit-config.yaml", &config);
     repo.write(".gitignore", ".pre-commit-cache/\n");
+    repo.write("sop.toml", "[sops]\nextensions = [\"md\", \"markdown\"]\n");
     repo.write(
         "sops/payments/SOP-0001-gift-refunds.md",
         &sop_text("SOP-0001", "Gift Refunds", "procedure", "approved"),
@@ -114,6 +116,37 @@ fn pre_commit_hook_blocks_a_broken_sop_and_passes_the_fixed_one() {
     assert!(passed.status.success(), "{said}");
     assert!(said.contains("Passed"), "{said}");
     assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "2");
+
+    // Warnings let the commit through, and pre-commit shows them (it hides the output of a
+    // passing hook unless the hook is `verbose`).
+    let path = "sops/payments/SOP-0003-chargebacks.md";
+    let warned = sop_text("SOP-0003", "Chargebacks", "procedure", "draft")
+        .replace("The purpose of this SOP.", "<Describe the purpose.>");
+    repo.write(path, &warned);
+    repo.git(&["add", "-A"]);
+    let passed = run(&repo, "git", &["commit", "-m", "add chargebacks"]);
+    let said = text(&passed);
+    assert!(passed.status.success(), "{said}");
+    assert!(said.contains("Passed"), "{said}");
+    assert!(said.contains("placeholder-left"), "{said}");
+    assert!(said.contains(path), "{said}");
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "3");
+
+    // A `.markdown` SOP (`extensions` in sop.toml) is checked like a `.md` one.
+    let path = "sops/payments/SOP-0004-card-disputes.markdown";
+    let good = sop_text("SOP-0004", "Card Disputes", "procedure", "draft");
+    repo.write(path, &good.replace("version: 1.0.0", "version: 1.0"));
+    repo.git(&["add", "-A"]);
+    let blocked = run(&repo, "git", &["commit", "-m", "add card disputes"]);
+    let said = text(&blocked);
+    assert!(!blocked.status.success(), "the commit went through: {said}");
+    assert!(said.contains("version-invalid"), "{said}");
+    assert!(said.contains(path), "{said}");
+    repo.write(path, &good);
+    repo.git(&["add", "-A"]);
+    let passed = run(&repo, "git", &["commit", "-m", "add card disputes"]);
+    assert!(passed.status.success(), "{}", text(&passed));
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "4");
 
     // A commit without Markdown files skips the hook.
     repo.write("notes.txt", "hello\n");

@@ -64,7 +64,10 @@ fn the_front_matter_schema_holds_the_repository_types_and_ids() {
 }
 
 /// The demo SOPs' front matter (as JSON, the way an editor's YAML server sees it) and the demo
-/// `sop.toml`, checked with python's `jsonschema` against what `sop schema` prints.
+/// `sop.toml`, checked with python's `jsonschema` against what `sop schema` prints; the same
+/// front matter with a date or a review period sop refuses, and a `sop.toml` with a period sop
+/// refuses, do not validate (a validator checks `"format": "date"` only when asked to, so the
+/// schemas also give patterns).
 #[test]
 #[ignore = "needs python3 with jsonschema (pip install jsonschema)"]
 fn the_demo_repository_validates_against_the_schemas() {
@@ -109,8 +112,33 @@ for d in json.load(open(sys.argv[3])):
     for e in fm.iter_errors(d["data"]):
         bad.append(f'{d["file"]}: {e.message}')
 conf = Draft202012Validator(json.load(open(sys.argv[2])))
-for e in conf.iter_errors(tomllib.load(open(sys.argv[4], "rb"))):
+toml = tomllib.load(open(sys.argv[4], "rb"))
+for e in conf.iter_errors(toml):
     bad.append(f"sop.toml: {e.message}")
+# Values sop lint refuses (date-invalid, review-every-invalid) and ones it takes.
+sop = json.load(open(sys.argv[3]))[0]["data"]
+for key, value, valid in [
+    ("effective", "2026-1-5", False),
+    ("effective", "24.11.2026", False),
+    ("last_reviewed", "2026-11-24T10:00", False),
+    ("next_review", "next year", False),
+    ("next_review", "2027-01-31", True),
+    ("review_every", "12 monthz", False),
+    ("review_every", "12", False),
+    ("review_every", "0 days", False),
+    ("review_every", "6 Months", True),
+    ("review_every", "1y", True),
+]:
+    if fm.is_valid({**sop, key: value}) != valid:
+        bad.append(f"front matter with {key}: {value!r} should {'' if valid else 'not '}validate")
+for table, key, value, valid in [
+    ("lint", "due_soon", "30 dayz", False),
+    ("defaults", "review_every", "a year", False),
+    ("defaults", "review_every", "2 years", True),
+]:
+    changed = {**toml, table: {**toml.get(table, {}), key: value}}
+    if conf.is_valid(changed) != valid:
+        bad.append(f"sop.toml with [{table}] {key} = {value!r} should {'' if valid else 'not '}validate")
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 "#;
