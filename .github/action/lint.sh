@@ -24,33 +24,9 @@ escape_data() {
   printf '%s' "$s"
 }
 
-# A workflow command's property value: also `:` and `,` escaped.
-escape_property() {
-  local s
-  s="$(escape_data "$1")"
-  s="${s//:/%3A}"
-  s="${s//,/%2C}"
-  printf '%s' "$s"
-}
-
 # "1 warning", "2 warnings".
 count() {
   if [ "$1" -eq 1 ]; then printf '%s %s' "$1" "$2"; else printf '%s %ss' "$1" "$2"; fi
-}
-
-# A relative path as a URI reference, as sop writes SARIF paths: bytes other than letters,
-# digits and `-._~/` percent-encoded.
-uri_path() {
-  local s="$1" out="" c i
-  local LC_ALL=C
-  for ((i = 0; i < ${#s}; i++)); do
-    c="${s:i:1}"
-    case "$c" in
-      [A-Za-z0-9._~/-]) out+="$c" ;;
-      *) out+="$(printf '%%%02X' "'$c")" ;;
-    esac
-  done
-  printf '%s' "$out"
 }
 
 outputs="${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set: run this as a GitHub Actions step}"
@@ -73,20 +49,6 @@ if ! [ -d "$workdir" ]; then
   exit 2
 fi
 cd "$workdir"
-
-# sop names files relative to the SOP repository (the folder of `sop.toml`), GitHub relative to
-# the git repository: `prefix` is the one's path in the other (`ops/`, or empty).
-git_root="$(git rev-parse --show-toplevel 2>/dev/null || printf '%s' "$workspace")"
-git_root="$(cd "$git_root" && pwd -P)"
-sop_root="$(pwd -P)"
-while [ "$sop_root" != "$git_root" ] && ! [ -f "$sop_root/sop.toml" ] && [ "$sop_root" != / ]; do
-  sop_root="$(dirname "$sop_root")"
-done
-[ -f "$sop_root/sop.toml" ] || sop_root="$git_root"
-prefix=""
-case "$sop_root/" in
-  "$git_root/"?*) prefix="${sop_root#"$git_root/"}/" ;;
-esac
 
 tmp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 log="$(mktemp "$tmp/sop-lint.XXXXXX")"
@@ -116,19 +78,12 @@ fi
 
 if [ "$workdir" = . ]; then echo "sop ${args[*]}"; else echo "(in $workdir) sop ${args[*]}"; fi
 set +e
-# Annotations name files from the git repository's root, as GitHub reads them.
-file_prefix="$(escape_property "$prefix" | sed 's/[\\|&]/\\&/g')"
-sop "${args[@]}" 2>"$errlog" | sed "s|^\(::[a-z]* file=\)|\1$file_prefix|" | tee "$log"
+# sop names files from the git repository's root in annotations, SARIF and the summary, as
+# GitHub reads them, also when the SOP repository is a folder of it.
+sop "${args[@]}" 2>"$errlog" | tee "$log"
 status="${PIPESTATUS[0]}"
 set -e
 cat "$errlog" >&2
-
-if [ -n "$prefix" ] && [ -n "${INPUT_SARIF:-}" ] && [ -f "$INPUT_SARIF" ]; then
-  # The same for SARIF, whose file locations are the only `"uri"` keys.
-  uri_prefix="$(uri_path "$prefix" | sed 's/[\\|&]/\\&/g')"
-  sed "s|^\( *\"uri\": \"\)|\1$uri_prefix|" "$INPUT_SARIF" >"$INPUT_SARIF.tmp"
-  mv "$INPUT_SARIF.tmp" "$INPUT_SARIF"
-fi
 
 step_summary() { if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat >>"$GITHUB_STEP_SUMMARY"; else cat >/dev/null; fi; }
 
