@@ -4,7 +4,7 @@
 Starts a language server over stdio in a repository, opens one SOP, then types into it: each
 edit is one `textDocument/didChange` (an incremental change of one character), and the time
 measured is from sending the edit to receiving that version's `textDocument/publishDiagnostics`
-(for a server that does not push diagnostics, its answer to `textDocument/diagnostic`). The
+(for a server that offers pull diagnostics, its answer to `textDocument/diagnostic`). The
 figure includes the server's pause before it checks (`sop lsp` waits 30 ms for more keys), so
 it is what the writer sees.
 
@@ -100,7 +100,11 @@ def main():
     parser.add_argument("--file", required=True, help="the SOP to type into, relative to --repo")
     parser.add_argument("--edits", type=int, default=40)
     parser.add_argument("--pause", type=float, default=0.15, help="seconds between edits")
-    parser.add_argument("--pull", action="store_true", help="ask with textDocument/diagnostic")
+    parser.add_argument(
+        "--pull",
+        action="store_true",
+        help="ask with textDocument/diagnostic (the default when the server offers it)",
+    )
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
 
@@ -134,12 +138,14 @@ def main():
             },
         },
     )
-    at, _ = server.wait(lambda m: m.get("id") == init)
+    at, answer = server.wait(lambda m: m.get("id") == init)
     start_ms = (at - started) * 1000
     server.notify("initialized", {})
+    # A server that offers pull diagnostics is asked; one that does not pushes them.
+    pull = args.pull or "diagnosticProvider" in answer.get("result", {}).get("capabilities", {})
 
     def diagnostics_of(version):
-        if args.pull:
+        if pull:
             asked = server.request(
                 "textDocument/diagnostic", {"textDocument": {"uri": uri}}
             )
@@ -193,8 +199,9 @@ def main():
 
     waits.sort()
     p90 = waits[min(len(waits) - 1, int(len(waits) * 0.9))]
+    how = "pulled" if pull else "pushed"
     print(
-        f"{' '.join(args.command)}: started in {start_ms:.1f} ms; "
+        f"{' '.join(args.command)} ({how}): started in {start_ms:.1f} ms; "
         f"first diagnostics {open_ms:.1f} ms after opening ({found} found); "
         f"after an edit: median {statistics.median(waits):.1f} ms, 90th percentile {p90:.1f} ms, "
         f"worst {waits[-1]:.1f} ms ({len(waits)} edits)"
