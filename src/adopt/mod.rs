@@ -11,6 +11,7 @@
 
 pub mod codeowners;
 pub mod import;
+pub mod settings;
 
 use crate::repo::edit::{self, NewValue};
 use crate::repo::front_matter::{Field, FrontMatter, Value};
@@ -76,6 +77,9 @@ pub struct Plan {
     pub undecided: Vec<String>,
     /// The heading removed because it repeated the title: its line and text.
     pub removed_heading: Option<(usize, String)>,
+    /// The document's own key whose one value became a key of sop's and was removed (its
+    /// line and name): `author: Maria Lopez` became `owner: Maria Lopez`.
+    pub moved_key: Option<(usize, String)>,
     /// The first `# ` heading kept although its text gave the title, because it holds more
     /// than the title (a link, emphasis, an `{#anchor}`): its line and source text.
     pub kept_heading: Option<(usize, String)>,
@@ -86,8 +90,65 @@ pub struct Plan {
 impl Plan {
     /// Whether the file changes.
     pub fn changes(&self) -> bool {
-        !self.written.is_empty() || self.removed_heading.is_some()
+        !self.written.is_empty() || self.removed_heading.is_some() || self.moved_key.is_some()
     }
+}
+
+/// The people a document's own `author:` or `authors:` names (Hugo's and Jekyll's keys: one
+/// name or a list of them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Author {
+    /// The key as written.
+    key: String,
+    /// Its line in the file.
+    line: usize,
+    /// The first person named: the owner.
+    first: String,
+    /// Everyone named.
+    names: Vec<String>,
+}
+
+impl Author {
+    /// Where the owner came from, for the summary.
+    fn source(&self) -> String {
+        if self.names.len() > 1 {
+            format!(
+                "from its `{}:` (it names {}; the first is taken)",
+                self.key,
+                self.names.join(", ")
+            )
+        } else {
+            format!("from its `{}:`", self.key)
+        }
+    }
+}
+
+/// The people `sop`'s front matter names in `author:` (else `authors:`), when that is not a key
+/// of sop's own under the team's names.
+fn document_author(settings: &Settings, sop: &Sop) -> Option<Author> {
+    let fm = sop.front_matter.as_ref()?;
+    ["author", "authors"].iter().find_map(|key| {
+        if settings.keys.key(key).is_some() {
+            return None;
+        }
+        let field = fm.get(key)?;
+        let names: Vec<String> = match &field.value {
+            Value::Text(t) => vec![t.trim().to_string()],
+            Value::List(items) => items
+                .iter()
+                .filter_map(|i| i.text.as_deref())
+                .map(|t| t.trim().to_string())
+                .collect(),
+            Value::Null | Value::Mapping => Vec::new(),
+        };
+        let names: Vec<String> = names.into_iter().filter(|n| !n.is_empty()).collect();
+        Some(Author {
+            key: field.key.clone(),
+            line: sop.source.line_col(field.key_span.start).line,
+            first: names.first()?.clone(),
+            names,
+        })
+    })
 }
 
 /// Why a file cannot be adopted.
@@ -268,11 +329,13 @@ pub fn plan(
             .map_or(text.len(), |i| span.end + i + 1);
         let source = text.get(span.start..end).unwrap_or_default();
         if heading_is_only(source, &title) {
-            body_text = format!(
-                "{}{}",
-                text.get(..span.start).unwrap_or_default(),
-                text.get(end..).unwrap_or_default()
-            );
+            let before = text.get(..span.start).unwrap_or_default();
+            let mut after = text.get(end..).unwrap_or_default();
+            // A blank line before the heading and one after it would leave two: keep one.
+            if before.ends_with("\n\n") || before.ends_with("\n\r\n") {
+                after = after.trim_start_matches(['\r', '\n']);
+            }
+            body_text = format!("{before}{after}");
             out.removed_heading = Some((line, format!("# {h}")));
         } else {
             let first_line = source.lines().next().unwrap_or_default().trim();
@@ -364,7 +427,20 @@ pub fn plan(
             ),
         );
     }
-    if !has("owner")
+    let author = if has("owner") {
+        None
+    } else {
+        document_author(settings, sop)
+    };
+    if let Some(a) = author {
+        push(&mut written, "owner", a.first.clone(), a.source());
+        if a.names.len() == 1 {
+            // The one person it names is now the owner: the key would only repeat it.
+            body_text = edit::remove_key(&body_text, &a.key)
+                .map_err(|e| Refusal::FrontMatter(e.to_string()))?;
+            out.moved_key = Some((a.line, a.key));
+        }
+    } else if !has("owner")
         && let Some(o) = from_table("owner")
     {
         push(&mut written, "owner", o, TABLE.into());
@@ -383,16 +459,20 @@ pub fn plan(
                 source,
             }),
             None => out.undecided.push(format!(
-                "set `department:` in {} (it is not in a folder; or pass `--department`)",
-                sop.path
+                "set `department:` in {} (it is directly in the SOP folder `{}/`, not in a department's folder; or pass `--department`)",
+                sop.path,
+                settings.sops_dir()
             )),
         }
     }
+    // `effective` is the day an approved version took effect: a draft has none yet.
     if !has("effective")
+        && status == "approved"
         && let Some(d) = from_table("effective")
     {
         push(&mut written, "effective", d, TABLE.into());
     } else if !has("effective")
+        && status == "approved"
         && let Some(d) = &facts.first_commit
     {
         written.push(Written {
@@ -729,7 +809,7 @@ Who may enter.
         let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
         assert_eq!(
             p.text,
-            "---\nid: SOP-0007\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\neffective: 2026-01-01\nlast_reviewed: 2026-02-01\n---\n\nHow we refund.\n"
+            "---\nid: SOP-0007\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\nlast_reviewed: 2026-02-01\n---\n\nHow we refund.\n"
         );
         assert_eq!(p.removed_heading, Some((1, "# Refund requests".into())));
         assert!(p.undecided.is_empty());

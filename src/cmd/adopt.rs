@@ -217,6 +217,13 @@ fn summary(
                 "  kept the heading `{h}` (line {line}): it holds more than the title; remove it by hand if the page should show the title once"
             )?;
         }
+        if let Some((line, key)) = &p.moved_key {
+            writeln!(
+                out,
+                "  {} `{key}:` (line {line}): `owner:` names the same person now",
+                if dry_run { "would remove" } else { "removed" }
+            )?;
+        }
         if let Some((line, h)) = &p.removed_heading {
             writeln!(
                 out,
