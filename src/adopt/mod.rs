@@ -13,6 +13,7 @@ pub mod codeowners;
 pub mod import;
 pub mod settings;
 
+use crate::lint::registry as rules;
 use crate::repo::edit::{self, NewValue};
 use crate::repo::front_matter::{Field, FrontMatter, Value};
 use crate::repo::sop::id_number;
@@ -74,7 +75,7 @@ pub struct Plan {
     /// The keys added.
     pub written: Vec<Written>,
     /// What could not be decided, each as an instruction ("set `owner:` …").
-    pub undecided: Vec<String>,
+    pub undecided: Vec<ToDo>,
     /// The heading removed because it repeated the title: its line and text.
     pub removed_heading: Option<(usize, String)>,
     /// The document's own key whose one value became a key of sop's and was removed (its
@@ -149,6 +150,27 @@ fn document_author(settings: &Settings, sop: &Sop) -> Option<Author> {
             names,
         })
     })
+}
+
+/// Something only the team can decide, as an instruction ("set `owner:` …").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToDo {
+    /// The instruction.
+    pub text: String,
+    /// The rule `sop lint` reports it under until it is done (`key-missing`), if any.
+    pub rule: Option<&'static str>,
+}
+
+impl ToDo {
+    fn new(rule: Option<&'static str>, text: String) -> ToDo {
+        ToDo { text, rule }
+    }
+}
+
+impl std::fmt::Display for ToDo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// Why a file cannot be adopted.
@@ -250,11 +272,11 @@ pub fn plan(
         })
         && id_number(id, &settings.ids).is_none()
     {
-        out.undecided.push(format!(
+        out.undecided.push(ToDo::new(Some(rules::ID_INVALID.id), format!(
             "`id: {id}` in {} is not an id of this repository's form {}, so the page is never published: remove the `id:` line so `sop adopt` gives it the next free id, or set `[sops] id_pattern` in sop.toml to the form of your ids",
             sop.path,
             settings.ids.shape()
-        ));
+        )));
     }
     if is_adopted(settings, sop) {
         return Ok(out);
@@ -277,10 +299,10 @@ pub fn plan(
         match sop.file_name.id.clone().or_else(|| facts.new_id.clone()) {
             Some(id) if sop.file_name.id.is_some() => push(&mut written, "id", id, "from the file name".into()),
             Some(id) => push(&mut written, "id", id, "the next free number".into()),
-            None => out.undecided.push(format!(
+            None => out.undecided.push(ToDo::new(Some(rules::KEY_MISSING.id), format!(
                 "set `id:` in {} (`[sops] id_pattern` gives no next id: write the first id by hand)",
                 sop.path
-            )),
+            ))),
         }
     }
 
@@ -357,9 +379,12 @@ pub fn plan(
                 "procedure".into(),
                 "no `[types.*] paths` in sop.toml matches it: check it, or add `paths`".into(),
             ),
-            None => out.undecided.push(format!(
-                "set `type:` in {} (no `[types.*] paths` in sop.toml matches it)",
-                sop.path
+            None => out.undecided.push(ToDo::new(
+                Some(rules::KEY_MISSING.id),
+                format!(
+                    "set `type:` in {} (no `[types.*] paths` in sop.toml matches it)",
+                    sop.path
+                ),
             )),
         }
     }
@@ -375,11 +400,11 @@ pub fn plan(
             if let Some(marker) = marker
                 && s.trim() != "draft"
             {
-                out.undecided.push(format!(
+                out.undecided.push(ToDo::new(None, format!(
                     "{} says `status: {}`, but {marker}: sop publishes by `status`, so set `status: draft` if it must stay unpublished, or remove what marks it as unpublished",
                     sop.path,
                     s.trim()
-                ));
+                )));
             }
             s
         }
@@ -458,11 +483,11 @@ pub fn plan(
                 value: d,
                 source,
             }),
-            None => out.undecided.push(format!(
+            None => out.undecided.push(ToDo::new(Some(rules::KEY_MISSING.id), format!(
                 "set `department:` in {} (it is directly in the SOP folder `{}/`, not in a department's folder; or pass `--department`)",
                 sop.path,
                 settings.sops_dir()
-            )),
+            ))),
         }
     }
     // `effective` is the day an approved version took effect: a draft has none yet.
@@ -510,10 +535,10 @@ pub fn plan(
                 "from `--approver`".into(),
             );
         } else {
-            out.undecided.push(format!(
+            out.undecided.push(ToDo::new(Some(rules::APPROVED_WITHOUT_APPROVERS.id), format!(
                 "set `approvers:` in {} to the people who approved it (or pass `--approver NAME`)",
                 sop.path
-            ));
+            )));
         }
     }
     out.written = written;
@@ -554,7 +579,7 @@ fn owner(
     facts: &Facts,
     choices: &Choices,
     written: &mut Vec<Written>,
-    undecided: &mut Vec<String>,
+    undecided: &mut Vec<ToDo>,
 ) {
     let from_codeowners = facts
         .code_owners
@@ -591,7 +616,10 @@ fn owner(
         OwnerFrom::Git => "git has no commit of it",
         OwnerFrom::Either => "CODEOWNERS names nobody for it and git has no commit of it",
     };
-    undecided.push(format!("set `owner:` in {} ({why})", sop.path));
+    undecided.push(ToDo::new(
+        Some(rules::KEY_MISSING.id),
+        format!("set `owner:` in {} ({why})", sop.path),
+    ));
 }
 
 fn department(settings: &Settings, sop: &Sop, choices: &Choices) -> Option<(String, String)> {
@@ -841,12 +869,12 @@ Who may enter.
         assert!(
             p.undecided
                 .iter()
-                .any(|u| u.starts_with("set `owner:` in sops/loose.md"))
+                .any(|u| u.text.starts_with("set `owner:` in sops/loose.md"))
         );
         assert!(
             p.undecided
                 .iter()
-                .any(|u| u.starts_with("set `department:`"))
+                .any(|u| u.text.starts_with("set `department:`"))
         );
         let title = p.written.iter().find(|w| w.key == "title").unwrap();
         assert_eq!(title.value, "Loose");
@@ -910,6 +938,7 @@ Who may enter.
         assert!(written(&p, "status").is_none());
         assert!(
             p.undecided.iter().any(|u| u
+                .text
                 .starts_with("sops/ops/both.md says `status: approved`, but it says `draft: yes`")),
             "{:?}",
             p.undecided
@@ -1003,7 +1032,7 @@ Who may enter.
         assert!(written(&p, "id").is_none());
         assert!(p.text.contains("id: getting-started\n"));
         assert_eq!(p.undecided.len(), 1, "{:?}", p.undecided);
-        let todo = &p.undecided[0];
+        let todo = &p.undecided[0].text;
         assert!(
             todo.starts_with("`id: getting-started` in sops/ops/gs.md is not an id of this repository's form `SOP-<number>`"),
             "{todo}"

@@ -219,7 +219,12 @@ fn place(lines: &[String], table: &str, key: &str) -> Place {
     Place::Insert(header + 1)
 }
 
-fn insert(lines: &mut Vec<String>, table: &str, key: &str, line: String) -> Result<(), EditRefused> {
+fn insert(
+    lines: &mut Vec<String>,
+    table: &str,
+    key: &str,
+    line: String,
+) -> Result<(), EditRefused> {
     match place(lines, table, key) {
         Place::Insert(i) => lines.insert(i, line),
         Place::NewTable => {
@@ -377,8 +382,16 @@ mod tests {
             ]
         );
         // Each right after the commented-out line of its key; nothing else moves.
-        let fnames = out.lines().position(|l| l.starts_with("file_names =")).unwrap();
-        assert!(out.lines().nth(fnames - 1).unwrap().starts_with("# file_names ="));
+        let fnames = out
+            .lines()
+            .position(|l| l.starts_with("file_names ="))
+            .unwrap();
+        assert!(
+            out.lines()
+                .nth(fnames - 1)
+                .unwrap()
+                .starts_with("# file_names =")
+        );
         let allow = out.lines().position(|l| l.starts_with("allow =")).unwrap();
         assert!(out.lines().nth(allow - 1).unwrap().starts_with("# allow ="));
         assert_eq!(out.lines().count(), template.lines().count() + 2);
@@ -414,7 +427,10 @@ mod tests {
     #[test]
     fn a_choice_written_on_purpose_or_a_long_list_is_not_changed() {
         let err = edit("[sops]\nfile_names = \"id-slug\"\n", path(), &all()).unwrap_err();
-        assert!(err.to_string().contains("already sets `file_names`"), "{err}");
+        assert!(
+            err.to_string().contains("already sets `file_names`"),
+            "{err}"
+        );
         let err = edit(
             "[front_matter]\nallow = [\n  \"weight\",\n]\n",
             path(),

@@ -71,13 +71,13 @@ fn adopt_writes_exact_front_matter_and_keeps_every_body_byte() {
     assert_eq!(
         refunds,
         format!(
-            "---\nid: SOP-0041\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\neffective: 2026-01-01\nlast_reviewed: 2026-01-01\n---\n{REFUNDS_BODY}3. Tell the buyer by e-mail today.\n"
+            "---\nid: SOP-0041\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\nlast_reviewed: 2026-01-01\n---\n{REFUNDS_BODY}3. Tell the buyer by e-mail today.\n"
         )
     );
     let payouts = r.read("sops/payments/payouts.md");
     assert_eq!(
         payouts,
-        "---\r\nid: SOP-0042\r\ntitle: Creator payouts  # our wording\r\ntype: procedure\r\nstatus: draft\r\nversion: 0.1.0\r\nowner: acme/payments\r\ndepartment: Payments\r\neffective: 2026-01-01\r\nlast_reviewed: 2026-01-01\r\nweight: 3\r\n---\r\n\r\n## Purpose\r\n\r\nPaying creators on time.\r\n"
+        "---\r\nid: SOP-0042\r\ntitle: Creator payouts  # our wording\r\ntype: procedure\r\nstatus: draft\r\nversion: 0.1.0\r\nowner: acme/payments\r\ndepartment: Payments\r\nlast_reviewed: 2026-01-01\r\nweight: 3\r\n---\r\n\r\n## Purpose\r\n\r\nPaying creators on time.\r\n"
     );
     let chargebacks = r.read("sops/payments/SOP-0040-chargebacks.md");
     assert!(
@@ -149,7 +149,12 @@ fn what_cannot_be_decided_is_listed() {
         out.contains("to do: set `department:` in sops/loose.md"),
         "{out}"
     );
-    assert!(out.contains("2 things to decide by hand"), "{out}");
+    // The two keys, and the seven sections of a procedure that `sop lint` will ask for.
+    assert!(
+        out.contains("to do: the required section `Purpose` is missing in sops/loose.md, and 6 more errors like it (`section-missing`: `sop lint sops/loose.md` says how to fix each)"),
+        "{out}"
+    );
+    assert!(out.contains("9 things to decide by hand"), "{out}");
 }
 
 #[test]
@@ -399,7 +404,8 @@ fn an_id_of_another_form_is_kept_and_listed_to_do() {
         out.contains("to do: `id: getting-started` in sops/ops/gs.md is not an id of this repository's form `SOP-<number>`, so the page is never published: remove the `id:` line so `sop adopt` gives it the next free id, or set `[sops] id_pattern` in sop.toml"),
         "{out}"
     );
-    assert!(out.contains("1 thing to decide by hand"), "{out}");
+    // The id, and the seven sections of a procedure that `sop lint` will ask for.
+    assert!(out.contains("8 things to decide by hand"), "{out}");
     assert!(
         r.read("sops/ops/gs.md")
             .starts_with("---\nid: getting-started\n")
