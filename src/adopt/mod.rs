@@ -871,11 +871,7 @@ Who may enter.
                 .iter()
                 .any(|u| u.text.starts_with("set `owner:` in sops/loose.md"))
         );
-        assert!(
-            p.undecided
-                .iter()
-                .any(|u| u.text.starts_with("set `department:`"))
-        );
+        assert!(p.undecided.iter().any(|u| u.text == "set `department:` in sops/loose.md (it is directly in the SOP folder `sops/`, not in a department's folder; or pass `--department`)"), "{:?}", p.undecided);
         let title = p.written.iter().find(|w| w.key == "title").unwrap();
         assert_eq!(title.value, "Loose");
     }
@@ -1052,6 +1048,67 @@ Who may enter.
         );
         let p = plan(&settings(), &ok, &facts(), &choices()).unwrap();
         assert!(p.undecided.is_empty(), "{:?}", p.undecided);
+    }
+
+    #[test]
+    fn the_documents_own_author_is_the_owner() {
+        for (fm, key, kept) in [
+            ("author: Maria Lopez\n", "author", false),
+            ("author: \"Maria Lopez\"\n", "author", false),
+            ("author: [Maria Lopez]\n", "author", false),
+            ("authors:\n  - Maria Lopez\n", "authors", false),
+            ("authors: [Maria Lopez, Sam Ode]\n", "authors", true),
+        ] {
+            let text = format!("---\ntitle: T\n{fm}---\n\nText.\n");
+            let sop = Sop::parse("sops/ops/t.md".into(), text.clone(), "SOP");
+            let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+            let owner = written(&p, "owner").unwrap();
+            assert_eq!(owner.value, "Maria Lopez", "{fm}");
+            assert!(p.text.contains("owner: Maria Lopez\n"), "{}", p.text);
+            if kept {
+                assert_eq!(
+                    owner.source,
+                    "from its `authors:` (it names Maria Lopez, Sam Ode; the first is taken)"
+                );
+                assert!(p.text.contains(fm), "{}", p.text);
+                assert_eq!(p.moved_key, None);
+            } else {
+                assert_eq!(owner.source, format!("from its `{key}:`"));
+                assert!(!p.text.contains(&format!("{key}:")), "{}", p.text);
+                assert_eq!(p.moved_key, Some((3, key.to_string())));
+            }
+        }
+    }
+
+    #[test]
+    fn one_blank_line_stays_where_the_title_heading_was() {
+        let sop = Sop::parse(
+            "sops/ops/t.md".into(),
+            "---\ntitle: Refunds\n---\n\n# Refunds\n\nText.\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert!(p.text.ends_with("\n---\n\nText.\n"), "{}", p.text);
+        let crlf = Sop::parse(
+            "sops/ops/t.md".into(),
+            "---\r\ntitle: Refunds\r\n---\r\n\r\n# Refunds\r\n\r\nText.\r\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &crlf, &facts(), &choices()).unwrap();
+        assert!(p.text.ends_with("\r\n---\r\n\r\nText.\r\n"), "{:?}", p.text);
+    }
+
+    #[test]
+    fn only_an_approved_document_gets_an_effective_date() {
+        let sop = Sop::parse("sops/ops/t.md".into(), "# T\n\nText.\n".into(), "SOP");
+        let draft = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert!(
+            written(&draft, "effective").is_none(),
+            "{:?}",
+            draft.written
+        );
+        let approved = plan(&settings(), &sop, &facts(), &approved()).unwrap();
+        assert_eq!(written(&approved, "effective").unwrap().value, "2026-01-01");
     }
 
     #[test]
