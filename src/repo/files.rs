@@ -375,7 +375,7 @@ mod tests {
     #[test]
     fn readme_and_index_files_are_left_out_by_default_and_can_come_back() {
         let exclude: Vec<&str> = DEFAULT_EXCLUDE.to_vec();
-        let r = rules(&["md"], &[], &exclude);
+        let r = rules(&["md", "markdown"], &[], &exclude);
         assert!(r.is_sop("sops/a/SOP-0001-a.md"));
         for name in [
             "sops/README.md",
