@@ -369,7 +369,7 @@ mod tests {
     #[test]
     fn the_init_template_gets_one_line_under_each_commented_key() {
         let template = crate::assets::builtin("init/sop.toml").unwrap();
-        let out = edit(&template, path(), &all()).unwrap();
+        let out = edit(template, path(), &all()).unwrap();
         let added: Vec<&str> = out
             .lines()
             .filter(|l| !template.lines().any(|t| t == *l))
