@@ -176,7 +176,16 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     }
     let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
     let config = config_change(&repo, &changing, &exclude)?;
-    let errors = remaining_errors(&repo, &corpus, &plans, config.new.as_deref())?;
+    let errors = match remaining_errors(&repo, &corpus, &plans, config.new.as_deref())? {
+        Ok(errors) => errors,
+        Err(e) => {
+            ctx.warn(&format!(
+                "the \"to do\" lines leave out what `sop lint` will report, since it cannot run: {e}; {}",
+                e.help()
+            ))?;
+            HashMap::new()
+        }
+    };
     if let Some(new) = &config.new {
         if args.dry_run {
             let name = repo.relative(&config.path);
@@ -468,7 +477,7 @@ fn remaining_errors(
     corpus: &Corpus,
     plans: &[(&Sop, Plan)],
     new_config: Option<&str>,
-) -> anyhow::Result<HashMap<String, Vec<Finding>>> {
+) -> anyhow::Result<Result<HashMap<String, Vec<Finding>>, crate::lint::LintError>> {
     let settings = match (new_config, &repo.settings.path) {
         (Some(text), path) => {
             let path = path
@@ -507,8 +516,10 @@ fn remaining_errors(
         .filter(|(_, p)| p.changes())
         .map(|(s, _)| s.path.as_str())
         .collect();
-    let findings = crate::lint::check_sops(&after, &adopted, &paths)
-        .map_err(|e| Stop::usage(e.to_string(), Some(e.help())))?;
+    let findings = match crate::lint::check_sops(&after, &adopted, &paths) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
+    };
     let mut by_file: HashMap<String, Vec<Finding>> = HashMap::new();
     for f in findings
         .into_iter()
@@ -516,7 +527,7 @@ fn remaining_errors(
     {
         by_file.entry(f.file.clone()).or_default().push(f);
     }
-    Ok(by_file)
+    Ok(Ok(by_file))
 }
 
 /// The project files (`CHANGELOG.md`, `LICENSE.md`, ...) in the SOP folder that `[sops]
