@@ -471,7 +471,7 @@ fn config_change(
 }
 
 /// The errors `sop lint` would report, once the plans and `new_config` are written, in each
-/// file adoption changes.
+/// file the summary shows: those adoption changes, and those with something to decide.
 fn remaining_errors(
     repo: &Repo,
     corpus: &Corpus,
@@ -513,7 +513,7 @@ fn remaining_errors(
     };
     let paths: Vec<&str> = plans
         .iter()
-        .filter(|(_, p)| p.changes())
+        .filter(|(_, p)| p.changes() || !p.undecided.is_empty())
         .map(|(s, _)| s.path.as_str())
         .collect();
     let findings = match crate::lint::check_sops(&after, &adopted, &paths) {

@@ -626,4 +626,14 @@ fn adopting_a_hugo_docs_folder_leaves_sop_lint_only_what_the_team_must_decide() 
         )),
         "{summary}"
     );
+    // Again: nothing changes, and the same things are left to decide.
+    r.commit("Adopt sop");
+    let again = adopt(&r, &[]);
+    assert_eq!(r.git(&["status", "--porcelain"]), "");
+    assert!(
+        again.contains(&format!(
+            "adopted 0 files; 6 files left as they were (already adopted); {errors} things to decide by hand"
+        )),
+        "{again}"
+    );
 }
