@@ -5,9 +5,11 @@
 //! [`plan`] decides, for one file, which keys to add and where each value comes from; it reads
 //! nothing itself (the command gathers git history and `CODEOWNERS` first), so every decision
 //! is testable on text. Existing keys and the body are kept byte for byte: keys are added with
-//! [`crate::repo::edit::set_keys`], and the only other change is removing a first `# Title`
-//! heading that is exactly the title (the site shows the title from the front matter). A file
-//! the team marks as unpublished (`draft: true`) stays a draft whatever `--status` says.
+//! [`crate::repo::edit::set_keys`], and the only other changes are removing a first `# Title`
+//! heading that is exactly the title (the site shows the title from the front matter), and an
+//! `author:` that names one person, who becomes the `owner:`. A file the team marks as
+//! unpublished (`draft: true`) stays a draft whatever `--status` says. [`settings`] adds what
+//! the adopted files need to `sop.toml`.
 
 pub mod codeowners;
 pub mod import;

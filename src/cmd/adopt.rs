@@ -3,7 +3,10 @@
 //!
 //! Every file is planned first ([`crate::adopt::plan`]); when one cannot be read, nothing is
 //! written. The files are those the repository's walk finds ([`Repo::load`]), so `[sops]`
-//! settings decide what is adopted, as they decide what is linted.
+//! settings decide what is adopted, as they decide what is linted; project files that are never
+//! SOPs (`CHANGELOG.md`) are left out and named. The settings the planned files need are added
+//! to `sop.toml` ([`crate::adopt::settings`]), and the planned files are linted in memory with
+//! them, so that the summary's "to do" lines are every error `sop lint` will still report.
 
 use std::collections::HashMap;
 use std::io::Write;
