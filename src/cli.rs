@@ -179,8 +179,11 @@ pub enum Command {
     /// dates, in one step you review
     ///
     /// Keeps every key a file has and its text byte for byte (a first `# Title` heading that
-    /// repeats the title is removed: the site shows the title). Prints what it wrote and what
-    /// you still have to decide; running it again changes nothing.
+    /// repeats the title is removed: the site shows the title; an `author:` naming one person
+    /// becomes `owner:`). Adds to `sop.toml` the settings the documents need as they are
+    /// (`[sops] file_names`, `[front_matter] allow`), and leaves out project files such as
+    /// CHANGELOG.md. Prints what it wrote and what you still have to decide (every error `sop
+    /// lint` would still report); running it again changes nothing.
     Adopt(AdoptArgs),
     /// Turn Word (.docx, through pandoc), saved web pages (.html, from Confluence or Google
     /// Docs) and Markdown documents into new SOPs
@@ -612,7 +615,8 @@ pub struct AdoptArgs {
     /// The status given to documents that have none
     #[arg(long, value_enum, default_value_t = AdoptStatus::Draft)]
     pub status: AdoptStatus,
-    /// Where owners come from (default: CODEOWNERS, else the author of most commits)
+    /// Where owners come from when a document names none in `author:` or its own table of
+    /// details (default: CODEOWNERS, else the author of most commits)
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub owner_from: Option<AdoptOwnerFrom>,
     /// The department of every document adopted (default: its folder's name)

@@ -5,13 +5,17 @@
 //! [`plan`] decides, for one file, which keys to add and where each value comes from; it reads
 //! nothing itself (the command gathers git history and `CODEOWNERS` first), so every decision
 //! is testable on text. Existing keys and the body are kept byte for byte: keys are added with
-//! [`crate::repo::edit::set_keys`], and the only other change is removing a first `# Title`
-//! heading that is exactly the title (the site shows the title from the front matter). A file
-//! the team marks as unpublished (`draft: true`) stays a draft whatever `--status` says.
+//! [`crate::repo::edit::set_keys`], and the only other changes are removing a first `# Title`
+//! heading that is exactly the title (the site shows the title from the front matter), and an
+//! `author:` that names one person, who becomes the `owner:`. A file the team marks as
+//! unpublished (`draft: true`) stays a draft whatever `--status` says. [`settings`] adds what
+//! the adopted files need to `sop.toml`.
 
 pub mod codeowners;
 pub mod import;
+pub mod settings;
 
+use crate::lint::registry as rules;
 use crate::repo::edit::{self, NewValue};
 use crate::repo::front_matter::{Field, FrontMatter, Value};
 use crate::repo::sop::id_number;
@@ -73,9 +77,12 @@ pub struct Plan {
     /// The keys added.
     pub written: Vec<Written>,
     /// What could not be decided, each as an instruction ("set `owner:` …").
-    pub undecided: Vec<String>,
+    pub undecided: Vec<ToDo>,
     /// The heading removed because it repeated the title: its line and text.
     pub removed_heading: Option<(usize, String)>,
+    /// The document's own key whose one value became a key of sop's and was removed (its
+    /// line and name): `author: Maria Lopez` became `owner: Maria Lopez`.
+    pub moved_key: Option<(usize, String)>,
     /// The first `# ` heading kept although its text gave the title, because it holds more
     /// than the title (a link, emphasis, an `{#anchor}`): its line and source text.
     pub kept_heading: Option<(usize, String)>,
@@ -86,7 +93,85 @@ pub struct Plan {
 impl Plan {
     /// Whether the file changes.
     pub fn changes(&self) -> bool {
-        !self.written.is_empty() || self.removed_heading.is_some()
+        !self.written.is_empty() || self.removed_heading.is_some() || self.moved_key.is_some()
+    }
+}
+
+/// The people a document's own `author:` or `authors:` names (Hugo's and Jekyll's keys: one
+/// name or a list of them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Author {
+    /// The key as written.
+    key: String,
+    /// Its line in the file.
+    line: usize,
+    /// The first person named: the owner.
+    first: String,
+    /// Everyone named.
+    names: Vec<String>,
+}
+
+impl Author {
+    /// Where the owner came from, for the summary.
+    fn source(&self) -> String {
+        if self.names.len() > 1 {
+            format!(
+                "from its `{}:` (it names {}; the first is taken)",
+                self.key,
+                self.names.join(", ")
+            )
+        } else {
+            format!("from its `{}:`", self.key)
+        }
+    }
+}
+
+/// The people `sop`'s front matter names in `author:` (else `authors:`), when that is not a key
+/// of sop's own under the team's names.
+fn document_author(settings: &Settings, sop: &Sop) -> Option<Author> {
+    let fm = sop.front_matter.as_ref()?;
+    ["author", "authors"].iter().find_map(|key| {
+        if settings.keys.key(key).is_some() {
+            return None;
+        }
+        let field = fm.get(key)?;
+        let names: Vec<String> = match &field.value {
+            Value::Text(t) => vec![t.trim().to_string()],
+            Value::List(items) => items
+                .iter()
+                .filter_map(|i| i.text.as_deref())
+                .map(|t| t.trim().to_string())
+                .collect(),
+            Value::Null | Value::Mapping => Vec::new(),
+        };
+        let names: Vec<String> = names.into_iter().filter(|n| !n.is_empty()).collect();
+        Some(Author {
+            key: field.key.clone(),
+            line: sop.source.line_col(field.key_span.start).line,
+            first: names.first()?.clone(),
+            names,
+        })
+    })
+}
+
+/// Something only the team can decide, as an instruction ("set `owner:` …").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToDo {
+    /// The instruction.
+    pub text: String,
+    /// The rule `sop lint` reports it under until it is done (`key-missing`), if any.
+    pub rule: Option<&'static str>,
+}
+
+impl ToDo {
+    fn new(rule: Option<&'static str>, text: String) -> ToDo {
+        ToDo { text, rule }
+    }
+}
+
+impl std::fmt::Display for ToDo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
     }
 }
 
@@ -189,11 +274,11 @@ pub fn plan(
         })
         && id_number(id, &settings.ids).is_none()
     {
-        out.undecided.push(format!(
+        out.undecided.push(ToDo::new(Some(rules::ID_INVALID.id), format!(
             "`id: {id}` in {} is not an id of this repository's form {}, so the page is never published: remove the `id:` line so `sop adopt` gives it the next free id, or set `[sops] id_pattern` in sop.toml to the form of your ids",
             sop.path,
             settings.ids.shape()
-        ));
+        )));
     }
     if is_adopted(settings, sop) {
         return Ok(out);
@@ -216,10 +301,10 @@ pub fn plan(
         match sop.file_name.id.clone().or_else(|| facts.new_id.clone()) {
             Some(id) if sop.file_name.id.is_some() => push(&mut written, "id", id, "from the file name".into()),
             Some(id) => push(&mut written, "id", id, "the next free number".into()),
-            None => out.undecided.push(format!(
+            None => out.undecided.push(ToDo::new(Some(rules::KEY_MISSING.id), format!(
                 "set `id:` in {} (`[sops] id_pattern` gives no next id: write the first id by hand)",
                 sop.path
-            )),
+            ))),
         }
     }
 
@@ -268,11 +353,13 @@ pub fn plan(
             .map_or(text.len(), |i| span.end + i + 1);
         let source = text.get(span.start..end).unwrap_or_default();
         if heading_is_only(source, &title) {
-            body_text = format!(
-                "{}{}",
-                text.get(..span.start).unwrap_or_default(),
-                text.get(end..).unwrap_or_default()
-            );
+            let before = text.get(..span.start).unwrap_or_default();
+            let mut after = text.get(end..).unwrap_or_default();
+            // A blank line before the heading and one after it would leave two: keep one.
+            if before.ends_with("\n\n") || before.ends_with("\n\r\n") {
+                after = after.trim_start_matches(['\r', '\n']);
+            }
+            body_text = format!("{before}{after}");
             out.removed_heading = Some((line, format!("# {h}")));
         } else {
             let first_line = source.lines().next().unwrap_or_default().trim();
@@ -294,9 +381,12 @@ pub fn plan(
                 "procedure".into(),
                 "no `[types.*] paths` in sop.toml matches it: check it, or add `paths`".into(),
             ),
-            None => out.undecided.push(format!(
-                "set `type:` in {} (no `[types.*] paths` in sop.toml matches it)",
-                sop.path
+            None => out.undecided.push(ToDo::new(
+                Some(rules::KEY_MISSING.id),
+                format!(
+                    "set `type:` in {} (no `[types.*] paths` in sop.toml matches it)",
+                    sop.path
+                ),
             )),
         }
     }
@@ -312,11 +402,11 @@ pub fn plan(
             if let Some(marker) = marker
                 && s.trim() != "draft"
             {
-                out.undecided.push(format!(
+                out.undecided.push(ToDo::new(None, format!(
                     "{} says `status: {}`, but {marker}: sop publishes by `status`, so set `status: draft` if it must stay unpublished, or remove what marks it as unpublished",
                     sop.path,
                     s.trim()
-                ));
+                )));
             }
             s
         }
@@ -364,7 +454,20 @@ pub fn plan(
             ),
         );
     }
-    if !has("owner")
+    let author = if has("owner") {
+        None
+    } else {
+        document_author(settings, sop)
+    };
+    if let Some(a) = author {
+        push(&mut written, "owner", a.first.clone(), a.source());
+        if a.names.len() == 1 {
+            // The one person it names is now the owner: the key would only repeat it.
+            body_text = edit::remove_key(&body_text, &a.key)
+                .map_err(|e| Refusal::FrontMatter(e.to_string()))?;
+            out.moved_key = Some((a.line, a.key));
+        }
+    } else if !has("owner")
         && let Some(o) = from_table("owner")
     {
         push(&mut written, "owner", o, TABLE.into());
@@ -382,17 +485,21 @@ pub fn plan(
                 value: d,
                 source,
             }),
-            None => out.undecided.push(format!(
-                "set `department:` in {} (it is not in a folder; or pass `--department`)",
-                sop.path
-            )),
+            None => out.undecided.push(ToDo::new(Some(rules::KEY_MISSING.id), format!(
+                "set `department:` in {} (it is directly in the SOP folder `{}/`, not in a department's folder; or pass `--department`)",
+                sop.path,
+                settings.sops_dir()
+            ))),
         }
     }
+    // `effective` is the day an approved version took effect: a draft has none yet.
     if !has("effective")
+        && status == "approved"
         && let Some(d) = from_table("effective")
     {
         push(&mut written, "effective", d, TABLE.into());
     } else if !has("effective")
+        && status == "approved"
         && let Some(d) = &facts.first_commit
     {
         written.push(Written {
@@ -430,10 +537,10 @@ pub fn plan(
                 "from `--approver`".into(),
             );
         } else {
-            out.undecided.push(format!(
+            out.undecided.push(ToDo::new(Some(rules::APPROVED_WITHOUT_APPROVERS.id), format!(
                 "set `approvers:` in {} to the people who approved it (or pass `--approver NAME`)",
                 sop.path
-            ));
+            )));
         }
     }
     out.written = written;
@@ -474,7 +581,7 @@ fn owner(
     facts: &Facts,
     choices: &Choices,
     written: &mut Vec<Written>,
-    undecided: &mut Vec<String>,
+    undecided: &mut Vec<ToDo>,
 ) {
     let from_codeowners = facts
         .code_owners
@@ -511,7 +618,10 @@ fn owner(
         OwnerFrom::Git => "git has no commit of it",
         OwnerFrom::Either => "CODEOWNERS names nobody for it and git has no commit of it",
     };
-    undecided.push(format!("set `owner:` in {} ({why})", sop.path));
+    undecided.push(ToDo::new(
+        Some(rules::KEY_MISSING.id),
+        format!("set `owner:` in {} ({why})", sop.path),
+    ));
 }
 
 fn department(settings: &Settings, sop: &Sop, choices: &Choices) -> Option<(String, String)> {
@@ -729,7 +839,7 @@ Who may enter.
         let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
         assert_eq!(
             p.text,
-            "---\nid: SOP-0007\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\neffective: 2026-01-01\nlast_reviewed: 2026-02-01\n---\n\nHow we refund.\n"
+            "---\nid: SOP-0007\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\nlast_reviewed: 2026-02-01\n---\n\nHow we refund.\n"
         );
         assert_eq!(p.removed_heading, Some((1, "# Refund requests".into())));
         assert!(p.undecided.is_empty());
@@ -761,13 +871,9 @@ Who may enter.
         assert!(
             p.undecided
                 .iter()
-                .any(|u| u.starts_with("set `owner:` in sops/loose.md"))
+                .any(|u| u.text.starts_with("set `owner:` in sops/loose.md"))
         );
-        assert!(
-            p.undecided
-                .iter()
-                .any(|u| u.starts_with("set `department:`"))
-        );
+        assert!(p.undecided.iter().any(|u| u.text == "set `department:` in sops/loose.md (it is directly in the SOP folder `sops/`, not in a department's folder; or pass `--department`)"), "{:?}", p.undecided);
         let title = p.written.iter().find(|w| w.key == "title").unwrap();
         assert_eq!(title.value, "Loose");
     }
@@ -830,6 +936,7 @@ Who may enter.
         assert!(written(&p, "status").is_none());
         assert!(
             p.undecided.iter().any(|u| u
+                .text
                 .starts_with("sops/ops/both.md says `status: approved`, but it says `draft: yes`")),
             "{:?}",
             p.undecided
@@ -923,7 +1030,7 @@ Who may enter.
         assert!(written(&p, "id").is_none());
         assert!(p.text.contains("id: getting-started\n"));
         assert_eq!(p.undecided.len(), 1, "{:?}", p.undecided);
-        let todo = &p.undecided[0];
+        let todo = &p.undecided[0].text;
         assert!(
             todo.starts_with("`id: getting-started` in sops/ops/gs.md is not an id of this repository's form `SOP-<number>`"),
             "{todo}"
@@ -943,6 +1050,67 @@ Who may enter.
         );
         let p = plan(&settings(), &ok, &facts(), &choices()).unwrap();
         assert!(p.undecided.is_empty(), "{:?}", p.undecided);
+    }
+
+    #[test]
+    fn the_documents_own_author_is_the_owner() {
+        for (fm, key, kept) in [
+            ("author: Maria Lopez\n", "author", false),
+            ("author: \"Maria Lopez\"\n", "author", false),
+            ("author: [Maria Lopez]\n", "author", false),
+            ("authors:\n  - Maria Lopez\n", "authors", false),
+            ("authors: [Maria Lopez, Sam Ode]\n", "authors", true),
+        ] {
+            let text = format!("---\ntitle: T\n{fm}---\n\nText.\n");
+            let sop = Sop::parse("sops/ops/t.md".into(), text.clone(), "SOP");
+            let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+            let owner = written(&p, "owner").unwrap();
+            assert_eq!(owner.value, "Maria Lopez", "{fm}");
+            assert!(p.text.contains("owner: Maria Lopez\n"), "{}", p.text);
+            if kept {
+                assert_eq!(
+                    owner.source,
+                    "from its `authors:` (it names Maria Lopez, Sam Ode; the first is taken)"
+                );
+                assert!(p.text.contains(fm), "{}", p.text);
+                assert_eq!(p.moved_key, None);
+            } else {
+                assert_eq!(owner.source, format!("from its `{key}:`"));
+                assert!(!p.text.contains(&format!("{key}:")), "{}", p.text);
+                assert_eq!(p.moved_key, Some((3, key.to_string())));
+            }
+        }
+    }
+
+    #[test]
+    fn one_blank_line_stays_where_the_title_heading_was() {
+        let sop = Sop::parse(
+            "sops/ops/t.md".into(),
+            "---\ntitle: Refunds\n---\n\n# Refunds\n\nText.\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert!(p.text.ends_with("\n---\n\nText.\n"), "{}", p.text);
+        let crlf = Sop::parse(
+            "sops/ops/t.md".into(),
+            "---\r\ntitle: Refunds\r\n---\r\n\r\n# Refunds\r\n\r\nText.\r\n".into(),
+            "SOP",
+        );
+        let p = plan(&settings(), &crlf, &facts(), &choices()).unwrap();
+        assert!(p.text.ends_with("\r\n---\r\n\r\nText.\r\n"), "{:?}", p.text);
+    }
+
+    #[test]
+    fn only_an_approved_document_gets_an_effective_date() {
+        let sop = Sop::parse("sops/ops/t.md".into(), "# T\n\nText.\n".into(), "SOP");
+        let draft = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert!(
+            written(&draft, "effective").is_none(),
+            "{:?}",
+            draft.written
+        );
+        let approved = plan(&settings(), &sop, &facts(), &approved()).unwrap();
+        assert_eq!(written(&approved, "effective").unwrap().value, "2026-01-01");
     }
 
     #[test]

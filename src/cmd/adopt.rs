@@ -3,7 +3,10 @@
 //!
 //! Every file is planned first ([`crate::adopt::plan`]); when one cannot be read, nothing is
 //! written. The files are those the repository's walk finds ([`Repo::load`]), so `[sops]`
-//! settings decide what is adopted, as they decide what is linted.
+//! settings decide what is adopted, as they decide what is linted; project files that are never
+//! SOPs (`CHANGELOG.md`) are left out and named. The settings the planned files need are added
+//! to `sop.toml` ([`crate::adopt::settings`]), and the planned files are linted in memory with
+//! them, so that the summary's "to do" lines are every error `sop lint` will still report.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -15,8 +18,9 @@ use super::Context;
 use crate::adopt::codeowners::CodeOwners;
 use crate::adopt::{self, Choices, Facts, OwnerFrom, Plan};
 use crate::cli::{AdoptArgs, AdoptOwnerFrom};
-use crate::repo::files::{LeftOut, MARKDOWN_EXTENSIONS};
-use crate::repo::{FileProblem, Repo, Sop};
+use crate::diag::{Finding, Severity};
+use crate::repo::files::{LeftOut, MARKDOWN_EXTENSIONS, never_sop};
+use crate::repo::{Corpus, FileProblem, Repo, Sop};
 use crate::words::{count, plural};
 use crate::{Exit, Stop, atomic, scaffold};
 
@@ -50,9 +54,24 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
             refusals.push(format!("{}: {}; {}", b.path, b.problem, b.problem.help()));
         }
     }
+    let rules = &repo.settings.files;
+    let mut left_out = project_files(&repo, &selected);
+    // Project files the team's own `exclude` list does not leave out: out of adoption, and
+    // into that list, so that `sop lint` leaves them out too.
+    let mut exclude: Vec<String> = Vec::new();
     let mut sops: Vec<&Sop> = Vec::new();
     for sop in &corpus.sops {
         if !selected.contains(&sop.path) || sop.is_translation() {
+            continue;
+        }
+        let name = sop.path.rsplit('/').next().unwrap_or(&sop.path);
+        if let Some(kind) = never_sop(name)
+            && !rules.is_included(&sop.path)
+        {
+            left_out.push((sop.path.clone(), kind));
+            if !exclude.iter().any(|e| e == name) {
+                exclude.push(name.to_string());
+            }
             continue;
         }
         if repo
@@ -159,6 +178,28 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         .into());
     }
     let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
+    let config = config_change(&repo, &changing, &exclude)?;
+    let errors = match remaining_errors(&repo, &corpus, &plans, config.new.as_deref())? {
+        Ok(errors) => errors,
+        Err(e) => {
+            ctx.warn(&format!(
+                "the \"to do\" lines leave out what `sop lint` will report, since it cannot run: {e}; {}",
+                e.help()
+            ))?;
+            HashMap::new()
+        }
+    };
+    if let Some(new) = &config.new {
+        if args.dry_run {
+            let name = repo.relative(&config.path);
+            let shown = crate::terminal::escape_line(&name);
+            let diff = crate::git::diff::unified(&config.old, new, &shown);
+            out.write_all(diff.as_bytes())?;
+        } else {
+            atomic::replace(&config.path, new.as_bytes())
+                .with_context(|| format!("cannot write `{}`", config.path.display()))?;
+        }
+    }
     if args.dry_run {
         for (sop, p) in &changing {
             let path = crate::terminal::escape_line(&sop.path);
@@ -172,7 +213,16 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 .with_context(|| format!("cannot write `{}`", sop.path))?;
         }
     }
-    summary(&mut out, &plans, &skipped, args.dry_run)?;
+    let report = Report {
+        plans: &plans,
+        errors: &errors,
+        skipped: &skipped,
+        left_out: &left_out,
+        config: &config,
+        config_name: repo.relative(&config.path),
+        dry_run: args.dry_run,
+    };
+    summary(&mut out, &report)?;
     if plans.is_empty() && skipped.is_empty() && selected.given.is_none() {
         let (why, help) = nothing_found(&repo);
         ctx.warn(&format!("{why}; {help}"))?;
@@ -194,22 +244,55 @@ fn top_author(h: &crate::git::history::SopHistory) -> Option<String> {
         .map(str::to_string)
 }
 
-fn summary(
-    out: &mut impl Write,
-    plans: &[(&Sop, Plan)],
-    skipped: &[String],
+/// What the summary reports.
+struct Report<'a> {
+    plans: &'a [(&'a Sop, Plan)],
+    /// The errors `sop lint` would still report in each file adopt looked at, once adopted.
+    errors: &'a HashMap<String, Vec<Finding>>,
+    skipped: &'a [String],
+    /// Project files left out, with their conventional name.
+    left_out: &'a [(String, &'static str)],
+    config: &'a ConfigChange,
+    /// `sop.toml`'s path relative to the repository root.
+    config_name: String,
     dry_run: bool,
-) -> anyhow::Result<()> {
+}
+
+fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
+    let dry_run = r.dry_run;
     let verb = if dry_run { "would write" } else { "wrote" };
     let mut todo = 0;
     let mut changed = 0;
-    for (sop, p) in plans {
-        if !p.changes() && p.undecided.is_empty() {
+    if r.config.new.is_some() || r.config.refused.is_some() {
+        writeln!(out, "{}", r.config_name)?;
+        if r.config.new.is_some() {
+            for line in r.config.needs.lines() {
+                writeln!(out, "  {verb} {line}")?;
+            }
+        }
+        if let Some(why) = &r.config.refused {
+            writeln!(
+                out,
+                "  not changed: {why}; `sop lint` reports what these settings would prevent: {}",
+                r.config.needs.lines().join("; ")
+            )?;
+        }
+    }
+    for (sop, p) in r.plans {
+        let errors = r.errors.get(&sop.path).map_or(&[][..], Vec::as_slice);
+        if !p.changes() && p.undecided.is_empty() && errors.is_empty() {
             continue;
         }
         writeln!(out, "{}", sop.path)?;
         for w in &p.written {
             writeln!(out, "  {verb} {}: {} ({})", w.key, w.value, w.source)?;
+        }
+        if let Some((line, key)) = &p.moved_key {
+            writeln!(
+                out,
+                "  {} `{key}:` (line {line}): `owner:` names the same person now",
+                if dry_run { "would remove" } else { "removed" }
+            )?;
         }
         if let Some((line, h)) = &p.kept_heading {
             writeln!(
@@ -227,18 +310,29 @@ fn summary(
         for u in &p.undecided {
             writeln!(out, "  to do: {u}")?;
         }
-        todo += p.undecided.len();
+        let rest = not_in_to_do(p, errors);
+        for line in group(&sop.path, &rest) {
+            writeln!(out, "  to do: {line}")?;
+        }
+        todo += p.undecided.len() + rest.len();
         changed += usize::from(p.changes());
     }
-    for s in skipped {
+    for s in r.skipped {
         writeln!(out, "not adopted: {s}")?;
     }
+    for (path, kind) in r.left_out {
+        writeln!(
+            out,
+            "left out: {path}: a {kind} file is never an SOP (`[sops] exclude` leaves it out)"
+        )?;
+    }
+    let plans = r.plans;
     let already = plans.len() - changed;
     if plans.is_empty() {
         writeln!(out, "nothing to adopt: no SOP file was looked at")?;
         return Ok(());
     }
-    if changed == 0 && todo == 0 {
+    if changed == 0 && todo == 0 && r.config.new.is_none() {
         writeln!(
             out,
             "nothing to adopt: {} already {} front matter",
@@ -249,9 +343,19 @@ fn summary(
     }
     writeln!(
         out,
-        "\n{} {}; {} left as {} (already adopted); {} to decide by hand (\"to do\" above)",
+        "\n{} {}{}; {} left as {} (already adopted); {} to decide by hand (\"to do\" above)",
         if dry_run { "would adopt" } else { "adopted" },
         count(changed, "file"),
+        if r.config.new.is_some() {
+            format!(
+                " and {} {} to {}",
+                if dry_run { "would add" } else { "added" },
+                count(r.config.needs.lines().len(), "setting"),
+                r.config_name
+            )
+        } else {
+            String::new()
+        },
         count(already, "file"),
         plural(already, "it was", "they were"),
         count(todo, "thing"),
@@ -261,13 +365,193 @@ fn summary(
             out,
             "nothing was written: run `sop adopt` without `--dry-run` to write it"
         )?;
-    } else if changed > 0 {
+    } else if changed > 0 || r.config.new.is_some() {
         writeln!(
             out,
             "next: check the changes with `git diff`, then commit them (`git add -A && git commit -m \"Adopt sop\"`)"
         )?;
     }
     Ok(())
+}
+
+/// The errors of `errors` that no "to do" of `p` stands for (a `set owner:` stands for the
+/// `key-missing` error of `owner`).
+fn not_in_to_do<'f>(p: &Plan, errors: &'f [Finding]) -> Vec<&'f Finding> {
+    let mut rest: Vec<&Finding> = errors.iter().collect();
+    for u in &p.undecided {
+        if let Some(rule) = u.rule
+            && let Some(i) = rest.iter().position(|f| f.rule.id == rule)
+        {
+            rest.remove(i);
+        }
+    }
+    rest
+}
+
+/// One "to do" line per rule: its first message, and how many more there are.
+fn group(path: &str, findings: &[&Finding]) -> Vec<String> {
+    let mut rules: Vec<&'static str> = Vec::new();
+    for f in findings {
+        if !rules.contains(&f.rule.id) {
+            rules.push(f.rule.id);
+        }
+    }
+    rules
+        .iter()
+        .map(|rule| {
+            let of_rule: Vec<&&Finding> = findings.iter().filter(|f| f.rule.id == *rule).collect();
+            let first = of_rule.first().map_or("", |f| f.message.as_str());
+            let more = of_rule.len() - 1;
+            if more == 0 {
+                format!(
+                    "{first} in {path} (`{rule}`: `sop lint {path}` says how to fix it)"
+                )
+            } else {
+                format!(
+                    "{first} in {path}, and {} like it (`{rule}`: `sop lint {path}` says how to fix each)",
+                    count(more, "more error")
+                )
+            }
+        })
+        .collect()
+}
+
+/// The settings adoption adds to `sop.toml`.
+struct ConfigChange {
+    /// `sop.toml`'s path.
+    path: PathBuf,
+    /// What it needs.
+    needs: adopt::settings::Needs,
+    /// Its text before (empty when there is none).
+    old: String,
+    /// Its new text; `None` when nothing is needed or it cannot be edited.
+    new: Option<String>,
+    /// Why it cannot be edited.
+    refused: Option<String>,
+}
+
+/// The `sop.toml` edit that the files of `changing` need, with the project files `exclude`
+/// leaves out.
+fn config_change(
+    repo: &Repo,
+    changing: &[&(&Sop, Plan)],
+    exclude: &[String],
+) -> anyhow::Result<ConfigChange> {
+    let path = repo
+        .settings
+        .path
+        .clone()
+        .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME));
+    let planned: Vec<Sop> = changing
+        .iter()
+        .map(|(sop, p)| Sop::parse_in(sop.path.clone(), p.text.clone(), &repo.settings))
+        .collect();
+    let needs = adopt::settings::needs(&repo.settings, &planned, exclude);
+    let mut change = ConfigChange {
+        path,
+        needs,
+        old: String::new(),
+        new: None,
+        refused: None,
+    };
+    if change.needs.is_empty() {
+        return Ok(change);
+    }
+    change.old = match std::fs::read_to_string(&change.path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(
+                anyhow::Error::new(e).context(format!("cannot read `{}`", change.path.display()))
+            );
+        }
+    };
+    match adopt::settings::edit(&change.old, &change.path, &change.needs) {
+        Ok(new) => change.new = Some(new),
+        Err(e) => change.refused = Some(e.to_string()),
+    }
+    Ok(change)
+}
+
+/// The errors `sop lint` would report, once the plans and `new_config` are written, in each
+/// file the summary shows: those adoption changes, and those with something to decide.
+fn remaining_errors(
+    repo: &Repo,
+    corpus: &Corpus,
+    plans: &[(&Sop, Plan)],
+    new_config: Option<&str>,
+) -> anyhow::Result<Result<HashMap<String, Vec<Finding>>, crate::lint::LintError>> {
+    let settings = match (new_config, &repo.settings.path) {
+        (Some(text), path) => {
+            let path = path
+                .clone()
+                .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME));
+            crate::repo::Settings::parse(text, &path)?
+        }
+        (None, _) => repo.settings.clone(),
+    };
+    let after = Repo {
+        root: repo.root.clone(),
+        settings,
+        tracked: repo.tracked.clone(),
+    };
+    let texts: HashMap<&str, &str> = plans
+        .iter()
+        .map(|(sop, p)| (sop.path.as_str(), p.text.as_str()))
+        .collect();
+    let adopted = Corpus {
+        sops: corpus
+            .sops
+            .iter()
+            .filter(|s| after.settings.files.is_sop(&s.path))
+            .map(|s| {
+                let text = texts
+                    .get(s.path.as_str())
+                    .copied()
+                    .unwrap_or_else(|| s.source.text());
+                Sop::parse_in(s.path.clone(), text.to_string(), &after.settings)
+            })
+            .collect(),
+        broken: corpus.broken.clone(),
+    };
+    let paths: Vec<&str> = plans
+        .iter()
+        .filter(|(_, p)| p.changes() || !p.undecided.is_empty())
+        .map(|(s, _)| s.path.as_str())
+        .collect();
+    let findings = match crate::lint::check_sops(&after, &adopted, &paths) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut by_file: HashMap<String, Vec<Finding>> = HashMap::new();
+    for f in findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+    {
+        by_file.entry(f.file.clone()).or_default().push(f);
+    }
+    Ok(Ok(by_file))
+}
+
+/// The project files (`CHANGELOG.md`, `LICENSE.md`, ...) in the SOP folder that `[sops]
+/// exclude` leaves out, each with its conventional name, that `selected` covers.
+fn project_files(repo: &Repo, selected: &Selection) -> Vec<(String, &'static str)> {
+    let rules = &repo.settings.files;
+    let mut out: Vec<(String, &'static str)> = ignore::WalkBuilder::new(repo.sops_dir())
+        .follow_links(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let kind = never_sop(&e.file_name().to_string_lossy())?;
+            let rel = repo.relative(e.path());
+            (selected.contains(&rel)
+                && matches!(rules.left_out(&rel), Some(LeftOut::Excluded { .. })))
+            .then_some((rel, kind))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The files named on the command line, as repository-relative paths (a folder ends in `/`);

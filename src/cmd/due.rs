@@ -63,6 +63,14 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
         }
     }
     out.flush()?;
+    super::warn_unreadable_front_matter(
+        ctx,
+        &corpus,
+        &super::Unread {
+            one: "is left out",
+            many: "are left out",
+        },
+    )?;
     // `--within` may be narrower than the due-soon window: the exit status looks at every
     // review, not only those listed.
     let failing = args.fail_on.is_some_and(|on| {

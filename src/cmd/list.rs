@@ -91,6 +91,14 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
             b.problem.help()
         ))?;
     }
+    super::warn_unreadable_front_matter(
+        ctx,
+        &corpus,
+        &super::Unread {
+            one: "is listed without its details",
+            many: "are listed without their details",
+        },
+    )?;
     if rows.is_empty() && corpus.broken.is_empty() && args.format == ListFormat::Table {
         ctx.note(&format!(
             "no SOPs in `{}/` yet: create one with `sop new \"Title\"`",

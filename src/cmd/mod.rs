@@ -242,6 +242,61 @@ impl Context {
     }
 }
 
+/// What a report does with an SOP whose front matter cannot be read, in the words of
+/// [`warn_unreadable_front_matter`]: for one SOP and for several.
+pub(super) struct Unread {
+    /// "is listed without its details".
+    pub one: &'static str,
+    /// "are listed without their details".
+    pub many: &'static str,
+}
+
+/// Warn, once, about the SOPs of `corpus` whose front matter cannot be read (broken YAML, a
+/// block never closed): a report that reads their keys leaves them out or shows them empty,
+/// and says so here, with the command that tells why.
+///
+/// # Errors
+/// When stderr cannot be written.
+pub(super) fn warn_unreadable_front_matter(
+    ctx: &Context,
+    corpus: &crate::repo::Corpus,
+    unread: &Unread,
+) -> anyhow::Result<()> {
+    let paths: Vec<&str> = corpus
+        .sops
+        .iter()
+        .filter(|s| {
+            s.split.unclosed.is_some()
+                || s.front_matter
+                    .as_ref()
+                    .is_some_and(|f| !f.problems.is_empty())
+        })
+        .map(|s| s.path.as_str())
+        .collect();
+    let text = match paths.as_slice() {
+        [] => return Ok(()),
+        [one] => format!(
+            "`{one}` {}: its front matter cannot be read; run `sop lint {}` to see why",
+            unread.one,
+            release::shell_word(one)
+        ),
+        many => format!(
+            "{} SOPs {}: their front matter cannot be read ({}); run `sop lint {}` to see why",
+            many.len(),
+            unread.many,
+            many.iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            many.iter()
+                .map(|p| release::shell_word(p))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    };
+    ctx.warn(&text)
+}
+
 /// Give `repo` git's list of tracked files, so that ignore files never hide a tracked SOP; a
 /// command that opens the repository with `Repo::at` (as `sop serve` does on each rebuild)
 /// calls this too. A repository git cannot open is walked without it (the git commands say why

@@ -289,7 +289,7 @@ fn again_with_approver(id: &str, args: &ReleaseArgs) -> String {
 
 /// `text` as one word for a POSIX shell: as it is when that is safe, else in double quotes,
 /// else (it holds `"`, `$`, `` ` ``, `\` or `!`) in single quotes.
-fn shell_word(text: &str) -> String {
+pub(super) fn shell_word(text: &str) -> String {
     let plain = |c: char| c.is_alphanumeric() || "-_./:=@+,".contains(c);
     if !text.is_empty() && text.chars().all(plain) {
         text.to_string()

@@ -46,6 +46,14 @@ pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
         ReportFormat::Human => write_human(&mut out, &stats)?,
     }
     out.flush()?;
+    super::warn_unreadable_front_matter(
+        ctx,
+        &corpus,
+        &super::Unread {
+            one: "is counted as `unknown` by status, type and department",
+            many: "are counted as `unknown` by status, type and department",
+        },
+    )?;
     Ok(Exit::Success)
 }
 

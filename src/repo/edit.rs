@@ -81,6 +81,25 @@ pub fn use_names(text: &str, names: &KeyNames) -> Result<String, EditError> {
     Ok(out)
 }
 
+/// `text` without the key written `key` (its line, or the lines of its block list); `text` as
+/// it is when the front matter has no such key.
+///
+/// # Errors
+/// [`EditError`] when the file has no front matter or it does not parse.
+pub fn remove_key(text: &str, key: &str) -> Result<String, EditError> {
+    let fm = parse(text)?;
+    let Some(field) = fm.get(key) else {
+        return Ok(text.to_string());
+    };
+    let start = line_start(text, field.key_span.start);
+    let end = line_end(text, field.value_span.end.max(field.key_span.end));
+    Ok(format!(
+        "{}{}",
+        text.get(..start).unwrap_or_default(),
+        text.get(end..).unwrap_or_default()
+    ))
+}
+
 fn parse(text: &str) -> Result<FrontMatter, EditError> {
     let split = front_matter::split(text);
     let yaml = split.yaml.ok_or(EditError::NoFrontMatter)?;
@@ -250,6 +269,20 @@ mod tests {
         let both = "---\nowner: A\nowner_slack: B\n---\n";
         assert_eq!(use_names(both, &names).unwrap(), both);
         assert_eq!(use_names(DOC, &KeyNames::default()).unwrap(), DOC);
+    }
+
+    #[test]
+    fn a_key_is_removed_with_all_its_lines() {
+        let out = remove_key(DOC, "approvers").unwrap();
+        assert_eq!(out, DOC.replace("approvers:\n    - Bo\n    - Cy\n", ""));
+        let out = remove_key(DOC, "owner").unwrap();
+        assert_eq!(out, DOC.replace("owner: Ann\n", ""));
+        assert_eq!(remove_key(DOC, "author").unwrap(), DOC);
+        let crlf = "---\r\ntitle: T\r\nauthor: Maria\r\n---\r\nBody\r\n";
+        assert_eq!(
+            remove_key(crlf, "author").unwrap(),
+            "---\r\ntitle: T\r\n---\r\nBody\r\n"
+        );
     }
 
     #[test]

@@ -18,7 +18,44 @@ pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "md.erb", "markdown
 
 /// The files left out unless `[sops] exclude` is written: they describe a folder or are a
 /// site generator's landing page.
-pub const DEFAULT_EXCLUDE: &[&str] = &["README.md", "index.md", "_index.md"];
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    "README.md",
+    "index.md",
+    "_index.md",
+    "CHANGELOG.*",
+    "CONTRIBUTING.*",
+    "LICENSE.*",
+    "CODE_OF_CONDUCT.*",
+    "SECURITY.*",
+    "AUTHORS.*",
+    "NOTICE.*",
+];
+
+/// The names (without extension, in any case) of files that describe a project and are never
+/// an SOP: a changelog, a contributing guide, a licence, a code of conduct, a security policy,
+/// a list of authors, a notice.
+pub const NEVER_SOPS: &[&str] = &[
+    "CHANGELOG",
+    "CONTRIBUTING",
+    "LICENSE",
+    "CODE_OF_CONDUCT",
+    "SECURITY",
+    "AUTHORS",
+    "NOTICE",
+];
+
+/// The conventional name (`CHANGELOG`) of the file named `name` (no folders) when that says
+/// it is never an SOP: `changelog.md`, `CHANGELOG.markdown`.
+pub fn never_sop(name: &str) -> Option<&'static str> {
+    let stem = strip_markdown_extension(name);
+    if stem.len() == name.len() {
+        return None;
+    }
+    NEVER_SOPS
+        .iter()
+        .copied()
+        .find(|n| n.eq_ignore_ascii_case(stem))
+}
 
 /// A pattern that is not a valid glob.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,6 +248,18 @@ impl FileRules {
             })
     }
 
+    /// Whether `[sops] include` brings the file at `rel` (relative to the repository root)
+    /// back.
+    pub fn is_included(&self, rel: &str) -> bool {
+        self.in_folder(rel)
+            .is_some_and(|inside| self.include.is_match(inside))
+    }
+
+    /// Whether `exclude` is the default list (the key is not written).
+    pub fn default_exclude(&self) -> bool {
+        self.default_exclude
+    }
+
     /// The `exclude` patterns as written.
     pub fn excluded(&self) -> &[String] {
         &self.excluded
@@ -304,6 +353,16 @@ mod tests {
     }
 
     #[test]
+    fn project_files_are_never_sops_by_their_names() {
+        assert_eq!(never_sop("CHANGELOG.md"), Some("CHANGELOG"));
+        assert_eq!(never_sop("changelog.markdown"), Some("CHANGELOG"));
+        assert_eq!(never_sop("Code_Of_Conduct.md"), Some("CODE_OF_CONDUCT"));
+        assert_eq!(never_sop("LICENSE"), None);
+        assert_eq!(never_sop("changelog-policy.md"), None);
+        assert_eq!(never_sop("SOP-0001-security.md"), None);
+    }
+
+    #[test]
     fn bad_patterns_are_errors_naming_the_pattern() {
         let list = vec!["ok/**".to_string(), "a{b".to_string()];
         let err = Patterns::new(&list, false).unwrap_err();
@@ -316,13 +375,21 @@ mod tests {
     #[test]
     fn readme_and_index_files_are_left_out_by_default_and_can_come_back() {
         let exclude: Vec<&str> = DEFAULT_EXCLUDE.to_vec();
-        let r = rules(&["md"], &[], &exclude);
+        let r = rules(&["md", "markdown"], &[], &exclude);
         assert!(r.is_sop("sops/a/SOP-0001-a.md"));
         for name in [
             "sops/README.md",
             "sops/a/readme.md",
             "sops/a/index.md",
             "sops/_index.md",
+            "sops/CHANGELOG.md",
+            "sops/a/changelog.markdown",
+            "sops/Contributing.md",
+            "sops/LICENSE.md",
+            "sops/a/CODE_OF_CONDUCT.md",
+            "sops/SECURITY.md",
+            "sops/AUTHORS.md",
+            "sops/notice.md",
         ] {
             assert!(
                 matches!(

@@ -71,13 +71,13 @@ fn adopt_writes_exact_front_matter_and_keeps_every_body_byte() {
     assert_eq!(
         refunds,
         format!(
-            "---\nid: SOP-0041\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\neffective: 2026-01-01\nlast_reviewed: 2026-01-01\n---\n{REFUNDS_BODY}3. Tell the buyer by e-mail today.\n"
+            "---\nid: SOP-0041\ntitle: Refund requests\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Ann Lee\ndepartment: Customer Support\nlast_reviewed: 2026-01-01\n---\n{REFUNDS_BODY}3. Tell the buyer by e-mail today.\n"
         )
     );
     let payouts = r.read("sops/payments/payouts.md");
     assert_eq!(
         payouts,
-        "---\r\nid: SOP-0042\r\ntitle: Creator payouts  # our wording\r\ntype: procedure\r\nstatus: draft\r\nversion: 0.1.0\r\nowner: acme/payments\r\ndepartment: Payments\r\neffective: 2026-01-01\r\nlast_reviewed: 2026-01-01\r\nweight: 3\r\n---\r\n\r\n## Purpose\r\n\r\nPaying creators on time.\r\n"
+        "---\r\nid: SOP-0042\r\ntitle: Creator payouts  # our wording\r\ntype: procedure\r\nstatus: draft\r\nversion: 0.1.0\r\nowner: acme/payments\r\ndepartment: Payments\r\nlast_reviewed: 2026-01-01\r\nweight: 3\r\n---\r\n\r\n## Purpose\r\n\r\nPaying creators on time.\r\n"
     );
     let chargebacks = r.read("sops/payments/SOP-0040-chargebacks.md");
     assert!(
@@ -149,7 +149,12 @@ fn what_cannot_be_decided_is_listed() {
         out.contains("to do: set `department:` in sops/loose.md"),
         "{out}"
     );
-    assert!(out.contains("2 things to decide by hand"), "{out}");
+    // The two keys, and the seven sections of a procedure that `sop lint` will ask for.
+    assert!(
+        out.contains("to do: the required section `Purpose` is missing in sops/loose.md, and 6 more errors like it (`section-missing`: `sop lint sops/loose.md` says how to fix each)"),
+        "{out}"
+    );
+    assert!(out.contains("9 things to decide by hand"), "{out}");
 }
 
 #[test]
@@ -399,7 +404,8 @@ fn an_id_of_another_form_is_kept_and_listed_to_do() {
         out.contains("to do: `id: getting-started` in sops/ops/gs.md is not an id of this repository's form `SOP-<number>`, so the page is never published: remove the `id:` line so `sop adopt` gives it the next free id, or set `[sops] id_pattern` in sop.toml"),
         "{out}"
     );
-    assert!(out.contains("1 thing to decide by hand"), "{out}");
+    // The id, and the seven sections of a procedure that `sop lint` will ask for.
+    assert!(out.contains("8 things to decide by hand"), "{out}");
     assert!(
         r.read("sops/ops/gs.md")
             .starts_with("---\nid: getting-started\n")
@@ -451,5 +457,183 @@ fn a_folder_linked_out_of_the_repository_is_skipped_and_the_rest_adopted() {
     assert!(
         named.contains("not adopted: sops/ext: a symbolic link to the folder `"),
         "{named}"
+    );
+}
+
+/// A Hugo site's `docs/` as a team has it: front matter with Hugo's keys (`date`, `draft`,
+/// `author`, `authors`) or none, a changelog, links between pages, a rename and a merge in
+/// its history; then `sop init` and `[sops] dir = "docs"`, as the README says.
+fn hugo_docs_repo() -> SopRepo {
+    let r = SopRepo::empty();
+    r.git(&["init", "-q", "-b", "main"]);
+    r.git(&["config", "user.name", "Maria Lopez"]);
+    r.git(&["config", "user.email", "maria@example.com"]);
+    r.git(&["config", "commit.gpgsign", "false"]);
+    r.write(
+        "docs/refunds.md",
+        "---\ntitle: \"Refund requests\"\ndate: 2024-03-01\ndraft: false\nauthor: Maria Lopez\n---\n\n# Refund requests\n\nHow we refund. See [payouts](payouts.md).\n",
+    );
+    r.write(
+        "docs/payouts.md",
+        "---\ntitle: Creator payouts\ndate: 2024-03-02\nauthor: [Sam Ode]\n---\n\nPaying creators. See [refunds](refunds.md).\n",
+    );
+    r.write(
+        "docs/escalation.md",
+        "---\ntitle: Escalation\ndate: 2024-03-04\ndraft: true\nauthors:\n  - Priya Nair\n  - Sam Ode\n---\n\nWho to call.\n",
+    );
+    r.write(
+        "docs/chargebacks.md",
+        "# Chargebacks\n\nAnswered within five days. See [escalation](escalation.md).\n",
+    );
+    r.write(
+        "docs/old-gifts.md",
+        "---\ntitle: Gifts\ndate: 2024-03-06\n---\n\nGift handling.\n",
+    );
+    r.write(
+        "docs/CHANGELOG.md",
+        "# Changelog\n\n## 2024-03\n\n- Added refunds.\n",
+    );
+    r.commit("Add docs");
+    r.git(&["mv", "docs/old-gifts.md", "docs/gifts.md"]);
+    r.commit("Rename gifts");
+    r.git(&["checkout", "-q", "-b", "topic"]);
+    r.write("docs/moderation.md", "# Moderation\n\nReview reports.\n");
+    r.git(&["add", "-A"]);
+    r.git(&[
+        "-c",
+        "user.name=Bo Chen",
+        "-c",
+        "user.email=bo@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "Add moderation",
+    ]);
+    r.git(&["checkout", "-q", "main"]);
+    r.write(
+        "docs/gifts.md",
+        &format!("{}More.\n", r.read("docs/gifts.md")),
+    );
+    r.commit("More on gifts");
+    r.git(&["merge", "-q", "--no-ff", "topic", "-m", "Merge topic"]);
+    r.sop().arg("init").assert().success();
+    let config = r.read("sop.toml");
+    r.write(
+        "sop.toml",
+        &config.replacen("# dir = \"sops\"", "dir = \"docs\"", 1),
+    );
+    r
+}
+
+#[test]
+fn adopting_a_hugo_docs_folder_leaves_sop_lint_only_what_the_team_must_decide() {
+    let r = hugo_docs_repo();
+    let before = r.read("sop.toml");
+    let dry = adopt(&r, &["--dry-run"]);
+    assert_eq!(r.read("sop.toml"), before, "--dry-run wrote sop.toml");
+    assert!(
+        dry.contains("--- a/sop.toml\n+++ b/sop.toml\n"),
+        "the dry run shows the sop.toml change: {dry}"
+    );
+    let summary = adopt(&r, &[]);
+    // sop.toml: two lines added under the commented-out lines of their keys, nothing else.
+    let after = r.read("sop.toml");
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|l| !before.lines().any(|b| b == *l))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "file_names = \"any\"                # written by sop adopt: the documents keep their names",
+            "allow = [\"date\", \"draft\", \"authors\"]   # written by sop adopt: the documents' own keys",
+        ]
+    );
+    assert_eq!(after.lines().count(), before.lines().count() + 2);
+    assert!(
+        summary.contains(
+            "sop.toml\n  wrote `[sops] file_names = \"any\"`: file names need not start with the id"
+        ),
+        "{summary}"
+    );
+    // The changelog is left out, and said so.
+    assert!(
+        summary.contains(
+            "left out: docs/CHANGELOG.md: a CHANGELOG file is never an SOP (`[sops] exclude` leaves it out)"
+        ),
+        "{summary}"
+    );
+    assert_eq!(
+        r.read("docs/CHANGELOG.md"),
+        "# Changelog\n\n## 2024-03\n\n- Added refunds.\n"
+    );
+    // The owner the document names; its `author:` gives way to `owner:`; one blank line after
+    // the block; no `effective` on a draft.
+    assert_eq!(
+        r.read("docs/refunds.md"),
+        "---\nid: SOP-0006\ntitle: \"Refund requests\"\ntype: procedure\nstatus: draft\nversion: 0.1.0\nowner: Maria Lopez\nlast_reviewed: 2026-01-01\ndate: 2024-03-01\ndraft: false\n---\n\nHow we refund. See [payouts](payouts.md).\n"
+    );
+    assert!(
+        summary.contains("wrote owner: Maria Lopez (from its `author:`)"),
+        "{summary}"
+    );
+    assert!(r.read("docs/payouts.md").contains("owner: Sam Ode\n"));
+    let escalation = r.read("docs/escalation.md");
+    assert!(escalation.contains("owner: Priya Nair\n"), "{escalation}");
+    assert!(
+        escalation.contains("authors:\n  - Priya Nair\n  - Sam Ode\n"),
+        "{escalation}"
+    );
+    assert!(
+        summary.contains("to do: set `department:` in docs/refunds.md (it is directly in the SOP folder `docs/`, not in a department's folder; or pass `--department`)"),
+        "{summary}"
+    );
+
+    // What `sop lint` still reports is what the summary lists to do, and nothing adopt caused.
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    let mut found: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for f in findings.as_array().unwrap() {
+        assert_eq!(f["severity"], "error", "{f}");
+        if f["rule"] == "key-missing" {
+            assert_eq!(f["message"], "the front matter has no `department`", "{f}");
+        }
+        *found
+            .entry((
+                f["file"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            ))
+            .or_default() += 1;
+    }
+    let mut expected: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for file in [
+        "chargebacks",
+        "escalation",
+        "gifts",
+        "moderation",
+        "payouts",
+        "refunds",
+    ] {
+        expected.insert((format!("docs/{file}.md"), "key-missing".into()), 1);
+        // The seven sections of a procedure: the documents have none of them.
+        expected.insert((format!("docs/{file}.md"), "section-missing".into()), 7);
+    }
+    assert_eq!(found, expected);
+    let errors: usize = found.values().sum();
+    assert!(
+        summary.contains(&format!(
+            "adopted 6 files and added 2 settings to sop.toml; 0 files left as they were (already adopted); {errors} things to decide by hand"
+        )),
+        "{summary}"
+    );
+    // Again: nothing changes, and the same things are left to decide.
+    r.commit("Adopt sop");
+    let again = adopt(&r, &[]);
+    assert_eq!(r.git(&["status", "--porcelain"]), "");
+    assert!(
+        again.contains(&format!(
+            "adopted 0 files; 6 files left as they were (already adopted); {errors} things to decide by hand"
+        )),
+        "{again}"
     );
 }

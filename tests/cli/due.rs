@@ -188,3 +188,16 @@ fn help_documents_fail_on() {
     assert!(help.contains("--fail-on <STATE>"), "{help}");
     assert!(help.contains("due-soon"), "{help}");
 }
+
+#[test]
+fn an_sop_whose_front_matter_cannot_be_read_is_named_on_stderr() {
+    let r = crate::list::repo_with_unreadable_front_matter();
+    for format in ["human", "json"] {
+        let out = r.sop().args(["due", "--format", format]).assert().success();
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert_eq!(
+            stderr,
+            "warning: 2 SOPs are left out: their front matter cannot be read (`sops/p/SOP-0002-b.md`, `sops/p/SOP-0003-c.md`); run `sop lint sops/p/SOP-0002-b.md sops/p/SOP-0003-c.md` to see why\n"
+        );
+    }
+}

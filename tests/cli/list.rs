@@ -362,3 +362,76 @@ fn list_leaves_out_the_path_that_does_not_fit_and_verbose_adds_it() {
     assert!(help.contains("`-v` always adds the PATH column"), "{help}");
     assert!(help.contains("sop list -v"), "{help}");
 }
+
+/// Two SOPs whose front matter cannot be read (a tab after `owner:`, a block never closed),
+/// and one that can, committed.
+pub(crate) fn repo_with_unreadable_front_matter() -> SopRepo {
+    let r = SopRepo::new();
+    r.write(
+        "sops/p/SOP-0001-a.md",
+        &sop_text("SOP-0001", "Readable", "checklist", "approved"),
+    );
+    r.write(
+        "sops/p/SOP-0002-b.md",
+        &sop_text("SOP-0002", "Tabbed", "checklist", "approved")
+            .replace("owner: Amara Okafor", "owner:\tAmara Okafor"),
+    );
+    r.write(
+        "sops/p/SOP-0003-c.md",
+        "---\nid: SOP-0003\ntitle: Never closed\n\n## Purpose\n\nx\n",
+    );
+    r.commit("add SOPs");
+    r
+}
+
+#[test]
+fn an_sop_whose_front_matter_cannot_be_read_is_named_on_stderr() {
+    let r = repo_with_unreadable_front_matter();
+    for format in ["table", "json"] {
+        let out = r
+            .sop()
+            .args(["list", "--format", format])
+            .assert()
+            .success();
+        let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert_eq!(
+            stderr,
+            "warning: 2 SOPs are listed without their details: their front matter cannot be read (`sops/p/SOP-0002-b.md`, `sops/p/SOP-0003-c.md`); run `sop lint sops/p/SOP-0002-b.md sops/p/SOP-0003-c.md` to see why\n"
+        );
+        // stdout is as before: a row for each file.
+        if format == "json" {
+            let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            let paths: Vec<&str> = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["path"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                paths,
+                [
+                    "sops/p/SOP-0001-a.md",
+                    "sops/p/SOP-0002-b.md",
+                    "sops/p/SOP-0003-c.md"
+                ]
+            );
+        } else {
+            assert_eq!(stdout.lines().count(), 4, "{stdout}");
+        }
+    }
+    // One file is named as one.
+    r.write(
+        "sops/p/SOP-0003-c.md",
+        &sop_text("SOP-0003", "Closed", "checklist", "draft"),
+    );
+    let out = r.sop().arg("list").assert().success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        stderr,
+        "warning: `sops/p/SOP-0002-b.md` is listed without its details: its front matter cannot be read; run `sop lint sops/p/SOP-0002-b.md` to see why\n"
+    );
+    // `-q` keeps it quiet.
+    let out = r.sop().args(["-q", "list"]).assert().success();
+    assert!(out.get_output().stderr.is_empty());
+}

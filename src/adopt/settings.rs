@@ -1,0 +1,445 @@
+//! The `sop.toml` settings that documents adopted as the team wrote them need, so that `sop
+//! lint` does not report what adoption could have foreseen: file names that do not start with
+//! the id (`[sops] file_names = "any"`), the documents' own front-matter keys
+//! (`[front_matter] allow`), and project files that are never SOPs in a team's own
+//! `[sops] exclude` list.
+//!
+//! [`edit`] adds them to the file as the team wrote it: each setting is one line with a
+//! comment, under its table (after the commented-out line of the same key that `sop init`
+//! writes, when there is one), or an item appended to a list already written; every other
+//! byte stays. The result is read back with [`Settings::parse`], and an edit that does not
+//! give exactly the settings asked for is not made.
+
+use std::path::Path;
+
+use crate::repo::config::FileNames;
+use crate::repo::{Settings, Sop};
+
+/// The settings adoption needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// `[sops] file_names = "any"`: some adopted file's name does not start with its id.
+    pub file_names_any: bool,
+    /// Keys for `[front_matter] allow`: the documents' own keys, in the order first met.
+    pub allow: Vec<String>,
+    /// Patterns for `[sops] exclude`: project files that are never SOPs (`CHANGELOG.md`).
+    pub exclude: Vec<String>,
+}
+
+impl Needs {
+    /// Whether nothing is needed.
+    pub fn is_empty(&self) -> bool {
+        !self.file_names_any && self.allow.is_empty() && self.exclude.is_empty()
+    }
+
+    /// What each setting does, one line each, for the summary.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.file_names_any {
+            out.push(
+                "`[sops] file_names = \"any\"`: file names need not start with the id, so no file is renamed and no link breaks".to_string(),
+            );
+        }
+        if !self.allow.is_empty() {
+            out.push(format!(
+                "`[front_matter] allow` {}: the documents' own keys, which sop leaves alone",
+                quoted(&self.allow)
+            ));
+        }
+        if !self.exclude.is_empty() {
+            out.push(format!(
+                "`[sops] exclude` {}: files that are never SOPs, which `sop lint` leaves out too",
+                quoted(&self.exclude)
+            ));
+        }
+        out
+    }
+}
+
+/// The settings `planned` (the adopted files, with their new text) need beyond `settings`;
+/// `never_sops` are the file names to leave out through `[sops] exclude`.
+pub fn needs(settings: &Settings, planned: &[Sop], never_sops: &[String]) -> Needs {
+    let mut out = Needs {
+        exclude: never_sops.to_vec(),
+        ..Needs::default()
+    };
+    for sop in planned {
+        if settings.config.sops.file_names == FileNames::IdSlug
+            && let Some(id) = sop.id()
+            && sop.file_name.id.as_deref() != Some(id)
+        {
+            out.file_names_any = true;
+        }
+        let Some(fm) = &sop.front_matter else {
+            continue;
+        };
+        for field in &fm.fields {
+            let key = field.key.as_str();
+            if settings.keys.key(key).is_none()
+                && !settings.keys.is_allowed(key)
+                && !out.allow.iter().any(|k| k == key)
+            {
+                out.allow.push(key.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Why `sop.toml` could not be edited.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EditRefused(String);
+
+/// `text`, the `sop.toml` at `path` as the team wrote it (empty when there is none), with the
+/// settings of `needs` added.
+///
+/// # Errors
+/// [`EditRefused`] when the file writes a setting in a form this edit does not change safely
+/// (a list over several lines, `file_names = "id-slug"` written on purpose), or the edited
+/// file would not read back as exactly these settings.
+pub fn edit(text: &str, path: &Path, needs: &Needs) -> Result<String, EditRefused> {
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if needs.file_names_any {
+        set_line(
+            &mut lines,
+            "sops",
+            "file_names",
+            "file_names = \"any\"                # written by sop adopt: the documents keep their names",
+        )?;
+    }
+    if !needs.allow.is_empty() {
+        add_to_list(
+            &mut lines,
+            "front_matter",
+            "allow",
+            &needs.allow,
+            "# written by sop adopt: the documents' own keys",
+        )?;
+    }
+    if !needs.exclude.is_empty() {
+        add_to_list(
+            &mut lines,
+            "sops",
+            "exclude",
+            &needs.exclude,
+            "# written by sop adopt: never SOPs",
+        )?;
+    }
+    let mut out = lines.join(nl);
+    out.push_str(nl);
+    check(&out, path, needs)?;
+    Ok(out)
+}
+
+/// Read `text` back and check that it gives every setting of `needs`.
+fn check(text: &str, path: &Path, needs: &Needs) -> Result<(), EditRefused> {
+    let settings = Settings::parse(text, path).map_err(|e| {
+        EditRefused(format!(
+            "the edited file would not be valid ({e}); nothing was changed in it"
+        ))
+    })?;
+    let sops = &settings.config.sops;
+    let allow = &settings.config.front_matter.allow;
+    let ok = (!needs.file_names_any || sops.file_names == FileNames::Any)
+        && needs.allow.iter().all(|k| allow.contains(k))
+        && needs.exclude.iter().all(|p| sops.exclude.contains(p));
+    if ok {
+        Ok(())
+    } else {
+        Err(EditRefused(
+            "the edited file would not read back as these settings".to_string(),
+        ))
+    }
+}
+
+/// The tables of `lines`: each header's name and line index.
+fn headers(lines: &[String]) -> Vec<(String, usize)> {
+    lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let t = l.trim();
+            let t = t.split_once('#').map_or(t, |(h, _)| h.trim_end());
+            let name = t.strip_prefix('[')?.strip_suffix(']')?;
+            (!name.starts_with('[')).then(|| (name.trim().to_string(), i))
+        })
+        .collect()
+}
+
+/// The line range of table `table` after its header (`None`: no such table).
+fn table_range(lines: &[String], table: &str) -> Option<(usize, usize)> {
+    let hs = headers(lines);
+    let pos = hs.iter().position(|(n, _)| n == table)?;
+    let start = hs.get(pos)?.1;
+    let end = hs.get(pos + 1).map_or(lines.len(), |(_, i)| *i);
+    Some((start, end))
+}
+
+/// Whether `line` sets `key` (`key = ...`), and whether it is commented out (`# key = ...`).
+fn sets(line: &str, key: &str) -> Option<bool> {
+    let t = line.trim_start();
+    let (commented, t) = match t.strip_prefix('#') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t),
+    };
+    let rest = t.strip_prefix(key)?;
+    rest.trim_start().starts_with('=').then_some(commented)
+}
+
+/// Where to write `key` in `table`: after its commented-out line, else after the header; a
+/// new table at the end when there is none. Returns the index to insert at, or the index of
+/// the line that already sets the key.
+enum Place {
+    Insert(usize),
+    Written(usize),
+    NewTable,
+}
+
+fn place(lines: &[String], table: &str, key: &str) -> Place {
+    let Some((header, end)) = table_range(lines, table) else {
+        return Place::NewTable;
+    };
+    let body = header + 1..end;
+    if let Some(i) = body.clone().find(|&i| sets(&lines[i], key) == Some(false)) {
+        return Place::Written(i);
+    }
+    // A commented-out line over several lines (`# exclude = [...,` then `#   ...]`): after
+    // its last line.
+    if let Some(i) = body.clone().find(|&i| sets(&lines[i], key) == Some(true)) {
+        let mut last = i;
+        if !lines[i].contains(']') && lines[i].contains('[') {
+            while last + 1 < end && !lines[last].contains(']') {
+                last += 1;
+            }
+        }
+        return Place::Insert(last + 1);
+    }
+    Place::Insert(header + 1)
+}
+
+fn insert(
+    lines: &mut Vec<String>,
+    table: &str,
+    key: &str,
+    line: String,
+) -> Result<(), EditRefused> {
+    match place(lines, table, key) {
+        Place::Insert(i) => lines.insert(i, line),
+        Place::NewTable => {
+            if lines.last().is_some_and(|l| !l.trim().is_empty()) {
+                lines.push(String::new());
+            }
+            lines.push(format!("[{table}]"));
+            lines.push(line);
+        }
+        Place::Written(i) => {
+            return Err(EditRefused(format!(
+                "line {} already sets `{key}` under `[{table}]`",
+                i + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn set_line(
+    lines: &mut Vec<String>,
+    table: &str,
+    key: &str,
+    line: &str,
+) -> Result<(), EditRefused> {
+    insert(lines, table, key, line.to_string()).map_err(|_| {
+        EditRefused(format!(
+            "`sop.toml` already sets `{key}` under `[{table}]`, and sop adopt does not change a choice written there"
+        ))
+    })
+}
+
+/// Add `items` to the list `key` of `table`: appended inside its `[...]` when the list is
+/// written on one line, else a new line `key = [...]  comment`.
+fn add_to_list(
+    lines: &mut Vec<String>,
+    table: &str,
+    key: &str,
+    items: &[String],
+    comment: &str,
+) -> Result<(), EditRefused> {
+    let Place::Written(i) = place(lines, table, key) else {
+        let line = format!("{key} = [{}]   {comment}", quoted_toml(items));
+        return insert(lines, table, key, line);
+    };
+    let line = &lines[i];
+    let close = closing_bracket(line).ok_or_else(|| {
+        EditRefused(format!(
+            "`{key}` under `[{table}]` (line {}) is written over several lines: add {} to it by hand",
+            i + 1,
+            quoted(items)
+        ))
+    })?;
+    let open = line.find('[').unwrap_or(close);
+    let inside = line.get(open + 1..close).unwrap_or_default().trim_end();
+    let sep = if inside.trim().is_empty() {
+        ""
+    } else if inside.ends_with(',') {
+        " "
+    } else {
+        ", "
+    };
+    let new = format!(
+        "{}{sep}{}{}",
+        line.get(..open + 1 + inside.len()).unwrap_or_default(),
+        quoted_toml(items),
+        line.get(close..).unwrap_or_default()
+    );
+    lines[i] = new;
+    Ok(())
+}
+
+/// The byte offset of the `]` that closes the first `[` of `line`, outside strings; `None`
+/// when the list goes on over more lines.
+fn closing_bracket(line: &str) -> Option<usize> {
+    let open = line.find('[')?;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut depth = 0usize;
+    for (i, c) in line.char_indices().skip_while(|(i, _)| *i < open) {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '[' => depth += 1,
+                ']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                '#' => return None,
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// `"a", "b"` as TOML strings.
+fn quoted_toml(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `"a", "b"` for messages.
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path() -> &'static Path {
+        Path::new("sop.toml")
+    }
+
+    fn all() -> Needs {
+        Needs {
+            file_names_any: true,
+            allow: vec!["date".into(), "draft".into()],
+            exclude: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_init_template_gets_one_line_under_each_commented_key() {
+        let template = crate::assets::builtin("init/sop.toml").unwrap();
+        let out = edit(template, path(), &all()).unwrap();
+        let added: Vec<&str> = out
+            .lines()
+            .filter(|l| !template.lines().any(|t| t == *l))
+            .collect();
+        assert_eq!(
+            added,
+            [
+                "file_names = \"any\"                # written by sop adopt: the documents keep their names",
+                "allow = [\"date\", \"draft\"]   # written by sop adopt: the documents' own keys",
+            ]
+        );
+        // Each right after the commented-out line of its key; nothing else moves.
+        let fnames = out
+            .lines()
+            .position(|l| l.starts_with("file_names ="))
+            .unwrap();
+        assert!(
+            out.lines()
+                .nth(fnames - 1)
+                .unwrap()
+                .starts_with("# file_names =")
+        );
+        let allow = out.lines().position(|l| l.starts_with("allow =")).unwrap();
+        assert!(out.lines().nth(allow - 1).unwrap().starts_with("# allow ="));
+        assert_eq!(out.lines().count(), template.lines().count() + 2);
+    }
+
+    #[test]
+    fn a_list_written_on_one_line_gets_the_items_and_keeps_its_comment() {
+        let text = "[sops]\ndir = \"docs\"\nexclude = [\"drafts/\"]  # ours\n\n[front_matter]\nallow = [\"weight\"] # Hugo\n";
+        let needs = Needs {
+            exclude: vec!["CHANGELOG.md".into()],
+            ..all()
+        };
+        let out = edit(text, path(), &needs).unwrap();
+        assert_eq!(
+            out,
+            "[sops]\nfile_names = \"any\"                # written by sop adopt: the documents keep their names\ndir = \"docs\"\nexclude = [\"drafts/\", \"CHANGELOG.md\"]  # ours\n\n[front_matter]\nallow = [\"weight\", \"date\", \"draft\"] # Hugo\n"
+        );
+        let empty = edit("[front_matter]\nallow = []\n", path(), &all()).unwrap();
+        assert!(empty.contains("allow = [\"date\", \"draft\"]\n"), "{empty}");
+    }
+
+    #[test]
+    fn missing_tables_are_added_at_the_end_and_crlf_is_kept() {
+        let out = edit("[site]\r\ntitle = \"Ops\"\r\n", path(), &all()).unwrap();
+        assert_eq!(
+            out,
+            "[site]\r\ntitle = \"Ops\"\r\n\r\n[sops]\r\nfile_names = \"any\"                # written by sop adopt: the documents keep their names\r\n\r\n[front_matter]\r\nallow = [\"date\", \"draft\"]   # written by sop adopt: the documents' own keys\r\n"
+        );
+        let new = edit("", path(), &all()).unwrap();
+        assert!(new.starts_with("[sops]\nfile_names = \"any\""), "{new}");
+    }
+
+    #[test]
+    fn a_choice_written_on_purpose_or_a_long_list_is_not_changed() {
+        let err = edit("[sops]\nfile_names = \"id-slug\"\n", path(), &all()).unwrap_err();
+        assert!(
+            err.to_string().contains("already sets `file_names`"),
+            "{err}"
+        );
+        let err = edit(
+            "[front_matter]\nallow = [\n  \"weight\",\n]\n",
+            path(),
+            &Needs {
+                file_names_any: false,
+                ..all()
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("over several lines"), "{err}");
+    }
+}
