@@ -22,6 +22,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     front_matter_placeholders(cx, sop, out);
     placeholders(cx, sop, out);
     links(cx, sop, out);
+    links_with_spaces(sop, out);
     html_removed(sop, out);
     disable_comments(sop, out);
 }
@@ -282,6 +283,72 @@ fn whole_word(bytes: &[u8], at: usize, len: usize) -> bool {
 
 fn is_word_byte(b: Option<&u8>) -> bool {
     b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
+/// `link-broken` for what was meant as a link to a file but is none: `[the policy](Politica
+/// de verificacion.md)` has a space in its path, which Markdown does not allow, so the page shows
+/// the brackets as plain text and no link is checked. Only paths that end in a file extension
+/// are taken for links (`[note](see below)` is prose); a path in angle brackets or with a title
+/// is a real link and parsed as one.
+fn links_with_spaces(sop: &Sop, out: &mut Vec<Finding>) {
+    let text = sop.source.text();
+    let body = sop.split.body;
+    let Some(md) = text.get(body.start..body.end) else {
+        return;
+    };
+    let outline = sop.outline();
+    for (i, _) in md.match_indices("](") {
+        let at = body.start + i;
+        let rest = &md[i + 2..];
+        let Some(close) = rest
+            .find([')', '\n'])
+            .filter(|&c| rest[c..].starts_with(')'))
+        else {
+            continue;
+        };
+        let dest = &rest[..close];
+        let line_start = md[..i].rfind('\n').map_or(0, |n| n + 1);
+        let Some(open) = md[line_start..i].rfind('[').map(|o| line_start + o) else {
+            continue;
+        };
+        let file = dest.trim().split(['#', '?']).next().unwrap_or_default();
+        let extension = file.rsplit_once('.').map_or("", |(_, e)| e);
+        let spaced = dest.trim().contains(char::is_whitespace);
+        if !spaced
+            || dest.trim_start().starts_with('<')
+            || dest.contains(['"', '\'', '('])
+            || has_scheme(dest.trim())
+            || extension.is_empty()
+            || extension.len() > 8
+            || !extension.bytes().all(|b| b.is_ascii_alphanumeric())
+            || outline.in_code(at)
+            || outline.in_comment(at)
+            || outline
+                .links
+                .iter()
+                .any(|l| l.span.start <= at && at < l.span.end)
+        {
+            continue;
+        }
+        let span = Span::new(body.start + open, body.start + i + 2 + close + 1);
+        out.push(
+            finding(
+                &LINK_BROKEN,
+                sop,
+                span,
+                format!(
+                    "this is not a link: the path `{}` has spaces, so the page shows it as plain text",
+                    dest.trim()
+                ),
+            )
+            .label("shows as plain text")
+            .help(format!(
+                "put the path in angle brackets, `{}(<{}>)`, or write each space as `%20`",
+                &md[open..i + 1],
+                dest.trim()
+            )),
+        );
+    }
 }
 
 fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {

@@ -1215,3 +1215,49 @@ fn a_misspelt_status_comes_with_the_change_to_make() {
             .contains("status: aproved\n")
     );
 }
+
+#[test]
+fn a_link_whose_path_has_spaces_is_named_as_no_link() {
+    let r = SopRepo::new();
+    let body = "\n\nSee [the policy](Politica de verificacion.md) first.\n\
+                And [the same](<Politica de verificacion.md>), [a note](see below), \
+                `[code](a b.md)`, [titled](checklist.md \"The list\").\n\
+                <!-- [hidden](a b.md) -->\n";
+    let mut text = sop_text("SOP-0001", "Spaces", "procedure", "draft");
+    text.push_str(body);
+    r.write("sops/ops/SOP-0001-spaces.md", &text)
+        .write("sops/ops/Politica de verificacion.md", "# Policy\n")
+        .write("sops/ops/checklist.md", "# List\n");
+    let (findings, _) = lint_json(&r, &[]);
+    let spaced: Vec<&Value> = findings
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("this is not a link"))
+        })
+        .collect();
+    assert_eq!(spaced.len(), 1, "{findings:#?}");
+    let f = spaced[0];
+    assert_eq!(f["rule"], "link-broken");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("See [the policy]"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(line as u64), Some(5))
+    );
+    assert_eq!(
+        f["help"],
+        "put the path in angle brackets, `[the policy](<Politica de verificacion.md>)`, or write each space as `%20`"
+    );
+    // The same link in angle brackets is a link, and it is not broken.
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["rule"] == "link-broken" && f["line"].as_u64() == Some(line as u64 + 1)),
+        "{findings:#?}"
+    );
+}
