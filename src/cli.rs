@@ -298,6 +298,10 @@ pub struct LintArgs {
     /// SOP files or folders to check (default: every SOP in the repository)
     #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
+    /// The paths are the files of a commit, as a pre-commit hook passes them: check those (no
+    /// path: no file), and the SOPs whose links the commit breaks by moving or deleting a file
+    #[arg(long)]
+    pub staged: bool,
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = crate::diag::Format::Human)]
     pub format: crate::diag::Format,
