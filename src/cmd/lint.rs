@@ -39,8 +39,11 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         Ok(repo) => (repo, args.paths.clone()),
         Err(e) => match repo_of_paths(ctx, &args.paths)? {
             Some(found) => found,
-            // `--staged` without a path outside an SOP repository: the commit has no SOP.
-            None if args.staged && args.paths.is_empty() => return Ok(Exit::Success),
+            None if args.staged && args.paths.is_empty() => match repo_of_gone(ctx) {
+                Some(repo) => (repo, Vec::new()),
+                // The commit has no SOP, and moves or deletes none.
+                None => return Ok(Exit::Success),
+            },
             None => return Err(e),
         },
     };
@@ -280,6 +283,27 @@ fn gone_files(ctx: &Context, repo: &Repo) -> anyhow::Result<HashSet<String>> {
             Ok(HashSet::new())
         }
     }
+}
+
+/// `--staged` without a path, outside an SOP repository (the hook runs at the root of a git
+/// repository whose SOPs are in `ops/`): the SOP repository that held a file the change moves
+/// or deletes, found from the nearest folder of it that is still there.
+fn repo_of_gone(ctx: &Context) -> Option<Repo> {
+    let root = crate::git::work_tree_root(&ctx.cwd)?;
+    let git = crate::git::Repo::open(&root).ok()??;
+    let committed = git.head_files().ok()?;
+    let mut repo = committed
+        .iter()
+        .filter(|p| root.join(p).symlink_metadata().is_err())
+        .find_map(|p| {
+            let mut folder = root.join(p);
+            while folder.symlink_metadata().is_err() {
+                folder = folder.parent()?.to_path_buf();
+            }
+            Repo::open(&folder, ctx.config.as_deref()).ok()
+        })?;
+    super::attach_tracked(&mut repo);
+    Some(repo)
 }
 
 /// The SOPs outside `selection` with a finding on a link the change breaks, by the moved or

@@ -155,3 +155,41 @@ fn a_link_broken_before_the_change_is_not_reported_for_it() {
     assert!(out.status.success(), "{said}");
     assert!(!said.contains(other), "{said}");
 }
+
+#[test]
+fn staged_without_a_path_finds_the_sop_repository_in_a_subfolder() {
+    // The hook runs at the git root; the SOPs are in `ops/`, with their `sop.toml`.
+    let repo = SopRepo::new();
+    std::fs::remove_file(repo.path("sop.toml")).unwrap();
+    repo.write("ops/sop.toml", "");
+    repo.write(
+        &format!("ops/{GATEWAY}"),
+        &sop_text("SOP-0001", "Restart the Gateway", "procedure", "draft"),
+    );
+    repo.write(
+        &format!("ops/{DEPLOY}"),
+        &format!(
+            "{}\n## See also\n\n[Restart the gateway](SOP-0001-restart-the-gateway.md) first.\n",
+            sop_text("SOP-0002", "Deploy", "procedure", "draft")
+        ),
+    );
+    repo.write("notes.txt", "hello\n");
+    repo.commit("add SOPs");
+
+    // Nothing moved or deleted: nothing to check, outside the SOP repository too.
+    let out = repo.sop().args(["lint", "--staged"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+
+    repo.git(&["rm", "-q", &format!("ops/{GATEWAY}")]);
+    let out = repo.sop().args(["lint", "--staged"]).output().unwrap();
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("error[link-broken]"), "{said}");
+    assert!(said.contains(DEPLOY), "{said}");
+
+    // A deleted file outside the SOP repository leads to none: nothing to check.
+    repo.git(&["checkout", "HEAD", "--", "."]);
+    repo.git(&["rm", "-q", "notes.txt"]);
+    let out = repo.sop().args(["lint", "--staged"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}
