@@ -298,10 +298,6 @@ pub struct LintArgs {
     /// SOP files or folders to check (default: every SOP in the repository)
     #[arg(value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
-    /// The paths are the files of a commit, as a pre-commit hook passes them: check those (no
-    /// path: no file), and the SOPs whose links the commit breaks by moving or deleting a file
-    #[arg(long)]
-    pub staged: bool,
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = crate::diag::Format::Human)]
     pub format: crate::diag::Format,
@@ -320,6 +316,10 @@ pub struct LintArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The PATHs are a commit's files, as the pre-commit hook passes them: no PATH checks no
+    /// file, only the links the commit breaks by moving or deleting one
+    #[arg(long)]
+    pub staged: bool,
     /// Also write the findings as SARIF 2.1.0 to FILE, from the same run (for code scanning
     /// next to `--format github`)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
