@@ -39,7 +39,8 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         Ok(repo) => (repo, args.paths.clone()),
         Err(e) => match repo_of_paths(ctx, &args.paths)? {
             Some(found) => found,
-            None if args.staged && args.paths.is_empty() => match repo_of_gone(ctx) {
+            // A commit's files, none in an SOP repository (a README at the git root).
+            None if args.staged => match repo_of_gone(ctx) {
                 Some(repo) => (repo, Vec::new()),
                 // The commit has no SOP, and moves or deletes none.
                 None => return Ok(Exit::Success),
@@ -285,8 +286,8 @@ fn gone_files(ctx: &Context, repo: &Repo) -> anyhow::Result<HashSet<String>> {
     }
 }
 
-/// `--staged` without a path, outside an SOP repository (the hook runs at the root of a git
-/// repository whose SOPs are in `ops/`): the SOP repository that held a file the change moves
+/// `--staged` with no path in an SOP repository, outside one (the hook runs at the root of a
+/// git repository whose SOPs are in `ops/`): the SOP repository that held a file the change moves
 /// or deletes, found from the nearest folder of it that is still there.
 fn repo_of_gone(ctx: &Context) -> Option<Repo> {
     let root = crate::git::work_tree_root(&ctx.cwd)?;

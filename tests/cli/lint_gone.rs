@@ -176,9 +176,29 @@ fn staged_without_a_path_finds_the_sop_repository_in_a_subfolder() {
     repo.write("notes.txt", "hello\n");
     repo.commit("add SOPs");
 
-    // Nothing moved or deleted: nothing to check, outside the SOP repository too.
+    // Nothing moved or deleted: nothing to check, outside the SOP repository too, also when
+    // the commit's only file is in no SOP repository.
     let out = repo.sop().args(["lint", "--staged"]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
+    repo.write("README.md", "# Operations\n");
+    let out = repo
+        .sop()
+        .args(["lint", "--staged", "README.md"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Deleting an SOP with the README staged too: the link it breaks is found.
+    repo.git(&["rm", "-q", &format!("ops/{GATEWAY}")]);
+    let out = repo
+        .sop()
+        .args(["lint", "--staged", "README.md"])
+        .output()
+        .unwrap();
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains(DEPLOY), "{said}");
+    repo.git(&["checkout", "HEAD", "--", "."]);
 
     repo.git(&["rm", "-q", &format!("ops/{GATEWAY}")]);
     let out = repo.sop().args(["lint", "--staged"]).output().unwrap();
