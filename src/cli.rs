@@ -316,6 +316,10 @@ pub struct LintArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The PATHs are a commit's files, as the pre-commit hook passes them: no PATH checks no
+    /// file, only the links the commit breaks by moving or deleting one
+    #[arg(long)]
+    pub staged: bool,
     /// Also write the findings as SARIF 2.1.0 to FILE, from the same run (for code scanning
     /// next to `--format github`)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]

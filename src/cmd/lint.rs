@@ -2,6 +2,7 @@
 //! `--fix` applies the safe fixes first (and saves UTF-16 files as UTF-8); `--explain` and
 //! `--list-rules` document the rules.
 
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -38,10 +39,25 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         Ok(repo) => (repo, args.paths.clone()),
         Err(e) => match repo_of_paths(ctx, &args.paths)? {
             Some(found) => found,
+            // A commit's files, none in an SOP repository (a README at the git root).
+            None if args.staged => match repo_of_gone(ctx) {
+                Some(repo) => (repo, Vec::new()),
+                // The commit has no SOP, and moves or deletes none.
+                None => return Ok(Exit::Success),
+            },
             None => return Err(e),
         },
     };
-    let selection = Selection::new(ctx, &repo, &paths)?;
+    let selection = Selection::new(ctx, &repo, &paths, args.staged)?;
+    // Some files named: a link elsewhere to a file the change moves or deletes breaks too.
+    let gone = match selection.paths {
+        Some(_) => gone_files(ctx, &repo)?,
+        None => HashSet::new(),
+    };
+    if args.staged && paths.is_empty() && gone.is_empty() {
+        // A commit with no SOP, that moves or deletes no file: nothing to check.
+        return Ok(Exit::Success);
+    }
     let mut corpus = repo.load();
     let mut findings = check(&repo, &corpus)?;
     if args.fix && args.dry_run {
@@ -74,7 +90,21 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         findings.extend(base_findings(&git, &repo, &corpus, base)?);
         lint::sort(&mut findings);
     }
-    findings.retain(|f| selection.contains(&f.file));
+    let broken = lint::gone::links_to(&repo, &corpus, &gone);
+    let also = also_checked(&findings, &broken, &selection);
+    findings.retain(|f| selection.contains(&f.file) || broken.target_of(f).is_some());
+    for (target, files) in &also {
+        ctx.note(&format!(
+            "also checked {} that {} to `{target}`, which this change moves or deletes (it is in the last commit, not in the working tree): {}; point the links at its new place, or remove them",
+            crate::words::count(files.len(), "SOP"),
+            if files.len() == 1 { "links" } else { "link" },
+            files
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?;
+    }
     let extra = lint::broken_sources(&repo, &corpus);
     let sources: Sources<'_> = corpus
         .sops
@@ -89,7 +119,8 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         .map(|s| s.path.as_str())
         .chain(corpus.broken.iter().map(|b| b.path.as_str()))
         .filter(|p| selection.contains(p))
-        .count();
+        .count()
+        + also.values().flatten().collect::<BTreeSet<_>>().len();
     // GitHub finds files from the git repository's root.
     let for_github = matches!(args.format, Format::Github | Format::Sarif)
         || args.sarif_out.is_some()
@@ -235,6 +266,66 @@ fn root_in_git(repo: &Repo) -> String {
         .unwrap_or_default()
 }
 
+/// The files committed at `HEAD` (under the SOP root) that are gone from the work tree: what
+/// the change being made moves or deletes. Empty outside git and before the first commit.
+///
+/// # Errors
+/// Only writing the warning when git's `HEAD` cannot be read (the check is then left out).
+fn gone_files(ctx: &Context, repo: &Repo) -> anyhow::Result<HashSet<String>> {
+    let Ok(Some(git)) = crate::git::Repo::open(&repo.root) else {
+        return Ok(HashSet::new());
+    };
+    match git.head_files() {
+        Ok(committed) => Ok(lint::gone::gone_files(repo, committed)),
+        Err(e) => {
+            ctx.warn(&format!(
+                "links to files this change moves or deletes were not checked: {e}; run `sop lint` with no path to check every SOP"
+            ))?;
+            Ok(HashSet::new())
+        }
+    }
+}
+
+/// `--staged` with no path in an SOP repository, outside one (the hook runs at the root of a
+/// git repository whose SOPs are in `ops/`): the SOP repository that held a file the change moves
+/// or deletes, found from the nearest folder of it that is still there.
+fn repo_of_gone(ctx: &Context) -> Option<Repo> {
+    let root = crate::git::work_tree_root(&ctx.cwd)?;
+    let git = crate::git::Repo::open(&root).ok()??;
+    let committed = git.head_files().ok()?;
+    let mut repo = committed
+        .iter()
+        .filter(|p| root.join(p).symlink_metadata().is_err())
+        .find_map(|p| {
+            let mut folder = root.join(p);
+            while folder.symlink_metadata().is_err() {
+                folder = folder.parent()?.to_path_buf();
+            }
+            Repo::open(&folder, ctx.config.as_deref()).ok()
+        })?;
+    super::attach_tracked(&mut repo);
+    Some(repo)
+}
+
+/// The SOPs outside `selection` with a finding on a link the change breaks, by the moved or
+/// deleted file their links lead to: named in a note, so the writer knows why an SOP they did
+/// not change is reported.
+fn also_checked(
+    findings: &[Finding],
+    broken: &lint::gone::BrokenByChange,
+    selection: &Selection,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut also: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in findings.iter().filter(|f| !selection.contains(&f.file)) {
+        if let Some(target) = broken.target_of(f) {
+            also.entry(target.to_string())
+                .or_default()
+                .insert(f.file.clone());
+        }
+    }
+    also
+}
+
 /// Outside an SOP repository, the one that holds the files given (`sop lint ops/sops/x.md`
 /// from the root of a git repository whose SOP repository is `ops/`, as a pre-commit hook runs
 /// it), with the paths inside it; each path in no SOP repository is named in a note and left
@@ -302,13 +393,26 @@ struct Given {
 }
 
 impl Selection {
-    fn new(ctx: &Context, repo: &Repo, given: &[PathBuf]) -> anyhow::Result<Selection> {
+    /// `staged`: no path means no file (a commit's files, and it has none), not everything.
+    fn new(
+        ctx: &Context,
+        repo: &Repo,
+        given: &[PathBuf],
+        staged: bool,
+    ) -> anyhow::Result<Selection> {
         let everything = Selection {
             paths: None,
             given: Vec::new(),
         };
         if given.is_empty() {
-            return Ok(everything);
+            return Ok(if staged {
+                Selection {
+                    paths: Some(Vec::new()),
+                    given: Vec::new(),
+                }
+            } else {
+                everything
+            });
         }
         let sops_dir = std::fs::canonicalize(repo.sops_dir()).unwrap_or_else(|_| repo.sops_dir());
         let mut paths = Vec::new();

@@ -528,6 +528,30 @@ impl Repo {
         Ok(HeadBlobs { blobs })
     }
 
+    /// Every file in `HEAD`'s tree under the SOP root (SOPs, pictures, attachments), by path
+    /// relative to the SOP root, in one walk of the trees and no blob read. Empty before the
+    /// first commit. Compared with the work tree, it names the files a change moves or
+    /// deletes.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn head_files(&self) -> Result<Vec<String>, GitError> {
+        let Some(head) = head_of(&self.repo)? else {
+            return Ok(Vec::new());
+        };
+        let tree = head
+            .peel_to_tree()
+            .map_err(GitError::read("the tree at HEAD"))?
+            .id();
+        let mut reader = self.reader();
+        Ok(Trees::new(&mut reader)
+            .files_under(tree, &self.prefix)?
+            .into_iter()
+            .filter(|(_, (mode, _))| is_blob_mode(*mode))
+            .map(|(path, _)| self.sop_path(&path).to_string())
+            .collect())
+    }
+
     /// The files git changes when a commit or tag is made: its `HEAD`, its `refs/` folder and
     /// `packed-refs` (a worktree's `HEAD`, the shared refs). `sop serve` watches them to
     /// rebuild after a commit or a release.

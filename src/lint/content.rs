@@ -374,17 +374,7 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             }
             Dest::Path { path, fragment } => (path, fragment),
         };
-        let exists = |p: &str| {
-            if cx.sop_at(p).is_some() {
-                return Some(Entry::File);
-            }
-            let meta = std::fs::metadata(cx.repo.root.join(p)).ok()?;
-            Some(if meta.is_dir() {
-                Entry::Folder
-            } else {
-                Entry::File
-            })
-        };
+        let exists = |p: &str| entry_at(cx.repo, cx.sop_at(p).is_some(), p);
         let resolution = if image {
             resolver.resolve_image(&sop.path, &path, exists)
         } else {
@@ -565,6 +555,20 @@ fn not_published(sop: &Sop, dest: &str, span: Span, why: &str, out: &mut Vec<Fin
         .label("not published")
         .help("point the image at a picture file inside the repository, such as `../../assets/img/flow.png` (a picture on another site is shown as a link to it)"),
     );
+}
+
+/// What is at the repository path `p` for a link: an SOP of the corpus (`is_sop`), or a file
+/// or folder on disk; `None` when nothing is there.
+pub(super) fn entry_at(repo: &crate::repo::Repo, is_sop: bool, p: &str) -> Option<Entry> {
+    if is_sop {
+        return Some(Entry::File);
+    }
+    let meta = std::fs::metadata(repo.root.join(p)).ok()?;
+    Some(if meta.is_dir() {
+        Entry::Folder
+    } else {
+        Entry::File
+    })
 }
 
 /// `to` (repository-relative) written relative to the folder of `from`.

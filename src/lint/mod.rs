@@ -18,6 +18,7 @@ pub(crate) mod content;
 mod file;
 mod fix;
 mod front_matter;
+pub mod gone;
 mod lifecycle;
 mod procedure;
 mod prompts;

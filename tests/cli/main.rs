@@ -30,6 +30,7 @@ mod languages;
 mod links;
 mod lint;
 mod lint_base;
+mod lint_gone;
 mod list;
 mod load;
 mod lsp;

@@ -1,7 +1,8 @@
 //! The pre-commit hooks of `.pre-commit-hooks.yaml`, run by the real `pre-commit` (from PyPI) on
 //! a temp repository: `git commit` runs the hook on the staged SOPs, a broken SOP blocks the
 //! commit and the fixed one passes, warnings are shown on a commit that passes, and an SOP with
-//! another Markdown extension of `sop.toml` (`.markdown`) is checked too. The `sop-lint-system` hook is used, as written in the
+//! another Markdown extension of `sop.toml` (`.markdown`) is checked too; a commit that moves
+//! or deletes an SOP another one links to is blocked until the link is fixed. The `sop-lint-system` hook is used, as written in the
 //! manifest, under `repo: local` with the test-built `sop` on PATH (`sop-lint` is the same hook
 //! with `language: rust`, which would first compile `sop` in release mode).
 
@@ -67,9 +68,9 @@ fn text(out: &Output) -> String {
     )
 }
 
-#[test]
-#[ignore = "needs pre-commit: pip install pre-commit; cargo test -- --include-ignored"]
-fn pre_commit_hook_blocks_a_broken_sop_and_passes_the_fixed_one() {
+/// A repository with the `sop-lint-system` hook in its `.pre-commit-config.yaml` (not yet
+/// committed or installed).
+fn with_hook() -> SopRepo {
     let version = Command::new("pre-commit").arg("--version").output();
     assert!(
         version.as_ref().is_ok_and(|o| o.status.success()),
@@ -84,6 +85,13 @@ fn pre_commit_hook_blocks_a_broken_sop_and_passes_the_fixed_one() {
     }
     repo.write(".pre-commit-config.yaml", &config);
     repo.write(".gitignore", ".pre-commit-cache/\n");
+    repo
+}
+
+#[test]
+#[ignore = "needs pre-commit: pip install pre-commit; cargo test -- --include-ignored"]
+fn pre_commit_hook_blocks_a_broken_sop_and_passes_the_fixed_one() {
+    let repo = with_hook();
     repo.write("sop.toml", "[sops]\nextensions = [\"md\", \"markdown\"]\n");
     repo.write(
         "sops/payments/SOP-0001-gift-refunds.md",
@@ -148,11 +156,78 @@ fn pre_commit_hook_blocks_a_broken_sop_and_passes_the_fixed_one() {
     assert!(passed.status.success(), "{}", text(&passed));
     assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "4");
 
-    // A commit without Markdown files skips the hook.
+    // A commit without Markdown files runs the hook too (it could delete an SOP), which
+    // checks nothing and passes.
     repo.write("notes.txt", "hello\n");
     repo.git(&["add", "-A"]);
-    let skipped = run(&repo, "git", &["commit", "-m", "notes"]);
-    let said = text(&skipped);
-    assert!(skipped.status.success(), "{said}");
-    assert!(said.contains("(no files to check)Skipped"), "{said}");
+    let passed = run(&repo, "git", &["commit", "-m", "notes"]);
+    let said = text(&passed);
+    assert!(passed.status.success(), "{said}");
+    assert!(said.contains("Passed"), "{said}");
+    assert!(!said.contains("error"), "{said}");
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "5");
+}
+
+#[test]
+#[ignore = "needs pre-commit: pip install pre-commit; cargo test -- --include-ignored"]
+fn pre_commit_hook_blocks_a_commit_that_moves_or_deletes_a_linked_sop() {
+    let repo = with_hook();
+    let gateway = "sops/infra/SOP-0001-restart-the-gateway.md";
+    let deploy = "sops/infra/SOP-0002-deploy.md";
+    repo.write(
+        gateway,
+        &sop_text("SOP-0001", "Restart the Gateway", "procedure", "draft"),
+    );
+    let linking = format!(
+        "{}\n## See also\n\n[Restart the gateway](SOP-0001-restart-the-gateway.md) first.\n",
+        sop_text("SOP-0002", "Deploy", "procedure", "draft")
+    );
+    repo.write(deploy, &linking);
+    repo.commit("set up");
+    let installed = run(&repo, "pre-commit", &["install"]);
+    assert!(installed.status.success(), "{}", text(&installed));
+
+    // Moving SOP-0001 leaves SOP-0002's link broken: pre-commit passes only the moved file,
+    // and sop reports the link in SOP-0002 with the file's new place.
+    std::fs::create_dir_all(repo.path("sops/ops")).unwrap();
+    repo.git(&["mv", gateway, "sops/ops/"]);
+    let blocked = run(&repo, "git", &["commit", "-m", "move the gateway SOP"]);
+    let said = text(&blocked);
+    assert!(!blocked.status.success(), "the commit went through: {said}");
+    assert!(said.contains("Failed"), "{said}");
+    assert!(said.contains("link-broken"), "{said}");
+    assert!(said.contains(deploy), "{said}");
+    assert!(
+        said.contains("../ops/SOP-0001-restart-the-gateway.md"),
+        "{said}"
+    );
+    assert!(said.contains(&format!("links to `{gateway}`")), "{said}");
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "1");
+
+    // The same commit with the link fixed passes.
+    repo.write(deploy, &linking.replace("(SOP-0001-", "(../ops/SOP-0001-"));
+    repo.git(&["add", deploy]);
+    let passed = run(&repo, "git", &["commit", "-m", "move the gateway SOP"]);
+    let said = text(&passed);
+    assert!(passed.status.success(), "{said}");
+    assert!(said.contains("Passed"), "{said}");
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "2");
+
+    // A commit that only deletes the SOP (no file staged for pre-commit to pass) is blocked
+    // too, and passes once the link is removed.
+    repo.git(&["rm", "-q", "sops/ops/SOP-0001-restart-the-gateway.md"]);
+    let blocked = run(&repo, "git", &["commit", "-m", "retire the gateway SOP"]);
+    let said = text(&blocked);
+    assert!(!blocked.status.success(), "the commit went through: {said}");
+    assert!(said.contains("link-broken"), "{said}");
+    assert!(said.contains(deploy), "{said}");
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "2");
+    repo.write(
+        deploy,
+        &sop_text("SOP-0002", "Deploy", "procedure", "draft"),
+    );
+    repo.git(&["add", deploy]);
+    let passed = run(&repo, "git", &["commit", "-m", "retire the gateway SOP"]);
+    assert!(passed.status.success(), "{}", text(&passed));
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "3");
 }
