@@ -317,7 +317,8 @@ pub struct LintArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// The PATHs are a commit's files, as the pre-commit hook passes them: no PATH checks no
-    /// file, only the links the commit breaks by moving or deleting one
+    /// file, only the links the commit breaks by moving or deleting one. The files are read
+    /// from disk, which pre-commit sets to what is staged
     #[arg(long)]
     pub staged: bool,
     /// Also write the findings as SARIF 2.1.0 to FILE, from the same run (for code scanning

@@ -16,7 +16,7 @@ use crate::lint::{self, LintError, registry};
 use crate::repo::config::SeverityLevel;
 use crate::repo::files::{FileRules, LeftOut, MARKDOWN_EXTENSIONS};
 use crate::repo::keys::{KEYS, KeyNames};
-use crate::repo::{Corpus, FileProblem, Repo, encoding};
+use crate::repo::{Corpus, FileProblem, Repo, RepoError, encoding};
 use crate::{Exit, Stop};
 
 /// Run `sop lint`.
@@ -37,10 +37,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     }
     let (repo, paths) = match ctx.repo() {
         Ok(repo) => (repo, args.paths.clone()),
+        // An invalid `sop.toml` here is an error to fix, not a reason to look elsewhere.
+        Err(e) if e.downcast_ref::<crate::repo::RepoError>().is_some() => return Err(e),
         Err(e) => match repo_of_paths(ctx, &args.paths)? {
             Some(found) => found,
             // A commit's files, none in an SOP repository (a README at the git root).
-            None if args.staged => match repo_of_gone(ctx) {
+            None if args.staged => match repo_of_gone(ctx)? {
                 Some(repo) => (repo, Vec::new()),
                 // The commit has no SOP, and moves or deletes none.
                 None => return Ok(Exit::Success),
@@ -289,22 +291,37 @@ fn gone_files(ctx: &Context, repo: &Repo) -> anyhow::Result<HashSet<String>> {
 /// `--staged` with no path in an SOP repository, outside one (the hook runs at the root of a
 /// git repository whose SOPs are in `ops/`): the SOP repository that held a file the change moves
 /// or deletes, found from the nearest folder of it that is still there.
-fn repo_of_gone(ctx: &Context) -> Option<Repo> {
-    let root = crate::git::work_tree_root(&ctx.cwd)?;
-    let git = crate::git::Repo::open(&root).ok()??;
-    let committed = git.head_files().ok()?;
-    let mut repo = committed
+fn repo_of_gone(ctx: &Context) -> anyhow::Result<Option<Repo>> {
+    let Some(root) = crate::git::work_tree_root(&ctx.cwd) else {
+        return Ok(None);
+    };
+    let Ok(Some(git)) = crate::git::Repo::open(&root) else {
+        return Ok(None);
+    };
+    let Ok(committed) = git.head_files() else {
+        return Ok(None);
+    };
+    for p in committed
         .iter()
         .filter(|p| root.join(p).symlink_metadata().is_err())
-        .find_map(|p| {
-            let mut folder = root.join(p);
-            while folder.symlink_metadata().is_err() {
-                folder = folder.parent()?.to_path_buf();
+    {
+        let mut folder = root.join(p);
+        while folder.symlink_metadata().is_err() {
+            match folder.parent() {
+                Some(parent) => folder = parent.to_path_buf(),
+                None => break,
             }
-            Repo::open(&folder, ctx.config.as_deref()).ok()
-        })?;
-    super::attach_tracked(&mut repo);
-    Some(repo)
+        }
+        match Repo::open(&folder, ctx.config.as_deref()) {
+            Ok(mut repo) => {
+                super::attach_tracked(&mut repo);
+                return Ok(Some(repo));
+            }
+            Err(RepoError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(None)
 }
 
 /// The SOPs outside `selection` with a finding on a link the change breaks, by the moved or
@@ -358,7 +375,10 @@ fn repo_of_paths(ctx: &Context, given: &[PathBuf]) -> anyhow::Result<Option<(Rep
                     inside.push(p.clone());
                 }
             },
-            Err(_) => outside.push(p),
+            Err(RepoError::NotFound { .. }) => outside.push(p),
+            // An invalid `sop.toml` above the file: the writer must hear of it, not see the
+            // file skipped as outside any SOP repository.
+            Err(e) => return Err(e.into()),
         }
     }
     let Some(mut repo) = found else {

@@ -208,13 +208,12 @@ fn check_text_is_approved(
     let Some(entry) = selection.entries.iter().find(|e| e.id == id) else {
         return Ok(());
     };
+    // Uncommitted changes were refused before (line endings alone are none), so text newer
+    // than the approved release is committed text, whatever the working copy's line endings.
     let (Shown::Released { pending: Some(p) }, Some(release)) = (&entry.shown, entry.release)
     else {
         return Ok(());
     };
-    if !p.committed {
-        return Ok(());
-    }
     let (id, approved) = (escape_line(id), escape_line(&release.version));
     let now = match p.version.as_deref() {
         Some(v) if v != release.version => format!(" (it now says version {})", escape_line(v)),

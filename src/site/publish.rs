@@ -111,11 +111,14 @@ impl Owner {
             ));
         };
         // In git, the token kept in the git folder (which no commit can write, and which moves
-        // with the repository) proves the site is this repository's, wherever the repository
-        // was when it was published: a folder moved or renamed keeps its site.
+        // with the repository) proves the site was published from this git repository. The
+        // root recorded then must be this one, or gone: a repository moved or renamed keeps
+        // its site, while another SOP repository in the same git repository (`ops/`, `hr/`),
+        // which shares the git folder, still exists and so keeps its own.
         if self.token_file.is_some()
             && is_token(&token)
             && self.stored_token().as_deref() == Some(token.as_str())
+            && (Path::new(&root) == self.root || !Path::new(&root).exists())
         {
             return None;
         }

@@ -1188,6 +1188,21 @@ fn an_sop_repository_in_a_folder_of_git_is_linted_from_either_place() {
         .success();
     // A file in no SOP repository alone is still no SOP repository.
     r.sop().args(["lint", "README.md"]).assert().code(2);
+    // An invalid `sop.toml` above the files is said, never taken for no SOP repository (a
+    // pre-commit hook would let the commit through).
+    r.write("ops/sop.toml", "[[[\n");
+    for staged in [false, true] {
+        let mut args = vec!["lint"];
+        if staged {
+            args.push("--staged");
+        }
+        args.push("ops/sops/pay/SOP-0001-refunds.md");
+        let out = r.sop().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--staged {staged}: {stderr}");
+        assert!(stderr.contains("sop.toml"), "{stderr}");
+        assert!(!stderr.contains("in no SOP repository"), "{stderr}");
+    }
 }
 
 #[test]

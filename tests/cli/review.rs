@@ -147,4 +147,15 @@ fn review_refuses_committed_text_changed_after_its_approved_release() {
         (reviews.trim().parse::<u32>().unwrap_or(0) + 1).to_string()
     );
     assert_eq!(repo.git(&["log", "-1", "--format=%s"]).trim(), "Edit");
+    // The same with the working copy saved again with CRLF line endings (Windows,
+    // `core.autocrlf`): line endings are no change, and the committed text is still unapproved.
+    repo.write(SOP, &repo.read(SOP).replace('\n', "\r\n"));
+    repo.sop()
+        .args(["review", "SOP-0001", "-m", "looked"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "SOP-0001 changed after version 1.0.0 was approved",
+        ));
+    assert_eq!(repo.git(&["log", "-1", "--format=%s"]).trim(), "Edit");
 }

@@ -265,6 +265,41 @@ fn a_moved_repository_publishes_over_its_own_site() {
     );
     let marker = top.read("after/site/.sop-site");
     assert!(marker.contains("/after\n"), "{marker}");
+
+    // Two SOP repositories in one git repository share its git folder, and so its token: the
+    // site of the one that still exists is not the other's to replace.
+    top.write("after/hr/sop.toml", "").write(
+        "after/hr/sops/people/SOP-0001-leave.md",
+        &sop_text("SOP-0001", "Leave", "checklist", "approved"),
+    );
+    git("after", &["add", "-A"]);
+    git(
+        "after",
+        &[
+            "-c",
+            "user.name=W",
+            "-c",
+            "user.email=w@example.com",
+            "commit",
+            "-qm",
+            "hr",
+        ],
+    );
+    let site = top.path("after/site");
+    let out = top
+        .sop()
+        .current_dir(top.path("after/hr"))
+        .args(["publish", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("was not made by `sop publish` in this repository"),
+        "{stderr}"
+    );
+    assert!(top.read("after/site/index.html").contains("Base"));
 }
 
 // See #11 (R10): build folders of a killed publish are removed by the next one; nothing else.
