@@ -31,9 +31,10 @@ pub const DEFAULT_EXCLUDE: &[&str] = &[
     "NOTICE.*",
 ];
 
-/// The names (without extension, in any case) of files that describe a project and are never
-/// an SOP: a changelog, a contributing guide, a licence, a code of conduct, a security policy,
-/// a list of authors, a notice.
+/// The names (without extension, written in capitals as the convention has them) of files
+/// that describe a project and are never an SOP: a changelog, a contributing guide, a licence, a
+/// code of conduct, a security policy, a list of authors, a notice. The same words in small
+/// letters (`security.md`, `notice.md`) may well be an SOP's file name, and stay SOPs.
 pub const NEVER_SOPS: &[&str] = &[
     "CHANGELOG",
     "CONTRIBUTING",
@@ -45,16 +46,21 @@ pub const NEVER_SOPS: &[&str] = &[
 ];
 
 /// The conventional name (`CHANGELOG`) of the file named `name` (no folders) when that says
-/// it is never an SOP: `changelog.md`, `CHANGELOG.markdown`.
+/// it is never an SOP: `CHANGELOG.md`, `LICENSE.markdown` (not `security.md`).
 pub fn never_sop(name: &str) -> Option<&'static str> {
     let stem = strip_markdown_extension(name);
     if stem.len() == name.len() {
         return None;
     }
-    NEVER_SOPS
-        .iter()
-        .copied()
-        .find(|n| n.eq_ignore_ascii_case(stem))
+    NEVER_SOPS.iter().copied().find(|n| *n == stem)
+}
+
+/// Whether `pattern` is one of the default exclusions of project files (`CHANGELOG.*`), which
+/// leave out only names written in capitals: `never_sop` decides.
+fn is_project_pattern(pattern: &str) -> bool {
+    pattern
+        .strip_suffix(".*")
+        .is_some_and(|stem| NEVER_SOPS.contains(&stem))
 }
 
 /// A pattern that is not a valid glob.
@@ -242,6 +248,7 @@ impl FileRules {
         }
         self.exclude
             .selecting(inside)
+            .filter(|pattern| !is_project_pattern(pattern) || never_sop(name).is_some())
             .map(|pattern| LeftOut::Excluded {
                 pattern: pattern.to_string(),
                 default: self.default_exclude,
@@ -355,8 +362,11 @@ mod tests {
     #[test]
     fn project_files_are_never_sops_by_their_names() {
         assert_eq!(never_sop("CHANGELOG.md"), Some("CHANGELOG"));
-        assert_eq!(never_sop("changelog.markdown"), Some("CHANGELOG"));
-        assert_eq!(never_sop("Code_Of_Conduct.md"), Some("CODE_OF_CONDUCT"));
+        assert_eq!(never_sop("CHANGELOG.markdown"), Some("CHANGELOG"));
+        assert_eq!(never_sop("CODE_OF_CONDUCT.md"), Some("CODE_OF_CONDUCT"));
+        // In small letters the same words may be an SOP's name.
+        assert_eq!(never_sop("security.md"), None);
+        assert_eq!(never_sop("Notice.md"), None);
         assert_eq!(never_sop("LICENSE"), None);
         assert_eq!(never_sop("changelog-policy.md"), None);
         assert_eq!(never_sop("SOP-0001-security.md"), None);
@@ -383,13 +393,13 @@ mod tests {
             "sops/a/index.md",
             "sops/_index.md",
             "sops/CHANGELOG.md",
-            "sops/a/changelog.markdown",
-            "sops/Contributing.md",
+            "sops/a/CHANGELOG.markdown",
+            "sops/CONTRIBUTING.md",
             "sops/LICENSE.md",
             "sops/a/CODE_OF_CONDUCT.md",
             "sops/SECURITY.md",
             "sops/AUTHORS.md",
-            "sops/notice.md",
+            "sops/NOTICE.md",
         ] {
             assert!(
                 matches!(
@@ -398,6 +408,10 @@ mod tests {
                 ),
                 "{name}"
             );
+        }
+        // Project files' names in small letters are SOPs: `sops/it/security.md` is one.
+        for name in ["sops/it/security.md", "sops/notice.md", "sops/a/Authors.md"] {
+            assert!(r.is_sop(name), "{name}");
         }
         let r = rules(&["md"], &["README.md"], &exclude);
         assert!(r.is_sop("sops/a/README.md"));
