@@ -151,7 +151,7 @@ pub(super) fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<Exit> {
             ),
             _ => (dir.clone(), None),
         };
-        let branch = git::head_branch(&dir).unwrap_or_else(|| "main".to_string());
+        let branch = git::main_branch(&dir).unwrap_or_else(|| "main".to_string());
         let template = assets::builtin("init/github-workflow.yml").unwrap_or_default();
         let text = github_workflow(
             template,

@@ -265,13 +265,33 @@ pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     repo.workdir().map(Path::to_path_buf)
 }
 
-/// The branch `HEAD` names in the git repository that holds `dir` (even before its first
-/// commit), if it is on one.
-pub fn head_branch(dir: &Path) -> Option<String> {
+/// The repository's main branch as far as it can be told in the git repository that holds
+/// `dir`: the remote's default (`origin/HEAD`), else `main` or `master` when such a branch
+/// exists, else the branch `HEAD` names (also before the first commit). `None` on a detached
+/// `HEAD` with none of these.
+pub fn main_branch(dir: &Path) -> Option<String> {
     let repo = git2::Repository::discover(dir).ok()?;
-    let head = repo.find_reference("HEAD").ok()?;
-    let target = head.symbolic_target().ok().flatten()?;
-    target.strip_prefix("refs/heads/").map(str::to_string)
+    let symbolic = |name: &str| {
+        let reference = repo.find_reference(name).ok()?;
+        reference
+            .symbolic_target()
+            .ok()
+            .flatten()
+            .map(str::to_string)
+    };
+    if let Some(remote) = symbolic("refs/remotes/origin/HEAD")
+        && let Some(branch) = remote.strip_prefix("refs/remotes/origin/")
+    {
+        return Some(branch.to_string());
+    }
+    for name in ["main", "master"] {
+        if repo.find_branch(name, git2::BranchType::Local).is_ok() {
+            return Some(name.to_string());
+        }
+    }
+    symbolic("HEAD")?
+        .strip_prefix("refs/heads/")
+        .map(str::to_string)
 }
 
 /// The files in git's index, as paths relative to the SOP root `root` (files outside it are

@@ -373,3 +373,24 @@ fn the_readmes_adopting_sop_toml_is_valid() {
         "{list}"
     );
 }
+
+#[test]
+fn init_ci_github_on_a_feature_branch_checks_pushes_to_the_main_branch() {
+    let r = SopRepo::new();
+    r.write("notes.md", "n\n").commit("First");
+    r.git(&["checkout", "-q", "-b", "add-sop-ci"]);
+    r.sop().args(["init", "--ci", "github"]).assert().success();
+    let wf = r.read(".github/workflows/sop.yml");
+    assert!(wf.contains("    branches: [main]\n"), "{wf}");
+    // The remote's default branch wins.
+    r.git(&["update-ref", "refs/remotes/origin/trunk", "HEAD"]);
+    r.git(&[
+        "symbolic-ref",
+        "refs/remotes/origin/HEAD",
+        "refs/remotes/origin/trunk",
+    ]);
+    std::fs::remove_file(r.path(".github/workflows/sop.yml")).unwrap();
+    r.sop().args(["init", "--ci", "github"]).assert().success();
+    let wf = r.read(".github/workflows/sop.yml");
+    assert!(wf.contains("    branches: [trunk]\n"), "{wf}");
+}
