@@ -265,12 +265,7 @@ pub(super) fn warn_unreadable_front_matter(
     let paths: Vec<&str> = corpus
         .sops
         .iter()
-        .filter(|s| {
-            s.split.unclosed.is_some()
-                || s.front_matter
-                    .as_ref()
-                    .is_some_and(|f| !f.problems.is_empty())
-        })
+        .filter(|s| s.unreadable_front_matter().is_some())
         .map(|s| s.path.as_str())
         .collect();
     let text = match paths.as_slice() {

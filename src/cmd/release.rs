@@ -433,18 +433,10 @@ const IDENTITY_HELP: &str = "tell git your name and e-mail: `git config --global
 /// status and dates are unknown, so any other message would name the wrong cause. `what` is the
 /// command's action, such as "released".
 pub(super) fn check_front_matter_readable(sop: &Sop, what: &str) -> anyhow::Result<()> {
-    use crate::repo::front_matter::YamlProblemKind;
-    let Some(problem) = sop.front_matter.as_ref().and_then(|fm| {
-        fm.problems.iter().find(|p| {
-            matches!(
-                p.kind,
-                YamlProblemKind::Syntax | YamlProblemKind::NotAMapping
-            )
-        })
-    }) else {
+    let Some(span) = sop.unreadable_front_matter() else {
         return Ok(());
     };
-    let line = sop.source.line_col(problem.span.start).line;
+    let line = sop.source.line_col(span.start).line;
     Err(Stop::refused(
         format!(
             "the front matter of `{}` cannot be read (line {line}), so it cannot be {what}",
@@ -452,7 +444,7 @@ pub(super) fn check_front_matter_readable(sop: &Sop, what: &str) -> anyhow::Resu
         ),
         Some(format!(
             "fix it first: `sop lint {}` shows where and how",
-            sop.path
+            shell_word(&sop.path)
         )),
     )
     .into())

@@ -324,6 +324,26 @@ impl Sop {
         self.meta.status.as_ref()?.value.parse().ok()
     }
 
+    /// Where the front matter stops being readable, when it cannot be read at all: a block
+    /// never closed, YAML that does not parse, or YAML that is not `key: value` lines. Its keys
+    /// are then unknown (a duplicate key or an alias leaves the rest readable: `None`).
+    pub fn unreadable_front_matter(&self) -> Option<Span> {
+        use super::front_matter::YamlProblemKind;
+        self.split.unclosed.or_else(|| {
+            self.front_matter.as_ref().and_then(|fm| {
+                fm.problems
+                    .iter()
+                    .find(|p| {
+                        matches!(
+                            p.kind,
+                            YamlProblemKind::Syntax | YamlProblemKind::NotAMapping
+                        )
+                    })
+                    .map(|p| p.span)
+            })
+        })
+    }
+
     /// The version, when it is a semantic version.
     pub fn version(&self) -> Option<semver::Version> {
         semver::Version::parse(&self.meta.version.as_ref()?.value).ok()

@@ -420,10 +420,14 @@ fn an_sop_whose_front_matter_cannot_be_read_is_named_on_stderr() {
             assert_eq!(stdout.lines().count(), 4, "{stdout}");
         }
     }
-    // One file is named as one.
+    // One file is named as one; a key written twice leaves the rest readable: no warning.
     r.write(
         "sops/p/SOP-0003-c.md",
-        &sop_text("SOP-0003", "Closed", "checklist", "draft"),
+        &sop_text("SOP-0003", "Closed", "checklist", "draft").replacen(
+            "title: Closed\n",
+            "title: Closed\ntitle: Closed again\n",
+            1,
+        ),
     );
     let out = r.sop().arg("list").assert().success();
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
