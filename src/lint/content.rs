@@ -318,9 +318,10 @@ fn links_with_spaces(sop: &Sop, out: &mut Vec<Finding>) {
             || dest.trim_start().starts_with('<')
             || dest.contains(['"', '\'', '('])
             || has_scheme(dest.trim())
-            || extension.is_empty()
             || extension.len() > 8
             || !extension.bytes().all(|b| b.is_ascii_alphanumeric())
+            // `(section 4.2)` is prose: an extension has a letter.
+            || !extension.bytes().any(|b| b.is_ascii_alphabetic())
             || outline.in_code(at)
             || outline.in_comment(at)
             || outline
@@ -330,14 +331,25 @@ fn links_with_spaces(sop: &Sop, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // An image (`![chart](my chart.png)`) keeps its `!`.
+        let open = if open > 0 && md.as_bytes()[open - 1] == b'!' {
+            open - 1
+        } else {
+            open
+        };
         let span = Span::new(body.start + open, body.start + i + 2 + close + 1);
+        let (rule, what) = if md.as_bytes()[open] == b'!' {
+            (&IMAGE_MISSING, "an image")
+        } else {
+            (&LINK_BROKEN, "a link")
+        };
         out.push(
             finding(
-                &LINK_BROKEN,
+                rule,
                 sop,
                 span,
                 format!(
-                    "this is not a link: the path `{}` has spaces, so the page shows it as plain text",
+                    "this is not {what}: the path `{}` has spaces, so the page shows it as plain text",
                     dest.trim()
                 ),
             )

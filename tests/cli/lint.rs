@@ -1236,8 +1236,9 @@ fn a_link_whose_path_has_spaces_is_named_as_no_link() {
     let r = SopRepo::new();
     let body = "\n\nSee [the policy](Politica de verificacion.md) first.\n\
                 And [the same](<Politica de verificacion.md>), [a note](see below), \
-                `[code](a b.md)`, [titled](checklist.md \"The list\").\n\
-                <!-- [hidden](a b.md) -->\n";
+                `[code](a b.md)`, [titled](checklist.md \"The list\"), [the form](section 4.2).\n\
+                <!-- [hidden](a b.md) -->\n\
+                ![the chart](my chart.png)\n";
     let mut text = sop_text("SOP-0001", "Spaces", "procedure", "draft");
     text.push_str(body);
     r.write("sops/ops/SOP-0001-spaces.md", &text)
@@ -1249,10 +1250,21 @@ fn a_link_whose_path_has_spaces_is_named_as_no_link() {
         .filter(|f| {
             f["message"]
                 .as_str()
-                .is_some_and(|m| m.starts_with("this is not a link"))
+                .is_some_and(|m| m.starts_with("this is not a"))
         })
         .collect();
-    assert_eq!(spaced.len(), 1, "{findings:#?}");
+    assert_eq!(spaced.len(), 2, "{findings:#?}");
+    // An image keeps its `!` in the advice.
+    assert_eq!(
+        spaced[1]["help"],
+        "put the path in angle brackets, `![the chart](<my chart.png>)`, or write each space as `%20`"
+    );
+    assert_eq!(spaced[1]["column"].as_u64(), Some(1));
+    assert_eq!(spaced[1]["rule"], "image-missing");
+    assert_eq!(
+        spaced[1]["message"],
+        "this is not an image: the path `my chart.png` has spaces, so the page shows it as plain text"
+    );
     let f = spaced[0];
     assert_eq!(f["rule"], "link-broken");
     let line = text
