@@ -49,6 +49,13 @@ if ! [ -d "$workdir" ]; then
   exit 2
 fi
 cd "$workdir"
+case "$(pwd -P)/" in
+  "$workspace/"*) ;;
+  *)
+    echo "::error title=sop action::the input working-directory: '$(escape_data "$workdir")' leads outside the checked-out repository; give a folder inside it, relative to the repository root"
+    exit 2
+    ;;
+esac
 
 tmp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 log="$(mktemp "$tmp/sop-lint.XXXXXX")"
@@ -103,9 +110,7 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
 
 **sop could not check the SOPs** (exit $status), so nothing was checked:
 
-\`\`\`text
-$said
-\`\`\`
+$(printf '%s\n' "$said" | sed 's/^/    /')
 EOF
   exit "$status"
 fi

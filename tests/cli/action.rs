@@ -811,6 +811,15 @@ fn action_runs_in_the_working_directory() {
         "{inside:?}"
     );
 
+    let outside = runner.step("lint.sh", &[("INPUT_WORKING_DIRECTORY", "ops/../..")]);
+    assert_eq!(outside.status, 2, "{outside:?}");
+    assert!(
+        outside
+            .stdout
+            .contains("leads outside the checked-out repository"),
+        "{outside:?}"
+    );
+
     let missing = runner.step("lint.sh", &[("INPUT_WORKING_DIRECTORY", "opz")]);
     assert_eq!(missing.status, 2, "{missing:?}");
     assert!(
