@@ -296,26 +296,39 @@ fn links_with_spaces(sop: &Sop, out: &mut Vec<Finding>) {
     let Some(md) = text.get(body.start..body.end) else {
         return;
     };
+    /// A path longer than this is no file name a writer typed.
+    const LONGEST: usize = 512;
     let outline = sop.outline();
+    // Where the line of the current `](` starts, found by reading forward only: a line of
+    // thousands of links is read once, not once per link.
+    let (mut line_start, mut seen) = (0, 0);
     for (i, _) in md.match_indices("](") {
         let at = body.start + i;
         let rest = &md[i + 2..];
-        let Some(close) = rest
+        let mut end = rest.len().min(LONGEST);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let Some(close) = rest[..end]
             .find([')', '\n'])
             .filter(|&c| rest[c..].starts_with(')'))
         else {
             continue;
         };
         let dest = &rest[..close];
-        let line_start = md[..i].rfind('\n').map_or(0, |n| n + 1);
+        if !dest.trim().contains(char::is_whitespace) {
+            continue;
+        }
+        if let Some(n) = md[seen..i].rfind('\n') {
+            line_start = seen + n + 1;
+        }
+        seen = i;
         let Some(open) = md[line_start..i].rfind('[').map(|o| line_start + o) else {
             continue;
         };
         let file = dest.trim().split(['#', '?']).next().unwrap_or_default();
         let extension = file.rsplit_once('.').map_or("", |(_, e)| e);
-        let spaced = dest.trim().contains(char::is_whitespace);
-        if !spaced
-            || dest.trim_start().starts_with('<')
+        if dest.trim_start().starts_with('<')
             || dest.contains(['"', '\'', '('])
             || has_scheme(dest.trim())
             || extension.len() > 8
