@@ -127,10 +127,18 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     let for_github = matches!(args.format, Format::Github | Format::Sarif)
         || args.sarif_out.is_some()
         || args.summary_out.is_some();
-    let root = if for_github {
+    let in_git = if for_github {
         root_in_git(&repo)
     } else {
         String::new()
+    };
+    // Paths for the person at the terminal: from where they ran `sop`, when that is a folder
+    // above the SOP repository (`ops/sops/x.md` at the git root, as a pre-commit hook shows
+    // them), else from the SOP repository's root.
+    let root = match args.format {
+        Format::Github | Format::Sarif => in_git.clone(),
+        Format::Human => root_below(&ctx.cwd, &repo.root),
+        Format::Json => String::new(),
     };
     let report = Report {
         findings: &findings,
@@ -138,6 +146,10 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         rules: &rules,
         checked,
         root: &root,
+    };
+    let for_files = Report {
+        root: &in_git,
+        ..report
     };
     let mut unchecked = selection.unchecked(&repo, &corpus);
     if selection.paths.is_none() && checked == 0 {
@@ -164,12 +176,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     // read and checked once.
     if let Some(path) = &args.sarif_out {
         write_file(ctx, path, "--sarif-out", |out| {
-            diag::sarif::write(&report, out)
+            diag::sarif::write(&for_files, out)
         })?;
     }
     if let Some(path) = &args.summary_out {
         write_file(ctx, path, "--summary-out", |out| {
-            diag::summary::write(&report, out)
+            diag::summary::write(&for_files, out)
         })?;
     }
     let exit = if lint::fails(&findings, args.deny_warnings) {
@@ -253,6 +265,19 @@ fn check(repo: &Repo, corpus: &Corpus) -> anyhow::Result<Vec<Finding>> {
 fn usage(e: LintError) -> anyhow::Error {
     let help = e.help();
     Stop::usage(e.to_string(), Some(help)).into()
+}
+
+/// The SOP repository's root seen from `cwd` when `cwd` is a folder above it, ending in `/`
+/// (`ops/`); empty otherwise.
+fn root_below(cwd: &std::path::Path, root: &std::path::Path) -> String {
+    std::fs::canonicalize(cwd)
+        .ok()
+        .and_then(|cwd| {
+            let rel = root.strip_prefix(cwd).ok()?;
+            let rel = rel.to_str()?.replace('\\', "/");
+            (!rel.is_empty()).then(|| format!("{rel}/"))
+        })
+        .unwrap_or_default()
 }
 
 /// The SOP repository's folder in its git repository, ending in `/` (`ops/`); empty when it is

@@ -87,7 +87,7 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
             let note = explained
                 .insert(finding.rule.id)
                 .then(|| explain_note(finding.rule.id));
-            let (group, fix_column) = group(finding, source, note.as_deref());
+            let (group, fix_column) = group(report.root, finding, source, note.as_deref());
             let rendered = renderer.render(&[group]);
             match fix_column {
                 Some((wrong, right)) => {
@@ -180,7 +180,7 @@ fn write_table(report: &Report<'_>, errors_only: bool, out: &mut impl Write) -> 
     let shown = shown.as_slice();
     let names: Vec<String> = shown
         .iter()
-        .map(|r| escape_line(r.0).into_owned())
+        .map(|r| format!("{}{}", escape_line(report.root), escape_line(r.0)))
         .collect();
     let width = names
         .iter()
@@ -213,6 +213,7 @@ fn explain_note(rule: &str) -> String {
 /// line, the `path:line:column` annotate-snippets will print (counted from the window's start)
 /// with the real one to put in its place.
 fn group<'a>(
+    root: &str,
     finding: &'a Finding,
     source: Option<&'a SourceFile>,
     note: Option<&'a str>,
@@ -227,7 +228,11 @@ fn group<'a>(
     let title = level
         .primary_title(escape_line(&finding.message))
         .id(finding.rule.id);
-    let file = escape_line(&finding.file);
+    let file: std::borrow::Cow<'a, str> = if root.is_empty() {
+        escape_line(&finding.file)
+    } else {
+        format!("{}{}", escape_line(root), escape_line(&finding.file)).into()
+    };
     let mut group = match (finding.span, source) {
         (Some(span), Some(source)) => {
             let excerpt = Excerpt::new(source, span);

@@ -1172,10 +1172,11 @@ fn an_sop_repository_in_a_folder_of_git_is_linted_from_either_place() {
         ),
         "{stderr}"
     );
+    // The paths are shown from where the hook runs.
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.contains("error[status-invalid]")
-            && stdout.contains("--> sops/pay/SOP-0001-refunds.md:5:"),
+            && stdout.contains("--> ops/sops/pay/SOP-0001-refunds.md:5:"),
         "{stdout}"
     );
     r.write(
