@@ -251,10 +251,69 @@ fn base_findings(
         )),
         other => anyhow::Error::from(other),
     })?;
-    lint::check_base(repo, corpus, &changes, base).map_err(|e| {
+    let unrecorded = unrecorded_approvals(git, repo, corpus, &changes)?;
+    lint::check_base(repo, corpus, &changes, base, &unrecorded).map_err(|e| {
         let help = e.help();
         Stop::usage(e.to_string(), Some(help)).into()
     })
+}
+
+/// The changed SOPs that say `status: approved` while no release whose text says approved has
+/// their text (review dates aside: `sop review` changes only those), each with whether it has
+/// any release. A text that cannot be compared (the file was renamed since a release) counts as
+/// recorded: no finding on a guess.
+fn unrecorded_approvals(
+    git: &crate::git::Repo,
+    repo: &Repo,
+    corpus: &Corpus,
+    changes: &[crate::git::base::BaseChange],
+) -> anyhow::Result<lint::pull_request::Unrecorded> {
+    let mut out = lint::pull_request::Unrecorded::new();
+    let by_path: std::collections::HashMap<&str, &crate::repo::Sop> =
+        corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect();
+    let candidates: Vec<(&str, &crate::repo::Sop, &str)> = changes
+        .iter()
+        .filter(|c| c.content_changed && !c.deleted)
+        .filter_map(|c| {
+            let path = c.path.as_deref()?;
+            let sop = by_path.get(path).copied()?;
+            let id = sop.id()?;
+            (sop.status() == Some(crate::repo::Status::Approved)).then_some((path, sop, id))
+        })
+        .collect();
+    let mut texts = git.texts().reader();
+    for (path, sop, id) in candidates {
+        let text = sop.source.text();
+        // Only the release of the version this text says can hold this text (review dates
+        // aside); it counts as approved as the site counts it: its text says so.
+        let tag = sop
+            .meta
+            .version
+            .as_ref()
+            .map(|v| repo.settings.tag_name(id, v.value.trim()));
+        let commit = match tag {
+            Some(t) => git.tagged_commit(&t)?,
+            None => None,
+        };
+        let recorded = match commit {
+            Some(commit) => match texts.at_commit(&commit, path) {
+                Some(at_tag) => {
+                    (encoding::same_text(&at_tag, text)
+                        || crate::site::select::same_but_review_dates(&at_tag, text))
+                        && crate::git::history::front_matter_text(&at_tag, "status")
+                            .is_some_and(|s| s.trim() == "approved")
+                }
+                // Tagged, but not at this path then (renamed since): no finding on a guess.
+                None => true,
+            },
+            None => false,
+        };
+        if !recorded {
+            let released_before = !git.releases_of(&repo.settings, id)?.is_empty();
+            out.insert(path.to_string(), released_before);
+        }
+    }
+    Ok(out)
 }
 
 fn check(repo: &Repo, corpus: &Corpus) -> anyhow::Result<Vec<Finding>> {

@@ -40,6 +40,27 @@ impl Repo {
     }
 }
 
+impl Repo {
+    /// The commit the release tag `name` points to (through an annotated tag, or a tag of
+    /// one), if the tag exists; read with `sop`'s own object reader, as the tags are.
+    ///
+    /// # Errors
+    /// When the tag's objects cannot be read.
+    pub fn tagged_commit(&self, name: &str) -> Result<Option<String>, GitError> {
+        let Ok(target) = self.repo.refname_to_id(&format!("refs/tags/{name}")) else {
+            return Ok(None);
+        };
+        let mut reader = self.reader();
+        let (kind, data) = reader.object(target)?;
+        let release = match release_from_raw(kind, &data, target) {
+            Some(r) => Some(r),
+            None if kind == KIND_TAG => tag_of_tag(&mut reader, &data)?,
+            None => None,
+        };
+        Ok(release.map(|r| r.commit))
+    }
+}
+
 /// A release with its SOP id and parsed version, before grouping.
 type VersionedRelease = (String, semver::Version, Release);
 

@@ -22,7 +22,7 @@ pub mod gone;
 mod lifecycle;
 mod procedure;
 mod prompts;
-mod pull_request;
+pub mod pull_request;
 pub mod registry;
 mod structure;
 mod translation;
@@ -109,10 +109,11 @@ pub fn check_base(
     corpus: &Corpus,
     changes: &[crate::git::base::BaseChange],
     base: &str,
+    unrecorded: &pull_request::Unrecorded,
 ) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
     Ok(finish(
-        pull_request::check(corpus, changes, base),
+        pull_request::check(corpus, changes, base, unrecorded),
         corpus,
         &levels,
     ))

@@ -6,13 +6,26 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::registry::{APPROVED_SOP_DELETED, ID_CHANGED, VERSION_NOT_BUMPED};
+use super::registry::{
+    APPROVAL_NOT_RECORDED, APPROVED_SOP_DELETED, ID_CHANGED, VERSION_NOT_BUMPED,
+};
 use crate::diag::{Finding, Severity};
 use crate::git::base::BaseChange;
 use crate::repo::{Corpus, Sop, Status};
 
+/// The SOPs (by path) whose text changed and says `status: approved` without an approval
+/// recorded for it (no release made with `--approve` has this text), each with whether the SOP
+/// has any release at all: for a team that releases with `sop release` that is an error, for
+/// one that approves by hand (no release ever), a warning.
+pub type Unrecorded = HashMap<String, bool>;
+
 /// The findings for `changes` since `base` (the revision as the user named it).
-pub(super) fn check(corpus: &Corpus, changes: &[BaseChange], base: &str) -> Vec<Finding> {
+pub(super) fn check(
+    corpus: &Corpus,
+    changes: &[BaseChange],
+    base: &str,
+    unrecorded: &Unrecorded,
+) -> Vec<Finding> {
     let by_path: HashMap<&str, &Sop> = corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect();
     let ids_now: HashSet<&str> = corpus.sops.iter().filter_map(Sop::id).collect();
     let mut out = Vec::new();
@@ -60,6 +73,11 @@ pub(super) fn check(corpus: &Corpus, changes: &[BaseChange], base: &str) -> Vec<
         {
             out.push(id_changed(sop, old, &new.value, new.span, base));
         }
+        if let (Some(&released_before), Some(status)) =
+            (unrecorded.get(&sop.path), sop.meta.status.as_ref())
+        {
+            out.push(approval_not_recorded(sop, status.span, released_before));
+        }
         if !change.content_changed || change.base_path.is_none() {
             continue;
         }
@@ -99,6 +117,24 @@ pub(super) fn check(corpus: &Corpus, changes: &[BaseChange], base: &str) -> Vec<
         out.push(f);
     }
     out
+}
+
+fn approval_not_recorded(sop: &Sop, span: crate::repo::Span, released_before: bool) -> Finding {
+    let id = sop.id().unwrap_or("ID");
+    let mut f = Finding::new(
+        &APPROVAL_NOT_RECORDED,
+        sop.path.clone(),
+        Some(span),
+        "this text says `status: approved`, but no approval is recorded for it: it was not released with `sop release --approve`",
+    )
+    .label("approved by whom?")
+    .help(format!(
+        "once it is approved, record who approved it: `sop release {id} --patch -m \"...\" --approve --approver \"Name <name@example.com>\"` (the real name); until then write `status: review`. If you did release it, push its tag too (`git push --tags`)"
+    ));
+    if !released_before {
+        f.severity = Severity::Warning;
+    }
+    f
 }
 
 fn id_changed(sop: &Sop, old: &str, new: &str, span: crate::repo::Span, base: &str) -> Finding {

@@ -234,6 +234,9 @@ rules! {
 
     APPROVED_SOP_DELETED = "approved-sop-deleted", PullRequest, Error, fix: false,
     "an approved SOP was deleted instead of retired";
+
+    APPROVAL_NOT_RECORDED = "approval-not-recorded", PullRequest, Error, fix: false,
+    "an SOP changed and says approved, but no approval is recorded for its text";
 }
 
 #[cfg(test)]

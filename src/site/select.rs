@@ -680,7 +680,7 @@ fn change_note(e: &Entry<'_>) -> Option<String> {
 
 /// Whether `a` and `b` differ only in the `last_reviewed` and `next_review` lines of their
 /// front matter (what `sop review` changes), line endings aside.
-fn same_but_review_dates(a: &str, b: &str) -> bool {
+pub(crate) fn same_but_review_dates(a: &str, b: &str) -> bool {
     let (a, b) = (encoding::normalize(a), encoding::normalize(b));
     fn rest(text: &str) -> Option<(Vec<&str>, &str)> {
         let split = crate::repo::front_matter::split(text);

@@ -40,8 +40,13 @@ fn unbumped_approved_change_fails() {
     r.write(SOP, &text).commit("Reword step 2");
     let (findings, code) = lint_json(&r, "main");
     assert_eq!(code, 1, "{findings:#?}");
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    let f = &findings[0];
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    // The SOP was approved by hand, never released: that its new text says approved with no
+    // approval recorded is a warning.
+    assert_eq!(findings[0]["rule"], "approval-not-recorded");
+    assert_eq!(findings[0]["severity"], "warning");
+    assert_eq!(findings[0]["line"], 5, "points at `status:`");
+    let f = &findings[1];
     assert_eq!(f["rule"], "version-not-bumped");
     assert_eq!(f["severity"], "error");
     assert_eq!(f["file"], SOP);
@@ -68,7 +73,65 @@ fn uncommitted_changes_count_too() {
     r.write(SOP, &text);
     let (findings, code) = lint_json(&r, "main");
     assert_eq!(code, 1);
-    assert_eq!(findings[0]["rule"], "version-not-bumped");
+    assert!(
+        findings.iter().any(|f| f["rule"] == "version-not-bumped"),
+        "{findings:#?}"
+    );
+}
+
+/// An SOP released with `--approve`, then edited on a branch and set to approved by hand: no
+/// approval is recorded for that text, and the team releases with `sop release`, so it is an
+/// error until the change is released with `--approve`. Reviews change only the review dates.
+#[test]
+fn approved_by_hand_after_a_release_is_an_error_until_released_with_approval() {
+    let r = SopRepo::new();
+    r.write(SOP, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Add");
+    let approve = |version: &str| {
+        r.sop()
+            .args([
+                "release",
+                "SOP-0001",
+                "--version",
+                version,
+                "-m",
+                "Approved",
+            ])
+            .args(["--approve", "--approver", "Dana Whitfield"])
+            .assert()
+            .success();
+    };
+    approve("1.0.0");
+    r.git(&["checkout", "-q", "-b", "change"]);
+    r.sop().args(["review", "SOP-0001"]).assert().success();
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!((findings.len(), code), (0, 0), "a review: {findings:#?}");
+
+    let text = r
+        .read(SOP)
+        .replace("Use the macro.", "Use the refund macro.")
+        .replace("version: 1.0.0", "version: 1.1.0");
+    r.write(SOP, &text).commit("Edit");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 1, "{findings:#?}");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f["rule"], "approval-not-recorded");
+    assert_eq!(f["severity"], "error");
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("sop release SOP-0001 --patch -m \"...\" --approve --approver"),
+        "{f}"
+    );
+
+    // Released with approval: recorded.
+    r.write(SOP, &text.replace("status: approved", "status: review"))
+        .commit("Back to review");
+    approve("1.2.0");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!((findings.len(), code), (0, 0), "{findings:#?}");
 }
 
 #[test]
