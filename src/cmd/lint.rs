@@ -276,7 +276,9 @@ fn unrecorded_approvals(
         .filter(|c| c.content_changed && !c.deleted)
         .filter_map(|c| {
             let path = c.path.as_deref()?;
-            let sop = by_path.get(path).copied()?;
+            // A translation follows its source's releases (`translation_of`), with no tag of
+            // its own.
+            let sop = by_path.get(path).copied().filter(|s| !s.is_translation())?;
             let id = sop.id()?;
             (sop.status() == Some(crate::repo::Status::Approved)).then_some((path, sop, id))
         })
@@ -300,8 +302,9 @@ fn unrecorded_approvals(
                 Some(at_tag) => {
                     (encoding::same_text(&at_tag, text)
                         || crate::site::select::same_but_review_dates(&at_tag, text))
-                        && crate::git::history::front_matter_text(&at_tag, "status")
-                            .is_some_and(|s| s.trim() == "approved")
+                        && crate::repo::Sop::parse_in(path.to_string(), at_tag, &repo.settings)
+                            .status()
+                            == Some(crate::repo::Status::Approved)
                 }
                 // Tagged, but not at this path then (renamed since): no finding on a guess.
                 None => true,
