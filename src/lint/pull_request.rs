@@ -127,7 +127,7 @@ fn approval_not_recorded(sop: &Sop, span: crate::repo::Span, released_before: bo
         Some(span),
         "this text says `status: approved`, but no approval is recorded for it: it was not released with `sop release --approve`",
     )
-    .label("approved by whom?")
+    .label("no approver recorded for this text")
     .help(format!(
         "once it is approved, record who approved it: `sop release {id} --patch -m \"...\" --approve --approver \"Name <name@example.com>\"` (the real name); until then write `status: review`. If you did release it, push its tag too (`git push --tags`)"
     ));
