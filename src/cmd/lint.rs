@@ -301,7 +301,11 @@ fn unrecorded_approvals(
             Some(commit) => match texts.at_commit(&commit, path) {
                 Some(at_tag) => {
                     (encoding::same_text(&at_tag, text)
-                        || crate::site::select::same_but_review_dates(&at_tag, text))
+                        || crate::site::select::same_but_review_dates(
+                            &at_tag,
+                            text,
+                            &repo.settings.keys,
+                        ))
                         && crate::repo::Sop::parse_in(path.to_string(), at_tag, &repo.settings)
                             .status()
                             == Some(crate::repo::Status::Approved)

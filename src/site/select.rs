@@ -590,7 +590,7 @@ fn pick<'a>(
         let reviewed = head
             .as_deref()
             .filter(|h| differs(h.source.text(), release_text))
-            .filter(|h| same_but_review_dates(release_text, h.source.text()));
+            .filter(|h| same_but_review_dates(release_text, h.source.text(), &settings.keys));
         let shown_text = reviewed.map_or(release_text, |h| h.source.text());
         let pending = if differs(working.source.text(), shown_text) {
             Some(pending_of(working, working_is_head))
@@ -679,19 +679,28 @@ fn change_note(e: &Entry<'_>) -> Option<String> {
 }
 
 /// Whether `a` and `b` differ only in the `last_reviewed` and `next_review` lines of their
-/// front matter (what `sop review` changes), line endings aside.
-pub(crate) fn same_but_review_dates(a: &str, b: &str) -> bool {
+/// front matter (what `sop review` changes; under the team's own names for those keys, from
+/// `keys`), line endings aside.
+pub(crate) fn same_but_review_dates(a: &str, b: &str, keys: &crate::repo::keys::KeyNames) -> bool {
     let (a, b) = (encoding::normalize(a), encoding::normalize(b));
-    fn rest(text: &str) -> Option<(Vec<&str>, &str)> {
+    let dates = [
+        format!("{}:", keys.written("last_reviewed")),
+        format!("{}:", keys.written("next_review")),
+    ];
+    let rest = |text: &'_ str| -> Option<(Vec<String>, String)> {
         let split = crate::repo::front_matter::split(text);
         let yaml = split.yaml?;
         let lines = text
             .get(yaml.start..yaml.end)?
             .lines()
-            .filter(|l| !(l.starts_with("last_reviewed:") || l.starts_with("next_review:")))
+            .filter(|l| !dates.iter().any(|d| l.starts_with(d.as_str())))
+            .map(str::to_string)
             .collect();
-        Some((lines, text.get(split.body.start..split.body.end)?))
-    }
+        Some((
+            lines,
+            text.get(split.body.start..split.body.end)?.to_string(),
+        ))
+    };
     match (rest(&a), rest(&b)) {
         (Some(x), Some(y)) => x == y,
         _ => false,
@@ -1027,11 +1036,19 @@ mod tests {
             "version: 1.0.0\n",
             "version: 1.0.0\nlast_reviewed: 2026-11-20\n",
         );
-        assert!(same_but_review_dates(&released, &reviewed));
+        let keys = crate::repo::keys::KeyNames::default();
+        assert!(same_but_review_dates(&released, &reviewed, &keys));
         assert!(!same_but_review_dates(
             &released,
-            &reviewed.replace("x\n", "y\n")
+            &reviewed.replace("x\n", "y\n"),
+            &keys
         ));
+        // Under the team's own name for the key.
+        let aliases = BTreeMap::from([("last_reviewed".to_string(), "reviewed_on".to_string())]);
+        let theirs = crate::repo::keys::KeyNames::new(&aliases, &[]).unwrap();
+        let reviewed_on = reviewed.replace("last_reviewed:", "reviewed_on:");
+        assert!(same_but_review_dates(&released, &reviewed_on, &theirs));
+        assert!(!same_but_review_dates(&released, &reviewed_on, &keys));
         let mut h = histories();
         if let Some(s) = h.get_mut("SOP-0001") {
             s.releases.remove(0);
