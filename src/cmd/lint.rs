@@ -271,54 +271,76 @@ fn unrecorded_approvals(
     let mut out = lint::pull_request::Unrecorded::new();
     let by_path: std::collections::HashMap<&str, &crate::repo::Sop> =
         corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect();
-    let candidates: Vec<(&str, &crate::repo::Sop, &str)> = changes
-        .iter()
-        .filter(|c| c.content_changed && !c.deleted)
-        .filter_map(|c| {
-            let path = c.path.as_deref()?;
-            // A translation follows its source's releases (`translation_of`), with no tag of
-            // its own.
-            let sop = by_path.get(path).copied().filter(|s| !s.is_translation())?;
-            let id = sop.id()?;
-            (sop.status() == Some(crate::repo::Status::Approved)).then_some((path, sop, id))
-        })
-        .collect();
     let mut texts = git.texts().reader();
-    for (path, sop, id) in candidates {
+    // A review (`sop review`) changes only the review dates of a text approved before.
+    for change in changes
+        .iter()
+        .filter(|c| c.content_changed && !c.review_only && !c.deleted)
+    {
+        let Some(path) = change.path.as_deref() else {
+            continue;
+        };
+        // A translation follows its source's releases (`translation_of`), with no tag of its own.
+        let Some(sop) = by_path.get(path).copied().filter(|s| !s.is_translation()) else {
+            continue;
+        };
+        let Some(id) = sop.id() else {
+            continue;
+        };
+        if sop.status() != Some(crate::repo::Status::Approved) {
+            continue;
+        }
         let text = sop.source.text();
-        // Only the release of the version this text says can hold this text (review dates
-        // aside); it counts as approved as the site counts it: its text says so.
-        let tag = sop
-            .meta
-            .version
-            .as_ref()
-            .map(|v| repo.settings.tag_name(id, v.value.trim()));
-        let commit = match tag {
-            Some(t) => git.tagged_commit(&t)?,
+        let version = sop.meta.version.as_ref().map(|v| v.value.trim());
+        let tag = version.map(|v| repo.settings.tag_name(id, v));
+        let release = match &tag {
+            Some(t) => git.tag_release(t)?,
             None => None,
         };
-        let recorded = match commit {
-            Some(commit) => match texts.at_commit(&commit, path) {
-                Some(at_tag) => {
-                    (encoding::same_text(&at_tag, text)
-                        || crate::site::select::same_but_review_dates(
-                            &at_tag,
-                            text,
-                            &repo.settings.keys,
-                        ))
-                        && crate::repo::Sop::parse_in(path.to_string(), at_tag, &repo.settings)
-                            .status()
-                            == Some(crate::repo::Status::Approved)
-                }
-                // Tagged, but not at this path then (renamed since): no finding on a guess.
-                None => true,
-            },
-            None => false,
-        };
-        if !recorded {
-            let released_before = !git.releases_of(&repo.settings, id)?.is_empty();
-            out.insert(path.to_string(), released_before);
+        // Only the release of the version this text says can hold this text (review dates
+        // aside), under its path now or, renamed in this change, at the base.
+        let at_tag = release.as_ref().and_then(|r| {
+            texts
+                .at_commit(&r.commit, path)
+                .or_else(|| texts.at_commit(&r.commit, change.base_path.as_deref()?))
+        });
+        let same_approved = at_tag.as_deref().is_some_and(|t| {
+            (encoding::same_text(t, text)
+                || crate::repo::front_matter::same_but_review_dates(t, text, &repo.settings.keys))
+                && crate::repo::Sop::parse_in(path.to_string(), t.to_string(), &repo.settings)
+                    .status()
+                    == Some(crate::repo::Status::Approved)
+        });
+        if same_approved && release.as_ref().is_some_and(|r| !r.approvals.is_empty()) {
+            continue;
         }
+        // How this SOP was approved before: the release of the version it had at the base.
+        let before = match change.base_version.as_deref().map(str::trim) {
+            Some(v) if Some(v) != version => git.tag_release(&repo.settings.tag_name(id, v))?,
+            _ => None,
+        };
+        // Tags made without `sop release --approve` (the release before records no approver
+        // either) count as the site counts them: the text says approved.
+        let approves_with_sop = [&release, &before]
+            .iter()
+            .any(|r| r.as_ref().is_some_and(|r| !r.approvals.is_empty()));
+        if same_approved && !approves_with_sop {
+            continue;
+        }
+        let released_before = release.is_some() || before.is_some();
+        let tag = tag.unwrap_or_default();
+        let why = match (&release, same_approved) {
+            _ if version.is_none() => "it has no `version`".to_string(),
+            (None, _) if !released_before => format!(
+                "{id} has no release of this version or of the one before here (none made yet, or its tags were not fetched: `git fetch --tags`)"
+            ),
+            (None, _) => format!("there is no release tag `{tag}` for this version"),
+            (Some(_), false) => format!("it differs from the text of release `{tag}`"),
+            (Some(_), true) => format!(
+                "release `{tag}` records no approver (it was not made with `sop release --approve`)"
+            ),
+        };
+        out.insert(path.to_string(), (released_before, why));
     }
     Ok(out)
 }

@@ -41,6 +41,9 @@ pub struct BaseChange {
     /// Whether the text differs (false for a pure rename or move, and for a file whose line
     /// endings or encoding alone changed).
     pub content_changed: bool,
+    /// Whether the text changed only in its review dates (`last_reviewed`, `next_review`, under
+    /// the team's names): what `sop review` records, which needs no new version.
+    pub review_only: bool,
     /// Whether the file is gone.
     pub deleted: bool,
     /// For a deleted file that git paired with a renamed one whose `id` differs: that file's
@@ -170,17 +173,25 @@ impl Repo {
             let old_text = old_bytes.as_deref().and_then(encoding::read_text);
             let field = |key: &str| old_text.as_deref().and_then(|t| front_matter_text(t, key));
             let now = new.as_deref().and_then(new_bytes);
+            let review_only = match (&old_text, now.as_deref().and_then(encoding::read_text)) {
+                (Some(old), Some(now)) => {
+                    crate::repo::front_matter::same_but_review_dates(old, &now, &settings.keys)
+                }
+                _ => false,
+            };
+            // New line endings or a new encoding alone are no change of content.
+            let content_changed = match (&old_bytes, &now) {
+                (Some(old), Some(now)) => !encoding::same_bytes(old, now),
+                _ => true,
+            };
             let base = BaseChange {
                 path: new.as_deref().map(|p| git.sop_path(p).to_string()),
                 base_path: old.as_deref().map(|p| git.sop_path(p).to_string()),
                 base_id: field("id"),
                 base_version: field("version"),
                 base_status: field("status"),
-                // New line endings or a new encoding alone are no change of content.
-                content_changed: match (&old_bytes, &now) {
-                    (Some(old), Some(now)) => !encoding::same_bytes(old, now),
-                    _ => true,
-                },
+                content_changed,
+                review_only: content_changed && review_only,
                 deleted: new.is_none(),
                 renamed_to: None,
             };
@@ -197,6 +208,7 @@ impl Repo {
                 out.push(BaseChange {
                     path: None,
                     content_changed: true,
+                    review_only: false,
                     deleted: true,
                     renamed_to: base.path.clone(),
                     ..base.clone()
@@ -208,6 +220,7 @@ impl Repo {
                     base_version: None,
                     base_status: None,
                     content_changed: true,
+                    review_only: false,
                     deleted: false,
                     renamed_to: None,
                 });

@@ -41,12 +41,13 @@ impl Repo {
 }
 
 impl Repo {
-    /// The commit the release tag `name` points to (through an annotated tag, or a tag of
-    /// one), if the tag exists; read with `sop`'s own object reader, as the tags are.
+    /// The release the tag `name` makes (its commit, through an annotated tag or a tag of one,
+    /// and the approvals its message records), if the tag exists; read with `sop`'s own object
+    /// reader, as the tags are. Its version and tag name are left empty.
     ///
     /// # Errors
     /// When the tag's objects cannot be read.
-    pub fn tagged_commit(&self, name: &str) -> Result<Option<String>, GitError> {
+    pub fn tag_release(&self, name: &str) -> Result<Option<Release>, GitError> {
         let Ok(target) = self.repo.refname_to_id(&format!("refs/tags/{name}")) else {
             return Ok(None);
         };
@@ -57,7 +58,7 @@ impl Repo {
             None if kind == KIND_TAG => tag_of_tag(&mut reader, &data)?,
             None => None,
         };
-        Ok(release.map(|r| r.commit))
+        Ok(release)
     }
 }
 

@@ -13,11 +13,10 @@ use crate::diag::{Finding, Severity};
 use crate::git::base::BaseChange;
 use crate::repo::{Corpus, Sop, Status};
 
-/// The SOPs (by path) whose text changed and says `status: approved` without an approval
-/// recorded for it (no release made with `--approve` has this text), each with whether the SOP
-/// has any release at all: for a team that releases with `sop release` that is an error, for
-/// one that approves by hand (no release ever), a warning.
-pub type Unrecorded = HashMap<String, bool>;
+/// The SOPs (by path) whose text changed and says `status: approved` with no approval recorded
+/// for it, each with whether the SOP was released before (for a team that releases with `sop
+/// release` that is an error; for one that approves by hand, a warning) and why, in words.
+pub type Unrecorded = HashMap<String, (bool, String)>;
 
 /// The findings for `changes` since `base` (the revision as the user named it).
 pub(super) fn check(
@@ -73,12 +72,18 @@ pub(super) fn check(
         {
             out.push(id_changed(sop, old, &new.value, new.span, base));
         }
-        if let (Some(&released_before), Some(status)) =
+        if let (Some((released_before, why)), Some(status)) =
             (unrecorded.get(&sop.path), sop.meta.status.as_ref())
         {
-            out.push(approval_not_recorded(sop, status.span, released_before));
+            out.push(approval_not_recorded(
+                sop,
+                status.span,
+                *released_before,
+                why,
+            ));
         }
-        if !change.content_changed || change.base_path.is_none() {
+        // A recorded review (`sop review`) changes only the review dates: no new version.
+        if !change.content_changed || change.review_only || change.base_path.is_none() {
             continue;
         }
         let Some(old) = change
@@ -119,17 +124,27 @@ pub(super) fn check(
     out
 }
 
-fn approval_not_recorded(sop: &Sop, span: crate::repo::Span, released_before: bool) -> Finding {
+fn approval_not_recorded(
+    sop: &Sop,
+    span: crate::repo::Span,
+    released_before: bool,
+    why: &str,
+) -> Finding {
     let id = sop.id().unwrap_or("ID");
+    let bump = if released_before {
+        "--patch"
+    } else {
+        "--version 1.0.0"
+    };
     let mut f = Finding::new(
         &APPROVAL_NOT_RECORDED,
         sop.path.clone(),
         Some(span),
-        "this text says `status: approved`, but no approval is recorded for it: it was not released with `sop release --approve`",
+        format!("this text says `status: approved`, but no approval is recorded for it: {why}"),
     )
     .label("no approver recorded for this text")
     .help(format!(
-        "once it is approved, record who approved it: `sop release {id} --patch -m \"...\" --approve --approver \"Name <name@example.com>\"` (the real name); until then write `status: review`. If you did release it, push its tag too (`git push --tags`)"
+        "once it is approved, record who approved it: `sop release {id} {bump} -m \"...\" --approve --approver \"Name <name@example.com>\"` (the real name), and push its tag (`git push --tags`); until then write `status: review`"
     ));
     if !released_before {
         f.severity = Severity::Warning;

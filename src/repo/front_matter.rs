@@ -457,6 +457,35 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// Whether `a` and `b` differ only in the `last_reviewed` and `next_review` lines of their
+/// front matter (what `sop review` changes; under the team's own names for those keys, from
+/// `keys`), line endings aside.
+pub fn same_but_review_dates(a: &str, b: &str, keys: &crate::repo::keys::KeyNames) -> bool {
+    let (a, b) = (super::encoding::normalize(a), super::encoding::normalize(b));
+    let dates = [
+        format!("{}:", keys.written("last_reviewed")),
+        format!("{}:", keys.written("next_review")),
+    ];
+    let rest = |text: &'_ str| -> Option<(Vec<String>, String)> {
+        let split = split(text);
+        let yaml = split.yaml?;
+        let lines = text
+            .get(yaml.start..yaml.end)?
+            .lines()
+            .filter(|l| !dates.iter().any(|d| l.starts_with(d.as_str())))
+            .map(str::to_string)
+            .collect();
+        Some((
+            lines,
+            text.get(split.body.start..split.body.end)?.to_string(),
+        ))
+    };
+    match (rest(&a), rest(&b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -590,7 +590,13 @@ fn pick<'a>(
         let reviewed = head
             .as_deref()
             .filter(|h| differs(h.source.text(), release_text))
-            .filter(|h| same_but_review_dates(release_text, h.source.text(), &settings.keys));
+            .filter(|h| {
+                crate::repo::front_matter::same_but_review_dates(
+                    release_text,
+                    h.source.text(),
+                    &settings.keys,
+                )
+            });
         let shown_text = reviewed.map_or(release_text, |h| h.source.text());
         let pending = if differs(working.source.text(), shown_text) {
             Some(pending_of(working, working_is_head))
@@ -676,35 +682,6 @@ fn change_note(e: &Entry<'_>) -> Option<String> {
             e.id
         )
     })
-}
-
-/// Whether `a` and `b` differ only in the `last_reviewed` and `next_review` lines of their
-/// front matter (what `sop review` changes; under the team's own names for those keys, from
-/// `keys`), line endings aside.
-pub(crate) fn same_but_review_dates(a: &str, b: &str, keys: &crate::repo::keys::KeyNames) -> bool {
-    let (a, b) = (encoding::normalize(a), encoding::normalize(b));
-    let dates = [
-        format!("{}:", keys.written("last_reviewed")),
-        format!("{}:", keys.written("next_review")),
-    ];
-    let rest = |text: &'_ str| -> Option<(Vec<String>, String)> {
-        let split = crate::repo::front_matter::split(text);
-        let yaml = split.yaml?;
-        let lines = text
-            .get(yaml.start..yaml.end)?
-            .lines()
-            .filter(|l| !dates.iter().any(|d| l.starts_with(d.as_str())))
-            .map(str::to_string)
-            .collect();
-        Some((
-            lines,
-            text.get(split.body.start..split.body.end)?.to_string(),
-        ))
-    };
-    match (rest(&a), rest(&b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => false,
-    }
 }
 
 /// The SOP's revision at the commit a release tags (with its path then, renames followed):
@@ -1037,8 +1014,10 @@ mod tests {
             "version: 1.0.0\nlast_reviewed: 2026-11-20\n",
         );
         let keys = crate::repo::keys::KeyNames::default();
-        assert!(same_but_review_dates(&released, &reviewed, &keys));
-        assert!(!same_but_review_dates(
+        assert!(crate::repo::front_matter::same_but_review_dates(
+            &released, &reviewed, &keys
+        ));
+        assert!(!crate::repo::front_matter::same_but_review_dates(
             &released,
             &reviewed.replace("x\n", "y\n"),
             &keys
@@ -1047,8 +1026,16 @@ mod tests {
         let aliases = BTreeMap::from([("last_reviewed".to_string(), "reviewed_on".to_string())]);
         let theirs = crate::repo::keys::KeyNames::new(&aliases, &[]).unwrap();
         let reviewed_on = reviewed.replace("last_reviewed:", "reviewed_on:");
-        assert!(same_but_review_dates(&released, &reviewed_on, &theirs));
-        assert!(!same_but_review_dates(&released, &reviewed_on, &keys));
+        assert!(crate::repo::front_matter::same_but_review_dates(
+            &released,
+            &reviewed_on,
+            &theirs
+        ));
+        assert!(!crate::repo::front_matter::same_but_review_dates(
+            &released,
+            &reviewed_on,
+            &keys
+        ));
         let mut h = histories();
         if let Some(s) = h.get_mut("SOP-0001") {
             s.releases.remove(0);

@@ -103,7 +103,13 @@ fn approved_by_hand_after_a_release_is_an_error_until_released_with_approval() {
     };
     approve("1.0.0");
     r.git(&["checkout", "-q", "-b", "change"]);
-    r.sop().args(["review", "SOP-0001"]).assert().success();
+    // A review on a later day changes the review dates only: no new version, no new approval.
+    r.sop()
+        .env("SOP_TODAY", "2027-01-10")
+        .args(["review", "SOP-0001"])
+        .assert()
+        .success();
+    assert!(r.read(SOP).contains("last_reviewed: 2027-01-10"));
     let (findings, code) = lint_json(&r, "main");
     assert_eq!((findings.len(), code), (0, 0), "a review: {findings:#?}");
 
@@ -125,6 +131,25 @@ fn approved_by_hand_after_a_release_is_an_error_until_released_with_approval() {
             .contains("sop release SOP-0001 --patch -m \"...\" --approve --approver"),
         "{f}"
     );
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("there is no release tag `SOP-0001/v1.1.0` for this version"),
+        "{f}"
+    );
+    // A tag made by hand records no approver.
+    r.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "ok"]);
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 1, "{findings:#?}");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("release `SOP-0001/v1.1.0` records no approver (it was not made with `sop release --approve`)"),
+        "{findings:#?}"
+    );
+    r.git(&["tag", "-d", "SOP-0001/v1.1.0"]);
 
     // Released with approval: recorded.
     r.write(SOP, &text.replace("status: approved", "status: review"))
@@ -132,6 +157,30 @@ fn approved_by_hand_after_a_release_is_an_error_until_released_with_approval() {
     approve("1.2.0");
     let (findings, code) = lint_json(&r, "main");
     assert_eq!((findings.len(), code), (0, 0), "{findings:#?}");
+
+    // Renamed and edited in the same change: the release's text is found under the old
+    // path, and it differs.
+    r.git(&["mv", SOP, "sops/payments/SOP-0001-refund-handling.md"]);
+    let moved = "sops/payments/SOP-0001-refund-handling.md";
+    r.write(
+        moved,
+        &r.read(moved)
+            .replace("Use the refund macro.", "Use macro 9."),
+    )
+    .commit("Rename and edit");
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 1, "{findings:#?}");
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "approval-not-recorded")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("it differs from the text of release `SOP-0001/v1.2.0`"),
+        "{f}"
+    );
 }
 
 #[test]
