@@ -38,7 +38,7 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
     let (repo, paths) = match ctx.repo() {
         Ok(repo) => (repo, args.paths.clone()),
         // An invalid `sop.toml` here is an error to fix, not a reason to look elsewhere.
-        Err(e) if e.downcast_ref::<crate::repo::RepoError>().is_some() => return Err(e),
+        Err(e) if e.downcast_ref::<RepoError>().is_some() => return Err(e),
         Err(e) => match repo_of_paths(ctx, &args.paths)? {
             Some(found) => found,
             // A commit's files, none in an SOP repository (a README at the git root).
@@ -360,11 +360,7 @@ fn usage(e: LintError) -> anyhow::Error {
 fn root_below(cwd: &std::path::Path, root: &std::path::Path) -> String {
     std::fs::canonicalize(cwd)
         .ok()
-        .and_then(|cwd| {
-            let rel = root.strip_prefix(cwd).ok()?;
-            let rel = rel.to_str()?.replace('\\', "/");
-            (!rel.is_empty()).then(|| format!("{rel}/"))
-        })
+        .map(|cwd| folder_prefix(root, &cwd))
         .unwrap_or_default()
 }
 
@@ -373,11 +369,19 @@ fn root_below(cwd: &std::path::Path, root: &std::path::Path) -> String {
 fn root_in_git(repo: &Repo) -> String {
     crate::git::work_tree_root(&repo.root)
         .and_then(|git| std::fs::canonicalize(git).ok())
-        .and_then(|git| {
-            let rel = repo.root.strip_prefix(git).ok()?;
-            let rel = rel.to_str()?.replace('\\', "/");
-            (!rel.is_empty()).then(|| format!("{rel}/"))
-        })
+        .map(|git| folder_prefix(&repo.root, &git))
+        .unwrap_or_default()
+}
+
+/// `inner` relative to `outer`, `/`-separated and ending in `/` (`ops/`), to put before paths
+/// relative to `inner`; empty when they are the same folder or `inner` is not inside `outer`.
+fn folder_prefix(inner: &std::path::Path, outer: &std::path::Path) -> String {
+    inner
+        .strip_prefix(outer)
+        .ok()
+        .and_then(|rel| rel.to_str())
+        .filter(|rel| !rel.is_empty())
+        .map(|rel| format!("{}/", rel.replace('\\', "/")))
         .unwrap_or_default()
 }
 
@@ -467,11 +471,7 @@ fn repo_of_paths(ctx: &Context, given: &[PathBuf]) -> anyhow::Result<Option<(Rep
     for p in given {
         let full = ctx.cwd.join(p);
         if full.symlink_metadata().is_err() {
-            return Err(Stop::usage(
-                format!("`{}` does not exist", p.display()),
-                Some("give `sop lint` SOP files or folders that exist, or no path to check every SOP".to_string()),
-            )
-            .into());
+            return Err(missing_path(p).into());
         }
         let folder = if full.is_dir() {
             full.clone()
@@ -505,6 +505,17 @@ fn repo_of_paths(ctx: &Context, given: &[PathBuf]) -> anyhow::Result<Option<(Rep
         ))?;
     }
     Ok(Some((repo, inside)))
+}
+
+/// The refusal of a path given to `sop lint` that does not exist.
+fn missing_path(p: &std::path::Path) -> Stop {
+    Stop::usage(
+        format!("`{}` does not exist", p.display()),
+        Some(
+            "give `sop lint` SOP files or folders that exist, or no path to check every SOP"
+                .to_string(),
+        ),
+    )
 }
 
 /// Which files the user asked about: everything, or some files and folders.
@@ -552,12 +563,7 @@ impl Selection {
         let mut named = Vec::new();
         for p in given {
             let full = ctx.cwd.join(p);
-            let missing = || {
-                Stop::usage(
-                    format!("`{}` does not exist", p.display()),
-                    Some("give `sop lint` SOP files or folders that exist, or no path to check every SOP".to_string()),
-                )
-            };
+            let missing = || missing_path(p);
             // A symbolic link is named as itself, not by where it points: one that leaves the
             // repository is then reported as a finding, never followed.
             let is_link = full

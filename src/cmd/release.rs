@@ -184,7 +184,8 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             format!("the site shows {id} only from a release that was approved")
         };
         ctx.note(&format!(
-            "note: {shown}; once this one is reviewed, approve it with `sop release {id} --patch -m \"Approved after review\" --approve --approver \"Name <name@example.com>\"` (the real name of who approved it in place of `Name <name@example.com>`)"
+            "note: {shown}; once this one is reviewed, approve it with {}",
+            approval::approve_command(&id, "--patch", "Approved after review")
         ))?;
     }
     if let Some(hint) = session.git().push_hint(&tag) {

@@ -9,6 +9,7 @@ use super::Context;
 use super::find_sop;
 use super::release::{begin, check_can_commit, check_front_matter_readable, commit_refusal};
 use crate::cli::ReviewArgs;
+use crate::git::approval::approve_command;
 use crate::git::history::REVIEW_TRAILER;
 use crate::git::transaction;
 use crate::repo::edit::{self, NewValue};
@@ -42,7 +43,8 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
                 "{id} is not approved (its status is {status}): a periodic review confirms text that was approved"
             ),
             Some(format!(
-                "approve it first with `sop release {id} --patch -m \"Approved after review\" --approve --approver \"Name <name@example.com>\"` (the real name of who approved it in place of `Name <name@example.com>`)"
+                "approve it first with {}",
+                approve_command(&id, "--patch", "Approved after review")
             )),
         )
         .into());
@@ -224,7 +226,8 @@ fn check_text_is_approved(
             "{id} changed after version {approved} was approved{now}: a review records that the approved text is still right, and the committed text is not the approved one"
         ),
         Some(format!(
-            "see what changed with `sop diff {id} {approved}`; to approve the new text, release it with `sop release {id} --patch -m \"...\" --approve --approver \"Name <name@example.com>\"` (the real name of who approved it), or undo the change and commit that"
+            "see what changed with `sop diff {id} {approved}`; to approve the new text, release it with {}, or undo the change and commit that",
+            approve_command(&id, "--patch", "...")
         )),
     )
     .into())

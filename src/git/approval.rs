@@ -16,6 +16,18 @@ use serde::Serialize;
 /// The meaning an approval has when `--meaning` is not given.
 pub const DEFAULT_MEANING: &str = "approved for use";
 
+/// The placeholder for the approver in advice, to be replaced by a real name.
+pub const APPROVER_PLACEHOLDER: &str = "Name <name@example.com>";
+
+/// Advice to approve `id`'s text, whole, to paste: `` `sop release SOP-0001 --patch -m "..."
+/// --approve --approver "Name <name@example.com>"` (the real name of who approved it in place of
+/// `Name <name@example.com>`) ``. `bump` is `--patch`, `--version 1.0.0`, ...
+pub fn approve_command(id: &str, bump: &str, message: &str) -> String {
+    format!(
+        "`sop release {id} {bump} -m \"{message}\" --approve --approver \"{APPROVER_PLACEHOLDER}\"` (the real name of who approved it in place of `{APPROVER_PLACEHOLDER}`)"
+    )
+}
+
 const BY: &str = "Approved-by";
 const ON: &str = "Approved-on";
 const MEANING: &str = "Approval-meaning";

@@ -173,17 +173,19 @@ impl Repo {
             let old_text = old_bytes.as_deref().and_then(encoding::read_text);
             let field = |key: &str| old_text.as_deref().and_then(|t| front_matter_text(t, key));
             let now = new.as_deref().and_then(new_bytes);
-            let review_only = match (&old_text, now.as_deref().and_then(encoding::read_text)) {
-                (Some(old), Some(now)) => {
-                    crate::repo::front_matter::same_but_review_dates(old, &now, &settings.keys)
-                }
-                _ => false,
-            };
+            let now_text = now.as_deref().and_then(encoding::read_text);
             // New line endings or a new encoding alone are no change of content.
             let content_changed = match (&old_bytes, &now) {
                 (Some(old), Some(now)) => !encoding::same_bytes(old, now),
                 _ => true,
             };
+            let review_only = content_changed
+                && match (&old_text, &now_text) {
+                    (Some(old), Some(now)) => {
+                        crate::repo::front_matter::same_but_review_dates(old, now, &settings.keys)
+                    }
+                    _ => false,
+                };
             let base = BaseChange {
                 path: new.as_deref().map(|p| git.sop_path(p).to_string()),
                 base_path: old.as_deref().map(|p| git.sop_path(p).to_string()),
@@ -191,16 +193,13 @@ impl Repo {
                 base_version: field("version"),
                 base_status: field("status"),
                 content_changed,
-                review_only: content_changed && review_only,
+                review_only,
                 deleted: new.is_none(),
                 renamed_to: None,
             };
             // An SOP is its id: git pairs similar files (two SOPs from one template) as a rename,
             // but a different id on each side is one SOP removed and another added.
-            let new_id = now
-                .as_deref()
-                .and_then(encoding::read_text)
-                .and_then(|t| front_matter_text(&t, "id"));
+            let new_id = now_text.as_deref().and_then(|t| front_matter_text(t, "id"));
             if status == Delta::Renamed
                 && let (Some(a), Some(b)) = (&base.base_id, &new_id)
                 && a != b

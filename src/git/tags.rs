@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::history::Release;
 use super::object::parse_tag;
-use super::reader::{KIND_COMMIT, KIND_TAG};
+use super::reader::{KIND_COMMIT, KIND_TAG, Reader};
 use super::{GitError, Repo, format_date};
 use crate::repo::Settings;
 
@@ -51,14 +51,7 @@ impl Repo {
         let Ok(target) = self.repo.refname_to_id(&format!("refs/tags/{name}")) else {
             return Ok(None);
         };
-        let mut reader = self.reader();
-        let (kind, data) = reader.object(target)?;
-        let release = match release_from_raw(kind, &data, target) {
-            Some(r) => Some(r),
-            None if kind == KIND_TAG => tag_of_tag(&mut reader, &data)?,
-            None => None,
-        };
-        Ok(release)
+        release_at(&mut self.reader(), target)
     }
 }
 
@@ -119,15 +112,10 @@ pub(super) fn read_tags(
                 let Ok(parsed) = semver::Version::parse(&version) else {
                     continue;
                 };
-                let (kind, data) = reader.object(*target)?;
-                let release = match release_from_raw(kind, &data, *target) {
-                    Some(r) => Some(r),
-                    // A tag of a tag: the outer one's tagger and message, the inner commit.
-                    None if kind == KIND_TAG => tag_of_tag(&mut reader, &data)?,
-                    None => None,
-                };
                 // A tag of a tree or a file is no release.
-                let Some(release) = release else { continue };
+                let Some(release) = release_at(&mut reader, *target)? else {
+                    continue;
+                };
                 found.push((
                     id,
                     parsed,
@@ -287,6 +275,18 @@ fn tag_of_tag(
         }
     }
     Ok(None)
+}
+
+/// The release (without its version and tag name) a tag ref's target `id` makes: an annotated
+/// tag of a commit, a commit (a lightweight tag), or a tag of a tag (the outer one's tagger and
+/// message, the inner commit); `None` for a tag of a tree or a file.
+fn release_at(reader: &mut Reader, id: Oid) -> Result<Option<Release>, GitError> {
+    let (kind, data) = reader.object(id)?;
+    match release_from_raw(kind, &data, id) {
+        Some(r) => Ok(Some(r)),
+        None if kind == KIND_TAG => tag_of_tag(reader, &data),
+        None => Ok(None),
+    }
 }
 
 /// A release (without its version and tag name) from the raw tag or commit object `id`.

@@ -144,7 +144,8 @@ fn approval_not_recorded(
     )
     .label("no approver recorded for this text")
     .help(format!(
-        "once it is approved, record who approved it: `sop release {id} {bump} -m \"...\" --approve --approver \"Name <name@example.com>\"` (the real name), and push its tag (`git push --tags`); until then write `status: review`"
+        "once it is approved, record who approved it: {}, and push its tag (`git push --tags`); until then write `status: review`",
+        crate::git::approval::approve_command(id, bump, "...")
     ));
     if !released_before {
         f.severity = Severity::Warning;

@@ -262,11 +262,6 @@ impl FileRules {
             .is_some_and(|inside| self.include.is_match(inside))
     }
 
-    /// Whether `exclude` is the default list (the key is not written).
-    pub fn default_exclude(&self) -> bool {
-        self.default_exclude
-    }
-
     /// The `exclude` patterns as written.
     pub fn excluded(&self) -> &[String] {
         &self.excluded

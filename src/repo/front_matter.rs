@@ -461,27 +461,27 @@ impl<'a> Locator<'a> {
 /// front matter (what `sop review` changes; under the team's own names for those keys, from
 /// `keys`), line endings aside.
 pub fn same_but_review_dates(a: &str, b: &str, keys: &crate::repo::keys::KeyNames) -> bool {
-    let (a, b) = (super::encoding::normalize(a), super::encoding::normalize(b));
-    let dates = [
-        format!("{}:", keys.written("last_reviewed")),
-        format!("{}:", keys.written("next_review")),
-    ];
-    let rest = |text: &'_ str| -> Option<(Vec<String>, String)> {
+    /// The front matter's text and the body of `text`.
+    fn parts(text: &str) -> Option<(&str, &str)> {
         let split = split(text);
         let yaml = split.yaml?;
-        let lines = text
-            .get(yaml.start..yaml.end)?
-            .lines()
-            .filter(|l| !dates.iter().any(|d| l.starts_with(d.as_str())))
-            .map(str::to_string)
-            .collect();
         Some((
-            lines,
-            text.get(split.body.start..split.body.end)?.to_string(),
+            text.get(yaml.start..yaml.end)?,
+            text.get(split.body.start..split.body.end)?,
         ))
+    }
+    let (a, b) = (super::encoding::normalize(a), super::encoding::normalize(b));
+    let dates = [keys.written("last_reviewed"), keys.written("next_review")];
+    let kept = |line: &&str| {
+        !dates.iter().any(|d| {
+            line.strip_prefix(d)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
     };
-    match (rest(&a), rest(&b)) {
-        (Some(x), Some(y)) => x == y,
+    match (parts(&a), parts(&b)) {
+        (Some((yaml_a, body_a)), Some((yaml_b, body_b))) => {
+            body_a == body_b && yaml_a.lines().filter(kept).eq(yaml_b.lines().filter(kept))
+        }
         _ => false,
     }
 }

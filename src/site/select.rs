@@ -577,7 +577,8 @@ fn pick<'a>(
             return Err(left_out(
                 working,
                 &format!(
-                    "{what}: once it is reviewed, approve it with `sop release {id} --patch -m \"Approved after review\" --approve --approver \"Name <name@example.com>\"` (the real name of who approved it in place of `Name <name@example.com>`)"
+                    "{what}: once it is reviewed, approve it with {}",
+                    crate::git::approval::approve_command(id, "--patch", "Approved after review")
                 ),
             ));
         };
