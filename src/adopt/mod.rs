@@ -105,9 +105,7 @@ struct Author {
     key: String,
     /// Its line in the file.
     line: usize,
-    /// The first person named: the owner.
-    first: String,
-    /// Everyone named.
+    /// Everyone named (at least one); the first is the owner.
     names: Vec<String>,
 }
 
@@ -135,20 +133,10 @@ fn document_author(settings: &Settings, sop: &Sop) -> Option<Author> {
             return None;
         }
         let field = fm.get(key)?;
-        let names: Vec<String> = match &field.value {
-            Value::Text(t) => vec![t.trim().to_string()],
-            Value::List(items) => items
-                .iter()
-                .filter_map(|i| i.text.as_deref())
-                .map(|t| t.trim().to_string())
-                .collect(),
-            Value::Null | Value::Mapping => Vec::new(),
-        };
-        let names: Vec<String> = names.into_iter().filter(|n| !n.is_empty()).collect();
-        Some(Author {
+        let names: Vec<String> = field.texts().into_iter().map(|(name, _)| name).collect();
+        (!names.is_empty()).then(|| Author {
             key: field.key.clone(),
             line: sop.source.line_col(field.key_span.start).line,
-            first: names.first()?.clone(),
             names,
         })
     })
@@ -460,7 +448,7 @@ pub fn plan(
         document_author(settings, sop)
     };
     if let Some(a) = author {
-        push(&mut written, "owner", a.first.clone(), a.source());
+        push(&mut written, "owner", a.names[0].clone(), a.source());
         if a.names.len() == 1 {
             // The one person it names is now the owner: the key would only repeat it.
             body_text = edit::remove_key(&body_text, &a.key)

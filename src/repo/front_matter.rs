@@ -83,6 +83,24 @@ pub struct Field {
     pub value_span: Span,
 }
 
+impl Field {
+    /// The texts the value holds, trimmed, each with its place: the value itself, or each
+    /// item of a list; empty ones and items that are not text left out.
+    pub fn texts(&self) -> Vec<(String, Span)> {
+        match &self.value {
+            Value::Text(t) => vec![(t.trim().to_string(), self.value_span)],
+            Value::List(items) => items
+                .iter()
+                .filter_map(|i| Some((i.text.as_deref()?.trim().to_string(), i.span)))
+                .collect(),
+            Value::Null | Value::Mapping => Vec::new(),
+        }
+        .into_iter()
+        .filter(|(t, _)| !t.is_empty())
+        .collect()
+    }
+}
+
 /// A front-matter value, reduced to what SOP metadata needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]

@@ -77,31 +77,17 @@ impl Meta {
                 _ => None,
             })
         };
+        // A list (even empty), or one text.
         let list = |key: &str| {
-            names.field(fm, key).and_then(|f| match &f.value {
-                Value::List(items) => Some(Spanned {
-                    value: items
-                        .iter()
-                        .filter_map(|i| {
-                            i.text
-                                .as_ref()
-                                .filter(|t| !t.trim().is_empty())
-                                .map(|t| Spanned {
-                                    value: t.trim().to_string(),
-                                    span: i.span,
-                                })
-                        })
+            names.field(fm, key).and_then(|f| {
+                let texts = f.texts();
+                (matches!(f.value, Value::List(_)) || !texts.is_empty()).then(|| Spanned {
+                    value: texts
+                        .into_iter()
+                        .map(|(value, span)| Spanned { value, span })
                         .collect(),
                     span: f.value_span,
-                }),
-                Value::Text(t) if !t.trim().is_empty() => Some(Spanned {
-                    value: vec![Spanned {
-                        value: t.trim().to_string(),
-                        span: f.value_span,
-                    }],
-                    span: f.value_span,
-                }),
-                _ => None,
+                })
             })
         };
         Meta {
