@@ -252,27 +252,22 @@ fn deleted_approved_sop_must_be_retired_first() {
 #[test]
 fn unknown_base_is_a_usage_error_with_advice() {
     let r = on_a_branch();
-    let out = r
-        .sop()
-        .args(["lint", "--base", "origin/main"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let refused = |base: &str| {
+        let out = r
+            .sop()
+            .args(["lint", "--base", base])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let err = refused("origin/main");
     assert!(err.contains("`origin/main`"), "{err}");
     assert!(err.contains("in CI: `git fetch origin main`"), "{err}");
     // The branch named is the one of the base given, not always `main`.
-    let out = r
-        .sop()
-        .args(["lint", "--base", "origin/nope"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = refused("origin/nope");
     assert!(err.contains("in CI: `git fetch origin nope`"), "{err}");
     assert!(!err.contains("git fetch origin main"), "{err}");
 }
