@@ -246,7 +246,7 @@ fn placeholders(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         if word.is_empty() {
             continue;
         }
-        for (i, _) in md.match_indices(word.as_str()) {
+        for i in memchr::memmem::find_iter(md.as_bytes(), word.as_bytes()) {
             let at = body.start + i;
             let in_prompt = prompts.iter().any(|p| p.start <= at && at < p.end);
             if in_prompt || !whole_word(md.as_bytes(), i, word.len()) || skip(at) {
@@ -302,16 +302,13 @@ fn links_with_spaces(sop: &Sop, out: &mut Vec<Finding>) {
     // Where the line of the current `](` starts, found by reading forward only: a line of
     // thousands of links is read once, not once per link.
     let (mut line_start, mut seen) = (0, 0);
-    for (i, _) in md.match_indices("](") {
+    for i in memchr::memmem::find_iter(md.as_bytes(), b"](") {
         let at = body.start + i;
         let rest = &md[i + 2..];
-        let mut end = rest.len().min(LONGEST);
-        while !rest.is_char_boundary(end) {
-            end -= 1;
-        }
-        let Some(close) = rest[..end]
-            .find([')', '\n'])
-            .filter(|&c| rest[c..].starts_with(')'))
+        let end = rest.len().min(LONGEST);
+        // `)` and a newline are ASCII: a byte search finds them at character boundaries.
+        let Some(close) = memchr::memchr2(b')', b'\n', &rest.as_bytes()[..end])
+            .filter(|&c| rest.as_bytes()[c] == b')')
         else {
             continue;
         };

@@ -29,6 +29,8 @@ mod translation;
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use rayon::prelude::*;
 
 use crate::diag::{Finding, RuleMeta, Severity};
@@ -480,16 +482,16 @@ pub(crate) struct Cx<'a> {
     settings: &'a Settings,
     today: Date,
     /// Every SOP by its path.
-    by_path: HashMap<&'a str, &'a Sop>,
+    by_path: FxHashMap<&'a str, &'a Sop>,
     /// SOPs that are not translations, by id.
-    originals: HashMap<&'a str, Vec<&'a Sop>>,
+    originals: FxHashMap<&'a str, Vec<&'a Sop>>,
     /// Every id in the repository.
-    ids: HashSet<&'a str>,
+    ids: FxHashSet<&'a str>,
     corpus: &'a Corpus,
     /// The repository root with every symbolic link resolved.
     real_root: std::path::PathBuf,
     /// Per type name: normalized section names and aliases → index of the required section.
-    lookups: HashMap<&'a str, HashMap<String, usize>>,
+    lookups: FxHashMap<&'a str, FxHashMap<String, usize>>,
     /// The files git tracks, read once when a rule first asks.
     tracked: std::sync::OnceLock<crate::publishable::Tracked>,
     /// Per type name: the prompts of its template, as written there, found in one pass.
@@ -521,8 +523,8 @@ impl<'a> Cx<'a> {
         prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
         today: Date,
     ) -> Cx<'a> {
-        let mut originals: HashMap<&str, Vec<&Sop>> = HashMap::new();
-        let mut ids = HashSet::new();
+        let mut originals: FxHashMap<&str, Vec<&Sop>> = FxHashMap::default();
+        let mut ids = FxHashSet::default();
         for sop in &corpus.sops {
             if let Some(id) = sop.meta.id.as_ref().map(|s| s.value.as_str()) {
                 ids.insert(id);
@@ -645,7 +647,11 @@ pub(crate) fn normalize_heading(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
     }
     out
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::repo::Repo;
 use crate::repo::elements::ELEMENTS;
@@ -26,7 +26,9 @@ pub(super) fn of_types(repo: &Repo) -> HashMap<&str, AhoCorasick> {
             if prompts.is_empty() {
                 return None;
             }
+            // A contiguous NFA: building the DFA took longer than searching every SOP with it.
             let finder = AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&prompts)
                 .ok()?;

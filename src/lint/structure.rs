@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::diag::{Edit, Finding, Fix};
 use crate::repo::config::{SectionLevel, SopType};
 use crate::repo::markdown::{Heading, Section};
@@ -91,8 +93,8 @@ pub(crate) fn missing_sections(settings: &crate::repo::Settings, sop: &Sop) -> V
 }
 
 /// Which required section (index into `ty.sections`) a normalized heading names, if any.
-pub(super) fn section_lookup(ty: &SopType) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
+pub(super) fn section_lookup(ty: &SopType) -> FxHashMap<String, usize> {
+    let mut map = FxHashMap::default();
     for (i, name) in ty.sections.iter().enumerate() {
         map.insert(normalize_heading(name), i);
         for alias in ty.aliases.get(name).into_iter().flatten() {
@@ -105,7 +107,7 @@ pub(super) fn section_lookup(ty: &SopType) -> HashMap<String, usize> {
 fn sections(
     cx: &Cx<'_>,
     ty: &SopType,
-    lookup: &HashMap<String, usize>,
+    lookup: &FxHashMap<String, usize>,
     sop: &Sop,
     out: &mut Vec<Finding>,
 ) {

@@ -18,7 +18,7 @@
 //!
 //! Depends on nothing else in the crate.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -182,9 +182,9 @@ fn kramdown(text: &str) -> String {
 pub struct Anchors {
     rule: AnchorRule,
     /// Per id: how many headings had it (github, gitlab, kramdown).
-    counts: HashMap<String, usize>,
+    counts: FxHashMap<String, usize>,
     /// Every id given so far (github, mkdocs).
-    used: HashSet<String>,
+    used: FxHashSet<String>,
 }
 
 impl Anchors {

@@ -451,10 +451,13 @@ fn html_tags(
 fn comments(md: &str, base: usize, code: &[Span]) -> Vec<Span> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = md.get(from..).and_then(|rest| rest.find("<!--")) {
+    let bytes = md.as_bytes();
+    while let Some(i) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memmem::find(rest, b"<!--"))
+    {
         let start = from + i;
-        let end = md[start + 4..]
-            .find("-->")
+        let end = memchr::memmem::find(&bytes[start + 4..], b"-->")
             .map_or(md.len(), |j| start + 4 + j + 3);
         if in_spans(code, base + start) {
             from = start + 4;

@@ -84,9 +84,10 @@ const CLOSE: &str = "<!-- /sop:box -->\n";
 
 /// `md` prepared for parsing: attribute lists blanked, admonition bodies un-indented.
 pub fn prepare(md: &str) -> Prepared<'_> {
-    let has_admonition = md
-        .split('\n')
-        .any(|l| l.starts_with("!!!") || l.starts_with("???"));
+    let has_admonition = ["!!!", "???"].iter().any(|marker| {
+        md.starts_with(marker)
+            || memchr::memmem::find(md.as_bytes(), format!("\n{marker}").as_bytes()).is_some()
+    });
     if !has_admonition {
         // The text is copied only from the first attribute list on (most bodies have none).
         let mut out: Option<String> = None;
