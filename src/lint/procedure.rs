@@ -14,23 +14,25 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let lookup = sop
         .sop_type(cx.settings)
         .and_then(|ty| Some((ty, cx.lookups.get(ty.name.as_str())?)));
-    let is = |norm: &str, canonical: &str| match lookup {
+    let is = |norm: &str, canonical: &str, normalized: &str| match lookup {
         Some((ty, map)) => {
             map.get(norm)
                 .and_then(|&i| ty.sections.get(i))
                 .is_some_and(|s| s == canonical)
-                || norm == normalize_heading(canonical)
+                || norm == normalized
         }
-        None => norm == normalize_heading(canonical),
+        None => norm == normalized,
     };
+    let procedure = normalize_heading("Procedure");
+    let roles = normalize_heading("Roles and Responsibilities");
     for section in super::structure::sections_of(cx, sop).iter() {
         let Some(h) = sop.outline().section_heading(section) else {
             continue;
         };
         let norm = normalize_heading(&h.text);
-        if is(&norm, "Procedure") {
+        if is(&norm, "Procedure", &procedure) {
             steps(sop, section, h.span, out);
-        } else if is(&norm, "Roles and Responsibilities") {
+        } else if is(&norm, "Roles and Responsibilities", &roles) {
             for table in sop
                 .outline()
                 .tables

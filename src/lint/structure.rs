@@ -121,16 +121,19 @@ fn sections(
     let mut found: Vec<Option<usize>> = vec![None; ty.sections.len()];
     let mut in_order: Vec<(usize, usize)> = Vec::new();
     let mut unmatched: Vec<usize> = Vec::new();
-    let mut seen: HashMap<String, &Heading> = HashMap::new();
+    // A required section is known by its index (whatever alias names it), another by its
+    // normalized heading.
+    let mut seen: HashMap<(Option<usize>, String), &Heading> = HashMap::new();
     for (si, section) in list.iter().enumerate() {
         let Some(h) = sop.outline().section_heading(section) else {
             continue;
         };
         let norm = normalize_heading(&h.text);
         let req = lookup.get(&norm).copied();
-        let key = req
-            .and_then(|r| ty.sections.get(r))
-            .map_or(norm.clone(), |s| normalize_heading(s));
+        let key = match req {
+            Some(r) => (Some(r), String::new()),
+            None => (None, norm),
+        };
         if let Some(first) = seen.get(&key) {
             let first_line = sop.source.line_col(first.span.start).line;
             out.push(
