@@ -64,6 +64,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         register_filters(&mut tera);
         super::i18n::register(&mut tera, Arc::clone(&i18n));
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -107,6 +108,28 @@ impl Theme {
             message: "the template made text that is not UTF-8".into(),
         })
     }
+}
+
+/// Tera's autoescape, with the same five entities (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`),
+/// but the text between them written in one piece: Tera's own writes every byte on its own,
+/// which was a tenth of rendering the pages.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(bytes.get(from..i).unwrap_or_default())?;
+        out.write_all(entity)?;
+        from = i + 1;
+    }
+    out.write_all(bytes.get(from..).unwrap_or_default())
 }
 
 /// The filters the site templates may use, registered in one place.
@@ -221,6 +244,29 @@ fn error_chain(err: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_writes_what_teras_own_escape_writes() {
+        let samples = [
+            "",
+            "plain text",
+            "<script>alert('x')</script>",
+            "Tom & Jerry's \"quote\" <b>",
+            "&&<<>>\"\"''",
+            "日本語 & émoji 🎉 <tag attr='v'>",
+            "ends with &",
+            "<",
+        ];
+        for sample in samples {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            escape_html(sample, &mut ours).unwrap();
+            tera::escape_html(sample, &mut teras).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(teras).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn css_strings_cannot_end_the_string_rule_or_style() {
