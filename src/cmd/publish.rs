@@ -39,8 +39,16 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     let base_url = base_url(&repo, args.base_url.as_deref())?;
     let inputs =
         site::Inputs::read_for_publish(repo, git_dir.is_some()).map_err(|e| build_stop(ctx, e))?;
-    if inputs.history.shallow {
+    // A shallow clone lacks the releases before its last commits: a page could show a text
+    // edited after its approval as the approved one. Drafts are marked as not approved.
+    if inputs.history.shallow && args.drafts {
         warn_shallow(ctx)?;
+    } else if inputs.history.shallow {
+        return Err(Stop::usage(
+            "this clone is shallow: git has only its latest commits, so the approved releases may be missing and nothing was published",
+            Some(crate::git::SHALLOW_HELP.to_string()),
+        )
+        .into());
     }
     let options = inputs.options(args.drafts, base_url, false);
     let built = site::publish::publish(&out, &owner, |sink| inputs.build_into(&options, sink))

@@ -109,6 +109,10 @@ pub struct Release {
     /// JSON).
     #[serde(skip)]
     pub place: Option<u32>,
+    /// Whether the tag is a plain ref to the commit, with no tag object of its own (not in the
+    /// JSON).
+    #[serde(skip)]
+    pub lightweight: bool,
 }
 
 /// Everything git knows about one SOP.

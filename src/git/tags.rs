@@ -265,6 +265,7 @@ fn tag_of_tag(
                     approvals: super::approval::from_message(message),
                     blob: None,
                     place: None,
+                    lightweight: false,
                 }));
             }
             KIND_TAG => match field(&data, "object") {
@@ -308,6 +309,7 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         approvals: super::approval::from_message(&tag.message),
         blob: None,
         place: None,
+        lightweight: kind != KIND_TAG,
     })
 }
 

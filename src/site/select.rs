@@ -324,18 +324,29 @@ pub fn select<'a>(
     }
     let candidates: Vec<(&str, &Sop)> = by_id.into_iter().collect();
     let readers = Readers::new(how);
-    let picked: Vec<Result<Entry<'a>, String>> = candidates
+    let picked: Vec<(Result<Entry<'a>, String>, Vec<String>)> = candidates
         .par_iter()
         .map(|&(id, working)| {
             readers.with(|reader| {
                 let reader = reader.map(|r| r as &mut dyn TextReader);
-                pick(id, working, histories.get(id), how, reader, settings)
+                let mut found = Vec::new();
+                let picked = pick(
+                    id,
+                    working,
+                    histories.get(id),
+                    how,
+                    reader,
+                    settings,
+                    &mut found,
+                );
+                (picked, found)
             })
         })
         .collect();
     let mut entries: Vec<Entry<'a>> = Vec::with_capacity(picked.len());
     let mut left_out = Vec::new();
-    for p in picked {
+    for (p, found) in picked {
+        notes.extend(found);
         match p {
             Ok(e) => entries.push(e),
             Err(reason) => left_out.push(reason),
@@ -464,9 +475,14 @@ fn pick<'a>(
     how: &How<'_>,
     mut reader: Option<&mut (dyn TextReader + '_)>,
     settings: &Settings,
+    notes: &mut Vec<String>,
 ) -> Result<Entry<'a>, String> {
     let slug = file_slug(id);
     let releases: &'a [Release] = history.map_or(&[], |h| h.releases.as_slice());
+    // An SOP released with `sop release --approve` has its approvals recorded in its tags; a
+    // tag of it that records none was made or moved by hand, and approves nothing.
+    let records_approvals = releases.iter().any(|r| !r.approvals.is_empty());
+    let sop_released = history.is_some_and(|h| release_commit(h, id).is_some());
     // Release texts, newest first: every approved one gets an archived page; a release whose
     // text was not approved gets none. Without archived pages, reading stops at the one shown.
     let mut archived: Vec<Archived<'a>> = Vec::new();
@@ -491,7 +507,48 @@ fn pick<'a>(
                 unreadable += 1;
                 continue;
             };
+            // A lightweight tag (no tag object) is one only on the commit `sop release` made.
+            if release.lightweight && !is_release_subject(&release.summary, id) {
+                notes.push(format!(
+                    "tag `{}` is not counted as a release of `{id}`: it is a plain tag on a commit that is not its release (a tag made or moved by hand?); releases are the annotated tags `sop release` makes",
+                    release.tag
+                ));
+                continue;
+            }
+            // A tag is the release of the text it tags only when that text says its version.
+            if !same_version(
+                sop.meta.version.as_ref().map(|v| v.value.as_str()),
+                &release.version,
+            ) {
+                notes.push(format!(
+                    "tag `{}` is not counted as a release of `{id}`: the text it tags says {}, not version {} (a tag made or moved by hand?); `git tag -d {}` removes it",
+                    release.tag,
+                    sop.meta.version.as_ref().map_or_else(
+                        || "no version".to_string(),
+                        |v| format!("version {}", v.value.trim())
+                    ),
+                    release.version,
+                    release.tag
+                ));
+                continue;
+            }
             let status = sop.status();
+            // In an SOP released with `sop release`, a tag on one of its other commits that
+            // records no approver was moved there by hand.
+            let moved = sop_released
+                && history
+                    .and_then(|h| revision_at(h, release))
+                    .is_some_and(|r| !is_release_subject(&r.summary, id));
+            if status == Some(Status::Approved)
+                && release.approvals.is_empty()
+                && (records_approvals || moved)
+            {
+                notes.push(format!(
+                    "tag `{}` is not counted as an approved release of `{id}`: it records no approver, as the releases made with `sop release --approve` do (a tag made or moved by hand?)",
+                    release.tag
+                ));
+                continue;
+            }
             release_status.insert(release.tag.clone(), status);
             if matches!(status, Some(Status::Approved | Status::Retired)) {
                 archived.push(Archived {
@@ -504,25 +561,29 @@ fn pick<'a>(
         }
     }
     let in_force = |s: &Sop| matches!(s.status(), Some(Status::Approved | Status::Retired));
-    let entry = |sop: SopRef<'a>, shown: Shown, release: Option<&'a Release>, archived| Entry {
-        id: id.to_string(),
-        url: format!("sops/{slug}.html"),
-        slug: slug.clone(),
-        sop,
-        working,
-        shown,
-        release,
-        history,
-        archived,
-        release_status: release_status.clone(),
-        translations: Vec::new(),
-    };
+    let entry =
+        |sop: SopRef<'a>, shown: Shown, release: Option<&'a Release>, archived, release_status| {
+            Entry {
+                id: id.to_string(),
+                url: format!("sops/{slug}.html"),
+                slug: slug.clone(),
+                sop,
+                working,
+                shown,
+                release,
+                history,
+                archived,
+                release_status,
+                translations: Vec::new(),
+            }
+        };
     if how.drafts {
         return Ok(entry(
             SopRef::Borrowed(working),
             Shown::Draft,
             None,
             archived,
+            release_status.clone(),
         ));
     }
     let Some(git) = how.git else {
@@ -532,6 +593,7 @@ fn pick<'a>(
                 Shown::Working,
                 None,
                 archived,
+                release_status.clone(),
             ))
         } else {
             Err(left_out(working, &never_approved(working.status())))
@@ -560,6 +622,23 @@ fn pick<'a>(
         }
         None => None,
     };
+    // A release on a commit `HEAD` does not reach, of a version above the committed one, did
+    // not land here (a branch never merged): the committed text is not that release.
+    let committed_version = head.as_deref().and_then(Sop::version);
+    if let Some(committed) = &committed_version {
+        archived.retain(|a| {
+            let landed = a.release.place.is_some()
+                || semver::Version::parse(&a.release.version).map_or(true, |v| v <= *committed);
+            if !landed {
+                notes.push(format!(
+                    "release `{}` is not shown for `{id}`: it was made on a commit this branch does not have, and the committed `{id}` still says version {committed} (merge that branch, or delete the tag with `git tag -d {}`)",
+                    a.release.tag, a.release.tag
+                ));
+                release_status.remove(&a.release.tag);
+            }
+            landed
+        });
+    }
     let pending_of = |s: &Sop, committed: bool| Pending {
         version: s.meta.version.as_ref().map(|v| v.value.clone()),
         status: s.status(),
@@ -616,6 +695,17 @@ fn pick<'a>(
             Shown::Released { pending },
             Some(release),
             archived,
+            release_status.clone(),
+        ));
+    }
+    // Release commits without their tags: the tags were not fetched, and the committed text
+    // may be an edit made after the release.
+    if let Some(commit) = history.and_then(|h| release_commit(h, id)) {
+        return Err(left_out(
+            working,
+            &format!(
+                "its history has the release commit \"{commit}\" but no release tag of it is here: fetch the tags (`git fetch --tags`; in CI `fetch-depth: 0` for actions/checkout), then publish"
+            ),
         ));
     }
     match head {
@@ -625,7 +715,13 @@ fn pick<'a>(
         )),
         Some(h) if in_force(&h) => {
             let pending = (!working_is_head).then(|| pending_of(working, false));
-            Ok(entry(h, Shown::Committed { pending }, None, archived))
+            Ok(entry(
+                h,
+                Shown::Committed { pending },
+                None,
+                archived,
+                release_status.clone(),
+            ))
         }
         Some(h) => Err(left_out(working, &never_approved(h.status()))),
         None if in_force(working) => Err(left_out(
@@ -640,6 +736,39 @@ fn pick<'a>(
             ),
         )),
     }
+}
+
+/// Whether a version field's text is `version` (semantic versions compared as versions).
+fn same_version(field: Option<&str>, version: &str) -> bool {
+    let Some(field) = field.map(str::trim) else {
+        return false;
+    };
+    match (
+        semver::Version::parse(field),
+        semver::Version::parse(version.trim()),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => field == version.trim(),
+    }
+}
+
+/// The subject of a commit `sop release` made for `id` (`SOP-0001 v1.2.0: …`), if the
+/// history has one.
+fn release_commit<'h>(history: &'h SopHistory, id: &str) -> Option<&'h str> {
+    history
+        .commits
+        .iter()
+        .map(|c| c.summary.as_str())
+        .find(|s| is_release_subject(s, id))
+}
+
+/// Whether `subject` is that of a commit `sop release` made for `id`: `SOP-0001 v1.2.0: …`.
+fn is_release_subject(subject: &str, id: &str) -> bool {
+    subject
+        .strip_prefix(id)
+        .and_then(|rest| rest.strip_prefix(" v"))
+        .and_then(|rest| rest.split_once(": "))
+        .is_some_and(|(v, _)| semver::Version::parse(v).is_ok())
 }
 
 /// "`SOP-0002` (`sops/x.md`) is not published: <why>".
@@ -792,6 +921,7 @@ mod tests {
             approvals: Vec::new(),
             blob: None,
             place: None,
+            lightweight: false,
         }
     }
 

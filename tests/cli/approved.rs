@@ -227,8 +227,8 @@ fn drafts_are_marked_as_previews_on_every_page() {
 #[test]
 fn approvals_are_shown_on_the_page_the_archive_and_in_history() {
     let repo = released();
-    // v1.1.0, approved, released by hand without an approval record: the front matter's
-    // approvers stand in.
+    // v1.1.0, approved, tagged by hand without an approval record, in an SOP approved with
+    // its approvals recorded before: that tag approves nothing.
     let next = repo
         .read(PATH)
         .replace("version: 1.0.0", "version: 1.1.0")
@@ -237,10 +237,24 @@ fn approvals_are_shown_on_the_page_the_archive_and_in_history() {
     repo.write(PATH, &next);
     repo.commit("SOP-0001 v1.1.0: clearer");
     repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "Clearer"]);
-    let (site, _) = publish(&repo, &[]);
+    // SOP-0002 was never approved with a record: its front matter's approvers stand in.
+    repo.write(
+        "sops/pay/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "approved")
+            .replace("approvers: [Lena Fischer]", "approvers: [Kim Osei]"),
+    );
+    repo.commit("SOP-0002 v1.0.0: chargebacks");
+    repo.git(&["tag", "-a", "SOP-0002/v1.0.0", "-m", "Chargebacks"]);
+    let (site, stderr) = publish(&repo, &[]);
     let current = page(&site, "sops/SOP-0001.html");
-    assert!(current.contains("Kim Osei"), "{current}");
-    assert!(current.contains("as named in the document"), "{current}");
+    assert!(!current.contains("A clearer step."), "{current}");
+    assert!(
+        stderr.contains("tag `SOP-0001/v1.1.0` is not counted as an approved release of `SOP-0001`: it records no approver"),
+        "{stderr}"
+    );
+    let other = page(&site, "sops/SOP-0002.html");
+    assert!(other.contains("Kim Osei"), "{other}");
+    assert!(other.contains("as named in the document"), "{other}");
     // The history table: who approved 1.0.0, when, and the meaning.
     assert!(
         current.contains("<span class=\"approval\">Lena Fischer, <time datetime=\"2026-11-30\">2026-11-30</time> <span class=\"muted\">(approved for use)</span></span>"),

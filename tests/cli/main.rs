@@ -45,5 +45,6 @@ mod schema;
 mod serve;
 mod site_safety;
 mod stats;
+mod tags_trust;
 mod validate;
 mod windows_files;

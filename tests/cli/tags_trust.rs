@@ -1,0 +1,139 @@
+//! Tags that are no release (made or moved by hand, or on a branch that never landed) and
+//! clones without the release tags never put a text that was not approved on the site.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+use crate::support::{SopRepo, sop_text};
+
+const PATH: &str = "sops/pay/SOP-0001-refunds.md";
+const TAG: &str = "SOP-0001/v1.0.0";
+const APPROVED: &str = "First approved refunds\n\nApproved-by: Lena Fischer <lena@example.com>\nApproved-on: 2026-11-30\nApproval-meaning: approved for use\n";
+/// A line only the edit made after the approval has.
+const EDIT: &str = "A step nobody approved.";
+
+/// SOP-0001 v1.0.0 released as `sop release --approve` leaves it, then an edit committed that
+/// keeps `status: approved` and `version: 1.0.0`.
+fn edited_after_approval() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let edited = repo.read(PATH) + &format!("\n{EDIT}\n");
+    repo.write(PATH, &edited);
+    repo.commit("edit after approval");
+    repo
+}
+
+/// `sop publish` into `site`: the SOP's page (if any) and stderr.
+fn publish(repo: &SopRepo) -> (Option<String>, String) {
+    let _ = std::fs::remove_dir_all(repo.path("site"));
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let page = std::fs::read_to_string(repo.path("site/sops/SOP-0001.html")).ok();
+    (page, stderr)
+}
+
+#[test]
+fn the_approved_release_is_shown_when_nothing_was_done_by_hand() {
+    let repo = edited_after_approval();
+    let (page, stderr) = publish(&repo);
+    let page = page.expect("a page");
+    assert!(!page.contains(EDIT), "the edit is not shown");
+    assert!(!stderr.contains("not counted"), "{stderr}");
+}
+
+#[test]
+fn a_tag_moved_by_hand_onto_an_edit_approves_nothing() {
+    let moves: [&[&str]; 2] = [
+        &["tag", "-f", TAG, "HEAD"],
+        &["tag", "-f", "-a", TAG, "-m", "moved", "HEAD"],
+    ];
+    for args in moves {
+        let repo = edited_after_approval();
+        repo.git(args);
+        let (page, stderr) = publish(&repo);
+        if let Some(page) = page {
+            assert!(
+                !page.contains(EDIT),
+                "{args:?}: the edit is shown as approved"
+            );
+        }
+        assert!(
+            stderr.contains(&format!("tag `{TAG}` is not counted")),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_tag_of_another_version_than_its_text_says_is_no_release() {
+    let repo = edited_after_approval();
+    repo.git(&["tag", "-a", "SOP-0001/v2.0.0", "-m", APPROVED, "HEAD"]);
+    let (page, stderr) = publish(&repo);
+    let page = page.expect("the approved release is shown");
+    assert!(!page.contains(EDIT), "the edit is not shown");
+    assert!(
+        stderr.contains(
+            "tag `SOP-0001/v2.0.0` is not counted as a release of `SOP-0001`: the text it tags says version 1.0.0, not version 2.0.0"
+        ),
+        "{stderr}"
+    );
+    let feed = std::fs::read_to_string(repo.path("site/feed.xml")).unwrap();
+    assert!(!feed.contains("2.0.0"), "no feed entry for it: {feed}");
+}
+
+#[test]
+fn a_release_on_a_branch_that_never_landed_is_not_the_current_page() {
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo.git(&["checkout", "-q", "-b", "proposal"]);
+    let proposal =
+        repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + &format!("\n{EDIT}\n");
+    repo.write(PATH, &proposal);
+    repo.commit("SOP-0001 v1.1.0: Proposal");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["branch", "-q", "-D", "proposal"]);
+    let (page, stderr) = publish(&repo);
+    let page = page.expect("v1.0.0 is shown");
+    assert!(!page.contains(EDIT), "the branch's text is not shown");
+    assert!(
+        stderr.contains("release `SOP-0001/v1.1.0` is not shown for `SOP-0001`: it was made on a commit this branch does not have, and the committed `SOP-0001` still says version 1.0.0"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_clone_without_the_release_tags_publishes_no_committed_edit() {
+    let origin = edited_after_approval();
+    let clone = SopRepo::empty();
+    let url = format!("file://{}", origin.root().display());
+    let status = Command::new("git")
+        .args(["clone", "-q", "--no-tags", &url, "."])
+        .current_dir(clone.root())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", clone.root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (page, stderr) = publish(&clone);
+    assert!(page.is_none(), "the SOP is left out");
+    assert!(
+        stderr.contains("its history has the release commit \"SOP-0001 v1.0.0: First approved refunds\" but no release tag of it is here: fetch the tags (`git fetch --tags`"),
+        "{stderr}"
+    );
+}
