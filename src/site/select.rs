@@ -713,6 +713,11 @@ fn pick<'a>(
             working,
             "its committed text could not be read from git (it is not UTF-8 text, or objects are missing: `git fsck` tells which)",
         )),
+        // Retired with no approver and no effective date: it was never in force.
+        Some(h) if h.status() == Some(Status::Retired) && never_in_force(&h) => Err(left_out(
+            working,
+            "it was retired without ever being approved (it names no approver and no effective date), so there is no approved text to show",
+        )),
         Some(h) if in_force(&h) => {
             let pending = (!working_is_head).then(|| pending_of(working, false));
             Ok(entry(
@@ -736,6 +741,21 @@ fn pick<'a>(
             ),
         )),
     }
+}
+
+/// Whether `sop` names no approver and no effective date: nothing says it was ever in force.
+fn never_in_force(sop: &Sop) -> bool {
+    let approvers = sop
+        .meta
+        .approvers
+        .as_ref()
+        .is_some_and(|a| a.value.iter().any(|p| !p.value.trim().is_empty()));
+    let effective = sop
+        .meta
+        .effective
+        .as_ref()
+        .is_some_and(|e| !e.value.trim().is_empty());
+    !approvers && !effective
 }
 
 /// Whether a version field's text is `version` (semantic versions compared as versions).

@@ -601,3 +601,25 @@ fn published_text_is_always_approved_and_committed_text() {
     }
     assert!(seen.iter().all(|&n| n > 0), "states checked: {seen:?}");
 }
+
+#[test]
+fn an_sop_retired_without_ever_being_approved_is_left_out() {
+    let repo = SopRepo::new();
+    let draft = sop_text("SOP-0009", "Gift refunds", "procedure", "retired")
+        .replace("approvers: [Lena Fischer]\neffective: 2026-03-01\n", "");
+    assert!(!draft.contains("effective:"), "{draft}");
+    repo.write("sops/pay/SOP-0009-gift-refunds.md", &draft);
+    // Retired after it was in force: it keeps its page, marked retired.
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "retired"),
+    );
+    repo.commit("retire");
+    let (site, stderr) = publish(&repo, &[]);
+    assert!(!site.contains_key("sops/SOP-0009.html"), "{stderr}");
+    assert!(
+        stderr.contains("it was retired without ever being approved"),
+        "{stderr}"
+    );
+    assert!(site.contains_key("sops/SOP-0001.html"), "{stderr}");
+}
