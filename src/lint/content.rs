@@ -201,6 +201,7 @@ fn placeholders(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         return;
     };
     let skip = |at: usize| sop.outline().in_code(at) || sop.outline().in_comment(at);
+    let mut definitions: Option<Vec<std::ops::Range<usize>>> = None;
     let mut prompts: Vec<Span> = Vec::new();
     for (i, _) in md.match_indices('<') {
         if prompts.last().is_some_and(|p| body.start + i < p.end) {
@@ -208,6 +209,7 @@ fn placeholders(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         }
         if let Some(len) = prompt_len(&md[i..])
             && !skip(body.start + i)
+            && !is_destination(sop, md, body.start, i, &mut definitions)
         {
             prompts.push(Span::new(body.start + i, body.start + i + len));
         }
@@ -264,6 +266,43 @@ fn placeholders(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Whether the `<` at `md[i]` opens the destination of a link or image written in angle
+/// brackets, as CommonMark allows for a path with spaces: `![Shot](<images/Shot 1.png>)`,
+/// `[Guide](<docs/My guide.md>)`, or a reference definition `[shot]: <images/Shot 1.png>`.
+/// Such a path is not a template prompt. `md` is the body, which starts at byte `body_start`
+/// of the file; `definitions` holds the reference definitions' ranges once they are read.
+fn is_destination(
+    sop: &Sop,
+    md: &str,
+    body_start: usize,
+    i: usize,
+    definitions: &mut Option<Vec<std::ops::Range<usize>>>,
+) -> bool {
+    let before = md.get(..i).unwrap_or_default().trim_end();
+    if before.ends_with("](") {
+        // An inline link or image: the `](` must belong to one the outline found.
+        let at = body_start + i;
+        return sop
+            .outline()
+            .links
+            .iter()
+            .any(|link| link.span.start <= at && at < link.span.end);
+    }
+    if before.ends_with("]:") {
+        // Reference definitions are not in the outline (they are not shown), so the body is
+        // parsed for them, once, and only when a prompt-like `<` follows a `]:`.
+        let ranges = definitions.get_or_insert_with(|| {
+            pulldown_cmark::Parser::new_ext(md, crate::repo::markdown::options())
+                .reference_definitions()
+                .iter()
+                .map(|(_, def)| def.span.clone())
+                .collect()
+        });
+        return ranges.iter().any(|r| r.start <= i && i < r.end);
+    }
+    false
 }
 
 /// Whether `bytes[at..at + len]` is a whole word: no letter, digit or `_` right before or after,
@@ -832,6 +871,38 @@ mod link_tests {
             "---\nid: {id}\ntitle: T\ntype: checklist\nstatus: {status}\nversion: 0.1.0\nowner: A\ndepartment: D\nretired_reason: old\n---\n\n## Purpose\n\nWhy. {body}\n\n## Checklist\n\n- [ ] x\n"
         );
         Sop::parse(path.into(), text, "SOP")
+    }
+
+    #[test]
+    fn paths_in_angle_brackets_are_not_prompts() {
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: Settings::load(None).unwrap(),
+            tracked: None,
+        };
+        let body = "![Shot](<images/Shot 1.png>) [Guide](<docs/My guide.md> \"T\") \
+            [![Logo](<images/Our logo.png>)](https://example.com) [<Name the guide.>](x.md) \
+            <Say who does this.>\n[note]: <Say what to note.>\n\n[shot]: <images/Shot 2.png>\n[g]:\n  <docs/Other guide.md>\n\n![Two][shot] [Other][g]";
+        let corpus = Corpus {
+            sops: vec![sop("sops/a/SOP-0001-a.md", "SOP-0001", "draft", body)],
+            broken: Vec::new(),
+        };
+        let text = corpus.sops[0].source.text().to_string();
+        let prompts: Vec<&str> = check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.rule.id == "placeholder-left")
+            .filter_map(|f| f.span)
+            .map(|span| &text[span.start..span.end])
+            .collect();
+        assert_eq!(
+            prompts,
+            [
+                "<Name the guide.>",
+                "<Say who does this.>",
+                "<Say what to note.>"
+            ]
+        );
     }
 
     #[test]

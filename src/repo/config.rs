@@ -628,6 +628,38 @@ impl Settings {
                 help,
             }
         };
+        // An `aliases` key that names no section of its type would be ignored without a word,
+        // since aliases are looked up by the section's name as written in `sections`.
+        let unknown_alias_section = |name: &str, section: &str, sections: &[String]| {
+            let key = ["types", name, "aliases", section];
+            let place = places
+                .key(&key)
+                .or_else(|| places.value(&key))
+                .unwrap_or(toml_check::Place { line: 1, column: 1 });
+            let names: Vec<&str> = sections.iter().map(String::as_str).collect();
+            let suggestion = match closest(section, &names) {
+                Some(near) => format!("did you mean `{near}`? "),
+                None => format!(
+                    "the sections of `{name}` are {}. ",
+                    names
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            ConfigError::Invalid {
+                path: file.clone(),
+                line: place.line,
+                column: place.column,
+                message: format!(
+                    "`{section}` in `aliases` is not a section of the type `{name}`, so its other spellings are never used"
+                ),
+                help: Some(format!(
+                    "{suggestion}Aliases are keyed by the section's name exactly as written in `sections`"
+                )),
+            }
+        };
         let cadence = |value: &str, key: &[&str]| -> Result<Cadence, ConfigError> {
             value.parse::<Cadence>().map_err(|e| {
                 invalid(
@@ -790,6 +822,9 @@ impl Settings {
                 ));
             }
             for (section, spellings) in &tc.aliases {
+                if !entry.sections.contains(section) {
+                    return Err(unknown_alias_section(name, section, &entry.sections));
+                }
                 entry
                     .aliases
                     .entry(section.clone())
@@ -1034,6 +1069,47 @@ mod tests {
         assert!(parse("[release]\ntag_format = \"v{version}\"\n").is_err());
         assert!(parse("[release]\ntag_format = \"sop/{id}-{version}\"\n").is_ok());
         assert!(parse("[types.\"../x\"]\nsections = [\"A\"]\n").is_err());
+    }
+
+    #[test]
+    fn section_aliases_must_name_a_section_of_their_type() {
+        let err = parse(
+            "[types.procedure]\naliases = { \"Purpose\" = [\"目的\"], \"Roles and Responsibilites\" = [\"角色与职责\"] }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("sop.toml:2:"), "{err}");
+        assert!(
+            err.contains(
+                "`Roles and Responsibilites` in `aliases` is not a section of the type `procedure`"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains("did you mean `Roles and Responsibilities`?"),
+            "{err}"
+        );
+        assert!(err.contains("as written in `sections`"), "{err}");
+        // The key in its own table is found at its own line.
+        let err = parse("[types.procedure.aliases]\nPurpose = [\"Aim\"]\nScop = [\"Range\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("sop.toml:3:1:"), "{err}");
+        assert!(err.contains("did you mean `Scope`?"), "{err}");
+        // Nothing close: the type's sections are listed.
+        let err = parse("[types.checklist]\naliases = { \"Zzz\" = [\"Q\"] }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("the sections of `checklist` are `Purpose`, `Checklist`"),
+            "{err}"
+        );
+        // A section added in the same table can have aliases.
+        let s = parse(
+            "[types.checklist]\nsections = [\"Purpose\", \"Steps\"]\naliases = { \"Steps\" = [\"Stages\"] }\n",
+        )
+        .unwrap();
+        assert_eq!(s.types["checklist"].aliases["Steps"], ["Stages"]);
     }
 
     #[test]

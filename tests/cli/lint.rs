@@ -1294,3 +1294,29 @@ fn a_link_whose_path_has_spaces_is_named_as_no_link() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn an_image_path_in_angle_brackets_is_neither_missing_nor_a_prompt() {
+    // Following image-missing's own advice must give a clean lint, also on an approved SOP,
+    // where a leftover prompt is an error that blocks approval.
+    let r = SopRepo::new();
+    let mut spaced = sop_text("SOP-0001", "Shots", "procedure", "approved");
+    let mut bracketed = spaced.clone();
+    spaced.push_str("\n![Screenshot](images/Screenshot 1.png)\n");
+    r.write("sops/ops/SOP-0001-shots.md", &spaced)
+        .write("sops/ops/images/Screenshot 1.png", "x");
+    let (findings, _) = lint_json(&r, &[]);
+    assert_eq!(rules_of(&findings), ["image-missing"], "{findings:#?}");
+
+    bracketed.push_str(
+        "\n![Screenshot](<images/Screenshot 1.png>)\n\
+         See [the guide](<docs/Shot guide.pdf>) and ![the other shot][shot].\n\n\
+         [shot]: <images/Screenshot 1.png>\n",
+    );
+    r.write("sops/ops/SOP-0001-shots.md", &bracketed)
+        .write("sops/ops/docs/Shot guide.pdf", "%PDF")
+        .commit("Screenshots");
+    let (findings, code) = lint_json(&r, &[]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_eq!(code, 0);
+}
