@@ -50,6 +50,9 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
+    for note in &inputs.restored {
+        ctx.warn(note)?;
+    }
     let options = inputs.options(args.drafts, base_url, false);
     let built = site::publish::publish(&out, &owner, |sink| inputs.build_into(&options, sink))
         .map_err(|e| refusal(ctx, e))

@@ -78,6 +78,57 @@ pub struct Inputs {
     /// The prompts of the types' templates, found for the first edit and kept for the next
     /// (finding them is most of what linting one file again costs).
     templates: Option<crate::lint::TemplatePrompts>,
+    /// SOPs committed at `HEAD` whose file is gone from the work tree, read from `HEAD`: one
+    /// note each for the person publishing.
+    pub restored: Vec<String>,
+}
+
+/// Add to `corpus` each SOP committed at `HEAD` whose file is deleted (or moved out of the SOP
+/// folder) in the work tree and not committed so: an uncommitted deletion never takes an SOP
+/// off the site. A move inside the folder keeps the SOP's id, and is found by it. Returns a
+/// note for each.
+fn restore_deleted(
+    repo: &Repo,
+    git: &crate::git::Repo,
+    head: &HeadBlobs,
+    corpus: &mut Corpus,
+) -> Vec<String> {
+    let on_disk: std::collections::HashSet<&str> =
+        corpus.sops.iter().map(|s| s.path.as_str()).collect();
+    let mut gone: Vec<(&String, git2::Oid)> = head
+        .blobs
+        .iter()
+        .filter(|(path, _)| !on_disk.contains(path.as_str()))
+        .filter(|(path, _)| repo.root.join(path).symlink_metadata().is_err())
+        .map(|(path, blob)| (path, *blob))
+        .collect();
+    if gone.is_empty() {
+        return Vec::new();
+    }
+    gone.sort();
+    let ids: std::collections::HashSet<String> = corpus
+        .sops
+        .iter()
+        .filter_map(|s| s.id().map(str::to_string))
+        .collect();
+    let mut reader = git.texts().reader();
+    let mut notes = Vec::new();
+    for (path, blob) in gone {
+        let Some(text) = reader.blob(blob) else {
+            continue;
+        };
+        let sop = Sop::parse_in(path.clone(), text, &repo.settings);
+        if sop.id().is_none_or(|id| ids.contains(id)) {
+            continue;
+        }
+        notes.push(format!(
+            "`{}` (`{path}`) is deleted in the working copy but not in the last commit: it is published as committed (commit the deletion to take it off the site, or `git restore {path}`)",
+            sop.id().unwrap_or_default()
+        ));
+        corpus.sops.push(sop);
+    }
+    corpus.sops.sort_by(|a, b| a.path.cmp(&b.path));
+    notes
 }
 
 impl Inputs {
@@ -101,13 +152,17 @@ impl Inputs {
     }
 
     fn read_with(repo: Repo, lint_now: bool) -> Result<Inputs, SiteError> {
-        let corpus = repo.load();
+        let mut corpus = repo.load();
         let (history, lint) = rayon::join(
             || history(&repo),
             || lint_now.then(|| crate::lint::check(&repo, &corpus)),
         );
         let history = history?;
         let head = head_blobs(&repo, history.git.as_ref())?;
+        let restored = match (&history.git, &head) {
+            (Some(git), Some(head)) => restore_deleted(&repo, git, head, &mut corpus),
+            _ => Vec::new(),
+        };
         let texts = history.git.as_ref().map(|g| Texts::new(g.texts()));
         let (findings, lint_error) = match lint {
             Some(Ok(findings)) => (findings, None),
@@ -125,6 +180,7 @@ impl Inputs {
             texts,
             search: None,
             templates: None,
+            restored,
         })
     }
 

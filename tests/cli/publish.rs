@@ -355,6 +355,8 @@ fn its_own_folder_is_replaced_whole() {
     assert!(first.contains_key("sops/SOP-0003.html"));
     std::fs::remove_file(repo.path("sops/payments/SOP-0003-virtual-gift-refund-requests.md"))
         .unwrap();
+    // Only a committed deletion takes an SOP off the site.
+    repo.commit("remove SOP-0003");
     let second = publish(&repo, "site");
     assert!(!second.contains_key("sops/SOP-0003.html"));
     assert!(second.contains_key(".sop-site"));

@@ -137,3 +137,22 @@ fn a_clone_without_the_release_tags_publishes_no_committed_edit() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_approved_sop_deleted_but_not_committed_stays_on_the_site() {
+    let repo = edited_after_approval();
+    std::fs::remove_file(repo.path(PATH)).unwrap();
+    let (page, stderr) = publish(&repo);
+    let page = page.expect("the SOP keeps its page");
+    assert!(!page.contains(EDIT), "the approved release is shown");
+    assert!(
+        stderr.contains(&format!(
+            "`SOP-0001` (`{PATH}`) is deleted in the working copy but not in the last commit"
+        )),
+        "{stderr}"
+    );
+    // Committed, the deletion takes it off.
+    repo.commit("retire the file");
+    let (page, _) = publish(&repo);
+    assert!(page.is_none());
+}
