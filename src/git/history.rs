@@ -498,6 +498,31 @@ impl Repo {
         Ok(self.texts().reader().at_commit(&commit.to_string(), path))
     }
 
+    /// The bytes of the file at `path` (relative to the SOP root) as committed at `HEAD`;
+    /// `None` when `HEAD` has no such file (not committed yet, or before the first commit).
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn bytes_at_head(&self, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let Some(head) = head_of(&self.repo)? else {
+            return Ok(None);
+        };
+        let tree = head
+            .peel_to_tree()
+            .map_err(GitError::read("the tree at HEAD"))?;
+        let Ok(entry) = tree.get_path(std::path::Path::new(&self.git_path(path))) else {
+            return Ok(None);
+        };
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return Ok(None);
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(GitError::read(format!("`{path}` at HEAD")))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
     /// A maker of per-thread readers of committed SOP text (it can be shared with threads).
     pub fn texts(&self) -> TextSource {
         TextSource {

@@ -156,3 +156,25 @@ fn an_approved_sop_deleted_but_not_committed_stays_on_the_site() {
     let (page, _) = publish(&repo);
     assert!(page.is_none());
 }
+
+#[test]
+fn a_linked_file_is_published_as_committed() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\nFill in [the refund form](forms/refund.txt).\n";
+    repo.write(PATH, &text);
+    repo.write("sops/pay/forms/refund.txt", "APPROVED FORM\n");
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo.write("sops/pay/forms/refund.txt", "UNCOMMITTED FORM\n");
+    let (page, stderr) = publish(&repo);
+    assert!(
+        page.expect("a page")
+            .contains("files/sops/pay/forms/refund.txt")
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.path("site/files/sops/pay/forms/refund.txt")).unwrap(),
+        "APPROVED FORM\n",
+        "{stderr}"
+    );
+}

@@ -262,14 +262,40 @@ pub(super) fn render_all(
         ));
     }
     let warn_size = repo.settings.config.site.attachment_warn_size.bytes();
+    // In git, a linked file is published as committed: an uncommitted edit of a form or a
+    // picture never reaches an approved page (a preview of drafts shows the working copy's).
+    let git = match &build.tracked {
+        crate::publishable::Tracked::Index(_) if !options.drafts => {
+            crate::git::Repo::open(&repo.root).map_err(|source| SiteError::Git { source })?
+        }
+        _ => None,
+    };
     for rel in linked_files {
         let src = repo.root.join(&rel);
-        let size = std::fs::metadata(&src)
-            .map_err(|source| SiteError::Read {
-                path: src.clone(),
-                source,
-            })?
-            .len();
+        let committed = match &git {
+            Some(git) => match git
+                .bytes_at_head(&rel)
+                .map_err(|source| SiteError::Git { source })?
+            {
+                Some(bytes) => Some(bytes),
+                None => {
+                    notes.push(format!(
+                        "`{rel}` is not published: it is not committed yet (commit it, then publish)"
+                    ));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let size = match &committed {
+            Some(bytes) => bytes.len() as u64,
+            None => std::fs::metadata(&src)
+                .map_err(|source| SiteError::Read {
+                    path: src.clone(),
+                    source,
+                })?
+                .len(),
+        };
         if size > warn_size {
             notes.push(format!(
                 "`{rel}` is {}, more than the {} set by `[site] attachment_warn_size`: readers on a phone wait for it; link to a smaller file, or raise the limit in `sop.toml`",
@@ -278,7 +304,10 @@ pub(super) fn render_all(
             ));
         }
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        sink(format!("files/{rel}"), Content::File(src))?;
+        match committed {
+            Some(bytes) => sink(format!("files/{rel}"), Content::Bytes(bytes))?,
+            None => sink(format!("files/{rel}"), Content::File(src))?,
+        }
     }
     let mut pages = std::mem::take(
         &mut *pages
