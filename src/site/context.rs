@@ -291,6 +291,8 @@ pub struct SopPage {
     pub revision_groups: Vec<RevisionGroup>,
     /// How many commits touched it.
     pub revision_count: usize,
+    /// Whether this page is a translation, whose history is the original's page's.
+    pub translation: bool,
     /// Other languages of this SOP (the source included, on a translation).
     pub languages: Vec<Link>,
     /// "Suggest a change" URL.

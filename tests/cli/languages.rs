@@ -80,6 +80,30 @@ fn the_spanish_page_speaks_spanish_and_the_english_one_links_to_espanol() {
 }
 
 #[test]
+fn a_translation_page_shows_none_of_the_originals_releases_or_approvals() {
+    let repo = bilingual();
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0001/v1.0.0",
+        "-m",
+        "First\n\nApproved-by: Lena Fischer <lena@example.com>\nApproved-on: 2026-11-30\n",
+    ]);
+    let site = publish(&repo);
+    let en = page(&site, "sops/SOP-0001.html");
+    assert!(en.contains("<span class=\"approval\">Lena Fischer"), "{en}");
+    let es = page(&site, "sops/SOP-0001.es.html");
+    assert!(!es.contains("<span class=\"approval\">"), "{es}");
+    assert!(!es.contains("<code>"), "no commit of the original: {es}");
+    assert!(
+        es.contains(
+            "Esto es una traducción: las versiones y aprobaciones del texto son las del original"
+        ),
+        "{es}"
+    );
+}
+
+#[test]
 fn a_repository_catalogue_overrides_some_texts_and_a_missing_key_stops_the_build() {
     let repo = bilingual();
     repo.write(

@@ -391,8 +391,10 @@ impl Build<'_> {
             dir: crate::site::i18n::direction(self.language_of(sop)),
             path: sop.path.clone(),
         };
-        let releases: Vec<ReleaseRow> = entry
-            .history
+        // The history is the original's: its releases and approvals are not the translation's,
+        // so a translation's page shows none (its notice links to the original).
+        let history = entry.history.filter(|_| !sop.is_translation());
+        let releases: Vec<ReleaseRow> = history
             .map(|h| {
                 h.releases
                     .iter()
@@ -429,7 +431,7 @@ impl Build<'_> {
             })
             .unwrap_or_default();
         let pr_url = self.repo.settings.config.site.pull_request_url.as_deref();
-        let (revision_groups, revision_count) = entry.history.map_or((Vec::new(), 0), |h| {
+        let (revision_groups, revision_count) = history.map_or((Vec::new(), 0), |h| {
             let groups = revision_groups(h, pr_url, |tag| {
                 archived_by_tag.get(tag).map(|a| format!("{root}{}", a.url))
             });
@@ -483,6 +485,7 @@ impl Build<'_> {
             releases,
             revision_groups,
             revision_count,
+            translation: sop.is_translation(),
             languages,
             suggest_url,
             current_url,
