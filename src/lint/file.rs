@@ -1,4 +1,5 @@
-//! File rules for files that could be read: how the text is stored (`line-endings-mixed`).
+//! File rules for files that could be read: how the text is stored (`line-endings-mixed`), and
+//! what git left in it (`merge-conflict-left`).
 //!
 //! Files that cannot be read as an SOP at all (binary, UTF-16, not UTF-8, ...) get their one
 //! finding in `mod.rs`. Line endings are counted by [`crate::repo::encoding`], the module that
@@ -9,11 +10,66 @@ use crate::repo::encoding::{Ending, EndingCounts, line_ends};
 use crate::repo::{Sop, Span};
 
 use super::finding;
-use super::registry::LINE_ENDINGS_MIXED;
+use super::registry::{LINE_ENDINGS_MIXED, MERGE_CONFLICT_LEFT};
 
 /// Every file rule for one readable SOP.
 pub(super) fn check(sop: &Sop, out: &mut Vec<Finding>) {
     mixed_line_endings(sop, out);
+    merge_conflicts(sop, out);
+}
+
+/// `merge-conflict-left`: each `<<<<<<<` … `>>>>>>>` block git left when two changes to the
+/// same lines met.
+fn merge_conflicts(sop: &Sop, out: &mut Vec<Finding>) {
+    for block in conflict_blocks(sop) {
+        let (first, last) = (
+            sop.source.line_col(block.start).line,
+            sop.source.line_col(block.end).line,
+        );
+        out.push(
+            finding(
+                &MERGE_CONFLICT_LEFT,
+                sop,
+                block,
+                format!(
+                    "git left a merge conflict here (lines {first} to {last}): two changes to the same lines, both kept between its markers"
+                ),
+            )
+            .label("unresolved merge conflict")
+            .help("keep the text that is right (one side, or both combined), then delete the `<<<<<<<`, `=======` and `>>>>>>>` lines"),
+        );
+    }
+}
+
+/// The `<<<<<<<` … `=======` … `>>>>>>>` blocks of `sop`, from the first marker to the end of
+/// the last; blocks that start in a code block (an SOP about git may show one) are not.
+pub(crate) fn conflict_blocks(sop: &Sop) -> Vec<Span> {
+    let text = sop.source.text();
+    let marker = |line: &str, mark: &str| {
+        line.strip_prefix(mark)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    };
+    let mut blocks = Vec::new();
+    // Where the open block starts, and whether its `=======` came.
+    let mut open: Option<(usize, bool)> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if marker(bare, "<<<<<<<") && !sop.outline().in_code(at) {
+            open = Some((at, false));
+        } else if let Some((from, _)) = open
+            && marker(bare, "=======")
+        {
+            open = Some((from, true));
+        } else if let Some((from, true)) = open
+            && marker(bare, ">>>>>>>")
+        {
+            blocks.push(Span::new(from, at + bare.len()));
+            open = None;
+        }
+        at += line.len();
+    }
+    blocks
 }
 
 /// `line-endings-mixed`: one finding at the first line that ends differently from most, with a

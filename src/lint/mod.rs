@@ -15,7 +15,7 @@
 //! - [`fails`]: whether findings fail the check; [`RULES`]: the registry.
 
 pub(crate) mod content;
-mod file;
+pub(crate) mod file;
 mod fix;
 mod front_matter;
 pub mod gone;

@@ -79,6 +79,9 @@ rules! {
     LINE_ENDINGS_MIXED = "line-endings-mixed", File, Warning, fix: true,
     "some lines end with CRLF (Windows) and others with LF";
 
+    MERGE_CONFLICT_LEFT = "merge-conflict-left", File, Error, fix: false,
+    "an unresolved merge conflict (`<<<<<<<` … `>>>>>>>`) is left in the text";
+
     FRONT_MATTER_MISSING = "front-matter-missing", FrontMatter, Error, fix: false,
     "the file has no front matter";
 

@@ -713,6 +713,10 @@ fn pick<'a>(
             working,
             "its committed text could not be read from git (it is not UTF-8 text, or objects are missing: `git fsck` tells which)",
         )),
+        Some(h) if !crate::lint::file::conflict_blocks(&h).is_empty() => Err(left_out(
+            working,
+            "its committed text has an unresolved merge conflict (`<<<<<<<` … `>>>>>>>`): keep the right text, delete the marker lines, commit, then publish (`sop lint` shows where)",
+        )),
         // Retired with no approver and no effective date: it was never in force.
         Some(h) if h.status() == Some(Status::Retired) && never_in_force(&h) => Err(left_out(
             working,

@@ -623,3 +623,23 @@ fn an_sop_retired_without_ever_being_approved_is_left_out() {
     );
     assert!(site.contains_key("sops/SOP-0001.html"), "{stderr}");
 }
+
+#[test]
+fn a_committed_merge_conflict_is_never_published() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved").replace(
+        "## Scope\n",
+        "<<<<<<< HEAD\nAnswer within 2 days.\n=======\nAnswer within 24 hours.\n>>>>>>> faster\n\n## Scope\n",
+    );
+    repo.write(PATH, &text);
+    repo.commit("merge");
+    let (site, stderr) = publish(&repo, &[]);
+    assert!(!site.contains_key("sops/SOP-0001.html"), "{stderr}");
+    assert!(
+        stderr.contains("its committed text has an unresolved merge conflict"),
+        "{stderr}"
+    );
+    let out = repo.sop().arg("lint").assert().code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("error[merge-conflict-left]"), "{stdout}");
+}
