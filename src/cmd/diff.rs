@@ -109,7 +109,7 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let id = sop.id().unwrap_or(&args.id).to_string();
     let from_spec = match &args.from {
         Some(f) => f.clone(),
-        None => default_from(&git, &repo, &id)?,
+        None => default_from(ctx, &git, &repo, &id)?,
     };
     let to_spec = args.to.clone().unwrap_or_else(|| "worktree".to_string());
     let (from_label, from_text) = load(&git, &repo, sop, &id, &from_spec)?;
@@ -152,14 +152,28 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// The last release's version, else `HEAD`.
-fn default_from(git: &crate::git::Repo, repo: &Repo, id: &str) -> anyhow::Result<String> {
+/// The last release's version, else `HEAD` (with a warning when the release tags seem not to
+/// have been fetched).
+fn default_from(
+    ctx: &Context,
+    git: &crate::git::Repo,
+    repo: &Repo,
+    id: &str,
+) -> anyhow::Result<String> {
     let releases = git.releases_of(&repo.settings, id)?;
     let last = releases
         .iter()
         .filter_map(|r| semver::Version::parse(&r.version).ok())
         .max();
-    Ok(last.map_or_else(|| "HEAD".to_string(), |v| v.to_string()))
+    if let Some(last) = last {
+        return Ok(last.to_string());
+    }
+    if let Some(subject) = git.release_commit_of(id)? {
+        ctx.warn(&format!(
+            "{id} has no release tag here, although its history has the release commit \"{subject}\": the tags were not fetched (`git fetch --tags`), so this compares with `HEAD`, not with the last release"
+        ))?;
+    }
+    Ok("HEAD".to_string())
 }
 
 /// The label and text of `sop` at `spec`.

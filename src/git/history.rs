@@ -498,6 +498,35 @@ impl Repo {
         Ok(self.texts().reader().at_commit(&commit.to_string(), path))
     }
 
+    /// The subject of a commit `sop release` made for `id` (`SOP-0001 v1.0.0: …`) that `HEAD`
+    /// reaches, newest first; `None` when there is none (or before the first commit).
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn release_commit_of(&self, id: &str) -> Result<Option<String>, GitError> {
+        if head_of(&self.repo)?.is_none() {
+            return Ok(None);
+        }
+        let mut walk = self.repo.revwalk().map_err(GitError::read("the commits"))?;
+        walk.push_head().map_err(GitError::read("the commits"))?;
+        let prefix = format!("{id} v");
+        for oid in walk {
+            let oid = oid.map_err(GitError::read("the commits"))?;
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .map_err(GitError::read(format!("commit {oid}")))?;
+            let subject = commit.summary().ok().flatten().unwrap_or_default();
+            if subject.strip_prefix(&prefix).is_some_and(|rest| {
+                rest.split_once(": ")
+                    .is_some_and(|(v, _)| semver::Version::parse(v).is_ok())
+            }) {
+                return Ok(Some(subject.to_string()));
+            }
+        }
+        Ok(None)
+    }
+
     /// The bytes of the file at `path` (relative to the SOP root) as committed at `HEAD`;
     /// `None` when `HEAD` has no such file (not committed yet, or before the first commit).
     ///

@@ -130,6 +130,12 @@ fn a_clone_without_the_release_tags_publishes_no_committed_edit() {
         .status()
         .unwrap();
     assert!(status.success());
+    let diff = clone.sop().args(["diff", "SOP-0001"]).assert().success();
+    let warned = String::from_utf8(diff.get_output().stderr.clone()).unwrap();
+    assert!(
+        warned.contains("SOP-0001 has no release tag here, although its history has the release commit \"SOP-0001 v1.0.0: First approved refunds\": the tags were not fetched (`git fetch --tags`)"),
+        "{warned}"
+    );
     let (page, stderr) = publish(&clone);
     assert!(page.is_none(), "the SOP is left out");
     assert!(
