@@ -509,7 +509,6 @@ impl Repo {
         }
         let mut walk = self.repo.revwalk().map_err(GitError::read("the commits"))?;
         walk.push_head().map_err(GitError::read("the commits"))?;
-        let prefix = format!("{id} v");
         for oid in walk {
             let oid = oid.map_err(GitError::read("the commits"))?;
             let commit = self
@@ -517,10 +516,7 @@ impl Repo {
                 .find_commit(oid)
                 .map_err(GitError::read(format!("commit {oid}")))?;
             let subject = commit.summary().ok().flatten().unwrap_or_default();
-            if subject.strip_prefix(&prefix).is_some_and(|rest| {
-                rest.split_once(": ")
-                    .is_some_and(|(v, _)| semver::Version::parse(v).is_ok())
-            }) {
+            if is_release_subject(subject, id) {
                 return Ok(Some(subject.to_string()));
             }
         }
@@ -688,6 +684,15 @@ impl TextReader {
         drop(trees);
         self.blob(blob)
     }
+}
+
+/// Whether `subject` is that of a commit `sop release` made for `id`: `SOP-0001 v1.2.0: …`.
+pub fn is_release_subject(subject: &str, id: &str) -> bool {
+    subject
+        .strip_prefix(id)
+        .and_then(|rest| rest.strip_prefix(" v"))
+        .and_then(|rest| rest.split_once(": "))
+        .is_some_and(|(v, _)| semver::Version::parse(v).is_ok())
 }
 
 /// The SOP files committed at `HEAD`: path relative to the SOP root → blob.

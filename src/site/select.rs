@@ -508,7 +508,7 @@ fn pick<'a>(
                 continue;
             };
             // A lightweight tag (no tag object) is one only on the commit `sop release` made.
-            if release.lightweight && !is_release_subject(&release.summary, id) {
+            if release.lightweight && !history::is_release_subject(&release.summary, id) {
                 notes.push(format!(
                     "tag `{}` is not counted as a release of `{id}`: it is a plain tag on a commit that is not its release (a tag made or moved by hand?); releases are the annotated tags `sop release` makes",
                     release.tag
@@ -538,7 +538,7 @@ fn pick<'a>(
             let moved = sop_released
                 && history
                     .and_then(|h| revision_at(h, release))
-                    .is_some_and(|r| !is_release_subject(&r.summary, id));
+                    .is_some_and(|r| !history::is_release_subject(&r.summary, id));
             if status == Some(Status::Approved)
                 && release.approvals.is_empty()
                 && (records_approvals || moved)
@@ -583,7 +583,7 @@ fn pick<'a>(
             Shown::Draft,
             None,
             archived,
-            release_status.clone(),
+            release_status,
         ));
     }
     let Some(git) = how.git else {
@@ -593,7 +593,7 @@ fn pick<'a>(
                 Shown::Working,
                 None,
                 archived,
-                release_status.clone(),
+                release_status,
             ))
         } else {
             Err(left_out(working, &never_approved(working.status())))
@@ -695,7 +695,7 @@ fn pick<'a>(
             Shown::Released { pending },
             Some(release),
             archived,
-            release_status.clone(),
+            release_status,
         ));
     }
     // Release commits without their tags: the tags were not fetched, and the committed text
@@ -729,7 +729,7 @@ fn pick<'a>(
                 Shown::Committed { pending },
                 None,
                 archived,
-                release_status.clone(),
+                release_status,
             ))
         }
         Some(h) => Err(left_out(working, &never_approved(h.status()))),
@@ -783,16 +783,7 @@ fn release_commit<'h>(history: &'h SopHistory, id: &str) -> Option<&'h str> {
         .commits
         .iter()
         .map(|c| c.summary.as_str())
-        .find(|s| is_release_subject(s, id))
-}
-
-/// Whether `subject` is that of a commit `sop release` made for `id`: `SOP-0001 v1.2.0: …`.
-fn is_release_subject(subject: &str, id: &str) -> bool {
-    subject
-        .strip_prefix(id)
-        .and_then(|rest| rest.strip_prefix(" v"))
-        .and_then(|rest| rest.split_once(": "))
-        .is_some_and(|(v, _)| semver::Version::parse(v).is_ok())
+        .find(|s| history::is_release_subject(s, id))
 }
 
 /// "`SOP-0002` (`sops/x.md`) is not published: <why>".
