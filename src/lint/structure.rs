@@ -279,6 +279,14 @@ fn sections(
         absent.push(r);
     }
     let order = words::list(&ty.sections, "and");
+    // Headings in another script that name no section (`## 目的`) where missing ones belong:
+    // the section in the writer's language, which an alias makes count.
+    let mut foreign: Vec<&Heading> = unmatched
+        .iter()
+        .filter(|si| !spelled.values().any(|s| s == *si))
+        .filter_map(|&si| heading_of(si))
+        .filter(|h| h.text.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
+        .collect();
     for &r in &absent {
         let name = ty.sections.get(r).map_or("", String::as_str);
         let present = |q: &usize| anchors.get(*q).is_some_and(Option::is_some);
@@ -327,7 +335,24 @@ fn sections(
             },
         };
         let no_sections = before.is_none() && after.is_none() && list.is_empty();
-        let help = if no_sections {
+        // The first such heading between the sections before and after this one.
+        let translated = foreign
+            .iter()
+            .position(|h| {
+                before.is_none_or(|(b, _)| b.span.start < h.span.start)
+                    && after.is_none_or(|(a, _)| h.span.start < a.span.start)
+            })
+            .map(|i| foreign.remove(i));
+        let help = if let Some(h) = translated {
+            format!(
+                "if `{} {}` (line {}) is `{name}` in another language, name it in `sop.toml` and it counts: `[types.{}.aliases]` with the line `\"{name}\" = [\"{}\"]`; otherwise add the section",
+                "#".repeat(usize::from(h.level)),
+                h.text.trim(),
+                sop.source.line_col(h.span.start).line,
+                ty.name,
+                h.text.trim().replace('"', "\\\""),
+            )
+        } else if no_sections {
             format!(
                 "write the sections of the type `{}` after the front matter, in this order: {order}; each a `{hashes} ` heading with its content below it",
                 ty.name

@@ -543,3 +543,29 @@ fn box_titles_and_table_names_are_in_the_pages_language() {
         assert!(en.contains(english), "`{english}` not on the English page");
     }
 }
+
+#[test]
+fn a_section_heading_in_another_language_is_named_with_the_alias_that_makes_it_count() {
+    let repo = SopRepo::new();
+    let path = "sops/general/SOP-0001-verification.md";
+    let text = sop_text("SOP-0001", "Verification", "procedure", "draft")
+        .replace("## Purpose\n", "## 目的\n");
+    repo.write(path, &text);
+    let out = repo.sop().args(["lint", path]).assert().code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("if `## 目的` (line ")
+            && stdout.contains(
+                "is `Purpose` in another language, name it in `sop.toml` and it counts: `[types.procedure.aliases]` with the line `\"Purpose\" = [\"目的\"]`"
+            ),
+        "{stdout}"
+    );
+    // With the alias, the heading is the section.
+    repo.write(
+        "sop.toml",
+        "[types.procedure.aliases]\n\"Purpose\" = [\"目的\"]\n",
+    );
+    let out = repo.sop().args(["lint", path]).assert();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!stdout.contains("section-missing"), "{stdout}");
+}
