@@ -334,10 +334,16 @@ fn key_known(names: &KeyNames, fm: &FrontMatter, field: &Field, sop: &Sop, out: 
     );
     match closest(&field.key, &names.all_names()) {
         Some(best) => {
-            f = f.help(format!(
-                "did you mean `{best}`? {}",
-                crate::words::capitalize(&allow)
-            ));
+            f = if best.eq_ignore_ascii_case(&field.key) {
+                f.help(format!(
+                    "write the key in lower case, `{best}:`: keys are read exactly as written"
+                ))
+            } else {
+                f.help(format!(
+                    "did you mean `{best}`? {}",
+                    crate::words::capitalize(&allow)
+                ))
+            };
             let plain = sop.slice(field.key_span) == field.key;
             let taken = names
                 .key(best)
@@ -439,6 +445,11 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
         }
         let key = names.written(canonical);
         match names.field(fm, canonical) {
+            // `Title:` for `title:`: the unknown key's finding says to write it in lower case.
+            None if fm
+                .fields
+                .iter()
+                .any(|f| f.key != key && f.key.eq_ignore_ascii_case(key)) => {}
             None => out.push(
                 finding(
                     &KEY_MISSING,
@@ -472,18 +483,19 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
     }
 }
 
-/// How to write the required key `canonical`, named `key` in the files.
+/// How to write the required key `canonical`, named `key` in the files: the value's form, or
+/// what it says with an example for free text (so nobody copies the example as it is).
 fn required_help(key: &str, canonical: &str) -> String {
-    let example = match canonical {
-        "id" => "SOP-0001",
-        "title" => "Account Recovery",
-        "type" => "procedure",
-        "status" => "draft",
-        "version" => "0.1.0",
-        "owner" => "Sofia Marquez",
-        _ => "User Service",
+    let (what, example) = match canonical {
+        "id" => return format!("write it as `{key}: SOP-0001`, with this SOP's own number"),
+        "type" => return format!("write it as `{key}: procedure` (or another type of `sop.toml`)"),
+        "status" => return format!("write it as `{key}: draft` until the SOP is approved"),
+        "version" => return format!("write it as `{key}: 0.1.0`; `sop release` raises it"),
+        "title" => ("what the SOP is about, in a few words", "Account Recovery"),
+        "owner" => ("the person who keeps it up to date", "Sofia Marquez"),
+        _ => ("the team it belongs to", "User Service"),
     };
-    format!("write it as `{key}: {example}`")
+    format!("write `{key}: ` and then {what} (for example `{key}: {example}`)")
 }
 
 fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>) {

@@ -400,3 +400,33 @@ fn fix_dry_run_prints_the_diff_and_writes_nothing() {
     }
     repo.sop().args(["lint", "--dry-run"]).assert().code(2);
 }
+
+#[test]
+fn a_key_written_with_capitals_is_one_finding_that_says_to_write_it_in_lower_case() {
+    let repo = SopRepo::new();
+    let path = "sops/general/SOP-0001-refunds.md";
+    repo.write(
+        path,
+        &crate::support::sop_text("SOP-0001", "Refunds", "procedure", "draft")
+            .replace("title: Refunds", "Title: Refunds"),
+    );
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "json", path])
+        .assert()
+        .code(1);
+    let found: Vec<Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let about_title: Vec<&Value> = found
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap_or_default().contains("itle"))
+        .collect();
+    assert_eq!(about_title.len(), 1, "{found:#?}");
+    assert_eq!(about_title[0]["rule"], "key-unknown");
+    assert!(
+        about_title[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("write the key in lower case, `title:`"),
+        "{about_title:?}"
+    );
+}
