@@ -488,6 +488,8 @@ fn pick<'a>(
     let mut archived: Vec<Archived<'a>> = Vec::new();
     let mut release_status = BTreeMap::new();
     let mut unreadable = 0;
+    // Tags that are no release of it (made or moved by hand).
+    let mut not_counted = 0;
     if let Some(reader) = reader.as_deref_mut() {
         for release in releases {
             if !how.archived && !archived.is_empty() {
@@ -513,6 +515,7 @@ fn pick<'a>(
                     "tag `{}` is not counted as a release of `{id}`: it is a plain tag on a commit that is not its release (a tag made or moved by hand?); releases are the annotated tags `sop release` makes",
                     release.tag
                 ));
+                not_counted += 1;
                 continue;
             }
             // A tag is the release of the text it tags only when that text says its version.
@@ -530,6 +533,7 @@ fn pick<'a>(
                     release.version,
                     release.tag
                 ));
+                not_counted += 1;
                 continue;
             }
             let status = sop.status();
@@ -547,6 +551,7 @@ fn pick<'a>(
                     "tag `{}` is not counted as an approved release of `{id}`: it records no approver, as the releases made with `sop release --approve` do (a tag made or moved by hand?)",
                     release.tag
                 ));
+                not_counted += 1;
                 continue;
             }
             release_status.insert(release.tag.clone(), status);
@@ -647,6 +652,14 @@ fn pick<'a>(
     if !releases.is_empty() {
         let Some(last) = archived.first() else {
             let what = match (releases.len(), unreadable) {
+                _ if not_counted > 0 => format!(
+                    "{} (see the warnings above): put a moved tag back on its release commit (`git tag -f <tag> <commit>`; `sop history {id}` lists the releases), or release it again",
+                    if not_counted == releases.len() {
+                        "none of its release tags counts"
+                    } else {
+                        "of its release tags, some do not count and the others were not approved"
+                    }
+                ),
                 (_, n) if n > 0 => format!(
                     "the text of {n} of its release tags could not be read from git, and no other release was approved"
                 ),
