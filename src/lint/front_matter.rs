@@ -561,9 +561,31 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
             )
             .label("the file name should start with this id")
             .help(format!(
-                "rename the file to `{id}{slug}{lang}.{ext}` (with `git mv`), or correct the id; to keep file names as they are, set `file_names = \"any\"` under `[sops]` in `sop.toml`"
+                "{}, or correct the id; to keep file names as they are, set `file_names = \"any\"` under `[sops]` in `sop.toml`",
+                rename_advice(cx, &sop.path, &format!("{id}{slug}{lang}.{ext}"))
             )),
         );
+    }
+}
+
+/// How to rename the SOP file at `path` to `new_name` (in the same folder): with a `git mv`
+/// command to paste when git tracks the file (quoted when the path needs it), else in words
+/// (`git mv` refuses a file git does not track).
+fn rename_advice(cx: &Cx, path: &str, new_name: &str) -> String {
+    let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let to = if folder.is_empty() {
+        new_name.to_string()
+    } else {
+        format!("{folder}/{new_name}")
+    };
+    if matches!(cx.tracked(), crate::publishable::Tracked::Index(files) if files.contains(path)) {
+        format!(
+            "rename the file to `{new_name}`: `git mv {} {}`",
+            crate::words::shell_word(path),
+            crate::words::shell_word(&to)
+        )
+    } else {
+        format!("rename the file to `{new_name}`")
     }
 }
 
