@@ -358,7 +358,7 @@ impl Inputs {
         site.notes.extend(selection.notes.iter().cloned());
         site.unpublished_changes = selection.unpublished_changes.clone();
         site.left_out = selection.left_out.clone();
-        site.not_released = selection.not_released;
+        site.not_released = selection.not_released.clone();
         Ok(site)
     }
 }
