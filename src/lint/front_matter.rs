@@ -536,7 +536,22 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
         return;
     }
     let name = sop.path.rsplit('/').next().unwrap_or(&sop.path);
-    if sop.file_name.id.as_deref() != Some(id) {
+    if sop.file_name.id.as_deref() != Some(id)
+        && let Some(free) = cx.free_file_name_id(sop)
+    {
+        out.push(
+            finding(
+                &ID_FILE_NAME_MISMATCH,
+                sop,
+                span,
+                format!("the id `{id}` does not match the file name `{name}`"),
+            )
+            .label("another SOP has this id")
+            .help(format!(
+                "change the front matter to `id: {free}`, as the file name says (keep the file name): another SOP already has `{id}`, and no SOP uses `{free}`"
+            )),
+        );
+    } else if sop.file_name.id.as_deref() != Some(id) {
         let lang = sop
             .file_name
             .language

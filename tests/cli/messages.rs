@@ -252,3 +252,72 @@ fn suggested_git_mv_pastes_for_a_path_with_spaces() {
     );
     assert!(!all.contains("git mv \"sops/vip desk/SOP-0005"), "{all}");
 }
+
+/// Lint output (stdout and stderr) of `r`.
+fn lint_text(r: &SopRepo) -> String {
+    let out = r.sop().args(["lint"]).output().unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Writer review #10: a copy renamed to a free id (`SOP-0012-vip-appeals.md`) whose front
+/// matter still says the original's id is told to change the front matter to `id: SOP-0012`,
+/// never to rename the file to a second `SOP-0002-…`.
+#[test]
+fn a_renamed_copy_with_a_duplicate_id_is_told_to_take_its_file_name_id() {
+    let r = SopRepo::new();
+    let text = sop_text("SOP-0002", "Account ban appeals", "procedure", "draft");
+    r.write("sops/general/SOP-0002-account-ban-appeals.md", &text);
+    r.write("sops/general/SOP-0012-vip-appeals.md", &text);
+    r.commit("copy");
+    let all = lint_text(&r);
+    assert!(!all.contains("SOP-0002-vip-appeals"), "{all}");
+    assert!(!all.contains("`sop new` shows"), "{all}");
+    assert!(
+        all.contains("change the front matter to `id: SOP-0012`, as the file name says"),
+        "{all}"
+    );
+    assert!(
+        all.contains(
+            "change the front matter of `sops/general/SOP-0012-vip-appeals.md` to `id: SOP-0012`"
+        ),
+        "{all}"
+    );
+    // Following the advice fixes both errors.
+    r.write(
+        "sops/general/SOP-0012-vip-appeals.md",
+        &text.replace("id: SOP-0002", "id: SOP-0012"),
+    );
+    let all = lint_text(&r);
+    assert!(!all.contains("id-duplicate"), "{all}");
+    assert!(!all.contains("id-file-name-mismatch"), "{all}");
+}
+
+/// Writer review #10: two SOPs with the same id and matching file names are told an id that
+/// is free (`sop new` does not "show" one: it creates a file).
+#[test]
+fn a_duplicate_id_is_told_a_free_id() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/a/SOP-0007-refunds.md",
+        &sop_text("SOP-0007", "Refunds", "procedure", "draft"),
+    );
+    r.write(
+        "sops/a/SOP-0007-payouts.md",
+        &sop_text("SOP-0007", "Payouts", "procedure", "draft"),
+    );
+    r.write(
+        "sops/a/SOP-0009-bans.md",
+        &sop_text("SOP-0009", "Bans", "procedure", "draft"),
+    );
+    r.commit("twins");
+    let all = lint_text(&r);
+    assert!(
+        all.contains("(`SOP-0010` is free: no SOP uses it)"),
+        "{all}"
+    );
+    assert!(!all.contains("`sop new` shows"), "{all}");
+}
