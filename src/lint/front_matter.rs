@@ -223,7 +223,9 @@ fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
                         "the front matter cannot be read",
                     )
                     .label(yaml_words(&p.detail))
-                    .help("put text that contains `: `, `#`, `[`, `{` or quotes in double quotes, and indent list items the same way"),
+                    .help(unclosed_help(sop, p.span, &p.detail).unwrap_or_else(|| {
+                        "put text that contains `: `, `#`, `[`, `{` or quotes in double quotes, and indent list items the same way".to_string()
+                    })),
                 });
             }
             YamlProblemKind::NotAMapping => {
@@ -295,6 +297,36 @@ fn tab_near(sop: &Sop, at: Span) -> Option<(Span, Option<String>)> {
                     )
                 })
         })
+}
+
+/// The help for a quote (or bracket) that is never closed, when the parser stopped at it: add
+/// the closing one at the end of the value, naming the character, with the line as it would
+/// read (`owner: "Carlos Ruiz"`) when the line is simple enough to show; `None` for any other
+/// problem.
+fn unclosed_help(sop: &Sop, at: Span, detail: &str) -> Option<String> {
+    let d = detail.to_lowercase();
+    if !(d.contains("quoted scalar") || d.contains("unexpected end of")) {
+        return None;
+    }
+    let text = sop.source.text();
+    let open = text.get(at.start..)?.chars().next()?;
+    let (close, what) = match open {
+        '"' => ('"', "quote"),
+        '\'' => ('\'', "quote"),
+        '[' => (']', "bracket"),
+        '{' => ('}', "brace"),
+        _ => return None,
+    };
+    let line = sop.source.line_text(sop.source.line_col(at.start).line);
+    let fixed = line.trim_end();
+    let example = if fixed.contains('#') || fixed.matches(open).count() != 1 {
+        String::new()
+    } else {
+        format!(", so that the line reads `{fixed}{close}`")
+    };
+    Some(format!(
+        "add the closing {what} `{close}` at the end of the value{example} (or remove the opening `{open}`)"
+    ))
 }
 
 /// The YAML parser's message in words for writers.

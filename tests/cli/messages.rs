@@ -321,3 +321,27 @@ fn a_duplicate_id_is_told_a_free_id() {
     );
     assert!(!all.contains("`sop new` shows"), "{all}");
 }
+
+/// Writer review #15: an unclosed quote in the front matter gets help that names the quote and
+/// says where the closing one goes, not the general advice on quoting.
+#[test]
+fn an_unclosed_quote_is_told_where_the_closing_quote_goes() {
+    let r = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "draft");
+    r.write(
+        "sops/a/SOP-0001-refunds.md",
+        &text.replace("owner: Amara Okafor", "owner: \"Carlos Ruiz"),
+    );
+    let all = lint_text(&r);
+    assert!(
+        all.contains("help: add the closing quote `\"` at the end of the value, so that the line reads `owner: \"Carlos Ruiz\"` (or remove the opening `\"`)"),
+        "{all}"
+    );
+    r.write(
+        "sops/a/SOP-0001-refunds.md",
+        &text.replace("title: Refunds", "title: 'Refunds"),
+    );
+    let all = lint_text(&r);
+    assert!(all.contains("add the closing quote `'`"), "{all}");
+    assert!(!all.contains("put text that contains"), "{all}");
+}
