@@ -1,6 +1,7 @@
 //! English wording shared by every message: counts with the right plural ("1 day", "3 days"),
 //! the article before a noun ("a runbook", "an alert-runbook"), lists ("`A`, `B` or `C`") and
-//! names written inside a sentence ("Roles and Responsibilities" → "roles and responsibilities").
+//! names written inside a sentence ("Roles and Responsibilities" → "roles and responsibilities")
+//! and words in a command the reader pastes into a shell (`git add "images/payout console.png"`).
 //!
 //! One place, so that no message says "1 days" or "a alert-runbook". A leaf: it depends on
 //! nothing else in the crate.
@@ -165,6 +166,19 @@ pub fn in_sentence(name: &str) -> String {
     out
 }
 
+/// `text` as one word to paste into a shell (a path, a message in a suggested command): as it is when that is safe, else in double quotes,
+/// else (it holds `"`, `$`, `` ` ``, `\` or `!`) in single quotes.
+pub fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_./:=@+,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else if !text.contains(['"', '$', '`', '\\', '!']) {
+        format!("\"{text}\"")
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,5 +249,26 @@ mod tests {
         assert_eq!(in_sentence("GitHub Issues"), "GitHub issues");
         assert_eq!(in_sentence("Qué hacer"), "qué hacer");
         assert_eq!(in_sentence("退款"), "退款");
+    }
+
+    #[test]
+    fn shell_words_paste_back_as_one_word() {
+        assert_eq!(
+            shell_word("sops/x/images/payout console.png"),
+            "\"sops/x/images/payout console.png\""
+        );
+        assert_eq!(shell_word("sops/x/a(1)&b.png"), "\"sops/x/a(1)&b.png\"");
+        assert_eq!(
+            shell_word("sops/支付/SOP-0001.zh.md"),
+            "sops/支付/SOP-0001.zh.md"
+        );
+        assert_eq!(shell_word("SOP-0001"), "SOP-0001");
+        assert_eq!(
+            shell_word("First approved version"),
+            "\"First approved version\""
+        );
+        assert_eq!(shell_word(""), "\"\"");
+        assert_eq!(shell_word("Say \"hi\""), "'Say \"hi\"'");
+        assert_eq!(shell_word("it's $5"), "'it'\\''s $5'");
     }
 }

@@ -402,13 +402,12 @@ fn group(path: &str, findings: &[&Finding]) -> Vec<String> {
             let of_rule: Vec<&&Finding> = findings.iter().filter(|f| f.rule.id == *rule).collect();
             let first = of_rule.first().map_or("", |f| f.message.as_str());
             let more = of_rule.len() - 1;
+            let word = crate::words::shell_word(path);
             if more == 0 {
-                format!(
-                    "{first} in {path} (`{rule}`: `sop lint {path}` says how to fix it)"
-                )
+                format!("{first} in {path} (`{rule}`: `sop lint {word}` says how to fix it)")
             } else {
                 format!(
-                    "{first} in {path}, and {} like it (`{rule}`: `sop lint {path}` says how to fix each)",
+                    "{first} in {path}, and {} like it (`{rule}`: `sop lint {word}` says how to fix each)",
                     count(more, "more error")
                 )
             }

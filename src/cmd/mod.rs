@@ -273,7 +273,7 @@ pub(super) fn warn_unreadable_front_matter(
         [one] => format!(
             "`{one}` {}: its front matter cannot be read; run `sop lint {}` to see why",
             unread.one,
-            release::shell_word(one)
+            crate::words::shell_word(one)
         ),
         many => format!(
             "{} SOPs {}: their front matter cannot be read ({}); run `sop lint {}` to see why",
@@ -284,7 +284,7 @@ pub(super) fn warn_unreadable_front_matter(
                 .collect::<Vec<_>>()
                 .join(", "),
             many.iter()
-                .map(|p| release::shell_word(p))
+                .map(|p| crate::words::shell_word(p))
                 .collect::<Vec<_>>()
                 .join(" ")
         ),

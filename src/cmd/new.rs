@@ -108,11 +108,17 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
         (None, None) => "general".into(),
     };
     if department.is_none() {
-        ctx.warn(
-            "no department given, so the new SOP goes in the `general` folder and its front matter \
-             asks for one: write it after `department:` in the file, and pass `--department NAME` \
-             next time (or set `department` under `[defaults]` in sop.toml)",
-        )?;
+        // With `--category` the folder is the category's: only the department is missing.
+        let folder = if args.category.is_some() {
+            String::new()
+        } else {
+            format!(" goes in the `{category}` folder and")
+        };
+        ctx.warn(&format!(
+            "no department given, so the new SOP{folder} asks for one in its front matter: write \
+             it after `department:` in the file, and pass `--department NAME` next time (or set \
+             `department` under `[defaults]` in sop.toml)",
+        ))?;
     }
     let department = department.unwrap_or_else(|| "<Which department owns this SOP?>".into());
     let review_every = sop_type

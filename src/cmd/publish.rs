@@ -74,12 +74,9 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     for lost in &built.lost_links {
         ctx.warn(lost)?;
     }
-    if built.not_released > 0 {
-        ctx.note(&format!(
-            "note: {} published from the last commit, not from a release, so no approval record says who approved {}: `sop release <ID> --approve` records it",
-            count_with(built.not_released, "SOP is", "SOPs are"),
-            plural(built.not_released, "it", "them"),
-        ))?;
+    let shown = if ctx.verbose > 0 { usize::MAX } else { LISTED };
+    for note in not_released_notes(&built.not_released, shown) {
+        ctx.note(&format!("note: {note}"))?;
     }
     if !options.drafts && !built.left_out.is_empty() {
         ctx.note("note: `sop publish --drafts` previews the working copies of every SOP")?;
@@ -130,6 +127,58 @@ fn list_notes(ctx: &Context, what: &str, lines: &[String]) -> anyhow::Result<()>
         ))?;
     }
     Ok(())
+}
+
+/// The notes on SOPs published from their last commit, never released: one for the approved
+/// ones (naming the first `shown` of them, with the command that records the approval) and one
+/// for the retired ones (which need no release: a release would make them current again).
+/// Translations are never among them: they follow their original's releases.
+fn not_released_notes(list: &[site::select::NotReleased], shown: usize) -> Vec<String> {
+    let named = |sops: &[&site::select::NotReleased]| {
+        let mut names: Vec<String> = sops
+            .iter()
+            .take(shown)
+            .map(|s| format!("`{}` (`{}`)", s.id, s.path))
+            .collect();
+        if sops.len() > names.len() {
+            names.push(format!(
+                "{} (`sop publish -v` lists them all)",
+                count_with(sops.len() - names.len(), "more", "more")
+            ));
+        }
+        crate::words::list(&names, "and")
+    };
+    let mut notes = Vec::new();
+    let (retired, approved): (Vec<_>, Vec<_>) = list.iter().partition(|s| s.retired);
+    if let Some(first) = approved.first() {
+        let version = first
+            .version
+            .as_deref()
+            .filter(|v| semver::Version::parse(v).is_ok())
+            .unwrap_or("1.0.0");
+        let command = crate::git::approval::approve_command(
+            &crate::words::shell_word(&first.id),
+            &format!("--version {version}"),
+            "First approved version",
+        );
+        let (is, who, run) = if approved.len() == 1 {
+            ("is", "it", "run")
+        } else {
+            ("are", "them", "for each, run (here for the first)")
+        };
+        notes.push(format!(
+            "{} {is} published from the last commit, not from a release, so no approval record says who approved {who}: to record it, {run} {command}",
+            named(&approved),
+        ));
+    }
+    if !retired.is_empty() {
+        notes.push(format!(
+            "{} {} published as retired from the last commit: never released, so no approval record exists; a retired SOP needs no release (a release would make it current again)",
+            named(&retired),
+            plural(retired.len(), "is", "are"),
+        ));
+    }
+    notes
 }
 
 /// Turn the output-folder errors into refusals with advice; pass the others through.
@@ -243,5 +292,51 @@ pub(super) fn build_stop(ctx: &Context, err: SiteError) -> anyhow::Error {
         }
         SiteError::Config { source } => anyhow::Error::from(crate::repo::RepoError::Config(source)),
         other => refusal(ctx, other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::select::NotReleased;
+
+    fn sop(n: usize, retired: bool) -> NotReleased {
+        NotReleased {
+            id: format!("SOP-{n:04}"),
+            path: format!("sops/a/SOP-{n:04}-a.md"),
+            version: Some("1.2.0".into()),
+            retired,
+        }
+    }
+
+    #[test]
+    fn unreleased_sops_are_named_with_advice_that_fits() {
+        let notes = not_released_notes(&[sop(1, false)], 3);
+        assert_eq!(
+            notes,
+            [
+                "`SOP-0001` (`sops/a/SOP-0001-a.md`) is published from the last commit, not from a release, so no approval record says who approved it: to record it, run `sop release SOP-0001 --version 1.2.0 -m \"First approved version\" --approve --approver \"Name <name@example.com>\"` (the real name of who approved it in place of `Name <name@example.com>`)"
+            ]
+        );
+        let notes = not_released_notes(&[sop(9, true)], 3);
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].starts_with("`SOP-0009` (`sops/a/SOP-0009-a.md`) is published as retired")
+        );
+        assert!(notes[0].contains("needs no release"), "{}", notes[0]);
+        assert!(!notes[0].contains("--approve"), "{}", notes[0]);
+        let many: Vec<NotReleased> = (1..=5).map(|n| sop(n, false)).collect();
+        let notes = not_released_notes(&many, 3);
+        assert!(
+            notes[0].starts_with("`SOP-0001` (`sops/a/SOP-0001-a.md`), `SOP-0002` (`sops/a/SOP-0002-a.md`), `SOP-0003` (`sops/a/SOP-0003-a.md`) and 2 more (`sop publish -v` lists them all) are published"),
+            "{}",
+            notes[0]
+        );
+        assert!(
+            notes[0].contains("`sop release SOP-0001 --version 1.2.0"),
+            "{}",
+            notes[0]
+        );
+        assert!(not_released_notes(&[], 3).is_empty());
     }
 }

@@ -13,6 +13,7 @@ use crate::cli::ReleaseArgs;
 use crate::git::{approval, transaction};
 use crate::repo::edit::{self, NewValue};
 use crate::repo::{Corpus, Repo, Sop, dates};
+use crate::words::shell_word;
 use crate::{Exit, Stop};
 
 /// Run `sop release`.
@@ -288,19 +289,6 @@ fn again_with_approver(id: &str, args: &ReleaseArgs) -> String {
     words.join(" ")
 }
 
-/// `text` as one word for a POSIX shell: as it is when that is safe, else in double quotes,
-/// else (it holds `"`, `$`, `` ` ``, `\` or `!`) in single quotes.
-pub(super) fn shell_word(text: &str) -> String {
-    let plain = |c: char| c.is_alphanumeric() || "-_./:=@+,".contains(c);
-    if !text.is_empty() && text.chars().all(plain) {
-        text.to_string()
-    } else if !text.contains(['"', '$', '`', '\\', '!']) {
-        format!("\"{text}\"")
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
-}
-
 /// Refuse the release while the text to release has errors: with `--approve` every error
 /// (template prompts are errors in approved text), otherwise every error but the lifecycle
 /// ones, unless `--allow-lint-errors`.
@@ -352,7 +340,7 @@ fn check_lint(
             "so it cannot be approved",
             format!(
                 "fix them (`sop lint {}` shows them all), then approve; an approved SOP must not hold errors or template prompts",
-                sop.path
+                shell_word(&sop.path)
             ),
         )
     } else {
@@ -360,7 +348,7 @@ fn check_lint(
             "so it is not released",
             format!(
                 "fix them (`sop lint {}` shows them all), or release anyway with `--allow-lint-errors`",
-                sop.path
+                shell_word(&sop.path)
             ),
         )
     };
@@ -402,7 +390,10 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
             "`sop` never writes through a symbolic link: replace `{path}` with the real file (copy the text in place of the link), then run this again"
         ),
         E::UncommittedRename { from, to } => format!(
-            "commit the rename first: `git add -A -- \"{from}\" \"{to}\" && git commit -m \"Rename {to}\"`, then run this again"
+            "commit the rename first: `git add -A -- {} {} && git commit -m {}`, then run this again",
+            shell_word(from),
+            shell_word(to),
+            shell_word(&format!("Rename {to}"))
         ),
         E::Sign { .. } => "set up signing (`git config user.signingkey <key>`, see `git help config`), or release without a signature with `--no-sign`".to_string(),
         E::TagMissing { tag, commit, .. } => format!(
@@ -570,18 +561,6 @@ mod tests {
         assert_eq!(bump(&v, Bump::Patch).to_string(), "1.4.3");
         let pre = Version::parse("2.0.0-rc.1").unwrap();
         assert_eq!(bump(&pre, Bump::Patch).to_string(), "2.0.0");
-    }
-
-    #[test]
-    fn shell_words_paste_back_as_one_word() {
-        assert_eq!(shell_word("SOP-0001"), "SOP-0001");
-        assert_eq!(
-            shell_word("First approved version"),
-            "\"First approved version\""
-        );
-        assert_eq!(shell_word(""), "\"\"");
-        assert_eq!(shell_word("Say \"hi\""), "'Say \"hi\"'");
-        assert_eq!(shell_word("it's $5"), "'it'\\''s $5'");
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
             "`{}` has {}: the review is recorded, but run `sop lint {}` and fix {}",
             sop.path,
             crate::words::count(errors, "lint error"),
-            sop.path,
+            crate::words::shell_word(&sop.path),
             crate::words::plural(errors, "it", "them")
         ))?;
     }

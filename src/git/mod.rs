@@ -94,7 +94,7 @@ impl GitError {
         match self {
             GitError::NotOwned { path } => Some(format!(
                 "if you trust this repository, tell git so: `git config --global --add safe.directory {}`",
-                path.display()
+                crate::words::shell_word(&path.display().to_string())
             )),
             GitError::Unsupported { .. } => Some(
                 "use a repository with git's default SHA-1 object format (`git init` without `--object-format`)"

@@ -559,7 +559,8 @@ fn unpublishable(
             .label("not published")
             .help(match refusal {
                 crate::publishable::Refusal::Untracked => format!(
-                    "if the file belongs with the SOP, run `git add {target}` and commit it; if it is private (passwords, keys, settings), remove the link"
+                    "if the file belongs with the SOP, run `git add {}` and commit it; if it is private (passwords, keys, settings), remove the link",
+                    crate::words::shell_word(target)
                 ),
                 _ => "remove the link: this file must not be on a web site".to_string(),
             }),

@@ -223,7 +223,9 @@ fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
                         "the front matter cannot be read",
                     )
                     .label(yaml_words(&p.detail))
-                    .help("put text that contains `: `, `#`, `[`, `{` or quotes in double quotes, and indent list items the same way"),
+                    .help(unclosed_help(sop, p.span, &p.detail).unwrap_or_else(|| {
+                        "put text that contains `: `, `#`, `[`, `{` or quotes in double quotes, and indent list items the same way".to_string()
+                    })),
                 });
             }
             YamlProblemKind::NotAMapping => {
@@ -295,6 +297,36 @@ fn tab_near(sop: &Sop, at: Span) -> Option<(Span, Option<String>)> {
                     )
                 })
         })
+}
+
+/// The help for a quote (or bracket) that is never closed, when the parser stopped at it: add
+/// the closing one at the end of the value, naming the character, with the line as it would
+/// read (`owner: "Carlos Ruiz"`) when the line is simple enough to show; `None` for any other
+/// problem.
+fn unclosed_help(sop: &Sop, at: Span, detail: &str) -> Option<String> {
+    let d = detail.to_lowercase();
+    if !(d.contains("quoted scalar") || d.contains("unexpected end of")) {
+        return None;
+    }
+    let text = sop.source.text();
+    let open = text.get(at.start..)?.chars().next()?;
+    let (close, what) = match open {
+        '"' => ('"', "quote"),
+        '\'' => ('\'', "quote"),
+        '[' => (']', "bracket"),
+        '{' => ('}', "brace"),
+        _ => return None,
+    };
+    let line = sop.source.line_text(sop.source.line_col(at.start).line);
+    let fixed = line.trim_end();
+    let example = if fixed.contains('#') || fixed.matches(open).count() != 1 {
+        String::new()
+    } else {
+        format!(", so that the line reads `{fixed}{close}`")
+    };
+    Some(format!(
+        "add the closing {what} `{close}` at the end of the value{example} (or remove the opening `{open}`)"
+    ))
 }
 
 /// The YAML parser's message in words for writers.
@@ -548,7 +580,22 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
         return;
     }
     let name = sop.path.rsplit('/').next().unwrap_or(&sop.path);
-    if sop.file_name.id.as_deref() != Some(id) {
+    if sop.file_name.id.as_deref() != Some(id)
+        && let Some(free) = cx.free_file_name_id(sop)
+    {
+        out.push(
+            finding(
+                &ID_FILE_NAME_MISMATCH,
+                sop,
+                span,
+                format!("the id `{id}` does not match the file name `{name}`"),
+            )
+            .label("another SOP has this id")
+            .help(format!(
+                "change the front matter to `id: {free}`, as the file name says (keep the file name): another SOP already has `{id}`, and no SOP uses `{free}`"
+            )),
+        );
+    } else if sop.file_name.id.as_deref() != Some(id) {
         let lang = sop
             .file_name
             .language
@@ -573,9 +620,31 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
             )
             .label("the file name should start with this id")
             .help(format!(
-                "rename the file to `{id}{slug}{lang}.{ext}` (with `git mv`), or correct the id; to keep file names as they are, set `file_names = \"any\"` under `[sops]` in `sop.toml`"
+                "{}, or correct the id; to keep file names as they are, set `file_names = \"any\"` under `[sops]` in `sop.toml`",
+                rename_advice(cx, &sop.path, &format!("{id}{slug}{lang}.{ext}"))
             )),
         );
+    }
+}
+
+/// How to rename the SOP file at `path` to `new_name` (in the same folder): with a `git mv`
+/// command to paste when git tracks the file (quoted when the path needs it), else in words
+/// (`git mv` refuses a file git does not track).
+fn rename_advice(cx: &Cx, path: &str, new_name: &str) -> String {
+    let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let to = if folder.is_empty() {
+        new_name.to_string()
+    } else {
+        format!("{folder}/{new_name}")
+    };
+    if matches!(cx.tracked(), crate::publishable::Tracked::Index(files) if files.contains(path)) {
+        format!(
+            "rename the file to `{new_name}`: `git mv {} {}`",
+            crate::words::shell_word(path),
+            crate::words::shell_word(&to)
+        )
+    } else {
+        format!("rename the file to `{new_name}`")
     }
 }
 

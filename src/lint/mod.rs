@@ -553,6 +553,29 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The id the file name of `sop` starts with, when its front matter says another id that
+    /// another SOP also has, and no other SOP uses the file name's id (in its front matter or
+    /// its file name): an SOP copied from another and renamed, whose front matter still says
+    /// the old id. Changing the front matter to this id fixes both problems.
+    pub(crate) fn free_file_name_id(&self, sop: &Sop) -> Option<&'a str> {
+        let sop = self.sop_at(&sop.path)?;
+        let own = sop.file_name.id.as_deref()?;
+        let id = sop.id()?;
+        let shared = self.originals.get(id).is_some_and(|v| v.len() > 1);
+        let taken = self.corpus.sops.iter().any(|o| {
+            o.path != sop.path && (o.id() == Some(own) || o.file_name.id.as_deref() == Some(own))
+        });
+        (own != id && shared && !sop.is_translation() && !taken).then_some(own)
+    }
+
+    /// The next id no SOP uses (one past the highest number), in the repository's form.
+    fn next_free_id(&self) -> Option<String> {
+        let used = crate::scaffold::ids_in(self.repo, self.corpus);
+        let (highest, like) =
+            crate::scaffold::highest_of(self.repo, used.iter().map(String::as_str));
+        crate::scaffold::format_id(self.repo, highest + 1, like.as_deref())
+    }
+
     /// Which repository files the site may publish.
     pub(crate) fn tracked(&self) -> &crate::publishable::Tracked {
         self.tracked
@@ -590,10 +613,15 @@ impl<'a> Cx<'a> {
                 .push(sop);
         }
         let mut out = Vec::new();
+        let mut next_free = None;
         for ((id, _), group) in groups {
             if group.len() < 2 {
                 continue;
             }
+            // A copy renamed to a free id, whose front matter still says the old one.
+            let renamed = group
+                .iter()
+                .find_map(|s| Some((*s, self.free_file_name_id(s)?)));
             for sop in &group {
                 if only.is_some_and(|p| p != sop.path) {
                     continue;
@@ -612,7 +640,24 @@ impl<'a> Cx<'a> {
                         format!("the id `{id}` is also used by {}", others.join(", ")),
                     )
                     .label("used more than once")
-                    .help("give one of these SOPs a new id (`sop new` shows the next free one) and rename its file to match"),
+                    .help(match renamed {
+                        Some((copy, free)) if copy.path == sop.path => format!(
+                            "change this file's front matter to `id: {free}`: its file name starts with that id, and no other SOP uses it"
+                        ),
+                        Some((copy, free)) => format!(
+                            "change the front matter of `{}` to `id: {free}`: its file name starts with that id, and no other SOP uses it",
+                            copy.path
+                        ),
+                        None => {
+                            let next = next_free.get_or_insert_with(|| self.next_free_id());
+                            match next {
+                                Some(next) => format!(
+                                    "give one of these SOPs a new id (`{next}` is free: no SOP uses it) and rename its file to match"
+                                ),
+                                None => "give one of these SOPs a new id that no other SOP uses (`sop list` shows the ids in use) and rename its file to match".to_string(),
+                            }
+                        }
+                    }),
                 );
             }
         }

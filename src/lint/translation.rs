@@ -112,8 +112,40 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             )
             .label("an older version")
             .help(format!(
-                "translate the changes since {version} (see `sop diff {id}`), then set `translation_of: {id}@{current}`"
+                "translate the changes since {version}{}, then set `translation_of: {id}@{current}`",
+                changes_since(cx, id, &version, &current)
             )),
         );
+    }
+}
+
+/// Where the translator sees what changed in `id` since `version` (the version translated) up
+/// to `current`, as a command that works: `sop diff` from the release of `version` (to the
+/// release of `current` when there is one, else to the file on disk); when `version` was never
+/// released, `sop history`, which lists the commits to compare with. Empty outside git.
+fn changes_since(
+    cx: &Cx<'_>,
+    id: &str,
+    version: &semver::Version,
+    current: &semver::Version,
+) -> String {
+    let Ok(Some(git)) = crate::git::Repo::open(&cx.repo.root) else {
+        return String::new();
+    };
+    let released = git.releases_of(cx.settings, id).unwrap_or_default();
+    let has = |v: &semver::Version| {
+        released.iter().any(|r| {
+            semver::Version::parse(r.version.trim_start_matches('v')).is_ok_and(|r| &r == v)
+        })
+    };
+    let word = crate::words::shell_word(id);
+    if has(version) && has(current) {
+        format!(" (`sop diff {word} {version} {current}` shows them)")
+    } else if has(version) {
+        format!(" (`sop diff {word} {version}` shows them)")
+    } else {
+        format!(
+            " ({version} was never released: find the commit you translated with `sop history {word}`, then `sop diff {word} <commit>` shows what changed since)"
+        )
     }
 }

@@ -194,8 +194,8 @@ pub struct Site {
     pub unpublished_changes: Vec<String>,
     /// One line per SOP left out, with the reason.
     pub left_out: Vec<String>,
-    /// How many SOPs are published from a commit, not from a release.
-    pub not_released: usize,
+    /// The SOPs published from a commit, not from a release.
+    pub not_released: Vec<select::NotReleased>,
 }
 
 /// What readers see of each SOP: the published version (see [`select`]) without archived

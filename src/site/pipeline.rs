@@ -122,8 +122,9 @@ fn restore_deleted(
             continue;
         }
         notes.push(format!(
-            "`{}` (`{path}`) is deleted in the working copy but not in the last commit: it is published as committed (commit the deletion to take it off the site, or `git restore {path}`)",
-            sop.id().unwrap_or_default()
+            "`{}` (`{path}`) is deleted in the working copy but not in the last commit: it is published as committed (commit the deletion to take it off the site, or `git restore {}`)",
+            sop.id().unwrap_or_default(),
+            crate::words::shell_word(path)
         ));
         corpus.sops.push(sop);
     }
@@ -357,7 +358,7 @@ impl Inputs {
         site.notes.extend(selection.notes.iter().cloned());
         site.unpublished_changes = selection.unpublished_changes.clone();
         site.left_out = selection.left_out.clone();
-        site.not_released = selection.not_released;
+        site.not_released = selection.not_released.clone();
         Ok(site)
     }
 }

@@ -196,8 +196,22 @@ pub struct Selection<'a> {
     /// One line per SOP left out because no version of it was approved and committed, with
     /// the reason.
     pub left_out: Vec<String>,
-    /// How many SOPs are shown from a commit, not from a release.
-    pub not_released: usize,
+    /// The SOPs shown from a commit, not from a release (translations are not counted: they
+    /// follow their original's releases), sorted by id.
+    pub not_released: Vec<NotReleased>,
+}
+
+/// An SOP published from its committed copy because it was never released with `sop release`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotReleased {
+    /// Its id.
+    pub id: String,
+    /// Its path in the repository.
+    pub path: String,
+    /// The version its committed copy says, if any.
+    pub version: Option<String>,
+    /// Whether the committed copy says `retired` (a release would make it current again).
+    pub retired: bool,
 }
 
 impl Selection<'_> {
@@ -353,10 +367,16 @@ pub fn select<'a>(
         }
     }
     let unpublished_changes: Vec<String> = entries.iter().filter_map(change_note).collect();
-    let not_released = entries
+    let not_released: Vec<NotReleased> = entries
         .iter()
         .filter(|e| matches!(e.shown, Shown::Committed { .. }))
-        .count();
+        .map(|e| NotReleased {
+            id: e.id.clone(),
+            path: e.working.path.clone(),
+            version: e.sop.meta.version.as_ref().map(|v| v.value.clone()),
+            retired: e.sop.status() == Some(Status::Retired),
+        })
+        .collect();
     let mut translations: BTreeMap<&str, Vec<&Sop>> = BTreeMap::new();
     for t in corpus.sops.iter().filter(|s| s.is_translation()) {
         if let Some(id) = t.id() {
@@ -1115,7 +1135,9 @@ mod tests {
         let e = &sel.entries[0];
         assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
         assert!(matches!(e.shown, Shown::Committed { pending: Some(_) }));
-        assert_eq!(sel.not_released, 1);
+        assert_eq!(sel.not_released.len(), 1);
+        assert_eq!(sel.not_released[0].version.as_deref(), Some("1.0.0"));
+        assert!(!sel.not_released[0].retired);
         // Approved only in the working copy: left out, with the reason.
         let (head, blob) = head_with(text("draft", "0.1.0"));
         let sel = select_with(&working, &none, &head, &blob, false);

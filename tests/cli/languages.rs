@@ -569,3 +569,84 @@ fn a_section_heading_in_another_language_is_named_with_the_alias_that_makes_it_c
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(!stdout.contains("section-missing"), "{stdout}");
 }
+
+/// Run a `sop …` command as suggested in a help (its words separated by spaces, no quotes).
+fn run_suggested(repo: &SopRepo, command: &str) -> std::process::Output {
+    let words: Vec<&str> = command.split(' ').collect();
+    assert_eq!(words[0], "sop", "{command}");
+    repo.sop().args(&words[1..]).output().unwrap()
+}
+
+/// The help of the `translation-stale` warning of `repo`'s Spanish translation.
+fn stale_help(repo: &SopRepo) -> String {
+    let out = repo
+        .sop()
+        .args(["lint", "sops/payments/SOP-0001-gift-refunds.es.md"])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let at = text
+        .find("warning[translation-stale]")
+        .unwrap_or_else(|| panic!("{text}"));
+    text[at..]
+        .lines()
+        .find(|l| l.trim_start().starts_with("= help:"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .to_string()
+}
+
+/// Writer review #9: the help of a stale translation gives a command that shows what changed in
+/// the original since the translated version: `sop diff` between the two releases when both are
+/// tagged, `sop history` (never a `sop diff` that fails) when the translated one was not.
+#[test]
+fn a_stale_translation_is_told_a_command_that_shows_the_changes() {
+    let repo = bilingual();
+    let release = |version: &str| {
+        let out = repo
+            .sop()
+            .args(["release", "SOP-0001", "--version", version, "-m", "Release"])
+            .args(["--approve", "--approver", "Lena Fischer"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    release("1.0.0");
+    let en = repo.read("sops/payments/SOP-0001-gift-refunds.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.md",
+        &en.replace(
+            "The purpose of this SOP.",
+            "The purpose of this SOP, now for gift cards too.",
+        ),
+    );
+    repo.commit("gift cards");
+    release("1.1.0");
+    let help = stale_help(&repo);
+    assert!(help.contains("`sop diff SOP-0001 1.0.0 1.1.0`"), "{help}");
+    let diff = run_suggested(&repo, "sop diff SOP-0001 1.0.0 1.1.0");
+    assert!(diff.status.success(), "{diff:?}");
+    assert!(
+        String::from_utf8_lossy(&diff.stdout).contains("gift cards"),
+        "{diff:?}"
+    );
+
+    // Translated from a version that was never released: no `sop diff` that fails.
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("SOP-0001@1.0.0", "SOP-0001@0.9.0"),
+    );
+    let help = stale_help(&repo);
+    assert!(!help.contains("`sop diff SOP-0001 0.9.0"), "{help}");
+    assert!(help.contains("`sop history SOP-0001`"), "{help}");
+    assert!(
+        run_suggested(&repo, "sop history SOP-0001")
+            .status
+            .success()
+    );
+}

@@ -162,3 +162,186 @@ fn a_custom_types_prompts_and_missing_sections_read_naturally() {
             .collect::<Vec<_>>()
     );
 }
+
+/// The first command in backticks in `text` that starts with `start` (`git add`, `git mv`).
+fn suggested_command(text: &str, start: &str) -> String {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .find(|c| c.starts_with(start))
+        .unwrap_or_else(|| panic!("no `{start} …` in: {text}"))
+        .to_string()
+}
+
+/// Run a suggested command as a writer pastes it: in a shell, at the repository root.
+fn paste(r: &SopRepo, command: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .args(["-c", command])
+        .current_dir(r.root())
+        .env("HOME", r.root())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap()
+}
+
+/// Writer review #7: the `git add` in the help of `link-untracked` works when pasted, even
+/// when the picture's name has a space (it is quoted), and the plain name stays unquoted.
+#[test]
+fn suggested_git_add_pastes_for_a_path_with_spaces() {
+    let r = SopRepo::new();
+    let mut text = sop_text("SOP-0001", "Payouts", "procedure", "draft");
+    text.push_str("\n![Payout console](<images/payout console.png>)\n![Plain](images/plain.png)\n");
+    r.write("sops/x/SOP-0001-payouts.md", &text);
+    r.commit("payouts");
+    r.write("sops/x/images/payout console.png", "png");
+    r.write("sops/x/images/plain.png", "png");
+    let out = r.sop().args(["lint"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let all = format!("{stdout}{stderr}");
+    assert!(all.contains("`git add sops/x/images/plain.png`"), "{all}");
+    let command = suggested_command(&all, "git add \"");
+    assert_eq!(command, "git add \"sops/x/images/payout console.png\"");
+    let pasted = paste(&r, &command);
+    assert!(pasted.status.success(), "{command}: {pasted:?}");
+    assert!(
+        r.git(&["ls-files"])
+            .contains("sops/x/images/payout console.png")
+    );
+}
+
+/// Writer review #7: the `git mv` in the help of `id-file-name-mismatch` works when pasted
+/// from a folder whose name has a space; for a file git does not track yet (where `git mv`
+/// fails) it names the new file name without a command.
+#[test]
+fn suggested_git_mv_pastes_for_a_path_with_spaces() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/vip desk/SOP-0003-appeals.md",
+        &sop_text("SOP-0004", "Appeals", "procedure", "draft"),
+    );
+    r.commit("appeals");
+    let out = r.sop().args(["lint"]).output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let command = suggested_command(&all, "git mv");
+    assert_eq!(
+        command,
+        "git mv \"sops/vip desk/SOP-0003-appeals.md\" \"sops/vip desk/SOP-0004-appeals.md\""
+    );
+    let pasted = paste(&r, &command);
+    assert!(pasted.status.success(), "{command}: {pasted:?}");
+    assert!(r.path("sops/vip desk/SOP-0004-appeals.md").is_file());
+
+    r.write(
+        "sops/vip desk/SOP-0005-new.md",
+        &sop_text("SOP-0006", "New", "procedure", "draft"),
+    );
+    let out = r.sop().args(["lint"]).output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("rename the file to `SOP-0006-new.md`"),
+        "{all}"
+    );
+    assert!(!all.contains("git mv \"sops/vip desk/SOP-0005"), "{all}");
+}
+
+/// Lint output (stdout and stderr) of `r`.
+fn lint_text(r: &SopRepo) -> String {
+    let out = r.sop().args(["lint"]).output().unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Writer review #10: a copy renamed to a free id (`SOP-0012-vip-appeals.md`) whose front
+/// matter still says the original's id is told to change the front matter to `id: SOP-0012`,
+/// never to rename the file to a second `SOP-0002-…`.
+#[test]
+fn a_renamed_copy_with_a_duplicate_id_is_told_to_take_its_file_name_id() {
+    let r = SopRepo::new();
+    let text = sop_text("SOP-0002", "Account ban appeals", "procedure", "draft");
+    r.write("sops/general/SOP-0002-account-ban-appeals.md", &text);
+    r.write("sops/general/SOP-0012-vip-appeals.md", &text);
+    r.commit("copy");
+    let all = lint_text(&r);
+    assert!(!all.contains("SOP-0002-vip-appeals"), "{all}");
+    assert!(!all.contains("`sop new` shows"), "{all}");
+    assert!(
+        all.contains("change the front matter to `id: SOP-0012`, as the file name says"),
+        "{all}"
+    );
+    assert!(
+        all.contains(
+            "change the front matter of `sops/general/SOP-0012-vip-appeals.md` to `id: SOP-0012`"
+        ),
+        "{all}"
+    );
+    // Following the advice fixes both errors.
+    r.write(
+        "sops/general/SOP-0012-vip-appeals.md",
+        &text.replace("id: SOP-0002", "id: SOP-0012"),
+    );
+    let all = lint_text(&r);
+    assert!(!all.contains("id-duplicate"), "{all}");
+    assert!(!all.contains("id-file-name-mismatch"), "{all}");
+}
+
+/// Writer review #10: two SOPs with the same id and matching file names are told an id that
+/// is free (`sop new` does not "show" one: it creates a file).
+#[test]
+fn a_duplicate_id_is_told_a_free_id() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/a/SOP-0007-refunds.md",
+        &sop_text("SOP-0007", "Refunds", "procedure", "draft"),
+    );
+    r.write(
+        "sops/a/SOP-0007-payouts.md",
+        &sop_text("SOP-0007", "Payouts", "procedure", "draft"),
+    );
+    r.write(
+        "sops/a/SOP-0009-bans.md",
+        &sop_text("SOP-0009", "Bans", "procedure", "draft"),
+    );
+    r.commit("twins");
+    let all = lint_text(&r);
+    assert!(
+        all.contains("(`SOP-0010` is free: no SOP uses it)"),
+        "{all}"
+    );
+    assert!(!all.contains("`sop new` shows"), "{all}");
+}
+
+/// Writer review #15: an unclosed quote in the front matter gets help that names the quote and
+/// says where the closing one goes, not the general advice on quoting.
+#[test]
+fn an_unclosed_quote_is_told_where_the_closing_quote_goes() {
+    let r = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "draft");
+    r.write(
+        "sops/a/SOP-0001-refunds.md",
+        &text.replace("owner: Amara Okafor", "owner: \"Carlos Ruiz"),
+    );
+    let all = lint_text(&r);
+    assert!(
+        all.contains("help: add the closing quote `\"` at the end of the value, so that the line reads `owner: \"Carlos Ruiz\"` (or remove the opening `\"`)"),
+        "{all}"
+    );
+    r.write(
+        "sops/a/SOP-0001-refunds.md",
+        &text.replace("title: Refunds", "title: 'Refunds"),
+    );
+    let all = lint_text(&r);
+    assert!(all.contains("add the closing quote `'`"), "{all}");
+    assert!(!all.contains("put text that contains"), "{all}");
+}

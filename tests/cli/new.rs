@@ -534,3 +534,40 @@ fn new_writes_the_teams_names_for_the_keys() {
         "{rules:?}"
     );
 }
+
+/// Writer review #13: with `--category` and no department, the warning does not say the SOP
+/// goes in the `general` folder (it goes in the category's); without either, it names the
+/// folder really used.
+#[test]
+fn the_no_department_warning_names_the_folder_really_used() {
+    let r = SopRepo::new();
+    let out = r
+        .sop()
+        .args([
+            "new",
+            "Live stream outage",
+            "--type",
+            "runbook",
+            "--category",
+            "incidents",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        r.path("sops/incidents/SOP-0001-live-stream-outage.md")
+            .is_file()
+    );
+    assert!(stderr.contains("no department given"), "{stderr}");
+    assert!(!stderr.contains("`general`"), "{stderr}");
+
+    let out = r.sop().args(["new", "Refunds"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(r.path("sops/general/SOP-0002-refunds.md").is_file());
+    assert!(
+        stderr.contains("no department given, so the new SOP goes in the `general` folder"),
+        "{stderr}"
+    );
+}

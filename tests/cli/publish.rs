@@ -951,3 +951,88 @@ fn links_to_sops_that_are_not_published_are_named_by_publish() {
         "{err}"
     );
 }
+
+/// Writer review #4: an SOP published from its last commit (never released) is named, with a
+/// command that records its approval and works when pasted; its translation is not counted (it
+/// follows the original's releases); a retired one is told it needs no release.
+#[test]
+fn an_unreleased_sop_is_named_with_a_command_that_records_its_approval() {
+    let repo = SopRepo::new();
+    let en = sop_text("SOP-0001", "Gift refunds", "procedure", "approved");
+    repo.write("sops/payments/SOP-0001-gift-refunds.md", &en);
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &en.replace(
+            "title: Gift refunds",
+            "title: Reembolsos de regalos\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+        ),
+    );
+    repo.write(
+        "sops/payments/SOP-0009-old-refunds.md",
+        &sop_text("SOP-0009", "Old refunds", "procedure", "retired"),
+    );
+    repo.commit("add");
+    let out = repo.sop().args(["publish"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    let note = stderr
+        .lines()
+        .find(|l| l.contains("published from the last commit, not from a release"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        note.starts_with(
+            "note: `SOP-0001` (`sops/payments/SOP-0001-gift-refunds.md`) is published from the last commit"
+        ),
+        "{note}"
+    );
+    assert!(!note.contains("<ID>"), "{note}");
+    assert!(!stderr.contains("SOP-0001-gift-refunds.es.md"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`SOP-0009` (`sops/payments/SOP-0009-old-refunds.md`) is published as retired"
+        ),
+        "{stderr}"
+    );
+    let command = note
+        .split('`')
+        .find(|c| c.starts_with("sop release"))
+        .unwrap()
+        .replace("Name <name@example.com>", "Lena Fischer");
+    let words: Vec<String> = shell_words(&command);
+    let released = repo.sop().args(&words[1..]).output().unwrap();
+    assert!(
+        released.status.success(),
+        "{command}: {}",
+        String::from_utf8_lossy(&released.stderr)
+    );
+    let out = repo.sop().args(["publish"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("`SOP-0001` (`"), "{stderr}");
+}
+
+/// Split a pasted command as a POSIX shell does (double quotes only, enough for sop's advice).
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in command.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => word.push(c),
+        }
+    }
+    if any || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}

@@ -329,7 +329,7 @@ pub(super) fn render_all(
         archived,
         unpublished_changes: Vec::new(),
         left_out: Vec::new(),
-        not_released: 0,
+        not_released: Vec::new(),
         written: count.into_inner(),
     })
 }
