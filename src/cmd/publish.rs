@@ -50,6 +50,9 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
+    if !args.drafts {
+        refuse_without_tags(&inputs.history.histories)?;
+    }
     for note in &inputs.restored {
         ctx.warn(note)?;
     }
@@ -266,6 +269,33 @@ pub(super) fn histories(
         warn_shallow(ctx)?;
     }
     Ok((history.git, history.histories))
+}
+
+/// A clone whose history has the commits `sop release` made but none of the release tags
+/// (tags not fetched): every released SOP would be left out, and a deploy would replace the
+/// site with an empty one.
+///
+/// # Errors
+/// The usage error (exit 2) that says so.
+fn refuse_without_tags(histories: &Histories) -> anyhow::Result<()> {
+    if histories.values().any(|h| !h.releases.is_empty()) {
+        return Ok(());
+    }
+    let Some(subject) = histories.iter().find_map(|(id, h)| {
+        h.commits
+            .iter()
+            .find(|c| crate::git::history::is_release_subject(&c.summary, id))
+            .map(|c| c.summary.clone())
+    }) else {
+        return Ok(());
+    };
+    Err(Stop::usage(
+        format!(
+            "this clone has none of the release tags, though its history has the commits that made them (\"{subject}\"): every released SOP would be left out, so nothing was published"
+        ),
+        Some("fetch the tags: `git fetch --tags` (in CI: `fetch-depth: 0` for actions/checkout, or `git fetch --tags` before `sop publish`); if `[release] tag_format` in `sop.toml` changed, the earlier tags no longer match it".to_string()),
+    )
+    .into())
 }
 
 fn warn_shallow(ctx: &Context) -> anyhow::Result<()> {

@@ -109,10 +109,6 @@ pub struct Release {
     /// JSON).
     #[serde(skip)]
     pub place: Option<u32>,
-    /// Whether the tag is a plain ref to the commit, with no tag object of its own (not in the
-    /// JSON).
-    #[serde(skip)]
-    pub lightweight: bool,
 }
 
 /// Everything git knows about one SOP.
@@ -688,11 +684,18 @@ impl TextReader {
 
 /// Whether `subject` is that of a commit `sop release` made for `id`: `SOP-0001 v1.2.0: …`.
 pub fn is_release_subject(subject: &str, id: &str) -> bool {
+    release_subject_version(subject, id).is_some()
+}
+
+/// The version of the commit `sop release` made for `id` with `subject` (`1.2.0` in
+/// `SOP-0001 v1.2.0: …`); `None` for any other commit.
+pub fn release_subject_version<'s>(subject: &'s str, id: &str) -> Option<&'s str> {
     subject
         .strip_prefix(id)
         .and_then(|rest| rest.strip_prefix(" v"))
         .and_then(|rest| rest.split_once(": "))
-        .is_some_and(|(v, _)| semver::Version::parse(v).is_ok())
+        .map(|(v, _)| v)
+        .filter(|v| semver::Version::parse(v).is_ok())
 }
 
 /// The SOP files committed at `HEAD`: path relative to the SOP root → blob.

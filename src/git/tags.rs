@@ -265,7 +265,6 @@ fn tag_of_tag(
                     approvals: super::approval::from_message(message),
                     blob: None,
                     place: None,
-                    lightweight: false,
                 }));
             }
             KIND_TAG => match field(&data, "object") {
@@ -309,7 +308,6 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         approvals: super::approval::from_message(&tag.message),
         blob: None,
         place: None,
-        lightweight: kind != KIND_TAG,
     })
 }
 

@@ -499,10 +499,6 @@ fn pick<'a>(
 ) -> Result<Entry<'a>, String> {
     let slug = file_slug(id);
     let releases: &'a [Release] = history.map_or(&[], |h| h.releases.as_slice());
-    // An SOP released with `sop release --approve` has its approvals recorded in its tags; a
-    // tag of it that records none was made or moved by hand, and approves nothing.
-    let records_approvals = releases.iter().any(|r| !r.approvals.is_empty());
-    let sop_released = history.is_some_and(|h| release_commit(h, id).is_some());
     // Release texts, newest first: every approved one gets an archived page; a release whose
     // text was not approved gets none. Without archived pages, reading stops at the one shown.
     let mut archived: Vec<Archived<'a>> = Vec::new();
@@ -529,46 +525,59 @@ fn pick<'a>(
                 unreadable += 1;
                 continue;
             };
-            // A lightweight tag (no tag object) is one only on the commit `sop release` made.
-            if release.lightweight && !history::is_release_subject(&release.summary, id) {
-                notes.push(format!(
-                    "tag `{}` is not counted as a release of `{id}`: it is a plain tag on a commit that is not its release (a tag made or moved by hand?); releases are the annotated tags `sop release` makes",
-                    release.tag
-                ));
-                not_counted += 1;
-                continue;
-            }
             // A tag is the release of the text it tags only when that text says its version.
             if !same_version(
                 sop.meta.version.as_ref().map(|v| v.value.as_str()),
                 &release.version,
             ) {
                 notes.push(format!(
-                    "tag `{}` is not counted as a release of `{id}`: the text it tags says {}, not version {} (a tag made or moved by hand?); `git tag -d {}` removes it",
+                    "tag `{}` is not counted as a release of `{id}`: the text it tags says {}, not version {} (a tag made or moved by hand?)",
                     release.tag,
                     sop.meta.version.as_ref().map_or_else(
                         || "no version".to_string(),
                         |v| format!("version {}", v.value.trim())
                     ),
                     release.version,
-                    release.tag
+                ));
+                not_counted += 1;
+                continue;
+            }
+            // The commit `sop release` made for this version, when the history has it: a tag
+            // of this version elsewhere holds that commit's text (a rebased or re-tagged
+            // release), or it was moved by hand onto another text.
+            let made = history.and_then(|h| {
+                h.commits.iter().find(|c| {
+                    history::release_subject_version(&c.summary, id)
+                        .is_some_and(|v| same_version(Some(v), &release.version))
+                })
+            });
+            if let Some(made_blob) = made.and_then(|c| c.blob)
+                && blob != Some(made_blob)
+                && !reader
+                    .blob(made_blob)
+                    .is_some_and(|t| encoding::same_text(&t, sop.source.text()))
+            {
+                notes.push(format!(
+                    "tag `{}` is not counted as a release of `{id}`: the text it tags is not the text of its release commit \"{}\" (a tag moved by hand?); move it back onto that commit, as an annotated tag with its message",
+                    release.tag,
+                    made.map_or("", |c| c.summary.as_str())
                 ));
                 not_counted += 1;
                 continue;
             }
             let status = sop.status();
-            // In an SOP released with `sop release`, a tag on one of its other commits that
-            // records no approver was moved there by hand.
-            let moved = sop_released
-                && history
-                    .and_then(|h| revision_at(h, release))
-                    .is_some_and(|r| !history::is_release_subject(&r.summary, id));
-            if status == Some(Status::Approved)
-                && release.approvals.is_empty()
-                && (records_approvals || moved)
-            {
+            // Once an SOP's approvals are recorded (`sop release --approve`), a later release
+            // that records none was not approved that way: a tag made by hand.
+            let recorded_before = releases.iter().any(|r| {
+                !r.approvals.is_empty()
+                    && matches!(
+                        (semver::Version::parse(&r.version), semver::Version::parse(&release.version)),
+                        (Ok(a), Ok(b)) if a < b
+                    )
+            });
+            if status == Some(Status::Approved) && release.approvals.is_empty() && recorded_before {
                 notes.push(format!(
-                    "tag `{}` is not counted as an approved release of `{id}`: it records no approver, as the releases made with `sop release --approve` do (a tag made or moved by hand?)",
+                    "tag `{}` is not counted as an approved release of `{id}`: it records no approver, though its earlier releases do (`sop release --approve` records them; a tag made by hand?)",
                     release.tag
                 ));
                 not_counted += 1;
@@ -656,7 +665,7 @@ fn pick<'a>(
                 || semver::Version::parse(&a.release.version).map_or(true, |v| v <= *committed);
             if !landed {
                 notes.push(format!(
-                    "release `{}` is not shown for `{id}`: it was made on a commit this branch does not have, and the committed `{id}` still says version {committed} (merge that branch, or delete the tag with `git tag -d {}`)",
+                    "release `{}` is not shown for `{id}`: it was made on a commit this branch does not have, and the committed `{id}` still says version {committed}; it is shown once its branch is merged (if that branch was abandoned, `git tag -d {}` removes the release)",
                     a.release.tag, a.release.tag
                 ));
                 release_status.remove(&a.release.tag);
@@ -673,7 +682,7 @@ fn pick<'a>(
         let Some(last) = archived.first() else {
             let what = match (releases.len(), unreadable) {
                 _ if not_counted > 0 => format!(
-                    "{} (see the warnings above): put a moved tag back on its release commit (`git tag -f <tag> <commit>`; `sop history {id}` lists the releases), or release it again",
+                    "{} (see the warnings above): move each tag back onto its release commit, or release it again",
                     if not_counted == releases.len() {
                         "none of its release tags counts"
                     } else {
@@ -969,7 +978,6 @@ mod tests {
             approvals: Vec::new(),
             blob: None,
             place: None,
-            lightweight: false,
         }
     }
 

@@ -227,8 +227,8 @@ fn drafts_are_marked_as_previews_on_every_page() {
 #[test]
 fn approvals_are_shown_on_the_page_the_archive_and_in_history() {
     let repo = released();
-    // v1.1.0, approved, tagged by hand without an approval record, in an SOP approved with
-    // its approvals recorded before: that tag approves nothing.
+    // v1.1.0, approved, tagged by hand without an approval record after a release that
+    // records one: that tag approves nothing (as `approval-not-recorded` says in CI).
     let next = repo
         .read(PATH)
         .replace("version: 1.0.0", "version: 1.1.0")
@@ -249,7 +249,7 @@ fn approvals_are_shown_on_the_page_the_archive_and_in_history() {
     let current = page(&site, "sops/SOP-0001.html");
     assert!(!current.contains("A clearer step."), "{current}");
     assert!(
-        stderr.contains("tag `SOP-0001/v1.1.0` is not counted as an approved release of `SOP-0001`: it records no approver"),
+        stderr.contains("tag `SOP-0001/v1.1.0` is not counted as an approved release of `SOP-0001`: it records no approver, though its earlier releases do"),
         "{stderr}"
     );
     let other = page(&site, "sops/SOP-0002.html");

@@ -136,12 +136,93 @@ fn a_clone_without_the_release_tags_publishes_no_committed_edit() {
         warned.contains("SOP-0001 has no release tag here, although its history has the release commit \"SOP-0001 v1.0.0: First approved refunds\": the tags were not fetched (`git fetch --tags`)"),
         "{warned}"
     );
+    // No release tag at all: nothing is published (a deploy would empty the site).
+    let out = clone
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("this clone has none of the release tags, though its history has the commits that made them (\"SOP-0001 v1.0.0: First approved refunds\")"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("git fetch --tags"), "{stderr}");
+    assert!(!clone.path("site").exists());
+    // Some tags, not this SOP's: it alone is left out.
+    clone.write(
+        "sops/pay/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "approved"),
+    );
+    clone.git(&["config", "user.name", "T"]);
+    clone.git(&["config", "user.email", "t@example.com"]);
+    clone.commit("SOP-0002 v1.0.0: Chargebacks");
+    clone.git(&["tag", "-a", "SOP-0002/v1.0.0", "-m", APPROVED]);
     let (page, stderr) = publish(&clone);
     assert!(page.is_none(), "the SOP is left out");
     assert!(
         stderr.contains("its history has the release commit \"SOP-0001 v1.0.0: First approved refunds\" but no release tag of it is here: fetch the tags (`git fetch --tags`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_tag_moved_onto_a_later_commit_of_another_file_approves_nothing() {
+    let repo = edited_after_approval();
+    repo.write("sops/pay/notes.txt", "unrelated\n");
+    repo.commit("unrelated change");
+    repo.git(&["tag", "-f", "-a", TAG, "-m", APPROVED, "HEAD"]);
+    let (page, stderr) = publish(&repo);
+    if let Some(page) = page {
+        assert!(!page.contains(EDIT), "the edit is shown as approved");
+    }
+    assert!(
+        stderr.contains(&format!(
+            "tag `{TAG}` is not counted as a release of `SOP-0001`: the text it tags is not the text of its release commit"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_version_raised_and_tagged_by_hand_after_a_recorded_approval_approves_nothing() {
+    let repo = edited_after_approval();
+    let raised = repo.read(PATH).replace("version: 1.0.0", "version: 1.0.1");
+    repo.write(PATH, &raised);
+    repo.commit("tweak wording");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.1", "-m", "x"]);
+    let (page, stderr) = publish(&repo);
+    assert!(!page.expect("v1.0.0 is shown").contains(EDIT));
+    assert!(
+        stderr.contains("tag `SOP-0001/v1.0.1` is not counted as an approved release of `SOP-0001`: it records no approver, though its earlier releases do"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn hand_approved_releases_keep_counting_beside_releases_made_by_sop() {
+    // v1.0.0 approved by hand: an annotated tag with no approval record, on a plain commit.
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("Refunds");
+    repo.git(&["tag", "-a", TAG, "-m", "Approved in the meeting"]);
+    // A lightweight tag such as a forge's release page makes, on the same commit.
+    repo.git(&["tag", "release-2026", "HEAD"]);
+    // v1.1.0 released for review with `sop release` (no approval yet).
+    let next = repo
+        .read(PATH)
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("status: approved", "status: review");
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: For review");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "For review"]);
+    let (page, stderr) = publish(&repo);
+    let page = page.expect("v1.0.0 stays on the site");
+    assert!(page.contains("v1.0.0"), "{page}");
+    assert!(!stderr.contains("not counted"), "{stderr}");
 }
 
 #[test]
