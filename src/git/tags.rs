@@ -236,6 +236,16 @@ fn tag_of_tag(
     let (Some(mut next), Some(who)) = (field(outer, "object"), field(outer, "tagger")) else {
         return Ok(None);
     };
+    let message_of = |data: &[u8]| -> String {
+        std::str::from_utf8(data)
+            .ok()
+            .and_then(|t| t.split_once("\n\n"))
+            .map_or("", |(_, m)| m)
+            .to_string()
+    };
+    // A tag re-annotated or signed again (`git tag -f -s X X`) keeps the approvals of the tag
+    // it wraps when its own message records none.
+    let mut approvals = super::approval::from_message(&message_of(outer));
     for _ in 0..8 {
         let Ok(id) = Oid::from_str(&next) else {
             return Ok(None);
@@ -246,10 +256,7 @@ fn tag_of_tag(
                 let Some((name, time)) = super::object::parse_signature(&who) else {
                     return Ok(None);
                 };
-                let message = std::str::from_utf8(outer)
-                    .ok()
-                    .and_then(|t| t.split_once("\n\n"))
-                    .map_or("", |(_, m)| m);
+                let message = message_of(outer);
                 return Ok(Some(Release {
                     version: String::new(),
                     tag: String::new(),
@@ -262,13 +269,18 @@ fn tag_of_tag(
                         .trim()
                         .to_string(),
                     commit: id.to_string(),
-                    approvals: super::approval::from_message(message),
+                    approvals,
                     blob: None,
                     place: None,
                 }));
             }
             KIND_TAG => match field(&data, "object") {
-                Some(o) => next = o,
+                Some(o) => {
+                    if approvals.is_empty() {
+                        approvals = super::approval::from_message(&message_of(&data));
+                    }
+                    next = o;
+                }
                 None => return Ok(None),
             },
             _ => return Ok(None),

@@ -551,11 +551,18 @@ fn pick<'a>(
                         .is_some_and(|v| same_version(Some(v), &release.version))
                 })
             });
+            // A review recorded since (`sop review`) changes only the review dates.
+            let same = |t: &str| {
+                encoding::same_text(t, sop.source.text())
+                    || crate::repo::front_matter::same_but_review_dates(
+                        t,
+                        sop.source.text(),
+                        &settings.keys,
+                    )
+            };
             if let Some(made_blob) = made.and_then(|c| c.blob)
                 && blob != Some(made_blob)
-                && !reader
-                    .blob(made_blob)
-                    .is_some_and(|t| encoding::same_text(&t, sop.source.text()))
+                && !reader.blob(made_blob).is_some_and(|t| same(&t))
             {
                 notes.push(format!(
                     "tag `{}` is not counted as a release of `{id}`: the text it tags is not the text of its release commit \"{}\" (a tag moved by hand?); move it back onto that commit, as an annotated tag with its message",

@@ -265,3 +265,67 @@ fn a_linked_file_is_published_as_committed() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_release_rebased_over_a_recorded_review_keeps_counting() {
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: Clearer");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    // Meanwhile on main, a review recorded (only the review date changes).
+    repo.git(&["checkout", "-q", "main"]);
+    let reviewed = repo
+        .read(PATH)
+        .replacen("\n---\n", "\nlast_reviewed: 2026-12-03\n---\n", 1);
+    repo.write(PATH, &reviewed);
+    repo.commit("Review SOP-0001: annual check");
+    repo.git(&["checkout", "-q", "feature"]);
+    repo.git(&["rebase", "-q", "main"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--ff-only", "feature"]);
+    let (page, stderr) = publish(&repo);
+    assert!(
+        page.expect("a page").contains("A clearer step."),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not counted"), "{stderr}");
+}
+
+#[test]
+fn a_release_tag_signed_again_keeps_its_approvals() {
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: Clearer");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    // Annotated again, wrapping the tag (as `git tag -f -s X X` does).
+    repo.git(&[
+        "tag",
+        "-f",
+        "-a",
+        "SOP-0001/v1.1.0",
+        "-m",
+        "signed again",
+        "SOP-0001/v1.1.0",
+    ]);
+    let (page, stderr) = publish(&repo);
+    assert!(
+        page.expect("a page").contains("A clearer step."),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not counted"), "{stderr}");
+}
