@@ -13,9 +13,8 @@ const APPROVED: &str = "First approved refunds\n\nApproved-by: Lena Fischer <len
 /// A line only the edit made after the approval has.
 const EDIT: &str = "A step nobody approved.";
 
-/// SOP-0001 v1.0.0 released as `sop release --approve` leaves it, then an edit committed that
-/// keeps `status: approved` and `version: 1.0.0`.
-fn edited_after_approval() -> SopRepo {
+/// SOP-0001 v1.0.0, approved and released as `sop release --approve` leaves it.
+fn released() -> SopRepo {
     let repo = SopRepo::new();
     repo.write(
         PATH,
@@ -23,6 +22,13 @@ fn edited_after_approval() -> SopRepo {
     );
     repo.commit("SOP-0001 v1.0.0: First approved refunds");
     repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo
+}
+
+/// SOP-0001 v1.0.0 released as `sop release --approve` leaves it, then an edit committed that
+/// keeps `status: approved` and `version: 1.0.0`.
+fn edited_after_approval() -> SopRepo {
+    let repo = released();
     let edited = repo.read(PATH) + &format!("\n{EDIT}\n");
     repo.write(PATH, &edited);
     repo.commit("edit after approval");
@@ -93,13 +99,7 @@ fn a_tag_of_another_version_than_its_text_says_is_no_release() {
 
 #[test]
 fn a_release_on_a_branch_that_never_landed_is_not_the_current_page() {
-    let repo = SopRepo::new();
-    repo.write(
-        PATH,
-        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
-    );
-    repo.commit("SOP-0001 v1.0.0: First approved refunds");
-    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let repo = released();
     repo.git(&["checkout", "-q", "-b", "proposal"]);
     let proposal =
         repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + &format!("\n{EDIT}\n");
@@ -268,13 +268,7 @@ fn a_linked_file_is_published_as_committed() {
 
 #[test]
 fn a_release_rebased_over_a_recorded_review_keeps_counting() {
-    let repo = SopRepo::new();
-    repo.write(
-        PATH,
-        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
-    );
-    repo.commit("SOP-0001 v1.0.0: First approved refunds");
-    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let repo = released();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
     repo.write(PATH, &next);
@@ -301,13 +295,7 @@ fn a_release_rebased_over_a_recorded_review_keeps_counting() {
 
 #[test]
 fn a_release_tag_signed_again_keeps_its_approvals() {
-    let repo = SopRepo::new();
-    repo.write(
-        PATH,
-        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
-    );
-    repo.commit("SOP-0001 v1.0.0: First approved refunds");
-    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let repo = released();
     let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
     repo.write(PATH, &next);
     repo.commit("SOP-0001 v1.1.0: Clearer");
