@@ -22,7 +22,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     front_matter_placeholders(cx, sop, out);
     placeholders(cx, sop, out);
     links(cx, sop, out);
-    links_with_spaces(sop, out);
+    links_with_spaces(cx, sop, out);
     html_removed(sop, out);
     disable_comments(sop, out);
 }
@@ -329,7 +329,7 @@ fn is_word_byte(b: Option<&u8>) -> bool {
 /// the brackets as plain text and no link is checked. Only paths that end in a file extension
 /// are taken for links (`[note](see below)` is prose); a path in angle brackets or with a title
 /// is a real link and parsed as one.
-fn links_with_spaces(sop: &Sop, out: &mut Vec<Finding>) {
+fn links_with_spaces(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let text = sop.source.text();
     let body = sop.split.body;
     let Some(md) = text.get(body.start..body.end) else {
@@ -403,13 +403,42 @@ fn links_with_spaces(sop: &Sop, out: &mut Vec<Finding>) {
                 ),
             )
             .label("shows as plain text")
-            .help(format!(
-                "put the path in angle brackets, `{}(<{}>)`, or write each space as `%20`",
-                &md[open..i + 1],
-                dest.trim()
-            )),
+            .help(match named_sop(cx, sop, dest.trim()) {
+                // Written with the SOP's title (`SOP-0002 account ban appeals.md`): its file.
+                Some(path) => format!(
+                    "there is no file by that name: did you mean `{}({path})`, the file of that SOP? Paths are relative to this SOP's folder",
+                    &md[open..i + 1]
+                ),
+                None => format!(
+                    "put the path in angle brackets, `{}(<{}>)`, or write each space as `%20`",
+                    &md[open..i + 1],
+                    dest.trim()
+                ),
+            }),
         );
     }
+}
+
+/// The path, relative to `sop`, of the SOP whose id starts the file name of `dest` when no file
+/// `dest` exists: a link written with the SOP's id and title (`SOP-0002 account ban
+/// appeals.md`, `SOP-0002-ban.md`) instead of its file name.
+fn named_sop(cx: &Cx<'_>, sop: &Sop, dest: &str) -> Option<String> {
+    let file = dest.split(['#', '?']).next().unwrap_or(dest);
+    let folder = sop.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = crate::repo::links::join(folder, file)?;
+    if cx.by_path.contains_key(joined.as_str()) || cx.repo.root.join(&joined).exists() {
+        return None;
+    }
+    let other = sop_by_file_name(cx, file.rsplit('/').next().unwrap_or(file))?;
+    Some(relative(&sop.path, &other.path))
+}
+
+/// The SOP whose id starts the file name `name` (`SOP-0002-ban.md`, `SOP-0002 ban.md`).
+fn sop_by_file_name<'a>(cx: &Cx<'a>, name: &str) -> Option<&'a Sop> {
+    let id = FileName::parse(name, &cx.settings.ids)
+        .id
+        .or_else(|| name.split_whitespace().next().map(str::to_string))?;
+    cx.originals.get(id.as_str())?.first().copied()
 }
 
 fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
@@ -678,9 +707,7 @@ fn broken(
     .label(format!("no such {what}"));
     // A link to an SOP by a wrong name: suggest the SOP with the same id.
     let suggestion = tried.first().and_then(|t| {
-        let name = t.rsplit('/').next().unwrap_or(t);
-        let id = FileName::parse(name, &cx.settings.ids).id?;
-        let other = cx.originals.get(id.as_str())?.first()?;
+        let other = sop_by_file_name(cx, t.rsplit('/').next().unwrap_or(t))?;
         Some(relative(&sop.path, &other.path))
     });
     let folder = sop.path.rsplit_once('/').map_or("", |(d, _)| d);

@@ -233,3 +233,39 @@ fn gitlab_anchors_collapse_hyphens() {
         "{found:#?}"
     );
 }
+
+/// Writer review #8: a link written with the other SOP's id and title instead of its file name
+/// is told the file of that SOP, before and after the angle brackets lint first suggested.
+#[test]
+fn a_link_written_with_an_sops_title_is_told_its_file() {
+    let repo = SopRepo::new();
+    let path = "sops/payments/SOP-0001-refunds.md";
+    repo.write(
+        "sops/general/SOP-0002-account-ban-appeals.md",
+        &sop_text("SOP-0002", "Account ban appeals", "procedure", "draft"),
+    );
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "draft");
+    for link in [
+        "See [ban appeals](../general/SOP-0002 account ban appeals.md).",
+        "See [ban appeals](<../general/SOP-0002 account ban appeals.md>).",
+    ] {
+        repo.write(path, &format!("{text}\n{link}\n"));
+        let out = repo
+            .sop()
+            .args(["lint", "--format", "json", path])
+            .assert()
+            .code(1);
+        let found: Vec<Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let broken: Vec<&Value> = found
+            .iter()
+            .filter(|f| f["rule"] == "link-broken")
+            .collect();
+        assert_eq!(broken.len(), 1, "{link}: {found:#?}");
+        let help = broken[0]["help"].as_str().unwrap();
+        assert!(
+            help.contains("../general/SOP-0002-account-ban-appeals.md"),
+            "{link}: {help}"
+        );
+        assert!(!help.contains("angle brackets"), "{link}: {help}");
+    }
+}
