@@ -157,6 +157,26 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             .help(format!("write a number and a unit, for example `{key}: 12 months`, `6 months`, `1 year` or `2 weeks`")),
         );
     }
+    if let (Some(every), Some(next)) = (&m.review_every, &m.next_review) {
+        let (every_key, next_key) = (names.written("review_every"), names.written("next_review"));
+        out.push(
+            finding(
+                &REVIEW_SCHEDULE_TWICE,
+                sop,
+                every.span,
+                format!(
+                    "`{every_key}` and `{next_key}` are both set: the next review is on {}, and `{every_key}: {}` is ignored",
+                    next.value.trim(),
+                    every.value.trim()
+                ),
+            )
+            .label("ignored while the date is set")
+            .help(format!(
+                "keep one: delete `{next_key}` to review every {} (counted from the last review), or delete `{every_key}` to review on the date",
+                every.value.trim()
+            )),
+        );
+    }
     if let Some(owner) = &m.owner {
         email(sop, names.written("owner"), &owner.value, owner.span, out);
     }

@@ -133,6 +133,9 @@ rules! {
     REVIEW_EVERY_INVALID = "review-every-invalid", FrontMatter, Error, fix: false,
     "review_every is not a period of time";
 
+    REVIEW_SCHEDULE_TWICE = "review-schedule-twice", FrontMatter, Warning, fix: false,
+    "both review_every and next_review are set: the date wins and the period is ignored";
+
     SECTION_MISSING = "section-missing", Structure, Error, fix: false,
     "a section the SOP's type requires is missing";
 
