@@ -41,14 +41,15 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         site::Inputs::read_for_publish(repo, git_dir.is_some()).map_err(|e| build_stop(ctx, e))?;
     // A shallow clone lacks the releases before its last commits: a page could show a text
     // edited after its approval as the approved one. Drafts are marked as not approved.
-    if inputs.history.shallow && args.drafts {
+    if inputs.history.shallow {
+        if !args.drafts {
+            return Err(Stop::usage(
+                "this clone is shallow: git has only its latest commits, so the approved releases may be missing and nothing was published",
+                Some(crate::git::SHALLOW_HELP.to_string()),
+            )
+            .into());
+        }
         warn_shallow(ctx)?;
-    } else if inputs.history.shallow {
-        return Err(Stop::usage(
-            "this clone is shallow: git has only its latest commits, so the approved releases may be missing and nothing was published",
-            Some(crate::git::SHALLOW_HELP.to_string()),
-        )
-        .into());
     }
     if !args.drafts {
         refuse_without_tags(&inputs.history.histories)?;
@@ -281,12 +282,7 @@ fn refuse_without_tags(histories: &Histories) -> anyhow::Result<()> {
     if histories.values().any(|h| !h.releases.is_empty()) {
         return Ok(());
     }
-    let Some(subject) = histories.iter().find_map(|(id, h)| {
-        h.commits
-            .iter()
-            .find(|c| crate::git::history::is_release_subject(&c.summary, id))
-            .map(|c| c.summary.clone())
-    }) else {
+    let Some(subject) = histories.iter().find_map(|(id, h)| h.release_commit(id)) else {
         return Ok(());
     };
     Err(Stop::usage(

@@ -124,6 +124,17 @@ pub struct SopHistory {
     pub releases: Vec<Release>,
 }
 
+impl SopHistory {
+    /// The subject of a commit `sop release` made for `id` (`SOP-0001 v1.2.0: …`) among its
+    /// commits, if any.
+    pub fn release_commit(&self, id: &str) -> Option<&str> {
+        self.commits
+            .iter()
+            .map(|c| c.summary.as_str())
+            .find(|s| is_release_subject(s, id))
+    }
+}
+
 /// History of every SOP, by id (by path for a file without an id).
 pub type Histories = BTreeMap<String, SopHistory>;
 

@@ -749,7 +749,7 @@ fn pick<'a>(
     }
     // Release commits without their tags: the tags were not fetched, and the committed text
     // may be an edit made after the release.
-    if let Some(commit) = history.and_then(|h| release_commit(h, id)) {
+    if let Some(commit) = history.and_then(|h| h.release_commit(id)) {
         return Err(left_out(
             working,
             &format!(
@@ -823,16 +823,6 @@ fn same_version(field: Option<&str>, version: &str) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => field == version.trim(),
     }
-}
-
-/// The subject of a commit `sop release` made for `id` (`SOP-0001 v1.2.0: …`), if the
-/// history has one.
-fn release_commit<'h>(history: &'h SopHistory, id: &str) -> Option<&'h str> {
-    history
-        .commits
-        .iter()
-        .map(|c| c.summary.as_str())
-        .find(|s| history::is_release_subject(s, id))
 }
 
 /// "`SOP-0002` (`sops/x.md`) is not published: <why>".

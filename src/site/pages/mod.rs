@@ -271,13 +271,12 @@ pub(super) fn render_all(
         _ => None,
     };
     for rel in linked_files {
-        let src = repo.root.join(&rel);
-        let committed = match &git {
+        let content = match &git {
             Some(git) => match git
                 .bytes_at_head(&rel)
                 .map_err(|source| SiteError::Git { source })?
             {
-                Some(bytes) => Some(bytes),
+                Some(bytes) => Content::Bytes(bytes),
                 None => {
                     notes.push(format!(
                         "`{rel}` is not published: it is not committed yet (commit it, then publish)"
@@ -285,11 +284,11 @@ pub(super) fn render_all(
                     continue;
                 }
             },
-            None => None,
+            None => Content::File(repo.root.join(&rel)),
         };
-        let size = match &committed {
-            Some(bytes) => bytes.len() as u64,
-            None => std::fs::metadata(&src)
+        let size = match &content {
+            Content::Bytes(bytes) => bytes.len() as u64,
+            Content::File(src) => std::fs::metadata(src)
                 .map_err(|source| SiteError::Read {
                     path: src.clone(),
                     source,
@@ -304,10 +303,7 @@ pub(super) fn render_all(
             ));
         }
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        match committed {
-            Some(bytes) => sink(format!("files/{rel}"), Content::Bytes(bytes))?,
-            None => sink(format!("files/{rel}"), Content::File(src))?,
-        }
+        sink(format!("files/{rel}"), content)?;
     }
     let mut pages = std::mem::take(
         &mut *pages
