@@ -388,7 +388,7 @@ fn key_known(names: &KeyNames, fm: &FrontMatter, field: &Field, sop: &Sop, out: 
         Some(best) => {
             f = if best.eq_ignore_ascii_case(&field.key) {
                 f.help(format!(
-                    "write the key in lower case, `{best}:`: keys are read exactly as written"
+                    "write the key in lower case, `{best}:` (keys are read exactly as written)"
                 ))
             } else {
                 f.help(format!(
