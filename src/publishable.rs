@@ -77,7 +77,7 @@ impl Tracked {
     /// The [`Refusal`] saying why not.
     pub fn check(&self, rel: &str) -> Result<(), Refusal> {
         let parts = || rel.split('/').filter(|p| !p.is_empty());
-        if parts().any(|p| p.eq_ignore_ascii_case(".git")) {
+        if in_git_folder(rel) {
             return Err(Refusal::GitFolder);
         }
         match self {
@@ -88,6 +88,11 @@ impl Tracked {
             Tracked::Unreadable(why) => Err(Refusal::GitUnreadable(why.clone())),
         }
     }
+}
+
+/// Whether `rel` goes through a `.git` folder (any case): git's own data and settings.
+pub fn in_git_folder(rel: &str) -> bool {
+    rel.split('/').any(|p| p.eq_ignore_ascii_case(".git"))
 }
 
 /// Extensions (lower case) of files a browser runs or renders as a document with scripts.

@@ -530,29 +530,18 @@ impl Repo {
         Ok(None)
     }
 
-    /// The bytes of the file at `path` (relative to the SOP root) as committed at `HEAD`;
-    /// `None` when `HEAD` has no such file (not committed yet, or before the first commit).
+    /// The commit `HEAD` points to; `None` before the first commit.
     ///
     /// # Errors
-    /// When the repository cannot be read.
-    pub fn bytes_at_head(&self, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+    /// When `HEAD` cannot be read.
+    pub fn head_commit(&self) -> Result<Option<Oid>, GitError> {
         let Some(head) = head_of(&self.repo)? else {
             return Ok(None);
         };
-        let tree = head
-            .peel_to_tree()
-            .map_err(GitError::read("the tree at HEAD"))?;
-        let Ok(entry) = tree.get_path(std::path::Path::new(&self.git_path(path))) else {
-            return Ok(None);
-        };
-        if entry.kind() != Some(git2::ObjectType::Blob) {
-            return Ok(None);
-        }
-        let blob = self
-            .repo
-            .find_blob(entry.id())
-            .map_err(GitError::read(format!("`{path}` at HEAD")))?;
-        Ok(Some(blob.content().to_vec()))
+        let commit = head
+            .peel_to_commit()
+            .map_err(GitError::read("the commit at HEAD"))?;
+        Ok(Some(commit.id()))
     }
 
     /// A maker of per-thread readers of committed SOP text (it can be shared with threads).
@@ -639,6 +628,7 @@ impl TextSource {
         TextReader {
             reader: self.objects.reader(),
             prefix: self.prefix.clone(),
+            roots: HashMap::new(),
         }
     }
 }
@@ -649,6 +639,8 @@ impl TextSource {
 pub struct TextReader {
     reader: Reader,
     prefix: String,
+    /// The root tree of each commit asked about.
+    roots: HashMap<Oid, Oid>,
 }
 
 impl TextReader {
@@ -657,6 +649,30 @@ impl TextReader {
     pub fn blob(&mut self, blob: Oid) -> Option<String> {
         let data = self.reader.blob(blob).ok()?;
         String::from_utf8(data.to_vec()).ok()
+    }
+
+    /// The blob of the plain file at `path` (relative to the SOP root) in commit `commit`;
+    /// `None` when there is none there (missing, or a link, a folder or a submodule), or the
+    /// commit cannot be read. A page made from a release links the files of its commit.
+    pub fn file_blob(&mut self, commit: Oid, path: &str) -> Option<Oid> {
+        let tree = match self.roots.get(&commit) {
+            Some(tree) => *tree,
+            None => {
+                let tree = self.reader.commit(commit).ok()?.tree;
+                self.roots.insert(commit, tree);
+                tree
+            }
+        };
+        let full = format!("{}{path}", self.prefix);
+        match Trees::new(&mut self.reader).lookup(tree, &full).ok()? {
+            Some((mode, blob)) if is_blob_mode(mode) => Some(blob),
+            _ => None,
+        }
+    }
+
+    /// The bytes of blob `blob`; `None` when it is missing or not a file.
+    pub fn bytes(&mut self, blob: Oid) -> Option<std::sync::Arc<[u8]>> {
+        self.reader.blob(blob).ok()
     }
 
     /// The text of `path` (relative to the SOP root) in commit `commit` (full hex id), else of

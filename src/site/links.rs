@@ -3,16 +3,19 @@
 //! `data:` URL, a web address kept as written, or nothing (unsafe scheme, or a target that is
 //! not published: see [`crate::publishable`] for which files never are).
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use super::markdown::{self, Links, Target};
 use super::select::Selection;
+use crate::git::history::TextReader;
 use crate::publishable::{self, Tracked};
 use crate::repo::Sop;
 use crate::repo::anchors::AnchorRule;
 use crate::repo::links::{Dest, Entry, LinksConfig, Resolution, Resolver};
+use git2::Oid;
 
 /// Link resolution for one page.
 pub(super) struct PageLinks<'b, 'a> {
@@ -31,6 +34,65 @@ pub(super) struct PageLinks<'b, 'a> {
     /// Links to Markdown files the site has no page for (an SOP not published, a document
     /// that is no SOP): (from, to), for the note that says they show as plain text.
     pub(super) lost: &'b Mutex<BTreeSet<(String, String)>>,
+    /// For a page made from a release: where its linked files come from.
+    pub(super) release: Option<&'b AtRelease>,
+}
+
+/// A page made from a release links the files (forms, pictures) as they were committed with
+/// that release, never a later edit nobody approved: the copy under `files/` when it is the
+/// same, else one kept in the release's own folder.
+pub(super) struct AtRelease {
+    /// The release's commit.
+    pub(super) commit: Oid,
+    /// `HEAD`'s commit, when `files/` holds the files as committed there (not in a preview of
+    /// drafts, where it holds the working copy's).
+    pub(super) head: Option<Oid>,
+    /// The site folder for the release's copies (`files/@releases/SOP-0001/v1.0.0/`).
+    pub(super) folder: String,
+    /// Reads the commit's trees and files.
+    pub(super) reader: RefCell<TextReader>,
+    /// Linked files that changed since the release: site path → (repository path, blob).
+    pub(super) kept: RefCell<BTreeMap<String, (String, Oid)>>,
+    /// Linked files the release's commit did not have (committed after it).
+    pub(super) later: RefCell<BTreeSet<String>>,
+}
+
+impl AtRelease {
+    /// Where the release's copy of `target` (a file of the repository) is on the site.
+    fn file(&self, target: &str, image: bool, fragment: Option<&str>, root: &str) -> Target {
+        if publishable::in_git_folder(target) || publishable::is_active_content(target, image) {
+            return Target::Drop;
+        }
+        let mut reader = self.reader.borrow_mut();
+        let Some(blob) = reader.file_blob(self.commit, target) else {
+            self.later.borrow_mut().insert(target.to_string());
+            return Target::Drop;
+        };
+        if publishable::extension(target) == "svg" {
+            return match reader.bytes(blob) {
+                Some(bytes) if bytes.len() as u64 <= SVG_INLINE_MAX => {
+                    Target::Rewrite(svg_data_url(&bytes))
+                }
+                _ => Target::Drop,
+            };
+        }
+        let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+        if self
+            .head
+            .is_some_and(|head| reader.file_blob(head, target) == Some(blob))
+        {
+            return Target::File {
+                url: format!("{root}files/{}{frag}", encode_path(target)),
+                path: target.to_string(),
+            };
+        }
+        let site = format!("{}{target}", self.folder);
+        let url = format!("{root}{}{frag}", encode_path(&site));
+        self.kept
+            .borrow_mut()
+            .insert(site, (target.to_string(), blob));
+        Target::Rewrite(url)
+    }
 }
 
 impl Links for PageLinks<'_, '_> {
@@ -50,6 +112,11 @@ impl Links for PageLinks<'_, '_> {
         let selection = self.selection;
         let exists = |p: &str| {
             if selection.pages_by_path.contains_key(p) {
+                return Some(Entry::File);
+            }
+            if let Some(at) = self.release
+                && at.reader.borrow_mut().file_blob(at.commit, p).is_some()
+            {
                 return Some(Entry::File);
             }
             let meta = std::fs::metadata(self.repo_root.join(p)).ok()?;
@@ -99,6 +166,9 @@ impl Links for PageLinks<'_, '_> {
         }
         if image && target.is_empty() {
             return Target::Drop;
+        }
+        if let Some(at) = self.release {
+            return at.file(&target, image, fragment, self.root);
         }
         let on_disk = self.repo_root.join(&target);
         if !is_inside(self.repo_root, &on_disk)
@@ -188,7 +258,7 @@ pub(super) use crate::repo::markdown::percent_decode;
 pub(super) fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~') {
+        if c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~' | '@') {
             out.push(c);
         } else {
             let mut buf = [0u8; 4];

@@ -595,7 +595,7 @@ fn pick<'a>(
                 archived.push(Archived {
                     release,
                     blob,
-                    url: format!("sops/{slug}/v{}.html", file_slug(&release.version)),
+                    url: format!("{}.html", release_path(&slug, &release.version)),
                     sop,
                 });
             }
@@ -908,6 +908,23 @@ fn fnv1a(text: &str) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+/// The site path of one release of an SOP without its extension (`sops/SOP-0001/v1.0.0`):
+/// its archived page is this with `.html`.
+pub fn release_path(slug: &str, version: &str) -> String {
+    format!("sops/{slug}/v{}", file_slug(version))
+}
+
+/// The site folder that keeps the files one release's text linked, when they changed since
+/// (`files/@releases/SOP-0001/v1.0.0/`): under `files/`, where the host sends what keeps an
+/// attachment from running, and in a folder no repository path is copied to
+/// ([`crate::site::pages`] leaves out a release's copy that would take such a path).
+pub fn release_files(slug: &str, version: &str) -> String {
+    format!("files/{RELEASED_FILES}/{slug}/v{}/", file_slug(version))
+}
+
+/// The folder under `files/` that holds releases' copies of linked files.
+pub const RELEASED_FILES: &str = "@releases";
 
 /// A form of `text` safe in a file name and a URL: ASCII letters, digits, `-`, `_` and `.`
 /// kept, anything else becomes `_`; cut with a short hash beyond [`SLUG_MAX`] bytes.

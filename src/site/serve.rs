@@ -478,8 +478,14 @@ fn serve_connection(state: &State, mut stream: TcpStream) {
         with_overlay = add_overlay(body, &overlay);
         &with_overlay
     };
+    // A release's copy of a linked file is kept in memory, and is an attachment all the same.
+    let policy = if name.starts_with("files/") {
+        format!("Content-Security-Policy: {ATTACHMENT_CSP}\r\n")
+    } else {
+        String::new()
+    };
     let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nX-Sop-Build: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\n{policy}X-Content-Type-Options: nosniff\r\nX-Sop-Build: {}\r\nConnection: close\r\n\r\n",
         content_type(name),
         body.len(),
         page.build

@@ -647,20 +647,10 @@ fn only_files_git_tracks_are_published() {
 // See #11 (S3): `sop serve` sends attachments with headers that let nothing in them run.
 #[test]
 fn serve_sends_attachments_with_a_policy_that_runs_nothing() {
-    use std::io::{Read, Write};
     let repo = repo_linking("Read [the form](form.pdf)", &[("form.pdf", "%PDF tracked")]);
     let served = crate::serve::serve(&repo);
     let host = crate::serve::address(&served.url);
-    let mut s = std::net::TcpStream::connect(&host).unwrap();
-    write!(
-        s,
-        "GET /files/sops/ops/form.pdf HTTP/1.1\r\nHost: {host}\r\n\r\n"
-    )
-    .unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let (head, body) = get(&host, "/files/sops/ops/form.pdf");
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(
         head.contains("\r\nContent-Security-Policy: default-src 'none';"),
@@ -673,6 +663,51 @@ fn serve_sends_attachments_with_a_policy_that_runs_nothing() {
     );
     assert!(head.contains("\r\nContent-Type: application/pdf"), "{head}");
     assert_eq!(body, "%PDF tracked");
+}
+
+/// The response to `GET path` from the `sop serve` at `host`: (head, body).
+fn get(host: &str, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    (head.to_string(), body.to_string())
+}
+
+// A release's own copy of a linked file (it changed since) is an attachment too.
+#[test]
+fn serve_sends_a_releases_copy_of_a_file_with_the_attachment_policy() {
+    let repo = repo_linking(
+        "Read [the form](form.pdf)",
+        &[("form.pdf", "%PDF approved")],
+    );
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0001/v1.0.0",
+        "-m",
+        "Approved\n\nApproved-by: Lena <l@example.com>\n",
+    ]);
+    repo.write("sops/ops/form.pdf", "%PDF later");
+    repo.commit("a later form");
+    let served = crate::serve::serve(&repo);
+    let host = crate::serve::address(&served.url);
+    let (_, page) = get(&host, "/sops/SOP-0001/v1.0.0.html");
+    assert!(
+        page.contains("../../files/@releases/SOP-0001/v1.0.0/sops/ops/form.pdf"),
+        "{page}"
+    );
+    let (head, body) = get(&host, "/files/@releases/SOP-0001/v1.0.0/sops/ops/form.pdf");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.contains("\r\nContent-Security-Policy: default-src 'none';"),
+        "{head}"
+    );
+    assert!(head.contains("sandbox"), "{head}");
+    assert_eq!(body, "%PDF approved");
 }
 
 // See #11 (R6): a very long department or tag name gets a short page name, not an abort.

@@ -266,6 +266,128 @@ fn a_linked_file_is_published_as_committed() {
     );
 }
 
+/// SOP-0001 v1.0.0 released with its form, then the form alone edited and committed.
+fn form_edited_after_release() -> SopRepo {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\nFill in [the refund form](forms/refund.txt).\n";
+    repo.write(PATH, &text);
+    repo.write("sops/pay/forms/refund.txt", "APPROVED FORM\n");
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo.write("sops/pay/forms/refund.txt", "LATER FORM\n");
+    repo.commit("a new form, not approved yet");
+    repo
+}
+
+const KEPT_FORM: &str = "site/files/@releases/SOP-0001/v1.0.0/sops/pay/forms/refund.txt";
+
+#[test]
+fn a_form_changed_after_the_release_is_published_as_released() {
+    let repo = form_edited_after_release();
+    let (page, stderr) = publish(&repo);
+    let page = page.expect("a page");
+    assert!(
+        page.contains(r#"href="../files/@releases/SOP-0001/v1.0.0/sops/pay/forms/refund.txt""#),
+        "{page}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.path(KEPT_FORM)).unwrap(),
+        "APPROVED FORM\n",
+        "{stderr}"
+    );
+    // The later form is on no page, so it is not published at all.
+    assert!(!repo.path("site/files/sops/pay/forms/refund.txt").exists());
+    let archived = std::fs::read_to_string(repo.path("site/sops/SOP-0001/v1.0.0.html")).unwrap();
+    assert!(
+        archived
+            .contains(r#"href="../../files/@releases/SOP-0001/v1.0.0/sops/pay/forms/refund.txt""#),
+        "{archived}"
+    );
+}
+
+#[test]
+fn each_release_links_its_own_form() {
+    let repo = form_edited_after_release();
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0");
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: New form");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    let (page, stderr) = publish(&repo);
+    // The version in force links the form as committed now, under `files/`.
+    assert!(
+        page.expect("a page")
+            .contains(r#"href="../files/sops/pay/forms/refund.txt""#),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.path("site/files/sops/pay/forms/refund.txt")).unwrap(),
+        "LATER FORM\n"
+    );
+    // The archived v1.0.0 keeps the form it was approved with.
+    assert_eq!(
+        std::fs::read_to_string(repo.path(KEPT_FORM)).unwrap(),
+        "APPROVED FORM\n"
+    );
+}
+
+#[test]
+fn a_form_deleted_after_the_release_stays_on_its_page() {
+    let repo = form_edited_after_release();
+    repo.git(&["rm", "-q", "sops/pay/forms/refund.txt"]);
+    repo.commit("the form moves to the intranet");
+    let (page, stderr) = publish(&repo);
+    assert!(
+        page.expect("a page")
+            .contains("files/@releases/SOP-0001/v1.0.0/sops/pay/forms/refund.txt"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.path(KEPT_FORM)).unwrap(),
+        "APPROVED FORM\n"
+    );
+}
+
+#[test]
+fn a_repository_folder_named_like_the_releases_copies_keeps_its_own_file() {
+    let repo = form_edited_after_release();
+    let theirs = "@releases/SOP-0001/v1.0.0/sops/pay/forms/refund.txt";
+    repo.write(theirs, "THEIR FILE\n");
+    let text = sop_text("SOP-0002", "Chargebacks", "procedure", "approved")
+        + &format!("\nSee [their file](../../{theirs}).\n");
+    repo.write("sops/pay/SOP-0002-chargebacks.md", &text);
+    repo.commit("another SOP and a strange folder");
+    let (_, stderr) = publish(&repo);
+    assert_eq!(
+        std::fs::read_to_string(repo.path(KEPT_FORM)).unwrap(),
+        "THEIR FILE\n"
+    );
+    assert!(
+        stderr.contains("the copy of `sops/pay/forms/refund.txt` a release links is not published: the repository's own `@releases/SOP-0001/v1.0.0/sops/pay/forms/refund.txt` takes its place on the site"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_form_committed_after_the_release_waits_for_the_next_one() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\nFill in [the refund form](forms/refund.txt).\n";
+    repo.write(PATH, &text);
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo.write("sops/pay/forms/refund.txt", "LATER FORM\n");
+    repo.commit("the form, forgotten at the release");
+    let (page, stderr) = publish(&repo);
+    let page = page.expect("a page");
+    assert!(!page.contains("refund.txt"), "{page}");
+    assert!(
+        stderr.contains("`sops/pay/forms/refund.txt` is not on the page of SOP-0001 v1.0.0: it was not committed when that version was released"),
+        "{stderr}"
+    );
+    assert!(!repo.path("site/files/sops/pay/forms/refund.txt").exists());
+}
+
 #[test]
 fn a_release_rebased_over_a_recorded_review_keeps_counting() {
     let repo = released();

@@ -13,21 +13,66 @@ use rayon::prelude::*;
 
 use super::context::{GroupKind, Layout, Link, SiteInfo, SopCard};
 use super::search::{self, search_files};
-use super::select::{Entry, Selection, name_slug};
+use super::select::{Entry, Selection, name_slug, release_files};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
-use crate::git::history::Histories;
+use crate::git::history::{Histories, Release};
 use crate::repo::{Corpus, Repo, Settings, Sop, Status};
 use crate::report::{self, ReviewState};
 
-/// The pages of one SOP (site path, HTML) and the repository files they link to.
 /// The pages of one SOP (site path, HTML), the repository files they link to, and, when
 /// asked, the searchable text of its current page and translations (by translation language).
 type SopPages = (
     Vec<(String, String)>,
-    BTreeSet<String>,
+    Linked,
     Vec<(Option<String>, Vec<crate::site::search::Section>)>,
 );
+
+/// The repository files pages link to.
+#[derive(Debug, Default)]
+struct Linked {
+    /// Copied under `files/`: as committed at `HEAD` (the working copy's in a preview of
+    /// drafts, or outside git).
+    current: BTreeSet<String>,
+    /// As a release committed them, where they changed since: site path → (repository path,
+    /// blob).
+    released: BTreeMap<String, (String, git2::Oid)>,
+}
+
+impl Linked {
+    fn extend(&mut self, other: Linked) {
+        self.current.extend(other.current);
+        self.released.extend(other.released);
+    }
+}
+
+/// The git repository's files, for pages made from releases and for copying linked files.
+struct GitFiles {
+    /// Makes readers of committed files.
+    texts: crate::git::history::TextSource,
+    /// `HEAD`'s commit; `None` before the first commit.
+    head: Option<git2::Oid>,
+    /// Readers between pages: each keeps the trees and files it read, which the next
+    /// release's pages mostly share.
+    readers: std::sync::Mutex<Vec<crate::git::history::TextReader>>,
+}
+
+impl GitFiles {
+    fn reader(&self) -> crate::git::history::TextReader {
+        self.readers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop()
+            .unwrap_or_else(|| self.texts.reader())
+    }
+
+    fn give_back(&self, reader: crate::git::history::TextReader) {
+        self.readers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(reader);
+    }
+}
 
 /// Shared, read-only state of one build.
 struct Build<'a> {
@@ -48,6 +93,52 @@ struct Build<'a> {
     lost_links: std::sync::Mutex<BTreeSet<(String, String)>>,
     /// The words rendered bodies add, by page language, made once per language.
     body_words: std::sync::Mutex<HashMap<String, std::sync::Arc<super::markdown::BodyWords>>>,
+    /// The git repository, when `tracked` is its index.
+    git: Option<GitFiles>,
+    /// Files a release's text links that its commit did not have: (id, version, path).
+    later_files: std::sync::Mutex<BTreeSet<(String, String, String)>>,
+}
+
+impl Build<'_> {
+    /// One line per file a release's text links that its commit did not have (the first
+    /// few): the page shows the link as plain text, and how to publish the file.
+    fn later_files_notes(&self) -> Vec<String> {
+        const SHOWN: usize = 5;
+        let later = self
+            .later_files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut notes: Vec<String> = later
+            .iter()
+            .take(SHOWN)
+            .map(|(id, version, rel)| {
+                format!(
+                    "`{rel}` is not on the page of {id} v{version}: it was not committed when that version was released, so the page shows the link as plain text; release {id} again to publish it with the SOP"
+                )
+            })
+            .collect();
+        if later.len() > SHOWN {
+            notes.push(format!(
+                "and {} more files linked from releases that did not have them",
+                later.len() - SHOWN
+            ));
+        }
+        notes
+    }
+
+    /// Where the files linked by the text of `release` (of the SOP with slug `slug`) come
+    /// from; `None` without git.
+    fn at_release(&self, slug: &str, release: &Release) -> Option<super::links::AtRelease> {
+        let git = self.git.as_ref()?;
+        Some(super::links::AtRelease {
+            commit: git2::Oid::from_str(&release.commit).ok()?,
+            head: git.head.filter(|_| !self.options.drafts),
+            folder: release_files(slug, &release.version),
+            reader: std::cell::RefCell::new(git.reader()),
+            kept: std::cell::RefCell::default(),
+            later: std::cell::RefCell::default(),
+        })
+    }
 }
 
 /// When the version a page shows is next reviewed, and where it stands on the build's day.
@@ -95,6 +186,7 @@ pub(super) fn render_all(
     options: &Options,
     sink: &Sink<'_>,
 ) -> Result<Site, SiteError> {
+    let tracked = crate::publishable::Tracked::load(&repo.root);
     let departments = unique_slugs(
         selection
             .entries
@@ -116,9 +208,25 @@ pub(super) fn render_all(
         departments,
         tags,
         feed: !selection.entries.is_empty(),
-        tracked: crate::publishable::Tracked::load(&repo.root),
+        git: match &tracked {
+            crate::publishable::Tracked::Index(_) => crate::git::Repo::open(&repo.root)
+                .map_err(|source| SiteError::Git { source })?
+                .map(|git| -> Result<GitFiles, SiteError> {
+                    Ok(GitFiles {
+                        texts: git.texts(),
+                        head: git
+                            .head_commit()
+                            .map_err(|source| SiteError::Git { source })?,
+                        readers: std::sync::Mutex::default(),
+                    })
+                })
+                .transpose()?,
+            _ => None,
+        },
+        tracked,
         lost_links: std::sync::Mutex::default(),
         body_words: std::sync::Mutex::default(),
+        later_files: std::sync::Mutex::default(),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -157,7 +265,7 @@ pub(super) fn render_all(
                 kept.push(entry.url.clone());
                 kept.extend(entry.translations.iter().map(|t| t.url.clone()));
                 kept.extend(entry.archived.iter().map(|a| a.url.clone()));
-                return Ok(BTreeSet::new());
+                return Ok(Linked::default());
             }
             let (pages, linked, texts) = build.sop_pages(entry, reading.is_some())?;
             for (path, html) in pages {
@@ -170,7 +278,7 @@ pub(super) fn render_all(
             }
             Ok(linked)
         })
-        .try_reduce(BTreeSet::new, |mut a, b| {
+        .try_reduce(Linked::default, |mut a, b| {
             a.extend(b);
             Ok(a)
         })?;
@@ -261,30 +369,60 @@ pub(super) fn render_all(
             "no linked file is published: git's list of tracked files cannot be read ({why})"
         ));
     }
+    notes.extend(build.later_files_notes());
     let warn_size = repo.settings.config.site.attachment_warn_size.bytes();
+    let mut reader = build.git.as_ref().map(GitFiles::reader);
     // In git, a linked file is published as committed: an uncommitted edit of a form or a
     // picture never reaches an approved page (a preview of drafts shows the working copy's).
-    let git = match &build.tracked {
-        crate::publishable::Tracked::Index(_) if !options.drafts => {
-            crate::git::Repo::open(&repo.root).map_err(|source| SiteError::Git { source })?
+    let head = build
+        .git
+        .as_ref()
+        .filter(|_| !options.drafts)
+        .map(|git| git.head);
+    let mut files: Vec<(String, String, Source)> = linked_files
+        .current
+        .into_iter()
+        .map(|rel| {
+            let source = match (head, reader.as_mut()) {
+                (Some(head), Some(reader)) => head
+                    .and_then(|head| reader.file_blob(head, &rel))
+                    .map_or(Source::NotCommitted, Source::Blob),
+                _ => Source::Working,
+            };
+            (format!("files/{rel}"), rel, source)
+        })
+        .collect();
+    // A repository file at `@releases/…` would take a release's copy's place: the
+    // repository's file wins, and the release's copy is named.
+    let taken: BTreeSet<String> = files.iter().map(|(site, _, _)| site.clone()).collect();
+    for (site, (rel, blob)) in linked_files.released {
+        if taken.contains(&site) {
+            notes.push(format!(
+                "the copy of `{rel}` a release links is not published: the repository's own `{}` takes its place on the site; rename that folder to publish both",
+                site.trim_start_matches("files/")
+            ));
+            continue;
         }
-        _ => None,
-    };
-    for rel in linked_files {
-        let content = match &git {
-            Some(git) => match git
-                .bytes_at_head(&rel)
-                .map_err(|source| SiteError::Git { source })?
-            {
-                Some(bytes) => Content::Bytes(bytes),
+        files.push((site, rel, Source::Blob(blob)));
+    }
+    for (site, rel, source) in files {
+        let content = match source {
+            Source::Working => Content::File(repo.root.join(&rel)),
+            Source::Blob(blob) => match reader.as_mut().and_then(|r| r.bytes(blob)) {
+                Some(bytes) => Content::Bytes(bytes.to_vec()),
                 None => {
                     notes.push(format!(
-                        "`{rel}` is not published: it is not committed yet (commit it, then publish)"
+                        "`{rel}` is not published: git cannot read its committed copy (`git fsck` says what is wrong with the repository)"
                     ));
                     continue;
                 }
             },
-            None => Content::File(repo.root.join(&rel)),
+            Source::NotCommitted => {
+                notes.push(format!(
+                    "`{rel}` is not published: it is not committed yet (commit it, then publish)"
+                ));
+                continue;
+            }
         };
         let size = match &content {
             Content::Bytes(bytes) => bytes.len() as u64,
@@ -303,7 +441,7 @@ pub(super) fn render_all(
             ));
         }
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        sink(format!("files/{rel}"), content)?;
+        sink(site, content)?;
     }
     let mut pages = std::mem::take(
         &mut *pages
@@ -329,6 +467,16 @@ pub(super) fn render_all(
         written: count.into_inner(),
     })
 }
+/// Where the bytes of a linked file come from.
+enum Source {
+    /// The working copy (outside git, or a preview of drafts).
+    Working,
+    /// A committed file.
+    Blob(git2::Oid),
+    /// Nothing: the file is not committed at `HEAD`.
+    NotCommitted,
+}
+
 /// One line per link to a Markdown file the site has no page for (the first few): which SOP
 /// links where, why there is no page, and that the link shows as plain text until there is.
 fn lost_links_notes(

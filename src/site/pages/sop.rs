@@ -1,6 +1,6 @@
 //! The pages of one SOP: its current page, its archived versions and their notices.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use crate::git::history::Release;
 use crate::repo::{Sop, Status};
@@ -13,14 +13,14 @@ use crate::site::markdown;
 use crate::site::select::{Archived, Entry, Pending, Shown};
 use crate::site::{SiteError, root_of};
 
-use super::{Build, SopPages, department_of, language_name, status_text, text, type_of};
+use super::{Build, Linked, SopPages, department_of, language_name, status_text, text, type_of};
 use crate::site::search::Section;
 
 impl Build<'_> {
     /// The current page, its translations and its archived versions.
     pub(super) fn sop_pages(&self, entry: &Entry<'_>, search: bool) -> Result<SopPages, SiteError> {
         let mut out = Vec::new();
-        let mut linked = BTreeSet::new();
+        let mut linked = Linked::default();
         // The searchable text of the current page and of each translation, with `search`.
         let mut texts: Vec<(Option<String>, Vec<Section>)> = Vec::new();
         // Current page.
@@ -299,10 +299,16 @@ impl Build<'_> {
         languages: Vec<Link>,
         current_url: Option<String>,
         archived: bool,
-        linked: &mut BTreeSet<String>,
+        linked: &mut Linked,
         search: bool,
     ) -> Result<(String, Option<Vec<Section>>), SiteError> {
         let root = root_of(path);
+        // The text of a release links the files committed with it.
+        let made_from = release.filter(|_| {
+            archived
+                || matches!(entry.shown, Shown::Released { .. }) && std::ptr::eq(sop, &*entry.sop)
+        });
+        let at_release = made_from.and_then(|r| self.at_release(&entry.slug, r));
         let links = PageLinks {
             selection: self.selection,
             repo_root: &self.root,
@@ -311,6 +317,7 @@ impl Build<'_> {
             tracked: &self.tracked,
             config: &self.repo.settings.config.links,
             lost: &self.lost_links,
+            release: at_release.as_ref(),
         };
         let words = self.body_words(self.language_of(sop));
         let (body, sections) = if search {
@@ -323,7 +330,23 @@ impl Build<'_> {
         } else {
             (markdown::render(sop, &links, &words), None)
         };
-        linked.extend(body.files);
+        linked.current.extend(body.files);
+        if let (Some(at), Some(r), Some(git)) = (at_release, made_from, &self.git) {
+            git.give_back(at.reader.into_inner());
+            linked.released.extend(at.kept.into_inner());
+            let later = at.later.into_inner();
+            if !later.is_empty() {
+                let mut all = self
+                    .later_files
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                all.extend(
+                    later
+                        .into_iter()
+                        .map(|rel| (entry.id.clone(), r.version.clone(), rel)),
+                );
+            }
+        }
         // An archived version is a record: its review dates are those of its time.
         let review = if archived {
             super::Review::default()
