@@ -53,8 +53,20 @@ pub(super) struct AtRelease {
     pub(super) reader: RefCell<TextReader>,
     /// Linked files that changed since the release: site path → (repository path, blob).
     pub(super) kept: RefCell<BTreeMap<String, (String, Oid)>>,
-    /// Linked files the release's commit did not have (committed after it).
-    pub(super) later: RefCell<BTreeSet<String>>,
+    /// Linked files that are not now as the release committed them.
+    pub(super) since: RefCell<BTreeMap<String, SinceRelease>>,
+}
+
+/// How a linked file now differs from the one a release committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum SinceRelease {
+    /// The release's commit had no such file (it was committed later): the link shows as
+    /// plain text.
+    Added,
+    /// Changed since: the page links the release's copy.
+    Changed,
+    /// Deleted since: the page links the release's copy.
+    Deleted,
 }
 
 impl AtRelease {
@@ -65,7 +77,9 @@ impl AtRelease {
         }
         let mut reader = self.reader.borrow_mut();
         let Some(blob) = reader.file_blob(self.commit, target) else {
-            self.later.borrow_mut().insert(target.to_string());
+            self.since
+                .borrow_mut()
+                .insert(target.to_string(), SinceRelease::Added);
             return Target::Drop;
         };
         if publishable::extension(target) == "svg" {
@@ -77,14 +91,18 @@ impl AtRelease {
             };
         }
         let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-        if self
-            .head
-            .is_some_and(|head| reader.file_blob(head, target) == Some(blob))
-        {
-            return Target::File {
-                url: format!("{root}files/{}{frag}", encode_path(target)),
-                path: target.to_string(),
+        if let Some(head) = self.head {
+            let since = match reader.file_blob(head, target) {
+                Some(now) if now == blob => {
+                    return Target::File {
+                        url: format!("{root}files/{}{frag}", encode_path(target)),
+                        path: target.to_string(),
+                    };
+                }
+                Some(_) => SinceRelease::Changed,
+                None => SinceRelease::Deleted,
             };
+            self.since.borrow_mut().insert(target.to_string(), since);
         }
         let site = format!("{}{target}", self.folder);
         let url = format!("{root}{}{frag}", encode_path(&site));

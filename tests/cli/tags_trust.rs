@@ -298,6 +298,10 @@ fn a_form_changed_after_the_release_is_published_as_released() {
     );
     // The later form is on no page, so it is not published at all.
     assert!(!repo.path("site/files/sops/pay/forms/refund.txt").exists());
+    assert!(
+        stderr.contains("`sops/pay/forms/refund.txt` changed after SOP-0001 v1.0.0 was released: the page links the copy released with it; release SOP-0001 again to publish the new one"),
+        "{stderr}"
+    );
     let archived = std::fs::read_to_string(repo.path("site/sops/SOP-0001/v1.0.0.html")).unwrap();
     assert!(
         archived
@@ -324,11 +328,12 @@ fn each_release_links_its_own_form() {
         std::fs::read_to_string(repo.path("site/files/sops/pay/forms/refund.txt")).unwrap(),
         "LATER FORM\n"
     );
-    // The archived v1.0.0 keeps the form it was approved with.
+    // The archived v1.0.0 keeps the form it was approved with, as expected: no note.
     assert_eq!(
         std::fs::read_to_string(repo.path(KEPT_FORM)).unwrap(),
         "APPROVED FORM\n"
     );
+    assert!(!stderr.contains("changed after"), "{stderr}");
 }
 
 #[test]
@@ -345,6 +350,10 @@ fn a_form_deleted_after_the_release_stays_on_its_page() {
     assert_eq!(
         std::fs::read_to_string(repo.path(KEPT_FORM)).unwrap(),
         "APPROVED FORM\n"
+    );
+    assert!(
+        stderr.contains("`sops/pay/forms/refund.txt` was deleted after SOP-0001 v1.0.0 was released: the page still links the copy released with it"),
+        "{stderr}"
     );
 }
 

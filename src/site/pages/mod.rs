@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use super::context::{GroupKind, Layout, Link, SiteInfo, SopCard};
+use super::links::SinceRelease;
 use super::search::{self, search_files};
 use super::select::{Entry, Selection, name_slug, release_files};
 use super::theme::Theme;
@@ -95,32 +96,39 @@ struct Build<'a> {
     body_words: std::sync::Mutex<HashMap<String, std::sync::Arc<super::markdown::BodyWords>>>,
     /// The git repository, when `tracked` is its index.
     git: Option<GitFiles>,
-    /// Files a release's text links that its commit did not have: (id, version, path).
-    later_files: std::sync::Mutex<BTreeSet<(String, String, String)>>,
+    /// Files the text in force of an SOP links that are not now as its release committed
+    /// them: (id, version, path, how).
+    since_release: std::sync::Mutex<BTreeSet<(String, String, String, SinceRelease)>>,
 }
 
 impl Build<'_> {
-    /// One line per file a release's text links that its commit did not have (the first
-    /// few): the page shows the link as plain text, and how to publish the file.
-    fn later_files_notes(&self) -> Vec<String> {
+    /// One line per file the text in force of an SOP links that is not now as its release
+    /// committed it (the first few): what the page links, and how to publish the file as it is.
+    fn since_release_notes(&self) -> Vec<String> {
         const SHOWN: usize = 5;
-        let later = self
-            .later_files
+        let files = self
+            .since_release
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut notes: Vec<String> = later
+        let mut notes: Vec<String> = files
             .iter()
             .take(SHOWN)
-            .map(|(id, version, rel)| {
-                format!(
+            .map(|(id, version, rel, how)| match how {
+                SinceRelease::Added => format!(
                     "`{rel}` is not on the page of {id} v{version}: it was not committed when that version was released, so the page shows the link as plain text; release {id} again to publish it with the SOP"
-                )
+                ),
+                SinceRelease::Changed => format!(
+                    "`{rel}` changed after {id} v{version} was released: the page links the copy released with it; release {id} again to publish the new one"
+                ),
+                SinceRelease::Deleted => format!(
+                    "`{rel}` was deleted after {id} v{version} was released: the page still links the copy released with it; release {id} again, without the link, to take it off"
+                ),
             })
             .collect();
-        if later.len() > SHOWN {
+        if files.len() > SHOWN {
             notes.push(format!(
-                "and {} more files linked from releases that did not have them",
-                later.len() - SHOWN
+                "and {} more linked files that are not as their SOP's release committed them",
+                files.len() - SHOWN
             ));
         }
         notes
@@ -136,7 +144,7 @@ impl Build<'_> {
             folder: release_files(slug, &release.version),
             reader: std::cell::RefCell::new(git.reader()),
             kept: std::cell::RefCell::default(),
-            later: std::cell::RefCell::default(),
+            since: std::cell::RefCell::default(),
         })
     }
 }
@@ -226,7 +234,7 @@ pub(super) fn render_all(
         tracked,
         lost_links: std::sync::Mutex::default(),
         body_words: std::sync::Mutex::default(),
-        later_files: std::sync::Mutex::default(),
+        since_release: std::sync::Mutex::default(),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -369,7 +377,7 @@ pub(super) fn render_all(
             "no linked file is published: git's list of tracked files cannot be read ({why})"
         ));
     }
-    notes.extend(build.later_files_notes());
+    notes.extend(build.since_release_notes());
     let warn_size = repo.settings.config.site.attachment_warn_size.bytes();
     let mut reader = build.git.as_ref().map(GitFiles::reader);
     // In git, a linked file is published as committed: an uncommitted edit of a form or a

@@ -334,16 +334,18 @@ impl Build<'_> {
         if let (Some(at), Some(r), Some(git)) = (at_release, made_from, &self.git) {
             git.give_back(at.reader.into_inner());
             linked.released.extend(at.kept.into_inner());
-            let later = at.later.into_inner();
-            if !later.is_empty() {
+            // An archived version links what it was released with, as expected: only the
+            // version in force is worth a note.
+            let since = at.since.into_inner();
+            if !archived && !since.is_empty() {
                 let mut all = self
-                    .later_files
+                    .since_release
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 all.extend(
-                    later
+                    since
                         .into_iter()
-                        .map(|rel| (entry.id.clone(), r.version.clone(), rel)),
+                        .map(|(rel, how)| (entry.id.clone(), r.version.clone(), rel, how)),
                 );
             }
         }
