@@ -725,6 +725,15 @@ pub fn release_subject_version<'s>(subject: &'s str, id: &str) -> Option<&'s str
         .filter(|v| semver::Version::parse(v).is_ok())
 }
 
+/// The id a subject `sop release` wrote names (`SOP-0001` in `SOP-0001 v1.2.0: …`).
+pub fn release_subject_id(subject: &str) -> Option<&str> {
+    let (id, _) = subject.split_once(" v")?;
+    (!id.is_empty()
+        && !id.contains(char::is_whitespace)
+        && release_subject_version(subject, id).is_some())
+    .then_some(id)
+}
+
 /// The SOP files committed at `HEAD`: path relative to the SOP root → blob.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeadBlobs {
@@ -765,5 +774,28 @@ pub(crate) fn front_matter_text(text: &str, key: &str) -> Option<String> {
     match &fm.get(key)?.value {
         Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_release_subject_names_its_id() {
+        assert_eq!(
+            release_subject_id("SOP-0001 v1.2.0: Clearer steps"),
+            Some("SOP-0001")
+        );
+        assert_eq!(release_subject_id("OPS-7 v0.1.0-rc.1: Try"), Some("OPS-7"));
+        for not in [
+            "Fix SOP-0001 v1.2.0: typo",
+            "SOP-0001 v1.2: short version",
+            "SOP-0001 v1.2.0 no colon",
+            " v1.0.0: no id",
+            "renumber refunds",
+        ] {
+            assert_eq!(release_subject_id(not), None, "{not}");
+        }
     }
 }

@@ -362,7 +362,10 @@ pub fn select<'a>(
     for (p, found) in picked {
         notes.extend(found);
         match p {
-            Ok(e) => entries.push(e),
+            Ok(e) => match renumbered(&e, histories) {
+                Some(reason) => left_out.push(reason),
+                None => entries.push(e),
+            },
             Err(reason) => left_out.push(reason),
         }
     }
@@ -794,6 +797,30 @@ fn pick<'a>(
             ),
         )),
     }
+}
+
+/// Why `e`, shown from its last commit, is left out when its file was released as another
+/// SOP that is gone (its id changed since): no release approves the text under the new id,
+/// and the change of id may have come with an edit. A copy of an SOP that is still there (git
+/// follows copies too) is an SOP of its own.
+fn renumbered(e: &Entry<'_>, histories: &Histories) -> Option<String> {
+    if !matches!(e.shown, Shown::Committed { .. }) {
+        return None;
+    }
+    let (commit, _) = e
+        .history?
+        .commits
+        .iter()
+        .map(|c| c.summary.as_str())
+        .filter_map(|s| Some((s, history::release_subject_id(s)?)))
+        .find(|(_, other)| *other != e.id && !histories.contains_key(*other))?;
+    Some(left_out(
+        e.working,
+        &format!(
+            "its file was released as another SOP (\"{commit}\") and its id changed since, so no release approves this text: once it is reviewed, release it under its new id with {}, or give it back its old id",
+            crate::git::approval::approve_command(&e.id, "--minor", "Released under its new id")
+        ),
+    ))
 }
 
 /// Whether `sop` names no approver and no effective date: nothing says it was ever in force.

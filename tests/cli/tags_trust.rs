@@ -369,7 +369,8 @@ fn a_repository_folder_named_like_the_releases_copies_keeps_its_own_file() {
     let (_, stderr) = publish(&repo);
     assert_eq!(
         std::fs::read_to_string(repo.path(KEPT_FORM)).unwrap(),
-        "THEIR FILE\n"
+        "THEIR FILE\n",
+        "{stderr}"
     );
     assert!(
         stderr.contains("the copy of `sops/pay/forms/refund.txt` a release links is not published: the repository's own `@releases/SOP-0001/v1.0.0/sops/pay/forms/refund.txt` takes its place on the site"),
@@ -395,6 +396,35 @@ fn a_form_committed_after_the_release_waits_for_the_next_one() {
         "{stderr}"
     );
     assert!(!repo.path("site/files/sops/pay/forms/refund.txt").exists());
+}
+
+#[test]
+fn an_sop_whose_id_changed_after_its_release_is_not_published_as_approved() {
+    let repo = released();
+    // The id changed by hand, with an edit nobody approved, in one commit.
+    let text = repo.read(PATH).replace("SOP-0001", "SOP-0009") + &format!("\n{EDIT}\n");
+    repo.git(&["rm", "-q", PATH]);
+    repo.write("sops/pay/SOP-0009-refunds.md", &text);
+    repo.commit("renumber refunds");
+    let (_, stderr) = publish(&repo);
+    let page = std::fs::read_to_string(repo.path("site/sops/SOP-0009.html")).ok();
+    assert!(page.is_none(), "{stderr}");
+    assert!(
+        stderr.contains("`SOP-0009` (`sops/pay/SOP-0009-refunds.md`) is not published: its file was released as another SOP (\"SOP-0001 v1.0.0: First approved refunds\") and its id changed since, so no release approves this text"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_copy_of_a_released_sop_under_a_new_id_is_an_sop_of_its_own() {
+    let repo = released();
+    // git follows copies too: the copy's history holds SOP-0001's release commit.
+    let text = repo.read(PATH).replace("SOP-0001", "SOP-0002");
+    repo.write("sops/pay/SOP-0002-refunds-for-gifts.md", &text);
+    repo.commit("SOP-0002 from SOP-0001");
+    let (_, stderr) = publish(&repo);
+    assert!(repo.path("site/sops/SOP-0002.html").is_file(), "{stderr}");
+    assert!(!stderr.contains("released as another SOP"), "{stderr}");
 }
 
 #[test]
