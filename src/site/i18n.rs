@@ -512,8 +512,12 @@ pub fn direction(tag: &str) -> &'static str {
 /// transliteration would not read well are left out, each leaving a word break:
 /// - Arabic-script and Hebrew (and Syriac): written without most vowels, so the ASCII is a
 ///   row of consonants (`استرداد الهدايا` → `strdd lhdy`) no reader recognises;
+/// - Thai, Lao, Khmer and Myanmar: written without spaces between words, so a title comes
+///   out as one long run of letters (`การคืนเงิน` → `kaarkhuuenengin`);
 /// - Japanese: its kanji come out as Chinese readings, so in a text with kana neither kana
-///   nor kanji are kept.
+///   nor kanji are kept;
+/// - emoji and other pictographs: decoration, whose English names (`🎁` → `gift`) would read
+///   as words of the title.
 ///
 /// The result may be empty: the caller then names the file by its id alone.
 pub fn readable_ascii(text: &str) -> String {
@@ -534,7 +538,7 @@ pub fn readable_ascii(text: &str) -> String {
     out
 }
 
-/// Arabic-script, Hebrew and Syriac letters.
+/// Letters of the scripts, and the pictographs, [`readable_ascii`] leaves out.
 fn unreadable(c: char) -> bool {
     matches!(c as u32,
         0x0590..=0x05FF // Hebrew
@@ -542,6 +546,14 @@ fn unreadable(c: char) -> bool {
         | 0x0700..=0x074F // Syriac
         | 0x0750..=0x077F // Arabic Supplement
         | 0x0870..=0x08FF // Arabic Extended-B, -A
+        | 0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x19E0..=0x19FF // Khmer symbols
+        | 0x200D // zero-width joiner (between the parts of an emoji)
+        | 0x2600..=0x27BF // miscellaneous symbols, dingbats
+        | 0xFE0F // emoji presentation
+        | 0x1F000..=0x1FAFF // emoji and pictographs
         | 0xFB1D..=0xFB4F // Hebrew presentation forms
         | 0xFB50..=0xFDFF // Arabic presentation forms A
         | 0xFE70..=0xFEFF // Arabic presentation forms B
@@ -827,6 +839,15 @@ mod tests {
         assert_eq!(readable_ascii("Über"), "Uber");
         assert_eq!(readable_ascii("返金の手続き").trim(), "");
         assert!(readable_ascii("虚拟礼物").contains("Xu"));
+        assert_eq!(readable_ascii("การคืนเงินให้ครีเอเตอร์").trim(), "");
+        assert_eq!(readable_ascii("ការសងប្រាក់").trim(), "");
+        assert_eq!(readable_ascii("Gift refunds 🎁✅").trim(), "Gift refunds");
+        assert_eq!(
+            readable_ascii("Team 👩‍💻 on call")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["Team", "on", "call"]
+        );
         assert_eq!(
             readable_ascii("Refund استرداد")
                 .split_whitespace()
