@@ -991,6 +991,7 @@ mod tests {
             commit: commit.into(),
             approvals: Vec::new(),
             blob: None,
+            landed: None,
             place: None,
         }
     }
