@@ -4,11 +4,14 @@
 //! JSON (stable): one SOP is `{"id", "path", "commits": [{"commit", "date", "author",
 //! "summary", "path", "kind", "pull_request"?, "merge"?}], "releases": [{"version", "tag",
 //! "date", "tagger", "summary", "commit", "approvals": [{"name", "email", "date",
-//! "meaning"}]}]}`, newest first; `--all` prints an array of those, sorted by id, then the
+//! "meaning"}], "landed"?}]}`, newest first; `--all` prints an array of those, sorted by id, then the
 //! files without an id (`"id": null`) by path. `kind` is `commit`, `review` (made by `sop
 //! review`) or `release` (the commit a release tag points to). `pull_request` is the number of
 //! the pull request that brought the commit in, when a merge or squash subject names one;
 //! `merge` the merge commit that brought it to the main line (absent for commits made on it).
+//! A release made on a branch that was then squash-merged or rebased has its tag on a commit
+//! `HEAD` does not reach: its `"landed"` is the commit of this history after which the file is
+//! exactly the released text (that commit's `kind` is `release`); absent otherwise.
 //! `approvals` are read from the `Approved-by`/`Approved-on`/`Approval-meaning` trailers of
 //! the tag message, one object per approver (`email` left out when none was given); empty for
 //! a release that was not approved. An SOP that is not committed yet has empty lists.
@@ -211,7 +214,8 @@ fn approval_lines(r: &history::Release) -> Vec<String> {
         .collect()
 }
 
-/// Releases, reviews and commits of `h`, newest first; a release commit shows as its release.
+/// Releases, reviews and commits of `h`, newest first; a release commit (or the commit where a
+/// squash-merged or rebased release landed) shows as its release.
 /// A release is by the author of its commit (who made the change released), else by who
 /// tagged it; a review shows the version it confirmed, read from the file at its commit.
 fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
@@ -222,7 +226,8 @@ fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
         let mut shown = false;
         if c.kind == RevisionKind::Release {
             for (i, r) in h.releases.iter().enumerate() {
-                if r.commit == c.commit && !used.get(i).copied().unwrap_or(true) {
+                let here = r.commit == c.commit || r.landed.as_deref() == Some(c.commit.as_str());
+                if here && !used.get(i).copied().unwrap_or(true) {
                     if let Some(u) = used.get_mut(i) {
                         *u = true;
                     }
@@ -231,7 +236,9 @@ fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
                         date: r.date.clone(),
                         what: "release",
                         version: r.version.clone(),
-                        commit: short(&r.commit),
+                        // The commit of this branch: a release that landed by a squash or a
+                        // rebase shows the commit that brought its text.
+                        commit: short(&c.commit),
                         who: if c.author.is_empty() {
                             r.tagger.clone()
                         } else {

@@ -105,8 +105,14 @@ pub struct Release {
     /// change it brought in (not in the JSON).
     #[serde(skip)]
     pub blob: Option<Oid>,
-    /// The tagged commit's place in the walk, newest first, when `HEAD` reaches it (not in the
-    /// JSON).
+    /// The commit of `HEAD`'s history where the released text landed when `HEAD` does not
+    /// reach the tagged commit (the release was made on a branch that was then squash-merged
+    /// or rebased): the oldest commit after which the file has exactly the released text.
+    /// Absent when the tag is on `HEAD`'s history or the text never landed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landed: Option<String>,
+    /// Where the release is in the walk, newest first (not in the JSON): the tagged commit's
+    /// place when `HEAD` reaches it, else that of the commit it [`landed`](Self::landed) on.
     #[serde(skip)]
     pub place: Option<u32>,
 }
@@ -306,6 +312,8 @@ impl Repo {
             .enumerate()
             .map(|(i, n)| (n.oid, u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
+        // Reads the text at a release tag `HEAD` does not reach (rare: only those releases).
+        let mut texts = self.texts().reader();
         let mut out = Histories::new();
         for ((path, id), f) in sops.iter().zip(followed) {
             let key = id
@@ -359,8 +367,20 @@ impl Repo {
                 r.place = Oid::from_str(&r.commit)
                     .ok()
                     .and_then(|id| by_oid.get(&id).copied());
+                if r.place.is_none()
+                    && let Some(c) = landing(&mut texts, r, &commits)
+                {
+                    r.place = Oid::from_str(&c.commit)
+                        .ok()
+                        .and_then(|id| by_oid.get(&id).copied());
+                    r.landed = Some(c.commit.clone());
+                }
             }
-            let released: HashSet<&str> = rel_releases.iter().map(|r| r.commit.as_str()).collect();
+            let released: HashSet<&str> = rel_releases
+                .iter()
+                .flat_map(|r| [Some(r.commit.as_str()), r.landed.as_deref()])
+                .flatten()
+                .collect();
             for c in &mut commits {
                 if c.kind == RevisionKind::Commit && released.contains(c.commit.as_str()) {
                     c.kind = RevisionKind::Release;
@@ -402,6 +422,28 @@ fn released_blob(
     (tree(release)? == tree(&c.commit)?)
         .then_some(c.blob)
         .flatten()
+}
+
+/// Where `release`, tagged on a commit `HEAD` does not reach, landed among `commits` (newest
+/// first): the oldest commit after which the file is exactly the released text. A release made
+/// on a branch that was squash-merged or rebased has its text on `HEAD`'s history in another
+/// commit. The released blob is the history's when it knows it, else the file's at the tag,
+/// under any path the SOP had.
+fn landing<'c>(
+    texts: &mut TextReader,
+    release: &Release,
+    commits: &'c [Revision],
+) -> Option<&'c Revision> {
+    let blob = match release.blob {
+        Some(blob) => blob,
+        None => {
+            let tagged = Oid::from_str(&release.commit).ok()?;
+            let mut paths: Vec<&str> = commits.iter().map(|c| c.path.as_str()).collect();
+            paths.dedup();
+            paths.into_iter().find_map(|p| texts.file_blob(tagged, p))?
+        }
+    };
+    commits.iter().rev().find(|c| c.blob == Some(blob))
 }
 
 /// Each commit's changes in `region` against its first parent (all of a first commit's

@@ -271,6 +271,7 @@ fn tag_of_tag(
                     commit: id.to_string(),
                     approvals,
                     blob: None,
+                    landed: None,
                     place: None,
                 }));
             }
@@ -319,6 +320,7 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         commit: tag.commit,
         approvals: super::approval::from_message(&tag.message),
         blob: None,
+        landed: None,
         place: None,
     })
 }

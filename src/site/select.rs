@@ -1018,6 +1018,7 @@ mod tests {
             commit: commit.into(),
             approvals: Vec::new(),
             blob: None,
+            landed: None,
             place: None,
         }
     }

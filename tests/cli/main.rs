@@ -39,6 +39,7 @@ mod new;
 mod precommit;
 mod publish;
 mod release;
+mod release_landed;
 mod release_safety;
 mod review;
 mod schema;
