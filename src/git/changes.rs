@@ -160,19 +160,28 @@ impl<'r> Trees<'r> {
     /// # Errors
     /// When a tree cannot be read.
     pub(crate) fn lookup(&mut self, root: Oid, path: &str) -> Result<Option<FileId>, GitError> {
+        Ok(self.entry(root, path)?.filter(|(mode, _)| is_file(*mode)))
+    }
+
+    /// Whatever is at `path` (a work-tree path) in root tree `root`: a file, a link, a folder
+    /// or a submodule, with its mode.
+    ///
+    /// # Errors
+    /// When a tree cannot be read.
+    pub(crate) fn entry(&mut self, root: Oid, path: &str) -> Result<Option<FileId>, GitError> {
         let mut at = root;
         let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
         while let Some(name) = parts.next() {
             let last = parts.peek().is_none();
             let raw = self.tree(at)?;
             let Some((mode, id)) = RawTree(&raw)
-                .find(|e| e.name == name.as_bytes() && e.is_tree() != last)
+                .find(|e| e.name == name.as_bytes() && (last || e.is_tree()))
                 .and_then(|e| Some((e.mode, e.oid()?)))
             else {
                 return Ok(None);
             };
             if last {
-                return Ok(is_file(mode).then_some((mode, id)));
+                return Ok(Some((mode, id)));
             }
             at = id;
         }

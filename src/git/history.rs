@@ -675,6 +675,17 @@ impl TextSource {
     }
 }
 
+/// What a commit has at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeEntry {
+    /// A plain (or executable) file, with its blob.
+    File(Oid),
+    /// A folder.
+    Folder,
+    /// A symbolic link or a submodule.
+    Other,
+}
+
 /// Reads committed SOP text for one thread. Publishing reads thousands of releases this way:
 /// the pack reader keeps the trees it decoded, so they cost one pass over the objects they
 /// share.
@@ -693,10 +704,9 @@ impl TextReader {
         String::from_utf8(data.to_vec()).ok()
     }
 
-    /// The blob of the plain file at `path` (relative to the SOP root) in commit `commit`;
-    /// `None` when there is none there (missing, or a link, a folder or a submodule), or the
-    /// commit cannot be read. A page made from a release links the files of its commit.
-    pub fn file_blob(&mut self, commit: Oid, path: &str) -> Option<Oid> {
+    /// What commit `commit` has at `path` (relative to the SOP root); `None` when nothing, or
+    /// the commit cannot be read. A page made from a release links the files of its commit.
+    pub fn entry_at(&mut self, commit: Oid, path: &str) -> Option<TreeEntry> {
         let tree = match self.roots.get(&commit) {
             Some(tree) => *tree,
             None => {
@@ -706,15 +716,34 @@ impl TextReader {
             }
         };
         let full = format!("{}{path}", self.prefix);
-        match Trees::new(&mut self.reader).lookup(tree, &full).ok()? {
-            Some((mode, blob)) if is_blob_mode(mode) => Some(blob),
-            _ => None,
+        let (mode, id) = Trees::new(&mut self.reader).entry(tree, &full).ok()??;
+        Some(if is_blob_mode(mode) {
+            TreeEntry::File(id)
+        } else if mode == super::object::MODE_TREE {
+            TreeEntry::Folder
+        } else {
+            TreeEntry::Other
+        })
+    }
+
+    /// The blob of the plain file at `path` (relative to the SOP root) in commit `commit`;
+    /// `None` when there is none there (missing, or a link, a folder or a submodule), or the
+    /// commit cannot be read.
+    pub fn file_blob(&mut self, commit: Oid, path: &str) -> Option<Oid> {
+        match self.entry_at(commit, path)? {
+            TreeEntry::File(blob) => Some(blob),
+            TreeEntry::Folder | TreeEntry::Other => None,
         }
     }
 
     /// The bytes of blob `blob`; `None` when it is missing or not a file.
     pub fn bytes(&mut self, blob: Oid) -> Option<std::sync::Arc<[u8]>> {
         self.reader.blob(blob).ok()
+    }
+
+    /// The size of blob `blob` in bytes, read from its header (the blob is not read).
+    pub fn size(&mut self, blob: Oid) -> Option<usize> {
+        self.reader.size(blob).ok()
     }
 
     /// The text of `path` (relative to the SOP root) in commit `commit` (full hex id), else of

@@ -54,6 +54,22 @@ impl Reader {
         })
     }
 
+    /// The size of object `id`, from its header (for a packed delta, the size it resolves to),
+    /// without reading it.
+    ///
+    /// # Errors
+    /// When the object is missing or cannot be read.
+    pub(crate) fn size(&mut self, id: Oid) -> Result<usize, GitError> {
+        let odb = self
+            .repo()?
+            .odb()
+            .map_err(GitError::read("the object database"))?;
+        let (size, _) = odb
+            .read_header(id)
+            .map_err(GitError::read(format!("object {id}")))?;
+        Ok(size)
+    }
+
     /// The kind and content of object `id`.
     ///
     /// # Errors

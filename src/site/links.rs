@@ -10,7 +10,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::markdown::{self, Links, Target};
 use super::select::Selection;
-use crate::git::history::TextReader;
+use crate::git::history::{TextReader, TreeEntry};
 use crate::publishable::{self, Tracked};
 use crate::repo::Sop;
 use crate::repo::anchors::AnchorRule;
@@ -70,25 +70,43 @@ pub(super) enum SinceRelease {
 }
 
 impl AtRelease {
+    /// Note a link the release's commit has no file for when `HEAD` has it (committed since,
+    /// so releasing the SOP again publishes it); anything else (never committed, a link, a
+    /// submodule) is lint's to explain.
+    fn committed_later(&self, resolver: &Resolver, from: &str, path: &str, image: bool) {
+        let Some(head) = self.head else {
+            return;
+        };
+        let at_head = |p: &str| match self.reader.borrow_mut().entry_at(head, p)? {
+            TreeEntry::Folder => Some(Entry::Folder),
+            TreeEntry::File(_) | TreeEntry::Other => Some(Entry::File),
+        };
+        let found = if image {
+            resolver.resolve_image(from, path, at_head)
+        } else {
+            resolver.resolve(from, path, at_head)
+        };
+        if let Resolution::Found(target) = found
+            && self.reader.borrow_mut().file_blob(head, &target).is_some()
+            && !never_published(&target, image)
+        {
+            self.since.borrow_mut().insert(target, SinceRelease::Added);
+        }
+    }
+
     /// Where the release's copy of `target` (a file of the repository) is on the site.
     fn file(&self, target: &str, image: bool, fragment: Option<&str>, root: &str) -> Target {
-        if publishable::in_git_folder(target) || publishable::is_active_content(target, image) {
+        if never_published(target, image) {
             return Target::Drop;
         }
         let mut reader = self.reader.borrow_mut();
         let Some(blob) = reader.file_blob(self.commit, target) else {
-            self.since
-                .borrow_mut()
-                .insert(target.to_string(), SinceRelease::Added);
+            // A link or a submodule in the release: never published.
             return Target::Drop;
         };
         if publishable::extension(target) == "svg" {
-            return match reader.bytes(blob) {
-                Some(bytes) if bytes.len() as u64 <= SVG_INLINE_MAX => {
-                    Target::Rewrite(svg_data_url(&bytes))
-                }
-                _ => Target::Drop,
-            };
+            let size = reader.size(blob).map(|n| n as u64);
+            return inline_svg(size, || reader.bytes(blob));
         }
         let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
         if let Some(head) = self.head {
@@ -132,10 +150,12 @@ impl Links for PageLinks<'_, '_> {
             if selection.pages_by_path.contains_key(p) {
                 return Some(Entry::File);
             }
-            if let Some(at) = self.release
-                && at.reader.borrow_mut().file_blob(at.commit, p).is_some()
-            {
-                return Some(Entry::File);
+            // A release's page resolves its links in the release's commit alone.
+            if let Some(at) = self.release {
+                return match at.reader.borrow_mut().entry_at(at.commit, p)? {
+                    TreeEntry::Folder => Some(Entry::Folder),
+                    TreeEntry::File(_) | TreeEntry::Other => Some(Entry::File),
+                };
             }
             let meta = std::fs::metadata(self.repo_root.join(p)).ok()?;
             Some(if meta.is_dir() {
@@ -152,7 +172,13 @@ impl Links for PageLinks<'_, '_> {
         };
         let target = match resolution {
             Resolution::Found(target) => target,
-            Resolution::Missing { .. } | Resolution::Outside => return Target::Drop,
+            Resolution::Missing { .. } => {
+                if let Some(at) = self.release {
+                    at.committed_later(&resolver, self.from, &path, image);
+                }
+                return Target::Drop;
+            }
+            Resolution::Outside => return Target::Drop,
         };
         if let Some(&i) = selection.pages_by_path.get(&target) {
             let Some(entry) = selection.entries.get(i) else {
@@ -174,7 +200,9 @@ impl Links for PageLinks<'_, '_> {
         }
         let lower = target.to_ascii_lowercase();
         if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".md.erb") {
-            if !image {
+            // A release's link to a document moved or deleted since is no news to the writer.
+            let still_there = self.release.is_none() || self.repo_root.join(&target).exists();
+            if !image && still_there {
                 self.lost
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -189,31 +217,43 @@ impl Links for PageLinks<'_, '_> {
             return at.file(&target, image, fragment, self.root);
         }
         let on_disk = self.repo_root.join(&target);
-        if !is_inside(self.repo_root, &on_disk)
+        if never_published(&target, image)
+            || !is_inside(self.repo_root, &on_disk)
             || !on_disk.is_file()
             || self.tracked.check(&target).is_err()
             || !real_file_tracked(self.repo_root, &on_disk, self.tracked)
-            || publishable::is_active_content(&target, image)
         {
             return Target::Drop;
         }
         if publishable::extension(&target) == "svg" {
-            // Never a file of the site: opened on its own, an SVG runs its scripts in the
-            // site's origin. As a `data:` image it runs nothing and has no such origin. A
-            // drawing too large to sit inside a page is left out rather than read whole.
-            if !on_disk.metadata().is_ok_and(|m| m.len() <= SVG_INLINE_MAX) {
-                return Target::Drop;
-            }
-            return match std::fs::read(&on_disk) {
-                Ok(bytes) => Target::Rewrite(svg_data_url(&bytes)),
-                Err(_) => Target::Drop,
-            };
+            let size = on_disk.metadata().ok().map(|m| m.len());
+            return inline_svg(size, || std::fs::read(&on_disk).ok());
         }
         let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
         Target::File {
             url: format!("{}files/{}{frag}", self.root, encode_path(&target)),
             path: target,
         }
+    }
+}
+
+/// Whether the file at `target` is never copied into the site, wherever it comes from: inside
+/// a `.git` folder, or a file a browser would run.
+fn never_published(target: &str, image: bool) -> bool {
+    publishable::in_git_folder(target) || publishable::is_active_content(target, image)
+}
+
+/// An SVG drawing of `size` bytes, read by `read`, as a `data:` image. Never a file of the
+/// site: opened on its own, an SVG runs its scripts in the site's origin; as a `data:` image
+/// it runs nothing and has no such origin. A drawing too large to sit inside a page (or of
+/// unknown size) is left out rather than read whole.
+fn inline_svg<B: AsRef<[u8]>>(size: Option<u64>, read: impl FnOnce() -> Option<B>) -> Target {
+    if size.is_none_or(|n| n > SVG_INLINE_MAX) {
+        return Target::Drop;
+    }
+    match read() {
+        Some(bytes) => Target::Rewrite(svg_data_url(bytes.as_ref())),
+        None => Target::Drop,
     }
 }
 

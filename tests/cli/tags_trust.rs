@@ -358,6 +358,109 @@ fn a_form_deleted_after_the_release_stays_on_its_page() {
 }
 
 #[test]
+fn a_form_released_with_a_later_version_gives_no_note_for_the_earlier_one() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\nFill in [the refund form](forms/refund.txt).\n";
+    repo.write(PATH, &text);
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo.write("sops/pay/forms/refund.txt", "FORM\n");
+    repo.write(PATH, &text.replace("version: 1.0.0", "version: 1.1.0"));
+    repo.commit("SOP-0001 v1.1.0: With its form");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    let (page, stderr) = publish(&repo);
+    assert!(
+        page.expect("a page")
+            .contains(r#"href="../files/sops/pay/forms/refund.txt""#)
+    );
+    assert!(!stderr.contains("refund.txt"), "{stderr}");
+}
+
+#[test]
+fn a_file_never_committed_is_left_to_lint_not_to_a_release() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\nFill in [the refund form](forms/refund.txt).\n";
+    repo.write(PATH, &text);
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo.write("sops/pay/forms/refund.txt", "NOT COMMITTED\n");
+    let (page, stderr) = publish(&repo);
+    assert!(!page.expect("a page").contains("refund.txt"));
+    // Releasing again would not commit the form: no such advice.
+    assert!(!stderr.contains("release SOP-0001 again"), "{stderr}");
+}
+
+#[test]
+fn a_release_page_resolves_its_links_in_the_release_alone() {
+    let repo = SopRepo::new();
+    // MkDocs resolves a link from the page's own folder first.
+    repo.write("sop.toml", "[links]\nstyle = \"mkdocs\"\n");
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\nFill in [the refund form](forms/refund.txt).\n";
+    repo.write(PATH, &text);
+    repo.write("sops/pay/forms/refund.txt", "APPROVED FORM\n");
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    // A stray file of the working copy where the page's folder would be.
+    repo.write("sops/pay/SOP-0001-refunds/forms/refund.txt", "STRAY\n");
+    let (page, stderr) = publish(&repo);
+    assert!(
+        page.expect("a page")
+            .contains(r#"href="../files/sops/pay/forms/refund.txt""#),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_large_drawing_in_a_release_is_left_out() {
+    let repo = SopRepo::new();
+    let text =
+        sop_text("SOP-0001", "Refunds", "procedure", "approved") + "\n![The flow](flow.svg)\n";
+    repo.write(PATH, &text);
+    let big = format!("<svg>{}</svg>", " ".repeat(5_100_000));
+    repo.write("sops/pay/flow.svg", &big);
+    repo.commit("SOP-0001 v1.0.0: First approved refunds");
+    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo.write("sops/pay/flow.svg", "<svg></svg>");
+    repo.commit("a smaller drawing, not released");
+    let (page, stderr) = publish(&repo);
+    let page = page.expect("a page");
+    assert!(!page.contains("data:image/svg+xml"), "{stderr}");
+    assert!(!page.contains("flow.svg"), "{stderr}");
+}
+
+#[test]
+fn a_large_file_changed_in_each_release_is_named_once() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[site]\nattachment_warn_size = \"1 KB\"\n");
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\nFill in [the refund form](forms/big.pdf).\n";
+    for minor in 0..3 {
+        repo.write(
+            PATH,
+            &text.replace("version: 1.0.0", &format!("version: 1.{minor}.0")),
+        );
+        repo.write("sops/pay/forms/big.pdf", &format!("{minor}").repeat(5000));
+        repo.commit(&format!("SOP-0001 v1.{minor}.0: Form {minor}"));
+        repo.git(&[
+            "tag",
+            "-a",
+            &format!("SOP-0001/v1.{minor}.0"),
+            "-m",
+            APPROVED,
+        ]);
+    }
+    let (_, stderr) = publish(&repo);
+    assert_eq!(
+        stderr.matches("`sops/pay/forms/big.pdf` is 5.0 KB").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_repository_folder_named_like_the_releases_copies_keeps_its_own_file() {
     let repo = form_edited_after_release();
     let theirs = "@releases/SOP-0001/v1.0.0/sops/pay/forms/refund.txt";

@@ -413,6 +413,7 @@ pub(super) fn render_all(
         }
         files.push((site, rel, Source::Blob(blob)));
     }
+    let mut warned = BTreeSet::new();
     for (site, rel, source) in files {
         let content = match source {
             Source::Working => Content::File(repo.root.join(&rel)),
@@ -441,7 +442,8 @@ pub(super) fn render_all(
                 })?
                 .len(),
         };
-        if size > warn_size {
+        // Once per file: a copy kept for a release cannot be changed, so one warning says it.
+        if size > warn_size && warned.insert(rel.clone()) {
             notes.push(format!(
                 "`{rel}` is {}, more than the {} set by `[site] attachment_warn_size`: readers on a phone wait for it; link to a smaller file, or raise the limit in `sop.toml`",
                 crate::repo::config::ByteSize(size),
