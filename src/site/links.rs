@@ -150,8 +150,11 @@ impl Links for PageLinks<'_, '_> {
             if selection.pages_by_path.contains_key(p) {
                 return Some(Entry::File);
             }
-            // A release's page resolves its links in the release's commit alone.
-            if let Some(at) = self.release {
+            // A release's page finds the files it links in the release's commit alone; a
+            // Markdown file is a page of the site as it is now, or no page.
+            if let Some(at) = self.release
+                && !is_markdown(p)
+            {
                 return match at.reader.borrow_mut().entry_at(at.commit, p)? {
                     TreeEntry::Folder => Some(Entry::Folder),
                     TreeEntry::File(_) | TreeEntry::Other => Some(Entry::File),
@@ -198,8 +201,7 @@ impl Links for PageLinks<'_, '_> {
                 .unwrap_or_default();
             return Target::Rewrite(format!("{}{url}{frag}", self.root));
         }
-        let lower = target.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".md.erb") {
+        if is_markdown(&target) {
             // A release's link to a document moved or deleted since is no news to the writer.
             let still_there = self.release.is_none() || self.repo_root.join(&target).exists();
             if !image && still_there {
@@ -235,6 +237,13 @@ impl Links for PageLinks<'_, '_> {
             path: target,
         }
     }
+}
+
+/// Whether `path` names a Markdown file: an SOP or another document, never a file copied
+/// into the site.
+fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".md.erb")
 }
 
 /// Whether the file at `target` is never copied into the site, wherever it comes from: inside
