@@ -246,13 +246,7 @@ fn an_approved_sop_deleted_but_not_committed_stays_on_the_site() {
 
 #[test]
 fn a_linked_file_is_published_as_committed() {
-    let repo = SopRepo::new();
-    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
-        + "\nFill in [the refund form](forms/refund.txt).\n";
-    repo.write(PATH, &text);
-    repo.write("sops/pay/forms/refund.txt", "APPROVED FORM\n");
-    repo.commit("SOP-0001 v1.0.0: First approved refunds");
-    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let repo = released_with_form(Some("APPROVED FORM\n"));
     repo.write("sops/pay/forms/refund.txt", "UNCOMMITTED FORM\n");
     let (page, stderr) = publish(&repo);
     assert!(
@@ -266,15 +260,24 @@ fn a_linked_file_is_published_as_committed() {
     );
 }
 
-/// SOP-0001 v1.0.0 released with its form, then the form alone edited and committed.
-fn form_edited_after_release() -> SopRepo {
+/// SOP-0001 v1.0.0, linking `forms/refund.txt`, released with that form (when given) as
+/// `sop release --approve` leaves it.
+fn released_with_form(form: Option<&str>) -> SopRepo {
     let repo = SopRepo::new();
     let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
         + "\nFill in [the refund form](forms/refund.txt).\n";
     repo.write(PATH, &text);
-    repo.write("sops/pay/forms/refund.txt", "APPROVED FORM\n");
+    if let Some(form) = form {
+        repo.write("sops/pay/forms/refund.txt", form);
+    }
     repo.commit("SOP-0001 v1.0.0: First approved refunds");
     repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    repo
+}
+
+/// SOP-0001 v1.0.0 released with its form, then the form alone edited and committed.
+fn form_edited_after_release() -> SopRepo {
+    let repo = released_with_form(Some("APPROVED FORM\n"));
     repo.write("sops/pay/forms/refund.txt", "LATER FORM\n");
     repo.commit("a new form, not approved yet");
     repo
@@ -359,14 +362,10 @@ fn a_form_deleted_after_the_release_stays_on_its_page() {
 
 #[test]
 fn a_form_released_with_a_later_version_gives_no_note_for_the_earlier_one() {
-    let repo = SopRepo::new();
-    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
-        + "\nFill in [the refund form](forms/refund.txt).\n";
-    repo.write(PATH, &text);
-    repo.commit("SOP-0001 v1.0.0: First approved refunds");
-    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let repo = released_with_form(None);
     repo.write("sops/pay/forms/refund.txt", "FORM\n");
-    repo.write(PATH, &text.replace("version: 1.0.0", "version: 1.1.0"));
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0");
+    repo.write(PATH, &next);
     repo.commit("SOP-0001 v1.1.0: With its form");
     repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
     let (page, stderr) = publish(&repo);
@@ -379,12 +378,7 @@ fn a_form_released_with_a_later_version_gives_no_note_for_the_earlier_one() {
 
 #[test]
 fn a_file_never_committed_is_left_to_lint_not_to_a_release() {
-    let repo = SopRepo::new();
-    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
-        + "\nFill in [the refund form](forms/refund.txt).\n";
-    repo.write(PATH, &text);
-    repo.commit("SOP-0001 v1.0.0: First approved refunds");
-    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let repo = released_with_form(None);
     repo.write("sops/pay/forms/refund.txt", "NOT COMMITTED\n");
     let (page, stderr) = publish(&repo);
     assert!(!page.expect("a page").contains("refund.txt"));
@@ -394,15 +388,9 @@ fn a_file_never_committed_is_left_to_lint_not_to_a_release() {
 
 #[test]
 fn a_release_page_resolves_its_links_in_the_release_alone() {
-    let repo = SopRepo::new();
+    let repo = released_with_form(Some("APPROVED FORM\n"));
     // MkDocs resolves a link from the page's own folder first.
     repo.write("sop.toml", "[links]\nstyle = \"mkdocs\"\n");
-    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
-        + "\nFill in [the refund form](forms/refund.txt).\n";
-    repo.write(PATH, &text);
-    repo.write("sops/pay/forms/refund.txt", "APPROVED FORM\n");
-    repo.commit("SOP-0001 v1.0.0: First approved refunds");
-    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
     // A stray file of the working copy where the page's folder would be.
     repo.write("sops/pay/SOP-0001-refunds/forms/refund.txt", "STRAY\n");
     let (page, stderr) = publish(&repo);
@@ -483,12 +471,7 @@ fn a_repository_folder_named_like_the_releases_copies_keeps_its_own_file() {
 
 #[test]
 fn a_form_committed_after_the_release_waits_for_the_next_one() {
-    let repo = SopRepo::new();
-    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
-        + "\nFill in [the refund form](forms/refund.txt).\n";
-    repo.write(PATH, &text);
-    repo.commit("SOP-0001 v1.0.0: First approved refunds");
-    repo.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let repo = released_with_form(None);
     repo.write("sops/pay/forms/refund.txt", "LATER FORM\n");
     repo.commit("the form, forgotten at the release");
     let (page, stderr) = publish(&repo);
