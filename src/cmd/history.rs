@@ -43,6 +43,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         // and it overlaps the walk of the history.
         let (files, _) = repo.walk();
         let mut all = git.histories(&repo.settings)?;
+        warn_without_tags(ctx, &all)?;
         let prefix = &repo.settings.ids;
         let known: std::collections::HashSet<String> =
             all.values().map(|h| h.path.clone()).collect();
@@ -105,6 +106,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     };
     let corpus = repo.load();
     let mut all = git.histories(&repo.settings)?;
+    warn_without_tags(ctx, &all)?;
     let (id, path, title) = match as_path(&repo, wanted) {
         Some(rel) => {
             let sop = corpus.originals().into_iter().find(|s| s.path == rel);
@@ -158,6 +160,21 @@ fn as_path(repo: &crate::repo::Repo, arg: &str) -> Option<String> {
         return Some(rel.to_string_lossy().replace('\\', "/"));
     }
     Some(arg.trim_start_matches("./").replace('\\', "/"))
+}
+
+/// In a clone made without the release tags, say that the releases and approvals are missing.
+fn warn_without_tags(ctx: &Context, all: &Histories) -> anyhow::Result<()> {
+    match history::untagged_release(all) {
+        Some(subject) => ctx.warn(&format!(
+            "{}; {}",
+            super::without_release_tags_text(
+                subject,
+                "the releases and their approvals are missing below"
+            ),
+            super::FETCH_TAGS
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The history of `id` (else of the SOP at `path`), or an empty one.

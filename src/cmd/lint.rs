@@ -327,10 +327,36 @@ fn unrecorded_approvals(
         if same_approved && !approves_with_sop {
             continue;
         }
-        let released_before = release.is_some() || before.is_some();
+        // The commit `sop release` made for this version, when its tag is not here: the
+        // tag was not pushed, or this clone was made without tags.
+        let release_commit = match (&release, version) {
+            (None, Some(v)) => git.release_commit_of(id, Some(v))?,
+            _ => None,
+        };
+        // No release of it is here, though its history has one: a clone made without tags
+        // would pass every text nobody approved.
+        if release.is_none() && before.is_none() {
+            let released = match &release_commit {
+                Some(subject) => Some(subject.clone()),
+                None => git.release_commit_of(id, None)?,
+            };
+            if let Some(subject) = released
+                && !git.has_release_tags(&repo.settings)?
+            {
+                return Err(super::without_release_tags(
+                    &subject,
+                    "the approval check cannot tell an approved text from one nobody approved, so nothing was checked",
+                )
+                .into());
+            }
+        }
+        let released_before = release.is_some() || before.is_some() || release_commit.is_some();
         let tag = tag.unwrap_or_default();
         let why = match (&release, same_approved) {
             _ if version.is_none() => "it has no `version`".to_string(),
+            (None, _) if release_commit.is_some() => format!(
+                "its release commit is here, but its tag `{tag}` is not (it was not pushed)"
+            ),
             (None, _) if !released_before => format!(
                 "{id} has no release of this version or of the one before here (none made yet, or its tags were not fetched: `git fetch --tags`)"
             ),
@@ -340,7 +366,14 @@ fn unrecorded_approvals(
                 "release `{tag}` records no approver (it was not made with `sop release --approve`)"
             ),
         };
-        out.insert(path.to_string(), (released_before, why));
+        out.insert(
+            path.to_string(),
+            lint::pull_request::NotRecorded {
+                released_before,
+                why,
+                unpushed_tag: release_commit.map(|_| tag),
+            },
+        );
     }
     Ok(out)
 }

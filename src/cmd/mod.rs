@@ -257,6 +257,25 @@ pub(super) struct Unread {
 ///
 /// # Errors
 /// When stderr cannot be written.
+/// The stop for a clone made without the release tags though its history has the commits
+/// that made them (`subject` is one): `consequence` says what could not be done.
+pub(super) fn without_release_tags(subject: &str, consequence: &str) -> Stop {
+    Stop::usage(
+        without_release_tags_text(subject, consequence),
+        Some(FETCH_TAGS.to_string()),
+    )
+}
+
+/// What [`without_release_tags`] says.
+pub(super) fn without_release_tags_text(subject: &str, consequence: &str) -> String {
+    format!(
+        "this clone has none of the release tags, though its history has the commits that made them (\"{subject}\"): {consequence}"
+    )
+}
+
+/// How to get the release tags into a clone.
+pub(super) const FETCH_TAGS: &str = "fetch the tags: `git fetch --tags` (in CI: `fetch-depth: 0` for actions/checkout, or `git fetch --tags` first); if `[release] tag_format` in `sop.toml` changed, the earlier tags no longer match it";
+
 pub(super) fn warn_unreadable_front_matter(
     ctx: &Context,
     corpus: &crate::repo::Corpus,

@@ -279,17 +279,12 @@ pub(super) fn histories(
 /// # Errors
 /// The usage error (exit 2) that says so.
 fn refuse_without_tags(histories: &Histories) -> anyhow::Result<()> {
-    if histories.values().any(|h| !h.releases.is_empty()) {
-        return Ok(());
-    }
-    let Some(subject) = histories.iter().find_map(|(id, h)| h.release_commit(id)) else {
+    let Some(subject) = crate::git::history::untagged_release(histories) else {
         return Ok(());
     };
-    Err(Stop::usage(
-        format!(
-            "this clone has none of the release tags, though its history has the commits that made them (\"{subject}\"): every released SOP would be left out, so nothing was published"
-        ),
-        Some("fetch the tags: `git fetch --tags` (in CI: `fetch-depth: 0` for actions/checkout, or `git fetch --tags` before `sop publish`); if `[release] tag_format` in `sop.toml` changed, the earlier tags no longer match it".to_string()),
+    Err(super::without_release_tags(
+        subject,
+        "every released SOP would be left out, so nothing was published",
     )
     .into())
 }

@@ -144,6 +144,15 @@ impl SopHistory {
 /// History of every SOP, by id (by path for a file without an id).
 pub type Histories = BTreeMap<String, SopHistory>;
 
+/// The subject of a commit `sop release` made, when `histories` have such commits but no
+/// release at all: a clone made without the release tags.
+pub fn untagged_release(histories: &Histories) -> Option<&str> {
+    if histories.values().any(|h| !h.releases.is_empty()) {
+        return None;
+    }
+    histories.iter().find_map(|(id, h)| h.release_commit(id))
+}
+
 impl Repo {
     /// The history of every SOP at `HEAD`, in one pass over the commit graph.
     ///
@@ -547,12 +556,17 @@ impl Repo {
         Ok(self.texts().reader().at_commit(&commit.to_string(), path))
     }
 
-    /// The subject of a commit `sop release` made for `id` (`SOP-0001 v1.0.0: …`) that `HEAD`
-    /// reaches, newest first; `None` when there is none (or before the first commit).
+    /// The subject of a commit `sop release` made for `id` (`SOP-0001 v1.0.0: …`), of
+    /// `version` when given, that `HEAD` reaches, newest first; `None` when there is none (or
+    /// before the first commit).
     ///
     /// # Errors
     /// When the repository cannot be read.
-    pub fn release_commit_of(&self, id: &str) -> Result<Option<String>, GitError> {
+    pub fn release_commit_of(
+        &self,
+        id: &str,
+        version: Option<&str>,
+    ) -> Result<Option<String>, GitError> {
         if head_of(&self.repo)?.is_none() {
             return Ok(None);
         }
@@ -565,7 +579,9 @@ impl Repo {
                 .find_commit(oid)
                 .map_err(GitError::read(format!("commit {oid}")))?;
             let subject = commit.summary().ok().flatten().unwrap_or_default();
-            if is_release_subject(subject, id) {
+            if let Some(v) = release_subject_version(subject, id)
+                && version.is_none_or(|version| version == v)
+            {
                 return Ok(Some(subject.to_string()));
             }
         }

@@ -59,6 +59,19 @@ impl Repo {
 type VersionedRelease = (String, semver::Version, Release);
 
 impl Repo {
+    /// Whether any tag has the name of a release (`[release] tag_format`): a clone made
+    /// without tags has none.
+    ///
+    /// # Errors
+    /// When the references cannot be read.
+    pub fn has_release_tags(&self, settings: &Settings) -> Result<bool, GitError> {
+        let format = TagFormat::new(&settings.config.release.tag_format);
+        Ok(self.tag_refs("*")?.iter().any(|(full, _)| {
+            full.strip_prefix("refs/tags/")
+                .is_some_and(|name| format.parse(name).is_some())
+        }))
+    }
+
     /// Every tag ref whose name (after `refs/tags/`) matches `glob`, with its target.
     ///
     /// # Errors

@@ -14,9 +14,20 @@ use crate::git::base::BaseChange;
 use crate::repo::{Corpus, Sop, Status};
 
 /// The SOPs (by path) whose text changed and says `status: approved` with no approval recorded
-/// for it, each with whether the SOP was released before (for a team that releases with `sop
-/// release` that is an error; for one that approves by hand, a warning) and why, in words.
-pub type Unrecorded = HashMap<String, (bool, String)>;
+/// for it.
+pub type Unrecorded = HashMap<String, NotRecorded>;
+
+/// Why no approval is recorded for a changed text that says approved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotRecorded {
+    /// Whether the SOP was released before: for a team that releases with `sop release` that
+    /// is an error; for one that approves by hand, a warning.
+    pub released_before: bool,
+    /// Why, in words.
+    pub why: String,
+    /// The tag of a release whose commit is here but its tag is not (made, then not pushed).
+    pub unpushed_tag: Option<String>,
+}
 
 /// The findings for `changes` since `base` (the revision as the user named it).
 pub(super) fn check(
@@ -72,15 +83,8 @@ pub(super) fn check(
         {
             out.push(id_changed(sop, old, &new.value, new.span, base));
         }
-        if let (Some((released_before, why)), Some(status)) =
-            (unrecorded.get(&sop.path), sop.meta.status.as_ref())
-        {
-            out.push(approval_not_recorded(
-                sop,
-                status.span,
-                *released_before,
-                why,
-            ));
+        if let (Some(not), Some(status)) = (unrecorded.get(&sop.path), sop.meta.status.as_ref()) {
+            out.push(approval_not_recorded(sop, status.span, not));
         }
         // A recorded review (`sop review`) changes only the review dates: no new version.
         if !change.content_changed || change.review_only || change.base_path.is_none() {
@@ -124,30 +128,34 @@ pub(super) fn check(
     out
 }
 
-fn approval_not_recorded(
-    sop: &Sop,
-    span: crate::repo::Span,
-    released_before: bool,
-    why: &str,
-) -> Finding {
+fn approval_not_recorded(sop: &Sop, span: crate::repo::Span, not: &NotRecorded) -> Finding {
     let id = sop.id().unwrap_or("ID");
-    let bump = if released_before {
+    let bump = if not.released_before {
         "--patch"
     } else {
         "--version 1.0.0"
+    };
+    let help = match &not.unpushed_tag {
+        Some(tag) => format!(
+            "push the release's tag from the computer that made it: `git push origin {tag}` (`sop release` makes the tag there, and `git push` alone leaves it behind)"
+        ),
+        None => format!(
+            "once it is approved, record who approved it: {}, and push its tag (`git push --tags`); until then write `status: review`",
+            crate::git::approval::approve_command(id, bump, "...")
+        ),
     };
     let mut f = Finding::new(
         &APPROVAL_NOT_RECORDED,
         sop.path.clone(),
         Some(span),
-        format!("this text says `status: approved`, but no approval is recorded for it: {why}"),
+        format!(
+            "this text says `status: approved`, but no approval is recorded for it: {}",
+            not.why
+        ),
     )
     .label("no approver recorded for this text")
-    .help(format!(
-        "once it is approved, record who approved it: {}, and push its tag (`git push --tags`); until then write `status: review`",
-        crate::git::approval::approve_command(id, bump, "...")
-    ));
-    if !released_before {
+    .help(help);
+    if !not.released_before {
         f.severity = Severity::Warning;
     }
     f

@@ -48,6 +48,114 @@ fn publish(repo: &SopRepo) -> (Option<String>, String) {
     (page, stderr)
 }
 
+/// A clone of `origin` made with `git clone` and `extra` options (`--no-tags`).
+fn clone_of(origin: &SopRepo, extra: &[&str]) -> SopRepo {
+    let clone = SopRepo::empty();
+    let url = format!("file://{}", origin.root().display());
+    let status = Command::new("git")
+        .args(["clone", "-q"])
+        .args(extra)
+        .args([url.as_str(), "."])
+        .current_dir(clone.root())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", clone.root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    clone.git(&["config", "user.name", "T"]);
+    clone.git(&["config", "user.email", "t@example.com"]);
+    clone
+}
+
+/// SOP-0001 released, then, on branch `pr`, its text edited with the version raised by hand
+/// and `status: approved` kept: what a pull request must not get through.
+fn approved_by_hand_on_a_branch() -> SopRepo {
+    let repo = released();
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    let edited =
+        repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + &format!("\n{EDIT}\n");
+    repo.write(PATH, &edited);
+    repo.commit("edit, approved by hand");
+    repo
+}
+
+#[test]
+fn the_pull_request_check_refuses_a_clone_without_the_release_tags() {
+    let origin = approved_by_hand_on_a_branch();
+    let ci = clone_of(&origin, &["--no-tags", "--branch", "pr"]);
+    ci.git(&[
+        "fetch",
+        "-q",
+        "--no-tags",
+        "origin",
+        "main:refs/remotes/origin/main",
+    ]);
+    let out = ci
+        .sop()
+        .args(["lint", "--base", "origin/main"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("this clone has none of the release tags, though its history has the commits that made them (\"SOP-0001 v1.0.0: First approved refunds\"): the approval check cannot tell an approved text from one nobody approved, so nothing was checked"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("git fetch --tags"), "{stderr}");
+    // With the tags, the same check finds the approval nobody recorded.
+    ci.git(&["fetch", "-q", "--tags", "origin"]);
+    let out = ci
+        .sop()
+        .args(["lint", "--base", "origin/main"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("error[approval-not-recorded]"), "{stdout}");
+}
+
+#[test]
+fn history_in_a_clone_without_the_release_tags_says_what_is_missing() {
+    let origin = released();
+    let clone = clone_of(&origin, &["--no-tags"]);
+    let out = clone.sop().args(["history", "SOP-0001"]).assert().success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("this clone has none of the release tags, though its history has the commits that made them (\"SOP-0001 v1.0.0: First approved refunds\"): the releases and their approvals are missing below"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_release_whose_tag_was_not_pushed_is_told_to_push_it() {
+    let origin = released();
+    // Another release on a branch; the branch is pushed, its tag is not.
+    origin.git(&["checkout", "-q", "-b", "pr"]);
+    let next = origin
+        .read(PATH)
+        .replace("version: 1.0.0", "version: 1.1.0")
+        + "\nA clearer step.\n";
+    origin.write(PATH, &next);
+    origin.commit("SOP-0001 v1.1.0: Clearer");
+    let ci = clone_of(&origin, &["--branch", "pr"]);
+    origin.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    let out = ci
+        .sop()
+        .args(["lint", "--base", "origin/main"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains(
+            "its release commit is here, but its tag `SOP-0001/v1.1.0` is not (it was not pushed)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("git push origin SOP-0001/v1.1.0"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("--patch"), "{stdout}");
+}
+
 #[test]
 fn the_approved_release_is_shown_when_nothing_was_done_by_hand() {
     let repo = edited_after_approval();
