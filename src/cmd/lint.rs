@@ -280,14 +280,26 @@ fn unrecorded_approvals(
         let Some(path) = change.path.as_deref() else {
             continue;
         };
-        // A translation follows its source's releases (`translation_of`), with no tag of its own.
-        let Some(sop) = by_path.get(path).copied().filter(|s| !s.is_translation()) else {
+        let Some(sop) = by_path.get(path).copied() else {
             continue;
         };
         let Some(id) = sop.id() else {
             continue;
         };
         if sop.status() != Some(crate::repo::Status::Approved) {
+            continue;
+        }
+        // A translation has no release of its own: a changed text that says approved has
+        // nothing in git that records who approved it.
+        if sop.is_translation() {
+            out.insert(
+                path.to_string(),
+                lint::pull_request::NotRecorded {
+                    released_before: false,
+                    why: "it is a translation, and translations have no releases of their own: nothing records who approved its new text".to_string(),
+                    fix: lint::pull_request::RecordWith::Reviewers,
+                },
+            );
             continue;
         }
         let text = sop.source.text();
@@ -371,7 +383,10 @@ fn unrecorded_approvals(
             lint::pull_request::NotRecorded {
                 released_before,
                 why,
-                unpushed_tag: release_commit.map(|_| tag),
+                fix: match release_commit {
+                    Some(_) => lint::pull_request::RecordWith::PushTag(tag),
+                    None => lint::pull_request::RecordWith::Release,
+                },
             },
         );
     }

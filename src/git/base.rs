@@ -50,6 +50,9 @@ pub struct BaseChange {
     /// path now. Either two SOPs from one template, or one SOP whose id was changed; lint
     /// tells them apart by whether the old id still exists.
     pub renamed_to: Option<String>,
+    /// Whether the file is a translation (`.es.md`): it follows its source's versions and
+    /// releases, so only its approval is checked.
+    pub translation: bool,
 }
 
 impl Repo {
@@ -155,17 +158,18 @@ impl Repo {
                 _ => continue,
             };
             let is_sop = |p: &Option<String>| {
-                p.as_deref().is_some_and(|p| {
-                    let name = p.rsplit('/').next().unwrap_or(p);
-                    settings.files.is_sop(git.sop_path(p))
-                        && crate::repo::sop::FileName::parse(name, &settings.ids)
-                            .language
-                            .is_none()
-                })
+                p.as_deref()
+                    .is_some_and(|p| settings.files.is_sop(git.sop_path(p)))
             };
             if !is_sop(&old) && !is_sop(&new) {
                 continue;
             }
+            let translation = new.as_deref().or(old.as_deref()).is_some_and(|p| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                crate::repo::sop::FileName::parse(name, &settings.ids)
+                    .language
+                    .is_some()
+            });
             let old_bytes = old.as_ref().and_then(|_| {
                 let id = delta.old_file().id();
                 repo.find_blob(id).ok().map(|b| b.content().to_vec())
@@ -196,6 +200,7 @@ impl Repo {
                 review_only,
                 deleted: new.is_none(),
                 renamed_to: None,
+                translation,
             };
             // An SOP is its id: git pairs similar files (two SOPs from one template) as a rename,
             // but a different id on each side is one SOP removed and another added.
@@ -222,6 +227,7 @@ impl Repo {
                     review_only: false,
                     deleted: false,
                     renamed_to: None,
+                    translation,
                 });
                 continue;
             }

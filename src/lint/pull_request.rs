@@ -25,8 +25,20 @@ pub struct NotRecorded {
     pub released_before: bool,
     /// Why, in words.
     pub why: String,
-    /// The tag of a release whose commit is here but its tag is not (made, then not pushed).
-    pub unpushed_tag: Option<String>,
+    /// What records the approval.
+    pub fix: RecordWith,
+}
+
+/// What records the approval of a changed text that says approved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordWith {
+    /// A release made with `sop release --approve`.
+    Release,
+    /// The tag of a release whose commit is here (made, then not pushed).
+    PushTag(String),
+    /// Nothing in git: a translation has no releases of its own, so the reviewers it names
+    /// are all there is.
+    Reviewers,
 }
 
 /// The findings for `changes` since `base` (the revision as the user named it).
@@ -46,7 +58,8 @@ pub(super) fn check(
             .base_id
             .as_deref()
             .is_none_or(|id| !ids_now.contains(id));
-        if change.deleted && id_gone {
+        // A translation follows its source's versions, id and life: only its approval counts.
+        if change.deleted && id_gone && !change.translation {
             // git paired it with a file whose id differs, and the old id is gone: the id changed.
             if let (Some(old), Some(sop)) = (
                 change.base_id.as_deref(),
@@ -80,11 +93,15 @@ pub(super) fn check(
         };
         if let (Some(old), Some(new)) = (change.base_id.as_deref(), sop.meta.id.as_ref())
             && old != new.value
+            && !change.translation
         {
             out.push(id_changed(sop, old, &new.value, new.span, base));
         }
         if let (Some(not), Some(status)) = (unrecorded.get(&sop.path), sop.meta.status.as_ref()) {
             out.push(approval_not_recorded(sop, status.span, not));
+        }
+        if change.translation {
+            continue;
         }
         // A recorded review (`sop review`) changes only the review dates: no new version.
         if !change.content_changed || change.review_only || change.base_path.is_none() {
@@ -135,14 +152,15 @@ fn approval_not_recorded(sop: &Sop, span: crate::repo::Span, not: &NotRecorded) 
     } else {
         "--version 1.0.0"
     };
-    let help = match &not.unpushed_tag {
-        Some(tag) => format!(
+    let help = match &not.fix {
+        RecordWith::PushTag(tag) => format!(
             "push the release's tag from the computer that made it: `git push origin {tag}` (`sop release` makes the tag there, and `git push` alone leaves it behind)"
         ),
-        None => format!(
+        RecordWith::Release => format!(
             "once it is approved, record who approved it: {}, and push its tag (`git push --tags`); until then write `status: review`",
             crate::git::approval::approve_command(id, bump, "...")
         ),
+        RecordWith::Reviewers => "have someone who reads the language compare it with the original before it is merged, and write their names in `approvers`; until then write `status: review` (a translation is published as committed: no release records its approval)".to_string(),
     };
     let mut f = Finding::new(
         &APPROVAL_NOT_RECORDED,

@@ -432,6 +432,7 @@ fn changes_since_base_report_an_unbumped_approved_change() {
             review_only: false,
             deleted: false,
             renamed_to: None,
+            translation: false,
         },
         BaseChange {
             path: Some("sops/billing/SOP-0004-credits.md".into()),
@@ -443,6 +444,7 @@ fn changes_since_base_report_an_unbumped_approved_change() {
             review_only: false,
             deleted: false,
             renamed_to: None,
+            translation: false,
         },
         BaseChange {
             path: Some(one.into()),
@@ -454,6 +456,7 @@ fn changes_since_base_report_an_unbumped_approved_change() {
             review_only: false,
             deleted: false,
             renamed_to: None,
+            translation: false,
         },
         BaseChange {
             path: None,
@@ -466,6 +469,7 @@ fn changes_since_base_report_an_unbumped_approved_change() {
             deleted: true,
             // git pairs the two similar files; the ids differ, so they stay apart.
             renamed_to: Some("sops/billing/SOP-0004-credits.md".into()),
+            translation: false,
         },
     ];
     assert_eq!(got, expected);

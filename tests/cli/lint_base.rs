@@ -323,3 +323,36 @@ fn git_commands_outside_git_exit_2_and_say_how_to_start() {
         assert!(err.contains("git init"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_changed_translation_that_says_approved_is_named() {
+    let r = on_a_branch();
+    let es = "sops/payments/SOP-0001-refunds.es.md";
+    let text = r.read(SOP).replace(
+        "title: Refunds",
+        "title: Reembolsos\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+    );
+    r.write(es, &text).commit("Spanish translation");
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["merge", "-q", "change"]);
+    r.git(&["checkout", "-q", "-b", "edit-es"]);
+    let edited = r
+        .read(es)
+        .replace("Use the macro.", "Reembolsar siempre sin verificar.");
+    r.write(es, &edited).commit("Edit the Spanish steps");
+    let (findings, code) = lint_json(&r, "main");
+    let named: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "approval-not-recorded" && f["file"] == es)
+        .collect();
+    assert_eq!(named.len(), 1, "{findings:#?}");
+    assert_eq!(named[0]["severity"], "warning");
+    assert!(
+        named[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("have someone who reads the language compare it with the original"),
+        "{findings:#?}"
+    );
+    assert_eq!(code, 0);
+}
