@@ -291,19 +291,24 @@ fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
             });
         }
     }
-    for (r, u) in h.releases.iter().zip(&used) {
-        if !u {
-            rows.push(Row {
-                date: r.date.clone(),
-                what: "release",
-                version: r.version.clone(),
-                commit: short(&r.commit),
-                who: r.tagger.clone(),
-                summary: r.summary.clone(),
-                approvals: approval_lines(r),
-            });
-        }
-    }
+    // A release on no commit of this branch (made on a branch not merged here, or whose text
+    // never landed): said so, and first among the rows of its day, as the newest change.
+    let elsewhere: Vec<Row> = h
+        .releases
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(r, _)| Row {
+            date: r.date.clone(),
+            what: "release",
+            version: r.version.clone(),
+            commit: short(&r.commit),
+            who: r.tagger.clone(),
+            summary: format!("{} (on a commit this branch does not have)", r.summary),
+            approvals: approval_lines(r),
+        })
+        .collect();
+    rows.splice(0..0, elsewhere);
     // Stable: rows of one day keep the order of the commit graph.
     rows.sort_by(|a, b| b.date.cmp(&a.date));
     rows

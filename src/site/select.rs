@@ -670,9 +670,16 @@ fn pick<'a>(
     // not land here (a branch never merged): the committed text is not that release.
     let committed_version = head.as_deref().and_then(Sop::version);
     if let Some(committed) = &committed_version {
+        let landed = |r: &Release| {
+            r.place.is_some()
+                || semver::Version::parse(&r.version).map_or(true, |v| v <= *committed)
+        };
+        // Its releases of any status: the page lists none of them.
+        for r in releases.iter().filter(|r| !landed(r)) {
+            release_status.remove(&r.tag);
+        }
         archived.retain(|a| {
-            let landed = a.release.place.is_some()
-                || semver::Version::parse(&a.release.version).map_or(true, |v| v <= *committed);
+            let landed = landed(a.release);
             if !landed {
                 notes.push(format!(
                     "release `{}` is not shown for `{id}`: it was made on a commit this branch does not have, and the committed `{id}` still says version {committed}; it is shown once its branch is merged (if that branch was abandoned, `git tag -d {}` removes the release)",

@@ -223,6 +223,19 @@ fn a_release_on_a_branch_that_never_landed_is_not_the_current_page() {
         stderr.contains("release `SOP-0001/v1.1.0` is not shown for `SOP-0001`: it was made on a commit this branch does not have, and the committed `SOP-0001` still says version 1.0.0"),
         "{stderr}"
     );
+    // Nor listed among the page's releases (as a release of unknown status).
+    assert!(!page.contains("1.1.0"), "{page}");
+    // `sop history` says where it is, first among the rows of its day.
+    let out = repo.sop().args(["history", "SOP-0001"]).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let (Some(proposal), Some(approved)) = (stdout.find("1.1.0"), stdout.find("1.0.0")) else {
+        panic!("{stdout}");
+    };
+    assert!(proposal < approved, "{stdout}");
+    assert!(
+        stdout.contains("(on a commit this branch does not have)"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -423,6 +423,9 @@ impl Build<'_> {
             .map(|h| {
                 h.releases
                     .iter()
+                    // A release on a commit this branch does not have, not counted (made on a
+                    // branch not merged here): publish names it, the page does not list it.
+                    .filter(|r| r.place.is_some() || entry.release_status.contains_key(&r.tag))
                     .map(|r| {
                         let page = archived_by_tag.get(r.tag.as_str());
                         let status = entry.release_status.get(&r.tag).copied().flatten();
