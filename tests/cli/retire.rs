@@ -1,6 +1,7 @@
 //! Retiring an SOP as the help says: `status: retired` with `superseded_by` (or
 //! `retired_reason`), then `sop release`. The release keeps `retired`, with or without
-//! `--approve`; the site shows the SOP as retired; and `sop history` lists the retirement.
+//! `--approve`; the site shows the SOP as retired; `sop history` lists the retirement; and an SOP
+//! that names a successor but is not retired is flagged.
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -178,4 +179,35 @@ fn a_retirement_that_names_no_successor_nor_reason_is_refused() {
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), before);
     assert_eq!(repo.git(&["tag", "-l", "SOP-0001/v1.0.1"]), "");
     assert!(repo.read(OLD).contains("status: retired\n"));
+}
+
+#[test]
+fn superseded_by_on_an_approved_sop_is_flagged_and_blocks_its_approval() {
+    let repo = two_released();
+    let text = repo
+        .read(OLD)
+        .replace("review_every:", "superseded_by: SOP-0002\nreview_every:");
+    repo.write(OLD, &text).commit("Name the successor");
+    repo.sop()
+        .args(["lint"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[superseded-not-retired]: this SOP says `SOP-0002` replaces it, but its status is `approved`, not `retired`",
+        ))
+        .stdout(predicate::str::contains(
+            "set `status: retired` and release it: `sop release SOP-0001 --patch -m \"Retired, superseded by SOP-0002\"`",
+        ));
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--patch",
+            "-m",
+            "Approved after review",
+        ])
+        .args(["--approve", "--approver", LENA])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("[superseded-not-retired]"));
 }
