@@ -147,7 +147,11 @@ pub enum Command {
     the tag are made together, or nothing changes. Two releases in one repository never run at once.\n\n\
     git hooks (`pre-commit`, `commit-msg`) are not run. When git is set to sign (`commit.gpgsign`, \
     `tag.gpgSign`), the commit and tag are signed through the `git` program, or the release is \
-    refused with the reason; `--no-sign` releases without a signature."
+    refused with the reason; `--no-sign` releases without a signature.\n\n\
+    To retire an SOP, set `status: retired` with `superseded_by: <id>` (or `retired_reason`) and \
+    release it, for example `sop release SOP-0001 --patch -m \"Retired, superseded by SOP-0002\"` \
+    (add `--approve --approver NAME` to record who approved the retirement): the release keeps \
+    `retired`, and the published site shows the SOP as retired from then on."
     )]
     Release(ReleaseArgs),
     /// Record a periodic review in which nothing changed: set `last_reviewed`, commit it alone
@@ -370,7 +374,9 @@ pub struct ReleaseArgs {
     pub message: String,
     /// Record that this exact text is approved: sets `status: approved` (needs `--approver`).
     /// Without it the release is `status: review` and its `approvers` list is emptied, so an
-    /// earlier approval never carries over to new text
+    /// earlier approval never carries over to new text. An SOP whose file says
+    /// `status: retired` stays retired either way; `--approve` records who approved the
+    /// retirement
     #[arg(long)]
     pub approve: bool,
     /// Who approved this version, as `Name` or `Name <email>` (repeat for several); recorded

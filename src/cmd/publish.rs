@@ -135,7 +135,7 @@ fn list_notes(ctx: &Context, what: &str, lines: &[String]) -> anyhow::Result<()>
 
 /// The notes on SOPs published from their last commit, never released: one for the approved
 /// ones (naming the first `shown` of them, with the command that records the approval) and one
-/// for the retired ones (which need no release: a release would make them current again).
+/// for the retired ones (with the command that records the retirement).
 /// Translations are never among them: they follow their original's releases.
 fn not_released_notes(list: &[site::select::NotReleased], shown: usize) -> Vec<String> {
     let named = |sops: &[&site::select::NotReleased]| {
@@ -175,9 +175,18 @@ fn not_released_notes(list: &[site::select::NotReleased], shown: usize) -> Vec<S
             named(&approved),
         ));
     }
-    if !retired.is_empty() {
+    if let Some(first) = retired.first() {
+        let command = format!(
+            "`sop release {} --patch -m \"Retired\"`",
+            crate::words::shell_word(&first.id)
+        );
+        let run = if retired.len() == 1 {
+            "run"
+        } else {
+            "for each, run (here for the first)"
+        };
         notes.push(format!(
-            "{} {} published as retired from the last commit: never released, so no approval record exists; a retired SOP needs no release (a release would make it current again)",
+            "{} {} published as retired from the last commit: never released, so git records no retirement; to record it (it stays retired), {run} {command}",
             named(&retired),
             plural(retired.len(), "is", "are"),
         ));
@@ -344,7 +353,11 @@ mod tests {
         assert!(
             notes[0].starts_with("`SOP-0009` (`sops/a/SOP-0009-a.md`) is published as retired")
         );
-        assert!(notes[0].contains("needs no release"), "{}", notes[0]);
+        assert!(
+            notes[0].contains("`sop release SOP-0009 --patch -m \"Retired\"`"),
+            "{}",
+            notes[0]
+        );
         assert!(!notes[0].contains("--approve"), "{}", notes[0]);
         let many: Vec<NotReleased> = (1..=5).map(|n| sop(n, false)).collect();
         let notes = not_released_notes(&many, 3);

@@ -1,6 +1,10 @@
 //! `sop release <ID>`: bump an SOP's version, set its dates (and approval), commit that file
 //! alone with the summary as message, and create the annotated tag `<id>/v<version>`.
 //!
+//! An SOP whose file says `status: retired` is released as retired: a retirement is a release
+//! of its own, which the published site shows as retired. With `--approve` its approvers are
+//! recorded like any approval; it stays `retired`.
+//!
 //! Everything that can refuse is checked before the file is touched; if the commit then fails,
 //! the file is put back as it was.
 
@@ -12,7 +16,7 @@ use super::{Context, find_sop};
 use crate::cli::ReleaseArgs;
 use crate::git::{approval, transaction};
 use crate::repo::edit::{self, NewValue};
-use crate::repo::{Corpus, Repo, Sop, dates};
+use crate::repo::{Corpus, Repo, Sop, Status, dates};
 use crate::words::shell_word;
 use crate::{Exit, Stop};
 
@@ -31,6 +35,11 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let id = sop.id().unwrap_or(&args.id).to_string();
     check_front_matter_readable(sop, "released")?;
     check_can_commit(git, sop)?;
+    // A retirement keeps `retired`: it takes the SOP out of force on the site.
+    let retiring = sop.status() == Some(Status::Retired);
+    if retiring {
+        check_retirement(sop, &id)?;
+    }
 
     let released = git.releases_of(&repo.settings, &id)?;
     let last = released
@@ -96,7 +105,15 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         ("effective", NewValue::Text(effective.clone())),
         ("last_reviewed", NewValue::Text(today.to_string())),
     ];
-    if args.approve {
+    if retiring {
+        // Approved or not, a retirement stays retired; `approvers` names who approved this
+        // retirement, and no one without `--approve`: an earlier approval never carries over.
+        edits.push(("status", NewValue::Text("retired".into())));
+        edits.push((
+            "approvers",
+            NewValue::List(approvals.iter().map(|a| a.name.clone()).collect()),
+        ));
+    } else if args.approve {
         edits.push(("status", NewValue::Text("approved".into())));
         edits.push((
             "approvers",
@@ -115,7 +132,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         )
     })?;
     let released_sop = Sop::parse_in(sop.path.clone(), new_text.clone(), &repo.settings);
-    check_lint(&repo, &corpus, &released_sop, old_text, args)?;
+    check_lint(&repo, &corpus, &released_sop, old_text, args, retiring)?;
 
     let had_staged = git.has_staged_change(&sop.path)?;
     let summary = args.message.trim();
@@ -146,7 +163,11 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let mut out = anstream::stdout().lock();
     let bold = anstyle::Style::new().bold();
     let from = current.map_or_else(|| "-".to_string(), |v| v.to_string());
-    let status = if args.approve {
+    let status = if retiring && args.approve {
+        " (retired: the retirement is approved)"
+    } else if retiring {
+        " (retired)"
+    } else if args.approve {
         " (approved)"
     } else {
         " (in review: not approved)"
@@ -176,7 +197,18 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             sop.path
         ))?;
     }
-    if !args.approve {
+    if retiring {
+        let instead = match released_sop.meta.superseded_by.as_ref() {
+            Some(next) => format!(
+                ", pointing readers to {}",
+                crate::terminal::escape_controls(next.value.trim())
+            ),
+            None => String::new(),
+        };
+        ctx.note(&format!(
+            "note: the published site shows {id} as retired, no longer in force{instead}"
+        ))?;
+    } else if !args.approve {
         // Whether an earlier release was approved is known for sure only from its approval
         // record: with one, say so; otherwise say what holds either way.
         let shown = if released.iter().any(|r| !r.approvals.is_empty()) {
@@ -289,9 +321,32 @@ fn again_with_approver(id: &str, args: &ReleaseArgs) -> String {
     words.join(" ")
 }
 
+/// Refuse to retire an SOP that tells its readers neither what replaces it nor why it was
+/// retired: the published page would leave them with nothing to follow. Not overridden by
+/// `--allow-lint-errors`.
+fn check_retirement(sop: &Sop, id: &str) -> anyhow::Result<()> {
+    let named = |v: &Option<crate::repo::sop::Spanned<String>>| {
+        v.as_ref().is_some_and(|v| !v.value.trim().is_empty())
+    };
+    if named(&sop.meta.superseded_by) || named(&sop.meta.retired_reason) {
+        return Ok(());
+    }
+    Err(Stop::refused(
+        format!(
+            "`{}` says `status: retired` but names neither the SOP that replaces it nor why it was retired, so {id} is not released",
+            sop.path
+        ),
+        Some(format!(
+            "add `superseded_by: <id of the SOP that replaces it>` or `retired_reason: <one sentence on why>` to the front matter, then run this again (or, if {id} stays in use, set its status back)"
+        )),
+    )
+    .into())
+}
+
 /// Refuse the release while the text to release has errors: with `--approve` every error
 /// (template prompts are errors in approved text), otherwise every error but the lifecycle
-/// ones, unless `--allow-lint-errors`.
+/// ones (a retirement keeps them: they say whether readers learn what to follow instead),
+/// unless `--allow-lint-errors`.
 /// `sop` is the text as released; `file_text` the file as it is, whose line numbers the writer
 /// sees.
 fn check_lint(
@@ -300,6 +355,7 @@ fn check_lint(
     sop: &Sop,
     file_text: &str,
     args: &ReleaseArgs,
+    retiring: bool,
 ) -> anyhow::Result<()> {
     if args.allow_lint_errors && !args.approve {
         return Ok(());
@@ -309,7 +365,7 @@ fn check_lint(
     let mut errors: Vec<String> = findings
         .iter()
         .filter(|f| f.severity == crate::diag::Severity::Error)
-        .filter(|f| args.approve || f.rule.family != crate::diag::Family::Lifecycle)
+        .filter(|f| args.approve || retiring || f.rule.family != crate::diag::Family::Lifecycle)
         .map(|f| {
             let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
             let place = match in_file.get(line.saturating_sub(1)).copied().flatten() {

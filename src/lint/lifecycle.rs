@@ -1,6 +1,6 @@
 //! Lifecycle rules: reviews overdue or due soon, approved SOPs without approvers or effective
-//! date or taking effect in the future, retired SOPs without successor, successor ids that do
-//! not exist.
+//! date or taking effect in the future, retired SOPs without successor, SOPs that name a
+//! successor but are not retired, successor ids that do not exist.
 
 use crate::diag::Finding;
 use crate::repo::dates::{self, Cadence};
@@ -34,6 +34,9 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         _ => {}
     }
     if let Some(next) = &m.superseded_by {
+        if let Some(status) = sop.status().filter(|s| *s != Status::Retired) {
+            superseded_not_retired(sop, status, next, out);
+        }
         unknown_id(cx, sop, "superseded_by", &next.value, next.span, out);
     }
     if let Some(list) = &m.supersedes {
@@ -41,6 +44,33 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             unknown_id(cx, sop, "supersedes", &item.value, item.span, out);
         }
     }
+}
+
+/// `superseded_by` on an SOP that is not retired: the file says it is replaced, while its
+/// status (and the site, for an approved one) says it is in force or on its way there.
+fn superseded_not_retired(
+    sop: &Sop,
+    status: Status,
+    next: &crate::repo::sop::Spanned<String>,
+    out: &mut Vec<Finding>,
+) {
+    let successor = next.value.trim();
+    let id = sop.id().unwrap_or("<ID>");
+    out.push(
+        finding(
+            &SUPERSEDED_NOT_RETIRED,
+            sop,
+            next.span,
+            format!(
+                "this SOP says `{successor}` replaces it, but its status is `{}`, not `retired`",
+                status.as_str()
+            ),
+        )
+        .label("replaced, but not retired")
+        .help(format!(
+            "if `{successor}` replaces it, set `status: retired` and release it: `sop release {id} --patch -m \"Retired, superseded by {successor}\"`; if this SOP stays in use, delete the `superseded_by` line"
+        )),
+    );
 }
 
 fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {

@@ -79,7 +79,7 @@ pub(super) fn check(
                         format!("the approved SOP `{id}` was deleted; on `{base}` it was approved"),
                     )
                     .help(format!(
-                        "restore the file and retire it instead: `status: retired` with `superseded_by` (or `retired_reason`), then `sop release {id} --patch -m \"Retired\"`"
+                        "restore the file and retire it instead: `status: retired` with `superseded_by` (or `retired_reason`), then `sop release {id} --patch -m \"Retired\"`; the published site then shows it as retired"
                     )),
                 );
             }

@@ -220,6 +220,9 @@ rules! {
     SUPERSEDE_ID_UNKNOWN = "supersede-id-unknown", Lifecycle, Error, fix: false,
     "superseded_by or supersedes names an id no SOP has";
 
+    SUPERSEDED_NOT_RETIRED = "superseded-not-retired", Lifecycle, Error, fix: false,
+    "an SOP names a successor in superseded_by but is not retired";
+
     EFFECTIVE_IN_FUTURE = "effective-in-future", Lifecycle, Warning, fix: false,
     "an approved SOP takes effect in the future";
 

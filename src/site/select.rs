@@ -210,7 +210,7 @@ pub struct NotReleased {
     pub path: String,
     /// The version its committed copy says, if any.
     pub version: Option<String>,
-    /// Whether the committed copy says `retired` (a release would make it current again).
+    /// Whether the committed copy says `retired` (a release records the retirement).
     pub retired: bool,
 }
 

@@ -41,6 +41,7 @@ mod publish;
 mod release;
 mod release_landed;
 mod release_safety;
+mod retire;
 mod review;
 mod schema;
 mod serve;

@@ -954,7 +954,7 @@ fn links_to_sops_that_are_not_published_are_named_by_publish() {
 
 /// Writer review #4: an SOP published from its last commit (never released) is named, with a
 /// command that records its approval and works when pasted; its translation is not counted (it
-/// follows the original's releases); a retired one is told it needs no release.
+/// follows the original's releases); a retired one is told how to record its retirement.
 #[test]
 fn an_unreleased_sop_is_named_with_a_command_that_records_its_approval() {
     let repo = SopRepo::new();
