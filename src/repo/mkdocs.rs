@@ -1,6 +1,7 @@
 //! Markdown written for MkDocs (Python-Markdown's extensions) read the way MkDocs reads it:
 //! admonitions (`!!! note "Title"`, collapsible `???` and `???+`) and attribute lists
-//! (`{: .class}`, `{#id}`).
+//! (`{: .class}`, `{#id}`), at the end of a line or right after an inline element
+//! (`![x](a.svg){ width="300" }`, `**Save**{: .highlight }`).
 //!
 //! To CommonMark an admonition's indented body is a code block and an attribute list is text, so
 //! the lint outline and the site both parse [`prepare`]'s copy of the body instead: attribute
@@ -131,7 +132,8 @@ pub fn prepare(md: &str) -> Prepared<'_> {
                 at += line.len();
             }
         }
-        let text = out.map_or(Cow::Borrowed(md), Cow::Owned);
+        let mut text = out.map_or(Cow::Borrowed(md), Cow::Owned);
+        blank_inline_attribute_lists(&mut text);
         return Prepared {
             text,
             lines: Vec::new(),
@@ -147,7 +149,8 @@ pub fn prepare(md: &str) -> Prepared<'_> {
     }
     let mut b = Builder::default();
     b.block(&lines);
-    let text = Cow::Owned(b.text);
+    let mut text = Cow::Owned(b.text);
+    blank_inline_attribute_lists(&mut text);
     Prepared {
         text,
         lines: b.lines,
@@ -360,6 +363,76 @@ fn blank_attribute_list<'l>(
     (Cow::Owned(out), id)
 }
 
+/// `text` with each attribute list written right after an inline element (a link, an image,
+/// emphasis, a code span: `![x](a.svg){: width="200" }`, `**Save**{: .highlight }`) replaced
+/// by spaces, as attribute lists at the end of a line are. Only what pulldown-cmark reads as
+/// text right after such an element's end can be one, so code and prose braces
+/// (`{customer_name}`) stay.
+fn blank_inline_attribute_lists(text: &mut Cow<'_, str>) {
+    // Most bodies have no `{` right after the end of an inline element: no second parse.
+    let bytes = text.as_bytes();
+    let maybe = memchr::memchr_iter(b'{', bytes).any(|i| {
+        i > 0
+            && matches!(
+                bytes.get(i - 1),
+                Some(b')' | b']' | b'*' | b'_' | b'`' | b'~')
+            )
+    });
+    if !maybe {
+        return;
+    }
+    let mut ranges = Vec::new();
+    let mut element_end = None;
+    for (event, range) in
+        pulldown_cmark::Parser::new_ext(text, super::markdown::options()).into_offset_iter()
+    {
+        use pulldown_cmark::{Event, TagEnd};
+        match event {
+            Event::Text(_) if element_end == Some(range.start) => {
+                if let Some(len) = text.get(range.start..).and_then(inline_attribute_list) {
+                    ranges.push(range.start..range.start + len);
+                }
+            }
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            )
+            | Event::Code(_) => {
+                element_end = Some(range.end);
+                continue;
+            }
+            _ => {}
+        }
+        element_end = None;
+    }
+    if ranges.is_empty() {
+        return;
+    }
+    let mut blanked = std::mem::take(text).into_owned().into_bytes();
+    for range in ranges {
+        if let Some(b) = blanked.get_mut(range) {
+            b.fill(b' ');
+        }
+    }
+    // Only ASCII bytes (the list's) became spaces: the text is still UTF-8.
+    *text = Cow::Owned(String::from_utf8_lossy(&blanked).into_owned());
+}
+
+/// The length of the attribute list `rest` starts with (`{: .x }`), if it starts with one on
+/// its line.
+fn inline_attribute_list(rest: &str) -> Option<usize> {
+    let inner = rest.strip_prefix('{')?;
+    let close = inner.find(['}', '\n', '\r', '`', '<'])?;
+    if inner.as_bytes().get(close) != Some(&b'}') {
+        return None;
+    }
+    let inner = inner.get(..close)?;
+    (inner.is_ascii() && attribute_list(inner).is_some()).then_some(close + 2)
+}
+
 /// When `inner` (between the braces) is an attribute list (an optional `:`, then one or more
 /// `#id`, `.class` or `key=value` items): its id (the last `#id`, as MkDocs and kramdown take
 /// it), if any.
@@ -475,6 +548,33 @@ mod tests {
         assert_eq!(p.id_at(3), Some("step2"));
         assert_eq!(p.id_at(p.text.find("Pay").unwrap()), None);
         assert_eq!(p.id_at(p.text.find("In a box").unwrap()), Some("boxed"));
+    }
+
+    #[test]
+    fn inline_attribute_lists_are_blanked_and_nothing_else() {
+        let blank = |md: &str| prepare(md).text.into_owned();
+        for (md, kept) in [
+            ("![x](a.svg){: width=\"200\" }\n", "![x](a.svg)"),
+            ("![x](a.svg){ width=\"300\" }\n", "![x](a.svg)"),
+            ("Click **Save**{: .hl } now\n", "Click **Save**"),
+            ("A [link][ref]{#l} b\n\n[ref]: x.md\n", "A [link][ref]"),
+            ("`code`{: .c} and _em_{.e}\n", "`code`"),
+        ] {
+            let got = blank(md);
+            assert_eq!(got.len(), md.len());
+            assert!(got.starts_with(kept), "{got:?}");
+            assert!(!got.contains('{'), "{got:?}");
+        }
+        for md in [
+            "Dear {customer_name}, pay {amount}.\n",
+            "Use `**x**{: .y}` as written.\n",
+            "```\n**x**{: .y}\n```\n",
+            "    **x**{: .y}\n",
+            "**x**{not a list} and **y**{: .z\n}\n",
+            "*a*{: .ü}\n",
+        ] {
+            assert_eq!(blank(md), md);
+        }
     }
 
     #[test]

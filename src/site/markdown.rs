@@ -961,6 +961,28 @@ mod tests {
     }
 
     #[test]
+    fn inline_attribute_lists_are_not_shown_and_prose_braces_are() {
+        let html = body(
+            "![Flow](a.svg){: width=\"200\" }\n\n![Flow](a.svg){ width=\"300\" }\n\n\
+             Click **Save**{: .highlight } when done, [here](x.md){: #go } and `a`{: .c }.\n\n\
+             Dear {customer_name}, your {: order } is {#1}. Use `**x**{: .y}` as is.\n\n\
+             ```\n**Save**{: .highlight }\n```\n",
+        );
+        assert!(!html.contains("width="), "{html}");
+        // Once, in the code block.
+        assert_eq!(html.matches(".highlight").count(), 1, "{html}");
+        assert!(!html.contains("#go"), "{html}");
+        assert!(!html.contains(".c }"), "{html}");
+        assert!(html.contains("<strong>Save</strong>"), "{html}");
+        assert!(
+            html.contains("Dear {customer_name}, your {: order } is {#1}."),
+            "{html}"
+        );
+        assert!(html.contains("<code>**x**{: .y}</code>"), "{html}");
+        assert!(html.contains("**Save**{: .highlight }\n</code>"), "{html}");
+    }
+
+    #[test]
     fn rendered_anchors_are_the_outline_anchors() {
         let md = "# Title\n\n## Notes\n\n## Notes\n\n## Notes-1\n\n### `code` and *emphasis*\n\n\
                   ## Überprüfung & Eskalation\n\n##\n\nSetext\n------\n\n## [Link](x.md) heading\n\n\

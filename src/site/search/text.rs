@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn explicit_ids_and_attribute_lists_are_read_as_the_page_reads_them() {
-        let md = "## Step two {#step2}\n\nClick **Save** now.\n\n## step2\n";
+        let md = "## Step two {#step2}\n\nClick **Save**{: .hl } now.\n\n## step2\n";
         let got = |rule| {
             sections(md, rule)
                 .into_iter()
