@@ -16,6 +16,11 @@
 //!   ASCII letters, digits, spaces and `-`; spaces become `-`; lowercase; empty becomes
 //!   `section`; repeats get `-1`, `-2` counted per id.
 //!
+//! A heading's explicit id (`## Step two {#step2}`, `{: #step2 }`, `{ #step2 }`) is its id under
+//! the rules whose renderers honour one, `mkdocs` (the `attr_list` extension; its ids are taken
+//! before any id is made from a heading's text) and `kramdown`; GitHub and GitLab show such a
+//! list as text and make the id from the heading's words, as they do here.
+//!
 //! Depends on nothing else in the crate.
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -48,6 +53,11 @@ impl AnchorRule {
             AnchorRule::Mkdocs => "mkdocs",
             AnchorRule::Kramdown => "kramdown",
         }
+    }
+
+    /// Whether a heading's explicit id (`{#id}`) is its id under this rule.
+    pub fn honours_explicit_ids(self) -> bool {
+        matches!(self, AnchorRule::Mkdocs | AnchorRule::Kramdown)
     }
 
     /// The id of a heading whose text (without markup) is `text`, before repeats are numbered.
@@ -193,6 +203,33 @@ impl Anchors {
         Anchors {
             rule,
             ..Anchors::default()
+        }
+    }
+
+    /// Ids made with `rule` on a page where `explicit` are the ids its attribute lists give:
+    /// MkDocs never makes one of those from a heading's text.
+    pub fn with_explicit<'i>(
+        rule: AnchorRule,
+        explicit: impl IntoIterator<Item = &'i str>,
+    ) -> Anchors {
+        let mut anchors = Anchors::new(rule);
+        if rule == AnchorRule::Mkdocs {
+            anchors
+                .used
+                .extend(explicit.into_iter().map(str::to_string));
+        }
+        anchors
+    }
+
+    /// The id of the next heading, whose text (without markup) is `text` and whose explicit id
+    /// (`{#id}`) is `explicit`: that one when the rule honours it.
+    pub fn next_heading(&mut self, text: &str, explicit: Option<&str>) -> String {
+        match explicit {
+            Some(id) if self.rule.honours_explicit_ids() && !id.is_empty() => {
+                self.used.insert(id.to_string());
+                id.to_string()
+            }
+            _ => self.next(text),
         }
     }
 
@@ -349,6 +386,25 @@ mod tests {
                 "file-12",
             ]
         );
+    }
+
+    #[test]
+    fn explicit_ids_are_honoured_by_mkdocs_and_kramdown_only() {
+        let page = [
+            ("Step two", Some("step2")),
+            ("step2", None),
+            ("Step two", None),
+        ];
+        let ids = |rule| {
+            let mut anchors = Anchors::with_explicit(rule, ["step2"]);
+            page.iter()
+                .map(|(text, id)| anchors.next_heading(text, *id))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(AnchorRule::Mkdocs), ["step2", "step2_1", "step-two"]);
+        assert_eq!(ids(AnchorRule::Kramdown), ["step2", "step2", "step-two"]);
+        assert_eq!(ids(AnchorRule::Github), ["step-two", "step2", "step-two-1"]);
+        assert_eq!(ids(AnchorRule::Gitlab), ["step-two", "step2", "step-two-1"]);
     }
 
     #[test]

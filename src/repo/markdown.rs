@@ -25,8 +25,11 @@ pub fn options() -> Options {
 pub struct Heading {
     /// 1 for `#`, 2 for `##`, and so on.
     pub level: u8,
-    /// The heading's text, without markup.
+    /// The heading's text, without markup (an attribute list at its end left out).
     pub text: String,
+    /// The id its attribute list gives (`## Step two {#step2}`), which some anchor rules
+    /// honour ([`AnchorRule::honours_explicit_ids`]).
+    pub id: Option<String>,
     /// The whole heading line(s).
     pub span: Span,
 }
@@ -122,6 +125,8 @@ pub struct Outline {
     pub comments: Vec<Span>,
     /// The tags of raw HTML, in document order.
     pub html: Vec<HtmlTag>,
+    /// The ids the body's attribute lists give (a heading's explicit id among them).
+    pub explicit_ids: Vec<String>,
     /// The headings' anchors by the rule last asked for (links from many SOPs ask again).
     #[serde(skip)]
     anchors: std::sync::OnceLock<(AnchorRule, Vec<String>)>,
@@ -153,10 +158,11 @@ impl Outline {
     /// The anchors of the headings by `rule`, in order (the ids the site gives them).
     pub fn anchors(&self, rule: AnchorRule) -> std::borrow::Cow<'_, [String]> {
         let make = || {
-            let mut anchors = Anchors::new(rule);
+            let mut anchors =
+                Anchors::with_explicit(rule, self.explicit_ids.iter().map(String::as_str));
             self.headings
                 .iter()
-                .map(|h| anchors.next(&h.text))
+                .map(|h| anchors.next_heading(&h.text, h.id.as_deref()))
                 .collect::<Vec<_>>()
         };
         // One rule is used throughout a repository: those anchors are made once.
@@ -208,8 +214,10 @@ pub struct OutlineReader<'t> {
     text: &'t str,
     body: Span,
     out: Outline,
-    heading: Option<(u8, usize, String)>,
+    heading: Option<(u8, usize, String, Option<String>)>,
     link: Option<(LinkKind, String, usize)>,
+    /// Whether the prepared body's explicit ids are in the outline yet.
+    ids_read: bool,
     open_lists: Vec<usize>,
     table: Option<Table>,
     row: Option<Row>,
@@ -228,6 +236,7 @@ impl<'t> OutlineReader<'t> {
             out: Outline::default(),
             heading: None,
             link: None,
+            ids_read: false,
             open_lists: Vec::new(),
             table: None,
             row: None,
@@ -247,6 +256,11 @@ impl<'t> OutlineReader<'t> {
     ) {
         let (body, text) = (self.body, self.text);
         let md = &text[body.start..body.end];
+        if !self.ids_read {
+            self.ids_read = true;
+            self.out.explicit_ids = prepared.ids().map(str::to_string).collect();
+        }
+        let prepared_at = range.start;
         let range = prepared.original(range.start)..prepared.original(range.end);
         let span = Span::new(range.start, range.end).shift(body.start);
         let out = &mut self.out;
@@ -351,14 +365,16 @@ impl<'t> OutlineReader<'t> {
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                self.heading = Some((level_number(*level), span.start, String::new()));
+                let id = prepared.id_at(prepared_at).map(str::to_string);
+                self.heading = Some((level_number(*level), span.start, String::new(), id));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, text)) = self.heading.take() {
+                if let Some((level, start, text, id)) = self.heading.take() {
                     let text = text.trim().to_string();
                     out.headings.push(Heading {
                         level,
                         text,
+                        id,
                         span: Span::new(
                             start,
                             body.start + md.get(..range.end).unwrap_or(md).trim_end().len(),
@@ -390,7 +406,7 @@ impl<'t> OutlineReader<'t> {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, buf)) = self.heading.as_mut() {
+                if let Some((_, _, buf, _)) = self.heading.as_mut() {
                     buf.push_str(t);
                 }
             }
@@ -651,6 +667,35 @@ mod tests {
         assert_eq!(*o.anchors(AnchorRule::Mkdocs), ["notes", "notes_1"]);
         assert!(o.has_anchor(AnchorRule::Github, "notes-1"));
         assert!(!o.has_anchor(AnchorRule::Github, "Notes"));
+    }
+
+    #[test]
+    fn explicit_heading_ids_are_read_and_left_out_of_the_text() {
+        let o = outline_of(
+            "## Step two {#step2}\n\n## Step three {: #s3 .x }\n\n## Pay {amount}\n\n\
+             ## Plain\n\nSee [two](#step2).\n",
+        );
+        let got: Vec<(&str, Option<&str>)> = o
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.id.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Step two", Some("step2")),
+                ("Step three", Some("s3")),
+                ("Pay {amount}", None),
+                ("Plain", None),
+            ]
+        );
+        assert_eq!(
+            *o.anchors(AnchorRule::Kramdown),
+            ["step2", "s3", "pay-amount", "plain"]
+        );
+        assert!(o.has_anchor(AnchorRule::Mkdocs, "step2"));
+        assert!(!o.has_anchor(AnchorRule::Github, "step2"));
+        assert!(o.has_anchor(AnchorRule::Github, "step-two"));
     }
 
     #[test]

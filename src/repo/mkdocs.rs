@@ -1,10 +1,12 @@
 //! Markdown written for MkDocs (Python-Markdown's extensions) read the way MkDocs reads it:
 //! admonitions (`!!! note "Title"`, collapsible `???` and `???+`) and attribute lists
-//! (`{: .class}`, `{#id}`).
+//! (`{: .class}`, `{#id}`), at the end of a line or right after an inline element
+//! (`![x](a.svg){ width="300" }`, `**Save**{: .highlight }`).
 //!
 //! To CommonMark an admonition's indented body is a code block and an attribute list is text, so
 //! the lint outline and the site both parse [`prepare`]'s copy of the body instead: attribute
-//! lists blanked out (same length), and each admonition's body un-indented between two marker
+//! lists blanked out (same length; the `#id` of one that ends a line is kept, for a heading's
+//! explicit id), and each admonition's body un-indented between two marker
 //! lines (HTML comments) the site turns into its box. [`Prepared::original`] maps an offset of
 //! the copy back to the file, so findings keep pointing at the writer's text. A marker is known
 //! by its offset, never by its text: a comment written in an SOP cannot open a box.
@@ -59,6 +61,8 @@ pub struct Prepared<'a> {
     lines: Vec<(usize, usize, usize)>,
     /// The marker lines, by their start in `text`.
     markers: Vec<(usize, Marker)>,
+    /// The `#id` of each attribute list that ends a line, by the line's start in `text`.
+    ids: Vec<(usize, String)>,
 }
 
 impl Prepared<'_> {
@@ -69,6 +73,20 @@ impl Prepared<'_> {
             Some(&(start, orig, kept)) => orig + (at - start).min(kept),
             None => at,
         }
+    }
+
+    /// The id an attribute list at the end of the line holding offset `at` of
+    /// [`Prepared::text`] gives (`## Step two {#step2}`): a heading's explicit id.
+    pub fn id_at(&self, at: usize) -> Option<&str> {
+        let before = self.text.get(..at)?;
+        let line = before.rfind('\n').map_or(0, |i| i + 1);
+        let i = self.ids.binary_search_by_key(&line, |l| l.0).ok()?;
+        self.ids.get(i).map(|l| l.1.as_str())
+    }
+
+    /// Every id the attribute lists that end a line give, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(|l| l.1.as_str())
     }
 
     /// The marker whose line starts at `at` of [`Prepared::text`], if any.
@@ -91,11 +109,16 @@ pub fn prepare(md: &str) -> Prepared<'_> {
     if !has_admonition {
         // The text is copied only from the first attribute list on (most bodies have none).
         let mut out: Option<String> = None;
+        let mut ids = Vec::new();
         if md.contains('}') {
             let mut fence = None;
             let mut at = 0;
             for line in md.split_inclusive('\n') {
-                match (blank_attribute_list(line, &mut fence), out.as_mut()) {
+                let (kept, id) = blank_attribute_list(line, &mut fence);
+                if let Some(id) = id {
+                    ids.push((at, id.to_string()));
+                }
+                match (kept, out.as_mut()) {
                     (Cow::Borrowed(l), Some(out)) => out.push_str(l),
                     (Cow::Borrowed(_), None) => {}
                     (Cow::Owned(l), Some(out)) => out.push_str(&l),
@@ -109,11 +132,13 @@ pub fn prepare(md: &str) -> Prepared<'_> {
                 at += line.len();
             }
         }
-        let text = out.map_or(Cow::Borrowed(md), Cow::Owned);
+        let mut text = out.map_or(Cow::Borrowed(md), Cow::Owned);
+        blank_inline_attribute_lists(&mut text);
         return Prepared {
             text,
             lines: Vec::new(),
             markers: Vec::new(),
+            ids,
         };
     }
     let mut lines = Vec::new();
@@ -124,10 +149,13 @@ pub fn prepare(md: &str) -> Prepared<'_> {
     }
     let mut b = Builder::default();
     b.block(&lines);
+    let mut text = Cow::Owned(b.text);
+    blank_inline_attribute_lists(&mut text);
     Prepared {
-        text: Cow::Owned(b.text),
+        text,
         lines: b.lines,
         markers: b.markers,
+        ids: b.ids,
     }
 }
 
@@ -136,6 +164,7 @@ struct Builder {
     text: String,
     lines: Vec<(usize, usize, usize)>,
     markers: Vec<(usize, Marker)>,
+    ids: Vec<(usize, String)>,
 }
 
 impl Builder {
@@ -169,7 +198,10 @@ impl Builder {
                 None
             };
             let Some(admonition) = admonition else {
-                let kept = blank_attribute_list(line, &mut fence);
+                let (kept, id) = blank_attribute_list(line, &mut fence);
+                if let Some(id) = id {
+                    self.ids.push((self.text.len(), id.to_string()));
+                }
                 self.copy(orig, &kept);
                 continue;
             };
@@ -286,8 +318,12 @@ fn dedent(line: &str) -> usize {
 }
 
 /// `line` with an attribute list (`{: .class}`, `{#id}`, `{: key="v"}`) at its end replaced by
-/// spaces, unless the line is in (or opens or closes) a fenced code block or is indented code.
-fn blank_attribute_list<'l>(line: &'l str, fence: &mut Option<(u8, usize)>) -> Cow<'l, str> {
+/// spaces, unless the line is in (or opens or closes) a fenced code block or is indented code;
+/// and the list's `#id`, if it has one.
+fn blank_attribute_list<'l>(
+    line: &'l str,
+    fence: &mut Option<(u8, usize)>,
+) -> (Cow<'l, str>, Option<&'l str>) {
     let content = line.trim_end();
     let lead = indent(content);
     let trimmed = content.trim_start();
@@ -296,49 +332,121 @@ fn blank_attribute_list<'l>(line: &'l str, fence: &mut Option<(u8, usize)>) -> C
         if lead < 4 && run(c) >= n && trimmed.bytes().all(|b| b == c) {
             *fence = None;
         }
-        return Cow::Borrowed(line);
+        return (Cow::Borrowed(line), None);
     }
     for c in [b'`', b'~'] {
         if lead < 4 && run(c) >= 3 {
             *fence = Some((c, run(c)));
-            return Cow::Borrowed(line);
+            return (Cow::Borrowed(line), None);
         }
     }
     if lead >= 4 || !content.ends_with('}') {
-        return Cow::Borrowed(line);
+        return (Cow::Borrowed(line), None);
     }
     let Some(open) = content.rfind('{') else {
-        return Cow::Borrowed(line);
+        return (Cow::Borrowed(line), None);
     };
     let before = content.get(..open).unwrap_or_default();
     let starts_block = before.trim_start_matches([' ', '>']).is_empty();
     if !(starts_block || before.ends_with([' ', '\t'])) {
-        return Cow::Borrowed(line);
+        return (Cow::Borrowed(line), None);
     }
     let inner = content.get(open + 1..content.len() - 1).unwrap_or_default();
     // ASCII only, so the blanks take the place of whole characters.
-    if !inner.is_ascii() || !is_attribute_list(inner) {
-        return Cow::Borrowed(line);
-    }
+    let Some(id) = inner.is_ascii().then(|| attribute_list(inner)).flatten() else {
+        return (Cow::Borrowed(line), None);
+    };
     let mut out = String::with_capacity(line.len());
     out.push_str(before);
     out.extend(std::iter::repeat_n(' ', content.len() - open));
     out.push_str(line.get(content.len()..).unwrap_or_default());
-    Cow::Owned(out)
+    (Cow::Owned(out), id)
 }
 
-/// Whether `inner` (between the braces) is an attribute list: an optional `:`, then one or more
-/// `#id`, `.class` or `key=value` items.
-fn is_attribute_list(inner: &str) -> bool {
+/// `text` with each attribute list written right after an inline element (a link, an image,
+/// emphasis, a code span: `![x](a.svg){: width="200" }`, `**Save**{: .highlight }`) replaced
+/// by spaces, as attribute lists at the end of a line are. Only what pulldown-cmark reads as
+/// text right after such an element's end can be one, so code and prose braces
+/// (`{customer_name}`) stay.
+fn blank_inline_attribute_lists(text: &mut Cow<'_, str>) {
+    // Most bodies have no `{` right after the end of an inline element: no second parse.
+    let bytes = text.as_bytes();
+    let maybe = memchr::memchr_iter(b'{', bytes).any(|i| {
+        i > 0
+            && matches!(
+                bytes.get(i - 1),
+                Some(b')' | b']' | b'*' | b'_' | b'`' | b'~')
+            )
+    });
+    if !maybe {
+        return;
+    }
+    let mut ranges = Vec::new();
+    let mut element_end = None;
+    for (event, range) in
+        pulldown_cmark::Parser::new_ext(text, super::markdown::options()).into_offset_iter()
+    {
+        use pulldown_cmark::{Event, TagEnd};
+        match event {
+            Event::Text(_) if element_end == Some(range.start) => {
+                if let Some(len) = text.get(range.start..).and_then(inline_attribute_list) {
+                    ranges.push(range.start..range.start + len);
+                }
+            }
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            )
+            | Event::Code(_) => {
+                element_end = Some(range.end);
+                continue;
+            }
+            _ => {}
+        }
+        element_end = None;
+    }
+    if ranges.is_empty() {
+        return;
+    }
+    let mut blanked = std::mem::take(text).into_owned().into_bytes();
+    for range in ranges {
+        if let Some(b) = blanked.get_mut(range) {
+            b.fill(b' ');
+        }
+    }
+    // Only ASCII bytes (the list's) became spaces: the text is still UTF-8.
+    *text = Cow::Owned(String::from_utf8_lossy(&blanked).into_owned());
+}
+
+/// The length of the attribute list `rest` starts with (`{: .x }`), if it starts with one on
+/// its line.
+fn inline_attribute_list(rest: &str) -> Option<usize> {
+    let inner = rest.strip_prefix('{')?;
+    let close = inner.find(['}', '\n', '\r', '`', '<'])?;
+    if inner.as_bytes().get(close) != Some(&b'}') {
+        return None;
+    }
+    let inner = inner.get(..close)?;
+    (inner.is_ascii() && attribute_list(inner).is_some()).then_some(close + 2)
+}
+
+/// When `inner` (between the braces) is an attribute list (an optional `:`, then one or more
+/// `#id`, `.class` or `key=value` items): its id (the last `#id`, as MkDocs and kramdown take
+/// it), if any.
+fn attribute_list(inner: &str) -> Option<Option<&str>> {
     let inner = inner.strip_prefix(':').unwrap_or(inner).trim();
     if inner.is_empty() || inner.contains(['{', '}']) {
-        return false;
+        return None;
     }
     let name = |s: &str| {
         !s.is_empty()
             && s.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':'))
     };
+    let mut id = None;
     let mut rest = inner;
     while !rest.is_empty() {
         let item_end = if let Some((key, value)) = rest.split_once('=') {
@@ -346,7 +454,7 @@ fn is_attribute_list(inner: &str) -> bool {
                 let value_len = match value.chars().next() {
                     Some(q @ ('"' | '\'')) => match value.get(1..).and_then(|v| v.find(q)) {
                         Some(close) => close + 2,
-                        None => return false,
+                        None => return None,
                     },
                     _ => value.find(' ').unwrap_or(value.len()),
                 };
@@ -359,15 +467,20 @@ fn is_attribute_list(inner: &str) -> bool {
         };
         let item = rest.get(..item_end).unwrap_or(rest);
         let ok = match item.as_bytes().first() {
-            Some(b'#' | b'.') => name(item.get(1..).unwrap_or_default()),
+            Some(b'#') => {
+                let value = item.get(1..).unwrap_or_default();
+                id = Some(value);
+                name(value)
+            }
+            Some(b'.') => name(item.get(1..).unwrap_or_default()),
             _ => item.contains('='),
         };
         if !ok {
-            return false;
+            return None;
         }
         rest = rest.get(item_end..).unwrap_or_default().trim_start();
     }
-    true
+    Some(id)
 }
 
 #[cfg(test)]
@@ -400,7 +513,7 @@ mod tests {
     #[test]
     fn attribute_lists_are_blanked_and_nothing_else() {
         let mut fence = None;
-        let mut b = |l: &str| blank_attribute_list(l, &mut fence).into_owned();
+        let mut b = |l: &str| blank_attribute_list(l, &mut fence).0.into_owned();
         let blanked = |line: &str, kept: &str| {
             let rest = line.len() - kept.len() - usize::from(line.ends_with('\n'));
             format!(
@@ -423,6 +536,45 @@ mod tests {
         assert_eq!(b("{: .kept-in-code}\n"), "{: .kept-in-code}\n");
         assert_eq!(b("```\n"), "```\n");
         assert_eq!(b("    code {: .x}\n"), "    code {: .x}\n");
+    }
+
+    #[test]
+    fn explicit_ids_are_kept_by_line() {
+        let md = "## Step two {#step2}\n\nText {: #para .x }\n\n## Pay {amount}\n\n!!! note\n    ## In a box {: #boxed }\n";
+        let p = prepare(md);
+        let ids: Vec<&str> = p.ids().collect();
+        assert_eq!(ids, ["step2", "para", "boxed"]);
+        assert_eq!(p.id_at(0), Some("step2"));
+        assert_eq!(p.id_at(3), Some("step2"));
+        assert_eq!(p.id_at(p.text.find("Pay").unwrap()), None);
+        assert_eq!(p.id_at(p.text.find("In a box").unwrap()), Some("boxed"));
+    }
+
+    #[test]
+    fn inline_attribute_lists_are_blanked_and_nothing_else() {
+        let blank = |md: &str| prepare(md).text.into_owned();
+        for (md, kept) in [
+            ("![x](a.svg){: width=\"200\" }\n", "![x](a.svg)"),
+            ("![x](a.svg){ width=\"300\" }\n", "![x](a.svg)"),
+            ("Click **Save**{: .hl } now\n", "Click **Save**"),
+            ("A [link][ref]{#l} b\n\n[ref]: x.md\n", "A [link][ref]"),
+            ("`code`{: .c} and _em_{.e}\n", "`code`"),
+        ] {
+            let got = blank(md);
+            assert_eq!(got.len(), md.len());
+            assert!(got.starts_with(kept), "{got:?}");
+            assert!(!got.contains('{'), "{got:?}");
+        }
+        for md in [
+            "Dear {customer_name}, pay {amount}.\n",
+            "Use `**x**{: .y}` as written.\n",
+            "```\n**x**{: .y}\n```\n",
+            "    **x**{: .y}\n",
+            "**x**{not a list} and **y**{: .z\n}\n",
+            "*a*{: .ü}\n",
+        ] {
+            assert_eq!(blank(md), md);
+        }
     }
 
     #[test]

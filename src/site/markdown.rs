@@ -163,7 +163,6 @@ fn render_into(
     };
     // Anchors are made here, from the same events and rule as the outline's, so an archived
     // version's page needs no outline of its own.
-    let mut anchors = Anchors::new(links.anchor_rule());
     let mut headings: Vec<BodyHeading> = Vec::new();
     let mut raw_html = false;
     let mut raw_state = RawState::default();
@@ -173,8 +172,8 @@ fn render_into(
     // Depths in `open` of remote images written as links.
     let mut remote_images: Vec<usize> = Vec::new();
     // The heading being read: where its start event is, its level, the text its anchor is made
-    // from (as the outline reads it) and the text readers see.
-    let mut heading: Option<(usize, u8, String, String)> = None;
+    // from (as the outline reads it), the text readers see and its explicit id (`{#id}`).
+    let mut heading: Option<(usize, u8, String, String, Option<&str>)> = None;
     // Whether the label of a checklist item's box is open.
     let mut task_label = false;
     // Sized once for the events a body of this length gives (about one per 10 bytes of
@@ -185,6 +184,7 @@ fn render_into(
     // Admonitions and attribute lists are read as MkDocs reads them ([`crate::repo::mkdocs`]);
     // the closing tags of the boxes open so far.
     let prepared = crate::repo::mkdocs::prepare(md);
+    let mut anchors = Anchors::with_explicit(links.anchor_rule(), prepared.ids());
     let mut boxes: Vec<&'static str> = Vec::new();
     let mut source = Source {
         parser: Parser::new_ext(&prepared.text, options())
@@ -212,7 +212,7 @@ fn render_into(
             task_label = false;
             events.push(Event::InlineHtml(CowStr::from("</label>")));
         }
-        if let (Some((_, _, anchor_text, shown)), Event::Text(t) | Event::Code(t)) =
+        if let (Some((_, _, anchor_text, shown, _)), Event::Text(t) | Event::Code(t)) =
             (heading.as_mut(), &event)
         {
             anchor_text.push_str(t);
@@ -311,6 +311,7 @@ fn render_into(
                     level_number(level),
                     String::new(),
                     String::new(),
+                    at.and_then(|a| prepared.id_at(a)),
                 ));
                 events.push(Event::Start(Tag::Heading {
                     level,
@@ -320,8 +321,8 @@ fn render_into(
                 }));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((at, level, text, shown)) = heading.take() {
-                    let anchor = anchors.next(&text);
+                if let Some((at, level, text, shown, explicit)) = heading.take() {
+                    let anchor = anchors.next_heading(&text, explicit);
                     if let Some(collect) = collect.as_deref_mut() {
                         collect.end_heading(anchor.clone());
                     }
@@ -428,7 +429,7 @@ fn render_into(
             Event::InlineHtml(raw) => match literal::inline(&raw, prompts) {
                 // `<Enter>`, `<first name>`: the words the writer wrote.
                 Some(html) => {
-                    if let Some((_, _, _, shown)) = heading.as_mut() {
+                    if let Some((_, _, _, shown, _)) = heading.as_mut() {
                         shown.push_str(&raw);
                     }
                     events.push(Event::InlineHtml(CowStr::from(html)));
@@ -911,6 +912,74 @@ mod tests {
             html.contains(r##"<a class="anchor" href="#notes-1""##),
             "{html}"
         );
+    }
+
+    struct Rule(AnchorRule);
+    impl Links for Rule {
+        fn resolve(&self, dest: &str, image: bool) -> Target {
+            KeepAll.resolve(dest, image)
+        }
+        fn anchor_rule(&self) -> AnchorRule {
+            self.0
+        }
+    }
+
+    #[test]
+    fn explicit_heading_ids_are_the_ids_where_the_rule_honours_them() {
+        let md = "## Step two {#step2}\n\nGo to [step two](#step2).\n\n## Step three { #s3 }\n";
+        let sop = Sop::parse(
+            "sops/a/SOP-0001-a.md".into(),
+            format!("---\nid: SOP-0001\n---\n{md}"),
+            "SOP",
+        );
+        for (rule, ids) in [
+            (AnchorRule::Kramdown, ["step2", "s3"]),
+            (AnchorRule::Mkdocs, ["step2", "s3"]),
+            (AnchorRule::Github, ["step-two", "step-three"]),
+        ] {
+            let (body, search) = render_with_text(&sop, &Rule(rule), &BodyWords::english(), false);
+            let got: Vec<(&str, &str)> = body
+                .headings
+                .iter()
+                .map(|h| (h.text.as_str(), h.anchor.as_str()))
+                .collect();
+            assert_eq!(got, [("Step two", ids[0]), ("Step three", ids[1])]);
+            assert!(
+                body.html.contains(&format!("<h2 id=\"{}\">", ids[0])),
+                "{}",
+                body.html
+            );
+            assert!(!body.html.contains('{'), "{}", body.html);
+            assert!(
+                search.iter().all(|s| !s.heading.contains('{')),
+                "{search:?}"
+            );
+            let searched: Vec<&str> = search.iter().map(|s| s.anchor.as_str()).collect();
+            assert_eq!(searched, ids);
+            assert_eq!(*sop.outline().anchors(rule), ids);
+        }
+    }
+
+    #[test]
+    fn inline_attribute_lists_are_not_shown_and_prose_braces_are() {
+        let html = body(
+            "![Flow](a.svg){: width=\"200\" }\n\n![Flow](a.svg){ width=\"300\" }\n\n\
+             Click **Save**{: .highlight } when done, [here](x.md){: #go } and `a`{: .c }.\n\n\
+             Dear {customer_name}, your {: order } is {#1}. Use `**x**{: .y}` as is.\n\n\
+             ```\n**Save**{: .highlight }\n```\n",
+        );
+        assert!(!html.contains("width="), "{html}");
+        // Once, in the code block.
+        assert_eq!(html.matches(".highlight").count(), 1, "{html}");
+        assert!(!html.contains("#go"), "{html}");
+        assert!(!html.contains(".c }"), "{html}");
+        assert!(html.contains("<strong>Save</strong>"), "{html}");
+        assert!(
+            html.contains("Dear {customer_name}, your {: order } is {#1}."),
+            "{html}"
+        );
+        assert!(html.contains("<code>**x**{: .y}</code>"), "{html}");
+        assert!(html.contains("**Save**{: .highlight }\n</code>"), "{html}");
     }
 
     #[test]

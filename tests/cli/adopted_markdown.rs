@@ -168,3 +168,40 @@ fn the_published_page_shows_boxes_and_no_raw_syntax() {
     }
     assert!(crate::publish::broken_links(&crate::publish::tree(&repo.path("public"))).is_empty());
 }
+
+/// Attribute lists right after an inline element (an image's size, a word's class) are not
+/// shown, and braces in prose and code are.
+#[test]
+fn inline_attribute_lists_are_not_shown_and_prose_braces_are() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/pay/flow.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    let body = boxed_sop().replace(
+        "Card payments.\n",
+        "Card payments.\n\n![Flow](flow.svg){: width=\"200\" }\n\n![Flow](flow.svg){ width=\"300\" }\n\n\
+         Click **Save**{: .highlight } when done.\n\n\
+         Write \"Dear {customer_name}\" and `**x**{: .kept}`.\n",
+    );
+    repo.write("sops/pay/SOP-0001-refunds.md", &body);
+    repo.commit("SOP");
+    let (code, text) = lint(&repo);
+    assert_eq!(code, 0, "{text}");
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    let page = crate::publish::tree(&repo.path("public"))
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
+        .find(|html| html.contains("Before you start"))
+        .unwrap();
+    for raw in ["width=\"200\"", "width=\"300\"", ".highlight", "{ width"] {
+        assert!(!page.contains(raw), "{raw} shows raw in {page}");
+    }
+    assert!(page.contains("<strong>Save</strong>"), "{page}");
+    assert!(page.contains("Dear {customer_name}"), "{page}");
+    assert!(page.contains("<code>**x**{: .kept}</code>"), "{page}");
+}

@@ -217,6 +217,61 @@ fn site_style_reads_html_and_site_absolute_links_with_kramdown_ids() {
     assert!(first.contains(">directory url</a>"), "{first}");
 }
 
+/// A heading's explicit id (`## Step two {#step2}`) is its id for kramdown and MkDocs, in lint
+/// and on the page; GitHub shows the list as text and ids the heading by its words.
+#[test]
+fn explicit_heading_ids_are_honoured_where_the_renderer_honours_them() {
+    for (anchors, honoured) in [("kramdown", true), ("mkdocs", true), ("github", false)] {
+        let repo = repo(
+            &format!("[links]\nanchors = \"{anchors}\"\n"),
+            "- [here](#step2)\n- [there](../b/SOP-0002-second.md#s3)",
+            "sops/b/SOP-0002-second.md",
+            "## Step two {#step2}\n\nText.\n\n## Step three {: #s3 }\n\nMore.",
+        );
+        repo.write(
+            "sops/a/SOP-0001-first.md",
+            &repo
+                .read("sops/a/SOP-0001-first.md")
+                .replace("## Links\n", "## Links\n\n## Step two { #step2 }\n"),
+        );
+        repo.commit("ids");
+        let found = link_findings(&repo);
+        if honoured {
+            assert_eq!(found, [], "{anchors}");
+        } else {
+            let rules: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.1)).collect();
+            assert_eq!(
+                rules,
+                [
+                    ("anchor-broken", line_of(&repo, "[here]")),
+                    ("anchor-broken", line_of(&repo, "[there]")),
+                ],
+                "{found:#?}"
+            );
+            assert!(found[0].2.contains("`#step-two`"), "{found:#?}");
+            continue;
+        }
+        let site = publish(&repo);
+        let first = page(&site, "sops/SOP-0001.html");
+        assert!(first.contains("<h2 id=\"step2\">Step two<a"), "{first}");
+        assert!(first.contains("href=\"#step2\""), "{first}");
+        assert!(first.contains("SOP-0002.html#s3\""), "{first}");
+        let second = page(&site, "sops/SOP-0002.html");
+        assert!(second.contains("<h2 id=\"step2\">Step two<a"), "{second}");
+        assert!(second.contains("<h2 id=\"s3\">Step three<a"), "{second}");
+        for html in [&first, &second] {
+            assert!(!html.contains("{#") && !html.contains("{:"), "{html}");
+        }
+        let search = site
+            .iter()
+            .filter(|(name, _)| name.contains("search") && !name.ends_with(".html"))
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .collect::<String>();
+        assert!(search.contains("step2"), "no search index read");
+        assert!(!search.contains("{#") && !search.contains("{:"), "{search}");
+    }
+}
+
 #[test]
 fn gitlab_anchors_collapse_hyphens() {
     let repo = repo(

@@ -26,24 +26,27 @@ pub(crate) struct Section {
 /// renderer gathers with a [`Collector`] as it renders, for a body it does not render).
 pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
     let prepared = crate::repo::mkdocs::prepare(md);
-    let mut anchors = Anchors::new(rule);
+    let mut anchors = Anchors::with_explicit(rule, prepared.ids());
     let mut out = Collector::default();
-    // The heading being read: its text for the anchor (text and code, as the page counts it).
-    let mut heading: Option<String> = None;
+    // The heading being read: its text for the anchor (text and code, as the page counts it)
+    // and its explicit id (`{#id}`).
+    let mut heading: Option<(String, Option<&str>)> = None;
     for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
         if matches!(event, Event::Html(_)) && prepared.marker_at(range.start).is_some() {
             continue;
         }
         match &event {
             Event::Text(t) | Event::Code(t) => {
-                if let Some(for_anchor) = heading.as_mut() {
+                if let Some((for_anchor, _)) = heading.as_mut() {
                     for_anchor.push_str(t);
                 }
             }
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((String::new(), prepared.id_at(range.start)));
+            }
             Event::End(TagEnd::Heading(_)) => {
-                let for_anchor = heading.take().unwrap_or_default();
-                out.end_heading(anchors.next(&for_anchor));
+                let (for_anchor, explicit) = heading.take().unwrap_or_default();
+                out.end_heading(anchors.next_heading(&for_anchor, explicit));
                 continue;
             }
             _ => {}
@@ -259,6 +262,26 @@ mod tests {
                 ("steps-1", "Steps", "Again."),
             ]
         );
+    }
+
+    #[test]
+    fn explicit_ids_and_attribute_lists_are_read_as_the_page_reads_them() {
+        let md = "## Step two {#step2}\n\nClick **Save**{: .hl } now.\n\n## step2\n";
+        let got = |rule| {
+            sections(md, rule)
+                .into_iter()
+                .map(|s| (s.anchor, s.heading, s.text))
+                .collect::<Vec<_>>()
+        };
+        let s = |a: &str, h: &str, t: &str| (a.to_string(), h.to_string(), t.to_string());
+        assert_eq!(
+            got(AnchorRule::Mkdocs),
+            [
+                s("step2", "Step two", "Click Save now."),
+                s("step2_1", "step2", "")
+            ]
+        );
+        assert_eq!(got(AnchorRule::Github)[0].0, "step-two");
     }
 
     #[test]
