@@ -378,7 +378,7 @@ impl FileProblem {
             }
             FileProblem::NotAFile => "move it out of the SOP folder",
             FileProblem::OutsideRepository { .. } => {
-                "replace the link by the SOP file itself (copy the file into the repository), or remove the link"
+                "replace the link by the SOP file itself (copy the file into the repository), remove the link, or add its name to `exclude` under `[sops]` in sop.toml to leave it out"
             }
         }
     }
