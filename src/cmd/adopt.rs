@@ -37,18 +37,18 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
 
     let mut refusals: Vec<String> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
+    // Links out of the repository, each with what to do about it: `sop lint` reports them
+    // until they are replaced or left out, so each is a thing to decide.
+    let mut links_out: Vec<(String, String)> = Vec::new();
+    let config_name = repo.relative(&config_path(&repo));
     for b in corpus.broken.iter().filter(|b| selected.contains(&b.path)) {
         // A link out of the repository is never read nor written through: it is left as it
         // is, and the rest is adopted.
-        if let FileProblem::OutsideRepository { target, .. } = &b.problem {
-            let what = if repo.root.join(&b.path).is_dir() {
-                "folder"
-            } else {
-                "file"
-            };
-            skipped.push(format!(
-                "{}: a symbolic link to the {what} `{target}`, outside the repository (or in its `.git` folder); sop never reads or writes through it: to adopt what it points to, copy the {what} into the repository in place of the link",
-                b.path
+        if let FileProblem::OutsideRepository { target, into_git } = &b.problem {
+            let is_dir = repo.root.join(&b.path).is_dir();
+            links_out.push((
+                b.path.clone(),
+                link_out_to_do(&repo, &b.path, target, *into_git, is_dir, &config_name),
             ));
         } else {
             refusals.push(format!("{}: {}; {}", b.path, b.problem, b.problem.help()));
@@ -217,17 +217,61 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         plans: &plans,
         errors: &errors,
         skipped: &skipped,
+        links_out: &links_out,
         left_out: &left_out,
         config: &config,
         config_name: repo.relative(&config.path),
         dry_run: args.dry_run,
     };
     summary(&mut out, &report)?;
-    if plans.is_empty() && skipped.is_empty() && selected.given.is_none() {
+    if plans.is_empty() && skipped.is_empty() && links_out.is_empty() && selected.given.is_none() {
         let (why, help) = nothing_found(&repo);
         ctx.warn(&format!("{why}; {help}"))?;
     }
     Ok(Exit::Success)
+}
+
+/// What to do about the symbolic link at `rel` (a folder when `is_dir`) that leads to
+/// `target`, out of the repository (or into its `.git` folder when `into_git`), in words for
+/// the writer: copy what it points to in its place, or leave it out with `[sops] exclude` in
+/// `config_name`.
+fn link_out_to_do(
+    repo: &Repo,
+    rel: &str,
+    target: &str,
+    into_git: bool,
+    is_dir: bool,
+    config_name: &str,
+) -> String {
+    let what = if is_dir { "folder" } else { "file" };
+    let place = if into_git {
+        "inside git's own `.git` folder"
+    } else {
+        "outside the repository"
+    };
+    let copy = format!(
+        "sop never reads or writes through it, and `sop lint` reports it until you either copy the {what} into the repository in place of the link"
+    );
+    // The pattern that names this link alone: anchored at the SOP folder (a pattern with a
+    // `/` inside already is).
+    let pattern = repo.settings.files.in_folder(rel).map(|inside| {
+        let anchored = if inside.contains('/') {
+            inside.to_string()
+        } else {
+            format!("/{inside}")
+        };
+        if is_dir {
+            format!("{anchored}/")
+        } else {
+            anchored
+        }
+    });
+    match pattern {
+        Some(p) => format!(
+            "a symbolic link to the {what} `{target}`, {place}; {copy}, or add \"{p}\" to `exclude` under `[sops]` in {config_name} so that sop leaves it out"
+        ),
+        None => format!("a symbolic link to the {what} `{target}`, {place}; {copy}"),
+    }
 }
 
 /// The author of most of the file's commits; among those tied, the most recent.
@@ -250,6 +294,8 @@ struct Report<'a> {
     /// The errors `sop lint` would still report in each file adopt looked at, once adopted.
     errors: &'a HashMap<String, Vec<Finding>>,
     skipped: &'a [String],
+    /// Links out of the repository, each with what to do about it.
+    links_out: &'a [(String, String)],
     /// Project files left out, with their conventional name.
     left_out: &'a [(String, &'static str)],
     config: &'a ConfigChange,
@@ -316,6 +362,10 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
         }
         todo += p.undecided.len() + rest.len();
         changed += usize::from(p.changes());
+    }
+    for (path, to_do) in r.links_out {
+        writeln!(out, "{path}\n  to do: {to_do}")?;
+        todo += 1;
     }
     for s in r.skipped {
         writeln!(out, "not adopted: {s}")?;
@@ -429,6 +479,14 @@ struct ConfigChange {
     refused: Option<String>,
 }
 
+/// The path of the repository's `sop.toml`, written or to be written.
+fn config_path(repo: &Repo) -> PathBuf {
+    repo.settings
+        .path
+        .clone()
+        .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME))
+}
+
 /// The `sop.toml` edit that the files of `changing` need, with the project files `exclude`
 /// leaves out.
 fn config_change(
@@ -436,11 +494,7 @@ fn config_change(
     changing: &[&(&Sop, Plan)],
     exclude: &[String],
 ) -> anyhow::Result<ConfigChange> {
-    let path = repo
-        .settings
-        .path
-        .clone()
-        .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME));
+    let path = config_path(repo);
     let planned: Vec<Sop> = changing
         .iter()
         .map(|(sop, p)| Sop::parse_in(sop.path.clone(), p.text.clone(), &repo.settings))

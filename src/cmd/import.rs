@@ -16,7 +16,7 @@ use crate::repo::config::SectionLevel;
 use crate::repo::edit::{self, NewValue};
 use crate::repo::keys::KeyNames;
 use crate::repo::sop::id_number;
-use crate::repo::{Repo, SopType, dates, front_matter};
+use crate::repo::{Repo, SopType, dates, encoding, front_matter};
 use crate::scaffold::{self, NewSop};
 use crate::{Exit, Stop};
 
@@ -119,11 +119,12 @@ fn convert(path: &Path, shown: &Path, names: &KeyNames) -> anyhow::Result<Docume
 }
 
 /// A Markdown file's own front matter (its known keys, under their names or the repository's
-/// aliases) and its body.
+/// aliases) and its body (without the byte-order mark, which [`front_matter::split`] skips).
 fn markdown_front(text: &str, names: &KeyNames) -> (String, Metadata) {
     let split = front_matter::split(text);
+    let body = text.get(split.body.start..).unwrap_or_default().to_string();
     let Some(yaml) = split.yaml else {
-        return (text.to_string(), Metadata::default());
+        return (body, Metadata::default());
     };
     let fm = front_matter::parse(text, yaml);
     let mut meta = Metadata::default();
@@ -141,10 +142,7 @@ fn markdown_front(text: &str, names: &KeyNames) -> (String, Metadata) {
             meta.keys.push((key, v.clone()));
         }
     }
-    (
-        text.get(split.body.start..).unwrap_or_default().to_string(),
-        meta,
-    )
+    (body, meta)
 }
 
 fn docx(path: &Path, shown: &Path) -> anyhow::Result<Document> {
@@ -208,7 +206,11 @@ fn write_sop(
     file: &Path,
     doc: Document,
 ) -> anyhow::Result<PathBuf> {
-    let (md, table) = import::take_metadata(&doc.converted.markdown);
+    // The document is shaped as `sop` writes text (LF, no byte-order mark), so that template
+    // and document join without mixing line endings; it is written back in the line endings
+    // most of its lines had.
+    let ending = encoding::dominant(&doc.converted.markdown);
+    let (md, table) = import::take_metadata(&encoding::normalize(&doc.converted.markdown));
     let mut meta = doc.front;
     for (k, v) in table.keys {
         if meta.get(k).is_none() {
@@ -347,7 +349,7 @@ fn write_sop(
                 images.push(Image { name, bytes });
             }
         }
-        let text = format!("{head}\n{body}");
+        let text = encoding::with_ending(&format!("{head}\n{body}"), ending);
         for image in &images {
             let target = folder.join(&image.name);
             super::new::refuse_outside(repo, &target)?;

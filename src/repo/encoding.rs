@@ -154,6 +154,16 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `text` with every line ending `ending` (a `\r` that ends no line is left as it is), for a
+/// file written in the line endings of the one it came from.
+pub fn with_ending(text: &str, ending: Ending) -> String {
+    let lf = text.replace("\r\n", "\n");
+    match ending {
+        Ending::Lf => lf,
+        Ending::CrLf => lf.replace('\n', "\r\n"),
+    }
+}
+
 /// Whether `a` and `b` are the same text, whatever their line endings and byte-order marks.
 pub fn same_text(a: &str, b: &str) -> bool {
     a == b || canonical(a.as_bytes()).eq(canonical(b.as_bytes()))
@@ -311,6 +321,13 @@ mod tests {
         assert_eq!(dominant("a\nb\r\n"), Ending::Lf, "a tie goes to LF");
         assert_eq!(dominant("no line break"), Ending::Lf);
         assert_eq!(EndingCounts::of("a\r\nb\r\n").uniform(), Some(Ending::CrLf));
+    }
+
+    #[test]
+    fn with_ending_gives_every_line_one_ending() {
+        let mixed = "a\r\nb\nc\rd\r\n";
+        assert_eq!(with_ending(mixed, Ending::CrLf), "a\r\nb\r\nc\rd\r\n");
+        assert_eq!(with_ending(mixed, Ending::Lf), "a\nb\nc\rd\n");
     }
 
     #[test]

@@ -149,6 +149,24 @@ impl Patterns {
     pub fn is_match(&self, rel: &str) -> bool {
         self.selecting(rel).is_some()
     }
+
+    /// Whether a pattern selects the folder `rel` (a `/`-separated relative path) or one of
+    /// the folders it is in, as git decides for a `.gitignore`.
+    pub fn selects_folder(&self, rel: &str) -> bool {
+        if self.matcher.is_empty() {
+            return false;
+        }
+        let rel = rel.trim_matches('/');
+        rel.match_indices('/')
+            .map(|(i, _)| &rel[..i])
+            .chain(std::iter::once(rel))
+            .any(|folder| {
+                matches!(
+                    self.matcher.matched(Path::new(folder), true),
+                    Match::Ignore(_)
+                )
+            })
+    }
 }
 
 /// Why a file is not an SOP.
@@ -255,6 +273,16 @@ impl FileRules {
             })
     }
 
+    /// Whether `[sops] exclude` leaves out the folder at `rel` (relative to the repository
+    /// root) and everything in it: a pattern selects it, and `include` (which could bring a
+    /// file inside back) is empty.
+    pub fn excludes_folder(&self, rel: &str) -> bool {
+        self.include.is_empty()
+            && self
+                .in_folder(rel)
+                .is_some_and(|inside| self.exclude.selects_folder(inside))
+    }
+
     /// Whether `[sops] include` brings the file at `rel` (relative to the repository root)
     /// back.
     pub fn is_included(&self, rel: &str) -> bool {
@@ -352,6 +380,21 @@ mod tests {
         assert!(p.is_match("a.md"));
         assert!(p.is_match("docs/a.md"));
         assert!(!p.is_match("runbooks/a.md"));
+    }
+
+    #[test]
+    fn a_folder_is_excluded_by_its_own_pattern_or_a_parent_one() {
+        let r = rules(&["md"], &[], &["share/", "/vendor", "old"]);
+        assert!(r.excludes_folder("sops/share"));
+        assert!(r.excludes_folder("sops/x/share"));
+        assert!(r.excludes_folder("sops/vendor/lib"));
+        assert!(!r.excludes_folder("sops/x/vendor"));
+        assert!(r.excludes_folder("sops/x/old"));
+        assert!(!r.excludes_folder("sops/runbooks"));
+        assert!(!r.excludes_folder("elsewhere/share"));
+        // `include` could bring a file inside back: the folder is not left out whole.
+        let r = rules(&["md"], &["share/keep.md"], &["share/"]);
+        assert!(!r.excludes_folder("sops/share"));
     }
 
     #[test]

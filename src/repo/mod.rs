@@ -138,13 +138,7 @@ impl Repo {
 
     /// A path relative to the root, with `/` separators (the path itself when outside).
     pub fn relative(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        let text = rel.to_string_lossy();
-        if std::path::MAIN_SEPARATOR == '/' {
-            text.into_owned()
-        } else {
-            text.replace(std::path::MAIN_SEPARATOR, "/")
-        }
+        relative(&self.root, path)
     }
 
     /// Load every SOP under the SOP folder, in parallel, sorted by path.
@@ -181,6 +175,16 @@ impl Repo {
             sops,
             broken: std::mem::take(broken),
         }
+    }
+}
+
+/// `path` relative to `root`, with `/` separators (the path itself when outside).
+fn relative(root: &Path, path: &Path) -> String {
+    let text = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
     }
 }
 
@@ -374,7 +378,7 @@ impl FileProblem {
             }
             FileProblem::NotAFile => "move it out of the SOP folder",
             FileProblem::OutsideRepository { .. } => {
-                "replace the link by the SOP file itself (copy the file into the repository), or remove the link"
+                "replace the link by the SOP file itself (copy the file into the repository), remove the link, or add its name to `exclude` under `[sops]` in sop.toml to leave it out"
             }
         }
     }

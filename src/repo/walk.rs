@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::{BrokenFile, FileProblem, Repo, io_reason, is_link_loop};
+use super::{BrokenFile, FileProblem, Repo, io_reason, is_link_loop, relative};
 
 /// The SOP files under `dir` (a folder of `repo`), sorted, and the entries that could not be
 /// walked or lead out of the repository.
@@ -31,6 +31,7 @@ pub(super) fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile
     let outside: Arc<Mutex<Vec<(PathBuf, FileProblem)>>> = Arc::default();
     let seen_outside = Arc::clone(&outside);
     let filter_root = root.clone();
+    let repo_root = repo.root.clone();
     let rules = repo.settings.files.clone();
     let walker = ignore::WalkBuilder::new(dir)
         .follow_links(true)
@@ -44,9 +45,9 @@ pub(super) fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile
                 return true;
             }
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            if !is_dir && !has_sop_extension(&rules, e.path()) {
-                // Not an SOP (an image, say): never read here, and attachments are
-                // checked where they are linked.
+            if left_out(&repo_root, &rules, e.path(), is_dir) {
+                // Not an SOP (an image, say, or a file `exclude` leaves out): never read
+                // here, and attachments are checked where they are linked.
                 return false;
             }
             match escape(&filter_root, e.path()) {
@@ -66,7 +67,14 @@ pub(super) fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile
                     files.push(e.into_path());
                 }
             }
-            Err(err) => broken.push(walk_error(repo, &err)),
+            Err(err) => {
+                let b = walk_error(repo, &err);
+                // A link to nowhere (or a loop) that `exclude` leaves out is left out, as a
+                // file would be.
+                if !excluded(&repo.settings.files, &b.path) {
+                    broken.push(b);
+                }
+            }
         }
     }
     broken.extend(
@@ -164,11 +172,36 @@ pub fn escape(root: &Path, path: &Path) -> Option<FileProblem> {
 /// Whether `path` (under the repository root) is an SOP file by `[sops]`'s rules. A name that
 /// is not UTF-8 is one when its extension is, so that it is reported, not skipped.
 fn is_sop_file(repo: &Repo, path: &Path) -> bool {
-    let rel = repo.relative(path);
+    is_sop_path(&repo.root, &repo.settings.files, path)
+}
+
+/// [`is_sop_file`] for the repository at `root` with the rules `rules`.
+fn is_sop_path(root: &Path, rules: &super::files::FileRules, path: &Path) -> bool {
     if path.to_str().is_none() {
-        return has_sop_extension(&repo.settings.files, path);
+        return has_sop_extension(rules, path);
     }
-    repo.settings.files.is_sop(&rel)
+    rules.is_sop(&relative(root, path))
+}
+
+/// Whether `[sops]` leaves out the entry at `path` (under the repository root `root`), a
+/// folder when `is_dir`: a file that is not an SOP, or a folder `exclude` leaves out whole.
+/// Links are judged by their own path, exactly as files: that is how `exclude` can leave out
+/// a link that leads out of the repository.
+fn left_out(root: &Path, rules: &super::files::FileRules, path: &Path, is_dir: bool) -> bool {
+    if is_dir {
+        path.to_str().is_some() && rules.excludes_folder(&relative(root, path))
+    } else {
+        !is_sop_path(root, rules, path)
+    }
+}
+
+/// Whether `[sops] exclude` leaves out the entry at `rel` (relative to the repository root),
+/// file or folder: for an entry the walk could not look into, whose kind is unknown.
+fn excluded(rules: &super::files::FileRules, rel: &str) -> bool {
+    matches!(
+        rules.left_out(rel),
+        Some(super::files::LeftOut::Excluded { .. })
+    ) || rules.excludes_folder(rel)
 }
 
 /// Whether the name of `path` ends in one of the SOP extensions.

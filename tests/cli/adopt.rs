@@ -193,7 +193,7 @@ fn links_are_never_written_through() {
         "# Secret\n"
     );
     assert!(
-        out.contains("not adopted: sops/secret.md: a symbolic link to the file `"),
+        out.contains("sops/secret.md\n  to do: a symbolic link to the file `"),
         "{out}"
     );
     assert!(
@@ -439,11 +439,11 @@ fn a_folder_linked_out_of_the_repository_is_skipped_and_the_rest_adopted() {
     std::os::unix::fs::symlink(outside.path(), r.path("sops/ext")).unwrap();
     let out = adopt(&r, &[]);
     assert!(
-        out.contains("not adopted: sops/ext: a symbolic link to the folder `"),
+        out.contains("sops/ext\n  to do: a symbolic link to the folder `"),
         "{out}"
     );
     assert!(
-        out.contains("copy the folder into the repository in place of the link"),
+        out.contains("copy the folder into the repository in place of the link, or add \"/ext/\" to `exclude`"),
         "{out}"
     );
     assert!(out.contains("adopted 1 file"), "{out}");
@@ -455,7 +455,7 @@ fn a_folder_linked_out_of_the_repository_is_skipped_and_the_rest_adopted() {
     // Named on the command line, it is the same note.
     let named = adopt(&r, &["sops/ext"]);
     assert!(
-        named.contains("not adopted: sops/ext: a symbolic link to the folder `"),
+        named.contains("sops/ext\n  to do: a symbolic link to the folder `"),
         "{named}"
     );
 }
@@ -636,4 +636,46 @@ fn adopting_a_hugo_docs_folder_leaves_sop_lint_only_what_the_team_must_decide() 
         )),
         "{again}"
     );
+}
+
+/// A link out of the repository is a thing to decide: `sop lint` reports it until it is
+/// replaced by the file or left out, and the summary says how to leave it out. Once
+/// `[sops] exclude` leaves it out, adopt and lint say nothing of it.
+#[test]
+fn a_link_out_of_the_repository_is_a_thing_to_decide() {
+    // A type without sections, so that the link is the one thing to decide.
+    let page = "\n[types.page]\nsections = []\npaths = [\"sops/**\"]\n";
+    let r = SopRepo::new();
+    r.write("sop.toml", &format!("{CONFIG}{page}"));
+    r.write("sops/backups.md", "# Backups\n\nText.\n");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("shared.md"), "# Shared\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("shared.md"), r.path("sops/shared.md")).unwrap();
+    r.commit("Add the documents");
+    let args = [
+        "--dry-run",
+        "--status",
+        "approved",
+        "--approver",
+        "Dana W",
+        "--department",
+        "Ops",
+    ];
+    let out = adopt(&r, &args);
+    assert!(out.contains("sops/shared.md\n  to do: "), "{out}");
+    assert!(
+        out.contains("add \"/shared.md\" to `exclude` under `[sops]` in sop.toml"),
+        "{out}"
+    );
+    assert!(out.contains("1 thing to decide by hand"), "{out}");
+    r.write(
+        "sop.toml",
+        &format!("{CONFIG}exclude = [\"/shared.md\"]\n{page}"),
+    );
+    let out = adopt(&r, &args);
+    assert!(!out.contains("shared.md"), "{out}");
+    assert!(out.contains("0 things to decide by hand"), "{out}");
+    let out = adopt(&r, &args[1..]);
+    assert!(out.contains("0 things to decide by hand"), "{out}");
+    r.sop().arg("lint").assert().success();
 }

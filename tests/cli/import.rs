@@ -279,3 +279,39 @@ fn import_writes_the_types_level_and_the_teams_key_names() {
         "{rules:?}"
     );
 }
+
+/// A Markdown file saved by Windows Notepad (a byte-order mark, CRLF line endings): the title
+/// comes from its `# ` heading, which leaves the body, and the new SOP keeps CRLF throughout.
+#[test]
+fn a_notepad_markdown_file_keeps_its_title_and_line_endings() {
+    let r = SopRepo::new();
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("Backups-page.md");
+    std::fs::write(
+        &doc,
+        "\u{feff}# Backups\r\n\r\nNightly backups run at 02:00 UTC.\r\n\r\n## Restore\r\n\r\n1. Find the snapshot.\r\n",
+    )
+    .unwrap();
+    let out = r
+        .sop()
+        .args(["import", "--type", "checklist"])
+        .arg(&doc)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(!stderr.contains("made from the file name"), "{stderr}");
+    let path = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let text = r.read(path.trim_end());
+    assert!(
+        text.starts_with("---\r\nid: SOP-0001\r\ntitle: Backups\r\n"),
+        "{text:?}"
+    );
+    assert!(!text.contains("# Backups"), "{text:?}");
+    assert!(!text.contains('\u{feff}'), "{text:?}");
+    assert!(!text.replace("\r\n", "").contains(['\n', '\r']), "{text:?}");
+    assert!(
+        text.contains("\r\nNightly backups run at 02:00 UTC.\r\n"),
+        "{text:?}"
+    );
+    assert!(text.ends_with("1. Find the snapshot.\r\n"), "{text:?}");
+}

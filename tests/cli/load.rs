@@ -328,3 +328,64 @@ fn new_never_writes_through_a_folder_link_out_of_the_repository() {
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
+
+/// Links `[sops] exclude` leaves out are left out as files are: no finding, not counted, not
+/// listed, not published, whether git tracks them or not, whether they lead out of the
+/// repository or nowhere.
+#[test]
+fn excluded_links_are_left_out_like_files() {
+    let (r, outside) = repo_with_links_out();
+    // Written the ways a team writes them: a bare name, a path from the SOP folder, a folder.
+    r.write(
+        "sop.toml",
+        "[sops]\nexclude = [\"SOP-0003-passwd.md\", \"/ops/SOP-0007-git.md\", \"share/\", \"*shared*\", \"gone.md\"]\n",
+    );
+    // Untracked: seen by the walk, not through git's index.
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        r.path("sops/ops/shared.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("nowhere.md", r.path("sops/ops/gone.md")).unwrap();
+    let out = r.sop().arg("lint").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains("file-outside-repository"), "{stdout}");
+    assert!(!stdout.contains("gone.md"), "{stdout}");
+    let list = r.sop().args(["list", "--format", "json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed:#}");
+    assert!(
+        list.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    let site = r.path("site");
+    let publish = r
+        .sop()
+        .args(["publish", "--drafts", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        publish.status.success(),
+        "{}",
+        String::from_utf8_lossy(&publish.stderr)
+    );
+    // A link the list does not leave out is still reported.
+    r.write(
+        "sop.toml",
+        "[sops]\nexclude = [\"/ops/SOP-0007-git.md\", \"share/\", \"*shared*\", \"gone.md\"]\n",
+    );
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "file-outside-repository")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["sops/ops/SOP-0003-passwd.md"], "{findings:#}");
+}
