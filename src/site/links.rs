@@ -65,7 +65,7 @@ pub(super) enum SinceRelease {
     Added,
     /// Changed since: the page links the release's copy.
     Changed,
-    /// Deleted since: the page links the release's copy.
+    /// Deleted since: off the site, the link shows as plain text.
     Deleted,
 }
 
@@ -104,23 +104,30 @@ impl AtRelease {
             // A link or a submodule in the release: never published.
             return Target::Drop;
         };
+        // A file deleted since is off the site, whatever its releases linked: a team deletes a
+        // file to take it off (a form withdrawn, personal data).
+        let now = self.head.map(|head| reader.file_blob(head, target));
+        if now == Some(None) {
+            self.since
+                .borrow_mut()
+                .insert(target.to_string(), SinceRelease::Deleted);
+            return Target::Drop;
+        }
         if publishable::extension(target) == "svg" {
             let size = reader.size(blob).map(|n| n as u64);
             return inline_svg(size, || reader.bytes(blob));
         }
         let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-        if let Some(head) = self.head {
-            let since = match reader.file_blob(head, target) {
-                Some(now) if now == blob => {
-                    return Target::File {
-                        url: format!("{root}files/{}{frag}", encode_path(target)),
-                        path: target.to_string(),
-                    };
-                }
-                Some(_) => SinceRelease::Changed,
-                None => SinceRelease::Deleted,
-            };
-            self.since.borrow_mut().insert(target.to_string(), since);
+        if let Some(Some(now)) = now {
+            if now == blob {
+                return Target::File {
+                    url: format!("{root}files/{}{frag}", encode_path(target)),
+                    path: target.to_string(),
+                };
+            }
+            self.since
+                .borrow_mut()
+                .insert(target.to_string(), SinceRelease::Changed);
         }
         let site = format!("{}{target}", self.folder);
         let url = format!("{root}{}{frag}", encode_path(&site));

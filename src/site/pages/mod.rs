@@ -121,7 +121,7 @@ impl Build<'_> {
                     "`{rel}` changed after {id} v{version} was released: the page links the copy released with it; release {id} again to publish the new one"
                 ),
                 SinceRelease::Deleted => format!(
-                    "`{rel}` was deleted after {id} v{version} was released: the page still links the copy released with it; release {id} again, without the link, to take it off"
+                    "`{rel}` was deleted after {id} v{version} was released, so it is off the site and the page shows its link as plain text; release {id} again without the link"
                 ),
             })
             .collect();
