@@ -251,7 +251,11 @@ fn base_findings(
         )),
         other => anyhow::Error::from(other),
     })?;
-    let unrecorded = unrecorded_approvals(git, repo, corpus, &changes)?;
+    let merge_base = git
+        .merge_base(base)
+        .ok()
+        .and_then(|c| git2::Oid::from_str(&c).ok());
+    let unrecorded = unrecorded_approvals(git, repo, corpus, &changes, merge_base)?;
     lint::check_base(repo, corpus, &changes, base, &unrecorded).map_err(|e| {
         let help = e.help();
         Stop::usage(e.to_string(), Some(help)).into()
@@ -261,12 +265,13 @@ fn base_findings(
 /// The changed SOPs that say `status: approved` while no release whose text says approved has
 /// their text (review dates aside: `sop review` changes only those), each with whether it has
 /// any release. A text that cannot be compared (the file was renamed since a release) counts as
-/// recorded: no finding on a guess.
+/// recorded: no finding on a guess. `base` is the merge base the change is checked against.
 fn unrecorded_approvals(
     git: &crate::git::Repo,
     repo: &Repo,
     corpus: &Corpus,
     changes: &[crate::git::base::BaseChange],
+    base: Option<git2::Oid>,
 ) -> anyhow::Result<lint::pull_request::Unrecorded> {
     let mut out = lint::pull_request::Unrecorded::new();
     let by_path: std::collections::HashMap<&str, &crate::repo::Sop> =
@@ -345,14 +350,16 @@ fn unrecorded_approvals(
             (None, Some(v)) => git.release_commit_of(id, Some(v))?,
             _ => None,
         };
-        // No release of it is here, though its history has one: a clone made without tags
-        // would pass every text nobody approved.
+        // No release of it is here, though the base's history has one: a clone made without
+        // tags would pass every text nobody approved. (A release made on this branch, its tag
+        // not pushed, is not that: it is told to push the tag.)
         if release.is_none() && before.is_none() {
             let released = match &release_commit {
-                Some(subject) => Some(subject.clone()),
+                Some(found) => Some(found.clone()),
                 None => git.release_commit_of(id, None)?,
             };
-            if let Some(subject) = released
+            if let Some((commit, subject)) = released
+                && base.is_some_and(|base| git.reaches(base, commit))
                 && !git.has_release_tags(&repo.settings)?
             {
                 return Err(super::without_release_tags(

@@ -80,8 +80,8 @@ impl Repo {
     }
 
     /// Every SOP file that differs between the merge base of `HEAD` and `rev` and `against`, sorted
-    /// by path (now, else at the base). Files outside the SOP folder are never read; translations
-    /// and READMEs are left out like everywhere else.
+    /// by path (now, else at the base), translations marked. Files outside the SOP folder are
+    /// never read; READMEs are left out like everywhere else.
     ///
     /// # Errors
     /// [`GitError::UnknownRevision`] when `rev` names nothing (in CI: fetch it first, e.g.

@@ -566,7 +566,7 @@ impl Repo {
         &self,
         id: &str,
         version: Option<&str>,
-    ) -> Result<Option<String>, GitError> {
+    ) -> Result<Option<(Oid, String)>, GitError> {
         if head_of(&self.repo)?.is_none() {
             return Ok(None);
         }
@@ -582,10 +582,15 @@ impl Repo {
             if let Some(v) = release_subject_version(subject, id)
                 && version.is_none_or(|version| version == v)
             {
-                return Ok(Some(subject.to_string()));
+                return Ok(Some((oid, subject.to_string())));
             }
         }
         Ok(None)
+    }
+
+    /// Whether `commit` is `from` or one of its ancestors.
+    pub fn reaches(&self, from: Oid, commit: Oid) -> bool {
+        from == commit || self.repo.graph_descendant_of(from, commit).unwrap_or(false)
     }
 
     /// The commit `HEAD` points to; `None` before the first commit.

@@ -157,6 +157,31 @@ fn a_release_whose_tag_was_not_pushed_is_told_to_push_it() {
 }
 
 #[test]
+fn a_first_release_whose_tag_was_not_pushed_is_told_to_push_it() {
+    let origin = SopRepo::new();
+    origin.write(PATH, &sop_text("SOP-0001", "Refunds", "procedure", "draft"));
+    origin.commit("draft refunds");
+    origin.git(&["checkout", "-q", "-b", "first-release"]);
+    let approved = origin
+        .read(PATH)
+        .replace("status: draft", "status: approved");
+    origin.write(PATH, &approved);
+    origin.commit("SOP-0001 v1.0.0: First approved refunds");
+    let ci = clone_of(&origin, &["--branch", "first-release"]);
+    origin.git(&["tag", "-a", TAG, "-m", APPROVED]);
+    let out = ci
+        .sop()
+        .args(["lint", "--base", "origin/main"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains(&format!("git push origin {TAG}")),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn the_approved_release_is_shown_when_nothing_was_done_by_hand() {
     let repo = edited_after_approval();
     let (page, stderr) = publish(&repo);
