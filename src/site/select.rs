@@ -362,7 +362,7 @@ pub fn select<'a>(
     for (p, found) in picked {
         notes.extend(found);
         match p {
-            Ok(e) => match renumbered(&e, histories) {
+            Ok(e) => match renumbered(&e, histories, settings) {
                 Some(reason) => left_out.push(reason),
                 None => entries.push(e),
             },
@@ -810,17 +810,26 @@ fn pick<'a>(
 /// SOP that is gone (its id changed since): no release approves the text under the new id,
 /// and the change of id may have come with an edit. A copy of an SOP that is still there (git
 /// follows copies too) is an SOP of its own.
-fn renumbered(e: &Entry<'_>, histories: &Histories) -> Option<String> {
+fn renumbered(e: &Entry<'_>, histories: &Histories, settings: &Settings) -> Option<String> {
     if !matches!(e.shown, Shown::Committed { .. }) {
         return None;
     }
-    let (commit, _) = e
+    // The file's name after its id: the same one for a renumbered SOP; another SOP that git
+    // paired with a deleted one (made from the same template) has its own.
+    let name = |path: &str| {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        crate::repo::sop::FileName::parse(file, &settings.ids).slug
+    };
+    let now = name(&e.working.path);
+    let commit = e
         .history?
         .commits
         .iter()
-        .map(|c| c.summary.as_str())
-        .filter_map(|s| Some((s, history::release_subject_id(s)?)))
-        .find(|(_, other)| *other != e.id && !histories.contains_key(*other))?;
+        .filter_map(|c| Some((c, history::release_subject_id(&c.summary)?)))
+        .find(|(c, other)| {
+            *other != e.id && !histories.contains_key(*other) && name(&c.path) == now
+        })
+        .map(|(c, _)| c.summary.as_str())?;
     Some(left_out(
         e.working,
         &format!(

@@ -650,6 +650,21 @@ fn an_sop_whose_id_changed_after_its_release_is_not_published_as_approved() {
 }
 
 #[test]
+fn an_sop_added_as_another_is_deleted_is_an_sop_of_its_own() {
+    let repo = released();
+    // One commit deletes SOP-0001 and adds SOP-0002 from the same template: git pairs them.
+    repo.git(&["rm", "-q", PATH]);
+    repo.write(
+        "sops/pay/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "approved"),
+    );
+    repo.commit("replace refunds by chargebacks");
+    let (_, stderr) = publish(&repo);
+    assert!(repo.path("site/sops/SOP-0002.html").is_file(), "{stderr}");
+    assert!(!stderr.contains("released as another SOP"), "{stderr}");
+}
+
+#[test]
 fn a_copy_of_a_released_sop_under_a_new_id_is_an_sop_of_its_own() {
     let repo = released();
     // git follows copies too: the copy's history holds SOP-0001's release commit.
