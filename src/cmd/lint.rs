@@ -295,8 +295,17 @@ fn unrecorded_approvals(
             continue;
         }
         // A translation has no release of its own: a changed text that says approved has
-        // nothing in git that records who approved it.
+        // nothing in git that records who approved it, unless its approvers changed with it.
         if sop.is_translation() {
+            let approvers: Vec<&str> = sop
+                .meta
+                .approvers
+                .as_ref()
+                .map(|a| a.value.iter().map(|n| n.value.as_str()).collect())
+                .unwrap_or_default();
+            if !approvers.is_empty() && approvers != change.base_approvers {
+                continue;
+            }
             out.insert(
                 path.to_string(),
                 lint::pull_request::NotRecorded {

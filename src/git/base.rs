@@ -38,6 +38,8 @@ pub struct BaseChange {
     pub base_version: Option<String>,
     /// `status` in the base's front matter, as written.
     pub base_status: Option<String>,
+    /// For a translation, `approvers` in the base's front matter (empty when none).
+    pub base_approvers: Vec<String>,
     /// Whether the text differs (false for a pure rename or move, and for a file whose line
     /// endings or encoding alone changed).
     pub content_changed: bool,
@@ -196,6 +198,16 @@ impl Repo {
                 base_id: field("id"),
                 base_version: field("version"),
                 base_status: field("status"),
+                base_approvers: match (&old_text, &old) {
+                    (Some(text), Some(path)) if translation => {
+                        crate::repo::Sop::parse_in(path.clone(), text.to_string(), settings)
+                            .meta
+                            .approvers
+                            .map(|a| a.value.into_iter().map(|n| n.value).collect())
+                            .unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                },
                 content_changed,
                 review_only,
                 deleted: new.is_none(),
@@ -223,6 +235,7 @@ impl Repo {
                     base_id: None,
                     base_version: None,
                     base_status: None,
+                    base_approvers: Vec::new(),
                     content_changed: true,
                     review_only: false,
                     deleted: false,
