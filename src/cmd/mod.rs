@@ -251,12 +251,6 @@ pub(super) struct Unread {
     pub many: &'static str,
 }
 
-/// Warn, once, about the SOPs of `corpus` whose front matter cannot be read (broken YAML, a
-/// block never closed): a report that reads their keys leaves them out or shows them empty,
-/// and says so here, with the command that tells why.
-///
-/// # Errors
-/// When stderr cannot be written.
 /// The stop for a clone made without the release tags though its history has the commits
 /// that made them (`subject` is one): `consequence` says what could not be done.
 pub(super) fn without_release_tags(subject: &str, consequence: &str) -> Stop {
@@ -276,6 +270,12 @@ pub(super) fn without_release_tags_text(subject: &str, consequence: &str) -> Str
 /// How to get the release tags into a clone.
 pub(super) const FETCH_TAGS: &str = "fetch the tags: `git fetch --tags` (in CI: `fetch-depth: 0` for actions/checkout, or `git fetch --tags` first); if `[release] tag_format` in `sop.toml` changed, the earlier tags no longer match it";
 
+/// Warn, once, about the SOPs of `corpus` whose front matter cannot be read (broken YAML, a
+/// block never closed): a report that reads their keys leaves them out or shows them empty,
+/// and says so here, with the command that tells why.
+///
+/// # Errors
+/// When stderr cannot be written.
 pub(super) fn warn_unreadable_front_matter(
     ctx: &Context,
     corpus: &crate::repo::Corpus,

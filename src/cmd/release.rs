@@ -199,10 +199,21 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     }
     if retiring {
         let instead = match released_sop.meta.superseded_by.as_ref() {
-            Some(next) => format!(
-                ", pointing readers to {}",
-                crate::terminal::escape_controls(next.value.trim())
-            ),
+            Some(next) => {
+                let next = crate::terminal::escape_controls(next.value.trim());
+                // The page links to the successor once the site shows it.
+                let in_force = corpus.originals().into_iter().any(|s| {
+                    s.id() == Some(&*next)
+                        && matches!(s.status(), Some(Status::Approved | Status::Retired))
+                });
+                if in_force {
+                    format!(", pointing readers to {next}")
+                } else {
+                    format!(
+                        "; it points readers to {next} once {next} is approved and released (it is not yet)"
+                    )
+                }
+            }
             None => String::new(),
         };
         ctx.note(&format!(

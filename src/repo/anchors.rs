@@ -18,8 +18,9 @@
 //!
 //! A heading's explicit id (`## Step two {#step2}`, `{: #step2 }`, `{ #step2 }`) is its id under
 //! the rules whose renderers honour one, `mkdocs` (the `attr_list` extension; its ids are taken
-//! before any id is made from a heading's text) and `kramdown`; GitHub and GitLab show such a
-//! list as text and make the id from the heading's words, as they do here.
+//! before any id is made from a heading's text) and `kramdown`. GitHub and GitLab show such a
+//! list as text and make it part of the id (`#escalation-esc`); `sop` hides the list on every
+//! page and, under those rules, makes the id from the rest of the heading (`#escalation`).
 //!
 //! Depends on nothing else in the crate.
 

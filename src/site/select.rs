@@ -960,8 +960,8 @@ pub fn release_path(slug: &str, version: &str) -> String {
 
 /// The site folder that keeps the files one release's text linked, when they changed since
 /// (`files/@releases/SOP-0001/v1.0.0/`): under `files/`, where the host sends what keeps an
-/// attachment from running, and in a folder no repository path is copied to
-/// ([`crate::site::pages`] leaves out a release's copy that would take such a path).
+/// attachment from running. A repository file under a folder `@releases/` would be copied to
+/// the same place: it wins, and the site's pages name the release's copy they leave out.
 pub fn release_files(slug: &str, version: &str) -> String {
     format!("files/{RELEASED_FILES}/{slug}/v{}/", file_slug(version))
 }

@@ -211,3 +211,21 @@ fn superseded_by_on_an_approved_sop_is_flagged_and_blocks_its_approval() {
         .code(1)
         .stderr(predicate::str::contains("[superseded-not-retired]"));
 }
+
+#[test]
+fn a_retirement_says_when_its_successor_is_not_on_the_site_yet() {
+    let repo = two_released();
+    repo.write(
+        "sops/payments/SOP-0003-refund-rules.md",
+        &sop_text("SOP-0003", "Refund rules", "procedure", "draft"),
+    )
+    .commit("Draft SOP-0003");
+    retire(&repo, "superseded_by: SOP-0003\n");
+    repo.sop()
+        .args(["release", "SOP-0001", "--patch", "-m", "Retired"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "it points readers to SOP-0003 once SOP-0003 is approved and released (it is not yet)",
+        ));
+}
