@@ -277,10 +277,15 @@ impl FileRules {
     /// root) and everything in it: a pattern selects it, and `include` (which could bring a
     /// file inside back) is empty.
     pub fn excludes_folder(&self, rel: &str) -> bool {
-        self.include.is_empty()
-            && self
-                .in_folder(rel)
-                .is_some_and(|inside| self.exclude.selects_folder(inside))
+        self.include.is_empty() && self.exclude_selects_folder(rel)
+    }
+
+    /// Whether an `exclude` pattern selects the folder at `rel` (relative to the repository
+    /// root), whatever `include` says: enough for a link to a folder, which `sop` never reads
+    /// through.
+    pub fn exclude_selects_folder(&self, rel: &str) -> bool {
+        self.in_folder(rel)
+            .is_some_and(|inside| self.exclude.selects_folder(inside))
     }
 
     /// Whether `[sops] include` brings the file at `rel` (relative to the repository root)

@@ -45,12 +45,13 @@ pub(super) fn walk_dir(repo: &Repo, dir: &Path) -> (Vec<PathBuf>, Vec<BrokenFile
                 return true;
             }
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            if left_out(&repo_root, &rules, e.path(), is_dir) {
+            let leads_out = escape(&filter_root, e.path());
+            if left_out(&repo_root, &rules, e.path(), is_dir, leads_out.is_some()) {
                 // Not an SOP (an image, say, or a file `exclude` leaves out): never read
                 // here, and attachments are checked where they are linked.
                 return false;
             }
-            match escape(&filter_root, e.path()) {
+            match leads_out {
                 None => true,
                 Some(problem) => {
                     lock(&seen_outside).push((e.path().to_path_buf(), problem));
@@ -186,10 +187,19 @@ fn is_sop_path(root: &Path, rules: &super::files::FileRules, path: &Path) -> boo
 /// Whether `[sops]` leaves out the entry at `path` (under the repository root `root`), a
 /// folder when `is_dir`: a file that is not an SOP, or a folder `exclude` leaves out whole.
 /// Links are judged by their own path, exactly as files: that is how `exclude` can leave out
-/// a link that leads out of the repository.
-fn left_out(root: &Path, rules: &super::files::FileRules, path: &Path, is_dir: bool) -> bool {
+/// a link that leads out of the repository. Such a link to a folder is never read through, so
+/// `include` cannot bring anything in it back: `exclude` alone decides.
+fn left_out(
+    root: &Path,
+    rules: &super::files::FileRules,
+    path: &Path,
+    is_dir: bool,
+    leads_out: bool,
+) -> bool {
     if is_dir {
-        path.to_str().is_some() && rules.excludes_folder(&relative(root, path))
+        let rel = relative(root, path);
+        path.to_str().is_some()
+            && (rules.excludes_folder(&rel) || leads_out && rules.exclude_selects_folder(&rel))
     } else {
         !is_sop_path(root, rules, path)
     }
@@ -201,7 +211,7 @@ fn excluded(rules: &super::files::FileRules, rel: &str) -> bool {
     matches!(
         rules.left_out(rel),
         Some(super::files::LeftOut::Excluded { .. })
-    ) || rules.excludes_folder(rel)
+    ) || rules.exclude_selects_folder(rel)
 }
 
 /// Whether the name of `path` ends in one of the SOP extensions.

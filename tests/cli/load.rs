@@ -389,3 +389,16 @@ fn excluded_links_are_left_out_like_files() {
         .collect();
     assert_eq!(files, ["sops/ops/SOP-0003-passwd.md"], "{findings:#}");
 }
+
+#[test]
+fn a_link_to_a_folder_out_of_the_repository_is_excluded_whatever_include_says() {
+    let (r, _outside) = repo_with_links_out();
+    r.write(
+        "sop.toml",
+        "[sops]\ninclude = [\"README.md\"]\nexclude = [\"SOP-0003-passwd.md\", \"/ops/SOP-0007-git.md\", \"share/\"]\n",
+    );
+    let out = r.sop().arg("lint").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("file-outside-repository"), "{stdout}");
+    assert!(!stdout.contains("SECRET-TOKEN"), "{stdout}");
+}
