@@ -1,5 +1,6 @@
 //! Markdown written for MkDocs (Python-Markdown's extensions) read the way MkDocs reads it:
-//! admonitions (`!!! note "Title"`, collapsible `???` and `???+`) and attribute lists
+//! admonitions (`!!! note "Title"`, collapsible `???` and `???+`; and the containers Docusaurus
+//! and VuePress write, `:::tip Title` … `:::`, as the same boxes) and attribute lists
 //! (`{: .class}`, `{#id}`), at the end of a line or right after an inline element
 //! (`![x](a.svg){ width="300" }`, `**Save**{: .highlight }`).
 //!
@@ -102,7 +103,7 @@ const CLOSE: &str = "<!-- /sop:box -->\n";
 
 /// `md` prepared for parsing: attribute lists blanked, admonition bodies un-indented.
 pub fn prepare(md: &str) -> Prepared<'_> {
-    let has_admonition = ["!!!", "???"].iter().any(|marker| {
+    let has_admonition = ["!!!", "???", ":::"].iter().any(|marker| {
         md.starts_with(marker)
             || memchr::memmem::find(md.as_bytes(), format!("\n{marker}").as_bytes()).is_some()
     });
@@ -197,6 +198,25 @@ impl Builder {
             } else {
                 None
             };
+            // A container (`:::tip Title` … `:::`, as Docusaurus and VuePress write boxes):
+            // its body is not indented, and it ends at its closing line.
+            if admonition.is_none()
+                && fence.is_none()
+                && let Some((admonition, colons)) = container(line.trim_end())
+                && let Some(close) = container_end(lines, i, colons)
+            {
+                let body = lines.get(i..close).unwrap_or_default();
+                self.insert(orig, "\n", None);
+                self.insert(orig, OPEN, Some(Marker::Open(admonition)));
+                self.insert(orig, "\n", None);
+                self.block(body);
+                let close_at = lines.get(close).map_or(orig, |&(o, _)| o);
+                self.insert(close_at, "\n", None);
+                self.insert(close_at, CLOSE, Some(Marker::Close));
+                self.insert(close_at, "\n", None);
+                i = close + 1;
+                continue;
+            }
             let Some(admonition) = admonition else {
                 let (kept, id) = blank_attribute_list(line, &mut fence);
                 if let Some(id) = id {
@@ -285,6 +305,68 @@ fn admonition(line: &str) -> Option<Admonition> {
         title,
         collapsible,
     })
+}
+
+/// The box a container line opens (`:::tip`, `:::note Read first`, `:::warning[Read first]`),
+/// and its run of colons (3 or more: an outer box uses more than the boxes inside it).
+fn container(line: &str) -> Option<(Admonition, usize)> {
+    let colons = line.bytes().take_while(|&b| b == b':').count();
+    if colons < 3 {
+        return None;
+    }
+    let rest = line.get(colons..)?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    let (kind, after) = rest.split_at(end);
+    if kind.is_empty() {
+        return None;
+    }
+    let title = match after.strip_prefix('[') {
+        Some(t) => Some(t.strip_suffix(']')?.trim().to_string()),
+        None if after.trim().is_empty() => None,
+        None if after.starts_with(' ') => Some(after.trim().to_string()),
+        None => return None,
+    };
+    Some((
+        Admonition {
+            kind: kind.to_lowercase(),
+            title,
+            collapsible: None,
+        },
+        colons,
+    ))
+}
+
+/// The index of the line that closes a container of `colons` colons opened before `lines[from]`:
+/// a line of exactly that many colons, outside code blocks and the boxes inside it; `None` when
+/// there is none (the opening line is then text).
+fn container_end(lines: &[(usize, &str)], from: usize, colons: usize) -> Option<usize> {
+    let mut fence: Option<(u8, usize)> = None;
+    let mut inner: Vec<usize> = Vec::new();
+    for (k, &(_, line)) in lines.iter().enumerate().skip(from) {
+        let t = line.trim();
+        let run = |c: u8| t.bytes().take_while(|&b| b == c).count();
+        if let Some((c, n)) = fence {
+            if run(c) >= n && t.bytes().all(|b| b == c) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(c) = [b'`', b'~'].into_iter().find(|&c| run(c) >= 3) {
+            fence = Some((c, run(c)));
+            continue;
+        }
+        let only_colons = !t.is_empty() && t.bytes().all(|b| b == b':');
+        if only_colons && inner.last() == Some(&t.len()) {
+            inner.pop();
+        } else if only_colons && t.len() == colons {
+            return Some(k);
+        } else if let Some((_, n)) = container(t) {
+            inner.push(n);
+        }
+    }
+    None
 }
 
 /// The columns of leading white space of `line` (a tab counts 4).
@@ -508,6 +590,37 @@ mod tests {
         assert_eq!(a("!!!"), None);
         assert_eq!(a("!!! note\"x\""), None);
         assert_eq!(a("???"), None);
+    }
+
+    #[test]
+    fn containers_are_read_as_docusaurus_writes_them() {
+        let c = |l: &str| container(l).map(|(a, n)| (a.kind, a.title, n));
+        assert_eq!(c(":::tip"), Some(("tip".into(), None, 3)));
+        assert_eq!(
+            c(":::note Read first"),
+            Some(("note".into(), Some("Read first".into()), 3))
+        );
+        assert_eq!(
+            c("::::warning[Stop here]"),
+            Some(("warning".into(), Some("Stop here".into()), 4))
+        );
+        assert_eq!(c(":::"), None);
+        assert_eq!(c("::tip"), None);
+        assert_eq!(c(":::tip!"), None);
+        let p = prepare(":::tip Quick\nOne *step*.\n:::\n\nAfter.\n");
+        let open = p.text.find(OPEN).expect("opened");
+        assert!(matches!(p.marker_at(open), Some(Marker::Open(a)) if a.kind == "tip"));
+        assert!(p.text.contains(CLOSE), "{}", p.text);
+        assert!(p.text.contains("One *step*."), "{}", p.text);
+        assert!(!p.text.contains(":::"), "{}", p.text);
+        // Unclosed, or closed only inside a code block: text, as Docusaurus leaves it.
+        for md in [":::tip\nNo end.\n", ":::tip\n```\n:::\n```\n"] {
+            assert!(!prepare(md).text.contains(OPEN), "{md}");
+        }
+        // A box inside a box of more colons.
+        let p = prepare("::::note\n:::tip\nIn.\n:::\n::::\n");
+        assert_eq!(p.text.matches(OPEN).count(), 2, "{}", p.text);
+        assert_eq!(p.text.matches(CLOSE).count(), 2, "{}", p.text);
     }
 
     #[test]

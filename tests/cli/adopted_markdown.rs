@@ -205,3 +205,44 @@ fn inline_attribute_lists_are_not_shown_and_prose_braces_are() {
     assert!(page.contains("Dear {customer_name}"), "{page}");
     assert!(page.contains("<code>**x**{: .kept}</code>"), "{page}");
 }
+
+#[test]
+fn docusaurus_boxes_are_boxes_and_lint_reads_inside_them() {
+    let repo = SopRepo::new();
+    let text = boxed_sop().replace(
+        "Card payments.\n",
+        "Card payments.\n\n:::tip[Quick check]\nLook at the **ledger** first.\n:::\n\n:::danger\nNever refund twice. TODO\n:::\n",
+    );
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    repo.commit("SOP");
+    // A placeholder inside a box is found on its own line.
+    let line = text.lines().position(|l| l.contains("TODO")).unwrap() + 1;
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("SOP-0001-refunds.md:{line}:")),
+        "line {line}: {out}"
+    );
+    repo.write("sops/pay/SOP-0001-refunds.md", &text.replace(" TODO", ""));
+    repo.commit("no TODO");
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    let page = String::from_utf8(
+        crate::publish::tree(&repo.path("public"))
+            .remove("sops/SOP-0001.html")
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        page.contains("<p class=\"callout-title\">Quick check</p>"),
+        "{page}"
+    );
+    assert!(page.contains("<strong>ledger</strong>"), "{page}");
+    assert!(
+        page.contains("<p class=\"callout-title\">Danger</p>"),
+        "{page}"
+    );
+    assert!(!page.contains(":::"), "{page}");
+}
