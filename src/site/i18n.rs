@@ -505,6 +505,18 @@ pub fn direction(tag: &str) -> &'static str {
     if is_rtl(tag) { "rtl" } else { "ltr" }
 }
 
+/// Whether the first letter of `text` is written right to left (Hebrew, Arabic-script,
+/// Syriac, Thaana, N'Ko): the direction of a text that says no `language`.
+pub fn starts_right_to_left(text: &str) -> bool {
+    text.chars().find(|c| c.is_alphabetic()).is_some_and(|c| {
+        matches!(c as u32,
+            0x0590..=0x08FF // Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, Arabic extended
+            | 0xFB1D..=0xFDFF // Hebrew and Arabic presentation forms A
+            | 0xFE70..=0xFEFF // Arabic presentation forms B
+        )
+    })
+}
+
 /// `text` in ASCII where the transliteration reads well, for file names and URLs.
 ///
 /// Latin (accents dropped: "Rückerstattung" → "Ruckerstattung"), Greek, Cyrillic, Chinese
@@ -829,6 +841,15 @@ mod tests {
         }
         assert_eq!(direction("he"), "rtl");
         assert_eq!(direction("de"), "ltr");
+    }
+
+    #[test]
+    fn a_text_in_arabic_or_hebrew_starts_right_to_left() {
+        assert!(starts_right_to_left("استرداد الهدايا"));
+        assert!(starts_right_to_left("  «החזר» מתנות"));
+        assert!(!starts_right_to_left("Refunds (استرداد)"));
+        assert!(!starts_right_to_left("2026 退款"));
+        assert!(!starts_right_to_left(""));
     }
 
     #[test]

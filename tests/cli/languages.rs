@@ -650,3 +650,26 @@ fn a_stale_translation_is_told_a_command_that_shows_the_changes() {
             .success()
     );
 }
+
+#[test]
+fn an_arabic_sop_that_says_no_language_reads_right_to_left() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/payments/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "استرداد الهدايا", "procedure", "approved"),
+    );
+    repo.write(
+        "sops/payments/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "approved"),
+    );
+    repo.commit("add");
+    let site = publish(&repo);
+    let ar = page(&site, "sops/SOP-0001.html");
+    assert!(ar.contains("<h1 id=\"sop-title\" dir=\"rtl\">"), "{ar}");
+    assert!(
+        ar.contains("<div class=\"sop-body prose\" dir=\"rtl\">"),
+        "{ar}"
+    );
+    let en = page(&site, "sops/SOP-0002.html");
+    assert!(!en.contains("dir=\"rtl\""), "{en}");
+}

@@ -413,7 +413,11 @@ impl Build<'_> {
                 .map(|s| s.value.iter().map(|x| link_to_id(&x.value)).collect())
                 .unwrap_or_default(),
             language: self.language_of(sop).to_string(),
-            dir: crate::site::i18n::direction(self.language_of(sop)),
+            // A text that says no language is read in the direction its title is written.
+            dir: match sop.language() {
+                None if crate::site::i18n::starts_right_to_left(sop.title()) => "rtl",
+                _ => crate::site::i18n::direction(self.language_of(sop)),
+            },
             path: sop.path.clone(),
         };
         // The history is the original's: its releases and approvals are not the translation's,
