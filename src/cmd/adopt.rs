@@ -219,6 +219,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         skipped: &skipped,
         links_out: &links_out,
         left_out: &left_out,
+        mdx: &mdx_pages(&repo, &selected),
         config: &config,
         config_name: repo.relative(&config.path),
         dry_run: args.dry_run,
@@ -298,6 +299,8 @@ struct Report<'a> {
     links_out: &'a [(String, String)],
     /// Project files left out, with their conventional name.
     left_out: &'a [(String, &'static str)],
+    /// MDX pages, never read.
+    mdx: &'a [String],
     config: &'a ConfigChange,
     /// `sop.toml`'s path relative to the repository root.
     config_name: String,
@@ -374,6 +377,20 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
         writeln!(
             out,
             "left out: {path}: a {kind} file is never an SOP (`[sops] exclude` leaves it out)"
+        )?;
+    }
+    const SHOWN: usize = 5;
+    for path in r.mdx.iter().take(SHOWN) {
+        writeln!(
+            out,
+            "not read: {path}: an MDX page mixes Markdown with components only a Docusaurus (MDX) build can show, so `sop` neither checks nor publishes it; to bring a procedure in, save it as `.md` without the components"
+        )?;
+    }
+    if r.mdx.len() > SHOWN {
+        writeln!(
+            out,
+            "not read: {} more MDX pages, for the same reason",
+            r.mdx.len() - SHOWN
         )?;
     }
     let plans = r.plans;
@@ -602,6 +619,26 @@ fn project_files(repo: &Repo, selected: &Selection) -> Vec<(String, &'static str
                 && matches!(rules.left_out(&rel), Some(LeftOut::Excluded { .. })))
             .then_some((rel, kind))
         })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The MDX pages (`.mdx`) among the selected files, sorted: Markdown mixed with components only
+/// an MDX build (Docusaurus) can show, which `sop` never reads.
+fn mdx_pages(repo: &Repo, selected: &Selection) -> Vec<String> {
+    let mut out: Vec<String> = ignore::WalkBuilder::new(repo.sops_dir())
+        .follow_links(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("mdx"))
+        })
+        .map(|e| repo.relative(e.path()))
+        .filter(|rel| selected.contains(rel))
         .collect();
     out.sort();
     out

@@ -246,11 +246,13 @@ impl Links for PageLinks<'_, '_> {
     }
 }
 
-/// Whether `path` names a Markdown file: an SOP or another document, never a file copied
-/// into the site.
+/// Whether `path` names a Markdown file: an SOP or another document (an MDX page too), never a
+/// file copied into the site.
 fn is_markdown(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".md.erb")
+    [".md", ".markdown", ".md.erb", ".mdx"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// Whether the file at `target` is never copied into the site, wherever it comes from: inside

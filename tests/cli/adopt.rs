@@ -679,3 +679,46 @@ fn a_link_out_of_the_repository_is_a_thing_to_decide() {
     assert!(out.contains("0 things to decide by hand"), "{out}");
     r.sop().arg("lint").assert().success();
 }
+
+#[test]
+fn mdx_pages_are_named_as_not_read_and_never_published() {
+    let page = "\n[types.page]\nsections = []\npaths = [\"sops/**\"]\n";
+    let r = SopRepo::new();
+    r.write("sop.toml", &format!("{CONFIG}{page}"));
+    r.write(
+        "sops/backups.md",
+        "# Backups\n\nSee [the restore page](restore.mdx).\n",
+    );
+    r.write(
+        "sops/restore.mdx",
+        "import Tabs from '@theme/Tabs';\n\n# Restore\n\n<Tabs>x</Tabs>\n",
+    );
+    r.commit("Add the documents");
+    let args = [
+        "--status",
+        "approved",
+        "--approver",
+        "Dana W",
+        "--department",
+        "Ops",
+    ];
+    let out = adopt(&r, &args);
+    assert!(
+        out.contains("not read: sops/restore.mdx: an MDX page mixes Markdown with components"),
+        "{out}"
+    );
+    r.commit("Adopt");
+    r.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    assert!(!r.path("site/files/sops/restore.mdx").exists());
+    let site = crate::publish::tree(&r.path("site"));
+    let html = site
+        .iter()
+        .filter(|(p, _)| p.starts_with("sops/") && p.ends_with(".html"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .find(|html| html.contains("the restore page"))
+        .expect("the page of backups.md");
+    assert!(!html.contains("restore.mdx"), "{html}");
+}
