@@ -35,15 +35,20 @@ fn edited_after_approval() -> SopRepo {
     repo
 }
 
+/// `sop` with `args` in `repo`, which must exit with `code`: its stdout and stderr.
+fn run(repo: &SopRepo, args: &[&str], code: i32) -> (String, String) {
+    let out = repo.sop().args(args).assert().code(code);
+    let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+    (
+        text(&out.get_output().stdout),
+        text(&out.get_output().stderr),
+    )
+}
+
 /// `sop publish` into `site`: the SOP's page (if any) and stderr.
 fn publish(repo: &SopRepo) -> (Option<String>, String) {
     let _ = std::fs::remove_dir_all(repo.path("site"));
-    let out = repo
-        .sop()
-        .args(["publish", "--out", "site"])
-        .assert()
-        .success();
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let (_, stderr) = run(repo, &["publish", "--out", "site"], 0);
     let page = std::fs::read_to_string(repo.path("site/sops/SOP-0001.html")).ok();
     (page, stderr)
 }
@@ -90,12 +95,7 @@ fn the_pull_request_check_refuses_a_clone_without_the_release_tags() {
         "origin",
         "main:refs/remotes/origin/main",
     ]);
-    let out = ci
-        .sop()
-        .args(["lint", "--base", "origin/main"])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let (_, stderr) = run(&ci, &["lint", "--base", "origin/main"], 2);
     assert!(
         stderr.contains("this clone has none of the release tags, though its history has the commits that made them (\"SOP-0001 v1.0.0: First approved refunds\"): the approval check cannot tell an approved text from one nobody approved, so nothing was checked"),
         "{stderr}"
@@ -103,12 +103,7 @@ fn the_pull_request_check_refuses_a_clone_without_the_release_tags() {
     assert!(stderr.contains("git fetch --tags"), "{stderr}");
     // With the tags, the same check finds the approval nobody recorded.
     ci.git(&["fetch", "-q", "--tags", "origin"]);
-    let out = ci
-        .sop()
-        .args(["lint", "--base", "origin/main"])
-        .assert()
-        .code(1);
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let (stdout, _) = run(&ci, &["lint", "--base", "origin/main"], 1);
     assert!(stdout.contains("error[approval-not-recorded]"), "{stdout}");
 }
 
@@ -116,8 +111,7 @@ fn the_pull_request_check_refuses_a_clone_without_the_release_tags() {
 fn history_in_a_clone_without_the_release_tags_says_what_is_missing() {
     let origin = released();
     let clone = clone_of(&origin, &["--no-tags"]);
-    let out = clone.sop().args(["history", "SOP-0001"]).assert().success();
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let (_, stderr) = run(&clone, &["history", "SOP-0001"], 0);
     assert!(
         stderr.contains("this clone has none of the release tags, though its history has the commits that made them (\"SOP-0001 v1.0.0: First approved refunds\"): the releases and their approvals are missing below"),
         "{stderr}"
@@ -137,12 +131,7 @@ fn a_release_whose_tag_was_not_pushed_is_told_to_push_it() {
     origin.commit("SOP-0001 v1.1.0: Clearer");
     let ci = clone_of(&origin, &["--branch", "pr"]);
     origin.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
-    let out = ci
-        .sop()
-        .args(["lint", "--base", "origin/main"])
-        .assert()
-        .code(1);
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let (stdout, _) = run(&ci, &["lint", "--base", "origin/main"], 1);
     assert!(
         stdout.contains(
             "its release commit is here, but its tag `SOP-0001/v1.1.0` is not (it was not pushed)"
@@ -169,12 +158,7 @@ fn a_first_release_whose_tag_was_not_pushed_is_told_to_push_it() {
     origin.commit("SOP-0001 v1.0.0: First approved refunds");
     let ci = clone_of(&origin, &["--branch", "first-release"]);
     origin.git(&["tag", "-a", TAG, "-m", APPROVED]);
-    let out = ci
-        .sop()
-        .args(["lint", "--base", "origin/main"])
-        .assert()
-        .code(1);
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let (stdout, _) = run(&ci, &["lint", "--base", "origin/main"], 1);
     assert!(
         stdout.contains(&format!("git push origin {TAG}")),
         "{stdout}"
@@ -251,8 +235,7 @@ fn a_release_on_a_branch_that_never_landed_is_not_the_current_page() {
     // Nor listed among the page's releases (as a release of unknown status).
     assert!(!page.contains("1.1.0"), "{page}");
     // `sop history` says where it is, first among the rows of its day.
-    let out = repo.sop().args(["history", "SOP-0001"]).assert().success();
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let (stdout, _) = run(&repo, &["history", "SOP-0001"], 0);
     let (Some(proposal), Some(approved)) = (stdout.find("1.1.0"), stdout.find("1.0.0")) else {
         panic!("{stdout}");
     };
@@ -266,29 +249,14 @@ fn a_release_on_a_branch_that_never_landed_is_not_the_current_page() {
 #[test]
 fn a_clone_without_the_release_tags_publishes_no_committed_edit() {
     let origin = edited_after_approval();
-    let clone = SopRepo::empty();
-    let url = format!("file://{}", origin.root().display());
-    let status = Command::new("git")
-        .args(["clone", "-q", "--no-tags", &url, "."])
-        .current_dir(clone.root())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", clone.root())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let diff = clone.sop().args(["diff", "SOP-0001"]).assert().success();
-    let warned = String::from_utf8(diff.get_output().stderr.clone()).unwrap();
+    let clone = clone_of(&origin, &["--no-tags"]);
+    let (_, warned) = run(&clone, &["diff", "SOP-0001"], 0);
     assert!(
         warned.contains("SOP-0001 has no release tag here, although its history has the release commit \"SOP-0001 v1.0.0: First approved refunds\": the tags were not fetched (`git fetch --tags`)"),
         "{warned}"
     );
     // No release tag at all: nothing is published (a deploy would empty the site).
-    let out = clone
-        .sop()
-        .args(["publish", "--out", "site"])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let (_, stderr) = run(&clone, &["publish", "--out", "site"], 2);
     assert!(
         stderr.contains("this clone has none of the release tags, though its history has the commits that made them (\"SOP-0001 v1.0.0: First approved refunds\")"),
         "{stderr}"
@@ -300,8 +268,6 @@ fn a_clone_without_the_release_tags_publishes_no_committed_edit() {
         "sops/pay/SOP-0002-chargebacks.md",
         &sop_text("SOP-0002", "Chargebacks", "procedure", "approved"),
     );
-    clone.git(&["config", "user.name", "T"]);
-    clone.git(&["config", "user.email", "t@example.com"]);
     clone.commit("SOP-0002 v1.0.0: Chargebacks");
     clone.git(&["tag", "-a", "SOP-0002/v1.0.0", "-m", APPROVED]);
     let (page, stderr) = publish(&clone);
