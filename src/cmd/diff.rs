@@ -168,7 +168,7 @@ fn default_from(
     if let Some(last) = last {
         return Ok(last.to_string());
     }
-    if let Some((_, subject)) = git.release_commit_of(id, None)? {
+    if let Some((_, subject)) = git.release_commits()?.of(id, None) {
         ctx.warn(&format!(
             "{id} has no release tag here, although its history has the release commit \"{subject}\": the tags were not fetched (`git fetch --tags`), so this compares with `HEAD`, not with the last release"
         ))?;

@@ -277,6 +277,10 @@ fn unrecorded_approvals(
     let by_path: std::collections::HashMap<&str, &crate::repo::Sop> =
         corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect();
     let mut texts = git.texts().reader();
+    // Read once, and only when a tag is missing: the commits `sop release` made, and whether
+    // the clone has any release tag.
+    let mut release_commits: Option<crate::git::history::ReleaseCommits> = None;
+    let mut has_tags: Option<bool> = None;
     // A review (`sop review`) changes only the review dates of a text approved before.
     for change in changes
         .iter()
@@ -355,27 +359,35 @@ fn unrecorded_approvals(
         }
         // The commit `sop release` made for this version, when its tag is not here: the
         // tag was not pushed, or this clone was made without tags.
+        if release.is_none() && release_commits.is_none() {
+            release_commits = Some(git.release_commits()?);
+        }
+        let commits = release_commits.as_ref();
         let release_commit = match (&release, version) {
-            (None, Some(v)) => git.release_commit_of(id, Some(v))?,
+            (None, Some(v)) => commits.and_then(|c| c.of(id, Some(v))).cloned(),
             _ => None,
         };
         // No release of it is here, though the base's history has one: a clone made without
         // tags would pass every text nobody approved. (A release made on this branch, its tag
         // not pushed, is not that: it is told to push the tag.)
         if release.is_none() && before.is_none() {
-            let released = match &release_commit {
-                Some(found) => Some(found.clone()),
-                None => git.release_commit_of(id, None)?,
-            };
+            let released = release_commit
+                .clone()
+                .or_else(|| commits.and_then(|c| c.of(id, None)).cloned());
             if let Some((commit, subject)) = released
                 && base.is_some_and(|base| git.reaches(base, commit))
-                && !git.has_release_tags(&repo.settings)?
             {
-                return Err(super::without_release_tags(
-                    &subject,
-                    "the approval check cannot tell an approved text from one nobody approved, so nothing was checked",
-                )
-                .into());
+                let tagged = match has_tags {
+                    Some(tagged) => tagged,
+                    None => *has_tags.insert(git.has_release_tags(&repo.settings)?),
+                };
+                if !tagged {
+                    return Err(super::without_release_tags(
+                        &subject,
+                        "the approval check cannot tell an approved text from one nobody approved, so nothing was checked",
+                    )
+                    .into());
+                }
             }
         }
         let released_before = release.is_some() || before.is_some() || release_commit.is_some();

@@ -556,19 +556,16 @@ impl Repo {
         Ok(self.texts().reader().at_commit(&commit.to_string(), path))
     }
 
-    /// The subject of a commit `sop release` made for `id` (`SOP-0001 v1.0.0: …`), of
-    /// `version` when given, that `HEAD` reaches, newest first; `None` when there is none (or
-    /// before the first commit).
+    /// Every commit `HEAD` reaches whose subject is one `sop release` wrote
+    /// (`SOP-0001 v1.0.0: …`), newest first, in one walk of the history; empty before the first
+    /// commit.
     ///
     /// # Errors
     /// When the repository cannot be read.
-    pub fn release_commit_of(
-        &self,
-        id: &str,
-        version: Option<&str>,
-    ) -> Result<Option<(Oid, String)>, GitError> {
+    pub fn release_commits(&self) -> Result<ReleaseCommits, GitError> {
+        let mut found = Vec::new();
         if head_of(&self.repo)?.is_none() {
-            return Ok(None);
+            return Ok(ReleaseCommits(found));
         }
         let mut walk = self.repo.revwalk().map_err(GitError::read("the commits"))?;
         walk.push_head().map_err(GitError::read("the commits"))?;
@@ -579,13 +576,11 @@ impl Repo {
                 .find_commit(oid)
                 .map_err(GitError::read(format!("commit {oid}")))?;
             let subject = commit.summary().ok().flatten().unwrap_or_default();
-            if let Some(v) = release_subject_version(subject, id)
-                && version.is_none_or(|version| version == v)
-            {
-                return Ok(Some((oid, subject.to_string())));
+            if release_subject_id(subject).is_some() {
+                found.push((oid, subject.to_string()));
             }
         }
-        Ok(None)
+        Ok(ReleaseCommits(found))
     }
 
     /// Whether `commit` is `from` or one of its ancestors.
@@ -824,6 +819,19 @@ pub fn release_subject_id(subject: &str) -> Option<&str> {
         && !id.contains(char::is_whitespace)
         && release_subject_version(subject, id).is_some())
     .then_some(id)
+}
+
+/// The commits `sop release` made that `HEAD` reaches, newest first: (commit, subject).
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseCommits(Vec<(Oid, String)>);
+
+impl ReleaseCommits {
+    /// The newest release commit of `id`, of `version` when given.
+    pub fn of(&self, id: &str, version: Option<&str>) -> Option<&(Oid, String)> {
+        self.0.iter().find(|(_, subject)| {
+            release_subject_version(subject, id).is_some_and(|v| version.is_none_or(|w| w == v))
+        })
+    }
 }
 
 /// The SOP files committed at `HEAD`: path relative to the SOP root → blob.
