@@ -249,10 +249,8 @@ impl Links for PageLinks<'_, '_> {
 /// Whether `path` names a Markdown file: an SOP or another document (an MDX page too), never a
 /// file copied into the site.
 fn is_markdown(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [".md", ".markdown", ".md.erb", ".mdx"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    crate::repo::files::strip_markdown_extension(path).len() < path.len()
+        || publishable::extension(path) == "mdx"
 }
 
 /// Whether the file at `target` is never copied into the site, wherever it comes from: inside
