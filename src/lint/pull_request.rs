@@ -160,7 +160,7 @@ fn approval_not_recorded(sop: &Sop, span: crate::repo::Span, not: &NotRecorded) 
             "once it is approved, record who approved it: {}, and push its tag (`git push --tags`); until then write `status: review`",
             crate::git::approval::approve_command(id, bump, "...")
         ),
-        RecordWith::Reviewers => "have someone who reads the language compare it with the original before it is merged, and write their names in `approvers` (the names there now approved the text before this change); until then write `status: review` (a translation is published as committed: no release records its approval)".to_string(),
+        RecordWith::Reviewers => "have someone who reads the language compare it with the original before it is merged, and name them in `approvers` (the same names on a changed text are no new approval); until then write `status: review` (a translation is published as committed: no release records its approval)".to_string(),
     };
     let mut f = Finding::new(
         &APPROVAL_NOT_RECORDED,
