@@ -262,8 +262,15 @@ pub fn plan(
         })
         && id_number(id, &settings.ids).is_none()
     {
+        let key = settings.keys.written("id");
+        // Under its own name, `id:` may be a site generator's page id rather than a wrong one.
+        let generator = if key == "id" {
+            "; if it is your site generator's own page id (Docusaurus reads `id:`), keep it and give sop's id another key: write `aliases = { id = \"sop_id\" }` and `allow = [\"id\"]` under `[front_matter]` in sop.toml, then run `sop adopt` again"
+        } else {
+            ""
+        };
         out.undecided.push(ToDo::new(Some(rules::ID_INVALID.id), format!(
-            "`id: {id}` in {} is not an id of this repository's form {}, so the page is never published: remove the `id:` line so `sop adopt` gives it the next free id, or set `[sops] id_pattern` in sop.toml to the form of your ids",
+            "`{key}: {id}` in {} is not an id of this repository's form {}, so the page is never published: remove the `{key}:` line so `sop adopt` gives it the next free id, or set `[sops] id_pattern` in sop.toml to the form of your ids{generator}",
             sop.path,
             settings.ids.shape()
         )));

@@ -222,6 +222,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         mdx: &mdx_pages(&repo, &selected),
         config: &config,
         config_name: repo.relative(&config.path),
+        keys: &repo.settings.keys,
         dry_run: args.dry_run,
     };
     summary(&mut out, &report)?;
@@ -304,6 +305,8 @@ struct Report<'a> {
     config: &'a ConfigChange,
     /// `sop.toml`'s path relative to the repository root.
     config_name: String,
+    /// The repository's names for the keys, as the files write them.
+    keys: &'a crate::repo::keys::KeyNames,
     dry_run: bool,
 }
 
@@ -334,7 +337,8 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
         }
         writeln!(out, "{}", sop.path)?;
         for w in &p.written {
-            writeln!(out, "  {verb} {}: {} ({})", w.key, w.value, w.source)?;
+            let key = r.keys.written(w.key);
+            writeln!(out, "  {verb} {key}: {} ({})", w.value, w.source)?;
         }
         if let Some((line, key)) = &p.moved_key {
             writeln!(

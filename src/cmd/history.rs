@@ -320,7 +320,8 @@ fn reviewed_version(texts: &mut TextReader, c: &history::Revision) -> Option<Str
         Some(blob) => texts.blob(blob),
         None => texts.at_commit(&c.commit, &c.path),
     }?;
-    history::front_matter_text(&text, "version")
+    // `version` has no other name in any repository.
+    history::front_matter_text(&text, "version", &Default::default())
 }
 
 fn write_table(

@@ -177,7 +177,11 @@ impl Repo {
                 repo.find_blob(id).ok().map(|b| b.content().to_vec())
             });
             let old_text = old_bytes.as_deref().and_then(encoding::read_text);
-            let field = |key: &str| old_text.as_deref().and_then(|t| front_matter_text(t, key));
+            let field = |key: &str| {
+                old_text
+                    .as_deref()
+                    .and_then(|t| front_matter_text(t, key, &settings.keys))
+            };
             let now = new.as_deref().and_then(new_bytes);
             let now_text = now.as_deref().and_then(encoding::read_text);
             // New line endings or a new encoding alone are no change of content.
@@ -216,7 +220,9 @@ impl Repo {
             };
             // An SOP is its id: git pairs similar files (two SOPs from one template) as a rename,
             // but a different id on each side is one SOP removed and another added.
-            let new_id = now_text.as_deref().and_then(|t| front_matter_text(t, "id"));
+            let new_id = now_text
+                .as_deref()
+                .and_then(|t| front_matter_text(t, "id", &settings.keys));
             if status == Delta::Renamed
                 && let (Some(a), Some(b)) = (&base.base_id, &new_id)
                 && a != b

@@ -209,7 +209,7 @@ impl Repo {
                     let data = trees.reader().blob(*blob)?;
                     std::str::from_utf8(&data)
                         .ok()
-                        .and_then(|t| front_matter_text(t, "id"))
+                        .and_then(|t| front_matter_text(t, "id", &settings.keys))
                 }
             };
             sops.push((path.clone(), id));
@@ -866,12 +866,17 @@ fn file_identity(name: &str) -> Option<(String, Option<String>)> {
     Some((f.id?, f.language))
 }
 
-/// The text value of `key` in the front matter of `text`, if any.
-pub(crate) fn front_matter_text(text: &str, key: &str) -> Option<String> {
+/// The text value of the key `key` in the front matter of `text`, under the name `names` gives
+/// it, if any.
+pub(crate) fn front_matter_text(
+    text: &str,
+    key: &str,
+    names: &crate::repo::keys::KeyNames,
+) -> Option<String> {
     use crate::repo::front_matter::{self, Value};
     let split = front_matter::split(text);
     let fm = front_matter::parse(text, split.yaml?);
-    match &fm.get(key)?.value {
+    match &names.field(&fm, key)?.value {
         Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
         _ => None,
     }

@@ -462,7 +462,8 @@ fn shape(names: &KeyNames, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
 
 /// A key written both under its own name and under the repository's alias for it.
 fn key_and_alias(names: &KeyNames, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
-    for (name, alias) in names.aliases() {
+    // A name the team keeps for another tool (`allow`) is its own key, not a second copy.
+    for (name, alias) in names.aliases().filter(|(name, _)| !names.is_allowed(name)) {
         let (Some(own), Some(_)) = (fm.get(name), fm.get(alias)) else {
             continue;
         };
@@ -612,7 +613,8 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
             )
             .label("another SOP has this id")
             .help(format!(
-                "change the front matter to `id: {free}`, as the file name says (keep the file name): another SOP already has `{id}`, and no SOP uses `{free}`"
+                "change the front matter to `{}: {free}`, as the file name says (keep the file name): another SOP already has `{id}`, and no SOP uses `{free}`",
+                cx.settings.keys.written("id")
             )),
         );
     } else if sop.file_name.id.as_deref() != Some(id) {

@@ -632,6 +632,7 @@ impl<'a> Cx<'a> {
                     .map(|o| format!("`{}`", o.path))
                     .collect();
                 let span = sop.meta.id.as_ref().map(|s| s.span);
+                let id_key = self.settings.keys.written("id");
                 out.push(
                     Finding::new(
                         &registry::ID_DUPLICATE,
@@ -642,10 +643,10 @@ impl<'a> Cx<'a> {
                     .label("used more than once")
                     .help(match renamed {
                         Some((copy, free)) if copy.path == sop.path => format!(
-                            "change this file's front matter to `id: {free}`: its file name starts with that id, and no other SOP uses it"
+                            "change this file's front matter to `{id_key}: {free}`: its file name starts with that id, and no other SOP uses it"
                         ),
                         Some((copy, free)) => format!(
-                            "change the front matter of `{}` to `id: {free}`: its file name starts with that id, and no other SOP uses it",
+                            "change the front matter of `{}` to `{id_key}: {free}`: its file name starts with that id, and no other SOP uses it",
                             copy.path
                         ),
                         None => {

@@ -188,6 +188,6 @@ fn id_changed(sop: &Sop, old: &str, new: &str, span: crate::repo::Span, base: &s
     )
     .label(format!("was `{old}` on `{base}`"))
     .help(format!(
-        "ids are permanent: write `id: {old}` again; for a new SOP use `sop new`, and retire the old one with `superseded_by`"
+        "ids are permanent: give this SOP its id `{old}` again; for a new SOP use `sop new`, and retire the old one with `superseded_by`"
     ))
 }

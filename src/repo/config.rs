@@ -47,8 +47,10 @@ pub struct Config {
 pub struct FrontMatterConfig {
     /// The team's name for a key, read as the key everywhere:
     /// `{ owner = "owner_slack", last_reviewed = "last_reviewed_on", review_every = "review_in" }`.
-    /// Keys that can have another name: `title`, `owner`, `department`, `effective`,
-    /// `review_every`, `next_review`, `last_reviewed`, `tags`.
+    /// Keys that can have another name: `id`, `title`, `owner`, `department`, `effective`,
+    /// `review_every`, `next_review`, `last_reviewed`, `tags`. A site generator that owns
+    /// `id:` (Docusaurus's page id) keeps it with `aliases = { id = "sop_id" }` and
+    /// `allow = ["id"]`.
     pub aliases: BTreeMap<String, String>,
     /// The team's own keys that `sop` leaves alone (not reported as unknown):
     /// `["weight", "layout"]`.
@@ -768,11 +770,11 @@ impl Settings {
         let keys =
             super::keys::KeyNames::new(&config.front_matter.aliases, &config.front_matter.allow)
                 .map_err(|e| {
-                    invalid(
-                        &["front_matter", "aliases", e.key()],
-                        e.to_string(),
-                        Some(e.help()),
-                    )
+                    let at: &[&str] = match e {
+                        super::keys::KeyNameError::AllowsKey { .. } => &["front_matter", "allow"],
+                        _ => &["front_matter", "aliases", e.key()],
+                    };
+                    invalid(at, e.to_string(), Some(e.help()))
                 })?;
         let mut types = BTreeMap::new();
         for (name, description, sections) in BUILTIN_TYPES {

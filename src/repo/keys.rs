@@ -62,8 +62,9 @@ pub struct Key {
     /// Whether every SOP must have it.
     pub required: bool,
     /// Whether `[front_matter] aliases` may give it another name. The keys `sop` itself writes
-    /// and checks by value (id, type, status, version, approvals, succession, translation) keep
-    /// their names.
+    /// and checks by value (type, status, version, approvals, succession, translation) keep
+    /// their names; `id` may have another one, for sites whose generator owns `id:`
+    /// (Docusaurus's page id).
     pub aliasable: bool,
     /// One line: what it means.
     pub meaning: &'static str,
@@ -91,7 +92,7 @@ pub const KEYS: &[Key] = &[
         "id",
         Shape::Id,
         true,
-        false,
+        true,
         "The SOP's id, unique in the repository (the file name starts with it).",
     ),
     key(
@@ -235,6 +236,12 @@ pub enum KeyNameError {
         /// The alias given.
         alias: String,
     },
+    /// `allow` lists one of `sop`'s own keys that has no other name, so `sop` would lose it.
+    #[error("`allow` lists `{key}`, which is sop's own key")]
+    AllowsKey {
+        /// The key.
+        key: String,
+    },
     /// The alias is the name of another key, or of two keys.
     #[error("`{alias}` cannot be the name of `{key}`: it is already {taken}")]
     AliasTaken {
@@ -275,6 +282,9 @@ impl KeyNameError {
             KeyNameError::AliasTaken { alias, .. } => {
                 format!("give each key its own name, or remove the line with `\"{alias}\"`")
             }
+            KeyNameError::AllowsKey { key } => format!(
+                "to keep a key named `{key}` for another tool (a site generator's own `{key}:`), give sop's key another name too, for example `aliases = {{ {key} = \"sop_{key}\" }}`; otherwise remove `\"{key}\"` from `allow`"
+            ),
         }
     }
 
@@ -283,7 +293,8 @@ impl KeyNameError {
         match self {
             KeyNameError::UnknownKey { key, .. }
             | KeyNameError::NotAliasable { key, .. }
-            | KeyNameError::AliasTaken { key, .. } => key,
+            | KeyNameError::AliasTaken { key, .. }
+            | KeyNameError::AllowsKey { key } => key,
         }
     }
 }
@@ -349,6 +360,16 @@ impl KeyNames {
             }
             names.aliases.insert(key.name, alias);
         }
+        // A key of `sop` listed in `allow` is the team's key of that name (a site generator's
+        // `id:`), which `sop` then reads under its alias only; without an alias, `sop` would
+        // have no name left for its own key.
+        if let Some(own) = names
+            .allow
+            .iter()
+            .find(|a| spec(a).is_some_and(|k| !names.aliases.contains_key(k.name)))
+        {
+            return Err(KeyNameError::AllowsKey { key: own.clone() });
+        }
         Ok(names)
     }
 
@@ -363,8 +384,12 @@ impl KeyNames {
     }
 
     /// The table entry a key written as `written` stands for: the key itself or the key it is
-    /// the alias of.
+    /// the alias of. None for the team's own keys, even one named as a key of `sop` whose
+    /// own name the team keeps for another tool (`allow = ["id"]` with an alias for `id`).
     pub fn key(&self, written: &str) -> Option<&'static Key> {
+        if self.is_allowed(written) {
+            return None;
+        }
         spec(written).or_else(|| {
             self.aliases
                 .iter()
@@ -379,11 +404,11 @@ impl KeyNames {
     }
 
     /// The field that gives the key `name` in `fm`: the one under its alias, else the one under
-    /// its own name.
+    /// its own name (unless the team keeps that name for another tool, in `allow`).
     pub fn field<'f>(&self, fm: &'f FrontMatter, name: &str) -> Option<&'f Field> {
         self.alias(name)
             .and_then(|a| fm.get(a))
-            .or_else(|| fm.get(name))
+            .or_else(|| fm.get(name).filter(|_| !self.is_allowed(name)))
     }
 
     /// Every name a file may use: the keys, their aliases and the allowed keys (for "did you
@@ -467,6 +492,41 @@ mod tests {
         let f = n.field(&fm, "owner").unwrap();
         assert_eq!(f.key, "owner_slack");
         assert!(n.all_names().contains(&"last_reviewed_on"));
+    }
+
+    #[test]
+    fn a_site_generator_keeps_its_id_and_sop_reads_its_own_under_the_alias() {
+        let n = names(&[("id", "sop_id")], &["id", "sidebar_position"]).unwrap();
+        assert_eq!(n.written("id"), "sop_id");
+        assert_eq!(n.key("sop_id").map(|k| k.name), Some("id"));
+        // Docusaurus's `id:` is the team's key: no key of sop, never read as the SOP's id.
+        assert_eq!(n.key("id"), None);
+        assert!(n.is_allowed("id"));
+        let text = "---\nid: refund-procedure\nsop_id: SOP-0002\n---\n";
+        let fm = front_matter::parse(text, front_matter::split(text).yaml.unwrap());
+        assert_eq!(n.field(&fm, "id").unwrap().key, "sop_id");
+        let text = "---\nid: refund-procedure\n---\n";
+        let fm = front_matter::parse(text, front_matter::split(text).yaml.unwrap());
+        assert!(n.field(&fm, "id").is_none());
+        // With an alias but without `allow`, `id:` is still read when the alias is absent.
+        let n = names(&[("id", "sop_id")], &[]).unwrap();
+        assert_eq!(n.field(&fm, "id").unwrap().key, "id");
+    }
+
+    #[test]
+    fn a_key_of_sop_in_allow_needs_an_alias() {
+        let e = names(&[], &["id"]).unwrap_err();
+        assert_eq!(e, KeyNameError::AllowsKey { key: "id".into() });
+        assert_eq!(e.key(), "id");
+        assert!(
+            e.help()
+                .starts_with("to keep a key named `id` for another tool"),
+            "{}",
+            e.help()
+        );
+        assert!(e.help().contains("`aliases = { id = \"sop_id\" }`"));
+        assert!(names(&[("owner", "owner_slack")], &["owner"]).is_ok());
+        assert!(names(&[("owner", "owner_slack")], &["title"]).is_err());
     }
 
     #[test]

@@ -722,3 +722,129 @@ fn mdx_pages_are_named_as_not_read_and_never_published() {
         .expect("the page of backups.md");
     assert!(!html.contains("restore.mdx"), "{html}");
 }
+
+/// A Docusaurus site: `id:` is the page id its sidebars and links use, so it must stay.
+fn docusaurus_repo(front_matter: &str) -> SopRepo {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        &format!("[sops]\ndir = \"docs\"\nfile_names = \"any\"\n\n[front_matter]\n{front_matter}"),
+    );
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    r.write(
+        "sidebars.js",
+        "module.exports = { docs: ['support/refund-procedure'] };\n",
+    );
+    let body = "\n## Purpose\n\nRefund payouts sent in error.\n\n## Scope\n\nAll creator payouts.\n\n## Roles and Responsibilities\n\n- **Agent:** does the refund.\n\n## Procedure\n\n1. Open the payouts console.\n2. Refund the payout.\n\n## Escalation\n\nAsk the payments lead.\n\n## Metrics\n\n- Refunds per week.\n\n## References\n\n- Payments handbook.\n";
+    r.write(
+        "docs/support/refund.md",
+        &format!(
+            "---\nid: refund-procedure\ntitle: Refund a payout\nsidebar_position: 2\n---\n{body}"
+        ),
+    );
+    r.commit("Add the team's documents");
+    r
+}
+
+#[test]
+fn a_docusaurus_page_id_is_kept_and_sop_writes_its_own_under_the_alias() {
+    // Without the alias, the page id is a thing to decide, and the way to keep it is named.
+    let r = docusaurus_repo("allow = [\"sidebar_position\"]\n");
+    let out = adopt(&r, &["--dry-run"]);
+    assert!(
+        out.contains("if it is your site generator's own page id (Docusaurus reads `id:`), keep it and give sop's id another key: write `aliases = { id = \"sop_id\" }` and `allow = [\"id\"]` under `[front_matter]` in sop.toml"),
+        "{out}"
+    );
+
+    let r =
+        docusaurus_repo("aliases = { id = \"sop_id\" }\nallow = [\"id\", \"sidebar_position\"]\n");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote sop_id: SOP-0001 (the next free number)"),
+        "{out}"
+    );
+    assert!(!out.contains("key-duplicate"), "{out}");
+    let text = r.read("docs/support/refund.md");
+    assert!(
+        text.starts_with("---\nsop_id: SOP-0001\nid: refund-procedure\ntitle: Refund a payout\n"),
+        "{text}"
+    );
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    r.sop().args(["lint"]).assert().success();
+
+    // Released, listed in the history and published under sop's id; Docusaurus's id stays.
+    r.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--version",
+            "1.0.0",
+            "-m",
+            "First",
+            "--approve",
+            "--approver",
+            "Lead",
+        ])
+        .assert()
+        .success();
+    assert_eq!(r.git(&["tag", "--list"]).trim(), "SOP-0001/v1.0.0");
+    let text = r.read("docs/support/refund.md");
+    assert!(text.contains("\nid: refund-procedure\n"), "{text}");
+    assert!(text.contains("\nstatus: approved\n"), "{text}");
+    let out = r.sop().args(["history", "SOP-0001"]).assert().success();
+    let history = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(history.contains("release  1.0.0"), "{history}");
+    let site = r.path("site-out");
+    r.sop()
+        .args(["publish", "--out"])
+        .arg(&site)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(site.join("sops/SOP-0001.html")).unwrap();
+    assert!(page.contains("Refund a payout"), "{page}");
+
+    // A pull request that edits the text is checked under sop's id, not the page id.
+    r.git(&["checkout", "-q", "-b", "edit"]);
+    let edited = r
+        .read("docs/support/refund.md")
+        .replace("Refund the payout.", "Refund it twice.");
+    r.write("docs/support/refund.md", &edited);
+    r.commit("Edit");
+    let out = r.sop().args(["lint", "--base", "main"]).assert().code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(err.contains("error[version-not-bumped]"), "{err}");
+    assert!(!err.contains("id-changed"), "{err}");
+    assert!(!err.contains("refund-procedure"), "{err}");
+
+    // `sop new` writes the id under the alias too.
+    r.sop()
+        .args(["new", "Escalate a report", "--department", "Support"])
+        .assert()
+        .success();
+    let new = std::fs::read_dir(r.path("docs/support"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("SOP-0002"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .unwrap();
+    assert!(new.starts_with("---\nsop_id: SOP-0002\n"), "{new}");
+}
+
+#[test]
+fn a_key_of_sop_allowed_without_an_alias_is_a_configuration_error_with_its_line() {
+    let r = docusaurus_repo("allow = [\"id\"]\n");
+    let out = r.sop().arg("lint").assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("sop.toml:6:"), "{err}");
+    assert!(
+        err.contains("`allow` lists `id`, which is sop's own key"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "give sop's key another name too, for example `aliases = { id = \"sop_id\" }`"
+        ),
+        "{err}"
+    );
+}
