@@ -1,8 +1,9 @@
 //! The `sop.toml` settings that documents adopted as the team wrote them need, so that `sop
 //! lint` does not report what adoption could have foreseen: file names that do not start with
 //! the id (`[sops] file_names = "any"`), the documents' own front-matter keys
-//! (`[front_matter] allow`), and project files that are never SOPs in a team's own
-//! `[sops] exclude` list.
+//! (`[front_matter] allow`), project files that are never SOPs in a team's own
+//! `[sops] exclude` list, and on a Docusaurus site another name for `sop`'s id, since `id:` is
+//! the site's page id (`[front_matter] aliases = { id = "sop_id" }`).
 //!
 //! [`edit`] adds them to the file as the team wrote it: each setting is one line with a
 //! comment, under its table (after the commented-out line of the same key that `sop init`
@@ -24,17 +25,28 @@ pub struct Needs {
     pub allow: Vec<String>,
     /// Patterns for `[sops] exclude`: project files that are never SOPs (`CHANGELOG.md`).
     pub exclude: Vec<String>,
+    /// `[front_matter] aliases = { id = "<name>" }`: the documents' `id:` is a site generator's
+    /// page id (Docusaurus), so `sop`'s id takes this name (and `id` goes under `allow`).
+    pub id_key: Option<String>,
 }
 
 impl Needs {
     /// Whether nothing is needed.
     pub fn is_empty(&self) -> bool {
-        !self.file_names_any && self.allow.is_empty() && self.exclude.is_empty()
+        !self.file_names_any
+            && self.allow.is_empty()
+            && self.exclude.is_empty()
+            && self.id_key.is_none()
     }
 
     /// What each setting does, one line each, for the summary.
     pub fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();
+        if let Some(key) = &self.id_key {
+            out.push(format!(
+                "`[front_matter] aliases = {{ id = \"{key}\" }}`: `id:` is the Docusaurus page id its sidebars and links use, which stays as it is; sop's id is written as `{key}:`"
+            ));
+        }
         if self.file_names_any {
             out.push(
                 "`[sops] file_names = \"any\"`: file names need not start with the id, so no file is renamed and no link breaks".to_string(),
@@ -101,6 +113,16 @@ pub struct EditRefused(String);
 pub fn edit(text: &str, path: &Path, needs: &Needs) -> Result<String, EditRefused> {
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if let Some(key) = &needs.id_key {
+        set_line(
+            &mut lines,
+            "front_matter",
+            "aliases",
+            &format!(
+                "aliases = {{ id = \"{key}\" }}        # written by sop adopt: Docusaurus owns `id:`, its page id"
+            ),
+        )?;
+    }
     if needs.file_names_any {
         set_line(
             &mut lines,
@@ -144,6 +166,10 @@ fn check(text: &str, path: &Path, needs: &Needs) -> Result<(), EditRefused> {
     let allow = &settings.config.front_matter.allow;
     let ok = (!needs.file_names_any || sops.file_names == FileNames::Any)
         && needs.allow.iter().all(|k| allow.contains(k))
+        && needs
+            .id_key
+            .as_deref()
+            .is_none_or(|k| settings.keys.written("id") == k)
         && needs.exclude.iter().all(|p| sops.exclude.contains(p));
     if ok {
         Ok(())
@@ -363,7 +389,40 @@ mod tests {
             file_names_any: true,
             allow: vec!["date".into(), "draft".into()],
             exclude: Vec::new(),
+            id_key: None,
         }
+    }
+
+    #[test]
+    fn a_docusaurus_page_id_gives_sops_id_another_name_under_the_commented_lines() {
+        let template = crate::assets::builtin("init/sop.toml").unwrap();
+        let needs = Needs {
+            allow: vec!["id".into(), "sidebar_position".into()],
+            id_key: Some("sop_id".into()),
+            ..Needs::default()
+        };
+        let out = edit(template, path(), &needs).unwrap();
+        let settings = Settings::parse(&out, path()).unwrap();
+        assert_eq!(settings.keys.written("id"), "sop_id");
+        assert!(settings.keys.is_allowed("id"));
+        let aliases = out
+            .lines()
+            .position(|l| l.starts_with("aliases ="))
+            .unwrap();
+        assert!(
+            out.lines()
+                .nth(aliases - 1)
+                .unwrap()
+                .starts_with("# aliases = { owner")
+        );
+        assert!(needs.lines()[0].starts_with("`[front_matter] aliases = { id = \"sop_id\" }`"));
+        // A team's own aliases are its choice: the line is not changed.
+        let refused = edit(
+            "[front_matter]\naliases = { owner = \"owner_slack\" }\n",
+            path(),
+            &needs,
+        );
+        assert!(refused.is_err());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::adopt::{self, Choices, Facts, OwnerFrom, Plan};
 use crate::cli::{AdoptArgs, AdoptOwnerFrom};
 use crate::diag::{Finding, Severity};
 use crate::repo::files::{LeftOut, MARKDOWN_EXTENSIONS, never_sop};
-use crate::repo::{Corpus, FileProblem, Repo, Sop};
+use crate::repo::{Corpus, FileProblem, Repo, Settings, Sop};
 use crate::words::{count, plural};
 use crate::{Exit, Stop, atomic, scaffold};
 
@@ -130,6 +130,10 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         approvers: args.approvers.clone(),
     };
 
+    // On a Docusaurus site `id:` is the page id: `sop`'s id is planned under another name.
+    let docusaurus = docusaurus_settings(&repo, &sops);
+    let settings = docusaurus.as_ref().unwrap_or(&repo.settings);
+
     // Ids: the next free numbers, in path order, under the lock `sop new` takes.
     let _lock = super::new::IdLock::acquire(&repo)?;
     let front_ids: Vec<&str> = corpus.sops.iter().filter_map(|s| s.id()).collect();
@@ -137,7 +141,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     let mut plans: Vec<(&Sop, Plan)> = Vec::new();
     for sop in sops {
         let mut facts = Facts::default();
-        if adopt::needs_id(&repo.settings, sop) {
+        if adopt::needs_id(settings, sop) {
             next = next.saturating_add(1);
             facts.new_id = scaffold::format_id(&repo, next, like.as_deref());
         }
@@ -155,7 +159,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 .to_string();
             facts.code_owners = Some((o.owners(&format!("{prefix}{}", sop.path)).to_vec(), file));
         }
-        match adopt::plan(&repo.settings, sop, &facts, &choices) {
+        match adopt::plan(settings, sop, &facts, &choices) {
             Ok(p) => plans.push((sop, p)),
             Err(e) => refusals.push(format!("{}: {e}", sop.path)),
         }
@@ -178,7 +182,8 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         .into());
     }
     let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
-    let config = config_change(&repo, &changing, &exclude)?;
+    let id_key = docusaurus.as_ref().map(|s| s.keys.written("id"));
+    let config = config_change(&repo, settings, &changing, &exclude, id_key)?;
     let errors = match remaining_errors(&repo, &corpus, &plans, config.new.as_deref())? {
         Ok(errors) => errors,
         Err(e) => {
@@ -222,7 +227,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         mdx: &mdx_pages(&repo, &selected),
         config: &config,
         config_name: repo.relative(&config.path),
-        keys: &repo.settings.keys,
+        keys: &settings.keys,
         dry_run: args.dry_run,
     };
     summary(&mut out, &report)?;
@@ -501,6 +506,63 @@ struct ConfigChange {
 }
 
 /// The path of the repository's `sop.toml`, written or to be written.
+/// The name `sop`'s id takes on a Docusaurus site.
+const DOCUSAURUS_ID_KEY: &str = "sop_id";
+
+/// The settings to adopt `sops` with on a Docusaurus site whose documents have page ids
+/// (`id: refund-procedure`, which its sidebars and links use): `repo`'s, with
+/// `[front_matter] aliases = { id = "sop_id" }` and `allow = ["id"]`. None elsewhere, when no
+/// document has an `id:` of another form than `sop`'s, or when `sop.toml` already gives keys
+/// other names (the to-do for each such `id:` then says how to keep it).
+fn docusaurus_settings(repo: &Repo, sops: &[&Sop]) -> Option<Settings> {
+    if repo.settings.keys.aliases().next().is_some() {
+        return None;
+    }
+    let page_ids = sops.iter().any(|sop| {
+        sop.front_matter
+            .as_ref()
+            .and_then(|fm| fm.get("id"))
+            .is_some_and(|f| match &f.value {
+                crate::repo::front_matter::Value::Text(t) => {
+                    let t = t.trim();
+                    !t.is_empty() && crate::repo::sop::id_number(t, &repo.settings.ids).is_none()
+                }
+                _ => false,
+            })
+    });
+    if !page_ids || !is_docusaurus_site(repo) {
+        return None;
+    }
+    let path = config_path(repo);
+    let old = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(_) => return None,
+    };
+    let needs = adopt::settings::Needs {
+        id_key: Some(DOCUSAURUS_ID_KEY.to_string()),
+        allow: vec!["id".to_string()],
+        ..Default::default()
+    };
+    let text = adopt::settings::edit(&old, &path, &needs).ok()?;
+    Settings::parse(&text, &path).ok()
+}
+
+/// Whether the SOP folder is in a Docusaurus site: a `docusaurus.config.*` in it or a folder
+/// above it up to the repository root, or in the root's `website/` folder.
+fn is_docusaurus_site(repo: &Repo) -> bool {
+    let has_config = |dir: &std::path::Path| {
+        ["js", "ts", "mjs", "cjs", "mts"]
+            .iter()
+            .any(|ext| dir.join(format!("docusaurus.config.{ext}")).is_file())
+    };
+    let sops = repo.sops_dir();
+    sops.ancestors()
+        .take_while(|d| d.starts_with(&repo.root))
+        .any(has_config)
+        || has_config(&repo.root.join("website"))
+}
+
 fn config_path(repo: &Repo) -> PathBuf {
     repo.settings
         .path
@@ -512,15 +574,23 @@ fn config_path(repo: &Repo) -> PathBuf {
 /// leaves out.
 fn config_change(
     repo: &Repo,
+    settings: &Settings,
     changing: &[&(&Sop, Plan)],
     exclude: &[String],
+    id_key: Option<&str>,
 ) -> anyhow::Result<ConfigChange> {
     let path = config_path(repo);
     let planned: Vec<Sop> = changing
         .iter()
-        .map(|(sop, p)| Sop::parse_in(sop.path.clone(), p.text.clone(), &repo.settings))
+        .map(|(sop, p)| Sop::parse_in(sop.path.clone(), p.text.clone(), settings))
         .collect();
-    let needs = adopt::settings::needs(&repo.settings, &planned, exclude);
+    let mut needs = adopt::settings::needs(settings, &planned, exclude);
+    if let Some(key) = id_key {
+        needs.id_key = Some(key.to_string());
+        if !needs.allow.iter().any(|k| k == "id") {
+            needs.allow.insert(0, "id".to_string());
+        }
+    }
     let mut change = ConfigChange {
         path,
         needs,

@@ -724,13 +724,15 @@ fn mdx_pages_are_named_as_not_read_and_never_published() {
 }
 
 /// A Docusaurus site: `id:` is the page id its sidebars and links use, so it must stay.
-fn docusaurus_repo(front_matter: &str) -> SopRepo {
+fn docusaurus_repo(front_matter: &str, site_config: Option<&str>) -> SopRepo {
     let r = SopRepo::new();
     r.write(
         "sop.toml",
         &format!("[sops]\ndir = \"docs\"\nfile_names = \"any\"\n\n[front_matter]\n{front_matter}"),
     );
-    r.write("docusaurus.config.js", "module.exports = {};\n");
+    if let Some(name) = site_config {
+        r.write(name, "module.exports = {};\n");
+    }
     r.write(
         "sidebars.js",
         "module.exports = { docs: ['support/refund-procedure'] };\n",
@@ -748,22 +750,50 @@ fn docusaurus_repo(front_matter: &str) -> SopRepo {
 
 #[test]
 fn a_docusaurus_page_id_is_kept_and_sop_writes_its_own_under_the_alias() {
-    // Without the alias, the page id is a thing to decide, and the way to keep it is named.
-    let r = docusaurus_repo("allow = [\"sidebar_position\"]\n");
+    // Where no site generator is seen, the page id is a thing to decide, and the way to keep
+    // it is named.
+    let r = docusaurus_repo("allow = [\"sidebar_position\"]\n", None);
     let out = adopt(&r, &["--dry-run"]);
     assert!(
         out.contains("if it is your site generator's own page id (Docusaurus reads `id:`), keep it and give sop's id another key: write `aliases = { id = \"sop_id\" }` and `allow = [\"id\"]` under `[front_matter]` in sop.toml"),
         "{out}"
     );
-
-    let r =
-        docusaurus_repo("aliases = { id = \"sop_id\" }\nallow = [\"id\", \"sidebar_position\"]\n");
+    // Written by hand, the alias is used.
+    let r = docusaurus_repo(
+        "aliases = { id = \"sop_id\" }\nallow = [\"id\", \"sidebar_position\"]\n",
+        None,
+    );
     let out = adopt(&r, &[]);
     assert!(
         out.contains("wrote sop_id: SOP-0001 (the next free number)"),
         "{out}"
     );
+    assert!(!out.contains("to do: `id:"), "{out}");
+
+    // On a Docusaurus site (its config in the root's `website/` folder here), adopt writes the
+    // alias itself.
+    let r = docusaurus_repo(
+        "allow = [\"sidebar_position\"]\n",
+        Some("website/docusaurus.config.ts"),
+    );
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote `[front_matter] aliases = { id = \"sop_id\" }`: `id:` is the Docusaurus page id its sidebars and links use, which stays as it is; sop's id is written as `sop_id:`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("wrote sop_id: SOP-0001 (the next free number)"),
+        "{out}"
+    );
     assert!(!out.contains("key-duplicate"), "{out}");
+    assert!(!out.contains("to do: `id:"), "{out}");
+    let config = r.read("sop.toml");
+    assert!(
+        config.contains("\naliases = { id = \"sop_id\" }")
+            && config.contains("allow = [\"sidebar_position\", \"id\"]"),
+        "{config}"
+    );
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
     let text = r.read("docs/support/refund.md");
     assert!(
         text.starts_with("---\nsop_id: SOP-0001\nid: refund-procedure\ntitle: Refund a payout\n"),
@@ -833,7 +863,7 @@ fn a_docusaurus_page_id_is_kept_and_sop_writes_its_own_under_the_alias() {
 
 #[test]
 fn a_key_of_sop_allowed_without_an_alias_is_a_configuration_error_with_its_line() {
-    let r = docusaurus_repo("allow = [\"id\"]\n");
+    let r = docusaurus_repo("allow = [\"id\"]\n", None);
     let out = r.sop().arg("lint").assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("sop.toml:6:"), "{err}");
