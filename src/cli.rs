@@ -383,14 +383,10 @@ pub struct ReleaseArgs {
     /// with today's date in the release commit and tag
     #[arg(long, value_name = "NAME", requires = "approve")]
     pub approver: Vec<String>,
-    /// What the approval means, recorded with each approver
-    #[arg(
-        long,
-        value_name = "TEXT",
-        requires = "approve",
-        default_value = "approved for use"
-    )]
-    pub meaning: String,
+    /// What the approval means, recorded with each approver [default: "approved for use", or
+    /// "approved for retirement" for an SOP that says `status: retired`]
+    #[arg(long, value_name = "TEXT", requires = "approve")]
+    pub meaning: Option<String>,
     /// Do not sign the commit and tag, even when git is set to (`commit.gpgsign`, `tag.gpgSign`)
     #[arg(long)]
     pub no_sign: bool,

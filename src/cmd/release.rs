@@ -96,7 +96,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         None => today.to_string(),
     };
     let approvals = if args.approve {
-        approvals(git, &repo, &id, args, &today.to_string())?
+        approvals(git, &repo, &id, args, &today.to_string(), retiring)?
     } else {
         Vec::new()
     };
@@ -264,11 +264,18 @@ fn approvals(
     id: &str,
     args: &ReleaseArgs,
     today: &str,
+    retiring: bool,
 ) -> anyhow::Result<Vec<approval::Approval>> {
+    // A retirement's approvers approve taking the SOP out of force, not its use.
+    let meaning = args.meaning.as_deref().unwrap_or(if retiring {
+        approval::RETIREMENT_MEANING
+    } else {
+        approval::DEFAULT_MEANING
+    });
     let given: Vec<approval::Approval> = args
         .approver
         .iter()
-        .filter_map(|a| approval::Approval::parse_person(a, today, &args.meaning))
+        .filter_map(|a| approval::Approval::parse_person(a, today, meaning))
         .collect();
     if given.is_empty() {
         return Err(Stop::refused(
@@ -319,8 +326,8 @@ fn again_with_approver(id: &str, args: &ReleaseArgs) -> String {
     if let Some(date) = &args.effective {
         words.push(format!("--effective {}", shell_word(date)));
     }
-    if args.meaning != "approved for use" {
-        words.push(format!("--meaning {}", shell_word(&args.meaning)));
+    if let Some(meaning) = &args.meaning {
+        words.push(format!("--meaning {}", shell_word(meaning)));
     }
     if args.no_sign {
         words.push("--no-sign".to_string());

@@ -16,6 +16,9 @@ use serde::Serialize;
 /// The meaning an approval has when `--meaning` is not given.
 pub const DEFAULT_MEANING: &str = "approved for use";
 
+/// What an approval means when none is given for a retirement: the SOP leaves force.
+pub const RETIREMENT_MEANING: &str = "approved for retirement";
+
 /// The placeholder for the approver in advice, to be replaced by a real name.
 pub const APPROVER_PLACEHOLDER: &str = "Name <name@example.com>";
 

@@ -149,15 +149,30 @@ fn an_approved_retirement_stays_retired_and_records_who_approved_it() {
         tag.contains("Approved-by: Lena Fischer <lena@example.com>"),
         "{tag}"
     );
+    // What Lena approved is the retirement, not the SOP's use.
+    assert!(
+        tag.contains("Approval-meaning: approved for retirement"),
+        "{tag}"
+    );
     repo.sop().arg("lint").assert().success();
 
     let page = published_page(&repo);
     assert_page_retired(&page);
     assert!(page.contains("Refunds moved to the app"), "{page}");
+    assert!(page.contains("· approved for retirement"), "{page}");
 
     let release = history_release(&repo, "1.0.1");
     assert_eq!(release["summary"], "Retired");
     assert_eq!(release["approvals"][0]["name"], "Lena Fischer");
+    assert_eq!(
+        release["approvals"][0]["meaning"],
+        "approved for retirement"
+    );
+    // The release before it was approved for use.
+    assert_eq!(
+        history_release(&repo, "1.0.0")["approvals"][0]["meaning"],
+        "approved for use"
+    );
 }
 
 #[test]
