@@ -505,7 +505,6 @@ struct ConfigChange {
     refused: Option<String>,
 }
 
-/// The path of the repository's `sop.toml`, written or to be written.
 /// The name `sop`'s id takes on a Docusaurus site.
 const DOCUSAURUS_ID_KEY: &str = "sop_id";
 
@@ -563,6 +562,7 @@ fn is_docusaurus_site(repo: &Repo) -> bool {
         || has_config(&repo.root.join("website"))
 }
 
+/// The path of the repository's `sop.toml`, written or to be written.
 fn config_path(repo: &Repo) -> PathBuf {
     repo.settings
         .path
