@@ -48,34 +48,6 @@ const THEME: [&str; 8] = [
     "Tabs",
 ];
 
-/// Whether `md` may hold MDX that [`blank`] hides: a line that starts with `import` or
-/// `export`, a `{/*`, or a tag with a capitalised name at the start of a line. Cheap, so text
-/// without any costs nothing more.
-pub(super) fn might_have(md: &str) -> bool {
-    let b = md.as_bytes();
-    let line_start = |word: &str| {
-        md.starts_with(word) || memchr::memmem::find(b, format!("\n{word}").as_bytes()).is_some()
-    };
-    line_start("import")
-        || line_start("export")
-        || memchr::memmem::find(b, b"{/*").is_some()
-        || memchr::memchr_iter(b'<', b).any(|i| {
-            let next = b.get(i + 1).copied().unwrap_or_default();
-            let name = if next == b'/' {
-                b.get(i + 2).copied().unwrap_or_default()
-            } else {
-                next
-            };
-            name.is_ascii_uppercase()
-                && b.get(..i)
-                    .unwrap_or_default()
-                    .iter()
-                    .rev()
-                    .take_while(|&&c| c != b'\n')
-                    .all(|&c| c == b' ' || c == b'\t')
-        })
-}
-
 /// Replace by spaces, in `text` (Markdown ready to parse), the ESM blocks, MDX comments and
 /// component tags a reader does not see; `None` when there is none.
 pub(super) fn blank(text: &str) -> Option<(String, Hidden)> {
@@ -563,12 +535,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_is_not_looked_at() {
-        assert!(!might_have(
-            "## Purpose\n\nPress <Enter>. Imports are checked.\n"
-        ));
-        assert!(might_have("x\n  <Details>\n"));
-        assert!(might_have("import X from 'x'\n"));
+    fn text_without_mdx_is_left_as_it_is() {
         assert!(blank("## Purpose\n\n<Say who.>\n").is_none());
     }
 }

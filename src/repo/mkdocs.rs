@@ -75,16 +75,27 @@ pub struct Prepared<'a> {
     hidden: Vec<std::ops::Range<usize>>,
     /// The components whose tags are hidden, in the original's offsets.
     components: Vec<super::mdx::Component>,
+    /// The original.
+    md: &'a str,
 }
 
 impl Prepared<'_> {
     /// The offset in the original text of offset `at` of [`Prepared::text`].
     pub fn original(&self, at: usize) -> usize {
         let i = self.lines.partition_point(|l| l.0 <= at);
-        match i.checked_sub(1).and_then(|i| self.lines.get(i)) {
+        let mut o = match i.checked_sub(1).and_then(|i| self.lines.get(i)) {
             Some(&(start, orig, kept)) => orig + (at - start).min(kept),
             None => at,
+        };
+        if self.hidden.is_empty() {
+            return o;
         }
+        // Inside what MDX hides, a character became as many spaces as it has bytes: an offset
+        // between them is the character's start.
+        while o > 0 && !self.md.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
     }
 
     /// The id an attribute list at the end of the line holding offset `at` of
@@ -126,8 +137,9 @@ const CLOSE: &str = "<!-- /sop:box -->\n";
 /// `md` prepared for parsing: attribute lists blanked, admonition bodies and tabs un-indented,
 /// MDX that is not content blanked.
 pub fn prepare(md: &str) -> Prepared<'_> {
-    let mut p = prepare_markdown(md);
-    if !super::mdx::might_have(&p.text) {
+    let (boxes, mdx) = syntax(md);
+    let mut p = prepare_markdown(md, boxes);
+    if !mdx {
         return p;
     }
     if let Some((text, hidden)) = super::mdx::blank(&p.text) {
@@ -149,12 +161,8 @@ pub fn prepare(md: &str) -> Prepared<'_> {
 }
 
 /// `md` prepared for parsing as MkDocs reads it (and Docusaurus's boxes and tabs).
-fn prepare_markdown(md: &str) -> Prepared<'_> {
-    let has_admonition = ["!!!", "???", ":::", "===", "<Tab"].iter().any(|marker| {
-        md.starts_with(marker)
-            || memchr::memmem::find(md.as_bytes(), format!("\n{marker}").as_bytes()).is_some()
-    }) || memchr::memmem::find(md.as_bytes(), b"<TabItem").is_some();
-    if !has_admonition {
+fn prepare_markdown(md: &str, has_boxes: bool) -> Prepared<'_> {
+    if !has_boxes {
         // The text is copied only from the first attribute list on (most bodies have none).
         let mut out: Option<String> = None;
         let mut ids = Vec::new();
@@ -189,6 +197,7 @@ fn prepare_markdown(md: &str) -> Prepared<'_> {
             ids,
             hidden: Vec::new(),
             components: Vec::new(),
+            md,
         };
     }
     let mut lines = Vec::new();
@@ -208,7 +217,57 @@ fn prepare_markdown(md: &str) -> Prepared<'_> {
         ids: b.ids,
         hidden: Vec::new(),
         components: Vec::new(),
+        md,
     }
+}
+
+/// Whether `md` may hold boxes or tabs (a line that starts with `!!!`, `???`, `:::`, `===`, or
+/// `<Tab` after white space), and whether it may hold MDX that [`super::mdx::blank`] hides (a
+/// line that starts with `import` or `export`, a tag with a capitalised name at the start of a
+/// line, a `{/*`). Three passes of memchr over bytes that are rare in prose, as many as the
+/// check for boxes alone took before: text without any of them, most SOPs, costs no more.
+fn syntax(md: &str) -> (bool, bool) {
+    let b = md.as_bytes();
+    let line_start = |i: usize| i == 0 || b.get(i - 1) == Some(&b'\n');
+    let (mut boxes, mut mdx) = (false, false);
+    for i in memchr::memchr3_iter(b'!', b'?', b':', b) {
+        if line_start(i)
+            && b.get(i..i + 3)
+                .is_some_and(|m| m[1] == m[0] && m[2] == m[0])
+        {
+            boxes = true;
+            break;
+        }
+    }
+    for i in memchr::memchr3_iter(b'=', b'<', b'{', b) {
+        match b.get(i) {
+            Some(b'=') => boxes |= line_start(i) && b.get(i..i + 3) == Some(b"==="),
+            Some(b'{') => mdx |= b.get(i + 1..i + 3) == Some(b"/*"),
+            _ => {
+                let tag = b.get(i..).unwrap_or_default();
+                let name = match tag {
+                    [b'<', b'/', c, ..] | [b'<', c, ..] => *c,
+                    _ => continue,
+                };
+                let indented = b
+                    .get(..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| c != b'\n')
+                    .all(|&c| c == b' ' || c == b'\t');
+                if name.is_ascii_uppercase() && indented {
+                    mdx = true;
+                    boxes |= tag.starts_with(b"<Tab") || tag.starts_with(b"</Tab");
+                }
+            }
+        }
+    }
+    // `import` and `export` share `port`, found in one pass.
+    mdx = mdx
+        || memchr::memmem::find_iter(b, b"port")
+            .any(|i| i >= 2 && matches!(b.get(i - 2..i), Some(b"im" | b"ex")) && line_start(i - 2));
+    (boxes, mdx)
 }
 
 #[derive(Default)]
@@ -1073,6 +1132,9 @@ mod tests {
             "!!! note \"é\"\n\tTabbed {: #é}\n\t\tcode\n",
             "???+ a\n!!! b\n    x",
             "!!! note\n    ~~~\n    open fence",
+            "=== \"é\"\r\n\tTabbé {: #é}\r\n===! \"ü\"\n    ```\n    open",
+            "<Tabs>\n  <TabItem value=\"é\">é</TabItem>\n  <TabItem label=\"ü\">\n    ü\n</Tabs",
+            "import É from 'é';\n\n{/* é */}\n<Details>é</Details>\n<TabItem>",
         ] {
             let p = prepare(md);
             for at in (0..=p.text.len()).filter(|&at| p.text.is_char_boundary(at)) {
@@ -1084,6 +1146,29 @@ mod tests {
             }
             let outline = crate::repo::markdown::outline(md, crate::repo::Span::new(0, md.len()));
             assert!(outline.headings.iter().all(|h| h.span.end <= md.len()));
+        }
+    }
+
+    #[test]
+    fn syntax_is_found_at_line_starts_and_plain_text_is_not_looked_at() {
+        for (md, expected) in [
+            (
+                "## Purpose\n\nPress <Enter>. Imports are checked. a {b}\n",
+                (false, false),
+            ),
+            ("x\n!!! note\n", (true, false)),
+            ("x\n=== \"A\"\n", (true, false)),
+            (":::tip\n", (true, false)),
+            ("x\n  <TabItem value=\"a\">\n", (true, true)),
+            ("x\n</Tabs>\n", (true, true)),
+            ("x\n  <Details>\n", (false, true)),
+            ("import X from 'x'\n", (false, true)),
+            ("a\r\nexport const x = 1;\r\n", (false, true)),
+            ("Text {/* note */}.\n", (false, true)),
+            ("<Say who.>\n", (false, true)),
+            ("<details>\n", (false, false)),
+        ] {
+            assert_eq!(syntax(md), expected, "{md}");
         }
     }
 
