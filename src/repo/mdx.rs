@@ -285,7 +285,8 @@ fn ident_len(s: &str) -> Option<usize> {
     Some(s.find(|c: char| !ok(c)).unwrap_or(s.len()))
 }
 
-/// A JSX tag at the start of `s`: its name, whether it closes (`</X>`) or has no content
+/// A JSX tag at the start of `s` (it may run over lines: callers give one line, or the few
+/// lines of one tag): its name, whether it closes (`</X>`) or has no content
 /// (`<X />`), its attributes' text and its length.
 fn jsx_tag(s: &str) -> Option<(&str, bool, bool, &str, usize)> {
     let r = s.strip_prefix('<')?;
@@ -314,7 +315,6 @@ fn jsx_tag(s: &str) -> Option<(&str, bool, bool, &str, usize)> {
             (None, '"' | '\'' | '`') => quote = Some(c),
             (None, '{') => braces += 1,
             (None, '}') => braces = braces.checked_sub(1)?,
-            (None, '\n') => return None,
             (None, '>') if braces == 0 => {
                 let attrs = after.get(..i)?;
                 let self_closing = attrs.trim_end().ends_with('/');
@@ -353,24 +353,47 @@ fn attribute(attrs: &str, name: &str) -> Option<String> {
     None
 }
 
-/// A `<TabItem …>` tag at the start of `line` (its leading white space trimmed): the tab's
-/// label (its `label`, else its `value`) and where the tag ends.
-pub(super) fn tab_item(line: &str) -> Option<(String, usize)> {
+/// A `<TabItem …>` tag at the start of `line` (its leading white space trimmed): its `label`
+/// and `value`, and where the tag ends.
+pub(super) fn tab_item(line: &str) -> Option<(Option<String>, Option<String>, usize)> {
     let (name, closing, self_closing, attrs, len) = jsx_tag(line)?;
     if name != "TabItem" || closing || self_closing {
         return None;
     }
-    let label = attribute(attrs, "label")
-        .or_else(|| attribute(attrs, "value"))
-        .unwrap_or_default();
-    Some((label, len))
+    Some((attribute(attrs, "label"), attribute(attrs, "value"), len))
 }
 
-/// Whether `line` (trimmed) is a `<Tabs …>` tag, alone.
-pub(super) fn tabs_open(line: &str) -> bool {
-    jsx_tag(line).is_some_and(|(name, closing, self_closing, _, len)| {
-        name == "Tabs" && !closing && !self_closing && len == line.len()
-    })
+/// When `line` (trimmed) is a `<Tabs …>` tag, alone: the labels its `values` prop gives, by
+/// value (`values={[{label: 'Apple', value: 'apple'}]}`, as older pages write them).
+pub(super) fn tabs_open(line: &str) -> Option<Vec<(String, String)>> {
+    let (name, closing, self_closing, attrs, len) = jsx_tag(line)?;
+    if name != "Tabs" || closing || self_closing || len != line.len() {
+        return None;
+    }
+    let mut labels = Vec::new();
+    let Some(values) = attrs.find("values").and_then(|i| attrs.get(i..)) else {
+        return Some(labels);
+    };
+    // Each `{…}` of the list: its `label` and `value` strings, keys quoted or not.
+    let field = |object: &str, key: &str| {
+        object.match_indices(key).find_map(|(i, _)| {
+            let rest = object.get(i + key.len()..)?.trim_start_matches(['"', '\'']);
+            let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+            let q = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+            let inner = rest.get(1..)?;
+            Some(inner.get(..inner.find(q)?)?.to_string())
+        })
+    };
+    for object in values.split('}') {
+        let object = object.rsplit('{').next().unwrap_or(object);
+        if let (Some(label), Some(value)) = (field(object, "label"), field(object, "value")) {
+            labels.push((value, label));
+        }
+    }
+    Some(labels)
 }
 
 /// The component tags at the start and the end of the line `t` (trimmed; it starts at `at`),
@@ -521,17 +544,26 @@ mod tests {
     fn tab_items_are_labelled() {
         assert_eq!(
             tab_item("<TabItem value=\"web\" label=\"Web &amp; app\" default>\n"),
-            Some(("Web & app".into(), 51))
+            Some((Some("Web & app".into()), Some("web".into()), 51))
         );
         assert_eq!(
-            tab_item("<TabItem value={'cli'}>rest").map(|t| t.0),
-            Some("cli".into())
+            tab_item("<TabItem value={'cli'}>rest").map(|t| (t.0, t.1)),
+            Some((None, Some("cli".into())))
         );
         assert_eq!(tab_item("<TabItem/>"), None);
         assert_eq!(tab_item("<TabItems>"), None);
-        assert!(tabs_open("<Tabs groupId=\"os\">"));
-        assert!(!tabs_open("<Tabs> text"));
-        assert!(!tabs_open("</Tabs>"));
+        assert_eq!(tabs_open("<Tabs groupId=\"os\">"), Some(vec![]));
+        assert_eq!(tabs_open("<Tabs> text"), None);
+        assert_eq!(tabs_open("</Tabs>"), None);
+        assert_eq!(
+            tabs_open(
+                "<Tabs defaultValue=\"a\" values={[\n  {label: 'Apple', value: 'a'},\n  {\"value\": \"o\", \"label\": \"Orange > all\"},\n]}>"
+            ),
+            Some(vec![
+                ("a".into(), "Apple".into()),
+                ("o".into(), "Orange > all".into())
+            ])
+        );
     }
 
     #[test]

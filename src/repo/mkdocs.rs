@@ -318,8 +318,8 @@ impl Builder {
         // The MkDocs set of tabs open in this block: the index of the line after its last
         // tab's body (a tab right after it, blank lines between, joins the set).
         let mut tab_set: Option<usize> = None;
-        // The Docusaurus `<Tabs>` open in this block.
-        let mut jsx_sets = 0usize;
+        // The Docusaurus `<Tabs>` open in this block, each with the labels its `values` gives.
+        let mut jsx_sets: Vec<Vec<(String, String)>> = Vec::new();
         while let Some(&(orig, line)) = lines.get(i) {
             i += 1;
             if fence.is_none() {
@@ -348,28 +348,40 @@ impl Builder {
                 if !t.is_empty() && tab_set.take().is_some() {
                     self.close(orig);
                 }
-                if super::mdx::tabs_open(t) {
-                    self.open(orig, Marker::Tabs);
-                    jsx_sets += 1;
-                    continue;
-                }
-                if t == "</Tabs>" && jsx_sets > 0 {
+                if t == "</Tabs>" && jsx_sets.pop().is_some() {
                     self.close(orig);
-                    jsx_sets -= 1;
                     continue;
                 }
-                let lead = line.len() - line.trim_start().len();
-                if let Some((label, len)) = line.get(lead..).and_then(super::mdx::tab_item) {
-                    let (next, body) = tab_item_body(lines, i, orig + lead + len, line, lead + len);
-                    self.open(orig, Marker::Tab(label));
-                    self.block(&body);
-                    self.close(if next > i {
-                        end_of(lines, next, orig)
-                    } else {
-                        orig + line.len()
-                    });
-                    i = next;
-                    continue;
+                match jsx_open(lines, i - 1) {
+                    Some((JsxOpen::Tabs(labels), last, _)) => {
+                        self.open(orig, Marker::Tabs);
+                        jsx_sets.push(labels);
+                        i = last + 1;
+                        continue;
+                    }
+                    Some((JsxOpen::Tab(label, value), last, cut)) => {
+                        // Its `label`, else the one its set's `values` gives, else its `value`.
+                        let label = label
+                            .or_else(|| {
+                                let value = value.as_deref()?;
+                                let set = jsx_sets.last()?;
+                                set.iter().find(|(v, _)| v == value).map(|(_, l)| l.clone())
+                            })
+                            .or(value)
+                            .unwrap_or_default();
+                        let (tail_at, tail) = lines.get(last).copied().unwrap_or((orig, line));
+                        let (next, body) = tab_item_body(lines, last + 1, tail_at + cut, tail, cut);
+                        self.open(orig, Marker::Tab(label));
+                        self.block(&body);
+                        self.close(if next > last + 1 {
+                            end_of(lines, next, orig)
+                        } else {
+                            tail_at + tail.len()
+                        });
+                        i = next;
+                        continue;
+                    }
+                    None => {}
                 }
             }
             let admonition = if fence.is_none() {
@@ -414,7 +426,7 @@ impl Builder {
             self.insert(at, &format!("{close}\n"), None);
         }
         // Tabs left open (a `<Tabs>` never closed) end with the block: nothing is lost.
-        for _ in 0..jsx_sets + usize::from(tab_set.is_some()) {
+        for _ in 0..jsx_sets.len() + usize::from(tab_set.is_some()) {
             self.close(at);
         }
     }
@@ -486,17 +498,19 @@ fn tab_item_body<'l>(
             }
         } else if let Some(c) = [b'`', b'~'].into_iter().find(|&c| run(c) >= 3) {
             fence = Some((c, run(c)));
-        } else if super::mdx::tabs_open(t) {
-            nested += 1;
         } else if t == "</Tabs>" {
             if nested == 0 {
                 next = k;
                 break;
             }
             nested -= 1;
-        } else if nested == 0 && super::mdx::tab_item(l.trim_start()).is_some() {
-            next = k;
-            break;
+        } else if let Some((open, _, _)) = jsx_open(lines, k) {
+            if matches!(open, JsxOpen::Tabs(_)) {
+                nested += 1;
+            } else if nested == 0 {
+                next = k;
+                break;
+            }
         } else if nested == 0
             && let Some(before) = l.trim_end().strip_suffix(END)
         {
@@ -527,6 +541,48 @@ fn tab_item_body<'l>(
         })
         .collect();
     (next, body)
+}
+
+/// What a Docusaurus tag opens: a set of tabs (with the labels its `values` gives, by value),
+/// or a tab (with its `label` and `value`).
+enum JsxOpen {
+    Tabs(Vec<(String, String)>),
+    Tab(Option<String>, Option<String>),
+}
+
+/// The `<Tabs …>` or `<TabItem …>` tag that starts `lines[k]` (after white space), also when it
+/// runs over several lines, as Prettier writes long ones: what it opens, the index of the line
+/// it ends on, and where it ends in that line.
+fn jsx_open(lines: &[(usize, &str)], k: usize) -> Option<(JsxOpen, usize, usize)> {
+    let &(_, line) = lines.get(k)?;
+    let lead = line.len() - line.trim_start().len();
+    let head = line.get(lead..)?;
+    if !head.starts_with("<Tab") {
+        return None;
+    }
+    if let Some((label, value, len)) = super::mdx::tab_item(head) {
+        return Some((JsxOpen::Tab(label, value), k, lead + len));
+    }
+    if let Some(labels) = super::mdx::tabs_open(head.trim_end()) {
+        return Some((JsxOpen::Tabs(labels), k, line.len()));
+    }
+    if head.contains('>') {
+        return None;
+    }
+    let last = (k + 1..lines.len().min(k + 12))
+        .find(|&j| lines.get(j).is_some_and(|l| l.1.contains('>')))?;
+    let more = lines.get(k + 1..=last)?;
+    let joined: String = std::iter::once(head)
+        .chain(more.iter().map(|l| l.1))
+        .collect();
+    let tail = more.last()?.1;
+    let tail_start = joined.len() - tail.len();
+    if let Some((label, value, len)) = super::mdx::tab_item(&joined)
+        && len > tail_start
+    {
+        return Some((JsxOpen::Tab(label, value), last, len - tail_start));
+    }
+    super::mdx::tabs_open(joined.trim_end()).map(|l| (JsxOpen::Tabs(l), last, tail.len()))
 }
 
 /// The tab a content tab line opens (`=== "Android"`, `===+ "iOS"` selected, `===! "Web"`
@@ -985,6 +1041,26 @@ mod tests {
         assert!(p.text.ends_with("\nAfter.\r\n"), "{:?}", p.text);
         let at = p.text.find("[it]").unwrap();
         assert_eq!(&md[p.original(at)..p.original(at) + 4], "[it]");
+        // Tags over several lines, as Prettier writes long ones.
+        let md = "<Tabs\n  groupId=\"os\"\n  queryString>\n  <TabItem\n    value=\"win\"\n    label=\"Windows\">\n\n    Press [Start](a.md).\n\n  </TabItem>\n</Tabs>\n";
+        let p = prepare(md);
+        assert_eq!(markers(&p), ["tabs", "tab:Windows", "end", "end"]);
+        assert!(
+            !p.text.contains("groupId") && !p.text.contains("value="),
+            "{}",
+            p.text
+        );
+        assert!(p.text.contains("\nPress [Start](a.md).\n"), "{}", p.text);
+        let at = p.text.find("[Start]").unwrap();
+        assert_eq!(&md[p.original(at)..p.original(at) + 7], "[Start]");
+        // Labels from the set's `values`, as older pages give them.
+        let p = prepare(
+            "<Tabs values={[\n  {label: 'Apple', value: 'a'},\n]}>\n<TabItem value=\"a\">\n\nA.\n\n</TabItem>\n<TabItem value=\"b\">B.</TabItem>\n</Tabs>\n",
+        );
+        assert_eq!(
+            markers(&p),
+            ["tabs", "tab:Apple", "end", "tab:b", "end", "end"]
+        );
         // Tabs inside a tab.
         let p = prepare(
             "<Tabs>\n<TabItem value=\"a\">\n<Tabs>\n<TabItem value=\"b\">\n\nB.\n\n</TabItem>\n</Tabs>\n</TabItem>\n</Tabs>\n",

@@ -20,11 +20,11 @@ fn procedure(procedure: &str) -> String {
     )
 }
 
-/// A Docusaurus page under `front`: import lines, then the title as a heading, tabs and an
-/// MDX comment.
+/// A Docusaurus page under `front`: import lines, then the title as a heading, tabs (one tag
+/// over two lines, as Prettier writes long ones) and an MDX comment.
 fn docusaurus_page(front: &str, first_tab: &str) -> String {
     let tabs = format!(
-        "1. Open the case.\n\n<Tabs groupId=\"tool\">\n  <TabItem value=\"web\" label=\"Web console\" default>\n\n{first_tab}\n\n  </TabItem>\n  <TabItem value=\"cli\">\n\n```bash\npayouts refund --id 123\n```\n\n  </TabItem>\n</Tabs>\n{{/* a comment for writers: TODO */}}\n"
+        "1. Open the case.\n\n<Tabs groupId=\"tool\">\n  <TabItem value=\"web\" label=\"Web console\" default>\n\n{first_tab}\n\n  </TabItem>\n  <TabItem\n    value=\"cli\">\n\n```bash\npayouts refund --id 123\n```\n\n  </TabItem>\n</Tabs>\n{{/* a comment for writers: TODO */}}\n"
     );
     format!(
         "{front}\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n# Refund a creator's payout\n\n{}",
