@@ -189,6 +189,14 @@ fn esm(block: &str) -> Option<Vec<String>> {
                     && r.get(word.len()..)
                         .is_some_and(|a| a.starts_with(char::is_whitespace)))
                 || r.starts_with(['{', '*']);
+            // A component the page makes itself (`export const Highlight = …`) is known too.
+            let declared = r
+                .split_whitespace()
+                .find(|w| !matches!(*w, "const" | "let" | "var" | "function" | "async" | "class"))
+                .filter(|_| word != "default");
+            if let Some(name) = declared.and_then(|d| d.get(..ident_len(d)?)) {
+                names.push(name.to_string());
+            }
             return ok.then_some(names);
         }
         let r = rest.strip_prefix("import")?;
@@ -461,6 +469,10 @@ mod tests {
         ] {
             assert!(esm(block).is_some(), "{block}");
         }
+        assert_eq!(
+            esm("export const Highlight = ({children}) => (<span>{children}</span>);"),
+            Some(vec!["Highlight".into()])
+        );
         assert_eq!(
             esm("import X, {Y as Z, type T} from 'y';\nimport * as W from 'w';"),
             Some(vec!["X".into(), "Z".into(), "T".into(), "W".into()])
