@@ -103,10 +103,38 @@ pub(super) fn blank(text: &str) -> Option<(String, Hidden)> {
             }
         }
         after_blank = t.is_empty();
-        if t.starts_with('<') {
-            let lead = line.len() - line.trim_start().len();
-            component_tags(t, at + lead, &imported, &mut hidden);
+        if !t.starts_with('<') {
+            continue;
         }
+        let lead = line.len() - line.trim_start().len();
+        // An opening tag over several lines (`<Admonition` then its attributes), as Prettier
+        // writes long ones: hidden whole when it ends a line.
+        if !t.contains('>')
+            && let Some(last) = (i..lines.len().min(i + 11))
+                .find(|&j| lines.get(j).is_some_and(|l| l.1.contains('>')))
+        {
+            let joined: String = lines
+                .get(i - 1..=last)
+                .unwrap_or_default()
+                .iter()
+                .map(|l| l.1)
+                .collect();
+            let joined = joined.trim();
+            if let Some((name, false, self_closing, _, len)) = jsx_tag(joined)
+                && len == joined.len()
+                && known(name, &imported)
+            {
+                hidden.ranges.push(at + lead..at + lead + len);
+                hidden.components.push(Component {
+                    name: name.to_string(),
+                    self_closing,
+                    range: at + lead..at + lead + len,
+                });
+                i = last + 1;
+                continue;
+            }
+        }
+        component_tags(t, at + lead, &imported, &mut hidden);
     }
     if memchr::memmem::find(text.as_bytes(), b"{/*").is_some() {
         comments(text, &mut hidden.ranges);
@@ -404,13 +432,16 @@ pub(super) fn tabs_open(line: &str) -> Option<Vec<(String, String)>> {
     Some(labels)
 }
 
+/// Whether the component `name` (`Tabs`, `Details.Summary`) is the theme's or the page's own.
+fn known(name: &str, imported: &[String]) -> bool {
+    let base = name.split('.').next().unwrap_or(name);
+    THEME.contains(&base) || imported.iter().any(|i| i == base)
+}
+
 /// The component tags at the start and the end of the line `t` (trimmed; it starts at `at`),
 /// added to `hidden` when the file imports them or the theme has them; text between stays.
 fn component_tags(t: &str, at: usize, imported: &[String], hidden: &mut Hidden) {
-    let known = |name: &str| {
-        let base = name.split('.').next().unwrap_or(name);
-        THEME.contains(&base) || imported.iter().any(|i| i == base)
-    };
+    let known = |name: &str| known(name, imported);
     let mut from = 0;
     while let Some((name, closing, self_closing, _, len)) = t.get(from..).and_then(jsx_tag) {
         if !known(name) {
@@ -548,6 +579,15 @@ mod tests {
             names,
             [("Note", false), ("Details", false), ("DocCardList", true)]
         );
+        // An opening tag over several lines.
+        let md = "<Admonition\n  type=\"tip\"\n  title=\"Read\">\n\nBody.\n\n</Admonition>\n";
+        let (text, hidden) = blank(md).expect("hidden");
+        assert_eq!(text.trim(), "Body.", "{text:?}");
+        assert_eq!(hidden.components.len(), 1);
+        let first = &hidden.components[0].range;
+        assert_eq!(first.end, md.find("\n\nBody").unwrap());
+        let md = "import Note from '@site/Note';\n\n<Note type=\"tip\" title={'a > b'}>\n\nRead **this**.\n\n</Note>\n\n<Details>Short.</Details>\n\n<Owner>\n\n<DocCardList />\n";
+        let (_, hidden) = blank(md).expect("hidden");
         let first = &hidden.components[0].range;
         assert_eq!(&md[first.clone()], "<Note type=\"tip\" title={'a > b'}>");
     }
