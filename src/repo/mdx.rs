@@ -136,8 +136,22 @@ pub(super) fn blank(text: &str) -> Option<(String, Hidden)> {
         }
         component_tags(t, at + lead, &imported, &mut hidden);
     }
-    if memchr::memmem::find(text.as_bytes(), b"{/*").is_some() {
-        comments(text, &mut hidden.ranges);
+    // Known components' tags inside a line (`Press <Highlight color="red">Save</Highlight>`),
+    // and comments, outside code: one parse, only when there is one, says where code is.
+    let inline = inline_tags(text, &imported, &hidden.ranges);
+    let has_comment = memchr::memmem::find(text.as_bytes(), b"{/*").is_some();
+    if !inline.is_empty() || has_comment {
+        let code = code(text);
+        let in_code = |at: usize| code.iter().any(|c| c.contains(&at));
+        for (range, component) in inline {
+            if !in_code(range.start) {
+                hidden.ranges.push(range);
+                hidden.components.extend(component);
+            }
+        }
+        if has_comment {
+            comments(text, &in_code, &mut hidden.ranges);
+        }
     }
     if hidden.ranges.is_empty() {
         return None;
@@ -157,14 +171,7 @@ pub(super) fn blank(text: &str) -> Option<(String, Hidden)> {
 }
 
 /// The MDX comments `{/* … */}` of `text` outside code, added to `out`.
-fn comments(text: &str, out: &mut Vec<Range<usize>>) {
-    use pulldown_cmark::{Event, Parser, Tag};
-    let mut code: Vec<Range<usize>> = Vec::new();
-    for (event, range) in Parser::new_ext(text, super::markdown::options()).into_offset_iter() {
-        if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
-            code.push(range);
-        }
-    }
+fn comments(text: &str, in_code: &dyn Fn(usize) -> bool, out: &mut Vec<Range<usize>>) {
     let mut from = 0;
     while let Some(start) = text
         .get(from..)
@@ -178,13 +185,56 @@ fn comments(text: &str, out: &mut Vec<Range<usize>>) {
         else {
             return;
         };
-        if code.iter().any(|c| c.contains(&start)) {
+        if in_code(start) {
             from = start + 3;
         } else {
             out.push(start..end);
             from = end;
         }
     }
+}
+
+/// Where `text` has code blocks and code spans.
+fn code(text: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new_ext(text, super::markdown::options())
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, range)| range)
+        .collect()
+}
+
+/// The tags of known components inside lines of `text`, outside what is `hidden` already
+/// (code is not looked at here), each with the component an opening tag starts.
+fn inline_tags(
+    text: &str,
+    imported: &[String],
+    hidden: &[Range<usize>],
+) -> Vec<(Range<usize>, Option<Component>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for p in memchr::memchr_iter(b'<', b) {
+        let name = match b.get(p + 1..) {
+            Some([b'/', c, ..]) | Some([c, ..]) => *c,
+            _ => continue,
+        };
+        if !name.is_ascii_uppercase() || hidden.iter().any(|h| h.contains(&p)) {
+            continue;
+        }
+        let line = text.get(p..).and_then(|r| r.split('\n').next());
+        let Some((name, closing, self_closing, _, len)) = line.and_then(jsx_tag) else {
+            continue;
+        };
+        if known(name, imported) {
+            let component = (!closing).then(|| Component {
+                name: name.to_string(),
+                self_closing,
+                range: p..p + len,
+            });
+            out.push((p..p + len, component));
+        }
+    }
+    out
 }
 
 /// The names an ESM block imports, when `block` is one (one or more `import` statements, or
@@ -579,6 +629,13 @@ mod tests {
             names,
             [("Note", false), ("Details", false), ("DocCardList", true)]
         );
+        // Tags inside a line, not in code.
+        let md = "import Highlight from './h';\n\nPress <Highlight color=\"red\">Save</Highlight> now, not `<Highlight>`.\n";
+        let (text, hidden) = blank(md).expect("hidden");
+        let shown = format!("Press {}Save{} now", " ".repeat(23), " ".repeat(12));
+        assert!(text.contains(&shown), "{text:?}");
+        assert!(text.contains("`<Highlight>`"), "{text:?}");
+        assert_eq!(hidden.components.len(), 1);
         // An opening tag over several lines.
         let md = "<Admonition\n  type=\"tip\"\n  title=\"Read\">\n\nBody.\n\n</Admonition>\n";
         let (text, hidden) = blank(md).expect("hidden");
