@@ -699,7 +699,11 @@ fn title_heading(sop: &Sop) -> Option<(crate::repo::Span, String)> {
         .get(sop.split.body.start..first.span.start)
         .unwrap_or_default();
     let mut rest = before.to_string();
-    for c in outline.comments.iter().rev() {
+    // Comments, and the import lines an MDX page starts with, are not text before it.
+    let mut skipped: Vec<&crate::repo::Span> =
+        outline.comments.iter().chain(&outline.hidden).collect();
+    skipped.sort_by_key(|c| c.start);
+    for c in skipped.into_iter().rev() {
         if c.start >= sop.split.body.start && c.end <= first.span.start {
             rest.replace_range(
                 c.start - sop.split.body.start..c.end - sop.split.body.start,

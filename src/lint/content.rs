@@ -24,7 +24,50 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     links(cx, sop, out);
     links_with_spaces(cx, sop, out);
     html_removed(sop, out);
+    components(sop, out);
     disable_comments(sop, out);
+}
+
+/// `html-removed`, for the components of an MDX page the site cannot show (`<Admonition>`,
+/// `<Details>`): their tags are left out and their content shown as plain content, so what
+/// the component did on the old site (a coloured box, a fold) is lost. Said once per
+/// component, where it opens.
+fn components(sop: &Sop, out: &mut Vec<Finding>) {
+    for c in &sop.outline().components {
+        let name = &c.name;
+        let (message, help) = if c.self_closing {
+            (
+                format!(
+                    "readers will not see `<{name} />`: the site cannot show this component and leaves it out"
+                ),
+                format!(
+                    "write what `<{name} />` showed in Markdown (for a list of pages, a list of links), or remove the line"
+                ),
+            )
+        } else {
+            let instead = match name.as_str() {
+                "Admonition" => "a note box the site shows: `:::tip` … `:::` or `> [!TIP]`",
+                "Details" => {
+                    "`<details><summary>Title</summary>` … `</details>`, which the site shows"
+                }
+                "CodeBlock" => "a code block: ``` on the lines before and after the code",
+                _ => "plain Markdown (a note box `:::note` … `:::`, a list, a table)",
+            };
+            (
+                format!(
+                    "readers will not see the `<{name}>` component: the site shows only the content inside it, as plain text"
+                ),
+                format!(
+                    "if how it looked matters, write it with {instead}; else remove the `<{name}>` tags"
+                ),
+            )
+        };
+        out.push(
+            finding(&HTML_REMOVED, sop, c.span, message)
+                .label("not shown on the site")
+                .help(help),
+        );
+    }
 }
 
 /// `html-removed`: raw HTML the site's sanitiser removes (an element, or an attribute of a

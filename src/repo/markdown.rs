@@ -127,9 +127,26 @@ pub struct Outline {
     pub html: Vec<HtmlTag>,
     /// The ids the body's attribute lists give (a heading's explicit id among them).
     pub explicit_ids: Vec<String>,
+    /// What is not content, as an MDX page holds it (ESM lines, `{/* … */}` comments, the tags
+    /// of components `sop` cannot show), in document order: not shown, not read as text.
+    pub hidden: Vec<Span>,
+    /// The components whose tags are hidden (`<Admonition>`): their content is shown plain.
+    pub components: Vec<Component>,
     /// The headings' anchors by the rule last asked for (links from many SOPs ask again).
     #[serde(skip)]
     anchors: std::sync::OnceLock<(AnchorRule, Vec<String>)>,
+}
+
+/// A component of an MDX page (`<Admonition type="tip">`, `<DocCardList />`) that the site
+/// cannot show: its tag is left out, its content shown as plain content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Component {
+    /// Its name as written.
+    pub name: String,
+    /// Whether it has no content (`<X />`), so nothing of it reaches the page.
+    pub self_closing: bool,
+    /// Its opening tag.
+    pub span: Span,
 }
 
 /// A tag of raw HTML in the body (`<details open>`, `<font>`, also `<Enter>`, which is text).
@@ -183,9 +200,10 @@ impl Outline {
         in_spans(&self.code, at)
     }
 
-    /// Whether byte `at` lies inside an HTML comment.
+    /// Whether byte `at` lies inside an HTML comment, or in what an MDX page holds that is
+    /// not content ([`Outline::hidden`]).
     pub fn in_comment(&self, at: usize) -> bool {
-        in_spans(&self.comments, at)
+        in_spans(&self.comments, at) || in_spans(&self.hidden, at)
     }
 }
 
@@ -259,6 +277,17 @@ impl<'t> OutlineReader<'t> {
         if !self.ids_read {
             self.ids_read = true;
             self.out.explicit_ids = prepared.ids().map(str::to_string).collect();
+            let span = |r: &std::ops::Range<usize>| Span::new(r.start, r.end).shift(body.start);
+            self.out.hidden = prepared.hidden().iter().map(span).collect();
+            self.out.components = prepared
+                .components()
+                .iter()
+                .map(|c| Component {
+                    name: c.name.clone(),
+                    self_closing: c.self_closing,
+                    span: span(&c.range),
+                })
+                .collect();
         }
         let prepared_at = range.start;
         let range = prepared.original(range.start)..prepared.original(range.end);

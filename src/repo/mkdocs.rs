@@ -2,7 +2,10 @@
 //! admonitions (`!!! note "Title"`, collapsible `???` and `???+`; and the containers Docusaurus
 //! and VuePress write, `:::tip Title` … `:::`, as the same boxes) and attribute lists
 //! (`{: .class}`, `{#id}`), at the end of a line or right after an inline element
-//! (`![x](a.svg){ width="300" }`, `**Save**{: .highlight }`).
+//! (`![x](a.svg){ width="300" }`, `**Save**{: .highlight }`). Content tabs, MkDocs Material's
+//! (`=== "Android"`, `===+`, `===!` for a new set, each tab's body indented) and Docusaurus's
+//! (`<Tabs>` `<TabItem value="…" label="…">` … `</TabItem>` `</Tabs>`), become labelled panels
+//! the same way, and the MDX a Docusaurus page holds is hidden by [`super::mdx`].
 //!
 //! To CommonMark an admonition's indented body is a code block and an attribute list is text, so
 //! the lint outline and the site both parse [`prepare`]'s copy of the body instead: attribute
@@ -48,7 +51,11 @@ pub fn title_of_kind(kind: &str) -> String {
 pub enum Marker {
     /// An admonition starts.
     Open(Admonition),
-    /// The last open admonition ends.
+    /// A set of content tabs starts (its tabs follow, each a [`Marker::Tab`]).
+    Tabs,
+    /// A tab starts: its label as written (text, not Markdown).
+    Tab(String),
+    /// The last open admonition, set of tabs or tab ends.
     Close,
 }
 
@@ -64,16 +71,31 @@ pub struct Prepared<'a> {
     markers: Vec<(usize, Marker)>,
     /// The `#id` of each attribute list that ends a line, by the line's start in `text`.
     ids: Vec<(usize, String)>,
+    /// What is not content (MDX: ESM, comments, component tags), in the original's offsets.
+    hidden: Vec<std::ops::Range<usize>>,
+    /// The components whose tags are hidden, in the original's offsets.
+    components: Vec<super::mdx::Component>,
+    /// The original.
+    md: &'a str,
 }
 
 impl Prepared<'_> {
     /// The offset in the original text of offset `at` of [`Prepared::text`].
     pub fn original(&self, at: usize) -> usize {
         let i = self.lines.partition_point(|l| l.0 <= at);
-        match i.checked_sub(1).and_then(|i| self.lines.get(i)) {
+        let mut o = match i.checked_sub(1).and_then(|i| self.lines.get(i)) {
             Some(&(start, orig, kept)) => orig + (at - start).min(kept),
             None => at,
+        };
+        if self.hidden.is_empty() {
+            return o;
         }
+        // Inside what MDX hides, a character became as many spaces as it has bytes: an offset
+        // between them is the character's start.
+        while o > 0 && !self.md.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
     }
 
     /// The id an attribute list at the end of the line holding offset `at` of
@@ -90,6 +112,17 @@ impl Prepared<'_> {
         self.ids.iter().map(|l| l.1.as_str())
     }
 
+    /// What the file holds that is not content (ESM lines, MDX comments, the tags of
+    /// components `sop` cannot show), by offsets of the original, in order.
+    pub fn hidden(&self) -> &[std::ops::Range<usize>] {
+        &self.hidden
+    }
+
+    /// The components whose tags are hidden (their content is shown as plain content).
+    pub fn components(&self) -> &[super::mdx::Component] {
+        &self.components
+    }
+
     /// The marker whose line starts at `at` of [`Prepared::text`], if any.
     pub fn marker_at(&self, at: usize) -> Option<&Marker> {
         let i = self.markers.binary_search_by_key(&at, |m| m.0).ok()?;
@@ -101,13 +134,35 @@ impl Prepared<'_> {
 const OPEN: &str = "<!-- sop:box -->\n";
 const CLOSE: &str = "<!-- /sop:box -->\n";
 
-/// `md` prepared for parsing: attribute lists blanked, admonition bodies un-indented.
+/// `md` prepared for parsing: attribute lists blanked, admonition bodies and tabs un-indented,
+/// MDX that is not content blanked.
 pub fn prepare(md: &str) -> Prepared<'_> {
-    let has_admonition = ["!!!", "???", ":::"].iter().any(|marker| {
-        md.starts_with(marker)
-            || memchr::memmem::find(md.as_bytes(), format!("\n{marker}").as_bytes()).is_some()
-    });
-    if !has_admonition {
+    let (boxes, mdx) = syntax(md);
+    let mut p = prepare_markdown(md, boxes);
+    if !mdx {
+        return p;
+    }
+    if let Some((text, hidden)) = super::mdx::blank(&p.text) {
+        let original = |r: std::ops::Range<usize>| p.original(r.start)..p.original(r.end);
+        let ranges = hidden.ranges.into_iter().map(original).collect();
+        let components = hidden
+            .components
+            .into_iter()
+            .map(|c| super::mdx::Component {
+                range: original(c.range),
+                ..c
+            })
+            .collect();
+        p.hidden = ranges;
+        p.components = components;
+        p.text = Cow::Owned(text);
+    }
+    p
+}
+
+/// `md` prepared for parsing as MkDocs reads it (and Docusaurus's boxes and tabs).
+fn prepare_markdown(md: &str, has_boxes: bool) -> Prepared<'_> {
+    if !has_boxes {
         // The text is copied only from the first attribute list on (most bodies have none).
         let mut out: Option<String> = None;
         let mut ids = Vec::new();
@@ -140,6 +195,9 @@ pub fn prepare(md: &str) -> Prepared<'_> {
             lines: Vec::new(),
             markers: Vec::new(),
             ids,
+            hidden: Vec::new(),
+            components: Vec::new(),
+            md,
         };
     }
     let mut lines = Vec::new();
@@ -157,7 +215,59 @@ pub fn prepare(md: &str) -> Prepared<'_> {
         lines: b.lines,
         markers: b.markers,
         ids: b.ids,
+        hidden: Vec::new(),
+        components: Vec::new(),
+        md,
     }
+}
+
+/// Whether `md` may hold boxes or tabs (a line that starts with `!!!`, `???`, `:::`, `===`, or
+/// `<Tab` after white space), and whether it may hold MDX that [`super::mdx::blank`] hides (a
+/// line that starts with `import` or `export`, a tag with a capitalised name at the start of a
+/// line, a `{/*`). Three passes of memchr over bytes that are rare in prose, as many as the
+/// check for boxes alone took before: text without any of them, most SOPs, costs no more.
+fn syntax(md: &str) -> (bool, bool) {
+    let b = md.as_bytes();
+    let line_start = |i: usize| i == 0 || b.get(i - 1) == Some(&b'\n');
+    let (mut boxes, mut mdx) = (false, false);
+    for i in memchr::memchr3_iter(b'!', b'?', b':', b) {
+        if line_start(i)
+            && b.get(i..i + 3)
+                .is_some_and(|m| m[1] == m[0] && m[2] == m[0])
+        {
+            boxes = true;
+            break;
+        }
+    }
+    for i in memchr::memchr3_iter(b'=', b'<', b'{', b) {
+        match b.get(i) {
+            Some(b'=') => boxes |= line_start(i) && b.get(i..i + 3) == Some(b"==="),
+            Some(b'{') => mdx |= b.get(i + 1..i + 3) == Some(b"/*"),
+            _ => {
+                let tag = b.get(i..).unwrap_or_default();
+                let name = match tag {
+                    [b'<', b'/', c, ..] | [b'<', c, ..] => *c,
+                    _ => continue,
+                };
+                let indented = b
+                    .get(..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| c != b'\n')
+                    .all(|&c| c == b' ' || c == b'\t');
+                if name.is_ascii_uppercase() && indented {
+                    mdx = true;
+                    boxes |= tag.starts_with(b"<Tab") || tag.starts_with(b"</Tab");
+                }
+            }
+        }
+    }
+    // `import` and `export` share `port`, found in one pass.
+    mdx = mdx
+        || memchr::memmem::find_iter(b, b"port")
+            .any(|i| i >= 2 && matches!(b.get(i - 2..i), Some(b"im" | b"ex")) && line_start(i - 2));
+    (boxes, mdx)
 }
 
 #[derive(Default)]
@@ -187,12 +297,93 @@ impl Builder {
         self.text.push_str(line);
     }
 
-    /// The lines of one block of text (the file, or an admonition's body).
+    /// The marker lines that open a box, a set of tabs or a tab, placed at `orig`.
+    fn open(&mut self, orig: usize, marker: Marker) {
+        self.insert(orig, "\n", None);
+        self.insert(orig, OPEN, Some(marker));
+        self.insert(orig, "\n", None);
+    }
+
+    /// The marker lines that close the last open one, placed at `orig`.
+    fn close(&mut self, orig: usize) {
+        self.insert(orig, "\n", None);
+        self.insert(orig, CLOSE, Some(Marker::Close));
+        self.insert(orig, "\n", None);
+    }
+
+    /// The lines of one block of text (the file, or an admonition's or a tab's body).
     fn block(&mut self, lines: &[(usize, &str)]) {
         let mut fence: Option<(u8, usize)> = None;
         let mut i = 0;
+        // The MkDocs set of tabs open in this block: the index of the line after its last
+        // tab's body (a tab right after it, blank lines between, joins the set).
+        let mut tab_set: Option<usize> = None;
+        // The Docusaurus `<Tabs>` open in this block, each with the labels its `values` gives.
+        let mut jsx_sets: Vec<Vec<(String, String)>> = Vec::new();
         while let Some(&(orig, line)) = lines.get(i) {
             i += 1;
+            if fence.is_none() {
+                let t = line.trim();
+                if let Some((label, new_set)) = tab(line.trim_end()) {
+                    let joins = tab_set.is_some_and(|after| {
+                        !new_set
+                            && lines.get(after..i - 1).is_some_and(|between| {
+                                between.iter().all(|l| l.1.trim().is_empty())
+                            })
+                    });
+                    if !joins {
+                        if tab_set.take().is_some() {
+                            self.close(orig);
+                        }
+                        self.open(orig, Marker::Tabs);
+                    }
+                    let (end, body) = indented_body(lines, i);
+                    self.open(orig, Marker::Tab(label));
+                    self.block(&body);
+                    self.close(end_of(lines, end, orig));
+                    tab_set = Some(end);
+                    i = end;
+                    continue;
+                }
+                if !t.is_empty() && tab_set.take().is_some() {
+                    self.close(orig);
+                }
+                if t == "</Tabs>" && jsx_sets.pop().is_some() {
+                    self.close(orig);
+                    continue;
+                }
+                match jsx_open(lines, i - 1) {
+                    Some((JsxOpen::Tabs(labels), last, _)) => {
+                        self.open(orig, Marker::Tabs);
+                        jsx_sets.push(labels);
+                        i = last + 1;
+                        continue;
+                    }
+                    Some((JsxOpen::Tab(label, value), last, cut)) => {
+                        // Its `label`, else the one its set's `values` gives, else its `value`.
+                        let label = label
+                            .or_else(|| {
+                                let value = value.as_deref()?;
+                                let set = jsx_sets.last()?;
+                                set.iter().find(|(v, _)| v == value).map(|(_, l)| l.clone())
+                            })
+                            .or(value)
+                            .unwrap_or_default();
+                        let (tail_at, tail) = lines.get(last).copied().unwrap_or((orig, line));
+                        let (next, body) = tab_item_body(lines, last + 1, tail_at + cut, tail, cut);
+                        self.open(orig, Marker::Tab(label));
+                        self.block(&body);
+                        self.close(if next > last + 1 {
+                            end_of(lines, next, orig)
+                        } else {
+                            tail_at + tail.len()
+                        });
+                        i = next;
+                        continue;
+                    }
+                    None => {}
+                }
+            }
             let admonition = if fence.is_none() {
                 admonition(line.trim_end())
             } else {
@@ -206,14 +397,10 @@ impl Builder {
                 && let Some(close) = container_end(lines, i, colons)
             {
                 let body = lines.get(i..close).unwrap_or_default();
-                self.insert(orig, "\n", None);
-                self.insert(orig, OPEN, Some(Marker::Open(admonition)));
-                self.insert(orig, "\n", None);
+                self.open(orig, Marker::Open(admonition));
                 self.block(body);
                 let close_at = lines.get(close).map_or(orig, |&(o, _)| o);
-                self.insert(close_at, "\n", None);
-                self.insert(close_at, CLOSE, Some(Marker::Close));
-                self.insert(close_at, "\n", None);
+                self.close(close_at);
                 i = close + 1;
                 continue;
             }
@@ -226,46 +413,189 @@ impl Builder {
                 continue;
             };
             // The body: the indented lines that follow, blank lines between them included.
-            let mut end = i;
-            let mut j = i;
-            while let Some(&(_, next)) = lines.get(j) {
-                if next.trim().is_empty() {
-                    j += 1;
-                } else if indent(next) >= 4 {
-                    j += 1;
-                    end = j;
-                } else {
-                    break;
-                }
-            }
-            let body: Vec<(usize, &str)> = lines
-                .get(i..end)
-                .unwrap_or_default()
-                .iter()
-                .map(|&(o, l)| {
-                    let cut = dedent(l);
-                    (o + cut, l.get(cut..).unwrap_or_default())
-                })
-                .collect();
-            self.insert(orig, "\n", None);
-            self.insert(orig, OPEN, Some(Marker::Open(admonition)));
-            self.insert(orig, "\n", None);
+            let (end, body) = indented_body(lines, i);
+            self.open(orig, Marker::Open(admonition));
             self.block(&body);
-            let close_at = lines
-                .get(end.saturating_sub(1))
-                .map_or(orig, |&(o, l)| o + l.len());
-            self.insert(close_at, "\n", None);
-            self.insert(close_at, CLOSE, Some(Marker::Close));
-            self.insert(close_at, "\n", None);
+            self.close(end_of(lines, end, orig));
             i = end;
         }
+        let at = lines.last().map_or(0, |&(o, l)| o + l.len());
         if let Some((c, n)) = fence {
             // A fence left open ends with the admonition, as in MkDocs.
             let close: String = std::iter::repeat_n(char::from(c), n).collect();
-            let at = lines.last().map_or(0, |&(o, l)| o + l.len());
             self.insert(at, &format!("{close}\n"), None);
         }
+        // Tabs left open (a `<Tabs>` never closed) end with the block: nothing is lost.
+        for _ in 0..jsx_sets.len() + usize::from(tab_set.is_some()) {
+            self.close(at);
+        }
     }
+}
+
+/// The offset in the original where the lines before `lines[end]` end (`orig` when none).
+fn end_of(lines: &[(usize, &str)], end: usize, orig: usize) -> usize {
+    lines
+        .get(end.saturating_sub(1))
+        .map_or(orig, |&(o, l)| o + l.len())
+}
+
+/// The indented body of an admonition or a tab whose first line is `lines[from]`: the index
+/// of the line after it, and its lines un-indented one level (blank lines between kept).
+fn indented_body<'l>(lines: &[(usize, &'l str)], from: usize) -> (usize, Vec<(usize, &'l str)>) {
+    let mut end = from;
+    let mut j = from;
+    while let Some(&(_, next)) = lines.get(j) {
+        if next.trim().is_empty() {
+            j += 1;
+        } else if indent(next) >= 4 {
+            j += 1;
+            end = j;
+        } else {
+            break;
+        }
+    }
+    let body = lines
+        .get(from..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|&(o, l)| {
+            let cut = dedent(l);
+            (o + cut, l.get(cut..).unwrap_or_default())
+        })
+        .collect();
+    (end, body)
+}
+
+/// The body of a `<TabItem>` whose tag ends at byte `cut` of `line` (at `at` in the
+/// original), `lines[from]` being the line after it: the index of the line after the body
+/// (and its `</TabItem>`), and its lines, un-indented by what they all share (MDX has no
+/// indented code). Without `</TabItem>`, the body ends at the next tab or `</Tabs>`.
+fn tab_item_body<'l>(
+    lines: &[(usize, &'l str)],
+    from: usize,
+    at: usize,
+    line: &'l str,
+    cut: usize,
+) -> (usize, Vec<(usize, &'l str)>) {
+    const END: &str = "</TabItem>";
+    let rest = line.get(cut..).unwrap_or_default();
+    if let Some(before) = rest.trim_end().strip_suffix(END) {
+        return (from, vec![(at, before)]);
+    }
+    let mut body: Vec<(usize, &str)> = Vec::new();
+    if !rest.trim().is_empty() {
+        body.push((at, rest));
+    }
+    let mut fence: Option<(u8, usize)> = None;
+    let mut nested = 0usize;
+    let mut next = lines.len();
+    for (k, &(o, l)) in lines.iter().enumerate().skip(from) {
+        let t = l.trim();
+        let run = |c: u8| t.bytes().take_while(|&b| b == c).count();
+        if let Some((c, n)) = fence {
+            if run(c) >= n && t.bytes().all(|b| b == c) {
+                fence = None;
+            }
+        } else if let Some(c) = [b'`', b'~'].into_iter().find(|&c| run(c) >= 3) {
+            fence = Some((c, run(c)));
+        } else if t == "</Tabs>" {
+            if nested == 0 {
+                next = k;
+                break;
+            }
+            nested -= 1;
+        } else if let Some((open, _, _)) = jsx_open(lines, k) {
+            if matches!(open, JsxOpen::Tabs(_)) {
+                nested += 1;
+            } else if nested == 0 {
+                next = k;
+                break;
+            }
+        } else if nested == 0
+            && let Some(before) = l.trim_end().strip_suffix(END)
+        {
+            if !before.trim().is_empty() {
+                body.push((o, before));
+            }
+            next = k + 1;
+            break;
+        }
+        body.push((o, l));
+    }
+    // The indentation all lines share (the first's when it follows the tag is not counted).
+    let shared = body
+        .iter()
+        .filter(|&&(o, l)| o != at && !l.trim().is_empty())
+        .map(|&(_, l)| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let body = body
+        .into_iter()
+        .map(|(o, l)| {
+            if o == at {
+                let cut = l.len() - l.trim_start().len();
+                return (o + cut, l.get(cut..).unwrap_or_default());
+            }
+            let cut = (l.len() - l.trim_start_matches([' ', '\t']).len()).min(shared);
+            (o + cut, l.get(cut..).unwrap_or_default())
+        })
+        .collect();
+    (next, body)
+}
+
+/// What a Docusaurus tag opens: a set of tabs (with the labels its `values` gives, by value),
+/// or a tab (with its `label` and `value`).
+enum JsxOpen {
+    Tabs(Vec<(String, String)>),
+    Tab(Option<String>, Option<String>),
+}
+
+/// The `<Tabs …>` or `<TabItem …>` tag that starts `lines[k]` (after white space), also when it
+/// runs over several lines, as Prettier writes long ones: what it opens, the index of the line
+/// it ends on, and where it ends in that line.
+fn jsx_open(lines: &[(usize, &str)], k: usize) -> Option<(JsxOpen, usize, usize)> {
+    let &(_, line) = lines.get(k)?;
+    let lead = line.len() - line.trim_start().len();
+    let head = line.get(lead..)?;
+    if !head.starts_with("<Tab") {
+        return None;
+    }
+    if let Some((label, value, len)) = super::mdx::tab_item(head) {
+        return Some((JsxOpen::Tab(label, value), k, lead + len));
+    }
+    if let Some(labels) = super::mdx::tabs_open(head.trim_end()) {
+        return Some((JsxOpen::Tabs(labels), k, line.len()));
+    }
+    if head.contains('>') {
+        return None;
+    }
+    let last = (k + 1..lines.len().min(k + 12))
+        .find(|&j| lines.get(j).is_some_and(|l| l.1.contains('>')))?;
+    let more = lines.get(k + 1..=last)?;
+    let joined: String = std::iter::once(head)
+        .chain(more.iter().map(|l| l.1))
+        .collect();
+    let tail = more.last()?.1;
+    let tail_start = joined.len() - tail.len();
+    if let Some((label, value, len)) = super::mdx::tab_item(&joined)
+        && len > tail_start
+    {
+        return Some((JsxOpen::Tab(label, value), last, len - tail_start));
+    }
+    super::mdx::tabs_open(joined.trim_end()).map(|l| (JsxOpen::Tabs(l), last, tail.len()))
+}
+
+/// The tab a content tab line opens (`=== "Android"`, `===+ "iOS"` selected, `===! "Web"`
+/// starting a new set): its label, and whether it starts a new set.
+fn tab(line: &str) -> Option<(String, bool)> {
+    let rest = line.strip_prefix("===")?;
+    let flags = rest.find(|c| c != '+' && c != '!').unwrap_or(rest.len());
+    let (flags, rest) = rest.split_at(flags);
+    if flags.len() > 2 || !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let label = rest.trim().strip_prefix('"')?.strip_suffix('"')?;
+    Some((label.to_string(), flags.contains('!')))
 }
 
 /// The admonition a line opens: `!!! kind "Title"`, `??? kind`, `???+ kind ""`.
@@ -623,6 +953,152 @@ mod tests {
         assert_eq!(p.text.matches(CLOSE).count(), 2, "{}", p.text);
     }
 
+    /// The markers of `p`, in order, as short words: `tabs`, `tab:Label`, `box`, `end`.
+    fn markers(p: &Prepared<'_>) -> Vec<String> {
+        p.markers
+            .iter()
+            .map(|(_, m)| match m {
+                Marker::Open(_) => "box".to_string(),
+                Marker::Tabs => "tabs".to_string(),
+                Marker::Tab(label) => format!("tab:{label}"),
+                Marker::Close => "end".to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mkdocs_tabs_are_sets_of_labelled_panels() {
+        assert_eq!(tab("=== \"Android\""), Some(("Android".into(), false)));
+        assert_eq!(tab("===+ \"iOS\""), Some(("iOS".into(), false)));
+        assert_eq!(tab("===! \"Web\""), Some(("Web".into(), true)));
+        assert_eq!(tab("==="), None, "a heading's underline");
+        assert_eq!(tab("===\"x\""), None);
+        assert_eq!(tab("=== Android"), None);
+        let md = "=== \"Android\"\n\n    Tap **Settings**.\n\n===+ \"iOS\"\n    - [Profile](a.md)\n\n===! \"Web\"\n    Use it.\n\nAfter.\n";
+        let p = prepare(md);
+        assert_eq!(
+            markers(&p),
+            [
+                "tabs",
+                "tab:Android",
+                "end",
+                "tab:iOS",
+                "end",
+                "end",
+                "tabs",
+                "tab:Web",
+                "end",
+                "end"
+            ]
+        );
+        assert!(p.text.contains("\nTap **Settings**.\n"), "{}", p.text);
+        assert!(p.text.contains("\n- [Profile](a.md)\n"), "{}", p.text);
+        assert!(!p.text.contains("==="), "{}", p.text);
+        let at = p.text.find("[Profile]").unwrap();
+        assert_eq!(&md[p.original(at)..p.original(at) + 9], "[Profile]");
+        assert!(
+            p.text.ends_with("<!-- /sop:box -->\n\nAfter.\n"),
+            "{}",
+            p.text
+        );
+        // Nested in a tab: an admonition, and another set of tabs.
+        let p = prepare("=== \"A\"\n    !!! note\n        In.\n\n    === \"B\"\n        Deep.\n");
+        assert_eq!(
+            markers(&p),
+            [
+                "tabs", "tab:A", "box", "end", "tabs", "tab:B", "end", "end", "end", "end"
+            ]
+        );
+    }
+
+    #[test]
+    fn docusaurus_tabs_are_sets_of_labelled_panels() {
+        let md = "<Tabs>\r\n  <TabItem value=\"web\" label=\"Web console\" default>\r\n\r\n    1. Open [it](a.md).\r\n\r\n  </TabItem>\r\n  <TabItem value=\"cli\">\r\n\r\n```bash\r\n  </TabItem>\r\n```\r\n\r\n  </TabItem>\r\n  <TabItem value=\"x\">One line.</TabItem>\r\n</Tabs>\r\nAfter.\r\n";
+        let p = prepare(md);
+        assert_eq!(
+            markers(&p),
+            [
+                "tabs",
+                "tab:Web console",
+                "end",
+                "tab:cli",
+                "end",
+                "tab:x",
+                "end",
+                "end"
+            ]
+        );
+        // The shared indentation goes (MDX has no indented code); a closing tag in a code
+        // block closes nothing.
+        assert!(p.text.contains("\n1. Open [it](a.md).\r\n"), "{:?}", p.text);
+        assert!(
+            p.text.contains("```bash\r\n  </TabItem>\r\n```"),
+            "{:?}",
+            p.text
+        );
+        assert!(p.text.contains("\nOne line."), "{:?}", p.text);
+        assert!(!p.text.contains("<Tab"), "{:?}", p.text);
+        assert!(p.text.ends_with("\nAfter.\r\n"), "{:?}", p.text);
+        let at = p.text.find("[it]").unwrap();
+        assert_eq!(&md[p.original(at)..p.original(at) + 4], "[it]");
+        // Tags over several lines, as Prettier writes long ones.
+        let md = "<Tabs\n  groupId=\"os\"\n  queryString>\n  <TabItem\n    value=\"win\"\n    label=\"Windows\">\n\n    Press [Start](a.md).\n\n  </TabItem>\n</Tabs>\n";
+        let p = prepare(md);
+        assert_eq!(markers(&p), ["tabs", "tab:Windows", "end", "end"]);
+        assert!(
+            !p.text.contains("groupId") && !p.text.contains("value="),
+            "{}",
+            p.text
+        );
+        assert!(p.text.contains("\nPress [Start](a.md).\n"), "{}", p.text);
+        let at = p.text.find("[Start]").unwrap();
+        assert_eq!(&md[p.original(at)..p.original(at) + 7], "[Start]");
+        // Labels from the set's `values`, as older pages give them.
+        let p = prepare(
+            "<Tabs values={[\n  {label: 'Apple', value: 'a'},\n]}>\n<TabItem value=\"a\">\n\nA.\n\n</TabItem>\n<TabItem value=\"b\">B.</TabItem>\n</Tabs>\n",
+        );
+        assert_eq!(
+            markers(&p),
+            ["tabs", "tab:Apple", "end", "tab:b", "end", "end"]
+        );
+        // Tabs inside a tab.
+        let p = prepare(
+            "<Tabs>\n<TabItem value=\"a\">\n<Tabs>\n<TabItem value=\"b\">\n\nB.\n\n</TabItem>\n</Tabs>\n</TabItem>\n</Tabs>\n",
+        );
+        assert_eq!(
+            markers(&p),
+            ["tabs", "tab:a", "tabs", "tab:b", "end", "end", "end", "end"]
+        );
+        // Unclosed: the tab ends at the next one, the set with the text; nothing is lost.
+        let p = prepare("<Tabs>\n<TabItem value=\"a\">\n\nA.\n\n<TabItem value=\"b\">\n\nB.\n");
+        assert_eq!(markers(&p), ["tabs", "tab:a", "end", "tab:b", "end", "end"]);
+        assert!(p.text.contains("A.") && p.text.contains("B."), "{}", p.text);
+        // In a code block, tabs are code.
+        for md in [
+            "```\n<Tabs>\n<TabItem value=\"a\">\n</TabItem>\n</Tabs>\n```\n",
+            "~~~\n=== \"A\"\n    a\n~~~\n",
+        ] {
+            let p = prepare(md);
+            assert!(markers(&p).is_empty(), "{md}");
+            assert_eq!(p.text, md);
+        }
+    }
+
+    #[test]
+    fn mdx_that_is_not_content_is_blanked_and_mapped_back() {
+        let md = "!!! note\n    Box.\n\nimport X from 'x';\n\n{/* TODO later */}\nText.\n";
+        let p = prepare(md);
+        assert!(
+            !p.text.contains("import") && !p.text.contains("TODO"),
+            "{}",
+            p.text
+        );
+        let hidden: Vec<&str> = p.hidden().iter().map(|r| &md[r.clone()]).collect();
+        assert_eq!(hidden, ["import X from 'x';", "{/* TODO later */}"]);
+        let plain = prepare("Import the file from the drive.\n");
+        assert!(matches!(plain.text, Cow::Borrowed(_)) && plain.hidden().is_empty());
+    }
+
     #[test]
     fn attribute_lists_are_blanked_and_nothing_else() {
         let mut fence = None;
@@ -732,6 +1208,9 @@ mod tests {
             "!!! note \"é\"\n\tTabbed {: #é}\n\t\tcode\n",
             "???+ a\n!!! b\n    x",
             "!!! note\n    ~~~\n    open fence",
+            "=== \"é\"\r\n\tTabbé {: #é}\r\n===! \"ü\"\n    ```\n    open",
+            "<Tabs>\n  <TabItem value=\"é\">é</TabItem>\n  <TabItem label=\"ü\">\n    ü\n</Tabs",
+            "import É from 'é';\n\n{/* é */}\n<Details>é</Details>\n<TabItem>",
         ] {
             let p = prepare(md);
             for at in (0..=p.text.len()).filter(|&at| p.text.is_char_boundary(at)) {
@@ -743,6 +1222,29 @@ mod tests {
             }
             let outline = crate::repo::markdown::outline(md, crate::repo::Span::new(0, md.len()));
             assert!(outline.headings.iter().all(|h| h.span.end <= md.len()));
+        }
+    }
+
+    #[test]
+    fn syntax_is_found_at_line_starts_and_plain_text_is_not_looked_at() {
+        for (md, expected) in [
+            (
+                "## Purpose\n\nPress <Enter>. Imports are checked. a {b}\n",
+                (false, false),
+            ),
+            ("x\n!!! note\n", (true, false)),
+            ("x\n=== \"A\"\n", (true, false)),
+            (":::tip\n", (true, false)),
+            ("x\n  <TabItem value=\"a\">\n", (true, true)),
+            ("x\n</Tabs>\n", (true, true)),
+            ("x\n  <Details>\n", (false, true)),
+            ("import X from 'x'\n", (false, true)),
+            ("a\r\nexport const x = 1;\r\n", (false, true)),
+            ("Text {/* note */}.\n", (false, true)),
+            ("<Say who.>\n", (false, true)),
+            ("<details>\n", (false, false)),
+        ] {
+            assert_eq!(syntax(md), expected, "{md}");
         }
     }
 

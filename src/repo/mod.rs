@@ -20,6 +20,7 @@ pub mod ids;
 pub mod keys;
 pub mod links;
 pub mod markdown;
+pub mod mdx;
 pub mod mkdocs;
 pub mod sop;
 pub mod source;

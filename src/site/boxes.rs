@@ -104,6 +104,28 @@ pub(super) fn alert(kind: BlockQuoteKind, words: &BodyWords) -> String {
 /// The closing markup of a GitHub alert.
 pub(super) const ALERT_END: &str = "</div>\n";
 
+/// The opening markup of a set of content tabs (MkDocs Material's `=== "Label"`, Docusaurus's
+/// `<Tabs>`): the tabs are panels one after the other, all shown, so a printed page or a phone
+/// shows every one without a script.
+pub(super) const TABS: &str = "<div class=\"tabs\">\n";
+
+/// The closing markup of a set of content tabs.
+pub(super) const TABS_END: &str = "</div>\n";
+
+/// The opening markup of one tab's panel, titled by its label (text, escaped).
+pub(super) fn tab(label: &str) -> String {
+    if label.trim().is_empty() {
+        return "<div class=\"tab\">\n".to_string();
+    }
+    format!(
+        "<div class=\"tab\">\n<p class=\"tab-title\">{}</p>\n",
+        super::escape_html(label.trim())
+    )
+}
+
+/// The closing markup of one tab's panel.
+pub(super) const TAB_END: &str = "</div>\n";
+
 /// The colour of an admonition kind: MkDocs Material's kinds grouped into GitHub's five.
 fn tone(kind: &str) -> &'static str {
     match kind {
@@ -194,6 +216,24 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("<b>bold</b>"), "{out}");
+    }
+
+    #[test]
+    fn content_tabs_are_labelled_panels_all_shown() {
+        let out = html(
+            "=== \"Android <b>&</b>\"\n\n    Tap **Settings**.\n\n=== \"iOS\"\n\n    ```\n    code\n    ```\n\nAfter.\n",
+        );
+        assert_eq!(
+            out,
+            "<div class=\"tabs\">\n<div class=\"tab\">\n<p class=\"tab-title\">Android &lt;b&gt;&amp;&lt;/b&gt;</p>\n<p>Tap <strong>Settings</strong>.</p>\n</div>\n<div class=\"tab\">\n<p class=\"tab-title\">iOS</p>\n<pre><code>code\n</code></pre>\n</div>\n</div>\n<p>After.</p>\n"
+        );
+        let out = html(
+            "import Tabs from '@theme/Tabs';\n\n<Tabs>\n<TabItem value=\"a\" label=\"A & B\">\n\nOne.\n\n</TabItem>\n</Tabs>\n{/* note */}\n",
+        );
+        assert_eq!(
+            out,
+            "<div class=\"tabs\">\n<div class=\"tab\">\n<p class=\"tab-title\">A &amp; B</p>\n<p>One.</p>\n</div>\n</div>\n"
+        );
     }
 
     #[test]

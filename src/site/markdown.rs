@@ -270,6 +270,14 @@ fn render_into(
                             boxes.push(close);
                             open
                         }
+                        Marker::Tabs => {
+                            boxes.push(super::boxes::TABS_END);
+                            super::boxes::TABS.to_string()
+                        }
+                        Marker::Tab(label) => {
+                            boxes.push(super::boxes::TAB_END);
+                            super::boxes::tab(label)
+                        }
                         Marker::Close => boxes.pop().unwrap_or_default().to_string(),
                     };
                     events.push(Event::Html(CowStr::from(html)));

@@ -47,6 +47,7 @@ mod schema;
 mod serve;
 mod site_safety;
 mod stats;
+mod tabs;
 mod tags_trust;
 mod validate;
 mod windows_files;

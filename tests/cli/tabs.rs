@@ -1,0 +1,212 @@
+//! Content tabs and the MDX of Docusaurus pages, through the real binary: a Docusaurus-shaped
+//! and an MkDocs-shaped repository adopted, linted and published. Tabs are panels, one after
+//! the other, each titled by its label; import lines, MDX comments and the tags of components
+//! the site cannot show never reach the page, and lint reads what is inside tabs as text.
+
+use crate::support::SopRepo;
+
+const FRONT: &str = "---\nid: SOP-0001\ntitle: Refund a creator's payout\ntype: procedure\nstatus: approved\nversion: 1.0.0\nowner: Amara Okafor\ndepartment: Payments\napprovers: [Lena Fischer]\neffective: 2026-03-01\nreview_every: 12 months\n---\n";
+
+/// The sections a procedure needs, around `procedure` (the Procedure section's content).
+fn procedure(procedure: &str) -> String {
+    format!(
+        "## Purpose\n\nRefund a payout the same way every time.\n\n\
+         ## Scope\n\nCreator payouts.\n\n\
+         ## Roles and Responsibilities\n\n| Activity | Agent | Lead |\n| --- | --- | --- |\n| Refund | R | A |\n\n\
+         ## Procedure\n\n{procedure}\n\
+         ## Escalation\n\nAsk the lead.\n\n\
+         ## Metrics\n\nRefunds per day.\n\n\
+         ## References\n\nThe payouts policy.\n"
+    )
+}
+
+/// A Docusaurus page under `front`: import lines, then the title as a heading, tabs (one tag
+/// over two lines, as Prettier writes long ones) and an MDX comment.
+fn docusaurus_page(front: &str, first_tab: &str) -> String {
+    let tabs = format!(
+        "1. Open the case.\n\n<Tabs groupId=\"tool\">\n  <TabItem value=\"web\" label=\"Web console\" default>\n\n{first_tab}\n\n  </TabItem>\n  <TabItem\n    value=\"cli\">\n\n```bash\npayouts refund --id 123\n```\n\n  </TabItem>\n</Tabs>\n{{/* a comment for writers: TODO */}}\n"
+    );
+    format!(
+        "{front}\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n# Refund a creator's payout\n\n{}",
+        procedure(&tabs)
+    )
+}
+
+fn lint(repo: &SopRepo) -> (i32, String) {
+    let out = repo.sop().args(["lint"]).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn page(repo: &SopRepo) -> String {
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    String::from_utf8(
+        crate::publish::tree(&repo.path("public"))
+            .remove("sops/SOP-0001.html")
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// The 1-based line of the first line of `text` that holds `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn a_docusaurus_page_publishes_tabs_as_panels_without_its_mdx() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[sops]\ndir = \"docs\"\n");
+    let path = "docs/support/refund-payout.md";
+    repo.write(
+        path,
+        &docusaurus_page(
+            "---\ntitle: Refund a creator's payout\nsidebar_position: 2\n---\n",
+            "1. Open the **payouts** console ([guide](#scope)).",
+        ),
+    );
+    repo.commit("Docusaurus page");
+    repo.sop()
+        .args([
+            "adopt",
+            "--status",
+            "approved",
+            "--approver",
+            "Lena Fischer",
+        ])
+        .args(["--department", "Payments"])
+        .assert()
+        .success();
+    // The heading that repeats the title goes, although import lines come before it.
+    let adopted = repo.read(path);
+    assert!(
+        !adopted.contains("# Refund a creator's payout"),
+        "{adopted}"
+    );
+    assert!(
+        adopted.contains("import Tabs from '@theme/Tabs';"),
+        "{adopted}"
+    );
+    repo.commit("adopt");
+
+    // Nothing to say: no prompt in the tags, no placeholder in the comment, no removed HTML.
+    let (code, text) = lint(&repo);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("warning"), "{text}");
+
+    let page = page(&repo);
+    for raw in [
+        "import Tabs",
+        "@theme",
+        "&lt;Tabs",
+        "&lt;TabItem",
+        "TabItem",
+        "{/*",
+        "a comment for writers",
+    ] {
+        assert!(!page.contains(raw), "{raw} shows raw in {page}");
+    }
+    for shown in [
+        "<div class=\"tabs\">\n<div class=\"tab\">\n<p class=\"tab-title\">Web console</p>",
+        "<strong>payouts</strong>",
+        "<p class=\"tab-title\">cli</p>",
+        "payouts refund --id 123",
+    ] {
+        assert!(page.contains(shown), "{shown} not in {page}");
+    }
+}
+
+#[test]
+fn lint_reads_a_docusaurus_tab_as_text_at_its_own_lines() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[sops]\ndir = \"docs\"\n");
+    let path = "docs/support/SOP-0001-refund-payout.md";
+    let text = docusaurus_page(FRONT, "1. Read [the form](../forms/missing.md) first. TODO");
+    repo.write(path, &text);
+    repo.commit("page");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 1, "{out}");
+    let line = line_of(&text, "missing.md");
+    assert!(
+        out.contains(&format!("{path}:{line}:9")) && out.contains("link-broken"),
+        "line {line}: {out}"
+    );
+    assert!(
+        out.contains(&format!("{path}:{line}:48")),
+        "TODO at {line}: {out}"
+    );
+    // Only those two: the comment's TODO is not text.
+    assert_eq!(out.matches(&format!("{path}:")).count(), 2, "{out}");
+}
+
+#[test]
+fn mkdocs_content_tabs_are_panels_and_lint_reads_inside_them() {
+    let repo = SopRepo::new();
+    let tabs = "1. Open the app.\n\n=== \"Android\"\n\n    Tap **Settings**.\n\n===+ \"iOS\"\n\n    Open **Profile** and see [the form](../forms/x.md).\n\n===! \"Web & <b>desk</b>\"\n\n    Use the console.\n\nAfter the tabs.\n";
+    let text = format!("{FRONT}\n{}", procedure(tabs));
+    let path = "sops/pay/SOP-0001-refunds.md";
+    repo.write(path, &text);
+    repo.commit("MkDocs page");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 1, "{out}");
+    let line = line_of(&text, "../forms/x.md");
+    assert!(
+        out.contains(&format!("{path}:{line}:30")) && out.contains("link-broken"),
+        "line {line}: {out}"
+    );
+    assert_eq!(out.matches(&format!("{path}:")).count(), 1, "{out}");
+
+    repo.write(path, &text.replace("../forms/x.md", "#scope"));
+    repo.commit("fixed");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 0, "{out}");
+    let page = page(&repo);
+    for raw in ["=== \"", "===+", "===!", "<pre><code>Tap"] {
+        assert!(!page.contains(raw), "{raw} shows raw in {page}");
+    }
+    for shown in [
+        "<div class=\"tabs\">\n<div class=\"tab\">\n<p class=\"tab-title\">Android</p>\n<p>Tap <strong>Settings</strong>.</p>",
+        "<p class=\"tab-title\">iOS</p>\n<p>Open <strong>Profile</strong> and see <a href=\"#scope\">the form</a>.</p>",
+        // `===!` starts a second set; the label is text.
+        "</div>\n</div>\n<div class=\"tabs\">\n<div class=\"tab\">\n<p class=\"tab-title\">Web &amp; &lt;b&gt;desk&lt;/b&gt;</p>",
+        "</div>\n</div>\n<p>After the tabs.</p>",
+    ] {
+        assert!(page.contains(shown), "{shown} not in {page}");
+    }
+}
+
+#[test]
+fn a_component_the_site_cannot_show_keeps_its_content_and_lint_says_so() {
+    let repo = SopRepo::new();
+    let body = "1. Check the case.\n\nimport Admonition from '@theme/Admonition';\n\nImport the file from the drive.\n\n<Admonition type=\"danger\" title=\"Stop\">\n\nNever refund **twice**.\n\n</Admonition>\n";
+    let text = format!("{FRONT}\n{}", procedure(body));
+    let path = "sops/pay/SOP-0001-refunds.md";
+    repo.write(path, &text);
+    repo.commit("page");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 0, "a warning: {out}");
+    let line = line_of(&text, "<Admonition");
+    assert!(out.contains(&format!("{path}:{line}:1")), "{out}");
+    assert!(
+        out.contains("readers will not see the `<Admonition>` component: the site shows only the content inside it"),
+        "{out}"
+    );
+    assert!(out.contains(":::tip"), "the help says what to write: {out}");
+    let page = page(&repo);
+    assert!(
+        page.contains("<p>Import the file from the drive.</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p>Never refund <strong>twice</strong>.</p>"),
+        "{page}"
+    );
+    assert!(!page.contains("Admonition"), "{page}");
+}
