@@ -20,6 +20,18 @@ pub fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The options to parse the Markdown `md` with: [`options`], and wiki links
+/// (`[[Page]]`, [`super::wiki`]) when `md` holds `[[` at all. A body without one is parsed
+/// exactly as before, at the cost of one `memmem` scan; whether `[links] wiki` is on is the
+/// readers' question (a wiki link in the outline is marked as one).
+pub fn options_for(md: &str) -> Options {
+    if memchr::memmem::find(md.as_bytes(), b"[[").is_some() {
+        options() | Options::ENABLE_WIKILINKS
+    } else {
+        options()
+    }
+}
+
 /// A heading of the body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Heading {
@@ -64,6 +76,9 @@ pub struct Link {
     pub dest: String,
     /// The whole `[text](dest)`.
     pub span: Span,
+    /// A wiki link (`[[Page]]`, `![[x.png]]`): its text at `span` says where it leads
+    /// ([`super::wiki::WikiLink::parse`]), not `dest`.
+    pub wiki: bool,
 }
 
 /// A list (bulleted or numbered), nested ones included.
@@ -201,7 +216,9 @@ pub fn outline(text: &str, body: Span) -> Outline {
     // MkDocs admonitions and attribute lists are read as MkDocs reads them: a body is text.
     let prepared = super::mkdocs::prepare(md);
     let mut reader = OutlineReader::new(text, body);
-    for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(&prepared.text, options_for(&prepared.text)).into_offset_iter()
+    {
         reader.read(&event, &prepared, range);
     }
     reader.finish()
@@ -215,7 +232,7 @@ pub struct OutlineReader<'t> {
     body: Span,
     out: Outline,
     heading: Option<(u8, usize, String, Option<String>)>,
-    link: Option<(LinkKind, String, usize)>,
+    link: Option<(LinkKind, String, usize, bool)>,
     /// Whether the prepared body's explicit ids are in the outline yet.
     ids_read: bool,
     open_lists: Vec<usize>,
@@ -302,6 +319,7 @@ impl<'t> OutlineReader<'t> {
                         kind,
                         dest: super::html::decode_entities(&raw[attr.value]).into_owned(),
                         span: at,
+                        wiki: false,
                     });
                 }
             }
@@ -388,20 +406,36 @@ impl<'t> OutlineReader<'t> {
                 dest_url,
                 ..
             }) if !dest_url.to_ascii_lowercase().starts_with("mailto:") => {
-                self.link = Some((LinkKind::Link, format!("mailto:{dest_url}"), span.start));
+                self.link = Some((
+                    LinkKind::Link,
+                    format!("mailto:{dest_url}"),
+                    span.start,
+                    false,
+                ));
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                self.link = Some((LinkKind::Link, dest_url.to_string(), span.start));
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                self.link = Some((LinkKind::Link, dest_url.to_string(), span.start, wiki));
             }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                self.link = Some((LinkKind::Image, dest_url.to_string(), span.start));
+            Event::Start(Tag::Image {
+                dest_url,
+                link_type,
+                ..
+            }) => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                self.link = Some((LinkKind::Image, dest_url.to_string(), span.start, wiki));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
-                if let Some((kind, dest, start)) = self.link.take() {
+                if let Some((kind, dest, start, wiki)) = self.link.take() {
                     out.links.push(Link {
                         kind,
                         dest,
                         span: Span::new(start, span.end),
+                        wiki,
                     });
                 }
             }
@@ -634,6 +668,34 @@ mod tests {
             (name.as_str(), &text[span.start..span.end]),
             ("onclick", "onclick")
         );
+    }
+
+    #[test]
+    fn wiki_links_are_in_the_outline_outside_code_comments_and_escapes() {
+        let text = "See [[Escalation policy]], [[Escalation policy#Contacts|who]] and [[#Scope]].\r\n\
+                    \r\n![[diagram.png]] `[[in code]]` \\[[escaped]] <!-- [[commented]] -->\r\n\
+                    \r\n```\r\n[[in block]]\r\n```\r\n\r\n    [[indented code]]\r\n\r\n\
+                    a[[0]] and [plain](x.md)\r\n";
+        let o = outline_of(text);
+        let got: Vec<(LinkKind, bool, &str)> = o
+            .links
+            .iter()
+            .map(|l| (l.kind, l.wiki, &text[l.span.start..l.span.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (LinkKind::Link, true, "[[Escalation policy]]"),
+                (LinkKind::Link, true, "[[Escalation policy#Contacts|who]]"),
+                (LinkKind::Link, true, "[[#Scope]]"),
+                (LinkKind::Image, true, "![[diagram.png]]"),
+                (LinkKind::Link, true, "[[0]]"),
+                (LinkKind::Link, false, "[plain](x.md)"),
+            ]
+        );
+        // Without `[[`, the body is parsed as it always was.
+        assert_eq!(options_for("[a](b) [c]"), options());
+        assert!(options_for("[[a]]").contains(Options::ENABLE_WIKILINKS));
     }
 
     #[test]

@@ -16,9 +16,10 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use super::literal::{self, Block, Piece, Prompts};
 use crate::repo::anchors::{AnchorRule, Anchors};
 use crate::repo::html::{RawState, decode_entities, url_attributes};
-use crate::repo::markdown::{OutlineReader, level_number, options};
+use crate::repo::markdown::{OutlineReader, level_number, options_for};
 use crate::repo::mkdocs::Marker;
 use crate::repo::mkdocs::Prepared;
+use crate::repo::wiki::{WikiLink, WikiPipe};
 use crate::repo::{Sop, Status};
 
 /// What a link in an SOP points at, once resolved.
@@ -47,6 +48,20 @@ pub trait Links {
     /// The rule that makes the page's heading ids (`[links] anchors`).
     fn anchor_rule(&self) -> AnchorRule {
         AnchorRule::default()
+    }
+
+    /// How wiki links (`[[Page]]`) are read, or `None` when they are not (`[links] wiki =
+    /// false`): they are shown as written.
+    fn wiki(&self) -> Option<WikiPipe> {
+        None
+    }
+
+    /// The destination, as a Markdown link from this page would write it (a path relative to
+    /// the page's file, with the target heading's anchor), of the wiki link `link` that names
+    /// another document or a file; `None` when it names nothing, or more than one.
+    fn wiki_dest(&self, link: &WikiLink<'_>) -> Option<String> {
+        let _ = link;
+        None
     }
 }
 
@@ -187,7 +202,7 @@ fn render_into(
     let mut anchors = Anchors::with_explicit(links.anchor_rule(), prepared.ids());
     let mut boxes: Vec<&'static str> = Vec::new();
     let mut source = Source {
-        parser: Parser::new_ext(&prepared.text, options())
+        parser: Parser::new_ext(&prepared.text, options_for(&prepared.text))
             .into_offset_iter()
             .peekable(),
         queued: VecDeque::new(),
@@ -350,6 +365,55 @@ fn render_into(
                     });
                 }
                 events.push(event);
+            }
+            Event::Start(
+                Tag::Link {
+                    link_type: LinkType::WikiLink { .. },
+                    ref dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type: LinkType::WikiLink { .. },
+                    ref dest_url,
+                    ..
+                },
+            ) => {
+                // The link's own text (what the parser read inside it), for the heading's
+                // anchor, which the outline makes from the same.
+                let mut inner = String::new();
+                let mut depth = 1usize;
+                while let Some((e, _)) = source.next() {
+                    match e {
+                        Event::Start(Tag::Link { .. } | Tag::Image { .. }) => depth += 1,
+                        Event::End(TagEnd::Link | TagEnd::Image) => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        Event::Text(t) | Event::Code(t) => inner.push_str(&t),
+                        _ => {}
+                    }
+                }
+                // As written: `at` is where it starts in the prepared body; a block read
+                // again has no place there, and its target is the parser's.
+                let written = at
+                    .and_then(|a| prepared.text.get(a..))
+                    .and_then(|rest| {
+                        let end = memchr::memmem::find(rest.as_bytes(), b"]]")? + 2;
+                        rest.get(..end)
+                    })
+                    .map_or_else(|| format!("[[{dest_url}]]"), str::to_string);
+                let wiki = wiki_events(&written, links, sop, &mut files);
+                let shown = wiki.shown.clone();
+                if let Some((_, _, anchor_text, shown_text, _)) = heading.as_mut() {
+                    anchor_text.push_str(&inner);
+                    shown_text.push_str(&shown);
+                }
+                if let Some(collect) = collect.as_deref_mut() {
+                    collect.event(&Event::Text(CowStr::from(shown)));
+                }
+                events.extend(wiki.events);
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -520,6 +584,105 @@ fn render_into(
     }
 }
 
+/// A wiki link rendered: its events, and the text a reader sees.
+struct WikiEvents {
+    events: Vec<Event<'static>>,
+    shown: String,
+}
+
+/// The events for the wiki link `written` (`[[Page#Heading|text]]`, `![[flow.png]]`, as
+/// written) in `sop`: an ordinary link to the page (or file) it names, resolved by `links` as
+/// a Markdown link to it is, so an unpublished page or file behaves the same; a picture it
+/// embeds as an image; as plain text (without `[[ ]]`) when it names nothing; as written when
+/// wiki links are off.
+fn wiki_events(
+    written: &str,
+    links: &dyn Links,
+    sop: &Sop,
+    files: &mut BTreeSet<String>,
+) -> WikiEvents {
+    let text = |t: &str| WikiEvents {
+        events: vec![Event::Text(CowStr::from(t.to_string()))],
+        shown: t.to_string(),
+    };
+    let Some(pipe) = links.wiki() else {
+        return text(written);
+    };
+    let Some(link) = WikiLink::parse(written, pipe) else {
+        return text(written);
+    };
+    let shown = link.shown();
+    if link.page.is_empty() {
+        // `[[#Heading]]`: a heading of this page.
+        let outline = sop.outline();
+        let anchors = outline.anchors(links.anchor_rule());
+        let texts: Vec<&str> = outline.headings.iter().map(|h| h.text.as_str()).collect();
+        let anchor = link
+            .heading
+            .and_then(|h| crate::repo::wiki::heading_anchor(h, &texts, &anchors));
+        return match anchor {
+            Some(anchor) => WikiEvents {
+                events: vec![
+                    Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url: CowStr::from(format!("#{anchor}")),
+                        title: CowStr::from(""),
+                        id: CowStr::from(""),
+                    }),
+                    Event::Text(CowStr::from(shown.to_string())),
+                    Event::End(TagEnd::Link),
+                ],
+                shown: shown.to_string(),
+            },
+            None => text(shown),
+        };
+    }
+    let Some(dest) = links.wiki_dest(&link) else {
+        return text(shown);
+    };
+    let image = link.is_image();
+    let target = links.resolve(&dest, image);
+    if target == Target::Drop {
+        return text(shown);
+    }
+    let dest_url = resolved(target, CowStr::from(dest), files).into_static();
+    let (start, end) = if image {
+        (
+            Tag::Image {
+                link_type: LinkType::Inline,
+                dest_url,
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            },
+            TagEnd::Image,
+        )
+    } else {
+        (
+            Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            },
+            TagEnd::Link,
+        )
+    };
+    // An image's text is its description: the `|text`, else its file name.
+    let shown = if image {
+        link.text.unwrap_or(link.page)
+    } else {
+        shown
+    };
+    WikiEvents {
+        events: vec![
+            Event::Start(start),
+            Event::Text(CowStr::from(shown.to_string())),
+            Event::End(end),
+        ],
+        shown: shown.to_string(),
+    }
+}
+
 /// The events of a body: the parser's, with where each starts in the text it reads, and, before
 /// them, the events of a block read again ([`Source::read_again`]), which start nowhere there.
 /// Text that follows text comes joined, so a prompt is found whole.
@@ -575,7 +738,7 @@ impl<'a> Source<'a> {
     /// first thing in a list item, where a lone paragraph is written without `<p>`, as
     /// in a tight list.
     fn read_again(&mut self, md: &str, in_item: bool) {
-        let mut read: Vec<Event<'static>> = Parser::new_ext(md, options())
+        let mut read: Vec<Event<'static>> = Parser::new_ext(md, options_for(md))
             .map(Event::into_static)
             .collect();
         let paragraphs = read

@@ -49,4 +49,5 @@ mod site_safety;
 mod stats;
 mod tags_trust;
 mod validate;
+mod wiki;
 mod windows_files;
