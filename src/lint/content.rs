@@ -560,14 +560,14 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
         return;
     }
     let what = if link.embed { "file" } else { "document" };
+    let rule = if kind == LinkKind::Image {
+        &IMAGE_MISSING
+    } else {
+        &LINK_BROKEN
+    };
     let target = match cx.wiki().resolve(&sop.path, &link) {
         WikiResolution::Found(target) => target,
         WikiResolution::Missing { closest } => {
-            let rule = if kind == LinkKind::Image {
-                &IMAGE_MISSING
-            } else {
-                &LINK_BROKEN
-            };
             let mut f = finding(
                 rule,
                 sop,
@@ -609,12 +609,17 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
         }
         WikiResolution::Ambiguous(paths) => {
             let names: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
-            let first = paths
-                .first()
-                .map_or("", |p| files::strip_markdown_extension(p));
+            // A page by its path without `.md`, as wikis write it; a file by its whole path.
+            let first = paths.first().map_or("", |p| {
+                if link.embed && !link.page.is_empty() && !is_markdown_name(p) {
+                    p
+                } else {
+                    files::strip_markdown_extension(p)
+                }
+            });
             out.push(
                 finding(
-                    &LINK_BROKEN,
+                    rule,
                     sop,
                     span,
                     format!(
@@ -625,7 +630,8 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
                 )
                 .label("which one?")
                 .help(format!(
-                    "write the path of the one you mean, such as `[[{first}]]`"
+                    "write the path of the one you mean, such as `{}[[{first}]]`",
+                    if link.embed { "!" } else { "" }
                 )),
             );
             return;
@@ -639,6 +645,11 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
         return;
     }
     found_file(cx, sop, kind, raw, &target, span, out);
+}
+
+/// Whether `path` names a Markdown file.
+fn is_markdown_name(path: &str) -> bool {
+    files::strip_markdown_extension(path).len() < path.len()
 }
 
 /// `anchor-broken` for the `#heading` of a wiki link (`raw`) to `target`: a heading's text

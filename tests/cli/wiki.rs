@@ -179,12 +179,24 @@ fn a_name_two_pages_share_is_reported_with_both() {
     let found = link_findings(&repo);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(
-        (found[0].0.as_str(), found[0].3.as_str()),
+        (
+            found[0].0.as_str(),
+            found[0].3.as_str(),
+            found[0].4.as_str()
+        ),
         (
             "link-broken",
-            "more than one document is named `Refund`: `wiki/billing/refund.md` and `wiki/support/Refund.md`"
+            "more than one document is named `Refund`: `wiki/billing/refund.md` and `wiki/support/Refund.md`",
+            "write the path of the one you mean, such as `[[wiki/billing/refund]]`"
         )
     );
+    // The path it suggests is one the link can take.
+    let repo2 = wiki_repo("", "- [[wiki/billing/refund]] and [[support/Refund]]");
+    repo2.write("wiki/support/Refund.md", "# Refund\n");
+    repo2.write("wiki/billing/refund.md", "# Refund\n");
+    repo2.commit("two refunds");
+    let found = link_findings(&repo2);
+    assert!(found.iter().all(|f| f.0 != "link-broken"), "{found:#?}");
 }
 
 #[test]
