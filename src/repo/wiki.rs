@@ -3,9 +3,8 @@
 //! ezlinks plugins write them: how one reads, and which document or file of the repository it
 //! names.
 //!
-//! pulldown-cmark finds them (`Options::ENABLE_WIKILINKS`, turned on by
-//! [`super::markdown::options_for`] only for a body that holds `[[`), so code spans, code
-//! blocks, HTML comments and `\[[` are never read as links. This module reads the text of one,
+//! pulldown-cmark finds them (`Options::ENABLE_WIKILINKS`, in [`super::markdown::options`]),
+//! so code spans, code blocks, HTML comments and `\[[` are never read as links. This module reads the text of one,
 //! and resolves its page the way wikis do:
 //!
 //! - by an SOP's id (`[[SOP-0003]]`);

@@ -16,7 +16,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use super::literal::{self, Block, Piece, Prompts};
 use crate::repo::anchors::{AnchorRule, Anchors};
 use crate::repo::html::{RawState, decode_entities, url_attributes};
-use crate::repo::markdown::{OutlineReader, level_number, options_for};
+use crate::repo::markdown::{OutlineReader, level_number, options};
 use crate::repo::mkdocs::Marker;
 use crate::repo::mkdocs::Prepared;
 use crate::repo::wiki::{WikiLink, WikiPipe};
@@ -202,7 +202,7 @@ fn render_into(
     let mut anchors = Anchors::with_explicit(links.anchor_rule(), prepared.ids());
     let mut boxes: Vec<&'static str> = Vec::new();
     let mut source = Source {
-        parser: Parser::new_ext(&prepared.text, options_for(&prepared.text))
+        parser: Parser::new_ext(&prepared.text, options())
             .into_offset_iter()
             .peekable(),
         queued: VecDeque::new(),
@@ -738,7 +738,7 @@ impl<'a> Source<'a> {
     /// first thing in a list item, where a lone paragraph is written without `<p>`, as
     /// in a tight list.
     fn read_again(&mut self, md: &str, in_item: bool) {
-        let mut read: Vec<Event<'static>> = Parser::new_ext(md, options_for(md))
+        let mut read: Vec<Event<'static>> = Parser::new_ext(md, options())
             .map(Event::into_static)
             .collect();
         let paragraphs = read

@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use crate::repo::anchors::{AnchorRule, Anchors};
 use crate::repo::elements;
 use crate::repo::html::decode_entities;
-use crate::repo::markdown::options_for;
+use crate::repo::markdown::options;
 
 /// A part of the body under one heading (the first has no heading when text comes first).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,9 +31,7 @@ pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
     // The heading being read: its text for the anchor (text and code, as the page counts it)
     // and its explicit id (`{#id}`).
     let mut heading: Option<(String, Option<&str>)> = None;
-    for (event, range) in
-        Parser::new_ext(&prepared.text, options_for(&prepared.text)).into_offset_iter()
-    {
+    for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
         if matches!(event, Event::Html(_)) && prepared.marker_at(range.start).is_some() {
             continue;
         }
