@@ -689,7 +689,12 @@ fn wiki_heading(
                 .replacen(&format!("# {heading}"), &format!("#{best}"), 1)
         )),
         None if !texts.is_empty() && texts.len() <= 12 => f.help(format!(
-            "the headings there are {}",
+            "the headings {} are {}",
+            if std::ptr::eq(sop, target) {
+                "of this SOP"
+            } else {
+                "there"
+            },
             texts
                 .iter()
                 .map(|t| format!("`{t}`"))

@@ -209,6 +209,8 @@ fn render_into(
         outline: (read_outline && sop.outline_unread())
             .then(|| (OutlineReader::new(text, sop.split.body), &prepared)),
     };
+    // Same-page wiki links (`[[#Heading]]`): where each starts in `events`, and its heading.
+    let mut same_page: Vec<(usize, String)> = Vec::new();
     // Inside a code block or an image's description, text is shown as it is.
     let mut in_code = false;
     let mut in_image = 0usize;
@@ -404,7 +406,10 @@ fn render_into(
                         rest.get(..end)
                     })
                     .map_or_else(|| format!("[[{dest_url}]]"), str::to_string);
-                let wiki = wiki_events(&written, links, sop, &mut files);
+                let wiki = wiki_events(&written, links, &mut files);
+                if let Some(heading) = wiki.heading {
+                    same_page.push((events.len(), heading));
+                }
                 let shown = wiki.shown.clone();
                 if let Some((_, _, anchor_text, shown_text, _)) = heading.as_mut() {
                     anchor_text.push_str(&inner);
@@ -562,6 +567,7 @@ fn render_into(
             other => events.push(other),
         }
     }
+    same_page_links(&mut events, same_page, &headings);
     if let Some((reader, _)) = source.outline.take() {
         sop.keep_outline(reader.finish());
     }
@@ -588,22 +594,20 @@ fn render_into(
 struct WikiEvents {
     events: Vec<Event<'static>>,
     shown: String,
+    /// For `[[#Heading]]`: the heading, whose anchor the first event's link still needs.
+    heading: Option<String>,
 }
 
 /// The events for the wiki link `written` (`[[Page#Heading|text]]`, `![[flow.png]]`, as
-/// written) in `sop`: an ordinary link to the page (or file) it names, resolved by `links` as
+/// written): an ordinary link to the page (or file) it names, resolved by `links` as
 /// a Markdown link to it is, so an unpublished page or file behaves the same; a picture it
 /// embeds as an image; as plain text (without `[[ ]]`) when it names nothing; as written when
 /// wiki links are off.
-fn wiki_events(
-    written: &str,
-    links: &dyn Links,
-    sop: &Sop,
-    files: &mut BTreeSet<String>,
-) -> WikiEvents {
+fn wiki_events(written: &str, links: &dyn Links, files: &mut BTreeSet<String>) -> WikiEvents {
     let text = |t: &str| WikiEvents {
         events: vec![Event::Text(CowStr::from(t.to_string()))],
         shown: t.to_string(),
+        heading: None,
     };
     let Some(pipe) = links.wiki() else {
         return text(written);
@@ -613,28 +617,21 @@ fn wiki_events(
     };
     let shown = link.shown();
     if link.page.is_empty() {
-        // `[[#Heading]]`: a heading of this page.
-        let outline = sop.outline();
-        let anchors = outline.anchors(links.anchor_rule());
-        let texts: Vec<&str> = outline.headings.iter().map(|h| h.text.as_str()).collect();
-        let anchor = link
-            .heading
-            .and_then(|h| crate::repo::wiki::heading_anchor(h, &texts, &anchors));
-        return match anchor {
-            Some(anchor) => WikiEvents {
-                events: vec![
-                    Event::Start(Tag::Link {
-                        link_type: LinkType::Inline,
-                        dest_url: CowStr::from(format!("#{anchor}")),
-                        title: CowStr::from(""),
-                        id: CowStr::from(""),
-                    }),
-                    Event::Text(CowStr::from(shown.to_string())),
-                    Event::End(TagEnd::Link),
-                ],
-                shown: shown.to_string(),
-            },
-            None => text(shown),
+        // `[[#Heading]]`: a heading of this page, which may come later: its anchor is set
+        // when every heading is known ([`same_page_links`]), so the body is parsed once.
+        return WikiEvents {
+            events: vec![
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url: CowStr::from(""),
+                    title: CowStr::from(""),
+                    id: CowStr::from(""),
+                }),
+                Event::Text(CowStr::from(shown.to_string())),
+                Event::End(TagEnd::Link),
+            ],
+            shown: shown.to_string(),
+            heading: link.heading.map(str::to_string),
         };
     }
     let Some(dest) = links.wiki_dest(&link) else {
@@ -680,6 +677,35 @@ fn wiki_events(
             Event::End(end),
         ],
         shown: shown.to_string(),
+        heading: None,
+    }
+}
+
+/// Point each same-page wiki link (`[[#Heading]]`; `pending` holds where its link starts in
+/// `events`, and the heading as written) at that heading's anchor among `headings`; one whose
+/// heading is not there becomes its text.
+fn same_page_links(
+    events: &mut [Event<'_>],
+    pending: Vec<(usize, String)>,
+    headings: &[BodyHeading],
+) {
+    let texts: Vec<&str> = headings.iter().map(|h| h.text.as_str()).collect();
+    let anchors: Vec<String> = headings.iter().map(|h| h.anchor.clone()).collect();
+    for (at, heading) in pending {
+        let anchor = crate::repo::wiki::heading_anchor(&heading, &texts, &anchors);
+        match (anchor, events.get_mut(at)) {
+            (Some(anchor), Some(Event::Start(Tag::Link { dest_url, .. }))) => {
+                *dest_url = CowStr::from(format!("#{anchor}"));
+            }
+            _ => {
+                // The link's start and end (two events on) say nothing: its text stays.
+                for i in [at, at + 2] {
+                    if let Some(e) = events.get_mut(i) {
+                        *e = Event::Text(CowStr::from(""));
+                    }
+                }
+            }
+        }
     }
 }
 

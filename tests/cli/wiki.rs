@@ -127,7 +127,7 @@ fn wiki_links_that_lead_somewhere_pass_lint_and_become_links_and_images() {
 fn lint_reports_a_broken_wiki_link_and_heading_where_they_are_with_the_name_meant() {
     let repo = wiki_repo(
         "",
-        "- [[Escalation polcy]]\n- [[Escalation policy#Contcts]]\n- ![[diagam.png]]",
+        "- [[Escalation polcy]]\n- [[Escalation policy#Contcts]]\n- ![[diagam.png]]\n- [[#Nowhere]]",
     );
     let found = link_findings(&repo);
     let got: Vec<(&str, u64, u64)> = found.iter().map(|f| (f.0.as_str(), f.1, f.2)).collect();
@@ -137,6 +137,7 @@ fn lint_reports_a_broken_wiki_link_and_heading_where_they_are_with_the_name_mean
             ("link-broken", line_of(&repo, "polcy"), 3),
             ("anchor-broken", line_of(&repo, "Contcts"), 3),
             ("image-missing", line_of(&repo, "diagam"), 3),
+            ("anchor-broken", line_of(&repo, "Nowhere"), 3),
         ],
         "{found:#?}"
     );
@@ -151,6 +152,7 @@ fn lint_reports_a_broken_wiki_link_and_heading_where_they_are_with_the_name_mean
     );
     assert_eq!(found[1].4, "did you mean `[[Escalation policy#Contacts]]`?");
     assert_eq!(found[2].3, "no file is named `diagam.png`");
+    assert_eq!(found[3].3, "this SOP has no heading `Nowhere`");
     assert_eq!(
         found[2].4,
         "did you mean `diagram.png` (wiki/images/diagram.png)?"
@@ -167,6 +169,7 @@ fn lint_reports_a_broken_wiki_link_and_heading_where_they_are_with_the_name_mean
     let site = publish(&repo);
     let home = page(&site, "SOP-0001");
     assert!(home.contains("<li>Escalation polcy</li>"), "{home}");
+    assert!(home.contains("<li>Nowhere</li>"), "{home}");
     assert!(!home.contains("[["), "{home}");
 }
 
