@@ -177,6 +177,8 @@ pub struct WikiDoc {
 pub struct WikiIndex {
     /// Paths of the Markdown documents.
     docs: Vec<String>,
+    /// The same, [`normalize`]d (without extension), for links written as paths.
+    stems: Vec<String>,
     /// Documents by id, uppercase.
     by_id: HashMap<String, Vec<usize>>,
     /// Documents by file name without extension, normalized.
@@ -216,6 +218,7 @@ impl WikiIndex {
                 index.names.push((title.trim().to_string(), i));
             }
             index.files.insert(doc.path.clone());
+            index.stems.push(normalize(&doc.path));
             index.docs.push(doc.path);
         };
         for doc in docs {
@@ -273,13 +276,16 @@ impl WikiIndex {
         if page.contains('/') {
             let folder = from.rsplit_once('/').map_or("", |(d, _)| d);
             let wanted = normalize(page.trim_start_matches('/'));
-            let stem = |p: &str| normalize(p);
             // Relative to the document's folder, then the root, then under any folder.
-            let exact = |base: String| {
-                (0..self.docs.len())
-                    .filter(|&i| self.docs.get(i).is_some_and(|d| stem(d) == base))
+            let matching = |keep: &dyn Fn(&str) -> bool| {
+                self.stems
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| keep(s))
+                    .map(|(i, _)| i)
                     .collect::<Vec<_>>()
             };
+            let exact = |base: String| matching(&|s: &str| s == base);
             let relative = super::links::join(folder, page)
                 .map(|p| exact(normalize(&p)))
                 .unwrap_or_default();
@@ -290,9 +296,7 @@ impl WikiIndex {
                 return r;
             }
             let suffix = format!("/{wanted}");
-            let anywhere = (0..self.docs.len())
-                .filter(|&i| self.docs.get(i).is_some_and(|d| stem(d).ends_with(&suffix)))
-                .collect();
+            let anywhere = matching(&|s: &str| s.ends_with(&suffix));
             if let Some(r) = found(anywhere) {
                 return r;
             }
