@@ -198,13 +198,12 @@ impl WikiIndex {
     /// with ids and titles); a Markdown file that is no SOP is a document too.
     pub fn new<'f>(files: impl IntoIterator<Item = &'f str>, docs: Vec<WikiDoc>) -> WikiIndex {
         let mut index = WikiIndex::default();
-        let mut known: HashMap<String, usize> = HashMap::new();
-        let mut add = |index: &mut WikiIndex, doc: WikiDoc| {
-            if known.contains_key(&doc.path) {
+        // A document is known once: `files` holds only documents until they are all added.
+        let add = |index: &mut WikiIndex, doc: WikiDoc| {
+            if index.files.contains(&doc.path) {
                 return;
             }
             let i = index.docs.len();
-            known.insert(doc.path.clone(), i);
             let name = doc.path.rsplit('/').next().unwrap_or(&doc.path);
             index.by_name.entry(normalize(name)).or_default().push(i);
             let stem = super::files::strip_markdown_extension(name);
@@ -437,6 +436,10 @@ pub fn index_of<'s>(sops: impl IntoIterator<Item = &'s super::Sop>, files: &[Str
 /// text is the same (upper and lower case, spaces, `-` and `_` alike), else an anchor written
 /// as it is.
 pub fn heading_anchor<'h>(heading: &str, texts: &[&str], anchors: &'h [String]) -> Option<&'h str> {
+    // Most links write the heading as it is: found without making a name of each heading.
+    if let Some(i) = texts.iter().position(|t| t.eq_ignore_ascii_case(heading)) {
+        return anchors.get(i).map(String::as_str);
+    }
     let wanted = normalize(heading);
     texts
         .iter()
