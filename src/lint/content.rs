@@ -629,10 +629,20 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
                     ),
                 )
                 .label("which one?")
-                .help(format!(
-                    "write the path of the one you mean, such as `{}[[{first}]]`",
-                    if link.embed { "!" } else { "" }
-                )),
+                .help(match ids_of(cx, &paths) {
+                    // SOPs of the same title: each has an id, shorter than its path.
+                    Some(ids) => format!(
+                        "write the id of the one you mean: {}",
+                        ids.iter()
+                            .map(|id| format!("`{}[[{id}]]`", if link.embed { "!" } else { "" }))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                    None => format!(
+                        "write the path of the one you mean, such as `{}[[{first}]]`",
+                        if link.embed { "!" } else { "" }
+                    ),
+                }),
             );
             return;
         }
@@ -645,6 +655,20 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
         return;
     }
     found_file(cx, sop, kind, raw, &target, span, out);
+}
+
+/// The ids of the SOPs at `paths`, when each is an SOP with an id of its own (no translation,
+/// no id two SOPs share).
+fn ids_of<'a>(cx: &Cx<'a>, paths: &[String]) -> Option<Vec<&'a str>> {
+    let ids: Vec<&str> = paths
+        .iter()
+        .map(|p| {
+            let sop = cx.sop_at(p).filter(|s| !s.is_translation())?;
+            let id = sop.id()?;
+            (cx.originals.get(id).map(Vec::len) == Some(1)).then_some(id)
+        })
+        .collect::<Option<_>>()?;
+    Some(ids)
 }
 
 /// Whether `path` names a Markdown file.

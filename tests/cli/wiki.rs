@@ -203,6 +203,26 @@ fn a_name_two_pages_share_is_reported_with_both() {
 }
 
 #[test]
+fn sops_that_share_a_title_are_told_apart_by_their_ids() {
+    let repo = wiki_repo("", "- [[Refund rules]]");
+    repo.write(
+        "wiki/payments/Refunds.md",
+        &sop_text("SOP-0003", "Refund rules", "checklist", "approved"),
+    );
+    repo.write(
+        "wiki/old/Refunds-2019.md",
+        &sop_text("SOP-0004", "Refund rules", "checklist", "draft"),
+    );
+    repo.commit("two SOPs of one title");
+    let found = link_findings(&repo);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].4,
+        "write the id of the one you mean: `[[SOP-0004]]` or `[[SOP-0003]]`"
+    );
+}
+
+#[test]
 fn github_wikis_put_the_text_first_when_sop_toml_says_so() {
     let body = "- [[who to call|Escalation policy#Contacts]]";
     let github = wiki_repo("\n[links]\nwiki_pipe = \"text-first\"\n", body);
