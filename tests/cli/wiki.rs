@@ -223,6 +223,27 @@ fn sops_that_share_a_title_are_told_apart_by_their_ids() {
 }
 
 #[test]
+fn a_wiki_link_to_a_draft_shows_as_a_markdown_link_to_it_does() {
+    let repo = wiki_repo(
+        "",
+        "- Wiki: [[Night shift handover]]\n- Markdown: [Night shift handover](Night-shift-handover.md)",
+    );
+    repo.write(
+        "wiki/Night-shift-handover.md",
+        &sop_text("SOP-0003", "Night shift handover", "checklist", "draft"),
+    );
+    repo.commit("a draft");
+    assert_eq!(link_findings(&repo), Vec::new());
+    let home = page(&publish(&repo), "SOP-0001");
+    // The draft has no page: both show their text, neither is a link.
+    assert!(
+        home.contains("<li>Wiki: Night shift handover</li>")
+            && home.contains("<li>Markdown: Night shift handover</li>"),
+        "{home}"
+    );
+}
+
+#[test]
 fn github_wikis_put_the_text_first_when_sop_toml_says_so() {
     let body = "- [[who to call|Escalation policy#Contacts]]";
     let github = wiki_repo("\n[links]\nwiki_pipe = \"text-first\"\n", body);
