@@ -90,6 +90,48 @@ impl Tracked {
     }
 }
 
+impl Tracked {
+    /// The files that may be published, `/`-separated and relative to `root` (the SOP
+    /// repository root): git's index, or without git every file with no hidden path
+    /// component (symbolic links not followed; at most [`MAX_WALKED`] files).
+    pub fn files(&self, root: &Path) -> Vec<String> {
+        match self {
+            Tracked::Index(files) => files.iter().cloned().collect(),
+            Tracked::Unreadable(_) => Vec::new(),
+            Tracked::NoGit => {
+                let mut out = Vec::new();
+                let mut folders = vec![(root.to_path_buf(), String::new())];
+                while let Some((dir, rel)) = folders.pop() {
+                    let Ok(entries) = std::fs::read_dir(&dir) else {
+                        continue;
+                    };
+                    for entry in entries.flatten() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        if name.starts_with('.') || out.len() >= MAX_WALKED {
+                            continue;
+                        }
+                        let path = if rel.is_empty() {
+                            name
+                        } else {
+                            format!("{rel}/{name}")
+                        };
+                        match entry.file_type() {
+                            Ok(t) if t.is_dir() => folders.push((entry.path(), path)),
+                            Ok(t) if t.is_file() => out.push(path),
+                            _ => {}
+                        }
+                    }
+                }
+                out.sort();
+                out
+            }
+        }
+    }
+}
+
+/// The most files [`Tracked::files`] lists outside git.
+pub const MAX_WALKED: usize = 200_000;
+
 /// Whether `rel` goes through a `.git` folder (any case): git's own data and settings.
 pub fn in_git_folder(rel: &str) -> bool {
     rel.split('/').any(|p| p.eq_ignore_ascii_case(".git"))

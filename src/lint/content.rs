@@ -13,6 +13,7 @@ use crate::repo::front_matter::Value;
 use crate::repo::links::{Dest, Entry, LinkStyle, Resolution, Resolver, has_scheme};
 use crate::repo::markdown::{HtmlTag, LinkKind};
 use crate::repo::sop::FileName;
+use crate::repo::wiki::{self, WikiLink, WikiPipe, WikiResolution};
 use crate::repo::{Sop, Span, Status};
 
 use super::registry::*;
@@ -487,6 +488,10 @@ fn sop_by_file_name<'a>(cx: &Cx<'a>, name: &str) -> Option<&'a Sop> {
 fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let resolver = Resolver::new(&cx.settings.config.links);
     for link in &sop.outline().links {
+        if link.wiki {
+            wiki_link(cx, sop, link.span, out);
+            continue;
+        }
         let dest = link.dest.trim();
         let image = link.kind == LinkKind::Image;
         if image && has_scheme(dest) && !published_scheme(dest) {
@@ -531,29 +536,243 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             retired(sop, other, link.span, out);
             continue;
         }
-        let on_disk = cx.repo.root.join(&target);
-        if !image && files::strip_markdown_extension(&target).len() < target.len() {
-            non_sop(cx, sop, &target, link.span, out);
-            continue;
-        }
-        if image {
-            let lower = target.to_ascii_lowercase();
-            let why = if lower.ends_with(".md") || lower.ends_with(".markdown") {
-                Some("it is a Markdown file, not a picture")
-            } else if !on_disk.is_file() {
-                Some("it is a folder, not a picture")
-            } else if cx.outside(&on_disk) {
-                Some("it leads outside the repository (or into `.git`) through a symbolic link")
-            } else {
-                None
-            };
-            if let Some(why) = why {
-                not_published(sop, dest, link.span, why, out);
-                continue;
-            }
-        }
-        unpublishable(cx, sop, link.kind, &target, link.span, out);
+        found_file(cx, sop, link.kind, dest, &target, link.span, out);
     }
+}
+
+/// What is wrong with a link or image (written `dest`) found at `target`, a repository file
+/// that is no SOP: a Markdown file the site has no page for, an image that is no picture, a
+/// file that is not published.
+fn found_file(
+    cx: &Cx<'_>,
+    sop: &Sop,
+    kind: LinkKind,
+    dest: &str,
+    target: &str,
+    span: Span,
+    out: &mut Vec<Finding>,
+) {
+    let image = kind == LinkKind::Image;
+    let on_disk = cx.repo.root.join(target);
+    if !image && files::strip_markdown_extension(target).len() < target.len() {
+        non_sop(cx, sop, target, span, out);
+        return;
+    }
+    if image {
+        let lower = target.to_ascii_lowercase();
+        let why = if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            Some("it is a Markdown file, not a picture")
+        } else if !on_disk.is_file() {
+            Some("it is a folder, not a picture")
+        } else if cx.outside(&on_disk) {
+            Some("it leads outside the repository (or into `.git`) through a symbolic link")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            not_published(sop, dest, span, why, out);
+            return;
+        }
+    }
+    unpublishable(cx, sop, kind, target, span, out);
+}
+
+/// A wiki link (`[[Escalation policy#Contacts|text]]`, `![[flow.png]]`) at `span`: the page
+/// or file it names must exist, once, and its heading too. Found the way
+/// [`crate::repo::wiki`] says; reported by the rules for ordinary links.
+fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
+    let config = &cx.settings.config.links;
+    if !config.wiki {
+        return;
+    }
+    let Some(raw) = sop.source.text().get(span.start..span.end) else {
+        return;
+    };
+    let Some(link) = WikiLink::parse(raw, config.wiki_pipe) else {
+        return;
+    };
+    let kind = if link.is_image() {
+        LinkKind::Image
+    } else {
+        LinkKind::Link
+    };
+    if link.page.is_empty() {
+        if let Some(heading) = link.heading {
+            wiki_heading(cx, sop, sop, raw, heading, span, out);
+        }
+        return;
+    }
+    let what = if link.embed { "file" } else { "document" };
+    let rule = if kind == LinkKind::Image {
+        &IMAGE_MISSING
+    } else {
+        &LINK_BROKEN
+    };
+    let target = match cx.wiki().resolve(&sop.path, &link) {
+        WikiResolution::Found(target) => target,
+        WikiResolution::Missing { closest } => {
+            let mut f = finding(
+                rule,
+                sop,
+                span,
+                format!("no {what} is named `{}`", link.page),
+            )
+            .label(format!("no such {what}"));
+            let other_pipe = match config.wiki_pipe {
+                WikiPipe::PageFirst => WikiPipe::TextFirst,
+                WikiPipe::TextFirst => WikiPipe::PageFirst,
+            };
+            // `[[a|b]]` read the other way round names a page: the sides are swapped.
+            let other = WikiLink::parse(raw, other_pipe)
+                .filter(|l| link.text.is_some() && !l.page.is_empty())
+                .filter(|l| matches!(cx.wiki().resolve(&sop.path, l), WikiResolution::Found(_)))
+                .map(|l| l.page);
+            f = match (other, closest) {
+                (Some(text), _) => f.help(format!(
+                    "`{text}` is a {what}: this repository reads `[[...|...]]` with the {} (`[links] wiki_pipe = \"{}\"` in sop.toml); swap the two sides, or set `wiki_pipe = \"{}\"` if the whole repository writes them the other way",
+                    match config.wiki_pipe {
+                        WikiPipe::PageFirst => "page first, as Obsidian does",
+                        WikiPipe::TextFirst => "text first, as GitHub wikis do",
+                    },
+                    config.wiki_pipe.name(),
+                    other_pipe.name(),
+                )),
+                (None, Some((name, path))) => {
+                    f.help(format!("did you mean `{name}` ({path})?"))
+                }
+                (None, None) if link.embed => f.help(
+                    "check the file's name: an embed finds a file anywhere in the repository by its name (`![[flow.png]]`), or by its path from the repository's top folder; git must track it",
+                ),
+                (None, None) => f.help(
+                    "check the name: a wiki link names a document by its file name without `.md` (upper and lower case, spaces, `-` and `_` alike), its title, its id (`[[SOP-0003]]`) or its path (`[[support/refund]]`)",
+                ),
+            };
+            out.push(f);
+            return;
+        }
+        WikiResolution::Ambiguous(paths) => {
+            let names: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
+            // A page by its path without `.md`, as wikis write it; a file by its whole path.
+            let first = paths.first().map_or("", |p| {
+                if link.embed && !link.page.is_empty() && !is_markdown_name(p) {
+                    p
+                } else {
+                    files::strip_markdown_extension(p)
+                }
+            });
+            out.push(
+                finding(
+                    rule,
+                    sop,
+                    span,
+                    format!(
+                        "more than one {what} is named `{}`: {}",
+                        link.page,
+                        names.join(" and ")
+                    ),
+                )
+                .label("which one?")
+                .help(match ids_of(cx, &paths) {
+                    // SOPs of the same title: each has an id, shorter than its path.
+                    Some(ids) => format!(
+                        "write the id of the one you mean: {}",
+                        ids.iter()
+                            .map(|id| format!("`{}[[{id}]]`", if link.embed { "!" } else { "" }))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                    None => format!(
+                        "write the path of the one you mean, such as `{}[[{first}]]`",
+                        if link.embed { "!" } else { "" }
+                    ),
+                }),
+            );
+            return;
+        }
+    };
+    if let Some(other) = cx.sop_at(&target) {
+        if let Some(heading) = link.heading {
+            wiki_heading(cx, sop, other, raw, heading, span, out);
+        }
+        retired(sop, other, span, out);
+        return;
+    }
+    found_file(cx, sop, kind, raw, &target, span, out);
+}
+
+/// The ids of the SOPs at `paths`, when each is an SOP with an id of its own (no translation,
+/// no id two SOPs share).
+fn ids_of<'a>(cx: &Cx<'a>, paths: &[String]) -> Option<Vec<&'a str>> {
+    let ids: Vec<&str> = paths
+        .iter()
+        .map(|p| {
+            let sop = cx.sop_at(p).filter(|s| !s.is_translation())?;
+            let id = sop.id()?;
+            (cx.originals.get(id).map(Vec::len) == Some(1)).then_some(id)
+        })
+        .collect::<Option<_>>()?;
+    Some(ids)
+}
+
+/// Whether `path` names a Markdown file.
+fn is_markdown_name(path: &str) -> bool {
+    files::strip_markdown_extension(path).len() < path.len()
+}
+
+/// `anchor-broken` for the `#heading` of a wiki link (`raw`) to `target`: a heading's text
+/// (upper and lower case, spaces, `-` and `_` alike) or its anchor.
+fn wiki_heading(
+    cx: &Cx<'_>,
+    sop: &Sop,
+    target: &Sop,
+    raw: &str,
+    heading: &str,
+    span: Span,
+    out: &mut Vec<Finding>,
+) {
+    let outline = target.outline();
+    let anchors = outline.anchors(cx.settings.config.links.anchors);
+    let texts: Vec<&str> = outline.headings.iter().map(|h| h.text.as_str()).collect();
+    if wiki::heading_anchor(heading, &texts, &anchors).is_some() {
+        return;
+    }
+    let place = if std::ptr::eq(sop, target) {
+        "this SOP".to_string()
+    } else {
+        format!("`{}`", target.path)
+    };
+    let mut f = finding(
+        &ANCHOR_BROKEN,
+        sop,
+        span,
+        format!("{place} has no heading `{heading}`"),
+    )
+    .label("no such heading");
+    let wanted = heading.replace(['-', '_'], " ");
+    f = match closest(&wanted, &texts) {
+        Some(best) => f.help(format!(
+            "did you mean `{}`?",
+            raw.replacen(&format!("#{heading}"), &format!("#{best}"), 1)
+                .replacen(&format!("# {heading}"), &format!("#{best}"), 1)
+        )),
+        None if !texts.is_empty() && texts.len() <= 12 => f.help(format!(
+            "the headings {} are {}",
+            if std::ptr::eq(sop, target) {
+                "of this SOP"
+            } else {
+                "there"
+            },
+            texts
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => f.help(
+            "write the heading's text as it is after `#`, such as `[[Escalation policy#Contacts]]`",
+        ),
+    };
+    out.push(f);
 }
 
 /// A link to a Markdown file that is not an SOP (a landing page left out by `[sops] exclude`,

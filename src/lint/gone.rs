@@ -57,7 +57,8 @@ pub fn links_to(repo: &Repo, corpus: &Corpus, gone: &HashSet<String>) -> BrokenB
     let sops: HashSet<&str> = corpus.sops.iter().map(|s| s.path.as_str()).collect();
     let exists = |p: &str| entry_at(repo, sops.contains(p), p);
     for sop in &corpus.sops {
-        for link in &sop.outline().links {
+        // A wiki link names a page, not a path: a moved page is still found by its name.
+        for link in sop.outline().links.iter().filter(|l| !l.wiki) {
             let Dest::Path { path, .. } = Dest::parse(link.dest.trim()) else {
                 continue;
             };

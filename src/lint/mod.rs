@@ -496,6 +496,8 @@ pub(crate) struct Cx<'a> {
     tracked: std::sync::OnceLock<crate::publishable::Tracked>,
     /// Per type name: the prompts of its template, as written there, found in one pass.
     prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
+    /// The names wiki links find documents and files by, made when the first one is met.
+    wiki: crate::repo::wiki::LazyIndex<'a>,
 }
 
 impl<'a> Cx<'a> {
@@ -550,6 +552,10 @@ impl<'a> Cx<'a> {
                 .collect(),
             tracked: std::sync::OnceLock::new(),
             prompts,
+            wiki: crate::repo::wiki::LazyIndex::new(move || {
+                let files = crate::publishable::Tracked::load(&repo.root).files(&repo.root);
+                crate::repo::wiki::index_of(&corpus.sops, &files)
+            }),
         }
     }
 
@@ -574,6 +580,11 @@ impl<'a> Cx<'a> {
         let (highest, like) =
             crate::scaffold::highest_of(self.repo, used.iter().map(String::as_str));
         crate::scaffold::format_id(self.repo, highest + 1, like.as_deref())
+    }
+
+    /// The names wiki links find documents and files by.
+    pub(crate) fn wiki(&self) -> &crate::repo::wiki::WikiIndex {
+        self.wiki.get()
     }
 
     /// Which repository files the site may publish.

@@ -12,6 +12,7 @@ use super::convert::LineIndex;
 use super::diagnostics::finding_span;
 use crate::repo::links::{Dest, Entry, Resolution, Resolver};
 use crate::repo::markdown::{LinkKind, percent_decode};
+use crate::repo::wiki::{self, WikiLink, WikiResolution};
 use crate::repo::{Sop, Span};
 
 /// What the cursor is on.
@@ -32,11 +33,13 @@ enum Target<'a> {
 /// The link or SOP id at byte `at`.
 fn target_at<'v>(view: &View<'v>, at: usize) -> Option<Target<'v>> {
     let sop = view.sop;
-    let link = sop
-        .outline()
-        .links
-        .iter()
-        .find(|l| l.kind == LinkKind::Link && l.span.start <= at && at < l.span.end);
+    let link =
+        sop.outline().links.iter().find(|l| {
+            (l.kind == LinkKind::Link || l.wiki) && l.span.start <= at && at < l.span.end
+        });
+    if let Some(link) = link.filter(|l| l.wiki) {
+        return wiki_target(view, link.span);
+    }
     if let Some(link) = link {
         let (file, anchor) = match Dest::parse(&link.dest) {
             Dest::SamePage(anchor) => (Some(sop.path.clone()), Some(anchor)),
@@ -52,6 +55,47 @@ fn target_at<'v>(view: &View<'v>, at: usize) -> Option<Target<'v>> {
     let span = word_at(view.text(), at)?;
     let word = view.text().get(span.start..span.end)?;
     view.ws.by_id(word).map(|target| Target::Id(target, span))
+}
+
+/// Where the wiki link at `span` (`[[Escalation policy#Contacts]]`) leads, found as lint finds
+/// it; its heading (named by its text) as that heading's anchor.
+fn wiki_target<'v>(view: &View<'v>, span: Span) -> Option<Target<'v>> {
+    let config = &view.ws.repo.settings.config.links;
+    if !config.wiki {
+        return None;
+    }
+    let raw = view.text().get(span.start..span.end)?;
+    let link = WikiLink::parse(raw, config.wiki_pipe)?;
+    let file = if link.page.is_empty() {
+        Some(view.sop.path.clone())
+    } else {
+        // Made for this request alone: an editor asks once per hover, and the names change
+        // as files are added.
+        let root = &view.ws.repo.root;
+        let files = crate::publishable::Tracked::load(root).files(root);
+        match wiki::index_of(&view.ws.corpus.sops, &files).resolve(&view.sop.path, &link) {
+            WikiResolution::Found(file) => Some(file),
+            WikiResolution::Missing { .. } | WikiResolution::Ambiguous(_) => None,
+        }
+    };
+    let anchor = match (&file, link.heading) {
+        (Some(file), Some(heading)) => {
+            let target = if *file == view.sop.path {
+                Some(view.sop)
+            } else {
+                view.ws.sop(file)
+            };
+            let found = target.and_then(|t| {
+                let outline = t.outline();
+                let anchors = outline.anchors(config.anchors);
+                let texts: Vec<&str> = outline.headings.iter().map(|h| h.text.as_str()).collect();
+                wiki::heading_anchor(heading, &texts, &anchors).map(str::to_string)
+            });
+            Some(found.unwrap_or_else(|| heading.to_string()))
+        }
+        _ => None,
+    };
+    Some(Target::Link { file, anchor, span })
 }
 
 /// The repository file the link path `path` leads to from the document.

@@ -26,6 +26,7 @@ pub mod sop;
 pub mod source;
 pub mod toml_check;
 mod walk;
+pub mod wiki;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

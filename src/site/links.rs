@@ -15,6 +15,7 @@ use crate::publishable::{self, Tracked};
 use crate::repo::Sop;
 use crate::repo::anchors::AnchorRule;
 use crate::repo::links::{Dest, Entry, LinksConfig, Resolution, Resolver};
+use crate::repo::wiki::{LazyIndex, WikiLink, WikiPipe, WikiResolution};
 use git2::Oid;
 
 /// Link resolution for one page.
@@ -36,6 +37,8 @@ pub(super) struct PageLinks<'b, 'a> {
     pub(super) lost: &'b Mutex<BTreeSet<(String, String)>>,
     /// For a page made from a release: where its linked files come from.
     pub(super) release: Option<&'b AtRelease>,
+    /// The names wiki links (`[[Page]]`) find documents and files by, made on first use.
+    pub(super) wiki: &'b LazyIndex<'a>,
 }
 
 /// A page made from a release links the files (forms, pictures) as they were committed with
@@ -141,6 +144,44 @@ impl AtRelease {
 impl Links for PageLinks<'_, '_> {
     fn anchor_rule(&self) -> AnchorRule {
         self.config.anchors
+    }
+
+    fn wiki(&self) -> Option<WikiPipe> {
+        self.config.wiki.then_some(self.config.wiki_pipe)
+    }
+
+    fn wiki_dest(&self, link: &WikiLink<'_>) -> Option<String> {
+        let WikiResolution::Found(target) = self.wiki.get().resolve(self.from, link) else {
+            return None;
+        };
+        // Written as a Markdown link would be: `%`, `#` and `?` in a file name escaped.
+        let mut dest = crate::lint::content::relative(self.from, &target)
+            .replace('%', "%25")
+            .replace('#', "%23")
+            .replace('?', "%3F");
+        // The heading is named by its text: the link goes to its anchor on that page.
+        let sop = self
+            .selection
+            .pages_by_path
+            .get(&target)
+            .and_then(|&i| self.selection.entries.get(i))
+            .map(|entry| {
+                entry
+                    .translations
+                    .iter()
+                    .find(|t| t.sop.path == target)
+                    .map_or(&*entry.sop, |t| &*t.sop)
+            });
+        if let (Some(heading), Some(sop)) = (link.heading, sop) {
+            let outline = sop.outline();
+            let anchors = outline.anchors(self.config.anchors);
+            let texts: Vec<&str> = outline.headings.iter().map(|h| h.text.as_str()).collect();
+            if let Some(anchor) = crate::repo::wiki::heading_anchor(heading, &texts, &anchors) {
+                dest.push('#');
+                dest.push_str(anchor);
+            }
+        }
+        Some(dest)
     }
 
     fn resolve(&self, dest: &str, image: bool) -> Target {

@@ -19,6 +19,7 @@ use crate::repo::html::{RawState, decode_entities, url_attributes};
 use crate::repo::markdown::{OutlineReader, level_number, options};
 use crate::repo::mkdocs::Marker;
 use crate::repo::mkdocs::Prepared;
+use crate::repo::wiki::{WikiLink, WikiPipe};
 use crate::repo::{Sop, Status};
 
 /// What a link in an SOP points at, once resolved.
@@ -47,6 +48,20 @@ pub trait Links {
     /// The rule that makes the page's heading ids (`[links] anchors`).
     fn anchor_rule(&self) -> AnchorRule {
         AnchorRule::default()
+    }
+
+    /// How wiki links (`[[Page]]`) are read, or `None` when they are not (`[links] wiki =
+    /// false`): they are shown as written.
+    fn wiki(&self) -> Option<WikiPipe> {
+        None
+    }
+
+    /// The destination, as a Markdown link from this page would write it (a path relative to
+    /// the page's file, with the target heading's anchor), of the wiki link `link` that names
+    /// another document or a file; `None` when it names nothing, or more than one.
+    fn wiki_dest(&self, link: &WikiLink<'_>) -> Option<String> {
+        let _ = link;
+        None
     }
 }
 
@@ -194,6 +209,8 @@ fn render_into(
         outline: (read_outline && sop.outline_unread())
             .then(|| (OutlineReader::new(text, sop.split.body), &prepared)),
     };
+    // Same-page wiki links (`[[#Heading]]`): where each starts in `events`, and its heading.
+    let mut same_page: Vec<(usize, String)> = Vec::new();
     // Inside a code block or an image's description, text is shown as it is.
     let mut in_code = false;
     let mut in_image = 0usize;
@@ -359,6 +376,58 @@ fn render_into(
                 }
                 events.push(event);
             }
+            Event::Start(
+                Tag::Link {
+                    link_type: LinkType::WikiLink { .. },
+                    ref dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type: LinkType::WikiLink { .. },
+                    ref dest_url,
+                    ..
+                },
+            ) => {
+                // The link's own text (what the parser read inside it), for the heading's
+                // anchor, which the outline makes from the same.
+                let mut inner = String::new();
+                let mut depth = 1usize;
+                while let Some((e, _)) = source.next() {
+                    match e {
+                        Event::Start(Tag::Link { .. } | Tag::Image { .. }) => depth += 1,
+                        Event::End(TagEnd::Link | TagEnd::Image) => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        Event::Text(t) | Event::Code(t) => inner.push_str(&t),
+                        _ => {}
+                    }
+                }
+                // As written: `at` is where it starts in the prepared body; a block read
+                // again has no place there, and its target is the parser's.
+                let written = at
+                    .and_then(|a| prepared.text.get(a..))
+                    .and_then(|rest| {
+                        let end = memchr::memmem::find(rest.as_bytes(), b"]]")? + 2;
+                        rest.get(..end)
+                    })
+                    .map_or_else(|| format!("[[{dest_url}]]"), str::to_string);
+                let wiki = wiki_events(&written, links, &mut files);
+                if let Some(heading) = wiki.heading {
+                    same_page.push((events.len(), heading));
+                }
+                let shown = wiki.shown.clone();
+                if let Some((_, _, anchor_text, shown_text, _)) = heading.as_mut() {
+                    anchor_text.push_str(&inner);
+                    shown_text.push_str(&shown);
+                }
+                if let Some(collect) = collect.as_deref_mut() {
+                    collect.event(&Event::Text(CowStr::from(shown)));
+                }
+                events.extend(wiki.events);
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -506,6 +575,7 @@ fn render_into(
             other => events.push(other),
         }
     }
+    same_page_links(&mut events, same_page, &headings);
     if let Some((reader, _)) = source.outline.take() {
         sop.keep_outline(reader.finish());
     }
@@ -525,6 +595,125 @@ fn render_into(
         html,
         files,
         headings,
+    }
+}
+
+/// A wiki link rendered: its events, and the text a reader sees.
+struct WikiEvents {
+    events: Vec<Event<'static>>,
+    shown: String,
+    /// For `[[#Heading]]`: the heading, whose anchor the first event's link still needs.
+    heading: Option<String>,
+}
+
+/// The events for the wiki link `written` (`[[Page#Heading|text]]`, `![[flow.png]]`, as
+/// written): an ordinary link to the page (or file) it names, resolved by `links` as
+/// a Markdown link to it is, so an unpublished page or file behaves the same; a picture it
+/// embeds as an image; as plain text (without `[[ ]]`) when it names nothing; as written when
+/// wiki links are off.
+fn wiki_events(written: &str, links: &dyn Links, files: &mut BTreeSet<String>) -> WikiEvents {
+    let text = |t: &str| WikiEvents {
+        events: vec![Event::Text(CowStr::from(t.to_string()))],
+        shown: t.to_string(),
+        heading: None,
+    };
+    let Some(pipe) = links.wiki() else {
+        return text(written);
+    };
+    let Some(link) = WikiLink::parse(written, pipe) else {
+        return text(written);
+    };
+    let shown = link.shown();
+    if link.page.is_empty() {
+        // `[[#Heading]]`: a heading of this page, which may come later: its anchor is set
+        // when every heading is known ([`same_page_links`]), so the body is parsed once.
+        return WikiEvents {
+            events: vec![
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url: CowStr::from(""),
+                    title: CowStr::from(""),
+                    id: CowStr::from(""),
+                }),
+                Event::Text(CowStr::from(shown.to_string())),
+                Event::End(TagEnd::Link),
+            ],
+            shown: shown.to_string(),
+            heading: link.heading.map(str::to_string),
+        };
+    }
+    let Some(dest) = links.wiki_dest(&link) else {
+        return text(shown);
+    };
+    let image = link.is_image();
+    let target = links.resolve(&dest, image);
+    if target == Target::Drop {
+        return text(shown);
+    }
+    let dest_url = resolved(target, CowStr::from(dest), files).into_static();
+    let (start, end) = if image {
+        (
+            Tag::Image {
+                link_type: LinkType::Inline,
+                dest_url,
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            },
+            TagEnd::Image,
+        )
+    } else {
+        (
+            Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            },
+            TagEnd::Link,
+        )
+    };
+    // An image's text is its description: the `|text`, else its file name.
+    let shown = if image {
+        link.text.unwrap_or(link.page)
+    } else {
+        shown
+    };
+    WikiEvents {
+        events: vec![
+            Event::Start(start),
+            Event::Text(CowStr::from(shown.to_string())),
+            Event::End(end),
+        ],
+        shown: shown.to_string(),
+        heading: None,
+    }
+}
+
+/// Point each same-page wiki link (`[[#Heading]]`; `pending` holds where its link starts in
+/// `events`, and the heading as written) at that heading's anchor among `headings`; one whose
+/// heading is not there becomes its text.
+fn same_page_links(
+    events: &mut [Event<'_>],
+    pending: Vec<(usize, String)>,
+    headings: &[BodyHeading],
+) {
+    let texts: Vec<&str> = headings.iter().map(|h| h.text.as_str()).collect();
+    let anchors: Vec<String> = headings.iter().map(|h| h.anchor.clone()).collect();
+    for (at, heading) in pending {
+        let anchor = crate::repo::wiki::heading_anchor(&heading, &texts, &anchors);
+        match (anchor, events.get_mut(at)) {
+            (Some(anchor), Some(Event::Start(Tag::Link { dest_url, .. }))) => {
+                *dest_url = CowStr::from(format!("#{anchor}"));
+            }
+            _ => {
+                // The link's start and end (two events on) say nothing: its text stays.
+                for i in [at, at + 2] {
+                    if let Some(e) = events.get_mut(i) {
+                        *e = Event::Text(CowStr::from(""));
+                    }
+                }
+            }
+        }
     }
 }
 

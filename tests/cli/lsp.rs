@@ -406,6 +406,36 @@ fn lsp_checks_fixes_completes_and_navigates_like_an_editor_needs() {
         position_of(&target_text, "## Scope")
     );
 
+    // On a wiki link to a heading, named by its text: the same.
+    let wiki = text.replace(
+        "- [ ] Check the [scope]",
+        "- [ ] Read [[Refund requests#roles and responsibilities]]\n- [ ] Check the [scope]",
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&repo, EDITED), "version": 6},
+               "contentChanges": [{"text": wiki}]}),
+    );
+    let target = client.request(
+        "textDocument/definition",
+        doc(&repo, EDITED, position_of(&wiki, "[[Refund")),
+    );
+    assert_eq!(target["uri"], uri(&repo, TARGET));
+    assert_eq!(
+        target["range"]["start"],
+        position_of(&target_text, "## Roles and Responsibilities")
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        doc(&repo, EDITED, position_of(&wiki, "[[Refund")),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("**SOP-0001** · Refund requests")
+            && shown.contains("Section: **Roles and Responsibilities**"),
+        "{shown}"
+    );
+
     // And on an id: the SOP's file, at its id.
     let target = client.request(
         "textDocument/definition",

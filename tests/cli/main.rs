@@ -50,4 +50,5 @@ mod stats;
 mod tabs;
 mod tags_trust;
 mod validate;
+mod wiki;
 mod windows_files;

@@ -99,6 +99,8 @@ struct Build<'a> {
     /// Files the text in force of an SOP links that are not now as its release committed
     /// them: (id, version, path, how).
     since_release: std::sync::Mutex<BTreeSet<(String, String, String, SinceRelease)>>,
+    /// The names wiki links find documents and files by, made when the first one is met.
+    wiki: crate::repo::wiki::LazyIndex<'a>,
 }
 
 impl Build<'_> {
@@ -235,6 +237,10 @@ pub(super) fn render_all(
         lost_links: std::sync::Mutex::default(),
         body_words: std::sync::Mutex::default(),
         since_release: std::sync::Mutex::default(),
+        wiki: crate::repo::wiki::LazyIndex::new(move || {
+            let files = crate::publishable::Tracked::load(&repo.root).files(&repo.root);
+            crate::repo::wiki::index_of(&corpus.sops, &files)
+        }),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);

@@ -318,6 +318,7 @@ impl Build<'_> {
             config: &self.repo.settings.config.links,
             lost: &self.lost_links,
             release: at_release.as_ref(),
+            wiki: &self.wiki,
         };
         let words = self.body_words(self.language_of(sop));
         let (body, sections) = if search {

@@ -1,0 +1,648 @@
+//! Wiki links (`[[Escalation policy]]`, `[[Escalation policy#Contacts|the contacts]]`,
+//! `![[diagram.png]]`), as GitHub and GitLab wikis, Obsidian, Foam and MkDocs' roamlinks and
+//! ezlinks plugins write them: how one reads, and which document or file of the repository it
+//! names.
+//!
+//! pulldown-cmark finds them (`Options::ENABLE_WIKILINKS`, in [`super::markdown::options`]),
+//! so code spans, code blocks, HTML comments and `\[[` are never read as links. This module reads the text of one,
+//! and resolves its page the way wikis do:
+//!
+//! - by an SOP's id (`[[SOP-0003]]`);
+//! - by file name without extension, upper and lower case alike, and spaces, `-` and `_`
+//!   alike (GitHub wikis store `[[Escalation policy]]` as `Escalation-policy.md`);
+//! - by an SOP's title (`title:` in its front matter);
+//! - by a path (`[[support/refund]]`), relative to the document's folder, the repository root,
+//!   or any folder (as Obsidian finds the shortest path that is unique).
+//!
+//! The first of these ways that finds anything decides; two documents found the same way is
+//! ambiguous, and an error that names both. An embed (`![[x.png]]`) names a file anywhere in
+//! the repository by its name, or by a path.
+//!
+//! Which side of `|` is the page differs: Obsidian, Foam, MkDocs' plugins, MediaWiki and
+//! pulldown-cmark read `[[Page|text]]`; GitHub wikis (Gollum) read `[[text|Page]]`. The first
+//! is the default; `[links] wiki_pipe = "text-first"` picks GitHub's ([`WikiPipe`]).
+//!
+//! Depends on nothing else in the crate but `files` (which extensions are Markdown).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Which side of `|` in `[[a|b]]` names the page.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum WikiPipe {
+    /// `[[Page|text]]`: Obsidian, Foam, MkDocs roamlinks/ezlinks, MediaWiki.
+    #[default]
+    PageFirst,
+    /// `[[text|Page]]`: GitHub wikis (Gollum).
+    TextFirst,
+}
+
+impl WikiPipe {
+    /// The value as written in `sop.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WikiPipe::PageFirst => "page-first",
+            WikiPipe::TextFirst => "text-first",
+        }
+    }
+}
+
+/// One wiki link, as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WikiLink<'a> {
+    /// `![[...]]`: an embed (a picture is shown, another file linked).
+    pub embed: bool,
+    /// The page (or file) part, trimmed; empty for `[[#Heading]]`.
+    pub page: &'a str,
+    /// The part after `#`, trimmed: a heading's text (or its anchor).
+    pub heading: Option<&'a str>,
+    /// The text to show, when the link gives one (`|text`).
+    pub text: Option<&'a str>,
+}
+
+impl<'a> WikiLink<'a> {
+    /// Read the wiki link `raw` starts with (`[[...]]` or `![[...]]`, anything may follow);
+    /// `None` when it is none or names nothing (`[[ ]]`).
+    pub fn parse(raw: &'a str, pipe: WikiPipe) -> Option<WikiLink<'a>> {
+        let (embed, rest) = match raw.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let rest = rest.strip_prefix("[[")?;
+        let inner = &rest[..memchr::memmem::find(rest.as_bytes(), b"]]")?];
+        let (target, text) = match inner.split_once('|') {
+            // `\|` inside a table cell keeps the table's column.
+            Some((a, b)) => {
+                let a = a.strip_suffix('\\').unwrap_or(a);
+                match pipe {
+                    WikiPipe::PageFirst => (a, Some(b)),
+                    WikiPipe::TextFirst => (b, Some(a)),
+                }
+            }
+            None => (inner, None),
+        };
+        let (page, heading) = match target.split_once('#') {
+            Some((p, h)) => (p.trim(), Some(h.trim()).filter(|h| !h.is_empty())),
+            None => (target.trim(), None),
+        };
+        if page.is_empty() && heading.is_none() {
+            return None;
+        }
+        Some(WikiLink {
+            embed,
+            page,
+            heading,
+            text: text.map(str::trim).filter(|t| !t.is_empty()),
+        })
+    }
+
+    /// The text a reader sees: the `|text`, else the page as written, else the heading.
+    pub fn shown(&self) -> &'a str {
+        match (self.text, self.page, self.heading) {
+            (Some(t), _, _) => t,
+            (None, "", Some(h)) => h,
+            (_, p, _) => p,
+        }
+    }
+
+    /// Whether the link names a picture to show (`![[flow.png]]`).
+    pub fn is_image(&self) -> bool {
+        self.embed && is_image_name(self.page)
+    }
+}
+
+/// Whether the file name `name` is a picture a page can show.
+pub fn is_image_name(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    [
+        "png", "jpg", "jpeg", "gif", "webp", "svg", "bmp", "avif", "ico",
+    ]
+    .iter()
+    .any(|e| ext.eq_ignore_ascii_case(e))
+}
+
+/// A page name as wikis compare them: lowercase, with spaces, `-` and `_` alike (runs of them
+/// count as one), without a Markdown extension.
+pub fn normalize(name: &str) -> String {
+    let name = name.trim();
+    let name = super::files::strip_markdown_extension(name);
+    let mut out = String::with_capacity(name.len());
+    let mut gap = false;
+    for c in name.chars() {
+        if matches!(c, ' ' | '-' | '_') || c.is_whitespace() {
+            gap = !out.is_empty() && !out.ends_with('/');
+        } else {
+            if gap && c != '/' {
+                out.push('-');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Where a wiki link leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WikiResolution {
+    /// The repository path of the document or file.
+    Found(String),
+    /// Nothing has that name; the closest name there is and its file, when one is close.
+    Missing {
+        /// `(name, path)`: a name that is close, and the file it names.
+        closest: Option<(String, String)>,
+    },
+    /// More than one document has that name: their paths, sorted.
+    Ambiguous(Vec<String>),
+}
+
+/// A document the index knows: its path, and for an SOP its id and title.
+#[derive(Debug, Clone, Default)]
+pub struct WikiDoc {
+    /// Repository path, `/`-separated.
+    pub path: String,
+    /// The SOP's id (not for a translation: it shares its source's).
+    pub id: Option<String>,
+    /// The SOP's title.
+    pub title: Option<String>,
+}
+
+/// The names of a repository's documents and files, for wiki links: made once per run, when
+/// the first wiki link is met.
+#[derive(Debug, Default)]
+pub struct WikiIndex {
+    /// Paths of the Markdown documents.
+    docs: Vec<String>,
+    /// The same, [`normalize`]d (without extension), for links written as paths.
+    stems: Vec<String>,
+    /// Documents by id, uppercase.
+    by_id: HashMap<String, Vec<usize>>,
+    /// Documents by file name without extension, normalized.
+    by_name: HashMap<String, Vec<usize>>,
+    /// Documents by title, normalized.
+    by_title: HashMap<String, Vec<usize>>,
+    /// Every file by its name, lowercase.
+    files_by_name: HashMap<String, Vec<String>>,
+    /// Every file by its path.
+    files: std::collections::HashSet<String>,
+    /// The names a writer may mean (file names with spaces, titles, ids), with their document.
+    names: Vec<(String, usize)>,
+}
+
+impl WikiIndex {
+    /// The index of `files` (every repository file, `/`-separated paths) and `docs` (the SOPs,
+    /// with ids and titles); a Markdown file that is no SOP is a document too.
+    pub fn new<'f>(files: impl IntoIterator<Item = &'f str>, docs: Vec<WikiDoc>) -> WikiIndex {
+        let mut index = WikiIndex::default();
+        // A document is known once: `files` holds only documents until they are all added.
+        let add = |index: &mut WikiIndex, doc: WikiDoc| {
+            if index.files.contains(&doc.path) {
+                return;
+            }
+            let i = index.docs.len();
+            let name = doc.path.rsplit('/').next().unwrap_or(&doc.path);
+            index.by_name.entry(normalize(name)).or_default().push(i);
+            let stem = super::files::strip_markdown_extension(name);
+            index.names.push((stem.replace(['-', '_'], " "), i));
+            if let Some(id) = &doc.id {
+                index.by_id.entry(id.to_uppercase()).or_default().push(i);
+                index.names.push((id.clone(), i));
+            }
+            if let Some(title) = doc.title.as_deref().filter(|t| !t.trim().is_empty()) {
+                index.by_title.entry(normalize(title)).or_default().push(i);
+                index.names.push((title.trim().to_string(), i));
+            }
+            index.files.insert(doc.path.clone());
+            index.stems.push(normalize(&doc.path));
+            index.docs.push(doc.path);
+        };
+        for doc in docs {
+            add(&mut index, doc);
+        }
+        for file in files {
+            let name = file.rsplit('/').next().unwrap_or(file);
+            index
+                .files_by_name
+                .entry(name.to_lowercase())
+                .or_default()
+                .push(file.to_string());
+            if super::files::strip_markdown_extension(file).len() < file.len() {
+                add(
+                    &mut index,
+                    WikiDoc {
+                        path: file.to_string(),
+                        ..WikiDoc::default()
+                    },
+                );
+            }
+            index.files.insert(file.to_string());
+        }
+        for paths in index.files_by_name.values_mut() {
+            paths.sort();
+            paths.dedup();
+        }
+        index
+    }
+
+    /// Where `link` (not a same-page one), written in the document at `from`, leads.
+    pub fn resolve(&self, from: &str, link: &WikiLink<'_>) -> WikiResolution {
+        let page = link.page;
+        let markdown = super::files::strip_markdown_extension(page).len() < page.len();
+        let has_extension = page
+            .rsplit('/')
+            .next()
+            .is_some_and(|n| n.contains('.') && !n.ends_with('.'));
+        if link.embed && has_extension && !markdown {
+            return self.resolve_file(from, page);
+        }
+        let found = |hits: Vec<usize>| -> Option<WikiResolution> {
+            let mut paths: Vec<String> = hits
+                .into_iter()
+                .filter_map(|i| self.docs.get(i).cloned())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            match paths.len() {
+                0 => None,
+                1 => paths.pop().map(WikiResolution::Found),
+                _ => Some(WikiResolution::Ambiguous(paths)),
+            }
+        };
+        if page.contains('/') {
+            let folder = from.rsplit_once('/').map_or("", |(d, _)| d);
+            let wanted = normalize(page.trim_start_matches('/'));
+            // Relative to the document's folder, then the root, then under any folder.
+            let matching = |keep: &dyn Fn(&str) -> bool| {
+                self.stems
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| keep(s))
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            };
+            let exact = |base: String| matching(&|s: &str| s == base);
+            let relative = super::links::join(folder, page)
+                .map(|p| exact(normalize(&p)))
+                .unwrap_or_default();
+            if let Some(r) = found(relative) {
+                return r;
+            }
+            if let Some(r) = found(exact(wanted.clone())) {
+                return r;
+            }
+            let suffix = format!("/{wanted}");
+            let anywhere = matching(&|s: &str| s.ends_with(&suffix));
+            if let Some(r) = found(anywhere) {
+                return r;
+            }
+            if link.embed
+                && let WikiResolution::Found(f) = self.resolve_file(from, page)
+            {
+                return WikiResolution::Found(f);
+            }
+            return self.missing(page);
+        }
+        let key = normalize(page);
+        for hits in [
+            self.by_id.get(&page.to_uppercase()),
+            self.by_name.get(&key),
+            self.by_title.get(&key),
+        ] {
+            if let Some(r) = hits.and_then(|h| found(h.clone())) {
+                return r;
+            }
+        }
+        if link.embed {
+            return self.resolve_file(from, page);
+        }
+        self.missing(page)
+    }
+
+    /// A file named by an embed: a path relative to the document's folder or the root, else
+    /// a file of that name anywhere (the same case first).
+    fn resolve_file(&self, from: &str, page: &str) -> WikiResolution {
+        let folder = from.rsplit_once('/').map_or("", |(d, _)| d);
+        for base in [folder, ""] {
+            if let Some(p) = super::links::join(base, page)
+                && self.files.contains(&p)
+            {
+                return WikiResolution::Found(p);
+            }
+        }
+        let name = page.rsplit('/').next().unwrap_or(page);
+        let Some(all) = self.files_by_name.get(&name.to_lowercase()) else {
+            return self.missing_file(name);
+        };
+        let same_case: Vec<&String> = all
+            .iter()
+            .filter(|p| p.rsplit('/').next() == Some(name) && p.ends_with(page))
+            .collect();
+        let any_case: Vec<&String> = all
+            .iter()
+            .filter(|p| p.to_lowercase().ends_with(&page.to_lowercase()))
+            .collect();
+        for hits in [same_case, any_case] {
+            match hits.as_slice() {
+                [] => {}
+                [one] => return WikiResolution::Found((*one).clone()),
+                many => {
+                    return WikiResolution::Ambiguous(many.iter().map(|p| (*p).clone()).collect());
+                }
+            }
+        }
+        self.missing(page)
+    }
+
+    /// No file is named `name`: the closest file name and its path.
+    fn missing_file(&self, name: &str) -> WikiResolution {
+        let wanted = name.to_lowercase();
+        let best = self
+            .files_by_name
+            .iter()
+            .filter_map(|(n, paths)| Some((strsim::jaro_winkler(&wanted, n), paths.first()?)))
+            .filter(|(score, _)| *score >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+        WikiResolution::Missing {
+            closest: best
+                .map(|(_, p)| (p.rsplit('/').next().unwrap_or(p).to_string(), p.to_string())),
+        }
+    }
+
+    /// Nothing is named `page`: the closest name (an id, a file name, a title) and its file.
+    fn missing(&self, page: &str) -> WikiResolution {
+        let wanted = normalize(page);
+        let best = self
+            .names
+            .iter()
+            .filter_map(|(name, i)| Some((name, self.docs.get(*i)?)))
+            .map(|(name, path)| (strsim::jaro_winkler(&wanted, &normalize(name)), name, path))
+            .filter(|(score, _, _)| *score >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.2.cmp(a.2)));
+        WikiResolution::Missing {
+            closest: best.map(|(_, n, p)| (n.clone(), p.clone())),
+        }
+    }
+}
+
+/// A [`WikiIndex`] made when first asked for (a repository without wiki links never makes
+/// one), shared by the threads that lint or render pages.
+pub struct LazyIndex<'a> {
+    index: std::sync::OnceLock<WikiIndex>,
+    make: Box<dyn Fn() -> WikiIndex + Send + Sync + 'a>,
+}
+
+impl<'a> LazyIndex<'a> {
+    /// An index that `make` makes, on first use.
+    pub fn new(make: impl Fn() -> WikiIndex + Send + Sync + 'a) -> LazyIndex<'a> {
+        LazyIndex {
+            index: std::sync::OnceLock::new(),
+            make: Box::new(make),
+        }
+    }
+
+    /// The index.
+    pub fn get(&self) -> &WikiIndex {
+        self.index.get_or_init(|| (self.make)())
+    }
+}
+
+impl std::fmt::Debug for LazyIndex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyIndex").finish_non_exhaustive()
+    }
+}
+
+/// The index of the SOPs `sops` (with their ids and titles) and the repository files `files`.
+pub fn index_of<'s>(sops: impl IntoIterator<Item = &'s super::Sop>, files: &[String]) -> WikiIndex {
+    let docs = sops
+        .into_iter()
+        .map(|sop| WikiDoc {
+            path: sop.path.clone(),
+            id: (!sop.is_translation())
+                .then(|| sop.id().map(str::to_string))
+                .flatten(),
+            title: sop.meta.title.as_ref().map(|t| t.value.clone()),
+        })
+        .collect();
+    WikiIndex::new(files.iter().map(String::as_str), docs)
+}
+
+/// The anchor of the heading `heading` (a wiki link's `#Heading`, as written) among `texts`
+/// (the headings' texts) and `anchors` (their anchors, in the same order): the heading whose
+/// text is the same (upper and lower case, spaces, `-` and `_` alike), else an anchor written
+/// as it is.
+pub fn heading_anchor<'h>(heading: &str, texts: &[&str], anchors: &'h [String]) -> Option<&'h str> {
+    // Most links write the heading as it is: found without making a name of each heading.
+    if let Some(i) = texts.iter().position(|t| t.eq_ignore_ascii_case(heading)) {
+        return anchors.get(i).map(String::as_str);
+    }
+    let wanted = normalize(heading);
+    texts
+        .iter()
+        .position(|t| normalize(t) == wanted)
+        .and_then(|i| anchors.get(i))
+        .or_else(|| anchors.iter().find(|a| *a == heading))
+        .map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(raw: &str) -> Option<WikiLink<'_>> {
+        WikiLink::parse(raw, WikiPipe::PageFirst)
+    }
+
+    #[test]
+    fn every_form_is_read() {
+        let l = link("[[Escalation policy]] and more").unwrap();
+        assert_eq!(
+            (l.embed, l.page, l.heading, l.text),
+            (false, "Escalation policy", None, None)
+        );
+        assert_eq!(l.shown(), "Escalation policy");
+        let l = link("[[Escalation policy|the escalation rules]]").unwrap();
+        assert_eq!(
+            (l.page, l.text),
+            ("Escalation policy", Some("the escalation rules"))
+        );
+        assert_eq!(l.shown(), "the escalation rules");
+        let l = link("[[Escalation policy#Contacts]]").unwrap();
+        assert_eq!((l.page, l.heading), ("Escalation policy", Some("Contacts")));
+        assert_eq!(l.shown(), "Escalation policy");
+        let l = link("[[ Escalation policy # Contacts | who to call ]]").unwrap();
+        assert_eq!(
+            (l.page, l.heading, l.text),
+            ("Escalation policy", Some("Contacts"), Some("who to call"))
+        );
+        let l = link("[[#Contacts]]").unwrap();
+        assert_eq!(
+            (l.page, l.heading, l.shown()),
+            ("", Some("Contacts"), "Contacts")
+        );
+        let l = link("![[diagram.png]]").unwrap();
+        assert!(l.embed && l.is_image());
+        assert!(!link("![[form.pdf]]").unwrap().is_image());
+        assert_eq!(link("[[ ]]"), None);
+        assert_eq!(link("[[#]]"), None);
+        assert_eq!(link("[[open"), None);
+        // GitHub wikis put the text first.
+        let l = WikiLink::parse(
+            "[[the escalation rules|Escalation policy]]",
+            WikiPipe::TextFirst,
+        )
+        .unwrap();
+        assert_eq!(
+            (l.page, l.text),
+            ("Escalation policy", Some("the escalation rules"))
+        );
+        // `\|` in a table cell.
+        let l = link("[[Escalation policy\\|rules]]").unwrap();
+        assert_eq!((l.page, l.text), ("Escalation policy", Some("rules")));
+    }
+
+    #[test]
+    fn names_compare_as_wikis_compare_them() {
+        assert_eq!(normalize("Escalation-policy.md"), "escalation-policy");
+        assert_eq!(normalize("escalation_policy"), "escalation-policy");
+        assert_eq!(normalize(" Escalation  Policy "), "escalation-policy");
+        assert_eq!(normalize("Support / Refund"), "support/refund");
+    }
+
+    fn index() -> WikiIndex {
+        WikiIndex::new(
+            [
+                "docs/Escalation-policy.md",
+                "docs/support/refund.md",
+                "docs/billing/refund.md",
+                "docs/Home.md",
+                "assets/diagram.png",
+                "docs/img/Diagram.png",
+                "docs/img/flow.png",
+                "sops/x/SOP-0003-payouts.md",
+            ],
+            vec![WikiDoc {
+                path: "sops/x/SOP-0003-payouts.md".into(),
+                id: Some("SOP-0003".into()),
+                title: Some("Creator payouts".into()),
+            }],
+        )
+    }
+
+    fn resolve(from: &str, raw: &str) -> WikiResolution {
+        index().resolve(from, &link(raw).unwrap())
+    }
+
+    fn found(p: &str) -> WikiResolution {
+        WikiResolution::Found(p.into())
+    }
+
+    #[test]
+    fn pages_are_found_by_name_id_title_and_path() {
+        let from = "docs/Home.md";
+        for raw in [
+            "[[Escalation policy]]",
+            "[[escalation-policy]]",
+            "[[ESCALATION_POLICY]]",
+            "[[Escalation-policy.md]]",
+        ] {
+            assert_eq!(
+                resolve(from, raw),
+                found("docs/Escalation-policy.md"),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            resolve(from, "[[sop-0003]]"),
+            found("sops/x/SOP-0003-payouts.md")
+        );
+        assert_eq!(
+            resolve(from, "[[Creator Payouts]]"),
+            found("sops/x/SOP-0003-payouts.md")
+        );
+        assert_eq!(
+            resolve(from, "[[support/refund]]"),
+            found("docs/support/refund.md")
+        );
+        assert_eq!(
+            resolve(from, "[[docs/billing/refund]]"),
+            found("docs/billing/refund.md")
+        );
+        assert_eq!(
+            resolve(from, "[[refund]]"),
+            WikiResolution::Ambiguous(vec![
+                "docs/billing/refund.md".into(),
+                "docs/support/refund.md".into()
+            ])
+        );
+        match resolve(from, "[[Escalation polcy]]") {
+            WikiResolution::Missing { closest } => assert_eq!(
+                closest,
+                Some((
+                    "Escalation policy".into(),
+                    "docs/Escalation-policy.md".into()
+                ))
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            resolve(from, "[[Nothing like it]]"),
+            WikiResolution::Missing { closest: None }
+        );
+    }
+
+    #[test]
+    fn embeds_find_files_by_name_anywhere_or_by_path() {
+        let from = "docs/Home.md";
+        assert_eq!(resolve(from, "![[flow.png]]"), found("docs/img/flow.png"));
+        assert_eq!(
+            resolve(from, "![[img/flow.png]]"),
+            found("docs/img/flow.png")
+        );
+        assert_eq!(resolve(from, "![[FLOW.PNG]]"), found("docs/img/flow.png"));
+        // The same case first: `diagram.png` and `Diagram.png` are two files.
+        assert_eq!(
+            resolve(from, "![[diagram.png]]"),
+            found("assets/diagram.png")
+        );
+        assert_eq!(
+            resolve(from, "![[Diagram.png]]"),
+            found("docs/img/Diagram.png")
+        );
+        assert!(matches!(
+            resolve(from, "![[DIAGRAM.png]]"),
+            WikiResolution::Ambiguous(v) if v.len() == 2
+        ));
+        // Embedding a page links to it.
+        assert_eq!(resolve(from, "![[Home]]"), found("docs/Home.md"));
+        assert_eq!(
+            resolve(from, "![[flwo.png]]"),
+            WikiResolution::Missing {
+                closest: Some(("flow.png".into(), "docs/img/flow.png".into()))
+            }
+        );
+    }
+
+    #[test]
+    fn headings_are_found_by_their_text_or_anchor() {
+        let anchors = vec!["contacts".to_string(), "on-call-rota".to_string()];
+        let texts = ["Contacts", "On-call rota"];
+        assert_eq!(
+            heading_anchor("contacts", &texts, &anchors),
+            Some("contacts")
+        );
+        assert_eq!(
+            heading_anchor("On call rota", &texts, &anchors),
+            Some("on-call-rota")
+        );
+        assert_eq!(
+            heading_anchor("on-call-rota", &texts, &anchors),
+            Some("on-call-rota")
+        );
+        assert_eq!(heading_anchor("Contcts", &texts, &anchors), None);
+    }
+}

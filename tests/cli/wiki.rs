@@ -1,0 +1,276 @@
+//! Wiki links (`[[Escalation policy]]`, `[[Escalation policy#Contacts|who to call]]`,
+//! `![[diagram.png]]`) in a repository kept as a wiki: pages named like GitHub wiki pages
+//! (`Escalation-policy.md`), in a folder `sop.toml` names. Lint reports the broken ones with
+//! the rules for links, where they are and with the name meant; the site makes the rest links
+//! and images.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::publish::{broken_links, tree};
+use crate::support::{SopRepo, sop_text};
+
+/// A wiki-shaped repository: `sop.toml` with `[sops] dir = "wiki"`, `file_names = "any"` and
+/// `extra` after it; the approved `wiki/Home.md` (SOP-0001, `body` under `## Links`), the
+/// approved `wiki/Escalation-policy.md` (SOP-0002, with `## Contacts`) and a picture.
+fn wiki_repo(extra: &str, body: &str) -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        "sop.toml",
+        &format!("[sops]\ndir = \"wiki\"\nfile_names = \"any\"\n{extra}"),
+    );
+    repo.write(
+        "wiki/Home.md",
+        &format!(
+            "{}\n## Links\n\n{body}\n",
+            sop_text("SOP-0001", "Home", "checklist", "approved")
+        ),
+    );
+    repo.write(
+        "wiki/Escalation-policy.md",
+        &format!(
+            "{}\n## Contacts\n\nThe duty manager.\n",
+            sop_text("SOP-0002", "Escalation policy", "checklist", "approved")
+        ),
+    );
+    repo.write_bytes("wiki/images/diagram.png", b"\x89PNG\r\n\x1a\n");
+    repo.commit("wiki pages");
+    repo
+}
+
+/// `(rule, line, column, message, help)` of every finding of `sop lint` about links.
+fn link_findings(repo: &SopRepo) -> Vec<(String, u64, u64, String, String)> {
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    findings
+        .iter()
+        .filter(|f| {
+            let rule = f["rule"].as_str().unwrap_or_default();
+            rule.starts_with("link-") || rule.starts_with("anchor-") || rule.starts_with("image-")
+        })
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+                f["help"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The line of `wiki/Home.md` that holds `text`.
+fn line_of(repo: &SopRepo, text: &str) -> u64 {
+    let source = repo.read("wiki/Home.md");
+    source.lines().position(|l| l.contains(text)).unwrap() as u64 + 1
+}
+
+/// Publish, check every link of the site, and return it.
+fn publish(repo: &SopRepo) -> BTreeMap<String, Vec<u8>> {
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    let site = tree(&repo.path("public"));
+    assert_eq!(broken_links(&site), Vec::<String>::new());
+    site
+}
+
+/// The page of SOP `id`.
+fn page(site: &BTreeMap<String, Vec<u8>>, id: &str) -> String {
+    String::from_utf8(site[&format!("sops/{id}.html")].clone()).unwrap()
+}
+
+const GOOD: &str = "- Read [[Escalation policy]] first.\n\
+                    - Then [[Escalation policy#Contacts|who to call]], or [[SOP-0002]].\n\
+                    - ![[diagram.png]]\n\
+                    - Same page: [[#Checklist]]\n\
+                    - Code is text: `[[Nowhere]]`, and so is \\[[Nowhere]].";
+
+#[test]
+fn wiki_links_that_lead_somewhere_pass_lint_and_become_links_and_images() {
+    let repo = wiki_repo("", GOOD);
+    assert_eq!(link_findings(&repo), Vec::new());
+    let site = publish(&repo);
+    let home = page(&site, "SOP-0001");
+    assert!(
+        home.contains("href=\"../sops/SOP-0002.html\">Escalation policy</a>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("href=\"../sops/SOP-0002.html#contacts\">who to call</a>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("href=\"../sops/SOP-0002.html\">SOP-0002</a>"),
+        "{home}"
+    );
+    assert!(home.contains("href=\"#checklist\">Checklist</a>"), "{home}");
+    assert!(
+        home.contains("src=\"../files/wiki/images/diagram.png\" alt=\"diagram.png\""),
+        "{home}"
+    );
+    assert!(site.contains_key("files/wiki/images/diagram.png"));
+    assert!(home.contains("<code>[[Nowhere]]</code>"), "{home}");
+    assert!(home.contains("so is [[Nowhere]]."), "{home}");
+}
+
+#[test]
+fn lint_reports_a_broken_wiki_link_and_heading_where_they_are_with_the_name_meant() {
+    let repo = wiki_repo(
+        "",
+        "- [[Escalation polcy]]\n- [[Escalation policy#Contcts]]\n- ![[diagam.png]]\n- [[#Nowhere]]",
+    );
+    let found = link_findings(&repo);
+    let got: Vec<(&str, u64, u64)> = found.iter().map(|f| (f.0.as_str(), f.1, f.2)).collect();
+    assert_eq!(
+        got,
+        [
+            ("link-broken", line_of(&repo, "polcy"), 3),
+            ("anchor-broken", line_of(&repo, "Contcts"), 3),
+            ("image-missing", line_of(&repo, "diagam"), 3),
+            ("anchor-broken", line_of(&repo, "Nowhere"), 3),
+        ],
+        "{found:#?}"
+    );
+    assert_eq!(found[0].3, "no document is named `Escalation polcy`");
+    assert_eq!(
+        found[0].4,
+        "did you mean `Escalation policy` (wiki/Escalation-policy.md)?"
+    );
+    assert_eq!(
+        found[1].3,
+        "`wiki/Escalation-policy.md` has no heading `Contcts`"
+    );
+    assert_eq!(found[1].4, "did you mean `[[Escalation policy#Contacts]]`?");
+    assert_eq!(found[2].3, "no file is named `diagam.png`");
+    assert_eq!(found[3].3, "this SOP has no heading `Nowhere`");
+    assert_eq!(
+        found[2].4,
+        "did you mean `diagram.png` (wiki/images/diagram.png)?"
+    );
+
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "human", "--color", "never"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+
+    // On the site, a wiki link that leads nowhere is its text, without brackets.
+    let site = publish(&repo);
+    let home = page(&site, "SOP-0001");
+    assert!(home.contains("<li>Escalation polcy</li>"), "{home}");
+    assert!(home.contains("<li>Nowhere</li>"), "{home}");
+    assert!(!home.contains("[["), "{home}");
+}
+
+#[test]
+fn a_name_two_pages_share_is_reported_with_both() {
+    let repo = wiki_repo("", "- [[Refund]]");
+    repo.write("wiki/support/Refund.md", "# Refund\n");
+    repo.write("wiki/billing/refund.md", "# Refund\n");
+    repo.commit("two refunds");
+    let found = link_findings(&repo);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        (
+            found[0].0.as_str(),
+            found[0].3.as_str(),
+            found[0].4.as_str()
+        ),
+        (
+            "link-broken",
+            "more than one document is named `Refund`: `wiki/billing/refund.md` and `wiki/support/Refund.md`",
+            "write the path of the one you mean, such as `[[wiki/billing/refund]]`"
+        )
+    );
+    // The path it suggests is one the link can take.
+    let repo2 = wiki_repo("", "- [[wiki/billing/refund]] and [[support/Refund]]");
+    repo2.write("wiki/support/Refund.md", "# Refund\n");
+    repo2.write("wiki/billing/refund.md", "# Refund\n");
+    repo2.commit("two refunds");
+    let found = link_findings(&repo2);
+    assert!(found.iter().all(|f| f.0 != "link-broken"), "{found:#?}");
+}
+
+#[test]
+fn sops_that_share_a_title_are_told_apart_by_their_ids() {
+    let repo = wiki_repo("", "- [[Refund rules]]");
+    repo.write(
+        "wiki/payments/Refunds.md",
+        &sop_text("SOP-0003", "Refund rules", "checklist", "approved"),
+    );
+    repo.write(
+        "wiki/old/Refunds-2019.md",
+        &sop_text("SOP-0004", "Refund rules", "checklist", "draft"),
+    );
+    repo.commit("two SOPs of one title");
+    let found = link_findings(&repo);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].4,
+        "write the id of the one you mean: `[[SOP-0004]]` or `[[SOP-0003]]`"
+    );
+}
+
+#[test]
+fn a_wiki_link_to_a_draft_shows_as_a_markdown_link_to_it_does() {
+    let repo = wiki_repo(
+        "",
+        "- Wiki: [[Night shift handover]]\n- Markdown: [Night shift handover](Night-shift-handover.md)",
+    );
+    repo.write(
+        "wiki/Night-shift-handover.md",
+        &sop_text("SOP-0003", "Night shift handover", "checklist", "draft"),
+    );
+    repo.commit("a draft");
+    assert_eq!(link_findings(&repo), Vec::new());
+    let home = page(&publish(&repo), "SOP-0001");
+    // The draft has no page: both show their text, neither is a link.
+    assert!(
+        home.contains("<li>Wiki: Night shift handover</li>")
+            && home.contains("<li>Markdown: Night shift handover</li>"),
+        "{home}"
+    );
+}
+
+#[test]
+fn github_wikis_put_the_text_first_when_sop_toml_says_so() {
+    let body = "- [[who to call|Escalation policy#Contacts]]";
+    let github = wiki_repo("\n[links]\nwiki_pipe = \"text-first\"\n", body);
+    assert_eq!(link_findings(&github), Vec::new());
+    let home = page(&publish(&github), "SOP-0001");
+    assert!(home.contains("#contacts\">who to call</a>"), "{home}");
+    // Read page first, the text is no page: the help says how to read it the other way.
+    let obsidian = wiki_repo("", body);
+    let found = link_findings(&obsidian);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].4.contains("`Escalation policy` is a document")
+            && found[0].4.contains("wiki_pipe = \"text-first\""),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn wiki_links_off_leaves_the_brackets_as_text() {
+    let repo = wiki_repo(
+        "\n[links]\nwiki = false\n",
+        "- [[Escalation polcy]] and a[[0]]",
+    );
+    assert_eq!(link_findings(&repo), Vec::new());
+    let home = page(&publish(&repo), "SOP-0001");
+    assert!(
+        home.contains("<li>[[Escalation polcy]] and a[[0]]</li>"),
+        "{home}"
+    );
+}
