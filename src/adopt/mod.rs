@@ -212,6 +212,21 @@ pub fn needs_id(settings: &Settings, sop: &Sop) -> bool {
     !is_adopted(settings, sop)
         && !has(settings, sop.front_matter.as_ref(), "id")
         && sop.file_name.id.is_none()
+        && kept_id(settings, sop.front_matter.as_ref()).is_none()
+}
+
+/// When `sop`'s id has another name and `id:` is kept for another tool (a Docusaurus page
+/// id), an `id:` of this repository's form: the id the document already has, carried over.
+fn kept_id(settings: &Settings, fm: Option<&FrontMatter>) -> Option<String> {
+    if !settings.keys.kept_for_another_tool("id") {
+        return None;
+    }
+    match &fm?.get("id")?.value {
+        Value::Text(t) if id_number(t.trim(), &settings.ids).is_some() => {
+            Some(t.trim().to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Plan the adoption of `sop`.
@@ -265,7 +280,7 @@ pub fn plan(
         let key = settings.keys.written("id");
         // Under its own name, `id:` may be a site generator's page id rather than a wrong one.
         let generator = if key == "id" {
-            "; if it is your site generator's own page id (Docusaurus reads `id:`), keep it and give sop's id another key: write `aliases = { id = \"sop_id\" }` and `allow = [\"id\"]` under `[front_matter]` in sop.toml, then run `sop adopt` again"
+            "; if it is your site generator's own page id (Docusaurus reads `id:`), keep it and give sop's id another key: under `[front_matter]` in sop.toml, write `aliases = { id = \"sop_id\" }` (or add `id = \"sop_id\"` to the `aliases` you have) and add `\"id\"` to `allow`, then run `sop adopt` again"
         } else {
             ""
         };
@@ -293,7 +308,9 @@ pub fn plan(
     let mut written: Vec<Written> = Vec::new();
 
     if !has("id") {
-        match sop.file_name.id.clone().or_else(|| facts.new_id.clone()) {
+        let kept = kept_id(settings, fm);
+        match kept.or_else(|| sop.file_name.id.clone()).or_else(|| facts.new_id.clone()) {
+            Some(id) if kept_id(settings, fm).is_some() => push(&mut written, "id", id, "from its `id:`, which stays as the page id".into()),
             Some(id) if sop.file_name.id.is_some() => push(&mut written, "id", id, "from the file name".into()),
             Some(id) => push(&mut written, "id", id, "the next free number".into()),
             None => out.undecided.push(ToDo::new(Some(rules::KEY_MISSING.id), format!(

@@ -130,40 +130,44 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         approvers: args.approvers.clone(),
     };
 
-    // On a Docusaurus site `id:` is the page id: `sop`'s id is planned under another name.
-    let docusaurus = docusaurus_settings(&repo, &sops);
-    let settings = docusaurus.as_ref().unwrap_or(&repo.settings);
-
     // Ids: the next free numbers, in path order, under the lock `sop new` takes.
     let _lock = super::new::IdLock::acquire(&repo)?;
     let front_ids: Vec<&str> = corpus.sops.iter().filter_map(|s| s.id()).collect();
-    let (mut next, like) = scaffold::highest_id(&repo, front_ids.iter().copied());
-    let mut plans: Vec<(&Sop, Plan)> = Vec::new();
-    for sop in sops {
-        let mut facts = Facts::default();
-        if adopt::needs_id(settings, sop) {
-            next = next.saturating_add(1);
-            facts.new_id = scaffold::format_id(&repo, next, like.as_deref());
+    let (highest, like) = scaffold::highest_id(&repo, front_ids.iter().copied());
+    let plan_all = |settings: &Settings, refusals: &mut Vec<String>| {
+        let mut next = highest;
+        let mut plans: Vec<(&Sop, Plan)> = Vec::new();
+        for &sop in &sops {
+            let mut facts = Facts::default();
+            if adopt::needs_id(settings, sop) {
+                next = next.saturating_add(1);
+                facts.new_id = scaffold::format_id(&repo, next, like.as_deref());
+            }
+            if let Some(h) = by_path.get(sop.path.as_str()) {
+                facts.last_commit = h.commits.first().map(|c| c.date.clone());
+                facts.first_commit = h.commits.last().map(|c| c.date.clone());
+                facts.top_author = top_author(h);
+            }
+            if let Some(o) = &owners {
+                let file = o
+                    .path
+                    .strip_prefix(&work_tree)
+                    .unwrap_or(&o.path)
+                    .display()
+                    .to_string();
+                facts.code_owners =
+                    Some((o.owners(&format!("{prefix}{}", sop.path)).to_vec(), file));
+            }
+            match adopt::plan(settings, sop, &facts, &choices) {
+                Ok(p) => plans.push((sop, p)),
+                Err(e) => refusals.push(format!("{}: {e}", sop.path)),
+            }
         }
-        if let Some(h) = by_path.get(sop.path.as_str()) {
-            facts.last_commit = h.commits.first().map(|c| c.date.clone());
-            facts.first_commit = h.commits.last().map(|c| c.date.clone());
-            facts.top_author = top_author(h);
-        }
-        if let Some(o) = &owners {
-            let file = o
-                .path
-                .strip_prefix(&work_tree)
-                .unwrap_or(&o.path)
-                .display()
-                .to_string();
-            facts.code_owners = Some((o.owners(&format!("{prefix}{}", sop.path)).to_vec(), file));
-        }
-        match adopt::plan(settings, sop, &facts, &choices) {
-            Ok(p) => plans.push((sop, p)),
-            Err(e) => refusals.push(format!("{}: {e}", sop.path)),
-        }
-    }
+        plans
+    };
+    // On a Docusaurus site `id:` is the page id: `sop`'s id is planned under another name.
+    let mut docusaurus = docusaurus_settings(&repo, &sops);
+    let mut plans = plan_all(docusaurus.as_ref().unwrap_or(&repo.settings), &mut refusals);
 
     let mut out = anstream::stdout().lock();
     if !refusals.is_empty() {
@@ -181,9 +185,22 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
+    let mut config = {
+        let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
+        let settings = docusaurus.as_ref().unwrap_or(&repo.settings);
+        let id_key = docusaurus.as_ref().map(|s| s.keys.written("id"));
+        config_change(&repo, settings, &changing, &exclude, id_key)?
+    };
+    // Files written for settings that `sop.toml` does not get would not read as planned: when
+    // the edit is refused, the files are planned again under the settings as they are.
+    if config.refused.is_some() && docusaurus.take().is_some() {
+        refusals.clear();
+        plans = plan_all(&repo.settings, &mut refusals);
+        let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
+        config = config_change(&repo, &repo.settings, &changing, &exclude, None)?;
+    }
+    let settings = docusaurus.as_ref().unwrap_or(&repo.settings);
     let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
-    let id_key = docusaurus.as_ref().map(|s| s.keys.written("id"));
-    let config = config_change(&repo, settings, &changing, &exclude, id_key)?;
     let errors = match remaining_errors(&repo, &corpus, &plans, config.new.as_deref())? {
         Ok(errors) => errors,
         Err(e) => {

@@ -463,7 +463,10 @@ fn shape(names: &KeyNames, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
 /// A key written both under its own name and under the repository's alias for it.
 fn key_and_alias(names: &KeyNames, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
     // A name the team keeps for another tool (`allow`) is its own key, not a second copy.
-    for (name, alias) in names.aliases().filter(|(name, _)| !names.is_allowed(name)) {
+    for (name, alias) in names
+        .aliases()
+        .filter(|(name, _)| !names.kept_for_another_tool(name))
+    {
         let (Some(own), Some(_)) = (fm.get(name), fm.get(alias)) else {
             continue;
         };
@@ -540,7 +543,11 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
 /// what it says with an example for free text (so nobody copies the example as it is).
 fn required_help(key: &str, canonical: &str) -> String {
     let (what, example) = match canonical {
-        "id" => return format!("write it as `{key}: SOP-0001`, with this SOP's own number"),
+        "id" => {
+            return format!(
+                "write `{key}: ` and an id no other SOP has, in the form `SOP-0001`; `sop adopt` on this file writes the next free one"
+            );
+        }
         "type" => return format!("write it as `{key}: procedure` (or another type of `sop.toml`)"),
         "status" => return format!("write it as `{key}: draft` until the SOP is approved"),
         "version" => return format!("write it as `{key}: 0.1.0`; `sop release` raises it"),

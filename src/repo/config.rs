@@ -770,11 +770,11 @@ impl Settings {
         let keys =
             super::keys::KeyNames::new(&config.front_matter.aliases, &config.front_matter.allow)
                 .map_err(|e| {
-                    let at: &[&str] = match e {
-                        super::keys::KeyNameError::AllowsKey { .. } => &["front_matter", "allow"],
-                        _ => &["front_matter", "aliases", e.key()],
-                    };
-                    invalid(at, e.to_string(), Some(e.help()))
+                    invalid(
+                        &["front_matter", "aliases", e.key()],
+                        e.to_string(),
+                        Some(e.help()),
+                    )
                 })?;
         let mut types = BTreeMap::new();
         for (name, description, sections) in BUILTIN_TYPES {

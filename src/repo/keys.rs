@@ -236,12 +236,6 @@ pub enum KeyNameError {
         /// The alias given.
         alias: String,
     },
-    /// `allow` lists one of `sop`'s own keys that has no other name, so `sop` would lose it.
-    #[error("`allow` lists `{key}`, which is sop's own key")]
-    AllowsKey {
-        /// The key.
-        key: String,
-    },
     /// The alias is the name of another key, or of two keys.
     #[error("`{alias}` cannot be the name of `{key}`: it is already {taken}")]
     AliasTaken {
@@ -282,9 +276,6 @@ impl KeyNameError {
             KeyNameError::AliasTaken { alias, .. } => {
                 format!("give each key its own name, or remove the line with `\"{alias}\"`")
             }
-            KeyNameError::AllowsKey { key } => format!(
-                "to keep a key named `{key}` for another tool (a site generator's own `{key}:`), give sop's key another name too, for example `aliases = {{ {key} = \"sop_{key}\" }}`; otherwise remove `\"{key}\"` from `allow`"
-            ),
         }
     }
 
@@ -293,8 +284,7 @@ impl KeyNameError {
         match self {
             KeyNameError::UnknownKey { key, .. }
             | KeyNameError::NotAliasable { key, .. }
-            | KeyNameError::AliasTaken { key, .. }
-            | KeyNameError::AllowsKey { key } => key,
+            | KeyNameError::AliasTaken { key, .. } => key,
         }
     }
 }
@@ -360,16 +350,6 @@ impl KeyNames {
             }
             names.aliases.insert(key.name, alias);
         }
-        // A key of `sop` listed in `allow` is the team's key of that name (a site generator's
-        // `id:`), which `sop` then reads under its alias only; without an alias, `sop` would
-        // have no name left for its own key.
-        if let Some(own) = names
-            .allow
-            .iter()
-            .find(|a| spec(a).is_some_and(|k| !names.aliases.contains_key(k.name)))
-        {
-            return Err(KeyNameError::AllowsKey { key: own.clone() });
-        }
         Ok(names)
     }
 
@@ -385,9 +365,9 @@ impl KeyNames {
 
     /// The table entry a key written as `written` stands for: the key itself or the key it is
     /// the alias of. None for the team's own keys, even one named as a key of `sop` whose
-    /// own name the team keeps for another tool (`allow = ["id"]` with an alias for `id`).
+    /// own name the team keeps for another tool ([`KeyNames::kept_for_another_tool`]).
     pub fn key(&self, written: &str) -> Option<&'static Key> {
-        if self.is_allowed(written) {
+        if self.kept_for_another_tool(written) {
             return None;
         }
         spec(written).or_else(|| {
@@ -396,6 +376,13 @@ impl KeyNames {
                 .find(|(_, a)| *a == written)
                 .and_then(|(name, _)| spec(name))
         })
+    }
+
+    /// Whether the key `name` of `sop` is read only under its alias, its own name being the
+    /// team's key for another tool: `aliases = { id = "sop_id" }` with `allow = ["id"]` (a
+    /// Docusaurus page id). A key of `sop` listed in `allow` without an alias is still `sop`'s.
+    pub fn kept_for_another_tool(&self, name: &str) -> bool {
+        self.aliases.contains_key(name) && self.is_allowed(name)
     }
 
     /// Whether `written` is one of the team's keys that `sop` leaves alone.
@@ -408,7 +395,7 @@ impl KeyNames {
     pub fn field<'f>(&self, fm: &'f FrontMatter, name: &str) -> Option<&'f Field> {
         self.alias(name)
             .and_then(|a| fm.get(a))
-            .or_else(|| fm.get(name).filter(|_| !self.is_allowed(name)))
+            .or_else(|| fm.get(name).filter(|_| !self.kept_for_another_tool(name)))
     }
 
     /// Every name a file may use: the keys, their aliases and the allowed keys (for "did you
@@ -514,19 +501,14 @@ mod tests {
     }
 
     #[test]
-    fn a_key_of_sop_in_allow_needs_an_alias() {
-        let e = names(&[], &["id"]).unwrap_err();
-        assert_eq!(e, KeyNameError::AllowsKey { key: "id".into() });
-        assert_eq!(e.key(), "id");
-        assert!(
-            e.help()
-                .starts_with("to keep a key named `id` for another tool"),
-            "{}",
-            e.help()
-        );
-        assert!(e.help().contains("`aliases = { id = \"sop_id\" }`"));
-        assert!(names(&[("owner", "owner_slack")], &["owner"]).is_ok());
-        assert!(names(&[("owner", "owner_slack")], &["title"]).is_err());
+    fn a_key_of_sop_in_allow_without_an_alias_stays_sops() {
+        // As before aliases of `id` existed: such an `allow` entry changes nothing.
+        let n = names(&[], &["id", "tags"]).unwrap();
+        assert_eq!(n.key("id").map(|k| k.name), Some("id"));
+        assert!(!n.kept_for_another_tool("id"));
+        let text = "---\nid: SOP-0001\n---\n";
+        let fm = front_matter::parse(text, front_matter::split(text).yaml.unwrap());
+        assert_eq!(n.field(&fm, "id").unwrap().key, "id");
     }
 
     #[test]

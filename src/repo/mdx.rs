@@ -267,6 +267,13 @@ fn esm(block: &str) -> Option<Vec<String>> {
                     && r.get(word.len()..)
                         .is_some_and(|a| a.starts_with(char::is_whitespace)))
                 || r.starts_with(['{', '*']);
+            // And the statement must read as code, not as a sentence that starts with the
+            // word ("export default settings to the shared drive"): an assignment, a call, a
+            // body or a `;`, or `export default Name` alone.
+            let after = r.get(word.len()..).unwrap_or_default().trim();
+            let ok = ok
+                && (r.contains(['=', '(', '{', ';', '*'])
+                    || (word == "default" && ident_len(after) == Some(after.len())));
             // A component the page makes itself (`export const Highlight = …`) is known too.
             let declared = r
                 .split_whitespace()
@@ -546,6 +553,10 @@ mod tests {
             "import {\n  A,\n  B,\n} from 'ab';",
             "export const toc = [];",
             "export default function Page() {}",
+            "export default Page",
+            "export {A, B};",
+            "export * from './parts';",
+            "export type Props = {title: string};",
             "import A from 'a';\nexport const b = 1;",
         ] {
             assert!(esm(block).is_some(), "{block}");
@@ -564,11 +575,24 @@ mod tests {
             "importing is slow",
             "import it",
             "export the report to CSV.",
+            "export default settings to the shared drive\nbefore you reset the terminal.",
+            "export const values to the finance sheet",
+            "export type and date of each case",
             "import X from",
             "import X from ''",
         ] {
             assert_eq!(esm(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_sentence_that_starts_with_export_stays_on_the_page() {
+        let md = "Before month end:\n\nexport default settings to the shared drive\nbefore you reset the terminal.\n\nDone.\n";
+        assert!(shown(md).contains(
+            "export default settings to the shared drive\nbefore you reset the terminal."
+        ));
+        let md = "Steps:\n\nexport const values to the finance sheet.\n";
+        assert!(shown(md).contains("export const values to the finance sheet."));
     }
 
     #[test]

@@ -755,7 +755,7 @@ fn a_docusaurus_page_id_is_kept_and_sop_writes_its_own_under_the_alias() {
     let r = docusaurus_repo("allow = [\"sidebar_position\"]\n", None);
     let out = adopt(&r, &["--dry-run"]);
     assert!(
-        out.contains("if it is your site generator's own page id (Docusaurus reads `id:`), keep it and give sop's id another key: write `aliases = { id = \"sop_id\" }` and `allow = [\"id\"]` under `[front_matter]` in sop.toml"),
+        out.contains("if it is your site generator's own page id (Docusaurus reads `id:`), keep it and give sop's id another key: under `[front_matter]` in sop.toml, write `aliases = { id = \"sop_id\" }` (or add `id = \"sop_id\"` to the `aliases` you have) and add `\"id\"` to `allow`"),
         "{out}"
     );
     // Written by hand, the alias is used.
@@ -862,19 +862,81 @@ fn a_docusaurus_page_id_is_kept_and_sop_writes_its_own_under_the_alias() {
 }
 
 #[test]
-fn a_key_of_sop_allowed_without_an_alias_is_a_configuration_error_with_its_line() {
-    let r = docusaurus_repo("allow = [\"id\"]\n", None);
-    let out = r.sop().arg("lint").assert().code(2);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(err.contains("sop.toml:6:"), "{err}");
+fn a_key_of_sop_allowed_without_an_alias_stays_sops_as_before() {
+    // `allow` listing `id` changed nothing before `id` could have an alias, and still does: the
+    // page id is read as sop's id, and lint says so.
+    let r = docusaurus_repo("allow = [\"id\", \"sidebar_position\"]\n", None);
+    let out = r.sop().arg("lint").assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("error[id-invalid]"), "{text}");
+    assert!(text.contains("refund-procedure"), "{text}");
+}
+
+#[test]
+fn on_a_docusaurus_site_an_id_of_sops_form_is_carried_over_and_others_numbered_after_it() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    r.write(
+        "docs/alpha.md",
+        "---\nid: SOP-0001\ntitle: Alpha\n---\n\nA.\n",
+    );
+    r.write(
+        "docs/refund.md",
+        "---\nid: refund\ntitle: Refund\n---\n\nSee [Alpha](alpha.md).\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
     assert!(
-        err.contains("`allow` lists `id`, which is sop's own key"),
-        "{err}"
+        out.contains("wrote sop_id: SOP-0001 (from its `id:`, which stays as the page id)"),
+        "{out}"
     );
     assert!(
-        err.contains(
-            "give sop's key another name too, for example `aliases = { id = \"sop_id\" }`"
+        out.contains("wrote sop_id: SOP-0002 (the next free number)"),
+        "{out}"
+    );
+    assert!(
+        r.read("docs/alpha.md")
+            .starts_with("---\nsop_id: SOP-0001\nid: SOP-0001\n")
+    );
+    assert!(
+        r.read("docs/refund.md")
+            .starts_with("---\nsop_id: SOP-0002\nid: refund\n")
+    );
+}
+
+#[test]
+fn when_sop_toml_cannot_take_the_alias_the_documents_are_adopted_as_it_reads_them() {
+    let r = SopRepo::new();
+    // `file_names = "id-slug"` written on purpose: adopt does not change that choice, so it
+    // cannot write its settings, the alias among them.
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"docs\"\nfile_names = \"id-slug\"\n",
+    );
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    r.write(
+        "docs/refund.md",
+        "---\nid: refund\ntitle: Refund\n---\n\nx\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(out.contains("not changed:"), "{out}");
+    assert_eq!(
+        r.read("sop.toml"),
+        "[sops]\ndir = \"docs\"\nfile_names = \"id-slug\"\n"
+    );
+    let text = r.read("docs/refund.md");
+    assert!(!text.contains("sop_id"), "{text}");
+    assert!(text.starts_with("---\nid: refund\n"), "{text}");
+    assert!(
+        out.contains(
+            "to do: `id: refund` in docs/refund.md is not an id of this repository's form"
         ),
-        "{err}"
+        "{out}"
     );
+    // Running it again changes nothing.
+    let again = adopt(&r, &[]);
+    assert!(!again.contains("wrote"), "{again}");
+    assert_eq!(r.read("docs/refund.md"), text);
 }
