@@ -185,7 +185,13 @@ fn comments(text: &str, in_code: &dyn Fn(usize) -> bool, out: &mut Vec<Range<usi
         else {
             return;
         };
-        if in_code(start) {
+        // A comment never runs into code: one that starts in prose and ends inside or past a
+        // code block is text (an unclosed `{/*` must not hide a fence and the steps after it).
+        let crosses_code = in_code(end - 1)
+            || text
+                .get(start..end)
+                .is_some_and(|c| c.contains("```") || c.contains("~~~"));
+        if in_code(start) || crosses_code {
             from = start + 3;
         } else {
             out.push(start..end);
@@ -627,6 +633,9 @@ mod tests {
         assert!(text.contains("`{/* code */}`"), "{text}");
         assert!(text.contains("and           go."), "{text}");
         assert!(text.contains("```\n{/* kept */}\n```"), "{text}");
+        // Never closed in prose: the `*/}` inside a later code block does not close it.
+        let md = "Step {/* unclosed.\n\n```\nrun */}\n```\n\nLast step.\n";
+        assert_eq!(shown(md), md);
     }
 
     #[test]
