@@ -13,14 +13,20 @@ use serde_json::Value;
 use crate::publish::{broken_links, tree};
 use crate::support::{SopRepo, sop_text};
 
-/// A wiki-shaped repository: `sop.toml` with `[sops] dir = "wiki"`, `file_names = "any"` and
-/// `extra` after it; the approved `wiki/Home.md` (SOP-0001, `body` under `## Links`), the
+/// A wiki-shaped repository: `sop.toml` with `[sops] dir = "wiki"`, `file_names = "any"`,
+/// `[links] wiki = true` and `extra` after it; the approved `wiki/Home.md` (SOP-0001, `body` under `## Links`), the
 /// approved `wiki/Escalation-policy.md` (SOP-0002, with `## Contacts`) and a picture.
 fn wiki_repo(extra: &str, body: &str) -> SopRepo {
     let repo = SopRepo::new();
+    // Wiki links are off unless `sop.toml` turns them on: `extra` says how when it has `[links]`.
+    let links = if extra.contains("[links]") {
+        ""
+    } else {
+        "\n[links]\nwiki = true\n"
+    };
     repo.write(
         "sop.toml",
-        &format!("[sops]\ndir = \"wiki\"\nfile_names = \"any\"\n{extra}"),
+        &format!("[sops]\ndir = \"wiki\"\nfile_names = \"any\"\n{extra}{links}"),
     );
     repo.write(
         "wiki/Home.md",
@@ -246,7 +252,7 @@ fn a_wiki_link_to_a_draft_shows_as_a_markdown_link_to_it_does() {
 #[test]
 fn github_wikis_put_the_text_first_when_sop_toml_says_so() {
     let body = "- [[who to call|Escalation policy#Contacts]]";
-    let github = wiki_repo("\n[links]\nwiki_pipe = \"text-first\"\n", body);
+    let github = wiki_repo("\n[links]\nwiki = true\nwiki_pipe = \"text-first\"\n", body);
     assert_eq!(link_findings(&github), Vec::new());
     let home = page(&publish(&github), "SOP-0001");
     assert!(home.contains("#contacts\">who to call</a>"), "{home}");
@@ -272,5 +278,62 @@ fn wiki_links_off_leaves_the_brackets_as_text() {
     assert!(
         home.contains("<li>[[Escalation polcy]] and a[[0]]</li>"),
         "{home}"
+    );
+}
+
+/// `sop release SOP-0001 --version <version> --approve`, unsigned.
+fn release(repo: &SopRepo, version: &str) {
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--version",
+            version,
+            "-m",
+            "First",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+            "--no-sign",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_page_made_from_a_release_embeds_the_file_the_release_named_never_todays() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[links]\nwiki = true\n");
+    repo.write(
+        "sops/ops/SOP-0001-alpha.md",
+        &format!(
+            "{}\nFlow: ![[diagram.png]]\n",
+            sop_text("SOP-0001", "Alpha", "checklist", "draft")
+        ),
+    );
+    // At the release, `diagram.png` beside the SOP is the one the embed names (its folder
+    // first).
+    repo.write_bytes("sops/ops/diagram.png", b"RED");
+    repo.write_bytes("pics/diagram.png", b"BLUE");
+    repo.commit("alpha");
+    release(&repo, "1.0.0");
+    // Since, the approved file is deleted: today the name finds a file nobody approved for
+    // this text. Deleted, the approved one is off the site (as for a Markdown image).
+    repo.git(&["rm", "-q", "sops/ops/diagram.png"]);
+    repo.commit("tidy");
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    let site = tree(&repo.path("public"));
+    for page in ["sops/SOP-0001.html", "sops/SOP-0001/v1.0.0.html"] {
+        let html = String::from_utf8(site[page].clone()).unwrap();
+        assert!(html.contains("Flow: diagram.png</p>"), "{page}: {html}");
+        assert!(!html.contains("pics/"), "{page}: {html}");
+    }
+    assert!(
+        site.keys().all(|k| !k.contains("pics/")),
+        "{:?}",
+        site.keys().collect::<Vec<_>>()
     );
 }
