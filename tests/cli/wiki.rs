@@ -337,3 +337,80 @@ fn a_page_made_from_a_release_embeds_the_file_the_release_named_never_todays() {
         site.keys().collect::<Vec<_>>()
     );
 }
+
+/// Prose that is no wiki link: a shell test and a matrix.
+const SHELL: &str = "The test [[ -f /etc/ready ]] must be true; matrix [[1, 2], [3, 4]].";
+
+#[test]
+fn an_existing_repository_keeps_its_double_brackets_as_written() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/ops/SOP-0001-ready.md",
+        &format!(
+            "{}\n{SHELL}\n",
+            sop_text("SOP-0001", "Ready", "checklist", "approved")
+        ),
+    );
+    repo.commit("an SOP of before wiki links");
+    // Wiki links are off by default: no new finding on upgrade, the brackets on the site.
+    assert_eq!(link_findings(&repo), Vec::new());
+    let html = page(&publish(&repo), "SOP-0001");
+    assert!(
+        html.contains("The test [[ -f /etc/ready ]] must be true; matrix [[1, 2], [3, 4]]."),
+        "{html}"
+    );
+    // Turned on, a name that names nothing says how to keep the brackets, or turn them off.
+    repo.write("sop.toml", "[links]\nwiki = true\n");
+    let found = link_findings(&repo);
+    assert!(!found.is_empty(), "{found:#?}");
+    for f in &found {
+        assert!(
+            f.4.contains("write `\\[[` to keep them as written")
+                && f.4.contains("`[links] wiki = false`"),
+            "{found:#?}"
+        );
+    }
+}
+
+#[test]
+fn adopting_documents_that_use_wiki_links_turns_them_on() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[sops]\nfile_names = \"any\"\n");
+    repo.write(
+        "sops/ops/Home.md",
+        "# Home\n\n## Links\n\nRead [[Escalation policy#Contacts|who to call]] first.\n",
+    );
+    repo.write(
+        "sops/ops/Escalation-policy.md",
+        "# Escalation policy\n\n## Contacts\n\nThe duty manager.\n",
+    );
+    repo.commit("a wiki");
+    let out = repo.sop().arg("adopt").assert().success();
+    let summary = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(summary.contains("`[links] wiki = true`"), "{summary}");
+    let toml = repo.read("sop.toml");
+    assert!(
+        toml.contains("[links]\nwiki = true ") && toml.contains("# written by sop adopt:"),
+        "{toml}"
+    );
+    assert_eq!(link_findings(&repo), Vec::new());
+    repo.commit("adopted");
+    repo.sop()
+        .args(["publish", "--drafts", "--out", "public"])
+        .assert()
+        .success();
+    let site = tree(&repo.path("public"));
+    assert_eq!(broken_links(&site), Vec::<String>::new());
+    let home = page(&site, "SOP-0002");
+    assert!(
+        home.contains("href=\"../sops/SOP-0001.html#contacts\">who to call</a>"),
+        "{home}"
+    );
+
+    // Brackets that name no document are no reason to turn wiki links on.
+    let prose = SopRepo::new();
+    prose.write("sops/ops/ready.md", &format!("# Ready\n\n{SHELL}\n"));
+    prose.commit("prose");
+    prose.sop().arg("adopt").assert().success();
+    assert!(!prose.read("sop.toml").contains("wiki"));
+}
