@@ -3,7 +3,8 @@
 //! the id (`[sops] file_names = "any"`), the documents' own front-matter keys
 //! (`[front_matter] allow`), project files that are never SOPs in a team's own
 //! `[sops] exclude` list, and on a Docusaurus site another name for `sop`'s id, since `id:` is
-//! the site's page id (`[front_matter] aliases = { id = "sop_id" }`).
+//! the site's page id (`[front_matter] aliases = { id = "sop_id" }`), and wiki links read as
+//! links (`[links] wiki = true`) for documents that link each other as a wiki does.
 //!
 //! [`edit`] adds them to the file as the team wrote it: each setting is one line with a
 //! comment, under its table (after the commented-out line of the same key that `sop init`
@@ -28,6 +29,9 @@ pub struct Needs {
     /// `[front_matter] aliases = { id = "<name>" }`: the documents' `id:` is a site generator's
     /// page id (Docusaurus), so `sop`'s id takes this name (and `id` goes under `allow`).
     pub id_key: Option<String>,
+    /// `[links] wiki = true`: some adopted document links another as a wiki does
+    /// (`[[Escalation policy]]`), and wiki links are off.
+    pub wiki_links: bool,
 }
 
 impl Needs {
@@ -37,6 +41,7 @@ impl Needs {
             && self.allow.is_empty()
             && self.exclude.is_empty()
             && self.id_key.is_none()
+            && !self.wiki_links
     }
 
     /// What each setting does, one line each, for the summary.
@@ -50,6 +55,11 @@ impl Needs {
         if self.file_names_any {
             out.push(
                 "`[sops] file_names = \"any\"`: file names need not start with the id, so no file is renamed and no link breaks".to_string(),
+            );
+        }
+        if self.wiki_links {
+            out.push(
+                "`[links] wiki = true`: the documents' wiki links (`[[Page]]`, `![[picture.png]]`) stay links, checked by `sop lint` and followed on the site".to_string(),
             );
         }
         if !self.allow.is_empty() {
@@ -98,6 +108,45 @@ pub fn needs(settings: &Settings, planned: &[Sop], never_sops: &[String]) -> Nee
     out
 }
 
+/// Whether wiki links are off in `settings` and one of `planned` (the adopted files, with
+/// their new text) has a wiki link outside code that names a document of the repository, as
+/// wikis find it: its documents and `files()` (every repository file, asked for only when a
+/// document has `[[`).
+pub fn uses_wiki_links(
+    settings: &Settings,
+    planned: &[Sop],
+    files: impl FnOnce() -> Vec<String>,
+) -> bool {
+    use crate::repo::wiki::{WikiLink, WikiPipe, WikiResolution};
+    if settings.config.links.wiki
+        || !planned
+            .iter()
+            .any(|sop| memchr::memmem::find(sop.source.text().as_bytes(), b"[[").is_some())
+    {
+        return false;
+    }
+    let index = crate::repo::wiki::index_of(planned, &files());
+    planned.iter().any(|sop| {
+        let text = sop.source.text();
+        sop.outline()
+            .links
+            .iter()
+            .filter(|l| l.wiki)
+            .filter_map(|l| text.get(l.span.start..l.span.end))
+            .any(|raw| {
+                // Either side of `|` may be the page: GitHub wikis write it second.
+                [WikiPipe::PageFirst, WikiPipe::TextFirst]
+                    .into_iter()
+                    .filter_map(|pipe| WikiLink::parse(raw, pipe))
+                    .filter(|link| !link.page.is_empty())
+                    .any(|link| {
+                        matches!(index.resolve(&sop.path, &link), WikiResolution::Found(p)
+                            if crate::repo::files::strip_markdown_extension(&p).len() < p.len())
+                    })
+            })
+    })
+}
+
 /// Why `sop.toml` could not be edited.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -129,6 +178,14 @@ pub fn edit(text: &str, path: &Path, needs: &Needs) -> Result<String, EditRefuse
             "sops",
             "file_names",
             "file_names = \"any\"                # written by sop adopt: the documents keep their names",
+        )?;
+    }
+    if needs.wiki_links {
+        set_line(
+            &mut lines,
+            "links",
+            "wiki",
+            "wiki = true                       # written by sop adopt: the documents link each other as a wiki does",
         )?;
     }
     if !needs.allow.is_empty() {
@@ -165,6 +222,7 @@ fn check(text: &str, path: &Path, needs: &Needs) -> Result<(), EditRefused> {
     let sops = &settings.config.sops;
     let allow = &settings.config.front_matter.allow;
     let ok = (!needs.file_names_any || sops.file_names == FileNames::Any)
+        && (!needs.wiki_links || settings.config.links.wiki)
         && needs.allow.iter().all(|k| allow.contains(k))
         && needs
             .id_key
@@ -390,7 +448,35 @@ mod tests {
             allow: vec!["date".into(), "draft".into()],
             exclude: Vec::new(),
             id_key: None,
+            wiki_links: false,
         }
+    }
+
+    #[test]
+    fn wiki_links_are_turned_on_under_the_commented_line_never_over_a_choice() {
+        let template = crate::assets::builtin("init/sop.toml").unwrap();
+        let needs = Needs {
+            wiki_links: true,
+            ..Needs::default()
+        };
+        let out = edit(template, path(), &needs).unwrap();
+        assert!(Settings::parse(&out, path()).unwrap().config.links.wiki);
+        let wiki = out.lines().position(|l| l.starts_with("wiki =")).unwrap();
+        assert!(out.lines().nth(wiki - 1).unwrap().starts_with("# wiki ="));
+        assert!(
+            out.lines()
+                .nth(wiki)
+                .unwrap()
+                .contains("# written by sop adopt:")
+        );
+        assert_eq!(out.lines().count(), template.lines().count() + 1);
+        assert!(needs.lines()[0].starts_with("`[links] wiki = true`"));
+        assert_eq!(
+            edit("", path(), &needs).unwrap(),
+            "[links]\nwiki = true                       # written by sop adopt: the documents link each other as a wiki does\n"
+        );
+        // `wiki = false` written by the team is its choice.
+        assert!(edit("[links]\nwiki = false\n", path(), &needs).is_err());
     }
 
     #[test]

@@ -602,6 +602,10 @@ fn config_change(
         .map(|(sop, p)| Sop::parse_in(sop.path.clone(), p.text.clone(), settings))
         .collect();
     let mut needs = adopt::settings::needs(settings, &planned, exclude);
+    // Documents that link each other as a wiki does keep those links (`[links] wiki = true`).
+    needs.wiki_links = adopt::settings::uses_wiki_links(settings, &planned, || {
+        crate::publishable::Tracked::load(&repo.root).files(&repo.root)
+    });
     if let Some(key) = id_key {
         needs.id_key = Some(key.to_string());
         if !needs.allow.iter().any(|k| k == "id") {

@@ -752,6 +752,24 @@ impl TextReader {
         }
     }
 
+    /// The plain files of commit `commit` (paths relative to the SOP root), in one walk of its
+    /// trees and no blob read; `None` when the commit cannot be read. A page made from a
+    /// release finds the files its wiki embeds (`![[flow.png]]`) name among them.
+    pub fn files_at(&mut self, commit: Oid) -> Option<Vec<String>> {
+        let tree = self.reader.commit(commit).ok()?.tree;
+        let prefix = self.prefix.clone();
+        let files = Trees::new(&mut self.reader)
+            .files_under(tree, &prefix)
+            .ok()?;
+        Some(
+            files
+                .into_iter()
+                .filter(|(_, (mode, _))| is_blob_mode(*mode))
+                .map(|(path, _)| path.strip_prefix(&prefix).unwrap_or(&path).to_string())
+                .collect(),
+        )
+    }
+
     /// The bytes of blob `blob`; `None` when it is missing or not a file.
     pub fn bytes(&mut self, blob: Oid) -> Option<std::sync::Arc<[u8]>> {
         self.reader.blob(blob).ok()

@@ -644,7 +644,7 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
                     "check the file's name: an embed finds a file anywhere in the repository by its name (`![[flow.png]]`), or by its path from the repository's top folder; git must track it",
                 ),
                 (None, None) => f.help(
-                    "check the name: a wiki link names a document by its file name without `.md` (upper and lower case, spaces, `-` and `_` alike), its title, its id (`[[SOP-0003]]`) or its path (`[[support/refund]]`)",
+                    "check the name: a wiki link names a document by its file name without `.md` (upper and lower case, spaces, `-` and `_` alike), its title, its id (`[[SOP-0003]]`) or its path (`[[support/refund]]`); if the brackets are text (a shell test `[[ -f x ]]`), write `\\[[` to keep them as written, or set `[links] wiki = false` in sop.toml if the repository has no wiki links",
                 ),
             };
             out.push(f);

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::anchors::AnchorRule;
 
 /// `[links]`: how the team writes links between its documents.
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {
     /// How links are written: `"files"` (paths to files, as GitHub and GitLab show them),
@@ -36,25 +36,14 @@ pub struct LinksConfig {
     /// `"mkdocs"` or `"kramdown"`. The published site gives headings the same ids.
     pub anchors: AnchorRule,
     /// Whether wiki links (`[[Escalation policy]]`, `![[diagram.png]]`) are read as links:
-    /// checked by lint and made into links on the site. On by default: `[[` is rare in prose
-    /// outside wikis; `false` shows them as written.
+    /// checked by lint and made into links on the site. Off by default: outside wikis `[[`
+    /// is prose (a shell test `[[ -f x ]]`, a matrix `[[1, 2], [3, 4]]`) and stays as written;
+    /// `sop adopt` turns it on for documents that use wiki links.
     pub wiki: bool,
     /// Which side of `|` in `[[a|b]]` names the page: `"page-first"` (`[[Page|text]]`:
     /// Obsidian, Foam, MkDocs roamlinks and ezlinks, MediaWiki) or `"text-first"`
     /// (`[[text|Page]]`: GitHub wikis).
     pub wiki_pipe: super::wiki::WikiPipe,
-}
-
-impl Default for LinksConfig {
-    fn default() -> LinksConfig {
-        LinksConfig {
-            style: LinkStyle::default(),
-            site_root: String::new(),
-            anchors: AnchorRule::default(),
-            wiki: true,
-            wiki_pipe: super::wiki::WikiPipe::default(),
-        }
-    }
 }
 
 /// How links between documents are written.

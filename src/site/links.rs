@@ -4,9 +4,9 @@
 //! not published: see [`crate::publishable`] for which files never are).
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::markdown::{self, Links, Target};
 use super::select::Selection;
@@ -15,7 +15,7 @@ use crate::publishable::{self, Tracked};
 use crate::repo::Sop;
 use crate::repo::anchors::AnchorRule;
 use crate::repo::links::{Dest, Entry, LinksConfig, Resolution, Resolver};
-use crate::repo::wiki::{LazyIndex, WikiLink, WikiPipe, WikiResolution};
+use crate::repo::wiki::{LazyIndex, WikiIndex, WikiLink, WikiPipe, WikiResolution};
 use git2::Oid;
 
 /// Link resolution for one page.
@@ -39,6 +39,42 @@ pub(super) struct PageLinks<'b, 'a> {
     pub(super) release: Option<&'b AtRelease>,
     /// The names wiki links (`[[Page]]`) find documents and files by, made on first use.
     pub(super) wiki: &'b LazyIndex<'a>,
+    /// The names of the files of each release's commit, for the wiki embeds of pages made
+    /// from releases: made when the first such embed is met.
+    pub(super) release_wiki: &'b ReleaseWiki,
+}
+
+/// The [`WikiIndex`] of the files of a release's commit, by commit, made when a page made from
+/// that release first has a wiki embed (`![[flow.png]]`): such a page shows the file its embed
+/// named when the release was approved, never one found among today's files.
+#[derive(Debug, Default)]
+pub(super) struct ReleaseWiki {
+    by_commit: Mutex<HashMap<Oid, Arc<WikiIndex>>>,
+}
+
+impl ReleaseWiki {
+    /// The index of the files of `at`'s commit; `None` when the commit cannot be read.
+    fn of(&self, at: &AtRelease) -> Option<Arc<WikiIndex>> {
+        let known = |by: &HashMap<Oid, Arc<WikiIndex>>| by.get(&at.commit).cloned();
+        if let Some(index) = known(
+            &self
+                .by_commit
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        ) {
+            return Some(index);
+        }
+        // Made outside the lock: pages of other releases go on meanwhile.
+        let files = at.reader.borrow_mut().files_at(at.commit)?;
+        let index = Arc::new(WikiIndex::new(files.iter().map(String::as_str), Vec::new()));
+        Some(Arc::clone(
+            self.by_commit
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(at.commit)
+                .or_insert(index),
+        ))
+    }
 }
 
 /// A page made from a release links the files (forms, pictures) as they were committed with
@@ -151,7 +187,17 @@ impl Links for PageLinks<'_, '_> {
     }
 
     fn wiki_dest(&self, link: &WikiLink<'_>) -> Option<String> {
-        let WikiResolution::Found(target) = self.wiki.get().resolve(self.from, link) else {
+        let mut found = self.wiki.get().resolve(self.from, link);
+        // A page made from a release embeds the file its embed named in the release's commit
+        // (missing or ambiguous there: none), never one found among today's files. An embedded
+        // document is a page of the site as it is now, as a Markdown link to one is.
+        if link.embed
+            && let Some(at) = self.release
+            && !matches!(&found, WikiResolution::Found(t) if is_markdown(t))
+        {
+            found = self.release_wiki.of(at)?.resolve(self.from, link);
+        }
+        let WikiResolution::Found(target) = found else {
             return None;
         };
         // Written as a Markdown link would be: `%`, `#` and `?` in a file name escaped.

@@ -247,6 +247,9 @@ fn doc(repo: &SopRepo, rel: &str, pos: Value) -> Value {
 #[test]
 fn lsp_checks_fixes_completes_and_navigates_like_an_editor_needs() {
     let repo = repo_with_two_sops();
+    // Wiki links, followed below, are off unless `sop.toml` turns them on.
+    repo.write("sop.toml", "[links]\nwiki = true\n");
+    repo.commit("wiki links on");
     let (mut client, init) = Client::start(&repo, &[], json!({}));
     let caps = &init["capabilities"];
     assert_eq!(caps["positionEncoding"], "utf-16", "{init}");

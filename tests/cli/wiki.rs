@@ -13,14 +13,20 @@ use serde_json::Value;
 use crate::publish::{broken_links, tree};
 use crate::support::{SopRepo, sop_text};
 
-/// A wiki-shaped repository: `sop.toml` with `[sops] dir = "wiki"`, `file_names = "any"` and
-/// `extra` after it; the approved `wiki/Home.md` (SOP-0001, `body` under `## Links`), the
+/// A wiki-shaped repository: `sop.toml` with `[sops] dir = "wiki"`, `file_names = "any"`,
+/// `[links] wiki = true` and `extra` after it; the approved `wiki/Home.md` (SOP-0001, `body` under `## Links`), the
 /// approved `wiki/Escalation-policy.md` (SOP-0002, with `## Contacts`) and a picture.
 fn wiki_repo(extra: &str, body: &str) -> SopRepo {
     let repo = SopRepo::new();
+    // Wiki links are off unless `sop.toml` turns them on: `extra` says how when it has `[links]`.
+    let links = if extra.contains("[links]") {
+        ""
+    } else {
+        "\n[links]\nwiki = true\n"
+    };
     repo.write(
         "sop.toml",
-        &format!("[sops]\ndir = \"wiki\"\nfile_names = \"any\"\n{extra}"),
+        &format!("[sops]\ndir = \"wiki\"\nfile_names = \"any\"\n{extra}{links}"),
     );
     repo.write(
         "wiki/Home.md",
@@ -246,7 +252,7 @@ fn a_wiki_link_to_a_draft_shows_as_a_markdown_link_to_it_does() {
 #[test]
 fn github_wikis_put_the_text_first_when_sop_toml_says_so() {
     let body = "- [[who to call|Escalation policy#Contacts]]";
-    let github = wiki_repo("\n[links]\nwiki_pipe = \"text-first\"\n", body);
+    let github = wiki_repo("\n[links]\nwiki = true\nwiki_pipe = \"text-first\"\n", body);
     assert_eq!(link_findings(&github), Vec::new());
     let home = page(&publish(&github), "SOP-0001");
     assert!(home.contains("#contacts\">who to call</a>"), "{home}");
@@ -273,4 +279,138 @@ fn wiki_links_off_leaves_the_brackets_as_text() {
         home.contains("<li>[[Escalation polcy]] and a[[0]]</li>"),
         "{home}"
     );
+}
+
+/// `sop release SOP-0001 --version <version> --approve`, unsigned.
+fn release(repo: &SopRepo, version: &str) {
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--version",
+            version,
+            "-m",
+            "First",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+            "--no-sign",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_page_made_from_a_release_embeds_the_file_the_release_named_never_todays() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[links]\nwiki = true\n");
+    repo.write(
+        "sops/ops/SOP-0001-alpha.md",
+        &format!(
+            "{}\nFlow: ![[diagram.png]]\n",
+            sop_text("SOP-0001", "Alpha", "checklist", "draft")
+        ),
+    );
+    // At the release, `diagram.png` beside the SOP is the one the embed names (its folder
+    // first).
+    repo.write_bytes("sops/ops/diagram.png", b"RED");
+    repo.write_bytes("pics/diagram.png", b"BLUE");
+    repo.commit("alpha");
+    release(&repo, "1.0.0");
+    // Since, the approved file is deleted: today the name finds a file nobody approved for
+    // this text. Deleted, the approved one is off the site (as for a Markdown image).
+    repo.git(&["rm", "-q", "sops/ops/diagram.png"]);
+    repo.commit("tidy");
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    let site = tree(&repo.path("public"));
+    for page in ["sops/SOP-0001.html", "sops/SOP-0001/v1.0.0.html"] {
+        let html = String::from_utf8(site[page].clone()).unwrap();
+        assert!(html.contains("Flow: diagram.png</p>"), "{page}: {html}");
+        assert!(!html.contains("pics/"), "{page}: {html}");
+    }
+    assert!(
+        site.keys().all(|k| !k.contains("pics/")),
+        "{:?}",
+        site.keys().collect::<Vec<_>>()
+    );
+}
+
+/// Prose that is no wiki link: a shell test and a matrix.
+const SHELL: &str = "The test [[ -f /etc/ready ]] must be true; matrix [[1, 2], [3, 4]].";
+
+#[test]
+fn an_existing_repository_keeps_its_double_brackets_as_written() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/ops/SOP-0001-ready.md",
+        &format!(
+            "{}\n{SHELL}\n",
+            sop_text("SOP-0001", "Ready", "checklist", "approved")
+        ),
+    );
+    repo.commit("an SOP of before wiki links");
+    // Wiki links are off by default: no new finding on upgrade, the brackets on the site.
+    assert_eq!(link_findings(&repo), Vec::new());
+    let html = page(&publish(&repo), "SOP-0001");
+    assert!(
+        html.contains("The test [[ -f /etc/ready ]] must be true; matrix [[1, 2], [3, 4]]."),
+        "{html}"
+    );
+    // Turned on, a name that names nothing says how to keep the brackets, or turn them off.
+    repo.write("sop.toml", "[links]\nwiki = true\n");
+    let found = link_findings(&repo);
+    assert!(!found.is_empty(), "{found:#?}");
+    for f in &found {
+        assert!(
+            f.4.contains("write `\\[[` to keep them as written")
+                && f.4.contains("`[links] wiki = false`"),
+            "{found:#?}"
+        );
+    }
+}
+
+#[test]
+fn adopting_documents_that_use_wiki_links_turns_them_on() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[sops]\nfile_names = \"any\"\n");
+    repo.write(
+        "sops/ops/Home.md",
+        "# Home\n\n## Links\n\nRead [[Escalation policy#Contacts|who to call]] first.\n",
+    );
+    repo.write(
+        "sops/ops/Escalation-policy.md",
+        "# Escalation policy\n\n## Contacts\n\nThe duty manager.\n",
+    );
+    repo.commit("a wiki");
+    let out = repo.sop().arg("adopt").assert().success();
+    let summary = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(summary.contains("`[links] wiki = true`"), "{summary}");
+    let toml = repo.read("sop.toml");
+    assert!(
+        toml.contains("[links]\nwiki = true ") && toml.contains("# written by sop adopt:"),
+        "{toml}"
+    );
+    assert_eq!(link_findings(&repo), Vec::new());
+    repo.commit("adopted");
+    repo.sop()
+        .args(["publish", "--drafts", "--out", "public"])
+        .assert()
+        .success();
+    let site = tree(&repo.path("public"));
+    assert_eq!(broken_links(&site), Vec::<String>::new());
+    let home = page(&site, "SOP-0002");
+    assert!(
+        home.contains("href=\"../sops/SOP-0001.html#contacts\">who to call</a>"),
+        "{home}"
+    );
+
+    // Brackets that name no document are no reason to turn wiki links on.
+    let prose = SopRepo::new();
+    prose.write("sops/ops/ready.md", &format!("# Ready\n\n{SHELL}\n"));
+    prose.commit("prose");
+    prose.sop().arg("adopt").assert().success();
+    assert!(!prose.read("sop.toml").contains("wiki"));
 }

@@ -101,6 +101,8 @@ struct Build<'a> {
     since_release: std::sync::Mutex<BTreeSet<(String, String, String, SinceRelease)>>,
     /// The names wiki links find documents and files by, made when the first one is met.
     wiki: crate::repo::wiki::LazyIndex<'a>,
+    /// The names of the files of releases' commits, for the wiki embeds of their pages.
+    release_wiki: super::links::ReleaseWiki,
 }
 
 impl Build<'_> {
@@ -241,6 +243,7 @@ pub(super) fn render_all(
             let files = crate::publishable::Tracked::load(&repo.root).files(&repo.root);
             crate::repo::wiki::index_of(&corpus.sops, &files)
         }),
+        release_wiki: super::links::ReleaseWiki::default(),
     };
     let pages = std::sync::Mutex::new(Vec::new());
     let count = std::sync::atomic::AtomicUsize::new(0);

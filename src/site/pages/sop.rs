@@ -319,6 +319,7 @@ impl Build<'_> {
             lost: &self.lost_links,
             release: at_release.as_ref(),
             wiki: &self.wiki,
+            release_wiki: &self.release_wiki,
         };
         let words = self.body_words(self.language_of(sop));
         let (body, sections) = if search {
