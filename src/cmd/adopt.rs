@@ -409,7 +409,7 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
     for path in r.mdx.iter().take(SHOWN) {
         writeln!(
             out,
-            "not read: {path}: an MDX page mixes Markdown with components only a Docusaurus (MDX) build can show, so `sop` neither checks nor publishes it; to bring a procedure in, save it as `.md` without the components"
+            "not read: {path}: an MDX page mixes Markdown with components only a Docusaurus (MDX) build can show, so `sop` neither checks nor publishes it; to bring a procedure in, rename it to `.md` (sop reads a Markdown page's imports, tabs and comments, and shows the content of other components)"
         )?;
     }
     if r.mdx.len() > SHOWN {
