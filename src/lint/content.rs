@@ -577,17 +577,46 @@ fn found_file(
     unpublishable(cx, sop, kind, target, span, out);
 }
 
+/// `wiki-links-off`: with `[links] wiki` off, `raw` (at `span`) is text on the page, but it
+/// names a document or file of the repository as a wiki link does: the writer meant a link.
+/// Text that names nothing (a shell test `[[ -f x ]]`) is left alone.
+fn wiki_links_off(cx: &Cx<'_>, sop: &Sop, raw: &str, span: Span, out: &mut Vec<Finding>) {
+    let Some(link) = WikiLink::parse(raw, cx.settings.config.links.wiki_pipe) else {
+        return;
+    };
+    if link.page.is_empty() {
+        return;
+    }
+    let WikiResolution::Found(target) = cx.wiki().resolve(&sop.path, &link) else {
+        return;
+    };
+    let what = if link.embed { "file" } else { "document" };
+    out.push(
+        finding(
+            &WIKI_LINKS_OFF,
+            sop,
+            span,
+            format!("`{raw}` names the {what} `{target}`, but this repository does not read wiki links, so the page shows the brackets as text"),
+        )
+        .label("shown as text")
+        .help(format!(
+            "to make it a link, turn wiki links on: write `wiki = true` under `[links]` in sop.toml (then `sop lint` checks every wiki link and the site links them); or write a Markdown link to `{target}` instead"
+        )),
+    );
+}
+
 /// A wiki link (`[[Escalation policy#Contacts|text]]`, `![[flow.png]]`) at `span`: the page
 /// or file it names must exist, once, and its heading too. Found the way
 /// [`crate::repo::wiki`] says; reported by the rules for ordinary links.
 fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
     let config = &cx.settings.config.links;
-    if !config.wiki {
-        return;
-    }
     let Some(raw) = sop.source.text().get(span.start..span.end) else {
         return;
     };
+    if !config.wiki {
+        wiki_links_off(cx, sop, raw, span, out);
+        return;
+    }
     let Some(link) = WikiLink::parse(raw, config.wiki_pipe) else {
         return;
     };

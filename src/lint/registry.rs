@@ -175,6 +175,9 @@ rules! {
     LINK_TO_NON_SOP = "link-to-non-sop", Content, Warning, fix: false,
     "a link points to a Markdown file that is not an SOP, which the site shows as plain text";
 
+    WIKI_LINKS_OFF = "wiki-links-off", Content, Warning, fix: false,
+    "a wiki link names a document, but the repository does not read wiki links, so the page shows it as text";
+
     IMAGE_MISSING = "image-missing", Content, Error, fix: false,
     "an image file does not exist";
 
