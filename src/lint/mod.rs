@@ -183,13 +183,31 @@ pub(crate) fn check_sops_with(
     paths: &[&str],
     templates: &TemplatePrompts,
 ) -> Result<Vec<Finding>, LintError> {
+    check_sops_kept(repo, corpus, paths, templates, None)
+}
+
+/// [`check_sops_with`], with the names wiki links find taken from `wiki` when one is met (an
+/// index kept between runs).
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub(crate) fn check_sops_kept<'a>(
+    repo: &'a Repo,
+    corpus: &'a Corpus,
+    paths: &[&str],
+    templates: &'a TemplatePrompts,
+    wiki: Option<&'a (dyn Fn() -> std::sync::Arc<crate::repo::wiki::WikiIndex> + Sync)>,
+) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
     let prompts = templates
         .0
         .iter()
         .map(|(name, finder)| (name.as_str(), finder.clone()))
         .collect();
-    let cx = Cx::with_prompts(repo, corpus, prompts);
+    let mut cx = Cx::with_prompts(repo, corpus, prompts);
+    if let Some(get) = wiki {
+        cx.wiki = crate::repo::wiki::LazyIndex::shared(get);
+    }
     Ok(check_paths(&cx, corpus, paths, &levels))
 }
 

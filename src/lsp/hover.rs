@@ -69,11 +69,8 @@ fn wiki_target<'v>(view: &View<'v>, span: Span) -> Option<Target<'v>> {
     let file = if link.page.is_empty() {
         Some(view.sop.path.clone())
     } else {
-        // Made for this request alone: an editor asks once per hover, and the names change
-        // as files are added.
-        let root = &view.ws.repo.root;
-        let files = crate::publishable::Tracked::load(root).files(root);
-        match wiki::index_of(&view.ws.corpus.sops, &files).resolve(&view.sop.path, &link) {
+        // The names the checks keep, made again once a file comes or goes.
+        match view.ws.wiki_index().resolve(&view.sop.path, &link) {
             WikiResolution::Found(file) => Some(file),
             WikiResolution::Missing { .. } | WikiResolution::Ambiguous(_) => None,
         }

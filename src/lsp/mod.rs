@@ -629,6 +629,9 @@ impl Server<'_> {
     /// Files changed on disk: read each again (an open buffer wins over its file), or the
     /// whole repository when `sop.toml` or a template changed; then check open buffers again.
     fn on_disk_change(&mut self, paths: &[PathBuf]) {
+        if !paths.is_empty() {
+            self.ws.files_changed();
+        }
         let config = self.ws.repo.settings.path.clone();
         let mut whole = false;
         let mut changed = false;

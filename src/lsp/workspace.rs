@@ -7,9 +7,11 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diag::Finding;
 use crate::lint::{self, LintError, TemplatePrompts};
+use crate::repo::wiki::WikiIndex;
 use crate::repo::{self, BrokenFile, Corpus, Repo, Sop};
 
 /// The loaded repository and where each SOP is in it.
@@ -22,6 +24,11 @@ pub(crate) struct Workspace {
     index: HashMap<String, usize>,
     /// The prompts of the types' templates, found once for every check.
     templates: TemplatePrompts,
+    /// Bumped whenever a file on disk changes: the wiki names below may be stale.
+    files_generation: u64,
+    /// The names wiki links find, kept while no file changes on disk and no SOP's path, id or
+    /// title changes (the key): made again on every check, they cost a third of one.
+    wiki: std::sync::Mutex<Option<(u64, Arc<WikiIndex>)>>,
 }
 
 impl Workspace {
@@ -34,6 +41,8 @@ impl Workspace {
             corpus,
             index: HashMap::new(),
             templates,
+            files_generation: 0,
+            wiki: std::sync::Mutex::new(None),
         };
         ws.reindex();
         ws
@@ -133,7 +142,54 @@ impl Workspace {
     /// # Errors
     /// [`LintError`] when `sop.toml` names a rule that does not exist.
     pub(crate) fn check(&self, rel: &str) -> Result<Vec<Finding>, LintError> {
-        lint::check_sops_with(&self.repo, &self.corpus, &[rel], &self.templates)
+        let wiki = || self.wiki_index();
+        lint::check_sops_kept(
+            &self.repo,
+            &self.corpus,
+            &[rel],
+            &self.templates,
+            Some(&wiki),
+        )
+    }
+
+    /// A file was created, changed or deleted on disk: names kept for wiki links are made
+    /// again when next needed.
+    pub(crate) fn files_changed(&mut self) {
+        self.files_generation = self.files_generation.wrapping_add(1);
+    }
+
+    /// The names wiki links find documents and files by: the one kept, while the files on
+    /// disk and every SOP's path, id and title are as when it was made.
+    pub(crate) fn wiki_index(&self) -> Arc<WikiIndex> {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.files_generation.hash(&mut h);
+        for sop in &self.corpus.sops {
+            sop.path.hash(&mut h);
+            (!sop.is_translation())
+                .then(|| sop.id())
+                .flatten()
+                .hash(&mut h);
+            sop.meta
+                .title
+                .as_ref()
+                .map(|t| t.value.as_str())
+                .hash(&mut h);
+        }
+        let key = h.finish();
+        let mut kept = self
+            .wiki
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((k, index)) = kept.as_ref()
+            && *k == key
+        {
+            return Arc::clone(index);
+        }
+        let files = crate::publishable::Tracked::load(&self.repo.root).files(&self.repo.root);
+        let index = Arc::new(crate::repo::wiki::index_of(&self.corpus.sops, &files));
+        *kept = Some((key, Arc::clone(&index)));
+        index
     }
 
     /// `path` relative to the root, when it is inside the repository.
@@ -158,6 +214,37 @@ mod tests {
         let root = std::fs::canonicalize(dir.path()).unwrap();
         let repo = Repo::at(root, None).unwrap();
         (dir, Workspace::load(repo))
+    }
+
+    #[test]
+    fn wiki_names_are_kept_until_a_file_or_a_title_changes() {
+        let (dir, mut ws) = workspace();
+        let link = crate::repo::wiki::WikiLink::parse("[[A]]", Default::default()).unwrap();
+        let first = ws.wiki_index();
+        assert_eq!(
+            first.resolve("sops/a/x.md", &link),
+            crate::repo::wiki::WikiResolution::Found("sops/a/SOP-0001-a.md".into())
+        );
+        // Typing in a body: the same names, not made again.
+        ws.put(
+            "sops/a/SOP-0001-a.md",
+            "---\nid: SOP-0001\ntitle: A\n---\n\nText.\n",
+        );
+        assert!(Arc::ptr_eq(&first, &ws.wiki_index()));
+        // A new title is a new name.
+        ws.put("sops/a/SOP-0001-a.md", "---\nid: SOP-0001\ntitle: B\n---\n");
+        let retitled = ws.wiki_index();
+        assert!(!Arc::ptr_eq(&first, &retitled));
+        // A picture added on disk is found once the watcher says a file changed.
+        std::fs::write(dir.path().join("sops/a/flow.png"), "png").unwrap();
+        let embed =
+            crate::repo::wiki::WikiLink::parse("![[flow.png]]", Default::default()).unwrap();
+        assert!(Arc::ptr_eq(&retitled, &ws.wiki_index()));
+        ws.files_changed();
+        assert_eq!(
+            ws.wiki_index().resolve("sops/a/SOP-0001-a.md", &embed),
+            crate::repo::wiki::WikiResolution::Found("sops/a/flow.png".into())
+        );
     }
 
     #[test]

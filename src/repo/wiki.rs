@@ -391,16 +391,22 @@ impl WikiIndex {
 /// A [`WikiIndex`] made when first asked for (a repository without wiki links never makes
 /// one), shared by the threads that lint or render pages.
 pub struct LazyIndex<'a> {
-    index: std::sync::OnceLock<WikiIndex>,
-    make: Box<dyn Fn() -> WikiIndex + Send + Sync + 'a>,
+    index: std::sync::OnceLock<std::sync::Arc<WikiIndex>>,
+    make: Box<dyn Fn() -> std::sync::Arc<WikiIndex> + Send + Sync + 'a>,
 }
 
 impl<'a> LazyIndex<'a> {
     /// An index that `make` makes, on first use.
     pub fn new(make: impl Fn() -> WikiIndex + Send + Sync + 'a) -> LazyIndex<'a> {
+        LazyIndex::shared(move || std::sync::Arc::new(make()))
+    }
+
+    /// An index that `get` gives, on first use: one kept between runs (the language server
+    /// keeps it while no file comes or goes and no SOP's id or title changes).
+    pub fn shared(get: impl Fn() -> std::sync::Arc<WikiIndex> + Send + Sync + 'a) -> LazyIndex<'a> {
         LazyIndex {
             index: std::sync::OnceLock::new(),
-            make: Box::new(make),
+            make: Box::new(get),
         }
     }
 
