@@ -748,6 +748,15 @@ fn is_markdown_name(path: &str) -> bool {
     files::strip_markdown_extension(path).len() < path.len()
 }
 
+/// How an `anchor-broken` message names the SOP a link goes to: "this SOP", or its path.
+fn place(sop: &Sop, target: &Sop) -> String {
+    if std::ptr::eq(sop, target) {
+        "this SOP".to_string()
+    } else {
+        format!("`{}`", target.path)
+    }
+}
+
 /// `anchor-broken` for the `#heading` of a wiki link (`raw`) to `target`: a heading's text
 /// (upper and lower case, spaces, `-` and `_` alike) or its anchor.
 fn wiki_heading(
@@ -765,11 +774,7 @@ fn wiki_heading(
     if wiki::heading_anchor(heading, &texts, &anchors).is_some() {
         return;
     }
-    let place = if std::ptr::eq(sop, target) {
-        "this SOP".to_string()
-    } else {
-        format!("`{}`", target.path)
-    };
+    let place = place(sop, target);
     let mut f = finding(
         &ANCHOR_BROKEN,
         sop,
@@ -1054,11 +1059,7 @@ fn anchor_check(
         return;
     }
     let anchors: Vec<&str> = anchors.iter().map(String::as_str).collect();
-    let place = if std::ptr::eq(sop, target) {
-        "this SOP".to_string()
-    } else {
-        format!("`{}`", target.path)
-    };
+    let place = place(sop, target);
     let mut f = finding(
         &ANCHOR_BROKEN,
         sop,

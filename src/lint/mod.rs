@@ -511,7 +511,7 @@ pub(crate) struct Cx<'a> {
     /// Per type name: normalized section names and aliases → index of the required section.
     lookups: FxHashMap<&'a str, FxHashMap<String, usize>>,
     /// The files git tracks, read once when a rule first asks.
-    tracked: std::sync::OnceLock<crate::publishable::Tracked>,
+    tracked: std::sync::Arc<std::sync::OnceLock<crate::publishable::Tracked>>,
     /// Per type name: the prompts of its template, as written there, found in one pass.
     prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
     /// The names wiki links find documents and files by, made when the first one is met.
@@ -553,6 +553,7 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        let tracked = std::sync::Arc::new(std::sync::OnceLock::new());
         Cx {
             repo,
             settings: &repo.settings,
@@ -568,11 +569,12 @@ impl<'a> Cx<'a> {
                 .iter()
                 .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
                 .collect(),
-            tracked: std::sync::OnceLock::new(),
+            tracked: std::sync::Arc::clone(&tracked),
             prompts,
+            // The files git tracks are read once, for the wiki names and the file checks.
             wiki: crate::repo::wiki::LazyIndex::new(move || {
-                let files = crate::publishable::Tracked::load(&repo.root).files(&repo.root);
-                crate::repo::wiki::index_of(&corpus.sops, &files)
+                let tracked = tracked.get_or_init(|| crate::publishable::Tracked::load(&repo.root));
+                crate::repo::wiki::index_of(&corpus.sops, &tracked.files(&repo.root))
             }),
         }
     }

@@ -89,7 +89,7 @@ struct Build<'a> {
     tags: BTreeMap<String, String>,
     feed: bool,
     /// The repository files that may be copied into the site.
-    tracked: crate::publishable::Tracked,
+    tracked: std::sync::Arc<crate::publishable::Tracked>,
     /// Links to Markdown files the site has no page for: (from, to).
     lost_links: std::sync::Mutex<BTreeSet<(String, String)>>,
     /// The words rendered bodies add, by page language, made once per language.
@@ -198,7 +198,8 @@ pub(super) fn render_all(
     options: &Options,
     sink: &Sink<'_>,
 ) -> Result<Site, SiteError> {
-    let tracked = crate::publishable::Tracked::load(&repo.root);
+    let tracked = std::sync::Arc::new(crate::publishable::Tracked::load(&repo.root));
+    let wiki_files = std::sync::Arc::clone(&tracked);
     let departments = unique_slugs(
         selection
             .entries
@@ -220,7 +221,7 @@ pub(super) fn render_all(
         departments,
         tags,
         feed: !selection.entries.is_empty(),
-        git: match &tracked {
+        git: match &*tracked {
             crate::publishable::Tracked::Index(_) => crate::git::Repo::open(&repo.root)
                 .map_err(|source| SiteError::Git { source })?
                 .map(|git| -> Result<GitFiles, SiteError> {
@@ -239,9 +240,9 @@ pub(super) fn render_all(
         lost_links: std::sync::Mutex::default(),
         body_words: std::sync::Mutex::default(),
         since_release: std::sync::Mutex::default(),
+        // The files git tracks, read once above, give the names wiki links find.
         wiki: crate::repo::wiki::LazyIndex::new(move || {
-            let files = crate::publishable::Tracked::load(&repo.root).files(&repo.root);
-            crate::repo::wiki::index_of(&corpus.sops, &files)
+            crate::repo::wiki::index_of(&corpus.sops, &wiki_files.files(&repo.root))
         }),
         release_wiki: super::links::ReleaseWiki::default(),
     };
@@ -381,7 +382,7 @@ pub(super) fn render_all(
     }
     let mut notes = Vec::new();
     let lost_links = lost_links_notes(&build.lost_links, corpus);
-    if let crate::publishable::Tracked::Unreadable(why) = &build.tracked {
+    if let crate::publishable::Tracked::Unreadable(why) = &*build.tracked {
         notes.push(format!(
             "no linked file is published: git's list of tracked files cannot be read ({why})"
         ));
