@@ -15,6 +15,7 @@
 use std::path::Path;
 
 use crate::repo::config::FileNames;
+use crate::repo::links::LinkStyle;
 use crate::repo::{Settings, Sop};
 
 /// The settings adoption needs.
@@ -32,6 +33,20 @@ pub struct Needs {
     /// `[links] wiki = true`: some adopted document links another as a wiki does
     /// (`[[Escalation policy]]`), and wiki links are off.
     pub wiki_links: bool,
+    /// `[links] style` and `site_root`: the documents link each other by the page URLs of
+    /// the site generator they are written for (`../cache-flush/`).
+    pub site_links: Option<SiteLinks>,
+}
+
+/// The link settings of a site generator whose pages the documents are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLinks {
+    /// The generator, as its users name it: `MkDocs`, `Hugo`.
+    pub generator: &'static str,
+    /// How its pages link each other.
+    pub style: LinkStyle,
+    /// The folder it builds the site from, relative to the repository (`docs`, `content`).
+    pub site_root: String,
 }
 
 impl Needs {
@@ -42,6 +57,7 @@ impl Needs {
             && self.exclude.is_empty()
             && self.id_key.is_none()
             && !self.wiki_links
+            && self.site_links.is_none()
     }
 
     /// What each setting does, one line each, for the summary.
@@ -61,6 +77,14 @@ impl Needs {
             out.push(
                 "`[links] wiki = true`: the documents' wiki links (`[[Page]]`, `![[picture.png]]`) stay links, checked by `sop lint` and followed on the site".to_string(),
             );
+        }
+        if let Some(l) = &self.site_links {
+            out.push(format!(
+                "`[links] style = \"{}\"` and `site_root = \"{}\"`: the documents link each other by their {} page addresses (`../page/`), which `sop lint` checks and the site follows",
+                l.style.name(),
+                l.site_root,
+                l.generator
+            ));
         }
         if !self.allow.is_empty() {
             out.push(format!(
@@ -147,6 +171,112 @@ pub fn uses_wiki_links(
     })
 }
 
+/// The link settings of the site generator the SOP folder `sops` belongs to, when `[links]` in
+/// `settings` is left as it comes and one of `planned` (the adopted files) has a link that
+/// only those settings find: MkDocs (`mkdocs.yml` in the folder or one above it, up to the
+/// repository `root`; the site is built from its `docs_dir`) or Hugo (`hugo.toml`, or a
+/// `config.toml` with a `baseURL`; the site is built from `content/`). Both serve a page at its
+/// own folder (`a/b.md` at `a/b/`), so links between pages read as `style = "mkdocs"` reads
+/// them.
+pub fn site_links(
+    settings: &Settings,
+    root: &Path,
+    sops: &Path,
+    planned: &[Sop],
+) -> Option<SiteLinks> {
+    use crate::repo::links::{Dest, Entry, LinksConfig, Resolution, Resolver};
+    let links = &settings.config.links;
+    if links.style != LinkStyle::Files || !links.site_root.trim().is_empty() {
+        return None;
+    }
+    let (generator, site_root) = site_generator(root, sops)?;
+    let exists = |path: &str| {
+        let meta = std::fs::symlink_metadata(root.join(path)).ok()?;
+        if meta.is_file() {
+            Some(Entry::File)
+        } else if meta.is_dir() {
+            Some(Entry::Folder)
+        } else {
+            None
+        }
+    };
+    let now = Resolver::new(links);
+    let theirs = Resolver::new(&LinksConfig {
+        style: LinkStyle::Mkdocs,
+        site_root: site_root.clone(),
+        ..links.clone()
+    });
+    let found_only_theirs = planned.iter().any(|sop| {
+        sop.outline().links.iter().filter(|l| !l.wiki).any(|l| {
+            let Dest::Path { path, .. } = Dest::parse(&l.dest) else {
+                return false;
+            };
+            !matches!(now.resolve(&sop.path, &path, exists), Resolution::Found(_))
+                && matches!(
+                    theirs.resolve(&sop.path, &path, exists),
+                    Resolution::Found(_)
+                )
+        })
+    });
+    found_only_theirs.then_some(SiteLinks {
+        generator,
+        style: LinkStyle::Mkdocs,
+        site_root,
+    })
+}
+
+/// The site generator whose configuration is in `sops` or a folder above it up to `root`, and
+/// the folder it builds the site from (relative to `root`, which must hold it).
+fn site_generator(root: &Path, sops: &Path) -> Option<(&'static str, String)> {
+    // A configuration file is small; a larger one is not read.
+    let read = |path: &Path| {
+        let meta = std::fs::metadata(path).ok()?;
+        (meta.is_file() && meta.len() < 1 << 20)
+            .then(|| std::fs::read_to_string(path).ok())
+            .flatten()
+    };
+    for dir in sops.ancestors().take_while(|d| d.starts_with(root)) {
+        let found = if let Some(text) = ["mkdocs.yml", "mkdocs.yaml"]
+            .iter()
+            .find_map(|n| read(&dir.join(n)))
+        {
+            let docs = text
+                .lines()
+                .find_map(|l| l.strip_prefix("docs_dir:"))
+                .map(|v| v.trim().trim_matches(['"', '\'']).trim_end_matches('/'))
+                .filter(|v| !v.is_empty())
+                .unwrap_or("docs")
+                .to_string();
+            Some(("MkDocs", dir.join(docs)))
+        } else if ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"]
+            .iter()
+            .any(|n| dir.join(n).is_file())
+            || ["config.toml", "config.yaml", "config.yml"]
+                .iter()
+                .filter_map(|n| read(&dir.join(n)))
+                .any(|t| t.to_ascii_lowercase().contains("baseurl"))
+        {
+            Some(("Hugo", dir.join("content")))
+        } else {
+            None
+        };
+        if let Some((generator, folder)) = found {
+            let rel = folder.strip_prefix(root).ok()?;
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<_>>>()?
+                .join("/");
+            // Written into sop.toml between quotes: a name that needs escaping is not offered.
+            let plain = !rel.contains("..")
+                && !rel.contains(['"', '\\'])
+                && !rel.chars().any(char::is_control);
+            return (folder.is_dir() && plain).then_some((generator, rel));
+        }
+    }
+    None
+}
+
 /// Why `sop.toml` could not be edited.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -188,6 +318,27 @@ pub fn edit(text: &str, path: &Path, needs: &Needs) -> Result<String, EditRefuse
             "wiki = true                       # written by sop adopt: the documents link each other as a wiki does",
         )?;
     }
+    if let Some(l) = &needs.site_links {
+        set_line(
+            &mut lines,
+            "links",
+            "style",
+            &format!(
+                "style = \"{}\"                  # written by sop adopt: links are {} page addresses",
+                l.style.name(),
+                l.generator
+            ),
+        )?;
+        set_line(
+            &mut lines,
+            "links",
+            "site_root",
+            &format!(
+                "site_root = \"{}\"             # written by sop adopt: the folder {} builds the site from",
+                l.site_root, l.generator
+            ),
+        )?;
+    }
     if !needs.allow.is_empty() {
         add_to_list(
             &mut lines,
@@ -223,6 +374,9 @@ fn check(text: &str, path: &Path, needs: &Needs) -> Result<(), EditRefused> {
     let allow = &settings.config.front_matter.allow;
     let ok = (!needs.file_names_any || sops.file_names == FileNames::Any)
         && (!needs.wiki_links || settings.config.links.wiki)
+        && needs.site_links.as_ref().is_none_or(|l| {
+            settings.config.links.style == l.style && settings.config.links.site_root == l.site_root
+        })
         && needs.allow.iter().all(|k| allow.contains(k))
         && needs
             .id_key
@@ -275,6 +429,12 @@ fn sets(line: &str, key: &str) -> Option<bool> {
 /// Where to write `key` in `table`: after its commented-out line, else after the header; a
 /// new table at the end when there is none. Returns the index to insert at, or the index of
 /// the line that already sets the key.
+/// Whether `text` (a `sop.toml`) sets `key` under `[table]`.
+pub fn writes(text: &str, table: &str, key: &str) -> bool {
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    matches!(place(&lines, table, key), Place::Written(_))
+}
+
 enum Place {
     Insert(usize),
     Written(usize),
@@ -449,6 +609,7 @@ mod tests {
             exclude: Vec::new(),
             id_key: None,
             wiki_links: false,
+            site_links: None,
         }
     }
 

@@ -400,9 +400,14 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
         writeln!(out, "not adopted: {s}")?;
     }
     for (path, kind) in r.left_out {
+        // `SUMMARY` alone says nothing to a writer: it is the book's chapter list.
+        let what = match *kind {
+            "SUMMARY" => " (a book's table of contents, read by mdBook or GitBook)",
+            _ => "",
+        };
         writeln!(
             out,
-            "left out: {path}: a {kind} file is never an SOP (`[sops] exclude` leaves it out)"
+            "left out: {path}: a {kind} file{what} is never an SOP (`[sops] exclude` leaves it out)"
         )?;
     }
     const SHOWN: usize = 5;
@@ -606,6 +611,9 @@ fn config_change(
     needs.wiki_links = adopt::settings::uses_wiki_links(settings, &planned, || {
         crate::publishable::Tracked::load(&repo.root).files(&repo.root)
     });
+    // Documents of a site generator link its page addresses (`../page/`).
+    needs.site_links =
+        adopt::settings::site_links(settings, &repo.root, &repo.sops_dir(), &planned);
     if let Some(key) = id_key {
         needs.id_key = Some(key.to_string());
         if !needs.allow.iter().any(|k| k == "id") {
@@ -631,6 +639,17 @@ fn config_change(
             );
         }
     };
+    // A link style the team wrote (even `"files"`) is its choice: kept.
+    if change.needs.site_links.is_some()
+        && ["style", "site_root"]
+            .iter()
+            .any(|key| adopt::settings::writes(&change.old, "links", key))
+    {
+        change.needs.site_links = None;
+        if change.needs.is_empty() {
+            return Ok(change);
+        }
+    }
     match adopt::settings::edit(&change.old, &change.path, &change.needs) {
         Ok(new) => change.new = Some(new),
         Err(e) => change.refused = Some(e.to_string()),

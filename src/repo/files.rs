@@ -29,11 +29,13 @@ pub const DEFAULT_EXCLUDE: &[&str] = &[
     "SECURITY.*",
     "AUTHORS.*",
     "NOTICE.*",
+    "SUMMARY.*",
 ];
 
 /// The names (without extension, written in capitals as the convention has them) of files
 /// that describe a project and are never an SOP: a changelog, a contributing guide, a licence, a
-/// code of conduct, a security policy, a list of authors, a notice. The same words in small
+/// code of conduct, a security policy, a list of authors, a notice, and the table of contents of
+/// an mdBook or GitBook book (`SUMMARY.md`, which the book's build reads as its chapter list). The same words in small
 /// letters (`security.md`, `notice.md`) may well be an SOP's file name, and stay SOPs.
 pub const NEVER_SOPS: &[&str] = &[
     "CHANGELOG",
@@ -43,6 +45,7 @@ pub const NEVER_SOPS: &[&str] = &[
     "SECURITY",
     "AUTHORS",
     "NOTICE",
+    "SUMMARY",
 ];
 
 /// The conventional name (`CHANGELOG`) of the file named `name` (no folders) when that says

@@ -940,3 +940,97 @@ fn when_sop_toml_cannot_take_the_alias_the_documents_are_adopted_as_it_reads_the
     assert!(!again.contains("wrote"), "{again}");
     assert_eq!(r.read("docs/refund.md"), text);
 }
+
+#[test]
+fn an_mdbook_table_of_contents_is_left_out_and_kept_as_written() {
+    let r = SopRepo::new();
+    r.write("book.toml", "[book]\ntitle = \"Ops\"\nsrc = \"src\"\n");
+    let toc = "# Summary\n\n- [Restart](runbooks/restart.md)\n";
+    r.write("src/SUMMARY.md", toc);
+    r.write(
+        "src/runbooks/restart.md",
+        "# Restart\n\n1. Stop.\n2. Start.\n",
+    );
+    r.write("sop.toml", "[sops]\ndir = \"src\"\n");
+    r.commit("Add the book");
+    let summary = adopt(&r, &["--status", "approved", "--approver", "Dana W"]);
+    assert!(
+        summary.contains("left out: src/SUMMARY.md: a SUMMARY file (a book's table of contents, read by mdBook or GitBook) is never an SOP"),
+        "{summary}"
+    );
+    assert_eq!(
+        r.read("src/SUMMARY.md"),
+        toc,
+        "mdBook's chapter list changed"
+    );
+    assert!(
+        r.read("src/runbooks/restart.md")
+            .starts_with("---\nid: SOP-0001\n")
+    );
+    // Nor is it checked or published.
+    let list = r.sop().args(["list", "--format", "json"]).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(!list.contains("SUMMARY"), "{list}");
+}
+
+/// A Hugo site links its pages by their addresses (`../cache-flush/`, `/runbooks/cache-flush/`):
+/// `sop adopt` writes the link settings that read them, and `sop lint` then finds no broken
+/// link; a link the site really lacks is still reported.
+#[test]
+fn adopting_a_hugo_site_reads_its_page_addresses() {
+    let r = SopRepo::new();
+    r.write("hugo.toml", "baseURL = \"https://example.org/\"\n");
+    r.write(
+        "content/runbooks/db-failover.md",
+        "---\ntitle: \"Database failover\"\n---\n\n## Steps\n\n1. Promote the replica. Then flush [the cache](../cache-flush/).\n2. Tell [support](/runbooks/support/).\n",
+    );
+    r.write(
+        "content/runbooks/cache-flush.md",
+        "---\ntitle: Cache flush\n---\n\n## Steps\n\n1. Flush. Back to [failover](../db-failover/).\n",
+    );
+    r.write("sop.toml", "[sops]\ndir = \"content\"\n");
+    r.commit("Hugo docs");
+    let summary = adopt(&r, &[]);
+    assert!(
+        summary.contains("`[links] style = \"mkdocs\"` and `site_root = \"content\"`: the documents link each other by their Hugo page addresses"),
+        "{summary}"
+    );
+    let config = r.read("sop.toml");
+    assert!(config.contains("\nstyle = \"mkdocs\""), "{config}");
+    assert!(config.contains("\nsite_root = \"content\""), "{config}");
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    let broken: Vec<&serde_json::Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "link-broken")
+        .collect();
+    // Only the page that does not exist.
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert!(
+        broken[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/runbooks/support/"),
+        "{broken:?}"
+    );
+}
+
+/// A link style the team wrote is its choice, even the default one: adopt leaves it.
+#[test]
+fn adopt_keeps_a_link_style_written_in_sop_toml() {
+    let r = SopRepo::new();
+    r.write("hugo.toml", "baseURL = \"https://example.org/\"\n");
+    r.write("content/a.md", "---\ntitle: A\n---\n\nSee [b](../b/).\n");
+    r.write("content/b.md", "---\ntitle: B\n---\n\nText.\n");
+    r.commit("Hugo docs");
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"content\"\nfile_names = \"any\"\n\n[links]\nstyle = \"files\"\n",
+    );
+    r.commit("config");
+    let summary = adopt(&r, &[]);
+    assert!(!summary.contains("site_root"), "{summary}");
+    assert!(r.read("sop.toml").contains("[links]\nstyle = \"files\"\n"));
+}

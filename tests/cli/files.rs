@@ -264,7 +264,7 @@ fn a_repository_with_no_sop_says_why() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(dot, stderr);
     assert!(
-        stderr.contains("no SOP was checked: sop reads the files ending in `.md` in `sops/`, except those `[sops] exclude` leaves out (`README.md`, `index.md`, `_index.md`, `CHANGELOG.*`, `CONTRIBUTING.*`, `LICENSE.*`, `CODE_OF_CONDUCT.*`, `SECURITY.*`, `AUTHORS.*`, `NOTICE.*`)"),
+        stderr.contains("no SOP was checked: sop reads the files ending in `.md` in `sops/`, except those `[sops] exclude` leaves out (`README.md`, `index.md`, `_index.md`, `CHANGELOG.*`, `CONTRIBUTING.*`, `LICENSE.*`, `CODE_OF_CONDUCT.*`, `SECURITY.*`, `AUTHORS.*`, `NOTICE.*`, `SUMMARY.*`)"),
         "{stderr}"
     );
 }
