@@ -16,7 +16,7 @@ use crate::lint::normalize_heading;
 use crate::repo::config::{SectionLevel, SopType};
 use crate::repo::files::{FileRules, MARKDOWN_EXTENSIONS};
 use crate::repo::sop::{FileName, id_number};
-use crate::repo::{Corpus, Repo, Span, edit, front_matter, markdown};
+use crate::repo::{Corpus, FileProblem, Repo, Span, edit, encoding, front_matter, markdown};
 
 /// The values a template sees.
 #[derive(Debug, Clone, Serialize)]
@@ -272,7 +272,7 @@ pub fn slug(title: &str) -> String {
 
 /// [`slug`] without the fallback: empty when no word of `title` transliterates readably (an
 /// Arabic or Hebrew title, see [`crate::site::i18n::readable_ascii`]).
-fn title_slug(title: &str) -> String {
+pub(crate) fn title_slug(title: &str) -> String {
     let ascii = crate::site::i18n::readable_ascii(title);
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -322,18 +322,40 @@ pub fn every_markdown_file(repo: &Repo) -> Corpus {
     all.load()
 }
 
-/// The ids `corpus` uses: at the start of its files' names and in their front matter.
+/// The ids `corpus` uses: at the start of its files' names and in their front matter. Files
+/// that cannot be read as SOPs count too: the id in their name, and for text in another
+/// encoding (Notepad's UTF-16, Latin-1) the id in their front matter, so a new SOP never takes
+/// the id of one that `sop lint --fix` would bring back.
 pub fn ids_in(repo: &Repo, corpus: &Corpus) -> Vec<String> {
     let form = &repo.settings.ids;
-    let from_names = corpus.sops.iter().filter_map(|sop| {
-        let name = sop.path.rsplit('/').next()?;
-        FileName::parse(name, form).id
-    });
+    let name_id = |path: &str| FileName::parse(path.rsplit('/').next()?, form).id;
+    let from_names = corpus.sops.iter().filter_map(|sop| name_id(&sop.path));
     let from_front = corpus
         .sops
         .iter()
         .filter_map(|s| s.id().map(str::to_string));
-    from_names.chain(from_front).collect()
+    let from_broken = corpus.broken.iter().flat_map(|b| {
+        let front = match b.problem {
+            FileProblem::Utf16(_) | FileProblem::NotUtf8 { .. } => {
+                front_matter_id_of_other_encoding(repo, &b.path)
+            }
+            _ => None,
+        };
+        name_id(&b.path).into_iter().chain(front)
+    });
+    from_names.chain(from_front).chain(from_broken).collect()
+}
+
+/// The id in the front matter of the file at `path`, saved as UTF-16 or in a one-byte encoding
+/// (read as Latin-1, which every byte is).
+fn front_matter_id_of_other_encoding(repo: &Repo, path: &str) -> Option<String> {
+    let bytes = std::fs::read(repo.root.join(path)).ok()?;
+    let text = match encoding::read_text(&bytes) {
+        Some(text) => text.into_owned(),
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    };
+    let sop = crate::repo::Sop::parse_in(path.to_string(), text, &repo.settings);
+    sop.id().map(str::to_string)
 }
 
 /// The highest id number of `used` that is an id of the repository's form, and an id that has

@@ -251,13 +251,18 @@ pub fn take_metadata(md: &str) -> (String, Metadata) {
                         .is_some_and(|l| l.trim_start().starts_with('|'))
                 })
                 .unwrap_or(lines.len());
-            let rows: Vec<Vec<String>> = lines
+            let mut rows: Vec<Vec<String>> = lines
                 .get(i..end)
                 .unwrap_or_default()
                 .iter()
                 .map(|l| cells(l))
                 .filter(|c| !is_separator(c) && c.iter().any(|x| !x.is_empty()))
                 .collect();
+            // A header row of column names (`| Field | Value |`, which Word and pandoc write
+            // above a two-column table) says nothing about the document.
+            if rows.first().is_some_and(|r| is_column_names(r)) {
+                rows.remove(0);
+            }
             let known = rows
                 .iter()
                 .filter(|r| r.len() == 2 && r.first().is_some_and(|l| key_of(l).is_some()))
@@ -302,16 +307,73 @@ fn read_rows(rows: &[Vec<String>]) -> Metadata {
     meta
 }
 
-/// A table cell's text without emphasis and escapes, as a front-matter value.
+/// A table cell's text without emphasis and escapes, as a front-matter value: the converters
+/// write `Maria Lopez \\<maria@example.com>` for `Maria Lopez <maria@example.com>`.
 fn strip_inline(s: &str) -> String {
-    s.replace("**", "")
-        .replace("\\_", "_")
-        .replace("\\-", "-")
-        .replace("<br>", ", ")
+    unescape(&s.replace("**", "").replace("<br>", ", "))
         .trim()
         .trim_matches('*')
         .trim()
         .to_string()
+}
+
+/// `text` without Markdown's backslash escapes: `\\<` is `<`, `\\_` is `_` (CommonMark escapes
+/// any ASCII punctuation character so; a backslash before anything else stays).
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next) if c == '\\' && next.is_ascii_punctuation() => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `row` names the columns of a two-column table of details rather than giving one:
+/// `| Field | Value |`, `| Property | Details |`, `| Item | |`.
+fn is_column_names(row: &[String]) -> bool {
+    const LABELS: &[&str] = &[
+        "field",
+        "fields",
+        "property",
+        "item",
+        "key",
+        "attribute",
+        "name",
+        "detail",
+        "details",
+        "metadata",
+        "information",
+        "document information",
+        "document control",
+        "document details",
+    ];
+    const VALUES: &[&str] = &[
+        "value",
+        "values",
+        "detail",
+        "details",
+        "information",
+        "info",
+        "description",
+        "entry",
+        "",
+    ];
+    let [label, value] = row else {
+        return false;
+    };
+    let (label, value) = (
+        strip_inline(label).to_lowercase(),
+        strip_inline(value).to_lowercase(),
+    );
+    key_of(&label).is_none()
+        && VALUES.contains(&value.as_str())
+        && (label.is_empty() || LABELS.contains(&label.as_str()))
 }
 
 fn cells(line: &str) -> Vec<String> {
@@ -586,6 +648,29 @@ mod tests {
         assert_eq!(semver("1.2").as_deref(), Some("1.2.0"));
         assert_eq!(semver("v3").as_deref(), Some("3.0.0"));
         assert_eq!(semver("draft"), None);
+    }
+
+    #[test]
+    fn a_header_row_of_column_names_is_not_a_detail() {
+        let md = "# Chargebacks\n\n| Field | Value |\n|---|---|\n| Owner | Tom Baker |\n| Department | Risk |\n\n## Purpose\n\nText.\n";
+        let (body, meta) = take_metadata(md);
+        assert_eq!(meta.get("owner"), Some("Tom Baker"));
+        assert_eq!(body, "# Chargebacks\n\n\n## Purpose\n\nText.\n");
+        // A first row that is a detail stays one.
+        let md = "| Owner | Lena |\n| --- | --- |\n| Department | Payments |\n| Region | EU |\n";
+        let (body, meta) = take_metadata(md);
+        assert_eq!(meta.get("owner"), Some("Lena"));
+        assert!(body.contains("| Region | EU |"), "{body}");
+    }
+
+    #[test]
+    fn escapes_leave_the_values() {
+        assert_eq!(
+            strip_inline("Maria Lopez \\<maria@example.com\\>"),
+            "Maria Lopez <maria@example.com>"
+        );
+        assert_eq!(strip_inline("**on\\_call\\-team**"), "on_call-team");
+        assert_eq!(strip_inline("C:\\Users"), "C:\\Users");
     }
 
     #[test]

@@ -635,10 +635,9 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
             .get(crate::repo::files::strip_markdown_extension(name).len() + 1..)
             .filter(|e| !e.is_empty())
             .unwrap_or("md");
-        let slug = if sop.file_name.slug.is_empty() {
-            String::new()
-        } else {
-            format!("-{}", sop.file_name.slug)
+        let slug = match name_words(&sop.file_name.slug, id) {
+            words if words.is_empty() => String::new(),
+            words => format!("-{words}"),
         };
         out.push(
             finding(
@@ -653,6 +652,20 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
                 rename_advice(cx, &sop.path, &format!("{id}{slug}{lang}.{ext}"))
             )),
         );
+    }
+}
+
+/// The words of a file name after its id, for the name it should have: a name that starts with
+/// the id in another shape (`SOP-0001 Refunds`, `SOP-0002_refunds`, `-SOP-0008-dash`, which the
+/// file-name reader does not take as an id) loses it and reads as a slug (`refunds`), so the
+/// advice never repeats the id; any other name keeps its words as written.
+fn name_words(slug: &str, id: &str) -> String {
+    let trimmed = slug.trim_start_matches(['-', '_', ' ']);
+    match trimmed.get(..id.len()) {
+        Some(head) if head.eq_ignore_ascii_case(id) => {
+            crate::scaffold::title_slug(&trimmed[id.len()..])
+        }
+        _ => trimmed.to_string(),
     }
 }
 

@@ -253,6 +253,43 @@ fn suggested_git_mv_pastes_for_a_path_with_spaces() {
     assert!(!all.contains("git mv \"sops/vip desk/SOP-0005"), "{all}");
 }
 
+/// A file name that starts with the id in another shape (a space or `_` after it, a dash
+/// before it) is told the name it should have, with the id once: `SOP-0001-refunds.md`, never
+/// `SOP-0001-SOP-0001 Refunds.md`.
+#[test]
+fn suggested_file_name_does_not_repeat_the_id() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/ops/SOP-0001 Refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "draft"),
+    );
+    r.write(
+        "sops/ops/SOP-0002_refunds.md",
+        &sop_text("SOP-0002", "Refunds", "procedure", "draft"),
+    );
+    r.write(
+        "sops/ops/-SOP-0008-dash.md",
+        &sop_text("SOP-0008", "Dash", "procedure", "draft"),
+    );
+    r.commit("odd names");
+    let all = lint_text(&r);
+    assert!(
+        all.contains(
+            "rename the file to `SOP-0001-refunds.md`: `git mv \"sops/ops/SOP-0001 Refunds.md\" sops/ops/SOP-0001-refunds.md`"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("rename the file to `SOP-0002-refunds.md`"),
+        "{all}"
+    );
+    assert!(
+        all.contains("rename the file to `SOP-0008-dash.md`"),
+        "{all}"
+    );
+    assert!(!all.contains("SOP-0001-SOP-0001"), "{all}");
+}
+
 /// Lint output (stdout and stderr) of `r`.
 fn lint_text(r: &SopRepo) -> String {
     let out = r.sop().args(["lint"]).output().unwrap();

@@ -2,7 +2,7 @@
 
 use std::process::Stdio;
 
-use crate::support::SopRepo;
+use crate::support::{SopRepo, sop_text};
 
 fn new_sop(r: &SopRepo, args: &[&str]) -> String {
     let out = r
@@ -570,4 +570,29 @@ fn the_no_department_warning_names_the_folder_really_used() {
         stderr.contains("no department given, so the new SOP goes in the `general` folder"),
         "{stderr}"
     );
+}
+
+/// An SOP that `sop` cannot read as it is (saved by Notepad as UTF-16, or in Latin-1) still
+/// holds its id: by its file name, and by its front matter when the name has none.
+#[test]
+fn new_never_takes_the_id_of_an_sop_saved_in_another_encoding() {
+    let r = SopRepo::new();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            sop_text("SOP-0002", "Second", "checklist", "draft")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    r.write_bytes("sops/ops/SOP-0002-second.md", &utf16);
+    // Latin-1, and a name without the id: only the front matter says SOP-0003.
+    let latin1: Vec<u8> = sop_text("SOP-0003", "Caf\u{e9}", "checklist", "draft")
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    r.write_bytes("sops/ops/cafe.md", &latin1);
+    let out = new_sop(&r, &["Third", "--type", "checklist", "--department", "Ops"]);
+    assert!(out.contains("SOP-0004"), "{out}");
+    assert!(r.path("sops/ops/SOP-0004-third.md").is_file());
 }
