@@ -574,7 +574,11 @@ impl<'a> Cx<'a> {
             // The files git tracks are read once, for the wiki names and the file checks.
             wiki: crate::repo::wiki::LazyIndex::new(move || {
                 let tracked = tracked.get_or_init(|| crate::publishable::Tracked::load(&repo.root));
-                crate::repo::wiki::index_of(&corpus.sops, &tracked.files(&repo.root))
+                crate::repo::wiki::index_of(
+                    &corpus.sops,
+                    &tracked.files(&repo.root),
+                    repo.settings.files.extensions(),
+                )
             }),
         }
     }

@@ -187,7 +187,11 @@ impl Workspace {
             return Arc::clone(index);
         }
         let files = crate::publishable::Tracked::load(&self.repo.root).files(&self.repo.root);
-        let index = Arc::new(crate::repo::wiki::index_of(&self.corpus.sops, &files));
+        let index = Arc::new(crate::repo::wiki::index_of(
+            &self.corpus.sops,
+            &files,
+            self.repo.settings.files.extensions(),
+        ));
         *kept = Some((key, Arc::clone(&index)));
         index
     }

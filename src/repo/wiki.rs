@@ -195,8 +195,13 @@ pub struct WikiIndex {
 
 impl WikiIndex {
     /// The index of `files` (every repository file, `/`-separated paths) and `docs` (the SOPs,
-    /// with ids and titles); a Markdown file that is no SOP is a document too.
-    pub fn new<'f>(files: impl IntoIterator<Item = &'f str>, docs: Vec<WikiDoc>) -> WikiIndex {
+    /// with ids and titles); a file that is no SOP is a document too when its name ends in one
+    /// of `extensions` (`[sops] extensions`: `md`, `markdown`), as sop reads no other.
+    pub fn new<'f>(
+        files: impl IntoIterator<Item = &'f str>,
+        docs: Vec<WikiDoc>,
+        extensions: &[String],
+    ) -> WikiIndex {
         let mut index = WikiIndex::default();
         // A document is known once: `files` holds only documents until they are all added.
         let add = |index: &mut WikiIndex, doc: WikiDoc| {
@@ -230,7 +235,7 @@ impl WikiIndex {
                 .entry(name.to_lowercase())
                 .or_default()
                 .push(file.to_string());
-            if super::files::strip_markdown_extension(file).len() < file.len() {
+            if is_document(name, extensions) {
                 add(
                     &mut index,
                     WikiDoc {
@@ -357,6 +362,38 @@ impl WikiIndex {
         self.missing(page)
     }
 
+    /// The files that are no document but have the name of the page `page` (a link that
+    /// finds no document): `docs/install.mdx` or `docs/install.html` for `[[install]]`, the
+    /// name without its extension compared as page names are; a page written as a path
+    /// (`[[docs/install]]`) matches the end of theirs. Sorted.
+    pub fn files_named(&self, page: &str) -> Vec<&str> {
+        let wanted = normalize(page.trim_start_matches('/'));
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let name = wanted.rsplit('/').next().unwrap_or(&wanted);
+        let suffix = format!("/{wanted}");
+        let mut out: Vec<&str> = self
+            .files_by_name
+            .iter()
+            .filter(|(file, _)| {
+                let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
+                file.contains('.') && normalize(stem) == name
+            })
+            .flat_map(|(_, paths)| paths.iter().map(String::as_str))
+            .filter(|path| !self.docs.iter().any(|d| d == path))
+            .filter(|path| {
+                !wanted.contains('/') || {
+                    let stem = path.rsplit_once('.').map_or(*path, |(s, _)| s);
+                    let stem = normalize(stem);
+                    stem == wanted || stem.ends_with(&suffix)
+                }
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// No file is named `name`: the closest file name and its path.
     fn missing_file(&self, name: &str) -> WikiResolution {
         let wanted = name.to_lowercase();
@@ -422,8 +459,26 @@ impl std::fmt::Debug for LazyIndex<'_> {
     }
 }
 
-/// The index of the SOPs `sops` (with their ids and titles) and the repository files `files`.
-pub fn index_of<'s>(sops: impl IntoIterator<Item = &'s super::Sop>, files: &[String]) -> WikiIndex {
+/// Whether the file name `name` ends in one of `extensions` (`md`, `md.erb`) after a stem.
+fn is_document(name: &str, extensions: &[String]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    extensions.iter().any(|ext| {
+        let ext = ext.trim_start_matches('.').to_ascii_lowercase();
+        lower
+            .strip_suffix(ext.as_str())
+            .and_then(|s| s.strip_suffix('.'))
+            .is_some_and(|s| !s.is_empty())
+    })
+}
+
+/// The index of the SOPs `sops` (with their ids and titles) and the repository files `files`,
+/// whose documents are the files whose names end in one of `extensions` (`[sops]
+/// extensions`).
+pub fn index_of<'s>(
+    sops: impl IntoIterator<Item = &'s super::Sop>,
+    files: &[String],
+    extensions: &[String],
+) -> WikiIndex {
     let docs = sops
         .into_iter()
         .map(|sop| WikiDoc {
@@ -434,7 +489,7 @@ pub fn index_of<'s>(sops: impl IntoIterator<Item = &'s super::Sop>, files: &[Str
             title: sop.meta.title.as_ref().map(|t| t.value.clone()),
         })
         .collect();
-    WikiIndex::new(files.iter().map(String::as_str), docs)
+    WikiIndex::new(files.iter().map(String::as_str), docs, extensions)
 }
 
 /// The anchor of the heading `heading` (a wiki link's `#Heading`, as written) among `texts`
@@ -536,7 +591,52 @@ mod tests {
                 id: Some("SOP-0003".into()),
                 title: Some("Creator payouts".into()),
             }],
+            &["md".to_string()],
         )
+    }
+
+    #[test]
+    fn a_file_of_the_name_that_sop_does_not_read_is_no_page_but_is_named() {
+        let index = WikiIndex::new(
+            [
+                "docs/Home.md",
+                "docs/install.mdx",
+                "docs/Install-guide.markdown",
+                "web/install.html",
+                "forms/refund.pdf",
+            ],
+            Vec::new(),
+            &["md".to_string()],
+        );
+        let resolve = |raw: &str| index.resolve("docs/Home.md", &link(raw).unwrap());
+        // `.markdown` is no document while `[sops] extensions` says only `md`.
+        assert!(matches!(
+            resolve("[[Install guide]]"),
+            WikiResolution::Missing { .. }
+        ));
+        assert_eq!(
+            index.files_named("Install guide"),
+            ["docs/Install-guide.markdown"]
+        );
+        assert_eq!(
+            index.files_named("install"),
+            ["docs/install.mdx", "web/install.html"]
+        );
+        assert_eq!(index.files_named("docs/install"), ["docs/install.mdx"]);
+        assert_eq!(index.files_named("Refund"), ["forms/refund.pdf"]);
+        // A document is never among them; nor a name that is only close.
+        assert_eq!(index.files_named("Home"), Vec::<&str>::new());
+        assert_eq!(index.files_named("instal"), Vec::<&str>::new());
+        // Read as a document when `[sops] extensions` says so.
+        let both = WikiIndex::new(
+            ["docs/Install-guide.markdown"],
+            Vec::new(),
+            &["md".to_string(), "markdown".to_string()],
+        );
+        assert_eq!(
+            both.resolve("docs/Home.md", &link("[[Install guide]]").unwrap()),
+            WikiResolution::Found("docs/Install-guide.markdown".into())
+        );
     }
 
     fn resolve(from: &str, raw: &str) -> WikiResolution {

@@ -242,7 +242,11 @@ pub(super) fn render_all(
         since_release: std::sync::Mutex::default(),
         // The files git tracks, read once above, give the names wiki links find.
         wiki: crate::repo::wiki::LazyIndex::new(move || {
-            crate::repo::wiki::index_of(&corpus.sops, &wiki_files.files(&repo.root))
+            crate::repo::wiki::index_of(
+                &corpus.sops,
+                &wiki_files.files(&repo.root),
+                repo.settings.files.extensions(),
+            )
         }),
         release_wiki: super::links::ReleaseWiki::default(),
     };
