@@ -113,6 +113,62 @@ impl<'a> WikiLink<'a> {
     pub fn is_image(&self) -> bool {
         self.embed && is_image_name(self.page)
     }
+
+    /// The size a picture is shown at, as Obsidian writes it after the last `|`:
+    /// `![[flow.png|300]]` (its width), `![[flow.png|300x200]]` (width and height), also after
+    /// a description (`![[flow.png|The flow|300]]`). `None` for a link that is no picture.
+    pub fn image_size(&self) -> Option<ImageSize> {
+        if !self.is_image() {
+            return None;
+        }
+        let text = self.text?;
+        let last = text.rsplit_once('|').map_or(text, |(_, s)| s);
+        ImageSize::parse(last)
+    }
+
+    /// A picture's description: the `|text` without the size ([`WikiLink::image_size`]);
+    /// `None` when the link gives none (`![[flow.png|300]]`).
+    pub fn image_text(&self) -> Option<&'a str> {
+        let text = self.text?;
+        if self.image_size().is_none() {
+            return Some(text);
+        }
+        text.rsplit_once('|')
+            .map(|(t, _)| t.trim().trim_end_matches('\\').trim())
+            .filter(|t| !t.is_empty())
+    }
+}
+
+/// The size of a picture a wiki embed gives, in CSS pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageSize {
+    /// Its width.
+    pub width: u32,
+    /// Its height, when given (else the picture keeps its proportions).
+    pub height: Option<u32>,
+}
+
+impl ImageSize {
+    /// `300` or `300x200`; `None` for anything else (a description such as `The flow`, `0`).
+    pub fn parse(text: &str) -> Option<ImageSize> {
+        let number = |s: &str| -> Option<u32> {
+            let s = s.trim();
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok().filter(|n| *n > 0)
+        };
+        match text.trim().split_once(['x', 'X']) {
+            Some((w, h)) => Some(ImageSize {
+                width: number(w)?,
+                height: Some(number(h)?),
+            }),
+            None => Some(ImageSize {
+                width: number(text)?,
+                height: None,
+            }),
+        }
+    }
 }
 
 /// Whether the file name `name` is a picture a page can show.
@@ -564,6 +620,46 @@ mod tests {
         // `\|` in a table cell.
         let l = link("[[Escalation policy\\|rules]]").unwrap();
         assert_eq!((l.page, l.text), ("Escalation policy", Some("rules")));
+    }
+
+    #[test]
+    fn a_number_after_the_bar_of_a_picture_is_its_size_not_its_description() {
+        let size = |raw: &str| link(raw).unwrap().image_size();
+        fn text(raw: &str) -> Option<&str> {
+            link(raw).unwrap().image_text()
+        }
+        assert_eq!(
+            size("![[x.png|300]]"),
+            Some(ImageSize {
+                width: 300,
+                height: None
+            })
+        );
+        assert_eq!(text("![[x.png|300]]"), None);
+        assert_eq!(
+            size("![[x.png| 300x200 ]]"),
+            Some(ImageSize {
+                width: 300,
+                height: Some(200)
+            })
+        );
+        assert_eq!(text("![[x.png|300x200]]"), None);
+        assert_eq!(size("![[x.png|The flow|300]]").map(|s| s.width), Some(300));
+        assert_eq!(text("![[x.png|The flow|300]]"), Some("The flow"));
+        // A description stays one, even with digits in it.
+        for raw in [
+            "![[x.png|a caption]]",
+            "![[x.png|300 people]]",
+            "![[x.png|0]]",
+            "![[x.png|300x]]",
+            "![[x.png|-3]]",
+        ] {
+            assert_eq!(size(raw), None, "{raw}");
+            assert_eq!(text(raw), link(raw).unwrap().text, "{raw}");
+        }
+        // Only a picture has a size.
+        assert_eq!(size("[[Escalation policy|300]]"), None);
+        assert_eq!(size("![[form.pdf|300]]"), None);
     }
 
     #[test]

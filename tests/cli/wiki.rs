@@ -485,3 +485,42 @@ fn a_wiki_link_to_a_file_sop_does_not_read_names_the_file_and_what_to_do() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_size_after_the_bar_sets_the_pictures_width_and_height_not_its_description() {
+    let body = "- ![[diagram.png|300]]\n- ![[diagram.png|300x200]]\n- ![[diagram.png|The flow]]";
+    let repo = wiki_repo("", body);
+    assert_eq!(link_findings(&repo), Vec::new());
+    let home = page(&publish(&repo), "SOP-0001");
+    let src = "src=\"../files/wiki/images/diagram.png\"";
+    assert!(
+        home.contains(&format!("<img {src} alt=\"diagram.png\" width=\"300\" />")),
+        "{home}"
+    );
+    assert!(
+        home.contains(&format!(
+            "<img {src} alt=\"diagram.png\" width=\"300\" height=\"200\" />"
+        )),
+        "{home}"
+    );
+    assert!(
+        home.contains(&format!("<img {src} alt=\"The flow\" />")),
+        "{home}"
+    );
+    assert!(!home.contains("alt=\"300"), "{home}");
+    // A page with raw HTML goes through the sanitiser, which keeps the size.
+    let html = wiki_repo(
+        "",
+        &format!("{body}\n- Press <kbd>Enter</kbd>.\n- Gone: ![[nowhere.png|300]]"),
+    );
+    let home = page(&publish(&html), "SOP-0001");
+    assert!(
+        home.contains(&format!(
+            "<img {src} alt=\"diagram.png\" width=\"300\" height=\"200\">"
+        )),
+        "{home}"
+    );
+    assert!(!home.contains("alt=\"300"), "{home}");
+    // A picture that is not there shows its name, never its size.
+    assert!(home.contains("<li>Gone: nowhere.png</li>"), "{home}");
+}
