@@ -225,6 +225,8 @@ pub struct WikiDoc {
     pub id: Option<String>,
     /// The SOP's title.
     pub title: Option<String>,
+    /// For a translation, the id of the SOP it translates.
+    pub translation_of: Option<String>,
 }
 
 /// The names of a repository's documents and files, for wiki links: made once per run, when
@@ -247,6 +249,9 @@ pub struct WikiIndex {
     files: std::collections::HashSet<String>,
     /// The names a writer may mean (file names with spaces, titles, ids), with their document.
     names: Vec<(String, usize)>,
+    /// For each document, the id (uppercase) of the SOP it is or translates, and whether it
+    /// is a translation.
+    sops: Vec<Option<(String, bool)>>,
 }
 
 impl WikiIndex {
@@ -277,6 +282,11 @@ impl WikiIndex {
                 index.by_title.entry(normalize(title)).or_default().push(i);
                 index.names.push((title.trim().to_string(), i));
             }
+            index.sops.push(match (&doc.id, &doc.translation_of) {
+                (Some(id), _) => Some((id.to_uppercase(), false)),
+                (None, Some(source)) => Some((source.to_uppercase(), true)),
+                (None, None) => None,
+            });
             index.files.insert(doc.path.clone());
             index.stems.push(normalize(&doc.path));
             index.docs.push(doc.path);
@@ -321,6 +331,11 @@ impl WikiIndex {
             return self.resolve_file(from, page);
         }
         let found = |hits: Vec<usize>| -> Option<WikiResolution> {
+            // An SOP and its translations of the same title (not translated yet, or a name
+            // every language keeps): the SOP, as a Markdown link to its file leads to it.
+            if let Some(sop) = self.source_among(&hits) {
+                return Some(WikiResolution::Found(sop));
+            }
             let mut paths: Vec<String> = hits
                 .into_iter()
                 .filter_map(|i| self.docs.get(i).cloned())
@@ -416,6 +431,25 @@ impl WikiIndex {
             }
         }
         self.missing(page)
+    }
+
+    /// The path of the SOP among `hits` (documents), when there are more than one and the
+    /// others are all its translations.
+    fn source_among(&self, hits: &[usize]) -> Option<String> {
+        if hits.len() < 2 {
+            return None;
+        }
+        let sop = |i: &usize| self.sops.get(*i).and_then(Option::as_ref);
+        let mut sources = hits.iter().filter(|i| sop(i).is_some_and(|(_, t)| !t));
+        let source = *sources.next()?;
+        if sources.next().is_some() {
+            return None;
+        }
+        let (id, _) = sop(&source)?;
+        hits.iter()
+            .all(|i| *i == source || sop(i).is_some_and(|(other, t)| *t && other == id))
+            .then(|| self.docs.get(source).cloned())
+            .flatten()
     }
 
     /// The files that are no document but have the name of the page `page` (a link that
@@ -543,6 +577,10 @@ pub fn index_of<'s>(
                 .then(|| sop.id().map(str::to_string))
                 .flatten(),
             title: sop.meta.title.as_ref().map(|t| t.value.clone()),
+            translation_of: sop
+                .is_translation()
+                .then(|| sop.id().map(str::to_string))
+                .flatten(),
         })
         .collect();
     WikiIndex::new(files.iter().map(String::as_str), docs, extensions)
@@ -686,9 +724,58 @@ mod tests {
                 path: "sops/x/SOP-0003-payouts.md".into(),
                 id: Some("SOP-0003".into()),
                 title: Some("Creator payouts".into()),
+                translation_of: None,
             }],
             &["md".to_string()],
         )
+    }
+
+    #[test]
+    fn a_title_an_sop_shares_with_its_translations_names_the_sop() {
+        let doc = |path: &str, id: Option<&str>, of: Option<&str>, title: &str| WikiDoc {
+            path: path.into(),
+            id: id.map(Into::into),
+            title: Some(title.into()),
+            translation_of: of.map(Into::into),
+        };
+        let index = WikiIndex::new(
+            [],
+            vec![
+                doc(
+                    "sops/a/SOP-0001-gift.md",
+                    Some("SOP-0001"),
+                    None,
+                    "Gift refunds",
+                ),
+                doc(
+                    "sops/a/SOP-0001-gift.es.md",
+                    None,
+                    Some("SOP-0001"),
+                    "Gift refunds",
+                ),
+                doc(
+                    "sops/a/SOP-0001-gift.fr.md",
+                    None,
+                    Some("SOP-0001"),
+                    "Gift refunds",
+                ),
+                doc("sops/a/SOP-0002-other.md", Some("SOP-0002"), None, "Other"),
+                doc(
+                    "sops/a/SOP-0003-other.es.md",
+                    None,
+                    Some("SOP-0003"),
+                    "Other",
+                ),
+            ],
+            &["md".to_string()],
+        );
+        let resolve = |raw: &str| index.resolve("sops/a/SOP-0002-other.md", &link(raw).unwrap());
+        assert_eq!(
+            resolve("[[Gift refunds]]"),
+            found("sops/a/SOP-0001-gift.md")
+        );
+        // Another SOP's translation of that title: two SOPs, as before.
+        assert!(matches!(resolve("[[Other]]"), WikiResolution::Ambiguous(v) if v.len() == 2));
     }
 
     #[test]

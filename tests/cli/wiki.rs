@@ -524,3 +524,51 @@ fn a_size_after_the_bar_sets_the_pictures_width_and_height_not_its_description()
     // A picture that is not there shows its name, never its size.
     assert!(home.contains("<li>Gone: nowhere.png</li>"), "{home}");
 }
+
+#[test]
+fn on_a_translation_a_wiki_link_leads_where_a_markdown_link_to_that_sop_does() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[links]\nwiki = true\n");
+    let one = sop_text("SOP-0001", "Gift refunds", "checklist", "approved");
+    repo.write("sops/pay/SOP-0001-gift-refunds.md", &one);
+    // The Spanish text keeps the title, as a team does until it is translated.
+    repo.write(
+        "sops/pay/SOP-0001-gift-refunds.es.md",
+        &one.replace(
+            "title: Gift refunds",
+            "title: Gift refunds\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+        ),
+    );
+    let two = format!(
+        "{}\n## Links\n\n\
+         - By id: [[SOP-0001]] or [md](SOP-0001-gift-refunds.md)\n\
+         - By title: [[Gift refunds]]\n\
+         - The translation: [[SOP-0001-gift-refunds.es]] or [md](SOP-0001-gift-refunds.es.md)\n",
+        sop_text("SOP-0002", "Escalation", "checklist", "approved")
+    );
+    repo.write("sops/pay/SOP-0002-escalation.md", &two);
+    repo.write(
+        "sops/pay/SOP-0002-escalation.es.md",
+        &two.replace(
+            "title: Escalation",
+            "title: Escalado\nlanguage: es\ntranslation_of: SOP-0002@1.0.0",
+        ),
+    );
+    repo.commit("two SOPs in English and Spanish");
+    assert_eq!(link_findings(&repo), Vec::new());
+    let site = publish(&repo);
+    for page in ["sops/SOP-0002.html", "sops/SOP-0002.es.html"] {
+        let html = String::from_utf8(site[page].clone()).unwrap();
+        let source = "href=\"../sops/SOP-0001.html\"";
+        let spanish = "href=\"../sops/SOP-0001.es.html\"";
+        for line in [
+            format!("By id: <a {source}>SOP-0001</a> or <a {source}>md</a>"),
+            format!("By title: <a {source}>Gift refunds</a>"),
+            format!(
+                "The translation: <a {spanish}>SOP-0001-gift-refunds.es</a> or <a {spanish}>md</a>"
+            ),
+        ] {
+            assert!(html.contains(&line), "{page}: {line}\n{html}");
+        }
+    }
+}
