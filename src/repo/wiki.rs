@@ -515,6 +515,85 @@ impl WikiIndex {
     }
 }
 
+/// A [`WikiIndex`] kept between runs (`sop serve`'s rebuilds, the language server's checks):
+/// made again only when a file came or went ([`KeptIndex::files_changed`],
+/// [`KeptIndex::file_changed`]) or an SOP's path, id or title changed. Made again on every
+/// run, it costs about a third of checking one SOP.
+#[derive(Debug, Default)]
+pub struct KeptIndex {
+    /// Bumped when a file comes or goes.
+    generation: std::sync::atomic::AtomicU64,
+    /// The index, with the key it was made for.
+    kept: std::sync::Mutex<Option<(u64, std::sync::Arc<WikiIndex>)>>,
+}
+
+impl KeptIndex {
+    /// The index kept, if one was made.
+    pub fn kept(&self) -> Option<std::sync::Arc<WikiIndex>> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(|(_, index)| std::sync::Arc::clone(index))
+    }
+
+    /// A file was created, changed or deleted: the index is made again when next asked for.
+    pub fn files_changed(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The file at `path` (repository path) changed on disk, and `exists` now or not: the
+    /// index is made again when next asked for if it came or went (an edit of a file it
+    /// already holds, or of one it never held that is still gone, changes no name).
+    pub fn file_changed(&self, path: &str, exists: bool) {
+        let known = self.kept().map(|index| index.files.contains(path));
+        if known.is_some_and(|known| known != exists) {
+            self.files_changed();
+        }
+    }
+
+    /// The index of `sops` and the files `files` gives (asked for only when it is made), with
+    /// `extensions` as in [`index_of`]: the one kept while no file came or went and every
+    /// SOP's path, id and title are as when it was made.
+    pub fn get(
+        &self,
+        sops: &[super::Sop],
+        files: impl FnOnce() -> Vec<String>,
+        extensions: &[String],
+    ) -> std::sync::Arc<WikiIndex> {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.generation
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .hash(&mut h);
+        extensions.hash(&mut h);
+        for sop in sops {
+            sop.path.hash(&mut h);
+            sop.id().hash(&mut h);
+            sop.is_translation().hash(&mut h);
+            sop.meta
+                .title
+                .as_ref()
+                .map(|t| t.value.as_str())
+                .hash(&mut h);
+        }
+        let key = h.finish();
+        let mut kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((k, index)) = kept.as_ref()
+            && *k == key
+        {
+            return std::sync::Arc::clone(index);
+        }
+        let index = std::sync::Arc::new(index_of(sops, &files(), extensions));
+        *kept = Some((key, std::sync::Arc::clone(&index)));
+        index
+    }
+}
+
 /// A [`WikiIndex`] made when first asked for (a repository without wiki links never makes
 /// one), shared by the threads that lint or render pages.
 pub struct LazyIndex<'a> {
