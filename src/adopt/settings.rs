@@ -149,7 +149,7 @@ pub fn uses_wiki_links(
     {
         return false;
     }
-    let index = crate::repo::wiki::index_of(planned, &files());
+    let index = crate::repo::wiki::index_of(planned, &files(), settings.files.extensions());
     planned.iter().any(|sop| {
         let text = sop.source.text();
         sop.outline()

@@ -323,6 +323,14 @@ impl Repo {
             .collect())
     }
 
+    /// When git's index (the list of files it tracks) was last written, and its size: a
+    /// different answer means `git add`, `git rm` or a commit may have changed the list.
+    /// `None` when there is no index.
+    pub fn index_stamp(&self) -> Option<(std::time::SystemTime, u64)> {
+        let meta = std::fs::metadata(self.repo.path().join("index")).ok()?;
+        Some((meta.modified().ok()?, meta.len()))
+    }
+
     /// Every way git's configuration names the user here (`user.name`, `user.email`), for
     /// telling whether an approver is the person running `sop`.
     pub fn user_names(&self) -> Vec<String> {

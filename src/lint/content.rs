@@ -639,6 +639,10 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
     };
     let target = match cx.wiki().resolve(&sop.path, &link) {
         WikiResolution::Found(target) => target,
+        WikiResolution::Missing { .. } if let Some(f) = not_a_document(cx, sop, &link, span) => {
+            out.push(f);
+            return;
+        }
         WikiResolution::Missing { closest } => {
             let mut f = finding(
                 rule,
@@ -727,6 +731,101 @@ fn wiki_link(cx: &Cx<'_>, sop: &Sop, span: Span, out: &mut Vec<Finding>) {
         return;
     }
     found_file(cx, sop, kind, raw, &target, span, out);
+}
+
+/// `link-broken` for the wiki link `link` (at `span`) that finds no document when the
+/// repository has a file of that name which is no document sop reads (`docs/install.mdx`,
+/// `install.html`, `install.pdf` for `[[install]]`): the message names the file, says why it is
+/// no page, and how to make the link lead to it. `None` when no file has the name.
+fn not_a_document(cx: &Cx<'_>, sop: &Sop, link: &WikiLink<'_>, span: Span) -> Option<Finding> {
+    // `![[flow.png]]` names a file by its whole name: that file is missing, no page.
+    if link.embed
+        && link
+            .page
+            .rsplit('/')
+            .next()
+            .is_some_and(|n| n.contains('.'))
+    {
+        return None;
+    }
+    let wiki = cx.wiki();
+    let found = wiki.files_named(link.page);
+    let path = *found.first()?;
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = crate::publishable::extension(path);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let stem = files::strip_markdown_extension(stem);
+    let rules = &cx.settings.files;
+    let read = rules
+        .extensions()
+        .iter()
+        .map(|e| format!("`.{e}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let md = rules.extensions().first().map_or("md", String::as_str);
+    let renamed = format!("{stem}.{md}");
+    let (why, help) = if is_markdown_name(path) {
+        let bare = name
+            .get(files::strip_markdown_extension(name).len() + 1..)
+            .unwrap_or(&ext)
+            .to_ascii_lowercase();
+        // `.html.md.erb` is read by writing `md.erb`.
+        let bare = bare.trim_start_matches("html.");
+        (
+            format!("sop reads only {read} files as documents (`[sops] extensions` in sop.toml)"),
+            format!(
+                "add `\"{bare}\"` to `extensions` under `[sops]` in sop.toml (sop then reads `.{bare}` files as it reads `.{md}` ones), or rename the file to `{renamed}`"
+            ),
+        )
+    } else if ext == "mdx" {
+        (
+            "it is an MDX page, which sop does not read (MDX mixes Markdown with components only a Docusaurus build can show)".to_string(),
+            format!(
+                "rename it to `{renamed}` to make it a page this link finds (sop reads a Markdown page's imports, tabs and comments, and shows the content of other components), or link to its address on the web"
+            ),
+        )
+    } else if crate::publishable::is_active_content(path, false) {
+        (
+            format!("a `.{ext}` file is never a page of the site: a browser would run it, so sop neither reads nor publishes it"),
+            "write its content as an SOP (`sop import` reads a saved web page), or link to its address on the web".to_string(),
+        )
+    } else {
+        let shown = link.shown();
+        let rel = relative(&sop.path, path);
+        // A path with spaces is a Markdown link's only inside `<...>`.
+        let rel = if rel.contains(' ') {
+            format!("<{rel}>")
+        } else {
+            rel
+        };
+        let embed = if wiki::is_image_name(path) {
+            format!("show the picture with `![[{name}]]`")
+        } else {
+            format!("link the file with `![[{name}]]`")
+        };
+        (
+            "it is a file, not a document: a wiki link without `!` names a page".to_string(),
+            format!("{embed} or `[{shown}]({rel})`"),
+        )
+    };
+    let more = match found.len() {
+        1 => String::new(),
+        2 => " (and one more file)".to_string(),
+        n => format!(" (and {} more files)", n - 1),
+    };
+    Some(
+        finding(
+            &LINK_BROKEN,
+            sop,
+            span,
+            format!(
+                "no document is named `{}`: `{path}`{more} has this name, but {why}",
+                link.page
+            ),
+        )
+        .label("not a document")
+        .help(help),
+    )
 }
 
 /// The ids of the SOPs at `paths`, when each is an SOP with an id of its own (no translation,

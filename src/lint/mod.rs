@@ -82,6 +82,24 @@ pub fn check(repo: &Repo, corpus: &Corpus) -> Result<Vec<Finding>, LintError> {
     check_on(repo, corpus, dates::today())
 }
 
+/// [`check`], with the names wiki links find taken from `wiki` when one is met (an index kept
+/// between runs: `sop serve`'s rebuilds).
+///
+/// # Errors
+/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
+pub(crate) fn check_kept<'a>(
+    repo: &'a Repo,
+    corpus: &'a Corpus,
+    wiki: Option<&'a (dyn Fn() -> std::sync::Arc<crate::repo::wiki::WikiIndex> + Sync)>,
+) -> Result<Vec<Finding>, LintError> {
+    let levels = severity_levels(&repo.settings)?;
+    let mut cx = Cx::new_on(repo, corpus, dates::today());
+    if let Some(get) = wiki {
+        cx.wiki = crate::repo::wiki::LazyIndex::shared(get);
+    }
+    Ok(check_all(&cx, repo, corpus, &levels))
+}
+
 /// [`check`] as on the day `today` (the review and effective-date rules compare with it), for
 /// callers that pin the day without the `SOP_TODAY` environment variable, such as tests that
 /// lint in-process.
@@ -91,6 +109,16 @@ pub fn check(repo: &Repo, corpus: &Corpus) -> Result<Vec<Finding>, LintError> {
 pub fn check_on(repo: &Repo, corpus: &Corpus, today: Date) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
     let cx = Cx::new_on(repo, corpus, today);
+    Ok(check_all(&cx, repo, corpus, &levels))
+}
+
+/// Every rule for every file of `corpus`.
+fn check_all(
+    cx: &Cx<'_>,
+    repo: &Repo,
+    corpus: &Corpus,
+    levels: &HashMap<&'static str, SeverityLevel>,
+) -> Vec<Finding> {
     let mut findings: Vec<Finding> = corpus
         .sops
         .par_iter()
@@ -98,7 +126,7 @@ pub fn check_on(repo: &Repo, corpus: &Corpus, today: Date) -> Result<Vec<Finding
         .collect();
     findings.extend(corpus.broken.iter().map(|b| broken_file(repo, b)));
     findings.extend(cx.duplicate_ids(None));
-    Ok(finish(findings, corpus, &levels))
+    finish(findings, corpus, levels)
 }
 
 /// Run the pull-request rules for `changes` since `base` (what `sop lint --base` adds), with
@@ -173,21 +201,8 @@ impl TemplatePrompts {
     }
 }
 
-/// [`check_sops`] with the template prompts found already.
-///
-/// # Errors
-/// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
-pub(crate) fn check_sops_with(
-    repo: &Repo,
-    corpus: &Corpus,
-    paths: &[&str],
-    templates: &TemplatePrompts,
-) -> Result<Vec<Finding>, LintError> {
-    check_sops_kept(repo, corpus, paths, templates, None)
-}
-
-/// [`check_sops_with`], with the names wiki links find taken from `wiki` when one is met (an
-/// index kept between runs).
+/// [`check_sops`] with the template prompts found already, and the names wiki links find taken
+/// from `wiki` when one is met (an index kept between runs).
 ///
 /// # Errors
 /// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
@@ -574,7 +589,11 @@ impl<'a> Cx<'a> {
             // The files git tracks are read once, for the wiki names and the file checks.
             wiki: crate::repo::wiki::LazyIndex::new(move || {
                 let tracked = tracked.get_or_init(|| crate::publishable::Tracked::load(&repo.root));
-                crate::repo::wiki::index_of(&corpus.sops, &tracked.files(&repo.root))
+                crate::repo::wiki::index_of(
+                    &corpus.sops,
+                    &tracked.files(&repo.root),
+                    repo.settings.files.extensions(),
+                )
             }),
         }
     }

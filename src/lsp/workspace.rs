@@ -24,11 +24,9 @@ pub(crate) struct Workspace {
     index: HashMap<String, usize>,
     /// The prompts of the types' templates, found once for every check.
     templates: TemplatePrompts,
-    /// Bumped whenever a file on disk changes: the wiki names below may be stale.
-    files_generation: u64,
     /// The names wiki links find, kept while no file changes on disk and no SOP's path, id or
-    /// title changes (the key): made again on every check, they cost a third of one.
-    wiki: std::sync::Mutex<Option<(u64, Arc<WikiIndex>)>>,
+    /// title changes: made again on every check, they cost a third of one.
+    wiki: crate::repo::wiki::KeptIndex,
 }
 
 impl Workspace {
@@ -41,8 +39,7 @@ impl Workspace {
             corpus,
             index: HashMap::new(),
             templates,
-            files_generation: 0,
-            wiki: std::sync::Mutex::new(None),
+            wiki: crate::repo::wiki::KeptIndex::default(),
         };
         ws.reindex();
         ws
@@ -155,41 +152,17 @@ impl Workspace {
     /// A file was created, changed or deleted on disk: names kept for wiki links are made
     /// again when next needed.
     pub(crate) fn files_changed(&mut self) {
-        self.files_generation = self.files_generation.wrapping_add(1);
+        self.wiki.files_changed();
     }
 
     /// The names wiki links find documents and files by: the one kept, while the files on
     /// disk and every SOP's path, id and title are as when it was made.
     pub(crate) fn wiki_index(&self) -> Arc<WikiIndex> {
-        use std::hash::{Hash, Hasher};
-        let mut h = rustc_hash::FxHasher::default();
-        self.files_generation.hash(&mut h);
-        for sop in &self.corpus.sops {
-            sop.path.hash(&mut h);
-            (!sop.is_translation())
-                .then(|| sop.id())
-                .flatten()
-                .hash(&mut h);
-            sop.meta
-                .title
-                .as_ref()
-                .map(|t| t.value.as_str())
-                .hash(&mut h);
-        }
-        let key = h.finish();
-        let mut kept = self
-            .wiki
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((k, index)) = kept.as_ref()
-            && *k == key
-        {
-            return Arc::clone(index);
-        }
-        let files = crate::publishable::Tracked::load(&self.repo.root).files(&self.repo.root);
-        let index = Arc::new(crate::repo::wiki::index_of(&self.corpus.sops, &files));
-        *kept = Some((key, Arc::clone(&index)));
-        index
+        self.wiki.get(
+            &self.corpus.sops,
+            || crate::publishable::Tracked::load(&self.repo.root).files(&self.repo.root),
+            self.repo.settings.files.extensions(),
+        )
     }
 
     /// `path` relative to the root, when it is inside the repository.

@@ -113,6 +113,62 @@ impl<'a> WikiLink<'a> {
     pub fn is_image(&self) -> bool {
         self.embed && is_image_name(self.page)
     }
+
+    /// The size a picture is shown at, as Obsidian writes it after the last `|`:
+    /// `![[flow.png|300]]` (its width), `![[flow.png|300x200]]` (width and height), also after
+    /// a description (`![[flow.png|The flow|300]]`). `None` for a link that is no picture.
+    pub fn image_size(&self) -> Option<ImageSize> {
+        if !self.is_image() {
+            return None;
+        }
+        let text = self.text?;
+        let last = text.rsplit_once('|').map_or(text, |(_, s)| s);
+        ImageSize::parse(last)
+    }
+
+    /// A picture's description: the `|text` without the size ([`WikiLink::image_size`]);
+    /// `None` when the link gives none (`![[flow.png|300]]`).
+    pub fn image_text(&self) -> Option<&'a str> {
+        let text = self.text?;
+        if self.image_size().is_none() {
+            return Some(text);
+        }
+        text.rsplit_once('|')
+            .map(|(t, _)| t.trim().trim_end_matches('\\').trim())
+            .filter(|t| !t.is_empty())
+    }
+}
+
+/// The size of a picture a wiki embed gives, in CSS pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageSize {
+    /// Its width.
+    pub width: u32,
+    /// Its height, when given (else the picture keeps its proportions).
+    pub height: Option<u32>,
+}
+
+impl ImageSize {
+    /// `300` or `300x200`; `None` for anything else (a description such as `The flow`, `0`).
+    pub fn parse(text: &str) -> Option<ImageSize> {
+        let number = |s: &str| -> Option<u32> {
+            let s = s.trim();
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok().filter(|n| *n > 0)
+        };
+        match text.trim().split_once(['x', 'X']) {
+            Some((w, h)) => Some(ImageSize {
+                width: number(w)?,
+                height: Some(number(h)?),
+            }),
+            None => Some(ImageSize {
+                width: number(text)?,
+                height: None,
+            }),
+        }
+    }
 }
 
 /// Whether the file name `name` is a picture a page can show.
@@ -169,6 +225,8 @@ pub struct WikiDoc {
     pub id: Option<String>,
     /// The SOP's title.
     pub title: Option<String>,
+    /// For a translation, the id of the SOP it translates.
+    pub translation_of: Option<String>,
 }
 
 /// The names of a repository's documents and files, for wiki links: made once per run, when
@@ -191,12 +249,20 @@ pub struct WikiIndex {
     files: std::collections::HashSet<String>,
     /// The names a writer may mean (file names with spaces, titles, ids), with their document.
     names: Vec<(String, usize)>,
+    /// For each document, the id (uppercase) of the SOP it is or translates, and whether it
+    /// is a translation.
+    sops: Vec<Option<(String, bool)>>,
 }
 
 impl WikiIndex {
     /// The index of `files` (every repository file, `/`-separated paths) and `docs` (the SOPs,
-    /// with ids and titles); a Markdown file that is no SOP is a document too.
-    pub fn new<'f>(files: impl IntoIterator<Item = &'f str>, docs: Vec<WikiDoc>) -> WikiIndex {
+    /// with ids and titles); a file that is no SOP is a document too when its name ends in one
+    /// of `extensions` (`[sops] extensions`: `md`, `markdown`), as sop reads no other.
+    pub fn new<'f>(
+        files: impl IntoIterator<Item = &'f str>,
+        docs: Vec<WikiDoc>,
+        extensions: &[String],
+    ) -> WikiIndex {
         let mut index = WikiIndex::default();
         // A document is known once: `files` holds only documents until they are all added.
         let add = |index: &mut WikiIndex, doc: WikiDoc| {
@@ -216,6 +282,11 @@ impl WikiIndex {
                 index.by_title.entry(normalize(title)).or_default().push(i);
                 index.names.push((title.trim().to_string(), i));
             }
+            index.sops.push(match (&doc.id, &doc.translation_of) {
+                (Some(id), _) => Some((id.to_uppercase(), false)),
+                (None, Some(source)) => Some((source.to_uppercase(), true)),
+                (None, None) => None,
+            });
             index.files.insert(doc.path.clone());
             index.stems.push(normalize(&doc.path));
             index.docs.push(doc.path);
@@ -230,7 +301,7 @@ impl WikiIndex {
                 .entry(name.to_lowercase())
                 .or_default()
                 .push(file.to_string());
-            if super::files::strip_markdown_extension(file).len() < file.len() {
+            if is_document(name, extensions) {
                 add(
                     &mut index,
                     WikiDoc {
@@ -260,6 +331,11 @@ impl WikiIndex {
             return self.resolve_file(from, page);
         }
         let found = |hits: Vec<usize>| -> Option<WikiResolution> {
+            // An SOP and its translations of the same title (not translated yet, or a name
+            // every language keeps): the SOP, as a Markdown link to its file leads to it.
+            if let Some(sop) = self.source_among(&hits) {
+                return Some(WikiResolution::Found(sop));
+            }
             let mut paths: Vec<String> = hits
                 .into_iter()
                 .filter_map(|i| self.docs.get(i).cloned())
@@ -357,6 +433,57 @@ impl WikiIndex {
         self.missing(page)
     }
 
+    /// The path of the SOP among `hits` (documents), when there are more than one and the
+    /// others are all its translations.
+    fn source_among(&self, hits: &[usize]) -> Option<String> {
+        if hits.len() < 2 {
+            return None;
+        }
+        let sop = |i: &usize| self.sops.get(*i).and_then(Option::as_ref);
+        let mut sources = hits.iter().filter(|i| sop(i).is_some_and(|(_, t)| !t));
+        let source = *sources.next()?;
+        if sources.next().is_some() {
+            return None;
+        }
+        let (id, _) = sop(&source)?;
+        hits.iter()
+            .all(|i| *i == source || sop(i).is_some_and(|(other, t)| *t && other == id))
+            .then(|| self.docs.get(source).cloned())
+            .flatten()
+    }
+
+    /// The files that are no document but have the name of the page `page` (a link that
+    /// finds no document): `docs/install.mdx` or `docs/install.html` for `[[install]]`, the
+    /// name without its extension compared as page names are; a page written as a path
+    /// (`[[docs/install]]`) matches the end of theirs. Sorted.
+    pub fn files_named(&self, page: &str) -> Vec<&str> {
+        let wanted = normalize(page.trim_start_matches('/'));
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let name = wanted.rsplit('/').next().unwrap_or(&wanted);
+        let suffix = format!("/{wanted}");
+        let mut out: Vec<&str> = self
+            .files_by_name
+            .iter()
+            .filter(|(file, _)| {
+                let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
+                file.contains('.') && normalize(stem) == name
+            })
+            .flat_map(|(_, paths)| paths.iter().map(String::as_str))
+            .filter(|path| !self.docs.iter().any(|d| d == path))
+            .filter(|path| {
+                !wanted.contains('/') || {
+                    let stem = path.rsplit_once('.').map_or(*path, |(s, _)| s);
+                    let stem = normalize(stem);
+                    stem == wanted || stem.ends_with(&suffix)
+                }
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// No file is named `name`: the closest file name and its path.
     fn missing_file(&self, name: &str) -> WikiResolution {
         let wanted = name.to_lowercase();
@@ -385,6 +512,85 @@ impl WikiIndex {
         WikiResolution::Missing {
             closest: best.map(|(_, n, p)| (n.clone(), p.clone())),
         }
+    }
+}
+
+/// A [`WikiIndex`] kept between runs (`sop serve`'s rebuilds, the language server's checks):
+/// made again only when a file came or went ([`KeptIndex::files_changed`],
+/// [`KeptIndex::file_changed`]) or an SOP's path, id or title changed. Made again on every
+/// run, it costs about a third of checking one SOP.
+#[derive(Debug, Default)]
+pub struct KeptIndex {
+    /// Bumped when a file comes or goes.
+    generation: std::sync::atomic::AtomicU64,
+    /// The index, with the key it was made for.
+    kept: std::sync::Mutex<Option<(u64, std::sync::Arc<WikiIndex>)>>,
+}
+
+impl KeptIndex {
+    /// The index kept, if one was made.
+    pub fn kept(&self) -> Option<std::sync::Arc<WikiIndex>> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(|(_, index)| std::sync::Arc::clone(index))
+    }
+
+    /// A file was created, changed or deleted: the index is made again when next asked for.
+    pub fn files_changed(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The file at `path` (repository path) changed on disk, and `exists` now or not: the
+    /// index is made again when next asked for if it came or went (an edit of a file it
+    /// already holds, or of one it never held that is still gone, changes no name).
+    pub fn file_changed(&self, path: &str, exists: bool) {
+        let known = self.kept().map(|index| index.files.contains(path));
+        if known.is_some_and(|known| known != exists) {
+            self.files_changed();
+        }
+    }
+
+    /// The index of `sops` and the files `files` gives (asked for only when it is made), with
+    /// `extensions` as in [`index_of`]: the one kept while no file came or went and every
+    /// SOP's path, id and title are as when it was made.
+    pub fn get(
+        &self,
+        sops: &[super::Sop],
+        files: impl FnOnce() -> Vec<String>,
+        extensions: &[String],
+    ) -> std::sync::Arc<WikiIndex> {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.generation
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .hash(&mut h);
+        extensions.hash(&mut h);
+        for sop in sops {
+            sop.path.hash(&mut h);
+            sop.id().hash(&mut h);
+            sop.is_translation().hash(&mut h);
+            sop.meta
+                .title
+                .as_ref()
+                .map(|t| t.value.as_str())
+                .hash(&mut h);
+        }
+        let key = h.finish();
+        let mut kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((k, index)) = kept.as_ref()
+            && *k == key
+        {
+            return std::sync::Arc::clone(index);
+        }
+        let index = std::sync::Arc::new(index_of(sops, &files(), extensions));
+        *kept = Some((key, std::sync::Arc::clone(&index)));
+        index
     }
 }
 
@@ -422,8 +628,26 @@ impl std::fmt::Debug for LazyIndex<'_> {
     }
 }
 
-/// The index of the SOPs `sops` (with their ids and titles) and the repository files `files`.
-pub fn index_of<'s>(sops: impl IntoIterator<Item = &'s super::Sop>, files: &[String]) -> WikiIndex {
+/// Whether the file name `name` ends in one of `extensions` (`md`, `md.erb`) after a stem.
+fn is_document(name: &str, extensions: &[String]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    extensions.iter().any(|ext| {
+        let ext = ext.trim_start_matches('.').to_ascii_lowercase();
+        lower
+            .strip_suffix(ext.as_str())
+            .and_then(|s| s.strip_suffix('.'))
+            .is_some_and(|s| !s.is_empty())
+    })
+}
+
+/// The index of the SOPs `sops` (with their ids and titles) and the repository files `files`,
+/// whose documents are the files whose names end in one of `extensions` (`[sops]
+/// extensions`).
+pub fn index_of<'s>(
+    sops: impl IntoIterator<Item = &'s super::Sop>,
+    files: &[String],
+    extensions: &[String],
+) -> WikiIndex {
     let docs = sops
         .into_iter()
         .map(|sop| WikiDoc {
@@ -432,9 +656,13 @@ pub fn index_of<'s>(sops: impl IntoIterator<Item = &'s super::Sop>, files: &[Str
                 .then(|| sop.id().map(str::to_string))
                 .flatten(),
             title: sop.meta.title.as_ref().map(|t| t.value.clone()),
+            translation_of: sop
+                .is_translation()
+                .then(|| sop.id().map(str::to_string))
+                .flatten(),
         })
         .collect();
-    WikiIndex::new(files.iter().map(String::as_str), docs)
+    WikiIndex::new(files.iter().map(String::as_str), docs, extensions)
 }
 
 /// The anchor of the heading `heading` (a wiki link's `#Heading`, as written) among `texts`
@@ -512,6 +740,46 @@ mod tests {
     }
 
     #[test]
+    fn a_number_after_the_bar_of_a_picture_is_its_size_not_its_description() {
+        let size = |raw: &str| link(raw).unwrap().image_size();
+        fn text(raw: &str) -> Option<&str> {
+            link(raw).unwrap().image_text()
+        }
+        assert_eq!(
+            size("![[x.png|300]]"),
+            Some(ImageSize {
+                width: 300,
+                height: None
+            })
+        );
+        assert_eq!(text("![[x.png|300]]"), None);
+        assert_eq!(
+            size("![[x.png| 300x200 ]]"),
+            Some(ImageSize {
+                width: 300,
+                height: Some(200)
+            })
+        );
+        assert_eq!(text("![[x.png|300x200]]"), None);
+        assert_eq!(size("![[x.png|The flow|300]]").map(|s| s.width), Some(300));
+        assert_eq!(text("![[x.png|The flow|300]]"), Some("The flow"));
+        // A description stays one, even with digits in it.
+        for raw in [
+            "![[x.png|a caption]]",
+            "![[x.png|300 people]]",
+            "![[x.png|0]]",
+            "![[x.png|300x]]",
+            "![[x.png|-3]]",
+        ] {
+            assert_eq!(size(raw), None, "{raw}");
+            assert_eq!(text(raw), link(raw).unwrap().text, "{raw}");
+        }
+        // Only a picture has a size.
+        assert_eq!(size("[[Escalation policy|300]]"), None);
+        assert_eq!(size("![[form.pdf|300]]"), None);
+    }
+
+    #[test]
     fn names_compare_as_wikis_compare_them() {
         assert_eq!(normalize("Escalation-policy.md"), "escalation-policy");
         assert_eq!(normalize("escalation_policy"), "escalation-policy");
@@ -535,8 +803,102 @@ mod tests {
                 path: "sops/x/SOP-0003-payouts.md".into(),
                 id: Some("SOP-0003".into()),
                 title: Some("Creator payouts".into()),
+                translation_of: None,
             }],
+            &["md".to_string()],
         )
+    }
+
+    #[test]
+    fn a_title_an_sop_shares_with_its_translations_names_the_sop() {
+        let doc = |path: &str, id: Option<&str>, of: Option<&str>, title: &str| WikiDoc {
+            path: path.into(),
+            id: id.map(Into::into),
+            title: Some(title.into()),
+            translation_of: of.map(Into::into),
+        };
+        let index = WikiIndex::new(
+            [],
+            vec![
+                doc(
+                    "sops/a/SOP-0001-gift.md",
+                    Some("SOP-0001"),
+                    None,
+                    "Gift refunds",
+                ),
+                doc(
+                    "sops/a/SOP-0001-gift.es.md",
+                    None,
+                    Some("SOP-0001"),
+                    "Gift refunds",
+                ),
+                doc(
+                    "sops/a/SOP-0001-gift.fr.md",
+                    None,
+                    Some("SOP-0001"),
+                    "Gift refunds",
+                ),
+                doc("sops/a/SOP-0002-other.md", Some("SOP-0002"), None, "Other"),
+                doc(
+                    "sops/a/SOP-0003-other.es.md",
+                    None,
+                    Some("SOP-0003"),
+                    "Other",
+                ),
+            ],
+            &["md".to_string()],
+        );
+        let resolve = |raw: &str| index.resolve("sops/a/SOP-0002-other.md", &link(raw).unwrap());
+        assert_eq!(
+            resolve("[[Gift refunds]]"),
+            found("sops/a/SOP-0001-gift.md")
+        );
+        // Another SOP's translation of that title: two SOPs, as before.
+        assert!(matches!(resolve("[[Other]]"), WikiResolution::Ambiguous(v) if v.len() == 2));
+    }
+
+    #[test]
+    fn a_file_of_the_name_that_sop_does_not_read_is_no_page_but_is_named() {
+        let index = WikiIndex::new(
+            [
+                "docs/Home.md",
+                "docs/install.mdx",
+                "docs/Install-guide.markdown",
+                "web/install.html",
+                "forms/refund.pdf",
+            ],
+            Vec::new(),
+            &["md".to_string()],
+        );
+        let resolve = |raw: &str| index.resolve("docs/Home.md", &link(raw).unwrap());
+        // `.markdown` is no document while `[sops] extensions` says only `md`.
+        assert!(matches!(
+            resolve("[[Install guide]]"),
+            WikiResolution::Missing { .. }
+        ));
+        assert_eq!(
+            index.files_named("Install guide"),
+            ["docs/Install-guide.markdown"]
+        );
+        assert_eq!(
+            index.files_named("install"),
+            ["docs/install.mdx", "web/install.html"]
+        );
+        assert_eq!(index.files_named("docs/install"), ["docs/install.mdx"]);
+        assert_eq!(index.files_named("Refund"), ["forms/refund.pdf"]);
+        // A document is never among them; nor a name that is only close.
+        assert_eq!(index.files_named("Home"), Vec::<&str>::new());
+        assert_eq!(index.files_named("instal"), Vec::<&str>::new());
+        // Read as a document when `[sops] extensions` says so.
+        let both = WikiIndex::new(
+            ["docs/Install-guide.markdown"],
+            Vec::new(),
+            &["md".to_string(), "markdown".to_string()],
+        );
+        assert_eq!(
+            both.resolve("docs/Home.md", &link("[[Install guide]]").unwrap()),
+            WikiResolution::Found("docs/Install-guide.markdown".into())
+        );
     }
 
     fn resolve(from: &str, raw: &str) -> WikiResolution {

@@ -66,7 +66,11 @@ impl ReleaseWiki {
         }
         // Made outside the lock: pages of other releases go on meanwhile.
         let files = at.reader.borrow_mut().files_at(at.commit)?;
-        let index = Arc::new(WikiIndex::new(files.iter().map(String::as_str), Vec::new()));
+        let index = Arc::new(WikiIndex::new(
+            files.iter().map(String::as_str),
+            Vec::new(),
+            &[],
+        ));
         Some(Arc::clone(
             self.by_commit
                 .lock()

@@ -623,7 +623,12 @@ fn wiki_events(written: &str, links: &dyn Links, files: &mut BTreeSet<String>) -
     let Some(link) = WikiLink::parse(written, pipe) else {
         return text(written);
     };
-    let shown = link.shown();
+    // A picture's text is its description, never its size (`![[flow.png|300]]`).
+    let shown = if link.is_image() {
+        link.image_text().unwrap_or(link.page)
+    } else {
+        link.shown()
+    };
     if link.page.is_empty() {
         // `[[#Heading]]`: a heading of this page, which may come later: its anchor is set
         // when every heading is known ([`same_page_links`]), so the body is parsed once.
@@ -651,6 +656,27 @@ fn wiki_events(written: &str, links: &dyn Links, files: &mut BTreeSet<String>) -
         return text(shown);
     }
     let dest_url = resolved(target, CowStr::from(dest), files).into_static();
+    if let Some(size) = link.image_size() {
+        // `![[flow.png|300x200]]`: the size Obsidian shows it at. The HTML writer's `<img>`
+        // has no width, so the tag is written here, escaped as the writer escapes its own.
+        let height = size
+            .height
+            .map(|h| format!(" height=\"{h}\""))
+            .unwrap_or_default();
+        let html = format!(
+            "<img src=\"{}\" alt=\"{}\" width=\"{}\"{height} />",
+            escape_attribute(&dest_url, '"').replace('<', "%3C"),
+            escape_attribute(shown, '"')
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+            size.width,
+        );
+        return WikiEvents {
+            events: vec![Event::InlineHtml(CowStr::from(html))],
+            shown: shown.to_string(),
+            heading: None,
+        };
+    }
     let (start, end) = if image {
         (
             Tag::Image {
@@ -671,12 +697,6 @@ fn wiki_events(written: &str, links: &dyn Links, files: &mut BTreeSet<String>) -
             },
             TagEnd::Link,
         )
-    };
-    // An image's text is its description: the `|text`, else its file name.
-    let shown = if image {
-        link.text.unwrap_or(link.page)
-    } else {
-        shown
     };
     WikiEvents {
         events: vec![

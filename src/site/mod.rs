@@ -167,6 +167,9 @@ pub struct Options {
     /// What the search index read in earlier builds (`sop serve`), reused for the documents
     /// whose text did not change; `None`: every document is read.
     pub search: Option<std::sync::Arc<search::SearchCache>>,
+    /// The names wiki links find, kept between builds (`sop serve`); `None`: made for this
+    /// build when the first wiki link is met.
+    pub wiki: Option<std::sync::Arc<crate::repo::wiki::KeptIndex>>,
 }
 
 /// A built site.

@@ -75,6 +75,11 @@ pub struct Inputs {
     texts: Option<Texts>,
     /// What the search index read of each document, kept between builds by `sop serve`.
     search: Option<Arc<super::search::SearchCache>>,
+    /// The names wiki links find, kept between builds by `sop serve` while no file comes or
+    /// goes and no SOP's path, id or title changes.
+    wiki: Option<Arc<crate::repo::wiki::KeptIndex>>,
+    /// When git's index was written as `wiki` last saw it ([`crate::git::Repo::index_stamp`]).
+    git_index: Option<(std::time::SystemTime, u64)>,
     /// The prompts of the types' templates, found for the first edit and kept for the next
     /// (finding them is most of what linting one file again costs).
     templates: Option<crate::lint::TemplatePrompts>,
@@ -180,6 +185,8 @@ impl Inputs {
             head,
             texts,
             search: None,
+            wiki: None,
+            git_index: None,
             templates: None,
             restored,
         })
@@ -211,6 +218,42 @@ impl Inputs {
         }
         // The search index too: only the documents whose text changed are read again.
         self.search.get_or_insert_with(Arc::default);
+        // And the names wiki links find, made again only when a name changes.
+        if self.wiki.is_none() {
+            self.wiki = Some(Arc::default());
+            self.git_index = self
+                .history
+                .git
+                .as_ref()
+                .and_then(crate::git::Repo::index_stamp);
+        }
+    }
+
+    /// The files at `paths` (absolute) changed on disk: the wiki names kept are made again
+    /// when one of them came or went, or git's list of files may have changed (`git add`).
+    pub fn files_changed(&mut self, paths: &[PathBuf]) {
+        let Some(wiki) = &self.wiki else {
+            return;
+        };
+        for path in paths {
+            let exists = path.symlink_metadata().is_ok();
+            wiki.file_changed(&self.repo.relative(path), exists);
+        }
+        let stamp = self
+            .history
+            .git
+            .as_ref()
+            .and_then(crate::git::Repo::index_stamp);
+        if stamp != self.git_index {
+            self.git_index = stamp;
+            wiki.files_changed();
+        }
+    }
+
+    /// The names wiki links find kept between builds, when one was made.
+    #[cfg(test)]
+    pub(super) fn kept_wiki(&self) -> Option<Arc<crate::repo::wiki::WikiIndex>> {
+        self.wiki.as_ref()?.kept()
     }
 
     /// The build options for this repository: `drafts` previews the working copies,
@@ -226,6 +269,7 @@ impl Inputs {
                 .then(|| crate::report::lint_hook::count_by_rule(&self.findings)),
             only: None,
             search: self.search.clone(),
+            wiki: self.wiki.clone(),
         }
     }
 
@@ -240,7 +284,10 @@ impl Inputs {
     /// whole corpus was read and linted again and every page is to be rendered.
     pub fn reread(&mut self, paths: &[PathBuf]) -> Option<BTreeSet<String>> {
         let Some(changed) = self.reread_files(paths) else {
-            (self.findings, self.lint_error) = match crate::lint::check(&self.repo, &self.corpus) {
+            let (repo, corpus, kept) = (&self.repo, &self.corpus, self.wiki.as_deref());
+            let wiki = || wiki_index(repo, corpus, kept);
+            let found = crate::lint::check_kept(repo, corpus, Some(&wiki));
+            (self.findings, self.lint_error) = match found {
                 Ok(findings) => (findings, None),
                 Err(e) => (Vec::new(), Some(e)),
             };
@@ -258,12 +305,18 @@ impl Inputs {
             .collect();
         self.findings.retain(|f| !files.contains(f.file.as_str()));
         let files: Vec<&str> = files.into_iter().collect();
-        let templates = self
-            .templates
-            .get_or_insert_with(|| crate::lint::TemplatePrompts::of(&self.repo));
-        match crate::lint::check_sops_with(&self.repo, &self.corpus, &files, templates) {
-            Ok(found) => self.findings.extend(found),
-            Err(e) => self.lint_error = Some(e),
+        if self.templates.is_none() {
+            self.templates = Some(crate::lint::TemplatePrompts::of(&self.repo));
+        }
+        let (repo, corpus, kept) = (&self.repo, &self.corpus, self.wiki.as_deref());
+        let wiki = || wiki_index(repo, corpus, kept);
+        let found = self.templates.as_ref().map(|templates| {
+            crate::lint::check_sops_kept(repo, corpus, &files, templates, Some(&wiki))
+        });
+        match found {
+            Some(Ok(found)) => self.findings.extend(found),
+            Some(Err(e)) => self.lint_error = Some(e),
+            None => {}
         }
         crate::lint::sort(&mut self.findings);
         Some(ids)
@@ -360,6 +413,24 @@ impl Inputs {
         site.left_out = selection.left_out.clone();
         site.not_released = selection.not_released.clone();
         Ok(site)
+    }
+}
+
+/// The names wiki links find in `corpus`: the ones `kept` between builds, else made now.
+fn wiki_index(
+    repo: &Repo,
+    corpus: &Corpus,
+    kept: Option<&crate::repo::wiki::KeptIndex>,
+) -> Arc<crate::repo::wiki::WikiIndex> {
+    let files = || crate::publishable::Tracked::load(&repo.root).files(&repo.root);
+    let extensions = repo.settings.files.extensions();
+    match kept {
+        Some(kept) => kept.get(&corpus.sops, files, extensions),
+        None => Arc::new(crate::repo::wiki::index_of(
+            &corpus.sops,
+            &files(),
+            extensions,
+        )),
     }
 }
 

@@ -154,6 +154,9 @@ impl Preview {
     /// Build again after `changed` (absolute paths) changed on disk.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Rebuilt {
         let redo = self.redo(changed);
+        if let Some(inputs) = &mut self.inputs {
+            inputs.files_changed(changed);
+        }
         let mut inputs = match (redo, self.inputs.take()) {
             (Redo::Sops(paths), Some(mut inputs)) => {
                 let only = inputs.reread(&paths);
@@ -353,5 +356,88 @@ fn problem_of(err: &SiteError, root: &Path) -> Problem {
             line: None,
             message: format!("the site could not be built: {other}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::repo::wiki::{WikiLink, WikiResolution};
+
+    /// An SOP file's text: `id`, `title`, and `body`.
+    fn sop(id: &str, title: &str, body: &str) -> String {
+        format!(
+            "---\nid: {id}\ntitle: {title}\ntype: checklist\nstatus: draft\nowner: Ops\nversion: 0.1.0\n---\n\n# {title}\n\n{body}\n"
+        )
+    }
+
+    fn kept(preview: &Preview) -> Arc<crate::repo::wiki::WikiIndex> {
+        preview.inputs.as_ref().unwrap().kept_wiki().unwrap()
+    }
+
+    #[test]
+    fn a_rebuild_keeps_the_wiki_names_until_a_file_comes_or_goes_or_a_name_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let write = |rel: &str, text: &[u8]| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write("sop.toml", b"[links]\nwiki = true\n");
+        let a = write(
+            "sops/ops/SOP-0001-a.md",
+            sop("SOP-0001", "Alpha", "See [[Beta]].").as_bytes(),
+        );
+        let b = write(
+            "sops/ops/SOP-0002-b.md",
+            sop("SOP-0002", "Beta", "Back to [[Alpha]].").as_bytes(),
+        );
+        let (mut preview, _) = Preview::start(root.clone(), None, false).unwrap();
+        let first = kept(&preview);
+        // An edit of the text alone (its page and lint ask for the names): the same names.
+        write(
+            "sops/ops/SOP-0002-b.md",
+            sop("SOP-0002", "Beta", "Back to [[Alpha]], again.").as_bytes(),
+        );
+        preview.rebuild(std::slice::from_ref(&b));
+        assert!(Arc::ptr_eq(&first, &kept(&preview)));
+        preview.rebuild(std::slice::from_ref(&a));
+        assert!(Arc::ptr_eq(&first, &kept(&preview)));
+        // A file that comes: made again, and it has the file.
+        let flow = write("sops/ops/flow.png", b"\x89PNG\r\n\x1a\n");
+        preview.rebuild(std::slice::from_ref(&flow));
+        let with_flow = kept(&preview);
+        assert!(!Arc::ptr_eq(&first, &with_flow));
+        let embed = WikiLink::parse("![[flow.png]]", Default::default()).unwrap();
+        assert_eq!(
+            with_flow.resolve("sops/ops/SOP-0001-a.md", &embed),
+            WikiResolution::Found("sops/ops/flow.png".into())
+        );
+        // ... and one that goes.
+        std::fs::remove_file(&flow).unwrap();
+        preview.rebuild(&[flow, a.clone()]);
+        let without = kept(&preview);
+        assert!(!Arc::ptr_eq(&with_flow, &without));
+        assert!(matches!(
+            without.resolve("sops/ops/SOP-0001-a.md", &embed),
+            WikiResolution::Missing { .. }
+        ));
+        // A title that changes.
+        write(
+            "sops/ops/SOP-0002-b.md",
+            sop("SOP-0002", "Gamma", "Back to [[Alpha]], again.").as_bytes(),
+        );
+        preview.rebuild(std::slice::from_ref(&b));
+        let retitled = kept(&preview);
+        assert!(!Arc::ptr_eq(&without, &retitled));
+        let link = WikiLink::parse("[[Gamma]]", Default::default()).unwrap();
+        assert_eq!(
+            retitled.resolve("sops/ops/SOP-0001-a.md", &link),
+            WikiResolution::Found("sops/ops/SOP-0002-b.md".into())
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::publish::demo_repo;
-use crate::support::{SopRepo, TODAY};
+use crate::support::{SopRepo, TODAY, sop_text};
 
 /// A running `sop serve`, stopped when dropped.
 pub(crate) struct Served {
@@ -499,4 +499,84 @@ fn search_after_an_edit_holds_the_new_words_and_keeps_the_other_sops() {
     let again = search_index(&served.url);
     assert!(!again.contains("zebracorn"), "a word taken out is gone");
     assert_eq!(again, before, "the index is as it was before the edit");
+}
+
+#[test]
+fn wiki_links_follow_a_new_a_renamed_and_a_newly_tracked_file_while_serving() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[links]\nwiki = true\n");
+    let alpha = "sops/ops/SOP-0001-alpha.md";
+    repo.write(
+        alpha,
+        &format!(
+            "{}\nSee [[Runbook]], [[SOP-0002-gamma]] and ![[flow.png]].\n",
+            sop_text("SOP-0001", "Alpha", "checklist", "draft")
+        ),
+    );
+    repo.write(
+        "sops/ops/SOP-0002-beta.md",
+        &sop_text("SOP-0002", "Beta", "checklist", "draft"),
+    );
+    repo.commit("two SOPs");
+    let served = serve(&repo);
+    let page = "/sops/SOP-0001.html";
+    assert!(
+        wait_for(
+            &served.url,
+            page,
+            "See Runbook, SOP-0002-gamma and flow.png."
+        ),
+        "{}",
+        get(&served.url, page).1
+    );
+    // A new SOP of that title.
+    repo.write(
+        "sops/ops/SOP-0003-runbook.md",
+        &sop_text("SOP-0003", "Runbook", "checklist", "draft"),
+    );
+    assert!(
+        wait_for(
+            &served.url,
+            page,
+            "<a href=\"../sops/SOP-0003.html\">Runbook</a>"
+        ),
+        "{}",
+        get(&served.url, page).1
+    );
+    // A file renamed to the name a link gives.
+    std::fs::rename(
+        repo.path("sops/ops/SOP-0002-beta.md"),
+        repo.path("sops/ops/SOP-0002-gamma.md"),
+    )
+    .unwrap();
+    assert!(
+        wait_for(
+            &served.url,
+            page,
+            "<a href=\"../sops/SOP-0002.html\">SOP-0002-gamma</a>"
+        ),
+        "{}",
+        get(&served.url, page).1
+    );
+    // A picture git does not track yet is not shown; once tracked (`git add` alone changes
+    // no watched file), the next edit shows it.
+    let before = build_of(&served.url, page);
+    repo.write_bytes("sops/ops/flow.png", b"\x89PNG\r\n\x1a\n");
+    let start = Instant::now();
+    while build_of(&served.url, page) == before && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        build_of(&served.url, page) > before,
+        "no rebuild for the new file"
+    );
+    assert!(!get(&served.url, page).1.contains("flow.png\""));
+    repo.git(&["add", "sops/ops/flow.png"]);
+    let text = repo.read(alpha);
+    repo.write(alpha, &format!("{text}\nEdited.\n"));
+    assert!(
+        wait_for(&served.url, page, "src=\"../files/sops/ops/flow.png\""),
+        "{}",
+        get(&served.url, page).1
+    );
 }

@@ -414,3 +414,161 @@ fn adopting_documents_that_use_wiki_links_turns_them_on() {
     prose.sop().arg("adopt").assert().success();
     assert!(!prose.read("sop.toml").contains("wiki"));
 }
+
+#[test]
+fn a_wiki_link_to_a_file_sop_does_not_read_names_the_file_and_what_to_do() {
+    let repo = wiki_repo(
+        "",
+        "- [[install]]\n- [[Setup guide]]\n- [[legacy]]\n- [[refund form]]",
+    );
+    repo.write("wiki/install.mdx", "# Install\n");
+    repo.write("wiki/Setup-guide.markdown", "# Setup\n");
+    repo.write("web/legacy.html", "<p>Old page</p>\n");
+    repo.write_bytes("wiki/forms/refund-form.pdf", b"%PDF-1.4\n");
+    repo.commit("files of other kinds");
+    let found = link_findings(&repo);
+    let got: Vec<(&str, u64, &str, &str)> = found
+        .iter()
+        .map(|f| (f.0.as_str(), f.1, f.3.as_str(), f.4.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "link-broken",
+                line_of(&repo, "[[install]]"),
+                "no document is named `install`: `wiki/install.mdx` has this name, but it is an MDX page, which sop does not read (MDX mixes Markdown with components only a Docusaurus build can show)",
+                "rename it to `install.md` to make it a page this link finds (sop reads a Markdown page's imports, tabs and comments, and shows the content of other components), or link to its address on the web",
+            ),
+            (
+                "link-broken",
+                line_of(&repo, "[[Setup guide]]"),
+                "no document is named `Setup guide`: `wiki/Setup-guide.markdown` has this name, but sop reads only `.md` files as documents (`[sops] extensions` in sop.toml)",
+                "add `\"markdown\"` to `extensions` under `[sops]` in sop.toml (sop then reads `.markdown` files as it reads `.md` ones), or rename the file to `Setup-guide.md`",
+            ),
+            (
+                "link-broken",
+                line_of(&repo, "[[legacy]]"),
+                "no document is named `legacy`: `web/legacy.html` has this name, but a `.html` file is never a page of the site: a browser would run it, so sop neither reads nor publishes it",
+                "write its content as an SOP (`sop import` reads a saved web page), or link to its address on the web",
+            ),
+            (
+                "link-broken",
+                line_of(&repo, "[[refund form]]"),
+                "no document is named `refund form`: `wiki/forms/refund-form.pdf` has this name, but it is a file, not a document: a wiki link without `!` names a page",
+                "link the file with `![[refund-form.pdf]]` or `[refund form](forms/refund-form.pdf)`",
+            ),
+        ],
+        "{found:#?}"
+    );
+
+    // Done as the help says, the links lead somewhere.
+    repo.write(
+        "sop.toml",
+        "[sops]\ndir = \"wiki\"\nfile_names = \"any\"\nextensions = [\"md\", \"markdown\"]\n\n[links]\nwiki = true\n",
+    );
+    std::fs::rename(repo.path("wiki/install.mdx"), repo.path("wiki/install.md")).unwrap();
+    let home = repo.read("wiki/Home.md");
+    repo.write(
+        "wiki/Home.md",
+        &home.replace(
+            "[[refund form]]",
+            "![[refund-form.pdf]] and [refund form](forms/refund-form.pdf)",
+        ),
+    );
+    repo.commit("as the help says");
+    let found = link_findings(&repo);
+    assert!(
+        found
+            .iter()
+            .all(|f| f.3.contains("`legacy`") || !f.0.starts_with("link-broken")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_size_after_the_bar_sets_the_pictures_width_and_height_not_its_description() {
+    let body = "- ![[diagram.png|300]]\n- ![[diagram.png|300x200]]\n- ![[diagram.png|The flow]]";
+    let repo = wiki_repo("", body);
+    assert_eq!(link_findings(&repo), Vec::new());
+    let home = page(&publish(&repo), "SOP-0001");
+    let src = "src=\"../files/wiki/images/diagram.png\"";
+    assert!(
+        home.contains(&format!("<img {src} alt=\"diagram.png\" width=\"300\" />")),
+        "{home}"
+    );
+    assert!(
+        home.contains(&format!(
+            "<img {src} alt=\"diagram.png\" width=\"300\" height=\"200\" />"
+        )),
+        "{home}"
+    );
+    assert!(
+        home.contains(&format!("<img {src} alt=\"The flow\" />")),
+        "{home}"
+    );
+    assert!(!home.contains("alt=\"300"), "{home}");
+    // A page with raw HTML goes through the sanitiser, which keeps the size.
+    let html = wiki_repo(
+        "",
+        &format!("{body}\n- Press <kbd>Enter</kbd>.\n- Gone: ![[nowhere.png|300]]"),
+    );
+    let home = page(&publish(&html), "SOP-0001");
+    assert!(
+        home.contains(&format!(
+            "<img {src} alt=\"diagram.png\" width=\"300\" height=\"200\">"
+        )),
+        "{home}"
+    );
+    assert!(!home.contains("alt=\"300"), "{home}");
+    // A picture that is not there shows its name, never its size.
+    assert!(home.contains("<li>Gone: nowhere.png</li>"), "{home}");
+}
+
+#[test]
+fn on_a_translation_a_wiki_link_leads_where_a_markdown_link_to_that_sop_does() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[links]\nwiki = true\n");
+    let one = sop_text("SOP-0001", "Gift refunds", "checklist", "approved");
+    repo.write("sops/pay/SOP-0001-gift-refunds.md", &one);
+    // The Spanish text keeps the title, as a team does until it is translated.
+    repo.write(
+        "sops/pay/SOP-0001-gift-refunds.es.md",
+        &one.replace(
+            "title: Gift refunds",
+            "title: Gift refunds\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+        ),
+    );
+    let two = format!(
+        "{}\n## Links\n\n\
+         - By id: [[SOP-0001]] or [md](SOP-0001-gift-refunds.md)\n\
+         - By title: [[Gift refunds]]\n\
+         - The translation: [[SOP-0001-gift-refunds.es]] or [md](SOP-0001-gift-refunds.es.md)\n",
+        sop_text("SOP-0002", "Escalation", "checklist", "approved")
+    );
+    repo.write("sops/pay/SOP-0002-escalation.md", &two);
+    repo.write(
+        "sops/pay/SOP-0002-escalation.es.md",
+        &two.replace(
+            "title: Escalation",
+            "title: Escalado\nlanguage: es\ntranslation_of: SOP-0002@1.0.0",
+        ),
+    );
+    repo.commit("two SOPs in English and Spanish");
+    assert_eq!(link_findings(&repo), Vec::new());
+    let site = publish(&repo);
+    for page in ["sops/SOP-0002.html", "sops/SOP-0002.es.html"] {
+        let html = String::from_utf8(site[page].clone()).unwrap();
+        let source = "href=\"../sops/SOP-0001.html\"";
+        let spanish = "href=\"../sops/SOP-0001.es.html\"";
+        for line in [
+            format!("By id: <a {source}>SOP-0001</a> or <a {source}>md</a>"),
+            format!("By title: <a {source}>Gift refunds</a>"),
+            format!(
+                "The translation: <a {spanish}>SOP-0001-gift-refunds.es</a> or <a {spanish}>md</a>"
+            ),
+        ] {
+            assert!(html.contains(&line), "{page}: {line}\n{html}");
+        }
+    }
+}

@@ -240,9 +240,19 @@ pub(super) fn render_all(
         lost_links: std::sync::Mutex::default(),
         body_words: std::sync::Mutex::default(),
         since_release: std::sync::Mutex::default(),
-        // The files git tracks, read once above, give the names wiki links find.
-        wiki: crate::repo::wiki::LazyIndex::new(move || {
-            crate::repo::wiki::index_of(&corpus.sops, &wiki_files.files(&repo.root))
+        // The files git tracks, read once above, give the names wiki links find (unless the
+        // names kept from the last build are still right).
+        wiki: crate::repo::wiki::LazyIndex::shared(move || {
+            let files = || wiki_files.files(&repo.root);
+            let extensions = repo.settings.files.extensions();
+            match &options.wiki {
+                Some(kept) => kept.get(&corpus.sops, files, extensions),
+                None => std::sync::Arc::new(crate::repo::wiki::index_of(
+                    &corpus.sops,
+                    &files(),
+                    extensions,
+                )),
+            }
         }),
         release_wiki: super::links::ReleaseWiki::default(),
     };
