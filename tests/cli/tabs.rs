@@ -210,3 +210,25 @@ fn a_component_the_site_cannot_show_keeps_its_content_and_lint_says_so() {
     );
     assert!(!page.contains("Admonition"), "{page}");
 }
+
+#[test]
+fn tab_labels_with_markup_or_quotes_are_text_on_the_page() {
+    let repo = SopRepo::new();
+    let steps = "1. Open the app.\n\n=== \"<img src=x onerror=alert(1)> & \"quoted\"\"\n\n    Tap.\n\n<Tabs>\n  <TabItem value=\"a\" label='<script>alert(2)</script> \"x\"'>\n\n  Press.\n\n  </TabItem>\n  <TabItem value=\"b\" label=\"</div><b>y</b>\">\n\n  Hold.\n\n  </TabItem>\n</Tabs>\n";
+    repo.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &format!("{FRONT}\n{}", procedure(steps)),
+    );
+    repo.commit("hostile labels");
+    let page = page(&repo);
+    for raw in ["<img", "<script>alert", "<b>y", "</div><b>"] {
+        assert!(!page.contains(raw), "{raw} is markup in {page}");
+    }
+    for shown in [
+        "<p class=\"tab-title\">&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot;</p>",
+        "<p class=\"tab-title\">&lt;script&gt;alert(2)&lt;/script&gt; &quot;x&quot;</p>",
+        "<p class=\"tab-title\">&lt;/div&gt;&lt;b&gt;y&lt;/b&gt;</p>",
+    ] {
+        assert!(page.contains(shown), "{shown} not in {page}");
+    }
+}
