@@ -232,3 +232,45 @@ fn tab_labels_with_markup_or_quotes_are_text_on_the_page() {
         assert!(page.contains(shown), "{shown} not in {page}");
     }
 }
+
+#[test]
+fn mkdocs_tabs_in_a_numbered_step_are_panels_in_that_step() {
+    // Four spaces (MkDocs's list indent) and three (the text's column after `1. `).
+    for pad in ["    ", "   "] {
+        let repo = SopRepo::new();
+        let steps = format!(
+            "1. Open the app.\n\n{pad}=== \"Android\"\n\n{pad}    Tap **Settings**.\n\n{pad}=== \"iOS\"\n\n{pad}    Open **Profile** and see [the form](../forms/x.md).\n\n{pad}!!! warning\n{pad}    Never refund **twice**.\n\n2. Close the case.\n"
+        );
+        let text = format!("{FRONT}\n{}", procedure(&steps));
+        let path = "sops/pay/SOP-0001-refunds.md";
+        repo.write(path, &text);
+        repo.commit("MkDocs page");
+        let (code, out) = lint(&repo);
+        assert_eq!(code, 1, "{out}");
+        let line = line_of(&text, "../forms/x.md");
+        let column = pad.len() + 4 + "Open **Profile** and see ".len() + 1;
+        assert!(
+            out.contains(&format!("{path}:{line}:{column}")) && out.contains("link-broken"),
+            "line {line}: {out}"
+        );
+        assert_eq!(out.matches(&format!("{path}:")).count(), 1, "{out}");
+
+        repo.write(path, &text.replace("../forms/x.md", "#scope"));
+        repo.commit("fixed");
+        let (code, out) = lint(&repo);
+        assert_eq!(code, 0, "{out}");
+        let page = page(&repo);
+        for raw in ["=== \"", "!!!", "<pre><code>", "<ol start=\"2\">"] {
+            assert!(!page.contains(raw), "{raw} shows raw in {page}");
+        }
+        for shown in [
+            "<ol>\n<li>\n<p>Open the app.</p>\n<div class=\"tabs\">\n<div class=\"tab\">\n<p class=\"tab-title\">Android</p>\n<p>Tap <strong>Settings</strong>.</p>",
+            "<p class=\"tab-title\">iOS</p>\n<p>Open <strong>Profile</strong> and see <a href=\"#scope\">the form</a>.</p>",
+            "<p>Never refund <strong>twice</strong>.</p>",
+            // The tabs and the box are in the first step; the second is still step 2.
+            "</div>\n</li>\n<li>\n<p>Close the case.</p>\n</li>\n</ol>",
+        ] {
+            assert!(page.contains(shown), "{shown} not in {page}");
+        }
+    }
+}
