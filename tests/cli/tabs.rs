@@ -274,3 +274,36 @@ fn mkdocs_tabs_in_a_numbered_step_are_panels_in_that_step() {
         }
     }
 }
+
+#[test]
+fn tab_labels_are_in_the_search_index_as_text_of_their_section() {
+    let repo = SopRepo::new();
+    let steps = "1. Open the app.\n\n    === \"Android\"\n\n        Tap **Settings**.\n\n    === \"iOS\"\n\n        Tap **Profile**.\n\n2. Sign in on the desk.\n\n<Tabs>\n  <TabItem value=\"win\" label=\"Windows\">\n\n  Press **Start**.\n\n  </TabItem>\n</Tabs>\n";
+    repo.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &format!("{FRONT}\n{}", procedure(steps)),
+    );
+    repo.commit("tabs");
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    let site = crate::publish::tree(&repo.path("public"));
+    let under = |folder: &str| -> String {
+        site.iter()
+            .filter(|(path, _)| path.starts_with(folder))
+            .map(|(_, js)| String::from_utf8_lossy(js).into_owned())
+            .collect()
+    };
+    // A reader searching a label finds the SOP: the labels are words of its body.
+    let terms = under("assets/search/t/");
+    for word in ["android", "ios", "windows"] {
+        assert!(terms.contains(&format!("\"{word}\":")), "{word}: {terms}");
+    }
+    // In the text of the section they are in, in the order readers see them (snippets).
+    let texts = under("assets/search/d/");
+    assert!(
+        texts.contains("Open the app. Android Tap Settings. iOS Tap Profile. Sign in on the desk. Windows Press Start."),
+        "{texts}"
+    );
+}
