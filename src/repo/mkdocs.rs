@@ -5,7 +5,9 @@
 //! (`![x](a.svg){ width="300" }`, `**Save**{: .highlight }`). Content tabs, MkDocs Material's
 //! (`=== "Android"`, `===+`, `===!` for a new set, each tab's body indented) and Docusaurus's
 //! (`<Tabs>` `<TabItem value="…" label="…">` … `</TabItem>` `</Tabs>`), become labelled panels
-//! the same way, and the MDX a Docusaurus page holds is hidden by [`super::mdx`].
+//! the same way, and the MDX a Docusaurus page holds is hidden by [`super::mdx`]. An
+//! admonition or a set of tabs may also be indented into a list item's text (a numbered step
+//! whose content is tabs), where it stays, in that item.
 //!
 //! To CommonMark an admonition's indented body is a code block and an attribute list is text, so
 //! the lint outline and the site both parse [`prepare`]'s copy of the body instead: attribute
@@ -223,9 +225,9 @@ fn prepare_markdown(md: &str, has_boxes: bool) -> Prepared<'_> {
 }
 
 /// Whether `md` may hold boxes or tabs (a line that starts with `:::`, or with `!!!`, `???`,
-/// `===` or `<Tab` after white space, as in a list item's text), and whether it may hold MDX that [`super::mdx::blank`] hides (a
-/// line that starts with `import` or `export`, a tag with a capitalised name at the start of a
-/// line, a `{/*`). Three passes of memchr over bytes that are rare in prose, as many as the
+/// `===` or `<Tab` after white space, as in a list item's text), and whether it may hold MDX
+/// that [`super::mdx::blank`] hides (a line that starts with `import` or `export`, a tag with a
+/// capitalised name at the start of a line, a `{/*`). Three passes of memchr over bytes that are rare in prose, as many as the
 /// check for boxes alone took before: text without any of them, most SOPs, costs no more.
 fn syntax(md: &str) -> (bool, bool) {
     let b = md.as_bytes();
