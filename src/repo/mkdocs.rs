@@ -5,7 +5,9 @@
 //! (`![x](a.svg){ width="300" }`, `**Save**{: .highlight }`). Content tabs, MkDocs Material's
 //! (`=== "Android"`, `===+`, `===!` for a new set, each tab's body indented) and Docusaurus's
 //! (`<Tabs>` `<TabItem value="…" label="…">` … `</TabItem>` `</Tabs>`), become labelled panels
-//! the same way, and the MDX a Docusaurus page holds is hidden by [`super::mdx`].
+//! the same way, and the MDX a Docusaurus page holds is hidden by [`super::mdx`]. An
+//! admonition or a set of tabs may also be indented into a list item's text (a numbered step
+//! whose content is tabs), where it stays, in that item.
 //!
 //! To CommonMark an admonition's indented body is a code block and an attribute list is text, so
 //! the lint outline and the site both parse [`prepare`]'s copy of the body instead: attribute
@@ -123,7 +125,8 @@ impl Prepared<'_> {
         &self.components
     }
 
-    /// The marker whose line starts at `at` of [`Prepared::text`], if any.
+    /// The marker that starts at `at` of [`Prepared::text`] (its line's start, or where a list
+    /// item's text starts on it), if any.
     pub fn marker_at(&self, at: usize) -> Option<&Marker> {
         let i = self.markers.binary_search_by_key(&at, |m| m.0).ok()?;
         self.markers.get(i).map(|m| &m.1)
@@ -221,19 +224,32 @@ fn prepare_markdown(md: &str, has_boxes: bool) -> Prepared<'_> {
     }
 }
 
-/// Whether `md` may hold boxes or tabs (a line that starts with `!!!`, `???`, `:::`, `===`, or
-/// `<Tab` after white space), and whether it may hold MDX that [`super::mdx::blank`] hides (a
-/// line that starts with `import` or `export`, a tag with a capitalised name at the start of a
-/// line, a `{/*`). Three passes of memchr over bytes that are rare in prose, as many as the
+/// Whether `md` may hold boxes or tabs (a line that starts with `:::`, or with `!!!`, `???`,
+/// `===` or `<Tab` after white space, as in a list item's text), and whether it may hold MDX
+/// that [`super::mdx::blank`] hides (a line that starts with `import` or `export`, a tag with a
+/// capitalised name at the start of a line, a `{/*`). Three passes of memchr over bytes that are rare in prose, as many as the
 /// check for boxes alone took before: text without any of them, most SOPs, costs no more.
 fn syntax(md: &str) -> (bool, bool) {
     let b = md.as_bytes();
     let line_start = |i: usize| i == 0 || b.get(i - 1) == Some(&b'\n');
+    // Only white space before `i` on its line.
+    let indented = |i: usize| {
+        b.get(..i)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|&&c| c != b'\n')
+            .all(|&c| c == b' ' || c == b'\t')
+    };
     let (mut boxes, mut mdx) = (false, false);
     for i in memchr::memchr3_iter(b'!', b'?', b':', b) {
-        if line_start(i)
-            && b.get(i..i + 3)
-                .is_some_and(|m| m[1] == m[0] && m[2] == m[0])
+        if b.get(i..i + 3)
+            .is_some_and(|m| m[1] == m[0] && m[2] == m[0])
+            && (if b.get(i) == Some(&b':') {
+                line_start(i)
+            } else {
+                indented(i)
+            })
         {
             boxes = true;
             break;
@@ -241,7 +257,7 @@ fn syntax(md: &str) -> (bool, bool) {
     }
     for i in memchr::memchr3_iter(b'=', b'<', b'{', b) {
         match b.get(i) {
-            Some(b'=') => boxes |= line_start(i) && b.get(i..i + 3) == Some(b"==="),
+            Some(b'=') => boxes |= b.get(i..i + 3) == Some(b"===") && indented(i),
             Some(b'{') => mdx |= b.get(i + 1..i + 3) == Some(b"/*"),
             _ => {
                 let tag = b.get(i..).unwrap_or_default();
@@ -249,14 +265,7 @@ fn syntax(md: &str) -> (bool, bool) {
                     [b'<', b'/', c, ..] | [b'<', c, ..] => *c,
                     _ => continue,
                 };
-                let indented = b
-                    .get(..i)
-                    .unwrap_or_default()
-                    .iter()
-                    .rev()
-                    .take_while(|&&c| c != b'\n')
-                    .all(|&c| c == b' ' || c == b'\t');
-                if name.is_ascii_uppercase() && indented {
+                if name.is_ascii_uppercase() && indented(i) {
                     mdx = true;
                     boxes |= tag.starts_with(b"<Tab") || tag.starts_with(b"</Tab");
                 }
@@ -276,13 +285,25 @@ struct Builder {
     lines: Vec<(usize, usize, usize)>,
     markers: Vec<(usize, Marker)>,
     ids: Vec<(usize, String)>,
+    /// The spaces every line that is not blank starts with: the indentation that keeps a box
+    /// or a tab written in a list item's text (and its body) in that item.
+    pad: usize,
 }
 
 impl Builder {
     /// A line of the original (un-indented), starting at `orig` there.
     fn copy(&mut self, orig: usize, line: &str) {
+        self.indent(orig, line);
         self.lines.push((self.text.len(), orig, line.len()));
         self.text.push_str(line);
+    }
+
+    /// The padding a line gets (none when it is blank), placed at `orig`.
+    fn indent(&mut self, orig: usize, line: &str) {
+        if self.pad > 0 && !line.trim().is_empty() {
+            self.lines.push((self.text.len(), orig, 0));
+            self.text.extend(std::iter::repeat_n(' ', self.pad));
+        }
     }
 
     /// A line that is not in the original, placed at `orig`.
@@ -291,6 +312,9 @@ impl Builder {
             self.text.push('\n');
         }
         self.lines.push((self.text.len(), orig, 0));
+        if self.pad > 0 && !line.trim().is_empty() {
+            self.text.extend(std::iter::repeat_n(' ', self.pad));
+        }
         if let Some(m) = marker {
             self.markers.push((self.text.len(), m));
         }
@@ -311,42 +335,70 @@ impl Builder {
         self.insert(orig, "\n", None);
     }
 
+    /// Run `f` with `extra` more spaces of padding: for a box or a tab `extra` columns into
+    /// a list item's text.
+    fn padded(&mut self, extra: usize, f: impl FnOnce(&mut Self)) {
+        let outer = self.pad;
+        self.pad += extra;
+        f(self);
+        self.pad = outer;
+    }
+
     /// The lines of one block of text (the file, or an admonition's or a tab's body).
     fn block(&mut self, lines: &[(usize, &str)]) {
         let mut fence: Option<(u8, usize)> = None;
         let mut i = 0;
+        // The list items open at the line read, for boxes and tabs in an item's text.
+        let mut items = Items::default();
         // The MkDocs set of tabs open in this block: the index of the line after its last
-        // tab's body (a tab right after it, blank lines between, joins the set).
-        let mut tab_set: Option<usize> = None;
+        // tab's body (a tab right after it, blank lines between, joins the set), and where it
+        // is (see `lead` below).
+        let mut tab_set: Option<(usize, Lead)> = None;
         // The Docusaurus `<Tabs>` open in this block, each with the labels its `values` gives.
         let mut jsx_sets: Vec<Vec<(String, String)>> = Vec::new();
         while let Some(&(orig, line)) = lines.get(i) {
             i += 1;
+            // Boxes and tabs start a line, or are indented into a list item's text.
+            let mut lead = None;
+            if fence.is_none() && !items.read(line) {
+                let column = indent(line);
+                lead = match column {
+                    0 => Some(Lead::default()),
+                    _ => items.in_text(column).map(|text| Lead { column, text }),
+                };
+            }
             if fence.is_none() {
                 let t = line.trim();
-                if let Some((label, new_set)) = tab(line.trim_end()) {
-                    let joins = tab_set.is_some_and(|after| {
+                if let Some(lead) = lead
+                    && let Some((label, new_set)) = tab(t)
+                {
+                    let joins = tab_set.is_some_and(|(after, set_lead)| {
                         !new_set
+                            && set_lead.column == lead.column
                             && lines.get(after..i - 1).is_some_and(|between| {
                                 between.iter().all(|l| l.1.trim().is_empty())
                             })
                     });
-                    if !joins {
-                        if tab_set.take().is_some() {
-                            self.close(orig);
-                        }
-                        self.open(orig, Marker::Tabs);
+                    if !joins && let Some((_, set_lead)) = tab_set.take() {
+                        self.padded(set_lead.text, |b| b.close(orig));
                     }
-                    let (end, body) = indented_body(lines, i);
-                    self.open(orig, Marker::Tab(label));
-                    self.block(&body);
-                    self.close(end_of(lines, end, orig));
-                    tab_set = Some(end);
+                    let (end, body) = indented_body(lines, i, lead.column);
+                    self.padded(lead.text, |b| {
+                        if !joins {
+                            b.open(orig, Marker::Tabs);
+                        }
+                        b.open(orig, Marker::Tab(label));
+                        b.block(&body);
+                        b.close(end_of(lines, end, orig));
+                    });
+                    tab_set = Some((end, lead));
                     i = end;
                     continue;
                 }
-                if !t.is_empty() && tab_set.take().is_some() {
-                    self.close(orig);
+                if !t.is_empty()
+                    && let Some((_, set_lead)) = tab_set.take()
+                {
+                    self.padded(set_lead.text, |b| b.close(orig));
                 }
                 if t == "</Tabs>" && jsx_sets.pop().is_some() {
                     self.close(orig);
@@ -384,10 +436,9 @@ impl Builder {
                     None => {}
                 }
             }
-            let admonition = if fence.is_none() {
-                admonition(line.trim_end())
-            } else {
-                None
+            let admonition = match lead {
+                Some(_) if fence.is_none() => admonition(line.trim()),
+                _ => None,
             };
             // A container (`:::tip Title` … `:::`, as Docusaurus and VuePress write boxes):
             // its body is not indented, and it ends at its closing line.
@@ -413,10 +464,13 @@ impl Builder {
                 continue;
             };
             // The body: the indented lines that follow, blank lines between them included.
-            let (end, body) = indented_body(lines, i);
-            self.open(orig, Marker::Open(admonition));
-            self.block(&body);
-            self.close(end_of(lines, end, orig));
+            let lead = lead.unwrap_or_default();
+            let (end, body) = indented_body(lines, i, lead.column);
+            self.padded(lead.text, |b| {
+                b.open(orig, Marker::Open(admonition));
+                b.block(&body);
+                b.close(end_of(lines, end, orig));
+            });
             i = end;
         }
         let at = lines.last().map_or(0, |&(o, l)| o + l.len());
@@ -426,7 +480,10 @@ impl Builder {
             self.insert(at, &format!("{close}\n"), None);
         }
         // Tabs left open (a `<Tabs>` never closed) end with the block: nothing is lost.
-        for _ in 0..jsx_sets.len() + usize::from(tab_set.is_some()) {
+        if let Some((_, set_lead)) = tab_set {
+            self.padded(set_lead.text, |b| b.close(at));
+        }
+        for _ in 0..jsx_sets.len() {
             self.close(at);
         }
     }
@@ -439,15 +496,20 @@ fn end_of(lines: &[(usize, &str)], end: usize, orig: usize) -> usize {
         .map_or(orig, |&(o, l)| o + l.len())
 }
 
-/// The indented body of an admonition or a tab whose first line is `lines[from]`: the index
-/// of the line after it, and its lines un-indented one level (blank lines between kept).
-fn indented_body<'l>(lines: &[(usize, &'l str)], from: usize) -> (usize, Vec<(usize, &'l str)>) {
+/// The indented body of an admonition or a tab indented `lead` columns whose first line is
+/// `lines[from]`: the index of the line after it, and its lines un-indented to the level of
+/// the admonition or tab (blank lines between kept).
+fn indented_body<'l>(
+    lines: &[(usize, &'l str)],
+    from: usize,
+    lead: usize,
+) -> (usize, Vec<(usize, &'l str)>) {
     let mut end = from;
     let mut j = from;
     while let Some(&(_, next)) = lines.get(j) {
         if next.trim().is_empty() {
             j += 1;
-        } else if indent(next) >= 4 {
+        } else if indent(next) >= lead + 4 {
             j += 1;
             end = j;
         } else {
@@ -459,7 +521,7 @@ fn indented_body<'l>(lines: &[(usize, &'l str)], from: usize) -> (usize, Vec<(us
         .unwrap_or_default()
         .iter()
         .map(|&(o, l)| {
-            let cut = dedent(l);
+            let cut = dedent(l, lead + 4);
             (o + cut, l.get(cut..).unwrap_or_default())
         })
         .collect();
@@ -712,21 +774,120 @@ fn indent(line: &str) -> usize {
     n
 }
 
-/// How many bytes of `line`'s indentation one level of an admonition body takes: four spaces,
-/// or a tab.
-fn dedent(line: &str) -> usize {
-    let mut cols = 0;
+/// How many bytes of `line`'s indentation `columns` columns take (a tab reaching the next
+/// multiple of 4 is taken whole): four spaces, or a tab, for one level of an admonition body.
+fn dedent(line: &str, columns: usize) -> usize {
+    let mut n = 0;
     for (i, c) in line.char_indices() {
-        if cols >= 4 {
+        if n >= columns {
             return i;
         }
         match c {
-            ' ' => cols += 1,
-            '\t' => return i + 1,
+            ' ' => n += 1,
+            '\t' => n += 4 - n % 4,
             _ => return i,
         }
     }
     line.len()
+}
+
+/// Where a box or a tab starts in its block: at the start of a line (both 0), or indented
+/// `column` columns into the text of a list item that starts at column `text` (where its
+/// markers and its body go, so that they stay in the item and are not indented code).
+#[derive(Debug, Clone, Copy, Default)]
+struct Lead {
+    column: usize,
+    text: usize,
+}
+
+/// The list items open around the lines of a block, read as CommonMark reads them, so that a
+/// box or a tab indented into an item's text is told from indented code.
+#[derive(Default)]
+struct Items {
+    /// The column each open item's text starts at, the innermost last.
+    columns: Vec<usize>,
+    /// Whether the line before was blank.
+    blank_before: bool,
+    /// A fenced code block open in an item's text, indented too far for the block's own
+    /// fences (four columns or more): its character and length.
+    fence: Option<(u8, usize)>,
+}
+
+impl Items {
+    /// Read the next line outside the block's code; whether it is code in an item's text.
+    fn read(&mut self, line: &str) -> bool {
+        let t = line.trim();
+        let run = |c: u8| t.bytes().take_while(|&b| b == c).count();
+        if let Some((c, n)) = self.fence {
+            if run(c) >= n && t.bytes().all(|b| b == c) {
+                self.fence = None;
+            }
+            return true;
+        }
+        if t.is_empty() {
+            self.blank_before = true;
+            return false;
+        }
+        let column = indent(line);
+        let item = list_item(line);
+        // Text less indented than an item's ends it after a blank line or as a new item
+        // (without one it is a lazy continuation of the item's paragraph).
+        while self
+            .columns
+            .last()
+            .is_some_and(|&c| column < c && (self.blank_before || item.is_some()))
+        {
+            self.columns.pop();
+        }
+        self.blank_before = false;
+        let base = self.columns.last().copied().unwrap_or(0);
+        match item {
+            Some(text) if column < base + 4 => self.columns.push(text),
+            _ if column >= 4 && self.in_text(column).is_some() => {
+                if let Some(c) = [b'`', b'~'].into_iter().find(|&c| run(c) >= 3) {
+                    self.fence = Some((c, run(c)));
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        false
+    }
+
+    /// When a line indented `column` columns is in the text of the innermost open item (not
+    /// indented code there): the column that text starts at.
+    fn in_text(&self, column: usize) -> Option<usize> {
+        self.columns
+            .last()
+            .copied()
+            .filter(|&c| c <= column && column < c + 4)
+    }
+}
+
+/// The column where the text of the list item `line` opens starts (`- `, `* `, `+ `, `1. `,
+/// `1) `), if it opens one.
+fn list_item(line: &str) -> Option<usize> {
+    let column = indent(line);
+    let rest = line.trim_start_matches([' ', '\t']);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match rest.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    let after = rest.get(marker..)?;
+    let text = after.trim_start_matches([' ', '\t']);
+    if text.len() == after.len() && !after.trim().is_empty() {
+        return None;
+    }
+    let spaces = indent(after);
+    // An empty item, or one whose text is indented code, starts its text one space in.
+    let gap = if text.trim().is_empty() || spaces > 4 {
+        1
+    } else {
+        spaces
+    };
+    Some(column + marker + gap)
 }
 
 /// `line` with an attribute list (`{: .class}`, `{#id}`, `{: key="v"}`) at its end replaced by
@@ -1012,6 +1173,88 @@ mod tests {
     }
 
     #[test]
+    fn tabs_and_boxes_in_a_list_item_stay_in_it() {
+        // Four spaces (Python-Markdown's list indent) and three (CommonMark's, after `1. `).
+        for pad in ["    ", "   "] {
+            let md = format!(
+                "1. Open the app.\n\n{pad}=== \"Android\"\n\n{pad}    Tap **Settings**.\n\n{pad}===+ \"iOS\"\n\n{pad}    Tap [Profile](a.md).\n\n{pad}!!! warning\n{pad}    Stop.\n\n2. Next step.\n"
+            );
+            let p = prepare(&md);
+            assert_eq!(
+                markers(&p),
+                [
+                    "tabs",
+                    "tab:Android",
+                    "end",
+                    "tab:iOS",
+                    "end",
+                    "end",
+                    "box",
+                    "end"
+                ],
+                "{}",
+                p.text
+            );
+            // The bodies and the markers start where the item's text does (after `1. `): in
+            // the item, and no deeper (a space more would be text before a marker).
+            let text = "   ";
+            assert!(
+                p.text.contains(&format!("\n{text}Tap **Settings**.\n")),
+                "{}",
+                p.text
+            );
+            assert!(p.text.contains(&format!("\n{text}Stop.\n")), "{}", p.text);
+            for &(at, _) in &p.markers {
+                let line = p.text[..at].rfind('\n').map_or(0, |i| i + 1);
+                assert_eq!(&p.text[line..at], text, "{}", p.text);
+            }
+            // Each marker is an HTML block of the item, found by where the parser starts it,
+            // with no text before it.
+            let parser =
+                pulldown_cmark::Parser::new_ext(&p.text, super::super::markdown::options());
+            let mut html = 0;
+            for (event, range) in parser.into_offset_iter() {
+                match event {
+                    pulldown_cmark::Event::Html(_) => {
+                        assert!(p.marker_at(range.start).is_some(), "{}", p.text);
+                        html += 1;
+                    }
+                    pulldown_cmark::Event::Text(t) => assert!(!t.trim().is_empty(), "{}", p.text),
+                    pulldown_cmark::Event::End(pulldown_cmark::TagEnd::List(_)) => {
+                        // One list, holding every marker: step 2 stays in it.
+                        assert_eq!(html, p.markers.len(), "{}", p.text);
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(html, p.markers.len());
+            assert!(!p.text.contains("==="), "{}", p.text);
+            assert!(p.text.ends_with("\n\n2. Next step.\n"), "{}", p.text);
+            let at = p.text.find("[Profile]").unwrap();
+            assert_eq!(&md[p.original(at)..p.original(at) + 9], "[Profile]");
+            let at = p.text.find("Stop.").unwrap();
+            assert_eq!(p.original(at), md.find("Stop.").unwrap());
+        }
+        // A bullet, a set in a nested item, and a set right after the item's text.
+        let p = prepare("- One.\n    - Two.\n\n        === \"A\"\n            a\n\n- Three.\n");
+        assert_eq!(markers(&p), ["tabs", "tab:A", "end", "end"], "{}", p.text);
+        assert!(p.text.contains("\n      a\n"), "{}", p.text);
+        // Indented code is code: outside a list, after one, in a fence in an item, or indented
+        // past the item's text.
+        for md in [
+            "Text.\n\n    === \"A\"\n        a\n",
+            "- Item.\n\nText.\n\n    === \"A\"\n        a\n",
+            "1. Step.\n\n    ```\n    === \"A\"\n        a\n    !!! note\n    ```\n",
+            "- Step.\n\n      === \"A\"\n          a\n",
+            "  === \"A\"\n      a\n",
+        ] {
+            let p = prepare(md);
+            assert!(markers(&p).is_empty(), "{md}");
+            assert_eq!(p.text, md);
+        }
+    }
+
+    #[test]
     fn docusaurus_tabs_are_sets_of_labelled_panels() {
         let md = "<Tabs>\r\n  <TabItem value=\"web\" label=\"Web console\" default>\r\n\r\n    1. Open [it](a.md).\r\n\r\n  </TabItem>\r\n  <TabItem value=\"cli\">\r\n\r\n```bash\r\n  </TabItem>\r\n```\r\n\r\n  </TabItem>\r\n  <TabItem value=\"x\">One line.</TabItem>\r\n</Tabs>\r\nAfter.\r\n";
         let p = prepare(md);
@@ -1234,6 +1477,9 @@ mod tests {
             ),
             ("x\n!!! note\n", (true, false)),
             ("x\n=== \"A\"\n", (true, false)),
+            ("1. x\n\n    !!! note\n", (true, false)),
+            ("1. x\n\n   === \"A\"\n", (true, false)),
+            ("Stop!!! Now??? a === b\n  :::tip\n", (false, false)),
             (":::tip\n", (true, false)),
             ("x\n  <TabItem value=\"a\">\n", (true, true)),
             ("x\n</Tabs>\n", (true, true)),

@@ -292,6 +292,9 @@ fn render_into(
                             super::boxes::TABS.to_string()
                         }
                         Marker::Tab(label) => {
+                            if let Some(collect) = collect.as_deref_mut() {
+                                collect.label(label);
+                            }
                             boxes.push(super::boxes::TAB_END);
                             super::boxes::tab(label)
                         }

@@ -210,3 +210,100 @@ fn a_component_the_site_cannot_show_keeps_its_content_and_lint_says_so() {
     );
     assert!(!page.contains("Admonition"), "{page}");
 }
+
+#[test]
+fn tab_labels_with_markup_or_quotes_are_text_on_the_page() {
+    let repo = SopRepo::new();
+    let steps = "1. Open the app.\n\n=== \"<img src=x onerror=alert(1)> & \"quoted\"\"\n\n    Tap.\n\n<Tabs>\n  <TabItem value=\"a\" label='<script>alert(2)</script> \"x\"'>\n\n  Press.\n\n  </TabItem>\n  <TabItem value=\"b\" label=\"</div><b>y</b>\">\n\n  Hold.\n\n  </TabItem>\n</Tabs>\n";
+    repo.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &format!("{FRONT}\n{}", procedure(steps)),
+    );
+    repo.commit("hostile labels");
+    let page = page(&repo);
+    for raw in ["<img", "<script>alert", "<b>y", "</div><b>"] {
+        assert!(!page.contains(raw), "{raw} is markup in {page}");
+    }
+    for shown in [
+        "<p class=\"tab-title\">&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot;</p>",
+        "<p class=\"tab-title\">&lt;script&gt;alert(2)&lt;/script&gt; &quot;x&quot;</p>",
+        "<p class=\"tab-title\">&lt;/div&gt;&lt;b&gt;y&lt;/b&gt;</p>",
+    ] {
+        assert!(page.contains(shown), "{shown} not in {page}");
+    }
+}
+
+#[test]
+fn mkdocs_tabs_in_a_numbered_step_are_panels_in_that_step() {
+    // Four spaces (MkDocs's list indent) and three (the text's column after `1. `).
+    for pad in ["    ", "   "] {
+        let repo = SopRepo::new();
+        let steps = format!(
+            "1. Open the app.\n\n{pad}=== \"Android\"\n\n{pad}    Tap **Settings**.\n\n{pad}=== \"iOS\"\n\n{pad}    Open **Profile** and see [the form](../forms/x.md).\n\n{pad}!!! warning\n{pad}    Never refund **twice**.\n\n2. Close the case.\n"
+        );
+        let text = format!("{FRONT}\n{}", procedure(&steps));
+        let path = "sops/pay/SOP-0001-refunds.md";
+        repo.write(path, &text);
+        repo.commit("MkDocs page");
+        let (code, out) = lint(&repo);
+        assert_eq!(code, 1, "{out}");
+        let line = line_of(&text, "../forms/x.md");
+        let column = pad.len() + 4 + "Open **Profile** and see ".len() + 1;
+        assert!(
+            out.contains(&format!("{path}:{line}:{column}")) && out.contains("link-broken"),
+            "line {line}: {out}"
+        );
+        assert_eq!(out.matches(&format!("{path}:")).count(), 1, "{out}");
+
+        repo.write(path, &text.replace("../forms/x.md", "#scope"));
+        repo.commit("fixed");
+        let (code, out) = lint(&repo);
+        assert_eq!(code, 0, "{out}");
+        let page = page(&repo);
+        for raw in ["=== \"", "!!!", "<pre><code>", "<ol start=\"2\">"] {
+            assert!(!page.contains(raw), "{raw} shows raw in {page}");
+        }
+        for shown in [
+            "<ol>\n<li>\n<p>Open the app.</p>\n<div class=\"tabs\">\n<div class=\"tab\">\n<p class=\"tab-title\">Android</p>\n<p>Tap <strong>Settings</strong>.</p>",
+            "<p class=\"tab-title\">iOS</p>\n<p>Open <strong>Profile</strong> and see <a href=\"#scope\">the form</a>.</p>",
+            "<p>Never refund <strong>twice</strong>.</p>",
+            // The tabs and the box are in the first step; the second is still step 2.
+            "</div>\n</li>\n<li>\n<p>Close the case.</p>\n</li>\n</ol>",
+        ] {
+            assert!(page.contains(shown), "{shown} not in {page}");
+        }
+    }
+}
+
+#[test]
+fn tab_labels_are_in_the_search_index_as_text_of_their_section() {
+    let repo = SopRepo::new();
+    let steps = "1. Open the app.\n\n    === \"Android\"\n\n        Tap **Settings**.\n\n    === \"iOS\"\n\n        Tap **Profile**.\n\n2. Sign in on the desk.\n\n<Tabs>\n  <TabItem value=\"win\" label=\"Windows\">\n\n  Press **Start**.\n\n  </TabItem>\n</Tabs>\n";
+    repo.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &format!("{FRONT}\n{}", procedure(steps)),
+    );
+    repo.commit("tabs");
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    let site = crate::publish::tree(&repo.path("public"));
+    let under = |folder: &str| -> String {
+        site.iter()
+            .filter(|(path, _)| path.starts_with(folder))
+            .map(|(_, js)| String::from_utf8_lossy(js).into_owned())
+            .collect()
+    };
+    // A reader searching a label finds the SOP: the labels are words of its body.
+    let terms = under("assets/search/t/");
+    for word in ["android", "ios", "windows"] {
+        assert!(terms.contains(&format!("\"{word}\":")), "{word}: {terms}");
+    }
+    // In the text of the section they are in, in the order readers see them (snippets).
+    let texts = under("assets/search/d/");
+    assert!(
+        texts.contains("Open the app. Android Tap Settings. iOS Tap Profile. Sign in on the desk. Windows Press Start."),
+        "{texts}"
+    );
+}

@@ -10,6 +10,7 @@ use crate::repo::anchors::{AnchorRule, Anchors};
 use crate::repo::elements;
 use crate::repo::html::decode_entities;
 use crate::repo::markdown::options;
+use crate::repo::mkdocs::Marker;
 
 /// A part of the body under one heading (the first has no heading when text comes first).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,7 +33,12 @@ pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
     // and its explicit id (`{#id}`).
     let mut heading: Option<(String, Option<&str>)> = None;
     for (event, range) in Parser::new_ext(&prepared.text, options()).into_offset_iter() {
-        if matches!(event, Event::Html(_)) && prepared.marker_at(range.start).is_some() {
+        if matches!(event, Event::Html(_))
+            && let Some(marker) = prepared.marker_at(range.start)
+        {
+            if let Marker::Tab(label) = marker {
+                out.label(label);
+            }
             continue;
         }
         match &event {
@@ -93,6 +99,14 @@ impl Collector {
     pub(crate) fn raw(&mut self, html: &str) {
         let text = self.raw.text(html);
         self.push(&text);
+    }
+
+    /// A tab's label (`=== "Android"`, a `<TabItem>`'s `label`): words of the section it is
+    /// in, as a reader sees them above the tab's text.
+    pub(crate) fn label(&mut self, label: &str) {
+        self.space();
+        self.push(label);
+        self.space();
     }
 
     /// The heading being read ends; `anchor` is its id on the page.
@@ -282,6 +296,22 @@ mod tests {
             ]
         );
         assert_eq!(got(AnchorRule::Github)[0].0, "step-two");
+    }
+
+    #[test]
+    fn tab_labels_are_text_of_their_section() {
+        let s = sections(
+            "## Steps\n\n1. Open the app.\n\n    === \"Android\"\n\n        Tap **Settings**.\n\n    === \"iOS\"\n\n        Tap Profile.\n\n<Tabs>\n<TabItem value=\"w\" label=\"Windows\">\n\nPress Start.\n\n</TabItem>\n</Tabs>\n\n## Next\n\n=== \"Web\"\n    Sign in.\n",
+            AnchorRule::Github,
+        );
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Open the app. Android Tap Settings. iOS Tap Profile. Windows Press Start.",
+                "Web Sign in."
+            ]
+        );
     }
 
     #[test]
