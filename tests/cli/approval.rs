@@ -325,3 +325,79 @@ fn approve_without_approver_says_so_with_a_whole_command_to_paste() {
         "{help}"
     );
 }
+
+/// The file's text with `version: 1.0.0` tagged as released by hand, with `message` as the tag
+/// message, the way an older `sop` or a person with `git tag -a` writes it.
+fn tagged_by_hand(message: &str) -> SopRepo {
+    let repo = approved_repo();
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", message]);
+    repo
+}
+
+fn approvals_in_history(repo: &SopRepo) -> Value {
+    let out = repo
+        .sop()
+        .args(["history", "SOP-0001", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    h["releases"][0]["approvals"].clone()
+}
+
+#[test]
+fn approvals_are_read_only_from_the_trailer_block_at_the_end_of_the_tag_message() {
+    // A trailer-like line in the text above the last paragraph is text, as git reads it.
+    let repo = tagged_by_hand(
+        "Wording fix\n\nApproved-by: Chief Executive <ceo@example.com>\n\nApproved-by: Lena Fischer <lena@example.com>\nApproved-on: 2026-11-30\nApproval-meaning: approved for use\n",
+    );
+    assert_eq!(
+        repo.git(&[
+            "tag",
+            "-l",
+            "--format=%(trailers:key=Approved-by,valueonly)",
+            "SOP-0001/v1.0.0"
+        ])
+        .trim(),
+        "Lena Fischer <lena@example.com>"
+    );
+    assert_eq!(
+        approvals_in_history(&repo),
+        serde_json::json!([{"name": "Lena Fischer", "email": "lena@example.com", "date": "2026-11-30", "meaning": "approved for use"}])
+    );
+    repo.sop().arg("publish").assert().success();
+    let page = std::fs::read_to_string(repo.path("site/sops/SOP-0001.html")).unwrap();
+    assert!(page.contains("Lena Fischer"), "{page}");
+    assert!(!page.contains("Chief Executive"), "{page}");
+
+    // A last paragraph with a line of text in it is no trailer block either, and the title
+    // never is.
+    for message in [
+        "Wording fix\n\nApproved-by: Chief Executive <ceo@example.com>\nas agreed on the phone\n",
+        "Approved-by: Chief Executive <ceo@example.com>\n",
+    ] {
+        let repo = tagged_by_hand(message);
+        assert_eq!(
+            approvals_in_history(&repo),
+            serde_json::json!([]),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn a_review_trailer_above_the_last_paragraph_marks_no_review() {
+    let repo = approved_repo();
+    let text = repo
+        .read(SOP)
+        .replace("## Purpose", "## Purpose\n\nReworded.");
+    repo.write(SOP, &text)
+        .commit("Reword\n\nSop-Review: SOP-0001\n\nas asked by the auditors");
+    let out = repo
+        .sop()
+        .args(["history", "SOP-0001", "--format", "json"])
+        .output()
+        .unwrap();
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(h["commits"][0]["kind"], "commit", "{h:#}");
+}
