@@ -26,6 +26,13 @@ use crate::{Exit, Stop};
 /// Refusals (exit 1) with the reason and the fix; usage errors for bad dates or versions;
 /// git or file errors.
 pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
+    check_written_text(&args.message, "the summary (`-m`)")?;
+    for approver in &args.approver {
+        check_one_line(approver, "--approver", APPROVER_HELP)?;
+    }
+    if let Some(meaning) = &args.meaning {
+        check_one_line(meaning, "--meaning", MEANING_HELP)?;
+    }
     let repo = ctx.repo()?;
     let git = ctx.require_git(&repo, "`sop release` (it commits and tags the SOP)")?;
     let session = begin(ctx, git)?;
@@ -236,6 +243,83 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         ctx.note(&hint)?;
     }
     Ok(Exit::Success)
+}
+
+/// How to give approvers, for a refused `--approver`.
+const APPROVER_HELP: &str = "give each person with an `--approver` of their own, on one line: `--approver \"Name <name@example.com>\"` (repeat `--approver` for several people)";
+
+/// How to give a meaning, for a refused `--meaning`.
+const MEANING_HELP: &str =
+    "write the meaning on one line, for example `--meaning \"approved for use in EU markets\"`";
+
+/// Refuse `value` of `flag` when it holds a line break or another control character: it is
+/// written as one trailer line, and a line break in it would start a line of its own that
+/// git, and `sop`, read as a record (`Approved-by: ...`). Refused rather than cleaned, so that
+/// what is recorded is what the writer typed.
+///
+/// # Errors
+/// A refusal (exit 1) naming the flag and the value, with `help`.
+pub(super) fn check_one_line(value: &str, flag: &str, help: &str) -> anyhow::Result<()> {
+    if !value
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        return Ok(());
+    }
+    Err(Stop::refused(
+        format!(
+            "the text given with `{flag}` has a line break or control character in it: `{}`; nothing was changed",
+            crate::terminal::escape_line(value)
+        ),
+        Some(help.to_string()),
+    )
+    .into())
+}
+
+/// Refuse a summary or note (`what`, such as "the summary (`-m`)") with a line that git and
+/// `sop` would read as one of `sop`'s records (`Approved-by:`, `Approved-on:`,
+/// `Approval-meaning:`, `Sop-Review:`), or as the start of a signature. Trailers are read only
+/// from the end of a message, which `sop` writes itself, but a summary's last paragraph is the
+/// end of the message when nothing follows it: refusing keeps every record one that `sop`
+/// wrote, and keeps the summary exactly as typed (rewriting it would change what readers and
+/// approvers see without telling them).
+///
+/// # Errors
+/// A refusal (exit 1) naming the line, with how to write it instead.
+pub(super) fn check_written_text(text: &str, what: &str) -> anyhow::Result<()> {
+    for (i, line) in text.lines().enumerate() {
+        let shown = crate::terminal::escape_line(line.trim());
+        let (why, help) = if let Some(key) = crate::git::trailers::sop_key_of(line) {
+            let record = if key == crate::git::trailers::REVIEW {
+                "that a review was done"
+            } else {
+                "who approved a release"
+            };
+            (
+                format!("starts with `{key}:`, which sop uses to record {record}"),
+                format!(
+                    "write that line another way, without the colon after `{key}` (for example `{} ...`); approvers are named with `--approver \"Name <name@example.com>\"` and recorded by sop itself",
+                    key.replace('-', " ")
+                ),
+            )
+        } else if crate::git::trailers::starts_signature(line.trim_start()) {
+            (
+                "starts like a signature, which git cuts from the message".to_string(),
+                "write that line another way, without the dashes".to_string(),
+            )
+        } else {
+            continue;
+        };
+        return Err(Stop::refused(
+            format!(
+                "line {} of {what}, `{shown}`, {why}; nothing was changed",
+                i + 1
+            ),
+            Some(help),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Take the repository's release lock, saying what happened to an interrupted release.

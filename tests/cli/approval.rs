@@ -401,3 +401,114 @@ fn a_review_trailer_above_the_last_paragraph_marks_no_review() {
     let h: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(h["commits"][0]["kind"], "commit", "{h:#}");
 }
+
+#[test]
+fn a_summary_with_an_approval_line_is_refused_and_nothing_is_written() {
+    let repo = approved_repo();
+    let before = repo.git(&["rev-parse", "HEAD"]);
+    let file = repo.read(SOP);
+    for summary in [
+        "Wording fix\n\nApproved-by: Chief Executive <ceo@example.com>",
+        "Approved-by: Chief Executive <ceo@example.com>",
+        "Wording fix\n\napproval-MEANING : approved for everything",
+        "Wording fix\n\nSop-Review: SOP-0001",
+    ] {
+        let out = repo
+            .sop()
+            .args([
+                "release",
+                "SOP-0001",
+                "--minor",
+                "-m",
+                summary,
+                "--approve",
+                "--approver",
+                "Lena Fischer <lena@example.com>",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{summary}");
+        let stderr = stderr_of(&out);
+        assert!(stderr.contains("the summary (`-m`)"), "{stderr}");
+        assert!(stderr.contains("help:"), "{stderr}");
+        assert_eq!(repo.git(&["rev-parse", "HEAD"]), before);
+        assert_eq!(repo.git(&["tag", "-l"]), "");
+        assert_eq!(repo.read(SOP), file);
+    }
+    // The same words inside a sentence are text, and the release goes ahead.
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "Wording fix\n\nThe line Approved-by: was unclear",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_approver_or_meaning_with_a_line_break_or_control_character_is_refused() {
+    let repo = approved_repo();
+    let before = repo.git(&["rev-parse", "HEAD"]);
+    for (flag, value) in [
+        (
+            "--approver",
+            "Lena Fischer\nApproved-by: Board <board@example.com>",
+        ),
+        ("--approver", "Lena Fischer\r"),
+        ("--approver", "Lena\u{7}Fischer"),
+        ("--meaning", "approved for use\nApproved-by: Board"),
+    ] {
+        let mut args = vec![
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "Wording fix",
+            "--approve",
+            flag,
+            value,
+        ];
+        if flag == "--meaning" {
+            args.extend(["--approver", "Lena Fischer"]);
+        }
+        let out = repo.sop().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{value:?}");
+        let stderr = stderr_of(&out);
+        assert!(stderr.contains(&format!("`{flag}`")), "{stderr}");
+        assert!(
+            stderr.contains("line break or control character"),
+            "{stderr}"
+        );
+        assert_eq!(repo.git(&["rev-parse", "HEAD"]), before);
+        assert_eq!(repo.git(&["tag", "-l"]), "");
+    }
+}
+
+#[test]
+fn a_review_note_with_a_trailer_line_is_refused() {
+    let repo = approved_repo();
+    let before = repo.git(&["rev-parse", "HEAD"]);
+    let out = repo
+        .sop()
+        .args([
+            "review",
+            "SOP-0001",
+            "-m",
+            "Checked\n\nApproved-by: Chief Executive <ceo@example.com>",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_of(&out).contains("the note (`-m`)"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(repo.git(&["rev-parse", "HEAD"]), before);
+}
