@@ -464,34 +464,45 @@ fn check_lint(
     }
     let findings = crate::lint::check_new_text(repo, corpus, sop)?;
     let in_file = crate::git::diff::old_line_numbers(file_text, sop.source.text());
-    let mut errors: Vec<String> = findings
+    // Each finding counts once. Findings alike on one line (three prompts on it) are one
+    // entry that says how many; a long list ends with how many findings it leaves out.
+    let mut entries: Vec<(String, usize)> = Vec::new();
+    for f in findings
         .iter()
         .filter(|f| f.severity == crate::diag::Severity::Error)
         .filter(|f| args.approve || retiring || f.rule.family != crate::diag::Family::Lifecycle)
-        .map(|f| {
-            let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
-            let place = match in_file.get(line.saturating_sub(1)).copied().flatten() {
-                Some(line) => format!("line {line}"),
-                None => "in the front matter this release writes".to_string(),
-            };
-            format!(
-                "{place}: {} [{}]",
-                crate::terminal::escape_controls(&f.message),
-                f.rule.id
-            )
-        })
-        .collect();
-    let count = errors.len();
+    {
+        let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
+        let place = match in_file.get(line.saturating_sub(1)).copied().flatten() {
+            Some(line) => format!("line {line}"),
+            None => "in the front matter this release writes".to_string(),
+        };
+        let text = format!(
+            "{place}: {} [{}]",
+            crate::terminal::escape_controls(&f.message),
+            f.rule.id
+        );
+        match entries.last_mut() {
+            Some((last, n)) if *last == text => *n += 1,
+            _ => entries.push((text, 1)),
+        }
+    }
+    let count: usize = entries.iter().map(|(_, n)| n).sum();
     if count == 0 {
         return Ok(());
     }
-    // The same finding twice on one line reads as one; a long list ends with a count.
-    errors.dedup();
     const SHOWN: usize = 8;
-    if errors.len() > SHOWN {
-        let more = errors.len() - SHOWN;
-        errors.truncate(SHOWN);
-        errors.push(format!("… and {more} more"));
+    let mut errors: Vec<String> = entries
+        .iter()
+        .take(SHOWN)
+        .map(|(text, n)| match (*n, text.split_once(": ")) {
+            (1, _) | (_, None) => text.clone(),
+            (n, Some((place, rest))) => format!("{place} ({n} times): {rest}"),
+        })
+        .collect();
+    let shown: usize = entries.iter().take(SHOWN).map(|(_, n)| n).sum();
+    if count > shown {
+        errors.push(format!("… and {} more", count - shown));
     }
     let (what, help) = if args.approve {
         (

@@ -512,3 +512,76 @@ fn a_review_note_with_a_trailer_line_is_refused() {
     );
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), before);
 }
+
+#[test]
+fn a_refused_approval_counts_each_finding_once() {
+    let repo = SopRepo::new();
+    repo.sop()
+        .args([
+            "new",
+            "Gift refunds",
+            "--department",
+            "Payments",
+            "--owner",
+            "Amara Okafor",
+        ])
+        .assert()
+        .success();
+    repo.commit("New SOP");
+    let lint = repo
+        .sop()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let lint: Value = serde_json::from_slice(&lint.stdout).unwrap();
+    let prompts = lint
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "placeholder-left")
+        .count();
+    let out = repo
+        .sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--major",
+            "-m",
+            "First version",
+            "--approve",
+            "--approver",
+            "Lena Fischer",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    let number_after = |text: &str, before: &str| -> usize {
+        let at = text
+            .find(before)
+            .unwrap_or_else(|| panic!("no `{before}` in {text}"));
+        text[at + before.len()..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let total = number_after(&stderr, " has ");
+    // Every finding in the list once: a line with several is named with how many.
+    let listed: usize = stderr
+        .lines()
+        .filter(|l| l.starts_with("  - line "))
+        .map(|l| {
+            if l.contains(" times)") {
+                number_after(l, "(")
+            } else {
+                1
+            }
+        })
+        .sum();
+    let more = number_after(&stderr, "… and ");
+    assert!(total > prompts.min(8), "{stderr}");
+    assert_eq!(total, listed + more, "{stderr}");
+    assert!(total >= prompts, "{prompts} prompts: {stderr}");
+}
