@@ -169,7 +169,12 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
 
     let mut out = anstream::stdout().lock();
     let bold = anstyle::Style::new().bold();
-    let from = current.map_or_else(|| "-".to_string(), |v| v.to_string());
+    // From the last release, not from the file's version, which a writer may have raised by
+    // hand before releasing it.
+    let from = last.map_or_else(
+        || format!("{new}, its first release"),
+        |v| format!("{v} → {new}"),
+    );
     let status = if retiring && args.approve {
         " (retired: the retirement is approved)"
     } else if retiring {
@@ -179,7 +184,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     } else {
         " (in review: not approved)"
     };
-    writeln!(out, "{bold}Released {id} {from} → {new}{status}{bold:#}")?;
+    writeln!(out, "{bold}Released {id} {from}{status}{bold:#}")?;
     writeln!(out, "  effective  {effective}")?;
     for a in &approvals {
         writeln!(
