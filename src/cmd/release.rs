@@ -26,6 +26,13 @@ use crate::{Exit, Stop};
 /// Refusals (exit 1) with the reason and the fix; usage errors for bad dates or versions;
 /// git or file errors.
 pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
+    check_written_text(&args.message, "the summary (`-m`)")?;
+    for approver in &args.approver {
+        check_one_line(approver, "--approver", APPROVER_HELP)?;
+    }
+    if let Some(meaning) = &args.meaning {
+        check_one_line(meaning, "--meaning", MEANING_HELP)?;
+    }
     let repo = ctx.repo()?;
     let git = ctx.require_git(&repo, "`sop release` (it commits and tags the SOP)")?;
     let session = begin(ctx, git)?;
@@ -162,7 +169,12 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
 
     let mut out = anstream::stdout().lock();
     let bold = anstyle::Style::new().bold();
-    let from = current.map_or_else(|| "-".to_string(), |v| v.to_string());
+    // From the last release, not from the file's version, which a writer may have raised by
+    // hand before releasing it.
+    let from = last.map_or_else(
+        || format!("{new}, its first release"),
+        |v| format!("{v} → {new}"),
+    );
     let status = if retiring && args.approve {
         " (retired: the retirement is approved)"
     } else if retiring {
@@ -172,7 +184,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     } else {
         " (in review: not approved)"
     };
-    writeln!(out, "{bold}Released {id} {from} → {new}{status}{bold:#}")?;
+    writeln!(out, "{bold}Released {id} {from}{status}{bold:#}")?;
     writeln!(out, "  effective  {effective}")?;
     for a in &approvals {
         writeln!(
@@ -236,6 +248,83 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         ctx.note(&hint)?;
     }
     Ok(Exit::Success)
+}
+
+/// How to give approvers, for a refused `--approver`.
+const APPROVER_HELP: &str = "give each person with an `--approver` of their own, on one line: `--approver \"Name <name@example.com>\"` (repeat `--approver` for several people)";
+
+/// How to give a meaning, for a refused `--meaning`.
+const MEANING_HELP: &str =
+    "write the meaning on one line, for example `--meaning \"approved for use in EU markets\"`";
+
+/// Refuse `value` of `flag` when it holds a line break or another control character: it is
+/// written as one trailer line, and a line break in it would start a line of its own that
+/// git, and `sop`, read as a record (`Approved-by: ...`). Refused rather than cleaned, so that
+/// what is recorded is what the writer typed.
+///
+/// # Errors
+/// A refusal (exit 1) naming the flag and the value, with `help`.
+pub(super) fn check_one_line(value: &str, flag: &str, help: &str) -> anyhow::Result<()> {
+    if !value
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        return Ok(());
+    }
+    Err(Stop::refused(
+        format!(
+            "the text given with `{flag}` has a line break or control character in it: `{}`; nothing was changed",
+            crate::terminal::escape_line(value)
+        ),
+        Some(help.to_string()),
+    )
+    .into())
+}
+
+/// Refuse a summary or note (`what`, such as "the summary (`-m`)") with a line that git and
+/// `sop` would read as one of `sop`'s records (`Approved-by:`, `Approved-on:`,
+/// `Approval-meaning:`, `Sop-Review:`), or as the start of a signature. Trailers are read only
+/// from the end of a message, which `sop` writes itself, but a summary's last paragraph is the
+/// end of the message when nothing follows it: refusing keeps every record one that `sop`
+/// wrote, and keeps the summary exactly as typed (rewriting it would change what readers and
+/// approvers see without telling them).
+///
+/// # Errors
+/// A refusal (exit 1) naming the line, with how to write it instead.
+pub(super) fn check_written_text(text: &str, what: &str) -> anyhow::Result<()> {
+    for (i, line) in text.lines().enumerate() {
+        let shown = crate::terminal::escape_line(line.trim());
+        let (why, help) = if let Some(key) = crate::git::trailers::sop_key_of(line) {
+            let record = if key == crate::git::trailers::REVIEW {
+                "that a review was done"
+            } else {
+                "who approved a release"
+            };
+            (
+                format!("starts with `{key}:`, which sop uses to record {record}"),
+                format!(
+                    "write that line another way, without the colon after `{key}` (for example `{} ...`); approvers are named with `--approver \"Name <name@example.com>\"` and recorded by sop itself",
+                    key.replace('-', " ")
+                ),
+            )
+        } else if crate::git::trailers::starts_signature(line.trim_start()) {
+            (
+                "starts like a signature, which git cuts from the message".to_string(),
+                "write that line another way, without the dashes".to_string(),
+            )
+        } else {
+            continue;
+        };
+        return Err(Stop::refused(
+            format!(
+                "line {} of {what}, `{shown}`, {why}; nothing was changed",
+                i + 1
+            ),
+            Some(help),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Take the repository's release lock, saying what happened to an interrupted release.
@@ -380,34 +469,45 @@ fn check_lint(
     }
     let findings = crate::lint::check_new_text(repo, corpus, sop)?;
     let in_file = crate::git::diff::old_line_numbers(file_text, sop.source.text());
-    let mut errors: Vec<String> = findings
+    // Each finding counts once. Findings alike on one line (three prompts on it) are one
+    // entry that says how many; a long list ends with how many findings it leaves out.
+    let mut entries: Vec<(String, usize)> = Vec::new();
+    for f in findings
         .iter()
         .filter(|f| f.severity == crate::diag::Severity::Error)
         .filter(|f| args.approve || retiring || f.rule.family != crate::diag::Family::Lifecycle)
-        .map(|f| {
-            let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
-            let place = match in_file.get(line.saturating_sub(1)).copied().flatten() {
-                Some(line) => format!("line {line}"),
-                None => "in the front matter this release writes".to_string(),
-            };
-            format!(
-                "{place}: {} [{}]",
-                crate::terminal::escape_controls(&f.message),
-                f.rule.id
-            )
-        })
-        .collect();
-    let count = errors.len();
+    {
+        let line = f.span.map_or(1, |s| sop.source.line_col(s.start).line);
+        let place = match in_file.get(line.saturating_sub(1)).copied().flatten() {
+            Some(line) => format!("line {line}"),
+            None => "in the front matter this release writes".to_string(),
+        };
+        let text = format!(
+            "{place}: {} [{}]",
+            crate::terminal::escape_controls(&f.message),
+            f.rule.id
+        );
+        match entries.last_mut() {
+            Some((last, n)) if *last == text => *n += 1,
+            _ => entries.push((text, 1)),
+        }
+    }
+    let count: usize = entries.iter().map(|(_, n)| n).sum();
     if count == 0 {
         return Ok(());
     }
-    // The same finding twice on one line reads as one; a long list ends with a count.
-    errors.dedup();
     const SHOWN: usize = 8;
-    if errors.len() > SHOWN {
-        let more = errors.len() - SHOWN;
-        errors.truncate(SHOWN);
-        errors.push(format!("… and {more} more"));
+    let mut errors: Vec<String> = entries
+        .iter()
+        .take(SHOWN)
+        .map(|(text, n)| match (*n, text.split_once(": ")) {
+            (1, _) | (_, None) => text.clone(),
+            (n, Some((place, rest))) => format!("{place} ({n} times): {rest}"),
+        })
+        .collect();
+    let shown: usize = entries.iter().take(SHOWN).map(|(_, n)| n).sum();
+    if count > shown {
+        errors.push(format!("… and {} more", count - shown));
     }
     let (what, help) = if args.approve {
         (

@@ -23,6 +23,9 @@ use crate::{Exit, Stop};
 /// # Errors
 /// Refusals (exit 1) with the reason and the fix; git or file errors.
 pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
+    if let Some(note) = &args.message {
+        super::release::check_written_text(note, "the note (`-m`)")?;
+    }
     let repo = ctx.repo()?;
     let git = ctx.require_git(&repo, "`sop review` (it commits the review)")?;
     let session = begin(ctx, git)?;

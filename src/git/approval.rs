@@ -10,6 +10,8 @@
 //! ```
 //!
 //! An `Approved-on` or `Approval-meaning` line belongs to the `Approved-by` line before it.
+//! They are read from the message's trailer block alone ([`super::trailers`]): an
+//! `Approved-by:` line in the text above it is text, never an approval.
 
 use serde::Serialize;
 
@@ -31,9 +33,7 @@ pub fn approve_command(id: &str, bump: &str, message: &str) -> String {
     )
 }
 
-const BY: &str = "Approved-by";
-const ON: &str = "Approved-on";
-const MEANING: &str = "Approval-meaning";
+use super::trailers::{APPROVAL_MEANING as MEANING, APPROVED_BY as BY, APPROVED_ON as ON};
 
 /// One person's approval of one released version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,35 +102,22 @@ pub fn trailers(approvals: &[Approval]) -> String {
     out
 }
 
-/// The approvals recorded in a commit or tag message.
+/// The approvals recorded in a commit or tag message's trailer block.
 pub fn from_message(message: &str) -> Vec<Approval> {
     let mut out: Vec<Approval> = Vec::new();
-    for line in message.lines() {
-        // A signed tag carries its signature after the message.
-        if line.starts_with("-----BEGIN ") {
-            break;
-        }
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        match key.trim() {
-            k if k.eq_ignore_ascii_case(BY) => {
-                if let Some(a) = Approval::parse_person(value, "", DEFAULT_MEANING) {
-                    out.push(a);
-                }
+    for t in super::trailers::parse(message) {
+        if t.is(BY) {
+            if let Some(a) = Approval::parse_person(&t.value, "", DEFAULT_MEANING) {
+                out.push(a);
             }
-            k if k.eq_ignore_ascii_case(ON) => {
-                if let Some(a) = out.last_mut() {
-                    a.date = value.to_string();
-                }
+        } else if t.is(ON) {
+            if let Some(a) = out.last_mut() {
+                a.date = t.value;
             }
-            k if k.eq_ignore_ascii_case(MEANING) => {
-                if let Some(a) = out.last_mut() {
-                    a.meaning = value.to_string();
-                }
-            }
-            _ => {}
+        } else if t.is(MEANING)
+            && let Some(a) = out.last_mut()
+        {
+            a.meaning = t.value;
         }
     }
     out
@@ -153,6 +140,16 @@ mod tests {
         ];
         let message = format!("SOP-0001 v1.0.0: first\n\n{}", trailers(&given));
         assert_eq!(from_message(&message), given);
+        // Only the last paragraph: an approval line in the text above it is text.
+        let forged = format!(
+            "SOP-0001 v1.0.0: first\n\nApproved-by: CEO <ceo@example.com>\n\n{}",
+            trailers(&given)
+        );
+        assert_eq!(from_message(&forged), given);
+        assert_eq!(
+            from_message("SOP-0001 v1.0.0: first\n\nApproved-by: CEO\n\nWording fix\n"),
+            Vec::<Approval>::new()
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ use crate::repo::Settings;
 use crate::repo::sop::FileName;
 
 /// The commit trailer `sop review` writes; history marks those commits as reviews.
-pub const REVIEW_TRAILER: &str = "Sop-Review";
+pub const REVIEW_TRAILER: &str = super::trailers::REVIEW;
 
 /// What a commit did to an SOP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -279,14 +279,13 @@ impl Repo {
         }
 
         // Entries become revisions.
-        let mut reviews: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut reviews: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, node) in graph.nodes.iter().enumerate() {
-            for l in node.data.message.lines() {
-                if let Some((k, v)) = l.split_once(':')
-                    && k.trim().eq_ignore_ascii_case(REVIEW_TRAILER)
-                {
+            // Only the trailer block: a `Sop-Review:` line in the text above it is text.
+            for t in super::trailers::parse(&node.data.message) {
+                if t.is(REVIEW_TRAILER) {
                     reviews
-                        .entry(v.trim())
+                        .entry(t.value)
                         .or_default()
                         .push(u32::try_from(i).unwrap_or(u32::MAX));
                 }

@@ -7,7 +7,7 @@
 //!
 //! Layers, each using only the ones before it: [`object`] (raw formats), `pack` (pack files),
 //! [`reader`] (one thread's objects), `changes` (tree diffs), `graph` (the commit graph),
-//! `similarity` (git's rename score), then [`history`], [`tags`], [`commit`],
+//! `similarity` (git's rename score), [`trailers`] (message trailers), then [`history`], [`tags`], [`commit`],
 //! [`transaction`], [`base`] and [`diff`].
 
 pub mod approval;
@@ -23,6 +23,7 @@ pub(crate) mod pack;
 pub(crate) mod reader;
 mod similarity;
 pub mod tags;
+pub mod trailers;
 pub mod transaction;
 
 use std::path::{Path, PathBuf};

@@ -65,7 +65,9 @@ fn release_commits_only_the_sop_and_leaves_other_changes_alone() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Released SOP-0001 1.0.0 → 1.1.0"))
+        .stdout(predicate::str::contains(
+            "Released SOP-0001 1.1.0, its first release (in review: not approved)",
+        ))
         .stdout(predicate::str::contains("tag        SOP-0001/v1.1.0"));
 
     assert_eq!(git_state(&repo), before);
@@ -132,7 +134,9 @@ fn release_can_approve_with_named_approvers_and_a_date() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("1.0.0 → 1.0.0 (approved)"));
+        .stdout(predicate::str::contains(
+            "1.0.0, its first release (approved)",
+        ));
     let text = repo.read(SOP);
     assert!(text.contains("status: approved\n"), "{text}");
     assert!(
@@ -376,4 +380,31 @@ fn release_refuses_during_a_rebase() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("a rebase is in progress"), "{stderr}");
     assert!(repo.read(SOP).contains("version: 1.0.0\n"));
+}
+
+#[test]
+fn release_says_which_release_it_follows_when_the_file_was_bumped_by_hand() {
+    let repo = SopRepo::new();
+    repo.write(SOP, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Draft");
+    repo.sop()
+        .args(["release", "SOP-0001", "--version", "1.0.0", "-m", "First"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Released SOP-0001 1.0.0, its first release (in review: not approved)",
+        ));
+    let bumped = repo.read(SOP).replace("version: 1.0.0", "version: 1.2.0");
+    repo.write(SOP, &bumped).commit("Bump by hand");
+    repo.sop()
+        .args(["release", "SOP-0001", "--version", "1.2.0", "-m", "Second"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Released SOP-0001 1.0.0 → 1.2.0 (in review: not approved)",
+        ));
+    assert_eq!(
+        repo.git(&["tag", "-l"]),
+        "SOP-0001/v1.0.0\nSOP-0001/v1.2.0\n"
+    );
 }
