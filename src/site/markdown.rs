@@ -933,6 +933,12 @@ fn clean(html: &str) -> String {
     out
 }
 
+/// `html` through the sanitiser the pages go through (for the search text, which must hold
+/// only what a page shows).
+pub(super) fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
 /// `url` safe inside an attribute value quoted with `quote`.
 fn escape_attribute(url: &str, quote: char) -> String {
     let mut out = url.replace('&', "&amp;");
