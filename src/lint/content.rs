@@ -131,6 +131,37 @@ fn removed_element(sop: &Sop, tag: &HtmlTag, name: &str, policy: &elements::Poli
         .help(help)
 }
 
+/// `html-removed` for a link (Markdown or `<a href>`) whose scheme the site does not keep
+/// ([`crate::repo::links::KEPT_SCHEMES`]): the page shows its text and links nowhere.
+fn link_removed(sop: &Sop, dest: &str, span: Span) -> Finding {
+    let scheme = crate::repo::links::url_scheme(dest).unwrap_or_default();
+    let kept = crate::repo::links::KEPT_SCHEMES
+        .iter()
+        .map(|s| format!("`{s}:`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match scheme.as_str() {
+        "javascript" | "vbscript" => {
+            "scripts never run on the site: remove the link and say in words what to do".to_string()
+        }
+        "data" | "file" => "add the file to the repository and link to it with a relative path, or link to where it is hosted with its `https://` address".to_string(),
+        _ => format!(
+            "link to a web address (`https://…`) that opens the same thing, or write the address as code, `` `{}` ``, so readers can copy it; the site keeps links to {kept} addresses",
+            dest.trim()
+        ),
+    };
+    finding(
+        &HTML_REMOVED,
+        sop,
+        span,
+        format!(
+            "readers will not have this link: the site removes links to `{scheme}:` addresses and shows only the link's text"
+        ),
+    )
+    .label("link removed on the site")
+    .help(help)
+}
+
 /// The finding for an attribute the site removes from a kept element.
 fn removed_attribute(sop: &Sop, tag: &HtmlTag, name: &str, attribute: &str, span: Span) -> Finding {
     let written = &tag.name;
@@ -494,14 +525,18 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         }
         let dest = link.dest.trim();
         let image = link.kind == LinkKind::Image;
-        if image && has_scheme(dest) && !published_scheme(dest) {
-            not_published(
-                sop,
-                dest,
-                link.span,
-                "its address is not a web address the site can show",
-                out,
-            );
+        if !crate::repo::links::scheme_kept(dest) {
+            if image {
+                not_published(
+                    sop,
+                    dest,
+                    link.span,
+                    "its address is not a web address the site can show",
+                    out,
+                );
+            } else {
+                out.push(link_removed(sop, dest, link.span));
+            }
             continue;
         }
         let (path, fragment) = match Dest::parse(dest) {
@@ -913,21 +948,6 @@ fn unpublishable(
             }),
         );
     }
-}
-
-/// Schemes the site keeps in a link or image (as `site::markdown::is_safe_url` does); an image
-/// with any other (`javascript:`, `data:`) is left out of the page.
-fn published_scheme(dest: &str) -> bool {
-    let cleaned: String = dest
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .collect();
-    let scheme = cleaned
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
 }
 
 /// An image `sop publish` would leave out, and why.
