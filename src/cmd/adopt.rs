@@ -6,7 +6,8 @@
 //! settings decide what is adopted, as they decide what is linted; project files that are never
 //! SOPs (`CHANGELOG.md`) are left out and named. The settings the planned files need are added
 //! to `sop.toml` ([`crate::adopt::settings`]), and the planned files are linted in memory with
-//! them, so that the summary's "to do" lines are every error `sop lint` will still report.
+//! them, so that the summary's "to do" lines are every error `sop lint` will still report, and
+//! every template tag of another site generator the pages would show as text.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -506,7 +507,14 @@ fn group(path: &str, findings: &[&Finding]) -> Vec<String> {
             } else {
                 format!(
                     "{first} in {path}, and {} like it (`{rule}`: `sop lint {word}` says how to fix each)",
-                    count(more, "more error")
+                    count(
+                        more,
+                        if of_rule.first().is_some_and(|f| f.severity == Severity::Error) {
+                            "more error"
+                        } else {
+                            "more warning"
+                        }
+                    )
                 )
             }
         })
@@ -708,10 +716,9 @@ fn remaining_errors(
         Err(e) => return Ok(Err(e)),
     };
     let mut by_file: HashMap<String, Vec<Finding>> = HashMap::new();
-    for f in findings
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error)
-    {
+    for f in findings.into_iter().filter(|f| {
+        f.severity == Severity::Error || f.rule.id == crate::lint::registry::SHORTCODE_AS_TEXT.id
+    }) {
         by_file.entry(f.file.clone()).or_default().push(f);
     }
     Ok(Ok(by_file))

@@ -25,8 +25,101 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     links(cx, sop, out);
     links_with_spaces(cx, sop, out);
     html_removed(sop, out);
+    shortcodes(cx, sop, out);
     components(sop, out);
     disable_comments(sop, out);
+}
+
+/// `shortcode-as-text`: a Hugo shortcode or Liquid tag, which the site shows as written. One
+/// finding per tag, with what to write instead: for a link to a file of the site, its path
+/// relative to this SOP; for the rest, plain Markdown.
+fn shortcodes(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    use crate::repo::shortcodes::{self, Syntax};
+    let text = sop.source.text();
+    for tag in shortcodes::find(sop) {
+        let written = text.get(tag.span.start..tag.span.end).unwrap_or_default();
+        let shown: String = if written.chars().count() > 60 {
+            written.chars().take(57).collect::<String>() + "…"
+        } else {
+            written.to_string()
+        };
+        let shown = shown.replace('\n', " ");
+        let name = tag.name.as_str();
+        let help = if let Some(target) = &tag.target {
+            match shortcode_target(cx, sop, target) {
+                Some(path) => format!(
+                    "write the file's path relative to this SOP instead: replace `{shown}` with `{path}`, as in `[text]({path})`"
+                ),
+                None => format!(
+                    "write a relative Markdown link to the file instead, `[text](path/to/{})`, with the path from this SOP's folder",
+                    target.rsplit('/').next().unwrap_or(target)
+                ),
+            }
+        } else if tag.closing {
+            "remove this closing tag together with its opening one, and write what they did in plain Markdown".to_string()
+        } else {
+            let instead = match (tag.syntax, name) {
+                (
+                    _,
+                    "alert" | "notice" | "note" | "tip" | "hint" | "warning" | "caution"
+                    | "callout" | "admonition" | "info" | "danger" | "important",
+                ) => "a note box, `> [!WARNING]` on its own line followed by `> ` and the text",
+                (_, "highlight" | "code" | "endhighlight") => {
+                    "a code block: ``` on the lines before and after the code"
+                }
+                (Syntax::Liquid, "include" | "include_relative")
+                | (Syntax::Hugo, "readfile" | "include") => {
+                    "the text of the included file, copied into the page, or a link to it"
+                }
+                (Syntax::Liquid, "comment" | "endcomment") => "an HTML comment, `<!-- … -->`",
+                (Syntax::Liquid, "raw" | "endraw") => {
+                    "nothing: remove the tag, the site shows the text around it as written"
+                }
+                (_, "figure" | "img" | "image") => "an image, `![description](picture.png)`",
+                (_, "youtube" | "vimeo" | "video") => {
+                    "a link to the video, `[what it shows](https://...)`"
+                }
+                _ => {
+                    "plain Markdown (a note box `> [!NOTE]`, a list, a link), or nothing: remove the tag"
+                }
+            };
+            format!("write it with {instead}")
+        };
+        out.push(
+            finding(
+                &SHORTCODE_AS_TEXT,
+                sop,
+                tag.span,
+                format!(
+                    "the page shows the {} `{shown}` as text: the site runs no template tags",
+                    tag.syntax.name()
+                ),
+            )
+            .label("shown as written")
+            .help(help),
+        );
+    }
+}
+
+/// The path, relative to `sop`, of the file a `ref`/`link` tag names (`target`): beside the
+/// SOP, or from the repository's root or its SOP folder (as Jekyll and Hugo read it).
+fn shortcode_target(cx: &Cx<'_>, sop: &Sop, target: &str) -> Option<String> {
+    let target = target
+        .split('#')
+        .next()
+        .unwrap_or(target)
+        .trim_start_matches('/');
+    let folder = sop.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let sops_dir = cx.settings.sops_dir();
+    let candidates = [
+        crate::repo::links::join(folder, target),
+        Some(target.to_string()),
+        crate::repo::links::join(sops_dir, target),
+    ];
+    candidates.into_iter().flatten().find_map(|path| {
+        (cx.by_path.contains_key(path.as_str()) || cx.repo.root.join(&path).is_file())
+            .then(|| relative(&sop.path, &path))
+    })
 }
 
 /// `html-removed`, for the components of an MDX page the site cannot show (`<Admonition>`,
@@ -129,6 +222,37 @@ fn removed_element(sop: &Sop, tag: &HtmlTag, name: &str, policy: &elements::Poli
     finding(&HTML_REMOVED, sop, tag.span, message)
         .label("removed on the site")
         .help(help)
+}
+
+/// `html-removed` for a link (Markdown or `<a href>`) whose scheme the site does not keep
+/// ([`crate::repo::links::KEPT_SCHEMES`]): the page shows its text and links nowhere.
+fn link_removed(sop: &Sop, dest: &str, span: Span) -> Finding {
+    let scheme = crate::repo::links::url_scheme(dest).unwrap_or_default();
+    let kept = crate::repo::links::KEPT_SCHEMES
+        .iter()
+        .map(|s| format!("`{s}:`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match scheme.as_str() {
+        "javascript" | "vbscript" => {
+            "scripts never run on the site: remove the link and say in words what to do".to_string()
+        }
+        "data" | "file" => "add the file to the repository and link to it with a relative path, or link to where it is hosted with its `https://` address".to_string(),
+        _ => format!(
+            "link to a web address (`https://…`) that opens the same thing, or write the address as code, `` `{}` ``, so readers can copy it; the site keeps links to {kept} addresses",
+            dest.trim()
+        ),
+    };
+    finding(
+        &HTML_REMOVED,
+        sop,
+        span,
+        format!(
+            "readers will not have this link: the site removes links to `{scheme}:` addresses and shows only the link's text"
+        ),
+    )
+    .label("link removed on the site")
+    .help(help)
 }
 
 /// The finding for an attribute the site removes from a kept element.
@@ -494,14 +618,18 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         }
         let dest = link.dest.trim();
         let image = link.kind == LinkKind::Image;
-        if image && has_scheme(dest) && !published_scheme(dest) {
-            not_published(
-                sop,
-                dest,
-                link.span,
-                "its address is not a web address the site can show",
-                out,
-            );
+        if !crate::repo::links::scheme_kept(dest) {
+            if image {
+                not_published(
+                    sop,
+                    dest,
+                    link.span,
+                    "its address is not a web address the site can show",
+                    out,
+                );
+            } else {
+                out.push(link_removed(sop, dest, link.span));
+            }
             continue;
         }
         let (path, fragment) = match Dest::parse(dest) {
@@ -1012,21 +1140,6 @@ fn unpublishable(
             }),
         );
     }
-}
-
-/// Schemes the site keeps in a link or image (as `site::markdown::is_safe_url` does); an image
-/// with any other (`javascript:`, `data:`) is left out of the page.
-fn published_scheme(dest: &str) -> bool {
-    let cleaned: String = dest
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .collect();
-    let scheme = cleaned
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
 }
 
 /// An image `sop publish` would leave out, and why.

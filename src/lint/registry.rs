@@ -191,7 +191,10 @@ rules! {
     "a link points to a file that git does not track, which the site will not publish";
 
     HTML_REMOVED = "html-removed", Content, Warning, fix: false,
-    "raw HTML that the site removes, so readers do not see it";
+    "raw HTML or a link that the site removes, so readers do not see it";
+
+    SHORTCODE_AS_TEXT = "shortcode-as-text", Content, Warning, fix: false,
+    "a Hugo shortcode or Jekyll (Liquid) tag, which the site shows as text";
 
     DISABLE_RULE_UNKNOWN = "disable-rule-unknown", Content, Warning, fix: false,
     "a sop-disable comment names a rule that does not exist";

@@ -116,6 +116,41 @@ impl<'a> Dest<'a> {
     }
 }
 
+/// The schemes a published link may use, the one list the site (its renderer and its
+/// sanitiser) and lint (`html-removed`, `image-not-published`) read: web addresses, and the
+/// addresses operations staff link to that open another program (mail, a phone call or text,
+/// a file server, a Slack channel, a Teams meeting) and can run nothing in the page. Never
+/// `javascript:`, `vbscript:` or `data:` (which run or show content as part of the site), nor
+/// `file:` (a path on the writer's own computer).
+pub const KEPT_SCHEMES: [&str; 9] = [
+    "http", "https", "mailto", "tel", "sms", "ftp", "sftp", "slack", "msteams",
+];
+
+/// The scheme of `url` (`https`) as a browser reads it, lowercase, if it has one: ASCII tabs,
+/// newlines and other controls are ignored (`java\tscript:` is `javascript`), and a colon
+/// after the first `/`, `?` or `#` is part of a path.
+pub fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    let colon = cleaned.find(':')?;
+    let end = cleaned.find(['/', '?', '#']).unwrap_or(cleaned.len());
+    if colon > end || colon == 0 {
+        return None;
+    }
+    let s = cleaned.get(..colon)?;
+    let mut chars = s.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .then(|| s.to_ascii_lowercase())
+}
+
+/// Whether the site keeps a link to `url`: relative, or with one of [`KEPT_SCHEMES`].
+pub fn scheme_kept(url: &str) -> bool {
+    url_scheme(url).is_none_or(|s| KEPT_SCHEMES.contains(&s.as_str()))
+}
+
 /// Whether `dest` starts with a URL scheme (`https:`, `mailto:`, `tel:`).
 pub fn has_scheme(dest: &str) -> bool {
     let Some((scheme, _)) = dest.split_once(':') else {
@@ -554,5 +589,41 @@ mod tests {
         assert_eq!(page_url_folder("docs/a/b.md"), "docs/a/b");
         assert_eq!(page_url_folder("docs/a/index.md"), "docs/a");
         assert_eq!(page_url_folder("x.md"), "x");
+    }
+
+    #[test]
+    fn kept_schemes_are_read_as_a_browser_reads_them_and_documented() {
+        for kept in [
+            "slack://channel?team=T01&id=C02",
+            "msteams://teams.microsoft.com/l/x",
+            "SMS:+4930123456",
+            "tel:+49",
+            "sftp://files.example.com/a",
+            "../a.md#x:y",
+            "a/b:c",
+        ] {
+            assert!(scheme_kept(kept), "{kept}");
+        }
+        for dropped in [
+            "javascript:alert(1)",
+            " java\tscript:x",
+            "vbscript:x",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            "zoommtg://zoom.us/join",
+        ] {
+            assert!(!scheme_kept(dropped), "{dropped}");
+        }
+        assert_eq!(url_scheme("Java\nScript:x").as_deref(), Some("javascript"));
+        let doc = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/rules/html-removed.md"
+        ));
+        for scheme in KEPT_SCHEMES {
+            assert!(
+                doc.contains(&format!("`{scheme}:`")),
+                "docs/rules/html-removed.md lacks `{scheme}:`"
+            );
+        }
     }
 }

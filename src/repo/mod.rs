@@ -22,6 +22,7 @@ pub mod links;
 pub mod markdown;
 pub mod mdx;
 pub mod mkdocs;
+pub mod shortcodes;
 pub mod sop;
 pub mod source;
 pub mod toml_check;

@@ -956,6 +956,12 @@ fn clean(html: &str) -> String {
     out
 }
 
+/// `html` through the sanitiser the pages go through (for the search text, which must hold
+/// only what a page shows).
+pub(super) fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
 /// `url` safe inside an attribute value quoted with `quote`.
 fn escape_attribute(url: &str, quote: char) -> String {
     let mut out = url.replace('&', "&amp;");
@@ -973,7 +979,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = crate::repo::elements::sanitizer();
     b.filter_style_properties(["text-align"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .url_schemes(crate::repo::links::KEPT_SCHEMES.into_iter().collect())
         .attribute_filter(|element, attribute, value| {
             // An image loads only what the site holds: a copied file or an inline drawing.
             // One the link rewriting did not reach (markup that parses differently from how
@@ -1009,22 +1015,13 @@ fn is_remote(url: &str) -> bool {
             .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
 }
 
-/// Whether `url` is safe to link to: relative, or `http`, `https`, `mailto`, `tel`.
+/// Whether `url` is safe to link to: relative, or with a scheme of
+/// [`crate::repo::links::KEPT_SCHEMES`] (which lint reads too).
 ///
 /// Browsers ignore ASCII tabs and newlines inside a URL (`java\tscript:`), so they are removed
 /// before the scheme is read.
 pub fn is_safe_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .collect();
-    match scheme(&cleaned) {
-        None => true,
-        Some(s) => matches!(
-            s.to_ascii_lowercase().as_str(),
-            "http" | "https" | "mailto" | "tel"
-        ),
-    }
+    crate::repo::links::scheme_kept(url)
 }
 
 /// The scheme of `url` (`https`), if it has one.

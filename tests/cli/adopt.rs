@@ -1034,3 +1034,82 @@ fn adopt_keeps_a_link_style_written_in_sop_toml() {
     assert!(!summary.contains("site_root"), "{summary}");
     assert!(r.read("sop.toml").contains("[links]\nstyle = \"files\"\n"));
 }
+
+// Hugo shortcodes and Jekyll (Liquid) tags were published as text with no word from lint or
+// adopt. Lint warns at each one, adopt lists the pages that hold them.
+#[test]
+fn shortcodes_and_liquid_tags_are_reported_by_lint_and_listed_by_adopt() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"content\"\nfile_names = \"any\"\n",
+    );
+    r.write(
+        "content/runbooks/db-failover.md",
+        concat!(
+            "---\ntitle: \"Database failover\"\n---\n\n",
+            "{{< alert color=\"warning\" >}}Only on-call DBAs may run this.{{< /alert >}}\n\n",
+            "## Steps\n\n1. Promote the replica. Then flush [the cache]({{< ref \"cache-flush.md\" >}}).\n",
+            "2. Tell the team: {% include note.html %} and [the list]({% link content/runbooks/cache-flush.md %}).\n",
+            "3. Keep `{{< ref \"x.md\" >}}` as it is.\n",
+        ),
+    );
+    r.write(
+        "content/runbooks/cache-flush.md",
+        "---\ntitle: Cache flush\n---\n\n## Steps\n\n1. Flush.\n",
+    );
+    r.commit("docs");
+    let out = adopt(&r, &["--status", "approved", "--approver", "Dana W"]);
+    let todo: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("shortcode-as-text"))
+        .collect();
+    assert_eq!(todo.len(), 1, "{out}");
+    assert!(
+        todo[0].contains(
+            "to do: the page shows the Hugo shortcode `{{< alert color=\"warning\" >}}` as text"
+        ) && todo[0].contains("and 4 more warnings like it")
+            && todo[0].contains("content/runbooks/db-failover.md"),
+        "{out}"
+    );
+    assert!(!out.contains("cache-flush.md\n  to do"), "{out}");
+    r.commit("adopt");
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(u64, String)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "shortcode-as-text")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let text = r.read("content/runbooks/db-failover.md");
+    let line = |s: &str| text.lines().position(|l| l.contains(s)).unwrap() as u64 + 1;
+    let alert = line("{{< alert");
+    let note =
+        "write it with a note box, `> [!WARNING]` on its own line followed by `> ` and the text";
+    let closing = "remove this closing tag together with its opening one, and write what they did in plain Markdown";
+    assert_eq!(
+        got,
+        [
+            (alert, note.to_string()),
+            (alert, closing.to_string()),
+            (
+                line("Promote"),
+                "write the file's path relative to this SOP instead: replace `{{< ref \"cache-flush.md\" >}}` with `cache-flush.md`, as in `[text](cache-flush.md)`".to_string()
+            ),
+            (
+                line("Tell the team"),
+                "write it with the text of the included file, copied into the page, or a link to it".to_string()
+            ),
+            (
+                line("Tell the team"),
+                "write the file's path relative to this SOP instead: replace `{% link content/runbooks/cache-flush.md %}` with `cache-flush.md`, as in `[text](cache-flush.md)`".to_string()
+            ),
+        ],
+        "{findings:#?}"
+    );
+}

@@ -324,3 +324,67 @@ fn a_link_written_with_an_sops_title_is_told_its_file() {
         assert!(!help.contains("angle brackets"), "{link}: {help}");
     }
 }
+
+// Links to Slack channels, Teams meetings, text messages and file servers once vanished from
+// the page with no finding. The site keeps them; lint warns about every link it still drops,
+// naming the scheme.
+#[test]
+fn links_to_work_apps_are_kept_and_every_link_the_site_drops_is_reported() {
+    let body = concat!(
+        "Ask in [#refunds](slack://channel?team=T01&id=C02), join [the bridge](msteams://teams.microsoft.com/l/meetup-join/x), ",
+        "text [the on-call](sms:+4930123456), call [the hotline](tel:+4930123456), ",
+        "get [the export](ftp://files.example.com/r.csv) or [the archive](sftp://files.example.com/r.zip).\n\n",
+        "Join [the Zoom room](zoommtg://zoom.us/join?confno=1) or [check](javascript:alert(1)).\n\n",
+        "<a href=\"vbscript:msgbox(1)\">old checker</a> and <a href=\"slack://channel?id=C03\">#payouts</a>\n",
+    );
+    let repo = repo("", body, "sops/b/SOP-0002-second.md", "");
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let removed: Vec<(u64, String)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "html-removed")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let zoom = line_of(&repo, "zoommtg:");
+    let vb = line_of(&repo, "vbscript:");
+    let said = |scheme: &str| {
+        format!(
+            "readers will not have this link: the site removes links to `{scheme}:` addresses and shows only the link's text"
+        )
+    };
+    assert_eq!(
+        removed,
+        [
+            (zoom, said("zoommtg")),
+            (zoom, said("javascript")),
+            (vb, said("vbscript")),
+        ],
+        "{findings:#?}"
+    );
+    let site = publish(&repo);
+    let page = String::from_utf8_lossy(&site["sops/SOP-0001.html"]).into_owned();
+    for kept in [
+        "href=\"slack://channel?team=T01&amp;id=C02\"",
+        "href=\"msteams://teams.microsoft.com/l/meetup-join/x\"",
+        "href=\"sms:+4930123456\"",
+        "href=\"tel:+4930123456\"",
+        "href=\"ftp://files.example.com/r.csv\"",
+        "href=\"sftp://files.example.com/r.zip\"",
+        "href=\"slack://channel?id=C03\"",
+    ] {
+        assert!(page.contains(kept), "{kept} not in:\n{page}");
+    }
+    for dropped in ["zoommtg:", "javascript:", "vbscript:"] {
+        assert!(!page.contains(dropped), "{dropped} in:\n{page}");
+    }
+    assert!(page.contains("the Zoom room") && page.contains("old checker"));
+}

@@ -103,6 +103,9 @@ pub(crate) fn broken_links(site: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
                 || link.starts_with("https://")
                 || link.starts_with("mailto:")
                 || link.starts_with("tel:")
+                || ["sms:", "ftp:", "sftp:", "slack:", "msteams:"]
+                    .iter()
+                    .any(|s| link.starts_with(s))
             {
                 continue;
             }

@@ -924,3 +924,72 @@ fn a_theme_file_with_the_name_of_a_site_file_is_refused_and_the_published_site_k
     );
     assert_eq!(repo.read("site/assets/search/d/0.js"), published);
 }
+
+/// The text of every file of the search index's documents (`assets/search/d/*.js`).
+fn search_texts(repo: &SopRepo) -> String {
+    let mut out = String::new();
+    for entry in std::fs::read_dir(repo.path("site/assets/search/d")).unwrap() {
+        out.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    out
+}
+
+// Search results once showed the text of a `<script>` the page removes: the index read the
+// words between raw tags as text. It must hold only what the page shows.
+#[test]
+fn the_search_index_holds_nothing_the_page_removes() {
+    let repo = SopRepo::new();
+    let body = concat!(
+        "Ask the lead <script>var apiKey=\"sk-live-123\"</script> for help, ",
+        "<span onclick=\"send('onclick-secret')\">click here</span> ",
+        "<!-- comment-secret --> now <style>.x{content:'inline-style-secret'}</style> please.\n\n",
+        "<style>\n.y { content: 'style-secret' }\n</style>\n\n",
+        "<iframe src=\"https://evil.example/iframe-secret\"></iframe>\n\n",
+        "<div>\n<!-- block-comment-secret -->\nKept words here.\n",
+        "<script>\nblock_script_secret()\n</script>\n</div>\n\n",
+        "Press <Enter> to send, <img src=x onerror=\"onerror_secret()\"> then wait.\n",
+    );
+    let text = sop_text("SOP-0001", "Refunds", "checklist", "approved") + "\n" + body;
+    repo.write("sops/ops/SOP-0001-refunds.md", &text);
+    repo.commit("add");
+    let out = repo.sop().arg("publish").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = repo.read("site/sops/SOP-0001.html");
+    let search = search_texts(&repo);
+    for shown in [
+        "Ask the lead",
+        "click here",
+        "Kept words here.",
+        "Press <Enter> to send",
+    ] {
+        assert!(
+            page.contains(&shown.replace('<', "&lt;").replace('>', "&gt;")),
+            "{page}"
+        );
+        assert!(
+            search.contains(shown),
+            "`{shown}` not in the search text:\n{search}"
+        );
+    }
+    for secret in [
+        "sk-live-123",
+        "apiKey",
+        "onclick-secret",
+        "comment-secret",
+        "inline-style-secret",
+        "style-secret",
+        "iframe-secret",
+        "block_script_secret",
+        "onerror_secret",
+    ] {
+        assert!(!page.contains(secret), "`{secret}` on the page");
+        assert!(
+            !search.contains(secret),
+            "`{secret}` in the search text:\n{search}"
+        );
+    }
+}

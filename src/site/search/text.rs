@@ -2,12 +2,14 @@
 //! the plain text under it), read with the same parser and heading-id rule as the page.
 //!
 //! Raw HTML tags are not text, but angle brackets that are not an HTML element are:
-//! "Press `<Enter>`" keeps `<Enter>`, as the page shows it.
+//! "Press `<Enter>`" keeps `<Enter>`, as the page shows it. A body with raw HTML is read after
+//! the page's own sanitiser ran over it, so the text of a `<script>`, a comment or an attribute
+//! the page removes never reaches the index (or the snippets search results show).
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::repo::anchors::{AnchorRule, Anchors};
-use crate::repo::elements;
+use crate::repo::elements::{self, Kind};
 use crate::repo::html::decode_entities;
 use crate::repo::markdown::options;
 use crate::repo::mkdocs::Marker;
@@ -67,10 +69,24 @@ pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
 #[derive(Default)]
 pub(crate) struct Collector {
     out: Vec<Section>,
+    /// Whether the first of `out` is the text before the first heading.
+    preamble: bool,
+    /// How many headings were started.
+    headings: usize,
     /// The text of the heading being read, as readers see it.
     heading: Option<String>,
     raw: RawText,
+    /// Once the body has raw HTML that is markup: the body so far as HTML (text escaped,
+    /// the raw HTML as written, headings marked), for the sanitiser to clean at the end.
+    html: Option<String>,
 }
+
+/// Marks, in the HTML a [`Collector`] hands to the sanitiser, where a heading starts (then its
+/// number and [`HEADING_TEXT`]) and where its text ends: characters of the private use area,
+/// which the sanitiser keeps as text (and which are taken out of what the writer wrote).
+const HEADING_START: char = '\u{E000}';
+const HEADING_TEXT: char = '\u{E001}';
+const HEADING_END: char = '\u{E002}';
 
 impl Collector {
     /// Read one event (an `End(Heading)` goes to [`Collector::end_heading`] instead).
@@ -78,7 +94,13 @@ impl Collector {
         match event {
             Event::Text(t) | Event::Code(t) => self.push(t),
             Event::Html(t) | Event::InlineHtml(t) => self.raw(t),
-            Event::Start(Tag::Heading { .. }) => self.heading = Some(String::new()),
+            Event::Start(Tag::Heading { .. }) => {
+                if let Some(html) = self.html.as_mut() {
+                    push_heading_start(html, self.headings);
+                }
+                self.headings += 1;
+                self.heading = Some(String::new());
+            }
             Event::End(
                 TagEnd::Emphasis
                 | TagEnd::Strong
@@ -97,8 +119,37 @@ impl Collector {
     /// Raw HTML, as written: its text (tags and comments left out, angle brackets that are not
     /// an element kept).
     pub(crate) fn raw(&mut self, html: &str) {
-        let text = self.raw.text(html);
-        self.push(&text);
+        if self.html.is_none() && is_markup(html) {
+            self.start_html();
+        }
+        match self.html.as_mut() {
+            Some(out) => push_markup(out, html),
+            None => {
+                let text = self.raw.text(html);
+                self.push(&text);
+            }
+        }
+    }
+
+    /// From now on, gather the body as HTML too, starting with what was read so far (text
+    /// only: no markup came before).
+    fn start_html(&mut self) {
+        let mut html = String::new();
+        let mut n = 0;
+        for (i, s) in self.out.iter().enumerate() {
+            if !(i == 0 && self.preamble) {
+                push_heading_start(&mut html, n);
+                n += 1;
+                push_escaped(&mut html, &s.heading);
+                html.push(HEADING_END);
+            }
+            push_escaped(&mut html, &s.text);
+        }
+        if let Some(heading) = &self.heading {
+            push_heading_start(&mut html, n);
+            push_escaped(&mut html, heading);
+        }
+        self.html = Some(html);
     }
 
     /// A tab's label (`=== "Android"`, a `<TabItem>`'s `label`): words of the section it is
@@ -112,6 +163,9 @@ impl Collector {
     /// The heading being read ends; `anchor` is its id on the page.
     pub(crate) fn end_heading(&mut self, anchor: String) {
         let shown = self.heading.take().unwrap_or_default();
+        if let Some(html) = self.html.as_mut() {
+            html.push(HEADING_END);
+        }
         self.out.push(Section {
             anchor,
             heading: collapse(&shown),
@@ -120,6 +174,9 @@ impl Collector {
     }
 
     fn push(&mut self, text: &str) {
+        if let Some(html) = self.html.as_mut() {
+            push_escaped(html, text);
+        }
         if let Some(heading) = self.heading.as_mut() {
             heading.push_str(text);
         } else {
@@ -128,6 +185,9 @@ impl Collector {
     }
 
     fn space(&mut self) {
+        if let Some(html) = self.html.as_mut() {
+            html.push(' ');
+        }
         if self.heading.is_none() {
             self.section().text.push(' ');
         }
@@ -136,6 +196,7 @@ impl Collector {
     /// The section being read (the text before the first heading has one with no heading).
     fn section(&mut self) -> &mut Section {
         if self.out.is_empty() {
+            self.preamble = true;
             self.out.push(Section::default());
         }
         let last = self.out.len() - 1;
@@ -144,12 +205,154 @@ impl Collector {
 
     /// The sections read, whitespace collapsed, empty ones left out.
     pub(crate) fn finish(mut self) -> Vec<Section> {
+        if let Some(html) = self.html.take() {
+            let skip = usize::from(self.preamble);
+            let anchors: Vec<String> = self.out.into_iter().skip(skip).map(|s| s.anchor).collect();
+            self.out = sections_of_html(&crate::site::markdown::sanitize(&html), &anchors);
+        }
         self.out.retain_mut(|s| {
             s.text = collapse(&s.text);
             !(s.text.is_empty() && s.heading.is_empty())
         });
         self.out
     }
+}
+
+/// Whether the raw HTML `raw` holds markup the sanitiser acts on (an element, a comment, a
+/// declaration), not only words in angle brackets.
+fn is_markup(raw: &str) -> bool {
+    raw.contains("<!")
+        || raw.contains("<?")
+        || elements::tags(raw)
+            .iter()
+            .any(|tag| elements::tag_kind(raw, tag) != Kind::Text)
+}
+
+/// Append `text` to `html` as HTML text.
+fn push_escaped(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            HEADING_START | HEADING_TEXT | HEADING_END => html.push('\u{FFFD}'),
+            c => html.push(c),
+        }
+    }
+}
+
+/// Append the raw HTML `raw` to `html` as the page has it: words in angle brackets that are not
+/// HTML (`<Enter>`, a template prompt) as text.
+fn push_markup(html: &mut String, raw: &str) {
+    let mut copied = 0;
+    for tag in elements::tags(raw) {
+        if elements::tag_kind(raw, &tag) != Kind::Text {
+            continue;
+        }
+        let (Some(before), Some(written)) =
+            (raw.get(copied..tag.range.start), raw.get(tag.range.clone()))
+        else {
+            continue;
+        };
+        push_unmarked(html, before);
+        push_escaped(html, written);
+        copied = tag.range.end;
+    }
+    push_unmarked(html, raw.get(copied..).unwrap_or_default());
+}
+
+/// Append `raw` to `html`, with the heading marks the writer may have written made harmless.
+fn push_unmarked(html: &mut String, raw: &str) {
+    if raw.contains([HEADING_START, HEADING_TEXT, HEADING_END]) {
+        html.push_str(&raw.replace([HEADING_START, HEADING_TEXT, HEADING_END], "\u{FFFD}"));
+    } else {
+        html.push_str(raw);
+    }
+}
+
+/// Append the mark of heading number `n` to `html`.
+fn push_heading_start(html: &mut String, n: usize) {
+    html.push(HEADING_START);
+    html.push_str(&n.to_string());
+    html.push(HEADING_TEXT);
+}
+
+/// The sections of `clean`, the sanitiser's HTML of a body gathered by a [`Collector`]: its
+/// text, tags left out, split at the heading marks; heading number `n` has the anchor
+/// `anchors[n]`. A heading the sanitiser removed (inside a `<script>` left open) is not there.
+fn sections_of_html(clean: &str, anchors: &[String]) -> Vec<Section> {
+    let mut out = vec![Section::default()];
+    let mut in_heading = false;
+    let mut rest = clean;
+    while let Some(at) = rest.find(['<', HEADING_START, HEADING_END]) {
+        let (text, from) = rest.split_at(at);
+        push_shown(&mut out, in_heading, text);
+        let mut chars = from.chars();
+        match chars.next() {
+            Some('<') => {
+                let tag = chars.as_str();
+                let end = tag_end(tag);
+                if let Some((name, _)) = tag_name(tag)
+                    && !is_inline(&name.to_ascii_lowercase())
+                {
+                    push_shown(&mut out, in_heading, " ");
+                }
+                rest = tag.get(end..).unwrap_or_default();
+            }
+            Some(HEADING_START) => {
+                let marked = chars.as_str();
+                let (number, after) = marked.split_once(HEADING_TEXT).unwrap_or((marked, ""));
+                let anchor = number
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| anchors.get(n))
+                    .cloned()
+                    .unwrap_or_default();
+                out.push(Section {
+                    anchor,
+                    ..Section::default()
+                });
+                in_heading = true;
+                rest = after;
+            }
+            _ => {
+                in_heading = false;
+                rest = chars.as_str();
+            }
+        }
+    }
+    push_shown(&mut out, in_heading, rest);
+    for s in &mut out {
+        s.heading = collapse(&decode_entities(&s.heading));
+        s.text = decode_entities(&s.text).into_owned();
+    }
+    out
+}
+
+/// Append `text` (still HTML-escaped) to the last section's heading or text.
+fn push_shown(out: &mut [Section], in_heading: bool, text: &str) {
+    if let Some(last) = out.last_mut() {
+        if in_heading {
+            last.heading.push_str(text);
+        } else {
+            last.text.push_str(text);
+        }
+    }
+}
+
+/// Where the tag `tag` (the text after its `<`, as the sanitiser writes it) ends, after its
+/// `>`; a `>` inside an attribute value (which the sanitiser quotes with `"`) does not end it.
+fn tag_end(tag: &str) -> usize {
+    let mut quote = None;
+    for (i, c) in tag.char_indices() {
+        match (quote, c) {
+            (None, '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return i + 1,
+            _ => {}
+        }
+    }
+    tag.len()
 }
 
 /// `text` with runs of whitespace made one space, trimmed.
@@ -323,6 +526,32 @@ mod tests {
         assert_eq!(
             s[0].text,
             "Press <Enter> to send, then wait. Hi <first name>,"
+        );
+    }
+
+    #[test]
+    fn text_the_page_removes_is_not_searchable() {
+        let s = sections(
+            concat!(
+                "Ask <script>var apiKey=\"sk-live-123\"</script> the lead, <span onclick=\"x('on-secret')\">now</span>.\n\n",
+                "## Steps\n\n<style>h2{content:'style-secret'}</style>\n\n",
+                "<div title=\"title-secret\">\n<!--\ncomment-secret\n-->\nKept.\n<iframe src=\"https://e.example/frame-secret\"></iframe>\n</div>\n\n",
+                "Press <Enter> & wait <!-- inline-comment-secret -->.\n\n",
+                "## Last \u{E000}9\u{E001}\n\n<script>\nunclosed_secret()\n",
+            ),
+            AnchorRule::Github,
+        );
+        let got: Vec<(&str, &str, &str)> = s
+            .iter()
+            .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("", "", "Ask the lead, now."),
+                ("steps", "Steps", "Kept. Press <Enter> & wait ."),
+                ("last-9", "Last \u{FFFD}9\u{FFFD}", ""),
+            ]
         );
     }
 }

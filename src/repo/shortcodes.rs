@@ -1,0 +1,199 @@
+//! The template tags of other site generators in an SOP's body: Hugo's shortcodes
+//! (`{{< alert >}}`, `{{% note %}}`, `{{< ref "a.md" >}}`) and Jekyll's Liquid tags
+//! (`{% include note.html %}`, `{% link a.md %}`). `sop`'s site runs no template language, so a
+//! page shows them as written; lint (`shortcode-as-text`) and `sop adopt` read them from here.
+//!
+//! Code spans, code blocks and HTML comments are skipped: there they are shown or hidden as
+//! the writer meant. Liquid output (`{{ name }}`) is not read: support macros write their own
+//! `{{customer_name}}` fields in that form, which readers are meant to see.
+
+use super::{Sop, Span};
+
+/// Which generator's syntax a tag is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// A Hugo shortcode, `{{< … >}}` or `{{% … %}}`.
+    Hugo,
+    /// A Jekyll (Liquid) tag, `{% … %}`.
+    Liquid,
+}
+
+impl Syntax {
+    /// The name readers of the finding know it by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Syntax::Hugo => "Hugo shortcode",
+            Syntax::Liquid => "Liquid tag",
+        }
+    }
+}
+
+/// One template tag found in a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortcode {
+    /// Its syntax.
+    pub syntax: Syntax,
+    /// Where it is in the file, from its `{` to after its closing `}`.
+    pub span: Span,
+    /// Its name, lowercase (`alert`, `ref`, `include`); empty when it has none.
+    pub name: String,
+    /// Whether it closes another (`{{< /alert >}}`; Liquid's `{% endhighlight %}` is a tag of
+    /// its own name).
+    pub closing: bool,
+    /// For a link to a file of the site (`ref`, `relref`, `link`): the file as written.
+    pub target: Option<String>,
+}
+
+/// How far a tag may reach before its end, in bytes: a tag that is not closed by then is
+/// braces in prose.
+const LONGEST: usize = 1000;
+
+/// The template tags of `sop`'s body, in order.
+pub fn find(sop: &Sop) -> Vec<Shortcode> {
+    let text = sop.source.text();
+    let body = sop.split.body;
+    let Some(md) = text.get(body.start..body.end) else {
+        return Vec::new();
+    };
+    if !md.contains("{{") && !md.contains("{%") {
+        return Vec::new();
+    }
+    let outline = sop.outline();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = md.get(from..).and_then(|rest| rest.find('{')) {
+        let at = from + found;
+        from = at + 1;
+        let rest = md.get(at..).unwrap_or_default();
+        let (syntax, open, close) = if rest.starts_with("{{<") {
+            (Syntax::Hugo, 3, ">}}")
+        } else if rest.starts_with("{{%") {
+            (Syntax::Hugo, 3, "%}}")
+        } else if rest.starts_with("{%") {
+            (Syntax::Liquid, 2, "%}")
+        } else {
+            continue;
+        };
+        let window = rest.get(..LONGEST.min(rest.len())).unwrap_or(rest);
+        let Some(end) = window.find(close) else {
+            continue;
+        };
+        // A tag goes on over lines, but not over a blank one (a new paragraph).
+        let inner = window.get(open..end).unwrap_or_default();
+        if inner.contains("\n\n") || inner.contains("\n\r\n") {
+            continue;
+        }
+        let abs = body.start + at;
+        if outline.in_code(abs) || outline.in_comment(abs) {
+            continue;
+        }
+        let len = end + close.len();
+        out.push(read(syntax, inner, Span::new(abs, abs + len)));
+        from = at + len;
+    }
+    out
+}
+
+/// The tag with the text `inner` between its delimiters.
+fn read(syntax: Syntax, inner: &str, span: Span) -> Shortcode {
+    // `{{</* x */>}}` and `{%- x -%}`: Hugo's escape and Liquid's whitespace control.
+    let inner = inner.trim_matches(|c: char| c.is_whitespace() || c == '-' || c == '*');
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, inner),
+    };
+    let mut words = inner.split_whitespace();
+    let name = words.next().unwrap_or_default().to_ascii_lowercase();
+    let target = match (syntax, name.as_str()) {
+        (Syntax::Hugo, "ref" | "relref") | (Syntax::Liquid, "link") => words
+            .next()
+            .map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_string())
+            .filter(|w| !w.is_empty()),
+        _ => None,
+    };
+    Shortcode {
+        syntax,
+        span,
+        name,
+        closing,
+        target,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(body: &str) -> Vec<(Syntax, String, bool, Option<String>, String)> {
+        let text = format!("---\nid: SOP-0001\n---\n{body}");
+        let sop = Sop::parse("sops/a/SOP-0001-a.md".into(), text.clone(), "SOP");
+        find(&sop)
+            .into_iter()
+            .map(|s| {
+                (
+                    s.syntax,
+                    s.name,
+                    s.closing,
+                    s.target,
+                    text[s.span.start..s.span.end].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shortcodes_and_liquid_tags_are_found_outside_code() {
+        let got = found(concat!(
+            "{{< alert color=\"warning\" >}}Only DBAs.{{< /alert >}}\n\n",
+            "1. Flush [the cache]({{< ref \"cache-flush.md\" >}}) and {{% note %}}x{{% /note %}}.\n\n",
+            "{% include note.html %} then [x]({% link docs/a.md %}).\n\n",
+            "`{{< ref \"code.md\" >}}` and\n\n```\n{% include code.html %}\n```\n\n",
+            "<!-- {{< hidden >}} -->\n\nHi {{customer_name}}, {{< unclosed\n\nnext >}}\n",
+        ));
+        let s = |syntax, name: &str, closing, target: Option<&str>, written: &str| {
+            (
+                syntax,
+                name.to_string(),
+                closing,
+                target.map(str::to_string),
+                written.to_string(),
+            )
+        };
+        assert_eq!(
+            got,
+            [
+                s(
+                    Syntax::Hugo,
+                    "alert",
+                    false,
+                    None,
+                    "{{< alert color=\"warning\" >}}"
+                ),
+                s(Syntax::Hugo, "alert", true, None, "{{< /alert >}}"),
+                s(
+                    Syntax::Hugo,
+                    "ref",
+                    false,
+                    Some("cache-flush.md"),
+                    "{{< ref \"cache-flush.md\" >}}"
+                ),
+                s(Syntax::Hugo, "note", false, None, "{{% note %}}"),
+                s(Syntax::Hugo, "note", true, None, "{{% /note %}}"),
+                s(
+                    Syntax::Liquid,
+                    "include",
+                    false,
+                    None,
+                    "{% include note.html %}"
+                ),
+                s(
+                    Syntax::Liquid,
+                    "link",
+                    false,
+                    Some("docs/a.md"),
+                    "{% link docs/a.md %}"
+                ),
+            ]
+        );
+    }
+}
