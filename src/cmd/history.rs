@@ -231,15 +231,29 @@ fn approval_lines(r: &history::Release) -> Vec<String> {
         .collect()
 }
 
-/// Releases, reviews and commits of `h`, newest first; a release commit (or the commit where a
-/// squash-merged or rebased release landed) shows as its release.
+/// Releases, reviews and commits of `h`, newest first in the order of the commit graph (a
+/// commit never below its parent, whatever the dates say); a release commit (or the commit
+/// where a squash-merged or rebased release landed) shows as its release. A release tagged on
+/// a commit of this branch that did not change the file (a pull request's merge, a release that
+/// changed nothing) has a row of its own at that commit.
 /// A release is by the author of its commit (who made the change released), else by who
 /// tagged it; a review shows the version it confirmed, read from the file at its commit.
 fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
     let short = |c: &str| c.chars().take(7).collect::<String>();
+    let release_row = |r: &history::Release, commit: &str, who: &str| Row {
+        date: r.date.clone(),
+        what: "release",
+        version: r.version.clone(),
+        commit: short(commit),
+        who: who.to_string(),
+        summary: r.summary.clone(),
+        approvals: approval_lines(r),
+    };
     let mut used = vec![false; h.releases.len()];
-    let mut rows = Vec::new();
+    // Each row with its place in the commit graph.
+    let mut placed: Vec<(u32, Row)> = Vec::new();
     for c in &h.commits {
+        let place = c.place.unwrap_or(u32::MAX);
         let mut shown = false;
         if c.kind == RevisionKind::Release {
             for (i, r) in h.releases.iter().enumerate() {
@@ -249,21 +263,14 @@ fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
                         *u = true;
                     }
                     shown = true;
-                    rows.push(Row {
-                        date: r.date.clone(),
-                        what: "release",
-                        version: r.version.clone(),
-                        // The commit of this branch: a release that landed by a squash or a
-                        // rebase shows the commit that brought its text.
-                        commit: short(&c.commit),
-                        who: if c.author.is_empty() {
-                            r.tagger.clone()
-                        } else {
-                            c.author.clone()
-                        },
-                        summary: r.summary.clone(),
-                        approvals: approval_lines(r),
-                    });
+                    // The commit of this branch: a release that landed by a squash or a
+                    // rebase shows the commit that brought its text.
+                    let who = if c.author.is_empty() {
+                        &r.tagger
+                    } else {
+                        &c.author
+                    };
+                    placed.push((place, release_row(r, &c.commit, who)));
                 }
             }
         }
@@ -274,43 +281,57 @@ fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
                 }
                 _ => c.summary.clone(),
             };
-            rows.push(Row {
-                date: c.date.clone(),
-                what: match c.kind {
-                    RevisionKind::Review => "review",
-                    _ => "commit",
+            placed.push((
+                place,
+                Row {
+                    date: c.date.clone(),
+                    what: match c.kind {
+                        RevisionKind::Review => "review",
+                        _ => "commit",
+                    },
+                    version: match c.kind {
+                        RevisionKind::Review => reviewed_version(texts, c).unwrap_or_default(),
+                        _ => String::new(),
+                    },
+                    commit: short(&c.commit),
+                    who: c.author.clone(),
+                    summary,
+                    approvals: Vec::new(),
                 },
-                version: match c.kind {
-                    RevisionKind::Review => reviewed_version(texts, c).unwrap_or_default(),
-                    _ => String::new(),
-                },
-                commit: short(&c.commit),
-                who: c.author.clone(),
-                summary,
-                approvals: Vec::new(),
-            });
+            ));
         }
     }
-    // A release on no commit of this branch (made on a branch not merged here, or whose text
-    // never landed): said so, and first among the rows of its day, as the newest change.
-    let elsewhere: Vec<Row> = h
-        .releases
-        .iter()
-        .zip(&used)
-        .filter(|(_, u)| !**u)
-        .map(|(r, _)| Row {
-            date: r.date.clone(),
-            what: "release",
-            version: r.version.clone(),
-            commit: short(&r.commit),
-            who: r.tagger.clone(),
-            summary: format!("{} (on a commit this branch does not have)", r.summary),
-            approvals: approval_lines(r),
-        })
-        .collect();
-    rows.splice(0..0, elsewhere);
-    // Stable: rows of one day keep the order of the commit graph.
-    rows.sort_by(|a, b| b.date.cmp(&a.date));
+    // A release on a commit of this branch that is none of the file's changes: at its commit.
+    let mut elsewhere: Vec<Row> = Vec::new();
+    for (r, u) in h.releases.iter().zip(&mut used) {
+        if *u {
+            continue;
+        }
+        *u = true;
+        match r.place {
+            Some(place) => placed.push((place, release_row(r, &r.commit, &r.tagger))),
+            // On no commit of this branch (made on a branch not merged here, or whose text
+            // never landed): said so.
+            None => {
+                let row = release_row(r, &r.commit, &r.tagger);
+                elsewhere.push(Row {
+                    summary: format!("{} (on a commit this branch does not have)", row.summary),
+                    ..row
+                });
+            }
+        }
+    }
+    placed.sort_by_key(|(place, _)| *place);
+    let mut rows: Vec<Row> = placed.into_iter().map(|(_, r)| r).collect();
+    // A release this branch does not have goes by its date: first among the rows of its day,
+    // as the newest change (the newest version first among them).
+    for row in elsewhere.into_iter().rev() {
+        let at = rows
+            .iter()
+            .position(|r| r.date <= row.date)
+            .unwrap_or(rows.len());
+        rows.insert(at, row);
+    }
     rows
 }
 
@@ -372,7 +393,15 @@ fn write_table(
         .filter(|(n, _)| *n > 0)
         .map(|(n, what)| count(n, what))
         .collect();
-    let commits = count(h.commits.len(), "commit");
+    // With the commits of this branch that a release tags without changing the file.
+    let tagged: std::collections::HashSet<&str> = h
+        .releases
+        .iter()
+        .filter(|r| r.place.is_some() && r.landed.is_none())
+        .map(|r| r.commit.as_str())
+        .filter(|c| !h.commits.iter().any(|x| x.commit == *c))
+        .collect();
+    let commits = count(h.commits.len() + tagged.len(), "commit");
     if among.is_empty() {
         writeln!(out, "{commits}")?;
     } else {

@@ -32,6 +32,11 @@ pub(crate) struct Graph {
     /// The merge on `HEAD`'s first-parent chain that brought each commit in; `None` for the
     /// commits of that chain.
     pub(crate) merged_by: Vec<Option<u32>>,
+    /// Each commit's place in the commit graph, newest first (0 is `HEAD`): no commit comes
+    /// after one of its parents, and otherwise the newer commit date comes first (`git log
+    /// --date-order`). The walk's own order can list a parent before its child when their
+    /// dates are equal or a clock was wrong; this one never does.
+    pub(crate) rank: Vec<u32>,
 }
 
 impl Graph {
@@ -101,7 +106,61 @@ impl Graph {
             ..Graph::default()
         };
         graph.find_merges();
+        graph.rank_commits();
         Ok(graph)
+    }
+
+    /// The place of commit `i` in the commit graph, newest first (see [`Graph::rank`]).
+    pub(crate) fn rank_of(&self, i: u32) -> Option<u32> {
+        self.rank.get(i as usize).copied()
+    }
+
+    /// Ranks the commits as `git log --date-order` lists them: a commit is taken once all its
+    /// children are, the one with the newest commit date first, ties in the walk's order.
+    fn rank_commits(&mut self) {
+        let n = self.nodes.len();
+        let mut children = vec![0u32; n];
+        for node in &self.nodes {
+            for &p in &node.parents {
+                if let Some(c) = children.get_mut(p as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
+        struct Ready(i64, std::cmp::Reverse<u32>);
+        let time = |i: u32| self.nodes.get(i as usize).map_or(0, |n| n.data.commit_time);
+        let mut ready: BinaryHeap<Ready> = children
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c == 0)
+            .map(|(i, _)| {
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                Ready(time(i), std::cmp::Reverse(i))
+            })
+            .collect();
+        let mut rank = vec![u32::MAX; n];
+        let mut next = 0u32;
+        while let Some(Ready(_, std::cmp::Reverse(i))) = ready.pop() {
+            if let Some(r) = rank.get_mut(i as usize) {
+                *r = next;
+            }
+            next += 1;
+            let parents = self
+                .nodes
+                .get(i as usize)
+                .map(|node| node.parents.as_slice())
+                .unwrap_or_default();
+            for &p in parents {
+                if let Some(c) = children.get_mut(p as usize) {
+                    *c = c.saturating_sub(1);
+                    if *c == 0 {
+                        ready.push(Ready(time(p), std::cmp::Reverse(p)));
+                    }
+                }
+            }
+        }
+        self.rank = rank;
     }
 
     /// The first parent of commit `i`.

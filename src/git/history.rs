@@ -77,9 +77,14 @@ pub struct Revision {
     #[serde(skip)]
     pub blob: Option<Oid>,
     /// Where the change reached `HEAD`'s first-parent chain (its merge, else itself), as a
-    /// place in the walk, newest first (not in the JSON).
+    /// place in the commit graph, newest first (not in the JSON).
     #[serde(skip)]
     pub arrival: Option<u32>,
+    /// The commit's own place in the commit graph, newest first: a commit always comes before
+    /// its parents, even when their dates are equal (not in the JSON, whose order is `git log
+    /// --follow`'s).
+    #[serde(skip)]
+    pub place: Option<u32>,
 }
 
 /// A release: an annotated tag `<id>/v<version>`.
@@ -111,8 +116,9 @@ pub struct Release {
     /// Absent when the tag is on `HEAD`'s history or the text never landed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub landed: Option<String>,
-    /// Where the release is in the walk, newest first (not in the JSON): the tagged commit's
-    /// place when `HEAD` reaches it, else that of the commit it [`landed`](Self::landed) on.
+    /// Where the release is in the commit graph, newest first (not in the JSON): the tagged
+    /// commit's place when `HEAD` reaches it (a merge, or a commit that did not change the file,
+    /// included), else that of the commit it [`landed`](Self::landed) on.
     #[serde(skip)]
     pub place: Option<u32>,
 }
@@ -304,7 +310,7 @@ impl Repo {
                 pull_request,
                 merge: merge.map(|m| m.to_string()),
                 blob,
-                arrival: Some(
+                arrival: graph.rank_of(
                     graph
                         .merged_by
                         .get(commit as usize)
@@ -312,6 +318,7 @@ impl Repo {
                         .flatten()
                         .unwrap_or(commit),
                 ),
+                place: graph.rank_of(commit),
             })
         };
         let by_oid: HashMap<Oid, u32> = graph
@@ -374,13 +381,12 @@ impl Repo {
                 r.blob = released_blob(&graph, &by_oid, &commits, &r.commit);
                 r.place = Oid::from_str(&r.commit)
                     .ok()
-                    .and_then(|id| by_oid.get(&id).copied());
+                    .and_then(|id| by_oid.get(&id).copied())
+                    .and_then(|i| graph.rank_of(i));
                 if r.place.is_none()
                     && let Some(c) = landing(&mut texts, r, &commits)
                 {
-                    r.place = Oid::from_str(&c.commit)
-                        .ok()
-                        .and_then(|id| by_oid.get(&id).copied());
+                    r.place = c.place;
                     r.landed = Some(c.commit.clone());
                 }
             }

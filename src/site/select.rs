@@ -1068,6 +1068,7 @@ mod tests {
                     merge: None,
                     blob: None,
                     arrival: None,
+                    place: None,
                 }],
                 releases: vec![release("1.1.0", "c2"), release("1.0.0", "c1")],
             },

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{SopRepo, sop_text};
+use crate::support::{SopRepo, TODAY, sop_text};
 
 fn json(repo: &SopRepo, args: &[&str]) -> Value {
     let out = repo
@@ -878,4 +878,185 @@ fn a_release_tag_that_points_at_another_tag_is_read_through_to_its_commit() {
     assert_eq!(releases[0]["version"], "1.0.0");
     assert_eq!(releases[0]["summary"], "First release");
     assert_eq!(releases[0]["commit"], head.as_str());
+}
+
+/// `git args` in `repo` with author and committer date `@secs +0000`: commits made in the same
+/// second, as a forge's merge button and a quick author make them.
+fn git_at(repo: &SopRepo, secs: u64, args: &[&str]) {
+    let date = format!("@{secs} +0000");
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(repo.root())
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", repo.root())
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// The lines of the `sop history` table of `id`, below its header.
+fn table_rows(repo: &SopRepo, id: &str) -> Vec<String> {
+    let out = repo.sop().args(["history", id]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    text.lines()
+        .skip_while(|l| !l.starts_with("DATE"))
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The full id of `rev`.
+fn rev(repo: &SopRepo, rev: &str) -> String {
+    repo.git(&["rev-parse", rev]).trim().to_string()
+}
+
+// A release tagged on a pull request's merge commit is on this branch: `git merge-base
+// --is-ancestor` says so, and so must `sop history` and the site.
+#[test]
+fn a_release_tagged_on_a_merge_commit_is_shown_at_that_merge_in_graph_order() {
+    let repo = SopRepo::new();
+    let path = "sops/ops/SOP-0001-refunds.md";
+    let draft = sop_text("SOP-0001", "Refunds", "checklist", "draft")
+        .replace("version: 1.0.0", "version: 0.1.0");
+    repo.write(path, &draft);
+    let t = 1_767_225_600;
+    git_at(&repo, t, &["add", "-A"]);
+    git_at(&repo, t, &["commit", "-q", "-m", "draft"]);
+    // The pull request's commit has the same date as its parent: `git log` lists the parent
+    // first, which is no order of the commit graph.
+    git_at(&repo, t, &["checkout", "-q", "-b", "pr-7"]);
+    let approved = sop_text("SOP-0001", "Refunds", "checklist", "approved")
+        .replace("## Purpose", "## Purpose\n\nRefunds up to 80 EUR.");
+    repo.write(path, &approved);
+    git_at(&repo, t, &["commit", "-q", "-am", "Raise limit"]);
+    git_at(&repo, t, &["checkout", "-q", "main"]);
+    let merge_msg = "Merge pull request #7 from ana/pr-7";
+    git_at(
+        &repo,
+        t + 1,
+        &["merge", "-q", "--no-ff", "-m", merge_msg, "pr-7"],
+    );
+    git_at(
+        &repo,
+        t + 2,
+        &["tag", "-a", "SOP-0001/v1.0.0", "-m", "First approved"],
+    );
+    let merge = rev(&repo, "HEAD");
+    repo.git(&["merge-base", "--is-ancestor", "SOP-0001/v1.0.0", "HEAD"]);
+
+    let rows = table_rows(&repo, "SOP-0001");
+    assert_eq!(rows.len(), 3, "{rows:#?}");
+    let what: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            let cols: Vec<&str> = r.split_whitespace().collect();
+            let summary = r.rsplit("  ").next().unwrap_or_default();
+            (cols.get(1).copied().unwrap_or_default(), summary)
+        })
+        .collect();
+    assert_eq!(
+        what,
+        [
+            ("release", "First approved"),
+            ("commit", "Raise limit (#7)"),
+            ("commit", "draft"),
+        ],
+        "{rows:#?}"
+    );
+    assert!(rows[0].contains(&merge[..7]), "{rows:#?}");
+    let out = repo.sop().args(["history", "SOP-0001"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("3 commits (1 release)"), "{text}");
+
+    // The JSON keeps `git log --follow`'s commits; the release names the merge, and did not
+    // have to land anywhere.
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    assert_eq!(commit_ids(&h), git_follow(&repo, path), "{h:#}");
+    assert_eq!(h["releases"][0]["commit"], merge.as_str(), "{h:#}");
+    assert!(h["releases"][0].get("landed").is_none(), "{h:#}");
+
+    // The site lists the release with its changes, newest first.
+    repo.sop().args(["publish"]).assert().success();
+    let page = repo.read("site/sops/SOP-0001.html");
+    let (_, all) = page
+        .split_once("All changes (")
+        .expect("the page lists all changes");
+    let v10 = all.find("Version 1.0.0").unwrap_or(usize::MAX);
+    let raise = all.find("Raise limit").unwrap_or(usize::MAX);
+    let first = all.find(">draft<").unwrap_or(usize::MAX);
+    assert!(v10 < raise && raise < first && first < usize::MAX, "{all}");
+}
+
+// `sop release --approve` of a text that already says it is approved makes a commit that
+// changes nothing in the file; it is a commit of this branch all the same.
+#[test]
+fn a_release_that_changed_nothing_is_shown_at_its_commit_below_later_releases() {
+    let repo = SopRepo::new();
+    let path = "sops/ops/SOP-0001-refunds.md";
+    // Approved today, as `sop release --approve` would write it.
+    let adopted = sop_text("SOP-0001", "Refunds", "checklist", "approved").replace(
+        "effective: 2026-03-01\n",
+        &format!("effective: {TODAY}\nlast_reviewed: {TODAY}\n"),
+    );
+    repo.write(path, &adopted).commit("Adopt approved SOP");
+    let release = |args: &[&str], summary: &str| {
+        repo.sop()
+            .args(["release", "SOP-0001"])
+            .args(args)
+            .args(["-m", summary, "--approve", "--approver", "Lena Fischer"])
+            .assert()
+            .success();
+    };
+    release(&["--version", "1.0.0"], "Record approval");
+    let recorded = rev(&repo, "HEAD");
+    assert_eq!(
+        repo.git(&["show", "--format=", "--name-only", "HEAD"])
+            .trim(),
+        "",
+        "the release commit changes nothing"
+    );
+    let text = repo
+        .read(path)
+        .replace("## Purpose", "## Purpose\n\nUp to 80 EUR.");
+    repo.write(path, &text).commit("Raise limit");
+    release(&["--minor"], "Raise limit");
+
+    let rows = table_rows(&repo, "SOP-0001");
+    let versions: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| !r.trim_start().starts_with("approved by"))
+        .map(|r| {
+            let cols: Vec<&str> = r.split_whitespace().collect();
+            (
+                cols.get(1).copied().unwrap_or_default(),
+                cols.get(2).copied().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions.iter().map(|(w, _)| *w).collect::<Vec<_>>(),
+        ["release", "commit", "release", "commit"],
+        "{rows:#?}"
+    );
+    assert_eq!(versions[0].1, "1.1.0", "{rows:#?}");
+    assert_eq!(versions[2].1, "1.0.0", "{rows:#?}");
+    assert!(
+        rows.iter()
+            .all(|r| !r.contains("(on a commit this branch does not have)")),
+        "{rows:#?}"
+    );
+    let v100 = rows.iter().find(|r| r.contains("1.0.0")).unwrap();
+    assert!(v100.contains(&recorded[..7]), "{rows:#?}");
+
+    // The site's revision history has both releases, newest first.
+    repo.sop().args(["publish"]).assert().success();
+    let page = repo.read("site/sops/SOP-0001.html");
+    let (_, all) = page
+        .split_once("All changes (")
+        .expect("the page lists all changes");
+    let v11 = all.find("Version 1.1.0").unwrap_or(usize::MAX);
+    let v10 = all.find("Version 1.0.0").unwrap_or(usize::MAX);
+    assert!(v11 < v10 && v10 < usize::MAX, "{all}");
 }

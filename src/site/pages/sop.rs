@@ -679,7 +679,8 @@ fn revision_groups(
             markdown::is_safe_url(&url).then_some(url)
         }),
     };
-    // Places in the walk: smaller is newer. Releases `HEAD` does not reach have no group.
+    // Places in the commit graph: smaller is newer. Releases `HEAD` does not reach have no
+    // group.
     let mut releases: Vec<(u32, &Release)> = h
         .releases
         .iter()
@@ -696,7 +697,11 @@ fn revision_groups(
         })
         .collect();
     let mut pending = Vec::new();
-    for c in &h.commits {
+    // In the commit graph's order: the JSON's (`git log --follow`'s) can list a parent before
+    // its child when their dates are equal.
+    let mut commits: Vec<&crate::git::history::Revision> = h.commits.iter().collect();
+    commits.sort_by_key(|c| c.place.unwrap_or(u32::MAX));
+    for c in commits {
         let arrival = c.arrival.unwrap_or(u32::MAX);
         // The oldest release at or after the arrival: the last of those with a smaller place.
         let led_to = releases.iter().rposition(|(place, _)| *place <= arrival);
