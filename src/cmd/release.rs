@@ -300,10 +300,19 @@ pub(super) fn check_written_text(text: &str, what: &str) -> anyhow::Result<()> {
             } else {
                 "who approved a release"
             };
+            // Where the record really comes from: `sop release --approve --approver` for an
+            // approval, `sop review` for a review.
+            let how = if key == crate::git::trailers::REVIEW {
+                "a review is recorded by `sop review ID` itself"
+            } else if what.contains("note") {
+                "approvers are named in `sop release ID --approve --approver \"Name <name@example.com>\"`, which records them itself"
+            } else {
+                "approvers are named with `--approver \"Name <name@example.com>\"` and recorded by sop itself"
+            };
             (
                 format!("starts with `{key}:`, which sop uses to record {record}"),
                 format!(
-                    "write that line another way, without the colon after `{key}` (for example `{} ...`); approvers are named with `--approver \"Name <name@example.com>\"` and recorded by sop itself",
+                    "write that line another way, without the colon after `{key}` (for example `{} ...`); {how}",
                     key.replace('-', " ")
                 ),
             )

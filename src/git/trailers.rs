@@ -58,7 +58,9 @@ impl Trailer {
 pub fn parse(message: &str) -> Vec<Trailer> {
     let message = &message[..signature_start(message)];
     let lines: Vec<&str> = message.split('\n').collect();
-    let blank = |l: &str| l.trim().is_empty();
+    // Blank as git's `is_blank_line` has it: spaces, tabs and a carriage return only (a line of
+    // a no-break space is text, and does not end a paragraph).
+    let blank = |l: &str| l.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
     let comment = |l: &str| l.starts_with('#');
     // The title runs to the first blank line; without one the message is all title.
     let Some(title_end) = lines.iter().position(|l| !comment(l) && blank(l)) else {
@@ -157,6 +159,21 @@ mod tests {
 
     fn pair(k: &str, v: &str) -> (String, String) {
         (k.to_string(), v.to_string())
+    }
+
+    #[test]
+    fn a_line_of_other_white_space_does_not_end_a_paragraph() {
+        // git's blank lines hold spaces, tabs and a carriage return only: a no-break space, a
+        // form feed or an ideographic space is text, so the paragraph holds a line of text and
+        // is no trailer block.
+        for sep in ["\u{a0}", "\u{c}", "\u{b}", "\u{3000}", "\u{2003}"] {
+            let m = format!("T\n\ntext\n{sep}\nApproved-by: A\n");
+            assert!(keys(&m).is_empty(), "{sep:?}");
+        }
+        assert_eq!(
+            keys("T\n\ntext\n \t\r\nApproved-by: A\n"),
+            [pair("Approved-by", "A")]
+        );
     }
 
     #[test]

@@ -74,7 +74,12 @@ pub fn find(sop: &Sop) -> Vec<Shortcode> {
         } else {
             continue;
         };
-        let window = rest.get(..LONGEST.min(rest.len())).unwrap_or(rest);
+        // At most LONGEST bytes, cut where a character starts.
+        let mut cut = LONGEST.min(rest.len());
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let window = rest.get(..cut).unwrap_or_default();
         let Some(end) = window.find(close) else {
             continue;
         };
@@ -139,6 +144,16 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_tag_longer_than_the_window_is_not_looked_for_to_the_end() {
+        // The window's end falls inside a three-byte character: it is cut before it, never
+        // widened to the rest of the file (which made long files slow, each `{%` searching on).
+        let body = format!("{{% {} %}}\n", "\u{65e5}".repeat(500));
+        assert!(found(&body).is_empty());
+        let body = format!("{{% {} %}}\n", "\u{65e5}".repeat(100));
+        assert_eq!(found(&body).len(), 1);
     }
 
     #[test]

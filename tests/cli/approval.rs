@@ -510,6 +510,9 @@ fn a_review_note_with_a_trailer_line_is_refused() {
         "{}",
         stderr_of(&out)
     );
+    // The advice names only what `sop review` has, or the command that has it.
+    let err = stderr_of(&out);
+    assert!(!err.contains("with `--approver"), "{err}");
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), before);
 }
 

@@ -993,3 +993,26 @@ fn the_search_index_holds_nothing_the_page_removes() {
         );
     }
 }
+
+/// Character references to the marks the search index uses for headings (`&#xE000;`) are text:
+/// a writer cannot make a heading the page does not have.
+#[test]
+fn a_writer_cannot_mark_a_heading_in_the_search_index() {
+    let repo = SopRepo::new();
+    let body = "<div>&#xE000;0&#xE001;Injected heading&#xE002; tail text</div>\n\n<p>&#57344;1&#57345;Another&#57346 more</p>\n";
+    let text = sop_text("SOP-0001", "Refunds", "checklist", "approved") + "\n" + body;
+    repo.write("sops/ops/SOP-0001-refunds.md", &text);
+    repo.commit("add");
+    let out = repo.sop().arg("publish").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let search = search_texts(&repo);
+    assert!(search.contains("tail text"), "{search}");
+    assert!(
+        !search.contains("\"Injected heading\"") && !search.contains("\"Another\""),
+        "a heading the page does not have:\n{search}"
+    );
+}

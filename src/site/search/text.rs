@@ -261,13 +261,62 @@ fn push_markup(html: &mut String, raw: &str) {
     push_unmarked(html, raw.get(copied..).unwrap_or_default());
 }
 
-/// Append `raw` to `html`, with the heading marks the writer may have written made harmless.
+/// Append `raw` to `html`, with the heading marks the writer may have written made harmless:
+/// the characters themselves, and the character references the sanitiser would turn into them
+/// (`&#xE000;`, `&#57344`).
 fn push_unmarked(html: &mut String, raw: &str) {
+    let raw = without_mark_references(raw);
     if raw.contains([HEADING_START, HEADING_TEXT, HEADING_END]) {
         html.push_str(&raw.replace([HEADING_START, HEADING_TEXT, HEADING_END], "\u{FFFD}"));
     } else {
-        html.push_str(raw);
+        html.push_str(&raw);
     }
+}
+
+/// `raw` with each numeric character reference to a heading mark (decimal or hexadecimal, any
+/// leading zeros, the `;` optional, as HTML reads them) written as U+FFFD instead.
+fn without_mark_references(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains("&#") {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = raw.get(at..).and_then(|r| r.find("&#")) {
+        let start = at + found;
+        let mut i = start + 2;
+        let hex = matches!(bytes.get(i), Some(b'x' | b'X'));
+        if hex {
+            i += 1;
+        }
+        let digits_start = i;
+        while bytes.get(i).is_some_and(|b| {
+            if hex {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        }) {
+            i += 1;
+        }
+        let value = raw
+            .get(digits_start..i)
+            .map(|d| d.trim_start_matches('0'))
+            .filter(|d| !d.is_empty() && d.len() <= 8)
+            .and_then(|d| u32::from_str_radix(d, if hex { 16 } else { 10 }).ok());
+        if value.is_some_and(|v| (0xE000..=0xE002).contains(&v)) {
+            if bytes.get(i) == Some(&b';') {
+                i += 1;
+            }
+            out.push_str(raw.get(copied..start).unwrap_or_default());
+            out.push('\u{FFFD}');
+            copied = i;
+        }
+        at = i.max(start + 2);
+    }
+    out.push_str(raw.get(copied..).unwrap_or_default());
+    std::borrow::Cow::Owned(out)
 }
 
 /// Append the mark of heading number `n` to `html`.
@@ -459,6 +508,16 @@ fn is_inline(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_to_the_heading_marks_are_made_harmless() {
+        assert_eq!(
+            without_mark_references("a&#xE000;0&#XE001;Fake&#57346 b &#xe003; &#x0e000; &amp;"),
+            "a\u{FFFD}0\u{FFFD}Fake\u{FFFD} b &#xe003; \u{FFFD} &amp;"
+        );
+        assert_eq!(without_mark_references("&#"), "&#");
+        assert_eq!(without_mark_references("&#x"), "&#x");
+    }
 
     #[test]
     fn sections_carry_the_page_anchors() {
