@@ -130,20 +130,23 @@ pub const KEPT_SCHEMES: [&str; 9] = [
 /// newlines and other controls are ignored (`java\tscript:` is `javascript`), and a colon
 /// after the first `/`, `?` or `#` is part of a path.
 pub fn url_scheme(url: &str) -> Option<String> {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .collect();
-    let colon = cleaned.find(':')?;
-    let end = cleaned.find(['/', '?', '#']).unwrap_or(cleaned.len());
-    if colon > end || colon == 0 {
-        return None;
+    // One pass, no copy of the URL: most links have no scheme and end here at their first
+    // character (`../a.md`, `#step-2`).
+    let mut scheme = String::new();
+    for c in url.chars() {
+        if c.is_ascii_whitespace() || c.is_ascii_control() {
+            continue;
+        }
+        match c {
+            ':' => return (!scheme.is_empty()).then_some(scheme),
+            c if scheme.is_empty() && !c.is_ascii_alphabetic() => return None,
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
+                scheme.push(c.to_ascii_lowercase());
+            }
+            _ => return None,
+        }
     }
-    let s = cleaned.get(..colon)?;
-    let mut chars = s.chars();
-    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
-    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-        .then(|| s.to_ascii_lowercase())
+    None
 }
 
 /// Whether the site keeps a link to `url`: relative, or with one of [`KEPT_SCHEMES`].

@@ -55,7 +55,9 @@ pub fn find(sop: &Sop) -> Vec<Shortcode> {
     let Some(md) = text.get(body.start..body.end) else {
         return Vec::new();
     };
-    if !md.contains("{{") && !md.contains("{%") {
+    // One fast pass for the common body without any: a `{` followed by `{` or `%`.
+    let bytes = md.as_bytes();
+    if !memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%'))) {
         return Vec::new();
     }
     let outline = sop.outline();
