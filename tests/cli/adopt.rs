@@ -1113,3 +1113,36 @@ fn shortcodes_and_liquid_tags_are_reported_by_lint_and_listed_by_adopt() {
         "{findings:#?}"
     );
 }
+
+/// The same for an MkDocs site whose pages are in its own `docs_dir`: the links between pages
+/// by address (`../escalation/`) are read from `site_root = "handbook"`.
+#[test]
+fn adopting_an_mkdocs_site_reads_its_page_addresses_from_its_docs_dir() {
+    let r = SopRepo::new();
+    r.write(
+        "mkdocs.yml",
+        "site_name: Ops\ndocs_dir: 'handbook/'\nnav:\n  - refunds.md\n",
+    );
+    r.write(
+        "handbook/refunds.md",
+        "# Refunds\n\n1. Refund. If it fails, see [escalation](../escalation/).\n",
+    );
+    r.write("handbook/escalation.md", "# Escalation\n\nCall the lead.\n");
+    r.write("sop.toml", "[sops]\ndir = \"handbook\"\n");
+    r.commit("MkDocs docs");
+    let summary = adopt(&r, &[]);
+    assert!(
+        summary.contains("`[links] style = \"mkdocs\"` and `site_root = \"handbook\"`: the documents link each other by their MkDocs page addresses"),
+        "{summary}"
+    );
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    assert!(
+        !findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "link-broken"),
+        "{findings}"
+    );
+}
