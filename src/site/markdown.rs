@@ -1011,8 +1011,10 @@ fn is_remote(url: &str) -> bool {
     let url = url.trim();
     url.starts_with("//")
         || url.starts_with("\\\\")
-        || scheme(url)
-            .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+        || matches!(
+            crate::repo::links::url_scheme(url).as_deref(),
+            Some("http" | "https")
+        )
 }
 
 /// Whether `url` is safe to link to: relative, or with a scheme of
@@ -1022,20 +1024,6 @@ fn is_remote(url: &str) -> bool {
 /// before the scheme is read.
 pub fn is_safe_url(url: &str) -> bool {
     crate::repo::links::scheme_kept(url)
-}
-
-/// The scheme of `url` (`https`), if it has one.
-pub fn scheme(url: &str) -> Option<&str> {
-    let colon = url.find(':')?;
-    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
-    if colon > end || colon == 0 {
-        return None;
-    }
-    let s = url.get(..colon)?;
-    let mut chars = s.chars();
-    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
-    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-        .then_some(s)
 }
 
 #[cfg(test)]
@@ -1439,7 +1427,8 @@ mod tests {
 
     #[test]
     fn schemes_are_read_strictly() {
-        assert_eq!(scheme("https://x"), Some("https"));
+        let scheme = crate::repo::links::url_scheme;
+        assert_eq!(scheme("https://x").as_deref(), Some("https"));
         assert_eq!(scheme("../a.md#x:y"), None);
         assert_eq!(scheme("a/b:c"), None);
         assert!(!is_safe_url(" javascript:x"));

@@ -284,9 +284,9 @@ impl Inputs {
     /// whole corpus was read and linted again and every page is to be rendered.
     pub fn reread(&mut self, paths: &[PathBuf]) -> Option<BTreeSet<String>> {
         let Some(changed) = self.reread_files(paths) else {
-            let (repo, corpus, kept) = (&self.repo, &self.corpus, self.wiki.as_deref());
-            let wiki = || wiki_index(repo, corpus, kept);
-            let found = crate::lint::check_kept(repo, corpus, Some(&wiki));
+            let (repo, corpus) = (&self.repo, &self.corpus);
+            let kept = self.wiki.as_deref().map(|k| kept_wiki(repo, corpus, k));
+            let found = crate::lint::check_kept(repo, corpus, kept.as_ref().map(as_dyn));
             (self.findings, self.lint_error) = match found {
                 Ok(findings) => (findings, None),
                 Err(e) => (Vec::new(), Some(e)),
@@ -305,18 +305,21 @@ impl Inputs {
             .collect();
         self.findings.retain(|f| !files.contains(f.file.as_str()));
         let files: Vec<&str> = files.into_iter().collect();
-        if self.templates.is_none() {
-            self.templates = Some(crate::lint::TemplatePrompts::of(&self.repo));
-        }
-        let (repo, corpus, kept) = (&self.repo, &self.corpus, self.wiki.as_deref());
-        let wiki = || wiki_index(repo, corpus, kept);
-        let found = self.templates.as_ref().map(|templates| {
-            crate::lint::check_sops_kept(repo, corpus, &files, templates, Some(&wiki))
-        });
+        let templates = self
+            .templates
+            .get_or_insert_with(|| crate::lint::TemplatePrompts::of(&self.repo));
+        let (repo, corpus) = (&self.repo, &self.corpus);
+        let kept = self.wiki.as_deref().map(|k| kept_wiki(repo, corpus, k));
+        let found = crate::lint::check_sops_kept(
+            repo,
+            corpus,
+            &files,
+            templates,
+            kept.as_ref().map(as_dyn),
+        );
         match found {
-            Some(Ok(found)) => self.findings.extend(found),
-            Some(Err(e)) => self.lint_error = Some(e),
-            None => {}
+            Ok(found) => self.findings.extend(found),
+            Err(e) => self.lint_error = Some(e),
         }
         crate::lint::sort(&mut self.findings);
         Some(ids)
@@ -416,22 +419,25 @@ impl Inputs {
     }
 }
 
-/// The names wiki links find in `corpus`: the ones `kept` between builds, else made now.
-fn wiki_index(
-    repo: &Repo,
-    corpus: &Corpus,
-    kept: Option<&crate::repo::wiki::KeptIndex>,
-) -> Arc<crate::repo::wiki::WikiIndex> {
-    let files = || crate::publishable::Tracked::load(&repo.root).files(&repo.root);
-    let extensions = repo.settings.files.extensions();
-    match kept {
-        Some(kept) => kept.get(&corpus.sops, files, extensions),
-        None => Arc::new(crate::repo::wiki::index_of(
-            &corpus.sops,
-            &files(),
-            extensions,
-        )),
+/// The names wiki links find in `corpus`, `kept` between builds and made again only when a
+/// name changes or a file comes or goes. Without a kept index, lint makes its own from the
+/// tracked files it reads anyway.
+fn kept_wiki<'a>(
+    repo: &'a Repo,
+    corpus: &'a Corpus,
+    kept: &'a crate::repo::wiki::KeptIndex,
+) -> impl Fn() -> Arc<crate::repo::wiki::WikiIndex> + Sync + 'a {
+    move || {
+        let files = || crate::publishable::Tracked::load(&repo.root).files(&repo.root);
+        kept.get(&corpus.sops, files, repo.settings.files.extensions())
     }
+}
+
+/// `get` as the function lint takes.
+fn as_dyn(
+    get: &(impl Fn() -> Arc<crate::repo::wiki::WikiIndex> + Sync),
+) -> &(dyn Fn() -> Arc<crate::repo::wiki::WikiIndex> + Sync) {
+    get
 }
 
 /// The ids of the SOPs at `changed` (indexes into `corpus.sops`) and of every SOP whose text
