@@ -36,6 +36,15 @@ impl Admonition {
     pub fn label(&self) -> String {
         title_of_kind(&self.kind)
     }
+
+    /// The title the writer gave the box (`!!! warning "Do not refund twice"`,
+    /// `:::tip[Check first]`), when it has words: text a reader sees above the box's body.
+    pub fn written_title(&self) -> Option<&str> {
+        self.title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
 }
 
 /// The title MkDocs gives a box of `kind` that has none: the kind, capitalised (`bug` → "Bug").
@@ -224,11 +233,12 @@ fn prepare_markdown(md: &str, has_boxes: bool) -> Prepared<'_> {
     }
 }
 
-/// Whether `md` may hold boxes or tabs (a line that starts with `:::`, or with `!!!`, `???`,
-/// `===` or `<Tab` after white space, as in a list item's text), and whether it may hold MDX
+/// Whether `md` may hold boxes or tabs (a line that starts with `:::`, `!!!`, `???`, `===` or
+/// `<Tab`, after white space or not, as in a list item's text), and whether it may hold MDX
 /// that [`super::mdx::blank`] hides (a line that starts with `import` or `export`, a tag with a
-/// capitalised name at the start of a line, a `{/*`). Three passes of memchr over bytes that are rare in prose, as many as the
-/// check for boxes alone took before: text without any of them, most SOPs, costs no more.
+/// capitalised name at the start of a line, a `{/*`). Three passes of memchr over bytes that
+/// are rare in prose, as many as the check for boxes alone took before: text without any of
+/// them, most SOPs, costs no more.
 fn syntax(md: &str) -> (bool, bool) {
     let b = md.as_bytes();
     let line_start = |i: usize| i == 0 || b.get(i - 1) == Some(&b'\n');
@@ -245,11 +255,7 @@ fn syntax(md: &str) -> (bool, bool) {
     for i in memchr::memchr3_iter(b'!', b'?', b':', b) {
         if b.get(i..i + 3)
             .is_some_and(|m| m[1] == m[0] && m[2] == m[0])
-            && (if b.get(i) == Some(&b':') {
-                line_start(i)
-            } else {
-                indented(i)
-            })
+            && indented(i)
         {
             boxes = true;
             break;
@@ -354,8 +360,9 @@ impl Builder {
         // tab's body (a tab right after it, blank lines between, joins the set), and where it
         // is (see `lead` below).
         let mut tab_set: Option<(usize, Lead)> = None;
-        // The Docusaurus `<Tabs>` open in this block, each with the labels its `values` gives.
-        let mut jsx_sets: Vec<Vec<(String, String)>> = Vec::new();
+        // The Docusaurus `<Tabs>` open in this block, each with the labels its `values` gives
+        // and the column of the list item's text it is written in (0 when in none).
+        let mut jsx_sets: Vec<(Vec<(String, String)>, usize)> = Vec::new();
         while let Some(&(orig, line)) = lines.get(i) {
             i += 1;
             // Boxes and tabs start a line, or are indented into a list item's text.
@@ -400,14 +407,19 @@ impl Builder {
                 {
                     self.padded(set_lead.text, |b| b.close(orig));
                 }
-                if t == "</Tabs>" && jsx_sets.pop().is_some() {
-                    self.close(orig);
+                if t == "</Tabs>"
+                    && let Some((_, pad)) = jsx_sets.pop()
+                {
+                    self.padded(pad, |b| b.close(orig));
                     continue;
                 }
+                // MDX reads no indented code: a set of tabs indented into a list item's text
+                // is in that item, its tabs and its end too.
+                let item_text = lead.map_or(0, |l| l.text);
                 match jsx_open(lines, i - 1) {
                     Some((JsxOpen::Tabs(labels), last, _)) => {
-                        self.open(orig, Marker::Tabs);
-                        jsx_sets.push(labels);
+                        self.padded(item_text, |b| b.open(orig, Marker::Tabs));
+                        jsx_sets.push((labels, item_text));
                         i = last + 1;
                         continue;
                     }
@@ -416,19 +428,23 @@ impl Builder {
                         let label = label
                             .or_else(|| {
                                 let value = value.as_deref()?;
-                                let set = jsx_sets.last()?;
+                                let (set, _) = jsx_sets.last()?;
                                 set.iter().find(|(v, _)| v == value).map(|(_, l)| l.clone())
                             })
                             .or(value)
                             .unwrap_or_default();
                         let (tail_at, tail) = lines.get(last).copied().unwrap_or((orig, line));
                         let (next, body) = tab_item_body(lines, last + 1, tail_at + cut, tail, cut);
-                        self.open(orig, Marker::Tab(label));
-                        self.block(&body);
-                        self.close(if next > last + 1 {
+                        let close_at = if next > last + 1 {
                             end_of(lines, next, orig)
                         } else {
                             tail_at + tail.len()
+                        };
+                        let pad = jsx_sets.last().map_or(item_text, |s| s.1);
+                        self.padded(pad, |b| {
+                            b.open(orig, Marker::Tab(label));
+                            b.block(&body);
+                            b.close(close_at);
                         });
                         i = next;
                         continue;
@@ -441,17 +457,29 @@ impl Builder {
                 _ => None,
             };
             // A container (`:::tip Title` … `:::`, as Docusaurus and VuePress write boxes):
-            // its body is not indented, and it ends at its closing line.
+            // its body is not indented further than its opening line, and it ends at its
+            // closing line. In a list item's text, it and its body are in that item.
             if admonition.is_none()
                 && fence.is_none()
-                && let Some((admonition, colons)) = container(line.trim_end())
+                && let Some(lead) = lead
+                && let Some((admonition, colons)) = container(line.trim())
                 && let Some(close) = container_end(lines, i, colons)
             {
-                let body = lines.get(i..close).unwrap_or_default();
-                self.open(orig, Marker::Open(admonition));
-                self.block(body);
+                let body: Vec<(usize, &str)> = lines
+                    .get(i..close)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&(o, l)| {
+                        let cut = dedent(l, lead.column);
+                        (o + cut, l.get(cut..).unwrap_or_default())
+                    })
+                    .collect();
                 let close_at = lines.get(close).map_or(orig, |&(o, _)| o);
-                self.close(close_at);
+                self.padded(lead.text, |b| {
+                    b.open(orig, Marker::Open(admonition));
+                    b.block(&body);
+                    b.close(close_at);
+                });
                 i = close + 1;
                 continue;
             }
@@ -483,8 +511,8 @@ impl Builder {
         if let Some((_, set_lead)) = tab_set {
             self.padded(set_lead.text, |b| b.close(at));
         }
-        for _ in 0..jsx_sets.len() {
-            self.close(at);
+        while let Some((_, pad)) = jsx_sets.pop() {
+            self.padded(pad, |b| b.close(at));
         }
     }
 }
@@ -1254,6 +1282,80 @@ mod tests {
         }
     }
 
+    /// Whether every marker of `p` is an HTML block with no text before it on its line, and all
+    /// are inside one list that holds the whole text (numbering kept).
+    fn all_in_one_list(p: &Prepared<'_>) -> bool {
+        let parser = pulldown_cmark::Parser::new_ext(&p.text, super::super::markdown::options());
+        let (mut html, mut depth, mut lists, mut outside) = (0, 0usize, 0, false);
+        for (event, range) in parser.into_offset_iter() {
+            use pulldown_cmark::{Event, Tag, TagEnd};
+            match event {
+                Event::Html(_) if p.marker_at(range.start).is_some() => {
+                    html += 1;
+                    outside |= depth == 0;
+                }
+                Event::Start(Tag::List(_)) => {
+                    lists += usize::from(depth == 0);
+                    depth += 1;
+                }
+                Event::End(TagEnd::List(_)) => depth -= 1,
+                _ => {}
+            }
+        }
+        html == p.markers.len() && lists == 1 && !outside
+    }
+
+    #[test]
+    fn docusaurus_boxes_and_tabs_in_a_list_item_stay_in_it() {
+        // A box in a numbered step and in a bullet, titled both ways, as Docusaurus's own
+        // test page writes them.
+        let md = "1. Open the case.\n\n   :::info Important Considerations\n\n   Check [the form](a.md).\n\n   :::\n\n2. Refund.\n\n   :::warning[Stop]\n   - Never twice.\n   - Never *late*.\n   :::\n\n3. Close it.\n";
+        let p = prepare(md);
+        assert_eq!(markers(&p), ["box", "end", "box", "end"], "{}", p.text);
+        assert!(all_in_one_list(&p), "{}", p.text);
+        assert!(!p.text.contains(":::"), "{}", p.text);
+        assert!(
+            p.text.contains("\n   Check [the form](a.md).\n"),
+            "{}",
+            p.text
+        );
+        assert!(p.text.contains("\n   - Never twice.\n"), "{}", p.text);
+        let at = p.text.find("[the form]").unwrap();
+        assert_eq!(p.original(at), md.find("[the form]").unwrap());
+        let titles: Vec<_> = p
+            .markers
+            .iter()
+            .filter_map(|(_, m)| match m {
+                Marker::Open(a) => a.title.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(titles, ["Important Considerations", "Stop"]);
+        // Tabs in a step, a box inside a tab, a box in a step of a nested list.
+        let md = "1. Install it.\n\n   <Tabs>\n     <TabItem value=\"npm\" label=\"npm\">\n\n     :::tip[Fast]\n     Run [it](b.md).\n     :::\n\n     </TabItem>\n     <TabItem value=\"yarn\">\n\n     Yarn.\n\n     </TabItem>\n   </Tabs>\n\n2. Check:\n   - The log.\n\n     :::note\n     Empty.\n     :::\n\n3. Done.\n";
+        let p = prepare(md);
+        assert_eq!(
+            markers(&p),
+            [
+                "tabs", "tab:npm", "box", "end", "end", "tab:yarn", "end", "end", "box", "end"
+            ],
+            "{}",
+            p.text
+        );
+        assert!(all_in_one_list(&p), "{}", p.text);
+        assert!(
+            !p.text.contains(":::") && !p.text.contains("<Tab"),
+            "{}",
+            p.text
+        );
+        let at = p.text.find("[it]").unwrap();
+        assert_eq!(p.original(at), md.find("[it]").unwrap());
+        assert!(p.text.contains("\n     Empty.\n"), "{}", p.text);
+        // Past the item's text it is indented code, as before.
+        let md = "1. Step.\n\n       :::tip\n       Code.\n       :::\n";
+        assert_eq!(prepare(md).text, md);
+    }
+
     #[test]
     fn docusaurus_tabs_are_sets_of_labelled_panels() {
         let md = "<Tabs>\r\n  <TabItem value=\"web\" label=\"Web console\" default>\r\n\r\n    1. Open [it](a.md).\r\n\r\n  </TabItem>\r\n  <TabItem value=\"cli\">\r\n\r\n```bash\r\n  </TabItem>\r\n```\r\n\r\n  </TabItem>\r\n  <TabItem value=\"x\">One line.</TabItem>\r\n</Tabs>\r\nAfter.\r\n";
@@ -1479,8 +1581,9 @@ mod tests {
             ("x\n=== \"A\"\n", (true, false)),
             ("1. x\n\n    !!! note\n", (true, false)),
             ("1. x\n\n   === \"A\"\n", (true, false)),
-            ("Stop!!! Now??? a === b\n  :::tip\n", (false, false)),
+            ("Stop!!! Now??? a === b::: c\n", (false, false)),
             (":::tip\n", (true, false)),
+            ("1. x\n\n   :::tip[Read]\n", (true, false)),
             ("x\n  <TabItem value=\"a\">\n", (true, true)),
             ("x\n</Tabs>\n", (true, true)),
             ("x\n  <Details>\n", (false, true)),

@@ -283,6 +283,11 @@ fn render_into(
                 if let Some(marker) = first_at.flatten().and_then(|a| prepared.marker_at(a)) {
                     let html = match marker {
                         Marker::Open(admonition) => {
+                            if let Some(collect) = collect.as_deref_mut()
+                                && let Some(title) = admonition.written_title()
+                            {
+                                collect.label(title);
+                            }
                             let (open, close) = super::boxes::admonition(admonition, words);
                             boxes.push(close);
                             open

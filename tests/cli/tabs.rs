@@ -307,3 +307,117 @@ fn tab_labels_are_in_the_search_index_as_text_of_their_section() {
         "{texts}"
     );
 }
+
+/// Docusaurus boxes and tabs indented under numbered steps, as Docusaurus allows: a titled box
+/// in step 1, tabs in step 2 with a box holding a list inside the first tab, a box in a step
+/// of a nested list under step 3. `link` is the target of the box's link in step 1, `deep`
+/// the one of the list inside the box inside the tab.
+fn docusaurus_steps(link: &str, deep: &str) -> String {
+    format!(
+        "1. Open the case.\n\n   :::warning[Duplicate payouts]\n\n   Check [the form]({link}) first.\n\n   :::\n\n\
+         2. Pick the tool:\n\n   <Tabs>\n     <TabItem value=\"web\" label=\"Web console\">\n\n     :::tip Quickest path\n     - Open [Payouts]({deep}).\n     - Press **Refund**.\n     :::\n\n     </TabItem>\n     <TabItem value=\"cli\" label=\"Terminal\">\n\n     Run the command.\n\n     </TabItem>\n   </Tabs>\n\n\
+         3. Tell the creator:\n   - By mail.\n\n     :::note\n     Use the template.\n     :::\n\n\
+         4. Close the case.\n"
+    )
+}
+
+#[test]
+fn docusaurus_boxes_and_tabs_in_numbered_steps_stay_in_their_step() {
+    let repo = SopRepo::new();
+    let text = format!(
+        "{FRONT}\n{}",
+        procedure(&docusaurus_steps("../forms/x.md", "../forms/y.md"))
+    );
+    let path = "sops/pay/SOP-0001-refunds.md";
+    repo.write(path, &text);
+    repo.commit("Docusaurus steps");
+    // Lint reads the boxes' and the tab's text at the lines the writer wrote them.
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 1, "{out}");
+    let line = line_of(&text, "../forms/x.md");
+    assert!(
+        out.contains(&format!("{path}:{line}:10")) && out.contains("link-broken"),
+        "line {line}: {out}"
+    );
+    let line = line_of(&text, "../forms/y.md");
+    assert!(
+        out.contains(&format!("{path}:{line}:13")),
+        "line {line}: {out}"
+    );
+    assert_eq!(out.matches(&format!("{path}:")).count(), 2, "{out}");
+
+    repo.write(
+        path,
+        &format!(
+            "{FRONT}\n{}",
+            procedure(&docusaurus_steps("#scope", "#metrics"))
+        ),
+    );
+    repo.commit("fixed");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 0, "{out}");
+    let page = page(&repo);
+    for raw in [
+        ":::",
+        "&lt;Tabs",
+        "&lt;TabItem",
+        "<pre><code>",
+        "<ol start=",
+    ] {
+        assert!(!page.contains(raw), "{raw} shows raw in {page}");
+    }
+    for shown in [
+        // Step 1 holds its box.
+        "<ol>\n<li>\n<p>Open the case.</p>\n<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Duplicate payouts</p>\n<p>Check <a href=\"#scope\">the form</a> first.</p>\n</div>\n</li>\n<li>\n<p>Pick the tool:</p>\n<div class=\"tabs\">",
+        // The first tab holds a box that holds a list.
+        "<p class=\"tab-title\">Web console</p>\n<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Quickest path</p>\n<ul>\n<li>Open <a href=\"#metrics\">Payouts</a>.</li>\n<li>Press <strong>Refund</strong>.</li>\n</ul>\n</div>",
+        "<p class=\"tab-title\">Terminal</p>\n<p>Run the command.</p>\n</div>\n</div>\n</li>\n<li>\n<p>Tell the creator:</p>",
+        // The nested list's step holds its box; step 4 is still step 4 of the same list.
+        "<li>\n<p>By mail.</p>\n<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n<p>Use the template.</p>\n</div>\n</li>\n</ul>\n</li>\n<li>\n<p>Close the case.</p>\n</li>\n</ol>",
+    ] {
+        assert!(page.contains(shown), "{shown} not in {page}");
+    }
+    // One numbered list in the body (the other is the contents).
+    assert_eq!(page.matches("\n<ol").count(), 1, "{page}");
+}
+
+#[test]
+fn box_titles_are_in_the_search_index_as_text_of_their_section() {
+    let repo = SopRepo::new();
+    let steps = "Read <b>all</b> first.\n\n1. Check the case.\n\n    !!! danger \"Chargeback window\"\n        Look first.\n\n2. Refund.\n\n   :::tip[Escalation ladder]\n   Ask the lead.\n   :::\n\n??? note \"Archived tickets\"\n    Search them.\n\n:::info Weekend rota\nCall the desk.\n:::\n\n!!! warning \"<img src=x onerror=alert(1)> & \u{E000}0\u{E001}Fake\u{E002}\"\n    Stop.\n";
+    repo.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &format!("{FRONT}\n{}", procedure(steps)),
+    );
+    repo.commit("boxes");
+    repo.sop()
+        .args(["publish", "--out", "public"])
+        .assert()
+        .success();
+    let site = crate::publish::tree(&repo.path("public"));
+    let under = |folder: &str| -> String {
+        site.iter()
+            .filter(|(path, _)| path.starts_with(folder))
+            .map(|(_, js)| String::from_utf8_lossy(js).into_owned())
+            .collect()
+    };
+    // A reader searching a title's words finds the SOP.
+    let terms = under("assets/search/t/");
+    for word in ["chargeback", "ladder", "archived", "rota"] {
+        assert!(terms.contains(&format!("\"{word}\":")), "{word}: {terms}");
+    }
+    // In the text of the section they are in, where readers see them (snippets); a title is
+    // text, its heading marks starting no section.
+    let texts = under("assets/search/d/");
+    assert!(
+        texts.contains("Read all first. Check the case. Chargeback window Look first. Refund. Escalation ladder Ask the lead. Archived tickets Search them. Weekend rota Call the desk."),
+        "{texts}"
+    );
+    assert!(!texts.contains("Fake\""), "{texts}");
+    let page = String::from_utf8_lossy(&site["sops/SOP-0001.html"]).into_owned();
+    assert!(!page.contains("<img src=x"), "{page}");
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt; &amp;"),
+        "{page}"
+    );
+}

@@ -38,8 +38,14 @@ pub(crate) fn sections(md: &str, rule: AnchorRule) -> Vec<Section> {
         if matches!(event, Event::Html(_))
             && let Some(marker) = prepared.marker_at(range.start)
         {
-            if let Marker::Tab(label) = marker {
-                out.label(label);
+            match marker {
+                Marker::Tab(label) => out.label(label),
+                Marker::Open(admonition) => {
+                    if let Some(title) = admonition.written_title() {
+                        out.label(title);
+                    }
+                }
+                Marker::Tabs | Marker::Close => {}
             }
             continue;
         }
@@ -152,8 +158,9 @@ impl Collector {
         self.html = Some(html);
     }
 
-    /// A tab's label (`=== "Android"`, a `<TabItem>`'s `label`): words of the section it is
-    /// in, as a reader sees them above the tab's text.
+    /// A tab's label (`=== "Android"`, a `<TabItem>`'s `label`) or a box's title
+    /// (`!!! warning "Do not refund twice"`, `:::tip[Check first]`): words of the section it
+    /// is in, as a reader sees them above the tab's or the box's text. Text, never markup.
     pub(crate) fn label(&mut self, label: &str) {
         self.space();
         self.push(label);
@@ -574,6 +581,31 @@ mod tests {
                 "Web Sign in."
             ]
         );
+    }
+
+    #[test]
+    fn box_titles_are_text_of_their_section() {
+        let md = "## Steps\n\n1. Check.\n\n    !!! warning \"Do not refund twice\"\n        Look first.\n\n2. Refund.\n\n   :::tip[Ask the lead]\n   Call.\n   :::\n\n??? note \"Older cases\"\n    Archive.\n\n:::info Kept \"quoted\"\nx\n:::\n\n!!! note\n    No title: the kind is not words of the text.\n\n!!! note \"\"\n    Nor an empty one.\n";
+        let texts: Vec<String> = sections(md, AnchorRule::Github)
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "Check. Do not refund twice Look first. Refund. Ask the lead Call. Older cases Archive. Kept \"quoted\" x No title: the kind is not words of the text. Nor an empty one."
+            ]
+        );
+        // With raw HTML on the page (read through the sanitiser): a title is text, and one
+        // that holds a heading's marks starts no section.
+        let md = "## Steps\n\n<b>Bold</b>\n\n:::danger[<img src=x onerror=alert(1)> \u{E000}0\u{E001}Fake\u{E002} &#xE000;]\nStop.\n:::\n";
+        let s = sections(md, AnchorRule::Github);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert!(
+            s[0].text.contains("<img src=x onerror=alert(1)>") && s[0].text.contains("Stop."),
+            "{s:?}"
+        );
+        assert!(!s[0].text.contains('\u{E000}'), "{s:?}");
     }
 
     #[test]
