@@ -5,9 +5,9 @@
 //! (`![x](a.svg){ width="300" }`, `**Save**{: .highlight }`). Content tabs, MkDocs Material's
 //! (`=== "Android"`, `===+`, `===!` for a new set, each tab's body indented) and Docusaurus's
 //! (`<Tabs>` `<TabItem value="…" label="…">` … `</TabItem>` `</Tabs>`), become labelled panels
-//! the same way, and the MDX a Docusaurus page holds is hidden by [`super::mdx`]. An
-//! admonition or a set of tabs may also be indented into a list item's text (a numbered step
-//! whose content is tabs), where it stays, in that item.
+//! the same way, and the MDX a Docusaurus page holds is hidden by [`super::mdx`]. A box (an
+//! admonition or a container) or a set of tabs (of either kind) may also be indented into a
+//! list item's text (a numbered step whose content is tabs), where it stays, in that item.
 //!
 //! To CommonMark an admonition's indented body is a code block and an attribute list is text, so
 //! the lint outline and the site both parse [`prepare`]'s copy of the body instead: attribute
