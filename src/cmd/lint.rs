@@ -159,8 +159,12 @@ pub(super) fn run(ctx: &Context, args: &LintArgs) -> anyhow::Result<Exit> {
         ctx.warn(&format!("{why}; {help}"))?;
     }
     // Named paths that are all left out: the warnings say why; a "no problems in 0 SOPs"
-    // would only hide it.
-    let nothing = checked == 0 && !unchecked.is_empty() && args.format == Format::Human;
+    // would only hide it. Findings about files that are gone (`--base`: an approved SOP
+    // deleted) are still shown.
+    let nothing = checked == 0
+        && findings.is_empty()
+        && !unchecked.is_empty()
+        && args.format == Format::Human;
     if !nothing {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());

@@ -34,7 +34,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         check_one_line(meaning, "--meaning", MEANING_HELP)?;
     }
     let repo = ctx.repo()?;
-    let git = ctx.require_git(&repo, "`sop release` (it commits and tags the SOP)")?;
+    let git = ctx.require_full_history(&repo, "`sop release` (it commits and tags the SOP)")?;
     let session = begin(ctx, git)?;
     let git = session.git();
     let corpus = repo.load();

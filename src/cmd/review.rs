@@ -27,7 +27,7 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
         super::release::check_written_text(note, "the note (`-m`)")?;
     }
     let repo = ctx.repo()?;
-    let git = ctx.require_git(&repo, "`sop review` (it commits the review)")?;
+    let git = ctx.require_full_history(&repo, "`sop review` (it commits the review)")?;
     let session = begin(ctx, git)?;
     let git = session.git();
     let corpus = repo.load();

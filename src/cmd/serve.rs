@@ -45,11 +45,15 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
     if let Some(git) = ctx.git(&repo)? {
         watch.extend(git.ref_paths());
     }
+    let mut sops_dir = repo.sops_dir();
+    let mut watched = watch.clone();
     server.run(
         &watch,
         |changed| {
             let started = Instant::now();
             let rebuilt = preview.rebuild(changed);
+            // An edited `sop.toml` may name another SOP folder: watch that one from now on.
+            let moved = preview.sops_dir().filter(|dir| *dir != sops_dir);
             let took = started.elapsed();
             for n in &rebuilt.notes {
                 let _ = ctx.warn(n);
@@ -65,7 +69,14 @@ pub(super) fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<Exit> {
                 },
                 took.as_secs_f64()
             ));
-            update(rebuilt)
+            let mut update = update(rebuilt);
+            if let Some(dir) = moved {
+                watched.retain(|p| *p != sops_dir);
+                watched.push(dir.clone());
+                sops_dir = dir;
+                update.watch = Some(watched.clone());
+            }
+            update
         },
         |event| {
             let _ = match event {
@@ -93,6 +104,7 @@ fn update(rebuilt: Rebuilt) -> Update {
     Update {
         files: rebuilt.files,
         problems: rebuilt.problems,
+        watch: None,
     }
 }
 

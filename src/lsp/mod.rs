@@ -1,6 +1,7 @@
 //! `sop lsp`: a language server on stdin and stdout, for editors.
 //!
-//! One thread reads the editor's messages (lsp-server's), one writes them; this module's loop
+//! One thread reads the editor's messages ([`transport`]: a message it cannot read is answered
+//! with an error, and the server goes on), one writes them; this module's loop
 //! handles them one at a time, with no async runtime, as ruff's server does. The repository is
 //! loaded once ([`workspace`]); an open buffer's text takes its file's place there. A change
 //! re-lints that one buffer after a short pause ([`DEBOUNCE`]), so a writer who types fast gets
@@ -18,6 +19,7 @@ mod complete;
 mod convert;
 mod diagnostics;
 mod hover;
+mod transport;
 mod workspace;
 
 use std::collections::HashMap;
@@ -90,7 +92,7 @@ pub enum Ending {
 /// [`LspError`] when the conversation cannot start or the repository cannot be opened (the
 /// editor is told why first).
 pub fn run(cwd: &Path, open: Opener, verbose: bool) -> Result<Ending, LspError> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = transport::stdio()?;
     let ending = serve(&connection, cwd, open, verbose);
     drop(connection);
     io_threads.join()?;

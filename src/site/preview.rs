@@ -151,6 +151,12 @@ impl Preview {
         Ok((preview, rebuilt))
     }
 
+    /// The SOP folder of the last good read of `sop.toml` (`[sops] dir`), or `None` while it
+    /// cannot be read.
+    pub fn sops_dir(&self) -> Option<PathBuf> {
+        self.inputs.as_ref().map(|i| i.repo.sops_dir())
+    }
+
     /// Build again after `changed` (absolute paths) changed on disk.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Rebuilt {
         let redo = self.redo(changed);

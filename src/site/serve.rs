@@ -28,6 +28,10 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
+use notify_debouncer_full::{Debouncer, RecommendedCache};
+
+/// The file watcher, with the events of a short while gathered into one batch.
+type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 
 use super::preview::{Files, Problem};
 
@@ -86,6 +90,9 @@ pub struct Update {
     pub files: Arc<Files>,
     /// What is broken, shown over every page until an update has none.
     pub problems: Vec<Problem>,
+    /// The files and folders to watch from now on, when they are no longer those watched (an
+    /// edited `sop.toml` moved the SOP folder).
+    pub watch: Option<Vec<PathBuf>>,
 }
 
 struct State {
@@ -205,6 +212,24 @@ impl Server {
             .filter(|(_, mode)| *mode == RecursiveMode::Recursive)
             .map(|(p, _)| p.clone())
             .collect();
+        let mut watch = watch.to_vec();
+        // A watched folder made since serve started (or deleted and made again, which ends its
+        // old watch, or named by an edited `sop.toml`) is watched whole from now on.
+        let mut watch_new_folders =
+            |debouncer: &mut Watcher, watch: &[PathBuf], on_event: &mut E| {
+                whole.retain(|p| p.is_dir());
+                for path in watch {
+                    if path.is_dir() && !whole.contains(path) {
+                        if let Err(e) = debouncer.watch(path, RecursiveMode::Recursive) {
+                            on_event(ServeEvent::NotWatched(format!(
+                                "cannot watch `{}` for changes: {e}",
+                                path.display()
+                            )));
+                        }
+                        whole.push(path.clone());
+                    }
+                }
+            };
         on_event(ServeEvent::Ready);
         while let Ok(first) = rx.recv() {
             // Events that arrived while the last rebuild ran are handled together.
@@ -214,29 +239,20 @@ impl Server {
                 .flatten()
                 .filter(|e| is_change(&e.kind))
                 .flat_map(|e| e.event.paths)
-                .filter(|p| is_relevant(p, watch))
+                .filter(|p| is_relevant(p, &watch))
                 .collect();
             changed.sort();
             changed.dedup();
             if changed.is_empty() {
                 continue;
             }
-            // A watched folder made since serve started (or deleted and made again, which
-            // ends its old watch) is watched whole from now on.
-            whole.retain(|p| p.is_dir());
-            for path in watch {
-                if path.is_dir() && !whole.contains(path) {
-                    if let Err(e) = debouncer.watch(path, RecursiveMode::Recursive) {
-                        on_event(ServeEvent::NotWatched(format!(
-                            "cannot watch `{}` for changes: {e}",
-                            path.display()
-                        )));
-                    }
-                    whole.push(path.clone());
-                }
-            }
+            watch_new_folders(&mut debouncer, &watch, &mut on_event);
             on_event(ServeEvent::Changed(changed.clone()));
-            let update = rebuild(&changed);
+            let mut update = rebuild(&changed);
+            if let Some(places) = update.watch.take() {
+                watch = places;
+                watch_new_folders(&mut debouncer, &watch, &mut on_event);
+            }
             self.replace(update);
         }
         Ok(())

@@ -20,7 +20,7 @@ use std::process::Command;
 
 use crate::publish::demo_repo;
 use crate::serve::serve;
-use crate::support::SopRepo;
+use crate::support::{SopRepo, sop_text};
 
 fn e2e_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
@@ -308,6 +308,25 @@ fn on_a_phone_the_procedure_starts_on_the_first_screen_and_wide_tables_scroll_in
         return;
     }
     let repo = demo_repo();
+    // An approved, released SOP whose review is long overdue: the dashboard lists it and its
+    // page has a revision history.
+    let overdue = sop_text(
+        "SOP-0999",
+        "Creator payout disputes",
+        "procedure",
+        "approved",
+    )
+    .replace("review_every: 12 months", "next_review: 2026-01-15");
+    repo.write(
+        "sops/payments/SOP-0999-creator-payout-disputes.md",
+        &overdue,
+    );
+    repo.commit("an SOP whose review is overdue");
+    repo.sop()
+        .args(["release", "SOP-0999", "--minor", "-m", "Payout holds"])
+        .args(["--approve", "--approver", "Lena Fischer"])
+        .assert()
+        .success();
     repo.sop()
         .args(["publish", "--out", "site"])
         .assert()

@@ -249,6 +249,21 @@ fn deleted_approved_sop_must_be_retired_first() {
     assert_eq!((findings.len(), code), (0, 0), "{findings:#?}");
 }
 
+/// With every SOP deleted, no SOP is left to check: the person at the terminal still sees the
+/// error (it once showed only in JSON, with exit 1 and no finding printed).
+#[test]
+fn deleting_the_last_approved_sop_is_shown_at_the_terminal() {
+    let r = on_a_branch();
+    r.git(&["rm", "-q", "-r", "sops"]);
+    r.commit("Remove every SOP");
+    let out = r.sop().args(["lint", "--base", "main"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("error[approved-sop-deleted]"), "{stdout}");
+    assert!(stdout.contains(SOP), "{stdout}");
+    assert!(stdout.contains("1 error"), "{stdout}");
+}
+
 #[test]
 fn unknown_base_is_a_usage_error_with_advice() {
     let r = on_a_branch();

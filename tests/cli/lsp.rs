@@ -75,6 +75,12 @@ impl Client {
         self.stdin.flush().unwrap();
     }
 
+    /// Bytes as they are, framed or not.
+    fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -546,6 +552,43 @@ fn lsp_reads_files_changed_on_disk_again() {
     });
     let status = client.stop();
     assert!(status.success());
+}
+
+/// A message the server cannot read is answered with JSON-RPC's error (-32700 for bytes that
+/// are not JSON or headers that are not headers, -32600 for JSON that is no message, with its
+/// id), and the server goes on: it once stopped, and the editor lost every diagnostic.
+#[test]
+fn lsp_answers_a_message_it_cannot_read_and_goes_on() {
+    let repo = repo_with_two_sops();
+    let (mut client, _) = Client::start(&repo, &[], json!({}));
+    let errors = |client: &mut Client| {
+        let m = client.next();
+        assert!(m.get("method").is_none(), "{m}");
+        (
+            m["id"].clone(),
+            m["error"]["code"].clone(),
+            m["error"]["message"].to_string(),
+        )
+    };
+    client.send_bytes(b"Content-Length: 5\r\n\r\n{bad}");
+    let (id, code, message) = errors(&mut client);
+    assert_eq!((id, code), (Value::Null, json!(-32700)));
+    assert!(message.contains("not valid JSON"), "{message}");
+    client.send_bytes(b"garbage\r\n\r\n");
+    let (id, code, message) = errors(&mut client);
+    assert_eq!((id, code), (Value::Null, json!(-32700)));
+    assert!(
+        message.contains("`garbage` is not a message header"),
+        "{message}"
+    );
+    client.send(&json!({"jsonrpc": "2.0", "id": 41, "method": 7}));
+    let (id, code, _) = errors(&mut client);
+    assert_eq!((id, code), (json!(41), json!(-32600)));
+    // Still serving: a document opened now is checked.
+    open(&mut client, &repo, EDITED, &broken_text());
+    let diagnostics = client.diagnostics(&repo, EDITED);
+    assert!(!diagnostics.is_empty());
+    assert!(client.stop().success());
 }
 
 #[test]

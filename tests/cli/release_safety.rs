@@ -433,7 +433,7 @@ fn a_repository_of_another_user_is_named_with_the_safe_directory_fix() {
 }
 
 #[test]
-fn a_shallow_clone_is_named_and_nothing_is_published_from_it() {
+fn a_shallow_clone_is_named_and_nothing_is_published_or_released_from_it() {
     let origin = repo_with_sops();
     origin.sop().args(RELEASE).assert().success();
     origin.write(
@@ -458,6 +458,9 @@ fn a_shallow_clone_is_named_and_nothing_is_published_from_it() {
         &["diff", "SOP-0001"][..],
         &["lint", "--base", "HEAD"][..],
         &["publish"][..],
+        // A release would not know the releases before: "its first release", approvals lost.
+        RELEASE,
+        &["review", "SOP-0001"][..],
     ] {
         let out = clone.sop().args(args).assert().code(2).get_output().clone();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -471,6 +474,18 @@ fn a_shallow_clone_is_named_and_nothing_is_published_from_it() {
         );
     }
     assert!(!clone.root().join("site").exists(), "nothing is written");
+    let log = Command::new("git")
+        .args(["log", "--oneline"])
+        .current_dir(clone.root())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), 1);
+    let tags = Command::new("git")
+        .arg("tag")
+        .current_dir(clone.root())
+        .output()
+        .unwrap();
+    assert!(tags.stdout.is_empty(), "no tag is made");
 }
 
 #[test]

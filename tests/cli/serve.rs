@@ -436,6 +436,37 @@ fn a_templates_folder_made_while_serving_is_watched() {
     );
 }
 
+/// `[sops] dir` changed while serving: the new folder's SOPs are served, and edits in it are
+/// seen (they once were not: only the folder watched at the start was).
+#[test]
+fn an_sop_folder_named_by_an_edited_sop_toml_is_watched() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/ops/SOP-0001-base.md",
+        &sop_text("SOP-0001", "Base", "checklist", "draft"),
+    );
+    repo.write(
+        "handbook/ops/SOP-0002-moved.md",
+        &sop_text("SOP-0002", "In the handbook", "checklist", "draft"),
+    );
+    repo.commit("two folders");
+    let served = serve(&repo);
+    assert_eq!(get(&served.url, "/sops/SOP-0002.html").0, 404);
+    repo.write("sop.toml", "[sops]\ndir = \"handbook\"\n");
+    assert!(
+        wait_for(&served.url, "/sops/SOP-0002.html", "In the handbook"),
+        "the new SOP folder was not read"
+    );
+    repo.write(
+        "handbook/ops/SOP-0002-moved.md",
+        &sop_text("SOP-0002", "Edited in the handbook", "checklist", "draft"),
+    );
+    assert!(
+        wait_for(&served.url, "/sops/SOP-0002.html", "Edited in the handbook"),
+        "an edit in the new SOP folder was not seen"
+    );
+}
+
 /// Every term chunk and every document text of the served search index, as one text.
 fn search_index(url: &str) -> String {
     let (_, manifest) = get(url, "/assets/search/index.js");

@@ -10,7 +10,8 @@
 // table wider than the screen scrolls inside its frame with its first column kept in view
 // while the page does not scroll sideways; the search box stays on screen when scrolled and
 // "Back to top" goes back up; the index's filters fold behind one button while its search box
-// shows; the dashboard's chart labels are 12 px or more. Screenshots at 360 and 1280 px, light
+// shows; the dashboard's chart labels are 12 px or more; how late a review is, its date and
+// who approved each release show without scrolling a table. Screenshots at 360 and 1280 px, light
 // and dark.
 // notfound: the 404 page is styled (its stylesheet applied) and its links work at depth 2 on a
 // static HTTP server (node's http module, answering a missing address with 404.html as GitHub
@@ -186,7 +187,20 @@ async function phone(site, shots) {
     assert.ok(smallest >= 12, `${chart.src}: labels shown at ${smallest.toFixed(1)}px on a 360px screen`);
   }
   assert.ok(await dash.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0, 'the dashboard fits a 360px screen');
+  // What a reader acts on shows without scrolling a table sideways: how late a review is and
+  // its date, and on an SOP page who approved each release.
+  const late = await dash.evaluate(() => [...document.querySelectorAll('[data-list="overdue"] tbody tr')]
+    .map((tr) => [tr.querySelector('.badge'), tr.querySelector('time')]
+      .map((e) => e.getBoundingClientRect().right <= window.innerWidth)));
+  assert.ok(late.length > 0, 'the dashboard lists an overdue review');
+  assert.deepEqual(late, late.map(() => [true, true]), 'how late and the review date show at 360px');
   await dash.close();
+  const released = await open(360, 740, 'sops/SOP-0999.html');
+  const approvedBy = await released.evaluate(() => [...document.querySelectorAll('.history thead th')]
+    .slice(0, 3).map((th) => [th.textContent, th.getBoundingClientRect().right <= window.innerWidth]));
+  assert.deepEqual(approvedBy.map(([, shown]) => shown), [true, true, true], `the version, date and approvers show at 360px: ${JSON.stringify(approvedBy)}`);
+  assert.equal(approvedBy[2][0], 'Approved by');
+  await released.close();
 
   // Screenshots to look at: 360 and 1280 px, light and dark.
   for (const colorScheme of ['light', 'dark']) {

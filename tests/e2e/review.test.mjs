@@ -84,7 +84,7 @@ async function dashboard(page) {
     const tile = (id) => document.querySelector(`[data-tile="${id}"] .tile-value`).textContent;
     const rows = (state) => [...document.querySelectorAll(`[data-rows-of="${state}"] tr`)]
       .filter((tr) => tr.checkVisibility())
-      .map((tr) => `${tr.cells[0].textContent.split(' ')[0]} ${tr.cells[4].textContent}`);
+      .map((tr) => `${tr.cells[0].textContent.split(' ')[0]} ${tr.querySelector('.badge').textContent}`);
     const shown = (sel) => document.querySelector(sel).checkVisibility();
     return {
       overdue: tile('overdue'),
