@@ -37,9 +37,7 @@ pub fn scan_html<'a>(fragments: impl IntoIterator<Item = &'a str>) -> Vec<Vec<Sc
                 .into_iter()
                 .map(|a| {
                     let text = raw.get(a.value.clone()).map(str::to_owned);
-                    let decoded = text
-                        .as_deref()
-                        .map(|t| html::decode_entities(t).into_owned());
+                    let decoded = text.is_some().then(|| a.decoded(raw).into_owned());
                     ScannedAttribute {
                         consistent: a.start < a.value.start
                             && a.quote.is_none_or(|q| matches!(q, '"' | '\'')),

@@ -10,7 +10,7 @@ use crate::repo::config::closest;
 use crate::repo::elements::{self, Kind, prompt_len};
 use crate::repo::files::{self, LeftOut};
 use crate::repo::front_matter::Value;
-use crate::repo::links::{Dest, Entry, LinkStyle, Resolution, Resolver, has_scheme};
+use crate::repo::links::{Dest, Entry, LinkStyle, Resolution, Resolver, Verdict, has_scheme};
 use crate::repo::markdown::{HtmlTag, LinkKind};
 use crate::repo::sop::FileName;
 use crate::repo::wiki::{self, WikiLink, WikiPipe, WikiResolution};
@@ -226,14 +226,13 @@ fn removed_element(sop: &Sop, tag: &HtmlTag, name: &str, policy: &elements::Poli
 
 /// `html-removed` for a link (Markdown or `<a href>`) whose scheme the site does not keep
 /// ([`crate::repo::links::KEPT_SCHEMES`]): the page shows its text and links nowhere.
-fn link_removed(sop: &Sop, dest: &str, span: Span) -> Finding {
-    let scheme = crate::repo::links::url_scheme(dest).unwrap_or_default();
+fn link_removed(sop: &Sop, dest: &str, scheme: &str, span: Span) -> Finding {
     let kept = crate::repo::links::KEPT_SCHEMES
         .iter()
         .map(|s| format!("`{s}:`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let help = match scheme.as_str() {
+    let help = match scheme {
         "javascript" | "vbscript" => {
             "scripts never run on the site: remove the link and say in words what to do".to_string()
         }
@@ -253,6 +252,29 @@ fn link_removed(sop: &Sop, dest: &str, span: Span) -> Finding {
     )
     .label("link removed on the site")
     .help(help)
+}
+
+/// `html-removed` for a link (Markdown or `<a href>`) with a kept scheme that is no valid
+/// address (`why`), which the site's sanitiser removes: the page shows its text and links
+/// nowhere.
+fn link_invalid(sop: &Sop, dest: &str, why: &str, span: Span) -> Finding {
+    let shown: String = if dest.chars().count() > 60 {
+        dest.chars().take(57).collect::<String>() + "…"
+    } else {
+        dest.to_string()
+    };
+    finding(
+        &HTML_REMOVED,
+        sop,
+        span,
+        format!(
+            "readers will not have this link: `{shown}` is not a valid address, so the site removes the link and shows only its text"
+        ),
+    )
+    .label("link removed on the site")
+    .help(format!(
+        "{why}: copy the address again from the browser's address bar, and write a space in it as `%20` and a quote as `%22`"
+    ))
 }
 
 /// The finding for an attribute the site removes from a kept element.
@@ -618,8 +640,24 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         }
         let dest = link.dest.trim();
         let image = link.kind == LinkKind::Image;
-        if !crate::repo::links::scheme_kept(dest) {
-            if image {
+        match crate::repo::links::verdict(dest) {
+            Verdict::Kept if image && link.html && crate::repo::links::is_remote(dest) => {
+                // A picture in Markdown from another site becomes a link to it; one written
+                // in HTML loses its address.
+                out.push(
+                    finding(
+                        &HTML_REMOVED,
+                        sop,
+                        link.span,
+                        "readers will not see this picture: the site loads no picture from another site, and removes the address of one written as `<img>`",
+                    )
+                    .label("picture removed on the site")
+                    .help("save the picture in the repository and show it with `![description](path/to/picture.png)`, or write `![description](https://…)`, which the page shows as a link to the picture"),
+                );
+                continue;
+            }
+            Verdict::Kept => {}
+            Verdict::Scheme(_) if image => {
                 not_published(
                     sop,
                     dest,
@@ -627,10 +665,26 @@ fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                     "its address is not a web address the site can show",
                     out,
                 );
-            } else {
-                out.push(link_removed(sop, dest, link.span));
+                continue;
             }
-            continue;
+            Verdict::Invalid(why) if image => {
+                not_published(
+                    sop,
+                    dest,
+                    link.span,
+                    &format!("its address is not valid: {why}"),
+                    out,
+                );
+                continue;
+            }
+            Verdict::Scheme(scheme) => {
+                out.push(link_removed(sop, dest, &scheme, link.span));
+                continue;
+            }
+            Verdict::Invalid(why) => {
+                out.push(link_invalid(sop, dest, why, link.span));
+                continue;
+            }
         }
         let (path, fragment) = match Dest::parse(dest) {
             Dest::Empty | Dest::External => continue,

@@ -179,6 +179,61 @@ fn find_ascii_ci(raw: &str, from: usize, needle: &str) -> Option<usize> {
         .map(|i| from + i)
 }
 
+impl UrlAttribute {
+    /// The attribute's value in `raw` (the fragment it was read from) as the browser and the
+    /// site's sanitiser read it: every character reference decoded by the HTML tokenizer
+    /// ammonia parses with, named ones included (`javascript&colon;`, `java&Tab;script:`,
+    /// `&#58` without its `;`), and in an attribute's own way (`a&copy=1` stays as written).
+    /// Lint and the site both read a link's address here, so they cannot disagree about it.
+    pub(crate) fn decoded<'r>(&self, raw: &'r str) -> std::borrow::Cow<'r, str> {
+        let written = raw.get(self.value.clone()).unwrap_or_default();
+        if !written.contains('&') && !written.contains('\0') {
+            return std::borrow::Cow::Borrowed(written);
+        }
+        std::borrow::Cow::Owned(tokenize_value(written, self.quote))
+    }
+}
+
+/// `written`, the value of an attribute quoted with `quote` (`None`: unquoted), as html5ever's
+/// tokenizer reads it in a tag of its own.
+fn tokenize_value(written: &str, quote: Option<char>) -> String {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{
+        BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    };
+
+    /// Keeps the value of the first attribute of the first tag.
+    #[derive(Default)]
+    struct FirstValue(std::cell::RefCell<Option<String>>);
+
+    impl TokenSink for FirstValue {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::TagToken(tag) = token
+                && let Some(attr) = tag.attrs.first()
+            {
+                self.0
+                    .borrow_mut()
+                    .get_or_insert_with(|| attr.value.to_string());
+            }
+            TokenSinkResult::Continue
+        }
+    }
+
+    let q = quote.map(String::from).unwrap_or_default();
+    let tag = format!("<a v={q}{written}{q}>");
+    let tokenizer = Tokenizer::new(FirstValue::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(&tag));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer
+        .sink
+        .0
+        .take()
+        .unwrap_or_else(|| decode_entities(written).into_owned())
+}
+
 /// `value` of an HTML attribute with its character references decoded (`&amp;` → `&`).
 pub(crate) fn decode_entities(value: &str) -> std::borrow::Cow<'_, str> {
     if !value.contains('&') {
@@ -256,6 +311,33 @@ mod tests {
         let found = url_attributes(r#"  src="a.png">after"#, &mut state);
         assert_eq!(found.first().map(|a| a.name.as_str()), Some("src"));
         assert_eq!(state.open_tag, None);
+    }
+
+    #[test]
+    fn values_are_decoded_as_the_browser_decodes_them() {
+        let decoded = |raw: &str| {
+            let mut state = RawState::default();
+            url_attributes(raw, &mut state)
+                .first()
+                .map(|a| a.decoded(raw).into_owned())
+        };
+        for (raw, value) in [
+            (
+                "<a href=\"javascript&colon;alert(1)\">",
+                "javascript:alert(1)",
+            ),
+            ("<a href='java&Tab;script:x'>", "java\tscript:x"),
+            ("<a href=javascript&#58x>", "javascript:x"),
+            ("<a href=\"javascript&#x0003A;x\">", "javascript:x"),
+            ("<a href=\"a&amp;b.md\">", "a&b.md"),
+            ("<a href=\"a&b.md\">", "a&b.md"),
+            // In an attribute a named reference without `;` before `=` or a letter stays.
+            ("<a href=\"?a=1&copy=2\">", "?a=1&copy=2"),
+            ("<a href=\"a&copy.md\">", "a\u{a9}.md"),
+            ("<img src=\"plain.png\">", "plain.png"),
+        ] {
+            assert_eq!(decoded(raw).as_deref(), Some(value), "{raw}");
+        }
     }
 
     #[test]

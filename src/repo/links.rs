@@ -149,9 +149,66 @@ pub fn url_scheme(url: &str) -> Option<String> {
     None
 }
 
-/// Whether the site keeps a link to `url`: relative, or with one of [`KEPT_SCHEMES`].
+/// What the site does with a link or image address written in an SOP (character references
+/// decoded, as [`crate::repo::html::UrlAttribute::decoded`] and Markdown give it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Kept: relative, or a valid address with one of [`KEPT_SCHEMES`].
+    Kept,
+    /// Removed: its scheme (lowercase, as [`url_scheme`] reads it) is not kept.
+    Scheme(String),
+    /// Removed: its scheme is kept, but it is not a valid address; what is wrong, in words.
+    Invalid(&'static str),
+}
+
+/// What the site does with `url`. The site's sanitiser (ammonia) reads an address with the
+/// `url` crate, as browsers read it, and keeps it only when that finds no scheme (a relative
+/// link) or a valid address with a kept scheme: `slack://a" onclick="x` goes, because a
+/// quote or space cannot be part of a host name. The site drops what this does not keep
+/// before the sanitiser sees it (so a page without raw HTML, which skips the sanitiser, drops
+/// the same links), and lint reports it: one decision for both.
+pub fn verdict(url: &str) -> Verdict {
+    // Most links have no scheme and end here at their first character.
+    let Some(scheme) = url_scheme(url) else {
+        return Verdict::Kept;
+    };
+    if !KEPT_SCHEMES.contains(&scheme.as_str()) {
+        return Verdict::Scheme(scheme);
+    }
+    use ammonia::url::{ParseError, Url};
+    match Url::parse(url) {
+        // No scheme for the URL parser (`ht tps://x`): a relative link, as browsers read it.
+        Ok(_) | Err(ParseError::RelativeUrlWithoutBase) => Verdict::Kept,
+        Err(ParseError::InvalidDomainCharacter) => Verdict::Invalid(
+            "its host name (after `//`, up to the next `/`) holds a space or another character no host name can have",
+        ),
+        Err(ParseError::EmptyHost) => Verdict::Invalid("it names no host after `//`"),
+        Err(ParseError::InvalidPort) => Verdict::Invalid(
+            "its port (the number after the host name's `:`) is not a number from 0 to 65535",
+        ),
+        Err(ParseError::InvalidIpv4Address) => Verdict::Invalid("its IP address is not valid"),
+        Err(ParseError::InvalidIpv6Address) => {
+            Verdict::Invalid("its IPv6 address (between `[` and `]`) is not valid")
+        }
+        Err(ParseError::IdnaError) => Verdict::Invalid(
+            "its host name (after `//`, up to the next `/`) holds a space or another character no host name can have, or is not a valid international domain name",
+        ),
+        Err(_) => Verdict::Invalid("it is not a valid address"),
+    }
+}
+
+/// Whether the site keeps a link to `url` ([`verdict`]).
 pub fn scheme_kept(url: &str) -> bool {
-    url_scheme(url).is_none_or(|s| KEPT_SCHEMES.contains(&s.as_str()))
+    verdict(url) == Verdict::Kept
+}
+
+/// Whether `url` names a file on another site (`https://…`, `//host/…`), which a page must not
+/// load: the site leaves out a picture written in raw HTML at such an address, and lint says so.
+pub fn is_remote(url: &str) -> bool {
+    let url = url.trim();
+    url.starts_with("//")
+        || url.starts_with("\\\\")
+        || matches!(url_scheme(url).as_deref(), Some("http" | "https"))
 }
 
 /// Whether `dest` starts with a URL scheme (`https:`, `mailto:`, `tel:`).
@@ -618,6 +675,22 @@ mod tests {
             assert!(!scheme_kept(dropped), "{dropped}");
         }
         assert_eq!(url_scheme("Java\nScript:x").as_deref(), Some("javascript"));
+        // A kept scheme is not enough: the address must be valid, as the sanitiser reads it.
+        for invalid in [
+            "slack://a\" onclick=\"alert(1)",
+            "https://exa mple.com/",
+            "https://x:99999/",
+            "https://",
+            "http://[::1/",
+        ] {
+            assert!(
+                matches!(verdict(invalid), Verdict::Invalid(_)),
+                "{invalid}: {:?}",
+                verdict(invalid)
+            );
+        }
+        assert_eq!(verdict("ht tps://x"), Verdict::Kept);
+        assert_eq!(verdict("ZOOMMTG:x"), Verdict::Scheme("zoommtg".into()));
         let doc = include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/docs/rules/html-removed.md"

@@ -75,6 +75,8 @@ pub struct Link {
     /// A wiki link (`[[Page]]`, `![[x.png]]`): its text at `span` says where it leads
     /// ([`super::wiki::WikiLink::parse`]), not `dest`.
     pub wiki: bool,
+    /// Written in raw HTML (`<a href>`, `<img src>`), not in Markdown.
+    pub html: bool,
 }
 
 /// A list (bulleted or numbered), nested ones included.
@@ -340,9 +342,10 @@ impl<'t> OutlineReader<'t> {
                     };
                     out.links.push(Link {
                         kind,
-                        dest: super::html::decode_entities(&raw[attr.value]).into_owned(),
+                        dest: attr.decoded(raw).into_owned(),
                         span: at,
                         wiki: false,
+                        html: true,
                     });
                 }
             }
@@ -459,6 +462,7 @@ impl<'t> OutlineReader<'t> {
                         dest,
                         span: Span::new(start, span.end),
                         wiki,
+                        html: false,
                     });
                 }
             }

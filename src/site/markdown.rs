@@ -15,7 +15,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use super::literal::{self, Block, Piece, Prompts};
 use crate::repo::anchors::{AnchorRule, Anchors};
-use crate::repo::html::{RawState, decode_entities, url_attributes};
+use crate::repo::html::{RawState, url_attributes};
 use crate::repo::markdown::{OutlineReader, level_number, options};
 use crate::repo::mkdocs::Marker;
 use crate::repo::mkdocs::Prepared;
@@ -464,7 +464,7 @@ fn render_into(
                 dest_url,
                 title,
                 id,
-            }) if is_remote(&dest_url) => {
+            }) if crate::repo::links::is_remote(&dest_url) => {
                 // The page loads nothing from other sites: a picture hosted elsewhere becomes
                 // a link to it, which the reader may follow.
                 open.push(false);
@@ -890,9 +890,8 @@ fn raw_links<'e>(
         if !wanted {
             continue;
         }
-        let written = &raw[attr.value.clone()];
-        let decoded = decode_entities(written);
-        let target = if attr.tag == "img" && is_remote(&decoded) {
+        let decoded = attr.decoded(&raw);
+        let target = if attr.tag == "img" && crate::repo::links::is_remote(&decoded) {
             // The page loads nothing from other sites.
             Target::Drop
         } else {
@@ -1008,18 +1007,6 @@ fn site_image(src: &str) -> bool {
     rest.starts_with("files/")
         || src.starts_with(super::links::SVG_DATA_URL)
         || src.starts_with("sop-inline-")
-}
-
-/// Whether `url` names a file on another site (`https://…`, `//host/…`), which a page must
-/// not load.
-fn is_remote(url: &str) -> bool {
-    let url = url.trim();
-    url.starts_with("//")
-        || url.starts_with("\\\\")
-        || matches!(
-            crate::repo::links::url_scheme(url).as_deref(),
-            Some("http" | "https")
-        )
 }
 
 /// Whether `url` is safe to link to: relative, or with a scheme of
@@ -1427,6 +1414,53 @@ mod tests {
                 "{html}"
             );
             assert!(html.contains("Nested</label></li>"), "{html}");
+        }
+    }
+
+    /// A link written in raw HTML is on the page exactly when lint (the outline's address and
+    /// [`crate::repo::links::verdict`]) calls it kept; and the sanitiser, which parses the HTML
+    /// itself, never removes one lint keeps.
+    #[test]
+    fn the_page_keeps_exactly_the_links_lint_calls_kept() {
+        for written in [
+            "\"javascript&colon;alert(1)\"",
+            "'java&Tab;script:x'",
+            "JAVASCRIPT&#58x",
+            "\"&#x6A;avascript:x\"",
+            "\"javascript&#0000058;x\"",
+            "\"vbscript&#x3A;x\"",
+            "\"data&colon;text/html,x\"",
+            "'slack://a\" onclick=\"alert(1)'",
+            "\"https://exa mple.com/\"",
+            "\"https://x:99999/\"",
+            "\"https://\"",
+            "\"http://[::1/\"",
+            "\"java script:x\"",
+            "\"mailto:a@b.c\"",
+            "\"tel:+49 30 1\"",
+            "\"slack://channel?team=T01&amp;id=C02\"",
+            "\"https&colon;//example.com/\"",
+            "\"msteams:&#x2F;l/x\"",
+            "\"../a&amp;b.md\"",
+            "\"a&copy=1\"",
+        ] {
+            let sop = Sop::parse(
+                "sops/a/SOP-0001-a.md".into(),
+                format!("---\nid: SOP-0001\n---\nGo <a href={written}>there</a>.\n"),
+                "SOP",
+            );
+            let dest = sop.outline().links.first().map(|l| l.dest.clone());
+            let lint_keeps = dest.as_deref().is_some_and(crate::repo::links::scheme_kept);
+            let html = render(&sop, &KeepAll, &BodyWords::english()).html;
+            assert_eq!(
+                html.contains("href="),
+                lint_keeps,
+                "{written}: lint read {dest:?}; the page is {html}"
+            );
+            let alone = SANITIZER
+                .clean(&format!("<a href={written}>x</a>"))
+                .to_string();
+            assert!(!lint_keeps || alone.contains("href="), "{written}: {alone}");
         }
     }
 

@@ -388,3 +388,173 @@ fn links_to_work_apps_are_kept_and_every_link_the_site_drops_is_reported() {
     }
     assert!(page.contains("the Zoom room") && page.contains("old checker"));
 }
+
+// Links in raw HTML are read as the browser and the site's sanitiser read them: character
+// references decoded, named ones included, in double-quoted, single-quoted and unquoted
+// values. `javascript&colon;` once got `link-broken` ("the file does not exist") while the
+// site dropped it as a script, and `slack://a" onclick="…"` (no valid address: a space in its
+// host name) vanished from the page with no finding. Each line is one case; lint reports a
+// link on its line exactly when the page has no address for it.
+#[test]
+fn links_in_raw_html_are_read_as_the_site_reads_them_and_lint_says_what_it_drops() {
+    let cases = [
+        ("colon", "<a href=\"javascript&colon;alert(1)\">colon</a>"),
+        ("tab", "<a href='java&Tab;script:alert(2)'>tab</a>"),
+        ("caps", "<a href=JAVASCRIPT&#58alert(3)>caps</a>"),
+        ("hex", "<a href=\"vbscript&#x3A;msgbox(4)\">hex</a>"),
+        (
+            "quote",
+            "<a href='slack://a\" onclick=\"alert(5)'>quote</a>",
+        ),
+        ("space", "<a href=\"https://exa mple.com/x\">space</a>"),
+        ("mdspace", "[mdspace](<https://exa mple.com/y>)"),
+        ("plus", "<a href=\"../b/SOP-0002-a&plus;b.md\">plus</a>"),
+        ("amp", "<a href='../b/a&amp;b.pdf'>amp</a>"),
+        (
+            "slackok",
+            "<a href=\"slack://channel?team=T01&amp;id=C02\">slackok</a>",
+        ),
+        (
+            "datapic",
+            "<img src=\"data&colon;image/png;base64,AAAA\" alt=\"datapic\">",
+        ),
+        (
+            "farpic",
+            "<img src='https&colon;//cdn.example.com/flow.png' alt=\"farpic\">",
+        ),
+    ];
+    let body: String = cases
+        .iter()
+        .map(|(name, html)| format!("Case {name}: {html}\n\n"))
+        .collect();
+    let repo = repo("", &body, "sops/b/SOP-0002-a+b.md", "");
+    repo.write("sops/b/a&b.pdf", "%PDF-1.4\n");
+    repo.commit("add the form");
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let on = |name: &str| -> Vec<(String, String, String)> {
+        let line = line_of(&repo, &format!("Case {name}:"));
+        findings
+            .iter()
+            .filter(|f| {
+                f["line"].as_u64() == Some(line)
+                    && f["file"].as_str().is_some_and(|p| p.contains("SOP-0001"))
+            })
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                    f["help"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let script = |scheme: &str| {
+        format!(
+            "readers will not have this link: the site removes links to `{scheme}:` addresses and shows only the link's text"
+        )
+    };
+    for (name, scheme) in [
+        ("colon", "javascript"),
+        ("tab", "javascript"),
+        ("caps", "javascript"),
+        ("hex", "vbscript"),
+    ] {
+        let got = on(name);
+        assert_eq!(got.len(), 1, "{name}: {got:#?}");
+        assert_eq!(
+            (got[0].0.as_str(), got[0].1.as_str()),
+            ("html-removed", script(scheme).as_str()),
+            "{name}"
+        );
+        assert!(
+            got[0].2.starts_with("scripts never run on the site"),
+            "{name}: {got:#?}"
+        );
+    }
+    for (name, dest) in [
+        ("quote", "slack://a\" onclick=\"alert(5)"),
+        ("space", "https://exa mple.com/x"),
+        ("mdspace", "https://exa mple.com/y"),
+    ] {
+        let got = on(name);
+        assert_eq!(got.len(), 1, "{name}: {got:#?}");
+        assert_eq!(
+            (got[0].0.as_str(), got[0].1.as_str()),
+            (
+                "html-removed",
+                format!("readers will not have this link: `{dest}` is not a valid address, so the site removes the link and shows only its text").as_str()
+            ),
+            "{name}"
+        );
+        assert!(
+            got[0].2.starts_with("its host name (after `//`, up to the next `/`) holds a space or another character no host name can have"),
+            "{name}: {got:#?}"
+        );
+    }
+    for name in ["plus", "amp", "slackok"] {
+        assert_eq!(on(name), [], "{name}");
+    }
+    assert_eq!(
+        on("datapic"),
+        [(
+            "image-not-published".to_string(),
+            "the image `data:image/png;base64,AAAA` would be left out of the site: its address is not a web address the site can show".to_string(),
+            "point the image at a picture file inside the repository, such as `../../assets/img/flow.png` (a picture on another site is shown as a link to it)".to_string()
+        )]
+    );
+    assert_eq!(
+        on("farpic"),
+        [(
+            "html-removed".to_string(),
+            "readers will not see this picture: the site loads no picture from another site, and removes the address of one written as `<img>`".to_string(),
+            "save the picture in the repository and show it with `![description](path/to/picture.png)`, or write `![description](https://…)`, which the page shows as a link to the picture".to_string()
+        )]
+    );
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "link-broken"),
+        "{findings:#?}"
+    );
+
+    // The page: a link lint reported has no address, and every other one keeps its own.
+    let site = publish(&repo);
+    let page = page(&site, "sops/SOP-0001.html");
+    for (name, _) in cases {
+        let tag = if name.ends_with("pic") {
+            let at = page.find(&format!("alt=\"{name}\"")).unwrap();
+            &page[page[..at].rfind('<').unwrap()..at + page[at..].find('>').unwrap()]
+        } else if let Some(at) = page.find(&format!(">{name}</a>")) {
+            &page[page[..at].rfind("<a").unwrap()..at]
+        } else {
+            // A Markdown link the site drops is its text alone.
+            assert!(
+                page.contains(&format!("Case {name}: {name}")),
+                "{name}:\n{page}"
+            );
+            ""
+        };
+        let has_address = tag.contains("href=") || tag.contains("src=");
+        assert_eq!(has_address, on(name).is_empty(), "{name}: {tag}");
+    }
+    assert!(
+        page.contains("href=\"slack://channel?team=T01&amp;id=C02\""),
+        "{page}"
+    );
+    for gone in [
+        "javascript",
+        "vbscript",
+        "onclick",
+        "exa mple",
+        "data:image",
+        "cdn.example",
+    ] {
+        assert!(
+            !page.to_ascii_lowercase().contains(gone),
+            "{gone} in:\n{page}"
+        );
+    }
+}
