@@ -2,8 +2,8 @@
 //! older than the source's current version.
 
 use crate::diag::Finding;
-use crate::repo::Sop;
 use crate::repo::sop::is_language_tag;
+use crate::repo::{Sop, Status};
 
 use super::registry::*;
 use super::{Cx, finding};
@@ -98,6 +98,44 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         );
         return;
     };
+    match source_version(cx, id, source, &version) {
+        Of::Approved | Of::Unchecked => {}
+        Of::Unknown(known) => {
+            out.push(
+                finding(
+                    &TRANSLATION_VERSION_UNKNOWN,
+                    sop,
+                    of.span,
+                    format!("`{id}` has no version {version}: {known}"),
+                )
+                .label("no such version")
+                .help(format!(
+                    "set `translation_of` to the version of `{id}` you translated, for example `translation_of: {id}@{}`",
+                    source.version().map_or_else(|| "1.0.0".to_string(), |v| v.to_string())
+                )),
+            );
+            return;
+        }
+        Of::Unapproved(why) => {
+            if sop.status() == Some(Status::Approved) {
+                out.push(
+                    finding(
+                        &TRANSLATION_OF_UNAPPROVED,
+                        sop,
+                        of.span,
+                        format!(
+                            "this approved translation translates `{id}` version {version}, which {why}: the site leaves it out"
+                        ),
+                    )
+                    .label("a version nobody approved")
+                    .help(format!(
+                        "translate a version of `{id}` that was approved and set `translation_of` to it, or get its text approved (`sop release {} --patch -m \"...\" --approve`) and translate the version that release makes",
+                        crate::words::shell_word(id)
+                    )),
+                );
+            }
+        }
+    }
     if let Some(current) = source.version()
         && current > version
     {
@@ -117,6 +155,88 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             )),
         );
     }
+}
+
+/// What the source says about the version a translation declares.
+enum Of {
+    /// A version whose text was approved (or retired).
+    Approved,
+    /// A version whose text was never approved: why, as "was released without approval".
+    Unapproved(String),
+    /// No version of the source: the versions it has, as a clause ("its only version is 0.2.0").
+    Unknown(String),
+    /// An older version of a source without releases: nothing records whether it was approved.
+    Unchecked,
+}
+
+/// Whether `version` of the source `id` (its working copy `source`) was approved: read from
+/// its release tags in git, else from the working copy.
+fn source_version(cx: &Cx<'_>, id: &str, source: &Sop, version: &semver::Version) -> Of {
+    let in_force = |s: Option<Status>| matches!(s, Some(Status::Approved | Status::Retired));
+    let current = source.version();
+    let git = crate::git::Repo::open(&cx.repo.root).ok().flatten();
+    let releases = git
+        .as_ref()
+        .and_then(|g| g.releases_of(cx.settings, id).ok())
+        .unwrap_or_default();
+    let parse = |v: &str| semver::Version::parse(v.trim().trim_start_matches('v')).ok();
+    if let Some(r) = releases
+        .iter()
+        .find(|r| parse(&r.version).as_ref() == Some(version))
+    {
+        // The status of the text at the tag, as `sop publish` reads it; the approvals the tag
+        // records when that text cannot be read.
+        let at_tag = git
+            .as_ref()
+            .and_then(|g| g.file_at_tag(&r.tag, &source.path).ok().flatten())
+            .map(|text| Sop::parse_in(source.path.clone(), text, cx.settings).status());
+        let approved = match at_tag {
+            Some(status) => in_force(status),
+            None => !r.approvals.is_empty(),
+        };
+        return if approved {
+            Of::Approved
+        } else {
+            Of::Unapproved("was released without approval".to_string())
+        };
+    }
+    if current.as_ref() == Some(version) {
+        return if !releases.is_empty() {
+            Of::Unapproved("is not released as approved yet".to_string())
+        } else if in_force(source.status()) {
+            Of::Approved
+        } else {
+            Of::Unapproved(format!(
+                "is not approved yet ({})",
+                crate::site::select::it_is(source.status())
+            ))
+        };
+    }
+    if current.as_ref().is_some_and(|c| version < c) {
+        // Never released: newer than the last release that records approvers, it was never
+        // approved; older, nothing records whether it was (it may be from before the first
+        // release).
+        let approved = releases
+            .iter()
+            .filter(|r| !r.approvals.is_empty())
+            .filter_map(|r| parse(&r.version))
+            .max();
+        return match approved {
+            Some(a) if version > &a => Of::Unapproved("was never released as approved".to_string()),
+            _ => Of::Unchecked,
+        };
+    }
+    let mut known: Vec<semver::Version> =
+        releases.iter().filter_map(|r| parse(&r.version)).collect();
+    known.extend(current);
+    known.sort();
+    known.dedup();
+    let words: Vec<String> = known.iter().map(ToString::to_string).collect();
+    Of::Unknown(match words.as_slice() {
+        [] => "it has none yet".to_string(),
+        [one] => format!("its only version is {one}"),
+        _ => format!("its versions are {}", words.join(", ")),
+    })
 }
 
 /// Where the translator sees what changed in `id` since `version` (the version translated) up
