@@ -53,7 +53,7 @@ fn the_spanish_page_speaks_spanish_and_the_english_one_links_to_espanol() {
         ">Próxima revisión<",
         ">Historial de revisiones<",
         "Ir al contenido",
-        "Traducción (Español). La versión de referencia es la original en English.",
+        "Traducción (español). La versión de referencia es la original en inglés.",
         ">Leer el original<",
         "badge status-approved\">aprobado<",
     ] {
