@@ -835,3 +835,33 @@ fn a_draft_translation_left_out_is_named() {
         "{stderr}"
     );
 }
+
+/// Field test r18: a translation's periodic review is its source's. Lint gave a translation a
+/// `review-overdue` of its own that `sop review <ID>` (which records the source's review) could
+/// never clear, while `sop due` and `sop stats` did not list it; its page showed its own dates.
+#[test]
+fn a_translations_review_is_its_sources() {
+    let repo = bilingual();
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("effective: 2026-03-01", "effective: 2020-01-01"),
+    );
+    repo.commit("es from 2020");
+    let (found, _) = lint_rule(&repo, "review-overdue");
+    assert!(found.is_empty(), "{found:#?}");
+    let due = repo.sop().args(["due"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&due.stdout).contains("es.md"),
+        "{due:?}"
+    );
+    publish_notes(&repo);
+    let site = crate::publish::tree(&repo.path("site"));
+    let es_page = page(&site, "sops/SOP-0001.es.html");
+    let en_page = page(&site, "sops/SOP-0001.html");
+    assert!(
+        en_page.contains("2027-03-01") && es_page.contains("2027-03-01"),
+        "the source's next review on both pages:\n{es_page}"
+    );
+    assert!(!es_page.contains("2021-01-01"), "{es_page}");
+}

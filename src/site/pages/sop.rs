@@ -416,7 +416,7 @@ impl Build<'_> {
             approvals,
             approvals_recorded,
             effective: text(sop.meta.effective.as_ref()),
-            last_reviewed: text(sop.meta.last_reviewed.as_ref()),
+            last_reviewed: text(reviewed.meta.last_reviewed.as_ref()),
             next_review: review.next,
             due_soon_from: review.due_soon_from,
             review_state: review.state.as_str().to_string(),
