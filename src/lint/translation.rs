@@ -174,32 +174,43 @@ enum Of {
 fn source_version(cx: &Cx<'_>, id: &str, source: &Sop, version: &semver::Version) -> Of {
     let in_force = |s: Option<Status>| matches!(s, Some(Status::Approved | Status::Retired));
     let current = source.version();
-    let git = crate::git::Repo::open(&cx.repo.root).ok().flatten();
-    let releases = git
+    let git = cx
+        .git
+        .get_or_init(|| {
+            crate::git::Repo::open(&cx.repo.root)
+                .ok()
+                .flatten()
+                .map(std::sync::Mutex::new)
+        })
         .as_ref()
-        .and_then(|g| g.releases_of(cx.settings, id).ok())
-        .unwrap_or_default();
-    let parse = |v: &str| semver::Version::parse(v.trim().trim_start_matches('v')).ok();
-    if let Some(r) = releases
-        .iter()
-        .find(|r| parse(&r.version).as_ref() == Some(version))
+        .map(|g| g.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    // The release of that version, found by its tag's name: no walk over every tag.
+    let tag = cx.settings.tag_name(id, &version.to_string());
+    if let Some(r) = git
+        .as_ref()
+        .and_then(|g| g.tag_release(&tag).ok().flatten())
     {
-        // The status of the text at the tag, as `sop publish` reads it; the approvals the tag
-        // records when that text cannot be read.
-        let at_tag = git
-            .as_ref()
-            .and_then(|g| g.file_at_tag(&r.tag, &source.path).ok().flatten())
-            .map(|text| Sop::parse_in(source.path.clone(), text, cx.settings).status());
-        let approved = match at_tag {
-            Some(status) => in_force(status),
-            None => !r.approvals.is_empty(),
-        };
+        // A release that records approvers was approved (`sop release --approve`); else the
+        // status of the text at its tag, as `sop publish` reads it (a release made before
+        // approvals were recorded).
+        let approved = !r.approvals.is_empty()
+            || git
+                .as_ref()
+                .and_then(|g| g.file_at_tag(&tag, &source.path).ok().flatten())
+                .is_some_and(|text| {
+                    in_force(Sop::parse_in(source.path.clone(), text, cx.settings).status())
+                });
         return if approved {
             Of::Approved
         } else {
             Of::Unapproved("was released without approval".to_string())
         };
     }
+    let releases = git
+        .as_ref()
+        .and_then(|g| g.releases_of(cx.settings, id).ok())
+        .unwrap_or_default();
+    let parse = |v: &str| semver::Version::parse(v.trim().trim_start_matches('v')).ok();
     if current.as_ref() == Some(version) {
         return if !releases.is_empty() {
             Of::Unapproved("is not released as approved yet".to_string())
