@@ -127,6 +127,12 @@ fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {
 }
 
 fn review_dates(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    // A translation's periodic review is its source's (as its releases and approvals are):
+    // `sop review <ID>`, `sop due` and `sop stats` know the source alone, and a translation
+    // whose source changed since is `translation-stale`.
+    if sop.is_translation() {
+        return;
+    }
     let Some(next) = sop.next_review(cx.settings) else {
         return;
     };

@@ -531,6 +531,8 @@ pub(crate) struct Cx<'a> {
     prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
     /// The names wiki links find documents and files by, made when the first one is met.
     wiki: crate::repo::wiki::LazyIndex<'a>,
+    /// The git repository, opened when a translation's rules first ask (`None` outside git).
+    git: std::sync::OnceLock<Option<std::sync::Mutex<crate::git::Repo>>>,
 }
 
 impl<'a> Cx<'a> {
@@ -585,6 +587,7 @@ impl<'a> Cx<'a> {
                 .map(|(name, ty)| (name.as_str(), structure::section_lookup(ty)))
                 .collect(),
             tracked: std::sync::Arc::clone(&tracked),
+            git: std::sync::OnceLock::new(),
             prompts,
             // The files git tracks are read once, for the wiki names and the file checks.
             wiki: crate::repo::wiki::LazyIndex::new(move || {

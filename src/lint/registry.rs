@@ -241,6 +241,12 @@ rules! {
     TRANSLATION_OF_INVALID = "translation-of-invalid", Translation, Error, fix: false,
     "translation_of is missing or not of the form ID@VERSION";
 
+    TRANSLATION_VERSION_UNKNOWN = "translation-version-unknown", Translation, Error, fix: false,
+    "translation_of names a version its source never had";
+
+    TRANSLATION_OF_UNAPPROVED = "translation-of-unapproved", Translation, Error, fix: false,
+    "an approved translation translates a version of its source that was never approved";
+
     VERSION_NOT_BUMPED = "version-not-bumped", PullRequest, Error, fix: false,
     "an SOP changed since the base revision but its version did not go up";
 

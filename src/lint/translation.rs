@@ -2,8 +2,8 @@
 //! older than the source's current version.
 
 use crate::diag::Finding;
-use crate::repo::Sop;
 use crate::repo::sop::is_language_tag;
+use crate::repo::{Sop, Status};
 
 use super::registry::*;
 use super::{Cx, finding};
@@ -98,6 +98,44 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         );
         return;
     };
+    match source_version(cx, id, source, &version) {
+        Of::Approved | Of::Unchecked => {}
+        Of::Unknown(known) => {
+            out.push(
+                finding(
+                    &TRANSLATION_VERSION_UNKNOWN,
+                    sop,
+                    of.span,
+                    format!("`{id}` has no version {version}: {known}"),
+                )
+                .label("no such version")
+                .help(format!(
+                    "set `translation_of` to the version of `{id}` you translated, for example `translation_of: {id}@{}`",
+                    source.version().map_or_else(|| "1.0.0".to_string(), |v| v.to_string())
+                )),
+            );
+            return;
+        }
+        Of::Unapproved(why) => {
+            if sop.status() == Some(Status::Approved) {
+                out.push(
+                    finding(
+                        &TRANSLATION_OF_UNAPPROVED,
+                        sop,
+                        of.span,
+                        format!(
+                            "this approved translation translates `{id}` version {version}, which {why}: the site leaves it out"
+                        ),
+                    )
+                    .label("a version nobody approved")
+                    .help(format!(
+                        "translate a version of `{id}` that was approved and set `translation_of` to it, or get its text approved (`sop release {} --patch -m \"...\" --approve`) and translate the version that release makes",
+                        crate::words::shell_word(id)
+                    )),
+                );
+            }
+        }
+    }
     if let Some(current) = source.version()
         && current > version
     {
@@ -117,6 +155,99 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             )),
         );
     }
+}
+
+/// What the source says about the version a translation declares.
+enum Of {
+    /// A version whose text was approved (or retired).
+    Approved,
+    /// A version whose text was never approved: why, as "was released without approval".
+    Unapproved(String),
+    /// No version of the source: the versions it has, as a clause ("its only version is 0.2.0").
+    Unknown(String),
+    /// An older version of a source without releases: nothing records whether it was approved.
+    Unchecked,
+}
+
+/// Whether `version` of the source `id` (its working copy `source`) was approved: read from
+/// its release tags in git, else from the working copy.
+fn source_version(cx: &Cx<'_>, id: &str, source: &Sop, version: &semver::Version) -> Of {
+    let in_force = |s: Option<Status>| matches!(s, Some(Status::Approved | Status::Retired));
+    let current = source.version();
+    let git = cx
+        .git
+        .get_or_init(|| {
+            crate::git::Repo::open(&cx.repo.root)
+                .ok()
+                .flatten()
+                .map(std::sync::Mutex::new)
+        })
+        .as_ref()
+        .map(|g| g.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    // The release of that version, found by its tag's name: no walk over every tag.
+    let tag = cx.settings.tag_name(id, &version.to_string());
+    if let Some(r) = git
+        .as_ref()
+        .and_then(|g| g.tag_release(&tag).ok().flatten())
+    {
+        // A release that records approvers was approved (`sop release --approve`); else the
+        // status of the text at its tag, as `sop publish` reads it (a release made before
+        // approvals were recorded).
+        let approved = !r.approvals.is_empty()
+            || git
+                .as_ref()
+                .and_then(|g| g.file_at_tag(&tag, &source.path).ok().flatten())
+                .is_some_and(|text| {
+                    in_force(Sop::parse_in(source.path.clone(), text, cx.settings).status())
+                });
+        return if approved {
+            Of::Approved
+        } else {
+            Of::Unapproved("was released without approval".to_string())
+        };
+    }
+    let releases = git
+        .as_ref()
+        .and_then(|g| g.releases_of(cx.settings, id).ok())
+        .unwrap_or_default();
+    let parse = |v: &str| semver::Version::parse(v.trim().trim_start_matches('v')).ok();
+    if current.as_ref() == Some(version) {
+        return if !releases.is_empty() {
+            Of::Unapproved("is not released as approved yet".to_string())
+        } else if in_force(source.status()) {
+            Of::Approved
+        } else {
+            Of::Unapproved(format!(
+                "is not approved yet ({})",
+                crate::site::select::it_is(source.status())
+            ))
+        };
+    }
+    if current.as_ref().is_some_and(|c| version < c) {
+        // Never released: newer than the last release that records approvers, it was never
+        // approved; older, nothing records whether it was (it may be from before the first
+        // release).
+        let approved = releases
+            .iter()
+            .filter(|r| !r.approvals.is_empty())
+            .filter_map(|r| parse(&r.version))
+            .max();
+        return match approved {
+            Some(a) if version > &a => Of::Unapproved("was never released as approved".to_string()),
+            _ => Of::Unchecked,
+        };
+    }
+    let mut known: Vec<semver::Version> =
+        releases.iter().filter_map(|r| parse(&r.version)).collect();
+    known.extend(current);
+    known.sort();
+    known.dedup();
+    let words: Vec<String> = known.iter().map(ToString::to_string).collect();
+    Of::Unknown(match words.as_slice() {
+        [] => "it has none yet".to_string(),
+        [one] => format!("its only version is {one}"),
+        _ => format!("its versions are {}", words.join(", ")),
+    })
 }
 
 /// Where the translator sees what changed in `id` since `version` (the version translated) up

@@ -194,6 +194,29 @@ impl I18n {
     }
 }
 
+impl I18n {
+    /// The name of language `tag` in a sentence of a page in `lang` ("inglés" on a Spanish
+    /// page): the `[language]` table of the catalogues `lang` reads, a regional tag adding the
+    /// tag ("portugués (pt-BR)"); the language's own name ([`endonym`]) when no catalogue
+    /// names it.
+    pub fn language_name(&self, lang: &str, tag: &str) -> String {
+        let lower = tag.to_ascii_lowercase();
+        let base = lower.split('-').next().unwrap_or(&lower);
+        let key = format!("language.{base}");
+        let found = self.chain(lang).iter().find_map(|l| {
+            match self.catalogues.get(l)?.messages.get(&key)? {
+                Message::Text(t) => Some(t.clone()),
+                Message::Plural { .. } => None,
+            }
+        });
+        match found {
+            Some(name) if base == lower => name,
+            Some(name) => format!("{name} ({tag})"),
+            None => endonym(tag),
+        }
+    }
+}
+
 /// The interface texts of one language, for the code that writes texts itself (feeds, chart
 /// labels, notices).
 #[derive(Debug, Clone, Copy)]
@@ -819,6 +842,20 @@ mod tests {
             source = s.source();
         }
         assert!(message.contains("`nav.nope`"), "{message}");
+    }
+
+    #[test]
+    fn language_names_in_a_sentence_are_in_the_pages_language() {
+        let files = own(&[("i18n/de.toml", "[language]\nen = \"Englisch\"\n")]);
+        let i18n = I18n::load(&builtin(), &files).unwrap();
+        assert_eq!(i18n.language_name("es", "en"), "inglés");
+        assert_eq!(i18n.language_name("es-MX", "pt-BR"), "portugués (pt-BR)");
+        assert_eq!(i18n.language_name("en", "es"), "Spanish");
+        assert_eq!(i18n.language_name("de", "en"), "Englisch");
+        // Not named by the page's catalogues: English ones, then the language's own name.
+        assert_eq!(i18n.language_name("de", "fr"), "French");
+        assert_eq!(i18n.language_name("es", "kk"), "Қазақ тілі");
+        assert_eq!(i18n.language_name("es", "xx"), "xx");
     }
 
     #[test]

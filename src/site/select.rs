@@ -402,8 +402,24 @@ pub fn select<'a>(
             }
             let r = reader.as_deref_mut().map(|r| r as &mut dyn TextReader);
             let Some(shown) = translation_text(t, how, r, settings, &mut notes) else {
+                if !how.drafts && t.status() != Some(Status::Approved) {
+                    left_out.push(translation_left_out(
+                        t,
+                        language,
+                        &entry.id,
+                        &format!("it is not approved yet ({})", it_is(t.status())),
+                    ));
+                }
                 continue;
             };
+            // Published text is always text that was approved: a translation of a version of
+            // its source that was never approved (or never existed) is left out.
+            if !how.drafts
+                && let Some(why) = unapproved_source(entry, &shown, how.archived)
+            {
+                left_out.push(translation_left_out(t, language, &entry.id, &why));
+                continue;
+            }
             if !seen.insert(language.to_string()) {
                 notes.push(format!(
                     "`{}` is not published: another `{language}` translation of `{}` comes first",
@@ -482,6 +498,81 @@ fn translation_text<'a>(
             None
         }
     }
+}
+
+/// "the `es` translation of `SOP-0001` (`sops/x.es.md`) is not published: <why>".
+fn translation_left_out(t: &Sop, language: &str, id: &str, why: &str) -> String {
+    format!(
+        "the `{language}` translation of `{id}` (`{}`) is not published: {why}",
+        t.path
+    )
+}
+
+/// Why translation `t` must not be published beside `entry`: the source version it declares
+/// was released without approval, is newer than the version shown and was never released as
+/// approved, or is no version of the source at all. `None` when it translates an approved
+/// version, or an unreleased version older than the one shown (nothing records whether it was
+/// approved; it is shown as stale).
+/// `all_read`: every release of the source was read (else a release not read counts as
+/// approved when its tag records approvers).
+fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<String> {
+    let of = translated_version(t)?;
+    let id = entry.id.as_str();
+    let shown = entry.sop.version();
+    if shown.as_ref() == Some(&of) {
+        return None;
+    }
+    let version = |r: &Release| semver::Version::parse(r.version.trim()).ok();
+    if entry
+        .archived
+        .iter()
+        .any(|a| version(a.release).as_ref() == Some(&of))
+    {
+        return None;
+    }
+    let releases: &[Release] = entry.history.map_or(&[], |h| h.releases.as_slice());
+    let shown_words = shown.as_ref().map_or_else(String::new, |v| {
+        format!(" (the site shows its approved version {v})")
+    });
+    if let Some(r) = releases.iter().find(|r| version(r).as_ref() == Some(&of)) {
+        let read = entry.release_status.contains_key(&r.tag);
+        if !all_read && !read && !r.approvals.is_empty() {
+            return None;
+        }
+        return Some(format!(
+            "it translates version {of} of `{id}`, which was released without approval{shown_words}: translate an approved version, or get `{id}` approved with `sop release --approve` and translate that version"
+        ));
+    }
+    // A version never released, older than the one shown: nothing records whether it was
+    // approved (it may be from before the first release); it is shown as stale.
+    if shown.as_ref().is_some_and(|s| &of < s) {
+        return None;
+    }
+    let working = entry.working.version();
+    if working.as_ref() == Some(&of) {
+        return Some(format!(
+            "it translates version {of} of `{id}`, which is not released as approved yet{shown_words}: translate an approved version, or publish the translation once {of} is released with `sop release --approve`"
+        ));
+    }
+    if working.as_ref().is_some_and(|w| &of < w) {
+        return Some(format!(
+            "it translates version {of} of `{id}`, which was never released as approved{shown_words}: translate an approved version"
+        ));
+    }
+    let mut known: Vec<semver::Version> = releases.iter().filter_map(version).collect();
+    known.extend(shown);
+    known.extend(working);
+    known.sort();
+    known.dedup();
+    let known: Vec<String> = known.iter().map(ToString::to_string).collect();
+    Some(format!(
+        "it translates version {of} of `{id}`, but `{id}` has no version {of} (its versions: {}): set `translation_of` to the version you translated",
+        if known.is_empty() {
+            "none yet".to_string()
+        } else {
+            known.join(", ")
+        }
+    ))
 }
 
 /// The source version a translation declares (`translation_of: SOP-0001@2.1.0`).

@@ -53,7 +53,7 @@ fn the_spanish_page_speaks_spanish_and_the_english_one_links_to_espanol() {
         ">Próxima revisión<",
         ">Historial de revisiones<",
         "Ir al contenido",
-        "Traducción (Español). La versión de referencia es la original en English.",
+        "Traducción (español). La versión de referencia es la original en inglés.",
         ">Leer el original<",
         "badge status-approved\">aprobado<",
     ] {
@@ -672,4 +672,196 @@ fn an_arabic_sop_that_says_no_language_reads_right_to_left() {
     );
     let en = page(&site, "sops/SOP-0002.html");
     assert!(!en.contains("dir=\"rtl\""), "{en}");
+}
+
+/// `sop release SOP-0001 --version <version>`, with `--approve` when `approve`.
+fn release_source(repo: &SopRepo, version: &str, approve: bool) {
+    let mut cmd = repo.sop();
+    cmd.args(["release", "SOP-0001", "--version", version, "-m", "Release"]);
+    if approve {
+        cmd.args(["--approve", "--approver", "Lena Fischer"]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `sop publish --out site`: what it says on stderr (it must succeed).
+fn publish_notes(repo: &SopRepo) -> String {
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
+/// `sop lint --format json`: the findings of `rule`, and the exit code.
+fn lint_rule(repo: &SopRepo, rule: &str) -> (Vec<serde_json::Value>, i32) {
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .cloned()
+        .collect();
+    (found, out.status.code().unwrap_or(-1))
+}
+
+/// Field test r13: the source's 1.0.0 is approved, its 1.1.0 was released for review only. A
+/// translation of 1.1.0 that says `approved` is no approved text: the site leaves it out and
+/// says why (the English page shows 1.0.0), and lint reports it as an error.
+#[test]
+fn a_translation_of_a_version_nobody_approved_is_left_out_and_reported() {
+    let repo = bilingual();
+    release_source(&repo, "1.0.0", true);
+    let en = repo.read("sops/payments/SOP-0001-gift-refunds.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.md",
+        &en.replace("Use the macro.", "Close the account without asking."),
+    );
+    repo.commit("risky change");
+    release_source(&repo, "1.1.0", false);
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("SOP-0001@1.0.0", "SOP-0001@1.1.0")
+            .replace("version: 1.0.0", "version: 1.1.0")
+            .replace("Use the macro.", "Cerrar la cuenta sin preguntar."),
+    );
+    repo.commit("es of 1.1.0");
+
+    let stderr = publish_notes(&repo);
+    let site = crate::publish::tree(&repo.path("site"));
+    assert!(!site.contains_key("sops/SOP-0001.es.html"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the `es` translation of `SOP-0001` (`sops/payments/SOP-0001-gift-refunds.es.md`) is not published: it translates version 1.1.0 of `SOP-0001`, which was released without approval (the site shows its approved version 1.0.0)"
+        ),
+        "{stderr}"
+    );
+    let en = page(&site, "sops/SOP-0001.html");
+    assert!(!en.contains(">Español</a>"), "no link to a page left out");
+
+    let (found, code) = lint_rule(&repo, "translation-of-unapproved");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["severity"], "error");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`SOP-0001` version 1.1.0, which was released without approval"),
+        "{message}"
+    );
+    assert_eq!(code, 1);
+
+    // A draft translation may translate the version in review: no finding, not published.
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &repo
+            .read("sops/payments/SOP-0001-gift-refunds.es.md")
+            .replace("status: approved", "status: draft"),
+    );
+    assert!(lint_rule(&repo, "translation-of-unapproved").0.is_empty());
+
+    // The translation of the approved 1.0.0, the version the English page shows, is
+    // published as current.
+    repo.write("sops/payments/SOP-0001-gift-refunds.es.md", &es);
+    repo.commit("es of 1.0.0");
+    publish_notes(&repo);
+    let site = crate::publish::tree(&repo.path("site"));
+    let es_page = page(&site, "sops/SOP-0001.es.html");
+    assert!(es_page.contains("Use the macro."), "{es_page}");
+    assert!(!es_page.contains("desactualizada"), "{es_page}");
+    assert!(lint_rule(&repo, "translation-of-unapproved").0.is_empty());
+}
+
+/// Field test r14: `translation_of` names a version the source never had. Lint names the
+/// versions there are; the site does not publish it as a translation of a real version.
+#[test]
+fn a_translation_of_a_version_that_does_not_exist_is_reported_and_left_out() {
+    let repo = bilingual();
+    release_source(&repo, "1.0.0", true);
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("SOP-0001@1.0.0", "SOP-0001@9.0.0"),
+    );
+    repo.commit("es of 9.0.0");
+    let (found, code) = lint_rule(&repo, "translation-version-unknown");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0]["message"],
+        "`SOP-0001` has no version 9.0.0: its only version is 1.0.0"
+    );
+    assert_eq!(code, 1);
+    let stderr = publish_notes(&repo);
+    let site = crate::publish::tree(&repo.path("site"));
+    assert!(!site.contains_key("sops/SOP-0001.es.html"), "{stderr}");
+    assert!(
+        stderr.contains("but `SOP-0001` has no version 9.0.0 (its versions: 1.0.0)"),
+        "{stderr}"
+    );
+}
+
+/// Field test r2: a draft translation is left out with a note, as a draft SOP is.
+#[test]
+fn a_draft_translation_left_out_is_named() {
+    let repo = bilingual();
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("status: approved", "status: draft"),
+    );
+    repo.commit("es back to draft");
+    let stderr = publish_notes(&repo);
+    assert!(
+        stderr.contains(
+            "the `es` translation of `SOP-0001` (`sops/payments/SOP-0001-gift-refunds.es.md`) is not published: it is not approved yet (it is a draft)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`sop publish --drafts` previews"),
+        "{stderr}"
+    );
+}
+
+/// Field test r18: a translation's periodic review is its source's. Lint gave a translation a
+/// `review-overdue` of its own that `sop review <ID>` (which records the source's review) could
+/// never clear, while `sop due` and `sop stats` did not list it; its page showed its own dates.
+#[test]
+fn a_translations_review_is_its_sources() {
+    let repo = bilingual();
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("effective: 2026-03-01", "effective: 2020-01-01"),
+    );
+    repo.commit("es from 2020");
+    let (found, _) = lint_rule(&repo, "review-overdue");
+    assert!(found.is_empty(), "{found:#?}");
+    let due = repo.sop().args(["due"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&due.stdout).contains("es.md"),
+        "{due:?}"
+    );
+    publish_notes(&repo);
+    let site = crate::publish::tree(&repo.path("site"));
+    let es_page = page(&site, "sops/SOP-0001.es.html");
+    let en_page = page(&site, "sops/SOP-0001.html");
+    assert!(
+        en_page.contains("2027-03-01") && es_page.contains("2027-03-01"),
+        "the source's next review on both pages:\n{es_page}"
+    );
+    assert!(!es_page.contains("2021-01-01"), "{es_page}");
 }

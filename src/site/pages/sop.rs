@@ -73,8 +73,17 @@ impl Build<'_> {
                     lang,
                     "notice.translation",
                     &[
-                        ("language", &language_name(&t.language)),
-                        ("source", &language_name(self.language_of(entry.working))),
+                        (
+                            "language",
+                            &self.theme.i18n.language_name(lang, &t.language),
+                        ),
+                        (
+                            "source",
+                            &self
+                                .theme
+                                .i18n
+                                .language_name(lang, self.language_of(entry.working)),
+                        ),
                     ],
                 ),
                 link: Some(Link {
@@ -351,11 +360,17 @@ impl Build<'_> {
                 );
             }
         }
-        // An archived version is a record: its review dates are those of its time.
+        // An archived version is a record: its review dates are those of its time. A
+        // translation's periodic review is its source's (`sop review <ID>` records it there).
+        let reviewed: &Sop = if sop.is_translation() {
+            &entry.sop
+        } else {
+            sop
+        };
         let review = if archived {
             super::Review::default()
         } else {
-            self.review(sop)
+            self.review(reviewed)
         };
         let shows_the_release_in_force =
             release.is_some_and(|r| entry.release.is_some_and(|shown| shown.tag == r.tag));
@@ -401,7 +416,7 @@ impl Build<'_> {
             approvals,
             approvals_recorded,
             effective: text(sop.meta.effective.as_ref()),
-            last_reviewed: text(sop.meta.last_reviewed.as_ref()),
+            last_reviewed: text(reviewed.meta.last_reviewed.as_ref()),
             next_review: review.next,
             due_soon_from: review.due_soon_from,
             review_state: review.state.as_str().to_string(),
