@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::cli::{DueArgs, FailOn, ReportFormat};
-use crate::repo::dates::{self, Cadence};
+use crate::repo::dates::{self, Cadence, CadenceError};
 use crate::report::{self, DueReview, ReviewState};
 use crate::{Exit, Stop};
 
@@ -115,14 +115,21 @@ fn write_table(out: &mut impl Write, reviews: &[DueReview]) -> std::io::Result<(
 /// [`Stop::usage`] (exit 2) naming what was given and the forms that work.
 fn period(words: &[String]) -> anyhow::Result<Cadence> {
     let text = words.join(" ");
-    text.parse().map_err(|_| {
-        Stop::usage(
-            format!("`--within {text}` is not a period"),
-            Some(
-                "give a number and a unit: days, weeks, months or years, for example `--within 30d` or `--within 6 weeks`"
-                    .to_string(),
+    text.parse().map_err(|e| {
+        let (message, help) = match e {
+            CadenceError::Form(_) => (
+                format!("`--within {text}` is not a period"),
+                "give a number and a unit: days, weeks, months or years, for example `--within 30d` or `--within 6 weeks`".to_string(),
             ),
-        )
-        .into()
+            CadenceError::Zero(_) => (
+                format!("`--within {text}` is zero"),
+                "give at least one day: `--within 1d` lists the reviews due by tomorrow (overdue reviews are always listed)".to_string(),
+            ),
+            CadenceError::TooLong { longest, .. } => (
+                format!("`--within {text}` is too long: the longest period is {longest}"),
+                format!("give a shorter period, at most `--within {longest}`"),
+            ),
+        };
+        Stop::usage(message, Some(help)).into()
     })
 }
