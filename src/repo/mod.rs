@@ -36,7 +36,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use config::{ConfigError, Settings, SopType};
-pub use sop::{Sop, Status};
+pub use sop::{NoReviewDate, Sop, Status};
 pub use source::{SourceFile, Span};
 pub use walk::escape;
 use walk::walk_dir;

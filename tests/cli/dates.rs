@@ -73,6 +73,36 @@ fn a_huge_review_period_is_a_finding_and_panics_nothing() {
     assert!(err.contains("at most `--within 2000 years`"), "{err}");
 }
 
+// See r16: a period that is accepted but counted from a date near the calendar's end does not
+// panic either, and its review is reported as unknown rather than left out.
+#[test]
+fn a_review_past_the_calendars_end_is_unknown_not_a_panic() {
+    let repo = SopRepo::new();
+    repo.write(
+        A,
+        &approved("SOP-0001", "A", "review_every: 2000 years")
+            .replace("effective: 2026-03-01", "effective: 9026-03-01"),
+    )
+    .commit("add");
+    for args in [
+        &["lint"][..],
+        &["list"],
+        &["stats"],
+        &["publish", "--out", "site"],
+    ] {
+        no_panic(&repo.sop().args(args).assert());
+    }
+    let out = repo
+        .sop()
+        .args(["due", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["reviews"][0]["state"], "unknown", "{v}");
+    let problem = v["reviews"][0]["problem"].as_str().unwrap();
+    assert!(problem.contains("after the year 9999"), "{problem}");
+}
+
 // See r17: a period that is zero or too long was called "not a period", asking for a number
 // and a unit the user had given.
 #[test]
@@ -106,4 +136,77 @@ fn period_messages_say_zero_or_too_long() {
     repo.write("sop.toml", "[lint]\ndue_soon = \"0 days\"\n");
     let err = stderr(&repo.sop().arg("lint").assert().code(2));
     assert!(err.contains("`due_soon` is zero"), "{err}");
+}
+
+/// Two approved, committed SOPs whose review date cannot be read (r10).
+fn unreadable_dates() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        A,
+        &approved("SOP-0001", "Refunds", "review_every: 6 monthss")
+            .replace("effective: 2026-03-01", "effective: 2020-01-06"),
+    )
+    .write(B, &approved("SOP-0002", "Bans", "next_review: 2025-02-29"))
+    .commit("add");
+    repo
+}
+
+// See r10: `sop due` gave an all-clear, `sop stats` "0 overdue" and `sop list` a blank when an
+// approved SOP's review date could not be read.
+#[test]
+fn unreadable_review_dates_are_listed_as_unknown() {
+    let repo = unreadable_dates();
+    let out = repo.sop().arg("due").assert().success();
+    let text = stdout(&out);
+    assert!(!text.contains("No review is overdue"), "{text}");
+    assert!(text.contains("review date unknown"), "{text}");
+    assert!(
+        text.contains(
+            "SOP-0001 (sops/a/SOP-0001-a.md): `review_every: 6 monthss` is not a number and a unit"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("`next_review: 2025-02-29` is not a real date (February 2025 has 28 days)"),
+        "{text}"
+    );
+
+    let out = repo
+        .sop()
+        .args(["due", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let reviews = v["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 2, "{v}");
+    for r in reviews {
+        assert_eq!(r["state"], "unknown");
+        assert_eq!(r["next_review"], Value::Null);
+        assert_eq!(r["days_late"], Value::Null);
+        assert!(r["problem"].as_str().is_some_and(|p| !p.is_empty()), "{r}");
+    }
+    assert_eq!(reviews[0]["path"], A);
+    // A scheduled job that fails on overdue reviews fails on these too: they may well be.
+    repo.sop()
+        .args(["due", "--fail-on", "overdue"])
+        .assert()
+        .code(1);
+
+    let out = repo.sop().arg("stats").assert().success();
+    let text = stdout(&out);
+    assert!(text.contains("2 review dates unknown"), "{text}");
+    let out = repo
+        .sop()
+        .args(["stats", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["review_date_unknown"], 2);
+
+    let out = repo.sop().arg("list").assert().success();
+    let text = stdout(&out);
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("SOP-")).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(rows.iter().all(|r| r.contains("unknown")), "{text}");
+    assert!(stderr(&out).contains("cannot be read"));
 }
