@@ -1,7 +1,8 @@
 //! Calendar dates and review cadences (`12 months`, `6 weeks`, `30 days`).
 //!
 //! Dates are civil dates (no time zone) in ISO 8601 form. "Today" is the local date, or
-//! `SOP_TODAY` when set, so a CI run or a test can pin the day it checks against.
+//! `SOP_TODAY` when set, so a CI run or a test can pin the day it checks against; a date is
+//! in the future only when it is after [`latest_today`], today's date everywhere on Earth.
 
 use std::fmt;
 use std::str::FromStr;
@@ -19,6 +20,22 @@ pub fn today() -> Date {
         return date;
     }
     jiff::ZonedDateTime::now().date()
+}
+
+/// The latest calendar date anywhere on Earth now: today in UTC+14 (the Line Islands of
+/// Kiribati), which is never earlier than the local date; `SOP_TODAY` when it holds a valid
+/// date. A date written today anywhere (a release's `effective`) is never after it, so a date
+/// is "in the future" for everyone only when it is later than this one.
+pub fn latest_today() -> Date {
+    if let Ok(pinned) = std::env::var(TODAY_ENV)
+        && let Ok(date) = parse_date(&pinned)
+    {
+        return date;
+    }
+    let east = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(14));
+    let date = jiff::Timestamp::now().to_zoned_datetime(east).date();
+    // A local zone further east than +14 (a POSIX `TZ` may say so) stays the latest.
+    date.max(today())
 }
 
 /// Why a date did not parse, in words for a writer.

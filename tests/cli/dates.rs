@@ -210,3 +210,75 @@ fn unreadable_review_dates_are_listed_as_unknown() {
     assert!(rows.iter().all(|r| r.contains("unknown")), "{text}");
     assert!(stderr(&out).contains("cannot be read"));
 }
+
+/// `sop` in `repo` at the real clock in the time zone `tz` (no pinned today).
+fn at(repo: &SopRepo, tz: &str) -> assert_cmd::Command {
+    let mut cmd = repo.sop();
+    cmd.env_remove("SOP_TODAY").env("TZ", tz);
+    cmd
+}
+
+fn effective_at(repo: &SopRepo, tag: &str) -> String {
+    repo.git(&["show", &format!("{tag}:{A}")])
+        .lines()
+        .find_map(|l| l.strip_prefix("effective: ").map(str::to_string))
+        .unwrap()
+}
+
+// See r9: a release made at UTC+14 was flagged `effective-in-future` by a colleague at UTC-12,
+// and their next release went back a day. UTC+14 and UTC-12 are 26 hours apart: their dates
+// differ at every moment, so this test does not depend on when it runs.
+#[test]
+fn release_dates_are_fair_across_time_zones() {
+    let repo = SopRepo::new();
+    repo.write(A, &sop_text("SOP-0001", "A", "checklist", "draft"))
+        .commit("add");
+    let release = |tz: &str, bump: &str| {
+        at(&repo, tz)
+            .args([
+                "release",
+                "SOP-0001",
+                bump,
+                "-m",
+                "v",
+                "--approve",
+                "--approver",
+                "Lena Fischer",
+            ])
+            .assert()
+            .success();
+    };
+    release("Etc/GMT-14", "--version=1.0.0");
+    let out = at(&repo, "Etc/GMT+12").arg("lint").assert().success();
+    let text = stdout(&out);
+    assert!(!text.contains("effective-in-future"), "{text}");
+    release("Etc/GMT+12", "--patch");
+    let first = effective_at(&repo, "SOP-0001/v1.0.0");
+    let second = effective_at(&repo, "SOP-0001/v1.0.1");
+    assert!(second >= first, "1.0.0: {first}, 1.0.1: {second}");
+}
+
+// See r9: with the day pinned, a release after one that takes effect later keeps that date,
+// and an explicit earlier `--effective` is refused.
+#[test]
+fn a_release_never_takes_effect_before_the_previous_one() {
+    let repo = SopRepo::new();
+    repo.write(A, &sop_text("SOP-0001", "A", "checklist", "draft"))
+        .commit("add");
+    let release = |extra: &[&str]| {
+        let mut cmd = repo.sop();
+        cmd.args(["release", "SOP-0001", "-m", "v"]).args(extra);
+        cmd.assert()
+    };
+    release(&["--version", "1.0.0", "--effective", "2026-12-10"]).success();
+    let out = release(&["--version", "1.0.1", "--effective", "2026-12-01"]).code(1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("`--effective 2026-12-01` is earlier than the effective date of the previous release of SOP-0001, 1.0.0 (2026-12-10)"),
+        "{err}"
+    );
+    let out = release(&["--version", "1.0.1"]).success();
+    assert!(stdout(&out).contains("effective  2026-12-10"));
+    assert!(stderr(&out).contains("the effective date is that of the previous release"));
+    assert_eq!(effective_at(&repo, "SOP-0001/v1.0.1"), "2026-12-10");
+}
