@@ -407,13 +407,19 @@ impl Disables {
     }
 }
 
-/// The text of the files that are not UTF-8, with bad bytes replaced, so that writers can show
-/// the line a `file-not-utf8` finding points at. The valid prefix is byte for byte the file's.
+/// The text of the files that are not UTF-8, with bad bytes replaced, and of text files with
+/// a stray NUL, so that writers can show the line a `file-not-utf8` or `file-binary` finding
+/// points at. The valid prefix is byte for byte the file's.
 pub fn broken_sources(repo: &Repo, corpus: &Corpus) -> Vec<(String, SourceFile)> {
     corpus
         .broken
         .iter()
-        .filter(|b| matches!(b.problem, FileProblem::NotUtf8 { .. }))
+        .filter(|b| {
+            matches!(
+                b.problem,
+                FileProblem::NotUtf8 { .. } | FileProblem::NulCharacter { .. }
+            )
+        })
         .filter_map(|b| {
             let bytes = std::fs::read(repo.root.join(&b.path)).ok()?;
             Some((
@@ -480,7 +486,7 @@ pub(crate) fn directives(sop: &Sop) -> Vec<Directive> {
 fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
     let rule = match b.problem {
         FileProblem::Empty => &registry::FILE_EMPTY,
-        FileProblem::Binary => &registry::FILE_BINARY,
+        FileProblem::Binary | FileProblem::NulCharacter { .. } => &registry::FILE_BINARY,
         FileProblem::Utf16(_) => &registry::FILE_UTF16,
         FileProblem::NotUtf8 { .. } => &registry::FILE_NOT_UTF8,
         FileProblem::TooLarge { .. } => &registry::FILE_TOO_LARGE,
@@ -491,7 +497,7 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
         FileProblem::OutsideRepository { .. } => &registry::FILE_OUTSIDE_REPOSITORY,
     };
     let span = match b.problem {
-        FileProblem::NotUtf8 { line, column } => {
+        FileProblem::NotUtf8 { line, column } | FileProblem::NulCharacter { line, column, .. } => {
             std::fs::read(repo.root.join(&b.path)).ok().map(|bytes| {
                 let src = SourceFile::new(String::from_utf8_lossy(&bytes).into_owned());
                 let at = src.offset(line, column);

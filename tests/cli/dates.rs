@@ -282,3 +282,39 @@ fn a_release_never_takes_effect_before_the_previous_one() {
     assert!(stderr(&out).contains("the effective date is that of the previous release"));
     assert_eq!(effective_at(&repo, "SOP-0001/v1.0.1"), "2026-12-10");
 }
+
+// See r3: one stray NUL in a text SOP was called a binary file, with advice about images.
+#[test]
+fn a_stray_nul_is_named_with_its_line_and_column() {
+    let repo = SopRepo::new();
+    let mut text = sop_text("SOP-0001", "A", "checklist", "draft");
+    text.push_str("3. Send the reply template\0 to the user.\n");
+    let line = text.lines().count();
+    repo.write(A, &text);
+    let out = repo.sop().arg("lint").assert().code(1);
+    let shown = stdout(&out);
+    assert!(
+        shown.contains(&format!(
+            "error[file-binary]: line {line}, column 27 holds a NUL character"
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains(&format!("--> {A}:{line}:27")), "{shown}");
+    assert!(!shown.contains("assets/"), "{shown}");
+    let out = repo
+        .sop()
+        .args(["lint", "--format", "json"])
+        .assert()
+        .code(1);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v[0]["rule"], "file-binary");
+    assert_eq!(v[0]["line"], line);
+    assert_eq!(v[0]["column"], 27);
+
+    // A real binary keeps its message.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(std::iter::repeat_n(0u8, 64));
+    repo.write_bytes(A, &png);
+    let shown = stdout(&repo.sop().arg("lint").assert().code(1));
+    assert!(shown.contains("it looks like a binary file"), "{shown}");
+}
