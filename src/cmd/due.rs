@@ -191,11 +191,14 @@ fn write_unknown(out: &mut impl Write, unknown: &[UnknownReview]) -> std::io::Re
     }
     writeln!(
         out,
-        "\n{} cannot be told (it may be overdue):",
+        "\n{}",
         if unknown.len() == 1 {
-            "1 review date".to_string()
+            "1 review date cannot be told (the review may be overdue):".to_string()
         } else {
-            format!("{} review dates", unknown.len())
+            format!(
+                "{} review dates cannot be told (the reviews may be overdue):",
+                unknown.len()
+            )
         }
     )?;
     for r in unknown {
