@@ -506,7 +506,7 @@ pub struct ServeArgs {
 /// `sop due`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it.\nExit status: 0, or 1 with `--fail-on` when such a review exists (the list is printed either way); 2 for a usage, configuration or environment error."
+    after_help = "JSON (`--format json`): {\"today\", \"within\", \"reviews\": [{\"id\", \"title\", \"owner\", \"department\", \"next_review\", \"days_late\", \"state\", \"path\"}]}; `days_late` is negative for reviews still ahead, `state` is `overdue`, `due-soon` (within `[lint] due_soon`), `ok` (further away) or `unknown`: a review whose date cannot be told (a date or period that cannot be read), listed first with `next_review` and `days_late` null and a `problem` field saying what to fix.\nThe dates are those of the published version of each SOP (the last approved release, or the approved committed copy), as readers see it.\nExit status: 0, or 1 with `--fail-on` when such a review exists or a review date is unknown (the list is printed either way); 2 for a usage, configuration or environment error."
 )]
 pub struct DueArgs {
     /// Include reviews falling due within this period from today: a number and a unit, such

@@ -336,9 +336,9 @@ pub fn ids_in(repo: &Repo, corpus: &Corpus) -> Vec<String> {
         .filter_map(|s| s.id().map(str::to_string));
     let from_broken = corpus.broken.iter().flat_map(|b| {
         let front = match b.problem {
-            FileProblem::Utf16(_) | FileProblem::NotUtf8 { .. } => {
-                front_matter_id_of_other_encoding(repo, &b.path)
-            }
+            FileProblem::Utf16(_)
+            | FileProblem::NotUtf8 { .. }
+            | FileProblem::NulCharacter { .. } => front_matter_id_of_other_encoding(repo, &b.path),
             _ => None,
         };
         name_id(&b.path).into_iter().chain(front)

@@ -6,10 +6,14 @@
 //!
 //! JSON: `{"today", "within", "reviews": [{"id", "title", "owner", "department",
 //! "next_review", "days_late", "state", "path"}]}`; `days_late` is negative for reviews still
-//! ahead; `state` is `overdue`, `due-soon` (within `[lint] due_soon`) or `ok` (further away).
+//! ahead; `state` is `overdue`, `due-soon` (within `[lint] due_soon`), `ok` (further away) or
+//! `unknown`. An `unknown` review is one whose date cannot be told (a `next_review` or
+//! `review_every` that cannot be read, or no date to count from): it is listed first, whatever
+//! `--within` says, with `next_review` and `days_late` `null` and one more field, `problem`,
+//! saying what is wrong and how to fix it (only `unknown` reviews have `problem`).
 //!
 //! `--fail-on overdue|due-soon` exits with 1 when a review in that state exists, so a scheduled
-//! job can fail on it.
+//! job can fail on it; a review whose date is unknown counts as overdue (it may well be).
 
 use std::io::Write;
 
@@ -17,15 +21,61 @@ use serde::Serialize;
 
 use super::Context;
 use crate::cli::{DueArgs, FailOn, ReportFormat};
-use crate::repo::dates::{self, Cadence};
-use crate::report::{self, DueReview, ReviewState};
+use crate::repo::dates::{self, Cadence, CadenceError};
+use crate::report::{self, DueReview, ReviewState, UnknownReview};
 use crate::{Exit, Stop};
 
 #[derive(Serialize)]
 struct DueReport<'a> {
     today: String,
     within: String,
-    reviews: &'a [DueReview],
+    reviews: Vec<Entry<'a>>,
+}
+
+/// One review in the JSON: the fields of [`DueReview`] in its order, `null` dates for a review
+/// whose date is unknown, and then `problem` for those only.
+#[derive(Serialize)]
+struct Entry<'a> {
+    id: &'a str,
+    title: &'a str,
+    owner: Option<&'a str>,
+    department: Option<&'a str>,
+    next_review: Option<&'a str>,
+    days_late: Option<i64>,
+    state: ReviewState,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<&'a str>,
+}
+
+impl<'a> Entry<'a> {
+    fn known(r: &'a DueReview) -> Entry<'a> {
+        Entry {
+            id: &r.id,
+            title: &r.title,
+            owner: r.owner.as_deref(),
+            department: r.department.as_deref(),
+            next_review: Some(&r.next_review),
+            days_late: Some(r.days_late),
+            state: r.state,
+            path: &r.path,
+            problem: None,
+        }
+    }
+
+    fn unknown(r: &'a UnknownReview) -> Entry<'a> {
+        Entry {
+            id: &r.id,
+            title: &r.title,
+            owner: r.owner.as_deref(),
+            department: r.department.as_deref(),
+            next_review: None,
+            days_late: None,
+            state: ReviewState::Unknown,
+            path: &r.path,
+            problem: Some(&r.problem),
+        }
+    }
 }
 
 /// Run `sop due`.
@@ -40,26 +90,32 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
     let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
     let today = dates::today();
     let reviews = report::due(&selection.current(), &repo.settings, today, within);
+    let unknown = report::unknown_reviews(&selection.current(), &repo.settings);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         ReportFormat::Json => {
             let r = DueReport {
                 today: today.to_string(),
                 within: within.to_string(),
-                reviews: &reviews,
+                reviews: unknown
+                    .iter()
+                    .map(Entry::unknown)
+                    .chain(reviews.iter().map(Entry::known))
+                    .collect(),
             };
             serde_json::to_writer_pretty(&mut out, &r)?;
             writeln!(out)?;
         }
         ReportFormat::Human => {
-            if reviews.is_empty() {
+            if reviews.is_empty() && unknown.is_empty() {
                 writeln!(
                     out,
                     "No review is overdue or due within {within} of {today}."
                 )?;
             } else {
-                write_table(&mut out, &reviews)?;
+                write_table(&mut out, &unknown, &reviews)?;
             }
+            write_unknown(&mut out, &unknown)?;
         }
     }
     out.flush()?;
@@ -74,12 +130,15 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
     // `--within` may be narrower than the due-soon window: the exit status looks at every
     // review, not only those listed.
     let failing = args.fail_on.is_some_and(|on| {
-        report::reviews(&selection.current(), &repo.settings, today)
-            .iter()
-            .any(|r| match on {
-                FailOn::Overdue => r.state == ReviewState::Overdue,
-                FailOn::DueSoon => matches!(r.state, ReviewState::Overdue | ReviewState::DueSoon),
-            })
+        !unknown.is_empty()
+            || report::reviews(&selection.current(), &repo.settings, today)
+                .iter()
+                .any(|r| match on {
+                    FailOn::Overdue => r.state == ReviewState::Overdue,
+                    FailOn::DueSoon => {
+                        matches!(r.state, ReviewState::Overdue | ReviewState::DueSoon)
+                    }
+                })
     });
     Ok(if failing {
         Exit::Failure
@@ -88,19 +147,34 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
     })
 }
 
-fn write_table(out: &mut impl Write, reviews: &[DueReview]) -> std::io::Result<()> {
-    let rows: Vec<[String; 6]> = reviews
+fn write_table(
+    out: &mut impl Write,
+    unknown: &[UnknownReview],
+    reviews: &[DueReview],
+) -> std::io::Result<()> {
+    let dash = || "-".to_string();
+    let rows: Vec<[String; 6]> = unknown
         .iter()
         .map(|r| {
             [
                 r.id.clone(),
                 r.title.clone(),
-                r.owner.clone().unwrap_or_else(|| "-".into()),
-                r.department.clone().unwrap_or_else(|| "-".into()),
+                r.owner.clone().unwrap_or_else(dash),
+                r.department.clone().unwrap_or_else(dash),
+                "?".into(),
+                "review date unknown".into(),
+            ]
+        })
+        .chain(reviews.iter().map(|r| {
+            [
+                r.id.clone(),
+                r.title.clone(),
+                r.owner.clone().unwrap_or_else(dash),
+                r.department.clone().unwrap_or_else(dash),
                 r.next_review.clone(),
                 report::when_words(r.days_late),
             ]
-        })
+        }))
         .collect();
     super::stats::write_columns(
         out,
@@ -109,20 +183,57 @@ fn write_table(out: &mut impl Write, reviews: &[DueReview]) -> std::io::Result<(
     )
 }
 
+/// Under the table, for each review whose date is unknown: the file, what is wrong and how
+/// to fix it.
+fn write_unknown(out: &mut impl Write, unknown: &[UnknownReview]) -> std::io::Result<()> {
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{}",
+        if unknown.len() == 1 {
+            "1 review date cannot be told (the review may be overdue):".to_string()
+        } else {
+            format!(
+                "{} review dates cannot be told (the reviews may be overdue):",
+                unknown.len()
+            )
+        }
+    )?;
+    for r in unknown {
+        writeln!(
+            out,
+            "  {} ({}): {}",
+            crate::terminal::escape_line(&r.id),
+            crate::terminal::escape_line(&r.path),
+            crate::terminal::escape_line(&r.problem)
+        )?;
+    }
+    Ok(())
+}
+
 /// The period of `--within`, given as one word (`30d`, `"6 weeks"`) or two (`6 weeks`).
 ///
 /// # Errors
 /// [`Stop::usage`] (exit 2) naming what was given and the forms that work.
 fn period(words: &[String]) -> anyhow::Result<Cadence> {
     let text = words.join(" ");
-    text.parse().map_err(|_| {
-        Stop::usage(
-            format!("`--within {text}` is not a period"),
-            Some(
-                "give a number and a unit: days, weeks, months or years, for example `--within 30d` or `--within 6 weeks`"
-                    .to_string(),
+    text.parse().map_err(|e| {
+        let (message, help) = match e {
+            CadenceError::Form(_) => (
+                format!("`--within {text}` is not a period"),
+                "give a number and a unit: days, weeks, months or years, for example `--within 30d` or `--within 6 weeks`".to_string(),
             ),
-        )
-        .into()
+            CadenceError::Zero(_) => (
+                format!("`--within {text}` is zero"),
+                "give at least one day: `--within 1d` lists the reviews due by tomorrow (overdue reviews are always listed)".to_string(),
+            ),
+            CadenceError::TooLong { longest, .. } => (
+                format!("`--within {text}` is too long: the longest period is {longest}"),
+                format!("give a shorter period, at most `--within {longest}`"),
+            ),
+        };
+        Stop::usage(message, Some(help)).into()
     })
 }

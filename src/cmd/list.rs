@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::Context;
 use crate::Exit;
 use crate::cli::{ListArgs, ListFormat};
-use crate::repo::{Repo, Sop};
+use crate::repo::{NoReviewDate, Repo, Sop, Status};
 use crate::terminal::{columns, escape_line, pad, truncate, width};
 
 /// One row of the inventory.
@@ -30,6 +30,11 @@ struct Row {
     owner: Option<String>,
     department: Option<String>,
     next_review: Option<String>,
+    /// Set when the next review date cannot be told although there should be one (a date or
+    /// period that cannot be read); the table shows `unknown` instead of `-`. Not in the JSON,
+    /// whose `next_review` stays `null`.
+    #[serde(skip)]
+    review_unknown: bool,
     path: String,
     language: Option<String>,
     translation_of: Option<String>,
@@ -50,10 +55,22 @@ impl Row {
             owner: text(&m.owner),
             department: text(&m.department),
             next_review: sop.next_review(&repo.settings).map(|d| d.to_string()),
+            review_unknown: review_unknown(repo, sop),
             path: sop.path.clone(),
             language: sop.language().map(str::to_string),
             translation_of: text(&m.translation_of),
         }
+    }
+}
+
+/// Whether `sop`'s next review date cannot be told although it should be: a `next_review` or
+/// `review_every` that cannot be read, a period past the calendar's end, or an approved SOP
+/// with no date to count from. A draft that has not taken effect simply has no date yet.
+fn review_unknown(repo: &Repo, sop: &Sop) -> bool {
+    match sop.review_date(&repo.settings) {
+        Ok(_) => false,
+        Err(NoReviewDate::NoStartDate) => sop.status() == Some(Status::Approved),
+        Err(_) => true,
     }
 }
 
@@ -99,6 +116,13 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
             many: "are listed without their details",
         },
     )?;
+    let unknown = rows.iter().filter(|r| r.review_unknown).count();
+    if unknown > 0 && args.format == ListFormat::Table {
+        ctx.note(&format!(
+            "note: {} shown as `unknown` cannot be read: `sop lint` shows what to fix",
+            crate::words::count(unknown, "next review date")
+        ))?;
+    }
     if rows.is_empty() && corpus.broken.is_empty() && args.format == ListFormat::Table {
         ctx.note(&format!(
             "no SOPs in `{}/` yet: create one with `sop new \"Title\"`",
@@ -150,7 +174,11 @@ fn write_table(
                 r.version.as_deref().map_or_else(dash, cell),
                 truncate(&cell(r.owner.as_deref().unwrap_or("-")), 24),
                 truncate(&cell(r.department.as_deref().unwrap_or("-")), 20),
-                r.next_review.as_deref().map_or_else(dash, cell),
+                match (&r.next_review, r.review_unknown) {
+                    (Some(next), _) => cell(next),
+                    (None, true) => "unknown".to_string(),
+                    (None, false) => dash(),
+                },
                 cell(&r.path),
             ]
         })

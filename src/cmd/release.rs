@@ -91,17 +91,39 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         .into());
     }
     let today = dates::today();
+    // The previous release's effective date: a new version never takes effect before it, or
+    // a release made west of the last one (its "today" a day behind) would go back in time.
+    let previous = match &last {
+        Some(v) => previous_effective(git, &repo, sop, &id, v)?,
+        None => None,
+    };
     let effective = match &args.effective {
-        Some(text) => dates::parse_date(text)
-            .map_err(|_| {
+        Some(text) => {
+            let date = dates::parse_date(text).map_err(|_| {
                 Stop::usage(
                     format!("`--effective {text}` is not a date"),
                     Some("write it as YYYY-MM-DD, for example `--effective 2026-12-01`".into()),
                 )
-            })?
-            .to_string(),
-        None => today.to_string(),
+            })?;
+            if let Some((v, before)) = previous.as_ref().filter(|(_, d)| date < *d) {
+                return Err(Stop::refused(
+                    format!(
+                        "`--effective {text}` is earlier than the effective date of the previous release of {id}, {v} ({before})"
+                    ),
+                    Some(format!(
+                        "a new version takes effect on or after the one it replaces: give `--effective {before}` or a later date"
+                    )),
+                )
+                .into());
+            }
+            date
+        }
+        None => previous
+            .as_ref()
+            .map_or(today, |(_, before)| today.max(*before)),
     };
+    let raised = args.effective.is_none() && effective > today;
+    let effective = effective.to_string();
     let approvals = if args.approve {
         approvals(git, &repo, &id, args, &today.to_string(), retiring)?
     } else {
@@ -186,6 +208,11 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     };
     writeln!(out, "{bold}Released {id} {from}{status}{bold:#}")?;
     writeln!(out, "  effective  {effective}")?;
+    if raised && let Some((v, _)) = &previous {
+        ctx.note(&format!(
+            "note: the effective date is that of the previous release, {v}: today's date here ({today}) is earlier, and a new version never takes effect before the one it replaces"
+        ))?;
+    }
     for a in &approvals {
         writeln!(
             out,
@@ -248,6 +275,28 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
         ctx.note(&hint)?;
     }
     Ok(Exit::Success)
+}
+
+/// The version and effective date of the release `version` of `sop` (the last one), read from
+/// its tag; `None` when the tag or its date cannot be read.
+///
+/// # Errors
+/// When the repository cannot be read.
+fn previous_effective(
+    git: &crate::git::Repo,
+    repo: &Repo,
+    sop: &Sop,
+    id: &str,
+    version: &Version,
+) -> anyhow::Result<Option<(Version, dates::Date)>> {
+    let tag = repo.settings.tag_name(id, &version.to_string());
+    let Some(text) = git.file_at_tag(&tag, &sop.path)? else {
+        return Ok(None);
+    };
+    let released = Sop::parse_in(sop.path.clone(), text, &repo.settings);
+    Ok(released
+        .date(released.meta.effective.as_ref())
+        .map(|d| (version.clone(), d)))
 }
 
 /// How to give approvers, for a refused `--approver`.

@@ -1,11 +1,13 @@
 //! `sop stats`: the health of the corpus, the same numbers as the site's review dashboard.
 //!
 //! JSON: the fields of [`crate::report::Stats`]: `today`, `sops`, `translations`, `unreadable`,
-//! `by_status`, `by_type`, `by_department`, `overdue`, `due_soon`, `stale_translations`,
-//! `median_days_since_review`, `releases_per_month`, `reviews_due_per_month`,
-//! `lint_findings_by_rule`. Counts by status, type and department are of the working copies;
-//! review figures (`overdue`, `due_soon`, `median_days_since_review`, `reviews_due_per_month`)
-//! are of the published versions, as the site shows them.
+//! `by_status`, `by_type`, `by_department`, `overdue`, `due_soon`, `review_date_unknown`,
+//! `stale_translations`, `median_days_since_review`, `releases_per_month`,
+//! `reviews_due_per_month`, `lint_findings_by_rule`. Counts by status, type and department are
+//! of the working copies; review figures (`overdue`, `due_soon`, `review_date_unknown`,
+//! `median_days_since_review`, `reviews_due_per_month`) are of the published versions, as the
+//! site shows them. `review_date_unknown` counts those whose review date cannot be told (a
+//! date or period that cannot be read): `sop due` lists them with the reason.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -79,9 +81,17 @@ fn write_human(out: &mut impl Write, s: &report::Stats) -> std::io::Result<()> {
             )
         },
     );
+    let unknown = if s.review_date_unknown > 0 {
+        format!(
+            ", {} unknown (`sop due` says why)",
+            count(s.review_date_unknown, "review date")
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "reviews: {} overdue, {} due soon; {median}",
+        "reviews: {} overdue, {} due soon{unknown}; {median}",
         s.overdue, s.due_soon
     )?;
     writeln!(out, "stale translations: {}", s.stale_translations)?;

@@ -253,11 +253,21 @@ impl Repo {
 
 /// `YYYY-MM-DD` of a git time, in the offset it was recorded in (as `git log` shows it).
 pub(crate) fn format_date(time: git2::Time) -> String {
-    let local = time.seconds() + i64::from(time.offset_minutes()) * 60;
+    let local = time
+        .seconds()
+        .saturating_add(i64::from(time.offset_minutes()).saturating_mul(60));
     let days = local.div_euclid(86_400);
-    jiff::civil::Date::constant(1970, 1, 1)
-        .checked_add(jiff::Span::new().days(days))
-        .map_or_else(|_| "unknown".to_string(), |d| d.to_string())
+    // A commit can carry any time (a forged or broken one, far past the year 9999): that is
+    // "unknown", never a panic in the span.
+    jiff::Span::new()
+        .try_days(days)
+        .ok()
+        .and_then(|span| {
+            jiff::civil::Date::constant(1970, 1, 1)
+                .checked_add(span)
+                .ok()
+        })
+        .map_or_else(|| "unknown".to_string(), |d| d.to_string())
 }
 
 /// The root of the git work tree that holds `dir`, if any.
@@ -417,4 +427,23 @@ pub(crate) fn test_git(dir: &Path, args: &[&str]) -> String {
         .unwrap();
     assert!(out.status.success(), "git {args:?}: {out:?}");
     String::from_utf8(out.stdout).unwrap()
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::format_date;
+
+    /// A commit's time is whatever its author wrote: far past the calendar it is unknown, and
+    /// never a panic (see r16: no date may panic anything).
+    #[test]
+    fn commit_times_past_the_calendar_are_unknown() {
+        assert_eq!(format_date(git2::Time::new(0, 0)), "1970-01-01");
+        assert_eq!(
+            format_date(git2::Time::new(1_764_633_600, 60)),
+            "2025-12-02"
+        );
+        for seconds in [i64::MAX, i64::MIN, 99_999_999_999_999] {
+            assert_eq!(format_date(git2::Time::new(seconds, 840)), "unknown");
+        }
+    }
 }

@@ -143,19 +143,14 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         }
     }
     if let Some(every) = &m.review_every
-        && every.value.parse::<dates::Cadence>().is_err()
+        && let Err(e) = every.value.parse::<dates::Cadence>()
     {
-        let key = names.written("review_every");
-        out.push(
-            finding(
-                &REVIEW_EVERY_INVALID,
-                sop,
-                every.span,
-                format!("`{key}: {}` is not a period of time", every.value),
-            )
-            .label("not a number and a unit")
-            .help(format!("write a number and a unit, for example `{key}: 12 months`, `6 months`, `1 year` or `2 weeks`")),
-        );
+        out.push(review_every_invalid(
+            sop,
+            names.written("review_every"),
+            every,
+            &e,
+        ));
     }
     if let (Some(every), Some(next)) = (&m.review_every, &m.next_review) {
         let (every_key, next_key) = (names.written("review_every"), names.written("next_review"));
@@ -687,6 +682,29 @@ fn rename_advice(cx: &Cx, path: &str, new_name: &str) -> String {
         )
     } else {
         format!("rename the file to `{new_name}`")
+    }
+}
+
+/// `review_every` that is not a period: not a number and a unit, zero, or longer than sop
+/// counts (see r16: such a period must be a finding, never a panic).
+fn review_every_invalid(
+    sop: &Sop,
+    key: &str,
+    every: &crate::repo::sop::Spanned<String>,
+    e: &dates::CadenceError,
+) -> Finding {
+    let value = every.value.trim();
+    let f = |message: String| finding(&REVIEW_EVERY_INVALID, sop, every.span, message);
+    match e {
+        dates::CadenceError::Form(_) => f(format!("`{key}: {}` is not a period of time", every.value))
+            .label("not a number and a unit")
+            .help(format!("write a number and a unit, for example `{key}: 12 months`, `6 months`, `1 year` or `2 weeks`")),
+        dates::CadenceError::Zero(_) => f(format!("`{key}: {value}` is zero: a review period is at least 1 day"))
+            .label("zero")
+            .help(format!("write how often the SOP is reviewed, at least `{key}: 1 day`; most SOPs use `{key}: 12 months`")),
+        dates::CadenceError::TooLong { longest, .. } => f(format!("`{key}: {value}` is too long a review period: the longest sop accepts is {longest}"))
+            .label(format!("longer than {longest}"))
+            .help(format!("write a shorter period, at most `{key}: {longest}`; most SOPs use `{key}: 12 months` or `2 years`")),
     }
 }
 

@@ -108,7 +108,7 @@ fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {
         ),
         Some(eff) => {
             if let Ok(date) = dates::parse_date(&eff.value)
-                && date > cx.today
+                && date > cx.latest_today
             {
                 out.push(
                     finding(

@@ -79,7 +79,8 @@ impl LintError {
 /// # Errors
 /// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
 pub fn check(repo: &Repo, corpus: &Corpus) -> Result<Vec<Finding>, LintError> {
-    check_on(repo, corpus, dates::today())
+    let levels = severity_levels(&repo.settings)?;
+    Ok(check_all(&Cx::new(repo, corpus), repo, corpus, &levels))
 }
 
 /// [`check`], with the names wiki links find taken from `wiki` when one is met (an index kept
@@ -93,16 +94,16 @@ pub(crate) fn check_kept<'a>(
     wiki: Option<&'a (dyn Fn() -> std::sync::Arc<crate::repo::wiki::WikiIndex> + Sync)>,
 ) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
-    let mut cx = Cx::new_on(repo, corpus, dates::today());
+    let mut cx = Cx::new(repo, corpus);
     if let Some(get) = wiki {
         cx.wiki = crate::repo::wiki::LazyIndex::shared(get);
     }
     Ok(check_all(&cx, repo, corpus, &levels))
 }
 
-/// [`check`] as on the day `today` (the review and effective-date rules compare with it), for
-/// callers that pin the day without the `SOP_TODAY` environment variable, such as tests that
-/// lint in-process.
+/// [`check`] as on the day `today` everywhere on Earth (the review and effective-date rules
+/// compare with it), for callers that pin the day without the `SOP_TODAY` environment
+/// variable, such as tests that lint in-process.
 ///
 /// # Errors
 /// [`LintError::UnknownRule`] when `[lint.severity]` names a rule that does not exist.
@@ -406,13 +407,19 @@ impl Disables {
     }
 }
 
-/// The text of the files that are not UTF-8, with bad bytes replaced, so that writers can show
-/// the line a `file-not-utf8` finding points at. The valid prefix is byte for byte the file's.
+/// The text of the files that are not UTF-8, with bad bytes replaced, and of text files with
+/// a stray NUL, so that writers can show the line a `file-not-utf8` or `file-binary` finding
+/// points at. The valid prefix is byte for byte the file's.
 pub fn broken_sources(repo: &Repo, corpus: &Corpus) -> Vec<(String, SourceFile)> {
     corpus
         .broken
         .iter()
-        .filter(|b| matches!(b.problem, FileProblem::NotUtf8 { .. }))
+        .filter(|b| {
+            matches!(
+                b.problem,
+                FileProblem::NotUtf8 { .. } | FileProblem::NulCharacter { .. }
+            )
+        })
         .filter_map(|b| {
             let bytes = std::fs::read(repo.root.join(&b.path)).ok()?;
             Some((
@@ -479,7 +486,7 @@ pub(crate) fn directives(sop: &Sop) -> Vec<Directive> {
 fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
     let rule = match b.problem {
         FileProblem::Empty => &registry::FILE_EMPTY,
-        FileProblem::Binary => &registry::FILE_BINARY,
+        FileProblem::Binary | FileProblem::NulCharacter { .. } => &registry::FILE_BINARY,
         FileProblem::Utf16(_) => &registry::FILE_UTF16,
         FileProblem::NotUtf8 { .. } => &registry::FILE_NOT_UTF8,
         FileProblem::TooLarge { .. } => &registry::FILE_TOO_LARGE,
@@ -490,7 +497,7 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
         FileProblem::OutsideRepository { .. } => &registry::FILE_OUTSIDE_REPOSITORY,
     };
     let span = match b.problem {
-        FileProblem::NotUtf8 { line, column } => {
+        FileProblem::NotUtf8 { line, column } | FileProblem::NulCharacter { line, column, .. } => {
             std::fs::read(repo.root.join(&b.path)).ok().map(|bytes| {
                 let src = SourceFile::new(String::from_utf8_lossy(&bytes).into_owned());
                 let at = src.offset(line, column);
@@ -514,6 +521,9 @@ pub(crate) struct Cx<'a> {
     repo: &'a Repo,
     settings: &'a Settings,
     today: Date,
+    /// The latest date anywhere on Earth today ([`dates::latest_today`]): a date is in the
+    /// future only after it, so a date written today in any time zone never is.
+    latest_today: Date,
     /// Every SOP by its path.
     by_path: FxHashMap<&'a str, &'a Sop>,
     /// SOPs that are not translations, by id.
@@ -537,7 +547,12 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     fn new(repo: &'a Repo, corpus: &'a Corpus) -> Cx<'a> {
-        Cx::with(repo, corpus, prompts::of_types(repo), dates::today())
+        Cx::with(repo, corpus, prompts::of_types(repo), Cx::now())
+    }
+
+    /// Today here, and the latest date anywhere on Earth today.
+    fn now() -> (Date, Date) {
+        (dates::today(), dates::latest_today())
     }
 
     /// With the prompts of the types' templates found already.
@@ -546,19 +561,19 @@ impl<'a> Cx<'a> {
         corpus: &'a Corpus,
         prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
     ) -> Cx<'a> {
-        Cx::with(repo, corpus, prompts, dates::today())
+        Cx::with(repo, corpus, prompts, Cx::now())
     }
 
     /// The context as on the day `today`.
     fn new_on(repo: &'a Repo, corpus: &'a Corpus, today: Date) -> Cx<'a> {
-        Cx::with(repo, corpus, prompts::of_types(repo), today)
+        Cx::with(repo, corpus, prompts::of_types(repo), (today, today))
     }
 
     fn with(
         repo: &'a Repo,
         corpus: &'a Corpus,
         prompts: HashMap<&'a str, aho_corasick::AhoCorasick>,
-        today: Date,
+        (today, latest_today): (Date, Date),
     ) -> Cx<'a> {
         let mut originals: FxHashMap<&str, Vec<&Sop>> = FxHashMap::default();
         let mut ids = FxHashSet::default();
@@ -575,6 +590,7 @@ impl<'a> Cx<'a> {
             repo,
             settings: &repo.settings,
             today,
+            latest_today,
             by_path: corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect(),
             originals,
             ids,

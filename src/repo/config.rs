@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::dates::Cadence;
+use super::dates::{Cadence, CadenceError};
 use super::files::{self, FileRules, Patterns};
 use super::ids::IdPattern;
 use super::toml_check::{self, Places, Problem};
@@ -664,14 +664,13 @@ impl Settings {
         };
         let cadence = |value: &str, key: &[&str]| -> Result<Cadence, ConfigError> {
             value.parse::<Cadence>().map_err(|e| {
-                invalid(
-                    key,
-                    format!(
-                        "`{}` is not a period of time",
-                        key.last().copied().unwrap_or_default()
-                    ),
-                    Some(e.to_string()),
-                )
+                let name = key.last().copied().unwrap_or_default();
+                let what = match e {
+                    CadenceError::Form(_) => "is not a period of time",
+                    CadenceError::Zero(_) => "is zero",
+                    CadenceError::TooLong { .. } => "is too long",
+                };
+                invalid(key, format!("`{name}` {what}"), Some(e.to_string()))
             })
         };
         let review_every = cadence(&config.defaults.review_every, &["defaults", "review_every"])?;

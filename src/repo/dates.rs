@@ -1,7 +1,8 @@
 //! Calendar dates and review cadences (`12 months`, `6 weeks`, `30 days`).
 //!
 //! Dates are civil dates (no time zone) in ISO 8601 form. "Today" is the local date, or
-//! `SOP_TODAY` when set, so a CI run or a test can pin the day it checks against.
+//! `SOP_TODAY` when set, so a CI run or a test can pin the day it checks against; a date is
+//! in the future only when it is after [`latest_today`], today's date everywhere on Earth.
 
 use std::fmt;
 use std::str::FromStr;
@@ -21,6 +22,22 @@ pub fn today() -> Date {
     jiff::ZonedDateTime::now().date()
 }
 
+/// The latest calendar date anywhere on Earth now: today in UTC+14 (the Line Islands of
+/// Kiribati), which is never earlier than the local date; `SOP_TODAY` when it holds a valid
+/// date. A date written today anywhere (a release's `effective`) is never after it, so a date
+/// is "in the future" for everyone only when it is later than this one.
+pub fn latest_today() -> Date {
+    if let Ok(pinned) = std::env::var(TODAY_ENV)
+        && let Ok(date) = parse_date(&pinned)
+    {
+        return date;
+    }
+    let east = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(14));
+    let date = jiff::Timestamp::now().to_zoned_datetime(east).date();
+    // A local zone further east than +14 (a POSIX `TZ` may say so) stays the latest.
+    date.max(today())
+}
+
 /// Why a date did not parse, in words for a writer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateError {
@@ -38,15 +55,15 @@ pub enum DateError {
 pub const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
 /// What a [`Cadence`] parses, as a regular expression for JSON Schemas: a number from 1 to
-/// 100,000 (leading zeros allowed) and a unit in any case (`d`, `day`, `days`; `w`, `wk`,
-/// `wks`, `week`, `weeks`; `m`, `mo`, `mos`, `month`, `months`; `y`, `yr`, `yrs`, `year`,
-/// `years`), with spaces around them or not.
+/// the unit's longest ([`Unit::longest`]: 100,000 days or weeks, 24,000 months, 2,000 years;
+/// leading zeros allowed) and a unit in any case (`d`, `day`, `days`; `w`, `wk`, `wks`,
+/// `week`, `weeks`; `m`, `mo`, `mos`, `month`, `months`; `y`, `yr`, `yrs`, `year`, `years`),
+/// with spaces around them or not.
 pub const PERIOD_PATTERN: &str = concat!(
-    r"^\s*0*(?:[1-9][0-9]{0,4}|100000)\s*(?:",
-    r"[dD](?:[aA][yY][sS]?)?",
-    r"|[wW](?:[kK][sS]?|[eE][eE][kK][sS]?)?",
-    r"|[mM](?:[oO](?:[sS]|[nN][tT][hH][sS]?)?)?",
-    r"|[yY](?:[rR][sS]?|[eE][aA][rR][sS]?)?",
+    r"^\s*0*(?:",
+    r"(?:[1-9][0-9]{0,4}|100000)\s*(?:[dD](?:[aA][yY][sS]?)?|[wW](?:[kK][sS]?|[eE][eE][kK][sS]?)?)",
+    r"|(?:[1-9][0-9]{0,3}|1[0-9]{4}|2[0-3][0-9]{3}|24000)\s*[mM](?:[oO](?:[sS]|[nN][tT][hH][sS]?)?)?",
+    r"|(?:[1-9][0-9]{0,2}|1[0-9]{3}|2000)\s*[yY](?:[rR][sS]?|[eE][aA][rR][sS]?)?",
     r")\s*$"
 );
 
@@ -123,6 +140,19 @@ pub enum Unit {
     Years,
 }
 
+impl Unit {
+    /// The longest period sop accepts in this unit. Years and months stop at about 2,000 years
+    /// (100,000 weeks is 1,917 years, 100,000 days 273): any longer period is no review
+    /// period, and a date counted with it could fall past the calendar's last year, 9999.
+    pub fn longest(self) -> u32 {
+        match self {
+            Unit::Days | Unit::Weeks => 100_000,
+            Unit::Months => 24_000,
+            Unit::Years => 2_000,
+        }
+    }
+}
+
 /// A period such as `12 months`: how often an SOP is reviewed, or a lint window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cadence {
@@ -132,21 +162,35 @@ pub struct Cadence {
     pub unit: Unit,
 }
 
-/// A period that does not parse; the message says what is accepted.
+/// A period that does not parse; the message says what is wrong and what is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`{0}` is not a period: write a number and a unit, such as `12 months`, `6 weeks`, `30 days` or `1 year`"
-)]
-pub struct CadenceError(pub String);
+pub enum CadenceError {
+    /// Not a number and a unit.
+    #[error(
+        "`{0}` is not a period: write a number and a unit, such as `12 months`, `6 weeks`, `30 days` or `1 year`"
+    )]
+    Form(String),
+    /// A number and a unit, but the number is zero.
+    #[error("`{0}` is zero: a period is at least 1 day, for example `30 days` or `12 months`")]
+    Zero(String),
+    /// A number and a unit, but longer than sop accepts.
+    #[error("`{written}` is too long: the longest period is {longest}")]
+    TooLong {
+        /// The period as written.
+        written: String,
+        /// The longest period in the same unit.
+        longest: Cadence,
+    },
+}
 
 impl FromStr for Cadence {
     type Err = CadenceError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || CadenceError(s.to_string());
+        let err = || CadenceError::Form(s.to_string());
         let t = s.trim();
         let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
-        let amount: u32 = t[..split].parse().map_err(|_| err())?;
+        let digits = t.get(..split).ok_or_else(err)?;
         let unit = match t[split..].trim().to_ascii_lowercase().as_str() {
             "d" | "day" | "days" => Unit::Days,
             "w" | "wk" | "wks" | "week" | "weeks" => Unit::Weeks,
@@ -154,8 +198,23 @@ impl FromStr for Cadence {
             "y" | "yr" | "yrs" | "year" | "years" => Unit::Years,
             _ => return Err(err()),
         };
-        if amount == 0 || amount > 100_000 {
+        if digits.is_empty() {
             return Err(err());
+        }
+        let longest = unit.longest();
+        // Digits only: a number too big for `u32` is too long, not "not a number".
+        let amount = digits.parse::<u32>().unwrap_or(u32::MAX);
+        if amount == 0 {
+            return Err(CadenceError::Zero(t.to_string()));
+        }
+        if amount > longest {
+            return Err(CadenceError::TooLong {
+                written: t.to_string(),
+                longest: Cadence {
+                    amount: longest,
+                    unit,
+                },
+            });
         }
         Ok(Cadence { amount, unit })
     }
@@ -177,22 +236,26 @@ impl fmt::Display for Cadence {
 impl Cadence {
     /// `date` plus this period, `None` past the calendar's end.
     pub fn after(self, date: Date) -> Option<Date> {
-        date.checked_add(self.span()).ok()
+        date.checked_add(self.span()?).ok()
     }
 
     /// `date` minus this period, `None` before the calendar's start.
     pub fn before(self, date: Date) -> Option<Date> {
-        date.checked_sub(self.span()).ok()
+        date.checked_sub(self.span()?).ok()
     }
 
-    fn span(self) -> jiff::Span {
+    /// The period as a jiff span; `None` when it is longer than jiff counts (a `Cadence` built
+    /// by hand rather than parsed can be): never a panic.
+    fn span(self) -> Option<jiff::Span> {
         let n = i64::from(self.amount);
+        let span = jiff::Span::new();
         match self.unit {
-            Unit::Days => jiff::Span::new().days(n),
-            Unit::Weeks => jiff::Span::new().weeks(n),
-            Unit::Months => jiff::Span::new().months(n),
-            Unit::Years => jiff::Span::new().years(n),
+            Unit::Days => span.try_days(n),
+            Unit::Weeks => span.try_weeks(n),
+            Unit::Months => span.try_months(n),
+            Unit::Years => span.try_years(n),
         }
+        .ok()
     }
 }
 
@@ -211,7 +274,24 @@ mod tests {
         let mut samples: Vec<String> = Vec::new();
         for unit in units {
             for amount in [
-                "1", "12", "012", "0", "00", "99999", "100000", "100001", "1000000",
+                "1",
+                "12",
+                "012",
+                "0",
+                "00",
+                "1999",
+                "2000",
+                "02000",
+                "2001",
+                "23999",
+                "24000",
+                "24001",
+                "99999",
+                "100000",
+                "0100000",
+                "100001",
+                "1000000",
+                "99999999999",
             ] {
                 for space in ["", " ", "  ", "\t"] {
                     samples.push(format!("{amount}{space}{unit}"));
@@ -311,5 +391,55 @@ mod tests {
             assert_eq!(written.parse::<Cadence>().unwrap().to_string(), shown);
         }
         assert!("0 days".parse::<Cadence>().is_err());
+    }
+
+    /// See r16 and r17: the longest periods add to any date without a panic, and a period that
+    /// is zero or too long says so instead of "not a number and a unit".
+    #[test]
+    fn periods_out_of_range_are_named_and_never_panic() {
+        let end = parse_date("9999-12-31").unwrap();
+        let start = Date::MIN;
+        for unit in [Unit::Days, Unit::Weeks, Unit::Months, Unit::Years] {
+            for amount in [1, unit.longest(), u32::MAX] {
+                let c = Cadence { amount, unit };
+                assert_eq!(c.after(end), None);
+                assert_eq!(c.before(start), None);
+                let _ = c.after(parse_date("2026-12-02").unwrap());
+            }
+        }
+        assert_eq!(
+            "100000 years".parse::<Cadence>(),
+            Err(CadenceError::TooLong {
+                written: "100000 years".into(),
+                longest: Cadence {
+                    amount: 2000,
+                    unit: Unit::Years
+                }
+            })
+        );
+        assert_eq!(
+            "7304484 days".parse::<Cadence>().unwrap_err().to_string(),
+            "`7304484 days` is too long: the longest period is 100000 days"
+        );
+        assert_eq!(
+            "99999999999999999999d"
+                .parse::<Cadence>()
+                .unwrap_err()
+                .to_string(),
+            "`99999999999999999999d` is too long: the longest period is 100000 days"
+        );
+        assert_eq!(
+            "0d".parse::<Cadence>(),
+            Err(CadenceError::Zero("0d".into()))
+        );
+        assert_eq!(
+            "6 monthss".parse::<Cadence>(),
+            Err(CadenceError::Form("6 monthss".into()))
+        );
+        let longest: Cadence = "2000 years".parse().unwrap();
+        assert_eq!(
+            longest.after(parse_date("2026-12-02").unwrap()),
+            parse_date("4026-12-02").ok()
+        );
     }
 }

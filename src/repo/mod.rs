@@ -36,7 +36,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use config::{ConfigError, Settings, SopType};
-pub use sop::{Sop, Status};
+pub use sop::{NoReviewDate, Sop, Status};
 pub use source::{SourceFile, Span};
 pub use walk::escape;
 use walk::walk_dir;
@@ -245,7 +245,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, FileProblem> {
             return Err(FileProblem::Utf16(order));
         }
         if nul {
-            return Err(FileProblem::Binary);
+            return Err(stray_nul(&bytes).unwrap_or(FileProblem::Binary));
         }
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -254,6 +254,28 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, FileProblem> {
         let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
         FileProblem::NotUtf8 { line, column }
+    })
+}
+
+/// A text file with a few stray NUL bytes (pasted from a PDF or a word processor), told
+/// apart from a binary file: UTF-8 apart from them, and at most one byte in a hundred a NUL.
+/// The file is still not read (git, editors and browsers all take it for binary data), but
+/// the writer is told where the first NUL is. `None` for a binary file.
+fn stray_nul(bytes: &[u8]) -> Option<FileProblem> {
+    let count = memchr::memchr_iter(0, bytes).count();
+    if count == 0 || count.saturating_mul(100) > bytes.len() {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let first = memchr::memchr(0, bytes)?;
+    let before = text.get(..first)?;
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..)?.chars().count() + 1;
+    Some(FileProblem::NulCharacter {
+        line,
+        column,
+        count,
     })
 }
 
@@ -319,6 +341,16 @@ pub enum FileProblem {
     Unreadable(String),
     /// It is not text.
     Binary,
+    /// It is UTF-8 text with a few NUL characters (zero bytes), which make every tool take it
+    /// for binary data; it is not read until they are removed.
+    NulCharacter {
+        /// 1-based line of the first NUL.
+        line: usize,
+        /// 1-based column of the first NUL.
+        column: usize,
+        /// How many NULs the file holds.
+        count: usize,
+    },
     /// It is text saved as UTF-16 (Windows Notepad's "Unicode"), not UTF-8.
     Utf16(encoding::Utf16),
     /// It is text, but not UTF-8, from this line and column on.
@@ -361,6 +393,9 @@ impl FileProblem {
             FileProblem::Binary => {
                 "only Markdown text belongs in the SOP folder: move images and documents to an `assets/` folder"
             }
+            FileProblem::NulCharacter { .. } => {
+                "delete the invisible character at that place (shown as `␀` by `sop lint`; editors show it as `NUL`, `^@` or a small box, if at all: it often comes with text pasted from a PDF or a word processor), then run `sop lint` again"
+            }
             FileProblem::Utf16(_) => {
                 "save it as UTF-8: in Notepad, File › Save as › Encoding: UTF-8 (in other editors: \"Save with encoding\" › UTF-8); `sop lint --fix` converts it for you"
             }
@@ -393,6 +428,21 @@ impl fmt::Display for FileProblem {
             FileProblem::Unreadable(why) => write!(f, "cannot read the file: {why}"),
             FileProblem::Binary => {
                 f.write_str("the file is not text (it looks like a binary file)")
+            }
+            FileProblem::NulCharacter {
+                line,
+                column,
+                count,
+            } => {
+                let more = match count.saturating_sub(1) {
+                    0 => String::new(),
+                    1 => " (and 1 more further on)".to_string(),
+                    n => format!(" (and {n} more further on)"),
+                };
+                write!(
+                    f,
+                    "line {line}, column {column} holds a NUL character, an invisible zero byte{more}: git and editors take the file for binary data, so sop skipped it"
+                )
             }
             FileProblem::Utf16(order) => write!(
                 f,
@@ -443,6 +493,21 @@ mod tests {
     fn decode_tells_problems_apart() {
         assert_eq!(decode(b"  \n".to_vec()), Err(FileProblem::Empty));
         assert_eq!(decode(b"ab\0cd".to_vec()), Err(FileProblem::Binary));
+        // See r3: a stray NUL in text is named with its place, not called binary.
+        let mut text = "---\nid: SOP-0001\n---\n\n## Purpose\n\nCafé text.\n".repeat(4);
+        text.push_str("3. Send the réply\0 now.\n");
+        assert_eq!(
+            decode(text.into_bytes()),
+            Err(FileProblem::NulCharacter {
+                line: 29,
+                column: 18,
+                count: 1
+            })
+        );
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0".to_vec()),
+            Err(FileProblem::Binary)
+        );
         assert_eq!(
             decode(b"a\ncaf\xe9\n".to_vec()),
             Err(FileProblem::NotUtf8 { line: 2, column: 4 })

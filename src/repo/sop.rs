@@ -380,15 +380,39 @@ impl Sop {
 
     /// When the next review is due: `next_review`, else the cadence (`review_every`, the type's,
     /// or the default) after `last_reviewed` (else `effective`). `None` when there is no date
-    /// to count from.
+    /// to count from, or a date or period cannot be read (see [`Sop::review_date`] for why).
     pub fn next_review(&self, settings: &Settings) -> Option<Date> {
+        self.review_date(settings).ok()
+    }
+
+    /// When the next review is due, as [`Sop::next_review`], or why that cannot be told.
+    ///
+    /// # Errors
+    /// The [`NoReviewDate`] that keeps the date from being known.
+    pub fn review_date(&self, settings: &Settings) -> Result<Date, NoReviewDate> {
         if let Some(next) = &self.meta.next_review {
-            return dates::parse_date(&next.value).ok();
+            return dates::parse_date(&next.value).map_err(|_| NoReviewDate::NextReviewInvalid {
+                value: next.value.trim().to_string(),
+            });
         }
         let from = self
             .date(self.meta.last_reviewed.as_ref())
-            .or_else(|| self.date(self.meta.effective.as_ref()))?;
-        self.review_cadence(settings)?.after(from)
+            .or_else(|| self.date(self.meta.effective.as_ref()))
+            .ok_or(NoReviewDate::NoStartDate)?;
+        let cadence = match &self.meta.review_every {
+            Some(every) => every.value.parse::<dates::Cadence>().map_err(|_| {
+                NoReviewDate::ReviewEveryInvalid {
+                    value: every.value.trim().to_string(),
+                }
+            })?,
+            None => self
+                .sop_type(settings)
+                .and_then(|t| t.review_every)
+                .unwrap_or(settings.review_every),
+        };
+        cadence
+            .after(from)
+            .ok_or(NoReviewDate::PastCalendarEnd { from, cadence })
     }
 
     /// The cadence that applies: `review_every`, the type's, or the default.
@@ -409,6 +433,70 @@ impl Sop {
             .text()
             .get(span.start..span.end)
             .unwrap_or_default()
+    }
+}
+
+/// Why an SOP's next review date cannot be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoReviewDate {
+    /// `next_review` is not a real date in `YYYY-MM-DD` form.
+    NextReviewInvalid {
+        /// The value as written.
+        value: String,
+    },
+    /// `review_every` is not a period sop accepts.
+    ReviewEveryInvalid {
+        /// The value as written.
+        value: String,
+    },
+    /// Neither `last_reviewed` nor `effective` holds a date to count the period from.
+    NoStartDate,
+    /// The period counted from the date falls past the calendar's last day (9999-12-31).
+    PastCalendarEnd {
+        /// The date the period is counted from.
+        from: Date,
+        /// The period.
+        cadence: dates::Cadence,
+    },
+}
+
+impl NoReviewDate {
+    /// What is wrong and how to fix it, in one sentence for a writer, with the keys as the
+    /// repository writes them.
+    pub fn describe(&self, keys: &KeyNames) -> String {
+        match self {
+            NoReviewDate::NextReviewInvalid { value } => {
+                let key = keys.written("next_review");
+                let why = match dates::parse_date(value) {
+                    Err(dates::DateError::NoSuchDay { why }) => format!(" ({why})"),
+                    _ => String::new(),
+                };
+                format!(
+                    "`{key}: {value}` is not a real date{why}: write the date as YYYY-MM-DD, for example `{key}: 2027-01-31`"
+                )
+            }
+            NoReviewDate::ReviewEveryInvalid { value } => {
+                let key = keys.written("review_every");
+                let why = match value.parse::<dates::Cadence>() {
+                    Err(dates::CadenceError::Zero(_)) => "is zero".to_string(),
+                    Err(dates::CadenceError::TooLong { longest, .. }) => {
+                        format!("is too long (the longest period is {longest})")
+                    }
+                    _ => "is not a number and a unit".to_string(),
+                };
+                format!("`{key}: {value}` {why}: write a period such as `{key}: 12 months`")
+            }
+            NoReviewDate::NoStartDate => format!(
+                "there is no `{}` or `{}` date to count the review period from: add `{}: YYYY-MM-DD`, the day this version took effect",
+                keys.written("last_reviewed"),
+                keys.written("effective"),
+                keys.written("effective"),
+            ),
+            NoReviewDate::PastCalendarEnd { from, cadence } => format!(
+                "the review would fall after the year 9999 ({cadence} after {from}): check the year of that date, or write a shorter `{}`",
+                keys.written("review_every"),
+            ),
+        }
     }
 }
 

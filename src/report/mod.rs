@@ -174,6 +174,47 @@ pub fn reviews(current: &[Current<'_>], settings: &Settings, today: Date) -> Vec
     out
 }
 
+/// A published SOP under periodic review whose next review date cannot be told (a date or
+/// period that cannot be read, or no date to count from): it may be overdue, so it is listed
+/// rather than left out of an all-clear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownReview {
+    /// The SOP's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its owner, if set.
+    pub owner: Option<String>,
+    /// Its department, if set.
+    pub department: Option<String>,
+    /// What keeps the date from being known, and how to fix it.
+    pub problem: String,
+    /// The file, relative to the repository root.
+    pub path: String,
+}
+
+/// The published SOPs `current` under periodic review whose review date cannot be told,
+/// sorted by id (then path).
+pub fn unknown_reviews(current: &[Current<'_>], settings: &Settings) -> Vec<UnknownReview> {
+    let mut out: Vec<UnknownReview> = current
+        .iter()
+        .filter(|c| is_reviewed(c.sop))
+        .filter_map(|&Current { sop, path }| {
+            let problem = sop.review_date(settings).err()?;
+            Some(UnknownReview {
+                id: sop.id().unwrap_or_default().to_string(),
+                title: sop.title().to_string(),
+                owner: sop.meta.owner.as_ref().map(|o| o.value.clone()),
+                department: sop.department(settings).map(str::to_string),
+                problem: problem.describe(&settings.keys),
+                path: path.to_string(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
+    out
+}
+
 /// A translation whose source has moved on to a newer version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaleTranslation {
@@ -245,6 +286,9 @@ pub struct Stats {
     pub overdue: usize,
     /// Published approved SOPs whose review is due within the due-soon window.
     pub due_soon: usize,
+    /// Published approved SOPs whose review date cannot be told (a date or period that cannot
+    /// be read, or no date to count from); `sop due` lists them with the reason.
+    pub review_date_unknown: usize,
     /// Translations of an older source version.
     pub stale_translations: usize,
     /// Median days since the last review (`last_reviewed`, else `effective`) of published
@@ -274,6 +318,7 @@ pub fn stats(
     let mut by_department = BTreeMap::new();
     let mut overdue = 0;
     let mut due_soon = 0;
+    let mut review_date_unknown = 0;
     let mut since_review = Vec::new();
     let mut reviews_due_per_month = BTreeMap::new();
     for sop in &originals {
@@ -296,7 +341,8 @@ pub fn stats(
         match ReviewState::of(next, today, settings.due_soon) {
             ReviewState::Overdue => overdue += 1,
             ReviewState::DueSoon => due_soon += 1,
-            ReviewState::Ok | ReviewState::Unknown => {}
+            ReviewState::Unknown => review_date_unknown += 1,
+            ReviewState::Ok => {}
         }
         if let Some(next) = next {
             *reviews_due_per_month.entry(month_of(next)).or_insert(0) += 1;
@@ -327,6 +373,7 @@ pub fn stats(
         by_department,
         overdue,
         due_soon,
+        review_date_unknown,
         stale_translations: stale_translations(corpus).len(),
         median_days_since_review: median(&mut since_review),
         releases_per_month,

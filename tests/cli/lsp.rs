@@ -821,3 +821,30 @@ fn neovim_with_the_project_set_up_shows_problems_and_goes_to_definitions() {
         "{out}"
     );
 }
+
+// See r16: opening an SOP with `review_every: 100000 years` killed the server (a panic in the
+// date arithmetic); it must report the period as a finding and keep serving.
+#[test]
+fn lsp_reports_a_huge_review_period_and_stays_up() {
+    let repo = repo_with_two_sops();
+    let (mut client, _) = Client::start(&repo, &[], json!({}));
+    let text = sop_text("SOP-0002", "Payout disputes", "checklist", "approved")
+        .replace("review_every: 12 months", "review_every: 100000 years");
+    open(&mut client, &repo, EDITED, &text);
+    let diagnostics = client.diagnostics_where(&repo, EDITED, |d| {
+        codes(d).contains(&"review-every-invalid".to_string())
+    });
+    let found = diagnostics
+        .iter()
+        .find(|d| d["code"] == "review-every-invalid")
+        .unwrap();
+    assert!(
+        found["message"]
+            .as_str()
+            .unwrap()
+            .contains("too long a review period"),
+        "{found}"
+    );
+    let status = client.stop();
+    assert!(status.success());
+}

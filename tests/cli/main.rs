@@ -13,6 +13,7 @@ mod approval;
 mod approval_model;
 mod approved;
 mod completions;
+mod dates;
 mod diag_formats;
 mod diff;
 mod due;

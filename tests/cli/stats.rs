@@ -47,6 +47,7 @@ fn json_counts_by_status_type_and_department() {
         "by_department",
         "overdue",
         "due_soon",
+        "review_date_unknown",
         "stale_translations",
         "median_days_since_review",
         "releases_per_month",
