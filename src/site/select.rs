@@ -17,7 +17,7 @@
 //! Every release whose text was approved (or retired) also gets an archived page; a release
 //! that was not approved has none, so nothing links to text that was never approved.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -152,6 +152,9 @@ pub struct Entry<'a> {
     /// The status each release read had at its tag, by tag (a release missing here could not
     /// be read, or was not needed).
     pub release_status: BTreeMap<String, Option<Status>>,
+    /// Tags that are no release of it (made or moved by hand): publish names them, the page
+    /// lists none of them.
+    pub not_counted: BTreeSet<String>,
     /// Published translations.
     pub translations: Vec<Translation<'a>>,
 }
@@ -599,7 +602,7 @@ fn pick<'a>(
     let mut release_status = BTreeMap::new();
     let mut unreadable = 0;
     // Tags that are no release of it (made or moved by hand).
-    let mut not_counted = 0;
+    let mut not_counted = BTreeSet::new();
     if let Some(reader) = reader.as_deref_mut() {
         for release in releases {
             if !how.archived && !archived.is_empty() {
@@ -633,7 +636,7 @@ fn pick<'a>(
                     ),
                     release.version,
                 ));
-                not_counted += 1;
+                not_counted.insert(release.tag.clone());
                 continue;
             }
             // The commit `sop release` made for this version, when the history has it: a tag
@@ -663,7 +666,7 @@ fn pick<'a>(
                     release.tag,
                     made.map_or("", |c| c.summary.as_str())
                 ));
-                not_counted += 1;
+                not_counted.insert(release.tag.clone());
                 continue;
             }
             let status = sop.status();
@@ -681,7 +684,7 @@ fn pick<'a>(
                     "tag `{}` is not counted as an approved release of `{id}`: it records no approver, though its earlier releases do (`sop release --approve` records them; a tag made by hand?)",
                     release.tag
                 ));
-                not_counted += 1;
+                not_counted.insert(release.tag.clone());
                 continue;
             }
             release_status.insert(release.tag.clone(), status);
@@ -709,6 +712,7 @@ fn pick<'a>(
                 history,
                 archived,
                 release_status,
+                not_counted: not_counted.clone(),
                 translations: Vec::new(),
             }
         };
@@ -789,9 +793,9 @@ fn pick<'a>(
     if !releases.is_empty() {
         let Some(last) = archived.first() else {
             let what = match (releases.len(), unreadable) {
-                _ if not_counted > 0 => format!(
+                _ if !not_counted.is_empty() => format!(
                     "{} (see the warnings above): move each tag back onto its release commit, or release it again",
-                    if not_counted == releases.len() {
+                    if not_counted.len() == releases.len() {
                         "none of its release tags counts"
                     } else {
                         "of its release tags, some do not count and the others were not approved"

@@ -212,6 +212,10 @@ fn a_tag_of_another_version_than_its_text_says_is_no_release() {
     );
     let feed = std::fs::read_to_string(repo.path("site/feed.xml")).unwrap();
     assert!(!feed.contains("2.0.0"), "no feed entry for it: {feed}");
+    // Nor a row in the page's revision history ("2.0.0 … not approved", "Version 2.0.0
+    // released"): only the release that counts is listed.
+    assert!(!page.contains("2.0.0"), "the page lists the tag: {page}");
+    assert!(page.contains(">1.0.0<"), "{page}");
 }
 
 #[test]
@@ -304,7 +308,14 @@ fn a_version_raised_and_tagged_by_hand_after_a_recorded_approval_approves_nothin
     repo.commit("tweak wording");
     repo.git(&["tag", "-a", "SOP-0001/v1.0.1", "-m", "x"]);
     let (page, stderr) = publish(&repo);
-    assert!(!page.expect("v1.0.0 is shown").contains(EDIT));
+    let page = page.expect("v1.0.0 is shown");
+    assert!(!page.contains(EDIT));
+    // The revision in progress is noted; the tag is no release in the revision history.
+    assert!(!page.contains(">1.0.1<"), "the page lists the tag: {page}");
+    assert!(
+        !page.contains("Version 1.0.1"),
+        "the page lists the tag: {page}"
+    );
     assert!(
         stderr.contains("tag `SOP-0001/v1.0.1` is not counted as an approved release of `SOP-0001`: it records no approver, though its earlier releases do"),
         "{stderr}"

@@ -1,6 +1,6 @@
 //! The pages of one SOP: its current page, its archived versions and their notices.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::git::history::Release;
 use crate::repo::{Sop, Status};
@@ -447,6 +447,8 @@ impl Build<'_> {
                     // A release on a commit this branch does not have, not counted (made on a
                     // branch not merged here): publish names it, the page does not list it.
                     .filter(|r| r.place.is_some() || entry.release_status.contains_key(&r.tag))
+                    // A tag made or moved by hand: publish says why it does not count.
+                    .filter(|r| !entry.not_counted.contains(&r.tag))
                     .map(|r| {
                         let page = archived_by_tag.get(r.tag.as_str());
                         let status = entry.release_status.get(&r.tag).copied().flatten();
@@ -481,7 +483,7 @@ impl Build<'_> {
             .unwrap_or_default();
         let pr_url = self.repo.settings.config.site.pull_request_url.as_deref();
         let (revision_groups, revision_count) = history.map_or((Vec::new(), 0), |h| {
-            let groups = revision_groups(h, pr_url, |tag| {
+            let groups = revision_groups(h, &entry.not_counted, pr_url, |tag| {
                 archived_by_tag.get(tag).map(|a| format!("{root}{}", a.url))
             });
             (groups, h.commits.len())
@@ -680,6 +682,7 @@ fn status_key(sop: &Sop) -> String {
 /// to the next one. Changes no release has taken yet come first, in a group without a version.
 fn revision_groups(
     h: &crate::git::history::SopHistory,
+    not_counted: &BTreeSet<String>,
     pull_request_url: Option<&str>,
     archived_url: impl Fn(&str) -> Option<String>,
 ) -> Vec<RevisionGroup> {
@@ -694,11 +697,12 @@ fn revision_groups(
             markdown::is_safe_url(&url).then_some(url)
         }),
     };
-    // Places in the commit graph: smaller is newer. Releases `HEAD` does not reach have no
-    // group.
+    // Places in the commit graph: smaller is newer. Releases `HEAD` does not reach, and tags
+    // that do not count, have no group.
     let mut releases: Vec<(u32, &Release)> = h
         .releases
         .iter()
+        .filter(|r| !not_counted.contains(&r.tag))
         .filter_map(|r| Some((r.place?, r)))
         .collect();
     releases.sort_by_key(|(place, _)| *place);
