@@ -74,6 +74,9 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
     }
     list_notes(ctx, "not published", &built.left_out)?;
     list_notes(ctx, "not published yet", &built.unpublished_changes)?;
+    for note in gone_notes(&inputs)? {
+        ctx.warn(&note)?;
+    }
     // After the SOPs left out: these links lead to them.
     for lost in &built.lost_links {
         ctx.warn(lost)?;
@@ -323,6 +326,29 @@ pub(super) fn build_stop(ctx: &Context, err: SiteError) -> anyhow::Error {
         SiteError::Config { source } => anyhow::Error::from(crate::repo::RepoError::Config(source)),
         other => refusal(ctx, other),
     }
+}
+
+/// SOPs that have release tags but no file at `HEAD` any more: deleted rather than retired, or
+/// given another id. Their pages are gone from the site; say so, with the way back. Only the
+/// names of the tags are read.
+fn gone_notes(inputs: &site::Inputs) -> anyhow::Result<Vec<String>> {
+    let Some(git) = &inputs.history.git else {
+        return Ok(Vec::new());
+    };
+    let histories = &inputs.history.histories;
+    let known = |id: &str| {
+        histories.contains_key(id) || inputs.corpus.sops.iter().any(|s| s.id() == Some(id))
+    };
+    let gone = git.released_ids(&inputs.repo.settings)?;
+    Ok(gone
+        .iter()
+        .filter(|(id, _)| !known(id))
+        .map(|(id, tag)| {
+            format!(
+                "`{id}` is not published: no SOP file has this id any more, though its releases are tagged (the last is `{tag}`); if it was deleted, its page and the links to it are gone: restore it (`git show {tag}:<its path>`) and retire it instead (`status: retired`, then `sop release {id}`); if its id was changed, nothing is lost"
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]

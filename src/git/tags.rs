@@ -76,6 +76,34 @@ impl Repo {
     ///
     /// # Errors
     /// When the references cannot be read.
+    /// The SOP ids that release tags name, each with the tag of its highest version: the names
+    /// of the refs alone, no tag read.
+    ///
+    /// # Errors
+    /// When the tags cannot be listed.
+    pub fn released_ids(&self, settings: &Settings) -> Result<BTreeMap<String, String>, GitError> {
+        let format = TagFormat::new(&settings.config.release.tag_format);
+        let mut newest: BTreeMap<String, (semver::Version, String)> = BTreeMap::new();
+        for (full, _) in self.tag_refs("*")? {
+            let Some(name) = full.strip_prefix("refs/tags/") else {
+                continue;
+            };
+            let Some((id, version)) = format.parse(name) else {
+                continue;
+            };
+            let Ok(version) = semver::Version::parse(&version) else {
+                continue;
+            };
+            match newest.get(&id) {
+                Some((v, _)) if *v >= version => {}
+                _ => {
+                    newest.insert(id, (version, name.to_string()));
+                }
+            }
+        }
+        Ok(newest.into_iter().map(|(id, (_, tag))| (id, tag)).collect())
+    }
+
     pub(crate) fn tag_refs(&self, glob: &str) -> Result<Vec<(String, Oid)>, GitError> {
         if glob == "*"
             && let Some(refs) = list_tags(self.repo.commondir())

@@ -172,6 +172,29 @@ fn the_approved_release_is_shown_when_nothing_was_done_by_hand() {
     let page = page.expect("a page");
     assert!(!page.contains(EDIT), "the edit is not shown");
     assert!(!stderr.contains("not counted"), "{stderr}");
+    assert!(!stderr.contains("no SOP file has this id"), "{stderr}");
+}
+
+/// An approved SOP deleted (`git rm`) instead of retired: its page is gone, and publish says
+/// so, naming its last release tag and the way back. It once left it out without a word.
+#[test]
+fn an_approved_sop_deleted_instead_of_retired_is_named_by_publish() {
+    let repo = released();
+    repo.write(
+        "sops/pay/SOP-0002-chargebacks.md",
+        &sop_text("SOP-0002", "Chargebacks", "procedure", "approved"),
+    );
+    repo.git(&["rm", "-q", PATH]);
+    repo.commit("remove refunds");
+    let (page, stderr) = publish(&repo);
+    assert!(page.is_none());
+    assert!(
+        stderr.contains(&format!(
+            "`SOP-0001` is not published: no SOP file has this id any more, though its releases are tagged (the last is `{TAG}`)"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("retire it instead"), "{stderr}");
 }
 
 #[test]
