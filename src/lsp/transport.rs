@@ -133,6 +133,10 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
         }
     }
     if let Some(problem) = problem {
+        // A body whose length is known is skipped, so that the next message is read whole.
+        if let Some(length) = length {
+            io::copy(&mut input.take(length), &mut io::sink())?;
+        }
         return Ok(Frame::Unreadable(problem));
     }
     let Some(length) = length else {
@@ -209,6 +213,14 @@ mod tests {
                 Frame::Unreadable("`garbage` is not a message header (`Name: value`)".into()),
                 Frame::Body(b"{}".to_vec()),
                 Frame::Body(b"[1]".to_vec()),
+            ]
+        );
+        // A stray header line beside a good length: the body is skipped with the headers.
+        assert_eq!(
+            frames(b"Content-Length: 2\r\nstray\r\n\r\n{}Content-Length: 2\r\n\r\n[]"),
+            [
+                Frame::Unreadable("`stray` is not a message header (`Name: value`)".into()),
+                Frame::Body(b"[]".to_vec()),
             ]
         );
         assert_eq!(
