@@ -519,8 +519,13 @@ fn translation_left_out(t: &Sop, language: &str, id: &str, why: &str) -> String 
 /// `all_read`: every release of the source was read (else a release not read counts as
 /// approved when its tag records approvers).
 fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<String> {
-    let of = translated_version(t)?;
     let id = entry.id.as_str();
+    // With no version it translates, nobody can tell whether its text was approved.
+    let Some(of) = translated_version(t) else {
+        return Some(format!(
+            "its `translation_of` does not name the version of `{id}` it translates: write `translation_of: {id}@<version>` with a version of `{id}` that was approved (`sop lint` shows where)"
+        ));
+    };
     let shown = entry.sop.version();
     if shown.as_ref() == Some(&of) {
         return None;

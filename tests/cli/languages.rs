@@ -813,6 +813,39 @@ fn a_translation_of_a_version_that_does_not_exist_is_reported_and_left_out() {
     );
 }
 
+/// A translation whose `translation_of` names no version (`SOP-0001`, `SOP-0001@v1.0`): lint
+/// reports it, and the site does not publish it as current (it once did).
+#[test]
+fn a_translation_that_names_no_version_is_left_out() {
+    let repo = bilingual();
+    release_source(&repo, "1.0.0", true);
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    for of in ["SOP-0001", "SOP-0001@v1.0"] {
+        repo.write(
+            "sops/payments/SOP-0001-gift-refunds.es.md",
+            &es.replace("SOP-0001@1.0.0", of),
+        );
+        repo.commit(&format!("es of {of}"));
+        assert_eq!(
+            lint_rule(&repo, "translation-of-invalid").0.len(),
+            1,
+            "{of}"
+        );
+        let stderr = publish_notes(&repo);
+        let site = crate::publish::tree(&repo.path("site"));
+        assert!(
+            !site.contains_key("sops/SOP-0001.es.html"),
+            "{of}: {stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "its `translation_of` does not name the version of `SOP-0001` it translates"
+            ),
+            "{of}: {stderr}"
+        );
+    }
+}
+
 /// Field test r2: a draft translation is left out with a note, as a draft SOP is.
 #[test]
 fn a_draft_translation_left_out_is_named() {
