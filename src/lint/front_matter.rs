@@ -152,7 +152,10 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             &e,
         ));
     }
-    if let (Some(every), Some(next)) = (&m.review_every, &m.next_review) {
+    // A translation's review is its source's: neither key is used, so neither wins.
+    if let (Some(every), Some(next), false) =
+        (&m.review_every, &m.next_review, sop.is_translation())
+    {
         let (every_key, next_key) = (names.written("review_every"), names.written("next_review"));
         out.push(
             finding(

@@ -897,4 +897,16 @@ fn a_translations_review_is_its_sources() {
         "the source's next review on both pages:\n{es_page}"
     );
     assert!(!es_page.contains("2021-01-01"), "{es_page}");
+    // Its own review keys are not used: no finding says which of them wins.
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace(
+            "effective: 2026-03-01",
+            "effective: 2026-03-01\nnext_review: 2020-01-01",
+        ),
+    );
+    let written = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    assert!(written.contains("review_every") && written.contains("next_review"));
+    let (found, _) = lint_rule(&repo, "review-schedule-twice");
+    assert!(found.is_empty(), "{found:#?}");
 }
