@@ -19,6 +19,8 @@
 
 use std::borrow::Cow;
 
+use super::html::decode_entities;
+
 /// An admonition: its kind (the first word after `!!!`) and how its title is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admonition {
@@ -685,7 +687,8 @@ fn tab(line: &str) -> Option<(String, bool)> {
         return None;
     }
     let label = rest.trim().strip_prefix('"')?.strip_suffix('"')?;
-    Some((label.to_string(), flags.contains('!')))
+    // Character references read as MkDocs reads them (`&quot;` is how a label holds a quote).
+    Some((decode_entities(label).into_owned(), flags.contains('!')))
 }
 
 /// The admonition a line opens: `!!! kind "Title"`, `??? kind`, `???+ kind ""`.
@@ -706,7 +709,7 @@ fn admonition(line: &str) -> Option<Admonition> {
             }
             (
                 rest.get(..q)?,
-                Some(quoted.get(1..quoted.len() - 1)?.to_string()),
+                Some(decode_entities(quoted.get(1..quoted.len() - 1)?).into_owned()),
             )
         }
         None => (rest, None),
@@ -743,9 +746,9 @@ fn container(line: &str) -> Option<(Admonition, usize)> {
         return None;
     }
     let title = match after.strip_prefix('[') {
-        Some(t) => Some(t.strip_suffix(']')?.trim().to_string()),
+        Some(t) => Some(decode_entities(t.strip_suffix(']')?.trim()).into_owned()),
         None if after.trim().is_empty() => None,
-        None if after.starts_with(' ') => Some(after.trim().to_string()),
+        None if after.starts_with(' ') => Some(decode_entities(after.trim()).into_owned()),
         None => return None,
     };
     Some((
@@ -1105,6 +1108,10 @@ mod tests {
             a("???+ danger highlight \"Stop\""),
             Some(("danger".into(), Some("Stop".into()), Some(true)))
         );
+        assert_eq!(
+            a("!!! warning \"Don&#39;t refund &lt;twice&gt;\""),
+            Some(("warning".into(), Some("Don't refund <twice>".into()), None))
+        );
         assert_eq!(a("!!! Danger!"), None);
         assert_eq!(a("!!!"), None);
         assert_eq!(a("!!! note\"x\""), None);
@@ -1122,6 +1129,10 @@ mod tests {
         assert_eq!(
             c("::::warning[Stop here]"),
             Some(("warning".into(), Some("Stop here".into()), 4))
+        );
+        assert_eq!(
+            c(":::tip[Fish &amp; chips]"),
+            Some(("tip".into(), Some("Fish & chips".into()), 3))
         );
         assert_eq!(c(":::"), None);
         assert_eq!(c("::tip"), None);
@@ -1158,6 +1169,11 @@ mod tests {
     #[test]
     fn mkdocs_tabs_are_sets_of_labelled_panels() {
         assert_eq!(tab("=== \"Android\""), Some(("Android".into(), false)));
+        // Character references are read: `&quot;` is how a label holds a quote.
+        assert_eq!(
+            tab("=== \"Say &quot;hi&quot; &amp; go\""),
+            Some(("Say \"hi\" & go".into(), false))
+        );
         assert_eq!(tab("===+ \"iOS\""), Some(("iOS".into(), false)));
         assert_eq!(tab("===! \"Web\""), Some(("Web".into(), true)));
         assert_eq!(tab("==="), None, "a heading's underline");
