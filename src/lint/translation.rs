@@ -190,20 +190,22 @@ fn source_version(cx: &Cx<'_>, id: &str, source: &Sop, version: &semver::Version
         .as_ref()
         .and_then(|g| g.tag_release(&tag).ok().flatten())
     {
-        // A release that records approvers was approved (`sop release --approve`); else the
-        // status of the text at its tag, as `sop publish` reads it (a release made before
-        // approvals were recorded).
-        let approved = !r.approvals.is_empty()
-            || git
-                .as_ref()
-                .and_then(|g| g.file_at_tag(&tag, &source.path).ok().flatten())
-                .is_some_and(|text| {
-                    in_force(Sop::parse_in(source.path.clone(), text, cx.settings).status())
-                });
-        return if approved {
-            Of::Approved
-        } else {
-            Of::Unapproved("was released without approval".to_string())
+        // The text at its tag, as `sop publish` reads it: approved (or retired) and saying
+        // the tag's version. A tag made by hand with a copied message records approvers too,
+        // so they count only when the text cannot be read (renamed since).
+        let tagged = git
+            .as_ref()
+            .and_then(|g| g.file_at_tag(&tag, &source.path).ok().flatten())
+            .map(|text| Sop::parse_in(source.path.clone(), text, cx.settings));
+        return match tagged {
+            Some(t) if t.version().as_ref() != Some(version) => Of::Unapproved(format!(
+                "is no release: its tag `{tag}` holds text that says {} (a tag made by hand?)",
+                t.version()
+                    .map_or_else(|| "no version".to_string(), |v| format!("version {v}"))
+            )),
+            Some(t) if in_force(t.status()) => Of::Approved,
+            None if !r.approvals.is_empty() => Of::Approved,
+            _ => Of::Unapproved("was released without approval".to_string()),
         };
     }
     let releases = git

@@ -543,6 +543,12 @@ fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<Strin
         format!(" (the site shows its approved version {v})")
     });
     if let Some(r) = releases.iter().find(|r| version(r).as_ref() == Some(&of)) {
+        if entry.not_counted.contains(&r.tag) {
+            return Some(format!(
+                "it translates version {of} of `{id}`, whose tag `{}` does not count as a release, as the warning above says{shown_words}: translate an approved version",
+                r.tag
+            ));
+        }
         let read = entry.release_status.contains_key(&r.tag);
         if !all_read && !read && !r.approvals.is_empty() {
             return None;

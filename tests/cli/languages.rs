@@ -846,6 +846,45 @@ fn a_translation_that_names_no_version_is_left_out() {
     }
 }
 
+/// A tag made by hand with a copied approval message is no approved release: lint reports the
+/// translation of its version (it once counted the copied approvers), and publish says why it
+/// leaves the translation out.
+#[test]
+fn a_translation_of_a_hand_made_tag_is_reported_and_left_out() {
+    let repo = bilingual();
+    release_source(&repo, "1.0.0", true);
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0001/v2.0.0",
+        "-m",
+        "More\n\nApproved-by: Lena Fischer <lena@example.com>\nApproved-on: 2026-11-30\n",
+    ]);
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("SOP-0001@1.0.0", "SOP-0001@2.0.0"),
+    );
+    repo.commit("es of 2.0.0");
+    let (found, code) = lint_rule(&repo, "translation-of-unapproved");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "is no release: its tag `SOP-0001/v2.0.0` holds text that says version 1.0.0"
+        ),
+        "{message}"
+    );
+    assert_eq!(code, 1);
+    let stderr = publish_notes(&repo);
+    let site = crate::publish::tree(&repo.path("site"));
+    assert!(!site.contains_key("sops/SOP-0001.es.html"), "{stderr}");
+    assert!(
+        stderr.contains("whose tag `SOP-0001/v2.0.0` does not count as a release"),
+        "{stderr}"
+    );
+}
+
 /// Field test r2: a draft translation is left out with a note, as a draft SOP is.
 #[test]
 fn a_draft_translation_left_out_is_named() {
