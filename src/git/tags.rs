@@ -84,7 +84,11 @@ impl Repo {
     pub fn released_ids(&self, settings: &Settings) -> Result<BTreeMap<String, String>, GitError> {
         let format = TagFormat::new(&settings.config.release.tag_format);
         let mut newest: BTreeMap<String, (semver::Version, String)> = BTreeMap::new();
-        for (full, _) in self.tag_refs("*")? {
+        let names = match tag_names(self.repo.commondir()) {
+            Some(names) => names,
+            None => self.tag_refs("*")?.into_iter().map(|(n, _)| n).collect(),
+        };
+        for full in names {
             let Some(name) = full.strip_prefix("refs/tags/") else {
                 continue;
             };
@@ -236,6 +240,46 @@ fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
         refs.insert(name, oid);
     }
     Some(refs.into_iter().collect())
+}
+
+/// The names of the tags (`refs/tags/…`) in `common_dir`, from `packed-refs` and the loose
+/// refs' file names, no ref file opened; `None` when they cannot be listed that way (a reftable
+/// repository, an unreadable folder).
+fn tag_names(common_dir: &Path) -> Option<Vec<String>> {
+    if common_dir.join("reftable").exists() {
+        return None;
+    }
+    let mut names = std::collections::BTreeSet::new();
+    match std::fs::read_to_string(common_dir.join("packed-refs")) {
+        Ok(text) => names.extend(text.lines().filter_map(|line| {
+            let (_, name) = line.split_once(' ')?;
+            name.starts_with("refs/tags/").then(|| name.to_string())
+        })),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(_) => return None,
+    }
+    let mut stack = vec![(
+        common_dir.join("refs").join("tags"),
+        "refs/tags".to_string(),
+    )];
+    while let Some((path, name)) = stack.pop() {
+        let list = match std::fs::read_dir(&path) {
+            Ok(list) => list,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(_) => return None,
+        };
+        for entry in list {
+            let entry = entry.ok()?;
+            let file = entry.file_name().into_string().ok()?;
+            let full = format!("{name}/{file}");
+            if entry.file_type().ok()?.is_dir() {
+                stack.push((entry.path(), full));
+            } else if !file.ends_with(".lock") {
+                names.insert(full);
+            }
+        }
+    }
+    Some(names.into_iter().collect())
 }
 
 /// The loose refs at `path` (a ref file, or a folder of them) named from `name`.

@@ -195,6 +195,20 @@ fn an_approved_sop_deleted_instead_of_retired_is_named_by_publish() {
         "{stderr}"
     );
     assert!(stderr.contains("retire it instead"), "{stderr}");
+    // Tags read by name from `packed-refs` and from loose ref files alike.
+    repo.git(&["pack-refs", "--all"]);
+    repo.git(&["tag", "SOP-0009/v2.1.0"]);
+    assert!(repo.path(".git/refs/tags/SOP-0009/v2.1.0").is_file());
+    let (_, stderr) = publish(&repo);
+    for (id, tag) in [("SOP-0001", TAG), ("SOP-0009", "SOP-0009/v2.1.0")] {
+        assert!(
+            stderr.contains(&format!(
+                "`{id}` is not published: no SOP file has this id any more, though its releases are tagged (the last is `{tag}`)"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(!stderr.contains("`SOP-0002` is not published"), "{stderr}");
 }
 
 #[test]
