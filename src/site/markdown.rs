@@ -466,7 +466,12 @@ fn render_into(
                 id,
             }) if crate::repo::links::is_remote(&dest_url) => {
                 // The page loads nothing from other sites: a picture hosted elsewhere becomes
-                // a link to it, which the reader may follow.
+                // a link to it, which the reader may follow; an address a link could not have
+                // (`https://x:99999/`) leaves its words alone, as for a link.
+                if !is_safe_url(&dest_url) {
+                    open.push(true);
+                    continue;
+                }
                 open.push(false);
                 remote_images.push(open.len());
                 events.push(Event::Start(Tag::Link {
@@ -1009,8 +1014,9 @@ fn site_image(src: &str) -> bool {
         || src.starts_with("sop-inline-")
 }
 
-/// Whether `url` is safe to link to: relative, or with a scheme of
-/// [`crate::repo::links::KEPT_SCHEMES`] (which lint reads too).
+/// Whether `url` is safe to link to: relative, or a valid address (host and port as the URL
+/// standard reads them) with a scheme of [`crate::repo::links::KEPT_SCHEMES`]: the one verdict
+/// lint reads too ([`crate::repo::links::verdict`]).
 ///
 /// Browsers ignore ASCII tabs and newlines inside a URL (`java\tscript:`), so they are removed
 /// before the scheme is read.
@@ -1046,6 +1052,16 @@ mod tests {
         );
         assert!(!html.contains("<img src=\"https:"), "{html}");
         assert!(!html.contains("evil.example"), "{html}");
+        // An address a link could not have leaves the words alone, whatever else the page
+        // holds (raw HTML sends the page through the sanitiser).
+        for md in [
+            "![chart](https://x:99999/a.png)\n",
+            "![chart](https://x:99999/a.png)\n\n<b>Bold</b>\n",
+        ] {
+            let html = body(md);
+            assert!(html.contains("chart"), "{html}");
+            assert!(!html.contains("<a"), "{md}: {html}");
+        }
     }
 
     /// Every Markdown file under `dir`, recursively.
