@@ -43,6 +43,7 @@ struct Row {
 impl Row {
     fn new(repo: &Repo, sop: &Sop) -> Row {
         let m = &sop.meta;
+        let review = sop.review_date(&repo.settings);
         let text =
             |v: &Option<crate::repo::sop::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
         Row {
@@ -54,8 +55,8 @@ impl Row {
             version: text(&m.version),
             owner: text(&m.owner),
             department: text(&m.department),
-            next_review: sop.next_review(&repo.settings).map(|d| d.to_string()),
-            review_unknown: review_unknown(repo, sop),
+            next_review: review.as_ref().ok().map(ToString::to_string),
+            review_unknown: review_unknown(sop, review.as_ref().err()),
             path: sop.path.clone(),
             language: sop.language().map(str::to_string),
             translation_of: text(&m.translation_of),
@@ -63,14 +64,15 @@ impl Row {
     }
 }
 
-/// Whether `sop`'s next review date cannot be told although it should be: a `next_review` or
-/// `review_every` that cannot be read, a period past the calendar's end, or an approved SOP
-/// with no date to count from. A draft that has not taken effect simply has no date yet.
-fn review_unknown(repo: &Repo, sop: &Sop) -> bool {
-    match sop.review_date(&repo.settings) {
-        Ok(_) => false,
-        Err(NoReviewDate::NoStartDate) => sop.status() == Some(Status::Approved),
-        Err(_) => true,
+/// Whether `sop`'s next review date cannot be told (`why`) although it should be: a
+/// `next_review` or `review_every` that cannot be read, a period past the calendar's end, or
+/// an approved SOP with no date to count from. A draft that has not taken effect simply has no
+/// date yet.
+fn review_unknown(sop: &Sop, why: Option<&NoReviewDate>) -> bool {
+    match why {
+        None => false,
+        Some(NoReviewDate::NoStartDate) => sop.status() == Some(Status::Approved),
+        Some(_) => true,
     }
 }
 

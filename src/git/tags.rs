@@ -198,20 +198,8 @@ fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
         return None;
     }
     let mut refs: BTreeMap<String, Oid> = BTreeMap::new();
-    match std::fs::read_to_string(common_dir.join("packed-refs")) {
-        Ok(text) => {
-            for line in text.lines() {
-                if line.starts_with('#') || line.starts_with('^') || line.trim().is_empty() {
-                    continue;
-                }
-                let (hex, name) = line.split_once(' ')?;
-                if name.starts_with("refs/tags/") {
-                    refs.insert(name.to_string(), Oid::from_str(hex).ok()?);
-                }
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(_) => return None,
+    for (hex, name) in packed_tags(common_dir)? {
+        refs.insert(name, Oid::from_str(&hex).ok()?);
     }
     // Loose refs: one file each, often one folder per SOP; read the folders in parallel.
     let top = common_dir.join("refs").join("tags");
@@ -242,6 +230,27 @@ fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
     Some(refs.into_iter().collect())
 }
 
+/// The tags of `common_dir`'s `packed-refs` file, as (object id in hex, `refs/tags/…` name);
+/// none when there is no such file, `None` when it cannot be read or a line is not a ref.
+fn packed_tags(common_dir: &Path) -> Option<Vec<(String, String)>> {
+    let text = match std::fs::read_to_string(common_dir.join("packed-refs")) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(Vec::new()),
+        Err(_) => return None,
+    };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.starts_with('^') || line.trim().is_empty() {
+            continue;
+        }
+        let (hex, name) = line.split_once(' ')?;
+        if name.starts_with("refs/tags/") {
+            out.push((hex.to_string(), name.to_string()));
+        }
+    }
+    Some(out)
+}
+
 /// The names of the tags (`refs/tags/…`) in `common_dir`, from `packed-refs` and the loose
 /// refs' file names, no ref file opened; `None` when they cannot be listed that way (a reftable
 /// repository, an unreadable folder).
@@ -249,15 +258,10 @@ fn tag_names(common_dir: &Path) -> Option<Vec<String>> {
     if common_dir.join("reftable").exists() {
         return None;
     }
-    let mut names = std::collections::BTreeSet::new();
-    match std::fs::read_to_string(common_dir.join("packed-refs")) {
-        Ok(text) => names.extend(text.lines().filter_map(|line| {
-            let (_, name) = line.split_once(' ')?;
-            name.starts_with("refs/tags/").then(|| name.to_string())
-        })),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(_) => return None,
-    }
+    let mut names: std::collections::BTreeSet<String> = packed_tags(common_dir)?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
     let mut stack = vec![(
         common_dir.join("refs").join("tags"),
         "refs/tags".to_string(),
