@@ -198,8 +198,9 @@ fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
         return None;
     }
     let mut refs: BTreeMap<String, Oid> = BTreeMap::new();
-    for (hex, name) in packed_tags(common_dir)? {
-        refs.insert(name, Oid::from_str(&hex).ok()?);
+    for tag in packed_tags(&packed_refs(common_dir)?) {
+        let (hex, name) = tag?;
+        refs.insert(name.to_string(), Oid::from_str(hex).ok()?);
     }
     // Loose refs: one file each, often one folder per SOP; read the folders in parallel.
     let top = common_dir.join("refs").join("tags");
@@ -230,25 +231,25 @@ fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
     Some(refs.into_iter().collect())
 }
 
-/// The tags of `common_dir`'s `packed-refs` file, as (object id in hex, `refs/tags/…` name);
-/// none when there is no such file, `None` when it cannot be read or a line is not a ref.
-fn packed_tags(common_dir: &Path) -> Option<Vec<(String, String)>> {
-    let text = match std::fs::read_to_string(common_dir.join("packed-refs")) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(Vec::new()),
-        Err(_) => return None,
-    };
-    let mut out = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.starts_with('^') || line.trim().is_empty() {
-            continue;
-        }
-        let (hex, name) = line.split_once(' ')?;
-        if name.starts_with("refs/tags/") {
-            out.push((hex.to_string(), name.to_string()));
-        }
+/// The text of `common_dir`'s `packed-refs` file: empty when there is none, `None` when it
+/// cannot be read.
+fn packed_refs(common_dir: &Path) -> Option<String> {
+    match std::fs::read_to_string(common_dir.join("packed-refs")) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(String::new()),
+        Err(_) => None,
     }
-    Some(out)
+}
+
+/// The tags of a `packed-refs` text, as (object id in hex, `refs/tags/…` name); `None` for a
+/// line that is not a ref.
+fn packed_tags(text: &str) -> impl Iterator<Item = Option<(&str, &str)>> {
+    text.lines()
+        .filter(|line| !(line.starts_with('#') || line.starts_with('^') || line.trim().is_empty()))
+        .filter_map(|line| match line.split_once(' ') {
+            Some((hex, name)) => name.starts_with("refs/tags/").then_some(Some((hex, name))),
+            None => Some(None),
+        })
 }
 
 /// The names of the tags (`refs/tags/…`) in `common_dir`, from `packed-refs` and the loose
@@ -258,10 +259,10 @@ fn tag_names(common_dir: &Path) -> Option<Vec<String>> {
     if common_dir.join("reftable").exists() {
         return None;
     }
-    let mut names: std::collections::BTreeSet<String> = packed_tags(common_dir)?
-        .into_iter()
-        .map(|(_, name)| name)
-        .collect();
+    let mut names = std::collections::BTreeSet::new();
+    for tag in packed_tags(&packed_refs(common_dir)?) {
+        names.insert(tag?.1.to_string());
+    }
     let mut stack = vec![(
         common_dir.join("refs").join("tags"),
         "refs/tags".to_string(),
