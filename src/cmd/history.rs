@@ -106,7 +106,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
             all.values_mut().collect(),
             &git.texts(),
             &repo.settings,
-            select::Check::Suspect,
+            select::Check::Suspect(&current_versions(&corpus)),
         );
         all.values_mut().for_each(no_approval_where_not_counted);
         let mut list: Vec<&SopHistory> = all.values().collect();
@@ -349,6 +349,17 @@ fn language_name(tag: &str) -> String {
         Ok(i18n) => i18n.language_name("en", tag),
         Err(_) => tag.to_string(),
     }
+}
+
+/// The version each SOP of the work tree says, by id (translations left out).
+pub(super) fn current_versions(
+    corpus: &crate::repo::Corpus,
+) -> std::collections::HashMap<String, semver::Version> {
+    corpus
+        .originals()
+        .into_iter()
+        .filter_map(|s| Some((s.id()?.to_string(), s.version()?)))
+        .collect()
 }
 
 /// A tag that does not count is no approved release, whatever its message says (a message

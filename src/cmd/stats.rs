@@ -36,7 +36,7 @@ pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
             histories.values_mut().collect(),
             &git.texts(),
             &repo.settings,
-            crate::site::select::Check::Suspect,
+            crate::site::select::Check::Suspect(&super::history::current_versions(&corpus)),
         );
     }
     let lint = report::lint_hook::findings_by_rule(&repo, &corpus);

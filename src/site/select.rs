@@ -17,7 +17,7 @@
 //! Every release whose text was approved (or retired) also gets an archived page; a release
 //! that was not approved has none, so nothing links to text that was never approved.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -1190,13 +1190,14 @@ pub fn why_tag_is_not_counted(
 
 /// Which release tags [`mark_not_counted`] reads the text of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Check {
+pub enum Check<'a> {
     /// Every tag (but one on the commit `sop release` made for its version): the history of
     /// one SOP, whose few tags cost little to read.
     Every,
-    /// Only the tags that look made or moved by hand ([`looks_hand_made`]): the history of
-    /// every SOP, where reading each released text would cost more than the history itself.
-    Suspect,
+    /// Only the tags that look made or moved by hand ([`looks_hand_made`]), given the version
+    /// each SOP's working copy says (by id): the history of every SOP, where reading each
+    /// released text would cost more than the history itself.
+    Suspect(&'a HashMap<String, semver::Version>),
 }
 
 /// Marks the release tags of `histories` that do not count as releases with the reason `sop
@@ -1227,13 +1228,15 @@ fn mark(h: &mut SopHistory, reader: &mut history::TextReader, settings: &Setting
         return;
     };
     let suspect = match check {
-        Check::Every => Vec::new(),
-        Check::Suspect => looks_hand_made(h),
+        Check::Every => None,
+        Check::Suspect(current) => Some(looks_hand_made(h, current.get(id))),
     };
     let why: Vec<Option<String>> = (0..h.releases.len())
         .map(|i| {
             let release = h.releases.get(i)?;
-            let skipped = check == Check::Suspect && !suspect.get(i).copied().unwrap_or(true);
+            let skipped = suspect
+                .as_ref()
+                .is_some_and(|s| !s.get(i).copied().unwrap_or(true));
             if skipped || made_by_release(h, id, release) {
                 return None;
             }
@@ -1284,10 +1287,11 @@ fn approvals_recorded_before(releases: &[Release], release: &Release) -> bool {
 /// knows without reading any text: the history does not know the blob it tags (a tag on a
 /// commit that did not change the file, or that `HEAD` does not reach); another tag of the SOP
 /// is on the same commit or the same text; the commit it tags is the one `sop release` made
-/// for another version, or that commit of its own version is another; it records no approver though an earlier release did; it has the
-/// message and approvals of another tag; or its version is higher than that of a tag on a
-/// later commit. A tag `sop release` made in the usual way is none of these.
-pub fn looks_hand_made(h: &SopHistory) -> Vec<bool> {
+/// for another version, or that commit of its own version is another; it records no approver
+/// though an earlier release did; it has the message and approvals of another tag; its version
+/// is higher than that of a tag on a later commit, or than `current`, the version the working
+/// copy says. A tag `sop release` made in the usual way is none of these.
+pub fn looks_hand_made(h: &SopHistory, current: Option<&semver::Version>) -> Vec<bool> {
     let versions: Vec<Option<semver::Version>> = h
         .releases
         .iter()
@@ -1305,6 +1309,7 @@ pub fn looks_hand_made(h: &SopHistory) -> Vec<bool> {
         .map(|(i, release)| {
             let own = versions.get(i).and_then(Option::as_ref);
             if release.blob.is_none()
+                || matches!((own, current), (Some(a), Some(b)) if a > b)
                 || (release.approvals.is_empty()
                     && matches!((approved_from, own), (Some(a), Some(b)) if a < b))
             {

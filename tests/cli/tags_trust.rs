@@ -979,3 +979,30 @@ fn a_tag_made_by_hand_on_a_later_release_with_an_approved_message_is_no_release(
     let (_, stderr) = publish(&repo);
     assert!(stderr.contains(reason), "{stderr}");
 }
+
+#[test]
+fn history_of_every_sop_marks_a_tag_above_the_working_copys_version() {
+    // Nothing approved anywhere; a tag 1.1.0 made by hand, alone, on an edit whose text (and
+    // the working copy) still says 1.0.0.
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "review"),
+    );
+    repo.commit("SOP-0001 v1.0.0: First refunds");
+    repo.git(&["tag", "-a", TAG, "-m", "First refunds"]);
+    let edited = repo.read(PATH) + &format!("\n{EDIT}\n");
+    repo.write(PATH, &edited);
+    repo.commit("edit");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "Bumped by hand"]);
+    let reason = "the text it tags says version 1.0.0, not version 1.1.0";
+    // `--all` reads it, as `sop history SOP-0001` does.
+    let releases = history_json(&repo);
+    assert_eq!(json_release(&releases, "1.1.0")["not_counted"], reason);
+    assert!(
+        json_release(&releases, "1.0.0")
+            .get("not_counted")
+            .is_none()
+    );
+    assert_eq!(releases_counted(&repo), 1);
+}
