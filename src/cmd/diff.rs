@@ -105,15 +105,32 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let git = ctx.require_full_history(&repo, "`sop diff` (it compares versions kept in git)")?;
     let corpus = repo.load();
-    let sop = find_sop(&corpus, &args.id)?;
-    let id = sop.id().unwrap_or(&args.id).to_string();
+    // An SOP of the work tree, else one whose file was deleted but whose release tags hold it.
+    let (sop, id, path) = match find_sop(&corpus, &args.id) {
+        Ok(sop) => (
+            Some(sop),
+            sop.id().unwrap_or(&args.id).to_string(),
+            sop.path.clone(),
+        ),
+        Err(not_found) => match super::history::deleted_sop(&git, &repo.settings, &args.id)? {
+            Some(gone) => (None, args.id.clone(), gone.path),
+            None => return Err(not_found),
+        },
+    };
     let from_spec = match &args.from {
         Some(f) => f.clone(),
         None => default_from(ctx, &git, &repo, &id)?,
     };
-    let to_spec = args.to.clone().unwrap_or_else(|| "worktree".to_string());
-    let (from_label, from_text) = load(&git, &repo, sop, &id, &from_spec)?;
-    let (to_label, to_text) = load(&git, &repo, sop, &id, &to_spec)?;
+    let to_spec = match (&args.to, sop) {
+        (Some(t), _) => t.clone(),
+        (None, Some(_)) => "worktree".to_string(),
+        (None, None) => return Err(deleted_refusal(&git, &repo, &id, &path)?.into()),
+    };
+    let (from_label, from_text) = load(&git, &repo, sop, &path, &id, &from_spec)?;
+    let (to_label, to_text) = load(&git, &repo, sop, &path, &id, &to_spec)?;
+    // A tag made or moved by hand is no release: said so, and compared all the same.
+    let from_label = uncounted(ctx, &git, &repo, &id, &from_spec, &from_text, from_label)?;
+    let to_label = uncounted(ctx, &git, &repo, &id, &to_spec, &to_text, to_label)?;
     let line_endings = endings_change(&from_text, &to_text);
     let storage = Storage::between(&from_text, &to_text);
     // Lines that differ only in their endings are the same line.
@@ -121,8 +138,8 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
         std::borrow::Cow::Borrowed(_) => t,
         std::borrow::Cow::Owned(n) => n,
     };
-    let old = Sop::parse_in(sop.path.clone(), normalized(from_text), &repo.settings);
-    let new = Sop::parse_in(sop.path.clone(), normalized(to_text), &repo.settings);
+    let old = Sop::parse_in(path.clone(), normalized(from_text), &repo.settings);
+    let new = Sop::parse_in(path.clone(), normalized(to_text), &repo.settings);
     let d = diff::compare(&old, &new);
     let side = |label: String, s: &Sop| Side {
         label,
@@ -130,7 +147,7 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     };
     let output = Output {
         id: &id,
-        path: &sop.path,
+        path: &path,
         from: side(from_label, &old),
         to: side(to_label, &new),
         diff: &d,
@@ -150,6 +167,70 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
         }
     }
     Ok(Exit::Success)
+}
+
+/// `label`, or when `spec` names a release tag of `id` (its version or its name) that does not
+/// count as a release, as `sop publish` decides from the text it tags and the other tags, that
+/// label marked so, with a warning saying why.
+fn uncounted(
+    ctx: &Context,
+    git: &crate::git::Repo,
+    repo: &Repo,
+    id: &str,
+    spec: &str,
+    text: &str,
+    label: String,
+) -> anyhow::Result<String> {
+    let bare = spec.strip_prefix('v').unwrap_or(spec);
+    let tag = if semver::Version::parse(bare).is_ok() {
+        repo.settings.tag_name(id, bare)
+    } else {
+        spec.to_string()
+    };
+    let releases = git.releases_of(&repo.settings, id)?;
+    let Some(release) = releases.iter().find(|r| r.tag == tag) else {
+        return Ok(label);
+    };
+    let tagged = crate::site::select::Tagged::read(text, &repo.settings);
+    let Some(why) = crate::site::select::why_tag_is_not_counted(release, &releases, &tagged) else {
+        return Ok(label);
+    };
+    ctx.warn(&format!(
+        "{}; the text it tags is compared below all the same, as a tag's text, not a release",
+        why.note(&release.tag, id, &release.version)
+    ))?;
+    Ok(format!("{label}, not counted as a release"))
+}
+
+/// The refusal for comparing with the work tree an SOP whose file was deleted: compare two of
+/// its released versions instead.
+fn deleted_refusal(
+    git: &crate::git::Repo,
+    repo: &Repo,
+    id: &str,
+    path: &str,
+) -> anyhow::Result<Stop> {
+    let mut versions: Vec<semver::Version> = git
+        .releases_of(&repo.settings, id)?
+        .iter()
+        .filter_map(|r| semver::Version::parse(&r.version).ok())
+        .collect();
+    versions.sort();
+    let example = match versions.as_slice() {
+        [.., a, b] => format!("`sop diff {id} {a} {b}`"),
+        [a] => format!("`sop diff {id} {a} <commit>`"),
+        [] => format!("`sop diff {id} <version> <version>`"),
+    };
+    let list: Vec<String> = versions.iter().map(ToString::to_string).collect();
+    Ok(Stop::usage(
+        format!(
+            "the file of {id} (`{path}`) was deleted, so there is no text of it on disk to compare with"
+        ),
+        Some(format!(
+            "compare two of its released versions ({}), for example {example}; `sop history {id}` says where it was deleted",
+            list.join(", ")
+        )),
+    ))
 }
 
 /// The last release's version, else `HEAD` (with a warning when the release tags seem not to
@@ -180,14 +261,18 @@ fn default_from(
 fn load(
     git: &crate::git::Repo,
     repo: &Repo,
-    sop: &Sop,
+    sop: Option<&Sop>,
+    path: &str,
     id: &str,
     spec: &str,
 ) -> anyhow::Result<(String, String)> {
     if WORK_TREE.contains(&spec.to_ascii_lowercase().as_str()) {
-        return Ok(("work tree".to_string(), sop.source.text().to_string()));
+        return match sop {
+            Some(sop) => Ok(("work tree".to_string(), sop.source.text().to_string())),
+            None => Err(deleted_refusal(git, repo, id, path)?.into()),
+        };
     }
-    match git.read_revision(&repo.settings, id, &sop.path, spec)? {
+    match git.read_revision(&repo.settings, id, path, spec)? {
         Ok(r) => Ok((r.label, r.text)),
         Err(Missing::NoSuchVersion { tag }) => {
             let released: Vec<String> = git

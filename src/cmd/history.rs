@@ -4,7 +4,8 @@
 //! JSON (stable): one SOP is `{"id", "path", "commits": [{"commit", "date", "author",
 //! "summary", "path", "kind", "pull_request"?, "merge"?}], "releases": [{"version", "tag",
 //! "date", "tagger", "summary", "commit", "approvals": [{"name", "email", "date",
-//! "meaning"}], "landed"?}]}`, newest first; `--all` prints an array of those, sorted by id, then the
+//! "meaning"}], "landed"?, "not_counted"?}]}`, newest first; `--all` prints an array of those,
+//! sorted by id, then the
 //! files without an id (`"id": null`) by path. `kind` is `commit`, `review` (made by `sop
 //! review`) or `release` (the commit a release tag points to). `pull_request` is the number of
 //! the pull request that brought the commit in, when a merge or squash subject names one;
@@ -12,9 +13,28 @@
 //! A release made on a branch that was then squash-merged or rebased has its tag on a commit
 //! `HEAD` does not reach: its `"landed"` is the commit of this history after which the file is
 //! exactly the released text (that commit's `kind` is `release`); absent otherwise.
+//! `not_counted` says why a release tag does not count as a release, in the words `sop
+//! publish` warns with when it leaves the tag out (absent when it counts): the text it tags
+//! says another version, is not the text of its release commit, or says approved with no
+//! approver after releases that recorded theirs. The table shows such a tag as `tag`, with
+//! the reason after its summary, and no approval. `sop history <ID>` reads the text of every
+//! tag of the SOP (but those on the commit `sop release` made for their version); `--all`
+//! only of the tags that look made or moved by hand ([`select::looks_hand_made`]: another tag
+//! on the same commit or text, a tag on a commit that did not change the file, on the release
+//! commit of another version, out of order, or with another tag's message), as reading every
+//! released text would cost more than the history itself.
 //! `approvals` are read from the `Approved-by`/`Approved-on`/`Approval-meaning` trailers of
 //! the tag message, one object per approver (`email` left out when none was given); empty for
-//! a release that was not approved. An SOP that is not committed yet has empty lists.
+//! a release that was not approved, and for a tag that does not count. An SOP that is not
+//! committed yet has empty lists.
+//!
+//! Added for `sop history <ID|PATH>`: a translation's file has its own history (its commits;
+//! no releases: they are its source's), with `"translation": {"language", "translation_of"}`;
+//! an SOP lists its translations in the work tree as `"translations": [{"language",
+//! "path"}]` (absent when none); an SOP whose file was deleted (no longer in the work tree,
+//! but in its release tags' commits) is followed from its last release's path, with
+//! `"deleted": {"commit", "path", "tag", "restore"}` (the commit that deleted it, and the `git
+//! show` command that prints its last release).
 //!
 //! The table shows each release's approvals on the lines under it.
 
@@ -27,6 +47,7 @@ use super::find_sop;
 use crate::cli::{HistoryArgs, HistoryFormat};
 use crate::git::history::{self, Histories, RevisionKind, SopHistory, TextReader};
 use crate::repo::sop::FileName;
+use crate::site::select;
 use crate::terminal::escape_line as e;
 use crate::words::count;
 use crate::{Exit, Stop};
@@ -63,6 +84,9 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
                 path: rel,
                 commits: Vec::new(),
                 releases: Vec::new(),
+                translation: None,
+                translations: Vec::new(),
+                deleted: None,
             });
         }
         // Titles as the working copies give them (by id, else by path).
@@ -78,6 +102,13 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
                 .or_else(|| titles.get(h.path.as_str()))
                 .copied()
         };
+        select::mark_not_counted(
+            all.values_mut().collect(),
+            &git.texts(),
+            &repo.settings,
+            select::Check::Suspect(&current_versions(&corpus)),
+        );
+        all.values_mut().for_each(no_approval_where_not_counted);
         let mut list: Vec<&SopHistory> = all.values().collect();
         // Ids first, in order; then files without one, by path.
         list.sort_by(|a, b| {
@@ -105,32 +136,92 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     };
     let corpus = repo.load();
-    let mut all = git.histories(&repo.settings)?;
-    warn_without_tags(ctx, &all)?;
+    // Files followed besides the SOPs of `HEAD`: a translation's, or a deleted SOP's last one.
+    let mut also: Vec<(String, Option<String>)> = Vec::new();
+    let mut translation = None;
+    let mut deleted = None;
     let (id, path, title) = match as_path(&repo, wanted) {
         Some(rel) => {
             let sop = corpus.originals().into_iter().find(|s| s.path == rel);
-            if sop.is_none() && !all.values().any(|h| h.path == rel) {
-                return Err(Stop::usage(
-                    format!("`{rel}` is not an SOP file of this repository"),
-                    Some(format!(
-                        "give the file of an SOP under `{}/` or its id; `sop list` shows every SOP with its file",
-                        repo.settings.sops_dir()
-                    )),
-                )
-                .into());
+            let translated = corpus
+                .sops
+                .iter()
+                .find(|s| s.path == rel && s.is_translation());
+            match (sop, translated) {
+                (None, Some(t)) => {
+                    also.push((rel.clone(), None));
+                    translation = Some(history::Translation {
+                        language: t.language().map(str::to_string),
+                        translation_of: t
+                            .meta
+                            .translation_of
+                            .as_ref()
+                            .map(|v| v.value.trim().to_string()),
+                    });
+                    (None, rel, Some(t.title().to_string()))
+                }
+                _ => {
+                    let id = sop.and_then(|s| s.id()).map(str::to_string);
+                    let title = sop.map(|s| s.title().to_string());
+                    (id, rel, title)
+                }
             }
-            let id = sop.and_then(|s| s.id()).map(str::to_string);
-            let title = sop.map(|s| s.title().to_string());
-            (id, rel, title)
         }
-        None => {
-            let sop = find_sop(&corpus, wanted)?;
-            let id = sop.id().unwrap_or(wanted).to_string();
-            (Some(id), sop.path.clone(), Some(sop.title().to_string()))
-        }
+        None => match find_sop(&corpus, wanted) {
+            Ok(sop) => {
+                let id = sop.id().unwrap_or(wanted).to_string();
+                (Some(id), sop.path.clone(), Some(sop.title().to_string()))
+            }
+            // An SOP whose file was deleted: its release tags still hold it.
+            Err(not_found) => match deleted_sop(&git, &repo.settings, wanted)? {
+                Some(gone) => {
+                    also.push((gone.path.clone(), Some(wanted.to_string())));
+                    let title = gone.title.clone();
+                    let path = gone.path.clone();
+                    deleted = Some(gone);
+                    (Some(wanted.to_string()), path, title)
+                }
+                None => return Err(not_found),
+            },
+        },
     };
-    let h = take(&mut all, id.as_deref(), &path);
+    let mut all = git.histories_with(&repo.settings, &also)?;
+    warn_without_tags(ctx, &all)?;
+    if as_path(&repo, wanted).is_some() && title.is_none() && !all.values().any(|h| h.path == path)
+    {
+        return Err(Stop::usage(
+            format!("`{path}` is not an SOP file of this repository"),
+            Some(format!(
+                "give the file of an SOP under `{}/` or its id; `sop list` shows every SOP with its file",
+                repo.settings.sops_dir()
+            )),
+        )
+        .into());
+    }
+    let mut h = take(&mut all, id.as_deref(), &path);
+    if let Some(t) = translation {
+        // Its own file's history: the id is its source's, the releases too.
+        h.id = corpus
+            .sops
+            .iter()
+            .find(|s| s.path == path)
+            .and_then(|s| s.id())
+            .map(str::to_string);
+        h.releases.clear();
+        h.translation = Some(t);
+    } else if let Some(id) = &id {
+        h.translations = translations_of(&corpus, id);
+    }
+    if let Some(gone) = deleted {
+        h.deleted = Some(deleted_at(&git, &h, gone));
+    }
+    select::mark_not_counted(
+        vec![&mut h],
+        &git.texts(),
+        &repo.settings,
+        select::Check::Every,
+    );
+    no_approval_where_not_counted(&mut h);
     if args.format == HistoryFormat::Json {
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &h)?;
@@ -160,6 +251,125 @@ fn as_path(repo: &crate::repo::Repo, arg: &str) -> Option<String> {
         return Some(rel.to_string_lossy().replace('\\', "/"));
     }
     Some(arg.trim_start_matches("./").replace('\\', "/"))
+}
+
+/// The last release of an SOP whose file is no longer in the work tree: its tag, the file's
+/// path in the tag's commit, and its title there.
+pub(super) struct Gone {
+    tag: String,
+    pub(super) path: String,
+    title: Option<String>,
+}
+
+/// The last release of `id` when no SOP of the work tree has that id but a release tag does:
+/// the file of that id in the tag's commit. `None` when no tag (or no file in it) has the id.
+pub(super) fn deleted_sop(
+    git: &crate::git::Repo,
+    settings: &crate::repo::Settings,
+    id: &str,
+) -> anyhow::Result<Option<Gone>> {
+    let releases = git.releases_of(settings, id)?;
+    let mut reader = git.texts().reader();
+    // Newest version first; a tag whose commit cannot be read is passed over.
+    for r in &releases {
+        let Ok(commit) = git2::Oid::from_str(&r.commit) else {
+            continue;
+        };
+        let Some(files) = reader.files_at(commit) else {
+            continue;
+        };
+        let found = files.into_iter().find(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let f = FileName::parse(name, &settings.ids);
+            f.id.as_deref() == Some(id) && f.language.is_none() && settings.files.is_sop(p)
+        });
+        if let Some(path) = found {
+            let title = reader.at_commit(&r.commit, &path).map(|text| {
+                crate::repo::Sop::parse_in(path.clone(), text, settings)
+                    .title()
+                    .to_string()
+            });
+            return Ok(Some(Gone {
+                tag: r.tag.clone(),
+                path,
+                title,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Where the file of `h` was deleted, and how to print its last release.
+fn deleted_at(git: &crate::git::Repo, h: &SopHistory, gone: Gone) -> history::Deleted {
+    // Newest first: the deletion is the newest change, the one that left no file.
+    let commit = h
+        .commits
+        .iter()
+        .find(|c| c.kind != RevisionKind::Review)
+        .filter(|c| c.blob.is_none())
+        .map(|c| c.commit.clone())
+        .unwrap_or_default();
+    history::Deleted {
+        commit,
+        restore: format!("git show {}:{}", gone.tag, git.git_path(&gone.path)),
+        path: gone.path,
+        tag: gone.tag,
+    }
+}
+
+/// The translations of `id` in the work tree (files that name it in `translation_of`, or carry
+/// its id and a language), by path.
+fn translations_of(corpus: &crate::repo::Corpus, id: &str) -> Vec<history::TranslationFile> {
+    let mut found: Vec<history::TranslationFile> = corpus
+        .sops
+        .iter()
+        .filter(|s| s.is_translation())
+        .filter(|s| {
+            let of = s.meta.translation_of.as_ref().map(|v| v.value.trim());
+            let source = of.map(|v| v.split_once('@').map_or(v, |(i, _)| i).trim());
+            source.map_or(s.id() == Some(id), |src| src == id)
+        })
+        .map(|s| history::TranslationFile {
+            language: s.language().unwrap_or_default().to_string(),
+            path: s.path.clone(),
+        })
+        .collect();
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+/// The English name of language `tag` ("Arabic" for `ar`), as the site's catalogues give it;
+/// the tag itself when they do not.
+fn language_name(tag: &str) -> String {
+    let builtin: std::collections::BTreeMap<String, Vec<u8>> = crate::assets::builtin_dir("site")
+        .into_iter()
+        .filter_map(|(p, b)| Some((p.strip_prefix("site/")?.to_string(), b.to_vec())))
+        .collect();
+    match crate::site::i18n::I18n::load(&builtin, &std::collections::BTreeMap::new()) {
+        Ok(i18n) => i18n.language_name("en", tag),
+        Err(_) => tag.to_string(),
+    }
+}
+
+/// The version each SOP of the work tree says, by id (translations left out).
+pub(super) fn current_versions(
+    corpus: &crate::repo::Corpus,
+) -> std::collections::HashMap<String, semver::Version> {
+    corpus
+        .originals()
+        .into_iter()
+        .filter_map(|s| Some((s.id()?.to_string(), s.version()?)))
+        .collect()
+}
+
+/// A tag that does not count is no approved release, whatever its message says (a message
+/// copied from another tag names that tag's approvers): its approvals are not shown.
+fn no_approval_where_not_counted(h: &mut SopHistory) {
+    for r in &mut h.releases {
+        if r.not_counted.is_some() {
+            r.approvals.clear();
+        }
+    }
 }
 
 /// In a clone made without the release tags, say that the releases and approvals are missing.
@@ -198,6 +408,9 @@ fn take(all: &mut Histories, id: Option<&str>, path: &str) -> SopHistory {
             path: path.to_string(),
             commits: Vec::new(),
             releases: Vec::new(),
+            translation: None,
+            translations: Vec::new(),
+            deleted: None,
         },
     }
 }
@@ -240,13 +453,21 @@ fn approval_lines(r: &history::Release) -> Vec<String> {
 /// tagged it; a review shows the version it confirmed, read from the file at its commit.
 fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
     let short = |c: &str| c.chars().take(7).collect::<String>();
+    // A tag that does not count as a release says so, and why.
     let release_row = |r: &history::Release, commit: &str, who: &str| Row {
         date: r.date.clone(),
-        what: "release",
+        what: if r.not_counted.is_some() {
+            "tag"
+        } else {
+            "release"
+        },
         version: r.version.clone(),
         commit: short(commit),
         who: who.to_string(),
-        summary: r.summary.clone(),
+        summary: match &r.not_counted {
+            Some(why) => format!("{} (not counted: {why})", r.summary),
+            None => r.summary.clone(),
+        },
         approvals: approval_lines(r),
     };
     let mut used = vec![false; h.releases.len()];
@@ -359,6 +580,61 @@ fn write_table(
         None => writeln!(out, "{bold}{}{bold:#}", e(name))?,
     }
     writeln!(out, "{dim}{}{dim:#}", e(&h.path))?;
+    if let Some(t) = &h.translation {
+        let lang = t
+            .language
+            .as_deref()
+            .map_or_else(String::new, |l| format!("{} ", language_name(l)));
+        match t.translation_of.as_deref() {
+            Some(of) => {
+                let source = of.split_once('@').map_or(of, |(i, _)| i).trim();
+                writeln!(
+                    out,
+                    "the {}translation of {} (its `translation_of`); a translation has no releases of its own: `sop history {}` shows the releases of the SOP it translates",
+                    e(&lang),
+                    e(of),
+                    e(source)
+                )?;
+            }
+            None => writeln!(
+                out,
+                "a {}translation; its `translation_of` names no SOP, and a translation has no releases of its own",
+                e(&lang)
+            )?,
+        }
+    }
+    if !h.translations.is_empty() {
+        let list: Vec<String> = h
+            .translations
+            .iter()
+            .map(|t| format!("{} ({})", t.path, t.language))
+            .collect();
+        writeln!(
+            out,
+            "translations: {}; `sop history <file>` shows the history of one",
+            e(&list.join(", "))
+        )?;
+    }
+    if let Some(d) = &h.deleted {
+        let commit = h.commits.iter().find(|c| c.commit == d.commit);
+        match commit {
+            Some(c) => writeln!(
+                out,
+                "its file `{}` was deleted in commit {} ({}, \"{}\"); its last release is still in git: `{}` prints it",
+                e(&d.path),
+                c.commit.chars().take(7).collect::<String>(),
+                c.date,
+                e(&c.summary),
+                e(&d.restore)
+            )?,
+            None => writeln!(
+                out,
+                "its file `{}` is not in this branch; its last release is still in git: `{}` prints it",
+                e(&d.path),
+                e(&d.restore)
+            )?,
+        }
+    }
     // Names and subjects come from commits anyone can write: no control character reaches the
     // terminal.
     let rows: Vec<Row> = rows(h, texts)
@@ -372,7 +648,7 @@ fn write_table(
         })
         .collect();
     if rows.is_empty() {
-        match &h.id {
+        match h.id.as_ref().filter(|_| h.translation.is_none()) {
             Some(id) => writeln!(
                 out,
                 "no commits yet: `sop release {} --minor -m \"...\"` records the first version",

@@ -28,7 +28,17 @@ use crate::words::{count, count_signed};
 pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let corpus = repo.load();
-    let (git, histories) = histories(ctx, &repo)?;
+    let (git, mut histories) = histories(ctx, &repo)?;
+    // A tag made or moved by hand is no release: not counted among the releases per month, as
+    // `sop history` marks it (the tags that look so are read).
+    if let Some(git) = &git {
+        crate::site::select::mark_not_counted(
+            histories.values_mut().collect(),
+            &git.texts(),
+            &repo.settings,
+            crate::site::select::Check::Suspect(&super::history::current_versions(&corpus)),
+        );
+    }
     let lint = report::lint_hook::findings_by_rule(&repo, &corpus);
     let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
     let stats = report::stats(

@@ -116,6 +116,12 @@ pub struct Release {
     /// Absent when the tag is on `HEAD`'s history or the text never landed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub landed: Option<String>,
+    /// Why this tag does not count as a release, in the words `sop publish` warns with (the
+    /// text it tags says another version, is not the text of its release commit, or records
+    /// no approver after releases that did); absent when it counts, or was not checked. Set by
+    /// `sop history`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_counted: Option<String>,
     /// Where the release is in the commit graph, newest first (not in the JSON): the tagged
     /// commit's place when `HEAD` reaches it (a merge, or a commit that did not change the file,
     /// included), else that of the commit it [`landed`](Self::landed) on.
@@ -134,6 +140,50 @@ pub struct SopHistory {
     pub commits: Vec<Revision>,
     /// Its releases, newest first.
     pub releases: Vec<Release>,
+    /// For a translation's file: its language and the `translation_of` it names (set by `sop
+    /// history`; absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<Translation>,
+    /// The translations of this SOP in the work tree (set by `sop history <ID>`; absent from
+    /// the JSON when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<TranslationFile>,
+    /// When the SOP's file is no longer in `HEAD`: where it was deleted, and how to get its
+    /// last release back (absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<Deleted>,
+}
+
+/// What a translation's file says it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Translation {
+    /// Its language (`ar`), from its file name, else its front matter.
+    pub language: Option<String>,
+    /// What its `translation_of` names (`SOP-0001@0.2.0`), if anything.
+    pub translation_of: Option<String>,
+}
+
+/// A translation of an SOP, in the work tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TranslationFile {
+    /// Its language.
+    pub language: String,
+    /// Its path, relative to the SOP root.
+    pub path: String,
+}
+
+/// Where an SOP's file was deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deleted {
+    /// The commit that deleted it (full id); empty when none of `HEAD`'s history did (its
+    /// releases were made on another branch).
+    pub commit: String,
+    /// Its path before.
+    pub path: String,
+    /// The tag of its last release, whose commit still holds the file.
+    pub tag: String,
+    /// The command that prints that text: `git show <tag>:<path from the repository's root>`.
+    pub restore: String,
 }
 
 impl SopHistory {
@@ -169,6 +219,21 @@ impl Repo {
     /// # Errors
     /// When the repository cannot be read.
     pub fn histories(&self, settings: &Settings) -> Result<Histories, GitError> {
+        self.histories_with(settings, &[])
+    }
+
+    /// [`Repo::histories`], with the files of `also` followed too (each keyed by its id, else
+    /// by its path): a translation's file (given without id: it has no releases of its own), or
+    /// the last path of an SOP whose file was deleted (with its id: its releases are its
+    /// tags'). Their paths are relative to the SOP root.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn histories_with(
+        &self,
+        settings: &Settings,
+        also: &[(String, Option<String>)],
+    ) -> Result<Histories, GitError> {
         let Some(head) = head_of(&self.repo)? else {
             return Ok(Histories::new());
         };
@@ -219,6 +284,13 @@ impl Repo {
                 }
             };
             sops.push((path.clone(), id));
+        }
+        // Asked for by name: a translation, or a file deleted since.
+        for (path, id) in also {
+            let full = format!("{}{path}", self.prefix);
+            if !sops.iter().any(|(p, i)| *p == full && i == id) {
+                sops.push((full, id.clone()));
+            }
         }
         drop(trees);
         drop(reader);
@@ -407,6 +479,9 @@ impl Repo {
                     path: self.sop_path(path).to_string(),
                     commits,
                     releases: rel_releases,
+                    translation: None,
+                    translations: Vec::new(),
+                    deleted: None,
                 },
             );
         }

@@ -362,6 +362,7 @@ fn tag_of_tag(
                     approvals,
                     blob: None,
                     landed: None,
+                    not_counted: None,
                     place: None,
                 }));
             }
@@ -411,6 +412,7 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         approvals: super::approval::from_message(&tag.message),
         blob: None,
         landed: None,
+        not_counted: None,
         place: None,
     })
 }

@@ -357,7 +357,8 @@ pub fn stats(
     }
     let mut releases_per_month = BTreeMap::new();
     for history in histories.values() {
-        for release in &history.releases {
+        // A tag that does not count (made or moved by hand) is no release.
+        for release in history.releases.iter().filter(|r| r.not_counted.is_none()) {
             if let Some(month) = release.date.get(..7) {
                 *releases_per_month.entry(month.to_string()).or_insert(0) += 1;
             }

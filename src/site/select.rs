@@ -17,7 +17,7 @@
 //! Every release whose text was approved (or retired) also gets an archived page; a release
 //! that was not approved has none, so nothing links to text that was never approved.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -633,71 +633,20 @@ fn pick<'a>(
                 unreadable += 1;
                 continue;
             };
-            // A tag is the release of the text it tags only when that text says its version.
-            if !same_version(
-                sop.meta.version.as_ref().map(|v| v.value.as_str()),
-                &release.version,
-            ) {
-                notes.push(format!(
-                    "tag `{}` is not counted as a release of `{id}`: the text it tags says {}, not version {} (a tag made or moved by hand?)",
-                    release.tag,
-                    sop.meta.version.as_ref().map_or_else(
-                        || "no version".to_string(),
-                        |v| format!("version {}", v.value.trim())
-                    ),
-                    release.version,
-                ));
-                not_counted.insert(release.tag.clone());
-                continue;
-            }
-            // The commit `sop release` made for this version, when the history has it: a tag
-            // of this version elsewhere holds that commit's text (a rebased or re-tagged
-            // release), or it was moved by hand onto another text.
-            let made = history.and_then(|h| {
-                h.commits.iter().find(|c| {
-                    history::release_subject_version(&c.summary, id)
-                        .is_some_and(|v| same_version(Some(v), &release.version))
-                })
-            });
-            // A review recorded since (`sop review`) changes only the review dates.
-            let same = |t: &str| {
-                encoding::same_text(t, sop.source.text())
-                    || crate::repo::front_matter::same_but_review_dates(
-                        t,
-                        sop.source.text(),
-                        &settings.keys,
-                    )
-            };
-            if let Some(made_blob) = made.and_then(|c| c.blob)
-                && blob != Some(made_blob)
-                && !reader.blob(made_blob).is_some_and(|t| same(&t))
+            // A tag made or moved by hand is not a release: said so, and left out.
+            if let Some(history) = history
+                && let Some(why) =
+                    why_not_counted(id, release, history, &Tagged::of(&sop), |made| {
+                        reader
+                            .blob(made)
+                            .is_some_and(|t| same_release_text(&t, sop.source.text(), settings))
+                    })
             {
-                notes.push(format!(
-                    "tag `{}` is not counted as a release of `{id}`: the text it tags is not the text of its release commit \"{}\" (a tag moved by hand?); move it back onto that commit, as an annotated tag with its message",
-                    release.tag,
-                    made.map_or("", |c| c.summary.as_str())
-                ));
+                notes.push(why.note(&release.tag, id, &release.version));
                 not_counted.insert(release.tag.clone());
                 continue;
             }
             let status = sop.status();
-            // Once an SOP's approvals are recorded (`sop release --approve`), a later release
-            // that records none was not approved that way: a tag made by hand.
-            let recorded_before = releases.iter().any(|r| {
-                !r.approvals.is_empty()
-                    && matches!(
-                        (semver::Version::parse(&r.version), semver::Version::parse(&release.version)),
-                        (Ok(a), Ok(b)) if a < b
-                    )
-            });
-            if status == Some(Status::Approved) && release.approvals.is_empty() && recorded_before {
-                notes.push(format!(
-                    "tag `{}` is not counted as an approved release of `{id}`: it records no approver, though its earlier releases do (`sop release --approve` records them; a tag made by hand?)",
-                    release.tag
-                ));
-                not_counted.insert(release.tag.clone());
-                continue;
-            }
             release_status.insert(release.tag.clone(), status);
             if matches!(status, Some(Status::Approved | Status::Retired)) {
                 archived.push(Archived {
@@ -960,6 +909,441 @@ fn never_in_force(sop: &Sop) -> bool {
     !approvers && !effective
 }
 
+/// Why a release tag does not count as a release of its SOP (a tag made or moved by hand):
+/// `sop publish` leaves it out with a warning, `sop history` says so on its row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotCounted {
+    /// The text it tags says another version: the one it says, if any.
+    OtherVersion(Option<String>),
+    /// The text it tags is not that of the commit `sop release` made for its version (that
+    /// commit's subject).
+    NotItsCommit(String),
+    /// Its text says approved, but it records no approver, though earlier releases do.
+    NoApprover,
+}
+
+impl NotCounted {
+    /// Why, in `sop publish`'s words, for the tag of `version`: "the text it tags says version
+    /// 1.0.0, not version 2.0.0".
+    pub fn reason(&self, version: &str) -> String {
+        match self {
+            NotCounted::OtherVersion(said) => format!(
+                "the text it tags says {}, not version {version}",
+                said.as_ref()
+                    .map_or_else(|| "no version".to_string(), |v| format!("version {v}"))
+            ),
+            NotCounted::NotItsCommit(subject) => {
+                format!("the text it tags is not the text of its release commit \"{subject}\"")
+            }
+            NotCounted::NoApprover => {
+                "it records no approver, though its earlier releases do".to_string()
+            }
+        }
+    }
+
+    /// The warning `sop publish` gives for tag `tag` of version `version` of `id`: what does
+    /// not count, why, and what to do.
+    pub fn note(&self, tag: &str, id: &str, version: &str) -> String {
+        let (what, hint) = match self {
+            NotCounted::OtherVersion(_) => ("a release", " (a tag made or moved by hand?)"),
+            NotCounted::NotItsCommit(_) => (
+                "a release",
+                " (a tag moved by hand?); move it back onto that commit, as an annotated tag with its message",
+            ),
+            NotCounted::NoApprover => (
+                "an approved release",
+                " (`sop release --approve` records them; a tag made by hand?)",
+            ),
+        };
+        format!(
+            "tag `{tag}` is not counted as {what} of `{id}`: {}{hint}",
+            self.reason(version)
+        )
+    }
+}
+
+/// What the checks of a release tag need of the text it tags: its front matter's `version`
+/// and `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tagged {
+    /// The version it says (trimmed), if any.
+    pub version: Option<String>,
+    /// Its status, when it is one of the four.
+    pub status: Option<Status>,
+}
+
+impl Tagged {
+    /// Of a parsed SOP.
+    pub fn of(sop: &Sop) -> Tagged {
+        Tagged {
+            version: sop.meta.version.as_ref().map(|v| v.value.clone()),
+            status: sop.status(),
+        }
+    }
+
+    /// Of `text`, reading only its front matter, as [`Sop::parse_in`] reads it. Front matter
+    /// of plain `key: value` lines (as `sop new` and `sop release` write it) is read line by
+    /// line; anything else goes through the YAML parser.
+    pub fn read(text: &str, settings: &Settings) -> Tagged {
+        use crate::repo::front_matter::{self, Value};
+        let split = front_matter::split(text);
+        let Some(yaml) = split.yaml else {
+            return Tagged::default();
+        };
+        let slice = text.get(yaml.start..yaml.end).unwrap_or_default();
+        let own_names = ["version", "status"]
+            .iter()
+            .all(|k| settings.keys.alias(k).is_none() && !settings.keys.kept_for_another_tool(k));
+        if own_names && let Some(plain) = plain_front_matter(slice) {
+            return plain;
+        }
+        let fm = front_matter::parse(text, yaml);
+        let field = |key: &str| match &settings.keys.field(&fm, key)?.value {
+            Value::Text(t) if !t.trim().is_empty() => Some(t.trim()),
+            _ => None,
+        };
+        Tagged {
+            version: field("version").map(str::to_string),
+            status: field("status").and_then(|s| s.parse().ok()),
+        }
+    }
+}
+
+/// The `version` and `status` of `yaml`, a front matter of plain lines only, read without the
+/// YAML parser: `key: value` lines whose value is a plain word or words (`1.2.0`, `approved`,
+/// `Refunds and returns`, `Zoë Dubois`, `2026-11-30`), a list of such words in brackets, or
+/// (for keys other than these two) a double-quoted text without `"` or `\` in it
+/// (`"Grace O'Neill"`), and `- item` lines of either under a key without value. `None` for
+/// anything else (single quotes, escapes, comments, colons, tabs, control characters, spaces
+/// other than ` `, a key given twice): the YAML parser reads it, and decides.
+fn plain_front_matter(yaml: &str) -> Option<Tagged> {
+    // A character YAML reads as itself in a scalar: printable, no tab nor other space than
+    // ` `, no byte order mark or line separator.
+    let printable = |c: char| {
+        (' '..='~').contains(&c)
+            || (!c.is_ascii()
+                && !c.is_control()
+                && !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}' | '\u{2028}' | '\u{2029}'
+                ))
+    };
+    // A word YAML reads as itself: it starts with an ASCII letter, a digit or `_`, and has no
+    // `:` or `#` (nor, in brackets, `,[]{}`).
+    let plain = |v: &str, in_list: bool| {
+        v.as_bytes()
+            .first()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            && v.chars().all(|c| {
+                printable(c)
+                    && !matches!(c, ':' | '#')
+                    && !(in_list && matches!(c, ',' | '[' | ']' | '{' | '}'))
+            })
+    };
+    // A double-quoted text YAML reads as what is between the quotes: no escape in it.
+    let quoted = |v: &str| {
+        v.len() >= 2
+            && v.starts_with('"')
+            && v.ends_with('"')
+            && v.get(1..v.len() - 1).is_some_and(|inner| {
+                inner
+                    .chars()
+                    .all(|c| printable(c) && !matches!(c, '"' | '\\'))
+            })
+    };
+    let (mut version, mut status): (Option<Option<&str>>, Option<Option<&str>>) = (None, None);
+    // After a key without value: the indentation of its `- item` lines, once one is seen.
+    let mut list: Option<Option<usize>> = None;
+    for line in yaml.split('\n') {
+        let line = line.trim_end_matches([' ', '\r']);
+        if line.is_empty() {
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = line.get(indent..)?;
+        if let Some(item) = rest.strip_prefix("- ") {
+            let want = list.as_mut()?;
+            let item = item.trim_start_matches(' ');
+            if *want.get_or_insert(indent) != indent || !(plain(item, false) || quoted(item)) {
+                return None;
+            }
+            continue;
+        }
+        if indent > 0 {
+            return None;
+        }
+        let (key, value) = match line.split_once(':') {
+            Some((key, "")) => (key, ""),
+            Some((key, value)) => (key, value.strip_prefix(' ')?.trim_start_matches(' ')),
+            None => return None,
+        };
+        let kb = key.as_bytes();
+        if !kb.first().is_some_and(u8::is_ascii_alphabetic)
+            || !kb
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
+        {
+            return None;
+        }
+        list = value.is_empty().then_some(None);
+        let valid = value.is_empty()
+            || plain(value, false)
+            || quoted(value)
+            || value
+                .strip_prefix('[')
+                .and_then(|v| v.strip_suffix(']'))
+                .is_some_and(|items| {
+                    items.trim().is_empty()
+                        || items.split(',').all(|i| plain(i.trim_matches(' '), true))
+                });
+        if !valid {
+            return None;
+        }
+        let field = match key {
+            "version" => &mut version,
+            "status" => &mut status,
+            _ => continue,
+        };
+        // A key given twice, a list, a quoted text, or a value YAML reads as no value: left to
+        // the parser.
+        if field.is_some()
+            || value.starts_with(['[', '"'])
+            || matches!(value, "null" | "Null" | "NULL")
+        {
+            return None;
+        }
+        *field = Some((!value.is_empty()).then_some(value));
+    }
+    Some(Tagged {
+        version: version.flatten().map(str::to_string),
+        status: status.flatten().and_then(|s| s.parse().ok()),
+    })
+}
+
+/// Whether `made`, the text of a release commit, is `tagged`, the text a tag of its version
+/// holds: the same text, or the same but for a review recorded since (`sop review`), which
+/// changes only the review dates.
+pub fn same_release_text(made: &str, tagged: &str, settings: &Settings) -> bool {
+    encoding::same_text(made, tagged)
+        || crate::repo::front_matter::same_but_review_dates(made, tagged, &settings.keys)
+}
+
+/// Why the tag of `release` does not count as a release of `id`, whose history is `history`
+/// (`None` when it counts). `tagged` is what the text it tags says; `same_as_made` tells
+/// whether the text of a blob (of the commit `sop release` made for its version) is the text
+/// it tags, and is asked only when the tag is not on that commit.
+///
+/// A tag does not count when the text it tags says another version; or when it is not the
+/// text of the commit `sop release` made for its version (a tag of this version elsewhere
+/// holds that commit's text: a rebased or re-tagged release, else it was moved by hand onto
+/// another text); or when that text says approved with no approver recorded, though releases
+/// of earlier versions recorded theirs (`sop release --approve`).
+pub fn why_not_counted(
+    id: &str,
+    release: &Release,
+    history: &SopHistory,
+    tagged: &Tagged,
+    same_as_made: impl FnOnce(git2::Oid) -> bool,
+) -> Option<NotCounted> {
+    if !same_version(tagged.version.as_deref(), &release.version) {
+        return Some(NotCounted::OtherVersion(
+            tagged.version.as_ref().map(|v| v.trim().to_string()),
+        ));
+    }
+    let made = history.commits.iter().find(|c| {
+        history::release_subject_version(&c.summary, id)
+            .is_some_and(|v| same_version(Some(v), &release.version))
+    });
+    if let Some(made) = made
+        && let Some(made_blob) = made.blob
+        && release.blob != Some(made_blob)
+        && !same_as_made(made_blob)
+    {
+        return Some(NotCounted::NotItsCommit(made.summary.clone()));
+    }
+    (tagged.status == Some(Status::Approved)
+        && release.approvals.is_empty()
+        && approvals_recorded_before(&history.releases, release))
+    .then_some(NotCounted::NoApprover)
+}
+
+/// Why the tag of `release` does not count as a release, from the text it tags and the other
+/// release tags of its SOP alone (`releases`, no history): the text says another version, or
+/// it says approved with no approver recorded though an earlier release recorded theirs. The
+/// check against the commit `sop release` made needs the history ([`why_not_counted`]).
+pub fn why_tag_is_not_counted(
+    release: &Release,
+    releases: &[Release],
+    tagged: &Tagged,
+) -> Option<NotCounted> {
+    if !same_version(tagged.version.as_deref(), &release.version) {
+        return Some(NotCounted::OtherVersion(
+            tagged.version.as_ref().map(|v| v.trim().to_string()),
+        ));
+    }
+    (tagged.status == Some(Status::Approved)
+        && release.approvals.is_empty()
+        && approvals_recorded_before(releases, release))
+    .then_some(NotCounted::NoApprover)
+}
+
+/// Which release tags [`mark_not_counted`] reads the text of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check<'a> {
+    /// Every tag (but one on the commit `sop release` made for its version): the history of
+    /// one SOP, whose few tags cost little to read.
+    Every,
+    /// Only the tags that look made or moved by hand ([`looks_hand_made`]), given the version
+    /// each SOP's working copy says (by id): the history of every SOP, where reading each
+    /// released text would cost more than the history itself.
+    Suspect(&'a HashMap<String, semver::Version>),
+}
+
+/// Marks the release tags of `histories` that do not count as releases with the reason `sop
+/// publish` gives ([`Release::not_counted`]), over the cores (one reader per thread, each over
+/// its share of the SOPs). `check` says which tags' texts are read; a tag not read, or whose
+/// text cannot be read, is not marked.
+pub fn mark_not_counted(
+    mut histories: Vec<&mut SopHistory>,
+    texts: &history::TextSource,
+    settings: &Settings,
+    check: Check,
+) {
+    let threads = rayon::current_num_threads().max(1);
+    let share = histories.len().div_ceil(threads).max(1);
+    histories.par_chunks_mut(share).for_each(|part| {
+        let mut reader = texts.reader();
+        for h in part {
+            mark(h, &mut reader, settings, check);
+        }
+    });
+}
+
+/// Marks the release tags of `h` that do not count, checking them as `sop publish` does: the
+/// text a tag holds is the blob the history knows when the tag is on a commit that wrote it,
+/// else the file in the tagged commit.
+fn mark(h: &mut SopHistory, reader: &mut history::TextReader, settings: &Settings, check: Check) {
+    let Some(id) = h.id.as_deref() else {
+        return;
+    };
+    let suspect = match check {
+        Check::Every => None,
+        Check::Suspect(current) => Some(looks_hand_made(h, current.get(id))),
+    };
+    let why: Vec<Option<String>> = (0..h.releases.len())
+        .map(|i| {
+            let release = h.releases.get(i)?;
+            let skipped = suspect
+                .as_ref()
+                .is_some_and(|s| !s.get(i).copied().unwrap_or(true));
+            if skipped || made_by_release(h, id, release) {
+                return None;
+            }
+            let path = release_file(h, release);
+            let text = match release.blob {
+                Some(blob) => reader.blob(blob)?,
+                None => reader.at_commit(&release.commit, path)?,
+            };
+            let tagged = Tagged::read(&text, settings);
+            let why = why_not_counted(id, release, h, &tagged, |made| {
+                reader
+                    .blob(made)
+                    .is_some_and(|t| same_release_text(&t, &text, settings))
+            })?;
+            Some(why.reason(&release.version))
+        })
+        .collect();
+    for (release, why) in h.releases.iter_mut().zip(why) {
+        release.not_counted = why;
+    }
+}
+
+/// Whether the tag of `release` is that of a release `sop release` made, which counts without
+/// reading its text: it is on the commit whose subject names this id and version (`SOP-0001
+/// v1.2.0: …`) and that wrote the file, and it records approvers or no earlier release did.
+fn made_by_release(h: &SopHistory, id: &str, release: &Release) -> bool {
+    let on_its_commit = release.blob.is_some()
+        && h.commits.iter().any(|c| {
+            c.commit == release.commit
+                && history::release_subject_version(&c.summary, id)
+                    .is_some_and(|v| same_version(Some(v), &release.version))
+        });
+    on_its_commit
+        && (!release.approvals.is_empty() || !approvals_recorded_before(&h.releases, release))
+}
+
+/// Whether a release among `releases` of an earlier version than `release`'s recorded
+/// approvers.
+fn approvals_recorded_before(releases: &[Release], release: &Release) -> bool {
+    let version = |r: &Release| semver::Version::parse(r.version.trim()).ok();
+    releases.iter().any(|r| {
+        !r.approvals.is_empty()
+            && matches!((version(r), version(release)), (Some(a), Some(b)) if a < b)
+    })
+}
+
+/// For each release tag of `h`, whether it looks made or moved by hand, from what the history
+/// knows without reading any text: the history does not know the blob it tags (a tag on a
+/// commit that did not change the file, or that `HEAD` does not reach); another tag of the SOP
+/// is on the same commit or the same text; the commit it tags is the one `sop release` made
+/// for another version, or that commit of its own version is another; it records no approver
+/// though an earlier release did; it has the message and approvals of another tag; its version
+/// is higher than that of a tag on a later commit, or than `current`, the version the working
+/// copy says. A tag `sop release` made in the usual way is none of these.
+pub fn looks_hand_made(h: &SopHistory, current: Option<&semver::Version>) -> Vec<bool> {
+    let versions: Vec<Option<semver::Version>> = h
+        .releases
+        .iter()
+        .map(|r| semver::Version::parse(r.version.trim()).ok())
+        .collect();
+    let approved_from = versions
+        .iter()
+        .zip(&h.releases)
+        .filter(|(_, r)| !r.approvals.is_empty())
+        .filter_map(|(v, _)| v.as_ref())
+        .min();
+    h.releases
+        .iter()
+        .enumerate()
+        .map(|(i, release)| {
+            let own = versions.get(i).and_then(Option::as_ref);
+            if release.blob.is_none()
+                || matches!((own, current), (Some(a), Some(b)) if a > b)
+                || (release.approvals.is_empty()
+                    && matches!((approved_from, own), (Some(a), Some(b)) if a < b))
+            {
+                return true;
+            }
+            let clash = h.releases.iter().enumerate().any(|(j, r)| {
+                if j == i {
+                    return false;
+                }
+                let later_lower = matches!(
+                    (own, versions.get(j).and_then(Option::as_ref), release.place, r.place),
+                    (Some(a), Some(b), Some(pa), Some(pb)) if a > b && pa > pb
+                );
+                r.commit == release.commit
+                    || r.blob == release.blob
+                    || (!r.approvals.is_empty()
+                        && r.approvals == release.approvals
+                        && r.summary == release.summary)
+                    || later_lower
+            });
+            // The commit `sop release` made for another version, or that of this version
+            // elsewhere.
+            clash
+                || h.id.as_deref().is_some_and(|id| {
+                    h.commits.iter().any(|c| {
+                        history::release_subject_version(&c.summary, id).is_some_and(|v| {
+                            (c.commit == release.commit) != same_version(Some(v), &release.version)
+                        })
+                    })
+                })
+        })
+        .collect()
+}
+
 /// Whether a version field's text is `version` (semantic versions compared as versions).
 fn same_version(field: Option<&str>, version: &str) -> bool {
     let Some(field) = field.map(str::trim) else {
@@ -1015,6 +1399,15 @@ fn change_note(e: &Entry<'_>) -> Option<String> {
             e.id
         )
     })
+}
+
+/// The path of an SOP's file in the commit `release` tags (renames followed), else its path
+/// now: where the text a release tag holds is read.
+pub fn release_file<'h>(history: &'h SopHistory, release: &Release) -> &'h str {
+    match revision_at(history, release) {
+        Some(r) if !r.path.is_empty() => r.path.as_str(),
+        _ => history.path.as_str(),
+    }
 }
 
 /// The SOP's revision at the commit a release tags (with its path then, renames followed):
@@ -1141,6 +1534,7 @@ mod tests {
             approvals: Vec::new(),
             blob: None,
             landed: None,
+            not_counted: None,
             place: None,
         }
     }
@@ -1177,6 +1571,9 @@ mod tests {
                     place: None,
                 }],
                 releases: vec![release("1.1.0", "c2"), release("1.0.0", "c1")],
+                translation: None,
+                translations: Vec::new(),
+                deleted: None,
             },
         );
         h
@@ -1411,6 +1808,67 @@ mod tests {
             Some("2026-11-20")
         );
         assert!(sel.unpublished_changes.is_empty());
+    }
+
+    #[test]
+    fn plain_front_matter_reads_as_the_yaml_parser_does() {
+        let settings = Settings::load(None).unwrap();
+        let parsed = |fm: &str| {
+            let sop = Sop::parse_in("a.md".into(), format!("---\n{fm}---\n\nx\n"), &settings);
+            Tagged::of(&sop)
+        };
+        let plain = [
+            "id: SOP-0001\ntitle: Refunds and returns\nstatus: approved\nversion: 1.2.0\n",
+            "version: 1.0.0-rc.1+b5 \r\nstatus: review\r\napprovers:\n  - Lena Fischer\n  - Tom\ntags: [a, b c]\n",
+            "approvers:\n- A\n\nversion: 2.0\nstatus: Approved\n",
+            "title: T\nstatus:\n",
+            "tags: []\nversion: 1.0.0\n",
+            "",
+            // Names as people spell them, and e-mail addresses in quotes.
+            "owner: Zo\u{eb} Dubois\napprovers:\n  - Nguy\u{1ec5}n Th\u{1ecb} Lan\n  - \"Grace O'Neill\"\nversion: 1.1.0\nstatus: retired\n",
+            "owner: \"kwame.mensah@example.com\"\ntitle: \"Refunds: #2\"\nversion: 3.0.0\nstatus: approved\n",
+            "title: \"\"\nversion: 1.0.0\n",
+        ];
+        for fm in plain {
+            let fast = plain_front_matter(fm);
+            assert_eq!(fast.as_ref(), Some(&parsed(fm)), "{fm:?}");
+        }
+        // Left to the parser: what a line-by-line reading could read otherwise.
+        let other = [
+            "version: \"1.0.0\"\n",
+            "version: 1.0.0 # was 0.9\n",
+            "version: 1.0.0\nversion: 2.0.0\n",
+            "version: null\n",
+            "version: [1.0.0]\n",
+            "title: a: b\nversion: 1.0.0\n",
+            "title: x\n  - a\nversion: 1.0.0\n",
+            "- a\nversion: 1.0.0\n",
+            "approvers:\n  - a\n    - b\nversion: 1.0.0\n",
+            "title: |\n  x\nversion: 1.0.0\n",
+            "title: &a x\nversion: 1.0.0\n",
+            "version:\t1.0.0\n",
+            "title: a\rversion: 1.0.0\n",
+            "tags: [a, , b]\nversion: 1.0.0\n",
+            "  version: 1.0.0\n",
+            "status: \"approved\"\nversion: 1.0.0\n",
+            "title: \"a \\\" b\"\nversion: 1.0.0\n",
+            "title: \"a\" b\"\nversion: 1.0.0\n",
+            "title: \"a\nversion: 1.0.0\n",
+            "title: 'a'\nversion: 1.0.0\n",
+            "title: \u{c9}tape\nversion: 1.0.0\n",
+            "title: a\u{a0}b\nversion: 1.0.0\n",
+            "title: a\u{2028}b\nversion: 1.0.0\n",
+            "title: a\u{85}b\nversion: 1.0.0\n",
+            "tags: [\"a\", b]\nversion: 1.0.0\n",
+        ];
+        for fm in other {
+            assert_eq!(plain_front_matter(fm), None, "{fm:?}");
+        }
+        // Either way, the same answer.
+        for fm in plain.iter().chain(&other) {
+            let text = format!("---\n{fm}---\n\nx\n");
+            assert_eq!(Tagged::read(&text, &settings), parsed(fm), "{fm:?}");
+        }
     }
 
     #[test]

@@ -306,7 +306,8 @@ fn history_table_shows_titles_reviewed_versions_and_authors() {
         "-a",
         "SOP-0001/v1.2.0",
         "-m",
-        "Narrow the scope",
+        // Approved as the release before it was: a tag that records no approver would not count.
+        "Narrow the scope\n\nApproved-by: Lena Fischer\n",
     ]);
     let table = |args: &[&str]| {
         let out = repo.sop().args(args).assert().success();
@@ -1059,4 +1060,135 @@ fn a_release_that_changed_nothing_is_shown_at_its_commit_below_later_releases() 
     let v11 = all.find("Version 1.1.0").unwrap_or(usize::MAX);
     let v10 = all.find("Version 1.0.0").unwrap_or(usize::MAX);
     assert!(v11 < v10 && v10 < usize::MAX, "{all}");
+}
+
+#[test]
+fn a_translations_file_has_its_own_history() {
+    let repo = SopRepo::new();
+    let source = "sops/a/SOP-0001-recovery.md";
+    let arabic = "sops/a/SOP-0001-recovery.ar.md";
+    repo.write(
+        source,
+        &sop_text("SOP-0001", "Account recovery", "procedure", "approved"),
+    );
+    repo.commit("SOP-0001 v1.0.0: First");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let translated = sop_text("SOP-0001", "استعادة الحساب", "procedure", "approved").replace(
+        "review_every",
+        "language: ar\ntranslation_of: SOP-0001@1.0.0\nreview_every",
+    );
+    repo.write(arabic, &translated);
+    repo.commit("Arabic translation");
+    repo.write(arabic, &translated.replace("Open it", "افتحها"));
+    repo.commit("Fix Arabic step 1");
+    // Listed by `sop list`, so `sop history` takes its file.
+    let out = repo.sop().args(["history", arabic]).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains(
+            "the Arabic translation of SOP-0001@1.0.0 (its `translation_of`); a translation has no releases of its own: `sop history SOP-0001` shows the releases of the SOP it translates"
+        ),
+        "{stdout}"
+    );
+    // Its commits, as `git log --follow` gives them (the copy it was made from included).
+    let follow = git_follow(&repo, arabic);
+    assert!(
+        stdout.contains(&format!("{} commits\n", follow.len())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Fix Arabic step 1"), "{stdout}");
+    assert!(!stdout.contains("  release  "), "{stdout}");
+    let h = json(&repo, &["history", arabic, "--format", "json"]);
+    assert_eq!(h["path"], arabic);
+    assert_eq!(commit_ids(&h), git_follow(&repo, arabic));
+    assert_eq!(h["releases"], serde_json::json!([]));
+    assert_eq!(h["translation"]["language"], "ar");
+    assert_eq!(h["translation"]["translation_of"], "SOP-0001@1.0.0");
+    // The source's history stays its own, and names its translations.
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    assert_eq!(h["path"], source);
+    assert_eq!(commit_ids(&h), git_follow(&repo, source));
+    assert_eq!(
+        h["translations"],
+        serde_json::json!([{"language": "ar", "path": arabic}])
+    );
+    let out = repo.sop().args(["history", "SOP-0001"]).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains(&format!(
+            "translations: {arabic} (ar); `sop history <file>` shows the history of one"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_deleted_released_sop_keeps_its_history_and_its_diffs() {
+    let repo = SopRepo::new();
+    let path = "sops/a/SOP-0001-refunds.md";
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(path, &text);
+    repo.write(
+        "sops/a/SOP-0002-bans.md",
+        &sop_text("SOP-0002", "Bans", "procedure", "approved"),
+    );
+    repo.commit("SOP-0001 v1.0.0: First");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let next = text
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("Open it", "Open it at once");
+    repo.write(path, &next);
+    repo.commit("SOP-0001 v1.1.0: Faster");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "Faster"]);
+    repo.git(&["rm", "-q", path]);
+    repo.commit("remove old SOP");
+    let deleted = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let out = repo.sop().args(["history", "SOP-0001"]).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.starts_with("SOP-0001  Refunds\n"), "{stdout}");
+    let day = repo.git(&["log", "-1", "--format=%ad", "--date=short"]);
+    assert!(
+        stdout.contains(&format!(
+            "its file `{path}` was deleted in commit {} ({}, \"remove old SOP\"); its last release is still in git: `git show SOP-0001/v1.1.0:{path}` prints it",
+            &deleted[..7],
+            day.trim()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3 commits (2 releases)"), "{stdout}");
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    assert_eq!(commit_ids(&h), git_follow(&repo, path));
+    assert_eq!(h["commits"][0]["commit"], deleted.as_str());
+    assert_eq!(h["deleted"]["commit"], deleted.as_str());
+    assert_eq!(h["deleted"]["tag"], "SOP-0001/v1.1.0");
+    assert_eq!(
+        h["deleted"]["restore"],
+        format!("git show SOP-0001/v1.1.0:{path}")
+    );
+    assert_eq!(h["releases"].as_array().map(Vec::len), Some(2));
+    // The command it names prints the last release.
+    assert_eq!(
+        repo.git(&["show", &format!("SOP-0001/v1.1.0:{path}")]),
+        next
+    );
+    // Two released versions compare from their tags.
+    let out = repo
+        .sop()
+        .args(["diff", "SOP-0001", "1.0.0", "1.1.0"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("1.0.0 → 1.1.0"), "{stdout}");
+    // The work tree has no such file: said so, with what to give instead.
+    let out = repo.sop().args(["diff", "SOP-0001"]).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("the file of SOP-0001 (`sops/a/SOP-0001-refunds.md`) was deleted")
+            && stderr.contains("`sop diff SOP-0001 1.0.0 1.1.0`"),
+        "{stderr}"
+    );
+    // An id no tag or commit ever had is still unknown.
+    let out = repo.sop().args(["history", "SOP-0003"]).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("no SOP has the id `SOP-0003`"), "{stderr}");
 }

@@ -741,3 +741,268 @@ fn a_release_tag_signed_again_keeps_its_approvals() {
     );
     assert!(!stderr.contains("not counted"), "{stderr}");
 }
+
+/// The row of `sop history SOP-0001` for `version`, and that of every other release.
+fn history_rows(repo: &SopRepo, version: &str) -> (String, Vec<String>) {
+    let (stdout, _) = run(repo, &["history", "SOP-0001"], 0);
+    let rows: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains("  release  ") || l.contains("  tag  "))
+        .map(str::to_string)
+        .collect();
+    let (mine, others): (Vec<String>, Vec<String>) = rows
+        .into_iter()
+        .partition(|l| l.contains(&format!("  {version}  ")));
+    assert_eq!(mine.len(), 1, "{stdout}");
+    (mine.concat(), others)
+}
+
+/// The releases of SOP-0001 in `sop history SOP-0001 --format json`, checked to be those of
+/// `sop history --all --format json`.
+fn history_json(repo: &SopRepo) -> Vec<serde_json::Value> {
+    let (one, _) = run(repo, &["history", "SOP-0001", "--format", "json"], 0);
+    let one: serde_json::Value = serde_json::from_str(&one).unwrap();
+    let (all, _) = run(repo, &["history", "--all", "--format", "json"], 0);
+    let all: serde_json::Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(all[0]["releases"], one["releases"], "{all:#}");
+    one["releases"].as_array().unwrap().clone()
+}
+
+/// The release tag of `version` among `releases`.
+fn json_release<'r>(releases: &'r [serde_json::Value], version: &str) -> &'r serde_json::Value {
+    releases
+        .iter()
+        .find(|r| r["version"] == version)
+        .unwrap_or_else(|| panic!("{releases:#?}"))
+}
+
+/// The release SOP-0001 v1.0.0, which counts, shows as every release does: `release`, its
+/// summary alone, and no `not_counted` in the JSON.
+fn assert_counts(repo: &SopRepo, releases: &[serde_json::Value]) {
+    let (row, _) = history_rows(repo, "1.0.0");
+    assert!(
+        row.contains("  release  1.0.0  ") && row.trim_end().ends_with("  First approved refunds"),
+        "{row}"
+    );
+    let r = json_release(releases, "1.0.0");
+    assert!(r.get("not_counted").is_none(), "{r:#}");
+    let mut keys: Vec<&str> = r
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "approvals",
+            "commit",
+            "date",
+            "summary",
+            "tag",
+            "tagger",
+            "version"
+        ],
+        "{r:#}"
+    );
+}
+
+#[test]
+fn history_says_a_tag_of_another_version_than_its_text_does_not_count() {
+    let repo = edited_after_approval();
+    // Made by hand on a commit whose text says 1.0.0.
+    repo.git(&[
+        "tag",
+        "-a",
+        "SOP-0001/v2.0.0",
+        "-m",
+        "Bumped by hand",
+        "HEAD",
+    ]);
+    let reason = "the text it tags says version 1.0.0, not version 2.0.0";
+    let (row, _) = history_rows(&repo, "2.0.0");
+    assert!(
+        row.contains("  tag      2.0.0  ")
+            && row.ends_with(&format!("  Bumped by hand (not counted: {reason})")),
+        "{row}"
+    );
+    let releases = history_json(&repo);
+    assert_eq!(json_release(&releases, "2.0.0")["not_counted"], reason);
+    assert_counts(&repo, &releases);
+    // The words `sop publish` warns with.
+    let (_, stderr) = publish(&repo);
+    assert!(stderr.contains(reason), "{stderr}");
+}
+
+#[test]
+fn history_says_a_moved_tag_does_not_count() {
+    // Moved onto the edit, and onto a later commit that left the file as it was.
+    let moves: [&[&str]; 2] = [&[], &["sops/pay/notes.txt"]];
+    for more in moves {
+        let repo = edited_after_approval();
+        for file in more {
+            repo.write(file, "unrelated\n");
+            repo.commit("unrelated change");
+        }
+        repo.git(&["tag", "-f", "-a", TAG, "-m", "Moved", "HEAD"]);
+        let reason = "the text it tags is not the text of its release commit \"SOP-0001 v1.0.0: First approved refunds\"";
+        let (row, others) = history_rows(&repo, "1.0.0");
+        assert!(
+            row.contains("  tag      1.0.0  ")
+                && row.ends_with(&format!("  Moved (not counted: {reason})")),
+            "{more:?}: {row}"
+        );
+        assert!(others.is_empty(), "{others:?}");
+        let releases = history_json(&repo);
+        assert_eq!(
+            json_release(&releases, "1.0.0")["not_counted"],
+            reason,
+            "{more:?}"
+        );
+        let (_, stderr) = publish(&repo);
+        assert!(stderr.contains(reason), "{more:?}: {stderr}");
+    }
+}
+
+#[test]
+fn history_says_an_approved_tag_without_approver_does_not_count() {
+    let repo = edited_after_approval();
+    let raised = repo.read(PATH).replace("version: 1.0.0", "version: 1.0.1");
+    repo.write(PATH, &raised);
+    repo.commit("SOP-0001 v1.0.1: Tweak wording");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.1", "-m", "Tweak wording"]);
+    let reason = "it records no approver, though its earlier releases do";
+    let (row, _) = history_rows(&repo, "1.0.1");
+    assert!(
+        row.contains("  tag      1.0.1  ")
+            && row.ends_with(&format!("  Tweak wording (not counted: {reason})")),
+        "{row}"
+    );
+    let releases = history_json(&repo);
+    assert_eq!(json_release(&releases, "1.0.1")["not_counted"], reason);
+    assert_counts(&repo, &releases);
+    let (_, stderr) = publish(&repo);
+    assert!(stderr.contains(reason), "{stderr}");
+}
+
+/// The months of `sop stats`' releases per month, added up.
+fn releases_counted(repo: &SopRepo) -> u64 {
+    let (stdout, _) = run(repo, &["stats", "--format", "json"], 0);
+    let stats: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    stats["releases_per_month"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(serde_json::Value::as_u64)
+        .sum()
+}
+
+#[test]
+fn a_tag_made_by_hand_beside_a_release_is_no_release_in_history_stats_or_diff() {
+    // Made by hand on the release commit, whose text says 1.0.0: a lightweight tag, and an
+    // annotated one with the approved release's message copied.
+    let tags: [&[&str]; 2] = [
+        &["tag", "SOP-0001/v9.9.9"],
+        &["tag", "-a", "SOP-0001/v9.9.9", "-m", APPROVED],
+    ];
+    for args in tags {
+        let repo = released();
+        repo.git(args);
+        let reason = "the text it tags says version 1.0.0, not version 9.9.9";
+        let (stdout, _) = run(&repo, &["history", "SOP-0001"], 0);
+        let row = stdout
+            .lines()
+            .find(|l| l.contains("  9.9.9  "))
+            .unwrap_or_else(|| panic!("{stdout}"));
+        assert!(
+            row.contains("  tag      9.9.9  ")
+                && row.ends_with(&format!("(not counted: {reason})")),
+            "{args:?}: {stdout}"
+        );
+        // Only the release that counts shows its approval.
+        assert_eq!(
+            stdout.matches("approved by").count(),
+            1,
+            "{args:?}: {stdout}"
+        );
+        assert!(stdout.contains("1 release)"), "{args:?}: {stdout}");
+        // `--all` marks it too, without the approval its message copies.
+        let releases = history_json(&repo);
+        let tag = json_release(&releases, "9.9.9");
+        assert_eq!(tag["not_counted"], reason, "{args:?}");
+        assert_eq!(tag["approvals"], serde_json::json!([]), "{args:?}");
+        assert_counts(&repo, &releases);
+        // `sop stats` counts one release; `sop diff` says the tag is none.
+        assert_eq!(releases_counted(&repo), 1, "{args:?}");
+        let (stdout, stderr) = run(&repo, &["diff", "SOP-0001", "9.9.9"], 0);
+        assert!(
+            stderr.contains(&format!(
+                "tag `SOP-0001/v9.9.9` is not counted as a release of `SOP-0001`: {reason}"
+            )),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stdout.contains("9.9.9 (tag SOP-0001/v9.9.9), not counted as a release"),
+            "{args:?}: {stdout}"
+        );
+        // The release that counts is compared without a word.
+        let (_, stderr) = run(&repo, &["diff", "SOP-0001", "1.0.0"], 0);
+        assert!(!stderr.contains("not counted"), "{stderr}");
+        let (_, stderr) = publish(&repo);
+        assert!(stderr.contains(reason), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_tag_made_by_hand_on_a_later_release_with_an_approved_message_is_no_release() {
+    // 1.0.0 approved; 1.1.0 released for review; a tag 2.0.0 made by hand on 1.1.0's commit
+    // with 1.0.0's approved message.
+    let repo = released();
+    let next = repo
+        .read(PATH)
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("status: approved", "status: review")
+        + &format!("\n{EDIT}\n");
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: For review");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "For review"]);
+    repo.git(&["tag", "-a", "SOP-0001/v2.0.0", "-m", APPROVED]);
+    let reason = "the text it tags says version 1.1.0, not version 2.0.0";
+    let (stdout, _) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(
+        stdout.contains(&format!("(not counted: {reason})")),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("approved by").count(), 1, "{stdout}");
+    let releases = history_json(&repo);
+    assert_eq!(json_release(&releases, "2.0.0")["not_counted"], reason);
+    assert_eq!(releases_counted(&repo), 2);
+    let (_, stderr) = publish(&repo);
+    assert!(stderr.contains(reason), "{stderr}");
+}
+
+#[test]
+fn history_of_every_sop_marks_a_tag_above_the_working_copys_version() {
+    // Nothing approved anywhere; a tag 1.1.0 made by hand, alone, on an edit whose text (and
+    // the working copy) still says 1.0.0.
+    let repo = SopRepo::new();
+    repo.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "review"),
+    );
+    repo.commit("SOP-0001 v1.0.0: First refunds");
+    repo.git(&["tag", "-a", TAG, "-m", "First refunds"]);
+    let edited = repo.read(PATH) + &format!("\n{EDIT}\n");
+    repo.write(PATH, &edited);
+    repo.commit("edit");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "Bumped by hand"]);
+    let reason = "the text it tags says version 1.0.0, not version 1.1.0";
+    // `--all` reads it, as `sop history SOP-0001` does.
+    let releases = history_json(&repo);
+    assert_eq!(json_release(&releases, "1.1.0")["not_counted"], reason);
+    assert!(
+        json_release(&releases, "1.0.0")
+            .get("not_counted")
+            .is_none()
+    );
+    assert_eq!(releases_counted(&repo), 1);
+}
