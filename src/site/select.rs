@@ -629,8 +629,9 @@ fn translation_left_out(t: &Sop, language: &str, id: &str, why: &str) -> String 
 /// Why translation `t` must not be published beside `entry`: the source version it declares
 /// was released without approval, is newer than the version shown and was never released as
 /// approved, or is no version of the source at all. `None` when it translates an approved
-/// version, or an unreleased version older than the one shown (nothing records whether it was
-/// approved; it is shown as stale).
+/// version, or, for a source with no release at all, a version older than the one shown (nothing
+/// records whether it was approved; it is shown as stale). With releases, a version below the
+/// first one is no version of the source: its versions are the released ones.
 /// `all_read`: every release of the source was read (else a release not read counts as
 /// approved when its tag records approvers).
 fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<String> {
@@ -672,18 +673,21 @@ fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<Strin
             "it translates version {of} of `{id}`, which was released without approval{shown_words}: translate an approved version, or get `{id}` approved with `sop release --approve` and translate that version"
         ));
     }
-    // A version never released, older than the one shown: nothing records whether it was
-    // approved (it may be from before the first release); it is shown as stale.
-    if shown.as_ref().is_some_and(|s| &of < s) {
+    // A version never released, older than the one shown. With no release at all, nothing
+    // records whether it was approved: it is shown as stale. With releases, the versions
+    // known are the released ones (their tags): one below the first release is none of them.
+    let first = releases.iter().filter_map(version).min();
+    if first.is_none() && shown.as_ref().is_some_and(|s| &of < s) {
         return None;
     }
+    let before_first = first.is_some_and(|f| of < f);
     let working = entry.working.version();
     if working.as_ref() == Some(&of) {
         return Some(format!(
             "it translates version {of} of `{id}`, which is not released as approved yet{shown_words}: translate an approved version, or publish the translation once {of} is released with `sop release --approve`"
         ));
     }
-    if working.as_ref().is_some_and(|w| &of < w) {
+    if !before_first && working.as_ref().is_some_and(|w| &of < w) {
         return Some(format!(
             "it translates version {of} of `{id}`, which was never released as approved{shown_words}: translate an approved version"
         ));
@@ -1529,6 +1533,23 @@ mod tests {
         assert!(sel.unpublished_changes.is_empty());
     }
 
+    /// `HEAD` holding each text at its path, and a reader for their blobs.
+    fn head_of(
+        files: &[(&str, String)],
+    ) -> (
+        HeadBlobs,
+        impl Fn(git2::Oid) -> Option<String> + Sync + use<>,
+    ) {
+        let mut head = HeadBlobs::default();
+        let mut texts = BTreeMap::new();
+        for (path, text) in files {
+            let oid = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes()).unwrap();
+            head.blobs.insert((*path).to_string(), oid);
+            texts.insert(oid, text.clone());
+        }
+        (head, move |o: git2::Oid| texts.get(&o).cloned())
+    }
+
     /// Review 10, d7: a file that cannot be read as text leaves no `Sop`; its last approved
     /// release is still shown (as after an edit that breaks the front matter), with a note.
     #[test]
@@ -1625,6 +1646,71 @@ mod tests {
         assert_eq!(sel.entries.len(), 1);
         assert_eq!(sel.entries[0].working.path, "sops/a/SOP-0001-t.md");
         assert!(sel.unreadable.is_empty());
+    }
+
+    /// Review 10, d9: with releases, the versions of a source are the released ones: a
+    /// translation of a version below the first release is of no version (it was published as
+    /// stale); without any release, nothing says, and it is still shown as stale.
+    #[test]
+    fn a_translation_of_a_version_before_the_first_release_is_left_out() {
+        let es_path = "sops/a/SOP-0001-t.es.md";
+        let es = |of: &str| {
+            format!(
+                "---\nid: SOP-0001\ntitle: T es\nstatus: approved\nversion: {of}\nlanguage: es\ntranslation_of: SOP-0001@{of}\n---\n\n## Purpose\n\nx\n"
+            )
+        };
+        let with = |of: &str, status: &str, version: &str| Corpus {
+            sops: vec![
+                Sop::parse("sops/a/SOP-0001-t.md".into(), text(status, version), "SOP"),
+                Sop::parse(es_path.into(), es(of), "SOP"),
+            ],
+            broken: vec![],
+        };
+        // Releases 1.0.0 (approved, shown) and 1.1.0 (in review); working copy 1.2.0.
+        let h = histories();
+        for (of, published, why) in [
+            ("1.0.0", true, ""),
+            (
+                "0.9.0",
+                false,
+                "has no version 0.9.0 (its versions: 1.0.0, 1.1.0, 1.2.0)",
+            ),
+            ("1.1.0", false, "which was released without approval"),
+            ("1.1.5", false, "which was never released as approved"),
+            ("1.2.0", false, "which is not released as approved yet"),
+            ("3.0.0", false, "has no version 3.0.0"),
+        ] {
+            let c = with(of, "review", "1.2.0");
+            let (head, blob) = head_of(&[
+                ("sops/a/SOP-0001-t.md", text("review", "1.2.0")),
+                (es_path, es(of)),
+            ]);
+            let sel = select_with(&c, &h, &head, &blob, false);
+            let e = &sel.entries[0];
+            assert_eq!(
+                e.translations.len(),
+                usize::from(published),
+                "{of}: {:?}",
+                sel.left_out
+            );
+            if !published {
+                assert!(
+                    sel.left_out.iter().any(|l| l.contains(why)),
+                    "{of}: {:?}",
+                    sel.left_out
+                );
+            }
+        }
+        // No release: the committed 1.0.0 is shown, and a translation of 0.9.0 is stale.
+        let none = Histories::new();
+        let c = with("0.9.0", "approved", "1.0.0");
+        let (head, blob) = head_of(&[
+            ("sops/a/SOP-0001-t.md", text("approved", "1.0.0")),
+            (es_path, es("0.9.0")),
+        ]);
+        let sel = select_with(&c, &none, &head, &blob, false);
+        let t = &sel.entries[0].translations;
+        assert!(t.len() == 1 && t[0].stale, "{:?}", sel.left_out);
     }
 
     #[test]
