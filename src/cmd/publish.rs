@@ -62,6 +62,11 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         .map_err(|e| refusal(ctx, e))
         .with_context(|| format!("cannot publish the site to `{}`", ctx.display_path(&out)))?;
     for b in &inputs.corpus.broken {
+        // Its last approved release is shown: the note says so, and what to fix.
+        if let Some(note) = built.unreadable.get(&b.path) {
+            ctx.warn(note)?;
+            continue;
+        }
         ctx.warn(&format!(
             "`{}` is not published: {}; {}",
             b.path,

@@ -166,6 +166,7 @@ enum Of {
     /// No version of the source: the versions it has, as a clause ("its only version is 0.2.0").
     Unknown(String),
     /// An older version of a source without releases: nothing records whether it was approved.
+    /// (With releases, a version older than the first is [`Of::Unknown`].)
     Unchecked,
 }
 
@@ -225,19 +226,15 @@ fn source_version(cx: &Cx<'_>, id: &str, source: &Sop, version: &semver::Version
             ))
         };
     }
-    if current.as_ref().is_some_and(|c| version < c) {
-        // Never released: newer than the last release that records approvers, it was never
-        // approved; older, nothing records whether it was (it may be from before the first
-        // release).
-        let approved = releases
-            .iter()
-            .filter(|r| !r.approvals.is_empty())
-            .filter_map(|r| parse(&r.version))
-            .max();
-        return match approved {
-            Some(a) if version > &a => Of::Unapproved("was never released as approved".to_string()),
-            _ => Of::Unchecked,
-        };
+    // Older than the current version and never released. Without releases, nothing records
+    // whether it was approved. With releases, the versions known are the released ones (their
+    // tags), as `sop publish` reads them: one below the first release is unknown (below), one
+    // after it was never released as approved.
+    if current.as_ref().is_some_and(|c| version < c)
+        && let Some(of) =
+            older_unreleased(releases.iter().filter_map(|r| parse(&r.version)), version)
+    {
+        return of;
     }
     let mut known: Vec<semver::Version> =
         releases.iter().filter_map(|r| parse(&r.version)).collect();
@@ -250,6 +247,23 @@ fn source_version(cx: &Cx<'_>, id: &str, source: &Sop, version: &semver::Version
         [one] => format!("its only version is {one}"),
         _ => format!("its versions are {}", words.join(", ")),
     })
+}
+
+/// What a version older than the source's current one, and not released itself, is, given the
+/// `released` versions: without any, nothing records whether it was approved ([`Of::Unchecked`]);
+/// at or after the first, it was never released as approved; before the first, it is no known
+/// version (`None`: the caller lists those there are).
+fn older_unreleased(
+    released: impl Iterator<Item = semver::Version>,
+    version: &semver::Version,
+) -> Option<Of> {
+    match released.min() {
+        None => Some(Of::Unchecked),
+        Some(first) if *version >= first => {
+            Some(Of::Unapproved("was never released as approved".to_string()))
+        }
+        Some(_) => None,
+    }
 }
 
 /// Where the translator sees what changed in `id` since `version` (the version translated) up
@@ -280,5 +294,32 @@ fn changes_since(
         format!(
             " ({version} was never released: find the commit you translated with `sop history {word}`, then `sop diff {word} <commit>` shows what changed since)"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> semver::Version {
+        semver::Version::parse(text).unwrap()
+    }
+
+    /// Review 10, d9: a version older than the first release is no known version; it was
+    /// taken for an old version nobody could check, and its translation shown as stale.
+    #[test]
+    fn an_older_version_never_released_is_known_only_after_the_first_release() {
+        let released = || [v("1.2.0"), v("1.4.0")].into_iter();
+        assert!(older_unreleased(released(), &v("0.9.0")).is_none());
+        assert!(older_unreleased(released(), &v("1.1.9")).is_none());
+        assert!(matches!(
+            older_unreleased(released(), &v("1.3.0")),
+            Some(Of::Unapproved(why)) if why == "was never released as approved"
+        ));
+        // No release at all: nothing records which versions there were.
+        assert!(matches!(
+            older_unreleased(std::iter::empty(), &v("0.9.0")),
+            Some(Of::Unchecked)
+        ));
     }
 }

@@ -420,6 +420,27 @@ impl FileProblem {
             }
         }
     }
+
+    /// Whether the file is there but its contents cannot be read as an SOP (binary, a stray
+    /// NUL, not UTF-8, too large, empty, or not readable): an edit of an SOP's file, after
+    /// which the site still shows its last approved release. A symbolic link that leads
+    /// nowhere, outside the repository or in a circle, or something that is not a file, is
+    /// no edit of a file, and shows nothing.
+    pub fn is_unreadable_text(&self) -> bool {
+        match self {
+            FileProblem::Unreadable(_)
+            | FileProblem::Binary
+            | FileProblem::NulCharacter { .. }
+            | FileProblem::Utf16(_)
+            | FileProblem::NotUtf8 { .. }
+            | FileProblem::TooLarge { .. }
+            | FileProblem::Empty => true,
+            FileProblem::SymlinkLoop
+            | FileProblem::DanglingLink
+            | FileProblem::NotAFile
+            | FileProblem::OutsideRepository { .. } => false,
+        }
+    }
 }
 
 impl fmt::Display for FileProblem {
@@ -488,6 +509,35 @@ impl fmt::Display for FileProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_problems_of_a_files_text_are_unreadable_text() {
+        for p in [
+            FileProblem::Binary,
+            FileProblem::NulCharacter {
+                line: 1,
+                column: 1,
+                count: 1,
+            },
+            FileProblem::NotUtf8 { line: 1, column: 1 },
+            FileProblem::TooLarge { bytes: 1 << 30 },
+            FileProblem::Empty,
+            FileProblem::Unreadable("permission denied".into()),
+        ] {
+            assert!(p.is_unreadable_text(), "{p:?}");
+        }
+        for p in [
+            FileProblem::SymlinkLoop,
+            FileProblem::DanglingLink,
+            FileProblem::NotAFile,
+            FileProblem::OutsideRepository {
+                target: "/etc/passwd".into(),
+                into_git: false,
+            },
+        ] {
+            assert!(!p.is_unreadable_text(), "{p:?}");
+        }
+    }
 
     #[test]
     fn decode_tells_problems_apart() {

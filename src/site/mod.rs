@@ -199,6 +199,9 @@ pub struct Site {
     pub left_out: Vec<String>,
     /// The SOPs published from a commit, not from a release.
     pub not_released: Vec<select::NotReleased>,
+    /// SOP files that cannot be read whose last approved release is shown instead: path →
+    /// the note for the publisher (see [`select::Selection::unreadable`]).
+    pub unreadable: BTreeMap<String, String>,
 }
 
 /// What readers see of each SOP: the published version (see [`select`]) without archived

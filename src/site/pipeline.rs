@@ -415,6 +415,7 @@ impl Inputs {
         site.unpublished_changes = selection.unpublished_changes.clone();
         site.left_out = selection.left_out.clone();
         site.not_released = selection.not_released.clone();
+        site.unreadable = selection.unreadable.clone();
         Ok(site)
     }
 }

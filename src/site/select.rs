@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use crate::git::history::{self, HeadBlobs, Histories, Release, Revision, SopHistory};
-use crate::repo::{Corpus, Settings, Sop, Status, encoding};
+use crate::repo::{BrokenFile, Corpus, Settings, Sop, Status, encoding};
 
 /// Why the site shows this text of an SOP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,8 +137,9 @@ pub struct Entry<'a> {
     pub slug: String,
     /// The text shown.
     pub sop: SopRef<'a>,
-    /// The working copy.
-    pub working: &'a Sop,
+    /// The working copy (for a file that cannot be read, an empty stand-in named by its path
+    /// and id: see [`Selection::unreadable`]).
+    pub working: SopRef<'a>,
     /// Why this text.
     pub shown: Shown,
     /// The release shown ([`Shown::Released`]).
@@ -202,6 +203,10 @@ pub struct Selection<'a> {
     /// The SOPs shown from a commit, not from a release (translations are not counted: they
     /// follow their original's releases), sorted by id.
     pub not_released: Vec<NotReleased>,
+    /// SOP files that cannot be read (a stray NUL, binary, not UTF-8, too large) whose last
+    /// approved release is shown instead: path → the note for the publisher, which replaces
+    /// the file's "is not published".
+    pub unreadable: BTreeMap<String, String>,
 }
 
 /// An SOP published from its committed copy because it was never released with `sop release`.
@@ -339,40 +344,79 @@ pub fn select<'a>(
         }
         by_id.insert(id, sop);
     }
-    let candidates: Vec<(&str, &Sop)> = by_id.into_iter().collect();
+    // Files that cannot be read, of SOPs with releases: their last approved release is shown.
+    let stand_ins = if how.drafts || how.git.is_none() {
+        Vec::new()
+    } else {
+        stand_ins(corpus, settings, histories, &by_id)
+    };
+    let mut candidates: Vec<(&str, SopRef<'a>, Option<&'a BrokenFile>)> = by_id
+        .into_iter()
+        .map(|(id, sop)| (id, SopRef::Borrowed(sop), None))
+        .collect();
+    if !stand_ins.is_empty() {
+        for s in &stand_ins {
+            let sop = SopRef::Shared(std::sync::Arc::clone(&s.sop));
+            candidates.push((s.id.as_str(), sop, Some(s.file)));
+        }
+        candidates.sort_by(|a, b| a.0.cmp(b.0));
+    }
     let readers = Readers::new(how);
-    let picked: Vec<(Result<Entry<'a>, String>, Vec<String>)> = candidates
+    type Picked<'p> = (
+        Result<Entry<'p>, String>,
+        Vec<String>,
+        Option<&'p BrokenFile>,
+    );
+    let picked: Vec<Picked<'a>> = candidates
         .par_iter()
-        .map(|&(id, working)| {
+        .map(|(id, working, file)| {
             readers.with(|reader| {
                 let reader = reader.map(|r| r as &mut dyn TextReader);
                 let mut found = Vec::new();
                 let picked = pick(
                     id,
                     working,
-                    histories.get(id),
+                    histories.get(*id),
                     how,
                     reader,
                     settings,
                     &mut found,
                 );
-                (picked, found)
+                (picked, found, *file)
             })
         })
         .collect();
     let mut entries: Vec<Entry<'a>> = Vec::with_capacity(picked.len());
     let mut left_out = Vec::new();
-    for (p, found) in picked {
+    let mut unreadable = BTreeMap::new();
+    for (p, found, file) in picked {
         notes.extend(found);
-        match p {
-            Ok(e) => match renumbered(&e, histories, settings) {
+        match (p, file) {
+            // A file that cannot be read stays as it is reported, unless its approved release
+            // is shown.
+            (Ok(e), Some(file)) => {
+                let release = e
+                    .release
+                    .filter(|_| matches!(e.shown, Shown::Released { .. }));
+                if let Some(release) = release {
+                    unreadable.insert(file.path.clone(), shown_instead(file, &e.id, release));
+                    entries.push(e);
+                }
+            }
+            (Err(_), Some(_)) => {}
+            (Ok(e), None) => match renumbered(&e, histories, settings) {
                 Some(reason) => left_out.push(reason),
                 None => entries.push(e),
             },
-            Err(reason) => left_out.push(reason),
+            (Err(reason), None) => left_out.push(reason),
         }
     }
-    let unpublished_changes: Vec<String> = entries.iter().filter_map(change_note).collect();
+    // The publisher is told once, by `unreadable`, why a file that cannot be read is not shown.
+    let unpublished_changes: Vec<String> = entries
+        .iter()
+        .filter(|e| !unreadable.contains_key(&e.working.path))
+        .filter_map(change_note)
+        .collect();
     let not_released: Vec<NotReleased> = entries
         .iter()
         .filter(|e| matches!(e.shown, Shown::Committed { .. }))
@@ -455,7 +499,78 @@ pub fn select<'a>(
         unpublished_changes,
         left_out,
         not_released,
+        unreadable,
     }
+}
+
+/// An SOP file that cannot be read, standing for its SOP so that the last approved release
+/// is shown: an empty text at its path, with the SOP's id.
+struct StandIn<'a> {
+    id: String,
+    sop: std::sync::Arc<Sop>,
+    file: &'a BrokenFile,
+}
+
+/// A stand-in for each file of `corpus` whose text cannot be read ([`FileProblem::
+/// is_unreadable_text`]) and that git knows as an SOP with releases: the working copy is
+/// then something sop cannot read, but the last approved release is still in force (as when
+/// an edit breaks the front matter). Its id is the file name's, else the id its history has
+/// at that path; an id another readable SOP uses, or a translation's file, gets none.
+fn stand_ins<'a>(
+    corpus: &'a Corpus,
+    settings: &Settings,
+    histories: &Histories,
+    readable: &BTreeMap<&str, &Sop>,
+) -> Vec<StandIn<'a>> {
+    let mut out: Vec<StandIn<'a>> = Vec::new();
+    for file in corpus
+        .broken
+        .iter()
+        .filter(|b| b.problem.is_unreadable_text())
+    {
+        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+        let named = crate::repo::sop::FileName::parse(name, &settings.ids);
+        if named.language.is_some() {
+            continue;
+        }
+        let id = match named.id {
+            Some(id) => id,
+            None => match histories
+                .iter()
+                .find(|(_, h)| h.path == file.path && h.id.is_some())
+            {
+                Some((id, _)) => id.clone(),
+                None => continue,
+            },
+        };
+        let released = histories
+            .get(&id)
+            .is_some_and(|h| h.path == file.path && !h.releases.is_empty());
+        if !released || readable.contains_key(id.as_str()) || out.iter().any(|s| s.id == id) {
+            continue;
+        }
+        let mut sop = Sop::parse_in(file.path.clone(), String::new(), settings);
+        sop.file_name.id = Some(id.clone());
+        out.push(StandIn {
+            id,
+            sop: std::sync::Arc::new(sop),
+            file,
+        });
+    }
+    out
+}
+
+/// The publisher's note on a file that cannot be read, whose SOP `id` is shown at its last
+/// approved `release` instead.
+fn shown_instead(file: &BrokenFile, id: &str, release: &Release) -> String {
+    format!(
+        "`{}` cannot be read: {}; the site shows the last approved release of `{id}`, v{} (tag `{}`), instead of this file: {}",
+        file.path,
+        file.problem,
+        release.version.trim(),
+        release.tag,
+        file.problem.help()
+    )
 }
 
 /// The text of translation `t` to publish: the working copy with drafts, else its approved
@@ -514,8 +629,9 @@ fn translation_left_out(t: &Sop, language: &str, id: &str, why: &str) -> String 
 /// Why translation `t` must not be published beside `entry`: the source version it declares
 /// was released without approval, is newer than the version shown and was never released as
 /// approved, or is no version of the source at all. `None` when it translates an approved
-/// version, or an unreleased version older than the one shown (nothing records whether it was
-/// approved; it is shown as stale).
+/// version, or, for a source with no release at all, a version older than the one shown (nothing
+/// records whether it was approved; it is shown as stale). With releases, a version below the
+/// first one is no version of the source: its versions are the released ones.
 /// `all_read`: every release of the source was read (else a release not read counts as
 /// approved when its tag records approvers).
 fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<String> {
@@ -557,18 +673,21 @@ fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<Strin
             "it translates version {of} of `{id}`, which was released without approval{shown_words}: translate an approved version, or get `{id}` approved with `sop release --approve` and translate that version"
         ));
     }
-    // A version never released, older than the one shown: nothing records whether it was
-    // approved (it may be from before the first release); it is shown as stale.
-    if shown.as_ref().is_some_and(|s| &of < s) {
+    // A version never released, older than the one shown. With no release at all, nothing
+    // records whether it was approved: it is shown as stale. With releases, the versions
+    // known are the released ones (their tags): one below the first release is none of them.
+    let first = releases.iter().filter_map(version).min();
+    if first.is_none() && shown.as_ref().is_some_and(|s| &of < s) {
         return None;
     }
+    let before_first = first.is_some_and(|f| of < f);
     let working = entry.working.version();
     if working.as_ref() == Some(&of) {
         return Some(format!(
             "it translates version {of} of `{id}`, which is not released as approved yet{shown_words}: translate an approved version, or publish the translation once {of} is released with `sop release --approve`"
         ));
     }
-    if working.as_ref().is_some_and(|w| &of < w) {
+    if !before_first && working.as_ref().is_some_and(|w| &of < w) {
         return Some(format!(
             "it translates version {of} of `{id}`, which was never released as approved{shown_words}: translate an approved version"
         ));
@@ -598,13 +717,14 @@ pub fn translated_version(t: &Sop) -> Option<semver::Version> {
 
 fn pick<'a>(
     id: &str,
-    working: &'a Sop,
+    working_ref: &SopRef<'a>,
     history: Option<&'a SopHistory>,
     how: &How<'_>,
     mut reader: Option<&mut (dyn TextReader + '_)>,
     settings: &Settings,
     notes: &mut Vec<String>,
 ) -> Result<Entry<'a>, String> {
+    let working: &Sop = working_ref;
     let slug = file_slug(id);
     let releases: &'a [Release] = history.map_or(&[], |h| h.releases.as_slice());
     // Release texts, newest first: every approved one gets an archived page; a release whose
@@ -666,7 +786,7 @@ fn pick<'a>(
                 url: format!("sops/{slug}.html"),
                 slug: slug.clone(),
                 sop,
-                working,
+                working: working_ref.clone(),
                 shown,
                 release,
                 history,
@@ -678,7 +798,7 @@ fn pick<'a>(
         };
     if how.drafts {
         return Ok(entry(
-            SopRef::Borrowed(working),
+            working_ref.clone(),
             Shown::Draft,
             None,
             archived,
@@ -688,7 +808,7 @@ fn pick<'a>(
     let Some(git) = how.git else {
         return if in_force(working) {
             Ok(entry(
-                SopRef::Borrowed(working),
+                working_ref.clone(),
                 Shown::Working,
                 None,
                 archived,
@@ -712,7 +832,7 @@ fn pick<'a>(
             || history::is_text_of(b, working.source.text())
     });
     let head: Option<SopRef<'a>> = match head_blob {
-        _ if working_is_head => Some(SopRef::Borrowed(working)),
+        _ if working_is_head => Some(working_ref.clone()),
         Some(blob) => {
             let path = history.map_or(working.path.as_str(), |h| h.path.as_str());
             reader
@@ -886,7 +1006,7 @@ fn renumbered(e: &Entry<'_>, histories: &Histories, settings: &Settings) -> Opti
         })
         .map(|(c, _)| c.summary.as_str())?;
     Some(left_out(
-        e.working,
+        &e.working,
         &format!(
             "its file was released as another SOP (\"{commit}\") and its id changed since, so no release approves this text: once it is reviewed, release it under its new id with {}, or give it back its old id",
             crate::git::approval::approve_command(&e.id, "--minor", "Released under its new id")
@@ -1808,6 +1928,186 @@ mod tests {
             Some("2026-11-20")
         );
         assert!(sel.unpublished_changes.is_empty());
+    }
+
+    /// `HEAD` holding each text at its path, and a reader for their blobs.
+    fn head_of(
+        files: &[(&str, String)],
+    ) -> (
+        HeadBlobs,
+        impl Fn(git2::Oid) -> Option<String> + Sync + use<>,
+    ) {
+        let mut head = HeadBlobs::default();
+        let mut texts = BTreeMap::new();
+        for (path, text) in files {
+            let oid = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes()).unwrap();
+            head.blobs.insert((*path).to_string(), oid);
+            texts.insert(oid, text.clone());
+        }
+        (head, move |o: git2::Oid| texts.get(&o).cloned())
+    }
+
+    /// Review 10, d7: a file that cannot be read as text leaves no `Sop`; its last approved
+    /// release is still shown (as after an edit that breaks the front matter), with a note.
+    #[test]
+    fn a_file_that_cannot_be_read_shows_its_last_approved_release() {
+        let path = "sops/a/SOP-0001-t.md";
+        let broken = |problem| Corpus {
+            sops: vec![],
+            broken: vec![BrokenFile {
+                path: path.into(),
+                problem,
+            }],
+        };
+        let nul = broken(crate::repo::FileProblem::NulCharacter {
+            line: 3,
+            column: 4,
+            count: 1,
+        });
+        let h = histories();
+        let (head, blob) = head_with(text("approved", "1.1.0").replace('x', "x\0"));
+        let sel = select_with(&nul, &h, &head, &blob, false);
+        assert_eq!(sel.entries.len(), 1, "{:?}", sel.left_out);
+        let e = &sel.entries[0];
+        assert_eq!(e.id, "SOP-0001");
+        assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
+        assert_eq!(e.release.map(|r| r.tag.as_str()), Some("SOP-0001/v1.0.0"));
+        assert!(
+            matches!(&e.shown, Shown::Released { pending: Some(p) } if p.version.is_none()),
+            "{:?}",
+            e.shown
+        );
+        assert_eq!(sel.pages_by_path.get(path), Some(&0));
+        let note = &sel.unreadable[path];
+        assert!(
+            note.starts_with(&format!(
+                "`{path}` cannot be read: line 3, column 4 holds a NUL"
+            )),
+            "{note}"
+        );
+        assert!(
+            note.contains("the last approved release of `SOP-0001`, v1.0.0 (tag `SOP-0001/v1.0.0`), instead of this file"),
+            "{note}"
+        );
+        // Said once: not again as a change that is not published, nor as left out.
+        assert!(
+            sel.unpublished_changes.is_empty(),
+            "{:?}",
+            sel.unpublished_changes
+        );
+        assert!(sel.left_out.is_empty(), "{:?}", sel.left_out);
+
+        // Every kind of unreadable text, and a file whose name has no id (its history has).
+        let mut renamed = histories();
+        if let Some(s) = renamed.get_mut("SOP-0001") {
+            s.path = "sops/a/refunds.md".into();
+        }
+        for problem in [
+            crate::repo::FileProblem::Binary,
+            crate::repo::FileProblem::NotUtf8 { line: 1, column: 2 },
+            crate::repo::FileProblem::TooLarge { bytes: 1 << 30 },
+            crate::repo::FileProblem::Unreadable("permission denied".into()),
+        ] {
+            let c = broken(problem.clone());
+            assert_eq!(
+                select_with(&c, &h, &head, &blob, false).entries.len(),
+                1,
+                "{problem:?}"
+            );
+            let mut c = c;
+            c.broken[0].path = "sops/a/refunds.md".into();
+            let sel = select_with(&c, &renamed, &head, &blob, false);
+            assert_eq!(sel.entries.len(), 1, "{problem:?}");
+            assert_eq!(sel.entries[0].id, "SOP-0001");
+        }
+
+        // Nothing stands in: a preview (no working copy to show), a link that leads nowhere,
+        // an SOP never released, a translation's file, an id a readable SOP has.
+        assert!(select_with(&nul, &h, &head, &blob, true).entries.is_empty());
+        let dangling = broken(crate::repo::FileProblem::DanglingLink);
+        assert!(
+            select_with(&dangling, &h, &head, &blob, false)
+                .entries
+                .is_empty()
+        );
+        let none = Histories::new();
+        let sel = select_with(&nul, &none, &head, &blob, false);
+        assert!(sel.entries.is_empty() && sel.unreadable.is_empty());
+        let mut es = nul.clone();
+        es.broken[0].path = "sops/a/SOP-0001-t.es.md".into();
+        assert!(select_with(&es, &h, &head, &blob, false).entries.is_empty());
+        let mut both = corpus("review", "1.2.0");
+        both.broken = nul.broken.clone();
+        both.broken[0].path = "sops/a/SOP-0001-copy.md".into();
+        let sel = select_with(&both, &h, &head, &blob, false);
+        assert_eq!(sel.entries.len(), 1);
+        assert_eq!(sel.entries[0].working.path, "sops/a/SOP-0001-t.md");
+        assert!(sel.unreadable.is_empty());
+    }
+
+    /// Review 10, d9: with releases, the versions of a source are the released ones: a
+    /// translation of a version below the first release is of no version (it was published as
+    /// stale); without any release, nothing says, and it is still shown as stale.
+    #[test]
+    fn a_translation_of_a_version_before_the_first_release_is_left_out() {
+        let es_path = "sops/a/SOP-0001-t.es.md";
+        let es = |of: &str| {
+            format!(
+                "---\nid: SOP-0001\ntitle: T es\nstatus: approved\nversion: {of}\nlanguage: es\ntranslation_of: SOP-0001@{of}\n---\n\n## Purpose\n\nx\n"
+            )
+        };
+        let with = |of: &str, status: &str, version: &str| Corpus {
+            sops: vec![
+                Sop::parse("sops/a/SOP-0001-t.md".into(), text(status, version), "SOP"),
+                Sop::parse(es_path.into(), es(of), "SOP"),
+            ],
+            broken: vec![],
+        };
+        // Releases 1.0.0 (approved, shown) and 1.1.0 (in review); working copy 1.2.0.
+        let h = histories();
+        for (of, published, why) in [
+            ("1.0.0", true, ""),
+            (
+                "0.9.0",
+                false,
+                "has no version 0.9.0 (its versions: 1.0.0, 1.1.0, 1.2.0)",
+            ),
+            ("1.1.0", false, "which was released without approval"),
+            ("1.1.5", false, "which was never released as approved"),
+            ("1.2.0", false, "which is not released as approved yet"),
+            ("3.0.0", false, "has no version 3.0.0"),
+        ] {
+            let c = with(of, "review", "1.2.0");
+            let (head, blob) = head_of(&[
+                ("sops/a/SOP-0001-t.md", text("review", "1.2.0")),
+                (es_path, es(of)),
+            ]);
+            let sel = select_with(&c, &h, &head, &blob, false);
+            let e = &sel.entries[0];
+            assert_eq!(
+                e.translations.len(),
+                usize::from(published),
+                "{of}: {:?}",
+                sel.left_out
+            );
+            if !published {
+                assert!(
+                    sel.left_out.iter().any(|l| l.contains(why)),
+                    "{of}: {:?}",
+                    sel.left_out
+                );
+            }
+        }
+        // No release: the committed 1.0.0 is shown, and a translation of 0.9.0 is stale.
+        let none = Histories::new();
+        let c = with("0.9.0", "approved", "1.0.0");
+        let (head, blob) = head_of(&[
+            ("sops/a/SOP-0001-t.md", text("approved", "1.0.0")),
+            (es_path, es("0.9.0")),
+        ]);
+        let sel = select_with(&c, &none, &head, &blob, false);
+        let t = &sel.entries[0].translations;
+        assert!(t.len() == 1 && t[0].stale, "{:?}", sel.left_out);
     }
 
     #[test]

@@ -643,3 +643,65 @@ fn a_committed_merge_conflict_is_never_published() {
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(stdout.contains("error[merge-conflict-left]"), "{stdout}");
 }
+
+/// Review 10, d7: a committed edit after which the file cannot be read as text (a stray NUL, a
+/// binary file, text that is not UTF-8, a file too large) took the SOP off the site, while an
+/// edit that breaks the front matter kept its last approved release on it. The release stays
+/// shown, marked as not what the file now holds; publish says the file cannot be read and which
+/// release is shown instead; lint still reports the file.
+#[test]
+fn an_sop_whose_file_cannot_be_read_keeps_its_last_approved_release() {
+    let repo = released();
+    let tagged = repo.git(&["show", &format!("{TAG}:{PATH}")]);
+    let text = repo.read(PATH);
+    let mut latin1 = text.clone().into_bytes();
+    latin1.extend_from_slice(b"\nCaf\xe9 rules apply.\n");
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(std::iter::repeat_n(0u8, 64));
+    let large = text.clone() + &"A long appendix line.\n".repeat(600_000);
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        (
+            "stray NUL",
+            (text.clone() + "\nA pasted\0 step.\n").into_bytes(),
+            "holds a NUL character",
+        ),
+        ("binary", png, "the file is not text"),
+        ("not UTF-8", latin1, "the file is not UTF-8 text"),
+        ("too large", large.into_bytes(), "the file is too large"),
+    ];
+    for (what, bytes, problem) in cases {
+        repo.write_bytes(PATH, &bytes);
+        repo.commit(what);
+        let (site, stderr) = publish(&repo, &[]);
+        let current = page(&site, "sops/SOP-0001.html");
+        assert_eq!(body(&current), rendered(&tagged), "{what}");
+        assert!(
+            current.contains("This SOP has unreleased changes"),
+            "{what}: {current}"
+        );
+        assert!(
+            stderr.contains(&format!("`{PATH}` cannot be read: ")) && stderr.contains(problem),
+            "{what}: {stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "the site shows the last approved release of `SOP-0001`, v1.0.0 (tag `SOP-0001/v1.0.0`), instead of this file"
+            ),
+            "{what}: {stderr}"
+        );
+        assert!(!stderr.contains("is not published"), "{what}: {stderr}");
+        assert!(stderr.contains("published 1 SOP"), "{what}: {stderr}");
+        assert!(site.contains_key("sops/SOP-0001/v1.0.0.html"), "{what}");
+        // Lint still names the file and what is wrong with it.
+        let out = repo.sop().arg("lint").assert().code(1);
+        let shown = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            shown.contains(PATH) && shown.contains(problem),
+            "{what}: {shown}"
+        );
+    }
+    // A preview shows working copies: there is none to show, and nothing stands in for it.
+    let (site, stderr) = publish(&repo, &["--drafts"]);
+    assert!(!site.contains_key("sops/SOP-0001.html"), "{stderr}");
+    assert!(stderr.contains("is not published"), "{stderr}");
+}

@@ -635,14 +635,15 @@ fn a_stale_translation_is_told_a_command_that_shows_the_changes() {
         "{diff:?}"
     );
 
-    // Translated from a version that was never released: no `sop diff` that fails.
+    // Translated from a version that was never released (between two releases): no `sop
+    // diff` that fails.
     let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
     repo.write(
         "sops/payments/SOP-0001-gift-refunds.es.md",
-        &es.replace("SOP-0001@1.0.0", "SOP-0001@0.9.0"),
+        &es.replace("SOP-0001@1.0.0", "SOP-0001@1.0.5"),
     );
     let help = stale_help(&repo);
-    assert!(!help.contains("`sop diff SOP-0001 0.9.0"), "{help}");
+    assert!(!help.contains("`sop diff SOP-0001 1.0.5"), "{help}");
     assert!(help.contains("`sop history SOP-0001`"), "{help}");
     assert!(
         run_suggested(&repo, "sop history SOP-0001")
@@ -809,6 +810,67 @@ fn a_translation_of_a_version_that_does_not_exist_is_reported_and_left_out() {
     assert!(!site.contains_key("sops/SOP-0001.es.html"), "{stderr}");
     assert!(
         stderr.contains("but `SOP-0001` has no version 9.0.0 (its versions: 1.0.0)"),
+        "{stderr}"
+    );
+}
+
+/// Review 10, d9: `translation_of` names a version older than the source's first release,
+/// which no tag records: it was published as a stale translation and lint only warned. The
+/// versions known are the released ones, so it is reported and left out as a version that does
+/// not exist (as one newer than any release is).
+#[test]
+fn a_translation_of_a_version_before_the_first_release_is_unknown() {
+    let repo = bilingual();
+    release_source(&repo, "1.2.0", true);
+    let es = repo.read("sops/payments/SOP-0001-gift-refunds.es.md");
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("SOP-0001@1.0.0", "SOP-0001@0.9.0"),
+    );
+    repo.commit("es of 0.9.0");
+    let (found, code) = lint_rule(&repo, "translation-version-unknown");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0]["message"],
+        "`SOP-0001` has no version 0.9.0: its only version is 1.2.0"
+    );
+    assert_eq!(found[0]["severity"], "error");
+    assert_eq!(code, 1);
+    assert!(lint_rule(&repo, "translation-stale").0.is_empty());
+    let stderr = publish_notes(&repo);
+    let site = crate::publish::tree(&repo.path("site"));
+    assert!(!site.contains_key("sops/SOP-0001.es.html"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the `es` translation of `SOP-0001` (`sops/payments/SOP-0001-gift-refunds.es.md`) is not published: it translates version 0.9.0 of `SOP-0001`, but `SOP-0001` has no version 0.9.0 (its versions: 1.2.0)"
+        ),
+        "{stderr}"
+    );
+    let en = page(&site, "sops/SOP-0001.html");
+    assert!(!en.contains(">Español</a>"), "no link to a page left out");
+
+    // A version after the first release that no tag records was never released as approved.
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.md",
+        &repo.read("sops/payments/SOP-0001-gift-refunds.md").replace(
+            "The purpose of this SOP.",
+            "The purpose of this SOP, revised.",
+        ),
+    );
+    repo.commit("revise");
+    release_source(&repo, "1.4.0", true);
+    repo.write(
+        "sops/payments/SOP-0001-gift-refunds.es.md",
+        &es.replace("SOP-0001@1.0.0", "SOP-0001@1.3.0"),
+    );
+    repo.commit("es of 1.3.0");
+    let (found, _) = lint_rule(&repo, "translation-of-unapproved");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let stderr = publish_notes(&repo);
+    assert!(
+        stderr.contains(
+            "it translates version 1.3.0 of `SOP-0001`, which was never released as approved"
+        ),
         "{stderr}"
     );
 }

@@ -494,6 +494,7 @@ pub(super) fn render_all(
         unpublished_changes: Vec::new(),
         left_out: Vec::new(),
         not_released: Vec::new(),
+        unreadable: BTreeMap::new(),
         written: count.into_inner(),
     })
 }

@@ -82,7 +82,7 @@ impl Build<'_> {
                             &self
                                 .theme
                                 .i18n
-                                .language_name(lang, self.language_of(entry.working)),
+                                .language_name(lang, self.language_of(&entry.working)),
                         ),
                     ],
                 ),
@@ -119,7 +119,7 @@ impl Build<'_> {
                 notices.push(self.preview_notice(&t.sop));
             }
             let mut languages = vec![Link {
-                text: language_name(self.language_of(entry.working)),
+                text: language_name(self.language_of(&entry.working)),
                 url: format!("{root}{}", entry.url),
             }];
             languages.extend(
@@ -335,7 +335,7 @@ impl Build<'_> {
             // When lint comes after the pages (`sop publish` outside git), the working copy's
             // outline is read from the events rendered here.
             let read_outline =
-                self.options.lint_counts.is_none() && std::ptr::eq(sop, entry.working);
+                self.options.lint_counts.is_none() && std::ptr::eq(sop, &*entry.working);
             let (body, sections) = markdown::render_with_text(sop, &links, &words, read_outline);
             (body, Some(sections))
         } else {
