@@ -477,14 +477,19 @@ impl NoReviewDate {
             }
             NoReviewDate::ReviewEveryInvalid { value } => {
                 let key = keys.written("review_every");
-                let why = match value.parse::<dates::Cadence>() {
-                    Err(dates::CadenceError::Zero(_)) => "is zero".to_string(),
-                    Err(dates::CadenceError::TooLong { longest, .. }) => {
-                        format!("is too long (the longest period is {longest})")
+                let (why, example) = match value.parse::<dates::Cadence>() {
+                    Err(dates::CadenceError::Zero(_)) => ("is zero:".to_string(), None),
+                    Err(dates::CadenceError::TooLong { longest, .. }) => (
+                        format!("is too long (the longest period is {longest}):"),
+                        None,
+                    ),
+                    _ => {
+                        let problem = dates::form_problem(value);
+                        (format!("is not a period: {};", problem.what), problem.meant)
                     }
-                    _ => "is not a number and a unit".to_string(),
                 };
-                format!("`{key}: {value}` {why}: write a period such as `{key}: 12 months`")
+                let example = example.unwrap_or_else(|| "12 months".to_string());
+                format!("`{key}: {value}` {why} write a period such as `{key}: {example}`")
             }
             NoReviewDate::NoStartDate => format!(
                 "there is no `{}` or `{}` date to count the review period from: add `{}: YYYY-MM-DD`, the day this version took effect",
