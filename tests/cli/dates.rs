@@ -441,3 +441,27 @@ fn lint_labels_say_what_is_wrong_with_a_period() {
         "{text}"
     );
 }
+
+// Field test s11: an approved SOP with `effective: 2026-13-01` was listed by `sop due` as having
+// "no `last_reviewed` or `effective` date" and told to add one, though the date was there,
+// written wrong.
+#[test]
+fn due_names_an_effective_date_that_cannot_be_read() {
+    let repo = SopRepo::new();
+    repo.write(
+        A,
+        &approved("SOP-0001", "A", "review_every: 12 months")
+            .replace("effective: 2026-03-01", "effective: 2026-13-01"),
+    )
+    .commit("add");
+    let text = stdout(&repo.sop().arg("due").assert().success());
+    assert!(
+        text.contains(
+            "`effective: 2026-13-01` is not a real date (there is no month 13): write the date as YYYY-MM-DD, for example `effective: 2027-01-31`"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("there is no `last_reviewed`"), "{text}");
+    let list = stdout(&repo.sop().arg("list").assert().success());
+    assert!(list.contains("unknown"), "{list}");
+}
