@@ -330,7 +330,10 @@ impl Builder {
     /// How many bytes of the padding `line` gets: all of it, or up to the last `>` when the
     /// line is blank (none outside a block quote), so that a blank line does not end a quote.
     fn pad_of(&self, line: &str) -> usize {
-        if line.trim().is_empty() {
+        if self.pad.is_empty() {
+            // Most lines: none, without looking at the line.
+            0
+        } else if line.trim().is_empty() {
             self.pad.trim_end().len()
         } else {
             self.pad.len()
