@@ -136,6 +136,12 @@ fn period_messages_say_zero_or_too_long() {
     repo.write("sop.toml", "[lint]\ndue_soon = \"0 days\"\n");
     let err = stderr(&repo.sop().arg("lint").assert().code(2));
     assert!(err.contains("`due_soon` is zero"), "{err}");
+    repo.write("sop.toml", "[lint]\ndue_soon = \"30 dayz\"\n");
+    let err = stderr(&repo.sop().arg("lint").assert().code(2));
+    assert!(
+        err.contains("`due_soon` is not a period of time: `dayz` is not a unit sop knows (days, weeks, months or years); did you mean `30 days`?"),
+        "{err}"
+    );
 }
 
 /// Two approved, committed SOPs whose review date cannot be read (r10).
