@@ -221,10 +221,17 @@ fn period(words: &[String]) -> anyhow::Result<Cadence> {
     let text = words.join(" ");
     text.parse().map_err(|e| {
         let (message, help) = match e {
-            CadenceError::Form(_) => (
-                format!("`--within {text}` is not a period"),
-                "give a number and a unit: days, weeks, months or years, for example `--within 30d` or `--within 6 weeks`".to_string(),
-            ),
+            CadenceError::Form(_) => {
+                let problem = dates::form_problem(&text);
+                let (meant, give) = match problem.meant {
+                    Some(m) => (format!("did you mean `--within {m}`? "), "Give"),
+                    None => (String::new(), "give"),
+                };
+                (
+                    format!("`--within {text}` is not a period: {}", problem.what),
+                    format!("{meant}{give} a number and a unit: days, weeks, months or years, for example `--within 30d` or `--within 6 weeks`"),
+                )
+            }
             CadenceError::Zero(_) => (
                 format!("`--within {text}` is zero"),
                 "give at least one day: `--within 1d` lists the reviews due by tomorrow (overdue reviews are always listed)".to_string(),

@@ -71,7 +71,9 @@ impl Row {
 fn review_unknown(sop: &Sop, why: Option<&NoReviewDate>) -> bool {
     match why {
         None => false,
-        Some(NoReviewDate::NoStartDate) => sop.status() == Some(Status::Approved),
+        Some(NoReviewDate::NoStartDate | NoReviewDate::StartDateInvalid { .. }) => {
+            sop.status() == Some(Status::Approved)
+        }
         Some(_) => true,
     }
 }

@@ -1333,6 +1333,27 @@ fn anchor_check(
         format!("{place} has no heading with the anchor `#{anchor}`"),
     )
     .label("no such heading");
+    // A heading's own `{#id}` that the rule does not honour (GitHub and GitLab show it as
+    // text and make the id from the words): the writer gave that id, so say why it is not one.
+    let ignored = target
+        .outline()
+        .headings
+        .iter()
+        .position(|h| h.id.as_deref() == Some(anchor.as_str()))
+        .filter(|_| !rule.honours_explicit_ids())
+        .and_then(|i| Some((target.outline().headings.get(i)?, anchors.get(i)?)));
+    if let Some((heading, id)) = ignored {
+        let renderer = match rule {
+            crate::repo::anchors::AnchorRule::Gitlab => "GitLab",
+            _ => "GitHub",
+        };
+        out.push(f.help(format!(
+            "`{{#{anchor}}}` on the heading \"{}\" is not its id with `[links] anchors = \"{}\"`: {renderer} makes the id from the heading's words, so link to `#{id}`; if your site honours `{{#id}}` (MkDocs, Jekyll's kramdown), set `anchors = \"mkdocs\"` or `\"kramdown\"` under `[links]` in `sop.toml`",
+            heading.text.trim(),
+            rule.name()
+        )));
+        return;
+    }
     let other_case = anchors
         .iter()
         .find(|a| a.to_lowercase() == anchor.to_lowercase());

@@ -12,7 +12,7 @@ use crate::repo::dates::{self, DateError};
 use crate::repo::front_matter::{Field, FrontMatter, Value, YamlProblemKind};
 use crate::repo::keys::{KEYS, KeyNames};
 use crate::repo::sop::id_number;
-use crate::repo::{Sop, Span, Status};
+use crate::repo::{NoReviewDate, Sop, Span, Status};
 
 use super::registry::*;
 use super::{Cx, finding};
@@ -152,6 +152,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             &e,
         ));
     }
+    review_past_calendar_end(cx, sop, out);
     // A translation's review is its source's: neither key is used, so neither wins.
     if let (Some(every), Some(next), false) =
         (&m.review_every, &m.next_review, sop.is_translation())
@@ -688,6 +689,38 @@ fn rename_advice(cx: &Cx, path: &str, new_name: &str) -> String {
     }
 }
 
+/// Dates and period that read well but put the next review past the calendar's last year
+/// (`effective: 9999-06-01`, 12 months): `sop list` shows the review date as `unknown` and
+/// `sop due` as one it cannot tell, so lint says why, at the date the period is counted from.
+fn review_past_calendar_end(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    let Err(NoReviewDate::PastCalendarEnd { from, cadence }) = sop.review_date(cx.settings) else {
+        return;
+    };
+    let m = &sop.meta;
+    let (key, date) = match (&m.last_reviewed, &m.effective) {
+        (Some(last), _) if sop.date(Some(last)).is_some() => ("last_reviewed", last),
+        (_, Some(effective)) => ("effective", effective),
+        _ => return,
+    };
+    let keys = &cx.settings.keys;
+    out.push(
+        finding(
+            &REVIEW_DATE_INVALID,
+            sop,
+            date.span,
+            format!(
+                "the next review date cannot be worked out: it would fall after the year 9999 ({cadence} after `{}: {from}`)",
+                keys.written(key)
+            ),
+        )
+        .label(format!("{cadence} after this is past 9999"))
+        .help(format!(
+            "check the year of this date, or write a shorter `{}`",
+            keys.written("review_every")
+        )),
+    );
+}
+
 /// `review_every` that is not a period: not a number and a unit, zero, or longer than sop
 /// counts (see r16: such a period must be a finding, never a panic).
 fn review_every_invalid(
@@ -700,7 +733,7 @@ fn review_every_invalid(
     let f = |message: String| finding(&REVIEW_EVERY_INVALID, sop, every.span, message);
     match e {
         dates::CadenceError::Form(_) => f(format!("`{key}: {}` is not a period of time", every.value))
-            .label("not a number and a unit")
+            .label(dates::form_problem(value).label())
             .help(format!("write a number and a unit, for example `{key}: 12 months`, `6 months`, `1 year` or `2 weeks`")),
         dates::CadenceError::Zero(_) => f(format!("`{key}: {value}` is zero: a review period is at least 1 day"))
             .label("zero")

@@ -122,7 +122,7 @@ rules! {
     "the effective date is not a real date in YYYY-MM-DD form";
 
     REVIEW_DATE_INVALID = "review-date-invalid", FrontMatter, Error, fix: false,
-    "a review date is not a real date in YYYY-MM-DD form";
+    "a review date is not a real date in YYYY-MM-DD form, or the next review would fall after the year 9999";
 
     EMAIL_INVALID = "email-invalid", FrontMatter, Error, fix: false,
     "an owner or approver looks like an e-mail address but is not a valid one";

@@ -666,9 +666,12 @@ impl Settings {
             value.parse::<Cadence>().map_err(|e| {
                 let name = key.last().copied().unwrap_or_default();
                 let what = match e {
-                    CadenceError::Form(_) => "is not a period of time",
-                    CadenceError::Zero(_) => "is zero",
-                    CadenceError::TooLong { .. } => "is too long",
+                    CadenceError::Form(_) => format!(
+                        "is not a period of time: {}",
+                        super::dates::form_problem(value).label()
+                    ),
+                    CadenceError::Zero(_) => "is zero".to_string(),
+                    CadenceError::TooLong { .. } => "is too long".to_string(),
                 };
                 invalid(key, format!("`{name}` {what}"), Some(e.to_string()))
             })

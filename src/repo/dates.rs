@@ -191,13 +191,7 @@ impl FromStr for Cadence {
         let t = s.trim();
         let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
         let digits = t.get(..split).ok_or_else(err)?;
-        let unit = match t[split..].trim().to_ascii_lowercase().as_str() {
-            "d" | "day" | "days" => Unit::Days,
-            "w" | "wk" | "wks" | "week" | "weeks" => Unit::Weeks,
-            "m" | "mo" | "mos" | "month" | "months" => Unit::Months,
-            "y" | "yr" | "yrs" | "year" | "years" => Unit::Years,
-            _ => return Err(err()),
-        };
+        let unit = unit_of(&t[split..]).ok_or_else(err)?;
         if digits.is_empty() {
             return Err(err());
         }
@@ -217,6 +211,116 @@ impl FromStr for Cadence {
             });
         }
         Ok(Cadence { amount, unit })
+    }
+}
+
+/// The unit a word names (`months`, `mo`, `Y`), if any.
+fn unit_of(word: &str) -> Option<Unit> {
+    Some(match word.trim().to_ascii_lowercase().as_str() {
+        "d" | "day" | "days" => Unit::Days,
+        "w" | "wk" | "wks" | "week" | "weeks" => Unit::Weeks,
+        "m" | "mo" | "mos" | "month" | "months" => Unit::Months,
+        "y" | "yr" | "yrs" | "year" | "years" => Unit::Years,
+        _ => return None,
+    })
+}
+
+/// The units a period is written in, as a writer reads them.
+pub const UNITS: &str = "days, weeks, months or years";
+
+/// What is wrong with a period that is not a number and a unit ([`CadenceError::Form`]), for
+/// a writer: a label's words, and the period the writer most likely meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormProblem {
+    /// What is wrong, in a few words (`` `monthss` is not a unit sop knows ``), without the
+    /// period meant.
+    pub what: String,
+    /// The period most likely meant (`6 months` for `6 monthss`), when one stands out.
+    pub meant: Option<String>,
+}
+
+/// Why `written`, which does not parse as a [`Cadence`], is not a period: a unit sop does not
+/// know (with the closest it knows), a number without a unit, a unit without a number, a
+/// negative or fractional number, a word such as `yearly`, or nothing at all.
+pub fn form_problem(written: &str) -> FormProblem {
+    let problem = |what: String, meant: Option<String>| FormProblem { what, meant };
+    let t = written.trim();
+    if t.is_empty() {
+        return problem(
+            format!("empty: a number and a unit ({UNITS}) belong here"),
+            None,
+        );
+    }
+    if let Some(rest) = t.strip_prefix('-') {
+        let meant = rest.parse::<Cadence>().ok().map(|c| c.to_string());
+        return problem(
+            "a negative period: a review period counts forward from the last review".to_string(),
+            meant,
+        );
+    }
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, rest) = t.split_at(split);
+    let word = rest.trim();
+    if digits.is_empty() {
+        let meant = match t.to_ascii_lowercase().as_str() {
+            "daily" => Some("1 day"),
+            "weekly" => Some("1 week"),
+            "fortnightly" | "biweekly" => Some("2 weeks"),
+            "monthly" => Some("1 month"),
+            "quarterly" => Some("3 months"),
+            "half-yearly" | "semiannually" | "semi-annually" | "biannually" => Some("6 months"),
+            "yearly" | "annually" | "annual" => Some("1 year"),
+            _ => None,
+        };
+        if let Some(meant) = meant {
+            return problem(
+                format!("`{t}` is a word, not a number and a unit"),
+                Some(meant.to_string()),
+            );
+        }
+        let last = t.rsplit(char::is_whitespace).next().unwrap_or(t);
+        if unit_of(last).is_some() {
+            return problem(format!("no number: write how many {last}, in digits"), None);
+        }
+        return problem(
+            format!("no number: write a number and a unit ({UNITS})"),
+            None,
+        );
+    }
+    if word.is_empty() {
+        return problem(format!("`{digits}` has no unit ({UNITS})"), None);
+    }
+    if word.starts_with(['.', ','])
+        && word
+            .get(1..)
+            .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return problem(
+            format!("not a whole number: write it in a smaller unit ({UNITS})"),
+            None,
+        );
+    }
+    let units: &[&str] = if digits.trim_start_matches('0') == "1" {
+        &["day", "week", "month", "year"]
+    } else {
+        &["days", "weeks", "months", "years"]
+    };
+    match crate::repo::config::closest(word, units) {
+        Some(unit) => problem(
+            format!("`{word}` is not a unit sop knows ({UNITS})"),
+            Some(format!("{digits} {unit}")),
+        ),
+        None => problem(format!("`{word}` is not a unit sop knows ({UNITS})"), None),
+    }
+}
+
+impl FormProblem {
+    /// What is wrong, and the period meant as a question when there is one: a label's words.
+    pub fn label(&self) -> String {
+        match &self.meant {
+            Some(meant) => format!("{}; did you mean `{meant}`?", self.what),
+            None => self.what.clone(),
+        }
     }
 }
 
@@ -391,6 +495,64 @@ mod tests {
             assert_eq!(written.parse::<Cadence>().unwrap().to_string(), shown);
         }
         assert!("0 days".parse::<Cadence>().is_err());
+    }
+
+    /// A period that is not a number and a unit is told apart by what it lacks or gets wrong
+    /// (field test s11: `6 monthss` was "not a number and a unit" though the number was there).
+    #[test]
+    fn periods_that_do_not_read_say_what_is_wrong() {
+        let p = |s: &str| {
+            assert!(s.parse::<Cadence>().is_err(), "{s}");
+            let f = form_problem(s);
+            (f.what, f.meant)
+        };
+        assert_eq!(
+            p("6 monthss"),
+            (
+                "`monthss` is not a unit sop knows (days, weeks, months or years)".into(),
+                Some("6 months".into())
+            )
+        );
+        assert_eq!(p("1 yeer").1.as_deref(), Some("1 year"));
+        assert_eq!(
+            p("6 fortnights").0,
+            "`fortnights` is not a unit sop knows (days, weeks, months or years)"
+        );
+        assert_eq!(
+            p("6"),
+            (
+                "`6` has no unit (days, weeks, months or years)".into(),
+                None
+            )
+        );
+        assert_eq!(p("months").0, "no number: write how many months, in digits");
+        assert_eq!(
+            p("twelve months").0,
+            "no number: write how many months, in digits"
+        );
+        assert_eq!(
+            p("soon").0,
+            "no number: write a number and a unit (days, weeks, months or years)"
+        );
+        assert_eq!(
+            p("-6 months"),
+            (
+                "a negative period: a review period counts forward from the last review".into(),
+                Some("6 months".into())
+            )
+        );
+        assert_eq!(
+            p("yearly"),
+            (
+                "`yearly` is a word, not a number and a unit".into(),
+                Some("1 year".into())
+            )
+        );
+        assert_eq!(
+            p("1.5 years").0,
+            "not a whole number: write it in a smaller unit (days, weeks, months or years)"
+        );
+        assert!(p("").0.starts_with("empty"));
     }
 
     /// See r16 and r17: the longest periods add to any date without a panic, and a period that

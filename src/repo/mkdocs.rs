@@ -7,7 +7,8 @@
 //! (`<Tabs>` `<TabItem value="…" label="…">` … `</TabItem>` `</Tabs>`), become labelled panels
 //! the same way, and the MDX a Docusaurus page holds is hidden by [`super::mdx`]. A box (an
 //! admonition or a container) or a set of tabs (of either kind) may also be indented into a
-//! list item's text (a numbered step whose content is tabs), where it stays, in that item.
+//! list item's text (a numbered step whose content is tabs), where it stays, in that item, or
+//! written in a block quote (`> :::tip` … `> :::`), where it stays, in the quote.
 //!
 //! To CommonMark an admonition's indented body is a code block and an attribute list is text, so
 //! the lint outline and the site both parse [`prepare`]'s copy of the body instead: attribute
@@ -236,7 +237,8 @@ fn prepare_markdown(md: &str, has_boxes: bool) -> Prepared<'_> {
 }
 
 /// Whether `md` may hold boxes or tabs (a line that starts with `:::`, `!!!`, `???`, `===` or
-/// `<Tab`, after white space or not, as in a list item's text), and whether it may hold MDX
+/// `<Tab`, after white space or not, as in a list item's text; the first three also in a
+/// block quote), and whether it may hold MDX
 /// that [`super::mdx::blank`] hides (a line that starts with `import` or `export`, a tag with a
 /// capitalised name at the start of a line, a `{/*`). Three passes of memchr over bytes that
 /// are rare in prose, as many as the check for boxes alone took before: text without any of
@@ -253,11 +255,20 @@ fn syntax(md: &str) -> (bool, bool) {
             .take_while(|&&c| c != b'\n')
             .all(|&c| c == b' ' || c == b'\t')
     };
+    // Only white space and block quotes' `>` before `i` on its line.
+    let quoted = |i: usize| {
+        b.get(..i)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|&&c| c != b'\n')
+            .all(|&c| c == b' ' || c == b'\t' || c == b'>')
+    };
     let (mut boxes, mut mdx) = (false, false);
     for i in memchr::memchr3_iter(b'!', b'?', b':', b) {
         if b.get(i..i + 3)
             .is_some_and(|m| m[1] == m[0] && m[2] == m[0])
-            && indented(i)
+            && quoted(i)
         {
             boxes = true;
             break;
@@ -293,9 +304,10 @@ struct Builder {
     lines: Vec<(usize, usize, usize)>,
     markers: Vec<(usize, Marker)>,
     ids: Vec<(usize, String)>,
-    /// The spaces every line that is not blank starts with: the indentation that keeps a box
-    /// or a tab written in a list item's text (and its body) in that item.
-    pad: usize,
+    /// What every line that is not blank starts with: the spaces that keep a box or a tab
+    /// written in a list item's text (and its body) in that item, and the `> ` that keep one
+    /// written in a block quote in the quote (a blank line there starts with its `>`).
+    pad: String,
 }
 
 impl Builder {
@@ -306,11 +318,25 @@ impl Builder {
         self.text.push_str(line);
     }
 
-    /// The padding a line gets (none when it is blank), placed at `orig`.
+    /// The padding a line gets (only a block quote's `>` when it is blank), placed at `orig`.
     fn indent(&mut self, orig: usize, line: &str) {
-        if self.pad > 0 && !line.trim().is_empty() {
+        let n = self.pad_of(line);
+        if n > 0 {
             self.lines.push((self.text.len(), orig, 0));
-            self.text.extend(std::iter::repeat_n(' ', self.pad));
+            self.text.push_str(&self.pad[..n]);
+        }
+    }
+
+    /// How many bytes of the padding `line` gets: all of it, or up to the last `>` when the
+    /// line is blank (none outside a block quote), so that a blank line does not end a quote.
+    fn pad_of(&self, line: &str) -> usize {
+        if self.pad.is_empty() {
+            // Most lines: none, without looking at the line.
+            0
+        } else if line.trim().is_empty() {
+            self.pad.trim_end().len()
+        } else {
+            self.pad.len()
         }
     }
 
@@ -320,9 +346,8 @@ impl Builder {
             self.text.push('\n');
         }
         self.lines.push((self.text.len(), orig, 0));
-        if self.pad > 0 && !line.trim().is_empty() {
-            self.text.extend(std::iter::repeat_n(' ', self.pad));
-        }
+        let n = self.pad_of(line);
+        self.text.push_str(&self.pad[..n]);
         if let Some(m) = marker {
             self.markers.push((self.text.len(), m));
         }
@@ -346,10 +371,19 @@ impl Builder {
     /// Run `f` with `extra` more spaces of padding: for a box or a tab `extra` columns into
     /// a list item's text.
     fn padded(&mut self, extra: usize, f: impl FnOnce(&mut Self)) {
-        let outer = self.pad;
-        self.pad += extra;
+        let outer = self.pad.len();
+        self.pad.extend(std::iter::repeat_n(' ', extra));
         f(self);
-        self.pad = outer;
+        self.pad.truncate(outer);
+    }
+
+    /// Run `f` in a block quote written `extra` columns into a list item's text (0 in none).
+    fn quoted(&mut self, extra: usize, f: impl FnOnce(&mut Self)) {
+        let outer = self.pad.len();
+        self.pad.extend(std::iter::repeat_n(' ', extra));
+        self.pad.push_str("> ");
+        f(self);
+        self.pad.truncate(outer);
     }
 
     /// The lines of one block of text (the file, or an admonition's or a tab's body).
@@ -365,6 +399,8 @@ impl Builder {
         // The Docusaurus `<Tabs>` open in this block, each with the labels its `values` gives
         // and the column of the list item's text it is written in (0 when in none).
         let mut jsx_sets: Vec<(Vec<(String, String)>, usize)> = Vec::new();
+        // The end of the block quote last found to hold no box or tabs: its lines are text.
+        let mut plain_quote = 0;
         while let Some(&(orig, line)) = lines.get(i) {
             i += 1;
             // Boxes and tabs start a line, or are indented into a list item's text.
@@ -408,6 +444,31 @@ impl Builder {
                     && let Some((_, set_lead)) = tab_set.take()
                 {
                     self.padded(set_lead.text, |b| b.close(orig));
+                }
+                // A block quote that holds a box or tabs (`> :::tip` … `> :::`, a box in the
+                // quote to Docusaurus; `> !!! note` to MkDocs): its lines without their `>`
+                // are a block of their own, read as the file is, and put back in the quote.
+                if i > plain_quote
+                    && let Some(lead) = lead
+                    && t.starts_with('>')
+                {
+                    match quote_with_boxes(lines, i - 1, lead.column) {
+                        Ok(end) => {
+                            let body: Vec<(usize, &str)> = lines
+                                .get(i - 1..end)
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|&(o, l)| {
+                                    let cut = quote_prefix(l, lead.column).unwrap_or(0);
+                                    (o + cut, l.get(cut..).unwrap_or_default())
+                                })
+                                .collect();
+                            self.quoted(lead.text, |b| b.block(&body));
+                            i = end;
+                            continue;
+                        }
+                        Err(end) => plain_quote = end,
+                    }
                 }
                 if t == "</Tabs>"
                     && let Some((_, pad)) = jsx_sets.pop()
@@ -790,6 +851,37 @@ fn container_end(lines: &[(usize, &str)], from: usize, colons: usize) -> Option<
         }
     }
     None
+}
+
+/// The bytes of `line`'s block-quote marker (`> `: the indentation, `>` and one space), when
+/// the line is in a block quote whose `>` is less than 4 columns past `column`.
+fn quote_prefix(line: &str, column: usize) -> Option<usize> {
+    let at = dedent(line, column + 3);
+    let rest = line.get(at..)?.strip_prefix('>')?;
+    Some(at + 1 + usize::from(rest.starts_with(' ')))
+}
+
+/// The block quote whose first line is `lines[from]`, `column` columns in: `Ok` with the index
+/// of the line after it when it holds a box or tabs, else `Err` with that index. A line that
+/// continues a quote's paragraph without its `>` ends it here (the quote after it is another).
+fn quote_with_boxes(lines: &[(usize, &str)], from: usize, column: usize) -> Result<usize, usize> {
+    let mut end = from;
+    let mut boxes = false;
+    while let Some(&(_, line)) = lines.get(end) {
+        let Some(cut) = quote_prefix(line, column) else {
+            break;
+        };
+        // In this quote or one inside it.
+        let t = line
+            .get(cut..)
+            .unwrap_or_default()
+            .trim_start_matches([' ', '\t', '>']);
+        boxes |= [":::", "!!!", "???", "===", "<Tab", "</Tab"]
+            .iter()
+            .any(|m| t.starts_with(m));
+        end += 1;
+    }
+    if boxes { Ok(end) } else { Err(end) }
 }
 
 /// The columns of leading white space of `line` (a tab counts 4).
@@ -1321,6 +1413,53 @@ mod tests {
         html == p.markers.len() && lists == 1 && !outside
     }
 
+    /// Field test s11: `> :::tip` … `> :::` showed its colons as quoted text, though
+    /// Docusaurus shows a box in the quote (and MkDocs one for `> !!! note`).
+    #[test]
+    fn boxes_in_a_block_quote_stay_in_the_quote() {
+        let md =
+            "> :::tip Check first\n> Look at [the ledger](a.md).\n>\n> - One.\n> :::\n\nAfter.\n";
+        let p = prepare(md);
+        assert_eq!(markers(&p), ["box", "end"], "{}", p.text);
+        assert!(!p.text.contains(":::"), "{}", p.text);
+        assert!(
+            p.text.starts_with(
+                ">\n> <!-- sop:box -->\n>\n> Look at [the ledger](a.md).\n>\n> - One.\n"
+            ),
+            "{}",
+            p.text
+        );
+        let at = p.text.find("[the ledger]").unwrap();
+        assert_eq!(p.original(at), md.find("[the ledger]").unwrap());
+        // After quoted text, in a quote in a quote, in a step, and MkDocs's own.
+        let md = "> Text.\n>\n> :::note\n> In.\n> :::\n\n> > :::danger[Deep]\n> > Down [x](b.md).\n> > :::\n\n1. Step.\n\n   > :::info\n   > Item.\n   > :::\n\n2. Next.\n\n> !!! warning \"Stop\"\n>     Body.\n";
+        let p = prepare(md);
+        assert_eq!(
+            markers(&p),
+            ["box", "end", "box", "end", "box", "end", "box", "end"],
+            "{}",
+            p.text
+        );
+        assert!(
+            !p.text.contains(":::") && !p.text.contains("!!!"),
+            "{}",
+            p.text
+        );
+        let at = p.text.find("[x]").unwrap();
+        assert_eq!(p.original(at), md.find("[x]").unwrap());
+        assert!(p.text.contains("\n   > Item.\n"), "{}", p.text);
+        // Without its closing line in the quote, the line is text, as Docusaurus shows it.
+        let md = "> :::tip\n> Never closed.\n\n:::\n";
+        assert!(
+            prepare(md).text.contains("> :::tip"),
+            "{}",
+            prepare(md).text
+        );
+        // A quote without boxes is left as written.
+        let md = "> Quoted.\n> More.\n\n:::tip\nBox.\n:::\n";
+        assert!(prepare(md).text.starts_with("> Quoted.\n> More.\n"));
+    }
+
     #[test]
     fn docusaurus_boxes_and_tabs_in_a_list_item_stay_in_it() {
         // A box in a numbered step and in a bullet, titled both ways, as Docusaurus's own
@@ -1599,6 +1738,9 @@ mod tests {
             ("1. x\n\n   === \"A\"\n", (true, false)),
             ("Stop!!! Now??? a === b::: c\n", (false, false)),
             (":::tip\n", (true, false)),
+            ("> :::tip\n", (true, false)),
+            ("> > !!! note\n", (true, false)),
+            ("a > :::tip\n", (false, false)),
             ("1. x\n\n   :::tip[Read]\n", (true, false)),
             ("x\n  <TabItem value=\"a\">\n", (true, true)),
             ("x\n</Tabs>\n", (true, true)),

@@ -398,7 +398,7 @@ impl Sop {
         let from = self
             .date(self.meta.last_reviewed.as_ref())
             .or_else(|| self.date(self.meta.effective.as_ref()))
-            .ok_or(NoReviewDate::NoStartDate)?;
+            .ok_or_else(|| self.no_start_date())?;
         let cadence = match &self.meta.review_every {
             Some(every) => every.value.parse::<dates::Cadence>().map_err(|_| {
                 NoReviewDate::ReviewEveryInvalid {
@@ -413,6 +413,24 @@ impl Sop {
         cadence
             .after(from)
             .ok_or(NoReviewDate::PastCalendarEnd { from, cadence })
+    }
+
+    /// Why there is no date to count the review period from: an `effective` (else
+    /// `last_reviewed`) that is written but cannot be read, or neither written.
+    fn no_start_date(&self) -> NoReviewDate {
+        [
+            ("effective", &self.meta.effective),
+            ("last_reviewed", &self.meta.last_reviewed),
+        ]
+        .into_iter()
+        .find_map(|(key, v)| {
+            let value = v.as_ref()?.value.trim();
+            (!value.is_empty()).then(|| NoReviewDate::StartDateInvalid {
+                key,
+                value: value.to_string(),
+            })
+        })
+        .unwrap_or(NoReviewDate::NoStartDate)
     }
 
     /// The cadence that applies: `review_every`, the type's, or the default.
@@ -451,6 +469,14 @@ pub enum NoReviewDate {
     },
     /// Neither `last_reviewed` nor `effective` holds a date to count the period from.
     NoStartDate,
+    /// `effective` (else `last_reviewed`) is written, but is not a real date in `YYYY-MM-DD`
+    /// form, and no other date is there to count the period from.
+    StartDateInvalid {
+        /// The key, as sop names it (`effective` or `last_reviewed`).
+        key: &'static str,
+        /// The value as written.
+        value: String,
+    },
     /// The period counted from the date falls past the calendar's last day (9999-12-31).
     PastCalendarEnd {
         /// The date the period is counted from.
@@ -466,25 +492,24 @@ impl NoReviewDate {
     pub fn describe(&self, keys: &KeyNames) -> String {
         match self {
             NoReviewDate::NextReviewInvalid { value } => {
-                let key = keys.written("next_review");
-                let why = match dates::parse_date(value) {
-                    Err(dates::DateError::NoSuchDay { why }) => format!(" ({why})"),
-                    _ => String::new(),
-                };
-                format!(
-                    "`{key}: {value}` is not a real date{why}: write the date as YYYY-MM-DD, for example `{key}: 2027-01-31`"
-                )
+                not_a_date(keys.written("next_review"), value)
             }
+            NoReviewDate::StartDateInvalid { key, value } => not_a_date(keys.written(key), value),
             NoReviewDate::ReviewEveryInvalid { value } => {
                 let key = keys.written("review_every");
-                let why = match value.parse::<dates::Cadence>() {
-                    Err(dates::CadenceError::Zero(_)) => "is zero".to_string(),
-                    Err(dates::CadenceError::TooLong { longest, .. }) => {
-                        format!("is too long (the longest period is {longest})")
+                let (why, example) = match value.parse::<dates::Cadence>() {
+                    Err(dates::CadenceError::Zero(_)) => ("is zero:".to_string(), None),
+                    Err(dates::CadenceError::TooLong { longest, .. }) => (
+                        format!("is too long (the longest period is {longest}):"),
+                        None,
+                    ),
+                    _ => {
+                        let problem = dates::form_problem(value);
+                        (format!("is not a period: {};", problem.what), problem.meant)
                     }
-                    _ => "is not a number and a unit".to_string(),
                 };
-                format!("`{key}: {value}` {why}: write a period such as `{key}: 12 months`")
+                let example = example.unwrap_or_else(|| "12 months".to_string());
+                format!("`{key}: {value}` {why} write a period such as `{key}: {example}`")
             }
             NoReviewDate::NoStartDate => format!(
                 "there is no `{}` or `{}` date to count the review period from: add `{}: YYYY-MM-DD`, the day this version took effect",
@@ -498,6 +523,17 @@ impl NoReviewDate {
             ),
         }
     }
+}
+
+/// `key: value` is not a date, why, and how to write one.
+fn not_a_date(key: &str, value: &str) -> String {
+    let why = match dates::parse_date(value) {
+        Err(dates::DateError::NoSuchDay { why }) => format!(" ({why})"),
+        _ => String::new(),
+    };
+    format!(
+        "`{key}: {value}` is not a real date{why}: write the date as YYYY-MM-DD, for example `{key}: 2027-01-31`"
+    )
 }
 
 #[cfg(test)]

@@ -136,6 +136,12 @@ fn period_messages_say_zero_or_too_long() {
     repo.write("sop.toml", "[lint]\ndue_soon = \"0 days\"\n");
     let err = stderr(&repo.sop().arg("lint").assert().code(2));
     assert!(err.contains("`due_soon` is zero"), "{err}");
+    repo.write("sop.toml", "[lint]\ndue_soon = \"30 dayz\"\n");
+    let err = stderr(&repo.sop().arg("lint").assert().code(2));
+    assert!(
+        err.contains("`due_soon` is not a period of time: `dayz` is not a unit sop knows (days, weeks, months or years); did you mean `30 days`?"),
+        "{err}"
+    );
 }
 
 /// Two approved, committed SOPs whose review date cannot be read (r10).
@@ -162,7 +168,7 @@ fn unreadable_review_dates_are_listed_as_unknown() {
     assert!(text.contains("review date unknown"), "{text}");
     assert!(
         text.contains(
-            "SOP-0001 (sops/a/SOP-0001-a.md): `review_every: 6 monthss` is not a number and a unit"
+            "SOP-0001 (sops/a/SOP-0001-a.md): `review_every: 6 monthss` is not a period: `monthss` is not a unit sop knows (days, weeks, months or years); write a period such as `review_every: 6 months`"
         ),
         "{text}"
     );
@@ -317,4 +323,151 @@ fn a_stray_nul_is_named_with_its_line_and_column() {
     repo.write_bytes(A, &png);
     let shown = stdout(&repo.sop().arg("lint").assert().code(1));
     assert!(shown.contains("it looks like a binary file"), "{shown}");
+}
+
+// Field test s11 (dL): with `effective: 9999-06-01`, `sop list` showed `unknown` and sent the
+// writer to `sop lint`, which only warned that the SOP takes effect later. Every review date
+// `sop list` shows as `unknown` has a lint finding that says why, on the date or period to fix.
+#[test]
+fn lint_explains_every_review_date_list_shows_as_unknown() {
+    let past_9999 = |key: &str| {
+        format!(
+            "error[review-date-invalid]: the next review date cannot be worked out: it would fall after the year 9999 (12 months after `{key}: 9999-06-01`)"
+        )
+    };
+    let cases: [(&str, String, String); 7] = [
+        (
+            "late effective date",
+            approved("SOP-0001", "A", "review_every: 12 months")
+                .replace("effective: 2026-03-01", "effective: 9999-06-01"),
+            past_9999("effective"),
+        ),
+        (
+            "late last review",
+            approved(
+                "SOP-0001",
+                "A",
+                "review_every: 12 months\nlast_reviewed: 9999-06-01",
+            ),
+            past_9999("last_reviewed"),
+        ),
+        (
+            "draft taking effect late",
+            sop_text("SOP-0001", "A", "checklist", "draft")
+                .replace("review_every: 12 months", "effective: 9999-06-01"),
+            past_9999("effective"),
+        ),
+        (
+            "next review not a date",
+            approved("SOP-0001", "A", "next_review: 2027-02-30"),
+            "error[review-date-invalid]: `next_review` is not a real date".to_string(),
+        ),
+        (
+            "period not a period",
+            approved("SOP-0001", "A", "review_every: 6 monthss"),
+            "error[review-every-invalid]: `review_every: 6 monthss` is not a period of time"
+                .to_string(),
+        ),
+        (
+            "effective not a date",
+            approved("SOP-0001", "A", "review_every: 12 months")
+                .replace("effective: 2026-03-01", "effective: 2026-13-01"),
+            "error[effective-date-invalid]: `effective` is not a real date".to_string(),
+        ),
+        (
+            "no effective date",
+            approved("SOP-0001", "A", "review_every: 12 months")
+                .replace("effective: 2026-03-01\n", ""),
+            "error[approved-without-effective-date]".to_string(),
+        ),
+    ];
+    for (case, text, finding) in cases {
+        let repo = SopRepo::new();
+        repo.write(A, &text).commit("add");
+        let list = stdout(&repo.sop().arg("list").assert().success());
+        assert!(list.contains("unknown"), "{case}: {list}");
+        let out = repo.sop().arg("lint").assert().code(1);
+        let lint = stdout(&out);
+        assert!(lint.contains(&finding), "{case}: {lint}");
+        if finding.contains("9999") {
+            assert!(
+                lint.contains("check the year of this date, or write a shorter `review_every`"),
+                "{case}: {lint}"
+            );
+        }
+    }
+}
+
+// Field test s11: `review_every: 6 monthss` was labelled "not a number and a unit" though the
+// number was there; each mistake in a period is named as it is, and the help stays the same.
+#[test]
+fn lint_labels_say_what_is_wrong_with_a_period() {
+    let repo = SopRepo::new();
+    for (every, label) in [
+        (
+            "6 monthss",
+            "`monthss` is not a unit sop knows (days, weeks, months or years); did you mean `6 months`?",
+        ),
+        ("6", "`6` has no unit (days, weeks, months or years)"),
+        ("months", "no number: write how many months, in digits"),
+        (
+            "-6 months",
+            "a negative period: a review period counts forward from the last review; did you mean `6 months`?",
+        ),
+        (
+            "yearly",
+            "`yearly` is a word, not a number and a unit; did you mean `1 year`?",
+        ),
+    ] {
+        repo.write(
+            A,
+            &approved("SOP-0001", "A", &format!("review_every: {every}")),
+        );
+        let text = stdout(&repo.sop().arg("lint").assert().code(1));
+        assert!(
+            text.contains(&format!(
+                "error[review-every-invalid]: `review_every: {every}` is not a period of time"
+            )),
+            "{every}: {text}"
+        );
+        assert!(text.contains(label), "{every}: {text}");
+        assert!(
+            !text.contains("not a number and a unit\n"),
+            "{every}: {text}"
+        );
+        assert!(
+            text.contains("help: write a number and a unit, for example `review_every: 12 months`"),
+            "{every}: {text}"
+        );
+    }
+    repo.write(A, &approved("SOP-0001", "A", "review_every: 0 months"));
+    let text = stdout(&repo.sop().arg("lint").assert().code(1));
+    assert!(
+        text.contains("is zero: a review period is at least 1 day"),
+        "{text}"
+    );
+}
+
+// Field test s11: an approved SOP with `effective: 2026-13-01` was listed by `sop due` as having
+// "no `last_reviewed` or `effective` date" and told to add one, though the date was there,
+// written wrong.
+#[test]
+fn due_names_an_effective_date_that_cannot_be_read() {
+    let repo = SopRepo::new();
+    repo.write(
+        A,
+        &approved("SOP-0001", "A", "review_every: 12 months")
+            .replace("effective: 2026-03-01", "effective: 2026-13-01"),
+    )
+    .commit("add");
+    let text = stdout(&repo.sop().arg("due").assert().success());
+    assert!(
+        text.contains(
+            "`effective: 2026-13-01` is not a real date (there is no month 13): write the date as YYYY-MM-DD, for example `effective: 2027-01-31`"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("there is no `last_reviewed`"), "{text}");
+    let list = stdout(&repo.sop().arg("list").assert().success());
+    assert!(list.contains("unknown"), "{list}");
 }

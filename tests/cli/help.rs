@@ -179,6 +179,20 @@ fn within_takes_a_period_with_or_without_quotes() {
         "{err}"
     );
     assert!(err.contains("--within 6 weeks"), "{err}");
+    // A unit misspelt is named, with the period meant (field test s11).
+    let out = repo
+        .sop()
+        .args(["due", "--within", "6", "weekss"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains(
+            "`--within 6 weekss` is not a period: `weekss` is not a unit sop knows (days, weeks, months or years)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `--within 6 weeks`?"), "{err}");
 }
 
 #[test]

@@ -249,6 +249,13 @@ fn explicit_heading_ids_are_honoured_where_the_renderer_honours_them() {
                 "{found:#?}"
             );
             assert!(found[0].2.contains("`#step-two`"), "{found:#?}");
+            // The writer gave the id: the help says why it is not one here.
+            assert!(
+                found[0].2.starts_with(
+                    "`{#step2}` on the heading \"Step two\" is not its id with `[links] anchors = \"github\"`: GitHub makes the id from the heading's words, so link to `#step-two`"
+                ),
+                "{found:#?}"
+            );
             continue;
         }
         let site = publish(&repo);
@@ -557,4 +564,32 @@ fn links_in_raw_html_are_read_as_the_site_reads_them_and_lint_says_what_it_drops
             "{gone} in:\n{page}"
         );
     }
+}
+
+/// Field test s11: under `anchors = "github"`, a heading whose `{#id}` is the id its words make
+/// (`## Refunds {#refunds}`, as Docusaurus pages write them) has that id on the page, lint
+/// accepts links to it, and the `{#...}` is not shown.
+#[test]
+fn an_explicit_id_that_matches_the_words_works_under_github() {
+    let repo = repo(
+        "[links]\nanchors = \"github\"\n",
+        "- [refunds](#refunds)\n- [there](../b/SOP-0002-second.md#refunds)",
+        "sops/b/SOP-0002-second.md",
+        "## Refunds {#refunds}\n\nText.",
+    );
+    repo.write(
+        "sops/a/SOP-0001-first.md",
+        &repo
+            .read("sops/a/SOP-0001-first.md")
+            .replace("## Links\n", "## Refunds {#refunds}\n\nText.\n\n## Links\n"),
+    );
+    repo.commit("ids");
+    assert_eq!(link_findings(&repo), [], "lint");
+    let site = publish(&repo);
+    for name in ["sops/SOP-0001.html", "sops/SOP-0002.html"] {
+        let html = page(&site, name);
+        assert!(html.contains("<h2 id=\"refunds\">Refunds<a"), "{html}");
+        assert!(!html.contains("{#"), "{html}");
+    }
+    assert!(page(&site, "sops/SOP-0001.html").contains("SOP-0002.html#refunds\""));
 }

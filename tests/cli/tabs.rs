@@ -421,3 +421,39 @@ fn box_titles_are_in_the_search_index_as_text_of_their_section() {
         "{page}"
     );
 }
+
+// Field test s11: a Docusaurus box inside a block quote (`> :::tip` … `> :::`) showed its
+// colons as quoted text; Docusaurus shows a box in the quote, and so does the site now, with
+// lint reading the box's text at the writer's lines.
+#[test]
+fn docusaurus_boxes_in_a_block_quote_are_boxes_in_the_quote() {
+    let repo = SopRepo::new();
+    let quoted = |link: &str| {
+        format!(
+            "1. Open the case.\n\n> :::tip Check first\n> Look at [the ledger]({link}).\n>\n> - Never twice.\n> :::\n\n> Quoted first.\n>\n> :::note\n> In the quote.\n> :::\n\n2. Refund.\n"
+        )
+    };
+    let path = "sops/pay/SOP-0001-refunds.md";
+    let text = format!("{FRONT}\n{}", procedure(&quoted("../forms/x.md")));
+    repo.write(path, &text);
+    repo.commit("quoted boxes");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 1, "{out}");
+    let line = line_of(&text, "../forms/x.md");
+    assert!(
+        out.contains(&format!("{path}:{line}:11")) && out.contains("link-broken"),
+        "line {line}: {out}"
+    );
+    repo.write(path, &format!("{FRONT}\n{}", procedure(&quoted("#scope"))));
+    repo.commit("fixed");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 0, "{out}");
+    let page = page(&repo);
+    assert!(!page.contains(":::"), "{page}");
+    for shown in [
+        "<blockquote>\n<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Check first</p>\n<p>Look at <a href=\"#scope\">the ledger</a>.</p>\n<ul>\n<li>Never twice.</li>\n</ul>\n</div>\n</blockquote>",
+        "<blockquote>\n<p>Quoted first.</p>\n<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n<p>In the quote.</p>\n</div>\n</blockquote>",
+    ] {
+        assert!(page.contains(shown), "{shown} not in {page}");
+    }
+}
