@@ -2,12 +2,14 @@
 //!
 //! The JSON is an array of objects with the keys `id`, `title`, `type`, `status`, `version`,
 //! `owner`, `department`, `next_review`, `path`, `language` and `translation_of`; a value
-//! that is missing is `null`.
+//! that is missing is `null`. A translation's `next_review` is its source's: its periodic
+//! review is the source's (`sop review <ID>`), as the site shows it.
 //!
 //! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal): the
 //! PATH column is left out when it does not fit (`-v` always shows it), then the title column
 //! is cut.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -41,9 +43,11 @@ struct Row {
 }
 
 impl Row {
-    fn new(repo: &Repo, sop: &Sop) -> Row {
+    /// The row of `sop`, whose periodic review is `reviewed`'s: its own, or its source's for a
+    /// translation (`sop review <ID>` records it there, and the site shows that date).
+    fn new(repo: &Repo, sop: &Sop, reviewed: &Sop) -> Row {
         let m = &sop.meta;
-        let review = sop.review_date(&repo.settings);
+        let review = reviewed.review_date(&repo.settings);
         let text =
             |v: &Option<crate::repo::sop::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
         Row {
@@ -56,7 +60,7 @@ impl Row {
             owner: text(&m.owner),
             department: text(&m.department),
             next_review: review.as_ref().ok().map(ToString::to_string),
-            review_unknown: review_unknown(sop, review.as_ref().err()),
+            review_unknown: review_unknown(reviewed, review.as_ref().err()),
             path: sop.path.clone(),
             language: sop.language().map(str::to_string),
             translation_of: text(&m.translation_of),
@@ -85,7 +89,20 @@ fn review_unknown(sop: &Sop, why: Option<&NoReviewDate>) -> bool {
 pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let corpus = repo.load();
-    let mut rows: Vec<Row> = corpus.sops.iter().map(|s| Row::new(&repo, s)).collect();
+    let sources: HashMap<&str, &Sop> = corpus
+        .sops
+        .iter()
+        .filter(|s| !s.is_translation())
+        .filter_map(|s| Some((s.id()?, s)))
+        .collect();
+    let mut rows: Vec<Row> = corpus
+        .sops
+        .iter()
+        .map(|s| {
+            let source = s.is_translation().then(|| sources.get(s.id()?).copied());
+            Row::new(&repo, s, source.flatten().unwrap_or(s))
+        })
+        .collect();
     rows.sort_by(|a, b| {
         (a.id.is_none(), &a.id, &a.language, &a.path).cmp(&(
             b.id.is_none(),

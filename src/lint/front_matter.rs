@@ -693,6 +693,10 @@ fn rename_advice(cx: &Cx, path: &str, new_name: &str) -> String {
 /// (`effective: 9999-06-01`, 12 months): `sop list` shows the review date as `unknown` and
 /// `sop due` as one it cannot tell, so lint says why, at the date the period is counted from.
 fn review_past_calendar_end(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
+    // A translation's review is its source's: its own dates are not counted from.
+    if sop.is_translation() {
+        return;
+    }
     let Err(NoReviewDate::PastCalendarEnd { from, cadence }) = sop.review_date(cx.settings) else {
         return;
     };

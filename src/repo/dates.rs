@@ -300,6 +300,9 @@ pub fn form_problem(written: &str) -> FormProblem {
             None,
         );
     }
+    if word.contains(|c: char| !c.is_alphabetic()) {
+        return several_periods(t);
+    }
     let units: &[&str] = if digits.trim_start_matches('0') == "1" {
         &["day", "week", "month", "year"]
     } else {
@@ -311,6 +314,56 @@ pub fn form_problem(written: &str) -> FormProblem {
             Some(format!("{digits} {unit}")),
         ),
         None => problem(format!("`{word}` is not a unit sop knows ({UNITS})"), None),
+    }
+}
+
+/// A period written as more than one number and unit (`1 year 6 months`), or with other
+/// words or signs after its unit (`6 weeks; 1 year`): sop reads one number and one unit. When
+/// every part is a number and a unit that add up in one unit (years and months in months,
+/// weeks and days in days), the sum is the period meant.
+fn several_periods(t: &str) -> FormProblem {
+    let words: Vec<&str> = t
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect();
+    let mut parts = Vec::new();
+    for pair in words.chunks(2) {
+        match pair {
+            [n, u] => match (n.parse::<u32>(), unit_of(u)) {
+                (Ok(n), Some(u)) => parts.push((n, u)),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    let sum = |unit: Unit, per: &dyn Fn(Unit) -> Option<u32>| {
+        parts
+            .iter()
+            .try_fold(0u32, |total, &(n, u)| {
+                total.checked_add(n.checked_mul(per(u)?)?)
+            })
+            .filter(|&n| n > 0)
+            .map(|amount| Cadence { amount, unit }.to_string())
+    };
+    let meant = (parts.len() > 1 && parts.len() * 2 == words.len())
+        .then(|| {
+            sum(Unit::Months, &|u| match u {
+                Unit::Months => Some(1),
+                Unit::Years => Some(12),
+                _ => None,
+            })
+            .or_else(|| {
+                sum(Unit::Days, &|u| match u {
+                    Unit::Days => Some(1),
+                    Unit::Weeks => Some(7),
+                    _ => None,
+                })
+            })
+        })
+        .flatten();
+    FormProblem {
+        what: format!("`{t}` is not one number and one unit ({UNITS})"),
+        meant,
     }
 }
 
@@ -514,6 +567,20 @@ mod tests {
             )
         );
         assert_eq!(p("1 yeer").1.as_deref(), Some("1 year"));
+        // Review s11 (d5): two periods were "`year 6 months` is not a unit", meant `1 year`.
+        assert_eq!(
+            p("1 year 6 months"),
+            (
+                "`1 year 6 months` is not one number and one unit (days, weeks, months or years)"
+                    .into(),
+                Some("18 months".into())
+            )
+        );
+        assert_eq!(p("2 years, 6 months").1.as_deref(), Some("30 months"));
+        assert_eq!(p("1 week and 3 days").1.as_deref(), Some("10 days"));
+        assert_eq!(p("6 weeks; 1 year").1, None);
+        assert_eq!(p("1 year 2 weeks").1, None);
+        assert_eq!(p("6 months!").1, None);
         assert_eq!(
             p("6 fortnights").0,
             "`fortnights` is not a unit sop knows (days, weeks, months or years)"

@@ -853,12 +853,14 @@ fn container_end(lines: &[(usize, &str)], from: usize, colons: usize) -> Option<
     None
 }
 
-/// The bytes of `line`'s block-quote marker (`> `: the indentation, `>` and one space), when
-/// the line is in a block quote whose `>` is less than 4 columns past `column`.
+/// The bytes of `line`'s block-quote marker (`> `: the indentation, `>` and one space or
+/// tab), when the line is in a block quote whose `>` is less than 4 columns past `column`. A
+/// tab after `>` leaves CommonMark at most 3 columns of indentation, never enough for code, so
+/// it is taken whole with the marker (review s11: `>\t:::tip` was read as an indented line).
 fn quote_prefix(line: &str, column: usize) -> Option<usize> {
     let at = dedent(line, column + 3);
     let rest = line.get(at..)?.strip_prefix('>')?;
-    Some(at + 1 + usize::from(rest.starts_with(' ')))
+    Some(at + 1 + usize::from(rest.starts_with([' ', '\t'])))
 }
 
 /// The block quote whose first line is `lines[from]`, `column` columns in: `Ok` with the index
@@ -1455,6 +1457,12 @@ mod tests {
             "{}",
             prepare(md).text
         );
+        // A tab after `>` is the marker's space: the box is still a box.
+        let md = ">\t:::tip Tabbed\n>\tBody [y](c.md).\n>\t:::\n";
+        let p = prepare(md);
+        assert_eq!(markers(&p), ["box", "end"], "{}", p.text);
+        let at = p.text.find("[y]").unwrap();
+        assert_eq!(p.original(at), md.find("[y]").unwrap());
         // A quote without boxes is left as written.
         let md = "> Quoted.\n> More.\n\n:::tip\nBox.\n:::\n";
         assert!(prepare(md).text.starts_with("> Quoted.\n> More.\n"));

@@ -563,13 +563,22 @@ fn stand_ins<'a>(
 /// The publisher's note on a file that cannot be read, whose SOP `id` is shown at its last
 /// approved `release` instead.
 fn shown_instead(file: &BrokenFile, id: &str, release: &Release) -> String {
+    // An emptied file is more likely an SOP being withdrawn than one being written: deleting
+    // it would take an approved SOP off the site without a record.
+    let help = match file.problem {
+        crate::repo::FileProblem::Empty => format!(
+            "to bring the text back, run `git show {tag}:{path} > {path}`; to withdraw the SOP, bring it back and retire it (`status: retired`, then `sop release {id}`)",
+            tag = release.tag,
+            path = file.path,
+        ),
+        _ => file.problem.help().to_string(),
+    };
     format!(
-        "`{}` cannot be read: {}; the site shows the last approved release of `{id}`, v{} (tag `{}`), instead of this file: {}",
+        "`{}` cannot be read: {}; the site shows the last approved release of `{id}`, v{} (tag `{}`), instead of this file: {help}",
         file.path,
         file.problem,
         release.version.trim(),
         release.tag,
-        file.problem.help()
     )
 }
 

@@ -700,6 +700,18 @@ fn an_sop_whose_file_cannot_be_read_keeps_its_last_approved_release() {
             "{what}: {shown}"
         );
     }
+    // Review s11: an emptied file is more likely a withdrawal than a draft; deleting it would
+    // take the SOP off the site without a record, so the help says how to retire it instead.
+    repo.write_bytes(PATH, b"");
+    repo.commit("emptied");
+    let (site, stderr) = publish(&repo, &[]);
+    assert_eq!(body(&page(&site, "sops/SOP-0001.html")), rendered(&tagged));
+    assert!(
+        stderr.contains(&format!(
+            "`{PATH}` cannot be read: the file is empty; the site shows the last approved release of `SOP-0001`, v1.0.0 (tag `SOP-0001/v1.0.0`), instead of this file: to bring the text back, run `git show {TAG}:{PATH} > {PATH}`; to withdraw the SOP, bring it back and retire it (`status: retired`, then `sop release SOP-0001`)"
+        )),
+        "{stderr}"
+    );
     // A preview shows working copies: there is none to show, and nothing stands in for it.
     let (site, stderr) = publish(&repo, &["--drafts"]);
     assert!(!site.contains_key("sops/SOP-0001.html"), "{stderr}");

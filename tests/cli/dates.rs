@@ -471,3 +471,47 @@ fn due_names_an_effective_date_that_cannot_be_read() {
     let list = stdout(&repo.sop().arg("list").assert().success());
     assert!(list.contains("unknown"), "{list}");
 }
+
+// Review s11 (d6): a translation's periodic review is its source's, so its own dates are not
+// counted from: a late `effective` on it is no `review-date-invalid` error, and `sop list`
+// shows the source's next review on the translation's row, as the site does.
+#[test]
+fn a_translation_is_reviewed_on_its_sources_dates() {
+    let es = "sops/a/SOP-0001-a.es.md";
+    let translation = |effective: &str| {
+        approved(
+            "SOP-0001",
+            "A (es)",
+            "language: es\ntranslation_of: SOP-0001@1.0.0",
+        )
+        .replace("effective: 2026-03-01", &format!("effective: {effective}"))
+    };
+    let repo = SopRepo::new();
+    repo.write(A, &approved("SOP-0001", "A", "review_every: 12 months"))
+        .write(es, &translation("9999-06-01"))
+        .commit("add");
+    let out = repo.sop().arg("lint").assert();
+    let lint = stdout(&out);
+    assert!(!lint.contains("review-date-invalid"), "{lint}");
+    assert!(!lint.contains("next review date"), "{lint}");
+
+    repo.write(es, &translation("2025-01-10")).commit("earlier");
+    let list = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: Value = serde_json::from_str(&stdout(&list)).unwrap_or(Value::Null);
+    let reviews: Vec<(&str, &str)> = rows
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or_default(),
+                r["next_review"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(reviews, [(A, "2027-03-01"), (es, "2027-03-01")], "{rows}");
+}
