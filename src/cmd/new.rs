@@ -139,7 +139,14 @@ pub(super) fn run(ctx: &Context, args: &NewArgs) -> anyhow::Result<Exit> {
     let _lock = IdLock::acquire(&repo)?;
     // Read once: the ids taken, and the titles a new SOP should not repeat.
     let every = scaffold::every_markdown_file(&repo);
-    let (highest, like) = scaffold::highest_id_in(&repo, &every, []);
+    // An id with release tags stays taken when its file is deleted: a new SOP under it would
+    // inherit its releases, approvals and history (review s11). Only the tags' names are read.
+    let released = match crate::git::Repo::open(&repo.root) {
+        Ok(Some(git)) => git.released_ids(&repo.settings).unwrap_or_default(),
+        _ => Default::default(),
+    };
+    let (highest, like) =
+        scaffold::highest_id_in(&repo, &every, released.keys().map(String::as_str));
     let Some(first) = highest.checked_add(1) else {
         return Err(Stop::refused(
             format!(

@@ -220,6 +220,29 @@ fn new_continues_after_the_highest_id_in_front_matter_and_names() {
     assert_eq!(path, "sops/a/SOP-0058-next-one.md");
 }
 
+/// Review s11: after `git rm` of a released SOP, `sop new` gave its id to the next SOP, which
+/// then inherited the old one's releases, approvals and history (and on the site, its last
+/// approved text). An id with release tags stays taken.
+#[test]
+fn new_never_reuses_the_id_of_a_deleted_released_sop() {
+    let r = SopRepo::new();
+    let old = "sops/a/SOP-0002-bans.md";
+    r.write(
+        "sops/a/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "draft"),
+    )
+    .write(old, &sop_text("SOP-0002", "Bans", "procedure", "draft"))
+    .commit("add");
+    r.sop()
+        .args(["release", "SOP-0002", "--minor", "-m", "first"])
+        .assert()
+        .success();
+    r.git(&["rm", "-q", old]);
+    r.commit("remove bans");
+    let path = new_sop(&r, &["Account recovery", "--category", "a"]);
+    assert_eq!(path, "sops/a/SOP-0003-account-recovery.md");
+}
+
 #[test]
 fn eight_concurrent_new_get_eight_distinct_ids() {
     let r = SopRepo::new();
