@@ -280,7 +280,10 @@ pub fn form_problem(written: &str) -> FormProblem {
         }
         let last = t.rsplit(char::is_whitespace).next().unwrap_or(t);
         if unit_of(last).is_some() {
-            return problem(format!("no number: write how many {last}, in digits"), None);
+            return problem(
+                format!("no number: write how many {last}, in the digits 0 to 9"),
+                None,
+            );
         }
         return problem(
             format!("no number: write a number and a unit ({UNITS})"),
@@ -592,10 +595,18 @@ mod tests {
                 None
             )
         );
-        assert_eq!(p("months").0, "no number: write how many months, in digits");
+        assert_eq!(
+            p("months").0,
+            "no number: write how many months, in the digits 0 to 9"
+        );
+        // Review s11: digits of another script are digits to a writer; sop reads 0 to 9.
+        assert_eq!(
+            p("\u{666} months").0,
+            "no number: write how many months, in the digits 0 to 9"
+        );
         assert_eq!(
             p("twelve months").0,
-            "no number: write how many months, in digits"
+            "no number: write how many months, in the digits 0 to 9"
         );
         assert_eq!(
             p("soon").0,

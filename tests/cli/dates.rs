@@ -409,7 +409,10 @@ fn lint_labels_say_what_is_wrong_with_a_period() {
             "`monthss` is not a unit sop knows (days, weeks, months or years); did you mean `6 months`?",
         ),
         ("6", "`6` has no unit (days, weeks, months or years)"),
-        ("months", "no number: write how many months, in digits"),
+        (
+            "months",
+            "no number: write how many months, in the digits 0 to 9",
+        ),
         (
             "-6 months",
             "a negative period: a review period counts forward from the last review; did you mean `6 months`?",
