@@ -251,7 +251,11 @@ fn released_help(git: &crate::git::Repo, repo: &Repo, id: &str) -> anyhow::Resul
     let example = match versions.as_slice() {
         [.., a, b] => format!("`sop diff {id} {a} {b}`"),
         [a] => format!("`sop diff {id} {a} <commit>`"),
-        [] => format!("`sop diff {id} <version> <version>`"),
+        [] => {
+            return Ok(format!(
+                "it was never released: compare two of its commits (`sop history {id}` lists them), for example `sop diff {id} <commit> <commit>`"
+            ));
+        }
     };
     let list: Vec<String> = versions.iter().map(ToString::to_string).collect();
     Ok(format!(

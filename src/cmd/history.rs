@@ -410,6 +410,20 @@ pub(super) fn deleted_sop(
             title,
         }));
     }
+    // Never released, and deleted by a commit: its last version is that commit's parent's.
+    if let Some((commit, parent, path)) = git.removed_sop_file(settings, id)? {
+        let before = format!("{}^", commit.chars().take(7).collect::<String>());
+        let title = reader.at_commit(&parent, &path).map(|text| {
+            crate::repo::Sop::parse_in(path.clone(), text, settings)
+                .title()
+                .to_string()
+        });
+        return Ok(Some(Gone {
+            tag: before,
+            path,
+            title,
+        }));
+    }
     Ok(None)
 }
 
@@ -873,9 +887,14 @@ fn write_table(
     if let Some(d) = &h.deleted {
         writeln!(
             out,
-            "its file `{}` {}; its last release is still in git: `{}` prints it",
+            "its file `{}` {}; its last {} is still in git: `{}` prints it",
             e(&d.path),
             removal_text(d),
+            if h.releases.is_empty() {
+                "version"
+            } else {
+                "release"
+            },
             e(&d.restore)
         )?;
     }

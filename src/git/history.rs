@@ -803,6 +803,63 @@ impl Repo {
             .collect())
     }
 
+    /// The newest commit of `HEAD`'s history that removed an SOP file named with `id` (not a
+    /// translation's), compared with its first parent: the commit and the file's path then
+    /// (relative to the SOP root), with that commit's first parent. For an SOP that was never released, whose file is gone:
+    /// only asked for when no SOP, tag or file of `HEAD` has the id.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn removed_sop_file(
+        &self,
+        settings: &Settings,
+        id: &str,
+    ) -> Result<Option<(String, String, String)>, GitError> {
+        let what = "the commits that deleted a file";
+        let Some(head) = self.head_commit()? else {
+            return Ok(None);
+        };
+        let mut walk = self.repo.revwalk().map_err(GitError::read(what))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL)
+            .map_err(GitError::read(what))?;
+        walk.push(head).map_err(GitError::read(what))?;
+        let folder = self.git_path(settings.sops_dir());
+        for oid in walk {
+            let oid = oid.map_err(GitError::read(what))?;
+            let commit = self.repo.find_commit(oid).map_err(GitError::read(what))?;
+            let Ok(parent) = commit.parent(0) else {
+                continue;
+            };
+            let (Ok(old), Ok(new)) = (parent.tree(), commit.tree()) else {
+                continue;
+            };
+            let mut opts = git2::DiffOptions::new();
+            opts.pathspec(&folder);
+            let diff = self
+                .repo
+                .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))
+                .map_err(GitError::read(what))?;
+            let found = diff
+                .deltas()
+                .filter(|d| d.status() == git2::Delta::Deleted)
+                .filter_map(|d| {
+                    d.old_file()
+                        .path_bytes()
+                        .map(|p| String::from_utf8_lossy(p).into_owned())
+                })
+                .map(|p| self.sop_path(&p).to_string())
+                .find(|p| {
+                    let name = p.rsplit('/').next().unwrap_or(p);
+                    let f = FileName::parse(name, &settings.ids);
+                    f.id.as_deref() == Some(id) && f.language.is_none() && settings.files.is_sop(p)
+                });
+            if let Some(path) = found {
+                return Ok(Some((oid.to_string(), parent.id().to_string(), path)));
+            }
+        }
+        Ok(None)
+    }
+
     /// The files git changes when a commit or tag is made: its `HEAD`, its `refs/` folder and
     /// `packed-refs` (a worktree's `HEAD`, the shared refs). `sop serve` watches them to
     /// rebuild after a commit or a release.

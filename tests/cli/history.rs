@@ -1354,3 +1354,44 @@ fn a_deleted_sop_at_head_and_by_its_path() {
     assert_eq!(by_path, by_id);
     assert!(by_path.contains("was deleted in commit"), "{by_path}");
 }
+
+#[test]
+fn a_deleted_sop_never_released_is_found_in_the_commits() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/a/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("add refunds");
+    let path = "sops/b/SOP-0002-bans.md";
+    repo.write(
+        path,
+        "---\nid: SOP-0002\ntitle: Bans\n---\n\n## Scope\n\nWho may be banned.\n",
+    );
+    repo.commit("add bans");
+    repo.git(&["rm", "-q", path]);
+    repo.commit("drop bans");
+    let deleted = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let (stdout, _) = run(&repo, &["history", "SOP-0002"], 0);
+    assert!(
+        stdout.starts_with("SOP-0002  Bans\n")
+            && stdout.contains(&format!(
+                "its file `{path}` was deleted in commit {} (",
+                &deleted[..7]
+            ))
+            && stdout.contains(&format!(
+                "its last version is still in git: `git show {}^:{path}` prints it",
+                &deleted[..7]
+            ))
+            && stdout.contains("2 commits"),
+        "{stdout}"
+    );
+    let (_, stderr) = run(&repo, &["diff", "SOP-0002"], 2);
+    assert!(
+        stderr.contains("was deleted in commit") && stderr.contains("it was never released"),
+        "{stderr}"
+    );
+    // An id no file ever had is still unknown.
+    let (_, stderr) = run(&repo, &["history", "SOP-0003"], 2);
+    assert!(stderr.contains("no SOP has the id `SOP-0003`"), "{stderr}");
+}
