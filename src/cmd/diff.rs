@@ -106,14 +106,25 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let git = ctx.require_full_history(&repo, "`sop diff` (it compares versions kept in git)")?;
     let corpus = repo.load();
     // An SOP of the work tree, else one whose file was deleted but whose release tags hold it.
+    let mut absent = Absent::default();
     let (sop, id, path) = match find_sop(&corpus, &args.id) {
         Ok(sop) => (
             Some(sop),
             sop.id().unwrap_or(&args.id).to_string(),
             sop.path.clone(),
         ),
+        // A file that cannot be read: its committed versions can still be compared.
+        Err(_) if super::history::unreadable_file(&corpus, &repo.settings, &args.id).is_some() => {
+            absent.broken = super::history::unreadable_file(&corpus, &repo.settings, &args.id);
+            let path = absent.broken.map(|b| b.path.clone()).unwrap_or_default();
+            (None, args.id.clone(), path)
+        }
         Err(not_found) => match super::history::deleted_sop(&git, &repo.settings, &args.id)? {
-            Some(gone) => (None, args.id.clone(), gone.path),
+            Some(gone) => {
+                let path = gone.path.clone();
+                absent.gone = Some(gone);
+                (None, args.id.clone(), path)
+            }
             None => return Err(not_found),
         },
     };
@@ -124,10 +135,10 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let to_spec = match (&args.to, sop) {
         (Some(t), _) => t.clone(),
         (None, Some(_)) => "worktree".to_string(),
-        (None, None) => return Err(deleted_refusal(&git, &repo, &id, &path)?.into()),
+        (None, None) => return Err(no_work_tree(&git, &repo, &id, &path, &absent)?.into()),
     };
-    let (from_label, from_text) = load(&git, &repo, sop, &path, &id, &from_spec)?;
-    let (to_label, to_text) = load(&git, &repo, sop, &path, &id, &to_spec)?;
+    let (from_label, from_text) = load(&git, &repo, sop, &path, &id, &from_spec, &absent)?;
+    let (to_label, to_text) = load(&git, &repo, sop, &path, &id, &to_spec, &absent)?;
     // A tag made or moved by hand is no release: said so, and compared all the same.
     let from_label = uncounted(ctx, &git, &repo, &id, &from_spec, &from_text, from_label)?;
     let to_label = uncounted(ctx, &git, &repo, &id, &to_spec, &to_text, to_label)?;
@@ -202,14 +213,35 @@ fn uncounted(
     Ok(format!("{label}, not counted as a release"))
 }
 
-/// The refusal for comparing with the work tree an SOP whose file was deleted: compare two of
-/// its released versions instead.
-fn deleted_refusal(
+/// Why an SOP has no text on disk: its file cannot be read, or was deleted (its last
+/// release then says where it was).
+#[derive(Default)]
+struct Absent<'a> {
+    broken: Option<&'a crate::repo::BrokenFile>,
+    gone: Option<super::history::Gone>,
+}
+
+/// What became of the file of an SOP that is not on disk, for people ("was deleted in commit
+/// …"); "was deleted" when that cannot be told.
+fn what_became(
     git: &crate::git::Repo,
     repo: &Repo,
     id: &str,
-    path: &str,
-) -> anyhow::Result<Stop> {
+    absent: &Absent<'_>,
+) -> anyhow::Result<String> {
+    Ok(match &absent.gone {
+        Some(gone) => super::history::removal_text(&super::history::removal(
+            git,
+            &repo.settings,
+            id,
+            gone.clone(),
+        )?),
+        None => "was deleted".to_string(),
+    })
+}
+
+/// The way to compare an SOP with no text on disk: two of its released versions.
+fn released_help(git: &crate::git::Repo, repo: &Repo, id: &str) -> anyhow::Result<String> {
     let mut versions: Vec<semver::Version> = git
         .releases_of(&repo.settings, id)?
         .iter()
@@ -219,16 +251,45 @@ fn deleted_refusal(
     let example = match versions.as_slice() {
         [.., a, b] => format!("`sop diff {id} {a} {b}`"),
         [a] => format!("`sop diff {id} {a} <commit>`"),
-        [] => format!("`sop diff {id} <version> <version>`"),
+        [] => {
+            return Ok(format!(
+                "it was never released: compare two of its commits (`sop history {id}` lists them), for example `sop diff {id} <commit> <commit>`"
+            ));
+        }
     };
     let list: Vec<String> = versions.iter().map(ToString::to_string).collect();
+    Ok(format!(
+        "compare two of its released versions ({}), for example {example}",
+        list.join(", ")
+    ))
+}
+
+/// The refusal for comparing with the work tree an SOP whose file was deleted, or cannot be
+/// read: compare two of its released versions instead.
+fn no_work_tree(
+    git: &crate::git::Repo,
+    repo: &Repo,
+    id: &str,
+    path: &str,
+    absent: &Absent<'_>,
+) -> anyhow::Result<Stop> {
+    let help = released_help(git, repo, id)?;
+    if let Some(b) = absent.broken {
+        return Ok(Stop::usage(
+            format!(
+                "the file of {id} (`{path}`) cannot be read: {}; so there is no text of it on disk to compare with",
+                b.problem
+            ),
+            Some(format!("{}; until then, {help}", b.problem.help())),
+        ));
+    }
     Ok(Stop::usage(
         format!(
-            "the file of {id} (`{path}`) was deleted, so there is no text of it on disk to compare with"
+            "the file of {id} (`{path}`) {}, so there is no text of it on disk to compare with",
+            what_became(git, repo, id, absent)?
         ),
         Some(format!(
-            "compare two of its released versions ({}), for example {example}; `sop history {id}` says where it was deleted",
-            list.join(", ")
+            "{help}; `sop history {id}` says where it was deleted"
         )),
     ))
 }
@@ -265,11 +326,12 @@ fn load(
     path: &str,
     id: &str,
     spec: &str,
+    absent: &Absent<'_>,
 ) -> anyhow::Result<(String, String)> {
     if WORK_TREE.contains(&spec.to_ascii_lowercase().as_str()) {
         return match sop {
             Some(sop) => Ok(("work tree".to_string(), sop.source.text().to_string())),
-            None => Err(deleted_refusal(git, repo, id, path)?.into()),
+            None => Err(no_work_tree(git, repo, id, path, absent)?.into()),
         };
     }
     match git.read_revision(&repo.settings, id, path, spec)? {
@@ -300,6 +362,20 @@ fn load(
             )),
         )
         .into()),
+        // Deleted since its releases: not "not committed yet".
+        Err(Missing::NotInRevision { .. }) if spec == "HEAD" && absent.gone.is_some() => {
+            Err(Stop::refused(
+                format!(
+                    "{id} is not in HEAD: its file `{path}` {}",
+                    what_became(git, repo, id, absent)?
+                ),
+                Some(format!(
+                    "{}; `sop history {id}` shows its commits and releases",
+                    released_help(git, repo, id)?
+                )),
+            )
+            .into())
+        }
         Err(Missing::NotInRevision { .. }) if spec == "HEAD" => Err(Stop::refused(
             format!("{id} is not committed yet, so there is no earlier version to compare with"),
             Some(format!(

@@ -34,7 +34,12 @@
 //! "path"}]` (absent when none); an SOP whose file was deleted (no longer in the work tree,
 //! but in its release tags' commits) is followed from its last release's path, with
 //! `"deleted": {"commit", "path", "tag", "restore"}` (the commit that deleted it, and the `git
-//! show` command that prints its last release).
+//! show` command that prints its last release). When that commit renamed the file (git's
+//! rename detection, at `[history] rename_similarity`), `"renamed_to": {"commit", "path", "id",
+//! "in_head"}` says where it went, and `commit` is the one that deleted that file when it is
+//! gone too; a deletion from the work tree that is not committed has `"uncommitted": true`. An
+//! SOP whose file is there but cannot be read (a stray NUL, not UTF-8…) keeps its history, with
+//! `"unreadable"`: what is wrong and how to fix it, in `sop lint`'s words.
 //!
 //! The table shows each release's approvals on the lines under it.
 
@@ -140,6 +145,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let mut also: Vec<(String, Option<String>)> = Vec::new();
     let mut translation = None;
     let mut deleted = None;
+    let mut unreadable: Option<&crate::repo::BrokenFile> = None;
     let (id, path, title) = match as_path(&repo, wanted) {
         Some(rel) => {
             let sop = corpus.originals().into_iter().find(|s| s.path == rel);
@@ -160,6 +166,32 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
                     });
                     (None, rel, Some(t.title().to_string()))
                 }
+                (None, None) => {
+                    // A file that cannot be read, or that was deleted: as by its id.
+                    let name = rel.rsplit('/').next().unwrap_or(&rel);
+                    let named = FileName::parse(name, &repo.settings.ids)
+                        .id
+                        .filter(|_| repo.settings.files.is_sop(&rel));
+                    let broken = corpus.broken.iter().find(|b| b.path == rel);
+                    let gone = match (&named, broken) {
+                        (Some(id), None) => deleted_sop(&git, &repo.settings, id)?
+                            .filter(|g| g.path == rel)
+                            .map(|g| (id.clone(), g)),
+                        _ => None,
+                    };
+                    if let (Some(id), Some(b)) = (&named, broken) {
+                        unreadable = Some(b);
+                        let title = deleted_sop(&git, &repo.settings, id)?.and_then(|g| g.title);
+                        (Some(id.clone()), rel, title)
+                    } else if let Some((id, g)) = gone {
+                        also.push((g.path.clone(), Some(id.clone())));
+                        let (title, path) = (g.title.clone(), g.path.clone());
+                        deleted = Some(g);
+                        (Some(id), path, title)
+                    } else {
+                        (None, rel, None)
+                    }
+                }
                 _ => {
                     let id = sop.and_then(|s| s.id()).map(str::to_string);
                     let title = sop.map(|s| s.title().to_string());
@@ -171,6 +203,14 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
             Ok(sop) => {
                 let id = sop.id().unwrap_or(wanted).to_string();
                 (Some(id), sop.path.clone(), Some(sop.title().to_string()))
+            }
+            // A file that cannot be read is still there, and its commits are in git.
+            Err(_) if unreadable_file(&corpus, &repo.settings, wanted).is_some() => {
+                let b = unreadable_file(&corpus, &repo.settings, wanted);
+                unreadable = b;
+                let path = b.map(|b| b.path.clone()).unwrap_or_default();
+                let title = deleted_sop(&git, &repo.settings, wanted)?.and_then(|g| g.title);
+                (Some(wanted.to_string()), path, title)
             }
             // An SOP whose file was deleted: its release tags still hold it.
             Err(not_found) => match deleted_sop(&git, &repo.settings, wanted)? {
@@ -213,7 +253,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         h.translations = translations_of(&corpus, id);
     }
     if let Some(gone) = deleted {
-        h.deleted = Some(deleted_at(&git, &h, gone));
+        h.deleted = Some(deleted_at(&git, &repo.settings, &h, gone, &all)?);
     }
     select::mark_not_counted(
         vec![&mut h],
@@ -222,15 +262,61 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         select::Check::Every,
     );
     no_approval_where_not_counted(&mut h);
+    let unreadable = unreadable.map(|b| format!("{}; {}", b.problem, b.problem.help()));
     if args.format == HistoryFormat::Json {
         let mut out = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &h)?;
+        serde_json::to_writer_pretty(
+            &mut out,
+            &WithUnreadable {
+                history: &h,
+                unreadable: unreadable.as_deref(),
+            },
+        )?;
         writeln!(out)?;
     } else {
         let mut out = anstream::stdout().lock();
-        write_table(&mut out, &h, title.as_deref(), &mut git.texts().reader())?;
+        if let Some(why) = &unreadable {
+            // Said before the table, under the name and path.
+            let mut head = Vec::new();
+            write_table(&mut head, &h, title.as_deref(), &mut git.texts().reader())?;
+            let text = String::from_utf8_lossy(&head);
+            let mut lines = text.split_inclusive('\n');
+            for line in lines.by_ref().take(2) {
+                out.write_all(line.as_bytes())?;
+            }
+            writeln!(out, "its file `{}` cannot be read: {}", e(&h.path), e(why))?;
+            for line in lines {
+                out.write_all(line.as_bytes())?;
+            }
+        } else {
+            write_table(&mut out, &h, title.as_deref(), &mut git.texts().reader())?;
+        }
     }
     Ok(Exit::Success)
+}
+
+/// The JSON of `sop history <ID>`: the history, with `"unreadable"` (what is wrong with the
+/// file in the work tree and how to fix it, in `sop lint`'s words) when it cannot be read.
+#[derive(serde::Serialize)]
+struct WithUnreadable<'a> {
+    #[serde(flatten)]
+    history: &'a SopHistory,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unreadable: Option<&'a str>,
+}
+
+/// The file of the work tree that holds the SOP `id` (its file name says so) but cannot be
+/// read as one.
+pub(super) fn unreadable_file<'c>(
+    corpus: &'c crate::repo::Corpus,
+    settings: &crate::repo::Settings,
+    id: &str,
+) -> Option<&'c crate::repo::BrokenFile> {
+    corpus.broken.iter().find(|b| {
+        let name = b.path.rsplit('/').next().unwrap_or(&b.path);
+        let f = FileName::parse(name, &settings.ids);
+        f.language.is_none() && f.id.is_some_and(|i| i.eq_ignore_ascii_case(id))
+    })
 }
 
 /// `arg` as the path of an SOP file relative to the SOP root, when it names a Markdown file
@@ -255,6 +341,7 @@ fn as_path(repo: &crate::repo::Repo, arg: &str) -> Option<String> {
 
 /// The last release of an SOP whose file is no longer in the work tree: its tag, the file's
 /// path in the tag's commit, and its title there.
+#[derive(Clone)]
 pub(super) struct Gone {
     tag: String,
     pub(super) path: String,
@@ -296,24 +383,206 @@ pub(super) fn deleted_sop(
             }));
         }
     }
+    // Never released, but committed: deleted from the work tree only.
+    let head = git.head_blobs(settings)?;
+    let mut committed: Vec<(&String, git2::Oid)> = head
+        .blobs
+        .iter()
+        .filter(|(p, _)| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let f = FileName::parse(name, &settings.ids);
+            f.id.as_deref() == Some(id) && f.language.is_none()
+        })
+        .map(|(p, b)| (p, *b))
+        .collect();
+    committed.sort();
+    if let Some((path, blob)) = committed.first()
+        && !repo_has(git, path)
+    {
+        let title = reader.blob(*blob).map(|text| {
+            crate::repo::Sop::parse_in((*path).clone(), text, settings)
+                .title()
+                .to_string()
+        });
+        return Ok(Some(Gone {
+            tag: "HEAD".to_string(),
+            path: (*path).clone(),
+            title,
+        }));
+    }
+    // Never released, and deleted by a commit: its last version is that commit's parent's.
+    if let Some((commit, parent, path)) = git.removed_sop_file(settings, id)? {
+        let before = format!("{}^", commit.chars().take(7).collect::<String>());
+        let title = reader.at_commit(&parent, &path).map(|text| {
+            crate::repo::Sop::parse_in(path.clone(), text, settings)
+                .title()
+                .to_string()
+        });
+        return Ok(Some(Gone {
+            tag: before,
+            path,
+            title,
+        }));
+    }
     Ok(None)
 }
 
-/// Where the file of `h` was deleted, and how to print its last release.
-fn deleted_at(git: &crate::git::Repo, h: &SopHistory, gone: Gone) -> history::Deleted {
+/// Whether the work tree has the file at `path` (relative to the SOP root).
+fn repo_has(git: &crate::git::Repo, path: &str) -> bool {
+    git.sop_root().join(path).exists()
+}
+
+/// Where the file of `h` was deleted (or renamed), and how to print its last release. `all`
+/// is the history of every SOP of `HEAD`: one that was at `gone`'s path once, by git's rename
+/// detection as the history walk does it, is where the file went.
+fn deleted_at(
+    git: &crate::git::Repo,
+    settings: &crate::repo::Settings,
+    h: &SopHistory,
+    gone: Gone,
+    all: &Histories,
+) -> anyhow::Result<history::Deleted> {
+    let mut d = history::Deleted {
+        commit: String::new(),
+        restore: format!("git show {}:{}", gone.tag, git.git_path(&gone.path)),
+        path: gone.path,
+        tag: gone.tag,
+        renamed_to: None,
+        uncommitted: false,
+        commit_date: String::new(),
+        commit_summary: String::new(),
+    };
+    // Still committed: deleted from the work tree only.
+    if git.head_blobs(settings)?.get(&d.path).is_some() {
+        d.uncommitted = true;
+        return Ok(d);
+    }
     // Newest first: the deletion is the newest change, the one that left no file.
-    let commit = h
+    let Some(removal) = h
         .commits
         .iter()
         .find(|c| c.kind != RevisionKind::Review)
         .filter(|c| c.blob.is_none())
-        .map(|c| c.commit.clone())
-        .unwrap_or_default();
-    history::Deleted {
-        commit,
-        restore: format!("git show {}:{}", gone.tag, git.git_path(&gone.path)),
-        path: gone.path,
-        tag: gone.tag,
+    else {
+        return Ok(d);
+    };
+    d.commit.clone_from(&removal.commit);
+    d.commit_date.clone_from(&removal.date);
+    d.commit_summary.clone_from(&removal.summary);
+    let was_here = |other: &SopHistory| {
+        other.path != d.path
+            && other
+                .commits
+                .iter()
+                .any(|c| c.commit == removal.commit && c.path != d.path)
+            && other.commits.iter().any(|c| c.path == d.path)
+    };
+    if let Some(now) = all.values().find(|o| was_here(o)) {
+        d.renamed_to = Some(history::RenamedTo {
+            commit: removal.commit.clone(),
+            path: now.path.clone(),
+            id: now.id.clone(),
+            in_head: true,
+        });
+        return Ok(d);
+    }
+    // Renamed to a file deleted since: followed from the files that commit added.
+    let added = git.added_in(settings, &removal.commit)?;
+    if added.is_empty() {
+        return Ok(d);
+    }
+    let also: Vec<(String, Option<String>)> = added.iter().map(|p| (p.clone(), None)).collect();
+    let followed = git.histories_with(settings, &also)?;
+    let Some(next) = followed
+        .values()
+        .find(|o| added.contains(&o.path) && was_here(o))
+    else {
+        return Ok(d);
+    };
+    let name = next.path.rsplit('/').next().unwrap_or(&next.path);
+    d.renamed_to = Some(history::RenamedTo {
+        commit: removal.commit.clone(),
+        path: next.path.clone(),
+        id: FileName::parse(name, &settings.ids).id,
+        in_head: false,
+    });
+    if let Some(last) = next
+        .commits
+        .iter()
+        .find(|c| c.kind != RevisionKind::Review)
+        .filter(|c| c.blob.is_none() && c.commit != removal.commit)
+    {
+        d.commit.clone_from(&last.commit);
+        d.commit_date.clone_from(&last.date);
+        d.commit_summary.clone_from(&last.summary);
+    }
+    Ok(d)
+}
+
+/// Where the file of the SOP `id`, whose last release `gone` is, was deleted or renamed: for
+/// `sop diff`, which has no history of its own.
+pub(super) fn removal(
+    git: &crate::git::Repo,
+    settings: &crate::repo::Settings,
+    id: &str,
+    gone: Gone,
+) -> anyhow::Result<history::Deleted> {
+    let mut all = git.histories_with(settings, &[(gone.path.clone(), Some(id.to_string()))])?;
+    let h = take(&mut all, Some(id), &gone.path);
+    deleted_at(git, settings, &h, gone, &all)
+}
+
+/// What became of a deleted SOP's file, for people: "was deleted in commit 1a2b3c4
+/// (2026-11-30, "Retire")", "was renamed to `…` (now SOP-0002) in commit …", or that the
+/// deletion is not committed.
+pub(super) fn removal_text(d: &history::Deleted) -> String {
+    let short = |c: &str| c.chars().take(7).collect::<String>();
+    let at = |c: &str, date: &str, summary: &str| {
+        if date.is_empty() {
+            format!("commit {}", short(c))
+        } else {
+            format!("commit {} ({date}, \"{}\")", short(c), e(summary))
+        }
+    };
+    if d.uncommitted {
+        return format!(
+            "was deleted from the work tree, and the deletion is not committed: `git restore {}` brings it back, or commit the deletion",
+            e(&d.path)
+        );
+    }
+    match &d.renamed_to {
+        Some(r) if r.in_head => {
+            let now =
+                r.id.as_ref()
+                    .map_or_else(String::new, |id| format!(" (now {})", e(id)));
+            let shows = r.id.as_deref().unwrap_or(&r.path);
+            format!(
+                "was renamed to `{}`{now} in {}: `sop history {}` shows its history from then on",
+                e(&r.path),
+                at(&d.commit, &d.commit_date, &d.commit_summary),
+                e(shows)
+            )
+        }
+        Some(r) => {
+            let deleted = if d.commit == r.commit || d.commit.is_empty() {
+                "which is not in this branch".to_string()
+            } else {
+                format!(
+                    "which was deleted in {}",
+                    at(&d.commit, &d.commit_date, &d.commit_summary)
+                )
+            };
+            format!(
+                "was renamed to `{}` in commit {}, {deleted}",
+                e(&r.path),
+                short(&r.commit)
+            )
+        }
+        None if d.commit.is_empty() => "is not in this branch".to_string(),
+        None => format!(
+            "was deleted in {}",
+            at(&d.commit, &d.commit_date, &d.commit_summary)
+        ),
     }
 }
 
@@ -616,24 +885,18 @@ fn write_table(
         )?;
     }
     if let Some(d) = &h.deleted {
-        let commit = h.commits.iter().find(|c| c.commit == d.commit);
-        match commit {
-            Some(c) => writeln!(
-                out,
-                "its file `{}` was deleted in commit {} ({}, \"{}\"); its last release is still in git: `{}` prints it",
-                e(&d.path),
-                c.commit.chars().take(7).collect::<String>(),
-                c.date,
-                e(&c.summary),
-                e(&d.restore)
-            )?,
-            None => writeln!(
-                out,
-                "its file `{}` is not in this branch; its last release is still in git: `{}` prints it",
-                e(&d.path),
-                e(&d.restore)
-            )?,
-        }
+        writeln!(
+            out,
+            "its file `{}` {}; its last {} is still in git: `{}` prints it",
+            e(&d.path),
+            removal_text(d),
+            if h.releases.is_empty() {
+                "version"
+            } else {
+                "release"
+            },
+            e(&d.restore)
+        )?;
     }
     // Names and subjects come from commits anyone can write: no control character reaches the
     // terminal.

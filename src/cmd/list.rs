@@ -3,7 +3,10 @@
 //! The JSON is an array of objects with the keys `id`, `title`, `type`, `status`, `version`,
 //! `owner`, `department`, `next_review`, `path`, `language` and `translation_of`; a value
 //! that is missing is `null`. A translation's `next_review` is its source's: its periodic
-//! review is the source's (`sop review <ID>`), as the site shows it.
+//! review is the source's (`sop review <ID>`), as the site shows it. An SOP file that cannot
+//! be read whose last approved release the site shows instead (as `sop due` and `sop stats`
+//! count it) is listed as that release, with `shown_release` (its tag), and a warning saying
+//! what is wrong with the file.
 //!
 //! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal): the
 //! PATH column is left out when it does not fit (`-v` always shows it), then the title column
@@ -40,6 +43,10 @@ struct Row {
     path: String,
     language: Option<String>,
     translation_of: Option<String>,
+    /// For a file that cannot be read whose last approved release the site shows instead: the
+    /// tag of that release, whose text the row gives (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shown_release: Option<String>,
 }
 
 impl Row {
@@ -64,6 +71,7 @@ impl Row {
             path: sop.path.clone(),
             language: sop.language().map(str::to_string),
             translation_of: text(&m.translation_of),
+            shown_release: None,
         }
     }
 }
@@ -103,6 +111,23 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
             Row::new(&repo, s, source.flatten().unwrap_or(s))
         })
         .collect();
+    // A file that cannot be read whose last approved release is in force is listed as that
+    // release, as `sop publish`, `sop due` and `sop stats` count it; git is read only then.
+    let mut shown_instead: std::collections::BTreeMap<String, String> = Default::default();
+    if corpus.broken.iter().any(|b| b.problem.is_unreadable_text()) {
+        let (git, histories) = super::publish::histories(ctx, &repo)?;
+        let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
+        for e in &selection.entries {
+            let Some(note) = selection.unreadable.get(&e.working.path) else {
+                continue;
+            };
+            let mut row = Row::new(&repo, &e.sop, &e.sop);
+            row.path.clone_from(&e.working.path);
+            row.shown_release = e.release.map(|r| r.tag.clone());
+            rows.push(row);
+            shown_instead.insert(e.working.path.clone(), note.clone());
+        }
+    }
     rows.sort_by(|a, b| {
         (a.id.is_none(), &a.id, &a.language, &a.path).cmp(&(
             b.id.is_none(),
@@ -122,6 +147,10 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     for b in &corpus.broken {
+        if let Some(note) = shown_instead.get(&b.path) {
+            ctx.warn(&format!("{note}; `sop list` lists that release"))?;
+            continue;
+        }
         ctx.warn(&format!(
             "`{}` is not listed: {}; {}",
             b.path,

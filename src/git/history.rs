@@ -184,6 +184,34 @@ pub struct Deleted {
     pub tag: String,
     /// The command that prints that text: `git show <tag>:<path from the repository's root>`.
     pub restore: String,
+    /// When the file was not deleted but renamed (git's rename detection, at `[history]
+    /// rename_similarity`): where it went (absent otherwise). `commit` is then the commit
+    /// that removed that file, when it is no longer in `HEAD` either.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_to: Option<RenamedTo>,
+    /// The file is committed at `HEAD` but missing from the work tree: its deletion is not
+    /// committed (absent when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub uncommitted: bool,
+    /// The date and subject of `commit` (not in the JSON).
+    #[serde(skip)]
+    pub commit_date: String,
+    /// The subject of `commit` (not in the JSON).
+    #[serde(skip)]
+    pub commit_summary: String,
+}
+
+/// Where the file of an SOP went when a commit renamed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenamedTo {
+    /// The commit that renamed it (full id).
+    pub commit: String,
+    /// Its new path, relative to the SOP root (its path in `HEAD` when it is still there).
+    pub path: String,
+    /// The id of the SOP at that path, when it has one.
+    pub id: Option<String>,
+    /// Whether that path is in `HEAD`.
+    pub in_head: bool,
 }
 
 impl SopHistory {
@@ -738,6 +766,98 @@ impl Repo {
             .filter(|(_, (mode, _))| is_blob_mode(*mode))
             .map(|(path, _)| self.sop_path(&path).to_string())
             .collect())
+    }
+
+    /// The SOP files (paths relative to the SOP root) that `commit` added, compared with its
+    /// first parent, without rename detection: the places a file it removed may have gone.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn added_in(&self, settings: &Settings, commit: &str) -> Result<Vec<String>, GitError> {
+        let what = "the files a commit added";
+        let Ok(oid) = Oid::from_str(commit) else {
+            return Ok(Vec::new());
+        };
+        let commit = self.repo.find_commit(oid).map_err(GitError::read(what))?;
+        let tree = commit.tree().map_err(GitError::read(what))?;
+        let parent = match commit.parent(0) {
+            Ok(p) => Some(p.tree().map_err(GitError::read(what))?),
+            Err(_) => None,
+        };
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(self.git_path(settings.sops_dir()));
+        let diff = self
+            .repo
+            .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))
+            .map_err(GitError::read(what))?;
+        Ok(diff
+            .deltas()
+            .filter(|d| d.status() == git2::Delta::Added)
+            .filter_map(|d| {
+                d.new_file()
+                    .path_bytes()
+                    .map(|p| String::from_utf8_lossy(p).into_owned())
+            })
+            .map(|p| self.sop_path(&p).to_string())
+            .filter(|p| settings.files.is_sop(p))
+            .collect())
+    }
+
+    /// The newest commit of `HEAD`'s history that removed an SOP file named with `id` (not a
+    /// translation's), compared with its first parent: the commit and the file's path then
+    /// (relative to the SOP root), with that commit's first parent. For an SOP that was never released, whose file is gone:
+    /// only asked for when no SOP, tag or file of `HEAD` has the id.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn removed_sop_file(
+        &self,
+        settings: &Settings,
+        id: &str,
+    ) -> Result<Option<(String, String, String)>, GitError> {
+        let what = "the commits that deleted a file";
+        let Some(head) = self.head_commit()? else {
+            return Ok(None);
+        };
+        let mut walk = self.repo.revwalk().map_err(GitError::read(what))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL)
+            .map_err(GitError::read(what))?;
+        walk.push(head).map_err(GitError::read(what))?;
+        let folder = self.git_path(settings.sops_dir());
+        for oid in walk {
+            let oid = oid.map_err(GitError::read(what))?;
+            let commit = self.repo.find_commit(oid).map_err(GitError::read(what))?;
+            let Ok(parent) = commit.parent(0) else {
+                continue;
+            };
+            let (Ok(old), Ok(new)) = (parent.tree(), commit.tree()) else {
+                continue;
+            };
+            let mut opts = git2::DiffOptions::new();
+            opts.pathspec(&folder);
+            let diff = self
+                .repo
+                .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))
+                .map_err(GitError::read(what))?;
+            let found = diff
+                .deltas()
+                .filter(|d| d.status() == git2::Delta::Deleted)
+                .filter_map(|d| {
+                    d.old_file()
+                        .path_bytes()
+                        .map(|p| String::from_utf8_lossy(p).into_owned())
+                })
+                .map(|p| self.sop_path(&p).to_string())
+                .find(|p| {
+                    let name = p.rsplit('/').next().unwrap_or(p);
+                    let f = FileName::parse(name, &settings.ids);
+                    f.id.as_deref() == Some(id) && f.language.is_none() && settings.files.is_sop(p)
+                });
+            if let Some(path) = found {
+                return Ok(Some((oid.to_string(), parent.id().to_string(), path)));
+            }
+        }
+        Ok(None)
     }
 
     /// The files git changes when a commit or tag is made: its `HEAD`, its `refs/` folder and

@@ -275,6 +275,10 @@ pub struct Stats {
     pub translations: usize,
     /// Files under the SOP folder that could not be read.
     pub unreadable: usize,
+    /// Of those, the SOP files whose last approved release the site shows instead (as `sop
+    /// due` and `sop list` do): counted among `sops`, by status, type and department as that
+    /// release.
+    pub unreadable_shown_as_release: usize,
     /// SOPs by status (`draft`, `review`, `approved`, `retired`, and `unknown` for a missing
     /// or invalid one).
     pub by_status: BTreeMap<String, usize>,
@@ -312,7 +316,16 @@ pub fn stats(
     lint_counts: BTreeMap<String, usize>,
     today: Date,
 ) -> Stats {
-    let originals: Vec<&Sop> = corpus.sops.iter().filter(|s| !s.is_translation()).collect();
+    let mut originals: Vec<&Sop> = corpus.sops.iter().filter(|s| !s.is_translation()).collect();
+    // A file that cannot be read whose last approved release is published counts as that
+    // release, as the site, `sop due` and `sop list` show it.
+    let stand_ins: Vec<&Sop> = current
+        .iter()
+        .filter(|c| corpus.broken.iter().any(|b| b.path == c.path))
+        .map(|c| c.sop)
+        .collect();
+    let shown_as_release = stand_ins.len();
+    originals.extend(stand_ins);
     let mut by_status = BTreeMap::new();
     let mut by_type = BTreeMap::new();
     let mut by_department = BTreeMap::new();
@@ -367,8 +380,9 @@ pub fn stats(
     Stats {
         today: today.to_string(),
         sops: originals.len(),
-        translations: corpus.sops.len() - originals.len(),
+        translations: corpus.sops.len() - (originals.len() - shown_as_release),
         unreadable: corpus.broken.len(),
+        unreadable_shown_as_release: shown_as_release,
         by_status,
         by_type,
         by_department,

@@ -1192,3 +1192,206 @@ fn a_deleted_released_sop_keeps_its_history_and_its_diffs() {
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("no SOP has the id `SOP-0003`"), "{stderr}");
 }
+
+/// A repository with SOP-0001 at `path`, released as 1.0.0 (tag `SOP-0001/v1.0.0`).
+fn released_one(path: &str) -> (SopRepo, String) {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(path, &text);
+    repo.commit("SOP-0001 v1.0.0: First");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    (repo, text)
+}
+
+fn run(repo: &SopRepo, args: &[&str], code: i32) -> (String, String) {
+    let out = repo.sop().args(args).assert().code(code);
+    let o = out.get_output();
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_sop_file_that_cannot_be_read_is_named_so_not_deleted() {
+    let path = "sops/a/SOP-0001-refunds.md";
+    let (repo, text) = released_one(path);
+    repo.write(path, &text.replace("Open it", "Open\0 it"));
+    repo.commit("edit with a stray NUL");
+    // Its history is there: the file's commits, and what is wrong with it, as lint says it.
+    for wanted in ["SOP-0001", path] {
+        let (stdout, _) = run(&repo, &["history", wanted], 0);
+        assert!(stdout.starts_with("SOP-0001  Refunds\n"), "{stdout}");
+        assert!(
+            stdout.contains(&format!("its file `{path}` cannot be read: line "))
+                && stdout.contains("holds a NUL character")
+                && stdout.contains("delete the invisible character"),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("not in this branch"), "{stdout}");
+        assert!(stdout.contains("2 commits (1 release)"), "{stdout}");
+    }
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    assert_eq!(commit_ids(&h), git_follow(&repo, path));
+    assert!(
+        h["unreadable"]
+            .as_str()
+            .is_some_and(|u| u.contains("holds a NUL character")),
+        "{h}"
+    );
+    assert!(h.get("deleted").is_none(), "{h}");
+    // Committed versions compare; the work tree cannot, and says why.
+    let (stdout, _) = run(&repo, &["diff", "SOP-0001", "1.0.0", "HEAD"], 0);
+    assert!(
+        stdout.contains("from  1.0.0 (tag SOP-0001/v1.0.0)"),
+        "{stdout}"
+    );
+    let (_, stderr) = run(&repo, &["diff", "SOP-0001"], 2);
+    assert!(
+        stderr.contains(&format!(
+            "the file of SOP-0001 (`{path}`) cannot be read: line "
+        )) && stderr.contains("delete the invisible character")
+            && !stderr.contains("deleted"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_deletion_not_committed_says_so() {
+    let path = "sops/a/SOP-0001-refunds.md";
+    let (repo, _) = released_one(path);
+    let never = "sops/a/SOP-0002-bans.md";
+    repo.write(never, &sop_text("SOP-0002", "Bans", "procedure", "draft"));
+    repo.commit("add bans");
+    std::fs::remove_file(repo.path(path)).unwrap();
+    std::fs::remove_file(repo.path(never)).unwrap();
+    let (stdout, _) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(
+        stdout.contains(&format!(
+            "its file `{path}` was deleted from the work tree, and the deletion is not committed: `git restore {path}` brings it back, or commit the deletion"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("not in this branch"), "{stdout}");
+    assert_eq!(
+        json(&repo, &["history", "SOP-0001", "--format", "json"])["deleted"]["uncommitted"],
+        true
+    );
+    // Never released, but committed: found all the same.
+    let (stdout, _) = run(&repo, &["history", "SOP-0002"], 0);
+    assert!(
+        stdout.starts_with("SOP-0002  Bans\n")
+            && stdout.contains("and the deletion is not committed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_renumbered_sop_is_called_renamed_not_deleted() {
+    let path = "sops/a/SOP-0001-refunds.md";
+    let (repo, text) = released_one(path);
+    let new = "sops/a/SOP-0002-refunds.md";
+    repo.git(&["mv", path, new]);
+    repo.write(new, &text.replace("id: SOP-0001", "id: SOP-0002"));
+    repo.commit("renumber to SOP-0002");
+    let renamed = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let (stdout, _) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(
+        stdout.contains(&format!(
+            "its file `{path}` was renamed to `{new}` (now SOP-0002) in commit {} (",
+            &renamed[..7]
+        )) && stdout.contains("`sop history SOP-0002` shows its history from then on"),
+        "{stdout}"
+    );
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    assert_eq!(h["deleted"]["renamed_to"]["path"], new);
+    assert_eq!(h["deleted"]["renamed_to"]["id"], "SOP-0002");
+    let (_, stderr) = run(&repo, &["diff", "SOP-0001"], 2);
+    assert!(
+        stderr.contains(&format!("was renamed to `{new}`")),
+        "{stderr}"
+    );
+
+    // Renamed in one commit, deleted in a later one: the later one removed it.
+    let (repo, _) = released_one(path);
+    let old = "sops/a/refunds-old.md";
+    repo.git(&["mv", path, old]);
+    repo.commit("rename");
+    let renamed = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    repo.git(&["rm", "-q", old]);
+    repo.commit("delete");
+    let deleted = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let (stdout, _) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(
+        stdout.contains(&format!(
+            "its file `{path}` was renamed to `{old}` in commit {}, which was deleted in commit {} (",
+            &renamed[..7],
+            &deleted[..7]
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_deleted_sop_at_head_and_by_its_path() {
+    let path = "sops/a/SOP-0001-refunds.md";
+    let (repo, _) = released_one(path);
+    repo.git(&["rm", "-q", path]);
+    repo.commit("retire refunds");
+    let deleted = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    // Not "not committed yet": deleted, and where.
+    let (_, stderr) = run(&repo, &["diff", "SOP-0001", "1.0.0", "HEAD"], 1);
+    assert!(
+        stderr.contains(&format!(
+            "SOP-0001 is not in HEAD: its file `{path}` was deleted in commit {} (",
+            &deleted[..7]
+        )) && stderr.contains("compare two of its released versions (1.0.0)"),
+        "{stderr}"
+    );
+    // By its path as by its id.
+    let (by_id, _) = run(&repo, &["history", "SOP-0001"], 0);
+    let (by_path, _) = run(&repo, &["history", path], 0);
+    assert_eq!(by_path, by_id);
+    assert!(by_path.contains("was deleted in commit"), "{by_path}");
+}
+
+#[test]
+fn a_deleted_sop_never_released_is_found_in_the_commits() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/a/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("add refunds");
+    let path = "sops/b/SOP-0002-bans.md";
+    repo.write(
+        path,
+        "---\nid: SOP-0002\ntitle: Bans\n---\n\n## Scope\n\nWho may be banned.\n",
+    );
+    repo.commit("add bans");
+    repo.git(&["rm", "-q", path]);
+    repo.commit("drop bans");
+    let deleted = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let (stdout, _) = run(&repo, &["history", "SOP-0002"], 0);
+    assert!(
+        stdout.starts_with("SOP-0002  Bans\n")
+            && stdout.contains(&format!(
+                "its file `{path}` was deleted in commit {} (",
+                &deleted[..7]
+            ))
+            && stdout.contains(&format!(
+                "its last version is still in git: `git show {}^:{path}` prints it",
+                &deleted[..7]
+            ))
+            && stdout.contains("2 commits"),
+        "{stdout}"
+    );
+    let (_, stderr) = run(&repo, &["diff", "SOP-0002"], 2);
+    assert!(
+        stderr.contains("was deleted in commit") && stderr.contains("it was never released"),
+        "{stderr}"
+    );
+    // An id no file ever had is still unknown.
+    let (_, stderr) = run(&repo, &["history", "SOP-0003"], 2);
+    assert!(stderr.contains("no SOP has the id `SOP-0003`"), "{stderr}");
+}

@@ -439,3 +439,48 @@ fn an_sop_whose_front_matter_cannot_be_read_is_named_on_stderr() {
     let out = r.sop().args(["-q", "list"]).assert().success();
     assert!(out.get_output().stderr.is_empty());
 }
+
+/// An approved SOP whose committed file gained a stray NUL: `sop publish` keeps its last
+/// approved release on the site, so `sop list` and `sop stats` count it as that release too.
+#[test]
+fn an_unreadable_file_of_a_released_sop_is_listed_and_counted_as_its_release() {
+    let repo = SopRepo::new();
+    let path = "sops/a/SOP-0001-refunds.md";
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(path, &text);
+    repo.commit("SOP-0001 v1.0.0: First");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    repo.write(path, &text.replace("Open it", "Open\0 it"));
+    repo.commit("edit with a stray NUL");
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let o = out.get_output();
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
+    assert_eq!(rows[0]["id"], "SOP-0001");
+    assert_eq!(rows[0]["title"], "Refunds");
+    assert_eq!(rows[0]["status"], "approved");
+    assert_eq!(rows[0]["path"], path);
+    assert_eq!(rows[0]["shown_release"], "SOP-0001/v1.0.0");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!("`{path}` cannot be read: line "))
+            && stderr.contains("the site shows the last approved release of `SOP-0001`, v1.0.0")
+            && stderr.contains("`sop list` lists that release"),
+        "{stderr}"
+    );
+    let out = repo
+        .sop()
+        .args(["stats", "--format", "json"])
+        .assert()
+        .success();
+    let stats: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(stats["sops"], 1, "{stats}");
+    assert_eq!(stats["translations"], 0, "{stats}");
+    assert_eq!(stats["unreadable"], 1, "{stats}");
+    assert_eq!(stats["unreadable_shown_as_release"], 1, "{stats}");
+    assert_eq!(stats["by_status"]["approved"], 1, "{stats}");
+}

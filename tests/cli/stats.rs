@@ -42,6 +42,7 @@ fn json_counts_by_status_type_and_department() {
         "sops",
         "translations",
         "unreadable",
+        "unreadable_shown_as_release",
         "by_status",
         "by_type",
         "by_department",
