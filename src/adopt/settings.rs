@@ -4,7 +4,9 @@
 //! (`[front_matter] allow`), project files that are never SOPs in a team's own
 //! `[sops] exclude` list, and on a Docusaurus site another name for `sop`'s id, since `id:` is
 //! the site's page id (`[front_matter] aliases = { id = "sop_id" }`), and wiki links read as
-//! links (`[links] wiki = true`) for documents that link each other as a wiki does.
+//! links (`[links] wiki = true`) for documents that link each other as a wiki does, and the
+//! heading ids of the site generator the documents are written for (`[links] anchors =
+//! "docusaurus"`).
 //!
 //! [`edit`] adds them to the file as the team wrote it: each setting is one line with a
 //! comment, under its table (after the commented-out line of the same key that `sop init`
@@ -14,6 +16,7 @@
 
 use std::path::Path;
 
+use crate::repo::anchors::AnchorRule;
 use crate::repo::config::FileNames;
 use crate::repo::links::LinkStyle;
 use crate::repo::{Settings, Sop};
@@ -36,6 +39,9 @@ pub struct Needs {
     /// `[links] style` and `site_root`: the documents link each other by the page URLs of
     /// the site generator they are written for (`../cache-flush/`).
     pub site_links: Option<SiteLinks>,
+    /// `[links] anchors`: the documents are pages of a site generator that makes heading ids
+    /// by another rule than the default (Docusaurus honours `{#id}`).
+    pub anchors: Option<AnchorRule>,
 }
 
 /// The link settings of a site generator whose pages the documents are.
@@ -58,6 +64,7 @@ impl Needs {
             && self.id_key.is_none()
             && !self.wiki_links
             && self.site_links.is_none()
+            && self.anchors.is_none()
     }
 
     /// What each setting does, one line each, for the summary.
@@ -84,6 +91,12 @@ impl Needs {
                 l.style.name(),
                 l.site_root,
                 l.generator
+            ));
+        }
+        if let Some(rule) = self.anchors {
+            out.push(format!(
+                "`[links] anchors = \"{}\"`: `#anchor` links are checked against the heading ids the site makes, a heading's `{{#custom-id}}` among them",
+                rule.name()
             ));
         }
         if !self.allow.is_empty() {
@@ -339,6 +352,17 @@ pub fn edit(text: &str, path: &Path, needs: &Needs) -> Result<String, EditRefuse
             ),
         )?;
     }
+    if let Some(rule) = needs.anchors {
+        set_line(
+            &mut lines,
+            "links",
+            "anchors",
+            &format!(
+                "anchors = \"{}\"            # written by sop adopt: heading ids as the site makes them",
+                rule.name()
+            ),
+        )?;
+    }
     if !needs.allow.is_empty() {
         add_to_list(
             &mut lines,
@@ -377,6 +401,9 @@ fn check(text: &str, path: &Path, needs: &Needs) -> Result<(), EditRefused> {
         && needs.site_links.as_ref().is_none_or(|l| {
             settings.config.links.style == l.style && settings.config.links.site_root == l.site_root
         })
+        && needs
+            .anchors
+            .is_none_or(|rule| settings.config.links.anchors == rule)
         && needs.allow.iter().all(|k| allow.contains(k))
         && needs
             .id_key
@@ -610,7 +637,29 @@ mod tests {
             id_key: None,
             wiki_links: false,
             site_links: None,
+            anchors: None,
         }
+    }
+
+    #[test]
+    fn docusaurus_anchors_are_written_under_the_commented_line() {
+        let template = crate::assets::builtin("init/sop.toml").unwrap();
+        let needs = Needs {
+            anchors: Some(AnchorRule::Docusaurus),
+            ..Needs::default()
+        };
+        let out = edit(template, path(), &needs).unwrap();
+        let settings = Settings::parse(&out, path()).unwrap();
+        assert_eq!(settings.config.links.anchors, AnchorRule::Docusaurus);
+        let at = out
+            .lines()
+            .position(|l| l.starts_with("anchors ="))
+            .unwrap();
+        assert!(out.lines().nth(at - 1).unwrap().starts_with("# anchors ="));
+        assert_eq!(out.lines().count(), template.lines().count() + 1);
+        assert!(needs.lines()[0].starts_with("`[links] anchors = \"docusaurus\"`"));
+        // A rule the team wrote is its choice.
+        assert!(edit("[links]\nanchors = \"github\"\n", path(), &needs).is_err());
     }
 
     #[test]

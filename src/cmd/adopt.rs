@@ -20,6 +20,7 @@ use crate::adopt::codeowners::CodeOwners;
 use crate::adopt::{self, Choices, Facts, OwnerFrom, Plan};
 use crate::cli::{AdoptArgs, AdoptOwnerFrom};
 use crate::diag::{Finding, Severity};
+use crate::repo::anchors::AnchorRule;
 use crate::repo::files::{LeftOut, MARKDOWN_EXTENSIONS, never_sop};
 use crate::repo::{Corpus, FileProblem, Repo, Settings, Sop};
 use crate::words::{count, plural};
@@ -622,6 +623,14 @@ fn config_change(
     // Documents of a site generator link its page addresses (`../page/`).
     needs.site_links =
         adopt::settings::site_links(settings, &repo.root, &repo.sops_dir(), &planned);
+    // Pages of a Docusaurus site have the ids it makes: a heading's `{#id}` is its id. Like the
+    // other settings, it comes with documents being adopted, so a second run adds nothing.
+    if !planned.is_empty()
+        && settings.config.links.anchors == AnchorRule::Github
+        && is_docusaurus_site(repo)
+    {
+        needs.anchors = Some(AnchorRule::Docusaurus);
+    }
     if let Some(key) = id_key {
         needs.id_key = Some(key.to_string());
         if !needs.allow.iter().any(|k| k == "id") {
@@ -647,6 +656,13 @@ fn config_change(
             );
         }
     };
+    // A heading-id rule the team wrote (even `"github"`) is its choice: kept.
+    if change.needs.anchors.is_some() && adopt::settings::writes(&change.old, "links", "anchors") {
+        change.needs.anchors = None;
+        if change.needs.is_empty() {
+            return Ok(change);
+        }
+    }
     // A link style the team wrote (even `"files"`) is its choice: kept.
     if change.needs.site_links.is_some()
         && ["style", "site_root"]

@@ -1348,7 +1348,7 @@ fn anchor_check(
             _ => "GitHub",
         };
         out.push(f.help(format!(
-            "`{{#{anchor}}}` on the heading \"{}\" is not its id with `[links] anchors = \"{}\"`: {renderer} makes the id from the heading's words, so link to `#{id}`; if your site honours `{{#id}}` (MkDocs, Jekyll's kramdown), set `anchors = \"mkdocs\"` or `\"kramdown\"` under `[links]` in `sop.toml`",
+            "`{{#{anchor}}}` on the heading \"{}\" is not its id with `[links] anchors = \"{}\"`: {renderer} makes the id from the heading's words, so link to `#{id}`; if your site honours `{{#id}}` (MkDocs, Jekyll's kramdown, Docusaurus), set `anchors = \"mkdocs\"`, `\"kramdown\"` or `\"docusaurus\"` under `[links]` in `sop.toml`",
             heading.text.trim(),
             rule.name()
         )));

@@ -15,10 +15,14 @@
 //! - `kramdown`: leading characters other than ASCII letters removed, then everything but
 //!   ASCII letters, digits, spaces and `-`; spaces become `-`; lowercase; empty becomes
 //!   `section`; repeats get `-1`, `-2` counted per id.
+//! - `docusaurus`: GitHub's rule (Docusaurus numbers headings with github-slugger too), but a
+//!   heading's explicit id is its id.
 //!
 //! A heading's explicit id (`## Step two {#step2}`, `{: #step2 }`, `{ #step2 }`) is its id under
 //! the rules whose renderers honour one, `mkdocs` (the `attr_list` extension; its ids are taken
-//! before any id is made from a heading's text) and `kramdown`. GitHub and GitLab show such a
+//! before any id is made from a heading's text), `kramdown` and `docusaurus` (its `headings`
+//! plugin takes the `{#id}` at the end of a heading as it is and never counts it among the ids
+//! made from words, so a later `## Short` is `#short` again, as on the site). GitHub and GitLab show such a
 //! list as text and make it part of the id (`#escalation-esc`); `sop` hides the list on every
 //! page and, under those rules, makes the id from the rest of the heading (`#escalation`).
 //!
@@ -43,6 +47,8 @@ pub enum AnchorRule {
     Mkdocs,
     /// kramdown (Jekyll, Middleman): ASCII only, leading digits removed, `section` when empty.
     Kramdown,
+    /// Docusaurus: GitHub's rule, with a heading's `{#id}` as its id.
+    Docusaurus,
 }
 
 impl AnchorRule {
@@ -53,19 +59,23 @@ impl AnchorRule {
             AnchorRule::Gitlab => "gitlab",
             AnchorRule::Mkdocs => "mkdocs",
             AnchorRule::Kramdown => "kramdown",
+            AnchorRule::Docusaurus => "docusaurus",
         }
     }
 
     /// Whether a heading's explicit id (`{#id}`) is its id under this rule.
     pub fn honours_explicit_ids(self) -> bool {
-        matches!(self, AnchorRule::Mkdocs | AnchorRule::Kramdown)
+        matches!(
+            self,
+            AnchorRule::Mkdocs | AnchorRule::Kramdown | AnchorRule::Docusaurus
+        )
     }
 
     /// The id of a heading whose text (without markup) is `text`, before repeats are numbered.
     pub fn slug(self, text: &str) -> String {
         let text = text.trim();
         match self {
-            AnchorRule::Github => github(text),
+            AnchorRule::Github | AnchorRule::Docusaurus => github(text),
             AnchorRule::Gitlab => squeeze_hyphens(&github(text)),
             AnchorRule::Mkdocs => mkdocs(text),
             AnchorRule::Kramdown => kramdown(text),
@@ -194,7 +204,7 @@ pub struct Anchors {
     rule: AnchorRule,
     /// Per id: how many headings had it (github, gitlab, kramdown).
     counts: FxHashMap<String, usize>,
-    /// Every id given so far (github, mkdocs).
+    /// Every id given so far (github, docusaurus, mkdocs).
     used: FxHashSet<String>,
 }
 
@@ -227,7 +237,10 @@ impl Anchors {
     pub fn next_heading(&mut self, text: &str, explicit: Option<&str>) -> String {
         match explicit {
             Some(id) if self.rule.honours_explicit_ids() && !id.is_empty() => {
-                self.used.insert(id.to_string());
+                // Docusaurus never tells its slugger of an explicit id.
+                if self.rule != AnchorRule::Docusaurus {
+                    self.used.insert(id.to_string());
+                }
                 id.to_string()
             }
             _ => self.next(text),
@@ -238,7 +251,7 @@ impl Anchors {
     pub fn next(&mut self, text: &str) -> String {
         let base = self.rule.slug(text);
         match self.rule {
-            AnchorRule::Github => self.github_unique(base),
+            AnchorRule::Github | AnchorRule::Docusaurus => self.github_unique(base),
             AnchorRule::Gitlab => self.counted(base),
             AnchorRule::Kramdown if base.is_empty() => self.counted("section".into()),
             AnchorRule::Kramdown => self.counted(base),
@@ -390,7 +403,7 @@ mod tests {
     }
 
     #[test]
-    fn explicit_ids_are_honoured_by_mkdocs_and_kramdown_only() {
+    fn explicit_ids_are_honoured_by_mkdocs_kramdown_and_docusaurus_only() {
         let page = [
             ("Step two", Some("step2")),
             ("step2", None),
@@ -404,6 +417,8 @@ mod tests {
         };
         assert_eq!(ids(AnchorRule::Mkdocs), ["step2", "step2_1", "step-two"]);
         assert_eq!(ids(AnchorRule::Kramdown), ["step2", "step2", "step-two"]);
+        // Docusaurus's slugger never hears of `{#step2}`: the words `step2` give it again.
+        assert_eq!(ids(AnchorRule::Docusaurus), ["step2", "step2", "step-two"]);
         assert_eq!(ids(AnchorRule::Github), ["step-two", "step2", "step-two-1"]);
         assert_eq!(ids(AnchorRule::Gitlab), ["step-two", "step2", "step-two-1"]);
     }

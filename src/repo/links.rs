@@ -33,7 +33,8 @@ pub struct LinksConfig {
     /// (`/manual/x.html`); empty for the repository root.
     pub site_root: String,
     /// The rule that makes heading ids for `#anchor` links: `"github"`, `"gitlab"`,
-    /// `"mkdocs"` or `"kramdown"`. The published site gives headings the same ids.
+    /// `"mkdocs"`, `"kramdown"` or `"docusaurus"`. The published site gives headings the same
+    /// ids.
     pub anchors: AnchorRule,
     /// Whether wiki links (`[[Escalation policy]]`, `![[diagram.png]]`) are read as links:
     /// checked by lint and made into links on the site. Off by default: outside wikis `[[`

@@ -237,8 +237,8 @@ fn prepare_markdown(md: &str, has_boxes: bool) -> Prepared<'_> {
 }
 
 /// Whether `md` may hold boxes or tabs (a line that starts with `:::`, `!!!`, `???`, `===` or
-/// `<Tab`, after white space or not, as in a list item's text; the first three also in a
-/// block quote), and whether it may hold MDX
+/// `<Tab`, after white space or not, as in a list item's text, or after a block quote's `>`),
+/// and whether it may hold MDX
 /// that [`super::mdx::blank`] hides (a line that starts with `import` or `export`, a tag with a
 /// capitalised name at the start of a line, a `{/*`). Three passes of memchr over bytes that
 /// are rare in prose, as many as the check for boxes alone took before: text without any of
@@ -276,7 +276,7 @@ fn syntax(md: &str) -> (bool, bool) {
     }
     for i in memchr::memchr3_iter(b'=', b'<', b'{', b) {
         match b.get(i) {
-            Some(b'=') => boxes |= b.get(i..i + 3) == Some(b"===") && indented(i),
+            Some(b'=') => boxes |= b.get(i..i + 3) == Some(b"===") && quoted(i),
             Some(b'{') => mdx |= b.get(i + 1..i + 3) == Some(b"/*"),
             _ => {
                 let tag = b.get(i..).unwrap_or_default();
@@ -284,9 +284,16 @@ fn syntax(md: &str) -> (bool, bool) {
                     [b'<', b'/', c, ..] | [b'<', c, ..] => *c,
                     _ => continue,
                 };
-                if name.is_ascii_uppercase() && indented(i) {
+                if !name.is_ascii_uppercase() {
+                    continue;
+                }
+                // Tabs in a block quote are tabs in the quote, as a box there is a box.
+                let tabs = tag.starts_with(b"<Tab") || tag.starts_with(b"</Tab");
+                if indented(i) {
                     mdx = true;
-                    boxes |= tag.starts_with(b"<Tab") || tag.starts_with(b"</Tab");
+                    boxes |= tabs;
+                } else if tabs && quoted(i) {
+                    boxes = true;
                 }
             }
         }
@@ -1468,6 +1475,35 @@ mod tests {
         assert!(prepare(md).text.starts_with("> Quoted.\n> More.\n"));
     }
 
+    /// `<Tabs>` in a block quote were tabs only when the file had another box: alone, they
+    /// are tabs in the quote too.
+    #[test]
+    fn tabs_alone_in_a_block_quote_are_tabs_in_the_quote() {
+        let tabs = "> <Tabs>\n> <TabItem value=\"a\" label=\"A\">\n>\n> Press [x](a.md).\n>\n> </TabItem>\n> </Tabs>\n";
+        let alone = prepare(tabs);
+        let both = format!("{tabs}\n:::tip\nBox.\n:::\n");
+        let with_box = prepare(&both);
+        assert_eq!(
+            markers(&alone),
+            ["tabs", "tab:A", "end", "end"],
+            "{}",
+            alone.text
+        );
+        assert_eq!(
+            markers(&with_box),
+            ["tabs", "tab:A", "end", "end", "box", "end"]
+        );
+        assert!(
+            with_box.text.starts_with(alone.text.as_ref()),
+            "{}\n---\n{}",
+            alone.text,
+            with_box.text
+        );
+        assert!(!alone.text.contains("<Tab"), "{}", alone.text);
+        let at = alone.text.find("[x]").unwrap();
+        assert_eq!(alone.original(at), tabs.find("[x]").unwrap());
+    }
+
     #[test]
     fn docusaurus_boxes_and_tabs_in_a_list_item_stay_in_it() {
         // A box in a numbered step and in a bullet, titled both ways, as Docusaurus's own
@@ -1748,6 +1784,9 @@ mod tests {
             (":::tip\n", (true, false)),
             ("> :::tip\n", (true, false)),
             ("> > !!! note\n", (true, false)),
+            ("> <Tabs>\n", (true, false)),
+            ("> > === \"A\"\n", (true, false)),
+            ("a > <Tabs>\n", (false, false)),
             ("a > :::tip\n", (false, false)),
             ("1. x\n\n   :::tip[Read]\n", (true, false)),
             ("x\n  <TabItem value=\"a\">\n", (true, true)),

@@ -905,6 +905,51 @@ fn on_a_docusaurus_site_an_id_of_sops_form_is_carried_over_and_others_numbered_a
     );
 }
 
+/// Pages of a Docusaurus site link headings by their `{#custom-id}`: adopt writes the rule
+/// that makes those ids, so lint finds the links as the site does.
+#[test]
+fn on_a_docusaurus_site_adopt_writes_its_heading_ids() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    r.write(
+        "docs/alpha.md",
+        "---\ntitle: Alpha\n---\n\n## Long heading {#short}\n\nA.\n\nSee [below](#short).\n",
+    );
+    r.write(
+        "docs/refund.md",
+        "---\ntitle: Refund\n---\n\nSee [Alpha](alpha.md#short).\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote `[links] anchors = \"docusaurus\"`"),
+        "{out}"
+    );
+    assert!(!out.contains("anchor-broken"), "{out}");
+    let config = r.read("sop.toml");
+    assert!(
+        config.contains("\n[links]\nanchors = \"docusaurus\""),
+        "{config}"
+    );
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().arg("lint").output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("anchor-broken"), "{text}");
+    // Running it again changes nothing; a rule the team wrote is kept.
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+    r.write(
+        "sop.toml",
+        &config.replace("anchors = \"docusaurus\"", "anchors = \"github\""),
+    );
+    r.write("docs/gamma.md", "---\ntitle: Gamma\n---\n\nG.\n");
+    r.commit("Another document");
+    let again = adopt(&r, &["--dry-run"]);
+    assert!(again.contains("docs/gamma.md"), "{again}");
+    assert!(!again.contains("anchors"), "{again}");
+}
+
 #[test]
 fn when_sop_toml_cannot_take_the_alias_the_documents_are_adopted_as_it_reads_them() {
     let r = SopRepo::new();

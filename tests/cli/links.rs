@@ -279,6 +279,49 @@ fn explicit_heading_ids_are_honoured_where_the_renderer_honours_them() {
     }
 }
 
+/// A Docusaurus site: `## Long heading {#short}` is `#short` (from this page and another),
+/// the words' id `#long-heading` is not one, and the page shows the heading without `{#short}`.
+#[test]
+fn docusaurus_anchors_honour_the_explicit_id_and_make_the_rest_as_github() {
+    let repo = repo(
+        "[links]\nanchors = \"docusaurus\"\n",
+        "- [same](#short)\n- [other](../b/SOP-0002-second.md#short)\n- [words](../b/SOP-0002-second.md#long-heading)\n- [plain](../b/SOP-0002-second.md#plain-heading)",
+        "sops/b/SOP-0002-second.md",
+        "## Long heading {#short}\n\nText.\n\n## Plain heading\n\nMore.",
+    );
+    repo.write(
+        "sops/a/SOP-0001-first.md",
+        &repo
+            .read("sops/a/SOP-0001-first.md")
+            .replace("## Links\n", "## Links\n\n## Long heading {#short}\n"),
+    );
+    repo.commit("ids");
+    let found = link_findings(&repo);
+    let rules: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.1)).collect();
+    assert_eq!(
+        rules,
+        [("anchor-broken", line_of(&repo, "[words]"))],
+        "{found:#?}"
+    );
+    let site = publish(&repo);
+    let first = page(&site, "sops/SOP-0001.html");
+    assert!(first.contains("<h2 id=\"short\">Long heading<a"), "{first}");
+    assert!(first.contains("href=\"#short\""), "{first}");
+    assert!(first.contains("SOP-0002.html#short\""), "{first}");
+    let second = page(&site, "sops/SOP-0002.html");
+    assert!(
+        second.contains("<h2 id=\"short\">Long heading<a"),
+        "{second}"
+    );
+    assert!(
+        second.contains("<h2 id=\"plain-heading\">Plain heading<a"),
+        "{second}"
+    );
+    for html in [&first, &second] {
+        assert!(!html.contains("{#"), "{html}");
+    }
+}
+
 #[test]
 fn gitlab_anchors_collapse_hyphens() {
     let repo = repo(

@@ -554,6 +554,61 @@ fn lsp_reads_files_changed_on_disk_again() {
     assert!(status.success());
 }
 
+/// Under `anchors = "docusaurus"` the editor offers, checks and follows a heading's `{#id}`, as
+/// lint and the site read it.
+#[test]
+fn lsp_offers_and_follows_docusaurus_explicit_heading_ids() {
+    let repo = repo_with_two_sops();
+    repo.write("sop.toml", "[links]\nanchors = \"docusaurus\"\n");
+    let target = format!(
+        "{}\n## Long heading {{#short}}\n\nText.\n",
+        sop_text("SOP-0001", "Refund requests", "procedure", "approved")
+    );
+    repo.write(TARGET, &target);
+    repo.commit("Docusaurus ids");
+    let (mut client, _) = Client::start(&repo, &[], json!({}));
+    let text = broken_text()
+        .replace("#no-such-part", "#short")
+        .replace("and SOP-0001.", "and [more](SOP-0001-refund-requests.md#).");
+    open(&mut client, &repo, EDITED, &text);
+    let diagnostics = client.diagnostics(&repo, EDITED);
+    let anchors: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "anchor-broken")
+        .collect();
+    // Only the empty `#` of the link being written, not `#short`.
+    assert!(
+        anchors
+            .iter()
+            .all(|d| d["range"]["start"] != position_of(&text, "[the refund")),
+        "{diagnostics:#?}"
+    );
+    let items = client.request(
+        "textDocument/completion",
+        doc(
+            &repo,
+            EDITED,
+            position_after(&text, "[more](SOP-0001-refund-requests.md#"),
+        ),
+    );
+    let offered = labels(&items);
+    assert!(offered.contains(&"short".to_string()), "{offered:?}");
+    assert!(
+        !offered.contains(&"long-heading".to_string()),
+        "{offered:?}"
+    );
+    let found = client.request(
+        "textDocument/definition",
+        doc(&repo, EDITED, position_of(&text, "[the refund")),
+    );
+    assert_eq!(found["uri"], uri(&repo, TARGET));
+    assert_eq!(
+        found["range"]["start"],
+        position_of(&target, "## Long heading")
+    );
+    assert!(client.stop().success());
+}
+
 /// A message the server cannot read is answered with JSON-RPC's error (-32700 for bytes that
 /// are not JSON or headers that are not headers, -32600 for JSON that is no message, with its
 /// id), and the server goes on: it once stopped, and the editor lost every diagnostic.

@@ -457,3 +457,43 @@ fn docusaurus_boxes_in_a_block_quote_are_boxes_in_the_quote() {
         assert!(page.contains(shown), "{shown} not in {page}");
     }
 }
+
+// `<Tabs>` in a block quote were panels only when the page also had a box: alone, they showed
+// as text. Now they are panels in the quote either way, and lint reads inside them.
+#[test]
+fn docusaurus_tabs_alone_in_a_block_quote_are_panels_in_the_quote() {
+    let repo = SopRepo::new();
+    let quoted = |link: &str| {
+        format!(
+            "1. Open the case.\n\n> <Tabs>\n> <TabItem value=\"web\" label=\"Web console\">\n>\n> Open [the ledger]({link}).\n>\n> </TabItem>\n> </Tabs>\n\n2. Refund.\n"
+        )
+    };
+    let path = "sops/pay/SOP-0001-refunds.md";
+    let text = format!("{FRONT}\n{}", procedure(&quoted("../forms/x.md")));
+    repo.write(path, &text);
+    repo.commit("quoted tabs");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 1, "{out}");
+    let line = line_of(&text, "../forms/x.md");
+    assert!(
+        out.contains(&format!("{path}:{line}:8")) && out.contains("link-broken"),
+        "line {line}: {out}"
+    );
+    repo.write(path, &format!("{FRONT}\n{}", procedure(&quoted("#scope"))));
+    repo.commit("fixed");
+    let (code, out) = lint(&repo);
+    assert_eq!(code, 0, "{out}");
+    let page = page(&repo);
+    assert!(
+        !page.contains("<Tab") && !page.contains("&lt;Tab"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<blockquote>\n<div class=\"tabs\">\n<div class=\"tab\">\n<p class=\"tab-title\">Web console</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p>Open <a href=\"#scope\">the ledger</a>.</p>"),
+        "{page}"
+    );
+}
