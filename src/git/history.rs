@@ -47,6 +47,9 @@ pub enum RevisionKind {
     Review,
     /// The commit a release tag of this SOP points to.
     Release,
+    /// The commit only tags that do not count as releases point to (made or moved by hand; set
+    /// by `sop history`).
+    Tag,
 }
 
 /// A commit that touched an SOP.
@@ -848,6 +851,13 @@ impl TextReader {
                 .map(|(path, _)| path.strip_prefix(&prefix).unwrap_or(&path).to_string())
                 .collect(),
         )
+    }
+
+    /// The whole message of commit `commit` (full hex id); `None` when it cannot be read. A
+    /// release tag's approvals are checked against those its release commit records.
+    pub fn message(&mut self, commit: &str) -> Option<String> {
+        let id = Oid::from_str(commit).ok()?;
+        Some(self.reader.commit(id).ok()?.message)
     }
 
     /// The bytes of blob `blob`; `None` when it is missing or not a file.
