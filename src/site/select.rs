@@ -1120,7 +1120,12 @@ impl NotCounted {
             NotCounted::CopiedApproval(_) => (
                 "an approved release",
                 format!(
-                    " (a tag message copied by hand?); delete the tag (`git tag -d {tag}`) and, once this text is approved, release it with `sop release {id} --approve`"
+                    " (a tag message copied by hand?); delete the tag (`git tag -d {tag}`) and, once this text is approved, release it with {}",
+                    crate::git::approval::approve_command(
+                        id,
+                        &format!("--version {version}"),
+                        "Approved after review"
+                    )
                 ),
             ),
         };
