@@ -25,7 +25,7 @@ use super::Context;
 use super::find_sop;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
-use crate::git::history::{Release, SopHistory};
+use crate::git::history::{self, Release, SopHistory};
 use crate::repo::encoding::{self, EndingCounts};
 use crate::repo::{Repo, Sop};
 use crate::site::select::{self, NotCounted};
@@ -190,24 +190,39 @@ struct Judge<'a> {
 }
 
 impl Judge<'_> {
-    /// The SOP's history (its commits and release tags), read on first use; an SOP whose file
-    /// was deleted has its release tags only.
+    /// What the judge needs of the SOP's history, read on first use: its release tags, and the
+    /// commits `sop release` made for it that `HEAD` reaches, each with the file's blob there
+    /// (at its path now). Reading the whole history would cost more than the comparison.
     fn history(&mut self) -> anyhow::Result<&SopHistory> {
         if self.history.is_none() {
             let settings = &self.repo.settings;
-            let found = match self.git.histories(settings)?.remove(self.id) {
-                Some(h) => h,
-                None => SopHistory {
-                    id: Some(self.id.to_string()),
+            let mut reader = self.git.texts().reader();
+            let made = self.git.release_commits()?;
+            let commits = made
+                .all_of(self.id)
+                .map(|(commit, subject)| history::Revision {
+                    commit: commit.to_string(),
+                    date: String::new(),
+                    author: String::new(),
+                    summary: subject.clone(),
                     path: self.path.to_string(),
-                    commits: Vec::new(),
-                    releases: self.git.releases_of(settings, self.id)?,
-                    translation: None,
-                    translations: Vec::new(),
-                    deleted: None,
-                },
-            };
-            *self.history = Some(found);
+                    kind: history::RevisionKind::Release,
+                    pull_request: None,
+                    merge: None,
+                    blob: reader.file_blob(*commit, self.path),
+                    arrival: None,
+                    place: None,
+                })
+                .collect();
+            *self.history = Some(SopHistory {
+                id: Some(self.id.to_string()),
+                path: self.path.to_string(),
+                commits,
+                releases: self.git.releases_of(settings, self.id)?,
+                translation: None,
+                translations: Vec::new(),
+                deleted: None,
+            });
         }
         match self.history.as_ref() {
             Some(h) => Ok(h),

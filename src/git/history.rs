@@ -934,6 +934,13 @@ pub fn release_subject_id(subject: &str) -> Option<&str> {
 pub struct ReleaseCommits(Vec<(Oid, String)>);
 
 impl ReleaseCommits {
+    /// Every release commit of `id`, newest first.
+    pub fn all_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a (Oid, String)> + 'a {
+        self.0
+            .iter()
+            .filter(move |(_, subject)| release_subject_version(subject, id).is_some())
+    }
+
     /// The newest release commit of `id`, of `version` when given.
     pub fn of(&self, id: &str, version: Option<&str>) -> Option<&(Oid, String)> {
         self.0.iter().find(|(_, subject)| {
