@@ -25,8 +25,10 @@ use super::Context;
 use super::find_sop;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
+use crate::git::history::{self, Release, SopHistory};
 use crate::repo::encoding::{self, EndingCounts};
 use crate::repo::{Repo, Sop};
+use crate::site::select::{self, NotCounted};
 use crate::terminal::escape_line as e;
 use crate::{Exit, Stop};
 
@@ -128,9 +130,11 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
             None => return Err(not_found),
         },
     };
+    // Read once, when a release tag is judged.
+    let mut history = None;
     let from_spec = match &args.from {
         Some(f) => f.clone(),
-        None => default_from(ctx, &git, &repo, &id)?,
+        None => default_from(ctx, &git, &repo, &id, &path, &mut history)?,
     };
     let to_spec = match (&args.to, sop) {
         (Some(t), _) => t.clone(),
@@ -140,8 +144,15 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     let (from_label, from_text) = load(&git, &repo, sop, &path, &id, &from_spec, &absent)?;
     let (to_label, to_text) = load(&git, &repo, sop, &path, &id, &to_spec, &absent)?;
     // A tag made or moved by hand is no release: said so, and compared all the same.
-    let from_label = uncounted(ctx, &git, &repo, &id, &from_spec, &from_text, from_label)?;
-    let to_label = uncounted(ctx, &git, &repo, &id, &to_spec, &to_text, to_label)?;
+    let mut judge = Judge {
+        git: &git,
+        repo: &repo,
+        id: &id,
+        path: &path,
+        history: &mut history,
+    };
+    let from_label = uncounted(ctx, &mut judge, &from_spec, &from_text, from_label)?;
+    let to_label = uncounted(ctx, &mut judge, &to_spec, &to_text, to_label)?;
     let line_endings = endings_change(&from_text, &to_text);
     let storage = Storage::between(&from_text, &to_text);
     // Lines that differ only in their endings are the same line.
@@ -180,35 +191,124 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// `label`, or when `spec` names a release tag of `id` (its version or its name) that does not
-/// count as a release, as `sop publish` decides from the text it tags and the other tags, that
-/// label marked so, with a warning saying why.
+/// What judges the release tags of one SOP as `sop publish` does: its history, read once.
+struct Judge<'a> {
+    git: &'a crate::git::Repo,
+    repo: &'a Repo,
+    id: &'a str,
+    path: &'a str,
+    history: &'a mut Option<SopHistory>,
+}
+
+impl Judge<'_> {
+    /// What the judge needs of the SOP's history, read on first use: its release tags, and the
+    /// commits `sop release` made for it that `HEAD` reaches, each with the file's blob there
+    /// (at its path now). Reading the whole history would cost more than the comparison.
+    fn history(&mut self) -> anyhow::Result<&SopHistory> {
+        if self.history.is_none() {
+            let settings = &self.repo.settings;
+            let mut reader = self.git.texts().reader();
+            let made = self.git.release_commits()?;
+            let commits = made
+                .all_of(self.id)
+                .map(|(commit, subject)| history::Revision {
+                    commit: commit.to_string(),
+                    date: String::new(),
+                    author: String::new(),
+                    summary: subject.clone(),
+                    path: self.path.to_string(),
+                    kind: history::RevisionKind::Release,
+                    pull_request: None,
+                    merge: None,
+                    blob: reader.file_blob(*commit, self.path),
+                    arrival: None,
+                    place: None,
+                })
+                .collect();
+            *self.history = Some(SopHistory {
+                id: Some(self.id.to_string()),
+                path: self.path.to_string(),
+                commits,
+                releases: self.git.releases_of(settings, self.id)?,
+                translation: None,
+                translations: Vec::new(),
+                deleted: None,
+            });
+        }
+        match self.history.as_ref() {
+            Some(h) => Ok(h),
+            None => Err(anyhow::anyhow!(
+                "the history of {} could not be read",
+                self.id
+            )),
+        }
+    }
+
+    /// Why the tag of `release` does not count as a release ([`select::why_not_counted`]);
+    /// `text` is the text it tags, read when not given.
+    fn why(&mut self, release: &Release, text: Option<&str>) -> anyhow::Result<Option<NotCounted>> {
+        let (id, settings) = (self.id, &self.repo.settings);
+        let mut reader = self.git.texts().reader();
+        let h = self.history()?;
+        let read;
+        let text = match text {
+            Some(t) => t,
+            None => {
+                let path = select::release_file(h, release);
+                let got = match release.blob {
+                    Some(blob) => reader.blob(blob),
+                    None => reader.at_commit(&release.commit, path),
+                };
+                let Some(got) = got else {
+                    return Ok(None);
+                };
+                read = got;
+                &read
+            }
+        };
+        let tagged = select::Tagged::read(text, settings);
+        Ok(select::why_not_counted(
+            id,
+            release,
+            h,
+            (&tagged, text),
+            settings,
+            &mut reader,
+        ))
+    }
+}
+
+/// `label`, or when `spec` names a release tag of the SOP (its version or its name) that does
+/// not count as a release, as `sop publish` decides ([`select::why_not_counted`]), that label
+/// marked so, with a warning saying why.
 fn uncounted(
     ctx: &Context,
-    git: &crate::git::Repo,
-    repo: &Repo,
-    id: &str,
+    judge: &mut Judge<'_>,
     spec: &str,
     text: &str,
     label: String,
 ) -> anyhow::Result<String> {
     let bare = spec.strip_prefix('v').unwrap_or(spec);
     let tag = if semver::Version::parse(bare).is_ok() {
-        repo.settings.tag_name(id, bare)
+        judge.repo.settings.tag_name(judge.id, bare)
     } else {
         spec.to_string()
     };
-    let releases = git.releases_of(&repo.settings, id)?;
-    let Some(release) = releases.iter().find(|r| r.tag == tag) else {
+    let Some(release) = judge
+        .history()?
+        .releases
+        .iter()
+        .find(|r| r.tag == tag)
+        .cloned()
+    else {
         return Ok(label);
     };
-    let tagged = crate::site::select::Tagged::read(text, &repo.settings);
-    let Some(why) = crate::site::select::why_tag_is_not_counted(release, &releases, &tagged) else {
+    let Some(why) = judge.why(&release, Some(text))? else {
         return Ok(label);
     };
     ctx.warn(&format!(
         "{}; the text it tags is compared below all the same, as a tag's text, not a release",
-        why.note(&release.tag, id, &release.version)
+        why.note(&release.tag, judge.id, &release.version)
     ))?;
     Ok(format!("{label}, not counted as a release"))
 }
@@ -294,21 +394,53 @@ fn no_work_tree(
     ))
 }
 
-/// The last release's version, else `HEAD` (with a warning when the release tags seem not to
-/// have been fetched).
+/// The version of the newest release that counts (a tag made or moved by hand is passed
+/// over, with a warning), else of the newest release tag (the comparison then says it does not
+/// count), else `HEAD` (with a warning when the release tags seem not to have been fetched).
 fn default_from(
     ctx: &Context,
     git: &crate::git::Repo,
     repo: &Repo,
     id: &str,
+    path: &str,
+    history: &mut Option<SopHistory>,
 ) -> anyhow::Result<String> {
-    let releases = git.releases_of(&repo.settings, id)?;
-    let last = releases
-        .iter()
-        .filter_map(|r| semver::Version::parse(&r.version).ok())
-        .max();
-    if let Some(last) = last {
-        return Ok(last.to_string());
+    let mut releases = git.releases_of(&repo.settings, id)?;
+    releases.retain(|r| semver::Version::parse(&r.version).is_ok());
+    if !releases.is_empty() {
+        let mut judge = Judge {
+            git,
+            repo,
+            id,
+            path,
+            history,
+        };
+        let tags = judge.history()?.releases.clone();
+        let mut passed = Vec::new();
+        for release in tags
+            .iter()
+            .filter(|r| semver::Version::parse(&r.version).is_ok())
+        {
+            match judge.why(release, None)? {
+                Some(why) => passed.push(why.note(&release.tag, id, &release.version)),
+                None => {
+                    for note in passed {
+                        ctx.warn(&format!(
+                            "{note}; this compares from {}, the newest release that counts",
+                            release.version
+                        ))?;
+                    }
+                    return Ok(release.version.clone());
+                }
+            }
+        }
+        let newest = releases
+            .iter()
+            .filter_map(|r| semver::Version::parse(&r.version).ok())
+            .max();
+        if let Some(newest) = newest {
+            return Ok(newest.to_string());
+        }
     }
     if let Some((_, subject)) = git.release_commits()?.of(id, None) {
         ctx.warn(&format!(

@@ -7,7 +7,8 @@
 //! "meaning"}], "landed"?, "not_counted"?}]}`, newest first; `--all` prints an array of those,
 //! sorted by id, then the
 //! files without an id (`"id": null`) by path. `kind` is `commit`, `review` (made by `sop
-//! review`) or `release` (the commit a release tag points to). `pull_request` is the number of
+//! review`), `release` (the commit a release tag points to) or `tag` (the commit only tags
+//! that do not count point to, as the table shows them). `pull_request` is the number of
 //! the pull request that brought the commit in, when a merge or squash subject names one;
 //! `merge` the merge commit that brought it to the main line (absent for commits made on it).
 //! A release made on a branch that was then squash-merged or rebased has its tag on a commit
@@ -15,13 +16,14 @@
 //! exactly the released text (that commit's `kind` is `release`); absent otherwise.
 //! `not_counted` says why a release tag does not count as a release, in the words `sop
 //! publish` warns with when it leaves the tag out (absent when it counts): the text it tags
-//! says another version, is not the text of its release commit, or says approved with no
-//! approver after releases that recorded theirs. The table shows such a tag as `tag`, with
+//! says another version, is not the text of its release commit, says approved with no
+//! approver after releases that recorded theirs, or records the approval of another release
+//! that no release commit of its version records (a copied tag message). The table shows such a tag as `tag`, with
 //! the reason after its summary, and no approval. `sop history <ID>` reads the text of every
 //! tag of the SOP (but those on the commit `sop release` made for their version); `--all`
 //! only of the tags that look made or moved by hand ([`select::looks_hand_made`]: another tag
 //! on the same commit or text, a tag on a commit that did not change the file, on the release
-//! commit of another version, out of order, or with another tag's message), as reading every
+//! commit of another version, out of order, or with another tag's approvals), as reading every
 //! released text would cost more than the history itself.
 //! `approvals` are read from the `Approved-by`/`Approved-on`/`Approval-meaning` trailers of
 //! the tag message, one object per approver (`email` left out when none was given); empty for
@@ -113,7 +115,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
             &repo.settings,
             select::Check::Suspect(&current_versions(&corpus)),
         );
-        all.values_mut().for_each(no_approval_where_not_counted);
+        all.values_mut().for_each(show_not_counted);
         let mut list: Vec<&SopHistory> = all.values().collect();
         // Ids first, in order; then files without one, by path.
         list.sort_by(|a, b| {
@@ -261,7 +263,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         &repo.settings,
         select::Check::Every,
     );
-    no_approval_where_not_counted(&mut h);
+    show_not_counted(&mut h);
     let unreadable = unreadable.map(|b| format!("{}; {}", b.problem, b.problem.help()));
     if args.format == HistoryFormat::Json {
         let mut out = std::io::stdout().lock();
@@ -632,11 +634,21 @@ pub(super) fn current_versions(
 }
 
 /// A tag that does not count is no approved release, whatever its message says (a message
-/// copied from another tag names that tag's approvers): its approvals are not shown.
-fn no_approval_where_not_counted(h: &mut SopHistory) {
+/// copied from another tag names that tag's approvers): its approvals are not shown, and a
+/// commit only such tags point to is a `tag`, as in the table, not a `release`.
+fn show_not_counted(h: &mut SopHistory) {
     for r in &mut h.releases {
         if r.not_counted.is_some() {
             r.approvals.clear();
+        }
+    }
+    for c in &mut h.commits {
+        let mut tags = h
+            .releases
+            .iter()
+            .filter(|r| r.commit == c.commit || r.landed.as_deref() == Some(c.commit.as_str()));
+        if c.kind == RevisionKind::Release && tags.all(|r| r.not_counted.is_some()) {
+            c.kind = RevisionKind::Tag;
         }
     }
 }
@@ -745,7 +757,7 @@ fn rows(h: &SopHistory, texts: &mut TextReader) -> Vec<Row> {
     for c in &h.commits {
         let place = c.place.unwrap_or(u32::MAX);
         let mut shown = false;
-        if c.kind == RevisionKind::Release {
+        if matches!(c.kind, RevisionKind::Release | RevisionKind::Tag) {
             for (i, r) in h.releases.iter().enumerate() {
                 let here = r.commit == c.commit || r.landed.as_deref() == Some(c.commit.as_str());
                 if here && !used.get(i).copied().unwrap_or(true) {

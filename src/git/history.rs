@@ -47,6 +47,9 @@ pub enum RevisionKind {
     Review,
     /// The commit a release tag of this SOP points to.
     Release,
+    /// The commit only tags that do not count as releases point to (made or moved by hand; set
+    /// by `sop history`).
+    Tag,
 }
 
 /// A commit that touched an SOP.
@@ -970,6 +973,13 @@ impl TextReader {
         )
     }
 
+    /// The whole message of commit `commit` (full hex id); `None` when it cannot be read. A
+    /// release tag's approvals are checked against those its release commit records.
+    pub fn message(&mut self, commit: &str) -> Option<String> {
+        let id = Oid::from_str(commit).ok()?;
+        Some(self.reader.commit(id).ok()?.message)
+    }
+
     /// The bytes of blob `blob`; `None` when it is missing or not a file.
     pub fn bytes(&mut self, blob: Oid) -> Option<std::sync::Arc<[u8]>> {
         self.reader.blob(blob).ok()
@@ -1044,6 +1054,13 @@ pub fn release_subject_id(subject: &str) -> Option<&str> {
 pub struct ReleaseCommits(Vec<(Oid, String)>);
 
 impl ReleaseCommits {
+    /// Every release commit of `id`, newest first.
+    pub fn all_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a (Oid, String)> + 'a {
+        self.0
+            .iter()
+            .filter(move |(_, subject)| release_subject_version(subject, id).is_some())
+    }
+
     /// The newest release commit of `id`, of `version` when given.
     pub fn of(&self, id: &str, version: Option<&str>) -> Option<&(Oid, String)> {
         self.0.iter().find(|(_, subject)| {

@@ -606,6 +606,10 @@ impl select::TextReader for GitText {
             reader.blob(blob)
         })
     }
+
+    fn message(&mut self, commit: &str) -> Option<String> {
+        self.reader.message(commit)
+    }
 }
 
 /// `url` when it is an absolute web address (`http://` or `https://` and a host).

@@ -258,6 +258,37 @@ pub trait TextReader {
     }
     /// The text of a blob.
     fn blob(&mut self, blob: git2::Oid) -> Option<String>;
+    /// The whole message of a commit (full hex id).
+    fn message(&mut self, commit: &str) -> Option<String>;
+}
+
+/// What the checks of a release tag read from git besides the text it tags.
+pub trait Reads {
+    /// The text of a blob.
+    fn blob(&mut self, blob: git2::Oid) -> Option<String>;
+    /// The whole message of a commit (full hex id).
+    fn message(&mut self, commit: &str) -> Option<String>;
+}
+
+impl Reads for history::TextReader {
+    fn blob(&mut self, blob: git2::Oid) -> Option<String> {
+        history::TextReader::blob(self, blob)
+    }
+    fn message(&mut self, commit: &str) -> Option<String> {
+        history::TextReader::message(self, commit)
+    }
+}
+
+/// A [`TextReader`] as [`Reads`].
+struct Via<'r, 'f>(&'r mut (dyn TextReader + 'f));
+
+impl Reads for Via<'_, '_> {
+    fn blob(&mut self, blob: git2::Oid) -> Option<String> {
+        self.0.blob(blob)
+    }
+    fn message(&mut self, commit: &str) -> Option<String> {
+        self.0.message(commit)
+    }
 }
 
 /// Makes a [`TextReader`].
@@ -764,12 +795,14 @@ fn pick<'a>(
             };
             // A tag made or moved by hand is not a release: said so, and left out.
             if let Some(history) = history
-                && let Some(why) =
-                    why_not_counted(id, release, history, &Tagged::of(&sop), |made| {
-                        reader
-                            .blob(made)
-                            .is_some_and(|t| same_release_text(&t, sop.source.text(), settings))
-                    })
+                && let Some(why) = why_not_counted(
+                    id,
+                    release,
+                    history,
+                    (&Tagged::of(&sop), sop.source.text()),
+                    settings,
+                    &mut Via(&mut *reader),
+                )
             {
                 notes.push(why.note(&release.tag, id, &release.version));
                 not_counted.insert(release.tag.clone());
@@ -1049,6 +1082,10 @@ pub enum NotCounted {
     NotItsCommit(String),
     /// Its text says approved, but it records no approver, though earlier releases do.
     NoApprover,
+    /// It records exactly the approvals of another release (this version), which its release
+    /// commit records, while no release commit of its own version records them: a tag message
+    /// copied by hand.
+    CopiedApproval(String),
 }
 
 impl NotCounted {
@@ -1067,6 +1104,9 @@ impl NotCounted {
             NotCounted::NoApprover => {
                 "it records no approver, though its earlier releases do".to_string()
             }
+            NotCounted::CopiedApproval(of) => format!(
+                "it records the approval of release {of} (the same approvers, dates and meaning), but no release commit of version {version} records that approval"
+            ),
         }
     }
 
@@ -1074,14 +1114,28 @@ impl NotCounted {
     /// not count, why, and what to do.
     pub fn note(&self, tag: &str, id: &str, version: &str) -> String {
         let (what, hint) = match self {
-            NotCounted::OtherVersion(_) => ("a release", " (a tag made or moved by hand?)"),
+            NotCounted::OtherVersion(_) => {
+                ("a release", " (a tag made or moved by hand?)".to_string())
+            }
             NotCounted::NotItsCommit(_) => (
                 "a release",
-                " (a tag moved by hand?); move it back onto that commit, as an annotated tag with its message",
+                " (a tag moved by hand?); move it back onto that commit, as an annotated tag with its message"
+                    .to_string(),
             ),
             NotCounted::NoApprover => (
                 "an approved release",
-                " (`sop release --approve` records them; a tag made by hand?)",
+                " (`sop release --approve` records them; a tag made by hand?)".to_string(),
+            ),
+            NotCounted::CopiedApproval(_) => (
+                "an approved release",
+                format!(
+                    " (a tag message copied by hand?); delete the tag (`git tag -d {tag}`) and, once this text is approved, release it with {}",
+                    crate::git::approval::approve_command(
+                        id,
+                        &format!("--version {version}"),
+                        "Approved after review"
+                    )
+                ),
             ),
         };
         format!(
@@ -1259,21 +1313,29 @@ pub fn same_release_text(made: &str, tagged: &str, settings: &Settings) -> bool 
 }
 
 /// Why the tag of `release` does not count as a release of `id`, whose history is `history`
-/// (`None` when it counts). `tagged` is what the text it tags says; `same_as_made` tells
-/// whether the text of a blob (of the commit `sop release` made for its version) is the text
-/// it tags, and is asked only when the tag is not on that commit.
+/// (`None` when it counts). `tagged` is what the text it tags says, and that text; `reads`
+/// reads the text of the commit `sop release` made for its version (only when the tag is not
+/// on that commit) and the messages of release commits (only for a tag whose approvals are
+/// another's). `sop publish`, `sop history` and `sop diff` all judge a tag with it.
 ///
 /// A tag does not count when the text it tags says another version; or when it is not the
 /// text of the commit `sop release` made for its version (a tag of this version elsewhere
 /// holds that commit's text: a rebased or re-tagged release, else it was moved by hand onto
 /// another text); or when that text says approved with no approver recorded, though releases
-/// of earlier versions recorded theirs (`sop release --approve`).
-pub fn why_not_counted(
+/// of earlier versions recorded theirs (`sop release --approve`); or when it records exactly
+/// the approvals (approvers, dates, meanings) of another release whose own release commit
+/// records them, while its tagged commit is not a release commit of its version recording them
+/// (`sop release --approve` writes them in both the commit and the tag): a tag message copied
+/// from another release. Two releases approved by the same person on the same day, each made
+/// by `sop release`, both count; so do tags made by hand whose approvals no release commit
+/// records at all, as nothing tells which copied which.
+pub fn why_not_counted<R: Reads + ?Sized>(
     id: &str,
     release: &Release,
     history: &SopHistory,
-    tagged: &Tagged,
-    same_as_made: impl FnOnce(git2::Oid) -> bool,
+    (tagged, text): (&Tagged, &str),
+    settings: &Settings,
+    reads: &mut R,
 ) -> Option<NotCounted> {
     if !same_version(tagged.version.as_deref(), &release.version) {
         return Some(NotCounted::OtherVersion(
@@ -1287,34 +1349,51 @@ pub fn why_not_counted(
     if let Some(made) = made
         && let Some(made_blob) = made.blob
         && release.blob != Some(made_blob)
-        && !same_as_made(made_blob)
+        && !reads
+            .blob(made_blob)
+            .is_some_and(|t| same_release_text(&t, text, settings))
     {
         return Some(NotCounted::NotItsCommit(made.summary.clone()));
     }
-    (tagged.status == Some(Status::Approved)
+    if tagged.status == Some(Status::Approved)
         && release.approvals.is_empty()
-        && approvals_recorded_before(&history.releases, release))
-    .then_some(NotCounted::NoApprover)
+        && approvals_recorded_before(&history.releases, release)
+    {
+        return Some(NotCounted::NoApprover);
+    }
+    copied_approval(id, release, &history.releases, reads).map(NotCounted::CopiedApproval)
 }
 
-/// Why the tag of `release` does not count as a release, from the text it tags and the other
-/// release tags of its SOP alone (`releases`, no history): the text says another version, or
-/// it says approved with no approver recorded though an earlier release recorded theirs. The
-/// check against the commit `sop release` made needs the history ([`why_not_counted`]).
-pub fn why_tag_is_not_counted(
+/// The version of the release among `releases` whose approvals `release` records exactly,
+/// when that release's commit records them and `release`'s does not (see [`why_not_counted`]).
+fn copied_approval<R: Reads + ?Sized>(
+    id: &str,
     release: &Release,
     releases: &[Release],
-    tagged: &Tagged,
-) -> Option<NotCounted> {
-    if !same_version(tagged.version.as_deref(), &release.version) {
-        return Some(NotCounted::OtherVersion(
-            tagged.version.as_ref().map(|v| v.trim().to_string()),
-        ));
+    reads: &mut R,
+) -> Option<String> {
+    let mut same = releases
+        .iter()
+        .filter(|r| r.tag != release.tag && copies(r, release))
+        .peekable();
+    same.peek()?;
+    let mut recorded = |r: &Release| {
+        reads.message(&r.commit).is_some_and(|m| {
+            let subject = m.lines().next().unwrap_or_default().trim();
+            history::release_subject_version(subject, id)
+                .is_some_and(|v| same_version(Some(v), &r.version))
+                && crate::git::approval::from_message(&m) == r.approvals
+        })
+    };
+    if recorded(release) {
+        return None;
     }
-    (tagged.status == Some(Status::Approved)
-        && release.approvals.is_empty()
-        && approvals_recorded_before(releases, release))
-    .then_some(NotCounted::NoApprover)
+    same.find(|r| recorded(r)).map(|r| r.version.clone())
+}
+
+/// Whether `a` and `b` record the same approvals (some).
+fn copies(a: &Release, b: &Release) -> bool {
+    !a.approvals.is_empty() && a.approvals == b.approvals
 }
 
 /// Which release tags [`mark_not_counted`] reads the text of.
@@ -1375,11 +1454,7 @@ fn mark(h: &mut SopHistory, reader: &mut history::TextReader, settings: &Setting
                 None => reader.at_commit(&release.commit, path)?,
             };
             let tagged = Tagged::read(&text, settings);
-            let why = why_not_counted(id, release, h, &tagged, |made| {
-                reader
-                    .blob(made)
-                    .is_some_and(|t| same_release_text(&t, &text, settings))
-            })?;
+            let why = why_not_counted(id, release, h, (&tagged, &text), settings, reader)?;
             Some(why.reason(&release.version))
         })
         .collect();
@@ -1400,6 +1475,10 @@ fn made_by_release(h: &SopHistory, id: &str, release: &Release) -> bool {
         });
     on_its_commit
         && (!release.approvals.is_empty() || !approvals_recorded_before(&h.releases, release))
+        && !h
+            .releases
+            .iter()
+            .any(|r| r.tag != release.tag && copies(r, release))
 }
 
 /// Whether a release among `releases` of an earlier version than `release`'s recorded
@@ -1417,9 +1496,10 @@ fn approvals_recorded_before(releases: &[Release], release: &Release) -> bool {
 /// commit that did not change the file, or that `HEAD` does not reach); another tag of the SOP
 /// is on the same commit or the same text; the commit it tags is the one `sop release` made
 /// for another version, or that commit of its own version is another; it records no approver
-/// though an earlier release did; it has the message and approvals of another tag; its version
-/// is higher than that of a tag on a later commit, or than `current`, the version the working
-/// copy says. A tag `sop release` made in the usual way is none of these.
+/// though an earlier release did; it has the approvals of another tag; its version is higher
+/// than that of a tag on a later commit, or lower than that of a tag on an earlier commit (the
+/// two are out of order: either may be the one made by hand), or higher than `current`, the
+/// version the working copy says. A tag `sop release` made in the usual way is none of these.
 pub fn looks_hand_made(h: &SopHistory, current: Option<&semver::Version>) -> Vec<bool> {
     let versions: Vec<Option<semver::Version>> = h
         .releases
@@ -1448,16 +1528,16 @@ pub fn looks_hand_made(h: &SopHistory, current: Option<&semver::Version>) -> Vec
                 if j == i {
                     return false;
                 }
-                let later_lower = matches!(
+                // Places are newest first: a higher version on an older commit, or a lower one
+                // on a newer commit.
+                let out_of_order = matches!(
                     (own, versions.get(j).and_then(Option::as_ref), release.place, r.place),
-                    (Some(a), Some(b), Some(pa), Some(pb)) if a > b && pa > pb
+                    (Some(a), Some(b), Some(pa), Some(pb)) if a != b && a.cmp(b) == pa.cmp(&pb)
                 );
                 r.commit == release.commit
                     || r.blob == release.blob
-                    || (!r.approvals.is_empty()
-                        && r.approvals == release.approvals
-                        && r.summary == release.summary)
-                    || later_lower
+                    || copies(r, release)
+                    || out_of_order
             });
             // The commit `sop release` made for another version, or that of this version
             // elsewhere.
@@ -1730,6 +1810,9 @@ mod tests {
         }
         fn blob(&mut self, blob: git2::Oid) -> Option<String> {
             (self.0)(blob)
+        }
+        fn message(&mut self, _commit: &str) -> Option<String> {
+            None
         }
     }
 

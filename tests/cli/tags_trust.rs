@@ -1006,3 +1006,148 @@ fn history_of_every_sop_marks_a_tag_above_the_working_copys_version() {
     );
     assert_eq!(releases_counted(&repo), 1);
 }
+
+/// SOP-0001 released by `sop release --approve` (Lena Fischer, today): 1.0.0, then 1.1.0
+/// when `twice`, each approved by the same person on the same day.
+fn released_by_sop(twice: bool) -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(PATH, &sop_text("SOP-0001", "Refunds", "procedure", "draft"));
+    repo.commit("Add");
+    let release = |version: &str, message: &str| {
+        run(
+            &repo,
+            &[
+                "release",
+                "SOP-0001",
+                "--version",
+                version,
+                "-m",
+                message,
+                "--approve",
+                "--approver",
+                "Lena Fischer",
+            ],
+            0,
+        );
+    };
+    release("1.0.0", "First");
+    if twice {
+        let edited = repo.read(PATH) + "\nA clearer step.\n";
+        repo.write(PATH, &edited);
+        repo.commit("clearer");
+        release("1.1.0", "Clearer");
+    }
+    repo
+}
+
+/// An edit nobody approved, given version 1.1.0 by hand, tagged by hand with the message
+/// (and so the approval) of the tag of 1.0.0.
+fn approval_copied() -> SopRepo {
+    let repo = released_by_sop(false);
+    let edited =
+        repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + &format!("\n{EDIT}\n");
+    repo.write(PATH, &edited);
+    repo.commit("risky change");
+    let message = repo.git(&["tag", "-l", "--format=%(contents)", TAG]);
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", message.trim_end()]);
+    repo
+}
+
+#[test]
+fn a_tag_with_the_approval_of_another_release_copied_does_not_count() {
+    let repo = approval_copied();
+    let why = "it records the approval of release 1.0.0 (the same approvers, dates and meaning), but no release commit of version 1.1.0 records that approval";
+    let (stdout, _) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(
+        stdout.contains(&format!("(not counted: {why})")),
+        "{stdout}"
+    );
+    let (stdout, _) = run(&repo, &["history", "--all", "--format", "json"], 0);
+    assert!(stdout.contains(why), "{stdout}");
+    let (page, stderr) = publish(&repo);
+    assert!(
+        stderr.contains(&format!("tag `SOP-0001/v1.1.0` is not counted as an approved release of `SOP-0001`: {why} (a tag message copied by hand?); delete the tag (`git tag -d SOP-0001/v1.1.0`)")),
+        "{stderr}"
+    );
+    let page = page.unwrap();
+    assert!(!page.contains(EDIT), "{page}");
+    // `sop diff` starts from the newest release that counts.
+    let (stdout, stderr) = run(&repo, &["diff", "SOP-0001"], 0);
+    assert!(
+        stdout.contains("from  1.0.0 (tag SOP-0001/v1.0.0)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(EDIT), "{stdout}");
+    assert!(
+        stderr.contains("this compares from 1.0.0, the newest release that counts"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn two_releases_approved_by_the_same_person_on_the_same_day_both_count() {
+    let repo = released_by_sop(true);
+    let (stdout, _) = run(&repo, &["history", "SOP-0001", "--format", "json"], 0);
+    assert!(!stdout.contains("not_counted"), "{stdout}");
+    let (stdout, _) = run(&repo, &["history", "--all", "--format", "json"], 0);
+    assert!(!stdout.contains("not_counted"), "{stdout}");
+    let (page, stderr) = publish(&repo);
+    assert!(!stderr.contains("not counted"), "{stderr}");
+    assert!(page.unwrap().contains("A clearer step."));
+}
+
+#[test]
+fn diff_says_a_moved_tag_does_not_count() {
+    let repo = released_by_sop(false);
+    let edited = repo.read(PATH) + &format!("\n{EDIT}\n");
+    repo.write(PATH, &edited);
+    repo.commit("risky change");
+    let message = repo.git(&["tag", "-l", "--format=%(contents)", TAG]);
+    repo.git(&["tag", "-f", "-a", TAG, "-m", message.trim_end()]);
+    let why = "tag `SOP-0001/v1.0.0` is not counted as a release of `SOP-0001`: the text it tags is not the text of its release commit \"SOP-0001 v1.0.0: First\"";
+    for args in [
+        &["diff", "SOP-0001"][..],
+        &["diff", "SOP-0001", "1.0.0", "HEAD~1"],
+    ] {
+        let (stdout, stderr) = run(&repo, args, 0);
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert!(
+            stdout.contains("from  1.0.0 (tag SOP-0001/v1.0.0), not counted as a release"),
+            "{args:?}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_lower_version_tagged_on_a_later_commit_does_not_count_anywhere() {
+    let repo = released_by_sop(false);
+    let edited = repo.read(PATH) + &format!("\n{EDIT}\n");
+    repo.write(PATH, &edited);
+    repo.commit("risky change");
+    repo.git(&["tag", "-a", "SOP-0000/v0.9.0", "-m", "unrelated"]);
+    repo.git(&["tag", "-a", "SOP-0001/v0.9.0", "-m", "quick fix"]);
+    let why = "the text it tags says version 1.0.0, not version 0.9.0";
+    let (one, _) = run(&repo, &["history", "SOP-0001", "--format", "json"], 0);
+    let (all, _) = run(&repo, &["history", "--all", "--format", "json"], 0);
+    for out in [&one, &all] {
+        assert!(out.contains(why), "{out}");
+        let json: serde_json::Value = serde_json::from_str(out).unwrap();
+        let h = if json.is_array() { &json[0] } else { &json };
+        let kinds: Vec<&str> = h["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["tag", "release", "commit"], "{out}");
+    }
+    let (stdout, _) = run(&repo, &["stats", "--format", "json"], 0);
+    let stats: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let counted: u64 = stats["releases_per_month"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 1, "{stdout}");
+}
