@@ -389,7 +389,7 @@ fn no_work_tree(
             what_became(git, repo, id, absent)?
         ),
         Some(format!(
-            "{help}; `sop history {id}` says where it was deleted"
+            "{help}; `sop history {id}` shows what became of its file"
         )),
     ))
 }

@@ -1,9 +1,9 @@
 //! `sop stats`: the health of the corpus, the same numbers as the site's review dashboard.
 //!
 //! JSON: the fields of [`crate::report::Stats`]: `today`, `sops`, `translations`, `unreadable`,
-//! `by_status`, `by_type`, `by_department`, `overdue`, `due_soon`, `review_date_unknown`,
-//! `stale_translations`, `median_days_since_review`, `releases_per_month`,
-//! `reviews_due_per_month`, `lint_findings_by_rule`. Counts by status, type and department are
+//! `unreadable_shown_as_release`, `by_status`, `by_type`, `by_department`, `overdue`,
+//! `due_soon`, `review_date_unknown`, `stale_translations`, `median_days_since_review`,
+//! `releases_per_month`, `reviews_due_per_month`, `lint_findings_by_rule`. Counts by status, type and department are
 //! of the working copies; review figures (`overdue`, `due_soon`, `review_date_unknown`,
 //! `median_days_since_review`, `reviews_due_per_month`) are of the published versions, as the
 //! site shows them. `review_date_unknown` counts those whose review date cannot be told (a
