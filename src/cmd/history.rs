@@ -67,16 +67,27 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let git = ctx.require_full_history(&repo, "`sop history` (it reads the history from git)")?;
     let Some(wanted) = &args.id else {
-        // The SOPs on disk that have no commit yet are added; reading file names is enough,
-        // and it overlaps the walk of the history.
-        let (files, _) = repo.walk();
-        let mut all = git.histories(&repo.settings)?;
+        // The working copies (for the titles, and the SOPs on disk that have no commit yet)
+        // are read on a thread of their own while this one walks the history.
+        let (all, (files, corpus)) = std::thread::scope(|s| {
+            let load = s.spawn(|| {
+                let (files, mut broken) = repo.walk();
+                let names: Vec<String> = files.iter().map(|p| repo.relative(p)).collect();
+                (names, repo.load_files(files, &mut broken))
+            });
+            let all = git.histories(&repo.settings);
+            (
+                all,
+                load.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            )
+        });
+        let mut all = all?;
         warn_without_tags(ctx, &all)?;
         let prefix = &repo.settings.ids;
         let known: std::collections::HashSet<String> =
             all.values().map(|h| h.path.clone()).collect();
-        for path in files {
-            let rel = repo.relative(&path);
+        for rel in files {
             if known.contains(&rel) {
                 continue;
             }
@@ -97,7 +108,6 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
             });
         }
         // Titles as the working copies give them (by id, else by path).
-        let corpus = repo.load();
         let titles: std::collections::HashMap<&str, &str> = corpus
             .originals()
             .into_iter()

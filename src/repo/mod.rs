@@ -160,7 +160,9 @@ impl Repo {
         walk_dir(self, &dir)
     }
 
-    fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
+    /// The SOPs of `files` (found by [`Repo::walk`], with the entries it could not walk in
+    /// `broken`), read over the cores.
+    pub fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
         let settings = &self.settings;
         let loaded: Vec<Result<Sop, BrokenFile>> = files
             .par_iter()
