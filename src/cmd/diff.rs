@@ -115,20 +115,22 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
             sop.id().unwrap_or(&args.id).to_string(),
             sop.path.clone(),
         ),
-        // A file that cannot be read: its committed versions can still be compared.
-        Err(_) if super::history::unreadable_file(&corpus, &repo.settings, &args.id).is_some() => {
-            absent.broken = super::history::unreadable_file(&corpus, &repo.settings, &args.id);
-            let path = absent.broken.map(|b| b.path.clone()).unwrap_or_default();
-            (None, args.id.clone(), path)
-        }
-        Err(not_found) => match super::history::deleted_sop(&git, &repo.settings, &args.id)? {
-            Some(gone) => {
-                let path = gone.path.clone();
-                absent.gone = Some(gone);
-                (None, args.id.clone(), path)
+        Err(not_found) => {
+            // A file that cannot be read: its committed versions can still be compared.
+            if let Some(b) = super::history::unreadable_file(&corpus, &repo.settings, &args.id) {
+                absent.broken = Some(b);
+                (None, args.id.clone(), b.path.clone())
+            } else {
+                match super::history::deleted_sop(&git, &repo.settings, &args.id)? {
+                    Some(gone) => {
+                        let path = gone.path.clone();
+                        absent.gone = Some(gone);
+                        (None, args.id.clone(), path)
+                    }
+                    None => return Err(not_found),
+                }
             }
-            None => return Err(not_found),
-        },
+        }
     };
     // Read once, when a release tag is judged.
     let mut history = None;
@@ -150,6 +152,7 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
         id: &id,
         path: &path,
         history: &mut history,
+        releases: None,
     };
     let from_label = uncounted(ctx, &mut judge, &from_spec, &from_text, from_label)?;
     let to_label = uncounted(ctx, &mut judge, &to_spec, &to_text, to_label)?;
@@ -198,6 +201,8 @@ struct Judge<'a> {
     id: &'a str,
     path: &'a str,
     history: &'a mut Option<SopHistory>,
+    /// The SOP's release tags when already listed, taken for its history.
+    releases: Option<Vec<Release>>,
 }
 
 impl Judge<'_> {
@@ -205,7 +210,10 @@ impl Judge<'_> {
     /// commits `sop release` made for it that `HEAD` reaches, each with the file's blob there
     /// (at its path now). Reading the whole history would cost more than the comparison.
     fn history(&mut self) -> anyhow::Result<&SopHistory> {
-        if self.history.is_none() {
+        if let Some(h) = self.history.take() {
+            return Ok(self.history.insert(h));
+        }
+        {
             let settings = &self.repo.settings;
             let mut reader = self.git.texts().reader();
             let made = self.git.release_commits()?;
@@ -225,22 +233,19 @@ impl Judge<'_> {
                     place: None,
                 })
                 .collect();
-            *self.history = Some(SopHistory {
+            let releases = match self.releases.take() {
+                Some(known) => known,
+                None => self.git.releases_of(settings, self.id)?,
+            };
+            Ok(self.history.insert(SopHistory {
                 id: Some(self.id.to_string()),
                 path: self.path.to_string(),
                 commits,
-                releases: self.git.releases_of(settings, self.id)?,
+                releases,
                 translation: None,
                 translations: Vec::new(),
                 deleted: None,
-            });
-        }
-        match self.history.as_ref() {
-            Some(h) => Ok(h),
-            None => Err(anyhow::anyhow!(
-                "the history of {} could not be read",
-                self.id
-            )),
+            }))
         }
     }
 
@@ -254,12 +259,7 @@ impl Judge<'_> {
         let text = match text {
             Some(t) => t,
             None => {
-                let path = select::release_file(h, release);
-                let got = match release.blob {
-                    Some(blob) => reader.blob(blob),
-                    None => reader.at_commit(&release.commit, path),
-                };
-                let Some(got) = got else {
+                let Some(got) = select::release_text(h, release, &mut reader) else {
                     return Ok(None);
                 };
                 read = got;
@@ -288,6 +288,9 @@ fn uncounted(
     text: &str,
     label: String,
 ) -> anyhow::Result<String> {
+    if WORK_TREE.contains(&spec.to_ascii_lowercase().as_str()) {
+        return Ok(label);
+    }
     let bare = spec.strip_prefix('v').unwrap_or(spec);
     let tag = if semver::Version::parse(bare).is_ok() {
         judge.repo.settings.tag_name(judge.id, bare)
@@ -405,15 +408,18 @@ fn default_from(
     path: &str,
     history: &mut Option<SopHistory>,
 ) -> anyhow::Result<String> {
-    let mut releases = git.releases_of(&repo.settings, id)?;
-    releases.retain(|r| semver::Version::parse(&r.version).is_ok());
-    if !releases.is_empty() {
+    let releases = git.releases_of(&repo.settings, id)?;
+    if releases
+        .iter()
+        .any(|r| semver::Version::parse(&r.version).is_ok())
+    {
         let mut judge = Judge {
             git,
             repo,
             id,
             path,
             history,
+            releases: Some(releases),
         };
         let tags = judge.history()?.releases.clone();
         let mut passed = Vec::new();
@@ -434,7 +440,7 @@ fn default_from(
                 }
             }
         }
-        let newest = releases
+        let newest = tags
             .iter()
             .filter_map(|r| semver::Version::parse(&r.version).ok())
             .max();

@@ -217,12 +217,10 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
                 (Some(id), sop.path.clone(), Some(sop.title().to_string()))
             }
             // A file that cannot be read is still there, and its commits are in git.
-            Err(_) if unreadable_file(&corpus, &repo.settings, wanted).is_some() => {
-                let b = unreadable_file(&corpus, &repo.settings, wanted);
-                unreadable = b;
-                let path = b.map(|b| b.path.clone()).unwrap_or_default();
+            Err(_) if let Some(b) = unreadable_file(&corpus, &repo.settings, wanted) => {
+                unreadable = Some(b);
                 let title = deleted_sop(&git, &repo.settings, wanted)?.and_then(|g| g.title);
-                (Some(wanted.to_string()), path, title)
+                (Some(wanted.to_string()), b.path.clone(), title)
             }
             // An SOP whose file was deleted: its release tags still hold it.
             Err(not_found) => match deleted_sop(&git, &repo.settings, wanted)? {
@@ -624,6 +622,7 @@ fn translations_of(corpus: &crate::repo::Corpus, id: &str) -> Vec<history::Trans
 fn language_name(tag: &str) -> String {
     let builtin: std::collections::BTreeMap<String, Vec<u8>> = crate::assets::builtin_dir("site")
         .into_iter()
+        .filter(|(p, _)| p.starts_with("site/i18n/"))
         .filter_map(|(p, b)| Some((p.strip_prefix("site/")?.to_string(), b.to_vec())))
         .collect();
     match crate::site::i18n::I18n::load(&builtin, &std::collections::BTreeMap::new()) {

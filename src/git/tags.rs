@@ -72,10 +72,6 @@ impl Repo {
         }))
     }
 
-    /// Every tag ref whose name (after `refs/tags/`) matches `glob`, with its target.
-    ///
-    /// # Errors
-    /// When the references cannot be read.
     /// The SOP ids that release tags name, each with the tag of its highest version: the names
     /// of the refs alone, no tag read.
     ///
@@ -108,6 +104,10 @@ impl Repo {
         Ok(newest.into_iter().map(|(id, (_, tag))| (id, tag)).collect())
     }
 
+    /// Every tag ref whose name (after `refs/tags/`) matches `glob`, with its target.
+    ///
+    /// # Errors
+    /// When the references cannot be read.
     pub(crate) fn tag_refs(&self, glob: &str) -> Result<Vec<(String, Oid)>, GitError> {
         if glob == "*"
             && let Some(refs) = list_tags(self.repo.commondir())

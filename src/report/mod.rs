@@ -325,6 +325,7 @@ pub fn stats(
         .map(|c| c.sop)
         .collect();
     let shown_as_release = stand_ins.len();
+    let translations = corpus.sops.len() - originals.len();
     originals.extend(stand_ins);
     let mut by_status = BTreeMap::new();
     let mut by_type = BTreeMap::new();
@@ -380,7 +381,7 @@ pub fn stats(
     Stats {
         today: today.to_string(),
         sops: originals.len(),
-        translations: corpus.sops.len() - (originals.len() - shown_as_release),
+        translations,
         unreadable: corpus.broken.len(),
         unreadable_shown_as_release: shown_as_release,
         by_status,

@@ -1448,11 +1448,7 @@ fn mark(h: &mut SopHistory, reader: &mut history::TextReader, settings: &Setting
             if skipped || made_by_release(h, id, release) {
                 return None;
             }
-            let path = release_file(h, release);
-            let text = match release.blob {
-                Some(blob) => reader.blob(blob)?,
-                None => reader.at_commit(&release.commit, path)?,
-            };
+            let text = release_text(h, release, reader)?;
             let tagged = Tagged::read(&text, settings);
             let why = why_not_counted(id, release, h, (&tagged, &text), settings, reader)?;
             Some(why.reason(&release.version))
@@ -1608,6 +1604,19 @@ fn change_note(e: &Entry<'_>) -> Option<String> {
             e.id
         )
     })
+}
+
+/// The text the tag of `release` holds: its blob, else the SOP's file in the commit it tags
+/// ([`release_file`]); `None` when git has neither.
+pub fn release_text(
+    history: &SopHistory,
+    release: &Release,
+    reader: &mut history::TextReader,
+) -> Option<String> {
+    match release.blob {
+        Some(blob) => reader.blob(blob),
+        None => reader.at_commit(&release.commit, release_file(history, release)),
+    }
 }
 
 /// The path of an SOP's file in the commit `release` tags (renames followed), else its path
