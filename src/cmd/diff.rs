@@ -288,14 +288,18 @@ fn uncounted(
     text: &str,
     label: String,
 ) -> anyhow::Result<String> {
-    if WORK_TREE.contains(&spec.to_ascii_lowercase().as_str()) {
-        return Ok(label);
-    }
+    // Only a version or a release tag's name can name a release tag: the work tree, `HEAD`
+    // or a commit need no judge.
     let bare = spec.strip_prefix('v').unwrap_or(spec);
     let tag = if semver::Version::parse(bare).is_ok() {
         judge.repo.settings.tag_name(judge.id, bare)
-    } else {
+    } else if crate::git::tags::TagFormat::new(&judge.repo.settings.config.release.tag_format)
+        .parse(spec)
+        .is_some_and(|(id, _)| id == judge.id)
+    {
         spec.to_string()
+    } else {
+        return Ok(label);
     };
     let Some(release) = judge
         .history()?
