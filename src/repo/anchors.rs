@@ -18,7 +18,8 @@
 //! - `docusaurus`: GitHub's rule (Docusaurus numbers headings with github-slugger too), but a
 //!   heading's explicit id is its id.
 //!
-//! A heading's explicit id (`## Step two {#step2}`, `{: #step2 }`, `{ #step2 }`) is its id under
+//! A heading's explicit id (`## Step two {#step2}`, `{: #step2 }`, `{ #step2 }`, and in MDX
+//! Docusaurus's comment `{/* #step2 */}` at the end of the heading) is its id under
 //! the rules whose renderers honour one, `mkdocs` (the `attr_list` extension; its ids are taken
 //! before any id is made from a heading's text), `kramdown` and `docusaurus` (its `headings`
 //! plugin takes the `{#id}` at the end of a heading as it is and never counts it among the ids

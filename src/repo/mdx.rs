@@ -33,6 +33,9 @@ pub(super) struct Hidden {
     pub(super) ranges: Vec<Range<usize>>,
     /// The component tags among them (opening ones).
     pub(super) components: Vec<Component>,
+    /// The id each heading's closing comment gives (`## Step two {/* #step2 */}`, Docusaurus's
+    /// form of `{#step2}` for MDX), by the start of the heading's line.
+    pub(super) ids: Vec<(usize, String)>,
 }
 
 /// The components of Docusaurus's theme, hidden even when the file does not import them (a
@@ -150,7 +153,7 @@ pub(super) fn blank(text: &str) -> Option<(String, Hidden)> {
             }
         }
         if has_comment {
-            comments(text, &in_code, &mut hidden.ranges);
+            comments(text, &in_code, &mut hidden);
         }
     }
     if hidden.ranges.is_empty() {
@@ -170,8 +173,9 @@ pub(super) fn blank(text: &str) -> Option<(String, Hidden)> {
     Some((String::from_utf8_lossy(&bytes).into_owned(), hidden))
 }
 
-/// The MDX comments `{/* … */}` of `text` outside code, added to `out`.
-fn comments(text: &str, in_code: &dyn Fn(usize) -> bool, out: &mut Vec<Range<usize>>) {
+/// The MDX comments `{/* … */}` of `text` outside code, added to `out`, with the heading ids
+/// they give.
+fn comments(text: &str, in_code: &dyn Fn(usize) -> bool, out: &mut Hidden) {
     let mut from = 0;
     while let Some(start) = text
         .get(from..)
@@ -194,10 +198,40 @@ fn comments(text: &str, in_code: &dyn Fn(usize) -> bool, out: &mut Vec<Range<usi
         if in_code(start) || crosses_code {
             from = start + 3;
         } else {
-            out.push(start..end);
+            if let Some(id) = heading_id(text, start..end) {
+                let line = text
+                    .get(..start)
+                    .and_then(|b| b.rfind('\n'))
+                    .map_or(0, |i| i + 1);
+                out.ids.push((line, id.to_string()));
+            }
+            out.ranges.push(start..end);
             from = end;
         }
     }
+}
+
+/// The id the comment at `range` gives its heading, as Docusaurus reads it: the comment ends an
+/// ATX heading's line (`## Step two {/* #step2 */}`) and its first word is `#` and the id.
+/// Any other comment (`{/* step two */}`, one in a paragraph, one followed by text) gives none.
+fn heading_id(text: &str, range: Range<usize>) -> Option<&str> {
+    let line_start = text.get(..range.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let before = text.get(line_start..range.start)?;
+    let rest = text.get(range.end..)?;
+    let after = rest.split('\n').next().unwrap_or_default();
+    let lead = before.len() - before.trim_start_matches(' ').len();
+    let heading = before.get(lead..)?;
+    let level = heading.bytes().take_while(|&b| b == b'#').count();
+    let is_heading = lead <= 3
+        && (1..=6).contains(&level)
+        && heading[level..].starts_with([' ', '\t'])
+        && !heading[level..].trim().is_empty();
+    if !is_heading || !after.trim().is_empty() {
+        return None;
+    }
+    let inner = text.get(range.start + 3..range.end - 3)?;
+    let first = inner.split_whitespace().next()?;
+    first.strip_prefix('#').filter(|id| !id.is_empty())
 }
 
 /// Where `text` has code blocks and code spans.
@@ -636,6 +670,25 @@ mod tests {
         // Never closed in prose: the `*/}` inside a later code block does not close it.
         let md = "Step {/* unclosed.\n\n```\nrun */}\n```\n\nLast step.\n";
         assert_eq!(shown(md), md);
+    }
+
+    #[test]
+    fn a_comment_that_ends_a_heading_gives_its_id_as_docusaurus_reads_it() {
+        let ids = |md: &str| blank(md).map(|(_, h)| h.ids).unwrap_or_default();
+        let md = "# Title\n\n## Step two {/* #step2 */}\n\n### Three {/*#s3 extra words*/}  \r\n";
+        assert_eq!(ids(md), [(9, "step2".to_string()), (37, "s3".to_string())]);
+        for md in [
+            "## Step two {/* step2 */}\n",
+            "## Step two {/* # */}\n",
+            "## Step two {/* #step2 */} and more\n",
+            "Paragraph {/* #step2 */}\n",
+            "##Step {/* #step2 */}\n",
+            "## {/* #step2 */}\n",
+            "    ## Code {/* #step2 */}\n",
+            "```\n## Step {/* #step2 */}\n```\n",
+        ] {
+            assert_eq!(ids(md), [], "{md:?}");
+        }
     }
 
     #[test]

@@ -83,7 +83,8 @@ pub struct Prepared<'a> {
     lines: Vec<(usize, usize, usize)>,
     /// The marker lines, by their start in `text`.
     markers: Vec<(usize, Marker)>,
-    /// The `#id` of each attribute list that ends a line, by the line's start in `text`.
+    /// The `#id` of each attribute list that ends a line, and of each MDX comment that ends a
+    /// heading (`{/* #id */}`), by the line's start in `text`.
     ids: Vec<(usize, String)>,
     /// What is not content (MDX: ESM, comments, component tags), in the original's offsets.
     hidden: Vec<std::ops::Range<usize>>,
@@ -171,6 +172,11 @@ pub fn prepare(md: &str) -> Prepared<'_> {
         p.hidden = ranges;
         p.components = components;
         p.text = Cow::Owned(text);
+        if !hidden.ids.is_empty() {
+            p.ids.extend(hidden.ids);
+            p.ids.sort_by_key(|l| l.0);
+            p.ids.dedup_by_key(|l| l.0);
+        }
     }
     p
 }

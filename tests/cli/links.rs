@@ -322,6 +322,45 @@ fn docusaurus_anchors_honour_the_explicit_id_and_make_the_rest_as_github() {
     }
 }
 
+/// Docusaurus 3's form of an explicit id for MDX, `## Long heading {/* #short */}` (its own
+/// documentation is written so): `#short` is the heading's id, and the page shows neither the
+/// comment nor its words. A comment that is not an id (`{/* note */}`) leaves the words' id.
+#[test]
+fn docusaurus_anchors_honour_the_id_in_a_closing_comment() {
+    let repo = repo(
+        "[links]\nanchors = \"docusaurus\"\n",
+        "- [other](../b/SOP-0002-second.md#short)\n- [words](../b/SOP-0002-second.md#long-heading)\n- [noted](../b/SOP-0002-second.md#plain-heading)\n- [not an id](../b/SOP-0002-second.md#note)",
+        "sops/b/SOP-0002-second.md",
+        "## Long heading {/* #short */}\n\nText.\n\n## Plain heading {/* note */}\n\nMore.",
+    );
+    let found = link_findings(&repo);
+    let rules: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.1)).collect();
+    assert_eq!(
+        rules,
+        [
+            ("anchor-broken", line_of(&repo, "[words]")),
+            ("anchor-broken", line_of(&repo, "[not an id]")),
+        ],
+        "{found:#?}"
+    );
+    let site = publish(&repo);
+    let second = page(&site, "sops/SOP-0002.html");
+    assert!(
+        second.contains("<h2 id=\"short\">Long heading<a"),
+        "{second}"
+    );
+    assert!(
+        second.contains("<h2 id=\"plain-heading\">Plain heading<a"),
+        "{second}"
+    );
+    assert!(
+        !second.contains("{/*") && !second.contains("note */"),
+        "{second}"
+    );
+    let first = page(&site, "sops/SOP-0001.html");
+    assert!(first.contains("SOP-0002.html#short\""), "{first}");
+}
+
 #[test]
 fn gitlab_anchors_collapse_hyphens() {
     let repo = repo(
