@@ -166,8 +166,9 @@ impl FrontMatter {
 }
 
 /// [`parse`] without the YAML parser, for a block of plain lines only: top-level `key: value`
-/// lines whose values are one-line plain text (no quotes, comments, anchors, aliases, tags,
-/// flow or block scalars, continuation lines), `key:` lines with nothing or with `- item`
+/// lines whose values are one-line plain text, text in quotes without quotes or escapes
+/// inside, or `[a, b]` lists of plain text (no comments, anchors, aliases, tags, block
+/// scalars, continuation lines), `key:` lines with nothing or with `- item`
 /// lines of such text under them, and empty lines. `None` for anything else (a tab, a carriage
 /// return, a repeated key…): then [`parse`] reads it. When it gives fields, they are the ones
 /// [`parse`] gives (keys, values, list items); the spans are those of the key and value as
@@ -245,10 +246,8 @@ pub fn parse_plain(text: &str, yaml: Span) -> Option<FrontMatter> {
         let value_span = Span::new(value_at, value_at + value.len());
         let value = if is_null(value, ScalarStyle::Plain) {
             Value::Null
-        } else if is_plain_text(value) {
-            Value::Text(value.to_string())
         } else {
-            return None;
+            plain_value(value, value_at)?
         };
         front.fields.push(Field {
             key: key.to_string(),
@@ -261,6 +260,44 @@ pub fn parse_plain(text: &str, yaml: Span) -> Option<FrontMatter> {
         close_plain(&mut front, done)?;
     }
     Some(front)
+}
+
+/// The value of a `key: value` line of [`parse_plain`] (`value` trimmed, at `at` in the file):
+/// plain text, text in quotes with no quote or backslash inside, or a list of plain texts in
+/// brackets (`[a, b]`). `None` for any other.
+fn plain_value(value: &str, at: usize) -> Option<Value> {
+    let quoted = |quote: char| {
+        let inner = value.strip_prefix(quote)?.strip_suffix(quote)?;
+        let simple = !inner.contains(['"', '\'', '\\'])
+            && inner.chars().all(|c| c == ' ' || is_printable(c));
+        simple.then(|| Value::Text(inner.to_string()))
+    };
+    match value.chars().next()? {
+        '"' => quoted('"'),
+        '\'' => quoted('\''),
+        '[' => {
+            let inner = value.strip_prefix('[')?.strip_suffix(']')?;
+            let mut items = Vec::new();
+            if inner.trim_matches(' ').is_empty() {
+                return Some(Value::List(items));
+            }
+            let mut from = at + 1;
+            for part in inner.split(',') {
+                let text = part.trim_matches(' ');
+                let start = from + (part.len() - part.trim_start_matches(' ').len());
+                from += part.len() + 1;
+                if !is_plain_text(text) || text.contains([':', '[', ']', '{', '}', '#']) {
+                    return None;
+                }
+                items.push(Item {
+                    text: Some(text.to_string()),
+                    span: Span::new(start, start + text.len()),
+                });
+            }
+            Some(Value::List(items))
+        }
+        _ => is_plain_text(value).then(|| Value::Text(value.to_string())),
+    }
 }
 
 /// The field of a `key:` line of [`parse_plain`]: its list, or no value.
@@ -302,18 +339,20 @@ fn is_plain_text(value: &str) -> bool {
         && !value.contains(" #")
         && !value.ends_with(':')
         && !is_null(value, ScalarStyle::Plain)
-        && value.chars().all(|c| {
-            if c.is_ascii() {
-                c == ' ' || c.is_ascii_graphic()
-            } else {
-                !(c.is_whitespace() || c.is_control() || c == '\u{feff}' || is_odd(c))
-            }
-        })
+        && value.chars().all(|c| c == ' ' || is_printable(c))
 }
 
-/// Characters YAML does not take as printable, or that Unicode keeps for no character.
-fn is_odd(c: char) -> bool {
-    matches!(c, '\u{fffe}' | '\u{ffff}') || ('\u{e000}'..='\u{f8ff}').contains(&c)
+/// Whether `c` is a printable character other than a space: ASCII, or beyond it a character
+/// that is no space, control, byte-order mark, private-use or non-character.
+fn is_printable(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_graphic()
+    } else {
+        !(c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+            || ('\u{e000}'..='\u{f8ff}').contains(&c))
+    }
 }
 
 /// Parse the YAML of `text` at `yaml` into fields with byte spans into `text`.
@@ -769,14 +808,20 @@ mod tests {
 
     #[test]
     fn plain_lines_read_as_the_yaml_parser_reads_them() {
-        let text = "---\nid: SOP-0001\ntitle:  Größe – Ünïcode (v2), don't  \nversion: 1.0\nowner:\n\ntags:\n  - a b\n  - c\napprovers:\n- x\nnext_review: ~\n---\n# Body\n";
+        let text = "---\nid: SOP-0001\ntitle:  Größe – Ünïcode (v2), don't  \nversion: 1.0\nowner:\n\ntags:\n  - a b\n  - c\napprovers:\n- x\nnext_review: ~\ntype: \"  spaced # not a comment \"\nstatus: 'null'\nsupersedes: [ SOP-0002,SOP-0003 , x y ]\nlanguage: []\ndepartment: \"\"\n---\n# Body\n";
         let fm = parse_plain(text, split(text).yaml.unwrap_or_default()).unwrap();
         let full = parse_str(text);
         assert!(full.problems.is_empty());
         let key_value = |fm: &FrontMatter| {
             fm.fields
                 .iter()
-                .map(|f| (f.key.clone(), f.value.clone(), at(text, f.key_span).to_string()))
+                .map(|f| {
+                    (
+                        f.key.clone(),
+                        f.value.clone(),
+                        at(text, f.key_span).to_string(),
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(key_value(&fm), key_value(&full));
@@ -788,8 +833,6 @@ mod tests {
     #[test]
     fn anything_but_plain_lines_is_left_to_the_yaml_parser() {
         for text in [
-            "---\ntitle: \"Quoted\"\n---\n",
-            "---\ntitle: 'Quoted'\n---\n",
             "---\ntitle: A # comment\n---\n",
             "---\ntitle: |\n  Block\n---\n",
             "---\ntitle: >\n  Folded\n---\n",
@@ -800,7 +843,12 @@ mod tests {
             "---\ntitle: &a A\nid: *a\n---\n",
             "---\ntitle: !!str A\n---\n",
             "---\ntitle: {x}\n---\n",
-            "---\ntitle: [a, b]\n---\n",
+            "---\ntitle: [a, [b]]\n---\n",
+            "---\ntitle: [a: b]\n---\n",
+            "---\ntitle: \"A \\\" B\"\n---\n",
+            "---\ntitle: 'It''s'\n---\n",
+            "---\ntitle: \"A\" B\n---\n",
+            "---\ntags: [a, ~]\n---\n",
             "---\ntitle: a: b\n---\n",
             "---\n  title: Indented\n---\n",
             "---\n- a\n---\n",
@@ -898,6 +946,9 @@ mod props {
                     "[a-z_]{1,8}: [ -~äö–]{0,16}",
                     "[a-z_]{1,8}:",
                     "[a-z_]{1,8}:[ -~]{0,6}",
+                    "[a-z_]{1,8}: \"[ -~é]{0,10}\"[ -~]{0,2}",
+                    "[a-z_]{1,8}: '[ -~é]{0,10}'[ -~]{0,2}",
+                    "[a-z_]{1,8}: \\[[ -~é]{0,14}\\][ -~]{0,2}",
                     " {0,3}- [ -~é]{0,10}",
                     " {0,3}-",
                     "[ -~]{0,12}",
