@@ -334,12 +334,27 @@ fn is_plain_text(value: &str) -> bool {
     let first_ok = first.is_ascii_alphanumeric()
         || matches!(first, '<' | '(' | '.' | '/' | '_' | '+' | '$')
         || !first.is_ascii();
-    first_ok
-        && !value.contains(": ")
-        && !value.contains(" #")
-        && !value.ends_with(':')
-        && !is_null(value, ScalarStyle::Plain)
-        && value.chars().all(|c| c == ' ' || is_printable(c))
+    if !first_ok || value.ends_with(':') || is_null(value, ScalarStyle::Plain) {
+        return false;
+    }
+    // One pass over the bytes: `: ` and ` #` end or break a plain scalar.
+    let bytes = value.as_bytes();
+    let mut ascii = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        let next = bytes.get(i + 1).copied();
+        match b {
+            b':' if next == Some(b' ') => return false,
+            b' ' if next == Some(b'#') => return false,
+            b' ' => {}
+            _ if b.is_ascii() => {
+                if !b.is_ascii_graphic() {
+                    return false;
+                }
+            }
+            _ => ascii = false,
+        }
+    }
+    ascii || value.chars().all(|c| c == ' ' || is_printable(c))
 }
 
 /// Whether `c` is a printable character other than a space: ASCII, or beyond it a character

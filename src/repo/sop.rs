@@ -134,24 +134,26 @@ pub struct Glance {
 impl Glance {
     /// Read `text`, the contents of the file at `path`, as the repository of `settings` reads it.
     pub fn read(path: String, text: &str, settings: &Settings) -> Glance {
-        let split = front_matter::split(text);
-        let meta = split
-            .yaml
-            .map(|yaml| {
-                front_matter::parse_plain(text, yaml)
-                    .unwrap_or_else(|| front_matter::parse(text, yaml))
-            })
-            .map(|fm| Meta::from_front_matter(&fm, &settings.keys))
-            .unwrap_or_default();
+        let fm = front_matter::split(text).yaml.map(|yaml| {
+            front_matter::parse_plain(text, yaml).unwrap_or_else(|| front_matter::parse(text, yaml))
+        });
+        // As `Meta::from_front_matter` reads a text key.
+        let value = |key: &str| {
+            settings
+                .keys
+                .field(fm.as_ref()?, key)
+                .and_then(|f| match &f.value {
+                    Value::Text(t) if !t.trim().is_empty() => Some(t.trim()),
+                    _ => None,
+                })
+        };
         let name = path.rsplit('/').next().unwrap_or(&path);
         let file_name = FileName::parse(name, &settings.ids);
         Glance {
-            id: meta.id.map(|s| s.value).or(file_name.id),
-            title: meta.title.map_or(file_name.slug, |s| s.value),
-            version: meta
-                .version
-                .and_then(|v| semver::Version::parse(&v.value).ok()),
-            translation: meta.translation_of.is_some() || file_name.language.is_some(),
+            id: value("id").map(str::to_string).or(file_name.id),
+            title: value("title").map_or(file_name.slug, str::to_string),
+            version: value("version").and_then(|v| semver::Version::parse(v).ok()),
+            translation: value("translation_of").is_some() || file_name.language.is_some(),
             path,
         }
     }
