@@ -179,9 +179,7 @@ pub fn parse_plain(text: &str, yaml: Span) -> Option<FrontMatter> {
         span: yaml,
         ..FrontMatter::default()
     };
-    // The key whose value is still open (`key:` with nothing after it), its items, and
-    // the indent of those items.
-    let mut open: Option<(String, Span, usize, Vec<Item>, Option<usize>)> = None;
+    let mut open: Option<OpenKey> = None;
     let mut at = yaml.start;
     for line in slice.split_inclusive('\n') {
         let start = at;
@@ -196,7 +194,11 @@ pub fn parse_plain(text: &str, yaml: Span) -> Option<FrontMatter> {
         let indent = body.len() - body.trim_start_matches(' ').len();
         let rest = &body[indent..];
         if let Some(item) = rest.strip_prefix("- ") {
-            let (_, _, _, items, item_indent) = open.as_mut()?;
+            let OpenKey {
+                items,
+                indent: item_indent,
+                ..
+            } = open.as_mut()?;
             if *item_indent.get_or_insert(indent) != indent {
                 return None;
             }
@@ -240,7 +242,13 @@ pub fn parse_plain(text: &str, yaml: Span) -> Option<FrontMatter> {
         let value_at = colon + (after.len() - value.len());
         let value = value.trim_end_matches(' ');
         if value.is_empty() {
-            open = Some((key.to_string(), key_span, colon, Vec::new(), None));
+            open = Some(OpenKey {
+                key: key.to_string(),
+                key_span,
+                colon,
+                items: Vec::new(),
+                indent: None,
+            });
             continue;
         }
         let value_span = Span::new(value_at, value_at + value.len());
@@ -300,10 +308,28 @@ fn plain_value(value: &str, at: usize) -> Option<Value> {
     }
 }
 
+/// A `key:` line of [`parse_plain`] with nothing after it: a list may follow.
+struct OpenKey {
+    key: String,
+    key_span: Span,
+    /// Just after the colon.
+    colon: usize,
+    /// The `- item` lines read so far.
+    items: Vec<Item>,
+    /// Their indent, once one is read.
+    indent: Option<usize>,
+}
+
 /// The field of a `key:` line of [`parse_plain`]: its list, or no value.
 fn close_plain(
     front: &mut FrontMatter,
-    (key, key_span, colon, items, _): (String, Span, usize, Vec<Item>, Option<usize>),
+    OpenKey {
+        key,
+        key_span,
+        colon,
+        items,
+        ..
+    }: OpenKey,
 ) -> Option<()> {
     if front.fields.iter().any(|f| f.key == key) {
         return None;
