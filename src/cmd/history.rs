@@ -67,13 +67,14 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let git = ctx.require_full_history(&repo, "`sop history` (it reads the history from git)")?;
     let Some(wanted) = &args.id else {
-        // The working copies (for the titles, and the SOPs on disk that have no commit yet)
-        // are read on a thread of their own while this one walks the history.
-        let (all, (files, corpus)) = std::thread::scope(|s| {
+        // The working copies (for the titles and versions, and the SOPs on disk that have no
+        // commit yet) are read on a thread of their own while this one walks the history: only
+        // their ids, titles and versions.
+        let (all, (files, glances)) = std::thread::scope(|s| {
             let load = s.spawn(|| {
-                let (files, mut broken) = repo.walk();
+                let (files, _) = repo.walk();
                 let names: Vec<String> = files.iter().map(|p| repo.relative(p)).collect();
-                (names, repo.load_files(files, &mut broken))
+                (names, repo.glance_files(&files))
             });
             let all = git.histories(&repo.settings);
             (
@@ -107,11 +108,21 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
                 deleted: None,
             });
         }
+        // The SOPs of the work tree, as `Corpus::originals` orders them.
+        let mut originals: Vec<&crate::repo::Glance> =
+            glances.iter().filter(|g| !g.translation).collect();
+        originals.sort_by(|a, b| a.id.cmp(&b.id).then(a.path.cmp(&b.path)));
         // Titles as the working copies give them (by id, else by path).
-        let titles: std::collections::HashMap<&str, &str> = corpus
-            .originals()
-            .into_iter()
-            .flat_map(|s| [s.id().unwrap_or(&s.path), s.path.as_str()].map(|k| (k, s.title())))
+        let titles: std::collections::HashMap<&str, &str> = originals
+            .iter()
+            .flat_map(|g| {
+                [g.id.as_deref().unwrap_or(&g.path), g.path.as_str()].map(|k| (k, g.title.as_str()))
+            })
+            .collect();
+        // The version each says, by id, as `current_versions` gives it.
+        let versions: std::collections::HashMap<String, semver::Version> = originals
+            .iter()
+            .filter_map(|g| Some((g.id.clone()?, g.version.clone()?)))
             .collect();
         let title_of = |h: &SopHistory| {
             h.id.as_deref()
@@ -123,7 +134,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
             all.values_mut().collect(),
             &git.texts(),
             &repo.settings,
-            select::Check::Suspect(&current_versions(&corpus)),
+            select::Check::Suspect(&versions),
         );
         all.values_mut().for_each(show_not_counted);
         let mut list: Vec<&SopHistory> = all.values().collect();

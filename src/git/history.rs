@@ -29,7 +29,7 @@ use super::follow::{Followed, Follower, Touches};
 use super::graph::Graph;
 use super::object::is_blob_mode;
 use super::reader::Reader;
-use super::tags::read_tags;
+use super::tags::{list_tags, read_tags};
 use super::{GitError, Repo, format_date};
 use crate::repo::Settings;
 use crate::repo::sop::FileName;
@@ -278,13 +278,18 @@ impl Repo {
         let folder = sops_folder(self, settings);
         let objects = self.objects().clone();
         let shallow = self.shallow_edges();
-        let refs = self.tag_refs("*")?;
+        // The tag refs are listed beside the walk too: thousands of loose ref files take a
+        // while to open. libgit2 lists them after it when they cannot be read that way.
+        let common = self.repo.commondir().to_path_buf();
         let (graph, tags) = rayon::join(
             || Graph::walk(&mut objects.reader(), head_id, &shallow),
-            || read_tags(&objects, settings, &refs),
+            || list_tags(&common).map(|refs| read_tags(&objects, settings, &refs)),
         );
         let graph = graph?;
-        let mut releases = tags?;
+        let mut releases = match tags {
+            Some(tags) => tags?,
+            None => read_tags(&objects, settings, &self.tag_refs("*")?)?,
+        };
 
         let region = Region::under(&folder);
         let changes = diff_all(&objects, &graph, &region)?;

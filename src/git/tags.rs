@@ -193,7 +193,7 @@ pub(super) fn read_tags(
 /// directly: libgit2 stats each loose ref several times, which dominates with thousands of
 /// tags. `None` (let libgit2 do it) for anything unusual: a reftable, a symbolic tag ref, an
 /// unreadable or malformed file.
-fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
+pub(super) fn list_tags(common_dir: &Path) -> Option<Vec<(String, Oid)>> {
     if common_dir.join("reftable").exists() {
         return None;
     }

@@ -165,6 +165,237 @@ impl FrontMatter {
     }
 }
 
+/// [`parse`] without the YAML parser, for a block of plain lines only: top-level `key: value`
+/// lines whose values are one-line plain text, text in quotes without quotes or escapes
+/// inside, or `[a, b]` lists of plain text (no comments, anchors, aliases, tags, block
+/// scalars, continuation lines), `key:` lines with nothing or with `- item`
+/// lines of such text under them, and empty lines. `None` for anything else (a tab, a carriage
+/// return, a repeated key…): then [`parse`] reads it. When it gives fields, they are the ones
+/// [`parse`] gives (keys, values, list items); the spans are those of the key and value as
+/// written, and a `key:` with nothing has an empty value span just after its colon.
+pub fn parse_plain(text: &str, yaml: Span) -> Option<FrontMatter> {
+    let slice = text.get(yaml.start..yaml.end)?;
+    let mut front = FrontMatter {
+        span: yaml,
+        ..FrontMatter::default()
+    };
+    let mut open: Option<OpenKey> = None;
+    let mut at = yaml.start;
+    for line in slice.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if body.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return None;
+        }
+        if body.is_empty() {
+            continue;
+        }
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let rest = &body[indent..];
+        if let Some(item) = rest.strip_prefix("- ") {
+            let OpenKey {
+                items,
+                indent: item_indent,
+                ..
+            } = open.as_mut()?;
+            if *item_indent.get_or_insert(indent) != indent {
+                return None;
+            }
+            let value = item.trim_start_matches(' ');
+            let value_at = start + (body.len() - value.len());
+            let value = value.trim_end_matches(' ');
+            if !is_plain_text(value) {
+                return None;
+            }
+            items.push(Item {
+                text: Some(value.to_string()),
+                span: Span::new(value_at, value_at + value.len()),
+            });
+            continue;
+        }
+        if indent > 0 {
+            return None;
+        }
+        let (key, after) = body.split_once(':')?;
+        if key.is_empty()
+            || key.len() > 64
+            || key.starts_with('-')
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return None;
+        }
+        if let Some(done) = open.take() {
+            close_plain(&mut front, done)?;
+        }
+        if front.fields.iter().any(|f| f.key == key) {
+            return None;
+        }
+        let key_span = Span::new(start, start + key.len());
+        let colon = start + key.len() + 1;
+        if !(after.is_empty() || after.starts_with(' ')) {
+            return None;
+        }
+        let value = after.trim_start_matches(' ');
+        let value_at = colon + (after.len() - value.len());
+        let value = value.trim_end_matches(' ');
+        if value.is_empty() {
+            open = Some(OpenKey {
+                key: key.to_string(),
+                key_span,
+                colon,
+                items: Vec::new(),
+                indent: None,
+            });
+            continue;
+        }
+        let value_span = Span::new(value_at, value_at + value.len());
+        let value = if is_null(value, ScalarStyle::Plain) {
+            Value::Null
+        } else {
+            plain_value(value, value_at)?
+        };
+        front.fields.push(Field {
+            key: key.to_string(),
+            key_span,
+            value,
+            value_span,
+        });
+    }
+    if let Some(done) = open.take() {
+        close_plain(&mut front, done)?;
+    }
+    Some(front)
+}
+
+/// The value of a `key: value` line of [`parse_plain`] (`value` trimmed, at `at` in the file):
+/// plain text, text in quotes with no quote or backslash inside, or a list of plain texts in
+/// brackets (`[a, b]`). `None` for any other.
+fn plain_value(value: &str, at: usize) -> Option<Value> {
+    let quoted = |quote: char| {
+        let inner = value.strip_prefix(quote)?.strip_suffix(quote)?;
+        let simple = !inner.contains(['"', '\'', '\\'])
+            && inner.chars().all(|c| c == ' ' || is_printable(c));
+        simple.then(|| Value::Text(inner.to_string()))
+    };
+    match value.chars().next()? {
+        '"' => quoted('"'),
+        '\'' => quoted('\''),
+        '[' => {
+            let inner = value.strip_prefix('[')?.strip_suffix(']')?;
+            let mut items = Vec::new();
+            if inner.trim_matches(' ').is_empty() {
+                return Some(Value::List(items));
+            }
+            let mut from = at + 1;
+            for part in inner.split(',') {
+                let text = part.trim_matches(' ');
+                let start = from + (part.len() - part.trim_start_matches(' ').len());
+                from += part.len() + 1;
+                if !is_plain_text(text) || text.contains([':', '[', ']', '{', '}', '#']) {
+                    return None;
+                }
+                items.push(Item {
+                    text: Some(text.to_string()),
+                    span: Span::new(start, start + text.len()),
+                });
+            }
+            Some(Value::List(items))
+        }
+        _ => is_plain_text(value).then(|| Value::Text(value.to_string())),
+    }
+}
+
+/// A `key:` line of [`parse_plain`] with nothing after it: a list may follow.
+struct OpenKey {
+    key: String,
+    key_span: Span,
+    /// Just after the colon.
+    colon: usize,
+    /// The `- item` lines read so far.
+    items: Vec<Item>,
+    /// Their indent, once one is read.
+    indent: Option<usize>,
+}
+
+/// The field of a `key:` line of [`parse_plain`]: its list, or no value.
+fn close_plain(
+    front: &mut FrontMatter,
+    OpenKey {
+        key,
+        key_span,
+        colon,
+        items,
+        ..
+    }: OpenKey,
+) -> Option<()> {
+    if front.fields.iter().any(|f| f.key == key) {
+        return None;
+    }
+    let (value, value_span) = match (items.first(), items.last()) {
+        (Some(first), Some(last)) => {
+            let span = Span::new(first.span.start, last.span.end);
+            (Value::List(items), span)
+        }
+        _ => (Value::Null, Span::empty(colon)),
+    };
+    front.fields.push(Field {
+        key,
+        key_span,
+        value,
+        value_span,
+    });
+    Some(())
+}
+
+/// Whether `value` (trimmed, on one line) is text YAML reads as written, as a plain scalar:
+/// it starts with a letter, a digit or one of `<(./_+$`, and has no `: `, ` #`, final `:`,
+/// nor a character that is not printable.
+fn is_plain_text(value: &str) -> bool {
+    let Some(first) = value.chars().next() else {
+        return false;
+    };
+    let first_ok = first.is_ascii_alphanumeric()
+        || matches!(first, '<' | '(' | '.' | '/' | '_' | '+' | '$')
+        || !first.is_ascii();
+    if !first_ok || value.ends_with(':') || is_null(value, ScalarStyle::Plain) {
+        return false;
+    }
+    // One pass over the bytes: `: ` and ` #` end or break a plain scalar.
+    let bytes = value.as_bytes();
+    let mut ascii = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        let next = bytes.get(i + 1).copied();
+        match b {
+            b':' if next == Some(b' ') => return false,
+            b' ' if next == Some(b'#') => return false,
+            b' ' => {}
+            _ if b.is_ascii() => {
+                if !b.is_ascii_graphic() {
+                    return false;
+                }
+            }
+            _ => ascii = false,
+        }
+    }
+    ascii || value.chars().all(|c| c == ' ' || is_printable(c))
+}
+
+/// Whether `c` is a printable character other than a space: ASCII, or beyond it a character
+/// that is no space, control, byte-order mark, private-use or non-character.
+fn is_printable(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_graphic()
+    } else {
+        !(c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+            || ('\u{e000}'..='\u{f8ff}').contains(&c))
+    }
+}
+
 /// Parse the YAML of `text` at `yaml` into fields with byte spans into `text`.
 ///
 /// The YAML is read as a stream of parser events, straight into fields: no node tree is built,
@@ -609,6 +840,69 @@ mod tests {
         let fm = parse_str("---\n- a\n- b\n---\n");
         assert_eq!(fm.problems[0].kind, YamlProblemKind::NotAMapping);
     }
+
+    /// The fields of `text`'s front matter as `parse_plain` gives them, when it reads it.
+    fn plain_fields(text: &str) -> Option<Vec<(String, Value)>> {
+        let fm = parse_plain(text, split(text).yaml?)?;
+        Some(fm.fields.into_iter().map(|f| (f.key, f.value)).collect())
+    }
+
+    #[test]
+    fn plain_lines_read_as_the_yaml_parser_reads_them() {
+        let text = "---\nid: SOP-0001\ntitle:  Größe – Ünïcode (v2), don't  \nversion: 1.0\nowner:\n\ntags:\n  - a b\n  - c\napprovers:\n- x\nnext_review: ~\ntype: \"  spaced # not a comment \"\nstatus: 'null'\nsupersedes: [ SOP-0002,SOP-0003 , x y ]\nlanguage: []\ndepartment: \"\"\n---\n# Body\n";
+        let fm = parse_plain(text, split(text).yaml.unwrap_or_default()).unwrap();
+        let full = parse_str(text);
+        assert!(full.problems.is_empty());
+        let key_value = |fm: &FrontMatter| {
+            fm.fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.key.clone(),
+                        f.value.clone(),
+                        at(text, f.key_span).to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(key_value(&fm), key_value(&full));
+        let title = fm.get("title").unwrap();
+        assert_eq!(at(text, title.value_span), "Größe – Ünïcode (v2), don't");
+        assert_eq!(title.value_span, full.get("title").unwrap().value_span);
+    }
+
+    #[test]
+    fn anything_but_plain_lines_is_left_to_the_yaml_parser() {
+        for text in [
+            "---\ntitle: A # comment\n---\n",
+            "---\ntitle: |\n  Block\n---\n",
+            "---\ntitle: >\n  Folded\n---\n",
+            "---\ntitle: Two\n  lines\n---\n",
+            "---\ntitle: A\ntitle: B\n---\n",
+            "---\ntitle: A\r\nid: SOP-0001\r\n---\r\n",
+            "---\ntitle:\tA\n---\n",
+            "---\ntitle: &a A\nid: *a\n---\n",
+            "---\ntitle: !!str A\n---\n",
+            "---\ntitle: {x}\n---\n",
+            "---\ntitle: [a, [b]]\n---\n",
+            "---\ntitle: [a: b]\n---\n",
+            "---\ntitle: \"A \\\" B\"\n---\n",
+            "---\ntitle: 'It''s'\n---\n",
+            "---\ntitle: \"A\" B\n---\n",
+            "---\ntags: [a, ~]\n---\n",
+            "---\ntitle: a: b\n---\n",
+            "---\n  title: Indented\n---\n",
+            "---\n- a\n---\n",
+            "---\ntitle:A\n---\n",
+            "---\ntags:\n  - a\n    - b\n---\n",
+            "---\ntags:\n  - \"a\"\n---\n",
+            "---\n\"title\": A\n---\n",
+            "---\ntitle: -A\n---\n",
+            "---\ntitle: A\u{a0}B\n---\n",
+        ] {
+            assert_eq!(plain_fields(text), None, "{text:?}");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -684,6 +978,36 @@ mod props {
             let mut text = String::from("---\n");
             text.push_str(&lines.join("\n"));
             check(&text);
+        }
+
+        #[test]
+        fn plain_lines_read_as_the_yaml_parser_reads_them(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    "[a-z_]{1,8}: [ -~äö–]{0,16}",
+                    "[a-z_]{1,8}:",
+                    "[a-z_]{1,8}:[ -~]{0,6}",
+                    "[a-z_]{1,8}: \"[ -~é]{0,10}\"[ -~]{0,2}",
+                    "[a-z_]{1,8}: '[ -~é]{0,10}'[ -~]{0,2}",
+                    "[a-z_]{1,8}: \\[[ -~é]{0,14}\\][ -~]{0,2}",
+                    " {0,3}- [ -~é]{0,10}",
+                    " {0,3}-",
+                    "[ -~]{0,12}",
+                    Just(String::new()),
+                ],
+                0..12,
+            )
+        ) {
+            let text = format!("---\n{}\n---\nbody\n", lines.join("\n"));
+            let yaml = split(&text).yaml.unwrap_or_default();
+            if let Some(plain) = parse_plain(&text, yaml) {
+                let full = parse(&text, yaml);
+                prop_assert!(full.problems.is_empty(), "{:?}: {:?}", text, full.problems);
+                let fields = |fm: &FrontMatter| {
+                    fm.fields.iter().map(|f| (f.key.clone(), f.value.clone(), f.key_span)).collect::<Vec<_>>()
+                };
+                prop_assert_eq!(fields(&plain), fields(&full), "{:?}", text);
+            }
         }
 
         #[test]

@@ -36,7 +36,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use config::{ConfigError, Settings, SopType};
-pub use sop::{NoReviewDate, Sop, Status};
+pub use sop::{Glance, NoReviewDate, Sop, Status};
 pub use source::{SourceFile, Span};
 pub use walk::escape;
 use walk::walk_dir;
@@ -160,6 +160,17 @@ impl Repo {
         walk_dir(self, &dir)
     }
 
+    /// The id, title, version and translation of each SOP of `files` (found by [`Repo::walk`])
+    /// that [`Repo::load_files`] would load, read over the cores, in the order of `files`.
+    pub fn glance_files(&self, files: &[PathBuf]) -> Vec<Glance> {
+        let settings = &self.settings;
+        let read: Vec<Option<Glance>> = files
+            .par_iter()
+            .map(|path| glance_file(path, self.relative(path), settings))
+            .collect();
+        read.into_iter().flatten().collect()
+    }
+
     /// The SOPs of `files` (found by [`Repo::walk`], with the entries it could not walk in
     /// `broken`), read over the cores.
     pub fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
@@ -227,6 +238,17 @@ pub fn load_file(path: &Path, rel: String, settings: &Settings) -> Result<Sop, B
     let bytes = std::fs::read(path).map_err(|e| fail(FileProblem::Unreadable(io_reason(&e))))?;
     let text = decode(bytes).map_err(fail)?;
     Ok(Sop::parse_in(rel, text, settings))
+}
+
+/// [`load_file`], reading only what a [`Glance`] needs; `None` for a file [`load_file`] would
+/// find broken.
+fn glance_file(path: &Path, rel: String, settings: &Settings) -> Option<Glance> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let text = decode(std::fs::read(path).ok()?).ok()?;
+    Some(Glance::read(rel, &text, settings))
 }
 
 /// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8 (a leading

@@ -113,6 +113,52 @@ impl Meta {
     }
 }
 
+/// What a list of SOPs needs of a file: its id, title, version and whether it is a
+/// translation, as [`Sop`] gives them, read without the rest of the file. A front matter of plain
+/// `key: value` lines is read without the YAML parser ([`front_matter::parse_plain`]); any
+/// other goes through it, as for [`Sop`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glance {
+    /// Path relative to the repository root, with `/` separators.
+    pub path: String,
+    /// [`Sop::id`].
+    pub id: Option<String>,
+    /// [`Sop::title`].
+    pub title: String,
+    /// [`Sop::version`].
+    pub version: Option<semver::Version>,
+    /// [`Sop::is_translation`].
+    pub translation: bool,
+}
+
+impl Glance {
+    /// Read `text`, the contents of the file at `path`, as the repository of `settings` reads it.
+    pub fn read(path: String, text: &str, settings: &Settings) -> Glance {
+        let fm = front_matter::split(text).yaml.map(|yaml| {
+            front_matter::parse_plain(text, yaml).unwrap_or_else(|| front_matter::parse(text, yaml))
+        });
+        // As `Meta::from_front_matter` reads a text key.
+        let value = |key: &str| {
+            settings
+                .keys
+                .field(fm.as_ref()?, key)
+                .and_then(|f| match &f.value {
+                    Value::Text(t) if !t.trim().is_empty() => Some(t.trim()),
+                    _ => None,
+                })
+        };
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let file_name = FileName::parse(name, &settings.ids);
+        Glance {
+            id: value("id").map(str::to_string).or(file_name.id),
+            title: value("title").map_or(file_name.slug, str::to_string),
+            version: value("version").and_then(|v| semver::Version::parse(v).ok()),
+            translation: value("translation_of").is_some() || file_name.language.is_some(),
+            path,
+        }
+    }
+}
+
 /// The lifecycle status of an SOP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -1395,3 +1395,101 @@ fn a_deleted_sop_never_released_is_found_in_the_commits() {
     let (_, stderr) = run(&repo, &["history", "SOP-0003"], 2);
     assert!(stderr.contains("no SOP has the id `SOP-0003`"), "{stderr}");
 }
+
+/// `--all` reads only the id, title and version of each working copy, and a front matter of
+/// plain lines without the YAML parser: each title is still the one `sop history <ID>` (which
+/// reads the whole file) gives, for quoted titles, a team's own name for `title`, CRLF line
+/// ends, a byte-order mark, a repeated key, block scalars, comments and continuation lines.
+#[test]
+fn history_all_titles_are_those_of_the_whole_file() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sop.toml",
+        "[front_matter]\naliases = { title = \"name\" }\n",
+    );
+    let body = "\n## Purpose\n\nWhy.\n";
+    let files: Vec<(&str, String)> = vec![
+        (
+            "SOP-0001",
+            "---\nid: SOP-0001\ntitle: \"Refunds: the 30-day window\"\nversion: 1.0.0\n---\n"
+                .into(),
+        ),
+        (
+            "SOP-0002",
+            "---\nid: SOP-0002\nname: Chargebacks\ntitle: Not this one\n---\n".into(),
+        ),
+        (
+            "SOP-0003",
+            "---\r\nid: SOP-0003\r\nname: Windows line ends\r\nversion: 1.0.0\r\n---\r\n".into(),
+        ),
+        (
+            "SOP-0004",
+            "\u{feff}---\nid: SOP-0004\nname: With a BOM\n---\n".into(),
+        ),
+        (
+            "SOP-0005",
+            "---\nid: SOP-0005\nname: First\nname: Second\n---\n".into(),
+        ),
+        (
+            "SOP-0006",
+            "---\nid: SOP-0006\nname: >\n  Folded\n  title\n---\n".into(),
+        ),
+        (
+            "SOP-0007",
+            "---\nid: SOP-0007\nname: |\n  Literal\n---\n".into(),
+        ),
+        (
+            "SOP-0008",
+            "---\nid: SOP-0008\nname: Kept # a comment\n---\n".into(),
+        ),
+        (
+            "SOP-0009",
+            "---\nid: SOP-0009\nname: Two\n  lines\n---\n".into(),
+        ),
+        (
+            "SOP-0010",
+            "---\nid: SOP-0010\nname: 'It''s quoted'\ntags: [a, b]\n---\n".into(),
+        ),
+        (
+            "SOP-0011",
+            "---\nid: SOP-0011\nname: \"Tab\\tescaped\"\n---\n".into(),
+        ),
+        ("SOP-0012", "---\nid: SOP-0012\nname:\n---\n".into()),
+        ("SOP-0013", "---\nid: SOP-0013\nname: [a, b]\n---\n".into()),
+        ("SOP-0014", "---\nid: SOP-0014\nname:\ttabbed\n---\n".into()),
+    ];
+    for (id, head) in &files {
+        repo.write(&format!("sops/{id}-x.md"), &format!("{head}{body}"));
+    }
+    // A translation has no line of its own.
+    repo.write(
+        "sops/SOP-0001-x.de.md",
+        "---\nid: SOP-0001\nname: Erstattungen\ntranslation_of: SOP-0001\n---\n\n## Zweck\n",
+    );
+    repo.commit("Add");
+    // One file uncommitted.
+    repo.write(
+        "sops/SOP-0015-x.md",
+        "---\nid: SOP-0015\nname: \"Not yet: committed\"\n---\n",
+    );
+    let table = |args: &[&str]| {
+        let out = repo.sop().args(args).assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let all = table(&["history", "--all", "--color", "never"]);
+    let heads: Vec<&str> = all.lines().filter(|l| l.starts_with("SOP-")).collect();
+    let ids: Vec<String> = (1..=15).map(|n| format!("SOP-{n:04}")).collect();
+    assert_eq!(heads.len(), ids.len(), "{all}");
+    for (id, head) in ids.iter().zip(&heads) {
+        let one = table(&["history", id, "--color", "never"]);
+        assert_eq!(one.lines().next(), Some(*head), "{id}");
+    }
+    assert!(
+        heads.contains(&"SOP-0001  Refunds: the 30-day window"),
+        "{all}"
+    );
+    assert!(heads.contains(&"SOP-0005  Second"), "{all}");
+    assert!(heads.contains(&"SOP-0006  Folded title"), "{all}");
+    assert!(heads.contains(&"SOP-0010  It's quoted"), "{all}");
+    assert!(heads.contains(&"SOP-0015  Not yet: committed"), "{all}");
+}
