@@ -25,7 +25,7 @@ use super::Context;
 use super::find_sop;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
-use crate::git::history::{self, Release, SopHistory};
+use crate::git::history::{self, Release, ReleaseWalk, SopHistory, TextReader, TreeEntry};
 use crate::repo::encoding::{self, EndingCounts};
 use crate::repo::{Repo, Sop};
 use crate::site::select::{self, NotCounted};
@@ -132,28 +132,19 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
             }
         }
     };
-    // Read once, when a release tag is judged.
-    let mut history = None;
+    // A tag made or moved by hand is no release: said so, and compared all the same.
+    let mut judge = Judge::new(&git, &repo, &id, &path);
     let from_spec = match &args.from {
         Some(f) => f.clone(),
-        None => default_from(ctx, &git, &repo, &id, &path, &mut history)?,
+        None => default_from(ctx, &mut judge)?,
     };
     let to_spec = match (&args.to, sop) {
         (Some(t), _) => t.clone(),
         (None, Some(_)) => "worktree".to_string(),
         (None, None) => return Err(no_work_tree(&git, &repo, &id, &path, &absent)?.into()),
     };
-    let (from_label, from_text) = load(&git, &repo, sop, &path, &id, &from_spec, &absent)?;
-    let (to_label, to_text) = load(&git, &repo, sop, &path, &id, &to_spec, &absent)?;
-    // A tag made or moved by hand is no release: said so, and compared all the same.
-    let mut judge = Judge {
-        git: &git,
-        repo: &repo,
-        id: &id,
-        path: &path,
-        history: &mut history,
-        releases: None,
-    };
+    let (from_label, from_text) = load(&mut judge, sop, &from_spec, &absent)?;
+    let (to_label, to_text) = load(&mut judge, sop, &to_spec, &absent)?;
     let from_label = uncounted(ctx, &mut judge, &from_spec, &from_text, from_label)?;
     let to_label = uncounted(ctx, &mut judge, &to_spec, &to_text, to_label)?;
     let line_endings = endings_change(&from_text, &to_text);
@@ -194,72 +185,103 @@ pub(super) fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// What judges the release tags of one SOP as `sop publish` does: its history, read once.
+/// What judges the release tags of one SOP as `sop publish` does ([`select::why_not_counted`]):
+/// its release tags, read once, and the commits `sop release` made for it, found by a walk of
+/// the history that goes only as far back as the versions judged need.
 struct Judge<'a> {
     git: &'a crate::git::Repo,
     repo: &'a Repo,
     id: &'a str,
     path: &'a str,
-    history: &'a mut Option<SopHistory>,
-    /// The SOP's release tags when already listed, taken for its history.
-    releases: Option<Vec<Release>>,
+    /// What the judge knows of the SOP's history, read on first use: its release tags, and the
+    /// release commits walked so far, newest first, each with the SOP's file there (where it
+    /// was then, when it was renamed or moved since).
+    history: Option<SopHistory>,
+    /// The walk that finds the release commits, started on first use.
+    walk: Option<ReleaseWalk>,
+    reader: TextReader,
 }
 
-impl Judge<'_> {
-    /// What the judge needs of the SOP's history, read on first use: its release tags, and the
-    /// commits `sop release` made for it that `HEAD` reaches, each with the file's blob there
-    /// (at its path now). Reading the whole history would cost more than the comparison.
-    fn history(&mut self) -> anyhow::Result<&SopHistory> {
+impl<'a> Judge<'a> {
+    fn new(git: &'a crate::git::Repo, repo: &'a Repo, id: &'a str, path: &'a str) -> Judge<'a> {
+        Judge {
+            git,
+            repo,
+            id,
+            path,
+            history: None,
+            walk: None,
+            reader: git.texts().reader(),
+        }
+    }
+
+    /// The SOP's release tags, newest version first, with the release commits walked so far.
+    fn known(&mut self) -> anyhow::Result<&mut SopHistory> {
         if let Some(h) = self.history.take() {
             return Ok(self.history.insert(h));
         }
-        {
-            let settings = &self.repo.settings;
-            let mut reader = self.git.texts().reader();
-            let made = self.git.release_commits()?;
-            let commits = made
-                .all_of(self.id)
-                .map(|(commit, subject)| history::Revision {
+        let releases = self.git.releases_of(&self.repo.settings, self.id)?;
+        Ok(self.history.insert(SopHistory {
+            id: Some(self.id.to_string()),
+            path: self.path.to_string(),
+            commits: Vec::new(),
+            releases,
+            translation: None,
+            translations: Vec::new(),
+            deleted: None,
+        }))
+    }
+
+    /// The SOP's release tags, newest version first.
+    fn releases(&mut self) -> anyhow::Result<&[Release]> {
+        Ok(&self.known()?.releases)
+    }
+
+    /// The subject of the newest release commit of the SOP whose subject `wanted` accepts,
+    /// walking the history as far back as it takes; the release commits walked are added to
+    /// what the judge knows.
+    fn release_commit(&mut self, wanted: impl Fn(&str) -> bool) -> anyhow::Result<Option<String>> {
+        self.known()?;
+        let walk = match self.walk.take() {
+            Some(walk) => self.walk.insert(walk),
+            None => self.walk.insert(self.git.release_walk(self.id)?),
+        };
+        let subject = walk.find(wanted)?.map(|(_, subject)| subject.clone());
+        if let Some(h) = self.history.as_mut() {
+            for (commit, summary) in walk.found().iter().skip(h.commits.len()) {
+                h.commits.push(history::Revision {
                     commit: commit.to_string(),
                     date: String::new(),
                     author: String::new(),
-                    summary: subject.clone(),
+                    summary: summary.clone(),
                     path: self.path.to_string(),
                     kind: history::RevisionKind::Release,
                     pull_request: None,
                     merge: None,
-                    blob: reader.file_blob(*commit, self.path),
+                    blob: file_then(&mut self.reader, *commit, self.path),
                     arrival: None,
                     place: None,
-                })
-                .collect();
-            let releases = match self.releases.take() {
-                Some(known) => known,
-                None => self.git.releases_of(settings, self.id)?,
-            };
-            Ok(self.history.insert(SopHistory {
-                id: Some(self.id.to_string()),
-                path: self.path.to_string(),
-                commits,
-                releases,
-                translation: None,
-                translations: Vec::new(),
-                deleted: None,
-            }))
+                });
+            }
         }
+        Ok(subject)
     }
 
     /// Why the tag of `release` does not count as a release ([`select::why_not_counted`]);
-    /// `text` is the text it tags, read when not given.
+    /// `text` is the text it tags, read when not given. The history is walked back to the
+    /// newest release commit of its version, the one the judge compares it with.
     fn why(&mut self, release: &Release, text: Option<&str>) -> anyhow::Result<Option<NotCounted>> {
-        let (id, settings) = (self.id, &self.repo.settings);
-        let mut reader = self.git.texts().reader();
-        let h = self.history()?;
+        let id = self.id;
+        self.release_commit(|subject| select::made_for(subject, id, &release.version))?;
+        let settings = &self.repo.settings;
+        let (Some(h), reader) = (self.history.as_ref(), &mut self.reader) else {
+            return Ok(None);
+        };
         let read;
         let text = match text {
             Some(t) => t,
             None => {
-                let Some(got) = select::release_text(h, release, &mut reader) else {
+                let Some(got) = select::release_text(h, release, reader) else {
                     return Ok(None);
                 };
                 read = got;
@@ -273,8 +295,19 @@ impl Judge<'_> {
             h,
             (&tagged, text),
             settings,
-            &mut reader,
+            reader,
         ))
+    }
+}
+
+/// The blob of an SOP's file in `commit`: the file at `path`, its path now, else, when nothing
+/// is there, the file it was before a rename or move ([`TextReader::sop_file`]), as `sop
+/// history` and `sop publish` follow it back to a release commit.
+fn file_then(reader: &mut TextReader, commit: git2::Oid, path: &str) -> Option<git2::Oid> {
+    match reader.entry_at(commit, path) {
+        Some(TreeEntry::File(blob)) => Some(blob),
+        Some(TreeEntry::Folder | TreeEntry::Other) => None,
+        None => reader.sop_file(commit, path),
     }
 }
 
@@ -301,13 +334,7 @@ fn uncounted(
     } else {
         return Ok(label);
     };
-    let Some(release) = judge
-        .history()?
-        .releases
-        .iter()
-        .find(|r| r.tag == tag)
-        .cloned()
-    else {
+    let Some(release) = judge.releases()?.iter().find(|r| r.tag == tag).cloned() else {
         return Ok(label);
     };
     let Some(why) = judge.why(&release, Some(text))? else {
@@ -404,55 +431,37 @@ fn no_work_tree(
 /// The version of the newest release that counts (a tag made or moved by hand is passed
 /// over, with a warning), else of the newest release tag (the comparison then says it does not
 /// count), else `HEAD` (with a warning when the release tags seem not to have been fetched).
-fn default_from(
-    ctx: &Context,
-    git: &crate::git::Repo,
-    repo: &Repo,
-    id: &str,
-    path: &str,
-    history: &mut Option<SopHistory>,
-) -> anyhow::Result<String> {
-    let releases = git.releases_of(&repo.settings, id)?;
-    if releases
+fn default_from(ctx: &Context, judge: &mut Judge<'_>) -> anyhow::Result<String> {
+    let id = judge.id;
+    let tags: Vec<Release> = judge
+        .releases()?
         .iter()
-        .any(|r| semver::Version::parse(&r.version).is_ok())
-    {
-        let mut judge = Judge {
-            git,
-            repo,
-            id,
-            path,
-            history,
-            releases: Some(releases),
-        };
-        let tags = judge.history()?.releases.clone();
-        let mut passed = Vec::new();
-        for release in tags
-            .iter()
-            .filter(|r| semver::Version::parse(&r.version).is_ok())
-        {
-            match judge.why(release, None)? {
-                Some(why) => passed.push(why.note(&release.tag, id, &release.version)),
-                None => {
-                    for note in passed {
-                        ctx.warn(&format!(
-                            "{note}; this compares from {}, the newest release that counts",
-                            release.version
-                        ))?;
-                    }
-                    return Ok(release.version.clone());
+        .filter(|r| semver::Version::parse(&r.version).is_ok())
+        .cloned()
+        .collect();
+    let mut passed = Vec::new();
+    for release in &tags {
+        match judge.why(release, None)? {
+            Some(why) => passed.push(why.note(&release.tag, id, &release.version)),
+            None => {
+                for note in passed {
+                    ctx.warn(&format!(
+                        "{note}; this compares from {}, the newest release that counts",
+                        release.version
+                    ))?;
                 }
+                return Ok(release.version.clone());
             }
         }
-        let newest = tags
-            .iter()
-            .filter_map(|r| semver::Version::parse(&r.version).ok())
-            .max();
-        if let Some(newest) = newest {
-            return Ok(newest.to_string());
-        }
     }
-    if let Some((_, subject)) = git.release_commits()?.of(id, None) {
+    let newest = tags
+        .iter()
+        .filter_map(|r| semver::Version::parse(&r.version).ok())
+        .max();
+    if let Some(newest) = newest {
+        return Ok(newest.to_string());
+    }
+    if let Some(subject) = judge.release_commit(|_| true)? {
         ctx.warn(&format!(
             "{id} has no release tag here, although its history has the release commit \"{subject}\": the tags were not fetched (`git fetch --tags`), so this compares with `HEAD`, not with the last release"
         ))?;
@@ -462,14 +471,12 @@ fn default_from(
 
 /// The label and text of `sop` at `spec`.
 fn load(
-    git: &crate::git::Repo,
-    repo: &Repo,
+    judge: &mut Judge<'_>,
     sop: Option<&Sop>,
-    path: &str,
-    id: &str,
     spec: &str,
     absent: &Absent<'_>,
 ) -> anyhow::Result<(String, String)> {
+    let (git, repo, id, path) = (judge.git, judge.repo, judge.id, judge.path);
     if WORK_TREE.contains(&spec.to_ascii_lowercase().as_str()) {
         return match sop {
             Some(sop) => Ok(("work tree".to_string(), sop.source.text().to_string())),
@@ -479,10 +486,10 @@ fn load(
     match git.read_revision(&repo.settings, id, path, spec)? {
         Ok(r) => Ok((r.label, r.text)),
         Err(Missing::NoSuchVersion { tag }) => {
-            let released: Vec<String> = git
-                .releases_of(&repo.settings, id)?
-                .into_iter()
-                .map(|r| r.version)
+            let released: Vec<String> = judge
+                .releases()?
+                .iter()
+                .map(|r| r.version.clone())
                 .collect();
             let help = if released.is_empty() {
                 format!(

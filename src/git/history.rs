@@ -17,7 +17,7 @@
 //!
 //! Cost grows with commits and changes, not with commits × SOPs.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 
 use git2::{Oid, Repository};
 use rayon::prelude::*;
@@ -27,6 +27,7 @@ pub use super::approval::Approval;
 use super::changes::{FileChange, Region, Trees};
 use super::follow::{Followed, Follower, Touches};
 use super::graph::Graph;
+use super::object::CommitHead;
 use super::object::is_blob_mode;
 use super::reader::Reader;
 use super::tags::{list_tags, read_tags};
@@ -699,6 +700,32 @@ impl Repo {
         Ok(ReleaseCommits(found))
     }
 
+    /// A walk of the history `HEAD` reaches that finds the commits `sop release` made for `id`,
+    /// only as far back as asked ([`ReleaseWalk::find`]).
+    ///
+    /// # Errors
+    /// When `HEAD` cannot be read.
+    pub fn release_walk(&self, id: &str) -> Result<ReleaseWalk, GitError> {
+        let mut walk = ReleaseWalk {
+            id: id.to_string(),
+            reader: self.reader(),
+            queue: BinaryHeap::new(),
+            loaded: HashMap::new(),
+            seen: HashSet::new(),
+            seq: 0,
+            shallow: self.shallow_edges(),
+            found: Vec::new(),
+        };
+        if let Some(head) = self.head_commit()? {
+            let data = walk.reader.commit_head(head)?;
+            walk.queue
+                .push(Queued(data.commit_time, std::cmp::Reverse(0), head));
+            walk.loaded.insert(head, data);
+            walk.seen.insert(head);
+        }
+        Ok(walk)
+    }
+
     /// Whether `commit` is `from` or one of its ancestors.
     pub fn reaches(&self, from: Oid, commit: Oid) -> bool {
         from == commit || self.repo.graph_descendant_of(from, commit).unwrap_or(false)
@@ -999,12 +1026,19 @@ impl TextReader {
     /// the file with the same id and language in the same top folder, when `path` is not
     /// there; `None` when neither is, or it is not text.
     pub fn at_commit(&mut self, commit: &str, path: &str) -> Option<String> {
-        let id = Oid::from_str(commit).ok()?;
-        let tree = self.reader.commit(id).ok()?.tree;
+        let blob = self.sop_file(Oid::from_str(commit).ok()?, path)?;
+        self.blob(blob)
+    }
+
+    /// The blob of the file [`TextReader::at_commit`] reads: `path` (relative to the SOP root)
+    /// in commit `commit`, else the file with the same id and language in the same top folder
+    /// (the SOP's file before it was renamed or moved); `None` when neither is there.
+    pub fn sop_file(&mut self, commit: Oid, path: &str) -> Option<Oid> {
+        let tree = self.reader.commit(commit).ok()?.tree;
         let full = format!("{}{path}", self.prefix);
         let mut trees = Trees::new(&mut self.reader);
-        let blob = match trees.lookup(tree, &full).ok()? {
-            Some((_, blob)) => blob,
+        match trees.lookup(tree, &full).ok()? {
+            Some((_, blob)) => Some(blob),
             None => {
                 let name = path.rsplit('/').next().unwrap_or(path);
                 let wanted = file_identity(name)?;
@@ -1021,11 +1055,9 @@ impl TextReader {
                         let n = p.rsplit('/').next().unwrap_or(p);
                         file_identity(n).as_ref() == Some(&wanted)
                     })
-                    .map(|(_, (_, blob))| *blob)?
+                    .map(|(_, (_, blob))| *blob)
             }
-        };
-        drop(trees);
-        self.blob(blob)
+        }
     }
 }
 
@@ -1052,6 +1084,83 @@ pub fn release_subject_id(subject: &str) -> Option<&str> {
         && !id.contains(char::is_whitespace)
         && release_subject_version(subject, id).is_some())
     .then_some(id)
+}
+
+/// A commit waiting in [`ReleaseWalk`]'s queue: newest commit date first, then in the order
+/// found (as [`Graph::walk`] orders them).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Queued(i64, std::cmp::Reverse<u64>, Oid);
+
+/// The commits `sop release` made for one SOP that `HEAD` reaches, newest first, found by a
+/// walk of the history in the order of [`Graph::walk`] (newest commit date first) that goes on
+/// only until it has the one asked for. Each commit is read with `sop`'s own object reader and
+/// only its subject is looked at: judging the tag a comparison starts from needs the release
+/// commit of one version, not the whole history.
+pub struct ReleaseWalk {
+    id: String,
+    reader: Reader,
+    queue: BinaryHeap<Queued>,
+    /// The commits queued, not yet walked.
+    loaded: HashMap<Oid, CommitHead>,
+    /// Every commit queued so far.
+    seen: HashSet<Oid>,
+    seq: u64,
+    /// Where a shallow clone's history is cut.
+    shallow: Vec<Oid>,
+    /// The release commits of the SOP walked so far, newest first: (commit, subject).
+    found: Vec<(Oid, String)>,
+}
+
+impl ReleaseWalk {
+    /// The release commits of the SOP walked so far, newest first: every one among the commits
+    /// walked, so the first of them that [`ReleaseWalk::find`] is asked for is the newest of
+    /// the whole history.
+    pub fn found(&self) -> &[(Oid, String)] {
+        &self.found
+    }
+
+    /// The newest release commit of the SOP (commit, subject) whose subject `wanted` accepts:
+    /// among those found so far, else walking on until one is found or the history ends.
+    ///
+    /// # Errors
+    /// When a commit cannot be read.
+    pub fn find(
+        &mut self,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Option<&(Oid, String)>, GitError> {
+        let id = self.id.clone();
+        let accepts =
+            |subject: &str| release_subject_version(subject, &id).is_some() && wanted(subject);
+        if let Some(at) = self.found.iter().position(|(_, s)| accepts(s)) {
+            return Ok(self.found.get(at));
+        }
+        while let Some(Queued(_, _, oid)) = self.queue.pop() {
+            let Some(data) = self.loaded.remove(&oid) else {
+                continue;
+            };
+            if !self.shallow.contains(&oid) {
+                for &parent in &data.parents {
+                    if !self.seen.insert(parent) {
+                        continue;
+                    }
+                    let p = self.reader.commit_head(parent)?;
+                    self.seq += 1;
+                    self.queue
+                        .push(Queued(p.commit_time, std::cmp::Reverse(self.seq), parent));
+                    self.loaded.insert(parent, p);
+                }
+            }
+            let subject = data.subject;
+            if release_subject_version(&subject, &id).is_some() {
+                let wanted = accepts(&subject);
+                self.found.push((oid, subject));
+                if wanted {
+                    return Ok(self.found.last());
+                }
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// The commits `sop release` made that `HEAD` reaches, newest first: (commit, subject).

@@ -154,6 +154,80 @@ pub(crate) fn parse_commit(data: &[u8]) -> Option<CommitData> {
     })
 }
 
+/// What a walk over the history needs of a commit: its parents, its commit date and its
+/// subject, as [`parse_commit`] reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CommitHead {
+    /// Its parents, in order.
+    pub(crate) parents: Vec<Oid>,
+    /// The committer's date (the author's when there is no committer line), in seconds.
+    pub(crate) commit_time: i64,
+    /// The message's first line, trimmed ([`CommitData::summary`]).
+    pub(crate) subject: String,
+}
+
+impl From<CommitData> for CommitHead {
+    fn from(c: CommitData) -> CommitHead {
+        CommitHead {
+            subject: c.summary().to_string(),
+            parents: c.parents,
+            commit_time: c.commit_time,
+        }
+    }
+}
+
+/// The parents, date and subject of a raw commit object, reading no more of it than they
+/// need; `None` when it is malformed (as [`parse_commit`] would say).
+pub(crate) fn parse_commit_head(data: &[u8]) -> Option<CommitHead> {
+    let (head, message) = match memchr::memmem::find(data, b"\n\n") {
+        Some(at) => (data.get(..at)?, data.get(at + 2..)?),
+        None => (data, &b""[..]),
+    };
+    let mut tree = false;
+    let mut parents = Vec::new();
+    let mut author = None;
+    let mut committer = None;
+    for line in head.split(|&b| b == b'\n') {
+        let Some(space) = memchr::memchr(b' ', line) else {
+            continue;
+        };
+        let (key, value) = (line.get(..space)?, line.get(space + 1..)?);
+        let oid =
+            |v: &[u8]| Oid::from_str(std::str::from_utf8(v).ok()?.trim_end_matches('\r')).ok();
+        match key {
+            b"tree" if !tree => {
+                oid(value)?;
+                tree = true;
+            }
+            b"parent" => parents.push(oid(value)?),
+            b"author" if author.is_none() => author = signature_time(value),
+            b"committer" if committer.is_none() => committer = signature_time(value),
+            _ => {}
+        }
+    }
+    // No commit without its author's date; the committer's, when there is one, orders it.
+    let commit_time = committer.or(Some(author?))?;
+    let first = message.split(|&b| b == b'\n').next().unwrap_or_default();
+    Some(CommitHead {
+        parents: tree.then_some(parents)?,
+        commit_time,
+        subject: String::from_utf8_lossy(first).trim().to_string(),
+    })
+}
+
+/// The seconds of a raw signature (`Name <email> 1700000000 +0100`), as [`parse_signature`]
+/// reads them, with no copy of the name.
+fn signature_time(who: &[u8]) -> Option<i64> {
+    let at = memchr::memmem::rfind(who, b"> ")?;
+    let when = std::str::from_utf8(who.get(at + 2..)?).ok()?;
+    let (secs, zone) = when.trim().split_once(' ')?;
+    let secs: i64 = secs.parse().ok()?;
+    let digits = zone.trim_start_matches(['+', '-']);
+    digits.get(..2)?.parse::<i32>().ok()?;
+    digits.get(2..4)?.parse::<i32>().ok()?;
+    Some(secs)
+}
+
 /// A commit read through libgit2, in the same shape.
 pub(crate) fn commit_from_git(c: &git2::Commit<'_>) -> CommitData {
     let author = c.author();
@@ -253,6 +327,45 @@ mod tests {
         assert_eq!(git_order(b"a", true, b"a-b", false), Ordering::Greater);
         assert_eq!(git_order(b"a", false, b"a-b", false), Ordering::Less);
         assert_eq!(git_order(b"a.md", false, b"a.md", false), Ordering::Equal);
+    }
+
+    #[test]
+    fn a_commit_head_is_what_the_whole_commit_says() {
+        let t = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+        let p = "b3d7a969ce685282a83ac5258c36ac93e93eb8cc";
+        let cases = [
+            format!(
+                "tree {t}\nparent {p}\nparent {t}\nauthor A B <a@b> 1700000000 +0100\ncommitter C <c@d> 1700000100 -0200\n\n  SOP-0001 v1.0.0: Först  \r\n\nbody\n"
+            ),
+            format!("tree {t}\nauthor A <a@b> 1700000000 +0000\n\nno committer"),
+            format!(
+                "tree {t}\nauthor A <a@b> 1700000000 +0000\ngpgsig -----BEGIN\n x\n -----END\ncommitter C <c@d> 5 +0000\n\n"
+            ),
+            format!("tree {t}\r\nparent {p}\r\nauthor A <a@b> 1 +0000\r\n\nno message end"),
+            format!("tree {t}\nauthor A <a@b> 1 +0000"),
+            "tree nothex\nauthor A <a@b> 1 +0000\n\nbad".to_string(),
+            format!("parent {p}\nauthor A <a@b> 1 +0000\n\nno tree"),
+            format!("tree {t}\nauthor nobody\n\nbad author"),
+            format!(
+                "tree {t}\nauthor bad\nauthor A <a@b> 7 +0000\ncommitter x\ncommitter C <c@d> 9 +0000\n\nagain"
+            ),
+        ];
+        for raw in &cases {
+            assert_eq!(
+                parse_commit_head(raw.as_bytes()),
+                parse_commit(raw.as_bytes()).map(CommitHead::from),
+                "{raw:?}"
+            );
+        }
+        let bytes = [
+            b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@b> 1 +0000\n\n".as_slice(),
+            &[0xff, b'x', b'\n'],
+        ]
+        .concat();
+        assert_eq!(
+            parse_commit_head(&bytes),
+            parse_commit(&bytes).map(CommitHead::from)
+        );
     }
 
     #[test]

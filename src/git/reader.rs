@@ -11,7 +11,7 @@ use std::sync::Arc;
 use git2::{ObjectType, Oid};
 
 use super::GitError;
-use super::object::{CommitData, commit_from_git, parse_commit};
+use super::object::{CommitData, CommitHead, commit_from_git, parse_commit, parse_commit_head};
 use super::pack::{PackReader, Packs};
 
 /// Object kinds as the pack format numbers them.
@@ -134,6 +134,22 @@ impl Reader {
             .find_commit(id)
             .map_err(GitError::read(format!("commit {id}")))?;
         Ok(commit_from_git(&c))
+    }
+}
+
+impl Reader {
+    /// The parents, date and subject of commit `id`, read as [`Reader::commit`] reads it.
+    ///
+    /// # Errors
+    /// When it is missing or malformed.
+    pub(crate) fn commit_head(&mut self, id: Oid) -> Result<CommitHead, GitError> {
+        if let Some((KIND_COMMIT, data)) = self.pack.as_mut().and_then(|p| p.object(id)) {
+            verify(id, KIND_COMMIT, &data);
+            if let Some(c) = parse_commit_head(&data) {
+                return Ok(c);
+            }
+        }
+        self.commit(id).map(CommitHead::from)
     }
 }
 

@@ -1312,6 +1312,13 @@ pub fn same_release_text(made: &str, tagged: &str, settings: &Settings) -> bool 
         || crate::repo::front_matter::same_but_review_dates(made, tagged, &settings.keys)
 }
 
+/// Whether `subject` is that of a commit `sop release` made for version `version` of `id`
+/// (`SOP-0001 v1.2.0: …`): the commit [`why_not_counted`] compares a tag of that version with,
+/// the newest such commit of the SOP's history.
+pub fn made_for(subject: &str, id: &str, version: &str) -> bool {
+    history::release_subject_version(subject, id).is_some_and(|v| same_version(Some(v), version))
+}
+
 /// Why the tag of `release` does not count as a release of `id`, whose history is `history`
 /// (`None` when it counts). `tagged` is what the text it tags says, and that text; `reads`
 /// reads the text of the commit `sop release` made for its version (only when the tag is not
@@ -1342,10 +1349,10 @@ pub fn why_not_counted<R: Reads + ?Sized>(
             tagged.version.as_ref().map(|v| v.trim().to_string()),
         ));
     }
-    let made = history.commits.iter().find(|c| {
-        history::release_subject_version(&c.summary, id)
-            .is_some_and(|v| same_version(Some(v), &release.version))
-    });
+    let made = history
+        .commits
+        .iter()
+        .find(|c| made_for(&c.summary, id, &release.version));
     if let Some(made) = made
         && let Some(made_blob) = made.blob
         && release.blob != Some(made_blob)

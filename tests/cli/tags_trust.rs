@@ -1118,6 +1118,46 @@ fn diff_says_a_moved_tag_does_not_count() {
     }
 }
 
+/// As [`diff_says_a_moved_tag_does_not_count`], for an SOP whose file was renamed and moved to
+/// another folder since its release: the release commit's text is read where the file was then.
+#[test]
+fn diff_says_a_moved_tag_does_not_count_after_a_rename() {
+    const RENAMED: &str = "sops/billing/SOP-0001-refund-requests.md";
+    let repo = released_by_sop(false);
+    std::fs::create_dir_all(repo.path("sops/billing")).unwrap();
+    repo.git(&["mv", PATH, RENAMED]);
+    repo.commit("Move refunds to billing");
+    let edited = repo.read(RENAMED) + &format!("\n{EDIT}\n");
+    repo.write(RENAMED, &edited);
+    repo.commit("risky change");
+    let message = repo.git(&["tag", "-l", "--format=%(contents)", TAG]);
+    repo.git(&["tag", "-f", "-a", TAG, "-m", message.trim_end()]);
+    let why = "tag `SOP-0001/v1.0.0` is not counted as a release of `SOP-0001`: the text it tags is not the text of its release commit \"SOP-0001 v1.0.0: First\"";
+    // `sop history` and `sop publish` follow the file to the release commit.
+    let (history, _) = run(&repo, &["history", "SOP-0001", "--format", "json"], 0);
+    assert!(
+        history.contains("the text it tags is not the text of its release commit"),
+        "{history}"
+    );
+    for args in [
+        &["diff", "SOP-0001"][..],
+        &["diff", "SOP-0001", "1.0.0", "HEAD~1"],
+        &["diff", "SOP-0001", "SOP-0001/v1.0.0", "worktree"],
+    ] {
+        let (stdout, stderr) = run(&repo, args, 0);
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert!(
+            stdout.contains("not counted as a release"),
+            "{args:?}: {stdout}"
+        );
+    }
+    let (stdout, _) = run(&repo, &["diff", "SOP-0001"], 0);
+    assert!(
+        stdout.contains("from  1.0.0 (tag SOP-0001/v1.0.0), not counted as a release"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn a_lower_version_tagged_on_a_later_commit_does_not_count_anywhere() {
     let repo = released_by_sop(false);
