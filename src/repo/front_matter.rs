@@ -294,7 +294,12 @@ fn plain_value(value: &str, at: usize) -> Option<Value> {
                 let text = part.trim_matches(' ');
                 let start = from + (part.len() - part.trim_start_matches(' ').len());
                 from += part.len() + 1;
-                if !is_plain_text(text) || text.contains([':', '[', ']', '{', '}', '#']) {
+                // `[a -]`: YAML reads a `-` before `,` or `]` as an item of its own that
+                // cannot start a plain scalar, and rejects the list.
+                if !is_plain_text(text)
+                    || text.contains([':', '[', ']', '{', '}', '#'])
+                    || text.ends_with('-')
+                {
                     return None;
                 }
                 items.push(Item {
@@ -875,6 +880,8 @@ mod tests {
     fn anything_but_plain_lines_is_left_to_the_yaml_parser() {
         for text in [
             "---\ntitle: A # comment\n---\n",
+            "---\ntitle: A\ntags: [urgent -, b]\n---\n",
+            "---\ntitle: A\ntags: [a -]\n---\n",
             "---\ntitle: |\n  Block\n---\n",
             "---\ntitle: >\n  Folded\n---\n",
             "---\ntitle: Two\n  lines\n---\n",

@@ -211,26 +211,59 @@ fn comments(text: &str, in_code: &dyn Fn(usize) -> bool, out: &mut Hidden) {
     }
 }
 
-/// The id the comment at `range` gives its heading, as Docusaurus reads it: the comment ends an
-/// ATX heading's line (`## Step two {/* #step2 */}`) and its first word is `#` and the id.
-/// Any other comment (`{/* step two */}`, one in a paragraph, one followed by text) gives none.
+/// The id the comment at `range` gives its heading, as Docusaurus reads it: the comment is the
+/// last piece of an ATX heading (`## Step two {/* #step2 */}`, also before closing `#`s, in a
+/// block quote or a list item), it is one comment, and its first word (up to a space) is `#`
+/// and the id. Any other comment (`{/* step two */}`, one in a paragraph, one followed by
+/// text) gives none.
 fn heading_id(text: &str, range: Range<usize>) -> Option<&str> {
     let line_start = text.get(..range.start)?.rfind('\n').map_or(0, |i| i + 1);
-    let before = text.get(line_start..range.start)?;
-    let rest = text.get(range.end..)?;
-    let after = rest.split('\n').next().unwrap_or_default();
-    let lead = before.len() - before.trim_start_matches(' ').len();
-    let heading = before.get(lead..)?;
+    let mut heading = text.get(line_start..range.start)?;
+    // Block quotes' `>` and list items' markers before the heading.
+    loop {
+        let t = heading.trim_start_matches(' ');
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        let marker = t
+            .strip_prefix('>')
+            .or_else(|| {
+                t.strip_prefix(['-', '*', '+'])
+                    .filter(|r| r.starts_with(' '))
+            })
+            .or_else(|| {
+                t.get(digits..)
+                    .filter(|_| (1..=9).contains(&digits))?
+                    .strip_prefix(['.', ')'])
+                    .filter(|r| r.starts_with(' '))
+            });
+        match marker {
+            Some(rest) => heading = rest,
+            None => {
+                heading = t;
+                break;
+            }
+        }
+    }
     let level = heading.bytes().take_while(|&b| b == b'#').count();
-    let is_heading = lead <= 3
-        && (1..=6).contains(&level)
-        && heading[level..].starts_with([' ', '\t'])
-        && !heading[level..].trim().is_empty();
-    if !is_heading || !after.trim().is_empty() {
+    let words = heading.get(level..)?;
+    let is_heading =
+        (1..=6).contains(&level) && words.starts_with([' ', '\t']) && !words.trim().is_empty();
+    // After it: nothing, or the heading's closing `#`s.
+    let rest = text.get(range.end..)?;
+    let after = rest
+        .split('\n')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(['\r', ' ', '\t']);
+    let closing = after.is_empty()
+        || (after.starts_with([' ', '\t']) && after.trim_start().bytes().all(|b| b == b'#'));
+    if !is_heading || !closing {
         return None;
     }
     let inner = text.get(range.start + 3..range.end - 3)?;
-    let first = inner.split_whitespace().next()?;
+    if inner.contains("*/") {
+        return None;
+    }
+    let first = inner.trim().split(' ').next()?;
     first.strip_prefix('#').filter(|id| !id.is_empty())
 }
 
@@ -677,10 +710,17 @@ mod tests {
         let ids = |md: &str| blank(md).map(|(_, h)| h.ids).unwrap_or_default();
         let md = "# Title\n\n## Step two {/* #step2 */}\n\n### Three {/*#s3 extra words*/}  \r\n";
         assert_eq!(ids(md), [(9, "step2".to_string()), (37, "s3".to_string())]);
+        // As Docusaurus reads the heading: closing `#`s, a block quote, a list item, and the
+        // id up to the first space (a tab is part of it).
+        let md = "## Closed {/* #closed */} ##\n\n> ## Quoted {/* #qid */}\n\n- ## Listed {/* #lid */}\n\n## Tab {/* #a\tb c */}\n";
+        let got: Vec<String> = ids(md).into_iter().map(|(_, id)| id).collect();
+        assert_eq!(got, ["closed", "qid", "lid", "a\tb"]);
         for md in [
             "## Step two {/* step2 */}\n",
             "## Step two {/* # */}\n",
             "## Step two {/* #step2 */} and more\n",
+            "## Step two {/* #a */ /* #b */}\n",
+            "## Step two {/* #step2 */}##\n",
             "Paragraph {/* #step2 */}\n",
             "##Step {/* #step2 */}\n",
             "## {/* #step2 */}\n",
