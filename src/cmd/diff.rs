@@ -589,15 +589,17 @@ fn load(
     }
     let read = match git.read_revision(&repo.settings, id, path, spec)? {
         // Renamed since to a name that does not give its id: found where `sop history`, which
-        // follows renames, finds it.
-        Err(Missing::NotInRevision { commit, label }) => match judge.text_at(&commit)? {
-            Some(text) => Ok(Revisioned {
-                label,
-                commit,
-                text,
-            }),
-            None => Err(Missing::NotInRevision { commit, label }),
-        },
+        // follows renames from `HEAD`, finds it (not at `HEAD` itself: its file is not there).
+        Err(Missing::NotInRevision { commit, label }) if spec != "HEAD" => {
+            match judge.text_at(&commit)? {
+                Some(text) => Ok(Revisioned {
+                    label,
+                    commit,
+                    text,
+                }),
+                None => Err(Missing::NotInRevision { commit, label }),
+            }
+        }
         read => read,
     };
     match read {
