@@ -16,6 +16,7 @@
 //! Line endings and a byte-order mark are not part of the text: both versions are compared
 //! after [`encoding::normalize`], and a change of those alone is said in one line.
 
+use std::collections::HashSet;
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
@@ -24,9 +25,10 @@ use serde::Serialize;
 use super::Context;
 use super::find_sop;
 use crate::cli::{DiffArgs, DiffFormat};
-use crate::git::diff::{self, Change, Line, Missing, Op, Piece, SopDiff};
+use crate::git::diff::{self, Change, Line, Missing, Op, Piece, Revisioned, SopDiff};
 use crate::git::history::{self, Release, ReleaseWalk, SopHistory, TextReader, TreeEntry};
 use crate::repo::encoding::{self, EndingCounts};
+use crate::repo::sop::FileName;
 use crate::repo::{Repo, Sop};
 use crate::site::select::{self, NotCounted};
 use crate::terminal::escape_line as e;
@@ -199,6 +201,14 @@ struct Judge<'a> {
     history: Option<SopHistory>,
     /// The walk that finds the release commits, started on first use.
     walk: Option<ReleaseWalk>,
+    /// How many of the release commits walked were looked at.
+    looked: usize,
+    /// The commits with a release subject that are no release commit: they do not change the
+    /// SOP's file.
+    passed: HashSet<git2::Oid>,
+    /// The SOP's whole history, renames followed as `sop history` follows them: read only when
+    /// its file cannot be found otherwise (a file renamed to a name without its id).
+    followed: Option<SopHistory>,
     reader: TextReader,
 }
 
@@ -211,6 +221,9 @@ impl<'a> Judge<'a> {
             path,
             history: None,
             walk: None,
+            looked: 0,
+            passed: HashSet::new(),
+            followed: None,
             reader: git.texts().reader(),
         }
     }
@@ -232,39 +245,125 @@ impl<'a> Judge<'a> {
         }))
     }
 
-    /// The SOP's release tags, newest version first.
+    /// The SOP's releases tags, newest version first.
     fn releases(&mut self) -> anyhow::Result<&[Release]> {
         Ok(&self.known()?.releases)
     }
 
-    /// The subject of the newest release commit of the SOP whose subject `wanted` accepts,
-    /// walking the history as far back as it takes; the release commits walked are added to
-    /// what the judge knows.
-    fn release_commit(&mut self, wanted: impl Fn(&str) -> bool) -> anyhow::Result<Option<String>> {
-        self.known()?;
-        let walk = match self.walk.take() {
-            Some(walk) => self.walk.insert(walk),
-            None => self.walk.insert(self.git.release_walk(self.id)?),
-        };
-        let subject = walk.find(wanted)?.map(|(_, subject)| subject.clone());
-        if let Some(h) = self.history.as_mut() {
-            for (commit, summary) in walk.found().iter().skip(h.commits.len()) {
-                h.commits.push(history::Revision {
-                    commit: commit.to_string(),
-                    date: String::new(),
-                    author: String::new(),
-                    summary: summary.clone(),
-                    path: self.path.to_string(),
-                    kind: history::RevisionKind::Release,
-                    pull_request: None,
-                    merge: None,
-                    blob: file_then(&mut self.reader, *commit, self.path),
-                    arrival: None,
-                    place: None,
-                });
+    /// The SOP's history as `sop history` reads it, renames followed, read on first use.
+    fn followed(&mut self) -> anyhow::Result<&SopHistory> {
+        if let Some(h) = self.followed.take() {
+            return Ok(self.followed.insert(h));
+        }
+        let also = [(self.path.to_string(), Some(self.id.to_string()))];
+        let mut all = self.git.histories_with(&self.repo.settings, &also)?;
+        let h = super::history::take(&mut all, Some(self.id), self.path);
+        Ok(self.followed.insert(h))
+    }
+
+    /// The SOP's file in `commit`, with its path then: at its path now, else where it was
+    /// before a rename or move ([`TextReader::sop_entry`]), else where `sop history`, which
+    /// follows renames, finds it. A file found at another path must be the SOP's: its name or
+    /// its front matter gives its id.
+    fn file_at(&mut self, commit: git2::Oid) -> anyhow::Result<Option<(String, git2::Oid)>> {
+        match self.reader.entry_at(commit, self.path) {
+            Some(TreeEntry::File(blob)) => return Ok(Some((self.path.to_string(), blob))),
+            Some(TreeEntry::Folder | TreeEntry::Other) => {}
+            None => {
+                if let Some(found) = self.reader.sop_entry(commit, self.path) {
+                    return Ok(Some(found));
+                }
             }
         }
-        Ok(subject)
+        let (id, settings) = (self.id, &self.repo.settings);
+        let commit_hex = commit.to_string();
+        let followed = self.followed()?;
+        if let Some(r) = followed.commits.iter().find(|r| r.commit == commit_hex) {
+            return Ok(r.blob.map(|blob| (r.path.clone(), blob)));
+        }
+        // Not changed in that commit: where the file was, newest first.
+        let mut paths: Vec<String> = Vec::new();
+        for r in &followed.commits {
+            if !r.path.is_empty() && !paths.contains(&r.path) {
+                paths.push(r.path.clone());
+            }
+        }
+        for path in paths {
+            let Some(TreeEntry::File(blob)) = self.reader.entry_at(commit, &path) else {
+                continue;
+            };
+            let name = path.rsplit('/').next().unwrap_or(&path);
+            let named = FileName::parse(name, &settings.ids).id;
+            let its = match named {
+                Some(named) => named == id,
+                None => self.reader.blob(blob).is_some_and(|t| {
+                    history::front_matter_text(&t, "id", &settings.keys).as_deref() == Some(id)
+                }),
+            };
+            if its {
+                return Ok(Some((path, blob)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The subject of the newest release commit of the SOP that `wanted` accepts (given its
+    /// subject), walking the history as far back as it takes; the release commits walked are
+    /// added to what the judge knows. A commit with a release subject counts as the SOP's
+    /// release commit only when it changes the SOP's file, as in `sop history`: one that
+    /// changes nothing of it (an empty commit written to look like one) is passed over.
+    fn release_commit(&mut self, wanted: impl Fn(&str) -> bool) -> anyhow::Result<Option<String>> {
+        self.known()?;
+        loop {
+            let walk = match self.walk.take() {
+                Some(walk) => self.walk.insert(walk),
+                None => self.walk.insert(self.git.release_walk(self.id)?),
+            };
+            let passed = &self.passed;
+            let got = walk
+                .find(|commit, subject| !passed.contains(&commit) && wanted(subject))?
+                .cloned();
+            let new: Vec<(git2::Oid, String, Option<git2::Oid>)> = walk
+                .found()
+                .iter()
+                .skip(self.looked)
+                .map(|(c, s)| (*c, s.clone(), walk.first_parent(*c)))
+                .collect();
+            self.looked += new.len();
+            for (commit, summary, parent) in new {
+                let changed = match self.file_at(commit)? {
+                    Some((path, blob)) => {
+                        let before = parent.and_then(|p| self.reader.file_blob(p, &path));
+                        (before != Some(blob)).then_some((path, blob))
+                    }
+                    None => None,
+                };
+                let Some((path, blob)) = changed else {
+                    self.passed.insert(commit);
+                    continue;
+                };
+                if let Some(h) = self.history.as_mut() {
+                    h.commits.push(history::Revision {
+                        commit: commit.to_string(),
+                        date: String::new(),
+                        author: String::new(),
+                        summary,
+                        path,
+                        kind: history::RevisionKind::Release,
+                        pull_request: None,
+                        merge: None,
+                        blob: Some(blob),
+                        arrival: None,
+                        place: None,
+                    });
+                }
+            }
+            match got {
+                Some((commit, _)) if self.passed.contains(&commit) => {}
+                Some((_, subject)) => return Ok(Some(subject)),
+                None => return Ok(None),
+            }
+        }
     }
 
     /// Why the tag of `release` does not count as a release ([`select::why_not_counted`]);
@@ -273,20 +372,25 @@ impl<'a> Judge<'a> {
     fn why(&mut self, release: &Release, text: Option<&str>) -> anyhow::Result<Option<NotCounted>> {
         let id = self.id;
         self.release_commit(|subject| select::made_for(subject, id, &release.version))?;
+        let read = match text {
+            Some(_) => None,
+            None => {
+                let from_history = self
+                    .history
+                    .as_ref()
+                    .and_then(|h| select::release_text(h, release, &mut self.reader));
+                match from_history {
+                    Some(t) => Some(t),
+                    None => self.text_at(&release.commit)?,
+                }
+            }
+        };
+        let Some(text) = text.or(read.as_deref()) else {
+            return Ok(None);
+        };
         let settings = &self.repo.settings;
         let (Some(h), reader) = (self.history.as_ref(), &mut self.reader) else {
             return Ok(None);
-        };
-        let read;
-        let text = match text {
-            Some(t) => t,
-            None => {
-                let Some(got) = select::release_text(h, release, reader) else {
-                    return Ok(None);
-                };
-                read = got;
-                &read
-            }
         };
         let tagged = select::Tagged::read(text, settings);
         Ok(select::why_not_counted(
@@ -298,16 +402,16 @@ impl<'a> Judge<'a> {
             reader,
         ))
     }
-}
 
-/// The blob of an SOP's file in `commit`: the file at `path`, its path now, else, when nothing
-/// is there, the file it was before a rename or move ([`TextReader::sop_file`]), as `sop
-/// history` and `sop publish` follow it back to a release commit.
-fn file_then(reader: &mut TextReader, commit: git2::Oid, path: &str) -> Option<git2::Oid> {
-    match reader.entry_at(commit, path) {
-        Some(TreeEntry::File(blob)) => Some(blob),
-        Some(TreeEntry::Folder | TreeEntry::Other) => None,
-        None => reader.sop_file(commit, path),
+    /// The text of the SOP's file in commit `commit` (full hex id), found as [`Judge::file_at`]
+    /// finds it; `None` when it is not there, or not text.
+    fn text_at(&mut self, commit: &str) -> anyhow::Result<Option<String>> {
+        let Ok(oid) = git2::Oid::from_str(commit) else {
+            return Ok(None);
+        };
+        Ok(self
+            .file_at(oid)?
+            .and_then(|(_, blob)| self.reader.blob(blob)))
     }
 }
 
@@ -483,7 +587,22 @@ fn load(
             None => Err(no_work_tree(git, repo, id, path, absent)?.into()),
         };
     }
-    match git.read_revision(&repo.settings, id, path, spec)? {
+    let read = match git.read_revision(&repo.settings, id, path, spec)? {
+        // Renamed since to a name that does not give its id: found where `sop history`, which
+        // follows renames from `HEAD`, finds it (not at `HEAD` itself: its file is not there).
+        Err(Missing::NotInRevision { commit, label }) if spec != "HEAD" => {
+            match judge.text_at(&commit)? {
+                Some(text) => Ok(Revisioned {
+                    label,
+                    commit,
+                    text,
+                }),
+                None => Err(Missing::NotInRevision { commit, label }),
+            }
+        }
+        read => read,
+    };
+    match read {
         Ok(r) => Ok((r.label, r.text)),
         Err(Missing::NoSuchVersion { tag }) => {
             let released: Vec<String> = judge
@@ -532,7 +651,7 @@ fn load(
             )),
         )
         .into()),
-        Err(Missing::NotInRevision { commit }) => Err(Stop::refused(
+        Err(Missing::NotInRevision { commit, .. }) => Err(Stop::refused(
             format!(
                 "{id} does not exist at `{spec}` ({})",
                 commit.chars().take(7).collect::<String>()

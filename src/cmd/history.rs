@@ -689,7 +689,7 @@ fn warn_without_tags(ctx: &Context, all: &Histories) -> anyhow::Result<()> {
 }
 
 /// The history of `id` (else of the SOP at `path`), or an empty one.
-fn take(all: &mut Histories, id: Option<&str>, path: &str) -> SopHistory {
+pub(super) fn take(all: &mut Histories, id: Option<&str>, path: &str) -> SopHistory {
     let key = id
         .filter(|k| all.contains_key(*k))
         .map(str::to_string)

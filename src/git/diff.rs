@@ -682,6 +682,8 @@ pub enum Missing {
     NotInRevision {
         /// The commit id.
         commit: String,
+        /// For people, as [`Revisioned::label`].
+        label: String,
     },
 }
 
@@ -722,17 +724,21 @@ impl Repo {
         let id_str = commit.id().to_string();
         drop(commit);
         let short: String = id_str.chars().take(7).collect();
+        let label = if label.starts_with(bare) && label.contains("(tag") {
+            label
+        } else {
+            format!("{label} ({short})")
+        };
         match git.texts().reader().at_commit(&id_str, path) {
             Some(text) => Ok(Ok(Revisioned {
-                label: if label.starts_with(bare) && label.contains("(tag") {
-                    label
-                } else {
-                    format!("{label} ({short})")
-                },
+                label,
                 commit: id_str,
                 text,
             })),
-            None => Ok(Err(Missing::NotInRevision { commit: id_str })),
+            None => Ok(Err(Missing::NotInRevision {
+                commit: id_str,
+                label,
+            })),
         }
     }
 }

@@ -715,6 +715,7 @@ impl Repo {
             seq: 0,
             shallow: self.shallow_edges(),
             found: Vec::new(),
+            first_parents: HashMap::new(),
         };
         if let Some(head) = self.head_commit()? {
             let data = walk.reader.commit_head(head)?;
@@ -1034,11 +1035,16 @@ impl TextReader {
     /// in commit `commit`, else the file with the same id and language in the same top folder
     /// (the SOP's file before it was renamed or moved); `None` when neither is there.
     pub fn sop_file(&mut self, commit: Oid, path: &str) -> Option<Oid> {
+        self.sop_entry(commit, path).map(|(_, blob)| blob)
+    }
+
+    /// The file [`TextReader::sop_file`] finds, with its path (relative to the SOP root).
+    pub fn sop_entry(&mut self, commit: Oid, path: &str) -> Option<(String, Oid)> {
         let tree = self.reader.commit(commit).ok()?.tree;
         let full = format!("{}{path}", self.prefix);
         let mut trees = Trees::new(&mut self.reader);
         match trees.lookup(tree, &full).ok()? {
-            Some((_, blob)) => Some(blob),
+            Some((_, blob)) => Some((path.to_string(), blob)),
             None => {
                 let name = path.rsplit('/').next().unwrap_or(path);
                 let wanted = file_identity(name)?;
@@ -1055,7 +1061,10 @@ impl TextReader {
                         let n = p.rsplit('/').next().unwrap_or(p);
                         file_identity(n).as_ref() == Some(&wanted)
                     })
-                    .map(|(_, (_, blob))| *blob)
+                    .map(|(p, (_, blob))| {
+                        let rel = p.strip_prefix(&self.prefix).unwrap_or(p);
+                        (rel.to_string(), *blob)
+                    })
             }
         }
     }
@@ -1109,6 +1118,8 @@ pub struct ReleaseWalk {
     shallow: Vec<Oid>,
     /// The release commits of the SOP walked so far, newest first: (commit, subject).
     found: Vec<(Oid, String)>,
+    /// The first parent of each release commit found that has one.
+    first_parents: HashMap<Oid, Oid>,
 }
 
 impl ReleaseWalk {
@@ -1119,19 +1130,27 @@ impl ReleaseWalk {
         &self.found
     }
 
-    /// The newest release commit of the SOP (commit, subject) whose subject `wanted` accepts:
-    /// among those found so far, else walking on until one is found or the history ends.
+    /// The first parent of `commit`, a release commit found ([`ReleaseWalk::found`]); `None`
+    /// for a first commit, or a commit not found.
+    pub fn first_parent(&self, commit: Oid) -> Option<Oid> {
+        self.first_parents.get(&commit).copied()
+    }
+
+    /// The newest release commit of the SOP (commit, subject) that `wanted` accepts (given the
+    /// commit and its subject): among those found so far, else walking on until one is found or
+    /// the history ends.
     ///
     /// # Errors
     /// When a commit cannot be read.
     pub fn find(
         &mut self,
-        wanted: impl Fn(&str) -> bool,
+        wanted: impl Fn(Oid, &str) -> bool,
     ) -> Result<Option<&(Oid, String)>, GitError> {
         let id = self.id.clone();
-        let accepts =
-            |subject: &str| release_subject_version(subject, &id).is_some() && wanted(subject);
-        if let Some(at) = self.found.iter().position(|(_, s)| accepts(s)) {
+        let accepts = |oid: Oid, subject: &str| {
+            release_subject_version(subject, &id).is_some() && wanted(oid, subject)
+        };
+        if let Some(at) = self.found.iter().position(|(c, s)| accepts(*c, s)) {
             return Ok(self.found.get(at));
         }
         while let Some(Queued(_, _, oid)) = self.queue.pop() {
@@ -1152,7 +1171,10 @@ impl ReleaseWalk {
             }
             let subject = data.subject;
             if release_subject_version(&subject, &id).is_some() {
-                let wanted = accepts(&subject);
+                let wanted = accepts(oid, &subject);
+                if let Some(&first) = data.parents.first() {
+                    self.first_parents.insert(oid, first);
+                }
                 self.found.push((oid, subject));
                 if wanted {
                     return Ok(self.found.last());

@@ -1158,6 +1158,166 @@ fn diff_says_a_moved_tag_does_not_count_after_a_rename() {
     );
 }
 
+/// An SOP named as `toml` (a `sop.toml`) lets: `id` at `path`, released as 1.0.0 by `sop
+/// release --approve`, then another file committed, then its file renamed to `renamed` (a name
+/// `sop` cannot tell its id from alone, or a new slug).
+fn released_then_renamed(toml: &str, id: &str, path: &str, renamed: &str) -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", toml);
+    repo.write(path, &sop_text(id, "Refunds", "procedure", "draft"));
+    repo.commit("Add");
+    run(
+        &repo,
+        &[
+            "release",
+            id,
+            "--version",
+            "1.0.0",
+            "-m",
+            "First",
+            "--approve",
+            "--approver",
+            "Lena Fischer",
+        ],
+        0,
+    );
+    repo.write("notes.txt", "Unrelated.\n");
+    repo.commit("Notes");
+    repo.git(&["mv", path, renamed]);
+    repo.commit("Rename");
+    repo
+}
+
+/// SOPs whose file names need not start with their id, or whose ids are of the repository's own
+/// form: (sop.toml, id, path at the release, path after a rename).
+const NAMED_OTHERWISE: [(&str, &str, &str, &str); 2] = [
+    (
+        "[sops]\nfile_names = \"any\"\n",
+        "SOP-0001",
+        "sops/pay/refunds.md",
+        "sops/pay/refund-requests.md",
+    ),
+    (
+        "[sops]\nid_pattern = \"GDI-SOP(\\\\d{4})\"\n",
+        "GDI-SOP0001",
+        "sops/pay/GDI-SOP0001-refunds.md",
+        "sops/pay/GDI-SOP0001-refund-requests.md",
+    ),
+];
+
+/// As [`diff_says_a_moved_tag_does_not_count_after_a_rename`], for a file renamed to a name
+/// that does not start with the SOP's id, or an id of the repository's own form: the release
+/// commit's file is found as `sop history` finds it, following the rename.
+#[test]
+fn diff_says_a_moved_tag_does_not_count_after_any_rename() {
+    for (toml, id, path, renamed) in NAMED_OTHERWISE {
+        let repo = released_then_renamed(toml, id, path, renamed);
+        let edited = repo.read(renamed) + &format!("\n{EDIT}\n");
+        repo.write(renamed, &edited);
+        repo.commit("risky change");
+        let tag = format!("{id}/v1.0.0");
+        let message = repo.git(&["tag", "-l", "--format=%(contents)", &tag]);
+        repo.git(&["tag", "-f", "-a", &tag, "-m", message.trim_end()]);
+        let why = format!(
+            "tag `{tag}` is not counted as a release of `{id}`: the text it tags is not the text of its release commit \"{id} v1.0.0: First\""
+        );
+        let (history, _) = run(&repo, &["history", id, "--format", "json"], 0);
+        assert!(
+            history.contains("the text it tags is not the text of its release commit"),
+            "{history}"
+        );
+        for args in [
+            &["diff", id][..],
+            &["diff", id, "1.0.0", "HEAD~3"],
+            &["diff", id, &tag, "worktree"],
+        ] {
+            let (stdout, stderr) = run(&repo, args, 0);
+            assert!(stderr.contains(&why), "{args:?}: {stderr}");
+            assert!(
+                stdout.contains("not counted as a release\nto "),
+                "{args:?}: {stdout}"
+            );
+        }
+        let (stdout, _) = run(&repo, &["diff", id], 0);
+        assert!(
+            stdout.contains(&format!(
+                "from  1.0.0 (tag {tag}), not counted as a release"
+            )),
+            "{stdout}"
+        );
+        // The release commit's own text, read where the file was then: the edit is the change.
+        for before in ["HEAD~2", "HEAD~3"] {
+            let (stdout, _) = run(&repo, &["diff", id, "1.0.0", before], 0);
+            assert!(stdout.contains(&format!("- {EDIT}")), "{before}: {stdout}");
+        }
+    }
+}
+
+/// A file renamed after its release, to a name that does not start with its id (or an id of
+/// the repository's own form): `sop diff` compares from that release, whose file it finds
+/// where `sop history` does.
+#[test]
+fn diff_finds_a_release_renamed_since_to_any_name() {
+    for (toml, id, path, renamed) in NAMED_OTHERWISE {
+        let repo = released_then_renamed(toml, id, path, renamed);
+        let tag = format!("{id}/v1.0.0");
+        for args in [
+            &["diff", id][..],
+            &["diff", id, "1.0.0", "HEAD"],
+            &["diff", id, "HEAD~1", "HEAD"],
+        ] {
+            let (stdout, stderr) = run(&repo, args, 0);
+            assert_eq!(stderr, "", "{args:?}");
+            assert!(stdout.ends_with("\nno changes\n"), "{args:?}: {stdout}");
+        }
+        let (stdout, _) = run(&repo, &["diff", id], 0);
+        assert!(
+            stdout.contains(&format!("from  1.0.0 (tag {tag})\nto    work tree")),
+            "{stdout}"
+        );
+        // Its first commit, before the release.
+        let (stdout, _) = run(&repo, &["diff", id, "HEAD~3", "HEAD"], 0);
+        assert!(stdout.contains("draft → approved"), "{stdout}");
+    }
+}
+
+/// An empty commit whose subject reads like the release commit's, on top of a tag moved by hand
+/// onto an edit: it changes nothing of the SOP's file, so it is no release commit (as in `sop
+/// history`), and the tag is judged against the real one.
+#[test]
+fn diff_takes_no_empty_commit_for_the_release_commit() {
+    let repo = released_by_sop(false);
+    let edited = repo.read(PATH) + &format!("\n{EDIT}\n");
+    repo.write(PATH, &edited);
+    repo.commit("risky change");
+    let message = repo.git(&["tag", "-l", "--format=%(contents)", TAG]);
+    repo.git(&["tag", "-f", "-a", TAG, "-m", message.trim_end()]);
+    repo.git(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "SOP-0001 v1.0.0: First",
+    ]);
+    let why = "tag `SOP-0001/v1.0.0` is not counted as a release of `SOP-0001`: the text it tags is not the text of its release commit \"SOP-0001 v1.0.0: First\"";
+    let (history, _) = run(&repo, &["history", "SOP-0001", "--format", "json"], 0);
+    assert!(
+        history.contains("the text it tags is not the text of its release commit"),
+        "{history}"
+    );
+    for args in [
+        &["diff", "SOP-0001"][..],
+        &["diff", "SOP-0001", "1.0.0", "HEAD~3"],
+    ] {
+        let (stdout, stderr) = run(&repo, args, 0);
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert!(
+            stdout.contains("from  1.0.0 (tag SOP-0001/v1.0.0), not counted as a release"),
+            "{args:?}: {stdout}"
+        );
+    }
+}
+
 #[test]
 fn a_lower_version_tagged_on_a_later_commit_does_not_count_anywhere() {
     let repo = released_by_sop(false);
