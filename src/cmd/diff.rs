@@ -314,11 +314,10 @@ impl<'a> Judge<'a> {
     /// changes nothing of it (an empty commit written to look like one) is passed over.
     fn release_commit(&mut self, wanted: impl Fn(&str) -> bool) -> anyhow::Result<Option<String>> {
         self.known()?;
-        loop {
-            let walk = match self.walk.take() {
-                Some(walk) => self.walk.insert(walk),
-                None => self.walk.insert(self.git.release_walk(self.id)?),
-            };
+        if self.walk.is_none() {
+            self.walk = Some(self.git.release_walk(self.id)?);
+        }
+        while let Some(walk) = self.walk.as_mut() {
             let passed = &self.passed;
             let got = walk
                 .find(|commit, subject| !passed.contains(&commit) && wanted(subject))?
@@ -364,6 +363,7 @@ impl<'a> Judge<'a> {
                 None => return Ok(None),
             }
         }
+        Ok(None)
     }
 
     /// Why the tag of `release` does not count as a release ([`select::why_not_counted`]);

@@ -1027,18 +1027,13 @@ impl TextReader {
     /// the file with the same id and language in the same top folder, when `path` is not
     /// there; `None` when neither is, or it is not text.
     pub fn at_commit(&mut self, commit: &str, path: &str) -> Option<String> {
-        let blob = self.sop_file(Oid::from_str(commit).ok()?, path)?;
+        let (_, blob) = self.sop_entry(Oid::from_str(commit).ok()?, path)?;
         self.blob(blob)
     }
 
-    /// The blob of the file [`TextReader::at_commit`] reads: `path` (relative to the SOP root)
-    /// in commit `commit`, else the file with the same id and language in the same top folder
-    /// (the SOP's file before it was renamed or moved); `None` when neither is there.
-    pub fn sop_file(&mut self, commit: Oid, path: &str) -> Option<Oid> {
-        self.sop_entry(commit, path).map(|(_, blob)| blob)
-    }
-
-    /// The file [`TextReader::sop_file`] finds, with its path (relative to the SOP root).
+    /// The file [`TextReader::at_commit`] reads, with its path (relative to the SOP root):
+    /// `path` in commit `commit`, else the file with the same id and language in the same top
+    /// folder (the SOP's file before it was renamed or moved); `None` when neither is there.
     pub fn sop_entry(&mut self, commit: Oid, path: &str) -> Option<(String, Oid)> {
         let tree = self.reader.commit(commit).ok()?.tree;
         let full = format!("{}{path}", self.prefix);

@@ -173,7 +173,7 @@ impl Repo {
 
     /// The SOPs of `files` (found by [`Repo::walk`], with the entries it could not walk in
     /// `broken`), read over the cores.
-    pub fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
+    fn load_files(&self, files: Vec<PathBuf>, broken: &mut Vec<BrokenFile>) -> Corpus {
         let settings = &self.settings;
         let loaded: Vec<Result<Sop, BrokenFile>> = files
             .par_iter()
@@ -218,37 +218,37 @@ fn ancestor_with(start: &Path, marker: &str) -> Option<PathBuf> {
 /// # Errors
 /// A [`BrokenFile`] when the file cannot be an SOP.
 pub fn load_file(path: &Path, rel: String, settings: &Settings) -> Result<Sop, BrokenFile> {
-    let fail = |problem| BrokenFile {
-        path: rel.clone(),
-        problem,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| {
-        fail(if is_link_loop(&e) {
-            FileProblem::SymlinkLoop
-        } else {
-            FileProblem::Unreadable(io_reason(&e))
-        })
-    })?;
-    if !meta.is_file() {
-        return Err(fail(FileProblem::NotAFile));
+    match read_text(path) {
+        Ok(text) => Ok(Sop::parse_in(rel, text, settings)),
+        Err(problem) => Err(BrokenFile { path: rel, problem }),
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(FileProblem::TooLarge { bytes: meta.len() }));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(FileProblem::Unreadable(io_reason(&e))))?;
-    let text = decode(bytes).map_err(fail)?;
-    Ok(Sop::parse_in(rel, text, settings))
 }
 
 /// [`load_file`], reading only what a [`Glance`] needs; `None` for a file [`load_file`] would
 /// find broken.
 fn glance_file(path: &Path, rel: String, settings: &Settings) -> Option<Glance> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
-        return None;
-    }
-    let text = decode(std::fs::read(path).ok()?).ok()?;
+    let text = read_text(path).ok()?;
     Some(Glance::read(rel, &text, settings))
+}
+
+/// The text of the file at `path`, or why it cannot be an SOP (a symlink loop, not a file,
+/// too large, unreadable, or not text: [`decode`]).
+fn read_text(path: &Path) -> Result<String, FileProblem> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        if is_link_loop(&e) {
+            FileProblem::SymlinkLoop
+        } else {
+            FileProblem::Unreadable(io_reason(&e))
+        }
+    })?;
+    if !meta.is_file() {
+        return Err(FileProblem::NotAFile);
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(FileProblem::TooLarge { bytes: meta.len() });
+    }
+    let bytes = std::fs::read(path).map_err(|e| FileProblem::Unreadable(io_reason(&e)))?;
+    decode(bytes)
 }
 
 /// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8 (a leading

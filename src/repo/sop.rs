@@ -69,12 +69,9 @@ impl Meta {
     /// Read the keys of [`super::keys::KEYS`] out of `fm`, each under the name `names` gives it.
     pub fn from_front_matter(fm: &FrontMatter, names: &KeyNames) -> Meta {
         let text = |key: &str| {
-            names.field(fm, key).and_then(|f| match &f.value {
-                Value::Text(t) if !t.trim().is_empty() => Some(Spanned {
-                    value: t.trim().to_string(),
-                    span: f.value_span,
-                }),
-                _ => None,
+            text_value(fm, names, key).map(|(value, span)| Spanned {
+                value: value.to_string(),
+                span,
             })
         };
         // A list (even empty), or one text.
@@ -113,6 +110,16 @@ impl Meta {
     }
 }
 
+/// The text of `key` in `fm` (under the name `names` gives it), trimmed, with the value's span:
+/// how [`Meta`] and [`Glance`] read a key; `None` when it is missing, empty or not text.
+fn text_value<'f>(fm: &'f FrontMatter, names: &KeyNames, key: &str) -> Option<(&'f str, Span)> {
+    let f = names.field(fm, key)?;
+    match &f.value {
+        Value::Text(t) if !t.trim().is_empty() => Some((t.trim(), f.value_span)),
+        _ => None,
+    }
+}
+
 /// What a list of SOPs needs of a file: its id, title, version and whether it is a
 /// translation, as [`Sop`] gives them, read without the rest of the file. A front matter of plain
 /// `key: value` lines is read without the YAML parser ([`front_matter::parse_plain`]); any
@@ -137,16 +144,7 @@ impl Glance {
         let fm = front_matter::split(text).yaml.map(|yaml| {
             front_matter::parse_plain(text, yaml).unwrap_or_else(|| front_matter::parse(text, yaml))
         });
-        // As `Meta::from_front_matter` reads a text key.
-        let value = |key: &str| {
-            settings
-                .keys
-                .field(fm.as_ref()?, key)
-                .and_then(|f| match &f.value {
-                    Value::Text(t) if !t.trim().is_empty() => Some(t.trim()),
-                    _ => None,
-                })
-        };
+        let value = |key: &str| text_value(fm.as_ref()?, &settings.keys, key).map(|(t, _)| t);
         let name = path.rsplit('/').next().unwrap_or(&path);
         let file_name = FileName::parse(name, &settings.ids);
         Glance {
