@@ -1347,8 +1347,9 @@ fn anchor_check(
             crate::repo::anchors::AnchorRule::Gitlab => "GitLab",
             _ => "GitHub",
         };
+        let written = written_id(target.slice(heading.span), &anchor);
         out.push(f.help(format!(
-            "`{{#{anchor}}}` on the heading \"{}\" is not its id with `[links] anchors = \"{}\"`: {renderer} makes the id from the heading's words, so link to `#{id}`; if your site honours `{{#id}}` (MkDocs, Jekyll's kramdown, Docusaurus), set `anchors = \"mkdocs\"`, `\"kramdown\"` or `\"docusaurus\"` under `[links]` in `sop.toml`",
+            "`{written}` on the heading \"{}\" is not its id with `[links] anchors = \"{}\"`: {renderer} makes the id from the heading's words, so link to `#{id}`; if your site honours `{{#id}}` (MkDocs, Jekyll's kramdown, Docusaurus), set `anchors = \"mkdocs\"`, `\"kramdown\"` or `\"docusaurus\"` under `[links]` in `sop.toml`",
             heading.text.trim(),
             rule.name()
         )));
@@ -1376,6 +1377,18 @@ fn anchor_check(
         )),
     };
     out.push(f);
+}
+
+/// A heading's explicit id as the writer wrote it at the end of its first line (`{#step2}`,
+/// `{: #step2 }`, Docusaurus's `{/* #step2 */}`), for quoting in a message; `{#id}` when the
+/// line does not end with one.
+fn written_id(heading: &str, id: &str) -> String {
+    let line = heading.lines().next().unwrap_or_default();
+    let line = line.trim_end().trim_end_matches('#').trim_end();
+    line.rfind('{')
+        .map(|at| &line[at..])
+        .filter(|piece| piece.ends_with('}') && piece.contains(id))
+        .map_or_else(|| format!("{{#{id}}}"), str::to_string)
 }
 
 fn retired(sop: &Sop, target: &Sop, span: Span, out: &mut Vec<Finding>) {

@@ -249,11 +249,19 @@ fn explicit_heading_ids_are_honoured_where_the_renderer_honours_them() {
                 "{found:#?}"
             );
             assert!(found[0].2.contains("`#step-two`"), "{found:#?}");
-            // The writer gave the id: the help says why it is not one here.
+            // The writer gave the id: the help says why it is not one here, quoting it as
+            // written (`## Step two { #step2 }` in this SOP).
             assert!(
                 found[0].2.starts_with(
-                    "`{#step2}` on the heading \"Step two\" is not its id with `[links] anchors = \"github\"`: GitHub makes the id from the heading's words, so link to `#step-two`"
+                    "`{ #step2 }` on the heading \"Step two\" is not its id with `[links] anchors = \"github\"`: GitHub makes the id from the heading's words, so link to `#step-two`"
                 ),
+                "{found:#?}"
+            );
+            // Quoted as the writer wrote it.
+            assert!(
+                found[1]
+                    .2
+                    .starts_with("`{: #s3 }` on the heading \"Step three\" is not its id"),
                 "{found:#?}"
             );
             continue;
@@ -359,6 +367,25 @@ fn docusaurus_anchors_honour_the_id_in_a_closing_comment() {
     );
     let first = page(&site, "sops/SOP-0001.html");
     assert!(first.contains("SOP-0002.html#short\""), "{first}");
+}
+
+/// A Docusaurus comment id under GitHub's rule: the help quotes it as written, not as `{#id}`.
+#[test]
+fn an_ignored_comment_id_is_quoted_as_written() {
+    let repo = repo(
+        "[links]\nanchors = \"github\"\n",
+        "- [other](../b/SOP-0002-second.md#short)",
+        "sops/b/SOP-0002-second.md",
+        "## Long heading {/* #short */} ##\n\nText.",
+    );
+    let found = link_findings(&repo);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].2.starts_with(
+            "`{/* #short */}` on the heading \"Long heading\" is not its id with `[links] anchors = \"github\"`: GitHub makes the id from the heading's words, so link to `#long-heading`"
+        ),
+        "{found:#?}"
+    );
 }
 
 #[test]
