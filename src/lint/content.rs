@@ -25,6 +25,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     links(cx, sop, out);
     links_with_spaces(cx, sop, out);
     html_removed(sop, out);
+    unclosed_comment(sop, out);
     shortcodes(cx, sop, out);
     components(sop, out);
     disable_comments(sop, out);
@@ -160,6 +161,49 @@ fn components(sop: &Sop, out: &mut Vec<Finding>) {
             finding(&HTML_REMOVED, sop, c.span, message)
                 .label("not shown on the site")
                 .help(help),
+        );
+    }
+}
+
+/// `html-removed`: an HTML comment opened at the start of a line and never closed with `-->`
+/// hides everything after it, to the end of the SOP, from the site (and from lint's other
+/// checks), while the raw text a reviewer reads still shows it.
+fn unclosed_comment(sop: &Sop, out: &mut Vec<Finding>) {
+    let text = sop.source.text();
+    for c in &sop.outline().comments {
+        let raw = sop.slice(*c);
+        if raw.len() < 4 || raw[4..].contains("-->") {
+            continue;
+        }
+        // Only a comment that starts a line opens an HTML block, which runs to the end; in the
+        // middle of a paragraph an unclosed `<!--` is shown as written.
+        let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
+        if !text[line_start..c.start]
+            .chars()
+            .all(|ch| ch == ' ' || ch == '\t')
+        {
+            continue;
+        }
+        let first_line_end = raw.find('\n').map_or(raw.len(), |i| i + 1);
+        let hidden = raw[first_line_end..]
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        if hidden == 0 {
+            continue;
+        }
+        out.push(
+            finding(
+                &HTML_REMOVED,
+                sop,
+                Span::new(c.start, c.start + 4),
+                format!(
+                    "readers will not see the {} after this `<!--`: the comment is never closed, so the site hides everything to the end of the SOP",
+                    crate::words::count(hidden, "line")
+                ),
+            )
+            .label("comment opened here and never closed")
+            .help("close the comment with `-->` where the note ends, or remove the `<!--`"),
         );
     }
 }
@@ -1523,6 +1567,56 @@ mod link_tests {
                 "<Say what to note.>"
             ]
         );
+    }
+
+    #[test]
+    fn a_comment_left_open_at_the_start_of_a_line_is_reported() {
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: Settings::load(None).unwrap(),
+            tracked: None,
+        };
+        let bodies = [
+            // Opens a block and hides the lines below it: the two steps, then the helper's
+            // `## Checklist` and its item.
+            (
+                "\n\n<!-- ask legal\n\n1. Freeze.\n2. Refund.\n",
+                Some("4 lines"),
+            ),
+            // Closed, over two lines.
+            ("\n\n<!-- a note\n  for writers -->\n\nShown.\n", None),
+            // In the middle of a paragraph an open `<!--` is shown as written.
+            ("Use 3 <!-- not a comment\n", None),
+        ];
+        for (body, hidden) in bodies {
+            let corpus = Corpus {
+                sops: vec![sop("sops/a/SOP-0001-a.md", "SOP-0001", "draft", body)],
+                broken: Vec::new(),
+            };
+            let text = corpus.sops[0].source.text().to_string();
+            let found: Vec<(String, &str)> = check(&repo, &corpus)
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.rule.id == "html-removed")
+                .map(|f| {
+                    let span = f.span.unwrap();
+                    (f.message, &text[span.start..span.end])
+                })
+                .collect();
+            match hidden {
+                Some(lines) => {
+                    assert_eq!(found.len(), 1, "{body:?}: {found:?}");
+                    assert_eq!(found[0].1, "<!--");
+                    assert!(
+                        found[0].0.starts_with(&format!(
+                            "readers will not see the {lines} after this `<!--`"
+                        )),
+                        "{found:?}"
+                    );
+                }
+                None => assert_eq!(found, [], "{body:?}"),
+            }
+        }
     }
 
     #[test]
