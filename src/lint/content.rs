@@ -69,7 +69,9 @@ fn shortcodes(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                     "a code block: ``` on the lines before and after the code"
                 }
                 (Syntax::Liquid, "include" | "include_relative")
-                | (Syntax::Hugo, "readfile" | "include") => {
+                | (Syntax::Hugo, "readfile" | "include")
+                | (Syntax::MdBook, "include" | "rustdoc_include" | "playground")
+                | (Syntax::Snippet, _) => {
                     "the text of the included file, copied into the page, or a link to it"
                 }
                 (Syntax::Liquid, "comment" | "endcomment") => "an HTML comment, `<!-- … -->`",
@@ -92,8 +94,14 @@ fn shortcodes(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                 sop,
                 tag.span,
                 format!(
-                    "the page shows the {} `{shown}` as text: the site runs no template tags",
-                    tag.syntax.name()
+                    "the page shows the {} `{shown}` as text: {}",
+                    tag.syntax.name(),
+                    match tag.syntax {
+                        Syntax::Hugo | Syntax::Liquid => "the site runs no template tags",
+                        Syntax::MdBook | Syntax::Snippet => {
+                            "the site does not paste other files into a page"
+                        }
+                    }
                 ),
             )
             .label("shown as written")

@@ -194,7 +194,7 @@ rules! {
     "raw HTML or a link that the site removes, so readers do not see it";
 
     SHORTCODE_AS_TEXT = "shortcode-as-text", Content, Warning, fix: false,
-    "a Hugo shortcode or Jekyll (Liquid) tag, which the site shows as text";
+    "a Hugo shortcode, Jekyll (Liquid) tag, mdBook include or MkDocs snippet, which the site shows as text";
 
     DISABLE_RULE_UNKNOWN = "disable-rule-unknown", Content, Warning, fix: false,
     "a sop-disable comment names a rule that does not exist";

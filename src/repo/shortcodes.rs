@@ -1,7 +1,9 @@
 //! The template tags of other site generators in an SOP's body: Hugo's shortcodes
 //! (`{{< alert >}}`, `{{% note %}}`, `{{< ref "a.md" >}}`) and Jekyll's Liquid tags
-//! (`{% include note.html %}`, `{% link a.md %}`). `sop`'s site runs no template language, so a
-//! page shows them as written; lint (`shortcode-as-text`) and `sop adopt` read them from here.
+//! (`{% include note.html %}`, `{% link a.md %}`), and the lines that paste in another file:
+//! mdBook's `{{#include file.md}}` and MkDocs' snippets (`--8<-- "file.md"`). `sop`'s site runs
+//! no template language, so a page shows them as written; lint (`shortcode-as-text`) reads them
+//! from here.
 //!
 //! Code spans, code blocks and HTML comments are skipped: there they are shown or hidden as
 //! the writer meant. Liquid output (`{{ name }}`) is not read: support macros write their own
@@ -16,6 +18,12 @@ pub enum Syntax {
     Hugo,
     /// A Jekyll (Liquid) tag, `{% … %}`.
     Liquid,
+    /// An mdBook link to another file, `{{#include file.md}}` (also `rustdoc_include`,
+    /// `playground` and `title`).
+    MdBook,
+    /// A line that pastes in another file with MkDocs' snippets extension, `--8<-- "file.md"`,
+    /// or opens or closes a block of file names (`--8<--` alone).
+    Snippet,
 }
 
 impl Syntax {
@@ -24,6 +32,8 @@ impl Syntax {
         match self {
             Syntax::Hugo => "Hugo shortcode",
             Syntax::Liquid => "Liquid tag",
+            Syntax::MdBook => "mdBook include",
+            Syntax::Snippet => "MkDocs snippet",
         }
     }
 }
@@ -55,13 +65,14 @@ pub fn find(sop: &Sop) -> Vec<Shortcode> {
     let Some(md) = text.get(body.start..body.end) else {
         return Vec::new();
     };
+    let mut out = snippets(sop, md, body.start);
     // One fast pass for the common body without any: a `{` followed by `{` or `%`.
     let bytes = md.as_bytes();
     if !memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%'))) {
-        return Vec::new();
+        return out;
     }
     let outline = sop.outline();
-    let mut out = Vec::new();
+    let snippet_lines = out.len();
     let mut from = 0;
     while let Some(found) = md.get(from..).and_then(|rest| rest.find('{')) {
         let at = from + found;
@@ -71,6 +82,8 @@ pub fn find(sop: &Sop) -> Vec<Shortcode> {
             (Syntax::Hugo, 3, ">}}")
         } else if rest.starts_with("{{%") {
             (Syntax::Hugo, 3, "%}}")
+        } else if rest.starts_with("{{#") && is_mdbook_name(&rest[3..]) {
+            (Syntax::MdBook, 3, "}}")
         } else if rest.starts_with("{%") {
             (Syntax::Liquid, 2, "%}")
         } else {
@@ -97,6 +110,56 @@ pub fn find(sop: &Sop) -> Vec<Shortcode> {
         let len = end + close.len();
         out.push(read(syntax, inner, Span::new(abs, abs + len)));
         from = at + len;
+    }
+    if snippet_lines > 0 {
+        out.sort_by_key(|tag| tag.span.start);
+    }
+    out
+}
+
+/// Whether `rest` (after `{{#`) starts with the name of one of mdBook's links to a file; other
+/// `{{#…}}` (a Mustache section in a support macro) is left alone.
+fn is_mdbook_name(rest: &str) -> bool {
+    let name = rest
+        .split(|c: char| c.is_whitespace() || c == '}')
+        .next()
+        .unwrap_or_default();
+    matches!(name, "include" | "rustdoc_include" | "playground" | "title")
+}
+
+/// The lines of `md` (the body, at `base` in the file) that MkDocs' snippets extension replaces
+/// with another file: `--8<-- "file.md"`, or `--8<--` alone around a block of file names. A
+/// line written `;--8<--` is the extension's escape, shown as written by MkDocs too.
+fn snippets(sop: &Sop, md: &str, base: usize) -> Vec<Shortcode> {
+    const MARK: &str = "--8<--";
+    let mut out = Vec::new();
+    if memchr::memmem::find(md.as_bytes(), MARK.as_bytes()).is_none() {
+        return out;
+    }
+    let outline = sop.outline();
+    let mut start = 0;
+    for line in md.split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let content = line.trim_end();
+        let trimmed = content.trim_start();
+        let Some(rest) = trimmed.strip_prefix(MARK) else {
+            continue;
+        };
+        if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+            continue;
+        }
+        let abs = base + at + (content.len() - trimmed.len());
+        if outline.in_code(abs) || outline.in_comment(abs) {
+            continue;
+        }
+        out.push(Shortcode {
+            syntax: Syntax::Snippet,
+            span: Span::new(abs, abs + trimmed.len()),
+            name: "include".to_string(),
+            closing: false,
+            target: None,
+        });
     }
     out
 }
@@ -156,6 +219,31 @@ mod tests {
         assert!(found(&body).is_empty());
         let body = format!("{{% {} %}}\n", "\u{65e5}".repeat(100));
         assert_eq!(found(&body).len(), 1);
+    }
+
+    #[test]
+    fn lines_that_paste_in_another_file_are_found() {
+        let got: Vec<(Syntax, String, String)> = found(concat!(
+            "{{#include ../contacts.md}}\n\nHi {{#each names}}x{{/each}}.\n\n",
+            "--8<-- \"contacts.md\"\n\n  --8<--\n  a.md\n  --8<--\n\n",
+            ";--8<-- \"escaped.md\"\n\n--8<--not\n\n```\n--8<-- \"code.md\"\n```\n",
+        ))
+        .into_iter()
+        .map(|(syntax, name, _, target, written)| {
+            assert_eq!(target, None);
+            (syntax, name, written)
+        })
+        .collect();
+        let s = |syntax, written: &str| (syntax, "include".to_string(), written.to_string());
+        assert_eq!(
+            got,
+            [
+                s(Syntax::MdBook, "{{#include ../contacts.md}}"),
+                s(Syntax::Snippet, "--8<-- \"contacts.md\""),
+                s(Syntax::Snippet, "--8<--"),
+                s(Syntax::Snippet, "--8<--"),
+            ]
+        );
     }
 
     #[test]
