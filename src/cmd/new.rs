@@ -203,10 +203,12 @@ fn same_title(
         || format!("`{}`", other.path),
         |id| format!("{id} (`{}`)", other.path),
     );
+    let supersedes = repo.settings.keys.written("supersedes");
+    let old_id = other.id().unwrap_or("<its id>");
     ctx.warn(&format!(
         "{who} already has the title \"{}\": if the new SOP replaces it, say so with \
-         `replaces:` in the new one's front matter and retire the old one; if not, give the \
-         new one a title that tells them apart",
+         `{supersedes}: [{old_id}]` in the new one's front matter and retire the old one; if \
+         not, give the new one a title that tells them apart",
         other.title().trim()
     ))
 }

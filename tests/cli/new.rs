@@ -131,11 +131,24 @@ fn a_second_sop_with_a_title_already_taken_is_written_with_a_warning() {
         err.contains("SOP-0001 (`sops/user-service/SOP-0001-account-recovery.md`) already has the title \"Account recovery\""),
         "{err}"
     );
-    assert!(err.contains("`replaces:`"), "{err}");
+    assert!(err.contains("`supersedes: [SOP-0001]`"), "{err}");
     assert!(
         r.path("sops/user-service/SOP-0002-account-recovery.md")
             .is_file()
     );
+    // The advice is a key `sop` knows: following it gives no `key-unknown`.
+    let second = "sops/user-service/SOP-0002-account-recovery.md";
+    let text = r
+        .read(second)
+        .replacen("\n---\n", "\nsupersedes: [SOP-0001]\n---\n", 1);
+    r.write(second, &text);
+    let out = r
+        .sop()
+        .args(["lint", "--format", "json", second])
+        .output()
+        .unwrap();
+    let findings = String::from_utf8_lossy(&out.stdout);
+    assert!(!findings.contains("key-unknown"), "{findings}");
     // A title no other SOP has gets no such warning.
     let out = r
         .sop()
