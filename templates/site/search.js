@@ -29,7 +29,8 @@
       var r;
       RUN.lastIndex = 0;
       while ((r = RUN.exec(m[0]))) { runs.push([m.index + r.index, m.index + r.index + r[0].length]); }
-      out.push({ start: m.index, end: m.index + m[0].length, text: m[0].toLowerCase(), runs: runs });
+      // A curly apostrophe is the straight one (src/site/search/tokens.rs).
+      out.push({ start: m.index, end: m.index + m[0].length, text: m[0].toLowerCase().replace(/\u2019/g, "'"), runs: runs });
     }
     return out;
   }

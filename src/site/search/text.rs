@@ -118,6 +118,18 @@ impl Collector {
                 | TagEnd::Heading(_),
             ) => {}
             Event::SoftBreak | Event::HardBreak | Event::End(_) => self.space(),
+            Event::Start(
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Superscript
+                | Tag::Subscript,
+            ) => {}
+            // A block that starts inside another (a sub-list under a step's words) starts a
+            // new word, as on the page.
+            Event::Start(_) => self.space(),
             _ => {}
         }
     }
@@ -524,6 +536,18 @@ mod tests {
         );
         assert_eq!(without_mark_references("&#"), "&#");
         assert_eq!(without_mark_references("&#x"), "&#x");
+    }
+
+    #[test]
+    fn a_sub_list_starts_a_new_word() {
+        let s = sections(
+            "## Checklist\n\n- [ ] Check the account\n  - Verified users first\n  > Quoted\n- [ ] Close **it**\n",
+            AnchorRule::Github,
+        );
+        assert_eq!(
+            s[0].text,
+            "Check the account Verified users first Quoted Close it"
+        );
     }
 
     #[test]

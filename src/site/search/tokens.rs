@@ -4,6 +4,7 @@
 //! A word is a run of letters and digits, lowercase. Runs joined by one connector character
 //! (`-`, `_`, `.`, `,`, `/`, `@`, `:`, `'`, `’`) form a compound, kept whole as well as split:
 //! `RF-Store` gives `rf-store`, `rf` and `store`; a number such as `5,000` also gives `5000`.
+//! A curly apostrophe in a compound is read as a straight one: `creator’s` gives `creator's`.
 //! Nothing matches inside a word: `keeping` never gives `pin`.
 
 use std::borrow::Cow;
@@ -128,7 +129,11 @@ pub(crate) fn tokens<'a>(text: &'a str, mut each: impl FnMut(Token<'a>)) {
         }
         // Connectors are lowercase already, except `’`, which `to_lowercase` keeps as it is.
         let plain = runs.iter().all(|r| r.2);
-        let lower_whole = lower(whole, plain);
+        let mut lower_whole = lower(whole, plain);
+        // A curly apostrophe (a phone's keyboard, text pasted from Word) is the straight one.
+        if lower_whole.contains('’') {
+            lower_whole = Cow::Owned(lower_whole.replace('’', "'"));
+        }
         if lower_whole.chars().count() <= MAX_COMPOUND {
             let joined = lower_whole
                 .chars()
@@ -162,6 +167,12 @@ mod tests {
 
     fn texts(text: &str) -> Vec<String> {
         all(text).iter().map(|t| t.text().to_string()).collect()
+    }
+
+    #[test]
+    fn a_curly_apostrophe_is_a_straight_one() {
+        assert_eq!(texts("supervisor’s"), texts("supervisor's"));
+        assert_eq!(texts("Creator’s"), ["creator's", "creator", "s"]);
     }
 
     #[test]
@@ -267,7 +278,7 @@ mod tests {
                 out.push(("word", low(whole)));
                 continue;
             }
-            let lower_whole = low(whole);
+            let lower_whole = low(whole).replace('’', "'");
             if lower_whole.chars().count() <= MAX_COMPOUND {
                 out.push(("compound", lower_whole.clone()));
                 if lower_whole
