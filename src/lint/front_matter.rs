@@ -75,6 +75,9 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         shape(names, field, sop, out);
     }
     key_and_alias(names, fm, sop, out);
+    for field in &fm.fields {
+        cut_by_comment(field, sop, out);
+    }
     required(cx, fm, sop, out);
     let m = &sop.meta;
     if let Some(id) = &m.id {
@@ -198,6 +201,51 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         for a in &list.value {
             email(sop, "approvers", &a.value, a.span, out);
         }
+    }
+}
+
+/// `value-cut-by-comment`: a plain value followed on its line by ` #` and a word (`title: Refund
+/// #2 procedure`): YAML reads the rest as a comment, so the value is cut short without a word.
+/// A comment that starts `# ` with a space is taken as meant.
+fn cut_by_comment(field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
+    let text = sop.source.text();
+    for (value, span) in field.texts() {
+        let written = sop.slice(span);
+        if value.is_empty() || written.starts_with(['"', '\'', '|', '>', '[', '{']) {
+            continue;
+        }
+        let line_end = text[span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i);
+        let rest = text[span.end..line_end].trim_end_matches('\r');
+        let after = rest.trim_start();
+        if after.len() == rest.len() || !after.starts_with('#') {
+            continue;
+        }
+        let comment = &after[1..];
+        if comment.is_empty() || comment.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let whole = format!("{} {after}", written.trim_end());
+        out.push(
+            finding(
+                &VALUE_CUT_BY_COMMENT,
+                sop,
+                Span::new(span.start, line_end - (rest.len() - rest.trim_end().len())),
+                format!(
+                    "{} reads as \"{value}\": YAML takes ` {after}` for a comment and leaves it out",
+                    match field.value {
+                        Value::List(_) => format!("an item of `{}`", field.key),
+                        _ => format!("`{}`", field.key),
+                    }
+                ),
+            )
+            .label("cut short at the `#`")
+            .help(format!(
+                "put the whole value in quotes: `\"{}\"`",
+                whole.replace('"', "\\\"")
+            )),
+        );
     }
 }
 
