@@ -370,7 +370,7 @@ pub struct ReleaseArgs {
     #[arg(long, value_name = "X.Y.Z")]
     pub version: Option<String>,
     /// What changed, for readers: the commit message and the tag message
-    #[arg(short, long = "message", value_name = "SUMMARY")]
+    #[arg(short, long = "message", value_name = "SUMMARY", value_parser = summary)]
     pub message: String,
     /// Record that this exact text is approved: sets `status: approved` (needs `--approver`).
     /// Without it the release is `status: review` and its `approvers` list is emptied, so an
@@ -685,4 +685,16 @@ pub struct ImportArgs {
     /// Folder under the SOP folder (default: the document's department, else `general`)
     #[arg(short = 'd', long = "dir", id = "import_dir", value_name = "FOLDER")]
     pub dir: Option<String>,
+}
+
+/// A release's summary (`-m`): the first line of its commit and tag, and what readers see in the
+/// revision history, so it must say something.
+fn summary(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err(
+            "the summary is empty: say what changed, for readers, for example `-m \"Refund limit raised to 500\"`"
+                .to_string(),
+        );
+    }
+    Ok(text.to_string())
 }

@@ -154,6 +154,22 @@ fn an_unknown_option_or_command_exits_2() {
     run(&repo, &["list", "--format", "yaml"], 2, &["yaml"]);
 }
 
+/// A release summary of only spaces would make a commit subject `SOP-0001 v1.0.1:` and an empty
+/// line in the revision history: refused before anything is written.
+#[test]
+fn an_empty_release_summary_exits_2() {
+    let repo = repo();
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    run(
+        &repo,
+        &["release", "SOP-0001", "--patch", "-m", "   "],
+        2,
+        &["the summary is empty: say what changed"],
+    );
+    assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(repo.git(&["tag", "--list"]), "");
+}
+
 /// An id that names no SOP and a `--version` that is no version are the same kind of mistake:
 /// what the command was given names nothing it can act on.
 #[test]
