@@ -48,6 +48,8 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                 .label("TOML front matter starts here")
                 .help("rewrite it as YAML between `---` lines: `key = \"value\"` becomes `key: value`; `sop adopt` adds the keys `sop` needs to documents that have none"),
             );
+        } else if let Some(f) = misplaced_front_matter(sop) {
+            out.push(f);
         } else {
             let typed = sop
                 .sop_type(cx.settings)
@@ -247,6 +249,62 @@ fn cut_by_comment(field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
             )),
         );
     }
+}
+
+/// Front matter that is there but not where it is read: a `---` block after empty lines, or
+/// `key: value` lines of `sop`'s keys at the top without the `---` lines around them.
+fn misplaced_front_matter(sop: &Sop) -> Option<Finding> {
+    let text = sop.source.text();
+    let lines: Vec<&str> = text.lines().take(200).collect();
+    let first = lines.iter().position(|l| !l.trim().is_empty())?;
+    if first > 0 && lines[first].trim_end() == "---" {
+        let n = first + 1;
+        return Some(
+            finding(
+                &FRONT_MATTER_MISSING,
+                sop,
+                sop.source.line_span(n),
+                format!(
+                    "the front matter starts on line {n}, after {}: it is read only at the very top of the file",
+                    crate::words::count(first, "empty line")
+                ),
+            )
+            .label("front matter starts here")
+            .help(if first == 1 {
+                "delete the empty line above this `---`, so that it is the file's first line"
+                    .to_string()
+            } else {
+                format!("delete the {first} empty lines above this `---`, so that it is the file's first line")
+            }),
+        );
+    }
+    let is_key_line = |l: &str| {
+        let Some((key, _)) = l.split_once(':') else {
+            return false;
+        };
+        KEYS.iter().any(|k| k.name == key.trim_end()) && !key.starts_with(char::is_whitespace)
+    };
+    if first != 0 || !is_key_line(lines[0]) {
+        return None;
+    }
+    // The key lines run to the first empty line or heading.
+    let last = lines
+        .iter()
+        .position(|l| l.trim().is_empty() || l.starts_with('#'))
+        .unwrap_or(lines.len())
+        .max(1);
+    Some(
+        finding(
+            &FRONT_MATTER_MISSING,
+            sop,
+            sop.source.line_span(1),
+            "the keys at the top of the file are not read as front matter: they need a `---` line above and below them",
+        )
+        .label("no `---` line above this")
+        .help(format!(
+            "add a line with only `---` above line 1 and another after line {last}, the last key"
+        )),
+    )
 }
 
 /// Report the YAML block's own problems; `true` when nothing else can be checked.
@@ -1026,6 +1084,35 @@ mod tests {
         assert!(!valid_email("sofia @example.com"));
         assert!(!valid_email("@example.com"));
         assert!(!valid_email("a@@b.com"));
+    }
+
+    #[test]
+    fn front_matter_in_the_wrong_place_is_told_where_it_is() {
+        let keys = "id: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n";
+        let found = |text: String| {
+            let sop = Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP");
+            misplaced_front_matter(&sop).map(|f| (f.message, f.help.unwrap_or_default()))
+        };
+        let (message, help) = found(format!("\n\n---\n{keys}---\n\n## Purpose\n")).unwrap();
+        assert!(
+            message.starts_with("the front matter starts on line 3, after 2 empty lines"),
+            "{message}"
+        );
+        assert!(
+            help.starts_with("delete the 2 empty lines above this `---`"),
+            "{help}"
+        );
+        let (message, help) = found(format!("{keys}\n## Purpose\n")).unwrap();
+        assert!(
+            message.starts_with("the keys at the top of the file are not read as front matter")
+        );
+        assert_eq!(
+            help,
+            "add a line with only `---` above line 1 and another after line 7, the last key"
+        );
+        // A document that only has no front matter is left to the general message.
+        assert_eq!(found("# Refunds\n\nid: is a word here.\n".into()), None);
+        assert_eq!(found("Refunds: how to.\n".into()), None);
     }
 
     #[test]
