@@ -606,11 +606,17 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
         }
         let key = names.written(canonical);
         match names.field(fm, canonical) {
-            // `Title:` for `title:`: the unknown key's finding says to write it in lower case.
-            None if fm
-                .fields
-                .iter()
-                .any(|f| f.key != key && f.key.eq_ignore_ascii_case(key)) => {}
+            // `Title:` for `title:`, or a slip of a letter or two (`departmnet:`): the unknown
+            // key's finding says to write it in lower case, or which key it is most like; a
+            // second finding for the same slip would only repeat it. A key of its own
+            // (`owner_slack:`) leaves the key missing.
+            None if fm.fields.iter().any(|f| {
+                f.key != key
+                    && names.key(&f.key).is_none()
+                    && !names.is_allowed(&f.key)
+                    && closest(&f.key, &names.all_names()) == Some(key)
+                    && strsim::damerau_levenshtein(&f.key.to_lowercase(), key) <= 2
+            }) => {}
             None => out.push(
                 finding(
                     &KEY_MISSING,

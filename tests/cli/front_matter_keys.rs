@@ -185,6 +185,29 @@ fn real_typos_are_still_found_with_aliases_and_allowed_keys_as_suggestions() {
     );
 }
 
+/// A required key misspelt (`departmnet:`) is one slip: one finding, the unknown key's, with
+/// the key it is most like; not also "no `department`" at the top of the block.
+#[test]
+fn a_misspelt_required_key_is_reported_once() {
+    let repo = SopRepo::new();
+    let text = crate::support::sop_text("SOP-0001", "Refunds", "checklist", "draft").replacen(
+        "department:",
+        "departmnet:",
+        1,
+    );
+    assert!(text.contains("departmnet:"), "{text}");
+    repo.write("sops/payments/SOP-0001-refunds.md", &text);
+    let found = findings(&repo, &[]);
+    assert_eq!(rules(&found), ["key-unknown"], "{found:#?}");
+    assert!(
+        found[0]["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("did you mean `department`?"),
+        "{found:#?}"
+    );
+}
+
 #[test]
 fn a_key_written_twice_under_its_name_and_its_alias_is_a_finding() {
     let repo = team_repo();
