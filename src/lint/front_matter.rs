@@ -159,8 +159,12 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     }
     review_past_calendar_end(cx, sop, out);
     // A translation's review is its source's: neither key is used, so neither wins.
+    // Said only of two values that are right: a wrong one has its own finding, and quoting it
+    // here as a date or period would contradict it.
     if let (Some(every), Some(next), false) =
         (&m.review_every, &m.next_review, sop.is_translation())
+        && every.value.parse::<dates::Cadence>().is_ok()
+        && dates::parse_date(next.value.trim()).is_ok()
     {
         let (every_key, next_key) = (names.written("review_every"), names.written("next_review"));
         out.push(
@@ -1119,6 +1123,36 @@ mod tests {
         // A document that only has no front matter is left to the general message.
         assert_eq!(found("# Refunds\n\nid: is a word here.\n".into()), None);
         assert_eq!(found("Refunds: how to.\n".into()), None);
+    }
+
+    #[test]
+    fn a_schedule_set_twice_is_said_only_of_right_values() {
+        use crate::repo::{Corpus, Repo, Settings};
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: Settings::load(None).unwrap(),
+            tracked: None,
+        };
+        let rules = |every: &str, next: &str| {
+            let text = format!(
+                "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\nreview_every: {every}\nnext_review: {next}\n---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n"
+            );
+            let corpus = Corpus {
+                sops: vec![Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP")],
+                broken: Vec::new(),
+            };
+            let mut ids: Vec<&str> = crate::lint::check(&repo, &corpus)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.rule.id)
+                .filter(|id| id.starts_with("review-"))
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        assert_eq!(rules("12 months", "2099-03-01"), ["review-schedule-twice"]);
+        assert_eq!(rules("yearly", "2099-03-01"), ["review-every-invalid"]);
+        assert_eq!(rules("12 months", "2099-3-1"), ["review-date-invalid"]);
     }
 
     #[test]
