@@ -24,6 +24,7 @@ mod procedure;
 mod prompts;
 pub mod pull_request;
 pub mod registry;
+mod spelling;
 mod structure;
 mod translation;
 
@@ -127,6 +128,7 @@ fn check_all(
         .collect();
     findings.extend(corpus.broken.iter().map(|b| broken_file(repo, b)));
     findings.extend(cx.duplicate_ids(None));
+    findings.extend(spelling::check(&corpus.sops, None, &cx.settings.keys));
     finish(findings, corpus, levels)
 }
 
@@ -244,6 +246,7 @@ fn check_paths(
     findings.extend(
         cx.duplicate_ids(None)
             .into_iter()
+            .chain(spelling::check(&corpus.sops, None, &cx.settings.keys))
             .filter(|f| wanted.contains(f.file.as_str())),
     );
     findings.extend(
@@ -266,6 +269,13 @@ pub fn check_new_text(repo: &Repo, corpus: &Corpus, sop: &Sop) -> Result<Vec<Fin
     let cx = Cx::new(repo, corpus);
     let mut findings = cx.check_one(sop);
     findings.extend(cx.duplicate_ids(Some(&sop.path)));
+    // The SOP's new text in place of its file's.
+    let sops = corpus.sops.iter().filter(|s| s.path != sop.path);
+    findings.extend(spelling::check(
+        sops.chain(std::iter::once(sop)),
+        Some(&sop.path),
+        &cx.settings.keys,
+    ));
     let alone = Corpus {
         sops: vec![sop.clone()],
         broken: Vec::new(),

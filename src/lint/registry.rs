@@ -136,6 +136,9 @@ rules! {
     REVIEW_SCHEDULE_TWICE = "review-schedule-twice", FrontMatter, Warning, fix: false,
     "both review_every and next_review are set: the date wins and the period is ignored";
 
+    NAME_CASE_DIFFERS = "name-case-differs", FrontMatter, Warning, fix: false,
+    "a department or tag is written with other capital letters than in the other SOPs";
+
     VALUE_CUT_BY_COMMENT = "value-cut-by-comment", FrontMatter, Warning, fix: false,
     "a front-matter value is cut short at a ` #`, which YAML reads as the start of a comment";
 
