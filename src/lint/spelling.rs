@@ -31,10 +31,13 @@ pub(super) fn check<'a>(
     out
 }
 
+/// The places a spelling is written: each SOP's path and the value's span in it.
+type Places<'a> = Vec<(&'a str, Span)>;
+
 /// Each name, by its lowercase form: each spelling with the places it is written.
 #[derive(Default)]
 struct Names<'a> {
-    by_lower: BTreeMap<String, BTreeMap<&'a str, Vec<(&'a str, Span)>>>,
+    by_lower: BTreeMap<String, BTreeMap<&'a str, Places<'a>>>,
 }
 
 impl<'a> Names<'a> {
