@@ -326,6 +326,10 @@ fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
                 .label("written again here")
                 .help(format!("keep one `{key}:` line and delete the other")),
             ),
+            YamlProblemKind::Syntax if let Some(f) = slip_near(sop, p.span) => {
+                fatal = true;
+                out.push(f);
+            }
             YamlProblemKind::Syntax => {
                 fatal = true;
                 out.push(match tab_near(sop, p.span) {
@@ -394,6 +398,63 @@ fn yaml_problems(sop: &Sop, fm: &FrontMatter, out: &mut Vec<Finding>) -> bool {
         }
     }
     fatal
+}
+
+/// The two slips that make most front matter unreadable, on the line the YAML parser stopped
+/// at or the line before it (where the parser notices only on the next line): no space after a
+/// key's colon (`status:draft`, which YAML reads as one word), and a list opened with `[` and
+/// never closed on its line (`tags: [refunds, gifts`).
+fn slip_near(sop: &Sop, at: Span) -> Option<Finding> {
+    let source = &sop.source;
+    let line = source.line_col(at.start).line;
+    [line, line.saturating_sub(1)]
+        .into_iter()
+        .filter(|&l| l > 0)
+        .find_map(|l| {
+            let start = source.line_start(l);
+            let text = source.line_text(l).trim_end();
+            let colon = text.find(':')?;
+            let key = text[..colon].trim_start();
+            let plain_key = !key.is_empty()
+                && !text.starts_with(char::is_whitespace)
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+            if !plain_key {
+                return None;
+            }
+            let after = &text[colon + 1..];
+            let value = after.trim_start();
+            if !after.is_empty() && !after.starts_with([' ', '\t']) && !after.starts_with("//") {
+                let fixed = format!("{key}: {after}");
+                return Some(
+                    finding(
+                        &FRONT_MATTER_SYNTAX,
+                        sop,
+                        Span::new(start + colon, start + colon + 1),
+                        format!("the front matter cannot be read: no space after `{key}:`"),
+                    )
+                    .label("a space is needed after this colon")
+                    .help(format!("write `{fixed}`, with a space after the colon")),
+                );
+            }
+            if value.starts_with('[') && !value.contains(']') && !value.contains('#') {
+                let open = start + text.len() - value.len();
+                return Some(
+                    finding(
+                        &FRONT_MATTER_SYNTAX,
+                        sop,
+                        Span::new(open, open + 1),
+                        format!("the front matter cannot be read: the list after `{key}:` is never closed"),
+                    )
+                    .label("this `[` has no `]`")
+                    .help(format!(
+                        "add `]` at the end of the list, so that the line reads `{text}]`"
+                    )),
+                );
+            }
+            None
+        })
 }
 
 /// A tab the YAML parser stopped at, on the line of `at` (or the line before, where the parser
@@ -1153,6 +1214,44 @@ mod tests {
         assert_eq!(rules("12 months", "2099-03-01"), ["review-schedule-twice"]);
         assert_eq!(rules("yearly", "2099-03-01"), ["review-every-invalid"]);
         assert_eq!(rules("12 months", "2099-3-1"), ["review-date-invalid"]);
+    }
+
+    #[test]
+    fn a_missing_space_or_an_open_list_is_named() {
+        use crate::repo::{Corpus, Repo, Settings};
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: Settings::load(None).unwrap(),
+            tracked: None,
+        };
+        let syntax = |front: &str| {
+            let text = format!(
+                "---\nid: SOP-0001\ntitle: T\n{front}\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n\n## Purpose\n\nWhy.\n"
+            );
+            let corpus = Corpus {
+                sops: vec![Sop::parse("sops/a/SOP-0001-a.md".into(), text, "SOP")],
+                broken: Vec::new(),
+            };
+            crate::lint::check(&repo, &corpus)
+                .unwrap()
+                .into_iter()
+                .find(|f| f.rule.id == "front-matter-syntax")
+                .map(|f| (f.message, f.help.unwrap_or_default()))
+        };
+        let (message, help) = syntax("status:draft").unwrap();
+        assert!(message.ends_with("no space after `status:`"), "{message}");
+        assert_eq!(help, "write `status: draft`, with a space after the colon");
+        let (message, help) = syntax("tags: [refunds, gifts").unwrap();
+        assert!(
+            message.ends_with("the list after `tags:` is never closed"),
+            "{message}"
+        );
+        assert_eq!(
+            help,
+            "add `]` at the end of the list, so that the line reads `tags: [refunds, gifts]`"
+        );
+        // A web address is not a key without its space.
+        assert_eq!(syntax("status: draft\nsource: https://example.com/a"), None);
     }
 
     #[test]
