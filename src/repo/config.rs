@@ -1225,13 +1225,29 @@ mod tests {
     fn syntax_errors_name_their_line() {
         let (line, _, message, help) = error_at("[site]\ntitle = \"a\"\ntitle = \"b\"\n");
         assert_eq!(line, 3, "{message}");
+        assert_eq!(
+            message,
+            "`title` is set a second time: it is already set at line 2"
+        );
+        assert!(
+            help.starts_with("keep one of the two `title = …` lines"),
+            "{help}"
+        );
+        // The same key in another section is not the one it repeats.
+        let (line, _, message, _) =
+            error_at("[sops]\ndir = \"a\"\n[site]\ntitle = \"a\"\n[sops2]\n[site]\n");
+        assert_eq!(line, 6, "{message}");
+        assert_eq!(
+            message,
+            "the section `[site]` is written a second time: it is already at line 3"
+        );
+        let (line, _, message, help) = error_at("[site\n");
+        assert_eq!(line, 1);
         assert!(
             message.starts_with("this line is not valid TOML"),
             "{message}"
         );
         assert!(help.contains("only once"), "{help}");
-        let (line, _, _, _) = error_at("[site\n");
-        assert_eq!(line, 1);
     }
 
     #[test]

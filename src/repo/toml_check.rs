@@ -70,6 +70,44 @@ pub struct Checked<'i> {
     pub places: Places,
 }
 
+/// A section header or a key written a second time (TOML's "duplicate key" at `place`): where
+/// it was first, and what to do with the two.
+fn written_twice(text: &str, place: Place) -> Option<Problem> {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(place.line.checked_sub(1)?)?.trim();
+    let earlier = &lines[..place.line - 1];
+    if here.starts_with('[') {
+        let first = earlier.iter().position(|l| l.trim() == here)? + 1;
+        return Some(Problem {
+            place,
+            message: format!(
+                "the section `{here}` is written a second time: it is already at line {first}"
+            ),
+            help: Some(format!(
+                "move the settings below this line into the `{here}` section at line {first}, and delete this `{here}` line"
+            )),
+        });
+    }
+    let key = here.split_once('=')?.0.trim();
+    // The first line of the same section that sets the key.
+    let section_start = earlier
+        .iter()
+        .rposition(|l| l.trim_start().starts_with('['))
+        .map_or(0, |i| i + 1);
+    let first = earlier[section_start..]
+        .iter()
+        .position(|l| l.split_once('=').is_some_and(|(k, _)| k.trim() == key))?
+        + section_start
+        + 1;
+    Some(Problem {
+        place,
+        message: format!("`{key}` is set a second time: it is already set at line {first}"),
+        help: Some(format!(
+            "keep one of the two `{key} = …` lines (at line {first} and here) and delete the other"
+        )),
+    })
+}
+
 /// Parse `text` and check it against `schema`; the first problem in file order is returned.
 ///
 /// # Errors
@@ -79,6 +117,11 @@ pub fn check<'i>(text: &'i str, schema: &Value) -> Result<Checked<'i>, Problem> 
     let at = |offset: usize| place(&source, offset);
     let document = DeTable::parse(text).map_err(|e| {
         let place = at(e.span().map_or(0, |s| s.start));
+        if e.message().starts_with("duplicate key")
+            && let Some(problem) = written_twice(text, place)
+        {
+            return problem;
+        }
         Problem {
             place,
             message: format!("this line is not valid TOML: {}", first_line(e.message())),
