@@ -815,6 +815,29 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
             words if words.is_empty() => String::new(),
             words => format!("-{words}"),
         };
+        // A copy of another SOP: renaming the file to its id would keep the id twice.
+        let taken = !sop.is_translation()
+            && cx
+                .originals
+                .get(id)
+                .is_some_and(|v| v.iter().any(|o| o.path != sop.path));
+        if taken && let Some(free) = cx.next_free_id() {
+            out.push(
+                finding(
+                    &ID_FILE_NAME_MISMATCH,
+                    sop,
+                    span,
+                    format!("the id `{id}` does not match the file name `{name}`"),
+                )
+                .label("another SOP has this id")
+                .help(format!(
+                    "another SOP already has `{id}`: give this one a new id, `{}: {free}` (no SOP uses it), and {}",
+                    cx.settings.keys.written("id"),
+                    rename_advice(cx, &sop.path, &format!("{free}{slug}{lang}.{ext}"))
+                )),
+            );
+            return;
+        }
         out.push(
             finding(
                 &ID_FILE_NAME_MISMATCH,
@@ -1252,6 +1275,36 @@ mod tests {
         );
         // A web address is not a key without its space.
         assert_eq!(syntax("status: draft\nsource: https://example.com/a"), None);
+    }
+
+    #[test]
+    fn a_copy_whose_file_name_has_no_id_is_told_a_free_id() {
+        use crate::repo::{Corpus, Repo, Settings};
+        let repo = Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: Settings::load(None).unwrap(),
+            tracked: None,
+        };
+        let text = "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n";
+        let corpus = Corpus {
+            sops: vec![
+                Sop::parse("sops/a/SOP-0001-refunds.md".into(), text.into(), "SOP"),
+                Sop::parse("sops/a/chargebacks.md".into(), text.into(), "SOP"),
+            ],
+            broken: Vec::new(),
+        };
+        let helps: Vec<String> = crate::lint::check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.rule.id == "id-file-name-mismatch")
+            .filter_map(|f| f.help)
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "another SOP already has `SOP-0001`: give this one a new id, `id: SOP-0002` (no SOP uses it), and rename the file to `SOP-0002-chargebacks.md`"
+            ]
+        );
     }
 
     #[test]

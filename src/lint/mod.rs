@@ -643,7 +643,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The next id no SOP uses (one past the highest number), in the repository's form.
-    fn next_free_id(&self) -> Option<String> {
+    pub(super) fn next_free_id(&self) -> Option<String> {
         let used = crate::scaffold::ids_in(self.repo, self.corpus);
         let (highest, like) =
             crate::scaffold::highest_of(self.repo, used.iter().map(String::as_str));
