@@ -260,10 +260,35 @@ fn base_findings(
         .ok()
         .and_then(|c| git2::Oid::from_str(&c).ok());
     let unrecorded = unrecorded_approvals(git, repo, corpus, &changes, merge_base)?;
-    lint::check_base(repo, corpus, &changes, base, &unrecorded).map_err(|e| {
+    let versions = versions_to_pass(git, repo, &changes, base)?;
+    lint::check_base(repo, corpus, &changes, base, &unrecorded, &versions).map_err(|e| {
         let help = e.help();
         Stop::usage(e.to_string(), Some(help)).into()
     })
+}
+
+/// The versions the changed SOPs must go above besides the one they started from: the one on
+/// `base` itself when another pull request changed the SOP there since.
+fn versions_to_pass(
+    git: &crate::git::Repo,
+    repo: &Repo,
+    changes: &[crate::git::base::BaseChange],
+    base: &str,
+) -> anyhow::Result<lint::pull_request::Versions> {
+    let mut versions = lint::pull_request::Versions::default();
+    let changed: Vec<&crate::git::base::BaseChange> = changes
+        .iter()
+        .filter(|c| c.content_changed && !c.deleted && !c.translation)
+        .collect();
+    if changed.is_empty() {
+        return Ok(versions);
+    }
+    versions.at_base = git
+        .changed_at_base(&repo.settings, base)?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    Ok(versions)
 }
 
 /// The changed SOPs that say `status: approved` while no release whose text says approved has
