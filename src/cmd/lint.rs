@@ -260,7 +260,7 @@ fn base_findings(
         .ok()
         .and_then(|c| git2::Oid::from_str(&c).ok());
     let unrecorded = unrecorded_approvals(git, repo, corpus, &changes, merge_base)?;
-    let versions = versions_to_pass(git, repo, &changes, base)?;
+    let versions = versions_to_pass(git, repo, corpus, &changes, base)?;
     lint::check_base(repo, corpus, &changes, base, &unrecorded, &versions).map_err(|e| {
         let help = e.help();
         Stop::usage(e.to_string(), Some(help)).into()
@@ -268,10 +268,12 @@ fn base_findings(
 }
 
 /// The versions the changed SOPs must go above besides the one they started from: the one on
-/// `base` itself when another pull request changed the SOP there since.
+/// `base` itself when another pull request changed the SOP there since, and the highest
+/// released (which `sop release` refuses to repeat, so help never proposes it).
 fn versions_to_pass(
     git: &crate::git::Repo,
     repo: &Repo,
+    corpus: &Corpus,
     changes: &[crate::git::base::BaseChange],
     base: &str,
 ) -> anyhow::Result<lint::pull_request::Versions> {
@@ -288,6 +290,21 @@ fn versions_to_pass(
         .into_iter()
         .map(|c| (c.id.clone(), c))
         .collect();
+    let ids: std::collections::BTreeSet<&str> = changed
+        .iter()
+        .filter_map(|c| c.path.as_deref())
+        .filter_map(|p| corpus.sops.iter().find(|s| s.path == p)?.id())
+        .collect();
+    for id in ids {
+        let highest = git
+            .releases_of(&repo.settings, id)?
+            .iter()
+            .filter_map(|r| semver::Version::parse(&r.version).ok())
+            .max();
+        if let Some(v) = highest {
+            versions.released.insert(id.to_string(), v);
+        }
+    }
     Ok(versions)
 }
 

@@ -47,6 +47,9 @@ pub struct Versions {
     /// By id: the SOPs the base revision itself changed since this branch started from it
     /// (another pull request merged there since), as it has them.
     pub at_base: HashMap<String, ChangedAtBase>,
+    /// By id: the highest version released (any release tag, merged or not): `sop release`
+    /// refuses any version up to it.
+    pub released: HashMap<String, semver::Version>,
 }
 
 /// The findings for `changes` since `base` (the revision as the user named it).
@@ -107,7 +110,8 @@ pub(super) fn check(
             out.push(id_changed(sop, old, &new.value, new.span, base));
         }
         if let (Some(not), Some(status)) = (unrecorded.get(&sop.path), sop.meta.status.as_ref()) {
-            out.push(approval_not_recorded(sop, status.span, not));
+            let released = sop.id().and_then(|id| versions.released.get(id));
+            out.push(approval_not_recorded(sop, status.span, not, released));
         }
         if change.translation {
             continue;
@@ -142,7 +146,11 @@ pub(super) fn check(
         let approved = base_approved
             || sop.status() == Some(Status::Approved)
             || there.and_then(|t| t.status.as_deref()) == Some(Status::Approved.as_str());
-        let release = release_options(id);
+        let above = [Some(&floor), versions.released.get(id)]
+            .into_iter()
+            .flatten()
+            .max();
+        let release = release_options(id, &new, above);
         let mut f = match (&there_version, there) {
             (Some(now), Some(there)) => {
                 let on_base = there.tag.as_deref().filter(|_| there.tag_on_base);
@@ -190,17 +198,47 @@ pub(super) fn check(
     out
 }
 
-/// The `sop release` commands that make the next version of `id`, for a help line.
-fn release_options(id: &str) -> String {
+/// The `sop release` commands that make the next version of `id`, whose file says `current`,
+/// for a help line: `--patch`, `--minor`, `--major` when they go from `current` above `above`
+/// (the highest version it must pass: released, or on the base), else the versions after
+/// `above` themselves, which `sop release` takes (it refuses any version up to its highest
+/// release).
+fn release_options(id: &str, current: &semver::Version, above: Option<&semver::Version>) -> String {
+    let [patch, minor, major] = next_versions(current, above);
     format!(
-        "`sop release {id} --patch -m \"...\"` for wording, `--minor` for changed steps, `--major` for a new way of working"
+        "`sop release {id} {patch} -m \"...\"` for wording, `{minor}` for changed steps, `{major}` for a new way of working"
     )
 }
 
-fn approval_not_recorded(sop: &Sop, span: crate::repo::Span, not: &NotRecorded) -> Finding {
+/// The options that give the next patch, minor and major version of an SOP whose file says
+/// `current`, past `above` (see [`release_options`]).
+fn next_versions(current: &semver::Version, above: Option<&semver::Version>) -> [String; 3] {
+    match above {
+        Some(above) if current < above => {
+            let (ma, mi, pa) = (above.major, above.minor, above.patch);
+            [
+                format!("--version {ma}.{mi}.{}", pa.saturating_add(1)),
+                format!("--version {ma}.{}.0", mi.saturating_add(1)),
+                format!("--version {}.0.0", ma.saturating_add(1)),
+            ]
+        }
+        _ => ["--patch", "--minor", "--major"].map(str::to_string),
+    }
+}
+
+fn approval_not_recorded(
+    sop: &Sop,
+    span: crate::repo::Span,
+    not: &NotRecorded,
+    released: Option<&semver::Version>,
+) -> Finding {
     let id = sop.id().unwrap_or("ID");
+    let [patch, ..] = match sop.version() {
+        Some(current) => next_versions(&current, released),
+        None => ["--patch"; 3].map(str::to_string),
+    };
     let bump = if not.released_before {
-        "--patch"
+        patch.as_str()
     } else {
         "--version 1.0.0"
     };

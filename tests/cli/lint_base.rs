@@ -448,3 +448,43 @@ fn a_version_the_base_reached_since_the_branch_started_must_be_passed() {
     let (findings, code) = lint_json(&r, "main");
     assert_eq!((findings.len(), code), (0, 0), "{findings:#?}");
 }
+
+/// After `git revert` of a release the file says the version before it again: the help
+/// proposes a version after the highest released one, which `sop release` takes (`--patch`
+/// from the file's version would repeat one below it, and be refused).
+#[test]
+fn after_a_reverted_release_the_help_names_a_version_release_takes() {
+    let r = SopRepo::new();
+    r.write(SOP, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Add");
+    release_approved(&r, &["--version", "1.0.0"], "First");
+    let text = r
+        .read(SOP)
+        .replace("Use the macro.", "Use the refund macro.");
+    r.write(SOP, &text).commit("Macro");
+    release_approved(&r, &["--minor"], "Macro");
+    r.git(&["revert", "--no-edit", "HEAD"]);
+    assert!(r.read(SOP).contains("version: 1.0.0"));
+
+    let (findings, code) = lint_json(&r, "HEAD~1");
+    assert_eq!(code, 1, "{findings:#?}");
+    for f in &findings {
+        let help = f["help"].as_str().unwrap();
+        assert!(
+            help.contains("sop release SOP-0001 --version 1.1.1 -m") && !help.contains("--patch"),
+            "{f}"
+        );
+    }
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "version-not-bumped")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("`--version 1.2.0` for changed steps"),
+        "{f}"
+    );
+    release_approved(&r, &["--version", "1.1.1"], "Macro again");
+}
