@@ -249,6 +249,12 @@ fn base_findings(
                 )),
             ))
         }
+        GitError::UnrelatedHistory { .. } => anyhow::Error::from(Stop::usage(
+            e.to_string(),
+            Some(format!(
+                "`--base` takes the branch this one will be merged into, which shares its history (for example `origin/main`); `{base}` has a history of its own: a branch made with `git checkout --orphan` (such as one holding a published site), or a history rewritten since this branch was made from it"
+            )),
+        )),
         GitError::Open { .. } => anyhow::Error::from(Stop::usage(
             format!("`--base` needs a git repository, and `{}` is not in one", repo.root.display()),
             Some("run `git init` and commit the SOPs, or leave out `--base`".to_string()),

@@ -87,7 +87,8 @@ impl Repo {
     ///
     /// # Errors
     /// [`GitError::UnknownRevision`] when `rev` names nothing (in CI: fetch it first, e.g.
-    /// `git fetch origin main`); a read error when the repository cannot be read.
+    /// `git fetch origin main`); [`GitError::UnrelatedHistory`] when it shares no commit with
+    /// `HEAD`; a read error when the repository cannot be read.
     pub fn changes_since(
         &self,
         settings: &Settings,
@@ -378,10 +379,17 @@ fn base_commit(git: &Repo, rev: &str) -> Result<git2::Oid, GitError> {
     let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(target);
     };
-    repo.merge_base(head.id(), target)
-        .map_err(GitError::read(format!(
-            "the common ancestor of HEAD and `{rev}`"
-        )))
+    repo.merge_base(head.id(), target).map_err(|e| {
+        // Both commits are here (read above) and git found no common one (a missing object
+        // would be an object-database error): unrelated histories.
+        if e.code() == git2::ErrorCode::NotFound && e.class() == git2::ErrorClass::Merge {
+            GitError::UnrelatedHistory {
+                rev: rev.to_string(),
+            }
+        } else {
+            GitError::read(format!("the common ancestor of HEAD and `{rev}`"))(e)
+        }
+    })
 }
 
 /// The command that fetches the base revision `rev` when it is missing, for advice: for a

@@ -78,6 +78,13 @@ pub enum GitError {
         /// The name given.
         rev: String,
     },
+    /// A revision that shares no commit with `HEAD` (an orphan branch such as `gh-pages`, or a
+    /// history rewritten since): nothing to compare from.
+    #[error("`{rev}` shares no commit with this branch: their histories are unrelated")]
+    UnrelatedHistory {
+        /// The name given.
+        rev: String,
+    },
     /// Something could not be written to the repository.
     #[error("cannot {what}")]
     Write {

@@ -488,3 +488,31 @@ fn after_a_reverted_release_the_help_names_a_version_release_takes() {
     );
     release_approved(&r, &["--version", "1.1.1"], "Macro again");
 }
+
+/// A base that shares no commit with the branch (an orphan branch such as `gh-pages`): said so
+/// in words, with what to pass instead; no missing objects to fetch, no git internals.
+#[test]
+fn a_base_with_an_unrelated_history_is_named_so() {
+    let r = on_a_branch();
+    r.git(&["checkout", "-q", "--orphan", "gh-pages"]);
+    r.git(&["rm", "-rqf", "."]);
+    r.write("index.html", "<html></html>").commit("Site");
+    r.git(&["checkout", "-q", "change"]);
+    let out = r
+        .sop()
+        .args(["lint", "--base", "gh-pages"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("`gh-pages` shares no commit with this branch: their histories are unrelated"),
+        "{err}"
+    );
+    assert!(err.contains("for example `origin/main`"), "{err}");
+    for jargon in ["class=", "code=", "fsck", "unshallow"] {
+        assert!(!err.contains(jargon), "{jargon}: {err}");
+    }
+}
