@@ -3,8 +3,8 @@
 //! section (added, removed, moved, changed), changed text word by word.
 //!
 //! FROM and TO are a version (`1.2.0`, read from its release tag), a tag, any revision, or
-//! `worktree` (the file on disk). Defaults: the last release → the file on disk (`HEAD` when
-//! the SOP was never released).
+//! `worktree` (the file on disk). Defaults: the last release this branch has → the file on
+//! disk (`HEAD` when the SOP was never released).
 //!
 //! JSON (stable): `{"id", "path", "from": {"label", "version"}, "to": {"label", "version"},
 //! "front_matter": [{"key", "old", "new"}], "sections": [{"heading", "change", "old_position",
@@ -532,22 +532,26 @@ fn no_work_tree(
     ))
 }
 
-/// The version of the newest release that counts (a tag made or moved by hand is passed
-/// over, with a warning), else of the newest release tag (the comparison then says it does not
-/// count), else `HEAD` (with a warning when the release tags seem not to have been fetched).
+/// The version of the newest release this branch has that counts (a tag made or moved by hand
+/// is passed over, with a warning), else of the newest release tag this branch has (the
+/// comparison then says it does not count), else `HEAD` (with a warning when the release tags
+/// seem not to have been fetched). A release made on a branch not merged here is passed over,
+/// with a warning, as `sop history` and `sop publish` pass it over.
 fn default_from(ctx: &Context, judge: &mut Judge<'_>) -> anyhow::Result<String> {
     let id = judge.id;
-    let tags: Vec<Release> = judge
+    let all: Vec<Release> = judge
         .releases()?
         .iter()
         .filter(|r| semver::Version::parse(&r.version).is_ok())
         .cloned()
         .collect();
+    let (tags, elsewhere) = on_this_branch(judge, all)?;
     let mut passed = Vec::new();
     for release in &tags {
         match judge.why(release, None)? {
             Some(why) => passed.push(why.note(&release.tag, id, &release.version)),
             None => {
+                warn_elsewhere(ctx, id, &elsewhere, Some(release))?;
                 for note in passed {
                     ctx.warn(&format!(
                         "{note}; this compares from {}, the newest release that counts",
@@ -560,10 +564,14 @@ fn default_from(ctx: &Context, judge: &mut Judge<'_>) -> anyhow::Result<String> 
     }
     let newest = tags
         .iter()
-        .filter_map(|r| semver::Version::parse(&r.version).ok())
-        .max();
+        .max_by_key(|r| semver::Version::parse(&r.version).ok());
     if let Some(newest) = newest {
-        return Ok(newest.to_string());
+        warn_elsewhere(ctx, id, &elsewhere, Some(newest))?;
+        return Ok(newest.version.clone());
+    }
+    if !elsewhere.is_empty() {
+        warn_elsewhere(ctx, id, &elsewhere, None)?;
+        return Ok("HEAD".to_string());
     }
     if let Some(subject) = judge.release_commit(|_| true)? {
         ctx.warn(&format!(
@@ -571,6 +579,62 @@ fn default_from(ctx: &Context, judge: &mut Judge<'_>) -> anyhow::Result<String> 
         ))?;
     }
     Ok("HEAD".to_string())
+}
+
+/// `releases` parted into those this branch has and those it does not, each newest version
+/// first: a release this branch has is on a commit `HEAD` reaches, or of a version no higher
+/// than the one committed at `HEAD` (merged as a squash or a rebase), as `sop publish` counts
+/// them. Before the first commit, every release counts as here.
+fn on_this_branch(
+    judge: &mut Judge<'_>,
+    releases: Vec<Release>,
+) -> anyhow::Result<(Vec<Release>, Vec<Release>)> {
+    let git = judge.git;
+    let Some(head) = git.head_commit()? else {
+        return Ok((releases, Vec::new()));
+    };
+    let committed = judge
+        .text_at(&head.to_string())?
+        .and_then(|t| history::front_matter_text(&t, "version", &judge.repo.settings.keys))
+        .and_then(|v| semver::Version::parse(v.trim()).ok());
+    // The version first: no walk of the commit graph for the usual releases.
+    Ok(releases.into_iter().partition(|r| {
+        committed.as_ref().is_some_and(|committed| {
+            semver::Version::parse(&r.version).is_ok_and(|v| v <= *committed)
+        }) || git2::Oid::from_str(&r.commit).is_ok_and(|c| git.reaches(head, c))
+    }))
+}
+
+/// Warn about the releases of `id` made on commits this branch does not have, newer than the
+/// one compared from (`from`; `None`: `HEAD`), which the comparison passes over.
+fn warn_elsewhere(
+    ctx: &Context,
+    id: &str,
+    elsewhere: &[Release],
+    from: Option<&Release>,
+) -> anyhow::Result<()> {
+    let version = |r: &Release| semver::Version::parse(&r.version).ok();
+    let newer: Vec<&Release> = elsewhere
+        .iter()
+        .filter(|r| from.is_none_or(|f| version(r) > version(f)))
+        .collect();
+    let Some(newest) = newer.first() else {
+        return Ok(());
+    };
+    let tags: Vec<String> = newer.iter().map(|r| format!("`{}`", r.tag)).collect();
+    let what = match newer.len() {
+        1 => format!("release {} of {id} was", tags[0]),
+        _ => format!("releases {} of {id} were", tags.join(", ")),
+    };
+    let compared = match from {
+        Some(f) => format!("{}, the newest release this branch has", f.version),
+        None => format!("`HEAD`, as none of the releases of {id} is on this branch"),
+    };
+    ctx.warn(&format!(
+        "{what} made on a commit this branch does not have (a branch not merged here), so this compares from {compared}; to compare with {}, name its version: `sop diff {id} {}`",
+        if newer.len() == 1 { "it" } else { "one" },
+        newest.version
+    ))
 }
 
 /// The label and text of `sop` at `spec`.

@@ -249,6 +249,12 @@ fn base_findings(
                 )),
             ))
         }
+        GitError::UnrelatedHistory { .. } => anyhow::Error::from(Stop::usage(
+            e.to_string(),
+            Some(format!(
+                "`--base` takes the branch this one will be merged into, which shares its history (for example `origin/main`); `{base}` has a history of its own: a branch made with `git checkout --orphan` (such as one holding a published site), or a history rewritten since this branch was made from it"
+            )),
+        )),
         GitError::Open { .. } => anyhow::Error::from(Stop::usage(
             format!("`--base` needs a git repository, and `{}` is not in one", repo.root.display()),
             Some("run `git init` and commit the SOPs, or leave out `--base`".to_string()),
@@ -260,10 +266,52 @@ fn base_findings(
         .ok()
         .and_then(|c| git2::Oid::from_str(&c).ok());
     let unrecorded = unrecorded_approvals(git, repo, corpus, &changes, merge_base)?;
-    lint::check_base(repo, corpus, &changes, base, &unrecorded).map_err(|e| {
+    let versions = versions_to_pass(git, repo, corpus, &changes, base)?;
+    lint::check_base(repo, corpus, &changes, base, &unrecorded, &versions).map_err(|e| {
         let help = e.help();
         Stop::usage(e.to_string(), Some(help)).into()
     })
+}
+
+/// The versions the changed SOPs must go above besides the one they started from: the one on
+/// `base` itself when another pull request changed the SOP there since, and the highest
+/// released (which `sop release` refuses to repeat, so help never proposes it).
+fn versions_to_pass(
+    git: &crate::git::Repo,
+    repo: &Repo,
+    corpus: &Corpus,
+    changes: &[crate::git::base::BaseChange],
+    base: &str,
+) -> anyhow::Result<lint::pull_request::Versions> {
+    let mut versions = lint::pull_request::Versions::default();
+    let changed: Vec<&crate::git::base::BaseChange> = changes
+        .iter()
+        .filter(|c| c.content_changed && !c.deleted && !c.translation)
+        .collect();
+    if changed.is_empty() {
+        return Ok(versions);
+    }
+    versions.at_base = git
+        .changed_at_base(&repo.settings, base)?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let ids: std::collections::BTreeSet<&str> = changed
+        .iter()
+        .filter_map(|c| c.path.as_deref())
+        .filter_map(|p| corpus.sops.iter().find(|s| s.path == p)?.id())
+        .collect();
+    for id in ids {
+        let highest = git
+            .releases_of(&repo.settings, id)?
+            .iter()
+            .filter_map(|r| semver::Version::parse(&r.version).ok())
+            .max();
+        if let Some(v) = highest {
+            versions.released.insert(id.to_string(), v);
+        }
+    }
+    Ok(versions)
 }
 
 /// The changed SOPs that say `status: approved` while no release whose text says approved has

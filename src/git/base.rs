@@ -87,7 +87,8 @@ impl Repo {
     ///
     /// # Errors
     /// [`GitError::UnknownRevision`] when `rev` names nothing (in CI: fetch it first, e.g.
-    /// `git fetch origin main`); a read error when the repository cannot be read.
+    /// `git fetch origin main`); [`GitError::UnrelatedHistory`] when it shares no commit with
+    /// `HEAD`; a read error when the repository cannot be read.
     pub fn changes_since(
         &self,
         settings: &Settings,
@@ -263,22 +264,132 @@ impl Repo {
     }
 }
 
+/// An SOP as the base revision itself has it, where the base changed it since this branch
+/// started from it: another pull request merged there in the meantime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedAtBase {
+    /// Its `id`.
+    pub id: String,
+    /// Its `version` there, as written.
+    pub version: Option<String>,
+    /// Its `status` there, as written.
+    pub status: Option<String>,
+    /// The release tag of that version, when it exists here.
+    pub tag: Option<String>,
+    /// Whether the base has the commit of that tag (else it is another release of the same
+    /// version, made on this branch).
+    pub tag_on_base: bool,
+}
+
+impl Repo {
+    /// The SOPs (by id) that `rev` itself changed or added since its merge base with `HEAD`, as
+    /// `rev` has them; empty when `rev` is where this branch started (or is in its history),
+    /// the usual case. A pull request that changes one of them must go above the version there,
+    /// not only above the one it started from.
+    ///
+    /// # Errors
+    /// As [`Repo::changes_since`].
+    pub fn changed_at_base(
+        &self,
+        settings: &Settings,
+        rev: &str,
+    ) -> Result<Vec<ChangedAtBase>, GitError> {
+        let git = self;
+        let repo = &git.repo;
+        let base = base_commit(git, rev)?;
+        let target = rev_commit(git, rev)?;
+        if base == target {
+            return Ok(Vec::new());
+        }
+        let what = format!("the changes on `{rev}`");
+        let tree_of = |oid| {
+            repo.find_commit(oid)
+                .and_then(|c| c.tree())
+                .map_err(GitError::read(&what))
+        };
+        let (base_tree, rev_tree) = (tree_of(base)?, tree_of(target)?);
+        let mut opts = DiffOptions::new();
+        opts.pathspec(git.git_path(settings.sops_dir()));
+        let diff = repo
+            .diff_tree_to_tree(Some(&base_tree), Some(&rev_tree), Some(&mut opts))
+            .map_err(GitError::read(&what))?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            if !matches!(
+                delta.status(),
+                Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
+            ) {
+                continue;
+            }
+            let file = delta.new_file();
+            let Some(path) = file.path_bytes().map(String::from_utf8_lossy) else {
+                continue;
+            };
+            if !settings.files.is_sop(git.sop_path(&path)) {
+                continue;
+            }
+            let Some(text) = repo
+                .find_blob(file.id())
+                .ok()
+                .and_then(|b| encoding::read_text(b.content()).map(|t| t.to_string()))
+            else {
+                continue;
+            };
+            let field = |key: &str| front_matter_text(&text, key, &settings.keys);
+            let Some(id) = field("id") else {
+                continue;
+            };
+            let version = field("version");
+            // The release tag of that version, named in the finding.
+            let tagged = version.as_deref().and_then(|v| {
+                let tag = settings.tag_name(&id, v.trim());
+                let commit = repo
+                    .find_reference(&format!("refs/tags/{tag}"))
+                    .and_then(|r| r.peel_to_commit())
+                    .ok()?;
+                Some((tag, git.reaches(target, commit.id())))
+            });
+            out.push(ChangedAtBase {
+                version,
+                status: field("status"),
+                tag_on_base: tagged.as_ref().is_some_and(|(_, on)| *on),
+                tag: tagged.map(|(tag, _)| tag),
+                id,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The commit `rev` names.
+fn rev_commit(git: &Repo, rev: &str) -> Result<git2::Oid, GitError> {
+    git.repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map(|c| c.id())
+        .map_err(|_| GitError::UnknownRevision {
+            rev: rev.to_string(),
+        })
+}
+
 /// The merge base of `HEAD` and `rev` (`rev` itself when `HEAD` has no commit).
 fn base_commit(git: &Repo, rev: &str) -> Result<git2::Oid, GitError> {
     let repo = &git.repo;
-    let target = repo
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|_| GitError::UnknownRevision {
-            rev: rev.to_string(),
-        })?;
+    let target = rev_commit(git, rev)?;
     let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
-        return Ok(target.id());
+        return Ok(target);
     };
-    repo.merge_base(head.id(), target.id())
-        .map_err(GitError::read(format!(
-            "the common ancestor of HEAD and `{rev}`"
-        )))
+    repo.merge_base(head.id(), target).map_err(|e| {
+        // Both commits are here (read above) and git found no common one (a missing object
+        // would be an object-database error): unrelated histories.
+        if e.code() == git2::ErrorCode::NotFound && e.class() == git2::ErrorClass::Merge {
+            GitError::UnrelatedHistory {
+                rev: rev.to_string(),
+            }
+        } else {
+            GitError::read(format!("the common ancestor of HEAD and `{rev}`"))(e)
+        }
+    })
 }
 
 /// The command that fetches the base revision `rev` when it is missing, for advice: for a

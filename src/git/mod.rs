@@ -78,6 +78,23 @@ pub enum GitError {
         /// The name given.
         rev: String,
     },
+    /// A revision that shares no commit with `HEAD` (an orphan branch such as `gh-pages`, or a
+    /// history rewritten since): nothing to compare from.
+    #[error("`{rev}` shares no commit with this branch: their histories are unrelated")]
+    UnrelatedHistory {
+        /// The name given.
+        rev: String,
+    },
+    /// git's index (its list of tracked files) is written with a feature libgit2 cannot read:
+    /// the split index (`core.splitIndex`), the sparse index (`index.sparse`).
+    #[error(
+        "git's index (its list of tracked files) uses {}, which `sop` cannot read",
+        index_feature(extension)
+    )]
+    IndexFormat {
+        /// The index extension's signature (`link`, `sdir`).
+        extension: String,
+    },
     /// Something could not be written to the repository.
     #[error("cannot {what}")]
     Write {
@@ -101,6 +118,7 @@ impl GitError {
                 "use a repository with git's default SHA-1 object format (`git init` without `--object-format`)"
                     .into(),
             ),
+            GitError::IndexFormat { extension } => Some(index_fix(extension)),
             GitError::Read { source, .. } if source.code() == git2::ErrorCode::NotFound => Some(
                 "objects are missing from the repository: `git fsck` names them; fetch them again (`git fetch --unshallow --tags` for a shallow or partial clone)".into(),
             ),
@@ -127,10 +145,14 @@ impl GitError {
         }
     }
 
-    /// A [`GitError::Read`] closure for `map_err`.
+    /// A [`GitError::Read`] closure for `map_err` ([`GitError::IndexFormat`] for an index
+    /// libgit2 cannot read).
     pub(crate) fn read(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
         let what = what.into();
-        move |source| GitError::Read { what, source }
+        move |source| match unreadable_index_extension(&source) {
+            Some(extension) => GitError::IndexFormat { extension },
+            None => GitError::Read { what, source },
+        }
     }
 
     /// A [`GitError::Write`] closure for `map_err`.
@@ -251,6 +273,36 @@ impl Repo {
     }
 }
 
+/// The signature of the index extension libgit2 refused (`link` for the split index), when
+/// that is why `source` failed.
+fn unreadable_index_extension(source: &git2::Error) -> Option<String> {
+    if source.class() != git2::ErrorClass::Index {
+        return None;
+    }
+    let rest = source
+        .message()
+        .strip_prefix("unsupported mandatory extension: ")?;
+    Some(rest.trim().trim_matches('\'').to_string())
+}
+
+/// The git feature behind index extension `extension`, in words.
+fn index_feature(extension: &str) -> String {
+    match extension {
+        "link" => "git's split index (the setting `core.splitIndex`)".to_string(),
+        "sdir" => "git's sparse index (the setting `index.sparse`)".to_string(),
+        other => format!("a git feature (index extension `{other}`)"),
+    }
+}
+
+/// How to write git's index without `extension` again: the files and history stay as they are.
+fn index_fix(extension: &str) -> String {
+    match extension {
+        "link" => "turn the split index off with `git config core.splitIndex false` and `git update-index --no-split-index` (this only rewrites git's list of tracked files; nothing else changes), then run the command again".to_string(),
+        "sdir" => "turn the sparse index off with `git sparse-checkout set --no-sparse-index` (the sparse checkout itself stays), then run the command again".to_string(),
+        _ => "turn off the git setting that turned it on (`git config --list --show-origin` lists them), have git write its index again, then run the command again".to_string(),
+    }
+}
+
 /// `YYYY-MM-DD` of a git time, in the offset it was recorded in (as `git log` shows it).
 pub(crate) fn format_date(time: git2::Time) -> String {
     let local = time
@@ -322,9 +374,19 @@ impl Repo {
     /// The files in git's index under the SOP root, relative to it.
     ///
     /// # Errors
-    /// Why the index cannot be read, in words.
+    /// Why the index cannot be read, in words (with the fix, when there is one).
     pub fn tracked_files(&self) -> Result<std::collections::BTreeSet<String>, String> {
-        let index = self.repo.index().map_err(|e| e.message().to_string())?;
+        let index = self
+            .repo
+            .index()
+            .map_err(|e| match unreadable_index_extension(&e) {
+                Some(extension) => format!(
+                    "it uses {}, which `sop` cannot read: {}",
+                    index_feature(&extension),
+                    index_fix(&extension)
+                ),
+                None => e.message().to_string(),
+            })?;
         Ok(index
             .iter()
             .filter_map(|entry| {

@@ -143,10 +143,11 @@ pub fn check_base(
     changes: &[crate::git::base::BaseChange],
     base: &str,
     unrecorded: &pull_request::Unrecorded,
+    versions: &pull_request::Versions,
 ) -> Result<Vec<Finding>, LintError> {
     let levels = severity_levels(&repo.settings)?;
     Ok(finish(
-        pull_request::check(corpus, changes, base, unrecorded),
+        pull_request::check(corpus, changes, base, unrecorded, versions),
         corpus,
         &levels,
     ))

@@ -10,7 +10,7 @@ use super::registry::{
     APPROVAL_NOT_RECORDED, APPROVED_SOP_DELETED, ID_CHANGED, VERSION_NOT_BUMPED,
 };
 use crate::diag::{Finding, Severity};
-use crate::git::base::BaseChange;
+use crate::git::base::{BaseChange, ChangedAtBase};
 use crate::repo::{Corpus, Sop, Status};
 
 /// The SOPs (by path) whose text changed and says `status: approved` with no approval recorded
@@ -41,12 +41,24 @@ pub enum RecordWith {
     Reviewers,
 }
 
+/// The versions a changed SOP must go above besides the one it started from.
+#[derive(Debug, Clone, Default)]
+pub struct Versions {
+    /// By id: the SOPs the base revision itself changed since this branch started from it
+    /// (another pull request merged there since), as it has them.
+    pub at_base: HashMap<String, ChangedAtBase>,
+    /// By id: the highest version released (any release tag, merged or not): `sop release`
+    /// refuses any version up to it.
+    pub released: HashMap<String, semver::Version>,
+}
+
 /// The findings for `changes` since `base` (the revision as the user named it).
 pub(super) fn check(
     corpus: &Corpus,
     changes: &[BaseChange],
     base: &str,
     unrecorded: &Unrecorded,
+    versions: &Versions,
 ) -> Vec<Finding> {
     let by_path: HashMap<&str, &Sop> = corpus.sops.iter().map(|s| (s.path.as_str(), s)).collect();
     let ids_now: HashSet<&str> = corpus.sops.iter().filter_map(Sop::id).collect();
@@ -98,7 +110,8 @@ pub(super) fn check(
             out.push(id_changed(sop, old, &new.value, new.span, base));
         }
         if let (Some(not), Some(status)) = (unrecorded.get(&sop.path), sop.meta.status.as_ref()) {
-            out.push(approval_not_recorded(sop, status.span, not));
+            let released = sop.id().and_then(|id| versions.released.get(id));
+            out.push(approval_not_recorded(sop, status.span, not, released));
         }
         if change.translation {
             continue;
@@ -118,25 +131,65 @@ pub(super) fn check(
         else {
             continue;
         };
-        if new > old {
+        let id = sop.id().unwrap_or("ID");
+        // Changed on the base too since this branch started (another pull request merged
+        // there): the version must also go above the one the base has now.
+        let there = sop.id().and_then(|id| versions.at_base.get(id));
+        let there_version = there
+            .and_then(|t| t.version.as_deref())
+            .and_then(|v| semver::Version::parse(v.trim()).ok())
+            .filter(|v| *v > old);
+        let floor = there_version.clone().unwrap_or_else(|| old.clone());
+        if new > floor {
             continue;
         }
-        let approved = base_approved || sop.status() == Some(Status::Approved);
-        let id = sop.id().unwrap_or("ID");
-        let mut f = Finding::new(
-            &VERSION_NOT_BUMPED,
-            sop.path.clone(),
-            Some(span),
-            if new == old {
-                format!("the SOP changed but its version is still {new}, as on `{base}`")
-            } else {
-                format!("the SOP changed but its version went down from {old} to {new}")
-            },
-        )
-        .label(format!("must be higher than {old}"))
-        .help(format!(
-            "release it: `sop release {id} --patch -m \"...\"` for wording, `--minor` for changed steps, `--major` for a new way of working"
-        ));
+        let approved = base_approved
+            || sop.status() == Some(Status::Approved)
+            || there.and_then(|t| t.status.as_deref()) == Some(Status::Approved.as_str());
+        let above = [Some(&floor), versions.released.get(id)]
+            .into_iter()
+            .flatten()
+            .max();
+        let release = release_options(id, &new, above);
+        let mut f = match (&there_version, there) {
+            (Some(now), Some(there)) => {
+                let on_base = there.tag.as_deref().filter(|_| there.tag_on_base);
+                // This branch's own release of the same version: its tag cannot be shared.
+                let own = there
+                    .tag
+                    .as_deref()
+                    .filter(|_| !there.tag_on_base && new == *now)
+                    .map(|tag| format!(" (first delete this branch's tag of {new}, which `{base}` has another release of: `git tag -d {tag}`)"))
+                    .unwrap_or_default();
+                Finding::new(
+                    &VERSION_NOT_BUMPED,
+                    sop.path.clone(),
+                    Some(span),
+                    format!(
+                        "the SOP changed here and on `{base}` since this branch started from it, and `{base}` already has version {now}{}: this text's version {new} must be higher",
+                        on_base
+                            .map(|tag| format!(" (released there as `{tag}`)"))
+                            .unwrap_or_default()
+                    ),
+                )
+                .label(format!("must be higher than {now}, the version on `{base}`"))
+                .help(format!(
+                    "bring `{base}` into this branch first (`git merge {base}`, or `git rebase {base}`) and keep both changes in the text, then release the next version{own}: {release}; merged as it is, version {new} would be a text nobody approved"
+                ))
+            }
+            _ => Finding::new(
+                &VERSION_NOT_BUMPED,
+                sop.path.clone(),
+                Some(span),
+                if new == old {
+                    format!("the SOP changed but its version is still {new}, as on `{base}`")
+                } else {
+                    format!("the SOP changed but its version went down from {old} to {new}")
+                },
+            )
+            .label(format!("must be higher than {old}"))
+            .help(format!("release it: {release}")),
+        };
         if !approved {
             f.severity = Severity::Warning;
         }
@@ -145,10 +198,47 @@ pub(super) fn check(
     out
 }
 
-fn approval_not_recorded(sop: &Sop, span: crate::repo::Span, not: &NotRecorded) -> Finding {
+/// The `sop release` commands that make the next version of `id`, whose file says `current`,
+/// for a help line: `--patch`, `--minor`, `--major` when they go from `current` above `above`
+/// (the highest version it must pass: released, or on the base), else the versions after
+/// `above` themselves, which `sop release` takes (it refuses any version up to its highest
+/// release).
+fn release_options(id: &str, current: &semver::Version, above: Option<&semver::Version>) -> String {
+    let [patch, minor, major] = next_versions(current, above);
+    format!(
+        "`sop release {id} {patch} -m \"...\"` for wording, `{minor}` for changed steps, `{major}` for a new way of working"
+    )
+}
+
+/// The options that give the next patch, minor and major version of an SOP whose file says
+/// `current`, past `above` (see [`release_options`]).
+fn next_versions(current: &semver::Version, above: Option<&semver::Version>) -> [String; 3] {
+    match above {
+        Some(above) if current < above => {
+            let (ma, mi, pa) = (above.major, above.minor, above.patch);
+            [
+                format!("--version {ma}.{mi}.{}", pa.saturating_add(1)),
+                format!("--version {ma}.{}.0", mi.saturating_add(1)),
+                format!("--version {}.0.0", ma.saturating_add(1)),
+            ]
+        }
+        _ => ["--patch", "--minor", "--major"].map(str::to_string),
+    }
+}
+
+fn approval_not_recorded(
+    sop: &Sop,
+    span: crate::repo::Span,
+    not: &NotRecorded,
+    released: Option<&semver::Version>,
+) -> Finding {
     let id = sop.id().unwrap_or("ID");
+    let [patch, ..] = match sop.version() {
+        Some(current) => next_versions(&current, released),
+        None => ["--patch"; 3].map(str::to_string),
+    };
     let bump = if not.released_before {
-        "--patch"
+        patch.as_str()
     } else {
         "--version 1.0.0"
     };

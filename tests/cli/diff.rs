@@ -180,3 +180,49 @@ fn diff_of_a_version_never_released_is_a_usage_error() {
             "the released versions of SOP-0001 are 1.0.0",
         ));
 }
+
+/// A release made on a branch that was never merged (its tag kept) is not the last release of
+/// the branch checked out: with no FROM, `sop diff` compares from the newest release this
+/// branch has, as `sop history` and `sop publish` count them, and says why; on the other
+/// branch, from its own release.
+#[test]
+fn default_from_is_the_newest_release_this_branch_has() {
+    let repo = SopRepo::new();
+    repo.write(PATH, V1).commit("Add refunds");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First version"]);
+    repo.git(&["checkout", "-q", "-b", "experiment"]);
+    let tried = V1
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("Use the refund macro.", "Skip the macro.");
+    repo.write(PATH, &tried)
+        .commit("SOP-0001 v1.1.0: Skip the macro");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", "Skip the macro"]);
+    repo.git(&["checkout", "-q", "main"]);
+
+    let out = repo.sop().args(["diff", "SOP-0001"]).assert().success();
+    let out = out.get_output();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains("from  1.0.0 (tag SOP-0001/v1.0.0)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("no changes"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "release `SOP-0001/v1.1.0` of SOP-0001 was made on a commit this branch does not have"
+        ) && stderr.contains("`sop diff SOP-0001 1.1.0`"),
+        "{stderr}"
+    );
+
+    repo.git(&["checkout", "-q", "experiment"]);
+    let out = repo.sop().args(["diff", "SOP-0001"]).assert().success();
+    let out = out.get_output();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("from  1.1.0 (tag SOP-0001/v1.1.0)"),
+        "{out:?}"
+    );
+    assert!(out.stderr.is_empty(), "{out:?}");
+}

@@ -383,3 +383,136 @@ fn a_changed_translation_that_says_approved_is_named() {
         "{findings:#?}"
     );
 }
+
+/// `sop release` of SOP-0001 in `r`, approved, with `how` (`--minor`, `--version 1.0.0`...).
+fn release_approved(r: &SopRepo, how: &[&str], message: &str) {
+    r.sop()
+        .args(["release", "SOP-0001"])
+        .args(how)
+        .args(["-m", message, "--approve", "--approver", "Dana Whitfield"])
+        .assert()
+        .success();
+}
+
+/// Two pull requests start from release 1.0.0 and both make 1.1.0 of the SOP; the first is
+/// merged. Linted against `main`, the second must go above the 1.1.0 `main` has now, not only
+/// above the 1.0.0 it started from: merged as it is, its 1.1.0 would be a text nobody approved.
+#[test]
+fn a_version_the_base_reached_since_the_branch_started_must_be_passed() {
+    let r = SopRepo::new();
+    r.write(SOP, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Add");
+    release_approved(&r, &["--version", "1.0.0"], "First");
+    r.git(&["checkout", "-q", "-b", "second"]);
+    r.git(&["checkout", "-q", "-b", "first", "main"]);
+    let text = r
+        .read(SOP)
+        .replace("Use the macro.", "Use the refund macro.");
+    r.write(SOP, &text).commit("Macro");
+    release_approved(&r, &["--minor"], "Macro");
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["merge", "-q", "--no-ff", "first", "-m", "Merge first"]);
+    // The second pull request, started before the first was merged: its own 1.1.0, by hand as
+    // its tag could not be made here (a clone in CI has the first's tag).
+    r.git(&["checkout", "-q", "second"]);
+    let text = r
+        .read(SOP)
+        .replace("The escalation of this SOP.", "Call the lead.")
+        .replace("version: 1.0.0", "version: 1.1.0");
+    r.write(SOP, &text).commit("Escalation");
+
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!(code, 1, "{findings:#?}");
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "version-not-bumped")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["line"], 6, "points at `version:`");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("`main` already has version 1.1.0")
+            && message.contains("`SOP-0001/v1.1.0`"),
+        "{f}"
+    );
+    let help = f["help"].as_str().unwrap();
+    assert!(
+        help.contains("`git merge main`") && help.contains("sop release SOP-0001 --patch"),
+        "{f}"
+    );
+
+    // Doing what it says: main merged in, the next version released.
+    r.git(&["merge", "-q", "main", "-m", "Merge main"]);
+    release_approved(&r, &["--patch"], "Escalation");
+    assert!(r.read(SOP).contains("version: 1.1.1"));
+    let (findings, code) = lint_json(&r, "main");
+    assert_eq!((findings.len(), code), (0, 0), "{findings:#?}");
+}
+
+/// After `git revert` of a release the file says the version before it again: the help
+/// proposes a version after the highest released one, which `sop release` takes (`--patch`
+/// from the file's version would repeat one below it, and be refused).
+#[test]
+fn after_a_reverted_release_the_help_names_a_version_release_takes() {
+    let r = SopRepo::new();
+    r.write(SOP, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Add");
+    release_approved(&r, &["--version", "1.0.0"], "First");
+    let text = r
+        .read(SOP)
+        .replace("Use the macro.", "Use the refund macro.");
+    r.write(SOP, &text).commit("Macro");
+    release_approved(&r, &["--minor"], "Macro");
+    r.git(&["revert", "--no-edit", "HEAD"]);
+    assert!(r.read(SOP).contains("version: 1.0.0"));
+
+    let (findings, code) = lint_json(&r, "HEAD~1");
+    assert_eq!(code, 1, "{findings:#?}");
+    for f in &findings {
+        let help = f["help"].as_str().unwrap();
+        assert!(
+            help.contains("sop release SOP-0001 --version 1.1.1 -m") && !help.contains("--patch"),
+            "{f}"
+        );
+    }
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "version-not-bumped")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("`--version 1.2.0` for changed steps"),
+        "{f}"
+    );
+    release_approved(&r, &["--version", "1.1.1"], "Macro again");
+}
+
+/// A base that shares no commit with the branch (an orphan branch such as `gh-pages`): said so
+/// in words, with what to pass instead; no missing objects to fetch, no git internals.
+#[test]
+fn a_base_with_an_unrelated_history_is_named_so() {
+    let r = on_a_branch();
+    r.git(&["checkout", "-q", "--orphan", "gh-pages"]);
+    r.git(&["rm", "-rqf", "."]);
+    r.write("index.html", "<html></html>").commit("Site");
+    r.git(&["checkout", "-q", "change"]);
+    let out = r
+        .sop()
+        .args(["lint", "--base", "gh-pages"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("`gh-pages` shares no commit with this branch: their histories are unrelated"),
+        "{err}"
+    );
+    assert!(err.contains("for example `origin/main`"), "{err}");
+    for jargon in ["class=", "code=", "fsck", "unshallow"] {
+        assert!(!err.contains(jargon), "{jargon}: {err}");
+    }
+}

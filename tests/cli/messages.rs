@@ -382,3 +382,45 @@ fn an_unclosed_quote_is_told_where_the_closing_quote_goes() {
     assert!(all.contains("add the closing quote `'`"), "{all}");
     assert!(!all.contains("put text that contains"), "{all}");
 }
+
+/// git's split index (`core.splitIndex`) is a setting libgit2 cannot read: `sop release` says
+/// so by name with the commands that turn it off, not libgit2's "unsupported mandatory
+/// extension"; `sop publish`, which leaves the linked files out, says the same.
+#[test]
+fn a_split_index_is_named_with_its_fix() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/a/SOP-0001-a.md",
+        &sop_text("SOP-0001", "A", "procedure", "draft"),
+    );
+    r.commit("one");
+    r.git(&["config", "core.splitIndex", "true"]);
+    r.git(&["update-index", "--split-index"]);
+    let fix = "`git config core.splitIndex false` and `git update-index --no-split-index`";
+    let out = r
+        .sop()
+        .args(["release", "SOP-0001", "--version", "1.0.0", "-m", "First"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("git's split index (the setting `core.splitIndex`)")
+            && stderr.contains(fix),
+        "{stderr}"
+    );
+    for jargon in ["mandatory extension", "class="] {
+        assert!(!stderr.contains(jargon), "{jargon}: {stderr}");
+    }
+    let out = r.sop().args(["publish", "--out", "site"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(fix), "{stderr}");
+
+    // Doing what it says: the release goes through.
+    r.git(&["config", "core.splitIndex", "false"]);
+    r.git(&["update-index", "--no-split-index"]);
+    r.sop()
+        .args(["release", "SOP-0001", "--version", "1.0.0", "-m", "First"])
+        .assert()
+        .success();
+}
