@@ -198,6 +198,20 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     if config.refused.is_some() && docusaurus.take().is_some() {
         refusals.clear();
         plans = plan_all(&repo.settings, &mut refusals);
+        // Without the alias, sop's id would be written as the page id and move the page.
+        if let Some(why) = &config.refused {
+            plans.retain(|(sop, p)| {
+                let moves = p.written.iter().any(|w| w.key == "id")
+                    && repo.settings.keys.written("id") == "id";
+                if moves {
+                    skipped.push(format!(
+                        "{}: on a Docusaurus site `id:` is the page id, which makes its address, and {config_name} cannot take `[front_matter] aliases = {{ id = \"{DOCUSAURUS_ID_KEY}\" }}` ({why}): write that setting and `allow = [\"id\"]` under `[front_matter]`, then run `sop adopt` again",
+                        sop.path
+                    ));
+                }
+                !moves
+            });
+        }
         let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
         config = config_change(&repo, &repo.settings, &changing, &exclude, None)?;
     }
@@ -539,28 +553,19 @@ struct ConfigChange {
 /// The name `sop`'s id takes on a Docusaurus site.
 const DOCUSAURUS_ID_KEY: &str = "sop_id";
 
-/// The settings to adopt `sops` with on a Docusaurus site whose documents have page ids
-/// (`id: refund-procedure`, which its sidebars and links use): `repo`'s, with
-/// `[front_matter] aliases = { id = "sop_id" }` and `allow = ["id"]`. None elsewhere, when no
-/// document has an `id:` of another form than `sop`'s, or when `sop.toml` already gives keys
-/// other names (the to-do for each such `id:` then says how to keep it).
+/// The settings to adopt `sops` with on a Docusaurus site: `repo`'s, with `[front_matter]
+/// aliases = { id = "sop_id" }` and `allow = ["id"]`. Docusaurus reads `id:` on every page as
+/// the page id, which makes the page's address and names it in `sidebars.js`, whether a page
+/// writes one yet or not: an `id: SOP-0001` written there would move the page. None elsewhere,
+/// when every document is adopted already, or when `sop.toml` already gives keys other names (the
+/// to-do for each page id then says how to keep it).
 fn docusaurus_settings(repo: &Repo, sops: &[&Sop]) -> Option<Settings> {
-    if repo.settings.keys.aliases().next().is_some() {
-        return None;
-    }
-    let page_ids = sops.iter().any(|sop| {
-        sop.front_matter
-            .as_ref()
-            .and_then(|fm| fm.get("id"))
-            .is_some_and(|f| match &f.value {
-                crate::repo::front_matter::Value::Text(t) => {
-                    let t = t.trim();
-                    !t.is_empty() && crate::repo::sop::id_number(t, &repo.settings.ids).is_none()
-                }
-                _ => false,
-            })
-    });
-    if !page_ids || !is_docusaurus_site(repo) {
+    if repo.settings.keys.aliases().next().is_some()
+        || sops
+            .iter()
+            .all(|sop| adopt::is_adopted(&repo.settings, sop))
+        || !is_docusaurus_site(repo)
+    {
         return None;
     }
     let path = config_path(repo);

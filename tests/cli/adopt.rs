@@ -905,6 +905,57 @@ fn on_a_docusaurus_site_an_id_of_sops_form_is_carried_over_and_others_numbered_a
     );
 }
 
+/// Docusaurus reads `id:` as the page id on every page, one that writes none yet too: it makes
+/// the page's address and its name in `sidebars.js`, so sop's id never goes there.
+#[test]
+fn on_a_docusaurus_site_a_page_without_a_page_id_gets_none() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    r.write(
+        "sidebars.js",
+        "module.exports = { docs: ['payments/refunds'] };\n",
+    );
+    r.write(
+        "docs/payments/refunds.md",
+        "---\ntitle: Refunds\nsidebar_position: 2\n---\n\n## Steps\n\n1. Check.\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote sop_id: SOP-0001 (the next free number)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("wrote `[front_matter] aliases = { id = \"sop_id\" }`"),
+        "{out}"
+    );
+    let text = r.read("docs/payments/refunds.md");
+    assert!(text.starts_with("---\nsop_id: SOP-0001\n"), "{text}");
+    assert!(!text.contains("\nid:"), "{text}");
+    assert!(
+        r.read("sop.toml")
+            .contains("\naliases = { id = \"sop_id\" }")
+    );
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+
+    // When sop.toml cannot take the alias, such a page is left as it is, and named.
+    let r = SopRepo::new();
+    let config = "[sops]\ndir = \"docs\"\nfile_names = \"id-slug\"\n";
+    r.write("sop.toml", config);
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    let page = "---\ntitle: Refunds\n---\n\nx\n";
+    r.write("docs/refunds.md", page);
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("not adopted: docs/refunds.md: on a Docusaurus site `id:` is the page id"),
+        "{out}"
+    );
+    assert_eq!(r.read("docs/refunds.md"), page);
+    assert_eq!(r.read("sop.toml"), config);
+}
+
 /// Pages of a Docusaurus site link headings by their `{#custom-id}`: adopt writes the rule
 /// that makes those ids, so lint finds the links as the site does.
 #[test]
