@@ -52,6 +52,14 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 b.path.clone(),
                 link_out_to_do(&repo, &b.path, target, *into_git, is_dir, &config_name),
             ));
+        } else if matches!(b.problem, FileProblem::LfsPointer) {
+            // Front matter written into the pointer would replace the document once committed.
+            skipped.push(format!(
+                "{}: {}; {}; sop never writes into a pointer",
+                b.path,
+                b.problem,
+                b.problem.help()
+            ));
         } else {
             refusals.push(format!("{}: {}; {}", b.path, b.problem, b.problem.help()));
         }

@@ -1242,3 +1242,35 @@ fn adopting_an_mkdocs_site_reads_its_page_addresses_from_its_docs_dir() {
         "{findings}"
     );
 }
+
+/// A clone without the Git LFS content holds a three-line pointer in place of the document:
+/// front matter written into it would replace the manual once committed.
+#[test]
+fn a_git_lfs_pointer_is_never_adopted_and_lint_says_to_pull_it() {
+    let r = SopRepo::new();
+    r.write("sop.toml", CONFIG);
+    let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 812345\n";
+    r.write("sops/ops/big-manual.md", pointer);
+    r.write("sops/ops/restart.md", "# Restart\n\n## Purpose\n\nx\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("not adopted: sops/ops/big-manual.md: the file is a Git LFS pointer"),
+        "{out}"
+    );
+    assert!(out.contains("`git lfs pull`"), "{out}");
+    assert_eq!(r.read("sops/ops/big-manual.md"), pointer);
+    assert!(
+        r.read("sops/ops/restart.md")
+            .starts_with("---\nid: SOP-0001\n")
+    );
+
+    let lint = r.sop().arg("lint").output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(
+        text.contains("error[file-unreadable]: the file is a Git LFS pointer"),
+        "{text}"
+    );
+    assert!(text.contains("`git lfs pull`"), "{text}");
+    assert!(!text.contains("front-matter-missing"), "{text}");
+}
