@@ -70,8 +70,24 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     // into that list, so that `sop lint` leaves them out too.
     let mut exclude: Vec<String> = Vec::new();
     let mut sops: Vec<&Sop> = Vec::new();
+    // Files that are parts of other pages (a wiki's sidebar, a partial, a snippet): front
+    // matter written into one would show in every page it is part of.
+    let parts = adopt::parts::parts(&repo.root, &corpus.sops);
+    let mut parts_left_out: Vec<(String, String)> = Vec::new();
     for sop in &corpus.sops {
         if !selected.contains(&sop.path) || sop.is_translation() {
+            continue;
+        }
+        if let Some(why) = parts.get(&sop.path)
+            && !rules.is_included(&sop.path)
+            && !adopt::is_adopted(&repo.settings, sop)
+        {
+            let inside = rules.in_folder(&sop.path).unwrap_or(&sop.path);
+            let pattern = format!("/{inside}");
+            if !exclude.contains(&pattern) {
+                exclude.push(pattern);
+            }
+            parts_left_out.push((sop.path.clone(), why.clone()));
             continue;
         }
         let name = sop.path.rsplit('/').next().unwrap_or(&sop.path);
@@ -265,6 +281,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         skipped: &skipped,
         links_out: &links_out,
         left_out: &left_out,
+        parts: &parts_left_out,
         mdx: &mdx_pages(&repo, &selected),
         config: &config,
         config_name: repo.relative(&config.path),
@@ -346,6 +363,8 @@ struct Report<'a> {
     links_out: &'a [(String, String)],
     /// Project files left out, with their conventional name.
     left_out: &'a [(String, &'static str)],
+    /// Parts of other pages left out, with why.
+    parts: &'a [(String, String)],
     /// MDX pages, never read.
     mdx: &'a [String],
     config: &'a ConfigChange,
@@ -432,6 +451,12 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
         writeln!(
             out,
             "left out: {path}: a {kind} file{what} is never an SOP (`[sops] exclude` leaves it out)"
+        )?;
+    }
+    for (path, why) in r.parts {
+        writeln!(
+            out,
+            "left out: {path}: {why}; front matter written into it would show in every page it is part of (`[sops] exclude` leaves it out)"
         )?;
     }
     const SHOWN: usize = 5;

@@ -1274,3 +1274,77 @@ fn a_git_lfs_pointer_is_never_adopted_and_lint_says_to_pull_it() {
     assert!(text.contains("`git lfs pull`"), "{text}");
     assert!(!text.contains("front-matter-missing"), "{text}");
 }
+
+/// Parts of other pages are never pages: a wiki's sidebar and footer, a Docusaurus partial, a
+/// file another document includes. Front matter written into one would show in every page.
+#[test]
+fn parts_of_other_pages_are_left_out_and_named() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \".\"\nfile_names = \"any\"\n");
+    let chrome = [
+        ("_Sidebar.md", "* [[Home]]\n* [[Refund process]]\n"),
+        ("_Footer.md", "Questions? #ops\n"),
+        ("site/docs/support/_contacts.md", "Call +1 555 0100.\n"),
+        ("site/docs/snippets/oncall.md", "On call: +1 555 0101.\n"),
+        ("book/shared/warning.md", "Never restart both.\n"),
+    ];
+    for (path, text) in chrome {
+        r.write(path, text);
+    }
+    r.write("Refund-process.md", "## Steps\n\n1. Check.\n");
+    r.write("site/docusaurus.config.js", "module.exports = {};\n");
+    r.write(
+        "site/docs/support/escalation.md",
+        "---\ntitle: Escalation\n---\n\nimport Contacts from './_contacts.md';\n\n## Who\n\n<Contacts />\n",
+    );
+    r.write(
+        "site/mkdocs.yml",
+        "site_name: Ops\nmarkdown_extensions:\n  - pymdownx.snippets:\n      base_path: docs/snippets\n",
+    );
+    r.write(
+        "site/docs/failover.md",
+        "# Failover\n\n## Checklist\n\n--8<-- \"oncall.md\"\n",
+    );
+    r.write(
+        "book/restart.md",
+        "# Restart\n\n{{#include shared/warning.md}}\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    for (path, _) in chrome {
+        assert!(
+            out.contains(&format!("left out: {path}: ")),
+            "{path}: {out}"
+        );
+    }
+    assert!(
+        out.contains("left out: _Sidebar.md: a wiki's sidebar"),
+        "{out}"
+    );
+    assert!(
+        out.contains("left out: site/docs/support/_contacts.md: a Docusaurus partial"),
+        "{out}"
+    );
+    assert!(
+        out.contains("left out: site/docs/snippets/oncall.md: site/docs/failover.md includes it (an MkDocs snippet, `--8<--`)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("left out: book/shared/warning.md: book/restart.md includes it (mdBook's `{{#include}}`)"),
+        "{out}"
+    );
+    for (path, text) in chrome {
+        assert_eq!(r.read(path), text, "{path}");
+    }
+    assert!(r.read("Refund-process.md").starts_with("---\n"));
+    assert!(r.read("book/restart.md").starts_with("---\n"));
+    // sop lint leaves them out too, and a second run changes nothing.
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().arg("lint").output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    for (path, _) in chrome {
+        assert!(!text.contains(path), "{path}: {text}");
+    }
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+}
