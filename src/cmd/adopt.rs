@@ -663,11 +663,13 @@ fn config_change(
         adopt::settings::site_links(settings, &repo.root, &repo.sops_dir(), &planned);
     // Pages of a Docusaurus site have the ids it makes: a heading's `{#id}` is its id. Like the
     // other settings, it comes with documents being adopted, so a second run adds nothing.
-    if !planned.is_empty()
-        && settings.config.links.anchors == AnchorRule::Github
-        && is_docusaurus_site(repo)
-    {
-        needs.anchors = Some(AnchorRule::Docusaurus);
+    // Those of an MkDocs site have the ids MkDocs makes (`## Café` is `#cafe`).
+    if !planned.is_empty() && settings.config.links.anchors == AnchorRule::Github {
+        needs.anchors = if is_docusaurus_site(repo) {
+            Some(AnchorRule::Docusaurus)
+        } else {
+            adopt::settings::site_anchors(&repo.root, &repo.sops_dir())
+        };
     }
     if let Some(key) = id_key {
         needs.id_key = Some(key.to_string());

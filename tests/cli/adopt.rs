@@ -1348,3 +1348,101 @@ fn parts_of_other_pages_are_left_out_and_named() {
     }
     assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
 }
+
+/// Docusaurus pages link each other without `.md` (`payments/refunds`, `../support/escalation`)
+/// and by route (`/docs/support/escalation`, under its `routeBasePath`): adopt writes the link
+/// style that reads them, so lint finds them as the site does.
+#[test]
+fn on_a_docusaurus_site_adopt_writes_its_link_style() {
+    for (config, site_root) in [
+        ("module.exports = {};\n", "website"),
+        (
+            "module.exports = { presets: [['classic', { docs: { routeBasePath: '/' } }]] };\n",
+            "website/docs",
+        ),
+    ] {
+        let r = SopRepo::new();
+        r.write(
+            "sop.toml",
+            "[sops]\ndir = \"website/docs\"\nfile_names = \"any\"\n",
+        );
+        r.write("website/docusaurus.config.js", config);
+        let route = if site_root == "website" { "/docs" } else { "" };
+        r.write(
+            "website/docs/intro.md",
+            &format!("---\ntitle: Intro\n---\n\n## Start\n\nSee [refunds](payments/refunds) and [escalation]({route}/support/escalation#who-to-call).\n"),
+        );
+        r.write(
+            "website/docs/payments/refunds.md",
+            "---\ntitle: Refunds\n---\n\n## Steps\n\n1. Go to [escalation](../support/escalation).\n",
+        );
+        r.write(
+            "website/docs/support/escalation.md",
+            "---\ntitle: Escalation\n---\n\n## Who to call {#who-to-call}\n\nTier 2.\n",
+        );
+        r.commit("Add the team's documents");
+        let out = adopt(&r, &[]);
+        assert!(
+            out.contains(&format!("wrote `[links] style = \"site\"` and `site_root = \"{site_root}\"`: the documents link each other by their Docusaurus page addresses")),
+            "{out}"
+        );
+        assert!(!out.contains("link-broken"), "{out}");
+        let toml = r.read("sop.toml");
+        assert!(toml.contains("\nstyle = \"site\""), "{toml}");
+        assert!(
+            toml.contains(&format!("\nsite_root = \"{site_root}\"")),
+            "{toml}"
+        );
+        r.git(&["add", "-A"]);
+        r.commit("Adopt sop");
+        let lint = r.sop().arg("lint").output().unwrap();
+        let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+        assert!(!text.contains("link-broken"), "{text}");
+        assert!(!text.contains("anchor-broken"), "{text}");
+        assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+    }
+}
+
+/// MkDocs makes heading ids its own way (`## Café break` is `#cafe-break`): adopt writes that
+/// rule, unless `mkdocs.yml` names its own `slugify`.
+#[test]
+fn on_an_mkdocs_site_adopt_writes_its_heading_ids() {
+    for (extra, written) in [
+        ("", true),
+        (
+            "markdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n",
+            false,
+        ),
+    ] {
+        let r = SopRepo::new();
+        r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+        r.write(
+            "mkdocs.yml",
+            &format!("site_name: IR docs\nnav:\n  - IC: training/ic.md\n{extra}"),
+        );
+        r.write(
+            "docs/training/ic.md",
+            "# Incident Commander\n\n### Executive Swoop - Wants Information\n\nSay no.\n\n### Café break\n\nRest.\n",
+        );
+        r.write(
+            "docs/training/course.md",
+            "# Course\n\nSee [swoop](ic.md#executive-swoop-wants-information) and [break](ic.md#cafe-break).\n",
+        );
+        r.commit("Add the team's documents");
+        let out = adopt(&r, &[]);
+        assert_eq!(
+            out.contains("wrote `[links] anchors = \"mkdocs\"`"),
+            written,
+            "{out}"
+        );
+        if written {
+            assert!(!out.contains("anchor-broken"), "{out}");
+            r.git(&["add", "-A"]);
+            r.commit("Adopt sop");
+            let lint = r.sop().arg("lint").output().unwrap();
+            let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+            assert!(!text.contains("anchor-broken"), "{text}");
+            assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+        }
+    }
+}
