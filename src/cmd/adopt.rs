@@ -1,9 +1,10 @@
 //! `sop adopt [PATH...]`: write the front matter of SOP files that lack it, in one step the
 //! team reviews with `git diff` (or `--dry-run`, which shows the diff and writes nothing).
 //!
-//! Every file is planned first ([`crate::adopt::plan`]); when one cannot be read, nothing is
-//! written. The files are those the repository's walk finds ([`Repo::load`]), so `[sops]`
-//! settings decide what is adopted, as they decide what is linted; project files that are never
+//! Every file is planned first ([`crate::adopt::plan`]); when the front matter of one cannot be
+//! read, nothing is written. A file that cannot be read at all (binary, too large, a link that
+//! leads nowhere) is named with how to leave it out, and the others are adopted. The files are
+//! those the repository's walk finds ([`Repo::load`]), so `[sops]` settings decide what is adopted, as they decide what is linted; project files that are never
 //! SOPs (`CHANGELOG.md`) are left out and named. The settings the planned files need are added
 //! to `sop.toml` ([`crate::adopt::settings`]), and the planned files are linted in memory with
 //! them, so that the summary's "to do" lines are every error `sop lint` will still report, and
@@ -39,16 +40,17 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
 
     let mut refusals: Vec<String> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
-    // Links out of the repository, each with what to do about it: `sop lint` reports them
-    // until they are replaced or left out, so each is a thing to decide.
-    let mut links_out: Vec<(String, String)> = Vec::new();
+    // Files never read: links out of the repository and files that cannot be read, each with
+    // what to do about it. `sop lint` reports them until they are corrected or left out, so
+    // each is a thing to decide.
+    let mut unread: Vec<(String, String)> = Vec::new();
     let config_name = repo.relative(&config_path(&repo));
     for b in corpus.broken.iter().filter(|b| selected.contains(&b.path)) {
         // A link out of the repository is never read nor written through: it is left as it
         // is, and the rest is adopted.
         if let FileProblem::OutsideRepository { target, into_git } = &b.problem {
             let is_dir = repo.root.join(&b.path).is_dir();
-            links_out.push((
+            unread.push((
                 b.path.clone(),
                 link_out_to_do(&repo, &b.path, target, *into_git, is_dir, &config_name),
             ));
@@ -61,7 +63,22 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 b.problem.help()
             ));
         } else {
-            refusals.push(format!("{}: {}; {}", b.path, b.problem, b.problem.help()));
+            // A file that cannot be read is no reason to leave the others as they are: it is
+            // named, with how to leave it out, and the rest is adopted.
+            let leave_out = match exclude_pattern(&repo, &b.path, false) {
+                Some(p) => format!(
+                    "; if it is no SOP, add \"{p}\" to `exclude` under `[sops]` in {config_name} so that sop leaves it out"
+                ),
+                None => String::new(),
+            };
+            unread.push((
+                b.path.clone(),
+                format!(
+                    "not adopted: {}; {}{leave_out}",
+                    b.problem,
+                    b.problem.help()
+                ),
+            ));
         }
     }
     let rules = &repo.settings.files;
@@ -205,9 +222,9 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 "{} cannot be read, so nothing was changed",
                 count(refusals.len(), "file")
             ),
-            Some(
-                "correct each file as its line above says, then run `sop adopt` again".to_string(),
-            ),
+            Some(format!(
+                "correct each file as its line above says, then run `sop adopt` again; to adopt the others first, name them (`sop adopt <file or folder>...`), or leave a file out with `exclude` under `[sops]` in {config_name}"
+            )),
         )
         .into());
     }
@@ -279,7 +296,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         plans: &plans,
         errors: &errors,
         skipped: &skipped,
-        links_out: &links_out,
+        unread: &unread,
         left_out: &left_out,
         parts: &parts_left_out,
         mdx: &mdx_pages(&repo, &selected),
@@ -289,7 +306,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         dry_run: args.dry_run,
     };
     summary(&mut out, &report)?;
-    if plans.is_empty() && skipped.is_empty() && links_out.is_empty() && selected.given.is_none() {
+    if plans.is_empty() && skipped.is_empty() && unread.is_empty() && selected.given.is_none() {
         let (why, help) = nothing_found(&repo);
         ctx.warn(&format!("{why}; {help}"))?;
     }
@@ -317,9 +334,18 @@ fn link_out_to_do(
     let copy = format!(
         "sop never reads or writes through it, and `sop lint` reports it until you either copy the {what} into the repository in place of the link"
     );
-    // The pattern that names this link alone: anchored at the SOP folder (a pattern with a
-    // `/` inside already is).
-    let pattern = repo.settings.files.in_folder(rel).map(|inside| {
+    match exclude_pattern(repo, rel, is_dir) {
+        Some(p) => format!(
+            "a symbolic link to the {what} `{target}`, {place}; {copy}, or add \"{p}\" to `exclude` under `[sops]` in {config_name} so that sop leaves it out"
+        ),
+        None => format!("a symbolic link to the {what} `{target}`, {place}; {copy}"),
+    }
+}
+
+/// The `[sops] exclude` pattern that names the file (or folder, when `is_dir`) at `rel` alone:
+/// anchored at the SOP folder (a pattern with a `/` inside already is). `None` outside it.
+fn exclude_pattern(repo: &Repo, rel: &str, is_dir: bool) -> Option<String> {
+    repo.settings.files.in_folder(rel).map(|inside| {
         let anchored = if inside.contains('/') {
             inside.to_string()
         } else {
@@ -330,13 +356,7 @@ fn link_out_to_do(
         } else {
             anchored
         }
-    });
-    match pattern {
-        Some(p) => format!(
-            "a symbolic link to the {what} `{target}`, {place}; {copy}, or add \"{p}\" to `exclude` under `[sops]` in {config_name} so that sop leaves it out"
-        ),
-        None => format!("a symbolic link to the {what} `{target}`, {place}; {copy}"),
-    }
+    })
 }
 
 /// The author of most of the file's commits; among those tied, the most recent.
@@ -359,8 +379,9 @@ struct Report<'a> {
     /// The errors `sop lint` would still report in each file adopt looked at, once adopted.
     errors: &'a HashMap<String, Vec<Finding>>,
     skipped: &'a [String],
-    /// Links out of the repository, each with what to do about it.
-    links_out: &'a [(String, String)],
+    /// Files never read (links out of the repository, files that cannot be read), each with
+    /// what to do about it.
+    unread: &'a [(String, String)],
     /// Project files left out, with their conventional name.
     left_out: &'a [(String, &'static str)],
     /// Parts of other pages left out, with why.
@@ -435,7 +456,7 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
         todo += p.undecided.len() + rest.len();
         changed += usize::from(p.changes());
     }
-    for (path, to_do) in r.links_out {
+    for (path, to_do) in r.unread {
         writeln!(out, "{path}\n  to do: {to_do}")?;
         todo += 1;
     }

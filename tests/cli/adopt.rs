@@ -1446,3 +1446,33 @@ fn on_an_mkdocs_site_adopt_writes_its_heading_ids() {
         }
     }
 }
+
+/// One file that cannot be read (binary, a link that leads nowhere) does not keep the others
+/// from being adopted: it is named, with how to leave it out.
+#[test]
+fn a_file_that_cannot_be_read_is_named_and_the_others_are_adopted() {
+    let r = repo_with(&[
+        ("sops/support/page-1.md", "# Page 1\n\n## Purpose\n\nx\n"),
+        ("sops/support/page-2.md", "# Page 2\n\n## Purpose\n\nx\n"),
+    ]);
+    let mut binary = vec![0u8, 159, 146, 150, 0, 1, 2, 3];
+    binary.extend(std::iter::repeat_n(0u8, 4000));
+    r.write_bytes("sops/support/export.md", &binary);
+    r.commit("Add");
+    let out = adopt(&r, &["--dry-run"]);
+    assert!(
+        out.contains("sops/support/export.md\n  to do: not adopted: the file is not text"),
+        "{out}"
+    );
+    assert!(
+        out.contains("add \"support/export.md\" to `exclude` under `[sops]` in sop.toml so that sop leaves it out"),
+        "{out}"
+    );
+    assert!(out.contains("+++ b/sops/support/page-1.md"), "{out}");
+    adopt(&r, &[]);
+    assert!(r.read("sops/support/page-2.md").starts_with("---\n"));
+    assert_eq!(
+        std::fs::read(r.path("sops/support/export.md")).unwrap(),
+        binary
+    );
+}
