@@ -13,6 +13,7 @@
 
 pub mod codeowners;
 pub mod import;
+pub mod parts;
 pub mod settings;
 
 use crate::lint::registry as rules;

@@ -5,8 +5,8 @@
 //! `[sops] exclude` list, and on a Docusaurus site another name for `sop`'s id, since `id:` is
 //! the site's page id (`[front_matter] aliases = { id = "sop_id" }`), and wiki links read as
 //! links (`[links] wiki = true`) for documents that link each other as a wiki does, and the
-//! heading ids of the site generator the documents are written for (`[links] anchors =
-//! "docusaurus"`).
+//! link style and heading ids of the site generator the documents are written for (`[links]
+//! style = "site"`, `anchors = "docusaurus"` or `"mkdocs"`).
 //!
 //! [`edit`] adds them to the file as the team wrote it: each setting is one line with a
 //! comment, under its table (after the commented-out line of the same key that `sop init`
@@ -51,8 +51,20 @@ pub struct SiteLinks {
     pub generator: &'static str,
     /// How its pages link each other.
     pub style: LinkStyle,
-    /// The folder it builds the site from, relative to the repository (`docs`, `content`).
-    pub site_root: String,
+    /// The folder its site-absolute links (`/docs/intro`) start from, relative to the
+    /// repository (`docs`, `content`); `None` when the repository's top folder, or when it
+    /// cannot be told.
+    pub site_root: Option<String>,
+}
+
+impl SiteLinks {
+    /// What its page addresses look like, for the summary.
+    fn example(&self) -> &'static str {
+        match self.style {
+            LinkStyle::Site => "`../page`, `/docs/page`",
+            _ => "`../page/`",
+        }
+    }
 }
 
 impl Needs {
@@ -86,11 +98,16 @@ impl Needs {
             );
         }
         if let Some(l) = &self.site_links {
+            let root = l
+                .site_root
+                .as_ref()
+                .map(|r| format!(" and `site_root = \"{r}\"`"))
+                .unwrap_or_default();
             out.push(format!(
-                "`[links] style = \"{}\"` and `site_root = \"{}\"`: the documents link each other by their {} page addresses (`../page/`), which `sop lint` checks and the site follows",
+                "`[links] style = \"{}\"`{root}: the documents link each other by their {} page addresses ({}), which `sop lint` checks and the site follows",
                 l.style.name(),
-                l.site_root,
-                l.generator
+                l.generator,
+                l.example()
             ));
         }
         if let Some(rule) = self.anchors {
@@ -202,7 +219,12 @@ pub fn site_links(
     if links.style != LinkStyle::Files || !links.site_root.trim().is_empty() {
         return None;
     }
-    let (generator, site_root) = site_generator(root, sops)?;
+    let SiteGenerator {
+        name: generator,
+        style,
+        site_root,
+        ..
+    } = site_generator(root, sops)?;
     let exists = |path: &str| {
         let meta = std::fs::symlink_metadata(root.join(path)).ok()?;
         if meta.is_file() {
@@ -215,8 +237,8 @@ pub fn site_links(
     };
     let now = Resolver::new(links);
     let theirs = Resolver::new(&LinksConfig {
-        style: LinkStyle::Mkdocs,
-        site_root: site_root.clone(),
+        style,
+        site_root: site_root.clone().unwrap_or_default(),
         ..links.clone()
     });
     let found_only_theirs = planned.iter().any(|sop| {
@@ -233,14 +255,39 @@ pub fn site_links(
     });
     found_only_theirs.then_some(SiteLinks {
         generator,
-        style: LinkStyle::Mkdocs,
-        site_root,
+        style,
+        site_root: site_root.filter(|r| !r.is_empty()),
     })
 }
 
-/// The site generator whose configuration is in `sops` or a folder above it up to `root`, and
-/// the folder it builds the site from (relative to `root`, which must hold it).
-fn site_generator(root: &Path, sops: &Path) -> Option<(&'static str, String)> {
+/// The heading-id rule of the site generator the SOP folder `sops` belongs to, when it is
+/// not GitHub's: MkDocs (unless its `mkdocs.yml` names its own `slugify`, whose ids sop
+/// cannot tell).
+pub fn site_anchors(root: &Path, sops: &Path) -> Option<AnchorRule> {
+    let site = site_generator(root, sops)?;
+    (site.name == "MkDocs" && !site.custom_slugify).then_some(AnchorRule::Mkdocs)
+}
+
+/// A site generator whose pages the documents are.
+struct SiteGenerator {
+    /// Its name, as its users write it.
+    name: &'static str,
+    /// How its pages link each other.
+    style: LinkStyle,
+    /// Where its links starting with `/` start, relative to the repository; `None` when that
+    /// cannot be told.
+    site_root: Option<String>,
+    /// Whether it makes heading ids by a `slugify` function of the team's choice.
+    custom_slugify: bool,
+}
+
+/// The site generator whose configuration is in `sops` or a folder above it up to `root`
+/// (for Docusaurus, also in the root's `website/` folder): MkDocs and Hugo serve a page at its
+/// own folder (`a/b.md` at `a/b/`), so links between pages read as `style = "mkdocs"` reads
+/// them, from the folder the site is built from (MkDocs' `docs_dir`, Hugo's `content/`);
+/// Docusaurus serves `a/b.md` at `a/b`, so links read as `style = "site"` reads them, and
+/// `/docs/a/b` starts from the folder above its docs (by its `routeBasePath`).
+fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
     // A configuration file is small; a larger one is not read.
     let read = |path: &Path| {
         let meta = std::fs::metadata(path).ok()?;
@@ -248,8 +295,51 @@ fn site_generator(root: &Path, sops: &Path) -> Option<(&'static str, String)> {
             .then(|| std::fs::read_to_string(path).ok())
             .flatten()
     };
+    let relative = |folder: &Path| {
+        let rel = folder.strip_prefix(root).ok()?;
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect::<Option<Vec<_>>>()?
+            .join("/");
+        // Written into sop.toml between quotes: a name that needs escaping is not offered.
+        let plain =
+            !rel.contains("..") && !rel.contains(['"', '\\']) && !rel.chars().any(char::is_control);
+        (folder.is_dir() && plain).then_some(rel)
+    };
+    let docusaurus = |dir: &Path| {
+        let text = ["js", "ts", "mjs", "cjs", "mts"]
+            .iter()
+            .find_map(|ext| read(&dir.join(format!("docusaurus.config.{ext}"))))?;
+        let docs = dir.join("docs");
+        let docs = if sops.starts_with(&docs) {
+            docs
+        } else {
+            sops.to_path_buf()
+        };
+        let route = route_base_path(&text).unwrap_or_else(|| "docs".to_string());
+        let route = route.trim_matches('/');
+        let site_root = if route.is_empty() {
+            Some(docs)
+        } else {
+            let mut above = docs.clone();
+            let tail: Vec<&str> = route.split('/').collect();
+            let ends = tail.iter().rev().all(|part| {
+                let same = above.file_name().and_then(|n| n.to_str()) == Some(*part);
+                above.pop();
+                same
+            });
+            ends.then_some(above)
+        };
+        Some(SiteGenerator {
+            name: "Docusaurus",
+            style: LinkStyle::Site,
+            site_root: site_root.and_then(|f| relative(&f)),
+            custom_slugify: false,
+        })
+    };
     for dir in sops.ancestors().take_while(|d| d.starts_with(root)) {
-        let found = if let Some(text) = ["mkdocs.yml", "mkdocs.yaml"]
+        if let Some(text) = ["mkdocs.yml", "mkdocs.yaml"]
             .iter()
             .find_map(|n| read(&dir.join(n)))
         {
@@ -260,8 +350,14 @@ fn site_generator(root: &Path, sops: &Path) -> Option<(&'static str, String)> {
                 .filter(|v| !v.is_empty())
                 .unwrap_or("docs")
                 .to_string();
-            Some(("MkDocs", dir.join(docs)))
-        } else if ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"]
+            return Some(SiteGenerator {
+                name: "MkDocs",
+                style: LinkStyle::Mkdocs,
+                site_root: Some(relative(&dir.join(docs))?),
+                custom_slugify: text.lines().any(|l| l.trim_start().starts_with("slugify:")),
+            });
+        }
+        if ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"]
             .iter()
             .any(|n| dir.join(n).is_file())
             || ["config.toml", "config.yaml", "config.yml"]
@@ -269,25 +365,36 @@ fn site_generator(root: &Path, sops: &Path) -> Option<(&'static str, String)> {
                 .filter_map(|n| read(&dir.join(n)))
                 .any(|t| t.to_ascii_lowercase().contains("baseurl"))
         {
-            Some(("Hugo", dir.join("content")))
-        } else {
-            None
-        };
-        if let Some((generator, folder)) = found {
-            let rel = folder.strip_prefix(root).ok()?;
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_str())
-                .collect::<Option<Vec<_>>>()?
-                .join("/");
-            // Written into sop.toml between quotes: a name that needs escaping is not offered.
-            let plain = !rel.contains("..")
-                && !rel.contains(['"', '\\'])
-                && !rel.chars().any(char::is_control);
-            return (folder.is_dir() && plain).then_some((generator, rel));
+            return Some(SiteGenerator {
+                name: "Hugo",
+                style: LinkStyle::Mkdocs,
+                site_root: Some(relative(&dir.join("content"))?),
+                custom_slugify: false,
+            });
+        }
+        if let Some(site) = docusaurus(dir) {
+            return Some(site);
         }
     }
-    None
+    docusaurus(&root.join("website"))
+}
+
+/// The docs' `routeBasePath` a Docusaurus configuration writes (`routeBasePath: '/'`), the
+/// first one written.
+fn route_base_path(config: &str) -> Option<String> {
+    let at = config.find("routeBasePath")?;
+    let rest = config.get(at + "routeBasePath".len()..)?;
+    let rest = rest
+        .trim_start()
+        .trim_start_matches(['"', '\''])
+        .trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| ['"', '\'', '`'].contains(c))?;
+    let value = rest.get(1..)?;
+    Some(value.get(..value.find(quote)?)?.to_string())
 }
 
 /// Why `sop.toml` could not be edited.
@@ -342,15 +449,17 @@ pub fn edit(text: &str, path: &Path, needs: &Needs) -> Result<String, EditRefuse
                 l.generator
             ),
         )?;
-        set_line(
-            &mut lines,
-            "links",
-            "site_root",
-            &format!(
-                "site_root = \"{}\"             # written by sop adopt: the folder {} builds the site from",
-                l.site_root, l.generator
-            ),
-        )?;
+        if let Some(root) = &l.site_root {
+            set_line(
+                &mut lines,
+                "links",
+                "site_root",
+                &format!(
+                    "site_root = \"{root}\"             # written by sop adopt: where {}'s links starting with `/` start",
+                    l.generator
+                ),
+            )?;
+        }
     }
     if let Some(rule) = needs.anchors {
         set_line(
@@ -399,7 +508,8 @@ fn check(text: &str, path: &Path, needs: &Needs) -> Result<(), EditRefused> {
     let ok = (!needs.file_names_any || sops.file_names == FileNames::Any)
         && (!needs.wiki_links || settings.config.links.wiki)
         && needs.site_links.as_ref().is_none_or(|l| {
-            settings.config.links.style == l.style && settings.config.links.site_root == l.site_root
+            settings.config.links.style == l.style
+                && settings.config.links.site_root == l.site_root.as_deref().unwrap_or_default()
         })
         && needs
             .anchors

@@ -1,9 +1,10 @@
 //! `sop adopt [PATH...]`: write the front matter of SOP files that lack it, in one step the
 //! team reviews with `git diff` (or `--dry-run`, which shows the diff and writes nothing).
 //!
-//! Every file is planned first ([`crate::adopt::plan`]); when one cannot be read, nothing is
-//! written. The files are those the repository's walk finds ([`Repo::load`]), so `[sops]`
-//! settings decide what is adopted, as they decide what is linted; project files that are never
+//! Every file is planned first ([`crate::adopt::plan`]); when the front matter of one cannot be
+//! read, nothing is written. A file that cannot be read at all (binary, too large, a link that
+//! leads nowhere) is named with how to leave it out, and the others are adopted. The files are
+//! those the repository's walk finds ([`Repo::load`]), so `[sops]` settings decide what is adopted, as they decide what is linted; project files that are never
 //! SOPs (`CHANGELOG.md`) are left out and named. The settings the planned files need are added
 //! to `sop.toml` ([`crate::adopt::settings`]), and the planned files are linted in memory with
 //! them, so that the summary's "to do" lines are every error `sop lint` will still report, and
@@ -39,21 +40,45 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
 
     let mut refusals: Vec<String> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
-    // Links out of the repository, each with what to do about it: `sop lint` reports them
-    // until they are replaced or left out, so each is a thing to decide.
-    let mut links_out: Vec<(String, String)> = Vec::new();
+    // Files never read: links out of the repository and files that cannot be read, each with
+    // what to do about it. `sop lint` reports them until they are corrected or left out, so
+    // each is a thing to decide.
+    let mut unread: Vec<(String, String)> = Vec::new();
     let config_name = repo.relative(&config_path(&repo));
     for b in corpus.broken.iter().filter(|b| selected.contains(&b.path)) {
         // A link out of the repository is never read nor written through: it is left as it
         // is, and the rest is adopted.
         if let FileProblem::OutsideRepository { target, into_git } = &b.problem {
             let is_dir = repo.root.join(&b.path).is_dir();
-            links_out.push((
+            unread.push((
                 b.path.clone(),
                 link_out_to_do(&repo, &b.path, target, *into_git, is_dir, &config_name),
             ));
+        } else if matches!(b.problem, FileProblem::LfsPointer) {
+            // Front matter written into the pointer would replace the document once committed.
+            skipped.push(format!(
+                "{}: {}; {}; sop never writes into a pointer",
+                b.path,
+                b.problem,
+                b.problem.help()
+            ));
         } else {
-            refusals.push(format!("{}: {}; {}", b.path, b.problem, b.problem.help()));
+            // A file that cannot be read is no reason to leave the others as they are: it is
+            // named, with how to leave it out, and the rest is adopted.
+            let leave_out = match exclude_pattern(&repo, &b.path, false) {
+                Some(p) => format!(
+                    "; if it is no SOP, add \"{p}\" to `exclude` under `[sops]` in {config_name} so that sop leaves it out"
+                ),
+                None => String::new(),
+            };
+            unread.push((
+                b.path.clone(),
+                format!(
+                    "not adopted: {}; {}{leave_out}",
+                    b.problem,
+                    b.problem.help()
+                ),
+            ));
         }
     }
     let rules = &repo.settings.files;
@@ -62,8 +87,24 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     // into that list, so that `sop lint` leaves them out too.
     let mut exclude: Vec<String> = Vec::new();
     let mut sops: Vec<&Sop> = Vec::new();
+    // Files that are parts of other pages (a wiki's sidebar, a partial, a snippet): front
+    // matter written into one would show in every page it is part of.
+    let parts = adopt::parts::parts(&repo.root, &corpus.sops);
+    let mut parts_left_out: Vec<(String, String)> = Vec::new();
     for sop in &corpus.sops {
         if !selected.contains(&sop.path) || sop.is_translation() {
+            continue;
+        }
+        if let Some(why) = parts.get(&sop.path)
+            && !rules.is_included(&sop.path)
+            && !adopt::is_adopted(&repo.settings, sop)
+        {
+            let inside = rules.in_folder(&sop.path).unwrap_or(&sop.path);
+            let pattern = format!("/{inside}");
+            if !exclude.contains(&pattern) {
+                exclude.push(pattern);
+            }
+            parts_left_out.push((sop.path.clone(), why.clone()));
             continue;
         }
         let name = sop.path.rsplit('/').next().unwrap_or(&sop.path);
@@ -181,9 +222,9 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 "{} cannot be read, so nothing was changed",
                 count(refusals.len(), "file")
             ),
-            Some(
-                "correct each file as its line above says, then run `sop adopt` again".to_string(),
-            ),
+            Some(format!(
+                "correct each file as its line above says, then run `sop adopt` again; to adopt the others first, name them (`sop adopt <file or folder>...`), or leave a file out with `exclude` under `[sops]` in {config_name}"
+            )),
         )
         .into());
     }
@@ -198,6 +239,20 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     if config.refused.is_some() && docusaurus.take().is_some() {
         refusals.clear();
         plans = plan_all(&repo.settings, &mut refusals);
+        // Without the alias, sop's id would be written as the page id and move the page.
+        if let Some(why) = &config.refused {
+            plans.retain(|(sop, p)| {
+                let moves = p.written.iter().any(|w| w.key == "id")
+                    && repo.settings.keys.written("id") == "id";
+                if moves {
+                    skipped.push(format!(
+                        "{}: on a Docusaurus site `id:` is the page id, which makes its address, and {config_name} cannot take `[front_matter] aliases = {{ id = \"{DOCUSAURUS_ID_KEY}\" }}` ({why}): write that setting and `allow = [\"id\"]` under `[front_matter]`, then run `sop adopt` again",
+                        sop.path
+                    ));
+                }
+                !moves
+            });
+        }
         let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
         config = config_change(&repo, &repo.settings, &changing, &exclude, None)?;
     }
@@ -241,8 +296,9 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         plans: &plans,
         errors: &errors,
         skipped: &skipped,
-        links_out: &links_out,
+        unread: &unread,
         left_out: &left_out,
+        parts: &parts_left_out,
         mdx: &mdx_pages(&repo, &selected),
         config: &config,
         config_name: repo.relative(&config.path),
@@ -250,7 +306,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         dry_run: args.dry_run,
     };
     summary(&mut out, &report)?;
-    if plans.is_empty() && skipped.is_empty() && links_out.is_empty() && selected.given.is_none() {
+    if plans.is_empty() && skipped.is_empty() && unread.is_empty() && selected.given.is_none() {
         let (why, help) = nothing_found(&repo);
         ctx.warn(&format!("{why}; {help}"))?;
     }
@@ -278,9 +334,18 @@ fn link_out_to_do(
     let copy = format!(
         "sop never reads or writes through it, and `sop lint` reports it until you either copy the {what} into the repository in place of the link"
     );
-    // The pattern that names this link alone: anchored at the SOP folder (a pattern with a
-    // `/` inside already is).
-    let pattern = repo.settings.files.in_folder(rel).map(|inside| {
+    match exclude_pattern(repo, rel, is_dir) {
+        Some(p) => format!(
+            "a symbolic link to the {what} `{target}`, {place}; {copy}, or add \"{p}\" to `exclude` under `[sops]` in {config_name} so that sop leaves it out"
+        ),
+        None => format!("a symbolic link to the {what} `{target}`, {place}; {copy}"),
+    }
+}
+
+/// The `[sops] exclude` pattern that names the file (or folder, when `is_dir`) at `rel` alone:
+/// anchored at the SOP folder (a pattern with a `/` inside already is). `None` outside it.
+fn exclude_pattern(repo: &Repo, rel: &str, is_dir: bool) -> Option<String> {
+    repo.settings.files.in_folder(rel).map(|inside| {
         let anchored = if inside.contains('/') {
             inside.to_string()
         } else {
@@ -291,13 +356,7 @@ fn link_out_to_do(
         } else {
             anchored
         }
-    });
-    match pattern {
-        Some(p) => format!(
-            "a symbolic link to the {what} `{target}`, {place}; {copy}, or add \"{p}\" to `exclude` under `[sops]` in {config_name} so that sop leaves it out"
-        ),
-        None => format!("a symbolic link to the {what} `{target}`, {place}; {copy}"),
-    }
+    })
 }
 
 /// The author of most of the file's commits; among those tied, the most recent.
@@ -320,10 +379,13 @@ struct Report<'a> {
     /// The errors `sop lint` would still report in each file adopt looked at, once adopted.
     errors: &'a HashMap<String, Vec<Finding>>,
     skipped: &'a [String],
-    /// Links out of the repository, each with what to do about it.
-    links_out: &'a [(String, String)],
+    /// Files never read (links out of the repository, files that cannot be read), each with
+    /// what to do about it.
+    unread: &'a [(String, String)],
     /// Project files left out, with their conventional name.
     left_out: &'a [(String, &'static str)],
+    /// Parts of other pages left out, with why.
+    parts: &'a [(String, String)],
     /// MDX pages, never read.
     mdx: &'a [String],
     config: &'a ConfigChange,
@@ -394,7 +456,7 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
         todo += p.undecided.len() + rest.len();
         changed += usize::from(p.changes());
     }
-    for (path, to_do) in r.links_out {
+    for (path, to_do) in r.unread {
         writeln!(out, "{path}\n  to do: {to_do}")?;
         todo += 1;
     }
@@ -410,6 +472,12 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
         writeln!(
             out,
             "left out: {path}: a {kind} file{what} is never an SOP (`[sops] exclude` leaves it out)"
+        )?;
+    }
+    for (path, why) in r.parts {
+        writeln!(
+            out,
+            "left out: {path}: {why}; front matter written into it would show in every page it is part of (`[sops] exclude` leaves it out)"
         )?;
     }
     const SHOWN: usize = 5;
@@ -539,28 +607,19 @@ struct ConfigChange {
 /// The name `sop`'s id takes on a Docusaurus site.
 const DOCUSAURUS_ID_KEY: &str = "sop_id";
 
-/// The settings to adopt `sops` with on a Docusaurus site whose documents have page ids
-/// (`id: refund-procedure`, which its sidebars and links use): `repo`'s, with
-/// `[front_matter] aliases = { id = "sop_id" }` and `allow = ["id"]`. None elsewhere, when no
-/// document has an `id:` of another form than `sop`'s, or when `sop.toml` already gives keys
-/// other names (the to-do for each such `id:` then says how to keep it).
+/// The settings to adopt `sops` with on a Docusaurus site: `repo`'s, with `[front_matter]
+/// aliases = { id = "sop_id" }` and `allow = ["id"]`. Docusaurus reads `id:` on every page as
+/// the page id, which makes the page's address and names it in `sidebars.js`, whether a page
+/// writes one yet or not: an `id: SOP-0001` written there would move the page. None elsewhere,
+/// when every document is adopted already, or when `sop.toml` already gives keys other names (the
+/// to-do for each page id then says how to keep it).
 fn docusaurus_settings(repo: &Repo, sops: &[&Sop]) -> Option<Settings> {
-    if repo.settings.keys.aliases().next().is_some() {
-        return None;
-    }
-    let page_ids = sops.iter().any(|sop| {
-        sop.front_matter
-            .as_ref()
-            .and_then(|fm| fm.get("id"))
-            .is_some_and(|f| match &f.value {
-                crate::repo::front_matter::Value::Text(t) => {
-                    let t = t.trim();
-                    !t.is_empty() && crate::repo::sop::id_number(t, &repo.settings.ids).is_none()
-                }
-                _ => false,
-            })
-    });
-    if !page_ids || !is_docusaurus_site(repo) {
+    if repo.settings.keys.aliases().next().is_some()
+        || sops
+            .iter()
+            .all(|sop| adopt::is_adopted(&repo.settings, sop))
+        || !is_docusaurus_site(repo)
+    {
         return None;
     }
     let path = config_path(repo);
@@ -625,11 +684,13 @@ fn config_change(
         adopt::settings::site_links(settings, &repo.root, &repo.sops_dir(), &planned);
     // Pages of a Docusaurus site have the ids it makes: a heading's `{#id}` is its id. Like the
     // other settings, it comes with documents being adopted, so a second run adds nothing.
-    if !planned.is_empty()
-        && settings.config.links.anchors == AnchorRule::Github
-        && is_docusaurus_site(repo)
-    {
-        needs.anchors = Some(AnchorRule::Docusaurus);
+    // Those of an MkDocs site have the ids MkDocs makes (`## Café` is `#cafe`).
+    if !planned.is_empty() && settings.config.links.anchors == AnchorRule::Github {
+        needs.anchors = if is_docusaurus_site(repo) {
+            Some(AnchorRule::Docusaurus)
+        } else {
+            adopt::settings::site_anchors(&repo.root, &repo.sops_dir())
+        };
     }
     if let Some(key) = id_key {
         needs.id_key = Some(key.to_string());

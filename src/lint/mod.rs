@@ -504,7 +504,8 @@ fn broken_file(repo: &Repo, b: &BrokenFile) -> Finding {
         FileProblem::Unreadable(_)
         | FileProblem::SymlinkLoop
         | FileProblem::DanglingLink
-        | FileProblem::NotAFile => &registry::FILE_UNREADABLE,
+        | FileProblem::NotAFile
+        | FileProblem::LfsPointer => &registry::FILE_UNREADABLE,
         FileProblem::OutsideRepository { .. } => &registry::FILE_OUTSIDE_REPOSITORY,
     };
     let span = match b.problem {

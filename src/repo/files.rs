@@ -309,6 +309,39 @@ impl FileRules {
     }
 }
 
+/// Whether `text` is a Git LFS pointer (the spec's `version https://git-lfs.github.com/spec/v1`,
+/// `oid sha256:<hash>` and `size <bytes>` lines, under 1 KiB), which a clone holds in place of a
+/// file kept in Git LFS until the content is downloaded (`git lfs pull`).
+pub fn is_lfs_pointer(text: &str) -> bool {
+    if text.len() >= 1024 {
+        return false;
+    }
+    let mut lines = text.lines();
+    let version = lines.next().is_some_and(|l| {
+        l.strip_prefix("version ").is_some_and(|v| {
+            v.starts_with("https://git-lfs.github.com/spec/")
+                || v.starts_with("https://hawser.github.com/spec/")
+        })
+    });
+    let (mut oid, mut size) = (false, false);
+    for line in lines {
+        if let Some(hash) = line.strip_prefix("oid sha256:") {
+            oid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        } else if let Some(n) = line.strip_prefix("size ") {
+            size = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        } else if line.split_once(' ').is_none_or(|(key, _)| {
+            key.is_empty()
+                || !key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.".contains(&b))
+        }) {
+            // Every line of a pointer is `key value`, the key in small letters.
+            return false;
+        }
+    }
+    version && oid && size
+}
+
 /// The name of an SOP file without its Markdown extension: `SOP-0001-a` for
 /// `SOP-0001-a.md`, `.markdown`, `.md.erb` and `.html.md.erb`. Other names are returned whole.
 pub fn strip_markdown_extension(name: &str) -> &str {
@@ -499,5 +532,25 @@ mod tests {
         assert_eq!(strip_markdown_extension("X.MD"), "X");
         assert_eq!(strip_markdown_extension("notes.txt"), "notes.txt");
         assert_eq!(strip_markdown_extension(".md"), ".md");
+    }
+
+    #[test]
+    fn a_git_lfs_pointer_is_told_from_a_document() {
+        let oid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393";
+        let pointer =
+            format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 812345\n");
+        assert!(is_lfs_pointer(&pointer));
+        assert!(is_lfs_pointer(&pointer.replace('\n', "\r\n")));
+        assert!(is_lfs_pointer(&format!(
+            "version https://git-lfs.github.com/spec/v1\next-0-foo sha256:{oid}\noid sha256:{oid}\nsize 12\n"
+        )));
+        // A document about LFS pointers is a document.
+        assert!(!is_lfs_pointer(&format!("# Pointers\n\n{pointer}")));
+        assert!(!is_lfs_pointer(&format!("{pointer}\nThe manual.\n")));
+        assert!(!is_lfs_pointer(&format!("{pointer}The manual.\n")));
+        assert!(!is_lfs_pointer(
+            &pointer.replace("size 812345", "size many")
+        ));
+        assert!(!is_lfs_pointer(&pointer.replace(oid, "abc")));
     }
 }

@@ -248,7 +248,11 @@ fn read_text(path: &Path) -> Result<String, FileProblem> {
         return Err(FileProblem::TooLarge { bytes: meta.len() });
     }
     let bytes = std::fs::read(path).map_err(|e| FileProblem::Unreadable(io_reason(&e)))?;
-    decode(bytes)
+    let text = decode(bytes)?;
+    if files::is_lfs_pointer(&text) {
+        return Err(FileProblem::LfsPointer);
+    }
+    Ok(text)
 }
 
 /// Check that `bytes` are the text of an SOP: not empty, not binary, UTF-8 (a leading
@@ -397,6 +401,9 @@ pub enum FileProblem {
     DanglingLink,
     /// Not a regular file.
     NotAFile,
+    /// A Git LFS pointer: the three lines that stand for a file kept in Git LFS, whose
+    /// content was not downloaded into this clone. Never read, never written.
+    LfsPointer,
     /// A symbolic link (or a file in a linked folder) whose real location is outside the
     /// repository or inside a `.git` folder; it is never read.
     OutsideRepository {
@@ -439,6 +446,9 @@ impl FileProblem {
                 "remove the symbolic link, or restore the file it points to"
             }
             FileProblem::NotAFile => "move it out of the SOP folder",
+            FileProblem::LfsPointer => {
+                "download the document with `git lfs pull` (install Git LFS first: https://git-lfs.com), then run sop again"
+            }
             FileProblem::OutsideRepository { .. } => {
                 "replace the link by the SOP file itself (copy the file into the repository), remove the link, or add its name to `exclude` under `[sops]` in sop.toml to leave it out"
             }
@@ -458,7 +468,8 @@ impl FileProblem {
             | FileProblem::Utf16(_)
             | FileProblem::NotUtf8 { .. }
             | FileProblem::TooLarge { .. }
-            | FileProblem::Empty => true,
+            | FileProblem::Empty
+            | FileProblem::LfsPointer => true,
             FileProblem::SymlinkLoop
             | FileProblem::DanglingLink
             | FileProblem::NotAFile
@@ -512,6 +523,9 @@ impl fmt::Display for FileProblem {
                 f.write_str("a symbolic link here points to a file that does not exist")
             }
             FileProblem::NotAFile => f.write_str("this is not a regular file"),
+            FileProblem::LfsPointer => f.write_str(
+                "the file is a Git LFS pointer (three lines that stand for a document kept in Git LFS), not the document: its content was not downloaded into this clone",
+            ),
             FileProblem::OutsideRepository {
                 target,
                 into_git: false,
@@ -547,6 +561,7 @@ mod tests {
             FileProblem::TooLarge { bytes: 1 << 30 },
             FileProblem::Empty,
             FileProblem::Unreadable("permission denied".into()),
+            FileProblem::LfsPointer,
         ] {
             assert!(p.is_unreadable_text(), "{p:?}");
         }

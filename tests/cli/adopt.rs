@@ -905,6 +905,57 @@ fn on_a_docusaurus_site_an_id_of_sops_form_is_carried_over_and_others_numbered_a
     );
 }
 
+/// Docusaurus reads `id:` as the page id on every page, one that writes none yet too: it makes
+/// the page's address and its name in `sidebars.js`, so sop's id never goes there.
+#[test]
+fn on_a_docusaurus_site_a_page_without_a_page_id_gets_none() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    r.write(
+        "sidebars.js",
+        "module.exports = { docs: ['payments/refunds'] };\n",
+    );
+    r.write(
+        "docs/payments/refunds.md",
+        "---\ntitle: Refunds\nsidebar_position: 2\n---\n\n## Steps\n\n1. Check.\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote sop_id: SOP-0001 (the next free number)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("wrote `[front_matter] aliases = { id = \"sop_id\" }`"),
+        "{out}"
+    );
+    let text = r.read("docs/payments/refunds.md");
+    assert!(text.starts_with("---\nsop_id: SOP-0001\n"), "{text}");
+    assert!(!text.contains("\nid:"), "{text}");
+    assert!(
+        r.read("sop.toml")
+            .contains("\naliases = { id = \"sop_id\" }")
+    );
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+
+    // When sop.toml cannot take the alias, such a page is left as it is, and named.
+    let r = SopRepo::new();
+    let config = "[sops]\ndir = \"docs\"\nfile_names = \"id-slug\"\n";
+    r.write("sop.toml", config);
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    let page = "---\ntitle: Refunds\n---\n\nx\n";
+    r.write("docs/refunds.md", page);
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("not adopted: docs/refunds.md: on a Docusaurus site `id:` is the page id"),
+        "{out}"
+    );
+    assert_eq!(r.read("docs/refunds.md"), page);
+    assert_eq!(r.read("sop.toml"), config);
+}
+
 /// Pages of a Docusaurus site link headings by their `{#custom-id}`: adopt writes the rule
 /// that makes those ids, so lint finds the links as the site does.
 #[test]
@@ -1189,5 +1240,239 @@ fn adopting_an_mkdocs_site_reads_its_page_addresses_from_its_docs_dir() {
             .iter()
             .any(|f| f["rule"] == "link-broken"),
         "{findings}"
+    );
+}
+
+/// A clone without the Git LFS content holds a three-line pointer in place of the document:
+/// front matter written into it would replace the manual once committed.
+#[test]
+fn a_git_lfs_pointer_is_never_adopted_and_lint_says_to_pull_it() {
+    let r = SopRepo::new();
+    r.write("sop.toml", CONFIG);
+    let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 812345\n";
+    r.write("sops/ops/big-manual.md", pointer);
+    r.write("sops/ops/restart.md", "# Restart\n\n## Purpose\n\nx\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("not adopted: sops/ops/big-manual.md: the file is a Git LFS pointer"),
+        "{out}"
+    );
+    assert!(out.contains("`git lfs pull`"), "{out}");
+    assert_eq!(r.read("sops/ops/big-manual.md"), pointer);
+    assert!(
+        r.read("sops/ops/restart.md")
+            .starts_with("---\nid: SOP-0001\n")
+    );
+
+    let lint = r.sop().arg("lint").output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(
+        text.contains("error[file-unreadable]: the file is a Git LFS pointer"),
+        "{text}"
+    );
+    assert!(text.contains("`git lfs pull`"), "{text}");
+    assert!(!text.contains("front-matter-missing"), "{text}");
+}
+
+/// Parts of other pages are never pages: a wiki's sidebar and footer, a Docusaurus partial, a
+/// file another document includes. Front matter written into one would show in every page.
+#[test]
+fn parts_of_other_pages_are_left_out_and_named() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \".\"\nfile_names = \"any\"\n");
+    let chrome = [
+        ("_Sidebar.md", "* [[Home]]\n* [[Refund process]]\n"),
+        ("_Footer.md", "Questions? #ops\n"),
+        ("site/docs/support/_contacts.md", "Call +1 555 0100.\n"),
+        ("site/docs/snippets/oncall.md", "On call: +1 555 0101.\n"),
+        ("book/shared/warning.md", "Never restart both.\n"),
+    ];
+    for (path, text) in chrome {
+        r.write(path, text);
+    }
+    r.write("Refund-process.md", "## Steps\n\n1. Check.\n");
+    r.write("site/docusaurus.config.js", "module.exports = {};\n");
+    r.write(
+        "site/docs/support/escalation.md",
+        "---\ntitle: Escalation\n---\n\nimport Contacts from './_contacts.md';\n\n## Who\n\n<Contacts />\n",
+    );
+    r.write(
+        "site/mkdocs.yml",
+        "site_name: Ops\nmarkdown_extensions:\n  - pymdownx.snippets:\n      base_path: docs/snippets\n",
+    );
+    r.write(
+        "site/docs/failover.md",
+        "# Failover\n\n## Checklist\n\n--8<-- \"oncall.md\"\n",
+    );
+    r.write(
+        "book/restart.md",
+        "# Restart\n\n{{#include shared/warning.md}}\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    for (path, _) in chrome {
+        assert!(
+            out.contains(&format!("left out: {path}: ")),
+            "{path}: {out}"
+        );
+    }
+    assert!(
+        out.contains("left out: _Sidebar.md: a wiki's sidebar"),
+        "{out}"
+    );
+    assert!(
+        out.contains("left out: site/docs/support/_contacts.md: a Docusaurus partial"),
+        "{out}"
+    );
+    assert!(
+        out.contains("left out: site/docs/snippets/oncall.md: site/docs/failover.md includes it (an MkDocs snippet, `--8<--`)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("left out: book/shared/warning.md: book/restart.md includes it (mdBook's `{{#include}}`)"),
+        "{out}"
+    );
+    for (path, text) in chrome {
+        assert_eq!(r.read(path), text, "{path}");
+    }
+    assert!(r.read("Refund-process.md").starts_with("---\n"));
+    assert!(r.read("book/restart.md").starts_with("---\n"));
+    // sop lint leaves them out too, and a second run changes nothing.
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().arg("lint").output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    for (path, _) in chrome {
+        assert!(!text.contains(path), "{path}: {text}");
+    }
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+}
+
+/// Docusaurus pages link each other without `.md` (`payments/refunds`, `../support/escalation`)
+/// and by route (`/docs/support/escalation`, under its `routeBasePath`): adopt writes the link
+/// style that reads them, so lint finds them as the site does.
+#[test]
+fn on_a_docusaurus_site_adopt_writes_its_link_style() {
+    for (config, site_root) in [
+        ("module.exports = {};\n", "website"),
+        (
+            "module.exports = { presets: [['classic', { docs: { routeBasePath: '/' } }]] };\n",
+            "website/docs",
+        ),
+    ] {
+        let r = SopRepo::new();
+        r.write(
+            "sop.toml",
+            "[sops]\ndir = \"website/docs\"\nfile_names = \"any\"\n",
+        );
+        r.write("website/docusaurus.config.js", config);
+        let route = if site_root == "website" { "/docs" } else { "" };
+        r.write(
+            "website/docs/intro.md",
+            &format!("---\ntitle: Intro\n---\n\n## Start\n\nSee [refunds](payments/refunds) and [escalation]({route}/support/escalation#who-to-call).\n"),
+        );
+        r.write(
+            "website/docs/payments/refunds.md",
+            "---\ntitle: Refunds\n---\n\n## Steps\n\n1. Go to [escalation](../support/escalation).\n",
+        );
+        r.write(
+            "website/docs/support/escalation.md",
+            "---\ntitle: Escalation\n---\n\n## Who to call {#who-to-call}\n\nTier 2.\n",
+        );
+        r.commit("Add the team's documents");
+        let out = adopt(&r, &[]);
+        assert!(
+            out.contains(&format!("wrote `[links] style = \"site\"` and `site_root = \"{site_root}\"`: the documents link each other by their Docusaurus page addresses")),
+            "{out}"
+        );
+        assert!(!out.contains("link-broken"), "{out}");
+        let toml = r.read("sop.toml");
+        assert!(toml.contains("\nstyle = \"site\""), "{toml}");
+        assert!(
+            toml.contains(&format!("\nsite_root = \"{site_root}\"")),
+            "{toml}"
+        );
+        r.git(&["add", "-A"]);
+        r.commit("Adopt sop");
+        let lint = r.sop().arg("lint").output().unwrap();
+        let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+        assert!(!text.contains("link-broken"), "{text}");
+        assert!(!text.contains("anchor-broken"), "{text}");
+        assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+    }
+}
+
+/// MkDocs makes heading ids its own way (`## Café break` is `#cafe-break`): adopt writes that
+/// rule, unless `mkdocs.yml` names its own `slugify`.
+#[test]
+fn on_an_mkdocs_site_adopt_writes_its_heading_ids() {
+    for (extra, written) in [
+        ("", true),
+        (
+            "markdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n",
+            false,
+        ),
+    ] {
+        let r = SopRepo::new();
+        r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+        r.write(
+            "mkdocs.yml",
+            &format!("site_name: IR docs\nnav:\n  - IC: training/ic.md\n{extra}"),
+        );
+        r.write(
+            "docs/training/ic.md",
+            "# Incident Commander\n\n### Executive Swoop - Wants Information\n\nSay no.\n\n### Café break\n\nRest.\n",
+        );
+        r.write(
+            "docs/training/course.md",
+            "# Course\n\nSee [swoop](ic.md#executive-swoop-wants-information) and [break](ic.md#cafe-break).\n",
+        );
+        r.commit("Add the team's documents");
+        let out = adopt(&r, &[]);
+        assert_eq!(
+            out.contains("wrote `[links] anchors = \"mkdocs\"`"),
+            written,
+            "{out}"
+        );
+        if written {
+            assert!(!out.contains("anchor-broken"), "{out}");
+            r.git(&["add", "-A"]);
+            r.commit("Adopt sop");
+            let lint = r.sop().arg("lint").output().unwrap();
+            let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+            assert!(!text.contains("anchor-broken"), "{text}");
+            assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+        }
+    }
+}
+
+/// One file that cannot be read (binary, a link that leads nowhere) does not keep the others
+/// from being adopted: it is named, with how to leave it out.
+#[test]
+fn a_file_that_cannot_be_read_is_named_and_the_others_are_adopted() {
+    let r = repo_with(&[
+        ("sops/support/page-1.md", "# Page 1\n\n## Purpose\n\nx\n"),
+        ("sops/support/page-2.md", "# Page 2\n\n## Purpose\n\nx\n"),
+    ]);
+    let mut binary = vec![0u8, 159, 146, 150, 0, 1, 2, 3];
+    binary.extend(std::iter::repeat_n(0u8, 4000));
+    r.write_bytes("sops/support/export.md", &binary);
+    r.commit("Add");
+    let out = adopt(&r, &["--dry-run"]);
+    assert!(
+        out.contains("sops/support/export.md\n  to do: not adopted: the file is not text"),
+        "{out}"
+    );
+    assert!(
+        out.contains("add \"support/export.md\" to `exclude` under `[sops]` in sop.toml so that sop leaves it out"),
+        "{out}"
+    );
+    assert!(out.contains("+++ b/sops/support/page-1.md"), "{out}");
+    adopt(&r, &[]);
+    assert!(r.read("sops/support/page-2.md").starts_with("---\n"));
+    assert_eq!(
+        std::fs::read(r.path("sops/support/export.md")).unwrap(),
+        binary
     );
 }
