@@ -628,9 +628,6 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
             shell_word(&format!("Rename {to}"))
         ),
         E::Sign { .. } => "set up signing (`git config user.signingkey <key>`, see `git help config`), or release without a signature with `--no-sign`".to_string(),
-        E::TagMissing { tag, commit, .. } => format!(
-            "create the tag yourself: `git tag -s {tag} {commit}` (or `git tag -a` without signing)"
-        ),
         E::Unfinished { .. } => "the release is in git; the next `sop release` or `sop review` first finishes updating git's index and the file (until then `git status` shows what is left)".to_string(),
         E::NoIdentity => {
             return Stop::environment(

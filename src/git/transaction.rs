@@ -10,7 +10,9 @@
 //! 2. git's own `.git/index.lock` is created, so no git program changes the index meanwhile;
 //!    when another program holds it, nothing is touched.
 //! 3. The blob, the tree (`HEAD`'s tree plus that blob) and the commit are written as objects
-//!    (`git commit-tree -S` when git is set to sign), then the tag object.
+//!    (`git commit-tree -S` when git is set to sign), then the tag object (signed by `git tag
+//!    -s` in a scratch git folder that shares the objects, so no tag appears before step 5).
+//!    Nothing else is touched yet: when signing fails, the repository is as it was.
 //! 4. The work-tree file is replaced atomically, and the index with its one updated entry is
 //!    prepared in `index.lock`.
 //! 5. The branch and the tag move together in one reference transaction, after checking that
@@ -90,16 +92,6 @@ pub enum CommitError {
         /// The setting (`commit.gpgsign`).
         setting: &'static str,
         /// What git said.
-        detail: String,
-    },
-    /// The commit is on the branch, but the tag could not be made.
-    #[error("the release commit {commit} was made, but not its tag `{tag}`: {detail}")]
-    TagMissing {
-        /// The short commit id.
-        commit: String,
-        /// The tag.
-        tag: String,
-        /// What failed.
         detail: String,
     },
     /// The commit and tag are on the branch, but the index or the file could not be updated.
@@ -308,7 +300,7 @@ impl Session {
     ///
     /// # Errors
     /// [`CommitError`] saying what was refused or failed; the repository and the file are as
-    /// they were, except for [`CommitError::TagMissing`], which says what exists.
+    /// they were, except for [`CommitError::Unfinished`], which says what exists.
     pub fn commit(&self, change: &Change<'_>) -> Result<Committed, CommitError> {
         let repo = &self.git.repo;
         let git_path = self.git.git_path(change.path);
@@ -361,9 +353,13 @@ impl Session {
         let config = repo.config().map_err(GitError::read("git's settings"))?;
         let setting = |key: &str| config.get_bool(key).unwrap_or(false);
         let sign_commit = !change.no_sign && setting("commit.gpgsign");
-        let sign_tag = !change.no_sign
-            && change.tag.is_some()
-            && (setting("tag.gpgsign") || setting("tag.forcesignannotated"));
+        let sign_tag = (!change.no_sign && change.tag.is_some())
+            .then(|| {
+                ["tag.gpgsign", "tag.forcesignannotated"]
+                    .into_iter()
+                    .find(|key| setting(key))
+            })
+            .flatten();
 
         // 2. git's index lock.
         let index_lock = self.git_dir.join("index.lock");
@@ -380,7 +376,7 @@ impl Session {
                 name: name.to_string(),
                 message: message.to_string(),
                 object: None,
-                sign: sign_tag,
+                sign: sign_tag.is_some(),
             }),
             // Noted before the lock is taken, so a kill in between is still recognised.
             index_locked: true,
@@ -415,17 +411,13 @@ impl Session {
                 &head,
                 &head_tree,
                 &sig,
-                sign_commit,
+                (sign_commit, sign_tag),
             )
         });
         match result {
             Ok(committed) => {
                 self.clear_journal();
                 Ok(committed)
-            }
-            Err(e @ CommitError::TagMissing { .. }) => {
-                self.clear_journal();
-                Err(e)
             }
             // The release is on the branch: never undo it. The journal stays, so the next
             // release or review completes the index and the file.
@@ -455,7 +447,7 @@ impl Session {
         head: &git2::Commit<'_>,
         head_tree: &git2::Tree<'_>,
         sig: &Signature<'_>,
-        sign_commit: bool,
+        (sign_commit, sign_tag): (bool, Option<&'static str>),
     ) -> Result<Committed, CommitError> {
         let repo = &self.git.repo;
         let git_path = journal.git_path.clone();
@@ -490,15 +482,25 @@ impl Session {
                 .map_err(GitError::write(&what))?
         };
         journal.new_commit = Some(commit_id.to_string());
-        if let Some(tag) = journal.tag.as_mut()
-            && !tag.sign
-        {
-            let target = repo
-                .find_object(commit_id, Some(git2::ObjectType::Commit))
-                .map_err(GitError::write(&what))?;
-            let object = repo
-                .tag_annotation_create(&tag.name, &target, sig, &tag.message)
-                .map_err(GitError::write(format!("create the tag `{}`", tag.name)))?;
+        // The tag object, signed or not, before anything else changes: a signature that
+        // fails leaves the repository as it was.
+        if let Some(tag) = journal.tag.as_mut() {
+            let object = match sign_tag {
+                Some(setting) => self
+                    .signed_tag(&tag.name, &tag.message, commit_id, &journal.branch, sig)
+                    .map_err(|detail| CommitError::Sign {
+                        what: "tags",
+                        setting,
+                        detail,
+                    })?,
+                None => {
+                    let target = repo
+                        .find_object(commit_id, Some(git2::ObjectType::Commit))
+                        .map_err(GitError::write(&what))?;
+                    repo.tag_annotation_create(&tag.name, &target, sig, &tag.message)
+                        .map_err(GitError::write(format!("create the tag `{}`", tag.name)))?
+                }
+            };
             tag.object = Some(object.to_string());
         }
         self.write_journal(journal)?;
@@ -526,14 +528,6 @@ impl Session {
         self.write_journal(journal)?;
 
         let short: String = commit_id.to_string().chars().take(7).collect();
-        if let Some(tag) = journal.tag.as_ref().filter(|t| t.sign) {
-            self.signed_tag(&tag.name, &tag.message, commit_id, sig)
-                .map_err(|detail| CommitError::TagMissing {
-                    commit: short.clone(),
-                    tag: tag.name.clone(),
-                    detail,
-                })?;
-        }
         Ok(Committed {
             id: commit_id.to_string(),
             short,
@@ -763,6 +757,9 @@ impl Session {
                 let name = name.to_string_lossy();
                 if name.starts_with("sop-index-") && name.ends_with(".tmp") {
                     let _ = std::fs::remove_file(e.path());
+                } else if name.starts_with(SCRATCH_PREFIX) && e.path().is_dir() {
+                    // Where a killed release signed its tag.
+                    let _ = std::fs::remove_dir_all(e.path());
                 }
             }
         }
@@ -831,7 +828,14 @@ impl Session {
                         .reference(&name, object, false, "tag: sop release")
                         .map(|_| ())
                         .map_err(|e| e.message().to_string()),
-                    None => self.signed_tag(&tag.name, &tag.message, commit, &sig),
+                    // Only a journal of an older `sop`, which signed the tag last.
+                    None => self
+                        .signed_tag(&tag.name, &tag.message, commit, &journal.branch, &sig)
+                        .and_then(|object| {
+                            repo.reference(&name, object, false, "tag: sop release")
+                                .map(|_| ())
+                                .map_err(|e| e.message().to_string())
+                        }),
                 };
                 if let Err(detail) = made {
                     tag_note = format!(
@@ -849,7 +853,16 @@ impl Session {
         )))
     }
 
-    fn git_cli(&self, args: &[&str], input: &str, sig: &Signature<'_>) -> Result<String, String> {
+    /// Run `git` with `args` on the git folder `git_dir` (and the object folder `objects`, when
+    /// not its own), `input` on its standard input, as `sig`; its output, or what it said went
+    /// wrong.
+    fn git_cli(
+        &self,
+        (git_dir, objects): (&Path, Option<&Path>),
+        args: &[&str],
+        input: &str,
+        sig: &Signature<'_>,
+    ) -> Result<String, String> {
         let workdir = self
             .git
             .repo
@@ -858,10 +871,17 @@ impl Session {
             .to_path_buf();
         let name = sig.name().unwrap_or_default();
         let email = sig.email().unwrap_or_default();
-        let mut child = Command::new("git")
+        let mut git = Command::new("git");
+        git.env_remove("GIT_OBJECT_DIRECTORY");
+        if let Some(objects) = objects {
+            git.env("GIT_OBJECT_DIRECTORY", objects);
+        }
+        let mut child = git
             .args(args)
             .current_dir(&workdir)
-            .env("GIT_DIR", &self.git_dir)
+            .env("GIT_DIR", git_dir)
+            .env_remove("GIT_COMMON_DIR")
+            .env_remove("GIT_WORK_TREE")
             .env("GIT_AUTHOR_NAME", name)
             .env("GIT_AUTHOR_EMAIL", email)
             .env("GIT_COMMITTER_NAME", name)
@@ -886,10 +906,16 @@ impl Session {
         let line = err
             .lines()
             .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("[GNUPG:]"))
+            // gpg's status lines, and where git kept a message sop keeps itself.
+            .filter(|l| {
+                !l.is_empty()
+                    && !l.starts_with("[GNUPG:]")
+                    && !l.starts_with("The tag message has been left in")
+            })
             .map(|l| {
                 l.trim_start_matches("error: ")
                     .trim_start_matches("fatal: ")
+                    .trim_end_matches(':')
             })
             .collect::<Vec<_>>()
             .join("; ");
@@ -909,6 +935,7 @@ impl Session {
     ) -> Result<Oid, CommitError> {
         let out = self
             .git_cli(
+                (&self.git_dir, None),
                 &[
                     "commit-tree",
                     &tree.to_string(),
@@ -933,21 +960,74 @@ impl Session {
         })
     }
 
+    /// The signed annotated tag `name` on `commit`, written as an object only: no tag exists
+    /// in the repository yet.
+    ///
+    /// git alone signs as its settings say (`gpg.format`, `gpg.program`, `user.signingkey`),
+    /// but `git tag -s` always creates the tag too. So it runs in a scratch git folder inside
+    /// this one (`.git/sop-tag-*`): its settings include this repository's, its objects are
+    /// this repository's (`GIT_OBJECT_DIRECTORY`), its `HEAD` names the same branch, and the
+    /// tag it creates is its own and goes with it.
     fn signed_tag(
         &self,
         name: &str,
         message: &str,
         commit: Oid,
+        branch: &str,
         sig: &Signature<'_>,
-    ) -> Result<(), String> {
+    ) -> Result<Oid, String> {
+        let common = self.git.repo.commondir().to_path_buf();
+        let scratch = tempfile::Builder::new()
+            .prefix(SCRATCH_PREFIX)
+            .tempdir_in(&self.git_dir)
+            .map_err(|e| {
+                format!(
+                    "cannot make a scratch folder in `{}` ({e})",
+                    self.git_dir.display()
+                )
+            })?;
+        let dir = scratch.path();
+        let quoted = |p: &Path| -> Result<String, String> {
+            let text = p
+                .to_str()
+                .filter(|t| !t.contains(['\n', '\r']))
+                .ok_or_else(|| format!("the path `{}` cannot be given to git", p.display()))?;
+            Ok(format!(
+                "\"{}\"",
+                text.replace('\\', "\\\\").replace('"', "\\\"")
+            ))
+        };
+        let config = format!(
+            "[include]\n\tpath = {}\n\tpath = {}\n[core]\n\thooksPath = {}\n",
+            quoted(&common.join("config"))?,
+            quoted(&self.git_dir.join("config.worktree"))?,
+            quoted(&dir.join("hooks"))?,
+        );
+        let made = std::fs::create_dir_all(dir.join("refs/tags"))
+            .and_then(|()| std::fs::create_dir_all(dir.join("objects")))
+            .and_then(|()| std::fs::write(dir.join("HEAD"), format!("ref: {branch}\n")))
+            .and_then(|()| std::fs::write(dir.join("config"), config));
+        made.map_err(|e| {
+            format!(
+                "cannot make a scratch folder in `{}` ({e})",
+                self.git_dir.display()
+            )
+        })?;
         self.git_cli(
+            (dir, Some(&common.join("objects"))),
             &["tag", "-s", "-F", "-", name, &commit.to_string()],
             message,
             sig,
-        )
-        .map(|_| ())
+        )?;
+        let made = std::fs::read_to_string(dir.join("refs/tags").join(name))
+            .map_err(|_| "git made no tag".to_string())?;
+        Oid::from_str(made.trim())
+            .map_err(|_| format!("git made a tag that cannot be read: `{}`", made.trim()))
     }
 }
+
+/// The start of the name of a scratch git folder in which a tag is signed.
+const SCRATCH_PREFIX: &str = "sop-tag-";
 
 /// Who commits: `user.name` and `user.email` from git's settings, cleaned as git cleans them
 /// (no `<`, `>` or line breaks).

@@ -347,6 +347,120 @@ fn signing_without_a_key_is_refused_with_the_reason() {
     assert_eq!(repo.git(&["tag", "-l"]).trim(), "SOP-0001/v1.0.1");
 }
 
+/// Whether no `.git/sop-tag-*` scratch folder is left behind.
+fn no_scratch_left(repo: &SopRepo) -> bool {
+    std::fs::read_dir(repo.path(".git"))
+        .unwrap()
+        .flatten()
+        .all(|e| !e.file_name().to_string_lossy().starts_with("sop-tag-"))
+}
+
+#[test]
+fn a_tag_signature_that_fails_leaves_the_repository_as_it_was() {
+    for setting in ["tag.gpgSign", "tag.forceSignAnnotated"] {
+        let repo = repo_with_sops();
+        repo.git(&["config", setting, "true"]);
+        repo.git(&["config", "user.signingkey", "0000DEADBEEF0000"]);
+        let gnupg = repo.path(".gnupg-empty");
+        std::fs::create_dir_all(&gnupg).unwrap();
+        let before = (head(&repo), repo.read(SOP));
+        let out = repo
+            .sop()
+            .env("GNUPGHOME", &gnupg)
+            .args(RELEASE)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("`{}`", setting.to_lowercase())),
+            "{setting}: {stderr}"
+        );
+        assert!(stderr.contains("nothing was released"), "{stderr}");
+        assert!(stderr.contains("--no-sign"), "{stderr}");
+        assert!(!stderr.contains("TAG_EDITMSG"), "{stderr}");
+        assert!(!stderr.contains("git tag -s"), "{stderr}");
+        // No commit on the branch, no tag, the file and the index as they were.
+        assert_eq!((head(&repo), repo.read(SOP)), before, "{setting}");
+        assert_eq!(repo.git(&["tag", "-l"]), "", "{setting}");
+        assert_eq!(tracked_status(&repo), "", "{setting}");
+        assert!(!repo.path(".git/index.lock").exists());
+        assert!(!repo.path(".git/sop-release.journal").exists());
+        assert!(no_scratch_left(&repo), "{setting}");
+        // Released again without a signature: one commit with the SOP in it, and its tag.
+        repo.sop()
+            .env("GNUPGHOME", &gnupg)
+            .args(RELEASE)
+            .arg("--no-sign")
+            .assert()
+            .success();
+        assert_eq!(
+            repo.git(&["rev-list", "--count", &format!("{}..HEAD", before.0)])
+                .trim(),
+            "1"
+        );
+        assert_eq!(
+            repo.git(&["show", "--format=", "--name-only", "HEAD"])
+                .trim(),
+            SOP
+        );
+        assert_eq!(
+            repo.git(&["rev-parse", "SOP-0001/v1.0.1^{commit}"]),
+            repo.git(&["rev-parse", "HEAD"])
+        );
+    }
+}
+
+#[test]
+fn tags_signed_with_an_ssh_key_carry_the_approval_and_verify() {
+    let repo = repo_with_sops();
+    let key = repo.path(".key");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "writer", "-f"])
+        .arg(&key)
+        .output();
+    let Ok(made) = made else {
+        // No ssh-keygen here: nothing to sign with.
+        return;
+    };
+    assert!(made.status.success(), "{made:?}");
+    std::fs::write(repo.path(".gitignore"), ".key*\nallowed\n").unwrap();
+    repo.commit("Ignore the key");
+    // Set in the repository's own settings, which git reads when it signs.
+    repo.git(&["config", "gpg.format", "ssh"]);
+    repo.git(&[
+        "config",
+        "user.signingkey",
+        &format!("{}.pub", key.display()),
+    ]);
+    repo.git(&["config", "tag.gpgSign", "true"]);
+    let public = std::fs::read_to_string(format!("{}.pub", key.display())).unwrap();
+    std::fs::write(repo.path("allowed"), format!("writer@example.com {public}")).unwrap();
+    repo.git(&["config", "gpg.ssh.allowedSignersFile", "allowed"]);
+    repo.sop().args(RELEASE).assert().success();
+    repo.git(&["verify-tag", "SOP-0001/v1.0.1"]);
+    let tag = repo.git(&["cat-file", "-p", "SOP-0001/v1.0.1"]);
+    assert!(tag.contains("\ntag SOP-0001/v1.0.1\n"), "{tag}");
+    assert!(
+        tag.contains("Approved-by: Lena Fischer <lena@example.com>"),
+        "{tag}"
+    );
+    assert!(tag.contains("BEGIN SSH SIGNATURE"), "{tag}");
+    assert_eq!(
+        repo.git(&["rev-parse", "SOP-0001/v1.0.1^{commit}"]),
+        repo.git(&["rev-parse", "HEAD"])
+    );
+    assert_eq!(tracked_status(&repo), "");
+    assert!(no_scratch_left(&repo));
+    // The history reads the approval from the signed tag.
+    let out = repo.sop().args(["history", "SOP-0001"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Lena Fischer"),
+        "{out:?}"
+    );
+}
+
 #[test]
 #[ignore = "needs gpg"]
 fn signed_releases_verify_with_git() {
