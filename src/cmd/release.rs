@@ -629,6 +629,15 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
         ),
         E::Sign { .. } => "set up signing (`git config user.signingkey <key>`, see `git help config`), or release without a signature with `--no-sign`".to_string(),
         E::Unfinished { .. } => "the release is in git; the next `sop release` or `sop review` first finishes updating git's index and the file (until then `git status` shows what is left)".to_string(),
+        E::BadDate { variable, .. } => {
+            return Stop::environment(
+                format!("{err}, so nothing was committed"),
+                Some(format!(
+                    "write it as git does, for example `{variable}=\"2026-12-01T10:00:00+01:00\"`, or unset it (`unset {variable}`) to use the time now"
+                )),
+            )
+            .into();
+        }
         E::NoIdentity => {
             return Stop::environment(
                 format!("{err}, so nothing was committed"),

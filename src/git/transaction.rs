@@ -32,10 +32,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use git2::{FileMode, Oid, Repository, Signature};
+use git2::{FileMode, Oid, Signature};
 use serde::{Deserialize, Serialize};
 
-use super::approval::clean;
+use super::identity::{Identity, IdentityError, git_date_text, identity};
 use super::{GitError, Repo};
 
 /// Why a commit was not made (or not completely).
@@ -105,6 +105,14 @@ pub enum CommitError {
     /// git does not know who is committing.
     #[error("git does not know who you are")]
     NoIdentity,
+    /// `GIT_AUTHOR_DATE` or `GIT_COMMITTER_DATE` holds no date.
+    #[error("the environment variable `{variable}` is `{value}`, which is not a date")]
+    BadDate {
+        /// The variable.
+        variable: &'static str,
+        /// Its value.
+        value: String,
+    },
     /// A file could not be read or written.
     #[error("cannot {what}")]
     Io {
@@ -117,6 +125,16 @@ pub enum CommitError {
     /// The repository could not be read or written.
     #[error(transparent)]
     Git(#[from] GitError),
+}
+
+impl From<IdentityError> for CommitError {
+    fn from(e: IdentityError) -> CommitError {
+        match e {
+            IdentityError::Unknown => CommitError::NoIdentity,
+            IdentityError::BadDate { variable, value } => CommitError::BadDate { variable, value },
+            IdentityError::Git(e) => CommitError::Git(e),
+        }
+    }
 }
 
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> CommitError {
@@ -349,7 +367,7 @@ impl Session {
                 name: tag.to_string(),
             });
         }
-        let sig = identity(repo)?;
+        let who = identity(repo)?;
         let config = repo.config().map_err(GitError::read("git's settings"))?;
         let setting = |key: &str| config.get_bool(key).unwrap_or(false);
         let sign_commit = !change.no_sign && setting("commit.gpgsign");
@@ -410,7 +428,7 @@ impl Session {
                 &file,
                 &head,
                 &head_tree,
-                &sig,
+                &who,
                 (sign_commit, sign_tag),
             )
         });
@@ -446,7 +464,7 @@ impl Session {
         file: &Path,
         head: &git2::Commit<'_>,
         head_tree: &git2::Tree<'_>,
-        sig: &Signature<'_>,
+        who: &Identity,
         (sign_commit, sign_tag): (bool, Option<&'static str>),
     ) -> Result<Committed, CommitError> {
         let repo = &self.git.repo;
@@ -468,11 +486,11 @@ impl Session {
             .create_updated(repo, head_tree)
             .map_err(GitError::write(&what))?;
         let commit_id = if sign_commit {
-            self.signed_commit(tree_id, head.id(), change.message, sig)?
+            self.signed_commit(tree_id, head.id(), change.message, who)?
         } else {
             let tree = repo.find_tree(tree_id).map_err(GitError::write(&what))?;
             let buf = repo
-                .commit_create_buffer(sig, sig, change.message, &tree, &[head])
+                .commit_create_buffer(&who.author, &who.committer, change.message, &tree, &[head])
                 .map_err(GitError::write(&what))?;
             let text = std::str::from_utf8(&buf).map_err(|_| {
                 GitError::write(&what)(git2::Error::from_str("the commit is not UTF-8"))
@@ -487,7 +505,7 @@ impl Session {
         if let Some(tag) = journal.tag.as_mut() {
             let object = match sign_tag {
                 Some(setting) => self
-                    .signed_tag(&tag.name, &tag.message, commit_id, &journal.branch, sig)
+                    .signed_tag(&tag.name, &tag.message, commit_id, &journal.branch, who)
                     .map_err(|detail| CommitError::Sign {
                         what: "tags",
                         setting,
@@ -497,7 +515,7 @@ impl Session {
                     let target = repo
                         .find_object(commit_id, Some(git2::ObjectType::Commit))
                         .map_err(GitError::write(&what))?;
-                    repo.tag_annotation_create(&tag.name, &target, sig, &tag.message)
+                    repo.tag_annotation_create(&tag.name, &target, &who.committer, &tag.message)
                         .map_err(GitError::write(format!("create the tag `{}`", tag.name)))?
                 }
             };
@@ -515,7 +533,13 @@ impl Session {
         // 5. The branch and the tag, together.
         journal.refs_locking = Some(now());
         self.write_journal(journal)?;
-        self.move_refs(journal, commit_id, head.id(), sig, change.message)?;
+        self.move_refs(
+            journal,
+            commit_id,
+            head.id(),
+            &who.committer,
+            change.message,
+        )?;
         journal.refs_moved = true;
         self.write_journal(journal)?;
 
@@ -822,7 +846,7 @@ impl Session {
         if let Some(tag) = &journal.tag {
             let name = format!("refs/tags/{}", tag.name);
             if repo.find_reference(&name).is_err() {
-                let sig = identity(repo)?;
+                let who = identity(repo)?;
                 let made = match tag.object.as_deref().and_then(|o| Oid::from_str(o).ok()) {
                     Some(object) => repo
                         .reference(&name, object, false, "tag: sop release")
@@ -830,7 +854,7 @@ impl Session {
                         .map_err(|e| e.message().to_string()),
                     // Only a journal of an older `sop`, which signed the tag last.
                     None => self
-                        .signed_tag(&tag.name, &tag.message, commit, &journal.branch, &sig)
+                        .signed_tag(&tag.name, &tag.message, commit, &journal.branch, &who)
                         .and_then(|object| {
                             repo.reference(&name, object, false, "tag: sop release")
                                 .map(|_| ())
@@ -854,14 +878,14 @@ impl Session {
     }
 
     /// Run `git` with `args` on the git folder `git_dir` (and the object folder `objects`, when
-    /// not its own), `input` on its standard input, as `sig`; its output, or what it said went
+    /// not its own), `input` on its standard input, as `who`; its output, or what it said went
     /// wrong.
     fn git_cli(
         &self,
         (git_dir, objects): (&Path, Option<&Path>),
         args: &[&str],
         input: &str,
-        sig: &Signature<'_>,
+        who: &Identity,
     ) -> Result<String, String> {
         let workdir = self
             .git
@@ -869,8 +893,15 @@ impl Session {
             .workdir()
             .unwrap_or(&self.git_dir)
             .to_path_buf();
-        let name = sig.name().unwrap_or_default();
-        let email = sig.email().unwrap_or_default();
+        let person = |sig: &Signature<'_>| {
+            (
+                sig.name().unwrap_or_default().to_string(),
+                sig.email().unwrap_or_default().to_string(),
+                git_date_text(sig.when()),
+            )
+        };
+        let (author, author_email, author_date) = person(&who.author);
+        let (committer, committer_email, committer_date) = person(&who.committer);
         let mut git = Command::new("git");
         git.env_remove("GIT_OBJECT_DIRECTORY");
         if let Some(objects) = objects {
@@ -882,10 +913,12 @@ impl Session {
             .env("GIT_DIR", git_dir)
             .env_remove("GIT_COMMON_DIR")
             .env_remove("GIT_WORK_TREE")
-            .env("GIT_AUTHOR_NAME", name)
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_COMMITTER_NAME", name)
-            .env("GIT_COMMITTER_EMAIL", email)
+            .env("GIT_AUTHOR_NAME", author)
+            .env("GIT_AUTHOR_EMAIL", author_email)
+            .env("GIT_AUTHOR_DATE", author_date)
+            .env("GIT_COMMITTER_NAME", committer)
+            .env("GIT_COMMITTER_EMAIL", committer_email)
+            .env("GIT_COMMITTER_DATE", committer_date)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -931,7 +964,7 @@ impl Session {
         tree: Oid,
         parent: Oid,
         message: &str,
-        sig: &Signature<'_>,
+        who: &Identity,
     ) -> Result<Oid, CommitError> {
         let out = self
             .git_cli(
@@ -946,7 +979,7 @@ impl Session {
                     "-",
                 ],
                 message,
-                sig,
+                who,
             )
             .map_err(|detail| CommitError::Sign {
                 what: "commits",
@@ -974,7 +1007,7 @@ impl Session {
         message: &str,
         commit: Oid,
         branch: &str,
-        sig: &Signature<'_>,
+        who: &Identity,
     ) -> Result<Oid, String> {
         let common = self.git.repo.commondir().to_path_buf();
         let scratch = tempfile::Builder::new()
@@ -1017,7 +1050,7 @@ impl Session {
             (dir, Some(&common.join("objects"))),
             &["tag", "-s", "-F", "-", name, &commit.to_string()],
             message,
-            sig,
+            who,
         )?;
         let made = std::fs::read_to_string(dir.join("refs/tags").join(name))
             .map_err(|_| "git made no tag".to_string())?;
@@ -1028,22 +1061,6 @@ impl Session {
 
 /// The start of the name of a scratch git folder in which a tag is signed.
 const SCRATCH_PREFIX: &str = "sop-tag-";
-
-/// Who commits: `user.name` and `user.email` from git's settings, cleaned as git cleans them
-/// (no `<`, `>` or line breaks).
-///
-/// # Errors
-/// [`CommitError::NoIdentity`] when no name is set.
-pub fn identity(repo: &Repository) -> Result<Signature<'static>, CommitError> {
-    let config = repo.config().map_err(GitError::read("git's settings"))?;
-    let get = |key: &str| config.get_string(key).ok().map(|v| clean(&v));
-    let name = get("user.name").filter(|n| !n.is_empty());
-    let email = get("user.email").unwrap_or_default();
-    let name = name
-        .or_else(|| (!email.is_empty()).then(|| email.clone()))
-        .ok_or(CommitError::NoIdentity)?;
-    Signature::now(&name, &email).map_err(|_| CommitError::NoIdentity)
-}
 
 fn index_entry(
     git_path: &str,

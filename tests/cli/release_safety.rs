@@ -461,6 +461,97 @@ fn tags_signed_with_an_ssh_key_carry_the_approval_and_verify() {
     );
 }
 
+/// `(name, e-mail)` of the author, committer and tagger of the release `SOP-0001/v1.0.1`, and
+/// the commit's dates.
+fn release_people(repo: &SopRepo) -> Vec<String> {
+    vec![
+        repo.git(&["log", "-1", "--format=%an <%ae>", "HEAD"]),
+        repo.git(&["log", "-1", "--format=%cn <%ce>", "HEAD"]),
+        repo.git(&[
+            "for-each-ref",
+            "--format=%(taggername) %(taggeremail)",
+            "refs/tags/SOP-0001/v1.0.1",
+        ]),
+        repo.git(&["log", "-1", "--format=%ad|%cd", "--date=raw", "HEAD"]),
+    ]
+    .into_iter()
+    .map(|s| s.trim().to_string())
+    .collect()
+}
+
+#[test]
+fn the_identity_in_the_environment_comes_before_git_settings() {
+    let repo = repo_with_sops();
+    repo.sop()
+        .env("GIT_AUTHOR_NAME", "Release Bot")
+        .env("GIT_AUTHOR_EMAIL", "bot@example.com")
+        .env("GIT_AUTHOR_DATE", "1767225600 +0100")
+        .env("GIT_COMMITTER_NAME", "CI Runner")
+        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T12:00:00+02:00")
+        .args(RELEASE)
+        .assert()
+        .success();
+    assert_eq!(
+        release_people(&repo),
+        [
+            "Release Bot <bot@example.com>",
+            "CI Runner <ci@example.com>",
+            // git's tagger is the committer.
+            "CI Runner <ci@example.com>",
+            "1767225600 +0100|1767261600 +0200",
+        ]
+    );
+}
+
+#[test]
+fn an_identity_only_in_the_environment_is_enough_to_release() {
+    let repo = repo_with_sops();
+    repo.git(&["config", "--unset", "user.name"]);
+    repo.git(&["config", "--unset", "user.email"]);
+    let released = |extra: &[&str]| {
+        repo.sop()
+            .env("GIT_AUTHOR_NAME", "Release Bot")
+            .env("GIT_AUTHOR_EMAIL", "bot@example.com")
+            .env("GIT_COMMITTER_NAME", "Release Bot")
+            .env("GIT_COMMITTER_EMAIL", "bot@example.com")
+            .args(RELEASE)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = released(&[]);
+    assert!(out.status.success(), "{out:?}");
+    let people = release_people(&repo);
+    assert_eq!(people[..3], ["Release Bot <bot@example.com>"; 3]);
+    // Without it, git does not know who releases.
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0002", "--patch", "-m", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not know who you are"));
+}
+
+#[test]
+fn a_commit_date_git_cannot_read_is_named() {
+    let repo = repo_with_sops();
+    let before = head(&repo);
+    let out = repo
+        .sop()
+        .env("GIT_COMMITTER_DATE", "next tuesday-ish")
+        .args(RELEASE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`GIT_COMMITTER_DATE`"), "{stderr}");
+    assert!(stderr.contains("nothing was committed"), "{stderr}");
+    assert_eq!(head(&repo), before);
+    assert_eq!(tracked_status(&repo), "");
+}
+
 #[test]
 #[ignore = "needs gpg"]
 fn signed_releases_verify_with_git() {
