@@ -9,8 +9,9 @@
 //!    killed is finished or undone first ([`Session::begin`]).
 //! 2. git's own `.git/index.lock` is created, so no git program changes the index meanwhile;
 //!    when another program holds it, nothing is touched.
-//! 3. The blob, the tree (`HEAD`'s tree plus that blob) and the commit are written as objects
-//!    (`git commit-tree -S` when git is set to sign), then the tag object (signed by `git tag
+//! 3. The blob (through git's clean filters, as `git add` stores it: `core.autocrlf`,
+//!    `.gitattributes`), the tree (`HEAD`'s tree plus that blob) and the commit are written as
+//!    objects (`git commit-tree -S` when git is set to sign), then the tag object (signed by `git tag
 //!    -s` in a scratch git folder that shares the objects, so no tag appears before step 5).
 //!    Nothing else is touched yet: when signing fails, the repository is as it was.
 //! 4. The work-tree file is replaced atomically, and the index with its one updated entry is
@@ -471,8 +472,7 @@ impl Session {
         let git_path = journal.git_path.clone();
         let what = format!("commit `{}`", change.path);
         // 3. Objects: blob, tree, commit, tag.
-        let blob = repo
-            .blob(change.new_text.as_bytes())
+        let blob = clean_blob(repo, &git_path, change.new_text.as_bytes())
             .map_err(GitError::write(&what))?;
         let mode = match head_tree.get_path(Path::new(&git_path)) {
             Ok(e) if e.filemode() == i32::from(FileMode::BlobExecutable) => {
@@ -1091,6 +1091,18 @@ fn index_entry(
         flags_extended: 0,
         path,
     }
+}
+
+/// The blob of the work-tree text `bytes` of `git_path`, as `git add` would store it: through
+/// the filters git's settings and `.gitattributes` give that path (`core.autocrlf`, `eol`,
+/// `text`: CRLF becomes LF, except in a file whose indexed version already has CR in it; the
+/// `ident` keyword).
+fn clean_blob(repo: &git2::Repository, git_path: &str, bytes: &[u8]) -> Result<Oid, git2::Error> {
+    let mut writer = repo.blob_writer(Some(Path::new(git_path)))?;
+    writer
+        .write_all(bytes)
+        .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    writer.commit()
 }
 
 /// Replace `path` with `bytes` atomically, keeping its permissions; never through a link.
