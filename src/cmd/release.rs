@@ -188,6 +188,10 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let committed = session
         .commit(&change)
         .map_err(|e| commit_refusal(e, &sop.path))?;
+    // `-q` prints errors only: the commit and the tag say what was done.
+    if ctx.quiet {
+        return Ok(Exit::Success);
+    }
 
     let mut out = anstream::stdout().lock();
     let bold = anstyle::Style::new().bold();

@@ -488,3 +488,27 @@ fn release_keeps_crlf_that_the_repository_already_holds() {
     repo.sop().args(APPROVE).assert().success();
     assert_eq!(committed_change(&repo), ("3 2".to_string(), true));
 }
+
+#[test]
+fn quiet_release_and_review_print_nothing_but_commit() {
+    let repo = repo_with_sop();
+    let before = head(&repo);
+    repo.sop()
+        .arg("-q")
+        .args(APPROVE)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert_ne!(head(&repo), before);
+    assert_eq!(repo.git(&["tag", "-l"]).trim(), "SOP-0001/v1.1.0");
+    let released = head(&repo);
+    repo.sop()
+        .env("SOP_TODAY", "2027-01-10")
+        .args(["review", "SOP-0001", "--quiet"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert_ne!(head(&repo), released);
+}
