@@ -188,6 +188,10 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
     let committed = session
         .commit(&change)
         .map_err(|e| commit_refusal(e, &sop.path))?;
+    // `-q` prints errors only: the commit and the tag say what was done.
+    if ctx.quiet {
+        return Ok(Exit::Success);
+    }
 
     let mut out = anstream::stdout().lock();
     let bold = anstyle::Style::new().bold();
@@ -628,10 +632,16 @@ pub(super) fn commit_refusal(err: transaction::CommitError, path: &str) -> anyho
             shell_word(&format!("Rename {to}"))
         ),
         E::Sign { .. } => "set up signing (`git config user.signingkey <key>`, see `git help config`), or release without a signature with `--no-sign`".to_string(),
-        E::TagMissing { tag, commit, .. } => format!(
-            "create the tag yourself: `git tag -s {tag} {commit}` (or `git tag -a` without signing)"
-        ),
         E::Unfinished { .. } => "the release is in git; the next `sop release` or `sop review` first finishes updating git's index and the file (until then `git status` shows what is left)".to_string(),
+        E::BadDate { variable, .. } => {
+            return Stop::environment(
+                format!("{err}, so nothing was committed"),
+                Some(format!(
+                    "write it as git does, for example `{variable}=\"2026-12-01T10:00:00+01:00\"`, or unset it (`unset {variable}`) to use the time now"
+                )),
+            )
+            .into();
+        }
         E::NoIdentity => {
             return Stop::environment(
                 format!("{err}, so nothing was committed"),

@@ -136,6 +136,10 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
     let committed = session
         .commit(&change)
         .map_err(|e| commit_refusal(e, &sop.path))?;
+    // `-q` prints errors only: the commit says what was done.
+    if ctx.quiet {
+        return Ok(Exit::Success);
+    }
     let mut out = anstream::stdout().lock();
     let bold = anstyle::Style::new().bold();
     let version = sop

@@ -124,7 +124,8 @@ impl Repo {
                 path: path.to_string(),
             }));
         }
-        if super::transaction::identity(repo).is_err() {
+        // A date git would refuse is said by the commit itself, with the variable's name.
+        if let Err(super::identity::IdentityError::Unknown) = super::identity::identity(repo) {
             return Ok(Some(NotReady::NoIdentity));
         }
         Ok(None)

@@ -18,6 +18,7 @@ pub mod diff;
 mod follow;
 mod graph;
 pub mod history;
+pub mod identity;
 pub(crate) mod object;
 pub(crate) mod pack;
 pub(crate) mod reader;
@@ -404,18 +405,10 @@ impl Repo {
         Some((meta.modified().ok()?, meta.len()))
     }
 
-    /// Every way git's configuration names the user here (`user.name`, `user.email`), for
-    /// telling whether an approver is the person running `sop`.
+    /// Every way git names the user here (`GIT_AUTHOR_NAME`, `user.name`, `user.email`, ...:
+    /// [`identity::own_names`]), for telling whether an approver is the person running `sop`.
     pub fn user_names(&self) -> Vec<String> {
-        let Ok(config) = self.repo.config() else {
-            return Vec::new();
-        };
-        ["user.name", "user.email"]
-            .iter()
-            .filter_map(|k| config.get_string(k).ok())
-            .map(|v| approval::clean(&v))
-            .filter(|v| !v.is_empty())
-            .collect()
+        identity::own_names(&self.repo)
     }
 }
 

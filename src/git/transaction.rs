@@ -9,8 +9,11 @@
 //!    killed is finished or undone first ([`Session::begin`]).
 //! 2. git's own `.git/index.lock` is created, so no git program changes the index meanwhile;
 //!    when another program holds it, nothing is touched.
-//! 3. The blob, the tree (`HEAD`'s tree plus that blob) and the commit are written as objects
-//!    (`git commit-tree -S` when git is set to sign), then the tag object.
+//! 3. The blob (through git's clean filters, as `git add` stores it: `core.autocrlf`,
+//!    `.gitattributes`), the tree (`HEAD`'s tree plus that blob) and the commit are written as
+//!    objects (`git commit-tree -S` when git is set to sign), then the tag object (signed by `git tag
+//!    -s` in a scratch git folder that shares the objects, so no tag appears before step 5).
+//!    Nothing else is touched yet: when signing fails, the repository is as it was.
 //! 4. The work-tree file is replaced atomically, and the index with its one updated entry is
 //!    prepared in `index.lock`.
 //! 5. The branch and the tag move together in one reference transaction, after checking that
@@ -30,10 +33,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use git2::{FileMode, Oid, Repository, Signature};
+use git2::{FileMode, Oid, Signature};
 use serde::{Deserialize, Serialize};
 
-use super::approval::clean;
+use super::identity::{Identity, IdentityError, git_date_text, identity};
 use super::{GitError, Repo};
 
 /// Why a commit was not made (or not completely).
@@ -92,16 +95,6 @@ pub enum CommitError {
         /// What git said.
         detail: String,
     },
-    /// The commit is on the branch, but the tag could not be made.
-    #[error("the release commit {commit} was made, but not its tag `{tag}`: {detail}")]
-    TagMissing {
-        /// The short commit id.
-        commit: String,
-        /// The tag.
-        tag: String,
-        /// What failed.
-        detail: String,
-    },
     /// The commit and tag are on the branch, but the index or the file could not be updated.
     #[error("the release commit {commit} was made, but not finished: {detail}")]
     Unfinished {
@@ -113,6 +106,14 @@ pub enum CommitError {
     /// git does not know who is committing.
     #[error("git does not know who you are")]
     NoIdentity,
+    /// `GIT_AUTHOR_DATE` or `GIT_COMMITTER_DATE` holds no date.
+    #[error("the environment variable `{variable}` is `{value}`, which is not a date")]
+    BadDate {
+        /// The variable.
+        variable: &'static str,
+        /// Its value.
+        value: String,
+    },
     /// A file could not be read or written.
     #[error("cannot {what}")]
     Io {
@@ -125,6 +126,16 @@ pub enum CommitError {
     /// The repository could not be read or written.
     #[error(transparent)]
     Git(#[from] GitError),
+}
+
+impl From<IdentityError> for CommitError {
+    fn from(e: IdentityError) -> CommitError {
+        match e {
+            IdentityError::Unknown => CommitError::NoIdentity,
+            IdentityError::BadDate { variable, value } => CommitError::BadDate { variable, value },
+            IdentityError::Git(e) => CommitError::Git(e),
+        }
+    }
 }
 
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> CommitError {
@@ -308,7 +319,7 @@ impl Session {
     ///
     /// # Errors
     /// [`CommitError`] saying what was refused or failed; the repository and the file are as
-    /// they were, except for [`CommitError::TagMissing`], which says what exists.
+    /// they were, except for [`CommitError::Unfinished`], which says what exists.
     pub fn commit(&self, change: &Change<'_>) -> Result<Committed, CommitError> {
         let repo = &self.git.repo;
         let git_path = self.git.git_path(change.path);
@@ -357,13 +368,17 @@ impl Session {
                 name: tag.to_string(),
             });
         }
-        let sig = identity(repo)?;
+        let who = identity(repo)?;
         let config = repo.config().map_err(GitError::read("git's settings"))?;
         let setting = |key: &str| config.get_bool(key).unwrap_or(false);
         let sign_commit = !change.no_sign && setting("commit.gpgsign");
-        let sign_tag = !change.no_sign
-            && change.tag.is_some()
-            && (setting("tag.gpgsign") || setting("tag.forcesignannotated"));
+        let sign_tag = (!change.no_sign && change.tag.is_some())
+            .then(|| {
+                ["tag.gpgsign", "tag.forcesignannotated"]
+                    .into_iter()
+                    .find(|key| setting(key))
+            })
+            .flatten();
 
         // 2. git's index lock.
         let index_lock = self.git_dir.join("index.lock");
@@ -380,7 +395,7 @@ impl Session {
                 name: name.to_string(),
                 message: message.to_string(),
                 object: None,
-                sign: sign_tag,
+                sign: sign_tag.is_some(),
             }),
             // Noted before the lock is taken, so a kill in between is still recognised.
             index_locked: true,
@@ -414,18 +429,14 @@ impl Session {
                 &file,
                 &head,
                 &head_tree,
-                &sig,
-                sign_commit,
+                &who,
+                (sign_commit, sign_tag),
             )
         });
         match result {
             Ok(committed) => {
                 self.clear_journal();
                 Ok(committed)
-            }
-            Err(e @ CommitError::TagMissing { .. }) => {
-                self.clear_journal();
-                Err(e)
             }
             // The release is on the branch: never undo it. The journal stays, so the next
             // release or review completes the index and the file.
@@ -454,15 +465,14 @@ impl Session {
         file: &Path,
         head: &git2::Commit<'_>,
         head_tree: &git2::Tree<'_>,
-        sig: &Signature<'_>,
-        sign_commit: bool,
+        who: &Identity,
+        (sign_commit, sign_tag): (bool, Option<&'static str>),
     ) -> Result<Committed, CommitError> {
         let repo = &self.git.repo;
         let git_path = journal.git_path.clone();
         let what = format!("commit `{}`", change.path);
         // 3. Objects: blob, tree, commit, tag.
-        let blob = repo
-            .blob(change.new_text.as_bytes())
+        let blob = clean_blob(repo, &git_path, change.new_text.as_bytes())
             .map_err(GitError::write(&what))?;
         let mode = match head_tree.get_path(Path::new(&git_path)) {
             Ok(e) if e.filemode() == i32::from(FileMode::BlobExecutable) => {
@@ -476,11 +486,11 @@ impl Session {
             .create_updated(repo, head_tree)
             .map_err(GitError::write(&what))?;
         let commit_id = if sign_commit {
-            self.signed_commit(tree_id, head.id(), change.message, sig)?
+            self.signed_commit(tree_id, head.id(), change.message, who)?
         } else {
             let tree = repo.find_tree(tree_id).map_err(GitError::write(&what))?;
             let buf = repo
-                .commit_create_buffer(sig, sig, change.message, &tree, &[head])
+                .commit_create_buffer(&who.author, &who.committer, change.message, &tree, &[head])
                 .map_err(GitError::write(&what))?;
             let text = std::str::from_utf8(&buf).map_err(|_| {
                 GitError::write(&what)(git2::Error::from_str("the commit is not UTF-8"))
@@ -490,15 +500,25 @@ impl Session {
                 .map_err(GitError::write(&what))?
         };
         journal.new_commit = Some(commit_id.to_string());
-        if let Some(tag) = journal.tag.as_mut()
-            && !tag.sign
-        {
-            let target = repo
-                .find_object(commit_id, Some(git2::ObjectType::Commit))
-                .map_err(GitError::write(&what))?;
-            let object = repo
-                .tag_annotation_create(&tag.name, &target, sig, &tag.message)
-                .map_err(GitError::write(format!("create the tag `{}`", tag.name)))?;
+        // The tag object, signed or not, before anything else changes: a signature that
+        // fails leaves the repository as it was.
+        if let Some(tag) = journal.tag.as_mut() {
+            let object = match sign_tag {
+                Some(setting) => self
+                    .signed_tag(&tag.name, &tag.message, commit_id, &journal.branch, who)
+                    .map_err(|detail| CommitError::Sign {
+                        what: "tags",
+                        setting,
+                        detail,
+                    })?,
+                None => {
+                    let target = repo
+                        .find_object(commit_id, Some(git2::ObjectType::Commit))
+                        .map_err(GitError::write(&what))?;
+                    repo.tag_annotation_create(&tag.name, &target, &who.committer, &tag.message)
+                        .map_err(GitError::write(format!("create the tag `{}`", tag.name)))?
+                }
+            };
             tag.object = Some(object.to_string());
         }
         self.write_journal(journal)?;
@@ -513,7 +533,13 @@ impl Session {
         // 5. The branch and the tag, together.
         journal.refs_locking = Some(now());
         self.write_journal(journal)?;
-        self.move_refs(journal, commit_id, head.id(), sig, change.message)?;
+        self.move_refs(
+            journal,
+            commit_id,
+            head.id(),
+            &who.committer,
+            change.message,
+        )?;
         journal.refs_moved = true;
         self.write_journal(journal)?;
 
@@ -526,14 +552,6 @@ impl Session {
         self.write_journal(journal)?;
 
         let short: String = commit_id.to_string().chars().take(7).collect();
-        if let Some(tag) = journal.tag.as_ref().filter(|t| t.sign) {
-            self.signed_tag(&tag.name, &tag.message, commit_id, sig)
-                .map_err(|detail| CommitError::TagMissing {
-                    commit: short.clone(),
-                    tag: tag.name.clone(),
-                    detail,
-                })?;
-        }
         Ok(Committed {
             id: commit_id.to_string(),
             short,
@@ -763,6 +781,9 @@ impl Session {
                 let name = name.to_string_lossy();
                 if name.starts_with("sop-index-") && name.ends_with(".tmp") {
                     let _ = std::fs::remove_file(e.path());
+                } else if name.starts_with(SCRATCH_PREFIX) && e.path().is_dir() {
+                    // Where a killed release signed its tag.
+                    let _ = std::fs::remove_dir_all(e.path());
                 }
             }
         }
@@ -825,13 +846,20 @@ impl Session {
         if let Some(tag) = &journal.tag {
             let name = format!("refs/tags/{}", tag.name);
             if repo.find_reference(&name).is_err() {
-                let sig = identity(repo)?;
+                let who = identity(repo)?;
                 let made = match tag.object.as_deref().and_then(|o| Oid::from_str(o).ok()) {
                     Some(object) => repo
                         .reference(&name, object, false, "tag: sop release")
                         .map(|_| ())
                         .map_err(|e| e.message().to_string()),
-                    None => self.signed_tag(&tag.name, &tag.message, commit, &sig),
+                    // Only a journal of an older `sop`, which signed the tag last.
+                    None => self
+                        .signed_tag(&tag.name, &tag.message, commit, &journal.branch, &who)
+                        .and_then(|object| {
+                            repo.reference(&name, object, false, "tag: sop release")
+                                .map(|_| ())
+                                .map_err(|e| e.message().to_string())
+                        }),
                 };
                 if let Err(detail) = made {
                     tag_note = format!(
@@ -849,23 +877,48 @@ impl Session {
         )))
     }
 
-    fn git_cli(&self, args: &[&str], input: &str, sig: &Signature<'_>) -> Result<String, String> {
+    /// Run `git` with `args` on the git folder `git_dir` (and the object folder `objects`, when
+    /// not its own), `input` on its standard input, as `who`; its output, or what it said went
+    /// wrong.
+    fn git_cli(
+        &self,
+        (git_dir, objects): (&Path, Option<&Path>),
+        args: &[&str],
+        input: &str,
+        who: &Identity,
+    ) -> Result<String, String> {
         let workdir = self
             .git
             .repo
             .workdir()
             .unwrap_or(&self.git_dir)
             .to_path_buf();
-        let name = sig.name().unwrap_or_default();
-        let email = sig.email().unwrap_or_default();
-        let mut child = Command::new("git")
+        let person = |sig: &Signature<'_>| {
+            (
+                sig.name().unwrap_or_default().to_string(),
+                sig.email().unwrap_or_default().to_string(),
+                git_date_text(sig.when()),
+            )
+        };
+        let (author, author_email, author_date) = person(&who.author);
+        let (committer, committer_email, committer_date) = person(&who.committer);
+        let mut git = Command::new("git");
+        git.env_remove("GIT_OBJECT_DIRECTORY");
+        if let Some(objects) = objects {
+            git.env("GIT_OBJECT_DIRECTORY", objects);
+        }
+        let mut child = git
             .args(args)
             .current_dir(&workdir)
-            .env("GIT_DIR", &self.git_dir)
-            .env("GIT_AUTHOR_NAME", name)
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_COMMITTER_NAME", name)
-            .env("GIT_COMMITTER_EMAIL", email)
+            .env("GIT_DIR", git_dir)
+            .env_remove("GIT_COMMON_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env("GIT_AUTHOR_NAME", author)
+            .env("GIT_AUTHOR_EMAIL", author_email)
+            .env("GIT_AUTHOR_DATE", author_date)
+            .env("GIT_COMMITTER_NAME", committer)
+            .env("GIT_COMMITTER_EMAIL", committer_email)
+            .env("GIT_COMMITTER_DATE", committer_date)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -886,10 +939,16 @@ impl Session {
         let line = err
             .lines()
             .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("[GNUPG:]"))
+            // gpg's status lines, and where git kept a message sop keeps itself.
+            .filter(|l| {
+                !l.is_empty()
+                    && !l.starts_with("[GNUPG:]")
+                    && !l.starts_with("The tag message has been left in")
+            })
             .map(|l| {
                 l.trim_start_matches("error: ")
                     .trim_start_matches("fatal: ")
+                    .trim_end_matches(':')
             })
             .collect::<Vec<_>>()
             .join("; ");
@@ -905,10 +964,11 @@ impl Session {
         tree: Oid,
         parent: Oid,
         message: &str,
-        sig: &Signature<'_>,
+        who: &Identity,
     ) -> Result<Oid, CommitError> {
         let out = self
             .git_cli(
+                (&self.git_dir, None),
                 &[
                     "commit-tree",
                     &tree.to_string(),
@@ -919,7 +979,7 @@ impl Session {
                     "-",
                 ],
                 message,
-                sig,
+                who,
             )
             .map_err(|detail| CommitError::Sign {
                 what: "commits",
@@ -933,37 +993,74 @@ impl Session {
         })
     }
 
+    /// The signed annotated tag `name` on `commit`, written as an object only: no tag exists
+    /// in the repository yet.
+    ///
+    /// git alone signs as its settings say (`gpg.format`, `gpg.program`, `user.signingkey`),
+    /// but `git tag -s` always creates the tag too. So it runs in a scratch git folder inside
+    /// this one (`.git/sop-tag-*`): its settings include this repository's, its objects are
+    /// this repository's (`GIT_OBJECT_DIRECTORY`), its `HEAD` names the same branch, and the
+    /// tag it creates is its own and goes with it.
     fn signed_tag(
         &self,
         name: &str,
         message: &str,
         commit: Oid,
-        sig: &Signature<'_>,
-    ) -> Result<(), String> {
+        branch: &str,
+        who: &Identity,
+    ) -> Result<Oid, String> {
+        let common = self.git.repo.commondir().to_path_buf();
+        let scratch = tempfile::Builder::new()
+            .prefix(SCRATCH_PREFIX)
+            .tempdir_in(&self.git_dir)
+            .map_err(|e| {
+                format!(
+                    "cannot make a scratch folder in `{}` ({e})",
+                    self.git_dir.display()
+                )
+            })?;
+        let dir = scratch.path();
+        let quoted = |p: &Path| -> Result<String, String> {
+            let text = p
+                .to_str()
+                .filter(|t| !t.contains(['\n', '\r']))
+                .ok_or_else(|| format!("the path `{}` cannot be given to git", p.display()))?;
+            Ok(format!(
+                "\"{}\"",
+                text.replace('\\', "\\\\").replace('"', "\\\"")
+            ))
+        };
+        let config = format!(
+            "[include]\n\tpath = {}\n\tpath = {}\n[core]\n\thooksPath = {}\n",
+            quoted(&common.join("config"))?,
+            quoted(&self.git_dir.join("config.worktree"))?,
+            quoted(&dir.join("hooks"))?,
+        );
+        let made = std::fs::create_dir_all(dir.join("refs/tags"))
+            .and_then(|()| std::fs::create_dir_all(dir.join("objects")))
+            .and_then(|()| std::fs::write(dir.join("HEAD"), format!("ref: {branch}\n")))
+            .and_then(|()| std::fs::write(dir.join("config"), config));
+        made.map_err(|e| {
+            format!(
+                "cannot make a scratch folder in `{}` ({e})",
+                self.git_dir.display()
+            )
+        })?;
         self.git_cli(
+            (dir, Some(&common.join("objects"))),
             &["tag", "-s", "-F", "-", name, &commit.to_string()],
             message,
-            sig,
-        )
-        .map(|_| ())
+            who,
+        )?;
+        let made = std::fs::read_to_string(dir.join("refs/tags").join(name))
+            .map_err(|_| "git made no tag".to_string())?;
+        Oid::from_str(made.trim())
+            .map_err(|_| format!("git made a tag that cannot be read: `{}`", made.trim()))
     }
 }
 
-/// Who commits: `user.name` and `user.email` from git's settings, cleaned as git cleans them
-/// (no `<`, `>` or line breaks).
-///
-/// # Errors
-/// [`CommitError::NoIdentity`] when no name is set.
-pub fn identity(repo: &Repository) -> Result<Signature<'static>, CommitError> {
-    let config = repo.config().map_err(GitError::read("git's settings"))?;
-    let get = |key: &str| config.get_string(key).ok().map(|v| clean(&v));
-    let name = get("user.name").filter(|n| !n.is_empty());
-    let email = get("user.email").unwrap_or_default();
-    let name = name
-        .or_else(|| (!email.is_empty()).then(|| email.clone()))
-        .ok_or(CommitError::NoIdentity)?;
-    Signature::now(&name, &email).map_err(|_| CommitError::NoIdentity)
-}
+/// The start of the name of a scratch git folder in which a tag is signed.
+const SCRATCH_PREFIX: &str = "sop-tag-";
 
 fn index_entry(
     git_path: &str,
@@ -994,6 +1091,18 @@ fn index_entry(
         flags_extended: 0,
         path,
     }
+}
+
+/// The blob of the work-tree text `bytes` of `git_path`, as `git add` would store it: through
+/// the filters git's settings and `.gitattributes` give that path (`core.autocrlf`, `eol`,
+/// `text`: CRLF becomes LF, except in a file whose indexed version already has CR in it; the
+/// `ident` keyword).
+fn clean_blob(repo: &git2::Repository, git_path: &str, bytes: &[u8]) -> Result<Oid, git2::Error> {
+    let mut writer = repo.blob_writer(Some(Path::new(git_path)))?;
+    writer
+        .write_all(bytes)
+        .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    writer.commit()
 }
 
 /// Replace `path` with `bytes` atomically, keeping its permissions; never through a link.

@@ -408,3 +408,107 @@ fn release_says_which_release_it_follows_when_the_file_was_bumped_by_hand() {
         "SOP-0001/v1.0.0\nSOP-0001/v1.2.0\n"
     );
 }
+
+/// How many lines of `SOP` the last commit adds and removes (`git diff --numstat`), and
+/// whether the committed text has a carriage return in it.
+fn committed_change(repo: &SopRepo) -> (String, bool) {
+    let numstat = repo.git(&["diff", "--numstat", "HEAD~1", "HEAD", "--", SOP]);
+    let counts = numstat
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = repo.git(&["show", &format!("HEAD:{SOP}")]);
+    (counts, text.contains('\r'))
+}
+
+/// The working copy as git checks it out with the settings now.
+fn check_out_again(repo: &SopRepo) {
+    std::fs::remove_file(repo.path(SOP)).unwrap();
+    repo.git(&["checkout", "--", SOP]);
+}
+
+const APPROVE: &[&str] = &[
+    "release",
+    "SOP-0001",
+    "--minor",
+    "-m",
+    "Clearer",
+    "--approve",
+    "--approver",
+    "Lena Fischer <lena@example.com>",
+];
+
+#[test]
+fn release_and_review_store_text_as_git_add_would_with_autocrlf() {
+    let repo = repo_with_sop();
+    // A Windows writer's checkout: CRLF in the file, LF in the repository.
+    repo.git(&["config", "core.autocrlf", "true"]);
+    check_out_again(&repo);
+    assert!(repo.read(SOP).contains("\r\n"));
+    repo.sop().args(APPROVE).assert().success();
+    // The lines the release changed, with LF, as `git commit` would store them.
+    assert_eq!(committed_change(&repo), ("3 2".to_string(), false));
+    assert!(
+        repo.read(SOP).contains("\r\n"),
+        "the working copy keeps CRLF"
+    );
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+    // A review stores LF too.
+    repo.sop()
+        .env("SOP_TODAY", "2027-01-10")
+        .args(["review", "SOP-0001"])
+        .assert()
+        .success();
+    assert_eq!(committed_change(&repo), ("1 1".to_string(), false));
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn release_stores_text_as_gitattributes_say() {
+    let repo = repo_with_sop();
+    repo.write(".gitattributes", "*.md text eol=lf\n");
+    repo.commit("Attributes");
+    repo.write(SOP, &repo.read(SOP).replace('\n', "\r\n"));
+    repo.sop().args(APPROVE).assert().success();
+    assert_eq!(committed_change(&repo), ("3 2".to_string(), false));
+}
+
+#[test]
+fn release_keeps_crlf_that_the_repository_already_holds() {
+    // Committed with CRLF before `core.autocrlf` was set: git leaves such a file alone, or
+    // every line would change.
+    let repo = SopRepo::new();
+    repo.write(
+        SOP,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved").replace('\n', "\r\n"),
+    )
+    .commit("Add SOPs");
+    repo.git(&["config", "core.autocrlf", "true"]);
+    repo.sop().args(APPROVE).assert().success();
+    assert_eq!(committed_change(&repo), ("3 2".to_string(), true));
+}
+
+#[test]
+fn quiet_release_and_review_print_nothing_but_commit() {
+    let repo = repo_with_sop();
+    let before = head(&repo);
+    repo.sop()
+        .arg("-q")
+        .args(APPROVE)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert_ne!(head(&repo), before);
+    assert_eq!(repo.git(&["tag", "-l"]).trim(), "SOP-0001/v1.1.0");
+    let released = head(&repo);
+    repo.sop()
+        .env("SOP_TODAY", "2027-01-10")
+        .args(["review", "SOP-0001", "--quiet"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert_ne!(head(&repo), released);
+}

@@ -347,6 +347,211 @@ fn signing_without_a_key_is_refused_with_the_reason() {
     assert_eq!(repo.git(&["tag", "-l"]).trim(), "SOP-0001/v1.0.1");
 }
 
+/// Whether no `.git/sop-tag-*` scratch folder is left behind.
+fn no_scratch_left(repo: &SopRepo) -> bool {
+    std::fs::read_dir(repo.path(".git"))
+        .unwrap()
+        .flatten()
+        .all(|e| !e.file_name().to_string_lossy().starts_with("sop-tag-"))
+}
+
+#[test]
+fn a_tag_signature_that_fails_leaves_the_repository_as_it_was() {
+    for setting in ["tag.gpgSign", "tag.forceSignAnnotated"] {
+        let repo = repo_with_sops();
+        repo.git(&["config", setting, "true"]);
+        repo.git(&["config", "user.signingkey", "0000DEADBEEF0000"]);
+        let gnupg = repo.path(".gnupg-empty");
+        std::fs::create_dir_all(&gnupg).unwrap();
+        let before = (head(&repo), repo.read(SOP));
+        let out = repo
+            .sop()
+            .env("GNUPGHOME", &gnupg)
+            .args(RELEASE)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("`{}`", setting.to_lowercase())),
+            "{setting}: {stderr}"
+        );
+        assert!(stderr.contains("nothing was released"), "{stderr}");
+        assert!(stderr.contains("--no-sign"), "{stderr}");
+        assert!(!stderr.contains("TAG_EDITMSG"), "{stderr}");
+        assert!(!stderr.contains("git tag -s"), "{stderr}");
+        // No commit on the branch, no tag, the file and the index as they were.
+        assert_eq!((head(&repo), repo.read(SOP)), before, "{setting}");
+        assert_eq!(repo.git(&["tag", "-l"]), "", "{setting}");
+        assert_eq!(tracked_status(&repo), "", "{setting}");
+        assert!(!repo.path(".git/index.lock").exists());
+        assert!(!repo.path(".git/sop-release.journal").exists());
+        assert!(no_scratch_left(&repo), "{setting}");
+        // Released again without a signature: one commit with the SOP in it, and its tag.
+        repo.sop()
+            .env("GNUPGHOME", &gnupg)
+            .args(RELEASE)
+            .arg("--no-sign")
+            .assert()
+            .success();
+        assert_eq!(
+            repo.git(&["rev-list", "--count", &format!("{}..HEAD", before.0)])
+                .trim(),
+            "1"
+        );
+        assert_eq!(
+            repo.git(&["show", "--format=", "--name-only", "HEAD"])
+                .trim(),
+            SOP
+        );
+        assert_eq!(
+            repo.git(&["rev-parse", "SOP-0001/v1.0.1^{commit}"]),
+            repo.git(&["rev-parse", "HEAD"])
+        );
+    }
+}
+
+#[test]
+fn tags_signed_with_an_ssh_key_carry_the_approval_and_verify() {
+    let repo = repo_with_sops();
+    let key = repo.path(".key");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "writer", "-f"])
+        .arg(&key)
+        .output();
+    let Ok(made) = made else {
+        // No ssh-keygen here: nothing to sign with.
+        return;
+    };
+    assert!(made.status.success(), "{made:?}");
+    std::fs::write(repo.path(".gitignore"), ".key*\nallowed\n").unwrap();
+    repo.commit("Ignore the key");
+    // Set in the repository's own settings, which git reads when it signs.
+    repo.git(&["config", "gpg.format", "ssh"]);
+    repo.git(&[
+        "config",
+        "user.signingkey",
+        &format!("{}.pub", key.display()),
+    ]);
+    repo.git(&["config", "tag.gpgSign", "true"]);
+    let public = std::fs::read_to_string(format!("{}.pub", key.display())).unwrap();
+    std::fs::write(repo.path("allowed"), format!("writer@example.com {public}")).unwrap();
+    repo.git(&["config", "gpg.ssh.allowedSignersFile", "allowed"]);
+    repo.sop().args(RELEASE).assert().success();
+    repo.git(&["verify-tag", "SOP-0001/v1.0.1"]);
+    let tag = repo.git(&["cat-file", "-p", "SOP-0001/v1.0.1"]);
+    assert!(tag.contains("\ntag SOP-0001/v1.0.1\n"), "{tag}");
+    assert!(
+        tag.contains("Approved-by: Lena Fischer <lena@example.com>"),
+        "{tag}"
+    );
+    assert!(tag.contains("BEGIN SSH SIGNATURE"), "{tag}");
+    assert_eq!(
+        repo.git(&["rev-parse", "SOP-0001/v1.0.1^{commit}"]),
+        repo.git(&["rev-parse", "HEAD"])
+    );
+    assert_eq!(tracked_status(&repo), "");
+    assert!(no_scratch_left(&repo));
+    // The history reads the approval from the signed tag.
+    let out = repo.sop().args(["history", "SOP-0001"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Lena Fischer"),
+        "{out:?}"
+    );
+}
+
+/// `(name, e-mail)` of the author, committer and tagger of the release `SOP-0001/v1.0.1`, and
+/// the commit's dates.
+fn release_people(repo: &SopRepo) -> Vec<String> {
+    vec![
+        repo.git(&["log", "-1", "--format=%an <%ae>", "HEAD"]),
+        repo.git(&["log", "-1", "--format=%cn <%ce>", "HEAD"]),
+        repo.git(&[
+            "for-each-ref",
+            "--format=%(taggername) %(taggeremail)",
+            "refs/tags/SOP-0001/v1.0.1",
+        ]),
+        repo.git(&["log", "-1", "--format=%ad|%cd", "--date=raw", "HEAD"]),
+    ]
+    .into_iter()
+    .map(|s| s.trim().to_string())
+    .collect()
+}
+
+#[test]
+fn the_identity_in_the_environment_comes_before_git_settings() {
+    let repo = repo_with_sops();
+    repo.sop()
+        .env("GIT_AUTHOR_NAME", "Release Bot")
+        .env("GIT_AUTHOR_EMAIL", "bot@example.com")
+        .env("GIT_AUTHOR_DATE", "1767225600 +0100")
+        .env("GIT_COMMITTER_NAME", "CI Runner")
+        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T12:00:00+02:00")
+        .args(RELEASE)
+        .assert()
+        .success();
+    assert_eq!(
+        release_people(&repo),
+        [
+            "Release Bot <bot@example.com>",
+            "CI Runner <ci@example.com>",
+            // git's tagger is the committer.
+            "CI Runner <ci@example.com>",
+            "1767225600 +0100|1767261600 +0200",
+        ]
+    );
+}
+
+#[test]
+fn an_identity_only_in_the_environment_is_enough_to_release() {
+    let repo = repo_with_sops();
+    repo.git(&["config", "--unset", "user.name"]);
+    repo.git(&["config", "--unset", "user.email"]);
+    let released = |extra: &[&str]| {
+        repo.sop()
+            .env("GIT_AUTHOR_NAME", "Release Bot")
+            .env("GIT_AUTHOR_EMAIL", "bot@example.com")
+            .env("GIT_COMMITTER_NAME", "Release Bot")
+            .env("GIT_COMMITTER_EMAIL", "bot@example.com")
+            .args(RELEASE)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = released(&[]);
+    assert!(out.status.success(), "{out:?}");
+    let people = release_people(&repo);
+    assert_eq!(people[..3], ["Release Bot <bot@example.com>"; 3]);
+    // Without it, git does not know who releases.
+    let out = repo
+        .sop()
+        .args(["release", "SOP-0002", "--patch", "-m", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not know who you are"));
+}
+
+#[test]
+fn a_commit_date_git_cannot_read_is_named() {
+    let repo = repo_with_sops();
+    let before = head(&repo);
+    let out = repo
+        .sop()
+        .env("GIT_COMMITTER_DATE", "next tuesday-ish")
+        .args(RELEASE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`GIT_COMMITTER_DATE`"), "{stderr}");
+    assert!(stderr.contains("nothing was committed"), "{stderr}");
+    assert_eq!(head(&repo), before);
+    assert_eq!(tracked_status(&repo), "");
+}
+
 #[test]
 #[ignore = "needs gpg"]
 fn signed_releases_verify_with_git() {

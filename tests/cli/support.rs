@@ -107,6 +107,14 @@ impl SopRepo {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env_remove("VISUAL")
             .env_remove("EDITOR")
+            // git's identity is the repository's, whatever the shell running the tests sets.
+            .env_remove("GIT_AUTHOR_NAME")
+            .env_remove("GIT_AUTHOR_EMAIL")
+            .env_remove("GIT_AUTHOR_DATE")
+            .env_remove("GIT_COMMITTER_NAME")
+            .env_remove("GIT_COMMITTER_EMAIL")
+            .env_remove("GIT_COMMITTER_DATE")
+            .env_remove("EMAIL")
             // Tables fit the default width, whatever the terminal running the tests.
             .env_remove("COLUMNS");
         cmd
