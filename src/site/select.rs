@@ -916,7 +916,7 @@ fn pick<'a>(
         let Some(last) = archived.first() else {
             let what = match (releases.len(), unreadable) {
                 _ if !not_counted.is_empty() => format!(
-                    "{} (see the warnings above): move each tag back onto its release commit, or release it again",
+                    "{} (the warnings above say why, and what to do for each)",
                     if not_counted.len() == releases.len() {
                         "none of its release tags counts"
                     } else {
@@ -1078,8 +1078,14 @@ pub enum NotCounted {
     /// The text it tags says another version: the one it says, if any.
     OtherVersion(Option<String>),
     /// The text it tags is not that of the commit `sop release` made for its version (that
-    /// commit's subject).
+    /// commit's subject), and the commit it tags is no release commit of its version: a tag
+    /// moved by hand.
     NotItsCommit(String),
+    /// The commit it tags is a release commit of its version, but not the one this branch has
+    /// (that commit's subject), whose text differs: the release commit was rewritten after the
+    /// approval (a rebase, an amend, a cherry-pick) and the tag was left where it was made.
+    /// Moving the tag would mark text nobody approved as approved: the text is released again.
+    Rewritten(String),
     /// Its text says approved, but it records no approver, though earlier releases do.
     NoApprover,
     /// It records exactly the approvals of another release (this version), which its release
@@ -1101,6 +1107,9 @@ impl NotCounted {
             NotCounted::NotItsCommit(subject) => {
                 format!("the text it tags is not the text of its release commit \"{subject}\"")
             }
+            NotCounted::Rewritten(subject) => format!(
+                "its release commit \"{subject}\" here is not the commit the tag was made on, and its text is not the approved text the tag holds: that commit was rewritten after the approval (a rebase, an amend or a cherry-pick)"
+            ),
             NotCounted::NoApprover => {
                 "it records no approver, though its earlier releases do".to_string()
             }
@@ -1121,6 +1130,13 @@ impl NotCounted {
                 "a release",
                 " (a tag moved by hand?); move it back onto that commit, as an annotated tag with its message"
                     .to_string(),
+            ),
+            NotCounted::Rewritten(_) => (
+                "a release",
+                format!(
+                    "; the tag was not moved: leave it where it is (moving it onto this commit would show text nobody approved as approved), and once this text is reviewed, release it again with {}",
+                    crate::git::approval::approve_command(id, "--patch", "Approved again")
+                ),
             ),
             NotCounted::NoApprover => (
                 "an approved release",
@@ -1360,7 +1376,22 @@ pub fn why_not_counted<R: Reads + ?Sized>(
             .blob(made_blob)
             .is_some_and(|t| same_release_text(&t, text, settings))
     {
-        return Some(NotCounted::NotItsCommit(made.summary.clone()));
+        // The tag is on a release commit of its version that is not the one here: the release
+        // commit was rewritten (rebased, amended, cherry-picked) since the approval, not the
+        // tag moved.
+        let rewritten = made.commit != release.commit
+            && reads.message(&release.commit).is_some_and(|m| {
+                made_for(
+                    m.lines().next().unwrap_or_default().trim(),
+                    id,
+                    &release.version,
+                )
+            });
+        return Some(if rewritten {
+            NotCounted::Rewritten(made.summary.clone())
+        } else {
+            NotCounted::NotItsCommit(made.summary.clone())
+        });
     }
     if tagged.status == Some(Status::Approved)
         && release.approvals.is_empty()

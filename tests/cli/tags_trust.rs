@@ -1351,3 +1351,61 @@ fn a_lower_version_tagged_on_a_later_commit_does_not_count_anywhere() {
         .sum();
     assert_eq!(counted, 1, "{stdout}");
 }
+
+/// The warning on a release commit rewritten after its approval: says so and asks for a new
+/// release, never to move the tag onto the rewritten commit.
+fn assert_rewritten(repo: &SopRepo, subject: &str, unapproved: &str) {
+    let (page, stderr) = publish(repo);
+    assert!(
+        stderr.contains(&format!("tag `SOP-0001/v1.1.0` is not counted as a release of `SOP-0001`: its release commit \"{subject}\" here is not the commit the tag was made on, and its text is not the approved text the tag holds: that commit was rewritten after the approval (a rebase, an amend or a cherry-pick); the tag was not moved: leave it where it is")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("release it again with `sop release SOP-0001 --patch"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("move it back"), "{stderr}");
+    assert!(!page.expect("a page").contains(unapproved));
+    let (row, _) = history_rows(repo, "1.1.0");
+    assert!(
+        row.contains("that commit was rewritten after the approval"),
+        "{row}"
+    );
+}
+
+/// SOP-0001 v1.1.0 released on branch `pr` as `sop release --approve` leaves it.
+fn released_on_a_branch() -> SopRepo {
+    let repo = released();
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: Clearer");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    repo
+}
+
+#[test]
+fn a_release_rebased_over_another_change_is_not_called_a_moved_tag() {
+    let repo = released_on_a_branch();
+    // Meanwhile on main, another change to the same SOP; then "Rebase and merge".
+    repo.git(&["checkout", "-q", "main"]);
+    let other = repo
+        .read(PATH)
+        .replace("The scope of this SOP.", "A note nobody approved.");
+    repo.write(PATH, &other);
+    repo.commit("Another note");
+    repo.git(&["checkout", "-q", "pr"]);
+    repo.git(&["rebase", "-q", "main"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--ff-only", "pr"]);
+    assert_rewritten(&repo, "SOP-0001 v1.1.0: Clearer", "A note nobody approved.");
+}
+
+#[test]
+fn a_release_commit_amended_after_the_approval_is_not_called_a_moved_tag() {
+    let repo = released_on_a_branch();
+    let amended = repo.read(PATH) + "\nOne more word.\n";
+    repo.write(PATH, &amended);
+    repo.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
+    assert_rewritten(&repo, "SOP-0001 v1.1.0: Clearer", "One more word.");
+}
