@@ -923,9 +923,15 @@ fn pick<'a>(
                         "of its release tags, some do not count and the others were not approved"
                     }
                 ),
-                (_, n) if n > 0 => format!(
-                    "the text of {n} of its release tags could not be read from git, and no other release was approved"
-                ),
+                // A text git cannot give is no reason to approve it again: it is missing.
+                (_, n) if n > 0 => {
+                    return Err(left_out(
+                        working,
+                        &format!(
+                            "the text of {n} of its release tags could not be read from git, and no other release was approved: objects are missing from this clone (`git fsck` names them; fetch them again), or the released file is not UTF-8 text"
+                        ),
+                    ));
+                }
                 (1, _) => "its release was not approved".to_string(),
                 (n, _) => format!("none of its {n} releases was approved"),
             };

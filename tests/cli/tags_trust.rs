@@ -1409,3 +1409,44 @@ fn a_release_commit_amended_after_the_approval_is_not_called_a_moved_tag() {
     repo.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
     assert_rewritten(&repo, "SOP-0001 v1.1.0: Clearer", "One more word.");
 }
+
+#[test]
+fn a_partial_clone_is_refused_not_published_empty() {
+    let origin = released();
+    origin.git(&["config", "uploadpack.allowFilter", "true"]);
+    origin.git(&["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    // Work on the next version started: the released text is only in an older commit.
+    let next = origin
+        .read(PATH)
+        .replace("status: approved", "status: draft")
+        + "\nNext.\n";
+    origin.write(PATH, &next);
+    origin.commit("Start the next revision");
+    let clone = clone_of(&origin, &["--filter=blob:none"]);
+    let partial = "this clone is a partial clone of `origin` (made with `--filter`): it lacks the contents of older files, which git fetches only on demand and sop cannot read";
+    let help =
+        "`git fetch --refetch --no-filter origin && git config --unset remote.origin.promisor`";
+    let (_, stderr) = run(&clone, &["publish", "--out", "site"], 2);
+    assert!(
+        stderr.contains(&format!(
+            "{partial}, so the approved releases cannot be read and nothing was published"
+        )) && stderr.contains(help),
+        "{stderr}"
+    );
+    assert!(!clone.path("site").exists());
+    for args in [
+        &["history", "SOP-0001"][..],
+        &["diff", "SOP-0001", "1.0.0", "HEAD"],
+    ] {
+        let (_, stderr) = run(&clone, args, 2);
+        assert!(
+            stderr.contains(partial) && stderr.contains(help),
+            "{args:?}: {stderr}"
+        );
+    }
+    // What the help says makes it a full clone.
+    clone.git(&["fetch", "-q", "--refetch", "--no-filter", "origin"]);
+    clone.git(&["config", "--unset", "remote.origin.promisor"]);
+    let (page, stderr) = publish(&clone);
+    assert!(page.is_some(), "{stderr}");
+}
