@@ -450,7 +450,7 @@ pub fn select<'a>(
     let unpublished_changes: Vec<String> = entries
         .iter()
         .filter(|e| !unreadable.contains_key(&e.working.path))
-        .flat_map(change_notes)
+        .flat_map(|e| change_notes(e, settings))
         .collect();
     let not_released: Vec<NotReleased> = entries
         .iter()
@@ -1646,16 +1646,16 @@ fn never_approved(status: Option<Status>) -> String {
 }
 
 /// The note for the publisher about an SOP whose newest text is not the one published.
-fn change_notes(e: &Entry<'_>) -> Vec<String> {
+fn change_notes(e: &Entry<'_>, settings: &Settings) -> Vec<String> {
     [e.shown.pending(), e.uncommitted.as_ref()]
         .into_iter()
         .flatten()
-        .map(|p| change_note(e, p))
+        .map(|p| change_note(e, p, settings))
         .collect()
 }
 
 /// The note for the publisher on `pending`, newer text of `e` that is not published.
-fn change_note(e: &Entry<'_>, pending: &Pending) -> String {
+fn change_note(e: &Entry<'_>, pending: &Pending, settings: &Settings) -> String {
     let shown = e
         .sop
         .meta
@@ -1670,6 +1670,22 @@ fn change_note(e: &Entry<'_>, pending: &Pending) -> String {
         Shown::Released { .. } => format!("the last approved release, v{shown}"),
         _ => format!("the committed v{shown}"),
     };
+    // Committed as `sop release` commits it, the tag not here: that tag is what is missing.
+    let untagged = e.history.and_then(|h| {
+        let want = semver::Version::parse(pending.version.as_deref()?.trim()).ok()?;
+        h.untagged_release_commits(&e.id)
+            .into_iter()
+            .find(|(_, v)| semver::Version::parse(v).ok().as_ref() == Some(&want))
+    });
+    if pending.committed
+        && let Some((commit, version)) = untagged
+    {
+        return format!(
+            "`{}`: version {version} is not published: {}; the site shows {what} until then",
+            e.id,
+            history::missing_tag_words(&commit.summary, &settings.tag_name(&e.id, version))
+        );
+    }
     if pending.committed {
         format!(
             "`{}`: committed changes ({newer}) are not released as approved, so the site shows {what}",

@@ -1450,3 +1450,33 @@ fn a_partial_clone_is_refused_not_published_empty() {
     let (page, stderr) = publish(&clone);
     assert!(page.is_some(), "{stderr}");
 }
+
+#[test]
+fn publish_and_history_name_the_release_tag_that_is_not_here() {
+    let repo = released();
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: Clearer");
+    // Pushed with a plain `git push`: the commit is here, its tag is not.
+    let missing = "its release commit \"SOP-0001 v1.1.0: Clearer\" is here, but its tag `SOP-0001/v1.1.0` is not (it was not pushed, or not fetched): push it from the clone that made the release (`git push origin SOP-0001/v1.1.0`, or `git push --tags`), or fetch it here (`git fetch --tags`)";
+    let (page, stderr) = publish(&repo);
+    assert!(!page.expect("a page").contains("A clearer step."));
+    assert!(
+        stderr.contains(&format!(
+            "`SOP-0001`: version 1.1.0 is not published: {missing}"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not released as approved"), "{stderr}");
+    let (_, stderr) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(
+        stderr.contains(&format!(
+            "version 1.1.0 of `SOP-0001` is missing below: {missing}"
+        )),
+        "{stderr}"
+    );
+    // Once the tag is here, nothing is missing.
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    let (_, stderr) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(!stderr.contains("missing"), "{stderr}");
+}
