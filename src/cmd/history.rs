@@ -248,6 +248,7 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
     };
     let mut all = git.histories_with(&repo.settings, &also)?;
     warn_without_tags(ctx, &all)?;
+    let no_tag_here = history::untagged_release(&all).is_some();
     if as_path(&repo, wanted).is_some() && title.is_none() && !all.values().any(|h| h.path == path)
     {
         return Err(Stop::usage(
@@ -283,6 +284,18 @@ pub(super) fn run(ctx: &Context, args: &HistoryArgs) -> anyhow::Result<Exit> {
         select::Check::Every,
     );
     show_not_counted(&mut h);
+    // A release commit whose tag is not here (not pushed, or not fetched) lists as a commit:
+    // the tag is named, unless no release tag at all is here (said above).
+    if let Some(id) = h.id.as_deref()
+        && !no_tag_here
+    {
+        for (commit, version) in h.untagged_release_commits(id) {
+            ctx.warn(&format!(
+                "version {version} of `{id}` is missing below: {}",
+                history::missing_tag_words(&commit.summary, &repo.settings.tag_name(id, version))
+            ))?;
+        }
+    }
     let unreadable = unreadable.map(|b| format!("{}; {}", b.problem, b.problem.help()));
     if args.format == HistoryFormat::Json {
         let mut out = std::io::stdout().lock();

@@ -207,6 +207,17 @@ impl Context {
             )
             .into());
         }
+        if let Some(remote) = git.partial_clone() {
+            return Err(Stop::usage(
+                format!(
+                    "{}, and {} needs the texts of older versions",
+                    crate::git::partial_clone_words(&remote),
+                    what.split(" (").next().unwrap_or(what)
+                ),
+                Some(crate::git::partial_clone_help(&remote)),
+            )
+            .into());
+        }
         Ok(git)
     }
 

@@ -51,6 +51,21 @@ pub(super) fn run(ctx: &Context, args: &PublishArgs) -> anyhow::Result<Exit> {
         }
         warn_shallow(ctx)?;
     }
+    // A partial clone lacks the texts of older commits: the releases could not be read, and
+    // every released SOP would be left out.
+    if let Some(remote) = &inputs.history.partial {
+        if !args.drafts {
+            return Err(Stop::usage(
+                format!(
+                    "{}, so the approved releases cannot be read and nothing was published",
+                    crate::git::partial_clone_words(remote)
+                ),
+                Some(crate::git::partial_clone_help(remote)),
+            )
+            .into());
+        }
+        warn_partial(ctx, remote)?;
+    }
     if !args.drafts {
         refuse_without_tags(&inputs.history.histories)?;
     }
@@ -286,6 +301,9 @@ pub(super) fn histories(
     if history.shallow {
         warn_shallow(ctx)?;
     }
+    if let Some(remote) = &history.partial {
+        warn_partial(ctx, remote)?;
+    }
     Ok((history.git, history.histories))
 }
 
@@ -310,6 +328,14 @@ fn warn_shallow(ctx: &Context) -> anyhow::Result<()> {
     ctx.warn(&format!(
         "this clone is shallow, so revision histories stop early and older releases may be missing: {}",
         crate::git::SHALLOW_HELP
+    ))
+}
+
+fn warn_partial(ctx: &Context, remote: &str) -> anyhow::Result<()> {
+    ctx.warn(&format!(
+        "{}, so older releases may be missing: {}",
+        crate::git::partial_clone_words(remote),
+        crate::git::partial_clone_help(remote)
     ))
 }
 

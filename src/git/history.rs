@@ -229,6 +229,42 @@ impl SopHistory {
     }
 }
 
+impl SopHistory {
+    /// The commits `sop release` made for `id` (`SOP-0001 v1.2.0: …`) whose version has no
+    /// release tag here (the tag was not pushed, or not fetched), newest first, each with the
+    /// version it names.
+    pub fn untagged_release_commits(&self, id: &str) -> Vec<(&Revision, &str)> {
+        let version = |v: &str| semver::Version::parse(v.trim()).ok();
+        let tagged: Vec<semver::Version> = self
+            .releases
+            .iter()
+            .filter_map(|r| version(&r.version))
+            .collect();
+        let mut seen: Vec<semver::Version> = Vec::new();
+        self.commits
+            .iter()
+            .filter_map(|c| Some((c, release_subject_version(&c.summary, id)?)))
+            .filter(|(_, v)| {
+                version(v).is_some_and(|v| {
+                    let new = !tagged.contains(&v) && !seen.contains(&v);
+                    if new {
+                        seen.push(v);
+                    }
+                    new
+                })
+            })
+            .collect()
+    }
+}
+
+/// The words for release commit `subject` of `tag`, a tag that is not here, and how to get
+/// it: for `sop publish` and `sop history`.
+pub fn missing_tag_words(subject: &str, tag: &str) -> String {
+    format!(
+        "its release commit \"{subject}\" is here, but its tag `{tag}` is not (it was not pushed, or not fetched): push it from the clone that made the release (`git push origin {tag}`, or `git push --tags`), or fetch it here (`git fetch --tags`)"
+    )
+}
+
 /// History of every SOP, by id (by path for a file without an id).
 pub type Histories = BTreeMap<String, SopHistory>;
 

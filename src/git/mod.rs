@@ -121,7 +121,7 @@ impl GitError {
             ),
             GitError::IndexFormat { extension } => Some(index_fix(extension)),
             GitError::Read { source, .. } if source.code() == git2::ErrorCode::NotFound => Some(
-                "objects are missing from the repository: `git fsck` names them; fetch them again (`git fetch --unshallow --tags` for a shallow or partial clone)".into(),
+                "objects are missing from the repository: `git fsck` names them; fetch them again (`git fetch --unshallow --tags` for a shallow clone, `git fetch --refetch --no-filter origin` for a partial one)".into(),
             ),
             _ => None,
         }
@@ -246,6 +246,33 @@ impl Repo {
     /// Whether the repository is a shallow clone.
     pub fn is_shallow(&self) -> bool {
         self.repo.is_shallow()
+    }
+
+    /// When the repository is a partial clone (`git clone --filter=blob:none`): the remote git
+    /// fetches missing file contents from on demand, which `sop` cannot do (`origin`, or an
+    /// empty text when the clone names none). Old texts (the releases') are then missing.
+    pub fn partial_clone(&self) -> Option<String> {
+        let config = self.repo.config().ok()?;
+        if let Ok(remote) = config.get_string("extensions.partialclone") {
+            return Some(remote);
+        }
+        let mut found = None;
+        if let Ok(mut entries) = config.entries(Some(r"remote\..*\.promisor")) {
+            while let Some(Ok(entry)) = entries.next() {
+                let on = entry.value().is_ok_and(|v| {
+                    matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1")
+                });
+                if on && let Ok(name) = entry.name() {
+                    let remote = name
+                        .strip_prefix("remote.")
+                        .and_then(|n| n.strip_suffix(".promisor"))
+                        .unwrap_or_default();
+                    found = Some(remote.to_string());
+                    break;
+                }
+            }
+        }
+        found
     }
 
     /// The commits where a shallow clone's history is cut (`.git/shallow`).
@@ -414,6 +441,26 @@ impl Repo {
 
 /// The help for a shallow clone.
 pub const SHALLOW_HELP: &str = "fetch the whole history: `git fetch --unshallow --tags` (in CI: `fetch-depth: 0` for actions/checkout)";
+
+/// What is wrong with a partial clone of `remote` ([`Repo::partial_clone`]), for a message.
+pub fn partial_clone_words(remote: &str) -> String {
+    let from = if remote.is_empty() {
+        String::new()
+    } else {
+        format!(" of `{remote}`")
+    };
+    format!(
+        "this clone is a partial clone{from} (made with `--filter`): it lacks the contents of older files, which git fetches only on demand and sop cannot read"
+    )
+}
+
+/// The help for a partial clone of `remote`.
+pub fn partial_clone_help(remote: &str) -> String {
+    let remote = if remote.is_empty() { "origin" } else { remote };
+    format!(
+        "fetch every file's contents, then make it a full clone: `git fetch --refetch --no-filter {remote} && git config --unset remote.{remote}.promisor` (or clone again without `--filter`; in CI: no `filter:` for actions/checkout)"
+    )
+}
 
 /// The git folder (`.git`) of the repository that holds `dir`, if any.
 pub fn git_dir(dir: &Path) -> Option<PathBuf> {

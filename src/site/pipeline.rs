@@ -27,6 +27,9 @@ pub struct History {
     pub histories: Histories,
     /// Whether the clone is shallow (its history stops early).
     pub shallow: bool,
+    /// When the clone is partial (`--filter`): the remote it fetches file contents from on
+    /// demand ([`crate::git::Repo::partial_clone`]); the texts of older versions are missing.
+    pub partial: Option<String>,
 }
 
 /// Read the git history of every SOP of `repo`.
@@ -42,6 +45,7 @@ pub fn history(repo: &Repo) -> Result<History, SiteError> {
             git: None,
             histories: Histories::new(),
             shallow: false,
+            partial: None,
         });
     };
     let histories = git
@@ -49,6 +53,7 @@ pub fn history(repo: &Repo) -> Result<History, SiteError> {
         .map_err(|source| SiteError::History { source })?;
     Ok(History {
         shallow: git.is_shallow(),
+        partial: git.partial_clone(),
         git: Some(git),
         histories,
     })

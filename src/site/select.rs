@@ -29,13 +29,13 @@ use crate::repo::{BrokenFile, Corpus, Settings, Sop, Status, encoding};
 pub enum Shown {
     /// The last release whose text was approved (or retired), read from its tag.
     Released {
-        /// Newer text in git or in the working copy that is not shown.
+        /// Newer committed text that is not shown.
         pending: Option<Pending>,
     },
     /// No release tag: the copy committed at `HEAD`, which says approved (or retired). Not
     /// released with `sop release`, so no approval record exists in git.
     Committed {
-        /// Edits in the working copy that are not committed.
+        /// Always `None`: edits in the working copy are in [`Entry::uncommitted`].
         pending: Option<Pending>,
     },
     /// Outside git: the working copy, approved or retired.
@@ -142,6 +142,10 @@ pub struct Entry<'a> {
     pub working: SopRef<'a>,
     /// Why this text.
     pub shown: Shown,
+    /// Edits in the working copy that are not committed: the publisher is told, no page shows
+    /// them (uncommitted edits never reach a published page, not even as a revision in
+    /// progress).
+    pub uncommitted: Option<Pending>,
     /// The release shown ([`Shown::Released`]).
     pub release: Option<&'a Release>,
     /// Site path of the page (`sops/SOP-0001.html`).
@@ -446,7 +450,7 @@ pub fn select<'a>(
     let unpublished_changes: Vec<String> = entries
         .iter()
         .filter(|e| !unreadable.contains_key(&e.working.path))
-        .filter_map(change_note)
+        .flat_map(|e| change_notes(e, settings))
         .collect();
     let not_released: Vec<NotReleased> = entries
         .iter()
@@ -830,6 +834,7 @@ fn pick<'a>(
                 sop,
                 working: working_ref.clone(),
                 shown,
+                uncommitted: None,
                 release,
                 history,
                 archived,
@@ -916,16 +921,22 @@ fn pick<'a>(
         let Some(last) = archived.first() else {
             let what = match (releases.len(), unreadable) {
                 _ if !not_counted.is_empty() => format!(
-                    "{} (see the warnings above): move each tag back onto its release commit, or release it again",
+                    "{} (the warnings above say why, and what to do for each)",
                     if not_counted.len() == releases.len() {
                         "none of its release tags counts"
                     } else {
                         "of its release tags, some do not count and the others were not approved"
                     }
                 ),
-                (_, n) if n > 0 => format!(
-                    "the text of {n} of its release tags could not be read from git, and no other release was approved"
-                ),
+                // A text git cannot give is no reason to approve it again: it is missing.
+                (_, n) if n > 0 => {
+                    return Err(left_out(
+                        working,
+                        &format!(
+                            "the text of {n} of its release tags could not be read from git, and no other release was approved: objects are missing from this clone (`git fsck` names them; fetch them again), or the released file is not UTF-8 text"
+                        ),
+                    ));
+                }
                 (1, _) => "its release was not approved".to_string(),
                 (n, _) => format!("none of its {n} releases was approved"),
             };
@@ -954,25 +965,42 @@ fn pick<'a>(
                 )
             });
         let shown_text = reviewed.map_or(release_text, |h| h.source.text());
-        let pending = if differs(working.source.text(), shown_text) {
-            Some(pending_of(working, working_is_head))
-        } else {
-            head.as_deref()
+        // The page says a revision is in progress only for committed text; uncommitted edits
+        // are for the publisher's note alone.
+        let pending = match (&head, head_blob) {
+            (Some(h), _) => Some(h)
                 .filter(|h| differs(h.source.text(), shown_text))
-                .map(|h| pending_of(h, true))
+                .map(|h| pending_of(h, true)),
+            // A committed text that cannot be read (not UTF-8, binary) that is not the
+            // release's: committed changes all the same.
+            (None, Some(b)) if last.blob != Some(b) => Some(Pending {
+                version: None,
+                status: None,
+                committed: true,
+            }),
+            (None, _) => None,
         };
+        let uncommitted = (!working_is_head
+            && differs(working.source.text(), shown_text)
+            && head
+                .as_deref()
+                .is_none_or(|h| differs(working.source.text(), h.source.text())))
+        .then(|| pending_of(working, false));
         let release = last.release;
         let sop = match (reviewed, &head) {
             (Some(_), Some(h)) => h.clone(),
             _ => SopRef::Shared(std::sync::Arc::clone(&last.sop)),
         };
-        return Ok(entry(
-            sop,
-            Shown::Released { pending },
-            Some(release),
-            archived,
-            release_status,
-        ));
+        return Ok(Entry {
+            uncommitted,
+            ..entry(
+                sop,
+                Shown::Released { pending },
+                Some(release),
+                archived,
+                release_status,
+            )
+        });
     }
     // Release commits without their tags: the tags were not fetched, and the committed text
     // may be an edit made after the release.
@@ -999,14 +1027,17 @@ fn pick<'a>(
             "it was retired without ever being approved (it names no approver and no effective date), so there is no approved text to show",
         )),
         Some(h) if in_force(&h) => {
-            let pending = (!working_is_head).then(|| pending_of(working, false));
-            Ok(entry(
-                h,
-                Shown::Committed { pending },
-                None,
-                archived,
-                release_status,
-            ))
+            let uncommitted = (!working_is_head).then(|| pending_of(working, false));
+            Ok(Entry {
+                uncommitted,
+                ..entry(
+                    h,
+                    Shown::Committed { pending: None },
+                    None,
+                    archived,
+                    release_status,
+                )
+            })
         }
         Some(h) => Err(left_out(working, &never_approved(h.status()))),
         None if in_force(working) => Err(left_out(
@@ -1078,8 +1109,14 @@ pub enum NotCounted {
     /// The text it tags says another version: the one it says, if any.
     OtherVersion(Option<String>),
     /// The text it tags is not that of the commit `sop release` made for its version (that
-    /// commit's subject).
+    /// commit's subject), and the commit it tags is no release commit of its version: a tag
+    /// moved by hand.
     NotItsCommit(String),
+    /// The commit it tags is a release commit of its version, but not the one this branch has
+    /// (that commit's subject), whose text differs: the release commit was rewritten after the
+    /// approval (a rebase, an amend, a cherry-pick) and the tag was left where it was made.
+    /// Moving the tag would mark text nobody approved as approved: the text is released again.
+    Rewritten(String),
     /// Its text says approved, but it records no approver, though earlier releases do.
     NoApprover,
     /// It records exactly the approvals of another release (this version), which its release
@@ -1101,6 +1138,9 @@ impl NotCounted {
             NotCounted::NotItsCommit(subject) => {
                 format!("the text it tags is not the text of its release commit \"{subject}\"")
             }
+            NotCounted::Rewritten(subject) => format!(
+                "its release commit \"{subject}\" here is not the commit the tag was made on, and its text is not the approved text the tag holds: that commit was rewritten after the approval (a rebase, an amend or a cherry-pick)"
+            ),
             NotCounted::NoApprover => {
                 "it records no approver, though its earlier releases do".to_string()
             }
@@ -1121,6 +1161,13 @@ impl NotCounted {
                 "a release",
                 " (a tag moved by hand?); move it back onto that commit, as an annotated tag with its message"
                     .to_string(),
+            ),
+            NotCounted::Rewritten(_) => (
+                "a release",
+                format!(
+                    "; the tag was not moved: leave it where it is (moving it onto this commit would show text nobody approved as approved), and once this text is reviewed, release it again with {}",
+                    crate::git::approval::approve_command(id, "--patch", "Approved again")
+                ),
             ),
             NotCounted::NoApprover => (
                 "an approved release",
@@ -1360,7 +1407,22 @@ pub fn why_not_counted<R: Reads + ?Sized>(
             .blob(made_blob)
             .is_some_and(|t| same_release_text(&t, text, settings))
     {
-        return Some(NotCounted::NotItsCommit(made.summary.clone()));
+        // The tag is on a release commit of its version that is not the one here: the release
+        // commit was rewritten (rebased, amended, cherry-picked) since the approval, not the
+        // tag moved.
+        let rewritten = made.commit != release.commit
+            && reads.message(&release.commit).is_some_and(|m| {
+                made_for(
+                    m.lines().next().unwrap_or_default().trim(),
+                    id,
+                    &release.version,
+                )
+            });
+        return Some(if rewritten {
+            NotCounted::Rewritten(made.summary.clone())
+        } else {
+            NotCounted::NotItsCommit(made.summary.clone())
+        });
     }
     if tagged.status == Some(Status::Approved)
         && release.approvals.is_empty()
@@ -1584,8 +1646,16 @@ fn never_approved(status: Option<Status>) -> String {
 }
 
 /// The note for the publisher about an SOP whose newest text is not the one published.
-fn change_note(e: &Entry<'_>) -> Option<String> {
-    let pending = e.shown.pending()?;
+fn change_notes(e: &Entry<'_>, settings: &Settings) -> Vec<String> {
+    [e.shown.pending(), e.uncommitted.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|p| change_note(e, p, settings))
+        .collect()
+}
+
+/// The note for the publisher on `pending`, newer text of `e` that is not published.
+fn change_note(e: &Entry<'_>, pending: &Pending, settings: &Settings) -> String {
     let shown = e
         .sop
         .meta
@@ -1600,7 +1670,23 @@ fn change_note(e: &Entry<'_>) -> Option<String> {
         Shown::Released { .. } => format!("the last approved release, v{shown}"),
         _ => format!("the committed v{shown}"),
     };
-    Some(if pending.committed {
+    // Committed as `sop release` commits it, the tag not here: that tag is what is missing.
+    let untagged = e.history.and_then(|h| {
+        let want = semver::Version::parse(pending.version.as_deref()?.trim()).ok()?;
+        h.untagged_release_commits(&e.id)
+            .into_iter()
+            .find(|(_, v)| semver::Version::parse(v).ok().as_ref() == Some(&want))
+    });
+    if pending.committed
+        && let Some((commit, version)) = untagged
+    {
+        return format!(
+            "`{}`: version {version} is not published: {}; the site shows {what} until then",
+            e.id,
+            history::missing_tag_words(&commit.summary, &settings.tag_name(&e.id, version))
+        );
+    }
+    if pending.committed {
         format!(
             "`{}`: committed changes ({newer}) are not released as approved, so the site shows {what}",
             e.id
@@ -1610,7 +1696,7 @@ fn change_note(e: &Entry<'_>) -> Option<String> {
             "`{}`: changes not committed yet ({newer}) are not published; the site shows {what}",
             e.id
         )
-    })
+    }
 }
 
 /// The text the tag of `release` holds: its blob, else the SOP's file in the commit it tags
@@ -1905,11 +1991,17 @@ mod tests {
             let sel = select_with(&approved, &h, &head, &blob, false);
             let e = &sel.entries[0];
             assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
+            // `HEAD` differs from the release either way; an uncommitted working copy is for
+            // the publisher's note only, never for the page.
             assert_eq!(
                 e.shown.pending().map(|p| p.committed),
-                Some(committed),
+                Some(true),
                 "{:?}",
                 e.shown
+            );
+            assert_eq!(
+                e.uncommitted.as_ref().map(|p| p.committed),
+                (!committed).then_some(false)
             );
         }
         // Without git the working copy is all there is.
@@ -1932,7 +2024,8 @@ mod tests {
         let sel = select_with(&working, &none, &head, &blob, false);
         let e = &sel.entries[0];
         assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
-        assert!(matches!(e.shown, Shown::Committed { pending: Some(_) }));
+        assert!(matches!(e.shown, Shown::Committed { pending: None }));
+        assert!(e.uncommitted.is_some());
         assert_eq!(sel.not_released.len(), 1);
         assert_eq!(sel.not_released[0].version.as_deref(), Some("1.0.0"));
         assert!(!sel.not_released[0].retired);
@@ -2081,7 +2174,7 @@ mod tests {
         assert_eq!(e.sop.meta.version.as_ref().unwrap().value, "1.0.0");
         assert_eq!(e.release.map(|r| r.tag.as_str()), Some("SOP-0001/v1.0.0"));
         assert!(
-            matches!(&e.shown, Shown::Released { pending: Some(p) } if p.version.is_none()),
+            matches!(&e.shown, Shown::Released { pending: Some(p) } if p.committed),
             "{:?}",
             e.shown
         );

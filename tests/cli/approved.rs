@@ -110,10 +110,8 @@ fn uncommitted_edits_to_an_approved_sop_never_reach_the_page() {
     let tagged = repo.git(&["show", &format!("{TAG}:{PATH}")]);
     assert_eq!(body(&current), rendered(&tagged));
     assert!(!current.contains("uncommitted shortcut"));
-    assert!(
-        current.contains("This SOP has unreleased changes"),
-        "{current}"
-    );
+    // Not even as unreleased changes: the site is the one published without the edit.
+    assert!(!current.contains("unreleased changes"), "{current}");
     assert!(
         stderr.contains("`SOP-0001`: changes not committed yet (same version) are not published"),
         "{stderr}"
@@ -126,6 +124,51 @@ fn uncommitted_edits_to_an_approved_sop_never_reach_the_page() {
     assert!(!index.is_empty(), "no search index");
     for path in index {
         assert!(!page(&site, path).contains("shortcut"), "{path}");
+    }
+}
+
+#[test]
+fn an_uncommitted_edit_changes_no_published_file() {
+    // Released, and released with an untagged approved commit after it.
+    let tagged = released();
+    let untagged = SopRepo::new();
+    untagged.write(
+        PATH,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    untagged.commit("adopt sop");
+    for repo in [tagged, untagged] {
+        let (clean, _) = publish(&repo, &[]);
+        let committed = repo.read(PATH);
+        let edits = [
+            committed.replace("version: 1.0.0", "version: 9.9.9"),
+            committed
+                .replace("status: approved", "status: review")
+                .replace("version: 1.0.0", "version: 1.1.0")
+                + "\nAn uncommitted step.\n",
+        ];
+        for edit in edits {
+            repo.write(PATH, &edit);
+            let (dirty, stderr) = publish(&repo, &[]);
+            assert!(
+                stderr.contains("`SOP-0001`: changes not committed yet"),
+                "{stderr}"
+            );
+            let changed: Vec<&String> = clean
+                .iter()
+                .filter(|(path, bytes)| dirty.get(*path) != Some(*bytes))
+                // The dashboard counts the SOPs by the status of their working copies.
+                .filter(|(path, _)| {
+                    !matches!(path.as_str(), "dashboard.html" | "charts/by-status.svg")
+                })
+                .map(|(path, _)| path)
+                .collect();
+            assert!(
+                changed.is_empty(),
+                "changed by an uncommitted edit: {changed:?}"
+            );
+            assert_eq!(clean.len(), dirty.len());
+        }
     }
 }
 
@@ -430,9 +473,9 @@ fn serve_published_shows_a_release_once_it_is_committed_and_tagged() {
     assert!(!first.contains("Draft preview"), "{first}");
     let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
     repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: clearer");
     let edited = wait_for("A revision (v1.1.0, approved) is in progress");
     assert!(!edited.contains("A clearer step"), "{edited}");
-    repo.commit("SOP-0001 v1.1.0: clearer");
     repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
     let released = wait_for("A clearer step");
     assert!(released.contains("<span class=\"badge version\">v1.1.0</span>"));
@@ -585,10 +628,8 @@ fn published_text_is_always_approved_and_committed_text() {
                         )),
                         "{context}"
                     );
-                    let newer = [Some(&working), head.as_ref()]
-                        .into_iter()
-                        .flatten()
-                        .any(|m| !m.same_but_review(e));
+                    // Only committed text is announced: uncommitted edits reach no page.
+                    let newer = head.as_ref().is_some_and(|m| !m.same_but_review(e));
                     assert_eq!(
                         newer,
                         html.contains("is in progress") || html.contains("unreleased changes"),

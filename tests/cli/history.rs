@@ -1493,3 +1493,55 @@ fn history_all_titles_are_those_of_the_whole_file() {
     assert!(heads.contains(&"SOP-0010  It's quoted"), "{all}");
     assert!(heads.contains(&"SOP-0015  Not yet: committed"), "{all}");
 }
+
+#[test]
+fn a_release_made_in_a_pull_request_lists_its_changes_under_it_once_merged() {
+    let repo = SopRepo::new();
+    let path = "sops/payments/SOP-0001-refunds.md";
+    repo.write(
+        path,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    )
+    .commit("Add refunds");
+    // The pull request writes its change, and releases it there ...
+    change_on_branch(
+        &repo,
+        path,
+        ("## Metrics", "Track reopens."),
+        "Track reopens",
+    );
+    repo.git(&["checkout", "-q", "topic"]);
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--minor",
+            "-m",
+            "Reopens tracked",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+        ])
+        .assert()
+        .success();
+    // ... and is merged with a merge commit.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge pull request #21 from org/reopens",
+        "topic",
+    ]);
+    repo.sop().args(["publish"]).assert().success();
+    let page = repo.read("site/sops/SOP-0001.html");
+    let (_, all) = page.split_once("All changes (").expect("all changes");
+    assert!(!all.contains("Not released yet"), "{all}");
+    let v11 = all.find("Version 1.1.0").expect("a group for 1.1.0");
+    let release = all
+        .find("SOP-0001 v1.1.0: Reopens tracked")
+        .expect("the release");
+    let priya = all.find("Priya Raman").expect("the change is listed");
+    assert!(v11 < release && release < priya, "{all}");
+}

@@ -1351,3 +1351,132 @@ fn a_lower_version_tagged_on_a_later_commit_does_not_count_anywhere() {
         .sum();
     assert_eq!(counted, 1, "{stdout}");
 }
+
+/// The warning on a release commit rewritten after its approval: says so and asks for a new
+/// release, never to move the tag onto the rewritten commit.
+fn assert_rewritten(repo: &SopRepo, subject: &str, unapproved: &str) {
+    let (page, stderr) = publish(repo);
+    assert!(
+        stderr.contains(&format!("tag `SOP-0001/v1.1.0` is not counted as a release of `SOP-0001`: its release commit \"{subject}\" here is not the commit the tag was made on, and its text is not the approved text the tag holds: that commit was rewritten after the approval (a rebase, an amend or a cherry-pick); the tag was not moved: leave it where it is")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("release it again with `sop release SOP-0001 --patch"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("move it back"), "{stderr}");
+    assert!(!page.expect("a page").contains(unapproved));
+    let (row, _) = history_rows(repo, "1.1.0");
+    assert!(
+        row.contains("that commit was rewritten after the approval"),
+        "{row}"
+    );
+}
+
+/// SOP-0001 v1.1.0 released on branch `pr` as `sop release --approve` leaves it.
+fn released_on_a_branch() -> SopRepo {
+    let repo = released();
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: Clearer");
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    repo
+}
+
+#[test]
+fn a_release_rebased_over_another_change_is_not_called_a_moved_tag() {
+    let repo = released_on_a_branch();
+    // Meanwhile on main, another change to the same SOP; then "Rebase and merge".
+    repo.git(&["checkout", "-q", "main"]);
+    let other = repo
+        .read(PATH)
+        .replace("The scope of this SOP.", "A note nobody approved.");
+    repo.write(PATH, &other);
+    repo.commit("Another note");
+    repo.git(&["checkout", "-q", "pr"]);
+    repo.git(&["rebase", "-q", "main"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--ff-only", "pr"]);
+    assert_rewritten(&repo, "SOP-0001 v1.1.0: Clearer", "A note nobody approved.");
+}
+
+#[test]
+fn a_release_commit_amended_after_the_approval_is_not_called_a_moved_tag() {
+    let repo = released_on_a_branch();
+    let amended = repo.read(PATH) + "\nOne more word.\n";
+    repo.write(PATH, &amended);
+    repo.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
+    assert_rewritten(&repo, "SOP-0001 v1.1.0: Clearer", "One more word.");
+}
+
+#[test]
+fn a_partial_clone_is_refused_not_published_empty() {
+    let origin = released();
+    origin.git(&["config", "uploadpack.allowFilter", "true"]);
+    origin.git(&["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    // Work on the next version started: the released text is only in an older commit.
+    let next = origin
+        .read(PATH)
+        .replace("status: approved", "status: draft")
+        + "\nNext.\n";
+    origin.write(PATH, &next);
+    origin.commit("Start the next revision");
+    let clone = clone_of(&origin, &["--filter=blob:none"]);
+    let partial = "this clone is a partial clone of `origin` (made with `--filter`): it lacks the contents of older files, which git fetches only on demand and sop cannot read";
+    let help =
+        "`git fetch --refetch --no-filter origin && git config --unset remote.origin.promisor`";
+    let (_, stderr) = run(&clone, &["publish", "--out", "site"], 2);
+    assert!(
+        stderr.contains(&format!(
+            "{partial}, so the approved releases cannot be read and nothing was published"
+        )) && stderr.contains(help),
+        "{stderr}"
+    );
+    assert!(!clone.path("site").exists());
+    for args in [
+        &["history", "SOP-0001"][..],
+        &["diff", "SOP-0001", "1.0.0", "HEAD"],
+    ] {
+        let (_, stderr) = run(&clone, args, 2);
+        assert!(
+            stderr.contains(partial) && stderr.contains(help),
+            "{args:?}: {stderr}"
+        );
+    }
+    // What the help says makes it a full clone.
+    clone.git(&["fetch", "-q", "--refetch", "--no-filter", "origin"]);
+    clone.git(&["config", "--unset", "remote.origin.promisor"]);
+    let (page, stderr) = publish(&clone);
+    assert!(page.is_some(), "{stderr}");
+}
+
+#[test]
+fn publish_and_history_name_the_release_tag_that_is_not_here() {
+    let repo = released();
+    let next = repo.read(PATH).replace("version: 1.0.0", "version: 1.1.0") + "\nA clearer step.\n";
+    repo.write(PATH, &next);
+    repo.commit("SOP-0001 v1.1.0: Clearer");
+    // Pushed with a plain `git push`: the commit is here, its tag is not.
+    let missing = "its release commit \"SOP-0001 v1.1.0: Clearer\" is here, but its tag `SOP-0001/v1.1.0` is not (it was not pushed, or not fetched): push it from the clone that made the release (`git push origin SOP-0001/v1.1.0`, or `git push --tags`), or fetch it here (`git fetch --tags`)";
+    let (page, stderr) = publish(&repo);
+    assert!(!page.expect("a page").contains("A clearer step."));
+    assert!(
+        stderr.contains(&format!(
+            "`SOP-0001`: version 1.1.0 is not published: {missing}"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not released as approved"), "{stderr}");
+    let (_, stderr) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(
+        stderr.contains(&format!(
+            "version 1.1.0 of `SOP-0001` is missing below: {missing}"
+        )),
+        "{stderr}"
+    );
+    // Once the tag is here, nothing is missing.
+    repo.git(&["tag", "-a", "SOP-0001/v1.1.0", "-m", APPROVED]);
+    let (_, stderr) = run(&repo, &["history", "SOP-0001"], 0);
+    assert!(!stderr.contains("missing"), "{stderr}");
+}

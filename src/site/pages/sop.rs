@@ -722,8 +722,21 @@ fn revision_groups(
     commits.sort_by_key(|c| c.place.unwrap_or(u32::MAX));
     for c in commits {
         let arrival = c.arrival.unwrap_or(u32::MAX);
-        // The oldest release at or after the arrival: the last of those with a smaller place.
-        let led_to = releases.iter().rposition(|(place, _)| *place <= arrival);
+        // A change made on a branch that was released there (`sop release` in a pull request
+        // merged with a merge commit) belongs to the oldest release of that branch at or
+        // after it; else to the oldest release at or after the arrival: the last of those
+        // with a smaller place.
+        let on_branch = c.merge.as_ref().and_then(|merge| {
+            let own = c.place?;
+            releases.iter().rposition(|(place, r)| {
+                *place <= own
+                    && h.commits
+                        .iter()
+                        .any(|x| x.commit == r.commit && x.merge.as_ref() == Some(merge))
+            })
+        });
+        let led_to =
+            on_branch.or_else(|| releases.iter().rposition(|(place, _)| *place <= arrival));
         match led_to.and_then(|i| groups.get_mut(i)) {
             Some(g) => g.revisions.push(row(c)),
             None => pending.push(row(c)),
