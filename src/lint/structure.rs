@@ -334,6 +334,11 @@ fn sections(
                 ),
             },
         };
+        // The heading is there, but inside an HTML comment (often one left open above it).
+        if let Some(f) = commented_out(sop, name, &hashes) {
+            out.push(f.order(u32::try_from(r).unwrap_or(u32::MAX)));
+            continue;
+        }
         let no_sections = before.is_none() && after.is_none() && list.is_empty();
         // The first such heading between the sections before and after this one.
         let translated = foreign
@@ -375,6 +380,51 @@ fn sections(
             .order(u32::try_from(r).unwrap_or(u32::MAX)),
         );
     }
+}
+
+/// `section-missing` for a section whose heading (`## Escalation`) is written inside an HTML
+/// comment: the writer sees it in the file, the site and lint do not.
+fn commented_out(sop: &Sop, name: &str, hashes: &str) -> Option<Finding> {
+    let wanted = normalize_heading(name);
+    sop.outline().comments.iter().find_map(|c| {
+        let raw = sop.slice(*c);
+        let mut at = c.start;
+        for line in raw.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let text = line.trim();
+            let Some(title) = text.strip_prefix(hashes).filter(|t| t.starts_with(' ')) else {
+                continue;
+            };
+            if normalize_heading(title) != wanted {
+                continue;
+            }
+            let opened = sop.source.line_col(c.start).line;
+            let open = !raw.ends_with("-->");
+            let help = if open {
+                format!(
+                    "the comment `<!--` on line {opened} is never closed: close it with `-->` before this heading, where the note ends"
+                )
+            } else {
+                format!(
+                    "move `{hashes} {name}` and its content out of the comment that starts on line {opened}, or remove the comment's `<!--` and `-->`"
+                )
+            };
+            return Some(
+                finding(
+                    &SECTION_MISSING,
+                    sop,
+                    Span::new(start, start + line.trim_end().len()),
+                    format!(
+                        "the required section `{name}` is inside an HTML comment, so it is not part of the SOP"
+                    ),
+                )
+                .label(format!("inside the comment opened on line {opened}"))
+                .help(help),
+            );
+        }
+        None
+    })
 }
 
 /// The heading line as written (`## Roles & Responsibilities`), else its level and text.
@@ -568,6 +618,38 @@ mod tests {
             broken: Vec::new(),
         };
         (check(&repo, &corpus).unwrap(), source)
+    }
+
+    #[test]
+    fn a_section_inside_a_comment_is_named_so() {
+        let open = rules("## Purpose\n\nWhy.\n\n<!-- a note\n\n## Checklist\n\n- [ ] x\n");
+        let missing: Vec<&String> = open
+            .iter()
+            .filter(|f| f.0 == "section-missing")
+            .map(|f| &f.1)
+            .collect();
+        assert_eq!(
+            missing,
+            [
+                "the required section `Checklist` is inside an HTML comment, so it is not part of the SOP"
+            ]
+        );
+        let (found, _) = findings(
+            "",
+            "checklist",
+            "## Purpose\n\nWhy.\n\n<!--\n## Checklist\n\n- [ ] x\n-->\n",
+        );
+        let help = found
+            .iter()
+            .find(|f| f.rule.id == "section-missing")
+            .and_then(|f| f.help.clone())
+            .unwrap();
+        assert!(
+            help.starts_with(
+                "move `## Checklist` and its content out of the comment that starts on line"
+            ),
+            "{help}"
+        );
     }
 
     #[test]
