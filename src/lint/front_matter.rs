@@ -77,8 +77,11 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         shape(names, field, sop, out);
     }
     key_and_alias(names, fm, sop, out);
-    for field in &fm.fields {
-        cut_by_comment(field, sop, out);
+    // Most front matter has no `#` at all: nothing can be cut short there.
+    if memchr::memchr(b'#', sop.slice(fm.span).as_bytes()).is_some() {
+        for field in &fm.fields {
+            cut_by_comment(field, sop, out);
+        }
     }
     required(cx, fm, sop, out);
     let m = &sop.meta;
