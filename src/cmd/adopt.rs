@@ -614,10 +614,24 @@ const DOCUSAURUS_ID_KEY: &str = "sop_id";
 /// when every document is adopted already, or when `sop.toml` already gives keys other names (the
 /// to-do for each page id then says how to keep it).
 fn docusaurus_settings(repo: &Repo, sops: &[&Sop]) -> Option<Settings> {
+    // SOPs that already carry sop's id as `id:` (adopted before, released, approved) keep it:
+    // moving it to `sop_id` would rewrite every one of them.
+    let id_is_sops = |sop: &&Sop| {
+        sop.front_matter
+            .as_ref()
+            .and_then(|fm| fm.get("id"))
+            .is_some_and(|f| match &f.value {
+                crate::repo::front_matter::Value::Text(t) => {
+                    crate::repo::sop::id_number(t.trim(), &repo.settings.ids).is_some()
+                }
+                _ => false,
+            })
+    };
     if repo.settings.keys.aliases().next().is_some()
         || sops
             .iter()
             .all(|sop| adopt::is_adopted(&repo.settings, sop))
+        || sops.iter().any(id_is_sops)
         || !is_docusaurus_site(repo)
     {
         return None;

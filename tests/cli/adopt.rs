@@ -939,6 +939,23 @@ fn on_a_docusaurus_site_a_page_without_a_page_id_gets_none() {
     );
     assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
 
+    // SOPs that already carry sop's id as `id:` keep it: a new page is adopted the same way,
+    // and no SOP already there is rewritten.
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write("docusaurus.config.js", "module.exports = {};\n");
+    let adopted = "---\nid: SOP-0001\ntitle: Refunds\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: Payments\n---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n";
+    r.write("docs/payments/refunds.md", adopted);
+    r.write(
+        "docs/payments/chargebacks.md",
+        "# Chargebacks\n\n## Purpose\n\nHandle them.\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(out.contains("wrote id: SOP-0002"), "{out}");
+    assert_eq!(r.read("docs/payments/refunds.md"), adopted);
+    assert!(!r.read("sop.toml").contains("aliases"), "{out}");
+
     // When sop.toml cannot take the alias, such a page is left as it is, and named.
     let r = SopRepo::new();
     let config = "[sops]\ndir = \"docs\"\nfile_names = \"id-slug\"\n";
