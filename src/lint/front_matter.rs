@@ -667,6 +667,15 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
             .max(1),
     );
     let names = &cx.settings.keys;
+    // The unknown key's finding stands in for the missing one only while it is an error too:
+    // a team that made `key-unknown` a warning still has a required key missing.
+    let unknown_fails = cx
+        .settings
+        .config
+        .lint
+        .severity
+        .get(KEY_UNKNOWN.id)
+        .is_none_or(|l| *l == crate::repo::config::SeverityLevel::Error);
     for spec in KEYS.iter().filter(|k| k.required) {
         let canonical = spec.name;
         if canonical == "type" && cx.settings.type_for_path(&sop.path).is_some() {
@@ -678,13 +687,14 @@ fn required(cx: &Cx<'_>, fm: &FrontMatter, sop: &Sop, out: &mut Vec<Finding>) {
             // key's finding says to write it in lower case, or which key it is most like; a
             // second finding for the same slip would only repeat it. A key of its own
             // (`owner_slack:`) leaves the key missing.
-            None if fm.fields.iter().any(|f| {
-                f.key != key
-                    && names.key(&f.key).is_none()
-                    && !names.is_allowed(&f.key)
-                    && closest(&f.key, &names.all_names()) == Some(key)
-                    && strsim::damerau_levenshtein(&f.key.to_lowercase(), key) <= 2
-            }) => {}
+            None if unknown_fails
+                && fm.fields.iter().any(|f| {
+                    f.key != key
+                        && names.key(&f.key).is_none()
+                        && !names.is_allowed(&f.key)
+                        && closest(&f.key, &names.all_names()) == Some(key)
+                        && strsim::damerau_levenshtein(&f.key.to_lowercase(), key) <= 2
+                }) => {}
             None => out.push(
                 finding(
                     &KEY_MISSING,

@@ -206,6 +206,11 @@ fn a_misspelt_required_key_is_reported_once() {
             .starts_with("did you mean `department`?"),
         "{found:#?}"
     );
+    // Where the team made `key-unknown` a warning, the missing key is still an error: the SOP
+    // cannot be released without its department.
+    repo.write("sop.toml", "[lint.severity]\nkey-unknown = \"warning\"\n");
+    let found = findings(&repo, &[]);
+    assert_eq!(rules(&found), ["key-missing", "key-unknown"], "{found:#?}");
 }
 
 #[test]
