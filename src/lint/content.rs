@@ -173,9 +173,10 @@ fn components(sop: &Sop, out: &mut Vec<Finding>) {
     }
 }
 
-/// `html-removed`: an HTML comment opened at the start of a line and never closed with `-->`
-/// hides everything after it, to the end of the SOP, from the site (and from lint's other
-/// checks), while the raw text a reviewer reads still shows it.
+/// `comment-unclosed`: an HTML comment that starts a block (at the start of a line, or after a
+/// block quote's `>` or a list item's marker) and is never closed with `-->` hides everything
+/// after it from the site (and from lint's other checks), while the raw text a reviewer
+/// approves still shows it.
 fn unclosed_comment(sop: &Sop, out: &mut Vec<Finding>) {
     let text = sop.source.text();
     for c in &sop.outline().comments {
@@ -186,10 +187,7 @@ fn unclosed_comment(sop: &Sop, out: &mut Vec<Finding>) {
         // Only a comment that starts a line opens an HTML block, which runs to the end; in the
         // middle of a paragraph an unclosed `<!--` is shown as written.
         let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
-        if !text[line_start..c.start]
-            .chars()
-            .all(|ch| ch == ' ' || ch == '\t')
-        {
+        if !starts_block(&text[line_start..c.start]) {
             continue;
         }
         let first_line_end = raw.find('\n').map_or(raw.len(), |i| i + 1);
@@ -202,7 +200,7 @@ fn unclosed_comment(sop: &Sop, out: &mut Vec<Finding>) {
         }
         out.push(
             finding(
-                &HTML_REMOVED,
+                &COMMENT_UNCLOSED,
                 sop,
                 Span::new(c.start, c.start + 4),
                 format!(
@@ -214,6 +212,29 @@ fn unclosed_comment(sop: &Sop, out: &mut Vec<Finding>) {
             .help("close the comment with `-->` where the note ends, or remove the `<!--`"),
         );
     }
+}
+
+/// Whether `before`, the text of a line before a `<!--`, leaves it at the start of a block:
+/// spaces, block quote markers (`>`) and list item markers (`-`, `*`, `+`, `1.`, `1)`) only.
+fn starts_block(before: &str) -> bool {
+    let mut rest = before.trim_start();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('>') {
+            rest = after.trim_start();
+            continue;
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let marker = if digits > 0 {
+            rest[digits..].starts_with(['.', ')']).then_some(digits + 1)
+        } else {
+            rest.starts_with(['-', '*', '+']).then_some(1)
+        };
+        match marker {
+            Some(n) if rest[n..].starts_with([' ', '\t']) => rest = rest[n..].trim_start(),
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// `html-removed`: raw HTML the site's sanitiser removes (an element, or an attribute of a
@@ -1595,6 +1616,9 @@ mod link_tests {
             ("\n\n<!-- a note\n  for writers -->\n\nShown.\n", None),
             // In the middle of a paragraph an open `<!--` is shown as written.
             ("Use 3 <!-- not a comment\n", None),
+            // After a list item's marker or in a block quote it opens a block too.
+            ("\n\n- <!-- ask legal\n- Freeze.\n", Some("3 lines")),
+            ("\n\n> 1. <!-- ask legal\n\nText.\n", Some("3 lines")),
         ];
         for (body, hidden) in bodies {
             let corpus = Corpus {
@@ -1605,7 +1629,7 @@ mod link_tests {
             let found: Vec<(String, &str)> = check(&repo, &corpus)
                 .unwrap()
                 .into_iter()
-                .filter(|f| f.rule.id == "html-removed")
+                .filter(|f| f.rule.id == "comment-unclosed")
                 .map(|f| {
                     let span = f.span.unwrap();
                     (f.message, &text[span.start..span.end])

@@ -199,6 +199,9 @@ rules! {
     HTML_REMOVED = "html-removed", Content, Warning, fix: false,
     "raw HTML or a link that the site removes, so readers do not see it";
 
+    COMMENT_UNCLOSED = "comment-unclosed", Content, Error, fix: false,
+    "an HTML comment is never closed, so the site hides everything after it";
+
     SHORTCODE_AS_TEXT = "shortcode-as-text", Content, Warning, fix: false,
     "a Hugo shortcode, Jekyll (Liquid) tag, mdBook include or MkDocs snippet, which the site shows as text";
 
