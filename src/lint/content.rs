@@ -98,6 +98,9 @@ fn shortcodes(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                     tag.syntax.name(),
                     match tag.syntax {
                         Syntax::Hugo | Syntax::Liquid => "the site runs no template tags",
+                        Syntax::MdBook if name == "title" => {
+                            "the page's title comes from `title:` in the front matter"
+                        }
                         Syntax::MdBook | Syntax::Snippet => {
                             "the site does not paste other files into a page"
                         }

@@ -80,7 +80,7 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     // Most front matter has no `#` at all: nothing can be cut short there.
     if memchr::memchr(b'#', sop.slice(fm.span).as_bytes()).is_some() {
         for field in &fm.fields {
-            cut_by_comment(field, sop, out);
+            cut_by_comment(names, field, sop, out);
         }
     }
     required(cx, fm, sop, out);
@@ -216,7 +216,20 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
 /// `value-cut-by-comment`: a plain value followed on its line by ` #` and a word (`title: Refund
 /// #2 procedure`): YAML reads the rest as a comment, so the value is cut short without a word.
 /// A comment that starts `# ` with a space is taken as meant.
-fn cut_by_comment(field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
+fn cut_by_comment(names: &KeyNames, field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
+    // Values of a fixed form, which quotes would not mend: the `#…` is a note on them.
+    let fixed = names.key(&field.key).is_some_and(|k| {
+        matches!(
+            k.name,
+            "id" | "type"
+                | "status"
+                | "version"
+                | "effective"
+                | "next_review"
+                | "last_reviewed"
+                | "review_every"
+        )
+    });
     let text = sop.source.text();
     for (value, span) in field.texts() {
         let written = sop.slice(span);
@@ -250,10 +263,17 @@ fn cut_by_comment(field: &Field, sop: &Sop, out: &mut Vec<Finding>) {
                 ),
             )
             .label("cut short at the `#`")
-            .help(format!(
-                "put the whole value in quotes: `\"{}\"`",
-                whole.replace('"', "\\\"")
-            )),
+            .help(if fixed {
+                format!(
+                    "if `{after}` is a note, write a space after the `#` (`# {}`), or remove it",
+                    &after[1..]
+                )
+            } else {
+                format!(
+                    "put the whole value in quotes: `\"{}\"`",
+                    whole.replace('"', "\\\"")
+                )
+            }),
         );
     }
 }
@@ -264,7 +284,23 @@ fn misplaced_front_matter(sop: &Sop) -> Option<Finding> {
     let text = sop.source.text();
     let lines: Vec<&str> = text.lines().take(200).collect();
     let first = lines.iter().position(|l| !l.trim().is_empty())?;
-    if first > 0 && lines[first].trim_end() == "---" {
+    // A `---` block of `key: value` lines closed by another `---`, not a horizontal rule.
+    let block = || {
+        let close = lines[first + 1..]
+            .iter()
+            .position(|l| l.trim_end() == "---")?;
+        lines[first + 1..first + 1 + close]
+            .iter()
+            .any(|l| {
+                l.split_once(':').is_some_and(|(k, _)| {
+                    !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                })
+            })
+            .then_some(())
+    };
+    if first > 0 && lines[first].trim_end() == "---" && block().is_some() {
         let n = first + 1;
         return Some(
             finding(
@@ -1217,6 +1253,8 @@ mod tests {
             help,
             "add a line with only `---` above line 1 and another after line 7, the last key"
         );
+        // A horizontal rule after an empty line is not front matter.
+        assert_eq!(found("\n---\n\nSome text.\n\n---\n".into()), None);
         // A document that only has no front matter is left to the general message.
         assert_eq!(found("# Refunds\n\nid: is a word here.\n".into()), None);
         assert_eq!(found("Refunds: how to.\n".into()), None);
@@ -1285,6 +1323,25 @@ mod tests {
         assert_eq!(
             help,
             "add `]` at the end of the list, so that the line reads `tags: [refunds, gifts]`"
+        );
+        // A note after a value of a fixed form is not mended with quotes.
+        let text = "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft #todo\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n\n## Purpose\n\nWhy.\n";
+        let corpus = Corpus {
+            sops: vec![Sop::parse(
+                "sops/a/SOP-0001-a.md".into(),
+                text.into(),
+                "SOP",
+            )],
+            broken: Vec::new(),
+        };
+        let help = crate::lint::check(&repo, &corpus)
+            .unwrap()
+            .into_iter()
+            .find(|f| f.rule.id == "value-cut-by-comment")
+            .and_then(|f| f.help);
+        assert_eq!(
+            help.as_deref(),
+            Some("if `#todo` is a note, write a space after the `#` (`# todo`), or remove it")
         );
         // A web address is not a key without its space.
         assert_eq!(syntax("status: draft\nsource: https://example.com/a"), None);

@@ -32,7 +32,7 @@ impl Syntax {
         match self {
             Syntax::Hugo => "Hugo shortcode",
             Syntax::Liquid => "Liquid tag",
-            Syntax::MdBook => "mdBook include",
+            Syntax::MdBook => "mdBook tag",
             Syntax::Snippet => "MkDocs snippet",
         }
     }
