@@ -864,12 +864,14 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
             words if words.is_empty() => String::new(),
             words => format!("-{words}"),
         };
-        // A copy of another SOP: renaming the file to its id would keep the id twice.
+        // A copy of another SOP whose file name carries the id: renaming this file to the id
+        // would keep the id twice. (When no file name carries it, the general advice stands:
+        // id-duplicate says to give one of them a new id.)
         let taken = !sop.is_translation()
-            && cx
-                .originals
-                .get(id)
-                .is_some_and(|v| v.iter().any(|o| o.path != sop.path));
+            && cx.originals.get(id).is_some_and(|v| {
+                v.iter()
+                    .any(|o| o.path != sop.path && o.file_name.id.as_deref() == Some(id))
+            });
         if taken && let Some(free) = cx.next_free_id() {
             out.push(
                 finding(
