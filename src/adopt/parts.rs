@@ -163,9 +163,19 @@ fn includes(root: &Path, sites: &mut Sites, sop: &Sop) -> Vec<(String, &'static 
             out.push((p, how));
         }
     };
+    // Inside a block of snippets (`--8<--` alone, a file name a line, `--8<--`).
+    let mut in_block = false;
     for line in text.lines() {
         let line = line.trim();
-        if let Some(rest) = line.strip_prefix("--8<--") {
+        let snippet = if line == "--8<--" {
+            in_block = !in_block;
+            None
+        } else if in_block {
+            (!line.is_empty() && !line.starts_with(';')).then_some(line)
+        } else {
+            line.strip_prefix("--8<--")
+        };
+        if let Some(rest) = snippet {
             let name = rest.trim().trim_matches(['"', '\'']).trim();
             // `file.md:3:5` or `file.md:section`: lines or a section of the file.
             let name = name.split(':').next().unwrap_or(name);

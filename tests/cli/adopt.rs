@@ -1303,6 +1303,7 @@ fn parts_of_other_pages_are_left_out_and_named() {
         ("_Footer.md", "Questions? #ops\n"),
         ("site/docs/support/_contacts.md", "Call +1 555 0100.\n"),
         ("site/docs/snippets/oncall.md", "On call: +1 555 0101.\n"),
+        ("site/docs/snippets/lead.md", "Escalate to the lead.\n"),
         ("book/shared/warning.md", "Never restart both.\n"),
     ];
     for (path, text) in chrome {
@@ -1320,7 +1321,7 @@ fn parts_of_other_pages_are_left_out_and_named() {
     );
     r.write(
         "site/docs/failover.md",
-        "# Failover\n\n## Checklist\n\n--8<-- \"oncall.md\"\n",
+        "# Failover\n\n## Checklist\n\n--8<-- \"oncall.md\"\n\n--8<--\nlead.md\n--8<--\n",
     );
     r.write(
         "book/restart.md",
