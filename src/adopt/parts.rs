@@ -78,13 +78,16 @@ impl Sites {
         if let Some(found) = self.docusaurus.get(&dir) {
             return found.clone();
         }
-        let found = ancestors(&dir).find(|d| {
-            ["js", "ts", "mjs", "cjs", "mts"].iter().any(|ext| {
-                root.join(d)
-                    .join(format!("docusaurus.config.{ext}"))
-                    .is_file()
-            })
-        });
+        let has_config = |d: &Path| {
+            ["js", "ts", "mjs", "cjs", "mts"]
+                .iter()
+                .any(|ext| d.join(format!("docusaurus.config.{ext}")).is_file())
+        };
+        // A folder above the file, or the repository's `website/` (the site beside a top-level
+        // `docs/`), as `sop adopt` finds a Docusaurus site for its settings.
+        let found = ancestors(&dir)
+            .find(|d| has_config(&root.join(d)))
+            .or_else(|| has_config(&root.join("website")).then(String::new));
         self.docusaurus.insert(dir, found.clone());
         found
     }

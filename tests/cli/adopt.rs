@@ -1367,6 +1367,24 @@ fn parts_of_other_pages_are_left_out_and_named() {
     assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
 }
 
+/// A Docusaurus site in the repository's `website/` folder, beside the top-level `docs/`: a
+/// partial there is left out as well.
+#[test]
+fn a_partial_beside_a_website_folder_is_left_out() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write("website/docusaurus.config.js", "module.exports = {};\n");
+    r.write("docs/support/_contacts.md", "Call +1 555 0100.\n");
+    r.write("docs/support/escalation.md", "## Who\n\nThe lead.\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    assert!(
+        out.contains("left out: docs/support/_contacts.md: a Docusaurus partial"),
+        "{out}"
+    );
+    assert_eq!(r.read("docs/support/_contacts.md"), "Call +1 555 0100.\n");
+}
+
 /// Docusaurus pages link each other without `.md` (`payments/refunds`, `../support/escalation`)
 /// and by route (`/docs/support/escalation`, under its `routeBasePath`): adopt writes the link
 /// style that reads them, so lint finds them as the site does.
