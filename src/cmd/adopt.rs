@@ -614,24 +614,26 @@ const DOCUSAURUS_ID_KEY: &str = "sop_id";
 /// when every document is adopted already, or when `sop.toml` already gives keys other names (the
 /// to-do for each page id then says how to keep it).
 fn docusaurus_settings(repo: &Repo, sops: &[&Sop]) -> Option<Settings> {
-    // SOPs that already carry sop's id as `id:` (adopted before, released, approved) keep it:
-    // moving it to `sop_id` would rewrite every one of them.
-    let id_is_sops = |sop: &&Sop| {
-        sop.front_matter
-            .as_ref()
-            .and_then(|fm| fm.get("id"))
-            .is_some_and(|f| match &f.value {
-                crate::repo::front_matter::Value::Text(t) => {
-                    crate::repo::sop::id_number(t.trim(), &repo.settings.ids).is_some()
-                }
-                _ => false,
-            })
+    // What each page's `id:` is: sop's id (`SOP-0001`), or a page id of another form.
+    let page_id = |sop: &Sop| -> Option<bool> {
+        match &sop.front_matter.as_ref()?.get("id")?.value {
+            crate::repo::front_matter::Value::Text(t) if !t.trim().is_empty() => {
+                Some(crate::repo::sop::id_number(t.trim(), &repo.settings.ids).is_none())
+            }
+            _ => None,
+        }
     };
+    let page_ids = sops.iter().any(|sop| page_id(sop) == Some(true));
+    // SOPs adopted before with sop's id as `id:` (released, approved) keep it while no page
+    // uses `id:` for anything else: moving it to `sop_id` would rewrite every one of them.
+    let adopted_with_id = sops
+        .iter()
+        .any(|sop| page_id(sop) == Some(false) && adopt::is_adopted(&repo.settings, sop));
     if repo.settings.keys.aliases().next().is_some()
         || sops
             .iter()
             .all(|sop| adopt::is_adopted(&repo.settings, sop))
-        || sops.iter().any(id_is_sops)
+        || (adopted_with_id && !page_ids)
         || !is_docusaurus_site(repo)
     {
         return None;
