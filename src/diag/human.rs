@@ -53,9 +53,12 @@ pub fn write(report: &Report<'_>, options: HumanOptions, out: &mut dyn Write) ->
         Renderer::plain()
     };
     let mut out = BufWriter::with_capacity(64 * 1024, out);
-    // `-q` with no error: one line, which says the warnings are there.
+    // `-q` with no error: one line, which says the warnings are there; nothing at all when
+    // there is nothing to report.
     if options.errors_only && report.summary().errors == 0 {
-        write_summary(report, options, &mut out)?;
+        if report.summary().warnings > 0 {
+            write_summary(report, options, &mut out)?;
+        }
         return out.flush();
     }
     let mut explained: HashSet<&'static str> = HashSet::new();

@@ -1073,6 +1073,16 @@ fn verbose_shows_every_finding_and_quiet_only_errors() {
         none,
         "no errors in 2 SOPs (1 warning not shown: run `sop lint` without -q to see it)\n"
     );
+    // With nothing to report, `-q` prints nothing.
+    let clean = SopRepo::new();
+    clean
+        .write(
+            "sops/pay/SOP-0001-refunds.md",
+            &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+        )
+        .commit("Add");
+    let (nothing, code) = lint_human(&clean, &["-q"]);
+    assert_eq!((nothing.as_str(), code), ("", 0));
 }
 
 #[test]
