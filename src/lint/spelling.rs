@@ -64,7 +64,10 @@ impl<'a> Names<'a> {
             else {
                 continue;
             };
-            let others = places.len();
+            // The SOPs that write it so (one SOP may list a tag twice).
+            let mut sops: Vec<&str> = places.iter().map(|(path, _)| *path).collect();
+            sops.dedup();
+            let others = sops.len();
             for (&spelt, at) in spellings.iter().filter(|(s, _)| **s != usual) {
                 for &(path, span) in at.iter().filter(|(p, _)| only.is_none_or(|o| o == *p)) {
                     out.push(
@@ -74,16 +77,42 @@ impl<'a> Names<'a> {
                             Some(span),
                             format!(
                                 "the {what} `{spelt}` is written `{usual}` in {}: the site shows them as two {what}s",
-                                crate::words::count(others, "other SOP")
+                                crate::words::count(others, "SOP")
                             ),
                         )
                         .label(format!("`{usual}` elsewhere"))
                         .help(format!(
-                            "write `{usual}`, as the other SOPs do, so they are one {what} on the site (`{key}:` in the front matter)"
+                            "write `{usual}`, as most SOPs do, so they are one {what} on the site (`{key}:` in the front matter)"
                         )),
                     );
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_sop_counts_once() {
+        let sop = |path: &str, tags: &str| {
+            let text = format!("---\nid: SOP-0001\ndepartment: Payments\ntags: [{tags}]\n---\n");
+            Sop::parse(path.into(), text, "SOP")
+        };
+        let sops = [
+            sop("sops/a/SOP-0001-a.md", "refunds, refunds, Refunds"),
+            sop("sops/a/SOP-0002-b.md", "refunds"),
+        ];
+        let names = crate::repo::Settings::load(None).unwrap().keys;
+        let found: Vec<String> = check(&sops, None, &names)
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            found,
+            ["the tag `Refunds` is written `refunds` in 2 SOPs: the site shows them as two tags"]
+        );
     }
 }
