@@ -832,24 +832,19 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
     if cx.settings.config.sops.file_names == FileNames::Any {
         return;
     }
+    if sop.file_name.id.as_deref() == Some(id) {
+        return;
+    }
     let name = sop.path.rsplit('/').next().unwrap_or(&sop.path);
-    if sop.file_name.id.as_deref() != Some(id)
-        && let Some(free) = cx.free_file_name_id(sop)
-    {
-        out.push(
-            finding(
-                &ID_FILE_NAME_MISMATCH,
-                sop,
-                span,
-                format!("the id `{id}` does not match the file name `{name}`"),
-            )
-            .label("another SOP has this id")
-            .help(format!(
-                "change the front matter to `{}: {free}`, as the file name says (keep the file name): another SOP already has `{id}`, and no SOP uses `{free}`",
-                cx.settings.keys.written("id")
-            )),
-        );
-    } else if sop.file_name.id.as_deref() != Some(id) {
+    let id_key = cx.settings.keys.written("id");
+    let (label, help) = if let Some(free) = cx.free_file_name_id(sop) {
+        (
+            "another SOP has this id",
+            format!(
+                "change the front matter to `{id_key}: {free}`, as the file name says (keep the file name): another SOP already has `{id}`, and no SOP uses `{free}`"
+            ),
+        )
+    } else {
         let lang = sop
             .file_name
             .language
@@ -872,37 +867,33 @@ fn id_form(cx: &Cx<'_>, sop: &Sop, id: &str, span: Span, out: &mut Vec<Finding>)
                 v.iter()
                     .any(|o| o.path != sop.path && o.file_name.id.as_deref() == Some(id))
             });
-        if taken && let Some(free) = cx.next_free_id() {
-            out.push(
-                finding(
-                    &ID_FILE_NAME_MISMATCH,
-                    sop,
-                    span,
-                    format!("the id `{id}` does not match the file name `{name}`"),
-                )
-                .label("another SOP has this id")
-                .help(format!(
-                    "another SOP already has `{id}`: give this one a new id, `{}: {free}` (no SOP uses it), and {}",
-                    cx.settings.keys.written("id"),
+        match taken.then(|| cx.next_free_id()).flatten() {
+            Some(free) => (
+                "another SOP has this id",
+                format!(
+                    "another SOP already has `{id}`: give this one a new id, `{id_key}: {free}` (no SOP uses it), and {}",
                     rename_advice(cx, &sop.path, &format!("{free}{slug}{lang}.{ext}"))
-                )),
-            );
-            return;
+                ),
+            ),
+            None => (
+                "the file name should start with this id",
+                format!(
+                    "{}, or correct the id; to keep file names as they are, set `file_names = \"any\"` under `[sops]` in `sop.toml`",
+                    rename_advice(cx, &sop.path, &format!("{id}{slug}{lang}.{ext}"))
+                ),
+            ),
         }
-        out.push(
-            finding(
-                &ID_FILE_NAME_MISMATCH,
-                sop,
-                span,
-                format!("the id `{id}` does not match the file name `{name}`"),
-            )
-            .label("the file name should start with this id")
-            .help(format!(
-                "{}, or correct the id; to keep file names as they are, set `file_names = \"any\"` under `[sops]` in `sop.toml`",
-                rename_advice(cx, &sop.path, &format!("{id}{slug}{lang}.{ext}"))
-            )),
-        );
-    }
+    };
+    out.push(
+        finding(
+            &ID_FILE_NAME_MISMATCH,
+            sop,
+            span,
+            format!("the id `{id}` does not match the file name `{name}`"),
+        )
+        .label(label)
+        .help(help),
+    );
 }
 
 /// The words of a file name after its id, for the name it should have: a name that starts with
@@ -1221,6 +1212,15 @@ fn valid_email(value: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A repository with the default settings, for checks that read no file.
+    fn repo() -> crate::repo::Repo {
+        crate::repo::Repo {
+            root: std::env::temp_dir().join("sop-no-such-folder"),
+            settings: crate::repo::Settings::load(None).unwrap(),
+            tracked: None,
+        }
+    }
+
     #[test]
     fn emails_are_checked_only_for_form() {
         assert!(valid_email("sofia.marquez@example.com"));
@@ -1264,12 +1264,8 @@ mod tests {
 
     #[test]
     fn a_schedule_set_twice_is_said_only_of_right_values() {
-        use crate::repo::{Corpus, Repo, Settings};
-        let repo = Repo {
-            root: std::env::temp_dir().join("sop-no-such-folder"),
-            settings: Settings::load(None).unwrap(),
-            tracked: None,
-        };
+        use crate::repo::Corpus;
+        let repo = repo();
         let rules = |every: &str, next: &str| {
             let text = format!(
                 "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\nreview_every: {every}\nnext_review: {next}\n---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n"
@@ -1294,12 +1290,8 @@ mod tests {
 
     #[test]
     fn a_missing_space_or_an_open_list_is_named() {
-        use crate::repo::{Corpus, Repo, Settings};
-        let repo = Repo {
-            root: std::env::temp_dir().join("sop-no-such-folder"),
-            settings: Settings::load(None).unwrap(),
-            tracked: None,
-        };
+        use crate::repo::Corpus;
+        let repo = repo();
         let syntax = |front: &str| {
             let text = format!(
                 "---\nid: SOP-0001\ntitle: T\n{front}\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n\n## Purpose\n\nWhy.\n"
@@ -1351,12 +1343,8 @@ mod tests {
 
     #[test]
     fn a_copy_whose_file_name_has_no_id_is_told_a_free_id() {
-        use crate::repo::{Corpus, Repo, Settings};
-        let repo = Repo {
-            root: std::env::temp_dir().join("sop-no-such-folder"),
-            settings: Settings::load(None).unwrap(),
-            tracked: None,
-        };
+        use crate::repo::Corpus;
+        let repo = repo();
         let text = "---\nid: SOP-0001\ntitle: T\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n\n## Purpose\n\nWhy.\n\n## Checklist\n\n- [ ] x\n";
         let corpus = Corpus {
             sops: vec![
