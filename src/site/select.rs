@@ -1921,6 +1921,7 @@ mod tests {
             tag: format!("SOP-0001/v{version}"),
             date: "2026-01-02".into(),
             tagger: "A".into(),
+            tagger_email: String::new(),
             summary: "s".into(),
             commit: commit.into(),
             approvals: Vec::new(),
