@@ -35,7 +35,20 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
     let id = sop.id().unwrap_or(&args.id).to_string();
     check_front_matter_readable(sop, "reviewed")?;
     check_can_commit(git, sop)?;
-    if !matches!(sop.status(), Some(Status::Approved | Status::Retired)) {
+    // A periodic review confirms text in force; a retired SOP is in force no more.
+    if sop.status() == Some(Status::Retired) {
+        return Err(Stop::refused(
+            format!(
+                "{id} is retired: a periodic review confirms text that is in force, and a retired SOP is not (`sop due` leaves it out), so there is nothing to review"
+            ),
+            Some(format!(
+                "to put it back in force, set `status: approved` in its front matter and release it with {}",
+                approve_command(&id, "--minor", "Back in force")
+            )),
+        )
+        .into());
+    }
+    if sop.status() != Some(Status::Approved) {
         let status = sop
             .meta
             .status

@@ -86,6 +86,7 @@ impl Graph {
                     tree: Oid::ZERO_SHA1,
                     parents: Vec::new(),
                     author: String::new(),
+                    author_email: String::new(),
                     author_time: git2::Time::new(0, 0),
                     commit_time: 0,
                     message: String::new(),

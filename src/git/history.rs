@@ -102,6 +102,9 @@ pub struct Release {
     pub date: String,
     /// Who tagged.
     pub tagger: String,
+    /// Their email, with which a `.mailmap` names them (not in the JSON).
+    #[serde(skip)]
+    pub tagger_email: String,
     /// The tag message's first line.
     pub summary: String,
     /// The commit tagged.
@@ -429,7 +432,8 @@ impl Repo {
             touches.add(changes);
         }
 
-        // Entries become revisions.
+        // Entries become revisions, their authors and taggers named as `git log` names them.
+        let names = Names::of(&self.repo);
         let mut reviews: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, node) in graph.nodes.iter().enumerate() {
             // Only the trailer block: a `Sop-Review:` line in the text above it is text.
@@ -448,7 +452,7 @@ impl Repo {
             Some(Revision {
                 commit: node.oid.to_string(),
                 date: format_date(node.data.author_time),
-                author: node.data.author.clone(),
+                author: names.name(&node.data.author, &node.data.author_email),
                 summary: node.data.summary().to_string(),
                 path: self.sop_path(path).to_string(),
                 kind,
@@ -523,6 +527,7 @@ impl Repo {
                 .and_then(|id| releases.remove(id))
                 .unwrap_or_default();
             for r in &mut rel_releases {
+                r.tagger = names.name(&r.tagger, &r.tagger_email);
                 r.blob = released_blob(&graph, &by_oid, &commits, &r.commit);
                 r.place = Oid::from_str(&r.commit)
                     .ok()
@@ -1281,6 +1286,57 @@ pub(crate) fn front_matter_text(
     match &names.field(&fm, key)?.value {
         Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
         _ => None,
+    }
+}
+
+/// The names the repository's `.mailmap` (or the files `mailmap.file` and `mailmap.blob`
+/// name) gives to the people of its commits and tags, as `git log` shows them (`%aN`), unless
+/// `log.mailmap` is off. Each identity is looked up once.
+struct Names {
+    map: Option<git2::Mailmap>,
+    known: std::cell::RefCell<HashMap<(String, String), String>>,
+}
+
+impl Names {
+    /// The mailmap of `repo`; none when there is none (no `.mailmap`, no `mailmap.file` or
+    /// `mailmap.blob`), when `log.mailmap` is off, or when it cannot be read (the names are
+    /// then shown as written).
+    fn of(repo: &Repository) -> Names {
+        let config = repo.config().ok();
+        let set = |key: &str| config.as_ref().is_some_and(|c| c.get_entry(key).is_ok());
+        let on = config
+            .as_ref()
+            .and_then(|c| c.get_bool("log.mailmap").ok())
+            .unwrap_or(true);
+        let some = repo.is_bare()
+            || repo.workdir().is_some_and(|w| w.join(".mailmap").exists())
+            || set("mailmap.file")
+            || set("mailmap.blob");
+        Names {
+            map: (on && some).then(|| repo.mailmap().ok()).flatten(),
+            known: std::cell::RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The name of `name <email>`: the mailmap's, else `name` as written.
+    fn name(&self, name: &str, email: &str) -> String {
+        let Some(map) = &self.map else {
+            return name.to_string();
+        };
+        let key = (name.to_string(), email.to_string());
+        if let Some(known) = self.known.borrow().get(&key) {
+            return known.clone();
+        }
+        let mapped = git2::Signature::new(name, email, &git2::Time::new(0, 0))
+            .ok()
+            .and_then(|sig| {
+                let resolved = map.resolve_signature(&sig).ok()?;
+                let mapped = resolved.name_bytes();
+                (mapped != sig.name_bytes()).then(|| String::from_utf8_lossy(mapped).into_owned())
+            })
+            .unwrap_or_else(|| name.to_string());
+        self.known.borrow_mut().insert(key, mapped.clone());
+        mapped
     }
 }
 

@@ -107,6 +107,8 @@ pub(crate) struct CommitData {
     pub(crate) parents: Vec<Oid>,
     /// The author's name.
     pub(crate) author: String,
+    /// The author's email, with which a `.mailmap` names the author.
+    pub(crate) author_email: String,
     /// When it was written (the author's time).
     pub(crate) author_time: git2::Time,
     /// When it was committed, in seconds: the order `git log` shows commits in.
@@ -137,17 +139,18 @@ pub(crate) fn parse_commit(data: &[u8]) -> Option<CommitData> {
         match key {
             "tree" if tree.is_none() => tree = Some(Oid::from_str(value).ok()?),
             "parent" => parents.push(Oid::from_str(value).ok()?),
-            "author" if author.is_none() => author = parse_signature(value),
+            "author" if author.is_none() => author = parse_identity(value),
             "committer" if committer.is_none() => committer = parse_signature(value),
             _ => {}
         }
     }
-    let (author, author_time) = author?;
+    let (author, author_email, author_time) = author?;
     let commit_time = committer.map_or(author_time.seconds(), |(_, t)| t.seconds());
     Some(CommitData {
         tree: tree?,
         parents,
         author,
+        author_email,
         author_time,
         commit_time,
         message: message.to_string(),
@@ -235,6 +238,7 @@ pub(crate) fn commit_from_git(c: &git2::Commit<'_>) -> CommitData {
         tree: c.tree_id(),
         parents: c.parent_ids().collect(),
         author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
         author_time: author.when(),
         commit_time: c.committer().when().seconds(),
         message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
@@ -243,15 +247,25 @@ pub(crate) fn commit_from_git(c: &git2::Commit<'_>) -> CommitData {
 
 /// `Name <email> 1767225600 +0100` → the name and the time.
 pub(crate) fn parse_signature(who: &str) -> Option<(String, git2::Time)> {
+    parse_identity(who).map(|(name, _, time)| (name, time))
+}
+
+/// `Name <email> 1767225600 +0100` → the name, the email and the time.
+pub(crate) fn parse_identity(who: &str) -> Option<(String, String, git2::Time)> {
     let (name, when) = who.rsplit_once("> ")?;
-    let name = name.split_once(" <").map_or(name, |(n, _)| n).to_string();
+    let (name, email) = name.split_once(" <").unwrap_or((name, ""));
+    let (name, email) = (name.to_string(), email.to_string());
     let (secs, zone) = when.trim().split_once(' ')?;
     let secs: i64 = secs.parse().ok()?;
     let sign = if zone.starts_with('-') { -1 } else { 1 };
     let digits = zone.trim_start_matches(['+', '-']);
     let hours: i32 = digits.get(..2)?.parse().ok()?;
     let minutes: i32 = digits.get(2..4)?.parse().ok()?;
-    Some((name, git2::Time::new(secs, sign * (hours * 60 + minutes))))
+    Some((
+        name,
+        email,
+        git2::Time::new(secs, sign * (hours * 60 + minutes)),
+    ))
 }
 
 /// The pull request a commit message names: `Merge pull request #123 from …` (GitHub's merge
@@ -289,6 +303,8 @@ pub(crate) struct TagData {
     pub(crate) commit: String,
     /// Who tagged (or, for a lightweight tag, who wrote the commit), and when.
     pub(crate) who: String,
+    /// Their email.
+    pub(crate) email: String,
     /// When.
     pub(crate) time: git2::Time,
     /// The message.
@@ -309,10 +325,11 @@ pub(crate) fn parse_tag(kind: u8, data: &[u8], id: Oid) -> Option<TagData> {
         1 => (field("author")?, id.to_string()),
         _ => return None,
     };
-    let (who, time) = parse_signature(who)?;
+    let (who, email, time) = parse_identity(who)?;
     Some(TagData {
         commit,
         who,
+        email,
         time,
         message: message.to_string(),
     })
@@ -400,6 +417,7 @@ Merge pull request #5 from x\n";
         let c = parse_commit(raw).unwrap();
         assert_eq!(c.parents.len(), 2);
         assert_eq!(c.author, "Ana Lima");
+        assert_eq!(c.author_email, "ana@example.com");
         assert_eq!(c.author_time.offset_minutes(), 60);
         assert_eq!(c.commit_time, 1_767_229_200);
         assert_eq!(c.summary(), "Merge pull request #5 from x");

@@ -343,7 +343,7 @@ fn tag_of_tag(
         let (kind, data) = reader.object(id)?;
         match kind {
             KIND_COMMIT => {
-                let Some((name, time)) = super::object::parse_signature(&who) else {
+                let Some((name, email, time)) = super::object::parse_identity(&who) else {
                     return Ok(None);
                 };
                 let message = message_of(outer);
@@ -352,6 +352,7 @@ fn tag_of_tag(
                     tag: String::new(),
                     date: format_date(time),
                     tagger: name,
+                    tagger_email: email,
                     summary: message
                         .lines()
                         .next()
@@ -401,6 +402,7 @@ fn release_from_raw(kind: u8, data: &[u8], id: Oid) -> Option<Release> {
         tag: String::new(),
         date: format_date(tag.time),
         tagger: tag.who,
+        tagger_email: tag.email,
         summary: tag
             .message
             .lines()

@@ -879,13 +879,15 @@ impl Session {
 
     /// Run `git` with `args` on the git folder `git_dir` (and the object folder `objects`, when
     /// not its own), `input` on its standard input, as `who`; its output, or what it said went
-    /// wrong.
+    /// wrong. `settings`, when given, are all of git's settings it runs with, in order (a
+    /// scratch git folder's: see [`Self::settings`]), instead of those of its files.
     fn git_cli(
         &self,
         (git_dir, objects): (&Path, Option<&Path>),
         args: &[&str],
         input: &str,
         who: &Identity,
+        settings: Option<&[(String, String)]>,
     ) -> Result<String, String> {
         let workdir = self
             .git
@@ -906,6 +908,21 @@ impl Session {
         git.env_remove("GIT_OBJECT_DIRECTORY");
         if let Some(objects) = objects {
             git.env("GIT_OBJECT_DIRECTORY", objects);
+        }
+        if let Some(settings) = settings {
+            // These settings, in place of the files' and the caller's (`git -c`), which they
+            // hold already; nothing of the caller's repository is the scratch folder's.
+            git.env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env_remove("GIT_CONFIG_PARAMETERS")
+                .env_remove("GIT_CONFIG")
+                .env_remove("GIT_NAMESPACE")
+                .env_remove("GIT_INDEX_FILE")
+                .env("GIT_CONFIG_COUNT", settings.len().to_string());
+            for (i, (key, value)) in settings.iter().enumerate() {
+                git.env(format!("GIT_CONFIG_KEY_{i}"), key)
+                    .env(format!("GIT_CONFIG_VALUE_{i}"), value);
+            }
         }
         let mut child = git
             .args(args)
@@ -980,6 +997,7 @@ impl Session {
                 ],
                 message,
                 who,
+                None,
             )
             .map_err(|detail| CommitError::Sign {
                 what: "commits",
@@ -998,9 +1016,11 @@ impl Session {
     ///
     /// git alone signs as its settings say (`gpg.format`, `gpg.program`, `user.signingkey`),
     /// but `git tag -s` always creates the tag too. So it runs in a scratch git folder inside
-    /// this one (`.git/sop-tag-*`): its settings include this repository's, its objects are
-    /// this repository's (`GIT_OBJECT_DIRECTORY`), its `HEAD` names the same branch, and the
-    /// tag it creates is its own and goes with it.
+    /// this one (`.git/sop-tag-*`): its settings are this repository's as git resolves them
+    /// for this repository's own folder (conditions such as `includeIf "gitdir:..."` included;
+    /// none of the caller's `GIT_NAMESPACE` or `GIT_INDEX_FILE`), its objects are this
+    /// repository's (`GIT_OBJECT_DIRECTORY`), its `HEAD` names the same branch, and the tag it
+    /// creates is its own and goes with it.
     fn signed_tag(
         &self,
         name: &str,
@@ -1046,16 +1066,56 @@ impl Session {
                 self.git_dir.display()
             )
         })?;
+        // git's settings for this repository, as they are here: a condition such as `includeIf
+        // "gitdir:..."` (where a signing key is often set) is not met by the scratch folder.
+        let mut settings = self.settings()?;
+        settings.push((
+            "core.hooksPath".to_string(),
+            dir.join("hooks").to_string_lossy().into_owned(),
+        ));
         self.git_cli(
             (dir, Some(&common.join("objects"))),
             &["tag", "-s", "-F", "-", name, &commit.to_string()],
             message,
             who,
+            Some(&settings),
         )?;
         let made = std::fs::read_to_string(dir.join("refs/tags").join(name))
             .map_err(|_| "git made no tag".to_string())?;
         Oid::from_str(made.trim())
             .map_err(|_| format!("git made a tag that cannot be read: `{}`", made.trim()))
+    }
+}
+
+impl Session {
+    /// git's settings for this repository, every file, condition and `git -c` of the caller
+    /// resolved as `git config --list` resolves them here: (key, value) in git's order, a key
+    /// without a value being true.
+    fn settings(&self) -> Result<Vec<(String, String)>, String> {
+        let workdir = self.git.repo.workdir().unwrap_or(&self.git_dir);
+        let out = Command::new("git")
+            .args(["config", "--list", "-z"])
+            .current_dir(workdir)
+            .env("GIT_DIR", &self.git_dir)
+            .env_remove("GIT_COMMON_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("the `git` program could not be run ({e})"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "git could not read its settings: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .split('\0')
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| match entry.split_once('\n') {
+                Some((key, value)) => (key.to_string(), value.to_string()),
+                None => (entry.to_string(), "true".to_string()),
+            })
+            .collect())
     }
 }
 

@@ -211,7 +211,15 @@ fn sections(
     let missing: Vec<usize> = (0..ty.sections.len())
         .filter(|r| found.get(*r) == Some(&None))
         .collect();
-    let spelled = misspellings(ty, &heading_of, &missing, &unmatched);
+    // A file in another language than the site's (a translation) names its sections in its
+    // own words: a heading close to a section's name is a word of that language (`Excepciones`
+    // for `Exceptions`), no misspelling, and an alias makes it count.
+    let other_language = in_other_language(cx, sop);
+    let spelled = if other_language {
+        HashMap::new()
+    } else {
+        misspellings(ty, &heading_of, &missing, &unmatched)
+    };
     // Where each required section is in the file (or will be once its heading is corrected),
     // with the heading as the writer reads it: missing sections are placed next to these.
     let mut anchors: Vec<Option<(&Heading, String)>> = found
@@ -279,13 +287,14 @@ fn sections(
         absent.push(r);
     }
     let order = words::list(&ty.sections, "and");
-    // Headings in another script that name no section (`## 目的`) where missing ones belong:
-    // the section in the writer's language, which an alias makes count.
+    // Headings in another script that name no section (`## 目的`) where missing ones belong,
+    // or any such heading in a file in another language (`## Alcance`): the section in the
+    // writer's language, which an alias makes count.
     let mut foreign: Vec<&Heading> = unmatched
         .iter()
         .filter(|si| !spelled.values().any(|s| s == *si))
         .filter_map(|&si| heading_of(si))
-        .filter(|h| h.text.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
+        .filter(|h| other_language || h.text.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
         .collect();
     for &r in &absent {
         let name = ty.sections.get(r).map_or("", String::as_str);
@@ -380,6 +389,21 @@ fn sections(
             .order(u32::try_from(r).unwrap_or(u32::MAX)),
         );
     }
+}
+
+/// Whether `sop` is written in another language than the site's (`language: es` on an English
+/// site): its headings are not in the language of the types' section names.
+fn in_other_language(cx: &Cx<'_>, sop: &Sop) -> bool {
+    let base = |tag: &str| {
+        let tag = tag.trim();
+        tag.split(['-', '_'])
+            .next()
+            .unwrap_or(tag)
+            .to_ascii_lowercase()
+    };
+    sop.language()
+        .filter(|l| !l.trim().is_empty())
+        .is_some_and(|l| base(l) != base(&cx.settings.config.site.language))
 }
 
 /// `section-missing` for a section whose heading (`## Escalation`) is written inside an HTML
@@ -606,6 +630,11 @@ mod tests {
         let text = format!(
             "---\nid: SOP-0001\ntitle: T\ntype: {sop_type}\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n---\n{body}"
         );
+        findings_of(config, text)
+    }
+
+    /// The findings of the SOP `text`, in the order lint found them, and its text.
+    fn findings_of(config: &str, text: String) -> (Vec<Finding>, SourceFile) {
         let repo = Repo {
             root: std::env::temp_dir(),
             settings: Settings::parse(config, std::path::Path::new("sop.toml")).unwrap(),
@@ -720,6 +749,53 @@ mod tests {
         let found = rules("## Purpose\n\nWhy.\n\n## Checklst\n\n- [ ] x\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "section-heading-misspelled");
+    }
+
+    #[test]
+    fn headings_in_another_language_than_the_sites_are_no_misspellings() {
+        let text = |language: &str| {
+            format!(
+                "---\nid: SOP-0001\ntitle: T\ntype: policy\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n{language}---\n\n## Propósito\n\nx\n\n## Alcance\n\nx\n\n## Política\n\nx\n\n## Roles y responsabilidades\n\nx\n\n## Excepciones\n\nx\n\n## Referencias\n\nx\n"
+            )
+        };
+        let helps = |config: &str, language: &str| -> Vec<(&'static str, String)> {
+            findings_of(config, text(language))
+                .0
+                .into_iter()
+                .map(|f| (f.rule.id, f.help.unwrap_or_default()))
+                .collect()
+        };
+        let es = helps("", "language: es\n");
+        assert!(
+            es.iter().all(|(rule, _)| *rule == "section-missing"),
+            "{es:#?}"
+        );
+        // Each section is offered the heading in its place, as an alias.
+        for (name, heading) in [
+            ("Purpose", "Propósito"),
+            ("Scope", "Alcance"),
+            ("Policy", "Política"),
+            ("Roles and Responsibilities", "Roles y responsabilidades"),
+            ("Exceptions", "Excepciones"),
+            ("References", "Referencias"),
+        ] {
+            let line = format!("`\"{name}\" = [\"{heading}\"]`");
+            assert!(es.iter().any(|(_, h)| h.contains(&line)), "{line}: {es:#?}");
+        }
+        // In the site's own language, a close heading is a misspelling.
+        let site_es = helps("[site]\nlanguage = \"es\"\n", "language: es\n");
+        assert!(
+            site_es
+                .iter()
+                .any(|(rule, _)| *rule == "section-heading-misspelled"),
+            "{site_es:#?}"
+        );
+        let en = helps("", "");
+        assert!(
+            en.iter()
+                .any(|(rule, _)| *rule == "section-heading-misspelled"),
+            "{en:#?}"
+        );
     }
 
     #[test]

@@ -778,6 +778,9 @@ fn pick<'a>(
     let mut unreadable = 0;
     // Tags that are no release of it (made or moved by hand).
     let mut not_counted = BTreeSet::new();
+    // The warnings on rewritten release commits, where they go among `notes`: given once it is
+    // known whether a later release replaced them ([`warn_rewritten`]).
+    let mut rewritten = Vec::new();
     if let Some(reader) = reader.as_deref_mut() {
         for release in releases {
             if !how.archived && !archived.is_empty() {
@@ -808,7 +811,12 @@ fn pick<'a>(
                     &mut Via(&mut *reader),
                 )
             {
-                notes.push(why.note(&release.tag, id, &release.version));
+                let note = why.note(&release.tag, id, &release.version);
+                if matches!(why, NotCounted::Rewritten(_)) {
+                    rewritten.push((notes.len(), release, note));
+                } else {
+                    notes.push(note);
+                }
                 not_counted.insert(release.tag.clone());
                 continue;
             }
@@ -843,6 +851,14 @@ fn pick<'a>(
                 translations: Vec::new(),
             }
         };
+    if how.drafts || how.git.is_none() {
+        warn_rewritten(
+            notes,
+            std::mem::take(&mut rewritten),
+            releases,
+            &release_status,
+        );
+    }
     if how.drafts {
         return Ok(entry(
             working_ref.clone(),
@@ -912,6 +928,7 @@ fn pick<'a>(
             landed
         });
     }
+    warn_rewritten(notes, rewritten, releases, &release_status);
     let pending_of = |s: &Sop, committed: bool| Pending {
         version: s.meta.version.as_ref().map(|v| v.value.clone()),
         status: s.status(),
@@ -1087,6 +1104,39 @@ fn renumbered(e: &Entry<'_>, histories: &Histories, settings: &Settings) -> Opti
     ))
 }
 
+/// Puts the warnings on release commits rewritten after their approval (`rewritten`: where
+/// each goes among `notes`, the release, the warning) among `notes`, but for those a later
+/// version that counts here replaced (a tag in `counted`): the SOP was released again, as the
+/// warning asks, and `sop history` still says the old tag does not count.
+fn warn_rewritten(
+    notes: &mut Vec<String>,
+    rewritten: Vec<(usize, &Release, String)>,
+    releases: &[Release],
+    counted: &BTreeMap<String, Option<Status>>,
+) {
+    for (at, release, note) in rewritten.into_iter().rev() {
+        if later_release(release, releases, |r| counted.contains_key(&r.tag)).is_none() {
+            notes.insert(at.min(notes.len()), note);
+        }
+    }
+}
+
+/// The newest release among `releases` of a later version than `release`'s that `counts`.
+pub fn later_release<'r>(
+    release: &Release,
+    releases: &'r [Release],
+    counts: impl Fn(&Release) -> bool,
+) -> Option<&'r Release> {
+    let version = |r: &Release| semver::Version::parse(r.version.trim()).ok();
+    let of = version(release)?;
+    releases
+        .iter()
+        .filter_map(|r| Some((version(r)?, r)))
+        .filter(|(v, r)| *v > of && counts(r))
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, r)| r)
+}
+
 /// Whether `sop` names no approver and no effective date: nothing says it was ever in force.
 fn never_in_force(sop: &Sop) -> bool {
     let approvers = sop
@@ -1147,6 +1197,17 @@ impl NotCounted {
             NotCounted::CopiedApproval(of) => format!(
                 "it records the approval of release {of} (the same approvers, dates and meaning), but no release commit of version {version} records that approval"
             ),
+        }
+    }
+
+    /// Why, for the tag of `version` that a later release (of version `later`) replaced: a
+    /// rewritten release commit, released again since as its warning asks, is told quietly.
+    pub fn replaced(&self, version: &str, later: &str) -> String {
+        match self {
+            NotCounted::Rewritten(subject) => format!(
+                "the tag is not on its release commit \"{subject}\" here, which was rewritten after the approval; version {later}, released since, replaces it"
+            ),
+            other => other.reason(version),
         }
     }
 
@@ -1508,7 +1569,7 @@ fn mark(h: &mut SopHistory, reader: &mut history::TextReader, settings: &Setting
         Check::Every => None,
         Check::Suspect(current) => Some(looks_hand_made(h, current.get(id))),
     };
-    let why: Vec<Option<String>> = (0..h.releases.len())
+    let why: Vec<Option<NotCounted>> = (0..h.releases.len())
         .map(|i| {
             let release = h.releases.get(i)?;
             let skipped = suspect
@@ -1519,11 +1580,31 @@ fn mark(h: &mut SopHistory, reader: &mut history::TextReader, settings: &Setting
             }
             let text = release_text(h, release, reader)?;
             let tagged = Tagged::read(&text, settings);
-            let why = why_not_counted(id, release, h, (&tagged, &text), settings, reader)?;
-            Some(why.reason(&release.version))
+            why_not_counted(id, release, h, (&tagged, &text), settings, reader)
         })
         .collect();
-    for (release, why) in h.releases.iter_mut().zip(why) {
+    let counts = |r: &Release| {
+        h.releases
+            .iter()
+            .position(|o| o.tag == r.tag)
+            .is_some_and(|i| why.get(i).is_some_and(Option::is_none))
+    };
+    let reasons: Vec<Option<String>> = h
+        .releases
+        .iter()
+        .zip(&why)
+        .map(|(release, why)| {
+            let why = why.as_ref()?;
+            let later = matches!(why, NotCounted::Rewritten(_))
+                .then(|| later_release(release, &h.releases, counts))
+                .flatten();
+            Some(match later {
+                Some(later) => why.replaced(&release.version, &later.version),
+                None => why.reason(&release.version),
+            })
+        })
+        .collect();
+    for (release, why) in h.releases.iter_mut().zip(reasons) {
         release.not_counted = why;
     }
 }
@@ -1840,6 +1921,7 @@ mod tests {
             tag: format!("SOP-0001/v{version}"),
             date: "2026-01-02".into(),
             tagger: "A".into(),
+            tagger_email: String::new(),
             summary: "s".into(),
             commit: commit.into(),
             approvals: Vec::new(),

@@ -15,9 +15,19 @@
   var RUN = /[\p{Alphabetic}\p{N}]+/gu;
   var LETTERS = /^\p{Alphabetic}+$/u;
   var NUMBER = /^[\p{N}\-_.,\/@:'\u2019]+$/u;
+  var HYPHENATED = /^[\p{Alphabetic}\p{N}]+(?:-[\p{Alphabetic}\p{N}]+)+$/u;
   var MAX_COMPOUND = 40;
 
   function length(s) { return Array.from(s).length; }
+
+  // A compound (lowercase) written together, as the index also keeps it: the digits of a
+  // number (`5,000` → `5000`), hyphenated words without their hyphens (`e-mail` → `email`);
+  // else null.
+  function joinedOf(text) {
+    if (NUMBER.test(text)) { return text.replace(/[^\p{N}]/gu, ''); }
+    if (HYPHENATED.test(text)) { return text.replace(/-/g, ''); }
+    return null;
+  }
 
   // The compounds of `text`, each with its position and its runs (as [start, end] pairs).
   function compounds(text) {
@@ -171,7 +181,8 @@
       if (parts.length === 1) {
         words.push({ term: c.text, stemmable: LETTERS.test(c.text), end: c.end });
       } else if (length(c.text) <= MAX_COMPOUND) {
-        words.push({ term: c.text, stemmable: false, end: c.end });
+        var joined = HYPHENATED.test(c.text) ? joinedOf(c.text) : null;
+        words.push({ term: c.text, stemmable: false, joined: joined, end: c.end });
       } else {
         parts.forEach(function (p) { words.push({ term: p, stemmable: LETTERS.test(p), end: c.end }); });
       }
@@ -184,12 +195,18 @@
   // How each word matches a term: whole (4), by stem (3), by prefix (2).
   function keysOf(word, manifest) {
     var keys = [[word.term, 4]];
-    if (word.stemmable) {
+    function stems(term) {
       manifest.stems.forEach(function (lang) {
-        var s = STEMMERS[lang](word.term);
+        var s = STEMMERS[lang](term);
         keys.push(['~' + s, 3]);
-        if (s !== word.term) { keys.push([s, 3]); }
+        if (s !== term) { keys.push([s, 3]); }
       });
+    }
+    if (word.stemmable) { stems(word.term); }
+    // `e-mail` also finds `email`, written together.
+    if (word.joined) {
+      keys.push([word.joined, 4]);
+      if (LETTERS.test(word.joined)) { stems(word.joined); }
     }
     return keys;
   }
@@ -245,11 +262,14 @@
   function matcher(words, lang) {
     var stem = STEMMERS[lang];
     var stems = {};
-    words.forEach(function (w) { if (stem && w.stemmable) { stems[stem(w.term)] = true; } });
+    words.forEach(function (w) {
+      if (stem && w.stemmable) { stems[stem(w.term)] = true; }
+      if (stem && w.joined && LETTERS.test(w.joined)) { stems[stem(w.joined)] = true; }
+    });
     return function (word) {
       for (var i = 0; i < words.length; i += 1) {
         var w = words[i];
-        if (word === w.term) { return true; }
+        if (word === w.term || word === w.joined) { return true; }
         if (w.prefix && word.slice(0, w.term.length) === w.term) { return true; }
       }
       return Boolean(stem && LETTERS.test(word) && stems[stem(word)]);
@@ -260,7 +280,7 @@
   function marks(text, isMatch) {
     var out = [];
     compounds(text).forEach(function (c) {
-      var joined = NUMBER.test(c.text) ? c.text.replace(/[^\p{N}]/gu, '') : null;
+      var joined = joinedOf(c.text);
       if (c.runs.length > 1 && (isMatch(c.text) || (joined && isMatch(joined)))) { out.push([c.start, c.end]); return; }
       c.runs.forEach(function (r) { if (isMatch(text.slice(r[0], r[1]).toLowerCase())) { out.push(r); } });
     });

@@ -1545,3 +1545,69 @@ fn a_release_made_in_a_pull_request_lists_its_changes_under_it_once_merged() {
     let priya = all.find("Priya Raman").expect("the change is listed");
     assert!(v11 < release && release < priya, "{all}");
 }
+
+/// A `.mailmap` names one person who committed and tagged under several identities, as `git
+/// log` shows them; `log.mailmap = false` turns it off, as for `git log`.
+#[test]
+fn history_names_people_as_the_mailmap_does() {
+    let repo = SopRepo::new();
+    let path = "sops/payments/SOP-0001-refunds.md";
+    repo.write(path, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Add");
+    let edited = repo.read(path) + "\nCheck twice.\n";
+    repo.write(path, &edited);
+    repo.git(&["add", "-A"]);
+    repo.git(&[
+        "-c",
+        "user.name=rfischer",
+        "-c",
+        "user.email=rf@laptop.local",
+        "commit",
+        "-q",
+        "-m",
+        "Check twice",
+    ]);
+    repo.git(&[
+        "-c",
+        "user.name=rfischer",
+        "-c",
+        "user.email=rf@laptop.local",
+        "tag",
+        "-a",
+        "SOP-0001/v1.0.0",
+        "-m",
+        "First",
+    ]);
+    repo.write(
+        ".mailmap",
+        "Rita Fischer <rita@example.com> <rf@laptop.local>\n",
+    )
+    .commit("mailmap");
+    let authors = |h: &Value| -> Vec<String> {
+        h["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["author"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    assert_eq!(authors(&h), ["Rita Fischer", "Test Writer"], "{h:#}");
+    assert_eq!(h["releases"][0]["tagger"], "Rita Fischer", "{h:#}");
+    let all = json(&repo, &["history", "--all", "--format", "json"]);
+    assert_eq!(all[0]["commits"], h["commits"]);
+    let table = repo
+        .sop()
+        .args(["history", "SOP-0001"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    assert!(table.contains("Rita Fischer"), "{table}");
+    assert!(!table.contains("rfischer"), "{table}");
+    repo.git(&["config", "log.mailmap", "false"]);
+    let h = json(&repo, &["history", "SOP-0001", "--format", "json"]);
+    assert_eq!(authors(&h), ["rfischer", "Test Writer"], "{h:#}");
+}

@@ -461,6 +461,63 @@ fn tags_signed_with_an_ssh_key_carry_the_approval_and_verify() {
     );
 }
 
+/// A signing key set for this repository only, by an `includeIf "gitdir:..."` of the global
+/// settings (as many set a work key), signs the tag too, with the caller's `GIT_NAMESPACE` and
+/// `GIT_INDEX_FILE` left out of the scratch folder it is signed in.
+#[test]
+fn a_signing_key_set_by_an_include_for_this_repository_signs_the_tag() {
+    let repo = repo_with_sops();
+    let key = repo.path(".key");
+    let Ok(made) = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "writer", "-f"])
+        .arg(&key)
+        .output()
+    else {
+        // No ssh-keygen here: nothing to sign with.
+        return;
+    };
+    assert!(made.status.success(), "{made:?}");
+    std::fs::write(
+        repo.path(".gitignore"),
+        ".key*\nallowed\n.gitconfig\nsigning.inc\n",
+    )
+    .unwrap();
+    repo.commit("Ignore the key");
+    let public = std::fs::read_to_string(format!("{}.pub", key.display())).unwrap();
+    std::fs::write(repo.path("allowed"), format!("writer@example.com {public}")).unwrap();
+    // The tests' HOME is the repository: its `.gitconfig` is the global settings.
+    repo.git(&["config", "--unset", "tag.gpgsign"]);
+    std::fs::write(
+        repo.path("signing.inc"),
+        format!(
+            "[gpg]\n\tformat = ssh\n[gpg \"ssh\"]\n\tallowedSignersFile = {}\n[user]\n\tsigningkey = {}.pub\n[tag]\n\tgpgSign = true\n",
+            repo.path("allowed").display(),
+            key.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        repo.path(".gitconfig"),
+        format!(
+            "[includeIf \"gitdir:{}\"]\n\tpath = {}\n",
+            repo.path(".git").display(),
+            repo.path("signing.inc").display()
+        ),
+    )
+    .unwrap();
+    repo.sop()
+        .env("GIT_NAMESPACE", "team")
+        .env("GIT_INDEX_FILE", repo.path(".git/index"))
+        .args(RELEASE)
+        .assert()
+        .success();
+    repo.git(&["verify-tag", "SOP-0001/v1.0.1"]);
+    let tag = repo.git(&["cat-file", "-p", "SOP-0001/v1.0.1"]);
+    assert!(tag.contains("BEGIN SSH SIGNATURE"), "{tag}");
+    assert_eq!(tracked_status(&repo), "");
+    assert!(no_scratch_left(&repo));
+}
+
 /// `(name, e-mail)` of the author, committer and tagger of the release `SOP-0001/v1.0.1`, and
 /// the commit's dates.
 fn release_people(repo: &SopRepo) -> Vec<String> {

@@ -159,3 +159,24 @@ fn review_refuses_committed_text_changed_after_its_approved_release() {
         ));
     assert_eq!(repo.git(&["log", "-1", "--format=%s"]).trim(), "Edit");
 }
+
+#[test]
+fn review_refuses_a_retired_sop() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "retired").replace(
+        "status: retired\n",
+        "status: retired\nretired_reason: Refunds moved to the payment provider\n",
+    );
+    repo.write(SOP, &text).commit("Retire refunds");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    repo.sop()
+        .args(["review", "SOP-0001", "-m", "checked"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "SOP-0001 is retired: a periodic review confirms text that is in force, and a retired SOP is not",
+        ))
+        .stderr(predicates::str::contains("set `status: approved`"));
+    assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(repo.read(SOP), text);
+}

@@ -1411,6 +1411,56 @@ fn a_release_commit_amended_after_the_approval_is_not_called_a_moved_tag() {
 }
 
 #[test]
+fn a_rewritten_release_released_again_is_no_longer_a_warning() {
+    let repo = released_on_a_branch();
+    let amended = repo.read(PATH) + "\nOne more word.\n";
+    repo.write(PATH, &amended);
+    repo.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
+    // What the warning asks: the amended text, reviewed, released again.
+    run(
+        &repo,
+        &[
+            "release",
+            "SOP-0001",
+            "--patch",
+            "-m",
+            "Approved again",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+        ],
+        0,
+    );
+    let (page, stderr) = publish(&repo);
+    assert!(!stderr.contains("SOP-0001/v1.1.0"), "{stderr}");
+    assert!(!stderr.contains("release it again"), "{stderr}");
+    let page = page.expect("a page");
+    assert!(
+        page.contains("One more word."),
+        "the re-released text is shown"
+    );
+    // History still says, once, that the old tag does not count, and what replaced it.
+    let (row, _) = history_rows(&repo, "1.1.0");
+    assert!(row.contains("  tag  "), "{row}");
+    assert!(
+        row.contains("not counted: the tag is not on its release commit \"SOP-0001 v1.1.0: Clearer\" here, which was rewritten after the approval; version 1.1.1, released since, replaces it"),
+        "{row}"
+    );
+    assert!(!row.contains("release it again"), "{row}");
+    let releases = history_json(&repo);
+    let old = json_release(&releases, "1.1.0");
+    assert!(
+        old["not_counted"]
+            .as_str()
+            .unwrap()
+            .contains("version 1.1.1, released since, replaces it"),
+        "{old}"
+    );
+    // Lint has nothing to say about it either.
+    run(&repo, &["lint"], 0);
+}
+
+#[test]
 fn a_partial_clone_is_refused_not_published_empty() {
     let origin = released();
     origin.git(&["config", "uploadpack.allowFilter", "true"]);

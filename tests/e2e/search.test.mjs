@@ -4,11 +4,11 @@
 // usage: node search.test.mjs <site-folder | http://127.0.0.1:port/> <screenshot-folder>
 //
 // Checks: a word of the last section of a long SOP finds it, with a snippet and a link to that
-// section; `RF-Store`, `store`, `5,000` and `5000` find the SOP with the macro; a Spanish word
-// finds the translation; current ranks above retired; `PIN` does not find "keeping";
-// "escalate" finds "escalation"; `<Enter>` is searchable text; filters work with the query;
-// the query is kept in the address (shared links and Back); `/` focuses the search box; the
-// browser's stemmer agrees with the index's (tests/fixtures/search/stems.tsv); no console
+// section; `RF-Store`, `store`, `5,000`, `5000` and `fraudcheck` (for `fraud-check`) find the SOP
+// with the macro; a Spanish word finds the translation; current ranks above retired; `PIN` does not
+// find "keeping"; "escalate" finds "escalation"; `<Enter>` is searchable text; filters work with
+// the query; the query is kept in the address (shared links and Back); `/` focuses the search box;
+// the browser's stemmer agrees with the index's (tests/fixtures/search/stems.tsv); no console
 // errors. Chromium: $CHROMIUM, else `chromium` on PATH.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -99,13 +99,15 @@ try {
   found = await results(index, 'zephyrine');
   assert.deepEqual(ids(found), ['SOP-0001']);
 
-  // Compounds whole and split; numbers with separators.
-  for (const q of ['RF-Store', 'rf-store', 'store', '5,000', '5000', 'fraud-check']) {
+  // Compounds whole and split; numbers with separators; hyphenated words written together.
+  for (const q of ['RF-Store', 'rf-store', 'store', '5,000', '5000', 'fraud-check', 'fraudcheck', 'rfstore']) {
     found = await search(index, q);
     assert.deepEqual(ids(found), ['SOP-0002'], `${q} finds the SOP with the macro`);
   }
   found = await search(index, 'RF-Store');
   assert.ok(found[0].hits[0].marks.includes('RF-Store'), `the snippet marks RF-Store: ${JSON.stringify(found[0].hits)}`);
+  found = await search(index, 'fraudcheck');
+  assert.ok(found[0].hits[0].marks.includes('fraud-check'), `the snippet marks fraud-check: ${JSON.stringify(found[0].hits)}`);
 
   // A Spanish word (and its singular, by stemming) finds the translation.
   for (const q of ['reembolsos', 'reembolso']) {

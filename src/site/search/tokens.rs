@@ -3,7 +3,9 @@
 //!
 //! A word is a run of letters and digits, lowercase. Runs joined by one connector character
 //! (`-`, `_`, `.`, `,`, `/`, `@`, `:`, `'`, `’`) form a compound, kept whole as well as split:
-//! `RF-Store` gives `rf-store`, `rf` and `store`; a number such as `5,000` also gives `5000`.
+//! `RF-Store` gives `rf-store`, `rf` and `store`; a number such as `5,000` also gives `5000`,
+//! and words joined by hyphens alone also give their runs written together: `e-mail` gives
+//! `email`, `follow-up` gives `followup`, as many write them.
 //! A curly apostrophe in a compound is read as a straight one: `creator’s` gives `creator's`.
 //! Nothing matches inside a word: `keeping` never gives `pin`.
 
@@ -26,7 +28,8 @@ pub(crate) enum Token<'a> {
     Compound(Cow<'a, str>),
     /// One run of a compound: `rf`, `store`.
     Part(Cow<'a, str>),
-    /// A number written with separators, joined: `5000` for `5,000`.
+    /// A number written with separators, joined: `5000` for `5,000`; words joined by hyphens
+    /// alone, written together: `email` for `e-mail`.
     Joined(Cow<'a, str>),
 }
 
@@ -38,9 +41,11 @@ impl<'a> Token<'a> {
         }
     }
 
-    /// Whether the token may be stemmed: a word or a part of letters only.
+    /// Whether the token may be stemmed: a word, a part or hyphenated words written together,
+    /// of letters only (as a word of the same letters is).
     pub(crate) fn stemmable(&self) -> bool {
-        matches!(self, Token::Word(_) | Token::Part(_)) && is_stemmable(self.text())
+        matches!(self, Token::Word(_) | Token::Part(_) | Token::Joined(_))
+            && is_stemmable(self.text())
     }
 }
 
@@ -135,15 +140,25 @@ pub(crate) fn tokens<'a>(text: &'a str, mut each: impl FnMut(Token<'a>)) {
             lower_whole = Cow::Owned(lower_whole.replace('’', "'"));
         }
         if lower_whole.chars().count() <= MAX_COMPOUND {
-            let joined = lower_whole
+            let number = lower_whole
                 .chars()
-                .all(|c| c.is_numeric() || is_connector(c))
-                .then(|| {
+                .all(|c| c.is_numeric() || is_connector(c));
+            // Between two runs is one connector: a hyphen each time, for hyphenated words.
+            let hyphens = runs
+                .windows(2)
+                .all(|w| text.get(w[0].1..w[1].0) == Some("-"));
+            let joined = if number {
+                Some(
                     lower_whole
                         .chars()
                         .filter(|c| c.is_numeric())
-                        .collect::<String>()
-                });
+                        .collect::<String>(),
+                )
+            } else if hyphens {
+                Some(lower_whole.replace('-', ""))
+            } else {
+                None
+            };
             each(Token::Compound(lower_whole));
             if let Some(joined) = joined {
                 each(Token::Joined(Cow::Owned(joined)));
@@ -182,6 +197,7 @@ mod tests {
             vec![
                 Token::Word("run".into()),
                 Token::Compound("rf-store".into()),
+                Token::Joined("rfstore".into()),
                 Token::Part("rf".into()),
                 Token::Part("store".into()),
                 Token::Word("now".into()),
@@ -189,8 +205,49 @@ mod tests {
         );
         assert_eq!(
             texts("the fraud-check macro"),
-            ["the", "fraud-check", "fraud", "check", "macro"]
+            [
+                "the",
+                "fraud-check",
+                "fraudcheck",
+                "fraud",
+                "check",
+                "macro"
+            ]
         );
+    }
+
+    #[test]
+    fn hyphenated_words_are_also_written_together() {
+        assert_eq!(
+            all("Send an E-mail"),
+            vec![
+                Token::Word("send".into()),
+                Token::Word("an".into()),
+                Token::Compound("e-mail".into()),
+                Token::Joined("email".into()),
+                Token::Part("e".into()),
+                Token::Part("mail".into()),
+            ]
+        );
+        assert_eq!(
+            texts("the follow-up-call"),
+            [
+                "the",
+                "follow-up-call",
+                "followupcall",
+                "follow",
+                "up",
+                "call"
+            ]
+        );
+        assert!(
+            all("e-mail")
+                .iter()
+                .any(|t| t.stemmable() && t.text() == "email")
+        );
+        // Other connectors join nothing: a path or an address is no word.
+        assert_eq!(texts("a/b-c"), ["a/b-c", "a", "b", "c"]);
+        assert_eq!(texts("rf_store"), ["rf_store", "rf", "store"]);
     }
 
     #[test]
@@ -230,13 +287,13 @@ mod tests {
     }
 
     #[test]
-    fn only_letter_words_and_parts_are_stemmable() {
+    fn only_letter_words_parts_and_joined_words_are_stemmable() {
         let stemmable: Vec<String> = all("escalation RF-Store 5,000 x2")
             .into_iter()
             .filter(Token::stemmable)
             .map(|t| t.text().to_string())
             .collect();
-        assert_eq!(stemmable, ["escalation", "rf", "store"]);
+        assert_eq!(stemmable, ["escalation", "rfstore", "rf", "store"]);
     }
 
     /// The tokenizer as first written (one `char` at a time), to hold the fast one to.
@@ -289,6 +346,8 @@ mod tests {
                         "joined",
                         lower_whole.chars().filter(|c| c.is_numeric()).collect(),
                     ));
+                } else if runs.windows(2).all(|w| &text[w[0].1..w[1].0] == "-") {
+                    out.push(("joined", lower_whole.replace('-', "")));
                 }
             }
             for &(a, b) in &runs {
