@@ -162,6 +162,23 @@ pub struct Entry<'a> {
     pub not_counted: BTreeSet<String>,
     /// Published translations.
     pub translations: Vec<Translation<'a>>,
+    /// Approved releases newer than the one shown that take effect on a later date (the
+    /// release shown is the one in force today), newest first.
+    pub upcoming: Vec<Upcoming>,
+}
+
+/// An approved release that takes effect on a later date: the page shows the version in
+/// force today, and says when this one takes effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upcoming {
+    /// Its tag.
+    pub tag: String,
+    /// Its version.
+    pub version: String,
+    /// The date it takes effect (`effective`).
+    pub effective: String,
+    /// Site path of its page (`sops/SOP-0001/v2.0.0.html`).
+    pub url: String,
 }
 
 /// A released version with its own page.
@@ -351,6 +368,17 @@ pub struct How<'f> {
     pub archived: bool,
     /// The committed text; `None` outside git.
     pub git: Option<Committed<'f>>,
+    /// The date the version in force is chosen for: a release approved with a later
+    /// `effective` date is not shown until then. `None`: the last approved release is shown,
+    /// whatever its date.
+    pub today: Option<crate::repo::dates::Date>,
+}
+
+/// The date `sop` takes effect when it is after `today`: it is not in force yet.
+pub fn takes_effect_later(sop: &Sop, today: Option<crate::repo::dates::Date>) -> Option<String> {
+    let today = today?;
+    let effective = sop.date(sop.meta.effective.as_ref())?;
+    (effective > today).then(|| effective.to_string())
 }
 
 /// Pick the pages of `corpus`.
@@ -780,7 +808,12 @@ fn pick<'a>(
     let mut not_counted = BTreeSet::new();
     if let Some(reader) = reader.as_deref_mut() {
         for release in releases {
-            if !how.archived && !archived.is_empty() {
+            // The one shown is the newest approved release in force today.
+            if !how.archived
+                && archived
+                    .last()
+                    .is_some_and(|a| takes_effect_later(&a.sop, how.today).is_none())
+            {
                 break;
             }
             let revision = history.and_then(|h| revision_at(h, release));
@@ -841,6 +874,7 @@ fn pick<'a>(
                 release_status,
                 not_counted: not_counted.clone(),
                 translations: Vec::new(),
+                upcoming: Vec::new(),
             }
         };
     if how.drafts {
@@ -991,8 +1025,46 @@ fn pick<'a>(
             (Some(_), Some(h)) => h.clone(),
             _ => SopRef::Shared(std::sync::Arc::clone(&last.sop)),
         };
+        // A release approved to take effect on a later date is not in force yet: the page
+        // shows the newest approved release in force today, and says when the next one takes
+        // effect. With none in force yet, the newest is shown, and says so.
+        let in_force_now = archived
+            .iter()
+            .position(|a| takes_effect_later(&a.sop, how.today).is_none());
+        let (sop, release, upcoming) = match in_force_now {
+            Some(i) if i > 0 => {
+                let upcoming: Vec<Upcoming> = archived[..i]
+                    .iter()
+                    .filter_map(|a| {
+                        Some(Upcoming {
+                            tag: a.release.tag.clone(),
+                            version: a.release.version.trim().to_string(),
+                            effective: takes_effect_later(&a.sop, how.today)?,
+                            url: a.url.clone(),
+                        })
+                    })
+                    .collect();
+                let shown = &archived[i];
+                if let Some(next) = upcoming.last() {
+                    notes.push(format!(
+                        "`{id}`: version {} takes effect on {}, so the site shows v{}, the version in force today: publish again on {} to show it",
+                        next.version,
+                        next.effective,
+                        shown.release.version.trim(),
+                        next.effective,
+                    ));
+                }
+                (
+                    SopRef::Shared(std::sync::Arc::clone(&shown.sop)),
+                    shown.release,
+                    upcoming,
+                )
+            }
+            _ => (sop, release, Vec::new()),
+        };
         return Ok(Entry {
             uncommitted,
+            upcoming,
             ..entry(
                 sop,
                 Shown::Released { pending },
@@ -1667,6 +1739,9 @@ fn change_note(e: &Entry<'_>, pending: &Pending, settings: &Settings) -> String 
         _ => "same version".to_string(),
     };
     let what = match &e.shown {
+        Shown::Released { .. } if !e.upcoming.is_empty() => {
+            format!("v{shown}, the approved release in force today")
+        }
         Shown::Released { .. } => format!("the last approved release, v{shown}"),
         _ => format!("the committed v{shown}"),
     };
@@ -1934,6 +2009,7 @@ mod tests {
                 head,
                 reader: &reader,
             }),
+            today: None,
         };
         select(c, &settings, h, &how)
     }
@@ -2010,6 +2086,7 @@ mod tests {
             drafts: false,
             archived: true,
             git: None,
+            today: None,
         };
         let none = Histories::new();
         let sel = select(&approved, &settings, &none, &how);

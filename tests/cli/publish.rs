@@ -870,6 +870,88 @@ fn archived_versions_say_which_and_that_they_are_superseded() {
     assert!(current.contains("data-next-review=\""), "{current}");
 }
 
+/// A release approved to take effect on a later date is not in force yet: the site shows the
+/// version in force today, says when the next one takes effect and links it; the version in
+/// force is not called superseded, and the index and search show it too.
+#[test]
+fn a_release_that_takes_effect_later_leaves_the_version_in_force_shown() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(
+        one,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("first version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let newer = repo
+        .read(one)
+        .replace("version: 1.0.0", "version: 2.0.0")
+        .replace("effective: 2026-03-01", "effective: 2027-01-31")
+        + "\nUse the NEW refund tool.\n";
+    repo.write(one, &newer);
+    repo.commit("second version");
+    repo.git(&["tag", "-a", "SOP-0001/v2.0.0", "-m", "Second"]);
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        said.contains("version 2.0.0 takes effect on 2027-01-31, so the site shows v1.0.0"),
+        "{said}"
+    );
+    let site = tree(&repo.path("site"));
+    let text = |p: &str| String::from_utf8(site[p].clone()).unwrap();
+
+    let current = text("sops/SOP-0001.html");
+    assert!(current.contains(">v1.0.0<"), "{current}");
+    assert!(!current.contains("NEW refund tool"), "{current}");
+    assert!(
+        current.contains("Version 2.0.0 was approved and takes effect on 2027-01-31."),
+        "{current}"
+    );
+    assert!(
+        current.contains("href=\"../sops/SOP-0001/v2.0.0.html\">Read version 2.0.0"),
+        "{current}"
+    );
+    let in_force = text("sops/SOP-0001/v1.0.0.html");
+    assert!(!in_force.contains(">superseded<"), "{in_force}");
+    assert!(!in_force.contains("Superseded:"), "{in_force}");
+    let later = text("sops/SOP-0001/v2.0.0.html");
+    assert!(later.contains("NEW refund tool"), "{later}");
+    assert!(
+        later.contains("It takes effect on 2027-01-31: until then, version 1.0.0 stays in force."),
+        "{later}"
+    );
+    assert!(!later.contains("Superseded:"), "{later}");
+    let index = text("index.html");
+    assert!(
+        index.contains("v1.0.0") && !index.contains("v2.0.0"),
+        "{index}"
+    );
+    let search: String = site
+        .iter()
+        .filter(|(p, _)| p.starts_with("assets/search/"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(!search.contains("NEW refund tool"), "{search}");
+
+    // On the day it takes effect, it is the current version.
+    repo.sop()
+        .env("SOP_TODAY", "2027-01-31")
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let current = repo.read("site/sops/SOP-0001.html");
+    assert!(current.contains(">v2.0.0<"), "{current}");
+    assert!(!current.contains("takes effect on"), "{current}");
+    assert!(
+        repo.read("site/sops/SOP-0001/v1.0.0.html")
+            .contains("Superseded:")
+    );
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();
