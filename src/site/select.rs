@@ -165,6 +165,8 @@ pub struct Entry<'a> {
     /// Approved releases newer than the one shown that take effect on a later date (the
     /// release shown is the one in force today), newest first.
     pub upcoming: Vec<Upcoming>,
+    /// Whether the working copy is byte for byte the copy committed at `HEAD`.
+    pub working_is_head: bool,
 }
 
 /// An approved release that takes effect on a later date: the page shows the version in
@@ -228,6 +230,10 @@ pub struct Selection<'a> {
     /// approved release is shown instead: path → the note for the publisher, which replaces
     /// the file's "is not published".
     pub unreadable: BTreeMap<String, String>,
+    /// In git, unless drafts are previewed: the SOP files whose working copy is not their
+    /// committed copy, path → the copy committed at `HEAD` (`None`: not committed, or not
+    /// readable from git). `None` outside git and with drafts: the working copies are used.
+    pub committed: Option<BTreeMap<String, Option<std::sync::Arc<Sop>>>>,
 }
 
 /// An SOP published from its committed copy because it was never released with `sop release`.
@@ -244,6 +250,27 @@ pub struct NotReleased {
 }
 
 impl Selection<'_> {
+    /// The SOPs of `corpus` as the site shows them: their committed copies (uncommitted
+    /// edits never reach the site, not even as counts on the dashboard), unless drafts are
+    /// previewed or there is no git.
+    pub fn committed_corpus<'c>(&self, corpus: &'c Corpus) -> std::borrow::Cow<'c, Corpus> {
+        let Some(committed) = self.committed.as_ref().filter(|c| !c.is_empty()) else {
+            return std::borrow::Cow::Borrowed(corpus);
+        };
+        let sops = corpus
+            .sops
+            .iter()
+            .filter_map(|s| match committed.get(&s.path) {
+                None => Some(s.clone()),
+                Some(c) => c.as_deref().cloned(),
+            })
+            .collect();
+        std::borrow::Cow::Owned(Corpus {
+            sops,
+            broken: corpus.broken.clone(),
+        })
+    }
+
     /// The published version of every SOP with a current page, for the review figures.
     pub fn current(&self) -> Vec<crate::report::Current<'_>> {
         self.entries
@@ -555,6 +582,17 @@ pub fn select<'a>(
             pages_by_path.insert(t.sop.path.clone(), i);
         }
     }
+    let committed = match how.git {
+        Some(git) if !how.drafts => {
+            let known: BTreeSet<&str> = entries
+                .iter()
+                .filter(|e| e.working_is_head)
+                .map(|e| e.working.path.as_str())
+                .collect();
+            Some(committed_copies(corpus, &known, git, settings))
+        }
+        _ => None,
+    };
     Selection {
         entries,
         pages_by_path,
@@ -563,7 +601,40 @@ pub fn select<'a>(
         left_out,
         not_released,
         unreadable,
+        committed,
     }
+}
+
+/// The SOP files of `corpus` whose working copy is not the copy committed at `HEAD` (those in
+/// `known` are), path → the committed copy (`None`: not committed, or not readable).
+fn committed_copies(
+    corpus: &Corpus,
+    known: &BTreeSet<&str>,
+    git: Committed<'_>,
+    settings: &Settings,
+) -> BTreeMap<String, Option<std::sync::Arc<Sop>>> {
+    let differ: Vec<(&Sop, Option<git2::Oid>)> = corpus
+        .sops
+        .par_iter()
+        .filter(|s| !known.contains(s.path.as_str()))
+        .filter_map(|s| match git.head.get(&s.path) {
+            Some(b) if history::is_text_of(b, s.source.text()) => None,
+            blob => Some((s, blob)),
+        })
+        .collect();
+    if differ.is_empty() {
+        return BTreeMap::new();
+    }
+    let mut reader = (git.reader)();
+    differ
+        .into_iter()
+        .map(|(s, blob)| {
+            let copy = blob
+                .and_then(|b| reader.blob(b))
+                .map(|text| std::sync::Arc::new(Sop::parse_in(s.path.clone(), text, settings)));
+            (s.path.clone(), copy)
+        })
+        .collect()
 }
 
 /// An SOP file that cannot be read, standing for its SOP so that the last approved release
@@ -868,6 +939,7 @@ fn pick<'a>(
                 working: working_ref.clone(),
                 shown,
                 uncommitted: None,
+                working_is_head: false,
                 release,
                 history,
                 archived,
@@ -1065,6 +1137,7 @@ fn pick<'a>(
         return Ok(Entry {
             uncommitted,
             upcoming,
+            working_is_head,
             ..entry(
                 sop,
                 Shown::Released { pending },
@@ -1102,6 +1175,7 @@ fn pick<'a>(
             let uncommitted = (!working_is_head).then(|| pending_of(working, false));
             Ok(Entry {
                 uncommitted,
+                working_is_head,
                 ..entry(
                     h,
                     Shown::Committed { pending: None },

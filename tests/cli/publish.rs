@@ -952,6 +952,46 @@ fn a_release_that_takes_effect_later_leaves_the_version_in_force_shown() {
     );
 }
 
+/// The dashboard counts what the pages show: committed text. An edit not committed yet (a
+/// status, a department) and a new file not committed are not on it.
+#[test]
+fn the_dashboard_counts_committed_text_not_uncommitted_edits() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(
+        one,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("first version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let edited = repo
+        .read(one)
+        .replace("status: approved", "status: draft")
+        .replace("department: Payments", "department: Secret Plans");
+    repo.write(one, &edited);
+    repo.write(
+        "sops/pay/SOP-0002-hidden.md",
+        &sop_text("SOP-0002", "Hidden draft", "procedure", "draft"),
+    );
+    let site = publish(&repo, "site");
+    let text = |p: &str| String::from_utf8(site[p].clone()).unwrap();
+    let dashboard = text("dashboard.html");
+    assert!(!dashboard.contains("Hidden draft"), "{dashboard}");
+    assert!(!dashboard.contains("Secret Plans"), "{dashboard}");
+    let status = text("charts/by-status.svg");
+    assert!(status.contains(">approved<"), "{status}");
+    assert!(!status.contains(">draft<"), "{status}");
+    let department = text("charts/by-department.svg");
+    assert!(!department.contains("Secret"), "{department}");
+
+    // A preview of the working copies counts them.
+    repo.sop()
+        .args(["publish", "--drafts", "--out", "preview"])
+        .assert()
+        .success();
+    assert!(repo.read("preview/dashboard.html").contains("Hidden draft"));
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();

@@ -342,6 +342,8 @@ pub(super) fn render_all(
     // Retired SOPs stay findable, after those in force.
     cards.sort_by_key(|c| c.status == "retired");
     let dashboard = || -> Result<(), SiteError> {
+        // Counted from the text the pages come from: uncommitted edits never reach the site.
+        let corpus = &*selection.committed_corpus(corpus);
         let stats = report::stats(
             corpus,
             &selection.current(),
