@@ -992,6 +992,35 @@ fn the_dashboard_counts_committed_text_not_uncommitted_edits() {
     assert!(repo.read("preview/dashboard.html").contains("Hidden draft"));
 }
 
+/// A review date that cannot be read is not "not set": the page says it cannot be read and the
+/// review may be overdue, and the dashboard lists the SOP.
+#[test]
+fn a_review_date_that_cannot_be_read_is_said_on_the_page_and_the_dashboard() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        .replace("review_every: 12 months\n", "next_review: 20250712\n");
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    repo.commit("first version");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    let row = &page[page.find("Next review</dt>").unwrap()..];
+    let row = &row[..row.find("</dd>").unwrap()];
+    assert!(!row.contains("not set"), "{row}");
+    assert!(row.contains("date unknown"), "{row}");
+    assert!(
+        row.contains("“next_review: 20250712” is not a date or period that can be read"),
+        "{row}"
+    );
+    let dashboard = String::from_utf8(site["dashboard.html"].clone()).unwrap();
+    let list = &dashboard[dashboard.find("id=\"unknown-h\"").unwrap()..];
+    let list = &list[..list.find("</section>").unwrap()];
+    assert!(list.contains("SOP-0001 Refunds"), "{list}");
+    assert!(
+        list.contains("`next_review: 20250712` is not a real date"),
+        "{list}"
+    );
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();

@@ -469,6 +469,7 @@ impl Build<'_> {
             effective: text(sop.meta.effective.as_ref()),
             last_reviewed: text(reviewed.meta.last_reviewed.as_ref()),
             next_review: review.next,
+            review_problem: review.problem,
             due_soon_from: review.due_soon_from,
             review_state: review.state.as_str().to_string(),
             tags: self.tag_links(sop, &root),
