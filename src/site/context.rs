@@ -245,6 +245,8 @@ pub struct RevisionGroup {
     pub url: Option<String>,
     /// The changes, newest first.
     pub revisions: Vec<RevisionRow>,
+    /// Periodic reviews of `version` since its release, which changed no approved text.
+    pub reviews: bool,
 }
 
 /// A released version.

@@ -1021,6 +1021,52 @@ fn a_review_date_that_cannot_be_read_is_said_on_the_page_and_the_dashboard() {
     );
 }
 
+/// A periodic review (`sop review`) changes no approved text: the page's history lists it as a
+/// review of the version, not as a change that is not released yet.
+#[test]
+fn a_review_is_listed_as_a_review_not_as_a_change_waiting_for_release() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(one, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Add");
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--version",
+            "1.0.0",
+            "-m",
+            "First",
+            "--approve",
+            "--approver",
+            "Ann Lee",
+        ])
+        .assert()
+        .success();
+    repo.sop()
+        .args(["review", "SOP-0001", "-m", "Still accurate"])
+        .assert()
+        .success();
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    assert!(!page.contains("Not released yet"), "{page}");
+    let group = &page[page
+        .find("Reviews of version 1.0.0")
+        .expect("a group of reviews")..];
+    let group = &group[..group.find("</tbody>").unwrap()];
+    assert!(group.contains("Still accurate"), "{group}");
+
+    // A change committed after it is still one waiting for a release.
+    repo.write(one, &repo.read(one).replace("The purpose", "What"))
+        .commit("Edit");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    let pending = &page[page.find("Not released yet").unwrap()..];
+    let pending = &pending[..pending.find("</tbody>").unwrap()];
+    assert!(pending.contains(">Edit<"), "{pending}");
+    assert!(!pending.contains("Still accurate"), "{pending}");
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::git::history::Release;
+use crate::git::history::{Release, RevisionKind};
 use crate::repo::{Sop, Status};
 use crate::site::context::{
     ApprovalRow, Link, Notice, NoticeKind, ReleaseRow, RevisionGroup, RevisionRow, SopMeta,
@@ -765,9 +765,13 @@ fn revision_groups(
             date: Some(r.date.clone()),
             url: archived_url(&r.tag),
             revisions: Vec::new(),
+            reviews: false,
         })
         .collect();
     let mut pending = Vec::new();
+    // Periodic reviews (`sop review`) since the last release: they change no approved text,
+    // so they are not changes waiting for a release.
+    let mut reviews = Vec::new();
     // In the commit graph's order: the JSON's (`git log --follow`'s) can list a parent before
     // its child when their dates are equal.
     let mut commits: Vec<&crate::git::history::Revision> = h.commits.iter().collect();
@@ -791,8 +795,23 @@ fn revision_groups(
             on_branch.or_else(|| releases.iter().rposition(|(place, _)| *place <= arrival));
         match led_to.and_then(|i| groups.get_mut(i)) {
             Some(g) => g.revisions.push(row(c)),
+            None if c.kind == RevisionKind::Review && !releases.is_empty() => {
+                reviews.push(row(c));
+            }
             None => pending.push(row(c)),
         }
+    }
+    if !reviews.is_empty() {
+        groups.insert(
+            0,
+            RevisionGroup {
+                version: releases.first().map(|(_, r)| r.version.clone()),
+                date: None,
+                url: None,
+                revisions: reviews,
+                reviews: true,
+            },
+        );
     }
     if !pending.is_empty() {
         groups.insert(
@@ -802,6 +821,7 @@ fn revision_groups(
                 date: None,
                 url: None,
                 revisions: pending,
+                reviews: false,
             },
         );
     }
