@@ -1067,6 +1067,53 @@ fn a_review_is_listed_as_a_review_not_as_a_change_waiting_for_release() {
     assert!(!pending.contains("Still accurate"), "{pending}");
 }
 
+/// Headings named like the page's own parts ("Main", "Top", "Sop title", …) keep the ids
+/// their links use, and the page's own ids are others: no id is used twice, and `#main`
+/// leads to the heading.
+#[test]
+fn heading_ids_never_collide_with_the_page_ids() {
+    let repo = SopRepo::new();
+    let names = [
+        "Main",
+        "Top",
+        "Sop title",
+        "Meta h",
+        "Toc h",
+        "History h",
+        "Site q",
+        "Controlled copy",
+    ];
+    let mut text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    for name in names {
+        text.push_str(&format!("\n## {name}\n\nText.\n"));
+    }
+    text.push_str("\nSee [the main part](#main).\n");
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    repo.commit("first version");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for part in page.split(" id=\"").skip(1) {
+        let id = &part[..part.find('"').unwrap()];
+        *seen.entry(id.to_string()).or_insert(0) += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "ids used more than once: {twice:?}");
+    for id in [
+        "main",
+        "top",
+        "sop-title",
+        "meta-h",
+        "toc-h",
+        "history-h",
+        "site-q",
+    ] {
+        assert_eq!(seen.get(id), Some(&1), "{id}: {seen:?}");
+    }
+    assert!(page.contains("<h2 id=\"main\">Main"), "{page}");
+    assert!(page.contains("href=\"#main\">the main part"), "{page}");
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();
