@@ -40,6 +40,16 @@ pub enum Target {
     Drop,
 }
 
+/// Whether two texts are the same words, whatever their case and spacing.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    !b.trim().is_empty() && words(a) == words(b)
+}
+
 /// Resolves link destinations for one page.
 pub trait Links {
     /// Where `dest`, written in the SOP, should point on the site.
@@ -358,6 +368,31 @@ fn render_into(
                     let anchor = anchors.next_heading(&text, explicit);
                     if let Some(collect) = collect.as_deref_mut() {
                         collect.end_heading(anchor.clone());
+                    }
+                    // A body that opens with the title as its H1 (`# Refunds`, as documents
+                    // written for GitHub do) would show the title twice: the page's header
+                    // shows it. Its anchor stays, for the links to it.
+                    if level == 1
+                        && at == 0
+                        && same_page.iter().all(|(i, _)| *i < at)
+                        && same_words(&shown, sop.title())
+                    {
+                        events.clear();
+                        if !anchor.is_empty()
+                            && anchor
+                                .chars()
+                                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                        {
+                            events.push(Event::Html(CowStr::from(format!(
+                                "<span id=\"{anchor}\"></span>\n"
+                            ))));
+                        }
+                        headings.push(BodyHeading {
+                            level,
+                            text: shown.trim().to_string(),
+                            anchor,
+                        });
+                        continue;
                     }
                     // An empty id is not valid HTML: a heading without text gets none.
                     if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(at)

@@ -1114,6 +1114,34 @@ fn heading_ids_never_collide_with_the_page_ids() {
     assert!(page.contains("href=\"#main\">the main part"), "{page}");
 }
 
+/// A body that opens with the title as its H1 (`# Refunds`) shows the title once, in the
+/// page's header; its anchor stays for links. Another H1 is shown.
+#[test]
+fn a_leading_h1_that_repeats_the_title_is_not_shown_twice() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved").replacen(
+        "---\n\n",
+        "---\n\n#  refunds \n\nSee [the top](#refunds).\n\n",
+        1,
+    );
+    assert!(text.contains("#  refunds"), "{text}");
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    let other = sop_text("SOP-0002", "Returns", "procedure", "approved").replacen(
+        "---\n\n",
+        "---\n\n# Something else\n\n",
+        1,
+    );
+    repo.write("sops/pay/SOP-0002-returns.md", &other);
+    repo.commit("first version");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    assert_eq!(page.matches("<h1").count(), 1, "{page}");
+    assert!(page.contains("<span id=\"refunds\"></span>"), "{page}");
+    assert!(page.contains("href=\"#refunds\">the top"), "{page}");
+    let page = String::from_utf8(site["sops/SOP-0002.html"].clone()).unwrap();
+    assert!(page.contains("<h1 id=\"something-else\">"), "{page}");
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();
