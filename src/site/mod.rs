@@ -8,6 +8,7 @@
 //! gives the same bytes (no clock is read except "today" for review states, which
 //! `SOP_TODAY` pins).
 
+mod autolinks;
 mod boxes;
 pub mod charts;
 pub mod context;

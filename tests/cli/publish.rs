@@ -1142,6 +1142,40 @@ fn a_leading_h1_that_repeats_the_title_is_not_shown_twice() {
     assert!(page.contains("<h1 id=\"something-else\">"), "{page}");
 }
 
+/// A bare web address in the text is a link, as GitHub shows it; not in code, and not again
+/// inside a link.
+#[test]
+fn bare_web_addresses_are_links_but_not_in_code_or_links() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\n- [ ] Open https://admin.example.com/refunds and find the purchase.\n"
+        + "- [ ] Read www.example.com/refund-policy.\n\n"
+        + "Run `curl https://api.example.com/code` and see [https://docs.example.com/x](https://docs.example.com/y).\n\n"
+        + "```\nhttps://block.example.com/z\n```\n";
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    repo.commit("first version");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    assert!(
+        page.contains("Open <a href=\"https://admin.example.com/refunds\">https://admin.example.com/refunds</a> and find"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Read <a href=\"http://www.example.com/refund-policy\">www.example.com/refund-policy</a>."),
+        "{page}"
+    );
+    assert!(
+        page.contains("<code>curl https://api.example.com/code</code>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"https://docs.example.com/y\">https://docs.example.com/x</a>"),
+        "{page}"
+    );
+    assert!(!page.contains("href=\"https://block.example.com"), "{page}");
+    assert!(!page.contains("href=\"https://api.example.com"), "{page}");
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();
