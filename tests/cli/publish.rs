@@ -1176,6 +1176,21 @@ fn bare_web_addresses_are_links_but_not_in_code_or_links() {
     assert!(!page.contains("href=\"https://api.example.com"), "{page}");
 }
 
+/// Dates in the dashboard's tables and heading never break at their hyphens ("2024-04-" /
+/// "10"): a squeezed column scrolls instead.
+#[test]
+fn dashboard_dates_do_not_wrap() {
+    let repo = SopRepo::new();
+    let site = publish(&repo, "site");
+    let css = String::from_utf8(site["assets/site.css"].clone()).unwrap();
+    let rule = css
+        .lines()
+        .find(|l| l.contains(".dash-section td time"))
+        .expect("a rule for the dashboard's dates");
+    assert!(rule.contains(".page-head time"), "{rule}");
+    assert!(rule.contains("white-space: nowrap"), "{rule}");
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();
