@@ -1191,6 +1191,22 @@ fn dashboard_dates_do_not_wrap() {
     assert!(rule.contains("white-space: nowrap"), "{rule}");
 }
 
+/// On a phone the sections fit the header row in Spanish too: a long name takes two lines
+/// ("Todos los" / "SOP"), rather than push the last section off the screen (the layout
+/// itself is checked in a browser by the e2e tests).
+#[test]
+fn the_sections_can_wrap_on_a_phone() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[site]\nlanguage = \"es\"\n");
+    let site = publish(&repo, "site");
+    let css = String::from_utf8(site["assets/site.css"].clone()).unwrap();
+    let phone = &css[css.find(".site-nav { overflow-x: auto;").map_or(0, |i| i)..];
+    assert!(
+        css.contains(".site-nav a { padding: .2rem .25rem; font-size: .8rem; line-height: 1.15; white-space: normal;"),
+        "{phone}"
+    );
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();
