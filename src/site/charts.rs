@@ -17,8 +17,6 @@ pub const WIDTH: usize = 320;
 pub const FONT_PX: usize = 13;
 // Shown 300 px wide, the labels are still 12 px or more.
 const _: () = assert!(FONT_PX * 300 / WIDTH >= 12);
-/// The longest label shown whole; longer ones end in `…` (the data table has them whole).
-const LABEL_CHARS: usize = 17;
 /// Where the labels end and the bars start.
 const LABEL_W: usize = 132;
 /// Room right of the longest bar for its value.
@@ -101,16 +99,16 @@ fn draw(title: &str, bars: &[(String, usize, bool)]) -> String {
         let y = 4 + i * ROW_H;
         let baseline = y + ROW_H / 2 + FONT_PX * 3 / 8;
         let w = (value * plot_w / max).max(2);
-        let shown: String = if label.chars().count() > LABEL_CHARS {
-            let mut t: String = label.chars().take(LABEL_CHARS - 1).collect();
-            t.push('…');
-            t
+        let shown = fit_label(label, LABEL_W - 8 - 4);
+        // A label cut short says the whole name when pointed at.
+        let whole = if shown == *label {
+            String::new()
         } else {
-            label.clone()
+            format!("<title>{}</title>", xml_escape(label))
         };
         let _ = write!(
             s,
-            "<text x=\"{}\" y=\"{baseline}\" text-anchor=\"end\">{}</text>",
+            "<text x=\"{}\" y=\"{baseline}\" text-anchor=\"end\">{}{whole}</text>",
             LABEL_W - 8,
             xml_escape(&shown)
         );
@@ -129,6 +127,46 @@ fn draw(title: &str, bars: &[(String, usize, bool)]) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// About how wide `c` is in the charts' font, in hundredths of its size (on the wide side, as
+/// DejaVu Sans, the fallback of many Linux systems, draws them: a label is cut a little early
+/// rather than clipped at the chart's edge).
+fn char_width(c: char) -> usize {
+    match c {
+        'i' | 'l' | 'j' | '.' | ',' | '\'' | '|' | '!' | ':' | ';' => 34,
+        'f' | 't' | 'r' | ' ' | 'I' | '(' | ')' | '-' => 44,
+        'm' | 'w' => 100,
+        'M' | 'W' => 110,
+        'A'..='Z' => 80,
+        '0'..='9' => 68,
+        c if c.is_ascii() => 66,
+        // Other scripts: CJK and other wide letters take the whole size.
+        c if c as u32 >= 0x1100 => 110,
+        _ => 76,
+    }
+}
+
+/// `label` as it fits `width` pixels, cut with `…` when it does not.
+fn fit_label(label: &str, width: usize) -> String {
+    let px = |w: usize| w * FONT_PX / 100;
+    let total: usize = label.chars().map(|c| px(char_width(c))).sum();
+    if total <= width {
+        return label.to_string();
+    }
+    let room = width.saturating_sub(px(char_width('…').max(100)));
+    let mut used = 0;
+    let mut out = String::new();
+    for c in label.chars() {
+        used += px(char_width(c));
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    let mut out = out.trim_end().to_string();
+    out.push('…');
+    out
 }
 
 /// `2026-11` → `Nov 2026`; anything else stays as it is.
@@ -262,6 +300,40 @@ mod tests {
         assert!(svg.contains(&format!("font:{FONT_PX}px")));
         assert_eq!(svg.matches("<rect").count(), 24);
         let long = horizontal_bars("D", &[("Customer Support and Success".into(), 1)]);
-        assert!(long.contains(">Customer Support…</text>"), "{long}");
+        assert!(
+            long.contains(">Customer Supp…<title>Customer Support and Success</title></text>"),
+            "{long}"
+        );
+    }
+
+    #[test]
+    fn long_labels_are_cut_to_fit_and_said_whole_on_pointing() {
+        let svg = horizontal_bars(
+            "By department",
+            &[
+                ("Payments Operations".to_string(), 2),
+                ("Ops".to_string(), 1),
+            ],
+        );
+        assert!(svg.contains(">Ops</text>"), "{svg}");
+        assert!(
+            svg.contains("…<title>Payments Operations</title></text>"),
+            "{svg}"
+        );
+        // Whatever the letters, a label cut short fits where the labels go.
+        for label in [
+            "Payments Operations",
+            "MMMMMMMMMMMMMMMMMMMMMMMM",
+            "Kundendienst Österreich",
+            "客户服务客户服务客户服务",
+        ] {
+            let shown = fit_label(label, LABEL_W - 12);
+            let px: usize = shown
+                .chars()
+                .map(|c| char_width(c).max(if c == '…' { 100 } else { 0 }) * FONT_PX / 100)
+                .sum();
+            assert!(px <= LABEL_W - 12, "{label}: {shown} is {px} px");
+            assert!(shown.ends_with('…'), "{shown}");
+        }
     }
 }

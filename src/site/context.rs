@@ -181,6 +181,8 @@ pub struct SopMeta {
     pub last_reviewed: Option<String>,
     /// When it is next due for review.
     pub next_review: Option<String>,
+    /// Why the next review date of an approved version cannot be told (it may be overdue).
+    pub review_problem: Option<String>,
     /// From which day the review is due soon, for an approved version (see
     /// [`SopCard::due_soon_from`]).
     pub due_soon_from: Option<String>,
@@ -243,6 +245,8 @@ pub struct RevisionGroup {
     pub url: Option<String>,
     /// The changes, newest first.
     pub revisions: Vec<RevisionRow>,
+    /// Periodic reviews of `version` since its release, which changed no approved text.
+    pub reviews: bool,
 }
 
 /// A released version.
@@ -373,6 +377,23 @@ pub struct DueRow {
     pub when: String,
 }
 
+/// A published SOP whose review date cannot be told: its review may be overdue.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownRow {
+    /// The id.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// What keeps the date from being known.
+    pub problem: String,
+    /// Owner.
+    pub owner: String,
+    /// Department.
+    pub department: String,
+    /// The page of its published version, if any.
+    pub url: Option<String>,
+}
+
 /// A draft or SOP in review, waiting for approval.
 #[derive(Debug, Clone, Serialize)]
 pub struct DraftRow {
@@ -474,6 +495,8 @@ pub struct DashboardPage {
     pub review_dates: String,
     /// The most rows a list shows ([`DASHBOARD_ROWS`]).
     pub rows_shown: usize,
+    /// Published SOPs whose review date cannot be told (they may be overdue).
+    pub unknown: Vec<UnknownRow>,
     /// Drafts and SOPs in review.
     pub drafts: Vec<DraftRow>,
     /// Stale translations.

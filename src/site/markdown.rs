@@ -21,6 +21,7 @@ use crate::repo::mkdocs::Marker;
 use crate::repo::mkdocs::Prepared;
 use crate::repo::wiki::{WikiLink, WikiPipe};
 use crate::repo::{Sop, Status};
+use crate::site::autolinks;
 
 /// What a link in an SOP points at, once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +39,16 @@ pub enum Target {
     },
     /// Remove the link (keep its text): unsafe scheme, or nothing to point at.
     Drop,
+}
+
+/// Whether two texts are the same words, whatever their case and spacing.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    !b.trim().is_empty() && words(a) == words(b)
 }
 
 /// Resolves link destinations for one page.
@@ -214,6 +225,7 @@ fn render_into(
     // Inside a code block or an image's description, text is shown as it is.
     let mut in_code = false;
     let mut in_image = 0usize;
+    let mut in_raw_link = false;
     while let Some((event, at)) = source.next() {
         // Raw HTML blocks and headings' ends are read into the search text where they are
         // handled.
@@ -235,7 +247,55 @@ fn render_into(
             anchor_text.push_str(t);
             shown.push_str(t);
         }
+        // An `<a>` written as inline HTML: its text is a link already.
+        if let Event::InlineHtml(h) = &event {
+            let tag = h.trim_start().to_ascii_lowercase();
+            if tag.starts_with("<a ") || tag.starts_with("<a>") {
+                in_raw_link = true;
+            } else if tag.starts_with("</a") {
+                in_raw_link = false;
+            }
+        }
         match event {
+            // A bare web address (`https://…`, `www.…`) is a link, as GitHub shows it (GFM's
+            // autolink literals), resolved and checked as every other link; never inside code,
+            // a link or an image.
+            Event::Text(text)
+                if !in_code
+                    && in_image == 0
+                    && !in_raw_link
+                    && open.is_empty()
+                    && (prompts == Prompts::Plain || literal::prompts_in_text(&text).is_none())
+                    && !autolinks::find(&text).is_empty() =>
+            {
+                let mut from = 0;
+                for (range, href) in autolinks::find(&text) {
+                    if range.start > from {
+                        events.push(Event::Text(CowStr::from(
+                            text[from..range.start].to_string(),
+                        )));
+                    }
+                    let shown = text[range.clone()].to_string();
+                    match links.resolve(&href, false) {
+                        Target::Drop => events.push(Event::Text(CowStr::from(shown))),
+                        target => {
+                            let dest_url = resolved(target, CowStr::from(href), &mut files);
+                            events.push(Event::Start(Tag::Link {
+                                link_type: LinkType::Autolink,
+                                dest_url,
+                                title: CowStr::from(""),
+                                id: CowStr::from(""),
+                            }));
+                            events.push(Event::Text(CowStr::from(shown)));
+                            events.push(Event::End(TagEnd::Link));
+                        }
+                    }
+                    from = range.end;
+                }
+                if from < text.len() {
+                    events.push(Event::Text(CowStr::from(text[from..].to_string())));
+                }
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
                 events.push(event);
@@ -358,6 +418,31 @@ fn render_into(
                     let anchor = anchors.next_heading(&text, explicit);
                     if let Some(collect) = collect.as_deref_mut() {
                         collect.end_heading(anchor.clone());
+                    }
+                    // A body that opens with the title as its H1 (`# Refunds`, as documents
+                    // written for GitHub do) would show the title twice: the page's header
+                    // shows it. Its anchor stays, for the links to it.
+                    if level == 1
+                        && at == 0
+                        && same_page.iter().all(|(i, _)| *i < at)
+                        && same_words(&shown, sop.title())
+                    {
+                        events.clear();
+                        if !anchor.is_empty()
+                            && anchor
+                                .chars()
+                                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                        {
+                            events.push(Event::Html(CowStr::from(format!(
+                                "<span id=\"{anchor}\"></span>\n"
+                            ))));
+                        }
+                        headings.push(BodyHeading {
+                            level,
+                            text: shown.trim().to_string(),
+                            anchor,
+                        });
+                        continue;
                     }
                     // An empty id is not valid HTML: a heading without text gets none.
                     if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(at)

@@ -8,6 +8,7 @@
 //! gives the same bytes (no clock is read except "today" for review states, which
 //! `SOP_TODAY` pins).
 
+mod autolinks;
 mod boxes;
 pub mod charts;
 pub mod context;
@@ -223,6 +224,7 @@ pub fn current<'a>(
         histories,
         false,
         false,
+        None,
         head.as_ref().zip(texts.as_ref()),
     ))
 }
@@ -233,6 +235,7 @@ fn with_selection<'a>(
     histories: &'a Histories,
     drafts: bool,
     archived: bool,
+    today: Option<Date>,
     git: Option<(&HeadBlobs, &pipeline::Texts)>,
 ) -> select::Selection<'a> {
     let reader = |texts: &pipeline::Texts| {
@@ -246,6 +249,7 @@ fn with_selection<'a>(
         git: git
             .zip(make.as_ref())
             .map(|((head, _), make)| select::Committed { head, reader: make }),
+        today,
     };
     select::select(corpus, &repo.settings, histories, &how)
 }

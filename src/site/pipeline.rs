@@ -404,6 +404,7 @@ impl Inputs {
             &self.history.histories,
             options.drafts,
             true,
+            Some(options.today),
             self.head.as_ref().zip(self.texts.as_ref()),
         );
         paths::check(&mut selection, &repo.settings.ids)?;

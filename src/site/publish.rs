@@ -39,6 +39,9 @@ pub struct Owner {
     protected: Vec<(PathBuf, &'static str)>,
     /// Where the site token is kept; `None` without git.
     token_file: Option<PathBuf>,
+    /// In git: the git work tree, canonical, and the repository root's path inside it (`.`,
+    /// `ops`), which the marker records: no local path goes into a published folder.
+    place: Option<(PathBuf, String)>,
 }
 
 impl Owner {
@@ -55,10 +58,27 @@ impl Owner {
         if let Some(git) = git_dir {
             protected.push((canonical(git), "the git folder"));
         }
+        let place = git_dir
+            .and_then(|_| crate::git::work_tree_root(&root))
+            .map(|work| canonical(&work))
+            .and_then(|work| {
+                let inside = root.strip_prefix(&work).ok()?;
+                let parts: Vec<String> = inside
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                let place = if parts.is_empty() {
+                    ".".to_string()
+                } else {
+                    parts.join("/")
+                };
+                Some((work, place))
+            });
         Owner {
             token_file: git_dir.map(|g| canonical(g).join(TOKEN_FILE)),
             root,
             protected,
+            place,
         }
     }
 
@@ -86,8 +106,18 @@ impl Owner {
     fn marker(&self, token: &str) -> String {
         format!(
             "{MARKER_TEXT}sop-site-token: {token}\nrepository: {}\n",
-            self.root.display()
+            self.recorded_root()
         )
+    }
+
+    /// How the marker names the repository: in git, its root's path inside the work tree;
+    /// outside git, a hash of its root (the folder is meant to be put on a web host: the
+    /// publisher's local path does not go with it).
+    fn recorded_root(&self) -> String {
+        match (&self.place, &self.token_file) {
+            (Some((_, place)), Some(_)) => place.clone(),
+            _ => root_hash(&self.root),
+        }
     }
 
     /// Why the marker at `path` does not show a folder `sop` made for this repository; `None`
@@ -118,9 +148,32 @@ impl Owner {
         if self.token_file.is_some()
             && is_token(&token)
             && self.stored_token().as_deref() == Some(token.as_str())
-            && (Path::new(&root) == self.root || !Path::new(&root).exists())
+            && (Path::new(&root) == self.root
+                // A folder published before records the root itself.
+                || Path::new(&root).is_absolute() && !Path::new(&root).exists()
+                || self.place.as_ref().is_some_and(|(work, place)| {
+                    root == *place
+                        || !Path::new(&root).is_absolute()
+                            && !root.split('/').any(|p| p == "..")
+                            && !work.join(&root).exists()
+                }))
         {
             return None;
+        }
+        // Outside git, the root's hash (a folder published before holds the root itself).
+        if self.token_file.is_none() && root == root_hash(&self.root) && is_token(&token) {
+            return None;
+        }
+        if self.token_file.is_none() && root.starts_with("sha1:") {
+            return Some(format!(
+                "its `{MARKER}` says it was published from another folder, not from this repository"
+            ));
+        }
+        if self.token_file.is_some() && !Path::new(&root).is_absolute() {
+            return Some(format!(
+                "its `{MARKER}` says it was published from the SOP repository at `{root}` in this git repository, not from this one (`{}`)",
+                self.recorded_root()
+            ));
         }
         if Path::new(&root) != self.root {
             return Some(format!(
@@ -135,6 +188,14 @@ impl Owner {
         }
         None
     }
+}
+
+/// A hash of `root`, for the marker of a site published outside git.
+fn root_hash(root: &Path) -> String {
+    let text = root.to_string_lossy();
+    let hash = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes())
+        .map_or_else(|_| String::new(), |o| o.to_string());
+    format!("sha1:{hash}")
 }
 
 fn is_token(text: &str) -> bool {

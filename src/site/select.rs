@@ -162,6 +162,25 @@ pub struct Entry<'a> {
     pub not_counted: BTreeSet<String>,
     /// Published translations.
     pub translations: Vec<Translation<'a>>,
+    /// Approved releases newer than the one shown that take effect on a later date (the
+    /// release shown is the one in force today), newest first.
+    pub upcoming: Vec<Upcoming>,
+    /// Whether the working copy is byte for byte the copy committed at `HEAD`.
+    pub working_is_head: bool,
+}
+
+/// An approved release that takes effect on a later date: the page shows the version in
+/// force today, and says when this one takes effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upcoming {
+    /// Its tag.
+    pub tag: String,
+    /// Its version.
+    pub version: String,
+    /// The date it takes effect (`effective`).
+    pub effective: String,
+    /// Site path of its page (`sops/SOP-0001/v2.0.0.html`).
+    pub url: String,
 }
 
 /// A released version with its own page.
@@ -211,6 +230,10 @@ pub struct Selection<'a> {
     /// approved release is shown instead: path → the note for the publisher, which replaces
     /// the file's "is not published".
     pub unreadable: BTreeMap<String, String>,
+    /// In git, unless drafts are previewed: the SOP files whose working copy is not their
+    /// committed copy, path → the copy committed at `HEAD` (`None`: not committed, or not
+    /// readable from git). `None` outside git and with drafts: the working copies are used.
+    pub committed: Option<BTreeMap<String, Option<std::sync::Arc<Sop>>>>,
 }
 
 /// An SOP published from its committed copy because it was never released with `sop release`.
@@ -227,6 +250,27 @@ pub struct NotReleased {
 }
 
 impl Selection<'_> {
+    /// The SOPs of `corpus` as the site shows them: their committed copies (uncommitted
+    /// edits never reach the site, not even as counts on the dashboard), unless drafts are
+    /// previewed or there is no git.
+    pub fn committed_corpus<'c>(&self, corpus: &'c Corpus) -> std::borrow::Cow<'c, Corpus> {
+        let Some(committed) = self.committed.as_ref().filter(|c| !c.is_empty()) else {
+            return std::borrow::Cow::Borrowed(corpus);
+        };
+        let sops = corpus
+            .sops
+            .iter()
+            .filter_map(|s| match committed.get(&s.path) {
+                None => Some(s.clone()),
+                Some(c) => c.as_deref().cloned(),
+            })
+            .collect();
+        std::borrow::Cow::Owned(Corpus {
+            sops,
+            broken: corpus.broken.clone(),
+        })
+    }
+
     /// The published version of every SOP with a current page, for the review figures.
     pub fn current(&self) -> Vec<crate::report::Current<'_>> {
         self.entries
@@ -351,6 +395,17 @@ pub struct How<'f> {
     pub archived: bool,
     /// The committed text; `None` outside git.
     pub git: Option<Committed<'f>>,
+    /// The date the version in force is chosen for: a release approved with a later
+    /// `effective` date is not shown until then. `None`: the last approved release is shown,
+    /// whatever its date.
+    pub today: Option<crate::repo::dates::Date>,
+}
+
+/// The date `sop` takes effect when it is after `today`: it is not in force yet.
+pub fn takes_effect_later(sop: &Sop, today: Option<crate::repo::dates::Date>) -> Option<String> {
+    let today = today?;
+    let effective = sop.date(sop.meta.effective.as_ref())?;
+    (effective > today).then(|| effective.to_string())
 }
 
 /// Pick the pages of `corpus`.
@@ -527,6 +582,17 @@ pub fn select<'a>(
             pages_by_path.insert(t.sop.path.clone(), i);
         }
     }
+    let committed = match how.git {
+        Some(git) if !how.drafts => {
+            let known: BTreeSet<&str> = entries
+                .iter()
+                .filter(|e| e.working_is_head)
+                .map(|e| e.working.path.as_str())
+                .collect();
+            Some(committed_copies(corpus, &known, git, settings))
+        }
+        _ => None,
+    };
     Selection {
         entries,
         pages_by_path,
@@ -535,7 +601,40 @@ pub fn select<'a>(
         left_out,
         not_released,
         unreadable,
+        committed,
     }
+}
+
+/// The SOP files of `corpus` whose working copy is not the copy committed at `HEAD` (those in
+/// `known` are), path → the committed copy (`None`: not committed, or not readable).
+fn committed_copies(
+    corpus: &Corpus,
+    known: &BTreeSet<&str>,
+    git: Committed<'_>,
+    settings: &Settings,
+) -> BTreeMap<String, Option<std::sync::Arc<Sop>>> {
+    let differ: Vec<(&Sop, Option<git2::Oid>)> = corpus
+        .sops
+        .par_iter()
+        .filter(|s| !known.contains(s.path.as_str()))
+        .filter_map(|s| match git.head.get(&s.path) {
+            Some(b) if history::is_text_of(b, s.source.text()) => None,
+            blob => Some((s, blob)),
+        })
+        .collect();
+    if differ.is_empty() {
+        return BTreeMap::new();
+    }
+    let mut reader = (git.reader)();
+    differ
+        .into_iter()
+        .map(|(s, blob)| {
+            let copy = blob
+                .and_then(|b| reader.blob(b))
+                .map(|text| std::sync::Arc::new(Sop::parse_in(s.path.clone(), text, settings)));
+            (s.path.clone(), copy)
+        })
+        .collect()
 }
 
 /// An SOP file that cannot be read, standing for its SOP so that the last approved release
@@ -783,7 +882,12 @@ fn pick<'a>(
     let mut rewritten = Vec::new();
     if let Some(reader) = reader.as_deref_mut() {
         for release in releases {
-            if !how.archived && !archived.is_empty() {
+            // The one shown is the newest approved release in force today.
+            if !how.archived
+                && archived
+                    .last()
+                    .is_some_and(|a| takes_effect_later(&a.sop, how.today).is_none())
+            {
                 break;
             }
             let revision = history.and_then(|h| revision_at(h, release));
@@ -843,12 +947,14 @@ fn pick<'a>(
                 working: working_ref.clone(),
                 shown,
                 uncommitted: None,
+                working_is_head: false,
                 release,
                 history,
                 archived,
                 release_status,
                 not_counted: not_counted.clone(),
                 translations: Vec::new(),
+                upcoming: Vec::new(),
             }
         };
     if how.drafts || how.git.is_none() {
@@ -1008,8 +1114,47 @@ fn pick<'a>(
             (Some(_), Some(h)) => h.clone(),
             _ => SopRef::Shared(std::sync::Arc::clone(&last.sop)),
         };
+        // A release approved to take effect on a later date is not in force yet: the page
+        // shows the newest approved release in force today, and says when the next one takes
+        // effect. With none in force yet, the newest is shown, and says so.
+        let in_force_now = archived
+            .iter()
+            .position(|a| takes_effect_later(&a.sop, how.today).is_none());
+        let (sop, release, upcoming) = match in_force_now {
+            Some(i) if i > 0 => {
+                let upcoming: Vec<Upcoming> = archived[..i]
+                    .iter()
+                    .filter_map(|a| {
+                        Some(Upcoming {
+                            tag: a.release.tag.clone(),
+                            version: a.release.version.trim().to_string(),
+                            effective: takes_effect_later(&a.sop, how.today)?,
+                            url: a.url.clone(),
+                        })
+                    })
+                    .collect();
+                let shown = &archived[i];
+                if let Some(next) = upcoming.last() {
+                    notes.push(format!(
+                        "`{id}`: version {} takes effect on {}, so the site shows v{}, the version in force today: publish again on {} to show it",
+                        next.version,
+                        next.effective,
+                        shown.release.version.trim(),
+                        next.effective,
+                    ));
+                }
+                (
+                    SopRef::Shared(std::sync::Arc::clone(&shown.sop)),
+                    shown.release,
+                    upcoming,
+                )
+            }
+            _ => (sop, release, Vec::new()),
+        };
         return Ok(Entry {
             uncommitted,
+            upcoming,
+            working_is_head,
             ..entry(
                 sop,
                 Shown::Released { pending },
@@ -1047,6 +1192,7 @@ fn pick<'a>(
             let uncommitted = (!working_is_head).then(|| pending_of(working, false));
             Ok(Entry {
                 uncommitted,
+                working_is_head,
                 ..entry(
                     h,
                     Shown::Committed { pending: None },
@@ -1748,6 +1894,9 @@ fn change_note(e: &Entry<'_>, pending: &Pending, settings: &Settings) -> String 
         _ => "same version".to_string(),
     };
     let what = match &e.shown {
+        Shown::Released { .. } if !e.upcoming.is_empty() => {
+            format!("v{shown}, the approved release in force today")
+        }
         Shown::Released { .. } => format!("the last approved release, v{shown}"),
         _ => format!("the committed v{shown}"),
     };
@@ -2016,6 +2165,7 @@ mod tests {
                 head,
                 reader: &reader,
             }),
+            today: None,
         };
         select(c, &settings, h, &how)
     }
@@ -2092,6 +2242,7 @@ mod tests {
             drafts: false,
             archived: true,
             git: None,
+            today: None,
         };
         let none = Histories::new();
         let sel = select(&approved, &settings, &none, &how);

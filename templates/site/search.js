@@ -99,7 +99,7 @@
     if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
     var t = event.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
-    var box = document.getElementById('q') || document.getElementById('site-q');
+    var box = document.getElementById('q') || document.getElementById('Site-q');
     if (!box) { return; }
     event.preventDefault();
     box.focus();

@@ -32,7 +32,7 @@
   var opened = [];
   window.addEventListener('beforeprint', function () {
     each('details:not([open])', function (d) { d.open = true; opened.push(d); });
-    var copy = document.getElementById('controlled-copy');
+    var copy = document.getElementById('Controlled-copy');
     if (copy && copy.dataset.date) {
       var now = new Date();
       var pad = function (n) { return (n < 10 ? '0' : '') + n; };

@@ -181,7 +181,7 @@ fn lint_finds_only_true_problems(name: &str) {
     insta::assert_snapshot!(format!("lint_{name}"), listing(&findings));
 }
 
-/// Each SOP page of `site` by the title it shows (`<h1 id="sop-title">`).
+/// Each SOP page of `site` by the title it shows (`<h1 id="Sop-title">`).
 fn pages_by_title(site: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
     let mut pages = BTreeMap::new();
     for (path, bytes) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
@@ -189,7 +189,7 @@ fn pages_by_title(site: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> 
         if !html.contains("<body class=\"page-sop\"") {
             continue;
         }
-        let marker = "<h1 id=\"sop-title\">";
+        let marker = "<h1 id=\"Sop-title\">";
         let start = html
             .find(marker)
             .unwrap_or_else(|| panic!("{path}: an SOP page without its title"));

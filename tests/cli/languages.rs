@@ -43,7 +43,7 @@ fn the_spanish_page_speaks_spanish_and_the_english_one_links_to_espanol() {
     let es = page(&site, "sops/SOP-0001.es.html");
     assert!(es.contains("<html lang=\"es\">"), "{es}");
     assert!(
-        es.contains("<h1 id=\"sop-title\">"),
+        es.contains("<h1 id=\"Sop-title\">"),
         "the text is in the page's language"
     );
     for spanish in [
@@ -196,7 +196,7 @@ fn an_arabic_sop_is_right_to_left_and_its_file_is_named_by_its_id() {
     // own title and text are Arabic, right to left.
     assert!(ar.contains("<html lang=\"en\">"), "{ar}");
     assert!(
-        ar.contains("<h1 id=\"sop-title\" lang=\"ar\" dir=\"rtl\">"),
+        ar.contains("<h1 id=\"Sop-title\" lang=\"ar\" dir=\"rtl\">"),
         "{ar}"
     );
     assert!(
@@ -222,7 +222,7 @@ fn an_arabic_sop_is_right_to_left_and_its_file_is_named_by_its_id() {
     let site = publish(&repo);
     let ar = page(&site, "sops/SOP-0001.html");
     assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"), "{ar}");
-    assert!(ar.contains("<h1 id=\"sop-title\">") && ar.contains(">التفاصيل<"));
+    assert!(ar.contains("<h1 id=\"Sop-title\">") && ar.contains(">التفاصيل<"));
     assert!(
         ar.contains(">Revision history<"),
         "keys it lacks are English"
@@ -370,7 +370,7 @@ fn the_site_language_is_the_language_of_every_page_and_of_sops_without_one() {
     // The SOP names no language: it is the site's, so the page is Spanish throughout.
     let sop = page(&site, "sops/SOP-0001.html");
     assert!(sop.contains("<html lang=\"es\">"), "{sop}");
-    assert!(sop.contains("<h1 id=\"sop-title\">"), "{sop}");
+    assert!(sop.contains("<h1 id=\"Sop-title\">"), "{sop}");
     assert!(
         sop.contains(">Detalles<") && sop.contains(">Responsable<"),
         "{sop}"
@@ -434,7 +434,7 @@ fn a_site_language_without_a_catalogue_is_shown_in_english_and_a_bad_one_is_refu
     // The SOP is Finnish by the site's word; the interface around it is English.
     let sop = page(&site, "sops/SOP-0001.html");
     assert!(sop.contains("<html lang=\"en\">"), "{sop}");
-    assert!(sop.contains("<h1 id=\"sop-title\" lang=\"fi\">"), "{sop}");
+    assert!(sop.contains("<h1 id=\"Sop-title\" lang=\"fi\">"), "{sop}");
 
     repo.write("sop.toml", "[site]\nlanguage = \"Spanish\"\n");
     let out = repo
@@ -666,7 +666,7 @@ fn an_arabic_sop_that_says_no_language_reads_right_to_left() {
     repo.commit("add");
     let site = publish(&repo);
     let ar = page(&site, "sops/SOP-0001.html");
-    assert!(ar.contains("<h1 id=\"sop-title\" dir=\"rtl\">"), "{ar}");
+    assert!(ar.contains("<h1 id=\"Sop-title\" dir=\"rtl\">"), "{ar}");
     assert!(
         ar.contains("<div class=\"sop-body prose\" dir=\"rtl\">"),
         "{ar}"

@@ -870,6 +870,343 @@ fn archived_versions_say_which_and_that_they_are_superseded() {
     assert!(current.contains("data-next-review=\""), "{current}");
 }
 
+/// A release approved to take effect on a later date is not in force yet: the site shows the
+/// version in force today, says when the next one takes effect and links it; the version in
+/// force is not called superseded, and the index and search show it too.
+#[test]
+fn a_release_that_takes_effect_later_leaves_the_version_in_force_shown() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(
+        one,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("first version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let newer = repo
+        .read(one)
+        .replace("version: 1.0.0", "version: 2.0.0")
+        .replace("effective: 2026-03-01", "effective: 2027-01-31")
+        + "\nUse the NEW refund tool.\n";
+    repo.write(one, &newer);
+    repo.commit("second version");
+    repo.git(&["tag", "-a", "SOP-0001/v2.0.0", "-m", "Second"]);
+    let out = repo
+        .sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        said.contains("version 2.0.0 takes effect on 2027-01-31, so the site shows v1.0.0"),
+        "{said}"
+    );
+    let site = tree(&repo.path("site"));
+    let text = |p: &str| String::from_utf8(site[p].clone()).unwrap();
+
+    let current = text("sops/SOP-0001.html");
+    assert!(current.contains(">v1.0.0<"), "{current}");
+    assert!(!current.contains("NEW refund tool"), "{current}");
+    assert!(
+        current.contains("Version 2.0.0 was approved and takes effect on 2027-01-31."),
+        "{current}"
+    );
+    assert!(
+        current.contains("href=\"../sops/SOP-0001/v2.0.0.html\">Read version 2.0.0"),
+        "{current}"
+    );
+    let in_force = text("sops/SOP-0001/v1.0.0.html");
+    assert!(!in_force.contains(">superseded<"), "{in_force}");
+    assert!(!in_force.contains("Superseded:"), "{in_force}");
+    let later = text("sops/SOP-0001/v2.0.0.html");
+    assert!(later.contains("NEW refund tool"), "{later}");
+    assert!(
+        later.contains("It takes effect on 2027-01-31: until then, version 1.0.0 stays in force."),
+        "{later}"
+    );
+    assert!(!later.contains("Superseded:"), "{later}");
+    let index = text("index.html");
+    assert!(
+        index.contains("v1.0.0") && !index.contains("v2.0.0"),
+        "{index}"
+    );
+    let search: String = site
+        .iter()
+        .filter(|(p, _)| p.starts_with("assets/search/"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(!search.contains("NEW refund tool"), "{search}");
+
+    // On the day it takes effect, it is the current version.
+    repo.sop()
+        .env("SOP_TODAY", "2027-01-31")
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let current = repo.read("site/sops/SOP-0001.html");
+    assert!(current.contains(">v2.0.0<"), "{current}");
+    assert!(!current.contains("takes effect on"), "{current}");
+    assert!(
+        repo.read("site/sops/SOP-0001/v1.0.0.html")
+            .contains("Superseded:")
+    );
+}
+
+/// The dashboard counts what the pages show: committed text. An edit not committed yet (a
+/// status, a department) and a new file not committed are not on it.
+#[test]
+fn the_dashboard_counts_committed_text_not_uncommitted_edits() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(
+        one,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("first version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let edited = repo
+        .read(one)
+        .replace("status: approved", "status: draft")
+        .replace("department: Payments", "department: Secret Plans");
+    repo.write(one, &edited);
+    repo.write(
+        "sops/pay/SOP-0002-hidden.md",
+        &sop_text("SOP-0002", "Hidden draft", "procedure", "draft"),
+    );
+    let site = publish(&repo, "site");
+    let text = |p: &str| String::from_utf8(site[p].clone()).unwrap();
+    let dashboard = text("dashboard.html");
+    assert!(!dashboard.contains("Hidden draft"), "{dashboard}");
+    assert!(!dashboard.contains("Secret Plans"), "{dashboard}");
+    let status = text("charts/by-status.svg");
+    assert!(status.contains(">approved<"), "{status}");
+    assert!(!status.contains(">draft<"), "{status}");
+    let department = text("charts/by-department.svg");
+    assert!(!department.contains("Secret"), "{department}");
+
+    // A preview of the working copies counts them.
+    repo.sop()
+        .args(["publish", "--drafts", "--out", "preview"])
+        .assert()
+        .success();
+    assert!(repo.read("preview/dashboard.html").contains("Hidden draft"));
+}
+
+/// A review date that cannot be read is not "not set": the page says it cannot be read and the
+/// review may be overdue, and the dashboard lists the SOP.
+#[test]
+fn a_review_date_that_cannot_be_read_is_said_on_the_page_and_the_dashboard() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        .replace("review_every: 12 months\n", "next_review: 20250712\n");
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    repo.commit("first version");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    let row = &page[page.find("Next review</dt>").unwrap()..];
+    let row = &row[..row.find("</dd>").unwrap()];
+    assert!(!row.contains("not set"), "{row}");
+    assert!(row.contains("date unknown"), "{row}");
+    assert!(
+        row.contains("“next_review: 20250712” is not a date or period that can be read"),
+        "{row}"
+    );
+    let dashboard = String::from_utf8(site["dashboard.html"].clone()).unwrap();
+    let list = &dashboard[dashboard.find("id=\"unknown-h\"").unwrap()..];
+    let list = &list[..list.find("</section>").unwrap()];
+    assert!(list.contains("SOP-0001 Refunds"), "{list}");
+    assert!(
+        list.contains("`next_review: 20250712` is not a real date"),
+        "{list}"
+    );
+}
+
+/// A periodic review (`sop review`) changes no approved text: the page's history lists it as a
+/// review of the version, not as a change that is not released yet.
+#[test]
+fn a_review_is_listed_as_a_review_not_as_a_change_waiting_for_release() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(one, &sop_text("SOP-0001", "Refunds", "procedure", "draft"))
+        .commit("Add");
+    repo.sop()
+        .args([
+            "release",
+            "SOP-0001",
+            "--version",
+            "1.0.0",
+            "-m",
+            "First",
+            "--approve",
+            "--approver",
+            "Ann Lee",
+        ])
+        .assert()
+        .success();
+    repo.sop()
+        .args(["review", "SOP-0001", "-m", "Still accurate"])
+        .assert()
+        .success();
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    assert!(!page.contains("Not released yet"), "{page}");
+    let group = &page[page
+        .find("Reviews of version 1.0.0")
+        .expect("a group of reviews")..];
+    let group = &group[..group.find("</tbody>").unwrap()];
+    assert!(group.contains("Still accurate"), "{group}");
+
+    // A change committed after it is still one waiting for a release.
+    repo.write(one, &repo.read(one).replace("The purpose", "What"))
+        .commit("Edit");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    let pending = &page[page.find("Not released yet").unwrap()..];
+    let pending = &pending[..pending.find("</tbody>").unwrap()];
+    assert!(pending.contains(">Edit<"), "{pending}");
+    assert!(!pending.contains("Still accurate"), "{pending}");
+}
+
+/// Headings named like the page's own parts ("Main", "Top", "Sop title", …) keep the ids
+/// their links use, and the page's own ids are others: no id is used twice, and `#main`
+/// leads to the heading.
+#[test]
+fn heading_ids_never_collide_with_the_page_ids() {
+    let repo = SopRepo::new();
+    let names = [
+        "Main",
+        "Top",
+        "Sop title",
+        "Meta h",
+        "Toc h",
+        "History h",
+        "Site q",
+        "Controlled copy",
+    ];
+    let mut text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    for name in names {
+        text.push_str(&format!("\n## {name}\n\nText.\n"));
+    }
+    text.push_str("\nSee [the main part](#main).\n");
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    repo.commit("first version");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for part in page.split(" id=\"").skip(1) {
+        let id = &part[..part.find('"').unwrap()];
+        *seen.entry(id.to_string()).or_insert(0) += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "ids used more than once: {twice:?}");
+    for id in [
+        "main",
+        "top",
+        "sop-title",
+        "meta-h",
+        "toc-h",
+        "history-h",
+        "site-q",
+    ] {
+        assert_eq!(seen.get(id), Some(&1), "{id}: {seen:?}");
+    }
+    assert!(page.contains("<h2 id=\"main\">Main"), "{page}");
+    assert!(page.contains("href=\"#main\">the main part"), "{page}");
+}
+
+/// A body that opens with the title as its H1 (`# Refunds`) shows the title once, in the
+/// page's header; its anchor stays for links. Another H1 is shown.
+#[test]
+fn a_leading_h1_that_repeats_the_title_is_not_shown_twice() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved").replacen(
+        "---\n\n",
+        "---\n\n#  refunds \n\nSee [the top](#refunds).\n\n",
+        1,
+    );
+    assert!(text.contains("#  refunds"), "{text}");
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    let other = sop_text("SOP-0002", "Returns", "procedure", "approved").replacen(
+        "---\n\n",
+        "---\n\n# Something else\n\n",
+        1,
+    );
+    repo.write("sops/pay/SOP-0002-returns.md", &other);
+    repo.commit("first version");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    assert_eq!(page.matches("<h1").count(), 1, "{page}");
+    assert!(page.contains("<span id=\"refunds\"></span>"), "{page}");
+    assert!(page.contains("href=\"#refunds\">the top"), "{page}");
+    let page = String::from_utf8(site["sops/SOP-0002.html"].clone()).unwrap();
+    assert!(page.contains("<h1 id=\"something-else\">"), "{page}");
+}
+
+/// A bare web address in the text is a link, as GitHub shows it; not in code, and not again
+/// inside a link.
+#[test]
+fn bare_web_addresses_are_links_but_not_in_code_or_links() {
+    let repo = SopRepo::new();
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        + "\n- [ ] Open https://admin.example.com/refunds and find the purchase.\n"
+        + "- [ ] Read www.example.com/refund-policy.\n\n"
+        + "Run `curl https://api.example.com/code` and see [https://docs.example.com/x](https://docs.example.com/y).\n\n"
+        + "```\nhttps://block.example.com/z\n```\n";
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    repo.commit("first version");
+    let site = publish(&repo, "site");
+    let page = String::from_utf8(site["sops/SOP-0001.html"].clone()).unwrap();
+    assert!(
+        page.contains("Open <a href=\"https://admin.example.com/refunds\">https://admin.example.com/refunds</a> and find"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Read <a href=\"http://www.example.com/refund-policy\">www.example.com/refund-policy</a>."),
+        "{page}"
+    );
+    assert!(
+        page.contains("<code>curl https://api.example.com/code</code>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"https://docs.example.com/y\">https://docs.example.com/x</a>"),
+        "{page}"
+    );
+    assert!(!page.contains("href=\"https://block.example.com"), "{page}");
+    assert!(!page.contains("href=\"https://api.example.com"), "{page}");
+}
+
+/// Dates in the dashboard's tables and heading never break at their hyphens ("2024-04-" /
+/// "10"): a squeezed column scrolls instead.
+#[test]
+fn dashboard_dates_do_not_wrap() {
+    let repo = SopRepo::new();
+    let site = publish(&repo, "site");
+    let css = String::from_utf8(site["assets/site.css"].clone()).unwrap();
+    let rule = css
+        .lines()
+        .find(|l| l.contains(".dash-section td time"))
+        .expect("a rule for the dashboard's dates");
+    assert!(rule.contains(".page-head time"), "{rule}");
+    assert!(rule.contains("white-space: nowrap"), "{rule}");
+}
+
+/// On a phone the sections fit the header row in Spanish too: a long name takes two lines
+/// ("Todos los" / "SOP"), rather than push the last section off the screen (the layout
+/// itself is checked in a browser by the e2e tests).
+#[test]
+fn the_sections_can_wrap_on_a_phone() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[site]\nlanguage = \"es\"\n");
+    let site = publish(&repo, "site");
+    let css = String::from_utf8(site["assets/site.css"].clone()).unwrap();
+    let phone = &css[css.find(".site-nav { overflow-x: auto;").map_or(0, |i| i)..];
+    assert!(
+        css.contains(".site-nav a { padding: .2rem .25rem; font-size: .8rem; line-height: 1.15; white-space: normal;"),
+        "{phone}"
+    );
+}
+
 #[test]
 fn the_index_of_a_draft_preview_says_it_is_a_preview() {
     let repo = SopRepo::new();

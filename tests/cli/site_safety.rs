@@ -301,8 +301,11 @@ fn a_moved_repository_publishes_over_its_own_site() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The marker names the repository by its place in the git work tree, never by the
+    // publisher's local path (the folder goes on a web host).
     let marker = top.read("after/site/.sop-site");
-    assert!(marker.contains("/after\n"), "{marker}");
+    assert!(marker.contains("\nrepository: .\n"), "{marker}");
+    assert!(!marker.contains("after"), "{marker}");
 
     // Two SOP repositories in one git repository share its git folder, and so its token: the
     // site of the one that still exists is not the other's to replace.
@@ -1053,4 +1056,55 @@ fn a_writer_cannot_mark_a_heading_in_the_search_index() {
         !search.contains("\"Injected heading\"") && !search.contains("\"Another\""),
         "a heading the page does not have:\n{search}"
     );
+}
+
+/// The marker names no local path, in git or not (the folder goes on a web host), and still
+/// lets the repository publish over its own site, and only its own.
+#[test]
+fn the_marker_keeps_no_local_path() {
+    for in_git in [true, false] {
+        let repo = if in_git {
+            SopRepo::new()
+        } else {
+            let r = SopRepo::empty();
+            r.write("sop.toml", "");
+            r
+        };
+        repo.write(
+            "sops/ops/SOP-0001-base.md",
+            &sop_text("SOP-0001", "Base", "checklist", "approved"),
+        );
+        if in_git {
+            repo.commit("add");
+        }
+        for _ in 0..2 {
+            repo.sop()
+                .args(["publish", "--out", "site"])
+                .assert()
+                .success();
+        }
+        let marker = repo.read("site/.sop-site");
+        let root = repo.root().to_string_lossy().into_owned();
+        let name = repo
+            .root()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(!marker.contains(&root), "{marker}");
+        assert!(!marker.contains(&name), "{marker}");
+        // Another folder's site is not this repository's to replace.
+        let other = SopRepo::empty();
+        other.write("sop.toml", "");
+        let copy = other.path("site");
+        std::fs::create_dir_all(&copy).unwrap();
+        std::fs::write(copy.join(".sop-site"), &marker).unwrap();
+        std::fs::write(copy.join("index.html"), "theirs").unwrap();
+        other
+            .sop()
+            .args(["publish", "--out", "site"])
+            .assert()
+            .code(1);
+        assert_eq!(other.read("site/index.html"), "theirs");
+    }
 }

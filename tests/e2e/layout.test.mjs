@@ -81,7 +81,7 @@ async function phone(site, shots) {
     const line = [...document.querySelectorAll('.sop-body p, .sop-body li')]
       .find((e) => e.textContent.trim() !== '');
     return {
-      title: box('#sop-title'),
+      title: box('#Sop-title'),
       status: box('.sop-badges .badge[class*="status-"]'),
       version: box('.sop-badges .version'),
       owner: box('.sop-byline'),
@@ -139,11 +139,11 @@ async function phone(site, shots) {
   await sop.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
   await sop.waitForFunction(() => !document.querySelector('.to-top').hidden);
   const searchBox = await sop.evaluate(() => {
-    const r = document.getElementById('site-q').getBoundingClientRect();
+    const r = document.getElementById('Site-q').getBoundingClientRect();
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     return { top: r.top, bottom: r.bottom, hit: hit && hit.id };
   });
-  assert.ok(searchBox.top >= 0 && searchBox.bottom <= 740 && searchBox.hit === 'site-q',
+  assert.ok(searchBox.top >= 0 && searchBox.bottom <= 740 && searchBox.hit === 'Site-q',
     `the search box is off screen once scrolled: ${JSON.stringify(searchBox)}`);
   await sop.screenshot({ path: join(shots, 'sop-360-scrolled.png') });
   await sop.click('.to-top');
@@ -280,7 +280,7 @@ async function print(site, shots, currentUrl) {
   const now = new Date();
   const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-  const style = await page.evaluate(() => document.getElementById('controlled-copy').textContent);
+  const style = await page.evaluate(() => document.getElementById('Controlled-copy').textContent);
   assert.ok(style.includes(`Printed on ${today}`), `the printed date is not today (${today}): ${style}`);
   await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
 

@@ -175,9 +175,9 @@ try {
   // `/` focuses the search box, on the index and on any other page; not while typing.
   const sop = await open('sops/SOP-0002.html');
   await sop.keyboard.press('/');
-  assert.equal(await sop.evaluate(() => document.activeElement?.id), 'site-q');
-  await sop.fill('#site-q', 'RF-Store');
-  await sop.press('#site-q', 'Enter');
+  assert.equal(await sop.evaluate(() => document.activeElement?.id), 'Site-q');
+  await sop.fill('#Site-q', 'RF-Store');
+  await sop.press('#Site-q', 'Enter');
   await sop.waitForURL(/index\.html\?q=RF-Store$/);
   assert.deepEqual(ids(await results(sop, 'RF-Store')), ['SOP-0002']);
   await sop.locator('#q').blur();

@@ -81,8 +81,8 @@ try {
 
   // The header search on another page lands on the index with the query applied.
   const dash = await open(1280, 'dashboard.html');
-  await dash.fill('#site-q', 'grooming');
-  await dash.press('#site-q', 'Enter');
+  await dash.fill('#Site-q', 'grooming');
+  await dash.press('#Site-q', 'Enter');
   await dash.waitForURL(/index\.html\?q=grooming/);
   await dash.waitForFunction(() => document.getElementById('count').textContent.startsWith('1 of'));
   await dash.goto(url('dashboard.html'));

@@ -6,7 +6,7 @@ use crate::repo::{Corpus, Status};
 use crate::report::{self, ReviewState};
 use crate::site::context::{
     Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, MoreRows, RuleCount,
-    StaleRow, Tile,
+    StaleRow, Tile, UnknownRow,
 };
 use crate::site::{SiteError, charts};
 
@@ -67,6 +67,18 @@ impl Build<'_> {
                 .collect::<Vec<_>>(),
         )
         .unwrap_or_else(|_| "[]".into());
+        // A review date that cannot be read may hide an overdue review: listed, not left out.
+        let unknown: Vec<UnknownRow> = report::unknown_reviews(&self.selection.current(), settings)
+            .into_iter()
+            .map(|u| UnknownRow {
+                url: url_of(&u.id),
+                id: u.id,
+                title: u.title,
+                problem: u.problem,
+                owner: u.owner.unwrap_or_default(),
+                department: u.department.unwrap_or_default(),
+            })
+            .collect();
         let mut drafts: Vec<DraftRow> = corpus
             .originals()
             .into_iter()
@@ -179,6 +191,7 @@ impl Build<'_> {
             later,
             review_dates,
             rows_shown: DASHBOARD_ROWS,
+            unknown,
             drafts,
             stale,
             more,

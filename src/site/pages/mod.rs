@@ -18,6 +18,7 @@ use super::select::{Entry, Selection, name_slug, release_files};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
 use crate::git::history::{Histories, Release};
+use crate::repo::sop::NoReviewDate;
 use crate::repo::{Corpus, Repo, Settings, Sop, Status};
 use crate::report::{self, ReviewState};
 
@@ -163,6 +164,9 @@ struct Review {
     due_soon_from: Option<String>,
     /// The state on the build's day.
     state: ReviewState,
+    /// Why the next review date of an approved version cannot be told, in the page's
+    /// language.
+    problem: Option<String>,
 }
 
 impl Default for Review {
@@ -171,6 +175,7 @@ impl Default for Review {
             next: None,
             due_soon_from: None,
             state: ReviewState::Unknown,
+            problem: None,
         }
     }
 }
@@ -342,6 +347,8 @@ pub(super) fn render_all(
     // Retired SOPs stay findable, after those in force.
     cards.sort_by_key(|c| c.status == "retired");
     let dashboard = || -> Result<(), SiteError> {
+        // Counted from the text the pages come from: uncommitted edits never reach the site.
+        let corpus = &*selection.committed_corpus(corpus);
         let stats = report::stats(
             corpus,
             &selection.current(),
@@ -740,7 +747,40 @@ impl Build<'_> {
         let next = sop.next_review(&self.repo.settings);
         let window = self.repo.settings.due_soon;
         let reviewed = sop.status() == Some(Status::Approved);
+        // A date that cannot be read is no date: the review may be overdue, and the page says so.
+        let lang = self.language_of(sop);
+        let keys = &self.repo.settings.keys;
+        let problem = match sop.review_date(&self.repo.settings) {
+            Err(why) if reviewed => Some(match why {
+                NoReviewDate::NextReviewInvalid { value } => self.tr(
+                    lang,
+                    "sop.review_unknown_written",
+                    &[(
+                        "written",
+                        &format!("{}: {value}", keys.written("next_review")),
+                    )],
+                ),
+                NoReviewDate::ReviewEveryInvalid { value } => self.tr(
+                    lang,
+                    "sop.review_unknown_written",
+                    &[(
+                        "written",
+                        &format!("{}: {value}", keys.written("review_every")),
+                    )],
+                ),
+                NoReviewDate::StartDateInvalid { key, value } => self.tr(
+                    lang,
+                    "sop.review_unknown_written",
+                    &[("written", &format!("{}: {value}", keys.written(key)))],
+                ),
+                NoReviewDate::NoStartDate | NoReviewDate::PastCalendarEnd { .. } => {
+                    self.tr(lang, "sop.review_unknown", &[])
+                }
+            }),
+            _ => None,
+        };
         Review {
+            problem,
             next: next.map(|d| d.to_string()),
             due_soon_from: next
                 .filter(|_| reviewed)

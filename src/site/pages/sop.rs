@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::git::history::Release;
+use crate::git::history::{Release, RevisionKind};
 use crate::repo::{Sop, Status};
 use crate::site::context::{
     ApprovalRow, Link, Notice, NoticeKind, ReleaseRow, RevisionGroup, RevisionRow, SopMeta,
@@ -10,7 +10,7 @@ use crate::site::context::{
 };
 use crate::site::links::PageLinks;
 use crate::site::markdown;
-use crate::site::select::{Archived, Entry, Pending, Shown};
+use crate::site::select::{Archived, Entry, Pending, Shown, takes_effect_later};
 use crate::site::{SiteError, root_of};
 
 use super::{Build, Linked, SopPages, department_of, language_name, status_text, text, type_of};
@@ -161,7 +161,27 @@ impl Build<'_> {
             let current_version = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
             let lang = self.language_of(&a.sop);
             let approved_by = self.approval_words(lang, &approvals_of(Some(a.release), &a.sop).0);
-            let notice = if entry.release.is_some_and(|r| r.tag == a.release.tag) {
+            let upcoming = entry.upcoming.iter().find(|u| u.tag == a.release.tag);
+            let notice = if let Some(u) = upcoming {
+                Notice {
+                    kind: NoticeKind::Warning,
+                    text: self.tr(
+                        lang,
+                        "notice.upcoming_archived",
+                        &[
+                            ("version", &a.release.version),
+                            ("date", &a.release.date),
+                            ("approved_by", &approved_by),
+                            ("effective", &u.effective),
+                            ("current", &current_version),
+                        ],
+                    ),
+                    link: Some(Link {
+                        text: self.tr(lang, "notice.read_current", &[]),
+                        url: format!("{root}{}", entry.url),
+                    }),
+                }
+            } else if entry.release.is_some_and(|r| r.tag == a.release.tag) {
                 Notice {
                     kind: NoticeKind::Info,
                     text: self.tr(
@@ -220,6 +240,36 @@ impl Build<'_> {
         let shown = text(entry.sop.meta.version.as_ref()).unwrap_or_default();
         let lang = self.language_of(&entry.sop);
         let mut notices = Vec::new();
+        // A version approved to take effect later: the page shows the one in force today.
+        let root = root_of(&entry.url);
+        for u in entry.upcoming.iter().rev() {
+            notices.push(Notice {
+                kind: NoticeKind::Warning,
+                text: self.tr(
+                    lang,
+                    "notice.takes_effect",
+                    &[
+                        ("version", &u.version),
+                        ("date", &u.effective),
+                        ("current", &shown),
+                    ],
+                ),
+                link: Some(Link {
+                    text: self.tr(lang, "notice.read_upcoming", &[("version", &u.version)]),
+                    url: format!("{root}{}", u.url),
+                }),
+            });
+        }
+        // Shown although not in force yet (no earlier version is): said first.
+        if !matches!(entry.shown, Shown::Draft)
+            && let Some(date) = takes_effect_later(&entry.sop, Some(self.options.today))
+        {
+            notices.push(Notice {
+                kind: NoticeKind::Warning,
+                text: self.tr(lang, "notice.not_in_force_yet", &[("date", &date)]),
+                link: None,
+            });
+        }
         match &entry.shown {
             Shown::Released { pending } => {
                 if let Some(p) = pending {
@@ -374,7 +424,8 @@ impl Build<'_> {
         };
         let shows_the_release_in_force =
             release.is_some_and(|r| entry.release.is_some_and(|shown| shown.tag == r.tag));
-        let superseded = archived && !shows_the_release_in_force;
+        let upcoming = release.is_some_and(|r| entry.upcoming.iter().any(|u| u.tag == r.tag));
+        let superseded = archived && !shows_the_release_in_force && !upcoming;
         let department = department_of(sop, &self.repo.settings).map(|d| Link {
             url: self
                 .departments
@@ -418,6 +469,7 @@ impl Build<'_> {
             effective: text(sop.meta.effective.as_ref()),
             last_reviewed: text(reviewed.meta.last_reviewed.as_ref()),
             next_review: review.next,
+            review_problem: review.problem,
             due_soon_from: review.due_soon_from,
             review_state: review.state.as_str().to_string(),
             tags: self.tag_links(sop, &root),
@@ -713,9 +765,13 @@ fn revision_groups(
             date: Some(r.date.clone()),
             url: archived_url(&r.tag),
             revisions: Vec::new(),
+            reviews: false,
         })
         .collect();
     let mut pending = Vec::new();
+    // Periodic reviews (`sop review`) since the last release: they change no approved text,
+    // so they are not changes waiting for a release.
+    let mut reviews = Vec::new();
     // In the commit graph's order: the JSON's (`git log --follow`'s) can list a parent before
     // its child when their dates are equal.
     let mut commits: Vec<&crate::git::history::Revision> = h.commits.iter().collect();
@@ -739,8 +795,23 @@ fn revision_groups(
             on_branch.or_else(|| releases.iter().rposition(|(place, _)| *place <= arrival));
         match led_to.and_then(|i| groups.get_mut(i)) {
             Some(g) => g.revisions.push(row(c)),
+            None if c.kind == RevisionKind::Review && !releases.is_empty() => {
+                reviews.push(row(c));
+            }
             None => pending.push(row(c)),
         }
+    }
+    if !reviews.is_empty() {
+        groups.insert(
+            0,
+            RevisionGroup {
+                version: releases.first().map(|(_, r)| r.version.clone()),
+                date: None,
+                url: None,
+                revisions: reviews,
+                reviews: true,
+            },
+        );
     }
     if !pending.is_empty() {
         groups.insert(
@@ -750,6 +821,7 @@ fn revision_groups(
                 date: None,
                 url: None,
                 revisions: pending,
+                reviews: false,
             },
         );
     }
