@@ -55,6 +55,9 @@ pub struct SiteLinks {
     /// repository (`docs`, `content`); `None` when the repository's top folder, or when it
     /// cannot be told.
     pub site_root: Option<String>,
+    /// The address `site_root` is served under when its links do not start with its folder
+    /// names (Docusaurus's `routeBasePath: 'handbook'` for the `docs` folder).
+    pub site_path: Option<String>,
 }
 
 impl SiteLinks {
@@ -98,16 +101,25 @@ impl Needs {
             );
         }
         if let Some(l) = &self.site_links {
+            let joint = if l.site_path.is_some() { "," } else { " and" };
             let root = l
                 .site_root
                 .as_ref()
-                .map(|r| format!(" and `site_root = \"{r}\"`"))
+                .map(|r| format!("{joint} `site_root = \"{r}\"`"))
                 .unwrap_or_default();
+            let path = l
+                .site_path
+                .as_ref()
+                .map(|p| format!(" and `site_path = \"{p}\"`"))
+                .unwrap_or_default();
+            let example = match &l.site_path {
+                Some(p) => format!("`../page`, `/{p}/page`"),
+                None => l.example().to_string(),
+            };
             out.push(format!(
-                "`[links] style = \"{}\"`{root}: the documents link each other by their {} page addresses ({}), which `sop lint` checks and the site follows",
+                "`[links] style = \"{}\"`{root}{path}: the documents link each other by their {} page addresses ({example}), which `sop lint` checks and the site follows",
                 l.style.name(),
                 l.generator,
-                l.example()
             ));
         }
         if let Some(rule) = self.anchors {
@@ -216,13 +228,17 @@ pub fn site_links(
 ) -> Option<SiteLinks> {
     use crate::repo::links::{Dest, Entry, LinksConfig, Resolution, Resolver};
     let links = &settings.config.links;
-    if links.style != LinkStyle::Files || !links.site_root.trim().is_empty() {
+    if links.style != LinkStyle::Files
+        || !links.site_root.trim().is_empty()
+        || !links.site_path.trim().is_empty()
+    {
         return None;
     }
     let SiteGenerator {
         name: generator,
         style,
         site_root,
+        site_path,
         ..
     } = site_generator(root, sops)?;
     let exists = |path: &str| {
@@ -239,6 +255,7 @@ pub fn site_links(
     let theirs = Resolver::new(&LinksConfig {
         style,
         site_root: site_root.clone().unwrap_or_default(),
+        site_path: site_path.clone().unwrap_or_default(),
         ..links.clone()
     });
     let found_only_theirs = planned.iter().any(|sop| {
@@ -257,6 +274,7 @@ pub fn site_links(
         generator,
         style,
         site_root: site_root.filter(|r| !r.is_empty()),
+        site_path,
     })
 }
 
@@ -277,6 +295,9 @@ struct SiteGenerator {
     /// Where its links starting with `/` start, relative to the repository; `None` when that
     /// cannot be told.
     site_root: Option<String>,
+    /// The address `site_root` is served under, when its links do not start with its folder
+    /// names (`None` when they do).
+    site_path: Option<String>,
     /// Whether it makes heading ids by a `slugify` function of the team's choice.
     custom_slugify: bool,
 }
@@ -286,7 +307,9 @@ struct SiteGenerator {
 /// own folder (`a/b.md` at `a/b/`), so links between pages read as `style = "mkdocs"` reads
 /// them, from the folder the site is built from (MkDocs' `docs_dir`, Hugo's `content/`);
 /// Docusaurus serves `a/b.md` at `a/b`, so links read as `style = "site"` reads them, and
-/// `/docs/a/b` starts from the folder above its docs (by its `routeBasePath`).
+/// `/docs/a/b` starts from the folder above its docs (by its `routeBasePath`), or, when the
+/// `routeBasePath` is not the docs folder's name (`'handbook'`), from the docs folder after
+/// that address.
 fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
     // A configuration file is small; a larger one is not read.
     let read = |path: &Path| {
@@ -319,8 +342,8 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
         };
         let route = route_base_path(&text).unwrap_or_else(|| "docs".to_string());
         let route = route.trim_matches('/');
-        let site_root = if route.is_empty() {
-            Some(docs)
+        let (site_root, site_path) = if route.is_empty() {
+            (Some(docs), None)
         } else {
             let mut above = docs.clone();
             let tail: Vec<&str> = route.split('/').collect();
@@ -329,12 +352,21 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
                 above.pop();
                 same
             });
-            ends.then_some(above)
+            // Written into sop.toml between quotes: an address that needs escaping is not
+            // offered.
+            let plain = !route.contains(['"', '\\']) && !route.chars().any(char::is_control);
+            match (ends, plain) {
+                (true, _) => (Some(above), None),
+                (false, true) => (Some(docs), Some(route.to_string())),
+                (false, false) => (None, None),
+            }
         };
+        let site_root = site_root.and_then(|f| relative(&f));
         Some(SiteGenerator {
             name: "Docusaurus",
             style: LinkStyle::Site,
-            site_root: site_root.and_then(|f| relative(&f)),
+            site_path: site_path.filter(|_| site_root.is_some()),
+            site_root,
             custom_slugify: false,
         })
     };
@@ -354,6 +386,7 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
                 name: "MkDocs",
                 style: LinkStyle::Mkdocs,
                 site_root: Some(relative(&dir.join(docs))?),
+                site_path: None,
                 custom_slugify: text.lines().any(|l| l.trim_start().starts_with("slugify:")),
             });
         }
@@ -369,6 +402,7 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
                 name: "Hugo",
                 style: LinkStyle::Mkdocs,
                 site_root: Some(relative(&dir.join("content"))?),
+                site_path: None,
                 custom_slugify: false,
             });
         }
@@ -460,6 +494,17 @@ pub fn edit(text: &str, path: &Path, needs: &Needs) -> Result<String, EditRefuse
                 ),
             )?;
         }
+        if let Some(path) = &l.site_path {
+            set_line(
+                &mut lines,
+                "links",
+                "site_path",
+                &format!(
+                    "site_path = \"{path}\"             # written by sop adopt: the address {} serves site_root under",
+                    l.generator
+                ),
+            )?;
+        }
     }
     if let Some(rule) = needs.anchors {
         set_line(
@@ -510,6 +555,7 @@ fn check(text: &str, path: &Path, needs: &Needs) -> Result<(), EditRefused> {
         && needs.site_links.as_ref().is_none_or(|l| {
             settings.config.links.style == l.style
                 && settings.config.links.site_root == l.site_root.as_deref().unwrap_or_default()
+                && settings.config.links.site_path == l.site_path.as_deref().unwrap_or_default()
         })
         && needs
             .anchors

@@ -742,7 +742,7 @@ fn config_change(
     }
     // A link style the team wrote (even `"files"`) is its choice: kept.
     if change.needs.site_links.is_some()
-        && ["style", "site_root"]
+        && ["style", "site_root", "site_path"]
             .iter()
             .any(|key| adopt::settings::writes(&change.old, "links", key))
     {

@@ -1439,6 +1439,42 @@ fn on_a_docusaurus_site_adopt_writes_its_link_style() {
     }
 }
 
+/// A Docusaurus site that serves its `docs` folder under another address (`routeBasePath:
+/// 'handbook'`) links `/handbook/payments/refunds`: adopt writes `site_path`, so lint finds the
+/// page the site serves instead of reporting a broken link.
+#[test]
+fn a_docusaurus_route_base_path_is_written_as_the_site_path() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write(
+        "docusaurus.config.js",
+        "module.exports = { presets: [['classic', { docs: { routeBasePath: 'handbook' } }]] };\n",
+    );
+    r.write(
+        "docs/payments/refunds.md",
+        "# Refunds\n\n## Steps\n\n1. Check. See [escalation](../support/escalation).\n",
+    );
+    r.write(
+        "docs/support/escalation.md",
+        "# Escalation\n\n## Steps\n\n1. Call. Back to [refunds](/handbook/payments/refunds).\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    assert!(
+        out.contains("wrote `[links] style = \"site\"`, `site_root = \"docs\"` and `site_path = \"handbook\"`: the documents link each other by their Docusaurus page addresses (`../page`, `/handbook/page`)"),
+        "{out}"
+    );
+    assert!(!out.contains("link-broken"), "{out}");
+    let toml = r.read("sop.toml");
+    assert!(toml.contains("\nsite_path = \"handbook\""), "{toml}");
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().arg("lint").output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("link-broken"), "{text}");
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+}
+
 /// MkDocs makes heading ids its own way (`## Café break` is `#cafe-break`): adopt writes that
 /// rule, unless `mkdocs.yml` names its own `slugify`.
 #[test]
