@@ -92,7 +92,17 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     let parts = adopt::parts::parts(&repo.root, &corpus.sops);
     let mut parts_left_out: Vec<(String, String)> = Vec::new();
     for sop in &corpus.sops {
-        if !selected.contains(&sop.path) || sop.is_translation() {
+        if !selected.contains(&sop.path) {
+            continue;
+        }
+        if sop.is_translation() {
+            // A translation has its source's id and says which version it translates: adopt
+            // does not make that up, but names the file and says what to write.
+            if sop.front_matter.is_none()
+                && let Some(to_do) = translation_to_do(&corpus, sop)
+            {
+                unread.push((sop.path.clone(), to_do));
+            }
             continue;
         }
         if let Some(why) = parts.get(&sop.path)
@@ -313,6 +323,33 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// What to do about `sop`, a file without front matter whose name reads as a translation
+/// (`refunds.pt.md`): with its source beside it, the front matter to write by hand; without
+/// one (`node.js.md`, `runbook.old.md`), how to rename it so that it is adopted as an SOP.
+fn translation_to_do(corpus: &Corpus, sop: &Sop) -> Option<String> {
+    let lang = sop.file_name.language.as_deref()?;
+    let (dir, name) = match sop.path.rsplit_once('/') {
+        Some((dir, name)) => (format!("{dir}/"), name),
+        None => (String::new(), sop.path.as_str()),
+    };
+    let stem = crate::repo::files::strip_markdown_extension(name);
+    let ext = name.get(stem.len()..).unwrap_or_default();
+    let base = stem.strip_suffix(lang)?.strip_suffix('.')?;
+    let source_path = format!("{dir}{base}{ext}");
+    let ending = format!("`.{lang}{ext}`");
+    match corpus.sops.iter().find(|s| s.path == source_path) {
+        Some(source) => {
+            let id = source.id().unwrap_or("<the source's id>");
+            Some(format!(
+                "not adopted: its name ends in {ending}, so it is the translation into `{lang}` of {source_path}, and a translation keeps its source's front matter; once {source_path} is adopted, copy its front matter here (the same `id`), translate the title, and add `language: {lang}` and `translation_of: {id}@<version>` with the version of the source it translates"
+            ))
+        }
+        None => Some(format!(
+            "not adopted: sop reads a name ending in {ending} as a translation into the language `{lang}`, but there is no {source_path} it translates; if it is an SOP of its own, rename it without that dot (such as `{base}-{lang}{ext}`) and run `sop adopt` again"
+        )),
+    }
+}
+
 /// What to do about the symbolic link at `rel` (a folder when `is_dir`) that leads to
 /// `target`, out of the repository (or into its `.git` folder when `into_git`), in words for
 /// the writer: copy what it points to in its place, or leave it out with `[sops] exclude` in
@@ -496,6 +533,14 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
     }
     let plans = r.plans;
     let already = plans.len() - changed;
+    if plans.is_empty() && todo > 0 {
+        writeln!(
+            out,
+            "\nnothing adopted; {} to decide by hand (\"to do\" above)",
+            count(todo, "thing")
+        )?;
+        return Ok(());
+    }
     if plans.is_empty() {
         writeln!(out, "nothing to adopt: no SOP file was looked at")?;
         return Ok(());

@@ -1548,3 +1548,47 @@ fn a_file_that_cannot_be_read_is_named_and_the_others_are_adopted() {
         binary
     );
 }
+
+/// A file whose name reads as a translation (`refunds.pt.md`) is not adopted as an SOP, but it
+/// is named with what to write; one that only looks like it (`node.js.md`, with no `node.md`
+/// beside it) is named with how to rename it.
+#[test]
+fn files_named_as_translations_are_named_with_what_to_do() {
+    let r = repo_with(&[
+        ("sops/support/refunds.md", "# Refunds\n\n## Purpose\n\nx\n"),
+        (
+            "sops/support/refunds.pt.md",
+            "# Reembolsos\n\n## Purpose\n\nx\n",
+        ),
+        (
+            "sops/support/node.js.md",
+            "# Node.js restarts\n\n## Purpose\n\nx\n",
+        ),
+    ]);
+    let out = adopt(&r, &["--dry-run"]);
+    assert!(
+        out.contains("sops/support/refunds.pt.md\n  to do: not adopted: its name ends in `.pt.md`, so it is the translation into `pt` of sops/support/refunds.md"),
+        "{out}"
+    );
+    assert!(
+        out.contains("add `language: pt` and `translation_of: <the source's id>@<version>`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sops/support/node.js.md\n  to do: not adopted: sop reads a name ending in `.js.md` as a translation into the language `js`, but there is no sops/support/node.md it translates; if it is an SOP of its own, rename it without that dot (such as `node-js.md`)"),
+        "{out}"
+    );
+    let out = adopt(&r, &["sops/support/refunds.pt.md"]);
+    assert!(
+        out.contains("sops/support/refunds.pt.md\n  to do:"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\nnothing adopted; 1 thing to decide by hand (\"to do\" above)\n"),
+        "{out}"
+    );
+    assert_eq!(
+        r.read("sops/support/refunds.pt.md"),
+        "# Reembolsos\n\n## Purpose\n\nx\n"
+    );
+}
