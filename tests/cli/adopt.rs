@@ -1592,3 +1592,25 @@ fn files_named_as_translations_are_named_with_what_to_do() {
         "# Reembolsos\n\n## Purpose\n\nx\n"
     );
 }
+
+/// A date the document's own table of details writes in a form that could be read two ways
+/// (`03/04/2025`) is not guessed, nor replaced by the date of a commit: it is a "to do", and
+/// the table stays as written.
+#[test]
+fn an_ambiguous_date_in_the_table_of_details_is_left_to_the_writer() {
+    let body = "# Chargebacks\n\n| Field | Value |\n|---|---|\n| Owner | Jane Doe |\n| Approved by | Bob Stone |\n| Effective date | 03/04/2025 |\n| Last reviewed | 05/06/2025 |\n\n## Purpose\n\nx\n";
+    let r = repo_with(&[("sops/support/chargebacks.md", body)]);
+    let out = adopt(&r, &["--status", "approved"]);
+    assert!(
+        out.contains("  to do: the document's own table of details gives its effective date as `03/04/2025`, which could be 3 April or 4 March, so sop does not guess: write `effective: YYYY-MM-DD` into the front matter of sops/support/chargebacks.md by hand"),
+        "{out}"
+    );
+    assert!(
+        out.contains("gives its last review date as `05/06/2025`, which could be 5 June or 6 May"),
+        "{out}"
+    );
+    let text = r.read("sops/support/chargebacks.md");
+    assert!(!text.contains("\neffective:"), "{text}");
+    assert!(!text.contains("\nlast_reviewed:"), "{text}");
+    assert!(text.contains("| Effective date | 03/04/2025 |"), "{text}");
+}
