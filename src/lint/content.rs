@@ -1214,6 +1214,24 @@ fn unpublishable(
         return;
     }
     let image = kind == LinkKind::Image;
+    // The site never follows a symbolic link out of the repository: the link is dropped.
+    if !image && cx.outside(&cx.repo.root.join(target)) {
+        out.push(
+            finding(
+                &LINK_UNTRACKED,
+                sop,
+                span,
+                format!(
+                    "`{target}` is not published: it is a symbolic link that leads outside the repository (or into `.git`), which the site never follows, so the page shows the link as plain text"
+                ),
+            )
+            .label("not published")
+            .help(format!(
+                "if the file belongs with the SOP, put the file itself in place of the link (copy it to `{target}`), then `git add` it and commit; otherwise remove the link"
+            )),
+        );
+        return;
+    }
     // A tracked link to a file git does not track publishes nothing either.
     let real = std::fs::canonicalize(cx.repo.root.join(target))
         .ok()
