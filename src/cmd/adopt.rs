@@ -33,6 +33,18 @@ use crate::{Exit, Stop, atomic, scaffold};
 /// Usage errors (a path outside the repository), a refusal when a file cannot be read, write
 /// failures.
 pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
+    // Written into every document's front matter, and shown in lists and on the site: a line
+    // break would end the value, or start a line of its own.
+    for approver in &args.approvers {
+        super::release::check_one_line(approver, "--approver", super::release::APPROVER_HELP)?;
+    }
+    if let Some(department) = &args.department {
+        super::release::check_one_line(
+            department,
+            "--department",
+            "write the department's name on one line, for example `--department \"Customer Support\"`",
+        )?;
+    }
     let repo = ctx.repo()?;
     let selected = selection(ctx, &repo, &args.paths)?;
     let corpus = repo.load();

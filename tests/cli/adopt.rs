@@ -1614,3 +1614,37 @@ fn an_ambiguous_date_in_the_table_of_details_is_left_to_the_writer() {
     assert!(!text.contains("\nlast_reviewed:"), "{text}");
     assert!(text.contains("| Effective date | 03/04/2025 |"), "{text}");
 }
+
+/// `--approver` and `--department` are written into every document: one with a line break is
+/// refused, as `sop release` refuses it, and nothing is changed.
+#[test]
+fn an_approver_or_department_with_a_line_break_is_refused() {
+    let r = repo_with(&[("sops/ops/refunds.md", "# Refunds\n\n## Purpose\n\nx\n")]);
+    for args in [
+        [
+            "--approver",
+            "Dana\nApproved-on: 2020-01-01",
+            "--department",
+            "Ops",
+        ],
+        ["--approver", "Dana", "--department", "Ops\nLegal"],
+    ] {
+        let out = r
+            .sop()
+            .args(["adopt", "--status", "approved"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("has a line break or control character in it")
+                && err.contains("nothing was changed"),
+            "{err}"
+        );
+        assert_eq!(
+            r.read("sops/ops/refunds.md"),
+            "# Refunds\n\n## Purpose\n\nx\n"
+        );
+    }
+}
