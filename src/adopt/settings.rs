@@ -698,13 +698,15 @@ fn add_to_list(
         return insert(lines, table, key, line);
     };
     let line = &lines[i];
-    let close = closing_bracket(line).ok_or_else(|| {
-        EditRefused(format!(
-            "`{key}` under `[{table}]` (line {}) is written over several lines: add {} to it by hand",
-            i + 1,
-            quoted(items)
-        ))
-    })?;
+    let Some(close) = closing_bracket(line) else {
+        return add_to_long_list(lines, i, items, comment).ok_or_else(|| {
+            EditRefused(format!(
+                "`{key}` under `[{table}]` (line {}) is written in a form this edit does not change safely: add {} to it by hand",
+                i + 1,
+                quoted(items)
+            ))
+        });
+    };
     let open = line.find('[').unwrap_or(close);
     let inside = line.get(open + 1..close).unwrap_or_default().trim_end();
     let sep = if inside.trim().is_empty() {
@@ -722,6 +724,88 @@ fn add_to_list(
     );
     lines[i] = new;
     Ok(())
+}
+
+/// Add `items` to the list that starts on line `at` of `lines` and goes on over more lines
+/// (`allow = [` ... `]`): a line of their own before the closing `]` (with the indent of the
+/// line above, and `comment`), or before the `]` on the line of the last item; a `,` after the
+/// last item when it has none. `None` (and nothing changed) when the list cannot be followed:
+/// a string over several lines, or no closing `]`.
+fn add_to_long_list(
+    lines: &mut Vec<String>,
+    at: usize,
+    items: &[String],
+    comment: &str,
+) -> Option<()> {
+    // Where the list closes, and the end of the last thing written in it (line, byte after).
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut depth = 0usize;
+    let mut last: Option<(usize, usize, char)> = None;
+    let mut close: Option<(usize, usize)> = None;
+    'lines: for (n, line) in lines.iter().enumerate().skip(at) {
+        let start = if n == at { line.find('[')? } else { 0 };
+        if line.contains("\"\"\"") || line.contains("'''") {
+            return None;
+        }
+        for (i, c) in line.char_indices().skip_while(|(i, _)| *i < start) {
+            match quote {
+                Some(q) => {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' && q == '"' {
+                        escaped = true;
+                    } else if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '"' | '\'' => quote = Some(c),
+                    '[' => depth += 1,
+                    ']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            close = Some((n, i));
+                            break 'lines;
+                        }
+                    }
+                    '#' => break,
+                    _ => {}
+                },
+            }
+            if !c.is_whitespace() {
+                last = Some((n, i + c.len_utf8(), c));
+            }
+        }
+        // A string does not go on over a line break.
+        if quote.is_some() {
+            return None;
+        }
+    }
+    let (close_line, close_at) = close?;
+    let (last_line, last_end, last_char) = last?;
+    let comma = !matches!(last_char, ',' | '[');
+    let alone = lines[close_line]
+        .get(..close_at)
+        .is_some_and(|before| before.trim().is_empty());
+    if alone && close_line > at {
+        if comma {
+            lines[last_line].insert(last_end, ',');
+        }
+        let above = &lines[close_line - 1];
+        let indent: String = above.chars().take_while(|c| c.is_whitespace()).collect();
+        let indent = if close_line - 1 == at {
+            "  ".to_string()
+        } else {
+            indent
+        };
+        let line = format!("{indent}{},   {comment}", quoted_toml(items));
+        lines.insert(close_line, line);
+    } else {
+        let sep = if comma { ", " } else { " " };
+        lines[close_line].insert_str(close_at, &format!("{sep}{}", quoted_toml(items)));
+    }
+    Some(())
 }
 
 /// The byte offset of the `]` that closes the first `[` of `line`, outside strings; `None`
@@ -936,21 +1020,50 @@ mod tests {
     }
 
     #[test]
-    fn a_choice_written_on_purpose_or_a_long_list_is_not_changed() {
+    fn a_choice_written_on_purpose_is_not_changed() {
         let err = edit("[sops]\nfile_names = \"id-slug\"\n", path(), &all()).unwrap_err();
         assert!(
             err.to_string().contains("already sets `file_names`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_list_over_several_lines_gets_the_items_before_its_closing_bracket() {
+        let c = "# written by sop adopt: the documents' own keys";
+        for (before, after) in [
+            (
+                "allow = [\n  \"weight\",\n]\n",
+                format!("allow = [\n  \"weight\",\n  \"date\", \"draft\",   {c}\n]\n"),
+            ),
+            (
+                "allow = [\n  \"layout\"    # Jekyll\n]\n",
+                format!("allow = [\n  \"layout\",    # Jekyll\n  \"date\", \"draft\",   {c}\n]\n"),
+            ),
+            (
+                "allow = [\n    \"a\", \"b\"]\n",
+                "allow = [\n    \"a\", \"b\", \"date\", \"draft\"]\n".to_string(),
+            ),
+            (
+                "allow = [  # ours\n]\n",
+                format!("allow = [  # ours\n  \"date\", \"draft\",   {c}\n]\n"),
+            ),
+        ] {
+            let out = edit(&format!("[front_matter]\n{before}"), path(), &all()).unwrap();
+            assert!(out.contains(&after), "{before}\n---\n{out}");
+            assert!(out.contains("\nfile_names = \"any\""), "{out}");
+        }
+        // A string over several lines is not followed.
         let err = edit(
-            "[front_matter]\nallow = [\n  \"weight\",\n]\n",
+            "[front_matter]\nallow = [\n  \"\"\"a\n\"\"\",\n]\n",
             path(),
-            &Needs {
-                file_names_any: false,
-                ..all()
-            },
+            &all(),
         )
         .unwrap_err();
-        assert!(err.to_string().contains("over several lines"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("add \"date\", \"draft\" to it by hand"),
+            "{err}"
+        );
     }
 }

@@ -1648,3 +1648,34 @@ fn an_approver_or_department_with_a_line_break_is_refused() {
         );
     }
 }
+
+/// `[front_matter] allow` written over several lines (as TOML formatters write it) gets the
+/// documents' keys before its `]`, and the other settings are written too: lint is clean of
+/// what adoption foresaw.
+#[test]
+fn a_list_over_several_lines_in_sop_toml_gets_the_new_items() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"docs\"\n\n[front_matter]\nallow = [\n  \"layout\",    # Jekyll\n]\n",
+    );
+    r.write(
+        "docs/ops/password-reset.md",
+        "---\ntitle: Password reset\nweight: 3\nlayout: page\n---\n\n## Purpose\n\nx\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(!out.contains("not changed"), "{out}");
+    let toml = r.read("sop.toml");
+    assert!(
+        toml.contains("allow = [\n  \"layout\",    # Jekyll\n  \"weight\",   # written by sop adopt: the documents' own keys\n]\n"),
+        "{toml}"
+    );
+    assert!(toml.contains("\nfile_names = \"any\""), "{toml}");
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("id-file-name-mismatch"), "{text}");
+    assert!(!text.contains("key-unknown"), "{text}");
+}
