@@ -251,10 +251,12 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         .into());
     }
     let mut config = {
-        let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
+        // Every document looked at, adopted now or before (by hand, or on a branch whose
+        // `sop.toml` was not kept): each needs its settings to read as it is.
+        let all: Vec<&(&Sop, Plan)> = plans.iter().collect();
         let settings = docusaurus.as_ref().unwrap_or(&repo.settings);
         let id_key = docusaurus.as_ref().map(|s| s.keys.written("id"));
-        config_change(&repo, settings, &changing, &exclude, id_key)?
+        config_change(&repo, settings, &all, &exclude, id_key)?
     };
     // Files written for settings that `sop.toml` does not get would not read as planned: when
     // the edit is refused, the files are planned again under the settings as they are.
@@ -275,8 +277,8 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 !moves
             });
         }
-        let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
-        config = config_change(&repo, &repo.settings, &changing, &exclude, None)?;
+        let all: Vec<&(&Sop, Plan)> = plans.iter().collect();
+        config = config_change(&repo, &repo.settings, &all, &exclude, None)?;
     }
     let settings = docusaurus.as_ref().unwrap_or(&repo.settings);
     let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
@@ -733,17 +735,17 @@ fn config_path(repo: &Repo) -> PathBuf {
         .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME))
 }
 
-/// The `sop.toml` edit that the files of `changing` need, with the project files `exclude`
-/// leaves out.
+/// The `sop.toml` edit that the files of `plans` need, as they will be written (or are, when
+/// already adopted), with the project files `exclude` leaves out.
 fn config_change(
     repo: &Repo,
     settings: &Settings,
-    changing: &[&(&Sop, Plan)],
+    plans: &[&(&Sop, Plan)],
     exclude: &[String],
     id_key: Option<&str>,
 ) -> anyhow::Result<ConfigChange> {
     let path = config_path(repo);
-    let planned: Vec<Sop> = changing
+    let planned: Vec<Sop> = plans
         .iter()
         .map(|(sop, p)| Sop::parse_in(sop.path.clone(), p.text.clone(), settings))
         .collect();

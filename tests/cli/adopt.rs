@@ -1679,3 +1679,29 @@ fn a_list_over_several_lines_in_sop_toml_gets_the_new_items() {
     assert!(!text.contains("id-file-name-mismatch"), "{text}");
     assert!(!text.contains("key-unknown"), "{text}");
 }
+
+/// Documents that already have all their front matter (written by hand, or adopted on a branch
+/// whose `sop.toml` was not kept) still get the settings they need to read as they are; a
+/// second run changes nothing.
+#[test]
+fn documents_already_adopted_get_the_settings_they_need() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/support/refunds.md",
+        "---\nid: SOP-0001\ntitle: Refunds\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: Amara O\ndepartment: Support\nsidebar_position: 2\n---\n\n## Purpose\n\nx\n\n## Checklist\n\n- [ ] y\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote `[sops] file_names = \"any\"`")
+            && out.contains("wrote `[front_matter] allow` \"sidebar_position\""),
+        "{out}"
+    );
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("id-file-name-mismatch"), "{text}");
+    assert!(!text.contains("key-unknown"), "{text}");
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+}
