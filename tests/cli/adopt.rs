@@ -1705,3 +1705,25 @@ fn documents_already_adopted_get_the_settings_they_need() {
     assert!(!text.contains("key-unknown"), "{text}");
     assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
 }
+
+/// Right after adoption, before it is committed, the preview (`publish --drafts`) shows the
+/// document's history from git, kept under its path until its id is committed.
+#[test]
+fn the_preview_of_an_uncommitted_adoption_shows_the_history() {
+    let r = repo_with(&[("sops/support/refunds.md", "# Refunds\n\n## Purpose\n\nv1\n")]);
+    r.write(
+        "sops/support/refunds.md",
+        "# Refunds\n\n## Purpose\n\nv1\n\nMore.\n",
+    );
+    r.commit("Refunds: more");
+    adopt(&r, &[]);
+    let site = r.path("site");
+    r.sop()
+        .args(["publish", "--drafts", "--out"])
+        .arg(&site)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(site.join("sops/SOP-0001.html")).unwrap();
+    assert!(!page.contains("No revision history yet"), "{page}");
+    assert!(page.contains("Refunds: more"), "{page}");
+}
