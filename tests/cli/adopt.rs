@@ -1727,3 +1727,33 @@ fn the_preview_of_an_uncommitted_adoption_shows_the_history() {
     assert!(!page.contains("No revision history yet"), "{page}");
     assert!(page.contains("Refunds: more"), "{page}");
 }
+
+/// The help for a Hugo `relref` to a section keeps the section: the link written instead
+/// leads where the old one did.
+#[test]
+fn the_help_for_a_ref_to_a_section_keeps_the_section() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/runbooks/SOP-0001-cdn.md",
+        "---\nid: SOP-0001\ntitle: CDN\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: Ops\n---\n\n## Purpose\n\nSee [DNS]({{< relref \"SOP-0002-dns-outage.md#trigger\" >}}).\n\n## Checklist\n\n- [ ] x\n",
+    );
+    r.write(
+        "sops/runbooks/SOP-0002-dns-outage.md",
+        "---\nid: SOP-0002\ntitle: DNS\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: Ops\n---\n\n## Purpose\n\nx\n\n## Trigger\n\ny\n\n## Checklist\n\n- [ ] x\n",
+    );
+    r.commit("docs");
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let help: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "shortcode-as-text")
+        .filter_map(|f| f["help"].as_str())
+        .collect();
+    assert_eq!(
+        help,
+        [
+            "write the file's path relative to this SOP instead: replace `{{< relref \"SOP-0002-dns-outage.md#trigger\" >}}` with `SOP-0002-dns-outage.md#trigger`, as in `[text](SOP-0002-dns-outage.md#trigger)`"
+        ],
+        "{findings:#?}"
+    );
+}
