@@ -122,7 +122,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
             && !adopt::is_adopted(&repo.settings, sop)
         {
             let inside = rules.in_folder(&sop.path).unwrap_or(&sop.path);
-            let pattern = format!("/{inside}");
+            let pattern = format!("/{}", literal_pattern(inside));
             if !exclude.contains(&pattern) {
                 exclude.push(pattern);
             }
@@ -134,8 +134,9 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
             && !rules.is_included(&sop.path)
         {
             left_out.push((sop.path.clone(), kind));
-            if !exclude.iter().any(|e| e == name) {
-                exclude.push(name.to_string());
+            let pattern = literal_pattern(name);
+            if !exclude.contains(&pattern) {
+                exclude.push(pattern);
             }
             continue;
         }
@@ -398,9 +399,9 @@ fn link_out_to_do(
 fn exclude_pattern(repo: &Repo, rel: &str, is_dir: bool) -> Option<String> {
     repo.settings.files.in_folder(rel).map(|inside| {
         let anchored = if inside.contains('/') {
-            inside.to_string()
+            literal_pattern(inside)
         } else {
-            format!("/{inside}")
+            format!("/{}", literal_pattern(inside))
         };
         if is_dir {
             format!("{anchored}/")
@@ -408,6 +409,22 @@ fn exclude_pattern(repo: &Repo, rel: &str, is_dir: bool) -> Option<String> {
             anchored
         }
     })
+}
+
+/// `path` as a gitignore pattern that matches that path only: the characters a pattern reads
+/// as wildcards (`*`, `?`, `[`, `]`) and `\\` escaped, a `!` or `#` at its start and a space
+/// at its end too.
+fn literal_pattern(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, c) in path.char_indices() {
+        let at_start = i == 0 && matches!(c, '!' | '#');
+        let at_end = c == ' ' && path[i..].trim_end_matches(' ').is_empty();
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') || at_start || at_end {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The author of most of the file's commits; among those tied, the most recent.
@@ -1097,4 +1114,15 @@ fn selection(ctx: &Context, repo: &Repo, given: &[PathBuf]) -> anyhow::Result<Se
         list.push((rel, p.display().to_string()));
     }
     Ok(Selection { given: Some(list) })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_literal_pattern_escapes_what_gitignore_reads_as_wildcards() {
+        assert_eq!(super::literal_pattern("a/_b[1].md"), "a/_b\\[1\\].md");
+        assert_eq!(super::literal_pattern("*?.md"), "\\*\\?.md");
+        assert_eq!(super::literal_pattern("!x #y.md "), "\\!x #y.md\\ ");
+        assert_eq!(super::literal_pattern("CHANGELOG.md"), "CHANGELOG.md");
+    }
 }

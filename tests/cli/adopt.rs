@@ -1757,3 +1757,29 @@ fn the_help_for_a_ref_to_a_section_keeps_the_section() {
         "{findings:#?}"
     );
 }
+
+/// A file left out by a `[sops] exclude` entry that adopt writes is left out by lint too,
+/// whatever glob characters (`[`, `*`, `?`) its name holds: the entry matches that name only.
+#[test]
+fn exclude_entries_match_names_with_glob_characters() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write("website/docusaurus.config.js", "module.exports = {};\n");
+    r.write("docs/support/_contacts[old].md", "Call +1 555 0100.\n");
+    r.write("docs/support/_contactso.md", "Call +1 555 0199.\n");
+    r.write("docs/support/_who*.md", "The lead.\n");
+    r.write("docs/support/escalation.md", "## Who\n\nThe lead.\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    assert!(
+        out.contains("left out: docs/support/_contacts[old].md: a Docusaurus partial"),
+        "{out}"
+    );
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("_contacts[old].md"), "{text}");
+    assert!(!text.contains("_who*.md"), "{text}");
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+}
