@@ -1783,3 +1783,26 @@ fn exclude_entries_match_names_with_glob_characters() {
     assert!(!text.contains("_who*.md"), "{text}");
     assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
 }
+
+/// An MDX `import` shown as an example in a code block imports nothing: the file it names is
+/// adopted as a page of its own. An mdBook include in a code block fills it, so its file is
+/// still a part.
+#[test]
+fn an_import_in_a_code_block_makes_no_part() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write(
+        "docs/guide.md",
+        "# Writing pages\n\n## Steps\n\n```js\nimport Restart from './restart.md';\n```\n\n```text\n{{#include shared/banner.md}}\n```\n",
+    );
+    r.write("docs/restart.md", "# Restart\n\n## Steps\n\n1. Restart.\n");
+    r.write("docs/shared/banner.md", "Read this first.\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    assert!(!out.contains("left out: docs/restart.md"), "{out}");
+    assert!(r.read("docs/restart.md").starts_with("---\n"), "{out}");
+    assert!(
+        out.contains("left out: docs/shared/banner.md: docs/guide.md includes it"),
+        "{out}"
+    );
+}
