@@ -46,6 +46,8 @@ pub struct Facts {
     pub top_author: Option<String>,
     /// The owners `CODEOWNERS` gives the file, and the file's path, for the summary.
     pub code_owners: Option<(Vec<String>, String)>,
+    /// The page's title in the site's navigation (MkDocs' `nav:`), when it has one.
+    pub nav_title: Option<String>,
 }
 
 /// The command line's choices.
@@ -366,6 +368,16 @@ pub fn plan(
         (None, None) if from_table("title").is_some() => {
             let t = from_table("title").unwrap_or_default();
             push(&mut written, "title", t.clone(), TABLE.into());
+            t
+        }
+        (None, None) if facts.nav_title.is_some() => {
+            let t = facts.nav_title.clone().unwrap_or_default();
+            push(
+                &mut written,
+                "title",
+                t.clone(),
+                "from the site's navigation, `nav:` in mkdocs.yml".into(),
+            );
             t
         }
         (None, None) => {
@@ -872,6 +884,7 @@ Who may enter.
             last_commit: Some("2026-02-01".into()),
             top_author: Some("Ann Lee".into()),
             code_owners: None,
+            nav_title: None,
         }
     }
 

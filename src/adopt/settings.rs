@@ -413,6 +413,83 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
     docusaurus(&root.join("website"))
 }
 
+/// The titles MkDocs' `nav:` gives pages (`- "Who's On-Call?": oncall/whos_oncall.md`), by
+/// repository path, from the `mkdocs.yml` in the SOP folder `sops` or a folder above it up to
+/// `root`; empty when there is none.
+pub fn mkdocs_nav_titles(root: &Path, sops: &Path) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    let Some((dir, text)) = sops
+        .ancestors()
+        .take_while(|d| d.starts_with(root))
+        .find_map(|dir| {
+            ["mkdocs.yml", "mkdocs.yaml"].iter().find_map(|n| {
+                let path = dir.join(n);
+                let meta = std::fs::metadata(&path).ok()?;
+                (meta.is_file() && meta.len() < 1 << 20)
+                    .then(|| std::fs::read_to_string(&path).ok())
+                    .flatten()
+                    .map(|t| (dir.to_path_buf(), t))
+            })
+        })
+    else {
+        return out;
+    };
+    let docs = text
+        .lines()
+        .find_map(|l| l.strip_prefix("docs_dir:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).trim_end_matches('/'))
+        .filter(|v| !v.is_empty())
+        .unwrap_or("docs")
+        .to_string();
+    let Some(base) = dir
+        .join(&docs)
+        .strip_prefix(root)
+        .ok()
+        .and_then(|p| p.to_str())
+        .map(|p| p.replace('\\', "/"))
+    else {
+        return out;
+    };
+    let unquote = |v: &str| {
+        let v = v.trim();
+        if let Some(inner) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            inner.replace("\\\"", "\"")
+        } else if let Some(inner) = v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+            inner.replace("''", "'")
+        } else {
+            v.to_string()
+        }
+    };
+    let mut in_nav = false;
+    for line in text.lines() {
+        if !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
+            in_nav = line.trim_end() == "nav:";
+            continue;
+        }
+        let Some(item) = line.trim_start().strip_prefix("- ").filter(|_| in_nav) else {
+            continue;
+        };
+        let item = item.split(" #").next().unwrap_or(item);
+        let Some((title, page)) = item.rsplit_once(": ") else {
+            continue;
+        };
+        let page = unquote(page);
+        let title = unquote(title);
+        let lower = page.to_ascii_lowercase();
+        if page.contains("://")
+            || !(lower.ends_with(".md") || lower.ends_with(".markdown"))
+            || title.is_empty()
+            || title.chars().any(char::is_control)
+        {
+            continue;
+        }
+        if let Some(path) = crate::repo::links::join(&base, &page) {
+            out.entry(path).or_insert(title);
+        }
+    }
+    out
+}
+
 /// The docs' `routeBasePath` a Docusaurus configuration writes (`routeBasePath: '/'`), the
 /// first one written.
 fn route_base_path(config: &str) -> Option<String> {

@@ -200,11 +200,15 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     let _lock = super::new::IdLock::acquire(&repo)?;
     let front_ids: Vec<&str> = corpus.sops.iter().filter_map(|s| s.id()).collect();
     let (highest, like) = scaffold::highest_id(&repo, front_ids.iter().copied());
+    let nav_titles = adopt::settings::mkdocs_nav_titles(&repo.root, &repo.sops_dir());
     let plan_all = |settings: &Settings, refusals: &mut Vec<String>| {
         let mut next = highest;
         let mut plans: Vec<(&Sop, Plan)> = Vec::new();
         for &sop in &sops {
-            let mut facts = Facts::default();
+            let mut facts = Facts {
+                nav_title: nav_titles.get(&sop.path).cloned(),
+                ..Facts::default()
+            };
             if adopt::needs_id(settings, sop) {
                 next = next.saturating_add(1);
                 facts.new_id = scaffold::format_id(&repo, next, like.as_deref());

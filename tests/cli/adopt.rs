@@ -1806,3 +1806,40 @@ fn an_import_in_a_code_block_makes_no_part() {
         "{out}"
     );
 }
+
+/// An MkDocs page without a `# ` heading takes its title from the site's `nav:`, as MkDocs
+/// shows it, rather than one made from its file name.
+#[test]
+fn an_mkdocs_page_takes_its_title_from_the_nav() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write(
+        "mkdocs.yml",
+        "site_name: IR docs\nnav:\n  - On-Call:\n    - \"Who's On-Call?\": 'oncall/whos_oncall.md'\n  - Crisis Response:\n    - Crisis Response Introduction: crisis/crisis_intro.md  # the start\n",
+    );
+    r.write(
+        "docs/oncall/whos_oncall.md",
+        "Every department has a point of contact.\n\n## Engineering\n\nx\n",
+    );
+    r.write(
+        "docs/crisis/crisis_intro.md",
+        "A crisis is bigger than an incident.\n\n## Phases\n\nx\n",
+    );
+    r.write("docs/crisis/other_page.md", "Other.\n\n## Phases\n\nx\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops", "--dry-run"]);
+    assert!(
+        out.contains(
+            "would write title: Who's On-Call? (from the site's navigation, `nav:` in mkdocs.yml)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("would write title: Crisis Response Introduction (from the site's navigation"),
+        "{out}"
+    );
+    assert!(
+        out.contains("would write title: Other Page (from the file name: check the wording)"),
+        "{out}"
+    );
+}
