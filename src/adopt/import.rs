@@ -411,6 +411,43 @@ pub fn iso_date(text: &str) -> Option<String> {
     None
 }
 
+/// Why `text`, which [`iso_date`] does not read, is not taken as a date: two numbers that
+/// could each be the day or the month (`03/04/2025`: 3 April or 4 March), or a form sop does
+/// not read.
+pub fn why_not_a_date(text: &str) -> String {
+    let parts: Vec<&str> = text.trim().split(['/', '.', '-']).collect();
+    let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = |n: u32| {
+        MONTHS
+            .get(usize::try_from(n).ok()?.checked_sub(1)?)
+            .copied()
+    };
+    if let Some([a, b, _year]) = numbers.as_deref()
+        && let (Some(ma), Some(mb)) = (month(*a), month(*b))
+        && (1..=31).contains(a)
+        && (1..=31).contains(b)
+        && a != b
+    {
+        return format!("which could be {a} {mb} or {b} {ma}, so sop does not guess");
+    }
+    "which sop does not read as a date (it reads `2025-04-03`, `3 April 2025` and `April 3, 2025`)"
+        .to_string()
+}
+
 /// A version as `MAJOR.MINOR.PATCH`: `1.2` → `1.2.0`, `v3` → `3.0.0`.
 pub fn semver(text: &str) -> Option<String> {
     let t = text.trim().trim_start_matches(['v', 'V']).trim();
@@ -637,6 +674,16 @@ mod tests {
         assert_eq!(base64("aGVsbG8=").unwrap(), b"hello");
         assert_eq!(base64("aGk").unwrap(), b"hi");
         assert!(base64("a*b").is_none());
+    }
+
+    #[test]
+    fn a_date_that_could_be_read_two_ways_is_named_with_both() {
+        assert_eq!(
+            why_not_a_date("03/04/2025"),
+            "which could be 3 April or 4 March, so sop does not guess"
+        );
+        assert!(why_not_a_date("13/04/2025").starts_with("which sop does not read"));
+        assert!(why_not_a_date("soon").starts_with("which sop does not read"));
     }
 
     #[test]

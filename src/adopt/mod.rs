@@ -46,6 +46,8 @@ pub struct Facts {
     pub top_author: Option<String>,
     /// The owners `CODEOWNERS` gives the file, and the file's path, for the summary.
     pub code_owners: Option<(Vec<String>, String)>,
+    /// The page's title in the site's navigation (MkDocs' `nav:`), when it has one.
+    pub nav_title: Option<String>,
 }
 
 /// The command line's choices.
@@ -306,6 +308,30 @@ pub fn plan(
         }
     };
     const TABLE: &str = "from the document's own table of details";
+    // A date the table writes in a form that cannot be read for sure (`03/04/2025`) is not
+    // guessed, nor replaced by a date from git: the writer is asked, and the table stays.
+    let unread_date = |key: &str, undecided: &mut Vec<ToDo>, rule: Option<&'static str>| {
+        let value = table.get(key)?;
+        if import::iso_date(value).is_some() {
+            return None;
+        }
+        undecided.push(ToDo::new(
+            rule,
+            format!(
+                "the document's own table of details gives its {} as `{}`, {}: write `{}: YYYY-MM-DD` into the front matter of {} by hand (the table stays as it is)",
+                match key {
+                    "effective" => "effective date",
+                    "last_reviewed" => "last review date",
+                    _ => "next review date",
+                },
+                value.trim(),
+                import::why_not_a_date(value),
+                settings.keys.written(key),
+                sop.path
+            ),
+        ));
+        Some(())
+    };
     let mut written: Vec<Written> = Vec::new();
 
     if !has("id") {
@@ -342,6 +368,16 @@ pub fn plan(
         (None, None) if from_table("title").is_some() => {
             let t = from_table("title").unwrap_or_default();
             push(&mut written, "title", t.clone(), TABLE.into());
+            t
+        }
+        (None, None) if facts.nav_title.is_some() => {
+            let t = facts.nav_title.clone().unwrap_or_default();
+            push(
+                &mut written,
+                "title",
+                t.clone(),
+                "from the site's navigation, `nav:` in mkdocs.yml".into(),
+            );
             t
         }
         (None, None) => {
@@ -506,38 +542,43 @@ pub fn plan(
         }
     }
     // `effective` is the day an approved version took effect: a draft has none yet.
-    if !has("effective")
-        && status == "approved"
-        && let Some(d) = from_table("effective")
-    {
-        push(&mut written, "effective", d, TABLE.into());
-    } else if !has("effective")
-        && status == "approved"
-        && let Some(d) = &facts.first_commit
-    {
-        written.push(Written {
-            key: "effective",
-            value: d.clone(),
-            source: "the date of its first commit".into(),
-        });
+    if !has("effective") && status == "approved" {
+        if let Some(d) = from_table("effective") {
+            push(&mut written, "effective", d, TABLE.into());
+        } else if unread_date(
+            "effective",
+            &mut out.undecided,
+            Some(rules::APPROVED_WITHOUT_EFFECTIVE_DATE.id),
+        )
+        .is_none()
+            && let Some(d) = &facts.first_commit
+        {
+            written.push(Written {
+                key: "effective",
+                value: d.clone(),
+                source: "the date of its first commit".into(),
+            });
+        }
     }
-    if !has("next_review")
-        && let Some(d) = from_table("next_review")
-    {
-        push(&mut written, "next_review", d, TABLE.into());
+    if !has("next_review") {
+        if let Some(d) = from_table("next_review") {
+            push(&mut written, "next_review", d, TABLE.into());
+        } else {
+            unread_date("next_review", &mut out.undecided, None);
+        }
     }
-    if !has("last_reviewed")
-        && let Some(d) = from_table("last_reviewed")
-    {
-        push(&mut written, "last_reviewed", d, TABLE.into());
-    } else if !has("last_reviewed")
-        && let Some(d) = &facts.last_commit
-    {
-        written.push(Written {
-            key: "last_reviewed",
-            value: d.clone(),
-            source: "the date of its last commit".into(),
-        });
+    if !has("last_reviewed") {
+        if let Some(d) = from_table("last_reviewed") {
+            push(&mut written, "last_reviewed", d, TABLE.into());
+        } else if unread_date("last_reviewed", &mut out.undecided, None).is_none()
+            && let Some(d) = &facts.last_commit
+        {
+            written.push(Written {
+                key: "last_reviewed",
+                value: d.clone(),
+                source: "the date of its last commit".into(),
+            });
+        }
     }
     if status == "approved" && !has("approvers") {
         if let Some(a) = from_table("approvers") {
@@ -843,6 +884,7 @@ Who may enter.
             last_commit: Some("2026-02-01".into()),
             top_author: Some("Ann Lee".into()),
             code_owners: None,
+            nav_title: None,
         }
     }
 

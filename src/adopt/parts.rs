@@ -168,8 +168,25 @@ fn includes(root: &Path, sites: &mut Sites, sop: &Sop) -> Vec<(String, &'static 
     };
     // Inside a block of snippets (`--8<--` alone, a file name a line, `--8<--`).
     let mut in_block = false;
+    // The fence of the code block the line is in (its character and length). MkDocs
+    // snippets, mdBook's and Jekyll's includes are read there too (they fill code blocks),
+    // but an `import` there is an example shown, not MDX's.
+    let mut fence: Option<(char, usize)> = None;
     for line in text.lines() {
         let line = line.trim();
+        let marker = line
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '`' | '~'))
+            .map(|c| (c, line.chars().take_while(|&d| d == c).count()))
+            .filter(|(_, n)| *n >= 3);
+        if let Some((c, n)) = marker {
+            fence = match fence {
+                None => Some((c, n)),
+                Some((open, len)) if open == c && n >= len => None,
+                open => open,
+            };
+        }
         let snippet = if line == "--8<--" {
             in_block = !in_block;
             None
@@ -204,6 +221,7 @@ fn includes(root: &Path, sites: &mut Sites, sop: &Sop) -> Vec<(String, &'static 
             let path = path.split_whitespace().next().unwrap_or_default();
             relative(path, "Jekyll's `{% include_relative %}`", &mut out);
         } else if line.starts_with("import ")
+            && fence.is_none()
             && let Some((_, from)) = line.rsplit_once(" from ")
         {
             let path = from.trim().trim_end_matches(';').trim_matches(['"', '\'']);

@@ -55,6 +55,9 @@ pub struct SiteLinks {
     /// repository (`docs`, `content`); `None` when the repository's top folder, or when it
     /// cannot be told.
     pub site_root: Option<String>,
+    /// The address `site_root` is served under when its links do not start with its folder
+    /// names (Docusaurus's `routeBasePath: 'handbook'` for the `docs` folder).
+    pub site_path: Option<String>,
 }
 
 impl SiteLinks {
@@ -98,16 +101,25 @@ impl Needs {
             );
         }
         if let Some(l) = &self.site_links {
+            let joint = if l.site_path.is_some() { "," } else { " and" };
             let root = l
                 .site_root
                 .as_ref()
-                .map(|r| format!(" and `site_root = \"{r}\"`"))
+                .map(|r| format!("{joint} `site_root = \"{r}\"`"))
                 .unwrap_or_default();
+            let path = l
+                .site_path
+                .as_ref()
+                .map(|p| format!(" and `site_path = \"{p}\"`"))
+                .unwrap_or_default();
+            let example = match &l.site_path {
+                Some(p) => format!("`../page`, `/{p}/page`"),
+                None => l.example().to_string(),
+            };
             out.push(format!(
-                "`[links] style = \"{}\"`{root}: the documents link each other by their {} page addresses ({}), which `sop lint` checks and the site follows",
+                "`[links] style = \"{}\"`{root}{path}: the documents link each other by their {} page addresses ({example}), which `sop lint` checks and the site follows",
                 l.style.name(),
                 l.generator,
-                l.example()
             ));
         }
         if let Some(rule) = self.anchors {
@@ -216,13 +228,17 @@ pub fn site_links(
 ) -> Option<SiteLinks> {
     use crate::repo::links::{Dest, Entry, LinksConfig, Resolution, Resolver};
     let links = &settings.config.links;
-    if links.style != LinkStyle::Files || !links.site_root.trim().is_empty() {
+    if links.style != LinkStyle::Files
+        || !links.site_root.trim().is_empty()
+        || !links.site_path.trim().is_empty()
+    {
         return None;
     }
     let SiteGenerator {
         name: generator,
         style,
         site_root,
+        site_path,
         ..
     } = site_generator(root, sops)?;
     let exists = |path: &str| {
@@ -239,6 +255,7 @@ pub fn site_links(
     let theirs = Resolver::new(&LinksConfig {
         style,
         site_root: site_root.clone().unwrap_or_default(),
+        site_path: site_path.clone().unwrap_or_default(),
         ..links.clone()
     });
     let found_only_theirs = planned.iter().any(|sop| {
@@ -257,6 +274,7 @@ pub fn site_links(
         generator,
         style,
         site_root: site_root.filter(|r| !r.is_empty()),
+        site_path,
     })
 }
 
@@ -277,6 +295,9 @@ struct SiteGenerator {
     /// Where its links starting with `/` start, relative to the repository; `None` when that
     /// cannot be told.
     site_root: Option<String>,
+    /// The address `site_root` is served under, when its links do not start with its folder
+    /// names (`None` when they do).
+    site_path: Option<String>,
     /// Whether it makes heading ids by a `slugify` function of the team's choice.
     custom_slugify: bool,
 }
@@ -286,7 +307,9 @@ struct SiteGenerator {
 /// own folder (`a/b.md` at `a/b/`), so links between pages read as `style = "mkdocs"` reads
 /// them, from the folder the site is built from (MkDocs' `docs_dir`, Hugo's `content/`);
 /// Docusaurus serves `a/b.md` at `a/b`, so links read as `style = "site"` reads them, and
-/// `/docs/a/b` starts from the folder above its docs (by its `routeBasePath`).
+/// `/docs/a/b` starts from the folder above its docs (by its `routeBasePath`), or, when the
+/// `routeBasePath` is not the docs folder's name (`'handbook'`), from the docs folder after
+/// that address.
 fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
     // A configuration file is small; a larger one is not read.
     let read = |path: &Path| {
@@ -319,8 +342,8 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
         };
         let route = route_base_path(&text).unwrap_or_else(|| "docs".to_string());
         let route = route.trim_matches('/');
-        let site_root = if route.is_empty() {
-            Some(docs)
+        let (site_root, site_path) = if route.is_empty() {
+            (Some(docs), None)
         } else {
             let mut above = docs.clone();
             let tail: Vec<&str> = route.split('/').collect();
@@ -329,12 +352,21 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
                 above.pop();
                 same
             });
-            ends.then_some(above)
+            // Written into sop.toml between quotes: an address that needs escaping is not
+            // offered.
+            let plain = !route.contains(['"', '\\']) && !route.chars().any(char::is_control);
+            match (ends, plain) {
+                (true, _) => (Some(above), None),
+                (false, true) => (Some(docs), Some(route.to_string())),
+                (false, false) => (None, None),
+            }
         };
+        let site_root = site_root.and_then(|f| relative(&f));
         Some(SiteGenerator {
             name: "Docusaurus",
             style: LinkStyle::Site,
-            site_root: site_root.and_then(|f| relative(&f)),
+            site_path: site_path.filter(|_| site_root.is_some()),
+            site_root,
             custom_slugify: false,
         })
     };
@@ -354,6 +386,7 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
                 name: "MkDocs",
                 style: LinkStyle::Mkdocs,
                 site_root: Some(relative(&dir.join(docs))?),
+                site_path: None,
                 custom_slugify: text.lines().any(|l| l.trim_start().starts_with("slugify:")),
             });
         }
@@ -369,6 +402,7 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
                 name: "Hugo",
                 style: LinkStyle::Mkdocs,
                 site_root: Some(relative(&dir.join("content"))?),
+                site_path: None,
                 custom_slugify: false,
             });
         }
@@ -377,6 +411,83 @@ fn site_generator(root: &Path, sops: &Path) -> Option<SiteGenerator> {
         }
     }
     docusaurus(&root.join("website"))
+}
+
+/// The titles MkDocs' `nav:` gives pages (`- "Who's On-Call?": oncall/whos_oncall.md`), by
+/// repository path, from the `mkdocs.yml` in the SOP folder `sops` or a folder above it up to
+/// `root`; empty when there is none.
+pub fn mkdocs_nav_titles(root: &Path, sops: &Path) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    let Some((dir, text)) = sops
+        .ancestors()
+        .take_while(|d| d.starts_with(root))
+        .find_map(|dir| {
+            ["mkdocs.yml", "mkdocs.yaml"].iter().find_map(|n| {
+                let path = dir.join(n);
+                let meta = std::fs::metadata(&path).ok()?;
+                (meta.is_file() && meta.len() < 1 << 20)
+                    .then(|| std::fs::read_to_string(&path).ok())
+                    .flatten()
+                    .map(|t| (dir.to_path_buf(), t))
+            })
+        })
+    else {
+        return out;
+    };
+    let docs = text
+        .lines()
+        .find_map(|l| l.strip_prefix("docs_dir:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).trim_end_matches('/'))
+        .filter(|v| !v.is_empty())
+        .unwrap_or("docs")
+        .to_string();
+    let Some(base) = dir
+        .join(&docs)
+        .strip_prefix(root)
+        .ok()
+        .and_then(|p| p.to_str())
+        .map(|p| p.replace('\\', "/"))
+    else {
+        return out;
+    };
+    let unquote = |v: &str| {
+        let v = v.trim();
+        if let Some(inner) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            inner.replace("\\\"", "\"")
+        } else if let Some(inner) = v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+            inner.replace("''", "'")
+        } else {
+            v.to_string()
+        }
+    };
+    let mut in_nav = false;
+    for line in text.lines() {
+        if !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
+            in_nav = line.trim_end() == "nav:";
+            continue;
+        }
+        let Some(item) = line.trim_start().strip_prefix("- ").filter(|_| in_nav) else {
+            continue;
+        };
+        let item = item.split(" #").next().unwrap_or(item);
+        let Some((title, page)) = item.rsplit_once(": ") else {
+            continue;
+        };
+        let page = unquote(page);
+        let title = unquote(title);
+        let lower = page.to_ascii_lowercase();
+        if page.contains("://")
+            || !(lower.ends_with(".md") || lower.ends_with(".markdown"))
+            || title.is_empty()
+            || title.chars().any(char::is_control)
+        {
+            continue;
+        }
+        if let Some(path) = crate::repo::links::join(&base, &page) {
+            out.entry(path).or_insert(title);
+        }
+    }
+    out
 }
 
 /// The docs' `routeBasePath` a Docusaurus configuration writes (`routeBasePath: '/'`), the
@@ -460,6 +571,17 @@ pub fn edit(text: &str, path: &Path, needs: &Needs) -> Result<String, EditRefuse
                 ),
             )?;
         }
+        if let Some(path) = &l.site_path {
+            set_line(
+                &mut lines,
+                "links",
+                "site_path",
+                &format!(
+                    "site_path = \"{path}\"             # written by sop adopt: the address {} serves site_root under",
+                    l.generator
+                ),
+            )?;
+        }
     }
     if let Some(rule) = needs.anchors {
         set_line(
@@ -510,6 +632,7 @@ fn check(text: &str, path: &Path, needs: &Needs) -> Result<(), EditRefused> {
         && needs.site_links.as_ref().is_none_or(|l| {
             settings.config.links.style == l.style
                 && settings.config.links.site_root == l.site_root.as_deref().unwrap_or_default()
+                && settings.config.links.site_path == l.site_path.as_deref().unwrap_or_default()
         })
         && needs
             .anchors
@@ -652,13 +775,15 @@ fn add_to_list(
         return insert(lines, table, key, line);
     };
     let line = &lines[i];
-    let close = closing_bracket(line).ok_or_else(|| {
-        EditRefused(format!(
-            "`{key}` under `[{table}]` (line {}) is written over several lines: add {} to it by hand",
-            i + 1,
-            quoted(items)
-        ))
-    })?;
+    let Some(close) = closing_bracket(line) else {
+        return add_to_long_list(lines, i, items, comment).ok_or_else(|| {
+            EditRefused(format!(
+                "`{key}` under `[{table}]` (line {}) is written in a form this edit does not change safely: add {} to it by hand",
+                i + 1,
+                quoted(items)
+            ))
+        });
+    };
     let open = line.find('[').unwrap_or(close);
     let inside = line.get(open + 1..close).unwrap_or_default().trim_end();
     let sep = if inside.trim().is_empty() {
@@ -676,6 +801,88 @@ fn add_to_list(
     );
     lines[i] = new;
     Ok(())
+}
+
+/// Add `items` to the list that starts on line `at` of `lines` and goes on over more lines
+/// (`allow = [` ... `]`): a line of their own before the closing `]` (with the indent of the
+/// line above, and `comment`), or before the `]` on the line of the last item; a `,` after the
+/// last item when it has none. `None` (and nothing changed) when the list cannot be followed:
+/// a string over several lines, or no closing `]`.
+fn add_to_long_list(
+    lines: &mut Vec<String>,
+    at: usize,
+    items: &[String],
+    comment: &str,
+) -> Option<()> {
+    // Where the list closes, and the end of the last thing written in it (line, byte after).
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut depth = 0usize;
+    let mut last: Option<(usize, usize, char)> = None;
+    let mut close: Option<(usize, usize)> = None;
+    'lines: for (n, line) in lines.iter().enumerate().skip(at) {
+        let start = if n == at { line.find('[')? } else { 0 };
+        if line.contains("\"\"\"") || line.contains("'''") {
+            return None;
+        }
+        for (i, c) in line.char_indices().skip_while(|(i, _)| *i < start) {
+            match quote {
+                Some(q) => {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' && q == '"' {
+                        escaped = true;
+                    } else if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '"' | '\'' => quote = Some(c),
+                    '[' => depth += 1,
+                    ']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            close = Some((n, i));
+                            break 'lines;
+                        }
+                    }
+                    '#' => break,
+                    _ => {}
+                },
+            }
+            if !c.is_whitespace() {
+                last = Some((n, i + c.len_utf8(), c));
+            }
+        }
+        // A string does not go on over a line break.
+        if quote.is_some() {
+            return None;
+        }
+    }
+    let (close_line, close_at) = close?;
+    let (last_line, last_end, last_char) = last?;
+    let comma = !matches!(last_char, ',' | '[');
+    let alone = lines[close_line]
+        .get(..close_at)
+        .is_some_and(|before| before.trim().is_empty());
+    if alone && close_line > at {
+        if comma {
+            lines[last_line].insert(last_end, ',');
+        }
+        let above = &lines[close_line - 1];
+        let indent: String = above.chars().take_while(|c| c.is_whitespace()).collect();
+        let indent = if close_line - 1 == at {
+            "  ".to_string()
+        } else {
+            indent
+        };
+        let line = format!("{indent}{},   {comment}", quoted_toml(items));
+        lines.insert(close_line, line);
+    } else {
+        let sep = if comma { ", " } else { " " };
+        lines[close_line].insert_str(close_at, &format!("{sep}{}", quoted_toml(items)));
+    }
+    Some(())
 }
 
 /// The byte offset of the `]` that closes the first `[` of `line`, outside strings; `None`
@@ -890,21 +1097,50 @@ mod tests {
     }
 
     #[test]
-    fn a_choice_written_on_purpose_or_a_long_list_is_not_changed() {
+    fn a_choice_written_on_purpose_is_not_changed() {
         let err = edit("[sops]\nfile_names = \"id-slug\"\n", path(), &all()).unwrap_err();
         assert!(
             err.to_string().contains("already sets `file_names`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_list_over_several_lines_gets_the_items_before_its_closing_bracket() {
+        let c = "# written by sop adopt: the documents' own keys";
+        for (before, after) in [
+            (
+                "allow = [\n  \"weight\",\n]\n",
+                format!("allow = [\n  \"weight\",\n  \"date\", \"draft\",   {c}\n]\n"),
+            ),
+            (
+                "allow = [\n  \"layout\"    # Jekyll\n]\n",
+                format!("allow = [\n  \"layout\",    # Jekyll\n  \"date\", \"draft\",   {c}\n]\n"),
+            ),
+            (
+                "allow = [\n    \"a\", \"b\"]\n",
+                "allow = [\n    \"a\", \"b\", \"date\", \"draft\"]\n".to_string(),
+            ),
+            (
+                "allow = [  # ours\n]\n",
+                format!("allow = [  # ours\n  \"date\", \"draft\",   {c}\n]\n"),
+            ),
+        ] {
+            let out = edit(&format!("[front_matter]\n{before}"), path(), &all()).unwrap();
+            assert!(out.contains(&after), "{before}\n---\n{out}");
+            assert!(out.contains("\nfile_names = \"any\""), "{out}");
+        }
+        // A string over several lines is not followed.
         let err = edit(
-            "[front_matter]\nallow = [\n  \"weight\",\n]\n",
+            "[front_matter]\nallow = [\n  \"\"\"a\n\"\"\",\n]\n",
             path(),
-            &Needs {
-                file_names_any: false,
-                ..all()
-            },
+            &all(),
         )
         .unwrap_err();
-        assert!(err.to_string().contains("over several lines"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("add \"date\", \"draft\" to it by hand"),
+            "{err}"
+        );
     }
 }

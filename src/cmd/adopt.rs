@@ -33,6 +33,18 @@ use crate::{Exit, Stop, atomic, scaffold};
 /// Usage errors (a path outside the repository), a refusal when a file cannot be read, write
 /// failures.
 pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
+    // Written into every document's front matter, and shown in lists and on the site: a line
+    // break would end the value, or start a line of its own.
+    for approver in &args.approvers {
+        super::release::check_one_line(approver, "--approver", super::release::APPROVER_HELP)?;
+    }
+    if let Some(department) = &args.department {
+        super::release::check_one_line(
+            department,
+            "--department",
+            "write the department's name on one line, for example `--department \"Customer Support\"`",
+        )?;
+    }
     let repo = ctx.repo()?;
     let selected = selection(ctx, &repo, &args.paths)?;
     let corpus = repo.load();
@@ -92,7 +104,17 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     let parts = adopt::parts::parts(&repo.root, &corpus.sops);
     let mut parts_left_out: Vec<(String, String)> = Vec::new();
     for sop in &corpus.sops {
-        if !selected.contains(&sop.path) || sop.is_translation() {
+        if !selected.contains(&sop.path) {
+            continue;
+        }
+        if sop.is_translation() {
+            // A translation has its source's id and says which version it translates: adopt
+            // does not make that up, but names the file and says what to write.
+            if sop.front_matter.is_none()
+                && let Some(to_do) = translation_to_do(&corpus, sop)
+            {
+                unread.push((sop.path.clone(), to_do));
+            }
             continue;
         }
         if let Some(why) = parts.get(&sop.path)
@@ -100,7 +122,7 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
             && !adopt::is_adopted(&repo.settings, sop)
         {
             let inside = rules.in_folder(&sop.path).unwrap_or(&sop.path);
-            let pattern = format!("/{inside}");
+            let pattern = format!("/{}", literal_pattern(inside));
             if !exclude.contains(&pattern) {
                 exclude.push(pattern);
             }
@@ -112,8 +134,9 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
             && !rules.is_included(&sop.path)
         {
             left_out.push((sop.path.clone(), kind));
-            if !exclude.iter().any(|e| e == name) {
-                exclude.push(name.to_string());
+            let pattern = literal_pattern(name);
+            if !exclude.contains(&pattern) {
+                exclude.push(pattern);
             }
             continue;
         }
@@ -177,11 +200,15 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     let _lock = super::new::IdLock::acquire(&repo)?;
     let front_ids: Vec<&str> = corpus.sops.iter().filter_map(|s| s.id()).collect();
     let (highest, like) = scaffold::highest_id(&repo, front_ids.iter().copied());
+    let nav_titles = adopt::settings::mkdocs_nav_titles(&repo.root, &repo.sops_dir());
     let plan_all = |settings: &Settings, refusals: &mut Vec<String>| {
         let mut next = highest;
         let mut plans: Vec<(&Sop, Plan)> = Vec::new();
         for &sop in &sops {
-            let mut facts = Facts::default();
+            let mut facts = Facts {
+                nav_title: nav_titles.get(&sop.path).cloned(),
+                ..Facts::default()
+            };
             if adopt::needs_id(settings, sop) {
                 next = next.saturating_add(1);
                 facts.new_id = scaffold::format_id(&repo, next, like.as_deref());
@@ -229,10 +256,12 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
         .into());
     }
     let mut config = {
-        let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
+        // Every document looked at, adopted now or before (by hand, or on a branch whose
+        // `sop.toml` was not kept): each needs its settings to read as it is.
+        let all: Vec<&(&Sop, Plan)> = plans.iter().collect();
         let settings = docusaurus.as_ref().unwrap_or(&repo.settings);
         let id_key = docusaurus.as_ref().map(|s| s.keys.written("id"));
-        config_change(&repo, settings, &changing, &exclude, id_key)?
+        config_change(&repo, settings, &all, &exclude, id_key)?
     };
     // Files written for settings that `sop.toml` does not get would not read as planned: when
     // the edit is refused, the files are planned again under the settings as they are.
@@ -253,8 +282,8 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
                 !moves
             });
         }
-        let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
-        config = config_change(&repo, &repo.settings, &changing, &exclude, None)?;
+        let all: Vec<&(&Sop, Plan)> = plans.iter().collect();
+        config = config_change(&repo, &repo.settings, &all, &exclude, None)?;
     }
     let settings = docusaurus.as_ref().unwrap_or(&repo.settings);
     let changing: Vec<&(&Sop, Plan)> = plans.iter().filter(|(_, p)| p.changes()).collect();
@@ -313,6 +342,33 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// What to do about `sop`, a file without front matter whose name reads as a translation
+/// (`refunds.pt.md`): with its source beside it, the front matter to write by hand; without
+/// one (`node.js.md`, `runbook.old.md`), how to rename it so that it is adopted as an SOP.
+fn translation_to_do(corpus: &Corpus, sop: &Sop) -> Option<String> {
+    let lang = sop.file_name.language.as_deref()?;
+    let (dir, name) = match sop.path.rsplit_once('/') {
+        Some((dir, name)) => (format!("{dir}/"), name),
+        None => (String::new(), sop.path.as_str()),
+    };
+    let stem = crate::repo::files::strip_markdown_extension(name);
+    let ext = name.get(stem.len()..).unwrap_or_default();
+    let base = stem.strip_suffix(lang)?.strip_suffix('.')?;
+    let source_path = format!("{dir}{base}{ext}");
+    let ending = format!("`.{lang}{ext}`");
+    match corpus.sops.iter().find(|s| s.path == source_path) {
+        Some(source) => {
+            let id = source.id().unwrap_or("<the source's id>");
+            Some(format!(
+                "not adopted: its name ends in {ending}, so it is the translation into `{lang}` of {source_path}, and a translation keeps its source's front matter; once {source_path} is adopted, copy its front matter here (the same `id`), translate the title, and add `language: {lang}` and `translation_of: {id}@<version>` with the version of the source it translates"
+            ))
+        }
+        None => Some(format!(
+            "not adopted: sop reads a name ending in {ending} as a translation into the language `{lang}`, but there is no {source_path} it translates; if it is an SOP of its own, rename it without that dot (such as `{base}-{lang}{ext}`) and run `sop adopt` again"
+        )),
+    }
+}
+
 /// What to do about the symbolic link at `rel` (a folder when `is_dir`) that leads to
 /// `target`, out of the repository (or into its `.git` folder when `into_git`), in words for
 /// the writer: copy what it points to in its place, or leave it out with `[sops] exclude` in
@@ -347,9 +403,9 @@ fn link_out_to_do(
 fn exclude_pattern(repo: &Repo, rel: &str, is_dir: bool) -> Option<String> {
     repo.settings.files.in_folder(rel).map(|inside| {
         let anchored = if inside.contains('/') {
-            inside.to_string()
+            literal_pattern(inside)
         } else {
-            format!("/{inside}")
+            format!("/{}", literal_pattern(inside))
         };
         if is_dir {
             format!("{anchored}/")
@@ -357,6 +413,22 @@ fn exclude_pattern(repo: &Repo, rel: &str, is_dir: bool) -> Option<String> {
             anchored
         }
     })
+}
+
+/// `path` as a gitignore pattern that matches that path only: the characters a pattern reads
+/// as wildcards (`*`, `?`, `[`, `]`) and `\\` escaped, a `!` or `#` at its start and a space
+/// at its end too.
+fn literal_pattern(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, c) in path.char_indices() {
+        let at_start = i == 0 && matches!(c, '!' | '#');
+        let at_end = c == ' ' && path[i..].trim_end_matches(' ').is_empty();
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') || at_start || at_end {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The author of most of the file's commits; among those tied, the most recent.
@@ -496,6 +568,14 @@ fn summary(out: &mut impl Write, r: &Report<'_>) -> anyhow::Result<()> {
     }
     let plans = r.plans;
     let already = plans.len() - changed;
+    if plans.is_empty() && todo > 0 {
+        writeln!(
+            out,
+            "\nnothing adopted; {} to decide by hand (\"to do\" above)",
+            count(todo, "thing")
+        )?;
+        return Ok(());
+    }
     if plans.is_empty() {
         writeln!(out, "nothing to adopt: no SOP file was looked at")?;
         return Ok(());
@@ -676,17 +756,17 @@ fn config_path(repo: &Repo) -> PathBuf {
         .unwrap_or_else(|| repo.root.join(crate::repo::config::FILE_NAME))
 }
 
-/// The `sop.toml` edit that the files of `changing` need, with the project files `exclude`
-/// leaves out.
+/// The `sop.toml` edit that the files of `plans` need, as they will be written (or are, when
+/// already adopted), with the project files `exclude` leaves out.
 fn config_change(
     repo: &Repo,
     settings: &Settings,
-    changing: &[&(&Sop, Plan)],
+    plans: &[&(&Sop, Plan)],
     exclude: &[String],
     id_key: Option<&str>,
 ) -> anyhow::Result<ConfigChange> {
     let path = config_path(repo);
-    let planned: Vec<Sop> = changing
+    let planned: Vec<Sop> = plans
         .iter()
         .map(|(sop, p)| Sop::parse_in(sop.path.clone(), p.text.clone(), settings))
         .collect();
@@ -742,7 +822,7 @@ fn config_change(
     }
     // A link style the team wrote (even `"files"`) is its choice: kept.
     if change.needs.site_links.is_some()
-        && ["style", "site_root"]
+        && ["style", "site_root", "site_path"]
             .iter()
             .any(|key| adopt::settings::writes(&change.old, "links", key))
     {
@@ -1038,4 +1118,15 @@ fn selection(ctx: &Context, repo: &Repo, given: &[PathBuf]) -> anyhow::Result<Se
         list.push((rel, p.display().to_string()));
     }
     Ok(Selection { given: Some(list) })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_literal_pattern_escapes_what_gitignore_reads_as_wildcards() {
+        assert_eq!(super::literal_pattern("a/_b[1].md"), "a/_b\\[1\\].md");
+        assert_eq!(super::literal_pattern("*?.md"), "\\*\\?.md");
+        assert_eq!(super::literal_pattern("!x #y.md "), "\\!x #y.md\\ ");
+        assert_eq!(super::literal_pattern("CHANGELOG.md"), "CHANGELOG.md");
+    }
 }

@@ -304,7 +304,7 @@ fn previous_effective(
 }
 
 /// How to give approvers, for a refused `--approver`.
-const APPROVER_HELP: &str = "give each person with an `--approver` of their own, on one line: `--approver \"Name <name@example.com>\"` (repeat `--approver` for several people)";
+pub(super) const APPROVER_HELP: &str = "give each person with an `--approver` of their own, on one line: `--approver \"Name <name@example.com>\"` (repeat `--approver` for several people)";
 
 /// How to give a meaning, for a refused `--meaning`.
 const MEANING_HELP: &str =

@@ -113,14 +113,16 @@ fn shortcodes(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     }
 }
 
-/// The path, relative to `sop`, of the file a `ref`/`link` tag names (`target`): beside the
-/// SOP, or from the repository's root or its SOP folder (as Jekyll and Hugo read it).
+/// The path, relative to `sop`, of the file a `ref`/`link` tag names (`target`), with the
+/// `#section` it names: beside the SOP, or from the repository's root or its SOP folder (as
+/// Jekyll and Hugo read it).
 fn shortcode_target(cx: &Cx<'_>, sop: &Sop, target: &str) -> Option<String> {
-    let target = target
-        .split('#')
-        .next()
-        .unwrap_or(target)
-        .trim_start_matches('/');
+    // The section the link was written for (`#trigger`) stays in the link written instead.
+    let (target, anchor) = match target.split_once('#') {
+        Some((file, anchor)) => (file, format!("#{anchor}")),
+        None => (target, String::new()),
+    };
+    let target = target.trim_start_matches('/');
     let folder = sop.path.rsplit_once('/').map_or("", |(d, _)| d);
     let sops_dir = cx.settings.sops_dir();
     let candidates = [
@@ -130,7 +132,7 @@ fn shortcode_target(cx: &Cx<'_>, sop: &Sop, target: &str) -> Option<String> {
     ];
     candidates.into_iter().flatten().find_map(|path| {
         (cx.by_path.contains_key(path.as_str()) || cx.repo.root.join(&path).is_file())
-            .then(|| relative(&sop.path, &path))
+            .then(|| format!("{}{anchor}", relative(&sop.path, &path)))
     })
 }
 
@@ -1214,6 +1216,24 @@ fn unpublishable(
         return;
     }
     let image = kind == LinkKind::Image;
+    // The site never follows a symbolic link out of the repository: the link is dropped.
+    if !image && cx.outside(&cx.repo.root.join(target)) {
+        out.push(
+            finding(
+                &LINK_UNTRACKED,
+                sop,
+                span,
+                format!(
+                    "`{target}` is not published: it is a symbolic link that leads outside the repository (or into `.git`), which the site never follows, so the page shows the link as plain text"
+                ),
+            )
+            .label("not published")
+            .help(format!(
+                "if the file belongs with the SOP, put the file itself in place of the link (copy it to `{target}`), then `git add` it and commit; otherwise remove the link"
+            )),
+        );
+        return;
+    }
     // A tracked link to a file git does not track publishes nothing either.
     let real = std::fs::canonicalize(cx.repo.root.join(target))
         .ok()

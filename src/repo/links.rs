@@ -32,6 +32,10 @@ pub struct LinksConfig {
     /// The repository folder served as the site's `/`, for links that start with `/`
     /// (`/manual/x.html`); empty for the repository root.
     pub site_root: String,
+    /// The address `site_root` is served under when it is not the site's `/` (Docusaurus's
+    /// `routeBasePath`, such as `"handbook"`): a link starting with `/handbook/` is read from
+    /// `site_root`. Empty when `site_root` is the site's `/`.
+    pub site_path: String,
     /// The rule that makes heading ids for `#anchor` links: `"github"`, `"gitlab"`,
     /// `"mkdocs"`, `"kramdown"` or `"docusaurus"`. The published site gives headings the same
     /// ids.
@@ -255,6 +259,8 @@ pub struct Resolver {
     style: LinkStyle,
     /// `site_root`, normalised: no leading or trailing `/`, empty for the repository root.
     site_root: String,
+    /// `site_path`, normalised as `site_root`; empty when `site_root` is served as `/`.
+    site_path: String,
 }
 
 /// Extensions of Markdown sources, longest first.
@@ -269,7 +275,22 @@ impl Resolver {
         Resolver {
             style: config.style,
             site_root: join("", &config.site_root).unwrap_or_default(),
+            site_path: join("", &config.site_path).unwrap_or_default(),
         }
+    }
+
+    /// The repository path a site-absolute link (`rest`, after its first `/`) leads to: from
+    /// `site_root`, after `site_path` when the link starts with it.
+    fn under_site_root(&self, rest: &str) -> Option<String> {
+        let rest = rest.trim_start_matches('/');
+        let under = (!self.site_path.is_empty())
+            .then(|| rest.strip_prefix(self.site_path.as_str()))
+            .flatten()
+            .filter(|tail| tail.is_empty() || tail.starts_with('/'));
+        join(
+            &self.site_root,
+            under.unwrap_or(rest).trim_start_matches('/'),
+        )
     }
 
     /// The link style in use.
@@ -291,7 +312,7 @@ impl Resolver {
             || path.ends_with("/..");
         let mut bases: Vec<Option<String>> = Vec::new();
         if path.starts_with('/') {
-            bases.push(join(&self.site_root, path.trim_start_matches('/')));
+            bases.push(self.under_site_root(path));
         } else {
             // MkDocs reads a page URL from the page's own URL; a link to a `.md` file, and
             // any link MkDocs does not recognise, from the source file's folder.
@@ -330,7 +351,7 @@ impl Resolver {
         exists: impl Fn(&str) -> Option<Entry>,
     ) -> Resolution {
         let joined = match path.strip_prefix('/') {
-            Some(rest) => join(&self.site_root, rest),
+            Some(rest) => self.under_site_root(rest),
             None => join(parent(from), path),
         };
         match joined {
@@ -496,6 +517,33 @@ mod tests {
             Resolution::Found(f) => Some(f),
             _ => None,
         }
+    }
+
+    #[test]
+    fn site_absolute_links_start_after_the_site_path() {
+        let files = ["docs/payments/refunds.md", "docs/handbook/x.md"];
+        let r = Resolver::new(&LinksConfig {
+            style: LinkStyle::Site,
+            site_root: "docs".into(),
+            site_path: "/handbook/".into(),
+            ..LinksConfig::default()
+        });
+        let f = |path| found(&r, &files, "docs/a.md", path);
+        assert_eq!(
+            f("/handbook/payments/refunds").as_deref(),
+            Some("docs/payments/refunds.md")
+        );
+        // Only a whole first segment is the site path.
+        assert_eq!(f("/handbookx/payments/refunds"), None);
+        // A link that does not start with it is read from `site_root` as before.
+        assert_eq!(
+            f("/payments/refunds").as_deref(),
+            Some("docs/payments/refunds.md")
+        );
+        assert_eq!(
+            r.resolve_image("docs/a.md", "/handbook/payments/refunds.md", repo(&files)),
+            Resolution::Found("docs/payments/refunds.md".into())
+        );
     }
 
     #[test]

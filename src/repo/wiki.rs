@@ -78,9 +78,12 @@ impl<'a> WikiLink<'a> {
             // `\|` inside a table cell keeps the table's column.
             Some((a, b)) => {
                 let a = a.strip_suffix('\\').unwrap_or(a);
+                // A picture embed (`![[flow.png|300]]`) names the picture first in either
+                // order: what follows it is its size or description, never the page.
+                let picture = embed && is_image_name(a.split('#').next().unwrap_or(a).trim());
                 match pipe {
-                    WikiPipe::PageFirst => (a, Some(b)),
-                    WikiPipe::TextFirst => (b, Some(a)),
+                    WikiPipe::TextFirst if !picture => (b, Some(a)),
+                    _ => (a, Some(b)),
                 }
             }
             None => (inner, None),
@@ -734,6 +737,12 @@ mod tests {
             (l.page, l.text),
             ("Escalation policy", Some("the escalation rules"))
         );
+        // A picture embed names the picture first in either order.
+        let l = WikiLink::parse("![[flow.png|300]]", WikiPipe::TextFirst).unwrap();
+        assert_eq!((l.page, l.text), ("flow.png", Some("300")));
+        assert_eq!(l.image_size().map(|s| s.width), Some(300));
+        let l = WikiLink::parse("![[the form|form.pdf]]", WikiPipe::TextFirst).unwrap();
+        assert_eq!((l.page, l.text), ("form.pdf", Some("the form")));
         // `\|` in a table cell.
         let l = link("[[Escalation policy\\|rules]]").unwrap();
         assert_eq!((l.page, l.text), ("Escalation policy", Some("rules")));

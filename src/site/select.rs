@@ -463,15 +463,14 @@ pub fn select<'a>(
             readers.with(|reader| {
                 let reader = reader.map(|r| r as &mut dyn TextReader);
                 let mut found = Vec::new();
-                let picked = pick(
-                    id,
-                    working,
-                    histories.get(*id),
-                    how,
-                    reader,
-                    settings,
-                    &mut found,
-                );
+                // A file whose id is not committed yet (adopted, not yet committed) has its
+                // history under its path.
+                let history = histories.get(*id).or_else(|| {
+                    histories
+                        .get(working.path.as_str())
+                        .filter(|h| h.id.is_none())
+                });
+                let picked = pick(id, working, history, how, reader, settings, &mut found);
                 (picked, found, *file)
             })
         })

@@ -1439,6 +1439,42 @@ fn on_a_docusaurus_site_adopt_writes_its_link_style() {
     }
 }
 
+/// A Docusaurus site that serves its `docs` folder under another address (`routeBasePath:
+/// 'handbook'`) links `/handbook/payments/refunds`: adopt writes `site_path`, so lint finds the
+/// page the site serves instead of reporting a broken link.
+#[test]
+fn a_docusaurus_route_base_path_is_written_as_the_site_path() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write(
+        "docusaurus.config.js",
+        "module.exports = { presets: [['classic', { docs: { routeBasePath: 'handbook' } }]] };\n",
+    );
+    r.write(
+        "docs/payments/refunds.md",
+        "# Refunds\n\n## Steps\n\n1. Check. See [escalation](../support/escalation).\n",
+    );
+    r.write(
+        "docs/support/escalation.md",
+        "# Escalation\n\n## Steps\n\n1. Call. Back to [refunds](/handbook/payments/refunds).\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    assert!(
+        out.contains("wrote `[links] style = \"site\"`, `site_root = \"docs\"` and `site_path = \"handbook\"`: the documents link each other by their Docusaurus page addresses (`../page`, `/handbook/page`)"),
+        "{out}"
+    );
+    assert!(!out.contains("link-broken"), "{out}");
+    let toml = r.read("sop.toml");
+    assert!(toml.contains("\nsite_path = \"handbook\""), "{toml}");
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().arg("lint").output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("link-broken"), "{text}");
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+}
+
 /// MkDocs makes heading ids its own way (`## Café break` is `#cafe-break`): adopt writes that
 /// rule, unless `mkdocs.yml` names its own `slugify`.
 #[test]
@@ -1510,5 +1546,300 @@ fn a_file_that_cannot_be_read_is_named_and_the_others_are_adopted() {
     assert_eq!(
         std::fs::read(r.path("sops/support/export.md")).unwrap(),
         binary
+    );
+}
+
+/// A file whose name reads as a translation (`refunds.pt.md`) is not adopted as an SOP, but it
+/// is named with what to write; one that only looks like it (`node.js.md`, with no `node.md`
+/// beside it) is named with how to rename it.
+#[test]
+fn files_named_as_translations_are_named_with_what_to_do() {
+    let r = repo_with(&[
+        ("sops/support/refunds.md", "# Refunds\n\n## Purpose\n\nx\n"),
+        (
+            "sops/support/refunds.pt.md",
+            "# Reembolsos\n\n## Purpose\n\nx\n",
+        ),
+        (
+            "sops/support/node.js.md",
+            "# Node.js restarts\n\n## Purpose\n\nx\n",
+        ),
+    ]);
+    let out = adopt(&r, &["--dry-run"]);
+    assert!(
+        out.contains("sops/support/refunds.pt.md\n  to do: not adopted: its name ends in `.pt.md`, so it is the translation into `pt` of sops/support/refunds.md"),
+        "{out}"
+    );
+    assert!(
+        out.contains("add `language: pt` and `translation_of: <the source's id>@<version>`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sops/support/node.js.md\n  to do: not adopted: sop reads a name ending in `.js.md` as a translation into the language `js`, but there is no sops/support/node.md it translates; if it is an SOP of its own, rename it without that dot (such as `node-js.md`)"),
+        "{out}"
+    );
+    let out = adopt(&r, &["sops/support/refunds.pt.md"]);
+    assert!(
+        out.contains("sops/support/refunds.pt.md\n  to do:"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\nnothing adopted; 1 thing to decide by hand (\"to do\" above)\n"),
+        "{out}"
+    );
+    assert_eq!(
+        r.read("sops/support/refunds.pt.md"),
+        "# Reembolsos\n\n## Purpose\n\nx\n"
+    );
+}
+
+/// A date the document's own table of details writes in a form that could be read two ways
+/// (`03/04/2025`) is not guessed, nor replaced by the date of a commit: it is a "to do", and
+/// the table stays as written.
+#[test]
+fn an_ambiguous_date_in_the_table_of_details_is_left_to_the_writer() {
+    let body = "# Chargebacks\n\n| Field | Value |\n|---|---|\n| Owner | Jane Doe |\n| Approved by | Bob Stone |\n| Effective date | 03/04/2025 |\n| Last reviewed | 05/06/2025 |\n\n## Purpose\n\nx\n";
+    let r = repo_with(&[("sops/support/chargebacks.md", body)]);
+    let out = adopt(&r, &["--status", "approved"]);
+    assert!(
+        out.contains("  to do: the document's own table of details gives its effective date as `03/04/2025`, which could be 3 April or 4 March, so sop does not guess: write `effective: YYYY-MM-DD` into the front matter of sops/support/chargebacks.md by hand"),
+        "{out}"
+    );
+    assert!(
+        out.contains("gives its last review date as `05/06/2025`, which could be 5 June or 6 May"),
+        "{out}"
+    );
+    let text = r.read("sops/support/chargebacks.md");
+    assert!(!text.contains("\neffective:"), "{text}");
+    assert!(!text.contains("\nlast_reviewed:"), "{text}");
+    assert!(text.contains("| Effective date | 03/04/2025 |"), "{text}");
+}
+
+/// `--approver` and `--department` are written into every document: one with a line break is
+/// refused, as `sop release` refuses it, and nothing is changed.
+#[test]
+fn an_approver_or_department_with_a_line_break_is_refused() {
+    let r = repo_with(&[("sops/ops/refunds.md", "# Refunds\n\n## Purpose\n\nx\n")]);
+    for args in [
+        [
+            "--approver",
+            "Dana\nApproved-on: 2020-01-01",
+            "--department",
+            "Ops",
+        ],
+        ["--approver", "Dana", "--department", "Ops\nLegal"],
+    ] {
+        let out = r
+            .sop()
+            .args(["adopt", "--status", "approved"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("has a line break or control character in it")
+                && err.contains("nothing was changed"),
+            "{err}"
+        );
+        assert_eq!(
+            r.read("sops/ops/refunds.md"),
+            "# Refunds\n\n## Purpose\n\nx\n"
+        );
+    }
+}
+
+/// `[front_matter] allow` written over several lines (as TOML formatters write it) gets the
+/// documents' keys before its `]`, and the other settings are written too: lint is clean of
+/// what adoption foresaw.
+#[test]
+fn a_list_over_several_lines_in_sop_toml_gets_the_new_items() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"docs\"\n\n[front_matter]\nallow = [\n  \"layout\",    # Jekyll\n]\n",
+    );
+    r.write(
+        "docs/ops/password-reset.md",
+        "---\ntitle: Password reset\nweight: 3\nlayout: page\n---\n\n## Purpose\n\nx\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(!out.contains("not changed"), "{out}");
+    let toml = r.read("sop.toml");
+    assert!(
+        toml.contains("allow = [\n  \"layout\",    # Jekyll\n  \"weight\",   # written by sop adopt: the documents' own keys\n]\n"),
+        "{toml}"
+    );
+    assert!(toml.contains("\nfile_names = \"any\""), "{toml}");
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("id-file-name-mismatch"), "{text}");
+    assert!(!text.contains("key-unknown"), "{text}");
+}
+
+/// Documents that already have all their front matter (written by hand, or adopted on a branch
+/// whose `sop.toml` was not kept) still get the settings they need to read as they are; a
+/// second run changes nothing.
+#[test]
+fn documents_already_adopted_get_the_settings_they_need() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/support/refunds.md",
+        "---\nid: SOP-0001\ntitle: Refunds\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: Amara O\ndepartment: Support\nsidebar_position: 2\n---\n\n## Purpose\n\nx\n\n## Checklist\n\n- [ ] y\n",
+    );
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote `[sops] file_names = \"any\"`")
+            && out.contains("wrote `[front_matter] allow` \"sidebar_position\""),
+        "{out}"
+    );
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("id-file-name-mismatch"), "{text}");
+    assert!(!text.contains("key-unknown"), "{text}");
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+}
+
+/// Right after adoption, before it is committed, the preview (`publish --drafts`) shows the
+/// document's history from git, kept under its path until its id is committed.
+#[test]
+fn the_preview_of_an_uncommitted_adoption_shows_the_history() {
+    let r = repo_with(&[("sops/support/refunds.md", "# Refunds\n\n## Purpose\n\nv1\n")]);
+    r.write(
+        "sops/support/refunds.md",
+        "# Refunds\n\n## Purpose\n\nv1\n\nMore.\n",
+    );
+    r.commit("Refunds: more");
+    adopt(&r, &[]);
+    let site = r.path("site");
+    r.sop()
+        .args(["publish", "--drafts", "--out"])
+        .arg(&site)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(site.join("sops/SOP-0001.html")).unwrap();
+    assert!(!page.contains("No revision history yet"), "{page}");
+    assert!(page.contains("Refunds: more"), "{page}");
+}
+
+/// The help for a Hugo `relref` to a section keeps the section: the link written instead
+/// leads where the old one did.
+#[test]
+fn the_help_for_a_ref_to_a_section_keeps_the_section() {
+    let r = SopRepo::new();
+    r.write(
+        "sops/runbooks/SOP-0001-cdn.md",
+        "---\nid: SOP-0001\ntitle: CDN\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: Ops\n---\n\n## Purpose\n\nSee [DNS]({{< relref \"SOP-0002-dns-outage.md#trigger\" >}}).\n\n## Checklist\n\n- [ ] x\n",
+    );
+    r.write(
+        "sops/runbooks/SOP-0002-dns-outage.md",
+        "---\nid: SOP-0002\ntitle: DNS\ntype: checklist\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: Ops\n---\n\n## Purpose\n\nx\n\n## Trigger\n\ny\n\n## Checklist\n\n- [ ] x\n",
+    );
+    r.commit("docs");
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let help: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "shortcode-as-text")
+        .filter_map(|f| f["help"].as_str())
+        .collect();
+    assert_eq!(
+        help,
+        [
+            "write the file's path relative to this SOP instead: replace `{{< relref \"SOP-0002-dns-outage.md#trigger\" >}}` with `SOP-0002-dns-outage.md#trigger`, as in `[text](SOP-0002-dns-outage.md#trigger)`"
+        ],
+        "{findings:#?}"
+    );
+}
+
+/// A file left out by a `[sops] exclude` entry that adopt writes is left out by lint too,
+/// whatever glob characters (`[`, `*`, `?`) its name holds: the entry matches that name only.
+#[test]
+fn exclude_entries_match_names_with_glob_characters() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write("website/docusaurus.config.js", "module.exports = {};\n");
+    r.write("docs/support/_contacts[old].md", "Call +1 555 0100.\n");
+    r.write("docs/support/_contactso.md", "Call +1 555 0199.\n");
+    r.write("docs/support/_who*.md", "The lead.\n");
+    r.write("docs/support/escalation.md", "## Who\n\nThe lead.\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    assert!(
+        out.contains("left out: docs/support/_contacts[old].md: a Docusaurus partial"),
+        "{out}"
+    );
+    r.git(&["add", "-A"]);
+    r.commit("Adopt sop");
+    let lint = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let text = String::from_utf8_lossy(&lint.stdout).into_owned();
+    assert!(!text.contains("_contacts[old].md"), "{text}");
+    assert!(!text.contains("_who*.md"), "{text}");
+    assert_eq!(adopt(&r, &[]).matches("wrote").count(), 0);
+}
+
+/// An MDX `import` shown as an example in a code block imports nothing: the file it names is
+/// adopted as a page of its own. An mdBook include in a code block fills it, so its file is
+/// still a part.
+#[test]
+fn an_import_in_a_code_block_makes_no_part() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write(
+        "docs/guide.md",
+        "# Writing pages\n\n## Steps\n\n```js\nimport Restart from './restart.md';\n```\n\n```text\n{{#include shared/banner.md}}\n```\n",
+    );
+    r.write("docs/restart.md", "# Restart\n\n## Steps\n\n1. Restart.\n");
+    r.write("docs/shared/banner.md", "Read this first.\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops"]);
+    assert!(!out.contains("left out: docs/restart.md"), "{out}");
+    assert!(r.read("docs/restart.md").starts_with("---\n"), "{out}");
+    assert!(
+        out.contains("left out: docs/shared/banner.md: docs/guide.md includes it"),
+        "{out}"
+    );
+}
+
+/// An MkDocs page without a `# ` heading takes its title from the site's `nav:`, as MkDocs
+/// shows it, rather than one made from its file name.
+#[test]
+fn an_mkdocs_page_takes_its_title_from_the_nav() {
+    let r = SopRepo::new();
+    r.write("sop.toml", "[sops]\ndir = \"docs\"\nfile_names = \"any\"\n");
+    r.write(
+        "mkdocs.yml",
+        "site_name: IR docs\nnav:\n  - On-Call:\n    - \"Who's On-Call?\": 'oncall/whos_oncall.md'\n  - Crisis Response:\n    - Crisis Response Introduction: crisis/crisis_intro.md  # the start\n",
+    );
+    r.write(
+        "docs/oncall/whos_oncall.md",
+        "Every department has a point of contact.\n\n## Engineering\n\nx\n",
+    );
+    r.write(
+        "docs/crisis/crisis_intro.md",
+        "A crisis is bigger than an incident.\n\n## Phases\n\nx\n",
+    );
+    r.write("docs/crisis/other_page.md", "Other.\n\n## Phases\n\nx\n");
+    r.commit("Add the team's documents");
+    let out = adopt(&r, &["--department", "Ops", "--dry-run"]);
+    assert!(
+        out.contains(
+            "would write title: Who's On-Call? (from the site's navigation, `nav:` in mkdocs.yml)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("would write title: Crisis Response Introduction (from the site's navigation"),
+        "{out}"
+    );
+    assert!(
+        out.contains("would write title: Other Page (from the file name: check the wording)"),
+        "{out}"
     );
 }

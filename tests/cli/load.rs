@@ -402,3 +402,40 @@ fn a_link_to_a_folder_out_of_the_repository_is_excluded_whatever_include_says() 
     assert!(!stdout.contains("file-outside-repository"), "{stdout}");
     assert!(!stdout.contains("SECRET-TOKEN"), "{stdout}");
 }
+
+/// A link (not an image) to a symbolic link that leaves the repository: the site drops it, so
+/// lint says so, at the link, as it does for an image; the file it points to is never read.
+#[test]
+fn a_link_through_a_symlink_out_of_the_repository_is_a_finding() {
+    let r = SopRepo::new();
+    let text = sop_text("SOP-0001", "Links", "procedure", "draft").replacen(
+        "\n## ",
+        "\nFill in [the form](form.pdf).\n\n## ",
+        1,
+    );
+    r.write("sops/ops/SOP-0001-links.md", &text);
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("form.pdf"), "SECRET-TOKEN\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("form.pdf"), r.path("sops/ops/form.pdf"))
+        .unwrap();
+    r.commit("links");
+    let json = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let found: Vec<&serde_json::Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "link-untracked")
+        .collect();
+    assert_eq!(found.len(), 1, "{findings:#}");
+    let line = text.lines().position(|l| l.contains("the form")).unwrap() + 1;
+    assert_eq!(found[0]["line"].as_u64(), Some(line as u64), "{findings:#}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("it is a symbolic link that leads outside the repository"),
+        "{findings:#}"
+    );
+    assert!(!String::from_utf8_lossy(&json.stdout).contains("SECRET-TOKEN"));
+}
