@@ -11,19 +11,33 @@ use std::ops::Range;
 pub(super) fn find(text: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
+    // Most text has no address: two quick searches say so without looking at every word.
+    let www = || {
+        memchr::memchr_iter(b'.', bytes)
+            .any(|dot| dot >= 3 && bytes[dot - 3..dot].eq_ignore_ascii_case(b"www"))
+    };
+    if memchr::memmem::find(bytes, b"://").is_none() && !www() {
+        return out;
+    }
     let mut i = 0;
     while i < bytes.len() {
-        let rest = &text[i..];
-        let scheme = ["https://", "http://", "www."].into_iter().find(|p| {
-            rest.get(..p.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(p))
-        });
+        // An address starts the text or follows one of these ASCII bytes, so `i` is always on
+        // a character's boundary where one can start.
         let boundary = i == 0
             || matches!(
                 bytes[i - 1],
                 b' ' | b'\t' | b'\n' | b'\r' | b'*' | b'_' | b'~' | b'('
             );
-        if let (Some(prefix), true) = (scheme, boundary)
+        if !boundary {
+            i += 1;
+            continue;
+        }
+        let rest = &text[i..];
+        let scheme = ["https://", "http://", "www."].into_iter().find(|p| {
+            rest.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        });
+        if let Some(prefix) = scheme
             && let Some(len) = extent(rest, prefix.len())
         {
             let shown = &rest[..len];
@@ -36,7 +50,7 @@ pub(super) fn find(text: &str) -> Vec<(Range<usize>, String)> {
             i += len;
             continue;
         }
-        i += rest.chars().next().map_or(1, char::len_utf8);
+        i += 1;
     }
     out
 }

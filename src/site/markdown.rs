@@ -256,20 +256,25 @@ fn render_into(
                 in_raw_link = false;
             }
         }
-        match event {
-            // A bare web address (`https://…`, `www.…`) is a link, as GitHub shows it (GFM's
-            // autolink literals), resolved and checked as every other link; never inside code,
-            // a link or an image.
+        // A bare web address (`https://…`, `www.…`) is a link, as GitHub shows it (GFM's
+        // autolink literals), resolved and checked as every other link; never inside code, a
+        // link or an image.
+        let addresses = match &event {
             Event::Text(text)
                 if !in_code
                     && in_image == 0
                     && !in_raw_link
                     && open.is_empty()
-                    && (prompts == Prompts::Plain || literal::prompts_in_text(&text).is_none())
-                    && !autolinks::find(&text).is_empty() =>
+                    && (prompts == Prompts::Plain || literal::prompts_in_text(text).is_none()) =>
             {
+                autolinks::find(text)
+            }
+            _ => Vec::new(),
+        };
+        match event {
+            Event::Text(text) if !addresses.is_empty() => {
                 let mut from = 0;
-                for (range, href) in autolinks::find(&text) {
+                for (range, href) in addresses {
                     if range.start > from {
                         events.push(Event::Text(CowStr::from(
                             text[from..range.start].to_string(),
