@@ -1,8 +1,9 @@
 //! `sop due`: reviews overdue or falling due within a period, most late first.
 //!
 //! The dates are those of the published version of each SOP (what readers see: the last
-//! approved release, or the approved committed copy; see `sop publish`), not of a draft in
-//! progress; an SOP that is not published is not due.
+//! approved release in force today, or the approved committed copy; see `sop publish`), not of
+//! a draft in progress nor of a release approved to take effect on a later date; an SOP that
+//! is not published is not due.
 //!
 //! JSON: `{"today", "within", "reviews": [{"id", "title", "owner", "department",
 //! "next_review", "days_late", "state", "path"}]}`; `days_late` is negative for reviews still
@@ -87,8 +88,10 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let corpus = repo.load();
     let (git, histories) = super::publish::histories(ctx, &repo)?;
-    let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
     let today = dates::today();
+    // The version in force today, as the site shows it: a release approved to take effect
+    // later is reviewed once it is in force.
+    let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories, Some(today))?;
     let reviews = report::due(&selection.current(), &repo.settings, today, within);
     let unknown = report::unknown_reviews(&selection.current(), &repo.settings);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

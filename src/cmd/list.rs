@@ -8,6 +8,13 @@
 //! count it) is listed as that release, with `shown_release` (its tag), and a warning saying
 //! what is wrong with the file.
 //!
+//! An SOP whose file is approved (or retired) to take effect on a later date is not in force
+//! yet: its row says what readers see today, as the site does. The table's STATUS is that of
+//! the version in force and its VERSION cell reads `1.0.0 (2.0.0 from 2027-01-31)`; the JSON
+//! keeps `status` and `version` as the file says them and adds `in_force_version` (the version
+//! in force, `null` when none is yet) and `upcoming` (`[{"version", "status", "effective"}]`,
+//! soonest first); `next_review` is the version in force's. Both keys are absent otherwise.
+//!
 //! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal): the
 //! PATH column is left out when it does not fit (`-v` always shows it), then the title column
 //! is cut.
@@ -20,7 +27,9 @@ use serde::Serialize;
 use super::Context;
 use crate::Exit;
 use crate::cli::{ListArgs, ListFormat};
+use crate::repo::dates::Date;
 use crate::repo::{NoReviewDate, Repo, Sop, Status};
+use crate::site::select::takes_effect_later;
 use crate::terminal::{columns, escape_line, pad, truncate, width};
 
 /// One row of the inventory.
@@ -47,14 +56,56 @@ struct Row {
     /// tag of that release, whose text the row gives (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     shown_release: Option<String>,
+    /// For a file approved (or retired) to take effect on a later date: the version readers
+    /// see today, `null` when none is in force yet (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_force_version: Option<Option<String>>,
+    /// The status of the version in force, for the table's STATUS (not in the JSON, whose
+    /// `status` is the file's).
+    #[serde(skip)]
+    in_force_status: Option<String>,
+    /// Versions approved to take effect on a later date, soonest first (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    upcoming: Vec<Upcoming>,
+}
+
+/// A version approved to take effect on a later date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Upcoming {
+    version: Option<String>,
+    status: Option<String>,
+    /// The date it takes effect, `YYYY-MM-DD`.
+    effective: String,
+}
+
+impl Upcoming {
+    /// `sop`'s version, when it takes effect after `today`.
+    fn of(sop: &Sop, today: Date) -> Option<Upcoming> {
+        Some(Upcoming {
+            version: sop
+                .meta
+                .version
+                .as_ref()
+                .map(|v| v.value.trim().to_string()),
+            status: sop.status().map(|s| s.as_str().to_string()),
+            effective: takes_effect_later(sop, Some(today))?,
+        })
+    }
 }
 
 impl Row {
     /// The row of `sop`, whose periodic review is `reviewed`'s: its own, or its source's for a
     /// translation (`sop review <ID>` records it there, and the site shows that date).
-    fn new(repo: &Repo, sop: &Sop, reviewed: &Sop) -> Row {
+    fn new(repo: &Repo, sop: &Sop, reviewed: &Sop, today: Date) -> Row {
         let m = &sop.meta;
         let review = reviewed.review_date(&repo.settings);
+        // A file approved to take effect later: until git says otherwise, no version is in
+        // force yet (outside git the site shows the file, saying so).
+        let upcoming: Vec<Upcoming> = claims_force(sop)
+            .then(|| Upcoming::of(sop, today))
+            .flatten()
+            .into_iter()
+            .collect();
         let text =
             |v: &Option<crate::repo::sop::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
         Row {
@@ -72,8 +123,63 @@ impl Row {
             language: sop.language().map(str::to_string),
             translation_of: text(&m.translation_of),
             shown_release: None,
+            in_force_version: (!upcoming.is_empty()).then_some(None),
+            in_force_status: None,
+            upcoming,
         }
     }
+
+    /// Say that `shown`, the version the site shows today, is in force (unless it takes
+    /// effect later itself), with `upcoming`, the releases approved to take effect later: the
+    /// review date is the version in force's.
+    fn in_force(&mut self, repo: &Repo, shown: &Sop, upcoming: Vec<Upcoming>, today: Date) {
+        let mut all = upcoming;
+        if let Some(own) = Upcoming::of(shown, today) {
+            all.push(own);
+        } else {
+            self.in_force_version =
+                Some(Some(shown.meta.version.as_ref().map_or_else(
+                    || "-".to_string(),
+                    |v| v.value.trim().to_string(),
+                )));
+            self.in_force_status = shown.status().map(|s| s.as_str().to_string());
+            let review = shown.review_date(&repo.settings);
+            self.next_review = review.as_ref().ok().map(ToString::to_string);
+            self.review_unknown = review_unknown(shown, review.as_ref().err());
+        }
+        for u in std::mem::take(&mut self.upcoming) {
+            if !all.iter().any(|a| a.version == u.version) {
+                all.push(u);
+            }
+        }
+        all.sort_by(|a, b| (&a.effective, &a.version).cmp(&(&b.effective, &b.version)));
+        self.upcoming = all;
+    }
+
+    /// The VERSION cell: the version in force, and the next one with the date it takes
+    /// effect (`1.0.0 (2.0.0 from 2027-01-31)`, `1.0.0 (retired from 2027-01-31)`,
+    /// `- (1.0.0 from 2027-01-31)` when none is in force yet).
+    fn version_cell(&self) -> Option<String> {
+        let Some(next) = self.upcoming.first() else {
+            return self.version.clone();
+        };
+        let now = match &self.in_force_version {
+            Some(Some(v)) => v.as_str(),
+            _ => "-",
+        };
+        let what = match (next.status.as_deref(), next.version.as_deref()) {
+            (Some("retired"), _) => "retired".to_string(),
+            (_, Some(v)) => v.to_string(),
+            (_, None) => "next version".to_string(),
+        };
+        Some(format!("{now} ({what} from {})", next.effective))
+    }
+}
+
+/// Whether `sop`'s status says it is in force (approved or retired: a retirement takes effect
+/// too); a draft says nothing of the kind.
+fn claims_force(sop: &Sop) -> bool {
+    matches!(sop.status(), Some(Status::Approved | Status::Retired))
 }
 
 /// Whether `sop`'s next review date cannot be told (`why`) although it should be: a
@@ -97,6 +203,7 @@ fn review_unknown(sop: &Sop, why: Option<&NoReviewDate>) -> bool {
 pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
     let repo = ctx.repo()?;
     let corpus = repo.load();
+    let today = crate::repo::dates::today();
     let sources: HashMap<&str, &Sop> = corpus
         .sops
         .iter()
@@ -108,22 +215,44 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
         .iter()
         .map(|s| {
             let source = s.is_translation().then(|| sources.get(s.id()?).copied());
-            Row::new(&repo, s, source.flatten().unwrap_or(s))
+            Row::new(&repo, s, source.flatten().unwrap_or(s), today)
         })
         .collect();
     // A file that cannot be read whose last approved release is in force is listed as that
-    // release, as `sop publish`, `sop due` and `sop stats` count it; git is read only then.
+    // release, as `sop publish`, `sop due` and `sop stats` count it; a file approved to take
+    // effect later is listed with the version in force today, as the site shows it. Git is
+    // read only then.
     let mut shown_instead: std::collections::BTreeMap<String, String> = Default::default();
-    if corpus.broken.iter().any(|b| b.problem.is_unreadable_text()) {
+    let unreadable = corpus.broken.iter().any(|b| b.problem.is_unreadable_text());
+    let later = rows.iter().any(|r| !r.upcoming.is_empty());
+    if unreadable || later {
         let (git, histories) = super::publish::histories(ctx, &repo)?;
-        let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
+        let selection =
+            crate::site::current(&repo, git.as_ref(), &corpus, &histories, Some(today))?;
+        let by_path: HashMap<&str, &crate::site::select::Entry<'_>> = selection
+            .entries
+            .iter()
+            .filter(|e| !selection.unreadable.contains_key(&e.working.path))
+            .map(|e| (e.working.path.as_str(), e))
+            .collect();
+        // The originals first: their translations are reviewed with them.
+        for row in rows.iter_mut().filter(|r| !r.upcoming.is_empty()) {
+            if row.translation_of.is_none()
+                && let Some(e) = by_path.get(row.path.as_str())
+            {
+                row.in_force(&repo, &e.sop, upcoming_of(e), today);
+            }
+        }
         for e in &selection.entries {
             let Some(note) = selection.unreadable.get(&e.working.path) else {
                 continue;
             };
-            let mut row = Row::new(&repo, &e.sop, &e.sop);
+            let mut row = Row::new(&repo, &e.sop, &e.sop, today);
             row.path.clone_from(&e.working.path);
             row.shown_release = e.release.map(|r| r.tag.clone());
+            if !e.upcoming.is_empty() {
+                row.in_force(&repo, &e.sop, upcoming_of(e), today);
+            }
             rows.push(row);
             shown_instead.insert(e.working.path.clone(), note.clone());
         }
@@ -182,6 +311,23 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// The releases of `e` approved to take effect on a later date, with their status.
+fn upcoming_of(e: &crate::site::select::Entry<'_>) -> Vec<Upcoming> {
+    e.upcoming
+        .iter()
+        .map(|u| Upcoming {
+            version: Some(u.version.clone()),
+            status: e
+                .archived
+                .iter()
+                .find(|a| a.release.tag == u.tag)
+                .and_then(|a| a.sop.status())
+                .map(|s| s.as_str().to_string()),
+            effective: u.effective.clone(),
+        })
+        .collect()
+}
+
 /// The title column is never cut narrower than this; the other columns are kept whole.
 const MIN_TITLE: usize = 20;
 
@@ -220,8 +366,11 @@ fn write_table(
                 r.id.as_deref().map_or_else(dash, cell),
                 cell(&title),
                 r.sop_type.as_deref().map_or_else(dash, cell),
-                r.status.as_deref().map_or_else(dash, cell),
-                r.version.as_deref().map_or_else(dash, cell),
+                r.in_force_status
+                    .as_deref()
+                    .or(r.status.as_deref())
+                    .map_or_else(dash, cell),
+                r.version_cell().as_deref().map_or_else(dash, cell),
                 truncate(&cell(r.owner.as_deref().unwrap_or("-")), 24),
                 truncate(&cell(r.department.as_deref().unwrap_or("-")), 20),
                 match (&r.next_review, r.review_unknown) {

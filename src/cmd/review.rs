@@ -216,9 +216,35 @@ fn next_review(
     Ok(sop.review_cadence(settings).and_then(|c| c.after(today)))
 }
 
+/// Refuse a review of an SOP whose committed text is a version approved to take effect on a
+/// later date: the version in force is an earlier one, whose review dates the site and `sop
+/// due` show, and the review would change the dates of the version to come.
+fn check_in_force(entry: &crate::site::select::Entry<'_>, id: &str) -> anyhow::Result<()> {
+    // Newest first: the one committed, whose dates a review would change.
+    let Some(next) = entry.upcoming.first() else {
+        return Ok(());
+    };
+    let id = escape_line(id);
+    let now = entry.sop.meta.version.as_ref().map_or_else(
+        || "-".to_string(),
+        |v| escape_line(v.value.trim()).into_owned(),
+    );
+    let (version, date) = (escape_line(&next.version), &next.effective);
+    Err(Stop::refused(
+        format!(
+            "{id} version {version} takes effect on {date}: version {now} is in force today, and a review recorded now would change the review dates of version {version}, not those of version {now} that readers see"
+        ),
+        Some(format!(
+            "version {version} takes effect on {date} with its own review dates; until then the site and `sop due` show those of version {now} (`sop list` shows both versions)"
+        )),
+    )
+    .into())
+}
+
 /// Refuse a review of committed text that was never approved: the SOP was released and
 /// approved, then changed and committed without a new release. Readers still see the approved
 /// release (`sop publish`), so recording a review would say that text nobody approved is right.
+/// Nor is the review of a version approved to take effect later recorded ([`check_in_force`]).
 fn check_text_is_approved(
     repo: &crate::repo::Repo,
     git: &crate::git::Repo,
@@ -226,15 +252,18 @@ fn check_text_is_approved(
     id: &str,
 ) -> anyhow::Result<()> {
     let histories = git.histories(&repo.settings)?;
-    let selection = crate::site::current(repo, Some(git), corpus, &histories)?;
+    // The version in force today, as the site shows it; the committed text is checked against
+    // the newest approved release, which may take effect later.
+    let today = dates::today();
+    let selection = crate::site::current(repo, Some(git), corpus, &histories, Some(today))?;
     let Some(entry) = selection.entries.iter().find(|e| e.id == id) else {
         return Ok(());
     };
+    let newest = entry.archived.first().map(|a| a.release).or(entry.release);
     // Uncommitted changes were refused before (line endings alone are none), so text newer
     // than the approved release is committed text, whatever the working copy's line endings.
-    let (Shown::Released { pending: Some(p) }, Some(release)) = (&entry.shown, entry.release)
-    else {
-        return Ok(());
+    let (Shown::Released { pending: Some(p) }, Some(release)) = (&entry.shown, newest) else {
+        return check_in_force(entry, id);
     };
     let (id, approved) = (escape_line(id), escape_line(&release.version));
     let now = match p.version.as_deref() {

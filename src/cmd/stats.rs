@@ -40,14 +40,16 @@ pub(super) fn run(ctx: &Context, args: &StatsArgs) -> anyhow::Result<Exit> {
         );
     }
     let lint = report::lint_hook::findings_by_rule(&repo, &corpus);
-    let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories)?;
+    let today = dates::today();
+    // Review figures are of the version in force today, as on the site's dashboard.
+    let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories, Some(today))?;
     let stats = report::stats(
         &corpus,
         &selection.current(),
         &repo.settings,
         &histories,
         lint,
-        dates::today(),
+        today,
     );
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {

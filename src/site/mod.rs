@@ -206,7 +206,9 @@ pub struct Site {
 }
 
 /// What readers see of each SOP: the published version (see [`select`]) without archived
-/// pages, for `sop due` and `sop stats`.
+/// pages, for `sop due`, `sop stats` and `sop list`. With `today`, the version shown is the one
+/// in force on that day, as on the site (a release approved to take effect later is among the
+/// entry's `upcoming`); without, the last approved release, whatever its date.
 ///
 /// # Errors
 /// [`SiteError::Git`] when the committed files cannot be read.
@@ -215,6 +217,7 @@ pub fn current<'a>(
     git: Option<&crate::git::Repo>,
     corpus: &'a Corpus,
     histories: &'a Histories,
+    today: Option<Date>,
 ) -> Result<select::Selection<'a>, SiteError> {
     let head = pipeline::head_blobs(repo, git)?;
     let texts = git.map(|g| pipeline::Texts::new(g.texts()));
@@ -224,7 +227,7 @@ pub fn current<'a>(
         histories,
         false,
         false,
-        None,
+        today,
         head.as_ref().zip(texts.as_ref()),
     ))
 }

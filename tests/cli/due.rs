@@ -201,3 +201,37 @@ fn an_sop_whose_front_matter_cannot_be_read_is_named_on_stderr() {
         );
     }
 }
+
+/// A version approved to take effect on a later date is not in force yet: `sop due` and `sop
+/// stats` count the review of the version in force, as the site's dashboard does.
+#[test]
+fn the_review_due_is_that_of_the_version_in_force() {
+    let repo = crate::support::approved_in_advance();
+    let out = repo
+        .sop()
+        .args(["due", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let reviews = v["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 1, "{v}");
+    assert_eq!(reviews[0]["next_review"], "2026-12-05", "{v}");
+    assert_eq!(reviews[0]["state"], "due-soon", "{v}");
+    let out = repo
+        .sop()
+        .args(["stats", "--format", "json"])
+        .assert()
+        .success();
+    let stats: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(stats["due_soon"], 1, "{stats}");
+    assert_eq!(stats["reviews_due_per_month"]["2026-12"], 1, "{stats}");
+    // On the day it takes effect, the new version's review counts.
+    let out = repo
+        .sop()
+        .env("SOP_TODAY", "2027-01-31")
+        .args(["due", "--format", "json", "--within", "2y"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["reviews"][0]["next_review"], "2028-01-31", "{v}");
+}

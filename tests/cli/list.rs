@@ -484,3 +484,72 @@ fn an_unreadable_file_of_a_released_sop_is_listed_and_counted_as_its_release() {
     assert_eq!(stats["unreadable_shown_as_release"], 1, "{stats}");
     assert_eq!(stats["by_status"]["approved"], 1, "{stats}");
 }
+
+/// A version approved to take effect on a later date is not in force yet: `sop list` shows
+/// the version in force and when the next one takes effect, as the site does; the JSON keeps
+/// the file's `version` and `status` and adds `in_force_version` and `upcoming`.
+#[test]
+fn a_version_approved_in_advance_is_listed_with_the_version_in_force() {
+    let repo = crate::support::approved_in_advance();
+    let out = repo.sop().arg("list").assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let row = table.lines().nth(1).unwrap_or_default();
+    assert!(
+        row.contains("  approved  1.0.0 (2.0.0 from 2027-01-31)  ") && row.ends_with("2026-12-05"),
+        "{table}"
+    );
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let row = &rows[0];
+    assert_eq!(row["version"], "2.0.0", "{rows}");
+    assert_eq!(row["status"], "approved", "{rows}");
+    assert_eq!(row["in_force_version"], "1.0.0", "{rows}");
+    assert_eq!(row["next_review"], "2026-12-05", "{rows}");
+    assert_eq!(
+        row["upcoming"],
+        serde_json::json!([{"version": "2.0.0", "status": "approved", "effective": "2027-01-31"}]),
+        "{rows}"
+    );
+    // On the day it takes effect, it is the version in force, and the row is as usual.
+    let out = repo
+        .sop()
+        .env("SOP_TODAY", "2027-01-31")
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(rows[0].get("in_force_version").is_none(), "{rows}");
+    assert!(rows[0].get("upcoming").is_none(), "{rows}");
+    assert_eq!(rows[0]["next_review"], "2028-01-31", "{rows}");
+}
+
+/// A first version approved to take effect later, outside git: nothing is in force yet.
+#[test]
+fn a_first_version_approved_in_advance_is_not_in_force_yet() {
+    let repo = SopRepo::empty();
+    repo.write("sop.toml", "");
+    repo.write(
+        "sops/a/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved")
+            .replace("effective: 2026-03-01", "effective: 2027-01-31"),
+    );
+    let out = repo.sop().arg("list").assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(table.contains("  - (1.0.0 from 2027-01-31)  "), "{table}");
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(
+        rows[0]["in_force_version"],
+        serde_json::Value::Null,
+        "{rows}"
+    );
+    assert_eq!(rows[0]["upcoming"][0]["effective"], "2027-01-31", "{rows}");
+}

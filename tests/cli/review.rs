@@ -180,3 +180,45 @@ fn review_refuses_a_retired_sop() {
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
     assert_eq!(repo.read(SOP), text);
 }
+
+/// The committed text is a version approved to take effect later: the version in force is an
+/// earlier one, whose review dates the site and `sop due` show, so a review would change the
+/// dates of the version to come and not the review that is due. Refused, saying so; after an
+/// edit committed without a release, the version named is the newest approved one.
+#[test]
+fn review_refuses_a_version_not_in_force_yet() {
+    let repo = crate::support::approved_in_advance();
+    let path = crate::support::IN_ADVANCE;
+    let before = repo.read(path);
+    repo.sop()
+        .args(["review", "SOP-0001"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "SOP-0001 version 2.0.0 takes effect on 2027-01-31: version 1.0.0 is in force today, and a review recorded now would change the review dates of version 2.0.0",
+        ));
+    assert_eq!(repo.read(path), before);
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s"]).trim(),
+        "second version"
+    );
+    repo.write(
+        path,
+        &before.replace("NEW refund tool", "NEWER refund tool"),
+    )
+    .commit("Edit");
+    repo.sop()
+        .args(["review", "SOP-0001"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "SOP-0001 changed after version 2.0.0 was approved",
+        ));
+    // Once it is in force, its review is recorded.
+    repo.write(path, &before).commit("Undo");
+    repo.sop()
+        .env("SOP_TODAY", "2027-02-01")
+        .args(["review", "SOP-0001"])
+        .assert()
+        .success();
+}

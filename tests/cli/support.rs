@@ -549,3 +549,30 @@ pub fn edit_section(text: &str, section: usize, seed: u64, n: usize) -> String {
         .unwrap_or_else(|| panic!("no section {section} in:\n{text}"));
     rewrite(text, chosen, seed, n)
 }
+
+/// The file of the SOP of [`approved_in_advance`].
+pub const IN_ADVANCE: &str = "sops/pay/SOP-0001-refunds.md";
+
+/// An SOP whose version 1.0.0 is in force (approved on 2026-03-01, next review 2026-12-05:
+/// due soon on [`TODAY`]) and whose version 2.0.0, committed and released, is approved to take
+/// effect on 2027-01-31 (next review 2028-01-31).
+pub fn approved_in_advance() -> SopRepo {
+    let repo = SopRepo::new();
+    repo.write(
+        IN_ADVANCE,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved")
+            .replace("review_every: 12 months", "next_review: 2026-12-05"),
+    );
+    repo.commit("first version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let newer = repo
+        .read(IN_ADVANCE)
+        .replace("version: 1.0.0", "version: 2.0.0")
+        .replace("effective: 2026-03-01", "effective: 2027-01-31")
+        .replace("next_review: 2026-12-05", "next_review: 2028-01-31")
+        + "\nUse the NEW refund tool.\n";
+    repo.write(IN_ADVANCE, &newer);
+    repo.commit("second version");
+    repo.git(&["tag", "-a", "SOP-0001/v2.0.0", "-m", "Second"]);
+    repo
+}
