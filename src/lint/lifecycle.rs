@@ -110,6 +110,14 @@ fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {
             if let Ok(date) = dates::parse_date(&eff.value)
                 && date > cx.latest_today
             {
+                // Approved in advance (`sop release --effective`): readers keep seeing the
+                // version in force until then, and the site says when this one takes effect.
+                let help = match in_force_before(cx, sop) {
+                    Some(v) => format!(
+                        "readers see version {v}, the version in force, until {date} (the site says this version takes effect then): check that the date (and the year) is the one meant"
+                    ),
+                    None => "check the date (and the year); keep the SOP in `review` until it takes effect".to_string(),
+                };
                 out.push(
                     finding(
                         &EFFECTIVE_IN_FUTURE,
@@ -118,12 +126,40 @@ fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {
                         format!("this approved SOP only takes effect on {date}"),
                     )
                     .label("after today")
-                    .help("check the date (and the year); keep the SOP in `review` until it takes effect"),
+                    .help(help),
                 );
             }
         }
     }
     review_dates(cx, sop, out);
+}
+
+/// The version of `sop` in force today, released before its own: the newest earlier release
+/// whose text at its tag is approved (or retired) and took effect by today, as the site shows
+/// it. `None` outside git, for a translation, and when no earlier version is in force.
+fn in_force_before(cx: &Cx<'_>, sop: &Sop) -> Option<String> {
+    if sop.is_translation() {
+        return None;
+    }
+    let (id, own) = (sop.id()?, sop.version()?);
+    let git = cx.git()?;
+    let mut earlier: Vec<(semver::Version, String)> = git
+        .releases_of(cx.settings, id)
+        .ok()?
+        .into_iter()
+        .filter_map(|r| Some((semver::Version::parse(r.version.trim()).ok()?, r.tag)))
+        .filter(|(v, _)| *v < own)
+        .collect();
+    earlier.sort();
+    earlier.into_iter().rev().find_map(|(v, tag)| {
+        let text = git.file_at_tag(&tag, &sop.path).ok()??;
+        let released = Sop::parse_in(sop.path.clone(), text, cx.settings);
+        let in_force = matches!(released.status(), Some(Status::Approved | Status::Retired))
+            && released
+                .date(released.meta.effective.as_ref())
+                .is_some_and(|d| d <= cx.today);
+        in_force.then(|| v.to_string())
+    })
 }
 
 fn review_dates(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {

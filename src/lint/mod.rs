@@ -629,6 +629,19 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The git repository, opened when a rule first asks (`None` outside git).
+    pub(crate) fn git(&self) -> Option<std::sync::MutexGuard<'_, crate::git::Repo>> {
+        self.git
+            .get_or_init(|| {
+                crate::git::Repo::open(&self.repo.root)
+                    .ok()
+                    .flatten()
+                    .map(std::sync::Mutex::new)
+            })
+            .as_ref()
+            .map(|g| g.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
     /// The id the file name of `sop` starts with, when its front matter says another id that
     /// another SOP also has, and no other SOP uses the file name's id (in its front matter or
     /// its file name): an SOP copied from another and renamed, whose front matter still says

@@ -1330,3 +1330,24 @@ fn an_image_path_in_angle_brackets_is_neither_missing_nor_a_prompt() {
     assert!(findings.is_empty(), "{findings:#?}");
     assert_eq!(code, 0);
 }
+
+/// A version approved in advance (`sop release --effective`) while an earlier one is in
+/// force: the warning stays, and its help says readers see the version in force until the
+/// date, not to keep the SOP in review.
+#[test]
+fn effective_in_future_with_a_version_in_force_says_readers_see_it() {
+    let repo = crate::support::approved_in_advance();
+    let out = repo.sop().arg("lint").assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains(
+            "warning[effective-in-future]: this approved SOP only takes effect on 2027-01-31"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("help: readers see version 1.0.0, the version in force, until 2027-01-31"),
+        "{text}"
+    );
+    assert!(!text.contains("keep the SOP in `review`"), "{text}");
+}
