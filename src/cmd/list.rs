@@ -13,7 +13,9 @@
 //! the version in force and its VERSION cell reads `1.0.0 (2.0.0 from 2027-01-31)`; the JSON
 //! keeps `status` and `version` as the file says them and adds `in_force_version` (the version
 //! in force, `null` when none is yet) and `upcoming` (`[{"version", "status", "effective"}]`,
-//! soonest first); `next_review` is the version in force's. Both keys are absent otherwise.
+//! soonest first); `next_review` is the version in force's. Both keys are absent otherwise. A
+//! translation follows its source: the review date of the source's version in force, and a
+//! translation of a version not in force yet takes effect with it (no version in force).
 //!
 //! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal): the
 //! PATH column is left out when it does not fit (`-v` always shows it), then the title column
@@ -243,6 +245,7 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
                 row.in_force(&repo, &e.sop, upcoming_of(e), today);
             }
         }
+        follow_sources(&mut rows);
         for e in &selection.entries {
             let Some(note) = selection.unreadable.get(&e.working.path) else {
                 continue;
@@ -309,6 +312,39 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
         ))?;
     }
     Ok(Exit::Success)
+}
+
+/// Translations of an SOP with a version approved to take effect later follow their source, as
+/// the site shows them: the review date is the source's version in force, and a translation of
+/// a version not in force yet takes effect with it (whatever date the translation's file says).
+fn follow_sources(rows: &mut [Row]) {
+    let version = |v: &str| semver::Version::parse(v.trim()).ok();
+    let sources: HashMap<String, (Option<String>, bool, Vec<Upcoming>)> = rows
+        .iter()
+        .filter(|r| r.translation_of.is_none() && !r.upcoming.is_empty())
+        .filter_map(|r| {
+            let later = (r.next_review.clone(), r.review_unknown, r.upcoming.clone());
+            Some((r.id.clone()?, later))
+        })
+        .collect();
+    for row in rows.iter_mut().filter(|r| r.translation_of.is_some()) {
+        let Some((next, unknown, upcoming)) = row.id.as_ref().and_then(|id| sources.get(id)) else {
+            continue;
+        };
+        row.next_review.clone_from(next);
+        row.review_unknown = *unknown;
+        let of = row
+            .translation_of
+            .as_deref()
+            .and_then(|t| t.split_once('@'))
+            .and_then(|(_, v)| version(v));
+        row.upcoming = upcoming
+            .iter()
+            .filter(|u| of.is_some() && u.version.as_deref().and_then(version) == of)
+            .cloned()
+            .collect();
+        row.in_force_version = (!row.upcoming.is_empty()).then_some(None);
+    }
 }
 
 /// The releases of `e` approved to take effect on a later date, with their status.

@@ -553,3 +553,61 @@ fn a_first_version_approved_in_advance_is_not_in_force_yet() {
     );
     assert_eq!(rows[0]["upcoming"][0]["effective"], "2027-01-31", "{rows}");
 }
+
+/// Translations of an SOP whose newest version is approved to take effect later follow their
+/// source: the review date of the version in force, and a translation of the version to come
+/// is not in force before it, whatever date its own file says.
+#[test]
+fn translations_follow_the_version_in_force_of_their_source() {
+    let repo = crate::support::approved_in_advance();
+    let source = repo.read(crate::support::IN_ADVANCE);
+    let old = repo.git(&[
+        "show",
+        &format!("SOP-0001/v1.0.0:{}", crate::support::IN_ADVANCE),
+    ]);
+    repo.write(
+        "sops/pay/SOP-0001-refunds.es.md",
+        &old.replace(
+            "title: Refunds",
+            "title: Reembolsos\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+        ),
+    );
+    repo.write(
+        "sops/pay/SOP-0001-refunds.pt.md",
+        &source
+            .replace(
+                "title: Refunds",
+                "title: Reembolsos pt\nlanguage: pt\ntranslation_of: SOP-0001@2.0.0",
+            )
+            .replace("effective: 2027-01-31", "effective: 2026-03-01"),
+    );
+    repo.commit("translations");
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let lang = |l: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["language"] == l)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (es, pt) = (lang("es"), lang("pt"));
+    assert_eq!(es["next_review"], "2026-12-05", "{rows}");
+    assert!(es.get("upcoming").is_none(), "{rows}");
+    assert_eq!(pt["next_review"], "2026-12-05", "{rows}");
+    assert_eq!(pt["in_force_version"], serde_json::Value::Null, "{rows}");
+    assert_eq!(pt["upcoming"][0]["version"], "2.0.0", "{rows}");
+    assert_eq!(pt["upcoming"][0]["effective"], "2027-01-31", "{rows}");
+    let out = repo.sop().arg("list").assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let pt_row = table
+        .lines()
+        .find(|l| l.contains("[pt]"))
+        .unwrap_or_default();
+    assert!(pt_row.contains("  - (2.0.0 from 2027-01-31)  "), "{table}");
+}
