@@ -2,7 +2,8 @@
 //!
 //! The JSON is an array of objects with the keys `id`, `title`, `type`, `status`, `version`,
 //! `owner`, `department`, `next_review`, `path`, `language` and `translation_of`; a value
-//! that is missing is `null`. A translation's `next_review` is its source's: its periodic
+//! that is missing is `null`. A retired SOP has no `next_review` (it is reviewed no more: the
+//! table shows `-`). A translation's `next_review` is its source's: its periodic
 //! review is the source's (`sop review <ID>`), as the site shows it. An SOP file that cannot
 //! be read whose last approved release the site shows instead (as `sop due` and `sop stats`
 //! count it) is listed as that release, with `shown_release` (its tag), and a warning saying
@@ -100,7 +101,10 @@ impl Row {
     /// translation (`sop review <ID>` records it there, and the site shows that date).
     fn new(repo: &Repo, sop: &Sop, reviewed: &Sop, today: Date) -> Row {
         let m = &sop.meta;
-        let review = reviewed.review_date(&repo.settings);
+        let (next_review, review_unknown) = match sop.status() {
+            Some(Status::Retired) => (None, false),
+            _ => next_review(repo, reviewed),
+        };
         // A file approved to take effect later: until git says otherwise, no version is in
         // force yet (outside git the site shows the file, saying so).
         let upcoming: Vec<Upcoming> = claims_force(sop)
@@ -119,8 +123,8 @@ impl Row {
             version: text(&m.version),
             owner: text(&m.owner),
             department: text(&m.department),
-            next_review: review.as_ref().ok().map(ToString::to_string),
-            review_unknown: review_unknown(reviewed, review.as_ref().err()),
+            next_review,
+            review_unknown,
             path: sop.path.clone(),
             language: sop.language().map(str::to_string),
             translation_of: text(&m.translation_of),
@@ -145,9 +149,7 @@ impl Row {
                     |v| v.value.trim().to_string(),
                 )));
             self.in_force_status = shown.status().map(|s| s.as_str().to_string());
-            let review = shown.review_date(&repo.settings);
-            self.next_review = review.as_ref().ok().map(ToString::to_string);
-            self.review_unknown = review_unknown(shown, review.as_ref().err());
+            (self.next_review, self.review_unknown) = next_review(repo, shown);
         }
         for u in std::mem::take(&mut self.upcoming) {
             if !all.iter().any(|a| a.version == u.version) {
@@ -182,6 +184,20 @@ impl Row {
 /// too); a draft says nothing of the kind.
 fn claims_force(sop: &Sop) -> bool {
     matches!(sop.status(), Some(Status::Approved | Status::Retired))
+}
+
+/// The next review date of `sop` as the table shows it, and whether it cannot be told although
+/// it should be. A retired SOP is in force no more, so it is reviewed no more (as on the site,
+/// and as `sop due` and `sop stats` leave it out): it has none.
+fn next_review(repo: &Repo, sop: &Sop) -> (Option<String>, bool) {
+    if sop.status() == Some(Status::Retired) {
+        return (None, false);
+    }
+    let review = sop.review_date(&repo.settings);
+    (
+        review.as_ref().ok().map(ToString::to_string),
+        review_unknown(sop, review.as_ref().err()),
+    )
 }
 
 /// Whether `sop`'s next review date cannot be told (`why`) although it should be: a

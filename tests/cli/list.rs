@@ -611,3 +611,56 @@ fn translations_follow_the_version_in_force_of_their_source() {
         .unwrap_or_default();
     assert!(pt_row.contains("  - (2.0.0 from 2027-01-31)  "), "{table}");
 }
+
+/// A retired SOP is in force no more, so it is reviewed no more: no next review date in `sop
+/// list` (nor `unknown` for a date that cannot be read), as on the site and as `sop due` and
+/// `sop stats` leave it out.
+#[test]
+fn a_retired_sop_has_no_next_review() {
+    let repo = SopRepo::new();
+    let retired = |id: &str, review: &str| {
+        sop_text(id, "Old refunds", "checklist", "retired")
+            .replace("review_every: 12 months", review)
+            .replace(
+                "---\n\n",
+                "retired_reason: Replaced by the new tool\n---\n\n",
+            )
+    };
+    repo.write(
+        "sops/a/SOP-0001-old.md",
+        &retired("SOP-0001", "review_every: 6 months"),
+    );
+    repo.write(
+        "sops/a/SOP-0002-older.md",
+        &retired("SOP-0002", "next_review: someday"),
+    );
+    repo.commit("retired");
+    let out = repo.sop().arg("list").assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for line in table.lines().skip(1) {
+        assert!(line.ends_with("  -"), "{table}");
+    }
+    assert!(!table.contains("unknown"), "{table}");
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    for row in rows.as_array().unwrap() {
+        assert_eq!(row["next_review"], serde_json::Value::Null, "{rows}");
+    }
+    let out = repo
+        .sop()
+        .args(["stats", "--format", "json"])
+        .assert()
+        .success();
+    let stats: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(stats["overdue"], 0, "{stats}");
+    assert_eq!(stats["review_date_unknown"], 0, "{stats}");
+    repo.sop()
+        .arg("due")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("No review is overdue"));
+}
