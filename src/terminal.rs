@@ -41,6 +41,31 @@ pub fn escape_line(text: &str) -> Cow<'_, str> {
     escape_with(text, |_| false)
 }
 
+/// `text` for one table cell of SOP text (a title, an owner, a department): each run of line
+/// breaks and tabs (a YAML `"Refunds\nline two"` holds one) is one space, so the row stays one
+/// line and reads as the words it holds; every other control character is escaped as
+/// [`escape_line`] does, so the reader sees that it is there.
+pub fn cell(text: &str) -> Cow<'_, str> {
+    let spaced = |c: char| matches!(c, '\n' | '\r' | '\t' | '\u{b}' | '\u{c}' | '\u{85}');
+    if !text.chars().any(spaced) {
+        return escape_line(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = false;
+    for c in text.chars() {
+        if spaced(c) {
+            if !run {
+                out.push(' ');
+            }
+            run = true;
+        } else {
+            out.push(c);
+            run = false;
+        }
+    }
+    Cow::Owned(escape_line(&out).into_owned())
+}
+
 /// How many terminal columns `text` takes: two for each wide (CJK) character, none for
 /// combining marks.
 pub fn width(text: &str) -> usize {
@@ -127,6 +152,15 @@ mod tests {
         assert_eq!(escape_line("a\r\nb\tc"), "a\\u{d}\\u{a}b\\u{9}c");
         assert_eq!(escape_controls("a\nb\tc\r"), "a\nb\tc\\u{d}");
         assert!(matches!(escape_line("Größe – ok"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_cell_shows_line_breaks_and_tabs_as_one_space_and_escapes_the_rest() {
+        assert_eq!(cell("Refunds\nline two"), "Refunds line two");
+        assert_eq!(cell("Pay\r\nments\t\u{b}\u{c}\u{85}x"), "Pay ments x");
+        assert_eq!(cell("a\n\u{1b}[2J"), "a \\u{1b}[2J");
+        assert_eq!(cell("T\u{1b}]0;x\u{7}"), escape_line("T\u{1b}]0;x\u{7}"));
+        assert!(matches!(cell("Größe – ok"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -409,7 +409,9 @@ fn write_table(
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let cell = |s: &str| escape_line(s).into_owned();
+            // A line break in a title or a name is a space: one line per row. A file name is
+            // shown escaped, as it is (`\u{a}`), so it can be found.
+            let cell = |s: &str| crate::terminal::cell(s).into_owned();
             let title = match r.language.as_deref() {
                 Some(lang) if r.translation_of.is_some() => format!("{} [{lang}]", r.title),
                 _ => r.title.clone(),
@@ -430,7 +432,7 @@ fn write_table(
                     (None, true) => "unknown".to_string(),
                     (None, false) => dash(),
                 },
-                cell(&r.path),
+                escape_line(&r.path).into_owned(),
             ]
         })
         .collect();

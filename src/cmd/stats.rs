@@ -18,7 +18,7 @@ use crate::Exit;
 use crate::cli::{ReportFormat, StatsArgs};
 use crate::repo::dates;
 use crate::report;
-use crate::terminal::{escape_line, pad, width};
+use crate::terminal::{cell, pad, width};
 use crate::words::{count, count_signed};
 
 /// Run `sop stats`.
@@ -124,7 +124,7 @@ fn section(
     if counts.is_empty() {
         return writeln!(out, "  (none)");
     }
-    let keys: Vec<_> = counts.keys().map(|k| escape_line(k)).collect();
+    let keys: Vec<_> = counts.keys().map(|k| cell(k)).collect();
     let columns = keys.iter().map(|k| width(k)).max().unwrap_or(0);
     for (k, v) in keys.iter().zip(counts.values()) {
         writeln!(out, "  {}  {v:>5}", pad(k, columns))?;
@@ -138,10 +138,11 @@ pub(super) fn write_columns<const N: usize>(
     headers: &[&str; N],
     rows: &[[String; N]],
 ) -> std::io::Result<()> {
-    // SOP text (titles, owners, names) must not reach the terminal with its control characters.
+    // SOP text (titles, owners, names) must not reach the terminal with its control characters,
+    // and a line break in it must not break the row.
     let rows: Vec<[String; N]> = rows
         .iter()
-        .map(|row| row.clone().map(|c| escape_line(&c).into_owned()))
+        .map(|row| row.clone().map(|c| cell(&c).into_owned()))
         .collect();
     let rows = rows.as_slice();
     let mut widths = headers.map(width);

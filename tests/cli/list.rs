@@ -664,3 +664,49 @@ fn a_retired_sop_has_no_next_review() {
         .success()
         .stdout(predicates::str::contains("No review is overdue"));
 }
+
+/// A title, owner or department with a line break or a tab (YAML `"Refunds\nline two"`)
+/// shows it as a space in the tables of `sop list`, `sop due` and `sop stats`, one line per
+/// row; the JSON keeps the exact text.
+#[test]
+fn line_breaks_in_sop_text_are_spaces_in_table_cells() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/a/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "x", "checklist", "approved")
+            .replace("title: x", "title: \"Refunds\\nline two\"")
+            .replace("owner: Amara Okafor", "owner: \"Amara\\tOkafor\"")
+            .replace("department: Payments", "department: \"Pay\\r\\nments\"")
+            .replace("review_every: 12 months", "next_review: 2026-12-01"),
+    );
+    repo.commit("add");
+    let out = repo.sop().arg("list").assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(table.lines().count(), 2, "{table}");
+    assert!(
+        table.contains(
+            "SOP-0001  Refunds line two  checklist  approved  1.0.0    Amara Okafor  Pay ments "
+        ),
+        "{table}"
+    );
+    assert!(!table.contains("\\u{"), "{table}");
+    let out = repo.sop().arg("due").assert().success();
+    let due = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(due.lines().count(), 2, "{due}");
+    assert!(
+        due.contains("Refunds line two  Amara Okafor  Pay ments "),
+        "{due}"
+    );
+    let out = repo.sop().arg("stats").assert().success();
+    let stats = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stats.contains("\n  Pay ments "), "{stats}");
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(rows[0]["title"], "Refunds\nline two");
+    assert_eq!(rows[0]["owner"], "Amara\tOkafor");
+    assert_eq!(rows[0]["department"], "Pay\r\nments");
+}
