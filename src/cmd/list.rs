@@ -156,7 +156,15 @@ impl Row {
                 all.push(u);
             }
         }
+        // The version in force is not to come (a file whose date was moved, not released).
+        if let Some(Some(now)) = &self.in_force_version {
+            all.retain(|u| u.version.as_ref() != Some(now));
+        }
         all.sort_by(|a, b| (&a.effective, &a.version).cmp(&(&b.effective, &b.version)));
+        if all.is_empty() {
+            self.in_force_version = None;
+            self.in_force_status = None;
+        }
         self.upcoming = all;
     }
 
@@ -347,8 +355,12 @@ fn follow_sources(rows: &mut [Row]) {
         let Some((next, unknown, upcoming)) = row.id.as_ref().and_then(|id| sources.get(id)) else {
             continue;
         };
-        row.next_review.clone_from(next);
-        row.review_unknown = *unknown;
+        // A retired translation is reviewed no more (`Sop::status` reads it so).
+        let status = row.status.as_deref().and_then(|s| s.parse::<Status>().ok());
+        if status != Some(Status::Retired) {
+            row.next_review.clone_from(next);
+            row.review_unknown = *unknown;
+        }
         let of = row
             .translation_of
             .as_deref()

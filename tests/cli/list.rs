@@ -710,3 +710,30 @@ fn line_breaks_in_sop_text_are_spaces_in_table_cells() {
     assert_eq!(rows[0]["owner"], "Amara\tOkafor");
     assert_eq!(rows[0]["department"], "Pay\r\nments");
 }
+
+/// The file of the version in force whose `effective` date was moved later, not released:
+/// readers still see that version, and nothing is to come.
+#[test]
+fn a_moved_date_alone_is_no_coming_version() {
+    let repo = SopRepo::new();
+    let path = "sops/a/SOP-0001-refunds.md";
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved");
+    repo.write(path, &text);
+    repo.commit("first version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    repo.write(
+        path,
+        &text.replace("effective: 2026-03-01", "effective: 2027-03-01"),
+    );
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(rows[0].get("in_force_version").is_none(), "{rows}");
+    assert!(rows[0].get("upcoming").is_none(), "{rows}");
+    let out = repo.sop().arg("list").assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(table.contains("  approved  1.0.0    "), "{table}");
+}
