@@ -1843,3 +1843,31 @@ fn an_mkdocs_page_takes_its_title_from_the_nav() {
         "{out}"
     );
 }
+
+/// Jekyll's `author:` written as a map (jekyll-seo-tag's `name:` and `email:`) names the owner;
+/// the map stays, for the email it also holds.
+#[test]
+fn a_jekyll_author_map_names_the_owner() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"_docs\"\nfile_names = \"any\"\n",
+    );
+    let front = "---\nlayout: doc\ntitle: Refunds\nauthor:\n  name: Lena Fischer\n  email: lena@example.com\n---\n";
+    r.write(
+        "_docs/ops/refunds.md",
+        &format!("{front}\n## Purpose\n\nRefund users.\n"),
+    );
+    r.commit("docs");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote owner: Lena Fischer (from the `name:` in its `author:`)"),
+        "{out}"
+    );
+    let text = r.read("_docs/ops/refunds.md");
+    assert!(text.contains("owner: Lena Fischer\n"), "{text}");
+    assert!(
+        text.contains("author:\n  name: Lena Fischer\n  email: lena@example.com\n"),
+        "{text}"
+    );
+}
