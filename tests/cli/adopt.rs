@@ -1871,3 +1871,73 @@ fn a_jekyll_author_map_names_the_owner() {
         "{text}"
     );
 }
+
+/// A Jekyll link whose address is Liquid output (`{{ "/forms/refund/" | relative_url }}`,
+/// `{{ site.baseurl }}/…`) is reported: with the adopted file to link to when the address is
+/// one of its pages (by `permalink:`, or by its path in a collection), else with what to write.
+#[test]
+fn jekyll_addresses_in_liquid_are_reported_with_the_file_to_link() {
+    let r = SopRepo::new();
+    r.write(
+        "_config.yml",
+        "title: Ops\ncollections:\n  docs:\n    output: true\n",
+    );
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"_docs\"\nfile_names = \"any\"\n",
+    );
+    r.write(
+        "_docs/ops/refunds.md",
+        concat!(
+            "---\ntitle: Refunds\n---\n\n## Purpose\n\n",
+            "See [the form]({{ \"/forms/refund/\" | relative_url }}) and [escalation]({{site.baseurl}}/docs/ops/escalation.html#who).\n",
+            "Old: [gone]({{ \"/old/page/\" | relative_url }}). Hi {{customer_name}}.\n",
+        ),
+    );
+    r.write(
+        "_docs/forms/refund.md",
+        "---\ntitle: Refund form\npermalink: /forms/refund/\n---\n\n## Purpose\n\nx\n",
+    );
+    r.write(
+        "_docs/ops/escalation.md",
+        "---\ntitle: Escalation\n---\n\n## Who\n\nx\n",
+    );
+    r.commit("docs");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains(
+            "to do: the page shows the Liquid tag `{{ \"/forms/refund/\" | relative_url }}` as text"
+        ),
+        "{out}"
+    );
+    r.commit("adopt");
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "link-broken"),
+        "{findings:#?}"
+    );
+    let got: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "shortcode-as-text")
+        .map(|f| (f["message"].as_str().unwrap(), f["help"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "the page shows the Liquid tag `{{ \"/forms/refund/\" | relative_url }}` as text: the site runs no template tags",
+                "write the file's path relative to this SOP instead: replace `{{ \"/forms/refund/\" | relative_url }}` with `../forms/refund.md`, as in `[text](../forms/refund.md)`",
+            ),
+            (
+                "the link's address `{{site.baseurl}}/docs/ops/escalation.html#who` is a Liquid tag, which the site does not fill in: the page shows the link's text without the link",
+                "write the file's path relative to this SOP instead: replace `{{site.baseurl}}/docs/ops/escalation.html#who` with `escalation.md#who`, as in `[text](escalation.md#who)`",
+            ),
+            (
+                "the page shows the Liquid tag `{{ \"/old/page/\" | relative_url }}` as text: the site runs no template tags",
+                "write a relative Markdown link to the file the Jekyll site shows at `/old/page/` instead, `[text](path/to/file.md)`, with the path from this SOP's folder, or the page's full web address (`https://…`)",
+            ),
+        ],
+        "{findings:#?}"
+    );
+}
