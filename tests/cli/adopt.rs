@@ -1941,3 +1941,64 @@ fn jekyll_addresses_in_liquid_are_reported_with_the_file_to_link() {
         "{findings:#?}"
     );
 }
+
+/// After adoption, `sop lint` says of a file named as a translation (`refunds.pt.md`) with no
+/// front matter that it reads as the translation of the file beside it, and what to write to
+/// make it one (the source's id and version); before the source is adopted, to adopt it
+/// first; without a source (`node.js.md`), how to rename it.
+#[test]
+fn lint_says_how_to_make_an_unadopted_translation_one() {
+    let r = repo_with(&[
+        ("sops/support/refunds.md", "# Refunds\n\n## Purpose\n\nx\n"),
+        (
+            "sops/support/refunds.pt.md",
+            "# Reembolsos\n\n## Purpose\n\nx\n",
+        ),
+        (
+            "sops/support/node.js.md",
+            "# Node.js restarts\n\n## Purpose\n\nx\n",
+        ),
+    ]);
+    let missing = |r: &SopRepo| -> Vec<(String, String, String)> {
+        let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+        let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        findings
+            .iter()
+            .filter(|f| f["rule"] == "front-matter-missing")
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                    f["help"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let before = missing(&r);
+    let pt = before
+        .iter()
+        .find(|(file, ..)| file == "sops/support/refunds.pt.md")
+        .unwrap();
+    assert!(
+        pt.2.starts_with("a translation keeps its source's front matter: run `sop adopt` to give `sops/support/refunds.md` its front matter, then copy it"),
+        "{pt:?}"
+    );
+    adopt(&r, &[]);
+    r.commit("adopt");
+    let after = missing(&r);
+    assert_eq!(
+        after,
+        [
+            (
+                "sops/support/node.js.md".to_string(),
+                "this file has no front matter, and its name ends in `.js.md`, which sop reads as a translation into the language `js`, but there is no `sops/support/node.md` it translates".to_string(),
+                "if it is not a translation but an SOP of its own, rename it without that dot (such as `node-js.md`) and run `sop adopt`; if it is a translation, name it after the file it translates, with `.js` before `.md`".to_string(),
+            ),
+            (
+                "sops/support/refunds.pt.md".to_string(),
+                "this file has no front matter: its name ends in `.pt.md`, so it reads as the Portuguese translation of `sops/support/refunds.md`".to_string(),
+                "a translation keeps its source's front matter: copy the front matter of `sops/support/refunds.md` to the top of this file (the same `id: SOP-0001`), translate the title, and add `language: pt` and `translation_of: SOP-0001@0.1.0` (the version of `sops/support/refunds.md` it translates, if not 0.1.0); if it is not a translation but an SOP of its own, rename it without that dot (such as `refunds-pt.md`) and run `sop adopt`".to_string(),
+            ),
+        ]
+    );
+}
