@@ -101,7 +101,7 @@ impl Plan {
 }
 
 /// The people a document's own `author:` or `authors:` names (Hugo's and Jekyll's keys: one
-/// name or a list of them).
+/// name or a list of them, each a name or, as jekyll-seo-tag writes it, a map with `name:`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Author {
     /// The key as written.
@@ -110,6 +110,9 @@ struct Author {
     line: usize,
     /// Everyone named (at least one); the first is the owner.
     names: Vec<String>,
+    /// Whether a name came from a map's `name:` (the map says more, such as an `email:`, so
+    /// the key is kept).
+    from_map: bool,
 }
 
 impl Author {
@@ -121,9 +124,33 @@ impl Author {
                 self.key,
                 self.names.join(", ")
             )
+        } else if self.from_map {
+            format!("from the `name:` in its `{}:`", self.key)
         } else {
             format!("from its `{}:`", self.key)
         }
+    }
+}
+
+/// The `name:` of the map at `span` in `text` (`{name: Lena Fischer}`, or the indented
+/// `name:` and `email:` lines under a key), when it gives one as text.
+fn name_in_map(text: &str, span: crate::repo::Span) -> Option<String> {
+    let line_start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    // The map read alone, at the column it is written at (its indent is part of the YAML).
+    let column = text.get(line_start..span.start)?.chars().count();
+    let yaml = format!(
+        "{}{}\n",
+        " ".repeat(column),
+        text.get(span.start..span.end)?
+    );
+    let map = crate::repo::front_matter::parse(&yaml, crate::repo::Span::new(0, yaml.len()));
+    if !map.problems.is_empty() {
+        return None;
+    }
+    let name = map.get("name")?;
+    match &name.value {
+        Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        _ => None,
     }
 }
 
@@ -136,11 +163,32 @@ fn document_author(settings: &Settings, sop: &Sop) -> Option<Author> {
             return None;
         }
         let field = fm.get(key)?;
-        let names: Vec<String> = field.texts().into_iter().map(|(name, _)| name).collect();
+        let text = sop.source.text();
+        let (names, from_map): (Vec<String>, bool) = match &field.value {
+            Value::Mapping => (
+                name_in_map(text, field.value_span).into_iter().collect(),
+                true,
+            ),
+            Value::List(items) if items.iter().any(|i| i.text.is_none()) => (
+                items
+                    .iter()
+                    .filter_map(|i| match &i.text {
+                        Some(t) => Some(t.trim().to_string()).filter(|t| !t.is_empty()),
+                        None => name_in_map(text, i.span),
+                    })
+                    .collect(),
+                true,
+            ),
+            _ => (
+                field.texts().into_iter().map(|(name, _)| name).collect(),
+                false,
+            ),
+        };
         (!names.is_empty()).then(|| Author {
             key: field.key.clone(),
             line: sop.source.line_col(field.key_span.start).line,
             names,
+            from_map,
         })
     })
 }
@@ -510,7 +558,7 @@ pub fn plan(
     };
     if let Some(a) = author {
         push(&mut written, "owner", a.names[0].clone(), a.source());
-        if a.names.len() == 1 {
+        if a.names.len() == 1 && !a.from_map {
             // The one person it names is now the owner: the key would only repeat it.
             body_text = edit::remove_key(&body_text, &a.key)
                 .map_err(|e| Refusal::FrontMatter(e.to_string()))?;
@@ -1139,6 +1187,43 @@ Who may enter.
                 assert_eq!(p.moved_key, Some((3, key.to_string())));
             }
         }
+    }
+
+    #[test]
+    fn an_author_map_gives_its_name_as_the_owner() {
+        for (fm, source) in [
+            (
+                "author:\n  name: Lena Fischer\n  email: lena@example.com\n",
+                "from the `name:` in its `author:`",
+            ),
+            (
+                "author: {name: Lena Fischer, email: lena@example.com}\n",
+                "from the `name:` in its `author:`",
+            ),
+            (
+                "author:\n    email: lena@example.com\n    name: \"Lena Fischer\"\n",
+                "from the `name:` in its `author:`",
+            ),
+            (
+                "authors:\n  - name: Lena Fischer\n    email: lena@example.com\n  - Sam Ode\n",
+                "from its `authors:` (it names Lena Fischer, Sam Ode; the first is taken)",
+            ),
+        ] {
+            let text = format!("---\ntitle: T\n{fm}---\n\nText.\n");
+            let sop = Sop::parse("sops/ops/t.md".into(), text.clone(), "SOP");
+            let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+            let owner = written(&p, "owner").unwrap();
+            assert_eq!(owner.value, "Lena Fischer", "{fm}");
+            assert_eq!(owner.source, source, "{fm}");
+            // The map says more than the name (an email): it stays as written.
+            assert!(p.text.contains(fm), "{}", p.text);
+            assert_eq!(p.moved_key, None);
+        }
+        // A map without a name gives none: the owner comes from elsewhere.
+        let text = "---\ntitle: T\nauthor:\n  email: lena@example.com\n---\n\nText.\n";
+        let sop = Sop::parse("sops/ops/t.md".into(), text.into(), "SOP");
+        let p = plan(&settings(), &sop, &facts(), &choices()).unwrap();
+        assert_ne!(written(&p, "owner").unwrap().value, "lena@example.com");
     }
 
     #[test]

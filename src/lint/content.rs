@@ -46,7 +46,19 @@ fn shortcodes(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
         };
         let shown = shown.replace('\n', " ");
         let name = tag.name.as_str();
-        let help = if let Some(target) = &tag.target {
+        let help = if tag.address {
+            match tag.target.as_deref() {
+                Some(url) => match address_target(cx, sop, url) {
+                    Some(path) => format!(
+                        "write the file's path relative to this SOP instead: replace `{shown}` with `{path}`, as in `[text]({path})`"
+                    ),
+                    None => format!(
+                        "write a relative Markdown link to the file the Jekyll site shows at `{url}` instead, `[text](path/to/file.md)`, with the path from this SOP's folder, or the page's full web address (`https://…`)"
+                    ),
+                },
+                None => "write a relative Markdown link to the file instead, `[text](path/to/file.md)`, with the path from this SOP's folder, or the page's full web address (`https://…`)".to_string(),
+            }
+        } else if let Some(target) = &tag.target {
             match shortcode_target(cx, sop, target) {
                 Some(path) => format!(
                     "write the file's path relative to this SOP instead: replace `{shown}` with `{path}`, as in `[text]({path})`"
@@ -88,6 +100,29 @@ fn shortcodes(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             };
             format!("write it with {instead}")
         };
+        // An address Markdown reads as a link's (no spaces in it): the site keeps the
+        // link's text and drops the link it cannot follow.
+        let dropped_link = tag.address
+            && sop
+                .outline()
+                .links
+                .iter()
+                .any(|l| l.span.start <= tag.span.start && tag.span.end <= l.span.end);
+        if dropped_link {
+            out.push(
+                finding(
+                    &SHORTCODE_AS_TEXT,
+                    sop,
+                    tag.span,
+                    format!(
+                        "the link's address `{shown}` is a Liquid tag, which the site does not fill in: the page shows the link's text without the link"
+                    ),
+                )
+                .label("not a link on the site")
+                .help(help),
+            );
+            continue;
+        }
         out.push(
             finding(
                 &SHORTCODE_AS_TEXT,
@@ -134,6 +169,79 @@ fn shortcode_target(cx: &Cx<'_>, sop: &Sop, target: &str) -> Option<String> {
         (cx.by_path.contains_key(path.as_str()) || cx.repo.root.join(&path).is_file())
             .then(|| format!("{}{anchor}", relative(&sop.path, &path)))
     })
+}
+
+/// The path, relative to `sop`, of the file Jekyll shows at the site address `url` (written
+/// with Liquid output, `{{ "/forms/refund/" | relative_url }}`), with the `#section` it names:
+/// the page whose `permalink:` is that address, else `forms/refund.md` (`.markdown`, or the
+/// folder's `index.md`) from the site's folder or the repository's root, or the same in a
+/// collection's folder (`/docs/a/` is `_docs/a.md`).
+fn address_target(cx: &Cx<'_>, sop: &Sop, url: &str) -> Option<String> {
+    let (url, anchor) = match url.split_once('#') {
+        Some((page, anchor)) => (page, format!("#{anchor}")),
+        None => (url, String::new()),
+    };
+    let url = url.split('?').next().unwrap_or(url);
+    let page = |address: &str| {
+        let address = address.trim().trim_matches('/');
+        address.strip_suffix(".html").unwrap_or(address).to_string()
+    };
+    let wanted = page(url);
+    let found = |path: &str| format!("{}{anchor}", relative(&sop.path, path));
+    let by_permalink = cx
+        .by_path
+        .values()
+        .filter(|other| {
+            other
+                .front_matter
+                .as_ref()
+                .and_then(|fm| fm.get("permalink"))
+                .is_some_and(|f| matches!(&f.value, Value::Text(t) if page(t) == wanted))
+        })
+        .map(|other| other.path.as_str())
+        .min();
+    if let Some(path) = by_permalink {
+        return Some(found(path));
+    }
+    let mut names = Vec::new();
+    for stem in [wanted.clone()].into_iter().chain(
+        wanted
+            .split_once('/')
+            .map(|(collection, rest)| format!("_{collection}/{rest}")),
+    ) {
+        if stem.ends_with(".md") || stem.ends_with(".markdown") {
+            names.push(stem.clone());
+        }
+        let folder = if stem.is_empty() {
+            String::new()
+        } else {
+            format!("{stem}/")
+        };
+        names.extend([
+            format!("{stem}.md"),
+            format!("{stem}.markdown"),
+            format!("{folder}index.md"),
+            format!("{folder}README.md"),
+        ]);
+    }
+    let site_root = cx.settings.config.links.site_root.trim().trim_matches('/');
+    let roots = if site_root.is_empty() {
+        vec![""]
+    } else {
+        vec![site_root, ""]
+    };
+    roots
+        .into_iter()
+        .flat_map(|root| {
+            names
+                .iter()
+                .filter_map(move |name| crate::repo::links::join(root, name))
+        })
+        .find(|path| {
+            !path.is_empty()
+                && (cx.by_path.contains_key(path.as_str()) || cx.repo.root.join(path).is_file())
+        })
+        .map(|path| found(&path))
 }
 
 /// `html-removed`, for the components of an MDX page the site cannot show (`<Admonition>`,
@@ -711,12 +819,26 @@ fn sop_by_file_name<'a>(cx: &Cx<'a>, name: &str) -> Option<&'a Sop> {
 
 fn links(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     let resolver = Resolver::new(&cx.settings.config.links);
+    let liquid_addresses = std::cell::OnceCell::new();
     for link in &sop.outline().links {
         if link.wiki {
             wiki_link(cx, sop, link.span, out);
             continue;
         }
         let dest = link.dest.trim();
+        // An address written with Liquid output is `shortcode-as-text`'s: one finding for it.
+        if dest.contains("{{")
+            && liquid_addresses
+                .get_or_init(|| crate::repo::shortcodes::find(sop))
+                .iter()
+                .any(|tag| {
+                    tag.address
+                        && link.span.start <= tag.span.start
+                        && tag.span.end <= link.span.end
+                })
+        {
+            continue;
+        }
         let image = link.kind == LinkKind::Image;
         match crate::repo::links::verdict(dest) {
             Verdict::Kept if image && link.html && crate::repo::links::is_remote(dest) => {

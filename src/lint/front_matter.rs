@@ -50,6 +50,8 @@ pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
             );
         } else if let Some(f) = misplaced_front_matter(sop) {
             out.push(f);
+        } else if let Some(f) = super::translation::without_front_matter(cx, sop) {
+            out.push(f);
         } else {
             let typed = sop
                 .sop_type(cx.settings)

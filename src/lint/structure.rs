@@ -211,15 +211,11 @@ fn sections(
     let missing: Vec<usize> = (0..ty.sections.len())
         .filter(|r| found.get(*r) == Some(&None))
         .collect();
-    // A file in another language than the site's (a translation) names its sections in its
-    // own words: a heading close to a section's name is a word of that language (`Excepciones`
-    // for `Exceptions`), no misspelling, and an alias makes it count.
-    let other_language = in_other_language(cx, sop);
-    let spelled = if other_language {
-        HashMap::new()
-    } else {
-        misspellings(ty, &heading_of, &missing, &unmatched)
-    };
+    // A heading close to a section's name is a misspelling only of the spellings the file
+    // writes its sections in: in another language a close heading is a word of that language
+    // (`Excepciones` for `Exceptions`), no misspelling, and an alias makes it count.
+    let written = spellings_in_use(cx, ty, sop, &list, lookup, &unmatched);
+    let spelled = misspellings(ty, written, &heading_of, &missing, &unmatched);
     // Where each required section is in the file (or will be once its heading is corrected),
     // with the heading as the writer reads it: missing sections are placed next to these.
     let mut anchors: Vec<Option<(&Heading, String)>> = found
@@ -229,7 +225,8 @@ fn sections(
     let mut absent: Vec<usize> = Vec::new();
     for r in missing {
         let name = ty.sections.get(r).map_or("", String::as_str);
-        if let Some(&si) = spelled.get(&r) {
+        if let Some((si, name)) = spelled.get(&r) {
+            let (si, name) = (*si, name.as_str());
             if let Some(h) = heading_of(si) {
                 let mut f = finding(
                     &SECTION_HEADING_MISSPELLED,
@@ -292,9 +289,9 @@ fn sections(
     // writer's language, which an alias makes count.
     let mut foreign: Vec<&Heading> = unmatched
         .iter()
-        .filter(|si| !spelled.values().any(|s| s == *si))
+        .filter(|si| !spelled.values().any(|(s, _)| s == *si))
         .filter_map(|&si| heading_of(si))
-        .filter(|h| other_language || h.text.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
+        .filter(|h| !written.names || h.text.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
         .collect();
     for &r in &absent {
         let name = ty.sections.get(r).map_or("", String::as_str);
@@ -391,9 +388,30 @@ fn sections(
     }
 }
 
-/// Whether `sop` is written in another language than the site's (`language: es` on an English
-/// site): its headings are not in the language of the types' section names.
-fn in_other_language(cx: &Cx<'_>, sop: &Sop) -> bool {
+/// Which spellings of its type's sections a file writes its headings in: a heading close to
+/// one of these (and to no other section) is its misspelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Spellings {
+    /// The sections' names.
+    names: bool,
+    /// Their aliases (a team's names for them in another language, `Alcance` for `Scope`).
+    aliases: bool,
+}
+
+/// The spellings `sop`'s section headings (`list`; `unmatched` the indexes of those that name
+/// no section) are written in. The names are the file's when it is in their language (the
+/// built-in names are English; a team's own, in the site's language) and its headings are not
+/// the built-in English names the team replaced; in any file, the names or the aliases that
+/// most of its headings are written with exactly, as an English translation that keeps
+/// `## Scope` on a Spanish site.
+fn spellings_in_use(
+    cx: &Cx<'_>,
+    ty: &SopType,
+    sop: &Sop,
+    list: &[Section],
+    lookup: &FxHashMap<String, usize>,
+    unmatched: &[usize],
+) -> Spellings {
     let base = |tag: &str| {
         let tag = tag.trim();
         tag.split(['-', '_'])
@@ -401,9 +419,49 @@ fn in_other_language(cx: &Cx<'_>, sop: &Sop) -> bool {
             .unwrap_or(tag)
             .to_ascii_lowercase()
     };
-    sop.language()
+    let builtin = crate::repo::config::BUILTIN_TYPES
+        .iter()
+        .find(|(name, ..)| ty.builtin && *name == ty.name)
+        .map(|(_, _, sections)| *sections);
+    let renamed = builtin.filter(|b| !b.iter().eq(ty.sections.iter()));
+    let site = &cx.settings.config.site.language;
+    let names_language = if builtin.is_some() && renamed.is_none() {
+        "en"
+    } else {
+        site.as_str()
+    };
+    let language = sop
+        .language()
         .filter(|l| !l.trim().is_empty())
-        .is_some_and(|l| base(l) != base(&cx.settings.config.site.language))
+        .unwrap_or(site);
+    let normalized = |si: usize| {
+        list.get(si)
+            .and_then(|s| sop.outline().section_heading(s))
+            .map(|h| normalize_heading(&h.text))
+    };
+    let (mut by_name, mut by_alias) = (0, 0);
+    for si in 0..list.len() {
+        let Some(norm) = normalized(si) else { continue };
+        match lookup.get(&norm) {
+            Some(&r) if ty.sections.get(r).map(|n| normalize_heading(n)) == Some(norm) => {
+                by_name += 1;
+            }
+            Some(_) => by_alias += 1,
+            None => {}
+        }
+    }
+    let english = renamed.map_or(0, |names| {
+        unmatched
+            .iter()
+            .filter_map(|&si| normalized(si))
+            .filter(|norm| names.iter().any(|n| normalize_heading(n) == *norm))
+            .count()
+    });
+    let most = |n: usize| n > 0 && n >= unmatched.len();
+    Spellings {
+        names: (base(language) == base(names_language) && english <= by_name) || most(by_name),
+        aliases: most(by_alias) || (by_alias > 0 && base(language) == base(names_language)),
+    }
 }
 
 /// `section-missing` for a section whose heading (`## Escalation`) is written inside an HTML
@@ -471,49 +529,70 @@ fn heading_of<'s>(sop: &'s Sop, list: &[Section], section: usize) -> Option<&'s 
 }
 
 /// Missing required section → the one unmatched heading that clearly misspells it.
+/// The headings (index into the sections) that misspell a missing section (index into
+/// `ty.sections`), each with the spelling it is closest to: the section's name or an alias,
+/// as `written` says the file spells its sections.
 fn misspellings<'s>(
     ty: &SopType,
+    written: Spellings,
     heading_of: &dyn Fn(usize) -> Option<&'s Heading>,
     missing: &[usize],
     unmatched: &[usize],
-) -> HashMap<usize, usize> {
+) -> HashMap<usize, (usize, String)> {
     let comparable = |s: &str| normalize_heading(s).replace('&', "and").replace("  ", " ");
-    let mut best_for_heading: Vec<(usize, usize, f64)> = Vec::new();
+    // Each missing section's spellings the file may have meant.
+    let spellings: Vec<(usize, &str)> = missing
+        .iter()
+        .flat_map(|&r| {
+            let name = ty.sections.get(r).map_or("", String::as_str);
+            let aliases = ty.aliases.get(name).into_iter().flatten();
+            written
+                .names
+                .then_some(name)
+                .into_iter()
+                .chain(aliases.filter(|_| written.aliases).map(String::as_str))
+                .map(move |s| (r, s))
+        })
+        .collect();
+    let mut best_for_heading: Vec<(usize, usize, f64, &str)> = Vec::new();
     for &si in unmatched {
         let Some(h) = heading_of(si) else {
             continue;
         };
         let text = comparable(&h.text);
-        let mut scores: Vec<(usize, f64)> = missing
-            .iter()
-            .map(|&r| {
-                let name = ty.sections.get(r).map_or("", String::as_str);
-                (r, strsim::jaro_winkler(&text, &comparable(name)))
-            })
-            .collect();
+        // The best score of each section, by its closest spelling.
+        let mut scores: Vec<(usize, f64, &str)> = Vec::new();
+        for &(r, spelling) in &spellings {
+            let score = strsim::jaro_winkler(&text, &comparable(spelling));
+            match scores.iter_mut().find(|s| s.0 == r) {
+                Some(s) if score > s.1 => *s = (r, score, spelling),
+                Some(_) => {}
+                None => scores.push((r, score, spelling)),
+            }
+        }
         scores.sort_by(|a, b| b.1.total_cmp(&a.1));
-        if let Some(&(r, score)) = scores.first() {
+        if let Some(&(r, score, spelling)) = scores.first() {
             let runner_up = scores.get(1).map_or(0.0, |s| s.1);
             if score >= MISSPELLING_SCORE && score - runner_up > 0.03 {
-                best_for_heading.push((r, si, score));
+                best_for_heading.push((r, si, score, spelling));
             }
         }
     }
-    let mut out: HashMap<usize, (usize, f64, bool)> = HashMap::new();
-    for (r, si, score) in best_for_heading {
+    let mut out: HashMap<usize, (usize, f64, &str, bool)> = HashMap::new();
+    for (r, si, score, spelling) in best_for_heading {
         out.entry(r)
             .and_modify(|e| {
                 // Two headings claim the same section: not one clear match.
-                e.2 = false;
+                e.3 = false;
                 if score > e.1 {
-                    *e = (si, score, false);
+                    *e = (si, score, spelling, false);
                 }
             })
-            .or_insert((si, score, true));
+            .or_insert((si, score, spelling, true));
     }
     out.into_iter()
-        .filter(|(_, (_, _, clear))| *clear)
-        .map(|(r, (si, _, _))| (r, si))
+        .filter(|(_, (.., clear))| *clear)
+        .map(|(r, (si, _, spelling, _))| (r, (si, spelling.to_string())))
         .collect()
 }
 
@@ -782,19 +861,142 @@ mod tests {
             let line = format!("`\"{name}\" = [\"{heading}\"]`");
             assert!(es.iter().any(|(_, h)| h.contains(&line)), "{line}: {es:#?}");
         }
-        // In the site's own language, a close heading is a misspelling.
-        let site_es = helps("[site]\nlanguage = \"es\"\n", "language: es\n");
-        assert!(
-            site_es
-                .iter()
-                .any(|(rule, _)| *rule == "section-heading-misspelled"),
-            "{site_es:#?}"
-        );
+        // On a Spanish site too: the built-in names are English, whatever the site's language.
+        for language in ["language: es\n", ""] {
+            let site_es = helps("[site]\nlanguage = \"es\"\n", language);
+            assert!(
+                site_es.iter().all(|(rule, _)| *rule == "section-missing"),
+                "{site_es:#?}"
+            );
+        }
+        // In the names' own language, a close heading is a misspelling.
         let en = helps("", "");
         assert!(
             en.iter()
                 .any(|(rule, _)| *rule == "section-heading-misspelled"),
             "{en:#?}"
+        );
+    }
+
+    /// Each language's exact names count (the type's names, or aliases naming them in another
+    /// language), and a heading is a misspelling only of the names the file is written in.
+    #[test]
+    fn only_near_misses_of_the_names_a_file_is_written_in_are_misspellings() {
+        const EN: &[&str] = &[
+            "Purpose",
+            "Scope",
+            "Policy",
+            "Roles and Responsibilities",
+            "Exceptions",
+            "References",
+        ];
+        const ES: &[&str] = &[
+            "Propósito",
+            "Alcance",
+            "Política",
+            "Roles y responsabilidades",
+            "Excepciones",
+            "Referencias",
+        ];
+        let site_es = "[site]\nlanguage = \"es\"\n";
+        let quoted = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let aliases = |from: &[&str], to: &[&str]| {
+            from.iter()
+                .zip(to)
+                .map(|(a, b)| format!("\"{a}\" = [\"{b}\"]\n"))
+                .collect::<String>()
+        };
+        let es_aliases = format!("[types.policy.aliases]\n{}", aliases(EN, ES));
+        let spanish_types = format!("[types.policy]\nsections = [{}]\n", quoted(ES));
+        let spanish_with_en = format!("{spanish_types}[types.policy.aliases]\n{}", aliases(ES, EN));
+        // (sop.toml, the file's `language:`, its headings) → what lint says of the sections.
+        let said = |config: &str, language: &str, headings: &[&str]| -> Vec<String> {
+            let body: String = headings
+                .iter()
+                .map(|h| format!("## {h}\n\nx\n\n"))
+                .collect();
+            let text = format!(
+                "---\nid: SOP-0001\ntitle: T\ntype: policy\nstatus: draft\nversion: 0.1.0\nowner: A\ndepartment: D\n{language}---\n\n{body}"
+            );
+            findings_of(config, text)
+                .0
+                .into_iter()
+                .filter(|f| f.rule.id.starts_with("section"))
+                .map(|f| format!("{}: {}", f.rule.id, f.message))
+                .collect()
+        };
+        let mut misspelt_es = ES.to_vec();
+        misspelt_es[5] = "Referencas";
+        let mut misspelt_en = EN.to_vec();
+        misspelt_en[5] = "Referenses";
+        let of = |heading: &str, name: &str| {
+            vec![format!(
+                "section-heading-misspelled: the heading `{heading}` looks like a misspelling of `{name}`"
+            )]
+        };
+        let none: Vec<String> = Vec::new();
+        let es_site_aliases = format!("{site_es}{es_aliases}");
+        let es_site_types = format!("{site_es}{spanish_with_en}");
+        for (config, language, headings, expected) in [
+            // Either language's exact names count.
+            (es_site_aliases.as_str(), "", EN, none.clone()),
+            (es_site_aliases.as_str(), "", ES, none.clone()),
+            (es_site_types.as_str(), "", EN, none.clone()),
+            (es_site_types.as_str(), "", ES, none.clone()),
+            (es_aliases.as_str(), "language: es\n", EN, none.clone()),
+            // A near miss is one of the names the file is written in, in either language.
+            (
+                es_site_aliases.as_str(),
+                "",
+                &misspelt_es[..],
+                of("Referencas", "Referencias"),
+            ),
+            (
+                es_site_types.as_str(),
+                "",
+                &misspelt_en[..],
+                of("Referenses", "References"),
+            ),
+            (
+                es_aliases.as_str(),
+                "language: es\n",
+                &misspelt_es[..],
+                of("Referencas", "Referencias"),
+            ),
+            (
+                "",
+                "language: es\n",
+                &misspelt_en[..],
+                of("Referenses", "References"),
+            ),
+        ] {
+            assert_eq!(
+                said(config, language, headings),
+                expected,
+                "{config}{language}{headings:?}"
+            );
+        }
+        // English headings on a site whose names are Spanish, without aliases: no misspellings
+        // of the Spanish names; each missing section is offered the heading as an alias.
+        let found = said(&format!("{site_es}{spanish_types}"), "", EN);
+        assert_eq!(found.len(), 6, "{found:#?}");
+        assert!(
+            found.iter().all(|f| f.starts_with("section-missing")),
+            "{found:#?}"
+        );
+        // A translation that keeps one English heading is still written in its own language.
+        let mut mixed = ES.to_vec();
+        mixed[0] = "Purpose";
+        let found = said("", "language: es\n", &mixed);
+        assert!(
+            found.iter().all(|f| f.starts_with("section-missing")),
+            "{found:#?}"
         );
     }
 

@@ -8,6 +8,64 @@ use crate::repo::{Sop, Status};
 use super::registry::*;
 use super::{Cx, finding};
 
+/// `front-matter-missing` for a file without front matter whose name reads as a translation
+/// (`refunds.pt.md`): how to make it the translation of the file beside it (`refunds.md`), or,
+/// when there is none (`node.js.md`), how to rename it to make it an SOP of its own.
+pub(super) fn without_front_matter(cx: &Cx<'_>, sop: &Sop) -> Option<Finding> {
+    let lang = sop.file_name.language.as_deref()?;
+    let (dir, name) = match sop.path.rsplit_once('/') {
+        Some((dir, name)) => (format!("{dir}/"), name),
+        None => (String::new(), sop.path.as_str()),
+    };
+    let stem = crate::repo::files::strip_markdown_extension(name);
+    let ext = name.get(stem.len()..).unwrap_or_default();
+    let base = stem.strip_suffix(lang)?.strip_suffix('.')?;
+    let source_path = format!("{dir}{base}{ext}");
+    let ending = format!("`.{lang}{ext}`");
+    let rename = format!(
+        "if it is not a translation but an SOP of its own, rename it without that dot (such as `{base}-{lang}{ext}`) and run `sop adopt`"
+    );
+    let first = sop.source.line_span(1);
+    let Some(source) = cx.sop_at(&source_path) else {
+        return Some(
+            finding(
+                &FRONT_MATTER_MISSING,
+                sop,
+                first,
+                format!(
+                    "this file has no front matter, and its name ends in {ending}, which sop reads as a translation into the language `{lang}`, but there is no `{source_path}` it translates"
+                ),
+            )
+            .label("front matter belongs above this line")
+            .help(format!(
+                "{rename}; if it is a translation, name it after the file it translates, with `.{lang}` before `{ext}`"
+            )),
+        );
+    };
+    let language = crate::site::i18n::english_name(lang);
+    let message = format!(
+        "this file has no front matter: its name ends in {ending}, so it reads as the {language} translation of `{source_path}`"
+    );
+    let help = match (source.front_matter.as_ref(), source.id()) {
+        (Some(_), Some(id)) => {
+            let version = source
+                .version()
+                .map_or_else(|| "<version>".to_string(), |v| v.to_string());
+            format!(
+                "a translation keeps its source's front matter: copy the front matter of `{source_path}` to the top of this file (the same `id: {id}`), translate the title, and add `language: {lang}` and `translation_of: {id}@{version}` (the version of `{source_path}` it translates, if not {version}); {rename}"
+            )
+        }
+        _ => format!(
+            "a translation keeps its source's front matter: run `sop adopt` to give `{source_path}` its front matter, then copy it to the top of this file (the same `id`), translate the title, and add `language: {lang}` and `translation_of: <its id>@<its version>` with the version of `{source_path}` it translates; {rename}"
+        ),
+    };
+    Some(
+        finding(&FRONT_MATTER_MISSING, sop, first, message)
+            .label("front matter belongs above this line")
+            .help(help),
+    )
+}
+
 pub(super) fn check(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     if !sop.is_translation() || sop.front_matter.is_none() {
         return;

@@ -6,8 +6,10 @@
 //! from here.
 //!
 //! Code spans, code blocks and HTML comments are skipped: there they are shown or hidden as
-//! the writer meant. Liquid output (`{{ name }}`) is not read: support macros write their own
-//! `{{customer_name}}` fields in that form, which readers are meant to see.
+//! the writer meant. Liquid output (`{{ name }}`) is read only as a link's address in Jekyll's
+//! forms (`{{ "/forms/refund/" | relative_url }}`, `{{ site.baseurl }}/forms/refund/`):
+//! elsewhere support macros write their own `{{customer_name}}` fields in that form, which
+//! readers are meant to see.
 
 use super::{Sop, Span};
 
@@ -50,8 +52,13 @@ pub struct Shortcode {
     /// Whether it closes another (`{{< /alert >}}`; Liquid's `{% endhighlight %}` is a tag of
     /// its own name).
     pub closing: bool,
-    /// For a link to a file of the site (`ref`, `relref`, `link`): the file as written.
+    /// For a link to a file of the site (`ref`, `relref`, `link`): the file as written; for a
+    /// link's address written with Liquid output, the page's address on the site it gives
+    /// (`/forms/refund/`), when it is one of the simple forms.
     pub target: Option<String>,
+    /// Whether it is a link's address written with Liquid output (`target` is then an
+    /// address on the site, not a file).
+    pub address: bool,
 }
 
 /// How far a tag may reach before its end, in bytes: a tag that is not closed by then is
@@ -86,6 +93,23 @@ pub fn find(sop: &Sop) -> Vec<Shortcode> {
             (Syntax::MdBook, 3, "}}")
         } else if rest.starts_with("{%") {
             (Syntax::Liquid, 2, "%}")
+        } else if rest.starts_with("{{") {
+            let abs = body.start + at;
+            if let Some((len, target)) = liquid_address(md, at)
+                && !outline.in_code(abs)
+                && !outline.in_comment(abs)
+            {
+                out.push(Shortcode {
+                    syntax: Syntax::Liquid,
+                    span: Span::new(abs, abs + len),
+                    name: String::new(),
+                    closing: false,
+                    target,
+                    address: true,
+                });
+                from = at + len;
+            }
+            continue;
         } else {
             continue;
         };
@@ -115,6 +139,97 @@ pub fn find(sop: &Sop) -> Vec<Shortcode> {
         out.sort_by_key(|tag| tag.span.start);
     }
     out
+}
+
+/// A link's address written with Jekyll's Liquid output at `at` in `md` (just after the `](`
+/// of a link, or the `]:` of a link's definition): its length in bytes, from the first `{{`
+/// to the end of the address (`{{ site.baseurl }}/forms/refund/` as a whole), and the address
+/// on the site it gives when it is one of the simple forms: `{{ "/path/" | relative_url }}`
+/// (or `absolute_url`, or `prepend: site.baseurl`), or `{{ site.baseurl }}` (`site.url`)
+/// followed by the path. `None` when it is not in a link's address or not Jekyll's (a support
+/// macro's `{{ticket_url}}`).
+fn liquid_address(md: &str, at: usize) -> Option<(usize, Option<String>)> {
+    let before = md.get(..at)?;
+    let line_before = before.get(before.rfind('\n').map_or(0, |i| i + 1)..)?;
+    let angle = line_before.ends_with("](<");
+    let definition = {
+        let t = line_before.trim();
+        t.starts_with('[') && t.ends_with("]:")
+    };
+    if !(angle || line_before.ends_with("](") || definition) {
+        return None;
+    }
+    let line = md.get(at..)?.split('\n').next()?;
+    let mut len = 0;
+    let mut path = String::new();
+    let (mut jekyll, mut simple) = (false, true);
+    while let Some(tag) = line.get(len..).filter(|t| t.starts_with("{{")) {
+        let end = tag.find("}}")?;
+        let inner = tag.get(2..end)?;
+        len += end + 2;
+        match liquid_output(inner) {
+            Output::Base => jekyll = true,
+            Output::Path(p) => {
+                jekyll = true;
+                path.push_str(p);
+            }
+            Output::Other { jekyll: j } => {
+                jekyll |= j;
+                simple = false;
+            }
+        }
+    }
+    if !jekyll {
+        return None;
+    }
+    // The rest of the address: up to the link's end, its title, or the line's end.
+    let tail = line.get(len..)?;
+    let stop = tail
+        .find(|c: char| c.is_whitespace() || c == ')' || (angle && c == '>'))
+        .unwrap_or(tail.len());
+    path.push_str(tail.get(..stop)?);
+    len += stop;
+    Some((len, Some(path).filter(|p| simple && !p.is_empty())))
+}
+
+/// What one Liquid output (`inner`, between `{{` and `}}`) of a link's address gives.
+enum Output<'a> {
+    /// The site's address (`site.baseurl`, `site.url`): the path follows it.
+    Base,
+    /// A path made into the site's address (`"/forms/refund/" | relative_url`).
+    Path(&'a str),
+    /// Anything else; `jekyll` when it uses Jekyll's filters or `site` variables.
+    Other { jekyll: bool },
+}
+
+fn liquid_output(inner: &str) -> Output<'_> {
+    // `{{- x -}}`: Liquid's whitespace control.
+    let inner = inner.trim_matches(|c: char| c.is_whitespace() || c == '-');
+    let mut parts = inner.split('|').map(str::trim);
+    let value = parts.next().unwrap_or_default();
+    let filters: Vec<&str> = parts.collect();
+    let site = |v: &str| matches!(v, "site.baseurl" | "site.url" | "site.github.url");
+    let quoted = ['"', '\''].iter().find_map(|&q| {
+        value
+            .strip_prefix(q)?
+            .strip_suffix(q)
+            .filter(|p| !p.contains(q))
+    });
+    let makes_address = |f: &&str| {
+        matches!(*f, "relative_url" | "absolute_url")
+            || f.strip_prefix("prepend:").is_some_and(|v| site(v.trim()))
+    };
+    match quoted {
+        Some(path) if !filters.is_empty() && filters.iter().all(makes_address) => {
+            Output::Path(path)
+        }
+        None if filters.is_empty() && site(value) => Output::Base,
+        _ => Output::Other {
+            jekyll: ["relative_url", "absolute_url", "site.", "page."]
+                .iter()
+                .any(|word| inner.contains(word)),
+        },
+    }
 }
 
 /// Whether `rest` (after `{{#`) starts with the name of one of mdBook's links to a file; other
@@ -159,6 +274,7 @@ fn snippets(sop: &Sop, md: &str, base: usize) -> Vec<Shortcode> {
             name: "include".to_string(),
             closing: false,
             target: None,
+            address: false,
         });
     }
     out
@@ -187,6 +303,7 @@ fn read(syntax: Syntax, inner: &str, span: Span) -> Shortcode {
         name,
         closing,
         target,
+        address: false,
     }
 }
 
@@ -242,6 +359,43 @@ mod tests {
                 s(Syntax::Snippet, "--8<-- \"contacts.md\""),
                 s(Syntax::Snippet, "--8<--"),
                 s(Syntax::Snippet, "--8<--"),
+            ]
+        );
+    }
+
+    #[test]
+    fn jekyll_link_addresses_in_liquid_are_found() {
+        let got: Vec<(Option<String>, String)> = found(concat!(
+            "See [a]({{ \"/forms/refund/\" | relative_url }}) and [b]({{site.baseurl}}/docs/b.html#who).\n",
+            "And [c](<{{ site.url }}{{ site.baseurl }}/c/> \"title\") and [d]({{- '/d' | prepend: site.baseurl -}}).\n",
+            "And [e]({{ page.form | relative_url }}) and [f]({{ site.data.links.f }}).\n\n",
+            "And [p]({{ page.form_url }}).\n\n",
+            "[g]: {{ \"/g/\" | absolute_url }}\n\n",
+            "Hi {{customer_name}}, see [ticket]({{ticket_url}}) and {{ \"/x/\" | relative_url }}.\n\n",
+            "`[h]({{ site.baseurl }}/h/)`\n",
+        ))
+        .into_iter()
+        .map(|(syntax, _, closing, target, written)| {
+            assert_eq!((syntax, closing), (Syntax::Liquid, false));
+            (target, written)
+        })
+        .collect();
+        let s =
+            |target: Option<&str>, written: &str| (target.map(str::to_string), written.to_string());
+        assert_eq!(
+            got,
+            [
+                s(
+                    Some("/forms/refund/"),
+                    "{{ \"/forms/refund/\" | relative_url }}"
+                ),
+                s(Some("/docs/b.html#who"), "{{site.baseurl}}/docs/b.html#who"),
+                s(Some("/c/"), "{{ site.url }}{{ site.baseurl }}/c/"),
+                s(Some("/d"), "{{- '/d' | prepend: site.baseurl -}}"),
+                s(None, "{{ page.form | relative_url }}"),
+                s(None, "{{ site.data.links.f }}"),
+                s(None, "{{ page.form_url }}"),
+                s(Some("/g/"), "{{ \"/g/\" | absolute_url }}"),
             ]
         );
     }

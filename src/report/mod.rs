@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::git::history::Histories;
 use crate::repo::dates::{self, Cadence, Date};
-use crate::repo::{Corpus, Settings, Sop, Status};
+use crate::repo::{Corpus, NoReviewDate, Settings, Sop, Status};
 
 /// Where an SOP stands against its review date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -189,6 +189,8 @@ pub struct UnknownReview {
     pub department: Option<String>,
     /// What keeps the date from being known, and how to fix it.
     pub problem: String,
+    /// The same, as data (for words in another language).
+    pub why: NoReviewDate,
     /// The file, relative to the repository root.
     pub path: String,
 }
@@ -207,6 +209,7 @@ pub fn unknown_reviews(current: &[Current<'_>], settings: &Settings) -> Vec<Unkn
                 owner: sop.meta.owner.as_ref().map(|o| o.value.clone()),
                 department: sop.department(settings).map(str::to_string),
                 problem: problem.describe(&settings.keys),
+                why: problem,
                 path: path.to_string(),
             })
         })

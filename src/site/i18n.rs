@@ -426,6 +426,20 @@ fn substitute(text: &str, params: &BTreeMap<String, String>) -> Result<String, S
     Ok(out)
 }
 
+/// The English name of language `tag` ("Portuguese" for `pt`), as the built-in catalogues give
+/// it, for messages outside the site; the language's own name ([`endonym`]) when they give none.
+pub fn english_name(tag: &str) -> String {
+    let builtin: BTreeMap<String, Vec<u8>> = crate::assets::builtin_dir("site")
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("site/i18n/"))
+        .filter_map(|(p, b)| Some((p.strip_prefix("site/")?.to_string(), b.to_vec())))
+        .collect();
+    match I18n::load(&builtin, &BTreeMap::new()) {
+        Ok(i18n) => i18n.language_name("en", tag),
+        Err(_) => endonym(tag),
+    }
+}
+
 /// The name of a language in that language ("Español", "Deutsch", "العربية"); a regional tag
 /// adds the tag ("Português (pt-BR)"); an unknown tag is shown as it is.
 pub fn endonym(tag: &str) -> String {

@@ -157,9 +157,9 @@ pub struct Entry<'a> {
     /// The status each release read had at its tag, by tag (a release missing here could not
     /// be read, or was not needed).
     pub release_status: BTreeMap<String, Option<Status>>,
-    /// Tags that are no release of it (made or moved by hand): publish names them, the page
-    /// lists none of them.
-    pub not_counted: BTreeSet<String>,
+    /// Tags that are no release of it (made or moved by hand), with why: publish names them,
+    /// the page lists none of them.
+    pub not_counted: BTreeMap<String, NotCounted>,
     /// Published translations.
     pub translations: Vec<Translation<'a>>,
     /// Approved releases newer than the one shown that take effect on a later date (the
@@ -801,9 +801,18 @@ fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<Strin
         format!(" (the site shows its approved version {v})")
     });
     if let Some(r) = releases.iter().find(|r| version(r).as_ref() == Some(&of)) {
-        if entry.not_counted.contains(&r.tag) {
+        if let Some(why) = entry.not_counted.get(&r.tag) {
+            // A rewritten release commit that a later release replaced has no warning of its
+            // own (see [`warn_rewritten`]): why it does not count is said here.
+            let later = matches!(why, NotCounted::Rewritten(_))
+                .then(|| later_release(r, releases, |l| entry.release_status.contains_key(&l.tag)))
+                .flatten();
+            let said = match later {
+                Some(later) => format!(": {}", why.replaced(&r.version, &later.version)),
+                None => ", as the warning above says".to_string(),
+            };
             return Some(format!(
-                "it translates version {of} of `{id}`, whose tag `{}` does not count as a release, as the warning above says{shown_words}: translate an approved version",
+                "it translates version {of} of `{id}`, whose tag `{}` does not count as a release{said}{shown_words}: translate an approved version",
                 r.tag
             ));
         }
@@ -875,7 +884,7 @@ fn pick<'a>(
     let mut release_status = BTreeMap::new();
     let mut unreadable = 0;
     // Tags that are no release of it (made or moved by hand).
-    let mut not_counted = BTreeSet::new();
+    let mut not_counted = BTreeMap::new();
     // The warnings on rewritten release commits, where they go among `notes`: given once it is
     // known whether a later release replaced them ([`warn_rewritten`]).
     let mut rewritten = Vec::new();
@@ -920,7 +929,7 @@ fn pick<'a>(
                 } else {
                     notes.push(note);
                 }
-                not_counted.insert(release.tag.clone());
+                not_counted.insert(release.tag.clone(), why);
                 continue;
             }
             let status = sop.status();

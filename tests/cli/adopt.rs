@@ -1843,3 +1843,162 @@ fn an_mkdocs_page_takes_its_title_from_the_nav() {
         "{out}"
     );
 }
+
+/// Jekyll's `author:` written as a map (jekyll-seo-tag's `name:` and `email:`) names the owner;
+/// the map stays, for the email it also holds.
+#[test]
+fn a_jekyll_author_map_names_the_owner() {
+    let r = SopRepo::new();
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"_docs\"\nfile_names = \"any\"\n",
+    );
+    let front = "---\nlayout: doc\ntitle: Refunds\nauthor:\n  name: Lena Fischer\n  email: lena@example.com\n---\n";
+    r.write(
+        "_docs/ops/refunds.md",
+        &format!("{front}\n## Purpose\n\nRefund users.\n"),
+    );
+    r.commit("docs");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains("wrote owner: Lena Fischer (from the `name:` in its `author:`)"),
+        "{out}"
+    );
+    let text = r.read("_docs/ops/refunds.md");
+    assert!(text.contains("owner: Lena Fischer\n"), "{text}");
+    assert!(
+        text.contains("author:\n  name: Lena Fischer\n  email: lena@example.com\n"),
+        "{text}"
+    );
+}
+
+/// A Jekyll link whose address is Liquid output (`{{ "/forms/refund/" | relative_url }}`,
+/// `{{ site.baseurl }}/…`) is reported: with the adopted file to link to when the address is
+/// one of its pages (by `permalink:`, or by its path in a collection), else with what to write.
+#[test]
+fn jekyll_addresses_in_liquid_are_reported_with_the_file_to_link() {
+    let r = SopRepo::new();
+    r.write(
+        "_config.yml",
+        "title: Ops\ncollections:\n  docs:\n    output: true\n",
+    );
+    r.write(
+        "sop.toml",
+        "[sops]\ndir = \"_docs\"\nfile_names = \"any\"\n",
+    );
+    r.write(
+        "_docs/ops/refunds.md",
+        concat!(
+            "---\ntitle: Refunds\n---\n\n## Purpose\n\n",
+            "See [the form]({{ \"/forms/refund/\" | relative_url }}) and [escalation]({{site.baseurl}}/docs/ops/escalation.html#who).\n",
+            "Old: [gone]({{ \"/old/page/\" | relative_url }}). Hi {{customer_name}}.\n",
+        ),
+    );
+    r.write(
+        "_docs/forms/refund.md",
+        "---\ntitle: Refund form\npermalink: /forms/refund/\n---\n\n## Purpose\n\nx\n",
+    );
+    r.write(
+        "_docs/ops/escalation.md",
+        "---\ntitle: Escalation\n---\n\n## Who\n\nx\n",
+    );
+    r.commit("docs");
+    let out = adopt(&r, &[]);
+    assert!(
+        out.contains(
+            "to do: the page shows the Liquid tag `{{ \"/forms/refund/\" | relative_url }}` as text"
+        ),
+        "{out}"
+    );
+    r.commit("adopt");
+    let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "link-broken"),
+        "{findings:#?}"
+    );
+    let got: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "shortcode-as-text")
+        .map(|f| (f["message"].as_str().unwrap(), f["help"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "the page shows the Liquid tag `{{ \"/forms/refund/\" | relative_url }}` as text: the site runs no template tags",
+                "write the file's path relative to this SOP instead: replace `{{ \"/forms/refund/\" | relative_url }}` with `../forms/refund.md`, as in `[text](../forms/refund.md)`",
+            ),
+            (
+                "the link's address `{{site.baseurl}}/docs/ops/escalation.html#who` is a Liquid tag, which the site does not fill in: the page shows the link's text without the link",
+                "write the file's path relative to this SOP instead: replace `{{site.baseurl}}/docs/ops/escalation.html#who` with `escalation.md#who`, as in `[text](escalation.md#who)`",
+            ),
+            (
+                "the page shows the Liquid tag `{{ \"/old/page/\" | relative_url }}` as text: the site runs no template tags",
+                "write a relative Markdown link to the file the Jekyll site shows at `/old/page/` instead, `[text](path/to/file.md)`, with the path from this SOP's folder, or the page's full web address (`https://…`)",
+            ),
+        ],
+        "{findings:#?}"
+    );
+}
+
+/// After adoption, `sop lint` says of a file named as a translation (`refunds.pt.md`) with no
+/// front matter that it reads as the translation of the file beside it, and what to write to
+/// make it one (the source's id and version); before the source is adopted, to adopt it
+/// first; without a source (`node.js.md`), how to rename it.
+#[test]
+fn lint_says_how_to_make_an_unadopted_translation_one() {
+    let r = repo_with(&[
+        ("sops/support/refunds.md", "# Refunds\n\n## Purpose\n\nx\n"),
+        (
+            "sops/support/refunds.pt.md",
+            "# Reembolsos\n\n## Purpose\n\nx\n",
+        ),
+        (
+            "sops/support/node.js.md",
+            "# Node.js restarts\n\n## Purpose\n\nx\n",
+        ),
+    ]);
+    let missing = |r: &SopRepo| -> Vec<(String, String, String)> {
+        let out = r.sop().args(["lint", "--format", "json"]).output().unwrap();
+        let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        findings
+            .iter()
+            .filter(|f| f["rule"] == "front-matter-missing")
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                    f["help"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let before = missing(&r);
+    let pt = before
+        .iter()
+        .find(|(file, ..)| file == "sops/support/refunds.pt.md")
+        .unwrap();
+    assert!(
+        pt.2.starts_with("a translation keeps its source's front matter: run `sop adopt` to give `sops/support/refunds.md` its front matter, then copy it"),
+        "{pt:?}"
+    );
+    adopt(&r, &[]);
+    r.commit("adopt");
+    let after = missing(&r);
+    assert_eq!(
+        after,
+        [
+            (
+                "sops/support/node.js.md".to_string(),
+                "this file has no front matter, and its name ends in `.js.md`, which sop reads as a translation into the language `js`, but there is no `sops/support/node.md` it translates".to_string(),
+                "if it is not a translation but an SOP of its own, rename it without that dot (such as `node-js.md`) and run `sop adopt`; if it is a translation, name it after the file it translates, with `.js` before `.md`".to_string(),
+            ),
+            (
+                "sops/support/refunds.pt.md".to_string(),
+                "this file has no front matter: its name ends in `.pt.md`, so it reads as the Portuguese translation of `sops/support/refunds.md`".to_string(),
+                "a translation keeps its source's front matter: copy the front matter of `sops/support/refunds.md` to the top of this file (the same `id: SOP-0001`), translate the title, and add `language: pt` and `translation_of: SOP-0001@0.1.0` (the version of `sops/support/refunds.md` it translates, if not 0.1.0); if it is not a translation but an SOP of its own, rename it without that dot (such as `refunds-pt.md`) and run `sop adopt`".to_string(),
+            ),
+        ]
+    );
+}

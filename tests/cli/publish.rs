@@ -1016,9 +1016,35 @@ fn a_review_date_that_cannot_be_read_is_said_on_the_page_and_the_dashboard() {
     let list = &list[..list.find("</section>").unwrap()];
     assert!(list.contains("SOP-0001 Refunds"), "{list}");
     assert!(
-        list.contains("`next_review: 20250712` is not a real date"),
+        list.contains("“next_review: 20250712” is not a real date: write it as YYYY-MM-DD, such as “next_review: 2027-01-31”"),
         "{list}"
     );
+}
+
+/// The dashboard says why a review date cannot be told in the site's language, as it says
+/// the rest, for each reason.
+#[test]
+fn the_dashboard_says_why_a_review_date_is_unknown_in_the_sites_language() {
+    let repo = SopRepo::new();
+    repo.write("sop.toml", "[site]\nlanguage = \"es\"\n");
+    let text = sop_text("SOP-0001", "Refunds", "procedure", "approved")
+        .replace("review_every: 12 months\n", "next_review: 20250712\n");
+    repo.write("sops/pay/SOP-0001-refunds.md", &text);
+    let text = sop_text("SOP-0002", "Payouts", "procedure", "approved")
+        .replace("review_every: 12 months\n", "review_every: often\n");
+    repo.write("sops/pay/SOP-0002-payouts.md", &text);
+    repo.commit("first versions");
+    let site = publish(&repo, "site");
+    let dashboard = String::from_utf8(site["dashboard.html"].clone()).unwrap();
+    let list = &dashboard[dashboard.find("id=\"unknown-h\"").unwrap()..];
+    let list = &list[..list.find("</section>").unwrap()];
+    for said in [
+        "«next_review: 20250712» no es una fecha válida: escríbala como AAAA-MM-DD, por ejemplo «next_review: 2027-01-31»",
+        "«review_every: often» no es un período de revisión: escriba uno como «review_every: 12 months»",
+    ] {
+        assert!(list.contains(said), "{said}\n{list}");
+    }
+    assert!(!list.contains("is not"), "{list}");
 }
 
 /// A periodic review (`sop review`) changes no approved text: the page's history lists it as a

@@ -1410,6 +1410,42 @@ fn a_release_commit_amended_after_the_approval_is_not_called_a_moved_tag() {
     assert_rewritten(&repo, "SOP-0001 v1.1.0: Clearer", "One more word.");
 }
 
+/// A translation of a version whose rewritten release commit was released again says why that
+/// version's tag does not count: publish gives no warning of its own for the tag any more.
+#[test]
+fn a_translation_of_a_rewritten_release_released_again_says_why_it_is_left_out() {
+    let repo = released_on_a_branch();
+    let amended = repo.read(PATH) + "\nOne more word.\n";
+    repo.write(PATH, &amended);
+    repo.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
+    run(
+        &repo,
+        &[
+            "release",
+            "SOP-0001",
+            "--patch",
+            "-m",
+            "Approved again",
+            "--approve",
+            "--approver",
+            "Lena Fischer <lena@example.com>",
+        ],
+        0,
+    );
+    let es = sop_text("SOP-0001", "Reembolsos", "procedure", "approved").replace(
+        "version: 1.0.0\n",
+        "version: 1.0.0\nlanguage: es\ntranslation_of: SOP-0001@1.1.0\n",
+    );
+    repo.write(&PATH.replace(".md", ".es.md"), &es);
+    repo.commit("Spanish translation");
+    let (_, stderr) = publish(&repo);
+    assert!(!stderr.contains("as the warning above says"), "{stderr}");
+    assert!(
+        stderr.contains("it translates version 1.1.0 of `SOP-0001`, whose tag `SOP-0001/v1.1.0` does not count as a release: the tag is not on its release commit \"SOP-0001 v1.1.0: Clearer\" here, which was rewritten after the approval; version 1.1.1, released since, replaces it (the site shows its approved version 1.1.1): translate an approved version"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_rewritten_release_released_again_is_no_longer_a_warning() {
     let repo = released_on_a_branch();

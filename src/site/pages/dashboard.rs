@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::repo::{Corpus, Status};
+use crate::repo::{Corpus, NoReviewDate, Status};
 use crate::report::{self, ReviewState};
 use crate::site::context::{
     Chart, ChartRow, DASHBOARD_ROWS, DashboardPage, DraftRow, DueRow, MoreRows, RuleCount,
@@ -74,7 +74,7 @@ impl Build<'_> {
                 url: url_of(&u.id),
                 id: u.id,
                 title: u.title,
-                problem: u.problem,
+                problem: self.unknown_problem(&u.why),
                 owner: u.owner.unwrap_or_default(),
                 department: u.department.unwrap_or_default(),
             })
@@ -305,6 +305,47 @@ impl Build<'_> {
             false,
         );
         (charts_out, svgs)
+    }
+
+    /// What keeps a review date from being known (`why`), and how to fix it, in the site's
+    /// language (`sop due` says it in English with [`NoReviewDate::describe`]).
+    fn unknown_problem(&self, why: &NoReviewDate) -> String {
+        let keys = &self.repo.settings.keys;
+        let written = |key: &str, value: &str| format!("{}: {value}", keys.written(key));
+        match why {
+            NoReviewDate::NextReviewInvalid { value } => self.say(
+                "dashboard.unknown_not_a_date",
+                &[
+                    ("written", &written("next_review", value)),
+                    ("key", keys.written("next_review")),
+                ],
+            ),
+            NoReviewDate::StartDateInvalid { key, value } => self.say(
+                "dashboard.unknown_not_a_date",
+                &[
+                    ("written", &written(key, value)),
+                    ("key", keys.written(key)),
+                ],
+            ),
+            NoReviewDate::ReviewEveryInvalid { value } => self.say(
+                "dashboard.unknown_not_a_period",
+                &[
+                    ("written", &written("review_every", value)),
+                    ("key", keys.written("review_every")),
+                ],
+            ),
+            NoReviewDate::NoStartDate => self.say(
+                "dashboard.unknown_no_start",
+                &[
+                    ("last_reviewed", keys.written("last_reviewed")),
+                    ("effective", keys.written("effective")),
+                ],
+            ),
+            NoReviewDate::PastCalendarEnd { .. } => self.say(
+                "dashboard.unknown_past_end",
+                &[("key", keys.written("review_every"))],
+            ),
+        }
     }
 
     /// When a review `days_late` is due, in the site's language: "3 days late", "due today",

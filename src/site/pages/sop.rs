@@ -1,6 +1,6 @@
 //! The pages of one SOP: its current page, its archived versions and their notices.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::git::history::{Release, RevisionKind};
 use crate::repo::{Sop, Status};
@@ -500,7 +500,7 @@ impl Build<'_> {
                     // branch not merged here): publish names it, the page does not list it.
                     .filter(|r| r.place.is_some() || entry.release_status.contains_key(&r.tag))
                     // A tag made or moved by hand: publish says why it does not count.
-                    .filter(|r| !entry.not_counted.contains(&r.tag))
+                    .filter(|r| !entry.not_counted.contains_key(&r.tag))
                     .map(|r| {
                         let page = archived_by_tag.get(r.tag.as_str());
                         let status = entry.release_status.get(&r.tag).copied().flatten();
@@ -734,7 +734,7 @@ fn status_key(sop: &Sop) -> String {
 /// to the next one. Changes no release has taken yet come first, in a group without a version.
 fn revision_groups(
     h: &crate::git::history::SopHistory,
-    not_counted: &BTreeSet<String>,
+    not_counted: &BTreeMap<String, crate::site::select::NotCounted>,
     pull_request_url: Option<&str>,
     archived_url: impl Fn(&str) -> Option<String>,
 ) -> Vec<RevisionGroup> {
@@ -754,7 +754,7 @@ fn revision_groups(
     let mut releases: Vec<(u32, &Release)> = h
         .releases
         .iter()
-        .filter(|r| !not_counted.contains(&r.tag))
+        .filter(|r| !not_counted.contains_key(&r.tag))
         .filter_map(|r| Some((r.place?, r)))
         .collect();
     releases.sort_by_key(|(place, _)| *place);
