@@ -207,6 +207,9 @@ pub struct Translation<'a> {
     pub url: String,
     /// Whether it translates an older version than the source's shown version.
     pub stale: bool,
+    /// The source's release it translates when that release takes effect on a later date
+    /// (the source's page shows the version in force; this page says so).
+    pub upcoming: Option<Upcoming>,
 }
 
 /// Everything the site publishes.
@@ -563,14 +566,24 @@ pub fn select<'a>(
                 ));
                 continue;
             }
-            let stale = translated_version(&shown)
-                .zip(source_version.clone())
+            let of = translated_version(&shown);
+            let stale = of
+                .as_ref()
+                .zip(source_version.as_ref())
                 .is_some_and(|(of, src)| src > of);
+            let upcoming = of.and_then(|of| {
+                entry
+                    .upcoming
+                    .iter()
+                    .find(|u| semver::Version::parse(u.version.trim()).ok().as_ref() == Some(&of))
+                    .cloned()
+            });
             entry.translations.push(Translation {
                 sop: shown,
                 language: language.to_string(),
                 url: format!("sops/{}.{language}.html", entry.slug),
                 stale,
+                upcoming,
             });
         }
     }

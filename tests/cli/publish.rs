@@ -952,6 +952,65 @@ fn a_release_that_takes_effect_later_leaves_the_version_in_force_shown() {
     );
 }
 
+/// A translation of a version approved to take effect later is published with a warning that
+/// it is not in force yet, which version of the original is, and a link to it; a translation
+/// of the version in force gets neither that warning nor the out-of-date one. On the day the
+/// new version takes effect, the warning is gone and the older translation is out of date.
+#[test]
+fn a_translation_of_a_version_not_in_force_yet_says_so() {
+    let repo = crate::support::approved_in_advance();
+    let source = repo.read(crate::support::IN_ADVANCE);
+    let old = repo.git(&[
+        "show",
+        &format!("SOP-0001/v1.0.0:{}", crate::support::IN_ADVANCE),
+    ]);
+    repo.write(
+        "sops/pay/SOP-0001-refunds.es.md",
+        &old.replace(
+            "title: Refunds",
+            "title: Reembolsos\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+        ),
+    );
+    repo.write(
+        "sops/pay/SOP-0001-refunds.pt.md",
+        &source.replace(
+            "title: Refunds",
+            "title: Reembolsos pt\nlanguage: pt\ntranslation_of: SOP-0001@2.0.0",
+        ),
+    );
+    repo.commit("translations");
+    repo.sop()
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let pt = repo.read("site/sops/SOP-0001.pt.html");
+    assert!(pt.contains("NEW refund tool"), "{pt}");
+    assert!(
+        pt.contains(
+            "This translation is of version 2.0.0 of the original, approved to take effect on 2027-01-31. It is not in force yet: until then, version 1.0.0 of the original stays in force."
+        ),
+        "{pt}"
+    );
+    assert!(
+        pt.contains("href=\"../sops/SOP-0001.html\">Read the version in force"),
+        "{pt}"
+    );
+    assert!(!pt.contains("out of date"), "{pt}");
+    let es = repo.read("site/sops/SOP-0001.es.html");
+    assert!(!es.contains("no está vigente"), "{es}");
+    assert!(!es.contains("desactualizada"), "{es}");
+
+    repo.sop()
+        .env("SOP_TODAY", "2027-01-31")
+        .args(["publish", "--out", "site"])
+        .assert()
+        .success();
+    let pt = repo.read("site/sops/SOP-0001.pt.html");
+    assert!(!pt.contains("not in force yet"), "{pt}");
+    let es = repo.read("site/sops/SOP-0001.es.html");
+    assert!(es.contains("Esta traducción está desactualizada"), "{es}");
+}
+
 /// The dashboard counts what the pages show: committed text. An edit not committed yet (a
 /// status, a department) and a new file not committed are not on it.
 #[test]

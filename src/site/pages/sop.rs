@@ -115,6 +115,35 @@ impl Build<'_> {
                     link: None,
                 });
             }
+            // It translates a version approved to take effect later: the original's page shows
+            // the version in force today, and this page says so first.
+            if let Some(u) = &t.upcoming {
+                notices.insert(
+                    0,
+                    Notice {
+                        kind: NoticeKind::Warning,
+                        text: self.tr(
+                            lang,
+                            "notice.upcoming_translation",
+                            &[
+                                ("version", &u.version),
+                                ("date", &u.effective),
+                                (
+                                    "current",
+                                    &entry
+                                        .sop
+                                        .version()
+                                        .map_or_else(|| "?".to_string(), |v| v.to_string()),
+                                ),
+                            ],
+                        ),
+                        link: Some(Link {
+                            text: self.tr(lang, "notice.read_in_force", &[]),
+                            url: format!("{root}{}", entry.url),
+                        }),
+                    },
+                );
+            }
             if self.options.drafts {
                 notices.push(self.preview_notice(&t.sop));
             }
