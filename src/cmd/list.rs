@@ -18,6 +18,9 @@
 //! translation follows its source: the review date of the source's version in force, and a
 //! translation of a version not in force yet takes effect with it (no version in force).
 //!
+//! A file with no front matter is listed from its file name, with STATUS `no front matter`
+//! and a note (on stderr) that says what to run; its JSON values are `null`.
+//!
 //! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal): the
 //! PATH column is left out when it does not fit (`-v` always shows it), then the title column
 //! is cut.
@@ -55,6 +58,11 @@ struct Row {
     path: String,
     language: Option<String>,
     translation_of: Option<String>,
+    /// Set for a file with no front matter (one whose front matter cannot be read has its own
+    /// warning): the table's STATUS says so, where a row of dashes would say nothing. Not in
+    /// the JSON, whose values are `null`.
+    #[serde(skip)]
+    no_front_matter: bool,
     /// For a file that cannot be read whose last approved release the site shows instead: the
     /// tag of that release, whose text the row gives (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,6 +136,7 @@ impl Row {
             path: sop.path.clone(),
             language: sop.language().map(str::to_string),
             translation_of: text(&m.translation_of),
+            no_front_matter: sop.front_matter.is_none() && sop.unreadable_front_matter().is_none(),
             shown_release: None,
             in_force_version: (!upcoming.is_empty()).then_some(None),
             in_force_status: None,
@@ -322,6 +331,14 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
             many: "are listed without their details",
         },
     )?;
+    let bare: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.no_front_matter)
+        .map(|r| r.path.as_str())
+        .collect();
+    if !bare.is_empty() && args.format == ListFormat::Table {
+        ctx.note(&bare_note(&bare))?;
+    }
     let unknown = rows.iter().filter(|r| r.review_unknown).count();
     if unknown > 0 && args.format == ListFormat::Table {
         ctx.note(&format!(
@@ -336,6 +353,23 @@ pub(super) fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<Exit> {
         ))?;
     }
     Ok(Exit::Success)
+}
+
+/// The note under a table with files that have no front matter (`bare`): what they are and
+/// what to run.
+fn bare_note(bare: &[&str]) -> String {
+    let files: Vec<String> = bare
+        .iter()
+        .map(|p| format!("`{}`", escape_line(p)))
+        .collect();
+    let (which, their) = match files.as_slice() {
+        [one] => (format!("{one} has"), "its"),
+        few if few.len() <= 5 => (format!("{} have", crate::words::list(few, "and")), "their"),
+        many => (format!("{} files have", many.len()), "their"),
+    };
+    format!(
+        "note: {which} no front matter (STATUS `no front matter`), so `sop` cannot tell {their} owner, status or version: `sop adopt` adds front matter to existing documents, and `sop lint` says what each file needs"
+    )
 }
 
 /// Translations of an SOP with a version approved to take effect later follow their source, as
@@ -432,10 +466,11 @@ fn write_table(
                 r.id.as_deref().map_or_else(dash, cell),
                 cell(&title),
                 r.sop_type.as_deref().map_or_else(dash, cell),
-                r.in_force_status
-                    .as_deref()
-                    .or(r.status.as_deref())
-                    .map_or_else(dash, cell),
+                match r.in_force_status.as_deref().or(r.status.as_deref()) {
+                    Some(status) => cell(status),
+                    None if r.no_front_matter => "no front matter".to_string(),
+                    None => dash(),
+                },
                 r.version_cell().as_deref().map_or_else(dash, cell),
                 truncate(&cell(r.owner.as_deref().unwrap_or("-")), 24),
                 truncate(&cell(r.department.as_deref().unwrap_or("-")), 20),

@@ -737,3 +737,53 @@ fn a_moved_date_alone_is_no_coming_version() {
     let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(table.contains("  approved  1.0.0    "), "{table}");
 }
+
+/// A file without front matter (a document not adopted yet, or a translation whose front
+/// matter was forgotten) is listed with STATUS `no front matter`, not a row of dashes, and a
+/// note says what that means and what to run; the JSON keeps its `null`s and prints no note.
+#[test]
+fn a_file_without_front_matter_is_listed_as_such_with_what_to_run() {
+    let repo = SopRepo::new();
+    repo.write(
+        "sops/pay/SOP-0001-refunds.md",
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.write(
+        "sops/pay/SOP-0001-refunds.pt.md",
+        "# Reembolsos\n\nTexto.\n",
+    );
+    repo.write("sops/pay/notes.md", "Just some notes\n");
+    let out = repo
+        .sop()
+        .env("COLUMNS", "200")
+        .arg("list")
+        .assert()
+        .success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let rows: Vec<&str> = table.lines().collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    assert!(rows[1].contains("approved"), "{table}");
+    for row in &rows[2..] {
+        assert!(row.contains("  no front matter  "), "{table}");
+    }
+    assert_eq!(
+        said.trim_end(),
+        "note: `sops/pay/SOP-0001-refunds.pt.md` and `sops/pay/notes.md` have no front matter (STATUS `no front matter`), so `sop` cannot tell their owner, status or version: `sop adopt` adds front matter to existing documents, and `sop lint` says what each file needs"
+    );
+
+    let out = repo
+        .sop()
+        .args(["list", "--format", "json"])
+        .assert()
+        .success();
+    assert!(out.get_output().stderr.is_empty());
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let bare = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "sops/pay/notes.md")
+        .unwrap();
+    assert_eq!(bare["status"], serde_json::Value::Null, "{rows}");
+}
