@@ -559,28 +559,12 @@ fn a_first_version_approved_in_advance_is_not_in_force_yet() {
 /// is not in force before it, whatever date its own file says.
 #[test]
 fn translations_follow_the_version_in_force_of_their_source() {
+    use crate::support::{in_force_text, translate_in_advance};
     let repo = crate::support::approved_in_advance();
     let source = repo.read(crate::support::IN_ADVANCE);
-    let old = repo.git(&[
-        "show",
-        &format!("SOP-0001/v1.0.0:{}", crate::support::IN_ADVANCE),
-    ]);
-    repo.write(
-        "sops/pay/SOP-0001-refunds.es.md",
-        &old.replace(
-            "title: Refunds",
-            "title: Reembolsos\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
-        ),
-    );
-    repo.write(
-        "sops/pay/SOP-0001-refunds.pt.md",
-        &source
-            .replace(
-                "title: Refunds",
-                "title: Reembolsos pt\nlanguage: pt\ntranslation_of: SOP-0001@2.0.0",
-            )
-            .replace("effective: 2027-01-31", "effective: 2026-03-01"),
-    );
+    translate_in_advance(&repo, "es", "Reembolsos", "1.0.0", &in_force_text(&repo));
+    let later = source.replace("effective: 2027-01-31", "effective: 2026-03-01");
+    translate_in_advance(&repo, "pt", "Reembolsos pt", "2.0.0", &later);
     repo.commit("translations");
     let out = repo
         .sop()

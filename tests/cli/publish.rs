@@ -958,26 +958,11 @@ fn a_release_that_takes_effect_later_leaves_the_version_in_force_shown() {
 /// new version takes effect, the warning is gone and the older translation is out of date.
 #[test]
 fn a_translation_of_a_version_not_in_force_yet_says_so() {
+    use crate::support::{in_force_text, translate_in_advance};
     let repo = crate::support::approved_in_advance();
     let source = repo.read(crate::support::IN_ADVANCE);
-    let old = repo.git(&[
-        "show",
-        &format!("SOP-0001/v1.0.0:{}", crate::support::IN_ADVANCE),
-    ]);
-    repo.write(
-        "sops/pay/SOP-0001-refunds.es.md",
-        &old.replace(
-            "title: Refunds",
-            "title: Reembolsos\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
-        ),
-    );
-    repo.write(
-        "sops/pay/SOP-0001-refunds.pt.md",
-        &source.replace(
-            "title: Refunds",
-            "title: Reembolsos pt\nlanguage: pt\ntranslation_of: SOP-0001@2.0.0",
-        ),
-    );
+    translate_in_advance(&repo, "es", "Reembolsos", "1.0.0", &in_force_text(&repo));
+    translate_in_advance(&repo, "pt", "Reembolsos pt", "2.0.0", &source);
     repo.commit("translations");
     repo.sop()
         .args(["publish", "--out", "site"])

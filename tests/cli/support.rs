@@ -576,3 +576,21 @@ pub fn approved_in_advance() -> SopRepo {
     repo.git(&["tag", "-a", "SOP-0001/v2.0.0", "-m", "Second"]);
     repo
 }
+
+/// Write a translation of [`IN_ADVANCE`] into `lang`: `text` (the source's text of the version
+/// translated) with the title `title`, `language: <lang>` and `translation_of: SOP-0001@<of>`.
+pub fn translate_in_advance(repo: &SopRepo, lang: &str, title: &str, of: &str, text: &str) {
+    repo.write(
+        &IN_ADVANCE.replace(".md", &format!(".{lang}.md")),
+        &text.replacen(
+            "title: Refunds",
+            &format!("title: {title}\nlanguage: {lang}\ntranslation_of: SOP-0001@{of}"),
+            1,
+        ),
+    );
+}
+
+/// The text of [`IN_ADVANCE`] as released in version 1.0.0, the version in force.
+pub fn in_force_text(repo: &SopRepo) -> String {
+    repo.git(&["show", &format!("SOP-0001/v1.0.0:{IN_ADVANCE}")])
+}
