@@ -18,8 +18,9 @@
 //! translation follows its source: the review date of the source's version in force, and a
 //! translation of a version not in force yet takes effect with it (no version in force).
 //!
-//! A file with no front matter is listed from its file name, with STATUS `no front matter`
-//! and a note (on stderr) that says what to run; its JSON values are `null`.
+//! A file with no front matter is listed with the id and title its file name gives, STATUS
+//! `no front matter` and a note (on stderr) that says what to run; its other JSON values are
+//! `null`.
 //!
 //! The table fits the terminal (or `COLUMNS`; 100 columns when output is not a terminal): the
 //! PATH column is left out when it does not fit (`-v` always shows it), then the title column
@@ -114,8 +115,9 @@ impl Row {
             _ => next_review(repo, reviewed),
         };
         // A file approved to take effect later: until git says otherwise, no version is in
-        // force yet (outside git the site shows the file, saying so).
-        let upcoming: Vec<Upcoming> = claims_force(sop)
+        // force yet (outside git the site shows the file, saying so). A translation follows
+        // its source (see [`follow_sources`]), whatever date its own file says.
+        let upcoming: Vec<Upcoming> = (claims_force(sop) && !sop.is_translation())
             .then(|| Upcoming::of(sop, today))
             .flatten()
             .into_iter()
@@ -160,15 +162,9 @@ impl Row {
             self.in_force_status = shown.status().map(|s| s.as_str().to_string());
             (self.next_review, self.review_unknown) = next_review(repo, shown);
         }
-        for u in std::mem::take(&mut self.upcoming) {
-            if !all.iter().any(|a| a.version == u.version) {
-                all.push(u);
-            }
-        }
-        // The version in force is not to come (a file whose date was moved, not released).
-        if let Some(Some(now)) = &self.in_force_version {
-            all.retain(|u| u.version.as_ref() != Some(now));
-        }
+        // What the file itself says is not counted: an edit with a later date that was never
+        // released as approved is no version to come (the site calls it a revision in
+        // progress), and one that was is among the releases.
         all.sort_by(|a, b| (&a.effective, &a.version).cmp(&(&b.effective, &b.version)));
         if all.is_empty() {
             self.in_force_version = None;

@@ -113,8 +113,11 @@ fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {
                 // Approved in advance (`sop release --effective`): readers keep seeing the
                 // version in force until then, and the site says when this one takes effect.
                 let help = match in_force_before(cx, sop) {
-                    Some(v) => format!(
+                    Some(InForce { version: v, own_released: true }) => format!(
                         "readers see version {v}, the version in force, until {date} (the site says this version takes effect then): check that the date (and the year) is the one meant"
+                    ),
+                    Some(InForce { version: v, own_released: false }) => format!(
+                        "this version is not released yet: readers see version {v}, the version in force, until it is released as approved, and then until {date}; check that the date (and the year) is the one meant"
                     ),
                     None => "check the date (and the year); keep the SOP in `review` until it takes effect".to_string(),
                 };
@@ -134,22 +137,33 @@ fn approved(cx: &Cx<'_>, sop: &Sop, status_span: Span, out: &mut Vec<Finding>) {
     review_dates(cx, sop, out);
 }
 
+/// The version in force before the one a file says.
+struct InForce {
+    /// Its version.
+    version: String,
+    /// Whether the file's own version is released (tagged): else it is an edit the site does
+    /// not show yet, whatever date it says.
+    own_released: bool,
+}
+
 /// The version of `sop` in force today, released before its own: the newest earlier release
 /// whose text at its tag is approved (or retired) and took effect by today, as the site shows
 /// it. `None` outside git, for a translation, and when no earlier version is in force.
-fn in_force_before(cx: &Cx<'_>, sop: &Sop) -> Option<String> {
+fn in_force_before(cx: &Cx<'_>, sop: &Sop) -> Option<InForce> {
     if sop.is_translation() {
         return None;
     }
     let (id, own) = (sop.id()?, sop.version()?);
     let git = cx.git()?;
-    let mut earlier: Vec<(semver::Version, String)> = git
+    let releases: Vec<(semver::Version, String)> = git
         .releases_of(cx.settings, id)
         .ok()?
         .into_iter()
         .filter_map(|r| Some((semver::Version::parse(r.version.trim()).ok()?, r.tag)))
-        .filter(|(v, _)| *v < own)
         .collect();
+    let own_released = releases.iter().any(|(v, _)| *v == own);
+    let mut earlier: Vec<(semver::Version, String)> =
+        releases.into_iter().filter(|(v, _)| *v < own).collect();
     earlier.sort();
     earlier.into_iter().rev().find_map(|(v, tag)| {
         let text = git.file_at_tag(&tag, &sop.path).ok()??;
@@ -158,7 +172,10 @@ fn in_force_before(cx: &Cx<'_>, sop: &Sop) -> Option<String> {
             && released
                 .date(released.meta.effective.as_ref())
                 .is_some_and(|d| d <= cx.today);
-        in_force.then(|| v.to_string())
+        in_force.then(|| InForce {
+            version: v.to_string(),
+            own_released,
+        })
     })
 }
 

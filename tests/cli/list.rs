@@ -527,6 +527,61 @@ fn a_version_approved_in_advance_is_listed_with_the_version_in_force() {
     assert_eq!(rows[0]["next_review"], "2028-01-31", "{rows}");
 }
 
+/// An edit that says a later `effective` date but was never released as approved is no
+/// version to come: the site shows it as a revision in progress, not as a version taking effect
+/// on that date, and so does `sop list`, committed or not. A translation's own `effective` is
+/// not counted either: it follows its source, which has nothing to come.
+#[test]
+fn an_unreleased_edit_or_a_translation_with_a_later_date_is_not_a_version_to_come() {
+    let repo = SopRepo::new();
+    let one = "sops/pay/SOP-0001-refunds.md";
+    repo.write(
+        one,
+        &sop_text("SOP-0001", "Refunds", "procedure", "approved"),
+    );
+    repo.commit("first version");
+    repo.git(&["tag", "-a", "SOP-0001/v1.0.0", "-m", "First"]);
+    let translated = repo.read(one).replacen(
+        "title: Refunds",
+        "title: Reembolsos\nlanguage: es\ntranslation_of: SOP-0001@1.0.0",
+        1,
+    );
+    repo.write(
+        "sops/pay/SOP-0001-refunds.es.md",
+        &translated.replace("effective: 2026-03-01", "effective: 2027-05-01"),
+    );
+    repo.commit("translation");
+    let edit = repo
+        .read(one)
+        .replace("version: 1.0.0", "version: 2.0.0")
+        .replace("effective: 2026-03-01", "effective: 2027-01-31");
+    repo.write(one, &edit);
+    for commit in [false, true] {
+        if commit {
+            repo.commit("second version, not released");
+        }
+        let out = repo
+            .sop()
+            .args(["list", "--format", "json"])
+            .assert()
+            .success();
+        let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        for row in rows.as_array().unwrap() {
+            assert!(row.get("upcoming").is_none(), "{rows}");
+            assert!(row.get("in_force_version").is_none(), "{rows}");
+        }
+        let out = repo.sop().arg("list").assert().success();
+        let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(!table.contains(" from 2027-"), "{table}");
+    }
+    let out = repo.sop().arg("lint").assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("help: this version is not released yet: readers see version 1.0.0, the version in force, until it is released as approved, and then until 2027-01-31"),
+        "{text}"
+    );
+}
+
 /// A first version approved to take effect later, outside git: nothing is in force yet.
 #[test]
 fn a_first_version_approved_in_advance_is_not_in_force_yet() {
