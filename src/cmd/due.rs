@@ -13,6 +13,11 @@
 //! `--within` says, with `next_review` and `days_late` `null` and one more field, `problem`,
 //! saying what is wrong and how to fix it (only `unknown` reviews have `problem`).
 //!
+//! An SOP with a release approved to take effect on a later date is reviewed as the version in
+//! force until then: its row says when the next version takes effect (the table's WHEN reads
+//! `14 days late; 2.0.0 from 2027-01-31`, the JSON adds `upcoming: {"version", "effective"}`,
+//! the soonest), since that is when the review of the version in force stops being due.
+//!
 //! `--fail-on overdue|due-soon` exits with 1 when a review in that state exists, so a scheduled
 //! job can fail on it; a review whose date is unknown counts as overdue (it may well be).
 
@@ -47,6 +52,35 @@ struct Entry<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     problem: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upcoming: Option<Next<'a>>,
+}
+
+/// The soonest release of an SOP approved to take effect on a later date.
+#[derive(Serialize, Clone, Copy)]
+struct Next<'a> {
+    version: &'a str,
+    effective: &'a str,
+}
+
+/// The soonest version to come of each SOP that has one, by id.
+fn next_versions<'a>(
+    selection: &'a crate::site::select::Selection<'_>,
+) -> std::collections::HashMap<&'a str, Next<'a>> {
+    selection
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let u = e.upcoming.iter().min_by_key(|u| &u.effective)?;
+            Some((
+                e.id.as_str(),
+                Next {
+                    version: &u.version,
+                    effective: &u.effective,
+                },
+            ))
+        })
+        .collect()
 }
 
 impl<'a> Entry<'a> {
@@ -61,6 +95,7 @@ impl<'a> Entry<'a> {
             state: r.state,
             path: &r.path,
             problem: None,
+            upcoming: None,
         }
     }
 
@@ -75,6 +110,7 @@ impl<'a> Entry<'a> {
             state: ReviewState::Unknown,
             path: &r.path,
             problem: Some(&r.problem),
+            upcoming: None,
         }
     }
 }
@@ -94,6 +130,7 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
     let selection = crate::site::current(&repo, git.as_ref(), &corpus, &histories, Some(today))?;
     let reviews = report::due(&selection.current(), &repo.settings, today, within);
     let unknown = report::unknown_reviews(&selection.current(), &repo.settings);
+    let next = next_versions(&selection);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         ReportFormat::Json => {
@@ -104,6 +141,10 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
                     .iter()
                     .map(Entry::unknown)
                     .chain(reviews.iter().map(Entry::known))
+                    .map(|mut e| {
+                        e.upcoming = next.get(e.id).copied();
+                        e
+                    })
                     .collect(),
             };
             serde_json::to_writer_pretty(&mut out, &r)?;
@@ -116,7 +157,7 @@ pub(super) fn run(ctx: &Context, args: &DueArgs) -> anyhow::Result<Exit> {
                     "No review is overdue or due within {within} of {today}."
                 )?;
             } else {
-                write_table(&mut out, &unknown, &reviews)?;
+                write_table(&mut out, &unknown, &reviews, &next)?;
             }
             write_unknown(&mut out, &unknown)?;
         }
@@ -154,8 +195,14 @@ fn write_table(
     out: &mut impl Write,
     unknown: &[UnknownReview],
     reviews: &[DueReview],
+    next: &std::collections::HashMap<&str, Next<'_>>,
 ) -> std::io::Result<()> {
     let dash = || "-".to_string();
+    // When a version to come takes effect, the review of the one in force stops being due.
+    let when = |id: &str, words: String| match next.get(id) {
+        Some(n) => format!("{words}; {} from {}", n.version, n.effective),
+        None => words,
+    };
     let rows: Vec<[String; 6]> = unknown
         .iter()
         .map(|r| {
@@ -165,7 +212,7 @@ fn write_table(
                 r.owner.clone().unwrap_or_else(dash),
                 r.department.clone().unwrap_or_else(dash),
                 "?".into(),
-                "review date unknown".into(),
+                when(&r.id, "review date unknown".into()),
             ]
         })
         .chain(reviews.iter().map(|r| {
@@ -175,7 +222,7 @@ fn write_table(
                 r.owner.clone().unwrap_or_else(dash),
                 r.department.clone().unwrap_or_else(dash),
                 r.next_review.clone(),
-                report::when_words(r.days_late),
+                when(&r.id, report::when_words(r.days_late)),
             ]
         }))
         .collect();

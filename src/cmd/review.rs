@@ -35,8 +35,10 @@ pub(super) fn run(ctx: &Context, args: &ReviewArgs) -> anyhow::Result<Exit> {
     let id = sop.id().unwrap_or(&args.id).to_string();
     check_front_matter_readable(sop, "reviewed")?;
     check_can_commit(git, sop)?;
-    // A periodic review confirms text in force; a retired SOP is in force no more.
+    // A periodic review confirms text in force; a retired SOP is in force no more (unless its
+    // retirement takes effect later: the version in force until then is said first).
     if sop.status() == Some(Status::Retired) {
+        check_text_is_approved(&repo, git, &corpus, &id)?;
         return Err(Stop::refused(
             format!(
                 "{id} is retired: a periodic review confirms text that is in force, and a retired SOP is not (`sop due` leaves it out), so there is nothing to review"
@@ -235,7 +237,8 @@ fn check_in_force(entry: &crate::site::select::Entry<'_>, id: &str) -> anyhow::R
             "{id} version {version} takes effect on {date}: version {now} is in force today, and a review recorded now would change the review dates of version {version}, not those of version {now} that readers see"
         ),
         Some(format!(
-            "version {version} takes effect on {date} with its own review dates; until then the site and `sop due` show those of version {now} (`sop list` shows both versions)"
+            "until {date} readers see version {now}, and `sop due` shows its review dates; on {date} version {version} takes effect with its own, and the review of version {now} is no longer due. To make version {version} take effect sooner, release it again with an earlier date: {}",
+            approve_command(&id, "--patch --effective YYYY-MM-DD", "Takes effect sooner")
         )),
     )
     .into())

@@ -217,6 +217,18 @@ fn the_review_due_is_that_of_the_version_in_force() {
     assert_eq!(reviews.len(), 1, "{v}");
     assert_eq!(reviews[0]["next_review"], "2026-12-05", "{v}");
     assert_eq!(reviews[0]["state"], "due-soon", "{v}");
+    // The row says when that review stops being due: when the next version takes effect.
+    assert_eq!(
+        reviews[0]["upcoming"],
+        serde_json::json!({"version": "2.0.0", "effective": "2027-01-31"}),
+        "{v}"
+    );
+    let out = repo.sop().arg("due").assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        table.contains("2026-12-05  in 10 days; 2.0.0 from 2027-01-31"),
+        "{table}"
+    );
     let out = repo
         .sop()
         .args(["stats", "--format", "json"])
@@ -234,4 +246,5 @@ fn the_review_due_is_that_of_the_version_in_force() {
         .success();
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["reviews"][0]["next_review"], "2028-01-31", "{v}");
+    assert!(v["reviews"][0].get("upcoming").is_none(), "{v}");
 }

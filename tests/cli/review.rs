@@ -196,6 +196,9 @@ fn review_refuses_a_version_not_in_force_yet() {
         .code(1)
         .stderr(predicates::str::contains(
             "SOP-0001 version 2.0.0 takes effect on 2027-01-31: version 1.0.0 is in force today, and a review recorded now would change the review dates of version 2.0.0",
+        ))
+        .stderr(predicates::str::contains(
+            "on 2027-01-31 version 2.0.0 takes effect with its own, and the review of version 1.0.0 is no longer due. To make version 2.0.0 take effect sooner, release it again with an earlier date: `sop release SOP-0001 --patch --effective YYYY-MM-DD",
         ));
     assert_eq!(repo.read(path), before);
     assert_eq!(
@@ -221,4 +224,32 @@ fn review_refuses_a_version_not_in_force_yet() {
         .args(["review", "SOP-0001"])
         .assert()
         .success();
+}
+
+/// A retirement approved to take effect later: until then the earlier version is in force and
+/// its review is due (`sop due` lists it), so `sop review` says that, not that the SOP is
+/// retired and should be put back in force.
+#[test]
+fn review_of_a_retirement_approved_in_advance_names_the_version_in_force() {
+    let repo = crate::support::approved_in_advance();
+    let path = crate::support::IN_ADVANCE;
+    let retired = repo
+        .read(path)
+        .replace(
+            "status: approved",
+            "status: retired\nretired_reason: Replaced",
+        )
+        .replace("version: 2.0.0", "version: 2.1.0");
+    repo.write(path, &retired).commit("retire");
+    repo.git(&["tag", "-a", "SOP-0001/v2.1.0", "-m", "Retire"]);
+    repo.sop()
+        .args(["review", "SOP-0001"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "version 1.0.0 is in force today, and a review recorded now would change the review dates of version 2.1.0",
+        ))
+        .stderr(predicates::prelude::PredicateBooleanExt::not(predicates::str::contains(
+            "is retired",
+        )));
 }
