@@ -717,6 +717,7 @@ fn links_with_spaces(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
     // Where the line of the current `](` starts, found by reading forward only: a line of
     // thousands of links is read once, not once per link.
     let (mut line_start, mut seen) = (0, 0);
+    let liquid_addresses = std::cell::OnceCell::new();
     for i in memchr::memmem::find_iter(md.as_bytes(), b"](") {
         let at = body.start + i;
         let rest = &md[i + 2..];
@@ -753,6 +754,17 @@ fn links_with_spaces(cx: &Cx<'_>, sop: &Sop, out: &mut Vec<Finding>) {
                 .links
                 .iter()
                 .any(|l| l.span.start <= at && at < l.span.end)
+        {
+            continue;
+        }
+        // An address written with Liquid output (`{{ site.baseurl }}/a.html`) is
+        // `shortcode-as-text`'s: one finding for it, as in [`links`].
+        let (from, to) = (at + 2, at + 2 + close);
+        if dest.contains("{{")
+            && liquid_addresses
+                .get_or_init(|| crate::repo::shortcodes::find(sop))
+                .iter()
+                .any(|tag| tag.address && from <= tag.span.start && tag.span.end <= to)
         {
             continue;
         }

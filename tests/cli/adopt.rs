@@ -1891,6 +1891,7 @@ fn jekyll_addresses_in_liquid_are_reported_with_the_file_to_link() {
         concat!(
             "---\ntitle: Refunds\n---\n\n## Purpose\n\n",
             "See [the form]({{ \"/forms/refund/\" | relative_url }}) and [escalation]({{site.baseurl}}/docs/ops/escalation.html#who).\n",
+            "Spaced: [who]({{ site.baseurl }}/docs/ops/escalation.html).\n",
             "Old: [gone]({{ \"/old/page/\" | relative_url }}). Hi {{customer_name}}.\n",
         ),
     );
@@ -1932,6 +1933,10 @@ fn jekyll_addresses_in_liquid_are_reported_with_the_file_to_link() {
             (
                 "the link's address `{{site.baseurl}}/docs/ops/escalation.html#who` is a Liquid tag, which the site does not fill in: the page shows the link's text without the link",
                 "write the file's path relative to this SOP instead: replace `{{site.baseurl}}/docs/ops/escalation.html#who` with `escalation.md#who`, as in `[text](escalation.md#who)`",
+            ),
+            (
+                "the page shows the Liquid tag `{{ site.baseurl }}/docs/ops/escalation.html` as text: the site runs no template tags",
+                "write the file's path relative to this SOP instead: replace `{{ site.baseurl }}/docs/ops/escalation.html` with `escalation.md`, as in `[text](escalation.md)`",
             ),
             (
                 "the page shows the Liquid tag `{{ \"/old/page/\" | relative_url }}` as text: the site runs no template tags",
