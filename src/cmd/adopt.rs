@@ -346,15 +346,12 @@ pub(super) fn run(ctx: &Context, args: &AdoptArgs) -> anyhow::Result<Exit> {
 /// (`refunds.pt.md`): with its source beside it, the front matter to write by hand; without
 /// one (`node.js.md`, `runbook.old.md`), how to rename it so that it is adopted as an SOP.
 fn translation_to_do(corpus: &Corpus, sop: &Sop) -> Option<String> {
-    let lang = sop.file_name.language.as_deref()?;
-    let (dir, name) = match sop.path.rsplit_once('/') {
-        Some((dir, name)) => (format!("{dir}/"), name),
-        None => (String::new(), sop.path.as_str()),
-    };
-    let stem = crate::repo::files::strip_markdown_extension(name);
-    let ext = name.get(stem.len()..).unwrap_or_default();
-    let base = stem.strip_suffix(lang)?.strip_suffix('.')?;
-    let source_path = format!("{dir}{base}{ext}");
+    let crate::repo::sop::TranslationName {
+        lang,
+        source_path,
+        base,
+        ext,
+    } = sop.translation_name()?;
     let ending = format!("`.{lang}{ext}`");
     match corpus.sops.iter().find(|s| s.path == source_path) {
         Some(source) => {

@@ -12,15 +12,12 @@ use super::{Cx, finding};
 /// (`refunds.pt.md`): how to make it the translation of the file beside it (`refunds.md`), or,
 /// when there is none (`node.js.md`), how to rename it to make it an SOP of its own.
 pub(super) fn without_front_matter(cx: &Cx<'_>, sop: &Sop) -> Option<Finding> {
-    let lang = sop.file_name.language.as_deref()?;
-    let (dir, name) = match sop.path.rsplit_once('/') {
-        Some((dir, name)) => (format!("{dir}/"), name),
-        None => (String::new(), sop.path.as_str()),
-    };
-    let stem = crate::repo::files::strip_markdown_extension(name);
-    let ext = name.get(stem.len()..).unwrap_or_default();
-    let base = stem.strip_suffix(lang)?.strip_suffix('.')?;
-    let source_path = format!("{dir}{base}{ext}");
+    let crate::repo::sop::TranslationName {
+        lang,
+        source_path,
+        base,
+        ext,
+    } = sop.translation_name()?;
     let ending = format!("`.{lang}{ext}`");
     let rename = format!(
         "if it is not a translation but an SOP of its own, rename it without that dot (such as `{base}-{lang}{ext}`) and run `sop adopt`"

@@ -254,6 +254,19 @@ pub fn id_number(id: &str, ids: &(impl IdForm + ?Sized)) -> Option<u64> {
     ids.number(id)
 }
 
+/// What a file name that reads as a translation says ([`Sop::translation_name`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranslationName<'a> {
+    /// The language tag (`pt`).
+    pub lang: &'a str,
+    /// The path of the file it translates (`dir/refunds.md`).
+    pub source_path: String,
+    /// The name without language and extension (`refunds`).
+    pub base: &'a str,
+    /// The Markdown extension, with its dot (`.md`).
+    pub ext: &'a str,
+}
+
 /// One SOP file, parsed.
 #[derive(Debug, Clone)]
 pub struct Sop {
@@ -391,6 +404,26 @@ impl Sop {
     /// Whether this file is a translation of another SOP.
     pub fn is_translation(&self) -> bool {
         self.meta.translation_of.is_some() || self.file_name.language.is_some()
+    }
+
+    /// What a file name that reads as a translation (`dir/refunds.pt.md`) says: its language
+    /// and the path of the file it would translate (`dir/refunds.md`). `None` when the name
+    /// has no language.
+    pub fn translation_name(&self) -> Option<TranslationName<'_>> {
+        let lang = self.file_name.language.as_deref()?;
+        let (dir, name) = match self.path.rsplit_once('/') {
+            Some((dir, name)) => (format!("{dir}/"), name),
+            None => (String::new(), self.path.as_str()),
+        };
+        let stem = super::files::strip_markdown_extension(name);
+        let ext = name.get(stem.len()..).unwrap_or_default();
+        let base = stem.strip_suffix(lang)?.strip_suffix('.')?;
+        Some(TranslationName {
+            lang,
+            source_path: format!("{dir}{base}{ext}"),
+            base,
+            ext,
+        })
     }
 
     /// The owning department, when the front matter names one: `None` when `department` is
