@@ -123,6 +123,8 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             .map_or(today, |(_, before)| today.max(*before)),
     };
     let raised = args.effective.is_none() && effective > today;
+    // A date after today: the site keeps showing the version in force until then.
+    let later = effective > today;
     let effective = effective.to_string();
     let approvals = if args.approve {
         approvals(git, &repo, &id, args, &today.to_string(), retiring)?
@@ -259,8 +261,18 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             }
             None => String::new(),
         };
+        if later {
+            ctx.note(&format!(
+                "note: from {effective} the published site shows {id} as retired, no longer in force{instead}; until then readers see the version in force today"
+            ))?;
+        } else {
+            ctx.note(&format!(
+                "note: the published site shows {id} as retired, no longer in force{instead}"
+            ))?;
+        }
+    } else if args.approve && later {
         ctx.note(&format!(
-            "note: the published site shows {id} as retired, no longer in force{instead}"
+            "note: {id} {new} takes effect on {effective}: until then readers of the published site see the version in force today, with a notice of when this one takes effect (with no version in force, they see this one, marked as not in force yet)"
         ))?;
     } else if !args.approve {
         // Whether an earlier release was approved is known for sure only from its approval

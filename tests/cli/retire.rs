@@ -244,3 +244,32 @@ fn a_retirement_says_when_its_successor_is_not_on_the_site_yet() {
             "it points readers to SOP-0003 once SOP-0003 is approved and released (it is not yet)",
         ));
 }
+
+/// A retirement approved to take effect later: `sop release` says the site shows the SOP as
+/// retired from that date, and the version in force until then, not that it is retired now;
+/// an approved version taking effect later says the same of itself.
+#[test]
+fn a_retirement_approved_in_advance_says_when_the_site_shows_it() {
+    let repo = two_released();
+    retire(&repo, "retired_reason: Replaced by the refund policy\n");
+    repo.sop()
+        .args(["release", "SOP-0001", "--minor", "-m", "Retired"])
+        .args(["--approve", "--approver", LENA, "--effective", "2027-01-31"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: from 2027-01-31 the published site shows SOP-0001 as retired, no longer in force; until then readers see the version in force today",
+        ));
+    let text = repo
+        .read(NEW)
+        .replace("## Purpose", "## Purpose\n\nNew words.");
+    repo.write(NEW, &text).commit("Edit SOP-0002");
+    repo.sop()
+        .args(["release", "SOP-0002", "--major", "-m", "Second"])
+        .args(["--approve", "--approver", LENA, "--effective", "2027-01-31"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: SOP-0002 2.0.0 takes effect on 2027-01-31: until then readers of the published site see the version in force today",
+        ));
+}
