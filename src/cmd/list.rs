@@ -59,8 +59,8 @@ struct Row {
     path: String,
     language: Option<String>,
     translation_of: Option<String>,
-    /// Set for a file with no front matter (one whose front matter cannot be read has its own
-    /// warning): the table's STATUS says so, where a row of dashes would say nothing. Not in
+    /// Set for a file with no front matter, or an empty one (one whose front matter cannot be
+    /// read has its own warning): the table's STATUS says so, where a row of dashes would say nothing. Not in
     /// the JSON, whose values are `null`.
     #[serde(skip)]
     no_front_matter: bool,
@@ -138,7 +138,11 @@ impl Row {
             path: sop.path.clone(),
             language: sop.language().map(str::to_string),
             translation_of: text(&m.translation_of),
-            no_front_matter: sop.front_matter.is_none() && sop.unreadable_front_matter().is_none(),
+            no_front_matter: sop
+                .front_matter
+                .as_ref()
+                .is_none_or(|fm| fm.fields.is_empty())
+                && sop.unreadable_front_matter().is_none(),
             shown_release: None,
             in_force_version: (!upcoming.is_empty()).then_some(None),
             in_force_status: None,

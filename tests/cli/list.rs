@@ -792,6 +792,7 @@ fn a_file_without_front_matter_is_listed_as_such_with_what_to_run() {
         "# Reembolsos\n\nTexto.\n",
     );
     repo.write("sops/pay/notes.md", "Just some notes\n");
+    repo.write("sops/pay/empty.md", "---\n---\n\nNothing above.\n");
     let out = repo
         .sop()
         .env("COLUMNS", "200")
@@ -801,14 +802,14 @@ fn a_file_without_front_matter_is_listed_as_such_with_what_to_run() {
     let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     let rows: Vec<&str> = table.lines().collect();
-    assert_eq!(rows.len(), 4, "{table}");
+    assert_eq!(rows.len(), 5, "{table}");
     assert!(rows[1].contains("approved"), "{table}");
     for row in &rows[2..] {
         assert!(row.contains("  no front matter  "), "{table}");
     }
     assert_eq!(
         said.trim_end(),
-        "note: `sops/pay/SOP-0001-refunds.pt.md` and `sops/pay/notes.md` have no front matter (STATUS `no front matter`), so `sop` cannot tell their owner, status or version: `sop adopt` adds front matter to existing documents, and `sop lint` says what each file needs"
+        "note: `sops/pay/SOP-0001-refunds.pt.md`, `sops/pay/empty.md` and `sops/pay/notes.md` have no front matter (STATUS `no front matter`), so `sop` cannot tell their owner, status or version: `sop adopt` adds front matter to existing documents, and `sop lint` says what each file needs"
     );
 
     let out = repo
