@@ -564,6 +564,19 @@ pub enum NoReviewDate {
 }
 
 impl NoReviewDate {
+    /// The key at fault and its line as written (`next_review`, `next_review: 2026-02-30`),
+    /// with the keys as the repository writes them; `None` when no line is at fault.
+    pub fn written<'k>(&self, keys: &'k KeyNames) -> Option<(&'k str, String)> {
+        let (key, value) = match self {
+            NoReviewDate::NextReviewInvalid { value } => ("next_review", value),
+            NoReviewDate::ReviewEveryInvalid { value } => ("review_every", value),
+            NoReviewDate::StartDateInvalid { key, value } => (*key, value),
+            NoReviewDate::NoStartDate | NoReviewDate::PastCalendarEnd { .. } => return None,
+        };
+        let key = keys.written(key);
+        Some((key, format!("{key}: {value}")))
+    }
+
     /// What is wrong and how to fix it, in one sentence for a writer, with the keys as the
     /// repository writes them.
     pub fn describe(&self, keys: &KeyNames) -> String {

@@ -311,39 +311,25 @@ impl Build<'_> {
     /// language (`sop due` says it in English with [`NoReviewDate::describe`]).
     fn unknown_problem(&self, why: &NoReviewDate) -> String {
         let keys = &self.repo.settings.keys;
-        let written = |key: &str, value: &str| format!("{}: {value}", keys.written(key));
-        match why {
-            NoReviewDate::NextReviewInvalid { value } => self.say(
-                "dashboard.unknown_not_a_date",
-                &[
-                    ("written", &written("next_review", value)),
-                    ("key", keys.written("next_review")),
-                ],
-            ),
-            NoReviewDate::StartDateInvalid { key, value } => self.say(
-                "dashboard.unknown_not_a_date",
-                &[
-                    ("written", &written(key, value)),
-                    ("key", keys.written(key)),
-                ],
-            ),
-            NoReviewDate::ReviewEveryInvalid { value } => self.say(
+        match (why, why.written(keys)) {
+            (NoReviewDate::ReviewEveryInvalid { .. }, Some((key, written))) => self.say(
                 "dashboard.unknown_not_a_period",
-                &[
-                    ("written", &written("review_every", value)),
-                    ("key", keys.written("review_every")),
-                ],
+                &[("written", &written), ("key", key)],
             ),
-            NoReviewDate::NoStartDate => self.say(
+            (_, Some((key, written))) => self.say(
+                "dashboard.unknown_not_a_date",
+                &[("written", &written), ("key", key)],
+            ),
+            (NoReviewDate::PastCalendarEnd { .. }, None) => self.say(
+                "dashboard.unknown_past_end",
+                &[("key", keys.written("review_every"))],
+            ),
+            (_, None) => self.say(
                 "dashboard.unknown_no_start",
                 &[
                     ("last_reviewed", keys.written("last_reviewed")),
                     ("effective", keys.written("effective")),
                 ],
-            ),
-            NoReviewDate::PastCalendarEnd { .. } => self.say(
-                "dashboard.unknown_past_end",
-                &[("key", keys.written("review_every"))],
             ),
         }
     }

@@ -18,7 +18,6 @@ use super::select::{Entry, Selection, name_slug, release_files};
 use super::theme::Theme;
 use super::{Options, Site, SiteError, feeds, root_of};
 use crate::git::history::{Histories, Release};
-use crate::repo::sop::NoReviewDate;
 use crate::repo::{Corpus, Repo, Settings, Sop, Status};
 use crate::report::{self, ReviewState};
 
@@ -751,31 +750,11 @@ impl Build<'_> {
         let lang = self.language_of(sop);
         let keys = &self.repo.settings.keys;
         let problem = match sop.review_date(&self.repo.settings) {
-            Err(why) if reviewed => Some(match why {
-                NoReviewDate::NextReviewInvalid { value } => self.tr(
-                    lang,
-                    "sop.review_unknown_written",
-                    &[(
-                        "written",
-                        &format!("{}: {value}", keys.written("next_review")),
-                    )],
-                ),
-                NoReviewDate::ReviewEveryInvalid { value } => self.tr(
-                    lang,
-                    "sop.review_unknown_written",
-                    &[(
-                        "written",
-                        &format!("{}: {value}", keys.written("review_every")),
-                    )],
-                ),
-                NoReviewDate::StartDateInvalid { key, value } => self.tr(
-                    lang,
-                    "sop.review_unknown_written",
-                    &[("written", &format!("{}: {value}", keys.written(key)))],
-                ),
-                NoReviewDate::NoStartDate | NoReviewDate::PastCalendarEnd { .. } => {
-                    self.tr(lang, "sop.review_unknown", &[])
+            Err(why) if reviewed => Some(match why.written(keys) {
+                Some((_, written)) => {
+                    self.tr(lang, "sop.review_unknown_written", &[("written", &written)])
                 }
+                None => self.tr(lang, "sop.review_unknown", &[]),
             }),
             _ => None,
         };
