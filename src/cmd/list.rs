@@ -398,8 +398,7 @@ fn follow_sources(rows: &mut [Row]) {
         let of = row
             .translation_of
             .as_deref()
-            .and_then(|t| t.split_once('@'))
-            .and_then(|(_, v)| version(v));
+            .and_then(crate::site::select::version_of_translation);
         row.upcoming = upcoming
             .iter()
             .filter(|u| of.is_some() && u.version.as_deref().and_then(version) == of)

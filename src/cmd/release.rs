@@ -122,9 +122,9 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             .as_ref()
             .map_or(today, |(_, before)| today.max(*before)),
     };
-    let raised = args.effective.is_none() && effective > today;
     // A date after today: the site keeps showing the version in force until then.
     let later = effective > today;
+    let raised = args.effective.is_none() && later;
     let effective = effective.to_string();
     let approvals = if args.approve {
         approvals(git, &repo, &id, args, &today.to_string(), retiring)?

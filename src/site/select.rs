@@ -874,8 +874,12 @@ fn unapproved_source(entry: &Entry<'_>, t: &Sop, all_read: bool) -> Option<Strin
 
 /// The source version a translation declares (`translation_of: SOP-0001@2.1.0`).
 pub fn translated_version(t: &Sop) -> Option<semver::Version> {
-    let of = &t.meta.translation_of.as_ref()?.value;
-    let (_, v) = of.split_once('@')?;
+    version_of_translation(&t.meta.translation_of.as_ref()?.value)
+}
+
+/// The version a `translation_of` value names (`SOP-0001@2.1.0` → 2.1.0).
+pub fn version_of_translation(translation_of: &str) -> Option<semver::Version> {
+    let (_, v) = translation_of.split_once('@')?;
     semver::Version::parse(v.trim()).ok()
 }
 

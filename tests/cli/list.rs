@@ -2,6 +2,16 @@
 
 use crate::support::{SopRepo, sop_text};
 
+/// `sop list --format json` in `repo` (on the day `today`, when given), parsed.
+fn list_json(repo: &SopRepo, today: Option<&str>) -> serde_json::Value {
+    let mut cmd = repo.sop();
+    if let Some(day) = today {
+        cmd.env("SOP_TODAY", day);
+    }
+    let out = cmd.args(["list", "--format", "json"]).assert().success();
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
 fn project_root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -498,12 +508,7 @@ fn a_version_approved_in_advance_is_listed_with_the_version_in_force() {
         row.contains("  approved  1.0.0 (2.0.0 from 2027-01-31)  ") && row.ends_with("2026-12-05"),
         "{table}"
     );
-    let out = repo
-        .sop()
-        .args(["list", "--format", "json"])
-        .assert()
-        .success();
-    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = list_json(&repo, None);
     let row = &rows[0];
     assert_eq!(row["version"], "2.0.0", "{rows}");
     assert_eq!(row["status"], "approved", "{rows}");
@@ -515,13 +520,7 @@ fn a_version_approved_in_advance_is_listed_with_the_version_in_force() {
         "{rows}"
     );
     // On the day it takes effect, it is the version in force, and the row is as usual.
-    let out = repo
-        .sop()
-        .env("SOP_TODAY", "2027-01-31")
-        .args(["list", "--format", "json"])
-        .assert()
-        .success();
-    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = list_json(&repo, Some("2027-01-31"));
     assert!(rows[0].get("in_force_version").is_none(), "{rows}");
     assert!(rows[0].get("upcoming").is_none(), "{rows}");
     assert_eq!(rows[0]["next_review"], "2028-01-31", "{rows}");
@@ -560,12 +559,7 @@ fn an_unreleased_edit_or_a_translation_with_a_later_date_is_not_a_version_to_com
         if commit {
             repo.commit("second version, not released");
         }
-        let out = repo
-            .sop()
-            .args(["list", "--format", "json"])
-            .assert()
-            .success();
-        let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let rows = list_json(&repo, None);
         for row in rows.as_array().unwrap() {
             assert!(row.get("upcoming").is_none(), "{rows}");
             assert!(row.get("in_force_version").is_none(), "{rows}");
@@ -595,12 +589,7 @@ fn a_first_version_approved_in_advance_is_not_in_force_yet() {
     let out = repo.sop().arg("list").assert().success();
     let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(table.contains("  - (1.0.0 from 2027-01-31)  "), "{table}");
-    let out = repo
-        .sop()
-        .args(["list", "--format", "json"])
-        .assert()
-        .success();
-    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = list_json(&repo, None);
     assert_eq!(
         rows[0]["in_force_version"],
         serde_json::Value::Null,
@@ -621,12 +610,7 @@ fn translations_follow_the_version_in_force_of_their_source() {
     let later = source.replace("effective: 2027-01-31", "effective: 2026-03-01");
     translate_in_advance(&repo, "pt", "Reembolsos pt", "2.0.0", &later);
     repo.commit("translations");
-    let out = repo
-        .sop()
-        .args(["list", "--format", "json"])
-        .assert()
-        .success();
-    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = list_json(&repo, None);
     let lang = |l: &str| {
         rows.as_array()
             .unwrap()
@@ -680,12 +664,7 @@ fn a_retired_sop_has_no_next_review() {
         assert!(line.ends_with("  -"), "{table}");
     }
     assert!(!table.contains("unknown"), "{table}");
-    let out = repo
-        .sop()
-        .args(["list", "--format", "json"])
-        .assert()
-        .success();
-    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = list_json(&repo, None);
     for row in rows.as_array().unwrap() {
         assert_eq!(row["next_review"], serde_json::Value::Null, "{rows}");
     }
@@ -739,12 +718,7 @@ fn line_breaks_in_sop_text_are_spaces_in_table_cells() {
     let out = repo.sop().arg("stats").assert().success();
     let stats = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stats.contains("\n  Pay ments "), "{stats}");
-    let out = repo
-        .sop()
-        .args(["list", "--format", "json"])
-        .assert()
-        .success();
-    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = list_json(&repo, None);
     assert_eq!(rows[0]["title"], "Refunds\nline two");
     assert_eq!(rows[0]["owner"], "Amara\tOkafor");
     assert_eq!(rows[0]["department"], "Pay\r\nments");
@@ -764,12 +738,7 @@ fn a_moved_date_alone_is_no_coming_version() {
         path,
         &text.replace("effective: 2026-03-01", "effective: 2027-03-01"),
     );
-    let out = repo
-        .sop()
-        .args(["list", "--format", "json"])
-        .assert()
-        .success();
-    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = list_json(&repo, None);
     assert!(rows[0].get("in_force_version").is_none(), "{rows}");
     assert!(rows[0].get("upcoming").is_none(), "{rows}");
     let out = repo.sop().arg("list").assert().success();

@@ -63,6 +63,10 @@ impl Build<'_> {
             out.push((path.to_string(), page));
         }
         // Translations.
+        let source_version = entry
+            .sop
+            .version()
+            .map_or_else(|| "?".to_string(), |v| v.to_string());
         for t in &entry.translations {
             let path = t.url.as_str();
             let root = root_of(path);
@@ -103,13 +107,7 @@ impl Build<'_> {
                                 &crate::site::select::translated_version(&t.sop)
                                     .map_or_else(|| "?".to_string(), |v| v.to_string()),
                             ),
-                            (
-                                "current",
-                                &entry
-                                    .sop
-                                    .version()
-                                    .map_or_else(|| "?".to_string(), |v| v.to_string()),
-                            ),
+                            ("current", &source_version),
                         ],
                     ),
                     link: None,
@@ -128,13 +126,7 @@ impl Build<'_> {
                             &[
                                 ("version", &u.version),
                                 ("date", &u.effective),
-                                (
-                                    "current",
-                                    &entry
-                                        .sop
-                                        .version()
-                                        .map_or_else(|| "?".to_string(), |v| v.to_string()),
-                                ),
+                                ("current", &source_version),
                             ],
                         ),
                         link: Some(Link {
