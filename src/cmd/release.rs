@@ -271,8 +271,14 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> anyhow::Result<Exit> {
             ))?;
         }
     } else if args.approve && later {
+        // An earlier approval on record: that version is in force until then.
+        let until_then = if released.iter().any(|r| !r.approvals.is_empty()) {
+            "the version in force today, with a notice of when this one takes effect"
+        } else {
+            "the version in force today, with a notice of when this one takes effect (with no version in force, they see this one, marked as not in force yet)"
+        };
         ctx.note(&format!(
-            "note: {id} {new} takes effect on {effective}: until then readers of the published site see the version in force today, with a notice of when this one takes effect (with no version in force, they see this one, marked as not in force yet)"
+            "note: {id} {new} takes effect on {effective}: until then readers of the published site see {until_then}"
         ))?;
     } else if !args.approve {
         // Whether an earlier release was approved is known for sure only from its approval

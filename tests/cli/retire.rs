@@ -270,6 +270,6 @@ fn a_retirement_approved_in_advance_says_when_the_site_shows_it() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "note: SOP-0002 2.0.0 takes effect on 2027-01-31: until then readers of the published site see the version in force today",
+            "note: SOP-0002 2.0.0 takes effect on 2027-01-31: until then readers of the published site see the version in force today, with a notice of when this one takes effect\n",
         ));
 }
